@@ -1,0 +1,1 @@
+"""HTTP apps (one per HTTP service) and their Lambda adapters. Import the module you need."""

@@ -1,0 +1,166 @@
+"""One Settings object for the whole platform (environment prefix ``COMMERCE_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class HomePaths:
+    """The local data home layout (ARCHITECTURE section 4)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def objects(self) -> Path:
+        return self.root / "objects"
+
+    def bucket(self, name: str) -> Path:
+        return self.objects / name
+
+    @property
+    def erp(self) -> Path:
+        return self.root / "erp"
+
+    @property
+    def erp_products(self) -> Path:
+        return self.erp / "products.csv"
+
+    @property
+    def erp_offers(self) -> Path:
+        return self.erp / "offers"
+
+    @property
+    def retail_lake(self) -> Path:
+        return self.root / "lake" / "retail"
+
+    @property
+    def iceberg(self) -> Path:
+        return self.root / "lake" / "iceberg"
+
+    @property
+    def iceberg_catalog(self) -> Path:
+        return self.iceberg / "catalog.db"
+
+    @property
+    def iceberg_warehouse(self) -> Path:
+        return self.iceberg / "warehouse"
+
+    @property
+    def platform_db(self) -> Path:
+        return self.root / "platform.db"
+
+    @property
+    def indexes(self) -> Path:
+        """Local vector indexes (not a contract path; owned by the vector index port)."""
+        return self.root / "indexes"
+
+    def ensure(self) -> HomePaths:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+class Settings(BaseSettings):
+    """Platform settings. Every field can be set as ``COMMERCE_<FIELD>`` or in ``.env``."""
+
+    model_config = SettingsConfigDict(env_prefix="COMMERCE_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path(".commerce"), description="local data home")
+    profile: Literal["local", "aws"] = "local"
+    environment: str = Field(default="development", validation_alias="ENVIRONMENT")
+    log_level: str = "INFO"
+
+    # LLMs: offline means the deterministic algorithms only.
+    llm_provider: Literal["offline", "gemini", "bedrock"] = "offline"
+    gemini_api_key: SecretStr | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    bedrock_model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    aws_region: str = "eu-north-1"
+
+    # Object store buckets (seed names) and their AWS names.
+    offers_bucket: str = "offer-learning-data"
+    kb_bucket: str = "kb-docs"
+
+    # Key-value tables: a SQLAlchemy URL locally (default <home>/platform.db), DynamoDB on aws.
+    kv_url: str | None = None
+    dynamodb_table_prefix: str = "commerce-"
+    dynamodb_endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
+
+    # ERP: local folder unless a Lemonsoft URL is configured.
+    lemonsoft_url: str | None = None
+    lemonsoft_username: str | None = None
+    lemonsoft_password: SecretStr | None = None
+    lemonsoft_database: str | None = None
+    lemonsoft_api_key: SecretStr | None = None
+    erp_timeout_seconds: float = 30.0
+    erp_retries: int = 3
+
+    # Text embeddings: offline char n-gram by default.
+    text_embedder: Literal["ngram", "minilm", "titan"] = "ngram"
+
+    # Databases for services (SQLite in the home by default).
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    # HTTP
+    api_key: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8501"])
+    fetch_allow_hosts: str = ""
+
+    # Caches
+    cache_ttl_seconds: int = 300
+    cache_max_size: int = 1024
+
+    # Exports
+    export_download_concurrency: int = 32
+    export_embed_concurrency: int = 4
+    export_source_url: str | None = None
+
+    # Copilot
+    conversation_ttl_days: int = 30
+    athena_workgroup: str = "primary"
+    athena_database: str = "retail"
+    athena_output_location: str | None = None
+
+    @field_validator("home", mode="before")
+    @classmethod
+    def _expand_home(cls, value: object) -> object:
+        if isinstance(value, str):
+            return Path(os.path.expanduser(value))
+        return value
+
+    @cached_property
+    def paths(self) -> HomePaths:
+        return HomePaths(Path(self.home).resolve())
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment.lower() == "production"
+
+    def platform_db_url(self) -> str:
+        """SQLAlchemy URL of the key-value store (SQLite in the home unless configured)."""
+        if self.kv_url:
+            return self.kv_url
+        self.paths.ensure()
+        return f"sqlite:///{self.paths.platform_db}"
+
+    def service_db_url(self) -> str:
+        """SQLAlchemy URL for relational service data (support, tutor)."""
+        return self.database_url or self.platform_db_url()
+
+    def allowed_fetch_hosts(self) -> list[str]:
+        return [h.strip() for h in self.fetch_allow_hosts.split(",") if h.strip()]
+
+
+def load_settings(home: str | Path | None = None, **overrides: object) -> Settings:
+    """Settings from the environment; ``home`` (the CLI's ``--home``) wins over COMMERCE_HOME."""
+    if home is not None:
+        overrides["home"] = Path(home)
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,106 @@
+"""One small error hierarchy. Every message says what to do about it."""
+
+from __future__ import annotations
+
+
+class CommerceError(Exception):
+    """Base of every error the platform raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def to_dict(self) -> dict:
+        body: dict = {"error": type(self).__name__, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        if self.hint:
+            body["hint"] = self.hint
+        return body
+
+
+class ConfigurationError(CommerceError):
+    """Settings are missing or inconsistent."""
+
+    exit_code = 2
+
+
+class MissingExtraError(ConfigurationError):
+    """An optional integration is used but its extra is not installed."""
+
+    def __init__(self, extra: str, module: str) -> None:
+        super().__init__(
+            f"the '{extra}' integration needs the module '{module}', which is not installed",
+            hint=f"pip install 'commerce-platform[{extra}]'",
+        )
+        self.extra = extra
+
+
+class ValidationFailed(CommerceError):
+    """Input (a file, a request, an argument) is malformed."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class NotFound(CommerceError):
+    """A referenced thing does not exist."""
+
+    exit_code = 4
+    http_status = 404
+
+
+class Conflict(CommerceError):
+    """The operation conflicts with current state (a lock is held, a duplicate)."""
+
+    exit_code = 5
+    http_status = 409
+
+
+class LockHeld(Conflict):
+    """Another run holds the lock."""
+
+
+class Refused(CommerceError):
+    """The request was understood and refused (for example SQL the guard does not allow)."""
+
+    exit_code = 3
+    http_status = 400
+
+
+class NotUnderstood(CommerceError):
+    """A natural-language request could not be understood."""
+
+    exit_code = 3
+    http_status = 422
+
+
+class UpstreamError(CommerceError):
+    """A dependency (ERP, LLM, AWS, database, HTTP) failed or timed out."""
+
+    exit_code = 6
+    http_status = 502
+
+
+class ServiceUnavailable(UpstreamError):
+    """A backing store needed for the request is down."""
+
+    http_status = 503
+
+
+def require(module: str, extra: str):
+    """Import ``module`` or raise MissingExtraError naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingExtraError(extra, module) from exc

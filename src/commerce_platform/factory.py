@@ -1,0 +1,91 @@
+"""Pick adapters from Settings. Adding a backend is adding one module and one line here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .config import Settings
+from .ports.kv import KeyValueTable, TableSpec
+
+
+@lru_cache(maxsize=16)
+def sql_engine(url: str):
+    """One SQLAlchemy engine per URL per process."""
+    import sqlalchemy as sa
+
+    kwargs: dict = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    engine = sa.create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL lets readers and one writer work at once
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+    return engine
+
+
+def object_store(settings: Settings):
+    if settings.profile == "aws":
+        from .ports.objectstore import S3ObjectStore
+
+        return S3ObjectStore(region=settings.aws_region, endpoint_url=settings.s3_endpoint_url)
+    from .ports.objectstore import LocalObjectStore
+
+    return LocalObjectStore(settings.paths.objects)
+
+
+def kv_table(settings: Settings, spec: TableSpec) -> KeyValueTable:
+    if settings.profile == "aws":
+        from .ports.kv import DynamoKeyValueTable
+
+        return DynamoKeyValueTable(spec, prefix=settings.dynamodb_table_prefix, region=settings.aws_region,
+                                   endpoint_url=settings.dynamodb_endpoint_url)
+    from .ports.kv import SqlKeyValueTable
+
+    return SqlKeyValueTable(sql_engine(settings.platform_db_url()), spec)
+
+
+def llm(settings: Settings):
+    """The configured LLM, or None for offline (callers then use their deterministic path)."""
+    if settings.llm_provider == "gemini":
+        from .ports.llm import GeminiLLM
+
+        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
+        return GeminiLLM(api_key=key, model=settings.gemini_model)
+    if settings.llm_provider == "bedrock":
+        from .ports.llm import BedrockLLM
+
+        return BedrockLLM(model_id=settings.bedrock_model_id, region=settings.aws_region)
+    return None
+
+
+def erp(settings: Settings):
+    if settings.lemonsoft_url:
+        from .ports.erp import LemonsoftERP
+
+        secret = settings.lemonsoft_password.get_secret_value() if settings.lemonsoft_password else ""
+        api_key = settings.lemonsoft_api_key.get_secret_value() if settings.lemonsoft_api_key else ""
+        return LemonsoftERP(settings.lemonsoft_url, settings.lemonsoft_username or "", secret,
+                            settings.lemonsoft_database or "", api_key, timeout=settings.erp_timeout_seconds,
+                            retries=settings.erp_retries)
+    from .ports.erp import LocalERP
+
+    return LocalERP(settings.paths.erp)
+
+
+def text_embedder(settings: Settings):
+    from .ports.text_embeddings import get_text_embedder
+
+    if settings.text_embedder == "titan":
+        return get_text_embedder("titan", region=settings.aws_region)
+    return get_text_embedder(settings.text_embedder)
+
+
+def vector_index(settings: Settings, name: str):
+    """Local numpy index at ``<home>/indexes/<name>``."""
+    from .ports.vector_index import LocalVectorIndex
+
+    return LocalVectorIndex(settings.paths.indexes / name)

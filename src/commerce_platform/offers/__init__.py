@@ -1,0 +1,1 @@
+"""Offers: the nightly learning agent and learned product matching."""

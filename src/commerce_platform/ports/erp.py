@@ -1,0 +1,168 @@
+"""ERP port: the final offers salespeople sent. Local folder ``<home>/erp`` or Lemonsoft REST."""
+
+from __future__ import annotations
+
+import csv
+import json
+import threading
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from ..errors import NotFound, UpstreamError, ValidationFailed
+from ..offers.models import CatalogProduct, ErpOffer
+
+
+class ERP(Protocol):
+    def get_offer(self, offer_number: str) -> ErpOffer: ...
+    def catalog(self) -> list[CatalogProduct]: ...
+
+
+PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "price"]
+
+
+class LocalERP:
+    """``<home>/erp/products.csv`` and ``<home>/erp/offers/<offer_number>.json`` (format 5.3)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._catalog: list[CatalogProduct] | None = None
+
+    def get_offer(self, offer_number: str) -> ErpOffer:
+        if not str(offer_number).replace("-", "").isalnum():
+            raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
+        path = self.root / "offers" / f"{offer_number}.json"
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotFound(f"offer {offer_number} is not in the ERP ({path})") from None
+        try:
+            return ErpOffer.model_validate_json(raw)
+        except ValidationError as exc:
+            raise ValidationFailed(f"{path}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+
+    def save_offer(self, offer: ErpOffer) -> None:
+        path = self.root / "offers" / f"{offer.offer_number}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(offer.model_dump_json(indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+    def catalog(self) -> list[CatalogProduct]:
+        if self._catalog is None:
+            self._catalog = read_catalog_csv(self.root / "products.csv")
+        return self._catalog
+
+
+def read_catalog_csv(path: Path) -> list[CatalogProduct]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = set(PRODUCTS_HEADER) - set(reader.fieldnames or [])
+            if missing:
+                raise ValidationFailed(f"{path}: missing columns {sorted(missing)}", hint=f"header must be {','.join(PRODUCTS_HEADER)}")
+            out = []
+            for line_no, row in enumerate(reader, start=2):
+                try:
+                    out.append(CatalogProduct.model_validate(row))
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    raise ValidationFailed(f"{path} line {line_no}: field {err['loc'][0]}: {err['msg']}") from exc
+            return out
+    except FileNotFoundError:
+        raise NotFound(f"catalog {path} does not exist", hint="run 'commerce demo' or point --home at an ERP export") from None
+
+
+def write_catalog_csv(path: Path, products: list[CatalogProduct]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(PRODUCTS_HEADER)
+        for p in products:
+            w.writerow([p.product_code, p.product_name, p.product_group, p.unit, f"{p.price:.2f}"])
+
+
+class LemonsoftERP:
+    """Lemonsoft REST client: session login, token refresh on 401, retries on timeouts/5xx."""
+
+    def __init__(self, base_url: str, username: str, password: str, database: str = "", api_key: str = "",
+                 timeout: float = 30.0, retries: int = 3, transport=None, backoff: float = 0.5) -> None:
+        import httpx
+
+        self.base_url = base_url.rstrip("/")
+        self._creds = {"UserName": username, "Password": password, "Database": database, "ApiKey": api_key}
+        self.retries = max(1, retries)
+        self.backoff = backoff
+        self._client = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self._token: str | None = None
+        self._lock = threading.Lock()
+        self._catalog: list[CatalogProduct] | None = None
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _login(self) -> str:
+        resp = self._client.post("/api/auth/login", json=self._creds)
+        if resp.status_code in (401, 403):
+            raise UpstreamError("Lemonsoft rejected the login", hint="check COMMERCE_LEMONSOFT_USERNAME / PASSWORD")
+        resp.raise_for_status()
+        token = resp.json().get("session_id") or resp.json().get("token")
+        if not token:
+            raise UpstreamError("Lemonsoft login answered without a session id")
+        return token
+
+    def _request(self, method: str, path: str) -> dict:
+        import httpx
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+        def retryable(exc: BaseException) -> bool:
+            if isinstance(exc, httpx.TransportError):  # timeouts, connection errors
+                return True
+            return isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code >= 500
+
+        def once() -> dict:
+            with self._lock:
+                if self._token is None:
+                    self._token = self._login()
+                token = self._token
+            resp = self._client.request(method, path, headers={"Authorization": f"Bearer {token}"})
+            if resp.status_code == 401:  # session expired: log in again once
+                with self._lock:
+                    self._token = self._login()
+                    token = self._token
+                resp = self._client.request(method, path, headers={"Authorization": f"Bearer {token}"})
+            if resp.status_code == 404:
+                raise NotFound(f"Lemonsoft has no {path}")
+            resp.raise_for_status()
+            return resp.json()
+
+        try:
+            for attempt in Retrying(stop=stop_after_attempt(self.retries), reraise=True,
+                                    wait=wait_exponential(multiplier=self.backoff, max=8),
+                                    retry=retry_if_exception(retryable)):
+                with attempt:
+                    return once()
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            raise UpstreamError(f"Lemonsoft {method} {path} failed after {self.retries} tries: {exc}",
+                                hint="the offer is retried on the next run") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get_offer(self, offer_number: str) -> ErpOffer:
+        data = self._request("GET", f"/api/offers/{offer_number}")
+        try:
+            rows = data.get("rows") or data.get("offer_rows") or []
+            return ErpOffer.model_validate({
+                "offer_number": str(data.get("offer_number") or data.get("number") or offer_number),
+                "updated_at": data.get("updated_at") or data.get("modified") or "",
+                "rows": rows,
+            })
+        except ValidationError as exc:
+            raise ValidationFailed(f"Lemonsoft offer {offer_number}: {json.dumps(exc.errors()[0], default=str)}") from exc
+
+    def catalog(self) -> list[CatalogProduct]:
+        if self._catalog is None:
+            data = self._request("GET", "/api/products")
+            items = data.get("products", data) if isinstance(data, dict) else data
+            self._catalog = [CatalogProduct.model_validate(p) for p in items]
+        return self._catalog

@@ -1,0 +1,86 @@
+"""LLM port: ``complete(prompt, system) -> str``. Offline means no model: callers use their
+deterministic algorithm. Gemini goes through google-genai, Bedrock through langchain-aws.
+
+Every caller validates the model's output against a schema and falls back to its offline
+path on failure; ``complete_json`` does the parsing half of that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Protocol
+
+from ..errors import UpstreamError, ValidationFailed, require
+
+
+class LLM(Protocol):
+    name: str
+
+    def complete(self, prompt: str, system: str | None = None) -> str: ...
+
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+
+
+def parse_json_answer(text: str) -> Any:
+    """Parse a model answer that should be JSON (tolerates a fenced code block)."""
+    cleaned = _FENCE.sub("", text.strip()).strip()
+    try:
+        return json.loads(cleaned)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"model answer is not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                               hint="the offline result is used instead") from exc
+
+
+def complete_json(llm: LLM, prompt: str, system: str | None = None) -> Any:
+    return parse_json_answer(llm.complete(prompt, system))
+
+
+class GeminiLLM:
+    """Gemini through google-genai (``client.models.generate_content``)."""
+
+    name = "gemini"
+
+    def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client=None) -> None:
+        if client is None:
+            genai = require("google.genai", "gemini")
+            client = genai.Client(api_key=api_key)
+        self.client = client
+        self.model = model
+
+    def complete(self, prompt: str, system: str | None = None) -> str:
+        config: dict[str, Any] = {"response_mime_type": "application/json", "temperature": 0.0}
+        if system:
+            config["system_instruction"] = system
+        try:
+            resp = self.client.models.generate_content(model=self.model, contents=prompt, config=config)
+        except Exception as exc:
+            raise UpstreamError(f"Gemini call failed: {exc}", hint="check COMMERCE_GEMINI_API_KEY") from exc
+        return resp.text or ""
+
+
+class BedrockLLM:
+    """Claude on Bedrock through langchain-aws' ChatBedrockConverse (``chat`` may be any chat model)."""
+
+    name = "bedrock"
+
+    def __init__(self, model_id: str = "", region: str | None = None, chat=None) -> None:
+        if chat is None:
+            lc = require("langchain_aws", "bedrock")
+            chat = lc.ChatBedrockConverse(model=model_id, region_name=region, temperature=0.0)
+        self.chat = chat
+
+    def complete(self, prompt: str, system: str | None = None) -> str:
+        messages: list[tuple[str, str]] = []
+        if system:
+            messages.append(("system", system))
+        messages.append(("human", prompt))
+        try:
+            msg = self.chat.invoke(messages)
+        except Exception as exc:
+            raise UpstreamError(f"Bedrock call failed: {exc}", hint="check AWS credentials and model access") from exc
+        content = msg.content if hasattr(msg, "content") else msg
+        if isinstance(content, list):  # converse content blocks
+            content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+        return str(content)

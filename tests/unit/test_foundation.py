@@ -1,0 +1,86 @@
+"""Settings, errors, logging, the local object store, the key-value table on SQLite."""
+
+import io
+import json
+import time
+
+import pytest
+
+from commerce_platform.config import load_settings
+from commerce_platform.errors import LockHeld, MissingExtraError, NotFound, ValidationFailed, require
+from commerce_platform.logs import configure_logging, get_logger
+from commerce_platform.ports.kv import Lock, SqlKeyValueTable, TableSpec
+from commerce_platform.ports.objectstore import LocalObjectStore, list_all
+
+pytestmark = pytest.mark.unit
+
+
+def test_home_precedence(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMERCE_HOME", str(tmp_path / "env"))
+    assert load_settings().paths.root == (tmp_path / "env").resolve()
+    assert load_settings(tmp_path / "flag").paths.root == (tmp_path / "flag").resolve()
+    monkeypatch.delenv("COMMERCE_HOME")
+    assert load_settings().paths.root.name == ".commerce"
+
+
+def test_missing_extra_names_the_install_command():
+    with pytest.raises(MissingExtraError) as info:
+        require("no_such_module_xyz", "lake")
+    assert "pip install 'commerce-platform[lake]'" in str(info.value)
+
+
+def test_json_log_shape_and_redaction():
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)
+    get_logger("t").info("hello", offer_number="7001", password="hunter2")
+    doc = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert set(doc) == {"timestamp", "level", "message", "context"}
+    assert doc["message"] == "hello" and doc["level"] == "INFO"
+    assert doc["context"]["offer_number"] == "7001"
+    assert doc["context"]["password"] == "***"
+
+
+def test_local_object_store_roundtrip_and_pages(tmp_path):
+    store = LocalObjectStore(tmp_path)
+    for i in range(25):
+        store.put_bytes("b", f"p/{i:03d}.json", b"x" * i)
+    store.put_bytes("b", "other/x.json", b"y")
+    pages = list(store.list_pages("b", "p/", page_size=10))
+    assert [len(p) for p in pages] == [10, 10, 5]
+    assert [o.key for o in list_all(store, "b", "p/0")][:2] == ["p/000.json", "p/001.json"]
+    assert store.get_bytes("b", "p/003.json") == b"xxx"
+    store.delete("b", "p/003.json")
+    with pytest.raises(NotFound):
+        store.get_bytes("b", "p/003.json")
+    with pytest.raises(ValidationFailed):
+        store.put_bytes("b", "../escape", b"")
+
+
+def _table(tmp_path, spec):
+    from commerce_platform.factory import sql_engine
+
+    return SqlKeyValueTable(sql_engine(f"sqlite:///{tmp_path}/kv.db"), spec)
+
+
+def test_kv_table_put_get_query_index_ttl(tmp_path):
+    t = _table(tmp_path, TableSpec("conv", "conversation_id", "sk", index_key="user_id"))
+    t.put({"conversation_id": "c1", "sk": "TURN#1", "user_id": "u1", "q": "a"})
+    t.put({"conversation_id": "c1", "sk": "TURN#2", "user_id": "u1", "q": "b"})
+    t.put({"conversation_id": "c2", "sk": "TURN#1", "user_id": "u2", "q": "c"}, ttl_seconds=-1)
+    assert t.get("c1", "TURN#2")["q"] == "b"
+    assert [i["q"] for i in t.query("c1", "TURN#")] == ["a", "b"]
+    assert [i["q"] for i in t.query_index("u1")] == ["a", "b"]
+    assert t.get("c2", "TURN#1") is None  # expired items are invisible
+    t.put({"conversation_id": "c1", "sk": "TURN#2", "user_id": "u1", "q": "b2"})
+    assert t.get("c1", "TURN#2")["q"] == "b2"
+
+
+def test_lock_excludes_second_holder_and_expires(tmp_path):
+    t = _table(tmp_path, TableSpec("locks", "pk", "sk"))
+    with Lock(t, "learn"):
+        with pytest.raises(LockHeld):
+            with Lock(t, "learn"):
+                pass
+    with Lock(t, "learn", ttl_seconds=1):
+        time.sleep(1.1)
+        assert Lock(t, "learn").acquire()  # the first lease expired
