@@ -1,0 +1,154 @@
+"""The nightly learning agent: compare AI offers with the final ERP offers and learn from the edits.
+
+Order of writes makes a crash harmless: learnings first (idempotent merge), then each processed
+offer's state. An offer whose processing failed keeps its old state and is retried next night.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from ..config import Settings
+from ..errors import CommerceError, NotFound, UpstreamError, ValidationFailed
+from ..logs import get_logger
+from ..ports.kv import Lock, TableSpec
+from .diff import diff_offer
+from .extract import LlmExtractor, OfflineExtractor
+from .learnings import Evidence, LearningSet
+from .models import ErpOffer, LearningState
+from .requests import RequestRef, load_request, newest_requests
+
+log = get_logger("offers.agent")
+STATE_PREFIX = "learning-state/"
+LOCKS = TableSpec("locks", "pk", "sk")
+
+
+def rows_hash(offer: ErpOffer) -> str:
+    rows = [r.model_dump(mode="json") for r in offer.rows]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def state_key(offer_number: str) -> str:
+    return f"{STATE_PREFIX}{offer_number}.json"
+
+
+@dataclass
+class RunSummary:
+    offers_processed: int = 0
+    successful: int = 0
+    skipped: int = 0
+    failed: int = 0
+    with_learnings: int = 0
+    total_learnings: int = 0
+    new_swaps: int = 0
+    new_rules: int = 0
+    failures: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def run_learning(settings: Settings, *, dry_run: bool = False, store=None, erp=None, llm=None, kv=None,
+                 today: date | None = None, progress: Callable[[int, int], None] | None = None) -> RunSummary:
+    """One nightly run over every offer request. Dependencies default to the factory's adapters."""
+    from .. import factory
+
+    store = store if store is not None else factory.object_store(settings)
+    erp = erp if erp is not None else factory.erp(settings)
+    llm = llm if llm is not None else factory.llm(settings)
+    locks = kv if kv is not None else factory.kv_table(settings, LOCKS)
+    with Lock(locks, "learning-agent", ttl_seconds=2 * 3600):
+        return _run(settings, store, erp, llm, dry_run, today or datetime.now(UTC).date(), progress)
+
+
+def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
+    started = time.perf_counter()
+    bucket = settings.offers_bucket
+    summary = RunSummary(dry_run=dry_run)
+    extractor = LlmExtractor(llm) if llm is not None else OfflineExtractor()
+    learnings = LearningSet.load(store, bucket)
+    before = len(learnings.swaps)
+    catalog_by_code = {p.product_code: p for p in _catalog_or_empty(erp)}
+    bad_names: list[str] = []
+    refs = newest_requests(store, bucket, unparsable=bad_names)
+    for key in bad_names:
+        log.warning("offer request file name not understood; skipped", key=key)
+    new_states: list[LearningState] = []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+
+    for n, ref in enumerate(refs, start=1):
+        summary.offers_processed += 1
+        try:
+            outcome = _process_offer(ref, store, bucket, erp, extractor, learnings, catalog_by_code, today, now)
+        except (CommerceError, OSError) as exc:
+            summary.failed += 1
+            reason = "not in ERP" if isinstance(exc, NotFound) else (
+                "ERP unavailable" if isinstance(exc, UpstreamError) else
+                "malformed request" if isinstance(exc, ValidationFailed) else type(exc).__name__)
+            summary.failures.append({"offer_number": ref.offer_number, "key": ref.key, "reason": reason,
+                                     "detail": str(exc)[:300]})
+            log.warning("offer failed; it is retried next night", offer_number=ref.offer_number, reason=reason,
+                        detail=str(exc)[:300])
+        else:
+            if outcome is None:
+                summary.skipped += 1
+            else:
+                state, n_learnings = outcome
+                summary.successful += 1
+                new_states.append(state)
+                if n_learnings:
+                    summary.with_learnings += 1
+                    summary.total_learnings += n_learnings
+        if progress:
+            progress(n, len(refs))
+
+    summary.new_rules = len(learnings.promote_rules(today))
+    summary.new_swaps = len(learnings.swaps) - before
+    if not dry_run:
+        if summary.successful:
+            learnings.save(store, bucket)
+        for state in new_states:
+            store.put_bytes(bucket, state_key(state.offer_number), state.model_dump_json().encode(), "application/json")
+    summary.seconds = round(time.perf_counter() - started, 3)
+    log.info("Learning agent completed", offers_processed=summary.offers_processed, successful=summary.successful,
+             skipped=summary.skipped, with_learnings=summary.with_learnings,
+             total_learnings=summary.total_learnings, failed=summary.failed, dry_run=dry_run)
+    return summary
+
+
+def _catalog_or_empty(erp):
+    try:
+        return erp.catalog()
+    except CommerceError as exc:
+        log.warning("catalog unavailable; product groups come from the offer lines", reason=str(exc))
+        return []
+
+
+def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings: LearningSet, catalog_by_code,
+                   today: date, now: str) -> tuple[LearningState, int] | None:
+    offer = erp.get_offer(ref.offer_number)
+    digest = rows_hash(offer)
+    if store.exists(bucket, state_key(ref.offer_number)):
+        previous = LearningState.model_validate_json(store.get_bytes(bucket, state_key(ref.offer_number)))
+        if previous.last_processed_hash == digest:
+            return None  # unchanged since the last run
+    request = load_request(store, bucket, ref)
+    changes = diff_offer(request.ai_matched_products, offer.rows, catalog_by_code)
+    extraction = extractor.extract(request, offer, changes, catalog_by_code)
+    n_new = 0
+    for obs in extraction.swaps:
+        ev = Evidence(ref.file_name, ref.offer_number, obs.ai_code, obs.ai_name, obs.final_code, obs.final_name,
+                      obs.ai_quantity, obs.final_quantity, request.timestamp, obs.term)
+        if learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning):
+            n_new += 1
+    for rule in extraction.rules:
+        learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
+    state = LearningState(offer_number=ref.offer_number, last_processed_hash=digest, last_check_timestamp=now)
+    return state, len(extraction.swaps) + len(extraction.rules)

@@ -1,0 +1,253 @@
+"""The learning store: seed files ``learnings/product_swaps.csv`` and ``learnings/general_rules.txt``
+plus a sidecar ``learnings/learning_meta.json`` (review status, evidence, rule candidates) that
+leaves the seed formats untouched.
+
+Merging is idempotent: evidence is keyed by source file, so re-processing an offer never
+duplicates a row or inflates its confidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+
+from ..errors import NotFound, ValidationFailed
+from ..ports.objectstore import ObjectStore
+from .models import SWAP_HEADER, RuleLine, SwapRow
+from .normalize import normalize_term
+
+SWAPS_KEY = "learnings/product_swaps.csv"
+RULES_KEY = "learnings/general_rules.txt"
+META_KEY = "learnings/learning_meta.json"
+
+RULE_MIN_OFFERS = 3       # a general rule needs this many independent offers ...
+RULE_MIN_MARGIN = 2.0     # ... and this many times more support than contrary evidence
+
+
+def swap_id(term: str, code: str) -> str:
+    return "s-" + hashlib.sha1(f"{term}|{code}".encode()).hexdigest()[:8]
+
+
+def rule_id(text: str) -> str:
+    return "r-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def confidence_for(evidence_count: int) -> float:
+    """Each independent correction halves-and-then-some the doubt: 1 -> 0.6, 2 -> 0.84, 3 -> 0.94."""
+    return round(min(0.99, 1 - 0.4 ** max(1, evidence_count)), 3)
+
+
+@dataclass
+class Evidence:
+    source_file: str
+    offer_number: str
+    ai_code: str
+    ai_name: str
+    final_code: str
+    final_name: str
+    ai_quantity: float | None = None
+    final_quantity: float | None = None
+    timestamp: str = ""
+    customer_term: str = ""
+
+
+@dataclass
+class SwapLearning:
+    term: str
+    product_code: str
+    product_name: str
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    status: str = "pending"
+    reasoning: str = ""
+    timestamp: str = ""
+    match_type: str = "learned_swap"
+    reviewed_at: str | None = None
+
+    @property
+    def id(self) -> str:
+        return swap_id(self.term, self.product_code)
+
+    @property
+    def evidence_count(self) -> int:
+        return max(1, len(self.evidence))
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 if self.match_type == "reviewer_edit" else confidence_for(len(self.evidence))
+
+    def to_row(self) -> SwapRow:
+        return SwapRow(customer_term=self.term, matched_product_code=self.product_code,
+                       matched_product_name=self.product_name, confidence_score=self.confidence,
+                       reasoning=self.reasoning, match_type=self.match_type, timestamp=self.timestamp,
+                       source_files=";".join(sorted(self.evidence)))
+
+
+@dataclass
+class RuleLearning:
+    kind: str            # prefer_brand | prefer_length
+    group: str
+    preferred: str
+    over: str
+    support: list[str] = field(default_factory=list)   # offer numbers
+    status: str = "pending"
+    day: str = ""          # date the rule was first written ('' while still a candidate)
+    reviewed_at: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "prefer_length":
+            return f"Prefer {self.preferred} over {self.over} sections for {self.group}"
+        return f"Prefer {self.preferred} over {self.over} for {self.group}"
+
+    @property
+    def id(self) -> str:
+        return rule_id(self.text)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.group, self.preferred, self.over)
+
+
+class LearningSet:
+    """All learnings in memory; ``load``/``save`` through the object store."""
+
+    def __init__(self) -> None:
+        self.swaps: dict[tuple[str, str], SwapLearning] = {}
+        self.rules: dict[tuple[str, str, str, str], RuleLearning] = {}
+
+    # ---- persistence -------------------------------------------------------------------
+    @classmethod
+    def load(cls, store: ObjectStore, bucket: str) -> LearningSet:
+        self = cls()
+        meta: dict = {}
+        if store.exists(bucket, META_KEY):
+            meta = json.loads(store.get_bytes(bucket, META_KEY))
+        swap_meta = meta.get("swaps", {})
+        if store.exists(bucket, SWAPS_KEY):
+            text = store.get_bytes(bucket, SWAPS_KEY).decode("utf-8")
+            reader = csv.DictReader(io.StringIO(text))
+            if reader.fieldnames != SWAP_HEADER:
+                raise ValidationFailed(f"{bucket}/{SWAPS_KEY}: header is {reader.fieldnames}",
+                                       hint=f"it must be exactly {','.join(SWAP_HEADER)}")
+            for line_no, raw in enumerate(reader, start=2):
+                try:
+                    row = SwapRow.model_validate(raw)
+                except Exception as exc:
+                    raise ValidationFailed(f"{bucket}/{SWAPS_KEY} line {line_no}: {exc}") from exc
+                sid = swap_id(row.customer_term, row.matched_product_code)
+                m = swap_meta.get(sid, {})
+                ev = {e["source_file"]: Evidence(**e) for e in m.get("evidence", [])}
+                for src in row.sources:
+                    ev.setdefault(src, Evidence(src, src.split("_")[0], "", "", row.matched_product_code,
+                                                row.matched_product_name))
+                self.swaps[(row.customer_term, row.matched_product_code)] = SwapLearning(
+                    term=row.customer_term, product_code=row.matched_product_code,
+                    product_name=row.matched_product_name, evidence=ev, status=m.get("status", "pending"),
+                    reasoning=row.reasoning, timestamp=row.timestamp, match_type=row.match_type,
+                    reviewed_at=m.get("reviewed_at"))
+        for r in meta.get("rules", []):
+            rule = RuleLearning(**r)
+            self.rules[rule.key] = rule
+        return self
+
+    def save(self, store: ObjectStore, bucket: str) -> None:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(SWAP_HEADER)
+        for s in self.sorted_swaps():
+            row = s.to_row()
+            writer.writerow([row.customer_term, row.matched_product_code, row.matched_product_name,
+                             f"{row.confidence_score:.3f}", row.reasoning, row.match_type, row.timestamp,
+                             row.source_files])
+        rules_text = "".join(RuleLine(day=date.fromisoformat(r.day), rule=r.text).format() + "\n"
+                             for r in self.written_rules())
+        meta = {
+            "swaps": {s.id: {"term": s.term, "product_code": s.product_code, "status": s.status,
+                             "reviewed_at": s.reviewed_at, "evidence": [asdict(e) for e in s.evidence.values()]}
+                      for s in self.sorted_swaps()},
+            "rules": [asdict(r) for r in sorted(self.rules.values(), key=lambda r: r.key)],
+        }
+        # Meta first: a reader that sees the new CSV always finds its review status.
+        store.put_bytes(bucket, META_KEY, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        store.put_bytes(bucket, SWAPS_KEY, out.getvalue().encode("utf-8"), "text/csv")
+        store.put_bytes(bucket, RULES_KEY, rules_text.encode("utf-8"), "text/plain")
+
+    # ---- views -------------------------------------------------------------------------
+    def sorted_swaps(self) -> list[SwapLearning]:
+        return sorted(self.swaps.values(), key=lambda s: (s.term, -len(s.evidence), s.product_code))
+
+    def written_rules(self) -> list[RuleLearning]:
+        return sorted((r for r in self.rules.values() if r.day), key=lambda r: (r.day, r.text))
+
+    def find(self, learning_id: str) -> SwapLearning | RuleLearning:
+        for s in self.swaps.values():
+            if s.id == learning_id:
+                return s
+        for r in self.rules.values():
+            if r.id == learning_id and r.day:
+                return r
+        raise NotFound(f"no learning with id {learning_id!r}", hint="see 'commerce learn review list'")
+
+    # ---- merging -----------------------------------------------------------------------
+    def add_swap(self, term: str, code: str, name: str, evidence: Evidence, reasoning: str) -> bool:
+        """Add one observation; returns True when it is new evidence."""
+        term = normalize_term(term)
+        key = (term, code)
+        swap = self.swaps.get(key)
+        if swap is None:
+            swap = self.swaps[key] = SwapLearning(term, code, name)
+        if evidence.source_file in swap.evidence:
+            return False
+        swap.evidence[evidence.source_file] = evidence
+        swap.timestamp = max(swap.timestamp, evidence.timestamp)
+        n = len(swap.evidence)
+        swap.reasoning = reasoning if n == 1 else (
+            f"Salespeople replaced the AI match with {code} for '{term}' in {n} offers")
+        return True
+
+    def add_rule_support(self, kind: str, group: str, preferred: str, over: str, offer_number: str, today: date) -> None:
+        key = (kind, group, preferred, over)
+        rule = self.rules.setdefault(key, RuleLearning(kind, group, preferred, over))
+        if offer_number not in rule.support:
+            rule.support.append(offer_number)
+
+    def promote_rules(self, today: date) -> list[RuleLearning]:
+        """Write candidates with enough independent support; returns the newly written ones."""
+        new = []
+        for rule in self.rules.values():
+            if rule.day:
+                continue
+            contrary = self.rules.get((rule.kind, rule.group, rule.over, rule.preferred))
+            against = len(contrary.support) if contrary else 0
+            if len(rule.support) >= RULE_MIN_OFFERS and len(rule.support) >= RULE_MIN_MARGIN * max(against, 0.5):
+                rule.day = today.isoformat()
+                new.append(rule)
+        return new
+
+    # ---- review ------------------------------------------------------------------------
+    def set_status(self, learning_id: str, status: str) -> SwapLearning | RuleLearning:
+        if status not in ("pending", "approved", "rejected"):
+            raise ValidationFailed(f"unknown review status {status!r}", hint="use pending, approved or rejected")
+        item = self.find(learning_id)
+        item.status = status
+        item.reviewed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return item
+
+    def edit_swap(self, learning_id: str, product_code: str, product_name: str) -> SwapLearning:
+        """A reviewer corrects a learned swap: the old one is rejected, the edited one approved."""
+        old = self.find(learning_id)
+        if not isinstance(old, SwapLearning):
+            raise ValidationFailed(f"{learning_id} is a rule; only swaps can be edited")
+        old.status = "rejected"
+        old.reviewed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        new = self.swaps.get((old.term, product_code)) or SwapLearning(old.term, product_code, product_name)
+        new.evidence = {**old.evidence, **new.evidence}
+        new.status, new.match_type, new.reviewed_at = "approved", "reviewer_edit", old.reviewed_at
+        new.reasoning = f"Reviewer changed {old.product_code} to {product_code}"
+        new.timestamp = old.reviewed_at or ""
+        self.swaps[(old.term, product_code)] = new
+        return new

@@ -1,0 +1,64 @@
+"""Service entry points of the offers service (CLI, Lambda and console call these)."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..errors import ValidationFailed
+from .learnings import LearningSet, RuleLearning, SwapLearning
+
+
+def _store(settings: Settings):
+    from .. import factory
+
+    return factory.object_store(settings)
+
+
+def list_learnings(settings: Settings, status: str | None = None) -> dict:
+    ls = LearningSet.load(_store(settings), settings.offers_bucket)
+    swaps = [swap_view(s) for s in ls.sorted_swaps() if status in (None, s.status)]
+    rules = [rule_view(r) for r in ls.written_rules() if status in (None, r.status)]
+    return {"swaps": swaps, "rules": rules}
+
+
+def swap_view(s: SwapLearning) -> dict:
+    return {"id": s.id, "customer_term": s.term, "product_code": s.product_code, "product_name": s.product_name,
+            "confidence": s.confidence, "evidence_count": len(s.evidence), "status": s.status,
+            "match_type": s.match_type, "timestamp": s.timestamp, "reasoning": s.reasoning,
+            "evidence": [e.__dict__ for e in s.evidence.values()]}
+
+
+def rule_view(r: RuleLearning) -> dict:
+    return {"id": r.id, "rule": r.text, "day": r.day, "kind": r.kind, "group": r.group,
+            "support": len(r.support), "status": r.status}
+
+
+def review(settings: Settings, learning_id: str, status: str) -> dict:
+    store = _store(settings)
+    ls = LearningSet.load(store, settings.offers_bucket)
+    item = ls.set_status(learning_id, status)
+    ls.save(store, settings.offers_bucket)
+    return swap_view(item) if isinstance(item, SwapLearning) else rule_view(item)
+
+
+def edit_swap(settings: Settings, learning_id: str, product_code: str) -> dict:
+    from .. import factory
+
+    catalog = {p.product_code: p for p in factory.erp(settings).catalog()}
+    if product_code not in catalog:
+        raise ValidationFailed(f"product {product_code!r} is not in the catalog", field="product_code")
+    store = _store(settings)
+    ls = LearningSet.load(store, settings.offers_bucket)
+    new = ls.edit_swap(learning_id, product_code, catalog[product_code].product_name)
+    ls.save(store, settings.offers_bucket)
+    return swap_view(new)
+
+
+def match_term(settings: Settings, term: str, k: int = 5) -> dict:
+    from .matching import load_matcher
+
+    if not term.strip():
+        raise ValidationFailed("the term is empty", field="term", hint="give a product description like 'kupariputki 15mm'")
+    if k < 1 or k > 100:
+        raise ValidationFailed("k must be between 1 and 100", field="k")
+    matcher = load_matcher(settings)
+    return {"term": term, "matches": [m.as_dict() for m in matcher.match(term, k)]}
