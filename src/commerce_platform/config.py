@@ -105,6 +105,17 @@ class Settings(BaseSettings):
     # Text embeddings: offline char n-gram by default.
     text_embedder: Literal["ngram", "minilm", "titan"] = "ngram"
 
+    # Support knowledge base: local hybrid index in the home, or a Bedrock Knowledge Base on AWS.
+    kb_backend: Literal["local", "bedrock"] = "local"
+    bedrock_kb_id: str | None = None
+    bedrock_kb_data_source_id: str | None = None
+    kb_chunk_tokens: int = 300
+    kb_chunk_overlap_tokens: int = 50
+    # Support customer DB: "auto" = database_url, else the home's SQLite (locally); "off" = no
+    # customer database (tickets get a placeholder profile marked as such).
+    support_customer_db: Literal["auto", "off"] = "auto"
+    support_interaction_ttl_days: int = 180
+
     # Databases for services (SQLite in the home by default).
     database_url: str | None = None
     redis_url: str | None = None
@@ -122,6 +133,13 @@ class Settings(BaseSettings):
     export_download_concurrency: int = 32
     export_embed_concurrency: int = 4
     export_source_url: str | None = None
+    export_image_embedder: Literal["offline", "titan"] = "offline"
+    export_images_bucket: str = "smartgo-images"
+    export_embeddings_bucket: str = "smartgo-embeddings"  # embedding cache by image sha256
+    export_iceberg_catalog: Literal["sql", "glue", "rest"] = "sql"
+    export_iceberg_uri: str | None = None  # SQL catalog URL / S3 Tables REST endpoint
+    export_iceberg_warehouse: str | None = None  # e.g. s3://bucket/warehouse or an S3 Tables ARN
+    export_flush_rows: int = 5000
 
     # Copilot
     conversation_ttl_days: int = 30

@@ -1,0 +1,167 @@
+"""Image embedder port: offline deterministic 1024-d features, or Titan Multimodal Embeddings G1 on Bedrock.
+
+Offline layout (1024 dims, each block L2-normalised then weighted, the whole vector L2-normalised):
+  256  global colour histogram, HSV 16 hue x 4 saturation x 4 value (soft on value)
+  256  2x2 spatial pyramid of HSV 8 x 2 x 4 histograms
+  256  4x4 grid of 16-bin gradient-orientation histograms (magnitude weighted)
+  192  8x8 thumbnail in an opponent colour space (luma, red-green, blue-yellow)
+   64  8x8 grid of edge density
+The same image bytes always give the same vector; products that look alike land near each other.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import UpstreamError, require
+from .models import EMBEDDING_DIM
+
+
+class ImageEmbedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, image: bytes) -> np.ndarray: ...
+
+
+def _load_rgb(image: bytes, size: int):
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image)) as img:
+        img.draft("RGB", (size * 2, size * 2))  # JPEG: decode at reduced scale
+        if img.mode in ("RGBA", "LA", "P"):
+            img = img.convert("RGBA")
+            background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+            img = Image.alpha_composite(background, img)
+        return img.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+def _hsv_hist(h: np.ndarray, s: np.ndarray, v: np.ndarray, bins: tuple[int, int, int]) -> np.ndarray:
+    hb = np.minimum((h * bins[0]).astype(np.int64), bins[0] - 1)
+    sb = np.minimum((s * bins[1]).astype(np.int64), bins[1] - 1)
+    vb = np.minimum((v * bins[2]).astype(np.int64), bins[2] - 1)
+    idx = (hb * bins[1] + sb) * bins[2] + vb
+    return np.bincount(idx.ravel(), minlength=bins[0] * bins[1] * bins[2]).astype(np.float32)
+
+
+class OfflineImageEmbedder:
+    name = "offline-image-features-v1"
+    dim = EMBEDDING_DIM
+    size = 64
+
+    def embed(self, image: bytes) -> np.ndarray:
+        img = _load_rgb(image, self.size)
+        rgb = np.asarray(img, dtype=np.float32) / 255.0
+        hsv = np.asarray(img.convert("HSV"), dtype=np.float32) / 255.0
+        h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+        n = self.size
+        half = n // 2
+
+        global_hist = _hsv_hist(h, s, v, (16, 4, 4))
+        pyramid = np.concatenate([
+            _hsv_hist(h[y:y + half, x:x + half], s[y:y + half, x:x + half], v[y:y + half, x:x + half], (8, 2, 4))
+            for y in (0, half) for x in (0, half)
+        ])
+
+        gray = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        gy, gx = np.gradient(gray)
+        mag = np.hypot(gx, gy)
+        ori = np.mod(np.arctan2(gy, gx), np.pi)  # unsigned orientation
+        obin = np.minimum((ori / np.pi * 16).astype(np.int64), 15)
+        cell = n // 4
+        cy, cx = np.indices((n, n)) // cell
+        hog_idx = ((cy * 4 + cx) * 16 + obin).ravel()
+        hog = np.bincount(hog_idx, weights=mag.ravel(), minlength=256).astype(np.float32)
+        hog = hog.reshape(16, 16)
+        hog = (hog / (np.linalg.norm(hog, axis=1, keepdims=True) + 1e-6)).ravel()
+
+        small = rgb.reshape(8, n // 8, 8, n // 8, 3).mean(axis=(1, 3))
+        r, g, b = small[..., 0], small[..., 1], small[..., 2]
+        opponent = np.stack([(r + g + b) / 3, (r - g) / 2, (2 * b - r - g) / 4], axis=-1).ravel()
+        edges = (mag > 0.08).astype(np.float32).reshape(8, n // 8, 8, n // 8).mean(axis=(1, 3)).ravel()
+
+        blocks = [(global_hist, 1.0), (pyramid, 0.8), (hog, 0.7), (opponent, 0.9), (edges, 0.5)]
+        vec = np.concatenate([_unit(np.sqrt(np.abs(b)) * np.sign(b)) * w for b, w in blocks]).astype(np.float32)
+        assert vec.shape == (EMBEDDING_DIM,)
+        return _unit(vec).astype(np.float32)
+
+
+class TitanImageEmbedder:
+    """``amazon.titan-embed-image-v1`` through ``bedrock-runtime.invoke_model``.
+
+    Images are resized to at most 2048 px on the longest side and re-encoded (PNG/JPEG) under the
+    5 MB request budget; ThrottlingException / 5xx are retried with exponential backoff.
+    """
+
+    name = "amazon.titan-embed-image-v1"
+    dim = EMBEDDING_DIM
+    max_side = 2048
+    max_b64_bytes = 5 * 1024 * 1024
+    throttle_codes = ("ThrottlingException", "ServiceUnavailableException", "ModelNotReadyException",
+                      "InternalServerException", "TooManyRequestsException")
+
+    def __init__(self, client=None, region: str | None = None, retries: int = 5, backoff: float = 1.0,
+                 sleep=time.sleep) -> None:
+        if client is None:
+            boto3 = require("boto3", "aws")
+            client = boto3.client("bedrock-runtime", region_name=region)
+        self.client = client
+        self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
+
+    def prepare(self, image: bytes) -> str:
+        """Base64 of the image within Titan's limits."""
+        from PIL import Image
+
+        with Image.open(io.BytesIO(image)) as img:
+            fmt = (img.format or "").upper()
+            too_big = max(img.size) > self.max_side
+            if not too_big and fmt in ("PNG", "JPEG") and len(image) * 4 / 3 < self.max_b64_bytes:
+                return base64.b64encode(image).decode("ascii")
+            img = img.convert("RGB")
+            img.thumbnail((self.max_side, self.max_side))
+            out = io.BytesIO()
+            img.save(out, format="JPEG", quality=90)
+        return base64.b64encode(out.getvalue()).decode("ascii")
+
+    def request_body(self, image: bytes) -> str:
+        return json.dumps({"inputImage": self.prepare(image), "embeddingConfig": {"outputEmbeddingLength": self.dim}})
+
+    def embed(self, image: bytes) -> np.ndarray:
+        body = self.request_body(image)
+        attempt = 0
+        while True:
+            try:
+                resp = self.client.invoke_model(modelId=self.name, body=body, contentType="application/json",
+                                                accept="application/json")
+                payload = json.loads(resp["body"].read())
+                break
+            except Exception as exc:
+                code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+                if code in self.throttle_codes and attempt < self.retries:
+                    self.sleep(self.backoff * (2 ** attempt))
+                    attempt += 1
+                    continue
+                raise UpstreamError(f"Titan image embedding failed: {exc}", hint="check Bedrock model access") from exc
+        vec = np.asarray(payload.get("embedding") or [], dtype=np.float32)
+        if vec.shape != (self.dim,):
+            raise UpstreamError(f"Titan returned an embedding of shape {vec.shape}, expected ({self.dim},)")
+        return _unit(vec)
+
+
+def get_image_embedder(settings) -> ImageEmbedder:
+    if settings.export_image_embedder == "titan":
+        return TitanImageEmbedder(region=settings.aws_region)
+    return OfflineImageEmbedder()

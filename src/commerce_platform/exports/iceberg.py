@@ -1,0 +1,230 @@
+"""The export table ``pricing_intelligence.smartgo_sales`` through pyiceberg (ARCHITECTURE 7.3).
+
+Locally a SqlCatalog named "commerce" (``<home>/lake/iceberg/catalog.db``) over a file warehouse;
+on AWS Glue or the S3 Tables Iceberg REST endpoint with an S3 warehouse. A run stages its appends in
+one transaction that first deletes the rows it replaces, so readers see the old day or the new day,
+never both, and re-runs never duplicate.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ..errors import require
+from ..logs import get_logger
+from .models import EMBEDDING_DIM, NAMESPACE, TABLE_IDENTIFIER, day_bounds
+
+log = get_logger("exports.iceberg")
+
+TARGET_FILE_BYTES = 256 * 1024 * 1024
+
+
+def iceberg_schema():
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import (
+        DecimalType,
+        FloatType,
+        IntegerType,
+        ListType,
+        NestedField,
+        StringType,
+        TimestamptzType,
+    )
+
+    cols = [
+        ("sale_id", StringType()), ("tenant_id", StringType()), ("product_id", StringType()),
+        ("title", StringType()), ("category", StringType()), ("brand", StringType()),
+        ("sold_price", DecimalType(12, 2)), ("currency", StringType()), ("sold_at", TimestamptzType()),
+        ("image_url", StringType()), ("year", IntegerType()), ("month", IntegerType()),
+        ("image_sha256", StringType()), ("embedding", None), ("embedding_model", StringType()),
+        ("embedding_error", StringType()), ("exported_at", TimestamptzType()),
+    ]
+    fields = []
+    next_id = len(cols) + 1
+    for i, (name, typ) in enumerate(cols, start=1):
+        if typ is None:
+            typ = ListType(element_id=next_id, element_type=FloatType(), element_required=False)
+            next_id += 1
+        fields.append(NestedField(field_id=i, name=name, field_type=typ, required=False,
+                                  doc=f"embedding ({EMBEDDING_DIM} floats)" if name == "embedding" else None))
+    return Schema(*fields)
+
+
+def partition_spec(schema):
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.transforms import IdentityTransform
+
+    names = ("tenant_id", "year", "month")
+    return PartitionSpec(*[
+        PartitionField(source_id=schema.find_field(n).field_id, field_id=1000 + i, transform=IdentityTransform(), name=n)
+        for i, n in enumerate(names)
+    ])
+
+
+def catalog_properties(settings) -> dict[str, str]:
+    """Catalog properties from Settings (SQL + file warehouse locally)."""
+    kind = settings.export_iceberg_catalog
+    warehouse = settings.export_iceberg_warehouse
+    props: dict[str, str] = {}
+    if kind == "sql":
+        settings.paths.iceberg.mkdir(parents=True, exist_ok=True)
+        if not warehouse:
+            settings.paths.iceberg_warehouse.mkdir(parents=True, exist_ok=True)
+            warehouse = settings.paths.iceberg_warehouse.as_uri()
+        props.update(type="sql", uri=settings.export_iceberg_uri or f"sqlite:///{settings.paths.iceberg_catalog}",
+                     warehouse=warehouse)
+    elif kind == "glue":
+        props.update(type="glue", **{"glue.region": settings.aws_region})
+        if warehouse:
+            props["warehouse"] = warehouse
+    else:  # S3 Tables Iceberg REST endpoint (SigV4)
+        props.update(type="rest", uri=settings.export_iceberg_uri or f"https://s3tables.{settings.aws_region}.amazonaws.com/iceberg",
+                     warehouse=warehouse or "", **{"rest.sigv4-enabled": "true", "rest.signing-name": "s3tables",
+                                                   "rest.signing-region": settings.aws_region})
+    if (warehouse or "").startswith("s3://") or kind != "sql":
+        props["s3.region"] = settings.aws_region
+        if settings.s3_endpoint_url:
+            props["s3.endpoint"] = settings.s3_endpoint_url
+            props["s3.path-style-access"] = "true"
+    return props
+
+
+def load_catalog(settings, **extra: str):
+    require("pyiceberg", "iceberg")
+    from pyiceberg.catalog import load_catalog as _load
+
+    return _load("commerce", **{**catalog_properties(settings), **extra})
+
+
+def day_filter(day: date, tenant: str | None = None, sale_ids: Iterable[str] | None = None):
+    from pyiceberg.expressions import And, EqualTo, GreaterThanOrEqual, In, LessThan
+
+    start, end = day_bounds(day)
+    expr = And(
+        And(EqualTo("year", start.year), EqualTo("month", start.month)),
+        And(GreaterThanOrEqual("sold_at", start.isoformat()), LessThan("sold_at", end.isoformat())),
+    )
+    if tenant:
+        expr = And(EqualTo("tenant_id", tenant), expr)
+    if sale_ids is not None:
+        expr = And(In("sale_id", set(sale_ids)), expr)
+    return expr
+
+
+class IcebergSink:
+    def __init__(self, catalog, identifier: str = TABLE_IDENTIFIER) -> None:
+        self.catalog = catalog
+        self.identifier = identifier
+        self._table = None
+
+    @classmethod
+    def from_settings(cls, settings, **extra: str) -> IcebergSink:
+        return cls(load_catalog(settings, **extra))
+
+    def exists(self) -> bool:
+        return self.catalog.table_exists(self.identifier)
+
+    def table(self, create: bool = True):
+        """The table; created (with namespace) when missing; new nullable columns added (schema evolution)."""
+        if self._table is not None:
+            return self._table
+        from pyiceberg.exceptions import (
+            NamespaceAlreadyExistsError,
+            NoSuchTableError,
+            TableAlreadyExistsError,
+        )
+
+        try:
+            table = self.catalog.load_table(self.identifier)
+        except NoSuchTableError:
+            if not create:
+                raise
+            try:
+                self.catalog.create_namespace(NAMESPACE)
+            except NamespaceAlreadyExistsError:
+                pass
+            schema = iceberg_schema()
+            try:
+                table = self.catalog.create_table(
+                    self.identifier, schema=schema, partition_spec=partition_spec(schema),
+                    properties={"write.target-file-size-bytes": str(TARGET_FILE_BYTES),
+                                "write.parquet.compression-codec": "zstd", "format-version": "2"},
+                )
+                log.info("created export table", table=self.identifier)
+            except TableAlreadyExistsError:
+                table = self.catalog.load_table(self.identifier)
+        self._table = self.evolve(table)
+        return self._table
+
+    @staticmethod
+    def evolve(table, wanted=None):
+        """Add the columns of ``wanted`` (default: this release's schema) missing from the table, as nullable."""
+        wanted = wanted or iceberg_schema()
+        have = {f.name for f in table.schema().fields}
+        missing = [f.name for f in wanted.fields if f.name not in have]
+        if missing:
+            with table.update_schema() as update:
+                update.union_by_name(wanted)
+            log.info("export table schema evolved", added=missing)
+        return table
+
+    def arrow_schema(self):
+        return self.table().schema().as_arrow()
+
+    def replace(self, row_filter) -> Replacement:
+        return Replacement(self.table(), row_filter)
+
+    def scan(self, row_filter=None, columns: tuple[str, ...] | None = None):
+        """Arrow table of matching rows (DuckDB 2.x cannot load its iceberg extension here)."""
+        from pyiceberg.expressions import AlwaysTrue
+
+        if not self.exists():
+            return None
+        table = self.table(create=False)
+        cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
+        return table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols).to_arrow()
+
+    def partitions(self) -> list[dict[str, Any]]:
+        if not self.exists():
+            return []
+        table = self.table(create=False)
+        if table.current_snapshot() is None:
+            return []
+        rows = table.inspect.partitions().to_pylist()
+        out = []
+        for r in rows:
+            p = r["partition"]
+            out.append({"tenant_id": p.get("tenant_id"), "year": p.get("year"), "month": p.get("month"),
+                        "rows": r["record_count"], "files": r["file_count"]})
+        return sorted(out, key=lambda d: (str(d["tenant_id"]), d["year"] or 0, d["month"] or 0))
+
+    def data_files(self) -> list[str]:
+        if not self.exists():
+            return []
+        table = self.table(create=False)
+        if table.current_snapshot() is None:
+            return []
+        return [f.file.file_path for f in table.scan().plan_files()]
+
+
+class Replacement:
+    """One transaction: delete the rows matching the filter, append batches, commit once."""
+
+    def __init__(self, table, row_filter) -> None:
+        self.table = table
+        self.tx = table.transaction()
+        with warnings.catch_warnings():  # "did not match any records" on a first run
+            warnings.simplefilter("ignore", UserWarning)
+            self.tx.delete(row_filter)
+        self.appended = 0
+
+    def append(self, batch) -> None:
+        if batch.num_rows:
+            self.tx.append(batch)
+            self.appended += batch.num_rows
+
+    def commit(self) -> None:
+        self.tx.commit_transaction()

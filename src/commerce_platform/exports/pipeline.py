@@ -1,0 +1,343 @@
+"""The export pipeline: source pages -> validation -> downloads (concurrency D) -> embeddings
+(concurrency E, thread pool) -> Arrow batches -> one Iceberg transaction per run.
+
+Stages are connected by bounded queues, so a large day never sits in memory whole and downloads keep
+going while images are being embedded. The same URL is fetched once per run; an image whose sha256 was
+embedded before (this run or an earlier one, by the same model) is not embedded again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from ..logs import get_logger
+from .fetcher import FetchError, ImageFetcher
+from .models import EMBEDDING_DIM, REASONS, RowRejected, SaleRow, reason_of, validate_row
+
+log = get_logger("exports.pipeline")
+
+
+class EmbeddingCache:
+    """Embeddings by (model, image sha256) in the object store: ``<bucket>/<model>/<sha[:2]>/<sha>.f32``."""
+
+    def __init__(self, store, bucket: str, model: str) -> None:
+        self.store = store
+        self.bucket = bucket
+        self.prefix = model.replace(":", "_").replace("/", "_")
+
+    def _key(self, sha: str) -> str:
+        return f"{self.prefix}/{sha[:2]}/{sha}.f32"
+
+    def get(self, sha: str) -> np.ndarray | None:
+        try:
+            if not self.store.exists(self.bucket, self._key(sha)):
+                return None
+            vec = np.frombuffer(self.store.get_bytes(self.bucket, self._key(sha)), dtype="<f4")
+        except Exception as exc:  # a cache miss is never fatal
+            log.warning("embedding cache read failed", sha256=sha, error=str(exc))
+            return None
+        return vec.astype(np.float32) if vec.shape == (EMBEDDING_DIM,) else None
+
+    def put(self, sha: str, vec: np.ndarray) -> None:
+        try:
+            self.store.put_bytes(self.bucket, self._key(sha), np.asarray(vec, dtype="<f4").tobytes(),
+                                 content_type="application/octet-stream")
+        except Exception as exc:
+            log.warning("embedding cache write failed", sha256=sha, error=str(exc))
+
+
+@dataclass
+class RunStats:
+    total: int = 0          # rows read from the source (or retried)
+    exported: int = 0       # rows written to the table
+    embedded: int = 0       # rows exported with an embedding
+    rejected: int = 0       # rows refused by validation (not exported)
+    image_errors: int = 0   # rows exported with embedding_error
+    downloads: int = 0      # distinct URLs fetched
+    bytes_downloaded: int = 0
+    embeddings_computed: int = 0
+    embeddings_reused: int = 0
+    files_flushes: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> int:
+        return self.rejected + self.image_errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"totalCount": self.total, "successCount": self.embedded, "errorCount": self.errors,
+                "exportedCount": self.exported, "rejectedCount": self.rejected,
+                "imageErrorCount": self.image_errors, "downloads": self.downloads,
+                "bytesDownloaded": self.bytes_downloaded, "embeddingsComputed": self.embeddings_computed,
+                "embeddingsReused": self.embeddings_reused, "reasons": dict(self.reasons)}
+
+
+class _ImageStage:
+    """URL -> (sha256, vector) with per-run URL dedup, sha256 dedup and the cross-run cache."""
+
+    def __init__(self, fetcher: ImageFetcher, embedder, cache: EmbeddingCache | None, embed_concurrency: int,
+                 stats: RunStats, lru_size: int = 2048) -> None:
+        from cachetools import LRUCache
+
+        self.fetcher = fetcher
+        self.embedder = embedder
+        self.cache = cache
+        self.stats = stats
+        self.embed_sem = asyncio.Semaphore(max(1, embed_concurrency))
+        self.pool = ThreadPoolExecutor(max_workers=max(1, embed_concurrency), thread_name_prefix="embed")
+        self.url_results: dict[str, tuple[str | None, str | None]] = {}  # url -> (sha, error), small
+        self.url_inflight: dict[str, asyncio.Future] = {}
+        self.sha_inflight: dict[str, asyncio.Future] = {}
+        self.vectors: LRUCache = LRUCache(maxsize=lru_size)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+    async def image(self, url: str) -> tuple[str | None, np.ndarray | None, str | None]:
+        known = self.url_results.get(url)
+        if known is None and url in self.url_inflight:
+            await asyncio.shield(self.url_inflight[url])
+            known = self.url_results.get(url)
+        if known is not None:
+            sha, error = known
+            if error:
+                return sha, None, error
+            return sha, await self.vector(sha, None), None
+        fut = asyncio.get_running_loop().create_future()
+        self.url_inflight[url] = fut
+        try:
+            try:
+                fetched = await self.fetcher.fetch(url)
+            except FetchError as exc:
+                self.url_results[url] = (None, f"{exc.reason}: {exc.detail}")
+                return None, None, self.url_results[url][1]
+            self.stats.downloads += 1
+            self.stats.bytes_downloaded += len(fetched.data)
+            sha = hashlib.sha256(fetched.data).hexdigest()
+            try:
+                vec = await self.vector(sha, fetched.data)
+            except Exception as exc:  # embedder failure: the sale is still exported
+                self.url_results[url] = (sha, f"embedding_failed: {exc}")
+                return sha, None, self.url_results[url][1]
+            self.url_results[url] = (sha, None)
+            return sha, vec, None
+        finally:
+            self.url_inflight.pop(url, None)
+            fut.set_result(None)
+
+    async def vector(self, sha: str, data: bytes | None) -> np.ndarray:
+        vec = self.vectors.get(sha)
+        if vec is not None:
+            self.stats.embeddings_reused += 1
+            return vec
+        if sha in self.sha_inflight:
+            await asyncio.shield(self.sha_inflight[sha])
+            return await self.vector(sha, data)
+        fut = asyncio.get_running_loop().create_future()
+        self.sha_inflight[sha] = fut
+        loop = asyncio.get_running_loop()
+        try:
+            vec = await loop.run_in_executor(self.pool, self.cache.get, sha) if self.cache else None
+            if vec is not None:
+                self.stats.embeddings_reused += 1
+            else:
+                if data is None:  # evicted from the LRU and not cached: fetch again is not worth it here
+                    raise RuntimeError("embedding no longer available for a repeated URL")
+                async with self.embed_sem:
+                    vec = await loop.run_in_executor(self.pool, self.embedder.embed, data)
+                self.stats.embeddings_computed += 1
+                if self.cache:
+                    await loop.run_in_executor(self.pool, self.cache.put, sha, vec)
+            self.vectors[sha] = vec
+            return vec
+        finally:
+            self.sha_inflight.pop(sha, None)
+            fut.set_result(None)
+
+
+def rows_to_arrow(rows: list[SaleRow], schema, exported_at: datetime):
+    """Arrow batch in the table's schema; embeddings as one flat float32 buffer."""
+    import pyarrow as pa
+
+    n = len(rows)
+    mask = np.array([r.embedding is None for r in rows], dtype=bool)
+    vecs = [r.embedding for r in rows if r.embedding is not None]
+    flat = np.concatenate(vecs).astype(np.float32) if vecs else np.zeros(0, dtype=np.float32)
+    lengths = np.array([0 if r.embedding is None else len(r.embedding) for r in rows], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    emb_type = schema.field("embedding").type
+    embedding = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), pa.array(flat, pa.float32()),
+                                              type=emb_type, mask=pa.array(mask))
+    cols: dict[str, Any] = {
+        "sale_id": [r.sale_id for r in rows], "tenant_id": [r.tenant_id for r in rows],
+        "product_id": [r.product_id for r in rows], "title": [r.title for r in rows],
+        "category": [r.category for r in rows], "brand": [r.brand for r in rows],
+        "sold_price": [r.sold_price for r in rows], "currency": [r.currency for r in rows],
+        "sold_at": [r.sold_at for r in rows], "image_url": [r.image_url for r in rows],
+        "year": [r.sold_at.year for r in rows], "month": [r.sold_at.month for r in rows],
+        "image_sha256": [r.image_sha256 for r in rows], "embedding": embedding,
+        "embedding_model": [r.embedding_model for r in rows], "embedding_error": [r.embedding_error for r in rows],
+        "exported_at": [exported_at] * n,
+    }
+    arrays = []
+    for f in schema:
+        value = cols.get(f.name)
+        if value is None:
+            arrays.append(pa.nulls(n, f.type))  # a column added by a later schema version
+        elif isinstance(value, pa.Array):
+            arrays.append(value)
+        else:
+            arrays.append(pa.array(value, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+ProgressFn = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class PipelineConfig:
+    download_concurrency: int = 32
+    embed_concurrency: int = 4
+    flush_rows: int = 5000
+    progress_every: int = 200
+
+
+class Pipeline:
+    def __init__(self, fetcher: ImageFetcher, embedder, sink_replacement, arrow_schema,
+                 cache: EmbeddingCache | None, config: PipelineConfig, progress: ProgressFn | None = None,
+                 stats: RunStats | None = None) -> None:
+        self.fetcher = fetcher
+        self.embedder = embedder
+        self.replacement = sink_replacement
+        self.schema = arrow_schema
+        self.cache = cache
+        self.config = config
+        self.progress = progress
+        self.stats = stats or RunStats()
+        self.exported_at = datetime.now(UTC)
+        self._processed = 0
+
+    async def run(self, raw_pages: AsyncIterator[list[dict[str, Any]]] | None = None,
+                  rows: Iterable[SaleRow] | None = None) -> RunStats:
+        cfg = self.config
+        stage = _ImageStage(self.fetcher, self.embedder, self.cache, cfg.embed_concurrency, self.stats)
+        in_q: asyncio.Queue = asyncio.Queue(maxsize=2 * (cfg.download_concurrency + cfg.embed_concurrency))
+        out_q: asyncio.Queue = asyncio.Queue(maxsize=max(64, cfg.flush_rows // 4))
+        n_workers = cfg.download_concurrency + cfg.embed_concurrency
+        try:
+            workers = [asyncio.create_task(self._worker(stage, in_q, out_q)) for _ in range(n_workers)]
+            writer = asyncio.create_task(self._writer(out_q))
+            try:
+                if raw_pages is not None:
+                    async for page in raw_pages:
+                        for raw in page:
+                            self.stats.total += 1
+                            try:
+                                row = validate_row(raw)
+                            except RowRejected as exc:
+                                self._reject(raw, exc)
+                                continue
+                            await in_q.put(row)
+                for row in rows or ():
+                    self.stats.total += 1
+                    await in_q.put(row)
+                for _ in workers:
+                    await in_q.put(None)
+                await asyncio.gather(*workers)
+                await out_q.put(None)
+                await writer
+            except BaseException:
+                for task in [*workers, writer]:
+                    task.cancel()
+                await asyncio.gather(*workers, writer, return_exceptions=True)
+                raise
+        finally:
+            stage.close()
+        return self.stats
+
+    def _reject(self, raw: dict[str, Any], exc: RowRejected) -> None:
+        self.stats.rejected += 1
+        self.stats.reasons[exc.reason] += 1
+        log.warning("sale rejected", sale_id=raw.get("sale_id"), reason=exc.reason, detail=str(exc))
+        self._tick()
+
+    async def _worker(self, stage: _ImageStage, in_q: asyncio.Queue, out_q: asyncio.Queue) -> None:
+        while True:
+            row = await in_q.get()
+            if row is None:
+                return
+            if not row.image_url:
+                row.embedding_error = f"no_image_url: {REASONS['no_image_url']}"
+            else:
+                sha, vec, error = await stage.image(row.image_url)
+                row.image_sha256 = sha
+                if vec is not None:
+                    row.embedding = vec
+                    row.embedding_model = self.embedder.name
+                    row.embedding_error = None
+                else:
+                    row.embedding_error = error
+            await out_q.put(row)
+
+    async def _writer(self, out_q: asyncio.Queue) -> None:
+        buffer: list[SaleRow] = []
+        while True:
+            row = await out_q.get()
+            if row is not None:
+                self.stats.exported += 1
+                if row.embedding_error:
+                    self.stats.image_errors += 1
+                    reason = reason_of(row.embedding_error) or "embedding_failed"
+                    self.stats.reasons[reason] += 1
+                    log.warning("image not embedded; sale exported without embedding", sale_id=row.sale_id,
+                                url=row.image_url, reason=reason, detail=row.embedding_error)
+                else:
+                    self.stats.embedded += 1
+                buffer.append(row)
+                self._tick()
+            if buffer and (row is None or len(buffer) >= self.config.flush_rows):
+                batch = rows_to_arrow(buffer, self.schema, self.exported_at)
+                buffer = []
+                await asyncio.to_thread(self.replacement.append, batch)
+                self.stats.files_flushes += 1
+            if row is None:
+                return
+
+    def _tick(self) -> None:
+        self._processed += 1
+        if self.progress and self._processed % self.config.progress_every == 0:
+            self.progress({"processed": self._processed, **self.stats.as_dict()})
+
+
+async def pages_async(pages) -> AsyncIterator[list[dict[str, Any]]]:
+    """A blocking page iterator driven from a thread, one page at a time."""
+    it = iter(pages)
+    sentinel = object()
+    while True:
+        page = await asyncio.to_thread(next, it, sentinel)
+        if page is sentinel:
+            return
+        yield page
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def elapsed_since(t0: float) -> float:
+    return round(time.perf_counter() - t0, 3)
+
+
+def day_str(day: date) -> str:
+    return day.isoformat()

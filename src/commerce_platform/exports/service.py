@@ -1,0 +1,195 @@
+"""Service entry points used by the CLI, the Lambda handler and the Streamlit console."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ..errors import CommerceError, NotFound, ValidationFailed
+from ..logs import get_logger
+from .embedder import get_image_embedder
+from .fetcher import ImageFetcher
+from .iceberg import IcebergSink, day_filter
+from .models import SaleRow, parse_day
+from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
+from .progress import ProgressStore
+from .source import SalesSource, default_source_url
+from .urlsafety import UrlPolicy
+
+log = get_logger("exports.service")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def make_fetcher(settings, backoff: float = 0.5, timeout: float = 30.0) -> ImageFetcher:
+    from ..factory import object_store
+
+    return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings),
+                        concurrency=settings.export_download_concurrency, timeout=timeout, backoff=backoff)
+
+
+def _status(stats: RunStats) -> str:
+    return "COMPLETE" if stats.errors == 0 else "PARTIAL"
+
+
+def run_export(settings, date: str | date | None = None, tenant: str | None = None, source: str | None = None,
+               retry_failed: bool = False, progress: ProgressFn | None = None, *, embedder=None, sink=None,
+               fetcher: ImageFetcher | None = None) -> dict[str, Any]:
+    """Export one UTC day (default yesterday) of sales; returns the run summary (the 7.4 fields and more).
+
+    Raises CommerceError only when the run itself fails (the progress record then says FAILED); bad rows
+    and failed images are counted and the run is COMPLETE or PARTIAL.
+    """
+    day = parse_day(date)
+    tenant = tenant or None
+    store = ProgressStore.from_settings(settings)
+    embedder = embedder or get_image_embedder(settings)
+    run_id = new_run_id()
+    t0 = time.perf_counter()
+    started = _now()
+    with store.lock(day):
+        previous = store.get(day, tenant)
+        base = {"runId": run_id, "startTime": started, "endTime": None, "mode": "retry-failed" if retry_failed else "full",
+                "embeddingModel": embedder.name}
+        if retry_failed and previous is None:
+            raise NotFound(f"no export of {day}{' for tenant ' + tenant if tenant else ''} to retry",
+                           hint="run 'commerce export run --date ...' first")
+        store.put(day, tenant, status="RUNNING", totalCount=0, successCount=0, errorCount=0, **base)
+        stats = RunStats()
+        try:
+            sink = sink or IcebergSink.from_settings(settings)
+            if retry_failed:
+                stats = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress)
+            else:
+                src = SalesSource(source or default_source_url(settings))
+                src.check()
+                replacement = sink.replace(day_filter(day, tenant))
+                stats = asyncio.run(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
+                                              raw_pages=src.pages(day, tenant)))
+                replacement.commit()
+        except BaseException as exc:
+            message = str(exc) if isinstance(exc, CommerceError) else f"{type(exc).__name__}: {exc}"
+            store.put(day, tenant, status="FAILED", error=message, **{**base, "endTime": _now()},
+                      **_counts(stats))
+            log.error("export run failed", date=str(day), tenant=tenant, error=message)
+            raise
+        if retry_failed:
+            counts = {
+                "totalCount": previous.get("totalCount", 0),
+                "successCount": previous.get("successCount", 0) + stats.embedded,
+                "errorCount": max(0, previous.get("errorCount", 0) - stats.embedded),
+                "retried": stats.total, "recovered": stats.embedded,
+            }
+            status = "COMPLETE" if counts["errorCount"] == 0 else "PARTIAL"
+            extra = {k: previous[k] for k in ("exportedCount", "rejectedCount") if k in previous}
+            extra["imageErrorCount"] = max(0, previous.get("imageErrorCount", 0) - stats.embedded)
+            summary_counts = {**stats.as_dict(), **extra, **counts}
+        else:
+            status = _status(stats)
+            summary_counts = stats.as_dict()
+        item = store.put(day, tenant, status=status, **{**base, "endTime": _now()},
+                         seconds=round(time.perf_counter() - t0, 3), **summary_counts)
+    log.info("export run finished", date=str(day), tenant=tenant, status=status, **_counts(stats))
+    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
+
+
+def _counts(stats: RunStats) -> dict[str, int]:
+    return {"totalCount": stats.total, "successCount": stats.embedded, "errorCount": stats.errors}
+
+
+async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher, stats, progress,
+                    raw_pages=None, rows=None) -> RunStats:
+    from ..factory import object_store
+
+    cache = EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+    cfg = PipelineConfig(download_concurrency=settings.export_download_concurrency,
+                         embed_concurrency=settings.export_embed_concurrency, flush_rows=settings.export_flush_rows)
+    fetcher = fetcher or make_fetcher(settings)
+    async with fetcher:
+        pipe = Pipeline(fetcher, embedder, replacement, sink.arrow_schema(), cache, cfg, progress, stats)
+        return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
+
+
+def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress) -> RunStats:
+    from pyiceberg.expressions import And, NotNull
+
+    failed = sink.scan(And(day_filter(day, tenant), NotNull("embedding_error")))
+    rows = [] if failed is None else [_row_from_table(r) for r in failed.to_pylist()]
+    if not rows:
+        return stats
+    replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]))
+    stats = asyncio.run(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
+    replacement.commit()
+    return stats
+
+
+def _row_from_table(r: dict[str, Any]) -> SaleRow:
+    return SaleRow(sale_id=r["sale_id"], tenant_id=r["tenant_id"], product_id=r.get("product_id"), title=r.get("title"),
+                   category=r.get("category"), brand=r.get("brand"), sold_price=r["sold_price"],
+                   currency=r["currency"], sold_at=r["sold_at"], image_url=r.get("image_url"))
+
+
+def list_runs(settings) -> list[dict[str, Any]]:
+    """Progress records, newest day first (the ``export status`` view)."""
+    return [{k: v for k, v in item.items() if k not in ("PK", "SK")} for item in ProgressStore.from_settings(settings).runs()]
+
+
+def table_partitions(settings) -> list[dict[str, Any]]:
+    """Partition (tenant_id, year, month) -> rows and data files."""
+    return IcebergSink.from_settings(settings).partitions()
+
+
+def failed_images(settings, date: str | date | None = None, tenant: str | None = None) -> list[dict[str, Any]]:
+    """Exported sales without an embedding, with the reason (optionally for one day)."""
+    from pyiceberg.expressions import And, NotNull
+
+    sink = IcebergSink.from_settings(settings)
+    expr = NotNull("embedding_error")
+    if date is not None:
+        expr = And(day_filter(parse_day(date), tenant), expr)
+    table = sink.scan(expr, columns=("sale_id", "tenant_id", "sold_at", "image_url", "embedding_error"))
+    if table is None:
+        return []
+    rows = table.to_pylist()
+    return sorted(rows, key=lambda r: (r["sold_at"], r["sale_id"]))
+
+
+def get_sale(settings, sale_id: str, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+    from pyiceberg.expressions import EqualTo
+
+    sink = IcebergSink.from_settings(settings)
+    table = sink.scan(EqualTo("sale_id", sale_id), columns=columns)
+    if table is None or table.num_rows == 0:
+        raise NotFound(f"sale {sale_id!r} is not in the export table",
+                       hint="check the sale id or run 'commerce export run' for its day")
+    return table.slice(0, 1).to_pylist()[0]
+
+
+def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
+    """The sale's product image (bytes, MIME type), fetched under the same safety rules as the export."""
+    row = get_sale(settings, sale_id, columns=("sale_id", "image_url"))
+    url = row.get("image_url")
+    if not url:
+        raise NotFound(f"sale {sale_id!r} has no image URL")
+
+    async def _get():
+        async with make_fetcher(settings, backoff=0.2, timeout=10.0) as fetcher:
+            return await fetcher.fetch(url)
+
+    from .fetcher import FetchError
+
+    try:
+        fetched = asyncio.run(_get())
+    except FetchError as exc:
+        raise ValidationFailed(f"image of sale {sale_id} cannot be shown: {exc}", field="image_url") from None
+    return fetched.data, fetched.content_type
+
+
+def similar_sales(settings, sale_id: str, k: int = 5) -> dict[str, Any]:
+    from .similar import similar_sales as _similar
+
+    return _similar(IcebergSink.from_settings(settings), sale_id, k)
