@@ -1,0 +1,64 @@
+"""Grading evaluation of the tutor: agreement between the evaluator's verdicts and the expected
+verdicts of the eval set shipped in the package (tutor/grading_eval.json). Goal: >= 0.9.
+
+    .venv/bin/python benchmarks/eval_tutor.py [--embedder ngram|minilm] [--show-misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter, defaultdict
+
+
+def run(embedder_kind: str = "ngram", show_misses: bool = False) -> dict:
+    from commerce_platform.ports.text_embeddings import get_text_embedder
+    from commerce_platform.tutor.evaluator import Evaluator, load_grading_eval
+
+    exercises, responses = load_grading_eval()
+    evaluator = Evaluator(get_text_embedder(embedder_kind))
+    confusion: Counter[tuple[str, str]] = Counter()
+    per_category: dict[str, list[int]] = defaultdict(list)
+    leaks = 0
+    misses = []
+    start = time.perf_counter()
+    for item in responses:
+        ex = exercises[item["exercise_id"]]
+        result = evaluator.evaluate(ex, item["response"])
+        ok = result.verdict == item["expected"]
+        confusion[(item["expected"], result.verdict)] += 1
+        per_category[item["category"]].append(int(ok))
+        if not result.correct and ex.answer.lower() in result.feedback.lower():
+            leaks += 1
+        if not ok:
+            misses.append((item["exercise_id"], item["response"], item["expected"], result.verdict, result.feedback))
+    elapsed = time.perf_counter() - start
+    agreement = sum(v for (e, g), v in confusion.items() if e == g) / max(1, len(responses))
+    print(f"grading eval: {len(responses)} responses over {len(exercises)} exercises, embedder={embedder_kind}")
+    print(f"agreement: {agreement:.3f} (goal >= 0.9)")
+    for category, oks in sorted(per_category.items()):
+        print(f"  {category:<11} {sum(oks):>3}/{len(oks):<3} {sum(oks) / len(oks):.2f}")
+    verdicts = ["correct", "partial", "incorrect", "off_topic"]
+    print("confusion (rows expected, columns graded): " + " ".join(f"{v:>9}" for v in verdicts))
+    for e in verdicts:
+        print(f"  {e:<10}" + " ".join(f"{confusion[(e, g)]:>9}" for g in verdicts))
+    print(f"feedback giving the answer away on wrong answers: {leaks}")
+    print(f"time per response: {1000 * elapsed / max(1, len(responses)):.2f} ms")
+    if show_misses:
+        for miss in misses:
+            print("  MISS", miss)
+    return {"agreement": agreement, "n": len(responses), "leaks": leaks}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", default="ngram", choices=["ngram", "minilm"])
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.embedder, args.show_misses)
+    return 0 if result["agreement"] >= 0.9 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Tutor HTTP app (ARCHITECTURE section 8): generate / evaluate / remediate exercises, health, metrics.
+
+Thin: parse the request, call TutorService, shape the response. Also served on Lambda
+through ``tutor_lambda.handler``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, *, service=None):
+    from fastapi import Request
+    from fastapi.concurrency import run_in_threadpool
+    from fastapi.responses import JSONResponse, Response
+    from pydantic import BaseModel, Field
+
+    from ..tutor.metrics import TutorMetrics
+    from ..tutor.models import Difficulty
+    from .common import create_base_app
+
+    settings = settings or load_settings()
+    app = create_base_app(settings, "Commerce tutor")
+    metrics = TutorMetrics()
+    if service is None:
+        from ..tutor.service import TutorService
+
+        service = TutorService(settings, metrics=metrics)
+    else:
+        metrics = service.metrics
+    app.state.tutor = service
+    app.state.metrics = metrics
+
+    # Request bodies: length limits are checked by the service (422 naming the field).
+    class GenerateBody(BaseModel):
+        topic: str = Field(max_length=200)
+        difficulty: Difficulty | None = None
+        count: int = Field(default=3, ge=1, le=10)
+        learner_id: str | None = Field(default=None, max_length=100)
+
+    class EvaluateBody(BaseModel):
+        exercise_id: str = Field(max_length=100)
+        response: str
+        learner_id: str | None = Field(default=None, max_length=100)
+
+    class RemediateBody(BaseModel):
+        exercise_id: str = Field(max_length=100)
+        response: str
+        learner_id: str | None = Field(default=None, max_length=100)
+
+    @app.middleware("http")
+    async def _measure(request: Request, call_next):
+        start = time.perf_counter()
+        route = request.url.path if request.url.path in _ROUTES else "other"
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            metrics.requests.labels(route, request.method, str(status)).inc()
+            metrics.latency.labels(route).observe(time.perf_counter() - start)
+
+    @app.get("/health")
+    async def health() -> JSONResponse:
+        return JSONResponse(await run_in_threadpool(service.health))
+
+    @app.get("/api/exercise/topics")
+    async def topics() -> dict[str, Any]:
+        return await run_in_threadpool(service.topics)
+
+    @app.post("/api/exercise/generate")
+    async def generate(body: GenerateBody) -> dict[str, Any]:
+        return await run_in_threadpool(service.generate, body.topic, body.difficulty, body.count, body.learner_id)
+
+    @app.post("/api/exercise/evaluate")
+    async def evaluate(body: EvaluateBody) -> dict[str, Any]:
+        return await run_in_threadpool(service.evaluate, body.exercise_id, body.response, body.learner_id)
+
+    @app.post("/api/exercise/remediate")
+    async def remediate(body: RemediateBody) -> dict[str, Any]:
+        return await run_in_threadpool(service.remediate, body.exercise_id, body.response, body.learner_id)
+
+    @app.get("/api/learners/{learner_id}/mastery")
+    async def mastery(learner_id: str) -> dict[str, Any]:
+        return await run_in_threadpool(service.mastery, learner_id)
+
+    if not settings.is_production:
+        @app.get("/metrics")
+        async def metrics_route() -> Response:
+            body, content_type = metrics.exposition()
+            return Response(body, media_type=content_type)
+
+    return app
+
+
+_ROUTES = {"/health", "/metrics", "/api/exercise/generate", "/api/exercise/evaluate", "/api/exercise/remediate",
+           "/api/exercise/topics"}

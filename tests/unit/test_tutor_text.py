@@ -1,0 +1,51 @@
+"""Tutor text helpers: quantities with units, learner answers, fuzzy words, sentences."""
+
+import pytest
+
+from commerce_platform.tutor.text import learner_quantities, quantities, sentences, similar_words, tokens
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("returned within 30 days of delivery", 30, "days"),
+    ("leave 100 mm from the wall", 100, "mm"),
+    ("the pipe run exceeds 7.5 m", 7.5, "m"),
+    ("a 5-year warranty", 5, "years"),
+    ("orders over €50 ship free", 50, "€"),
+    ("a 10% restocking fee", 10, "%"),
+    ("keep it above -5 °C", -5, "°C"),
+])
+def test_quantities_in_content(text, value, unit):
+    q = quantities(text, with_unit_only=True)
+    assert len(q) == 1 and q[0].value == value and q[0].unit.symbol == unit
+
+
+@pytest.mark.parametrize("answer,value,unit", [
+    ("thirty days", 30, "days"),
+    ("30 dyas", 30, "days"),
+    ("2 weeks", 2, "weeks"),
+    ("about 100 millimetres", 100, "mm"),
+    ("30", 30, None),
+    ("7,5 m", 7.5, "m"),
+])
+def test_learner_quantities(answer, value, unit):
+    q = learner_quantities(answer)[0]
+    assert q.value == value and (q.unit.symbol if q.unit else None) == unit
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("refrigerant", "refrigerent", True), ("technician", "technicians", True), ("receipt", "reciept", True),
+    ("days", "weeks", False), ("wall", "ball", False), ("12", "13", False),
+])
+def test_similar_words(a, b, same):
+    assert similar_words(a, b) is same
+
+
+def test_synonym_phrases_map_to_one_form():
+    assert tokens("serviced annually by a licensed fitter") == tokens("serviced every 12 months by a certified installer")
+
+
+def test_sentences_skip_markdown_structure():
+    text = "# Returns\n| a | b |\n- Unused products can be returned within 30 days.\nThe receipt is required. Keep it."
+    assert sentences(text) == ["Unused products can be returned within 30 days.", "The receipt is required."]
