@@ -1,0 +1,1 @@
+"""Retail copilot: natural-language questions become guarded SQL over the retail lake."""

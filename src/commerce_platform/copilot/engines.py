@@ -1,0 +1,284 @@
+"""Query engines behind one small interface: ``execute(sql) -> QueryResult``.
+
+- DuckDBEngine (local): in-memory database, one view per lake table over its Parquet files;
+  then the only readable paths are those files (``allowed_paths``), external access is off,
+  a memory limit is set and the configuration is locked, so SQL that slipped past the guard
+  still cannot read or write other files, attach databases or change settings. A statement
+  timeout interrupts long queries.
+- AthenaEngine (AWS): transpiles DuckDB SQL to Trino with sqlglot, runs it in a workgroup
+  that has a bytes-scanned cutoff, polls with exponential backoff and pages the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import ConfigurationError, NotFound, Refused, UpstreamError, ValidationFailed, require
+from ..logs import get_logger
+from .guard import LAKE_TABLES
+
+log = get_logger("copilot.engine")
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    seconds: float = 0.0
+    engine: str = "duckdb"
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class QueryEngine(Protocol):
+    name: str
+
+    def execute(self, sql: str) -> QueryResult: ...
+
+
+class QueryFailed(ValidationFailed):
+    """The engine rejected or could not run the SQL (bad column, type error, timeout)."""
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return value
+
+
+def lake_files(lake: Path) -> dict[str, list[Path]]:
+    """Parquet files of every lake table: ``<table>.parquet`` or ``<table>/**/*.parquet``."""
+    lake = Path(lake)
+    if not lake.is_dir():
+        raise NotFound(f"retail lake folder {lake} does not exist",
+                       hint="run `commerce demo` or pass --lake DIR with <table>.parquet files")
+    found: dict[str, list[Path]] = {}
+    for table in sorted(LAKE_TABLES):
+        single = lake / f"{table}.parquet"
+        if single.is_file():
+            found[table] = [single.resolve()]
+        elif (lake / table).is_dir():
+            files = sorted(p.resolve() for p in (lake / table).rglob("*.parquet") if p.is_file())
+            if files:
+                found[table] = files
+    if not found:
+        raise NotFound(f"no lake tables found in {lake}",
+                       hint="expected files like orders.parquet or orders/*.parquet; run `commerce demo`")
+    return found
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, lake: Path, *, timeout_seconds: float = 20.0, memory_limit: str = "1GB",
+                 threads: int | None = None) -> None:
+        duckdb = require("duckdb", "lake")
+        self.lake = Path(lake)
+        self.files = lake_files(self.lake)
+        self.timeout_seconds = timeout_seconds
+        self._lock = threading.Lock()
+        con = duckdb.connect(":memory:")
+        paths = [str(p) for files in self.files.values() for p in files]
+        con.execute("SET allowed_paths = $paths", {"paths": paths})
+        for table, files in self.files.items():
+            listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}])')
+        con.execute("SET enable_external_access = false")
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        con.execute("SET lock_configuration = true")
+        self.con = con
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    def columns(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._lock:
+            for table in self.files:
+                out[table] = [(r[0], r[1]) for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()]
+        return out
+
+    def execute(self, sql: str) -> QueryResult:
+        import duckdb
+
+        started = time.perf_counter()
+        with self._lock:
+            timer = threading.Timer(self.timeout_seconds, self.con.interrupt)
+            timer.start()
+            try:
+                cur = self.con.execute(sql)
+                columns = [d[0] for d in cur.description or []]
+                rows = [[json_value(v) for v in row] for row in cur.fetchall()]
+            except duckdb.InterruptException as exc:
+                raise QueryFailed(f"query stopped after the {self.timeout_seconds:g} s statement timeout",
+                                  hint="ask a narrower question (a period, a category)") from exc
+            except duckdb.PermissionException as exc:
+                raise Refused(f"query refused by the engine: {exc}") from exc
+            except duckdb.Error as exc:
+                raise QueryFailed(f"query failed: {str(exc).splitlines()[0]}",
+                                  hint="check the column and table names against the semantic layer") from exc
+            finally:
+                timer.cancel()
+        return QueryResult(columns, rows, round(time.perf_counter() - started, 4), "duckdb")
+
+
+class AthenaEngine:
+    """Athena through boto3; ``client`` is injectable (tests pass a moto-backed client)."""
+
+    name = "athena"
+    _TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+    def __init__(self, *, workgroup: str, database: str, output_location: str | None = None, client=None,
+                 region: str | None = None, max_wait_seconds: float = 60.0, first_poll_seconds: float = 0.2,
+                 max_poll_seconds: float = 2.0, page_size: int = 1000, max_rows: int = 1000,
+                 require_cutoff: bool = True, sleep=time.sleep) -> None:
+        if client is None:
+            boto3 = require("boto3", "aws")
+            client = boto3.client("athena", region_name=region)
+        self.client = client
+        self.workgroup = workgroup
+        self.database = database
+        self.output_location = output_location
+        self.max_wait_seconds = max_wait_seconds
+        self.first_poll_seconds = first_poll_seconds
+        self.max_poll_seconds = max_poll_seconds
+        self.page_size = page_size
+        self.max_rows = max_rows
+        self.require_cutoff = require_cutoff
+        self.sleep = sleep
+        self._checked = False
+
+    @staticmethod
+    def to_trino(sql: str) -> str:
+        import sqlglot
+
+        return sqlglot.transpile(sql, read="duckdb", write="trino")[0]
+
+    def check_workgroup(self) -> int | None:
+        """The workgroup must cap the bytes a query may scan; returns the cutoff."""
+        wg = self.client.get_work_group(WorkGroup=self.workgroup)["WorkGroup"]
+        cutoff = wg.get("Configuration", {}).get("BytesScannedCutoffPerQuery")
+        if self.require_cutoff and not cutoff:
+            raise ConfigurationError(f"Athena workgroup {self.workgroup!r} has no bytes-scanned cutoff",
+                                     hint="set BytesScannedCutoffPerQuery on the workgroup (see infra/sam)")
+        self._checked = True
+        return cutoff
+
+    def execute(self, sql: str) -> QueryResult:
+        if not self._checked:
+            self.check_workgroup()
+        started = time.perf_counter()
+        query = self.to_trino(sql)
+        kwargs: dict[str, Any] = {"QueryString": query, "WorkGroup": self.workgroup,
+                                  "QueryExecutionContext": {"Database": self.database}}
+        if self.output_location:
+            kwargs["ResultConfiguration"] = {"OutputLocation": self.output_location}
+        try:
+            qid = self.client.start_query_execution(**kwargs)["QueryExecutionId"]
+        except Exception as exc:
+            raise UpstreamError(f"Athena did not accept the query: {exc}") from exc
+        delay, waited = self.first_poll_seconds, 0.0
+        while True:
+            status = self.client.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+            state = status["Status"]["State"]
+            if state in self._TERMINAL:
+                break
+            if waited >= self.max_wait_seconds:
+                self.client.stop_query_execution(QueryExecutionId=qid)
+                raise QueryFailed(f"Athena query {qid} did not finish within {self.max_wait_seconds:g} s")
+            self.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, self.max_poll_seconds)
+        if state != "SUCCEEDED":
+            reason = status["Status"].get("StateChangeReason", state)
+            raise QueryFailed(f"Athena query {qid} {state.lower()}: {reason}")
+        columns: list[str] = []
+        rows: list[list[Any]] = []
+        types: list[str] = []
+        token = None
+        first_page = True
+        while True:
+            args = {"QueryExecutionId": qid, "MaxResults": self.page_size}
+            if token:
+                args["NextToken"] = token
+            page = self.client.get_query_results(**args)
+            meta = page["ResultSet"].get("ResultSetMetadata", {}).get("ColumnInfo", [])
+            if meta and not columns:
+                columns = [c["Name"] for c in meta]
+                types = [c.get("Type", "varchar") for c in meta]
+            data = page["ResultSet"].get("Rows", [])
+            if first_page and data and columns and [d.get("VarCharValue") for d in data[0]["Data"]] == columns:
+                data = data[1:]  # Athena repeats the header as the first row of the first page
+            first_page = False
+            for row in data:
+                values = [d.get("VarCharValue") for d in row["Data"]]
+                rows.append([_athena_value(v, t) for v, t in zip(values, types or ["varchar"] * len(values),
+                                                                  strict=False)])
+            token = page.get("NextToken")
+            if not token or len(rows) >= self.max_rows:
+                break
+        stats = status.get("Statistics", {})
+        return QueryResult(columns, rows[: self.max_rows], round(time.perf_counter() - started, 4), "athena",
+                           {"query_execution_id": qid, "data_scanned_bytes": stats.get("DataScannedInBytes"),
+                            "trino_sql": query})
+
+
+def _athena_value(value: str | None, type_name: str) -> Any:
+    if value is None:
+        return None
+    t = type_name.lower()
+    try:
+        if t in ("integer", "bigint", "smallint", "tinyint"):
+            return int(value)
+        if t in ("double", "float", "real", "decimal") or t.startswith("decimal"):
+            return float(value)
+        if t == "boolean":
+            return value.lower() == "true"
+    except ValueError:
+        return value
+    return value
+
+
+def engine_for(settings, lake: Path | None = None) -> QueryEngine:
+    """DuckDB on the local lake, or Athena on the aws profile."""
+    if settings.profile == "aws" and lake is None:
+        return AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
+                            output_location=settings.athena_output_location, region=settings.aws_region)
+    return cached_duckdb(Path(lake or settings.paths.retail_lake))
+
+
+_ENGINES: dict[tuple[str, tuple], DuckDBEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def cached_duckdb(lake: Path) -> DuckDBEngine:
+    """One engine per lake folder, rebuilt when its files change."""
+    lake = Path(lake).resolve()
+    files = lake_files(lake)
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for fs in files.values() for p in fs)
+    key = (str(lake), stamp)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            for old in [k for k in _ENGINES if k[0] == str(lake)]:
+                _ENGINES.pop(old).con.close()
+            engine = _ENGINES[key] = DuckDBEngine(lake)
+        return engine

@@ -1,0 +1,158 @@
+"""Execution accuracy of a SQL generator on the shipped evaluation set.
+
+A question counts as correct when the predicted SQL's result matches the gold SQL's:
+same number of rows, and every gold column's values (as a multiset, numbers within 0.5%)
+equal the values of some predicted column. Extra predicted columns are allowed (the
+copilot shows names next to ids); ordering is ignored. Items whose gold is an error
+(``expect``: not_understood / not_found) are correct when the copilot raises that error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from ..errors import CommerceError, NotFound, NotUnderstood
+
+REL_TOL = 0.005
+
+
+def load_eval_set() -> dict[str, Any]:
+    text = resources.files("commerce_platform.copilot").joinpath("eval_set.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _norm(v: Any) -> Any:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if v is None:
+        return None
+    return str(v)[:10] if _looks_date(v) else str(v)
+
+
+def _looks_date(v: Any) -> bool:
+    s = str(v)
+    return len(s) >= 10 and s[4] == "-" and s[7] == "-" and s[:4].isdigit()
+
+
+def _sort_key(v: Any) -> tuple:
+    if v is None:
+        return (0, 0.0, "")
+    if isinstance(v, float):
+        return (1, v, "")
+    return (2, 0.0, v)
+
+
+def _column_equal(a: list[Any], b: list[Any]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(sorted(a, key=_sort_key), sorted(b, key=_sort_key), strict=True):
+        if isinstance(x, float) and isinstance(y, float):
+            if not math.isclose(x, y, rel_tol=REL_TOL, abs_tol=1e-6):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def results_match(gold_rows: list[list[Any]], pred_rows: list[list[Any]]) -> bool:
+    if len(gold_rows) != len(pred_rows):
+        return False
+    if not gold_rows:
+        return True
+    gold_cols = list(zip(*[[_norm(v) for v in r] for r in gold_rows], strict=True))
+    pred_cols = list(zip(*[[_norm(v) for v in r] for r in pred_rows], strict=True))
+    return all(any(_column_equal(list(g), list(p)) for p in pred_cols) for g in gold_cols)
+
+
+@dataclass
+class ItemResult:
+    id: str
+    category: str
+    question: str
+    split: str
+    correct: bool
+    sql: str | None
+    error: str | None = None
+
+
+def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list[ItemResult]:
+    """``generate(question, as_of, context_questions) -> sql`` (raises CommerceError when it cannot)."""
+    out: list[ItemResult] = []
+    for item in items:
+        expect = item.get("expect")
+        sql = None
+        try:
+            sql = generate(item["question"], as_of, item.get("context") or [])
+            if expect:
+                pred = engine.execute(sql)
+                ok = False
+                err = f"expected {expect}, got SQL with {len(pred.rows)} rows"
+                if expect == "not_found" and not pred.rows:
+                    ok, err = True, None
+                out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), ok, sql, err))
+                continue
+            pred = engine.execute(sql)
+            gold = engine.execute(item["gold_sql"])
+            ok = results_match(gold.rows, pred.rows)
+            err = None if ok else f"result differs: gold {len(gold.rows)} rows, got {len(pred.rows)}"
+            out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), ok, sql, err))
+        except NotUnderstood as exc:
+            out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), expect == "not_understood", sql,
+                                  None if expect == "not_understood" else f"not understood: {exc.message}"))
+        except NotFound as exc:
+            out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), expect == "not_found", sql,
+                                  None if expect == "not_found" else f"not found: {exc.message}"))
+        except CommerceError as exc:
+            out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), False, sql,
+                                  f"{type(exc).__name__}: {exc.message}"))
+    return out
+
+
+def offline_generator(engine):
+    """The offline parser as a ``generate`` function (context questions replayed for follow-ups)."""
+    from .guard import check_sql
+    from .parser import SemanticParser
+    from .semantic import vocabulary_for
+
+    parser = SemanticParser(vocabulary_for(engine))
+
+    def generate(question: str, as_of: date, context: list[str]) -> str:
+        frame = None
+        for previous in context:
+            frame = parser.parse(previous, as_of, frame).frame
+        return check_sql(parser.parse(question, as_of, frame).sql).sql
+
+    return generate
+
+
+def _group(results: list[ItemResult], attr: str) -> dict[str, list[ItemResult]]:
+    out: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        out[getattr(r, attr)].append(r)
+    return out
+
+
+def report(results: list[ItemResult]) -> dict[str, Any]:
+    by_cat: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        by_cat[r.category].append(r)
+    total = len(results)
+    correct = sum(r.correct for r in results)
+    return {
+        "total": total, "correct": correct, "accuracy": round(correct / total, 4) if total else 0.0,
+        "categories": {c: {"total": len(rs), "correct": sum(r.correct for r in rs),
+                           "accuracy": round(sum(r.correct for r in rs) / len(rs), 4)} for c, rs in sorted(by_cat.items())},
+        "splits": {sp: {"total": len(rs), "correct": sum(r.correct for r in rs),
+                        "accuracy": round(sum(r.correct for r in rs) / len(rs), 4)}
+                   for sp, rs in sorted(_group(results, "split").items())},
+        "misses": [{"id": r.id, "split": r.split, "category": r.category, "question": r.question, "sql": r.sql, "error": r.error}
+                   for r in results if not r.correct],
+    }

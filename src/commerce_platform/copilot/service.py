@@ -1,0 +1,227 @@
+"""The copilot's service entry point (CLI, HTTP app, Lambda and Streamlit console call this).
+
+    svc = CopilotService(settings)
+    svc.ask("revenue by month for 2025", user_id="anna", as_of="2026-11-01") -> Answer
+    svc.list_conversations("anna"); svc.get_conversation(cid); svc.approve(cid, turn)
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
+from ..logs import get_logger
+from .answers import compose
+from .engines import QueryResult, engine_for
+from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
+from .models import Answer, ChatRequest
+from .parser import MAX_QUESTION_CHARS, Frame, ParseResult, SemanticParser
+from .semantic import SemanticLayer, vocabulary_for
+
+log = get_logger("copilot")
+
+
+def parse_as_of(value: str | date | None) -> date:
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(f"as_of {value!r} is not a date", field="as_of", hint="use YYYY-MM-DD") from exc
+
+
+class CopilotService:
+    def __init__(self, settings: Settings, *, lake: Path | str | None = None, engine=None, llm: Any = "auto",
+                 store=None, embedder=None) -> None:
+        self.settings = settings
+        self.lake = Path(lake) if lake else None
+        self._engine = engine
+        self._llm = llm
+        self._store = store
+        self._embedder = embedder
+        self.layer = SemanticLayer.load()
+
+    # ----- collaborators (lazy: check-sql needs none of them)
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = engine_for(self.settings, self.lake)
+        return self._engine
+
+    @property
+    def store(self):
+        if self._store is None:
+            from ..factory import kv_table
+            from .conversations import CONVERSATIONS, EXAMPLES, ConversationStore
+
+            self._store = ConversationStore(kv_table(self.settings, CONVERSATIONS), kv_table(self.settings, EXAMPLES),
+                                            ttl_days=self.settings.conversation_ttl_days)
+        return self._store
+
+    @property
+    def llm(self):
+        if self._llm == "auto":
+            from ..factory import llm
+
+            self._llm = llm(self.settings)
+        return self._llm
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from ..factory import text_embedder
+
+            self._embedder = text_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return getattr(self.engine, "tables", None) or frozenset(self.layer.tables)
+
+    # ----- SQL
+    def check_sql(self, sql: str) -> GuardResult:
+        tables = frozenset(self.layer.tables) if self.lake is None and self._engine is None else self.tables
+        return check_sql(sql, tables=tables)
+
+    def run_sql(self, sql: str) -> tuple[GuardResult, QueryResult]:
+        guarded = check_sql(sql, tables=self.tables)
+        return guarded, self.engine.execute(guarded.sql)
+
+    # ----- questions
+    def ask(self, question: str, conversation_id: str | None = None, user_id: str = "anonymous",
+            as_of: str | date | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise ValidationFailed("the question is empty", field="question", hint="ask about orders, stock, sales")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
+                                   hint="ask a shorter question")
+        day = parse_as_of(as_of)
+        store = self.store
+        new_conversation = conversation_id is None
+        conversation_id = conversation_id or store.new_id()
+        previous = [] if new_conversation else store.turns(conversation_id)
+        if previous and previous[0].user_id != user_id:
+            raise NotFound(f"conversation {conversation_id!r} does not exist", field="conversation_id")
+        number = (previous[-1].turn + 1) if previous else 1
+        context = Frame.from_dict(next((t.frame for t in reversed(previous) if t.status == "ok" and t.frame), None))
+        history = [t.model_dump() for t in previous if t.status == "ok"][-5:]
+        try:
+            answer, frame = self._answer(question, day, context, history)
+        except CommerceError as exc:
+            store.add_turn(conversation_id, user_id, question, status="failed", error=exc.to_dict(), number=number,
+                           as_of=day.isoformat())
+            log.info("copilot question failed", conversation_id=conversation_id, error=type(exc).__name__)
+            raise
+        answer.conversation_id = conversation_id
+        answer.turn = number
+        store.add_turn(conversation_id, user_id, question, answer=answer, frame=frame, number=number,
+                       as_of=day.isoformat())
+        log.info("copilot answered", conversation_id=conversation_id, provider=answer.provider,
+                 query_type=answer.query_type, rows=answer.row_count)
+        return answer
+
+    def _answer(self, question: str, day: date, context: Frame | None,
+                history: list[dict[str, Any]]) -> tuple[Answer, dict | None]:
+        t0 = time.perf_counter()
+        parsed: ParseResult | None = None
+        offline_error: CommerceError | None = None
+        try:
+            parsed = SemanticParser(vocabulary_for(self.engine)).parse(question, day, context)
+        except (NotUnderstood, ValidationFailed) as exc:
+            offline_error = exc
+            if isinstance(exc, ValidationFailed) and exc.field != "question":
+                raise
+        t_parse = time.perf_counter() - t0
+        provider = "offline"
+        attempts = 1
+        sql = guarded = result = None
+        text: str | None = None
+        llm = self.llm
+        if llm is not None:
+            from .conversations import similar_examples
+            from .generator import LLMGenerator
+
+            gen = LLMGenerator(llm, self.layer, vocabulary_for(self.engine))
+            examples = similar_examples(question, self.store.examples_list(), self.embedder)
+            generation = gen.generate(question, day, self.run_sql, history, examples)
+            attempts = len(generation.attempts)
+            if generation.sql:
+                guarded, result = generation.result
+                sql, provider = generation.sql, gen.name
+                text = gen.summarize(question, result.columns, result.rows)
+            else:
+                provider = "offline (llm fallback)"
+        if sql is None:
+            if parsed is None:
+                assert offline_error is not None
+                raise offline_error
+            t1 = time.perf_counter()
+            guarded = check_sql(parsed.sql, tables=self.tables)
+            t_guard = time.perf_counter() - t1
+            result = self.engine.execute(guarded.sql)
+            sql = parsed.sql
+        else:
+            t_guard = 0.0
+        assert guarded is not None and result is not None
+        if parsed is not None and parsed.lookup and not result.rows and provider.startswith("offline"):
+            kind, ident = parsed.lookup
+            raise NotFound(f"{kind} {ident} does not exist", field="question",
+                           hint=f"check the {kind} number")
+        interpretation = parsed.interpretation if parsed else ""
+        truncated = guarded.limited and len(result.rows) >= DEFAULT_MAX_ROWS
+        query_type = parsed.query_type if parsed else _guess_type(guarded.tables)
+        if text is None:
+            text = compose(question, result.columns, result.rows, interpretation, truncated)
+        answer = Answer(question=question, sql=guarded.sql, columns=result.columns, rows=result.rows, answer=text,
+                        provider=provider, query_type=query_type, interpretation=interpretation,
+                        row_count=len(result.rows), truncated=truncated, as_of=day.isoformat(), attempts=attempts,
+                        seconds={"generate": round(t_parse, 4), "guard": round(t_guard, 4),
+                                 "execute": result.seconds})
+        frame = parsed.frame.to_dict() if parsed and provider.startswith("offline") else None
+        return answer, frame
+
+    def chat(self, request: ChatRequest) -> Answer:
+        return self.ask(request.question, request.conversation_id, request.user_id, request.as_of)
+
+    def inventory(self, limit: int = 100) -> dict[str, Any]:
+        """Low-stock overview (GET /copilot/inventory): products at or below their reorder level."""
+        sql = ("WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder_level "
+               "FROM inventory GROUP BY product_id) SELECT p.product_id, p.sku, p.name, p.category, s.stock, "
+               "s.reorder_level FROM s JOIN products p ON p.product_id = s.product_id "
+               f"WHERE s.stock <= s.reorder_level ORDER BY s.stock, p.name LIMIT {int(limit)}")
+        guarded, result = self.run_sql(sql)
+        items = [dict(zip(result.columns, r, strict=True)) for r in result.rows]
+        return {"low_stock": items, "count": len(items), "out_of_stock": sum(1 for i in items if i["stock"] == 0),
+                "sql": guarded.sql}
+
+    # ----- conversations
+    def list_conversations(self, user_id: str) -> list[dict[str, Any]]:
+        if not user_id or not user_id.strip():
+            raise ValidationFailed("user_id is required", field="user_id", hint="pass ?user_id=<id>")
+        return self.store.list_for_user(user_id)
+
+    def get_conversation(self, conversation_id: str) -> dict[str, Any]:
+        return self.store.get(conversation_id)
+
+    def approve(self, conversation_id: str, turn: int, approved: bool = True) -> dict[str, Any]:
+        """Thumbs up: the turn's question/SQL becomes an example for future LLM prompts."""
+        return self.store.approve(conversation_id, turn, approved)
+
+
+def _guess_type(tables: tuple[str, ...]) -> str:
+    if "inventory" in tables:
+        return "inventory"
+    if "shipments" in tables:
+        return "order_status"
+    if "order_items" in tables or "products" in tables:
+        return "sales_report"
+    if tables == ("customers",):
+        return "customers"
+    return "orders"
