@@ -1,0 +1,155 @@
+"""Okapi BM25 over chunk texts, with a light English/Finnish analyzer.
+
+State is a plain JSON document (ids, per-chunk term counts) so it can live next to the vector
+index in the home and be rebuilt incrementally: only added/changed chunks are re-tokenized.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from ..ports.text_embeddings import normalize_text
+
+_WORD = re.compile(r"[0-9a-zåäöüéèàšž]+(?:[.,][0-9]+)?", re.IGNORECASE)
+
+STOPWORDS = frozenset("""
+a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its
+me my of on or our so than that the their them then there these they this to too was we were what when where
+which who will with would you your yours am im i'm ive i've any some just also about after before up out
+ja on ei se että kun mutta tai joka mitä miten minä mä mun meidän te teidän he ne nyt vai jos
+""".split())
+
+_SUFFIXES = ("ations", "ation", "ingly", "ings", "ing", "edly", "ness", "ments", "ment", "ers", "ies", "ied",
+             "ed", "es", "er", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A small suffix stripper: enough to join return/returned/returning, pipe/pipes, deliver/delivery."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            base = word[: -len(suf)]
+            if suf in ("ies", "ied"):
+                base += "y"
+            return base.rstrip("e") if len(base) > 4 else base
+    if word.endswith("y") and len(word) > 4:
+        return word[:-1]
+    return word.rstrip("e") if len(word) > 4 else word
+
+
+def analyze(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(normalize_text(text)) if w not in STOPWORDS]
+
+
+class BM25Index:
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.ids: list[str] = []
+        self.tfs: list[dict[str, int]] = []
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        self._lengths = np.zeros(0)
+
+    # -- state --------------------------------------------------------------------------
+    def to_state(self) -> dict:
+        return {"k1": self.k1, "b": self.b, "ids": self.ids, "tfs": self.tfs}
+
+    @classmethod
+    def from_state(cls, state: dict) -> BM25Index:
+        idx = cls(state.get("k1", 1.2), state.get("b", 0.75))
+        idx.ids = list(state["ids"])
+        idx.tfs = [dict(t) for t in state["tfs"]]
+        return idx
+
+    def set_documents(self, ids: list[str], texts_or_tfs: dict[str, dict[str, int]]) -> None:
+        """ids in index order; tf dicts by id."""
+        self.ids = list(ids)
+        self.tfs = [texts_or_tfs[i] for i in ids]
+        self._postings = None
+
+    @staticmethod
+    def term_counts(text: str) -> dict[str, int]:
+        return dict(Counter(analyze(text)))
+
+    # -- search -------------------------------------------------------------------------
+    def _build(self) -> None:
+        post_docs: dict[str, list[int]] = defaultdict(list)
+        post_tf: dict[str, list[int]] = defaultdict(list)
+        lengths = np.zeros(len(self.tfs), dtype=np.float32)
+        for d, tf in enumerate(self.tfs):
+            lengths[d] = sum(tf.values())
+            for term, c in tf.items():
+                post_docs[term].append(d)
+                post_tf[term].append(c)
+        self._postings = {t: (np.asarray(post_docs[t], dtype=np.int32), np.asarray(post_tf[t], dtype=np.float32))
+                          for t in post_docs}
+        self._lengths = lengths
+
+    def scores(self, query: str | list[str] | dict[str, float]) -> np.ndarray:
+        """query: text, analyzed terms, or {term: weight} (weights from query expansion)."""
+        if self._postings is None:
+            self._build()
+        n = len(self.tfs)
+        out = np.zeros(n, dtype=np.float32)
+        if not n:
+            return out
+        avgdl = float(self._lengths.mean()) or 1.0
+        if isinstance(query, dict):
+            weighted = query
+        else:
+            weighted = dict(Counter(analyze(query) if isinstance(query, str) else query))
+        for term, qtf in weighted.items():
+            post = self._postings.get(term)  # type: ignore[union-attr]
+            if post is None:
+                continue
+            docs, tf = post
+            idf = math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            norm = tf + self.k1 * (1 - self.b + self.b * self._lengths[docs] / avgdl)
+            out[docs] += qtf * idf * tf * (self.k1 + 1) / norm
+        return out
+
+
+class Thesaurus:
+    """Customer wording -> document wording (data in kb_thesaurus.json). Phrases match on word
+    boundaries of the normalized query; expansions get ``weight`` in BM25 and are appended to the
+    text that is embedded."""
+
+    def __init__(self, terms: dict[str, list[str]], weight: float = 0.5) -> None:
+        self.weight = weight
+        self.patterns = [(re.compile(r"(?<![0-9a-zåäö])" + re.escape(k.lower()) + r"(?![0-9a-zåäö])"), v)
+                         for k, v in terms.items()]
+
+    @classmethod
+    def default(cls) -> Thesaurus:
+        import json
+        from pathlib import Path
+
+        global _DEFAULT
+        if _DEFAULT is None:
+            data = json.loads((Path(__file__).parent / "kb_thesaurus.json").read_text(encoding="utf-8"))
+            _DEFAULT = cls(data["terms"])
+        return _DEFAULT
+
+    def expansions(self, query: str) -> list[str]:
+        text = normalize_text(query)
+        out: list[str] = []
+        for pattern, terms in self.patterns:
+            if pattern.search(text):
+                out.extend(t for t in terms if t not in out)
+        return out
+
+    def expand(self, query: str) -> tuple[dict[str, float], str]:
+        """(weighted BM25 terms, text to embed)."""
+        weighted: dict[str, float] = dict(Counter(analyze(query)))
+        extra = self.expansions(query)
+        for phrase in extra:
+            for term in analyze(phrase):
+                weighted[term] = max(weighted.get(term, 0.0), self.weight) if term not in weighted else weighted[term]
+        return weighted, (query + " " + " ".join(extra)).strip()
+
+
+_DEFAULT: Thesaurus | None = None

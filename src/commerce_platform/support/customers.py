@@ -1,0 +1,179 @@
+"""CustomerService: who is this customer? Profile and recent orders from the customer database
+(SQLAlchemy), recent interactions with sentiment from the key-value port (TTL; DynamoDB on AWS),
+churn risk, all behind an LRU+TTL cache (optionally shared through Redis) that is invalidated
+whenever a new interaction for the customer is stored.
+
+"No database configured" means ``support_customer_db=off`` (COMMERCE_SUPPORT_CUSTOMER_DB=off), or
+the aws profile without ``database_url`` (a Lambda has no home SQLite to fall back to). Then
+every context carries a placeholder profile marked ``"placeholder": true``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .. import factory
+from ..config import Settings
+from ..errors import ValidationFailed
+from ..logs import get_logger
+from ..ports.kv import TableSpec
+from .cache import ContextCache
+from .churn import SENTIMENT_WINDOW_DAYS, churn_risk
+from .sentiment import SentimentScorer, get_scorer
+
+log = get_logger(__name__)
+
+INTERACTIONS = TableSpec("support_interactions", "customer_id", sort_key="sk")
+TICKETS = TableSpec("support_tickets", "ticket_id", index_key="customer_id")
+RECENT_ORDERS = 5
+RECENT_INTERACTIONS = 5
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class CustomerService:
+    def __init__(self, settings: Settings, *, engine=None, interactions=None, tickets=None,
+                 cache: ContextCache | None = None, scorer: SentimentScorer | None = None, now=None) -> None:
+        self.settings = settings
+        self.db_enabled = settings.support_customer_db != "off" and not (
+            settings.profile == "aws" and not settings.database_url)
+        self._engine = engine
+        self.interactions = interactions or factory.kv_table(settings, INTERACTIONS)
+        self.tickets = tickets or factory.kv_table(settings, TICKETS)
+        self.cache = cache or ContextCache.from_settings(settings)
+        self.scorer = scorer or get_scorer(settings)
+        self.now = now or (lambda: datetime.now(UTC))
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = factory.sql_engine(self.settings.service_db_url())
+        from .db import ensure_schema
+
+        ensure_schema(self._engine)
+        return self._engine
+
+    # -- writes ------------------------------------------------------------------------------
+    def upsert_customers(self, rows: list[dict[str, Any]]) -> int:
+        from .db import customers
+
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(customers.delete().where(customers.c.customer_id == row["customer_id"]))
+                conn.execute(customers.insert().values(**row))
+        for row in rows:
+            self.cache.invalidate(str(row["customer_id"]))
+        return len(rows)
+
+    def add_orders(self, rows: list[dict[str, Any]]) -> int:
+        from .db import orders
+
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(orders.delete().where(orders.c.order_id == row["order_id"]))
+                conn.execute(orders.insert().values(**row))
+        for cid in {str(r["customer_id"]) for r in rows}:
+            self.cache.invalidate(cid)
+        return len(rows)
+
+    def record_interaction(self, customer_id: str, text: str, *, channel: str = "email", kind: str = "ticket",
+                           ticket_id: str | None = None, at: datetime | None = None) -> dict[str, Any]:
+        """Score and store an interaction (TTL: support_interaction_ttl_days); invalidates the cache."""
+        customer_id = str(customer_id).strip()
+        if not customer_id:
+            raise ValidationFailed("customer_id is empty", field="customer_id")
+        at = _aware(at or self.now())
+        sentiment = self.scorer.score(text)
+        item = {
+            "customer_id": customer_id, "sk": f"{at.isoformat()}#{uuid.uuid4().hex[:8]}",
+            "interaction_id": uuid.uuid4().hex, "at": at.isoformat(), "channel": channel, "kind": kind,
+            "ticket_id": ticket_id, "summary": " ".join(text.split())[:200], "sentiment": sentiment.to_dict(),
+        }
+        ttl = int(self.settings.support_interaction_ttl_days * 86400 - max(0.0, (self.now() - at).total_seconds()))
+        self.interactions.put(item, ttl_seconds=max(ttl, 1))
+        self.cache.invalidate(customer_id)
+        return item
+
+    # -- reads -------------------------------------------------------------------------------
+    def get_context(self, customer_id: str) -> dict[str, Any]:
+        customer_id = str(customer_id).strip()
+        cached = self.cache.get(customer_id)
+        if cached is not None:
+            return {**cached, "cached": True}
+        context = self._build(customer_id)
+        if not context.get("degraded"):
+            self.cache.set(customer_id, context)
+        return {**context, "cached": False}
+
+    def _build(self, customer_id: str) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        profile, recent_orders, status, degraded = None, [], "unknown", None
+        days_since = None
+        if not self.db_enabled:
+            status = "placeholder"
+            profile = {"customer_id": customer_id, "name": "Customer " + customer_id, "segment": None,
+                       "placeholder": True, "note": "no customer database configured"}
+        else:
+            try:
+                profile, recent_orders, days_since = self._from_db(customer_id)
+                status = "known" if profile else "unknown"
+            except Exception as exc:  # noqa: BLE001 - a DB outage degrades the context, not the ticket
+                log.warning("customer database unavailable", error=str(exc), customer_id=customer_id)
+                status, degraded = "placeholder", f"customer database unavailable: {exc.__class__.__name__}"
+                profile = {"customer_id": customer_id, "name": "Customer " + customer_id, "placeholder": True,
+                           "note": degraded}
+        interactions = self.interactions.query(customer_id)
+        interactions.sort(key=lambda i: i.get("at", ""), reverse=True)
+        now = self.now()
+        window = [i for i in interactions
+                  if (now - _aware(datetime.fromisoformat(i["at"]))).days <= SENTIMENT_WINDOW_DAYS]
+        mean = (sum(i["sentiment"]["score"] for i in window) / len(window)) if window else None
+        open_tickets = [t for t in self.tickets.query_index(customer_id) if t.get("status") == "open"]
+        risk = churn_risk(mean, days_since if status == "known" else None, len(open_tickets))
+        context = {
+            "customer_id": customer_id,
+            "status": status,
+            "placeholder": status == "placeholder",
+            "profile": profile,
+            "recent_orders": recent_orders,
+            "recent_interactions": [{k: i.get(k) for k in ("at", "channel", "kind", "ticket_id", "summary", "sentiment")}
+                                    for i in interactions[:RECENT_INTERACTIONS]],
+            "sentiment": {"mean": None if mean is None else round(mean, 3), "interactions": len(window),
+                          "window_days": SENTIMENT_WINDOW_DAYS},
+            "open_tickets": len(open_tickets),
+            "churn_risk": risk.to_dict() if status != "unknown" or window else {**risk.to_dict(), "level": "unknown"},
+            "built_ms": round(1000 * (time.perf_counter() - t0), 2),
+        }
+        if degraded:
+            context["degraded"] = degraded
+        return context
+
+    def _from_db(self, customer_id: str):
+        import sqlalchemy as sa
+
+        from .db import customers, orders
+
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(customers).where(customers.c.customer_id == customer_id)).mappings().first()
+            if row is None:
+                return None, [], None
+            rows = conn.execute(sa.select(orders).where(orders.c.customer_id == customer_id)
+                                .order_by(orders.c.order_date.desc()).limit(RECENT_ORDERS)).mappings().all()
+            last = conn.execute(sa.select(sa.func.max(orders.c.order_date)).where(
+                orders.c.customer_id == customer_id, orders.c.status != "cancelled")).scalar()
+        profile = {k: _iso(v) for k, v in dict(row).items()}
+        profile["placeholder"] = False
+        recent = [{k: _iso(v) for k, v in dict(r).items() if k != "customer_id"} for r in rows]
+        if isinstance(last, str):
+            last = datetime.fromisoformat(last)
+        days_since = (self.now() - _aware(last)).days if last else None
+        return profile, recent, days_since

@@ -1,0 +1,127 @@
+"""The support desk: ticket intake (customer context + KB suggestions), ticket context, feedback on
+suggestions (repeated negative feedback demotes a passage for similar queries) and KB sync.
+
+Demotion rule: for a candidate passage, feedback given on tickets whose text is similar to the
+query (cosine >= SIMILAR_QUERY with the KB's text embedder) is counted; when negatives minus
+positives reach DEMOTE_AFTER, the passage's score is multiplied by DEMOTE_FACTOR for each vote
+at or above that level (2 net negatives -> x0.5, 3 -> x0.25, ...).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from .. import factory
+from ..config import Settings
+from ..errors import NotFound, ValidationFailed
+from ..logs import get_logger
+from ..ports.kv import TableSpec
+from .customers import TICKETS, CustomerService
+from .kb import KbResult, KnowledgeBase
+
+log = get_logger(__name__)
+
+FEEDBACK = TableSpec("support_feedback", "passage_id", sort_key="ticket_id")
+SUGGESTIONS = 3
+SIMILAR_QUERY = 0.35
+DEMOTE_AFTER = 2
+DEMOTE_FACTOR = 0.5
+CHANNELS = ("email", "chat", "phone", "web", "store")
+
+
+def ticket_query(subject: str, body: str) -> str:
+    return f"{subject.strip()}. {body.strip()[:2000]}"
+
+
+class SupportDesk:
+    def __init__(self, settings: Settings, *, customers: CustomerService | None = None,
+                 kb: KnowledgeBase | None = None, tickets=None, feedback=None) -> None:
+        self.settings = settings
+        self.customers = customers or CustomerService(settings)
+        self.kb = kb or KnowledgeBase(settings)
+        self.tickets = tickets or self.customers.tickets or factory.kv_table(settings, TICKETS)
+        self.feedback_table = feedback or factory.kv_table(settings, FEEDBACK)
+
+    # -- suggestions ---------------------------------------------------------------------------
+    def _demote(self, query: str, results: list[KbResult]) -> list[KbResult]:
+        votes_by_passage = {r.id: self.feedback_table.query(r.id) for r in results}
+        if not any(votes_by_passage.values()):
+            return results
+        emb = self.kb.embedder
+        qv = emb.embed([query])[0]
+        for r in results:
+            votes = votes_by_passage.get(r.id) or []
+            if not votes:
+                continue
+            sims = emb.embed([v.get("query", "") for v in votes]) @ qv
+            net = sum((-1 if v.get("helpful") else 1) for v, s in zip(votes, sims, strict=True)
+                      if float(s) >= SIMILAR_QUERY)
+            if net >= DEMOTE_AFTER:
+                r.score = float(r.score) * DEMOTE_FACTOR ** (net - DEMOTE_AFTER + 1)
+                r.demoted = True
+        return results
+
+    def suggest(self, query: str, k: int = SUGGESTIONS, filters: dict[str, Any] | None = None) -> list[KbResult]:
+        try:
+            return self.kb.search(query, k=k, filters=filters, max_per_source=1, demote=self._demote)
+        except FileNotFoundError:
+            return []
+
+    # -- tickets -------------------------------------------------------------------------------
+    def create_ticket(self, customer_id: str, subject: str, body: str, channel: str = "email") -> dict[str, Any]:
+        customer_id, subject, body = str(customer_id).strip(), subject.strip(), body.strip()
+        for name, value in (("customer_id", customer_id), ("subject", subject), ("body", body)):
+            if not value:
+                raise ValidationFailed(f"{name} is empty", field=name, hint=f"send a non-empty {name}")
+        if channel not in CHANNELS:
+            raise ValidationFailed(f"unknown channel {channel!r}", field="channel", hint=f"one of {', '.join(CHANNELS)}")
+        query = ticket_query(subject, body)
+        # Everything that can fail on input or retrieval happens before anything is stored.
+        suggestions = self.suggest(query)
+        ticket_id = "T-" + uuid.uuid4().hex[:12]
+        now = datetime.now(UTC).isoformat()
+        ticket = {"ticket_id": ticket_id, "customer_id": customer_id, "subject": subject, "body": body,
+                  "channel": channel, "status": "open", "created_at": now,
+                  "suggestions": [s.to_dict() for s in suggestions]}
+        self.tickets.put(ticket)
+        interaction = self.customers.record_interaction(customer_id, f"{subject}. {body}", channel=channel,
+                                                        kind="ticket", ticket_id=ticket_id)
+        context = self.customers.get_context(customer_id)
+        ticket["sentiment"] = interaction["sentiment"]
+        self.tickets.put(ticket)
+        log.info("ticket created", ticket_id=ticket_id, customer_status=context["status"],
+                 suggestions=len(suggestions))
+        return {"ticket_id": ticket_id, "status": "open", "customer_context": context,
+                "suggestions": ticket["suggestions"], "sentiment": interaction["sentiment"]}
+
+    def get_ticket(self, ticket_id: str) -> dict[str, Any]:
+        ticket = self.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(f"ticket {ticket_id} does not exist", field="ticket_id", hint="check the ticket id")
+        return ticket
+
+    def ticket_context(self, ticket_id: str) -> dict[str, Any]:
+        ticket = self.get_ticket(ticket_id)
+        return {"ticket_id": ticket_id, "status": ticket.get("status"), "subject": ticket.get("subject"),
+                "customer_context": self.customers.get_context(ticket["customer_id"]),
+                "suggestions": ticket.get("suggestions", []), "sentiment": ticket.get("sentiment")}
+
+    def record_feedback(self, ticket_id: str, suggestion_id: str, helpful: bool,
+                        comment: str | None = None) -> dict[str, Any]:
+        ticket = self.get_ticket(ticket_id)
+        ids = [s.get("id") for s in ticket.get("suggestions", [])]
+        if suggestion_id not in ids:
+            raise ValidationFailed(f"suggestion {suggestion_id!r} was not suggested for ticket {ticket_id}",
+                                   field="suggestion_id", hint=f"use one of {ids}")
+        item = {"passage_id": suggestion_id, "ticket_id": ticket_id, "helpful": bool(helpful),
+                "query": ticket_query(ticket["subject"], ticket["body"]), "comment": (comment or "")[:1000],
+                "at": datetime.now(UTC).isoformat()}
+        self.feedback_table.put(item)  # one vote per ticket and passage: a new vote replaces the old
+        return {"ticket_id": ticket_id, "suggestion_id": suggestion_id, "helpful": bool(helpful), "stored": True}
+
+    def sync_kb(self, docs_dir=None) -> dict[str, Any]:
+        return self.kb.sync(docs_dir).to_dict()
+
+

@@ -1,0 +1,487 @@
+"""The support knowledge base: documents in the ``kb-docs`` bucket -> chunks -> hybrid index.
+
+Local backend (default): chunks live in ``factory.vector_index(settings, "kb")``
+(``<home>/indexes/kb``: vectors.npy + items.jsonl), each IndexItem having
+id ``<source>#<chunk_no>`` and metadata {source, heading, chunk, doc_hash, category, title}.
+Next to it ``bm25.json`` (per-chunk term counts) and ``manifest.json`` (per-document sync
+status and content hash). Sync is incremental by content hash; everything is computed in
+memory first and then written file by file (each atomically, metadata last), so a failed
+sync leaves the previous index usable; on load the BM25 state and manifest are checked
+against the vector index and rebuilt from it when they disagree.
+
+Retrieval is hybrid: BM25 and vector cosine, fused by normalized-score fusion
+(``0.3 * bm25/max(bm25) + 0.7 * cosine``, cosine IDF-weighted per dimension for n-gram vectors; reciprocal rank fusion is available as
+``fusion="rrf"``). Metadata filters restrict both. On AWS (``kb_backend=bedrock``) search is
+Bedrock Knowledge Bases ``retrieve`` and sync is ``start_ingestion_job``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import factory
+from ..config import Settings
+from ..errors import ConfigurationError, NotFound, ValidationFailed
+from ..logs import get_logger
+from ..ports.objectstore import content_hash, list_all
+from ..ports.vector_index import IndexItem
+from .bm25 import BM25Index, Thesaurus
+from .documents import DocumentParseError, chunk_document, doc_kind, parse_document
+
+log = get_logger(__name__)
+
+INDEX_NAME = "kb"
+MANIFEST = "manifest.json"
+BM25_STATE = "bm25.json"
+FUSION_WEIGHT = 0.3  # share of BM25 in normalized-score fusion (tuned by benchmarks/eval_kb.py)
+RRF_K = 60
+
+
+@dataclass
+class KbResult:
+    source: str
+    text: str
+    score: float
+    heading: str = ""
+    id: str = ""
+    chunk: int = 0
+    category: str | None = None
+    title: str = ""
+    demoted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "text": self.text, "score": round(float(self.score), 4),
+                "heading": self.heading, "id": self.id, "category": self.category}
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    documents: int = 0
+    seconds: float = 0.0
+    backend: str = "local"
+    ingestion_job_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def index_text(title: str, heading: str, text: str) -> str:
+    """What is embedded and BM25-indexed for a chunk: its document title and heading lead in."""
+    lead = title if heading in ("", title) else f"{title}. {heading}"
+    return f"{lead}. {text}"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fingerprint(ids: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+
+
+def _matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
+    if not filters:
+        return True
+    for key, want in filters.items():
+        have = meta.get(key)
+        if isinstance(want, list | tuple | set | frozenset):
+            if have not in want:
+                return False
+        elif have != want:
+            return False
+    return True
+
+
+class _State:
+    """Loaded index + BM25 + manifest, consistent with each other."""
+
+    def __init__(self, index, bm25: BM25Index, manifest: dict[str, Any]) -> None:
+        self.index = index
+        self.bm25 = bm25
+        self.manifest = manifest
+        self._idf: np.ndarray | None = None
+        self._weighted: np.ndarray | None = None
+
+    def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
+        """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
+        over the indexed chunks (hashed n-gram slots shared by every chunk say little)."""
+        if not dim_idf:
+            return self.index.scores(qv)
+        if self._weighted is None:
+            vecs = self.index.vectors()
+            df = (np.abs(vecs) > 0).sum(axis=0)
+            self._idf = (np.log((1 + len(vecs)) / (1 + df)) + 1.0).astype(np.float32)
+            w = vecs * self._idf
+            norms = np.linalg.norm(w, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            self._weighted = w / norms
+        q = np.asarray(qv, dtype=np.float32).reshape(-1) * self._idf
+        n = float(np.linalg.norm(q)) or 1.0
+        return self._weighted @ (q / n)
+
+
+_STATE_CACHE: dict[str, tuple[tuple, _State]] = {}
+_STATE_LOCK = threading.Lock()
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, *, store=None, embedder=None, fusion: str = "score",
+                 expand_queries: bool = True, dim_idf: bool | None = None) -> None:
+        self.settings = settings
+        self.store = store or factory.object_store(settings)
+        self._embedder = embedder
+        self.bucket = settings.kb_bucket
+        self.directory = settings.paths.indexes / INDEX_NAME
+        if fusion not in ("score", "rrf"):
+            raise ConfigurationError(f"unknown fusion {fusion!r}", hint="use 'score' or 'rrf'")
+        self.fusion = fusion
+        self.thesaurus = Thesaurus.default() if expand_queries else None
+        # IDF weighting of vector dimensions helps sparse hashed n-gram vectors, not dense models.
+        self.dim_idf = (settings.text_embedder == "ngram") if dim_idf is None else dim_idf
+        self._bedrock = None
+        if settings.kb_backend == "bedrock":
+            from .bedrock_kb import BedrockKnowledgeBase
+
+            self._bedrock = BedrockKnowledgeBase.from_settings(settings)
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            self._embedder = factory.text_embedder(self.settings)
+        return self._embedder
+
+    # -- state ---------------------------------------------------------------------------
+    def _stamp(self) -> tuple:
+        out = []
+        for name in ("items.jsonl", "vectors.npy", BM25_STATE, MANIFEST):
+            try:
+                st = (self.directory / name).stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def _load(self, fresh: bool = False) -> _State:
+        key = str(self.directory)
+        stamp = self._stamp()
+        with _STATE_LOCK:
+            cached = _STATE_CACHE.get(key)
+            if cached and cached[0] == stamp and not fresh:
+                return cached[1]
+        index = factory.vector_index(self.settings, INDEX_NAME)
+        items = index.items()
+        ids = [it.id for it in items]
+        manifest: dict[str, Any] = {}
+        mpath = self.directory / MANIFEST
+        if mpath.exists():
+            try:
+                manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            except ValueError:
+                manifest = {}
+        if manifest.get("fingerprint") != _fingerprint(ids):
+            # A sync died between files: trust the vector index, rebuild the rest from it.
+            if items or manifest:
+                log.warning("kb manifest does not match the index; rebuilding it from the index", directory=key)
+            docs: dict[str, dict[str, Any]] = {}
+            for it in items:
+                d = docs.setdefault(it.metadata["source"], {"doc_hash": it.metadata.get("doc_hash"), "chunks": 0,
+                                                            "status": "indexed", "title": it.metadata.get("title"),
+                                                            "category": it.metadata.get("category")})
+                d["chunks"] += 1
+            failed = {s: d for s, d in manifest.get("documents", {}).items() if d.get("status") != "indexed"}
+            manifest = {"documents": {**failed, **docs}, "embedder": manifest.get("embedder")}
+        bm25 = None
+        bpath = self.directory / BM25_STATE
+        if bpath.exists():
+            try:
+                bm25 = BM25Index.from_state(json.loads(bpath.read_text(encoding="utf-8")))
+            except (ValueError, KeyError):
+                bm25 = None
+        if bm25 is None or bm25.ids != ids:
+            bm25 = BM25Index()
+            bm25.set_documents(ids, {it.id: BM25Index.term_counts(
+                index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""), it.text)) for it in items})
+        state = _State(index, bm25, manifest)
+        with _STATE_LOCK:
+            _STATE_CACHE[key] = (stamp, state)
+        return state
+
+    # -- sync ----------------------------------------------------------------------------
+    def mirror_folder(self, docs_dir: str | Path) -> dict[str, int]:
+        """Make the bucket hold exactly the folder's documents (uploads new/changed, removes the rest)."""
+        root = Path(docs_dir)
+        if not root.is_dir():
+            raise NotFound(f"docs folder {root} does not exist", hint="pass --docs DIR with your .md/.txt/.html files")
+        wanted: dict[str, Path] = {}
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                wanted[rel] = path
+        existing = {o.key for o in list_all(self.store, self.bucket)}
+        uploaded = removed = 0
+        for rel, path in wanted.items():
+            data = path.read_bytes()
+            if rel in existing and content_hash(self.store.get_bytes(self.bucket, rel)) == content_hash(data):
+                continue
+            self.store.put_bytes(self.bucket, rel, data)
+            uploaded += 1
+        for key in existing - set(wanted):
+            self.store.delete(self.bucket, key)
+            removed += 1
+        return {"uploaded": uploaded, "removed": removed, "files": len(wanted)}
+
+    def sync(self, docs_dir: str | Path | None = None) -> SyncReport:
+        """Full incremental sync of the bucket (after mirroring ``docs_dir`` into it when given)."""
+        if docs_dir is not None:
+            self.mirror_folder(docs_dir)
+        if self._bedrock is not None:
+            return self._bedrock.sync()
+        keys = [o.key for o in list_all(self.store, self.bucket)]
+        return self._apply(present=keys, full=True)
+
+    def sync_keys(self, created: Iterable[str] = (), deleted: Iterable[str] = ()) -> SyncReport:
+        """Sync only the named objects (S3 events): created/updated keys are re-read, deleted ones removed."""
+        if self._bedrock is not None:
+            return self._bedrock.sync()
+        created, deleted = list(dict.fromkeys(created)), list(dict.fromkeys(deleted))
+        # An object "created" then deleted before we ran: trust the bucket.
+        present = [k for k in created if self.store.exists(self.bucket, k)]
+        gone = [k for k in created if k not in present] + deleted
+        gone = [k for k in gone if not self.store.exists(self.bucket, k)]
+        return self._apply(present=present, full=False, gone=gone)
+
+    def _apply(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
+        t0 = time.perf_counter()
+        report = SyncReport()
+        state = self._load(fresh=True)
+        index = state.index
+        old_docs: dict[str, dict[str, Any]] = dict(state.manifest.get("documents", {}))
+        embedder_name = getattr(self.embedder, "name", type(self.embedder).__name__)
+        same_embedder = state.manifest.get("embedder") in (None, embedder_name) or not len(index)
+        if not same_embedder:
+            log.info("kb embedder changed; re-embedding every document",
+                     before=state.manifest.get("embedder"), now=embedder_name)
+        docs = dict(old_docs)
+        new_items: list[IndexItem] = []
+        replace_sources: set[str] = set()
+        for key in present:
+            kind = doc_kind(key)
+            old = old_docs.get(key)
+            if kind is None:
+                docs[key] = {"status": "skipped", "error": "unsupported document type (use .md, .txt or .html)"}
+                report.skipped.append({"source": key, "error": docs[key]["error"]})
+                log.warning("kb document skipped", source=key, reason="unsupported type")
+                if old and old.get("status") == "indexed":
+                    replace_sources.add(key)
+                continue
+            try:
+                data = self.store.get_bytes(self.bucket, key)
+            except NotFound:
+                (gone := gone or []).append(key)
+                continue
+            doc_hash = content_hash(data)
+            if old and old.get("doc_hash") == doc_hash and old.get("status") == "indexed" and same_embedder:
+                report.unchanged += 1
+                continue
+            replace_sources.add(key)
+            try:
+                parsed = parse_document(key, data)
+                chunks = chunk_document(parsed, self.settings.kb_chunk_tokens, self.settings.kb_chunk_overlap_tokens)
+            except DocumentParseError as exc:
+                log.warning("kb document skipped", source=key, reason=str(exc))
+                docs[key] = {"status": "failed", "error": str(exc), "doc_hash": doc_hash, "chunks": 0,
+                             "synced_at": datetime.now(UTC).isoformat()}
+                report.skipped.append({"source": key, "error": str(exc)})
+                continue
+            for ch in chunks:
+                meta = {"source": key, "heading": ch.heading, "chunk": ch.chunk_no, "doc_hash": doc_hash,
+                        "category": parsed.category, "title": parsed.title}
+                new_items.append(IndexItem(f"{key}#{ch.chunk_no}", ch.text, meta))
+            (report.changed if old and old.get("status") == "indexed" else report.added).append(key)
+            docs[key] = {"status": "indexed", "doc_hash": doc_hash, "chunks": len(chunks), "title": parsed.title,
+                         "category": parsed.category, "synced_at": datetime.now(UTC).isoformat(), "error": None}
+        removed = set(gone or [])
+        if full:
+            removed |= set(old_docs) - set(present)
+        for key in sorted(removed):
+            if key in docs:
+                if old_docs.get(key, {}).get("status") == "indexed":
+                    report.deleted.append(key)
+                docs.pop(key, None)
+        # Compute everything that can fail (embedding) before touching the files on disk.
+        vectors = self.embedder.embed([index_text(it.metadata["title"], it.metadata["heading"], it.text)
+                                       for it in new_items]) if new_items else None
+        drop = replace_sources | removed
+        if not same_embedder:
+            index.delete_where(lambda _m: True)
+        if drop:
+            index.delete_where(lambda m: m.get("source") in drop)
+        if new_items:
+            index.upsert(new_items, vectors)
+        items = index.items()
+        ids = [it.id for it in items]
+        old_tfs = dict(zip(state.bm25.ids, state.bm25.tfs, strict=False))
+        new_ids = {it.id for it in new_items}
+        tfs = {it.id: (old_tfs[it.id] if it.id in old_tfs and it.id not in new_ids else BM25Index.term_counts(
+            index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""), it.text))) for it in items}
+        bm25 = BM25Index()
+        bm25.set_documents(ids, tfs)
+        report.chunks = len(items)
+        report.documents = sum(1 for d in docs.values() if d.get("status") == "indexed")
+        manifest = {"version": 1, "embedder": embedder_name, "fingerprint": _fingerprint(ids),
+                    "synced_at": datetime.now(UTC).isoformat(), "documents": dict(sorted(docs.items()))}
+        changed_anything = bool(new_items or drop or not same_embedder) or docs != old_docs
+        if changed_anything or not (self.directory / MANIFEST).exists():
+            index.save()
+            _atomic_write(self.directory / BM25_STATE, json.dumps(bm25.to_state()).encode())
+            _atomic_write(self.directory / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+        report.seconds = round(time.perf_counter() - t0, 3)
+        log.info("kb sync done", added=len(report.added), changed=len(report.changed), deleted=len(report.deleted),
+                 unchanged=report.unchanged, skipped=len(report.skipped), chunks=report.chunks)
+        return report
+
+    # -- read ----------------------------------------------------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        """Per-document sync status for the console: source, status, chunks, doc_hash, synced_at, error."""
+        if self._bedrock is not None:
+            return [{"source": o.key, "status": "managed by Bedrock", "chunks": None}
+                    for o in list_all(self.store, self.bucket)]
+        state = self._load()
+        docs = state.manifest.get("documents", {})
+        in_bucket = {o.key for o in list_all(self.store, self.bucket)}
+        out = []
+        for source in sorted(set(docs) | in_bucket):
+            d = docs.get(source)
+            if d is None:
+                out.append({"source": source, "status": "pending", "chunks": 0, "doc_hash": None,
+                            "synced_at": None, "error": None, "title": None, "category": None})
+            else:
+                out.append({"source": source, "status": d.get("status"), "chunks": d.get("chunks", 0),
+                            "doc_hash": d.get("doc_hash"), "synced_at": d.get("synced_at"), "error": d.get("error"),
+                            "title": d.get("title"), "category": d.get("category"),
+                            "in_bucket": source in in_bucket})
+        return out
+
+    def chunks(self) -> list[IndexItem]:
+        return self._load().index.items()
+
+    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, *, mode: str = "hybrid",
+               max_per_source: int | None = None,
+               demote: Callable[[str, list[KbResult]], list[KbResult]] | None = None) -> list[KbResult]:
+        """Top-k passages. mode: hybrid | bm25 | vector. ``demote`` may rescore candidates (feedback)."""
+        query = (query or "").strip()
+        if not query:
+            raise ValidationFailed("the search query is empty", field="query", hint="type a question")
+        if k < 1 or k > 100:
+            raise ValidationFailed("k must be between 1 and 100", field="k")
+        if self._bedrock is not None:
+            results = self._bedrock.search(query, k=k * 3 if demote else k, filters=filters)
+            if demote:
+                results = sorted(demote(query, results), key=lambda r: -r.score)
+            return _limit(results, k, max_per_source)
+        state = self._load()
+        items = state.index.items()
+        if not items:
+            return []
+        mask = np.array([_matches(it.metadata, filters) for it in items], dtype=bool) if filters else None
+        scores = self._scores(state, query, mode)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        pool = min(len(items), max(k * 4, 20))
+        top = np.argsort(-scores, kind="stable")[:pool]
+        results = [_result(items[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+        if demote:
+            results = sorted(demote(query, results), key=lambda r: -r.score)
+        return _limit(results, k, max_per_source)
+
+    def _scores(self, state: _State, query: str, mode: str) -> np.ndarray:
+        if mode not in ("hybrid", "bm25", "vector"):
+            raise ValidationFailed(f"unknown search mode {mode!r}", field="mode", hint="hybrid, bm25 or vector")
+        if self.thesaurus is not None:
+            bm_query, vec_query = self.thesaurus.expand(query)
+        else:
+            bm_query, vec_query = query, query
+        bm = state.bm25.scores(bm_query) if mode in ("hybrid", "bm25") else None
+        vec = None
+        if mode in ("hybrid", "vector"):
+            embedder_name = getattr(self.embedder, "name", "")
+            built_with = state.manifest.get("embedder")
+            if built_with and built_with != embedder_name:
+                raise ConfigurationError(
+                    f"the KB index was built with {built_with!r} but the configured embedder is {embedder_name!r}",
+                    hint="run 'commerce kb sync' to re-embed the documents")
+            qv = self.embedder.embed([vec_query])[0]
+            vec = state.vector_scores(qv, dim_idf=self.dim_idf)
+        if mode == "bm25":
+            return bm
+        if mode == "vector":
+            return vec
+        return fuse(bm, vec, self.fusion)
+
+
+def fuse(bm25: np.ndarray, vec: np.ndarray, method: str = "score", weight: float = FUSION_WEIGHT) -> np.ndarray:
+    """Normalized-score fusion (BM25 / its max, cosine clipped at 0) or reciprocal rank fusion."""
+    if method == "rrf":
+        out = np.zeros(len(bm25), dtype=np.float64)
+        for s in (bm25, vec):
+            order = np.argsort(-s, kind="stable")
+            ranks = np.empty(len(s), dtype=np.float64)
+            ranks[order] = np.arange(1, len(s) + 1)
+            out += 1.0 / (RRF_K + ranks)
+        return out
+    top = float(bm25.max()) if len(bm25) else 0.0
+    bmn = bm25 / top if top > 0 else bm25
+    return weight * bmn + (1 - weight) * np.clip(vec, 0.0, 1.0)
+
+
+def _result(item: IndexItem, score: float) -> KbResult:
+    m = item.metadata
+    return KbResult(source=m.get("source", ""), text=item.text, score=score, heading=m.get("heading", ""),
+                    id=item.id, chunk=int(m.get("chunk", 0)), category=m.get("category"), title=m.get("title", ""))
+
+
+def _limit(results: list[KbResult], k: int, max_per_source: int | None) -> list[KbResult]:
+    if not max_per_source:
+        return results[:k]
+    seen: dict[str, int] = {}
+    out = []
+    for r in results:
+        if seen.get(r.source, 0) >= max_per_source:
+            continue
+        seen[r.source] = seen.get(r.source, 0) + 1
+        out.append(r)
+        if len(out) >= k:
+            break
+    return out
+
+
+def search(settings: Settings, query: str, k: int = 5, filters: dict[str, Any] | None = None,
+           **kwargs: Any) -> list[KbResult]:
+    """Library entry point: ``support.kb.search(settings, "how do I return a pump?")``."""
+    return KnowledgeBase(settings).search(query, k=k, filters=filters, **kwargs)
