@@ -4,8 +4,8 @@ Offline layout (1024 dims, each block L2-normalised then weighted, the whole vec
   256  global colour histogram, HSV 16 hue x 4 saturation x 4 value (soft on value)
   256  2x2 spatial pyramid of HSV 8 x 2 x 4 histograms
   256  4x4 grid of 16-bin gradient-orientation histograms (magnitude weighted)
-  192  8x8 thumbnail in an opponent colour space (luma, red-green, blue-yellow)
-   64  8x8 grid of edge density
+  256  16x16 silhouette: share of foreground pixels (far from the border's background colour) per cell;
+       product photos on plain backgrounds make this a strong, colour-independent shape cue
 The same image bytes always give the same vector; products that look alike land near each other.
 """
 
@@ -86,12 +86,12 @@ class OfflineImageEmbedder:
         hog = hog.reshape(16, 16)
         hog = (hog / (np.linalg.norm(hog, axis=1, keepdims=True) + 1e-6)).ravel()
 
-        small = rgb.reshape(8, n // 8, 8, n // 8, 3).mean(axis=(1, 3))
-        r, g, b = small[..., 0], small[..., 1], small[..., 2]
-        opponent = np.stack([(r + g + b) / 3, (r - g) / 2, (2 * b - r - g) / 4], axis=-1).ravel()
-        edges = (mag > 0.08).astype(np.float32).reshape(8, n // 8, 8, n // 8).mean(axis=(1, 3)).ravel()
+        border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+        background = np.median(border, axis=0)
+        foreground = (np.abs(rgb - background).sum(axis=-1) > 0.15).astype(np.float32)
+        silhouette = foreground.reshape(16, n // 16, 16, n // 16).mean(axis=(1, 3)).ravel()
 
-        blocks = [(global_hist, 1.0), (pyramid, 0.8), (hog, 0.7), (opponent, 0.9), (edges, 0.5)]
+        blocks = [(global_hist, 0.8), (pyramid, 0.6), (hog, 1.0), (silhouette, 1.1)]
         vec = np.concatenate([_unit(np.sqrt(np.abs(b)) * np.sign(b)) * w for b, w in blocks]).astype(np.float32)
         assert vec.shape == (EMBEDDING_DIM,)
         return _unit(vec).astype(np.float32)

@@ -1,0 +1,187 @@
+"""Export runs end to end: SQLite and PostgreSQL sources, loopback image server, local and S3 (moto)
+Iceberg warehouses, re-runs, failed images, --retry-failed, locks and schema evolution."""
+
+from __future__ import annotations
+
+import pytest
+
+try:  # tests/ may or may not be a package
+    from tests.fixtures_exports import ImageServer, create_sales, sale
+except ImportError:  # pragma: no cover
+    from fixtures_exports import ImageServer, create_sales, sale
+
+from commerce_platform.errors import ConfigurationError, LockHeld
+from commerce_platform.exports import service
+from commerce_platform.exports.fetcher import ImageFetcher
+from commerce_platform.exports.iceberg import IcebergSink
+from commerce_platform.exports.progress import ProgressStore
+from commerce_platform.exports.urlsafety import UrlPolicy
+
+pytestmark = pytest.mark.integration
+DAY = "2026-03-10"
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = ImageServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def xsettings(settings):
+    settings.fetch_allow_hosts = "127.0.0.1"
+    settings.export_flush_rows = 4  # several appends per run, still one commit
+    return settings
+
+
+def fetcher_for(settings):
+    from commerce_platform.factory import object_store
+
+    return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings), concurrency=8,
+                        timeout=2.0, backoff=0.01)
+
+
+def rows_for(server, flaky: str) -> list[dict]:
+    u = server.url
+    return [
+        sale("s01", u("/img/mug-red.png")), sale("s02", u("/img/mug-blue.png")),
+        sale("s03", u("/img/lamp.png"), tenant="t2"), sale("s04", u("/img/watch.png"), tenant="t2"),
+        sale("s05", u("/img/shared.png")), sale("s06", u("/img/shared.png"), tenant="t2", hour=23),
+        sale("s07", u(flaky)),                                  # fails in the first run
+        sale("s08", None),                                      # null image URL: exported, counted
+        sale("s09", u("/img/x.png"), price=None),               # rejected
+        sale("s10", u("/img/x.png"), currency="XXX"),           # rejected
+        sale("s11", u("/redirect?to=http://10.0.0.1/a.png")),  # redirect to a private address
+        sale("s12", u("/img/other-day.png"), day="2026-03-11"),
+        sale("s13", u("/img/before.png"), day="2026-03-09", hour=23),
+    ]
+
+
+def run(settings, source, **kw):
+    return service.run_export(settings, date=DAY, source=source, fetcher=fetcher_for(settings), **kw)
+
+
+def table_rows(settings, **kw):
+    table = IcebergSink.from_settings(settings).scan(**kw)
+    return [] if table is None else table.to_pylist()
+
+
+def test_run_rerun_and_retry_failed(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, rows_for(server, "/flaky/late.png?fails=9"))
+    first = run(xsettings, src)
+    assert first["status"] == "PARTIAL"
+    assert (first["totalCount"], first["successCount"], first["errorCount"]) == (11, 6, 5)
+    assert first["rejectedCount"] == 2 and first["imageErrorCount"] == 3
+    assert first["reasons"] == {"missing_price": 1, "unknown_currency": 1, "http_error": 1, "no_image_url": 1,
+                                "url_refused": 1}
+    assert server.hits["/img/shared.png"] == 1  # the same URL is fetched once per run
+    rows = {r["sale_id"]: r for r in table_rows(xsettings)}
+    assert sorted(rows) == ["s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s11"]
+    assert rows["s07"]["embedding"] is None and rows["s07"]["embedding_error"].startswith("http_error")
+    assert rows["s08"]["embedding_error"].startswith("no_image_url")
+    assert rows["s11"]["embedding_error"].startswith("url_refused")
+    assert len(rows["s01"]["embedding"]) == 1024 and rows["s01"]["embedding_error"] is None
+    assert rows["s05"]["image_sha256"] == rows["s06"]["image_sha256"]
+    assert (rows["s01"]["year"], rows["s01"]["month"]) == (2026, 3)
+
+    again = run(xsettings, src)  # re-run: one row per sale, nothing embedded twice (flaky still failing)
+    ids = [r["sale_id"] for r in table_rows(xsettings)]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 9
+    assert again["embeddingsComputed"] == 0 and again["embeddingsReused"] >= 5
+
+    retried = run(xsettings, src, retry_failed=True)  # the flaky image answers now
+    assert retried["recovered"] == 1 and retried["retried"] == 3
+    assert (retried["successCount"], retried["errorCount"], retried["status"]) == (7, 4, "PARTIAL")
+    rows = {r["sale_id"]: r for r in table_rows(xsettings)}
+    assert len(rows) == 9 and rows["s07"]["embedding_error"] is None and len(rows["s07"]["embedding"]) == 1024
+    failed = service.failed_images(xsettings, DAY)
+    assert sorted(f["sale_id"] for f in failed) == ["s08", "s11"]
+    status = ProgressStore.from_settings(xsettings).get(DAY)
+    assert status["status"] == "PARTIAL" and status["ttl"] > 0
+
+    parts = service.table_partitions(xsettings)
+    assert {(p["tenant_id"], p["rows"]) for p in parts} == {("t1", 6), ("t2", 3)}
+    assert all(p["files"] <= 4 for p in parts)  # few files, not one per sale
+
+
+def test_tenant_run_replaces_only_that_tenant(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, rows_for(server, "/img/fine.png"))
+    run(xsettings, src)
+    before = {r["sale_id"]: r["exported_at"] for r in table_rows(xsettings)}
+    summary = run(xsettings, src, tenant="t2")
+    assert summary["totalCount"] == 3 and summary["status"] == "COMPLETE"
+    after = {r["sale_id"]: r["exported_at"] for r in table_rows(xsettings)}
+    assert sorted(after) == sorted(before)
+    assert all(after[s] == before[s] for s in ("s01", "s02", "s05"))
+    assert all(after[s] > before[s] for s in ("s03", "s04", "s06"))
+
+
+def test_lock_blocks_a_second_run_and_failures_are_recorded(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("a1", server.url("/img/a1.png"))])
+    with ProgressStore.from_settings(xsettings).lock(DAY), pytest.raises(LockHeld):
+        run(xsettings, src)
+    with pytest.raises(ConfigurationError):
+        run(xsettings, f"sqlite:///{tmp_path / 'empty.db'}")
+    assert ProgressStore.from_settings(xsettings).get(DAY)["status"] == "FAILED"
+    assert run(xsettings, src)["status"] == "COMPLETE"  # the lock was released
+
+
+def test_schema_evolution_adds_nullable_columns(xsettings, server, tmp_path):
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import NestedField, StringType
+
+    from commerce_platform.exports.iceberg import iceberg_schema
+
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("e1", server.url("/img/e1.png"))])
+    run(xsettings, src)
+    sink = IcebergSink.from_settings(xsettings)
+    base = iceberg_schema()
+    wanted = Schema(*base.fields, NestedField(field_id=100, name="colour_hint", field_type=StringType(), required=False))
+    IcebergSink.evolve(sink.table(), wanted)
+    create_sales(src, [sale("e2", server.url("/img/e2.png"), day="2026-03-11")])
+    service.run_export(xsettings, date="2026-03-11", source=src, fetcher=fetcher_for(xsettings))
+    rows = {r["sale_id"]: r for r in table_rows(xsettings)}
+    assert set(rows) == {"e1", "e2"} and rows["e1"]["colour_hint"] is None and rows["e2"]["colour_hint"] is None
+    assert len(rows["e1"]["embedding"]) == 1024
+
+
+def test_postgres_source(xsettings, server, pg_url):
+    create_sales(pg_url, rows_for(server, "/img/fine-pg.png"))
+    summary = run(xsettings, pg_url)
+    assert (summary["totalCount"], summary["successCount"], summary["errorCount"]) == (11, 7, 4)
+    assert len(table_rows(xsettings)) == 9
+
+
+def test_postgres_source_is_paged(xsettings, server, pg_url):
+    from commerce_platform.exports.models import parse_day
+    from commerce_platform.exports.source import SalesSource
+
+    create_sales(pg_url, [sale(f"p{i:03d}", server.url(f"/img/p{i}.png"), hour=i % 24) for i in range(25)])
+    pages = list(SalesSource(pg_url, page_size=10).pages(parse_day(DAY)))
+    assert [len(p) for p in pages] == [10, 10, 5]
+    assert len({r["sale_id"] for p in pages for r in p}) == 25
+
+
+def test_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
+    import boto3
+
+    boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1").create_bucket(
+        Bucket="lake-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+    xsettings.export_iceberg_warehouse = "s3://lake-bucket/warehouse"
+    xsettings.s3_endpoint_url = moto_server
+    xsettings.aws_region = "eu-north-1"
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale(f"m{i}", server.url(f"/img/m{i}.png"), tenant=f"t{i % 2}") for i in range(6)])
+    assert run(xsettings, src)["status"] == "COMPLETE"
+    run(xsettings, src)
+    sink = IcebergSink.from_settings(xsettings)
+    files = sink.data_files()
+    assert files and all(f.startswith("s3://lake-bucket/warehouse/") for f in files)
+    assert any("tenant_id=t1/year=2026/month=3" in f for f in files)
+    ids = [r["sale_id"] for r in sink.scan().to_pylist()]
+    assert sorted(ids) == [f"m{i}" for i in range(6)]

@@ -1,0 +1,154 @@
+"""Exporter pure logic: URL safety rules, row validation, offline embedder, Arrow batches, event dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from commerce_platform.errors import Refused, ValidationFailed
+from commerce_platform.exports.models import RowRejected, SaleRow, parse_day, validate_row
+from commerce_platform.exports.urlsafety import UrlPolicy
+
+pytestmark = pytest.mark.unit
+
+DNS = {"example.com": ["93.184.216.34"], "localhost": ["127.0.0.1"], "intranet.corp": ["192.168.1.5"],
+       "dual.example": ["93.184.216.34", "10.1.2.3"], "v6.example": ["2606:2800:220:1::1"]}
+
+
+def fake_resolver(host: str, port: int) -> list[str]:
+    if host not in DNS:
+        raise OSError("name does not resolve")
+    return DNS[host]
+
+
+@pytest.mark.parametrize(("url", "allow", "ok"), [
+    ("http://example.com/a.png", [], True),
+    ("https://v6.example/a.png", [], True),
+    ("ftp://example.com/a.png", [], False),
+    ("file:///etc/passwd", [], False),
+    ("gopher://example.com/", [], False),
+    ("http://10.0.0.1/a.png", [], False),
+    ("http://172.16.3.4/a.png", [], False),
+    ("http://169.254.169.254/latest/meta-data/", [], False),
+    ("http://169.254.169.254/latest/meta-data/", ["169.254.0.0/16"], False),  # metadata never allowed
+    ("http://metadata.google.internal/computeMetadata/v1/", [], False),
+    ("http://127.0.0.1:8080/a.png", [], False),
+    ("http://127.0.0.1:8080/a.png", ["127.0.0.1"], True),
+    ("http://127.0.0.1:8080/a.png", ["127.0.0.0/8"], True),
+    ("http://localhost/a.png", [], False),
+    ("http://localhost/a.png", ["localhost"], True),
+    ("http://[::1]/a.png", [], False),
+    ("http://[::ffff:10.0.0.1]/a.png", [], False),
+    ("http://0.0.0.0/a.png", [], False),
+    ("http://intranet.corp/a.png", [], False),
+    ("http://intranet.corp/a.png", ["192.168.0.0/16"], True),
+    ("http://dual.example/a.png", [], False),  # one internal address is enough to refuse
+    ("http://nowhere.invalid/a.png", [], False),
+    ("http://user:pw@example.com/a.png", [], False),
+    ("http:///a.png", [], False),
+])
+def test_url_policy(url, allow, ok):
+    policy = UrlPolicy(allow, resolver=fake_resolver)
+    if ok:
+        assert policy.check(url)
+    else:
+        with pytest.raises(Refused):
+            policy.check(url)
+
+
+GOOD = {"sale_id": "s1", "tenant_id": "t1", "product_id": "p", "title": "T", "category": "mug", "brand": "B",
+        "sold_price": "12.5", "currency": "eur", "sold_at": "2026-03-10 12:00:00.000000", "image_url": " http://x/y.png "}
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"sold_price": None}, "missing_price"),
+    ({"sold_price": ""}, "missing_price"),
+    ({"sold_price": "abc"}, "invalid_price"),
+    ({"sold_price": "-1"}, "invalid_price"),
+    ({"sold_price": 0}, "invalid_price"),
+    ({"sold_price": "NaN"}, "invalid_price"),
+    ({"sold_price": "99999999"}, "invalid_price"),
+    ({"currency": "XXX"}, "unknown_currency"),
+    ({"currency": None}, "unknown_currency"),
+    ({"tenant_id": None}, "missing_tenant"),
+    ({"sold_at": None}, "missing_sold_at"),
+])
+def test_validate_row_rejects(change, reason):
+    with pytest.raises(RowRejected) as info:
+        validate_row({**GOOD, **change})
+    assert info.value.reason == reason
+
+
+def test_validate_row_normalises():
+    row = validate_row(GOOD)
+    assert row.sold_price == Decimal("12.50") and row.currency == "EUR" and row.image_url == "http://x/y.png"
+    assert row.sold_at == datetime(2026, 3, 10, 12, tzinfo=UTC)
+    assert validate_row({**GOOD, "image_url": "  "}).image_url is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("2026-03-10", date(2026, 3, 10)), (date(2026, 1, 2), date(2026, 1, 2))])
+def test_parse_day(value, expected):
+    assert parse_day(value) == expected
+
+
+def test_parse_day_default_is_yesterday_and_bad_input_names_the_field():
+    assert (datetime.now(UTC).date() - parse_day(None)).days == 1
+    with pytest.raises(ValidationFailed) as info:
+        parse_day("10.03.2026")
+    assert info.value.field == "date"
+
+
+def _cos(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_offline_embedder_is_deterministic_normalised_and_groups_look_alikes():
+    from commerce_platform.demo.smartgo import _draw
+    from commerce_platform.exports.embedder import OfflineImageEmbedder
+
+    emb = OfflineImageEmbedder()
+    a1 = _draw("sneakers", "Fjellrev", 1)
+    v1 = emb.embed(a1)
+    assert v1.shape == (1024,) and v1.dtype == np.float32
+    assert abs(np.linalg.norm(v1) - 1) < 1e-5
+    assert np.array_equal(v1, OfflineImageEmbedder().embed(a1))  # same image, same vector
+    same_product = emb.embed(_draw("sneakers", "Fjellrev", 2))
+    others = [emb.embed(_draw(c, b, 1)) for c, b in [("watch", "Nordvik"), ("mug", "Havtorn"), ("lamp", "Solberg")]]
+    assert all(_cos(v1, same_product) > _cos(v1, o) for o in others)
+    # Same category, other brand (colour) is closer than other category and other brand.
+    assert _cos(v1, emb.embed(_draw("sneakers", "Nordvik", 1))) > _cos(v1, emb.embed(_draw("watch", "Nordvik", 1)))
+
+
+def test_rows_to_arrow_keeps_failed_rows_with_null_embeddings():
+    import pyarrow as pa
+
+    from commerce_platform.exports.iceberg import iceberg_schema
+    from commerce_platform.exports.pipeline import rows_to_arrow
+
+    schema = iceberg_schema().as_arrow()
+    base = dict(tenant_id="t", product_id="p", title="x", category="c", brand="b", sold_price=Decimal("1.00"),
+                currency="EUR", sold_at=datetime(2026, 3, 10, tzinfo=UTC), image_url="u")
+    rows = [SaleRow(sale_id="a", **base, embedding=np.ones(1024, np.float32), embedding_model="m"),
+            SaleRow(sale_id="b", **base, embedding_error="http_error: 404")]
+    table = rows_to_arrow(rows, schema, datetime.now(UTC))
+    assert isinstance(table, pa.Table) and table.num_rows == 2
+    emb = table.column("embedding").to_pylist()
+    assert len(emb[0]) == 1024 and emb[1] is None
+    assert table.column("year").to_pylist() == [2026, 2026] and table.column("month").to_pylist() == [3, 3]
+
+
+@pytest.mark.parametrize(("event", "expected"), [
+    ("exports_schedule.json", "2026-03-10"),
+    ("exports_manual.json", "2026-03-10"),
+])
+def test_lambda_export_date(event, expected):
+    import json
+    from pathlib import Path
+
+    load_event = lambda name: json.loads((Path(__file__).parents[1] / "events" / name).read_text())  # noqa: E731
+    from commerce_platform.exports.lambda_handler import export_date
+
+    assert export_date(load_event(event)) == expected
