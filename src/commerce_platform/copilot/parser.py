@@ -653,7 +653,11 @@ class SemanticParser:
             lookup = ("customer", int(f.filters["customer_id"]))
         qtype = QUERY_TYPES.get(f.intent)
         if qtype is None:
-            if f.subject == "customers" or "customer" in f.group_by or "customer_id" in f.filters:
+            if "customer" in f.group_by or "customer_id" in f.filters or "customer_name" in f.filters:
+                qtype = "customers"
+            elif f.metric in ("revenue", "units", "aov"):
+                qtype = "sales_report"
+            elif f.subject == "customers":
                 qtype = "customers"
             elif f.metric in ("revenue", "units", "aov"):
                 qtype = "sales_report"

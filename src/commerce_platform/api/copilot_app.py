@@ -1,0 +1,59 @@
+"""Copilot HTTP app (ARCHITECTURE section 8): thin routes over CopilotService.
+
+GET /health; POST /copilot/chat; GET /copilot/inventory; GET /copilot/conversations?user_id=;
+GET /copilot/conversations/{id}; POST /copilot/conversations/{id}/approve (thumbs up).
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from .common import create_base_app
+
+
+def create_app(settings: Settings, service=None):
+    from fastapi import Path, Query
+    from fastapi.concurrency import run_in_threadpool
+
+    from ..copilot.models import ApproveRequest, ChatRequest
+    from ..copilot.service import CopilotService
+
+    app = create_base_app(settings, "Commerce retail copilot")
+    svc = service or CopilotService(settings)
+    app.state.copilot = svc
+    conv_id = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+    @app.get("/health")
+    def health() -> dict:
+        checks: dict[str, str] = {}
+        try:
+            tables = sorted(svc.tables)
+            checks["lake"] = f"ok ({len(tables)} tables)"
+        except Exception as exc:  # noqa: BLE001 - health reports, never raises
+            checks["lake"] = f"unavailable: {getattr(exc, 'message', exc)}"
+        status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
+        return {"status": status, "service": "copilot", "checks": checks,
+                "llm": settings.llm_provider}
+
+    @app.post("/copilot/chat")
+    async def chat(request: ChatRequest) -> dict:
+        answer = await run_in_threadpool(svc.chat, request)
+        return answer.model_dump()
+
+    @app.get("/copilot/inventory")
+    async def inventory(limit: int = Query(100, ge=1, le=1000)) -> dict:
+        return await run_in_threadpool(svc.inventory, limit)
+
+    @app.get("/copilot/conversations")
+    async def conversations(user_id: str = Query(min_length=1, max_length=128)) -> dict:
+        items = await run_in_threadpool(svc.list_conversations, user_id)
+        return {"user_id": user_id, "conversations": items}
+
+    @app.get("/copilot/conversations/{conversation_id}")
+    async def conversation(conversation_id: str = conv_id) -> dict:
+        return await run_in_threadpool(svc.get_conversation, conversation_id)
+
+    @app.post("/copilot/conversations/{conversation_id}/approve")
+    async def approve(body: ApproveRequest, conversation_id: str = conv_id) -> dict:
+        return await run_in_threadpool(svc.approve, conversation_id, body.turn, body.approved)
+
+    return app
