@@ -9,17 +9,39 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from ..config import Settings, load_settings
+from ..tutor.models import Difficulty
+
+
+# Request bodies (module level so FastAPI resolves them). Response text limits are checked by the
+# service, which answers 422 naming the field.
+class GenerateBody(BaseModel):
+    topic: str = Field(max_length=200)
+    difficulty: Difficulty | None = None
+    count: int = Field(default=3, ge=1, le=10)
+    learner_id: str | None = Field(default=None, max_length=100)
+
+
+class EvaluateBody(BaseModel):
+    exercise_id: str = Field(max_length=100)
+    response: str
+    learner_id: str | None = Field(default=None, max_length=100)
+
+
+class RemediateBody(BaseModel):
+    exercise_id: str = Field(max_length=100)
+    response: str
+    learner_id: str | None = Field(default=None, max_length=100)
 
 
 def create_app(settings: Settings | None = None, *, service=None):
     from fastapi import Request
     from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import JSONResponse, Response
-    from pydantic import BaseModel, Field
 
     from ..tutor.metrics import TutorMetrics
-    from ..tutor.models import Difficulty
     from .common import create_base_app
 
     settings = settings or load_settings()
@@ -33,23 +55,6 @@ def create_app(settings: Settings | None = None, *, service=None):
         metrics = service.metrics
     app.state.tutor = service
     app.state.metrics = metrics
-
-    # Request bodies: length limits are checked by the service (422 naming the field).
-    class GenerateBody(BaseModel):
-        topic: str = Field(max_length=200)
-        difficulty: Difficulty | None = None
-        count: int = Field(default=3, ge=1, le=10)
-        learner_id: str | None = Field(default=None, max_length=100)
-
-    class EvaluateBody(BaseModel):
-        exercise_id: str = Field(max_length=100)
-        response: str
-        learner_id: str | None = Field(default=None, max_length=100)
-
-    class RemediateBody(BaseModel):
-        exercise_id: str = Field(max_length=100)
-        response: str
-        learner_id: str | None = Field(default=None, max_length=100)
 
     @app.middleware("http")
     async def _measure(request: Request, call_next):

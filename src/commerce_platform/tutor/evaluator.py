@@ -175,7 +175,7 @@ class Evaluator:
         if unit.kind != expected_unit.kind:
             return Evaluation(score=0.0, correct=False, verdict="incorrect", misconception="wrong kind of unit",
                               feedback=f"You gave a {unit.kind} ({unit.symbol}) but the question asks for a "
-                                       f"{expected_unit.kind}. Read the sentence again.")
+                                       f"{expected_unit.kind}. Read the sentence in {self._where(ex)} again.")
         base = value * unit.factor
         target_base = target * expected_unit.factor
         if abs(base - target_base) <= max(abs(target_base) * max(ex.tolerance, 1e-6), 1e-9):

@@ -1,0 +1,82 @@
+"""Grading: verdicts per exercise type, feedback that guides without the answer, misconceptions,
+the shipped grading eval set, and Bayesian knowledge tracing."""
+
+import pytest
+
+from commerce_platform.ports.text_embeddings import CharNgramEmbedder
+from commerce_platform.tutor.evaluator import Evaluator, load_grading_eval
+from commerce_platform.tutor.learner import BKTParams, next_difficulty, update
+
+pytestmark = pytest.mark.unit
+
+EXERCISES, RESPONSES = load_grading_eval()
+
+
+@pytest.fixture(scope="module")
+def evaluator():
+    return Evaluator(CharNgramEmbedder())
+
+
+@pytest.mark.parametrize("exercise_id,response,verdict,misconception", [
+    ("eval-return-days", "30 days", "correct", None),
+    ("eval-return-days", "14 days", "incorrect", "confused with the refund time"),
+    ("eval-return-days", "30", "partial", "unit missing"),
+    ("eval-return-days", "30 weeks", "partial", "unit mix-up"),
+    ("eval-return-days", "30 mm", "incorrect", "wrong kind of unit"),
+    ("eval-wall-gap", "10 cm", "correct", None),
+    ("eval-wall-gap", "1000", "incorrect", "order-of-magnitude or unit-scale error"),
+    ("eval-refund-mc", "B", "correct", None),
+    ("eval-refund-mc", "30 days", "incorrect", "confused with the return window"),
+    ("eval-refund-mc", "purple", "off_topic", "off-topic answer"),
+    ("eval-refrigerant-cloze", "refrigerent", "correct", None),
+    ("eval-who-charges", "a technician", "partial", "incomplete answer"),
+    ("eval-who-charges", "the customer", "incorrect", None),
+    ("eval-warranty-condition", "installed by a licensed installer and serviced yearly", "correct", None),
+])
+def test_verdicts_and_misconceptions(evaluator, exercise_id, response, verdict, misconception):
+    result = evaluator.evaluate(EXERCISES[exercise_id], response)
+    assert result.verdict == verdict, result.feedback
+    assert result.correct is (verdict == "correct")
+    assert 0.0 <= result.score <= 1.0
+    assert result.misconception == misconception
+
+
+def test_feedback_never_gives_the_answer_away_on_wrong_answers(evaluator):
+    checked = 0
+    for item in RESPONSES:
+        ex = EXERCISES[item["exercise_id"]]
+        result = evaluator.evaluate(ex, item["response"])
+        if not result.correct:
+            checked += 1
+            assert ex.answer.lower() not in result.feedback.lower(), (item, result.feedback)
+            assert ex.source in result.feedback or "choices" in result.feedback or "figure" in result.feedback \
+                or "unit" in result.feedback
+    assert checked >= 30
+
+
+def test_partial_feedback_names_how_much_is_missing(evaluator):
+    result = evaluator.evaluate(EXERCISES["eval-warranty-condition"], "installed by a certified installer")
+    assert result.verdict == "partial" and "3 of 6 key points" in result.feedback
+
+
+def test_grading_eval_set_is_large_varied_and_agrees(evaluator):
+    categories = {r["category"] for r in RESPONSES}
+    assert len(RESPONSES) >= 80
+    assert {"correct", "partial", "wrong", "off-topic", "misspelled"} <= categories
+    agree = sum(evaluator.evaluate(EXERCISES[r["exercise_id"]], r["response"]).verdict == r["expected"]
+                for r in RESPONSES) / len(RESPONSES)
+    assert agree >= 0.9
+
+
+def test_bkt_moves_mastery_with_evidence_and_picks_difficulty():
+    p = BKTParams().p_init
+    assert next_difficulty(p) == "easy"
+    history = []
+    for _ in range(4):
+        p = update(p, True)
+        history.append(p)
+    assert history == sorted(history) and next_difficulty(p) == "hard"
+    dropped = update(p, False)
+    assert dropped < p
+    # a right answer with a high chance of guessing is weaker evidence
+    assert update(0.3, True, guess=0.5) < update(0.3, True, guess=0.1)
