@@ -4,7 +4,7 @@ suggestions (repeated negative feedback demotes a passage for similar queries) a
 Demotion rule: for a candidate passage, feedback given on tickets whose text is similar to the
 query (cosine >= SIMILAR_QUERY with the KB's text embedder) is counted; when negatives minus
 positives reach DEMOTE_AFTER, the passage's score is multiplied by DEMOTE_FACTOR for each vote
-at or above that level (2 net negatives -> x0.5, 3 -> x0.25, ...).
+at or above that level (2 net negatives -> x0.1, 3 -> x0.01, ...).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ FEEDBACK = TableSpec("support_feedback", "passage_id", sort_key="ticket_id")
 SUGGESTIONS = 3
 SIMILAR_QUERY = 0.35
 DEMOTE_AFTER = 2
-DEMOTE_FACTOR = 0.5
+DEMOTE_FACTOR = 0.1
 CHANNELS = ("email", "chat", "phone", "web", "store")
 
 
