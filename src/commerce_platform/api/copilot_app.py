@@ -7,6 +7,7 @@ GET /copilot/conversations/{id}; POST /copilot/conversations/{id}/approve (thumb
 from __future__ import annotations
 
 from ..config import Settings
+from ..copilot.models import ApproveRequest, ChatRequest
 from .common import create_base_app
 
 
@@ -14,7 +15,6 @@ def create_app(settings: Settings, service=None):
     from fastapi import Path, Query
     from fastapi.concurrency import run_in_threadpool
 
-    from ..copilot.models import ApproveRequest, ChatRequest
     from ..copilot.service import CopilotService
 
     app = create_base_app(settings, "Commerce retail copilot")

@@ -1,0 +1,138 @@
+"""The copilot HTTP app over a real loopback socket (uvicorn in a thread), and its Lambda handler."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from tests import fixtures_copilot as fx
+from tests.conftest import free_port, load_event
+
+pytestmark = pytest.mark.e2e
+
+AS_OF = fx.AS_OF
+retail_lake, copilot_settings = fx.retail_lake, fx.copilot_settings
+
+
+@pytest.fixture
+def server(copilot_settings):
+    import uvicorn
+
+    from commerce_platform.api.copilot_app import create_app
+
+    settings = copilot_settings.model_copy(update={"api_key": __import__("pydantic").SecretStr("s3cret")})
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not srv.started:
+        if time.time() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def client(server):
+    import httpx
+
+    with httpx.Client(base_url=server, headers={"X-Api-Key": "s3cret"}, timeout=20) as c:
+        yield c
+
+
+def test_health_is_public(server):
+    import httpx
+
+    r = httpx.get(f"{server}/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok" and "6 tables" in r.json()["checks"]["lake"]
+
+
+def test_api_key_required(server):
+    import httpx
+
+    r = httpx.post(f"{server}/copilot/chat", json={"question": "how many orders"})
+    assert r.status_code == 401 and r.json()["error"] == "Unauthorized"
+
+
+def test_chat_followup_conversations_and_approve(client):
+    r = client.post("/copilot/chat", json={"question": "revenue by month for 2025", "user_id": "anna",
+                                           "as_of": AS_OF})
+    assert r.status_code == 200, r.text
+    first = r.json()
+    assert {"question", "sql", "columns", "rows", "answer", "provider", "query_type", "conversation_id"} <= set(first)
+    assert len(first["rows"]) == 12
+    r = client.post("/copilot/chat", json={"question": "only web orders", "conversation_id": first["conversation_id"],
+                                           "user_id": "anna", "as_of": AS_OF})
+    assert r.status_code == 200 and "o.channel = 'web'" in r.json()["sql"]
+    listed = client.get("/copilot/conversations", params={"user_id": "anna"}).json()
+    assert listed["conversations"][0]["conversation_id"] == first["conversation_id"]
+    conv = client.get(f"/copilot/conversations/{first['conversation_id']}").json()
+    assert [t["turn"] for t in conv["turns"]] == [1, 2]
+    r = client.post(f"/copilot/conversations/{first['conversation_id']}/approve", json={"turn": 1})
+    assert r.status_code == 200 and r.json()["approved"] is True
+
+
+def test_inventory_route(client):
+    body = client.get("/copilot/inventory").json()
+    assert body["count"] > 0 and {"product_id", "name", "stock", "reorder_level"} <= set(body["low_stock"][0])
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ({"question": ""}, 422, "question"),
+    ({"question": "x" * 501}, 422, "question"),
+    ({}, 422, "question"),
+    ({"question": "orders", "as_of": "yesterday"}, 422, "as_of"),
+    ({"question": "orders", "conversation_id": "../etc"}, 422, "conversation_id"),
+])
+def test_bad_chat_bodies(client, body, status, field):
+    r = client.post("/copilot/chat", json=body)
+    assert r.status_code == status and r.json()["field"] == field
+
+
+@pytest.mark.parametrize("question, status, kind", [
+    ("what is the weather tomorrow", 422, "NotUnderstood"),
+    ("status of order 99999", 404, "NotFound"),
+])
+def test_failures_use_the_error_shape(client, question, status, kind):
+    r = client.post("/copilot/chat", json={"question": question, "user_id": "zed", "as_of": AS_OF})
+    assert r.status_code == status and r.json()["error"] == kind and r.json()["message"]
+
+
+def test_unknown_conversation_404(client):
+    r = client.get("/copilot/conversations/doesnotexist")
+    assert r.status_code == 404 and r.json()["error"] == "NotFound"
+    assert client.get("/copilot/conversations").status_code == 422
+
+
+# ------------------------------------------------------------------ Lambda
+
+@pytest.fixture
+def lambda_handler(copilot_settings, monkeypatch):
+    from commerce_platform.api import copilot_lambda
+
+    monkeypatch.setenv("COMMERCE_HOME", str(copilot_settings.paths.root))
+    monkeypatch.setattr(copilot_lambda, "_app", None)
+    yield copilot_lambda.handler
+    copilot_lambda._app = None
+
+
+def test_lambda_seed_test_payload(lambda_handler):
+    res = lambda_handler(load_event("copilot_seed_inventory.json"), None)
+    assert res["statusCode"] == 200
+    assert json.loads(res["body"])["count"] > 0
+
+
+def test_lambda_api_gateway_v2_chat_then_v1_listing(lambda_handler):
+    res = lambda_handler(load_event("copilot_chat_v2.json"), None)
+    assert res["statusCode"] == 200, res
+    body = json.loads(res["body"])
+    assert body["provider"] == "offline" and body["rows"][0][0] > 0
+    res = lambda_handler(load_event("copilot_conversations_v1.json"), None)
+    assert res["statusCode"] == 200
+    assert json.loads(res["body"])["conversations"][0]["conversation_id"] == body["conversation_id"]
