@@ -15,7 +15,11 @@ def build(settings, scale: float = 1.0) -> dict:
                 "hint": "the tutor uses the support knowledge base; build the support demo first"}
     generated: dict[str, int] = {}
     failed: list[str] = []
-    for t in topics[: max(1, int(3 * scale))]:
+    # one topic per document folder (category) first, so the demo covers the whole knowledge base
+    by_folder: dict[str, dict] = {}
+    for t in topics:
+        by_folder.setdefault(t["source"].split("/")[0] if "/" in t["source"] else t["source"], t)
+    for t in list(by_folder.values())[: max(1, int(3 * scale))]:
         for difficulty in ("easy", "medium", "hard"):
             try:
                 out = svc.generate(t["topic"], difficulty, count=2)

@@ -115,6 +115,9 @@ def _condition(sentence: str) -> tuple[str, str, str] | None:
     return None
 
 
+_RANGE = re.compile(r"\d\s*(?:-|\u2013|to|or|and)\s*$|\d,\s*$")
+
+
 def _candidate_terms(sentence: str) -> list[tuple[str, int, int]]:
     out = []
     for m in re.finditer(r"[A-Za-zÅÄÖåäöÉé][A-Za-zÅÄÖåäöÉé]+(?:-[A-Za-z0-9]+)*", sentence):
@@ -147,13 +150,15 @@ class FactExtractor:
         heading_stems = {stem(t) for t in tokens(passage.heading)}
         for sentence in sentences(passage.text):
             for q in quantities(sentence, with_unit_only=True):
+                if _RANGE.search(sentence[:q.start]):
+                    continue  # the upper end of a range ("1-3 days") is not a fact on its own
                 fid = _fid(passage, sentence, q.text, "number")
                 if fid in seen:
                     continue
                 seen.add(fid)
                 facts.append(Fact(fid, "number", sentence, passage, _number_label(sentence, q), q.text,
                                   q.start, q.end, quantity=q))
-            cond = _condition(sentence)
+            cond = _condition(sentence) if "?" not in sentence else None  # FAQ lines make broken questions
             if cond is not None:
                 question, answer, label = cond
                 answer = answer.strip().rstrip(".")

@@ -247,7 +247,7 @@ def format_quantity(value: float, unit: str | None) -> str:
     if not unit:
         return text
     if unit == "€":
-        return f"€{text}"
+        return f"€{text}" if float(value).is_integer() else f"€{value:.2f}"
     if unit in ("%", "°C"):
         return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
     if unit in ("days", "weeks", "months", "years", "hours", "minutes") and value == 1:

@@ -9,6 +9,7 @@ Each node is a plain method taking the state and returning the update, so it can
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, TypedDict
 
 from ..errors import NotFound, ValidationFailed
@@ -94,8 +95,16 @@ class TutorWorkflow:
         self.cache = cache
         self.metrics = metrics
         self.extractor_factory = extractor_factory or (lambda: self.offline.extractor)
-        self.generation_graph = self._build_generation()
-        self.evaluation_graph = self._build_evaluation()
+
+    # Compiled on first use: importing langgraph takes a second or two, which commands that only
+    # read (topics, mastery) should not pay.
+    @cached_property
+    def generation_graph(self):
+        return self._build_generation()
+
+    @cached_property
+    def evaluation_graph(self):
+        return self._build_evaluation()
 
     # ------------------------------------------------------------ graphs
     def _build_generation(self):
