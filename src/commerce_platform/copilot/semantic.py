@@ -151,13 +151,16 @@ class Vocabulary:
         self.max_phrase_words = min(8, max(lengths, default=1))
 
 
-_VOCAB: dict[int, Vocabulary] = {}
+_VOCAB: dict[int, tuple[Any, Vocabulary]] = {}
 _VOCAB_LOCK = threading.Lock()
 
 
 def vocabulary_for(engine) -> Vocabulary:
+    """The lake's vocabulary, read once per engine (engines are cached per lake state)."""
     with _VOCAB_LOCK:
-        key = id(engine)
-        if key not in _VOCAB:
-            _VOCAB[key] = Vocabulary.from_engine(engine)
-        return _VOCAB[key]
+        cached = _VOCAB.get(id(engine))
+        if cached is None or cached[0] is not engine:
+            if len(_VOCAB) > 16:
+                _VOCAB.clear()
+            cached = _VOCAB[id(engine)] = (engine, Vocabulary.from_engine(engine))
+        return cached[1]

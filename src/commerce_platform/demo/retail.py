@@ -139,11 +139,21 @@ def _inventory(rng, n_products: int):
     })
 
 
+def _labels(codes, labels: list[str]):
+    """Plain string column from integer codes (via a dictionary array: no Python strings per row)."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
+                                          pa.array(labels, pa.string())).cast(pa.string())
+
+
 def _order_chunk(rng, first_id: int, n: int, n_customers: int, business, prices, n_products: int,
                  days_total: int, shipment_start: int):
     """One chunk of orders with their items and shipments (all vectorized)."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     order_id = np.arange(first_id, first_id + n)
     # customers: skewed so some buy a lot; ~8% of customers never order (the top ids)
@@ -185,8 +195,8 @@ def _order_chunk(rng, first_id: int, n: int, n_customers: int, business, prices,
         "order_id": pa.array(order_id, pa.int32()),
         "customer_id": pa.array(cust, pa.int32()),
         "order_date": pa.array(odate.astype("datetime64[D]"), pa.date32()),
-        "status": pa.array(np.array(STATUSES)[status].tolist(), pa.string()),
-        "channel": pa.array(np.array(CHANNELS)[channel].tolist(), pa.string()),
+        "status": _labels(status, STATUSES),
+        "channel": _labels(channel, CHANNELS),
         "total_amount": pa.array(totals, pa.float64()),
     })
     items = pa.table({
@@ -203,18 +213,19 @@ def _order_chunk(rng, first_id: int, n: int, n_customers: int, business, prices,
     shipped_at = s_dates + (rng.integers(1, 3, m) * 86400 + rng.integers(8 * 3600, 18 * 3600, m)).astype("timedelta64[s]")
     delivered = np.isin(status[shipped_mask], [3, 5])
     delivered_at = shipped_at + (rng.integers(1, 6, m) * 86400).astype("timedelta64[s]")
-    carrier = np.array(CARRIERS)[rng.integers(0, len(CARRIERS), m)]
+    carrier_idx = rng.integers(0, len(CARRIERS), m)
     ship_ids = np.arange(shipment_start, shipment_start + m)
-    tracking = np.char.add(np.char.add(np.char.upper(np.char.ljust(carrier, 2).astype("U2")), "-"),
-                           np.char.zfill((ship_ids * 7919 % 10_000_000).astype(str), 9))
+    prefix = _labels(carrier_idx, [c[:2].upper() + "-" for c in CARRIERS])
+    digits = pc.utf8_lpad(pa.array(ship_ids * 7919 % 10_000_000).cast(pa.string()), 9, "0")
+    tracking = pc.binary_join_element_wise(prefix, digits, "")
     shipments = pa.table({
         "shipment_id": pa.array(ship_ids, pa.int32()),
         "order_id": pa.array(s_orders, pa.int32()),
-        "carrier": pa.array(carrier.tolist(), pa.string()),
+        "carrier": _labels(carrier_idx, CARRIERS),
         "shipped_at": pa.array(shipped_at.astype("datetime64[us]"), pa.timestamp("us")),
         "delivered_at": pa.array(np.where(delivered, delivered_at, np.datetime64("NaT")).astype("datetime64[us]"),
                                  pa.timestamp("us"), mask=~delivered),
-        "tracking_number": pa.array(tracking.tolist(), pa.string()),
+        "tracking_number": tracking,
     })
     return orders, items, shipments
 
