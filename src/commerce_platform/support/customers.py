@@ -49,7 +49,7 @@ class CustomerService:
         self._engine = engine
         self.interactions = interactions or factory.kv_table(settings, INTERACTIONS)
         self.tickets = tickets or factory.kv_table(settings, TICKETS)
-        self.cache = cache or ContextCache.from_settings(settings)
+        self.cache = cache if cache is not None else ContextCache.from_settings(settings)
         self.scorer = scorer or get_scorer(settings)
         self.now = now or (lambda: datetime.now(UTC))
 
@@ -106,12 +106,12 @@ class CustomerService:
     # -- reads -------------------------------------------------------------------------------
     def get_context(self, customer_id: str) -> dict[str, Any]:
         customer_id = str(customer_id).strip()
-        cached = self.cache.get(customer_id)
+        cached, generation = self.cache.lookup(customer_id)
         if cached is not None:
             return {**cached, "cached": True}
         context = self._build(customer_id)
         if not context.get("degraded"):
-            self.cache.set(customer_id, context)
+            self.cache.set(customer_id, context, seen_generation=generation)
         return {**context, "cached": False}
 
     def _build(self, customer_id: str) -> dict[str, Any]:
