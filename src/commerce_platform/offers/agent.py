@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime
 from ..config import Settings
 from ..errors import CommerceError, NotFound, UpstreamError, ValidationFailed
 from ..logs import get_logger
+from ..ports.erp import parse_offer_document
 from ..ports.kv import Lock, TableSpec
 from .diff import diff_offer
 from .extract import LlmExtractor, OfflineExtractor
 from .learnings import Evidence, LearningSet
-from .models import ErpOffer, LearningState
+from .models import LearningState
 from .requests import RequestRef, load_request, newest_requests
 
 log = get_logger("offers.agent")
@@ -28,13 +29,27 @@ STATE_PREFIX = "learning-state/"
 LOCKS = TableSpec("locks", "pk", "sk")
 
 
-def rows_hash(offer: ErpOffer) -> str:
-    rows = [r.model_dump(mode="json") for r in offer.rows]
-    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+def rows_hash(rows: list[dict]) -> str:
+    """sha256 of the ERP rows' canonical JSON (sorted keys), taken from the document as the ERP
+    sent it, so that an unchanged offer is recognized before any parsing."""
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
 def state_key(offer_number: str) -> str:
     return f"{STATE_PREFIX}{offer_number}.json"
+
+
+# One object mirroring every offer's last hash, so an unchanged night reads one object instead
+# of one per offer (10,000 GETs on S3). The per-offer state files stay the source of truth: an
+# offer missing from the index, or an index that cannot be read, falls back to them.
+STATE_INDEX_KEY = "learnings/learning_state_index.json"
+
+
+def _load_state_index(store, bucket) -> dict[str, str]:
+    try:
+        return json.loads(store.get_bytes(bucket, STATE_INDEX_KEY))
+    except (NotFound, ValueError):
+        return {}
 
 
 @dataclass
@@ -73,20 +88,29 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     bucket = settings.offers_bucket
     summary = RunSummary(dry_run=dry_run)
     extractor = LlmExtractor(llm) if llm is not None else OfflineExtractor()
-    learnings = LearningSet.load(store, bucket)
-    before = len(learnings.swaps)
-    catalog_by_code = {p.product_code: p for p in _catalog_or_empty(erp)}
+    # Learnings and catalog load on the first changed offer: an unchanged night never reads them.
+    lazy: dict = {}
+
+    def learnings_and_catalog() -> tuple[LearningSet, dict]:
+        if not lazy:
+            lazy["learnings"] = LearningSet.load(store, bucket)
+            lazy["before"] = len(lazy["learnings"].swaps)
+            lazy["catalog"] = {p.product_code: p for p in _catalog_or_empty(erp)}
+        return lazy["learnings"], lazy["catalog"]
+
     bad_names: list[str] = []
     refs = newest_requests(store, bucket, unparsable=bad_names)
     for key in bad_names:
         log.warning("offer request file name not understood; skipped", key=key)
     new_states: list[LearningState] = []
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    state_index = _load_state_index(store, bucket)
 
     for n, ref in enumerate(refs, start=1):
         summary.offers_processed += 1
         try:
-            outcome = _process_offer(ref, store, bucket, erp, extractor, learnings, catalog_by_code, today, now)
+            outcome = _process_offer(ref, store, bucket, erp, extractor, learnings_and_catalog, today, now,
+                                     state_index.get(ref.offer_number))
         except (CommerceError, OSError) as exc:
             summary.failed += 1
             reason = "not in ERP" if isinstance(exc, NotFound) else (
@@ -109,13 +133,17 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
         if progress:
             progress(n, len(refs))
 
-    summary.new_rules = len(learnings.promote_rules(today))
-    summary.new_swaps = len(learnings.swaps) - before
+    if lazy:
+        summary.new_rules = len(lazy["learnings"].promote_rules(today))
+        summary.new_swaps = len(lazy["learnings"].swaps) - lazy["before"]
     if not dry_run:
-        if summary.successful:
-            learnings.save(store, bucket)
+        if summary.successful and lazy:
+            lazy["learnings"].save(store, bucket)
         for state in new_states:
             store.put_bytes(bucket, state_key(state.offer_number), state.model_dump_json().encode(), "application/json")
+        if new_states:
+            state_index.update({st.offer_number: st.last_processed_hash for st in new_states})
+            store.put_bytes(bucket, STATE_INDEX_KEY, json.dumps(state_index, sort_keys=True).encode(), "application/json")
     summary.seconds = round(time.perf_counter() - started, 3)
     log.info("Learning agent completed", offers_processed=summary.offers_processed, successful=summary.successful,
              skipped=summary.skipped, with_learnings=summary.with_learnings,
@@ -131,15 +159,21 @@ def _catalog_or_empty(erp):
         return []
 
 
-def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings: LearningSet, catalog_by_code,
-                   today: date, now: str) -> tuple[LearningState, int] | None:
-    offer = erp.get_offer(ref.offer_number)
-    digest = rows_hash(offer)
-    if store.exists(bucket, state_key(ref.offer_number)):
+def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings_and_catalog, today: date,
+                   now: str, indexed_hash: str | None = None) -> tuple[LearningState, int] | None:
+    document = erp.get_offer_document(ref.offer_number)
+    digest = rows_hash(document.get("rows", []))
+    if indexed_hash == digest:
+        return None  # unchanged since the last run
+    try:
         previous = LearningState.model_validate_json(store.get_bytes(bucket, state_key(ref.offer_number)))
-        if previous.last_processed_hash == digest:
-            return None  # unchanged since the last run
+    except NotFound:
+        previous = None
+    if previous is not None and previous.last_processed_hash == digest:
+        return None  # unchanged since the last run
+    offer = parse_offer_document(document, f"ERP offer {ref.offer_number}")
     request = load_request(store, bucket, ref)
+    learnings, catalog_by_code = learnings_and_catalog()
     changes = diff_offer(request.ai_matched_products, offer.rows, catalog_by_code)
     extraction = extractor.extract(request, offer, changes, catalog_by_code)
     n_new = 0

@@ -118,6 +118,7 @@ class LearningSet:
     def __init__(self) -> None:
         self.swaps: dict[tuple[str, str], SwapLearning] = {}
         self.rules: dict[tuple[str, str, str, str], RuleLearning] = {}
+        self._support_sets: dict[tuple[str, str, str, str], set[str]] = {}
 
     # ---- persistence -------------------------------------------------------------------
     @classmethod
@@ -211,8 +212,14 @@ class LearningSet:
 
     def add_rule_support(self, kind: str, group: str, preferred: str, over: str, offer_number: str, today: date) -> None:
         key = (kind, group, preferred, over)
-        rule = self.rules.setdefault(key, RuleLearning(kind, group, preferred, over))
-        if offer_number not in rule.support:
+        rule = self.rules.get(key)
+        if rule is None:
+            rule = self.rules[key] = RuleLearning(kind, group, preferred, over)
+        seen = self._support_sets.get(key)
+        if seen is None:
+            seen = self._support_sets[key] = set(rule.support)
+        if offer_number not in seen:
+            seen.add(offer_number)
             rule.support.append(offer_number)
 
     def promote_rules(self, today: date) -> list[RuleLearning]:

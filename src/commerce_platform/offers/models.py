@@ -119,17 +119,18 @@ class SwapRow(BaseModel):
         return [s for s in self.source_files.split(";") if s]
 
 
+_RULE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}):\s*(.+?)\s*$")
+
+
 class RuleLine(BaseModel):
     """A line of ``learnings/general_rules.txt``: ``YYYY-MM-DD: rule``."""
 
     day: date
     rule: str = Field(min_length=1)
 
-    _LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}):\s*(.+?)\s*$")
-
     @classmethod
     def parse(cls, line: str) -> RuleLine:
-        m = cls._LINE.match(line)
+        m = _RULE_LINE.match(line)
         if not m:
             raise ValueError(f"rule line {line!r} is not 'YYYY-MM-DD: rule'")
         return cls(day=date.fromisoformat(m.group(1)), rule=m.group(2))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # (pattern, replacement) applied in order: data over code.
 _REWRITES: list[tuple[re.Pattern[str], str]] = [
@@ -27,6 +28,7 @@ LENGTH_RE = re.compile(r"^\d+(?:\.\d+)?m$")
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
 
 
+@lru_cache(maxsize=65536)
 def normalize_term(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower().strip()
     for pattern, repl in _REWRITES:
@@ -38,6 +40,7 @@ def tokens(text: str) -> list[str]:
     return normalize_term(text).split()
 
 
+@lru_cache(maxsize=65536)
 def size_tokens(text: str) -> frozenset[str]:
     """Sizes: 15mm, dn15, 16x2.0. A bare number next to a pipe word counts as mm ("kupariputki 15")."""
     out = set()
@@ -63,21 +66,28 @@ def _num(text: str) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
+@lru_cache(maxsize=65536)
 def length_tokens(text: str) -> frozenset[str]:
     return frozenset(f"{_num(t[:-1])}m" for t in tokens(text) if LENGTH_RE.match(t))
 
 
+@lru_cache(maxsize=65536)
+def _word_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in tokens(text) if not (SIZE_RE.match(t) or LENGTH_RE.match(t) or NUMBER_RE.match(t)))
+
+
 def word_tokens(text: str) -> list[str]:
     """Tokens that are neither sizes, lengths nor bare numbers."""
-    return [t for t in tokens(text) if not (SIZE_RE.match(t) or LENGTH_RE.match(t) or NUMBER_RE.match(t))]
+    return list(_word_tokens(text))
 
 
-def char_ngrams(text: str, n: int = 3) -> set[str]:
+@lru_cache(maxsize=65536)
+def char_ngrams(text: str, n: int = 3) -> frozenset[str]:
     out: set[str] = set()
     for word in normalize_term(text).split():
         padded = f" {word} "
         out.update(padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
-    return out
+    return frozenset(out)
 
 
 def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
@@ -86,16 +96,19 @@ def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float
     return len(a & b) / len(a | b) if (a or b) else 0.0
 
 
+@lru_cache(maxsize=65536)
 def number_tokens(text: str) -> frozenset[str]:
     """Bare numbers ("vesimittari 20", "pumppu 25-40")."""
     return frozenset(_num(t) for t in tokens(text) if NUMBER_RE.match(t))
 
 
+@lru_cache(maxsize=65536)
 def spec_tokens(text: str) -> frozenset[str]:
     """Everything that must agree exactly for two terms to mean the same product."""
     return size_tokens(text) | length_tokens(text) | number_tokens(text)
 
 
+@lru_cache(maxsize=65536)
 def implied_sizes(text: str) -> frozenset[str]:
     """Sizes a term states or implies: a bare number may mean millimetres or a DN size."""
     return size_tokens(text) | frozenset(s for n in number_tokens(text) for s in (f"{n}mm", f"dn{n}"))

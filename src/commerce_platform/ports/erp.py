@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +17,7 @@ from ..offers.models import CatalogProduct, ErpOffer
 
 class ERP(Protocol):
     def get_offer(self, offer_number: str) -> ErpOffer: ...
+    def get_offer_document(self, offer_number: str) -> dict: ...  # the raw 5.3 JSON document
     def catalog(self) -> list[CatalogProduct]: ...
 
 
@@ -27,20 +29,28 @@ class LocalERP:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._offers_dir = str(self.root / "offers")
         self._catalog: list[CatalogProduct] | None = None
 
     def get_offer(self, offer_number: str) -> ErpOffer:
+        return parse_offer_document(self.get_offer_document(offer_number), f"{self._offers_dir}/{offer_number}.json")
+
+    def get_offer_document(self, offer_number: str) -> dict:
         if not str(offer_number).replace("-", "").isalnum():
             raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
-        path = self.root / "offers" / f"{offer_number}.json"
+        path = os.path.join(self._offers_dir, f"{offer_number}.json")
         try:
-            raw = path.read_text(encoding="utf-8")
+            with open(path, "rb") as fh:
+                raw = fh.read()
         except FileNotFoundError:
             raise NotFound(f"offer {offer_number} is not in the ERP ({path})") from None
         try:
-            return ErpOffer.model_validate_json(raw)
-        except ValidationError as exc:
-            raise ValidationFailed(f"{path}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise ValidationFailed(f"{path}: not valid JSON ({exc})", hint="fix or re-export the offer") from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("rows", []), list):
+            raise ValidationFailed(f"{path}: expected an object with a 'rows' list")
+        return doc
 
     def save_offer(self, offer: ErpOffer) -> None:
         path = self.root / "offers" / f"{offer.offer_number}.json"
@@ -53,6 +63,14 @@ class LocalERP:
         if self._catalog is None:
             self._catalog = read_catalog_csv(self.root / "products.csv")
         return self._catalog
+
+
+def parse_offer_document(doc: dict, where: str) -> ErpOffer:
+    try:
+        return ErpOffer.model_validate(doc)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ValidationFailed(f"{where}: field {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
 
 
 def read_catalog_csv(path: Path) -> list[CatalogProduct]:
@@ -148,17 +166,16 @@ class LemonsoftERP:
                                 hint="the offer is retried on the next run") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_offer(self, offer_number: str) -> ErpOffer:
+    def get_offer_document(self, offer_number: str) -> dict:
         data = self._request("GET", f"/api/offers/{offer_number}")
-        try:
-            rows = data.get("rows") or data.get("offer_rows") or []
-            return ErpOffer.model_validate({
-                "offer_number": str(data.get("offer_number") or data.get("number") or offer_number),
-                "updated_at": data.get("updated_at") or data.get("modified") or "",
-                "rows": rows,
-            })
-        except ValidationError as exc:
-            raise ValidationFailed(f"Lemonsoft offer {offer_number}: {json.dumps(exc.errors()[0], default=str)}") from exc
+        return {
+            "offer_number": str(data.get("offer_number") or data.get("number") or offer_number),
+            "updated_at": data.get("updated_at") or data.get("modified") or "",
+            "rows": data.get("rows") or data.get("offer_rows") or [],
+        }
+
+    def get_offer(self, offer_number: str) -> ErpOffer:
+        return parse_offer_document(self.get_offer_document(offer_number), f"Lemonsoft offer {offer_number}")
 
     def catalog(self) -> list[CatalogProduct]:
         if self._catalog is None:

@@ -1,0 +1,54 @@
+"""Learning agent at scale: 10,000 offers on the local ERP.
+
+Prints the first run vs an unchanged second run (goal: second >= 20x faster), offers per second
+and peak memory (RSS high-water mark of each run, measured in its own process).
+Usage: python benchmarks/bench_learning.py [--offers 10000]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+
+RUN = """
+import json, resource, sys, time
+from commerce_platform.config import load_settings
+from commerce_platform.offers.agent import run_learning
+s = load_settings(sys.argv[1])
+t = time.perf_counter()
+summary = run_learning(s)
+elapsed = time.perf_counter() - t
+print(json.dumps({"seconds": elapsed, "successful": summary.successful, "skipped": summary.skipped,
+                  "failed": summary.failed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(home: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", RUN, home], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=10_000)
+    args = parser.parse_args()
+    from commerce_platform.config import load_settings
+    from commerce_platform.demo.offers import N_OFFERS, build
+
+    home = tempfile.mkdtemp(prefix="bench-learning-") + "/home"
+    t = time.perf_counter()
+    build(load_settings(home), scale=args.offers / N_OFFERS)
+    print(f"built {args.offers} offers in {time.perf_counter() - t:.1f} s")
+    first, second = run(home), run(home)
+    ratio = first["seconds"] / second["seconds"]
+    print(f"first run : {first['seconds']:.2f} s, {first['successful'] / first['seconds']:.0f} offers/s, "
+          f"peak RSS {first['peak_rss_mb']:.0f} MB ({first['successful']} learned from, {first['failed']} failed)")
+    print(f"second run: {second['seconds']:.2f} s, {(second['skipped'] + second['failed']) / second['seconds']:.0f} offers/s, "
+          f"peak RSS {second['peak_rss_mb']:.0f} MB ({second['skipped']} unchanged)")
+    print(f"second run is {ratio:.1f}x faster (goal >= 20x): {'PASS' if ratio >= 20 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""A whole learning run on the demo world through the local adapters."""
+
+import json
+
+import pytest
+
+from commerce_platform import factory
+from commerce_platform.demo import build_all
+from commerce_platform.errors import LockHeld, UpstreamError
+from commerce_platform.offers.agent import LOCKS, run_learning, state_key
+from commerce_platform.offers.evaluation import evaluate
+from commerce_platform.offers.learnings import RULES_KEY, SWAPS_KEY
+from commerce_platform.offers.models import SWAP_HEADER
+from commerce_platform.offers.requests import record_offer_request
+from commerce_platform.offers.service import list_learnings, match_term, review
+from commerce_platform.ports.kv import Lock
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.fixture
+def world(settings):
+    build_all(settings, only=["offers"])
+    return settings
+
+
+def _files(settings):
+    root = settings.paths.bucket(settings.offers_bucket)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and not p.name.startswith("offer-requests")}
+
+
+def test_run_learns_in_seed_formats_and_second_run_changes_nothing(world):
+    first = run_learning(world)
+    assert first.offers_processed == 122 and first.successful == 120 and first.failed == 2
+    assert {f["reason"] for f in first.failures} == {"malformed request", "not in ERP"}
+    store = factory.object_store(world)
+    csv_text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    assert csv_text.splitlines()[0] == ",".join(SWAP_HEADER)
+    rules = store.get_bytes(world.offers_bucket, RULES_KEY).decode().splitlines()
+    assert rules and all(line[:4].isdigit() and line[10:12] == ": " for line in rules)
+    state = json.loads(store.get_bytes(world.offers_bucket, state_key("700100")))
+    assert set(state) == {"offer_number", "last_processed_hash", "last_check_timestamp"}
+
+    before = _files(world)
+    second = run_learning(world)
+    assert second.skipped == 120 and second.successful == 0 and second.failed == 2
+    after = _files(world)
+    assert before == after  # nothing rewritten, no duplicated rows or rules
+
+
+def test_learner_meets_its_goals_on_the_demo_world(world):
+    run_learning(world)
+    report = evaluate(world)
+    assert report["swap_precision"] >= 0.95 and report["swap_recall"] >= 0.9
+    assert report["rule_precision"] == 1.0 and report["rule_recall"] == 1.0
+    m = report["matching"]
+    assert m["corrected_after"] >= 0.95 and m["variants_after"] >= 0.95
+    assert m["never_corrected_after"] >= m["never_corrected_before"]
+    assert m["corrected_after"] > m["corrected_before"]
+
+
+def test_dry_run_writes_nothing(world):
+    before = _files(world)
+    summary = run_learning(world, dry_run=True)
+    assert summary.total_learnings > 0 and summary.dry_run
+    assert _files(world) == before
+
+
+def test_changed_offer_is_relearned_and_failed_offer_is_retried(world):
+    run_learning(world)
+    erp = factory.erp(world)
+    offer = erp.get_offer("700101")
+    offer.rows = offer.rows[:-1]
+    erp.save_offer(offer)
+    # The offer missing from the ERP arrives later: it must be processed then.
+    erp.save_offer(offer.model_copy(update={"offer_number": "799999"}))
+    summary = run_learning(world)
+    assert summary.successful == 2 and summary.skipped == 119 and summary.failed == 1
+
+
+def test_a_newer_request_context_wins(world):
+    store = factory.object_store(world)
+    from datetime import UTC, datetime
+
+    ctx = json.loads(store.get_bytes(world.offers_bucket, next(
+        o.key for p in store.list_pages(world.offers_bucket, "offer-requests/700102_") for o in p)))
+    ctx["ai_matched_products"] = ctx["ai_matched_products"][:1]
+    ctx["extra_field_kept"] = {"x": 1}
+    key = record_offer_request(store, world.offers_bucket, ctx, timestamp=datetime(2027, 1, 1, tzinfo=UTC))
+    assert json.loads(store.get_bytes(world.offers_bucket, key))["extra_field_kept"] == {"x": 1}
+    from commerce_platform.offers.requests import newest_requests
+
+    refs = {r.offer_number: r for r in newest_requests(store, world.offers_bucket)}
+    assert refs["700102"].key == key
+
+
+class FlakyERP:
+    """Times out for one offer; the rest go through the real local ERP."""
+
+    def __init__(self, real, bad):
+        self.real, self.bad = real, bad
+
+    def get_offer_document(self, n):
+        if n == self.bad:
+            raise UpstreamError("Lemonsoft GET timed out")
+        return self.real.get_offer_document(n)
+
+    def catalog(self):
+        return self.real.catalog()
+
+
+def test_erp_timeout_is_counted_and_offer_retried_next_night(world):
+    summary = run_learning(world, erp=FlakyERP(factory.erp(world), "700105"))
+    assert any(f["offer_number"] == "700105" and f["reason"] == "ERP unavailable" for f in summary.failures)
+    assert not factory.object_store(world).exists(world.offers_bucket, state_key("700105"))
+    again = run_learning(world)
+    assert again.successful == 1  # only the timed-out offer
+
+
+class BrokenLLM:
+    name = "fake"
+
+    def __init__(self, answer):
+        self.answer, self.calls = answer, 0
+
+    def complete(self, prompt, system=None):
+        self.calls += 1
+        return self.answer
+
+
+@pytest.mark.parametrize("answer", ["not json at all", '{"swaps": [{"customer_term": "x", "product_code": "NOPE"}]}'])
+def test_bad_llm_answer_leaves_the_offline_result(world, answer):
+    offline = run_learning(world, dry_run=True)
+    llm = BrokenLLM(answer)
+    with_llm = run_learning(world, dry_run=True, llm=llm)
+    assert llm.calls == 120
+    assert with_llm.total_learnings == offline.total_learnings
+
+
+def test_second_concurrent_run_refuses_to_start(world):
+    with Lock(factory.kv_table(world, LOCKS), "learning-agent"):
+        with pytest.raises(LockHeld):
+            run_learning(world)
+
+
+def test_review_reject_changes_matching_at_once(world):
+    run_learning(world)
+    learned = match_term(world, "komposiittiputki 16mm", 1)["matches"][0]
+    assert learned["source"] == "learned"
+    swap = next(s for s in list_learnings(world)["swaps"]
+                if s["customer_term"] == "komposiittiputki 16mm" and s["product_code"] == learned["product_code"])
+    review(world, swap["id"], "rejected")
+    after = match_term(world, "komposiittiputki 16mm", 3)["matches"]
+    assert learned["product_code"] not in [m["product_code"] for m in after if m["source"] == "learned"]
+    # Re-running the agent keeps the review decision.
+    run_learning(world)
+    assert next(s for s in list_learnings(world)["swaps"] if s["id"] == swap["id"])["status"] == "rejected"

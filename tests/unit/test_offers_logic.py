@@ -1,0 +1,189 @@
+"""Normalization, diff, extraction, merging and matching of the offers service."""
+
+import pytest
+
+from commerce_platform.offers.diff import diff_offer
+from commerce_platform.offers.extract import OfflineExtractor, rule_from_swap
+from commerce_platform.offers.learnings import RULE_MIN_OFFERS, Evidence, LearningSet
+from commerce_platform.offers.matching import Matcher
+from commerce_platform.offers.models import (
+    AiMatchedProduct,
+    CatalogProduct,
+    ErpOffer,
+    ErpRow,
+    OfferRequest,
+    RuleLine,
+)
+from commerce_platform.offers.normalize import length_tokens, normalize_term, size_tokens, spec_tokens
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kupariputki 15 mm 3 m", "kupariputki 15mm 3m"),
+    ("KUPARIPUTKI 15MM 3M", "kupariputki 15mm 3m"),
+    ("palloventtiili dn 15", "palloventtiili dn15"),
+    ("Palloventtiili DN15", "palloventtiili dn15"),
+    ("komposiittiputki 16 x 2,0", "komposiittiputki 16x2.0"),
+    ("cu-putki 22mm, 60 metriä", "cu putki 22mm 60m"),
+    ("  vesimittari   1/2\" ", "vesimittari 1/2in"),
+])
+def test_normalize_term(raw, expected):
+    assert normalize_term(raw) == expected
+
+
+@pytest.mark.parametrize("text, sizes, lengths", [
+    ("kupariputki 15 mm 3 m", {"15mm"}, {"3m"}),
+    ("KOMPOSIITTIPUTKI 16X2,0 5M", {"16mm"}, {"5m"}),
+    ("palloventtiili dn 20", {"dn20"}, set()),
+    ("putki 1.5 cm", {"15mm"}, set()),
+])
+def test_size_and_length_tokens(text, sizes, lengths):
+    assert size_tokens(text) == sizes
+    assert length_tokens(text) == lengths
+
+
+CATALOG = [
+    CatalogProduct(product_code="A3", product_name="KUPARIPUTKI 15MM 3M LUVATA", product_group="KUPARIPUTKI", unit="m", price=7),
+    CatalogProduct(product_code="A5", product_name="KUPARIPUTKI 15MM 5M LUVATA", product_group="KUPARIPUTKI", unit="m", price=7.2),
+    CatalogProduct(product_code="B3", product_name="KUPARIPUTKI 22MM 3M LUVATA", product_group="KUPARIPUTKI", unit="m", price=9),
+    CatalogProduct(product_code="T16", product_name="KOMPOSIITTIPUTKI 16MM 5M TIGRIS", product_group="KOMPOSIITTIPUTKI", unit="m", price=3),
+    CatalogProduct(product_code="O16", product_name="KOMPOSIITTIPUTKI 16MM 5M ONEPIPE", product_group="KOMPOSIITTIPUTKI", unit="m", price=3),
+    CatalogProduct(product_code="T20", product_name="KOMPOSIITTIPUTKI 20MM 5M TIGRIS", product_group="KOMPOSIITTIPUTKI", unit="m", price=4),
+    CatalogProduct(product_code="O20", product_name="KOMPOSIITTIPUTKI 20MM 5M ONEPIPE", product_group="KOMPOSIITTIPUTKI", unit="m", price=4),
+    CatalogProduct(product_code="C15", product_name="PUTKIKANNAKE 15MM WALRAVEN", product_group="PUTKIKANNAKE", unit="kpl", price=1),
+    CatalogProduct(product_code="V15", product_name="PALLOVENTTIILI DN15 BROEN", product_group="PALLOVENTTIILI", unit="kpl", price=14),
+]
+BY_CODE = {p.product_code: p for p in CATALOG}
+
+
+def ai_line(code, term, qty=10):
+    p = BY_CODE[code]
+    return AiMatchedProduct(product_code=code, product_name=p.product_name, quantity=qty, unit=p.unit,
+                            product_group=p.product_group, match_details={"original_customer_term": term})
+
+
+def row(code, qty=10):
+    p = BY_CODE[code]
+    return ErpRow(product_code=code, product_name=p.product_name, quantity=qty, unit=p.unit, price=p.price)
+
+
+def kinds(changes):
+    return sorted((c.kind, c.ai.product_code if c.ai else None, c.final.product_code if c.final else None) for c in changes)
+
+
+def test_diff_classifies_every_kind_of_edit():
+    ai = [ai_line("O16", "komposiittiputki 16mm"), ai_line("A3", "kupariputki 15mm", 30),
+          ai_line("V15", "palloventtiili dn15", 2), ai_line("B3", "kupariputki 22mm", 40)]
+    final = [row("C15", 20), row("A3", 60), row("T16"), row("V15", 2)]  # B3 removed, clamp added
+    assert kinds(diff_offer(ai, final, BY_CODE)) == sorted([
+        ("swap", "O16", "T16"), ("quantity_changed", "A3", "A3"), ("unchanged", "V15", "V15"),
+        ("removed", "B3", None), ("added", None, "C15"),
+    ])
+
+
+def test_diff_pairs_by_term_and_size_not_by_position():
+    # The final rows are in the opposite order: position alone would pair 16mm with 20mm.
+    ai = [ai_line("O16", "komposiittiputki 16mm"), ai_line("O20", "komposiittiputki 20mm")]
+    final = [row("T20"), row("T16")]
+    assert kinds(diff_offer(ai, final, BY_CODE)) == [("swap", "O16", "T16"), ("swap", "O20", "T20")]
+
+
+def test_a_different_kind_of_product_is_not_a_swap():
+    ai = [ai_line("V15", "palloventtiili dn15", 10)]
+    final = [row("C15", 10)]
+    assert kinds(diff_offer(ai, final, BY_CODE)) == [("added", None, "C15"), ("removed", "V15", None)]
+
+
+@pytest.mark.parametrize("ai_name, final_name, expected", [
+    ("KOMPOSIITTIPUTKI 16MM 5M ONEPIPE", "KOMPOSIITTIPUTKI 16MM 5M TIGRIS", ("prefer_brand", "TIGRIS", "ONEPIPE")),
+    ("KUPARIPUTKI 15MM 3M LUVATA", "KUPARIPUTKI 15MM 5M LUVATA", ("prefer_length", "5M", "3M")),
+    ("KUPARIPUTKI 15MM 3M LUVATA", "KUPARIPUTKI 22MM 3M LUVATA", None),      # a size fix is term-specific
+    ("KUPARIPUTKI 15MM 3M LUVATA", "KUPARIPUTKI 15MM 5M KME", None),         # two attributes changed
+])
+def test_rule_from_swap(ai_name, final_name, expected):
+    rule = rule_from_swap(ai_name, final_name, ai_name.split()[0])
+    assert (None if rule is None else (rule.kind, rule.preferred, rule.over)) == expected
+
+
+def _request(offer_number, lines):
+    return OfferRequest(offer_number=offer_number, timestamp="2026-11-01T00:00:00Z", ai_matched_products=lines)
+
+
+def _learn(ls, offer_number, ai, final):
+    req = _request(offer_number, ai)
+    offer = ErpOffer(offer_number=offer_number, rows=final)
+    ex = OfflineExtractor().extract(req, offer, diff_offer(ai, final, BY_CODE), BY_CODE)
+    for s in ex.swaps:
+        ls.add_swap(s.term, s.final_code, s.final_name,
+                    Evidence(f"{offer_number}_x.json", offer_number, s.ai_code, s.ai_name, s.final_code, s.final_name), s.reasoning)
+    for r in ex.rules:
+        ls.add_rule_support(r.kind, r.group, r.preferred, r.over, offer_number, None)
+    return ex
+
+
+def test_removed_added_and_quantity_changes_are_not_learned():
+    ls = LearningSet()
+    ex = _learn(ls, "1", [ai_line("A3", "kupariputki 15mm", 30), ai_line("B3", "kupariputki 22mm")],
+                [row("A3", 45), row("C15")])
+    assert ex.swaps == [] and ex.rules == [] and not ls.swaps
+
+
+def test_rule_needs_several_independent_offers_and_merging_is_idempotent():
+    from datetime import date
+
+    ls = LearningSet()
+    for n in range(RULE_MIN_OFFERS - 1):
+        _learn(ls, str(n), [ai_line("O16", "komposiittiputki 16mm")], [row("T16")])
+    assert ls.promote_rules(date(2026, 11, 21)) == []
+    _learn(ls, "1", [ai_line("O16", "komposiittiputki 16mm")], [row("T16")])  # same offer again: no new support
+    assert ls.promote_rules(date(2026, 11, 21)) == []
+    _learn(ls, "99", [ai_line("O20", "komposiittiputki 20mm")], [row("T20")])
+    written = ls.promote_rules(date(2026, 11, 21))
+    assert [r.text for r in written] == ["Prefer TIGRIS over ONEPIPE for KOMPOSIITTIPUTKI"]
+    swap = ls.swaps[("komposiittiputki 16mm", "T16")]
+    assert len(swap.evidence) == RULE_MIN_OFFERS - 1  # offer "1" counted once
+    assert RuleLine.parse("2026-11-21: " + written[0].text).format() == "2026-11-21: " + written[0].text
+
+
+def test_brand_named_by_the_customer_makes_no_rule():
+    ls = LearningSet()
+    for n in range(5):
+        ex = _learn(ls, str(n), [ai_line("O16", "komposiittiputki 16mm tigris")], [row("T16")])
+        assert ex.rules == []
+
+
+def _swap(ls, term, code, offers, status="pending"):
+    for o in offers:
+        ls.add_swap(term, code, BY_CODE[code].product_name, Evidence(f"{o}.json", o, "", "", code, ""), "r")
+    ls.swaps[(normalize_term(term), code)].status = status
+
+
+def test_matching_uses_learned_swaps_variants_and_evidence_count():
+    ls = LearningSet()
+    _swap(ls, "komposiittiputki 16mm", "T16", ["1", "2", "3"])
+    _swap(ls, "komposiittiputki 16mm", "O16", ["4"])  # a contradicting, weaker correction
+    m = Matcher(CATALOG, ls)
+    assert m.match("Komposiittiputki 16 mm", 1)[0].product_code == "T16"
+    assert m.match("KOMPOSIITIPUTKI 16MM", 1)[0].source == "learned"     # misspelt variant
+    assert m.match("komposiittiputki 20mm", 1)[0].source == "catalog"    # another size is not a variant
+    assert m.match("komposiittiputki 20mm", 1)[0].product_code in {"T20", "O20"}
+
+
+def test_rejected_learning_is_never_applied_and_approved_wins():
+    ls = LearningSet()
+    _swap(ls, "kupariputki 15mm", "A5", ["1", "2"], status="rejected")
+    m = Matcher(CATALOG, ls)
+    assert all(r.source == "catalog" for r in m.match("kupariputki 15mm", 3))
+    _swap(ls, "kupariputki 15mm", "A3", ["3"], status="approved")
+    assert Matcher(CATALOG, ls).match("kupariputki 15mm", 1)[0].product_code == "A3"
+
+
+def test_catalog_ranking_respects_sizes():
+    m = Matcher(CATALOG)
+    assert m.match("kupariputki 22 mm", 1)[0].product_code == "B3"
+    assert m.match("palloventtiili dn 15", 1)[0].product_code == "V15"
+
+
+def test_spec_tokens_distinguish_bare_numbers():
+    assert spec_tokens("vesimittari 15") != spec_tokens("vesimittari 20")
