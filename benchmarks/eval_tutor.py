@@ -14,12 +14,13 @@ from collections import Counter, defaultdict
 
 def run(embedder_kind: str = "ngram", show_misses: bool = False) -> dict:
     from commerce_platform.ports.text_embeddings import get_text_embedder
-    from commerce_platform.tutor.evaluator import Evaluator, load_grading_eval
+    from commerce_platform.tutor.evaluator import Evaluator, eval_vocabulary, load_grading_eval
 
     exercises, responses = load_grading_eval()
-    evaluator = Evaluator(get_text_embedder(embedder_kind))
+    evaluator = Evaluator(get_text_embedder(embedder_kind), vocabulary=eval_vocabulary(exercises))
     confusion: Counter[tuple[str, str]] = Counter()
     per_category: dict[str, list[int]] = defaultdict(list)
+    per_split: dict[str, list[int]] = defaultdict(list)
     leaks = 0
     misses = []
     start = time.perf_counter()
@@ -29,6 +30,7 @@ def run(embedder_kind: str = "ngram", show_misses: bool = False) -> dict:
         ok = result.verdict == item["expected"]
         confusion[(item["expected"], result.verdict)] += 1
         per_category[item["category"]].append(int(ok))
+        per_split[item.get("split", "dev")].append(int(ok))
         if not result.correct and ex.answer.lower() in result.feedback.lower():
             leaks += 1
         if not ok:
@@ -37,6 +39,9 @@ def run(embedder_kind: str = "ngram", show_misses: bool = False) -> dict:
     agreement = sum(v for (e, g), v in confusion.items() if e == g) / max(1, len(responses))
     print(f"grading eval: {len(responses)} responses over {len(exercises)} exercises, embedder={embedder_kind}")
     print(f"agreement: {agreement:.3f} (goal >= 0.9)")
+    for split, oks in sorted(per_split.items()):
+        note = " (written after the evaluator, never tuned on)" if split == "holdout" else ""
+        print(f"  split {split:<8} {sum(oks):>3}/{len(oks):<3} {sum(oks) / len(oks):.3f}{note}")
     for category, oks in sorted(per_category.items()):
         print(f"  {category:<11} {sum(oks):>3}/{len(oks):<3} {sum(oks) / len(oks):.2f}")
     verdicts = ["correct", "partial", "incorrect", "off_topic"]

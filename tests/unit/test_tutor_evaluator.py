@@ -4,7 +4,7 @@ the shipped grading eval set, and Bayesian knowledge tracing."""
 import pytest
 
 from commerce_platform.ports.text_embeddings import CharNgramEmbedder
-from commerce_platform.tutor.evaluator import Evaluator, load_grading_eval
+from commerce_platform.tutor.evaluator import Evaluator, eval_vocabulary, load_grading_eval
 from commerce_platform.tutor.learner import BKTParams, next_difficulty, update
 
 pytestmark = pytest.mark.unit
@@ -14,7 +14,7 @@ EXERCISES, RESPONSES = load_grading_eval()
 
 @pytest.fixture(scope="module")
 def evaluator():
-    return Evaluator(CharNgramEmbedder())
+    return Evaluator(CharNgramEmbedder(), vocabulary=eval_vocabulary(EXERCISES))
 
 
 @pytest.mark.parametrize("exercise_id,response,verdict,misconception", [
@@ -31,6 +31,9 @@ def evaluator():
     ("eval-refrigerant-cloze", "refrigerent", "correct", None),
     ("eval-who-charges", "a technician", "partial", "incomplete answer"),
     ("eval-who-charges", "the customer", "incorrect", None),
+    ("eval-receipt-cloze", "warranty", "incorrect", None),            # a domain word: an attempt, not off-topic
+    ("hold-brazing-size", "2.8 cm", "correct", None),                 # the same amount in another unit
+    ("hold-meter-height", "one and a half metres", "correct", None),
     ("eval-warranty-condition", "installed by a licensed installer and serviced yearly", "correct", None),
 ])
 def test_verdicts_and_misconceptions(evaluator, exercise_id, response, verdict, misconception):

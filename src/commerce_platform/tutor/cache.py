@@ -23,16 +23,22 @@ class InProcessCache:
     backend = "in-process"
 
     def __init__(self, ttl_seconds: int = 300, max_size: int = 1024) -> None:
+        import threading
+
         from cachetools import TTLCache
 
         self._data: TTLCache = TTLCache(maxsize=max_size, ttl=ttl_seconds)
+        self._lock = threading.Lock()  # the HTTP app serves requests from a thread pool
 
     def get(self, key: str):
-        value = self._data.get(key)
+        with self._lock:
+            value = self._data.get(key)
         return json.loads(value) if value is not None else None
 
     def set(self, key: str, value) -> None:
-        self._data[key] = json.dumps(value)
+        raw = json.dumps(value)
+        with self._lock:
+            self._data[key] = raw
 
     def ping(self) -> None:
         return None

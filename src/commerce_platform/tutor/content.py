@@ -15,6 +15,7 @@ from .models import Passage
 from .text import similar_words, tokens
 
 MIN_SCORE = 0.05
+RELATIVE_CUTOFF = 0.5
 
 
 def _passage(item_id: str, text: str, metadata: dict, score: float = 0.0) -> Passage:
@@ -93,4 +94,6 @@ class ContentRetriever:
             raise NotFound(f"no knowledge content matches topic {topic!r}; available topics include: {names}",
                            field="topic", hint="pick one of the listed topics or GET the topics list")
         matched.sort(key=lambda p: -p.score)
-        return matched[:k]
+        best = matched[0].score
+        # stay on topic: passages far below the best match belong to other subjects
+        return [p for p in matched if p.score >= RELATIVE_CUTOFF * best][:k]

@@ -33,8 +33,16 @@ OFF_TOPIC_SIMILARITY = 0.12
 
 
 class Evaluator:
-    def __init__(self, embedder=None) -> None:
+    def __init__(self, embedder=None, vocabulary=None) -> None:
+        """``vocabulary``: stems of the knowledge content (or a callable returning them). A response that
+        uses the domain's words is a wrong attempt, not an off-topic one."""
         self.embedder = embedder
+        self._vocabulary = vocabulary
+
+    @property
+    def vocabulary(self) -> set[str]:
+        v = self._vocabulary() if callable(self._vocabulary) else self._vocabulary
+        return v or set()
 
     def evaluate(self, ex: Exercise, response: str) -> Evaluation:
         grader = {"multiple_choice": self._choice, "numeric": self._numeric}.get(ex.type, self._text)
@@ -60,6 +68,9 @@ class Evaluator:
         context = set(tokens(f"{ex.question} {ex.passage} {ex.answer} {' '.join(ex.choices or [])}"))
         if any(w in context or any(similar_words(w, c) for c in context) for w in words):
             return False
+        vocabulary = self.vocabulary
+        if any(stem(w) in vocabulary for w in words if len(w) > 3):
+            return False  # words of the knowledge content: a wrong attempt, not an off-topic one
         # content words only: shared stop words ("the", "is") say nothing about the topic
         return self.similarity(" ".join(words), " ".join(tokens(ex.evidence or ex.passage))) < OFF_TOPIC_SIMILARITY
 
@@ -113,11 +124,17 @@ class Evaluator:
                 return c
         numeric = learner_quantities(response)
         if numeric:
+            n = numeric[0]
             for c in choices:
                 cq = learner_quantities(c)
-                if cq and abs(cq[0].value - numeric[0].value) < 1e-9 and (
-                        numeric[0].unit is None or cq[0].unit is None or numeric[0].unit.kind == cq[0].unit.kind):
-                    return c
+                if not cq:
+                    continue
+                q = cq[0]
+                if n.unit is None or q.unit is None:
+                    if abs(q.value - n.value) < 1e-9:
+                        return c
+                elif n.unit.kind == q.unit.kind and abs(q.base() - n.base()) <= 1e-9 * max(1.0, abs(q.base())):
+                    return c  # the same amount in another unit (2.8 cm for 28 mm)
         best = max(choices, key=lambda c: spelling_ratio(c, response), default=None)
         if best is not None and spelling_ratio(best, response) >= 0.8:
             return best
@@ -256,6 +273,11 @@ class Evaluator:
                 kinds.append("a qualification")
         what = f" (look for {', '.join(dict.fromkeys(kinds))})" if kinds else ""
         return f"Re-read the sentence in {self._where(ex)} and check what it requires{what}."
+
+
+def eval_vocabulary(exercises: dict[str, Exercise]) -> set[str]:
+    """Stems of the eval set's passages: the knowledge content the eval's evaluator knows."""
+    return {stem(t) for ex in exercises.values() for t in tokens(ex.passage)}
 
 
 def load_grading_eval() -> tuple[dict[str, Exercise], list[dict]]:

@@ -67,7 +67,8 @@ class TutorService:
         self.workflow = TutorWorkflow(
             retriever=self.retriever, offline=self.offline,
             llm_generator=LLMGenerator(self.llm, self.offline) if self.llm is not None else None,
-            evaluator=Evaluator(self.embedder), store=self.store, cache=self.cache, metrics=self.metrics,
+            evaluator=Evaluator(self.embedder, vocabulary=lambda: set(self._corpus_extractor().df)),
+            store=self.store, cache=self.cache, metrics=self.metrics,
             extractor_factory=self._corpus_extractor)
 
     # ------------------------------------------------------------ content

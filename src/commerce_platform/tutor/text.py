@@ -67,8 +67,11 @@ def stem(word: str) -> str:
 
 
 def similar_words(a: str, b: str) -> bool:
-    """Same word up to inflection or a small spelling mistake."""
+    """Same word up to inflection or a small spelling mistake (also 'ph' written as 'f')."""
     if a == b or stem(a) == stem(b):
+        return True
+    a, b = a.replace("ph", "f"), b.replace("ph", "f")
+    if a == b:
         return True
     if a.isdigit() or b.isdigit():
         return False
@@ -235,7 +238,11 @@ def _words_to_numbers(folded: str) -> str:
     """'one hundred and twenty days' -> '120 days'; 'a week' -> '1 week'."""
     folded = re.sub(r"(?<![a-z])an? (day|week|month|year|hour|minute)(?![a-z])", r"1 \1", folded)
     folded = re.sub(r"(?<![a-z])a (dozen|hundred|thousand)(?![a-z])", r"one \1", folded)
-    return _number_run().sub(lambda m: _fmt(_run_value(m.group(0))), folded)
+    folded = _number_run().sub(lambda m: _fmt(_run_value(m.group(0))), folded)
+    # "1 and a half" -> 1.5; "half a" (metre) -> 0.5
+    folded = re.sub(r"(\d+(?:\.\d+)?) and (?:a )?(?:half|0\.5)(?![a-z0-9])",
+                    lambda m: _fmt(float(m.group(1)) + 0.5), folded)
+    return re.sub(r"(?<![a-z0-9])(?:half|0\.5) an? (?=[a-z])", "0.5 ", folded)
 
 
 def _fmt(value: float) -> str:
