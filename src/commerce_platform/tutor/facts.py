@@ -98,8 +98,9 @@ def _condition(sentence: str) -> tuple[str, str, str] | None:
             return f"{who} {modal} {vp}?", np, "who is allowed" if who == "Who" else "restriction"
         if kind == "negative":
             np, modal, vp = m["np"], m["modal"], m["vp"]
-            if len(np.split()) > 6 or np.lower().startswith(("it", "this", "that", "there")):
-                continue
+            if len(np.split()) > 6 or np.lower().startswith(("it", "this", "that", "there")) or \
+                    np.lower().split()[-1] in ("that", "which", "who", "whose", "where", "when"):
+                continue  # a relative clause ("Orders that ... are not approved") is not a subject
             return f"What {modal.lower()} {vp}?", np, "exclusion"
         if kind == "required":
             np, modal, vp = m["np"], m["modal"], m["vp"]
@@ -122,7 +123,7 @@ def _candidate_terms(sentence: str) -> list[tuple[str, int, int]]:
     out = []
     for m in re.finditer(r"[A-Za-zÅÄÖåäöÉé][A-Za-zÅÄÖåäöÉé]+(?:-[A-Za-z0-9]+)*", sentence):
         word = m.group(0)
-        if len(word) < 4 or fold(word) in stopwords():
+        if len(word) < 4 or fold(word) in stopwords() or fold(word) in lexicon()["number_words"]:
             continue
         out.append((word, m.start(), m.end()))
     return out

@@ -143,16 +143,20 @@ class OfflineGenerator:
         same = sorted((f for f in pool if f.kind == "number" and f.quantity and f.quantity.unit
                        and f.quantity.unit.kind == q.unit.kind and f.fact_id != fact.fact_id),
                       key=lambda f: (f.passage.id != fact.passage.id, abs(f.quantity.base() - q.base())))
+        def plausible(v: float) -> bool:  # the same order of magnitude as the right answer
+            return v > 0 and abs(v - q.value) > 1e-9 and (q.value <= 0 or 0.2 <= v / q.value <= 5)
+
         for f in same:
             v = f.quantity.base() / q.unit.factor
-            if abs(v - q.value) > 1e-9 and v > 0 and abs(v - round(v)) < 1e-6 and round(v) not in values:
+            if plausible(v) and abs(v - round(v)) < 1e-6 and round(v) not in values:
                 values.append(float(round(v)))
         # 2. neighbours on a ladder of usual values, then simple scalings
         ladder = lexicon()["ladders"].get(q.unit.kind, lexicon()["ladders"]["default"])
         near = sorted(ladder, key=lambda v: abs(v - q.value))
-        for v in near + [q.value * 2, q.value / 2, q.value * 3]:
-            if abs(v - q.value) > 1e-9 and v not in values and v > 0:
-                values.append(round(v, 2))
+        for v in near + [q.value * 2, q.value / 2, q.value * 1.5, q.value * 3]:
+            v = round(v, 2)
+            if plausible(v) and v not in values:
+                values.append(v)
         distractors = [format_quantity(v, q.unit.symbol) for v in values[: n - 1]]
         choices = self._shuffle([correct, *distractors], fact.fact_id)
         question = (f"{_context(fact.passage)}: \"{_blank(fact.sentence, fact.start, fact.end)}\" "
