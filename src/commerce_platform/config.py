@@ -146,6 +146,8 @@ class Settings(BaseSettings):
     athena_workgroup: str = "primary"
     athena_database: str = "retail"
     athena_output_location: str | None = None
+    copilot_query_timeout_seconds: float = 20.0
+    copilot_memory_limit: str = "1GB"
 
     @field_validator("home", mode="before")
     @classmethod

@@ -260,25 +260,32 @@ def _athena_value(value: str | None, type_name: str) -> Any:
 def engine_for(settings, lake: Path | None = None) -> QueryEngine:
     """DuckDB on the local lake, or Athena on the aws profile."""
     if settings.profile == "aws" and lake is None:
-        return AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
-                            output_location=settings.athena_output_location, region=settings.aws_region)
-    return cached_duckdb(Path(lake or settings.paths.retail_lake))
+        key = ("athena", settings.athena_workgroup, settings.athena_database, settings.athena_output_location,
+               settings.aws_region)
+        with _ENGINES_LOCK:
+            if key not in _ENGINES:
+                _ENGINES[key] = AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
+                                             output_location=settings.athena_output_location,
+                                             region=settings.aws_region)
+            return _ENGINES[key]
+    return cached_duckdb(Path(lake or settings.paths.retail_lake), timeout_seconds=settings.copilot_query_timeout_seconds,
+                         memory_limit=settings.copilot_memory_limit)
 
 
-_ENGINES: dict[tuple[str, tuple], DuckDBEngine] = {}
+_ENGINES: dict[tuple, Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def cached_duckdb(lake: Path) -> DuckDBEngine:
-    """One engine per lake folder, rebuilt when its files change."""
+def cached_duckdb(lake: Path, timeout_seconds: float = 20.0, memory_limit: str = "1GB") -> DuckDBEngine:
+    """One engine per lake folder (and limits), rebuilt when its files change."""
     lake = Path(lake).resolve()
     files = lake_files(lake)
     stamp = tuple((str(p), p.stat().st_mtime_ns) for fs in files.values() for p in fs)
-    key = (str(lake), stamp)
+    key = (str(lake), stamp, float(timeout_seconds), memory_limit)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            for old in [k for k in _ENGINES if k[0] == str(lake)]:
+            for old in [k for k in _ENGINES if k[0] == str(lake) and k[1] != stamp]:  # lake rebuilt
                 _ENGINES.pop(old).con.close()
-            engine = _ENGINES[key] = DuckDBEngine(lake)
+            engine = _ENGINES[key] = DuckDBEngine(lake, timeout_seconds=timeout_seconds, memory_limit=memory_limit)
         return engine

@@ -50,9 +50,10 @@ class CopilotService:
     # ----- collaborators (lazy: check-sql needs none of them)
     @property
     def engine(self):
-        if self._engine is None:
-            self._engine = engine_for(self.settings, self.lake)
-        return self._engine
+        """The injected engine, else the cached one for the lake (picks up a rebuilt lake)."""
+        if self._engine is not None:
+            return self._engine
+        return engine_for(self.settings, self.lake)
 
     @property
     def store(self):
@@ -129,11 +130,12 @@ class CopilotService:
 
     def _answer(self, question: str, day: date, context: Frame | None,
                 history: list[dict[str, Any]]) -> tuple[Answer, dict | None]:
+        engine = self.engine
         t0 = time.perf_counter()
         parsed: ParseResult | None = None
         offline_error: CommerceError | None = None
         try:
-            parsed = SemanticParser(vocabulary_for(self.engine)).parse(question, day, context)
+            parsed = SemanticParser(vocabulary_for(engine)).parse(question, day, context)
         except (NotUnderstood, ValidationFailed) as exc:
             offline_error = exc
             if isinstance(exc, ValidationFailed) and exc.field != "question":
@@ -148,7 +150,7 @@ class CopilotService:
             from .conversations import similar_examples
             from .generator import LLMGenerator
 
-            gen = LLMGenerator(llm, self.layer, vocabulary_for(self.engine))
+            gen = LLMGenerator(llm, self.layer, vocabulary_for(engine))
             examples = similar_examples(question, self.store.examples_list(), self.embedder)
             generation = gen.generate(question, day, self.run_sql, history, examples)
             attempts = len(generation.attempts)
@@ -165,7 +167,7 @@ class CopilotService:
             t1 = time.perf_counter()
             guarded = check_sql(parsed.sql, tables=self.tables)
             t_guard = time.perf_counter() - t1
-            result = self.engine.execute(guarded.sql)
+            result = engine.execute(guarded.sql)
             sql = parsed.sql
         else:
             t_guard = 0.0
