@@ -136,3 +136,30 @@ def test_lambda_api_gateway_v2_chat_then_v1_listing(lambda_handler):
     res = lambda_handler(load_event("copilot_conversations_v1.json"), None)
     assert res["statusCode"] == 200
     assert json.loads(res["body"])["conversations"][0]["conversation_id"] == body["conversation_id"]
+
+
+# ------------------------------------------------------------------ CLI as a subprocess
+
+def test_cli_demo_then_ask_and_check_sql(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMERCE_")}
+    home = str(tmp_path / "home")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "commerce_platform", "--home", home, *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    built = run("demo", "--only", "retail", "--json")
+    assert built.returncode == 0, built.stderr
+    assert json.loads(built.stdout)["built"]["retail"]["order_items"] > 9000
+    asked = run("copilot", "ask", "who are our top 10 customers", "--as-of", AS_OF, "--json")
+    assert asked.returncode == 0, asked.stderr
+    doc = json.loads(asked.stdout)
+    assert {"question", "sql", "columns", "rows", "answer", "provider"} <= set(doc) and len(doc["rows"]) == 10
+    refused = run("copilot", "check-sql", "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d")
+    assert refused.returncode == 3 and "DELETE" in refused.stderr and refused.stdout == ""
+    unknown = run("copilot", "ask", "status of order 424242", "--as-of", AS_OF)
+    assert unknown.returncode == 4 and "424242" in unknown.stderr
