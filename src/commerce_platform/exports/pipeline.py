@@ -94,7 +94,6 @@ class _ImageStage:
         self.embedder = embedder
         self.cache = cache
         self.stats = stats
-        self.embed_sem = asyncio.Semaphore(max(1, embed_concurrency))
         self.pool = ThreadPoolExecutor(max_workers=max(1, embed_concurrency), thread_name_prefix="embed")
         self.url_results: dict[str, tuple[str | None, str | None]] = {}  # url -> (sha, error), small
         self.url_inflight: dict[str, asyncio.Future] = {}
@@ -146,24 +145,29 @@ class _ImageStage:
             return await self.vector(sha, data)
         fut = asyncio.get_running_loop().create_future()
         self.sha_inflight[sha] = fut
-        loop = asyncio.get_running_loop()
         try:
-            vec = await loop.run_in_executor(self.pool, self.cache.get, sha) if self.cache else None
-            if vec is not None:
+            # One hop to the pool (whose size is the embedding concurrency): cache lookup, embed, cache write.
+            vec, reused = await asyncio.get_running_loop().run_in_executor(self.pool, self._compute, sha, data)
+            if reused:
                 self.stats.embeddings_reused += 1
             else:
-                if data is None:  # evicted from the LRU and not cached: fetch again is not worth it here
-                    raise RuntimeError("embedding no longer available for a repeated URL")
-                async with self.embed_sem:
-                    vec = await loop.run_in_executor(self.pool, self.embedder.embed, data)
                 self.stats.embeddings_computed += 1
-                if self.cache:
-                    await loop.run_in_executor(self.pool, self.cache.put, sha, vec)
             self.vectors[sha] = vec
             return vec
         finally:
             self.sha_inflight.pop(sha, None)
             fut.set_result(None)
+
+    def _compute(self, sha: str, data: bytes | None) -> tuple[np.ndarray, bool]:
+        vec = self.cache.get(sha) if self.cache else None
+        if vec is not None:
+            return vec, True
+        if data is None:  # evicted from the LRU and not in the cache
+            raise RuntimeError("embedding no longer available for a repeated URL")
+        vec = self.embedder.embed(data)
+        if self.cache:
+            self.cache.put(sha, vec)
+        return vec, False
 
 
 def rows_to_arrow(rows: list[SaleRow], schema, exported_at: datetime):

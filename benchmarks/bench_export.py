@@ -1,0 +1,284 @@
+"""SmartGo exporter benchmark (issue 4).
+
+1. Throughput: N sales (default 2,000) whose images come from a loopback HTTP server (a subprocess)
+   with 100 ms latency per image: sales/s of our pipeline vs a reference implementation of the seed's
+   design (5 sales at a time, download -> embed -> one Parquet file per sale), same machine, same run,
+   same offline embedder. Goal: >= 5x. Prints what bounds our run (network wait, embedding CPU, writing).
+2. Data files written vs partitions (ours vs the reference).
+3. Peak memory (max RSS of a fresh subprocess) exporting 2,000 vs 20,000 sales. Goal: ratio < 2x.
+
+Usage: .venv/bin/python benchmarks/bench_export.py [--sales 2000] [--latency 0.1] [--big 20000] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+DAY = "2026-03-10"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The loopback image server (tests/fixtures_exports.py) in its own process, so it does not share our GIL."""
+
+    def __init__(self, latency: float) -> None:
+        self.port = free_port()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fixtures_exports.py"), str(self.port),
+                                      str(latency)], stdout=subprocess.PIPE, text=True)
+        self.proc.stdout.readline()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the server process (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def make_source(path: Path, n: int, base: str, tenants: int = 4) -> str:
+    from fixtures_exports import create_sales, sale
+
+    url = f"sqlite:///{path}"
+    rows = [sale(f"b{i:06d}", f"{base}/img/b{i}.png", tenant=f"tenant-{i % tenants}", hour=i % 24)
+            for i in range(n)]
+    create_sales(url, rows)
+    return url
+
+
+def settings_for(home: Path):
+    from commerce_platform.config import load_settings
+
+    for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
+        del os.environ[key]
+    s = load_settings(home)
+    s.fetch_allow_hosts = "127.0.0.1"
+    return s
+
+
+# --------------------------------------------------------------------------- ours, instrumented
+class TimedEmbedder:
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self.cpu = 0.0
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def embed(self, image: bytes):
+        t = time.thread_time()
+        vec = self.inner.embed(image)
+        with self._lock:
+            self.cpu += time.thread_time() - t
+            self.calls += 1
+        return vec
+
+
+def timed_sink(settings):
+    from commerce_platform.exports.iceberg import IcebergSink, Replacement
+
+    class TimedReplacement(Replacement):
+        seconds = 0.0
+
+        def append(self, batch):
+            t = time.perf_counter()
+            super().append(batch)
+            TimedReplacement.seconds += time.perf_counter() - t
+
+        def commit(self):
+            t = time.perf_counter()
+            super().commit()
+            TimedReplacement.seconds += time.perf_counter() - t
+
+    class TimedSink(IcebergSink):
+        def replace(self, row_filter):
+            return TimedReplacement(self.table(), row_filter)
+
+    return TimedSink.from_settings(settings), TimedReplacement
+
+
+def run_ours(n: int, latency: float, server: Server, work: Path) -> dict:
+    from commerce_platform.exports.embedder import OfflineImageEmbedder
+    from commerce_platform.exports.service import run_export, table_partitions
+
+    src = make_source(work / "ours.db", n, server.base)
+    settings = settings_for(work / "home")
+    emb = TimedEmbedder(OfflineImageEmbedder())
+    sink, timed = timed_sink(settings)
+    import httpx  # noqa: F401  (imports are not part of the run for either side)
+    import pyiceberg.catalog.sql  # noqa: F401
+
+    server_cpu = server.cpu_seconds()
+    t, cpu = time.perf_counter(), time.process_time()
+    summary = run_export(settings, date=DAY, source=src, embedder=emb, sink=sink)
+    wall = time.perf_counter() - t
+    cpu = time.process_time() - cpu
+    server_cpu = server.cpu_seconds() - server_cpu
+    parts = table_partitions(settings)
+    cores = os.cpu_count() or 1
+    floors = {
+        "network wait": n * latency / settings.export_download_concurrency,
+        "embedding CPU": emb.cpu / min(settings.export_embed_concurrency, cores),
+        "writing": timed.seconds,
+        "CPU (GIL)": (cpu + server_cpu) / cores,
+    }
+    return {"wall": wall, "rate": n / wall, "summary": summary, "partitions": len(parts),
+            "files": sum(p["files"] for p in parts), "floors": floors, "embed_cpu": emb.cpu,
+            "D": settings.export_download_concurrency, "E": settings.export_embed_concurrency,
+            "cpu": cpu, "server_cpu": server_cpu}
+
+
+# --------------------------------------------------------------------------- the seed's design
+def run_reference(n: int, server: Server, work: Path, concurrency: int = 5) -> dict:
+    """5 sales at a time; each: GET image, embed, write one Parquet file (tenant_id=/year=/month=/<sale>.parquet)."""
+    import httpx
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import sqlalchemy as sa
+
+    from commerce_platform.exports.embedder import OfflineImageEmbedder
+
+    src = make_source(work / "ref.db", n, server.base)
+    out = work / "reference"
+    emb = OfflineImageEmbedder()
+    engine = sa.create_engine(src)
+    with engine.connect() as conn:
+        sales = [dict(r._mapping) for r in conn.execute(sa.text("select * from sales"))]
+    local = threading.local()
+
+    def one(s: dict) -> None:
+        client = getattr(local, "client", None) or httpx.Client(timeout=30, trust_env=False)
+        local.client = client
+        resp = client.get(s["image_url"])
+        vec = emb.embed(resp.content)
+        sold = s["sold_at"] if not isinstance(s["sold_at"], str) else s["sold_at"][:10]
+        year, month = str(sold)[:4], str(sold)[5:7]
+        d = out / f"tenant_id={s['tenant_id']}" / f"year={year}" / f"month={month}"
+        d.mkdir(parents=True, exist_ok=True)
+        row = {k: [str(v)] for k, v in s.items()}
+        row["embedding"] = [vec.tolist()]
+        pq.write_table(pa.table(row), d / f"{s['sale_id']}.parquet")
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, sales))
+    wall = time.perf_counter() - t
+    files = list(out.rglob("*.parquet"))
+    partitions = {f.parent for f in files}
+    return {"wall": wall, "rate": n / wall, "files": len(files), "partitions": len(partitions)}
+
+
+# --------------------------------------------------------------------------- memory, in subprocesses
+def memory_child(n: int, source: str, home: str) -> None:
+    """Only the export runs in this process (the source was built and the server started by the parent)."""
+    from commerce_platform.exports.service import run_export
+
+    settings = settings_for(Path(home))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    summary = run_export(settings, date=DAY, source=source)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"n": n, "peak_kb": peak, "before_kb": before, "wall": wall,
+                      "exported": summary["exportedCount"], "status": summary["status"]}))
+
+
+def measure_memory(n: int) -> dict:
+    server = Server(0.0)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
+            src = make_source(Path(tmp) / "mem.db", n, server.base)
+            out = subprocess.run([sys.executable, __file__, "--memory-child", str(n), "--source", src,
+                                  "--home", str(Path(tmp) / "home")], capture_output=True, text=True, timeout=1800)
+    finally:
+        server.stop()
+    if out.returncode != 0:
+        raise SystemExit(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sales", type=int, default=2000)
+    ap.add_argument("--latency", type=float, default=0.1)
+    ap.add_argument("--big", type=int, default=20000)
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--memory-child", type=int)
+    ap.add_argument("--source")
+    ap.add_argument("--home")
+    args = ap.parse_args()
+    if args.memory_child:
+        import logging
+
+        logging.disable(logging.WARNING)
+        memory_child(args.memory_child, args.source, args.home)
+        return
+
+    import logging
+
+    logging.disable(logging.WARNING)
+    print(f"SmartGo export benchmark: {args.sales} sales, {args.latency * 1000:.0f} ms image latency, "
+          f"{os.cpu_count()} CPU cores")
+    server = Server(args.latency)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
+            work = Path(tmp)
+            ours = run_ours(args.sales, args.latency, server, work)
+            ref = run_reference(args.sales, server, work)
+    finally:
+        server.stop()
+    s = ours["summary"]
+    print("\n1. throughput")
+    print(f"  ours      {ours['rate']:8.1f} sales/s  ({ours['wall']:.2f} s, {ours['D']} downloads / {ours['E']} embeddings "
+          f"at a time, status {s['status']}, {s['successCount']} embedded)")
+    print(f"  reference {ref['rate']:8.1f} sales/s  ({ref['wall']:.2f} s, 5 at a time, one Parquet file per sale)")
+    print(f"  speed-up  {ours['rate'] / ref['rate']:8.1f}x   (goal >= 5x)")
+    floors = ours["floors"]  # each a lower bound on wall time; the largest is what bounds the run
+    bound = max(floors, key=floors.get)
+    print("  what bounds ours (lower bounds on wall time):")
+    for name, secs in floors.items():
+        print(f"    {name:<14} {secs:6.2f} s{'   <- bound' if name == bound else ''}")
+    print(f"    (embedding CPU total {ours['embed_cpu']:.2f} s over {s['embeddingsComputed']} images; exporter "
+          f"process CPU {ours['cpu']:.2f} s + image server CPU {ours['server_cpu']:.2f} s on {os.cpu_count()} cores; "
+          f"wall {ours['wall']:.2f} s; load average {os.getloadavg()[0]:.1f})")
+    print("\n2. data files vs partitions")
+    print(f"  ours      {ours['files']:5d} data files for {ours['partitions']} partitions")
+    print(f"  reference {ref['files']:5d} data files for {ref['partitions']} partitions")
+    if args.skip_memory:
+        return
+    print("\n3. peak memory (max RSS of a fresh process, images from a 0 ms loopback server)")
+    small = measure_memory(args.sales)
+    big = measure_memory(args.big)
+    for m in (small, big):
+        print(f"  {m['n']:6d} sales  peak {m['peak_kb'] / 1024:7.1f} MB  (before run {m['before_kb'] / 1024:6.1f} MB, "
+              f"{m['wall']:.1f} s, exported {m['exported']})")
+    print(f"  ratio     {big['peak_kb'] / small['peak_kb']:.2f}x for {args.big // args.sales}x the sales  (goal < 2x)")
+
+
+if __name__ == "__main__":
+    main()
