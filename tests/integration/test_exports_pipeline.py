@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 try:  # tests/ may or may not be a package
-    from tests.fixtures_exports import ImageServer, create_sales, sale
+    from tests.fixtures_exports import ImageServer, create_sales, draw_image, sale
 except ImportError:  # pragma: no cover
-    from fixtures_exports import ImageServer, create_sales, sale
+    from fixtures_exports import ImageServer, create_sales, draw_image, sale
 
 from commerce_platform.errors import ConfigurationError, LockHeld
 from commerce_platform.exports import service
@@ -185,3 +185,23 @@ def test_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
     assert any("tenant_id=t1/year=2026/month=3" in f for f in files)
     ids = [r["sale_id"] for r in sink.scan().to_pylist()]
     assert sorted(ids) == [f"m{i}" for i in range(6)]
+
+
+def test_embedder_failure_keeps_the_sale(xsettings, server, tmp_path):
+    from commerce_platform.exports.embedder import OfflineImageEmbedder
+
+    class Picky(OfflineImageEmbedder):
+        name = "picky"
+
+        def embed(self, image: bytes):
+            if image == draw_image("boom.png"):
+                raise ValueError("cannot embed this one")
+            return super().embed(image)
+
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("k1", server.url("/img/boom.png")), sale("k2", server.url("/img/fine-k2.png")),
+                       sale("k3", server.url("/img/boom.png"))])
+    summary = run(xsettings, src, embedder=Picky())
+    assert (summary["status"], summary["successCount"], summary["errorCount"]) == ("PARTIAL", 1, 2)
+    rows = {r["sale_id"]: r for r in table_rows(xsettings)}
+    assert rows["k1"]["embedding_error"].startswith("embedding_failed") and rows["k2"]["embedding_model"] == "picky"

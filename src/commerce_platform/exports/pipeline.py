@@ -284,7 +284,10 @@ class Pipeline:
             if not row.image_url:
                 row.embedding_error = f"no_image_url: {REASONS['no_image_url']}"
             else:
-                sha, vec, error = await stage.image(row.image_url)
+                try:
+                    sha, vec, error = await stage.image(row.image_url)
+                except Exception as exc:  # one bad image never stops the run
+                    sha, vec, error = None, None, f"embedding_failed: {type(exc).__name__}: {exc}"
                 row.image_sha256 = sha
                 if vec is not None:
                     row.embedding = vec
