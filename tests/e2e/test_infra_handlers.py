@@ -1,0 +1,244 @@
+"""Each Lambda handler of the SAM template, imported in a fresh interpreter with the function's own
+environment (profile aws, as rendered from the template's default parameters).
+
+Reports import time (wall and `python -X importtime` per top-level package) and which heavy modules
+each handler pulls in, to test-artifacts/lambda-imports.json. Asserts that every handler imports,
+that HTTP handlers pull in no pandas, torch or streamlit, and that every third-party module a handler
+imports is in its own requirements file (or ships with the Lambda runtime), so the package built
+from that file can run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests import fixtures_infra as fx
+
+pytestmark = pytest.mark.e2e
+
+# Never in an HTTP handler's cold start (the brief's rule).
+FORBIDDEN_IN_HTTP = {"pandas", "torch", "streamlit"}
+# Reported when present: what makes cold starts slow or packages big.
+HEAVY = ["pandas", "torch", "streamlit", "pyarrow", "duckdb", "pyiceberg", "sentence_transformers",
+         "transformers", "langchain_aws", "langchain_core", "langgraph", "google.genai", "matplotlib", "PIL",
+         "numpy", "sqlalchemy", "fastapi", "pydantic", "boto3", "botocore", "sqlglot", "psycopg", "redis",
+         "httpx", "aws_lambda_powertools", "prometheus_client"]
+# Distributions the Lambda Python runtime provides.
+RUNTIME_DISTS = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"}
+
+CHILD = r"""
+import importlib, importlib.abc, json, os, sys, time, types
+
+# Simulate the function's package: modules of distributions its requirements do not install
+# (and the Lambda runtime does not provide) cannot be imported, as on AWS.
+BLOCKED = set(json.loads(os.environ.pop("INFRA_BLOCKED_MODULES")))
+ATTEMPTED = set()
+
+class PackageOnly(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        top = name.split(".")[0]
+        if top in BLOCKED:
+            ATTEMPTED.add(top)
+            raise ModuleNotFoundError(f"No module named {name!r} (not in this function's package)", name=name)
+        return None
+
+sys.meta_path.insert(0, PackageOnly())
+target, event_path = sys.argv[1], sys.argv[2]
+module, attr = target.rsplit(".", 1)
+t0 = time.perf_counter()
+handler = getattr(importlib.import_module(module), attr)
+seconds = time.perf_counter() - t0
+out = {"seconds": seconds, "callable": callable(handler)}
+if event_path:
+    context = types.SimpleNamespace(function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "f"),
+                                    aws_request_id="req-1", memory_limit_in_mb=1024,
+                                    invoked_function_arn="arn:aws:lambda:eu-north-1:123456789012:function:f",
+                                    get_remaining_time_in_millis=lambda: 29000)
+    with open(event_path) as f:
+        event = json.load(f)
+    t1 = time.perf_counter()
+    response = handler(event, context)
+    out["first_call_seconds"] = time.perf_counter() - t1
+    out["first_call_status"] = response.get("statusCode") if isinstance(response, dict) else None
+    out["first_call_body"] = (response.get("body") or "")[:4000] if isinstance(response, dict) else None
+out["modules"] = sorted(sys.modules)
+out["blocked_attempts"] = sorted(ATTEMPTED)
+print("@@RESULT@@" + json.dumps(out))
+"""
+
+
+# The API Gateway v2 event each HTTP function gets on its first (cold) call.
+HEALTH_EVENTS = {
+    "CopilotApiFunction": "copilot-health.json",
+    "SupportApiFunction": "support-health.json",
+    "TutorApiFunction": "tutor-health.json",
+}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _closure(requirements) -> set[str]:
+    """Distribution names (normalized) a requirements file installs, following installed metadata."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    todo = [(name, extras) for name, extras in requirements]
+    while todo:
+        name, extras = todo.pop()
+        key = (_norm(name), tuple(sorted(extras)))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            reqs = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in reqs:
+            req = Requirement(line)
+            envs = [{"extra": e, "python_version": "3.12", "sys_platform": "linux", "platform_system": "Linux"}
+                    for e in (extras or {""})]
+            if req.marker is None or any(req.marker.evaluate(env) for env in envs):
+                todo.append((req.name, set(req.extras)))
+    return {k for k, _ in seen}
+
+
+def blocked_modules(logical_id: str) -> list[str]:
+    """Top-level modules installed here whose distributions the function's package would not contain."""
+    provided = _closure(fx.requirement_names(fx.requirements_file(logical_id))) | RUNTIME_DISTS
+    stdlib = set(sys.stdlib_module_names)
+    out = []
+    for top, dists in metadata.packages_distributions().items():
+        if top in stdlib or top == "commerce_platform" or top.startswith("__editable__"):
+            continue
+        if not {_norm(d) for d in dists} & provided:
+            out.append(top)
+    return sorted(out)
+
+
+def _child_env(logical_id: str, home, blocked: list[str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")}
+    env.update(fx.function_environment(logical_id))
+    env.update({
+        "HOME": str(home),
+        "COMMERCE_HOME": str(home / "commerce"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # Lambda-like AWS settings; nothing may call AWS here (a closed port fails fast).
+        "AWS_DEFAULT_REGION": "eu-north-1", "AWS_REGION": "eu-north-1",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "COMMERCE_DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
+        "COMMERCE_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_LAMBDA_FUNCTION_NAME": fx.resolve_env_value(fx.functions()[logical_id]["Properties"]["FunctionName"]),
+        "INFRA_BLOCKED_MODULES": json.dumps(blocked),
+    })
+    return env
+
+
+def _importtime_by_package(stderr: str) -> dict[str, float]:
+    """Cumulative import milliseconds per top-level package (from -X importtime's lines)."""
+    out: dict[str, float] = {}
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if not m:
+            continue
+        cumulative_us, indent, name = int(m.group(2)), len(m.group(3)), m.group(4)
+        if indent == 1:  # a top-level import (not one nested inside another package's import)
+            top = name.split(".")[0]
+            out[top] = round(out.get(top, 0.0) + cumulative_us / 1000, 1)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _run_child(target: str, event: str, env: dict[str, str], cwd) -> tuple[subprocess.CompletedProcess, dict | None]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", CHILD, target, event],
+                          env=env, capture_output=True, text=True, timeout=180, cwd=str(cwd))
+    marker = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")]
+    data = json.loads(marker[0][len("@@RESULT@@"):]) if proc.returncode == 0 and marker else None
+    return proc, data
+
+
+@pytest.fixture(scope="module")
+def imports(tmp_path_factory):
+    """Import (and for HTTP functions call /health on) every handler in its own fresh interpreter."""
+    def run(logical_id):
+        fn = fx.functions()[logical_id]
+        home = tmp_path_factory.mktemp(logical_id)
+        event = str(fx.SAM_DIR / "events" / HEALTH_EVENTS[logical_id]) if logical_id in HEALTH_EVENTS else ""
+        proc, data = _run_child(fx.handler_of(fn), event, _child_env(logical_id, home, blocked_modules(logical_id)),
+                                home)
+        result = {"handler": fx.handler_of(fn), "returncode": proc.returncode, "http": fx.is_http(fn)}
+        if data:
+            modules = set(data["modules"])
+            result.update(
+                import_seconds=round(data["seconds"], 3),
+                first_call_seconds=round(data.get("first_call_seconds", 0.0), 3),
+                first_call_status=data.get("first_call_status"),
+                first_call_body=data.get("first_call_body"),
+                callable=data["callable"],
+                heavy=[h for h in HEAVY if h in modules],
+                slowest_packages_ms=dict(list(_importtime_by_package(proc.stderr).items())[:8]),
+                optional_imports_absent_from_package=data["blocked_attempts"],
+                modules=sorted(modules),
+            )
+        else:
+            errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith("import time:")]
+            result["error"] = "\n".join(errors[-25:])
+        return logical_id, result
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = dict(pool.map(run, sorted(fx.functions())))
+    report = {k: {kk: vv for kk, vv in v.items() if kk != "modules"} for k, v in results.items()}
+    (fx.ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (fx.ROOT / "test-artifacts" / "lambda-imports.json").write_text(json.dumps(report, indent=2) + "\n")
+    return results
+
+
+def _result(imports, logical_id):
+    r = imports[logical_id]
+    assert r["returncode"] == 0 and "error" not in r, (
+        f"{r['handler']} fails with only its package's modules (its requirements file + the runtime):\n"
+        f"{r.get('error')}")
+    return r
+
+
+@pytest.mark.parametrize("logical_id", sorted(fx.functions()))
+def test_handler_imports_with_only_its_package(imports, logical_id, record_property):
+    r = _result(imports, logical_id)
+    assert r["callable"], f"{r['handler']} is not callable"
+    record_property("import_seconds", r["import_seconds"])
+    record_property("heavy_modules", ",".join(r["heavy"]))
+    record_property("slowest_packages_ms", json.dumps(r["slowest_packages_ms"]))
+
+
+@pytest.mark.parametrize("logical_id", sorted(HEALTH_EVENTS))
+def test_http_handler_answers_health_on_its_cold_call(imports, logical_id):
+    r = _result(imports, logical_id)
+    assert r["first_call_status"] in (200, 503), f"/health answered {r['first_call_status']}: {r['first_call_body']}"
+    assert json.loads(r["first_call_body"]), "health answers a JSON document"
+
+
+@pytest.mark.parametrize("logical_id", sorted(f for f, fn in fx.functions().items() if fx.is_http(fn)))
+def test_http_handler_imports_no_pandas_torch_or_streamlit(imports, logical_id):
+    r = _result(imports, logical_id)
+    loaded = {m.split(".")[0] for m in r["modules"]} & FORBIDDEN_IN_HTTP
+    tried = set(r["optional_imports_absent_from_package"]) & FORBIDDEN_IN_HTTP
+    assert not loaded and not tried, f"{r['handler']} imports {sorted(loaded | tried)}"
+
+
+def test_package_simulation_refuses_modules_outside_the_package(tmp_path):
+    """The blocker is real: a module not in the package cannot be imported by the child."""
+    env = _child_env("KbSyncFunction", tmp_path, ["pandas", "fastapi"])
+    proc, data = _run_child("fastapi.FastAPI", "", env, tmp_path)
+    assert proc.returncode != 0 and data is None
+    assert "not in this function's package" in proc.stderr
+    assert "pandas" in blocked_modules("CopilotApiFunction")
+    assert "fastapi" not in blocked_modules("CopilotApiFunction")
+    assert "fastapi" in blocked_modules("KbSyncFunction")
