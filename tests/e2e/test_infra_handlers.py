@@ -21,7 +21,10 @@ from importlib import metadata
 import pytest
 from packaging.requirements import Requirement
 
-from tests import fixtures_infra as fx
+try:
+    from tests import fixtures_infra as fx
+except ImportError:  # tests/ is not a package
+    import fixtures_infra as fx
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import fixtures_infra as fx
+try:
+    from tests import fixtures_infra as fx
+except ImportError:  # tests/ is not a package
+    import fixtures_infra as fx
 
 pytestmark = pytest.mark.integration
 
