@@ -266,6 +266,13 @@ def main() -> None:
     print(f"    (embedding CPU total {ours['embed_cpu']:.2f} s over {s['embeddingsComputed']} images; exporter "
           f"process CPU {ours['cpu']:.2f} s + image server CPU {ours['server_cpu']:.2f} s on {os.cpu_count()} cores; "
           f"wall {ours['wall']:.2f} s; load average {os.getloadavg()[0]:.1f})")
+    share = ours["cpu"] / ours["wall"]
+    if ours["wall"] > 1.5 * max(floors.values()):
+        print(f"  verdict: none of the floors explains the wall time; the exporter got {share:.2f} of a core "
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): CPU share on a busy machine bounds it; "
+              f"on an idle machine the bound is max(network wait, CPU/GIL) = {max(floors['network wait'], ours['cpu']):.1f} s")
+    else:
+        print(f"  verdict: bounded by {bound} (the exporter used {share:.2f} of a core)")
     print("\n2. data files vs partitions")
     print(f"  ours      {ours['files']:5d} data files for {ours['partitions']} partitions")
     print(f"  reference {ref['files']:5d} data files for {ref['partitions']} partitions")
