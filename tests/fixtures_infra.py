@@ -134,7 +134,8 @@ def resolve_env_value(value: Any) -> str:
                 return {"AWS::Region": "eu-north-1", "AWS::AccountId": "123456789012",
                         "AWS::Partition": "aws"}.get(name, f"{name.lower()}-physical-id")
             if "Fn::If" in v:
-                return render(v["Fn::If"][1])
+                cond, yes, no = v["Fn::If"]
+                return render(yes if condition_value(cond) else no)
             if "Fn::Join" in v:
                 sep, items = v["Fn::Join"]
                 items = render(items) if isinstance(items, dict) else items
@@ -150,6 +151,45 @@ def resolve_env_value(value: Any) -> str:
         raise AssertionError(f"cannot render environment value {v!r}")
 
     return render(value)
+
+
+def _param_value(name: str) -> Any:
+    params = template()["Parameters"]
+    if name in params:
+        p = params[name]
+        d = p.get("Default", f"example-{name.lower()}")
+        return d.split(",") if p["Type"] == "CommaDelimitedList" else d
+    return {"AWS::Region": "eu-north-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}[name]
+
+
+def condition_value(name: str) -> bool:
+    """A template condition evaluated with the parameters' defaults."""
+    conditions = template()["Conditions"]
+
+    def ev(node: Any) -> Any:
+        if isinstance(node, dict):
+            (fn, arg), = node.items()
+            if fn == "Ref":
+                return _param_value(arg)
+            if fn == "Condition":
+                return ev(conditions[arg])
+            if fn == "Fn::Equals":
+                return ev(arg[0]) == ev(arg[1])
+            if fn == "Fn::Not":
+                return not ev(arg[0])
+            if fn == "Fn::And":
+                return all(ev(a) for a in arg)
+            if fn == "Fn::Or":
+                return any(ev(a) for a in arg)
+            if fn == "Fn::Join":
+                items = ev(arg[1])
+                return arg[0].join(ev(i) for i in items) if isinstance(items, list) else items
+            raise AssertionError(f"cannot evaluate {fn} in condition {name}")
+        if isinstance(node, list):
+            return [ev(n) for n in node]
+        return node
+
+    return bool(ev(conditions[name]))
 
 
 def function_environment(logical_id: str) -> dict[str, str]:
