@@ -204,8 +204,12 @@ def memory_child(n: int, source: str, home: str) -> None:
     summary = run_export(settings, date=DAY, source=source)
     wall = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from commerce_platform.exports.service import table_partitions
+
+    parts = table_partitions(settings)
     print(json.dumps({"n": n, "peak_kb": peak, "before_kb": before, "wall": wall,
-                      "exported": summary["exportedCount"], "status": summary["status"]}))
+                      "exported": summary["exportedCount"], "status": summary["status"],
+                      "files": sum(p["files"] for p in parts), "partitions": len(parts)}))
 
 
 def measure_memory(n: int) -> dict:
@@ -283,7 +287,7 @@ def main() -> None:
     big = measure_memory(args.big)
     for m in (small, big):
         print(f"  {m['n']:6d} sales  peak {m['peak_kb'] / 1024:7.1f} MB  (before run {m['before_kb'] / 1024:6.1f} MB, "
-              f"{m['wall']:.1f} s, exported {m['exported']})")
+              f"{m['wall']:.1f} s, exported {m['exported']} into {m['files']} files / {m['partitions']} partitions)")
     print(f"  ratio     {big['peak_kb'] / small['peak_kb']:.2f}x for {args.big // args.sales}x the sales  (goal < 2x)")
 
 
