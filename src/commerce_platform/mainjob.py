@@ -1,15 +1,29 @@
-"""``make run``: build the demo home if it is empty, run the nightly jobs once, start the console."""
+"""``make run``: build the demo home if it is empty, run the nightly jobs once, start the console.
+
+    python -m commerce_platform.mainjob --home .commerce [--port 8501] [--no-console]
+
+A failing nightly job is reported and the console still starts (it shows what failed); a demo build
+that fails stops here, since there would be nothing to show.
+"""
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
+
+JOBS = (
+    ("learning agent", ["learn", "run"]),
+    ("SmartGo export (yesterday)", ["export", "run"]),
+)
+
+
+def _empty(root) -> bool:
+    return not root.exists() or not any(root.iterdir())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--home", default=".commerce")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", default=None, help="data home (default: $COMMERCE_HOME, else ./.commerce)")
     parser.add_argument("--port", type=int, default=8501)
     parser.add_argument("--no-console", action="store_true", help="run the jobs only")
     args = parser.parse_args(argv)
@@ -18,20 +32,24 @@ def main(argv: list[str] | None = None) -> int:
     from .config import load_settings
 
     settings = load_settings(args.home)
-    if not settings.paths.root.exists() or not any(settings.paths.root.iterdir()):
-        print(f"building the demo home in {settings.paths.root} ...", flush=True)
-        if commerce(["--home", args.home, "demo"]):
+    home = str(settings.paths.root.resolve())
+    if _empty(settings.paths.root):
+        print(f"building the demo home in {home} ...", flush=True)
+        if commerce(["--home", home, "demo"]):
+            print("the demo build failed; see the error above", file=sys.stderr)
             return 1
-    for job in (["learn", "run"], ["export", "run", "--date", "latest"]):
-        print(f"running: commerce {' '.join(job)}", flush=True)
-        code = commerce(["--home", args.home, *job])
-        if code not in (0, 2) and job[0] == "learn":
-            print(f"commerce {' '.join(job)} exited {code}", file=sys.stderr)
+    else:
+        print(f"using the existing home {home}", flush=True)
+    failed = []
+    for title, job in JOBS:
+        print(f"running the {title}: commerce {' '.join(job)}", flush=True)
+        code = commerce(["--home", home, *job])
+        if code != 0:
+            failed.append(title)
+            print(f"the {title} failed (exit {code}); the console shows its state", file=sys.stderr, flush=True)
     if args.no_console:
-        return 0
-    print(f"console: http://127.0.0.1:{args.port}", flush=True)
-    return subprocess.call([sys.executable, "-m", "commerce_platform", "--home", args.home, "console",
-                            "--port", str(args.port)])
+        return 1 if failed else 0
+    return commerce(["--home", home, "console", "--port", str(args.port)])
 
 
 if __name__ == "__main__":  # pragma: no cover
