@@ -156,3 +156,15 @@ def test_hybrid_scores_are_fused_and_bounded(settings):
     res = kb.search("return within 30 days", k=3)
     assert all(0 <= r.score <= 1 for r in res)
     assert np.all(np.diff([r.score for r in res]) <= 0)
+
+
+def test_concurrent_sync_is_refused_while_another_holds_the_lock(settings):
+    from commerce_platform.errors import LockHeld
+    from commerce_platform.ports.kv import Lock, TableSpec
+
+    put_docs(settings)
+    table = factory.kv_table(settings, TableSpec("support_kb_locks", "name"))
+    with Lock(table, "kb-sync", 60):
+        with pytest.raises(LockHeld):
+            KnowledgeBase(settings).sync()
+    assert KnowledgeBase(settings).sync().documents == 3

@@ -130,20 +130,37 @@ class _State:
 
     def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
         """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
-        over the indexed chunks (hashed n-gram slots shared by every chunk say little)."""
-        if not dim_idf:
-            return self.index.scores(qv)
+        over the indexed chunks (hashed n-gram slots shared by every chunk say little). Sparse
+        vectors (hashed n-grams fill a few % of the dimensions) are multiplied as a CSR matrix
+        when scipy is installed: ~10x less memory traffic than the dense product."""
         if self._weighted is None:
             vecs = self.index.vectors()
-            df = (np.abs(vecs) > 0).sum(axis=0)
-            self._idf = (np.log((1 + len(vecs)) / (1 + df)) + 1.0).astype(np.float32)
-            w = vecs * self._idf
-            norms = np.linalg.norm(w, axis=1, keepdims=True)
-            norms[norms == 0] = 1.0
-            self._weighted = w / norms
-        q = np.asarray(qv, dtype=np.float32).reshape(-1) * self._idf
-        n = float(np.linalg.norm(q)) or 1.0
-        return self._weighted @ (q / n)
+            if dim_idf:
+                df = (np.abs(vecs) > 0).sum(axis=0)
+                self._idf = (np.log((1 + len(vecs)) / (1 + df)) + 1.0).astype(np.float32)
+                w = vecs * self._idf
+                norms = np.linalg.norm(w, axis=1, keepdims=True)
+                norms[norms == 0] = 1.0
+                w = w / norms
+            else:
+                self._idf = None
+                w = vecs
+            self._weighted = _maybe_sparse(w)
+        q = np.asarray(qv, dtype=np.float32).reshape(-1)
+        if self._idf is not None:
+            q = q * self._idf
+            q = q / (float(np.linalg.norm(q)) or 1.0)
+        return np.asarray(self._weighted @ q).reshape(-1)
+
+
+def _maybe_sparse(matrix: np.ndarray):
+    if matrix.size == 0 or np.count_nonzero(matrix) > 0.2 * matrix.size:
+        return matrix
+    try:
+        from scipy import sparse
+    except ImportError:  # optional: dense product then
+        return matrix
+    return sparse.csr_matrix(matrix)
 
 
 _STATE_CACHE: dict[str, tuple[tuple, _State]] = {}
@@ -277,6 +294,13 @@ class KnowledgeBase:
         return self._apply(present=present, full=False, gone=gone)
 
     def _apply(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
+        """One sync at a time per home/table (a lease lock in the key-value store: LockHeld otherwise)."""
+        from ..ports.kv import Lock, TableSpec
+
+        with Lock(factory.kv_table(self.settings, TableSpec("support_kb_locks", "name")), "kb-sync", 900):
+            return self._apply_locked(present, full, gone)
+
+    def _apply_locked(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
         t0 = time.perf_counter()
         report = SyncReport()
         state = self._load(fresh=True)
@@ -414,7 +438,8 @@ class KnowledgeBase:
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         pool = min(len(items), max(k * 4, 20))
-        top = np.argsort(-scores, kind="stable")[:pool]
+        top = np.argpartition(-scores, pool - 1)[:pool] if pool < len(items) else np.arange(len(items))
+        top = top[np.argsort(-scores[top], kind="stable")]
         results = [_result(items[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
         if demote:
             results = sorted(demote(query, results), key=lambda r: -r.score)

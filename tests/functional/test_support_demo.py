@@ -1,0 +1,20 @@
+import pytest
+
+from commerce_platform.support.desk import SupportDesk
+from commerce_platform.support.kb import KnowledgeBase
+
+pytestmark = pytest.mark.functional
+
+
+def test_demo_support_data_is_usable(demo_settings):
+    kb = KnowledgeBase(demo_settings)
+    docs = kb.documents()
+    indexed = [d for d in docs if d["status"] == "indexed"]
+    assert len(indexed) >= 15 and {d["category"] for d in indexed} >= {
+        "returns", "delivery", "warranty", "payment", "installation", "account"}
+    desk = SupportDesk(demo_settings)
+    levels = {desk.customers.get_context(f"C{i:04d}")["churn_risk"]["level"] for i in range(1, 41)}
+    assert {"low", "medium"} <= levels  # the demo spreads recency and mood on purpose
+    out = desk.create_ticket("C0003", "Pump warranty", "My circulation pump broke after 3 years, is it covered?")
+    assert out["customer_context"]["status"] == "known" and out["customer_context"]["recent_orders"]
+    assert out["suggestions"][0]["source"].startswith("warranty/")
