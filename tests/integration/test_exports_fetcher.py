@@ -112,3 +112,21 @@ def test_s3_urls_go_through_the_object_store(settings):
         with pytest.raises(FetchError) as info:
             fetch(url, store=store)
         assert info.value.reason == reason
+
+
+def test_connects_to_the_checked_address(server):
+    """The host name is resolved once, by the policy, and that address is used (no DNS rebinding window)."""
+    resolved = []
+
+    def resolver(host, port):
+        resolved.append(host)
+        return ["127.0.0.1"]
+
+    async def go():
+        policy = UrlPolicy(["images.test"], resolver=resolver)
+        async with ImageFetcher(policy, concurrency=2, timeout=2.0, backoff=0.01) as f:
+            return [await f.fetch(f"http://images.test:{server.port}/img/pinned-{i}.png") for i in range(3)]
+
+    got = asyncio.run(go())
+    assert [g.data for g in got] == [draw_image(f"pinned-{i}.png") for i in range(3)]
+    assert resolved == ["images.test"]  # one lookup per host per run

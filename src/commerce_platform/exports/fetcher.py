@@ -137,34 +137,37 @@ class ImageFetcher:
             raise FetchError("too_large", f"{url} is {len(data)} bytes (cap {self.max_bytes})")
         return Fetched(data, sniff_image(data, url), url)
 
-    async def _check(self, url: str) -> None:
-        host_key = url.split("/", 3)[2] if url.count("/") >= 2 else url
-        scheme = url.split(":", 1)[0].lower()
-        cache_key = f"{scheme}://{host_key}"
-        if cache_key in self._checked:
-            return
+    async def _check(self, url: str) -> str:
+        """The checked address to connect to (pinned: no second DNS lookup an attacker could rebind)."""
         try:
-            self._checked[cache_key] = await asyncio.to_thread(self.policy.check, url)
-        except Refused as exc:
-            raise FetchError("url_refused", f"{url}: {exc.message}") from None
+            parts = urlsplit(url)
+            cache_key = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        except ValueError:
+            cache_key = url
+        if cache_key not in self._checked:
+            try:
+                self._checked[cache_key] = await asyncio.to_thread(self.policy.check, url)
+            except Refused as exc:
+                raise FetchError("url_refused", f"{url}: {exc.message}") from None
+        return self._checked[cache_key][0]
 
     async def _fetch_http(self, url: str, client) -> Fetched:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            await self._check(current)
-            result = await self._get_with_retries(current, client)
+            address = await self._check(current)
+            result = await self._get_with_retries(current, client, address)
             if isinstance(result, Fetched):
                 return result
             current = urljoin(current, result)  # a redirect location
         raise FetchError("too_many_redirects", f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    async def _get_with_retries(self, url: str, client) -> Fetched | str:
+    async def _get_with_retries(self, url: str, client, address: str) -> Fetched | str:
         import httpx
 
         attempt = 0
         while True:
             try:
-                return await self._get_once(url, client)
+                return await self._get_once(url, client, address)
             except (_Retryable, httpx.TimeoutException, httpx.TransportError) as exc:
                 if attempt >= self.retries:
                     reason = "http_error" if isinstance(exc, _Retryable) else "network_error"
@@ -174,11 +177,18 @@ class ImageFetcher:
                 log.info("image fetch retry", url=url, attempt=attempt, error=str(exc) or type(exc).__name__)
                 await asyncio.sleep(delay)
 
-    async def _get_once(self, url: str, client) -> Fetched | str:
+    async def _get_once(self, url: str, client, address: str) -> Fetched | str:
         import httpx
 
         started = time.monotonic()
-        async with client.stream("GET", url) as resp:
+        target = httpx.URL(url)
+        headers, extensions = {}, {}
+        if target.host != address:  # connect to the checked address; keep Host and TLS SNI/verification
+            headers["Host"] = target.netloc.decode("ascii")
+            if target.scheme == "https":
+                extensions["sni_hostname"] = target.host
+            target = target.copy_with(host=address)
+        async with client.stream("GET", target, headers=headers, extensions=extensions) as resp:
             if resp.status_code in (301, 302, 303, 307, 308):
                 location = resp.headers.get("location")
                 if not location:
