@@ -723,3 +723,41 @@ def test_package_fits_lambda_limits(built_packages, logical_id, record_property)
         # The reason it is an image: its dependencies alone exceed the zip limit.
         assert size > fx.ZIP_UNZIPPED_LIMIT_BYTES
         assert size < fx.IMAGE_LIMIT_BYTES
+
+
+# ---------------------------------------------------------------------------------------------
+# the template's tables work with the code's DynamoDB adapter (moto server)
+
+
+def test_template_tables_serve_the_code_through_the_dynamodb_port(moto_server, aws_credentials):
+    """Create every table exactly as the template declares it, then drive each code TableSpec through
+    DynamoKeyValueTable: put, get, query by sort prefix, the secondary index, and the lease lock."""
+    import boto3
+
+    from commerce_platform.ports.kv import DynamoKeyValueTable, Lock
+
+    prefix = f"t{os.getpid()}-"
+    dynamodb = boto3.resource("dynamodb", region_name="eu-north-1", endpoint_url=moto_server)
+    for name, (_logical_id, props) in _template_tables().items():
+        kwargs = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "BillingMode")}
+        if props.get("GlobalSecondaryIndexes"):
+            kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        dynamodb.create_table(TableName=prefix + name, **kwargs)
+        dynamodb.meta.client.update_time_to_live(TableName=prefix + name,
+                                                 TimeToLiveSpecification=props["TimeToLiveSpecification"])
+    for name, (spec, _where) in sorted(_code_table_specs().items()):
+        table = DynamoKeyValueTable(spec, resource=dynamodb, prefix=prefix)
+        item = {spec.hash_key: "h-1", "payload": 1.5}
+        if spec.sort_key:
+            item[spec.sort_key] = "s#001"
+        if spec.index_key:
+            item[spec.index_key] = "idx-7"
+        table.put(item, ttl_seconds=3600)
+        got = table.get("h-1", "s#001" if spec.sort_key else None)
+        assert got and got["payload"] == 1.5, name
+        if spec.sort_key:
+            assert [i[spec.sort_key] for i in table.query("h-1", "s#")] == ["s#001"], name
+        if spec.index_key:
+            assert [i[spec.hash_key] for i in table.query_index("idx-7")] == ["h-1"], name
+        with Lock(table, "infra-test", ttl_seconds=60):
+            assert not Lock(table, "infra-test", ttl_seconds=60).acquire(), name
