@@ -273,3 +273,36 @@ def test_cli_ask_not_understood_exit_3(copilot_settings, capsys, fresh_log_strea
     fresh_log_stream()
     code = main(["--home", str(copilot_settings.paths.root), "copilot", "ask", "show me the payroll"])
     assert code == 3 and "no data about payroll" in capsys.readouterr().err
+
+
+def test_random_word_salad_never_yields_invalid_sql(retail_lake):
+    """Every question either becomes SQL that the guard accepts and DuckDB runs, or a clear
+    CommerceError (NotUnderstood / ValidationFailed) - never a crash, never unbound aliases."""
+    import random
+    from datetime import date
+
+    from commerce_platform.copilot.engines import DuckDBEngine
+    from commerce_platform.copilot.guard import check_sql
+    from commerce_platform.copilot.parser import SemanticParser
+    from commerce_platform.copilot.semantic import vocabulary_for
+    from commerce_platform.errors import CommerceError
+
+    engine = DuckDBEngine(retail_lake)
+    parser = SemanticParser(vocabulary_for(engine))
+    words = ("revenue orders customers products stock by per top last month year 2025 Helsinki web store Plumbing "
+             "Makita which how many average low out of status order 12 customer 7 and only what about warehouse "
+             "Vantaa DHL shipped carrier brand category city margin who bought units never delivery recommend "
+             "together with Makita Copper Pipe best sellers list show").split()
+    rnd = random.Random(11)
+    answered = 0
+    for _ in range(400):
+        q = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 9)))
+        try:
+            parsed = parser.parse(q, date(2026, 11, 1))
+        except (NotUnderstood, ValidationFailed):
+            continue
+        engine.execute(check_sql(parsed.sql).sql)  # raises on unbound aliases or refused SQL
+        answered += 1
+    assert answered > 100
+    with pytest.raises(CommerceError):
+        parser.parse("revenue by warehouse", date(2026, 11, 1))

@@ -77,6 +77,8 @@ def test_no_period():
     ("units sold per brand", "metric", "sales_report", "SUM(oi.quantity)"),
     ("how many units are in stock in Kuopio", "stock", "inventory", "i.warehouse = 'Kuopio'"),
     ("orders shipped with DHL", "list", "orders", "s.carrier = 'DHL'"),
+    ("who bought Makita Copper Pipe", "list", "customers", "p.name = 'Makita Copper Pipe'"),
+    ("customers in Helsinki who bought Plumbing", "list", "customers", "p.category = 'Plumbing'"),
 ])
 def test_intents(parser, question, intent, query_type, must_contain):
     r = parser.parse(question, AS_OF)
@@ -117,6 +119,7 @@ def test_followups_use_the_previous_frame(parser, first, follow, expect_in, expe
 @pytest.mark.parametrize("question", [
     "what is the weather in Helsinki tomorrow", "how many employees work in Vantaa", "show me the payroll",
     "tell me a joke", "and in 2024?", "bought together with something", "how many?",
+    "revenue by warehouse", "customers of the Vantaa warehouse",
 ])
 def test_not_understood_says_so_with_suggestions(parser, question):
     with pytest.raises(NotUnderstood) as info:

@@ -420,6 +420,11 @@ class SemanticParser:
                 top_n: int | None, negated: list[str], context: Frame | None) -> Frame:
         f = Frame(filters=filters, group_by=group_by, grain=grain, top_n=top_n)
         subject = self._subject(t)
+        if t.has("who bought", "who ordered", "who purchased", "who buys", "who has bought", "who has ordered"):
+            subject = "customers"
+            f.subject = subject
+            f.intent = "list"
+            return f
         if subject == "customers" and "customer_id" in filters and t.has(
                 "order", "ordered", "orders", "bought", "buy", "purchased", "purchases"):
             subject = "orders"
@@ -480,7 +485,8 @@ class SemanticParser:
         stock_words = ("stock", "inventory", "on hand", "in stock", "reorder", "reordered", "reordering",
                        "sold out", "running low", "run out", "ran out", "low on", "restock", "replenish",
                        "stock level", "stock levels", "available")
-        if t.has(*stock_words) or ("warehouse" in filters and not t.has("order", "orders", "sales", "revenue")):
+        if t.has(*stock_words) or ("warehouse" in filters and subject not in ("customers", "orders", "shipments")
+                                   and not t.has("sales", "revenue", "sold", "sell")):
             f.intent = "stock"
             f.metric = "stock"
             if t.has("out of stock", "sold out", "run out", "ran out", "no stock", "zero stock", "none left",
@@ -672,8 +678,12 @@ class SemanticParser:
         parts = [p for p in parts if p]
         return (" WHERE " + " AND ".join(parts)) if parts else ""
 
-    def _filter_sql(self, f: Frame, available: set[str]) -> tuple[list[str], set[str]]:
-        """WHERE parts for the frame's filters and the tables they need."""
+    REACHABLE_FROM_ORDERS = frozenset({"orders", "customers", "products", "shipments"})
+
+    def _filter_sql(self, f: Frame, available: set[str],
+                    reachable: frozenset[str] = REACHABLE_FROM_ORDERS) -> tuple[list[str], set[str]]:
+        """WHERE parts for the frame's filters and the tables they need (NotUnderstood when a
+        filter's table cannot be joined to this kind of question)."""
         parts: list[str] = []
         need: set[str] = set()
         col = {"city": ("c.city", "customers"), "country": ("c.country", "customers"),
@@ -695,10 +705,17 @@ class SemanticParser:
             if key not in col:
                 continue
             expr, table = col[key]
-            if key == "customer_id" and "orders" not in available and "customers" in available:
+            if key == "customer_id" and "orders" not in reachable and "customers" in available:
                 expr, table = "c.customer_id", "customers"
+            if table not in reachable:
+                raise NotUnderstood(f"{key.replace('_', ' ')} {value!r} cannot be combined with this question "
+                                    f"(the lake does not link {table} to {', '.join(sorted(available))})",
+                                    hint="ask about stock per warehouse, or leave that filter out")
             parts.append(f"{expr} = {_lit(value)}")
             need.add(table)
+        if "status" in f.filters and "orders" not in reachable:
+            raise NotUnderstood("an order status cannot be combined with this question",
+                                hint="ask about orders with that status instead")
         return parts, need
 
     def _sql_order_status(self, f: Frame) -> str:
@@ -880,16 +897,17 @@ class SemanticParser:
             parts, need = self._filter_sql(f, {"customers"})
             if period:
                 parts.append(period.sql("c.signup_date"))
+            if "inventory" in need:
+                raise NotUnderstood("customers are not linked to warehouses in the lake",
+                                    hint="ask about stock per warehouse, or customers per city")
             if need - {"customers"}:
-                return ("SELECT DISTINCT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c "
-                        "JOIN orders o ON o.customer_id = c.customer_id" + self._where(parts) + " ORDER BY c.name")
+                joins = " JOIN orders o ON o.customer_id = c.customer_id" + self._joins("orders", need - {"customers"})
+                return ("SELECT DISTINCT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c"
+                        + joins + self._where(parts) + " ORDER BY c.name")
             return ("SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c"
                     + self._where(parts) + " ORDER BY c.name")
         if subject == "products":
-            parts, need = self._filter_sql(f, {"products"})
-            if need - {"products"}:
-                raise NotUnderstood("I can list products by category, brand or name, not by that filter",
-                                    hint="try 'best sellers in <category>' or 'products by <brand>'")
+            parts, need = self._filter_sql(f, {"products"}, frozenset({"products"}))
             return ("SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, p.active FROM products p"
                     + self._where(parts) + " ORDER BY p.name")
         parts, need = self._filter_sql(f, {"orders"})
@@ -923,7 +941,7 @@ class SemanticParser:
                                                                                    "brand", "product_name",
                                                                                    "carrier", "order_id"}) \
                 and "customer" not in groups and not self._about_orders(f):
-            parts, _ = self._filter_sql(f, {"customers"})
+            parts, _ = self._filter_sql(f, {"customers"}, frozenset({"customers"}))
             if period:
                 parts.append(period.sql("c.signup_date"))
             dims = [DIMENSIONS[g][0] for g in groups if DIMENSIONS[g][1] == "customers"]
@@ -936,7 +954,7 @@ class SemanticParser:
                         f"GROUP BY {gb} ORDER BY {'1' if f.grain else 'customers DESC'}")
             return f"SELECT COUNT(*) AS customers FROM customers c{self._where(parts)}"
         if metric == "count" and subject == "products" and not self._about_orders(f):
-            parts, _ = self._filter_sql(f, {"products"})
+            parts, _ = self._filter_sql(f, {"products"}, frozenset({"products"}))
             dims = [DIMENSIONS[g][0] for g in groups if DIMENSIONS[g][1] == "products" and g != "product"]
             if dims:
                 return (f"SELECT {', '.join(dims)}, COUNT(*) AS products FROM products p{self._where(parts)} "
@@ -953,7 +971,7 @@ class SemanticParser:
             parts.append(period.sql("o.order_date"))
         if metric in ("revenue", "units", "aov") and "status" not in f.filters:
             parts.insert(0, REVENUE_FILTER)
-        if "warehouse" in need:
+        if "inventory" in need:
             raise NotUnderstood("orders are not linked to warehouses in the lake",
                                 hint="ask about stock per warehouse instead")
         if line_level:
