@@ -79,6 +79,14 @@ ATTACKS = [
     "SELECT * FROM range(10)",
     "SELECT * FROM generate_series(1, 10)",
     "SELECT * FROM orders, LATERAL (SELECT * FROM read_text('/etc/passwd'))",
+    "SELECT * FROM sniff_csv('/etc/passwd')",
+    "SELECT * FROM parquet_metadata('/tmp/x.parquet')",
+    "SELECT * FROM query('SELECT * FROM duckdb_secrets()')",
+    "SELECT * FROM query_table('orders')",
+    "SELECT 'HOME'.getenv()",
+    "SELECT * FROM orders WHERE status = ?",
+    "PIVOT orders ON status USING count(*)",
+    "SELECT * FROM (UNPIVOT orders ON status INTO NAME k VALUE v)",
     # string-literal file paths as tables
     "SELECT * FROM '/etc/passwd'",
     "SELECT * FROM 'orders.parquet'",
@@ -148,6 +156,10 @@ BENIGN = [
     "SELECT 1 -- a comment with DROP TABLE orders",
     "SELECT * FROM orders LIMIT 5000",
     "SELECT median(total_amount), stddev(total_amount) FROM orders",
+    "SELECT order_id FROM orders QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY order_date) = 1",
+    "SELECT * FROM orders USING SAMPLE 10",
+    "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(n, s)",
+    "SELECT name.upper(), 'x' || city, total::VARCHAR FROM (SELECT c.*, 1 AS total FROM customers c) AS x",
 ]
 
 
