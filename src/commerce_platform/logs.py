@@ -47,23 +47,34 @@ class ContextLogger(logging.LoggerAdapter):
         return msg, kwargs
 
 
-_configured = False
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at emit time (test runners and Streamlit swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+_handler: logging.Handler | None = None
 
 
 def configure_logging(level: str = "INFO", stream=None) -> None:
-    """Install the JSON-lines handler on the package logger (stderr by default)."""
-    global _configured
+    """Install the one JSON-lines handler on the package logger (stderr unless a stream is given)."""
+    global _handler
     root = logging.getLogger("commerce_platform")
     root.setLevel(level.upper())
-    if _configured:
-        for handler in root.handlers:
-            handler.setStream(stream or sys.stderr) if isinstance(handler, logging.StreamHandler) else None
-        return
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonLinesFormatter())
-    root.addHandler(handler)
-    root.propagate = True
-    _configured = True
+    if _handler is not None:
+        root.removeHandler(_handler)
+    _handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
+    _handler.setFormatter(JsonLinesFormatter())
+    root.addHandler(_handler)
 
 
 def get_logger(name: str) -> ContextLogger:
