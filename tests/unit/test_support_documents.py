@@ -127,3 +127,10 @@ def test_thesaurus_expands_customer_wording_on_word_boundaries():
     weighted, text = th.expand("Is the guarantee valid?")
     assert weighted["warrant"] == th.weight < 1 and "warranty" in text
     assert th.expansions("my postcode") == []  # "post" must not match inside "postcode"
+
+
+def test_thesaurus_prefix_keys_match_inflected_finnish():
+    th = Thesaurus({"paket*": ["parcel"], "takuu*": ["warranty"]})
+    assert th.expansions("Missä pakettini on?") == ["parcel"]
+    assert th.expansions("Onko tämä takuun piirissä") == ["warranty"]
+    assert th.expansions("tietopaketti") == []  # prefix keys still start at a word boundary

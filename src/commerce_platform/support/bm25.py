@@ -122,7 +122,8 @@ class Thesaurus:
 
     def __init__(self, terms: dict[str, list[str]], weight: float = 0.8) -> None:
         self.weight = weight
-        self.patterns = [(re.compile(r"(?<![0-9a-zåäö])" + re.escape(k.lower()) + r"(?![0-9a-zåäö])"), v)
+        self.patterns = [(re.compile(r"(?<![0-9a-zåäö])" + re.escape(k.lower().rstrip("*"))
+                                     + ("" if k.endswith("*") else r"(?![0-9a-zåäö])")), v)
                          for k, v in terms.items()]
 
     @classmethod
