@@ -134,18 +134,7 @@ class _State:
         vectors (hashed n-grams fill a few % of the dimensions) are multiplied as a CSR matrix
         when scipy is installed: ~10x less memory traffic than the dense product."""
         if self._weighted is None:
-            vecs = self.index.vectors()
-            if dim_idf:
-                df = (np.abs(vecs) > 0).sum(axis=0)
-                self._idf = (np.log((1 + len(vecs)) / (1 + df)) + 1.0).astype(np.float32)
-                w = vecs * self._idf
-                norms = np.linalg.norm(w, axis=1, keepdims=True)
-                norms[norms == 0] = 1.0
-                w = w / norms
-            else:
-                self._idf = None
-                w = vecs
-            self._weighted = _maybe_sparse(w)
+            self._weighted, self._idf = _scoring_matrix(self.index.vectors(), dim_idf)
         q = np.asarray(qv, dtype=np.float32).reshape(-1)
         if self._idf is not None:
             q = q * self._idf
@@ -153,14 +142,37 @@ class _State:
         return np.asarray(self._weighted @ q).reshape(-1)
 
 
-def _maybe_sparse(matrix: np.ndarray):
-    if matrix.size == 0 or np.count_nonzero(matrix) > 0.2 * matrix.size:
-        return matrix
-    try:
-        from scipy import sparse
-    except ImportError:  # optional: dense product then
-        return matrix
-    return sparse.csr_matrix(matrix)
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+
+
+def _scoring_matrix(vecs: np.ndarray, dim_idf: bool):
+    """(matrix to multiply the query with, per-dimension IDF or None). Sparse (CSR) when the vectors
+    are mostly zeros and scipy is installed, with IDF weighting and row normalization done on the
+    non-zeros only; dense otherwise."""
+    sparse = None
+    if vecs.size and np.count_nonzero(vecs[: min(len(vecs), 2000)]) <= 0.2 * min(len(vecs), 2000) * vecs.shape[1]:
+        try:
+            from scipy import sparse
+        except ImportError:  # optional: dense product then
+            sparse = None
+    if sparse is not None:
+        m = sparse.csr_matrix(vecs)
+        if not dim_idf:
+            return m, None
+        idf = _idf(np.bincount(m.indices, minlength=vecs.shape[1]), len(vecs))
+        m.data *= idf[m.indices]
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).reshape(-1))
+        norms[norms == 0] = 1.0
+        m = sparse.diags((1.0 / norms).astype(np.float32)) @ m
+        return m.tocsr(), idf
+    if not dim_idf:
+        return vecs, None
+    idf = _idf((np.abs(vecs) > 0).sum(axis=0), len(vecs))
+    w = vecs * idf
+    norms = np.linalg.norm(w, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return w / norms, idf
 
 
 _STATE_CACHE: dict[str, tuple[tuple, _State]] = {}
