@@ -73,11 +73,35 @@ if event_path:
     out["first_call_seconds"] = time.perf_counter() - t1
     out["first_call_status"] = response.get("statusCode") if isinstance(response, dict) else None
     out["first_call_body"] = (response.get("body") or "")[:4000] if isinstance(response, dict) else None
+# Lazy handlers import their service on the first call: import every module of the function's
+# service packages too, so that what a run would import must be in the package as well.
+import pkgutil
+service_errors = {}
+for package in json.loads(os.environ.pop("INFRA_SERVICE_PACKAGES", "[]")):
+    pkg = importlib.import_module(package)
+    for info in pkgutil.walk_packages(getattr(pkg, "__path__", []), package + "."):
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            service_errors[info.name] = f"{type(exc).__name__}: {exc}"
+out["service_import_errors"] = service_errors
 out["modules"] = sorted(sys.modules)
 out["blocked_attempts"] = sorted(ATTEMPTED)
 print("@@RESULT@@" + json.dumps(out))
 """
 
+
+# The service packages each function runs (all their modules must import from its package alone).
+SERVICE_PACKAGES = {
+    "LearningAgentFunction": ["commerce_platform.offers"],
+    "ExporterFunction": ["commerce_platform.exports"],
+    "CopilotApiFunction": ["commerce_platform.copilot"],
+    "SupportApiFunction": ["commerce_platform.support"],
+    # the KB sync runs the knowledge base only (not the ticket desk and its customer database)
+    "KbSyncFunction": ["commerce_platform.support.kb", "commerce_platform.support.bedrock_kb",
+                       "commerce_platform.support.documents", "commerce_platform.support.bm25"],
+    "TutorApiFunction": ["commerce_platform.tutor"],
+}
 
 # The API Gateway v2 event each HTTP function gets on its first (cold) call.
 HEALTH_EVENTS = {
@@ -142,6 +166,7 @@ def _child_env(logical_id: str, home, blocked: list[str]) -> dict[str, str]:
         "COMMERCE_S3_ENDPOINT_URL": "http://127.0.0.1:9",
         "AWS_LAMBDA_FUNCTION_NAME": fx.resolve_env_value(fx.functions()[logical_id]["Properties"]["FunctionName"]),
         "INFRA_BLOCKED_MODULES": json.dumps(blocked),
+        "INFRA_SERVICE_PACKAGES": json.dumps(SERVICE_PACKAGES.get(logical_id, [])),
     })
     return env
 
@@ -189,6 +214,7 @@ def imports(tmp_path_factory):
                 heavy=[h for h in HEAVY if h in modules],
                 slowest_packages_ms=dict(list(_importtime_by_package(proc.stderr).items())[:8]),
                 optional_imports_absent_from_package=data["blocked_attempts"],
+                service_import_errors=data["service_import_errors"],
                 modules=sorted(modules),
             )
         else:
@@ -219,6 +245,14 @@ def test_handler_imports_with_only_its_package(imports, logical_id, record_prope
     record_property("import_seconds", r["import_seconds"])
     record_property("heavy_modules", ",".join(r["heavy"]))
     record_property("slowest_packages_ms", json.dumps(r["slowest_packages_ms"]))
+
+
+@pytest.mark.parametrize("logical_id", sorted(SERVICE_PACKAGES))
+def test_every_service_module_imports_with_only_the_functions_package(imports, logical_id):
+    r = _result(imports, logical_id)
+    assert not r["service_import_errors"], (
+        f"{logical_id}: modules that fail with only its package (add the missing requirement to "
+        f"{fx.requirements_file(logical_id).relative_to(fx.ROOT)}): {r['service_import_errors']}")
 
 
 @pytest.mark.parametrize("logical_id", sorted(HEALTH_EVENTS))

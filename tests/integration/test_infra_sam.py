@@ -627,6 +627,62 @@ def test_function_has_its_own_pinned_requirements(logical_id):
     assert not names & {"pandas", "torch", "streamlit", "sentence-transformers", "jupyter"}
 
 
+# The code each function runs: its service folders plus the shared foundation.
+FUNCTION_CODE = {
+    "LearningAgentFunction": ["offers"],
+    "ExporterFunction": ["exports"],
+    "CopilotApiFunction": ["copilot", "api/common.py", "api/copilot_app.py"],
+    "SupportApiFunction": ["support", "api/common.py", "api/support_app.py"],
+    "KbSyncFunction": ["support/kb.py", "support/bedrock_kb.py", "support/documents.py", "support/bm25.py"],
+    "TutorApiFunction": ["tutor", "api/common.py", "api/tutor_app.py"],
+}
+SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py"]
+# Loaded by another library rather than imported by our code.
+DRIVERS = {"psycopg": "SQLAlchemy loads it for postgresql+psycopg:// URLs"}
+
+
+def _imported_names(paths) -> set[str]:
+    names = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+            elif (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require" and node.args
+                  and isinstance(node.args[0], ast.Constant)):
+                names.add(node.args[0].value)
+    return names
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTION_CODE))
+def test_each_requirement_is_imported_by_the_functions_code(logical_id):
+    from importlib import metadata
+
+    src = ROOT / "src" / "commerce_platform"
+    files = []
+    for part in FUNCTION_CODE[logical_id] + SHARED_CODE:
+        p = src / part
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    imported = {n for name in _imported_names(files) for n in (name, name.split(".")[0])}
+    modules_of = {}
+    for module, dists in metadata.packages_distributions().items():
+        for d in dists:
+            modules_of.setdefault(re.sub(r"[-_.]+", "-", d).lower(), set()).add(module)
+    unused = []
+    for name, _extras in fx.requirement_names(fx.requirements_file(logical_id)):
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in DRIVERS:
+            continue
+        modules = modules_of.get(key, set())
+        assert modules, f"{name} is not installed here; cannot check it"
+        if not any(m in imported for m in modules) and not any(
+                i.startswith(m + ".") for m in modules for i in imported):
+            unused.append(name)
+    assert not unused, f"{logical_id} packages {unused}, which its code never imports"
+
+
 @pytest.mark.parametrize("logical_id", [f for f in _function_ids() if fx.is_zip(fx.functions()[f])])
 def test_makefile_builds_each_zip_function_from_its_requirements(logical_id):
     makefile = (fx.SAM_DIR / "Makefile").read_text()
