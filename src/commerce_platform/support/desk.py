@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import factory
 from ..config import Settings
-from ..errors import NotFound, ValidationFailed
+from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.kv import TableSpec
 from .customers import TICKETS, CustomerService
@@ -66,7 +66,9 @@ class SupportDesk:
     def suggest(self, query: str, k: int = SUGGESTIONS, filters: dict[str, Any] | None = None) -> list[KbResult]:
         try:
             return self.kb.search(query, k=k, filters=filters, max_per_source=1, demote=self._demote)
-        except FileNotFoundError:
+        except (CommerceError, RuntimeError, OSError) as exc:
+            # A broken or unsynced knowledge base must not block ticket intake.
+            log.warning("kb suggestions unavailable", error=str(exc))
             return []
 
     # -- tickets -------------------------------------------------------------------------------
