@@ -683,6 +683,21 @@ def test_each_requirement_is_imported_by_the_functions_code(logical_id):
     assert not unused, f"{logical_id} packages {unused}, which its code never imports"
 
 
+def test_build_targets_match_the_runtime_and_architecture():
+    """Wheels are chosen for the runtime the template declares: same Python, same CPU."""
+    makefile = (fx.SAM_DIR / "Makefile").read_text()
+    version = re.search(r"^LAMBDA_PYTHON_VERSION \?= (\S+)$", makefile, re.M).group(1)
+    platforms = re.search(r"^LAMBDA_PLATFORMS \?= (.+)$", makefile, re.M).group(1).split()
+    arch = fx.template()["Globals"]["Function"]["Architectures"]
+    assert arch == ["x86_64"] and all(p.endswith("_x86_64") for p in platforms)
+    for logical_id, fn in fx.functions().items():
+        if fx.is_zip(fn):
+            assert fn["Properties"]["Runtime"] == f"python{version}", logical_id
+        else:
+            dockerfile = fx.SAM_DIR / fn["Metadata"]["DockerContext"] / fn["Metadata"]["Dockerfile"]
+            assert f"lambda/python:{version}" in dockerfile.read_text(), logical_id
+
+
 @pytest.mark.parametrize("logical_id", [f for f in _function_ids() if fx.is_zip(fx.functions()[f])])
 def test_makefile_builds_each_zip_function_from_its_requirements(logical_id):
     makefile = (fx.SAM_DIR / "Makefile").read_text()
