@@ -27,7 +27,7 @@ def clean_env(monkeypatch) -> None:
 
 def prepare_night(demo_home: Path, target: Path) -> Path:
     """Copy of the demo home after the nightly jobs: learnings extracted, yesterday exported (PARTIAL:
-    the demo has broken images), and one export day FAILED (its source database did not open)."""
+    the demo has broken images), one export day FAILED (its source database did not open), one ticket."""
     import pytest
 
     from commerce_platform.config import load_settings
@@ -41,6 +41,10 @@ def prepare_night(demo_home: Path, target: Path) -> Path:
     run_export(settings)
     with pytest.raises(CommerceError, match="not reachable"):
         run_export(settings, date=FAILED_DAY, source=f"sqlite:///{target}/no-such-dir/missing.db")
+    from commerce_platform.support.desk import SupportDesk
+
+    SupportDesk(settings).create_ticket("C0002", "My order is late", "The pump I ordered last week has not arrived "
+                                        "and nobody answers. Where is my delivery?", "email")
     return target
 
 
@@ -103,19 +107,21 @@ class Browser:
     # What "rendered" means for a Streamlit page: a title in the main area, the script no longer running,
     # no skeleton placeholders, and the text unchanged over a few polls.
     STATE_JS = """(() => {
-      const main = document.querySelector('[data-testid="stMain"]');
+      // a page with st.chat_input has no stMain wrapper: the block container is in both layouts
+      const main = document.querySelector('[data-testid="stMainBlockContainer"]');
       const status = document.querySelector('[data-testid="stStatusWidget"]');
       return JSON.stringify({
         title: main && main.querySelector('h1') ? main.querySelector('h1').innerText : null,
-        running: !!(status && /running/i.test(status.innerText)),
+        // while the script runs the status widget shows a running icon and a Stop button
+        running: !!(status && /running|stop/i.test(status.innerText)),
         skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
         exceptions: document.querySelectorAll('[data-testid="stException"]').length,
         text: main ? main.innerText : '',
-        path: location.pathname,
+        path: location.pathname.replace(/\/$/, '') || '/',
       });
     })()"""
 
-    def wait_rendered(self, timeout: float = 60.0, settle: int = 4) -> dict:
+    def wait_rendered(self, timeout: float = 60.0, settle: int = 5) -> dict:
         deadline = time.monotonic() + timeout
         last, stable = None, 0
         state: dict = {}

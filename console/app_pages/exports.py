@@ -92,7 +92,8 @@ with shared.panel("Export runs"):
         for r in rows:
             if r["status"] in ("FAILED", "PARTIAL"):
                 what = "re-run the day" if r["status"] == "FAILED" else "retry its failed images"
-                msg = f"Export {r['date']} ({r['tenant']}) is **{r['status']}**"
+                scope = "all tenants" if r["tenant"] == "*" else f"tenant {r['tenant']}"
+                msg = f"Export {r['date']} ({scope}) is **{r['status']}**"
                 msg += f": {r['error']}" if r.get("error") else f" with {r['errors']} errors"
                 with st.container(border=True):
                     cols = st.columns([4, 1])

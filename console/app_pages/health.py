@@ -43,8 +43,9 @@ with shared.panel("Adapter checks"):
     else:
         st.success(f"All {len(rows)} adapters answer.")
     frame = pd.DataFrame(rows)
-    frame.insert(0, "", frame["status"].map({"ok": "🟢", "down": "🔴"}).fillna("⚪"))
-    st.dataframe(frame, hide_index=True, width="stretch")
+    styled = frame.style.map(lambda v: "color: #2e7d32; font-weight: 600" if v == "ok" else "color: #c62828; "
+                             "font-weight: 600", subset=["status"])
+    st.dataframe(styled, hide_index=True, width="stretch")
 
 with shared.panel("Tutor health"):
     st.subheader("Tutor")
