@@ -106,7 +106,7 @@ class Browser:
 
     # What "rendered" means for a Streamlit page: a title in the main area, the script no longer running,
     # no skeleton placeholders, and the text unchanged over a few polls.
-    STATE_JS = """(() => {
+    STATE_JS = r"""(() => {
       // a page with st.chat_input has no stMain wrapper: the block container is in both layouts
       const main = document.querySelector('[data-testid="stMainBlockContainer"]');
       const status = document.querySelector('[data-testid="stStatusWidget"]');
