@@ -184,11 +184,20 @@ def test_cors_origins_come_from_a_parameter_and_never_star(api_id):
 
 
 @pytest.mark.parametrize("logical_id", sorted(EXPECTED_ROUTES))
-def test_app_cors_setting_matches_the_api_parameter(logical_id):
+def test_app_cors_setting_matches_the_api_parameter(logical_id, monkeypatch, tmp_path):
     env = fx.function_environment(logical_id)
-    origins = json.loads(env["COMMERCE_CORS_ORIGINS"])
-    assert origins == fx.parameter_default("CorsAllowedOrigins").split(",")
-    assert env["ENVIRONMENT"] == "production" and env["COMMERCE_PROFILE"] == "aws"
+    assert json.loads(env["COMMERCE_CORS_ORIGINS"]) == fx.parameter_default("CorsAllowedOrigins").split(",")
+    for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)  # no .env file
+    from commerce_platform.config import Settings
+
+    settings = Settings()  # exactly what the function's process reads
+    assert settings.cors_origins == ["https://console.example.com"]
+    assert settings.is_production and settings.profile == "aws"
+    assert settings.dynamodb_table_prefix == fx.parameter_default("TablePrefix")
 
 
 def test_kb_sync_runs_on_kb_docs_object_created_and_deleted_events():
@@ -552,9 +561,21 @@ def test_template_names_match_the_codes_constants():
 
 
 @pytest.mark.parametrize("logical_id", _function_ids())
-def test_environment_names_are_settings_fields(logical_id):
-    """Every COMMERCE_* variable the template sets is a Settings field (or a secret's parameter name)."""
+def test_environment_names_are_settings_fields(logical_id, monkeypatch, tmp_path):
+    """Every COMMERCE_* variable the template sets is a Settings field (or a secret's parameter name),
+    and Settings accepts the values (with both KB settings of the template's condition)."""
     from commerce_platform.config import Settings
+
+    for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    for key, value in fx.function_environment(logical_id).items():
+        if not key.endswith("_PARAMETER"):
+            monkeypatch.setenv(key, value)
+    Settings()
+    if "COMMERCE_KB_BACKEND" in fx.function_environment(logical_id):
+        monkeypatch.setenv("COMMERCE_KB_BACKEND", "bedrock")
+        assert Settings().kb_backend == "bedrock"
 
     fields = set(Settings.model_fields)
     unknown = []
