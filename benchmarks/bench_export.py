@@ -117,7 +117,7 @@ def timed_sink(settings):
 
     class TimedSink(IcebergSink):
         def replace(self, row_filter):
-            return TimedReplacement(self.table(), row_filter)
+            return TimedReplacement(self, row_filter)
 
     return TimedSink.from_settings(settings), TimedReplacement
 

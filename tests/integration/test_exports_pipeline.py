@@ -205,3 +205,27 @@ def test_embedder_failure_keeps_the_sale(xsettings, server, tmp_path):
     assert (summary["status"], summary["successCount"], summary["errorCount"]) == ("PARTIAL", 1, 2)
     rows = {r["sale_id"]: r for r in table_rows(xsettings)}
     assert rows["k1"]["embedding_error"].startswith("embedding_failed") and rows["k2"]["embedding_model"] == "picky"
+
+
+def test_overlapping_runs_of_different_days_both_commit(xsettings):
+    from datetime import UTC, datetime
+
+    from commerce_platform.exports.iceberg import day_filter
+    from commerce_platform.exports.models import SaleRow, parse_day
+    from commerce_platform.exports.pipeline import rows_to_arrow
+
+    sink_a, sink_b = IcebergSink.from_settings(xsettings), IcebergSink.from_settings(xsettings)
+
+    def batch(sink, day):
+        row = SaleRow(sale_id=f"o-{day}", tenant_id="t1", product_id="p", title="t", category="c", brand="b",
+                      sold_price=1, currency="EUR", sold_at=datetime.fromisoformat(f"{day}T08:00:00+00:00"),
+                      image_url=None, embedding_error="no_image_url: test")
+        return rows_to_arrow([row], sink.arrow_schema(), datetime.now(UTC))
+
+    a = sink_a.replace(day_filter(parse_day("2026-03-10")))
+    b = sink_b.replace(day_filter(parse_day("2026-03-11")))  # started before a commits
+    a.append(batch(sink_a, "2026-03-10"))
+    b.append(batch(sink_b, "2026-03-11"))
+    a.commit()
+    b.commit()
+    assert sorted(r["sale_id"] for r in table_rows(xsettings)) == ["o-2026-03-10", "o-2026-03-11"]

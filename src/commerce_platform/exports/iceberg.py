@@ -175,7 +175,12 @@ class IcebergSink:
         return self.table().schema().as_arrow()
 
     def replace(self, row_filter) -> Replacement:
-        return Replacement(self.table(), row_filter)
+        return Replacement(self, row_filter)
+
+    def reload(self):
+        """Fresh table metadata from the catalog (for commits)."""
+        self._table = self.catalog.load_table(self.identifier)
+        return self._table
 
     def scan(self, row_filter=None, columns: tuple[str, ...] | None = None):
         """Arrow table of matching rows (DuckDB 2.x cannot load its iceberg extension here)."""
@@ -211,20 +216,60 @@ class IcebergSink:
 
 
 class Replacement:
-    """One transaction: delete the rows matching the filter, append batches, commit once."""
+    """Replace the rows matching a filter: data files are written as batches arrive; the commit at the end
+    deletes the old rows and adds the new files in one snapshot-pair transaction.
 
-    def __init__(self, table, row_filter) -> None:
-        self.table = table
-        self.tx = table.transaction()
-        with warnings.catch_warnings():  # "did not match any records" on a first run
-            warnings.simplefilter("ignore", UserWarning)
-            self.tx.delete(row_filter)
+    The transaction is built at commit time on freshly loaded metadata, so runs of other days that
+    committed meanwhile do not make this one fail; a commit conflict is retried on the new metadata.
+    """
+
+    def __init__(self, sink: IcebergSink, row_filter, commit_retries: int = 5) -> None:
+        import itertools
+        import uuid
+
+        self.sink = sink
+        self.row_filter = row_filter
+        self.commit_retries = commit_retries
+        self.table = sink.table()
+        self.write_uuid = uuid.uuid4()
+        self.counter = itertools.count(0)
+        self.data_files: list = []
         self.appended = 0
 
     def append(self, batch) -> None:
-        if batch.num_rows:
-            self.tx.append(batch)
-            self.appended += batch.num_rows
+        """Write the batch as data files now (few per partition); they become visible at commit."""
+        from pyiceberg.io.pyarrow import _check_pyarrow_schema_compatible, _dataframe_to_data_files
+
+        if not batch.num_rows:
+            return
+        meta = self.table.metadata
+        _check_pyarrow_schema_compatible(meta.schema(), provided_schema=batch.schema,
+                                         format_version=meta.format_version)
+        self.data_files.extend(_dataframe_to_data_files(table_metadata=meta, df=batch, io=self.table.io,
+                                                        write_uuid=self.write_uuid, counter=self.counter))
+        self.appended += batch.num_rows
 
     def commit(self) -> None:
-        self.tx.commit_transaction()
+        import time
+
+        from pyiceberg.exceptions import CommitFailedException
+
+        for attempt in range(self.commit_retries + 1):
+            table = self.sink.reload()
+            tx = table.transaction()
+            with warnings.catch_warnings():  # "did not match any records" on a first run
+                warnings.simplefilter("ignore", UserWarning)
+                tx.delete(self.row_filter)
+            if self.data_files:
+                with tx.update_snapshot().fast_append() as append:
+                    for data_file in self.data_files:
+                        append.append_data_file(data_file)
+            try:
+                tx.commit_transaction()
+                return
+            except CommitFailedException as exc:
+                if attempt >= self.commit_retries:
+                    raise
+                log.warning("export table commit conflict; retrying on fresh metadata", attempt=attempt + 1,
+                            error=str(exc))
+                time.sleep(0.2 * (2 ** attempt))
