@@ -127,6 +127,24 @@ def test_nightly_jobs_run_on_their_schedule(logical_id, cron):
     assert sched["DeadLetterConfig"], "a failed scheduled invocation must land somewhere"
 
 
+def test_scheduler_input_is_what_the_handlers_read():
+    """Scheduler fills <aws.scheduler.scheduled-time>; the exporter exports the day before it, and the
+    learning agent's scheduled input is a real run (only {"test": true} is a dry run)."""
+    from commerce_platform.exports.lambda_handler import export_date
+
+    def scheduled_input(logical_id, when):
+        events = fx.functions()[logical_id]["Properties"]["Events"]
+        (sched,) = [e["Properties"] for e in events.values() if e["Type"] == "ScheduleV2"]
+        return json.loads(sched["Input"].replace("<aws.scheduler.scheduled-time>", when))
+
+    assert export_date(scheduled_input("ExporterFunction", "2026-03-01T03:00:00Z")) == "2026-02-28"
+    assert not scheduled_input("LearningAgentFunction", "2026-03-01T02:00:00Z").get("test")
+    sample = json.loads((fx.SAM_DIR / "events" / "exporter-schedule.json").read_text())
+    assert export_date(sample) == "2026-11-20"
+    dry_run = json.loads((fx.SAM_DIR / "events" / "learning-agent-dry-run.json").read_text())
+    assert dry_run == {"test": True, "debug": True}
+
+
 def test_exporter_is_a_container_image_built_from_the_repository():
     fn = fx.functions()["ExporterFunction"]
     meta = fn["Metadata"]
