@@ -231,6 +231,19 @@ def test_kb_sync_runs_on_kb_docs_object_created_and_deleted_events():
     assert pattern["detail"]["bucket"]["name"] == [{"Ref": "KbDocsBucket"}]
 
 
+def test_kb_sync_reads_the_bucket_its_rule_filters_on():
+    from commerce_platform.support.kb_sync_lambda import parse_events
+
+    fn = fx.functions()["KbSyncFunction"]["Properties"]
+    assert fn["Environment"]["Variables"]["COMMERCE_KB_BUCKET"] == {"Ref": "KbDocsBucket"}
+    created = json.loads((fx.SAM_DIR / "events" / "kb-sync-object-created.json").read_text())
+    deleted = json.loads((fx.SAM_DIR / "events" / "kb-sync-object-deleted.json").read_text())
+    bucket = created["detail"]["bucket"]["name"]
+    assert parse_events(created, bucket)[:2] == (["returns/returns-policy.md"], [])
+    assert parse_events(deleted, bucket)[:2] == ([], ["returns/old-policy.md"])
+    assert parse_events(created, "another-bucket")[:2] == ([], [])
+
+
 # ---------------------------------------------------------------------------------------------
 # buckets
 
