@@ -53,11 +53,15 @@ EXPECTED_SCHEDULES = [
 
 EXPECTED_ROUTES = {
     "CopilotApiFunction": {("GET", "/health"), ("POST", "/copilot/chat"), ("GET", "/copilot/inventory"),
-                           ("GET", "/copilot/conversations"), ("GET", "/copilot/conversations/{id}")},
+                           ("GET", "/copilot/conversations"), ("GET", "/copilot/conversations/{id}"),
+                           # beyond ARCHITECTURE section 8: the app's thumbs-up (approved example)
+                           ("POST", "/copilot/conversations/{id}/approve")},
     "SupportApiFunction": {("GET", "/health"), ("POST", "/tickets"), ("GET", "/tickets/{id}/context"),
                            ("POST", "/tickets/{id}/feedback"), ("POST", "/kb/sync")},
     "TutorApiFunction": {("GET", "/health"), ("POST", "/api/exercise/generate"),
-                         ("POST", "/api/exercise/evaluate"), ("POST", "/api/exercise/remediate")},
+                         ("POST", "/api/exercise/evaluate"), ("POST", "/api/exercise/remediate"),
+                         # beyond ARCHITECTURE section 8: the app's topic list and learner mastery
+                         ("GET", "/api/exercise/topics"), ("GET", "/api/learners/{id}/mastery")},
 }
 
 PUBLIC_ROUTES = {("GET", "/health")}
@@ -181,6 +185,30 @@ def test_http_api_has_explicit_routes_and_an_authorizer(logical_id):
             assert authorizer == "NONE", f"{key} is the public health check"
         else:
             assert authorizer in (None, default), f"{key} must use the authorizer"
+
+
+# App routes that API Gateway deliberately does not expose (docs and metrics stay internal).
+UNROUTED_APP_PATHS = {"/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc", "/metrics"}
+
+
+@pytest.mark.parametrize("logical_id", sorted(EXPECTED_ROUTES))
+def test_template_routes_are_the_apps_routes(logical_id, monkeypatch, tmp_path):
+    """Every route the FastAPI app serves is routed (except docs and metrics), and nothing else."""
+    for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    from commerce_platform.config import load_settings
+
+    module = fx.handler_of(fx.functions()[logical_id]).rsplit(".", 1)[0].replace("_lambda", "_app")
+    app = importlib.import_module(module).create_app(load_settings(tmp_path / "home"))
+
+    def norm(path):
+        return re.sub(r"\{[^}]+\}", "{}", path)
+
+    served = {(m, norm(r.path)) for r in app.routes for m in getattr(r, "methods", ())
+              if m != "HEAD" and r.path not in UNROUTED_APP_PATHS}
+    routed = {(m, norm(p)) for m, p in fx.http_routes(fx.functions()[logical_id])}
+    assert routed == served, f"only in the template: {routed - served}; only in the app: {served - routed}"
 
 
 def test_tutor_metrics_is_not_routed_in_production():
