@@ -121,13 +121,15 @@ class Browser:
       });
     })()"""
 
-    def wait_rendered(self, timeout: float = 60.0, settle: int = 5) -> dict:
+    def wait_rendered(self, timeout: float = 60.0, settle: int = 5, contains: str | None = None) -> dict:
+        """Poll until the page is rendered (and its text has ``contains``); the final state."""
         deadline = time.monotonic() + timeout
         last, stable = None, 0
         state: dict = {}
         while time.monotonic() < deadline:
             state = json.loads(self.evaluate(self.STATE_JS) or "{}")
-            ready = state.get("title") and not state.get("running") and not state.get("skeletons")
+            ready = state.get("title") and not state.get("running") and not state.get("skeletons") and (
+                contains is None or contains in state.get("text", ""))
             key = (state.get("title"), len(state.get("text", "")), state.get("exceptions"))
             stable = stable + 1 if ready and key == last else 0
             last = key
@@ -136,8 +138,34 @@ class Browser:
             time.sleep(0.5)
         raise TimeoutError(f"page did not finish rendering in {timeout} s: {str(state)[:500]}")
 
-    def screenshot(self, path: Path) -> None:
+    def click_button(self, label: str) -> None:
+        found = self.evaluate(f"""(() => {{ const b = [...document.querySelectorAll('button')]
+            .find(b => b.innerText.trim().endsWith({json.dumps(label)})); if (b) b.click(); return !!b; }})()""")
+        if not found:
+            raise AssertionError(f"no button {label!r} on the page")
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus an input and type like a user (the app's React state sees real input events), then Enter."""
+        found = self.evaluate(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); "
+                              "if (e) e.focus(); return !!e; })()")
+        if not found:
+            raise AssertionError(f"no element {selector!r} on the page")
+        self.call("Input.insertText", text=text)
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13,
+                      nativeVirtualKeyCode=13, text="\r" if kind == "keyDown" else "")
+
+    def screenshot(self, path: Path, max_height: int = 5000) -> None:
+        """The whole page: Streamlit scrolls inside its main container, so the viewport is stretched to the
+        container's height for the capture, then restored."""
+        height = self.evaluate("""(() => { const m = document.querySelector('[data-testid="stMain"]')
+            || document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+            return m ? m.scrollHeight : 1000; })()""") or 1000
+        height = max(1000, min(int(height) + 40, max_height))
+        self.call("Emulation.setDeviceMetricsOverride", width=1400, height=height, deviceScaleFactor=1, mobile=False)
+        time.sleep(1.0)  # re-layout (charts re-measure)
         data = self.call("Page.captureScreenshot", format="png")["data"]
+        self.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
 

@@ -52,7 +52,8 @@ def show_answer(cid: str | None, turn: dict) -> None:
             if spec["kind"] == "line":
                 st.line_chart(data, x=spec["x"], y=spec["y"], height=260)
             else:
-                st.bar_chart(data, x=spec["x"], y=spec["y"], height=260, horizontal=len(rows) > 12)
+                st.bar_chart(data, x=spec["x"], y=spec["y"], horizontal=True, sort=False,
+                             height=min(600, 60 + 28 * len(rows)))
     with st.expander("SQL"):
         st.code(turn.get("sql_query") or "", language="sql")
     if cid and turn.get("turn"):

@@ -68,7 +68,9 @@ def show_context(ctx: dict) -> None:
     left, right = st.columns(2)
     with left:
         st.caption("Profile")
-        st.json({k: v for k, v in profile.items() if v is not None}, expanded=False)
+        shown = [(k, profile.get(k)) for k in ("company", "email", "segment", "tier", "city", "country", "language",
+                                              "created_at", "note") if profile.get(k)]
+        st.markdown("  \n".join(f"**{k.replace('_', ' ')}**: {v}" for k, v in shown) or "_no profile_")
         st.caption(f"Recent orders ({len(cc.get('recent_orders') or [])})")
         if cc.get("recent_orders"):
             st.dataframe(pd.DataFrame(cc["recent_orders"]), hide_index=True, width="stretch")
@@ -86,7 +88,7 @@ def show_context(ctx: dict) -> None:
         with st.container(border=True):
             st.markdown(f"**{s.get('heading') or s['source']}** - `{s['source']}` (score {s['score']:.3f})")
             st.write(s["text"][:600])
-            b = st.columns([1, 1, 6])
+            b = st.columns([1, 1.4, 4])
             b[0].button("Helpful", key=f"fb_up_{ctx['ticket_id']}_{n}", icon=":material/thumb_up:",
                         on_click=_feedback, args=(ctx["ticket_id"], s["id"], True))
             b[1].button("Not helpful", key=f"fb_down_{ctx['ticket_id']}_{n}", icon=":material/thumb_down:",
@@ -98,7 +100,8 @@ flash = st.session_state.pop("support_flash", None)
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
 
-with shared.panel("New ticket"):
+form_col, list_col = st.columns([2, 3])
+with form_col, shared.panel("New ticket"):
     people = customers(HOME)
     with st.form("new_ticket", clear_on_submit=False):
         st.subheader("New ticket")
@@ -117,11 +120,12 @@ with shared.panel("New ticket"):
         tickets.clear()
         st.success(f"Ticket {created['ticket_id']} created.")
 
-with shared.panel("Recent tickets"):
+with list_col, shared.panel("Recent tickets"):
     recent = tickets(HOME)
     st.subheader(f"Recent tickets ({len(recent)})")
     if recent:
-        st.dataframe(pd.DataFrame(recent), hide_index=True, width="stretch", height=200)
+        st.dataframe(pd.DataFrame(recent)[["created_at", "ticket_id", "customer_id", "subject", "sentiment", "status"]],
+                     hide_index=True, width="stretch", height=min(400, 38 + 35 * len(recent)))
         ids = [t["ticket_id"] for t in recent]
         current = st.session_state.get("support_ticket")
         by_id = {t["ticket_id"]: t for t in recent}

@@ -68,7 +68,7 @@ st.session_state.setdefault("tutor_results", {})
 with shared.panel("Exercise generation"):
     options = topics(HOME)
     names = [t["topic"] for t in options]
-    c = st.columns([3, 1, 1])
+    c = st.columns([3, 1.5, 1])
     topic = c[0].selectbox("Topic", names, key="tutor_topic", accept_new_options=True)
     difficulty = c[1].segmented_control("Difficulty", ["easy", "medium", "hard"], default="easy",
                                         key="tutor_difficulty")

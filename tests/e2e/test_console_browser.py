@@ -32,6 +32,13 @@ EXPECTED = {
 }
 
 
+# A real interaction on some pages before the screenshot: (action, argument, text that shows when done).
+ACTIONS = {
+    "copilot": ("type", ("[data-testid='stChatInputTextArea']", "top 5 customers by revenue"), "Good answer"),
+    "tutor": ("click", ("Generate",), "Check my answer"),
+}
+
+
 @pytest.fixture(scope="module")
 def browser():
     binary = chromium_path()
@@ -81,13 +88,17 @@ def console_url(demo_home, tmp_path_factory):
 def test_page_renders_in_chromium(console_url, browser, page, path, title):
     browser.open(f"{console_url}/{path}")
     state = browser.wait_rendered(timeout=90)
+    assert EXPECTED[page] in state["text"]
+    if page in ACTIONS:
+        kind, args, done = ACTIONS[page]
+        browser.type_into(*args) if kind == "type" else browser.click_button(*args)
+        state = browser.wait_rendered(timeout=90, contains=done)
     browser.screenshot(ARTIFACTS / f"{page}.png")
     assert state["path"] == f"/{path}", "the page is reachable by its URL path"
     assert state["title"] == title
     assert state["exceptions"] == 0, state["text"][:2000]
     assert "Traceback" not in state["text"]
     assert "Page not found" not in browser.evaluate("document.body.innerText")
-    assert EXPECTED[page] in state["text"]
     assert (ARTIFACTS / f"{page}.png").stat().st_size > 10_000
 
 
