@@ -47,10 +47,14 @@ def _day(value: str | None) -> date | None:
 def learnings_view(settings: Settings, status: str | None = None, brand: str | None = None,
                    group: str | None = None, since: date | None = None) -> dict[str, list[dict]]:
     """Swaps and rules filtered by status, brand, product group and date (swap timestamp / rule day)."""
+    from commerce_platform.errors import CommerceError
     from commerce_platform.offers import service as offers
 
     data = offers.list_learnings(settings, status=status)
-    catalog = catalog_index(settings)
+    try:
+        catalog = catalog_index(settings)
+    except CommerceError:  # learnings stay reviewable without the ERP; group/brand are then unknown
+        catalog = {}
     swaps = []
     for s in data["swaps"]:
         info = catalog.get(s["product_code"], {})

@@ -68,6 +68,9 @@ st.session_state.setdefault("tutor_results", {})
 with shared.panel("Exercise generation"):
     options = topics(HOME)
     names = [t["topic"] for t in options]
+    if not names:
+        st.info("No knowledge content is indexed yet: build the demo (`commerce demo`) or sync documents "
+                "(`commerce kb sync --docs DIR`). You can still type a topic.")
     c = st.columns([3, 1.5, 1])
     topic = c[0].selectbox("Topic", names, key="tutor_topic", accept_new_options=True)
     difficulty = c[1].segmented_control("Difficulty", ["easy", "medium", "hard"], default="easy",

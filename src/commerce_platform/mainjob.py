@@ -1,4 +1,4 @@
-"""``make run``: build the demo home if it is empty, run the nightly jobs once, start the console.
+"""``make run``: build the demo home if it has no data yet, run the nightly jobs once, start the console.
 
     python -m commerce_platform.mainjob --home .commerce [--port 8501] [--no-console]
 
@@ -17,8 +17,9 @@ JOBS = (
 )
 
 
-def _empty(root) -> bool:
-    return not root.exists() or not any(root.iterdir())
+def needs_demo(paths) -> bool:
+    """True when the home holds no service data yet (an opened console may have left only platform.db)."""
+    return not any(p.exists() for p in (paths.erp / "products.csv", paths.objects, paths.retail_lake))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings(args.home)
     home = str(settings.paths.root.resolve())
-    if _empty(settings.paths.root):
+    if needs_demo(settings.paths):
         print(f"building the demo home in {home} ...", flush=True)
         if commerce(["--home", home, "demo"]):
             print("the demo build failed; see the error above", file=sys.stderr)
