@@ -60,7 +60,7 @@ module, attr = target.rsplit(".", 1)
 t0 = time.perf_counter()
 handler = getattr(importlib.import_module(module), attr)
 seconds = time.perf_counter() - t0
-out = {"seconds": seconds, "callable": callable(handler)}
+out = {"seconds": seconds, "callable": callable(handler), "modules_at_import": sorted(sys.modules)}
 if event_path:
     context = types.SimpleNamespace(function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "f"),
                                     aws_request_id="req-1", memory_limit_in_mb=1024,
@@ -73,6 +73,7 @@ if event_path:
     out["first_call_seconds"] = time.perf_counter() - t1
     out["first_call_status"] = response.get("statusCode") if isinstance(response, dict) else None
     out["first_call_body"] = (response.get("body") or "")[:4000] if isinstance(response, dict) else None
+    out["modules_after_first_call"] = sorted(sys.modules)
 # Lazy handlers import their service on the first call: import every module of the function's
 # service packages too, so that what a run would import must be in the package as well.
 import pkgutil
@@ -211,6 +212,8 @@ def imports(tmp_path_factory):
                 first_call_status=data.get("first_call_status"),
                 first_call_body=data.get("first_call_body"),
                 callable=data["callable"],
+                heavy_at_import=[h for h in HEAVY if h in data["modules_at_import"]],
+                heavy_after_first_call=[h for h in HEAVY if h in data.get("modules_after_first_call", [])],
                 heavy=[h for h in HEAVY if h in modules],
                 slowest_packages_ms=dict(list(_importtime_by_package(proc.stderr).items())[:8]),
                 optional_imports_absent_from_package=data["blocked_attempts"],
@@ -225,6 +228,8 @@ def imports(tmp_path_factory):
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = dict(pool.map(run, sorted(fx.functions())))
     report = {k: {kk: vv for kk, vv in v.items() if kk != "modules"} for k, v in results.items()}
+    for v in report.values():  # "heavy": after importing every module of the service as well
+        v["heavy_with_whole_service"] = v.pop("heavy", [])
     (fx.ROOT / "test-artifacts").mkdir(exist_ok=True)
     (fx.ROOT / "test-artifacts" / "lambda-imports.json").write_text(json.dumps(report, indent=2) + "\n")
     return results
