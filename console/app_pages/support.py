@@ -108,8 +108,10 @@ with form_col, shared.panel("New ticket"):
         c = st.columns([2, 1])
         ids = [p["customer_id"] for p in people]
         names = {p["customer_id"]: p["name"] + (f" ({p['company']})" if p.get("company") else "") for p in people}
-        customer_id = c[0].selectbox("Customer", ids, key="t_customer", accept_new_options=True,
-                                     format_func=lambda i: f"{i} - {names[i]}" if i in names else str(i))
+        picked = c[0].selectbox("Customer", ids, key="t_customer",
+                                format_func=lambda i: f"{i} - {names[i]}" if i in names else str(i))
+        typed = c[0].text_input("... or customer id", key="t_customer_id", placeholder="a customer id not listed")
+        customer_id = typed.strip() or picked
         channel = c[1].selectbox("Channel", CHANNELS, key="t_channel")
         subject = st.text_input("Subject", key="t_subject")
         body = st.text_area("Message", key="t_body", height=100)

@@ -72,7 +72,9 @@ with shared.panel("Exercise generation"):
         st.info("No knowledge content is indexed yet: build the demo (`commerce demo`) or sync documents "
                 "(`commerce kb sync --docs DIR`). You can still type a topic.")
     c = st.columns([3, 1.5, 1])
-    topic = c[0].selectbox("Topic", names, key="tutor_topic", accept_new_options=True)
+    picked = c[0].selectbox("Topic", names, key="tutor_topic")
+    typed = c[0].text_input("... or type a topic", key="tutor_topic_text", placeholder="e.g. returns of damaged goods")
+    topic = typed.strip() or picked
     difficulty = c[1].segmented_control("Difficulty", ["easy", "medium", "hard"], default="easy",
                                         key="tutor_difficulty")
     count = c[2].number_input("Exercises", 1, 5, 2, key="tutor_count")

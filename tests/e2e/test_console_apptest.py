@@ -283,3 +283,27 @@ def test_pages_on_an_empty_home_show_errors_not_traces(page, tmp_path, monkeypat
     assert "Traceback" not in texts(at)
     if page == "learnings":
         assert any("What to do" in e.value for e in at.error), "the missing catalog says what to do"
+
+
+# ----------------------------------------------------------------------------- bad input on busy pages
+
+
+def test_tutor_unknown_topic_is_an_error_box_naming_the_topics(app):
+    open_page(app, "tutor")
+    app.text_input(key="tutor_topic_text").set_value("quantum chromodynamics of sandwiches")
+    app.button(key="tutor_generate").click().run()
+    assert not app.exception
+    assert any("no knowledge content matches" in e.value and "available topics" in e.value for e in app.error)
+    app.text_input(key="tutor_topic_text").set_value("")
+    app.button(key="tutor_generate").click().run()
+    assert not app.error and app.radio, "the page keeps working with a listed topic"
+
+
+def test_support_unknown_customer_gets_a_ticket_and_a_warning(app):
+    open_page(app, "support")
+    app.text_input(key="t_customer_id").set_value("NOPE-1")
+    app.text_input(key="t_subject").set_value("Where is my order")
+    app.text_area(key="t_body").set_value("I ordered a circulation pump and it has not arrived.")
+    next(b for b in app.button if b.label == "Create ticket").click().run()
+    assert not app.exception
+    assert any("NOPE-1 is not in the customer database" in w.value for w in app.warning)

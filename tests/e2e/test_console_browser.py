@@ -46,7 +46,7 @@ def browser():
         missing_service("Chromium (install it with scripts/ensure-chromium.sh)")
     try:
         b = Browser(binary)
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ImportError) as exc:  # no DevTools port, or no websockets client
         missing_service(f"Chromium at {binary} ({exc})")
     yield b
     b.close()
