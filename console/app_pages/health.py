@@ -44,12 +44,13 @@ with shared.panel("Adapter checks"):
         st.success(f"All {len(rows)} adapters answer.")
     frame = pd.DataFrame(rows)
     styled = frame.style.map(lambda v: "color: #2e7d32; font-weight: 600" if v == "ok" else "color: #c62828; "
-                             "font-weight: 600", subset=["status"])
+                             "font-weight: 600", subset=["status"]).format({"ms": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch")
 
 with shared.panel("Tutor health"):
     st.subheader("Tutor")
     doc = tutor_health(HOME)
     st.markdown(f"Status: **{doc['status']}**")
-    st.dataframe(pd.DataFrame([{"component": k, **{kk: str(vv) for kk, vv in v.items()}}
-                               for k, v in doc["components"].items()]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"component": k, **{kk: ", ".join(vv) if isinstance(vv, list) else str(vv)
+                                                    for kk, vv in v.items()}}
+                               for k, v in doc["components"].items()]).fillna(""), hide_index=True, width="stretch")
