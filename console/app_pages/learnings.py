@@ -37,8 +37,11 @@ def _act(fn, what: str, *args) -> None:
         _flash("error", shared.error_text(what, exc))
         return
     load_view.clear()
-    label = item.get("customer_term") or item.get("rule")
-    _flash("success", f"{what}: **{label}** -> {item.get('product_code', '')} is now **{item['status']}**")
+    if "rule" in item:
+        _flash("success", f"{what}: rule **{item['rule']}** is now **{item['status']}**")
+    else:
+        _flash("success", f"{what}: **{item['customer_term']}** -> {item['product_code']} {item['product_name']} "
+                          f"is now **{item['status']}**")
 
 
 # Callbacks read the widgets' current values from the session state (not values bound at render time).

@@ -307,3 +307,14 @@ def test_support_unknown_customer_gets_a_ticket_and_a_warning(app):
     next(b for b in app.button if b.label == "Create ticket").click().run()
     assert not app.exception
     assert any("NOPE-1 is not in the customer database" in w.value for w in app.warning)
+
+
+def test_learnings_rule_review(app, settings_of):
+    from commerce_platform.offers.service import list_learnings
+
+    rule = list_learnings(settings_of)["rules"][0]
+    app.selectbox(key="rule_pick").set_value(rule["id"])
+    app.button(key="reject_rule").click().run()
+    assert not app.exception
+    assert any(rule["rule"] in s.value and "rejected" in s.value for s in app.success)
+    assert {r["id"]: r["status"] for r in list_learnings(settings_of)["rules"]}[rule["id"]] == "rejected"
