@@ -18,7 +18,9 @@ def exported(tmp_path_factory):
 
     settings = load_settings(tmp_path_factory.mktemp("sg") / "home")
     built = smartgo.build(settings)
-    summary = service.run_export(settings)  # default: yesterday
+    updates: list[dict] = []
+    summary = service.run_export(settings, progress=updates.append)  # default: yesterday
+    summary["_progress"] = updates
     return settings, built, summary
 
 
@@ -51,6 +53,8 @@ def test_default_run_exports_yesterday(exported):
     assert summary["reasons"] == {"missing_price": 1, "invalid_price": 1, "unknown_currency": 1,
                                   "no_image_url": 1, "not_an_image": 1}
     assert summary["successCount"] == summary["totalCount"] - 5
+    last = summary["_progress"][-1]  # the console's progress bar: processed out of total
+    assert last["processed"] == last["total"] == summary["totalCount"]
     assert summary["embeddingsComputed"] <= built["images"]  # each distinct image embedded once
     runs = service.list_runs(settings)
     assert runs[0]["date"] == summary["date"] and runs[0]["status"] == "PARTIAL"

@@ -231,6 +231,7 @@ class Pipeline:
         self.stats = stats or RunStats()
         self.exported_at = datetime.now(UTC)
         self._processed = 0
+        self.expected: int | None = None  # rows the run will process, when known (for progress bars)
 
     async def run(self, raw_pages: AsyncIterator[list[dict[str, Any]]] | None = None,
                   rows: Iterable[SaleRow] | None = None) -> RunStats:
@@ -323,8 +324,8 @@ class Pipeline:
 
     def _tick(self) -> None:
         self._processed += 1
-        if self.progress and self._processed % self.config.progress_every == 0:
-            self.progress({"processed": self._processed, **self.stats.as_dict()})
+        if self.progress and (self._processed % self.config.progress_every == 0 or self._processed == self.expected):
+            self.progress({"processed": self._processed, "total": self.expected, **self.stats.as_dict()})
 
 
 async def pages_async(pages) -> AsyncIterator[list[dict[str, Any]]]:

@@ -69,7 +69,7 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant))
                 stats = asyncio.run(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
-                                              raw_pages=src.pages(day, tenant)))
+                                              raw_pages=src.pages(day, tenant), expected=src.count(day, tenant)))
                 replacement.commit()
         except BaseException as exc:
             message = str(exc) if isinstance(exc, CommerceError) else f"{type(exc).__name__}: {exc}"
@@ -102,7 +102,7 @@ def _counts(stats: RunStats) -> dict[str, int]:
 
 
 async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher, stats, progress,
-                    raw_pages=None, rows=None) -> RunStats:
+                    raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
     from ..factory import object_store
 
     cache = EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
@@ -111,6 +111,7 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
     fetcher = fetcher or make_fetcher(settings)
     async with fetcher:
         pipe = Pipeline(fetcher, embedder, replacement, sink.arrow_schema(), cache, cfg, progress, stats)
+        pipe.expected = len(rows) if rows is not None else expected
         return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
 
 

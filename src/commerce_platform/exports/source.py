@@ -53,19 +53,33 @@ class SalesSource:
         # Untyped columns: a malformed price or timestamp reaches validation instead of failing the page.
         return sa.table("sales", *[sa.column(c) for c in SOURCE_COLUMNS])
 
+    def _day_where(self, t, day: date, tenant: str | None) -> list:
+        import sqlalchemy as sa
+
+        start, end = day_bounds(day)
+        where = [t.c.sold_at >= sa.literal(start.replace(tzinfo=None), sa.DateTime),
+                 t.c.sold_at < sa.literal(end.replace(tzinfo=None), sa.DateTime)]
+        if tenant:
+            where.append(t.c.tenant_id == tenant)
+        return where
+
+    def count(self, day: date, tenant: str | None = None) -> int:
+        """Rows of the day (for progress bars; the pages are read separately)."""
+        import sqlalchemy as sa
+
+        t = self._select()
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t).where(*self._day_where(t, day, tenant)))
+                       .scalar() or 0)
+
     def pages(self, day: date, tenant: str | None = None) -> Iterator[list[dict[str, Any]]]:
         """Pages of rows sold on ``day`` (UTC), keyset-paginated by sale_id."""
         import sqlalchemy as sa
 
         t = self._select()
-        start, end = day_bounds(day)
-        lo = sa.literal(start.replace(tzinfo=None), sa.DateTime)
-        hi = sa.literal(end.replace(tzinfo=None), sa.DateTime)
         last: str | None = None
         while True:
-            where = [t.c.sold_at >= lo, t.c.sold_at < hi]
-            if tenant:
-                where.append(t.c.tenant_id == tenant)
+            where = self._day_where(t, day, tenant)
             if last is not None:
                 where.append(t.c.sale_id > last)
             stmt = sa.select(*t.c).where(*where).order_by(t.c.sale_id).limit(self.page_size)
