@@ -229,3 +229,15 @@ def test_overlapping_runs_of_different_days_both_commit(xsettings):
     a.commit()
     b.commit()
     assert sorted(r["sale_id"] for r in table_rows(xsettings)) == ["o-2026-03-10", "o-2026-03-11"]
+
+
+def test_retry_failed_for_one_tenant_of_a_whole_day_run(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("r1", server.url("/flaky/r1.png?fails=4")), sale("r2", server.url("/img/r2.png"), tenant="t2")])
+    assert run(xsettings, src)["status"] == "PARTIAL"  # r1 failed: 4 attempts, 4 HTTP 500s
+    retried = run(xsettings, src, tenant="t1", retry_failed=True)
+    assert (retried["recovered"], retried["status"]) == (1, "COMPLETE")
+    record = ProgressStore.from_settings(xsettings).get(DAY)
+    assert (record["status"], record["successCount"], record["errorCount"]) == ("COMPLETE", 2, 0)
+    with pytest.raises(Exception, match="no export"):
+        service.run_export(xsettings, date="2026-03-12", retry_failed=True)

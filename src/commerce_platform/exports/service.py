@@ -52,13 +52,20 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     t0 = time.perf_counter()
     started = _now()
     with store.lock(day):
+        record_tenant = tenant  # which progress record this run updates
         previous = store.get(day, tenant)
+        if retry_failed and previous is None and tenant:  # the tenant was exported by a whole-day run
+            previous, record_tenant = store.get(day, None), None
         base = {"runId": run_id, "startTime": started, "endTime": None, "mode": "retry-failed" if retry_failed else "full",
                 "embeddingModel": embedder.name}
         if retry_failed and previous is None:
             raise NotFound(f"no export of {day}{' for tenant ' + tenant if tenant else ''} to retry",
                            hint="run 'commerce export run --date ...' first")
-        store.put(day, tenant, status="RUNNING", totalCount=0, successCount=0, errorCount=0, **base)
+        kept = {k: v for k, v in (previous or {}).items() if k not in ("PK", "SK", "ttl", "date", "tenant")}
+        if retry_failed:  # the day's numbers stay visible while the retry runs
+            store.put(day, record_tenant, **{**kept, "status": "RUNNING", **base})
+        else:
+            store.put(day, tenant, status="RUNNING", totalCount=0, successCount=0, errorCount=0, **base)
         stats = RunStats()
         try:
             sink = sink or IcebergSink.from_settings(settings)
@@ -73,8 +80,11 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
                 replacement.commit()
         except BaseException as exc:
             message = str(exc) if isinstance(exc, CommerceError) else f"{type(exc).__name__}: {exc}"
-            store.put(day, tenant, status="FAILED", error=message, **{**base, "endTime": _now()},
-                      **_counts(stats))
+            if retry_failed:  # nothing was committed: the day keeps its numbers and status
+                store.put(day, record_tenant, **{**kept, "lastRetryError": message, "lastRetryAt": _now()})
+            else:
+                store.put(day, tenant, status="FAILED", error=message, **{**base, "endTime": _now()},
+                          **_counts(stats))
             log.error("export run failed", date=str(day), tenant=tenant, error=message)
             raise
         if retry_failed:
@@ -91,7 +101,7 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         else:
             status = _status(stats)
             summary_counts = stats.as_dict()
-        item = store.put(day, tenant, status=status, **{**base, "endTime": _now()},
+        item = store.put(day, record_tenant, status=status, **{**base, "endTime": _now()},
                          seconds=round(time.perf_counter() - t0, 3), **summary_counts)
     log.info("export run finished", date=str(day), tenant=tenant, status=status, **_counts(stats))
     return {k: v for k, v in item.items() if k not in ("PK", "SK")}
