@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -341,11 +340,3 @@ async def pages_async(pages) -> AsyncIterator[list[dict[str, Any]]]:
 
 def new_run_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-
-
-def elapsed_since(t0: float) -> float:
-    return round(time.perf_counter() - t0, 3)
-
-
-def day_str(day: date) -> str:
-    return day.isoformat()
