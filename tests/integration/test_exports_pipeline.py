@@ -241,3 +241,29 @@ def test_retry_failed_for_one_tenant_of_a_whole_day_run(xsettings, server, tmp_p
     assert (record["status"], record["successCount"], record["errorCount"]) == ("COMPLETE", 2, 0)
     with pytest.raises(Exception, match="no export"):
         service.run_export(xsettings, date="2026-03-12", retry_failed=True)
+
+
+def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
+    import boto3
+
+    boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1").create_bucket(
+        Bucket="glue-lake", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+    xsettings.export_iceberg_catalog = "glue"
+    xsettings.export_iceberg_warehouse = "s3://glue-lake/warehouse"
+    xsettings.s3_endpoint_url = moto_server
+    xsettings.aws_region = "eu-north-1"
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale(f"g{i}", server.url(f"/img/g{i}.png"), tenant=f"t{i % 2}") for i in range(4)])
+
+    def sink():
+        return IcebergSink.from_settings(xsettings, **{"glue.endpoint": moto_server})
+
+    for _ in range(2):
+        summary = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings), sink=sink())
+        assert summary["status"] == "COMPLETE"
+    ids = [r["sale_id"] for r in sink().scan().to_pylist()]
+    assert sorted(ids) == ["g0", "g1", "g2", "g3"]
+    tables = boto3.client("glue", endpoint_url=moto_server, region_name="eu-north-1").get_tables(
+        DatabaseName="pricing_intelligence")["TableList"]
+    assert [t["Name"] for t in tables] == ["smartgo_sales"]
+    assert tables[0]["Parameters"]["table_type"].upper() == "ICEBERG"
