@@ -348,7 +348,11 @@ class SemanticParser:
         if period:
             frame.period = {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
         if frame.intent == "followup":
-            if context is None:
+            # A follow-up must change something (period, filter, grouping, top-N, measure);
+            # otherwise re-running the previous answer would be a silent guess.
+            changes = (period or filters or negated or group_by or top_n or frame.metric or frame.stock_state
+                       or frame.grain or frame.order_by)
+            if context is None or not changes:
                 raise NotUnderstood(f"I could not tell what {question!r} asks for",
                                     hint="try: " + "; ".join(SUGGESTIONS[:4]))
             frame = self._merge(context, frame)
