@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import orjson
+
 from ..config import Settings
 from ..errors import CommerceError, NotFound, UpstreamError, ValidationFailed
 from ..logs import get_logger
@@ -32,7 +34,7 @@ LOCKS = TableSpec("locks", "pk", "sk")
 def rows_hash(rows: list[dict]) -> str:
     """sha256 of the ERP rows' canonical JSON (sorted keys), taken from the document as the ERP
     sent it, so that an unchanged offer is recognized before any parsing."""
-    return hashlib.sha256(json.dumps(rows, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
 def state_key(offer_number: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 import os
 import threading
 from pathlib import Path
 from typing import Protocol
 
+import orjson
 from pydantic import ValidationError
 
 from ..errors import NotFound, UpstreamError, ValidationFailed
@@ -45,7 +45,7 @@ class LocalERP:
         except FileNotFoundError:
             raise NotFound(f"offer {offer_number} is not in the ERP ({path})") from None
         try:
-            doc = json.loads(raw)
+            doc = orjson.loads(raw)
         except ValueError as exc:
             raise ValidationFailed(f"{path}: not valid JSON ({exc})", hint="fix or re-export the offer") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("rows", []), list):
