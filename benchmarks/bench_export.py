@@ -283,8 +283,9 @@ def main() -> None:
           f"wall {ours['wall']:.2f} s; load average {os.getloadavg()[0]:.1f})")
     share = ours["cpu"] / ours["wall"]
     if ours["wall"] > 1.5 * max(floors.values()):
-        print(f"  verdict: none of the floors explains the wall time; the exporter got {share:.2f} of a core "
-              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): CPU share on a busy machine bounds it; "
+        print(f"  verdict: no single floor explains the wall time; the exporter averaged {share:.2f} of a core "
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): it waits for CPU - the machine is shared "
+              f"and the event loop (httpx) and the embedding threads take turns on one GIL; "
               f"with the cores to itself the bound would be max(network wait, CPU) = "
               f"{max(floors['network wait'], floors['CPU (GIL)']):.1f} s")
     else:
