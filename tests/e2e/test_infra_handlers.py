@@ -10,6 +10,7 @@ from that file can run it.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -284,3 +285,38 @@ def test_package_simulation_refuses_modules_outside_the_package(tmp_path):
     assert "pandas" in blocked_modules("CopilotApiFunction")
     assert "fastapi" not in blocked_modules("CopilotApiFunction")
     assert "fastapi" in blocked_modules("KbSyncFunction")
+
+
+def _module_level_imports(path) -> set[str]:
+    """Top-level package names a module imports unconditionally when it is loaded."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("logical_id", sorted(fx.functions()))
+def test_packages_our_modules_import_are_direct_requirements(imports, logical_id):
+    """A third-party package imported at the top of a commerce_platform module the function loads must
+    be listed in its requirements file itself, not arrive by luck as another package's dependency."""
+    r = _result(imports, logical_id)
+    direct = {_norm(n) for n, _ in fx.requirement_names(fx.requirements_file(logical_id))} | RUNTIME_DISTS
+    owners = metadata.packages_distributions()
+    src = fx.ROOT / "src"
+    missing = {}
+    for module in r["modules"]:
+        if not module.startswith("commerce_platform"):
+            continue
+        path = src.joinpath(*module.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if not path.is_file():
+            continue
+        for top in _module_level_imports(path):
+            dists = {_norm(d) for d in owners.get(top, [])}
+            if dists and not dists & direct:
+                missing.setdefault(top, []).append(module)
+    assert not missing, (f"add to {fx.requirements_file(logical_id).relative_to(fx.ROOT)}: "
+                         + ", ".join(f"{k} (imported by {sorted(v)})" for k, v in sorted(missing.items())))
