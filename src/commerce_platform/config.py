@@ -118,6 +118,12 @@ class Settings(BaseSettings):
 
     # Databases for services (SQLite in the home by default).
     database_url: str | None = None
+    # On AWS: names of SSM SecureStrings holding the secrets above (resolved at start-up).
+    lemonsoft_password_parameter: str | None = None
+    lemonsoft_api_key_parameter: str | None = None
+    gemini_api_key_parameter: str | None = None
+    database_url_parameter: str | None = None
+    export_source_url_parameter: str | None = None
     redis_url: str | None = None
 
     # HTTP
@@ -183,4 +189,9 @@ def load_settings(home: str | Path | None = None, **overrides: object) -> Settin
     """Settings from the environment; ``home`` (the CLI's ``--home``) wins over COMMERCE_HOME."""
     if home is not None:
         overrides["home"] = Path(home)
-    return Settings(**overrides)  # type: ignore[arg-type]
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if settings.profile == "aws":
+        from .ports.secrets import resolve_secrets
+
+        settings = resolve_secrets(settings)
+    return settings

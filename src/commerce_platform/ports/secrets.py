@@ -1,0 +1,65 @@
+"""Secrets port. On AWS, functions get the *names* of SSM Parameter Store SecureStrings
+(``COMMERCE_<FIELD>_PARAMETER``) and the values are fetched at start-up, never logged.
+
+Locally secrets are plain settings (environment or ``.env``); nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..errors import ConfigurationError, require
+
+# settings field -> the field holding the SSM parameter name that supplies it
+SECRET_PARAMETERS = {
+    "lemonsoft_password": "lemonsoft_password_parameter",
+    "lemonsoft_api_key": "lemonsoft_api_key_parameter",
+    "gemini_api_key": "gemini_api_key_parameter",
+    "database_url": "database_url_parameter",
+    "export_source_url": "export_source_url_parameter",
+}
+
+
+class SecretStore(Protocol):
+    def get_many(self, names: list[str]) -> dict[str, str]: ...
+
+
+class SsmSecretStore:
+    """SSM Parameter Store (SecureString, decrypted); a Secrets Manager secret works through
+    the ``/aws/reference/secretsmanager/<name>`` path."""
+
+    def __init__(self, client=None, region: str | None = None) -> None:
+        if client is None:
+            boto3 = require("boto3", "aws")
+            client = boto3.client("ssm", region_name=region)
+        self.client = client
+
+    def get_many(self, names: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(names), 10):  # GetParameters takes at most 10 names
+            chunk = names[start:start + 10]
+            resp = self.client.get_parameters(Names=chunk, WithDecryption=True)
+            out.update({p["Name"]: p["Value"] for p in resp.get("Parameters", [])})
+            missing = resp.get("InvalidParameters") or []
+            if missing:
+                raise ConfigurationError(f"SSM parameters not found: {', '.join(missing)}",
+                                         hint="create them (see infra/sam/README.md) or fix the *_PARAMETER settings")
+        return out
+
+
+def resolve_secrets(settings, store: SecretStore | None = None):
+    """Return settings with every configured ``*_parameter`` resolved into its field."""
+    wanted = {field: getattr(settings, param) for field, param in SECRET_PARAMETERS.items()
+              if getattr(settings, param, None) and not getattr(settings, field, None)}
+    if not wanted:
+        return settings
+    store = store or SsmSecretStore(region=settings.aws_region)
+    values = store.get_many(sorted(set(wanted.values())))
+    return settings.model_copy(update={field: _typed(settings, field, values[name]) for field, name in wanted.items()})
+
+
+def _typed(settings, field: str, value: str):
+    from pydantic import SecretStr
+
+    annotation = str(type(settings).model_fields[field].annotation)
+    return SecretStr(value) if "SecretStr" in annotation else value
