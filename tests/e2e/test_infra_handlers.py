@@ -153,9 +153,11 @@ def blocked_modules(logical_id: str) -> list[str]:
     return sorted(out)
 
 
-def _child_env(logical_id: str, home, blocked: list[str]) -> dict[str, str]:
+def _child_env(logical_id: str, home, blocked: list[str], ssm_endpoint: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")}
     env.update(fx.function_environment(logical_id))
+    if ssm_endpoint:  # secrets are fetched by name at start-up: serve them from moto's SSM
+        env["AWS_ENDPOINT_URL_SSM"] = ssm_endpoint
     env.update({
         "HOME": str(home),
         "COMMERCE_HOME": str(home / "commerce"),
@@ -195,15 +197,36 @@ def _run_child(target: str, event: str, env: dict[str, str], cwd) -> tuple[subpr
     return proc, data
 
 
+def _secret_value(name: str, directory) -> str:
+    """Test stand-ins for the SSM SecureStrings the template names (URLs point at local SQLite)."""
+    if "database" in name or "source-url" in name:
+        return f"sqlite:///{directory}/{name.strip('/').replace('/', '_')}.db"
+    return "test-secret"
+
+
 @pytest.fixture(scope="module")
-def imports(tmp_path_factory):
+def ssm_endpoint(moto_server, tmp_path_factory):
+    import boto3
+
+    directory = tmp_path_factory.mktemp("secrets")
+    client = boto3.client("ssm", endpoint_url=moto_server, region_name="eu-north-1")
+    for logical_id in fx.functions():
+        for key, value in fx.function_environment(logical_id).items():
+            if key.endswith("_PARAMETER") and value:
+                client.put_parameter(Name=value, Value=_secret_value(value, directory), Type="SecureString",
+                                     Overwrite=True)
+    return moto_server
+
+
+@pytest.fixture(scope="module")
+def imports(tmp_path_factory, ssm_endpoint):
     """Import (and for HTTP functions call /health on) every handler in its own fresh interpreter."""
     def run(logical_id):
         fn = fx.functions()[logical_id]
         home = tmp_path_factory.mktemp(logical_id)
         event = str(fx.SAM_DIR / "events" / HEALTH_EVENTS[logical_id]) if logical_id in HEALTH_EVENTS else ""
-        proc, data = _run_child(fx.handler_of(fn), event, _child_env(logical_id, home, blocked_modules(logical_id)),
-                                home)
+        proc, data = _run_child(fx.handler_of(fn), event,
+                                _child_env(logical_id, home, blocked_modules(logical_id), ssm_endpoint), home)
         result = {"handler": fx.handler_of(fn), "returncode": proc.returncode, "http": fx.is_http(fn)}
         if data:
             modules = set(data["modules"])
