@@ -35,15 +35,15 @@ class SsmSecretStore:
         self.client = client
 
     def get_many(self, names: list[str]) -> dict[str, str]:
+        # One GetParameter per name: the functions' roles grant exactly ssm:GetParameter on
+        # their own parameters (a handful, once per cold start).
         out: dict[str, str] = {}
-        for start in range(0, len(names), 10):  # GetParameters takes at most 10 names
-            chunk = names[start:start + 10]
-            resp = self.client.get_parameters(Names=chunk, WithDecryption=True)
-            out.update({p["Name"]: p["Value"] for p in resp.get("Parameters", [])})
-            missing = resp.get("InvalidParameters") or []
-            if missing:
-                raise ConfigurationError(f"SSM parameters not found: {', '.join(missing)}",
-                                         hint="create them (see infra/sam/README.md) or fix the *_PARAMETER settings")
+        for name in names:
+            try:
+                out[name] = self.client.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+            except self.client.exceptions.ParameterNotFound:
+                raise ConfigurationError(f"SSM parameter not found: {name}",
+                                         hint="create it (see infra/sam/README.md) or fix the *_PARAMETER setting") from None
         return out
 
 
