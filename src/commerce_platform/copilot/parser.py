@@ -1018,7 +1018,8 @@ class SemanticParser:
             if f.grain and not groups:
                 sql += " ORDER BY 1"
             elif f.top_n or any(g in ("customer", "product") for g in groups):
-                sql += f" ORDER BY {value_name} {f.order.upper()}"
+                # The first grouping key breaks ties, so a top-N at a tie is the same every run.
+                sql += f" ORDER BY {value_name} {f.order.upper()}, {group_exprs[0]}"
                 sql += f" LIMIT {f.top_n or 10}" if any(g in ("customer", "product") for g in groups) or f.top_n \
                     else ""
             else:
