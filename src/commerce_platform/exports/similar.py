@@ -50,7 +50,9 @@ def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bo
     self_mask = np.array([i == sale_id for i in ids], dtype=bool)
     scores[self_mask] = -np.inf
     k_eff = min(k, int((~self_mask).sum()))
-    order = np.argsort(-scores, kind="stable")[:k_eff]
+    # Equal scores (sales of the same image) are ordered by sale id, not by the order the
+    # exporter happened to write rows in, so the suggestion is the same every run.
+    order = np.lexsort((np.asarray(ids, dtype=object).astype(str), -scores))[:k_eff]
     meta = table.drop_columns(["embedding"]).take(order).to_pylist()
     neighbours = []
     for row, idx in zip(meta, order, strict=True):
