@@ -46,36 +46,12 @@ class SyncIn(BaseModel):
     keys: list[str] | None = None  # sync only these bucket keys (created/updated or deleted)
 
 
-def _name_body_fields(app) -> None:
-    """The shared handler drops every "body" part of an error location, which hides the ticket's
-    own ``body`` field; here only the leading location part (body/query/path) is dropped."""
-    from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import JSONResponse
-
-    from .common import error_body
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request, exc: RequestValidationError):
-        errors = exc.errors()
-        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-        loc = [str(p) for p in first.get("loc", ())]
-        if loc and loc[0] in ("body", "query", "path"):
-            loc = loc[1:]
-        field = ".".join(loc) or None
-        msg = first.get("msg", "invalid request")
-        if first.get("type") == "json_invalid":
-            msg, field = "request body is not valid JSON", None
-        return JSONResponse(error_body("ValidationFailed", f"{field + ': ' if field else ''}{msg}", field,
-                                       "fix the field and send the request again"), status_code=422)
-
-
 def create_app(settings: Settings):
     from fastapi import Body
 
     from ..support.desk import SupportDesk
 
     app = create_base_app(settings, "Support desk")
-    _name_body_fields(app)
     desk = SupportDesk(settings)
     app.state.desk = desk
 
