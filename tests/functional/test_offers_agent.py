@@ -139,9 +139,28 @@ def test_bad_llm_answer_leaves_the_offline_result(world, answer):
 
 
 def test_second_concurrent_run_refuses_to_start(world):
-    with Lock(factory.kv_table(world, LOCKS), "learning-agent"):
+    from commerce_platform.offers.agent import _agent_lock
+
+    with _agent_lock(world):
         with pytest.raises(LockHeld):
             run_learning(world)
+    assert run_learning(world).successful == 120  # released
+
+
+def test_a_dead_runs_lease_expires(world):
+    from commerce_platform.ports.locks import FileLease
+
+    path = world.paths.root / "locks" / "learning-agent.lock"
+    dead = FileLease(path, ttl_seconds=-1)
+    assert dead.acquire()  # taken and never released: its holder died
+    assert run_learning(world).successful == 120
+
+
+def test_kv_lock_still_guards_a_run_given_a_table(world):
+    table = factory.kv_table(world, LOCKS)
+    with Lock(table, "learning-agent"):
+        with pytest.raises(LockHeld):
+            run_learning(world, kv=table)
 
 
 def test_review_reject_changes_matching_at_once(world):

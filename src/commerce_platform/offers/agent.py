@@ -80,9 +80,21 @@ def run_learning(settings: Settings, *, dry_run: bool = False, store=None, erp=N
     store = store if store is not None else factory.object_store(settings)
     erp = erp if erp is not None else factory.erp(settings)
     llm = llm if llm is not None else factory.llm(settings)
-    locks = kv if kv is not None else factory.kv_table(settings, LOCKS)
-    with Lock(locks, "learning-agent", ttl_seconds=2 * 3600):
+    with _agent_lock(settings, kv):
         return _run(settings, store, erp, llm, dry_run, today or datetime.now(UTC).date(), progress)
+
+
+def _agent_lock(settings: Settings, kv=None):
+    """The lock lives in the state store: a lease file in the home locally (no database start-up
+    on a night with nothing to do), the DynamoDB locks table on AWS (or any table passed in)."""
+    from .. import factory
+
+    ttl = 2 * 3600
+    if kv is None and settings.profile == "local":
+        from ..ports.locks import FileLease
+
+        return FileLease(settings.paths.root / "locks" / "learning-agent.lock", ttl_seconds=ttl)
+    return Lock(kv if kv is not None else factory.kv_table(settings, LOCKS), "learning-agent", ttl_seconds=ttl)
 
 
 def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
