@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import NotFound, ValidationFailed, require
+from ..files import atomic_write
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,7 @@ class LocalObjectStore:
         return os.path.join(self._root, bucket, _check_key(key))
 
     def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
-        path = self._path(bucket, key)
-        directory = os.path.dirname(path)
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self._path(bucket, key), data, prefix=".tmp-")  # listing skips ".tmp-" names
 
     def get_bytes(self, bucket: str, key: str) -> bytes:
         try:

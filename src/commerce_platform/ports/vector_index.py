@@ -4,14 +4,14 @@ saved atomically so a failed update leaves the previous index usable."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from ..files import atomic_write
 
 
 @dataclass
@@ -123,20 +123,8 @@ class LocalVectorIndex:
                 for i in top if np.isfinite(scores[i])]
 
     def save(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-
-        def atomic(name: str, writer) -> None:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    writer(fh)
-                os.replace(tmp, self.directory / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-
         # Metadata last: _load checks both have the same length.
-        atomic("vectors.npy", lambda fh: np.save(fh, self._vectors))
-        atomic("items.jsonl", lambda fh: fh.write("".join(
+        atomic_write(self.directory / "vectors.npy", lambda fh: np.save(fh, self._vectors))
+        atomic_write(self.directory / "items.jsonl", lambda fh: fh.write("".join(
             json.dumps({"id": it.id, "text": it.text, "metadata": it.metadata}, ensure_ascii=False) + "\n"
             for it in self._items).encode("utf-8")))

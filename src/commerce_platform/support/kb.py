@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -34,6 +32,7 @@ import numpy as np
 from .. import factory
 from ..config import Settings
 from ..errors import ConfigurationError, NotFound, ValidationFailed
+from ..files import atomic_write
 from ..logs import get_logger
 from ..ports.objectstore import content_hash, list_all
 from ..ports.vector_index import IndexItem
@@ -87,18 +86,6 @@ def index_text(title: str, heading: str, text: str) -> str:
     """What is embedded and BM25-indexed for a chunk: its document title and heading lead in."""
     lead = title if heading in ("", title) else f"{title}. {heading}"
     return f"{lead}. {text}"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fingerprint(ids: Iterable[str]) -> str:
@@ -395,8 +382,8 @@ class KnowledgeBase:
         changed_anything = bool(new_items or drop or not same_embedder) or docs != old_docs
         if changed_anything or not (self.directory / MANIFEST).exists():
             index.save()
-            _atomic_write(self.directory / BM25_STATE, json.dumps(bm25.to_state()).encode())
-            _atomic_write(self.directory / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+            atomic_write(self.directory / BM25_STATE, json.dumps(bm25.to_state()).encode())
+            atomic_write(self.directory / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         report.seconds = round(time.perf_counter() - t0, 3)
         log.info("kb sync done", added=len(report.added), changed=len(report.changed), deleted=len(report.deleted),
                  unchanged=report.unchanged, skipped=len(report.skipped), chunks=report.chunks)

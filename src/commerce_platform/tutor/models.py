@@ -109,12 +109,5 @@ class EvaluateRequest(BaseModel):
         return _response_text(value)
 
 
-class RemediateRequest(BaseModel):
-    exercise_id: str = Field(min_length=1, max_length=100)
-    response: str
-    learner_id: str | None = Field(default=None, min_length=1, max_length=100)
-
-    @field_validator("response")
-    @classmethod
-    def _response(cls, value: str) -> str:
-        return _response_text(value)
+class RemediateRequest(EvaluateRequest):
+    """Same fields and checks as an evaluation request."""
