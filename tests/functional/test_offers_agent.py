@@ -175,3 +175,71 @@ def test_review_reject_changes_matching_at_once(world):
     # Re-running the agent keeps the review decision.
     run_learning(world)
     assert next(s for s in list_learnings(world)["swaps"] if s["id"] == swap["id"])["status"] == "rejected"
+
+
+class CountingERP:
+    """The real local ERP, counting the offer documents it is asked for."""
+
+    def __init__(self, real):
+        self.real, self.reads = real, []
+
+    def get_offer_document(self, n):
+        self.reads.append(n)
+        return self.real.get_offer_document(n)
+
+    def offer_versions(self, numbers):
+        return self.real.offer_versions(numbers)
+
+    def catalog(self):
+        return self.real.catalog()
+
+
+def test_unchanged_night_reads_no_offer_from_the_erp_and_an_edited_one_is_relearned(world):
+    run_learning(world)
+    erp = CountingERP(factory.erp(world))
+    quiet = run_learning(world, erp=erp)
+    assert quiet.skipped == 120 and quiet.successful == 0
+    # Only the two failed offers are read again (retried); the 120 learned ones are not opened.
+    assert sorted(erp.reads) == sorted(f["offer_number"] for f in quiet.failures)
+
+    # A salesperson's edit written in place (no rename, same inode) is seen and relearned.
+    path = world.paths.root / "erp" / "offers" / "700103.json"
+    doc = json.loads(path.read_text())
+    doc["rows"] = doc["rows"][:-1]
+    with open(path, "r+", encoding="utf-8") as fh:
+        fh.write(json.dumps(doc))
+        fh.truncate()
+    erp.reads.clear()
+    edited = run_learning(world, erp=erp)
+    assert edited.successful == 1 and edited.skipped == 119
+    assert "700103" in erp.reads and len(erp.reads) == 3
+
+
+def test_offer_touched_but_unchanged_is_read_once_then_skipped_by_version(world):
+    run_learning(world)
+    erp = factory.erp(world)
+    erp.save_offer(erp.get_offer("700104"))  # rewritten with the same rows: new inode, same hash
+    counting = CountingERP(erp)
+    touched = run_learning(world, erp=counting)
+    assert touched.skipped == 120 and "700104" in counting.reads  # hashed, found unchanged
+    counting.reads.clear()
+    run_learning(world, erp=counting)
+    assert "700104" not in counting.reads  # its new version was recorded
+
+
+def test_a_first_format_state_index_is_still_honoured(world):
+    from commerce_platform.offers.agent import STATE_INDEX_KEY
+
+    run_learning(world)
+    store = factory.object_store(world)
+    index = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    assert len(index["hashes"]) == 120 and index["hashes"].keys() == index["erp_versions"].keys()
+    # The index as the previous release wrote it: a flat {offer_number: hash}, no ERP versions.
+    store.put_bytes(world.offers_bucket, STATE_INDEX_KEY, json.dumps(index["hashes"]).encode())
+    for n in index["hashes"]:  # the index alone must decide: per-offer states are not consulted
+        store.delete(world.offers_bucket, state_key(n))
+    counting = CountingERP(factory.erp(world))
+    assert run_learning(world, erp=counting).skipped == 120
+    assert len(counting.reads) == 122
+    upgraded = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    assert upgraded == index

@@ -84,3 +84,19 @@ def test_lock_excludes_second_holder_and_expires(tmp_path):
     with Lock(t, "learn", ttl_seconds=1):
         time.sleep(1.1)
         assert Lock(t, "learn").acquire()  # the first lease expired
+
+
+def test_local_erp_offer_versions_change_with_the_file_and_never_leave_the_folder(tmp_path):
+    from commerce_platform.ports.erp import LocalERP
+
+    erp = LocalERP(tmp_path / "erp")
+    assert erp.offer_versions(["1"]) == {}  # no offers folder yet
+    offers = tmp_path / "erp" / "offers"
+    offers.mkdir(parents=True)
+    (offers / "1.json").write_text('{"rows": []}')
+    (tmp_path / "erp" / "secret.json").write_text("{}")
+    first = erp.offer_versions(["1", "2", "../secret", "../erp/offers/1"])
+    assert list(first) == ["1"]  # missing offer and path tricks get no version
+    assert erp.offer_versions(["1"]) == first  # stable while untouched
+    (offers / "1.json").write_text('{"rows": [{"product_code": "A"}]}')  # in place, new size
+    assert erp.offer_versions(["1"]) != first

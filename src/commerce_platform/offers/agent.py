@@ -7,7 +7,6 @@ offer's state. An offer whose processing failed keeps its old state and is retri
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,15 +42,36 @@ def state_key(offer_number: str) -> str:
 
 # One object mirroring every offer's last hash, so an unchanged night reads one object instead
 # of one per offer (10,000 GETs on S3). The per-offer state files stay the source of truth: an
-# offer missing from the index, or an index that cannot be read, falls back to them.
+# offer missing from the index, or an index that cannot be read, falls back to them. Beside each
+# hash the index keeps the ERP's version token seen when that hash was taken (git's index does the
+# same with stat data): an offer whose token is unchanged is not even read from the ERP.
 STATE_INDEX_KEY = "learnings/learning_state_index.json"
 
 
-def _load_state_index(store, bucket) -> dict[str, str]:
-    try:
-        return json.loads(store.get_bytes(bucket, STATE_INDEX_KEY))
-    except (NotFound, ValueError):
-        return {}
+@dataclass
+class StateIndex:
+    hashes: dict[str, str] = field(default_factory=dict)
+    erp_versions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store, bucket) -> StateIndex:
+        try:
+            data = orjson.loads(store.get_bytes(bucket, STATE_INDEX_KEY))
+        except (NotFound, ValueError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        if "hashes" not in data:  # first format: a flat {offer_number: hash}
+            return cls({k: v for k, v in data.items() if isinstance(v, str)})
+        return cls(dict(data.get("hashes") or {}), dict(data.get("erp_versions") or {}))
+
+    def unchanged_in_erp(self, offer_number: str, version: str | None) -> bool:
+        return (version is not None and self.erp_versions.get(offer_number) == version
+                and offer_number in self.hashes)
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps({"hashes": self.hashes, "erp_versions": self.erp_versions},
+                            option=orjson.OPT_SORT_KEYS)
 
 
 @dataclass
@@ -118,32 +138,44 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
         log.warning("offer request file name not understood; skipped", key=key)
     new_states: list[LearningState] = []
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    state_index = _load_state_index(store, bucket)
+    index = StateIndex.load(store, bucket)
+    seen = StateIndex(dict(index.hashes), dict(index.erp_versions))  # what this run confirms
+    versions = _erp_versions(erp, refs)
 
     for n, ref in enumerate(refs, start=1):
         summary.offers_processed += 1
-        try:
-            outcome = _process_offer(ref, store, bucket, erp, extractor, learnings_and_catalog, today, now,
-                                     state_index.get(ref.offer_number))
-        except (CommerceError, OSError) as exc:
-            summary.failed += 1
-            reason = "not in ERP" if isinstance(exc, NotFound) else (
-                "ERP unavailable" if isinstance(exc, UpstreamError) else
-                "malformed request" if isinstance(exc, ValidationFailed) else type(exc).__name__)
-            summary.failures.append({"offer_number": ref.offer_number, "key": ref.key, "reason": reason,
-                                     "detail": str(exc)[:300]})
-            log.warning("offer failed; it is retried next night", offer_number=ref.offer_number, reason=reason,
-                        detail=str(exc)[:300])
+        number, version = ref.offer_number, versions.get(ref.offer_number)
+        if index.unchanged_in_erp(number, version):
+            summary.skipped += 1  # the ERP says untouched since it was hashed: not even read
         else:
-            if outcome is None:
-                summary.skipped += 1
+            try:
+                digest, outcome = _process_offer(ref, store, bucket, erp, extractor, learnings_and_catalog,
+                                                 today, now, index.hashes.get(number))
+            except (CommerceError, OSError) as exc:
+                summary.failed += 1
+                reason = "not in ERP" if isinstance(exc, NotFound) else (
+                    "ERP unavailable" if isinstance(exc, UpstreamError) else
+                    "malformed request" if isinstance(exc, ValidationFailed) else type(exc).__name__)
+                summary.failures.append({"offer_number": number, "key": ref.key, "reason": reason,
+                                         "detail": str(exc)[:300]})
+                log.warning("offer failed; it is retried next night", offer_number=number, reason=reason,
+                            detail=str(exc)[:300])
             else:
-                state, n_learnings = outcome
-                summary.successful += 1
-                new_states.append(state)
-                if n_learnings:
-                    summary.with_learnings += 1
-                    summary.total_learnings += n_learnings
+                if outcome is None:
+                    summary.skipped += 1
+                else:
+                    state, n_learnings = outcome
+                    summary.successful += 1
+                    new_states.append(state)
+                    if n_learnings:
+                        summary.with_learnings += 1
+                        summary.total_learnings += n_learnings
+                seen.hashes[number] = digest
+                # The token was read before the document, so a change in between shows next night.
+                if version is None:
+                    seen.erp_versions.pop(number, None)
+                else:
+                    seen.erp_versions[number] = version
         if progress:
             progress(n, len(refs))
 
@@ -155,14 +187,24 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
             lazy["learnings"].save(store, bucket)
         for state in new_states:
             store.put_bytes(bucket, state_key(state.offer_number), state.model_dump_json().encode(), "application/json")
-        if new_states:
-            state_index.update({st.offer_number: st.last_processed_hash for st in new_states})
-            store.put_bytes(bucket, STATE_INDEX_KEY, json.dumps(state_index, sort_keys=True).encode(), "application/json")
+        if seen != index:  # written after the states it mirrors; an unchanged night writes nothing
+            store.put_bytes(bucket, STATE_INDEX_KEY, seen.to_bytes(), "application/json")
     summary.seconds = round(time.perf_counter() - started, 3)
     log.info("Learning agent completed", offers_processed=summary.offers_processed, successful=summary.successful,
              skipped=summary.skipped, with_learnings=summary.with_learnings,
              total_learnings=summary.total_learnings, failed=summary.failed, dry_run=dry_run)
     return summary
+
+
+def _erp_versions(erp, refs: list[RequestRef]) -> dict[str, str]:
+    offer_versions = getattr(erp, "offer_versions", None)
+    if offer_versions is None:
+        return {}
+    try:
+        return offer_versions([ref.offer_number for ref in refs])
+    except (CommerceError, OSError) as exc:  # no shortcut tonight: every offer is read and hashed
+        log.warning("ERP offer versions unavailable; every offer is read", reason=str(exc))
+        return {}
 
 
 def _catalog_or_empty(erp):
@@ -174,17 +216,18 @@ def _catalog_or_empty(erp):
 
 
 def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings_and_catalog, today: date,
-                   now: str, indexed_hash: str | None = None) -> tuple[LearningState, int] | None:
+                   now: str, indexed_hash: str | None = None) -> tuple[str, tuple[LearningState, int] | None]:
+    """Returns the ERP rows' hash and, when the offer changed, its new state and learning count."""
     document = erp.get_offer_document(ref.offer_number)
     digest = rows_hash(document.get("rows", []))
     if indexed_hash == digest:
-        return None  # unchanged since the last run
+        return digest, None  # unchanged since the last run
     try:
         previous = LearningState.model_validate_json(store.get_bytes(bucket, state_key(ref.offer_number)))
     except NotFound:
         previous = None
     if previous is not None and previous.last_processed_hash == digest:
-        return None  # unchanged since the last run
+        return digest, None  # unchanged since the last run
     offer = parse_offer_document(document, f"ERP offer {ref.offer_number}")
     request = load_request(store, bucket, ref)
     learnings, catalog_by_code = learnings_and_catalog()
@@ -199,4 +242,4 @@ def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings_and
     for rule in extraction.rules:
         learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
     state = LearningState(offer_number=ref.offer_number, last_processed_hash=digest, last_check_timestamp=now)
-    return state, len(extraction.swaps) + len(extraction.rules)
+    return digest, (state, len(extraction.swaps) + len(extraction.rules))

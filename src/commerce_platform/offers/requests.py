@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -38,8 +38,7 @@ def record_offer_request(store: ObjectStore, bucket: str, request: OfferRequest 
     return key
 
 
-@dataclass(frozen=True)
-class RequestRef:
+class RequestRef(NamedTuple):  # a tuple: 10,000 of them are built every night
     offer_number: str
     stamp: str
     key: str
@@ -51,19 +50,21 @@ class RequestRef:
 
 def newest_requests(store: ObjectStore, bucket: str, unparsable: list[str] | None = None) -> list[RequestRef]:
     """List every request context page by page; the newest context per offer wins."""
-    newest: dict[str, RequestRef] = {}
+    newest: dict[str, tuple[str, str]] = {}  # offer -> (stamp, key); refs are built once, at the end
+    match = _KEY.match
     for page in store.list_pages(bucket, PREFIX):
         for info in page:
-            m = _KEY.match(info.key)
+            key = info.key
+            m = match(key)
             if not m:
                 if unparsable is not None:
-                    unparsable.append(info.key)
+                    unparsable.append(key)
                 continue
-            ref = RequestRef(m.group("offer"), m.group("stamp"), info.key)
-            cur = newest.get(ref.offer_number)
-            if cur is None or ref.stamp > cur.stamp:
-                newest[ref.offer_number] = ref
-    return sorted(newest.values(), key=lambda r: r.offer_number)
+            offer, stamp = m.group("offer", "stamp")
+            cur = newest.get(offer)
+            if cur is None or stamp > cur[0]:
+                newest[offer] = (stamp, key)
+    return [RequestRef(offer, stamp, key) for offer, (stamp, key) in sorted(newest.items())]
 
 
 def load_request(store: ObjectStore, bucket: str, ref: RequestRef) -> OfferRequest:

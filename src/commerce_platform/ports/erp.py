@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +20,9 @@ class ERP(Protocol):
     def get_offer(self, offer_number: str) -> ErpOffer: ...
     def get_offer_document(self, offer_number: str) -> dict: ...  # the raw 5.3 JSON document
     def catalog(self) -> list[CatalogProduct]: ...
+    # Optional: a cheap token per offer that changes whenever the offer may have changed (like the
+    # stat data git keeps in its index). Offers without a token are read and hashed.
+    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]: ...
 
 
 PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "price"]
@@ -51,6 +55,27 @@ class LocalERP:
         if not isinstance(doc, dict) or not isinstance(doc.get("rows", []), list):
             raise ValidationFailed(f"{path}: expected an object with a 'rows' list")
         return doc
+
+    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]:
+        """One stat per offer file: inode, size, mtime and ctime (ns). A rewrite through a rename
+        (``save_offer``, most exporters) gets a new inode; an in-place edit moves mtime/ctime."""
+        versions: dict[str, str] = {}
+        try:
+            folder = os.open(self._offers_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return versions  # no offers folder: every read reports it
+        try:  # stat relative to the folder: no path join or lookup of the parents per offer
+            for number in offer_numbers:
+                if not str(number).replace("-", "").isalnum():
+                    continue  # never stat outside the offers folder; reading it reports the error
+                try:
+                    st = os.stat(f"{number}.json", dir_fd=folder)
+                except OSError:
+                    continue
+                versions[number] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+        finally:
+            os.close(folder)
+        return versions
 
     def save_offer(self, offer: ErpOffer) -> None:
         path = self.root / "offers" / f"{offer.offer_number}.json"
@@ -176,6 +201,11 @@ class LemonsoftERP:
 
     def get_offer(self, offer_number: str) -> ErpOffer:
         return parse_offer_document(self.get_offer_document(offer_number), f"Lemonsoft offer {offer_number}")
+
+    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]:
+        # The Lemonsoft API we target has no "changed since" listing: every offer is fetched and
+        # hashed (its updated_at is not trusted alone, a salesperson's edit may not move it).
+        return {}
 
     def catalog(self) -> list[CatalogProduct]:
         if self._catalog is None:

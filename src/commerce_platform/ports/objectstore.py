@@ -106,7 +106,7 @@ class LocalObjectStore:
         start = os.path.join(base, start_rel) if start_rel else base
         if not os.path.isdir(start):
             return
-        found: list[tuple[str, str]] = []
+        found: list[str] = []
         stack = [(start, start_rel)]
         while stack:
             directory, rel = stack.pop()
@@ -116,11 +116,11 @@ class LocalObjectStore:
                     if entry.is_dir(follow_symlinks=False):
                         if key.startswith(prefix) or prefix.startswith(key + "/"):
                             stack.append((entry.path, key))
-                    elif not entry.name.startswith(".tmp-") and key.startswith(prefix):
-                        found.append((key, entry.path))
+                    elif key.startswith(prefix) and not entry.name.startswith(".tmp-"):
+                        found.append(key)
         found.sort()
         for i in range(0, len(found), page_size):
-            yield [_LazyLocalInfo(key, path) for key, path in found[i:i + page_size]]
+            yield [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]]
 
 
 class S3ObjectStore:
