@@ -3,7 +3,8 @@
 Loads the eval set shipped in the package (commerce_platform/support/kb_eval.json: customer-phrased
 questions, each with its answering document), syncs the shipped demo documents into a throwaway
 home per embedder and prints recall@1, recall@3 and MRR (document level: a document's rank is the
-rank of its best chunk) for BM25 alone, vector search alone and hybrid fusion.
+rank of its best chunk) for BM25 alone, vector search alone and hybrid fusion. Query vectors are
+embedded in one batch up front (support.kb_eval.BatchedEmbedder), so ms/q is search time alone.
 
     .venv/bin/python benchmarks/eval_kb.py [--no-minilm] [--json]
 """
@@ -18,31 +19,6 @@ import time
 from pathlib import Path
 
 
-def doc_ranking(kb, question: str, mode: str) -> list[str]:
-    seen: list[str] = []
-    for r in kb.search(question, k=40, mode=mode):
-        if r.source not in seen:
-            seen.append(r.source)
-    return seen
-
-
-def metrics(kb, questions: list[dict], mode: str) -> dict:
-    if not questions:
-        return {"recall@1": None, "recall@3": None, "mrr": None, "misses": []}
-    r1 = r3 = rr = 0.0
-    misses = []
-    for q in questions:
-        ranking = doc_ranking(kb, q["question"], mode)
-        rank = ranking.index(q["source"]) + 1 if q["source"] in ranking else None
-        r1 += rank == 1
-        r3 += rank is not None and rank <= 3
-        rr += 1.0 / rank if rank else 0.0
-        if rank != 1:
-            misses.append({"id": q["id"], "rank": rank, "got": ranking[:1]})
-    n = len(questions)
-    return {"recall@1": round(r1 / n, 3), "recall@3": round(r3 / n, 3), "mrr": round(rr / n, 3), "misses": misses}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-minilm", action="store_true", help="skip the MiniLM embedder")
@@ -52,8 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from commerce_platform.config import load_settings
+    from commerce_platform.ports.text_embeddings import get_text_embedder
     from commerce_platform.support.kb import KnowledgeBase
-    from commerce_platform.support.kb_eval import demo_docs_dir, load_eval_set
+    from commerce_platform.support.kb_eval import (
+        BatchedEmbedder,
+        demo_docs_dir,
+        load_eval_set,
+        retrieval_metrics,
+    )
 
     questions = load_eval_set()["questions"]
     splits = {"all": questions, "dev": [q for q in questions if q.get("split") == "dev"],
@@ -63,16 +45,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for emb in embedders:
             settings = load_settings(Path(tmp) / emb, text_embedder=emb)
+            embedder = BatchedEmbedder(get_text_embedder(emb))
             t0 = time.perf_counter()
-            report = KnowledgeBase(settings).sync(docs_dir=demo_docs_dir())
+            report = KnowledgeBase(settings, embedder=embedder).sync(docs_dir=demo_docs_dir())
             sync_s = time.perf_counter() - t0
             for expand in (False, True):
-                kb = KnowledgeBase(settings, fusion=args.fusion, expand_queries=expand)
+                kb = KnowledgeBase(settings, embedder=embedder, fusion=args.fusion, expand_queries=expand)
+                texts = [q["question"] for q in questions]
+                embedder.prefetch(texts + ([kb.thesaurus.expand(t)[1] for t in texts] if expand else []))
                 modes = [("bm25", "BM25 alone")] if emb == "ngram" else []
                 modes += [("vector", f"{emb} vector"), ("hybrid", f"hybrid BM25+{emb}")]
                 for mode, label in modes:
                     t0 = time.perf_counter()
-                    per = {name: metrics(kb, qs, mode) for name, qs in splits.items()}
+                    per = {name: retrieval_metrics(kb, qs, mode) for name, qs in splits.items()}
                     rows.append({"config": label + (" +thesaurus" if expand else ""), "embedder": emb, "mode": mode,
                                  "thesaurus": expand, "splits": per,
                                  "ms_per_query": round(1000 * (time.perf_counter() - t0) / (2 * len(questions)), 2),

@@ -134,3 +134,56 @@ def test_thesaurus_prefix_keys_match_inflected_finnish():
     assert th.expansions("Missä pakettini on?") == ["parcel"]
     assert th.expansions("Onko tämä takuun piirissä") == ["warranty"]
     assert th.expansions("tietopaketti") == []  # prefix keys still start at a word boundary
+
+
+class _RankedKB:
+    """A knowledge base whose search returns fixed passages (source per passage, best first)."""
+
+    def __init__(self, passages):
+        self.passages, self.calls = passages, []
+
+    def search(self, question, k=5, mode="hybrid"):
+        from types import SimpleNamespace
+
+        self.calls.append((question, k, mode))
+        return [SimpleNamespace(source=s) for s in self.passages.get(question, [])][:k]
+
+
+def test_document_rank_counts_documents_not_passages():
+    from commerce_platform.support.kb_eval import document_rank, document_ranking, retrieval_metrics
+
+    kb = _RankedKB({"q1": ["a.md", "a.md", "b.md", "c.md"], "q2": ["b.md"], "q3": []})
+    assert document_ranking(kb, "q1", "bm25") == ["a.md", "b.md", "c.md"]
+    assert document_rank(kb, "q1", "c.md", "bm25") == 3  # the second a.md passage does not count
+    assert document_rank(kb, "q3", "a.md", "bm25") is None
+    questions = [{"id": 1, "question": "q1", "source": "a.md"}, {"id": 2, "question": "q1", "source": "c.md"},
+                 {"id": 3, "question": "q2", "source": "a.md"}]
+    m = retrieval_metrics(kb, questions, "vector")
+    assert (m["recall@1"], m["recall@3"], m["mrr"]) == (0.333, 0.667, round((1 + 1 / 3) / 3, 3))
+    assert [(x["id"], x["rank"]) for x in m["misses"]] == [(2, 3), (3, None)]
+    assert {mode for _, _, mode in kb.calls} == {"bm25", "vector"}
+    assert retrieval_metrics(kb, [], "bm25")["recall@1"] is None
+
+
+def test_batched_embedder_embeds_each_text_once_with_the_same_vectors():
+    import numpy as np
+
+    from commerce_platform.ports.text_embeddings import get_text_embedder
+    from commerce_platform.support.kb_eval import BatchedEmbedder
+
+    inner = get_text_embedder("ngram")
+    seen = []
+
+    class Counting:
+        name, dim = inner.name, inner.dim
+
+        def embed(self, texts):
+            seen.append(list(texts))
+            return inner.embed(texts)
+
+    batched = BatchedEmbedder(Counting())
+    batched.prefetch(["pump", "valve", "pump"])
+    out = batched.embed(["valve", "pump", "drain"])
+    assert seen == [["pump", "valve"], ["drain"]]
+    assert np.allclose(out, inner.embed(["valve", "pump", "drain"]))
+    assert (batched.name, batched.dim) == (inner.name, inner.dim)
