@@ -114,3 +114,21 @@ def test_lambda_handler_exports_the_day_before_the_schedule(tmp_path, monkeypatc
     out = handler(event, None)
     assert out["statusCode"] == 200 and out["body"]["status"] == "PARTIAL"
     assert out["body"]["date"] == (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+
+
+def test_service_calls_work_inside_a_running_event_loop(exported):
+    """Jupyter and async web handlers call the service with a loop already running."""
+    import asyncio
+
+    settings, _built, summary = exported
+    ok = service.IcebergSink.from_settings(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
+    sale_id = next(r["sale_id"] for r in ok if r["embedding_error"] is None)
+
+    async def caller():
+        data, _ctype = service.sale_image(settings, sale_id)
+        again = service.run_export(settings, date=summary["date"])
+        return data, again
+
+    data, again = asyncio.run(caller())
+    assert data.startswith(b"\x89PNG")
+    assert again["date"] == summary["date"] and again["totalCount"] == summary["totalCount"]

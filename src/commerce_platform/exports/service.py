@@ -21,6 +21,20 @@ from .urlsafety import UrlPolicy
 log = get_logger("exports.service")
 
 
+def run_sync(coro):
+    """Run ``coro`` to completion from synchronous code, even when the caller already runs an
+    event loop (Jupyter, an async web handler): asyncio.run() refuses that, so the coroutine then
+    runs on its own loop in a worker thread while the caller waits."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports-sync") as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -75,7 +89,7 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant))
-                stats = asyncio.run(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
+                stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
                                               raw_pages=src.pages(day, tenant), expected=src.count(day, tenant)))
                 replacement.commit()
         except BaseException as exc:
@@ -133,7 +147,7 @@ def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, st
     if not rows:
         return stats
     replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]))
-    stats = asyncio.run(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
+    stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
     replacement.commit()
     return stats
 
@@ -194,7 +208,7 @@ def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
     from .fetcher import FetchError
 
     try:
-        fetched = asyncio.run(_get())
+        fetched = run_sync(_get())
     except FetchError as exc:
         raise ValidationFailed(f"image of sale {sale_id} cannot be shown: {exc}", field="image_url") from None
     return fetched.data, fetched.content_type
