@@ -96,6 +96,19 @@ class ServiceUnavailable(UpstreamError):
     http_status = 503
 
 
+def ensure_available(module: str, extra: str) -> None:
+    """Fail now, naming the extra, if ``module`` is not installed, without importing it (heavy
+    clients are imported on first use, not on a Lambda's cold start)."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ImportError:  # a parent package is missing
+        found = False
+    if not found:
+        raise MissingExtraError(extra, module)
+
+
 def require(module: str, extra: str):
     """Import ``module`` or raise MissingExtraError naming the extra to install."""
     import importlib

@@ -100,3 +100,40 @@ def test_local_erp_offer_versions_change_with_the_file_and_never_leave_the_folde
     assert erp.offer_versions(["1"]) == first  # stable while untouched
     (offers / "1.json").write_text('{"rows": [{"product_code": "A"}]}')  # in place, new size
     assert erp.offer_versions(["1"]) != first
+
+
+def test_ensure_available_names_the_extra_without_importing():
+    from commerce_platform.errors import ensure_available
+
+    ensure_available("json", "core")
+    for missing in ("no_such_module_xyz", "no_such_pkg_xyz.sub"):
+        with pytest.raises(MissingExtraError) as info:
+            ensure_available(missing, "bedrock")
+        assert "commerce-platform[bedrock]" in str(info.value)
+
+
+LAZY_LLM_CHILD = """
+import json, os, sys
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing"); os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+from commerce_platform.ports.llm import BedrockLLM, GeminiLLM
+bedrock, gemini = BedrockLLM(model_id="anthropic.claude-x", region="eu-north-1"), GeminiLLM(api_key="k")
+out = {"at_construction": sorted(m for m in ("langchain_aws", "google.genai") if m in sys.modules)}
+chat, client = bedrock.chat, gemini.client
+out["after_use"] = sorted(m for m in ("langchain_aws", "google.genai") if m in sys.modules)
+out["same"] = bedrock.chat is chat and gemini.client is client
+out["chat"] = type(chat).__name__
+print(json.dumps(out))
+"""
+
+
+def test_llm_clients_are_built_on_first_use_not_at_construction():
+    """Services build their LLM when they start (a Lambda's cold start); the heavy client
+    libraries load only when a model is first called."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", LAZY_LLM_CHILD], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out == {"at_construction": [], "after_use": ["google.genai", "langchain_aws"], "same": True,
+                   "chat": "ChatBedrockConverse"}

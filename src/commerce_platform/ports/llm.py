@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any, Protocol
 
-from ..errors import UpstreamError, ValidationFailed, require
+from ..errors import UpstreamError, ValidationFailed, ensure_available, require
 
 
 class LLM(Protocol):
@@ -44,10 +45,18 @@ class GeminiLLM:
 
     def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client=None) -> None:
         if client is None:
-            genai = require("google.genai", "gemini")
-            client = genai.Client(api_key=api_key)
-        self.client = client
-        self.model = model
+            ensure_available("google.genai", "gemini")
+        self._client, self._api_key, self.model = client, api_key, model
+        self._lock = threading.Lock()
+
+    @property
+    def client(self):
+        """Built on first use: importing google-genai costs ~0.7 s of a cold start."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = require("google.genai", "gemini").Client(api_key=self._api_key)
+        return self._client
 
     def complete(self, prompt: str, system: str | None = None) -> str:
         config: dict[str, Any] = {"response_mime_type": "application/json", "temperature": 0.0}
@@ -67,9 +76,20 @@ class BedrockLLM:
 
     def __init__(self, model_id: str = "", region: str | None = None, chat=None) -> None:
         if chat is None:
-            lc = require("langchain_aws", "bedrock")
-            chat = lc.ChatBedrockConverse(model=model_id, region_name=region, temperature=0.0)
-        self.chat = chat
+            ensure_available("langchain_aws", "bedrock")
+        self._chat, self.model_id, self.region = chat, model_id, region
+        self._lock = threading.Lock()
+
+    @property
+    def chat(self):
+        """Built on first use: importing langchain-aws costs ~1.2 s of a cold start."""
+        if self._chat is None:
+            with self._lock:
+                if self._chat is None:
+                    lc = require("langchain_aws", "bedrock")
+                    self._chat = lc.ChatBedrockConverse(model=self.model_id, region_name=self.region,
+                                                        temperature=0.0)
+        return self._chat
 
     def complete(self, prompt: str, system: str | None = None) -> str:
         messages: list[tuple[str, str]] = []
