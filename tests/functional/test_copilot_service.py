@@ -306,3 +306,16 @@ def test_random_word_salad_never_yields_invalid_sql(retail_lake):
     assert answered > 100
     with pytest.raises(CommerceError):
         parser.parse("revenue by warehouse", date(2026, 11, 1))
+
+
+def test_a_period_with_no_data_says_which_dates_the_lake_holds(copilot, retail_lake):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    dates = pq.read_table(retail_lake / "orders.parquet")["order_date"]
+    first, last = (str(v.as_py()) for v in (pc.min(dates), pc.max(dates)))
+    a = copilot.ask("how many orders last week", user_id="anna", as_of="2030-01-15")
+    assert a.rows == [[0]]
+    assert a.answer.startswith("Orders last week") and f"run from {first} to {last}" in a.answer
+    busy = copilot.ask("how many orders in 2025", user_id="anna", as_of=AS_OF)
+    assert busy.rows[0][0] > 0 and "run from" not in busy.answer  # only said when nothing was found

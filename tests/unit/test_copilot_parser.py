@@ -79,6 +79,11 @@ def test_no_period():
     ("orders shipped with DHL", "list", "orders", "s.carrier = 'DHL'"),
     ("who bought Makita Copper Pipe", "list", "customers", "p.name = 'Makita Copper Pipe'"),
     ("customers in Helsinki who bought Plumbing", "list", "customers", "p.category = 'Plumbing'"),
+    # ranked by the number of orders, not by revenue
+    ("which customers have the most orders", "metric", "customers", "COUNT(*) AS orders"),
+    ("which city has the fewest orders", "metric", "orders", "ORDER BY orders ASC"),
+    # "region" is the country: the lake's only geography above the city
+    ("revenue by region this year", "metric", "sales_report", "GROUP BY c.country"),
 ])
 def test_intents(parser, question, intent, query_type, must_contain):
     r = parser.parse(question, AS_OF)

@@ -1,10 +1,34 @@
-"""Short prose answers from the result shape and what the question meant (offline)."""
+"""Prose answers from the result's shape and what the question meant (offline, deterministic).
+
+The prose says what was measured, over which period and grouping, then the figures a reader
+looks for first: the single value; the leaders of a ranking; the highest and lowest point of a
+time series; a total where adding up makes sense. The SQL and the table carry the rest.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price", "unit_cost", "line_amount")
+# Columns whose values add up to a meaningful total (an average or a margin does not).
+ADDITIVE = {"revenue", "orders", "units_sold", "customers", "products", "shipments", "stock", "line_amount",
+            "total_amount"}
+MEASURE_LABELS = {"total_amount": "amount", "avg_delivery_days": "average delivery days",
+                  "avg_margin": "average margin"}
+# The result column that holds each measure the parser knows.
+METRIC_COLUMNS = {"revenue": "revenue", "units": "units_sold", "aov": "average_order_value", "stock": "stock",
+                  "margin": "margin", "delivery_days": "avg_delivery_days"}
+GRAIN_COLUMNS = {"day", "week", "month", "quarter", "year"}
+PLURALS = {"product": "products", "customer": "customers", "category": "categories", "brand": "brands",
+           "city": "cities", "country": "countries", "channel": "channels", "carrier": "carriers",
+           "warehouse": "warehouses", "segment": "segments", "status": "statuses", "name": "items",
+           "day": "days", "week": "weeks", "month": "months", "quarter": "quarters", "year": "years"}
+# What the rows are when the result has no grouping column to name them.
+INTENT_NOUNS = {"stock": "products", "never_ordered": "customers", "bought_together": "products",
+                "recommend_customer": "products", "best_sellers": "products", "shipments": "shipments",
+                "margin": "products", "order_items": "order lines"}
+SHOWN = 3  # leaders named in a ranking
 
 
 def _fmt(value: Any, column: str = "") -> str:
@@ -19,30 +43,129 @@ def _fmt(value: Any, column: str = "") -> str:
     return "none" if value is None else str(value)
 
 
+def _label(column: str) -> str:
+    return MEASURE_LABELS.get(column) or column.replace("_", " ")
+
+
+def _when(value: Any, grain: str) -> str:
+    """A time-series label in words: 2025-03-01 by month is "March 2025"."""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    if grain == "month":
+        return day.strftime("%B %Y")
+    if grain == "quarter":
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if grain == "year":
+        return str(day.year)
+    if grain == "week":
+        return f"the week of {day.isoformat()}"
+    return day.isoformat()
+
+
+def _period_phrase(frame: Any) -> str:
+    """" last month (October 2026)", " in 2025": the period as it reads after a noun."""
+    if frame is None or not frame.period:
+        return ""
+    label = frame.period["label"]
+    relative = label.split(" ", 1)[0].lower() in ("last", "this", "past", "previous", "yesterday", "today",
+                                                 "since", "between", "from", "the")
+    return f" {label}" if relative else f" in {label}"
+
+
+def _noun(label_col: str, frame: Any) -> str:
+    """What the rows are: the grouping column's plural, else what the question listed."""
+    if label_col in PLURALS and label_col != "name":
+        return PLURALS[label_col]
+    intent, subject = getattr(frame, "intent", ""), getattr(frame, "subject", None)
+    if intent in INTENT_NOUNS:
+        return INTENT_NOUNS[intent]
+    if subject in ("customers", "products", "orders", "shipments"):
+        return subject
+    return PLURALS.get(label_col, "rows")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def compose(question: str, columns: list[str], rows: list[list[Any]], interpretation: str = "",
-            truncated: bool = False) -> str:
+            truncated: bool = False, frame: Any = None, note: str = "") -> str:
+    """``frame`` (the parser's Frame, when the offline parser made the SQL) names the measure,
+    period and ranking; ``note`` is appended (e.g. the dates the lake covers)."""
+    text = _compose(columns, rows, interpretation, truncated, frame)
+    return f"{text} {note}".strip() if note else text
+
+
+def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, truncated: bool, frame: Any) -> str:
+    period = _period_phrase(frame)
+    understood = f" (understood as: {interpretation})" if interpretation else ""
     if not rows:
-        return f"No matching rows ({interpretation})." if interpretation else "No matching rows."
+        return f"Nothing matched{period}{understood}."
     if len(rows) == 1 and len(columns) == 1:
-        return f"{columns[0].replace('_', ' ')}: {_fmt(rows[0][0], columns[0])} ({interpretation})."
+        return _sentence(f"{_label(columns[0])}{period}: {_fmt(rows[0][0], columns[0])}.")
+    ranked = frame is not None and bool(getattr(frame, "top_n", None))
+    rank = "bottom" if getattr(frame, "order", "desc") == "asc" else "top"
+    if len(rows) == 1 and ranked and len(columns) == 2 and _is_number(rows[0][1]) and isinstance(rows[0][0], str):
+        noun = _noun(columns[0], frame)
+        return _sentence(f"{rank} {noun[:-3] + 'y' if noun.endswith('ies') else noun.rstrip('s')} by "
+                         f"{_label(columns[1])}{period}: {rows[0][0]} ({_fmt(rows[0][1], columns[1])}).")
     if len(rows) == 1:
-        pairs = ", ".join(f"{c.replace('_', ' ')} {_fmt(v, c)}" for c, v in zip(columns, rows[0], strict=False))
-        return f"{pairs}."
-    numeric = [i for i, v in enumerate(rows[0]) if isinstance(v, (int, float)) and not isinstance(v, bool)
-               and not columns[i].endswith("_id")]
-    label_idx = next((i for i, v in enumerate(rows[0]) if isinstance(v, str)), 0)
-    more = " (first 1000 shown)" if truncated else ""
-    text = f"{len(rows)} rows{more} ({interpretation})."
-    if numeric:
-        vi = numeric[-1]
-        top = rows[0]
-        text += (f" First: {_fmt(top[label_idx], columns[label_idx])} with {columns[vi].replace('_', ' ')} "
-                 f"{_fmt(top[vi], columns[vi])}.")
-        if all(isinstance(r[vi], (int, float)) for r in rows) and columns[vi] not in ("quantity_on_hand",):
-            total = sum(r[vi] for r in rows)
-            if columns[vi] in ("revenue", "orders", "units_sold", "customers", "products", "shipments", "stock"):
-                text += f" Total {columns[vi].replace('_', ' ')}: {_fmt(total, columns[vi])}."
+        pairs = ", ".join(f"{_label(c)} {_fmt(v, c)}" for c, v in zip(columns, rows[0], strict=False))
+        return _sentence(f"{pairs}.")
+
+    first = rows[0]
+    numeric = [i for i, v in enumerate(first) if _is_number(v) and not columns[i].endswith("_id")]
+    wanted = METRIC_COLUMNS.get(getattr(frame, "metric", None) or "")
+    value_idx = columns.index(wanted) if wanted in columns else (numeric[-1] if numeric else None)
+    label_idx = next((i for i, c in enumerate(columns) if c in GRAIN_COLUMNS), None)
+    if label_idx is None:
+        label_idx = next((i for i, v in enumerate(first) if isinstance(v, str)), 0)
+    label_col = columns[label_idx]
+    labels = [_fmt(r[label_idx], label_col) for r in rows]
+    if "order_id" in columns and label_col in ("order_date", "status", "channel"):  # rows are orders
+        oid = columns.index("order_id")
+        labels = [f"order {r[oid]}" for r in rows]
+    noun = _noun(label_col, frame)
+    count = f"{len(rows):,} {noun}" + (" (the first 1,000 shown)" if truncated else "")
+
+    if value_idx is None:  # a plain list
+        names = ", ".join(labels[:5])
+        return _sentence(f"{count}{period}: {names}{', ...' if len(rows) > 5 else ''}.")
+
+    value_col = columns[value_idx]
+    measure = _label(value_col)
+    values = [r[value_idx] for r in rows]
+    top_n = ranked and len(rows) <= frame.top_n
+    total = ""
+    if value_col in ADDITIVE and all(_is_number(v) for v in values):
+        # the sum of a top-N is theirs, not the whole's
+        total = (f" Together: {_fmt(sum(values), value_col)}." if top_n else
+                 f" Total of the rows shown: {_fmt(sum(values), value_col)}." if truncated else
+                 f" Total {measure}: {_fmt(sum(values), value_col)}.")
+
+    if label_col in GRAIN_COLUMNS:  # a time series: its extremes, not its first row
+        points = [(r[label_idx], r[value_idx]) for r in rows if _is_number(r[value_idx])]
+        if not points:
+            return _sentence(f"{measure} by {label_col}{period}: {count}, no values.")
+        high = max(points, key=lambda p: p[1])
+        low = min(points, key=lambda p: p[1])
+        return _sentence(f"{measure} by {label_col}{period}, {count}: highest in {_when(high[0], label_col)} "
+                         f"({_fmt(high[1], value_col)}), lowest in {_when(low[0], label_col)} "
+                         f"({_fmt(low[1], value_col)}).{total}")
+
+    leaders = ", ".join(f"{label} ({_fmt(r[value_idx], value_col)})" for label, r in zip(labels, rows[:SHOWN],
+                                                                                         strict=False))
+    more = f" and {len(rows) - SHOWN:,} more" if len(rows) > SHOWN else ""
+    if top_n:
+        head = f"{rank} {len(rows):,} {noun} by {measure}{period}"
+    elif getattr(frame, "intent", "") == "list" and "order_date" in columns:
+        head = f"{count}{period}, newest first"
     else:
-        names = ", ".join(_fmt(r[label_idx]) for r in rows[:5])
-        text += f" E.g. {names}{', ...' if len(rows) > 5 else ''}."
-    return text
+        head = f"{count}{period}, by {measure}"
+    return _sentence(f"{head}: {leaders}{more}.{total}")

@@ -65,6 +65,8 @@ DIM_WORDS = {
     "brands": "brand", "manufacturer": "brand", "product": "product", "products": "product", "item": "product",
     "items": "product", "carrier": "carrier", "carriers": "carrier", "courier": "carrier",
     "warehouse": "warehouse", "warehouses": "warehouse", "location": "warehouse", "depot": "warehouse",
+    # The lake's only geography above the city is the country (the company sells across the Nordics).
+    "region": "country", "regions": "country", "market": "country", "markets": "country",
 }
 GRAINS = {"day": "day", "days": "day", "daily": "day", "week": "week", "weeks": "week", "weekly": "week",
           "month": "month", "months": "month", "monthly": "month", "quarter": "quarter", "quarters": "quarter",
@@ -561,6 +563,9 @@ class SemanticParser:
             if superlative or t.has("sells best", "sell best", "best"):
                 f.top_n = f.top_n or 1
         f.order = "asc" if t.has("lowest", "least", "worst", "bottom", "fewest") else "desc"
+        if metric is None and t.has("most orders", "fewest orders", "least orders", "more orders", "most purchases",
+                                    "by number of orders", "by order count", "number of orders"):
+            metric = "count"  # "which customers have the most orders" ranks by orders, not revenue
         if metric:
             f.intent = "metric"
             f.metric = metric

@@ -180,7 +180,9 @@ class CopilotService:
         truncated = guarded.limited and len(result.rows) >= DEFAULT_MAX_ROWS
         query_type = parsed.query_type if parsed else _guess_type(guarded.tables)
         if text is None:
-            text = compose(question, result.columns, result.rows, interpretation, truncated)
+            frame_used = parsed.frame if parsed is not None and provider.startswith("offline") else None
+            text = compose(question, result.columns, result.rows, interpretation, truncated, frame=frame_used,
+                           note=self._coverage_note(frame_used, result.rows))
         answer = Answer(question=question, sql=guarded.sql, columns=result.columns, rows=result.rows, answer=text,
                         provider=provider, query_type=query_type, interpretation=interpretation,
                         row_count=len(result.rows), truncated=truncated, as_of=day.isoformat(), attempts=attempts,
@@ -188,6 +190,28 @@ class CopilotService:
                                  "execute": result.seconds})
         frame = parsed.frame.to_dict() if parsed and provider.startswith("offline") else None
         return answer, frame
+
+    # Which dates a period-filtered question ran over, by what it counts.
+    _PERIOD_COLUMNS = {"shipments": ("shipments", "shipped_at", "shipments")}
+
+    def _coverage_note(self, frame: Frame | None, rows: list[list[Any]]) -> str:
+        """When a period finds nothing, say which dates the lake holds: "no orders last week"
+        reads differently when the data ends a month ago."""
+        if frame is None or not frame.period:
+            return ""
+        empty = not rows or (len(rows) == 1 and all(v in (0, None) for v in rows[0]))
+        if not empty:
+            return ""
+        table, column, noun = self._PERIOD_COLUMNS.get(frame.intent, ("orders", "order_date", "orders"))
+        try:
+            guarded = check_sql(f"SELECT MIN({column}) AS first_day, MAX({column}) AS last_day FROM {table}",
+                                tables=self.tables)
+            first, last = self.engine.execute(guarded.sql).rows[0]
+        except (CommerceError, IndexError, ValueError):
+            return ""  # the note is a courtesy; the answer stands without it
+        if first is None:
+            return f"The lake holds no {noun}."
+        return f"The lake's {noun} run from {str(first)[:10]} to {str(last)[:10]}."
 
     def chat(self, request: ChatRequest) -> Answer:
         return self.ask(request.question, request.conversation_id, request.user_id, request.as_of)
