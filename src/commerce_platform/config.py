@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     lemonsoft_api_key: SecretStr | None = None
     erp_timeout_seconds: float = 30.0
     erp_retries: int = 3
+    # Offer documents fetched at once from a remote ERP (the local folder is read in order).
+    erp_concurrency: int = Field(default=8, ge=1, le=64)
 
     # Text embeddings: offline char n-gram by default.
     text_embedder: Literal["ngram", "minilm", "titan"] = "ngram"

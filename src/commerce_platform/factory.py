@@ -70,7 +70,7 @@ def erp(settings: Settings):
         api_key = settings.lemonsoft_api_key.get_secret_value() if settings.lemonsoft_api_key else ""
         return LemonsoftERP(settings.lemonsoft_url, settings.lemonsoft_username or "", secret,
                             settings.lemonsoft_database or "", api_key, timeout=settings.erp_timeout_seconds,
-                            retries=settings.erp_retries)
+                            retries=settings.erp_retries, concurrency=settings.erp_concurrency)
     from .ports.erp import LocalERP
 
     return LocalERP(settings.paths.erp)

@@ -190,6 +190,31 @@ def test_lemonsoft_missing_offer_and_bad_login(lemonsoft):
         _client(lemonsoft, password="wrong").get_offer("700123")
 
 
+def test_learning_over_lemonsoft_keeps_offers_in_flight_and_learns_the_same(settings):
+    from commerce_platform.demo import build_all
+    from commerce_platform.demo.lemonsoft_server import LemonsoftStandIn
+    from commerce_platform.offers.agent import run_learning
+
+    build_all(settings, only=["offers"])
+    local = run_learning(settings, dry_run=True)
+    results = {}
+    with LemonsoftStandIn(settings.paths.erp, latency=0.01) as server:
+        for concurrency in (1, 8):
+            server.reset_counts()
+            erp = LemonsoftERP(server.url, "u", "pw", concurrency=concurrency, backoff=0.01)
+            results[concurrency] = (run_learning(settings, dry_run=True, erp=erp), server.max_in_flight)
+            erp.close()
+
+    def outcome(summary):
+        return (summary.successful, summary.failed, summary.total_learnings, summary.new_swaps, summary.new_rules,
+                sorted((f["offer_number"], f["reason"]) for f in summary.failures))
+
+    (sequential, seq_in_flight), (concurrent, max_in_flight) = results[1], results[8]
+    assert outcome(sequential) == outcome(concurrent) == outcome(local)
+    assert outcome(local)[:2] == (120, 2)
+    assert seq_in_flight == 1 and 1 < max_in_flight <= 8
+
+
 # ---- Gemini with a fake client ---------------------------------------------------------------
 class FakeModels:
     def __init__(self, text):

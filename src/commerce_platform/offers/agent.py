@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import islice
 
 import orjson
 
@@ -142,14 +143,21 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     seen = StateIndex(dict(index.hashes), dict(index.erp_versions))  # what this run confirms
     versions = _erp_versions(erp, refs)
 
+    untouched = {r.offer_number for r in refs if index.unchanged_in_erp(r.offer_number, versions.get(r.offer_number))}
+    documents = _read_documents(erp, [r for r in refs if r.offer_number not in untouched])
+
     for n, ref in enumerate(refs, start=1):
         summary.offers_processed += 1
         number, version = ref.offer_number, versions.get(ref.offer_number)
-        if index.unchanged_in_erp(number, version):
+        if number in untouched:
             summary.skipped += 1  # the ERP says untouched since it was hashed: not even read
         else:
             try:
-                digest, outcome = _process_offer(ref, store, bucket, erp, extractor, learnings_and_catalog,
+                read_ref, document = next(documents)
+                assert read_ref is ref  # documents arrive in the order of the offers
+                if isinstance(document, BaseException):
+                    raise document
+                digest, outcome = _process_offer(ref, document, store, bucket, extractor, learnings_and_catalog,
                                                  today, now, index.hashes.get(number))
             except (CommerceError, OSError) as exc:
                 summary.failed += 1
@@ -196,6 +204,36 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     return summary
 
 
+def _read_documents(erp, refs: list[RequestRef]) -> Iterator[tuple[RequestRef, dict | Exception]]:
+    """Each offer's ERP document (or the error reading it), in the order of ``refs``. A remote ERP
+    is read ``read_concurrency`` offers at a time within a bounded window, so memory stays flat
+    and a night over Lemonsoft costs round trips / concurrency, not the sum of round trips."""
+    workers = max(1, int(getattr(erp, "read_concurrency", 1) or 1))
+
+    def read(ref: RequestRef) -> dict | Exception:
+        try:
+            return erp.get_offer_document(ref.offer_number)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, which decides what it means
+            return exc
+
+    if workers == 1:
+        for ref in refs:
+            yield ref, read(ref)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending = iter(refs)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="erp-read") as pool:
+        window = deque((ref, pool.submit(read, ref)) for ref in islice(pending, 4 * workers))
+        while window:
+            ref, future = window.popleft()
+            following = next(pending, None)
+            if following is not None:
+                window.append((following, pool.submit(read, following)))
+            yield ref, future.result()
+
+
 def _erp_versions(erp, refs: list[RequestRef]) -> dict[str, str]:
     offer_versions = getattr(erp, "offer_versions", None)
     if offer_versions is None:
@@ -215,10 +253,9 @@ def _catalog_or_empty(erp):
         return []
 
 
-def _process_offer(ref: RequestRef, store, bucket, erp, extractor, learnings_and_catalog, today: date,
+def _process_offer(ref: RequestRef, document: dict, store, bucket, extractor, learnings_and_catalog, today: date,
                    now: str, indexed_hash: str | None = None) -> tuple[str, tuple[LearningState, int] | None]:
     """Returns the ERP rows' hash and, when the offer changed, its new state and learning count."""
-    document = erp.get_offer_document(ref.offer_number)
     digest = rows_hash(document.get("rows", []))
     if indexed_hash == digest:
         return digest, None  # unchanged since the last run

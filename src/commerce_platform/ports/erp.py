@@ -23,6 +23,8 @@ class ERP(Protocol):
     # Optional: a cheap token per offer that changes whenever the offer may have changed (like the
     # stat data git keeps in its index). Offers without a token are read and hashed.
     def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]: ...
+    # Optional: how many offer documents a caller may fetch at once (absent = 1).
+    read_concurrency: int
 
 
 PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "price"]
@@ -30,6 +32,8 @@ PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "pri
 
 class LocalERP:
     """``<home>/erp/products.csv`` and ``<home>/erp/offers/<offer_number>.json`` (format 5.3)."""
+
+    read_concurrency = 1  # a file read takes microseconds: threads would only add overhead
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -130,8 +134,13 @@ class LemonsoftERP:
     """Lemonsoft REST client: session login, token refresh on 401, retries on timeouts/5xx."""
 
     def __init__(self, base_url: str, username: str, password: str, database: str = "", api_key: str = "",
-                 timeout: float = 30.0, retries: int = 3, transport=None, backoff: float = 0.5) -> None:
+                 timeout: float = 30.0, retries: int = 3, transport=None, backoff: float = 0.5,
+                 concurrency: int = 8) -> None:
         import httpx
+
+        # Each offer is one round trip: the agent keeps this many in flight (httpx.Client is
+        # thread-safe and pools connections).
+        self.read_concurrency = max(1, concurrency)
 
         self.base_url = base_url.rstrip("/")
         self._creds = {"UserName": username, "Password": password, "Database": database, "ApiKey": api_key}
@@ -172,7 +181,8 @@ class LemonsoftERP:
             resp = self._client.request(method, path, headers={"Authorization": f"Bearer {token}"})
             if resp.status_code == 401:  # session expired: log in again once
                 with self._lock:
-                    self._token = self._login()
+                    if self._token == token:  # not yet renewed by a concurrent request
+                        self._token = self._login()
                     token = self._token
                 resp = self._client.request(method, path, headers={"Authorization": f"Bearer {token}"})
             if resp.status_code == 404:
