@@ -95,6 +95,8 @@ def test_local_erp_offer_versions_change_with_the_file_and_never_leave_the_folde
     offers.mkdir(parents=True)
     (offers / "1.json").write_text('{"rows": []}')
     (tmp_path / "erp" / "secret.json").write_text("{}")
+    assert erp.offer_versions(["1"]) == {}  # just written: no version until it has settled
+    erp.racy_seconds = 0
     first = erp.offer_versions(["1", "2", "../secret", "../erp/offers/1"])
     assert list(first) == ["1"]  # missing offer and path tricks get no version
     assert erp.offer_versions(["1"]) == first  # stable while untouched

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -60,10 +61,15 @@ class LocalERP:
             raise ValidationFailed(f"{path}: expected an object with a 'rows' list")
         return doc
 
+    # A file modified this recently gets no version (git's "racy" rule): a second edit within the
+    # same timestamp tick, of the same size, would otherwise look unchanged next night.
+    racy_seconds = 2.0
+
     def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]:
         """One stat per offer file: inode, size, mtime and ctime (ns). A rewrite through a rename
         (``save_offer``, most exporters) gets a new inode; an in-place edit moves mtime/ctime."""
         versions: dict[str, str] = {}
+        fresh_after = time.time_ns() - int(self.racy_seconds * 1e9)
         try:
             folder = os.open(self._offers_dir, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
@@ -76,6 +82,8 @@ class LocalERP:
                     st = os.stat(f"{number}.json", dir_fd=folder)
                 except OSError:
                     continue
+                if st.st_mtime_ns >= fresh_after:
+                    continue  # read and hashed every night until it has settled
                 versions[number] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
         finally:
             os.close(folder)
