@@ -186,6 +186,7 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                     seen.erp_versions[number] = version
         if progress:
             progress(n, len(refs))
+    documents.close()  # stops the reader threads now, not when the generator is collected
 
     if lazy:
         summary.new_rules = len(lazy["learnings"].promote_rules(today))
