@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sqlite-timeout", type=float, default=120.0)
     args = ap.parse_args(argv)
 
-    from commerce_platform.copilot.engines import DuckDBEngine
     from commerce_platform.copilot.guard import check_sql
     from commerce_platform.copilot.parser import SemanticParser
     from commerce_platform.copilot.semantic import Vocabulary
     from commerce_platform.demo.retail import build_lake
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     with tempfile.TemporaryDirectory(prefix="bench-copilot-") as tmp:
         lake = args.lake

@@ -123,8 +123,8 @@ def timed_sink(settings):
 
 
 def run_ours(n: int, latency: float, server: Server, work: Path) -> dict:
-    from commerce_platform.exports.embedder import OfflineImageEmbedder
     from commerce_platform.exports.service import run_export, table_partitions
+    from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
 
     src = make_source(work / "ours.db", n, server.base)
     settings = settings_for(work / "home")
@@ -161,7 +161,7 @@ def run_reference(n: int, server: Server, work: Path, concurrency: int = 5) -> d
     import pyarrow.parquet as pq
     import sqlalchemy as sa
 
-    from commerce_platform.exports.embedder import OfflineImageEmbedder
+    from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
 
     src = make_source(work / "ref.db", n, server.base)
     out = work / "reference"

@@ -21,9 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lake", type=Path)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    from commerce_platform.copilot.engines import DuckDBEngine
     from commerce_platform.copilot.evaluation import evaluate, load_eval_set, offline_generator, report
     from commerce_platform.demo.retail import build_lake
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     with tempfile.TemporaryDirectory() as tmp:
         lake = args.lake

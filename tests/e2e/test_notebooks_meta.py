@@ -19,7 +19,7 @@ CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 # Each notebook must exercise its service through these package modules.
 REQUIRED_IMPORTS = {
     "01-learning-extraction.ipynb": {"commerce_platform.offers.agent", "commerce_platform.offers.evaluation"},
-    "02-copilot-sql-generation.ipynb": {"commerce_platform.copilot.evaluation", "commerce_platform.copilot.engines"},
+    "02-copilot-sql-generation.ipynb": {"commerce_platform.copilot.evaluation", "commerce_platform.ports.query_engine"},
     "03-embedding-quality.ipynb": {"commerce_platform.exports.service", "commerce_platform.support.kb",
                                    "commerce_platform.ports.text_embeddings"},
 }

@@ -111,7 +111,7 @@ def test_query_types_cover_every_category(copilot):
 
 @pytest.fixture
 def engine(retail_lake):
-    from commerce_platform.copilot.engines import DuckDBEngine
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     return DuckDBEngine(retail_lake, timeout_seconds=1.0)
 
@@ -148,7 +148,7 @@ def test_engine_statement_timeout(engine):
 def test_lake_as_folders_of_parquet(tmp_path, retail_lake):
     import shutil
 
-    from commerce_platform.copilot.engines import DuckDBEngine
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     lake = tmp_path / "lake"
     for f in retail_lake.glob("*.parquet"):
@@ -160,7 +160,7 @@ def test_lake_as_folders_of_parquet(tmp_path, retail_lake):
 
 
 def test_missing_lake_says_what_to_do(tmp_path):
-    from commerce_platform.copilot.engines import DuckDBEngine
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     with pytest.raises(NotFound) as info:
         DuckDBEngine(tmp_path / "nope")
@@ -172,8 +172,8 @@ def test_missing_lake_says_what_to_do(tmp_path):
 def test_offline_parser_execution_accuracy(retail_lake):
     from datetime import date
 
-    from commerce_platform.copilot.engines import DuckDBEngine
     from commerce_platform.copilot.evaluation import evaluate, load_eval_set, offline_generator, report
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     data = load_eval_set()
     assert len(data["items"]) >= 80
@@ -281,11 +281,11 @@ def test_random_word_salad_never_yields_invalid_sql(retail_lake):
     import random
     from datetime import date
 
-    from commerce_platform.copilot.engines import DuckDBEngine
     from commerce_platform.copilot.guard import check_sql
     from commerce_platform.copilot.parser import SemanticParser
     from commerce_platform.copilot.semantic import vocabulary_for
     from commerce_platform.errors import CommerceError
+    from commerce_platform.ports.query_engine import DuckDBEngine
 
     engine = DuckDBEngine(retail_lake)
     parser = SemanticParser(vocabulary_for(engine))

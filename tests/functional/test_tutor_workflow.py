@@ -6,7 +6,7 @@ import json
 import pytest
 
 from commerce_platform.errors import NotFound, ServiceUnavailable, ValidationFailed
-from commerce_platform.tutor.cache import InProcessCache
+from commerce_platform.ports.cache import InProcessCache
 from commerce_platform.tutor.models import Evaluation
 from commerce_platform.tutor.service import TutorService
 

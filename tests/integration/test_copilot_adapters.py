@@ -120,8 +120,8 @@ def _canned(moto_server, header: list[tuple[str, str]], rows: list[list[str]]):
 
 
 def test_athena_request_sequence(moto_server):
-    from commerce_platform.copilot.engines import AthenaEngine
     from commerce_platform.copilot.guard import check_sql
+    from commerce_platform.ports.query_engine import AthenaEngine
 
     wg = f"copilot-{int(time.time() * 1000)}"
     client = Recorder(_athena(moto_server, wg, cutoff=10 * 1024 ** 3))
@@ -146,7 +146,7 @@ def test_athena_request_sequence(moto_server):
 
 
 def test_athena_refuses_a_workgroup_without_scan_limit(moto_server):
-    from commerce_platform.copilot.engines import AthenaEngine
+    from commerce_platform.ports.query_engine import AthenaEngine
 
     wg = f"nolimit-{int(time.time() * 1000)}"
     engine = AthenaEngine(workgroup=wg, database="retail", client=_athena(moto_server, wg, cutoff=None))
@@ -156,7 +156,7 @@ def test_athena_refuses_a_workgroup_without_scan_limit(moto_server):
 
 
 def test_athena_transpiles_duckdb_to_trino():
-    from commerce_platform.copilot.engines import AthenaEngine
+    from commerce_platform.ports.query_engine import AthenaEngine
 
     trino = AthenaEngine.to_trino("SELECT date_diff('day', shipped_at, delivered_at), strftime(order_date, '%Y-%m') "
                                   "FROM shipments JOIN orders USING (order_id) LIMIT 5")
@@ -194,7 +194,7 @@ class FakeAthena:
 
 
 def test_athena_polls_with_backoff_and_pages():
-    from commerce_platform.copilot.engines import AthenaEngine
+    from commerce_platform.ports.query_engine import AthenaEngine
 
     sleeps: list[float] = []
     fake = FakeAthena()

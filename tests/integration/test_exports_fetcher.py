@@ -12,8 +12,8 @@ try:  # tests/ may or may not be a package
 except ImportError:  # pragma: no cover
     from fixtures_exports import ImageServer, draw_image
 
-from commerce_platform.exports.fetcher import FetchError, ImageFetcher
-from commerce_platform.exports.urlsafety import UrlPolicy
+from commerce_platform.ports.fetcher import FetchError, ImageFetcher
+from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.integration
 

@@ -12,10 +12,10 @@ except ImportError:  # pragma: no cover
 
 from commerce_platform.errors import ConfigurationError, LockHeld
 from commerce_platform.exports import service
-from commerce_platform.exports.fetcher import ImageFetcher
 from commerce_platform.exports.iceberg import IcebergSink
 from commerce_platform.exports.progress import ProgressStore
-from commerce_platform.exports.urlsafety import UrlPolicy
+from commerce_platform.ports.fetcher import ImageFetcher
+from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.integration
 DAY = "2026-03-10"
@@ -188,7 +188,7 @@ def test_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
 
 
 def test_embedder_failure_keeps_the_sale(xsettings, server, tmp_path):
-    from commerce_platform.exports.embedder import OfflineImageEmbedder
+    from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
 
     class Picky(OfflineImageEmbedder):
         name = "picky"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from commerce_platform.errors import UpstreamError
-from commerce_platform.exports.embedder import TitanImageEmbedder
+from commerce_platform.ports.image_embeddings import TitanImageEmbedder
 
 pytestmark = pytest.mark.integration
 

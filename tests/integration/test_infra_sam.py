@@ -607,7 +607,7 @@ def test_secrets_are_passed_by_parameter_name_and_readable_only_by_their_users(l
 def test_template_names_match_the_codes_constants():
     """Model ids and the Iceberg namespace the IAM grants name are the ones the code uses."""
     src = ROOT / "src" / "commerce_platform"
-    image_models = re.findall(r'name = "(amazon\.titan-embed-image[^"]*)"', (src / "exports" / "embedder.py").read_text())
+    image_models = re.findall(r'name = "(amazon\.titan-embed-image[^"]*)"', (src / "ports" / "image_embeddings.py").read_text())
     text_models = re.findall(r'name = "(amazon\.titan-embed-text[^"]*)"',
                              (src / "ports" / "text_embeddings.py").read_text())
     assert image_models == [fx.parameter_default("TitanImageModelId")]

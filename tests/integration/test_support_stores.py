@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from commerce_platform.config import load_settings
-from commerce_platform.support.cache import ContextCache
+from commerce_platform.ports.cache import ContextCache
 from commerce_platform.support.customers import CustomerService
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import pytest
 
 from commerce_platform.errors import Refused, ValidationFailed
 from commerce_platform.exports.models import RowRejected, SaleRow, parse_day, validate_row
-from commerce_platform.exports.urlsafety import UrlPolicy
+from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.unit
 
@@ -107,7 +107,7 @@ def _cos(a, b):
 
 def test_offline_embedder_is_deterministic_normalised_and_groups_look_alikes():
     from commerce_platform.demo.smartgo import _draw
-    from commerce_platform.exports.embedder import OfflineImageEmbedder
+    from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
 
     emb = OfflineImageEmbedder()
     a1 = _draw("sneakers", "Fjellrev", 1)

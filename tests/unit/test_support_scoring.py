@@ -1,6 +1,6 @@
 import pytest
 
-from commerce_platform.support.cache import ContextCache
+from commerce_platform.ports.cache import ContextCache
 from commerce_platform.support.churn import churn_risk, recency_component
 from commerce_platform.support.sentiment import LexiconSentiment, LLMSentiment
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Refused
+from ..ports.query_engine import LAKE_TABLES
 
-LAKE_TABLES = frozenset({"customers", "products", "inventory", "orders", "order_items", "shipments"})
 DEFAULT_MAX_ROWS = 1000
 MAX_SQL_CHARS = 20_000
 

@@ -15,8 +15,8 @@ from typing import Any
 from ..config import Settings
 from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
 from ..logs import get_logger
+from ..ports.query_engine import QueryResult, engine_for
 from .answers import compose
-from .engines import QueryResult, engine_for
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
 from .models import Answer, ChatRequest
 from .parser import MAX_QUESTION_CHARS, Frame, ParseResult, SemanticParser

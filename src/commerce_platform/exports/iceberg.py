@@ -15,7 +15,8 @@ from typing import Any
 
 from ..errors import require
 from ..logs import get_logger
-from .models import EMBEDDING_DIM, NAMESPACE, TABLE_IDENTIFIER, day_bounds
+from ..ports.image_embeddings import EMBEDDING_DIM
+from .models import NAMESPACE, TABLE_IDENTIFIER, day_bounds
 
 log = get_logger("exports.iceberg")
 

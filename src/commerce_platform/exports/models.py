@@ -11,7 +11,6 @@ import numpy as np
 
 from ..errors import ValidationFailed
 
-EMBEDDING_DIM = 1024
 NAMESPACE = "pricing_intelligence"
 TABLE_NAME = "smartgo_sales"
 TABLE_IDENTIFIER = f"{NAMESPACE}.{TABLE_NAME}"

@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from ..logs import get_logger
-from .fetcher import FetchError, ImageFetcher
-from .models import EMBEDDING_DIM, REASONS, RowRejected, SaleRow, reason_of, validate_row
+from ..ports.fetcher import FetchError, ImageFetcher
+from ..ports.image_embeddings import EMBEDDING_DIM
+from .models import REASONS, RowRejected, SaleRow, reason_of, validate_row
 
 log = get_logger("exports.pipeline")
 

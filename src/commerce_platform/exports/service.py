@@ -9,14 +9,14 @@ from typing import Any
 
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
-from .embedder import get_image_embedder
-from .fetcher import ImageFetcher
+from ..ports.fetcher import ImageFetcher
+from ..ports.image_embeddings import get_image_embedder
+from ..ports.urlsafety import UrlPolicy
 from .iceberg import IcebergSink, day_filter
 from .models import SaleRow, parse_day
 from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
 from .progress import ProgressStore
 from .source import SalesSource, default_source_url
-from .urlsafety import UrlPolicy
 
 log = get_logger("exports.service")
 
@@ -205,7 +205,7 @@ def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
         async with make_fetcher(settings, backoff=0.2, timeout=10.0) as fetcher:
             return await fetcher.fetch(url)
 
-    from .fetcher import FetchError
+    from ..ports.fetcher import FetchError
 
     try:
         fetched = run_sync(_get())

@@ -19,8 +19,8 @@ from .. import factory
 from ..config import Settings
 from ..errors import ValidationFailed
 from ..logs import get_logger
+from ..ports.cache import ContextCache
 from ..ports.kv import TableSpec
-from .cache import ContextCache
 from .churn import SENTIMENT_WINDOW_DAYS, churn_risk
 from .sentiment import SentimentScorer, get_scorer
 

@@ -17,7 +17,7 @@ from .. import factory
 from ..config import Settings
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
-from .cache import ExerciseCache, make_cache
+from ..ports.cache import JsonCache, make_cache
 from .content import ContentRetriever
 from .evaluator import Evaluator
 from .facts import FactExtractor
@@ -47,7 +47,7 @@ def _validated(model, **fields):
 
 
 class TutorService:
-    def __init__(self, settings: Settings, *, index=None, embedder=None, llm=None, cache: ExerciseCache | None = None,
+    def __init__(self, settings: Settings, *, index=None, embedder=None, llm=None, cache: JsonCache | None = None,
                  store: TutorStore | None = None, metrics: TutorMetrics | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or factory.text_embedder(settings)
@@ -57,7 +57,7 @@ class TutorService:
             self.retriever = ContentRetriever(factory.vector_index(settings, KB_INDEX), self.embedder,
                                               reload_dir=settings.paths.indexes / KB_INDEX,
                                               index_factory=lambda: factory.vector_index(settings, KB_INDEX))
-        self.cache = cache or make_cache(settings)
+        self.cache = cache or make_cache(settings, prefix="tutor:", label="exercise cache")
         self.store = store or TutorStore(factory.sql_engine(settings.service_db_url()))
         self.metrics = metrics or TutorMetrics()
         self.llm = llm if llm is not None else factory.llm(settings)

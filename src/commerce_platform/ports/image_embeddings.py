@@ -20,7 +20,8 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import UpstreamError, require
-from .models import EMBEDDING_DIM
+
+EMBEDDING_DIM = 1024  # Titan Multimodal Embeddings G1's size; the export table stores it (7.3)
 
 
 class ImageEmbedder(Protocol):

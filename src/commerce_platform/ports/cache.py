@@ -1,9 +1,10 @@
-"""Customer-context cache: in-process LRU with TTL and max size (cachetools), optionally backed by
-Redis as a shared cache between processes/Lambdas. ``invalidate(key)`` clears both.
+"""Cache port: in-process (cachetools TTL + LRU) or Redis, shared between processes and Lambdas.
 
-With Redis, every key has a generation counter (``<ns>gen:<key>``) that ``invalidate`` increments;
-a local entry is only served while its generation matches Redis', so an interaction stored by
-one process invalidates the context cached in every other process too."""
+- ``make_cache`` / ``InProcessCache`` / ``RedisCache``: a plain JSON key-value cache with TTL (the
+  tutor's exercises; the database stays the source of truth).
+- ``ContextCache``: two levels (in-process in front of Redis) with per-key invalidation that
+  reaches every process (the support desk's customer contexts).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +12,94 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
+from ..errors import ServiceUnavailable
 from ..logs import get_logger
 
-log = get_logger(__name__)
+log = get_logger("ports.cache")
+
+
+class JsonCache(Protocol):
+    backend: str
+
+    def get(self, key: str) -> dict | list | None: ...
+    def set(self, key: str, value: dict | list) -> None: ...
+    def ping(self) -> None: ...
+
+
+class InProcessCache:
+    backend = "in-process"
+
+    def __init__(self, ttl_seconds: int = 300, max_size: int = 1024) -> None:
+        from cachetools import TTLCache
+
+        self._data: TTLCache = TTLCache(maxsize=max_size, ttl=ttl_seconds)
+        self._lock = threading.Lock()  # the HTTP app serves requests from a thread pool
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._data.get(key)
+        return json.loads(value) if value is not None else None
+
+    def set(self, key: str, value) -> None:
+        raw = json.dumps(value)
+        with self._lock:
+            self._data[key] = raw
+
+    def ping(self) -> None:
+        return None
+
+
+class RedisCache:
+    backend = "redis"
+
+    def __init__(self, url: str, ttl_seconds: int = 300, prefix: str = "", client=None, label: str = "cache") -> None:
+        if client is None:
+            from ..errors import require
+
+            redis = require("redis", "redis")
+            client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        self.client = client
+        self.ttl = ttl_seconds
+        self.prefix = prefix
+        self.url = url
+        self.label = label  # what the cache holds, for the error message
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except Exception as exc:  # redis.exceptions.* without importing redis at module top
+            raise ServiceUnavailable(f"the {self.label} (Redis) is unavailable: {exc.__class__.__name__}: {exc}",
+                                     hint="check COMMERCE_REDIS_URL and that Redis is running; nothing was saved"
+                                     ) from exc
+
+    def get(self, key: str):
+        raw = self._call(self.client.get, self.prefix + key)
+        return json.loads(raw) if raw else None
+
+    def set(self, key: str, value) -> None:
+        self._call(self.client.set, self.prefix + key, json.dumps(value), self.ttl)
+
+    def ping(self) -> None:
+        self._call(self.client.ping)
+
+
+def make_cache(settings, prefix: str, label: str = "cache") -> JsonCache:
+    """Redis when ``settings.redis_url`` is set (keys under ``prefix``), else in-process."""
+    if settings.redis_url:
+        return RedisCache(settings.redis_url, ttl_seconds=settings.cache_ttl_seconds, prefix=prefix, label=label)
+    return InProcessCache(settings.cache_ttl_seconds, settings.cache_max_size)
 
 
 class ContextCache:
+    """Customer-context cache: in-process LRU with TTL and max size (cachetools), optionally backed by
+    Redis as a shared cache between processes/Lambdas. ``invalidate(key)`` clears both.
+
+    With Redis, every key has a generation counter (``<ns>gen:<key>``) that ``invalidate`` increments;
+    a local entry is only served while its generation matches Redis', so an interaction stored by
+    one process invalidates the context cached in every other process too."""
+
     def __init__(self, max_size: int = 1024, ttl_seconds: float = 300, redis_client=None,
                  namespace: str = "support:ctx:", timer: Callable[[], float] = time.monotonic) -> None:
         from cachetools import TTLCache

@@ -1,4 +1,4 @@
-"""Query engines behind one small interface: ``execute(sql) -> QueryResult``.
+"""Lake/query-engine port: query engines behind one small interface: ``execute(sql) -> QueryResult``.
 
 - DuckDBEngine (local): in-memory database, one view per lake table over its Parquet files;
   then the only readable paths are those files (``allowed_paths``), external access is off,
@@ -21,9 +21,11 @@ from typing import Any, Protocol
 
 from ..errors import ConfigurationError, NotFound, Refused, UpstreamError, ValidationFailed, require
 from ..logs import get_logger
-from .guard import LAKE_TABLES
 
-log = get_logger("copilot.engine")
+log = get_logger("ports.query_engine")
+
+# The retail lake's tables (ARCHITECTURE 7.1): the only tables an engine exposes and the guard allows.
+LAKE_TABLES = frozenset({"customers", "products", "inventory", "orders", "order_items", "shipments"})
 
 
 @dataclass

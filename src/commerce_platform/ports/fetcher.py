@@ -18,7 +18,7 @@ from ..errors import Refused
 from ..logs import get_logger
 from .urlsafety import UrlPolicy
 
-log = get_logger("exports.fetcher")
+log = get_logger("ports.fetcher")
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
