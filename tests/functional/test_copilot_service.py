@@ -319,3 +319,21 @@ def test_a_period_with_no_data_says_which_dates_the_lake_holds(copilot, retail_l
     assert a.answer.startswith("Orders last week") and f"run from {first} to {last}" in a.answer
     busy = copilot.ask("how many orders in 2025", user_id="anna", as_of=AS_OF)
     assert busy.rows[0][0] > 0 and "run from" not in busy.answer  # only said when nothing was found
+
+
+def test_engine_cache_is_bounded_and_an_evicted_engine_keeps_working(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from commerce_platform.ports import query_engine as qe
+
+    engines = []
+    for i in range(qe.MAX_CACHED_ENGINES + 3):
+        lake = tmp_path / f"lake{i}"
+        lake.mkdir()
+        pq.write_table(pa.table({"order_id": [i], "total_amount": [float(i)]}), lake / "orders.parquet")
+        engines.append(qe.cached_duckdb(lake))
+    assert len(qe._ENGINES) <= qe.MAX_CACHED_ENGINES
+    assert engines[0] not in qe._ENGINES.values()  # the least recently used was dropped ...
+    assert engines[0].execute("SELECT order_id FROM orders").rows == [[0]]  # ... but not closed under its user
+    assert qe.cached_duckdb(tmp_path / "lake10") is engines[10]  # recent ones are reused

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -265,17 +267,41 @@ def engine_for(settings, lake: Path | None = None) -> QueryEngine:
         key = ("athena", settings.athena_workgroup, settings.athena_database, settings.athena_output_location,
                settings.aws_region)
         with _ENGINES_LOCK:
-            if key not in _ENGINES:
-                _ENGINES[key] = AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
-                                             output_location=settings.athena_output_location,
-                                             region=settings.aws_region)
-            return _ENGINES[key]
+            engine = _ENGINES.get(key)
+            if engine is None:
+                engine = AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
+                                      output_location=settings.athena_output_location, region=settings.aws_region)
+            _remember(key, engine)
+            return engine
     return cached_duckdb(Path(lake or settings.paths.retail_lake), timeout_seconds=settings.copilot_query_timeout_seconds,
                          memory_limit=settings.copilot_memory_limit)
 
 
-_ENGINES: dict[tuple, Any] = {}
+# Engines by lake (or Athena workgroup), most recently used last. Bounded: a process that has
+# queried many lakes (a test run, a console switching homes) does not keep every DuckDB alive.
+_ENGINES: OrderedDict[tuple, Any] = OrderedDict()
 _ENGINES_LOCK = threading.Lock()
+MAX_CACHED_ENGINES = 8
+
+
+def _remember(key: tuple, engine: Any) -> None:
+    """Call with the lock held."""
+    _ENGINES[key] = engine
+    _ENGINES.move_to_end(key)
+    while len(_ENGINES) > MAX_CACHED_ENGINES:
+        _ENGINES.popitem(last=False)  # dropped, not closed: a query may still run on it; GC closes it
+
+
+@atexit.register
+def close_cached_engines() -> None:
+    """Close every cached DuckDB connection (at exit, so DuckDB is not torn down with live ones)."""
+    with _ENGINES_LOCK:
+        engines = list(_ENGINES.values())
+        _ENGINES.clear()
+    for engine in engines:
+        con = getattr(engine, "con", None)
+        if con is not None:
+            con.close()
 
 
 def cached_duckdb(lake: Path, timeout_seconds: float = 20.0, memory_limit: str = "1GB") -> DuckDBEngine:
@@ -289,5 +315,6 @@ def cached_duckdb(lake: Path, timeout_seconds: float = 20.0, memory_limit: str =
         if engine is None:
             for old in [k for k in _ENGINES if k[0] == str(lake) and k[1] != stamp]:  # lake rebuilt
                 _ENGINES.pop(old).con.close()
-            engine = _ENGINES[key] = DuckDBEngine(lake, timeout_seconds=timeout_seconds, memory_limit=memory_limit)
+            engine = DuckDBEngine(lake, timeout_seconds=timeout_seconds, memory_limit=memory_limit)
+        _remember(key, engine)
         return engine
