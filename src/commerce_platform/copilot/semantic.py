@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -151,16 +152,15 @@ class Vocabulary:
         self.max_phrase_words = min(8, max(lengths, default=1))
 
 
-_VOCAB: dict[int, tuple[Any, Vocabulary]] = {}
+# Weak keys: a vocabulary lives as long as its engine (the engine cache decides that).
+_VOCAB: weakref.WeakKeyDictionary[Any, Vocabulary] = weakref.WeakKeyDictionary()
 _VOCAB_LOCK = threading.Lock()
 
 
 def vocabulary_for(engine) -> Vocabulary:
     """The lake's vocabulary, read once per engine (engines are cached per lake state)."""
     with _VOCAB_LOCK:
-        cached = _VOCAB.get(id(engine))
-        if cached is None or cached[0] is not engine:
-            if len(_VOCAB) > 16:
-                _VOCAB.clear()
-            cached = _VOCAB[id(engine)] = (engine, Vocabulary.from_engine(engine))
-        return cached[1]
+        vocabulary = _VOCAB.get(engine)
+        if vocabulary is None:
+            vocabulary = _VOCAB[engine] = Vocabulary.from_engine(engine)
+        return vocabulary
