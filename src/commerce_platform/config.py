@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -191,9 +191,25 @@ def load_settings(home: str | Path | None = None, **overrides: object) -> Settin
     """Settings from the environment; ``home`` (the CLI's ``--home``) wins over COMMERCE_HOME."""
     if home is not None:
         overrides["home"] = Path(home)
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise _settings_error(exc) from None
     if settings.profile == "aws":
         from .ports.secrets import resolve_secrets
 
         settings = resolve_secrets(settings)
     return settings
+
+
+def _settings_error(exc: ValidationError):
+    """A bad setting names its environment variable and what it must be, not a traceback."""
+    from .errors import ConfigurationError
+
+    err = exc.errors()[0]
+    name = str(err["loc"][0]) if err.get("loc") else ""
+    variable = f"COMMERCE_{name.upper()}" if name else "a COMMERCE_ setting"
+    value = err.get("input")
+    shown = "" if isinstance(value, dict) or name.endswith(("password", "key", "secret", "token")) else f" (got {value!r})"
+    return ConfigurationError(f"{variable}: {err['msg']}{shown}", field=name or None,
+                              hint=f"fix {variable} in the environment or .env")

@@ -139,3 +139,28 @@ def test_llm_clients_are_built_on_first_use_not_at_construction():
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out == {"at_construction": [], "after_use": ["google.genai", "langchain_aws"], "same": True,
                    "chat": "ChatBedrockConverse"}
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("COMMERCE_ERP_CONCURRENCY", "0", "greater than or equal to 1 (got '0')"),
+    ("COMMERCE_PROFILE", "cloud", "'local' or 'aws' (got 'cloud')"),
+    ("COMMERCE_ERP_TIMEOUT_SECONDS", "soon", "valid number"),
+])
+def test_a_bad_setting_names_its_variable(monkeypatch, tmp_path, variable, value, says):
+    from commerce_platform.errors import ConfigurationError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(tmp_path)
+    assert str(info.value).startswith(f"{variable}: ") and says in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_a_bad_secret_setting_is_not_echoed(monkeypatch, tmp_path):
+    from commerce_platform.errors import ConfigurationError
+
+    monkeypatch.setenv("COMMERCE_LEMONSOFT_PASSWORD", "")  # valid: an empty secret
+    load_settings(tmp_path)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(tmp_path, lemonsoft_password=["hunter2"])  # not a string
+    assert "hunter2" not in str(info.value) and "COMMERCE_LEMONSOFT_PASSWORD" in str(info.value)
