@@ -53,6 +53,14 @@ def test_dry_run_and_errors(home, tmp_path):
     assert bad.returncode == 4 and "commerce learn review list" in bad.stderr
     empty = commerce(tmp_path / "empty", "offers", "match", "kupariputki", check=False)
     assert empty.returncode != 0 and "commerce demo" in empty.stderr
+    nothing = commerce(tmp_path / "empty", "learn", "run", "--json")
+    assert json.loads(nothing.stdout)["offers_processed"] == 0  # stdout stays one JSON document
+    assert "no offer requests in offer-learning-data/offer-requests/" in nothing.stderr
+    badenv = subprocess.run([sys.executable, "-m", "commerce_platform", "--home", str(home), "learn", "run"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "COMMERCE_ERP_CONCURRENCY": "0"})
+    assert badenv.returncode == 2 and "COMMERCE_ERP_CONCURRENCY" in badenv.stderr
+    assert "Traceback" not in badenv.stderr
 
 
 def test_lambda_handler_dry_run_on_the_manual_test_event(home, monkeypatch):
