@@ -132,3 +132,25 @@ def test_service_calls_work_inside_a_running_event_loop(exported):
     data, again = asyncio.run(caller())
     assert data.startswith(b"\x89PNG")
     assert again["date"] == summary["date"] and again["totalCount"] == summary["totalCount"]
+
+
+def test_streaming_similar_search_equals_the_whole_matrix(exported):
+    """Top-k merged batch by batch (here 7 rows at a time) is exactly the top-k over every row."""
+    import numpy as np
+
+    settings, _built, _summary = exported
+    sink = service.IcebergSink.from_settings(settings)
+    table = sink.scan(columns=("sale_id", "currency", "embedding", "embedding_error", "embedding_model"))
+    rows = [r for r in table.to_pylist() if r["embedding_error"] is None]
+    for query in rows[:: max(1, len(rows) // 12)]:
+        same = [r for r in rows if r["currency"] == query["currency"] and r["sale_id"] != query["sale_id"]
+                and r["embedding_model"] == query["embedding_model"]]
+        q = np.asarray(query["embedding"], dtype=np.float64)
+        mat = np.asarray([r["embedding"] for r in same], dtype=np.float32).astype(np.float64)
+        scores = np.round((mat @ q) / (np.linalg.norm(mat, axis=1) * np.linalg.norm(q)), 9)
+        expected = [same[i]["sale_id"] for i in np.lexsort(([r["sale_id"] for r in same], -scores))[:6]]
+        from commerce_platform.exports.similar import similar_sales
+
+        got = similar_sales(sink, query["sale_id"], k=6, batch_rows=7)
+        assert [n["sale_id"] for n in got["neighbours"]] == expected
+        assert got == similar_sales(sink, query["sale_id"], k=6)  # batch size changes nothing

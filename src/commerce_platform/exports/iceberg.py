@@ -9,7 +9,7 @@ never both, and re-runs never duplicate.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -192,6 +192,16 @@ class IcebergSink:
         table = self.table(create=False)
         cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
         return table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols).to_arrow()
+
+    def scan_batches(self, row_filter=None, columns: tuple[str, ...] | None = None) -> Iterator:
+        """Arrow record batches of matching rows, one data file's worth at a time (bounded memory)."""
+        from pyiceberg.expressions import AlwaysTrue
+
+        if not self.exists():
+            return iter(())
+        table = self.table(create=False)
+        cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
+        return iter(table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols).to_arrow_batch_reader())
 
     def partitions(self) -> list[dict[str, Any]]:
         if not self.exists():

@@ -25,7 +25,9 @@ def _matrix(column) -> np.ndarray:
     return values.reshape(n, -1) if n else np.zeros((0, 0), dtype=np.float32)
 
 
-def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bool = True) -> dict[str, Any]:
+def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bool = True,
+                  batch_rows: int = 65_536) -> dict[str, Any]:
+    import pyarrow as pa
     from pyiceberg.expressions import And, EqualTo, IsNull
 
     if k < 1 or k > 100:
@@ -41,26 +43,41 @@ def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bo
     expr = And(IsNull("embedding_error"), EqualTo("embedding_model", query["embedding_model"]))
     if same_currency:
         expr = And(expr, EqualTo("currency", query["currency"]))
-    table = sink.scan(expr, columns=COLUMNS)
-    ids = table.column("sale_id").to_pylist()
-    mat = _matrix(table.column("embedding"))
-    q = np.asarray(query["embedding"], dtype=np.float32)
-    norms = np.linalg.norm(mat, axis=1) * (np.linalg.norm(q) or 1.0)
-    scores = (mat @ q) / np.where(norms == 0, 1.0, norms)
-    self_mask = np.array([i == sale_id for i in ids], dtype=bool)
-    scores[self_mask] = -np.inf
-    k_eff = min(k, int((~self_mask).sum()))
-    # Equal scores (sales of the same image) are ordered by sale id, not by the order the
-    # exporter happened to write rows in, so the suggestion is the same every run.
-    order = np.lexsort((np.asarray(ids, dtype=object).astype(str), -scores))[:k_eff]
-    meta = table.drop_columns(["embedding"]).take(order).to_pylist()
+    q = np.asarray(query["embedding"], dtype=np.float64)
+    q_norm = float(np.linalg.norm(q)) or 1.0
+    # Streaming top-k: each batch's best k merge into the running best k, so memory is one batch
+    # (a data file), not every embedding of the currency. Ties are ordered by sale id, not by the
+    # order rows were written, so the suggestion is the same every run; the top k of the union of
+    # per-batch top-k under that total order is the global top k.
+    best = None  # Arrow table of the best rows so far, with a "similarity" column
+    for batch in sink.scan_batches(expr, columns=COLUMNS):
+        for start in range(0, batch.num_rows, batch_rows):
+            chunk = batch.slice(start, batch_rows)
+            ids = chunk.column("sale_id").to_pylist()
+            mat = _matrix(chunk.column("embedding")).astype(np.float64)
+            norms = np.linalg.norm(mat, axis=1) * q_norm
+            # In float64 and rounded: a matrix product's last bits depend on the batch's shape, and
+            # equal images must tie exactly whatever the batching, so that the sale-id order decides.
+            scores = np.round((mat @ q) / np.where(norms == 0, 1.0, norms), 9)
+            keep = np.array([i != sale_id for i in ids], dtype=bool)
+            if not keep.any():
+                continue
+            rows = np.flatnonzero(keep)
+            order = rows[np.lexsort((np.asarray(ids, dtype=object)[rows].astype(str), -scores[rows]))][:k]
+            part = pa.Table.from_batches([chunk.drop_columns(["embedding"]).take(order)]).append_column(
+                "similarity", pa.array(scores[order], type=pa.float64()))
+            best = part if best is None else pa.concat_tables([best, part])
+            sims = best.column("similarity").to_numpy()
+            top = np.lexsort((np.asarray(best.column("sale_id").to_pylist(), dtype=object).astype(str), -sims))[:k]
+            best = best.take(top)
+    meta = best.to_pylist() if best is not None else []
     neighbours = []
-    for row, idx in zip(meta, order, strict=True):
+    for row in meta:
         neighbours.append({"sale_id": row["sale_id"], "tenant_id": row["tenant_id"], "title": row["title"],
                            "category": row["category"], "brand": row["brand"],
                            "sold_price": float(row["sold_price"]), "currency": row["currency"],
                            "sold_at": row["sold_at"].isoformat() if row["sold_at"] else None,
-                           "similarity": round(float(scores[idx]), 4)})
+                           "similarity": round(float(row["similarity"]), 4)})
     prices = [Decimal(str(n["sold_price"])) for n in neighbours]
     suggested = float(np.median([float(p) for p in prices])) if prices else None
     return {"sale_id": sale_id, "title": query["title"], "category": query["category"], "brand": query["brand"],
