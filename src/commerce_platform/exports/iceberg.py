@@ -8,6 +8,7 @@ never both, and re-runs never duplicate.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -245,19 +246,25 @@ class Replacement:
         self.write_uuid = uuid.uuid4()
         self.counter = itertools.count(0)
         self.data_files: list = []
+        self.pending: list = []  # Arrow tables, only when the streaming writer is unavailable
         self.appended = 0
 
     def append(self, batch) -> None:
         """Write the batch as data files now (few per partition); they become visible at commit."""
-        from pyiceberg.io.pyarrow import _check_pyarrow_schema_compatible, _dataframe_to_data_files
-
         if not batch.num_rows:
             return
+        writer = _streaming_writer()
+        if writer is None:  # a pyiceberg without the helpers: keep the rows, overwrite at commit
+            import pyarrow as pa
+
+            self.pending.append(pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch)
+            self.appended += batch.num_rows
+            return
+        check, to_data_files = writer
         meta = self.table.metadata
-        _check_pyarrow_schema_compatible(meta.schema(), provided_schema=batch.schema,
-                                         format_version=meta.format_version)
-        self.data_files.extend(_dataframe_to_data_files(table_metadata=meta, df=batch, io=self.table.io,
-                                                        write_uuid=self.write_uuid, counter=self.counter))
+        check(meta.schema(), provided_schema=batch.schema, format_version=meta.format_version)
+        self.data_files.extend(to_data_files(table_metadata=meta, df=batch, io=self.table.io,
+                                             write_uuid=self.write_uuid, counter=self.counter))
         self.appended += batch.num_rows
 
     def commit(self) -> None:
@@ -270,7 +277,12 @@ class Replacement:
             tx = table.transaction()
             with warnings.catch_warnings():  # "did not match any records" on a first run
                 warnings.simplefilter("ignore", UserWarning)
-                tx.delete(self.row_filter)
+                if self.pending:  # public API: delete + append of the rows held in memory
+                    import pyarrow as pa
+
+                    tx.overwrite(pa.concat_tables(self.pending), overwrite_filter=self.row_filter)
+                else:
+                    tx.delete(self.row_filter)
             if self.data_files:
                 with tx.update_snapshot().fast_append() as append:
                     for data_file in self.data_files:
@@ -284,3 +296,16 @@ class Replacement:
                 log.warning("export table commit conflict; retrying on fresh metadata", attempt=attempt + 1,
                             error=str(exc))
                 time.sleep(0.2 * (2 ** attempt))
+
+
+@functools.cache
+def _streaming_writer():
+    """pyiceberg's helpers that write Arrow batches as data files before the commit (what keeps an
+    export's memory flat). They are private: on a pyiceberg without them (or with another shape),
+    the export falls back to the public ``Transaction.overwrite`` with the rows held in memory."""
+    try:
+        from pyiceberg.io.pyarrow import _check_pyarrow_schema_compatible, _dataframe_to_data_files
+    except ImportError:
+        log.warning("pyiceberg has no streaming data-file writer; the export holds its rows until commit")
+        return None
+    return _check_pyarrow_schema_compatible, _dataframe_to_data_files
