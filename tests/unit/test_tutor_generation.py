@@ -102,3 +102,17 @@ def test_llm_generator_validates_and_falls_back(gen, answer, used_llm):
     assert all(validate_exercise(e) is None for e in out)
     if not used_llm:
         assert llm.rejected
+
+
+@pytest.mark.parametrize("sentence, not_blanked, blanked", [
+    # each verb would win on length alone; its context (a modal, a pronoun, the sentence start) rules it out
+    ("You must disassemble pumps.", {"disassemble"}, "pumps"),
+    ("Staff can authorise refunds.", {"authorise"}, "refunds"),
+    ("Unregister bikes online today.", {"Unregister"}, None),
+])
+def test_cloze_terms_are_things_not_verbs(sentence, not_blanked, blanked):
+    extractor = FactExtractor([sentence, "Other text about pumps and valves.", "Returns need a receipt."])
+    terms = [f.answer for f in extractor.extract(Passage(id="p", text=sentence, source="s.md")) if f.kind == "term"]
+    assert terms and not set(terms) & not_blanked
+    if blanked:
+        assert terms == [blanked]

@@ -120,10 +120,16 @@ _RANGE = re.compile(r"\d\s*(?:-|\u2013|to|or|and)\s*$|\d,\s*$")
 
 
 def _candidate_terms(sentence: str) -> list[tuple[str, int, int]]:
+    """Words worth blanking out: not stopwords or number words, and not a verb or adjective by its
+    context ("we recommend", "can authorise", "is delivered"): a cloze asks for a thing's name."""
     out = []
+    cues = frozenset(lexicon()["verb_cues"])
     for m in re.finditer(r"[A-Za-zÅÄÖåäöÉé][A-Za-zÅÄÖåäöÉé]+(?:-[A-Za-z0-9]+)*", sentence):
         word = m.group(0)
         if len(word) < 4 or fold(word) in stopwords() or fold(word) in lexicon()["number_words"]:
+            continue
+        before = sentence[:m.start()].split()
+        if before and fold(before[-1]) in cues:
             continue
         out.append((word, m.start(), m.end()))
     return out
@@ -182,6 +188,8 @@ class FactExtractor:
                         score -= 0.4
                     if re.search(r"(ing|ed|ly|ous|ive|al|ful|able)$", word.lower()):
                         score -= 0.6
+                    if start == 0 or sentence[:start].rstrip().endswith((":", ";")):
+                        score -= 0.8  # a sentence's first word is often an imperative ("Click", "Remove")
                     before = sentence[:start].split()
                     if before and fold(before[-1]) in ("the", "a", "an", "this", "per", "of", "certified"):
                         score += 0.3
