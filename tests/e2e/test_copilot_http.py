@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -163,3 +164,18 @@ def test_cli_demo_then_ask_and_check_sql(tmp_path):
     assert refused.returncode == 3 and "DELETE" in refused.stderr and refused.stdout == ""
     unknown = run("copilot", "ask", "status of order 424242", "--as-of", AS_OF)
     assert unknown.returncode == 4 and "424242" in unknown.stderr
+
+
+def test_health_is_503_without_a_lake(tmp_path, monkeypatch):
+    """No lake means no answer to any question: monitors must see it, and the body says why."""
+    from fastapi.testclient import TestClient
+
+    from commerce_platform.api.copilot_app import create_app
+    from commerce_platform.config import load_settings
+
+    for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
+        monkeypatch.delenv(key)
+    with TestClient(create_app(load_settings(tmp_path / "home"))) as c:
+        r = c.get("/health")
+    assert r.status_code == 503 and r.json()["status"] == "degraded"
+    assert r.json()["checks"]["lake"].startswith("unavailable")

@@ -129,7 +129,9 @@ def test_redis_down_over_http(settings):
     build_kb(settings)
     s = load_settings(settings.home, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     with _serve(s) as srv:
-        health = httpx.get(srv.url + "/health", timeout=10).json()
+        answer = httpx.get(srv.url + "/health", timeout=10)
+        health = answer.json()
+        assert answer.status_code == 503  # monitors and load balancers see it; the body says why
         assert health["status"] == "degraded" and health["components"]["cache"]["status"] == "down"
         r = httpx.post(srv.url + "/api/exercise/generate", json={"topic": "returns", "difficulty": "easy"}, timeout=10)
         assert r.status_code == 503 and "Redis" in r.json()["message"]
@@ -140,7 +142,9 @@ def test_database_down_over_http(settings):
     s = load_settings(settings.home,
                       database_url=f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=1")
     with _serve(s) as srv:
-        health = httpx.get(srv.url + "/health", timeout=10).json()
+        answer = httpx.get(srv.url + "/health", timeout=10)
+        health = answer.json()
+        assert answer.status_code == 503
         assert health["status"] == "degraded" and health["components"]["database"]["status"] == "down"
         r = httpx.post(srv.url + "/api/exercise/evaluate", json={"exercise_id": "ex_1", "response": "30"}, timeout=10)
         assert r.status_code == 503 and "database" in r.json()["message"]

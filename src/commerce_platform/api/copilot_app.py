@@ -14,6 +14,7 @@ from .common import create_base_app
 def create_app(settings: Settings, service=None):
     from fastapi import Path, Query
     from fastapi.concurrency import run_in_threadpool
+    from fastapi.responses import JSONResponse
 
     from ..copilot.service import CopilotService
 
@@ -23,7 +24,7 @@ def create_app(settings: Settings, service=None):
     conv_id = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
     @app.get("/health")
-    def health() -> dict:
+    def health():
         checks: dict[str, str] = {}
         try:
             tables = sorted(svc.tables)
@@ -31,8 +32,8 @@ def create_app(settings: Settings, service=None):
         except Exception as exc:  # noqa: BLE001 - health reports, never raises
             checks["lake"] = f"unavailable: {getattr(exc, 'message', exc)}"
         status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
-        return {"status": status, "service": "copilot", "checks": checks,
-                "llm": settings.llm_provider}
+        body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm_provider}
+        return JSONResponse(body, status_code=200 if status == "ok" else 503)  # no lake: nothing to answer
 
     @app.post("/copilot/chat")
     async def chat(request: ChatRequest) -> dict:

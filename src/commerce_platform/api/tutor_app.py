@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None, *, service=None):
 
     @app.get("/health")
     async def health() -> JSONResponse:
-        return JSONResponse(await run_in_threadpool(service.health))
+        # 503 when a core component is down, so load balancers and monitors see it; the body says which
+        report = await run_in_threadpool(service.health)
+        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
     @app.get("/api/exercise/topics")
     async def topics() -> dict[str, Any]:
