@@ -129,8 +129,7 @@ def resolve_env_value(value: Any) -> str:
             if "Ref" in v:
                 name = v["Ref"]
                 if name in params:
-                    d = params[name].get("Default", f"example-{name.lower()}")
-                    return d
+                    return render(params[name].get("Default", f"example-{name.lower()}"))  # Number defaults too
                 return {"AWS::Region": "eu-north-1", "AWS::AccountId": "123456789012",
                         "AWS::Partition": "aws"}.get(name, f"{name.lower()}-physical-id")
             if "Fn::If" in v:
