@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
+from functools import cached_property
 from typing import Any, Protocol
 
 from ..errors import UpstreamError, ValidationFailed, ensure_available, require
@@ -46,17 +46,14 @@ class GeminiLLM:
     def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client=None) -> None:
         if client is None:
             ensure_available("google.genai", "gemini")
-        self._client, self._api_key, self.model = client, api_key, model
-        self._lock = threading.Lock()
+        else:
+            self.__dict__["client"] = client  # an injected client stands in for the lazy one
+        self._api_key, self.model = api_key, model
 
-    @property
+    @cached_property
     def client(self):
         """Built on first use: importing google-genai costs ~0.7 s of a cold start."""
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = require("google.genai", "gemini").Client(api_key=self._api_key)
-        return self._client
+        return require("google.genai", "gemini").Client(api_key=self._api_key)
 
     def complete(self, prompt: str, system: str | None = None) -> str:
         config: dict[str, Any] = {"response_mime_type": "application/json", "temperature": 0.0}
@@ -77,19 +74,15 @@ class BedrockLLM:
     def __init__(self, model_id: str = "", region: str | None = None, chat=None) -> None:
         if chat is None:
             ensure_available("langchain_aws", "bedrock")
-        self._chat, self.model_id, self.region = chat, model_id, region
-        self._lock = threading.Lock()
+        else:
+            self.__dict__["chat"] = chat  # any chat model stands in for the lazy one
+        self.model_id, self.region = model_id, region
 
-    @property
+    @cached_property
     def chat(self):
         """Built on first use: importing langchain-aws costs ~1.2 s of a cold start."""
-        if self._chat is None:
-            with self._lock:
-                if self._chat is None:
-                    lc = require("langchain_aws", "bedrock")
-                    self._chat = lc.ChatBedrockConverse(model=self.model_id, region_name=self.region,
-                                                        temperature=0.0)
-        return self._chat
+        return require("langchain_aws", "bedrock").ChatBedrockConverse(model=self.model_id, region_name=self.region,
+                                                                        temperature=0.0)
 
     def complete(self, prompt: str, system: str | None = None) -> str:
         messages: list[tuple[str, str]] = []
