@@ -30,10 +30,8 @@ class EvaluateBody(BaseModel):
     learner_id: str | None = Field(default=None, max_length=100)
 
 
-class RemediateBody(BaseModel):
-    exercise_id: str = Field(max_length=100)
-    response: str
-    learner_id: str | None = Field(default=None, max_length=100)
+class RemediateBody(EvaluateBody):
+    """The same fields as an evaluation (the response to remediate)."""
 
 
 def create_app(settings: Settings | None = None, *, service=None):

@@ -271,12 +271,10 @@ def _process_offer(ref: RequestRef, document: dict, store, bucket, extractor, le
     learnings, catalog_by_code = learnings_and_catalog()
     changes = diff_offer(request.ai_matched_products, offer.rows, catalog_by_code)
     extraction = extractor.extract(request, offer, changes, catalog_by_code)
-    n_new = 0
     for obs in extraction.swaps:
         ev = Evidence(ref.file_name, ref.offer_number, obs.ai_code, obs.ai_name, obs.final_code, obs.final_name,
                       obs.ai_quantity, obs.final_quantity, request.timestamp, obs.term)
-        if learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning):
-            n_new += 1
+        learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning)
     for rule in extraction.rules:
         learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
     state = LearningState(offer_number=ref.offer_number, last_processed_hash=digest, last_check_timestamp=now)

@@ -14,10 +14,16 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..errors import ServiceUnavailable
+from ..errors import ServiceUnavailable, require
 from ..logs import get_logger
 
 log = get_logger("ports.cache")
+
+
+def redis_client(url: str, connect_timeout: float, timeout: float = 2.0):
+    """A Redis client (the ``redis`` extra) that fails fast when Redis is down."""
+    return require("redis", "redis").Redis.from_url(url, socket_connect_timeout=connect_timeout,
+                                                    socket_timeout=timeout)
 
 
 class JsonCache(Protocol):
@@ -55,12 +61,7 @@ class RedisCache:
     backend = "redis"
 
     def __init__(self, url: str, ttl_seconds: int = 300, prefix: str = "", client=None, label: str = "cache") -> None:
-        if client is None:
-            from ..errors import require
-
-            redis = require("redis", "redis")
-            client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
-        self.client = client
+        self.client = client if client is not None else redis_client(url, connect_timeout=1.0)
         self.ttl = ttl_seconds
         self.prefix = prefix
         self.url = url
@@ -113,12 +114,7 @@ class ContextCache:
 
     @classmethod
     def from_settings(cls, settings, **kwargs) -> ContextCache:
-        client = None
-        if settings.redis_url:
-            from ..errors import require
-
-            redis = require("redis", "redis")
-            client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+        client = redis_client(settings.redis_url, connect_timeout=2.0) if settings.redis_url else None
         return cls(settings.cache_max_size, settings.cache_ttl_seconds, client, **kwargs)
 
     def _generation(self, key: str) -> str | None:

@@ -112,21 +112,21 @@ class _State:
         self.index = index
         self.bm25 = bm25
         self.manifest = manifest
-        self._idf: np.ndarray | None = None
-        self._weighted: np.ndarray | None = None
+        self._matrices: dict[bool, tuple] = {}  # dim_idf -> (weighted matrix, idf or None)
 
     def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
         """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
         over the indexed chunks (hashed n-gram slots shared by every chunk say little). Sparse
         vectors (hashed n-grams fill a few % of the dimensions) are multiplied as a CSR matrix
         when scipy is installed: ~10x less memory traffic than the dense product."""
-        if self._weighted is None:
-            self._weighted, self._idf = _scoring_matrix(self.index.vectors(), dim_idf)
+        if dim_idf not in self._matrices:  # the state is shared: each weighting has its own matrix
+            self._matrices[dim_idf] = _scoring_matrix(self.index.vectors(), dim_idf)
+        weighted, idf = self._matrices[dim_idf]
         q = np.asarray(qv, dtype=np.float32).reshape(-1)
-        if self._idf is not None:
-            q = q * self._idf
+        if idf is not None:
+            q = q * idf
             q = q / (float(np.linalg.norm(q)) or 1.0)
-        return np.asarray(self._weighted @ q).reshape(-1)
+        return np.asarray(weighted @ q).reshape(-1)
 
 
 def _idf(df: np.ndarray, n: int) -> np.ndarray:

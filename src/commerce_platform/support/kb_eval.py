@@ -27,10 +27,13 @@ def document_ranking(kb, question: str, mode: str, k: int = 40) -> list[str]:
     return list(seen)
 
 
+def _rank(ranking: list[str], source: str) -> int | None:
+    return ranking.index(source) + 1 if source in ranking else None
+
+
 def document_rank(kb, question: str, source: str, mode: str) -> int | None:
     """1-based rank of ``source`` for ``question``; None when none of its passages is returned."""
-    ranking = document_ranking(kb, question, mode)
-    return ranking.index(source) + 1 if source in ranking else None
+    return _rank(document_ranking(kb, question, mode), source)
 
 
 def retrieval_metrics(kb, questions: list[dict], mode: str) -> dict:
@@ -41,7 +44,7 @@ def retrieval_metrics(kb, questions: list[dict], mode: str) -> dict:
     misses = []
     for q in questions:
         ranking = document_ranking(kb, q["question"], mode)
-        rank = ranking.index(q["source"]) + 1 if q["source"] in ranking else None
+        rank = _rank(ranking, q["source"])
         r1 += rank == 1
         r3 += rank is not None and rank <= 3
         rr += 1.0 / rank if rank else 0.0

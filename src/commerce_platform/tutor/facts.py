@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .models import Passage
 from .text import Quantity, fold, lexicon, quantities, sentences, stem, stopwords, tokens
@@ -119,17 +120,27 @@ def _condition(sentence: str) -> tuple[str, str, str] | None:
 _RANGE = re.compile(r"\d\s*(?:-|\u2013|to|or|and)\s*$|\d,\s*$")
 
 
+@lru_cache(maxsize=1)
+def _verb_cues() -> frozenset[str]:
+    return frozenset(lexicon()["verb_cues"])
+
+
+def _word_before(sentence: str, start: int) -> str:
+    """The folded word just before position ``start`` ("" at the sentence start)."""
+    before = sentence[:start].split()
+    return fold(before[-1]) if before else ""
+
+
 def _candidate_terms(sentence: str) -> list[tuple[str, int, int]]:
     """Words worth blanking out: not stopwords or number words, and not a verb or adjective by its
     context ("we recommend", "can authorise", "is delivered"): a cloze asks for a thing's name."""
     out = []
-    cues = frozenset(lexicon()["verb_cues"])
     for m in re.finditer(r"[A-Za-zÅÄÖåäöÉé][A-Za-zÅÄÖåäöÉé]+(?:-[A-Za-z0-9]+)*", sentence):
         word = m.group(0)
-        if len(word) < 4 or fold(word) in stopwords() or fold(word) in lexicon()["number_words"]:
+        folded = fold(word)
+        if len(word) < 4 or folded in stopwords() or folded in lexicon()["number_words"]:
             continue
-        before = sentence[:m.start()].split()
-        if before and fold(before[-1]) in cues:
+        if _word_before(sentence, m.start()) in _verb_cues():
             continue
         out.append((word, m.start(), m.end()))
     return out
@@ -190,8 +201,7 @@ class FactExtractor:
                         score -= 0.6
                     if start == 0 or sentence[:start].rstrip().endswith((":", ";")):
                         score -= 0.8  # a sentence's first word is often an imperative ("Click", "Remove")
-                    before = sentence[:start].split()
-                    if before and fold(before[-1]) in ("the", "a", "an", "this", "per", "of", "certified"):
+                    if _word_before(sentence, start) in ("the", "a", "an", "this", "per", "of", "certified"):
                         score += 0.3
                     return score + min(len(word), 12) / 24
 

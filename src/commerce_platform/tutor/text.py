@@ -16,7 +16,6 @@ from importlib import resources
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The tutor's word tables (read once; callers must not mutate them)."""
     return json.loads(resources.files(__package__).joinpath("lexicon.json").read_text(encoding="utf-8"))
