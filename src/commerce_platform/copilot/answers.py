@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .parser import Frame
+
 MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price", "unit_cost", "line_amount")
 # Columns whose values add up to a meaningful total (an average or a margin does not).
 ADDITIVE = {"revenue", "orders", "units_sold", "customers", "products", "shipments", "stock", "line_amount",
@@ -24,6 +26,7 @@ PLURALS = {"product": "products", "customer": "customers", "category": "categori
            "city": "cities", "country": "countries", "channel": "channels", "carrier": "carriers",
            "warehouse": "warehouses", "segment": "segments", "status": "statuses", "name": "items",
            "day": "days", "week": "weeks", "month": "months", "quarter": "quarters", "year": "years"}
+SINGULARS = {plural: column for column, plural in PLURALS.items() if column != "name"}
 # What the rows are when the result has no grouping column to name them.
 INTENT_NOUNS = {"stock": "products", "never_ordered": "customers", "bought_together": "products",
                 "recommend_customer": "products", "best_sellers": "products", "shipments": "shipments",
@@ -64,9 +67,9 @@ def _when(value: Any, grain: str) -> str:
     return day.isoformat()
 
 
-def _period_phrase(frame: Any) -> str:
+def _period_phrase(frame: Frame) -> str:
     """" last month (October 2026)", " in 2025": the period as it reads after a noun."""
-    if frame is None or not frame.period:
+    if not frame.period:
         return ""
     label = frame.period["label"]
     relative = label.split(" ", 1)[0].lower() in ("last", "this", "past", "previous", "yesterday", "today",
@@ -74,11 +77,11 @@ def _period_phrase(frame: Any) -> str:
     return f" {label}" if relative else f" in {label}"
 
 
-def _noun(label_col: str, frame: Any) -> str:
+def _noun(label_col: str, frame: Frame) -> str:
     """What the rows are: the grouping column's plural, else what the question listed."""
     if label_col in PLURALS and label_col != "name":
         return PLURALS[label_col]
-    intent, subject = getattr(frame, "intent", ""), getattr(frame, "subject", None)
+    intent, subject = frame.intent, frame.subject
     if intent in INTENT_NOUNS:
         return INTENT_NOUNS[intent]
     if subject in ("customers", "products", "orders", "shipments"):
@@ -95,25 +98,25 @@ def _sentence(text: str) -> str:
 
 
 def compose(question: str, columns: list[str], rows: list[list[Any]], interpretation: str = "",
-            truncated: bool = False, frame: Any = None, note: str = "") -> str:
+            truncated: bool = False, frame: Frame | None = None, note: str = "") -> str:
     """``frame`` (the parser's Frame, when the offline parser made the SQL) names the measure,
     period and ranking; ``note`` is appended (e.g. the dates the lake covers)."""
-    text = _compose(columns, rows, interpretation, truncated, frame)
+    text = _compose(columns, rows, interpretation, truncated, frame or Frame())  # no frame: LLM-written SQL
     return f"{text} {note}".strip() if note else text
 
 
-def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, truncated: bool, frame: Any) -> str:
+def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, truncated: bool, frame: Frame) -> str:
     period = _period_phrase(frame)
     understood = f" (understood as: {interpretation})" if interpretation else ""
     if not rows:
         return f"Nothing matched{period}{understood}."
     if len(rows) == 1 and len(columns) == 1:
         return _sentence(f"{_label(columns[0])}{period}: {_fmt(rows[0][0], columns[0])}.")
-    ranked = frame is not None and bool(getattr(frame, "top_n", None))
-    rank = "bottom" if getattr(frame, "order", "desc") == "asc" else "top"
+    ranked = bool(frame.top_n)
+    rank = "bottom" if frame.order == "asc" else "top"
     if len(rows) == 1 and ranked and len(columns) == 2 and _is_number(rows[0][1]) and isinstance(rows[0][0], str):
         noun = _noun(columns[0], frame)
-        return _sentence(f"{rank} {noun[:-3] + 'y' if noun.endswith('ies') else noun.rstrip('s')} by "
+        return _sentence(f"{rank} {SINGULARS.get(noun, noun)} by "
                          f"{_label(columns[1])}{period}: {rows[0][0]} ({_fmt(rows[0][1], columns[1])}).")
     if len(rows) == 1:
         pairs = ", ".join(f"{_label(c)} {_fmt(v, c)}" for c, v in zip(columns, rows[0], strict=False))
@@ -121,7 +124,7 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
     first = rows[0]
     numeric = [i for i, v in enumerate(first) if _is_number(v) and not columns[i].endswith("_id")]
-    wanted = METRIC_COLUMNS.get(getattr(frame, "metric", None) or "")
+    wanted = METRIC_COLUMNS.get(frame.metric or "")
     value_idx = columns.index(wanted) if wanted in columns else (numeric[-1] if numeric else None)
     label_idx = next((i for i, c in enumerate(columns) if c in GRAIN_COLUMNS), None)
     if label_idx is None:
@@ -164,7 +167,7 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
     more = f" and {len(rows) - SHOWN:,} more" if len(rows) > SHOWN else ""
     if top_n:
         head = f"{rank} {len(rows):,} {noun} by {measure}{period}"
-    elif getattr(frame, "intent", "") == "list" and "order_date" in columns:
+    elif frame.intent == "list" and "order_date" in columns:
         head = f"{count}{period}, newest first"
     else:
         head = f"{count}{period}, by {measure}"

@@ -108,7 +108,7 @@ class Frame:
     grain: str | None = None
     filters: dict[str, Any] = field(default_factory=dict)
     period: dict[str, str] | None = None
-    period_column: str | None = None
+    period_column: str | None = None  # the column the period filtered (set when the SQL is built)
     top_n: int | None = None
     order: str = "desc"
     stock_state: str | None = None    # low, out
@@ -751,7 +751,7 @@ class SemanticParser:
         parts, _ = self._filter_sql(Frame(filters={k: v for k, v in f.filters.items()
                                                    if k in ("city", "country", "segment")}), {"customers"})
         period = f.get_period()
-        inner = "o.customer_id = c.customer_id" + (f" AND {period.sql('o.order_date')}" if period else "")
+        inner = "o.customer_id = c.customer_id" + (f" AND {_period_filter(f, period, 'o.order_date')}" if period else "")
         parts.append(f"NOT EXISTS (SELECT 1 FROM orders o WHERE {inner})")
         return ("SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.signup_date FROM customers c"
                 + self._where(parts) + " ORDER BY c.customer_id")
@@ -762,7 +762,7 @@ class SemanticParser:
         period = f.get_period()
         extra = ""
         if period:
-            extra = f" AND a.order_id IN (SELECT o.order_id FROM orders o WHERE {period.sql('o.order_date')})"
+            extra = f" AND a.order_id IN (SELECT o.order_id FROM orders o WHERE {_period_filter(f, period, 'o.order_date')})"
         return ("SELECT p2.name, p2.category, COUNT(DISTINCT a.order_id) AS orders_together "
                 "FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
                 "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
@@ -789,7 +789,7 @@ class SemanticParser:
         parts, need = self._filter_sql(f, {"orders", "order_items", "products", "customers"})
         period = f.get_period()
         if period:
-            parts.append(period.sql("o.order_date"))
+            parts.append(_period_filter(f, period, "o.order_date"))
         if "status" not in f.filters:
             parts.insert(0, REVENUE_FILTER)
         joins = ("FROM order_items oi JOIN orders o ON o.order_id = oi.order_id "
@@ -880,7 +880,7 @@ class SemanticParser:
             parts.append(f"s.carrier = {_lit(f.filters['carrier'])}")
         period = f.get_period()
         if period:
-            parts.append(period.sql("CAST(s.shipped_at AS DATE)"))
+            parts.append(_period_filter(f, period, "CAST(s.shipped_at AS DATE)"))
         if f.metric == "delivery_days":
             parts.append("s.delivered_at IS NOT NULL")
             days = "AVG(date_diff('second', s.shipped_at, s.delivered_at) / 86400.0)"
@@ -905,10 +905,7 @@ class SemanticParser:
         if subject == "customers":
             parts, need = self._filter_sql(f, {"customers"})
             if period:
-                parts.append(period.sql("c.signup_date"))
-            if "inventory" in need:
-                raise NotUnderstood("customers are not linked to warehouses in the lake",
-                                    hint="ask about stock per warehouse, or customers per city")
+                parts.append(_period_filter(f, period, "c.signup_date"))
             if need - {"customers"}:
                 joins = " JOIN orders o ON o.customer_id = c.customer_id" + self._joins("orders", need - {"customers"})
                 return ("SELECT DISTINCT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c"
@@ -921,7 +918,7 @@ class SemanticParser:
                     + self._where(parts) + " ORDER BY p.name")
         parts, need = self._filter_sql(f, {"orders"})
         if period:
-            parts.append(period.sql("o.order_date"))
+            parts.append(_period_filter(f, period, "o.order_date"))
         joins = self._joins("orders", need)
         order = f"o.{f.order_by} DESC" if f.order_by else "o.order_date DESC, o.order_id"
         limit = f" LIMIT {f.top_n}" if f.order_by and f.top_n else ""
@@ -952,7 +949,7 @@ class SemanticParser:
                 and "customer" not in groups and not self._about_orders(f):
             parts, _ = self._filter_sql(f, {"customers"}, frozenset({"customers"}))
             if period:
-                parts.append(period.sql("c.signup_date"))
+                parts.append(_period_filter(f, period, "c.signup_date"))
             dims = [DIMENSIONS[g][0] for g in groups if DIMENSIONS[g][1] == "customers"]
             select = dims.copy()
             if f.grain:
@@ -977,7 +974,7 @@ class SemanticParser:
         if line_level:
             need.add("products")
         if period:
-            parts.append(period.sql("o.order_date"))
+            parts.append(_period_filter(f, period, "o.order_date"))
         if metric in ("revenue", "units", "aov") and "status" not in f.filters:
             parts.insert(0, REVENUE_FILTER)
         if "inventory" in need:
@@ -1046,6 +1043,13 @@ def _lit(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _period_filter(f: Frame, period: Period, column: str) -> str:
+    """The period's SQL condition on ``column``, remembered in the frame (the answer says which
+    dates the lake holds for that column when the period finds nothing)."""
+    f.period_column = column
+    return period.sql(column)
 
 
 def describe(f: Frame) -> str:

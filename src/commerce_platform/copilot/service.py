@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
 from ..logs import get_logger
-from ..ports.query_engine import QueryResult, engine_for
+from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
 from .answers import compose
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
 from .models import Answer, ChatRequest
@@ -179,22 +180,22 @@ class CopilotService:
         interpretation = parsed.interpretation if parsed else ""
         truncated = guarded.limited and len(result.rows) >= DEFAULT_MAX_ROWS
         query_type = parsed.query_type if parsed else _guess_type(guarded.tables)
+        offline_frame = parsed.frame if parsed is not None and provider.startswith("offline") else None
         if text is None:
-            frame_used = parsed.frame if parsed is not None and provider.startswith("offline") else None
-            text = compose(question, result.columns, result.rows, interpretation, truncated, frame=frame_used,
-                           note=self._coverage_note(frame_used, result.rows))
+            text = compose(question, result.columns, result.rows, interpretation, truncated, frame=offline_frame,
+                           note=self._coverage_note(engine, offline_frame, result.rows))
         answer = Answer(question=question, sql=guarded.sql, columns=result.columns, rows=result.rows, answer=text,
                         provider=provider, query_type=query_type, interpretation=interpretation,
                         row_count=len(result.rows), truncated=truncated, as_of=day.isoformat(), attempts=attempts,
                         seconds={"generate": round(t_parse, 4), "guard": round(t_guard, 4),
                                  "execute": result.seconds})
-        frame = parsed.frame.to_dict() if parsed and provider.startswith("offline") else None
-        return answer, frame
+        return answer, offline_frame.to_dict() if offline_frame is not None else None
 
-    # Which dates a period-filtered question ran over, by what it counts.
-    _PERIOD_COLUMNS = {"shipments": ("shipments", "shipped_at", "shipments")}
+    # The table and noun behind each period column the parser filters on.
+    _PERIOD_TABLES = {"o": ("orders", "orders"), "c": ("customers", "sign-ups"), "s": ("shipments", "shipments")}
 
-    def _coverage_note(self, frame: Frame | None, rows: list[list[Any]]) -> str:
+    @staticmethod
+    def _coverage_note(engine, frame: Frame | None, rows: list[list[Any]]) -> str:
         """When a period finds nothing, say which dates the lake holds: "no orders last week"
         reads differently when the data ends a month ago."""
         if frame is None or not frame.period:
@@ -202,11 +203,12 @@ class CopilotService:
         empty = not rows or (len(rows) == 1 and all(v in (0, None) for v in rows[0]))
         if not empty:
             return ""
-        table, column, noun = self._PERIOD_COLUMNS.get(frame.intent, ("orders", "order_date", "orders"))
-        try:
+        m = re.search(r"\b([ocs])\.(\w+)", frame.period_column or "o.order_date")
+        (table, noun), column = CopilotService._PERIOD_TABLES[m.group(1)], m.group(2)
+        try:  # on the engine that answered: no second look-up of the lake
             guarded = check_sql(f"SELECT MIN({column}) AS first_day, MAX({column}) AS last_day FROM {table}",
-                                tables=self.tables)
-            first, last = self.engine.execute(guarded.sql).rows[0]
+                                tables=getattr(engine, "tables", None) or LAKE_TABLES)
+            first, last = engine.execute(guarded.sql).rows[0]
         except (CommerceError, IndexError, ValueError):
             return ""  # the note is a courtesy; the answer stands without it
         if first is None:

@@ -120,6 +120,9 @@ class DuckDBEngine:
                 out[table] = [(r[0], r[1]) for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()]
         return out
 
+    def close(self) -> None:
+        self.con.close()
+
     def execute(self, sql: str) -> QueryResult:
         import duckdb
 
@@ -299,9 +302,8 @@ def close_cached_engines() -> None:
         engines = list(_ENGINES.values())
         _ENGINES.clear()
     for engine in engines:
-        con = getattr(engine, "con", None)
-        if con is not None:
-            con.close()
+        if hasattr(engine, "close"):  # DuckDB; Athena holds no connection
+            engine.close()
 
 
 def cached_duckdb(lake: Path, timeout_seconds: float = 20.0, memory_limit: str = "1GB") -> DuckDBEngine:
@@ -314,7 +316,7 @@ def cached_duckdb(lake: Path, timeout_seconds: float = 20.0, memory_limit: str =
         engine = _ENGINES.get(key)
         if engine is None:
             for old in [k for k in _ENGINES if k[0] == str(lake) and k[1] != stamp]:  # lake rebuilt
-                _ENGINES.pop(old).con.close()
+                _ENGINES.pop(old).close()
             engine = DuckDBEngine(lake, timeout_seconds=timeout_seconds, memory_limit=memory_limit)
         _remember(key, engine)
         return engine
