@@ -184,25 +184,25 @@ class IcebergSink:
         self._table = self.catalog.load_table(self.identifier)
         return self._table
 
-    def scan(self, row_filter=None, columns: tuple[str, ...] | None = None):
-        """Arrow table of matching rows (DuckDB 2.x cannot load its iceberg extension here)."""
+    def _scan(self, row_filter=None, columns: tuple[str, ...] | None = None):
+        """The pyiceberg scan of matching rows (only the columns the table has), or None."""
         from pyiceberg.expressions import AlwaysTrue
 
         if not self.exists():
             return None
         table = self.table(create=False)
         cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
-        return table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols).to_arrow()
+        return table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols)
+
+    def scan(self, row_filter=None, columns: tuple[str, ...] | None = None):
+        """Arrow table of matching rows (DuckDB 2.x cannot load its iceberg extension here)."""
+        scan = self._scan(row_filter, columns)
+        return None if scan is None else scan.to_arrow()
 
     def scan_batches(self, row_filter=None, columns: tuple[str, ...] | None = None) -> Iterator:
         """Arrow record batches of matching rows, one data file's worth at a time (bounded memory)."""
-        from pyiceberg.expressions import AlwaysTrue
-
-        if not self.exists():
-            return iter(())
-        table = self.table(create=False)
-        cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
-        return iter(table.scan(row_filter=row_filter or AlwaysTrue(), selected_fields=cols).to_arrow_batch_reader())
+        scan = self._scan(row_filter, columns)
+        return iter(()) if scan is None else iter(scan.to_arrow_batch_reader())
 
     def partitions(self) -> list[dict[str, Any]]:
         if not self.exists():
@@ -255,9 +255,7 @@ class Replacement:
             return
         writer = _streaming_writer()
         if writer is None:  # a pyiceberg without the helpers: keep the rows, overwrite at commit
-            import pyarrow as pa
-
-            self.pending.append(pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch)
+            self.pending.append(batch)  # an Arrow table (pipeline.rows_to_arrow)
             self.appended += batch.num_rows
             return
         check, to_data_files = writer

@@ -90,7 +90,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant))
                 stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
-                                              raw_pages=src.pages(day, tenant), expected=src.count(day, tenant)))
+                                              raw_pages=src.pages(day, tenant),
+                                           expected=src.count(day, tenant) if progress else None))
                 replacement.commit()
         except BaseException as exc:
             message = str(exc) if isinstance(exc, CommerceError) else f"{type(exc).__name__}: {exc}"

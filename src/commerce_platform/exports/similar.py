@@ -25,9 +25,15 @@ def _matrix(column) -> np.ndarray:
     return values.reshape(n, -1) if n else np.zeros((0, 0), dtype=np.float32)
 
 
+def _ranked(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Positions by score, highest first, ties by sale id."""
+    return np.lexsort((ids, -scores))
+
+
 def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bool = True,
                   batch_rows: int = 65_536) -> dict[str, Any]:
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyiceberg.expressions import And, EqualTo, IsNull
 
     if k < 1 or k > 100:
@@ -45,31 +51,28 @@ def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bo
         expr = And(expr, EqualTo("currency", query["currency"]))
     q = np.asarray(query["embedding"], dtype=np.float64)
     q_norm = float(np.linalg.norm(q)) or 1.0
-    # Streaming top-k: each batch's best k merge into the running best k, so memory is one batch
-    # (a data file), not every embedding of the currency. Ties are ordered by sale id, not by the
-    # order rows were written, so the suggestion is the same every run; the top k of the union of
-    # per-batch top-k under that total order is the global top k.
-    best = None  # Arrow table of the best rows so far, with a "similarity" column
+    # Streaming top-k: each batch keeps its best k and the survivors are ranked once at the end,
+    # so memory is one batch (a data file), not every embedding of the currency. Ties are ordered
+    # by sale id, not by the order rows were written, so the suggestion is the same every run; the
+    # top k of the union of per-batch top-k under that total order is the global top k.
+    parts = []
     for batch in sink.scan_batches(expr, columns=COLUMNS):
         for start in range(0, batch.num_rows, batch_rows):
             chunk = batch.slice(start, batch_rows)
-            ids = chunk.column("sale_id").to_pylist()
             mat = _matrix(chunk.column("embedding")).astype(np.float64)
             norms = np.linalg.norm(mat, axis=1) * q_norm
             # In float64 and rounded: a matrix product's last bits depend on the batch's shape, and
             # equal images must tie exactly whatever the batching, so that the sale-id order decides.
             scores = np.round((mat @ q) / np.where(norms == 0, 1.0, norms), 9)
-            keep = np.array([i != sale_id for i in ids], dtype=bool)
-            if not keep.any():
-                continue
-            rows = np.flatnonzero(keep)
-            order = rows[np.lexsort((np.asarray(ids, dtype=object)[rows].astype(str), -scores[rows]))][:k]
-            part = pa.Table.from_batches([chunk.drop_columns(["embedding"]).take(order)]).append_column(
-                "similarity", pa.array(scores[order], type=pa.float64()))
-            best = part if best is None else pa.concat_tables([best, part])
-            sims = best.column("similarity").to_numpy()
-            top = np.lexsort((np.asarray(best.column("sale_id").to_pylist(), dtype=object).astype(str), -sims))[:k]
-            best = best.take(top)
+            rows = np.flatnonzero(pc.not_equal(chunk.column("sale_id"), sale_id).to_numpy(zero_copy_only=False))
+            ids = chunk.column("sale_id").to_numpy(zero_copy_only=False).astype(str)
+            order = rows[_ranked(ids[rows], scores[rows])][:k]
+            parts.append(pa.Table.from_batches([chunk.drop_columns(["embedding"]).take(order)]).append_column(
+                "similarity", pa.array(scores[order], type=pa.float64())))
+    best = pa.concat_tables(parts) if parts else None
+    if best is not None:
+        best = best.take(_ranked(best.column("sale_id").to_numpy(zero_copy_only=False).astype(str),
+                                 best.column("similarity").to_numpy())[:k])
     meta = best.to_pylist() if best is not None else []
     neighbours = []
     for row in meta:
