@@ -14,6 +14,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ..ports.erp import read_catalog_csv, valid_offer_number
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: LemonsoftStandIn
@@ -49,13 +51,11 @@ class _Handler(BaseHTTPRequestHandler):
         if srv.latency:
             time.sleep(srv.latency)
         if self.path == "/api/products":
-            from ..ports.erp import read_catalog_csv
-
             products = [p.model_dump(mode="json") for p in read_catalog_csv(srv.erp_root / "products.csv")]
             return 200, json.dumps(products).encode()
         number = self.path.rsplit("/", 1)[-1]
         path = srv.erp_root / "offers" / f"{number}.json"
-        if not offer or not number.replace("-", "").isalnum() or not path.is_file():
+        if not offer or not valid_offer_number(number) or not path.is_file():
             return 404, b'{"error": "no such offer"}'
         return 200, path.read_bytes()
 

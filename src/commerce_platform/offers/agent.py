@@ -209,7 +209,7 @@ def _read_documents(erp, refs: list[RequestRef]) -> Iterator[tuple[RequestRef, d
     """Each offer's ERP document (or the error reading it), in the order of ``refs``. A remote ERP
     is read ``read_concurrency`` offers at a time within a bounded window, so memory stays flat
     and a night over Lemonsoft costs round trips / concurrency, not the sum of round trips."""
-    workers = max(1, int(getattr(erp, "read_concurrency", 1) or 1))
+    workers = getattr(erp, "read_concurrency", 1)  # adapters keep it >= 1
 
     def read(ref: RequestRef) -> dict | Exception:
         try:

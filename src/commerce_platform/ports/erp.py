@@ -14,6 +14,7 @@ import orjson
 from pydantic import ValidationError
 
 from ..errors import NotFound, UpstreamError, ValidationFailed
+from ..files import atomic_write
 from ..offers.models import CatalogProduct, ErpOffer
 
 
@@ -26,6 +27,11 @@ class ERP(Protocol):
     def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]: ...
     # Optional: how many offer documents a caller may fetch at once (absent = 1).
     read_concurrency: int
+
+
+def valid_offer_number(number: object) -> bool:
+    """Letters, digits and dashes only: an offer number never names a path outside the folder."""
+    return str(number).replace("-", "").isalnum()
 
 
 PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "price"]
@@ -45,7 +51,7 @@ class LocalERP:
         return parse_offer_document(self.get_offer_document(offer_number), f"{self._offers_dir}/{offer_number}.json")
 
     def get_offer_document(self, offer_number: str) -> dict:
-        if not str(offer_number).replace("-", "").isalnum():
+        if not valid_offer_number(offer_number):
             raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
         path = os.path.join(self._offers_dir, f"{offer_number}.json")
         try:
@@ -76,7 +82,7 @@ class LocalERP:
             return versions  # no offers folder: every read reports it
         try:  # stat relative to the folder: no path join or lookup of the parents per offer
             for number in offer_numbers:
-                if not str(number).replace("-", "").isalnum():
+                if not valid_offer_number(number):
                     continue  # never stat outside the offers folder; reading it reports the error
                 try:
                     st = os.stat(f"{number}.json", dir_fd=folder)
@@ -90,11 +96,8 @@ class LocalERP:
         return versions
 
     def save_offer(self, offer: ErpOffer) -> None:
-        path = self.root / "offers" / f"{offer.offer_number}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(offer.model_dump_json(indent=2), encoding="utf-8")
-        tmp.replace(path)
+        atomic_write(self.root / "offers" / f"{offer.offer_number}.json",
+                     offer.model_dump_json(indent=2).encode("utf-8"))  # a rename: a new inode (offer_versions)
 
     def catalog(self) -> list[CatalogProduct]:
         if self._catalog is None:
