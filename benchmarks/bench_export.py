@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from _memory import peak_rss_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -194,17 +195,6 @@ def run_reference(n: int, server: Server, work: Path, concurrency: int = 5) -> d
 
 
 # --------------------------------------------------------------------------- memory, in subprocesses
-def peak_rss_kb() -> int:
-    """VmHWM of this process image (ru_maxrss would carry the forking parent's peak across exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def memory_child(n: int, source: str, home: str) -> None:
     """Only the export runs in this process (the source was built and the server started by the parent)."""
     from commerce_platform.exports.service import run_export

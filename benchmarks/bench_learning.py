@@ -15,9 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 RUN = """
-import json, resource, sys, time
+import json, sys, time
+sys.path.insert(0, sys.argv[2])  # benchmarks/, for _memory
+from _memory import peak_rss_kb
 from commerce_platform.config import load_settings
 from commerce_platform.offers.agent import run_learning
 s = load_settings(sys.argv[1])
@@ -25,12 +28,13 @@ t = time.perf_counter()
 summary = run_learning(s)
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "successful": summary.successful, "skipped": summary.skipped,
-                  "failed": summary.failed, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "failed": summary.failed, "peak_rss_mb": peak_rss_kb() / 1024}))
 """
 
 
 def run(home: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", RUN, home], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", RUN, home, str(Path(__file__).resolve().parent)],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
