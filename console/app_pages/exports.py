@@ -40,8 +40,14 @@ def images(home: str, sale_ids: tuple[str, ...]) -> dict:
     return services.sale_images(shared.settings_for(home), list(sale_ids))
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def similar(home: str, sale_id: str, k: int) -> dict:
+    # a scan of every embedding of the currency: not repeated on each rerun of the page
+    return exports.similar_sales(shared.settings_for(home), sale_id, k)
+
+
 def _clear() -> None:
-    for fn in (runs, partitions, failed, sales):
+    for fn in (runs, partitions, failed, sales, similar):
         fn.clear()
 
 
@@ -142,7 +148,7 @@ with shared.panel("Similar-product pricing"):
                                  format_func=lambda i: f"{i} - {by_id[i]['title']} ({by_id[i]['sold_price']:.2f} "
                                                        f"{by_id[i]['currency']})")
         k = c[1].number_input("Neighbours", 1, 12, 5, key="similar_k")
-        result = exports.similar_sales(shared.settings_for(HOME), sale_id, int(k))
+        result = similar(HOME, sale_id, int(k))
         m = st.columns(3)
         m[0].metric("Sold price", f"{result['sold_price']:.2f} {result['currency']}")
         m[1].metric("Suggested price (median of neighbours)",

@@ -31,6 +31,18 @@ def _grade(ex: dict, key: str, response: str) -> None:
         st.session_state["tutor_results"][key]["remediation"] = svc.remediate(ex["exercise_id"], response, LEARNER)
 
 
+def _exercise_check(ex: dict, key: str, button: str, what: str) -> None:
+    """An exercise's answer box, its check button and its result (widget keys derive from ``key``)."""
+    response = _answer_box(ex, key)
+    if st.button(button, key=f"check_{key}"):
+        with shared.panel(what):
+            if response:
+                _grade(ex, key, response)
+            else:
+                st.warning("Write or pick an answer first.")
+    show_result(key)
+
+
 def show_result(key: str) -> None:
     res = st.session_state["tutor_results"].get(key)
     if not res:
@@ -49,15 +61,7 @@ def show_result(key: str) -> None:
             st.caption(f"Source: `{rem['source']}`")
             st.markdown("**Follow-up exercise**")
             follow = rem["follow_up"]
-            fkey = f"{key}_f"
-            response = _answer_box(follow, fkey)
-            if st.button("Check the follow-up", key=f"check_{fkey}"):
-                with shared.panel("Grading the follow-up"):
-                    if response:
-                        _grade(follow, fkey, response)
-                    else:
-                        st.warning("Write or pick an answer first.")
-            show_result(fkey)
+            _exercise_check(follow, f"{key}_f", "Check the follow-up", "Grading the follow-up")
 
 
 st.title("Tutor")
@@ -89,11 +93,4 @@ for i, ex in enumerate(st.session_state["tutor_exercises"]):
     key = ex["exercise_id"]
     with st.container(border=True):
         st.markdown(f"##### Exercise {i + 1} ({ex['difficulty']})")
-        response = _answer_box(ex, key)
-        if st.button("Check my answer", key=f"check_{key}"):
-            with shared.panel("Grading"):
-                if response:
-                    _grade(ex, key, response)
-                else:
-                    st.warning("Write or pick an answer first.")
-        show_result(key)
+        _exercise_check(ex, key, "Check my answer", "Grading")

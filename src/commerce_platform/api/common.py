@@ -23,6 +23,14 @@ def error_body(kind: str, message: str, field: str | None = None, hint: str | No
     return body
 
 
+def health_response(report: dict[str, Any]):
+    """A health report as JSON: 503 unless its status is "ok", so load balancers and monitors see
+    a component that is down; the body says which."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(report, status_code=200 if report.get("status") == "ok" else 503)
+
+
 def create_base_app(settings: Settings, title: str, *, public_paths: tuple[str, ...] = ("/health",)):
     """A FastAPI app with the platform's error handlers, body-size cap, API key and CORS."""
     try:

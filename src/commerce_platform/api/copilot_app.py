@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from ..config import Settings
 from ..copilot.models import ApproveRequest, ChatRequest
-from .common import create_base_app
+from .common import create_base_app, health_response
 
 
 def create_app(settings: Settings, service=None):
     from fastapi import Path, Query
     from fastapi.concurrency import run_in_threadpool
-    from fastapi.responses import JSONResponse
 
     from ..copilot.service import CopilotService
 
@@ -33,7 +32,7 @@ def create_app(settings: Settings, service=None):
             checks["lake"] = f"unavailable: {getattr(exc, 'message', exc)}"
         status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
         body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm_provider}
-        return JSONResponse(body, status_code=200 if status == "ok" else 503)  # no lake: nothing to answer
+        return health_response(body)  # no lake: nothing to answer
 
     @app.post("/copilot/chat")
     async def chat(request: ChatRequest) -> dict:

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, service=None):
     from fastapi.responses import JSONResponse, Response
 
     from ..tutor.metrics import TutorMetrics
-    from .common import create_base_app
+    from .common import create_base_app, health_response
 
     settings = settings or load_settings()
     app = create_base_app(settings, "Commerce tutor")
@@ -69,9 +69,7 @@ def create_app(settings: Settings | None = None, *, service=None):
 
     @app.get("/health")
     async def health() -> JSONResponse:
-        # 503 when a core component is down, so load balancers and monitors see it; the body says which
-        report = await run_in_threadpool(service.health)
-        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+        return health_response(await run_in_threadpool(service.health))
 
     @app.get("/api/exercise/topics")
     async def topics() -> dict[str, Any]:
