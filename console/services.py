@@ -201,18 +201,9 @@ def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
 
 def list_customers(settings: Settings, limit: int = 500) -> list[dict[str, Any]]:
     """Customers of the support database (id, name, company) for the new-ticket form."""
-    import sqlalchemy as sa
-
     from commerce_platform.support.customers import CustomerService
-    from commerce_platform.support.db import customers
 
-    svc = CustomerService(settings)
-    if not svc.db_enabled:
-        return []
-    with svc.engine.connect() as conn:
-        rows = conn.execute(sa.select(customers.c.customer_id, customers.c.name, customers.c.company)
-                            .order_by(customers.c.customer_id).limit(limit)).mappings().all()
-    return [dict(r) for r in rows]
+    return CustomerService(settings).list_customers(limit)
 
 
 # ----------------------------------------------------------------------------- health
@@ -301,9 +292,9 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
 
     if settings.redis_url:
         def redis_ping() -> str:
-            import redis
+            from commerce_platform.ports.cache import redis_client
 
-            redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2).ping()
+            redis_client(settings.redis_url, connect_timeout=2.0).ping()
             return "PONG"
 
         checks.append(_probe("cache", "Redis", redis_ping))

@@ -157,6 +157,19 @@ class CustomerService:
             context["degraded"] = degraded
         return context
 
+    def list_customers(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Customers (id, name, company) by id, for pickers; empty when the database is off."""
+        if not self.db_enabled:
+            return []
+        import sqlalchemy as sa
+
+        from .db import customers
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(customers.c.customer_id, customers.c.name, customers.c.company)
+                                .order_by(customers.c.customer_id).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
+
     def _from_db(self, customer_id: str):
         import sqlalchemy as sa
 
