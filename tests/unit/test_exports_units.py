@@ -152,3 +152,15 @@ def test_lambda_export_date(event, expected):
     from commerce_platform.exports.lambda_handler import export_date
 
     assert export_date(load_event(event)) == expected
+
+
+def test_system_resolver_puts_ipv4_first(monkeypatch):
+    """The fetcher connects to the first checked address; v6 first fails where there is no v6 egress."""
+    import socket
+
+    from commerce_platform.ports import urlsafety
+
+    infos = [(socket.AF_INET6, 0, 0, "", ("2606:4700::1", 443, 0, 0)), (socket.AF_INET, 0, 0, "", ("93.184.216.34", 443)),
+             (socket.AF_INET6, 0, 0, "", ("2001:db8::1", 443, 0, 0)), (socket.AF_INET, 0, 0, "", ("1.2.3.4", 443))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: infos)
+    assert urlsafety.system_resolver("example.com", 443) == ["1.2.3.4", "93.184.216.34", "2001:db8::1", "2606:4700::1"]

@@ -26,8 +26,10 @@ Resolver = Callable[[str, int], list[str]]
 
 
 def system_resolver(host: str, port: int) -> list[str]:
+    """Every address of ``host``, IPv4 first: the fetcher connects to the first one, and a
+    runtime without IPv6 egress (a Lambda outside a dual-stack VPC) must not pick an IPv6 one."""
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    return sorted({info[4][0] for info in infos}, key=lambda a: (":" in a, a))
 
 
 class UrlPolicy:
