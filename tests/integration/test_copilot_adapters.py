@@ -137,6 +137,7 @@ def test_athena_request_sequence(moto_server):
     start = client.calls[1][1]
     assert start["WorkGroup"] == wg and start["QueryExecutionContext"] == {"Database": "retail"}
     assert "LIMIT 1000" in start["QueryString"] and "CAST('2026-01-01' AS DATE)" in start["QueryString"]
+    assert 'FROM "retail"."orders"' in start["QueryString"]  # qualified with the lake database
     assert client.calls[-1][1]["MaxResults"] == 1000
     assert res.columns == ["status", "n", "revenue"]
     assert res.rows == [["paid", 3, 10.5], ["pending", 2, 4.25]]  # header row dropped, values typed
@@ -161,6 +162,24 @@ def test_athena_transpiles_duckdb_to_trino():
     trino = AthenaEngine.to_trino("SELECT date_diff('day', shipped_at, delivered_at), strftime(order_date, '%Y-%m') "
                                   "FROM shipments JOIN orders USING (order_id) LIMIT 5")
     assert "DATE_DIFF('DAY'" in trino.upper() and "DATE_FORMAT" in trino.upper()
+
+
+def test_athena_qualifies_every_lake_table_with_the_database():
+    from commerce_platform.copilot.guard import check_sql
+    from commerce_platform.ports.query_engine import AthenaEngine
+
+    fake = FakeAthena()
+    started: list[dict] = []
+    fake.start_query_execution = lambda **kw: started.append(kw) or {"QueryExecutionId": "q1"}
+    sql = check_sql("WITH o AS (SELECT * FROM orders WHERE status = 'paid') SELECT c.name, count(*) AS n "
+                    "FROM o JOIN customers c USING (customer_id) WHERE EXISTS (SELECT 1 FROM shipments s "
+                    "WHERE s.order_id = o.order_id) GROUP BY c.name").sql
+    AthenaEngine(workgroup="w", database="retail_lake", client=fake, sleep=lambda s: None).execute(sql)
+    query = started[0]["QueryString"]
+    for table in ("orders", "customers", "shipments"):
+        assert f'"retail_lake"."{table}"' in query
+    assert "FROM o JOIN" in query  # the CTE reference stays bare: it is no table of the database
+    assert AthenaEngine.to_trino("SELECT 1 FROM orders") == "SELECT 1 FROM orders"  # no database: unchanged
 
 
 class FakeAthena:

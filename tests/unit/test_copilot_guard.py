@@ -114,6 +114,55 @@ ATTACKS = [
     "SELECT * FROM users",
     "SELECT * FROM payments JOIN orders USING (order_id)",
     "WITH x AS (SELECT * FROM secrets) SELECT * FROM x",
+    # CTE names valid only in their own scope (a CTE inside a subquery does not hide the catalog outside it)
+    "SELECT * FROM (WITH pg_settings AS (SELECT 1 AS a) SELECT 1 AS b) t, pg_settings",
+    "SELECT * FROM sqlite_master WHERE EXISTS (WITH sqlite_master AS (SELECT 1) SELECT 1)",
+    "SELECT * FROM duckdb_settings WHERE EXISTS (WITH duckdb_settings AS (SELECT 1) SELECT 1)",
+    "SELECT (SELECT count(*) FROM (WITH tables AS (SELECT 1) SELECT 1) x), * FROM tables",
+    "SELECT * FROM (SELECT 1 FROM (WITH secrets AS (SELECT 1) SELECT 1) x) y, secrets",
+    "SELECT * FROM duckdb_secrets UNION ALL (WITH duckdb_secrets AS (SELECT 1) SELECT 1)",
+    "WITH a AS (SELECT * FROM pg_settings), pg_settings AS (SELECT 1) SELECT * FROM a",
+    "SELECT * FROM orders WHERE order_id IN (WITH information_schema AS (SELECT 1) SELECT 1) "
+    "UNION ALL SELECT * FROM information_schema",
+    # row cap: percent limits are fractions of the table, not row counts
+    "SELECT * FROM customers LIMIT 100 PERCENT",
+    "SELECT * FROM customers LIMIT 100%",
+    "SELECT * FROM orders UNION ALL SELECT * FROM orders LIMIT 50 PERCENT",
+    "SELECT * FROM orders FETCH FIRST 100 PERCENT ROWS ONLY",
+    # nesting deep enough to exhaust the parser's recursion
+    "SELECT " + "(" * 3000 + "1" + ")" * 3000,
+    "SELECT * FROM orders WHERE " + "(" * 100 + "TRUE" + ")" * 100,
+    "SELECT " + "NOT " * 3000 + "TRUE",
+    "SELECT " + "CASE WHEN TRUE THEN " * 600 + "1" + " END" * 600,
+    "SELECT " + "coalesce(" * 1500 + "1" + ")" * 1500,
+    "SELECT " + "- " * 9000 + "1",
+    # value amplifiers: a size taken from an argument, row generators, unbounded growth
+    "SELECT length(repeat('x', 2000000000))",
+    "SELECT repeat(name, 1000000000) FROM customers",
+    "SELECT repeat([1], 1000000000)",
+    "SELECT lpad('x', 2000000000, 'y')",
+    "SELECT rpad(name, 2000000000, 'y') FROM customers",
+    "SELECT range(2000000000)",
+    "SELECT generate_series(1, 2000000000)",
+    "SELECT unnest(range(2000000000))",
+    "SELECT count(*) FROM unnest(range(2000000000))",
+    "SELECT list_resize([1], 2000000000)",
+    "SELECT array_fill(1, 2000000000)",
+    "SELECT printf('%2000000000d', 1)",
+    "SELECT format('{:>2000000000}', 1)",
+    "SELECT length(s) FROM (SELECT name || name || name || name || name || name || name || name || name AS s "
+    "FROM customers) t",
+    "WITH a AS (SELECT name AS s FROM customers), b AS (SELECT s || s AS s FROM a), c AS (SELECT s || s AS s FROM b), "
+    "d AS (SELECT s || s AS s FROM c), e AS (SELECT s || s AS s FROM d) SELECT length(s) FROM e",
+    "WITH a AS (SELECT 'x' AS s), b AS (SELECT concat(s, s, s, s) AS s FROM a), c AS (SELECT concat(s, s, s, s) AS s "
+    "FROM b), d AS (SELECT concat(s, s, s, s) AS s FROM c) SELECT length(concat(s, s, s, s)) FROM d",
+    "SELECT length(replace(replace(replace(name, 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa')) "
+    "FROM customers",
+    "SELECT length(regexp_replace(replace('" + "x" * 5000 + "', 'x', '" + "y" * 1000 + "'), 'y', 'zz', 'g'))",
+    "SELECT length(regexp_replace(name, '', name, 'g')) FROM customers",
+    "WITH s AS (SELECT string_agg(name, ',') AS s FROM customers) SELECT s || s || s || s || s || s || s || s || s "
+    "FROM s",
+    "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
     # parse failures and empties
     "",
     "   ",
@@ -160,6 +209,18 @@ BENIGN = [
     "SELECT * FROM orders USING SAMPLE 10",
     "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(n, s)",
     "SELECT name.upper(), 'x' || city, total::VARCHAR FROM (SELECT c.*, 1 AS total FROM customers c) AS x",
+    # CTEs used where they are in scope, in any letter case
+    "SELECT * FROM (WITH t AS (SELECT order_id FROM orders) SELECT * FROM t) AS s",
+    "WITH T AS (SELECT order_id FROM orders) SELECT * FROM t WHERE order_id IN (SELECT order_id FROM T)",
+    "WITH orders AS (SELECT * FROM orders WHERE status = 'paid') SELECT count(*) FROM orders",
+    "WITH a AS (SELECT customer_id FROM orders), b AS (SELECT * FROM a) SELECT * FROM b UNION SELECT * FROM a",
+    "SELECT * FROM orders WHERE EXISTS (WITH p AS (SELECT 1 AS x) SELECT x FROM p)",
+    # ordinary string building stays allowed
+    "SELECT 'Top: ' || string_agg(name, ', ') FROM products",
+    "SELECT string_agg(concat_ws(' ', name, email, city, country), '; ') FROM customers",
+    "SELECT replace(name, ' ', '_'), regexp_replace(email, '@.*', '') FROM customers",
+    "SELECT * FROM orders ORDER BY order_date LIMIT 10 OFFSET 20",
+    "SELECT * FROM orders WHERE " + "(" * 10 + "total_amount > 1" + ")" * 10,
 ]
 
 
@@ -182,7 +243,7 @@ def test_benign_query_is_accepted_and_limited(sql):
 
 
 def test_corpus_sizes():
-    assert len(ATTACKS) >= 50 and len(BENIGN) >= 25
+    assert len(ATTACKS) >= 100 and len(BENIGN) >= 40
 
 
 def test_limit_added_lowered_or_kept():
@@ -208,3 +269,88 @@ def test_reason_names_the_offending_part(sql, reason):
 
 def test_tables_reported():
     assert check_sql("SELECT * FROM orders JOIN customers USING (customer_id)").tables == ("customers", "orders")
+
+
+@pytest.mark.parametrize("sql, table", [
+    ("SELECT * FROM (WITH pg_settings AS (SELECT 1 AS a) SELECT 1 AS b) t, pg_settings", "pg_settings"),
+    ("SELECT * FROM sqlite_master WHERE EXISTS (WITH sqlite_master AS (SELECT 1) SELECT 1)", "sqlite_master"),
+    ("SELECT * FROM duckdb_secrets UNION ALL (WITH duckdb_secrets AS (SELECT 1) SELECT 1)", "duckdb_secrets"),
+    ("WITH a AS (SELECT * FROM pg_settings), pg_settings AS (SELECT 1) SELECT * FROM a", "pg_settings"),
+])
+def test_cte_name_counts_only_in_its_own_scope(sql, table):
+    with pytest.raises(Refused) as info:
+        check_sql(sql)
+    assert f"unknown table {table!r}" in info.value.message
+
+
+def test_cte_in_scope_is_not_reported_as_a_lake_table():
+    result = check_sql("WITH orders AS (SELECT * FROM orders) SELECT * FROM (WITH c AS (SELECT 1 AS x) SELECT x FROM c) s, "
+                       "orders")
+    assert result.tables == ("orders",)
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM customers LIMIT 100 PERCENT", "SELECT * FROM customers LIMIT 100%"])
+def test_percent_limit_is_refused(sql):
+    with pytest.raises(Refused) as info:
+        check_sql(sql)
+    assert "PERCENT" in info.value.message and "at most 1000" in info.value.hint
+
+
+@pytest.mark.parametrize("sql", ["SELECT " + "(" * 3000 + "1" + ")" * 3000, "SELECT " + "NOT " * 3000 + "TRUE"])
+def test_deep_nesting_is_a_refusal_not_a_crash(sql):
+    with pytest.raises(Refused) as info:
+        check_sql(sql)
+    assert "nest" in info.value.message and "flatten" in info.value.hint
+
+
+def test_nesting_below_the_limit_is_accepted():
+    from commerce_platform.copilot.guard import MAX_NESTING
+
+    check_sql("SELECT " + "(" * MAX_NESTING + "1" + ")" * MAX_NESTING)
+    with pytest.raises(Refused):
+        check_sql("SELECT " + "(" * (MAX_NESTING + 1) + "1" + ")" * (MAX_NESTING + 1))
+
+
+@pytest.mark.parametrize("sql, reason", [
+    ("SELECT length(repeat('x', 2000000000))", "repeat()"),
+    ("SELECT lpad('x', 2000000000, 'y')", "lpad()"),
+    ("SELECT unnest(range(2000000000))", "unnest()"),
+    ("SELECT range(2000000000)", "range()"),
+    ("WITH a AS (SELECT name AS s FROM customers), b AS (SELECT s || s AS s FROM a), c AS (SELECT s || s AS s FROM b), "
+     "d AS (SELECT s || s AS s FROM c), e AS (SELECT s || s AS s FROM d) SELECT length(s) FROM e", "grows values"),
+    ("SELECT replace(replace(name, 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa') FROM customers", "grows values"),
+])
+def test_amplifiers_are_refused_quickly(sql, reason):
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(Refused) as info:
+        check_sql(sql)
+    assert reason in info.value.message
+    assert time.perf_counter() - started < 1.0
+
+
+def test_growth_limit_counts_copies_of_lake_values():
+    from commerce_platform.copilot.guard import MAX_GROWTH
+
+    check_sql("SELECT " + " || ".join(["name"] * MAX_GROWTH) + " FROM customers")
+    with pytest.raises(Refused):
+        check_sql("SELECT " + " || ".join(["name"] * (MAX_GROWTH + 1)) + " FROM customers")
+
+
+class Unreadable(frozenset):
+    """The shape of an engine's table set when a table's files cannot be read."""
+
+    unreadable: dict = {}
+
+
+def test_unreadable_table_raises_the_engines_error_not_unknown_table():
+    from commerce_platform.errors import ServiceUnavailable
+
+    tables = Unreadable({"orders"})
+    tables.unreadable = {"shipments": lambda: ServiceUnavailable("the lake table 'shipments' cannot be read")}
+    assert check_sql("SELECT * FROM orders", tables=tables).tables == ("orders",)
+    with pytest.raises(ServiceUnavailable, match="'shipments' cannot be read"):
+        check_sql("SELECT * FROM shipments", tables=tables)
+    with pytest.raises(Refused, match="unknown table 'users'"):
+        check_sql("SELECT * FROM users", tables=tables)

@@ -6,6 +6,8 @@ GET /copilot/conversations/{id}; POST /copilot/conversations/{id}/approve (thumb
 
 from __future__ import annotations
 
+import re
+
 from ..config import Settings
 from ..copilot.models import ApproveRequest, ChatRequest
 from .common import create_base_app, health_response
@@ -26,10 +28,12 @@ def create_app(settings: Settings, service=None):
     def health():
         checks: dict[str, str] = {}
         try:
-            tables = sorted(svc.tables)
-            checks["lake"] = f"ok ({len(tables)} tables)"
+            tables = svc.tables
+            unreadable = sorted(getattr(tables, "unreadable", None) or ())
+            checks["lake"] = (f"ok ({len(tables)} tables)" if not unreadable else
+                              f"degraded ({len(tables)} tables readable; cannot read {', '.join(unreadable)})")
         except Exception as exc:  # noqa: BLE001 - health reports, never raises
-            checks["lake"] = f"unavailable: {getattr(exc, 'message', exc)}"
+            checks["lake"] = f"unavailable: {_without_paths(str(getattr(exc, 'message', exc)))}"
         status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
         body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm_provider}
         return health_response(body)  # no lake: nothing to answer
@@ -57,3 +61,8 @@ def create_app(settings: Settings, service=None):
         return await run_in_threadpool(svc.approve, conversation_id, body.turn, body.approved)
 
     return app
+
+
+def _without_paths(message: str) -> str:
+    """/health is public: show a file or folder by its last name only, never the server's layout."""
+    return re.sub(r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s'\"\\/]+[\\/])*([^\s'\"\\/]*)", r"\1", message)

@@ -2,8 +2,9 @@
 
 A statement is allowed only when it is exactly one read-only query (SELECT / set operation),
 contains no DML/DDL/command node anywhere (also inside CTEs), reads only lake tables (or
-its own CTEs) by plain unqualified name, and calls only allow-listed scalar, aggregate and
-window functions. A LIMIT is added (or lowered) to ``max_rows``. Everything else is refused
+CTEs in scope where they are referenced) by plain unqualified name, calls only allow-listed
+scalar, aggregate and window functions, is not nested too deeply and cannot grow a value
+without bound. A LIMIT is added (or lowered) to ``max_rows``; LIMIT ... PERCENT is refused. Everything else is refused
 with a reason that names the offending part. Keyword matching is never used: a string
 literal that says "drop table" is just a string.
 """
@@ -17,10 +18,12 @@ from ..ports.query_engine import LAKE_TABLES
 
 DEFAULT_MAX_ROWS = 1000
 MAX_SQL_CHARS = 20_000
+MAX_NESTING = 32  # parentheses (and brackets) deep; analytics need a handful
 
 # Functions by lower-case name: sqlglot's canonical name (Func.sql_name()) or the raw
 # name of functions sqlglot does not know (exp.Anonymous). Nothing that reads files or
-# URLs, lists the catalog, settings or secrets, reads the environment, or is a table function.
+# URLs, lists the catalog, settings or secrets, reads the environment, is a table function or
+# builds a value of a size given by an argument (repeat, lpad/rpad, range: see _check_value_sizes).
 ALLOWED_FUNCTIONS = frozenset({
     # aggregates
     "count", "sum", "avg", "min", "max", "count_if", "countif", "stddev", "stddev_samp", "stddev_pop",
@@ -36,8 +39,8 @@ ALLOWED_FUNCTIONS = frozenset({
     # strings
     "lower", "upper", "length", "char_length", "trim", "ltrim", "rtrim", "substring", "substr", "concat",
     "concat_ws", "replace", "left", "right", "strpos", "position", "starts_with", "startswith", "contains",
-    "split_part", "lpad", "rpad", "initcap", "reverse", "regexp_like", "regexp_matches", "regexp_replace",
-    "regexp_extract", "like", "ilike", "str_position", "md5", "repeat",
+    "split_part", "initcap", "reverse", "regexp_like", "regexp_matches", "regexp_replace",
+    "regexp_extract", "like", "ilike", "str_position", "md5",
     # dates and times
     "date_trunc", "timestamp_trunc", "datetime_trunc", "extract", "date_part", "year", "month", "day",
     "quarter", "week", "weekofyear", "dayofweek", "dayofmonth", "dayofyear", "hour", "minute", "second",
@@ -86,13 +89,15 @@ def _function_name(node) -> str:
     return node.sql_name().lower()
 
 
+def _written_name(node, canonical: str) -> str:
+    """The function's name as DuckDB spells it (unnest, not sqlglot's explode), for messages."""
+    written = node.sql(dialect="duckdb").split("(", 1)[0].strip().lower()
+    return written if written.isidentifier() else canonical
+
+
 def check_sql(sql: str, *, tables: frozenset[str] | set[str] = LAKE_TABLES, max_rows: int = DEFAULT_MAX_ROWS,
               dialect: str = "duckdb") -> GuardResult:
     """Return the guarded SQL or raise Refused (exit 3 / HTTP 400) naming the reason."""
-    import sqlglot
-    from sqlglot import exp
-    from sqlglot.errors import ParseError, TokenError
-
     if not isinstance(sql, str) or not sql.strip():
         raise _refuse("the SQL is empty")
     if len(sql) > MAX_SQL_CHARS:
@@ -100,9 +105,26 @@ def check_sql(sql: str, *, tables: frozenset[str] | set[str] = LAKE_TABLES, max_
     if "\x00" in sql:
         raise _refuse("the SQL contains a NUL byte")
     try:
-        import logging
+        return _check(sql, tables, max_rows, dialect)
+    except RecursionError as exc:  # deep nesting of something other than parentheses (NOT NOT ..., CASE ...)
+        raise _too_deep("its expressions are nested too deeply to analyse") from exc
 
-        logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+def _too_deep(reason: str = f"it nests parentheses more than {MAX_NESTING} levels deep") -> Refused:
+    return _refuse(reason, "flatten the query: use a CTE, fewer nested parentheses or fewer nested expressions")
+
+
+def _check(sql: str, tables, max_rows: int, dialect: str) -> GuardResult:
+    import logging
+
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ParseError, TokenError
+
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+        _check_nesting(tokens)
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except (ParseError, TokenError) as exc:
         raise _refuse(f"it does not parse: {str(exc).splitlines()[0][:200]}", "check the SQL syntax") from exc
@@ -115,20 +137,19 @@ def check_sql(sql: str, *, tables: frozenset[str] | set[str] = LAKE_TABLES, max_
         raise _refuse(f"only read-only queries are allowed, not {root.key.upper()}")
 
     forbidden = _forbidden_types()
-    cte_names: set[str] = set()
-    for cte in root.find_all(exp.CTE):
-        cte_names.add(cte.alias_or_name.lower())
     for node in root.walk():
         if isinstance(node, forbidden):
             raise _refuse(f"{node.key.upper()} is not allowed (only read-only queries)")
         if isinstance(node, exp.Select) and node.args.get("into"):
             raise _refuse("SELECT ... INTO is not allowed")
+        if isinstance(node, exp.With) and node.args.get("recursive"):
+            # a recursive CTE runs until its own condition stops it: an unbounded row generator
+            raise _refuse("WITH RECURSIVE is not allowed", "use a plain (non-recursive) CTE")
         if isinstance(node, exp.Func) and not isinstance(node, (exp.Window, exp.Binary, exp.Connector)):
             name = _function_name(node)
             if name not in ALLOWED_FUNCTIONS:
-                raise _refuse(f"function {name}() is not allowed",
+                raise _refuse(f"function {_written_name(node, name)}() is not allowed",
                               "use ordinary scalar, aggregate or window functions over the lake tables")
-    read: set[str] = set()
     for table in root.find_all(exp.Table):
         ident = table.this
         if not isinstance(ident, exp.Identifier):
@@ -136,18 +157,144 @@ def check_sql(sql: str, *, tables: frozenset[str] | set[str] = LAKE_TABLES, max_
             raise _refuse(f"{what} used as a table is not allowed (table functions and file readers are refused)")
         if table.args.get("db") or table.args.get("catalog"):
             raise _refuse(f"table {table.sql(dialect=dialect)} is in another schema; only the lake tables are allowed")
-        name = str(ident.this)
-        lower = name.lower()
-        if lower in cte_names and not ident.quoted:
-            continue
-        if lower in cte_names:
-            continue
-        if lower not in tables or any(ch in name for ch in "./\\:'"):
-            known = ", ".join(sorted(tables))
-            raise _refuse(f"unknown table {name!r}", f"the lake has: {known}")
-        read.add(lower)
+    scopes = _scopes(root)
+    read = _lake_tables_read(root, scopes, tables)
+    _check_value_sizes(scopes)
     limited = _ensure_limit(root, max_rows)
     return GuardResult(sql=root.sql(dialect=dialect), tables=tuple(sorted(read)), limited=limited)
+
+
+def _check_nesting(tokens) -> None:
+    """Refuse deep parentheses before parsing: sqlglot's recursive-descent parser spends about
+    16 Python frames per level and would hit the recursion limit near 60 levels."""
+    from sqlglot.tokens import TokenType
+
+    depth = 0
+    for token in tokens:
+        if token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _too_deep()
+        elif token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE):
+            depth -= 1
+
+
+def _scopes(root) -> list:
+    from sqlglot.errors import SqlglotError
+    from sqlglot.optimizer.scope import traverse_scope
+
+    try:
+        return list(traverse_scope(root))  # children before their parents
+    except SqlglotError as exc:
+        raise _refuse(f"its table references cannot be resolved: {str(exc).splitlines()[0][:200]}") from exc
+
+
+def _lake_tables_read(root, scopes, tables) -> set[str]:
+    """Resolve every table reference in the scope where it appears: a CTE name counts only inside
+    the query that defines it (and that query's subqueries); anything else must be a lake table.
+    A reference the scope walk did not see is refused rather than trusted."""
+    from sqlglot import exp
+
+    read: set[str] = set()
+    resolved: set[int] = set()
+    for scope in scopes:
+        ctes = {name.lower() for name in scope.cte_sources}
+        for table in scope.tables:
+            resolved.add(id(table))
+            name = str(table.this.this)
+            if name.lower() in ctes:
+                continue
+            read.add(_lake_table(name, tables))
+    for table in root.find_all(exp.Table):
+        if id(table) not in resolved:
+            raise _refuse(f"table reference {table.sql(dialect='duckdb')} cannot be resolved",
+                          "reference the lake tables in FROM / JOIN clauses")
+    return read
+
+
+def _lake_table(name: str, tables) -> str:
+    lower = name.lower()
+    if lower in tables and not any(ch in name for ch in "./\\:'"):
+        return lower
+    unreadable = getattr(tables, "unreadable", None) or {}
+    if lower in unreadable:  # a lake table whose files the engine cannot read: say which and what to do
+        raise unreadable[lower]()
+    known = ", ".join(sorted(tables))
+    raise _refuse(f"unknown table {name!r}", f"the lake has: {known}")
+
+
+# Static bound on how much a query can grow a value. DuckDB's memory limit does not cover scalar
+# string results (repeat('x', 2e9) took 3.9 GB under a 1 GB limit) and its interrupt is not checked
+# inside one function call, so growth is bounded here. A value's size is tracked as
+# ``growth * V + literal_bytes``, V being the size of the lake values it is built from: s || s doubles
+# it, and a chain of CTEs each doubling the previous one would reach gigabytes in a few hundred
+# characters of SQL. Aggregates (string_agg, list) keep the total volume of their input rows.
+MAX_GROWTH = 8                  # copies of lake values one value may hold
+MAX_LITERAL_BYTES = 1 << 20     # bytes of literals one value may hold (replace() multiplies them)
+
+
+def _check_value_sizes(scopes) -> None:
+    from sqlglot import exp
+
+    outputs: dict[int, tuple[int, int]] = {}  # id(scope expression) -> bound of the values it outputs
+
+    def bounded(size: tuple[int, int], node) -> tuple[int, int]:
+        if size[0] > MAX_GROWTH or size[1] > MAX_LITERAL_BYTES:
+            raise _refuse(f"{node.sql(dialect='duckdb')[:80]} grows values without bound (more than {MAX_GROWTH} "
+                          f"copies of a lake value or {MAX_LITERAL_BYTES >> 20} MB of literals: repeated "
+                          "concatenation or replacement)",
+                          "concatenate or replace each value once; do not grow a value across CTEs")
+        return size
+
+    def widest(sizes) -> tuple[int, int]:
+        sizes = list(sizes)
+        return (max(s[0] for s in sizes), max(s[1] for s in sizes)) if sizes else (0, 32)
+
+    for scope in scopes:  # children before parents: a scope's sources are already bounded
+        own = scope.expression
+        column = widest([(1, 0)] + [outputs[id(s.expression)] for s in scope.sources.values()
+                                    if hasattr(s, "expression") and id(s.expression) in outputs])
+        memo: dict[int, tuple[int, int]] = {}
+
+        def size(node, own=own, column=column, memo=memo) -> tuple[int, int]:
+            key = id(node)
+            if key in memo:
+                return memo[key]
+            if node is not own and isinstance(node, (exp.Select, exp.SetOperation)):
+                result = outputs.get(key, column)  # a child scope (subquery), bounded when visited
+            elif isinstance(node, (exp.Column, exp.Star)):
+                result = column
+            elif isinstance(node, exp.Literal):
+                result = (0, len(str(node.this).encode()) if node.is_string else 32)
+            else:
+                parts = [size(c) for c in node.iter_expressions()]
+                if isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs)):
+                    result = (sum(p[0] for p in parts), sum(p[1] for p in parts))
+                elif isinstance(node, (exp.Replace, exp.RegexpReplace)):
+                    # worst case: every character of the input becomes the whole replacement
+                    replacement = node.args.get("replacement")
+                    if replacement is not None and not (isinstance(replacement, exp.Literal) and replacement.is_string):
+                        raise _refuse(f"{node.sql(dialect='duckdb')[:80]}: the replacement must be a string literal")
+                    times = max(1, len(replacement.this.encode())) if replacement is not None else 1
+                    grown = size(node.this)
+                    result = (grown[0] * times, grown[1] * times)
+                elif isinstance(node, (exp.GroupConcat, exp.ArrayAgg)) or (
+                        isinstance(node, exp.Func) and _function_name(node) in ("string_agg", "list")):
+                    # one value holds all the input rows: literals repeated per row count as lake volume
+                    total = (sum(p[0] for p in parts), sum(p[1] for p in parts))
+                    result = (total[0] + (1 if total[1] else 0), 0)
+                else:  # every other allowed function or operator: no larger than its largest input
+                    result = widest(parts)
+            memo[key] = bounded(result, node)
+            return memo[key]
+
+        if isinstance(own, exp.Select):
+            size(own)
+            outputs[id(own)] = widest(size(e) for e in own.expressions)
+        elif isinstance(own, exp.SetOperation):
+            outputs[id(own)] = widest([size(own.this), size(own.expression)])
+        else:  # VALUES and other scope kinds: bound their parts, the output by the largest
+            outputs[id(own)] = size(own)
 
 
 def _ensure_limit(root, max_rows: int) -> bool:
@@ -157,6 +304,12 @@ def _ensure_limit(root, max_rows: int) -> bool:
     if limit is None:
         root.set("limit", exp.Limit(expression=exp.Literal.number(max_rows)))
         return True
+    options = limit.args.get("limit_options")
+    if options is not None and options.args.get("percent"):
+        # LIMIT 100 PERCENT (or 100%) is a fraction of the table, not a row count: it would pass the cap
+        raise _refuse("LIMIT ... PERCENT is not allowed", f"use a row count: LIMIT n with n at most {max_rows}")
+    if not isinstance(limit, exp.Limit) or options is not None:
+        raise _refuse(f"{limit.sql(dialect='duckdb')} is not allowed", f"use LIMIT n with n at most {max_rows}")
     value = limit.expression
     if isinstance(value, exp.Literal) and value.is_int and int(value.this) <= max_rows:
         return False

@@ -1,12 +1,14 @@
 """Lake/query-engine port: query engines behind one small interface: ``execute(sql) -> QueryResult``.
 
 - DuckDBEngine (local): in-memory database, one view per lake table over its Parquet files;
-  then the only readable paths are those files (``allowed_paths``), external access is off,
-  a memory limit is set and the configuration is locked, so SQL that slipped past the guard
-  still cannot read or write other files, attach databases or change settings. A statement
-  timeout interrupts long queries.
-- AthenaEngine (AWS): transpiles DuckDB SQL to Trino with sqlglot, runs it in a workgroup
-  that has a bytes-scanned cutoff, polls with exponential backoff and pages the results.
+  then the only readable paths are those files (``allowed_paths``), external access and Python
+  replacement scans are off, a memory limit is set and the configuration is locked, so SQL that
+  slipped past the guard still cannot read or write other files, attach databases or change
+  settings. A statement timeout interrupts long queries. A table whose files cannot be read
+  gets no view: questions on it fail with LakeTableUnreadable, the other tables still answer.
+- AthenaEngine (AWS): transpiles DuckDB SQL to Trino with sqlglot (every lake table qualified
+  with the lake database), runs it in a workgroup that has a bytes-scanned cutoff, polls with
+  exponential backoff and pages the results.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import ConfigurationError, NotFound, Refused, UpstreamError, ValidationFailed, require
+from ..errors import (
+    ConfigurationError,
+    NotFound,
+    Refused,
+    ServiceUnavailable,
+    UpstreamError,
+    ValidationFailed,
+    require,
+)
 from ..logs import get_logger
 
 log = get_logger("ports.query_engine")
@@ -47,6 +57,22 @@ class QueryEngine(Protocol):
 
 class QueryFailed(ValidationFailed):
     """The engine rejected or could not run the SQL (bad column, type error, timeout)."""
+
+
+class LakeTableUnreadable(ServiceUnavailable):
+    """A lake table's files cannot be read (corrupt, truncated, not Parquet)."""
+
+
+class LakeTables(frozenset):
+    """The readable lake tables. ``unreadable`` maps each table whose files cannot be read to a
+    factory of the error naming it, so the guard can raise that instead of "unknown table"."""
+
+    unreadable: dict[str, Any]
+
+    def __new__(cls, readable=(), unreadable: dict[str, Any] | None = None):
+        tables = super().__new__(cls, readable)
+        tables.unreadable = dict(unreadable or {})
+        return tables
 
 
 def json_value(value: Any) -> Any:
@@ -97,12 +123,20 @@ class DuckDBEngine:
         con = duckdb.connect(":memory:")
         paths = [str(p) for files in self.files.values() for p in files]
         con.execute("SET allowed_paths = $paths", {"paths": paths})
+        # One view per table, each on its own: a corrupt file costs its table, not the whole lake.
+        self.unreadable: dict[str, str] = {}  # table -> why its files cannot be read
         for table, files in self.files.items():
             listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
-            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}])')  # noqa: S608 - DDL over quoted lake paths, no user text
+            try:
+                con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM read_parquet([{listing}])')
+            except duckdb.Error as exc:
+                self.unreadable[table] = self._reason(exc)
+                log.warning("lake table unreadable", table=table, reason=self.unreadable[table])
         con.execute("SET enable_external_access = false")
         con.execute("SET autoinstall_known_extensions = false")
         con.execute("SET autoload_known_extensions = false")
+        # Without views for unreadable tables, DuckDB would look their names up among Python variables.
+        con.execute("SET python_enable_replacements = false")
         con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
@@ -110,14 +144,49 @@ class DuckDBEngine:
         self.con = con
 
     @property
-    def tables(self) -> frozenset[str]:
-        return frozenset(self.files)
+    def tables(self) -> LakeTables:
+        readable = [t for t in self.files if t not in self.unreadable]
+        return LakeTables(readable, {t: (lambda t=t: self.unreadable_error(t)) for t in self.unreadable})
+
+    def unreadable_error(self, table: str, reason: str | None = None) -> LakeTableUnreadable:
+        files = self.files[table]
+        shown = self._relative(files[0]) if len(files) == 1 else self._relative(files[0].parent) + "/*.parquet"
+        return LakeTableUnreadable(
+            f"the lake table {table!r} cannot be read ({reason or self.unreadable.get(table, 'file is not valid Parquet')})",
+            hint=f"rebuild the lake with `commerce demo --only retail` or replace {shown} with a valid Parquet file")
+
+    def _relative(self, path: Path) -> str:
+        """A lake file's name relative to the lake folder: messages do not show server paths."""
+        try:
+            return str(Path(path).relative_to(self.lake.resolve()))
+        except ValueError:
+            return Path(path).name
+
+    def _reason(self, exc: Exception) -> str:
+        first = str(exc).splitlines()[0]
+        if "magic bytes" in first or "not a parquet file" in first.lower():
+            return "file is not valid Parquet"
+        return self._scrub(first.split(": ", 1)[-1])[:200]
+
+    def _scrub(self, text: str) -> str:
+        for table_files in self.files.values():
+            for p in table_files:
+                text = text.replace(str(p), self._relative(p))
+        return text.replace(str(self.lake.resolve()) + "/", "")
+
+    def _table_of_error(self, message: str) -> str | None:
+        """The lake table whose file a DuckDB error names (a file that breaks only when scanned)."""
+        for table, table_files in self.files.items():
+            if any(str(p) in message for p in table_files):
+                return table
+        return None
 
     def columns(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
         with self._lock:
             for table in self.files:
-                out[table] = [(r[0], r[1]) for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()]
+                if table not in self.unreadable:
+                    out[table] = [(r[0], r[1]) for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()]
         return out
 
     def close(self) -> None:
@@ -126,6 +195,10 @@ class DuckDBEngine:
     def execute(self, sql: str) -> QueryResult:
         import duckdb
 
+        if self.unreadable:
+            for table in _tables_in(sql):
+                if table in self.unreadable:
+                    raise self.unreadable_error(table)
         started = time.perf_counter()
         with self._lock:
             timer = threading.Timer(self.timeout_seconds, self.con.interrupt)
@@ -138,13 +211,28 @@ class DuckDBEngine:
                 raise QueryFailed(f"query stopped after the {self.timeout_seconds:g} s statement timeout",
                                   hint="ask a narrower question (a period, a category)") from exc
             except duckdb.PermissionException as exc:
-                raise Refused(f"query refused by the engine: {exc}") from exc
+                raise Refused(f"query refused by the engine: {self._scrub(str(exc))}") from exc
             except duckdb.Error as exc:
-                raise QueryFailed(f"query failed: {str(exc).splitlines()[0]}",
+                first = str(exc).splitlines()[0]
+                table = self._table_of_error(first)
+                if table is not None:  # the footer was readable, a data page is not
+                    raise self.unreadable_error(table, self._reason(exc)) from exc
+                raise QueryFailed(f"query failed: {self._scrub(first)}",
                                   hint="check the column and table names against the semantic layer") from exc
             finally:
                 timer.cancel()
         return QueryResult(columns, rows, round(time.perf_counter() - started, 4), "duckdb")
+
+
+def _tables_in(sql: str) -> set[str]:
+    """Lower-case names of the tables a DuckDB statement reads (CTE names included: harmless here)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        return {t.name.lower() for t in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Table)}
+    except (sqlglot.errors.SqlglotError, RecursionError):
+        return set()  # DuckDB reports the error
 
 
 class AthenaEngine:
@@ -174,10 +262,25 @@ class AthenaEngine:
         self._checked = False
 
     @staticmethod
-    def to_trino(sql: str) -> str:
+    def to_trino(sql: str, database: str | None = None) -> str:
+        """Trino SQL; with ``database``, every lake table is written "<database>"."<table>" so the
+        query cannot resolve a name in another schema or catalog (CTE references stay bare)."""
         import sqlglot
+        from sqlglot import exp
+        from sqlglot.optimizer.scope import traverse_scope
 
-        return sqlglot.transpile(sql, read="duckdb", write="trino")[0]
+        tree = sqlglot.parse_one(sql, read="duckdb")
+        if database:
+            for scope in traverse_scope(tree):
+                ctes = {name.lower() for name in scope.cte_sources}
+                for table in scope.tables:
+                    if table.args.get("db") or table.args.get("catalog"):
+                        raise Refused(f"table {table.sql(dialect='duckdb')} is already qualified; "
+                                      f"the lake tables live in {database!r}")
+                    if table.name.lower() not in ctes:
+                        table.set("this", exp.to_identifier(table.name.lower(), quoted=True))
+                        table.set("db", exp.to_identifier(database, quoted=True))
+        return tree.sql(dialect="trino")
 
     def check_workgroup(self) -> int | None:
         """The workgroup must cap the bytes a query may scan; returns the cutoff."""
@@ -193,7 +296,7 @@ class AthenaEngine:
         if not self._checked:
             self.check_workgroup()
         started = time.perf_counter()
-        query = self.to_trino(sql)
+        query = self.to_trino(sql, self.database)
         kwargs: dict[str, Any] = {"QueryString": query, "WorkGroup": self.workgroup,
                                   "QueryExecutionContext": {"Database": self.database}}
         if self.output_location:
