@@ -59,6 +59,71 @@ def test_url_policy(url, allow, ok):
             policy.check(url)
 
 
+# IPv6 addresses that carry an IPv4 address are judged by it too (a 6to4 relay forwards
+# 2002:7f00:1:: to 127.0.0.1). Resolved through DNS, as an attacker's AAAA record would be.
+TUNNEL_DNS = {
+    "sixtofour-loopback.test": "2002:7f00:1::1",           # 6to4 of 127.0.0.1
+    "sixtofour-private.test": "2002:a00:1::",              # 6to4 of 10.0.0.1
+    "sixtofour-cgnat.test": "2002:6440:1::",               # 6to4 of 100.64.0.1 (shared address space)
+    "sixtofour-metadata.test": "2002:a9fe:a9fe::1",        # 6to4 of 169.254.169.254
+    "sixtofour-public.test": "2002:5db8:d822::1",          # 6to4 of 93.184.216.34
+    "teredo-private-client.test": "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # client 10.0.0.1 (XORed)
+    "teredo-metadata-client.test": "2001:0:4136:e378:8000:63bf:5601:5601",  # client 169.254.169.254
+    "teredo-loopback-server.test": "2001:0:7f00:1:8000:63bf:a247:29dd",    # server 127.0.0.1
+    "nat64-loopback.test": "64:ff9b::7f00:1",              # NAT64 of 127.0.0.1
+    "nat64-local-use.test": "64:ff9b:1::a00:1",            # RFC 8215 local-use NAT64 of 10.0.0.1
+    "mapped-loopback.test": "::ffff:127.0.0.1",
+    "compatible-private.test": "::10.0.0.1",               # deprecated IPv4-compatible form
+    "plain-v6.test": "2606:2800:220:1::1",
+}
+
+
+@pytest.mark.parametrize(("host", "allow", "ok", "says"), [
+    ("sixtofour-loopback.test", [], False, "127.0.0.1"),
+    ("sixtofour-private.test", [], False, "10.0.0.1"),
+    ("sixtofour-cgnat.test", [], False, "100.64.0.1"),
+    ("sixtofour-metadata.test", [], False, "metadata"),
+    ("sixtofour-metadata.test", ["2002::/16"], False, "metadata"),  # metadata never allowed
+    ("sixtofour-metadata.test", ["sixtofour-metadata.test"], False, "metadata"),
+    ("sixtofour-public.test", [], True, ""),
+    ("sixtofour-loopback.test", ["2002:7f00::/32"], True, ""),  # explicitly allow-listed
+    ("teredo-private-client.test", [], False, "10.0.0.1"),
+    ("teredo-metadata-client.test", ["2001::/32"], False, "metadata"),
+    ("teredo-loopback-server.test", [], False, "127.0.0.1"),
+    ("nat64-loopback.test", [], False, "127.0.0.1"),
+    ("nat64-local-use.test", [], False, "10.0.0.1"),
+    ("mapped-loopback.test", [], False, "127.0.0.1"),
+    ("compatible-private.test", [], False, "10.0.0.1"),
+    ("plain-v6.test", [], True, ""),
+])
+def test_url_policy_judges_ipv6_tunnels_by_the_embedded_ipv4(host, allow, ok, says):
+    policy = UrlPolicy(allow, resolver=lambda h, port: [TUNNEL_DNS[h]])
+    if ok:
+        assert policy.check(f"http://{host}/a.png") == [TUNNEL_DNS[host]]
+        return
+    with pytest.raises(Refused) as info:
+        policy.check(f"http://{host}/a.png")
+    assert says in info.value.message
+
+
+@pytest.mark.parametrize(("address", "embedded"), [
+    ("2002:aabb:ccdd::1", ["170.187.204.221"]),
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", ["65.54.227.120", "192.0.2.45"]),  # RFC 4380 example
+    ("64:ff9b::c000:221", ["192.0.2.33"]),
+    ("::ffff:10.1.2.3", ["10.1.2.3"]),
+    ("::10.1.2.3", ["10.1.2.3"]),
+    ("::1", []),
+    ("2606:2800:220:1::1", []),
+    ("10.1.2.3", []),
+])
+def test_embedded_ipv4(address, embedded):
+    import ipaddress
+
+    from commerce_platform.ports.urlsafety import embedded_ipv4
+
+    assert [str(a) for a in embedded_ipv4(ipaddress.ip_address(address))] == embedded
+
+
 GOOD = {"sale_id": "s1", "tenant_id": "t1", "product_id": "p", "title": "T", "category": "mug", "brand": "B",
         "sold_price": "12.5", "currency": "eur", "sold_at": "2026-03-10 12:00:00.000000", "image_url": " http://x/y.png "}
 
