@@ -54,7 +54,8 @@ def open_image(data: bytes, label: str = "image"):
     try:
         img = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Warning if filtered to error
-        raise ImageRejected("too_large", f"{label}: {exc}") from None
+        raise ImageRejected("too_large", f"{label}: {exc} (cap {_megapixels(MAX_IMAGE_PIXELS)}); "
+                                         "serve a smaller image") from None
     width, height = img.size
     if width * height > MAX_IMAGE_PIXELS:
         img.close()
