@@ -14,14 +14,23 @@ Routes (all GET):
   /missing.png             404
   /redirect?to=URL         302 to URL
   /loop                    302 to itself
+  /trickle-headers/<name>.png  status line and headers one byte every ``trickle`` seconds (for ~30 s)
+  /encoded/<name>.png?as=E the image with Content-Encoding E (identity, gzip, deflate, raw-deflate:
+                           raw deflate labelled "deflate", corrupt-gzip; any other label goes with a gzip body)
+  /gzip-bomb.png?mb=N&layers=L  N MB of zeros gzipped L times, Content-Encoding "gzip" L times
+  /pixel-bomb/<W>x<H>.png  a valid, small PNG declaring W x H pixels (see pixel_bomb_png)
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import io
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -57,12 +66,56 @@ def draw_image(name: str, size: int = 128) -> bytes:
     return data
 
 
+@functools.lru_cache(maxsize=8)
+def pixel_bomb_png(width: int, height: int, colour_type: int = 3) -> bytes:
+    """A PNG declaring width x height pixels of one palette colour (type 3) or grey (type 0), built
+    without holding the pixels: 12000x12000 is ~140 KB on disk and 144 MP once decoded."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    z = zlib.compressobj(9)
+    row = b"\0" * (width + 1)  # filter byte + one byte per pixel
+    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
+    head = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0))
+    palette = chunk(b"PLTE", b"\xc8\x20\x20") if colour_type == 3 else b""
+    return b"\x89PNG\r\n\x1a\n" + head + palette + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@functools.lru_cache(maxsize=8)
+def gzip_bomb(megabytes: int, layers: int = 1) -> bytes:
+    """``megabytes`` MB of zeros gzipped ``layers`` times (100 MB is ~100 KB once)."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (1024 * 1024)
+    data = b"".join(z.compress(block) for _ in range(megabytes)) + z.flush()
+    for _ in range(layers - 1):
+        data = gzip.compress(data, 9)
+    return data
+
+
+def encode_body(data: bytes, how: str) -> tuple[bytes, str]:
+    """(body, Content-Encoding header) for the /encoded route."""
+    if how == "identity":
+        return data, "identity"
+    if how == "deflate":
+        return zlib.compress(data), "deflate"
+    if how == "raw-deflate":
+        z = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        return z.compress(data) + z.flush(), "deflate"
+    if how == "corrupt-gzip":
+        body = bytearray(gzip.compress(data))
+        body[20:40] = b"\xff" * 20
+        return bytes(body), "gzip"
+    return gzip.compress(data), how
+
+
 class ImageServer:
     """ThreadingHTTPServer on 127.0.0.1:<free port>; ``latency`` seconds added to every image answer."""
 
-    def __init__(self, latency: float = 0.0, slow_seconds: float = 3.0, port: int = 0) -> None:
+    def __init__(self, latency: float = 0.0, slow_seconds: float = 3.0, port: int = 0,
+                 trickle: float = 0.1) -> None:
         self.latency = latency
         self.slow_seconds = slow_seconds
+        self.trickle = trickle
         self.hits: Counter = Counter()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.httpd.daemon_threads = True
@@ -138,6 +191,28 @@ class ImageServer:
                     except (BrokenPipeError, ConnectionResetError):
                         pass
                     return None
+                if path.startswith("/trickle-headers/"):
+                    # Every byte arrives well within any per-read timeout; the headers never end.
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n" + b"X-Pad: trickle\r\n" * 40
+                    try:
+                        for i in range(min(len(head), int(30 / server.trickle))):
+                            self.wfile.write(head[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(server.trickle)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    self.close_connection = True
+                    return None
+                if path.startswith("/encoded/"):
+                    body, encoding = encode_body(draw_image(path[9:]), query.get("as", ["gzip"])[0])
+                    return self._send(200, body, "image/png", headers={"Content-Encoding": encoding})
+                if path == "/gzip-bomb.png":
+                    layers = int(query.get("layers", ["1"])[0])
+                    body = gzip_bomb(int(query.get("mb", ["100"])[0]), layers)
+                    return self._send(200, body, "image/png", headers={"Content-Encoding": ", ".join(["gzip"] * layers)})
+                if path.startswith("/pixel-bomb/"):
+                    width, height = (int(v) for v in path[12:].removesuffix(".png").split("x"))
+                    return self._send(200, pixel_bomb_png(width, height), "image/png")
                 if path == "/big.png":
                     self.send_response(200)
                     self.send_header("Content-Type", "image/png")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tracemalloc
 
 import pytest
 
@@ -25,10 +26,11 @@ def server():
     srv.stop()
 
 
-def fetch(url: str, allow=("127.0.0.1",), timeout: float = 1.0, retries: int = 3, store=None):
+def fetch(url: str, allow=("127.0.0.1",), timeout: float = 1.0, retries: int = 3, store=None, backoff: float = 0.01,
+          **kw):
     async def go():
         async with ImageFetcher(UrlPolicy(allow), store=store, concurrency=8, timeout=timeout, retries=retries,
-                                backoff=0.01) as f:
+                                backoff=backoff, **kw) as f:
             return await f.fetch(url)
 
     return asyncio.run(go())
@@ -130,3 +132,81 @@ def test_connects_to_the_checked_address(server):
     got = asyncio.run(go())
     assert [g.data for g in got] == [draw_image(f"pinned-{i}.png") for i in range(3)]
     assert resolved == ["images.test"]  # one lookup per host per run
+
+
+def test_trickled_headers_hit_the_attempt_deadline_and_free_the_slot(server):
+    """A server sending one header byte every 0.1 s never trips httpx's per-read timeout; the deadline
+    per attempt (connect + headers + body) must, and the download slot must work again afterwards."""
+    async def go():
+        # concurrency=1: the second fetch reuses the very client (slot) the timed-out attempts used.
+        async with ImageFetcher(UrlPolicy(["127.0.0.1"]), concurrency=1, timeout=0.5, retries=1, backoff=0.01) as f:
+            t0 = time.monotonic()
+            with pytest.raises(FetchError) as info:
+                await asyncio.wait_for(f.fetch(server.url("/trickle-headers/t.png")), 10)  # old code: hangs
+            elapsed = time.monotonic() - t0
+            after = await f.fetch(server.url("/img/after-trickle.png"))
+        return info.value, elapsed, after
+
+    error, elapsed, after = asyncio.run(go())
+    assert error.reason == "network_error" and "0.5 s" in error.detail and "2 attempts" in error.detail
+    assert 0.9 < elapsed < 2.5  # two attempts of 0.5 s, not the ~70 s the headers take to trickle
+    assert server.hits["/trickle-headers/t.png"] == 2
+    assert after.data == draw_image("after-trickle.png")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate", "raw-deflate", "identity"])
+def test_compressed_images_are_decoded(server, encoding):
+    got = fetch(server.url(f"/encoded/enc-{encoding}.png?as={encoding}"))
+    assert got.data == draw_image(f"enc-{encoding}.png") and got.content_type == "image/png"
+
+
+def test_gzip_bomb_stops_at_the_cap_without_inflating_the_rest(server):
+    """100 MB of zeros in a 100 KB gzip body: the decoder must stop at the cap, not inflate each
+    network chunk whole (httpx's decoder turns one 64 KB chunk into 64 MB)."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError) as info:
+            fetch(server.url("/gzip-bomb.png?mb=100"), max_bytes=1024 * 1024)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while refusing a 1 MB-capped gzip bomb"
+    assert info.value.reason == "too_large" and "compression bomb" in info.value.detail
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    ("/gzip-bomb.png?mb=200&layers=2", "'gzip, gzip' is not supported"),  # stacked: ratios multiply
+    ("/encoded/e-br.png?as=br", "'br' is not supported"),
+    ("/encoded/e-corrupt.png?as=corrupt-gzip", "corrupt gzip body"),
+])
+def test_unsupported_or_corrupt_encodings_are_bad_images(server, query, says):
+    with pytest.raises(FetchError) as info:
+        fetch(server.url(query))
+    assert info.value.reason == "undecodable" and says in info.value.detail
+
+
+def test_pixel_bomb_is_refused_before_decoding(server):
+    """A 140 KB PNG declaring 12000x12000 pixels is refused from its header alone."""
+    with pytest.raises(FetchError) as info:
+        fetch(server.url("/pixel-bomb/12000x12000.png"))
+    assert info.value.reason == "too_large" and "12000x12000" in info.value.detail
+
+
+def test_retries_wait_with_jittered_exponential_backoff(server):
+    """Attempt n waits between backoff*2**n/2 and backoff*2**n, randomly (no lockstep retries)."""
+    def waits_for(name: str) -> list[float]:
+        slept: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        with pytest.raises(FetchError):
+            fetch(server.url(f"/flaky/{name}.png?fails=99"), retries=3, backoff=1.0, sleep=sleep)
+        assert server.hits[f"/flaky/{name}.png"] == 4  # what is retried did not change
+        return slept
+
+    first, second = waits_for("jitter-a"), waits_for("jitter-b")
+    for waits in (first, second):
+        assert len(waits) == 3
+        assert all(2 ** n / 2 <= w <= 2 ** n for n, w in enumerate(waits)), waits
+    assert first != second

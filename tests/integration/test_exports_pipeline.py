@@ -288,3 +288,21 @@ def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, mot
         DatabaseName="pricing_intelligence")["TableList"]
     assert [t["Name"] for t in tables] == ["smartgo_sales"]
     assert tables[0]["Parameters"]["table_type"].upper() == "ICEBERG"
+
+
+def test_decompression_bombs_are_counted_bad_images_and_the_run_goes_on(xsettings, server, tmp_path):
+    """Pixel bombs (refused at the fetch's decode check, or by the embedder's decode cap) and a gzip bomb
+    are exported without an embedding, counted under too_large; the good image next to them is embedded."""
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("b1", server.url("/pixel-bomb/5000x5000.png")),     # 25 MP: embedder refuses
+                       sale("b2", server.url("/pixel-bomb/12000x12000.png")),   # 144 MP: fetcher refuses
+                       sale("b3", server.url("/gzip-bomb.png?mb=100")),         # 100 KB -> 100 MB
+                       sale("b4", server.url("/img/fine-b4.png"))])
+    summary = run(xsettings, src)
+    assert (summary["status"], summary["successCount"], summary["errorCount"]) == ("PARTIAL", 1, 3)
+    assert summary["reasons"] == {"too_large": 3} and summary["exportedCount"] == 4
+    rows = {r["sale_id"]: r for r in table_rows(xsettings)}
+    assert "5000x5000" in rows["b1"]["embedding_error"] and rows["b1"]["image_sha256"]  # fetched, not decoded
+    assert "12000x12000" in rows["b2"]["embedding_error"] and rows["b2"]["embedding"] is None
+    assert "compression bomb" in rows["b3"]["embedding_error"]
+    assert rows["b4"]["embedding_error"] is None and len(rows["b4"]["embedding"]) == 1024

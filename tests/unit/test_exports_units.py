@@ -12,6 +12,11 @@ from commerce_platform.errors import Refused, ValidationFailed
 from commerce_platform.exports.models import RowRejected, SaleRow, parse_day, validate_row
 from commerce_platform.ports.urlsafety import UrlPolicy
 
+try:  # tests/ may or may not be a package
+    from tests.fixtures_exports import draw_image, pixel_bomb_png
+except ImportError:  # pragma: no cover
+    from fixtures_exports import draw_image, pixel_bomb_png
+
 pytestmark = pytest.mark.unit
 
 DNS = {"example.com": ["93.184.216.34"], "localhost": ["127.0.0.1"], "intranet.corp": ["192.168.1.5"],
@@ -57,6 +62,71 @@ def test_url_policy(url, allow, ok):
     else:
         with pytest.raises(Refused):
             policy.check(url)
+
+
+# IPv6 addresses that carry an IPv4 address are judged by it too (a 6to4 relay forwards
+# 2002:7f00:1:: to 127.0.0.1). Resolved through DNS, as an attacker's AAAA record would be.
+TUNNEL_DNS = {
+    "sixtofour-loopback.test": "2002:7f00:1::1",           # 6to4 of 127.0.0.1
+    "sixtofour-private.test": "2002:a00:1::",              # 6to4 of 10.0.0.1
+    "sixtofour-cgnat.test": "2002:6440:1::",               # 6to4 of 100.64.0.1 (shared address space)
+    "sixtofour-metadata.test": "2002:a9fe:a9fe::1",        # 6to4 of 169.254.169.254
+    "sixtofour-public.test": "2002:5db8:d822::1",          # 6to4 of 93.184.216.34
+    "teredo-private-client.test": "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # client 10.0.0.1 (XORed)
+    "teredo-metadata-client.test": "2001:0:4136:e378:8000:63bf:5601:5601",  # client 169.254.169.254
+    "teredo-loopback-server.test": "2001:0:7f00:1:8000:63bf:a247:29dd",    # server 127.0.0.1
+    "nat64-loopback.test": "64:ff9b::7f00:1",              # NAT64 of 127.0.0.1
+    "nat64-local-use.test": "64:ff9b:1::a00:1",            # RFC 8215 local-use NAT64 of 10.0.0.1
+    "mapped-loopback.test": "::ffff:127.0.0.1",
+    "compatible-private.test": "::10.0.0.1",               # deprecated IPv4-compatible form
+    "plain-v6.test": "2606:2800:220:1::1",
+}
+
+
+@pytest.mark.parametrize(("host", "allow", "ok", "says"), [
+    ("sixtofour-loopback.test", [], False, "127.0.0.1"),
+    ("sixtofour-private.test", [], False, "10.0.0.1"),
+    ("sixtofour-cgnat.test", [], False, "100.64.0.1"),
+    ("sixtofour-metadata.test", [], False, "metadata"),
+    ("sixtofour-metadata.test", ["2002::/16"], False, "metadata"),  # metadata never allowed
+    ("sixtofour-metadata.test", ["sixtofour-metadata.test"], False, "metadata"),
+    ("sixtofour-public.test", [], True, ""),
+    ("sixtofour-loopback.test", ["2002:7f00::/32"], True, ""),  # explicitly allow-listed
+    ("teredo-private-client.test", [], False, "10.0.0.1"),
+    ("teredo-metadata-client.test", ["2001::/32"], False, "metadata"),
+    ("teredo-loopback-server.test", [], False, "127.0.0.1"),
+    ("nat64-loopback.test", [], False, "127.0.0.1"),
+    ("nat64-local-use.test", [], False, "10.0.0.1"),
+    ("mapped-loopback.test", [], False, "127.0.0.1"),
+    ("compatible-private.test", [], False, "10.0.0.1"),
+    ("plain-v6.test", [], True, ""),
+])
+def test_url_policy_judges_ipv6_tunnels_by_the_embedded_ipv4(host, allow, ok, says):
+    policy = UrlPolicy(allow, resolver=lambda h, port: [TUNNEL_DNS[h]])
+    if ok:
+        assert policy.check(f"http://{host}/a.png") == [TUNNEL_DNS[host]]
+        return
+    with pytest.raises(Refused) as info:
+        policy.check(f"http://{host}/a.png")
+    assert says in info.value.message
+
+
+@pytest.mark.parametrize(("address", "embedded"), [
+    ("2002:aabb:ccdd::1", ["170.187.204.221"]),
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", ["65.54.227.120", "192.0.2.45"]),  # RFC 4380 example
+    ("64:ff9b::c000:221", ["192.0.2.33"]),
+    ("::ffff:10.1.2.3", ["10.1.2.3"]),
+    ("::10.1.2.3", ["10.1.2.3"]),
+    ("::1", []),
+    ("2606:2800:220:1::1", []),
+    ("10.1.2.3", []),
+])
+def test_embedded_ipv4(address, embedded):
+    import ipaddress
+
+    from commerce_platform.ports.urlsafety import embedded_ipv4
+
+    assert [str(a) for a in embedded_ipv4(ipaddress.ip_address(address))] == embedded
 
 
 GOOD = {"sale_id": "s1", "tenant_id": "t1", "product_id": "p", "title": "T", "category": "mug", "brand": "B",
@@ -120,6 +190,107 @@ def test_offline_embedder_is_deterministic_normalised_and_groups_look_alikes():
     assert all(_cos(v1, same_product) > _cos(v1, o) for o in others)
     # Same category, other brand (colour) is closer than other category and other brand.
     assert _cos(v1, emb.embed(_draw("sneakers", "Nordvik", 1))) > _cos(v1, emb.embed(_draw("watch", "Nordvik", 1)))
+
+
+_PIXEL_BOMB_PROBE = """
+import sys
+from pathlib import Path
+
+from tests.fixtures_exports import draw_image, pixel_bomb_png
+from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
+
+
+def peak_kb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+bomb = pixel_bomb_png(int(sys.argv[1]), int(sys.argv[2]))
+embedder = OfflineImageEmbedder()
+embedder.embed(draw_image("warm-up.png"))  # imports and numpy buffers before the baseline
+before = peak_kb()
+try:
+    embedder.embed(bomb)
+    outcome = "embedded"
+except Exception as exc:  # ImageRejected("too_large") expected
+    outcome = getattr(exc, "reason", type(exc).__name__)
+print(outcome, len(bomb), peak_kb() - before)
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(12000, 12000), (9000, 9000), (5000, 5000)])
+def test_offline_embedder_refuses_pixel_bombs_with_a_small_peak(width, height):
+    """A 140 KB PNG declaring 12000x12000 palette pixels cost 728 MB to embed; refused from its header
+    (or, under the header cap, before decoding), the embedding adds next to nothing to the peak RSS.
+    In a subprocess: Pillow's pixel buffers are outside tracemalloc's view, and VmHWM is per process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _PIXEL_BOMB_PROBE, str(width), str(height)], cwd=root,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    outcome, size, grown_kb = done.stdout.split()
+    assert outcome == "too_large"
+    assert int(size) < 200_000  # the file is small; the cost was all in decoding
+    assert int(grown_kb) < 20 * 1024, f"peak RSS grew {int(grown_kb) / 1024:.0f} MB embedding a {width}x{height} bomb"
+
+
+def test_decode_cap_counts_the_pixels_after_jpeg_draft():
+    """A 17.6 MP JPEG decodes at 1/8 scale (cheap) and is embedded; a PNG of the same size cannot be
+    decoded at reduced scale and is refused with the reason and what to do."""
+    import io
+
+    from PIL import Image
+
+    from commerce_platform.ports.image_embeddings import (
+        MAX_DECODE_PIXELS,
+        ImageRejected,
+        OfflineImageEmbedder,
+    )
+
+    side = 4200
+    assert side * side > MAX_DECODE_PIXELS
+    out = io.BytesIO()
+    Image.new("L", (side, side), 128).save(out, format="JPEG")
+    assert OfflineImageEmbedder().embed(out.getvalue()).shape == (1024,)
+    with pytest.raises(ImageRejected) as info:
+        OfflineImageEmbedder().embed(pixel_bomb_png(side, side))
+    assert info.value.reason == "too_large" and "4200x4200" in info.value.detail and "4096x4096" in info.value.detail
+
+
+def test_titan_prepare_refuses_pixel_bombs_before_calling_bedrock():
+    from commerce_platform.ports.image_embeddings import ImageRejected, TitanImageEmbedder
+
+    calls = []
+
+    class Client:
+        def invoke_model(self, **kw):
+            calls.append(kw)
+            raise AssertionError("a refused image must not reach Bedrock")
+
+    titan = TitanImageEmbedder(client=Client())
+    for width, height in [(12000, 12000), (5000, 5000)]:
+        with pytest.raises(ImageRejected) as info:
+            titan.embed(pixel_bomb_png(width, height))
+        assert info.value.reason == "too_large"
+    assert calls == [] and titan.prepare(draw_image("titan-ok.png"))
+
+
+def test_pillow_pixel_limit_is_set_deliberately():
+    from PIL import Image
+
+    from commerce_platform.ports.image_embeddings import MAX_IMAGE_PIXELS, open_image
+
+    with open_image(draw_image("limit.png")):
+        pass
+    assert Image.MAX_IMAGE_PIXELS == MAX_IMAGE_PIXELS
 
 
 def test_rows_to_arrow_keeps_failed_rows_with_null_embeddings():

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..logs import get_logger
 from ..ports.fetcher import FetchError, ImageFetcher
-from ..ports.image_embeddings import EMBEDDING_DIM
+from ..ports.image_embeddings import EMBEDDING_DIM, ImageRejected
 from .models import REASONS, RowRejected, SaleRow, reason_of, validate_row
 
 log = get_logger("exports.pipeline")
@@ -126,6 +126,9 @@ class _ImageStage:
             sha = hashlib.sha256(fetched.data).hexdigest()
             try:
                 vec = await self.vector(sha, fetched.data)
+            except ImageRejected as exc:  # a bad image (a decompression bomb, say), counted by its reason
+                self.url_results[url] = (sha, f"{exc.reason}: {exc.detail}")
+                return sha, None, self.url_results[url][1]
             except Exception as exc:  # embedder failure: the sale is still exported
                 self.url_results[url] = (sha, f"embedding_failed: {exc}")
                 return sha, None, self.url_results[url][1]

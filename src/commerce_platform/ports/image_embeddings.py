@@ -7,6 +7,11 @@ Offline layout (1024 dims, each block L2-normalised then weighted, the whole vec
   256  16x16 silhouette: share of foreground pixels (far from the border's background colour) per cell;
        product photos on plain backgrounds make this a strong, colour-independent shape cue
 The same image bytes always give the same vector; products that look alike land near each other.
+
+Pixel caps (a 140 KB PNG can declare 12000x12000 pixels and cost 728 MB to decode): an image declaring
+more than MAX_IMAGE_PIXELS is refused as soon as its header is read, and no more than MAX_DECODE_PIXELS
+are decoded (JPEGs are decoded at a reduced scale first, so a large camera photo stays cheap). Both
+raise ImageRejected("too_large"), which the export counts as a bad image, not an embedder failure.
 """
 
 from __future__ import annotations
@@ -22,6 +27,52 @@ import numpy as np
 from ..errors import UpstreamError, require
 
 EMBEDDING_DIM = 1024  # Titan Multimodal Embeddings G1's size; the export table stores it (7.3)
+MAX_IMAGE_PIXELS = 64_000_000  # declared by the header (8000x8000); Pillow's own bomb check uses it too
+MAX_DECODE_PIXELS = 4096 * 4096  # held in memory at once (~64 MB as RGBA); product photos need far less
+
+
+class ImageRejected(ValueError):
+    """An image that must not be decoded (a decompression bomb, say): a bad record, not an outage."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason  # an exports.models.REASONS code
+        self.detail = detail
+
+
+def _megapixels(n: int) -> str:
+    return f"{n / 1e6:.1f} MP"
+
+
+def open_image(data: bytes, label: str = "image"):
+    """``Image.open`` that refuses, before any pixel is decoded, a header declaring too many pixels."""
+    from PIL import Image
+
+    # Deliberate, not Pillow's default (89 MP): Pillow then warns above the cap and raises above twice it
+    # in every Image.open of this process, a backstop for code that does not come through here.
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        img = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Warning if filtered to error
+        raise ImageRejected("too_large", f"{label}: {exc} (cap {_megapixels(MAX_IMAGE_PIXELS)}); "
+                                         "serve a smaller image") from None
+    width, height = img.size
+    if width * height > MAX_IMAGE_PIXELS:
+        img.close()
+        raise ImageRejected("too_large", f"{label}: {width}x{height} pixels ({_megapixels(width * height)}) is over "
+                                         f"the {_megapixels(MAX_IMAGE_PIXELS)} cap (a decompression bomb?); "
+                                         "serve a smaller image")
+    return img
+
+
+def check_decode_size(img, label: str = "image") -> None:
+    """Refuse to decode more than MAX_DECODE_PIXELS; call after ``draft`` (which shrinks JPEGs)."""
+    width, height = img.size
+    if width * height > MAX_DECODE_PIXELS:
+        raise ImageRejected("too_large", f"{label}: {width}x{height} {img.format or ''} image "
+                                         f"({_megapixels(width * height)}) would be decoded whole, over the "
+                                         f"{_megapixels(MAX_DECODE_PIXELS)} cap; serve it at most 4096x4096 "
+                                         "or as a JPEG")
 
 
 class ImageEmbedder(Protocol):
@@ -34,8 +85,9 @@ class ImageEmbedder(Protocol):
 def _load_rgb(image: bytes, size: int):
     from PIL import Image
 
-    with Image.open(io.BytesIO(image)) as img:
+    with open_image(image) as img:
         img.draft("RGB", (size * 2, size * 2))  # JPEG: decode at reduced scale
+        check_decode_size(img)
         if img.mode in ("RGBA", "LA", "P"):
             img = img.convert("RGBA")
             background = Image.new("RGBA", img.size, (255, 255, 255, 255))
@@ -124,13 +176,14 @@ class TitanImageEmbedder:
 
     def prepare(self, image: bytes) -> str:
         """Base64 of the image within Titan's limits."""
-        from PIL import Image
 
-        with Image.open(io.BytesIO(image)) as img:
+        with open_image(image) as img:
             fmt = (img.format or "").upper()
             too_big = max(img.size) > self.max_side
             if not too_big and fmt in ("PNG", "JPEG") and len(image) * 4 / 3 < self.max_b64_bytes:
                 return base64.b64encode(image).decode("ascii")
+            img.draft("RGB", (self.max_side, self.max_side))  # JPEG: decode at reduced scale
+            check_decode_size(img)
             img = img.convert("RGB")
             img.thumbnail((self.max_side, self.max_side))
             out = io.BytesIO()

@@ -2,7 +2,9 @@
 
 Only http and https; a host that resolves to a private, loopback, link-local, multicast, reserved
 or cloud-metadata address is refused unless allow-listed (``COMMERCE_FETCH_ALLOW_HOSTS``: host names
-or CIDRs). Every redirect hop is checked again by the fetcher.
+or CIDRs). IPv6 addresses that carry an IPv4 address (IPv4-mapped and -compatible, 6to4, Teredo, NAT64)
+are judged by that IPv4 address too: 2002:7f00:1:: reaches 127.0.0.1 through a 6to4 relay. Every
+redirect hop is checked again by the fetcher.
 """
 
 from __future__ import annotations
@@ -22,7 +24,29 @@ METADATA_ADDRESSES = frozenset({
 })
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 
+# NAT64 (RFC 6052 well-known prefix, RFC 8215 local-use prefix): the IPv4 address is the last 32 bits.
+NAT64_NETWORKS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
 Resolver = Callable[[str, int], list[str]]
+
+
+def embedded_ipv4(addr: ipaddress._BaseAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to (empty for IPv4 and plain IPv6)."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return []
+    found: list[ipaddress.IPv4Address] = []
+    if addr.ipv4_mapped:  # ::ffff:a.b.c.d
+        found.append(addr.ipv4_mapped)
+    if addr.sixtofour:  # 2002:AABB:CCDD::/48 -> AA.BB.CC.DD
+        found.append(addr.sixtofour)
+    if addr.teredo:  # 2001:0::/32: (server = bits 32-63, client = last 32 bits XOR 0xffffffff)
+        found.extend(addr.teredo)
+    value = int(addr)
+    if value >> 32 == 0 and value > 1:  # IPv4-compatible ::a.b.c.d (deprecated; :: and ::1 are not)
+        found.append(ipaddress.IPv4Address(value))
+    if any(addr in net for net in NAT64_NETWORKS):
+        found.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
+    return found
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -51,10 +75,10 @@ class UrlPolicy:
 
     @staticmethod
     def _is_internal(addr: ipaddress._BaseAddress) -> bool:
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-            addr = addr.ipv4_mapped
-        return (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
-                or addr.is_reserved or addr.is_unspecified or not addr.is_global)
+        """Internal itself, or leading to an internal IPv4 address (6to4, Teredo, NAT64, mapped)."""
+        return any(a.is_private or a.is_loopback or a.is_link_local or a.is_multicast or a.is_reserved
+                   or a.is_unspecified or not a.is_global or getattr(a, "is_site_local", False)
+                   for a in (addr, *embedded_ipv4(addr)))
 
     def check(self, url: str) -> list[str]:
         """The resolved addresses of an acceptable URL; Refused (with the reason) otherwise."""
@@ -87,9 +111,12 @@ class UrlPolicy:
         host_allowed = host in self.allow_hosts
         for text in addresses:
             addr = ipaddress.ip_address(text.split("%", 1)[0])
-            if addr in METADATA_ADDRESSES:
-                raise Refused(f"host {host} resolves to the metadata address {addr}", field="image_url")
+            inner = embedded_ipv4(addr)
+            if addr in METADATA_ADDRESSES or any(a in METADATA_ADDRESSES for a in inner):
+                via = f" (embedding {', '.join(map(str, inner))})" if inner else ""
+                raise Refused(f"host {host} resolves to the metadata address {addr}{via}", field="image_url")
             if self._is_internal(addr) and not (host_allowed or self._address_allowed(addr)):
-                raise Refused(f"host {host} resolves to the internal address {addr}",
+                via = f", which embeds the IPv4 address {', '.join(map(str, inner))}" if inner else ""
+                raise Refused(f"host {host} resolves to the internal address {addr}{via}",
                               field="image_url", hint="allow-list it in COMMERCE_FETCH_ALLOW_HOSTS if intended")
         return addresses
