@@ -40,6 +40,10 @@ class ProgressStore:
     def get(self, day: date | str, tenant: str | None = None) -> dict[str, Any] | None:
         return self.table.get(run_key(day), sort_key(tenant))
 
+    def day_records(self, day: date | str) -> list[dict[str, Any]]:
+        """The day's progress records (the whole-day one and any single-tenant ones)."""
+        return [i for i in self.table.query(run_key(day), "METADATA")]
+
     def runs(self) -> list[dict[str, Any]]:
         items = [i for i in self.table.scan()
                  if str(i.get("PK", "")).startswith("EXPORT#") and str(i.get("SK", "")).startswith("METADATA")]
