@@ -123,3 +123,33 @@ def test_lock_has_one_holder_among_threads(table):
 
     assert _hammer(THREADS, work) == []
     assert overlap == [] and holders
+
+
+def test_dynamodb_conditional_put_delete_and_lock_release(moto_server):
+    """The same contract on DynamoDB (moto's server): condition expressions on the owner."""
+    import uuid
+
+    import boto3
+
+    from commerce_platform.ports.kv import DynamoKeyValueTable
+
+    ddb = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="eu-north-1")
+    prefix = f"kv-{uuid.uuid4().hex[:8]}-"
+    ddb.create_table(TableName=f"{prefix}locks", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                     AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk")])
+    t = DynamoKeyValueTable(TableSpec("locks", "pk", "sk"), resource=ddb, prefix=prefix)
+    t.put({"pk": "K", "sk": "X", "owner": "a"})
+    assert t.put_if_match({"pk": "K", "sk": "X", "owner": "b"}, "owner", "zzz") is False
+    assert t.put_if_match({"pk": "K", "sk": "X", "owner": "b"}, "owner", "a") is True
+    assert t.delete_if_match("K", "X", "owner", "a") is False and t.get("K", "X")["owner"] == "b"
+    assert t.delete_if_match("K", "X", "owner", "b") is True and t.get("K", "X") is None
+
+    a = Lock(t, "job", ttl_seconds=-1, heartbeat=False)
+    assert a.acquire()
+    b = Lock(t, "job", ttl_seconds=60, heartbeat=False)
+    assert b.acquire()
+    a.release()
+    assert t.get("LOCK#job", "LOCK")["owner"] == b.owner
+    b.release()
+    assert t.get("LOCK#job", "LOCK") is None
