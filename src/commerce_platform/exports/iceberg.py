@@ -22,6 +22,8 @@ from .models import NAMESPACE, TABLE_IDENTIFIER, day_bounds
 log = get_logger("exports.iceberg")
 
 TARGET_FILE_BYTES = 256 * 1024 * 1024
+# Unreferenced data files older than this are removed whoever wrote them: no run lasts that long.
+ORPHAN_GRACE_SECONDS = 24 * 3600
 
 
 def iceberg_schema():
@@ -176,8 +178,8 @@ class IcebergSink:
     def arrow_schema(self):
         return self.table().schema().as_arrow()
 
-    def replace(self, row_filter) -> Replacement:
-        return Replacement(self, row_filter)
+    def replace(self, row_filter, write_id: str | None = None) -> Replacement:
+        return Replacement(self, row_filter, write_id=write_id)
 
     def reload(self):
         """Fresh table metadata from the catalog (for commits)."""
@@ -226,6 +228,50 @@ class IcebergSink:
             return []
         return [f.file.file_path for f in table.scan().plan_files()]
 
+    def orphan_files(self, written_before: float, write_ids: Iterable[str] = (),
+                     grace_seconds: float = ORPHAN_GRACE_SECONDS) -> list[tuple[Any, str]]:
+        """Data files under the table's ``data/`` folder that no snapshot references (pyiceberg's
+        metadata across every snapshot), modified before ``written_before`` (epoch seconds), and
+        either written by one of ``write_ids`` (the ids of runs known to be dead) or older than
+        ``grace_seconds``: a run of another day may be writing its own not-yet-committed files right
+        now, and those must stay. Returns (filesystem, path) pairs; [] when the store cannot be listed."""
+        if not self.exists():
+            return []
+        from pyarrow.fs import FileSelector, FileType
+        from pyiceberg.io.pyarrow import PyArrowFileIO
+
+        table = self.reload()
+        if not isinstance(table.io, PyArrowFileIO):
+            log.warning("orphan data files not checked: the table's file IO cannot list files",
+                        io=type(table.io).__name__)
+            return []
+        scheme, netloc, data_dir = PyArrowFileIO.parse_location(f"{table.location().rstrip('/')}/data",
+                                                                table.io.properties)
+        fs = table.io.fs_by_scheme(scheme, netloc)
+        referenced = {PyArrowFileIO.parse_location(p, table.io.properties)[2]
+                      for p in table.inspect.all_files().column("file_path").to_pylist()}
+        ids = tuple(str(w) for w in write_ids if w)
+        orphans = []
+        for info in fs.get_file_info(FileSelector(data_dir, recursive=True, allow_not_found=True)):
+            if info.type != FileType.File or info.path in referenced or info.mtime is None:
+                continue
+            mtime = info.mtime.timestamp()
+            if mtime >= written_before:
+                continue
+            name = info.path.rsplit("/", 1)[-1]
+            if any(i in name for i in ids) or mtime < written_before - grace_seconds:
+                orphans.append((fs, info.path))
+        return orphans
+
+    def remove_orphan_files(self, written_before: float, write_ids: Iterable[str] = ()) -> int:
+        """Delete what ``orphan_files`` finds (data of runs that died before their commit)."""
+        orphans = self.orphan_files(written_before, write_ids)
+        for fs, path in orphans:
+            fs.delete_file(path)
+        if orphans:
+            log.warning("removed data files of interrupted export runs", files=len(orphans), table=self.identifier)
+        return len(orphans)
+
 
 class Replacement:
     """Replace the rows matching a filter: data files are written as batches arrive; the commit at the end
@@ -235,7 +281,7 @@ class Replacement:
     committed meanwhile do not make this one fail; a commit conflict is retried on the new metadata.
     """
 
-    def __init__(self, sink: IcebergSink, row_filter, commit_retries: int = 5) -> None:
+    def __init__(self, sink: IcebergSink, row_filter, commit_retries: int = 5, write_id: str | None = None) -> None:
         import itertools
         import uuid
 
@@ -243,7 +289,9 @@ class Replacement:
         self.row_filter = row_filter
         self.commit_retries = commit_retries
         self.table = sink.table()
-        self.write_uuid = uuid.uuid4()
+        # In every data file's name: a run that dies before its commit is recognized by it (its
+        # progress record keeps it), so the next run removes exactly its files.
+        self.write_uuid = uuid.UUID(write_id) if write_id else uuid.uuid4()
         self.counter = itertools.count(0)
         self.data_files: list = []
         self.pending: list = []  # Arrow tables, only when the streaming writer is unavailable

@@ -9,7 +9,7 @@ from ..ports.kv import Lock, TableSpec
 
 PROGRESS_TABLE = TableSpec("export_progress", "PK", "SK")
 TTL_SECONDS = 90 * 24 * 3600
-LOCK_TTL_SECONDS = 6 * 3600
+LOCK_TTL_SECONDS = 600  # renewed by a heartbeat while the run lasts
 STATUSES = ("RUNNING", "COMPLETE", "PARTIAL", "FAILED")
 
 
@@ -39,6 +39,10 @@ class ProgressStore:
 
     def get(self, day: date | str, tenant: str | None = None) -> dict[str, Any] | None:
         return self.table.get(run_key(day), sort_key(tenant))
+
+    def day_records(self, day: date | str) -> list[dict[str, Any]]:
+        """The day's progress records (the whole-day one and any single-tenant ones)."""
+        return [i for i in self.table.query(run_key(day), "METADATA")]
 
     def runs(self) -> list[dict[str, Any]]:
         items = [i for i in self.table.scan()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..ports.urlsafety import UrlPolicy
 from .iceberg import IcebergSink, day_filter
 from .models import SaleRow, parse_day
 from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
-from .progress import ProgressStore
+from .progress import ProgressStore, sort_key
 from .source import SalesSource, default_source_url
 
 log = get_logger("exports.service")
@@ -63,15 +64,21 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     store = ProgressStore.from_settings(settings)
     embedder = embedder or get_image_embedder(settings)
     run_id = new_run_id()
+    write_id = str(uuid.uuid4())
     t0 = time.perf_counter()
-    started = _now()
-    with store.lock(day):
+    started, started_epoch = _now(), time.time()
+    with store.lock(day) as lock:
+        interrupted = _close_interrupted_runs(store, day, run_id, lock)
+        # Read before this run's record replaces theirs: runs that died before committing, by write id.
+        dead_write_ids = [i.get("writeId") for i in store.day_records(day) if i.get("status") == "FAILED"]
         record_tenant = tenant  # which progress record this run updates
         previous = store.get(day, tenant)
         if retry_failed and previous is None and tenant:  # the tenant was exported by a whole-day run
             previous, record_tenant = store.get(day, None), None
         base = {"runId": run_id, "startTime": started, "endTime": None, "mode": "retry-failed" if retry_failed else "full",
-                "embeddingModel": embedder.name}
+                "embeddingModel": embedder.name, "writeId": write_id}
+        if interrupted.get(sort_key(record_tenant)):
+            base["interruptedRunId"] = interrupted[sort_key(record_tenant)]
         if retry_failed and previous is None:
             raise NotFound(f"no export of {day}{' for tenant ' + tenant if tenant else ''} to retry",
                            hint="run 'commerce export run --date ...' first")
@@ -83,12 +90,13 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         stats = RunStats()
         try:
             sink = sink or IcebergSink.from_settings(settings)
+            _remove_orphans(sink, started_epoch, dead_write_ids)
             if retry_failed:
-                stats = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress)
+                stats = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress, write_id)
             else:
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
-                replacement = sink.replace(day_filter(day, tenant))
+                replacement = sink.replace(day_filter(day, tenant), write_id=write_id)
                 stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
                                               raw_pages=src.pages(day, tenant),
                                            expected=src.count(day, tenant) if progress else None))
@@ -122,6 +130,34 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
 
+def _close_interrupted_runs(store: ProgressStore, day: date, run_id: str, lock) -> dict[str, str]:
+    """Mark FAILED the day's records still saying RUNNING: this run holds the day's lock, so the
+    runs they describe are dead (killed, or their lock taken over). Returns {sort key: dead run id}."""
+    closed: dict[str, str] = {}
+    taken_from = (lock.taken_over_from or {}).get("owner")
+    for item in store.day_records(day):
+        if item.get("status") != "RUNNING":
+            continue
+        reason = (f"interrupted: run {item.get('runId')} stopped before finishing"
+                  f"{' (its process ' + taken_from + ' is gone)' if taken_from else ''}; run {run_id} took over its lock."
+                  " Nothing of it was committed; the new run replaces the day.")
+        store.put(day, item.get("tenant"), **{**{k: v for k, v in item.items() if k not in ("PK", "SK", "ttl", "date", "tenant")},
+                                              "status": "FAILED", "error": reason, "endTime": _now()})
+        closed[item["SK"]] = item.get("runId")
+        log.warning("export run was interrupted; marked FAILED", date=str(day), tenant=item.get("tenant"),
+                    interrupted_run=item.get("runId"), run=run_id)
+    return closed
+
+
+def _remove_orphans(sink: IcebergSink, started_epoch: float, write_ids: list[str]) -> None:
+    """Data files of runs of this day that died before their commit (named by the write ids their
+    records keep), plus any unreferenced file past the grace period. Never fails the run."""
+    try:
+        sink.remove_orphan_files(started_epoch, write_ids)
+    except Exception as exc:  # noqa: BLE001 - cleanup is best effort; the export itself must go on
+        log.warning("orphan data files not removed; the next run tries again", error=f"{type(exc).__name__}: {exc}")
+
+
 def _counts(stats: RunStats) -> dict[str, int]:
     return {"totalCount": stats.total, "successCount": stats.embedded, "errorCount": stats.errors}
 
@@ -140,14 +176,15 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
         return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
 
 
-def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress) -> RunStats:
+def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress,
+           write_id: str | None = None) -> RunStats:
     from pyiceberg.expressions import And, NotNull
 
     failed = sink.scan(And(day_filter(day, tenant), NotNull("embedding_error")))
     rows = [] if failed is None else [_row_from_table(r) for r in failed.to_pylist()]
     if not rows:
         return stats
-    replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]))
+    replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]), write_id=write_id)
     stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
     replacement.commit()
     return stats

@@ -29,6 +29,7 @@ from .requests import RequestRef, load_request, newest_requests
 log = get_logger("offers.agent")
 STATE_PREFIX = "learning-state/"
 LOCKS = TableSpec("locks", "pk", "sk")
+LOCK_TTL_SECONDS = 600
 
 
 def rows_hash(rows: list[dict]) -> str:
@@ -102,15 +103,30 @@ def run_learning(settings: Settings, *, dry_run: bool = False, store=None, erp=N
     erp = erp if erp is not None else factory.erp(settings)
     llm = llm if llm is not None else factory.llm(settings)
     with _agent_lock(settings, kv):
+        if not dry_run:
+            _remove_crash_leftovers(store, settings.offers_bucket)
         return _run(settings, store, erp, llm, dry_run, today or datetime.now(UTC).date(), progress)
+
+
+def _remove_crash_leftovers(store, bucket: str) -> None:
+    """Temp files a killed run left half-written in learning-state/ (the local store writes a temp file
+    and renames it). Only the agent writes there and it holds the agent lock, so none is in use."""
+    remove = getattr(store, "remove_temp_files", None)  # S3 writes whole objects: nothing to remove
+    if remove is None:
+        return
+    removed = remove(bucket, STATE_PREFIX)
+    if removed:
+        log.warning("removed temp files left by an interrupted run", folder=STATE_PREFIX, files=removed)
 
 
 def _agent_lock(settings: Settings, kv=None):
     """The lock lives in the state store: a lease file in the home locally (no database start-up
-    on a night with nothing to do), the DynamoDB locks table on AWS (or any table passed in)."""
+    on a night with nothing to do), the DynamoDB locks table on AWS (or any table passed in).
+    A heartbeat renews it while the run lasts, so the TTL only bounds how long a run that vanished
+    on another machine blocks the next one."""
     from .. import factory
 
-    ttl = 2 * 3600
+    ttl = LOCK_TTL_SECONDS
     if kv is None and settings.profile == "local":
         from ..ports.locks import FileLease
 

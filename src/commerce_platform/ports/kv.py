@@ -15,6 +15,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..errors import ServiceUnavailable, ValidationFailed, require
+from ..logs import get_logger
+
+log = get_logger("ports.kv")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class KeyValueTable(Protocol):
 
     def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None: ...
     def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool: ...
+    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool: ...
+    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool: ...
     def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None: ...
     def query(self, hash_value: str, sort_prefix: str | None = None) -> list[dict[str, Any]]: ...
     def query_index(self, value: str) -> list[dict[str, Any]]: ...
@@ -112,31 +117,74 @@ class SqlKeyValueTable:
         t = self.table
         return sa.or_(t.c.expires_at.is_(None), t.c.expires_at > _now())
 
+    def _upsert(self, row: dict[str, Any], only_if=None):
+        """INSERT ... ON CONFLICT DO UPDATE: one statement, so concurrent writers of one key never
+        collide on the primary key (a delete + insert pair did, under PostgreSQL's READ COMMITTED).
+        ``only_if`` limits the update to existing rows matching it (the insert always applies)."""
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise ServiceUnavailable(f"key-value store on {dialect!r} is not supported",
+                                     hint="use SQLite or PostgreSQL for COMMERCE_KV_URL")
+        t = self.table
+        stmt = insert(t).values(**row)
+        return stmt.on_conflict_do_update(
+            index_elements=[t.c.table_name, t.c.pk, t.c.sk],
+            set_={"idx": stmt.excluded.idx, "expires_at": stmt.excluded.expires_at, "data": stmt.excluded.data},
+            where=only_if,
+        )
+
     def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None:
         row = self._row(_with_ttl(item, ttl_seconds))
-        t = self.table
         with self.engine.begin() as conn:
-            conn.execute(t.delete().where(t.c.table_name == row["table_name"], t.c.pk == row["pk"], t.c.sk == row["sk"]))
-            conn.execute(t.insert().values(**row))
+            conn.execute(self._upsert(row))
 
     def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool:
         """Insert unless a live item with the same key exists (expired ones are replaced)."""
-        import sqlalchemy as sa
-
         row = self._row(_with_ttl(item, ttl_seconds))
         t = self.table
+        # The update branch runs only over an expired row; RETURNING yields a row only when one was
+        # written (rowcount is -1 for an upsert on some drivers).
+        stmt = self._upsert(row, only_if=t.c.expires_at.is_not(None) & (t.c.expires_at <= _now()))
         with self.engine.begin() as conn:
-            conn.execute(
-                t.delete().where(
-                    t.c.table_name == row["table_name"], t.c.pk == row["pk"], t.c.sk == row["sk"],
-                    t.c.expires_at.is_not(None), t.c.expires_at <= _now(),
-                )
-            )
-            try:
-                conn.execute(t.insert().values(**row))
-            except sa.exc.IntegrityError:
+            return conn.execute(stmt.returning(t.c.pk)).first() is not None
+
+    def _key_clause(self, pk: str, sk: str):
+        t = self.table
+        return (t.c.table_name == self.spec.name) & (t.c.pk == pk) & (t.c.sk == sk)
+
+    def _compare_and_swap(self, pk: str, sk: str, attr: str, expected: Any, action) -> bool:
+        """Run ``action(conn, where)`` on the live item whose ``attr`` equals ``expected``.
+
+        The item is read, checked, then changed only if its stored text is still the one read (a
+        compare-and-swap on the whole value, the same on every SQL dialect); a concurrent change
+        makes it read again."""
+        t = self.table
+        key = self._key_clause(pk, sk)
+        for _ in range(10):
+            with self.engine.connect() as conn:
+                data = conn.execute(t.select().with_only_columns(t.c.data).where(key, self._alive_clause())).scalar()
+            if data is None or json.loads(data).get(attr) != expected:
                 return False
-        return True
+            with self.engine.begin() as conn:
+                if action(conn, key & (t.c.data == data)).rowcount == 1:
+                    return True
+        return False
+
+    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool:
+        """Replace the live item with this key only if its ``attr`` equals ``expected``."""
+        row = self._row(_with_ttl(item, ttl_seconds))
+        values = {k: row[k] for k in ("idx", "expires_at", "data")}
+        return self._compare_and_swap(row["pk"], row["sk"], attr, expected,
+                                      lambda conn, where: conn.execute(self.table.update().where(where).values(**values)))
+
+    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool:
+        """Delete the live item only if its ``attr`` equals ``expected``."""
+        return self._compare_and_swap(str(hash_value), str(sort_value or ""), attr, expected,
+                                      lambda conn, where: conn.execute(self.table.delete().where(where)))
 
     def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None:
         t = self.table
@@ -245,6 +293,26 @@ class DynamoKeyValueTable:
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
 
+    def _match(self, attr: str, expected: Any):
+        from boto3.dynamodb.conditions import Attr
+
+        return (Attr("ttl").not_exists() | Attr("ttl").gt(_now())) & Attr(attr).eq(_to_dynamo(expected))
+
+    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool:
+        _keys(self.spec, item)
+        try:
+            self.table.put_item(Item=_to_dynamo(_with_ttl(item, ttl_seconds)), ConditionExpression=self._match(attr, expected))
+            return True
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool:
+        try:
+            self.table.delete_item(Key=self._key(hash_value, sort_value), ConditionExpression=self._match(attr, expected))
+            return True
+        except self.table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+
     def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None:
         item = self.table.get_item(Key=self._key(hash_value, sort_value)).get("Item")
         item = _from_dynamo(item) if item else None
@@ -285,38 +353,91 @@ class DynamoKeyValueTable:
 
 
 class Lock:
-    """A lease lock stored in a key-value table; released on exit, expires on its own if a run dies."""
+    """A lease lock stored in a key-value table.
 
-    def __init__(self, table: KeyValueTable, name: str, ttl_seconds: int = 3600, owner: str | None = None) -> None:
-        import os
-        import socket
+    While held, a heartbeat thread renews the lease every ``ttl_seconds / 3``, so the TTL only
+    bounds how long a holder that vanished without trace (another machine) blocks the next run.
+    A holder on this machine whose process is gone is taken over at once. Release and renewal are
+    conditional on the owner: a run whose lease was taken over never frees its successor's lock.
+    """
+
+    def __init__(self, table: KeyValueTable, name: str, ttl_seconds: int = 600, owner: str | None = None,
+                 heartbeat: bool = True) -> None:
+        from .locks import holder_identity
 
         self.table = table
         self.name = name
         self.ttl_seconds = ttl_seconds
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
+        self.identity = holder_identity()
+        self.owner = owner or f"{self.identity['host']}:{self.identity['pid']}:{time.time_ns()}"
+        self.heartbeat = heartbeat
+        self.taken_over_from: dict[str, Any] | None = None  # the dead holder's item, after a takeover
+        self._beat = None
+        self.acquired_at = _now()
+
+    @property
+    def _hash(self) -> str:
+        return f"LOCK#{self.name}"
+
+    @property
+    def _sort(self) -> str | None:
+        return "LOCK" if self.table.spec.sort_key else None
 
     def _item(self) -> dict[str, Any]:
         spec = self.table.spec
-        item = {spec.hash_key: f"LOCK#{self.name}", "owner": self.owner, "acquired_at": _now()}
+        item = {spec.hash_key: self._hash, "owner": self.owner, "acquired_at": self.acquired_at, **self.identity}
         if spec.sort_key:
             item[spec.sort_key] = "LOCK"
         return item
 
+    def holder(self) -> dict[str, Any] | None:
+        """The live lock item, or None when the lock is free."""
+        return self.table.get(self._hash, self._sort)
+
     def acquire(self) -> bool:
-        return self.table.put_if_absent(self._item(), ttl_seconds=self.ttl_seconds)
+        from .locks import Heartbeat, holder_gone
+
+        self.acquired_at = _now()
+        acquired = self.table.put_if_absent(self._item(), ttl_seconds=self.ttl_seconds)
+        if not acquired:
+            current = self.holder()
+            if current is None:  # expired or released between the two calls
+                acquired = self.table.put_if_absent(self._item(), ttl_seconds=self.ttl_seconds)
+            elif current.get("owner") != self.owner and holder_gone(current):
+                # Conditional on the dead owner: of two runs taking over, only one wins.
+                acquired = self.table.put_if_match(self._item(), "owner", current.get("owner"),
+                                                   ttl_seconds=self.ttl_seconds)
+                if acquired:
+                    self.taken_over_from = current
+                    log.warning("lock taken over: its holder's process is gone", lock=self.name,
+                                previous_owner=current.get("owner"), acquired_at=current.get("acquired_at"))
+        if acquired and self.heartbeat:
+            self._beat = Heartbeat(self._renew, self.ttl_seconds, f"lock {self.name}").start()
+        return acquired
+
+    def _renew(self) -> bool:
+        return self.table.put_if_match(self._item(), "owner", self.owner, ttl_seconds=self.ttl_seconds)
+
+    @property
+    def lost(self) -> bool:
+        """True when a renewal found the lease no longer ours."""
+        return bool(self._beat and self._beat.lost)
 
     def release(self) -> None:
-        current = self.table.get(f"LOCK#{self.name}", "LOCK" if self.table.spec.sort_key else None)
-        if current and current.get("owner") == self.owner:
-            self.table.delete(f"LOCK#{self.name}", "LOCK" if self.table.spec.sort_key else None)
+        if self._beat is not None:
+            self._beat.stop()
+            self._beat = None
+        self.table.delete_if_match(self._hash, self._sort, "owner", self.owner)
 
     def __enter__(self) -> Lock:
         from ..errors import LockHeld
 
         if not self.acquire():
-            raise LockHeld(f"another run holds the lock {self.name!r}",
-                           hint="wait for it to finish (the lock expires on its own if that run died)")
+            current = self.holder() or {}
+            raise LockHeld(f"another run holds the lock {self.name!r} (owner {current.get('owner', '?')}, "
+                           f"since {current.get('acquired_at', '?')})",
+                           hint="wait for it to finish; a holder that died is taken over by the next run "
+                                f"(at once on the same machine, within {self.ttl_seconds} s elsewhere)")
         return self
 
     def __exit__(self, *exc) -> None:

@@ -35,11 +35,29 @@ def list_all(store: ObjectStore, bucket: str, prefix: str = "") -> Iterator[Obje
         yield from page
 
 
+_FORBIDDEN_CHARS = ("\\", "\x00")
+
+
 def _check_key(key: str) -> str:
-    parts = key.split("/")
-    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise ValidationFailed(f"invalid object key {key!r}", field="key", hint="use a relative key like 'dir/name.json'")
+    """A relative key that names a file inside its bucket: no empty, '.' or '..' parts, no absolute
+    path, no backslash (a separator on Windows) and no NUL."""
+    parts = key.split("/") if isinstance(key, str) else [""]
+    if (not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts)
+            or any(c in key for c in _FORBIDDEN_CHARS)):
+        raise ValidationFailed(f"invalid object key {key!r}: it must stay inside its bucket", field="key",
+                               hint="use a relative key like 'dir/name.json' (no '..', leading '/', "
+                                    "backslash or NUL)")
     return key
+
+
+def _check_bucket(bucket: str) -> str:
+    """A bucket is one folder under the store's root: a single plain name."""
+    if (not isinstance(bucket, str) or not bucket or bucket in (".", "..") or "/" in bucket
+            or any(c in bucket for c in _FORBIDDEN_CHARS) or os.path.isabs(bucket)):
+        raise ValidationFailed(f"invalid bucket name {bucket!r}: it must be one folder name", field="bucket",
+                               hint="use a plain bucket name like 'offer-learning-data' (no '/', '..', "
+                                    "backslash or NUL)")
+    return bucket
 
 
 class _LazyLocalInfo:
@@ -81,7 +99,7 @@ class LocalObjectStore:
         self._root = str(self.root)
 
     def _path(self, bucket: str, key: str) -> str:
-        return os.path.join(self._root, bucket, _check_key(key))
+        return os.path.join(self._root, _check_bucket(bucket), _check_key(key))
 
     def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
         atomic_write(self._path(bucket, key), data, prefix=".tmp-")  # listing skips ".tmp-" names
@@ -99,8 +117,26 @@ class LocalObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         Path(self._path(bucket, key)).unlink(missing_ok=True)
 
+    def remove_temp_files(self, bucket: str, folder: str) -> int:
+        """Delete the ``.tmp-*`` files a crashed writer left in ``folder`` (not below it); returns how
+        many. Call it only while holding the lock of everything that writes there."""
+        directory = os.path.join(self._root, _check_bucket(bucket), _check_key(folder.rstrip("/")))
+        removed = 0
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            return 0
+        for entry in entries:
+            if entry.name.startswith(".tmp-") and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]:
-        base = os.path.join(self._root, bucket)
+        base = os.path.join(self._root, _check_bucket(bucket))
+        if prefix and (prefix.startswith("/") or ".." in prefix.split("/") or any(c in prefix for c in _FORBIDDEN_CHARS)):
+            raise ValidationFailed(f"invalid object prefix {prefix!r}: it must stay inside the bucket", field="prefix",
+                                   hint="use a relative prefix like 'dir/' (no '..', leading '/', backslash or NUL)")
         # Walk only below the deepest directory named by the prefix (S3 semantics: prefix is a string).
         start_rel = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
         start = os.path.join(base, start_rel) if start_rel else base
