@@ -1,4 +1,5 @@
-"""Offline semantic parser: periods, linking, intents, follow-ups, refusals (no lake needed)."""
+"""The offline parser + planner, as tables of (question, gold SQL) compared by their results
+on the demo lake, plus periods, refusals that name the unplaced words, typos and follow-ups."""
 
 from __future__ import annotations
 
@@ -6,148 +7,176 @@ from datetime import date
 
 import pytest
 
-from commerce_platform.copilot.parser import Frame, SemanticParser, Text, parse_period
-from commerce_platform.copilot.semantic import SemanticLayer, Vocabulary
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.copilot.guard import check_sql
+from commerce_platform.copilot.parser import Periods, SemanticParser
+from commerce_platform.copilot.query import QueryForm
+from commerce_platform.copilot.semantic import SemanticLayer, vocabulary_for
 from commerce_platform.errors import NotUnderstood, ValidationFailed
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.functional
 
 AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
 
 
 @pytest.fixture(scope="module")
-def parser():
-    vocab = Vocabulary(values={
-        "city": ["Helsinki", "Tampere", "Stockholm"], "country": ["FI", "SE"], "category": ["Plumbing", "Garden"],
-        "brand": ["Makita", "Oras"], "warehouse": ["Vantaa", "Kuopio"], "carrier": ["DHL", "Posti"],
-        "status": ["pending", "paid", "shipped", "delivered", "cancelled", "returned"],
-        "channel": ["web", "store", "b2b"], "segment": ["business", "consumer"]},
-        product_names={"makita copper pipe": "Makita Copper Pipe", "oras garden hose": "Oras Garden Hose"},
-        customer_names={"helmi lindqvist": "Helmi Lindqvist"})
-    vocab._index()
-    return SemanticParser(vocab)
+def engine(tmp_path_factory):
+    from commerce_platform.demo.retail import build_lake
+    from commerce_platform.ports.query_engine import DuckDBEngine
+
+    lake = tmp_path_factory.mktemp("parser") / "retail"
+    build_lake(lake)
+    return DuckDBEngine(lake)
+
+
+@pytest.fixture(scope="module")
+def parser(engine):
+    return SemanticParser(vocabulary_for(engine))
+
+
+def answer(parser, engine, question, context=None):
+    form = None
+    for previous in context or []:
+        form = parser.parse(previous, AS_OF, form).form
+    return engine.execute(check_sql(parser.parse(question, AS_OF, form).sql).sql).rows
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders do we have open?", "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'paid')"),
+    ("Which product costs the most?", "SELECT name, unit_price FROM products ORDER BY unit_price DESC LIMIT 1"),
+    ("the cheapest product", "SELECT name, unit_price FROM products ORDER BY unit_price LIMIT 1"),
+    ("revenue excluding web orders last month",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND channel <> 'web' "
+     "AND order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("Sales in Finland versus Sweden in 2025",
+     f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.country IN ('FI', 'SE') AND year(o.order_date) = 2025 GROUP BY 1"),
+    ("Mean delivery time per carrier in hours",
+     "SELECT carrier, AVG(epoch(delivered_at) - epoch(shipped_at)) / 3600 FROM shipments "
+     "WHERE delivered_at IS NOT NULL GROUP BY 1"),
+    ("What percentage of orders were returned?",
+     "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*), 2) FROM orders"),
+    ("How many orders from 1 March 2025 to 30 April 2025?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-03-01' AND DATE '2025-04-30'"),
+    ("orders between 2025-03-01 and 2025-04-30",
+     "SELECT order_id, order_date FROM orders WHERE order_date BETWEEN DATE '2025-03-01' AND DATE '2025-04-30'"),
+    ("revenue by month in 2025",
+     f"SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders o WHERE {VALID} "
+     "AND year(order_date) = 2025 GROUP BY 1"),
+    ("top 5 categories by revenue",
+     "SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} GROUP BY 1 "
+     "ORDER BY r DESC LIMIT 5"),
+    ("which customer has the most orders",
+     "SELECT c.name, COUNT(*) n FROM orders o JOIN customers c USING (customer_id) GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("customers with more than 10 orders",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING COUNT(*) > 10"),
+    ("show me low stock products",
+     "SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)"),
+    ("how many discontinued products", "SELECT COUNT(*) FROM products WHERE NOT active"),
+    ("shipments not delivered", "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL"),
+    ("customers who never ordered",
+     "SELECT name FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    ("products with 'drill' in the name", "SELECT name FROM products WHERE name ILIKE '%drill%'"),
+    ("orders over 2000 EUR in 2026",
+     "SELECT order_id FROM orders WHERE total_amount > 2000 AND year(order_date) = 2026"),
+    ("orders per channel", "SELECT channel, COUNT(*) FROM orders GROUP BY 1"),
+    ("reveneu by month in 2025",
+     f"SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders o WHERE {VALID} "
+     "AND year(order_date) = 2025 GROUP BY 1"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue by channel in 2025"], "and units sold?",
+     f"SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    (["revenue in Helsinki last month"], "and Tampere?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.city = 'Tampere' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    (["top 5 categories by revenue"], "same for brands",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} GROUP BY 1 "
+     "ORDER BY r DESC LIMIT 5"),
+    (["how many orders last month"], "and the month before?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    (["web revenue by month in 2025"], "what about all channels?",
+     f"SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders o WHERE {VALID} "
+     "AND year(order_date) = 2025 GROUP BY 1"),
+])
+def test_follow_ups_carry_the_whole_previous_form(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context))
+
+
+@pytest.mark.parametrize("question, unplaced", [
+    ("revenue of the blorbs last month", "blorbs"),
+    ("how many orders were shipped by drone", "drone"),
+    ("average revenue per square foot", None),
+    ("how many employees do we have", None),
+])
+def test_words_it_cannot_place_are_refused_and_named(parser, question, unplaced):
+    with pytest.raises(NotUnderstood) as err:
+        parser.parse(question, AS_OF)
+    if unplaced:
+        assert unplaced in err.value.message
+
+
+def test_typo_correction_never_picks_between_tied_values(parser):
+    lexicon = parser.lexicon
+    assert lexicon.correct("reveneu") == "revenue"
+    # two known words one edit away: no guess
+    lexicon.targets |= {"halsinki"}
+    try:
+        assert lexicon.correct("hxlsinki") is None
+    finally:
+        lexicon.targets.discard("halsinki")
+
+
+def test_the_answer_says_what_was_computed(parser):
+    r = parser.parse("How many orders do we have open?", AS_OF)
+    assert "pending or paid" in r.interpretation
+    r = parser.parse("revenue excluding web orders last month", AS_OF)
+    assert "cancelled or returned" in r.interpretation and "web" in r.interpretation
+    assert "2026-10-01 to 2026-10-31" in r.interpretation
 
 
 @pytest.mark.parametrize("text, start, end", [
     ("revenue last month", "2026-10-01", "2026-10-31"),
     ("orders this year", "2026-01-01", "2026-11-01"),
-    ("sales last year", "2025-01-01", "2025-12-31"),
     ("orders in the last 30 days", "2026-10-02", "2026-11-01"),
-    ("orders in March 2026", "2026-03-01", "2026-03-31"),
     ("orders in march", "2026-03-01", "2026-03-31"),
     ("orders in december", "2025-12-01", "2025-12-31"),
-    ("revenue in 2025", "2025-01-01", "2025-12-31"),
     ("sales in Q1 2026", "2026-01-01", "2026-03-31"),
-    ("orders from 2026-01-01 to 2026-03-31", "2026-01-01", "2026-03-31"),
-    ("orders between 2026-03-31 and 2026-01-01", "2026-01-01", "2026-03-31"),
-    ("orders since 2026-10-15", "2026-10-15", "2026-11-01"),
-    ("orders last quarter", "2026-07-01", "2026-09-30"),
-    ("orders yesterday", "2026-10-31", "2026-10-31"),
-    ("orders last week", "2026-10-19", "2026-10-25"),
-    ("orders in 2026-02", "2026-02-01", "2026-02-28"),
+    ("from March to April 2025", "2025-03-01", "2025-04-30"),
+    ("from 1 March 2025 to 30 April 2025", "2025-03-01", "2025-04-30"),
+    ("March 5, 2025", "2025-03-05", "2025-03-05"),
+    ("first half of 2025", "2025-01-01", "2025-06-30"),
 ])
 def test_periods(text, start, end):
-    p = parse_period(Text(text), AS_OF)
-    assert (p.start.isoformat(), p.end.isoformat()) == (start, end)
+    p = Periods(AS_OF)
+    p.extract(" " + text.lower() + " ")
+    assert (p.found[0].start, p.found[0].end) == (start, end)
 
 
-def test_no_period():
-    assert parse_period(Text("show me low stock products"), AS_OF) is None
-
-
-@pytest.mark.parametrize("question, intent, query_type, must_contain", [
-    ("show me low stock products", "stock", "inventory", "s.stock <= s.reorder_level"),
-    ("list out of stock products", "stock", "inventory", "s.stock = 0"),
-    ("stock per warehouse", "stock", "inventory", "GROUP BY i.warehouse"),
-    ("what is the status of order 1234", "order_status", "order_status", "o.order_id = 1234"),
-    ("where is order #77?", "order_status", "order_status", "o.order_id = 77"),
-    ("what is in order 55", "order_items", "orders", "oi.order_id = 55"),
-    ("who are our top 10 customers", "metric", "customers", "LIMIT 10"),
-    ("revenue by month for 2025", "metric", "sales_report", "date_trunc('month'"),
-    ("customers who never ordered", "never_ordered", "customers", "NOT EXISTS"),
-    ("products most often bought together with Makita Copper Pipe", "bought_together", "recommendation",
-     "p1.name = 'Makita Copper Pipe'"),
-    ("best sellers in Garden", "best_sellers", "recommendation", "p.category = 'Garden'"),
-    ("recommend products for customer 42", "recommend_customer", "recommendation", "o.customer_id = 42"),
-    ("average margin per category", "margin", "sales_report", "AVG((p.unit_price - p.unit_cost) / p.unit_price)"),
-    ("average delivery time by carrier", "shipments", "order_status", "date_diff"),
-    ("how many web orders in Helsinki", "metric", "orders", "o.channel = 'web'"),
-    ("revenue from Finnish customers", "metric", "sales_report", "c.country = 'FI'"),
-    ("how much has Helmi Lindqvist spent", "metric", "customers", "c.name = 'Helmi Lindqvist'"),
-    ("units sold per brand", "metric", "sales_report", "SUM(oi.quantity)"),
-    ("how many units are in stock in Kuopio", "stock", "inventory", "i.warehouse = 'Kuopio'"),
-    ("orders shipped with DHL", "list", "orders", "s.carrier = 'DHL'"),
-    ("who bought Makita Copper Pipe", "list", "customers", "p.name = 'Makita Copper Pipe'"),
-    ("customers in Helsinki who bought Plumbing", "list", "customers", "p.category = 'Plumbing'"),
-    # ranked by the number of orders, not by revenue
-    ("which customers have the most orders", "metric", "customers", "COUNT(*) AS orders"),
-    ("which city has the fewest orders", "metric", "orders", "ORDER BY orders ASC"),
-    # "region" is the country: the lake's only geography above the city
-    ("revenue by region this year", "metric", "sales_report", "GROUP BY c.country"),
-])
-def test_intents(parser, question, intent, query_type, must_contain):
-    r = parser.parse(question, AS_OF)
-    assert r.frame.intent == intent
-    assert r.query_type == query_type
-    assert must_contain in r.sql
-
-
-def test_revenue_obeys_the_glossary(parser):
-    r = parser.parse("total revenue last month", AS_OF)
-    assert "o.status NOT IN ('cancelled', 'returned')" in r.sql
-    assert "SUM(o.total_amount)" in r.sql
-    line = parser.parse("revenue per category", AS_OF)
-    assert "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)" in line.sql
-
-
-def test_negated_status_is_not_a_filter(parser):
-    r = parser.parse("orders that are shipped but not delivered", AS_OF)
-    assert r.frame.filters["status"] == ["shipped"]
-
-
-@pytest.mark.parametrize("first, follow, expect_in, expect_not", [
-    ("revenue by month for 2025", "and in 2024?", "DATE '2024-01-01'", "2025-01-01"),
-    ("revenue by month for 2025", "only web orders", "o.channel = 'web'", None),
-    ("list business customers in Stockholm", "what about Tampere?", "c.city = 'Tampere'", "Stockholm"),
-    ("how many products are out of stock", "and per category?", "GROUP BY p.category", None),
-    ("units sold per category in 2025", "and by brand?", "GROUP BY p.brand", "p.category"),
-])
-def test_followups_use_the_previous_frame(parser, first, follow, expect_in, expect_not):
-    frame = parser.parse(first, AS_OF).frame
-    again = Frame.from_dict(frame.to_dict())  # as stored in the conversation
-    r = parser.parse(follow, AS_OF, again)
-    assert expect_in in r.sql
-    if expect_not:
-        assert expect_not not in r.sql
-
-
-@pytest.mark.parametrize("question", [
-    "what is the weather in Helsinki tomorrow", "how many employees work in Vantaa", "show me the payroll",
-    "tell me a joke", "and in 2024?", "bought together with something", "how many?",
-    "revenue by warehouse", "customers of the Vantaa warehouse",
-])
-def test_not_understood_says_so_with_suggestions(parser, question):
-    with pytest.raises(NotUnderstood) as info:
-        parser.parse(question, AS_OF)
-    assert info.value.exit_code == 3
-    assert info.value.hint
-
-
-@pytest.mark.parametrize("question", ["", "   ", "x" * 501])
-def test_empty_or_overlong_question(parser, question):
-    with pytest.raises(ValidationFailed) as info:
-        parser.parse(question, AS_OF)
-    assert info.value.field == "question"
-
-
-def test_invalid_date_in_question(parser):
+def test_a_date_that_does_not_exist_is_a_validation_error(parser):
     with pytest.raises(ValidationFailed):
-        parser.parse("orders from 2026-02-30 to 2026-03-31", AS_OF)
+        parser.parse("orders on 2025-02-30", AS_OF)
 
 
-def test_semantic_layer_prompt_is_pruned():
+def test_query_form_round_trips_as_stored(parser):
+    form = parser.parse("top 5 categories by revenue in 2025", AS_OF).form
+    again = QueryForm.from_dict(form.to_dict())
+    assert again == form
+    assert QueryForm.from_dict({"intent": "metric"}) is None  # a turn of the first parser: no context
+
+
+def test_the_layer_is_the_one_source_of_the_glossary():
     layer = SemanticLayer.load()
     text = layer.describe(layer.relevant_tables("low stock per warehouse"))
-    assert "TABLE inventory" in text and "TABLE shipments" not in text
-    assert "revenue" in text  # the glossary always goes along
+    assert "inventory" in text and "stock" in text
     assert set(layer.tables) == {"customers", "products", "inventory", "orders", "order_items", "shipments"}
+    assert "cancelled" in layer.measures["revenue"]["filter"]

@@ -10,17 +10,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .parser import Frame
+from .query import QueryForm
+from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
 MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price", "unit_cost", "line_amount")
 # Columns whose values add up to a meaningful total (an average or a margin does not).
-ADDITIVE = {"revenue", "orders", "units_sold", "customers", "products", "shipments", "stock", "line_amount",
+ADDITIVE = {"revenue", "count", "count_orders", "count_customers", "count_products", "count_shipments", "orders", "units_sold", "customers", "products", "shipments", "stock", "line_amount",
             "total_amount"}
 MEASURE_LABELS = {"total_amount": "amount", "avg_delivery_days": "average delivery days",
                   "avg_margin": "average margin"}
-# The result column that holds each measure the parser knows.
-METRIC_COLUMNS = {"revenue": "revenue", "units": "units_sold", "aov": "average_order_value", "stock": "stock",
-                  "margin": "margin", "delivery_days": "avg_delivery_days"}
 GRAIN_COLUMNS = {"day", "week", "month", "quarter", "year"}
 PLURALS = {"product": "products", "customer": "customers", "category": "categories", "brand": "brands",
            "city": "cities", "country": "countries", "channel": "channels", "carrier": "carriers",
@@ -28,9 +26,7 @@ PLURALS = {"product": "products", "customer": "customers", "category": "categori
            "day": "days", "week": "weeks", "month": "months", "quarter": "quarters", "year": "years"}
 SINGULARS = {plural: column for column, plural in PLURALS.items() if column != "name"}
 # What the rows are when the result has no grouping column to name them.
-INTENT_NOUNS = {"stock": "products", "never_ordered": "customers", "bought_together": "products",
-                "recommend_customer": "products", "best_sellers": "products", "shipments": "shipments",
-                "margin": "products", "order_items": "order lines"}
+INTENT_NOUNS = {"bought_together": "products", "recommend_customer": "products"}
 SHOWN = 3  # leaders named in a ranking
 
 
@@ -67,23 +63,23 @@ def _when(value: Any, grain: str) -> str:
     return day.isoformat()
 
 
-def _period_phrase(frame: Frame) -> str:
+def _period_phrase(frame: QueryForm) -> str:
     """" last month (October 2026)", " in 2025": the period as it reads after a noun."""
     if not frame.period:
         return ""
-    label = frame.period["label"]
+    label = frame.period.label
     relative = label.split(" ", 1)[0].lower() in ("last", "this", "past", "previous", "yesterday", "today",
                                                  "since", "between", "from", "the")
     return f" {label}" if relative else f" in {label}"
 
 
-def _noun(label_col: str, frame: Frame) -> str:
+def _noun(label_col: str, frame: QueryForm) -> str:
     """What the rows are: the grouping column's plural, else what the question listed."""
     if label_col in PLURALS and label_col != "name":
         return PLURALS[label_col]
-    intent, subject = frame.intent, frame.subject
-    if intent in INTENT_NOUNS:
-        return INTENT_NOUNS[intent]
+    subject = frame.subject
+    if frame.kind in INTENT_NOUNS:
+        return INTENT_NOUNS[frame.kind]
     if subject in ("customers", "products", "orders", "shipments"):
         return subject
     return PLURALS.get(label_col, "rows")
@@ -98,22 +94,25 @@ def _sentence(text: str) -> str:
 
 
 def compose(question: str, columns: list[str], rows: list[list[Any]], interpretation: str = "",
-            truncated: bool = False, frame: Frame | None = None, note: str = "") -> str:
-    """``frame`` (the parser's Frame, when the offline parser made the SQL) names the measure,
-    period and ranking; ``note`` is appended (e.g. the dates the lake covers)."""
-    text = _compose(columns, rows, interpretation, truncated, frame or Frame())  # no frame: LLM-written SQL
+            truncated: bool = False, frame: QueryForm | None = None, note: str = "") -> str:
+    """``frame`` (the query form, when the planner made the SQL) names the measure, period and
+    ranking; the answer ends with what was computed (``interpretation``: filters, period,
+    grouping and the glossary definitions used); ``note`` is appended (e.g. the lake's dates)."""
+    text = _compose(columns, rows, interpretation, truncated, frame or QueryForm(kind="sql"))
+    if interpretation:
+        text = f"{text} Computed: {interpretation}."
     return f"{text} {note}".strip() if note else text
 
 
-def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, truncated: bool, frame: Frame) -> str:
+def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, truncated: bool,
+             frame: QueryForm) -> str:
     period = _period_phrase(frame)
-    understood = f" (understood as: {interpretation})" if interpretation else ""
     if not rows:
-        return f"Nothing matched{period}{understood}."
+        return f"Nothing matched{period}."
     if len(rows) == 1 and len(columns) == 1:
         return _sentence(f"{_label(columns[0])}{period}: {_fmt(rows[0][0], columns[0])}.")
-    ranked = bool(frame.top_n)
-    rank = "bottom" if frame.order == "asc" else "top"
+    ranked = bool(frame.limit)
+    rank = "bottom" if frame.direction == "asc" else "top"
     if len(rows) == 1 and ranked and len(columns) == 2 and _is_number(rows[0][1]) and isinstance(rows[0][0], str):
         noun = _noun(columns[0], frame)
         return _sentence(f"{rank} {SINGULARS.get(noun, noun)} by "
@@ -124,7 +123,7 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
     first = rows[0]
     numeric = [i for i, v in enumerate(first) if _is_number(v) and not columns[i].endswith("_id")]
-    wanted = METRIC_COLUMNS.get(frame.metric or "")
+    wanted = (frame.order_by or (frame.measures[0] if frame.measures else "")).replace(":", "_")
     value_idx = columns.index(wanted) if wanted in columns else (numeric[-1] if numeric else None)
     label_idx = next((i for i, c in enumerate(columns) if c in GRAIN_COLUMNS), None)
     if label_idx is None:
@@ -144,7 +143,7 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
     value_col = columns[value_idx]
     measure = _label(value_col)
     values = [r[value_idx] for r in rows]
-    top_n = ranked and len(rows) <= frame.top_n
+    top_n = ranked and len(rows) <= (frame.limit or 0)
     total = ""
     if value_col in ADDITIVE and all(_is_number(v) for v in values):
         # the sum of a top-N is theirs, not the whole's
@@ -167,8 +166,94 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
     more = f" and {len(rows) - SHOWN:,} more" if len(rows) > SHOWN else ""
     if top_n:
         head = f"{rank} {len(rows):,} {noun} by {measure}{period}"
-    elif frame.intent == "list" and "order_date" in columns:
+    elif frame.kind == "list" and "order_date" in columns:
         head = f"{count}{period}, newest first"
     else:
         head = f"{count}{period}, by {measure}"
     return _sentence(f"{head}: {leaders}{more}.{total}")
+
+
+OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "between": "between",
+            "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain"}
+
+
+def _field_words(name: str, layer: SemanticLayer) -> str:
+    if name.startswith("count"):
+        return "number of " + (name.split(":")[1] if ":" in name else "rows")
+    if name in layer.measures:
+        return layer.measures[name]["label"].lower()
+    return name.split(".")[-1].replace("_", " ")
+
+
+def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
+    if name.startswith("count"):
+        entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
+        return f"number of {entity}"
+    m = layer.measures[name]
+    unit = form.unit or m.get("unit")
+    unit_words = f" in {unit}" if name == "delivery_time" else ""
+    return f"{m['label'].lower()}{unit_words} ({m['definition']})"
+
+
+def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
+    """What was computed, in words: measure with its glossary definition, conditions, filters,
+    comparison, grouping, period, ranking; read back to the user with every answer."""
+    layer = layer or SemanticLayer.load()
+    parts: list[str] = []
+    subject = form.subject or "orders"
+    if form.kind == "bought_together":
+        product = next((f.values for f in form.filters if f.field == "product"), [])
+        parts.append(f"products most often in the same order as {', '.join(map(str, product))} (orders counted)")
+    elif form.kind == "recommend_customer":
+        parts.append("best sellers (units sold) in the categories this customer buys, not yet bought by them")
+    elif form.kind == "list":
+        parts.append(f"list of {subject}")
+    else:
+        parts.append(", ".join(_measure_words(form, m, layer) for m in form.measures) or "count")
+    derived = form.derived or {}
+    if derived.get("kind") == "share":
+        cond = derived.get("condition")
+        if cond and cond.get("predicate"):
+            name = cond["predicate"]
+            p = predicate_spec(layer, name)
+            what = ("not " if negated_predicate(layer, name) else "") + f"{p['label']} ({p['definition']})"
+            parts.append(f"as a percentage: the share that is {what}")
+        elif cond:
+            f = cond["filter"]
+            parts.append(f"as a percentage: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "
+                         f"{', '.join(map(str, f['values']))}")
+        else:
+            parts.append("as a percentage of the total")
+    if derived.get("kind") == "growth" and form.compare_period:
+        parts.append(f"growth in % vs {form.compare_period.label} ({form.compare_period.start} to "
+                     f"{form.compare_period.end})")
+    for name in form.predicates:
+        p = predicate_spec(layer, name)
+        neg = "not " if negated_predicate(layer, name) else ""
+        parts.append(f"only {neg}{p['label']} {layer.entities[p['entity']]['plural']} ({p['definition']})")
+    for f in form.filters:
+        if form.compare and f.field == form.compare.get("dimension"):
+            continue
+        if form.kind == "bought_together" and f.field == "product":
+            continue
+        values = " and ".join(map(str, f.values)) if f.op == "between" else ", ".join(map(str, f.values))
+        parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}".strip())
+    if form.compare:
+        parts.append(f"{form.compare['dimension']}: " + " vs ".join(map(str, form.compare["values"])))
+    groups = [g for g in form.dimensions if not (form.compare and g == form.compare.get("dimension"))]
+    if form.grain:
+        groups.insert(0, form.grain)
+    if groups:
+        parts.append("by " + ", ".join(groups))
+    if form.period:
+        column = (form.period_field or "").split(".")[-1].replace("_", " ")
+        parts.append(f"{column} in {form.period.label} ({form.period.start} to {form.period.end})")
+    if form.order_by:
+        direction = "highest first" if form.direction == "desc" else "lowest first"
+        parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
+    if form.limit:
+        parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
+    for note in form.notes:
+        if note.startswith("corrected:"):
+            parts.append("read " + note.split(":", 1)[1])
+    return "; ".join(parts)

@@ -9,12 +9,14 @@ copilot shows names next to ids); ordering is ignored. Items whose gold is an er
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..errors import CommerceError, NotFound, NotUnderstood
@@ -22,9 +24,40 @@ from ..errors import CommerceError, NotFound, NotUnderstood
 REL_TOL = 0.005
 
 
-def load_eval_set() -> dict[str, Any]:
+def load_eval_set(path: str | Path | None = None) -> dict[str, Any]:
+    """The shipped dev set, or a set at ``path`` (the blind held-out set lives in benchmarks/data)."""
+    if path is not None:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     text = resources.files("commerce_platform.copilot").joinpath("eval_set.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def with_typo(question: str) -> str | None:
+    """The question with two adjacent letters swapped in one word of 5+ letters (chosen by a
+    stable hash), or None when it has no such word."""
+    words = question.split(" ")
+    candidates = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha() and len(set(w.lower())) > 2]
+    if not candidates:
+        return None
+    digest = int(hashlib.sha256(question.encode()).hexdigest(), 16)
+    i = candidates[digest % len(candidates)]
+    w = words[i]
+    for k in range(1 + digest % (len(w) - 2), len(w) - 1):  # never the first letter (people rarely slip there)
+        if w[k] != w[k + 1]:
+            words[i] = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+            return " ".join(words)
+    return None
+
+
+def typo_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        if not item.get("gold_sql"):
+            continue
+        typo = with_typo(item["question"])
+        if typo:
+            out.append({**item, "id": item["id"] + "-typo", "question": typo, "split": "typo"})
+    return out
 
 
 def _norm(v: Any) -> Any:
@@ -82,6 +115,16 @@ class ItemResult:
     sql: str | None
     error: str | None = None
 
+    @property
+    def outcome(self) -> str:
+        """correct | refused (said it did not understand, or failed) | silent_wrong (answered wrongly)."""
+        if self.correct:
+            return "correct"
+        if self.error and self.error.startswith(("not understood", "not found", "NotUnderstood", "ValidationFailed",
+                                                 "GuardRefused", "QueryFailed", "error")):
+            return "refused"
+        return "silent_wrong"
+
 
 def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list[ItemResult]:
     """``generate(question, as_of, context_questions) -> sql`` (raises CommerceError when it cannot)."""
@@ -99,7 +142,12 @@ def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list
                     ok, err = True, None
                 out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), ok, sql, err))
                 continue
-            pred = engine.execute(sql)
+            try:
+                pred = engine.execute(sql)
+            except CommerceError as exc:
+                out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"),
+                                      False, sql, f"error: {exc.message}"))
+                continue
             gold = engine.execute(item["gold_sql"])
             ok = results_match(gold.rows, pred.rows)
             err = None if ok else f"result differs: gold {len(gold.rows)} rows, got {len(pred.rows)}"
@@ -113,6 +161,9 @@ def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list
         except CommerceError as exc:
             out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), False, sql,
                                   f"{type(exc).__name__}: {exc.message}"))
+        except Exception as exc:  # noqa: BLE001 - a crash is counted (as a failure), never hidden
+            out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), False, sql,
+                                  f"error: crash {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -125,10 +176,10 @@ def offline_generator(engine):
     parser = SemanticParser(vocabulary_for(engine))
 
     def generate(question: str, as_of: date, context: list[str]) -> str:
-        frame = None
+        form = None
         for previous in context:
-            frame = parser.parse(previous, as_of, frame).frame
-        return check_sql(parser.parse(question, as_of, frame).sql).sql
+            form = parser.parse(previous, as_of, form).form
+        return check_sql(parser.parse(question, as_of, form).sql).sql
 
     return generate
 
@@ -146,13 +197,27 @@ def report(results: list[ItemResult]) -> dict[str, Any]:
         by_cat[r.category].append(r)
     total = len(results)
     correct = sum(r.correct for r in results)
+
+    def counts(rs: list[ItemResult]) -> dict[str, Any]:
+        n = len(rs)
+        c = {"total": n, "correct": sum(r.correct for r in rs),
+             "silent_wrong": sum(r.outcome == "silent_wrong" for r in rs),
+             "refused": sum(r.outcome == "refused" for r in rs)}
+        c["accuracy"] = round(c["correct"] / n, 4) if n else 0.0
+        c["silent_wrong_rate"] = round(c["silent_wrong"] / n, 4) if n else 0.0
+        return c
+
     return {
+        "silent_wrong": sum(r.outcome == "silent_wrong" for r in results),
+        "refused": sum(r.outcome == "refused" for r in results),
+        "by_category": {c: counts(rs) for c, rs in sorted(by_cat.items())},
         "total": total, "correct": correct, "accuracy": round(correct / total, 4) if total else 0.0,
         "categories": {c: {"total": len(rs), "correct": sum(r.correct for r in rs),
                            "accuracy": round(sum(r.correct for r in rs) / len(rs), 4)} for c, rs in sorted(by_cat.items())},
         "splits": {sp: {"total": len(rs), "correct": sum(r.correct for r in rs),
                         "accuracy": round(sum(r.correct for r in rs) / len(rs), 4)}
                    for sp, rs in sorted(_group(results, "split").items())},
-        "misses": [{"id": r.id, "split": r.split, "category": r.category, "question": r.question, "sql": r.sql, "error": r.error}
+        "misses": [{"id": r.id, "split": r.split, "category": r.category, "question": r.question, "sql": r.sql,
+                    "error": r.error, "outcome": r.outcome}
                    for r in results if not r.correct],
     }

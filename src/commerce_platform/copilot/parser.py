@@ -1,1070 +1,1212 @@
-"""Offline semantic parser: a question becomes a Frame (intent + slots), a Frame becomes SQL.
+"""Offline semantic parser: a question becomes a ``QueryForm``, the planner makes the SQL.
 
-Schema-aware, not a list of canned questions: words are linked to tables, metrics,
-dimensions and values read from the lake (cities, categories, brands, statuses, channels,
-warehouses, carriers, countries, segments, product and customer names), periods are
-resolved against ``as_of``, and follow-ups merge into the previous turn's Frame. When no
-intent can be recognised the parser raises NotUnderstood with questions it can answer.
+Not a list of intents: the question is cut into phrases of the lexicon (built from the
+semantic layer and the lake), a small composition grammar (negation, "X vs Y", "by",
+superlatives, comparators, "share of", growth, follow-ups) fills the form, and the parse is
+accepted only when it explains every content word. Anything left over is "not understood",
+naming the words it could not place and what it did understand.
 """
 
 from __future__ import annotations
 
 import calendar
+import copy
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from ..errors import NotUnderstood, ValidationFailed
-from .semantic import Vocabulary
+from .lexicon import Lexicon, Span, tokenize
+from .planner import DEFAULT_TOP, Planner
+from .query import Filter, Period, QueryForm
+from .semantic import SemanticLayer, Vocabulary, predicate_spec
 
-REVENUE_FILTER = "o.status NOT IN ('cancelled', 'returned')"
-LINE_AMOUNT = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
 MAX_QUESTION_CHARS = 500
 
 SUGGESTIONS = [
-    "show me low stock products",
-    "revenue by month for 2025",
-    "what is the status of order 1234",
-    "who are our top 10 customers",
-    "products most often bought together with <product name>",
-    "best sellers in <category>",
-    "customers who never ordered",
-    "orders per channel last month",
+    "revenue by month in 2025",
+    "open orders by channel",
+    "top 5 products by units sold last month",
+    "which product costs the most",
+    "low stock products in Plumbing",
+    "average delivery time per carrier in hours",
+    "what percentage of orders were returned in 2025",
+    "Finland vs Sweden revenue this year",
 ]
 
-UNKNOWN_CONCEPTS = {
-    "employee": "employees", "employees": "employees", "staff": "staff", "salary": "salaries",
-    "salaries": "salaries", "payroll": "payroll", "weather": "the weather", "supplier": "suppliers",
-    "suppliers": "suppliers", "invoice": "invoices", "invoices": "invoices", "campaign": "campaigns",
-    "campaigns": "campaigns", "marketing": "marketing", "website visits": "web traffic", "visitors": "web traffic",
-    "tax": "taxes", "taxes": "taxes", "budget": "budgets", "forecast": "forecasts", "competitor": "competitors",
-    "competitors": "competitors", "reviews": "reviews", "ratings": "ratings", "refund": "refunds",
-}
-
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "twenty": 20, "fifteen": 15, "fifty": 50, "hundred": 100}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-MONTHS.pop("may", None)
-MONTHS["may"] = 5
-
-# dimension -> (SQL expression, table it needs)
-DIMENSIONS: dict[str, tuple[str, str]] = {
-    "city": ("c.city", "customers"), "country": ("c.country", "customers"), "segment": ("c.segment", "customers"),
-    "customer": ("c.name", "customers"), "channel": ("o.channel", "orders"), "status": ("o.status", "orders"),
-    "category": ("p.category", "products"), "brand": ("p.brand", "products"), "product": ("p.name", "products"),
-    "carrier": ("s.carrier", "shipments"), "warehouse": ("i.warehouse", "inventory"),
-}
-DIM_WORDS = {
-    "city": "city", "cities": "city", "town": "city", "country": "country", "countries": "country",
-    "segment": "segment", "segments": "segment", "customer type": "segment", "customer": "customer",
-    "customers": "customer", "client": "customer", "clients": "customer", "channel": "channel",
-    "channels": "channel", "sales channel": "channel", "status": "status", "state": "status",
-    "category": "category", "categories": "category", "product group": "category", "brand": "brand",
-    "brands": "brand", "manufacturer": "brand", "product": "product", "products": "product", "item": "product",
-    "items": "product", "carrier": "carrier", "carriers": "carrier", "courier": "carrier",
-    "warehouse": "warehouse", "warehouses": "warehouse", "location": "warehouse", "depot": "warehouse",
-    # The lake's only geography above the city is the country (the company sells across the Nordics).
-    "region": "country", "regions": "country", "market": "country", "markets": "country",
-}
-GRAINS = {"day": "day", "days": "day", "daily": "day", "week": "week", "weeks": "week", "weekly": "week",
-          "month": "month", "months": "month", "monthly": "month", "quarter": "quarter", "quarters": "quarter",
-          "quarterly": "quarter", "year": "year", "years": "year", "yearly": "year", "annual": "year",
-          "annually": "year"}
-SUBJECT_WORDS = {
-    "orders": "orders", "order": "orders", "purchases": "orders", "purchase": "orders",
-    "customers": "customers", "customer": "customers", "clients": "customers", "client": "customers",
-    "buyers": "customers", "shoppers": "customers",
-    "products": "products", "product": "products", "items": "products", "item": "products",
-    "articles": "products", "skus": "products",
-    "shipments": "shipments", "shipment": "shipments", "deliveries": "shipments", "parcels": "shipments",
-    "categories": "categories", "brands": "brands", "cities": "cities", "countries": "countries",
-    "warehouses": "warehouses", "carriers": "carriers", "channels": "channels",
-}
-SUBJECT_DIM = {"customers": "customer", "products": "product", "categories": "category", "brands": "brand",
-               "cities": "city", "countries": "country", "carriers": "carrier", "channels": "channel"}
+MONTHS["sept"] = 9
+MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
+# A date in words or ISO: 2025-03-01 | 1 March 2025 | March 1, 2025 | 1.3.2025
+DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
+           rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
+# A month with optional year: "March 2025", "March"
+MONTH_YEAR_RE = rf"({MONTH_RE})(?:\s+(\d{{4}}))?"
 
 
-@dataclass
-class Period:
-    start: date
-    end: date
-    label: str
-
-    def sql(self, column: str) -> str:
-        return f"{column} BETWEEN DATE '{self.start.isoformat()}' AND DATE '{self.end.isoformat()}'"
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
 
 
-@dataclass
-class Frame:
-    """What the question means, independent of SQL (stored with the turn for follow-ups)."""
+def _period(start: date, end: date, label: str) -> Period:
+    if end < start:
+        start, end = end, start
+    return Period(start.isoformat(), end.isoformat(), label)
 
-    intent: str = "metric"            # metric, list, stock, order_status, order_items, customer_profile,
-    #                                   never_ordered, bought_together, recommend_customer, shipments, margin
-    metric: str | None = None         # revenue, units, count, aov, stock, margin, delivery_days
-    subject: str | None = None        # orders, customers, products, shipments, ...
-    group_by: list[str] = field(default_factory=list)
-    grain: str | None = None
-    filters: dict[str, Any] = field(default_factory=dict)
-    period: dict[str, str] | None = None
-    period_column: str | None = None  # the column the period filtered (set when the SQL is built)
-    top_n: int | None = None
-    order: str = "desc"
-    stock_state: str | None = None    # low, out
-    order_by: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def _date_from(groups: tuple) -> date:
+    iso, d1, m1, y1, m2, d2, y2, d3, m3, y3 = groups
+    try:
+        if iso:
+            return date.fromisoformat(iso)
+        if d1:
+            return date(int(y1), MONTHS[m1], int(d1))
+        if m2:
+            return date(int(y2), MONTHS[m2], int(d2))
+        return date(int(y3), int(m3), int(d3))
+    except ValueError as exc:
+        raise ValidationFailed("the question names a date that does not exist", field="question",
+                               hint="check the day and month") from exc
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Frame | None:
-        if not data:
-            return None
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
-    def get_period(self) -> Period | None:
-        if not self.period:
-            return None
-        return Period(date.fromisoformat(self.period["start"]), date.fromisoformat(self.period["end"]),
-                      self.period["label"])
+class Periods:
+    """Finds every period in the text and replaces it with a slot ``__period0__``."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self.found: list[Period] = []
+
+    def _slot(self, period: Period) -> str:
+        self.found.append(period)
+        return f" __period{len(self.found) - 1}__ "
+
+    def _month_period(self, name: str, year: str | None, default_year: int | None = None) -> Period:
+        mo = MONTHS[name]
+        y = int(year) if year else (default_year if default_year else
+                                    (self.as_of.year if mo <= self.as_of.month else self.as_of.year - 1))
+        return _period(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
+
+    def extract(self, text: str) -> str:
+        sub = re.sub
+        # explicit ranges of dates
+        text = sub(rf"\b(?:from|between)?\s*{DATE_RE}\s+(?:to|and|until|till|through|-)\s+{DATE_RE}",
+                   lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
+                                                f"{_date_from(m.groups()[:10])} to {_date_from(m.groups()[10:])}")),
+                   text)
+        # ranges of months: "from March to April 2025", "January-June 2026"
+        def month_range(m: re.Match) -> str:
+            a, ya, b, yb = m.group(1), m.group(2), m.group(3), m.group(4)
+            year = yb or ya
+            first = self._month_period(a, ya or year)
+            last = self._month_period(b, yb or year)
+            return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
+        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
+                   rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
+        text = sub(rf"\bsince\s+{DATE_RE}", lambda m: self._slot(
+            _period(_date_from(m.groups()), self.as_of, f"since {_date_from(m.groups())}")), text)
+        text = sub(rf"\b(?:on\s+)?{DATE_RE}", lambda m: self._slot(
+            _period(_date_from(m.groups()), _date_from(m.groups()), _date_from(m.groups()).isoformat())), text)
+        numbers = "|".join(NUMBER_WORDS)
+
+        def last_n(m: re.Match) -> str:
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
+            unit = m.group(2).rstrip("s")
+            days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+            return self._slot(_period(self.as_of - timedelta(days=days), self.as_of, f"the last {n} {unit}s"))
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|{numbers})\s+"
+                   r"(days?|weeks?|months?|years?)\b", last_n, text)
+
+        def quarter(m: re.Match) -> str:
+            word = m.group(1)
+            qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(word.split()[0]) or int(word[1])
+            y = int(m.group(2)) if m.group(2) else self.as_of.year
+            return self._slot(_period(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}"))
+        text = sub(r"\b(q[1-4]|(?:first|second|third|fourth) quarter)(?:\s+of)?(?:\s+(\d{4}))?\b", quarter, text)
+
+        def half(m: re.Match) -> str:
+            h = 1 if m.group(1) in ("h1", "first half") else 2
+            y = int(m.group(2)) if m.group(2) else self.as_of.year
+            return self._slot(_period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
+        text = sub(r"\b(h1|h2|first half|second half)(?:\s+of)?(?:\s+(\d{4}))?\b", half, text)
+        text = sub(r"\b(\d{4})-(\d{2})\b", lambda m: self._slot(self._month_period(
+            calendar.month_name[int(m.group(2))].lower(), m.group(1))) if 1 <= int(m.group(2)) <= 12 else m.group(0),
+            text)
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(\d{{4}})\b",
+                   lambda m: self._slot(self._month_period(m.group(1), m.group(2))), text)
+        relative = [
+            (r"last\s+month|previous\s+month|past\s+month", "last_month"),
+            (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
+            (r"last\s+year|previous\s+year|past\s+year", "last_year"),
+            (r"this\s+year|year\s+to\s+date|ytd|so\s+far\s+this\s+year|current\s+year", "this_year"),
+            (r"last\s+quarter|previous\s+quarter", "last_quarter"), (r"this\s+quarter|current\s+quarter", "this_quarter"),
+            (r"last\s+week|previous\s+week|past\s+week", "last_week"), (r"this\s+week|current\s+week", "this_week"),
+            (r"yesterday", "yesterday"), (r"today", "today"),
+        ]
+        for pattern, kind in relative:
+            text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b",
+                       lambda m, kind=kind: self._slot(relative_period(kind, self.as_of)), text)
+        # a month without a year: "in March" (the latest March up to as_of); "may" only after "in"
+        text = sub(rf"\b(?:in|during|for|of)\s+({MONTH_RE})\b", lambda m: self._slot(self._month_period(m.group(1), None)),
+                   text)
+        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$|units|orders|pieces|items))",
+                   lambda m: self._slot(
+            _period(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1))), text)
+        return text
+
+
+def relative_period(kind: str, as_of: date) -> Period:
+    if kind == "last_month":
+        end = as_of.replace(day=1) - timedelta(days=1)
+        return _period(end.replace(day=1), end, f"last month ({calendar.month_name[end.month]} {end.year})")
+    if kind == "this_month":
+        return _period(as_of.replace(day=1), as_of, "this month")
+    if kind == "last_year":
+        y = as_of.year - 1
+        return _period(date(y, 1, 1), date(y, 12, 31), f"last year ({y})")
+    if kind == "this_year":
+        return _period(date(as_of.year, 1, 1), as_of, f"this year ({as_of.year})")
+    q = (as_of.month - 1) // 3
+    if kind == "this_quarter":
+        return _period(date(as_of.year, 3 * q + 1, 1), as_of, "this quarter")
+    if kind == "last_quarter":
+        y, q = (as_of.year, q - 1) if q > 0 else (as_of.year - 1, 3)
+        return _period(date(y, 3 * q + 1, 1), _month_end(y, 3 * q + 3), f"Q{q + 1} {y}")
+    monday = as_of - timedelta(days=as_of.weekday())
+    if kind == "this_week":
+        return _period(monday, as_of, "this week")
+    if kind == "last_week":
+        return _period(monday - timedelta(days=7), monday - timedelta(days=1), "last week")
+    if kind == "yesterday":
+        d = as_of - timedelta(days=1)
+        return _period(d, d, "yesterday")
+    return _period(as_of, as_of, "today")
+
+
+def shift_back(period: Period, grain: str | None) -> Period:
+    """The period before: a month before a month, a year before a year, else the same length."""
+    start, end = period.start_date, period.end_date
+    if grain == "year" or (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        years = max(1, end.year - start.year + 1) if grain != "year" else 1
+        s, e = date(start.year - years, start.month, start.day), date(end.year - years, end.month, min(end.day, 28)
+                                                                       if end.month == 2 else end.day)
+        return _period(s, e, f"{s.year}" if s.year == e.year and (s.month, e.month) == (1, 12) else f"{s} to {e}")
+    if grain == "month" or (start.day == 1 and end == _month_end(end.year, end.month) and start.month == end.month):
+        prev_end = start - timedelta(days=1)
+        return _period(prev_end.replace(day=1), prev_end, f"{calendar.month_name[prev_end.month]} {prev_end.year}")
+    if grain == "quarter":
+        prev_end = start - timedelta(days=1)
+        s = date(prev_end.year, 3 * ((prev_end.month - 1) // 3) + 1, 1)
+        return _period(s, prev_end, f"Q{(s.month - 1) // 3 + 1} {s.year}")
+    length = (end - start).days + 1
+    return _period(start - timedelta(days=length), start - timedelta(days=1), f"the {length} days before")
 
 
 @dataclass
 class ParseResult:
     sql: str
     query_type: str
-    frame: Frame
+    form: QueryForm
     interpretation: str
     lookup: tuple[str, int] | None = None  # an id the question is about (for "not found")
 
+    @property
+    def frame(self) -> QueryForm:  # the stored context of a turn
+        return self.form
 
-QUERY_TYPES = {
-    "stock": "inventory", "order_status": "order_status", "order_items": "orders", "customer_profile": "customers",
-    "never_ordered": "customers", "bought_together": "recommendation", "recommend_customer": "recommendation",
-    "best_sellers": "recommendation", "shipments": "order_status", "margin": "sales_report",
-}
-
-
-# --------------------------------------------------------------------------------------------- text
-
-class Text:
-    """The question lower-cased, with spans consumed as slots are recognised."""
-
-    def __init__(self, question: str) -> None:
-        q = question.lower().replace("’", "'").replace("\u2019", "'")
-        q = re.sub(r"[?!,;:()\"]", " ", q)
-        q = re.sub(r"(?<![\d])\.(?![\d])", " ", q)
-        self.original = question
-        self.text = " " + re.sub(r"\s+", " ", q).strip() + " "
-        self.raw = self.text
-
-    def has(self, *phrases: str) -> bool:
-        return any(re.search(r"(?<![a-z0-9])" + re.escape(p) + r"(?![a-z0-9])", self.raw) for p in phrases)
-
-    def has_re(self, pattern: str) -> re.Match | None:
-        return re.search(pattern, self.raw)
-
-    def take(self, pattern: str) -> re.Match | None:
-        m = re.search(pattern, self.text)
-        if m:
-            self.text = self.text[: m.start()] + " " * (m.end() - m.start()) + self.text[m.end():]
-        return m
-
-    def words(self) -> list[str]:
-        return self.text.split()
-
-
-# --------------------------------------------------------------------------------------------- periods
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _parse_date(s: str) -> date:
-    try:
-        return date.fromisoformat(s)
-    except ValueError as exc:
-        raise ValidationFailed(f"{s!r} is not a valid date", field="question", hint="use YYYY-MM-DD") from exc
-
-
-def parse_period(t: Text, as_of: date) -> Period | None:
-    month_re = "|".join(sorted(MONTHS, key=len, reverse=True))
-    m = t.take(r"(?:from|between)\s+(\d{4}-\d{2}-\d{2})\s+(?:to|and|until|-)\s+(\d{4}-\d{2}-\d{2})")
-    if m:
-        a, b = _parse_date(m.group(1)), _parse_date(m.group(2))
-        return Period(min(a, b), max(a, b), f"{min(a, b)} to {max(a, b)}")
-    m = t.take(r"since\s+(\d{4}-\d{2}-\d{2})")
-    if m:
-        return Period(_parse_date(m.group(1)), as_of, f"since {m.group(1)}")
-    m = t.take(r"(?:on\s+)?(\d{4}-\d{2}-\d{2})")
-    if m:
-        d = _parse_date(m.group(1))
-        return Period(d, d, d.isoformat())
-    m = t.take(r"(?:in\s+the\s+|in\s+|during\s+|for\s+)?(?:last|past|previous)\s+(\d+|" + "|".join(NUMBER_WORDS)
-               + r")\s+(day|days|week|weeks|month|months|year|years)")
-    if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
-        unit = m.group(2).rstrip("s")
-        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
-        return Period(as_of - timedelta(days=days), as_of, f"the last {n} {unit}s")
-    m = t.take(r"\b(q[1-4]|first quarter|second quarter|third quarter|fourth quarter)(?:\s+of)?\s+(\d{4})")
-    if m:
-        qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m.group(1).split()[0]) or int(m.group(1)[1])
-        y = int(m.group(2))
-        return Period(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}")
-    m = t.take(r"\b(" + month_re + r")\s+(\d{4})\b") or t.take(r"\b(\d{4})-(\d{2})\b")
-    if m:
-        if m.group(1).isdigit():
-            y, mo = int(m.group(1)), int(m.group(2))
-        else:
-            mo, y = MONTHS[m.group(1)], int(m.group(2))
-        if not 1 <= mo <= 12:
-            raise ValidationFailed(f"month {mo} does not exist", field="question")
-        return Period(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
-    rel = [
-        (r"\blast\s+month\b|\bprevious\s+month\b", "last_month"), (r"\bthis\s+month\b|\bmonth\s+to\s+date\b|\bmtd\b",
-                                                                     "this_month"),
-        (r"\blast\s+year\b|\bprevious\s+year\b", "last_year"),
-        (r"\bthis\s+year\b|\byear\s+to\s+date\b|\bytd\b|\bso\s+far\s+this\s+year\b", "this_year"),
-        (r"\blast\s+quarter\b|\bprevious\s+quarter\b", "last_quarter"), (r"\bthis\s+quarter\b", "this_quarter"),
-        (r"\blast\s+week\b|\bprevious\s+week\b", "last_week"), (r"\bthis\s+week\b", "this_week"),
-        (r"\byesterday\b", "yesterday"), (r"\btoday\b", "today"),
-    ]
-    for pattern, kind in rel:
-        if t.take(r"(?:in\s+|during\s+|for\s+|from\s+)?(?:the\s+)?(?:" + pattern + ")"):
-            return relative_period(kind, as_of)
-    m = t.take(r"(?:in\s+|during\s+|for\s+)?(" + month_re + r")\b(?!\s+\d)")
-    if m and m.group(1) not in ("may",) or (m and re.search(r"\bin\s+may\b", m.group(0))):
-        mo = MONTHS[m.group(1)]
-        y = as_of.year if mo <= as_of.month else as_of.year - 1
-        return Period(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
-    m = t.take(r"(?:in\s+|during\s+|for\s+|of\s+)?\b((?:19|20)\d{2})\b")
-    if m:
-        y = int(m.group(1))
-        return Period(date(y, 1, 1), date(y, 12, 31), str(y))
-    return None
-
-
-def relative_period(kind: str, as_of: date) -> Period:
-    if kind == "last_month":
-        end = as_of.replace(day=1) - timedelta(days=1)
-        return Period(end.replace(day=1), end, f"last month ({calendar.month_name[end.month]} {end.year})")
-    if kind == "this_month":
-        return Period(as_of.replace(day=1), as_of, "this month")
-    if kind == "last_year":
-        y = as_of.year - 1
-        return Period(date(y, 1, 1), date(y, 12, 31), f"last year ({y})")
-    if kind == "this_year":
-        return Period(date(as_of.year, 1, 1), as_of, f"this year ({as_of.year} to {as_of.isoformat()})")
-    q = (as_of.month - 1) // 3
-    if kind == "this_quarter":
-        return Period(date(as_of.year, 3 * q + 1, 1), as_of, "this quarter")
-    if kind == "last_quarter":
-        y, q = (as_of.year, q - 1) if q > 0 else (as_of.year - 1, 3)
-        return Period(date(y, 3 * q + 1, 1), _month_end(y, 3 * q + 3), f"Q{q + 1} {y}")
-    monday = as_of - timedelta(days=as_of.weekday())
-    if kind == "this_week":
-        return Period(monday, as_of, "this week")
-    if kind == "last_week":
-        return Period(monday - timedelta(days=7), monday - timedelta(days=1), "last week")
-    if kind == "yesterday":
-        d = as_of - timedelta(days=1)
-        return Period(d, d, "yesterday")
-    return Period(as_of, as_of, "today")
-
-
-# --------------------------------------------------------------------------------------------- parser
 
 class SemanticParser:
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary | None, layer: SemanticLayer | None = None) -> None:
+        self.layer = layer or SemanticLayer.load()
         self.vocab = vocabulary
+        self.lexicon = Lexicon.build(self.layer, vocabulary)
+        self.planner = Planner(self.layer)
 
-    # ----- linking
-    def _link_values(self, t: Text) -> tuple[dict[str, Any], list[str]]:
-        """Longest-match n-grams against names and categorical values; returns filters."""
-        words = t.words()
-        filters: dict[str, Any] = {}
-        negated: list[str] = []
-        i = 0
-        spans: list[tuple[int, int, str, Any]] = []
-        while i < len(words):
-            hit = None
-            for n in range(min(self.vocab.max_phrase_words, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + n])
-                if phrase in self.vocab.product_names:
-                    hit = (n, "product_name", self.vocab.product_names[phrase])
-                elif phrase in self.vocab.customer_names:
-                    hit = (n, "customer_name", self.vocab.customer_names[phrase])
-                elif phrase in self.vocab.phrases:
-                    hit = (n, *self.vocab.phrases[phrase])
-                if hit:
-                    break
-            if hit:
-                spans.append((i, i + hit[0], hit[1], hit[2]))
-                i += hit[0]
-            else:
-                i += 1
-        for start, end, column, value in spans:
-            before = " ".join(words[max(0, start - 2):start])
-            after = " ".join(words[end:end + 1])
-            if column == "status" and value in ("shipped", "delivered") and after in ("with", "by", "via", "using"):
-                continue  # "shipped with DHL" is about the shipment, not the order status
-            if re.search(r"\b(not|never|no|without|except|excluding)\b", before):
-                negated.append(value)
-                continue
-            if column == "status":
-                filters.setdefault("status", [])
-                if value not in filters["status"]:
-                    filters["status"].append(value)
-            else:
-                filters[column] = value
-        for start, end, _c, _v in spans:
-            t.text = t.text.replace(" " + " ".join(words[start:end]) + " ", " " + " " * len(" ".join(words[start:end]))
-                                    + " ", 1)
-        return filters, negated
-
-    def parse(self, question: str, as_of: date, context: Frame | None = None) -> ParseResult:
+    # ------------------------------------------------------------------ entry
+    def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
         question = (question or "").strip()
         if not question:
-            raise ValidationFailed("the question is empty", field="question", hint="ask about orders, stock, ...")
+            raise ValidationFailed("the question is empty", field="question", hint="ask about orders, stock, sales")
         if len(question) > MAX_QUESTION_CHARS:
-            raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters",
-                                   field="question", hint="ask a shorter question")
-        t = Text(question)
-        for word, concept in UNKNOWN_CONCEPTS.items():
-            if t.has(word):
-                raise NotUnderstood(f"the retail lake has no data about {concept}",
-                                    hint="try: " + "; ".join(SUGGESTIONS[:4]))
-        ids = self._ids(t)
-        top_n = self._top_n(t)
-        period = parse_period(t, as_of)
-        filters, negated = self._link_values(t)
-        if "open" in t.words() and "status" not in filters and t.has("open orders", "open order", "are open",
-                                                                       "still open", "open ones"):
-            filters["status"] = ["pending", "paid"]
-        filters.update(ids)
-        group_by, grain = self._group_by(t)
-        frame = self._intent(t, filters, group_by, grain, top_n, negated, context)
-        if period:
-            frame.period = {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
-        if frame.intent == "followup":
-            # A follow-up must change something (period, filter, grouping, top-N, measure);
-            # otherwise re-running the previous answer would be a silent guess.
-            changes = (period or filters or negated or group_by or top_n or frame.metric or frame.stock_state
-                       or frame.grain or frame.order_by)
-            if context is None or not changes:
-                raise NotUnderstood(f"I could not tell what {question!r} asks for",
-                                    hint="try: " + "; ".join(SUGGESTIONS[:4]))
-            frame = self._merge(context, frame)
-        return self._build(frame, question)
+            raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
+                                   hint="ask a shorter question")
+        state = _State(self, question, as_of)
+        form = state.interpret(context)
+        from .answers import describe_form  # the same words the answer uses
 
-    def _ids(self, t: Text) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for kind, pattern in (("order_id", r"\border(?:\s+(?:number|no|id|nr))?\s*#?\s*(\d+)\b"),
-                              ("customer_id", r"\bcustomer(?:\s+(?:number|no|id|nr))?\s*#?\s*(\d+)\b"),
-                              ("product_id", r"\bproduct(?:\s+(?:number|no|id|nr))?\s*#?\s*(\d+)\b"),
-                              ("order_id", r"#\s*(\d+)\b")):
-            if kind in out:
-                continue
-            m = t.take(pattern)
-            if m:
-                out[kind] = int(m.group(1))
-                # keep the noun for subject detection
-                t.text = t.text[: m.start()] + " " + kind.split("_")[0] + " " + t.text[m.start() + len(kind) + 2:]
-        return out
-
-    def _top_n(self, t: Text) -> int | None:
-        m = t.take(r"\b(?:top|best|first|bottom|worst|largest|biggest)\s+(\d+|" + "|".join(NUMBER_WORDS) + r")\b")
-        if not m:
-            m = t.take(r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\s+(?:best|top|biggest|largest|most)\b")
-        if m:
-            v = m.group(1)
-            return int(v) if v.isdigit() else NUMBER_WORDS[v]
-        return None
-
-    def _group_by(self, t: Text) -> tuple[list[str], str | None]:
-        groups: list[str] = []
-        grain = None
-        for word, g in GRAINS.items():
-            if word in ("daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually") and t.has(word):
-                grain = g
-        dim_alt = "|".join(sorted((re.escape(w) for w in [*DIM_WORDS, *GRAINS]), key=len, reverse=True))
-        for m in re.finditer(r"\b(?:per|by|for each|each|for every|every|across|broken down by|breakdown by|"
-                             r"split by|grouped by|group by|in each)\s+(?:the\s+)?(" + dim_alt + r")\b", t.raw):
-            w = m.group(1)
-            if w in GRAINS:
-                grain = GRAINS[w]
-            elif DIM_WORDS[w] not in groups:
-                groups.append(DIM_WORDS[w])
-        return groups, grain
-
-    def _subject(self, t: Text) -> str | None:
-        best = None
-        for m in re.finditer(r"[a-z_]+", t.raw):
-            w = m.group(0)
-            if w in SUBJECT_WORDS:
-                best = SUBJECT_WORDS[w]
-                return best
-        return best
-
-    def _metric(self, t: Text) -> str | None:
-        if t.has("average order value", "aov", "average order", "average basket", "avg order value",
-                 "average value of orders", "average order size"):
-            return "aov"
-        if t.has("units sold", "units", "quantity sold", "pieces sold", "how many sold", "volume", "by quantity"):
-            return "units"
-        if t.has("revenue", "sales", "turnover", "income", "spent", "spend", "spending", "sell", "sold", "earn",
-                 "earned", "sells", "money", "value"):
-            return "revenue"
-        if t.has("how many", "number of", "count", "how much") or t.has_re(r"\bcount\b"):
-            return "count"
-        return None
-
-    def _intent(self, t: Text, filters: dict[str, Any], group_by: list[str], grain: str | None,
-                top_n: int | None, negated: list[str], context: Frame | None) -> Frame:
-        f = Frame(filters=filters, group_by=group_by, grain=grain, top_n=top_n)
-        subject = self._subject(t)
-        if t.has("who bought", "who ordered", "who purchased", "who buys", "who has bought", "who has ordered"):
-            subject = "customers"
-            f.subject = subject
-            f.intent = "list"
-            return f
-        if subject == "customers" and "customer_id" in filters and t.has(
-                "order", "ordered", "orders", "bought", "buy", "purchased", "purchases"):
-            subject = "orders"
-        f.subject = subject
-        raw = t.raw
-        followup_marker = re.match(r"^\s*(and|only|just|what about|how about|same|now|but|also|then|ok|"
-                                   r"instead|for|in)\b", raw)
-        # ---- order status / tracking / contents
-        if "order_id" in filters:
-            if t.has("tracking", "track", "where is", "where's", "carrier", "shipped", "delivered", "delivery",
-                     "status", "state", "arrive", "arrived", "shipping"):
-                f.intent = "order_status"
-                return f
-            if t.has("in order", "items", "contents", "contain", "lines", "products", "what was in", "what is in",
-                     "what's in", "bought in"):
-                f.intent = "order_items"
-                return f
-            f.intent = "order_status"
-            return f
-        # ---- recommendations
-        if t.has("bought together", "together with", "buy with", "bought with", "purchased with",
-                 "goes with", "go with", "frequently bought", "buy along", "along with", "also buy",
-                 "also bought", "pairs with", "combined with"):
-            if "product_name" not in filters and "product_id" not in filters:
-                raise NotUnderstood("which product? I did not find a product name in the question",
-                                    hint="use the product's full name, e.g. 'bought together with <name>'")
-            f.intent = "bought_together"
-            f.top_n = top_n or 10
-            return f
-        if t.has("recommend", "recommendation", "recommendations", "suggest", "suggestion", "suggestions",
-                 "upsell", "cross-sell", "might like", "might want", "should we offer", "offer to"):
-            if "customer_id" in filters or "customer_name" in filters:
-                f.intent = "recommend_customer"
-                f.top_n = top_n or 10
-                return f
-            if "product_name" in filters:
-                f.intent = "bought_together"
-                f.top_n = top_n or 10
-                return f
-            f.intent = "best_sellers"
-            f.top_n = top_n or 10
-            return f
-        if t.has("best seller", "best sellers", "bestseller", "bestsellers", "best-selling", "best selling",
-                 "top selling", "top-selling", "most popular", "most sold", "sell the most", "sold the most",
-                 "popular") and not (group_by and group_by[0] in ("brand", "city", "country", "category",
-                                                                     "channel", "segment")):
-            f.intent = "best_sellers"
-            f.top_n = top_n or 10
-            return f
-        # ---- customers who never ordered
-        if (t.has("never ordered", "never bought", "never purchased", "not ordered", "no orders", "without orders",
-                  "not placed any", "not placed", "never placed", "haven't ordered", "have not ordered",
-                  "never made", "zero orders", "not bought", "inactive customers", "haven't bought",
-                  "not made any") or ("customers" == subject and t.has("never"))):
-            f.intent = "never_ordered"
-            return f
-        # ---- stock
-        stock_words = ("stock", "inventory", "on hand", "in stock", "reorder", "reordered", "reordering",
-                       "sold out", "running low", "run out", "ran out", "low on", "restock", "replenish",
-                       "stock level", "stock levels", "available")
-        if t.has(*stock_words) or ("warehouse" in filters and subject not in ("customers", "orders", "shipments")
-                                   and not t.has("sales", "revenue", "sold", "sell")):
-            f.intent = "stock"
-            f.metric = "stock"
-            if t.has("out of stock", "sold out", "run out", "ran out", "no stock", "zero stock", "none left",
-                     "not in stock", "nothing left", "unavailable"):
-                f.stock_state = "out"
-            elif t.has("low stock", "running low", "low on", "low in stock", "below reorder", "reorder",
-                       "reordered", "reordering", "restock", "replenish", "need ordering", "low inventory",
-                       "are low", "is low", "getting low", "low"):
-                f.stock_state = "low"
-            if t.has("how many", "number of", "count"):
-                f.metric = "count" if f.stock_state or subject == "products" else "stock"
-            if t.has("how many units", "units", "how much stock", "total stock", "how much"):
-                f.metric = "stock"
-            return f
-        # ---- margin
-        if t.has("margin", "margins", "profitability", "most profitable", "least profitable", "markup"):
-            f.intent = "margin"
-            f.metric = "margin"
-            f.order = "asc" if t.has("lowest", "least", "worst", "smallest", "bottom") else "desc"
-            return f
-        # ---- shipments / delivery
-        if t.has("in transit", "not delivered", "not yet delivered", "undelivered", "still on the way",
-                 "on the way", "delivery time", "delivery times", "time to deliver", "days to deliver",
-                 "shipping time", "transit time", "lead time") or subject == "shipments" or (
-                     t.has("tracking") and "order_id" not in filters):
-            if subject == "orders" and "status" in filters:
-                pass
-            else:
-                f.intent = "shipments"
-                if t.has("delivery time", "delivery times", "time to deliver", "days to deliver", "shipping time",
-                         "transit time", "lead time", "how long", "how fast"):
-                    f.metric = "delivery_days"
-                elif t.has("in transit", "not delivered", "not yet delivered", "undelivered", "on the way"):
-                    f.stock_state = "in_transit"
-                    f.metric = "count" if t.has("how many", "number of", "count") else None
-                else:
-                    f.metric = "count" if (group_by or t.has("how many", "number of", "count")) else None
-                return f
-        if "shipped" in negated or "delivered" in negated:
-            pass
-        metric = self._metric(t)
-        if "customer_id" in filters and not metric and subject in (None, "customers") and not group_by and not \
-                t.has("ordered", "order", "orders", "bought", "purchased"):
-            f.intent = "customer_profile"
-            return f
-        if t.has("largest", "biggest", "most expensive", "highest value", "highest") and subject == "orders" \
-                and not group_by:
-            f.intent = "list"
-            f.order_by = "total_amount"
-            f.top_n = top_n or 10
-            return f
-        superlative = t.has("top", "most", "best", "highest", "biggest", "largest", "leading", "lowest", "least",
-                            "worst", "bottom", "fewest")
-        if superlative and subject in SUBJECT_DIM and SUBJECT_DIM[subject] not in group_by and \
-                not (subject == "products" and group_by):
-            group_by.insert(0, SUBJECT_DIM[subject])
-        if superlative and not top_n:
-            singular = re.search(r"\b(which|what)\s+(customer|product|brand|category|city|country|channel|carrier)"
-                                 r"\b(?!s)", raw)
-            f.top_n = 1 if singular else 10
-        if superlative and subject in ("orders",) and t.has("customer", "customers") and "customer" not in group_by:
-            group_by.insert(0, "customer")
-        if singular_dim := re.search(r"\b(?:which|what)\s+(brand|category|city|country|channel|carrier|segment)"
-                                     r"\b(?!s)", raw):
-            d = DIM_WORDS[singular_dim.group(1)]
-            if d not in group_by:
-                group_by.insert(0, d)
-            if superlative or t.has("sells best", "sell best", "best"):
-                f.top_n = f.top_n or 1
-        f.order = "asc" if t.has("lowest", "least", "worst", "bottom", "fewest") else "desc"
-        if metric is None and t.has("most orders", "fewest orders", "least orders", "more orders", "most purchases",
-                                    "by number of orders", "by order count", "number of orders"):
-            metric = "count"  # "which customers have the most orders" ranks by orders, not revenue
-        if metric:
-            f.intent = "metric"
-            f.metric = metric
-            if metric == "count" and subject is None:
-                if followup_marker and context:
-                    f.intent = "followup"
-                    return f
-                raise NotUnderstood("I understood a count but not of what (orders, customers, products?)",
-                                    hint="try: " + "; ".join(SUGGESTIONS[:4]))
-            if metric == "revenue" and superlative and subject in (None, "orders") and not group_by:
-                group_by.insert(0, "customer")
-            if t.has("number of orders", "order count", "how many orders", "orders count") and metric != "count":
-                f.metric = "count"
-                f.subject = "orders"
-            elif t.has("by number of orders", "by orders", "most orders", "by order count"):
-                f.metric = "count"
-                f.subject = "orders"
-            if f.subject == "orders" and superlative and t.has("customers", "customer") and \
-                    "customer" not in group_by:
-                group_by.insert(0, "customer")
-            if followup_marker and context and not group_by and f.subject in (None, "orders", "customers",
-                                                                                "products") and (
-                    not t.has("revenue", "sales", "units", "how many", "number of", "count", "average")):
-                f.intent = "followup"
-            return f
-        if group_by or grain:
-            if followup_marker and context:
-                f.intent = "followup"
-                return f
-            if superlative and subject in SUBJECT_DIM and SUBJECT_DIM[subject] in group_by:
-                f.intent = "metric"
-                f.metric = "revenue"
-                return f
-            if subject in ("orders", "customers", "products", "shipments"):
-                f.intent = "metric"
-                f.metric = "count"
-                return f
-            if superlative and subject in SUBJECT_DIM:
-                f.intent = "metric"
-                f.metric = "revenue"
-                return f
-        if context and (followup_marker or subject is None):
-            f.intent = "followup"
-            return f
-        if subject in ("orders", "customers", "products"):
-            if superlative and subject == "customers":
-                f.intent = "metric"
-                f.metric = "revenue"
-                return f
-            if superlative and subject == "products":
-                f.intent = "metric"
-                f.metric = "revenue"
-                return f
-            f.intent = "list"
-            return f
-        if subject in SUBJECT_DIM and superlative:
-            f.intent = "metric"
-            f.metric = "revenue"
-            return f
-        if filters and (subject is None):
-            # a bare filter ("pending orders" without the noun is handled above); name lookups
-            if "customer_name" in filters:
-                f.intent = "customer_profile"
-                return f
-            if "product_name" in filters:
-                f.intent = "stock"
-                f.metric = "stock"
-                return f
-        raise NotUnderstood(f"I could not tell what {t.original!r} asks for",
-                            hint="I can answer questions like: " + "; ".join(SUGGESTIONS))
-
-    def _merge(self, prev: Frame, new: Frame) -> Frame:
-        merged = Frame.from_dict(prev.to_dict())
-        assert merged is not None
-        for key, value in new.filters.items():
-            merged.filters[key] = value
-        if new.period:
-            merged.period = new.period
-        if new.group_by or new.grain:
-            merged.group_by = list(new.group_by)
-            merged.grain = new.grain
-        if new.top_n:
-            merged.top_n = new.top_n
-        return merged
-
-    # ----- SQL
-    def _build(self, f: Frame, question: str) -> ParseResult:
-        builder = {
-            "order_status": self._sql_order_status, "order_items": self._sql_order_items,
-            "customer_profile": self._sql_customer_profile, "never_ordered": self._sql_never_ordered,
-            "bought_together": self._sql_bought_together, "recommend_customer": self._sql_recommend_customer,
-            "best_sellers": self._sql_best_sellers, "stock": self._sql_stock, "margin": self._sql_margin,
-            "shipments": self._sql_shipments, "list": self._sql_list, "metric": self._sql_metric,
-        }[f.intent]
-        sql = builder(f)
+        sql = self.planner.plan(form).sql(dialect="duckdb")
         lookup = None
-        if f.intent in ("order_status", "order_items") and "order_id" in f.filters:
-            lookup = ("order", int(f.filters["order_id"]))
-        elif f.intent in ("customer_profile", "recommend_customer") and "customer_id" in f.filters:
-            lookup = ("customer", int(f.filters["customer_id"]))
-        qtype = QUERY_TYPES.get(f.intent)
-        if qtype is None:
-            if "customer" in f.group_by or "customer_id" in f.filters or "customer_name" in f.filters:
-                qtype = "customers"
-            elif f.metric in ("revenue", "units", "aov"):
-                qtype = "sales_report"
-            elif f.subject == "customers":
-                qtype = "customers"
-            elif f.metric in ("revenue", "units", "aov"):
-                qtype = "sales_report"
-            elif f.subject == "products":
-                qtype = "inventory" if f.metric == "stock" else "sales_report"
-            else:
-                qtype = "orders"
-        return ParseResult(sql=sql, query_type=qtype, frame=f, interpretation=describe(f), lookup=lookup)
+        if form.lookup:
+            lookup = (form.lookup["entity"], int(form.lookup["id"]))
+        return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
+
+
+def query_type(form: QueryForm) -> str:
+    if form.kind in ("bought_together", "recommend_customer"):
+        return "recommendation"
+    if form.order_by == "units_sold" and form.subject == "products" and not form.filters:
+        return "recommendation"
+    subject = form.subject or ""
+    measures = set(form.measures)
+    if measures & {"stock"} or any(p in ("low_stock", "out_of_stock") for p in form.predicates) \
+            or "warehouse" in form.dimensions:
+        return "inventory"
+    if subject == "shipments" or measures & {"delivery_time"} or form.lookup and form.lookup["entity"] == "order":
+        return "order_status"
+    if measures & {"revenue", "units_sold", "margin", "discount"}:
+        return "sales_report"
+    if subject == "customers" or "customer" in form.dimensions:
+        return "customers"
+    if subject == "products":
+        return "inventory"
+    return "orders"
+
+
+ID_RE = re.compile(r"\b(order|customer|product|shipment)s?(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d{2,})\b")
+TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
+MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
+
+
+class _State:
+    """One parse: the spans, what each was used for, and the form being filled."""
+
+    def __init__(self, parser: SemanticParser, question: str, as_of: date) -> None:
+        self.p = parser
+        self.layer = parser.layer
+        self.as_of = as_of
+        text = " " + question.lower().replace("’", "'") + " "
+        self.texts: list[str] = []
+        self.ids: list[tuple[str, int]] = []
+
+        def text_slot(m: re.Match) -> str:
+            self.texts.append(m.group(1).strip())
+            return f" __text{len(self.texts) - 1}__ "
+        text = TEXT_RE.sub(text_slot, text)
+
+        def id_slot(m: re.Match) -> str:
+            self.ids.append((m.group(1), int(m.group(2))))
+            return f" __id{len(self.ids) - 1}__ "
+        text = ID_RE.sub(id_slot, text)
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
+        periods = Periods(as_of)
+        text = periods.extract(text)
+        text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
+        self.periods = periods.found
+        words = tokenize(text)
+        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "one" else w for w in words]
+        self.spans: list[Span] = parser.lexicon.spans(words)
+        self.form = QueryForm()
+
+    # ----- helpers
+    def content(self) -> list[Span]:
+        return [s for s in self.spans if not s.used and not (len(s.senses) == 1 and s.senses[0][0] == "stop")]
+
+    def next_content(self, i: int, skip_stop: bool = True) -> tuple[int, Span] | None:
+        for j in range(i + 1, len(self.spans)):
+            s = self.spans[j]
+            if skip_stop and s.has("stop") and not s.used and not self._meaningful(s):
+                continue
+            return j, s
+        return None
+
+    def prev_content(self, i: int) -> tuple[int, Span] | None:
+        for j in range(i - 1, -1, -1):
+            s = self.spans[j]
+            if s.has("stop") and not self._meaningful(s):
+                continue
+            return j, s
+        return None
 
     @staticmethod
-    def _where(parts: list[str]) -> str:
-        parts = [p for p in parts if p]
-        return (" WHERE " + " AND ".join(parts)) if parts else ""
+    def _meaningful(s: Span) -> bool:
+        return any(x[0] not in ("stop", "grammar") for x in s.senses) or s.has("grammar", "negation")
 
-    REACHABLE_FROM_ORDERS = frozenset({"orders", "customers", "products", "shipments"})
+    def values_of(self, s: Span) -> list[tuple[str, str]]:
+        return [(x[1], x[2]) for x in s.senses if x[0] == "value"]
 
-    def _filter_sql(self, f: Frame, available: set[str],
-                    reachable: frozenset[str] = REACHABLE_FROM_ORDERS) -> tuple[list[str], set[str]]:
-        """WHERE parts for the frame's filters and the tables they need (NotUnderstood when a
-        filter's table cannot be joined to this kind of question)."""
-        parts: list[str] = []
-        need: set[str] = set()
-        col = {"city": ("c.city", "customers"), "country": ("c.country", "customers"),
-               "segment": ("c.segment", "customers"), "customer_name": ("c.name", "customers"),
-               "customer_id": ("o.customer_id", "orders"), "channel": ("o.channel", "orders"),
-               "category": ("p.category", "products"), "brand": ("p.brand", "products"),
-               "product_name": ("p.name", "products"), "product_id": ("p.product_id", "products"),
-               "carrier": ("s.carrier", "shipments"), "warehouse": ("i.warehouse", "inventory"),
-               "order_id": ("o.order_id", "orders")}
-        for key, value in f.filters.items():
-            if key == "status":
-                values = value if isinstance(value, list) else [value]
-                if len(values) == 1:
-                    parts.append(f"o.status = {_lit(values[0])}")
-                else:
-                    parts.append(f"o.status IN ({', '.join(_lit(v) for v in values)})")
-                need.add("orders")
-                continue
-            if key not in col:
-                continue
-            expr, table = col[key]
-            if key == "customer_id" and "orders" not in reachable and "customers" in available:
-                expr, table = "c.customer_id", "customers"
-            if table not in reachable:
-                raise NotUnderstood(f"{key.replace('_', ' ')} {value!r} cannot be combined with this question "
-                                    f"(the lake does not link {table} to {', '.join(sorted(available))})",
-                                    hint="ask about stock per warehouse, or leave that filter out")
-            parts.append(f"{expr} = {_lit(value)}")
-            need.add(table)
-        if "status" in f.filters and "orders" not in reachable:
-            raise NotUnderstood("an order status cannot be combined with this question",
-                                hint="ask about orders with that status instead")
-        return parts, need
-
-    def _sql_order_status(self, f: Frame) -> str:
-        oid = int(f.filters["order_id"])
-        return ("SELECT o.order_id, o.status, o.order_date, o.channel, o.total_amount, s.carrier, s.tracking_number, "
-                "s.shipped_at, s.delivered_at FROM orders o LEFT JOIN shipments s ON s.order_id = o.order_id "
-                f"WHERE o.order_id = {oid}")
-
-    def _sql_order_items(self, f: Frame) -> str:
-        oid = int(f.filters["order_id"])
-        return ("SELECT oi.order_id, p.name, oi.quantity, oi.unit_price, oi.discount_percent, "
-                f"ROUND({LINE_AMOUNT}, 2) AS line_amount FROM order_items oi "
-                f"JOIN products p ON p.product_id = oi.product_id WHERE oi.order_id = {oid} ORDER BY p.name")
-
-    def _sql_customer_profile(self, f: Frame) -> str:
-        where = (f"c.customer_id = {int(f.filters['customer_id'])}" if "customer_id" in f.filters
-                 else f"c.name = {_lit(f.filters['customer_name'])}")
-        return ("SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country, c.signup_date, "
-                "(SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.customer_id) AS orders, "
-                f"(SELECT ROUND(SUM(o.total_amount), 2) FROM orders o WHERE o.customer_id = c.customer_id AND "
-                f"{REVENUE_FILTER}) AS revenue FROM customers c WHERE {where}")
-
-    def _sql_never_ordered(self, f: Frame) -> str:
-        parts, _ = self._filter_sql(Frame(filters={k: v for k, v in f.filters.items()
-                                                   if k in ("city", "country", "segment")}), {"customers"})
-        period = f.get_period()
-        inner = "o.customer_id = c.customer_id" + (f" AND {_period_filter(f, period, 'o.order_date')}" if period else "")
-        parts.append(f"NOT EXISTS (SELECT 1 FROM orders o WHERE {inner})")
-        return ("SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.signup_date FROM customers c"
-                + self._where(parts) + " ORDER BY c.customer_id")
-
-    def _sql_bought_together(self, f: Frame) -> str:
-        target = (f"p1.name = {_lit(f.filters['product_name'])}" if "product_name" in f.filters
-                  else f"p1.product_id = {int(f.filters['product_id'])}")
-        period = f.get_period()
-        extra = ""
-        if period:
-            extra = f" AND a.order_id IN (SELECT o.order_id FROM orders o WHERE {_period_filter(f, period, 'o.order_date')})"
-        return ("SELECT p2.name, p2.category, COUNT(DISTINCT a.order_id) AS orders_together "
-                "FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
-                "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
-                "JOIN products p2 ON p2.product_id = b.product_id "
-                f"WHERE {target}{extra} GROUP BY p2.product_id, p2.name, p2.category "
-                f"ORDER BY orders_together DESC, p2.name LIMIT {f.top_n or 10}")
-
-    def _sql_recommend_customer(self, f: Frame) -> str:
-        who = (f"o.customer_id = {int(f.filters['customer_id'])}" if "customer_id" in f.filters
-               else f"o.customer_id IN (SELECT customer_id FROM customers WHERE name = "
-                    f"{_lit(f.filters['customer_name'])})")
-        return (
-            "WITH cats AS (SELECT DISTINCT p.category FROM orders o JOIN order_items oi ON oi.order_id = o.order_id "
-            f"JOIN products p ON p.product_id = oi.product_id WHERE {who}), "
-            "bought AS (SELECT DISTINCT oi.product_id FROM orders o JOIN order_items oi ON oi.order_id = o.order_id "
-            f"WHERE {who}) "
-            "SELECT p.name, p.category, SUM(oi.quantity) AS units_sold FROM order_items oi "
-            "JOIN orders o ON o.order_id = oi.order_id JOIN products p ON p.product_id = oi.product_id "
-            f"WHERE {REVENUE_FILTER} AND p.category IN (SELECT category FROM cats) "
-            "AND p.product_id NOT IN (SELECT product_id FROM bought) AND p.active "
-            f"GROUP BY p.product_id, p.name, p.category ORDER BY units_sold DESC, p.name LIMIT {f.top_n or 10}")
-
-    def _sql_best_sellers(self, f: Frame) -> str:
-        parts, need = self._filter_sql(f, {"orders", "order_items", "products", "customers"})
-        period = f.get_period()
-        if period:
-            parts.append(_period_filter(f, period, "o.order_date"))
-        if "status" not in f.filters:
-            parts.insert(0, REVENUE_FILTER)
-        joins = ("FROM order_items oi JOIN orders o ON o.order_id = oi.order_id "
-                 "JOIN products p ON p.product_id = oi.product_id")
-        if "customers" in need:
-            joins += " JOIN customers c ON c.customer_id = o.customer_id"
-        if "shipments" in need:
-            joins += " JOIN shipments s ON s.order_id = o.order_id"
-        return (f"SELECT p.name, p.category, SUM(oi.quantity) AS units_sold, ROUND(SUM({LINE_AMOUNT}), 2) AS revenue "
-                f"{joins}{self._where(parts)} GROUP BY p.product_id, p.name, p.category "
-                f"ORDER BY units_sold DESC, p.name LIMIT {f.top_n or 10}")
-
-    def _sql_stock(self, f: Frame) -> str:
-        product_filters = {k: v for k, v in f.filters.items() if k in ("category", "brand", "product_name",
-                                                                        "product_id")}
-        pparts, _ = self._filter_sql(Frame(filters=product_filters), {"products"})
-        warehouse = f.filters.get("warehouse")
-        groups = [g for g in f.group_by if g in ("warehouse", "category", "brand", "product")]
-        per_warehouse = warehouse is not None or "warehouse" in groups
-        if f.stock_state and not per_warehouse:
-            cond = "s.stock = 0" if f.stock_state == "out" else "s.stock <= s.reorder_level"
-            base = ("WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder_level "
-                    "FROM inventory GROUP BY product_id) ")
-            where = self._where([cond, *pparts])
-            if f.metric == "count" or groups:
-                dims = [DIMENSIONS[g][0] for g in groups if g != "product"]
-                if dims:
-                    return (base + f"SELECT {', '.join(dims)}, COUNT(*) AS products FROM s JOIN products p "
-                            f"ON p.product_id = s.product_id{where} GROUP BY {', '.join(dims)} ORDER BY products DESC")
-                return base + f"SELECT COUNT(*) AS products FROM s JOIN products p ON p.product_id = s.product_id{where}"
-            return (base + "SELECT p.product_id, p.name, p.category, p.brand, s.stock, s.reorder_level FROM s "
-                    f"JOIN products p ON p.product_id = s.product_id{where} ORDER BY s.stock, p.name")
-        parts = list(pparts)
-        if warehouse:
-            parts.append(f"i.warehouse = {_lit(warehouse)}")
-        if f.stock_state == "out":
-            parts.append("i.quantity_on_hand = 0")
-        elif f.stock_state == "low":
-            parts.append("i.quantity_on_hand <= i.reorder_level")
-        joins = "FROM inventory i JOIN products p ON p.product_id = i.product_id"
-        where = self._where(parts)
-        if f.stock_state:
-            if f.metric == "count":
-                dims = [DIMENSIONS[g][0] for g in groups if g != "product"]
-                if dims:
-                    return (f"SELECT {', '.join(dims)}, COUNT(*) AS products {joins}{where} GROUP BY {', '.join(dims)} "
-                            "ORDER BY products DESC")
-                return f"SELECT COUNT(*) AS products {joins}{where}"
-            return (f"SELECT p.name, i.warehouse, i.quantity_on_hand, i.reorder_level {joins}{where} "
-                    "ORDER BY i.quantity_on_hand, p.name")
-        if "product_name" in product_filters or "product_id" in product_filters:
-            if "warehouse" in groups or (not warehouse and f.group_by):
-                return (f"SELECT p.name, i.warehouse, i.quantity_on_hand, i.reorder_level {joins}{where} "
-                        "ORDER BY i.warehouse")
-            return f"SELECT p.name, SUM(i.quantity_on_hand) AS stock {joins}{where} GROUP BY p.name"
-        dims = [DIMENSIONS[g][0] for g in groups]
-        if dims:
-            return (f"SELECT {', '.join(dims)}, SUM(i.quantity_on_hand) AS stock {joins}{where} "
-                    f"GROUP BY {', '.join(dims)} ORDER BY {', '.join(dims)}")
-        if f.metric == "count":
-            return f"SELECT COUNT(DISTINCT i.product_id) AS products {joins}{where}"
-        if warehouse or pparts or f.metric == "stock":
-            if f.subject == "products" and not t_sum(f):
-                return (f"SELECT p.name, SUM(i.quantity_on_hand) AS stock {joins}{where} GROUP BY p.name "
-                        "ORDER BY stock DESC")
-            return f"SELECT SUM(i.quantity_on_hand) AS stock {joins}{where}"
-        return f"SELECT SUM(i.quantity_on_hand) AS stock {joins}{where}"
-
-    def _sql_margin(self, f: Frame) -> str:
-        parts, _ = self._filter_sql(Frame(filters={k: v for k, v in f.filters.items()
-                                                   if k in ("category", "brand", "product_name", "product_id")}),
-                                    {"products"})
-        margin = "(p.unit_price - p.unit_cost) / p.unit_price"
-        where = self._where(parts)
-        groups = [g for g in f.group_by if g in ("category", "brand")]
-        if groups:
-            dims = ", ".join(DIMENSIONS[g][0] for g in groups)
-            return (f"SELECT {dims}, ROUND(AVG({margin}), 4) AS avg_margin FROM products p{where} GROUP BY {dims} "
-                    f"ORDER BY avg_margin {f.order.upper()}")
-        if "product_name" in f.filters or "product_id" in f.filters:
-            return f"SELECT p.name, p.unit_price, p.unit_cost, ROUND({margin}, 4) AS margin FROM products p{where}"
-        return (f"SELECT p.name, p.unit_price, p.unit_cost, ROUND({margin}, 4) AS margin FROM products p{where} "
-                f"ORDER BY margin {f.order.upper()}, p.name LIMIT {f.top_n or 10}")
-
-    def _sql_shipments(self, f: Frame) -> str:
-        parts: list[str] = []
-        if "carrier" in f.filters:
-            parts.append(f"s.carrier = {_lit(f.filters['carrier'])}")
-        period = f.get_period()
-        if period:
-            parts.append(_period_filter(f, period, "CAST(s.shipped_at AS DATE)"))
-        if f.metric == "delivery_days":
-            parts.append("s.delivered_at IS NOT NULL")
-            days = "AVG(date_diff('second', s.shipped_at, s.delivered_at) / 86400.0)"
-            if "carrier" in f.group_by or "carrier" not in f.filters:
-                return (f"SELECT s.carrier, ROUND({days}, 2) AS avg_delivery_days FROM shipments s{self._where(parts)} "
-                        "GROUP BY s.carrier ORDER BY avg_delivery_days")
-            return f"SELECT ROUND({days}, 2) AS avg_delivery_days FROM shipments s{self._where(parts)}"
-        if f.stock_state == "in_transit":
-            parts.append("s.delivered_at IS NULL")
-        if f.metric == "count":
-            if f.group_by:
-                dims = [DIMENSIONS[g][0] for g in f.group_by if g == "carrier"] or ["s.carrier"]
-                return (f"SELECT {', '.join(dims)}, COUNT(*) AS shipments FROM shipments s{self._where(parts)} "
-                        f"GROUP BY {', '.join(dims)} ORDER BY shipments DESC")
-            return f"SELECT COUNT(*) AS shipments FROM shipments s{self._where(parts)}"
-        return ("SELECT s.shipment_id, s.order_id, s.carrier, s.tracking_number, s.shipped_at, s.delivered_at "
-                f"FROM shipments s{self._where(parts)} ORDER BY s.shipped_at DESC")
-
-    def _sql_list(self, f: Frame) -> str:
-        subject = f.subject or "orders"
-        period = f.get_period()
-        if subject == "customers":
-            parts, need = self._filter_sql(f, {"customers"})
-            if period:
-                parts.append(_period_filter(f, period, "c.signup_date"))
-            if need - {"customers"}:
-                joins = " JOIN orders o ON o.customer_id = c.customer_id" + self._joins("orders", need - {"customers"})
-                return ("SELECT DISTINCT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c"
-                        + joins + self._where(parts) + " ORDER BY c.name")
-            return ("SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country FROM customers c"
-                    + self._where(parts) + " ORDER BY c.name")
-        if subject == "products":
-            parts, need = self._filter_sql(f, {"products"}, frozenset({"products"}))
-            return ("SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, p.active FROM products p"
-                    + self._where(parts) + " ORDER BY p.name")
-        parts, need = self._filter_sql(f, {"orders"})
-        if period:
-            parts.append(_period_filter(f, period, "o.order_date"))
-        joins = self._joins("orders", need)
-        order = f"o.{f.order_by} DESC" if f.order_by else "o.order_date DESC, o.order_id"
-        limit = f" LIMIT {f.top_n}" if f.order_by and f.top_n else ""
-        distinct = "DISTINCT " if need & {"products", "shipments"} else ""
-        return (f"SELECT {distinct}o.order_id, o.customer_id, o.order_date, o.status, o.channel, o.total_amount "
-                f"FROM orders o{joins}{self._where(parts)} ORDER BY {order}{limit}")
-
-    def _joins(self, base: str, need: set[str]) -> str:
-        joins = ""
-        if base == "orders":
-            if "customers" in need:
-                joins += " JOIN customers c ON c.customer_id = o.customer_id"
-            if "products" in need:
-                joins += (" JOIN order_items oi ON oi.order_id = o.order_id "
-                          "JOIN products p ON p.product_id = oi.product_id")
-            if "shipments" in need:
-                joins += " JOIN shipments s ON s.order_id = o.order_id"
-        return joins
-
-    def _sql_metric(self, f: Frame) -> str:
-        metric = f.metric or "revenue"
-        subject = f.subject or "orders"
-        period = f.get_period()
-        groups = list(f.group_by)
-        if metric == "count" and subject == "customers" and not (set(f.filters) & {"channel", "status", "category",
-                                                                                   "brand", "product_name",
-                                                                                   "carrier", "order_id"}) \
-                and "customer" not in groups and not self._about_orders(f):
-            parts, _ = self._filter_sql(f, {"customers"}, frozenset({"customers"}))
-            if period:
-                parts.append(_period_filter(f, period, "c.signup_date"))
-            dims = [DIMENSIONS[g][0] for g in groups if DIMENSIONS[g][1] == "customers"]
-            select = dims.copy()
-            if f.grain:
-                select.insert(0, f"CAST(date_trunc('{f.grain}', c.signup_date) AS DATE) AS {f.grain}")
-            gb = ", ".join(str(i + 1) for i in range(len(select)))
-            if select:
-                return (f"SELECT {', '.join(select)}, COUNT(*) AS customers FROM customers c{self._where(parts)} "
-                        f"GROUP BY {gb} ORDER BY {'1' if f.grain else 'customers DESC'}")
-            return f"SELECT COUNT(*) AS customers FROM customers c{self._where(parts)}"
-        if metric == "count" and subject == "products" and not self._about_orders(f):
-            parts, _ = self._filter_sql(f, {"products"}, frozenset({"products"}))
-            dims = [DIMENSIONS[g][0] for g in groups if DIMENSIONS[g][1] == "products" and g != "product"]
-            if dims:
-                return (f"SELECT {', '.join(dims)}, COUNT(*) AS products FROM products p{self._where(parts)} "
-                        f"GROUP BY {', '.join(dims)} ORDER BY products DESC")
-            return f"SELECT COUNT(*) AS products FROM products p{self._where(parts)}"
-        # order-based metrics
-        parts, need = self._filter_sql(f, {"orders"})
-        for g in groups:
-            need.add(DIMENSIONS[g][1])
-        line_level = metric == "units" or (metric == "revenue" and "products" in need)
-        if line_level:
-            need.add("products")
-        if period:
-            parts.append(_period_filter(f, period, "o.order_date"))
-        if metric in ("revenue", "units", "aov") and "status" not in f.filters:
-            parts.insert(0, REVENUE_FILTER)
-        if "inventory" in need:
-            raise NotUnderstood("orders are not linked to warehouses in the lake",
-                                hint="ask about stock per warehouse instead")
-        if line_level:
-            frm = "FROM order_items oi JOIN orders o ON o.order_id = oi.order_id " \
-                  "JOIN products p ON p.product_id = oi.product_id"
-            if "customers" in need:
-                frm += " JOIN customers c ON c.customer_id = o.customer_id"
-            if "shipments" in need:
-                frm += " JOIN shipments s ON s.order_id = o.order_id"
+    # ----- the grammar
+    def interpret(self, context: QueryForm | None) -> QueryForm:
+        unknown = [s.text for s in self.spans if s.senses and all(x[0] == "unknown" for x in s.senses)]
+        if unknown:
+            raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
+                                hint="try: " + "; ".join(SUGGESTIONS[:4]))
+        followup = context is not None and self._is_followup()
+        f = self.form
+        self._slots()
+        self._negations()
+        self._comparisons()
+        self._ranges_and_comparators()
+        self._shares_and_growth()
+        self._groupings()
+        self._superlatives()
+        self._counts()
+        self._contains()
+        self._rest()
+        self._units_of_stock()
+        if followup:
+            assert context is not None
+            f = self._merge(context)
         else:
-            frm = "FROM orders o" + self._joins("orders", need)
-        value = {
-            "revenue": f"ROUND(SUM({LINE_AMOUNT}), 2) AS revenue" if line_level else
-                       "ROUND(SUM(o.total_amount), 2) AS revenue",
-            "units": "SUM(oi.quantity) AS units_sold",
-            "aov": "ROUND(AVG(o.total_amount), 2) AS average_order_value",
-            "count": ("COUNT(DISTINCT o.order_id) AS orders" if "products" in need or "shipments" in need
-                      else "COUNT(*) AS orders"),
-        }[metric]
-        value_name = value.rsplit(" AS ", 1)[1]
-        select: list[str] = []
-        group_exprs: list[str] = []
-        if f.grain:
-            select.append(f"CAST(date_trunc('{f.grain}', o.order_date) AS DATE) AS {f.grain}")
-            group_exprs.append("1")
-        for g in groups:
-            expr = DIMENSIONS[g][0]
-            if g == "customer":
-                select.extend(["c.customer_id", "c.name AS customer"])
-                group_exprs.extend(["c.customer_id", "c.name"])
-            elif g == "product":
-                select.extend(["p.product_id", "p.name AS product"])
-                group_exprs.extend(["p.product_id", "p.name"])
+            self._decide_kind()
+            f = self.form
+        self._periods_and_fields(f)
+        self._accept(f)
+        return f
+
+    def _is_followup(self) -> bool:
+        first = next((s for s in self.spans if s.senses), None)
+        if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
+            return True
+        strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        return not strong and not self.ids
+
+    def _slots(self) -> None:
+        f = self.form
+        for s in self.spans:
+            if s.text.startswith("__id"):
+                entity, ident = self.ids[int(s.text[4:-2])]
+                s.used = True
+                table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
+                f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
+                f.lookup = {"entity": entity, "id": ident}
+
+    def _negations(self) -> None:
+        for i, s in enumerate(self.spans):
+            if not s.has("grammar", "negation") or s.used:
+                continue
+            nxt = self.next_content(i)
+            if nxt is None:
+                continue
+            j, t = nxt
+            if t.has("predicate") and not t.used:
+                name = t.first("predicate")[1]
+                self.form.predicates.append("not_" + name)
+                s.used = t.used = True
+            elif self.values_of(t) and not t.used:
+                dim, value = self.values_of(t)[0]
+                existing = self.form.filter_on(dim)
+                if existing and existing.op == "not in":
+                    existing.values.append(value)
+                else:
+                    self.form.filters.append(Filter(dim, "not in", [value]))
+                s.used = t.used = True
+                # "not web or store": the negation reaches a list of values
+                k = j
+                while True:
+                    nn = self.next_content(k)
+                    if nn is None or not self.values_of(nn[1]) or nn[1].used:
+                        break
+                    k, u = nn
+                    d2, v2 = self.values_of(u)[0]
+                    if d2 != dim:
+                        break
+                    self.form.filter_on(dim).values.append(v2)
+                    u.used = True
+            elif t.has("activity") and s.text in ("never", "not", "no"):
+                # "customers who never ordered" / "products never ordered"
+                self.form.predicates.append("never_ordered")
+                s.used = t.used = True
+
+    def _comparisons(self) -> None:
+        for i, s in enumerate(self.spans):
+            if not s.has("grammar", "compare") or s.used:
+                continue
+            left, right = self.prev_content(i), self.next_content(i)
+            if left is None or right is None:
+                continue
+            a, b = left[1], right[1]
+            if a.text.startswith("__period") and b.text.startswith("__period"):
+                self.form.derived = {"kind": "growth"}
+                self.form.period = self.periods[int(a.text[8:-2])]
+                self.form.compare_period = self.periods[int(b.text[8:-2])]
+                s.used = a.used = b.used = True
+                continue
+            va, vb = self.values_of(a), self.values_of(b)
+            common = {d for d, _ in va} & {d for d, _ in vb}
+            if common:
+                dim = sorted(common)[0]
+                values = [next(v for d, v in va if d == dim), next(v for d, v in vb if d == dim)]
+                # more values in the chain: "web vs store vs b2b"
+                k = right[0]
+                while True:
+                    nxt = self.next_content(k)
+                    if nxt is None or not (nxt[1].has("grammar", "compare")):
+                        break
+                    after = self.next_content(nxt[0])
+                    if after is None or dim not in {d for d, _ in self.values_of(after[1])}:
+                        break
+                    values.append(next(v for d, v in self.values_of(after[1]) if d == dim))
+                    nxt[1].used = after[1].used = True
+                    k = after[0]
+                self.form.compare = {"dimension": dim, "values": values}
+                self.form.filters.append(Filter(dim, "in", values))
+                if dim not in self.form.dimensions:
+                    self.form.dimensions.append(dim)
+                s.used = a.used = b.used = True
+
+    def _number_at(self, i: int) -> float | None:
+        s = self.spans[i]
+        n = s.first("number")
+        return n[1] if n else None
+
+    def _field_near(self, i: int, direction: int) -> tuple[str, Span] | None:
+        """The attribute or measure a comparator refers to, looking left (-1) or right (+1)."""
+        rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
+        for j in rng:
+            s = self.spans[j]
+            if s.first("attribute"):
+                return s.first("attribute")[1], s
+            if s.first("measure"):
+                return s.first("measure")[1], s
+            if direction > 0 and s.first("entity"):
+                return "count:" + s.first("entity")[1], s
+            if direction < 0 and s.first("entity"):
+                entity = self.layer.entities[s.first("entity")[1]]
+                if entity.get("amount"):
+                    return f"{entity['table']}.{entity['amount']}", None  # "orders over 500" = their total
+                return None
+            if s.first("value") or s.first("predicate"):
+                return None
+        return None
+
+    def _ranges_and_comparators(self) -> None:
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.has("grammar", "range") and i + 3 < len(self.spans):
+                lo, mid, hi = self.spans[i + 1], self.spans[i + 2], self.spans[i + 3]
+                if lo.first("number") and hi.first("number") and mid.text in ("and", "to", "-"):
+                    target = self._field_near(i, -1) or self._field_near(i + 3, +1)
+                    if target:
+                        self._attach(target, "between", [lo.first("number")[1], hi.first("number")[1]])
+                        for x in (s, lo, mid, hi):
+                            x.used = True
+                continue
+            comp = s.first("comparator")
+            if not comp:
+                continue
+            op = comp[1]
+            # "10 or more" puts the number first
+            if s.text in ("or more", "or less"):
+                prev = self.prev_content(i)
+                if prev and prev[1].first("number"):
+                    target = self._field_near(i, +1) or self._field_near(prev[0], -1)
+                    if target:
+                        self._attach(target, op, [prev[1].first("number")[1]])
+                        s.used = prev[1].used = True
+                continue
+            nxt = self.next_content(i)
+            if nxt is None or not nxt[1].first("number"):
+                continue
+            j, num = nxt
+            target = self._field_near(j, +1)
+            if target and target[0].startswith("count:") is False and target[1] is not None and target[1].first("unit"):
+                target = None
+            if target is None or (target[1] is not None and target[1].first("unit")):
+                target = self._field_near(i, -1)
+            if target is None:
+                continue
+            value = num.first("number")[1]
+            unit_span = self.spans[j + 1] if j + 1 < len(self.spans) else None
+            if target[0] == "delivery_time" or (unit_span and unit_span.first("unit") and target[0] != "delivery_time"
+                                                 and False):
+                pass
+            self._attach(target, op, [value])
+            s.used = num.used = True
+            if unit_span is not None and unit_span.first("unit") and target[0] == "delivery_time":
+                f.notes.append(f"unit:{unit_span.first('unit')[1]}")
+                unit_span.used = True
+
+    def _attach(self, target: tuple[str, Span | None], op: str, values: list) -> None:
+        name, span = target
+        if span is not None:
+            span.used = True
+        if name.startswith("count:"):
+            self.form.filters.append(Filter(name, op, values))
+            self.form.notes.append(f"count_of:{name[6:]}")
+            return
+        self.form.filters.append(Filter(name, op, values))
+
+    def _shares_and_growth(self) -> None:
+        f = self.form
+        for _i, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.has("grammar", "share"):
+                s.used = True
+                f.derived = {"kind": "share"}
+            elif s.has("grammar", "growth"):
+                s.used = True
+                f.derived = {"kind": "growth"}
+
+    def _groupings(self) -> None:
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "group_by"):
+                continue
+            nxt = self.next_content(i)
+            if nxt is None:
+                continue
+            j, t = nxt
+            if t.first("grain"):
+                f.grain = t.first("grain")[1]
+                s.used = t.used = True
+            elif t.first("dimension") and not t.used:
+                dim = t.first("dimension")[1]
+                if dim not in f.dimensions:
+                    f.dimensions.append(dim)
+                s.used = t.used = True
+            elif t.first("entity") and not t.used and t.first("entity")[1] in ("customers", "products"):
+                dim = {"customers": "customer", "products": "product"}[t.first("entity")[1]]
+                if dim not in f.dimensions:
+                    f.dimensions.append(dim)
+                s.used = t.used = True
+            elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
+                # "top products by revenue": the ranking key
+                key = (t.first("measure") or t.first("ranking") or t.first("attribute"))[1]
+                f.order_by = key
+                if t.first("measure") or t.first("ranking"):
+                    if key not in f.measures:
+                        f.measures.append(key)
+                s.used = t.used = True
+            elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
+                s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
+            elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
+                after = self.next_content(j)
+                if after and after[1].first("entity"):
+                    f.order_by = f"count:{after[1].first('entity')[1]}"
+                    f.notes.append(f"count_of:{after[1].first('entity')[1]}")
+                    s.used = t.used = after[1].used = True
+        # a monthly/weekly word without "by"
+        for s in self.spans:
+            if not s.used and s.first("grain") and s.text.endswith("ly"):
+                f.grain = s.first("grain")[1]
+                s.used = True
+
+    def _superlatives(self) -> None:
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used:
+                continue
+            rank = s.first("ranking")
+            if rank:
+                f.order_by = rank[1]
+                if rank[1] not in f.measures:
+                    f.measures.append(rank[1])
+                f.direction = "asc" if any(w in s.text for w in ("worst", "least")) else "desc"
+                s.used = True
+                continue
+            sa = s.first("superlative_attribute")
+            sup = s.first("superlative")
+            if sa and not (sup and self._sup_target(i)):
+                f.order_by, f.direction = sa[1], sa[2]
+                if sa[1] in self.layer.measures and sa[1] not in f.measures:
+                    f.measures.append(sa[1])
+                s.used = True
+                nxt = self.next_content(i)
+                if nxt and nxt[1].first("number") and not nxt[1].used:
+                    f.limit = int(nxt[1].first("number")[1])
+                    nxt[1].used = True
+                continue
+            if not sup:
+                continue
+            f.direction = sup[1]
+            s.used = True
+            nxt = self.next_content(i)
+            if nxt and nxt[1].first("number") and not nxt[1].used:
+                f.limit = int(nxt[1].first("number")[1])
+                nxt[1].used = True
+            target = self._sup_target(i) or self._sup_target_left(i)
+            if target is not None:
+                kind, name, span = target
+                span.used = True
+                if kind == "measure":
+                    f.order_by = name
+                    if name not in f.measures:
+                        f.measures.append(name)
+                elif kind == "attribute":
+                    f.order_by = name
+                elif kind == "entity":
+                    f.order_by = f"count:{name}"
+                    f.notes.append(f"count_of:{name}")
+        # "5 best-selling products", "three biggest customers": a number just before a ranking word
+        for i, s in enumerate(self.spans):
+            if s.used and (s.first("ranking") or s.first("superlative") or s.first("superlative_attribute")):
+                prev = self.prev_content(i)
+                if prev and prev[1].first("number") and not prev[1].used:
+                    f.limit = int(prev[1].first("number")[1])
+                    prev[1].used = True
+
+    def _sup_target_left(self, i: int) -> tuple[str, str, Span] | None:
+        """"which product costs the most": the attribute stands before the superlative."""
+        prev = self.prev_content(i)
+        if prev is None or prev[1].used:
+            return None
+        t = prev[1]
+        if t.first("dimension"):
+            return None
+        if t.first("attribute"):
+            return "attribute", t.first("attribute")[1], t
+        if t.first("measure"):
+            return "measure", t.first("measure")[1], t
+        return None
+
+    def _sup_target(self, i: int) -> tuple[str, str, Span] | None:
+        nxt = self.next_content(i)
+        if nxt is None:
+            return None
+        j, t = nxt
+        if t.first("number"):
+            nxt = self.next_content(j)
+            if nxt is None:
+                return None
+            j, t = nxt
+        if t.used or t.first("dimension"):
+            return None
+        if t.first("measure"):
+            return "measure", t.first("measure")[1], t
+        if t.first("attribute"):
+            return "attribute", t.first("attribute")[1], t
+        if t.first("superlative_attribute"):
+            sa = t.first("superlative_attribute")
+            return "attribute", sa[1], t
+        if t.first("entity") and t.first("entity")[1] in ("orders", "shipments") and \
+                self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer", "highest", "lowest"):
+            return "entity", t.first("entity")[1], t
+        return None
+
+    def _counts(self) -> None:
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "count"):
+                continue
+            nxt = self.next_content(i)
+            s.used = True
+            if nxt is None:
+                continue
+            j, t = nxt
+            if t.first("measure") and t.first("measure")[1] in ("units_sold", "stock"):
+                continue  # "how many units": the measure itself
+            ent = t.first("entity")
+            if ent is None and t.first("dimension"):
+                # "how many categories": distinct values of a dimension
+                dim = t.first("dimension")[1]
+                f.notes.append(f"count_distinct:{dim}")
+                t.used = True
+                continue
+            if ent is None:
+                # "how many open orders": skip predicates/values before the entity
+                k = j
+                while nxt is not None and (nxt[1].first("predicate") or self.values_of(nxt[1])) and not nxt[1].first("entity"):
+                    k = nxt[0]
+                    nxt = self.next_content(k)
+                if nxt is None or not nxt[1].first("entity"):
+                    continue
+                t = nxt[1]
+                ent = t.first("entity")
+            f.subject = f.subject or ent[1]
+            if "count" not in f.measures:
+                f.measures.append("count")
+            t.used = True
+
+    def _contains(self) -> None:
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.text.startswith("__text"):
+                text = self.texts[int(s.text[6:-2])]
+                s.used = True
+                prev = self.prev_content(i)
+                if prev and prev[1].has("grammar", "contains"):
+                    prev[1].used = True
+                nxt = self.next_content(i)
+                if nxt and nxt[1].has("grammar", "name_field"):
+                    nxt[1].used = True
+                f.notes.append(f"contains:{text}")
+            elif s.has("grammar", "contains") and not s.used:
+                nxt = self.next_content(i, skip_stop=False)
+                if nxt and not nxt[1].senses:
+                    f.notes.append(f"contains:{nxt[1].text}")
+                    s.used = nxt[1].used = True
+                    after = self.next_content(nxt[0])
+                    if after and after[1].has("grammar", "name_field"):
+                        after[1].used = True
+        for s in self.spans:
+            if not s.used and s.has("grammar", "name_field") and any(n.startswith("contains:") for n in f.notes):
+                s.used = True
+
+    def _rest(self) -> None:
+        """Values, predicates, measures, entities, attributes, units, activity words left."""
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.first("unit") and "delivery_time" in (f.measures + [x.field for x in f.filters]) or (
+                    s.first("unit") and any(x.first("measure") and x.first("measure")[1] == "delivery_time"
+                                            for x in self.spans)):
+                f.unit = s.first("unit")[1]
+                s.used = True
+                continue
+            values = self.values_of(s)
+            if values and not s.first("measure") and not s.first("predicate"):
+                dim, value = values[0]
+                if len(values) > 1:
+                    # a word that is two values ("Kuopio" a city and a warehouse): the one the question's subject has
+                    dims = [d for d, _ in values]
+                    dim, value = values[self._pick_dim(dims)]
+                existing = f.filter_on(dim)
+                if existing and existing.op in ("=", "in"):
+                    if value not in existing.values:
+                        existing.values.append(value)
+                        existing.op = "in"
+                elif not existing:
+                    f.filters.append(Filter(dim, "=", [value]))
+                s.used = True
+                continue
+            if s.first("predicate"):
+                name = s.first("predicate")[1]
+                if name not in f.predicates:
+                    f.predicates.append(name)
+                s.used = True
+                continue
+            if s.first("measure") and not (s.first("entity") and self._entity_reading(i)):
+                name = s.first("measure")[1]
+                if name not in f.measures:
+                    f.measures.append(name)
+                s.used = True
+                continue
+            if s.first("entity"):
+                name = s.first("entity")[1]
+                if f.subject is None:
+                    f.subject = name
+                    s.used = True
+                elif f.subject == name:
+                    s.used = True
+                elif name in ("customers", "products") and ({"customers": "customer", "products": "product"}[name]
+                                                            not in f.dimensions) and self._is_which(i):
+                    # "which customer has the most orders": the entity the ranking is over
+                    f.dimensions.append({"customers": "customer", "products": "product"}[name])
+                    s.used = True
+                elif name == "orders" and f.subject in ("customers", "products"):
+                    s.used = True  # "customers with orders"/"products ordered": the activity
+                    f.notes.append("activity:orders")
+                continue
+            if s.first("activity"):
+                f.notes.append(f"activity:{s.first('activity')[1]}")
+                s.used = True
+                continue
+            if s.first("dimension"):
+                dim = s.first("dimension")[1]
+                if dim not in f.dimensions:
+                    f.dimensions.append(dim)
+                s.used = True
+                continue
+            if s.first("attribute") and f.order_by is None:
+                f.show.append(s.first("attribute")[1])
+                s.used = True
+                continue
+            if s.has("grammar", "average"):
+                nxt = self.next_content(i)
+                if nxt and (nxt[1].first("measure") or nxt[1].first("attribute")):
+                    s.used = True
+                    if nxt[1].first("attribute") and not nxt[1].used:
+                        attr = nxt[1].first("attribute")[1]
+                        measure = next((m for m, spec in self.layer.measures.items()
+                                        if spec.get("sql") == f"AVG({attr})"), None)
+                        if measure:
+                            f.measures.append(measure)
+                            nxt[1].used = True
+                continue
+            if s.has("grammar", "bought_together") or s.has("grammar", "recommend"):
+                f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
+                s.used = True
+                continue
+
+    def _units_of_stock(self) -> None:
+        """"how many units are in stock": units are the stock's unit, not units sold."""
+        f = self.form
+        if "stock" in f.measures and "units_sold" in f.measures:
+            if any(s.text == "units" for s in self.spans):
+                f.measures.remove("units_sold")
+
+    def _pick_dim(self, dims: list[str]) -> int:
+        preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
+        for k, d in enumerate(dims):
+            if d in preferred.get(self.form.subject or "", ()):
+                return k
+        return 0
+
+    def _is_which(self, i: int) -> bool:
+        prev = self.prev_content(i)
+        return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i]) or prev is None
+
+    def _entity_reading(self, i: int) -> bool:
+        """"sales" is revenue, unless counted ("how many sales") or listed ("show sales from ...")."""
+        return False
+
+    # ----- kinds
+    def _decide_kind(self) -> None:
+        f = self.form
+        notes = f.notes
+        products = f.filter_on("product")
+        if "together" in notes and products:
+            f.kind = "bought_together"
+            return
+        if "recommend" in notes:
+            if f.lookup and f.lookup["entity"] == "customer" or f.filter_on("customer"):
+                f.kind = "recommend_customer"
+                return
+            if products:
+                f.kind = "bought_together"
+                return
+            f.subject = f.subject or "products"
+            f.measures = f.measures or ["units_sold"]
+            f.order_by = f.order_by or "units_sold"
+            f.limit = f.limit or 10
+            f.dimensions = f.dimensions or ["product"]
+            notes.remove("recommend")
+        for note in list(notes):
+            if note.startswith("count_of:") and f.order_by == note.replace("count_of:", "count:"):
+                # "which customer has the most orders": count orders per customer
+                entity = note.split(":")[1]
+                sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions:
+                    f.dimensions.append(sub_dim)
+                f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
+                f.subject = entity if f.subject is None or sub_dim else f.subject
+        # an id question: its details (or its lines) unless a measure is asked
+        if f.lookup and not f.measures:
+            entity = f.lookup["entity"] + "s"
+            text = " " + " ".join(s.text for s in self.spans) + " "
+            item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
+            if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
+                f.kind, f.subject = "list", "products"
+                for x in self.spans:
+                    if x.first("entity") and x.first("entity")[1] == "products":
+                        x.used = True
+                f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
+                             for x in f.filters]
             else:
-                select.append(expr)
-                group_exprs.append(expr)
-        sql = f"SELECT {', '.join([*select, value])} {frm}{self._where(parts)}"
-        if group_exprs:
-            sql += f" GROUP BY {', '.join(group_exprs)}"
-            if f.grain and not groups:
-                sql += " ORDER BY 1"
-            elif f.top_n or any(g in ("customer", "product") for g in groups):
-                # The first grouping key breaks ties, so a top-N at a tie is the same every run.
-                sql += f" ORDER BY {value_name} {f.order.upper()}, {group_exprs[0]}"
-                sql += f" LIMIT {f.top_n or 10}" if any(g in ("customer", "product") for g in groups) or f.top_n \
-                    else ""
+                f.kind = "list"
+                f.subject = f.subject if f.subject and f.subject != entity and f.lookup["entity"] == "customer" else entity
+                if f.subject == "orders" and f.lookup["entity"] == "order":
+                    f.show = ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
+                              "shipments.delivered_at"]
+            return
+        ranking = f.order_by is not None or f.limit is not None
+        activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
+        words = {s.text for s in self.spans}
+        if not f.measures and "sales" in activity and f.subject in (None, "products"):
+            # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
+            f.measures = ["revenue"] if "much" in words else ["units_sold"]
+            if ranking and f.order_by is None:
+                f.order_by = f.measures[0]
+        if f.subject in ("orders", "customers", "products", "shipments") and not f.measures and (
+                [d for d in f.dimensions if not (f.compare and d == f.compare["dimension"])] or f.grain
+                or f.compare) and not ranking:
+            # "orders per channel", "customers by country": a count per group
+            f.measures = ["count"]
+        count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
+        if count_dims:
+            f.dimensions = [d for d in f.dimensions if d not in count_dims]
+            f.measures = ["distinct:" + count_dims[0]]
+            f.kind = "aggregate"
+            return
+        if f.measures:
+            f.kind = "aggregate"
+            if ranking and not f.dimensions and f.subject is None and not f.grain:
+                f.dimensions.append("customer" if "who" in words else "product")
+            if f.order_by and f.limit is None and (f.dimensions or f.subject in ("products", "customers")):
+                f.limit = 1 if self._singular() else DEFAULT_TOP
+            if f.subject == "products" and "product" not in f.dimensions and ranking:
+                f.dimensions.append("product")
+            if f.subject == "customers" and "customer" not in f.dimensions and ranking and "count" not in f.measures:
+                f.dimensions.append("customer")
+            if "count" in f.measures and f.subject is None:
+                f.subject = "orders"
+            return
+        if f.dimensions and (ranking or f.derived):
+            f.kind = "aggregate"
+            default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
+            f.measures = [default if default in self.layer.measures else "count"]
+            if f.order_by is None or f.order_by.startswith("@"):
+                f.order_by = f.measures[0]
+            if f.limit is None and ranking:
+                f.limit = 1 if self._singular() else DEFAULT_TOP
+            return
+        if f.subject:
+            sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
+            f.kind = "list"
+            entity = self.layer.entities[f.subject]
+            if f.order_by == "@amount" and not entity.get("amount") and sub_dim:
+                f.order_by = None  # "biggest customers": ranked by the default measure below
+            if f.order_by is not None and f.limit is None:
+                f.limit = 1 if self._singular() else DEFAULT_TOP
+            if f.order_by is None and ranking and sub_dim:
+                default = self.layer.grammar["ranking_default"][f.subject]
+                f.kind = "aggregate"
+                f.dimensions.append(sub_dim)
+                f.measures = [default]
+                f.order_by = default
+            return
+        if f.dimensions:
+            f.kind = "aggregate"
+            f.measures = ["distinct:" + f.dimensions[0]]
+            f.dimensions = f.dimensions[1:]
+            return
+        if f.filters or f.predicates:
+            f.kind = "list"
+            f.subject = self._subject_from_fields()
+            return
+        raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
+
+    def _subject_from_fields(self) -> str:
+        f = self.form
+        for p in f.predicates:
+            return predicate_spec(self.layer, p)["entity"]
+        for x in f.filters:
+            if x.field in self.layer.dimensions:
+                table = self.layer.dimensions[x.field]["column"].split(".")[0]
             else:
-                sql += f" ORDER BY {'1, ' if f.grain else ''}{value_name} DESC"
-        return sql
+                table = x.field.split(".")[0]
+            for name, e in self.layer.entities.items():
+                if e["table"] == table:
+                    return name
+            if table == "inventory":
+                return "products"
+        return "orders"
 
-    @staticmethod
-    def _about_orders(f: Frame) -> bool:
-        return f.metric == "count" and f.subject == "orders"
+    def _singular(self) -> bool:
+        for s in self.spans:
+            ent = s.first("entity")
+            if ent and s.text.rstrip("s") == s.text and s.text in (self.layer.entities[ent[1]]["singular"],
+                                                                     "item", "article", "client", "buyer"):
+                return True
+            if s.first("dimension") and not s.text.endswith("s") and s.text not in ("status",):
+                return True
+        return False
 
+    # ----- follow-ups
+    def _merge(self, context: QueryForm) -> QueryForm:
+        new = self.form
+        f = copy.deepcopy(context)
+        f.notes = [n for n in f.notes if n.startswith(("contains:", "activity:"))]
+        if new.measures:
+            f.measures = [m for m in new.measures if m != "count"] or new.measures
+            if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
+                f.order_by = f.measures[0]
+            f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
+                                        and not context.derived.get("condition") else None)
+        # "same for brands": the new grouping replaces the old one of the same role
+        if new.dimensions:
+            f.dimensions = list(new.dimensions)
+        if new.grain:
+            f.grain = new.grain
+        for flt in new.filters:
+            f.filters = [x for x in f.filters if x.field != flt.field]
+            f.filters.append(flt)
+            if f.compare and f.compare["dimension"] == flt.field:
+                f.compare = None
+                f.dimensions = [d for d in f.dimensions if d != flt.field]
+        for p in new.predicates:
+            if p not in f.predicates:
+                f.predicates.append(p)
+        if new.limit:
+            f.limit = new.limit
+        if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
+            f.measures = [new.order_by]
+            f.order_by = new.order_by
+        elif new.order_by:
+            f.order_by = new.order_by
+        f.direction = new.direction if new.order_by or new.limit else f.direction
+        if new.lookup:
+            f.lookup = new.lookup
+        # "what about all channels?": drop the filter on that dimension
+        for i, s in enumerate(self.spans):
+            if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every"):
+                nxt = self.next_content(i)
+                target = None
+                if nxt and nxt[1].first("dimension"):
+                    target = nxt[1].first("dimension")[1]
+                elif nxt and nxt[1].first("entity"):
+                    target = {"customers": "customer", "products": "product"}.get(nxt[1].first("entity")[1])
+                    if nxt[1].first("entity")[1] == "orders":
+                        # "all orders": every status
+                        f.filters = [x for x in f.filters if x.field != "status"]
+                        f.predicates = []
+                        s.used = nxt[1].used = True
+                        continue
+                if target:
+                    f.filters = [x for x in f.filters if x.field != target]
+                    if target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
+                        f.dimensions = [d for d in f.dimensions if d != target] or [
+                            d for d in context.dimensions if d != target]
+                    if f.compare and f.compare["dimension"] == target:
+                        f.compare = None
+                        f.dimensions = [d for d in f.dimensions if d != target]
+                    s.used = nxt[1].used = True
+        # "and the month before?": the previous period of that grain
+        previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
+        if previous and context.period and not new.period and not self.periods:
+            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
+            f.period = shift_back(context.period, grain)
+            for s in self.spans:
+                if s.has("grammar", "previous") or (s.first("grain") and not s.used):
+                    s.used = True
+        if self.periods:
+            f.period = self.periods[0]
+            if len(self.periods) > 1:
+                f.compare_period = self.periods[1]
+            for s in self.spans:
+                if s.text.startswith("__period"):
+                    s.used = True
+        for s in self.spans:
+            if s.has("grammar", "followup") and not s.used:
+                s.used = True
+        for n in new.notes:
+            if n.startswith(("unit:", "contains:")) and n not in f.notes:
+                f.notes.append(n)
+        if new.unit:
+            f.unit = new.unit
+        if new.subject and new.subject != f.subject and f.kind == "list":
+            f.subject = new.subject
+        return f
 
-def t_sum(f: Frame) -> bool:
-    return f.metric == "stock" and not f.group_by
+    # ----- periods, fields, acceptance
+    def _periods_and_fields(self, f: QueryForm) -> None:
+        slots = [s for s in self.spans if s.text.startswith("__period")]
+        if not f.period and slots:
+            f.period = self.periods[int(slots[0].text[8:-2])]
+            for s in slots:
+                s.used = True
+            if len(slots) > 1 and f.derived and f.derived.get("kind") == "growth":
+                f.compare_period = self.periods[int(slots[1].text[8:-2])]
+            elif len(slots) > 1:
+                raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
+                                    "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
+        for s in slots:
+            s.used = True
+        for n in list(f.notes):
+            if n.startswith("unit:"):
+                f.unit = n.split(":", 1)[1]
+        if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
+            f.compare_period = shift_back(f.period, None)
+        if f.derived and f.derived.get("kind") == "growth" and not f.period:
+            raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
+        if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
+            self._share_condition(f)
+        contains = [n.split(":", 1)[1] for n in f.notes if n.startswith("contains:")]
+        for text in contains:
+            entity = self.layer.entities[f.subject or "products"]
+            name_col = f"{entity['table']}.{entity['label']}"
+            if not any(x.field == name_col and x.op == "contains" for x in f.filters):
+                f.filters.append(Filter(name_col, "contains", [text]))
+        if f.kind == "list":
+            entity = self.layer.entities[f.subject or "orders"]
+            if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
+                attr = entity.get("period") if f.order_by == "@date" else entity.get("amount")
+                if attr is None:
+                    raise NotUnderstood(f"{entity['plural']} have no {'date' if f.order_by == '@date' else 'amount'} "
+                                        "to rank by", hint="e.g. 'most expensive products', 'newest customers'")
+                f.order_by = f"{entity['table']}.{attr}"
+        elif f.order_by and f.order_by.startswith("@"):
+            raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
+        if f.period and not f.period_field:
+            f.period_field = self._period_field(f)
+        if f.kind == "aggregate" and f.grain and not f.period_field:
+            f.period_field = self._period_field(f)
+        if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
+            f.subject = "orders"
+        self._distinct_measures(f)
+        self._check_units(f)
 
+    def _distinct_measures(self, f: QueryForm) -> None:
+        for m in list(f.measures):
+            if m.startswith("distinct:"):
+                dim = m.split(":")[1]
+                f.measures = ["count"]
+                column = self.layer.dimensions[dim]["column"]
+                table = column.split(".")[0]
+                entity = next((n for n, e in self.layer.entities.items() if e["table"] == table), None)
+                if dim in ("customer", "product"):
+                    f.subject = entity
+                else:
+                    # how many distinct values: group by the dimension (the rows are the values)
+                    f.dimensions = [dim, *f.dimensions]
+                    f.subject = entity or "products"
+                    f.notes.append("values_of:" + dim)
 
-def _lit(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    def _check_units(self, f: QueryForm) -> None:
+        if f.unit and "delivery_time" not in f.measures and not any(x.field == "delivery_time" for x in f.filters):
+            raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
+                                hint="e.g. 'average delivery time per carrier in hours'")
 
+    def _share_condition(self, f: QueryForm) -> None:
+        """"percentage of orders that were returned": the share's condition is the question's own filter."""
+        if f.dimensions and not f.filters and not f.predicates:
+            return  # share of the total per group ("share of revenue by channel")
+        candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
+                      and x.op in ("=", "in", "not in")]
+        if f.predicates:
+            p = f.predicates.pop()
+            f.derived = {"kind": "share", "condition": {"predicate": p}}
+        elif candidates:
+            x = candidates[-1]
+            f.filters.remove(x)
+            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
+        elif not f.dimensions:
+            raise NotUnderstood("a share of what? I found no condition to take the share of",
+                                hint="e.g. 'what percentage of orders were returned'")
+        if not f.measures:
+            f.measures = ["count"]
+            f.subject = f.subject or self._subject_from_condition(f)
+        if f.kind != "aggregate":
+            f.kind = "aggregate"
 
-def _period_filter(f: Frame, period: Period, column: str) -> str:
-    """The period's SQL condition on ``column``, remembered in the frame (the answer says which
-    dates the lake holds for that column when the period finds nothing)."""
-    f.period_column = column
-    return period.sql(column)
+    def _subject_from_condition(self, f: QueryForm) -> str:
+        cond = (f.derived or {}).get("condition") or {}
+        if cond.get("predicate"):
+            return predicate_spec(self.layer, cond["predicate"])["entity"]
+        field = cond.get("filter", {}).get("field", "status")
+        table = self.layer.dimensions[field]["column"].split(".")[0] if field in self.layer.dimensions else "orders"
+        return next((n for n, e in self.layer.entities.items() if e["table"] == table), "orders")
 
+    def _period_field(self, f: QueryForm) -> str:
+        activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
+        measure = next((m for m in f.measures if m in self.layer.measures), None)
+        if measure:
+            entity = self.layer.entities[self.layer.measures[measure]["entity"]]
+            if entity.get("period"):
+                return f"{entity['table']}.{entity['period']}"
+            return "orders.order_date"
+        subject = f.subject or "orders"
+        if "signup" in activity:
+            return "customers.signup_date"
+        if "orders" in activity or subject == "products":
+            return "orders.order_date"
+        if "shipments" in activity:
+            return "shipments.shipped_at"
+        entity = self.layer.entities[subject]
+        return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
 
-def describe(f: Frame) -> str:
-    """One line saying what the parser understood (shown with every answer)."""
-    bits = [f.intent.replace("_", " ")]
-    if f.metric:
-        bits.append(f"metric={f.metric}")
-    if f.stock_state:
-        bits.append(f"state={f.stock_state}")
-    if f.group_by or f.grain:
-        bits.append("by " + ", ".join([*([f.grain] if f.grain else []), *f.group_by]))
-    if f.filters:
-        bits.append("where " + ", ".join(f"{k}={v}" for k, v in f.filters.items()))
-    if f.period:
-        bits.append(f"period={f.period['label']}")
-    if f.top_n:
-        bits.append(f"top {f.top_n}")
-    return "; ".join(bits)
+    def _accept(self, f: QueryForm) -> None:
+        left = [s for s in self.spans if not s.used and not s.has("stop")]
+        if left:
+            from .answers import describe_form
+
+            words = ", ".join(repr(s.text if not s.corrected_from else s.corrected_from) for s in left)
+            try:
+                understood = describe_form(f, self.layer)
+            except Exception:  # noqa: BLE001 - a half-filled form may not describe; the refusal still stands
+                understood = ""
+            raise NotUnderstood(
+                f"I could not place {words} in the question" + (f"; I understood: {understood}" if understood else ""),
+                hint="rephrase with the lake's words, e.g.: " + "; ".join(SUGGESTIONS[:4]))
+        corrected = [f"{s.corrected_from} -> {s.text}" for s in self.spans if s.corrected_from]
+        if corrected:
+            f.notes.append("corrected:" + ", ".join(corrected))
+        if f.kind == "aggregate" and not f.measures:
+            raise NotUnderstood("I could not tell what to compute", hint="try: " + "; ".join(SUGGESTIONS[:4]))

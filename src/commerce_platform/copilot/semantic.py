@@ -15,46 +15,47 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from sqlglot import exp, select
+
 from ..logs import get_logger
 
 log = get_logger("copilot.semantic")
 
-# Value synonyms the lake cannot tell us (column -> {phrase: value}).
-VALUE_SYNONYMS: dict[str, dict[str, str]] = {
-    "country": {"finland": "FI", "finnish": "FI", "sweden": "SE", "swedish": "SE", "norway": "NO",
-                "norwegian": "NO", "denmark": "DK", "danish": "DK", "estonia": "EE", "estonian": "EE"},
-    "channel": {"web": "web", "online": "web", "webshop": "web", "web shop": "web", "e-commerce": "web",
-                "ecommerce": "web", "internet": "web", "store": "store", "in-store": "store", "in store": "store",
-                "shop": "store", "shops": "store", "stores": "store", "b2b": "b2b", "wholesale": "b2b"},
-    "segment": {"business": "business", "businesses": "business", "company": "business", "companies": "business",
-                "corporate": "business", "consumer": "consumer", "consumers": "consumer", "private": "consumer",
-                "individual": "consumer", "individuals": "consumer"},
-    "status": {"pending": "pending", "paid": "paid", "shipped": "shipped", "delivered": "delivered",
-               "cancelled": "cancelled", "canceled": "cancelled", "cancellations": "cancelled",
-               "returned": "returned", "returns": "returned"},
-}
 MAX_NAMES = 2_000_000
 
 
 @dataclass
 class SemanticLayer:
+    """``semantic_layer.json``: the one source of truth for parser, planner, answers and prompt."""
+
     tables: dict[str, Any]
     joins: list[dict[str, str]]
-    metrics: dict[str, Any]
+    entities: dict[str, Any]
+    dimensions: dict[str, Any]
+    grains: dict[str, list[str]]
+    measures: dict[str, Any]
+    counts: dict[str, str]
+    predicates: dict[str, Any]
+    value_synonyms: dict[str, dict[str, str]]
+    grammar: dict[str, Any]
 
     @classmethod
     def load(cls) -> SemanticLayer:
         return _load_layer()
 
-    def column_names(self, table: str) -> list[str]:
-        return list(self.tables[table]["columns"])
+    def alias(self, table: str) -> str:
+        return self.tables[table]["alias"]
+
+    def column(self, qualified: str) -> dict[str, Any]:
+        table, column = qualified.split(".")
+        return self.tables[table]["columns"][column]
 
     def categorical_columns(self) -> list[tuple[str, str]]:
         return [(t, c) for t, spec in self.tables.items() for c, col in spec["columns"].items()
                 if col.get("categorical")]
 
     def describe(self, tables: list[str] | None = None, values: dict[str, list[str]] | None = None) -> str:
-        """Compact text of the schema for an LLM prompt, pruned to ``tables``."""
+        """Compact text of the schema and glossary for an LLM prompt, pruned to ``tables``."""
         lines: list[str] = []
         for name, spec in self.tables.items():
             if tables and name not in tables:
@@ -70,9 +71,15 @@ class SemanticLayer:
                  if not tables or (j["left"].split(".")[0] in tables and j["right"].split(".")[0] in tables)]
         if joins:
             lines.append("JOINS: " + "; ".join(f"{j['left']} = {j['right']}" for j in joins))
-        lines.append("GLOSSARY:")
-        for name, m in self.metrics.items():
-            lines.append(f"  {name}: {m['description']}")
+        lines.append("GLOSSARY (measures):")
+        for name, m in self.measures.items():
+            sql = m.get("sql") or m.get("line_sql")
+            where = f" WHERE {m['filter']}" if m.get("filter") else ""
+            line = f"; per product/category/brand {m['line_sql']}" if m.get("sql") and m.get("line_sql") else ""
+            lines.append(f"  {name}: {sql}{where}{line} -- {m['definition']}")
+        lines.append("GLOSSARY (conditions):")
+        for name, p in self.predicates.items():
+            lines.append(f"  {name} {p['entity']}: {p['sql']} -- {p['definition']}")
         return "\n".join(lines)
 
     def relevant_tables(self, question: str) -> list[str]:
@@ -85,12 +92,10 @@ class SemanticLayer:
                 words.extend(col.get("synonyms", []))
             if any(w in q for w in words):
                 found.add(name)
-        for m in self.metrics.values():
+        for m in [*self.measures.values(), *self.predicates.values()]:
             if any(s in q for s in m["synonyms"]):
-                for alias, table in (("o.", "orders"), ("oi.", "order_items"), ("p.", "products"),
-                                     ("i.", "inventory")):
-                    if alias in (m.get("sql", "") + m.get("filter", "") + m.get("line_sql", "")):
-                        found.add(table)
+                text = " ".join(str(m.get(k, "")) for k in ("sql", "line_sql", "filter"))
+                found.update(t for t in self.tables if f"{t}." in text)
         if {"order_items", "customers"} & found or ("orders" in found and "products" in found):
             found.add("orders")
         if "order_items" in found or ("orders" in found and "products" in found):
@@ -100,22 +105,29 @@ class SemanticLayer:
         return sorted(found) or sorted(self.tables)
 
 
+def negated_predicate(layer: SemanticLayer, name: str) -> bool:
+    """``not_open`` negates ``open``; ``not_delivered`` is a predicate of its own."""
+    return name not in layer.predicates and name.startswith("not_")
+
+
+def predicate_spec(layer: SemanticLayer, name: str) -> dict[str, Any]:
+    return layer.predicates[name[4:] if negated_predicate(layer, name) else name]
+
+
 @lru_cache(maxsize=1)
 def _load_layer() -> SemanticLayer:
     text = resources.files("commerce_platform.copilot").joinpath("semantic_layer.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    return SemanticLayer(tables=data["tables"], joins=data["joins"], metrics=data["metrics"])
+    return SemanticLayer(**{k: data[k] for k in SemanticLayer.__dataclass_fields__})
 
 
 @dataclass
 class Vocabulary:
-    """Lower-case phrase -> (column, canonical value); names for entity linking."""
+    """The lake's distinct values of categorical columns, and product and customer names."""
 
     values: dict[str, list[str]] = field(default_factory=dict)        # column -> distinct values
-    phrases: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (column, value)
     product_names: dict[str, str] = field(default_factory=dict)        # lower name -> name
     customer_names: dict[str, str] = field(default_factory=dict)
-    max_phrase_words: int = 4
 
     @classmethod
     def from_engine(cls, engine, layer: SemanticLayer | None = None) -> Vocabulary:
@@ -125,31 +137,19 @@ class Vocabulary:
         for table, column in layer.categorical_columns():
             if tables is not None and table not in tables:
                 continue
-            res = engine.execute(f'SELECT DISTINCT "{column}" FROM {table} WHERE "{column}" IS NOT NULL '
-                                 f'ORDER BY 1 LIMIT 200')
+            col = exp.column(column)
+            res = engine.execute(select(col).distinct().from_(table).where(col.is_(exp.null()).not_())
+                                 .order_by(col).limit(200).sql("duckdb"))
             vocab.values[column] = [str(r[0]) for r in res.rows]
         for table, target in (("products", vocab.product_names), ("customers", vocab.customer_names)):
             if tables is not None and table not in tables:
                 continue
-            res = engine.execute(f"SELECT DISTINCT name FROM {table} WHERE name IS NOT NULL LIMIT {MAX_NAMES}")
+            name = exp.column("name")
+            res = engine.execute(select(name).distinct().from_(table).where(name.is_(exp.null()).not_())
+                                 .limit(MAX_NAMES).sql("duckdb"))
             for (name,) in res.rows:
                 target[str(name).lower()] = str(name)
-        vocab._index()
         return vocab
-
-    def _index(self) -> None:
-        for column, values in self.values.items():
-            if column == "country":  # ISO codes ("fi", "no") are ordinary words: only the names below
-                continue
-            for v in values:
-                self.phrases.setdefault(v.lower(), (column, v))
-        for column, mapping in VALUE_SYNONYMS.items():
-            known = set(self.values.get(column, []))
-            for phrase, value in mapping.items():
-                if not known or value in known:
-                    self.phrases.setdefault(phrase, (column, value))
-        lengths = [len(p.split()) for p in [*self.phrases, *self.product_names, *self.customer_names]]
-        self.max_phrase_words = min(8, max(lengths, default=1))
 
 
 # Weak keys: a vocabulary lives as long as its engine (the engine cache decides that).

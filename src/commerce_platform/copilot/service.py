@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlglot import exp
 
 from ..config import Settings
 from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
@@ -20,7 +21,8 @@ from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
 from .answers import compose
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
 from .models import Answer, ChatRequest
-from .parser import MAX_QUESTION_CHARS, Frame, ParseResult, SemanticParser
+from .parser import MAX_QUESTION_CHARS, ParseResult, SemanticParser
+from .query import QueryForm
 from .semantic import SemanticLayer, vocabulary_for
 
 log = get_logger("copilot")
@@ -112,13 +114,13 @@ class CopilotService:
         if previous and previous[0].user_id != user_id:
             raise NotFound(f"conversation {conversation_id!r} does not exist", field="conversation_id")
         number = (previous[-1].turn + 1) if previous else 1
-        context = Frame.from_dict(next((t.frame for t in reversed(previous) if t.status == "ok" and t.frame), None))
+        context = QueryForm.from_dict(next((t.frame for t in reversed(previous) if t.status == "ok" and t.frame), None))
         history = [t.model_dump() for t in previous if t.status == "ok"][-5:]
         try:
             answer, frame = self._answer(question, day, context, history)
         except CommerceError as exc:
-            store.add_turn(conversation_id, user_id, question, status="failed", error=exc.to_dict(), number=number,
-                           as_of=day.isoformat())
+            # A refused question goes back to the caller but is not stored: a fuzzing or confused
+            # caller must not grow the conversation table (only answered turns are history).
             log.info("copilot question failed", conversation_id=conversation_id, error=type(exc).__name__)
             raise
         answer.conversation_id = conversation_id
@@ -129,7 +131,7 @@ class CopilotService:
                  query_type=answer.query_type, rows=answer.row_count)
         return answer
 
-    def _answer(self, question: str, day: date, context: Frame | None,
+    def _answer(self, question: str, day: date, context: QueryForm | None,
                 history: list[dict[str, Any]]) -> tuple[Answer, dict | None]:
         engine = self.engine
         t0 = time.perf_counter()
@@ -192,10 +194,10 @@ class CopilotService:
         return answer, offline_frame.to_dict() if offline_frame is not None else None
 
     # The table and noun behind each period column the parser filters on.
-    _PERIOD_TABLES = {"o": ("orders", "orders"), "c": ("customers", "sign-ups"), "s": ("shipments", "shipments")}
+    _PERIOD_NOUNS = {"orders": "orders", "customers": "sign-ups", "shipments": "shipments"}
 
     @staticmethod
-    def _coverage_note(engine, frame: Frame | None, rows: list[list[Any]]) -> str:
+    def _coverage_note(engine, frame: QueryForm | None, rows: list[list[Any]]) -> str:
         """When a period finds nothing, say which dates the lake holds: "no orders last week"
         reads differently when the data ends a month ago."""
         if frame is None or not frame.period:
@@ -203,11 +205,13 @@ class CopilotService:
         empty = not rows or (len(rows) == 1 and all(v in (0, None) for v in rows[0]))
         if not empty:
             return ""
-        m = re.search(r"\b([ocs])\.(\w+)", frame.period_column or "o.order_date")
-        (table, noun), column = CopilotService._PERIOD_TABLES[m.group(1)], m.group(2)
+        table, column = (frame.period_field or "orders.order_date").split(".")
+        noun = CopilotService._PERIOD_NOUNS.get(table, table)
+        col = exp.column(column)
+        sql = exp.select(exp.alias_(exp.Min(this=col), "first_day"), exp.alias_(exp.Max(this=col.copy()), "last_day")
+                         ).from_(table).sql("duckdb")
         try:  # on the engine that answered: no second look-up of the lake
-            guarded = check_sql(f"SELECT MIN({column}) AS first_day, MAX({column}) AS last_day FROM {table}",
-                                tables=getattr(engine, "tables", None) or LAKE_TABLES)
+            guarded = check_sql(sql, tables=getattr(engine, "tables", None) or LAKE_TABLES)
             first, last = engine.execute(guarded.sql).rows[0]
         except (CommerceError, IndexError, ValueError):
             return ""  # the note is a courtesy; the answer stands without it
@@ -220,10 +224,12 @@ class CopilotService:
 
     def inventory(self, limit: int = 100) -> dict[str, Any]:
         """Low-stock overview (GET /copilot/inventory): products at or below their reorder level."""
-        sql = ("WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder_level "
-               "FROM inventory GROUP BY product_id) SELECT p.product_id, p.sku, p.name, p.category, s.stock, "
-               "s.reorder_level FROM s JOIN products p ON p.product_id = s.product_id "
-               f"WHERE s.stock <= s.reorder_level ORDER BY s.stock, p.name LIMIT {int(limit)}")
+        stock = exp.select("product_id", exp.alias_(exp.Sum(this=exp.column("quantity_on_hand")), "stock"),
+                           exp.alias_(exp.Sum(this=exp.column("reorder_level")), "reorder_level")
+                           ).from_("inventory").group_by("product_id")
+        sql = (exp.select("p.product_id", "p.sku", "p.name", "p.category", "s.stock", "s.reorder_level")
+               .with_("s", as_=stock).from_("s").join("products AS p", on="p.product_id = s.product_id")
+               .where("s.stock <= s.reorder_level").order_by("s.stock", "p.name").limit(int(limit)).sql("duckdb"))
         guarded, result = self.run_sql(sql)
         items = [dict(zip(result.columns, r, strict=True)) for r in result.rows]
         return {"low_stock": items, "count": len(items), "out_of_stock": sum(1 for i in items if i["stock"] == 0),

@@ -1,0 +1,200 @@
+"""The copilot's lexicon: every phrase it knows, built from the semantic layer and the lake.
+
+A phrase maps to one or more senses (a measure, an entity, a dimension, an attribute, a
+predicate, a value of a dimension, a grammar word). Nothing here is written by hand: the
+words come from ``semantic_layer.json`` (synonyms, glossary phrases, grammar tables) and
+from the lake's distinct values and names (``Vocabulary``).
+
+Typo tolerance: a word of five or more letters that the lexicon does not know is replaced
+by the one known word within one edit (insert, delete, replace, swap of neighbours);
+when two known words are equally close, nothing is replaced (and the word stays
+unexplained, so the question is refused rather than guessed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .semantic import SemanticLayer, Vocabulary
+
+Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"), ("grammar", "negation"), ...
+
+TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöéü0-9]+(?:[-'][a-zåäöéü0-9]+)*|%|€|\$")
+MIN_TYPO_LENGTH = 5
+LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
+
+
+def tokenize(text: str) -> list[str]:
+    return TOKEN_RE.findall(text.lower().replace("’", "'"))
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    senses: list[Sense]
+    used: bool = False
+    corrected_from: str | None = None
+
+    def first(self, kind: str) -> Sense | None:
+        return next((s for s in self.senses if s[0] == kind), None)
+
+    def has(self, kind: str, *args: Any) -> bool:
+        return any(s[0] == kind and s[1:1 + len(args)] == tuple(args) for s in self.senses)
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
+    max_words: int = 1
+    words: set[str] = field(default_factory=set)       # every word of every phrase (typo targets)
+    value_words: set[str] = field(default_factory=set)  # words that only occur in lake values/names
+    targets: set[str] = field(default_factory=set)      # words a typo may be corrected to
+
+    def add(self, phrase: str, sense: Sense) -> None:
+        key = tuple(tokenize(phrase))
+        if not key:
+            return
+        senses = self.phrases.setdefault(key, [])
+        if sense not in senses:
+            senses.append(sense)
+        self.max_words = max(self.max_words, len(key))
+
+    @classmethod
+    def build(cls, layer: SemanticLayer, vocab: Vocabulary | None) -> Lexicon:
+        lex = cls()
+        grammar = layer.grammar
+        for word in grammar["stopwords"]:
+            lex.add(word, ("stop",))
+        for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
+                     "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field"):
+            for phrase in grammar[kind]:
+                lex.add(phrase, ("grammar", kind))
+        for phrase in grammar["superlative_desc"]:
+            lex.add(phrase, ("superlative", "desc"))
+        for phrase in grammar["superlative_asc"]:
+            lex.add(phrase, ("superlative", "asc"))
+        for phrase, (attribute, direction) in grammar["superlative_attribute"].items():
+            lex.add(phrase, ("superlative_attribute", attribute, direction))
+        for phrase, measure in grammar["ranking_measures"].items():
+            lex.add(phrase, ("ranking", measure))
+        for phrase, op in grammar["comparators"].items():
+            lex.add(phrase, ("comparator", op))
+        for phrase, what in grammar["activity"].items():
+            lex.add(phrase, ("activity", what))
+        for phrase, unit in grammar["units"].items():
+            lex.add(phrase, ("unit", unit))
+        for phrase in grammar["unknown_concepts"]:
+            lex.add(phrase, ("unknown", phrase))
+        for name, measure in layer.measures.items():
+            for phrase in measure["synonyms"]:
+                lex.add(phrase, ("measure", name))
+        for name, entity in layer.entities.items():
+            for phrase in layer.tables[entity["table"]]["synonyms"]:
+                lex.add(phrase, ("entity", name))
+        for name, dim in layer.dimensions.items():
+            for phrase in dim["synonyms"]:
+                lex.add(phrase, ("dimension", name))
+        for grain, phrases in layer.grains.items():
+            for phrase in phrases:
+                lex.add(phrase, ("grain", grain))
+        for table, spec in layer.tables.items():
+            for column, col in spec["columns"].items():
+                for phrase in col.get("synonyms", []):
+                    lex.add(phrase, ("attribute", f"{table}.{column}"))
+        for name, predicate in layer.predicates.items():
+            for phrase in predicate["synonyms"]:
+                lex.add(phrase, ("predicate", name))
+        known_words = {w for key in lex.phrases for w in key}
+        if vocab is not None:
+            dims_by_column = {dim["column"].split(".")[1]: name for name, dim in layer.dimensions.items()
+                              if not dim.get("entity")}
+            for column, values in vocab.values.items():
+                dim_name = dims_by_column.get(column)
+                if dim_name is None or column == "country":  # ISO codes ("no", "fi") are ordinary words
+                    continue
+                for value in values:
+                    lex.add(value, ("value", dim_name, value))
+            for column, mapping in layer.value_synonyms.items():
+                dim_name = dims_by_column[column]
+                known = set(vocab.values.get(column, []))
+                for phrase, value in mapping.items():
+                    if not known or value in known:
+                        lex.add(phrase, ("value", dim_name, value))
+            for lower, name in vocab.product_names.items():
+                lex.add(lower, ("value", "product", name))
+            for lower, name in vocab.customer_names.items():
+                lex.add(lower, ("value", "customer", name))
+        lex.words = {w for key in lex.phrases for w in key}
+        # typo targets: words that carry meaning (a misspelt word is never read as "done" or "the")
+        lex.targets = {w for key, senses in lex.phrases.items() if any(x[0] != "stop" for x in senses) for w in key}
+        lex.value_words = lex.words - known_words
+        return lex
+
+    # ----- matching
+    def correct(self, token: str) -> str | None:
+        """The one known word within one edit of ``token``, or None (unknown, short or ambiguous)."""
+        if len(token) < MIN_TYPO_LENGTH or token in self.words or not token.isalpha():
+            return None
+        # an inflection is not a typo: "brings" is not the carrier "Bring"
+        candidates = {w for w in _edits(token) if w in self.targets and not (w in self.value_words and token.startswith(w))}
+        if len(candidates) == 1:
+            return candidates.pop()
+        # Prefer a word of the layer over a lake value only when exactly one layer word fits:
+        # two lake values equally close ("Oslo"/"Olso") are never picked between.
+        layer_words = candidates - self.value_words
+        return layer_words.pop() if len(layer_words) == 1 and len(candidates - layer_words) == 0 else None
+
+    def spans(self, tokens: list[str]) -> list[Span]:
+        """Longest phrases first, left to right; unknown tokens become sense-less spans."""
+        fixed = list(tokens)
+        corrections: dict[int, str] = {}
+        for i, tok in enumerate(tokens):
+            if tok.startswith("__") or tok in self.words:
+                continue
+            better = self.correct(tok)
+            if better:
+                fixed[i] = better
+                corrections[i] = tok
+        out: list[Span] = []
+        i = 0
+        while i < len(fixed):
+            if fixed[i].startswith("__"):
+                out.append(Span(i, i + 1, fixed[i], [("slot", fixed[i])]))
+                i += 1
+                continue
+            for n in range(min(self.max_words, len(fixed) - i), 0, -1):
+                key = tuple(fixed[i:i + n])
+                senses = self.phrases.get(key)
+                if senses:
+                    span = Span(i, i + n, " ".join(key), list(senses))
+                    typo = [corrections[j] for j in range(i, i + n) if j in corrections]
+                    span.corrected_from = " ".join(typo) if typo else None
+                    out.append(span)
+                    i += n
+                    break
+            else:
+                tok = fixed[i]
+                senses = [("number", _number(tok))] if _number(tok) is not None else []
+                out.append(Span(i, i + 1, tokens[i], senses))
+                i += 1
+        return out
+
+
+def _number(tok: str) -> float | None:
+    try:
+        return float(tok.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    inserts = {a + c + b for a, b in splits for c in LETTERS}
+    return (deletes | swaps | replaces | inserts) - {word}

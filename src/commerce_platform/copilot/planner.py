@@ -1,0 +1,412 @@
+"""One planner: a ``QueryForm`` becomes SQL, built with sqlglot's expression builder.
+
+Measures, predicates and joins come from the semantic layer (their SQL fragments are
+parsed into expressions once); the planner picks the root table, joins what the form
+touches along the layer's join graph, applies glossary filters, and refuses combinations
+that would double-count (a SUM across a one-to-many join).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+from ..errors import NotUnderstood
+from .query import Filter, QueryForm
+from .semantic import SemanticLayer
+
+PRODUCT_SIDE = {"products", "order_items", "inventory"}
+DEFAULT_TOP = 10
+
+
+@lru_cache(maxsize=512)
+def _fragment(sql: str) -> exp.Expression:
+    return sqlglot.parse_one(sql, read="duckdb")
+
+
+def fragment(sql: str) -> exp.Expression:
+    return _fragment(sql).copy()
+
+
+def tables_of(expression: exp.Expression) -> set[str]:
+    """Tables an expression's columns are qualified with (not those of its own subqueries)."""
+    out = set()
+    for col in expression.find_all(exp.Column):
+        if col.table and not any(isinstance(a, exp.Subquery) or isinstance(a, exp.Select)
+                                 for a in _ancestors(col, expression)):
+            out.add(col.table)
+    return out
+
+
+def _ancestors(node: exp.Expression, stop: exp.Expression):
+    if node is stop:
+        return
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        yield parent
+        parent = parent.parent
+
+
+def _lit(value) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, (int, float)):
+        return exp.Literal.number(value)
+    return exp.Literal.string(str(value))
+
+
+def _date(value: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
+
+
+class Planner:
+    def __init__(self, layer: SemanticLayer | None = None) -> None:
+        self.layer = layer or SemanticLayer.load()
+        self._edges: dict[str, list[tuple[str, exp.Expression, bool]]] = {}
+        for join in self.layer.joins:
+            left, right = join["left"].split(".")[0], join["right"].split(".")[0]
+            on = exp.EQ(this=fragment(join["left"]), expression=fragment(join["right"]))
+            fans_out = join.get("cardinality") != "one_to_one"
+            self._edges.setdefault(left, []).append((right, on, False))     # many -> one: safe
+            self._edges.setdefault(right, []).append((left, on, fans_out))  # one -> many: rows multiply
+
+    # ----- names
+    def is_measure(self, name: str | None) -> bool:
+        return bool(name) and (name in self.layer.measures or name == "count" or name.startswith("count:"))
+
+    def field_sql(self, name: str) -> exp.Expression:
+        if name in self.layer.dimensions:
+            return fragment(self.layer.dimensions[name]["column"])
+        if "." in name:
+            return fragment(name)
+        raise NotUnderstood(f"{name!r} is not a field of the retail lake")
+
+    def measure_sql(self, form: QueryForm, name: str, *, line: bool) -> tuple[exp.Expression, exp.Expression | None]:
+        """The measure's aggregate and its glossary filter."""
+        if name == "count" or name.startswith("count:"):
+            entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
+            return fragment(self.layer.counts[entity]), None
+        m = self.layer.measures[name]
+        sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
+        agg = fragment(sql)
+        if name == "delivery_time":
+            seconds = m["units"][form.unit or m["unit"]]
+            agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
+        if m.get("scale"):
+            agg = exp.Mul(this=agg, expression=exp.Literal.number(m["scale"]))
+        return agg, fragment(m["filter"]) if m.get("filter") else None
+
+    def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expression:
+        negate = name.startswith("not_") and name not in self.layer.predicates
+        key = name[4:] if negate else name
+        p = self.layer.predicates[key]
+        sql = (p.get("by_entity") or {}).get(entity or "", p["sql"])
+        cond = fragment(sql)
+        scope = p.get("scoped_by")
+        if scope and form is not None:
+            # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
+            narrowing = [self.filter_sql(f) for f in form.filters if f.field == scope]
+            inner = cond.find(exp.Select)
+            if narrowing and inner is not None:
+                inner.where(exp.and_(*narrowing), copy=False)
+        return exp.Not(this=exp.Paren(this=cond)) if negate else cond
+
+    def filter_sql(self, f: Filter) -> exp.Expression:
+        col = self.field_sql(f.field)
+        vals = [_lit(v) for v in f.values]
+        if f.field.endswith(("_date", "_at")) and f.op in ("<", "<=", ">", ">=", "between"):
+            vals = [_date(str(v)) for v in f.values]
+            col = exp.cast(col, exp.DataType.build("DATE"))
+        op = f.op
+        if op in ("=", "in"):
+            return col.eq(vals[0]) if len(vals) == 1 else col.isin(*vals)
+        if op == "not in":
+            return exp.Not(this=col.isin(*vals)) if len(vals) > 1 else col.neq(vals[0])
+        if op == "between":
+            return exp.Between(this=col, low=vals[0], high=vals[1])
+        if op == "is null":
+            return col.is_(exp.null())
+        if op == "is not null":
+            return exp.Not(this=col.is_(exp.null()))
+        if op in ("contains", "not contains"):
+            like = exp.ILike(this=col, expression=exp.Literal.string(f"%{f.values[0]}%"))
+            return like if op == "contains" else exp.Not(this=like)
+        cls = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}[op]
+        return cls(this=col, expression=vals[0])
+
+    def period_sql(self, column: str, start: str, end: str) -> exp.Expression:
+        col = fragment(column)
+        if self.layer.column(column)["type"] == "TIMESTAMP":
+            col = exp.cast(col, exp.DataType.build("DATE"))
+        return exp.Between(this=col, low=_date(start), high=_date(end))
+
+    # ----- joins
+    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expression]]:
+        """Breadth-first paths from the root to every needed table (shortest, stable)."""
+        prev: dict[str, tuple[str, exp.Expression, bool] | None] = {root: None}
+        queue = deque([root])
+        while queue:
+            t = queue.popleft()
+            for other, on, fans in self._edges.get(t, []):
+                if other not in prev:
+                    prev[other] = (t, on, fans)
+                    queue.append(other)
+        order: list[tuple[str, exp.Expression]] = []
+        seen = {root}
+        for table in sorted(needed - {root}):
+            path = []
+            t = table
+            while prev.get(t) is not None:
+                frm, on, fans = prev[t]
+                path.append((t, on, fans))
+                t = frm
+            for t, on, fans in reversed(path):
+                if t in seen:
+                    continue
+                if fans and not distinct_ok:
+                    raise NotUnderstood(f"combining these would count {root} more than once (through {t})",
+                                        hint="ask for the measure and the filter separately")
+                seen.add(t)
+                order.append((t, on.copy()))
+        return order
+
+    def _from(self, select: exp.Select, root: str, parts: list[exp.Expression], distinct_ok: bool,
+              outer: bool = False) -> exp.Select:
+        needed = set()
+        for part in parts:
+            needed |= tables_of(part)
+        select = select.from_(root)
+        for table, on in self._joins(root, needed | {root}, distinct_ok=distinct_ok):
+            # an order not yet shipped still has a status: shown columns join outer
+            select = select.join(table, on=on, join_type="left" if outer else None)
+        return select
+
+    # ----- the form
+    def plan(self, form: QueryForm) -> exp.Select:
+        if form.kind == "list":
+            return self._list(form)
+        if form.kind == "bought_together":
+            return self._bought_together(form)
+        if form.kind == "recommend_customer":
+            return self._recommend(form)
+        return self._aggregate(form)
+
+    def _conditions(self, form: QueryForm, entity: str | None) -> list[exp.Expression]:
+        conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
+        conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
+        if form.period and form.period_field:
+            conds.append(self.period_sql(form.period_field, form.period.start, form.period.end))
+        return conds
+
+    def _having(self, form: QueryForm, line: bool) -> list[exp.Expression]:
+        out = []
+        for f in form.filters:
+            if self.is_measure(f.field):
+                agg, _ = self.measure_sql(form, f.field, line=line)
+                cls = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}.get(f.op)
+                if f.op == "between":
+                    out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])))
+                elif cls:
+                    out.append(cls(this=agg, expression=_lit(f.values[0])))
+        return out
+
+    def _aggregate(self, form: QueryForm) -> exp.Select:
+        dims = list(form.dimensions)
+        dim_sql = [self.field_sql(d) for d in dims]
+        conds = self._conditions(form, form.subject)
+        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds])
+        measures = form.measures or ["count"]
+        line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
+        aggs = []
+        glossary = []
+        for m in measures:
+            agg, filt = self.measure_sql(form, m, line=line)
+            aggs.append((m, agg))
+            if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
+                glossary.append(filt)
+        root = self._root(form, measures, line)
+        outputs: list[exp.Expression] = []
+        grain_expr = None
+        if form.grain:
+            column = form.period_field or self._default_period_field(form, measures)
+            grain_expr = exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column))
+            outputs.append(exp.alias_(grain_expr, form.grain))
+        outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
+        derived = form.derived or {}
+        if derived.get("kind") == "share" and derived.get("condition"):
+            cond = self._derived_condition(derived["condition"], form.subject)
+            conds_extra = [cond]
+            name, agg = aggs[0]
+            part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
+            outputs.append(exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
+                                                                expression=exp.func("NULLIF", agg, exp.Literal.number(0))),
+                                                 decimals=exp.Literal.number(2)), f"{name}_share_pct"))
+        elif derived.get("kind") == "share":
+            conds_extra = []
+            name, agg = aggs[0]
+            outputs.append(exp.alias_(agg, name))
+            total = exp.Window(this=exp.Sum(this=agg.copy()))
+            outputs.append(exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=agg.copy()),
+                                                                expression=total),
+                                                 decimals=exp.Literal.number(2)), f"{name}_share_pct"))
+        elif derived.get("kind") == "growth" and form.compare_period and form.period:
+            conds_extra = []
+            column = form.period_field or self._default_period_field(form, measures)
+            name, agg = aggs[0]
+            cur = exp.Filter(this=agg.copy(), expression=exp.Where(
+                this=self.period_sql(column, form.period.start, form.period.end)))
+            prev = exp.Filter(this=agg.copy(), expression=exp.Where(
+                this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+            outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
+                        exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0),
+                                                                          expression=exp.Sub(this=cur.copy(), expression=prev.copy())),
+                                                             expression=exp.func("NULLIF", prev.copy(), exp.Literal.number(0))),
+                                              decimals=exp.Literal.number(2)), "growth_pct")]
+            conds = [c for c in conds if not (isinstance(c, exp.Between) and form.period_field)]
+            conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
+                                 self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+        else:
+            conds_extra = []
+            outputs += [exp.alias_(agg, name.replace(":", "_")) for name, agg in aggs]
+        select = exp.select(*outputs)
+        distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
+                          for m in measures)
+        select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra], distinct_ok)
+        where = [*glossary, *conds]
+        if where:
+            select = select.where(exp.and_(*where))
+        group = ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql]
+        if group:
+            select = select.group_by(*group)
+        having = self._having(form, line)
+        if having:
+            select = select.having(exp.and_(*having))
+        if grain_expr is not None and not form.limit:
+            select = select.order_by(exp.Ordered(this=exp.column(form.grain)))
+        elif group and (form.limit or form.order_by):
+            key = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
+            select = select.order_by(exp.Ordered(this=exp.column(key.replace(":", "_")), desc=form.direction == "desc"),
+                                     *[exp.Ordered(this=exp.column(d)) for d in dims])
+        elif group:
+            select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
+        if form.limit:
+            select = select.limit(form.limit)
+        return select
+
+    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expression:
+        if condition.get("predicate"):
+            return self.predicate_sql(condition["predicate"], entity)
+        return self.filter_sql(Filter(**condition["filter"]))
+
+    def _root(self, form: QueryForm, measures: list[str], line: bool) -> str:
+        m = measures[0]
+        if m == "count" or m.startswith("count:"):
+            return self.layer.entities[m.split(":")[1] if ":" in m else (form.subject or "orders")]["table"]
+        spec = self.layer.measures[m]
+        sql = spec["line_sql"] if (line or not spec.get("sql")) and spec.get("line_sql") else spec["sql"]
+        tables = tables_of(fragment(sql))
+        for preferred in ("order_items", "inventory", "shipments", "orders", "products", "customers"):
+            if preferred in tables:
+                return preferred
+        return self.layer.entities[spec["entity"]]["table"]
+
+    def _default_period_field(self, form: QueryForm, measures: list[str]) -> str:
+        m = measures[0] if measures else "count"
+        if m == "count" or m.startswith("count:"):
+            entity = self.layer.entities[m.split(":")[1] if ":" in m else (form.subject or "orders")]
+            table = entity["table"]
+            return f"{table}.{entity.get('period') or 'order_date'}" if entity.get("period") else "orders.order_date"
+        spec = self.layer.measures[m]
+        entity = self.layer.entities[spec["entity"]]
+        if entity.get("period"):
+            return f"{entity['table']}.{entity['period']}"
+        return "orders.order_date"
+
+    def _list(self, form: QueryForm) -> exp.Select:
+        entity = self.layer.entities[form.subject or "orders"]
+        table = entity["table"]
+        columns = [f"{table}.{c}" for c in entity["show"]]
+        extra = [c for c in form.show if c not in columns]
+        if form.order_by and "." in form.order_by and form.order_by not in columns:
+            extra.append(form.order_by)
+        for f in form.filters:
+            if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
+                extra.append(f.field)
+        conds = self._conditions(form, form.subject)
+        outputs: list[exp.Expression] = [fragment(c) for c in [*columns, *extra]]
+        having = self._having(form, line=False)
+        measure_cols = []
+        if self.is_measure(form.order_by) or having:
+            name = form.order_by if self.is_measure(form.order_by) else next(
+                f.field for f in form.filters if self.is_measure(f.field))
+            agg, filt = self.measure_sql(form, name, line=table == "products")
+            measure_cols.append(exp.alias_(agg, name.replace(":", "_")))
+            if filt is not None:
+                conds.append(filt)
+        select = exp.select(*outputs, *measure_cols)
+        select = self._from(select, table, [*outputs, *measure_cols, *conds], distinct_ok=True,
+                            outer=any(c.startswith("shipments.") for c in extra))
+        if conds:
+            select = select.where(exp.and_(*conds))
+        needs_distinct = any(t not in {table} for part in [*outputs, *conds] for t in tables_of(part)) and not measure_cols
+        if measure_cols:
+            select = select.group_by(*[fragment(c) for c in [*columns, *extra]])
+            if having:
+                select = select.having(exp.and_(*having))
+        elif needs_distinct:
+            select = select.distinct()
+        key = form.order_by or f"{table}.{entity['default_sort']}"
+        order_expr = exp.column(key.replace(":", "_")) if self.is_measure(key) else fragment(key)
+        desc = form.direction == "desc" if form.order_by else entity["default_sort"].endswith(("_date", "_at"))
+        select = select.order_by(exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
+                                 exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
+        if form.limit:
+            select = select.limit(form.limit)
+        return select
+
+    def _bought_together(self, form: QueryForm) -> exp.Select:
+        product = next(f for f in form.filters if f.field == "product")
+        return (exp.select(exp.alias_(exp.column("name", table="other"), "product"),
+                           exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
+                                      "orders_together"))
+                .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                      on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                  exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
+                .join(exp.alias_(exp.to_table("products"), "this", table=True),
+                      on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
+                .join(exp.alias_(exp.to_table("products"), "other", table=True),
+                      on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
+                .where(exp.column("name", table="this").isin(*[_lit(v) for v in product.values]))
+                .group_by(exp.column("name", table="other"))
+                .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
+                          exp.Ordered(this=exp.column("product")))
+                .limit(form.limit or DEFAULT_TOP))
+
+    def _recommend(self, form: QueryForm) -> exp.Select:
+        """Best sellers (units, valid orders) in the categories the customer buys, not yet bought by them."""
+        f = next(f for f in form.filters if f.field in ("customers.customer_id", "customer"))
+        who = self.filter_sql(f)
+        bought = (exp.select(exp.column("product_id", table="order_items")).from_("order_items")
+                  .join("orders", on=fragment("order_items.order_id = orders.order_id"))
+                  .join("customers", on=fragment("orders.customer_id = customers.customer_id")).where(who))
+        categories = (exp.select(exp.column("category", table="products")).from_("products")
+                      .where(exp.column("product_id", table="products").isin(query=bought.copy())))
+        units, filt = self.measure_sql(form, "units_sold", line=True)
+        return (exp.select(exp.alias_(fragment("products.name"), "product"), fragment("products.category"),
+                           exp.alias_(units, "units_sold"))
+                .from_("order_items").join("orders", on=fragment("order_items.order_id = orders.order_id"))
+                .join("products", on=fragment("order_items.product_id = products.product_id"))
+                .where(exp.and_(filt, fragment("products.active = TRUE"),
+                                exp.column("category", table="products").isin(query=categories),
+                                exp.Not(this=exp.column("product_id", table="products").isin(query=bought))))
+                .group_by(fragment("products.name"), fragment("products.category"))
+                .order_by(exp.Ordered(this=exp.column("units_sold"), desc=True), exp.Ordered(this=exp.column("product")))
+                .limit(form.limit or 5))
+
+
+def to_sql(form: QueryForm, layer: SemanticLayer | None = None) -> str:
+    return Planner(layer).plan(form).sql(dialect="duckdb")

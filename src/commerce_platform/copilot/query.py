@@ -1,0 +1,103 @@
+"""The typed query form: what a question means, independent of SQL.
+
+The parser (offline) and the LLM (as JSON under a schema) both produce a ``QueryForm``;
+one planner compiles it to SQL. Every name in it is a name of the semantic layer
+(measures, dimensions, attributes as ``table.column``, predicates), so a form can be
+checked against the layer before anything runs, stored with a conversation turn, and
+merged with a follow-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Op = Literal["=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
+             "not contains"]
+OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
+                        "not contains")
+
+
+@dataclass
+class Filter:
+    """``field`` is a dimension name ("city"), an attribute ``table.column`` or a measure name
+    (a measure filter is a HAVING condition: "customers with more than 5 orders")."""
+
+    field: str
+    op: str
+    values: list[Any] = field(default_factory=list)
+
+    def negated(self) -> Filter:
+        flip = {"=": "not in", "in": "not in", "not in": "in", "contains": "not contains",
+                "not contains": "contains", "is null": "is not null", "is not null": "is null",
+                "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+        return Filter(self.field, flip.get(self.op, self.op), list(self.values))
+
+
+@dataclass
+class Period:
+    start: str   # ISO dates, inclusive
+    end: str
+    label: str
+
+    @property
+    def start_date(self) -> date:
+        return date.fromisoformat(self.start)
+
+    @property
+    def end_date(self) -> date:
+        return date.fromisoformat(self.end)
+
+
+@dataclass
+class QueryForm:
+    """One question's meaning.
+
+    - ``subject``: the entity the question is about (orders, customers, products, shipments).
+    - ``measures``: measure names of the layer, or ``count`` (of the subject).
+    - ``dimensions`` and ``grain``: the grouping (a time grain groups by the period column).
+    - ``filters`` and ``predicates`` (layer boolean phrases, ``not_`` prefix when negated).
+    - ``compare``: values of one dimension side by side ("Finland vs Sweden").
+    - ``derived``: ``share`` (of a condition, or of the total per group), ``growth`` (vs ``compare_period``).
+    - ``order_by``/``direction``/``limit``: ranking on a measure or a sortable attribute.
+    - ``lookup``: an id the question is about (order status, a customer's profile, ...).
+    - ``kind``: aggregate | list | lookup | bought_together | recommend_customer.
+    """
+
+    kind: str = "aggregate"
+    subject: str | None = None
+    measures: list[str] = field(default_factory=list)
+    unit: str | None = None
+    dimensions: list[str] = field(default_factory=list)
+    grain: str | None = None
+    filters: list[Filter] = field(default_factory=list)
+    predicates: list[str] = field(default_factory=list)
+    period: Period | None = None
+    period_field: str | None = None
+    compare: dict[str, Any] | None = None
+    derived: dict[str, Any] | None = None
+    compare_period: Period | None = None
+    order_by: str | None = None
+    direction: str = "desc"
+    limit: int | None = None
+    lookup: dict[str, Any] | None = None
+    show: list[str] = field(default_factory=list)   # extra attributes to show in a list
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> QueryForm | None:
+        if not data or "kind" not in data:
+            return None  # turns stored by the first parser carry another shape: no context
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["filters"] = [Filter(**f) for f in known.get("filters") or []]
+        for key in ("period", "compare_period"):
+            if known.get(key):
+                known[key] = Period(**known[key])
+        return cls(**known)
+
+    def filter_on(self, name: str) -> Filter | None:
+        return next((f for f in self.filters if f.field == name), None)
