@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request  # a direct requirement of every HTTP function (starlette is not)
 from pydantic import BaseModel
-from starlette.requests import Request
 
 from ..config import LOCAL_PRINCIPAL, Settings
 from ..errors import CommerceError, Forbidden, MissingExtraError, require
