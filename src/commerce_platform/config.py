@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCAL_PRINCIPAL = "local"  # the one caller of a local app without named API keys
+
 
 class HomePaths:
     """The local data home layout (ARCHITECTURE section 4)."""
@@ -128,8 +130,16 @@ class Settings(BaseSettings):
     export_source_url_parameter: str | None = None
     redis_url: str | None = None
 
-    # HTTP
+    # HTTP. Callers: one shared key (one principal), or named keys "alice=KEY1,bob=KEY2" (each key
+    # names its principal). With neither, a local app is open as one "local" principal; on AWS the
+    # principal is the JWT ``sub`` from the API Gateway authorizer.
     api_key: SecretStr | None = None
+    api_keys: SecretStr | None = None
+    # Who may approve a copilot answer as a shared few-shot example: principal names locally,
+    # members of ``reviewer_group`` (in the JWT claim ``reviewer_claim``) on AWS.
+    reviewers: str = ""
+    reviewer_group: str = "copilot-reviewers"
+    reviewer_claim: str = "cognito:groups"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:8501"])
     fetch_allow_hosts: str = ""
 
@@ -182,6 +192,30 @@ class Settings(BaseSettings):
     def service_db_url(self) -> str:
         """SQLAlchemy URL for relational service data (support, tutor)."""
         return self.database_url or self.platform_db_url()
+
+    def api_principals(self) -> dict[str, str]:
+        """API key -> principal name, from COMMERCE_API_KEYS and COMMERCE_API_KEY (principal "local")."""
+        from .errors import ConfigurationError
+
+        keys: dict[str, str] = {}
+        raw = self.api_keys.get_secret_value() if self.api_keys else ""
+        for n, entry in enumerate(e.strip() for e in raw.split(",")):
+            if not entry:
+                continue
+            name, sep, key = (p.strip() for p in entry.partition("="))
+            if not sep or not name or not key:  # never echo the entry: it holds a key
+                raise ConfigurationError(f"COMMERCE_API_KEYS: entry {n + 1} is not name=key", field="api_keys",
+                                         hint='use "alice=KEY1,bob=KEY2"')
+            if key in keys and keys[key] != name:
+                raise ConfigurationError(f"COMMERCE_API_KEYS: one key is given to {keys[key]!r} and {name!r}",
+                                         field="api_keys", hint="give every principal its own key")
+            keys[key] = name
+        if self.api_key and self.api_key.get_secret_value():
+            keys.setdefault(self.api_key.get_secret_value(), LOCAL_PRINCIPAL)
+        return keys
+
+    def reviewer_names(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in self.reviewers.split(",") if r.strip())
 
     def allowed_fetch_hosts(self) -> list[str]:
         return [h.strip() for h in self.fetch_allow_hosts.split(",") if h.strip()]

@@ -51,6 +51,13 @@ class ValidationFailed(CommerceError):
     http_status = 422
 
 
+class Forbidden(CommerceError):
+    """The caller is known but may not do this (someone else's data, a role it lacks)."""
+
+    exit_code = 3
+    http_status = 403
+
+
 class NotFound(CommerceError):
     """A referenced thing does not exist."""
 

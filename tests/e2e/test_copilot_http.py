@@ -18,15 +18,27 @@ AS_OF = fx.AS_OF
 retail_lake, copilot_settings = fx.retail_lake, fx.copilot_settings
 
 
+KEYS = {"anna": "s3cret", "bob": "b0b-key", "carol": "car0l-key"}
+
+
 @pytest.fixture
-def server(copilot_settings):
-    import uvicorn
+def app(copilot_settings):
+    from pydantic import SecretStr
 
     from commerce_platform.api.copilot_app import create_app
 
-    settings = copilot_settings.model_copy(update={"api_key": __import__("pydantic").SecretStr("s3cret")})
+    # three callers: anna and carol review (may approve shared examples), bob does not
+    settings = copilot_settings.model_copy(update={
+        "api_keys": SecretStr(",".join(f"{name}={key}" for name, key in KEYS.items())), "reviewers": "anna,carol"})
+    return create_app(settings)
+
+
+@pytest.fixture
+def server(app):
+    import uvicorn
+
     port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.time() + 10
@@ -101,14 +113,53 @@ def test_bad_chat_bodies(client, body, status, field):
     ("status of order 99999", 404, "NotFound"),
 ])
 def test_failures_use_the_error_shape(client, question, status, kind):
-    r = client.post("/copilot/chat", json={"question": question, "user_id": "zed", "as_of": AS_OF})
+    r = client.post("/copilot/chat", json={"question": question, "as_of": AS_OF})
     assert r.status_code == status and r.json()["error"] == kind and r.json()["message"]
 
 
 def test_unknown_conversation_404(client):
     r = client.get("/copilot/conversations/doesnotexist")
     assert r.status_code == 404 and r.json()["error"] == "NotFound"
-    assert client.get("/copilot/conversations").status_code == 422
+    assert client.get("/copilot/conversations", params={"user_id": ""}).status_code == 422
+    assert client.get("/copilot/conversations").json() == {"user_id": "anna", "conversations": []}
+
+
+def test_callers_see_and_change_only_their_own_conversations(server, app):
+    """Identity comes from the key, never from a body or query: bob cannot list, read, continue or
+    approve anna's conversation, and a refused approval leaves the shared examples untouched."""
+    import httpx
+
+    def as_(name):
+        return httpx.Client(base_url=server, headers={"X-Api-Key": KEYS[name]}, timeout=20)
+
+    with as_("anna") as anna, as_("bob") as bob, as_("carol") as carol:
+        first = anna.post("/copilot/chat", json={"question": "revenue by month for 2025", "as_of": AS_OF}).json()
+        cid = first["conversation_id"]
+        assert anna.get("/copilot/conversations").json()["conversations"][0]["conversation_id"] == cid
+        assert anna.get(f"/copilot/conversations/{cid}").json()["user_id"] == "anna"
+
+        assert bob.get("/copilot/conversations").json() == {"user_id": "bob", "conversations": []}
+        r = bob.get("/copilot/conversations", params={"user_id": "anna"})
+        assert r.status_code == 403 and r.json()["error"] == "Forbidden" and r.json()["field"] == "user_id"
+        r = bob.get(f"/copilot/conversations/{cid}")
+        assert r.status_code == 404 and "anna" not in r.text  # not even its existence is disclosed
+        r = bob.post("/copilot/chat", json={"question": "how many orders", "user_id": "anna", "as_of": AS_OF})
+        assert r.status_code == 403 and r.json()["field"] == "user_id"
+        r = bob.post("/copilot/chat", json={"question": "only web orders", "conversation_id": cid, "as_of": AS_OF})
+        assert r.status_code == 404
+        assert bob.post(f"/copilot/conversations/{cid}/approve", json={"turn": 1}).status_code == 403  # no role
+        r = carol.post(f"/copilot/conversations/{cid}/approve", json={"turn": 1})  # a reviewer, not the owner
+        assert r.status_code == 404
+        assert app.state.copilot.store.examples_list() == []
+        assert [t["turn"] for t in anna.get(f"/copilot/conversations/{cid}").json()["turns"]] == [1]
+
+        mine = bob.post("/copilot/chat", json={"question": "how many orders last month", "as_of": AS_OF}).json()
+        r = bob.post(f"/copilot/conversations/{mine['conversation_id']}/approve", json={"turn": 1})
+        assert r.status_code == 403 and r.json()["field"] == "approved"  # own turn, but not a reviewer
+        assert app.state.copilot.store.examples_list() == []
+        assert anna.post(f"/copilot/conversations/{cid}/approve", json={"turn": 1}).json()["approved"] is True
+        assert [e["source"] for e in app.state.copilot.store.examples_list()] == [f"{cid}#1"]
+    assert httpx.get(f"{server}/copilot/conversations", headers={"X-Api-Key": "wrong"}).status_code == 401
 
 
 # ------------------------------------------------------------------ Lambda
@@ -129,14 +180,58 @@ def test_lambda_seed_test_payload(lambda_handler):
     assert json.loads(res["body"])["count"] > 0
 
 
+def _as(event: dict, sub: str, groups: str | None = None) -> dict:
+    """The event as the API Gateway JWT authorizer passes it for another caller (v2 or v1 shape)."""
+    event = json.loads(json.dumps(event))
+    authorizer = event["requestContext"]["authorizer"]
+    claims = authorizer["jwt"]["claims"] if "jwt" in authorizer else authorizer["claims"]
+    claims["sub"] = sub
+    claims.pop("cognito:groups", None)
+    if groups:
+        claims["cognito:groups"] = groups
+    return event
+
+
 def test_lambda_api_gateway_v2_chat_then_v1_listing(lambda_handler):
+    """The principal is the JWT ``sub`` of the authorizer (HTTP API v2 and REST v1 events)."""
     res = lambda_handler(load_event("copilot_chat_v2.json"), None)
     assert res["statusCode"] == 200, res
     body = json.loads(res["body"])
     assert body["provider"] == "offline" and body["rows"][0][0] > 0
+    cid = body["conversation_id"]
     res = lambda_handler(load_event("copilot_conversations_v1.json"), None)
     assert res["statusCode"] == 200
-    assert json.loads(res["body"])["conversations"][0]["conversation_id"] == body["conversation_id"]
+    assert json.loads(res["body"])["conversations"][0]["conversation_id"] == cid
+
+
+def test_lambda_jwt_caller_sees_only_own_conversations(lambda_handler):
+    chat = load_event("copilot_chat_v2.json")
+    cid = json.loads(lambda_handler(chat, None)["body"])["conversation_id"]
+    other = _as(load_event("copilot_conversations_v1.json"), "someone-else")
+    res = lambda_handler(other, None)  # asks for lambda-user's list with its own token
+    assert res["statusCode"] == 403 and json.loads(res["body"])["field"] == "user_id"
+    other["queryStringParameters"] = other["multiValueQueryStringParameters"] = None
+    assert json.loads(lambda_handler(other, None)["body"]) == {"user_id": "someone-else", "conversations": []}
+
+    def approve(event_sub, groups):
+        event = _as(chat, event_sub, groups)
+        event.update(rawPath=f"/copilot/conversations/{cid}/approve", body=json.dumps({"turn": 1}),
+                     routeKey="POST /copilot/conversations/{id}/approve")
+        event["requestContext"]["http"]["path"] = event["rawPath"]
+        return lambda_handler(event, None)
+
+    assert approve("someone-else", "[copilot-reviewers]")["statusCode"] == 404  # a reviewer, not the owner
+    assert approve("lambda-user", "[support-agents]")["statusCode"] == 403  # the owner, not a reviewer
+    res = approve("lambda-user", "[support-agents copilot-reviewers]")
+    assert res["statusCode"] == 200 and json.loads(res["body"])["approved"] is True
+
+
+def test_lambda_on_aws_refuses_a_call_without_authorizer_claims(lambda_handler, monkeypatch):
+    monkeypatch.setenv("COMMERCE_PROFILE", "aws")
+    event = load_event("copilot_chat_v2.json")
+    del event["requestContext"]["authorizer"]
+    res = lambda_handler(event, None)
+    assert res["statusCode"] == 401 and json.loads(res["body"])["error"] == "Unauthorized"
 
 
 # ------------------------------------------------------------------ CLI as a subprocess

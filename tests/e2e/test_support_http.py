@@ -133,3 +133,54 @@ def test_cli_kb_sync_and_search(tmp_path):
     assert r.returncode == 2 and "-k" in r.stderr
     settings = load_settings(home)
     assert [d["source"] for d in KnowledgeBase(settings).documents()] == sorted(set(DOCS) - {"warranty/pumps.txt"})
+
+
+def test_health_and_tickets_answer_503_naming_the_store_that_went_away(kb_settings, pg_url, redis_url):
+    """Key-value store + customer database on real PostgreSQL and the cache on real Redis, each
+    reached through a proxy that is stopped after start: /health probes reachability (503 naming
+    what is down), ticket routes answer 503 naming the store, and nothing is stored half-way."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from tests.fixtures_support import TcpProxy
+
+    pg = make_url(pg_url)
+    redis_port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    pg_proxy, redis_proxy = TcpProxy(pg.host, pg.port or 5432), TcpProxy("127.0.0.1", redis_port)
+    proxied = pg.set(port=pg_proxy.port).update_query_dict({"connect_timeout": "2"})
+    url = proxied.render_as_string(hide_password=False)
+    s = load_settings(kb_settings.home, kv_url=url, database_url=url, redis_url=f"redis://127.0.0.1:{redis_proxy.port}/0")
+    try:
+        with serve(s) as base, httpx.Client(base_url=base, timeout=20) as http:
+            health = http.get("/health")
+            assert health.status_code == 200, health.text
+            assert health.json()["checks"] | {"kb_chunks": 3} == {"kv": "ok", "customer_db": "ok", "cache": "ok",
+                                                                  "kb": "ok", "kb_chunks": 3}
+            payload = {"customer_id": "C1", "subject": "Return", "body": "Can I return an unused valve?"}
+            first = http.post("/tickets", json=payload)
+            assert first.status_code == 201, first.text
+            ticket_id = first.json()["ticket_id"]
+
+            pg_proxy.stop()
+            redis_proxy.stop()
+            health = http.get("/health")
+            assert health.status_code == 503
+            doc = health.json()
+            assert doc["status"] == "degraded" and set(doc["down"]) == {"kv", "customer_db", "cache"}
+            assert doc["checks"]["kv"].startswith("down") and doc["checks"]["kb"] == "ok"
+            for r in (http.post("/tickets", json=payload), http.get(f"/tickets/{ticket_id}/context"),
+                      http.post(f"/tickets/{ticket_id}/feedback", json={"suggestion_id": "x", "helpful": True})):
+                assert r.status_code == 503, r.text
+                assert r.json()["error"] == "ServiceUnavailable" and "key-value store" in r.json()["message"]
+            for text in (health.text, r.text):  # no path of the server's disk in a public answer
+                assert str(kb_settings.paths.root) not in text and "/tmp" not in text
+    finally:
+        pg_proxy.stop()
+        redis_proxy.stop()
+    direct = sa.create_engine(pg_url)
+    try:
+        with direct.connect() as conn:
+            rows = conn.execute(sa.text("SELECT table_name, COUNT(*) FROM kv_items GROUP BY table_name")).all()
+    finally:
+        direct.dispose()
+    assert dict(rows) == {"support_tickets": 1, "support_interactions": 1}  # only the ticket made before

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from ..config import Settings, load_settings
 from ..tutor.models import Difficulty
+from .common import Principal, current_principal, own_id
 
 
 # Request bodies (module level so FastAPI resolves them). Response text limits are checked by the
@@ -35,9 +36,11 @@ class RemediateBody(EvaluateBody):
 
 
 def create_app(settings: Settings | None = None, *, service=None):
-    from fastapi import Request
+    """The learner is always the authenticated caller (api/common.py): a ``learner_id`` in a body
+    or path that is not the caller's own is refused with 403."""
+    from fastapi import Depends, Path, Request
     from fastapi.concurrency import run_in_threadpool
-    from fastapi.responses import JSONResponse, Response
+    from fastapi.responses import Response
 
     from ..tutor.metrics import TutorMetrics
     from .common import create_base_app, health_response
@@ -67,33 +70,42 @@ def create_app(settings: Settings | None = None, *, service=None):
             metrics.requests.labels(route, request.method, str(status)).inc()
             metrics.latency.labels(route).observe(time.perf_counter() - start)
 
-    @app.get("/health")
-    async def health() -> JSONResponse:
+    caller = Depends(current_principal)
+
+    # No return annotations naming JSONResponse/Response: imported here, not at module level, they
+    # are unresolvable forward references that made /openapi.json answer 500.
+    @app.get("/health", response_model=None)
+    async def health():
         return health_response(await run_in_threadpool(service.health))
 
     @app.get("/api/exercise/topics")
-    async def topics() -> dict[str, Any]:
+    async def topics(principal: Principal = caller) -> dict[str, Any]:
         return await run_in_threadpool(service.topics)
 
     @app.post("/api/exercise/generate")
-    async def generate(body: GenerateBody) -> dict[str, Any]:
-        return await run_in_threadpool(service.generate, body.topic, body.difficulty, body.count, body.learner_id)
+    async def generate(body: GenerateBody, principal: Principal = caller) -> dict[str, Any]:
+        learner = own_id(principal, body.learner_id, "learner_id")
+        return await run_in_threadpool(service.generate, body.topic, body.difficulty, body.count, learner)
 
     @app.post("/api/exercise/evaluate")
-    async def evaluate(body: EvaluateBody) -> dict[str, Any]:
-        return await run_in_threadpool(service.evaluate, body.exercise_id, body.response, body.learner_id)
+    async def evaluate(body: EvaluateBody, principal: Principal = caller) -> dict[str, Any]:
+        learner = own_id(principal, body.learner_id, "learner_id")
+        return await run_in_threadpool(service.evaluate, body.exercise_id, body.response, learner)
 
     @app.post("/api/exercise/remediate")
-    async def remediate(body: RemediateBody) -> dict[str, Any]:
-        return await run_in_threadpool(service.remediate, body.exercise_id, body.response, body.learner_id)
+    async def remediate(body: RemediateBody, principal: Principal = caller) -> dict[str, Any]:
+        learner = own_id(principal, body.learner_id, "learner_id")
+        return await run_in_threadpool(service.remediate, body.exercise_id, body.response, learner)
 
     @app.get("/api/learners/{learner_id}/mastery")
-    async def mastery(learner_id: str) -> dict[str, Any]:
-        return await run_in_threadpool(service.mastery, learner_id)
+    async def mastery(learner_id: str = Path(min_length=1, max_length=100),
+                      principal: Principal = caller) -> dict[str, Any]:
+        return await run_in_threadpool(service.mastery, own_id(principal, learner_id, "learner_id"))
 
     if not settings.is_production:
-        @app.get("/metrics")
-        async def metrics_route() -> Response:
+        @app.get("/metrics", response_model=None, response_class=Response,
+                 responses={200: {"content": {"text/plain": {}}, "description": "Prometheus exposition"}})
+        async def metrics_route():
             body, content_type = metrics.exposition()
             return Response(body, media_type=content_type)
 

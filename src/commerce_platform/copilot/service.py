@@ -236,16 +236,32 @@ class CopilotService:
                 "sql": guarded.sql}
 
     # ----- conversations
+    # ``user_id`` is the authenticated caller (the HTTP apps pass their principal); None means a
+    # trusted in-process caller (CLI, console) that sees every conversation.
     def list_conversations(self, user_id: str) -> list[dict[str, Any]]:
         if not user_id or not user_id.strip():
             raise ValidationFailed("user_id is required", field="user_id", hint="pass ?user_id=<id>")
         return self.store.list_for_user(user_id)
 
-    def get_conversation(self, conversation_id: str) -> dict[str, Any]:
-        return self.store.get(conversation_id)
+    def get_conversation(self, conversation_id: str, user_id: str | None = None) -> dict[str, Any]:
+        conversation = self.store.get(conversation_id)
+        if user_id is not None and conversation["user_id"] != user_id:
+            # someone else's conversation reads as a missing one: its existence is not disclosed
+            raise NotFound(f"conversation {conversation_id!r} does not exist (or has expired)",
+                           field="conversation_id", hint="list your conversations with GET /copilot/conversations")
+        return conversation
 
-    def approve(self, conversation_id: str, turn: int, approved: bool = True) -> dict[str, Any]:
-        """Thumbs up: the turn's question/SQL becomes an example for future LLM prompts."""
+    def approve(self, conversation_id: str, turn: int, approved: bool = True, *, user_id: str | None = None,
+                reviewer: bool = True) -> dict[str, Any]:
+        """Thumbs up: the turn's question/SQL becomes an example in every user's LLM prompts, so
+        only a reviewer may approve (or withdraw) one, and only on their own conversation."""
+        from ..errors import Forbidden  # local: ask()/_answer() and their imports change separately
+
+        if not reviewer:
+            raise Forbidden("approving an answer as a shared example needs the reviewer role", field="approved",
+                            hint="ask a reviewer (COMMERCE_REVIEWERS, or the reviewer group on AWS) to approve it")
+        if user_id is not None:
+            self.get_conversation(conversation_id, user_id)
         return self.store.approve(conversation_id, turn, approved)
 
 

@@ -10,12 +10,14 @@ at or above that level (2 net negatives -> x0.1, 3 -> x0.01, ...).
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
 from .. import factory
 from ..config import Settings
-from ..errors import CommerceError, NotFound, ValidationFailed
+from ..errors import CommerceError, NotFound, ServiceUnavailable, ValidationFailed
 from ..logs import get_logger
 from ..ports.kv import TableSpec
 from .customers import TICKETS, CustomerService
@@ -29,6 +31,47 @@ SIMILAR_QUERY = 0.35
 DEMOTE_AFTER = 2
 DEMOTE_FACTOR = 0.1
 CHANNELS = ("email", "chat", "phone", "web", "store")
+KV_STORE = "key-value store"
+PROBE_SECONDS = 2.0  # each health probe; a hung dependency must not hang /health
+_probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="support-health")
+
+# Exceptions of drivers and clients that mean "the component is not reachable" (by module, so
+# that no driver is imported here).
+_OUTAGE_MODULES = ("sqlalchemy", "psycopg", "botocore", "boto3", "redis", "sqlite3")
+
+
+def _is_outage(exc: BaseException) -> bool:
+    if isinstance(exc, ServiceUnavailable):
+        return True
+    if isinstance(exc, CommerceError):
+        return False
+    return isinstance(exc, OSError | TimeoutError) or type(exc).__module__.split(".")[0] in _OUTAGE_MODULES
+
+
+class GuardedTable:
+    """A key-value table whose outage surfaces as ServiceUnavailable (503) naming the component,
+    never as a 500 or with the store's URL (which may hold a path or a password)."""
+
+    def __init__(self, table, component: str = KV_STORE) -> None:
+        self._table = table
+        self._component = component
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._table, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                result = attr(*args, **kwargs)
+                return list(result) if name == "scan" else result  # a generator fails when iterated
+            except Exception as exc:
+                if not _is_outage(exc):
+                    raise
+                raise ServiceUnavailable(f"the {self._component} is unavailable ({type(exc).__name__})",
+                                         hint="retry later; nothing was stored") from exc
+
+        return call
 
 
 def ticket_query(subject: str, body: str) -> str:
@@ -41,8 +84,12 @@ class SupportDesk:
         self.settings = settings
         self.customers = customers or CustomerService(settings)
         self.kb = kb or KnowledgeBase(settings)
-        self.tickets = tickets or self.customers.tickets or factory.kv_table(settings, TICKETS)
-        self.feedback_table = feedback or factory.kv_table(settings, FEEDBACK)
+        self.tickets = GuardedTable(tickets or self.customers.tickets or factory.kv_table(settings, TICKETS))
+        self.feedback_table = GuardedTable(feedback or factory.kv_table(settings, FEEDBACK))
+        if not isinstance(self.customers.interactions, GuardedTable):
+            self.customers.interactions = GuardedTable(self.customers.interactions)
+        if not isinstance(self.customers.tickets, GuardedTable):
+            self.customers.tickets = GuardedTable(self.customers.tickets)
 
     # -- suggestions ---------------------------------------------------------------------------
     def _demote(self, query: str, results: list[KbResult]) -> list[KbResult]:
@@ -87,16 +134,31 @@ class SupportDesk:
         ticket = {"ticket_id": ticket_id, "customer_id": customer_id, "subject": subject, "body": body,
                   "channel": channel, "status": "open", "created_at": now,
                   "suggestions": [s.to_dict() for s in suggestions]}
-        self.tickets.put(ticket)
-        interaction = self.customers.record_interaction(customer_id, f"{subject}. {body}", channel=channel,
-                                                        kind="ticket", ticket_id=ticket_id)
-        context = self.customers.get_context(customer_id)
-        ticket["sentiment"] = interaction["sentiment"]
-        self.tickets.put(ticket)
+        written: list[tuple[Any, tuple[str, ...]]] = []
+        try:
+            interaction = self.customers.record_interaction(customer_id, f"{subject}. {body}", channel=channel,
+                                                            kind="ticket", ticket_id=ticket_id)
+            written.append((self.customers.interactions, (customer_id, interaction["sk"])))
+            ticket["sentiment"] = interaction["sentiment"]
+            self.tickets.put(ticket)
+            written.append((self.tickets, (ticket_id,)))
+            context = self.customers.get_context(customer_id)
+        except ServiceUnavailable:
+            self._undo(written, customer_id)
+            raise
         log.info("ticket created", ticket_id=ticket_id, customer_status=context["status"],
                  suggestions=len(suggestions))
         return {"ticket_id": ticket_id, "status": "open", "customer_context": context,
                 "suggestions": ticket["suggestions"], "sentiment": interaction["sentiment"]}
+
+    def _undo(self, written: list[tuple[Any, tuple[str, ...]]], customer_id: str) -> None:
+        """A ticket is stored whole or not at all: remove what was written before the outage."""
+        for table, key in reversed(written):
+            try:
+                table.delete(*key)
+            except ServiceUnavailable:
+                log.error("ticket left half-stored: the store went away mid-request", key=key[-1])
+        self.customers.cache.invalidate(customer_id)
 
     def get_ticket(self, ticket_id: str) -> dict[str, Any]:
         ticket = self.tickets.get(ticket_id)
@@ -125,5 +187,39 @@ class SupportDesk:
 
     def sync_kb(self, docs_dir=None) -> dict[str, Any]:
         return self.kb.sync(docs_dir).to_dict()
+
+    # -- health --------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        """Reachability of each component, each probed with a short timeout (not configuration):
+        status "ok" only when every configured component answers; ``down`` names the others."""
+        probes: dict[str, Any] = {"kv": lambda: self.tickets.get("health-probe")}
+        if self.customers.db_enabled:
+            probes["customer_db"] = self._ping_customer_db
+        if self.customers.cache.redis is not None:
+            probes["cache"] = self.customers.cache.redis.ping
+        probes["kb"] = (lambda: None) if self.kb._bedrock is not None else (lambda: len(self.kb.chunks()))
+        futures = {name: _probes.submit(fn) for name, fn in probes.items()}
+        checks: dict[str, Any] = {"customer_db": "off", "cache": "off"}
+        down = []
+        for name, future in futures.items():
+            try:
+                value = future.result(timeout=PROBE_SECONDS)
+                checks[name] = "ok"
+                if name == "kb":
+                    checks["kb_chunks"] = "bedrock" if value is None else value
+            except FutureTimeout:
+                checks[name] = f"down: no answer in {PROBE_SECONDS:g} s"
+                down.append(name)
+            except Exception as exc:  # noqa: BLE001 - health reports, never raises
+                cause = exc.__cause__ if isinstance(exc, ServiceUnavailable) and exc.__cause__ else exc
+                checks[name] = f"down: {type(cause).__name__}"  # the class only: no URL, no path
+                down.append(name)
+        return {"status": "ok" if not down else "degraded", "service": "support", "checks": checks, "down": down}
+
+    def _ping_customer_db(self) -> None:
+        import sqlalchemy as sa
+
+        with self.customers.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
 
