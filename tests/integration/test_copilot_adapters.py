@@ -267,7 +267,7 @@ def test_bedrock_self_corrects_after_an_execution_error(bedrock_service):
     system, first = chat.calls[0]
     assert system[0] == "system" and "read-only" in system[1]
     assert "TABLE orders" in first[1] and "As-of date: 2026-11-01" in first[1]
-    assert "open_orders: status 'pending' or 'paid'" in first[1]  # glossary in the prompt
+    assert "open (orders): status pending or paid" in first[1]  # glossary in the prompt
     retry = chat.calls[1][1][1]
     assert "state = 'open'" in retry and "query failed" in retry  # the error went back to the model
 

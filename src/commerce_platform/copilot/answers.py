@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .query import QueryForm
+from .query import QueryForm, output_name
 from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
 MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price", "unit_cost", "line_amount")
@@ -123,7 +123,8 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
     first = rows[0]
     numeric = [i for i, v in enumerate(first) if _is_number(v) and not columns[i].endswith("_id")]
-    wanted = (frame.order_by or (frame.measures[0] if frame.measures else "")).replace(":", "_")
+    key = frame.order_by or (frame.measures[0] if frame.measures else "")
+    wanted = output_name(frame, key) if key else ""
     value_idx = columns.index(wanted) if wanted in columns else (numeric[-1] if numeric else None)
     label_idx = next((i for i, c in enumerate(columns) if c in GRAIN_COLUMNS), None)
     if label_idx is None:

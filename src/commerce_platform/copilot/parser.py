@@ -247,8 +247,8 @@ class SemanticParser:
 def query_type(form: QueryForm) -> str:
     if form.kind in ("bought_together", "recommend_customer"):
         return "recommendation"
-    if form.order_by == "units_sold" and form.subject == "products" and not form.filters:
-        return "recommendation"
+    if form.order_by == "units_sold" and (form.subject == "products" or "product" in form.dimensions):
+        return "recommendation"  # best sellers
     subject = form.subject or ""
     measures = set(form.measures)
     if measures & {"stock"} or any(p in ("low_stock", "out_of_stock") for p in form.predicates) \
@@ -265,7 +265,7 @@ def query_type(form: QueryForm) -> str:
     return "orders"
 
 
-ID_RE = re.compile(r"\b(order|customer|product|shipment)s?(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d{2,})\b")
+ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
@@ -277,6 +277,7 @@ class _State:
         self.p = parser
         self.layer = parser.layer
         self.as_of = as_of
+        self.question = question
         text = " " + question.lower().replace("’", "'") + " "
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
@@ -615,6 +616,7 @@ class _State:
             if not sup:
                 continue
             f.direction = sup[1]
+            f.notes.append("ranked")
             s.used = True
             nxt = self.next_content(i)
             if nxt and nxt[1].first("number") and not nxt[1].used:
@@ -751,12 +753,16 @@ class _State:
                 s.used = True
                 continue
             values = self.values_of(s)
+            if values and self._event_of_another_entity(i, values):
+                s.used = True
+                continue
             if values and not s.first("measure") and not s.first("predicate"):
                 dim, value = values[0]
                 if len(values) > 1:
                     # a word that is two values ("Kuopio" a city and a warehouse): the one the question's subject has
                     dims = [d for d, _ in values]
                     dim, value = values[self._pick_dim(dims)]
+                self._type_noun(i, dim)
                 existing = f.filter_on(dim)
                 if existing and existing.op in ("=", "in"):
                     if value not in existing.values:
@@ -770,6 +776,7 @@ class _State:
                 name = s.first("predicate")[1]
                 if name not in f.predicates:
                     f.predicates.append(name)
+                    f.show += [m for m in self.layer.predicates[name].get("show", []) if m not in f.show]
                 s.used = True
                 continue
             if s.first("measure") and not (s.first("entity") and self._entity_reading(i)):
@@ -832,6 +839,32 @@ class _State:
             if any(s.text == "units" for s in self.spans):
                 f.measures.remove("units_sold")
 
+    def _event_of_another_entity(self, i: int, values: list[tuple[str, str]]) -> bool:
+        """"shipped with DHL": a status word followed by a value of another table's dimension
+        describes that table's event (the shipment), not the order's status."""
+        if values[0][0] != "status":
+            return False
+        nxt = self.next_content(i)
+        if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
+            return False
+        other = self.values_of(nxt[1])
+        return bool(other) and self.layer.dimensions[other[0][0]]["column"].split(".")[0] not in ("orders",)
+
+    def _type_noun(self, i: int, dim: str) -> None:
+        """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
+        its entity's name beside a value says what the value is; it is no grouping."""
+        table = self.layer.dimensions[dim]["column"].split(".")[0]
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(self.spans) or self.spans[j].used:
+                continue
+            t = self.spans[j]
+            ent = t.first("entity")
+            if t.has("dimension", dim):
+                t.used = True
+            elif j == i + 1 and ent and self.layer.entities[ent[1]]["table"] == table:
+                t.used = True
+                self.form.subject = self.form.subject or ent[1]
+
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
         for k, d in enumerate(dims):
@@ -889,6 +922,7 @@ class _State:
                         x.used = True
                 f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
                              for x in f.filters]
+                f.show = ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"]
             else:
                 f.kind = "list"
                 f.subject = f.subject if f.subject and f.subject != entity and f.lookup["entity"] == "customer" else entity
@@ -896,12 +930,12 @@ class _State:
                     f.show = ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                               "shipments.delivered_at"]
             return
-        ranking = f.order_by is not None or f.limit is not None
+        ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
         if not f.measures and "sales" in activity and f.subject in (None, "products"):
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
-            f.measures = ["revenue"] if "much" in words else ["units_sold"]
+            f.measures = ["units_sold"] if "many" in words else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
         if f.subject in ("orders", "customers", "products", "shipments") and not f.measures and (
@@ -1073,6 +1107,12 @@ class _State:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
+        before, after = context.to_dict(), f.to_dict()
+        before.pop("notes"), after.pop("notes")
+        if before == after:
+            # re-running the previous answer for a question that changes nothing would be a guess
+            raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question",
+                                hint="e.g. 'and units sold?', 'and in 2024?', 'same for brands'")
         return f
 
     # ----- periods, fields, acceptance

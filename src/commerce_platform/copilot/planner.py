@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..errors import NotUnderstood
-from .query import Filter, QueryForm
+from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
@@ -187,12 +187,27 @@ class Planner:
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
         if form.kind == "list":
-            return self._list(form)
-        if form.kind == "bought_together":
-            return self._bought_together(form)
-        if form.kind == "recommend_customer":
-            return self._recommend(form)
-        return self._aggregate(form)
+            select = self._list(form)
+        elif form.kind == "bought_together":
+            select = self._bought_together(form)
+        elif form.kind == "recommend_customer":
+            select = self._recommend(form)
+        else:
+            select = self._aggregate(form)
+        return self._aliased(select)
+
+    def _aliased(self, select: exp.Select) -> exp.Select:
+        """Lake tables by their layer alias (orders AS o, o.status): the SQL people read and approve.
+        The layer's fragments name tables in full; a subquery's own table shadows the outer one,
+        as the full names did."""
+        aliases = {t: spec["alias"] for t, spec in self.layer.tables.items()}
+        for table in select.find_all(exp.Table):
+            if table.name in aliases and not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(aliases[table.name])))
+        for column in select.find_all(exp.Column):
+            if column.table in aliases:
+                column.set("table", exp.to_identifier(aliases[column.table]))
+        return select
 
     def _conditions(self, form: QueryForm, entity: str | None) -> list[exp.Expression]:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
@@ -232,7 +247,8 @@ class Planner:
         grain_expr = None
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
-            grain_expr = exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column))
+            grain_expr = exp.cast(exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column)),
+                                  exp.DataType.build("DATE"))
             outputs.append(exp.alias_(grain_expr, form.grain))
         outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
         derived = form.derived or {}
@@ -270,7 +286,7 @@ class Planner:
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
         else:
             conds_extra = []
-            outputs += [exp.alias_(agg, name.replace(":", "_")) for name, agg in aggs]
+            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
@@ -278,7 +294,11 @@ class Planner:
         where = [*glossary, *conds]
         if where:
             select = select.where(exp.and_(*where))
-        group = ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql]
+        # people share names: a customer or product dimension groups by its key as well
+        keys = [fragment(f"{self.layer.entities[self.layer.dimensions[d]['entity']]['table']}."
+                         f"{self.layer.entities[self.layer.dimensions[d]['entity']]['key']}")
+                for d in dims if self.layer.dimensions.get(d, {}).get("entity")]
+        group = ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys
         if group:
             select = select.group_by(*group)
         having = self._having(form, line)
@@ -288,7 +308,7 @@ class Planner:
             select = select.order_by(exp.Ordered(this=exp.column(form.grain)))
         elif group and (form.limit or form.order_by):
             key = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
-            select = select.order_by(exp.Ordered(this=exp.column(key.replace(":", "_")), desc=form.direction == "desc"),
+            select = select.order_by(exp.Ordered(this=exp.column(output_name(form, key)), desc=form.direction == "desc"),
                                      *[exp.Ordered(this=exp.column(d)) for d in dims])
         elif group:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
@@ -329,7 +349,7 @@ class Planner:
         entity = self.layer.entities[form.subject or "orders"]
         table = entity["table"]
         columns = [f"{table}.{c}" for c in entity["show"]]
-        extra = [c for c in form.show if c not in columns]
+        extra = [c for c in form.show if c not in columns and not self.is_measure(c)]
         if form.order_by and "." in form.order_by and form.order_by not in columns:
             extra.append(form.order_by)
         for f in form.filters:
@@ -339,12 +359,14 @@ class Planner:
         outputs: list[exp.Expression] = [fragment(c) for c in [*columns, *extra]]
         having = self._having(form, line=False)
         measure_cols = []
+        shown = [m for m in form.show if self.is_measure(m)]
         if self.is_measure(form.order_by) or having:
-            name = form.order_by if self.is_measure(form.order_by) else next(
-                f.field for f in form.filters if self.is_measure(f.field))
+            shown.insert(0, form.order_by if self.is_measure(form.order_by) else next(
+                f.field for f in form.filters if self.is_measure(f.field)))
+        for name in dict.fromkeys(shown):
             agg, filt = self.measure_sql(form, name, line=table == "products")
-            measure_cols.append(exp.alias_(agg, name.replace(":", "_")))
-            if filt is not None:
+            measure_cols.append(exp.alias_(agg, output_name(form, name)))
+            if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
         select = exp.select(*outputs, *measure_cols)
         select = self._from(select, table, [*outputs, *measure_cols, *conds], distinct_ok=True,
@@ -359,7 +381,7 @@ class Planner:
         elif needs_distinct:
             select = select.distinct()
         key = form.order_by or f"{table}.{entity['default_sort']}"
-        order_expr = exp.column(key.replace(":", "_")) if self.is_measure(key) else fragment(key)
+        order_expr = exp.column(output_name(form, key)) if self.is_measure(key) else fragment(key)
         desc = form.direction == "desc" if form.order_by else entity["default_sort"].endswith(("_date", "_at"))
         select = select.order_by(exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
@@ -405,7 +427,7 @@ class Planner:
                                 exp.Not(this=exp.column("product_id", table="products").isin(query=bought))))
                 .group_by(fragment("products.name"), fragment("products.category"))
                 .order_by(exp.Ordered(this=exp.column("units_sold"), desc=True), exp.Ordered(this=exp.column("product")))
-                .limit(form.limit or 5))
+                .limit(form.limit or DEFAULT_TOP))
 
 
 def to_sql(form: QueryForm, layer: SemanticLayer | None = None) -> str:

@@ -101,3 +101,10 @@ class QueryForm:
 
     def filter_on(self, name: str) -> Filter | None:
         return next((f for f in self.filters if f.field == name), None)
+
+
+def output_name(form: QueryForm, measure: str) -> str:
+    """The result column of a measure: a count is named by what it counts ("orders")."""
+    if measure == "count" or measure.startswith("count:"):
+        return measure.split(":")[1] if ":" in measure else (form.subject or "orders")
+    return measure

@@ -79,7 +79,7 @@ class SemanticLayer:
             lines.append(f"  {name}: {sql}{where}{line} -- {m['definition']}")
         lines.append("GLOSSARY (conditions):")
         for name, p in self.predicates.items():
-            lines.append(f"  {name} {p['entity']}: {p['sql']} -- {p['definition']}")
+            lines.append(f"  {name} ({p['entity']}): {p['definition']} -- {p['sql']}")
         return "\n".join(lines)
 
     def relevant_tables(self, question: str) -> list[str]:

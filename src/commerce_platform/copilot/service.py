@@ -26,6 +26,7 @@ from .query import QueryForm
 from .semantic import SemanticLayer, vocabulary_for
 
 log = get_logger("copilot")
+MAX_FAILED_TURNS = 10
 
 
 def parse_as_of(value: str | date | None) -> date:
@@ -119,8 +120,13 @@ class CopilotService:
         try:
             answer, frame = self._answer(question, day, context, history)
         except CommerceError as exc:
-            # A refused question goes back to the caller but is not stored: a fuzzing or confused
-            # caller must not grow the conversation table (only answered turns are history).
+            # A refused question is kept in its conversation (the user sees what was not understood),
+            # but it never opens one and at most MAX_FAILED_TURNS are kept per conversation: a fuzzing
+            # or confused caller must not grow the table.
+            failed = sum(t.status == "failed" for t in previous)
+            if previous and failed < MAX_FAILED_TURNS:
+                store.add_turn(conversation_id, user_id, question, status="failed", error=exc.to_dict(),
+                               number=number, as_of=day.isoformat())
             log.info("copilot question failed", conversation_id=conversation_id, error=type(exc).__name__)
             raise
         answer.conversation_id = conversation_id
