@@ -6,9 +6,9 @@ words come from ``semantic_layer.json`` (synonyms, glossary phrases, grammar tab
 from the lake's distinct values and names (``Vocabulary``).
 
 Typo tolerance: a word of five or more letters that the lexicon does not know is replaced
-by the one known word within one edit (insert, delete, replace, swap of neighbours);
-when two known words are equally close, nothing is replaced (and the word stays
-unexplained, so the question is refused rather than guessed).
+by the one known word within one edit (insert, delete, replace, swap of neighbours; only a
+swap for function words); when two known words are equally close, nothing is replaced
+(and the word stays unexplained, so the question is refused rather than guessed).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ class Span:
     text: str
     senses: list[Sense]
     used: bool = False
-    corrected_from: str | None = None
 
     def first(self, kind: str) -> Sense | None:
         return next((s for s in self.senses if s[0] == kind), None)
@@ -53,6 +52,7 @@ class Lexicon:
     words: set[str] = field(default_factory=set)       # every word of every phrase (typo targets)
     value_words: set[str] = field(default_factory=set)  # words that only occur in lake values/names
     targets: set[str] = field(default_factory=set)      # words a typo may be corrected to
+    extra_words: set[str] = field(default_factory=set)  # words the parser reads itself (months, "order")
 
     def add(self, phrase: str, sense: Sense) -> None:
         key = tuple(tokenize(phrase))
@@ -64,8 +64,8 @@ class Lexicon:
         self.max_words = max(self.max_words, len(key))
 
     @classmethod
-    def build(cls, layer: SemanticLayer, vocab: Vocabulary | None) -> Lexicon:
-        lex = cls()
+    def build(cls, layer: SemanticLayer, vocab: Vocabulary | None, extra_words: set[str] = frozenset()) -> Lexicon:
+        lex = cls(extra_words=set(extra_words))
         grammar = layer.grammar
         for word in grammar["stopwords"]:
             lex.add(word, ("stop",))
@@ -136,29 +136,25 @@ class Lexicon:
 
     # ----- matching
     def correct(self, token: str) -> str | None:
-        """The one known word within one edit of ``token``, or None (unknown, short or ambiguous)."""
-        if len(token) < MIN_TYPO_LENGTH or token in self.words or not token.isalpha():
+        """The one known word within one edit of ``token``, or None (known, short, or ambiguous).
+
+        Words that carry meaning are reached by any one edit; function words ("which") only by
+        two neighbours swapped, the commonest slip: a deletion must not turn "drone" into "done"."""
+        if len(token) < MIN_TYPO_LENGTH or token in self.words or token in self.extra_words or not token.isalpha():
             return None
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if w in self.targets and not (w in self.value_words and token.startswith(w))}
-        if len(candidates) == 1:
-            return candidates.pop()
-        # Prefer a word of the layer over a lake value only when exactly one layer word fits:
-        # two lake values equally close ("Oslo"/"Olso") are never picked between.
-        layer_words = candidates - self.value_words
-        return layer_words.pop() if len(layer_words) == 1 and len(candidates - layer_words) == 0 else None
+        if not candidates:
+            candidates = _swaps(token) & ((self.words - self.targets) | self.extra_words)
+        if len(candidates) > 1 and not candidates & self.value_words:
+            # "ordesr": "orders" (same letters, two swapped) is nearer than "order" (one lost)
+            candidates &= _swaps(token)
+        return candidates.pop() if len(candidates) == 1 else None
 
     def spans(self, tokens: list[str]) -> list[Span]:
-        """Longest phrases first, left to right; unknown tokens become sense-less spans."""
+        """Longest phrases first, left to right; unknown tokens become sense-less spans
+        (typos are mended before, on the whole text: see ``correct``)."""
         fixed = list(tokens)
-        corrections: dict[int, str] = {}
-        for i, tok in enumerate(tokens):
-            if tok.startswith("__") or tok in self.words:
-                continue
-            better = self.correct(tok)
-            if better:
-                fixed[i] = better
-                corrections[i] = tok
         out: list[Span] = []
         i = 0
         while i < len(fixed):
@@ -170,10 +166,7 @@ class Lexicon:
                 key = tuple(fixed[i:i + n])
                 senses = self.phrases.get(key)
                 if senses:
-                    span = Span(i, i + n, " ".join(key), list(senses))
-                    typo = [corrections[j] for j in range(i, i + n) if j in corrections]
-                    span.corrected_from = " ".join(typo) if typo else None
-                    out.append(span)
+                    out.append(Span(i, i + n, " ".join(key), list(senses)))
                     i += n
                     break
             else:
@@ -189,6 +182,10 @@ def _number(tok: str) -> float | None:
         return float(tok.replace(",", "."))
     except ValueError:
         return None
+
+
+def _swaps(word: str) -> set[str]:
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} - {word}
 
 
 def _edits(word: str) -> set[str]:

@@ -34,6 +34,11 @@ SUGGESTIONS = [
     "Finland vs Sweden revenue this year",
 ]
 
+# Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
+PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
+                          "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
+                          "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
+                          "until", "through", "during", "previous", "current"})
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -222,7 +227,7 @@ class SemanticParser:
     def __init__(self, vocabulary: Vocabulary | None, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
         self.vocab = vocabulary
-        self.lexicon = Lexicon.build(self.layer, vocabulary)
+        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS)
         self.planner = Planner(self.layer)
 
     # ------------------------------------------------------------------ entry
@@ -286,6 +291,16 @@ class _State:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
+        self.corrections: list[tuple[str, str]] = []
+
+        def mend(m: re.Match) -> str:
+            better = parser.lexicon.correct(m.group(0))
+            if better is None:
+                return m.group(0)
+            self.corrections.append((m.group(0), better))
+            return better
+        # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
+        text = re.sub(r"(?<![\w])[a-zåäö]{5,}(?![\w'])", mend, text)
 
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
@@ -1237,7 +1252,7 @@ class _State:
         if left:
             from .answers import describe_form
 
-            words = ", ".join(repr(s.text if not s.corrected_from else s.corrected_from) for s in left)
+            words = ", ".join(repr(s.text) for s in left)
             try:
                 understood = describe_form(f, self.layer)
             except Exception:  # noqa: BLE001 - a half-filled form may not describe; the refusal still stands
@@ -1245,8 +1260,7 @@ class _State:
             raise NotUnderstood(
                 f"I could not place {words} in the question" + (f"; I understood: {understood}" if understood else ""),
                 hint="rephrase with the lake's words, e.g.: " + "; ".join(SUGGESTIONS[:4]))
-        corrected = [f"{s.corrected_from} -> {s.text}" for s in self.spans if s.corrected_from]
-        if corrected:
-            f.notes.append("corrected:" + ", ".join(corrected))
+        if self.corrections:
+            f.notes.append("corrected:" + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections))
         if f.kind == "aggregate" and not f.measures:
             raise NotUnderstood("I could not tell what to compute", hint="try: " + "; ".join(SUGGESTIONS[:4]))
