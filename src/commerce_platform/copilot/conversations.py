@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+import weakref
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..errors import NotFound
@@ -108,13 +110,37 @@ class ConversationStore:
         return list(self.examples.scan())
 
 
-def similar_examples(question: str, examples: list[dict[str, Any]], embedder, k: int = 3) -> list[dict[str, Any]]:
-    """The ``k`` approved pairs most similar to ``question`` (cosine on text embeddings)."""
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[dict[str, Any], ...]:
+    from .evaluation import load_eval_set
+
+    return tuple({"question": i["question"], "sql": i["gold_sql"], "source": "shipped"}
+                 for i in load_eval_set()["items"] if i.get("gold_sql") and not i.get("context"))
+
+
+def shipped_examples() -> list[dict[str, Any]]:
+    """The question/SQL pairs shipped with the package (the dev set): examples for LLM prompts."""
+    return list(_shipped())
+
+
+# Example questions are embedded once per embedder (the shipped ones are the same every call).
+_EXAMPLE_VECTORS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def similar_examples(question: str, examples: list[dict[str, Any]], embedder, k: int = 5) -> list[dict[str, Any]]:
+    """The ``k`` example pairs most similar to ``question`` (cosine on text embeddings)."""
     if not examples:
         return []
     import numpy as np
 
-    vecs = embedder.embed([question] + [e["question"] for e in examples])
-    scores = vecs[1:] @ vecs[0]
+    try:
+        cache = _EXAMPLE_VECTORS.setdefault(embedder, {})
+    except TypeError:  # an embedder that cannot be weakly referenced: no cache
+        cache = {}
+    missing = [e["question"] for e in examples if e["question"] not in cache]
+    if missing:
+        cache.update(zip(missing, embedder.embed(missing), strict=True))
+    query = embedder.embed([question])[0]
+    scores = np.array([cache[e["question"]] for e in examples]) @ query
     order = np.argsort(-scores)[:k]
     return [{**examples[i], "score": round(float(scores[i]), 4)} for i in order if scores[i] > 0.1]

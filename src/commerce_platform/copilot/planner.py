@@ -209,11 +209,12 @@ class Planner:
                 column.set("table", exp.to_identifier(aliases[column.table]))
         return select
 
-    def _conditions(self, form: QueryForm, entity: str | None) -> list[exp.Expression]:
+    def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expression]:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
-        if form.period and form.period_field:
-            conds.append(self.period_sql(form.period_field, form.period.start, form.period.end))
+        if form.period and with_period:
+            column = form.period_field or self._default_period_field(form, form.measures or ["count"])
+            conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
     def _having(self, form: QueryForm, line: bool) -> list[exp.Expression]:
@@ -278,10 +279,10 @@ class Planner:
                 this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
             outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
                         exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0),
-                                                                          expression=exp.Sub(this=cur.copy(), expression=prev.copy())),
+                                                                          expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy()))),
                                                              expression=exp.func("NULLIF", prev.copy(), exp.Literal.number(0))),
                                               decimals=exp.Literal.number(2)), "growth_pct")]
-            conds = [c for c in conds if not (isinstance(c, exp.Between) and form.period_field)]
+            conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
         else:

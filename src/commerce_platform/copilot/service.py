@@ -18,10 +18,11 @@ from ..config import Settings
 from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
 from ..logs import get_logger
 from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
-from .answers import compose
+from .answers import compose, describe_form
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
 from .models import Answer, ChatRequest
 from .parser import MAX_QUESTION_CHARS, ParseResult, SemanticParser
+from .parser import query_type as query_type_of
 from .query import QueryForm
 from .semantic import SemanticLayer, vocabulary_for
 
@@ -154,19 +155,23 @@ class CopilotService:
         attempts = 1
         sql = guarded = result = None
         text: str | None = None
+        llm_form: QueryForm | None = None
+        disagreement = ""
         llm = self.llm
         if llm is not None:
-            from .conversations import similar_examples
+            from .conversations import shipped_examples, similar_examples
             from .generator import LLMGenerator
 
             gen = LLMGenerator(llm, self.layer, vocabulary_for(engine))
-            examples = similar_examples(question, self.store.examples_list(), self.embedder)
+            examples = [*similar_examples(question, self.store.examples_list(), self.embedder, k=3),
+                        *similar_examples(question, shipped_examples(), self.embedder, k=5)]
             generation = gen.generate(question, day, self.run_sql, history, examples)
             attempts = len(generation.attempts)
             if generation.sql:
                 guarded, result = generation.result
-                sql, provider = generation.sql, gen.name
+                sql, provider, llm_form = generation.sql, gen.name, generation.form
                 text = gen.summarize(question, result.columns, result.rows)
+                disagreement = self._disagreement(parsed, result)
             else:
                 provider = "offline (llm fallback)"
         if sql is None:
@@ -185,19 +190,41 @@ class CopilotService:
             kind, ident = parsed.lookup
             raise NotFound(f"{kind} {ident} does not exist", field="question",
                            hint=f"check the {kind} number")
-        interpretation = parsed.interpretation if parsed else ""
+        form = llm_form if llm_form is not None else (
+            parsed.form if parsed is not None and provider.startswith("offline") else None)
+        interpretation = describe_form(form, self.layer) if form is not None else ""
         truncated = guarded.limited and len(result.rows) >= DEFAULT_MAX_ROWS
-        query_type = parsed.query_type if parsed else _guess_type(guarded.tables)
-        offline_frame = parsed.frame if parsed is not None and provider.startswith("offline") else None
+        query_type = query_type_of(form) if form is not None else (
+            parsed.query_type if parsed else _guess_type(guarded.tables))
         if text is None:
-            text = compose(question, result.columns, result.rows, interpretation, truncated, frame=offline_frame,
-                           note=self._coverage_note(engine, offline_frame, result.rows))
+            text = compose(question, result.columns, result.rows, interpretation, truncated, frame=form,
+                           note=self._coverage_note(engine, form, result.rows))
+        elif interpretation:
+            text = f"{text} Computed: {interpretation}."
+        if disagreement:
+            text = f"{text} {disagreement}"
         answer = Answer(question=question, sql=guarded.sql, columns=result.columns, rows=result.rows, answer=text,
                         provider=provider, query_type=query_type, interpretation=interpretation,
                         row_count=len(result.rows), truncated=truncated, as_of=day.isoformat(), attempts=attempts,
                         seconds={"generate": round(t_parse, 4), "guard": round(t_guard, 4),
                                  "execute": result.seconds})
-        return answer, offline_frame.to_dict() if offline_frame is not None else None
+        return answer, form.to_dict() if form is not None else None
+
+    def _disagreement(self, parsed: ParseResult | None, result: QueryResult) -> str:
+        """When the offline parser understood the question too and its answer differs, say so:
+        two readings of one question are worth a second look."""
+        if parsed is None:
+            return ""
+        from .evaluation import results_match
+
+        try:
+            offline = self.engine.execute(check_sql(parsed.sql, tables=self.tables).sql)
+        except CommerceError:
+            return ""
+        if results_match(offline.rows, result.rows):
+            return ""
+        return (f"Note: the offline parser read the question differently ({parsed.interpretation}) and got "
+                f"{len(offline.rows):,} row(s) that differ from this answer.")
 
     # The table and noun behind each period column the parser filters on.
     _PERIOD_NOUNS = {"orders": "orders", "customers": "sign-ups", "shipments": "shipments"}
