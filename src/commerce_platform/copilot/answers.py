@@ -238,7 +238,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if form.kind == "bought_together" and f.field == "product":
             continue
         values = " and ".join(map(str, f.values)) if f.op == "between" else ", ".join(map(str, f.values))
-        parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}".strip())
+        unit = f" {f.unit}" if f.unit else ""
+        parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
     if form.compare:
         parts.append(f"{form.compare['dimension']}: " + " vs ".join(map(str, form.compare["values"])))
     groups = [g for g in form.dimensions if not (form.compare and g == form.compare.get("dimension"))]

@@ -102,6 +102,29 @@ class Periods:
                    lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
                                                 f"{_date_from(m.groups()[:10])} to {_date_from(m.groups()[10:])}")),
                    text)
+        # day ranges that share a year: "1 March and 15 March 2026", "1 July to 15 August 2026",
+        # "March 1 to April 15, 2026", "1-15 March 2026"
+        def shared_year(start: tuple[str, str], end: tuple[str, str], year: str) -> str:
+            try:
+                a = date(int(year), MONTHS[start[1]], int(start[0]))
+                b = date(int(year), MONTHS[end[1]], int(end[0]))
+            except ValueError as exc:
+                raise ValidationFailed("the question names a date that does not exist", field="question",
+                                       hint="check the day and month") from exc
+            return self._slot(_period(a, b, f"{a} to {b}"))
+        to = r"\s+(?:to|and|until|till|through|-)\s+"
+        text = sub(rf"\b(?:from|between)?\s*{DAY_RE}\s+(?:of\s+)?({MONTH_RE}){to}{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
+                   rf"\s*,?\s*(\d{{4}})\b", lambda m: shared_year((m.group(1), m.group(2)), (m.group(3), m.group(4)),
+                                                               m.group(5)), text)
+        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
+                   lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
+        text = sub(rf"\b(?:from|between)?\s*{DAY_RE}\s*(?:-|to|until|and)\s*{DAY_RE}\s+({MONTH_RE})\s*,?\s*(\d{{4}})\b",
+                   lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
+        # open ranges: "before 15 October 2026", "after 2025-06-30"
+        text = sub(rf"\b(?:before|prior\s+to)\s+{DATE_RE}", lambda m: self._slot(_period(
+            date(1900, 1, 1), _date_from(m.groups()) - timedelta(days=1), f"before {_date_from(m.groups())}")), text)
+        text = sub(rf"\bafter\s+{DATE_RE}", lambda m: self._slot(_period(
+            _date_from(m.groups()) + timedelta(days=1), self.as_of, f"after {_date_from(m.groups())}")), text)
         # ranges of months: "from March to April 2025", "January-June 2026"
         def month_range(m: re.Match) -> str:
             a, ya, b, yb = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -284,6 +307,8 @@ class _State:
         self.as_of = as_of
         self.question = question
         text = " " + question.lower().replace("’", "'") + " "
+        text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -397,12 +422,22 @@ class _State:
             if nxt is None:
                 continue
             j, t = nxt
-            if t.has("predicate") and not t.used:
+            negated_phrase = self.p.lexicon.phrases.get(("not", *t.text.split()), [])
+            named = next((x[1] for x in negated_phrase if x[0] == "predicate"), None)
+            if named and not t.used:
+                # "haven't been delivered": the layer names "not delivered" itself
+                self.form.predicates.append(named)
+                s.used = t.used = True
+            elif t.has("predicate") and not t.used:
                 name = t.first("predicate")[1]
                 self.form.predicates.append("not_" + name)
                 s.used = t.used = True
             elif self.values_of(t) and not t.used:
                 dim, value = self.values_of(t)[0]
+                self._type_noun(j, dim)
+                before = self.prev_content(i)
+                if before and not before[1].used and before[1].has("dimension", dim):
+                    before[1].used = True  # "categories other than Tools"
                 existing = self.form.filter_on(dim)
                 if existing and existing.op == "not in":
                     existing.values.append(value)
@@ -421,7 +456,8 @@ class _State:
                         break
                     self.form.filter_on(dim).values.append(v2)
                     u.used = True
-            elif t.has("activity") and s.text in ("never", "not", "no"):
+                    self._type_noun(k, dim)
+            elif t.has("activity", "orders") and s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
                 # "customers who never ordered" / "products never ordered"
                 self.form.predicates.append("never_ordered")
                 s.used = t.used = True
@@ -431,11 +467,13 @@ class _State:
             if not s.has("grammar", "compare") or s.used:
                 continue
             left, right = self.prev_content(i), self.next_content(i)
+            if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
+                left = self.prev_content(left[0]) or left  # "web orders vs store orders"
             if left is None or right is None:
                 continue
             a, b = left[1], right[1]
             if a.text.startswith("__period") and b.text.startswith("__period"):
-                self.form.derived = {"kind": "growth"}
+                self.form.derived = self.form.derived or {"kind": "periods"}
                 self.form.period = self.periods[int(a.text[8:-2])]
                 self.form.compare_period = self.periods[int(b.text[8:-2])]
                 s.used = a.used = b.used = True
@@ -489,7 +527,6 @@ class _State:
         return None
 
     def _ranges_and_comparators(self) -> None:
-        f = self.form
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
@@ -519,45 +556,40 @@ class _State:
             if nxt is None or not nxt[1].first("number"):
                 continue
             j, num = nxt
-            target = self._field_near(j, +1)
-            if target and target[0].startswith("count:") is False and target[1] is not None and target[1].first("unit"):
-                target = None
-            if target is None or (target[1] is not None and target[1].first("unit")):
-                target = self._field_near(i, -1)
+            # "more than 48 hours": the unit belongs to the number; the field is then looked for
+            # on the right ("more than 10 orders"), else on the left ("took more than", "orders over")
+            unit = self.spans[j + 1] if j + 1 < len(self.spans) and self.spans[j + 1].first("unit") else None
+            target = self._field_near(j + (1 if unit else 0), +1) or self._field_near(i, -1)
             if target is None:
                 continue
-            value = num.first("number")[1]
-            unit_span = self.spans[j + 1] if j + 1 < len(self.spans) else None
-            if target[0] == "delivery_time" or (unit_span and unit_span.first("unit") and target[0] != "delivery_time"
-                                                 and False):
-                pass
-            self._attach(target, op, [value])
+            self._attach(target, op, [num.first("number")[1]], unit.first("unit")[1] if unit else None)
             s.used = num.used = True
-            if unit_span is not None and unit_span.first("unit") and target[0] == "delivery_time":
-                f.notes.append(f"unit:{unit_span.first('unit')[1]}")
-                unit_span.used = True
+            if unit is not None:
+                unit.used = True
 
-    def _attach(self, target: tuple[str, Span | None], op: str, values: list) -> None:
+    def _attach(self, target: tuple[str, Span | None], op: str, values: list, unit: str | None = None) -> None:
         name, span = target
         if span is not None:
             span.used = True
+        if unit and name != "delivery_time":
+            raise NotUnderstood(f"'{unit}' only applies to delivery times", field="question",
+                                hint="e.g. 'deliveries that took more than 48 hours'")
+        self.form.filters.append(Filter(name, op, values, unit))
         if name.startswith("count:"):
-            self.form.filters.append(Filter(name, op, values))
             self.form.notes.append(f"count_of:{name[6:]}")
-            return
-        self.form.filters.append(Filter(name, op, values))
 
     def _shares_and_growth(self) -> None:
         f = self.form
-        for _i, s in enumerate(self.spans):
-            if s.used:
+        growth = [s for s in self.spans if not s.used and s.has("grammar", "growth")]
+        for s in growth:
+            s.used = True
+            f.derived = {"kind": "growth"}
+        for s in self.spans:
+            if s.used or not s.has("grammar", "share"):
                 continue
-            if s.has("grammar", "share"):
-                s.used = True
-                f.derived = {"kind": "share"}
-            elif s.has("grammar", "growth"):
-                s.used = True
-                f.derived = {"kind": "growth"}
+            s.used = True
+            if not growth:  # "growth in %": the percent is the growth's unit
+                f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
 
     def _groupings(self) -> None:
         f = self.form
@@ -568,6 +600,9 @@ class _State:
             if nxt is None:
                 continue
             j, t = nxt
+            if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
+                s.used = t.used = True  # "across all warehouses": summed over them, not split
+                continue
             if t.first("grain"):
                 f.grain = t.first("grain")[1]
                 s.used = t.used = True
@@ -597,9 +632,9 @@ class _State:
                     f.order_by = f"count:{after[1].first('entity')[1]}"
                     f.notes.append(f"count_of:{after[1].first('entity')[1]}")
                     s.used = t.used = after[1].used = True
-        # a monthly/weekly word without "by"
-        for s in self.spans:
-            if not s.used and s.first("grain") and s.text.endswith("ly"):
+        # a monthly/weekly word without "by"; "which day had the most orders"
+        for i, s in enumerate(self.spans):
+            if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
                 f.grain = s.first("grain")[1]
                 s.used = True
 
@@ -650,6 +685,13 @@ class _State:
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
+        # "the 5 products with the lowest margin": a number just before what is ranked
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and (f.order_by or "ranked" in f.notes) and
+                    (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
+                f.limit = int(s.first("number")[1])
+                s.used = True
         # "5 best-selling products", "three biggest customers": a number just before a ranking word
         for i, s in enumerate(self.spans):
             if s.used and (s.first("ranking") or s.first("superlative") or s.first("superlative_attribute")):
@@ -682,7 +724,11 @@ class _State:
             if nxt is None:
                 return None
             j, t = nxt
-        if t.used or t.first("dimension"):
+        if t.used:
+            return None
+        if t.first("entity") and self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer"):
+            return "entity", t.first("entity")[1], t  # "which city has the most customers"
+        if t.first("dimension"):
             return None
         if t.first("measure"):
             return "measure", t.first("measure")[1], t
@@ -691,9 +737,6 @@ class _State:
         if t.first("superlative_attribute"):
             sa = t.first("superlative_attribute")
             return "attribute", sa[1], t
-        if t.first("entity") and t.first("entity")[1] in ("orders", "shipments") and \
-                self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer", "highest", "lowest"):
-            return "entity", t.first("entity")[1], t
         return None
 
     def _counts(self) -> None:
@@ -704,6 +747,8 @@ class _State:
             nxt = self.next_content(i)
             s.used = True
             if nxt is None:
+                if "count" not in f.measures:
+                    f.measures.append("count")
                 continue
             j, t = nxt
             if t.first("measure") and t.first("measure")[1] in ("units_sold", "stock"):
@@ -718,10 +763,13 @@ class _State:
             if ent is None:
                 # "how many open orders": skip predicates/values before the entity
                 k = j
-                while nxt is not None and (nxt[1].first("predicate") or self.values_of(nxt[1])) and not nxt[1].first("entity"):
+                while nxt is not None and (nxt[1].first("predicate") or self.values_of(nxt[1]) or nxt[1].first("activity")) \
+                        and not nxt[1].first("entity"):
                     k = nxt[0]
                     nxt = self.next_content(k)
                 if nxt is None or not nxt[1].first("entity"):
+                    if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
+                        f.measures.append("count")
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
@@ -826,9 +874,10 @@ class _State:
                     f.dimensions.append(dim)
                 s.used = True
                 continue
-            if s.first("attribute") and f.order_by is None:
-                f.show.append(s.first("attribute")[1])
-                s.used = True
+            if s.first("attribute") and (f.order_by is None or f.order_by == s.first("attribute")[1]):
+                if f.order_by is None:
+                    f.show.append(s.first("attribute")[1])
+                s.used = True  # "costs us the most to buy in": a second name of the same attribute
                 continue
             if s.has("grammar", "average"):
                 nxt = self.next_content(i)
@@ -855,10 +904,20 @@ class _State:
                 f.measures.remove("units_sold")
 
     def _event_of_another_entity(self, i: int, values: list[tuple[str, str]]) -> bool:
-        """"shipped with DHL": a status word followed by a value of another table's dimension
-        describes that table's event (the shipment), not the order's status."""
+        """"shipped with DHL", "delivered last month" (of shipments), "shipped order 1500": a status
+        word that describes an event of the shipment (or a verb), not the order's status."""
         if values[0][0] != "status":
             return False
+        following = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        preceding = self.spans[i - 1] if i > 0 else None
+        if any(x is not None and x.text.startswith("__id") for x in (following, preceding)):
+            return True  # "which carrier shipped order 1500", "when was order 3 shipped"
+        event = self.layer.grammar["events"].get(values[0][1])
+        about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
+                              or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
+        if event and about_shipments and following is not None and following.text.startswith("__period"):
+            self.form.period_field = event
+            return True
         nxt = self.next_content(i)
         if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
             return False
@@ -902,6 +961,8 @@ class _State:
         products = f.filter_on("product")
         if "together" in notes and products:
             f.kind = "bought_together"
+            if f.limit is None and self._singular():
+                f.limit = 1
             return
         if "recommend" in notes:
             if f.lookup and f.lookup["entity"] == "customer" or f.filter_on("customer"):
@@ -940,10 +1001,23 @@ class _State:
                 f.show = ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"]
             else:
                 f.kind = "list"
-                f.subject = f.subject if f.subject and f.subject != entity and f.lookup["entity"] == "customer" else entity
+                who = any(x.text == "who" for x in self.spans)
+                if who and f.lookup["entity"] == "order":
+                    f.subject = "customers"  # "who placed order 250"
+                else:
+                    f.subject = (f.subject if f.subject and f.subject != entity and f.lookup["entity"] == "customer"
+                                 else entity)
+                table = self.layer.entities[f.subject]["table"]
+                if f.lookup["entity"] + "s" == f.subject:  # the details of one thing: all it has
+                    f.show = [f"{table}.{c}" for c in self.layer.tables[table]["columns"]]
                 if f.subject == "orders" and f.lookup["entity"] == "order":
-                    f.show = ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
-                              "shipments.delivered_at"]
+                    f.show += ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
+                               "shipments.delivered_at"]
+                # "which carrier shipped order 1500": the dimension asked about is shown, not grouped
+                f.show += [self.layer.dimensions[d]["column"] for d in f.dimensions]
+                f.dimensions = []
+                if f.order_by and f.limit is None:
+                    f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
             return
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
@@ -968,12 +1042,13 @@ class _State:
             f.kind = "aggregate"
             if ranking and not f.dimensions and f.subject is None and not f.grain:
                 f.dimensions.append("customer" if "who" in words else "product")
-            if f.order_by and f.limit is None and (f.dimensions or f.subject in ("products", "customers")):
+            if f.order_by and f.limit is None and (f.dimensions or f.grain or f.subject in ("products", "customers")):
                 f.limit = 1 if self._singular() else DEFAULT_TOP
-            if f.subject == "products" and "product" not in f.dimensions and ranking:
-                f.dimensions.append("product")
-            if f.subject == "customers" and "customer" not in f.dimensions and ranking and "count" not in f.measures:
-                f.dimensions.append("customer")
+            # "top products by revenue": ranked per product (a count of them is not a ranking of them)
+            counting_subject = any(m == "count" or m == f"count:{f.subject}" for m in f.measures)
+            sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+            if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
+                f.dimensions.append(sub_dim)
             if "count" in f.measures and f.subject is None:
                 f.subject = "orders"
             return
@@ -1036,6 +1111,8 @@ class _State:
                 return True
             if s.first("dimension") and not s.text.endswith("s") and s.text not in ("status",):
                 return True
+            if s.first("grain") and not s.text.endswith("s") and self._is_which(self.spans.index(s)):
+                return True  # "which day had the most orders"
         return False
 
     # ----- follow-ups
@@ -1054,7 +1131,15 @@ class _State:
             f.dimensions = list(new.dimensions)
         if new.grain:
             f.grain = new.grain
+        key = f"{new.lookup['entity']}_id" if new.lookup else None
         for flt in new.filters:
+            if key and flt.field.endswith("." + key):
+                # "and order 43?": the same question about another id, whichever table held the id
+                same = [x for x in f.filters if x.field.endswith("." + key)]
+                for x in same:
+                    x.values = list(flt.values)
+                if same:
+                    continue
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field:
@@ -1115,8 +1200,14 @@ class _State:
         for s in self.spans:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
+        for s in self.spans:
+            if not s.used and s.first("unit") and "delivery_time" in f.measures:
+                f.unit = s.first("unit")[1]  # "in hours instead"
+                s.used = True
         for n in new.notes:
-            if n.startswith(("unit:", "contains:")) and n not in f.notes:
+            if n.startswith("unit:"):
+                f.unit = n.split(":", 1)[1]  # "in hours instead"
+            elif n.startswith("contains:") and n not in f.notes:
                 f.notes.append(n)
         if new.unit:
             f.unit = new.unit
@@ -1153,6 +1244,16 @@ class _State:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
             self._share_condition(f)
+        if f.derived and f.derived.get("kind") == "ratio" and not f.derived.get("dimension"):
+            pair = next((x for x in f.filters if x.field in self.layer.dimensions and x.op in ("=", "in")
+                         and len(x.values) == 2), None)
+            if pair is None:
+                raise NotUnderstood("a ratio of what to what? name two values, e.g. 'ratio of web to store revenue'",
+                                    field="question")
+            f.filters.remove(pair)
+            f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
+            f.measures = f.measures or ["count"]
+            f.kind = "aggregate"
         contains = [n.split(":", 1)[1] for n in f.notes if n.startswith("contains:")]
         for text in contains:
             entity = self.layer.entities[f.subject or "products"]
@@ -1248,6 +1349,11 @@ class _State:
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
 
     def _accept(self, f: QueryForm) -> None:
+        averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
+                         or "").startswith("AVG(") for m in f.measures)
+        for s in self.spans:
+            if not s.used and s.has("grammar", "average") and averaging:
+                s.used = True  # "average delivery time": the measure is an average already
         left = [s for s in self.spans if not s.used and not s.has("stop")]
         if left:
             from .answers import describe_form

@@ -19,6 +19,7 @@ from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
+_COMPARE = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
 DEFAULT_TOP = 10
 
 
@@ -105,6 +106,12 @@ class Planner:
         p = self.layer.predicates[key]
         sql = (p.get("by_entity") or {}).get(entity or "", p["sql"])
         cond = fragment(sql)
+        if p.get("period_inside") and form is not None and form.period:
+            # "customers who have not ordered this year": the period belongs to the orders inside
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(exp.Between(this=fragment(p["period_inside"]), low=_date(form.period.start),
+                                        high=_date(form.period.end)), copy=False)
         scope = p.get("scoped_by")
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
@@ -134,8 +141,7 @@ class Planner:
         if op in ("contains", "not contains"):
             like = exp.ILike(this=col, expression=exp.Literal.string(f"%{f.values[0]}%"))
             return like if op == "contains" else exp.Not(this=like)
-        cls = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}[op]
-        return cls(this=col, expression=vals[0])
+        return _COMPARE[op](this=col, expression=vals[0])
 
     def period_sql(self, column: str, start: str, end: str) -> exp.Expression:
         col = fragment(column)
@@ -209,10 +215,27 @@ class Planner:
                 column.set("table", exp.to_identifier(aliases[column.table]))
         return select
 
+    def _row_level(self, form: QueryForm, f: Filter) -> bool:
+        """A duration filter on rows ("deliveries that took more than 48 hours"), unless that
+        measure is what each group computes (then it is a HAVING on the average)."""
+        spec = self.layer.measures.get(f.field, {})
+        return bool(spec.get("row_sql")) and f.field not in form.measures
+
+    def _value_in_seconds(self, f: Filter, value) -> exp.Expression:
+        spec = self.layer.measures[f.field]
+        return exp.Literal.number(float(value) * spec["units"][f.unit or spec["unit"]])
+
     def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expression]:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
+        for f in form.filters:
+            if self.is_measure(f.field) and self._row_level(form, f):
+                row = fragment(self.layer.measures[f.field]["row_sql"])
+                values = [self._value_in_seconds(f, v) for v in f.values]
+                conds.append(exp.Between(this=row, low=values[0], high=values[1]) if f.op == "between" else
+                             _COMPARE[f.op](this=row, expression=values[0]))
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
-        if form.period and with_period:
+        inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates)
+        if form.period and with_period and not inside:
             column = form.period_field or self._default_period_field(form, form.measures or ["count"])
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
@@ -220,13 +243,12 @@ class Planner:
     def _having(self, form: QueryForm, line: bool) -> list[exp.Expression]:
         out = []
         for f in form.filters:
-            if self.is_measure(f.field):
+            if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, _ = self.measure_sql(form, f.field, line=line)
-                cls = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}.get(f.op)
                 if f.op == "between":
                     out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])))
-                elif cls:
-                    out.append(cls(this=agg, expression=_lit(f.values[0])))
+                elif f.op in _COMPARE:
+                    out.append(_COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
         return out
 
     def _aggregate(self, form: QueryForm) -> exp.Select:
@@ -248,8 +270,10 @@ class Planner:
         grain_expr = None
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
-            grain_expr = exp.cast(exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column)),
-                                  exp.DataType.build("DATE"))
+            # a year reads as 2025, other grains as the date they start on
+            grain_expr = (exp.func("year", fragment(column)) if form.grain == "year" else
+                          exp.cast(exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column)),
+                                   exp.DataType.build("DATE")))
             outputs.append(exp.alias_(grain_expr, form.grain))
         outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
         derived = form.derived or {}
@@ -269,6 +293,26 @@ class Planner:
             outputs.append(exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=agg.copy()),
                                                                 expression=total),
                                                  decimals=exp.Literal.number(2)), f"{name}_share_pct"))
+        elif derived.get("kind") == "ratio" and derived.get("dimension"):
+            conds_extra = []
+            name, agg = aggs[0]
+            column = self.field_sql(derived["dimension"])
+            a, b = (exp.Filter(this=agg.copy(), expression=exp.Where(this=column.copy().eq(_lit(v))))
+                    for v in derived["values"])
+            outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
+                                      f"{name}_ratio"))
+        elif derived.get("kind") == "periods" and form.compare_period and form.period:
+            # "Q1 vs Q2": one row per period, side by side
+            conds_extra = []
+            column = form.period_field or self._default_period_field(form, measures)
+            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=exp.Literal.string(p.label))
+                                  for p in (form.period, form.compare_period)])
+            outputs.insert(0, exp.alias_(label, "period"))
+            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
+            conds = self._conditions(form, form.subject, with_period=False)
+            conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
+                                           self.period_sql(column, form.compare_period.start, form.compare_period.end))))
+            grain_expr = label
         elif derived.get("kind") == "growth" and form.compare_period and form.period:
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
@@ -306,7 +350,7 @@ class Planner:
         if having:
             select = select.having(exp.and_(*having))
         if grain_expr is not None and not form.limit:
-            select = select.order_by(exp.Ordered(this=exp.column(form.grain)))
+            select = select.order_by(exp.Ordered(this=exp.column(form.grain or "period")))
         elif group and (form.limit or form.order_by):
             key = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
             select = select.order_by(exp.Ordered(this=exp.column(output_name(form, key)), desc=form.direction == "desc"),
@@ -358,7 +402,7 @@ class Planner:
                 extra.append(f.field)
         conds = self._conditions(form, form.subject)
         outputs: list[exp.Expression] = [fragment(c) for c in [*columns, *extra]]
-        having = self._having(form, line=False)
+        having = self._having(form, line=table == "products")
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
         if self.is_measure(form.order_by) or having:

@@ -27,12 +27,7 @@ class Filter:
     field: str
     op: str
     values: list[Any] = field(default_factory=list)
-
-    def negated(self) -> Filter:
-        flip = {"=": "not in", "in": "not in", "not in": "in", "contains": "not contains",
-                "not contains": "contains", "is null": "is not null", "is not null": "is null",
-                "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
-        return Filter(self.field, flip.get(self.op, self.op), list(self.values))
+    unit: str | None = None  # of a duration's values ("more than 48 hours")
 
 
 @dataclass
