@@ -183,13 +183,22 @@ def _field_words(name: str, layer: SemanticLayer) -> str:
         return "number of " + (name.split(":")[1] if ":" in name else "rows")
     if name in layer.measures:
         return layer.measures[name]["label"].lower()
+    if ":" in name:
+        fn, attr = name.split(":", 1)
+        return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
     return name.split(".")[-1].replace("_", " ")
+
+
+AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest"}
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
     if name.startswith("count"):
         entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
         return f"number of {entity}"
+    if ":" in name:
+        fn, attr = name.split(":", 1)
+        return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
     m = layer.measures[name]
     unit = form.unit or m.get("unit")
     unit_words = f" in {unit}" if name == "delivery_time" else ""

@@ -335,6 +335,8 @@ class _State:
         periods = Periods(as_of)
         text = periods.extract(text)
         text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
+        # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
+        text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
         words = tokenize(text)
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "one" else w for w in words]
@@ -419,6 +421,10 @@ class _State:
             if not s.has("grammar", "negation") or s.used:
                 continue
             nxt = self.next_content(i)
+            # "not made by Bosch", "not from Finland": the preposition leads to the value
+            while nxt is not None and all(x[0] == "grammar" for x in nxt[1].senses) and \
+                    nxt[1].text in ("by", "from", "in", "with", "of", "on", "via"):
+                nxt = self.next_content(nxt[0])
             if nxt is None:
                 continue
             j, t = nxt
@@ -559,10 +565,16 @@ class _State:
             # "more than 48 hours": the unit belongs to the number; the field is then looked for
             # on the right ("more than 10 orders"), else on the left ("took more than", "orders over")
             unit = self.spans[j + 1] if j + 1 < len(self.spans) and self.spans[j + 1].first("unit") else None
+            pct = j + 1 < len(self.spans) and self.spans[j + 1].text == "__pct__"
+            if pct:
+                self.spans[j + 1].used = True
             target = self._field_near(j + (1 if unit else 0), +1) or self._field_near(i, -1)
             if target is None:
                 continue
-            self._attach(target, op, [num.first("number")[1]], unit.first("unit")[1] if unit else None)
+            value = num.first("number")[1]
+            if pct and self.layer.measures.get(target[0], {}).get("fraction"):
+                value = value / 100
+            self._attach(target, op, [value], unit.first("unit")[1] if unit else None)
             s.used = num.used = True
             if unit is not None:
                 unit.used = True
@@ -767,6 +779,8 @@ class _State:
                         and not nxt[1].first("entity"):
                     k = nxt[0]
                     nxt = self.next_content(k)
+                if nxt is not None and nxt[1].first("measure"):
+                    continue  # "how many Makita units": the measure itself
                 if nxt is None or not nxt[1].first("entity"):
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
@@ -879,17 +893,19 @@ class _State:
                     f.show.append(s.first("attribute")[1])
                 s.used = True  # "costs us the most to buy in": a second name of the same attribute
                 continue
-            if s.has("grammar", "average"):
+            if s.text in self.layer.grammar["aggregates"]:
+                # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
-                if nxt and (nxt[1].first("measure") or nxt[1].first("attribute")):
-                    s.used = True
-                    if nxt[1].first("attribute") and not nxt[1].used:
-                        attr = nxt[1].first("attribute")[1]
-                        measure = next((m for m, spec in self.layer.measures.items()
-                                        if spec.get("sql") == f"AVG({attr})"), None)
-                        if measure:
-                            f.measures.append(measure)
-                            nxt[1].used = True
+                if nxt and nxt[1].first("attribute") and not nxt[1].used and not nxt[1].first("measure"):
+                    attr = nxt[1].first("attribute")[1]
+                    fn = self.layer.grammar["aggregates"][s.text]
+                    named = next((m for m, spec in self.layer.measures.items()  # a glossary measure keeps its filter
+                                  if spec.get("sql") == f"{fn.upper()}({attr})" and not spec.get("filter")), None)
+                    if self.layer.column(attr)["type"] in ("INT", "DOUBLE") or fn in ("min", "max"):
+                        f.measures.append(named or f"{fn}:{attr}")
+                        s.used = nxt[1].used = True
+                elif nxt and nxt[1].first("measure"):
+                    s.used = s.used or s.has("grammar", "average") or s.has("stop")
                 continue
             if s.has("grammar", "bought_together") or s.has("grammar", "recommend"):
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
@@ -899,9 +915,14 @@ class _State:
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
-        if "stock" in f.measures and "units_sold" in f.measures:
-            if any(s.text == "units" for s in self.spans):
-                f.measures.remove("units_sold")
+        bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
+        inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None
+        if bare_units and inventory and "units_sold" in f.measures:
+            f.measures.remove("units_sold")
+            if "stock" not in f.measures:
+                f.measures.append("stock")
+            if f.order_by == "units_sold":
+                f.order_by = "stock"
 
     def _event_of_another_entity(self, i: int, values: list[tuple[str, str]]) -> bool:
         """"shipped with DHL", "delivered last month" (of shipments), "shipped order 1500": a status
@@ -1278,6 +1299,20 @@ class _State:
             f.subject = "orders"
         self._distinct_measures(f)
         self._check_units(f)
+        self._measures_without_their_filter(f)
+
+    def _measures_without_their_filter(self, f: QueryForm) -> None:
+        """"revenue of cancelled orders": the glossary's revenue excludes them, so what is asked
+        is the plain sum of those orders; the answer says so (the measure's name changes)."""
+        statuses = {str(v) for x in f.filters if x.field == "status" and x.op in ("=", "in") for v in x.values}
+        for k, m in enumerate(f.measures):
+            spec = self.layer.measures.get(m, {})
+            flt = spec.get("filter", "")
+            if statuses and spec.get("without_filter") and "NOT IN" in flt.upper() and \
+                    all(f"'{v}'" in flt for v in statuses):
+                f.measures[k] = spec["without_filter"]
+                if f.order_by == m:
+                    f.order_by = f.measures[k]
 
     def _distinct_measures(self, f: QueryForm) -> None:
         for m in list(f.measures):

@@ -19,6 +19,7 @@ from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
+ATTRIBUTE_AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}
 _COMPARE = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
 DEFAULT_TOP = 10
 
@@ -76,7 +77,8 @@ class Planner:
 
     # ----- names
     def is_measure(self, name: str | None) -> bool:
-        return bool(name) and (name in self.layer.measures or name == "count" or name.startswith("count:"))
+        return bool(name) and (name in self.layer.measures or name == "count" or name.startswith("count:")
+                               or name.split(":")[0] in ATTRIBUTE_AGGREGATES)
 
     def field_sql(self, name: str) -> exp.Expression:
         if name in self.layer.dimensions:
@@ -90,6 +92,9 @@ class Planner:
         if name == "count" or name.startswith("count:"):
             entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
             return fragment(self.layer.counts[entity]), None
+        if name.split(":")[0] in ATTRIBUTE_AGGREGATES:  # "sum:orders.total_amount"
+            fn, attr = name.split(":", 1)
+            return ATTRIBUTE_AGGREGATES[fn](this=fragment(attr)), None
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
         agg = fragment(sql)
@@ -370,6 +375,8 @@ class Planner:
         m = measures[0]
         if m == "count" or m.startswith("count:"):
             return self.layer.entities[m.split(":")[1] if ":" in m else (form.subject or "orders")]["table"]
+        if m.split(":")[0] in ATTRIBUTE_AGGREGATES:
+            return m.split(":", 1)[1].split(".")[0]
         spec = self.layer.measures[m]
         sql = spec["line_sql"] if (line or not spec.get("sql")) and spec.get("line_sql") else spec["sql"]
         tables = tables_of(fragment(sql))
@@ -380,6 +387,10 @@ class Planner:
 
     def _default_period_field(self, form: QueryForm, measures: list[str]) -> str:
         m = measures[0] if measures else "count"
+        if m.split(":")[0] in ATTRIBUTE_AGGREGATES:
+            table = m.split(":", 1)[1].split(".")[0]
+            entity = next((e for e in self.layer.entities.values() if e["table"] == table), None)
+            return f"{table}.{entity['period']}" if entity and entity.get("period") else "orders.order_date"
         if m == "count" or m.startswith("count:"):
             entity = self.layer.entities[m.split(":")[1] if ":" in m else (form.subject or "orders")]
             table = entity["table"]

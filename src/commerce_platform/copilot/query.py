@@ -102,4 +102,7 @@ def output_name(form: QueryForm, measure: str) -> str:
     """The result column of a measure: a count is named by what it counts ("orders")."""
     if measure == "count" or measure.startswith("count:"):
         return measure.split(":")[1] if ":" in measure else (form.subject or "orders")
+    if ":" in measure:  # "sum:orders.total_amount" -> sum_total_amount
+        fn, attr = measure.split(":", 1)
+        return f"{fn}_{attr.split('.')[-1]}"
     return measure

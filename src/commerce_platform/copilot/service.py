@@ -186,10 +186,8 @@ class CopilotService:
         else:
             t_guard = 0.0
         assert guarded is not None and result is not None
-        if parsed is not None and parsed.lookup and not result.rows and provider.startswith("offline"):
-            kind, ident = parsed.lookup
-            raise NotFound(f"{kind} {ident} does not exist", field="question",
-                           hint=f"check the {kind} number")
+        if parsed is not None and parsed.lookup and provider.startswith("offline"):
+            self._check_exists(*parsed.lookup, result)
         form = llm_form if llm_form is not None else (
             parsed.form if parsed is not None and provider.startswith("offline") else None)
         interpretation = describe_form(form, self.layer) if form is not None else ""
@@ -209,6 +207,17 @@ class CopilotService:
                         seconds={"generate": round(t_parse, 4), "guard": round(t_guard, 4),
                                  "execute": result.seconds})
         return answer, form.to_dict() if form is not None else None
+
+    def _check_exists(self, kind: str, ident: int, result: QueryResult) -> None:
+        """An answer about an id that does not exist is "not found", not an empty list or a 0."""
+        empty = not result.rows or all(v in (None, 0) for row in result.rows for v in row)
+        if not empty:
+            return
+        entity = self.layer.entities[f"{kind}s"]
+        key = exp.column(entity["key"])
+        probe = exp.select(key).from_(entity["table"]).where(key.eq(exp.Literal.number(ident))).limit(1)
+        if not self.engine.execute(check_sql(probe.sql("duckdb"), tables=self.tables).sql).rows:
+            raise NotFound(f"{kind} {ident} does not exist", field="question", hint=f"check the {kind} number")
 
     def _disagreement(self, parsed: ParseResult | None, result: QueryResult) -> str:
         """When the offline parser understood the question too and its answer differs, say so:
