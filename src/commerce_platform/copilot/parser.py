@@ -307,6 +307,7 @@ class _State:
         self.as_of = as_of
         self.question = question
         text = " " + question.lower().replace("’", "'") + " "
+        text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         self.texts: list[str] = []
@@ -1041,6 +1042,9 @@ class _State:
                     f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
             return
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
+        measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
+        if not f.measures and measure_filters and f.dimensions:
+            f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
         if not f.measures and "sales" in activity and f.subject in (None, "products"):

@@ -249,7 +249,9 @@ class Planner:
         out = []
         for f in form.filters:
             if self.is_measure(f.field) and not self._row_level(form, f):
-                agg, _ = self.measure_sql(form, f.field, line=line)
+                agg, glossary = self.measure_sql(form, f.field, line=line)
+                if glossary is not None:  # the measure's own definition, whatever else the query computes
+                    agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
                 if f.op == "between":
                     out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])))
                 elif f.op in _COMPARE:
@@ -429,7 +431,12 @@ class Planner:
                             outer=any(c.startswith("shipments.") for c in extra))
         if conds:
             select = select.where(exp.and_(*conds))
-        needs_distinct = any(t not in {table} for part in [*outputs, *conds] for t in tables_of(part)) and not measure_cols
+        # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
+        # the joined ones themselves (the lines of an order)
+        shown = {t for part in outputs for t in tables_of(part)}
+        fans_out = {t for t, _on, fans in self._edges.get(table, []) if fans}
+        needs_distinct = (any(t != table for part in [*outputs, *conds] for t in tables_of(part))
+                          and not measure_cols and not shown & fans_out)
         if measure_cols:
             select = select.group_by(*[fragment(c) for c in [*columns, *extra]])
             if having:
@@ -446,7 +453,10 @@ class Planner:
         return select
 
     def _bought_together(self, form: QueryForm) -> exp.Select:
+        """Products in the same orders as the given one; only orders that count as sales (the
+        revenue glossary: a cancelled or returned order is not a purchase)."""
         product = next(f for f in form.filters if f.field == "product")
+        valid = fragment(self.layer.measures["revenue"]["filter"])
         return (exp.select(exp.alias_(exp.column("name", table="other"), "product"),
                            exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
                                       "orders_together"))
@@ -458,7 +468,8 @@ class Planner:
                       on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                .where(exp.column("name", table="this").isin(*[_lit(v) for v in product.values]))
+                .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
+                .where(exp.and_(exp.column("name", table="this").isin(*[_lit(v) for v in product.values]), valid))
                 .group_by(exp.column("name", table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product")))
