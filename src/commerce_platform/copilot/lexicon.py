@@ -143,7 +143,8 @@ class Lexicon:
         if len(token) < MIN_TYPO_LENGTH or token in self.words or token in self.extra_words or not token.isalpha():
             return None
         # an inflection is not a typo: "brings" is not the carrier "Bring"
-        candidates = {w for w in _edits(token) if w in self.targets and not (w in self.value_words and token.startswith(w))}
+        candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
+                      and not (w in self.value_words and token.startswith(w))}
         if not candidates:
             candidates = _swaps(token) & ((self.words - self.targets) | self.extra_words)
         if len(candidates) > 1 and not candidates & self.value_words:

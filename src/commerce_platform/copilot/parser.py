@@ -180,9 +180,13 @@ class Periods:
         # a month without a year: "in March" (the latest March up to as_of); "may" only after "in"
         text = sub(rf"\b(?:in|during|for|of)\s+({MONTH_RE})\b", lambda m: self._slot(self._month_period(m.group(1), None)),
                    text)
-        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$|units|orders|pieces|items))",
-                   lambda m: self._slot(
-            _period(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1))), text)
+        def year(m: re.Match) -> str:
+            # "more than 2000 orders", "top 2000": a count, not a year
+            if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
+                return m.group(0)
+            return self._slot(_period(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
+        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
+                   text)
         return text
 
 
@@ -443,8 +447,12 @@ class _State:
                 dim, value = self.values_of(t)[0]
                 self._type_noun(j, dim)
                 before = self.prev_content(i)
-                if before and not before[1].used and before[1].has("dimension", dim):
-                    before[1].used = True  # "categories other than Tools"
+                table = self.layer.dimensions[dim]["column"].split(".")[0]
+                if before and not before[1].used and (before[1].has("dimension", dim) or (
+                        before[1].first("entity") and self.layer.entities[before[1].first("entity")[1]]["table"] == table)):
+                    before[1].used = True  # "categories other than Tools", "customers outside Finland"
+                    if before[1].first("entity"):
+                        self.form.subject = self.form.subject or before[1].first("entity")[1]
                 existing = self.form.filter_on(dim)
                 if existing and existing.op == "not in":
                     existing.values.append(value)
@@ -464,10 +472,25 @@ class _State:
                     self.form.filter_on(dim).values.append(v2)
                     u.used = True
                     self._type_noun(k, dim)
+            elif t.has("activity", "orders") and self._entity_before(i) == "orders":
+                # "orders not placed on the web": the verb of the orders themselves; the value follows
+                t.used = True
+                after = self.next_content(j)
+                while after is not None and all(x[0] == "grammar" for x in after[1].senses) and \
+                        after[1].text in ("by", "from", "in", "with", "of", "on", "via", "through"):
+                    after = self.next_content(after[0])
+                if after is not None and self.values_of(after[1]) and not after[1].used:
+                    dim, value = self.values_of(after[1])[0]
+                    self.form.filters.append(Filter(dim, "not in", [value]))
+                    s.used = after[1].used = True
             elif t.has("activity", "orders") and s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
                 # "customers who never ordered" / "products never ordered"
                 self.form.predicates.append("never_ordered")
                 s.used = t.used = True
+
+    def _entity_before(self, i: int) -> str | None:
+        return next((self.spans[k].first("entity")[1] for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
+                    None)
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
@@ -570,6 +593,9 @@ class _State:
             if pct:
                 self.spans[j + 1].used = True
             target = self._field_near(j + (1 if unit else 0), +1) or self._field_near(i, -1)
+            if target is None and unit is not None:
+                # "delivered within 2 days": a time span measures the layer's duration
+                target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
             if target is None:
                 continue
             value = num.first("number")[1]
@@ -701,7 +727,8 @@ class _State:
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
-            if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and (f.order_by or "ranked" in f.notes) and
+            ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
+            if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
                 f.limit = int(s.first("number")[1])
                 s.used = True
@@ -934,6 +961,8 @@ class _State:
         preceding = self.spans[i - 1] if i > 0 else None
         if any(x is not None and x.text.startswith("__id") for x in (following, preceding)):
             return True  # "which carrier shipped order 1500", "when was order 3 shipped"
+        if following is not None and following.first("comparator") and values[0][1] in self.layer.grammar["events"]:
+            return True  # "delivered within 2 days": the time it took, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
@@ -1264,7 +1293,16 @@ class _State:
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
-            f.compare_period = shift_back(f.period, None)
+            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain") and not s.used), None)
+            f.compare_period = shift_back(f.period, grain)
+            for s in self.spans:  # "compared to the month before": said by the growth's default
+                if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or
+                                   (s.first("grain") and grain)):
+                    s.used = True
+        if f.derived and f.derived.get("kind") == "growth":
+            for k, s in enumerate(self.spans):  # "by how many percent did it change"
+                if not s.used and s.text == "by" and k + 1 < len(self.spans) and self.spans[k + 1].has("grammar"):
+                    s.used = True
         if f.derived and f.derived.get("kind") == "growth" and not f.period:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
@@ -1345,7 +1383,13 @@ class _State:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
-        if f.predicates:
+        durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
+        if durations:  # "share of shipments delivered within 2 days"
+            x = durations[-1]
+            f.filters.remove(x)
+            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values,
+                                                                   "unit": x.unit}}}
+        elif f.predicates:
             p = f.predicates.pop()
             f.derived = {"kind": "share", "condition": {"predicate": p}}
         elif candidates:

@@ -60,6 +60,12 @@ def _lit(value) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
+def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:
+    """100 * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
+    return exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
+                   expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
+
+
 def _date(value: str) -> exp.Expression:
     return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
 
@@ -230,14 +236,16 @@ class Planner:
         spec = self.layer.measures[f.field]
         return exp.Literal.number(float(value) * spec["units"][f.unit or spec["unit"]])
 
+    def _row_condition(self, f: Filter) -> exp.Expression:
+        """A measure's per-row value against the filter ("took more than 48 hours")."""
+        row = fragment(self.layer.measures[f.field]["row_sql"])
+        values = [self._value_in_seconds(f, v) for v in f.values]
+        return (exp.Between(this=row, low=values[0], high=values[1]) if f.op == "between" else
+                _COMPARE[f.op](this=row, expression=values[0]))
+
     def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expression]:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
-        for f in form.filters:
-            if self.is_measure(f.field) and self._row_level(form, f):
-                row = fragment(self.layer.measures[f.field]["row_sql"])
-                values = [self._value_in_seconds(f, v) for v in f.values]
-                conds.append(exp.Between(this=row, low=values[0], high=values[1]) if f.op == "between" else
-                             _COMPARE[f.op](this=row, expression=values[0]))
+        conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates)
         if form.period and with_period and not inside:
@@ -289,17 +297,13 @@ class Planner:
             conds_extra = [cond]
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
-            outputs.append(exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
-                                                                expression=exp.func("NULLIF", agg, exp.Literal.number(0))),
-                                                 decimals=exp.Literal.number(2)), f"{name}_share_pct"))
+            outputs.append(exp.alias_(_percent(part, agg), f"{name}_share_pct"))
         elif derived.get("kind") == "share":
             conds_extra = []
             name, agg = aggs[0]
             outputs.append(exp.alias_(agg, name))
             total = exp.Window(this=exp.Sum(this=agg.copy()))
-            outputs.append(exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=agg.copy()),
-                                                                expression=total),
-                                                 decimals=exp.Literal.number(2)), f"{name}_share_pct"))
+            outputs.append(exp.alias_(_percent(agg.copy(), total), f"{name}_share_pct"))
         elif derived.get("kind") == "ratio" and derived.get("dimension"):
             conds_extra = []
             name, agg = aggs[0]
@@ -329,10 +333,8 @@ class Planner:
             prev = exp.Filter(this=agg.copy(), expression=exp.Where(
                 this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
             outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
-                        exp.alias_(exp.Round(this=exp.Div(this=exp.Mul(this=exp.Literal.number(100.0),
-                                                                          expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy()))),
-                                                             expression=exp.func("NULLIF", prev.copy(), exp.Literal.number(0))),
-                                              decimals=exp.Literal.number(2)), "growth_pct")]
+                        exp.alias_(_percent(exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())), prev.copy()),
+                                   "growth_pct")]
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
@@ -371,7 +373,8 @@ class Planner:
     def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expression:
         if condition.get("predicate"):
             return self.predicate_sql(condition["predicate"], entity)
-        return self.filter_sql(Filter(**condition["filter"]))
+        f = Filter(**condition["filter"])
+        return self._row_condition(f) if self.layer.measures.get(f.field, {}).get("row_sql") else self.filter_sql(f)
 
     def _root(self, form: QueryForm, measures: list[str], line: bool) -> str:
         m = measures[0]
