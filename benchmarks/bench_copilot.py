@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"median generation+guard {statistics.median(gen_guard) * 1000:.2f} ms, median DuckDB execution "
               f"{statistics.median(execs) * 1000:.1f} ms (execution/generation ratio "
               f"{statistics.median(execs) / statistics.median(gen_guard):.0f}x); peak RSS so far {duck_rss:.0f} MB")
+        share = sum(gen_guard) / sum(execs)
+        print(f"generation+guard is {share:.1%} of execution time over all questions (goal: under 10%): "
+              f"{'met' if share < 0.10 else 'NOT met'}")
         if args.skip_sqlite:
             return 0
         db = Path(tmp) / "lake.sqlite"

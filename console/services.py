@@ -302,3 +302,13 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
         checks.append({"adapter": "cache", "backend": "in-process LRU", "status": "ok",
                        "detail": "no COMMERCE_REDIS_URL: each process caches for itself", "ms": 0.0})
     return checks
+
+
+def understood(turn: dict) -> tuple[str, str]:
+    """(prose, what was understood): the answer's closing "Computed: ..." shown on its own line
+    above the table, so staff see what was computed before they read the numbers."""
+    prose, interpretation = turn.get("response") or "", turn.get("interpretation") or ""
+    tail = f" Computed: {interpretation}."
+    if interpretation and tail in prose:
+        prose = prose.replace(tail, "", 1)
+    return prose, interpretation

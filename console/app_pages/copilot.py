@@ -41,7 +41,10 @@ def show_answer(cid: str | None, turn: dict) -> None:
         st.error(f"**{err.get('message', 'The question could not be answered.')}**"
                  + (f"  \n**What to do:** {err['hint']}" if err.get("hint") else ""))
         return
-    st.markdown(turn.get("response") or "")
+    prose, interpretation = services.understood(turn)
+    st.markdown(prose)
+    if interpretation:
+        st.caption(f":material/manage_search: **Understood as:** {interpretation}")
     columns, rows = turn.get("columns") or [], turn.get("rows") or []
     if columns:
         frame = pd.DataFrame(rows, columns=columns)

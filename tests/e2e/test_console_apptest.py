@@ -134,6 +134,9 @@ def test_copilot_question_shows_table_chart_sql_and_thumbs_up(app, settings_of):
     assert not app.exception and not app.error
     table = frame_with(app, "revenue")
     assert list(table.columns) == ["month", "revenue"] and len(table) >= 1
+    # what was computed stands above the table, glossary definition and period included
+    understood = next(c.value for c in app.caption if "Understood as" in c.value)
+    assert "cancelled or returned" in understood and "2026-01-01 to 2026-11" in understood
     assert app.get("vega_lite_chart"), "a time series gets a chart"
     assert "SELECT" in app.code[0].value.upper()
     # the conversation is listed in the sidebar, and a thumbs up stores an approved example

@@ -69,3 +69,10 @@ def test_error_text_says_what_to_do():
     text = shared.error_text("Loading", NotFound("ticket T-1 does not exist", field="ticket_id", hint="check the id"))
     assert "ticket T-1 does not exist" in text and "`ticket_id`" in text and "What to do:** check the id" in text
     assert "What to do" in shared.error_text("Loading", RuntimeError("boom"))
+
+
+def test_the_understood_question_is_split_from_the_prose():
+    turn = {"response": "Revenue in 2025: 10.00 EUR. Computed: revenue (orders not cancelled or returned).",
+            "interpretation": "revenue (orders not cancelled or returned)"}
+    assert services.understood(turn) == ("Revenue in 2025: 10.00 EUR.", "revenue (orders not cancelled or returned)")
+    assert services.understood({"response": "old turn"}) == ("old turn", "")

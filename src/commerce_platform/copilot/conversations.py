@@ -54,7 +54,8 @@ class ConversationStore:
         }
         if answer is not None:
             item.update({"sql_query": answer.sql, "response": answer.answer, "query_type": answer.query_type,
-                         "provider": answer.provider, "columns": answer.columns, "rows": answer.rows[:STORED_ROWS]})
+                         "provider": answer.provider, "columns": answer.columns, "rows": answer.rows[:STORED_ROWS],
+                         "interpretation": answer.interpretation})
         self.table.put(item, ttl_seconds=self.ttl_seconds)
         return Turn.model_validate(self.table.get(conversation_id, turn_key(number)))
 

@@ -64,6 +64,7 @@ class Turn(BaseModel):
     rows: list[list[Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
     frame: dict[str, Any] | None = None
+    interpretation: str | None = None
     approved: bool = False
     as_of: str | None = None
     ttl: int | None = None
