@@ -170,10 +170,9 @@ def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list
 def offline_generator(engine):
     """The offline parser as a ``generate`` function (context questions replayed for follow-ups)."""
     from .guard import check_sql
-    from .parser import SemanticParser
-    from .semantic import vocabulary_for
+    from .parser import parser_for
 
-    parser = SemanticParser(vocabulary_for(engine))
+    parser = parser_for(engine)
 
     def generate(question: str, as_of: date, context: list[str]) -> str:
         form = None

@@ -12,14 +12,17 @@ from __future__ import annotations
 import calendar
 import copy
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ..errors import NotUnderstood, ValidationFailed
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner
 from .query import Filter, Period, QueryForm
-from .semantic import SemanticLayer, Vocabulary, predicate_spec
+from .semantic import SemanticLayer, Vocabulary, predicate_spec, vocabulary_for
 
 MAX_QUESTION_CHARS = 500
 
@@ -274,6 +277,21 @@ class SemanticParser:
         if form.lookup:
             lookup = (form.lookup["entity"], int(form.lookup["id"]))
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
+
+
+# Weak keys, as for the vocabulary: the lexicon of a lake with 300,000 customer names takes a
+# while to build, so it is built once per engine, not once per question.
+_PARSERS: weakref.WeakKeyDictionary[Any, SemanticParser] = weakref.WeakKeyDictionary()
+_PARSERS_LOCK = threading.Lock()
+
+
+def parser_for(engine) -> SemanticParser:
+    """The parser over the engine's lake vocabulary, built once per engine."""
+    with _PARSERS_LOCK:
+        parser = _PARSERS.get(engine)
+        if parser is None:
+            parser = _PARSERS[engine] = SemanticParser(vocabulary_for(engine))
+        return parser
 
 
 def query_type(form: QueryForm) -> str:

@@ -21,7 +21,7 @@ from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
 from .answers import compose, describe_form
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
 from .models import Answer, ChatRequest
-from .parser import MAX_QUESTION_CHARS, ParseResult, SemanticParser
+from .parser import MAX_QUESTION_CHARS, ParseResult, parser_for
 from .parser import query_type as query_type_of
 from .query import QueryForm
 from .semantic import SemanticLayer, vocabulary_for
@@ -145,7 +145,7 @@ class CopilotService:
         parsed: ParseResult | None = None
         offline_error: CommerceError | None = None
         try:
-            parsed = SemanticParser(vocabulary_for(engine)).parse(question, day, context)
+            parsed = parser_for(engine).parse(question, day, context)
         except (NotUnderstood, ValidationFailed) as exc:
             offline_error = exc
             if isinstance(exc, ValidationFailed) and exc.field != "question":
