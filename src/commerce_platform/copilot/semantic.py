@@ -7,13 +7,15 @@ names, read from the lake through whatever engine runs the SQL, cached per engin
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlglot import exp, select
 
@@ -22,6 +24,7 @@ from ..logs import get_logger
 log = get_logger("copilot.semantic")
 
 MAX_NAMES = 2_000_000
+T = TypeVar("T")
 
 
 @dataclass
@@ -152,15 +155,24 @@ class Vocabulary:
         return vocab
 
 
-# Weak keys: a vocabulary lives as long as its engine (the engine cache decides that).
-_VOCAB: weakref.WeakKeyDictionary[Any, Vocabulary] = weakref.WeakKeyDictionary()
-_VOCAB_LOCK = threading.Lock()
+def per_engine(build: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``build(engine)`` once per engine, kept while the engine lives (weak keys: the engine
+    cache decides how long; no DuckDB connection outlives its engine because of us)."""
+    cache: weakref.WeakKeyDictionary[Any, T] = weakref.WeakKeyDictionary()
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def cached(engine) -> T:
+        with lock:
+            value = cache.get(engine)
+            if value is None:
+                value = cache[engine] = build(engine)
+            return value
+
+    return cached
 
 
+@per_engine
 def vocabulary_for(engine) -> Vocabulary:
     """The lake's vocabulary, read once per engine (engines are cached per lake state)."""
-    with _VOCAB_LOCK:
-        vocabulary = _VOCAB.get(engine)
-        if vocabulary is None:
-            vocabulary = _VOCAB[engine] = Vocabulary.from_engine(engine)
-        return vocabulary
+    return Vocabulary.from_engine(engine)
