@@ -176,7 +176,7 @@ def test_query_form_round_trips_as_stored(parser):
 
 def test_the_layer_is_the_one_source_of_the_glossary():
     layer = SemanticLayer.load()
-    text = layer.describe(layer.relevant_tables("low stock per warehouse"))
-    assert "inventory" in text and "stock" in text
+    text = layer.describe(["inventory", "products"])
+    assert "TABLE inventory" in text and "TABLE orders" not in text and "low_stock (products)" in text
     assert set(layer.tables) == {"customers", "products", "inventory", "orders", "order_items", "shipments"}
     assert "cancelled" in layer.measures["revenue"]["filter"]

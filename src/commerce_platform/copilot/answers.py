@@ -17,8 +17,7 @@ MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price",
 # Columns whose values add up to a meaningful total (an average or a margin does not).
 ADDITIVE = {"revenue", "count", "count_orders", "count_customers", "count_products", "count_shipments", "orders", "units_sold", "customers", "products", "shipments", "stock", "line_amount",
             "total_amount"}
-MEASURE_LABELS = {"total_amount": "amount", "avg_delivery_days": "average delivery days",
-                  "avg_margin": "average margin"}
+MEASURE_LABELS = {"total_amount": "amount", "delivery_time": "delivery time", "units_sold": "units sold"}
 GRAIN_COLUMNS = {"day", "week", "month", "quarter", "year"}
 PLURALS = {"product": "products", "customer": "customers", "category": "categories", "brand": "brands",
            "city": "cities", "country": "countries", "channel": "channels", "carrier": "carriers",

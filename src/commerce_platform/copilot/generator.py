@@ -25,7 +25,7 @@ from sqlglot import exp
 from ..errors import CommerceError, UpstreamError, ValidationFailed
 from ..logs import get_logger
 from ..ports.llm import parse_json_answer
-from .planner import Planner
+from .planner import Planner, fragment
 from .query import OPS, Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary
 
@@ -175,10 +175,10 @@ def glossary_violations(sql: str, layer: SemanticLayer) -> list[str]:
         if not flt or "status" not in flt:
             continue
         columns = {c.name for key in ("sql", "line_sql") if measure.get(key)
-                   for c in sqlglot.parse_one(measure[key]).find_all(exp.Column)}
+                   for c in fragment(measure[key]).find_all(exp.Column)}
         if not aggregated & columns - {"quantity"} and not (name == "units_sold" and "quantity" in aggregated):
             continue
-        excluded = {v.name for v in sqlglot.parse_one(flt).find_all(exp.Literal)}
+        excluded = {v.name for v in fragment(flt).find_all(exp.Literal)}
         if not _excludes(tree, excluded):
             problems.append(f"{name} must count only {measure['definition']} ({flt})")
     return sorted(set(problems))

@@ -432,11 +432,8 @@ class _State:
         for i, s in enumerate(self.spans):
             if not s.has("grammar", "negation") or s.used:
                 continue
-            nxt = self.next_content(i)
             # "not made by Bosch", "not from Finland": the preposition leads to the value
-            while nxt is not None and all(x[0] == "grammar" for x in nxt[1].senses) and \
-                    nxt[1].text in ("by", "from", "in", "with", "of", "on", "via"):
-                nxt = self.next_content(nxt[0])
+            nxt = self._past_prepositions(self.next_content(i))
             if nxt is None:
                 continue
             j, t = nxt
@@ -482,10 +479,7 @@ class _State:
             elif t.has("activity", "orders") and self._entity_before(i) == "orders":
                 # "orders not placed on the web": the verb of the orders themselves; the value follows
                 t.used = True
-                after = self.next_content(j)
-                while after is not None and all(x[0] == "grammar" for x in after[1].senses) and \
-                        after[1].text in ("by", "from", "in", "with", "of", "on", "via", "through"):
-                    after = self.next_content(after[0])
+                after = self._past_prepositions(self.next_content(j))
                 if after is not None and self.values_of(after[1]) and not after[1].used:
                     dim, value = self.values_of(after[1])[0]
                     self.form.filters.append(Filter(dim, "not in", [value]))
@@ -494,6 +488,12 @@ class _State:
                 # "customers who never ordered" / "products never ordered"
                 self.form.predicates.append("never_ordered")
                 s.used = t.used = True
+
+    def _past_prepositions(self, nxt: tuple[int, Span] | None) -> tuple[int, Span] | None:
+        while nxt is not None and all(x[0] == "grammar" for x in nxt[1].senses) and \
+                nxt[1].text in ("by", "from", "in", "with", "of", "on", "via", "through"):
+            nxt = self.next_content(nxt[0])
+        return nxt
 
     def _entity_before(self, i: int) -> str | None:
         return next((self.spans[k].first("entity")[1] for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
@@ -858,9 +858,7 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
-            if s.first("unit") and "delivery_time" in (f.measures + [x.field for x in f.filters]) or (
-                    s.first("unit") and any(x.first("measure") and x.first("measure")[1] == "delivery_time"
-                                            for x in self.spans)):
+            if s.first("unit") and any(x.has("measure", "delivery_time") for x in self.spans):
                 f.unit = s.first("unit")[1]
                 s.used = True
                 continue
@@ -891,7 +889,7 @@ class _State:
                     f.show += [m for m in self.layer.predicates[name].get("show", []) if m not in f.show]
                 s.used = True
                 continue
-            if s.first("measure") and not (s.first("entity") and self._entity_reading(i)):
+            if s.first("measure"):
                 name = s.first("measure")[1]
                 if name not in f.measures:
                     f.measures.append(name)
@@ -1007,10 +1005,6 @@ class _State:
     def _is_which(self, i: int) -> bool:
         prev = self.prev_content(i)
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i]) or prev is None
-
-    def _entity_reading(self, i: int) -> bool:
-        """"sales" is revenue, unless counted ("how many sales") or listed ("show sales from ...")."""
-        return False
 
     # ----- kinds
     def _decide_kind(self) -> None:

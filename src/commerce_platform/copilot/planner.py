@@ -498,7 +498,3 @@ class Planner:
                 .group_by(fragment("products.name"), fragment("products.category"))
                 .order_by(exp.Ordered(this=exp.column("units_sold"), desc=True), exp.Ordered(this=exp.column("product")))
                 .limit(form.limit or DEFAULT_TOP))
-
-
-def to_sql(form: QueryForm, layer: SemanticLayer | None = None) -> str:
-    return Planner(layer).plan(form).sql(dialect="duckdb")

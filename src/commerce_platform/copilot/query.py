@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
-Op = Literal["=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
-             "not contains"]
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
                         "not contains")
 

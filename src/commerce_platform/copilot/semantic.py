@@ -46,9 +46,6 @@ class SemanticLayer:
     def load(cls) -> SemanticLayer:
         return _load_layer()
 
-    def alias(self, table: str) -> str:
-        return self.tables[table]["alias"]
-
     def column(self, qualified: str) -> dict[str, Any]:
         table, column = qualified.split(".")
         return self.tables[table]["columns"][column]
@@ -84,28 +81,6 @@ class SemanticLayer:
         for name, p in self.predicates.items():
             lines.append(f"  {name} ({p['entity']}): {p['definition']} -- {p['sql']}")
         return "\n".join(lines)
-
-    def relevant_tables(self, question: str) -> list[str]:
-        """Tables whose name, synonyms or column synonyms appear in the question (plus join partners)."""
-        q = question.lower()
-        found: set[str] = set()
-        for name, spec in self.tables.items():
-            words = [name.replace("_", " "), *spec.get("synonyms", [])]
-            for col in spec["columns"].values():
-                words.extend(col.get("synonyms", []))
-            if any(w in q for w in words):
-                found.add(name)
-        for m in [*self.measures.values(), *self.predicates.values()]:
-            if any(s in q for s in m["synonyms"]):
-                text = " ".join(str(m.get(k, "")) for k in ("sql", "line_sql", "filter"))
-                found.update(t for t in self.tables if f"{t}." in text)
-        if {"order_items", "customers"} & found or ("orders" in found and "products" in found):
-            found.add("orders")
-        if "order_items" in found or ("orders" in found and "products" in found):
-            found.update({"order_items", "products"})
-        if "shipments" in found:
-            found.add("orders")
-        return sorted(found) or sorted(self.tables)
 
 
 def negated_predicate(layer: SemanticLayer, name: str) -> bool:
