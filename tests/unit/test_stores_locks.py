@@ -213,3 +213,21 @@ def test_remove_temp_files_only_in_its_folder(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["1.json"]
     assert (tmp_path / "b" / ".tmp-outside").exists()
     assert store.remove_temp_files("b", "missing/") == 0
+
+
+def test_an_unreachable_dynamodb_is_service_unavailable_naming_the_store():
+    import boto3
+    from botocore.config import Config
+
+    from commerce_platform.errors import ServiceUnavailable
+    from commerce_platform.ports.kv import DynamoKeyValueTable, TableSpec
+
+    resource = boto3.resource("dynamodb", region_name="eu-north-1", endpoint_url="http://127.0.0.1:9",
+                              aws_access_key_id="x", aws_secret_access_key="x",
+                              config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    table = DynamoKeyValueTable(TableSpec("probe", "pk"), resource=resource)
+    with pytest.raises(ServiceUnavailable, match="key-value store is unavailable") as info:
+        table.get("k")
+    assert "127.0.0.1" not in info.value.message  # no endpoint or URL in what callers see
+    with pytest.raises(ServiceUnavailable):
+        list(table.scan())  # a scan fails when read, and says the same

@@ -7,9 +7,11 @@ Expired items are never returned, whichever backend.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -18,6 +20,56 @@ from ..errors import ServiceUnavailable, ValidationFailed, require
 from ..logs import get_logger
 
 log = get_logger("ports.kv")
+KV_STORE = "key-value store"
+
+
+def _unavailable(exc: BaseException) -> ServiceUnavailable:
+    # The store's URL is left out: it may hold a path or a password.
+    return ServiceUnavailable(f"the {KV_STORE} is unavailable ({type(exc).__name__})",
+                              hint="retry later; nothing was stored")
+
+
+def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]):
+    """Class decorator: every public method of an adapter turns the driver's "cannot reach the
+    store" errors (``outages()``, imported lazily) into ServiceUnavailable naming the component,
+    so callers see a 503, never a 500 or a driver's traceback. Generators are wrapped while they
+    are iterated (a scan fails when read, not when called)."""
+
+    def guarded(items: Iterator[Any]) -> Iterator[Any]:
+        try:
+            yield from items
+        except outages() as exc:
+            raise _unavailable(exc) from exc
+
+    def wrap(method):
+        @functools.wraps(method)
+        def call(*args, **kwargs):
+            try:
+                result = method(*args, **kwargs)
+            except outages() as exc:
+                raise _unavailable(exc) from exc
+            return guarded(result) if inspect.isgenerator(result) else result
+        return call
+
+    def decorate(cls):
+        for name, member in list(vars(cls).items()):
+            if inspect.isfunction(member) and not name.startswith("_"):
+                setattr(cls, name, wrap(member))
+        return cls
+
+    return decorate
+
+
+def _sql_outages() -> tuple[type[BaseException], ...]:
+    import sqlalchemy.exc as sa_exc
+
+    return (sa_exc.OperationalError, sa_exc.InterfaceError, OSError)
+
+
+def _dynamo_outages() -> tuple[type[BaseException], ...]:
+    import botocore.exceptions as bc
+
+    return (bc.EndpointConnectionError, bc.ConnectionClosedError, bc.ConnectTimeoutError, bc.ReadTimeoutError, OSError)
 
 
 @dataclass(frozen=True)
@@ -68,6 +120,7 @@ def _keys(spec: TableSpec, item: dict[str, Any]) -> tuple[str, str]:
     return str(item[spec.hash_key]), sort
 
 
+@outage_as_unavailable(_sql_outages)
 class SqlKeyValueTable:
     """One shared SQL table ``kv_items`` holds every logical table's items as JSON."""
 
@@ -261,6 +314,7 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+@outage_as_unavailable(_dynamo_outages)
 class DynamoKeyValueTable:
     """DynamoDB table named ``prefix + spec.name`` with TTL attribute ``ttl``."""
 

@@ -31,47 +31,8 @@ SIMILAR_QUERY = 0.35
 DEMOTE_AFTER = 2
 DEMOTE_FACTOR = 0.1
 CHANNELS = ("email", "chat", "phone", "web", "store")
-KV_STORE = "key-value store"
 PROBE_SECONDS = 2.0  # each health probe; a hung dependency must not hang /health
 _probes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="support-health")
-
-# Exceptions of drivers and clients that mean "the component is not reachable" (by module, so
-# that no driver is imported here).
-_OUTAGE_MODULES = ("sqlalchemy", "psycopg", "botocore", "boto3", "redis", "sqlite3")
-
-
-def _is_outage(exc: BaseException) -> bool:
-    if isinstance(exc, ServiceUnavailable):
-        return True
-    if isinstance(exc, CommerceError):
-        return False
-    return isinstance(exc, OSError | TimeoutError) or type(exc).__module__.split(".")[0] in _OUTAGE_MODULES
-
-
-class GuardedTable:
-    """A key-value table whose outage surfaces as ServiceUnavailable (503) naming the component,
-    never as a 500 or with the store's URL (which may hold a path or a password)."""
-
-    def __init__(self, table, component: str = KV_STORE) -> None:
-        self._table = table
-        self._component = component
-
-    def __getattr__(self, name: str):
-        attr = getattr(self._table, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args, **kwargs):
-            try:
-                result = attr(*args, **kwargs)
-                return list(result) if name == "scan" else result  # a generator fails when iterated
-            except Exception as exc:
-                if not _is_outage(exc):
-                    raise
-                raise ServiceUnavailable(f"the {self._component} is unavailable ({type(exc).__name__})",
-                                         hint="retry later; nothing was stored") from exc
-
-        return call
 
 
 def ticket_query(subject: str, body: str) -> str:
@@ -84,12 +45,8 @@ class SupportDesk:
         self.settings = settings
         self.customers = customers or CustomerService(settings)
         self.kb = kb or KnowledgeBase(settings)
-        self.tickets = GuardedTable(tickets or self.customers.tickets or factory.kv_table(settings, TICKETS))
-        self.feedback_table = GuardedTable(feedback or factory.kv_table(settings, FEEDBACK))
-        if not isinstance(self.customers.interactions, GuardedTable):
-            self.customers.interactions = GuardedTable(self.customers.interactions)
-        if not isinstance(self.customers.tickets, GuardedTable):
-            self.customers.tickets = GuardedTable(self.customers.tickets)
+        self.tickets = tickets or self.customers.tickets or factory.kv_table(settings, TICKETS)
+        self.feedback_table = feedback or factory.kv_table(settings, FEEDBACK)
 
     # -- suggestions ---------------------------------------------------------------------------
     def _demote(self, query: str, results: list[KbResult]) -> list[KbResult]:
