@@ -337,3 +337,19 @@ def test_engine_cache_is_bounded_and_an_evicted_engine_keeps_working(tmp_path):
     assert engines[0] not in qe._ENGINES.values()  # the least recently used was dropped ...
     assert engines[0].execute("SELECT order_id FROM orders").rows == [[0]]  # ... but not closed under its user
     assert qe.cached_duckdb(tmp_path / "lake10") is engines[10]  # recent ones are reused
+
+
+def test_refused_questions_never_open_a_conversation_and_are_capped_within_one(copilot):
+    from commerce_platform.copilot.service import MAX_FAILED_TURNS
+
+    for _ in range(3):  # a fuzzing caller: nothing stored
+        with pytest.raises(NotUnderstood):
+            copilot.ask("what is the weather tomorrow", user_id="fuzz", as_of=AS_OF)
+    assert copilot.list_conversations("fuzz") == []
+    a = copilot.ask("how many orders did we get last month", user_id="anna", as_of=AS_OF)
+    for _ in range(MAX_FAILED_TURNS + 5):
+        with pytest.raises(NotUnderstood):
+            copilot.ask("what is the weather tomorrow", conversation_id=a.conversation_id, user_id="anna",
+                        as_of=AS_OF)
+    turns = copilot.get_conversation(a.conversation_id)["turns"]
+    assert sum(t["status"] == "failed" for t in turns) == MAX_FAILED_TURNS
