@@ -188,7 +188,7 @@ def _field_words(name: str, layer: SemanticLayer) -> str:
     return name.split(".")[-1].replace("_", " ")
 
 
-AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest"}
+AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median"}
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:

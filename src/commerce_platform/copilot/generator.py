@@ -66,7 +66,7 @@ def form_schema(layer: SemanticLayer) -> str:
         '  kind: "aggregate" | "list" | "bought_together" | "recommend_customer"',
         f'  subject: one of {sorted(layer.entities)} (what is listed or counted)',
         f'  measures: list of {sorted(layer.measures)} or "count" (of the subject) or "count:<subject>"'
-        ' or "sum:<attribute>" / "avg:" / "min:" / "max:" (a plain aggregate, no glossary filter)',
+        ' or "sum:<attribute>" / "avg:" / "min:" / "max:" / "median:" (a plain aggregate, no glossary filter)',
         f'  dimensions: list of {sorted(layer.dimensions)}; grain: one of {sorted(layer.grains)}',
         f'  filters: list of {{"field": <dimension | attribute | measure>, "op": one of {list(OPS)}, "values": [...]}}',
         f'  attributes: {attributes}',
@@ -88,7 +88,7 @@ def form_from_json(data: Any, layer: SemanticLayer, vocab: Vocabulary | None = N
         raise ValidationFailed("form must be a JSON object", field="form")
     attributes = {f"{t}.{c}" for t, spec in layer.tables.items() for c in spec["columns"]}
     counts = {"count", *(f"count:{e}" for e in layer.entities)}
-    aggregates = {f"{fn}:{a}" for fn in ("sum", "avg", "min", "max") for a in attributes}
+    aggregates = {f"{fn}:{a}" for fn in ("sum", "avg", "min", "max", "median") for a in attributes}
     measures = set(layer.measures) | counts | aggregates
 
     def check(value: Any, allowed: set[str] | list[str], what: str) -> Any:

@@ -699,6 +699,19 @@ class _State:
                 continue
             sa = s.first("superlative_attribute")
             sup = s.first("superlative")
+            when = self.spans and self.spans[0].text == "when"
+            nxt = self.next_content(i)
+            if when and sa and sa[1] == "@date" and nxt and nxt[1].first("attribute") and \
+                    self.layer.column(nxt[1].first("attribute")[1])["type"] in ("DATE", "TIMESTAMP"):
+                # "when was the inventory last updated": the latest date itself
+                attr = nxt[1].first("attribute")[1]
+                f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
+                s.used = nxt[1].used = self.spans[0].used = True
+                table = attr.split(".")[0]
+                for x in self.spans:  # "the inventory": the table the date belongs to, no measure of it
+                    if x.text in (table, *self.layer.tables[table]["synonyms"]):
+                        x.used = True
+                continue
             if sa and not (sup and self._sup_target(i)):
                 f.order_by, f.direction = sa[1], sa[2]
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:

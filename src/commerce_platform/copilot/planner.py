@@ -19,7 +19,7 @@ from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
-ATTRIBUTE_AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}
+ATTRIBUTE_AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median}
 _COMPARE = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
 DEFAULT_TOP = 10
 
@@ -287,6 +287,7 @@ class Planner:
             column = form.period_field or self._default_period_field(form, measures)
             # a year reads as 2025, other grains as the date they start on
             grain_expr = (exp.func("year", fragment(column)) if form.grain == "year" else
+                          exp.func("dayname", fragment(column)) if form.grain == "weekday" else
                           exp.cast(exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column)),
                                    exp.DataType.build("DATE")))
             outputs.append(exp.alias_(grain_expr, form.grain))
