@@ -353,3 +353,10 @@ def test_refused_questions_never_open_a_conversation_and_are_capped_within_one(c
                         as_of=AS_OF)
     turns = copilot.get_conversation(a.conversation_id)["turns"]
     assert sum(t["status"] == "failed" for t in turns) == MAX_FAILED_TURNS
+
+
+def test_a_refusal_names_the_unplaced_words_and_suggests_close_questions(copilot):
+    with pytest.raises(NotUnderstood) as info:
+        copilot.ask("revenue of the blorbs last month", user_id="anna", as_of=AS_OF)
+    assert "'blorbs'" in info.value.message and "revenue" in info.value.message  # what it did understand
+    assert info.value.hint.startswith("questions like it that I can answer:") and "revenue" in info.value.hint

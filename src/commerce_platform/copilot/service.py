@@ -177,6 +177,8 @@ class CopilotService:
         if sql is None:
             if parsed is None:
                 assert offline_error is not None
+                if isinstance(offline_error, NotUnderstood):
+                    offline_error.hint = self._close_questions(question) or offline_error.hint
                 raise offline_error
             t1 = time.perf_counter()
             guarded = check_sql(parsed.sql, tables=self.tables)
@@ -207,6 +209,19 @@ class CopilotService:
                         seconds={"generate": round(t_parse, 4), "guard": round(t_guard, 4),
                                  "execute": result.seconds})
         return answer, form.to_dict() if form is not None else None
+
+    def _close_questions(self, question: str) -> str | None:
+        """Questions like this one that the copilot answers (the shipped examples nearest in
+        wording), so a refusal shows a way forward rather than a fixed list."""
+        from .conversations import shipped_examples, similar_examples
+
+        try:
+            close = similar_examples(question, shipped_examples(), self.embedder, k=3)
+        except Exception as exc:  # noqa: BLE001 - suggestions are a courtesy; the refusal stands without them
+            log.info("no close questions", error=type(exc).__name__)
+            return None
+        return ("questions like it that I can answer: " + "; ".join(f"'{e['question']}'" for e in close)) if close \
+            else None
 
     def _check_exists(self, kind: str, ident: int, result: QueryResult) -> None:
         """An answer about an id that does not exist is "not found", not an empty list or a 0."""
