@@ -489,6 +489,13 @@ class _State:
                 self.form.predicates.append("never_ordered")
                 s.used = t.used = True
 
+    def _number_before_entity(self) -> int | None:
+        for i, s in enumerate(self.spans[:-1]):
+            if not s.used and s.first("number") and self.spans[i + 1].first("entity"):
+                s.used = True
+                return int(s.first("number")[1])
+        return None
+
     def _past_prepositions(self, nxt: tuple[int, Span] | None) -> tuple[int, Span] | None:
         while nxt is not None and all(x[0] == "grammar" for x in nxt[1].senses) and \
                 nxt[1].text in ("by", "from", "in", "with", "of", "on", "via", "through"):
@@ -1024,6 +1031,8 @@ class _State:
         f = self.form
         notes = f.notes
         products = f.filter_on("product")
+        if ("together" in notes or "recommend" in notes) and f.limit is None:
+            f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
         if "together" in notes and products:
             f.kind = "bought_together"
             if f.limit is None and self._singular():
@@ -1108,8 +1117,14 @@ class _State:
             return
         if f.measures:
             f.kind = "aggregate"
-            if ranking and not f.dimensions and f.subject is None and not f.grain:
-                f.dimensions.append("customer" if "who" in words else "product")
+            sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
+            if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
+                f.dimensions.append("customer" if "who" in words else "product")  # "best sellers", "who spent most"
+            duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
+            if duration and f.order_by == duration and not f.dimensions and not f.grain:
+                # "longest delivery time": the longest one, not the average
+                f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{duration}"]
+                f.order_by = None
             if f.order_by and f.limit is None and (f.dimensions or f.grain or f.subject in ("products", "customers")):
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
@@ -1387,7 +1402,8 @@ class _State:
                     f.notes.append("values_of:" + dim)
 
     def _check_units(self, f: QueryForm) -> None:
-        if f.unit and "delivery_time" not in f.measures and not any(x.field == "delivery_time" for x in f.filters):
+        durations = [m for m in f.measures + [x.field for x in f.filters] if m.split(":")[-1] == "delivery_time"]
+        if f.unit and not durations:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")
 
@@ -1448,9 +1464,12 @@ class _State:
     def _accept(self, f: QueryForm) -> None:
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
+        predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
         for s in self.spans:
             if not s.used and s.has("grammar", "average") and averaging:
                 s.used = True  # "average delivery time": the measure is an average already
+            if not s.used and s.first("entity") and s.first("entity")[1] in predicate_entities:
+                s.used = True  # "orders whose shipment is not delivered": the condition's own noun
         left = [s for s in self.spans if not s.used and not s.has("stop")]
         if left:
             from .answers import describe_form

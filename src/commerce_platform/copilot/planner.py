@@ -98,8 +98,13 @@ class Planner:
         if name == "count" or name.startswith("count:"):
             entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
             return fragment(self.layer.counts[entity]), None
-        if name.split(":")[0] in ATTRIBUTE_AGGREGATES:  # "sum:orders.total_amount"
+        if name.split(":")[0] in ATTRIBUTE_AGGREGATES:  # "sum:orders.total_amount", "max:delivery_time"
             fn, attr = name.split(":", 1)
+            spec = self.layer.measures.get(attr)
+            if spec and spec.get("row_sql"):  # the longest delivery: an aggregate of the per-row value
+                seconds = spec["units"][form.unit or spec["unit"]]
+                agg = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
+                return exp.Div(this=agg, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
             return ATTRIBUTE_AGGREGATES[fn](this=fragment(attr)), None
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
@@ -296,6 +301,10 @@ class Planner:
         if derived.get("kind") == "share" and derived.get("condition"):
             cond = self._derived_condition(derived["condition"], form.subject)
             conds_extra = [cond]
+            duration = self.layer.measures.get((derived["condition"].get("filter") or {}).get("field", ""), {})
+            if duration.get("row_sql") and duration.get("filter"):
+                # "share delivered within 2 days": of the shipments that have a delivery time at all
+                glossary.append(fragment(duration["filter"]))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
             outputs.append(exp.alias_(_percent(part, agg), f"{name}_share_pct"))
@@ -382,7 +391,10 @@ class Planner:
         if m == "count" or m.startswith("count:"):
             return self.layer.entities[m.split(":")[1] if ":" in m else (form.subject or "orders")]["table"]
         if m.split(":")[0] in ATTRIBUTE_AGGREGATES:
-            return m.split(":", 1)[1].split(".")[0]
+            target = m.split(":", 1)[1]
+            if target in self.layer.measures:
+                return self.layer.entities[self.layer.measures[target]["entity"]]["table"]
+            return target.split(".")[0]
         spec = self.layer.measures[m]
         sql = spec["line_sql"] if (line or not spec.get("sql")) and spec.get("line_sql") else spec["sql"]
         tables = tables_of(fragment(sql))
