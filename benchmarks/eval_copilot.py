@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses]
 
-Sets: the shipped dev set and a second dev set written blind (benchmarks/data/copilot_dev2.json;
-both tuned on), the blind held-out set (benchmarks/data/copilot_heldout.json,
+Sets: the shipped dev set and two more dev sets written blind (benchmarks/data/copilot_dev2.json,
+copilot_dev3.json; all tuned on), the blind held-out set (benchmarks/data/copilot_heldout.json,
 written by someone who had not read the parser; never tune rules to it), and both sets with one
 adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
@@ -21,6 +21,7 @@ from pathlib import Path
 
 HELDOUT = Path(__file__).parent / "data" / "copilot_heldout.json"
 DEV2 = Path(__file__).parent / "data" / "copilot_dev2.json"
+DEV3 = Path(__file__).parent / "data" / "copilot_dev3.json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             build_lake(lake)
         engine = DuckDBEngine(lake)
         generate = offline_generator(engine)
-        dev, dev2, heldout = load_eval_set(), load_eval_set(DEV2), load_eval_set(HELDOUT)
-        sets = {"dev": dev, "dev2": dev2, "heldout": heldout,
+        dev, dev2, dev3, heldout = load_eval_set(), load_eval_set(DEV2), load_eval_set(DEV3), load_eval_set(HELDOUT)
+        sets = {"dev": dev, "dev2": dev2, "dev3": dev3, "heldout": heldout,
                 "dev-typo": {**dev, "items": typo_items(dev["items"])},
                 "heldout-typo": {**heldout, "items": typo_items(heldout["items"])}}
         for name, data in sets.items():

@@ -21,9 +21,9 @@ from .semantic import SemanticLayer, Vocabulary
 
 Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"), ("grammar", "negation"), ...
 
-TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöéü0-9]+(?:[-'][a-zåäöéü0-9]+)*|%|€|\$")
+TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöøæéü0-9]+(?:[-'][a-zåäöøæéü0-9]+)*|%|€|\$")
 MIN_TYPO_LENGTH = 5
-LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
+LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
 
 
 def tokenize(text: str) -> list[str]:
@@ -53,6 +53,7 @@ class Lexicon:
     value_words: set[str] = field(default_factory=set)  # words that only occur in lake values/names
     targets: set[str] = field(default_factory=set)      # words a typo may be corrected to
     extra_words: set[str] = field(default_factory=set)  # words the parser reads itself (months, "order")
+    word_senses: dict[str, list[Sense]] = field(default_factory=dict)  # one-word phrases, for typo ties
 
     def add(self, phrase: str, sense: Sense) -> None:
         key = tuple(tokenize(phrase))
@@ -119,7 +120,9 @@ class Lexicon:
                 for value in values:
                     lex.add(value, ("value", dim_name, value))
             for column, mapping in layer.value_synonyms.items():
-                dim_name = dims_by_column[column]
+                dim_name = dims_by_column.get(column)
+                if dim_name is None:
+                    continue
                 known = set(vocab.values.get(column, []))
                 for phrase, value in mapping.items():
                     if not known or value in known:
@@ -128,9 +131,13 @@ class Lexicon:
                 lex.add(lower, ("value", "product", name))
             for lower, name in vocab.customer_names.items():
                 lex.add(lower, ("value", "customer", name))
+            for lower, sku in vocab.skus.items():
+                lex.add(lower, ("value", "sku", sku))
         lex.words = {w for key in lex.phrases for w in key}
         # typo targets: words that carry meaning (a misspelt word is never read as "done" or "the")
-        lex.targets = {w for key, senses in lex.phrases.items() if any(x[0] != "stop" for x in senses) for w in key}
+        lex.targets = {w for key, senses in lex.phrases.items() if any(x[0] not in ("stop", "unknown") for x in senses)
+                       for w in key}
+        lex.word_senses = {key[0]: senses for key, senses in lex.phrases.items() if len(key) == 1}
         lex.value_words = lex.words - known_words
         return lex
 
@@ -147,6 +154,8 @@ class Lexicon:
                       and not (w in self.value_words and token.startswith(w))}
         if not candidates:
             candidates = _swaps(token) & ((self.words - self.targets) | self.extra_words)
+        if len(candidates) > 1 and len({tuple(self.word_senses.get(c, ())) for c in candidates}) == 1:
+            return sorted(candidates)[0]  # "cancelld": "cancelled" or "canceled", one meaning
         if len(candidates) > 1 and not candidates & self.value_words:
             # "ordesr": "orders" (same letters, two swapped) is nearer than "order" (one lost)
             candidates &= _swaps(token)

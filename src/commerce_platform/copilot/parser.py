@@ -89,6 +89,10 @@ class Periods:
         self.found.append(period)
         return f" __period{len(self.found) - 1}__ "
 
+    def _named_year(self, words: str | None) -> int:
+        """"Q3 this year", "H1 last year"; no words: the as-of year."""
+        return self.as_of.year - 1 if words and words.startswith(("last", "previous")) else self.as_of.year
+
     def _month_period(self, name: str, year: str | None, default_year: int | None = None) -> Period:
         mo = MONTHS[name]
         y = int(year) if year else (default_year if default_year else
@@ -151,15 +155,16 @@ class Periods:
         def quarter(m: re.Match) -> str:
             word = m.group(1)
             qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(word.split()[0]) or int(word[1])
-            y = int(m.group(2)) if m.group(2) else self.as_of.year
+            y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
             return self._slot(_period(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}"))
-        text = sub(r"\b(q[1-4]|(?:first|second|third|fourth) quarter)(?:\s+of)?(?:\s+(\d{4}))?\b", quarter, text)
+        this_last = r"(?:\s+(?:of\s+)?(?:(\d{4})|(this year|last year|previous year)))?"
+        text = sub(r"\b(q[1-4]|(?:first|second|third|fourth) quarter)" + this_last + r"\b", quarter, text)
 
         def half(m: re.Match) -> str:
             h = 1 if m.group(1) in ("h1", "first half") else 2
-            y = int(m.group(2)) if m.group(2) else self.as_of.year
+            y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
             return self._slot(_period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
-        text = sub(r"\b(h1|h2|first half|second half)(?:\s+of)?(?:\s+(\d{4}))?\b", half, text)
+        text = sub(r"\b(h1|h2|first half|second half)" + this_last + r"\b", half, text)
         text = sub(r"\b(\d{4})-(\d{2})\b", lambda m: self._slot(self._month_period(
             calendar.month_name[int(m.group(2))].lower(), m.group(1))) if 1 <= int(m.group(2)) <= 12 else m.group(0),
             text)
@@ -177,9 +182,19 @@ class Periods:
         for pattern, kind in relative:
             text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b",
                        lambda m, kind=kind: self._slot(relative_period(kind, self.as_of)), text)
-        # a month without a year: "in March" (the latest March up to as_of); "may" only after "in"
+        # a month without a year: "in March" (the latest March up to as_of); "may" only after "in";
+        # a full month name alone too ("October vs September")
         text = sub(rf"\b(?:in|during|for|of)\s+({MONTH_RE})\b", lambda m: self._slot(self._month_period(m.group(1), None)),
                    text)
+        full = "|".join(m.lower() for m in calendar.month_name if m and m != "May")
+        text = sub(rf"\b({full})\b", lambda m: self._slot(self._month_period(m.group(1), None)), text)
+        # open ranges by year: "before 2024", "after 2024", "since 2025"
+        text = sub(r"\b(?:before|prior\s+to)\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
+            date(1900, 1, 1), date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}")), text)
+        text = sub(r"\b(?:after)\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
+            date(int(m.group(1)) + 1, 1, 1), self.as_of, f"after {m.group(1)}")), text)
+        text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
+            date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
         def year(m: re.Match) -> str:
             # "more than 2000 orders", "top 2000": a count, not a year
             if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
@@ -321,6 +336,7 @@ class _State:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
+        text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -1004,15 +1020,16 @@ class _State:
         """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
         its entity's name beside a value says what the value is; it is no grouping."""
         table = self.layer.dimensions[dim]["column"].split(".")[0]
-        for j in (i - 1, i + 1):
+        before = self.prev_content(i)
+        for j in {i - 1, i + 1, before[0] if before else -1}:
             if not 0 <= j < len(self.spans) or self.spans[j].used:
                 continue
             t = self.spans[j]
             ent = t.first("entity")
-            if t.has("dimension", dim):
+            if t.has("dimension", dim) and j in (i - 1, i + 1):
                 t.used = True
-            elif j == i + 1 and ent and self.layer.entities[ent[1]]["table"] == table:
-                t.used = True
+            elif ent and self.layer.entities[ent[1]]["table"] == table:
+                t.used = True  # "Helsinki customers", "customers in Göteborg"
                 self.form.subject = self.form.subject or ent[1]
 
     def _pick_dim(self, dims: list[str]) -> int:

@@ -106,6 +106,7 @@ class Vocabulary:
     values: dict[str, list[str]] = field(default_factory=dict)        # column -> distinct values
     product_names: dict[str, str] = field(default_factory=dict)        # lower name -> name
     customer_names: dict[str, str] = field(default_factory=dict)
+    skus: dict[str, str] = field(default_factory=dict)                 # lower sku -> sku
 
     @classmethod
     def from_engine(cls, engine, layer: SemanticLayer | None = None) -> Vocabulary:
@@ -119,14 +120,15 @@ class Vocabulary:
             res = engine.execute(select(col).distinct().from_(table).where(col.is_(exp.null()).not_())
                                  .order_by(col).limit(200).sql("duckdb"))
             vocab.values[column] = [str(r[0]) for r in res.rows]
-        for table, target in (("products", vocab.product_names), ("customers", vocab.customer_names)):
+        for table, target, column in (("products", vocab.product_names, "name"),
+                                      ("customers", vocab.customer_names, "name"), ("products", vocab.skus, "sku")):
             if tables is not None and table not in tables:
                 continue
-            name = exp.column("name")
-            res = engine.execute(select(name).distinct().from_(table).where(name.is_(exp.null()).not_())
+            col = exp.column(column)
+            res = engine.execute(select(col).distinct().from_(table).where(col.is_(exp.null()).not_())
                                  .limit(MAX_NAMES).sql("duckdb"))
-            for (name,) in res.rows:
-                target[str(name).lower()] = str(name)
+            for (value,) in res.rows:
+                target[str(value).lower()] = str(value)
         return vocab
 
 
