@@ -505,6 +505,12 @@ class _State:
                 self.form.predicates.append("never_ordered")
                 s.used = t.used = True
 
+    def _attribute(self, s: Span) -> str:
+        """Of a word that names columns of several tables ("name"), the column of the subject's table."""
+        names = [x[1] for x in s.senses if x[0] == "attribute"]
+        table = self.layer.entities[self.form.subject]["table"] if self.form.subject else None
+        return next((n for n in names if n.split(".")[0] == table), names[0])
+
     def _number_before_entity(self) -> int | None:
         for i, s in enumerate(self.spans[:-1]):
             if not s.used and s.first("number") and self.spans[i + 1].first("entity"):
@@ -802,7 +808,10 @@ class _State:
         if nxt is None:
             return None
         j, t = nxt
-        if t.first("number"):
+        # past a count, "average"/"total", and the values or conditions that qualify what is ranked:
+        # "the worst average margin", "the most returned orders", "the 5 most open orders"
+        while (t.first("number") or t.has("grammar", "average") or t.text in self.layer.grammar["aggregates"]
+               or (self.values_of(t) or t.first("predicate")) and not t.first("measure")):
             nxt = self.next_content(j)
             if nxt is None:
                 return None
@@ -959,7 +968,7 @@ class _State:
                 continue
             if s.first("attribute") and (f.order_by is None or f.order_by == s.first("attribute")[1]):
                 if f.order_by is None:
-                    f.show.append(s.first("attribute")[1])
+                    f.show.append(self._attribute(s))
                 s.used = True  # "costs us the most to buy in": a second name of the same attribute
                 continue
             if s.text in self.layer.grammar["aggregates"]:
@@ -1110,6 +1119,10 @@ class _State:
                 if f.order_by and f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
             return
+        if any(m.startswith("count") for m in f.measures):
+            # "how many shipments took more than 4 days to arrive": the duration only filters
+            filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
+            f.measures = [m for m in f.measures if m not in filtered]
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if not f.measures and measure_filters and f.dimensions:

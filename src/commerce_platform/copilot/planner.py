@@ -263,7 +263,8 @@ class Planner:
         for f in form.filters:
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
-                if glossary is not None:  # the measure's own definition, whatever else the query computes
+                if glossary is not None and isinstance(agg, exp.AggFunc):
+                    # the measure's own definition, whatever else the query computes
                     agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
                 if f.op == "between":
                     out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])))
