@@ -152,8 +152,8 @@ class Lexicon:
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
-        if not candidates:
-            candidates = _swaps(token) & ((self.words - self.targets) | self.extra_words)
+        if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
+            candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if len(candidates) > 1 and len({tuple(self.word_senses.get(c, ())) for c in candidates}) == 1:
             return sorted(candidates)[0]  # "cancelld": "cancelled" or "canceled", one meaning
         if len(candidates) > 1 and not candidates & self.value_words:
@@ -164,6 +164,10 @@ class Lexicon:
     def spans(self, tokens: list[str]) -> list[Span]:
         """Longest phrases first, left to right; unknown tokens become sense-less spans
         (typos are mended before, on the whole text: see ``correct``)."""
+        # a hyphenated word the lexicon does not know is read as its parts ("shipped-but-not-delivered")
+        fixed = [part for tok in tokens for part in
+                 (tok.split("-") if "-" in tok and tok not in self.words and not tok.startswith("__") else [tok])]
+        tokens = fixed
         fixed = list(tokens)
         out: list[Span] = []
         i = 0
@@ -192,6 +196,10 @@ def _number(tok: str) -> float | None:
         return float(tok.replace(",", "."))
     except ValueError:
         return None
+
+
+def _inserts(word: str) -> set[str]:
+    return {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in LETTERS}
 
 
 def _swaps(word: str) -> set[str]:

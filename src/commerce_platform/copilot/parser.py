@@ -39,7 +39,7 @@ PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
                           "until", "through", "during", "previous", "current"})
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -368,6 +368,18 @@ class _State:
         self.periods = periods.found
         words = tokenize(text)
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "one" else w for w in words]
+        # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
+        # every slot of the same dates names the first of them
+        unique: list[Period] = []
+        index: dict[int, int] = {}
+        for k, p in enumerate(periods.found):
+            same = next((u for u, q in enumerate(unique) if (q.start, q.end) == (p.start, p.end)), None)
+            if same is None:
+                unique.append(p)
+                same = len(unique) - 1
+            index[k] = same
+        words = [f"__period{index[int(w[8:-2])]}__" if w.startswith("__period") else w for w in words]
+        self.periods = unique
         self.spans: list[Span] = parser.lexicon.spans(words)
         self.form = QueryForm()
 
@@ -1278,6 +1290,11 @@ class _State:
                 target = None
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].first("dimension")[1]
+                elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
+                    target = self.values_of(nxt[1])[0][0]  # "drop the web filter"
+                    f.filters = [x for x in f.filters if x.field != target]
+                    s.used = nxt[1].used = True
+                    continue
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].first("entity")[1])
                     if nxt[1].first("entity")[1] == "orders":
@@ -1288,7 +1305,9 @@ class _State:
                         continue
                 if target:
                     f.filters = [x for x in f.filters if x.field != target]
-                    if target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
+                    if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
+                        f.dimensions = [d for d in f.dimensions if d != target]
+                    elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
                         f.dimensions = [d for d in f.dimensions if d != target] or [
                             d for d in context.dimensions if d != target]
                     if f.compare and f.compare["dimension"] == target:
@@ -1303,7 +1322,23 @@ class _State:
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True
-        if self.periods:
+        compare_word = [s for s in self.spans if s.has("grammar", "compare") and not s.used]
+        if new.derived and new.derived.get("kind") == "growth" and f.period:
+            # "what's the growth vs the previous month?": against the period before the previous answer's
+            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
+            other = [p for p in self.periods if (p.start, p.end) != (f.period.start, f.period.end)]
+            f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
+            for s in self.spans:
+                if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or s.first("grain")
+                                   or s.text.startswith("__period")):
+                    s.used = True
+        elif self.periods and compare_word and context.period and len(self.periods) == 1:
+            # "compare that with last year": the previous period beside the new one
+            f.period, f.compare_period = context.period, self.periods[0]
+            f.derived = f.derived or {"kind": "periods"}
+            for s in compare_word:
+                s.used = True
+        elif self.periods:
             f.period = self.periods[0]
             if len(self.periods) > 1:
                 f.compare_period = self.periods[1]
@@ -1336,7 +1371,7 @@ class _State:
 
     # ----- periods, fields, acceptance
     def _periods_and_fields(self, f: QueryForm) -> None:
-        slots = [s for s in self.spans if s.text.startswith("__period")]
+        slots = list({s.text: s for s in self.spans if s.text.startswith("__period")}.values())
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -1346,8 +1381,9 @@ class _State:
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
                                     "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
-        for s in slots:
-            s.used = True
+        for s in self.spans:
+            if s.text.startswith("__period"):
+                s.used = True
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
