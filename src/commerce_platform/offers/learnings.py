@@ -519,7 +519,8 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
                          "match_type": s.match_type, "timestamp": s.timestamp,
                          "evidence": [asdict(e) for _, e in sorted(s.evidence.items())]}
                   for s in swaps},
-        "rules": [asdict(r) for r in sorted(ls.rules.values(), key=lambda r: r.key)],
+        # Support sorted: the file must not depend on the order the offers were learned in.
+        "rules": [{**asdict(r), "support": sorted(r.support)} for r in sorted(ls.rules.values(), key=lambda r: r.key)],
         "extra_rule_lines": sorted(set(ls.extra_rule_lines)),
     }
     if ls._damaged_meta is not None:  # the unreadable sidecar is kept: it may hold review decisions
