@@ -71,3 +71,36 @@ def test_lambda_handler_dry_run_on_the_manual_test_event(home, monkeypatch):
     assert result["statusCode"] == 200 and result["body"]["dry_run"] is True
     result = handler(load_event("offers_schedule.json"), None)
     assert result["body"]["dry_run"] is False and result["body"]["offers_processed"] == 122
+
+
+def test_damaged_learning_files_are_repaired_or_refused_with_a_message(home, tmp_path):
+    import shutil
+
+    h = tmp_path / "home"
+    shutil.copytree(home, h)
+    commerce(h, "learn", "run")
+    bucket = h / "objects" / "offer-learning-data"
+    csv_path, meta_path = bucket / "learnings" / "product_swaps.csv", bucket / "learnings" / "learning_meta.json"
+    whole = csv_path.read_bytes()
+
+    # A CSV cut inside its last field and a damaged state: repaired, named, exit 0, no traceback.
+    csv_path.write_bytes(whole[:-9])
+    (bucket / "learnings" / "learning_state_index.json").unlink()
+    (bucket / "learning-state" / "700101.json").write_text("{not json")
+    run = commerce(h, "learn", "run", "--json")
+    out = json.loads(run.stdout)
+    assert sorted(r["file"] for r in out["repaired"]) == ["learning-state/700101.json", "learnings/product_swaps.csv"]
+    assert "learnings/product_swaps.csv" in run.stderr and "Traceback" not in run.stderr
+    assert csv_path.read_bytes() == whole
+    text = commerce(h, "learn", "run").stdout  # the plain summary says nothing needs repair now
+    assert "repair" not in text
+
+    # Cut again with no sidecar to restore from: refused, exit 2, the file and what to do are named.
+    csv_path.write_bytes(whole[:-9])
+    meta_path.unlink()
+    (bucket / "learning-state" / "700101.json").unlink()  # an offer to learn, so the learnings are loaded
+    (bucket / "learnings" / "learning_state_index.json").unlink()
+    refused = commerce(h, "learn", "run", check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "learnings/product_swaps.csv is damaged" in refused.stderr and "restore" in refused.stderr
+    assert csv_path.read_bytes() == whole[:-9] and not meta_path.exists()  # nothing written

@@ -4,6 +4,8 @@
   learning-state   each learning-state/ object is written as its temp file, a pause, then the rename
                    (a kill in the pause leaves a ``.tmp-*`` file, as a crash mid-write does)
   export-append    a pause after each batch of data files an export writes (before its commit)
+  learnings-sidecar  after learnings/learning_meta.json is written (before the CSV), the file named by
+                   FAULT_MARKER is created and the run waits to be killed: a kill exactly between the two
 Nothing else changes: the run's results are those of the plain CLI.
 """
 
@@ -37,6 +39,20 @@ def slow_learning_state() -> None:
     objectstore.atomic_write = atomic_write
 
 
+def stop_after_learnings_sidecar() -> None:
+    from commerce_platform.ports import objectstore
+
+    real = objectstore.atomic_write
+
+    def atomic_write(path, data, prefix=None):
+        real(path, data, prefix=prefix)
+        if str(path).endswith("learnings/learning_meta.json"):
+            open(os.environ["FAULT_MARKER"], "w").close()
+            time.sleep(600)  # the test kills the run here
+
+    objectstore.atomic_write = atomic_write
+
+
 def slow_export_append() -> None:
     from commerce_platform.exports import iceberg
 
@@ -51,7 +67,8 @@ def slow_export_append() -> None:
 
 if __name__ == "__main__":
     stage, argv = sys.argv[1], sys.argv[2:]
-    {"learning-state": slow_learning_state, "export-append": slow_export_append}[stage]()
+    {"learning-state": slow_learning_state, "export-append": slow_export_append,
+     "learnings-sidecar": stop_after_learnings_sidecar}[stage]()
     from commerce_platform.cli import main
 
     sys.exit(main(argv))

@@ -79,6 +79,11 @@ def learning_outputs(home: Path) -> dict[str, object]:
             doc = json.loads(p.read_bytes())
             doc.pop("last_check_timestamp", None)
             out[rel] = doc
+        elif rel == "learnings/learning_meta.json":  # the hashes of the files each save replaced differ by history
+            doc = json.loads(p.read_bytes())
+            for info in doc["files"].values():
+                info.pop("previous_sha256")
+            out[rel] = doc
         elif rel == "learnings/learning_state_index.json":  # ERP versions hold inode numbers: per copy
             doc = json.loads(p.read_bytes())
             out[rel] = (doc["hashes"], sorted(doc["erp_versions"]))
@@ -119,6 +124,44 @@ def test_learning_run_killed_mid_write_then_rerun_gives_the_uninterrupted_result
 
     assert learning_outputs(crashed) == learning_outputs(reference)  # same learnings, no duplicated rows
     again = commerce(crashed, "learn", "run", "--json")  # and a third run finds nothing left to do
+    assert again.returncode == 0 and json.loads(again.stdout)["successful"] == 0
+
+
+def test_learning_run_killed_between_the_sidecar_and_the_csv_then_rerun_gives_the_uninterrupted_result(
+        offers_home, tmp_path):
+    reference = copy_home(offers_home, tmp_path / "reference")
+    crashed = copy_home(offers_home, tmp_path / "crashed")
+    assert commerce(reference, "learn", "run").returncode == 0
+
+    # The crashed home learns all offers but one first, so the killed run has learnings to add to a CSV.
+    requests = crashed / "objects" / "offer-learning-data" / "offer-requests"
+    held_back = sorted(requests.glob("700100_*.json"))
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for p in held_back:
+        p.rename(aside / p.name)
+    assert commerce(crashed, "learn", "run").returncode == 0
+    learnings = crashed / "objects" / "offer-learning-data" / "learnings"
+    csv_before = (learnings / "product_swaps.csv").read_bytes()
+    for p in held_back:
+        (aside / p.name).rename(p)
+
+    marker = tmp_path / "sidecar-written"
+    proc = subprocess.Popen([sys.executable, str(SLOW_CLI), "learnings-sidecar", "--home", str(crashed), "learn", "run"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(FAULT_MARKER=str(marker)))
+    kill_when(proc, marker.exists)
+    meta = json.loads((learnings / "learning_meta.json").read_bytes())
+    assert (learnings / "product_swaps.csv").read_bytes() == csv_before  # killed between the two writes
+    assert meta["files"]["learnings/product_swaps.csv"]["previous_sha256"] != meta["files"][
+        "learnings/product_swaps.csv"]["sha256"]  # the sidecar describes a CSV that was never written
+
+    rerun = commerce(crashed, "learn", "run", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    repaired = json.loads(rerun.stdout)["repaired"]
+    assert "learnings/product_swaps.csv" in [r["file"] for r in repaired]
+    assert "learnings/product_swaps.csv" in rerun.stderr  # the warning names the file
+    assert learning_outputs(crashed) == learning_outputs(reference)
+    again = commerce(crashed, "learn", "run", "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["successful"] == 0
 
 

@@ -261,3 +261,152 @@ def test_a_first_format_state_index_is_still_honoured(world):
     assert len(counting.reads) == 122
     upgraded = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
     assert upgraded == index
+
+
+# ---- damaged learning files (a cut CSV, a damaged sidecar or state, a crash between writes) ----------
+def _bucket(world):
+    return world.paths.bucket(world.offers_bucket)
+
+
+def _relearn_one(world, number="700101"):
+    """Make the next run process one offer again (its state and the index gone): the learnings are then
+    loaded and saved, and since the merge is idempotent, nothing in them may change."""
+    from commerce_platform.offers.agent import STATE_INDEX_KEY
+
+    store = factory.object_store(world)
+    store.delete(world.offers_bucket, STATE_INDEX_KEY)
+    store.delete(world.offers_bucket, state_key(number))
+
+
+def _learnings(world):
+    meta = json.loads((_bucket(world) / "learnings/learning_meta.json").read_bytes())
+    return {"csv": (_bucket(world) / SWAPS_KEY).read_bytes(), "rules": (_bucket(world) / RULES_KEY).read_bytes(),
+            "swaps": meta["swaps"], "rule_candidates": meta["rules"]}
+
+
+def _cut(text: bytes, where: str) -> bytes:
+    body = text.rstrip(b"\n")
+    last_line_start = body.rfind(b"\n") + 1
+    if where == "mid last field":  # inside the last row's source_files: what is left still parses
+        return body[:-7]
+    if where == "at a line end":  # whole rows only, one fewer
+        return text[:last_line_start]
+    if where == "mid row":  # inside the last row's customer term
+        return text[:last_line_start + 5]
+    raise AssertionError(where)
+
+
+@pytest.mark.parametrize("where", ["mid last field", "at a line end", "mid row"])
+def test_a_cut_csv_is_restored_from_the_sidecar_and_never_rewritten_with_fewer_rows(world, where):
+    run_learning(world)
+    swap = list_learnings(world)["swaps"][-1]
+    review(world, swap["id"], "rejected")  # a review decision lives in the sidecar only
+    before = _learnings(world)
+    csv_path = _bucket(world) / SWAPS_KEY
+    csv_path.write_bytes(_cut(before["csv"], where))
+    _relearn_one(world)
+
+    summary = run_learning(world)
+    assert summary.successful == 1 and summary.failed == 2
+    assert [r["file"] for r in summary.repaired] == [SWAPS_KEY] and not summary.needs_repair
+    assert "restored from learnings/learning_meta.json" in summary.repaired[0]["action"]
+    assert _learnings(world) == before  # every row, every evidence entry, no half-cut file name
+    assert next(s for s in list_learnings(world)["swaps"] if s["id"] == swap["id"])["status"] == "rejected"
+    assert run_learning(world).repaired == []  # repaired for good
+
+
+def test_a_cut_csv_is_restored_in_memory_for_readers_and_a_dry_run_only_reports_it(world):
+    run_learning(world)
+    before = _learnings(world)
+    (_bucket(world) / SWAPS_KEY).write_bytes(_cut(before["csv"], "mid last field"))
+    assert len(list_learnings(world)["swaps"]) == before["csv"].count(b"\n") - 1  # readers see every swap
+    _relearn_one(world)
+    dry = run_learning(world, dry_run=True)
+    assert dry.repaired == [] and [r["file"] for r in dry.needs_repair] == [SWAPS_KEY]
+    assert (_bucket(world) / SWAPS_KEY).read_bytes() == _cut(before["csv"], "mid last field")  # nothing written
+
+
+@pytest.mark.parametrize("sidecar", ["missing", "damaged"])
+def test_a_cut_csv_without_an_intact_sidecar_refuses_and_writes_nothing(world, sidecar):
+    from commerce_platform.errors import ValidationFailed
+
+    run_learning(world)
+    meta = _bucket(world) / "learnings/learning_meta.json"
+    if sidecar == "missing":
+        meta.unlink()
+    else:
+        meta.write_bytes(meta.read_bytes()[:100])
+    csv_path = _bucket(world) / SWAPS_KEY
+    csv_path.write_bytes(_cut(csv_path.read_bytes(), "mid last field"))
+    _relearn_one(world)
+    files = _files(world)
+    with pytest.raises(ValidationFailed) as err:
+        run_learning(world)
+    message = str(err.value)
+    assert "learnings/product_swaps.csv" in message and "cut off" in message
+    assert "nothing was written" in message and "restore" in message  # what is wrong, what to do
+    assert _files(world) == files
+
+
+def test_a_first_format_sidecar_still_loads_and_a_cut_csv_beside_it_refuses(world):
+    from commerce_platform.errors import ValidationFailed
+
+    run_learning(world)
+    meta_path = _bucket(world) / "learnings/learning_meta.json"
+    meta = json.loads(meta_path.read_bytes())
+    first = {"swaps": {k: {f: v[f] for f in ("term", "product_code", "status", "reviewed_at", "evidence")}
+                       for k, v in meta["swaps"].items()}, "rules": meta["rules"]}  # as the previous release wrote
+    before = _learnings(world)
+    meta_path.write_text(json.dumps(first))
+    _relearn_one(world)
+    assert run_learning(world).repaired == []
+    assert _learnings(world) == before and json.loads(meta_path.read_bytes())["format"] == 2  # upgraded
+
+    meta_path.write_text(json.dumps(first))
+    csv_path = _bucket(world) / SWAPS_KEY
+    csv_path.write_bytes(_cut(csv_path.read_bytes(), "at a line end"))  # whole lines: only the sidecar knows
+    _relearn_one(world)
+    with pytest.raises(ValidationFailed, match="lacks 1 swaps that learnings/learning_meta.json lists"):
+        run_learning(world)
+
+
+def test_a_damaged_sidecar_is_rebuilt_from_the_csv_and_kept_aside(world):
+    run_learning(world)
+    before = _learnings(world)
+    meta_path = _bucket(world) / "learnings/learning_meta.json"
+    damaged = b'{"swaps": {"s-1": '
+    meta_path.write_bytes(damaged)
+    _relearn_one(world)
+
+    summary = run_learning(world)
+    assert summary.successful == 1
+    assert [r["file"] for r in summary.repaired] == ["learnings/learning_meta.json"]
+    assert "rebuilt from learnings/product_swaps.csv" in summary.repaired[0]["action"]
+    after = _learnings(world)
+    assert after["csv"] == before["csv"] and after["rules"] == before["rules"]  # counts and rules kept
+    assert {k: len(v["evidence"]) for k, v in after["swaps"].items()} == {
+        k: len(v["evidence"]) for k, v in before["swaps"].items()}
+    kept = list((_bucket(world) / "learnings").glob("learning_meta.json.damaged-*"))
+    assert [p.read_bytes() for p in kept] == [damaged]  # nothing lost: review decisions may be in it
+
+
+def test_a_damaged_learning_state_relearns_its_offer_and_the_night_goes_on(world):
+    run_learning(world)
+    before = _learnings(world)
+    store = factory.object_store(world)
+    from commerce_platform.offers.agent import STATE_INDEX_KEY
+
+    store.delete(world.offers_bucket, STATE_INDEX_KEY)  # without the index the per-offer states decide
+    path = _bucket(world) / state_key("700102")
+    path.write_bytes(b'{"offer_number": "700102", "last_proc')
+
+    dry = run_learning(world, dry_run=True)
+    assert [r["file"] for r in dry.needs_repair] == [state_key("700102")] and dry.repaired == []
+    summary = run_learning(world)
+    assert summary.successful == 1 and summary.skipped == 119 and summary.failed == 2
+    assert summary.repaired == [{"file": state_key("700102"), "problem": summary.repaired[0]["problem"],
+                                 "action": "offer relearned and its state rewritten"}]
+    assert "not a learning state" in summary.repaired[0]["problem"]
+    assert _learnings(world) == before  # relearned idempotently
+    assert json.loads(path.read_bytes())["offer_number"] == "700102"
+    assert run_learning(world).successful == 0

@@ -187,3 +187,77 @@ def test_catalog_ranking_respects_sizes():
 
 def test_spec_tokens_distinguish_bare_numbers():
     assert spec_tokens("vesimittari 15") != spec_tokens("vesimittari 20")
+
+
+# ---- the learning files: a crash between the sidecar and the CSV or rules file --------------------
+class CrashAfter:
+    """A local store that dies right after writing ``key`` (the process killed between two writes)."""
+
+    def __init__(self, real, key):
+        self.real, self.key = real, key
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def put_bytes(self, bucket, key, data, content_type=None):
+        self.real.put_bytes(bucket, key, data, content_type)
+        if key == self.key:
+            raise SystemExit("killed")
+
+
+def _learned(ls, offers):
+    from datetime import date
+
+    for n in offers:
+        ls.add_swap("cu putki 15mm", "CU15", "KUPARIPUTKI 15MM", Evidence(f"{n}_20250101.json", n, "A", "a", "CU15",
+                    "KUPARIPUTKI 15MM", timestamp="2025-01-01"), "r")
+        ls.add_rule_support("prefer_brand", "PUTKET", "UPONOR", "KAN", n, date(2025, 1, 2))
+    ls.promote_rules(date(2025, 1, 2))
+    return ls
+
+
+@pytest.mark.parametrize("crash_after", ["learnings/learning_meta.json", "learnings/product_swaps.csv"])
+def test_a_crash_between_the_sidecar_and_the_csv_or_rules_is_repaired_on_the_next_load(tmp_path, crash_after):
+    from commerce_platform.offers.learnings import RULES_KEY, SWAPS_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store, clean = LocalObjectStore(tmp_path / "a"), LocalObjectStore(tmp_path / "b")
+    _learned(LearningSet(), ["1", "2"]).save(store, "b1")
+    ls = _learned(LearningSet.load(store, "b1"), ["3", "4"])  # a third offer promotes the rule
+    ls.add_swap("kanta", "K1", "KANTA", Evidence("5_20250101.json", "5", "", "", "K1", "KANTA"), "r")
+    with pytest.raises(SystemExit):
+        ls.save(CrashAfter(store, crash_after), "b1")
+    _learned(LearningSet(), ["1", "2", "3", "4"]).save(clean, "b1")  # the same learnings, never interrupted
+
+    again = LearningSet.load(store, "b1")
+    repaired = {r["file"] for r in again.repairs}
+    assert repaired == ({SWAPS_KEY, RULES_KEY} if crash_after.endswith(".json") else {RULES_KEY})
+    assert all("older than learnings/learning_meta.json" in r["problem"] for r in again.repairs)
+    assert len(again.swaps) == 2 and len(again.swaps[("cu putki 15mm", "CU15")].evidence) == 4
+    again.save(store, "b1")
+    assert LearningSet.load(store, "b1").repairs == []
+    assert store.get_bytes("b1", RULES_KEY).startswith(b"2025-01-02: Prefer UPONOR over KAN for PUTKET\n")
+    clean_ls = LearningSet.load(clean, "b1")
+    clean_ls.add_swap("kanta", "K1", "KANTA", Evidence("5_20250101.json", "5", "", "", "K1", "KANTA"), "r")
+    clean_ls.save(clean, "b1")
+    for key in (SWAPS_KEY, RULES_KEY):
+        assert store.get_bytes("b1", key) == clean.get_bytes("b1", key)
+
+
+def test_rules_a_seed_or_a_person_wrote_survive_and_a_cut_copy_of_a_rule_does_not(tmp_path):
+    from commerce_platform.offers.learnings import RULES_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    store.put_bytes("b1", RULES_KEY, b"2024-05-01: Prefer LUVATA over KME for KUPARIPUTKET\n")
+    ls = _learned(LearningSet.load(store, "b1"), ["1", "2", "3"])
+    ls.save(store, "b1")
+    lines = store.get_bytes("b1", RULES_KEY).decode().splitlines()
+    assert lines == ["2024-05-01: Prefer LUVATA over KME for KUPARIPUTKET",
+                     "2025-01-02: Prefer UPONOR over KAN for PUTKET"]
+    whole = store.get_bytes("b1", RULES_KEY)
+    store.put_bytes("b1", RULES_KEY, whole[:-12])  # cut inside the last rule
+    cut = LearningSet.load(store, "b1")
+    assert [r["file"] for r in cut.repairs] == [RULES_KEY] and "cut off" in cut.repairs[0]["problem"]
+    cut.save(store, "b1")
+    assert store.get_bytes("b1", RULES_KEY) == whole

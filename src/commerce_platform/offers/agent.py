@@ -22,7 +22,7 @@ from ..ports.erp import parse_offer_document
 from ..ports.kv import Lock, TableSpec
 from .diff import diff_offer
 from .extract import LlmExtractor, OfflineExtractor
-from .learnings import Evidence, LearningSet
+from .learnings import Evidence, LearningsDamaged, LearningSet
 from .models import LearningState
 from .requests import RequestRef, load_request, newest_requests
 
@@ -65,7 +65,10 @@ class StateIndex:
             return cls()
         if "hashes" not in data:  # first format: a flat {offer_number: hash}
             return cls({k: v for k, v in data.items() if isinstance(v, str)})
-        return cls(dict(data.get("hashes") or {}), dict(data.get("erp_versions") or {}))
+        try:
+            return cls(dict(data.get("hashes") or {}), dict(data.get("erp_versions") or {}))
+        except (TypeError, ValueError):  # damaged: the per-offer states decide, and it is rewritten
+            return cls()
 
     def unchanged_in_erp(self, offer_number: str, version: str | None) -> bool:
         return (version is not None and self.erp_versions.get(offer_number) == version
@@ -87,6 +90,10 @@ class RunSummary:
     new_swaps: int = 0
     new_rules: int = 0
     failures: list[dict] = field(default_factory=list)
+    # Damaged files found on the way: {file, problem, action}. "repaired" were rewritten by this run;
+    # "needs_repair" were worked around in memory only (a dry run, or the run wrote nothing).
+    repaired: list[dict] = field(default_factory=list)
+    needs_repair: list[dict] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
 
@@ -149,6 +156,7 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
             lazy["catalog"] = {p.product_code: p for p in _catalog_or_empty(erp)}
         return lazy["learnings"], lazy["catalog"]
 
+    damaged_states: dict[str, str] = {}  # offer -> what is wrong with its learning-state file
     bad_names: list[str] = []
     refs = newest_requests(store, bucket, unparsable=bad_names)
     for key in bad_names:
@@ -174,7 +182,9 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                 if isinstance(document, BaseException):
                     raise document
                 digest, outcome = _process_offer(ref, document, store, bucket, extractor, learnings_and_catalog,
-                                                 today, now, index.hashes.get(number))
+                                                 today, now, index.hashes.get(number), damaged_states)
+            except LearningsDamaged:
+                raise  # the learnings themselves, not this offer: no offer can be learned, nothing is written
             except (CommerceError, OSError) as exc:
                 summary.failed += 1
                 reason = "not in ERP" if isinstance(exc, NotFound) else (
@@ -207,17 +217,29 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     if lazy:
         summary.new_rules = len(lazy["learnings"].promote_rules(today))
         summary.new_swaps = len(lazy["learnings"].swaps) - lazy["before"]
+    learnings_repairs = lazy["learnings"].repairs if lazy else []
+    saved = False
     if not dry_run:
-        if summary.successful and lazy:
+        if lazy and (summary.successful or learnings_repairs):
             lazy["learnings"].save(store, bucket)
+            saved = True
         for state in new_states:
             store.put_bytes(bucket, state_key(state.offer_number), state.model_dump_json().encode(), "application/json")
         if seen != index:  # written after the states it mirrors; an unchanged night writes nothing
             store.put_bytes(bucket, STATE_INDEX_KEY, seen.to_bytes(), "application/json")
+    (summary.repaired if saved else summary.needs_repair).extend(learnings_repairs)
+    rewritten = {s.offer_number for s in new_states} if not dry_run else set()
+    for number, problem in sorted(damaged_states.items()):
+        done = number in rewritten
+        (summary.repaired if done else summary.needs_repair).append({
+            "file": state_key(number), "problem": problem,
+            "action": "offer relearned and its state rewritten" if done else
+                      "offer treated as unprocessed; its state is rewritten when it is learned"})
     summary.seconds = round(time.perf_counter() - started, 3)
     log.info("Learning agent completed", offers_processed=summary.offers_processed, successful=summary.successful,
              skipped=summary.skipped, with_learnings=summary.with_learnings,
-             total_learnings=summary.total_learnings, failed=summary.failed, dry_run=dry_run)
+             total_learnings=summary.total_learnings, failed=summary.failed, dry_run=dry_run,
+             repaired=len(summary.repaired), needs_repair=len(summary.needs_repair))
     return summary
 
 
@@ -271,15 +293,24 @@ def _catalog_or_empty(erp):
 
 
 def _process_offer(ref: RequestRef, document: dict, store, bucket, extractor, learnings_and_catalog, today: date,
-                   now: str, indexed_hash: str | None = None) -> tuple[str, tuple[LearningState, int] | None]:
+                   now: str, indexed_hash: str | None = None, damaged_states: dict[str, str] | None = None,
+                   ) -> tuple[str, tuple[LearningState, int] | None]:
     """Returns the ERP rows' hash and, when the offer changed, its new state and learning count."""
     digest = rows_hash(document.get("rows", []))
     if indexed_hash == digest:
         return digest, None  # unchanged since the last run
+    key = state_key(ref.offer_number)
     try:
-        previous = LearningState.model_validate_json(store.get_bytes(bucket, state_key(ref.offer_number)))
+        previous = LearningState.model_validate_json(store.get_bytes(bucket, key))
     except NotFound:
         previous = None
+    except ValueError as exc:  # pydantic's ValidationError is one; so is a file that is not UTF-8
+        # A damaged state only costs relearning this offer: the merge is idempotent by source file.
+        previous = None
+        problem = f"not a learning state ({str(exc).splitlines()[0][:200]})"
+        if damaged_states is not None:
+            damaged_states[ref.offer_number] = problem
+        log.warning("learning state damaged; the offer is relearned", file=key, problem=problem)
     if previous is not None and previous.last_processed_hash == digest:
         return digest, None  # unchanged since the last run
     offer = parse_offer_document(document, f"ERP offer {ref.offer_number}")

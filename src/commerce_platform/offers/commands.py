@@ -51,6 +51,9 @@ def _run(ctx) -> int:
         f"{summary.total_learnings} (new swaps {summary.new_swaps}, new rules {summary.new_rules})"
         + ("" if not summary.failures else "\nfailed offers (retried next run):\n" + "\n".join(
             f"  {f['offer_number']}: {f['reason']}: {f['detail']}" for f in summary.failures))
+        + "".join(f"\nrepaired {r['file']}: {r['problem']}: {r['action']}" for r in summary.repaired)
+        + "".join(f"\nneeds repair {r['file']}: {r['problem']}: {r['action']} (a learning run without --dry-run "
+                  "repairs it)" for r in summary.needs_repair)
         + (" [dry run: nothing written]" if summary.dry_run else "")))
     return 0
 

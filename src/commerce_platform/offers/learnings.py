@@ -15,7 +15,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 
+from pydantic import ValidationError
+
 from ..errors import NotFound, ValidationFailed
+from ..logs import get_logger
 from ..ports.objectstore import ObjectStore
 from .models import SWAP_HEADER, RuleLine, SwapRow
 from .normalize import normalize_term
@@ -23,6 +26,9 @@ from .normalize import normalize_term
 SWAPS_KEY = "learnings/product_swaps.csv"
 RULES_KEY = "learnings/general_rules.txt"
 META_KEY = "learnings/learning_meta.json"
+
+META_FORMAT = 2           # sidecar format 2 holds every CSV field and the views' sha256
+log = get_logger("offers.learnings")
 
 RULE_MIN_OFFERS = 3       # a general rule needs this many independent offers ...
 RULE_MIN_MARGIN = 2.0     # ... and this many times more support than contrary evidence
@@ -119,63 +125,26 @@ class LearningSet:
         self.swaps: dict[tuple[str, str], SwapLearning] = {}
         self.rules: dict[tuple[str, str, str, str], RuleLearning] = {}
         self._support_sets: dict[tuple[str, str, str, str], set[str]] = {}
+        self.extra_rule_lines: list[str] = []   # general_rules.txt lines no rule here wrote (seed, by hand)
+        self.repairs: list[dict] = []           # {file, problem, action} found by load, written by save
+        self._found: dict[str, str | None] = {}  # sha256 of each view as load found it
+        self._previous: dict[str, str | None] = {}  # the sidecar's previous_sha256 of each view
+        self._damaged_meta: tuple[str, bytes] | None = None  # (backup key, bytes) of an unreadable sidecar
 
     # ---- persistence -------------------------------------------------------------------
+    # The sidecar is the source of truth and is written first; the CSV and the rules file are views
+    # made from it, and the sidecar records their sha256. A load that finds a view cut off, or left
+    # old by a run that died between the writes, rebuilds it from the sidecar (_load_into).
     @classmethod
     def load(cls, store: ObjectStore, bucket: str) -> LearningSet:
+        """Load and check the learning files. What was repaired in memory is in ``repairs`` (the
+        next ``save`` writes it); damage that cannot be repaired raises LearningsDamaged."""
         self = cls()
-        meta: dict = {}
-        if store.exists(bucket, META_KEY):
-            meta = json.loads(store.get_bytes(bucket, META_KEY))
-        swap_meta = meta.get("swaps", {})
-        if store.exists(bucket, SWAPS_KEY):
-            text = store.get_bytes(bucket, SWAPS_KEY).decode("utf-8")
-            reader = csv.DictReader(io.StringIO(text))
-            if reader.fieldnames != SWAP_HEADER:
-                raise ValidationFailed(f"{bucket}/{SWAPS_KEY}: header is {reader.fieldnames}",
-                                       hint=f"it must be exactly {','.join(SWAP_HEADER)}")
-            for line_no, raw in enumerate(reader, start=2):
-                try:
-                    row = SwapRow.model_validate(raw)
-                except Exception as exc:
-                    raise ValidationFailed(f"{bucket}/{SWAPS_KEY} line {line_no}: {exc}") from exc
-                sid = swap_id(row.customer_term, row.matched_product_code)
-                m = swap_meta.get(sid, {})
-                ev = {e["source_file"]: Evidence(**e) for e in m.get("evidence", [])}
-                for src in row.sources:
-                    ev.setdefault(src, Evidence(src, src.split("_")[0], "", "", row.matched_product_code,
-                                                row.matched_product_name))
-                self.swaps[(row.customer_term, row.matched_product_code)] = SwapLearning(
-                    term=row.customer_term, product_code=row.matched_product_code,
-                    product_name=row.matched_product_name, evidence=ev, status=m.get("status", "pending"),
-                    reasoning=row.reasoning, timestamp=row.timestamp, match_type=row.match_type,
-                    reviewed_at=m.get("reviewed_at"))
-        for r in meta.get("rules", []):
-            rule = RuleLearning(**r)
-            self.rules[rule.key] = rule
+        _load_into(self, store, bucket)
         return self
 
     def save(self, store: ObjectStore, bucket: str) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(SWAP_HEADER)
-        for s in self.sorted_swaps():
-            row = s.to_row()
-            writer.writerow([row.customer_term, row.matched_product_code, row.matched_product_name,
-                             f"{row.confidence_score:.3f}", row.reasoning, row.match_type, row.timestamp,
-                             row.source_files])
-        rules_text = "".join(RuleLine(day=date.fromisoformat(r.day), rule=r.text).format() + "\n"
-                             for r in self.written_rules())
-        meta = {
-            "swaps": {s.id: {"term": s.term, "product_code": s.product_code, "status": s.status,
-                             "reviewed_at": s.reviewed_at, "evidence": [asdict(e) for e in s.evidence.values()]}
-                      for s in self.sorted_swaps()},
-            "rules": [asdict(r) for r in sorted(self.rules.values(), key=lambda r: r.key)],
-        }
-        # Meta first: a reader that sees the new CSV always finds its review status.
-        store.put_bytes(bucket, META_KEY, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
-        store.put_bytes(bucket, SWAPS_KEY, out.getvalue().encode("utf-8"), "text/csv")
-        store.put_bytes(bucket, RULES_KEY, rules_text.encode("utf-8"), "text/plain")
+        _save(self, store, bucket)
 
     # ---- views -------------------------------------------------------------------------
     def sorted_swaps(self) -> list[SwapLearning]:
@@ -258,3 +227,309 @@ class LearningSet:
         new.timestamp = old.reviewed_at or ""
         self.swaps[(old.term, product_code)] = new
         return new
+
+
+# ---- load and save --------------------------------------------------------------------------
+class LearningsDamaged(ValidationFailed):
+    """A learning file is damaged and the others cannot restore it: nothing is written."""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(store: ObjectStore, bucket: str, key: str) -> bytes | None:
+    try:
+        return store.get_bytes(bucket, key)
+    except NotFound:
+        return None
+
+
+@dataclass
+class _CsvScan:
+    rows: list[tuple[int, SwapRow]] = field(default_factory=list)  # complete rows that parse, by line
+    problems: list[str] = field(default_factory=list)               # one phrase per damaged line
+
+
+def _scan_csv(data: bytes) -> _CsvScan:
+    """Every row of the CSV that is whole; the damaged ones are named in ``problems``."""
+    scan = _CsvScan()
+    text = data.decode("utf-8", errors="replace")  # a cut inside a character shows as U+FFFD
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # strict: a cut inside quotes is an error
+    try:
+        header = next(reader, None)
+        if header != SWAP_HEADER:
+            scan.problems.append(f"the header is {header}, not {','.join(SWAP_HEADER)}")
+            return scan
+        for fields in reader:
+            line = reader.line_num
+            if not fields:
+                continue  # a blank line
+            if len(fields) != len(SWAP_HEADER):
+                scan.problems.append(f"line {line} has {len(fields)} fields, not {len(SWAP_HEADER)}")
+                continue
+            if any("\ufffd" in f for f in fields):
+                scan.problems.append(f"line {line} is not valid UTF-8")
+                continue
+            try:
+                row = SwapRow.model_validate(dict(zip(SWAP_HEADER, fields, strict=True)))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                scan.problems.append(f"line {line}: {'.'.join(map(str, err['loc']))}: {err['msg']}")
+                continue
+            scan.rows.append((line, row))
+    except csv.Error as exc:
+        scan.problems.append(f"line {reader.line_num}: {exc}")
+    if text and not text.endswith("\n"):
+        # Every writer ends the file with a newline: a last line without one was cut off mid-write,
+        # even when what is left of it parses (a source file name cut in half is still a string).
+        if scan.rows and scan.rows[-1][0] == reader.line_num:
+            scan.rows.pop()
+        if not any(p.startswith(f"line {reader.line_num}:") for p in scan.problems):
+            scan.problems.append(f"the last line ({reader.line_num}) is cut off: the file does not end with a newline")
+    return scan
+
+
+def _stub_evidence(source: str, row: SwapRow) -> Evidence:
+    # Only the file name survives in the CSV; the AI and final lines lived in the sidecar.
+    return Evidence(source, source.split("_")[0], "", "", row.matched_product_code, row.matched_product_name)
+
+
+def _swap_from_row(row: SwapRow, meta_entry: dict | None = None) -> SwapLearning:
+    m = meta_entry or {}
+    evidence = {e["source_file"]: Evidence(**e) for e in m.get("evidence", [])}
+    for src in row.sources:
+        evidence.setdefault(src, _stub_evidence(src, row))
+    return SwapLearning(term=row.customer_term, product_code=row.matched_product_code,
+                        product_name=row.matched_product_name, evidence=evidence, status=m.get("status", "pending"),
+                        reasoning=row.reasoning, timestamp=row.timestamp, match_type=row.match_type,
+                        reviewed_at=m.get("reviewed_at"))
+
+
+def _swaps_from_meta(meta: dict) -> dict[tuple[str, str], SwapLearning]:
+    swaps = {}
+    for m in meta["swaps"].values():
+        s = SwapLearning(term=m["term"], product_code=m["product_code"], product_name=m["product_name"],
+                         evidence={e["source_file"]: Evidence(**e) for e in m["evidence"]},
+                         status=m["status"], reasoning=m["reasoning"], timestamp=m["timestamp"],
+                         match_type=m["match_type"], reviewed_at=m.get("reviewed_at"))
+        swaps[(s.term, s.product_code)] = s
+    return swaps
+
+
+def _parse_meta(data: bytes) -> tuple[dict | None, str | None]:
+    """(sidecar, None), or (None, what is wrong with it)."""
+    try:
+        meta = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"it is not valid JSON ({exc})"
+    if not isinstance(meta, dict) or not isinstance(meta.get("swaps", {}), dict) \
+            or not isinstance(meta.get("rules", []), list):
+        return None, "it is not a learning sidecar (an object with 'swaps' and 'rules')"
+    return meta, None
+
+
+def _repair(ls: LearningSet, key: str, problem: str, action: str) -> None:
+    ls.repairs.append({"file": key, "problem": problem, "action": action})
+    log.warning("learning file repaired", file=key, problem=problem, action=action)
+
+
+def _damaged(bucket: str, problem: str, hint: str) -> LearningsDamaged:
+    return LearningsDamaged(f"{bucket}/{problem}; nothing was written", hint=hint)
+
+
+def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
+    meta_bytes, csv_bytes, rules_bytes = (_read(store, bucket, k) for k in (META_KEY, SWAPS_KEY, RULES_KEY))
+    ls._found = {SWAPS_KEY: None if csv_bytes is None else _sha(csv_bytes),
+                 RULES_KEY: None if rules_bytes is None else _sha(rules_bytes)}
+    meta, meta_problem = (None, None) if meta_bytes is None else _parse_meta(meta_bytes)
+    complete = False  # a sidecar of format 2 holds every CSV field: it can restore the CSV
+    if meta is not None:
+        try:
+            rules = [RuleLearning(**r) for r in meta.get("rules", [])]
+            if meta.get("format") == META_FORMAT:
+                ls.swaps, complete = _swaps_from_meta(meta), True
+                ls.extra_rule_lines = [str(x) for x in meta.get("extra_rule_lines", [])]
+            else:  # the first format: review status and evidence only; checked here, used with the CSV
+                for m in meta["swaps"].values():
+                    [Evidence(**e) for e in m.get("evidence", [])]
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            meta, meta_problem = None, f"an entry is malformed ({type(exc).__name__}: {exc})"
+            ls.swaps, ls.extra_rule_lines, complete = {}, [], False
+        else:
+            ls.rules = {r.key: r for r in rules}
+    if complete:
+        ls._previous = {k: (meta.get("files", {}).get(k) or {}).get("previous_sha256") for k in (SWAPS_KEY, RULES_KEY)}
+        _restore_csv_from_meta(ls, meta, csv_bytes)
+        _read_rules_file(ls, rules_bytes, meta.get("files", {}).get(RULES_KEY, {}))
+        return
+
+    # No usable sidecar of format 2: the CSV is the only whole record of the swaps, so it must be whole.
+    scan = _scan_csv(csv_bytes) if csv_bytes is not None else _CsvScan()
+    if meta_problem is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = f"{META_KEY}.damaged-{stamp}"
+        if scan.problems:
+            raise _damaged(bucket, f"{META_KEY} is damaged ({meta_problem}) and {SWAPS_KEY} is damaged too "
+                                   f"({'; '.join(scan.problems[:5])})",
+                           hint=f"restore both files from a backup, then run again; {SWAPS_KEY} alone is enough "
+                                f"once its damaged lines are fixed or deleted")
+        ls._damaged_meta = (backup, meta_bytes)
+        for _, row in scan.rows:
+            ls.swaps[(row.customer_term, row.matched_product_code)] = _swap_from_row(row)
+        _repair(ls, META_KEY, meta_problem,
+                f"rebuilt from {SWAPS_KEY} ({len(ls.swaps)} swaps, evidence counts from its source_files); "
+                f"review statuses are back to pending and rule candidates start over; the damaged file is "
+                f"kept as {backup}")
+    else:
+        if scan.problems:
+            raise _damaged(bucket, f"{SWAPS_KEY} is damaged ({'; '.join(scan.problems[:5])}) and "
+                                   f"{'there is no ' + META_KEY if meta is None else META_KEY + ' is of the first format, without product names,'} "
+                                   f"to restore it from",
+                           hint=f"restore {SWAPS_KEY} from a backup, or fix or delete the lines named, then run again")
+        swap_meta = (meta or {}).get("swaps", {})
+        for _, row in scan.rows:
+            ls.swaps[(row.customer_term, row.matched_product_code)] = _swap_from_row(
+                row, swap_meta.get(swap_id(row.customer_term, row.matched_product_code)))
+        missing = [f"{m.get('term')} -> {m.get('product_code')}" for m in swap_meta.values()
+                   if (m.get("term"), m.get("product_code")) not in ls.swaps]
+        if missing:
+            raise _damaged(bucket, f"{SWAPS_KEY} has {len(scan.rows)} rows and lacks {len(missing)} swaps that "
+                                   f"{META_KEY} lists ({', '.join(missing[:5])}): it was probably cut at a line end",
+                           hint=f"restore {SWAPS_KEY} from a backup and run again; to keep only the CSV's rows, move "
+                                f"{META_KEY} aside (their review statuses and evidence details are then lost)")
+    _read_rules_file(ls, rules_bytes, {})
+
+
+def _restore_csv_from_meta(ls: LearningSet, meta: dict, csv_bytes: bytes | None) -> None:
+    """The sidecar's swaps are loaded; check the CSV against them and keep what only the CSV has."""
+    info = meta.get("files", {}).get(SWAPS_KEY, {})
+    if csv_bytes is None:
+        if ls.swaps:
+            _repair(ls, SWAPS_KEY, "the file is missing", f"restored from {META_KEY} ({len(ls.swaps)} swaps)")
+        return
+    sha = _sha(csv_bytes)
+    if sha == info.get("sha256"):
+        return  # the CSV the sidecar was written with
+    if sha == info.get("previous_sha256"):
+        _repair(ls, SWAPS_KEY, f"it is older than {META_KEY} (a run stopped between writing the two)",
+                f"restored from {META_KEY} ({len(ls.swaps)} swaps)")
+        return
+    scan = _scan_csv(csv_bytes)
+    problems = list(scan.problems)
+    keys = {(row.customer_term, row.matched_product_code) for _, row in scan.rows}
+    if len(scan.rows) != len(ls.swaps):
+        problems.append(f"{len(scan.rows)} complete rows where {META_KEY} lists {len(ls.swaps)} swaps")
+    if missing := len(set(ls.swaps) - keys):
+        problems.append(f"{missing} swaps have no complete row")
+    # Complete rows the sidecar lacks were written by someone else (a seed file, a person): kept.
+    added = sources = 0
+    for _, row in scan.rows:
+        key = (row.customer_term, row.matched_product_code)
+        swap = ls.swaps.get(key)
+        if swap is None:
+            ls.swaps[key] = _swap_from_row(row)
+            added += 1
+            continue
+        for src in row.sources:
+            if src not in swap.evidence:
+                swap.evidence[src] = _stub_evidence(src, row)
+                sources += 1
+    action = f"restored from {META_KEY} ({len(ls.swaps) - added} swaps)"
+    if added or sources:
+        action += f"; kept {added} rows and {sources} source files found only in the CSV"
+    _repair(ls, SWAPS_KEY, "; ".join(problems) or f"its content differs from what {META_KEY} records", action)
+
+
+def _read_rules_file(ls: LearningSet, data: bytes | None, info: dict) -> None:
+    """Lines of general_rules.txt that no rule in the sidecar wrote are kept (``extra_rule_lines``),
+    so a seed's or a person's rules survive the next save; a cut-off copy of a known line is not."""
+    written = {RuleLine(day=date.fromisoformat(r.day), rule=r.text).format() for r in ls.written_rules()}
+    expected = written | set(ls.extra_rule_lines)
+    if data is None:
+        if info and expected:
+            _repair(ls, RULES_KEY, "the file is missing", f"restored from {META_KEY}")
+        return
+    sha = _sha(data)
+    if sha == info.get("sha256"):
+        return
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines(keepends=True)
+    problems, kept = [], 0
+    for n, line in enumerate(lines, start=1):
+        content = line.rstrip("\r\n").strip()
+        if not content or content in expected:
+            continue
+        if not line.endswith("\n") and any(e.startswith(content) for e in expected):
+            problems.append(f"the last line ({n}) is cut off")
+            continue
+        if not line.endswith("\n"):
+            # Nothing can tell a rule typed without a final newline from one cut short: keep it, say so.
+            log.warning("the last line of the rules file has no newline; kept as it is: check that it is whole",
+                        file=RULES_KEY, line=content)
+        ls.extra_rule_lines.append(content)
+        expected.add(content)
+        kept += 1
+    missing = len(written - {line.strip() for line in lines})
+    if missing:
+        problems.append(f"{missing} rules of {META_KEY} are missing")
+    if info:  # a sidecar of format 2 wrote this file: any difference is a repair
+        if sha == info.get("previous_sha256"):
+            problems = [f"it is older than {META_KEY} (a run stopped between writing the two)"]
+        _repair(ls, RULES_KEY, "; ".join(problems) or f"its content differs from what {META_KEY} records",
+                f"restored from {META_KEY}" + (f"; kept {kept} lines found only in the file" if kept else ""))
+    elif problems:
+        _repair(ls, RULES_KEY, "; ".join(problems), "rewritten from the complete lines")
+
+
+def _rules_text(ls: LearningSet) -> str:
+    lines = set(ls.extra_rule_lines)
+    kept_rules = {line.split(": ", 1)[-1] for line in lines}
+    for r in ls.written_rules():
+        if r.text not in kept_rules:  # a rule the file already has (seed, rebuilt sidecar) keeps its first day
+            lines.add(RuleLine(day=date.fromisoformat(r.day), rule=r.text).format())
+    return "".join(line + "\n" for line in sorted(lines))
+
+
+def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SWAP_HEADER)
+    swaps = ls.sorted_swaps()
+    for s in swaps:
+        row = s.to_row()
+        writer.writerow([row.customer_term, row.matched_product_code, row.matched_product_name,
+                         f"{row.confidence_score:.3f}", row.reasoning, row.match_type, row.timestamp,
+                         row.source_files])
+    csv_bytes = out.getvalue().encode("utf-8")
+    rules_bytes = _rules_text(ls).encode("utf-8")
+    shas = {SWAPS_KEY: _sha(csv_bytes), RULES_KEY: _sha(rules_bytes)}
+
+    def previous(key: str) -> str | None:
+        # The file this save replaces, so that a crash before it is replaced shows as "older"; a file
+        # that stays the same keeps its record, so rewriting unchanged learnings changes no byte.
+        return ls._previous.get(key) if ls._found.get(key) == shas[key] else ls._found.get(key)
+
+    meta = {
+        "format": META_FORMAT,
+        "files": {SWAPS_KEY: {"sha256": shas[SWAPS_KEY], "previous_sha256": previous(SWAPS_KEY), "rows": len(swaps)},
+                  RULES_KEY: {"sha256": shas[RULES_KEY], "previous_sha256": previous(RULES_KEY)}},
+        "swaps": {s.id: {"term": s.term, "product_code": s.product_code, "product_name": s.product_name,
+                         "status": s.status, "reviewed_at": s.reviewed_at, "reasoning": s.reasoning,
+                         "match_type": s.match_type, "timestamp": s.timestamp,
+                         "evidence": [asdict(e) for _, e in sorted(s.evidence.items())]}
+                  for s in swaps},
+        # Support sorted: the file must not depend on the order the offers were learned in.
+        "rules": [{**asdict(r), "support": sorted(r.support)} for r in sorted(ls.rules.values(), key=lambda r: r.key)],
+        "extra_rule_lines": sorted(set(ls.extra_rule_lines)),
+    }
+    if ls._damaged_meta is not None:  # the unreadable sidecar is kept: it may hold review decisions
+        store.put_bytes(bucket, *ls._damaged_meta)
+    # Sidecar first (atomic writes each): it holds all the CSV and rules file are made from and their
+    # hashes, so a crash before they are written leaves files the next load recognizes as old.
+    store.put_bytes(bucket, META_KEY, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"),
+                    "application/json")
+    store.put_bytes(bucket, SWAPS_KEY, csv_bytes, "text/csv")
+    store.put_bytes(bucket, RULES_KEY, rules_bytes, "text/plain")
+    ls._previous = {k: meta["files"][k]["previous_sha256"] for k in shas}
+    ls._found, ls._damaged_meta = shas, None
