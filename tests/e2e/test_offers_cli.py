@@ -104,3 +104,50 @@ def test_damaged_learning_files_are_repaired_or_refused_with_a_message(home, tmp
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "learnings/product_swaps.csv is damaged" in refused.stderr and "restore" in refused.stderr
     assert csv_path.read_bytes() == whole[:-9] and not meta_path.exists()  # nothing written
+
+
+def test_propose_applies_a_conditional_swap_to_a_long_run_only(tmp_path):
+    """A blind seed-format world, one learning night, then `offers propose --json` on two lines
+    with a term whose learned swap (3 m -> 5 m sections) holds only over 10 m of run."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "worlds" / "seed_format_world.py"
+    spec = importlib.util.spec_from_file_location("seed_format_world", path)
+    world = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(world)
+    home = tmp_path / "home"
+    truth = world.build_world(home, 4)
+    commerce(home, "learn", "run", "--json")
+    swap = max((s for s in truth["swaps"] if s["origin"] == "length_preference"), key=lambda s: s["support_offers"])
+    line = {"product_code": swap["from_code"], "product_name": swap["from_name"], "unit": "KPL",
+            "match_details": {"original_customer_term": swap["customer_term"]}}
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"offer_number": "900001", "ai_matched_products": [
+        {**line, "quantity": 10}, {**line, "quantity": 2}]}), encoding="utf-8")
+    out = json.loads(commerce(home, "offers", "propose", str(request), "--json").stdout)
+    assert out["offer_number"] == "900001" and len(out["lines"]) == 2
+    long_run, short_run = out["lines"]
+    assert set(long_run) == {"customer_term", "quantity", "unit", "product_code", "product_name", "source", "reason"}
+    assert (long_run["product_code"], long_run["quantity"]) == (swap["to_code"], 6)  # 10 x 3 m -> 6 x 5 m
+    assert long_run["source"] == "learned" and "runs over 10 m" in long_run["reason"]
+    assert (short_run["product_code"], short_run["quantity"], short_run["source"]) == (swap["from_code"], 2, "ai")
+    # just the lines is a request too
+    lines_only = tmp_path / "lines.json"
+    lines_only.write_text(json.dumps([{**line, "quantity": 10}]), encoding="utf-8")
+    again = json.loads(commerce(home, "offers", "propose", str(lines_only), "--json").stdout)
+    assert again["lines"][0]["product_code"] == swap["to_code"]
+
+
+def test_propose_bad_request_is_one_clear_line(home, tmp_path):
+    missing = commerce(home, "offers", "propose", str(tmp_path / "nope.json"), check=False)
+    assert missing.returncode != 0 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    bad = commerce(home, "offers", "propose", str(broken), check=False)
+    assert bad.returncode != 0 and "not valid JSON" in bad.stderr and "Traceback" not in bad.stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"offer_number": "1", "ai_matched_products": [{"quantity": "many"}]}), encoding="utf-8")
+    bad = commerce(home, "offers", "propose", str(wrong), check=False)
+    assert bad.returncode != 0 and "ai_matched_products[0]" in bad.stderr and "Traceback" not in bad.stderr

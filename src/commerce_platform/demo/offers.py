@@ -20,10 +20,11 @@ from ..ports.erp import LocalERP, write_catalog_csv
 
 N_OFFERS = 120
 FIRST_OFFER = 700100
+# In the learner's family wording; a group named by a word needs no code beside it.
 EXPECTED_RULES = [
-    "Prefer TIGRIS over ONEPIPE for KOMPOSIITTIPUTKI",
-    "Prefer BROEN over NEOVAL for PALLOVENTTIILI",
-    "Prefer 5M over 3M sections for KUPARIPUTKI",
+    "Prefer TIGRIS brand KOMPOSIITTIPUTKI over ONEPIPE",
+    "Prefer BROEN brand PALLOVENTTIILI over NEOVAL",
+    "Prefer 5M sections over 3M for KUPARIPUTKI",
 ]
 
 

@@ -215,7 +215,10 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     documents.close()  # stops the reader threads now, not when the generator is collected
 
     if lazy:
-        summary.new_rules = len(lazy["learnings"].promote_rules(today))
+        from .extract import families_for
+
+        families = families_for(lazy["catalog"]) if lazy["catalog"] else None
+        summary.new_rules = len(lazy["learnings"].promote_rules(today, families))
         summary.new_swaps = len(lazy["learnings"].swaps) - lazy["before"]
     learnings_repairs = lazy["learnings"].repairs if lazy else []
     saved = False
@@ -324,5 +327,6 @@ def _process_offer(ref: RequestRef, document: dict, store, bucket, extractor, le
         learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning)
     for rule in extraction.rules:
         learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
+    learnings.set_offer_observations(ref.offer_number, extraction.slots)
     state = LearningState(offer_number=ref.offer_number, last_processed_hash=digest, last_check_timestamp=now)
     return digest, (state, len(extraction.swaps) + len(extraction.rules))

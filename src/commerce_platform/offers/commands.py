@@ -1,4 +1,4 @@
-"""``commerce learn ...`` and ``commerce offers match``."""
+"""``commerce learn ...``, ``commerce offers match`` and ``commerce offers propose``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def register(sub, common) -> None:
     match.add_argument("term", metavar="TERM")
     match.add_argument("-k", type=int, default=5, help="how many matches (default 5)")
     match.set_defaults(func=_match)
+    propose = osub.add_parser("propose", parents=[common],
+                              help="propose a whole offer: learned swaps and rules applied to a request's lines")
+    propose.add_argument("request", metavar="REQUEST.json",
+                         help="an offer request (format 5.1) or just its ai_matched_products lines")
+    propose.set_defaults(func=_propose)
 
 
 def _run(ctx) -> int:
@@ -92,4 +97,20 @@ def _match(ctx) -> int:
     doc = match_term(ctx.settings, ctx.args.term, ctx.args.k)
     ctx.emit(doc, lambda: "\n".join(f"{m['score']:.3f}  {m['source']:<8} {m['product_code']}  {m['product_name']}"
                                     for m in doc["matches"]))
+    return 0
+
+
+def _propose(ctx) -> int:
+    from .service import propose_offer, read_request_file
+
+    doc = propose_offer(ctx.settings, read_request_file(ctx.args.request))
+
+    def text() -> str:
+        lines = [f"offer {doc['offer_number'] or '(no number)'}"]
+        for n, line in enumerate(doc["lines"], start=1):
+            lines.append(f"{n:>3}. {line['customer_term']!r}: {line['quantity']:g} {line['unit']} "
+                         f"{line['product_code']} {line['product_name']}  [{line['source']}: {line['reason']}]")
+        return "\n".join(lines)
+
+    ctx.emit(doc, text)
     return 0

@@ -11,6 +11,7 @@ from ..errors import CommerceError, ValidationFailed
 from ..logs import get_logger
 from ..ports.llm import LLM, complete_json
 from .diff import Change
+from .families import Families
 from .models import CatalogProduct, ErpOffer, OfferRequest
 from .normalize import length_tokens, normalize_term, size_tokens, word_tokens
 
@@ -38,11 +39,80 @@ class RuleObservation:
 
 
 @dataclass
+class SlotObservation:
+    """An AI line a rule of (kind, group, over) could change, and what became of it."""
+    kind: str
+    group: str
+    over: str
+    row: tuple  # (quantity, run_length_m, customer, outcome: '' kept, else the new brand/length)
+
+
+@dataclass
 class Extraction:
     swaps: list[SwapObservation] = field(default_factory=list)
     rules: list[RuleObservation] = field(default_factory=list)
+    slots: list[SlotObservation] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     extractor: str = "offline"
+
+
+_FAMILIES: list = [None, None]  # (catalog dict, Families): one catalog per night, read once
+
+
+def families_for(catalog_by_code: dict[str, CatalogProduct]) -> Families:
+    if _FAMILIES[0] is not catalog_by_code:
+        _FAMILIES[:] = [catalog_by_code, Families(list(catalog_by_code.values()))]
+    return _FAMILIES[1]
+
+
+def customer_name(customer) -> str:
+    if isinstance(customer, dict):
+        return str(customer.get("name") or customer.get("company") or "")
+    return str(customer or "")
+
+
+def family_rule(families: Families, ai_code: str, final_code: str) -> RuleObservation | None:
+    """The catalog's reading of a swap: one attribute changed (brand, or section length), the size
+    kept. Works on numeric groups, whatever the word order of the names."""
+    a, b = families.attrs(ai_code), families.attrs(final_code)
+    if a is None or b is None or a.group != b.group or a.size != b.size:
+        return None
+    if a.brand != b.brand and a.length_m == b.length_m and families.is_line(a) and families.is_line(b):
+        return RuleObservation("prefer_brand", a.group, b.brand, a.brand)
+    if a.brand == b.brand and a.length_m is not None and b.length_m is not None and a.length_m != b.length_m:
+        return RuleObservation("prefer_length", a.group, b.length_label, a.length_label)
+    return None
+
+
+def _names_brand(term: str, brand: str) -> bool:
+    words = set(normalize_term(term).split())
+    return any(w in words for w in normalize_term(brand).split())
+
+
+def slot_observations(families: Families, ch: Change, customer: str) -> list[SlotObservation]:
+    """What a line says for or against the brand and length rules its product could be under."""
+    if ch.ai is None or ch.final is None or ch.kind not in ("unchanged", "quantity_changed", "swap"):
+        return []
+    a, b = families.attrs(ch.ai.product_code), families.attrs(ch.final.product_code)
+    fam = families.family(a.group) if a else None
+    if a is None or fam is None:
+        return []
+    qty = ch.ai.quantity
+    row = (qty, round(qty * a.length_m, 3) if a.length_m else None, customer)
+    out = []
+    same = ch.kind != "swap"
+    if len(fam.brands) > 1 and families.is_line(a) and not _names_brand(ch.customer_term, a.brand):
+        if same:
+            out.append(SlotObservation("prefer_brand", a.group, a.brand, (*row, "")))
+        elif b is not None and b.group == a.group and b.size == a.size and not _names_brand(ch.customer_term, b.brand):
+            out.append(SlotObservation("prefer_brand", a.group, a.brand, (*row, "" if b.brand == a.brand else b.brand)))
+    if a.length_m is not None and len(fam.lengths) > 1:
+        if same:
+            out.append(SlotObservation("prefer_length", a.group, a.length_label, (*row, "")))
+        elif b is not None and b.group == a.group and b.brand == a.brand and b.size == a.size:
+            out.append(SlotObservation("prefer_length", a.group, a.length_label,
+                                       (*row, "" if b.length_m == a.length_m else b.length_label)))
+    return out
 
 
 def _variant_tokens(name: str, group: str) -> list[str]:
@@ -69,13 +139,18 @@ class OfflineExtractor:
     def extract(self, request: OfferRequest, offer: ErpOffer, changes: list[Change],
                 catalog_by_code: dict[str, CatalogProduct]) -> Extraction:
         out = Extraction(extractor=self.name)
+        families = families_for(catalog_by_code) if catalog_by_code else None
+        customer = customer_name(request.customer)
         for ch in changes:
             out.counts[ch.kind] = out.counts.get(ch.kind, 0) + 1
+            if families is not None:
+                out.slots.extend(slot_observations(families, ch, customer))
             if ch.kind != "swap" or ch.ai is None or ch.final is None:
                 continue
             term = ch.customer_term or ch.ai.product_name
             out.swaps.append(SwapObservation(
-                term=normalize_term(term), ai_code=ch.ai.product_code, ai_name=ch.ai.product_name,
+                term=families.term_key(term) if families else normalize_term(term),
+                ai_code=ch.ai.product_code, ai_name=ch.ai.product_name,
                 final_code=ch.final.product_code, final_name=ch.final.product_name,
                 ai_quantity=ch.ai.quantity, final_quantity=ch.final.quantity,
                 reasoning=(f"Salesperson replaced {ch.ai.product_code} {ch.ai.product_name} with "
@@ -83,7 +158,10 @@ class OfflineExtractor:
             ))
             group = ch.ai.product_group or (catalog_by_code.get(ch.ai.product_code).product_group
                                             if ch.ai.product_code in catalog_by_code else "")
-            rule = rule_from_swap(ch.ai.product_name, ch.final.product_name, group)
+            rule = family_rule(families, ch.ai.product_code, ch.final.product_code) if families else None
+            if rule is None and not (families and families.attrs(ch.ai.product_code)
+                                     and families.attrs(ch.final.product_code)):
+                rule = rule_from_swap(ch.ai.product_name, ch.final.product_name, group)
             # A brand the customer asked for explains the swap; it is not a general preference.
             if rule and not (rule.kind == "prefer_brand" and rule.preferred.lower() in normalize_term(term).split()):
                 out.rules.append(rule)
@@ -153,7 +231,7 @@ class LlmExtractor:
                        catalog_by_code: dict[str, CatalogProduct], offline: Extraction) -> Extraction:
         final_by_code = {r.product_code: r for r in offer.rows}
         ai_by_term = {normalize_term(x.customer_term): x for x in request.ai_matched_products if x.customer_term}
-        out = Extraction(counts=dict(offline.counts), extractor=self.name)
+        out = Extraction(counts=dict(offline.counts), slots=offline.slots, extractor=self.name)
         for s in answer.swaps:
             if s.product_code not in final_by_code and s.product_code not in catalog_by_code:
                 raise ValidationFailed(f"LLM named product {s.product_code!r}, which is neither in offer "
@@ -163,7 +241,9 @@ class LlmExtractor:
                 raise ValidationFailed(f"LLM named customer term {s.customer_term!r}, which is not in the request")
             final = final_by_code.get(s.product_code)
             name = final.product_name if final else catalog_by_code[s.product_code].product_name
-            out.swaps.append(SwapObservation(normalize_term(s.customer_term), ai.product_code, ai.product_name,
+            term = (families_for(catalog_by_code).term_key(s.customer_term) if catalog_by_code
+                    else normalize_term(s.customer_term))
+            out.swaps.append(SwapObservation(term, ai.product_code, ai.product_name,
                                              s.product_code, name, ai.quantity, final.quantity if final else None,
                                              s.reasoning or f"LLM: replaced {ai.product_code} with {s.product_code}"))
         out.rules = [RuleObservation(r.kind, r.group.upper(), r.preferred.upper(), r.over.upper()) for r in answer.rules]

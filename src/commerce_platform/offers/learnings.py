@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..errors import NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.objectstore import ObjectStore
+from .conditions import Observation, describe, learn_condition
 from .models import SWAP_HEADER, RuleLine, SwapRow
 from .normalize import normalize_term
 
@@ -72,6 +73,7 @@ class SwapLearning:
     timestamp: str = ""
     match_type: str = "learned_swap"
     reviewed_at: str | None = None
+    condition: dict | None = None  # when the swap applies (conditions.py); None: always
 
     @property
     def id(self) -> str:
@@ -102,12 +104,28 @@ class RuleLearning:
     status: str = "pending"
     day: str = ""          # date the rule was first written ('' while still a candidate)
     reviewed_at: str | None = None
+    # Optional, so that sidecars written before them still load: the family as people read it
+    # ("KOMP.PUTKI (682300)"; '' on rules learned before families) and when the rule applies.
+    family: str = ""
+    condition: dict | None = None
 
     @property
     def text(self) -> str:
+        if self.family:
+            return self._family_text()
         if self.kind == "prefer_length":
             return f"Prefer {self.preferred} over {self.over} sections for {self.group}"
         return f"Prefer {self.preferred} over {self.over} for {self.group}"
+
+    def _family_text(self) -> str:
+        when = describe(self.condition) if self.condition else ""
+        if self.kind == "prefer_length":
+            if when:
+                return f"For {self.family} {when}, prefer {self.preferred} sections over {self.over}"
+            return f"Prefer {self.preferred} sections over {self.over} for {self.family}"
+        if when:
+            return f"For {self.family} {when}, prefer {self.preferred} brand over {self.over}"
+        return f"Prefer {self.preferred} brand {self.family} over {self.over}"
 
     @property
     def id(self) -> str:
@@ -118,12 +136,35 @@ class RuleLearning:
         return (self.kind, self.group, self.preferred, self.over)
 
 
+@dataclass
+class SlotEvidence:
+    """Every AI line a rule of (kind, group, over) could have changed, kept or changed, per offer:
+    the counter-examples a rule and its condition are learned from. Rows are
+    [quantity, run_length_m, customer, outcome] with outcome '' for kept, else what it became."""
+
+    kind: str
+    group: str
+    over: str
+    rows: dict[str, list[list]] = field(default_factory=dict)   # offer number -> rows
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.group, self.over)
+
+    def observations(self, preferred: str) -> list[Observation]:
+        """Lines changed to `preferred` (positive) or kept (negative); changed elsewhere: no evidence."""
+        return [Observation(offer, outcome == preferred, qty, run, customer)
+                for offer, rows in self.rows.items() for qty, run, customer, outcome in rows
+                if outcome in ("", preferred)]
+
+
 class LearningSet:
     """All learnings in memory; ``load``/``save`` through the object store."""
 
     def __init__(self) -> None:
         self.swaps: dict[tuple[str, str], SwapLearning] = {}
         self.rules: dict[tuple[str, str, str, str], RuleLearning] = {}
+        self.slots: dict[tuple[str, str, str], SlotEvidence] = {}
         self._support_sets: dict[tuple[str, str, str, str], set[str]] = {}
         self.extra_rule_lines: list[str] = []   # general_rules.txt lines no rule here wrote (seed, by hand)
         self.repairs: list[dict] = []           # {file, problem, action} found by load, written by save
@@ -191,18 +232,64 @@ class LearningSet:
             seen.add(offer_number)
             rule.support.append(offer_number)
 
-    def promote_rules(self, today: date) -> list[RuleLearning]:
-        """Write candidates with enough independent support; returns the newly written ones."""
+    def set_offer_observations(self, offer_number: str, observations) -> None:
+        """Replace one offer's lines in every slot (re-processing an offer never counts it twice).
+        ``observations``: items with kind, group, over and ``row`` ([qty, run_m, customer, outcome])."""
+        for slot in self.slots.values():
+            slot.rows.pop(offer_number, None)
+        for obs in observations:
+            key = (obs.kind, obs.group, obs.over)
+            slot = self.slots.get(key)
+            if slot is None:
+                slot = self.slots[key] = SlotEvidence(*key)
+            slot.rows.setdefault(offer_number, []).append(list(obs.row))
+
+    def promote_rules(self, today: date, families=None) -> list[RuleLearning]:
+        """Write candidates with enough independent support; returns the newly written ones.
+
+        A candidate whose slot has line evidence (kept lines included) is decided by
+        ``learn_condition``: always, under a learned condition, or not at all; a written rule's
+        condition is revisited every night as evidence grows. Without line evidence (learnings from
+        before slots) the support count decides, as before. ``families`` (families.Families) names
+        the family in the rule's text and lets term swaps inherit the condition of the rule that
+        explains them."""
         new = []
         for rule in self.rules.values():
-            if rule.day:
-                continue
+            if families is not None and not rule.family and families.family(rule.group) is not None:
+                rule.family = families.family_label(rule.group)
             contrary = self.rules.get((rule.kind, rule.group, rule.over, rule.preferred))
             against = len(contrary.support) if contrary else 0
-            if len(rule.support) >= RULE_MIN_OFFERS and len(rule.support) >= RULE_MIN_MARGIN * max(against, 0.5):
+            if len(rule.support) < RULE_MIN_OFFERS or len(rule.support) < RULE_MIN_MARGIN * max(against, 0.5):
+                continue
+            slot = self.slots.get((rule.kind, rule.group, rule.over))
+            if slot is not None and slot.rows:
+                applies, condition = learn_condition(slot.observations(rule.preferred))
+                if not applies:
+                    continue
+                rule.condition = condition
+            if not rule.day:
                 rule.day = today.isoformat()
                 new.append(rule)
+        if families is not None:
+            self._inherit_conditions(families)
         return new
+
+    def _inherit_conditions(self, families) -> None:
+        """A term swap that a written rule explains (every piece of evidence is the rule's change)
+        applies when the rule does: "kupariputki 15mm" -> the 5M section only on long runs."""
+        written = [r for r in self.rules.values() if r.day and r.status != "rejected"]
+        for swap in self.swaps.values():
+            if swap.match_type == "reviewer_edit" or not swap.evidence:
+                continue
+            explaining = None
+            for ev in swap.evidence.values():
+                rule = next((r for r in written if rule_explains(r, ev.ai_code, swap.product_code, families)), None)
+                if rule is None or (explaining is not None and rule is not explaining):
+                    explaining = None
+                    break
+                explaining = rule
+            if explaining is not None:
+                swap.condition = explaining.condition
 
     # ---- review ------------------------------------------------------------------------
     def set_status(self, learning_id: str, status: str) -> SwapLearning | RuleLearning:
@@ -227,6 +314,16 @@ class LearningSet:
         new.timestamp = old.reviewed_at or ""
         self.swaps[(old.term, product_code)] = new
         return new
+
+
+def rule_explains(rule: RuleLearning, from_code: str, to_code: str, families) -> bool:
+    """Is from_code -> to_code exactly the change the rule makes (same line, size, ...)?"""
+    a, b = families.attrs(from_code), families.attrs(to_code)
+    if a is None or b is None or a.group != rule.group or b.group != rule.group or a.size != b.size:
+        return False
+    if rule.kind == "prefer_brand":
+        return a.length_m == b.length_m and (a.brand, b.brand) == (rule.over, rule.preferred)
+    return a.brand == b.brand and (a.length_label, b.length_label) == (rule.over, rule.preferred)
 
 
 # ---- load and save --------------------------------------------------------------------------
@@ -303,7 +400,7 @@ def _swap_from_row(row: SwapRow, meta_entry: dict | None = None) -> SwapLearning
     return SwapLearning(term=row.customer_term, product_code=row.matched_product_code,
                         product_name=row.matched_product_name, evidence=evidence, status=m.get("status", "pending"),
                         reasoning=row.reasoning, timestamp=row.timestamp, match_type=row.match_type,
-                        reviewed_at=m.get("reviewed_at"))
+                        reviewed_at=m.get("reviewed_at"), condition=m.get("condition"))
 
 
 def _swaps_from_meta(meta: dict) -> dict[tuple[str, str], SwapLearning]:
@@ -312,7 +409,7 @@ def _swaps_from_meta(meta: dict) -> dict[tuple[str, str], SwapLearning]:
         s = SwapLearning(term=m["term"], product_code=m["product_code"], product_name=m["product_name"],
                          evidence={e["source_file"]: Evidence(**e) for e in m["evidence"]},
                          status=m["status"], reasoning=m["reasoning"], timestamp=m["timestamp"],
-                         match_type=m["match_type"], reviewed_at=m.get("reviewed_at"))
+                         match_type=m["match_type"], reviewed_at=m.get("reviewed_at"), condition=m.get("condition"))
         swaps[(s.term, s.product_code)] = s
     return swaps
 
@@ -358,6 +455,8 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
             ls.swaps, ls.extra_rule_lines, complete = {}, [], False
         else:
             ls.rules = {r.key: r for r in rules}
+            # optional: sidecars from before conditions have no line observations
+            ls.slots = {slot.key: slot for slot in (SlotEvidence(**e) for e in meta.get("slots", []))}
     if complete:
         ls._previous = {k: (meta.get("files", {}).get(k) or {}).get("previous_sha256") for k in (SWAPS_KEY, RULES_KEY)}
         _restore_csv_from_meta(ls, meta, csv_bytes)
@@ -517,11 +616,13 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
         "swaps": {s.id: {"term": s.term, "product_code": s.product_code, "product_name": s.product_name,
                          "status": s.status, "reviewed_at": s.reviewed_at, "reasoning": s.reasoning,
                          "match_type": s.match_type, "timestamp": s.timestamp,
-                         "evidence": [asdict(e) for _, e in sorted(s.evidence.items())]}
+                         "evidence": [asdict(e) for _, e in sorted(s.evidence.items())],
+                         **({"condition": s.condition} if s.condition else {})}
                   for s in swaps},
         # Support sorted: the file must not depend on the order the offers were learned in.
         "rules": [{**asdict(r), "support": sorted(r.support)} for r in sorted(ls.rules.values(), key=lambda r: r.key)],
         "extra_rule_lines": sorted(set(ls.extra_rule_lines)),
+        "slots": [asdict(e) for e in sorted(ls.slots.values(), key=lambda e: e.key)],
     }
     if ls._damaged_meta is not None:  # the unreadable sidecar is kept: it may hold review decisions
         store.put_bytes(bucket, *ls._damaged_meta)

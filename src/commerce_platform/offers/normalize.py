@@ -17,13 +17,14 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdn\s*(\d+)\b"), r"dn\1"),                  # dn 15 -> dn15
     (re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|kpl|l|kg|bar)\b"), r"\1\2"),  # 15 mm -> 15mm, 3 m -> 3m
     (re.compile(r"(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)"), r"\1x\2"),  # 16 x 2 -> 16x2
-    (re.compile(r"(\d+)\s*/\s*(\d+)\s*(?:\"|''|tuumaa|tuuma|in)?"), r"\1/\2in"),  # 1/2" -> 1/2in
+    (re.compile(r"(\d+)\s*/\s*(\d+)(?:\s*(?:\"|''|tuumaa|tuuma|in)\b|\s*\")?"), r"\1/\2in"),  # 1/2" -> 1/2in
     (re.compile(r"(\d+)\s*(?:metriä|metri|metrin|meter|metres|meters)\b"), r"\1m"),
-    (re.compile(r"[^\w./]+"), " "),
+    # Punctuation becomes a space, except a hyphen between digits: a pump's "25-40" is one designation.
+    (re.compile(r"(?:[^\w./-]|(?<!\d)-|-(?!\d))+"), " "),
     (re.compile(r"\s+"), " "),
 ]
 
-SIZE_RE = re.compile(r"^(?:\d+(?:\.\d+)?mm|dn\d+|\d+(?:\.\d+)?x\d+(?:\.\d+)?|\d+/\d+in|\d+(?:\.\d+)?cm)$")
+SIZE_RE = re.compile(r"^(?:\d+(?:\.\d+)?mm|dn\d+|\d+(?:\.\d+)?x\d+(?:\.\d+)?|\d+/\d+in|\d+(?:\.\d+)?cm|\d+-\d+)$")
 LENGTH_RE = re.compile(r"^\d+(?:\.\d+)?m$")
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
 

@@ -62,3 +62,28 @@ def match_term(settings: Settings, term: str, k: int = 5) -> dict:
         raise ValidationFailed("k must be between 1 and 100", field="k")
     matcher = load_matcher(settings)
     return {"term": term, "matches": [m.as_dict() for m in matcher.match(term, k)]}
+
+
+def read_request_file(path: str) -> object:
+    """The JSON of an offer request file; a missing or unreadable file is one clear error."""
+    import json
+    from pathlib import Path
+
+    file = Path(path)
+    if not file.is_file():
+        raise ValidationFailed(f"request file {path} does not exist",
+                               hint="give the path of an offer request JSON (offer-requests/<n>_<stamp>.json)")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{path} is not UTF-8 text", hint="give an offer request JSON file") from None
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
+                               hint="fix the file or export the request again") from None
+
+
+def propose_offer(settings: Settings, request: object) -> dict:
+    """The whole-offer proposal for a request (format 5.1 or its lines): what the CLI and a Lambda call."""
+    from .propose import load_proposer
+
+    return load_proposer(settings).propose(request)
