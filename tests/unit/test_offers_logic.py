@@ -187,3 +187,18 @@ def test_catalog_ranking_respects_sizes():
 
 def test_spec_tokens_distinguish_bare_numbers():
     assert spec_tokens("vesimittari 15") != spec_tokens("vesimittari 20")
+
+
+def test_nonsense_term_is_no_match_with_a_note_and_real_terms_still_match():
+    from commerce_platform.offers.catalog_world import build_catalog
+    from commerce_platform.offers.matching import NO_MATCH_BELOW, match_result
+
+    m = Matcher(build_catalog())
+    doc = match_result(m, "xyzzy", 3)  # was three copper pipes at 0.02
+    assert doc["matches"] == [] and doc["note"].startswith("no good match for 'xyzzy': ")
+    assert str(NO_MATCH_BELOW) in doc["note"]
+    for nonsense in ("asdf", "coffee maker", "puhelimen laturi", "lorem ipsum"):
+        assert match_result(m, nonsense)["matches"] == [], nonsense
+    for real in ("kupariputki 15mm", "palloventtiili dn 20", "pumppu", "putki", "vesimitari"):
+        doc = match_result(m, real, 2)
+        assert doc["matches"] and "note" not in doc and doc["matches"][0]["score"] >= NO_MATCH_BELOW, real
