@@ -186,6 +186,33 @@ def runs_frame_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def export_outcome(summary: dict[str, Any]) -> tuple[str, str]:
+    """(success | info | warning, markdown) for a finished run or retry."""
+    text = (f"Export {summary.get('date')} ({summary.get('mode')}): **{summary['status']}** - total "
+            f"{summary.get('totalCount', 0)}, embedded {summary.get('successCount', 0)}, errors {summary.get('errorCount', 0)}")
+    if summary.get("note"):
+        text += f" - {summary['note']}"
+    if summary.get("mode") == "retry-failed":
+        text += (f"; retried {summary.get('retried', 0)}, recovered {summary.get('recovered', 0)}; "
+                 f"{summary.get('permanent', 0)} permanent failure(s) not retried (fix the source data)")
+    kind = {"COMPLETE": "success", "EMPTY": "info"}.get(summary["status"], "warning")
+    return kind, text
+
+
+def failed_images_state(runs: list[dict[str, Any]], failed: list[dict[str, Any]]) -> tuple[str, str]:
+    """What the "Failed images" panel says. Green only when sales were exported and all have an
+    embedding: an empty home, or days that were all EMPTY/FAILED, have nothing to be green about."""
+    from commerce_platform.exports.models import PERMANENT, failure_class
+
+    if failed:
+        permanent = sum(1 for f in failed if failure_class(f.get("embedding_error")) == PERMANENT)
+        return "warning", (f"{len(failed)} exported sale(s) without an image embedding: {len(failed) - permanent} "
+                           f"retryable, {permanent} permanent (a retry cannot fix those; fix the source data).")
+    if not any((r.get("exportedCount") or r.get("successCount") or 0) > 0 for r in runs):
+        return "info", "No sale has been exported yet, so there are no image embeddings to check."
+    return "success", "Every exported sale has an image embedding."
+
+
 # ----------------------------------------------------------------------------- support
 
 

@@ -65,11 +65,8 @@ def _run(day: str, retry_failed: bool, tenant: str | None = None) -> None:
     finally:
         _clear()
     bar.progress(1.0, text="done")
-    text = (f"Export {day} ({summary.get('mode')}): **{summary['status']}** - total {summary.get('totalCount', 0)}, "
-            f"embedded {summary.get('successCount', 0)}, errors {summary.get('errorCount', 0)}")
-    if retry_failed:
-        text += f"; retried {summary.get('retried', 0)}, recovered {summary.get('recovered', 0)}"
-    (st.success if summary["status"] == "COMPLETE" else st.warning)(text)
+    kind, text = services.export_outcome(summary)
+    getattr(st, kind)(text)
 
 
 st.title("Exports")
@@ -124,9 +121,9 @@ with shared.panel("Table partitions"):
 with shared.panel("Failed images"):
     bad = failed(HOME)
     st.subheader(f"Failed images ({len(bad)})")
-    if not bad:
-        st.success("Every exported sale has an image embedding.")
-    else:
+    kind, note = services.failed_images_state(exports.list_runs(shared.settings_for(HOME)), bad)
+    getattr(st, kind)(note)
+    if bad:
         bf = pd.DataFrame(bad)
         bf["day"] = pd.to_datetime(bf["sold_at"]).dt.date.astype(str)
         st.dataframe(bf[["day", "sale_id", "tenant_id", "image_url", "embedding_error"]], hide_index=True,

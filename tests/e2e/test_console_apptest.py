@@ -286,6 +286,9 @@ def test_pages_on_an_empty_home_show_errors_not_traces(page, tmp_path, monkeypat
     assert "Traceback" not in texts(at)
     if page == "learnings":
         assert any("What to do" in e.value for e in at.error), "the missing catalog says what to do"
+    if page == "exports":  # nothing exported: nothing to be green about
+        assert not any("Every exported sale" in m.value for m in at.success)
+        assert any("No sale has been exported yet" in m.value for m in at.info)
 
 
 # ----------------------------------------------------------------------------- bad input on busy pages

@@ -61,3 +61,23 @@ def test_bad_input_exits_non_zero_with_a_message(home, args, code):
 def test_a_failed_run_exits_non_zero(home, tmp_path):
     out = commerce(home, "export", "run", "--source", f"sqlite:///{tmp_path / 'none.db'}")
     assert out.returncode != 0 and "has no 'sales' table" in out.stderr
+
+
+@pytest.mark.parametrize("args", [["--date", "2030-01-01"], ["--tenant", "nonexistent-tenant"]])
+def test_a_run_without_sales_says_empty(home, args):
+    out = commerce(home, "export", "run", *args)
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert ": EMPTY - the source has no sales on" in first  # was "COMPLETE" with 0 rows
+    if "--tenant" in args:
+        assert "check the tenant id" in first
+    status = json.loads(commerce(home, "export", "status", "--json").stdout)
+    assert any(r["status"] == "EMPTY" for r in status["runs"])
+
+
+def test_retry_of_permanent_failures_says_so(home):
+    day = json.loads(commerce(home, "export", "run", "--json").stdout)["date"]
+    out = commerce(home, "export", "run", "--date", day, "--retry-failed")
+    assert out.returncode == 0, out.stderr
+    # the demo day's failures are a missing URL, an HTML page and three bad rows: none can recover
+    assert "retried 0 retryable failure(s), recovered 0; 5 permanent failure(s) not retried" in out.stdout

@@ -46,6 +46,14 @@ def test_learn_run_match_and_review(home):
     assert [s["id"] for s in pending["swaps"]] == [swap["id"]]
 
 
+def test_nonsense_term_is_no_good_match_exit_0(home):
+    doc = json.loads(commerce(home, "offers", "match", "xyzzy", "-k", "3", "--json").stdout)
+    assert doc["term"] == "xyzzy" and doc["matches"] == []  # was three products at score 0.02
+    assert doc["note"].startswith("no good match for 'xyzzy': ")
+    text = commerce(home, "offers", "match", "xyzzy")
+    assert text.returncode == 0 and text.stdout.startswith("no good match for 'xyzzy'")
+
+
 def test_dry_run_and_errors(home, tmp_path):
     out = json.loads(commerce(home, "learn", "run", "--dry-run", "--json").stdout)
     assert out["dry_run"] is True

@@ -56,7 +56,10 @@ def test_ticket_for_known_customer_has_context_and_sourced_suggestions(desk):
 def test_unknown_customer_is_accepted_with_unknown_context(desk):
     out = desk.create_ticket("NOPE-9", "Hello", "Where is my parcel?")
     ctx = out["customer_context"]
-    assert ctx["status"] == "unknown" and ctx["profile"] is None and ctx["churn_risk"]["level"] != "high"
+    assert ctx["status"] == "unknown" and ctx["profile"] is None
+    risk = ctx["churn_risk"]
+    assert (risk["level"], risk["score"]) == ("unknown", None)  # was high 0.785: "never ordered" as max recency
+    assert "not in the customer database" in risk["reasons"][0]
     assert ctx["recent_interactions"][0]["kind"] == "ticket"
 
 
@@ -83,13 +86,26 @@ def test_new_interaction_invalidates_cached_context(desk):
     assert fresh["sentiment"]["mean"] < 0
 
 
+def test_repeat_refund_ticket_of_a_known_customer_is_high_risk(desk):
+    out = desk.create_ticket("C1", "Refund", "second time, very disappointed, I want a refund")
+    risk = out["customer_context"]["churn_risk"]
+    assert risk["level"] == "high", risk  # was low 0.243
+    assert risk["components"]["current"] > 0.5 and risk["reasons"]
+
+
+def test_a_polite_question_of_an_active_customer_is_low_risk(desk):
+    out = desk.create_ticket("C1", "Invoice", "Could you send the invoice as Finvoice? Thanks.")
+    assert out["customer_context"]["churn_risk"]["level"] == "low"
+
+
 def test_churn_rises_with_anger_and_open_tickets(desk):
     calm = desk.customers.get_context("C1")["churn_risk"]["score"]
     for i in range(3):
         desk.create_ticket("C1", f"Broken again {i}", "Absolutely unacceptable, the pump is broken and I am angry!")
     ctx = desk.customers.get_context("C1")
     assert ctx["open_tickets"] == 3 and ctx["churn_risk"]["score"] > calm
-    assert ctx["churn_risk"]["components"]["open_issues"] == 1.0
+    assert ctx["churn_risk"]["components"]["open_issues"] == 0.667  # the two others: the newest is the ticket at hand
+    assert ctx["churn_risk"]["level"] == "high"
 
 
 @pytest.mark.parametrize("args,field", [

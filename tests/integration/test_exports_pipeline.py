@@ -74,12 +74,14 @@ def test_run_rerun_and_retry_failed(xsettings, server, tmp_path):
     assert first["status"] == "PARTIAL"
     assert (first["totalCount"], first["successCount"], first["errorCount"]) == (11, 6, 5)
     assert first["rejectedCount"] == 2 and first["imageErrorCount"] == 3
-    assert first["reasons"] == {"missing_price": 1, "unknown_currency": 1, "http_error": 1, "no_image_url": 1,
+    # 5xx on every attempt is server_error (retryable), unlike a 4xx http_error (permanent)
+    assert first["reasons"] == {"missing_price": 1, "unknown_currency": 1, "server_error": 1, "no_image_url": 1,
                                 "url_refused": 1}
+    assert first["failureClasses"] == {"retryable": 1, "permanent": 4}
     assert server.hits["/img/shared.png"] == 1  # the same URL is fetched once per run
     rows = {r["sale_id"]: r for r in table_rows(xsettings)}
     assert sorted(rows) == ["s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s11"]
-    assert rows["s07"]["embedding"] is None and rows["s07"]["embedding_error"].startswith("http_error")
+    assert rows["s07"]["embedding"] is None and rows["s07"]["embedding_error"].startswith("server_error")
     assert rows["s08"]["embedding_error"].startswith("no_image_url")
     assert rows["s11"]["embedding_error"].startswith("url_refused")
     assert len(rows["s01"]["embedding"]) == 1024 and rows["s01"]["embedding_error"] is None
@@ -92,7 +94,11 @@ def test_run_rerun_and_retry_failed(xsettings, server, tmp_path):
     assert again["embeddingsComputed"] == 0 and again["embeddingsReused"] >= 5
 
     retried = run(xsettings, src, retry_failed=True)  # the flaky image answers now
-    assert retried["recovered"] == 1 and retried["retried"] == 3
+    # only the retryable failure is fetched again; no URL, a refused URL and two bad rows are permanent
+    assert retried["recovered"] == 1 and retried["retried"] == 1 and retried["permanent"] == 4
+    assert retried["permanentReasons"] == {"missing_price": 1, "unknown_currency": 1, "no_image_url": 1,
+                                           "url_refused": 1}
+    assert retried["failureClasses"] == {"retryable": 0, "permanent": 4}
     assert (retried["successCount"], retried["errorCount"], retried["status"]) == (7, 4, "PARTIAL")
     rows = {r["sale_id"]: r for r in table_rows(xsettings)}
     assert len(rows) == 9 and rows["s07"]["embedding_error"] is None and len(rows["s07"]["embedding"]) == 1024
@@ -262,6 +268,39 @@ def test_retry_failed_for_one_tenant_of_a_whole_day_run(xsettings, server, tmp_p
     assert (record["status"], record["successCount"], record["errorCount"]) == ("COMPLETE", 2, 0)
     with pytest.raises(Exception, match="no export"):
         service.run_export(xsettings, date="2026-03-12", retry_failed=True)
+
+
+def test_a_day_or_tenant_without_sales_ends_empty_and_says_why(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("e1", server.url("/img/e1.png"))])
+    future = service.run_export(xsettings, date="2030-01-01", source=src, fetcher=fetcher_for(xsettings))
+    assert (future["status"], future["totalCount"]) == ("EMPTY", 0)  # was COMPLETE with 0 rows
+    assert "no sales on 2030-01-01" in future["note"]
+    nobody = run(xsettings, src, tenant="nonexistent-tenant")
+    assert nobody["status"] == "EMPTY" and "check the tenant id" in nobody["note"]
+    store = ProgressStore.from_settings(xsettings)
+    assert store.get("2030-01-01")["status"] == "EMPTY"
+    assert store.get(DAY, "nonexistent-tenant")["status"] == "EMPTY"
+    quiet = run(xsettings, src, tenant="t1")  # a real tenant: no "check the tenant id"
+    assert quiet["status"] == "COMPLETE" and "note" not in quiet
+
+
+def test_retry_retries_only_retryable_failures_and_counts_the_permanent(xsettings, server, tmp_path):
+    src = f"sqlite:///{tmp_path / 'sg.db'}"
+    create_sales(src, [sale("p1", server.url("/flaky/down.png?fails=999")),  # 5xx every time: retryable
+                       sale("p2", server.url("/missing.png")),              # 404: permanent
+                       sale("p3", server.url("/html.png")),                 # not an image: permanent
+                       sale("p4", None),                                    # no URL: permanent
+                       sale("p5", server.url("/img/ok.png"), price="-1")])  # bad price: rejected, permanent
+    first = run(xsettings, src)
+    assert first["failureClasses"] == {"retryable": 1, "permanent": 4}
+    hits = dict(server.hits)
+    retried = run(xsettings, src, retry_failed=True)
+    # was "retried 3, recovered 0" (every failed row fetched again); now only the 5xx one is
+    assert (retried["retried"], retried["recovered"], retried["permanent"]) == (1, 0, 4)
+    assert retried["permanentReasons"] == {"http_error": 1, "not_an_image": 1, "no_image_url": 1, "invalid_price": 1}
+    assert server.hits["/missing.png"] == hits["/missing.png"] and server.hits["/html.png"] == hits["/html.png"]
+    assert retried["status"] == "PARTIAL" and retried["errorCount"] == 5
 
 
 def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):

@@ -76,3 +76,26 @@ def test_the_understood_question_is_split_from_the_prose():
             "interpretation": "revenue (orders not cancelled or returned)"}
     assert services.understood(turn) == ("Revenue in 2025: 10.00 EUR.", "revenue (orders not cancelled or returned)")
     assert services.understood({"response": "old turn"}) == ("old turn", "")
+
+
+def test_failed_images_panel_is_not_green_on_an_empty_home():
+    # nothing exported: no green "Every exported sale has an image embedding"
+    assert services.failed_images_state([], [])[0] == "info"
+    empty_days = [{"date": "2030-01-01", "status": "EMPTY", "totalCount": 0, "successCount": 0}]
+    kind, text = services.failed_images_state(empty_days, [])
+    assert kind == "info" and "No sale has been exported yet" in text
+    done = [{"date": "2026-03-10", "status": "COMPLETE", "totalCount": 4, "successCount": 4, "exportedCount": 4}]
+    assert services.failed_images_state(done, []) == ("success", "Every exported sale has an image embedding.")
+    failed = [{"embedding_error": "no_image_url: image_url is empty"},
+              {"embedding_error": "server_error: u: HTTP 503 after 4 attempts"}]
+    kind, text = services.failed_images_state(done, failed)
+    assert kind == "warning" and "1 retryable, 1 permanent" in text
+
+
+def test_export_outcome_says_empty_and_permanent():
+    kind, text = services.export_outcome({"date": "2030-01-01", "mode": "full", "status": "EMPTY", "totalCount": 0,
+                                          "note": "the source has no sales on 2030-01-01; nothing was exported"})
+    assert kind == "info" and "no sales on 2030-01-01" in text
+    kind, text = services.export_outcome({"date": "2026-03-10", "mode": "retry-failed", "status": "PARTIAL",
+                                          "retried": 0, "recovered": 0, "permanent": 2})
+    assert kind == "warning" and "retried 0, recovered 0; 2 permanent failure(s) not retried" in text

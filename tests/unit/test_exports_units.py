@@ -335,3 +335,32 @@ def test_system_resolver_puts_ipv4_first(monkeypatch):
              (socket.AF_INET6, 0, 0, "", ("2001:db8::1", 443, 0, 0)), (socket.AF_INET, 0, 0, "", ("1.2.3.4", 443))]
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: infos)
     assert urlsafety.system_resolver("example.com", 443) == ["1.2.3.4", "93.184.216.34", "2001:db8::1", "2606:4700::1"]
+
+
+@pytest.mark.parametrize(("error", "cls"), [
+    ("network_error: http://x/a.png: ConnectTimeout after 4 attempts", "retryable"),
+    ("server_error: http://x/a.png: HTTP 503 after 4 attempts", "retryable"),
+    ("http_error: http://x/a.png: HTTP 503 after 4 attempts", "retryable"),  # rows written before server_error
+    ("http_error: http://x/a.png: HTTP 429 after 4 attempts", "retryable"),
+    ("embedding_failed: the image embedder failed", "retryable"),
+    ("http_error: http://x/a.png: HTTP 404", "permanent"),
+    ("no_image_url: image_url is empty", "permanent"),
+    ("not_an_image: http://x/a.html returned an HTML/XML page", "permanent"),
+    ("too_large: http://x/a.png is 20000000 bytes", "permanent"),
+    ("url_refused: http://10.0.0.1/a.png", "permanent"),
+    ("invalid_price", "permanent"), ("missing_price", "permanent"),
+])
+def test_failure_class_keeps_with_the_reason_code(error, cls):
+    from commerce_platform.exports.models import failure_class
+
+    assert failure_class(error) == cls
+
+
+def test_fetch_reason_splits_http_errors_by_status_and_classify_counts():
+    from commerce_platform.exports.models import REASONS, classify, fetch_reason
+
+    assert fetch_reason("http_error", "u: HTTP 502 after 4 attempts") == "server_error"
+    assert fetch_reason("http_error", "u: HTTP 404") == "http_error"
+    assert fetch_reason("network_error", "u: HTTP 503") == "network_error"
+    assert "server_error" in REASONS
+    assert classify({"server_error": 2, "no_image_url": 1, "missing_price": 3}) == {"retryable": 2, "permanent": 4}

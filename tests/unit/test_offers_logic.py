@@ -261,3 +261,18 @@ def test_rules_a_seed_or_a_person_wrote_survive_and_a_cut_copy_of_a_rule_does_no
     assert [r["file"] for r in cut.repairs] == [RULES_KEY] and "cut off" in cut.repairs[0]["problem"]
     cut.save(store, "b1")
     assert store.get_bytes("b1", RULES_KEY) == whole
+
+
+def test_nonsense_term_is_no_match_with_a_note_and_real_terms_still_match():
+    from commerce_platform.offers.catalog_world import build_catalog
+    from commerce_platform.offers.matching import NO_MATCH_BELOW, match_result
+
+    m = Matcher(build_catalog())
+    doc = match_result(m, "xyzzy", 3)  # was three copper pipes at 0.02
+    assert doc["matches"] == [] and doc["note"].startswith("no good match for 'xyzzy': ")
+    assert str(NO_MATCH_BELOW) in doc["note"]
+    for nonsense in ("asdf", "coffee maker", "puhelimen laturi", "lorem ipsum"):
+        assert match_result(m, nonsense)["matches"] == [], nonsense
+    for real in ("kupariputki 15mm", "palloventtiili dn 20", "pumppu", "putki", "vesimitari"):
+        doc = match_result(m, real, 2)
+        assert doc["matches"] and "note" not in doc and doc["matches"][0]["score"] >= NO_MATCH_BELOW, real

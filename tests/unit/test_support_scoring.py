@@ -1,7 +1,8 @@
 import pytest
 
 from commerce_platform.ports.cache import ContextCache
-from commerce_platform.support.churn import churn_risk, recency_component
+from commerce_platform.support import sentiment as lexicon
+from commerce_platform.support.churn import Contact, churn_risk, recency_component
 from commerce_platform.support.sentiment import LexiconSentiment, LLMSentiment
 
 pytestmark = pytest.mark.unit
@@ -53,25 +54,70 @@ def test_llm_sentiment_falls_back_to_lexicon_on_garbage():
     assert (s.score, s.label, s.method) == (-0.9, "negative", "llm")
 
 
+def test_no_lexicon_word_has_two_roles():
+    # A word in two roles is read in the first one the scorer checks; its other entry never applies.
+    for lang in ("EN", "FI"):
+        roles = {name: set(getattr(lexicon, f"{lang}_{name}")) for name in
+                 ("LEXICON", "NEGATIONS", "INTENSIFIERS", "EXPECTATIONS")}
+        for a in roles:
+            for b in roles:
+                assert a == b or not roles[a] & roles[b], (lang, a, b, roles[a] & roles[b])
+
+
+@pytest.mark.parametrize("text,label", [
+    ("I never got my order", "negative"),              # "never" was a -1.0 word and a negation: neutral
+    ("My parcel has not arrived.", "negative"),
+    ("I got my order, thanks", "positive"),
+    ("Kiitos, kaikki toimii hyvin.", "positive"),      # "hyvin" was an intensifier and a +1.5 word
+    ("Tilaukseni ei ole vieläkään tullut perille.", "negative"),  # "vieläkään" must not flip to praise
+])
+def test_double_entries_fixed(text, label):
+    assert scorer.score(text).label == label, scorer.score(text)
+
+
 @pytest.mark.parametrize("days,value", [(None, 1.0), (0, 0.0), (30, 0.0), (31, 0.3), (90, 0.3), (91, 0.6),
                                         (180, 0.6), (365, 0.85), (1000, 1.0)])
 def test_recency_steps(days, value):
     assert recency_component(days) == value
 
 
-@pytest.mark.parametrize("sentiment,days,open_issues,level,score", [
-    (0.8, 5, 0, "low", 0.0),             # happy, recent buyer
-    (None, 10, 0, "low", 0.0),           # no interactions
-    (-0.5, 10, 1, "low", 0.292),         # one bad experience, otherwise active
-    (-0.5, 100, 1, "medium", 0.502),     # unhappy and drifting away
-    (0.0, 200, 3, "medium", 0.497),      # many open issues, neutral mood
-    (-0.9, 120, 2, "high", 0.748),       # angry, inactive, open issues
-    (-1.0, None, 3, "high", 1.0),        # never ordered, furious, 3+ open
-    (0.0, None, 0, "medium", 0.35),      # never ordered
+def test_known_customer_without_orders_is_not_maximally_lapsed():
+    assert recency_component(None, has_orders=False) == 0.3
+
+
+def t(score: float, text: str = "", days: float = 0.0) -> Contact:
+    return Contact(score, days, text)
+
+
+@pytest.mark.parametrize("current,earlier,days,open_issues,level", [
+    (t(0.8), [], 5, 0, "low"),                                   # happy, recent buyer
+    (None, [], 10, 0, "low"),                                    # no interactions
+    (t(0.0), [], 400, 0, "medium"),                              # polite, but no order for over a year
+    (t(0.84), [], 400, 0, "low"),                                # lapsed but praising
+    (t(-0.36), [], 10, 0, "medium"),                             # first real problem of an active buyer
+    (t(-0.74, "second time, very disappointed, I want a refund"), [], 40, 0, "high"),
+    (t(-0.5, "late again"), [t(-0.6, days=6)], 10, 1, "high"),   # a repeat problem
+    (t(0.0, "please send the invoice"), [], 12, 0, "low"),
+    (t(-0.1, "we want to cancel our account"), [], 5, 0, "high"),  # says they are leaving
 ])
-def test_churn_risk_table(sentiment, days, open_issues, level, score):
-    risk = churn_risk(sentiment, days, open_issues)
-    assert (risk.level, risk.score) == (level, score)
+def test_churn_risk_table(current, earlier, days, open_issues, level):
+    risk = churn_risk(current, earlier, days, open_issues)
+    assert risk.level == level, risk
+    assert 0 <= risk.score <= 1 and risk.reasons is not None
+
+
+def test_negative_earlier_contacts_and_the_ticket_raise_risk():
+    calm = churn_risk(t(0.0), [], 10, 0).score
+    bad_history = churn_risk(t(0.0), [t(-0.7, days=5), t(-0.6, days=12)], 10, 0).score
+    bad_ticket = churn_risk(t(-0.7), [], 10, 0).score
+    both = churn_risk(t(-0.7), [t(-0.7, days=5)], 10, 0).score
+    assert calm < bad_history < both and calm < bad_ticket < both
+
+
+def test_no_customer_database_leaves_recency_out():
+    risk = churn_risk(t(0.0), [], None, 0, known_orders=None)
+    assert "recency" not in risk.components and risk.level == "low"
+    assert any("no customer database" in r for r in risk.reasons)
 
 
 class Clock:

@@ -36,20 +36,41 @@ def _run(ctx) -> int:
                          retry_failed=ctx.args.retry_failed, progress=progress)
 
     def text() -> str:
-        lines = [f"export {summary['date']}{' tenant ' + summary['tenant'] if summary.get('tenant') else ''}: "
-                 f"{summary['status']}",
-                 f"  total {summary['totalCount']}, embedded {summary['successCount']}, errors {summary['errorCount']}"
-                 f" (rejected {summary.get('rejectedCount', 0)}, image errors {summary.get('imageErrorCount', 0)})"]
-        if summary.get("reasons"):
-            lines.append("  reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["reasons"].items())))
-        if summary.get("seconds") is not None:
-            lines.append(f"  {summary['seconds']} s, {summary.get('downloads', 0)} downloads, "
-                         f"{summary.get('embeddingsComputed', 0)} embeddings computed, "
-                         f"{summary.get('embeddingsReused', 0)} reused")
-        return "\n".join(lines)
+        return run_text(summary)
 
     ctx.emit(summary, text)
     return 0
+
+
+def run_text(summary: dict[str, Any]) -> str:
+    """The run summary as a user reads it: status, counts, what failed and whether a retry can help."""
+    lines = [f"export {summary['date']}{' tenant ' + summary['tenant'] if summary.get('tenant') else ''}: "
+             f"{summary['status']}" + (f" - {summary['note']}" if summary.get("note") else ""),
+             f"  total {summary['totalCount']}, embedded {summary['successCount']}, errors {summary['errorCount']}"
+             f" (rejected {summary.get('rejectedCount', 0)}, image errors {summary.get('imageErrorCount', 0)})"]
+    if summary.get("reasons"):
+        lines.append("  reasons: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["reasons"].items())))
+    if summary.get("mode") == "retry-failed":
+        lines.append(f"  retried {summary.get('retried', 0)} retryable failure(s), recovered {summary.get('recovered', 0)}; "
+                     f"{summary.get('permanent', 0)} permanent failure(s) not retried"
+                     + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(summary["permanentReasons"].items())) + ")"
+                        if summary.get("permanentReasons") else "")
+                     + (": fix the source data" if summary.get("permanent") else ""))
+    elif summary.get("errorCount"):
+        classes = summary.get("failureClasses") or {}
+        parts = []
+        if classes.get("retryable"):
+            parts.append(f"{classes['retryable']} retryable (timeouts, 5xx, connection errors): "
+                         f"'commerce export run --date {summary['date']} --retry-failed'")
+        if classes.get("permanent"):
+            parts.append(f"{classes['permanent']} permanent (no URL, not an image, too large, bad rows): "
+                         "fix the source data, a retry cannot help")
+        lines.extend(f"  {p}" for p in parts)
+    if summary.get("seconds") is not None:
+        lines.append(f"  {summary['seconds']} s, {summary.get('downloads', 0)} downloads, "
+                     f"{summary.get('embeddingsComputed', 0)} embeddings computed, "
+                     f"{summary.get('embeddingsReused', 0)} reused")
+    return "\n".join(lines)
 
 
 def _status(ctx) -> int:

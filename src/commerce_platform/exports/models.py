@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -33,7 +34,8 @@ REASONS = {
     "missing_sold_at": "sold_at is missing",
     "no_image_url": "image_url is empty",
     "url_refused": "image URL refused by the URL safety check",
-    "http_error": "image server answered with an HTTP error",
+    "http_error": "image server answered with an HTTP error (4xx, or no redirect target)",
+    "server_error": "image server answered 5xx or 429 on every attempt",
     "network_error": "image download failed (timeout or connection error) after retries",
     "too_large": "image is larger than the 10 MB cap",
     "not_an_image": "downloaded content is not an image (wrong content type or HTML page)",
@@ -43,9 +45,42 @@ REASONS = {
 }
 
 
+# Failure classes: a retryable failure may succeed on a later run (the server or network was down, the
+# embedder hiccuped); a permanent one cannot until the data changes (no URL, not an image, too large, a
+# refused URL, a bad price: rejected rows never reach the table at all). --retry-failed retries only
+# the retryable ones. The class is a function of the reason code, so the code stored in embedding_error
+# ("code: detail") carries it with the failure.
+RETRYABLE = "retryable"
+PERMANENT = "permanent"
+RETRYABLE_REASONS = frozenset({"network_error", "server_error", "embedding_failed"})
+_SERVER_STATUS = re.compile(r"\bHTTP (5\d\d|429)\b")
+
+
 def reason_of(error: str | None) -> str | None:
     """The reason code at the front of an embedding_error ("code: detail")."""
     return None if not error else error.split(":", 1)[0]
+
+
+def fetch_reason(reason: str, detail: str) -> str:
+    """The fetcher reports 4xx and exhausted 5xx/429 retries both as http_error; they differ in class."""
+    return "server_error" if reason == "http_error" and _SERVER_STATUS.search(detail or "") else reason
+
+
+def failure_class(error_or_reason: str | None) -> str:
+    """retryable | permanent for an embedding_error or a reason code (rows written before server_error
+    existed say "http_error: ... HTTP 503 after 4 attempts": still retryable)."""
+    reason = reason_of(error_or_reason) or ""
+    if reason == "http_error":
+        reason = fetch_reason(reason, (error_or_reason or "").split(":", 1)[-1])
+    return RETRYABLE if reason in RETRYABLE_REASONS else PERMANENT
+
+
+def classify(reasons: dict[str, int]) -> dict[str, int]:
+    """Reason counts -> {"retryable": n, "permanent": m}."""
+    out = {RETRYABLE: 0, PERMANENT: 0}
+    for reason, n in reasons.items():
+        out[failure_class(reason)] += n
+    return out
 
 
 @dataclass

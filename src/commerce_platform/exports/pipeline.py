@@ -23,7 +23,7 @@ import numpy as np
 from ..logs import get_logger
 from ..ports.fetcher import FetchError, ImageFetcher
 from ..ports.image_embeddings import EMBEDDING_DIM, ImageRejected
-from .models import REASONS, RowRejected, SaleRow, reason_of, validate_row
+from .models import REASONS, RowRejected, SaleRow, classify, fetch_reason, reason_of, validate_row
 
 log = get_logger("exports.pipeline")
 
@@ -80,7 +80,8 @@ class RunStats:
                 "exportedCount": self.exported, "rejectedCount": self.rejected,
                 "imageErrorCount": self.image_errors, "downloads": self.downloads,
                 "bytesDownloaded": self.bytes_downloaded, "embeddingsComputed": self.embeddings_computed,
-                "embeddingsReused": self.embeddings_reused, "reasons": dict(self.reasons)}
+                "embeddingsReused": self.embeddings_reused, "reasons": dict(self.reasons),
+                "failureClasses": classify(self.reasons)}
 
 
 class _ImageStage:
@@ -119,7 +120,7 @@ class _ImageStage:
             try:
                 fetched = await self.fetcher.fetch(url)
             except FetchError as exc:
-                self.url_results[url] = (None, f"{exc.reason}: {exc.detail}")
+                self.url_results[url] = (None, f"{fetch_reason(exc.reason, exc.detail)}: {exc.detail}")
                 return None, None, self.url_results[url][1]
             self.stats.downloads += 1
             self.stats.bytes_downloaded += len(fetched.data)

@@ -10,7 +10,7 @@ from ..ports.kv import Lock, TableSpec
 PROGRESS_TABLE = TableSpec("export_progress", "PK", "SK")
 TTL_SECONDS = 90 * 24 * 3600
 LOCK_TTL_SECONDS = 600  # renewed by a heartbeat while the run lasts
-STATUSES = ("RUNNING", "COMPLETE", "PARTIAL", "FAILED")
+STATUSES = ("RUNNING", "COMPLETE", "PARTIAL", "FAILED", "EMPTY")  # EMPTY: no sales that day (and tenant)
 
 
 def run_key(day: date | str) -> str:

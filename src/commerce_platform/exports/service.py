@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..ports.fetcher import ImageFetcher
 from ..ports.image_embeddings import get_image_embedder
 from ..ports.urlsafety import UrlPolicy
 from .iceberg import IcebergSink, day_filter
-from .models import SaleRow, parse_day
+from .models import PERMANENT, RETRYABLE, SaleRow, classify, failure_class, parse_day, reason_of
 from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
 from .progress import ProgressStore, sort_key
 from .source import SalesSource, default_source_url
@@ -48,7 +49,17 @@ def make_fetcher(settings, backoff: float = 0.5, timeout: float = 30.0) -> Image
 
 
 def _status(stats: RunStats) -> str:
+    if stats.total == 0:  # nothing to export is not a success to celebrate: say so (ARCHITECTURE 7.4)
+        return "EMPTY"
     return "COMPLETE" if stats.errors == 0 else "PARTIAL"
+
+
+def _empty_note(src: SalesSource, day: date, tenant: str | None) -> str:
+    where = f" for tenant {tenant!r}" if tenant else ""
+    note = f"the source has no sales on {day}{where}; nothing was exported"
+    if tenant and not src.has_tenant(tenant):
+        note += f" (tenant {tenant!r} has no sales on any day: check the tenant id)"
+    return note
 
 
 def run_export(settings, date: str | date | None = None, tenant: str | None = None, source: str | None = None,
@@ -57,7 +68,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     """Export one UTC day (default yesterday) of sales; returns the run summary (the 7.4 fields and more).
 
     Raises CommerceError only when the run itself fails (the progress record then says FAILED); bad rows
-    and failed images are counted and the run is COMPLETE or PARTIAL.
+    and failed images are counted and the run is COMPLETE or PARTIAL (EMPTY: the source had no sales
+    for the day and tenant; the summary's "note" says so).
     """
     day = parse_day(date)
     tenant = tenant or None
@@ -88,11 +100,12 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         else:
             store.put(day, tenant, status="RUNNING", totalCount=0, successCount=0, errorCount=0, **base)
         stats = RunStats()
+        extra: dict[str, Any] = {}
         try:
             sink = sink or IcebergSink.from_settings(settings)
             _remove_orphans(sink, started_epoch, dead_write_ids)
             if retry_failed:
-                stats = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress, write_id)
+                stats, permanent = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress, write_id)
             else:
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
@@ -101,6 +114,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
                                               raw_pages=src.pages(day, tenant),
                                            expected=src.count(day, tenant) if progress else None))
                 replacement.commit()
+                if stats.total == 0:
+                    extra["note"] = _empty_note(src, day, tenant)
         except BaseException as exc:
             message = str(exc) if isinstance(exc, CommerceError) else f"{type(exc).__name__}: {exc}"
             if retry_failed:  # nothing was committed: the day keeps its numbers and status
@@ -111,19 +126,27 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
             log.error("export run failed", date=str(day), tenant=tenant, error=message)
             raise
         if retry_failed:
+            # Not retried: image failures that fail the same way on every fetch (read from the table)
+            # and rejected rows (never in the table: the source data must be fixed).
+            rejected = {k: v for k, v in (previous.get("reasons") or {}).items()
+                        if failure_class(k) == PERMANENT and k not in permanent}
+            not_retried = {**rejected, **permanent}
+            reasons = Counter(not_retried) + stats.reasons  # what still fails after this retry, by reason
             counts = {
                 "totalCount": previous.get("totalCount", 0),
                 "successCount": previous.get("successCount", 0) + stats.embedded,
                 "errorCount": max(0, previous.get("errorCount", 0) - stats.embedded),
                 "retried": stats.total, "recovered": stats.embedded,
+                "permanent": sum(not_retried.values()), "permanentReasons": not_retried,
             }
             status = "COMPLETE" if counts["errorCount"] == 0 else "PARTIAL"
-            extra = {k: previous[k] for k in ("exportedCount", "rejectedCount") if k in previous}
+            extra.update({k: previous[k] for k in ("exportedCount", "rejectedCount") if k in previous})
             extra["imageErrorCount"] = max(0, previous.get("imageErrorCount", 0) - stats.embedded)
-            summary_counts = {**stats.as_dict(), **extra, **counts}
+            summary_counts = {**stats.as_dict(), **extra, **counts, "reasons": dict(reasons),
+                              "failureClasses": classify(reasons)}
         else:
             status = _status(stats)
-            summary_counts = stats.as_dict()
+            summary_counts = {**stats.as_dict(), **extra}
         item = store.put(day, record_tenant, status=status, **{**base, "endTime": _now()},
                          seconds=round(time.perf_counter() - t0, 3), **summary_counts)
     log.info("export run finished", date=str(day), tenant=tenant, status=status, **_counts(stats))
@@ -177,17 +200,24 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
 
 
 def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress,
-           write_id: str | None = None) -> RunStats:
+           write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
+    """Re-fetch and embed the day's retryable image failures; returns the stats and the permanent
+    failures left alone, by reason (a missing URL or an HTML page fails the same way every time)."""
     from pyiceberg.expressions import And, NotNull
 
     failed = sink.scan(And(day_filter(day, tenant), NotNull("embedding_error")))
-    rows = [] if failed is None else [_row_from_table(r) for r in failed.to_pylist()]
+    rows, permanent = [], Counter()
+    for r in [] if failed is None else failed.to_pylist():
+        if failure_class(r["embedding_error"]) == RETRYABLE:
+            rows.append(_row_from_table(r))
+        else:
+            permanent[reason_of(r["embedding_error"]) or "embedding_failed"] += 1
     if not rows:
-        return stats
+        return stats, dict(permanent)
     replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]), write_id=write_id)
     stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
     replacement.commit()
-    return stats
+    return stats, dict(permanent)
 
 
 def _row_from_table(r: dict[str, Any]) -> SaleRow:

@@ -72,6 +72,14 @@ class SalesSource:
             return int(conn.execute(sa.select(sa.func.count()).select_from(t).where(*self._day_where(t, day, tenant)))
                        .scalar() or 0)
 
+    def has_tenant(self, tenant: str) -> bool:
+        """Whether the tenant has any sale at all (tells a mistyped tenant id from a quiet day)."""
+        import sqlalchemy as sa
+
+        t = self._select()
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(t.c.sale_id).where(t.c.tenant_id == tenant).limit(1)).first() is not None
+
     def pages(self, day: date, tenant: str | None = None) -> Iterator[list[dict[str, Any]]]:
         """Pages of rows sold on ``day`` (UTC), keyset-paginated by sale_id."""
         import sqlalchemy as sa

@@ -95,8 +95,8 @@ def _match(ctx) -> int:
     from .service import match_term
 
     doc = match_term(ctx.settings, ctx.args.term, ctx.args.k)
-    ctx.emit(doc, lambda: "\n".join(f"{m['score']:.3f}  {m['source']:<8} {m['product_code']}  {m['product_name']}"
-                                    for m in doc["matches"]))
+    ctx.emit(doc, lambda: doc.get("note") or "\n".join(
+        f"{m['score']:.3f}  {m['source']:<8} {m['product_code']}  {m['product_name']}" for m in doc["matches"]))
     return 0
 
 

@@ -25,6 +25,12 @@ from .normalize import (
 )
 
 VARIANT_MIN_SIMILARITY = 0.55
+# Below this top score `offers match` answers "no good match" instead of listing the least bad
+# products. Placed from benchmarks/eval_match_threshold.py on the demo world: nonsense and off-catalog
+# terms ("xyzzy", "coffee maker", "puhelimen laturi") top out at 0.064 (shared letter trigrams only);
+# real customer terms score at least 0.32, and even one vague word of the trade ("pumppu", "putki")
+# 0.14. 0.10 sits in that gap. A term sharing only a size ("banana 22mm") still matches by the size.
+NO_MATCH_BELOW = 0.10
 
 
 @dataclass
@@ -116,6 +122,10 @@ class Matcher:
         out.sort(key=lambda m: (-m.score, m.product_code))
         return out
 
+    def best_score(self, term: str) -> float:
+        top = self.match(term, 1)
+        return top[0].score if top else 0.0
+
     def match(self, term: str, k: int = 5) -> list[Match]:
         results: list[Match] = []
         hit = self.learned(term)
@@ -130,6 +140,18 @@ class Matcher:
                 results.append(m)
                 seen.add(m.product_code)
         return results[:k]
+
+
+def match_result(matcher: Matcher, term: str, k: int = 5) -> dict:
+    """The `offers match` document: {"term", "matches"}, or "matches": [] and a "note" when even the
+    best candidate scores below NO_MATCH_BELOW (listing the least bad products would read as a match)."""
+    matches = matcher.match(term, k)
+    best = matches[0].score if matches else 0.0
+    if best < NO_MATCH_BELOW:
+        return {"term": term, "matches": [],
+                "note": f"no good match for {term!r}: the best catalog score is {best:.2f}, below {NO_MATCH_BELOW} "
+                        "(nothing in the catalog shares its words or sizes); try the product's name, size or code"}
+    return {"term": term, "matches": [m.as_dict() for m in matches]}
 
 
 def load_matcher(settings, store=None, erp=None) -> Matcher:

@@ -54,14 +54,14 @@ def edit_swap(settings: Settings, learning_id: str, product_code: str) -> dict:
 
 
 def match_term(settings: Settings, term: str, k: int = 5) -> dict:
-    from .matching import load_matcher
+    from .matching import load_matcher, match_result
 
     if not term.strip():
         raise ValidationFailed("the term is empty", field="term", hint="give a product description like 'kupariputki 15mm'")
     if k < 1 or k > 100:
         raise ValidationFailed("k must be between 1 and 100", field="k")
     matcher = load_matcher(settings)
-    return {"term": term, "matches": [m.as_dict() for m in matcher.match(term, k)]}
+    return match_result(matcher, term, k)
 
 
 def read_request_file(path: str) -> object:

@@ -21,7 +21,7 @@ from ..errors import ValidationFailed
 from ..logs import get_logger
 from ..ports.cache import ContextCache
 from ..ports.kv import TableSpec
-from .churn import SENTIMENT_WINDOW_DAYS, churn_risk
+from .churn import SENTIMENT_WINDOW_DAYS, Contact, churn_risk, unknown_risk
 from .sentiment import SentimentScorer, get_scorer
 
 log = get_logger(__name__)
@@ -138,7 +138,11 @@ class CustomerService:
                   if (now - _aware(datetime.fromisoformat(i["at"]))).days <= SENTIMENT_WINDOW_DAYS]
         mean = (sum(i["sentiment"]["score"] for i in window) / len(window)) if window else None
         open_tickets = [t for t in self.tickets.query_index(customer_id) if t.get("status") == "open"]
-        risk = churn_risk(mean, days_since if status == "known" else None, len(open_tickets))
+        if status == "unknown":
+            risk = unknown_risk(f"customer {customer_id!r} is not in the customer database: no orders or profile "
+                                "to judge churn by (check the id)")
+        else:
+            risk = self._risk(window, now, days_since, status, open_tickets)
         context = {
             "customer_id": customer_id,
             "status": status,
@@ -150,12 +154,25 @@ class CustomerService:
             "sentiment": {"mean": None if mean is None else round(mean, 3), "interactions": len(window),
                           "window_days": SENTIMENT_WINDOW_DAYS},
             "open_tickets": len(open_tickets),
-            "churn_risk": risk.to_dict() if status != "unknown" or window else {**risk.to_dict(), "level": "unknown"},
+            "churn_risk": risk.to_dict(),
             "built_ms": round(1000 * (time.perf_counter() - t0), 2),
         }
         if degraded:
             context["degraded"] = degraded
         return context
+
+    @staticmethod
+    def _risk(window: list[dict[str, Any]], now: datetime, days_since: float | None, status: str,
+              open_tickets: list[dict[str, Any]]):
+        """The newest contact, when it is a ticket, is the one being handled: churn weighs it on its own."""
+        contacts = [(i, Contact(float(i["sentiment"]["score"]),
+                                (now - _aware(datetime.fromisoformat(i["at"]))).total_seconds() / 86400,
+                                i.get("text") or i.get("summary") or "")) for i in window]
+        current = contacts[0] if contacts and contacts[0][0].get("kind") == "ticket" else None
+        earlier = [c for i, c in contacts if current is None or i is not current[0]]
+        others = [t for t in open_tickets if current is None or t.get("ticket_id") != current[0].get("ticket_id")]
+        return churn_risk(current[1] if current else None, earlier, days_since, len(others),
+                          known_orders=None if status == "placeholder" else days_since is not None)
 
     def list_customers(self, limit: int = 500) -> list[dict[str, Any]]:
         """Customers (id, name, company) by id, for pickers; empty when the database is off."""

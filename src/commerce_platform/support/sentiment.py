@@ -39,7 +39,7 @@ EN_LEXICON: dict[str, float] = {
     "broken": -2.0, "broke": -2.0, "damaged": -2.0, "leak": -1.5, "leaking": -1.5, "leaks": -1.5,
     "late": -1.5, "delayed": -1.5, "delay": -1.5, "missing": -1.5, "wrong": -1.5, "angry": -2.5,
     "annoyed": -2.0, "frustrated": -2.5, "frustrating": -2.5, "disappointed": -2.5, "disappointing": -2.5,
-    "unacceptable": -3.0, "useless": -2.5, "worst": -3.0, "never": -1.0, "refund": -0.5, "complaint": -2.0,
+    "unacceptable": -3.0, "useless": -2.5, "worst": -3.0, "refund": -0.5, "complaint": -2.0,
     "cancel": -1.0, "problem": -1.5, "issue": -1.0, "fault": -1.5, "faulty": -2.0, "defective": -2.0,
     "slow": -1.5, "rude": -2.5, "ridiculous": -2.5, "poor": -2.0, "unhappy": -2.5, "waiting": -1.0,
     "still": -0.5, "again": -0.5, "ignored": -2.5, "lost": -1.5, "cracked": -1.5, "noisy": -1.0,
@@ -56,14 +56,28 @@ FI_LEXICON: dict[str, float] = {
     "töykeä": -2.5, "epäkohtelia": -2.5, "kelvoton": -3.0, "mahdoton": -2.0, "hukassa": -1.5, "kadon": -1.5,
     "peru": -1.0, "hyvit": -0.5, "odott": -1.0, "vieläkään": -1.5, "taas": -0.5, "jumissa": -1.0,
 }
+# Each word has one role: a valence, a negation, an intensifier or an expectation. A word in two roles
+# is read in the first role the scorer checks, and its other entry silently never applies ("never" was
+# a negation and a -1.0 word, so "I never got my order" scored neutral; "hyvin" was an intensifier and
+# a +1.5 word, so "kaikki toimii hyvin" lost its "well"). "hyvin" stays a valence word: "toimii hyvin"
+# (works well) is far more common in support mail than "hyvin huono" (very bad).
 EN_NEGATIONS = {"not", "no", "never", "dont", "don't", "didnt", "didn't", "isnt", "isn't", "wasnt", "wasn't",
                 "doesnt", "doesn't", "cannot", "cant", "can't", "wont", "won't", "nothing", "without", "hardly"}
 # Finnish negation verb "ei" inflects by person: en, et, ei, emme, ette, eivät (+ älä/ällös imperatives).
 FI_NEGATIONS = {"en", "et", "ei", "emme", "ette", "eivät", "eikä", "älä", "älkää", "ilman"}
 EN_INTENSIFIERS = {"very": 1.5, "really": 1.4, "extremely": 1.8, "so": 1.3, "totally": 1.5, "completely": 1.5,
                    "absolutely": 1.6, "super": 1.4, "quite": 1.1, "slightly": 0.6, "somewhat": 0.7, "bit": 0.7}
-FI_INTENSIFIERS = {"todella": 1.5, "tosi": 1.4, "erittäin": 1.8, "aivan": 1.4, "täysin": 1.5, "hyvin": 1.3,
+FI_INTENSIFIERS = {"todella": 1.5, "tosi": 1.4, "erittäin": 1.8, "aivan": 1.4, "täysin": 1.5,
                    "ihan": 1.2, "niin": 1.3, "vähän": 0.7, "hieman": 0.6, "melko": 0.8, "kauhean": 1.6}
+# Expectations: neutral on their own, negative when negated ("never got", "hasn't arrived", "ei ole
+# tullut"): what the customer expected did not happen.
+EN_EXPECTATIONS = {"got": -1.5, "get": -1.5, "received": -1.5, "receive": -1.5, "arrived": -1.5, "arrive": -1.5,
+                   "came": -1.5, "come": -1.5, "delivered": -1.5, "answered": -1.5, "answer": -1.5}
+FI_EXPECTATIONS = {"tullut": -1.5, "tullu": -1.5, "saapunut": -1.5, "saapunu": -1.5, "saanut": -1.5,
+                   "toimitettu": -1.5, "vastattu": -1.5, "vastannut": -1.5}
+# Negative polarity items: Finnish "vieläkään" (not ... yet) only occurs under a negation, which must
+# not flip it into praise.
+NOT_NEGATED = {"vieläkään"}
 
 _FI_HINTS = {"ja", "on", "ei", "en", "että", "kiitos", "tilaus", "tilasin", "paketti", "minun", "mutta", "vielä",
              "ole", "olen", "tuote", "toimitus", "hei", "moi", "kun", "se", "oli", "jo", "nyt", "mitä", "miksi"}
@@ -96,6 +110,7 @@ class LexiconSentiment:
         language = detect_language(words)
         negations = FI_NEGATIONS if language == "fi" else EN_NEGATIONS
         intensifiers = FI_INTENSIFIERS if language == "fi" else EN_INTENSIFIERS
+        expectations = FI_EXPECTATIONS if language == "fi" else EN_EXPECTATIONS
         total = 0.0
         last_negation = -10
         boost = 1.0
@@ -106,12 +121,18 @@ class LexiconSentiment:
             if word in intensifiers:
                 boost *= intensifiers[word]
                 continue
+            negated = i - last_negation <= NEGATION_WINDOW
+            if word in expectations:
+                if negated:
+                    total += expectations[word] * boost
+                    boost = 1.0
+                continue
             value = _valence(word, language)
             if value is None:
                 continue
             value *= boost
             boost = 1.0
-            if i - last_negation <= NEGATION_WINDOW:
+            if negated and word not in NOT_NEGATED:
                 value *= -0.6  # "not good" is less negative than "bad" is
             total += value
         exclaim = min(text.count("!"), 3) if text else 0
