@@ -21,8 +21,12 @@ $(STAMP): pyproject.toml $(BIN)/python
 
 setup: $(STAMP)
 
+# Ctrl+C ends `make run` with exit 0. `set -m` runs the main job as its own job in the terminal's
+# foreground, so Ctrl+C reaches it and not make (make would report "Interrupt" and fail); the exit 130
+# of a console stopped that way is its normal end.
+run: SHELL := bash
 run: $(STAMP)
-	$(BIN)/python -m commerce_platform.mainjob --home $(HOME_DIR) --port $(PORT)
+	set -m; $(BIN)/python -m commerce_platform.mainjob --home $(HOME_DIR) --port $(PORT) || [ $$? -eq 130 ]
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     profile: Literal["local", "aws"] = "local"
     environment: str = Field(default="development", validation_alias="ENVIRONMENT")
     log_level: str = "INFO"
+    # text (one readable line per record) or json (seed 000's JSON lines); unset: json inside Lambda, else text
+    log_format: Literal["text", "json"] | None = None
 
     # LLMs: offline means the deterministic algorithms only.
     llm_provider: Literal["offline", "gemini", "bedrock"] = "offline"
@@ -173,6 +175,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return Path(os.path.expanduser(value))
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
 
     @cached_property
     def paths(self) -> HomePaths:

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .errors import ConfigurationError, ValidationFailed, require
+from .errors import ConfigurationError, require
 
 
 def console_script() -> Path:
@@ -30,9 +30,10 @@ def register(sub, common) -> None:
 
 
 def run(ctx) -> int:
+    from .cli import check_port
+
     port = ctx.args.port
-    if not 1 <= port <= 65535:
-        raise ValidationFailed(f"--port {port} is not a port number", field="port", hint="use 1-65535, e.g. 8501")
+    check_port(port)  # a bad or taken port is one line here, not a Streamlit message and exit 1
     require("streamlit", "console")
     script = console_script()
     if not script.is_file():

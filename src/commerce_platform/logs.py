@@ -1,9 +1,11 @@
-"""JSON-lines logging in the seed's shape: timestamp, level, message, context."""
+"""Logging: JSON lines in the seed's shape (timestamp, level, message, context) for machines, or one
+readable line per record for a person at a terminal (the CLI's default)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -37,6 +39,31 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(doc, default=str, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """``warning: message (key=value, ...)``: what a person reads on a terminal; secrets redacted alike."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        context = _redact(dict(getattr(record, "context", {}) or {}))
+        line = record.getMessage()
+        if context:
+            line += " (" + ", ".join(f"{k}={v}" for k, v in context.items() if v is not None) + ")"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += f": {record.exc_info[0].__name__}: {record.exc_info[1]}"
+        prefix = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        return prefix + line
+
+
+FORMATS = ("text", "json")
+
+
+def default_format(configured: str | None = None) -> str:
+    """``configured`` (--log-json / COMMERCE_LOG_FORMAT) wins; inside Lambda logs are JSON (CloudWatch
+    parses them), elsewhere text."""
+    if configured:
+        return configured
+    return "json" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else "text"
+
+
 class ContextLogger(logging.LoggerAdapter):
     """``log.info("message", key=value, ...)``: keyword arguments become the context."""
 
@@ -62,15 +89,16 @@ class _StderrHandler(logging.StreamHandler):
 _handler: logging.Handler | None = None
 
 
-def configure_logging(level: str = "INFO", stream=None) -> None:
-    """Install the one JSON-lines handler on the package logger (stderr unless a stream is given)."""
+def configure_logging(level: str = "INFO", stream=None, fmt: str = "json") -> None:
+    """Install the one handler on the package logger (stderr unless a stream is given); ``fmt`` is
+    "json" (JSON lines, for Lambda and log shippers) or "text" (for a terminal)."""
     global _handler
     root = logging.getLogger("commerce_platform")
     root.setLevel(level.upper())
     if _handler is not None:
         root.removeHandler(_handler)
     _handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
-    _handler.setFormatter(JsonLinesFormatter())
+    _handler.setFormatter(TextFormatter() if fmt == "text" else JsonLinesFormatter())
     root.addHandler(_handler)
 
 

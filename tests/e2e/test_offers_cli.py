@@ -59,6 +59,7 @@ def test_dry_run_and_errors(home, tmp_path):
     assert out["dry_run"] is True
     bad = commerce(home, "learn", "review", "approve", "s-nothere", check=False)
     assert bad.returncode == 4 and "commerce learn review list" in bad.stderr
+    (tmp_path / "empty").mkdir()  # an existing, empty home (a missing one is refused: test_cli_boundary)
     empty = commerce(tmp_path / "empty", "offers", "match", "kupariputki", check=False)
     assert empty.returncode != 0 and "commerce demo" in empty.stderr
     nothing = commerce(tmp_path / "empty", "learn", "run", "--json")

@@ -115,6 +115,7 @@ def test_cli_kb_sync_and_search(tmp_path):
         (docs / key).parent.mkdir(parents=True, exist_ok=True)
         (docs / key).write_text(text)
     home = tmp_path / "home"
+    home.mkdir()  # a named home must exist (only `commerce demo` creates one)
     r = run_cli(home, "kb", "sync", "--docs", str(docs), "--json")
     assert r.returncode == 0, r.stderr
     assert sorted(json.loads(r.stdout)["added"]) == sorted(DOCS)

@@ -79,6 +79,7 @@ def test_cli_on_a_corrupt_table_exits_without_a_traceback(tmp_path, corrupt_lake
 
 def test_cli_deep_nesting_is_a_refusal(tmp_path):
     sql = "SELECT " + "(" * 3000 + "1" + ")" * 3000
+    (tmp_path / "home").mkdir()  # without --lake the home is needed, and a named home must exist
     res = _cli(tmp_path / "home", "copilot", "check-sql", sql)
     assert res.returncode == 3 and "Traceback" not in res.stderr and "nest" in res.stderr
 

@@ -40,6 +40,33 @@ def test_json_log_shape_and_redaction():
     assert doc["context"]["password"] == "***"
 
 
+def test_text_log_lines_are_readable_and_redacted(monkeypatch):
+    from commerce_platform.logs import default_format
+
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream, fmt="text")
+    get_logger("t").info("hello", offer_number="7001", password="hunter2")
+    get_logger("t").warning("sale rejected", sale_id="SG-1")
+    assert stream.getvalue().splitlines() == ["hello (offer_number=7001, password=***)",
+                                              "warning: sale rejected (sale_id=SG-1)"]
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    assert default_format() == "text" and default_format("json") == "json"
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "offers-learning")  # CloudWatch gets JSON by default
+    assert default_format() == "json" and default_format("text") == "text"
+
+
+def test_log_level_and_format_settings_are_checked(monkeypatch, tmp_path):
+    from commerce_platform.errors import ConfigurationError
+
+    monkeypatch.setenv("COMMERCE_LOG_LEVEL", "warning")
+    assert load_settings(tmp_path).log_level == "WARNING"
+    for variable, value in (("COMMERCE_LOG_LEVEL", "LOUD"), ("COMMERCE_LOG_FORMAT", "xml")):
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(ConfigurationError, match=variable):
+            load_settings(tmp_path)
+        monkeypatch.delenv(variable)
+
+
 def test_local_object_store_roundtrip_and_pages(tmp_path):
     store = LocalObjectStore(tmp_path)
     for i in range(25):

@@ -8,16 +8,21 @@ def register(sub, common) -> None:
     csub = p.add_subparsers(dest="copilot_command", metavar="COMMAND")
     csub.required = True
     ask = csub.add_parser("ask", parents=[common], help="answer a question with guarded SQL over the retail lake")
-    ask.add_argument("question")
+    ask.add_argument("question", help='the question in plain words, e.g. "top 10 customers last month"')
     ask.add_argument("--lake", help="folder of <table>.parquet files (default: <home>/lake/retail)")
     ask.add_argument("--as-of", dest="as_of", help="date that 'last month', 'this year' are relative to (YYYY-MM-DD)")
     ask.add_argument("--conversation", dest="conversation_id", help="continue this conversation (follow-ups)")
     ask.add_argument("--user", dest="user_id", default="cli", help="user id stored with the conversation")
-    ask.set_defaults(func=run_ask)
+    ask.set_defaults(func=run_ask, needs_home=_without_lake)
     check = csub.add_parser("check-sql", parents=[common], help="exit 0 if the guard allows SQL, 3 if it refuses")
-    check.add_argument("sql")
+    check.add_argument("sql", help="one SQL statement (quote it)")
     check.add_argument("--lake", help="folder of <table>.parquet files (tables allowed = those present)")
-    check.set_defaults(func=run_check)
+    check.set_defaults(func=run_check, needs_home=_without_lake)
+
+
+def _without_lake(args) -> bool:
+    """With --lake the data comes from that folder: the command works without a data home."""
+    return not args.lake
 
 
 def run_ask(ctx) -> int:

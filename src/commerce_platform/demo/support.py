@@ -69,6 +69,11 @@ def build(settings, scale: float = 1.0) -> dict:
     service.add_orders(orders)
     interactions = 0
     for i in range(1, n_customers + 1):
+        # A rebuild (demo --force) replaces the demo's contacts instead of adding a second set: their
+        # keys carry a timestamp and a random suffix, so writing them again would duplicate them.
+        for item in service.interactions.query(f"C{i:04d}"):
+            if item.get("kind") == "contact":
+                service.interactions.delete(item["customer_id"], item["sk"])
         for _ in range(rng.randint(0, 3)):
             channel, text = rng.choice(MESSAGES)
             service.record_interaction(f"C{i:04d}", text, channel=channel, kind="contact",

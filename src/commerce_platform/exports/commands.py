@@ -12,7 +12,7 @@ def register(sub, common) -> None:
 
     run = verbs.add_parser("run", parents=[common], help="export one UTC day (default yesterday)")
     run.add_argument("--date", help="YYYY-MM-DD (UTC; default yesterday)")
-    run.add_argument("--tenant", help="only this tenant")
+    run.add_argument("--tenant", help="only this tenant (default: all tenants)")
     run.add_argument("--source", help="SQLAlchemy URL of the SmartGo database (default: the demo in the home)")
     run.add_argument("--retry-failed", action="store_true", help="embed the images that failed in earlier runs")
     run.set_defaults(func=_run)
@@ -21,8 +21,8 @@ def register(sub, common) -> None:
     status.set_defaults(func=_status)
 
     similar = verbs.add_parser("similar", parents=[common], help="price a sale by its visually similar sold items")
-    similar.add_argument("--sale-id", required=True)
-    similar.add_argument("-k", type=int, default=5)
+    similar.add_argument("--sale-id", required=True, help="an exported sale, e.g. SG-20261128-00001")
+    similar.add_argument("-k", type=int, default=5, help="how many similar sold items to price by (default 5)")
     similar.set_defaults(func=_similar)
 
 

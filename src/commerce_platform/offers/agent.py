@@ -192,8 +192,9 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                     "malformed request" if isinstance(exc, ValidationFailed) else type(exc).__name__)
                 summary.failures.append({"offer_number": number, "key": ref.key, "reason": reason,
                                          "detail": str(exc)[:300]})
-                log.warning("offer failed; it is retried next night", offer_number=number, reason=reason,
-                            detail=str(exc)[:300])
+                # info, not warning: the run summary lists each failure once (CLI text, --json, Lambda body)
+                log.info("offer failed; it is retried next night", offer_number=number, reason=reason,
+                         detail=str(exc)[:300])
             else:
                 if outcome is None:
                     summary.skipped += 1

@@ -14,18 +14,19 @@ def register(sub, common) -> None:
     rsub = review.add_subparsers(dest="review_command", metavar="ACTION")
     rsub.required = True
     lst = rsub.add_parser("list", parents=[common], help="list swaps and rules with their review status")
-    lst.add_argument("--status", choices=["pending", "approved", "rejected"])
+    lst.add_argument("--status", choices=["pending", "approved", "rejected"],
+                     help="only learnings with this review status (default: all)")
     lst.set_defaults(func=_review_list)
     for verb in ("approve", "reject"):
         p = rsub.add_parser(verb, parents=[common], help=f"{verb} a learning by id (see 'list')")
-        p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("ids", nargs="+", metavar="ID", help="learning ids as 'list' prints them (s-... or r-...)")
         p.set_defaults(func=_review_set, status="approved" if verb == "approve" else "rejected")
 
     offers = sub.add_parser("offers", parents=[common], help="product matching with learned swaps")
     osub = offers.add_subparsers(dest="offers_command", metavar="ACTION")
     osub.required = True
     match = osub.add_parser("match", parents=[common], help="match a customer's term to products")
-    match.add_argument("term", metavar="TERM")
+    match.add_argument("term", metavar="TERM", help='the customer\'s words for a product, e.g. "kupariputki 15mm"')
     match.add_argument("-k", type=int, default=5, help="how many matches (default 5)")
     match.set_defaults(func=_match)
     propose = osub.add_parser("propose", parents=[common],

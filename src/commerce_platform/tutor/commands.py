@@ -10,20 +10,20 @@ def register(sub, common) -> None:
     t = t_sub.add_parser("topics", parents=[common], help="topics (knowledge sections) to practise")
     t.set_defaults(func=run_topics)
     g = t_sub.add_parser("generate", parents=[common], help="generate exercises for a topic")
-    g.add_argument("topic")
+    g.add_argument("topic", help="a topic as 'commerce tutor topics' lists it (or words of one)")
     g.add_argument("--difficulty", choices=["easy", "medium", "hard"],
                    help="default: chosen by the learner model (medium without --learner)")
-    g.add_argument("-n", "--count", type=int, default=3)
-    g.add_argument("--learner")
+    g.add_argument("-n", "--count", type=int, default=3, help="how many exercises (default 3)")
+    g.add_argument("--learner", help="learner id: difficulty follows their mastery (default: anonymous, medium)")
     g.set_defaults(func=run_generate)
     for name, helptext in (("evaluate", "grade a response"), ("remediate", "explanation and an easier follow-up")):
         e = t_sub.add_parser(name, parents=[common], help=helptext)
-        e.add_argument("exercise_id")
-        e.add_argument("response")
-        e.add_argument("--learner")
+        e.add_argument("exercise_id", help="an exercise_id that 'generate' printed (in [brackets])")
+        e.add_argument("response", help="the learner's answer (quote it)")
+        e.add_argument("--learner", help="learner id whose mastery the answer updates (default: none is updated)")
         e.set_defaults(func=run_evaluate if name == "evaluate" else run_remediate)
     m = t_sub.add_parser("mastery", parents=[common], help="a learner's mastery per concept")
-    m.add_argument("learner")
+    m.add_argument("learner", help="learner id as given to --learner")
     m.set_defaults(func=run_mastery)
 
 
