@@ -321,3 +321,60 @@ def test_learnings_rule_review(app, settings_of):
     assert not app.exception
     assert any(rule["rule"] in s.value and "rejected" in s.value for s in app.success)
     assert {r["id"]: r["status"] for r in list_learnings(settings_of)["rules"]}[rule["id"]] == "rejected"
+
+
+# ----------------------------------------------------------------------------- learnings: bulk review, formats
+
+
+def test_learnings_bulk_approve_counts_changes_and_undo_restores(app, settings_of):
+    from commerce_platform.offers.service import list_learnings
+
+    def statuses():
+        return {s["id"]: (s["status"], s["confidence"]) for s in list_learnings(settings_of)["swaps"]}
+
+    before = statuses()
+    floor = 0.9
+    expected = {i for i, (st, conf) in before.items() if st == "pending" and conf >= floor}
+    assert 0 < len(expected) < len(before), "the demo has pending swaps on both sides of the confidence"
+    app.slider(key="bulk_conf").set_value(floor).run()
+    assert any(f"**{len(expected)}** pending swap(s) with confidence ≥ 0.90 will change" in m.value
+               for m in app.markdown)
+    approve = app.button(key="bulk_approve")
+    assert approve.label == f"Approve {len(expected)}"
+    approve.click().run()
+    assert not app.exception and not app.error
+    after = statuses()
+    assert {i for i in after if after[i][0] != before[i][0]} == expected
+    assert all(after[i][0] == "approved" for i in expected), "exactly the counted swaps changed, to approved"
+    assert any(f"{len(expected)} swap(s) are now **approved**" in s.value for s in app.success)
+    # nothing pending is left above the floor: the bulk buttons say 0 and are disabled
+    assert app.button(key="bulk_approve").label == "Approve 0" and app.button(key="bulk_approve").disabled
+
+    # one of them is rejected by hand afterwards: undo keeps that newer decision
+    by_hand = sorted(expected)[0]
+    app.selectbox(key="swap_pick").set_value(by_hand).run()
+    app.button(key="reject_swap").click().run()
+    app.button(key="bulk_undo").click().run()
+    assert not app.exception
+    restored = statuses()
+    assert restored[by_hand][0] == "rejected"
+    assert all(restored[i][0] == "pending" for i in expected - {by_hand})
+    assert any(f"{len(expected) - 1} swap(s) are back to **pending**" in s.value and "kept their newer status"
+               in s.value for s in app.success)
+    assert not [b for b in app.button if b.key == "bulk_undo"], "an undone action cannot be undone twice"
+
+
+def test_learnings_bulk_count_follows_the_filters(app, settings_of):
+    import services
+
+    everything = services.learnings_view(settings_of)["swaps"]
+    app.slider(key="bulk_conf").set_value(0.0).run()
+    pending = [s for s in everything if s["status"] == "pending"]
+    assert app.button(key="bulk_reject").label == f"Reject {len(pending)}"
+    group = next(s["product_group"] for s in pending if s["product_group"])
+    app.selectbox(key="f_group").set_value(group).run()
+    in_group = [s for s in pending if s["product_group"] == group]
+    assert 0 < len(in_group) < len(pending)
+    assert app.button(key="bulk_reject").label == f"Reject {len(in_group)}"
+    app.selectbox(key="f_status").set_value("rejected").run()  # only rejected swaps listed: nothing to change
+    assert not [b for b in app.button if b.key == "bulk_reject"] or app.button(key="bulk_reject").disabled
