@@ -378,3 +378,33 @@ def test_learnings_bulk_count_follows_the_filters(app, settings_of):
     assert app.button(key="bulk_reject").label == f"Reject {len(in_group)}"
     app.selectbox(key="f_status").set_value("rejected").run()  # only rejected swaps listed: nothing to change
     assert not [b for b in app.button if b.key == "bulk_reject"] or app.button(key="bulk_reject").disabled
+
+
+# ----------------------------------------------------------------------------- support: demo tickets, KB search
+
+
+def test_support_lists_the_demo_tickets(app):
+    from commerce_platform.demo.support import TICKETS
+
+    open_page(app, "support")
+    recent = frame_with(app, "ticket_id")
+    assert {s for _c, s, _b, _ch in TICKETS} <= set(recent["subject"]), "the demo's open tickets are listed"
+    assert "churn risk" in texts(app), "the newest ticket's customer context opens without a click"
+
+
+def test_support_kb_search_shows_sources_text_and_scores(app, settings_of):
+    from commerce_platform.support.kb import search
+
+    open_page(app, "support")
+    app.text_input(key="kb_query").set_value("how do I return a damaged pump").run()
+    assert not app.exception and not app.error
+    expected = search(settings_of, "how do I return a damaged pump", k=5)
+    def heads():  # the search results' headings ("**1. heading** - `source` (score ...)")
+        return [m.value for m in app.markdown if m.value.startswith(tuple(f"**{n}. " for n in range(1, 11)))]
+
+    assert len(heads()) == len(expected) == 5
+    assert f"`{expected[0].source}`" in heads()[0] and expected[0].source.startswith("returns/")
+    assert f"(score {expected[0].score:.3f})" in heads()[0]
+    assert any(expected[0].text[:80] in m.value for m in app.markdown), "the passage text is shown"
+    app.number_input(key="kb_k").set_value(2).run()
+    assert len(heads()) == 2
