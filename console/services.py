@@ -248,7 +248,10 @@ def chart_spec(columns: list[str], rows: list[list[Any]]) -> dict[str, Any] | No
     return None
 
 
-STOCK_STATES = {"out of stock": "#c62828", "below reorder level": "#ef6c00", "above reorder level": "#2e7d32"}
+STOCK_STATES = {"out of stock": "#c62828", "at or below reorder level": "#ef6c00", "above reorder level": "#2e7d32",
+                "in stock": "#1565c0"}  # "in stock": a result without reorder levels (a copilot answer)
+# Axis numbers: thousands separators, up to two decimals, no trailing zeros (100,000 / 4.5), never "1e+5".
+AXIS_FORMAT = ",.2~f"
 
 
 def stock_rows(items: list[dict[str, Any]], label: str = "name") -> list[dict[str, Any]]:
@@ -260,14 +263,21 @@ def stock_rows(items: list[dict[str, Any]], label: str = "name") -> list[dict[st
         reorder = it.get("reorder_level")
         if stock <= 0:
             state = "out of stock"
-        elif reorder is not None and stock <= reorder:
-            state = "below reorder level"
+        elif reorder is None:
+            state = "in stock"
+        elif stock <= reorder:
+            state = "at or below reorder level"
         else:
             state = "above reorder level"
         text = "0 - out of stock" if stock <= 0 else number_text(stock)
         out.append({"product": str(it.get(label) or it.get("sku") or it.get("product_id")), "stock": stock,
                     "reorder_level": reorder, "state": state, "label": text})
     return out
+
+
+def units_short(items: list[dict[str, Any]]) -> int:
+    """How many units it takes to bring every product back up to its reorder level."""
+    return sum(max(0, (it.get("reorder_level") or 0) - (it.get("stock") or 0)) for it in items)
 
 
 def stock_chart(items: list[dict[str, Any]], label: str = "name"):
@@ -278,15 +288,16 @@ def stock_chart(items: list[dict[str, Any]], label: str = "name"):
 
     rows = stock_rows(items, label)
     frame = pd.DataFrame(rows)
+    present = [k for k in STOCK_STATES if k in set(frame["state"])]  # the legend names only what is shown
     colour = alt.Color("state:N", title=None, legend=alt.Legend(orient="bottom"),
-                       scale=alt.Scale(domain=list(STOCK_STATES), range=list(STOCK_STATES.values())))
+                       scale=alt.Scale(domain=present, range=[STOCK_STATES[k] for k in present]))
     tips = [alt.Tooltip("product:N"), alt.Tooltip("stock:Q", format=","), alt.Tooltip("state:N")]
     has_reorder = frame["reorder_level"].notna().any()
     if has_reorder:
         tips.insert(2, alt.Tooltip("reorder_level:Q", title="reorder level", format=","))
-    base = alt.Chart(frame).encode(y=alt.Y("product:N", sort=None, title=None))
+    base = alt.Chart(frame).encode(y=alt.Y("product:N", sort=None, title=None, axis=alt.Axis(labelLimit=240)))
     layers = [
-        base.mark_bar().encode(x=alt.X("stock:Q", title="units in stock", axis=alt.Axis(format=",")),
+        base.mark_bar().encode(x=alt.X("stock:Q", title="units in stock", axis=alt.Axis(format=AXIS_FORMAT)),
                                color=colour, tooltip=tips),
         base.transform_filter("datum.stock <= 0").mark_point(filled=True, size=80, color=STOCK_STATES["out of stock"])
             .encode(x="stock:Q", tooltip=tips),
@@ -295,7 +306,8 @@ def stock_chart(items: list[dict[str, Any]], label: str = "name"):
     if has_reorder:
         layers.insert(1, base.mark_tick(color="#212121", thickness=3, size=20)
                       .encode(x=alt.X("reorder_level:Q"), tooltip=tips))
-    return alt.layer(*layers).properties(height=max(120, 32 * len(rows)))
+    # a fixed step per product: a total height gets squeezed by the layout and every other name is dropped
+    return alt.layer(*layers).properties(height=alt.Step(30))
 
 
 def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]):
@@ -314,8 +326,10 @@ def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]
     if spec["kind"] == "line":
         if is_month_column(x, frame[x].tolist()):
             long[x] = pd.to_datetime(long[x].astype(str))
-            enc_x = alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
-            tip_x = alt.Tooltip(f"{x}:T", format="%b %Y")
+            # one tick per month (not per 30 days, which labels a month twice and skips the last one)
+            enc_x = alt.X(f"yearmonth({x}):T", title=None,
+                          axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 1}))
+            tip_x = alt.Tooltip(f"yearmonth({x}):T", format="%b %Y")
         elif all(_is_number(v) for v in frame[x]):  # years: categories, never "2,026"
             enc_x, tip_x = alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0)), alt.Tooltip(f"{x}:O")
         else:
@@ -323,16 +337,16 @@ def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]
             enc_x = alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%d %b %Y"))
             tip_x = alt.Tooltip(f"{x}:T", format="%d %b %Y")
         return alt.Chart(long).mark_line(point=True).encode(
-            x=enc_x, y=alt.Y("value:Q", title=", ".join(ys), axis=alt.Axis(format=",")),
+            x=enc_x, y=alt.Y("value:Q", title=", ".join(ys), axis=alt.Axis(format=AXIS_FORMAT)),
             color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom") if len(ys) > 1 else None),
             tooltip=[tip_x, alt.Tooltip("measure:N"), tip_value]).properties(height=260)
-    base = alt.Chart(long).encode(y=alt.Y(f"{x}:N", sort=None, title=None))
-    bars = base.mark_bar().encode(x=alt.X("value:Q", title=ys[0], axis=alt.Axis(format=",")),
+    base = alt.Chart(long).encode(y=alt.Y(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelLimit=240)))
+    bars = base.mark_bar().encode(x=alt.X("value:Q", title=ys[0], axis=alt.Axis(format=AXIS_FORMAT)),
                                   tooltip=[alt.Tooltip(f"{x}:N"), tip_value])
     # whole units for amounts and counts, two decimals for small measures (a share, an average rating)
     label_format = ",.0f" if long["value"].abs().max() >= 100 else ",.2f"
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text=alt.Text("value:Q", format=label_format))
-    return alt.layer(bars, text).properties(height=min(600, 60 + 28 * len(rows)))
+    return alt.layer(bars, text).properties(height=alt.Step(26))
 
 
 # ----------------------------------------------------------------------------- exports

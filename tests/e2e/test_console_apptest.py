@@ -50,6 +50,25 @@ def frame_with(at, column: str):
     return frames[-1]
 
 
+def shown(element):
+    """What a styled table displays (the formatted cells), as a DataFrame of strings."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def table_shown(at, column: str):
+    tables = [d for d in at.dataframe if column in d.value.columns]
+    assert tables, f"no table with a {column!r} column"
+    return shown(tables[-1])
+
+
+def chart_specs(at) -> list[dict]:
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
 def texts(at) -> str:
     return "\n".join(e.value for kind in ("markdown", "success", "error", "warning", "info", "caption")
                      for e in getattr(at, kind))
@@ -275,7 +294,7 @@ def test_health_lists_adapters(app):
 # ----------------------------------------------------------------------------- a home with nothing in it
 
 
-@pytest.mark.parametrize("page", ["learnings", "copilot", "exports", "support", "tutor", "health"])
+@pytest.mark.parametrize("page", ["learnings", "copilot", "inventory", "exports", "support", "tutor", "health"])
 def test_pages_on_an_empty_home_show_errors_not_traces(page, tmp_path, monkeypatch):
     clean_env(monkeypatch)
     monkeypatch.setenv("COMMERCE_HOME", str(tmp_path / "empty"))
@@ -408,3 +427,57 @@ def test_support_kb_search_shows_sources_text_and_scores(app, settings_of):
     assert any(expected[0].text[:80] in m.value for m in app.markdown), "the passage text is shown"
     app.number_input(key="kb_k").set_value(2).run()
     assert len(heads()) == 2
+
+
+# ----------------------------------------------------------------------------- copilot examples, formats; inventory
+
+
+def test_copilot_example_buttons_ask_their_question_with_months_and_separators(app):
+    open_page(app, "copilot")
+    assert any("click an example question" in i.value for i in app.info)
+    app.button(key="copilot_example_0").click().run()  # "revenue by month this year"
+    assert not app.exception and not app.error
+    assert any("revenue by month this year" in m.value for m in app.markdown), "asked as the user's question"
+    table = frame_with(app, "revenue")
+    cells = table_shown(app, "revenue")
+    first = float(table["revenue"].iloc[0])
+    assert cells["month"].iloc[0] == "Jan 2026" and cells["revenue"].iloc[0] == f"{first:,.2f}"
+    assert "," in cells["revenue"].iloc[0], "the demo's monthly revenue is in the tens of thousands"
+    line = next(c for c in chart_specs(app) if c.get("mark", {}).get("type") == "line")
+    assert line["encoding"]["x"]["axis"]["format"] == "%b %Y" and line["encoding"]["y"]["axis"]["format"] == ",.2~f"
+    assert any("Understood as" in c.value for c in app.caption), "the understood caption stays"
+    # a second example continues the same conversation
+    app.button(key="copilot_example_2").click().run()  # "how many open orders"
+    assert not app.exception
+    assert sum(1 for m in app.markdown if m.value in ("revenue by month this year", "how many open orders")) == 2
+
+
+def test_copilot_low_stock_answer_charts_stock_with_out_of_stock_marked(app):
+    open_page(app, "copilot")
+    app.button(key="copilot_example_4").click().run()  # "which products are low on stock"
+    assert not app.exception and not app.error
+    table = frame_with(app, "stock")
+    assert (table["stock"] == 0).any(), "the demo has products with nothing left"
+    chart = chart_specs(app)[-1]
+    marks = [layer["mark"]["type"] for layer in chart["layer"]]
+    assert marks == ["bar", "point", "text"], "stock bars, a dot at zero, a label on each bar"
+    assert chart["layer"][0]["encoding"]["x"]["field"] == "stock", "charted by stock, not by price"
+
+
+def test_inventory_page_stock_vs_reorder_level(app, settings_of):
+    from commerce_platform.copilot.service import CopilotService
+
+    doc = CopilotService(settings_of).inventory()
+    open_page(app, "inventory")
+    assert not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["At or below reorder level"] == str(doc["count"]) and doc["out_of_stock"] > 0
+    assert metrics["Out of stock"] == str(doc["out_of_stock"])
+    chart = chart_specs(app)[-1]
+    assert [layer["mark"]["type"] for layer in chart["layer"]] == ["bar", "tick", "point", "text"]
+    assert chart["layer"][1]["encoding"]["x"]["field"] == "reorder_level"
+    table = frame_with(app, "reorder_level")
+    assert len(table) == doc["count"] and (table["stock"] <= table["reorder_level"]).all()
+    cells = table_shown(app, "reorder_level")
+    big = table["reorder_level"].max()
+    assert cells["reorder_level"][table["reorder_level"] == big].iloc[0] == f"{big:,}"

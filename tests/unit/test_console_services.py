@@ -147,8 +147,10 @@ def test_month_axis_reads_jan_2026_and_numbers_have_separators():
     spec = services.chart_spec(["month", "revenue"], [["2026-01-01", 60337.14], ["2026-02-01", 44698.74]])
     chart = services.answer_chart(["month", "revenue"], [["2026-01-01", 60337.14], ["2026-02-01", 44698.74]],
                                   spec).to_dict()
-    assert chart["encoding"]["x"]["type"] == "temporal" and chart["encoding"]["x"]["axis"]["format"] == "%b %Y"
-    assert chart["encoding"]["y"]["axis"]["format"] == ","
+    x = chart["encoding"]["x"]
+    assert x["type"] == "temporal" and x["timeUnit"] == "yearmonth" and x["axis"]["format"] == "%b %Y"
+    assert x["axis"]["tickCount"] == {"interval": "month", "step": 1}, "one tick per month, each month once"
+    assert chart["encoding"]["y"]["axis"]["format"] == ",.2~f", "100,000 - never 1e+5"
     years = services.answer_chart(["year", "orders"], [[2024, 10], [2025, 12]],
                                   services.chart_spec(["year", "orders"], [[2024, 10], [2025, 12]])).to_dict()
     assert years["encoding"]["x"]["type"] == "ordinal", "a year axis is never '2,024'"
@@ -167,8 +169,8 @@ def test_stock_rows_name_the_out_of_stock_products():
                                 {"name": "Trap", "stock": 12, "reorder_level": 20},
                                 {"name": "Hose", "stock": 113, "reorder_level": 30},
                                 {"name": "Tap", "stock": 1500}])
-    assert [r["state"] for r in rows] == ["out of stock", "below reorder level", "above reorder level",
-                                          "above reorder level"]
+    assert [r["state"] for r in rows] == ["out of stock", "at or below reorder level", "above reorder level",
+                                          "in stock"]
     assert [r["label"] for r in rows] == ["0 - out of stock", "12", "113", "1,500"]
 
 
@@ -180,6 +182,7 @@ def test_stock_chart_has_bars_reorder_ticks_and_a_marker_at_zero():
     assert chart["layer"][2]["transform"] == [{"filter": "datum.stock <= 0"}], "the zero marker is for empty stock"
     data = next(iter(chart["datasets"].values()))
     assert {"product": "Knife", "stock": 0, "label": "0 - out of stock"}.items() <= data[0].items()
+    assert chart["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["out of stock", "at or below reorder level"]
     # without a reorder level (the copilot's low-stock answer) there is no tick layer
     assert _layer_marks(services.stock_chart([{"name": "Knife", "stock": 0}]).to_dict()) == ["bar", "point", "text"]
 
@@ -199,3 +202,9 @@ def test_bulk_candidates_are_pending_swaps_at_or_above_the_floor():
     assert [s["id"] for s in services.bulk_candidates(swaps, 0.9)] == ["a", "d"]
     assert [s["id"] for s in services.bulk_candidates(swaps, 0.0)] == ["a", "b", "d"]
     assert services.bulk_candidates(swaps, 1.0) == []
+
+
+def test_units_short_counts_only_what_is_missing():
+    items = [{"stock": 0, "reorder_level": 20}, {"stock": 15, "reorder_level": 20}, {"stock": 50, "reorder_level": 20},
+             {"stock": 3, "reorder_level": None}]
+    assert services.units_short(items) == 25
