@@ -21,6 +21,8 @@ from commerce_platform.config import Settings
 
 # Integer columns that are names, not quantities: "1,234" would misread as an amount, "2,026" as a year.
 PLAIN_INT_WORDS = ("id", "year", "port", "turn", "chunk", "offer", "number", "code", "sku")
+# Money keeps its cents even when they are zero; other whole-valued floats (quantities 60.0) lose them.
+MONEY_WORDS = ("price", "revenue", "amount", "cost", "sales", "value", "total", "eur", "margin")
 
 
 def number_text(value: Any, decimals: int = 2) -> str:
@@ -80,7 +82,10 @@ def column_formatters(columns: list[str], rows: list[list[Any]],
             if _plain_int(c):
                 out[c] = lambda v: "" if v is None else str(v)
             else:
-                out[c] = lambda v, d=decimals.get(c, 2): number_text(v, d)
+                whole = all(float(v).is_integer() for v in values if v is not None)
+                money = any(w in c.lower() for w in MONEY_WORDS)
+                default = 0 if whole and not money else 2
+                out[c] = lambda v, d=decimals.get(c, default): number_text(v, d)
     return out
 
 

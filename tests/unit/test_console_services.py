@@ -208,3 +208,10 @@ def test_units_short_counts_only_what_is_missing():
     items = [{"stock": 0, "reorder_level": 20}, {"stock": 15, "reorder_level": 20}, {"stock": 50, "reorder_level": 20},
              {"stock": 3, "reorder_level": None}]
     assert services.units_short(items) == 25
+
+
+def test_whole_quantities_lose_zero_decimals_money_keeps_its_cents():
+    f = services.column_formatters(["AI qty", "total_amount", "share"], [[60.0, 1200.0, 0.5], [1200.0, 15.0, 1.0]])
+    assert f["AI qty"](60.0) == "60" and f["AI qty"](1200.0) == "1,200"
+    assert f["total_amount"](1200.0) == "1,200.00"
+    assert f["share"](0.5) == "0.50"
