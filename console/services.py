@@ -9,11 +9,92 @@ adapter health), it is composed here from the service's public objects.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 from commerce_platform.config import Settings
+
+# ----------------------------------------------------------------------------- numbers and months
+# One place decides how the console writes a number or a month, so every table and chart agrees:
+# thousands separators (60,337.14) and months as "Jan 2026", never the lake's "2026-01-01".
+
+# Integer columns that are names, not quantities: "1,234" would misread as an amount, "2,026" as a year.
+PLAIN_INT_WORDS = ("id", "year", "port", "turn", "chunk", "offer", "number", "code", "sku")
+# Money keeps its cents even when they are zero; other whole-valued floats (quantities 60.0) lose them.
+MONEY_WORDS = ("price", "revenue", "amount", "cost", "sales", "value", "total", "eur", "margin")
+
+
+def number_text(value: Any, decimals: int = 2) -> str:
+    """60337.14 -> '60,337.14', 1234 -> '1,234', None -> ''; anything else as it is."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN is a missing value
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if hasattr(value, "item"):  # numpy scalars from a DataFrame cell
+            return number_text(value.item(), decimals)
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{decimals}f}"
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        return value.to_pydatetime().date()
+    return _day(str(value)) if value is not None else None
+
+
+def month_label(value: Any) -> str:
+    """'2026-01-01' / date / Timestamp -> 'Jan 2026'; a value that is no date stays as it is."""
+    d = _as_date(value)
+    return d.strftime("%b %Y") if d else ("" if value is None else str(value))
+
+
+def is_month_column(name: str, values: Iterable[Any]) -> bool:
+    """A column named month (month, order_month, month_start) whose values are all dates."""
+    n = name.lower()
+    if not (n == "month" or n.endswith("_month") or n.startswith("month")):
+        return False
+    values = [v for v in values if v is not None]
+    return bool(values) and all(not isinstance(v, (int, float)) and _as_date(v) is not None for v in values)
+
+
+def _plain_int(name: str) -> bool:
+    n = name.lower()
+    return any(n == w or n.endswith("_" + w) or n.startswith(w + "_") for w in PLAIN_INT_WORDS)
+
+
+def column_formatters(columns: list[str], rows: list[list[Any]],
+                      decimals: dict[str, int] | None = None) -> dict[str, Callable[[Any], str]]:
+    """column -> how its cells are written: months as 'Jan 2026', amounts and counts with thousands
+    separators (2 decimals unless ``decimals`` says otherwise), id / year columns plain."""
+    decimals = decimals or {}
+    out: dict[str, Callable[[Any], str]] = {}
+    for i, c in enumerate(columns):
+        values = [r[i] for r in rows]
+        if is_month_column(c, values):
+            out[c] = month_label
+        elif any(_is_number(v) for v in values) and all(_is_number(v) or v is None for v in values):
+            if _plain_int(c):
+                out[c] = lambda v: "" if v is None else str(v)
+            else:
+                whole = all(float(v).is_integer() for v in values if v is not None)
+                money = any(w in c.lower() for w in MONEY_WORDS)
+                default = 0 if whole and not money else 2
+                out[c] = lambda v, d=decimals.get(c, default): number_text(v, d)
+    return out
+
+
+def styled(frame, decimals: dict[str, int] | None = None):
+    """A DataFrame for st.dataframe with the console's number and month formats. A Styler only changes
+    what is displayed: the values underneath stay numbers and dates, so sorting a column still works."""
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    formats = column_formatters([str(c) for c in frame.columns], rows, decimals)
+    return frame.style.format(formats, na_rep="")
 
 # ----------------------------------------------------------------------------- offers / learnings
 
@@ -100,6 +181,41 @@ def run_learning(settings: Settings, progress: Callable[[int, int], None] | None
     return _run(settings, progress=progress).as_dict()
 
 
+def bulk_candidates(swaps: list[dict], min_confidence: float) -> list[dict]:
+    """The swaps a bulk action would change: pending ones at or above the confidence."""
+    return [s for s in swaps if s["status"] == "pending" and s["confidence"] >= min_confidence - 1e-9]
+
+
+def bulk_review(settings: Settings, ids: list[str], status: str) -> dict[str, Any]:
+    """Approve or reject many learnings with the offers service's own review (what `commerce learn review`
+    calls). Returns the action with each item's previous status, which is what undo needs."""
+    from commerce_platform.offers import service as offers
+
+    before = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
+    changed = []
+    for learning_id in ids:
+        item = offers.review(settings, learning_id, status)
+        changed.append({"id": learning_id, "previous": before.get(learning_id, "pending"),
+                        "label": f"{item['customer_term']} -> {item['product_code']}"})
+    return {"status": status, "changed": changed}
+
+
+def undo_bulk(settings: Settings, action: dict[str, Any]) -> dict[str, Any]:
+    """Put the learnings of a bulk action back to their previous status. One reviewed again by hand since
+    the bulk action keeps the newer decision: undo must not overwrite it."""
+    from commerce_platform.offers import service as offers
+
+    now = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
+    restored, kept = [], []
+    for item in action["changed"]:
+        if now.get(item["id"]) == action["status"]:
+            offers.review(settings, item["id"], item["previous"])
+            restored.append(item["id"])
+        else:
+            kept.append(item["id"])
+    return {"restored": restored, "kept": kept}
+
+
 # ----------------------------------------------------------------------------- copilot
 
 TIME_WORDS = ("date", "day", "month", "week", "year", "quarter", "period", "time", "at")
@@ -129,10 +245,113 @@ def chart_spec(columns: list[str], rows: list[list[Any]]) -> dict[str, Any] | No
             if ys:
                 return {"kind": "line", "x": c, "y": ys[:3]}
     ys = [n for n in numeric if not n.endswith("_id") and n != "id"]
+    if "stock" in ys and labels and len(rows) <= 50:  # stock is charted as stock, not as the first number
+        return {"kind": "stock", "x": labels[0], "y": ["stock"] + [c for c in ("reorder_level",) if c in ys]}
     if ys and labels and len(rows) <= 50:
         return {"kind": "bar", "x": labels[-1] if len(labels) > 1 and labels[0].endswith("_id") else labels[0],
                 "y": ys[:1]}
     return None
+
+
+STOCK_STATES = {"out of stock": "#c62828", "at or below reorder level": "#ef6c00", "above reorder level": "#2e7d32",
+                "in stock": "#1565c0"}  # "in stock": a result without reorder levels (a copilot answer)
+# Axis numbers: thousands separators, up to two decimals, no trailing zeros (100,000 / 4.5), never "1e+5".
+AXIS_FORMAT = ",.2~f"
+
+
+def stock_rows(items: list[dict[str, Any]], label: str = "name") -> list[dict[str, Any]]:
+    """Products with their stock, reorder level and state; the label says "0 - out of stock" so an empty
+    bar still reads as a product with nothing left, not as a missing one."""
+    out = []
+    for it in items:
+        stock = it.get("stock") or 0
+        reorder = it.get("reorder_level")
+        if stock <= 0:
+            state = "out of stock"
+        elif reorder is None:
+            state = "in stock"
+        elif stock <= reorder:
+            state = "at or below reorder level"
+        else:
+            state = "above reorder level"
+        text = "0 - out of stock" if stock <= 0 else number_text(stock)
+        out.append({"product": str(it.get(label) or it.get("sku") or it.get("product_id")), "stock": stock,
+                    "reorder_level": reorder, "state": state, "label": text})
+    return out
+
+
+def units_short(items: list[dict[str, Any]]) -> int:
+    """How many units it takes to bring every product back up to its reorder level."""
+    return sum(max(0, (it.get("reorder_level") or 0) - (it.get("stock") or 0)) for it in items)
+
+
+def stock_chart(items: list[dict[str, Any]], label: str = "name"):
+    """Stock per product as bars, the reorder level as a black tick on each bar, a red dot and a
+    "0 - out of stock" label where nothing is left (a zero-length bar alone is invisible)."""
+    import altair as alt
+    import pandas as pd
+
+    rows = stock_rows(items, label)
+    frame = pd.DataFrame(rows)
+    present = [k for k in STOCK_STATES if k in set(frame["state"])]  # the legend names only what is shown
+    colour = alt.Color("state:N", title=None, legend=alt.Legend(orient="bottom"),
+                       scale=alt.Scale(domain=present, range=[STOCK_STATES[k] for k in present]))
+    tips = [alt.Tooltip("product:N"), alt.Tooltip("stock:Q", format=","), alt.Tooltip("state:N")]
+    has_reorder = frame["reorder_level"].notna().any()
+    if has_reorder:
+        tips.insert(2, alt.Tooltip("reorder_level:Q", title="reorder level", format=","))
+    base = alt.Chart(frame).encode(y=alt.Y("product:N", sort=None, title=None, axis=alt.Axis(labelLimit=240)))
+    layers = [
+        base.mark_bar().encode(x=alt.X("stock:Q", title="units in stock", axis=alt.Axis(format=AXIS_FORMAT)),
+                               color=colour, tooltip=tips),
+        base.transform_filter("datum.stock <= 0").mark_point(filled=True, size=80, color=STOCK_STATES["out of stock"])
+            .encode(x="stock:Q", tooltip=tips),
+        base.mark_text(align="left", dx=7).encode(x="stock:Q", text="label:N"),
+    ]
+    if has_reorder:
+        layers.insert(1, base.mark_tick(color="#212121", thickness=3, size=20)
+                      .encode(x=alt.X("reorder_level:Q"), tooltip=tips))
+    # a fixed step per product: a total height gets squeezed by the layout and every other name is dropped
+    return alt.layer(*layers).properties(height=alt.Step(30))
+
+
+def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]):
+    """The Altair chart for a copilot answer and its ``chart_spec``: months on the axis as "Jan 2026",
+    numbers with thousands separators, a value label on each bar (so a zero still shows)."""
+    import altair as alt
+    import pandas as pd
+
+    if spec["kind"] == "stock":
+        items = [dict(zip(columns, r, strict=True)) for r in rows]
+        return stock_chart(items, label=spec["x"])
+    x, ys = spec["x"], spec["y"]
+    frame = pd.DataFrame(rows, columns=columns)[[x, *ys]]
+    long = frame.melt(id_vars=[x], value_vars=ys, var_name="measure", value_name="value")
+    tip_value = alt.Tooltip("value:Q", format=",.2f")
+    if spec["kind"] == "line":
+        if is_month_column(x, frame[x].tolist()):
+            long[x] = pd.to_datetime(long[x].astype(str))
+            # one tick per month (not per 30 days, which labels a month twice and skips the last one)
+            enc_x = alt.X(f"yearmonth({x}):T", title=None,
+                          axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 1}))
+            tip_x = alt.Tooltip(f"yearmonth({x}):T", format="%b %Y")
+        elif all(_is_number(v) for v in frame[x]):  # years: categories, never "2,026"
+            enc_x, tip_x = alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0)), alt.Tooltip(f"{x}:O")
+        else:
+            long[x] = pd.to_datetime(long[x].astype(str).str[:19])
+            enc_x = alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%d %b %Y"))
+            tip_x = alt.Tooltip(f"{x}:T", format="%d %b %Y")
+        return alt.Chart(long).mark_line(point=True).encode(
+            x=enc_x, y=alt.Y("value:Q", title=", ".join(ys), axis=alt.Axis(format=AXIS_FORMAT)),
+            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom") if len(ys) > 1 else None),
+            tooltip=[tip_x, alt.Tooltip("measure:N"), tip_value]).properties(height=260)
+    base = alt.Chart(long).encode(y=alt.Y(f"{x}:N", sort=None, title=None, axis=alt.Axis(labelLimit=240)))
+    bars = base.mark_bar().encode(x=alt.X("value:Q", title=ys[0], axis=alt.Axis(format=AXIS_FORMAT)),
+                                  tooltip=[alt.Tooltip(f"{x}:N"), tip_value])
+    # whole units for amounts and counts, two decimals for small measures (a share, an average rating)
+    label_format = ",.0f" if long["value"].abs().max() >= 100 else ",.2f"
+    text = base.mark_text(align="left", dx=4).encode(x="value:Q", text=alt.Text("value:Q", format=label_format))
+    return alt.layer(bars, text).properties(height=alt.Step(26))
 
 
 # ----------------------------------------------------------------------------- exports
@@ -224,6 +443,16 @@ def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
     return [{"ticket_id": t["ticket_id"], "created_at": t.get("created_at"), "customer_id": t.get("customer_id"),
              "subject": t.get("subject"), "channel": t.get("channel"), "status": t.get("status"),
              "sentiment": (t.get("sentiment") or {}).get("label")} for t in items[:limit]]
+
+
+def kb_search(settings: Settings, query: str, k: int = 5, kb=None) -> list[dict[str, Any]]:
+    """The support knowledge base's own search (hybrid BM25 + vectors): rank, source, heading, score,
+    text. ``kb`` is a KnowledgeBase already open (the console caches one); else one is opened."""
+    from commerce_platform.support import kb as support_kb
+
+    results = kb.search(query, k=k) if kb is not None else support_kb.search(settings, query, k=k)
+    return [{"rank": n, "source": r.source, "heading": r.heading or r.title, "score": round(float(r.score), 3),
+             "text": r.text} for n, r in enumerate(results, start=1)]
 
 
 def list_customers(settings: Settings, limit: int = 500) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ st.set_page_config(page_title="Commerce console", page_icon=":material/storefron
 PAGES = [
     st.Page("app_pages/learnings.py", title="Learnings", icon=":material/school:", url_path="learnings", default=True),
     st.Page("app_pages/copilot.py", title="Copilot", icon=":material/chat:", url_path="copilot"),
+    st.Page("app_pages/inventory.py", title="Inventory", icon=":material/inventory_2:", url_path="inventory"),
     st.Page("app_pages/exports.py", title="Exports", icon=":material/upload:", url_path="exports"),
     st.Page("app_pages/support.py", title="Support", icon=":material/support_agent:", url_path="support"),
     st.Page("app_pages/tutor.py", title="Tutor", icon=":material/quiz:", url_path="tutor"),

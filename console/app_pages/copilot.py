@@ -26,6 +26,11 @@ def _pick(cid: str) -> None:
     st.session_state["copilot_cid"] = cid
 
 
+def _example(question: str) -> None:
+    """An example button asks its question on the rerun, as if typed into the chat box."""
+    st.session_state["copilot_example"] = question
+
+
 def _approve(cid: str, turn: int) -> None:
     try:
         shared.copilot_for(HOME).approve(cid, turn)
@@ -48,15 +53,10 @@ def show_answer(cid: str | None, turn: dict) -> None:
     columns, rows = turn.get("columns") or [], turn.get("rows") or []
     if columns:
         frame = pd.DataFrame(rows, columns=columns)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(services.styled(frame), hide_index=True, width="stretch")
         spec = services.chart_spec(columns, rows)
         if spec:
-            data = frame[[spec["x"], *spec["y"]]].copy()
-            if spec["kind"] == "line":
-                st.line_chart(data, x=spec["x"], y=spec["y"], height=260)
-            else:
-                st.bar_chart(data, x=spec["x"], y=spec["y"], horizontal=True, sort=False,
-                             height=min(600, 60 + 28 * len(rows)))
+            st.altair_chart(services.answer_chart(columns, rows, spec), width="stretch")
     with st.expander("SQL"):
         st.code(turn.get("sql_query") or "", language="sql")
     if cid and turn.get("turn"):
@@ -75,7 +75,13 @@ st.session_state.setdefault("copilot_cid", None)
 user_id = st.sidebar.text_input("User", value="console", key="copilot_user").strip() or "console"
 
 # The question is handled first, so the conversation list below already shows it.
+st.caption("Example questions - click one to ask it:")
+with st.container(horizontal=True):  # a row that wraps: each question is readable in full
+    for n, q in enumerate(EXAMPLES):
+        st.button(q, key=f"copilot_example_{n}", on_click=_example, args=(q,), icon=":material/help:")
+
 question = st.chat_input("Ask a question, e.g. 'revenue by month this year'", key="copilot_q")
+question = question or st.session_state.pop("copilot_example", None)
 pending_error = None
 if question:
     try:
@@ -106,7 +112,7 @@ if cid:
     with shared.panel("Loading the conversation"):
         turns = shared.copilot_for(HOME).get_conversation(cid)["turns"]
 if not turns and not pending_error:
-    st.info("Start a conversation below. Examples: " + "; ".join(f"_{q}_" for q in EXAMPLES))
+    st.info("Start a conversation: type a question below, or click an example question above.")
 if pending_error and turns and turns[-1]["status"] == "failed" and turns[-1]["question"] == pending_error[0]:
     turns = turns[:-1]  # the failed turn was stored; it shows once, below, with what to do
 for turn in turns:

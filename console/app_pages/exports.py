@@ -88,8 +88,8 @@ with shared.panel("Export runs"):
         st.info("No export has run yet: press **Run export** or run `commerce export run`.")
     else:
         frame = pd.DataFrame(rows)
-        st.dataframe(frame.drop(columns=["error"]) if frame["error"].isna().all() else frame,
-                     hide_index=True, width="stretch")
+        st.dataframe(services.styled(frame.drop(columns=["error"]) if frame["error"].isna().all() else frame,
+                                     decimals={"seconds": 1}), hide_index=True, width="stretch")
         chart = frame.groupby("date")[["embedded", "errors"]].sum()
         st.bar_chart(chart, height=220, y_label="rows", stack=True, color=["#2e7d32", "#c62828"])
         for r in rows:
@@ -115,7 +115,7 @@ with shared.panel("Table partitions"):
         pf = pd.DataFrame(parts)
         pf["partition"] = pf["tenant_id"].astype(str) + "/" + pf["year"].astype(str) + "/" + pf["month"].astype(str)
         left, right = st.columns(2)
-        left.dataframe(pf[["partition", "rows", "files"]], hide_index=True, width="stretch")
+        left.dataframe(services.styled(pf[["partition", "rows", "files"]]), hide_index=True, width="stretch")
         right.bar_chart(pf, x="partition", y="rows", height=240)
 
 with shared.panel("Failed images"):
@@ -142,14 +142,14 @@ with shared.panel("Similar-product pricing"):
         by_id = {s["sale_id"]: s for s in choices}
         c = st.columns([3, 1])
         sale_id = c[0].selectbox("Sale", list(by_id), key="similar_sale",
-                                 format_func=lambda i: f"{i} - {by_id[i]['title']} ({by_id[i]['sold_price']:.2f} "
+                                 format_func=lambda i: f"{i} - {by_id[i]['title']} ({by_id[i]['sold_price']:,.2f} "
                                                        f"{by_id[i]['currency']})")
         k = c[1].number_input("Neighbours", 1, 12, 5, key="similar_k")
         result = similar(HOME, sale_id, int(k))
         m = st.columns(3)
-        m[0].metric("Sold price", f"{result['sold_price']:.2f} {result['currency']}")
+        m[0].metric("Sold price", f"{result['sold_price']:,.2f} {result['currency']}")
         m[1].metric("Suggested price (median of neighbours)",
-                    "-" if result["suggested_price"] is None else f"{result['suggested_price']:.2f} {result['currency']}")
+                    "-" if result["suggested_price"] is None else f"{result['suggested_price']:,.2f} {result['currency']}")
         m[2].metric("Neighbours", len(result["neighbours"]))
         tiles = st.columns(min(6, len(result["neighbours"]) + 1))
         targets = [{"sale_id": sale_id, "title": "this sale: " + (result["title"] or ""), "sold_price": result["sold_price"],
@@ -163,5 +163,5 @@ with shared.panel("Similar-product pricing"):
                     st.image(picture, width="stretch")
                 else:
                     st.caption(f"no image: {picture}")
-                st.caption(f"{n['title']}  \n**{n['sold_price']:.2f} {n['currency']}** - sim {n['similarity']:.2f}")
-        st.dataframe(pd.DataFrame(result["neighbours"]), hide_index=True, width="stretch")
+                st.caption(f"{n['title']}  \n**{n['sold_price']:,.2f} {n['currency']}** - sim {n['similarity']:.2f}")
+        st.dataframe(services.styled(pd.DataFrame(result["neighbours"])), hide_index=True, width="stretch")

@@ -53,6 +53,39 @@ def _edit() -> None:
     _act(offers.edit_swap, "Edit", st.session_state["swap_pick"], st.session_state["edit_code"])
 
 
+def _bulk(ids: list[str], status: str) -> None:
+    """Approve / reject the swaps the page counted (ids bound at render time: exactly what was shown)."""
+    verb = "Approve" if status == "approved" else "Reject"
+    try:
+        action = services.bulk_review(shared.settings_for(HOME), ids, status)
+    except Exception as exc:  # noqa: BLE001 - shown as an error box, never a trace
+        _flash("error", shared.error_text(f"{verb} in bulk", exc))
+        return
+    finally:
+        load_view.clear()
+    st.session_state["learnings_last_bulk"] = action
+    _flash("success", f"{verb} in bulk: {len(action['changed'])} swap(s) are now **{status}**. "
+                      "**Undo** below puts them back.")
+
+
+def _undo() -> None:
+    action = st.session_state.pop("learnings_last_bulk", None)
+    if not action:
+        return
+    try:
+        result = services.undo_bulk(shared.settings_for(HOME), action)
+    except Exception as exc:  # noqa: BLE001
+        st.session_state["learnings_last_bulk"] = action  # still undoable once the store answers
+        _flash("error", shared.error_text("Undo", exc))
+        return
+    finally:
+        load_view.clear()
+    text = f"Undo: {len(result['restored'])} swap(s) are back to **pending**."
+    if result["kept"]:
+        text += f" {len(result['kept'])} reviewed again since then kept their newer status."
+    _flash("success", text)
+
+
 st.title("Learnings")
 st.caption("Product swaps and general rules the learning agent extracted from salespeople's corrections of AI offers. "
            "Approved learnings win over pending ones; rejected ones are never applied.")
@@ -102,7 +135,30 @@ with shared.panel("Learned swaps"):
         table = pd.DataFrame([{k: s[k] for k in ("customer_term", "product_code", "product_name", "product_group",
                                                    "brand", "confidence", "evidence_count", "status", "match_type",
                                                    "timestamp")} for s in swaps])
-        st.dataframe(table, hide_index=True, width="stretch", height=260)
+        st.dataframe(services.styled(table), hide_index=True, width="stretch", height=260)
+
+        # Bulk review: one decision for every pending swap the filters show above a confidence.
+        with st.container(border=True):
+            st.markdown("**Bulk review** of the pending swaps listed above")
+            bc = st.columns([2, 3, 1, 1])
+            floor = bc[0].slider("Minimum confidence", 0.0, 1.0, 0.9, 0.01, key="bulk_conf")
+            chosen = services.bulk_candidates(swaps, floor)
+            ids = [s["id"] for s in chosen]
+            bc[1].markdown(f"**{len(chosen)}** pending swap(s) with confidence ≥ {floor:.2f} will change"
+                           + ("" if chosen else " - lower the confidence or widen the filters"))
+            bc[2].button(f"Approve {len(chosen)}", key="bulk_approve", icon=":material/done_all:", type="primary",
+                         disabled=not chosen, on_click=_bulk, args=(ids, "approved"))
+            bc[3].button(f"Reject {len(chosen)}", key="bulk_reject", icon=":material/remove_done:",
+                         disabled=not chosen, on_click=_bulk, args=(ids, "rejected"))
+            if chosen:
+                with st.expander(f"The {len(chosen)} swap(s) that will change"):
+                    st.dataframe(services.styled(pd.DataFrame(
+                        [{k: s[k] for k in ("customer_term", "product_code", "product_name", "confidence",
+                                            "evidence_count")} for s in chosen])), hide_index=True, width="stretch")
+            last = st.session_state.get("learnings_last_bulk")
+            if last:
+                st.button(f"Undo the last bulk action ({len(last['changed'])} {last['status']})", key="bulk_undo",
+                          icon=":material/undo:", on_click=_undo)
 
         by_id = {s["id"]: s for s in swaps}
         sel = st.selectbox("Review a swap", list(by_id), key="swap_pick",
@@ -114,7 +170,7 @@ with shared.panel("Learned swaps"):
                     f"confidence {swap['confidence']:.2f} from {swap['evidence_count']} offer(s); "
                     f"status **{swap['status']}**  \n_{swap['reasoning']}_")
         st.caption("Evidence: the AI's line and the salesperson's final line in each source offer")
-        st.dataframe(pd.DataFrame(services.evidence_rows(swap)), hide_index=True, width="stretch")
+        st.dataframe(services.styled(pd.DataFrame(services.evidence_rows(swap))), hide_index=True, width="stretch")
         b = st.columns([1, 1, 3, 1])
         b[0].button("Approve", key="approve_swap", icon=":material/check:", type="primary",
                     on_click=_review, args=("swap_pick", "approved"))
@@ -149,4 +205,4 @@ with shared.panel("Matching"):
     if term.strip():
         result = offers.match_term(shared.settings_for(HOME), term, k=5)
         frame = pd.DataFrame(result["matches"], columns=["product_code", "product_name", "score", "source"])
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(services.styled(frame, decimals={"score": 3}), hide_index=True, width="stretch")

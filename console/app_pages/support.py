@@ -29,6 +29,11 @@ def documents(home: str) -> list[dict]:
     return shared.desk_for(home).kb.documents()
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def kb_hits(home: str, query: str, k: int) -> list[dict]:
+    return services.kb_search(shared.settings_for(home), query, k, kb=shared.desk_for(home).kb)
+
+
 def _feedback(ticket_id: str, suggestion_id: str, helpful: bool) -> None:
     try:
         shared.desk_for(HOME).record_feedback(ticket_id, suggestion_id, helpful)
@@ -48,6 +53,7 @@ def _sync() -> None:
     except Exception as exc:  # noqa: BLE001
         st.session_state["support_flash"] = ("error", shared.error_text("The KB sync", exc))
     documents.clear()
+    kb_hits.clear()
 
 
 def show_context(ctx: dict) -> None:
@@ -73,14 +79,14 @@ def show_context(ctx: dict) -> None:
         st.markdown("  \n".join(f"**{k.replace('_', ' ')}**: {v}" for k, v in shown) or "_no profile_")
         st.caption(f"Recent orders ({len(cc.get('recent_orders') or [])})")
         if cc.get("recent_orders"):
-            st.dataframe(pd.DataFrame(cc["recent_orders"]), hide_index=True, width="stretch")
+            st.dataframe(services.styled(pd.DataFrame(cc["recent_orders"])), hide_index=True, width="stretch")
     with right:
         st.caption(f"Recent interactions; open tickets: {cc.get('open_tickets', 0)}")
         inter = [{"at": i.get("at"), "channel": i.get("channel"), "summary": i.get("summary"),
                   "sentiment": (i.get("sentiment") or {}).get("label"),
                   "score": (i.get("sentiment") or {}).get("score")} for i in cc.get("recent_interactions") or []]
         if inter:
-            st.dataframe(pd.DataFrame(inter), hide_index=True, width="stretch")
+            st.dataframe(services.styled(pd.DataFrame(inter)), hide_index=True, width="stretch")
     st.markdown("##### Knowledge base suggestions")
     if not ctx.get("suggestions"):
         st.info("No suggestions (is the knowledge base synced? Press **Sync the KB** below).")
@@ -142,6 +148,22 @@ if st.session_state.get("support_ticket"):
     with shared.panel("Customer context"):
         st.subheader("Customer context")
         show_context(shared.desk_for(HOME).ticket_context(st.session_state["support_ticket"]))
+
+with shared.panel("Knowledge base search"):
+    st.subheader("Search the knowledge base")
+    sc = st.columns([5, 1])
+    query = sc[0].text_input("Search the knowledge base", key="kb_query", label_visibility="collapsed",
+                             placeholder="e.g. how do I return a damaged pump?")
+    k = sc[1].number_input("Results", 1, 10, 5, key="kb_k", label_visibility="collapsed")
+    if query.strip():
+        hits = kb_hits(HOME, query.strip(), int(k))
+        if not hits:
+            st.info("Nothing in the knowledge base matches. If documents are missing, press **Sync the KB** below.")
+        for h in hits:
+            with st.container(border=True):
+                st.markdown(f"**{h['rank']}. {h['heading'] or h['source']}** - `{h['source']}` "
+                            f"(score {services.number_text(h['score'], 3)})")
+                st.write(h["text"][:700] + (" ..." if len(h["text"]) > 700 else ""))
 
 with shared.panel("Knowledge base documents"):
     st.subheader("Knowledge base documents")

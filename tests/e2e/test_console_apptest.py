@@ -50,6 +50,25 @@ def frame_with(at, column: str):
     return frames[-1]
 
 
+def shown(element):
+    """What a styled table displays (the formatted cells), as a DataFrame of strings."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def table_shown(at, column: str):
+    tables = [d for d in at.dataframe if column in d.value.columns]
+    assert tables, f"no table with a {column!r} column"
+    return shown(tables[-1])
+
+
+def chart_specs(at) -> list[dict]:
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
 def texts(at) -> str:
     return "\n".join(e.value for kind in ("markdown", "success", "error", "warning", "info", "caption")
                      for e in getattr(at, kind))
@@ -275,7 +294,7 @@ def test_health_lists_adapters(app):
 # ----------------------------------------------------------------------------- a home with nothing in it
 
 
-@pytest.mark.parametrize("page", ["learnings", "copilot", "exports", "support", "tutor", "health"])
+@pytest.mark.parametrize("page", ["learnings", "copilot", "inventory", "exports", "support", "tutor", "health"])
 def test_pages_on_an_empty_home_show_errors_not_traces(page, tmp_path, monkeypatch):
     clean_env(monkeypatch)
     monkeypatch.setenv("COMMERCE_HOME", str(tmp_path / "empty"))
@@ -324,3 +343,144 @@ def test_learnings_rule_review(app, settings_of):
     assert not app.exception
     assert any(rule["rule"] in s.value and "rejected" in s.value for s in app.success)
     assert {r["id"]: r["status"] for r in list_learnings(settings_of)["rules"]}[rule["id"]] == "rejected"
+
+
+# ----------------------------------------------------------------------------- learnings: bulk review, formats
+
+
+def test_learnings_bulk_approve_counts_changes_and_undo_restores(app, settings_of):
+    from commerce_platform.offers.service import list_learnings
+
+    def statuses():
+        return {s["id"]: (s["status"], s["confidence"]) for s in list_learnings(settings_of)["swaps"]}
+
+    before = statuses()
+    floor = 0.9
+    expected = {i for i, (st, conf) in before.items() if st == "pending" and conf >= floor}
+    assert 0 < len(expected) < len(before), "the demo has pending swaps on both sides of the confidence"
+    app.slider(key="bulk_conf").set_value(floor).run()
+    assert any(f"**{len(expected)}** pending swap(s) with confidence ≥ 0.90 will change" in m.value
+               for m in app.markdown)
+    approve = app.button(key="bulk_approve")
+    assert approve.label == f"Approve {len(expected)}"
+    approve.click().run()
+    assert not app.exception and not app.error
+    after = statuses()
+    assert {i for i in after if after[i][0] != before[i][0]} == expected
+    assert all(after[i][0] == "approved" for i in expected), "exactly the counted swaps changed, to approved"
+    assert any(f"{len(expected)} swap(s) are now **approved**" in s.value for s in app.success)
+    # nothing pending is left above the floor: the bulk buttons say 0 and are disabled
+    assert app.button(key="bulk_approve").label == "Approve 0" and app.button(key="bulk_approve").disabled
+
+    # one of them is rejected by hand afterwards: undo keeps that newer decision
+    by_hand = sorted(expected)[0]
+    app.selectbox(key="swap_pick").set_value(by_hand).run()
+    app.button(key="reject_swap").click().run()
+    app.button(key="bulk_undo").click().run()
+    assert not app.exception
+    restored = statuses()
+    assert restored[by_hand][0] == "rejected"
+    assert all(restored[i][0] == "pending" for i in expected - {by_hand})
+    assert any(f"{len(expected) - 1} swap(s) are back to **pending**" in s.value and "kept their newer status"
+               in s.value for s in app.success)
+    assert not [b for b in app.button if b.key == "bulk_undo"], "an undone action cannot be undone twice"
+
+
+def test_learnings_bulk_count_follows_the_filters(app, settings_of):
+    import services
+
+    everything = services.learnings_view(settings_of)["swaps"]
+    app.slider(key="bulk_conf").set_value(0.0).run()
+    pending = [s for s in everything if s["status"] == "pending"]
+    assert app.button(key="bulk_reject").label == f"Reject {len(pending)}"
+    group = next(s["product_group"] for s in pending if s["product_group"])
+    app.selectbox(key="f_group").set_value(group).run()
+    in_group = [s for s in pending if s["product_group"] == group]
+    assert 0 < len(in_group) < len(pending)
+    assert app.button(key="bulk_reject").label == f"Reject {len(in_group)}"
+    app.selectbox(key="f_status").set_value("rejected").run()  # only rejected swaps listed: nothing to change
+    assert not [b for b in app.button if b.key == "bulk_reject"] or app.button(key="bulk_reject").disabled
+
+
+# ----------------------------------------------------------------------------- support: demo tickets, KB search
+
+
+def test_support_lists_the_demo_tickets(app):
+    from commerce_platform.demo.support import TICKETS
+
+    open_page(app, "support")
+    recent = frame_with(app, "ticket_id")
+    assert {s for _c, s, _b, _ch in TICKETS} <= set(recent["subject"]), "the demo's open tickets are listed"
+    assert "churn risk" in texts(app), "the newest ticket's customer context opens without a click"
+
+
+def test_support_kb_search_shows_sources_text_and_scores(app, settings_of):
+    from commerce_platform.support.kb import search
+
+    open_page(app, "support")
+    app.text_input(key="kb_query").set_value("how do I return a damaged pump").run()
+    assert not app.exception and not app.error
+    expected = search(settings_of, "how do I return a damaged pump", k=5)
+    def heads():  # the search results' headings ("**1. heading** - `source` (score ...)")
+        return [m.value for m in app.markdown if m.value.startswith(tuple(f"**{n}. " for n in range(1, 11)))]
+
+    assert len(heads()) == len(expected) == 5
+    assert f"`{expected[0].source}`" in heads()[0] and expected[0].source.startswith("returns/")
+    assert f"(score {expected[0].score:.3f})" in heads()[0]
+    assert any(expected[0].text[:80] in m.value for m in app.markdown), "the passage text is shown"
+    app.number_input(key="kb_k").set_value(2).run()
+    assert len(heads()) == 2
+
+
+# ----------------------------------------------------------------------------- copilot examples, formats; inventory
+
+
+def test_copilot_example_buttons_ask_their_question_with_months_and_separators(app):
+    open_page(app, "copilot")
+    assert any("click an example question" in i.value for i in app.info)
+    app.button(key="copilot_example_0").click().run()  # "revenue by month this year"
+    assert not app.exception and not app.error
+    assert any("revenue by month this year" in m.value for m in app.markdown), "asked as the user's question"
+    table = frame_with(app, "revenue")
+    cells = table_shown(app, "revenue")
+    first = float(table["revenue"].iloc[0])
+    assert cells["month"].iloc[0] == "Jan 2026" and cells["revenue"].iloc[0] == f"{first:,.2f}"
+    assert "," in cells["revenue"].iloc[0], "the demo's monthly revenue is in the tens of thousands"
+    line = next(c for c in chart_specs(app) if c.get("mark", {}).get("type") == "line")
+    assert line["encoding"]["x"]["axis"]["format"] == "%b %Y" and line["encoding"]["y"]["axis"]["format"] == ",.2~f"
+    assert any("Understood as" in c.value for c in app.caption), "the understood caption stays"
+    # a second example continues the same conversation
+    app.button(key="copilot_example_2").click().run()  # "how many open orders"
+    assert not app.exception
+    assert sum(1 for m in app.markdown if m.value in ("revenue by month this year", "how many open orders")) == 2
+
+
+def test_copilot_low_stock_answer_charts_stock_with_out_of_stock_marked(app):
+    open_page(app, "copilot")
+    app.button(key="copilot_example_4").click().run()  # "which products are low on stock"
+    assert not app.exception and not app.error
+    table = frame_with(app, "stock")
+    assert (table["stock"] == 0).any(), "the demo has products with nothing left"
+    chart = chart_specs(app)[-1]
+    marks = [layer["mark"]["type"] for layer in chart["layer"]]
+    assert marks == ["bar", "point", "text"], "stock bars, a dot at zero, a label on each bar"
+    assert chart["layer"][0]["encoding"]["x"]["field"] == "stock", "charted by stock, not by price"
+
+
+def test_inventory_page_stock_vs_reorder_level(app, settings_of):
+    from commerce_platform.copilot.service import CopilotService
+
+    doc = CopilotService(settings_of).inventory()
+    open_page(app, "inventory")
+    assert not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["At or below reorder level"] == str(doc["count"]) and doc["out_of_stock"] > 0
+    assert metrics["Out of stock"] == str(doc["out_of_stock"])
+    chart = chart_specs(app)[-1]
+    assert [layer["mark"]["type"] for layer in chart["layer"]] == ["bar", "tick", "point", "text"]
+    assert chart["layer"][1]["encoding"]["x"]["field"] == "reorder_level"
+    table = frame_with(app, "reorder_level")
+    assert len(table) == doc["count"] and (table["stock"] <= table["reorder_level"]).all()
+    cells = table_shown(app, "reorder_level")
+    big = table["reorder_level"].max()
+    assert cells["reorder_level"][table["reorder_level"] == big].iloc[0] == f"{big:,}"

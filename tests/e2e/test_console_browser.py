@@ -20,6 +20,7 @@ ARTIFACTS = REPO / "test-artifacts" / "console"
 PAGES = [  # page, URL path (the default page is served at the root), title
     ("learnings", "", "Learnings"),
     ("copilot", "copilot", "Copilot"),
+    ("inventory", "inventory", "Inventory"),
     ("exports", "exports", "Exports"),
     ("support", "support", "Support"),
     ("tutor", "tutor", "Tutor"),
@@ -27,15 +28,17 @@ PAGES = [  # page, URL path (the default page is served at the root), title
 ]
 # Page-specific text that only shows when the page's data rendered (not just its title).
 EXPECTED = {
-    "learnings": "Product swaps", "copilot": "Start a conversation", "exports": "Runs per day",
+    "learnings": "Product swaps", "copilot": "Start a conversation", "inventory": "Stock vs reorder level",
+    "exports": "Runs per day",
     "support": "Knowledge base documents", "tutor": "Generate", "health": "adapters answer",
 }
 
 
-# A real interaction on some pages before the screenshot: (action, argument, text that shows when done).
+# Real interactions on some pages before the screenshot: [(action, argument, text that shows when done)].
 ACTIONS = {
-    "copilot": ("type", ("[data-testid='stChatInputTextArea']", "top 5 customers by revenue"), "Good answer"),
-    "tutor": ("click", ("Generate",), "Check my answer"),
+    "copilot": [("click", ("revenue by month this year",), "Good answer"),  # an example question button
+                ("type", ("[data-testid='stChatInputTextArea']", "which products are low on stock"), "out of stock")],
+    "tutor": [("click", ("Generate",), "Check my answer")],
 }
 
 
@@ -89,8 +92,7 @@ def test_page_renders_in_chromium(console_url, browser, page, path, title):
     browser.open(f"{console_url}/{path}")
     state = browser.wait_rendered(timeout=90)
     assert EXPECTED[page] in state["text"]
-    if page in ACTIONS:
-        kind, args, done = ACTIONS[page]
+    for kind, args, done in ACTIONS.get(page, []):
         browser.type_into(*args) if kind == "type" else browser.click_button(*args)
         state = browser.wait_rendered(timeout=90, contains=done)
     browser.screenshot(ARTIFACTS / f"{page}.png")
@@ -100,6 +102,9 @@ def test_page_renders_in_chromium(console_url, browser, page, path, title):
     assert "Traceback" not in state["text"]
     assert "Page not found" not in browser.evaluate("document.body.innerText")
     assert (ARTIFACTS / f"{page}.png").stat().st_size > 10_000
+    # staff get the viewer toolbar (console/.streamlit/config.toml): no Deploy button
+    assert browser.evaluate("document.querySelectorAll('[data-testid=\"stAppDeployButton\"]').length") == 0
+    assert "Deploy" not in browser.evaluate("document.body.innerText")
 
 
 def test_console_command_rejects_a_bad_port(tmp_path, monkeypatch):

@@ -81,5 +81,36 @@ def build(settings, scale: float = 1.0) -> dict:
             interactions += 1
     kb = KnowledgeBase(settings)
     report = kb.sync(docs_dir=demo_docs_dir())
+    tickets = build_tickets(settings, kb)  # after the sync: the tickets carry KB suggestions
     return {"customers": len(customers), "orders": len(orders), "interactions": interactions,
-            "kb_documents": report.documents, "kb_chunks": report.chunks}
+            "kb_documents": report.documents, "kb_chunks": report.chunks, "tickets": tickets}
+
+
+# (customer, subject, message, channel): open tickets so the support console has recent ones to open.
+TICKETS = [
+    ("C0002", "Order still not delivered", "I ordered a circulation pump CP-25 ten days ago and it has not arrived. "
+     "Where is my delivery?", "email"),
+    ("C0003", "Leaking ball valve", "The ball valve DN20 I received is leaking and the box was damaged. Can I "
+     "return it?", "chat"),
+    ("C0006", "Invoice as Finvoice", "Could you send our company's invoices as Finvoice from now on?", "email"),
+    ("C0009", "Pump warranty", "Our booster pump BP-40 broke after two years, is it covered by the warranty?", "phone"),
+    ("C0010", "Picking up from the store", "Can I pick up my click and collect order at the Espoo store on "
+     "Saturday?", "web"),
+]
+
+
+def build_tickets(settings, kb=None) -> int:
+    """The demo tickets, through the support desk's own intake (sentiment, interaction, suggestions).
+    Idempotent: a ticket whose customer and subject already exist is not created again, so running
+    ``commerce demo`` twice does not double them. Returns how many tickets were created."""
+    from ..support.desk import SupportDesk
+
+    desk = SupportDesk(settings, kb=kb)
+    existing = {(t.get("customer_id"), t.get("subject")) for t in desk.tickets.scan()}
+    created = 0
+    for customer_id, subject, body, channel in TICKETS:
+        if (customer_id, subject) in existing:
+            continue
+        desk.create_ticket(customer_id, subject, body, channel)
+        created += 1
+    return created
