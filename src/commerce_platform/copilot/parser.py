@@ -513,8 +513,9 @@ class _State:
                     self.form.filters.append(Filter(dim, "not in", [value]))
                     s.used = after[1].used = True
             elif t.has("activity", "orders") and s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
-                # "customers who never ordered" / "products never ordered"
+                # "customers who never ordered" / "products never ordered": a period is of those orders
                 self.form.predicates.append("never_ordered")
+                self.form.notes.append("activity:orders")
                 s.used = t.used = True
 
     def _attribute(self, s: Span) -> str:
@@ -680,6 +681,12 @@ class _State:
 
     def _groupings(self) -> None:
         f = self.form
+        for i, s in enumerate(self.spans[:-1]):
+            t = self.spans[i + 1]
+            if s.text in ("any", "all", "every") and not s.used and not t.used and t.first("dimension"):
+                s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
+                if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
+                    self.spans[i - 1].used = True
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "group_by"):
                 continue
@@ -851,8 +858,10 @@ class _State:
             nxt = self.next_content(i)
             s.used = True
             if nxt is None:
-                if "count" not in f.measures:
+                if "count" not in f.measures and s.text == "how many":  # "..., how many?"
                     f.measures.append("count")
+                elif s.text != "how many":
+                    s.used = False  # "their order count": not placed, so not guessed
                 continue
             j, t = nxt
             if t.first("measure") and t.first("measure")[1] in ("units_sold", "stock"):
@@ -1161,7 +1170,11 @@ class _State:
             f.kind = "aggregate"
             sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
             if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
-                f.dimensions.append("customer" if "who" in words else "product")  # "best sellers", "who spent most"
+                # "best sellers", "who spent most", "which consumer spent most" (a kind of customer)
+                which_customer = any(self.spans[k - 1].text == "which" and any(
+                    self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
+                    for k, s in enumerate(self.spans) if k > 0)
+                f.dimensions.append("customer" if "who" in words or which_customer else "product")
             duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
             if duration and f.order_by == duration and not f.dimensions and not f.grain:
                 # "longest delivery time": the longest one, not the average
@@ -1229,11 +1242,12 @@ class _State:
         return "orders"
 
     def _singular(self) -> bool:
-        for s in self.spans:
+        for k, s in enumerate(self.spans):
             ent = s.first("entity")
-            if ent and s.text.rstrip("s") == s.text and s.text in (self.layer.entities[ent[1]]["singular"],
-                                                                     "item", "article", "client", "buyer"):
-                return True
+            if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
+                return True  # "which product", "most recent signup"
+            if self.values_of(s) and not s.text.endswith("s") and k > 0 and self.spans[k - 1].text in ("which", "what"):
+                return True  # "which consumer in Stockholm"
             if s.first("dimension") and not s.text.endswith("s") and s.text not in ("status",):
                 return True
             if s.first("grain") and not s.text.endswith("s") and self._is_which(self.spans.index(s)):
@@ -1520,6 +1534,8 @@ class _State:
         subject = f.subject or "orders"
         if "signup" in activity:
             return "customers.signup_date"
+        if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
+            return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
         if "orders" in activity or subject == "products":
             return "orders.order_date"
         if "shipments" in activity:

@@ -122,7 +122,8 @@ class Planner:
         p = self.layer.predicates[key]
         sql = (p.get("by_entity") or {}).get(entity or "", p["sql"])
         cond = fragment(sql)
-        if p.get("period_inside") and form is not None and form.period:
+        if p.get("period_inside") and form is not None and form.period and \
+                form.period_field in (None, "orders.order_date"):
             # "customers who have not ordered this year": the period belongs to the orders inside
             inner = cond.find(exp.Select)
             if inner is not None:
@@ -252,7 +253,8 @@ class Planner:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
-        inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates)
+        inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
+            form.period_field in (None, "orders.order_date")
         if form.period and with_period and not inside:
             column = form.period_field or self._default_period_field(form, form.measures or ["count"])
             conds.append(self.period_sql(column, form.period.start, form.period.end))
@@ -292,7 +294,12 @@ class Planner:
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
             # a year reads as 2025, other grains as the date they start on
+            if form.grain == "quarter":  # "Q3 2025": year 2025, quarter 3, and the day it starts
+                outputs.append(exp.alias_(exp.func("year", fragment(column)), "year"))
+                outputs.append(exp.alias_(exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), fragment(column)),
+                                                   exp.DataType.build("DATE")), "quarter_start"))
             grain_expr = (exp.func("year", fragment(column)) if form.grain == "year" else
+                          exp.func("quarter", fragment(column)) if form.grain == "quarter" else
                           exp.func("dayname", fragment(column)) if form.grain == "weekday" else
                           exp.cast(exp.func("date_trunc", exp.Literal.string(form.grain), fragment(column)),
                                    exp.DataType.build("DATE")))
@@ -355,7 +362,8 @@ class Planner:
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
-        select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra], distinct_ok)
+        having = self._having(form, line)
+        select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok)
         where = [*glossary, *conds]
         if where:
             select = select.where(exp.and_(*where))
@@ -363,14 +371,18 @@ class Planner:
         keys = [fragment(f"{self.layer.entities[self.layer.dimensions[d]['entity']]['table']}."
                          f"{self.layer.entities[self.layer.dimensions[d]['entity']]['key']}")
                 for d in dims if self.layer.dimensions.get(d, {}).get("entity")]
-        group = ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys
+        period_col = fragment(form.period_field or self._default_period_field(form, measures))
+        years = [exp.func("year", period_col.copy()),
+                 exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), period_col.copy()),
+                          exp.DataType.build("DATE"))] if form.grain == "quarter" else []
+        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys
         if group:
             select = select.group_by(*group)
-        having = self._having(form, line)
         if having:
             select = select.having(exp.and_(*having))
         if grain_expr is not None and not form.limit:
-            select = select.order_by(exp.Ordered(this=exp.column(form.grain or "period")))
+            select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
+                                     exp.Ordered(this=exp.column(form.grain or "period")))
         elif group and (form.limit or form.order_by):
             key = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
             select = select.order_by(exp.Ordered(this=exp.column(output_name(form, key)), desc=form.direction == "desc"),
