@@ -53,7 +53,9 @@ def test_chunked_body_is_capped_while_it_streams(settings):
     assert head.startswith(b"HTTP/1.1 413"), head
     doc = json.loads(body)
     assert doc["error"] == "PayloadTooLarge" and str(MAX_BODY_BYTES) in doc["message"]
-    assert sent < 4 * 1024 * 1024, f"{sent} bytes sent before the 413: the body was read, not capped"
+    # Socket buffers on both sides hold a few MB before the client sees the answer (more on a busy
+    # machine): the point is that the 200 MB body was not read whole.
+    assert sent < 32 * 1024 * 1024, f"{sent} bytes sent before the 413: the body was read, not capped"
 
 
 def test_a_body_just_under_the_cap_still_arrives_whole_when_chunked(settings):
