@@ -1188,7 +1188,9 @@ class _State:
             if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
                 f.dimensions.append(sub_dim)
             if "count" in f.measures and f.subject is None:
-                f.subject = "orders"
+                # "how many customer names ...": what the named column belongs to; else orders
+                tables = [a.split(".")[0] for a in f.show]
+                f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
             return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
@@ -1391,7 +1393,9 @@ class _State:
             for s in slots:
                 s.used = True
             if len(slots) > 1 and f.derived and f.derived.get("kind") == "growth":
-                f.compare_period = self.periods[int(slots[1].text[8:-2])]
+                # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
+                first, second = f.period, self.periods[int(slots[1].text[8:-2])]
+                f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
                                     "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
@@ -1428,8 +1432,17 @@ class _State:
             f.kind = "aggregate"
         contains = [n.split(":", 1)[1] for n in f.notes if n.startswith("contains:")]
         for text in contains:
+            # the text column named in the question ("customer names contain"), else the subject's name
+            named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
-            name_col = f"{entity['table']}.{entity['label']}"
+            name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
+            if self.layer.column(name_col)["type"] != "VARCHAR":
+                raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",
+                                    hint="e.g. \"products with 'drill' in the name\"")
+            if named:
+                f.show.remove(name_col)
+                f.subject = f.subject or next(n for n, e in self.layer.entities.items()
+                                              if e["table"] == name_col.split(".")[0])
             if not any(x.field == name_col and x.op == "contains" for x in f.filters):
                 f.filters.append(Filter(name_col, "contains", [text]))
         if f.kind == "list":

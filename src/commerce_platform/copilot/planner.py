@@ -384,8 +384,12 @@ class Planner:
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
                                      exp.Ordered(this=exp.column(form.grain or "period")))
         elif group and (form.limit or form.order_by):
-            key = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
-            select = select.order_by(exp.Ordered(this=exp.column(output_name(form, key)), desc=form.direction == "desc"),
+            key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
+            # a derived figure is what a ranking of it means ("which brand grew the most")
+            key = {"growth": "growth_pct", "share": f"{key}_share_pct", "ratio": f"{key}_ratio"}.get(
+                derived.get("kind", ""), key) if derived.get("kind") != "share" or not derived.get("condition") else \
+                f"{key}_share_pct"
+            select = select.order_by(exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                      *[exp.Ordered(this=exp.column(d)) for d in dims])
         elif group:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
