@@ -35,12 +35,12 @@ SUGGESTIONS = [
 ]
 
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
-                          "until", "through", "during", "previous", "current"})
-NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+                          "until", "through", "during", "previous", "current", *NUMBER_WORDS})
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -939,12 +939,13 @@ class _State:
                     dims = [d for d, _ in values]
                     dim, value = values[self._pick_dim(dims)]
                 self._type_noun(i, dim)
-                existing = f.filter_on(dim)
-                if existing and existing.op in ("=", "in"):
+                # "paid but not shipped": the positive filter beside the negated one, never merged into it
+                existing = next((x for x in f.filters if x.field == dim and x.op in ("=", "in")), None)
+                if existing is not None:
                     if value not in existing.values:
                         existing.values.append(value)
                         existing.op = "in"
-                elif not existing:
+                else:
                     f.filters.append(Filter(dim, "=", [value]))
                 s.used = True
                 continue
@@ -1037,7 +1038,8 @@ class _State:
         event = self.layer.grammar["events"].get(values[0][1])
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
-        if event and about_shipments and following is not None and following.text.startswith("__period"):
+        after = self.next_content(i)
+        if event and about_shipments and after is not None and after[1].text.startswith("__period"):
             self.form.period_field = event
             return True
         nxt = self.next_content(i)
@@ -1070,8 +1072,7 @@ class _State:
         return 0
 
     def _is_which(self, i: int) -> bool:
-        prev = self.prev_content(i)
-        return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i]) or prev is None
+        return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
     # ----- kinds
     def _decide_kind(self) -> None:
