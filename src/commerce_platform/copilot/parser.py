@@ -429,6 +429,7 @@ class _State:
         self._contains()
         self._rest()
         self._units_of_stock()
+        self._shown_beside()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -714,6 +715,7 @@ class _State:
                 # "top products by revenue": the ranking key
                 key = (t.first("measure") or t.first("ranking") or t.first("attribute"))[1]
                 f.order_by = key
+                f.notes.append("order:explicit")
                 if t.first("measure") or t.first("ranking"):
                     if key not in f.measures:
                         f.measures.append(key)
@@ -739,9 +741,10 @@ class _State:
                 continue
             rank = s.first("ranking")
             if rank:
-                f.order_by = rank[1]
-                if rank[1] not in f.measures:
-                    f.measures.append(rank[1])
+                if "order:explicit" not in f.notes:  # "best-selling brand ... by revenue": by revenue
+                    f.order_by = rank[1]
+                    if rank[1] not in f.measures:
+                        f.measures.append(rank[1])
                 f.direction = "asc" if any(w in s.text for w in ("worst", "least")) else "desc"
                 s.used = True
                 continue
@@ -1016,7 +1019,12 @@ class _State:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
-        inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None
+        inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
+            any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+        if bare_units and inventory:
+            for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
+                if x.field == "units_sold":
+                    x.field = "stock"
         if bare_units and inventory and "units_sold" in f.measures:
             f.measures.remove("units_sold")
             if "stock" not in f.measures:
@@ -1064,6 +1072,23 @@ class _State:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
                 self.form.subject = self.form.subject or ent[1]
 
+    def _shown_beside(self) -> None:
+        """"low-stock products with their stock", "discontinued products and their category": a
+        measure or dimension after "with/their/its" is a column beside the listed things."""
+        f = self.form
+        for k, s in enumerate(self.spans):
+            before = {x.text for x in self.spans[max(0, k - 3):k]}
+            if not ({"their", "its", "with current", "with their", "with its"} & before or
+                    ("with" in before and (f.predicates or f.subject))):
+                continue
+            if s.first("measure") and s.first("measure")[1] in f.measures and (f.predicates or f.subject) \
+                    and not f.dimensions and "count" not in f.measures:
+                f.measures.remove(s.first("measure")[1])
+                f.show.append(s.first("measure")[1])
+            elif s.first("dimension") and s.first("dimension")[1] in f.dimensions and not f.measures:
+                f.dimensions.remove(s.first("dimension")[1])
+                f.show.append(self.layer.dimensions[s.first("dimension")[1]]["column"])
+
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
         for k, d in enumerate(dims):
@@ -1078,6 +1103,9 @@ class _State:
     def _decide_kind(self) -> None:
         f = self.form
         notes = f.notes
+        if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
+            f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
+            f.subject = f.subject or "customers"
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
             f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
@@ -1108,11 +1136,13 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
-        # an id question: its details (or its lines) unless a measure is asked
+        # an id question: its details (or its lines, with their quantities) unless a measure is asked
+        text = " " + " ".join(s.text for s in self.spans) + " "
+        item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
+        if f.lookup and f.lookup["entity"] == "order" and item_words:
+            f.measures = [m for m in f.measures if m != "units_sold"]  # "products and qty": the lines' quantity
         if f.lookup and not f.measures:
             entity = f.lookup["entity"] + "s"
-            text = " " + " ".join(s.text for s in self.spans) + " "
-            item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
             if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
                 f.kind, f.subject = "list", "products"
                 for x in self.spans:
