@@ -287,12 +287,6 @@ class SqlKeyValueTable:
         for r in rows:
             yield json.loads(r)
 
-    def purge_expired(self) -> int:
-        t = self.table
-        with self.engine.begin() as conn:
-            res = conn.execute(t.delete().where(t.c.table_name == self.spec.name, t.c.expires_at <= _now()))
-        return res.rowcount or 0
-
 
 def _to_dynamo(value: Any) -> Any:
     if isinstance(value, float):
