@@ -131,7 +131,8 @@ class DeferredErrors(logging.Filter):
 
     def __init__(self, handler: logging.Handler) -> None:
         super().__init__()
-        self.handler, self.held = handler, []
+        self.handler = handler
+        self.held: list[logging.LogRecord] = []
 
     @classmethod
     def install(cls) -> DeferredErrors | None:

@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ServiceUnavailable, ValidationFailed, require
+
+if TYPE_CHECKING:  # for the annotation only; imported where used at run time, as before
+    from .locks import Heartbeat
 from ..logs import get_logger
 
 log = get_logger("ports.kv")
@@ -420,7 +423,7 @@ class Lock:
         self.owner = owner or f"{self.identity['host']}:{self.identity['pid']}:{time.time_ns()}"
         self.heartbeat = heartbeat
         self.taken_over_from: dict[str, Any] | None = None  # the dead holder's item, after a takeover
-        self._beat = None
+        self._beat: Heartbeat | None = None
         self.acquired_at = _now()
 
     @property

@@ -262,8 +262,8 @@ class Evaluator:
                 score = max(score, CORRECT_AT)
         if score >= CORRECT_AT:
             note = " Watch the spelling." if misspelled else ""
-            missing = len(keywords) - len(matched)
-            more = f" A complete answer has one more detail ({missing} of {len(keywords)} missing)." if missing else ""
+            n_missing = len(keywords) - len(matched)
+            more = f" A complete answer has one more detail ({n_missing} of {len(keywords)} missing)." if n_missing else ""
             return Evaluation(score=score, correct=True, verdict="correct", feedback=f"Correct.{note}{more}")
         if score > 0:
             missing = [k for k in keywords if k not in matched]
