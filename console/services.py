@@ -100,15 +100,18 @@ def styled(frame, decimals: dict[str, int] | None = None):
 
 
 def catalog_index(settings: Settings) -> dict[str, dict[str, str]]:
-    """product_code -> {name, group, brand}. Brand = the last word of the name when it is a maker's name
-    (the catalog puts it there: 'KUPARIPUTKI 15MM 3M LUVATA')."""
+    """product_code -> {name, group, brand}. The brand is the one the offers service reads from the
+    catalog's product lines (offers.families), wherever the name puts it, so the console's brand filter
+    names the same brands as the learned rules; a product outside any line has none."""
     from commerce_platform import factory
+    from commerce_platform.offers.families import Families
 
+    catalog = factory.erp(settings).catalog()
+    families = Families(catalog)
     out = {}
-    for p in factory.erp(settings).catalog():
-        words = p.product_name.split()
-        last = words[-1] if words else ""
-        brand = last if last.isalpha() and last.upper() != p.product_group.upper() and len(words) > 1 else ""
+    for p in catalog:
+        attrs = families.attrs(p.product_code)
+        brand = attrs.brand if attrs is not None and families.is_line(attrs) else ""
         out[p.product_code] = {"name": p.product_name, "group": p.product_group, "brand": brand}
     return out
 

@@ -97,10 +97,3 @@ def panel(what: str) -> Iterator[None]:
             raise
         log.warning("console panel failed", panel=what, error=f"{type(exc).__name__}: {exc}")
         st.error(error_text(what, exc))
-
-
-def run_safely(what: str, fn, *args, **kwargs):
-    """Call a service function; on failure show the error box and return None."""
-    with panel(what):
-        return fn(*args, **kwargs)
-    return None

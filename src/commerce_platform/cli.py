@@ -112,7 +112,7 @@ def check_port(port: int, option: str = "--port") -> None:
             raise
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> CommerceParser:
     """--home, --json and --log-json, accepted before or after the sub-command."""
     parent = CommerceParser(add_help=False)
     parent.add_argument("--home", default=argparse.SUPPRESS,
@@ -131,7 +131,8 @@ class DeferredErrors(logging.Filter):
 
     def __init__(self, handler: logging.Handler) -> None:
         super().__init__()
-        self.handler, self.held = handler, []
+        self.handler = handler
+        self.held: list[logging.LogRecord] = []
 
     @classmethod
     def install(cls) -> DeferredErrors | None:
@@ -273,7 +274,7 @@ def redact(text: str) -> str:
     return _URL_CREDENTIALS.sub(r"\1***@", text)
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -35,10 +35,6 @@ class HomePaths:
         return self.erp / "products.csv"
 
     @property
-    def erp_offers(self) -> Path:
-        return self.erp / "offers"
-
-    @property
     def retail_lake(self) -> Path:
         return self.root / "lake" / "retail"
 

@@ -13,7 +13,7 @@ _SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "authorizat
 
 
 def _redact(context: dict) -> dict:
-    out = {}
+    out: dict = {}
     for key, value in context.items():
         if any(word in key.lower() for word in _SECRET_WORDS):
             out[key] = "***"

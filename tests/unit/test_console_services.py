@@ -238,3 +238,25 @@ def test_whole_quantities_lose_zero_decimals_money_keeps_its_cents():
     assert f["AI qty"](60.0) == "60" and f["AI qty"](1200.0) == "1,200"
     assert f["total_amount"](1200.0) == "1,200.00"
     assert f["share"](0.5) == "0.50"
+
+
+def test_catalog_index_takes_brands_from_the_catalog_lines_not_the_last_word(monkeypatch):
+    # An ERP that puts the brand first and a model word last ('KME SANITUB ...', '... LOWARA ECOCIRC'):
+    # the last-word guess named no brand or the model; the catalog's lines name the maker.
+    from commerce_platform import factory
+    from commerce_platform.offers.models import CatalogProduct
+
+    names = ["KME CU-PUTKI 15MM 3M", "KME CU-PUTKI 18MM 3M", "LUVATA KUP.PUTKI 15MM 3M", "LUVATA KUP.PUTKI 18MM 3M",
+             "KV-PUMPPU 25-40 LOWARA ECOCIRC", "KV-PUMPPU 25-60 LOWARA ECOCIRC",
+             "KV-PUMPPU 25-40 WILO YONOS", "KV-PUMPPU 25-60 WILO YONOS", "KAHVIKUPPI"]
+    groups = ["101600"] * 4 + ["203000"] * 4 + [""]
+    catalog = [CatalogProduct(product_code=str(i), product_name=n, product_group=g)
+               for i, (n, g) in enumerate(zip(names, groups, strict=True))]
+
+    class ERP:
+        def catalog(self):
+            return catalog
+
+    monkeypatch.setattr(factory, "erp", lambda settings: ERP())
+    brands = [v["brand"] for v in services.catalog_index(None).values()]
+    assert brands == ["KME", "KME", "LUVATA", "LUVATA", "LOWARA", "LOWARA", "WILO", "WILO", ""]

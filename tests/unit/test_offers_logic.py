@@ -264,7 +264,7 @@ def test_rules_a_seed_or_a_person_wrote_survive_and_a_cut_copy_of_a_rule_does_no
 
 
 def test_nonsense_term_is_no_match_with_a_note_and_real_terms_still_match():
-    from commerce_platform.offers.catalog_world import build_catalog
+    from commerce_platform.demo.catalog_world import build_catalog
     from commerce_platform.offers.matching import NO_MATCH_BELOW, match_result
 
     m = Matcher(build_catalog())

@@ -62,6 +62,18 @@ def test_partial_feedback_names_how_much_is_missing(evaluator):
     assert result.verdict == "partial" and "3 of 6 key points" in result.feedback
 
 
+def test_missing_qualification_is_named_from_the_answer_not_a_word_list(evaluator):
+    # A word describing the person in the answer is a qualification, whatever the word is.
+    ex = EXERCISES["eval-who-charges"].model_copy(update={
+        "answer": "a licensed gas electrician", "keywords": ["licensed", "gas", "electrician"],
+        "passage": "Only a licensed gas electrician may connect the boiler."})
+    result = evaluator.evaluate(ex, "a gas electrician")
+    assert result.verdict == "partial" and "look for a qualification" in result.feedback
+    # A missing word that does not describe a person is not called a qualification.
+    result = evaluator.evaluate(EXERCISES["eval-pipe-procedure"], "add 20 g of refrigerant")
+    assert "qualification" not in result.feedback
+
+
 def test_grading_eval_set_is_large_varied_and_agrees(evaluator):
     categories = {r["category"] for r in RESPONSES}
     assert len(RESPONSES) >= 80

@@ -59,12 +59,6 @@ class ConversationStore:
         self.table.put(item, ttl_seconds=self.ttl_seconds)
         return Turn.model_validate(self.table.get(conversation_id, turn_key(number)))
 
-    def last_frame(self, conversation_id: str) -> dict | None:
-        for t in reversed(self.turns(conversation_id)):
-            if t.status == "ok" and t.frame:
-                return t.frame
-        return None
-
     def history(self, conversation_id: str, limit: int = 5) -> list[Turn]:
         return [t for t in self.turns(conversation_id) if t.status == "ok"][-limit:]
 

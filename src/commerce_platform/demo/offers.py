@@ -12,11 +12,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from ..factory import object_store
-from ..offers.catalog_world import build_catalog, find
 from ..offers.models import CatalogProduct, ErpOffer, ErpRow
 from ..offers.normalize import normalize_term
 from ..offers.requests import request_key
 from ..ports.erp import LocalERP, write_catalog_csv
+from .catalog_world import build_catalog, find
 
 N_OFFERS = 120
 FIRST_OFFER = 700100

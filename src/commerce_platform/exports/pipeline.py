@@ -68,7 +68,6 @@ class RunStats:
     bytes_downloaded: int = 0
     embeddings_computed: int = 0
     embeddings_reused: int = 0
-    files_flushes: int = 0
     reasons: Counter = field(default_factory=Counter)
 
     @property
@@ -322,7 +321,6 @@ class Pipeline:
                 batch = rows_to_arrow(buffer, self.schema, self.exported_at)
                 buffer = []
                 await asyncio.to_thread(self.replacement.append, batch)
-                self.stats.files_flushes += 1
             if row is None:
                 return
 

@@ -156,7 +156,7 @@ class OfflineExtractor:
                 reasoning=(f"Salesperson replaced {ch.ai.product_code} {ch.ai.product_name} with "
                            f"{ch.final.product_code} {ch.final.product_name} for '{term}' in offer {offer.offer_number}"),
             ))
-            group = ch.ai.product_group or (catalog_by_code.get(ch.ai.product_code).product_group
+            group = ch.ai.product_group or (catalog_by_code[ch.ai.product_code].product_group
                                             if ch.ai.product_code in catalog_by_code else "")
             rule = family_rule(families, ch.ai.product_code, ch.final.product_code) if families else None
             if rule is None and not (families and families.attrs(ch.ai.product_code)

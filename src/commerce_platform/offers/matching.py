@@ -45,7 +45,7 @@ class Match:
                 "score": round(self.score, 4), "source": self.source}
 
 
-def _word_grams(text: str) -> set[str]:
+def _word_grams(text: str) -> frozenset[str]:
     return char_ngrams(" ".join(word_tokens(text)))
 
 

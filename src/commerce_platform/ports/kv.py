@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ServiceUnavailable, ValidationFailed, require
+
+if TYPE_CHECKING:  # for the annotation only; imported where used at run time, as before
+    from .locks import Heartbeat
 from ..logs import get_logger
 
 log = get_logger("ports.kv")
@@ -287,12 +290,6 @@ class SqlKeyValueTable:
         for r in rows:
             yield json.loads(r)
 
-    def purge_expired(self) -> int:
-        t = self.table
-        with self.engine.begin() as conn:
-            res = conn.execute(t.delete().where(t.c.table_name == self.spec.name, t.c.expires_at <= _now()))
-        return res.rowcount or 0
-
 
 def _to_dynamo(value: Any) -> Any:
     if isinstance(value, float):
@@ -426,7 +423,7 @@ class Lock:
         self.owner = owner or f"{self.identity['host']}:{self.identity['pid']}:{time.time_ns()}"
         self.heartbeat = heartbeat
         self.taken_over_from: dict[str, Any] | None = None  # the dead holder's item, after a takeover
-        self._beat = None
+        self._beat: Heartbeat | None = None
         self.acquired_at = _now()
 
     @property

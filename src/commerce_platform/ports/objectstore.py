@@ -67,7 +67,8 @@ class _LazyLocalInfo:
     __slots__ = ("key", "_path", "_stat")
 
     def __init__(self, key: str, path: str) -> None:
-        self.key, self._path, self._stat = key, path, None
+        self.key, self._path = key, path
+        self._stat: os.stat_result | None = None
 
     def _st(self) -> os.stat_result:
         if self._stat is None:

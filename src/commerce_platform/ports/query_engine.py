@@ -214,9 +214,9 @@ class DuckDBEngine:
                 raise Refused(f"query refused by the engine: {self._scrub(str(exc))}") from exc
             except duckdb.Error as exc:
                 first = str(exc).splitlines()[0]
-                table = self._table_of_error(first)
-                if table is not None:  # the footer was readable, a data page is not
-                    raise self.unreadable_error(table, self._reason(exc)) from exc
+                failed = self._table_of_error(first)
+                if failed is not None:  # the footer was readable, a data page is not
+                    raise self.unreadable_error(failed, self._reason(exc)) from exc
                 raise QueryFailed(f"query failed: {self._scrub(first)}",
                                   hint="check the column and table names against the semantic layer") from exc
             finally:

@@ -91,7 +91,8 @@ def _clean_md_line(line: str) -> str:
 def _sections_from_lines(lines: list[tuple[str | None, str]], title: str) -> list[Section]:
     """lines: (heading or None, text line). Paragraph breaks become sentence ends."""
     sections: list[Section] = []
-    heading, buf = title, []
+    heading = title
+    buf: list[str] = []
 
     def flush():
         text = _join_paragraphs(buf)
@@ -306,7 +307,8 @@ def chunk_document(doc: ParsedDocument, target_tokens: int = 300, overlap_tokens
         for sent in sentences:
             n = count_tokens(sent)
             if cur and cur_tokens + n > target_tokens:
-                tail, tail_tokens = [], 0
+                tail: list[str] = []
+                tail_tokens = 0
                 for prev in reversed(cur):
                     t = count_tokens(prev)
                     if tail_tokens + t > overlap_tokens:

@@ -17,6 +17,7 @@ from .text import (
     similar_words,
     spelling_ratio,
     stem,
+    stopwords,
     tokens,
     unit_of,
 )
@@ -30,6 +31,24 @@ def _person_stems() -> set[str]:
 
     return {stem(w) for w in lexicon()["person_words"]}
 OFF_TOPIC_SIMILARITY = 0.12
+
+
+def _person_qualifiers(answer: str) -> set[str]:
+    """Stems of the words that describe a person in the answer ("certified", "F-gas" in "a certified
+    F-gas technician"): the run of content words right before a person word of the lexicon. A missing
+    one is a qualification the learner left out; found from the answer, not from a list of demo words."""
+    people, stop = _person_stems(), stopwords()
+    out: set[str] = set()
+    run: list[str] = []
+    for w in tokens(answer, keep_stop=True):
+        if stem(w) in people:
+            out.update(run)
+            run = []
+        elif w in stop or w.isdigit():
+            run = []
+        else:
+            run.append(stem(w))
+    return out
 
 
 class Evaluator:
@@ -232,7 +251,7 @@ class Evaluator:
                 else:
                     hit = False
                     break
-            if not hit and "-" in k:  # "f-gas" written as "f gas" or "fgas"
+            if not hit and "-" in k:  # a hyphenated term written split or joined ("e-mail": "e mail", "email")
                 hit = k.replace("-", "") in "".join(words) or all(p in words for p in k.split("-"))
             if hit:
                 matched.append(k)
@@ -243,8 +262,8 @@ class Evaluator:
                 score = max(score, CORRECT_AT)
         if score >= CORRECT_AT:
             note = " Watch the spelling." if misspelled else ""
-            missing = len(keywords) - len(matched)
-            more = f" A complete answer has one more detail ({missing} of {len(keywords)} missing)." if missing else ""
+            n_missing = len(keywords) - len(matched)
+            more = f" A complete answer has one more detail ({n_missing} of {len(keywords)} missing)." if n_missing else ""
             return Evaluation(score=score, correct=True, verdict="correct", feedback=f"Correct.{note}{more}")
         if score > 0:
             missing = [k for k in keywords if k not in matched]
@@ -265,11 +284,12 @@ class Evaluator:
             word = missing[0]
             return (f"The missing word has {len(word)} letters and starts with '{word[0]}'; "
                     f"re-read the sentence in {self._where(ex)}.")
+        qualifiers = _person_qualifiers(ex.answer)
         kinds = []
         for k in missing:
             if k.isdigit() or unit_of(k):
                 kinds.append("a figure")
-            elif stem(k) in {"certifi", "certified", "certify"}:
+            elif stem(k) in qualifiers:
                 kinds.append("a qualification")
         what = f" (look for {', '.join(dict.fromkeys(kinds))})" if kinds else ""
         return f"Re-read the sentence in {self._where(ex)} and check what it requires{what}."

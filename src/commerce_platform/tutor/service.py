@@ -129,11 +129,13 @@ class TutorService:
         ex = self.exercise(req.exercise_id)
         state = self.workflow.run_evaluation(ex, req.response, req.learner_id, record=True, auto_remediate=remediate)
         doc = state["evaluation"].public()
-        if state.get("mastery"):
-            doc["mastery"] = round(state["mastery"]["p_mastery"], 3)
+        mastery = state.get("mastery")
+        if mastery:
+            doc["mastery"] = round(mastery["p_mastery"], 3)
             doc["next_difficulty"] = state.get("next_difficulty")
-        if state.get("remediation"):
-            doc["remediation"] = self._remediation_doc(state["remediation"])
+        remediation = state.get("remediation")
+        if remediation:
+            doc["remediation"] = self._remediation_doc(remediation)
         return doc
 
     def remediate(self, exercise_id: str, response: str, learner_id: str | None = None) -> dict[str, Any]:

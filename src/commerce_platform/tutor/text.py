@@ -206,7 +206,7 @@ def learner_quantities(text: str) -> list[Quantity]:
         if q.unit is None:
             follow = re.match(r"\s*-?\s*([a-z°%€]+)", folded[q.end:])
             unit = fuzzy_unit(follow.group(1)) if follow else None
-            if unit is not None:
+            if follow is not None and unit is not None:  # unit implies follow; said for the type checker
                 q = Quantity(q.value, unit, q.start, q.end + follow.end(), folded[q.start:q.end + follow.end()])
         fixed.append(q)
     return fixed

@@ -5,7 +5,7 @@ Product names follow the ERP style "GROUP SIZE [LENGTH] BRAND"; codes are stable
 
 from __future__ import annotations
 
-from .models import CatalogProduct
+from ..offers.models import CatalogProduct
 
 # group -> (sizes, lengths, brands, unit, base price, price step per size)
 GROUPS: dict[str, tuple[list[str], list[str], list[str], str, float, float]] = {
