@@ -37,7 +37,7 @@ def topic_name(heading: str, source: str) -> str:
     """The topic in words: the section heading, else the document's file name as a title
     ("account/business-account-users.md" -> "Business account users"). A learner never sees a path."""
     if heading.strip():
-        return heading.strip()
+        return re.sub(r"\s*/\s*", ", ", heading.strip())  # "Pumps/valves" must not read as a path
     stem_ = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source.replace("\\", "/").rstrip("/").split("/")[-1])
     words = re.sub(r"[-_.]+", " ", stem_).strip()
     return words[:1].upper() + words[1:] if words else "the guide"
@@ -384,6 +384,9 @@ class LLMGenerator:
                         evidence=evidence, topic=topic, generator="llm")
 
 
+_FILE_NAME = re.compile(r"[\w-]+\.(?:md|markdown|html?|txt|pdf|docx?)\b", re.I)
+
+
 def validate_exercise(ex: Exercise) -> str | None:
     """Structural checks every exercise passes before it is stored (None = valid)."""
     if not ex.question.strip():
@@ -399,7 +402,7 @@ def validate_exercise(ex: Exercise) -> str | None:
             return "the question gives the answer away"
     if ex.type == "numeric" and ex.value is None:
         return "numeric exercise without a value"
-    if ex.source and ex.source in ex.question:
+    if (ex.source and ex.source in ex.question) or _FILE_NAME.search(ex.question):
         return "the question names a file instead of the topic"
     if not ex.evidence or not ex.source:
         return "exercise without its source passage"
