@@ -31,7 +31,9 @@ def server(settings):
         yield srv
 
 
-def test_generate_evaluate_remediate_over_http(server):
+def test_generate_evaluate_remediate_over_http(server, settings):
+    from commerce_platform.tutor.service import TutorService
+
     with httpx.Client(base_url=server.url, timeout=10) as c:
         r = c.post("/api/exercise/generate", json={"topic": "returns", "difficulty": "hard", "count": 3})
         assert r.status_code == 200, r.text
@@ -50,8 +52,10 @@ def test_generate_evaluate_remediate_over_http(server):
         assert r.status_code == 200 and rem["source"] == numeric["source"] and "says:" in rem["explanation"]
         follow = rem["follow_up"]
         assert follow["concept"] == numeric["concept"] and follow["difficulty"] == "medium"
-        # the follow-up is a real stored exercise that can be answered
-        r = c.post("/api/exercise/evaluate", json={"exercise_id": follow["exercise_id"], "response": "30 days"})
+        # the follow-up is a real stored exercise that can be answered, and not by copying the explanation
+        answer = TutorService(settings).store.get_exercise(follow["exercise_id"]).answer
+        assert answer.lower() not in rem["explanation"].lower()
+        r = c.post("/api/exercise/evaluate", json={"exercise_id": follow["exercise_id"], "response": answer})
         assert r.status_code == 200 and r.json()["correct"] is True
         assert [x["attempts"] for x in c.get("/api/learners/local/mastery").json()["concepts"]] == [2]
 

@@ -181,3 +181,25 @@ def test_health_reports_each_component(svc):
                                                                     "workflow": "ok", "content": "ok"}
     assert set(h["components"]["workflow"]["nodes"]) == {"retrieve", "generate", "validate", "store",
                                                          "evaluate", "remediate"}
+
+
+def test_remediation_of_a_one_fact_section_does_not_hand_out_the_follow_up_answer(svc):
+    """A section whose only facts sit in the quoted sentence: the follow-up must practise that same
+    fact, so the explanation blanks its answer instead of quoting it."""
+    from commerce_platform.tutor.models import Passage
+    from commerce_platform.tutor.text import tokens
+
+    p = Passage(id="reset.md#0", text="The reset link is valid for 7 days.", source="account/reset.md",
+                heading="Password reset")
+    fact = next(f for f in svc.offline.extractor.extract(p) if f.kind == "number")
+    ex = svc.offline.build(fact, "numeric", "hard", [fact], "password reset")
+    assert ex is not None and "/" not in ex.question and "Password reset" in ex.question
+    evaluation = svc.workflow.evaluator.evaluate(ex, "3 days")
+    rem = svc.workflow.remediate({"exercise": ex, "evaluation": evaluation})["remediation"]
+    follow = rem["follow_up"]
+    assert follow.difficulty == "medium" and follow.concept == ex.concept
+    answer = " ".join(tokens(follow.answer, keep_stop=True))
+    for text in (rem["explanation"], rem["evidence"]):
+        assert answer not in " ".join(tokens(text, keep_stop=True)), (follow.answer, text)
+    assert "Password reset" in rem["explanation"] and "reset.md" not in rem["explanation"]
+    assert "___" in rem["evidence"]  # the quoted rule is still shown, with the practised figure left out

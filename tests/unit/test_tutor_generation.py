@@ -116,3 +116,25 @@ def test_cloze_terms_are_things_not_verbs(sentence, not_blanked, blanked):
     assert terms and not set(terms) & not_blanked
     if blanked:
         assert terms == [blanked]
+
+
+def test_questions_name_the_topic_in_words_never_the_file(gen):
+    from commerce_platform.tutor.generator import topic_name
+
+    assert topic_name("", "account/business-account-users.md") == "Business account users"
+    assert topic_name("", "installation/water_meter.html") == "Water meter"
+    assert topic_name("Pumps/valves", "x.md") == "Pumps, valves"
+    # a passage without a heading: its document's name in words
+    p = Passage(id="w#0", text="Heat pumps have a 5-year warranty on the compressor.", source="warranty/terms.md")
+    exercises = gen.generate([p], "hard", 3)
+    assert exercises
+    for ex in exercises:
+        assert '"Terms"' in ex.question and "/" not in ex.question and ".md" not in ex.question
+
+
+def test_a_question_naming_a_file_is_rejected(gen):
+    ex = gen.generate(passages()[:1], "medium", 1)[0]
+    assert validate_exercise(ex) is None
+    for named in (f"According to {ex.source}: {ex.question}", f"In returns-policy.md, {ex.question}"):
+        assert validate_exercise(ex.model_copy(update={"question": named})) == \
+            "the question names a file instead of the topic"

@@ -33,16 +33,31 @@ def easier(difficulty: str) -> str:
     return DIFFICULTIES[max(0, i - 1)]
 
 
+def topic_name(heading: str, source: str) -> str:
+    """The topic in words: the section heading, else the document's file name as a title
+    ("account/business-account-users.md" -> "Business account users"). A learner never sees a path."""
+    if heading.strip():
+        return re.sub(r"\s*/\s*", ", ", heading.strip())  # "Pumps/valves" must not read as a path
+    stem_ = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source.replace("\\", "/").rstrip("/").split("/")[-1])
+    words = re.sub(r"[-_.]+", " ", stem_).strip()
+    return words[:1].upper() + words[1:] if words else "the guide"
+
+
 def _context(p: Passage) -> str:
-    return f"According to {p.source} (section \"{p.heading}\")" if p.heading else f"According to {p.source}"
+    return f"According to the guide on \"{topic_name(p.heading, p.source)}\""
 
 
 def _exercise_id(*parts: Any) -> str:
     return "ex_" + hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+_RATE = re.compile(r"(?<=[A-Za-z0-9])/(?=(?:h|s|min|d|day|week|month|year|kg|m|m2|l)\b)")
+_PATHLIKE = re.compile(r"\S/\S")
+
+
 def _blank(sentence: str, start: int, end: int) -> str:
-    return f"{sentence[:start]}___{sentence[end:]}"
+    # a rate unit reads as words ("m3/h" -> "m3 per h"): a quoted slash looks like a file path
+    return _RATE.sub(" per ", f"{sentence[:start]}___{sentence[end:]}")
 
 
 class OfflineGenerator:
@@ -118,6 +133,8 @@ class OfflineGenerator:
         }.get((ex_type, fact.kind))
         if builder is None:
             return None
+        if _PATHLIKE.search(_RATE.sub(" per ", fact.sentence)):
+            return None  # a sentence with a web address or path would put it in the question
         fields = builder(fact, difficulty, pool)
         if fields is None:
             return None
@@ -270,11 +287,13 @@ class LLMDraftSet(BaseModel):
 
 
 SYSTEM = ("You write practice exercises for staff and customers from company knowledge content. "
-          "Use only facts stated in the passages. Never put the answer in the question. Reply with JSON only.")
+          "Use only facts stated in the passages. Never put the answer in the question. "
+          "Name the topic in words, never a file name or path. Reply with JSON only.")
 
 
 def _prompt(passages: list[Passage], difficulty: str, count: int, topic: str) -> str:
-    blocks = "\n\n".join(f"[{p.id}] ({p.source} / {p.heading})\n{p.text[:2000]}" for p in passages)
+    # the topic in words, not the file: questions echo what the prompt calls a passage
+    blocks = "\n\n".join(f"[{p.id}] ({topic_name(p.heading, p.source)})\n{p.text[:2000]}" for p in passages)
     return (f"Topic: {topic}\nDifficulty: {difficulty} (easy: multiple choice with 3 choices; medium: cloze, "
             f"4-choice multiple choice or numeric; hard: numeric with unit or short answer)\n"
             f"Write {count} exercises from these passages:\n\n{blocks}\n\n"
@@ -365,6 +384,9 @@ class LLMGenerator:
                         evidence=evidence, topic=topic, generator="llm")
 
 
+_FILE_NAME = re.compile(r"[\w-]+\.(?:md|markdown|html?|txt|pdf|docx?)\b", re.I)
+
+
 def validate_exercise(ex: Exercise) -> str | None:
     """Structural checks every exercise passes before it is stored (None = valid)."""
     if not ex.question.strip():
@@ -380,6 +402,8 @@ def validate_exercise(ex: Exercise) -> str | None:
             return "the question gives the answer away"
     if ex.type == "numeric" and ex.value is None:
         return "numeric exercise without a value"
+    if (ex.source and ex.source in ex.question) or _FILE_NAME.search(ex.question):
+        return "the question names a file instead of the topic"
     if not ex.evidence or not ex.source:
         return "exercise without its source passage"
     return None

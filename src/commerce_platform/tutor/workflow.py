@@ -9,18 +9,19 @@ Each node is a plain method taking the state and returning the update, so it can
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
-from typing import Any, TypedDict
+from typing import Any, TypedDict, overload
 
 from ..errors import NotFound, ValidationFailed
 from ..logs import get_logger
 from .evaluator import Evaluator
 from .facts import Fact, FactExtractor
-from .generator import LLMGenerator, OfflineGenerator, easier, validate_exercise
+from .generator import LLMGenerator, OfflineGenerator, easier, topic_name, validate_exercise
 from .learner import DEFAULT as BKT
 from .learner import next_difficulty, update
 from .models import Evaluation, Exercise, Passage
-from .text import fold
+from .text import fold, tokens
 
 log = get_logger("tutor.workflow")
 
@@ -233,23 +234,55 @@ class TutorWorkflow:
     def remediate(self, state: EvaluationState) -> dict:
         ex = state["exercise"]
         evaluation = state.get("evaluation")
-        where = f"{ex.source} (section \"{ex.heading}\")" if ex.heading else ex.source
-        explanation = f"{guidance_for(evaluation)} The source {where} says: \"{ex.evidence}\""
-        follow = self.follow_up(ex)
+        where = f"The guide on \"{topic_name(ex.heading, ex.source)}\""
+        guidance = guidance_for(evaluation)
+        evidence = ex.evidence
+        explanation = f"{guidance} {where} says: \"{evidence}\""
+        # the follow-up tests another fact of the topic, one the explanation does not state
+        follow = self.follow_up(ex, avoid_text=explanation)
+        if follow is None:
+            # no such fact: practise the same one, and the explanation no longer gives its answer away
+            follow = self.follow_up(ex)
+            evidence = _without(ex.evidence, follow.answer)
+            explanation = f"{guidance} {where} says: \"{evidence}\""
+            if _contains(explanation, follow.answer):
+                explanation = f"{guidance} Reread the section the question quotes."
         self.cache.ping()
         self.store.save_exercises([follow])
         self.cache.set(f"ex:{follow.exercise_id}", follow.model_dump(mode="json"))
         if self.metrics is not None:
             self.metrics.remediations.labels(ex.type).inc()
             self.metrics.generated.labels(follow.type, follow.difficulty, "remediation").inc()
-        return {"remediation": {"explanation": explanation, "source": ex.source, "evidence": ex.evidence,
+        return {"remediation": {"explanation": explanation, "source": ex.source, "evidence": evidence,
                                 "follow_up": follow}}
 
-    def follow_up(self, ex: Exercise) -> Exercise:
-        """An easier exercise on the same fact (same concept) from the stored passage."""
-        passage = Passage(id=ex.passage_id or f"{ex.source}#?", text=ex.passage or ex.evidence, source=ex.source,
-                          heading=ex.heading)
-        facts = self.extractor_factory().extract(passage)
+    def _passage_of(self, ex: Exercise) -> Passage:
+        return Passage(id=ex.passage_id or f"{ex.source}#?", text=ex.passage or ex.evidence, source=ex.source,
+                       heading=ex.heading)
+
+    def _same_topic_facts(self, ex: Exercise, extractor: FactExtractor) -> list[Fact]:
+        """Facts of the other sections of the exercise's document: the same topic, when its own
+        section has no other fact to ask about."""
+        try:
+            passages = self.retriever.passages()
+        except Exception:  # noqa: BLE001 - the stored passage still gives a follow-up
+            return []
+        return [f for p in passages if p.source == ex.source and p.id != ex.passage_id
+                for f in extractor.extract(p)]
+
+    @overload
+    def follow_up(self, ex: Exercise) -> Exercise: ...
+
+    @overload
+    def follow_up(self, ex: Exercise, avoid_text: str) -> Exercise | None: ...
+
+    def follow_up(self, ex: Exercise, avoid_text: str | None = None) -> Exercise | None:
+        """An easier exercise on the same concept from the stored passage. With ``avoid_text`` (the
+        explanation the learner reads first): only on another fact whose answer that text does not
+        contain, else None; without it: on the same fact (else a neighbouring one), else NotFound."""
+        passage = self._passage_of(ex)
+        extractor = self.extractor_factory()
+        facts = extractor.extract(passage)
         fact = next((f for f in facts if f.fact_id == ex.fact_id), None)
         if fact is None:
             fact = next((f for f in facts if f.sentence == ex.evidence and fold(f.answer) == fold(ex.answer)), None)
@@ -258,16 +291,30 @@ class TutorWorkflow:
             fact = Fact(ex.fact_id or "f", "term", ex.evidence, passage, "key term", ex.answer, start,
                         start + len(ex.answer))
         difficulty = easier(ex.difficulty)
-        candidates = ([fact] if fact else []) + [f for f in facts if f.sentence == ex.evidence] + facts
+        if avoid_text is not None:
+            # another fact: first of the exercise's own section, then of its document; other sentences first
+            others = facts + self._same_topic_facts(ex, extractor)
+            candidates = sorted((f for f in others if f is not fact and fold(f.answer) != fold(ex.answer)
+                                 and not _contains(avoid_text, f.answer)),
+                                key=lambda f: (f.passage.id != passage.id, f.sentence == ex.evidence))
+            pool = others
+        else:
+            candidates = ([fact] if fact else []) + [f for f in facts if f.sentence == ex.evidence] + facts
+            pool = facts
         for strict in (True, False):  # first a different exercise type, then any
             for f in candidates:
-                made = self.offline.follow_up(f, difficulty, facts, avoid_type=ex.type, topic=ex.topic,
+                made = self.offline.follow_up(f, difficulty, pool, avoid_type=ex.type, topic=ex.topic,
                                               strict=strict)
-                if made is not None and made.exercise_id != ex.exercise_id and validate_exercise(made) is None:
-                    if f is not fact:  # same sentence or section: it still practises the same concept
-                        log.info("follow-up on a neighbouring fact", exercise_id=ex.exercise_id)
-                        made = made.model_copy(update={"concept": ex.concept})
-                    return made
+                if made is None or made.exercise_id == ex.exercise_id or validate_exercise(made) is not None:
+                    continue
+                if avoid_text is not None and _contains(avoid_text, made.answer):
+                    continue
+                if f is not fact:  # another fact of the section or document: it practises the same concept
+                    log.info("follow-up on a neighbouring fact", exercise_id=ex.exercise_id)
+                    made = made.model_copy(update={"concept": ex.concept})
+                return made
+        if avoid_text is not None:
+            return None
         raise NotFound(f"no follow-up exercise can be built for {ex.exercise_id}",
                        hint="generate new exercises for the topic instead")
 
@@ -276,6 +323,26 @@ class TutorWorkflow:
         return self.evaluation_graph.invoke({"exercise": exercise, "response": response, "learner_id": learner_id,
                                              "record": record, "auto_remediate": auto_remediate,
                                              "always_remediate": always_remediate})
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(tokens(text, keep_stop=True)) + " "
+
+
+def _contains(text: str, answer: str) -> bool:
+    """Whether ``answer`` can be copied from ``text`` (whole words; case, accents, punctuation ignored)."""
+    words = _words(answer)
+    return bool(words.strip()) and words in _words(text)
+
+
+def _without(sentence: str, answer: str) -> str:
+    """The sentence with the answer blanked out (as it stands, or folded)."""
+    if answer and answer in sentence:
+        return sentence.replace(answer, "___")
+    m = re.search(re.escape(fold(answer)), fold(sentence)) if answer else None
+    if m and len(fold(sentence)) == len(sentence):
+        return f"{sentence[:m.start()]}___{sentence[m.end():]}"
+    return sentence
 
 
 def fact_extractor_for(passages: list[Passage]) -> FactExtractor:
