@@ -444,6 +444,13 @@ class _State:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
+        # "how many units is that?", "which of those ...": a pointer back to the previous answer
+        words = [s.text for s in self.spans]
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
+            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
+            for k in range(len(words) - 1))
+        if pointer:
+            return True
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
 
@@ -1292,7 +1299,10 @@ class _State:
         new = self.form
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "activity:"))]
-        if new.measures:
+        if new.measures and context.kind == "list":
+            # "what about margin?" after a list: a column beside the listed things
+            f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+        elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
