@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlglot import exp
+
 from ..errors import NotUnderstood, ValidationFailed
 from .lexicon import Lexicon, Span, tokenize
-from .planner import DEFAULT_TOP, Planner
+from .planner import DEFAULT_TOP, Planner, fragment
 from .query import Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
@@ -620,7 +622,8 @@ class _State:
             if s.has("grammar", "range") and i + 3 < len(self.spans):
                 lo, mid, hi = self.spans[i + 1], self.spans[i + 2], self.spans[i + 3]
                 if lo.first("number") and hi.first("number") and mid.text in ("and", "to", "-"):
-                    target = self._field_near(i, -1) or self._field_near(i + 3, +1)
+                    # the field after the range first ("between 500 and 600 units in stock"), as for comparators
+                    target = self._field_near(i + 3, +1) or self._field_near(i, -1)
                     if target:
                         self._attach(target, "between", [lo.first("number")[1], hi.first("number")[1]])
                         for x in (s, lo, mid, hi):
@@ -1143,6 +1146,14 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        if f.lookup and f.predicates and self.spans and self.spans[0].text in (
+                "is", "are", "was", "were", "does", "do", "did", "has", "have"):
+            # "is product 90 still active?": answered by showing the flag, not by filtering it away
+            for p in f.predicates:
+                table = self.layer.entities[f.lookup["entity"] + "s"]["table"]
+                f.show += [f"{table}.{c.name}" for c in fragment(predicate_spec(self.layer, p)["sql"]).find_all(exp.Column)
+                           if c.table == table and f"{table}.{c.name}" not in f.show]
+            f.predicates = []
         # an id question: its details (or its lines, with their quantities) unless a measure is asked
         text = " " + " ".join(s.text for s in self.spans) + " "
         item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
