@@ -410,3 +410,33 @@ def test_a_damaged_learning_state_relearns_its_offer_and_the_night_goes_on(world
     assert _learnings(world) == before  # relearned idempotently
     assert json.loads(path.read_bytes())["offer_number"] == "700102"
     assert run_learning(world).successful == 0
+
+
+def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night_runs(world):
+    """source_files once grew past the csv module's default field limit (131,072 characters) and
+    every later night failed on its own CSV."""
+    import csv
+    import io
+
+    from commerce_platform.offers.learnings import Evidence, LearningSet
+
+    run_learning(world)
+    store = factory.object_store(world)
+    ls = LearningSet.load(store, world.offers_bucket)
+    swap = next(iter(ls.swaps.values()))
+    for n in range(10_000):
+        name = f"{800000 + n}_20250101T000000Z.json"
+        swap.evidence[name] = Evidence(name, str(800000 + n), swap.term, "", swap.product_code, swap.product_name)
+    ls.save(store, world.offers_bucket)
+    erp = factory.erp(world)
+    offer = erp.get_offer("700101")
+    offer.rows = offer.rows[:-1]
+    erp.save_offer(offer)
+    summary = run_learning(world)  # the next night, one changed offer
+    assert summary.successful == 1
+    text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))  # default field limit
+    row = next(r for r in rows if r["customer_term"] == swap.term and r["matched_product_code"] == swap.product_code)
+    assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
+    again = LearningSet.load(store, world.offers_bucket)
+    assert len(again.swaps[(swap.term, swap.product_code)].evidence) >= 10_000  # the sidecar keeps every one

@@ -21,7 +21,7 @@ from ..errors import NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.objectstore import ObjectStore
 from .conditions import Observation, describe, learn_condition
-from .models import SWAP_HEADER, RuleLine, SwapRow
+from .models import MORE_PREFIX, SWAP_HEADER, RuleLine, SwapRow
 from .normalize import normalize_term
 
 SWAPS_KEY = "learnings/product_swaps.csv"
@@ -91,7 +91,20 @@ class SwapLearning:
         return SwapRow(customer_term=self.term, matched_product_code=self.product_code,
                        matched_product_name=self.product_name, confidence_score=self.confidence,
                        reasoning=self.reasoning, match_type=self.match_type, timestamp=self.timestamp,
-                       source_files=";".join(sorted(self.evidence)))
+                       source_files=source_files_field(sorted(self.evidence)))
+
+
+# The CSV names at most this many source files per swap (the newest by name); the sidecar keeps all.
+# A swap backed by 6,256 offers once made a 175,167-character field, past the csv module's default
+# limit of 131,072, and every later night failed to read its own CSV.
+MAX_SOURCE_FILES_IN_CSV = 200
+
+
+def source_files_field(files: list[str]) -> str:
+    if len(files) <= MAX_SOURCE_FILES_IN_CSV:
+        return ";".join(files)
+    more = len(files) - MAX_SOURCE_FILES_IN_CSV
+    return f"{MORE_PREFIX}{more} more in {META_KEY};" + ";".join(files[-MAX_SOURCE_FILES_IN_CSV:])
 
 
 @dataclass

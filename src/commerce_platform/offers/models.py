@@ -116,8 +116,11 @@ class SwapRow(BaseModel):
 
     @property
     def sources(self) -> list[str]:
-        return [s for s in self.source_files.split(";") if s]
+        # "+N more in learning_meta.json" stands for files the CSV leaves out; not a file itself
+        return [s for s in self.source_files.split(";") if s and not s.startswith(MORE_PREFIX)]
 
+
+MORE_PREFIX = "+"  # a source_files entry counting the files the CSV leaves out
 
 _RULE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}):\s*(.+?)\s*$")
 
