@@ -44,6 +44,7 @@ def test_demo_corpus_is_stored_sparse_and_memory_mapped(demo_kb, settings):
     m = factory.vector_index(settings, "kb").matrix()
     assert isinstance(m, SparseVectors) and isinstance(m.values, np.memmap)
     assert m.nnz < 0.5 * m.n * m.dim
+    assert len(m.dense_cols) and isinstance(m.dense, np.memmap)  # common n-gram slots stored dense
 
 
 @pytest.mark.parametrize("dim_idf", [True, False])
@@ -101,21 +102,24 @@ def test_dense_model_vectors_stay_dense_and_load_memory_mapped(tmp_path):
     assert LocalVectorIndex(tmp_path).search(vecs[7], k=1)[0].id == "d#7"
 
 
-def random_sparse(rng, n, dim, density):
+def random_sparse(rng, n, dim, density, hot=0):
+    """Random sparse rows; the first ``hot`` columns non-zero in ~90% of rows (stored dense)."""
     m = rng.normal(size=(n, dim)).astype(np.float32)
     m[rng.random((n, dim)) > density] = 0.0
+    m[:, :hot] = rng.normal(size=(n, hot)) * (rng.random((n, hot)) < 0.9)
     return m
 
 
 def test_sparse_mutations_match_the_dense_equivalent(tmp_path):
     rng = np.random.default_rng(3)
-    a = random_sparse(rng, 40, 64, 0.1)
+    a = random_sparse(rng, 40, 64, 0.1, hot=3)
     index = LocalVectorIndex(tmp_path)
     index.upsert([IndexItem(f"x#{i}", "", {"source": f"s{i % 4}"}) for i in range(40)], a)
     assert isinstance(index.matrix(), SparseVectors)
+    assert set(index.matrix().dense_cols) >= {0, 1, 2}  # both storage paths are exercised
     expect = {f"x#{i}": a[i] for i in range(40)}
     # Replace some rows, append others, with a repeated id in the batch (last one wins).
-    b = random_sparse(rng, 6, 64, 0.1)
+    b = random_sparse(rng, 6, 64, 0.1, hot=3)
     ids = ["x#3", "x#39", "y#0", "x#3", "y#1", "x#0"]
     index.upsert([IndexItem(i, "", {"source": "s9"}) for i in ids], b)
     for i, v in zip(ids, b, strict=True):
@@ -128,7 +132,7 @@ def test_sparse_mutations_match_the_dense_equivalent(tmp_path):
         assert set(got) == set(expect)
         for i in expect:
             np.testing.assert_array_equal(got[i], expect[i])
-        q = random_sparse(rng, 1, 64, 0.3)[0]
+        q = random_sparse(rng, 1, 64, 0.3, hot=3)[0]
         order = [it.id for it in idx.items()]
         np.testing.assert_allclose(idx.scores(q), np.stack([expect[i] for i in order]) @ q, rtol=1e-5, atol=1e-6)
 

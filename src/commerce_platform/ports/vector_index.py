@@ -25,6 +25,7 @@ from ..files import atomic_write
 DENSE_FILE = "vectors.npy"
 SPARSE_FILE = "vectors.csc"
 SPARSE_MAX_DENSITY = 0.5  # sparse costs 8 bytes per non-zero (row + value) vs 4 per dense entry
+DENSE_COLUMN_SHARE = 0.5  # a column non-zero in more than this share of rows is stored dense
 _MAGIC = b"CSCF32\n"
 _HEADER = 4096  # bytes reserved for the JSON header; arrays start 64-byte aligned after it
 
@@ -55,11 +56,19 @@ class VectorIndex(Protocol):
 class SparseVectors:
     """n x dim float32 vectors in compressed sparse column form: the rows having a non-zero in
     dimension j are ``rows[indptr[j]:indptr[j+1]]`` with values ``values[...]`` (each row at most
-    once per column). Scoring a query visits only the columns where the query is non-zero."""
+    once per column). Scoring a query visits only the columns where the query is non-zero.
 
-    def __init__(self, n: int, dim: int, indptr: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    Columns non-zero in more than half of the rows (hashed n-gram slots of very common grams) are
+    kept as dense rows of ``dense`` (one per ``dense_cols`` entry) instead: that takes less space
+    than 8 bytes per non-zero, and a query spends half of its time in these columns, where a
+    contiguous multiply-add is ~10x faster than the scattered add of the sparse ones."""
+
+    def __init__(self, n: int, dim: int, indptr: np.ndarray, rows: np.ndarray, values: np.ndarray,
+                 dense_cols: np.ndarray | None = None, dense: np.ndarray | None = None) -> None:
         self.n, self.dim = int(n), int(dim)
         self.indptr, self.rows, self.values = indptr, rows, values
+        self.dense_cols = np.zeros(0, np.int32) if dense_cols is None else dense_cols
+        self.dense = np.zeros((0, self.n), np.float32) if dense is None else dense
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -67,7 +76,7 @@ class SparseVectors:
 
     @property
     def nnz(self) -> int:
-        return int(self.indptr[-1])
+        return int(self.indptr[-1]) + int(np.count_nonzero(self.dense))
 
     def __len__(self) -> int:
         return self.n
@@ -77,25 +86,39 @@ class SparseVectors:
         return cls(0, dim, np.zeros(dim + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
 
     @staticmethod
-    def _entries(dense: np.ndarray, row_ids: np.ndarray, block: int = 8192):
+    def _col_dtype(dim: int):
+        return np.uint16 if dim <= 65536 else np.int32  # uint16 columns sort by radix
+
+    @classmethod
+    def _entries(cls, dense: np.ndarray, row_ids: np.ndarray, block: int = 8192):
         """(cols, rows, values) of the non-zeros, row-major; in blocks so no full-size int64 copy."""
-        cols, rows, vals = [], [], []
+        cols, rows, vals = [np.zeros(0, cls._col_dtype(dense.shape[1]))], [np.zeros(0, np.int32)], [np.zeros(0, np.float32)]
         for s in range(0, len(dense), block):
             part = np.asarray(dense[s:s + block], dtype=np.float32)
             r, c = np.nonzero(part)
-            cols.append(c.astype(np.uint16 if dense.shape[1] <= 65536 else np.int32))
+            cols.append(c.astype(cls._col_dtype(dense.shape[1])))
             rows.append(np.asarray(row_ids[s:s + block], np.int32)[r])
             vals.append(part[r, c])
-        if not cols:
-            return np.zeros(0, np.uint16), np.zeros(0, np.int32), np.zeros(0, np.float32)
         return np.concatenate(cols), np.concatenate(rows), np.concatenate(vals)
 
     @classmethod
     def _from_entries(cls, n: int, dim: int, cols: np.ndarray, rows: np.ndarray, vals: np.ndarray) -> SparseVectors:
-        order = np.argsort(cols, kind="stable")  # radix sort for uint16 columns
+        df = np.bincount(cols, minlength=dim)
+        hot = df > n * DENSE_COLUMN_SHARE
+        dense_cols = np.flatnonzero(hot).astype(np.int32)
+        dense = np.zeros((len(dense_cols), n), np.float32)
+        if len(dense_cols):
+            slot = np.full(dim, -1, np.int64)
+            slot[dense_cols] = np.arange(len(dense_cols))
+            in_dense = hot[cols]
+            dense[slot[cols[in_dense]], rows[in_dense]] = vals[in_dense]
+            keep = ~in_dense
+            cols, rows, vals = cols[keep], rows[keep], vals[keep]
+            df[hot] = 0
+        order = np.argsort(cols, kind="stable")
         indptr = np.zeros(dim + 1, np.int64)
-        np.cumsum(np.bincount(cols, minlength=dim), out=indptr[1:])
-        return cls(n, dim, indptr, rows[order], vals[order])
+        np.cumsum(df, out=indptr[1:])
+        return cls(n, dim, indptr, rows[order], vals[order], dense_cols, dense)
 
     @classmethod
     def from_dense(cls, dense: np.ndarray) -> SparseVectors:
@@ -103,33 +126,38 @@ class SparseVectors:
         cols, rows, vals = cls._entries(dense, np.arange(n, dtype=np.int32))
         return cls._from_entries(n, dim, cols, rows, vals)
 
-    def _cols(self) -> np.ndarray:
-        return np.repeat(np.arange(self.dim, dtype=np.uint16 if self.dim <= 65536 else np.int32),
-                         np.diff(self.indptr))
+    def _coo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All non-zeros as (cols, rows, values), sparse and dense columns alike."""
+        cols = np.repeat(np.arange(self.dim, dtype=self._col_dtype(self.dim)), np.diff(self.indptr))
+        k, r = np.nonzero(self.dense)
+        return (np.concatenate([cols, np.asarray(self.dense_cols)[k].astype(cols.dtype)]),
+                np.concatenate([np.asarray(self.rows), r.astype(np.int32)]),
+                np.concatenate([np.asarray(self.values), np.asarray(self.dense)[k, r]]))
 
     def to_dense(self) -> np.ndarray:
         out = np.zeros((self.n, self.dim), dtype=np.float32)
-        out[self.rows, self._cols()] = self.values
+        cols, rows, vals = self._coo()
+        out[rows, cols] = vals
         return out
 
     def keep_rows(self, keep: np.ndarray) -> SparseVectors:
         """Only the rows listed in ``keep`` (ascending), renumbered 0..len(keep)-1."""
         new_id = np.full(self.n, -1, np.int32)
         new_id[keep] = np.arange(len(keep), dtype=np.int32)
-        mapped = new_id[self.rows]
+        cols, rows, vals = self._coo()
+        mapped = new_id[rows]
         sel = mapped >= 0
-        return SparseVectors._from_entries(len(keep), self.dim, self._cols()[sel], mapped[sel],
-                                           np.asarray(self.values[sel]))
+        return SparseVectors._from_entries(len(keep), self.dim, cols[sel], mapped[sel], vals[sel])
 
     def set_rows(self, row_ids: np.ndarray, dense: np.ndarray, n: int) -> SparseVectors:
         """Rows ``row_ids`` replaced (or appended, ids >= self.n) by ``dense``; ``n`` rows after."""
         drop = np.zeros(max(n, self.n), bool)
         drop[row_ids[row_ids < self.n]] = True
-        sel = ~drop[self.rows]
+        cols, rows, vals = self._coo()
+        sel = ~drop[rows]
         c2, r2, v2 = self._entries(dense, row_ids)
-        return SparseVectors._from_entries(
-            n, self.dim, np.concatenate([self._cols()[sel], c2]), np.concatenate([np.asarray(self.rows[sel]), r2]),
-            np.concatenate([np.asarray(self.values[sel]), v2]))
+        return SparseVectors._from_entries(n, self.dim, np.concatenate([cols[sel], c2]),
+                                           np.concatenate([rows[sel], r2]), np.concatenate([vals[sel], v2]))
 
     def dot(self, q: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """self @ (q * weights), summing over the query's non-zero dimensions only (column-wise)."""
@@ -138,14 +166,20 @@ class SparseVectors:
             q = q * weights
         out = np.zeros(self.n, dtype=np.float32)
         indptr, rows, values = self.indptr, self.rows, self.values
+        for k, j in enumerate(self.dense_cols):
+            if q[j]:
+                out += self.dense[k] * q[j]
         for j in np.flatnonzero(q):
             s, e = indptr[j], indptr[j + 1]
-            if e > s:  # rows are unique within a column, so a fancy-index add is exact
-                out[rows[s:e]] += values[s:e] * q[j]
+            if e > s:  # np.add.at: 2.5x faster than out[rows] += ... on numpy 2 (its 1-d fast path)
+                np.add.at(out, rows[s:e], values[s:e] * q[j])
         return out
 
     def column_counts(self) -> np.ndarray:
-        return np.diff(self.indptr)
+        df = np.diff(self.indptr)
+        if len(self.dense_cols):
+            df[self.dense_cols] = np.count_nonzero(self.dense, axis=1)
+        return df
 
     def row_norms(self, weights: np.ndarray | None = None) -> np.ndarray:
         """L2 norm of each row after scaling dimension j by weights[j]; column by column (no nnz copy)."""
@@ -154,17 +188,22 @@ class SparseVectors:
             s, e = self.indptr[j], self.indptr[j + 1]
             if e > s:
                 v = self.values[s:e].astype(np.float64) * (1.0 if weights is None else float(weights[j]))
-                sq[self.rows[s:e]] += v * v
+                np.add.at(sq, self.rows[s:e], v * v)
+        for k, j in enumerate(self.dense_cols):
+            v = self.dense[k].astype(np.float64) * (1.0 if weights is None else float(weights[j]))
+            sq += v * v
         return np.sqrt(sq).astype(np.float32)
 
     # -- file -------------------------------------------------------------------------
     def write(self, fh) -> None:
         parts = [("indptr", np.ascontiguousarray(self.indptr, np.int64)),
                  ("rows", np.ascontiguousarray(self.rows, np.int32)),
-                 ("values", np.ascontiguousarray(self.values, np.float32))]
+                 ("values", np.ascontiguousarray(self.values, np.float32)),
+                 ("dense_cols", np.ascontiguousarray(self.dense_cols, np.int32)),
+                 ("dense", np.ascontiguousarray(self.dense, np.float32))]
         offsets, pos = {}, _HEADER
         for name, arr in parts:
-            offsets[name] = [pos, len(arr), arr.dtype.str]
+            offsets[name] = [pos, list(arr.shape), arr.dtype.str]
             pos += -(-arr.nbytes // 64) * 64
         header = _MAGIC + json.dumps({"n": self.n, "dim": self.dim, "arrays": offsets}).encode()
         if len(header) > _HEADER:
@@ -173,7 +212,8 @@ class SparseVectors:
         written = _HEADER
         for name, arr in parts:
             fh.write(b"\0" * (offsets[name][0] - written))
-            fh.write(memoryview(arr).cast("B"))  # no bytes copy of a large array
+            if arr.nbytes:
+                fh.write(memoryview(arr.reshape(-1)).cast("B"))  # no bytes copy of a large array
             written = offsets[name][0] + arr.nbytes
 
     @classmethod
@@ -185,10 +225,11 @@ class SparseVectors:
             raise RuntimeError(f"{path} is not a sparse vector file; run the sync again")
         meta = json.loads(head[len(_MAGIC):].decode().strip())
         arrays = {}
-        for name, (offset, length, dtype) in meta["arrays"].items():
-            arrays[name] = (np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=offset, shape=(length,))
-                            if length else np.zeros(0, np.dtype(dtype)))
-        return cls(meta["n"], meta["dim"], arrays["indptr"], arrays["rows"], arrays["values"])
+        for name, (offset, shape, dtype) in meta["arrays"].items():
+            arrays[name] = (np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=offset, shape=tuple(shape))
+                            if int(np.prod(shape)) else np.zeros(shape, np.dtype(dtype)))
+        return cls(meta["n"], meta["dim"], arrays["indptr"], arrays["rows"], arrays["values"],
+                   arrays.get("dense_cols"), arrays.get("dense"))
 
 
 def _density(vectors: np.ndarray, sample: int = 2000) -> float:
