@@ -140,24 +140,44 @@ class SparseVectors:
         out[rows, cols] = vals
         return out
 
+    def _filtered(self, sel: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, rows, values) of the sparse entries where ``sel``: one pass, column order kept."""
+        gone = np.flatnonzero(~sel)  # few: the entries of the deleted/replaced rows
+        gone_cols = np.searchsorted(self.indptr, gone, side="right") - 1
+        indptr = np.asarray(self.indptr) - np.concatenate([[0], np.cumsum(np.bincount(gone_cols, minlength=self.dim))])
+        return indptr, rows[sel], np.asarray(self.values)[sel]
+
     def keep_rows(self, keep: np.ndarray) -> SparseVectors:
-        """Only the rows listed in ``keep`` (ascending), renumbered 0..len(keep)-1."""
+        """Only the rows listed in ``keep`` (ascending), renumbered 0..len(keep)-1. Which columns are
+        dense is kept as it is (a storage choice; a full rebuild re-decides it)."""
         new_id = np.full(self.n, -1, np.int32)
         new_id[keep] = np.arange(len(keep), dtype=np.int32)
-        cols, rows, vals = self._coo()
-        mapped = new_id[rows]
-        sel = mapped >= 0
-        return SparseVectors._from_entries(len(keep), self.dim, cols[sel], mapped[sel], vals[sel])
+        mapped = new_id[self.rows]
+        indptr, rows, values = self._filtered(mapped >= 0, mapped)
+        return SparseVectors(len(keep), self.dim, indptr, rows, values, np.asarray(self.dense_cols),
+                             np.ascontiguousarray(np.asarray(self.dense)[:, keep]))
 
     def set_rows(self, row_ids: np.ndarray, dense: np.ndarray, n: int) -> SparseVectors:
-        """Rows ``row_ids`` replaced (or appended, ids >= self.n) by ``dense``; ``n`` rows after."""
+        """Rows ``row_ids`` replaced (or appended, ids >= self.n) by ``dense``; ``n`` rows after.
+        New entries go at the end of their column's range (np.insert): no re-sort of the index."""
+        if self.n == 0:
+            return SparseVectors.from_dense(dense[np.argsort(row_ids)])
         drop = np.zeros(max(n, self.n), bool)
         drop[row_ids[row_ids < self.n]] = True
-        cols, rows, vals = self._coo()
-        sel = ~drop[rows]
-        c2, r2, v2 = self._entries(dense, row_ids)
-        return SparseVectors._from_entries(n, self.dim, np.concatenate([cols[sel], c2]),
-                                           np.concatenate([rows[sel], r2]), np.concatenate([vals[sel], v2]))
+        indptr, rows, values = self._filtered(~drop[self.rows], np.asarray(self.rows))
+        dense = np.asarray(dense, np.float32)
+        hot = np.zeros(self.dim, bool)
+        hot[self.dense_cols] = True
+        block = np.zeros((len(self.dense_cols), n), np.float32)
+        block[:, : self.n] = self.dense
+        block[:, row_ids] = dense[:, self.dense_cols].T
+        c2, r2, v2 = self._entries(np.where(hot, 0.0, dense).astype(np.float32), row_ids)
+        order = np.argsort(c2, kind="stable")
+        c2, r2, v2 = c2[order], r2[order], v2[order]
+        at = indptr[c2.astype(np.int64) + 1]
+        indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(c2, minlength=self.dim))])
+        return SparseVectors(n, self.dim, indptr, np.insert(rows, at, r2), np.insert(values, at, v2),
+                             np.asarray(self.dense_cols), block)
 
     def dot(self, q: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """self @ (q * weights), summing over the query's non-zero dimensions only (column-wise)."""
