@@ -9,6 +9,10 @@ Each size is measured in a fresh subprocess: load = first search (index, BM25 an
 peak RSS = VmHWM of that process (Python + imports included).
 
     .venv/bin/python benchmarks/bench_kb.py [--sizes 10000,100000] [--queries 200] [--cache DIR]
+        [--tops FILE] [--compare FILE]   # write / compare each query's top-5 (before vs after)
+
+1M chunks is not supported here: the index is built from one dense array (16 GB at 1M), and the
+items and BM25 state of 1M chunks (~4 GB of Python objects) would dominate anyway.
 """
 
 from __future__ import annotations
@@ -162,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sync-docs", type=int, default=200)
     ap.add_argument("--cache", default=None, help="embedding cache directory (kept between runs)")
     ap.add_argument("--tops", default=None, help="write each query's top-5 ids per size to this JSON file")
+    ap.add_argument("--compare", default=None, help="a --tops file of another run: count identical top-5 lists")
     ap.add_argument("--measure", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
@@ -197,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(home, ignore_errors=True)
     if args.tops:
         Path(args.tops).write_text(json.dumps(tops))
+    if args.compare:
+        other = json.loads(Path(args.compare).read_text())
+        for n, lists in tops.items():
+            if str(n) in other:
+                same = sum(a == b for a, b in zip(lists, other[str(n)], strict=False))
+                print(f"  {n} chunks: identical top-5 for {same} of {len(lists)} queries vs {args.compare}")
 
     print("\nsync time per document")
     rng = random.Random(7)
