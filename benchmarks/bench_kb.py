@@ -1,26 +1,42 @@
-"""Support knowledge-base performance: search latency p50/p95 at 1k, 10k and 100k chunks, and sync
-time per document (full and incremental), with how both grow.
+"""Support knowledge-base performance: search latency p50/p95, load time, peak memory and index
+size at 10k and 100k chunks, and sync time per document (full and incremental).
 
-Corpus: synthetic chunks built from the sentences of the shipped demo documents (shuffled, with
-varying numbers), so BM25 postings and n-gram vectors look like real support text. Embedding 100k
-chunks with the pure-Python n-gram embedder alone takes minutes, so up to 10k chunks are embedded
-for real and larger indexes reuse those vectors (tiled; cosine cost is the same dense product).
+Corpus: distinct synthetic chunks (every chunk embedded, none repeated), each four random
+sentences of the shipped demo documents with varied numbers and a product reference, so BM25
+postings and n-gram vectors look like real support text. Embeddings are cached in ``--cache`` so
+a run of the previous code (``PYTHONPATH=<old checkout>/src``) measures exactly the same data.
+Each size is measured in a fresh subprocess: load = first search (index, BM25 and weights),
+peak RSS = VmHWM of that process (Python + imports included).
 
-    .venv/bin/python benchmarks/bench_kb.py [--sizes 1000,10000,100000] [--queries 200]
+    .venv/bin/python benchmarks/bench_kb.py [--sizes 10000,100000] [--queries 200] [--cache DIR]
+        [--tops FILE] [--compare FILE]   # write / compare each query's top-5 (before vs after)
+
+1M chunks is not supported here: the index is built from one dense array (16 GB at 1M), and the
+items and BM25 state of 1M chunks (~4 GB of Python objects) would dominate anyway.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _memory import peak_rss_kb  # noqa: E402
+
+BLOCK = 5000
+PRODUCTS = ["pump", "boiler", "valve", "radiator", "thermostat", "filter", "heat exchanger", "pipe fitting",
+            "shower set", "mixer tap", "drain", "expansion vessel", "heat pump", "floor heating kit"]
 
 
 def corpus_sentences() -> list[str]:
@@ -37,15 +53,49 @@ def corpus_sentences() -> list[str]:
     return out
 
 
-def synth_texts(n: int, sentences: list[str], rng: random.Random) -> list[str]:
+def synth_texts(start: int, n: int, sentences: list[str]) -> list[str]:
+    """Chunks start..start+n-1, each determined by its number alone (any block can be rebuilt)."""
     texts = []
-    for i in range(n):
+    for i in range(start, start + n):
+        rng = random.Random(i)
         picked = rng.sample(sentences, 4)
-        texts.append(" ".join(s.replace("30", str(rng.randint(2, 90))) for s in picked) + f" Ref {i}.")
+        product = f"{rng.choice(PRODUCTS)} {rng.choice('ABCDEFGHKLMNPRSTVX')}{rng.randint(10, 9999)}"
+        texts.append(f"Applies to the {product}. "
+                     + " ".join(s.replace("30", str(rng.randint(2, 90))) for s in picked) + f" Ref {i}.")
     return texts
 
 
-def build_index(settings, n: int, texts: list[str], vectors: np.ndarray) -> None:
+def _embed_block(start: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    from commerce_platform.ports.text_embeddings import CharNgramEmbedder
+
+    dense = CharNgramEmbedder().embed(synth_texts(start, BLOCK, corpus_sentences()))
+    r, c = np.nonzero(dense)
+    return start, r.astype(np.int32), c.astype(np.uint16), dense[r, c]
+
+
+def embedded(cache: Path, n: int, workers: int = 2) -> Path:
+    """Cache of the first n chunks' n-gram vectors, as per-block non-zeros (rows, cols, values)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in range(0, n, BLOCK) if not (cache / f"block-{s:08d}.npz").exists()]
+    if todo:
+        t0 = time.perf_counter()
+        with ProcessPoolExecutor(workers) as pool:
+            for start, r, c, v in pool.map(_embed_block, todo):
+                np.savez(cache / f"block-{start:08d}.npz", rows=r, cols=c, values=v)
+        print(f"  embedded {len(todo) * BLOCK} chunks in {time.perf_counter() - t0:.0f} s", flush=True)
+    return cache
+
+
+def dense_vectors(cache: Path, n: int, dim: int = 4096) -> np.ndarray:
+    out = np.zeros((n, dim), dtype=np.float32)
+    for s in range(0, n, BLOCK):
+        z = np.load(cache / f"block-{s:08d}.npz")
+        keep = s + z["rows"] < n
+        out[s + z["rows"][keep], z["cols"][keep]] = z["values"][keep]
+    return out
+
+
+def build_index(settings, n: int, cache: Path) -> None:
     """Write a KB state of n chunks directly (vector index + BM25 + manifest), as a sync would."""
     import hashlib
 
@@ -54,18 +104,21 @@ def build_index(settings, n: int, texts: list[str], vectors: np.ndarray) -> None
     from commerce_platform.support import kb as kbmod
     from commerce_platform.support.bm25 import BM25Index
 
+    sentences = corpus_sentences()
     index = factory.vector_index(settings, "kb")
     items, tfs = [], {}
     per_doc = 5
-    for i in range(n):
-        src = f"synthetic/doc-{i // per_doc:06d}.md"
-        item = IndexItem(f"{src}#{i % per_doc}", texts[i % len(texts)],
-                         {"source": src, "heading": "Section", "chunk": i % per_doc, "doc_hash": "x" * 64,
-                          "category": "synthetic", "title": f"Doc {i // per_doc}"})
-        items.append(item)
-        tfs[item.id] = BM25Index.term_counts(kbmod.index_text(item.metadata["title"], "Section", item.text))
-    reps = int(np.ceil(n / len(vectors)))
-    index.upsert(items, np.tile(vectors, (reps, 1))[:n])
+    for s in range(0, n, BLOCK):
+        for i, text in enumerate(synth_texts(s, min(BLOCK, n - s), sentences), start=s):
+            src = f"synthetic/doc-{i // per_doc:07d}.md"
+            item = IndexItem(f"{src}#{i % per_doc}", text,
+                             {"source": src, "heading": "Section", "chunk": i % per_doc, "doc_hash": "x" * 64,
+                              "category": "synthetic", "title": f"Doc {i // per_doc}"})
+            items.append(item)
+            tfs[item.id] = BM25Index.term_counts(kbmod.index_text(item.metadata["title"], "Section", item.text))
+    vectors = dense_vectors(cache, n)
+    index.upsert(items, vectors)
+    del vectors
     index.save()
     bm25 = BM25Index()
     ids = [it.id for it in items]
@@ -83,54 +136,82 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--sync-docs", type=int, default=200)
-    args = ap.parse_args(argv)
-
-    from commerce_platform import factory
+def measure(home: Path, queries: int) -> dict:
+    """In a fresh process: load + search latency + peak RSS of the search path alone."""
     from commerce_platform.config import load_settings
     from commerce_platform.support.kb import KnowledgeBase
-    from commerce_platform.support.kb_eval import demo_docs_dir, load_eval_set
+    from commerce_platform.support.kb_eval import load_eval_set
 
-    rng = random.Random(7)
-    sentences = corpus_sentences()
     questions = [q["question"] for q in load_eval_set()["questions"]]
+    kb = KnowledgeBase(load_settings(home))
+    base_kb = peak_rss_kb()
+    t0 = time.perf_counter()
+    kb.search("warm up the index", k=5)  # first search loads the state and IDF weights
+    load_s = time.perf_counter() - t0
+    lat, top = [], []
+    for i in range(queries):
+        q = questions[i % len(questions)]
+        t0 = time.perf_counter()
+        res = kb.search(q, k=5)
+        lat.append(1000 * (time.perf_counter() - t0))
+        top.append([r.id for r in res])
+    return {"p50": statistics.median(lat), "p95": pct(lat, 95), "load_s": load_s,
+            "peak_mb": peak_rss_kb() / 1024, "base_mb": base_kb / 1024, "top": top}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--sync-docs", type=int, default=200)
+    ap.add_argument("--cache", default=None, help="embedding cache directory (kept between runs)")
+    ap.add_argument("--tops", default=None, help="write each query's top-5 ids per size to this JSON file")
+    ap.add_argument("--compare", default=None, help="a --tops file of another run: count identical top-5 lists")
+    ap.add_argument("--measure", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), args.queries)))
+        return 0
+
+    from commerce_platform.config import load_settings
+    from commerce_platform.support.kb import KnowledgeBase
+    from commerce_platform.support.kb_eval import demo_docs_dir
+
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-kb-"))
-    embedder = factory.text_embedder(load_settings(tmp / "probe"))
-    unique = min(max(sizes), 10_000)
-    texts = synth_texts(unique, sentences, rng)
-    t0 = time.perf_counter()
-    vectors = embedder.embed(texts)
-    embed_ms = 1000 * (time.perf_counter() - t0) / unique
-    print(f"embedder {embedder.name}: {embed_ms:.2f} ms per chunk ({unique} chunks embedded)")
+    cache = embedded(Path(args.cache) if args.cache else tmp / "emb", max(sizes))
 
-    print(f"\nsearch latency (hybrid BM25 + {embedder.name}, k=5, {args.queries} customer questions)")
-    print(f"{'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'load s':>7} {'index MB':>9}")
-    rows = []
+    print(f"\nsearch latency (hybrid BM25 + char-ngram, k=5, {args.queries} customer questions, distinct chunks)")
+    print(f"{'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'load s':>7} {'peak RSS MB':>12} {'index MB':>9} {'vectors MB':>11}")
+    tops = {}
     for n in sizes:
-        settings = load_settings(tmp / f"s{n}")
-        build_index(settings, n, texts, vectors)
-        kb = KnowledgeBase(settings)
-        t0 = time.perf_counter()
-        kb.search("warm up the index", k=5)  # first search loads the state and IDF weights
-        load_s = time.perf_counter() - t0
-        lat = []
-        for i in range(args.queries):
-            q = questions[i % len(questions)]
-            t0 = time.perf_counter()
-            kb.search(q, k=5)
-            lat.append(1000 * (time.perf_counter() - t0))
-        size_mb = sum(p.stat().st_size for p in (settings.paths.indexes / "kb").iterdir()) / 1e6
-        rows.append((n, statistics.median(lat), pct(lat, 95)))
-        print(f"{n:>8} {statistics.median(lat):>8.2f} {pct(lat, 95):>8.2f} {load_s:>7.2f} {size_mb:>9.1f}")
-    for (n1, p1, _), (n2, p2, _) in zip(rows, rows[1:], strict=False):
-        print(f"  x{n2 / n1:.0f} chunks -> p50 x{p2 / p1:.1f}")
+        home = tmp / f"s{n}"
+        build_index(load_settings(home), n, cache)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        out = subprocess.run([sys.executable, __file__, "--measure", str(home), "--queries", str(args.queries)],
+                             capture_output=True, text=True, env=env, check=True)
+        m = json.loads(out.stdout.strip().splitlines()[-1])
+        d = home / "indexes" / "kb"
+        size_mb = sum(p.stat().st_size for p in d.iterdir()) / 1e6
+        vec_mb = sum(p.stat().st_size for p in d.glob("vectors.*")) / 1e6
+        tops[n] = m["top"]
+        print(f"{n:>8} {m['p50']:>8.2f} {m['p95']:>8.2f} {m['load_s']:>7.2f} {m['peak_mb']:>12.0f} "
+              f"{size_mb:>9.1f} {vec_mb:>11.1f}   (RSS before load {m['base_mb']:.0f} MB)", flush=True)
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+    if args.tops:
+        Path(args.tops).write_text(json.dumps(tops))
+    if args.compare:
+        other = json.loads(Path(args.compare).read_text())
+        for n, lists in tops.items():
+            if str(n) in other:
+                same = sum(a == b for a, b in zip(lists, other[str(n)], strict=False))
+                print(f"  {n} chunks: identical top-5 for {same} of {len(lists)} queries vs {args.compare}")
 
     print("\nsync time per document")
+    rng = random.Random(7)
+    sentences = corpus_sentences()
     demo = load_settings(tmp / "sync-demo")
     report = KnowledgeBase(demo).sync(docs_dir=demo_docs_dir())
     print(f"  demo docs: {report.documents} docs, {report.chunks} chunks, {report.seconds:.3f} s "

@@ -1,7 +1,7 @@
 """The support knowledge base: documents in the ``kb-docs`` bucket -> chunks -> hybrid index.
 
 Local backend (default): chunks live in ``factory.vector_index(settings, "kb")``
-(``<home>/indexes/kb``: vectors.npy + items.jsonl), each IndexItem having
+(``<home>/indexes/kb``: vectors.csc, sparse, or vectors.npy, dense, + items.jsonl), each IndexItem having
 id ``<source>#<chunk_no>`` and metadata {source, heading, chunk, doc_hash, category, title}.
 Next to it ``bm25.json`` (per-chunk term counts) and ``manifest.json`` (per-document sync
 status and content hash). Sync is incremental by content hash; everything is computed in
@@ -35,7 +35,7 @@ from ..errors import ConfigurationError, NotFound, ValidationFailed
 from ..files import atomic_write
 from ..logs import get_logger
 from ..ports.objectstore import content_hash, list_all
-from ..ports.vector_index import IndexItem
+from ..ports.vector_index import DENSE_FILE, SPARSE_FILE, IndexItem, SparseVectors
 from .bm25 import BM25Index, Thesaurus
 from .documents import DocumentParseError, chunk_document, doc_kind, parse_document
 
@@ -112,54 +112,48 @@ class _State:
         self.index = index
         self.bm25 = bm25
         self.manifest = manifest
-        self._matrices: dict[bool, tuple] = {}  # dim_idf -> (weighted matrix, idf or None)
+        self._matrices: dict[bool, tuple] = {}  # dim_idf -> (matrix, idf or None, row norms or None)
 
     def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
         """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
         over the indexed chunks (hashed n-gram slots shared by every chunk say little). Sparse
-        vectors (hashed n-grams fill a few % of the dimensions) are multiplied as a CSR matrix
-        when scipy is installed: ~10x less memory traffic than the dense product."""
-        if dim_idf not in self._matrices:  # the state is shared: each weighting has its own matrix
-            self._matrices[dim_idf] = _scoring_matrix(self.index.vectors(), dim_idf)
-        weighted, idf = self._matrices[dim_idf]
+        stored vectors are scored column-wise over the query's non-zero slots only; the IDF-weighted
+        cosine is (v . (q*idf)) / |v*idf| so only the per-row weighted norms are precomputed,
+        never a reweighted copy of the matrix."""
+        if dim_idf not in self._matrices:  # the state is shared: each weighting has its own entry
+            self._matrices[dim_idf] = _scoring_matrix(self.index.matrix(), dim_idf)
+        matrix, idf, norms = self._matrices[dim_idf]
         q = np.asarray(qv, dtype=np.float32).reshape(-1)
         if idf is not None:
             q = q * idf
             q = q / (float(np.linalg.norm(q)) or 1.0)
-        return np.asarray(weighted @ q).reshape(-1)
+        if isinstance(matrix, SparseVectors):
+            raw = matrix.dot(q, idf)
+            return raw / norms if norms is not None else raw
+        return np.asarray(matrix @ q).reshape(-1)
 
 
 def _idf(df: np.ndarray, n: int) -> np.ndarray:
     return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
 
 
-def _scoring_matrix(vecs: np.ndarray, dim_idf: bool):
-    """(matrix to multiply the query with, per-dimension IDF or None). Sparse (CSR) when the vectors
-    are mostly zeros and scipy is installed, with IDF weighting and row normalization done on the
-    non-zeros only; dense otherwise."""
-    sparse = None
-    if vecs.size and np.count_nonzero(vecs[: min(len(vecs), 2000)]) <= 0.2 * min(len(vecs), 2000) * vecs.shape[1]:
-        try:
-            from scipy import sparse
-        except ImportError:  # optional: dense product then
-            sparse = None
-    if sparse is not None:
-        m = sparse.csr_matrix(vecs)
+def _scoring_matrix(vecs, dim_idf: bool):
+    """(matrix, per-dimension IDF or None, per-row IDF-weighted norms or None). Sparse vectors are
+    kept as stored (memory-mapped); dense ones are reweighted and row-normalized once."""
+    if isinstance(vecs, SparseVectors):
         if not dim_idf:
-            return m, None
-        idf = _idf(np.bincount(m.indices, minlength=vecs.shape[1]), len(vecs))
-        m.data *= idf[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).reshape(-1))
+            return vecs, None, None
+        idf = _idf(vecs.column_counts(), len(vecs))
+        norms = vecs.row_norms(idf)
         norms[norms == 0] = 1.0
-        m = sparse.diags((1.0 / norms).astype(np.float32)) @ m
-        return m.tocsr(), idf
+        return vecs, idf, norms
     if not dim_idf:
-        return vecs, None
+        return vecs, None, None
     idf = _idf((np.abs(vecs) > 0).sum(axis=0), len(vecs))
     w = vecs * idf
     norms = np.linalg.norm(w, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return w / norms, idf
+    return w / norms, idf, None
 
 
 _STATE_CACHE: dict[str, tuple[tuple, _State]] = {}
@@ -195,7 +189,7 @@ class KnowledgeBase:
     # -- state ---------------------------------------------------------------------------
     def _stamp(self) -> tuple:
         out = []
-        for name in ("items.jsonl", "vectors.npy", BM25_STATE, MANIFEST):
+        for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, BM25_STATE, MANIFEST):
             try:
                 st = (self.directory / name).stat()
                 out.append((st.st_mtime_ns, st.st_size))
