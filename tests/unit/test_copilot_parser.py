@@ -83,6 +83,12 @@ def answer(parser, engine, question, context=None):
     ("orders over 2000 EUR in 2026",
      "SELECT order_id FROM orders WHERE total_amount > 2000 AND year(order_date) = 2026"),
     ("orders per channel", "SELECT channel, COUNT(*) FROM orders GROUP BY 1"),
+    ("avg number of orders per customer",
+     "SELECT AVG(n) FROM (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY customer_id)"),
+    ("revenue growth this year vs last year",
+     f"SELECT 100.0 * (SUM(total_amount) FILTER (WHERE year(order_date) = 2026) - SUM(total_amount) FILTER "
+     f"(WHERE year(order_date) = 2025)) / SUM(total_amount) FILTER (WHERE year(order_date) = 2025) FROM orders o "
+     f"WHERE {VALID}"),
     ("reveneu by month in 2025",
      f"SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders o WHERE {VALID} "
      "AND year(order_date) = 2025 GROUP BY 1"),
@@ -117,6 +123,7 @@ def test_follow_ups_carry_the_whole_previous_form(parser, engine, context, quest
     ("how many orders were shipped by drone", "drone"),
     ("average revenue per square foot", None),
     ("how many employees do we have", None),
+    ("average revenue last month", "average"),  # average per what? never dropped silently
 ])
 def test_words_it_cannot_place_are_refused_and_named(parser, question, unplaced):
     with pytest.raises(NotUnderstood) as err:

@@ -708,6 +708,16 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
                 continue
+            if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
+                    x.has("grammar", "average") for x in self.spans[:i]) and any(
+                    d.get("entity") == t.first("entity")[1] for d in self.layer.dimensions.values()):
+                # "average units per order", "avg number of orders per customer": per-entity figures, averaged
+                f.derived = {"kind": "average_per", "entity": t.first("entity")[1]}
+                s.used = t.used = True
+                for x in self.spans[:i]:
+                    if x.has("grammar", "average"):
+                        x.used = True
+                continue
             if t.first("grain"):
                 f.grain = t.first("grain")[1]
                 s.used = t.used = True
@@ -1017,8 +1027,8 @@ class _State:
                     if self.layer.column(attr)["type"] in ("INT", "DOUBLE") or fn in ("min", "max"):
                         f.measures.append(named or f"{fn}:{attr}")
                         s.used = nxt[1].used = True
-                elif nxt and nxt[1].first("measure"):
-                    s.used = s.used or s.has("grammar", "average") or s.has("stop")
+                elif nxt and nxt[1].first("measure") and not s.has("grammar", "average"):
+                    s.used = s.used or s.has("stop")  # "total revenue": the sum is the measure itself
                 continue
             if s.has("grammar", "bought_together") or s.has("grammar", "recommend"):
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")

@@ -9,6 +9,7 @@ that would double-count (a SUM across a one-to-many join).
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from functools import lru_cache
 
 import sqlglot
@@ -275,6 +276,9 @@ class Planner:
         return out
 
     def _aggregate(self, form: QueryForm) -> exp.Select:
+        derived = form.derived or {}
+        if derived.get("kind") == "average_per":
+            return self._average_per(form, derived["entity"])
         dims = list(form.dimensions)
         dim_sql = [self.field_sql(d) for d in dims]
         conds = self._conditions(form, form.subject)
@@ -395,6 +399,21 @@ class Planner:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
+        return select
+
+    def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
+        """"average units per order": each order's figure first (an inner query grouped by the
+        entity's key), then their average; groups of the form stay groups of the outer query."""
+        dim = next(d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity)
+        inner_form = replace(form, derived=None, dimensions=[*form.dimensions, dim], limit=None, order_by=None)
+        inner = self._aggregate(inner_form)
+        inner.set("order", None)  # order inside a subquery means nothing
+        name = output_name(form, (form.measures or ["count"])[0])
+        outer_dims = [exp.column(d) for d in form.dimensions]
+        select = exp.select(*outer_dims, exp.alias_(exp.Avg(this=exp.column(name)), f"average_{name}_per_{dim}"))
+        select = select.from_(inner.subquery("per_" + dim))
+        if outer_dims:
+            select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])
         return select
 
     def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expression:
