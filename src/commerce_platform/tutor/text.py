@@ -176,6 +176,7 @@ class Unit:
     kind: str
     factor: float
     offset: float = 0.0
+    answers_only: bool = False
 
     def to_base(self, value: float) -> float:
         return value * self.factor + self.offset
@@ -189,7 +190,8 @@ def _units() -> tuple[dict[str, Unit], dict[str, Unit], re.Pattern]:
     by_symbol: dict[str, Unit] = {}
     by_alias: dict[str, Unit] = {}
     for symbol, spec in lexicon()["units"].items():
-        unit = Unit(symbol, spec["kind"], float(spec["factor"]), float(spec.get("offset", 0.0)))
+        unit = Unit(symbol, spec["kind"], float(spec["factor"]), float(spec.get("offset", 0.0)),
+                    bool(spec.get("answers_only", False)))
         by_symbol[symbol] = unit
         own = [symbol.lower()] if spec.get("symbol_alias", True) else []  # "k" alone is not kelvin
         for alias in spec["aliases"] + own:
@@ -199,7 +201,8 @@ def _units() -> tuple[dict[str, Unit], dict[str, Unit], re.Pattern]:
     unit_alt = "|".join(re.escape(a) for a in aliases)
     pattern = re.compile(
         r"(?<![\w.,])(?:(?P<pre>€|eur)\s?" + number.replace("num", "pnum") + r"|" + number
-        + r"(?:\s?-?\s?(?P<unit>" + unit_alt + r"))?)(?![\w])", re.IGNORECASE)
+        # a unit before "/" is the numerator of a rate (2.5 m3/h is a flow, not a volume): no unit then
+        + r"(?:\s?-?\s?(?P<unit>" + unit_alt + r")(?!\s?/\s?[a-z]))?)(?![\w/])", re.IGNORECASE)
     return by_symbol, by_alias, pattern
 
 
@@ -254,8 +257,11 @@ def _num(text: str) -> float:
     return float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text.replace(",", ""))
 
 
-def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
-    """Numbers in ``text`` with their unit when one follows (or € precedes)."""
+def quantities(text: str, *, with_unit_only: bool = False, answer: bool = False) -> list[Quantity]:
+    """Numbers in ``text`` with their unit when one follows (or € precedes).
+
+    Units marked ``answers_only`` in the lexicon (kPa, s, °F, ...) are read in a learner's ``answer``
+    only: the generator has no question wording for them, so content is not asked about them."""
     _, by_alias, pattern = _units()
     folded = fold(text)
     out: list[Quantity] = []
@@ -264,6 +270,8 @@ def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
             q = Quantity(_num(m.group("pnum")), by_alias["€"], m.start(), m.end(), text[m.start():m.end()])
         else:
             unit = by_alias.get(fold(m.group("unit"))) if m.group("unit") else None
+            if unit is not None and unit.answers_only and not answer:
+                unit = None
             if unit is None and with_unit_only:
                 continue
             value = _num(m.group("num"))
@@ -278,7 +286,7 @@ def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
 def learner_quantities(text: str) -> list[Quantity]:
     """Quantities in a learner's answer: digits or number words, units possibly misspelled."""
     folded = _words_to_numbers(fold(text))
-    found = quantities(folded)
+    found = quantities(folded, answer=True)
     fixed: list[Quantity] = []
     for q in found:
         if q.unit is None:
