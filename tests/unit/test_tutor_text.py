@@ -72,3 +72,17 @@ def test_passage_words_count_as_real_words():
     # "brazing" is rare in the word list, so alone it may be a slip for "grazing"; in a passage it is a term
     assert similar_words("brazing", "grazing") is True
     assert similar_words("brazing", "grazing", known={"brazing"}) is False
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("tilaus", "tilauksen", True), ("palautus", "palautukset", True), ("returns", "returning", True),
+    ("tilaus", "toimitus", False), ("days", "weeks", False),
+])
+def test_same_stem_in_english_and_finnish(a, b, same):
+    from commerce_platform.tutor.text import same_stem
+
+    assert same_stem(a, b) is same
+
+
+def test_tokens_keep_decimals_and_symbols():
+    assert tokens("Pay €50 within 2,5 days (10%)") == ["pay", "€", "50", "2,5", "days", "10", "%"]  # "within": a stop word
