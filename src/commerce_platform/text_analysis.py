@@ -116,6 +116,23 @@ def stem(word: str, language: str = "en") -> str:
     return out
 
 
+_LIGHT_EN = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+@lru_cache(maxsize=65536)
+def light_stem(word: str, language: str = "en") -> str:
+    """Inflection only (plural, past, -ing), derivation kept: "installers" -> "installer", never
+    "instal". For term statistics, where "installer" and "installation" are different terms.
+    Other languages have no light form here (Finnish cases are inflection): their Snowball stem."""
+    if language != "en":
+        return stem(word, language)
+    w = word.lower()
+    for suffix, repl in _LIGHT_EN:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and not w.endswith("ss"):
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
 def stems(words: Iterable[str], language: str = "en") -> list[str]:
     return [stem(w, language) for w in words]
 

@@ -98,3 +98,13 @@ def test_analyze_drops_stop_words_and_stems_in_the_detected_language():
     assert analyze("the returned pipes") == ["return", "pipe"]
     # a Finnish word inside an English sentence is stemmed as Finnish
     assert "päivä" in analyze("delivery within 30 päivää")
+
+
+@pytest.mark.parametrize("word,expected", [("installers", "installer"), ("installation", "installation"),
+                                           ("returned", "return"), ("pipes", "pipe"), ("glass", "glass"),
+                                           ("warranties", "warranty")])
+def test_light_stem_strips_inflection_only(word, expected):
+    from commerce_platform.text_analysis import light_stem
+
+    assert light_stem(word) == expected
+    assert light_stem("tilauksen", "fi") == stem("tilauksen", "fi")

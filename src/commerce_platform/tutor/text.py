@@ -67,6 +67,12 @@ def stem(word: str) -> str:
     return text_analysis.stem(word.lower(), "en")
 
 
+def term_stem(word: str) -> str:
+    """Inflection-only stem for term statistics (which word of a sentence to ask about): plural,
+    past and -ing forms meet, derived words ("installer", "installation") stay apart."""
+    return text_analysis.light_stem(word.lower(), "en")
+
+
 def same_stem(a: str, b: str) -> bool:
     """Same word up to inflection: English stems, or Finnish ones when either word looks Finnish."""
     if stem(a) == stem(b):
