@@ -11,6 +11,7 @@ import numpy as np
 from .models import Evaluation, Exercise
 from .text import (
     Quantity,
+    Unit,
     canonical,
     fold,
     format_quantity,
@@ -64,21 +65,21 @@ def _joined(words: list[str], part: str, known: frozenset[str]) -> bool:
 _COMPOUNDABLE = ("time",)
 
 
-def _readings(found: list[Quantity]) -> list[tuple[float, object]]:
+def _readings(found: list[Quantity]) -> list[tuple[float, Unit | None]]:
     """Each quantity, plus the sum of a run of one kind in falling units ("1 h 30 min" is 1.5 h)."""
-    out: list[tuple[float, object]] = [(q.value, q.unit) for q in found]
-    i = 0
-    while i < len(found):
-        j = i
-        while (j + 1 < len(found) and found[j].unit and found[j + 1].unit
-               and found[j].unit.kind == found[j + 1].unit.kind and found[j].unit.kind in _COMPOUNDABLE  # type: ignore[union-attr]
-               and found[j + 1].unit.factor < found[j].unit.factor):  # type: ignore[union-attr]
-            j += 1
-        if j > i:
-            first = found[i].unit
-            total = sum(q.base() for q in found[i:j + 1])
-            out.append((first.from_base(total), first))  # type: ignore[union-attr]
-        i = j + 1
+    out: list[tuple[float, Unit | None]] = [(q.value, q.unit) for q in found]
+    run: list[tuple[Quantity, Unit]] = []
+    for q in [*found, None]:
+        unit = q.unit if q is not None else None
+        last = run[-1][1] if run else None
+        if q is not None and unit is not None and last is not None and unit.kind == last.kind \
+                and unit.kind in _COMPOUNDABLE and unit.factor < last.factor:
+            run.append((q, unit))
+            continue
+        if len(run) > 1:
+            first = run[0][1]
+            out.append((first.from_base(sum(x.base() for x, _ in run)), first))
+        run = [(q, unit)] if q is not None and unit is not None else []
     return out
 
 
