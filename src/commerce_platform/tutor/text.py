@@ -58,8 +58,14 @@ def canonical(text: str) -> str:
 
 def tokens(text: str, *, keep_stop: bool = False) -> list[str]:
     """Tokens of the canonical text: words, numbers with their decimal part, and €, %, °, $."""
+    return list(_tokens(text, keep_stop))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str, keep_stop: bool) -> tuple[str, ...]:
+    # cached: the evaluator tokenizes the same passages and questions for every response
     out = [t.strip("'") for t in text_analysis.tokenize(canonical(text), keep_symbols=True, normalized=True)]
-    return [t for t in out if t and (keep_stop or t not in _stop())]
+    return tuple(t for t in out if t and (keep_stop or t not in _stop()))
 
 
 def stem(word: str) -> str:
@@ -108,6 +114,7 @@ def is_known_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> 
     return word in known or word in _dictionary()
 
 
+@lru_cache(maxsize=65536)
 def edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
     prev2: list[int] = []
@@ -219,6 +226,7 @@ def unit_of(symbol: str | None) -> Unit | None:
     return by_symbol.get(symbol) or by_alias.get(fold(symbol))
 
 
+@lru_cache(maxsize=4096)
 def fuzzy_unit(word: str) -> Unit | None:
     """A unit named with a spelling mistake ('dyas', 'milimeters', '2 mouths'): the same length-scaled
     edit distance as ``similar_words``. Right after a number the unit is the likely reading even when
