@@ -187,3 +187,15 @@ def test_the_layer_is_the_one_source_of_the_glossary():
     assert "TABLE inventory" in text and "TABLE orders" not in text and "low_stock (products)" in text
     assert set(layer.tables) == {"customers", "products", "inventory", "orders", "order_items", "shipments"}
     assert "cancelled" in layer.measures["revenue"]["filter"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Revenue in HELSINKI – 2025", ["revenue", "in", "helsinki", "2025"]),  # a dash is no token
+    ("Customer’s orders over €50", ["customer's", "orders", "over", "€", "50"]),
+    ("Myynti Jyväskylässä 12,5 %", ["myynti", "jyväskylässä", "12,5", "%"]),
+    ("top __p1__ products", ["top", "__p1__", "products"]),
+])
+def test_tokenize_uses_the_platform_normalization(text, expected):
+    from commerce_platform.copilot.lexicon import tokenize
+
+    assert tokenize(text) == expected

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text_analysis import normalize
 from .semantic import SemanticLayer, Vocabulary
 
 Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"), ("grammar", "negation"), ...
@@ -27,7 +28,9 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
 
 
 def tokenize(text: str) -> list[str]:
-    return TOKEN_RE.findall(text.lower().replace("’", "'"))
+    """The platform's normalization (text_analysis.normalize: NFKC, case folded, plain quotes and
+    dashes); the copilot keeps its own token pattern for placeholders, money and percent signs."""
+    return TOKEN_RE.findall(normalize(text))
 
 
 @dataclass
