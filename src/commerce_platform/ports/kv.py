@@ -193,15 +193,20 @@ class SqlKeyValueTable:
         collide on the primary key (a delete + insert pair did, under PostgreSQL's READ COMMITTED).
         ``only_if`` limits the update to existing rows matching it (the insert always applies)."""
         dialect = self.engine.dialect.name
+        t = self.table
+        stmt: Any  # the two dialects' Insert classes share on_conflict_do_update but no base type
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(t)
         elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(t)
         else:
             raise ServiceUnavailable(f"key-value store on {dialect!r} is not supported",
                                      hint="use SQLite or PostgreSQL for COMMERCE_KV_URL")
-        t = self.table
-        stmt = insert(t).values(**row)
+        stmt = stmt.values(**row)
         return stmt.on_conflict_do_update(
             index_elements=[t.c.table_name, t.c.pk, t.c.sk],
             set_={"idx": stmt.excluded.idx, "expires_at": stmt.excluded.expires_at, "data": stmt.excluded.data},

@@ -144,7 +144,9 @@ class TutorService:
         ex = self.exercise(req.exercise_id)
         state = self.workflow.run_evaluation(ex, req.response, req.learner_id, record=False, auto_remediate=True,
                                              always_remediate=True)
-        doc = self._remediation_doc(state["remediation"])
+        remediation = state["remediation"]
+        assert remediation is not None, "always_remediate: the workflow always remediates"
+        doc = self._remediation_doc(remediation)
         doc["misconception"] = state["evaluation"].misconception
         return doc
 
