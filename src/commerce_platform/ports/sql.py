@@ -118,16 +118,8 @@ def run_env() -> None:
 
     cfg = context.config
     connection = cfg.attributes.get("connection")
-    if connection is None:  # the alembic command line: a URL from alembic.ini / -x url=...
-        url = context.get_x_argument(as_dictionary=True).get("url") or cfg.get_main_option("sqlalchemy.url")
-        if not url:
-            raise SystemExit("give the database: alembic -x url=postgresql+psycopg://... upgrade head")
-        with sql_engine(url).begin() as conn:
-            context.configure(connection=conn, version_table=cfg.attributes.get("version_table")
-                              or version_table(Path(cfg.get_main_option("script_location") or "").name))
-            with context.begin_transaction():
-                context.run_migrations()
-        return
+    if connection is None:
+        raise SystemExit("these migrations run from commerce_platform.ports.sql.migrate (a store's first open)")
     context.configure(connection=connection, version_table=cfg.attributes["version_table"])
     with context.begin_transaction():
         context.run_migrations()
