@@ -116,3 +116,28 @@ def test_support_and_tutor_histories_share_a_database_apart(db_url, engines):
 def test_unknown_schema_is_refused():
     with pytest.raises(ValueError, match="unknown SQL schema 'billing'"):
         sql.head_revision("billing")
+
+
+def test_processes_starting_together_migrate_once(pg_url, engines):
+    """Several processes opening a fresh PostgreSQL database at once: the advisory lock lets one run
+    the DDL; the others find the tables at head (no "already exists", one version row)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import commerce_platform
+
+    src = str(Path(commerce_platform.__file__).resolve().parents[1])
+    code = ("import sys, sqlalchemy as sa; from commerce_platform.ports import sql; "
+            "e = sa.create_engine(sys.argv[1]); sql.migrate(e, 'tutor'); sql.migrate(e, 'support'); print('ok')")
+    env = {**os.environ, "PYTHONPATH": src}
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err[-800:] for _out, err in outs]
+    engine = engines(pg_url)
+    with engine.connect() as conn:
+        for schema in ("tutor", "support"):
+            versions = conn.execute(sa.text(f"SELECT version_num FROM {sql.version_table(schema)}")).scalars().all()
+            assert versions == [sql.head_revision(schema)]
