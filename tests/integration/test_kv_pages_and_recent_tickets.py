@@ -113,6 +113,7 @@ def test_sql_pages_are_keyset_reads_with_a_limit(tmp_path):
 
 def _ticket(n: int) -> dict:
     return {"ticket_id": f"T-{n:04d}", "customer_id": f"C{n % 3}", "subject": f"subject {n}", "status": "open",
+            "channel": "email", "body": "long text " * 50, "sentiment": {"label": "negative", "score": -0.4},
             "created_at": f"2026-11-{1 + n // 24:02d}T{n % 24:02d}:00:00+00:00"}
 
 
@@ -127,9 +128,18 @@ def test_recent_tickets_read_n_items_not_the_table(make_table):
     fresh._indexed = True  # noqa: SLF001 - the marker check is tested below; here only the read
     recent = fresh.recent(5)
     assert [t["ticket_id"] for t in recent] == ["T-0039", "T-0038", "T-0037", "T-0036", "T-0035"]
+    assert recent[0] == {"ticket_id": "T-0039", "created_at": "2026-11-02T15:00:00+00:00", "customer_id": "C0",
+                         "subject": "subject 39", "channel": "email", "status": "open", "sentiment": "negative"}
     assert counted_index.items_read == 5 and counted_index.calls == {"query": 1}
-    assert counted_tickets.items_read == 5 and counted_tickets.calls == {"get": 5}
+    assert counted_tickets.calls == {}  # the tickets table is not read at all
     assert [t["ticket_id"] for t in store.for_customer("C1")][:2] == ["T-0001", "T-0004"]
+
+
+def test_a_ticket_rewritten_through_the_store_shows_its_new_status(make_table):
+    store = TicketStore(make_table(TICKETS), make_table(TICKETS_BY_TIME))
+    store.put(_ticket(1))
+    store.put({**_ticket(1), "status": "closed"})
+    assert [(t["ticket_id"], t["status"]) for t in store.recent(5)] == [("T-0001", "closed")]
 
 
 def test_tickets_stored_before_the_index_are_indexed_once(make_table):

@@ -313,7 +313,8 @@ class SqlKeyValueTable:
         while True:
             where = [t.c.table_name == self.spec.name, self._alive_clause()]
             if after is not None:
-                where.append(sa.or_(t.c.pk > after[0], sa.and_(t.c.pk == after[0], t.c.sk > after[1])))
+                # A row-value comparison: both SQLite and PostgreSQL answer it from the primary key's index.
+                where.append(sa.tuple_(t.c.pk, t.c.sk) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
             with self.engine.connect() as conn:
                 rows = conn.execute(t.select().with_only_columns(t.c.pk, t.c.sk, t.c.data).where(*where)
                                     .order_by(t.c.pk, t.c.sk).limit(size)).all()

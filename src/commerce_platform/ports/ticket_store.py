@@ -1,10 +1,12 @@
 """Ticket store port: support tickets by id, by customer, and newest first.
 
 Tickets live in the key-value table ``support_tickets`` (GSI ``customer_id-index``). Next to it
-``support_tickets_by_time`` is the tickets' time index: one small item per ticket in a single
-partition whose sort key is ``<created_at>#<ticket_id>``, so the newest N tickets are one query
-reading N items (SQL: the primary key's order, newest first, LIMIT N; DynamoDB: a Query with
-ScanIndexForward=false and Limit), never a scan of the tickets.
+``support_tickets_by_time`` is the tickets' time index: one small item per ticket (its summary:
+id, time, customer, subject, channel, status, sentiment label) in a single partition whose sort key
+is ``<created_at>#<ticket_id>``, so the newest N tickets are one query reading N items (SQL: the
+primary key's order, newest first, LIMIT N; DynamoDB: a Query with ScanIndexForward=false and
+Limit), never a scan of the tickets. Every ticket write goes through ``put``, which rewrites the
+summary too, so the two never disagree.
 
 A tickets table written before the index existed is indexed once, a page at a time, the first
 time the newest tickets are asked for (a marker item records that it was done)."""
@@ -26,6 +28,7 @@ TICKETS_BY_TIME = TableSpec("support_tickets_by_time", "shard", sort_key="sk")
 NEWEST = "tickets"  # the time index's one partition
 INDEXED = ("meta", "indexed")  # marker: every ticket stored before the index existed is in it
 MAX_RECENT = 1000
+SUMMARY = ("ticket_id", "created_at", "customer_id", "subject", "channel", "status")
 
 
 def _time_key(ticket: dict[str, Any]) -> str:
@@ -48,8 +51,13 @@ class TicketStore:
                 raise ValidationFailed(f"a ticket lacks its {key}", field=key)
         return ticket
 
+    @staticmethod
+    def summary(ticket: dict[str, Any]) -> dict[str, Any]:
+        """What a list of tickets shows of each one."""
+        return {**{k: ticket.get(k) for k in SUMMARY}, "sentiment": (ticket.get("sentiment") or {}).get("label")}
+
     def _index_item(self, ticket: dict[str, Any]) -> dict[str, Any]:
-        return {"shard": NEWEST, "sk": _time_key(ticket), "ticket_id": ticket["ticket_id"]}
+        return {"shard": NEWEST, "sk": _time_key(ticket), **self.summary(ticket)}
 
     def put(self, ticket: dict[str, Any]) -> None:
         """Store the ticket and its time-index item; when the index write fails the ticket is removed
@@ -81,13 +89,13 @@ class TicketStore:
         return self.table.scan()
 
     def recent(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest ``limit`` tickets, newest first: ``limit`` index items and ``limit`` gets."""
+        """The summaries (``summary``) of the newest ``limit`` tickets, newest first: one query of
+        ``limit`` index items."""
         if not 1 <= int(limit) <= MAX_RECENT:
             raise ValidationFailed(f"limit must be between 1 and {MAX_RECENT}, got {limit}", field="limit")
         self._ensure_indexed()
-        keys = self.by_time.query(NEWEST, descending=True, limit=int(limit))
-        tickets = (self.table.get(k["ticket_id"]) for k in keys)
-        return [t for t in tickets if t is not None]
+        items = self.by_time.query(NEWEST, descending=True, limit=int(limit))
+        return [{k: item.get(k) for k in (*SUMMARY, "sentiment")} for item in items]
 
     def _ensure_indexed(self) -> None:
         with self._lock:
