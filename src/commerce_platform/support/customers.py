@@ -37,7 +37,7 @@ def _aware(value: datetime) -> datetime:
 
 
 class CustomerService:
-    """Ports come in as arguments (``factory.customer_service`` wires them); one left out is built
+    """Ports come in as arguments (api/support_app.py wires them from the factory); one left out is built
     from settings by the factory, so a test can hand in only the one it fakes."""
 
     def __init__(self, settings: Settings, *, store: CustomerStore | None = None,
