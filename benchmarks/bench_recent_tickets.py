@@ -39,6 +39,28 @@ def median_seconds(fn, repeat: int) -> tuple[float, int]:
     return statistics.median(times), n
 
 
+def measure(size: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = sql_engine(f"sqlite:///{Path(tmp) / 'platform.db'}")
+        tickets, by_time = SqlKeyValueTable(engine, TICKETS), SqlKeyValueTable(engine, TICKETS_BY_TIME)
+        store = TicketStore(tickets, by_time)
+        fill(store, size)
+        # The previous read: the whole table in one SELECT, sorted in Python.
+        old = median_seconds(
+            lambda: sorted((t for page in tickets.pages(page_size=size + 1) for t in page),
+                           key=lambda t: t.get("created_at", ""), reverse=True)[:LIMIT], repeat)
+        paged = median_seconds(lambda: list(tickets.scan()), repeat)
+        store.recent(1)  # the one-time check of the index marker is not what is measured
+        new = median_seconds(lambda: store.recent(LIMIT), repeat)
+        assert [t["ticket_id"] for t in store.recent(LIMIT)] == [
+            t["ticket_id"] for t in sorted(tickets.scan(), key=lambda t: (t["created_at"], t["ticket_id"]),
+                                           reverse=True)[:LIMIT]], "both reads give the same tickets"
+        print(f"{size:>8} {old[0]:>12.4f} {size:>10} {new[0]:>10.4f} {LIMIT:>10} {old[0] / new[0]:>8.1f}"
+              f"   (paged scan of the table: {paged[0]:.4f} s, {paged[0] / old[0]:.2f} x one SELECT)")
+        engine.dispose()
+        sql_engine.cache_clear()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
@@ -46,25 +68,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"{'tickets':>8} {'scan+sort s':>12} {'items read':>10} {'recent s':>10} {'items read':>10} {'old/new':>8}")
     for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            engine = sql_engine(f"sqlite:///{Path(tmp) / 'platform.db'}")
-            tickets, by_time = SqlKeyValueTable(engine, TICKETS), SqlKeyValueTable(engine, TICKETS_BY_TIME)
-            store = TicketStore(tickets, by_time)
-            fill(store, size)
-            # The previous read: the whole table in one SELECT, sorted in Python.
-            old = median_seconds(
-                lambda: sorted((t for page in tickets.pages(page_size=size + 1) for t in page),
-                               key=lambda t: t.get("created_at", ""), reverse=True)[:LIMIT], args.repeat)
-            paged = median_seconds(lambda: list(tickets.scan()), args.repeat)
-            store.recent(1)  # the one-time check of the index marker is not what is measured
-            new = median_seconds(lambda: store.recent(LIMIT), args.repeat)
-            assert [t["ticket_id"] for t in store.recent(LIMIT)] == [
-                t["ticket_id"] for t in sorted(tickets.scan(), key=lambda t: (t["created_at"], t["ticket_id"]),
-                                               reverse=True)[:LIMIT]], "both reads give the same tickets"
-            print(f"{size:>8} {old[0]:>12.4f} {size:>10} {new[0]:>10.4f} {LIMIT:>10} {old[0] / new[0]:>8.1f}"
-                  f"   (paged scan of the table: {paged[0]:.4f} s, {paged[0] / old[0]:.2f} x one SELECT)")
-            engine.dispose()
-            sql_engine.cache_clear()
+        measure(size, args.repeat)
 
 
 if __name__ == "__main__":
