@@ -439,13 +439,11 @@ def failed_images_state(runs: list[dict[str, Any]], failed: list[dict[str, Any]]
 
 
 def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest ``limit`` tickets (id, time, customer, subject, channel, status, sentiment label),
+    newest first: one read of ``limit`` items of the tickets' time index, never a scan of the tickets."""
     from commerce_platform import factory
-    from commerce_platform.support.customers import TICKETS
 
-    items = sorted(factory.kv_table(settings, TICKETS).scan(), key=lambda t: t.get("created_at", ""), reverse=True)
-    return [{"ticket_id": t["ticket_id"], "created_at": t.get("created_at"), "customer_id": t.get("customer_id"),
-             "subject": t.get("subject"), "channel": t.get("channel"), "status": t.get("status"),
-             "sentiment": (t.get("sentiment") or {}).get("label")} for t in items[:limit]]
+    return factory.ticket_store(settings).recent(limit)
 
 
 def kb_search(settings: Settings, query: str, k: int = 5, kb=None) -> list[dict[str, Any]]:
