@@ -12,9 +12,10 @@ from typing import Any
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.fetcher import ImageFetcher
+from ..ports.iceberg_table import Filter, IcebergTable
 from ..ports.image_embeddings import get_image_embedder
 from ..ports.urlsafety import UrlPolicy
-from .iceberg import IcebergSink, day_filter
+from .iceberg import day_filter, export_table
 from .models import PERMANENT, RETRYABLE, SaleRow, classify, failure_class, parse_day, reason_of
 from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
 from .progress import ProgressStore, sort_key
@@ -64,7 +65,7 @@ def _empty_note(src: SalesSource, day: date, tenant: str | None) -> str:
 
 def run_export(settings, date: str | date | None = None, tenant: str | None = None, source: str | None = None,
                retry_failed: bool = False, progress: ProgressFn | None = None, *, embedder=None, sink=None,
-               fetcher: ImageFetcher | None = None) -> dict[str, Any]:
+               fetcher: ImageFetcher | None = None, cache: EmbeddingCache | None = None) -> dict[str, Any]:
     """Export one UTC day (default yesterday) of sales; returns the run summary (the 7.4 fields and more).
 
     Raises CommerceError only when the run itself fails (the progress record then says FAILED); bad rows
@@ -102,16 +103,18 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         stats = RunStats()
         extra: dict[str, Any] = {}
         try:
-            sink = sink or IcebergSink.from_settings(settings)
+            sink = sink or export_table(settings)
+            cache = cache or embedding_cache(settings, embedder)
             _remove_orphans(sink, started_epoch, dead_write_ids)
             if retry_failed:
-                stats, permanent = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress, write_id)
+                stats, permanent = _retry(settings, sink, cache, day, tenant, embedder, fetcher, stats, progress,
+                                          write_id)
             else:
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant), write_id=write_id)
-                stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
-                                              raw_pages=src.pages(day, tenant),
+                stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress,
+                                           raw_pages=src.pages(day, tenant),
                                            expected=src.count(day, tenant) if progress else None))
                 replacement.commit()
                 if stats.total == 0:
@@ -172,7 +175,7 @@ def _close_interrupted_runs(store: ProgressStore, day: date, run_id: str, lock) 
     return closed
 
 
-def _remove_orphans(sink: IcebergSink, started_epoch: float, write_ids: list[str]) -> None:
+def _remove_orphans(sink: IcebergTable, started_epoch: float, write_ids: list[str]) -> None:
     """Data files of runs of this day that died before their commit (named by the write ids their
     records keep), plus any unreferenced file past the grace period. Never fails the run."""
     try:
@@ -185,11 +188,14 @@ def _counts(stats: RunStats) -> dict[str, int]:
     return {"totalCount": stats.total, "successCount": stats.embedded, "errorCount": stats.errors}
 
 
-async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher, stats, progress,
-                    raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
+def embedding_cache(settings, embedder) -> EmbeddingCache:
     from ..factory import object_store
 
-    cache = EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+    return EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+
+
+async def _pipeline(settings, sink: IcebergTable, cache: EmbeddingCache, replacement, embedder, fetcher, stats,
+                    progress, raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
     cfg = PipelineConfig(download_concurrency=settings.export_download_concurrency,
                          embed_concurrency=settings.export_embed_concurrency, flush_rows=settings.export_flush_rows)
     fetcher = fetcher or make_fetcher(settings)
@@ -199,15 +205,13 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
         return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
 
 
-def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress,
-           write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
+def _retry(settings, sink: IcebergTable, cache: EmbeddingCache, day: date, tenant, embedder, fetcher, stats,
+           progress, write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
     """Re-fetch and embed the day's retryable image failures; returns the stats and the permanent
     failures left alone, by reason (a missing URL or an HTML page fails the same way every time)."""
-    from pyiceberg.expressions import And, NotNull
-
-    failed = sink.scan(And(day_filter(day, tenant), NotNull("embedding_error")))
-    rows, permanent = [], Counter()
-    for r in [] if failed is None else failed.to_pylist():
+    rows: list[SaleRow] = []
+    permanent: Counter[str] = Counter()
+    for r in sink.rows((*day_filter(day, tenant), Filter("embedding_error", "not_null"))):
         if failure_class(r["embedding_error"]) == RETRYABLE:
             rows.append(_row_from_table(r))
         else:
@@ -215,7 +219,7 @@ def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, st
     if not rows:
         return stats, dict(permanent)
     replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]), write_id=write_id)
-    stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
+    stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress, rows=rows))
     replacement.commit()
     return stats, dict(permanent)
 
@@ -233,33 +237,32 @@ def list_runs(settings) -> list[dict[str, Any]]:
 
 def table_partitions(settings) -> list[dict[str, Any]]:
     """Partition (tenant_id, year, month) -> rows and data files."""
-    return IcebergSink.from_settings(settings).partitions()
+    return export_table(settings).partitions()
 
 
 def failed_images(settings, date: str | date | None = None, tenant: str | None = None) -> list[dict[str, Any]]:
     """Exported sales without an embedding, with the reason (optionally for one day)."""
-    from pyiceberg.expressions import And, NotNull
-
-    sink = IcebergSink.from_settings(settings)
-    expr = NotNull("embedding_error")
+    filters: tuple[Filter, ...] = (Filter("embedding_error", "not_null"),)
     if date is not None:
-        expr = And(day_filter(parse_day(date), tenant), expr)
-    table = sink.scan(expr, columns=("sale_id", "tenant_id", "sold_at", "image_url", "embedding_error"))
-    if table is None:
-        return []
-    rows = table.to_pylist()
+        filters = (*day_filter(parse_day(date), tenant), *filters)
+    rows = export_table(settings).rows(filters, columns=("sale_id", "tenant_id", "sold_at", "image_url",
+                                                         "embedding_error"))
     return sorted(rows, key=lambda r: (r["sold_at"], r["sale_id"]))
 
 
 def get_sale(settings, sale_id: str, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
-    from pyiceberg.expressions import EqualTo
-
-    sink = IcebergSink.from_settings(settings)
-    table = sink.scan(EqualTo("sale_id", sale_id), columns=columns)
-    if table is None or table.num_rows == 0:
+    rows = export_table(settings).rows((Filter("sale_id", "==", sale_id),), columns=columns)
+    if not rows:
         raise NotFound(f"sale {sale_id!r} is not in the export table",
                        hint="check the sale id or run 'commerce export run' for its day")
-    return table.slice(0, 1).to_pylist()[0]
+    return rows[0]
+
+
+def embedded_sales(settings, columns: tuple[str, ...], limit: int | None = None) -> list[dict[str, Any]]:
+    """Exported sales that have an image embedding, newest first (the console's similar-pricing picker)."""
+    rows = export_table(settings).rows((Filter("embedding_error", "is_null"),), columns=columns)
+    rows.sort(key=lambda r: (str(r.get("sold_at")), r.get("sale_id")), reverse=True)
+    return rows if limit is None else rows[:limit]
 
 
 def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
@@ -285,4 +288,4 @@ def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
 def similar_sales(settings, sale_id: str, k: int = 5) -> dict[str, Any]:
     from .similar import similar_sales as _similar
 
-    return _similar(IcebergSink.from_settings(settings), sale_id, k)
+    return _similar(export_table(settings), sale_id, k)

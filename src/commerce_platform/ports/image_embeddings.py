@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import time
 from typing import Protocol
 
@@ -112,6 +113,8 @@ class OfflineImageEmbedder:
     name = "offline-image-features-v1"
     dim = EMBEDDING_DIM
     size = 64
+    # CPU-bound (numpy and Pillow, partly under the GIL): more threads than cores only queue.
+    max_concurrency = os.cpu_count() or 1
 
     def embed(self, image: bytes) -> np.ndarray:
         img = _load_rgb(image, self.size)
