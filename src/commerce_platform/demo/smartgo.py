@@ -12,6 +12,7 @@ import io
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 SEED = 20240611
 TENANTS = {  # tenant -> currency
@@ -142,8 +143,9 @@ def build(settings, scale: float = 1.0, today: datetime | None = None) -> dict:
             })
         # The bad rows of the day (each counted by the exporter with its sale id).
         template = dict(rows[-1])
-        for n, change in enumerate([{"image_url": None}, {"sold_price": None}, {"sold_price": Decimal("-5.00")},
-                                    {"currency": "XXX"}, {"image_url": f"s3://{bucket}/errors/missing.png"}]):
+        changes: list[dict[str, Any]] = [{"image_url": None}, {"sold_price": None}, {"sold_price": Decimal("-5.00")},
+                                         {"currency": "XXX"}, {"image_url": f"s3://{bucket}/errors/missing.png"}]
+        for n, change in enumerate(changes):
             rows.append({**template, **change, "sale_id": f"SG-{day:%Y%m%d}-BAD{n}"})
             bad += 1
     write_sales(f"sqlite:///{db_path}", rows)

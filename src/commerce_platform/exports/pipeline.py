@@ -95,7 +95,7 @@ class EmbeddingCache:
     def _has_legacy(self) -> bool:
         """Whether per-image objects of the old layout exist (their folders sort before ``packs/``)."""
         if self._legacy is None:
-            first = next(iter(self.store.list_pages(self.bucket, f"{self.prefix}/", page_size=1)), [])
+            first: list = next(iter(self.store.list_pages(self.bucket, f"{self.prefix}/", page_size=1)), [])
             self._legacy = bool(first) and not first[0].key.startswith(f"{self.prefix}/packs/")
         return self._legacy
 
@@ -225,7 +225,7 @@ class _ImageStage:
             known = self.url_results.get(url)
         if known is not None:
             sha, error = known
-            if error:
+            if error or sha is None:
                 return sha, None, error
             return sha, await self.vector(sha, None), None
         fut = asyncio.get_running_loop().create_future()
@@ -265,13 +265,13 @@ class _ImageStage:
         self.sha_inflight[sha] = fut
         try:
             # One hop to the pool (whose size is the embedding concurrency): cache lookup, embed, cache write.
-            vec, reused = await asyncio.get_running_loop().run_in_executor(self.pool, self._compute, sha, data)
+            computed, reused = await asyncio.get_running_loop().run_in_executor(self.pool, self._compute, sha, data)
             if reused:
                 self.stats.embeddings_reused += 1
             else:
                 self.stats.embeddings_computed += 1
-            self.vectors[sha] = vec
-            return vec
+            self.vectors[sha] = computed
+            return computed
         finally:
             self.sha_inflight.pop(sha, None)
             fut.set_result(None)
@@ -452,7 +452,7 @@ class Pipeline:
 async def pages_async(pages) -> AsyncIterator[list[dict[str, Any]]]:
     """A blocking page iterator driven from a thread, one page at a time."""
     it = iter(pages)
-    sentinel = object()
+    sentinel: Any = object()
     while True:
         page = await asyncio.to_thread(next, it, sentinel)
         if page is sentinel:

@@ -83,7 +83,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     with store.lock(day) as lock:
         interrupted = _close_interrupted_runs(store, day, run_id, lock)
         # Read before this run's record replaces theirs: runs that died before committing, by write id.
-        dead_write_ids = [i.get("writeId") for i in store.day_records(day) if i.get("status") == "FAILED"]
+        dead_write_ids = [str(i["writeId"]) for i in store.day_records(day)
+                          if i.get("status") == "FAILED" and i.get("writeId")]
         record_tenant = tenant  # which progress record this run updates
         previous = store.get(day, tenant)
         if retry_failed and previous is None and tenant:  # the tenant was exported by a whole-day run
@@ -129,6 +130,7 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
             log.error("export run failed", date=str(day), tenant=tenant, error=message)
             raise
         if retry_failed:
+            assert previous is not None  # checked before the run started (NotFound)
             # Not retried: image failures that fail the same way on every fetch (read from the table)
             # and rejected rows (never in the table: the source data must be fixed).
             rejected = {k: v for k, v in (previous.get("reasons") or {}).items()
@@ -152,7 +154,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
             summary_counts = {**stats.as_dict(), **extra}
         item = store.put(day, record_tenant, status=status, **{**base, "endTime": _now()},
                          seconds=round(time.perf_counter() - t0, 3), **summary_counts)
-    log.info("export run finished", date=str(day), tenant=tenant, status=status, **_counts(stats))
+    log.info("export run finished", date=str(day), tenant=tenant, status=status, totalCount=stats.total,
+             successCount=stats.embedded, errorCount=stats.errors)
     return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
 
@@ -169,7 +172,7 @@ def _close_interrupted_runs(store: ProgressStore, day: date, run_id: str, lock) 
                   " Nothing of it was committed; the new run replaces the day.")
         store.put(day, item.get("tenant"), **{**{k: v for k, v in item.items() if k not in ("PK", "SK", "ttl", "date", "tenant")},
                                               "status": "FAILED", "error": reason, "endTime": _now()})
-        closed[item["SK"]] = item.get("runId")
+        closed[item["SK"]] = str(item.get("runId"))
         log.warning("export run was interrupted; marked FAILED", date=str(day), tenant=item.get("tenant"),
                     interrupted_run=item.get("runId"), run=run_id)
     return closed
