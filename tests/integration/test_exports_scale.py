@@ -11,41 +11,21 @@ import numpy as np
 import pytest
 
 try:  # tests/ may or may not be a package
-    from tests.fixtures_exports import ImageServer, create_sales, sale
+    from tests.fixtures_exports import create_sales, sale
+    from tests.integration.test_exports_pipeline import fetcher_for, server, xsettings  # noqa: F401 (fixtures)
 except ImportError:  # pragma: no cover
-    from fixtures_exports import ImageServer, create_sales, sale
+    from fixtures_exports import create_sales, sale
+    from test_exports_pipeline import fetcher_for, server, xsettings  # noqa: F401
 
 from commerce_platform.exports import service
 from commerce_platform.exports.iceberg import EXPORT_TABLE, day_filter, export_table
 from commerce_platform.exports.models import SaleRow, parse_day
 from commerce_platform.exports.pipeline import EmbeddingCache, _ImageStage, rows_to_arrow
-from commerce_platform.ports.fetcher import ImageFetcher
 from commerce_platform.ports.iceberg_table import IcebergTable, TableSpec
 from commerce_platform.ports.objectstore import LocalObjectStore, list_all
-from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.integration
 DAY = "2026-03-10"
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = ImageServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def xsettings(settings):
-    settings.fetch_allow_hosts = "127.0.0.1"
-    return settings
-
-
-def fetcher_for(settings):
-    from commerce_platform.factory import object_store
-
-    return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings), concurrency=8,
-                        timeout=2.0, backoff=0.01)
 
 
 def _rows(settings) -> list[dict]:
