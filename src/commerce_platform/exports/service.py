@@ -182,7 +182,9 @@ def _remove_orphans(sink: IcebergTable, started_epoch: float, write_ids: list[st
     """Data files of runs of this day that died before their commit (named by the write ids their
     records keep), plus any unreferenced file past the grace period. Never fails the run."""
     try:
-        sink.remove_orphan_files(started_epoch, write_ids)
+        removed = sink.remove_orphan_files(started_epoch, write_ids)
+        if removed:
+            log.warning("removed data files of interrupted export runs", files=removed, table=sink.identifier)
     except Exception as exc:  # noqa: BLE001 - cleanup is best effort; the export itself must go on
         log.warning("orphan data files not removed; the next run tries again", error=f"{type(exc).__name__}: {exc}")
 

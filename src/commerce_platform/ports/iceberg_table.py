@@ -326,8 +326,6 @@ class IcebergTable:
         orphans = self.orphan_files(written_before, write_ids)
         for fs, path in orphans:
             fs.delete_file(path)
-        if orphans:
-            log.warning("removed data files of interrupted runs", files=len(orphans), table=self.identifier)
         return len(orphans)
 
 
