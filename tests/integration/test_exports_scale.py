@@ -103,7 +103,7 @@ def _sha(i: int) -> str:
 
 def test_embedding_cache_packs_round_trip_and_old_per_image_entries_stay_readable(tmp_path):
     store = LocalObjectStore(tmp_path / "objects")
-    cache = EmbeddingCache(store, "emb", "model:v1")
+    cache = EmbeddingCache(store, "emb", "model:v1", pack_size=1000)
     for i in range(5):
         cache.put(_sha(i), _vec(i))
     assert np.array_equal(cache.get(_sha(3)), _vec(3))  # held before the flush, still served
@@ -127,17 +127,29 @@ def test_embedding_cache_packs_round_trip_and_old_per_image_entries_stay_readabl
     assert EmbeddingCache(store, "emb", "other").get(_sha(1)) is None  # keyed by model
 
 
-def test_a_rerun_embeds_nothing_and_the_cache_holds_at_most_one_pack_per_flush(xsettings, server, tmp_path):
+def test_a_full_pack_is_written_at_once_so_memory_stays_flat(tmp_path):
+    store = LocalObjectStore(tmp_path / "objects")
+    cache = EmbeddingCache(store, "emb", "m", pack_size=4)
+    for i in range(10):
+        cache.put(_sha(i), _vec(i))
+    assert cache.packs_written == 2 and len(cache._pending) == 2  # 4 + 4 written, 2 held
+    cache.flush()
+    assert cache.packs_written == 3
+    fresh = EmbeddingCache(store, "emb", "m")
+    assert all(np.array_equal(fresh.get(_sha(i)), _vec(i)) for i in range(10))
+
+
+def test_a_rerun_embeds_nothing_and_the_cache_holds_packs_not_images(xsettings, server, tmp_path):
     from commerce_platform.factory import object_store
 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"c{i:02d}", server.url(f"/img/c{i}.png"), tenant=f"t{i % 2}") for i in range(12)])
-    xsettings.export_flush_rows = 5  # 3 flushes
+    xsettings.export_flush_rows = 5
     first = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert first["embeddingsComputed"] == 12
     objects = [o.key for o in list_all(object_store(xsettings), xsettings.export_embeddings_bucket, "")]
-    # At most one pack (vectors + index) per flush: never an object per image.
-    assert len(objects) in (2, 4, 6) and all("/packs/" in k for k in objects)
+    # One pack (vectors + index) for the run's 12 images: never an object per image.
+    assert len(objects) == 2 and all("/packs/" in k for k in objects)
     second = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert (second["embeddingsComputed"], second["embeddingsReused"]) == (0, 12)
     assert _rows(xsettings) and all(r["embedding"] is not None for r in _rows(xsettings))
