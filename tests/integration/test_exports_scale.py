@@ -170,7 +170,7 @@ def test_the_embedding_pool_is_the_setting_capped_by_what_the_embedder_can_use(e
 
     stage = _ImageStage(fetcher=None, embedder=embedder, cache=None, embed_concurrency=configured, stats=RunStats())
     try:
-        assert stage.pool._max_workers == workers
+        assert stage.workers == workers and stage.pool._max_workers == workers
     finally:
         stage.close()
 

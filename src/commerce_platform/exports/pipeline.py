@@ -214,8 +214,8 @@ class _ImageStage:
         # A CPU-bound embedder (offline) says how many threads can help (the cores); a remote one
         # (Titan) waits on the network, so it gets the configured concurrency.
         cap = getattr(embedder, "max_concurrency", None)
-        workers = max(1, min(embed_concurrency, cap) if cap else embed_concurrency)
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="embed")
+        self.workers = max(1, min(embed_concurrency, cap) if cap else embed_concurrency)
+        self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="embed")
         self.url_results: dict[str, tuple[str | None, str | None]] = {}  # url -> (sha, error), small
         self.url_inflight: dict[str, asyncio.Future] = {}
         self.sha_inflight: dict[str, asyncio.Future] = {}
@@ -361,9 +361,10 @@ class Pipeline:
                   rows: Iterable[SaleRow] | None = None) -> RunStats:
         cfg = self.config
         stage = _ImageStage(self.fetcher, self.embedder, self.cache, cfg.embed_concurrency, self.stats)
-        in_q: asyncio.Queue = asyncio.Queue(maxsize=2 * (cfg.download_concurrency + cfg.embed_concurrency))
+        # Enough rows in flight to keep every download and every embedding slot busy, and no more.
+        n_workers = cfg.download_concurrency + stage.workers
+        in_q: asyncio.Queue = asyncio.Queue(maxsize=2 * n_workers)
         out_q: asyncio.Queue = asyncio.Queue(maxsize=max(64, cfg.flush_rows // 4))
-        n_workers = cfg.download_concurrency + cfg.embed_concurrency
         try:
             workers = [asyncio.create_task(self._worker(stage, in_q, out_q)) for _ in range(n_workers)]
             writer = asyncio.create_task(self._writer(out_q))
