@@ -275,7 +275,8 @@ class IcebergTable:
             p = r["partition"]
             out.append({**{n: p.get(n) for n in self.spec.partition_by}, "rows": r["record_count"],
                         "files": r["file_count"]})
-        return sorted(out, key=lambda d: tuple(str(d[n]) if d[n] is None or isinstance(d[n], str) else d[n]
+        # Nulls last within each column; a column's values share one type, so they compare.
+        return sorted(out, key=lambda d: tuple((d[n] is None, 0 if d[n] is None else d[n])
                                                 for n in self.spec.partition_by))
 
     def data_files(self) -> list[str]:
