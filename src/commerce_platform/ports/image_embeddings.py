@@ -113,8 +113,9 @@ class OfflineImageEmbedder:
     name = "offline-image-features-v1"
     dim = EMBEDDING_DIM
     size = 64
-    # CPU-bound (numpy and Pillow, partly under the GIL): more threads than cores only queue.
-    max_concurrency = os.cpu_count() or 1
+    # CPU-bound: two threads a core keep the cores busy while one waits for the GIL (parts of the
+    # work hold it, Pillow's decode and numpy release it); more only queue.
+    max_concurrency = 2 * (os.cpu_count() or 1)
 
     def embed(self, image: bytes) -> np.ndarray:
         img = _load_rgb(image, self.size)
