@@ -362,15 +362,9 @@ def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]
 
 def exported_sales(settings: Settings, limit: int = 300) -> list[dict[str, Any]]:
     """Embedded sales (newest first) to pick from in the similar-pricing lookup."""
-    from pyiceberg.expressions import IsNull
+    from commerce_platform.exports.service import embedded_sales
 
-    from commerce_platform.exports.iceberg import IcebergSink
-
-    table = IcebergSink.from_settings(settings).scan(
-        IsNull("embedding_error"), columns=("sale_id", "title", "brand", "sold_price", "currency", "sold_at"))
-    if table is None:
-        return []
-    rows = sorted(table.to_pylist(), key=lambda r: (str(r["sold_at"]), r["sale_id"]), reverse=True)[:limit]
+    rows = embedded_sales(settings, ("sale_id", "title", "brand", "sold_price", "currency", "sold_at"), limit=limit)
     return [{**r, "sold_price": float(r["sold_price"]) if r["sold_price"] is not None else None} for r in rows]
 
 
@@ -501,10 +495,9 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     checks.append(_probe("key-value tables", "DynamoDB" if aws else f"SQLite {settings.paths.platform_db}", kv))
 
     def service_db() -> str:
-        import sqlalchemy as sa
+        from commerce_platform.ports.sqldb import ping
 
-        with factory.sql_engine(settings.service_db_url()).connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
+        ping(factory.sql_engine(settings.service_db_url()))
         return settings.service_db_url().split("@")[-1]
 
     checks.append(_probe("service database", "PostgreSQL" if settings.database_url else "SQLite", service_db))

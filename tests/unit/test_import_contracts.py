@@ -32,11 +32,6 @@ CONSOLE_FORBIDDEN = frozenset({"sqlalchemy", "redis", "pyiceberg"})
 
 # Contract 1: modules outside ports/ that import an adapter library today (path under src/commerce_platform).
 ADAPTERS_OUTSIDE_PORTS: dict[str, tuple[frozenset[str], str]] = {
-    "demo/smartgo.py": (frozenset({"sqlalchemy"}), "writes the demo SmartGo sales database"),
-    "exports/source.py": (frozenset({"sqlalchemy"}), "the SmartGo sales table read in pages: a source adapter"),
-    "exports/iceberg.py": (frozenset({"pyiceberg"}), "the export table's sink: an Iceberg adapter"),
-    "exports/service.py": (frozenset({"pyiceberg"}), "builds Iceberg row filters (status and reruns)"),
-    "exports/similar.py": (frozenset({"pyiceberg"}), "scans the export table with an Iceberg row filter"),
 }
 
 # Contract 2: ports/ modules that import a service package today.
@@ -46,8 +41,6 @@ PORTS_TO_SERVICES: dict[str, tuple[frozenset[str], str]] = {
 
 # Contract 3: console modules that import a database or table library today (path under console/).
 CONSOLE_DB_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
-    "services.py": (frozenset({"pyiceberg", "sqlalchemy"}),
-                    "an Iceberg row filter for the exported-sales picker; a SELECT 1 health probe of the service DB"),
 }
 
 
