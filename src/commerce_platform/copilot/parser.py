@@ -43,6 +43,8 @@ PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
                           "until", "through", "during", "previous", "current", *NUMBER_WORDS})
+# Grouping words that name every group one by one: a ranking under them restarts in each group
+EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -103,6 +105,11 @@ class Periods:
 
     def extract(self, text: str) -> str:
         sub = re.sub
+        # "Q1 vs Q2 2026", "H1 vs H2 2025", "March vs April 2025": the year is said once, for both
+        side = r"\s+(vs\.?|versus|compared\s+(?:to|with)|against|and|to|or)\s+"
+        text = sub(rf"\b(q[1-4]|h[12]){side}(q[1-4]|h[12])\s+((?:19|20)\d{{2}})\b", r"\1 \4 \2 \3 \4", text)
+        text = sub(rf"\b({MONTH_RE}){side.replace('|and|to|or', '')}({MONTH_RE})\s+((?:19|20)\d{{2}})\b",
+                   r"\1 \4 \2 \3 \4", text)
         # explicit ranges of dates
         text = sub(rf"\b(?:from|between)?\s*{DATE_RE}\s+(?:to|and|until|till|through|-)\s+{DATE_RE}",
                    lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
@@ -235,9 +242,13 @@ def relative_period(kind: str, as_of: date) -> Period:
     return _period(as_of, as_of, "today")
 
 
-def shift_back(period: Period, grain: str | None) -> Period:
-    """The period before: a month before a month, a year before a year, else the same length."""
+def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Period:
+    """The period before: a month before a month, a year before a year, else the same length.
+    ``whole``: the unit was named ("and the year before?"), so the whole calendar year before."""
     start, end = period.start_date, period.end_date
+    if whole and grain == "year":
+        y = start.year - 1
+        return _period(date(y, 1, 1), date(y, 12, 31), f"{y}")
     if grain == "year" or (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         years = max(1, end.year - start.year + 1) if grain != "year" else 1
         s, e = date(start.year - years, start.month, start.day), date(end.year - years, end.month, min(end.day, 28)
@@ -436,8 +447,10 @@ class _State:
             assert context is not None
             f = self._merge(context)
         else:
+            explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._per_group(f, explicit_limit)
         self._periods_and_fields(f)
         self._accept(f)
         return f
@@ -725,6 +738,8 @@ class _State:
                 dim = t.first("dimension")[1]
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
+                if s.text in EACH_WORDS:
+                    f.notes.append(f"each:{dim}")  # a ranking restarts in each of these groups
                 s.used = t.used = True
             elif t.first("entity") and not t.used and t.first("entity")[1] in ("customers", "products"):
                 dim = {"customers": "customer", "products": "product"}[t.first("entity")[1]]
@@ -1012,8 +1027,15 @@ class _State:
                 s.used = True
                 continue
             if s.first("attribute") and (f.order_by is None or f.order_by == s.first("attribute")[1]):
-                if f.order_by is None:
-                    f.show.append(self._attribute(s))
+                attr = self._attribute(s)
+                column = self.layer.column(attr)
+                if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
+                        i + 1 < len(self.spans) and self.spans[i + 1].text == "of" and not f.lookup:
+                    # "the value of cancelled orders": an amount of a set of things is their sum
+                    if f"sum:{attr}" not in f.measures:
+                        f.measures.append(f"sum:{attr}")
+                elif f.order_by is None:
+                    f.show.append(attr)
                 s.used = True  # "costs us the most to buy in": a second name of the same attribute
                 continue
             if s.text in self.layer.grammar["aggregates"]:
@@ -1211,7 +1233,7 @@ class _State:
         words = {s.text for s in self.spans}
         if not f.measures and "sales" in activity and f.subject in (None, "products"):
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
-            f.measures = ["units_sold"] if "many" in words else ["revenue"]  # the glossary: sales = revenue
+            f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
         if f.subject in ("orders", "customers", "products", "shipments") and not f.measures and (
@@ -1268,6 +1290,8 @@ class _State:
                 f.order_by = None  # "biggest customers": ranked by the default measure below
             if f.order_by is not None and f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
+            if f.subject == "orders" and "who" in words and "customers.name" not in f.show:
+                f.show.append("customers.name")  # "largest order last month, who placed it"
             if f.order_by is None and ranking and sub_dim:
                 default = self.layer.grammar["ranking_default"][f.subject]
                 f.kind = "aggregate"
@@ -1285,6 +1309,30 @@ class _State:
             f.subject = self._subject_from_fields()
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
+
+    def _per_group(self, f: QueryForm, explicit_limit: int | None) -> None:
+        """"top category by revenue in each country", "best-selling product per category": a ranking
+        with a grouping said with "each"/"per" ranks inside every group of it."""
+        each = [n.split(":", 1)[1] for n in f.notes if n.startswith("each:")]
+        within = [d for d in each if d in f.dimensions]
+        if f.kind != "aggregate" or not within or not (f.order_by or "ranked" in f.notes) or f.derived:
+            return
+        ranked = [d for d in f.dimensions if d not in within]
+        sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+        if not ranked and sub_dim:
+            ranked = [sub_dim]
+            f.dimensions.append(sub_dim)
+            if f.subject and not any(m.startswith("count") for m in f.measures):
+                f.subject = None if f.subject == "products" and f.measures else f.subject
+        if not ranked:
+            return
+        if explicit_limit is None:
+            # the ranked noun's number: "the best-selling product" is one per group, "top products" ten
+            nouns = [s for s in self.spans if s.has("dimension", ranked[0]) or (
+                s.first("entity") and {"customers": "customer", "products": "product"}.get(s.first("entity")[1]) == ranked[0])]
+            f.limit = 1 if nouns and not nouns[0].text.endswith("s") else DEFAULT_TOP
+        f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures or [None])[0]
+        f.per_group = within
 
     def _subject_from_fields(self) -> str:
         f = self.form
@@ -1359,6 +1407,10 @@ class _State:
         elif new.order_by:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
+        share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
+        if share_followup:
+            # "and the share of all orders?": the previous condition becomes the share's condition
+            f.derived = {"kind": "share"}
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -1376,9 +1428,10 @@ class _State:
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].first("entity")[1])
                     if nxt[1].first("entity")[1] == "orders":
-                        # "all orders": every status
-                        f.filters = [x for x in f.filters if x.field != "status"]
-                        f.predicates = []
+                        # "all orders": every status (of a share: the whole it is taken of)
+                        if not share_followup:
+                            f.filters = [x for x in f.filters if x.field != "status"]
+                            f.predicates = []
                         s.used = nxt[1].used = True
                         continue
                 if target:
@@ -1396,7 +1449,7 @@ class _State:
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
             grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
-            f.period = shift_back(context.period, grain)
+            f.period = shift_back(context.period, grain, whole=True)
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True

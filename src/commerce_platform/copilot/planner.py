@@ -67,6 +67,15 @@ def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:
                    expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
 
 
+def period_labels(first: str, second: str) -> tuple[str, str]:
+    """Two periods side by side are labelled by what tells them apart: "Q1" and "Q2" when both
+    are of 2026 ("Q1 vs Q2 2026"); the full labels otherwise."""
+    a, b = first.rsplit(" ", 1), second.rsplit(" ", 1)
+    if len(a) == len(b) == 2 and a[1] == b[1] and a[1].isdigit() and a[0] != b[0] and " " not in a[0] + b[0]:
+        return a[0], b[0]
+    return first, second
+
+
 def _date(value: str) -> exp.Expression:
     return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
 
@@ -338,8 +347,9 @@ class Planner:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
-            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=exp.Literal.string(p.label))
-                                  for p in (form.period, form.compare_period)])
+            labels = period_labels(form.period.label, form.compare_period.label)
+            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=exp.Literal.string(text))
+                                  for p, text in zip((form.period, form.compare_period), labels, strict=True)])
             outputs.insert(0, exp.alias_(label, "period"))
             outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
             conds = self._conditions(form, form.subject, with_period=False)
@@ -362,7 +372,10 @@ class Planner:
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
         else:
             conds_extra = []
-            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
+            # one total over no rows is 0 ("did we sell any X yesterday?"), not an empty answer
+            outputs += [exp.alias_(exp.func("COALESCE", agg, exp.Literal.number(0))
+                                   if isinstance(agg, exp.Sum) and not dims and not form.grain else agg,
+                                   output_name(form, name)) for name, agg in aggs]
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
@@ -393,6 +406,19 @@ class Planner:
             key = {"growth": "growth_pct", "share": f"{key}_share_pct", "ratio": f"{key}_ratio"}.get(
                 derived.get("kind", ""), key) if derived.get("kind") != "share" or not derived.get("condition") else \
                 f"{key}_share_pct"
+            within = [d for d in form.per_group if d in dims]
+            if within and form.limit:
+                # "top category in each country": the ranking restarts in every group, so the limit
+                # is per group (a window), not of the whole result
+                rank = exp.Window(this=exp.func("ROW_NUMBER"),
+                                  partition_by=[self.field_sql(d) for d in within],
+                                  order=exp.Order(expressions=[exp.Ordered(this=exp.column(key),
+                                                                           desc=form.direction == "desc")]))
+                select = select.qualify(exp.LTE(this=rank, expression=exp.Literal.number(form.limit)))
+                select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in within],
+                                         exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
+                                         *[exp.Ordered(this=exp.column(d)) for d in dims if d not in within])
+                return select
             select = select.order_by(exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                      *[exp.Ordered(this=exp.column(d)) for d in dims])
         elif group:
