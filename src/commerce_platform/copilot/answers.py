@@ -177,8 +177,12 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain"}
 
 
+def _is_count(name: str) -> bool:
+    return name == "count" or name.startswith("count:")  # not "country"
+
+
 def _field_words(name: str, layer: SemanticLayer) -> str:
-    if name.startswith("count"):
+    if _is_count(name):
         return "number of " + (name.split(":")[1] if ":" in name else "rows")
     if name in layer.measures:
         return layer.measures[name]["label"].lower()
@@ -192,7 +196,7 @@ AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "hi
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
-    if name.startswith("count"):
+    if _is_count(name):
         entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
         return f"number of {entity}"
     if ":" in name:

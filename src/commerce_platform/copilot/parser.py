@@ -506,7 +506,8 @@ class _State:
                 if before and not before[1].used and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].first("entity")[1]]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
-                    if before[1].first("entity"):
+                    # the subject is the first thing named: "orders from customers outside Finland" are orders
+                    if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
                         self.form.subject = self.form.subject or before[1].first("entity")[1]
                 existing = self.form.filter_on(dim)
                 if existing and existing.op == "not in":
@@ -763,6 +764,21 @@ class _State:
                     f.order_by = f"count:{after[1].first('entity')[1]}"
                     f.notes.append(f"count_of:{after[1].first('entity')[1]}")
                     s.used = t.used = after[1].used = True
+        # "stock levels for all Tikkurila products": a measure for every one of them, one row each
+        asks_measure = any(x.first("measure") for x in self.spans)
+        totals = {x.text for x in self.spans} & {"total", "sum", "combined", "overall", "altogether"}
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in ("all", "every") or i == 0 or self.spans[i - 1].text != "for" \
+                    or not asks_measure or totals:
+                continue
+            nxt = self.next_content(i)
+            while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+                nxt = self.next_content(nxt[0])
+            ent = nxt[1].first("entity") if nxt else None
+            sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
+            if nxt is not None and sub_dim and nxt[1].text.endswith("s") and sub_dim not in f.dimensions:
+                f.dimensions.append(sub_dim)
+                s.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
             if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
@@ -966,6 +982,10 @@ class _State:
                 f.unit = s.first("unit")[1]
                 s.used = True
                 continue
+            nxt_span = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if s.text in self.layer.grammar.get("present_words", []) and nxt_span is not None and nxt_span.first("measure"):
+                s.used = True  # "current stock levels": the stock now, not a condition on the products
+                continue
             values = self.values_of(s)
             if values and self._event_of_another_entity(i, values):
                 s.used = True
@@ -1041,7 +1061,10 @@ class _State:
             if s.text in self.layer.grammar["aggregates"]:
                 # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
-                if nxt and nxt[1].first("attribute") and not nxt[1].used and not nxt[1].first("measure"):
+                plain_sum = nxt is not None and nxt[1].first("measure") and nxt[1].first("attribute") and \
+                    self.layer.measures[nxt[1].first("measure")[1]].get("sql") == f"SUM({nxt[1].first('attribute')[1]})"
+                if nxt and nxt[1].first("attribute") and not nxt[1].used and (not nxt[1].first("measure") or plain_sum):
+                    # a measure that is the plain sum of a column: "average reorder level" averages the column
                     attr = nxt[1].first("attribute")[1]
                     fn = self.layer.grammar["aggregates"][s.text]
                     named = next((m for m, spec in self.layer.measures.items()  # a glossary measure keeps its filter
@@ -1226,6 +1249,14 @@ class _State:
             filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
             f.measures = [m for m in f.measures if m not in filtered]
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
+        shown_by_condition = {m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])}
+        if f.predicates and f.measures and f.subject in ("products", "customers") and not f.dimensions \
+                and not f.grain and not ranking and {s.text for s in self.spans} & {"which", "list", "show"} \
+                and all(m in shown_by_condition for m in f.measures):
+            # "which products should we restock (qty on hand under the reorder level)": the measure
+            # restates the condition; the products are listed with it
+            f.show += [m for m in f.measures if m not in f.show]
+            f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if not f.measures and measure_filters and f.dimensions:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
@@ -1322,8 +1353,6 @@ class _State:
         if not ranked and sub_dim:
             ranked = [sub_dim]
             f.dimensions.append(sub_dim)
-            if f.subject and not any(m.startswith("count") for m in f.measures):
-                f.subject = None if f.subject == "products" and f.measures else f.subject
         if not ranked:
             return
         if explicit_limit is None:
@@ -1401,6 +1430,9 @@ class _State:
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
+        elif new.order_by and {s.text for s in self.spans} & {"which", "who"} and not any(
+                (s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+            f.limit = 1  # "which of those spent the most?": one of them
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by

@@ -146,6 +146,13 @@ class Planner:
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
+            elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
+                # "which warehouse has the most products below their reorder level": the condition
+                # holds per product in each warehouse, so it is tested per (product, warehouse)
+                column = self.field_sql(scope)
+                inner.select(column.copy(), copy=False)
+                inner.group_by(column.copy(), copy=False)
+                cond = exp.In(this=exp.Tuple(expressions=[cond.this.copy(), column.copy()]), query=cond.args["query"])
         return exp.Not(this=exp.Paren(this=cond)) if negate else cond
 
     def filter_sql(self, f: Filter) -> exp.Expression:
@@ -326,6 +333,10 @@ class Planner:
             if duration.get("row_sql") and duration.get("filter"):
                 # "share delivered within 2 days": of the shipments that have a delivery time at all
                 glossary.append(fragment(duration["filter"]))
+            decidable = self.layer.predicates.get(derived["condition"].get("predicate") or "", {}).get("decidable")
+            if decidable:
+                # "late delivery rate": of the shipments whose lateness is known (delivered) only
+                glossary.append(fragment(decidable))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
             outputs.append(exp.alias_(_percent(part, agg), f"{name}_share_pct"))
