@@ -183,7 +183,8 @@ def _is_count(name: str) -> bool:
 
 def _field_words(name: str, layer: SemanticLayer) -> str:
     if _is_count(name):
-        return "number of " + (name.split(":")[1] if ":" in name else "rows")
+        entity = name.split(":")[1] if ":" in name else None
+        return "number of " + (layer.entities[entity]["plural"] if entity in layer.entities else entity or "rows")
     if name in layer.measures:
         return layer.measures[name]["label"].lower()
     if ":" in name:
@@ -198,7 +199,7 @@ AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "hi
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
     if _is_count(name):
         entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
-        return f"number of {entity}"
+        return f"number of {layer.entities[entity]['plural'] if entity in layer.entities else entity}"
     if ":" in name:
         fn, attr = name.split(":", 1)
         return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
@@ -224,6 +225,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     else:
         parts.append(", ".join(_measure_words(form, m, layer) for m in form.measures) or "count")
     derived = form.derived or {}
+    if derived.get("kind") == "average_per":  # the figure per order first, then their average
+        entity = layer.entities[derived["entity"]]["singular"]
+        parts[-1] = f"average per {entity} of: {parts[-1]}"
+    if derived.get("kind") == "predicates":
+        conditions = [predicate_spec(layer, p) for p in derived["values"]]
+        parts.append(" vs ".join(f"{c['label']} ({c['definition']})" for c in conditions) + ", one row each")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
         if cond and cond.get("predicate"):

@@ -380,7 +380,9 @@ class _State:
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
         words = tokenize(text)
-        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "one" else w for w in words]
+        # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
+        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w != "one" or k > 0 and words[k - 1] in ("least", "than"))
+                 else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
@@ -435,6 +437,7 @@ class _State:
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
+        self._percent_values()
         self._shares_and_growth()
         self._groupings()
         self._superlatives()
@@ -503,7 +506,8 @@ class _State:
                 self._type_noun(j, dim)
                 before = self.prev_content(i)
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
-                if before and not before[1].used and (before[1].has("dimension", dim) or (
+                grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
+                if before and not before[1].used and not grouped and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].first("entity")[1]]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
@@ -579,6 +583,15 @@ class _State:
                 self.form.derived = self.form.derived or {"kind": "periods"}
                 self.form.period = self.periods[int(a.text[8:-2])]
                 self.form.compare_period = self.periods[int(b.text[8:-2])]
+                s.used = a.used = b.used = True
+                continue
+            pa, pb = a.first("predicate"), b.first("predicate")
+            if pa and pb and not a.used and not b.used and pa[1] != pb[1]:
+                if predicate_spec(self.layer, pa[1])["entity"] != predicate_spec(self.layer, pb[1])["entity"]:
+                    raise NotUnderstood(f"'{a.text}' and '{b.text}' are conditions on different things; I can put "
+                                        "side by side conditions of one kind", hint="e.g. 'active vs inactive products'")
+                # "discounted lines vs full-price lines": one row per condition
+                self.form.derived = {"kind": "predicates", "values": [pa[1], pb[1]]}
                 s.used = a.used = b.used = True
                 continue
             va, vb = self.values_of(a), self.values_of(b)
@@ -660,6 +673,10 @@ class _State:
             if nxt is None or not nxt[1].first("number"):
                 continue
             j, num = nxt
+            after = self.next_content(j)
+            if op == ">=" and num.first("number")[1] == 1 and after is not None and after[1].first("predicate"):
+                s.used = num.used = True  # "at least one discounted line": there is such a line
+                continue
             # "more than 48 hours": the unit belongs to the number; the field is then looked for
             # on the right ("more than 10 orders"), else on the left ("took more than", "orders over")
             unit = self.spans[j + 1] if j + 1 < len(self.spans) and self.spans[j + 1].first("unit") else None
@@ -680,6 +697,19 @@ class _State:
             if unit is not None:
                 unit.used = True
 
+    def _percent_values(self) -> None:
+        """"lines with a 20% discount": a number in percent just before a column kept in percent is
+        that column's value (row by row, not an average)."""
+        for i, s in enumerate(self.spans[:-2]):
+            pct, target = self.spans[i + 1], self.spans[i + 2]
+            if s.used or not s.first("number") or pct.text != "__pct__" or target.used:
+                continue
+            attr = next((x[1] for x in target.senses if x[0] == "attribute"
+                         and self.layer.column(x[1]).get("unit") == "%"), None)
+            if attr:
+                self.form.filters.append(Filter(attr, "=", [s.first("number")[1]]))
+                s.used = pct.used = target.used = True
+
     def _attach(self, target: tuple[str, Span | None], op: str, values: list, unit: str | None = None) -> None:
         name, span = target
         if span is not None:
@@ -697,12 +727,20 @@ class _State:
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
-        for s in self.spans:
+        for k, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "share"):
                 continue
             s.used = True
+            if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
+                continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if not growth:  # "growth in %": the percent is the growth's unit
                 f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
+
+    def _unit_of(self, s: Span) -> str | None:
+        measure, attribute = s.first("measure"), s.first("attribute")
+        if measure:
+            return self.layer.measures[measure[1]].get("unit")
+        return self.layer.column(attribute[1]).get("unit") if attribute else None
 
     def _groupings(self) -> None:
         f = self.form
@@ -721,6 +759,10 @@ class _State:
             j, t = nxt
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
+                continue
+            if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
+                    and s.text == "across":
+                s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") for x in self.spans[:i]) and any(
@@ -960,6 +1002,8 @@ class _State:
                 if nxt and nxt[1].has("grammar", "name_field"):
                     nxt[1].used = True
                 f.notes.append(f"contains:{text}")
+            elif s.has("grammar", "contains") and not s.used and self._holds_items(i):
+                s.used = True  # "orders containing Kitchen products": what the orders hold, not a text match
             elif s.has("grammar", "contains") and not s.used:
                 nxt = self.next_content(i, skip_stop=False)
                 if nxt and not nxt[1].senses:
@@ -971,6 +1015,18 @@ class _State:
         for s in self.spans:
             if not s.used and s.has("grammar", "name_field") and any(n.startswith("contains:") for n in f.notes):
                 s.used = True
+
+    def _holds_items(self, i: int) -> bool:
+        nxt = self.next_content(i)
+        while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator")):
+            nxt = self.next_content(nxt[0])
+        if nxt is None or self._entity_before(i) != "orders":
+            return False
+        t = nxt[1]
+        item_side = {d for d, spec in self.layer.dimensions.items()
+                     if spec["column"].split(".")[0] in ("products", "order_items")}
+        return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
+                    or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
 
     def _rest(self) -> None:
         """Values, predicates, measures, entities, attributes, units, activity words left."""
@@ -1267,9 +1323,9 @@ class _State:
             f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
-        if f.subject in ("orders", "customers", "products", "shipments") and not f.measures and (
+        if f.subject in self.layer.entities and not f.measures and (
                 [d for d in f.dimensions if not (f.compare and d == f.compare["dimension"])] or f.grain
-                or f.compare) and not ranking:
+                or f.compare or (f.derived or {}).get("kind") == "predicates") and not ranking:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
@@ -1615,6 +1671,13 @@ class _State:
     def _measures_without_their_filter(self, f: QueryForm) -> None:
         """"revenue of cancelled orders": the glossary's revenue excludes them, so what is asked
         is the plain sum of those orders; the answer says so (the measure's name changes)."""
+        if f.subject == "orders" and f.kind == "aggregate" and "count" in f.measures:
+            # "how many orders contained more than 10 units": the units of each order counted, whatever
+            # its status (the glossary's status filter would drop orders from the count unasked)
+            for x in f.filters:
+                plain = self.layer.measures.get(x.field, {}).get("without_filter")
+                if plain and self.layer.measures[x.field].get("entity") == "orders":
+                    x.field = plain
         statuses = {str(v) for x in f.filters if x.field == "status" and x.op in ("=", "in") for v in x.values}
         for k, m in enumerate(f.measures):
             spec = self.layer.measures.get(m, {})
@@ -1692,6 +1755,11 @@ class _State:
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
         subject = f.subject or "orders"
+        counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
+        if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
+            # "customers with more than 3 orders in 2025": the period is of the orders counted
+            entity = self.layer.entities[counted[0]]
+            return f"{entity['table']}.{entity['period']}"
         if "signup" in activity:
             return "customers.signup_date"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
@@ -1707,6 +1775,9 @@ class _State:
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
+        # "orders that include a line with a 20% discount": the noun of the rows the filter is on
+        filtered_tables = {x.field.split(".")[0] for x in f.filters if "." in x.field}
+        predicate_entities |= {n for n, e in self.layer.entities.items() if e["table"] in filtered_tables}
         for s in self.spans:
             if not s.used and s.has("grammar", "average") and averaging:
                 s.used = True  # "average delivery time": the measure is an average already

@@ -76,6 +76,11 @@ def period_labels(first: str, second: str) -> tuple[str, str]:
     return first, second
 
 
+def predicate_label(layer: SemanticLayer, name: str) -> str:
+    negate = name.startswith("not_") and name not in layer.predicates
+    return ("not " if negate else "") + layer.predicates[name[4:] if negate else name]["label"]
+
+
 def _date(value: str) -> exp.Expression:
     return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
 
@@ -298,7 +303,9 @@ class Planner:
         dims = list(form.dimensions)
         dim_sql = [self.field_sql(d) for d in dims]
         conds = self._conditions(form, form.subject)
-        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds])
+        side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
+                        if derived.get("kind") == "predicates"]
+        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side])
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
@@ -367,6 +374,15 @@ class Planner:
             conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                            self.period_sql(column, form.compare_period.start, form.compare_period.end))))
             grain_expr = label
+        elif derived.get("kind") == "predicates":
+            # "discounted vs full-price lines": one labelled row per condition
+            conds_extra = []
+            pairs = [(self.predicate_sql(p, form.subject, form), predicate_label(self.layer, p)) for p in derived["values"]]
+            label = exp.Case(ifs=[exp.If(this=c, true=exp.Literal.string(text)) for c, text in pairs])
+            outputs.insert(0, exp.alias_(label, "condition"))
+            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
+            conds.append(exp.paren(exp.or_(*[c.copy() for c, _ in pairs])))
+            grain_expr = label
         elif derived.get("kind") == "growth" and form.compare_period and form.period:
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
@@ -391,6 +407,11 @@ class Planner:
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
         having = self._having(form, line)
+        if having and form.subject and not dims and not form.grain:
+            # "how many customers have more than 20 orders": the condition holds per customer, so it
+            # picks the customers (a subquery grouped by their key), which are then counted
+            conds = [*conds, self._entities_having(form.subject, having, conds)]
+            having = []
         select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok)
         where = [*glossary, *conds]
         if where:
@@ -409,8 +430,9 @@ class Planner:
         if having:
             select = select.having(exp.and_(*having))
         if grain_expr is not None and not form.limit:
+            first = "condition" if derived.get("kind") == "predicates" else form.grain or "period"
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
-                                     exp.Ordered(this=exp.column(form.grain or "period")))
+                                     exp.Ordered(this=exp.column(first)))
         elif group and (form.limit or form.order_by):
             key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
             # a derived figure is what a ranking of it means ("which brand grew the most")
@@ -437,6 +459,15 @@ class Planner:
         if form.limit:
             select = select.limit(form.limit)
         return select
+
+    def _entities_having(self, subject: str, having: list[exp.Expression], conds: list[exp.Expression]) -> exp.Expression:
+        entity = self.layer.entities[subject]
+        key = fragment(f"{entity['table']}.{entity['key']}")
+        inner = self._from(exp.select(key.copy()), entity["table"], [key, *having, *conds], distinct_ok=True)
+        if conds:
+            inner = inner.where(exp.and_(*[c.copy() for c in conds]))
+        inner = inner.group_by(key.copy()).having(exp.and_(*having))
+        return key.isin(query=inner)
 
     def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
         """"average units per order": each order's figure first (an inner query grouped by the
