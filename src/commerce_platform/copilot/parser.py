@@ -1016,6 +1016,14 @@ class _State:
             if not s.used and s.has("grammar", "name_field") and any(n.startswith("contains:") for n in f.notes):
                 s.used = True
 
+    def _of_own_entity(self, i: int, table: str) -> bool:
+        """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
+        nxt = self.next_content(i)
+        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+            nxt = self.next_content(nxt[0])
+        ent = nxt[1].first("entity") if nxt is not None else None
+        return bool(ent) and self.layer.entities[ent[1]]["table"] == table
+
     def _holds_items(self, i: int) -> bool:
         nxt = self.next_content(i)
         while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator")):
@@ -1106,7 +1114,8 @@ class _State:
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
                 if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
-                        i + 1 < len(self.spans) and self.spans[i + 1].text == "of" and not f.lookup:
+                        i + 1 < len(self.spans) and self.spans[i + 1].text == "of" and not f.lookup and \
+                        self._of_own_entity(i + 1, attr.split(".")[0]):
                     # "the value of cancelled orders": an amount of a set of things is their sum
                     if f"sum:{attr}" not in f.measures:
                         f.measures.append(f"sum:{attr}")
@@ -1325,7 +1334,7 @@ class _State:
                 f.order_by = f.measures[0]
         if f.subject in self.layer.entities and not f.measures and (
                 [d for d in f.dimensions if not (f.compare and d == f.compare["dimension"])] or f.grain
-                or f.compare or (f.derived or {}).get("kind") == "predicates") and not ranking:
+                or f.compare or (f.derived or {}).get("kind") in ("predicates", "periods")) and not ranking:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
