@@ -270,8 +270,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         column = (form.period_field or "").split(".")[-1].replace("_", " ")
         parts.append(f"{column} in {form.period.label} ({form.period.start} to {form.period.end})")
         if derived.get("kind") == "periods" and form.compare_period:  # both periods are computed: say both
-            p = form.compare_period
-            parts[-1] += f" vs {p.label} ({p.start} to {p.end}), one row each"
+            other = form.compare_period
+            parts[-1] += f" vs {other.label} ({other.start} to {other.end}), one row each"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")

@@ -14,6 +14,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
@@ -22,6 +23,9 @@ from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
 from .query import Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
+
+if TYPE_CHECKING:  # models imports this module's limits
+    from .models import QueryType
 
 MAX_QUESTION_CHARS = 500
 
@@ -189,8 +193,8 @@ class Periods:
             (r"yesterday", "yesterday"), (r"today", "today"),
         ]
         for pattern, kind in relative:
-            text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b",
-                       lambda m, kind=kind: self._slot(relative_period(kind, self.as_of)), text)
+            slot = self._slot(relative_period(kind, self.as_of)) if re.search(rf"\b(?:{pattern})\b", text) else ""
+            text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b", slot, text)
         # a month without a year: "in March" (the latest March up to as_of); "may" only after "in";
         # a full month name alone too ("October vs September")
         text = sub(rf"\b(?:in|during|for|of)\s+({MONTH_RE})\b", lambda m: self._slot(self._month_period(m.group(1), None)),
@@ -268,7 +272,7 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
 @dataclass
 class ParseResult:
     sql: str
-    query_type: str
+    query_type: QueryType
     form: QueryForm
     interpretation: str
     lookup: tuple[str, int] | None = None  # an id the question is about (for "not found")
@@ -311,7 +315,7 @@ def parser_for(engine) -> SemanticParser:
     return SemanticParser(vocabulary_for(engine))
 
 
-def query_type(form: QueryForm) -> str:
+def query_type(form: QueryForm) -> QueryType:
     if form.kind in ("bought_together", "recommend_customer"):
         return "recommendation"
     if form.order_by == "units_sold" and (form.subject == "products" or "product" in form.dimensions):
@@ -498,7 +502,7 @@ class _State:
                 self.form.predicates.append(named)
                 s.used = t.used = True
             elif t.has("predicate") and not t.used:
-                name = t.first("predicate")[1]
+                name = t.arg("predicate")
                 self.form.predicates.append("not_" + name)
                 s.used = t.used = True
             elif self.values_of(t) and not t.used:
@@ -508,11 +512,11 @@ class _State:
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
                 grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
                 if before and not before[1].used and not grouped and (before[1].has("dimension", dim) or (
-                        before[1].first("entity") and self.layer.entities[before[1].first("entity")[1]]["table"] == table)):
+                        before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
                     if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
-                        self.form.subject = self.form.subject or before[1].first("entity")[1]
+                        self.form.subject = self.form.subject or before[1].arg("entity")
                 existing = self.form.filter_on(dim)
                 if existing and existing.op == "not in":
                     existing.values.append(value)
@@ -529,7 +533,9 @@ class _State:
                     d2, v2 = self.values_of(u)[0]
                     if d2 != dim:
                         break
-                    self.form.filter_on(dim).values.append(v2)
+                    negated = self.form.filter_on(dim)
+                    if negated is not None:
+                        negated.values.append(v2)
                     u.used = True
                     self._type_noun(k, dim)
             elif t.has("activity", "orders") and self._entity_before(i) == "orders":
@@ -556,7 +562,7 @@ class _State:
         for i, s in enumerate(self.spans[:-1]):
             if not s.used and s.first("number") and self.spans[i + 1].first("entity"):
                 s.used = True
-                return int(s.first("number")[1])
+                return int(s.arg("number"))
         return None
 
     def _past_prepositions(self, nxt: tuple[int, Span] | None) -> tuple[int, Span] | None:
@@ -566,7 +572,7 @@ class _State:
         return nxt
 
     def _entity_before(self, i: int) -> str | None:
-        return next((self.spans[k].first("entity")[1] for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
+        return next((self.spans[k].arg("entity") for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
                     None)
 
     def _comparisons(self) -> None:
@@ -622,19 +628,19 @@ class _State:
         n = s.first("number")
         return n[1] if n else None
 
-    def _field_near(self, i: int, direction: int) -> tuple[str, Span] | None:
+    def _field_near(self, i: int, direction: int) -> tuple[str, Span | None] | None:
         """The attribute or measure a comparator refers to, looking left (-1) or right (+1)."""
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
             if s.first("attribute"):
-                return s.first("attribute")[1], s
+                return s.arg("attribute"), s
             if s.first("measure"):
-                return s.first("measure")[1], s
+                return s.arg("measure"), s
             if direction > 0 and s.first("entity"):
-                return "count:" + s.first("entity")[1], s
+                return "count:" + s.arg("entity"), s
             if direction < 0 and s.first("entity"):
-                entity = self.layer.entities[s.first("entity")[1]]
+                entity = self.layer.entities[s.arg("entity")]
                 if entity.get("amount"):
                     return f"{entity['table']}.{entity['amount']}", None  # "orders over 500" = their total
                 return None
@@ -652,7 +658,7 @@ class _State:
                     # the field after the range first ("between 500 and 600 units in stock"), as for comparators
                     target = self._field_near(i + 3, +1) or self._field_near(i, -1)
                     if target:
-                        self._attach(target, "between", [lo.first("number")[1], hi.first("number")[1]])
+                        self._attach(target, "between", [lo.arg("number"), hi.arg("number")])
                         for x in (s, lo, mid, hi):
                             x.used = True
                 continue
@@ -666,7 +672,7 @@ class _State:
                 if prev and prev[1].first("number"):
                     target = self._field_near(i, +1) or self._field_near(prev[0], -1)
                     if target:
-                        self._attach(target, op, [prev[1].first("number")[1]])
+                        self._attach(target, op, [prev[1].arg("number")])
                         s.used = prev[1].used = True
                 continue
             nxt = self.next_content(i)
@@ -674,7 +680,7 @@ class _State:
                 continue
             j, num = nxt
             after = self.next_content(j)
-            if op == ">=" and num.first("number")[1] == 1 and after is not None and after[1].first("predicate"):
+            if op == ">=" and num.arg("number") == 1 and after is not None and after[1].first("predicate"):
                 s.used = num.used = True  # "at least one discounted line": there is such a line
                 continue
             # "more than 48 hours": the unit belongs to the number; the field is then looked for
@@ -689,10 +695,10 @@ class _State:
                 target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
             if target is None:
                 continue
-            value = num.first("number")[1]
+            value = num.arg("number")
             if pct and self.layer.measures.get(target[0], {}).get("fraction"):
                 value = value / 100
-            self._attach(target, op, [value], unit.first("unit")[1] if unit else None)
+            self._attach(target, op, [value], unit.arg("unit") if unit else None)
             s.used = num.used = True
             if unit is not None:
                 unit.used = True
@@ -707,7 +713,7 @@ class _State:
             attr = next((x[1] for x in target.senses if x[0] == "attribute"
                          and self.layer.column(x[1]).get("unit") == "%"), None)
             if attr:
-                self.form.filters.append(Filter(attr, "=", [s.first("number")[1]]))
+                self.form.filters.append(Filter(attr, "=", [s.arg("number")]))
                 s.used = pct.used = target.used = True
 
     def _attach(self, target: tuple[str, Span | None], op: str, values: list, unit: str | None = None) -> None:
@@ -766,32 +772,32 @@ class _State:
                 continue
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") for x in self.spans[:i]) and any(
-                    d.get("entity") == t.first("entity")[1] for d in self.layer.dimensions.values()):
+                    d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
-                f.derived = {"kind": "average_per", "entity": t.first("entity")[1]}
+                f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True
                 continue
             if t.first("grain"):
-                f.grain = t.first("grain")[1]
+                f.grain = t.arg("grain")
                 s.used = t.used = True
             elif t.first("dimension") and not t.used:
-                dim = t.first("dimension")[1]
+                dim = t.arg("dimension")
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 if s.text in EACH_WORDS:
                     f.notes.append(f"each:{dim}")  # a ranking restarts in each of these groups
                 s.used = t.used = True
-            elif t.first("entity") and not t.used and t.first("entity")[1] in ("customers", "products"):
-                dim = {"customers": "customer", "products": "product"}[t.first("entity")[1]]
+            elif t.first("entity") and not t.used and t.arg("entity") in ("customers", "products"):
+                dim = {"customers": "customer", "products": "product"}[t.arg("entity")]
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = t.used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
-                key = (t.first("measure") or t.first("ranking") or t.first("attribute"))[1]
+                key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
                 f.order_by = key
                 f.notes.append("order:explicit")
                 if t.first("measure") or t.first("ranking"):
@@ -803,8 +809,8 @@ class _State:
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
                 after = self.next_content(j)
                 if after and after[1].first("entity"):
-                    f.order_by = f"count:{after[1].first('entity')[1]}"
-                    f.notes.append(f"count_of:{after[1].first('entity')[1]}")
+                    f.order_by = f"count:{after[1].arg('entity')}"
+                    f.notes.append(f"count_of:{after[1].arg('entity')}")
                     s.used = t.used = after[1].used = True
         # "stock levels for all Tikkurila products": a measure for every one of them, one row each
         asks_measure = any(x.first("measure") for x in self.spans)
@@ -824,7 +830,7 @@ class _State:
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
             if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
-                f.grain = s.first("grain")[1]
+                f.grain = s.arg("grain")
                 s.used = True
 
     def _superlatives(self) -> None:
@@ -846,9 +852,9 @@ class _State:
             when = self.spans and self.spans[0].text == "when"
             nxt = self.next_content(i)
             if when and sa and sa[1] == "@date" and nxt and nxt[1].first("attribute") and \
-                    self.layer.column(nxt[1].first("attribute")[1])["type"] in ("DATE", "TIMESTAMP"):
+                    self.layer.column(nxt[1].arg("attribute"))["type"] in ("DATE", "TIMESTAMP"):
                 # "when was the inventory last updated": the latest date itself
-                attr = nxt[1].first("attribute")[1]
+                attr = nxt[1].arg("attribute")
                 f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
                 s.used = nxt[1].used = self.spans[0].used = True
                 table = attr.split(".")[0]
@@ -863,7 +869,7 @@ class _State:
                 s.used = True
                 nxt = self.next_content(i)
                 if nxt and nxt[1].first("number") and not nxt[1].used:
-                    f.limit = int(nxt[1].first("number")[1])
+                    f.limit = int(nxt[1].arg("number"))
                     nxt[1].used = True
                 continue
             if not sup:
@@ -873,7 +879,7 @@ class _State:
             s.used = True
             nxt = self.next_content(i)
             if nxt and nxt[1].first("number") and not nxt[1].used:
-                f.limit = int(nxt[1].first("number")[1])
+                f.limit = int(nxt[1].arg("number"))
                 nxt[1].used = True
             target = self._sup_target(i) or self._sup_target_left(i)
             if target is not None:
@@ -894,14 +900,14 @@ class _State:
             ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
             if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
-                f.limit = int(s.first("number")[1])
+                f.limit = int(s.arg("number"))
                 s.used = True
         # "5 best-selling products", "three biggest customers": a number just before a ranking word
         for i, s in enumerate(self.spans):
             if s.used and (s.first("ranking") or s.first("superlative") or s.first("superlative_attribute")):
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number") and not prev[1].used:
-                    f.limit = int(prev[1].first("number")[1])
+                    f.limit = int(prev[1].arg("number"))
                     prev[1].used = True
 
     def _sup_target_left(self, i: int) -> tuple[str, str, Span] | None:
@@ -913,9 +919,9 @@ class _State:
         if t.first("dimension"):
             return None
         if t.first("attribute"):
-            return "attribute", t.first("attribute")[1], t
+            return "attribute", t.arg("attribute"), t
         if t.first("measure"):
-            return "measure", t.first("measure")[1], t
+            return "measure", t.arg("measure"), t
         return None
 
     def _sup_target(self, i: int) -> tuple[str, str, Span] | None:
@@ -934,16 +940,15 @@ class _State:
         if t.used:
             return None
         if t.first("entity") and self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer"):
-            return "entity", t.first("entity")[1], t  # "which city has the most customers"
+            return "entity", t.arg("entity"), t  # "which city has the most customers"
         if t.first("dimension"):
             return None
         if t.first("measure"):
-            return "measure", t.first("measure")[1], t
+            return "measure", t.arg("measure"), t
         if t.first("attribute"):
-            return "attribute", t.first("attribute")[1], t
+            return "attribute", t.arg("attribute"), t
         if t.first("superlative_attribute"):
-            sa = t.first("superlative_attribute")
-            return "attribute", sa[1], t
+            return "attribute", t.arg("superlative_attribute"), t
         return None
 
     def _counts(self) -> None:
@@ -960,12 +965,12 @@ class _State:
                     s.used = False  # "their order count": not placed, so not guessed
                 continue
             j, t = nxt
-            if t.first("measure") and t.first("measure")[1] in ("units_sold", "stock"):
+            if t.first("measure") and t.arg("measure") in ("units_sold", "stock"):
                 continue  # "how many units": the measure itself
             ent = t.first("entity")
             if ent is None and t.first("dimension"):
                 # "how many categories": distinct values of a dimension
-                dim = t.first("dimension")[1]
+                dim = t.arg("dimension")
                 f.notes.append(f"count_distinct:{dim}")
                 t.used = True
                 continue
@@ -984,7 +989,7 @@ class _State:
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
-            f.subject = f.subject or ent[1]
+            f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
@@ -1022,7 +1027,7 @@ class _State:
         while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
             nxt = self.next_content(nxt[0])
         ent = nxt[1].first("entity") if nxt is not None else None
-        return bool(ent) and self.layer.entities[ent[1]]["table"] == table
+        return ent is not None and self.layer.entities[ent[1]]["table"] == table
 
     def _holds_items(self, i: int) -> bool:
         nxt = self.next_content(i)
@@ -1043,7 +1048,7 @@ class _State:
             if s.used:
                 continue
             if s.first("unit") and any(x.has("measure", "delivery_time") for x in self.spans):
-                f.unit = s.first("unit")[1]
+                f.unit = s.arg("unit")
                 s.used = True
                 continue
             nxt_span = self.spans[i + 1] if i + 1 < len(self.spans) else None
@@ -1072,20 +1077,20 @@ class _State:
                 s.used = True
                 continue
             if s.first("predicate"):
-                name = s.first("predicate")[1]
+                name = s.arg("predicate")
                 if name not in f.predicates:
                     f.predicates.append(name)
                     f.show += [m for m in self.layer.predicates[name].get("show", []) if m not in f.show]
                 s.used = True
                 continue
             if s.first("measure"):
-                name = s.first("measure")[1]
+                name = s.arg("measure")
                 if name not in f.measures:
                     f.measures.append(name)
                 s.used = True
                 continue
             if s.first("entity"):
-                name = s.first("entity")[1]
+                name = s.arg("entity")
                 if f.subject is None:
                     f.subject = name
                     s.used = True
@@ -1101,16 +1106,16 @@ class _State:
                     f.notes.append("activity:orders")
                 continue
             if s.first("activity"):
-                f.notes.append(f"activity:{s.first('activity')[1]}")
+                f.notes.append(f"activity:{s.arg('activity')}")
                 s.used = True
                 continue
             if s.first("dimension"):
-                dim = s.first("dimension")[1]
+                dim = s.arg("dimension")
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = True
                 continue
-            if s.first("attribute") and (f.order_by is None or f.order_by == s.first("attribute")[1]):
+            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
                 if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
@@ -1127,10 +1132,10 @@ class _State:
                 # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
                 plain_sum = nxt is not None and nxt[1].first("measure") and nxt[1].first("attribute") and \
-                    self.layer.measures[nxt[1].first("measure")[1]].get("sql") == f"SUM({nxt[1].first('attribute')[1]})"
+                    self.layer.measures[nxt[1].arg("measure")].get("sql") == f"SUM({nxt[1].arg('attribute')})"
                 if nxt and nxt[1].first("attribute") and not nxt[1].used and (not nxt[1].first("measure") or plain_sum):
                     # a measure that is the plain sum of a column: "average reorder level" averages the column
-                    attr = nxt[1].first("attribute")[1]
+                    attr = nxt[1].arg("attribute")
                     fn = self.layer.grammar["aggregates"][s.text]
                     named = next((m for m, spec in self.layer.measures.items()  # a glossary measure keeps its filter
                                   if spec.get("sql") == f"{fn.upper()}({attr})" and not spec.get("filter")), None)
@@ -1211,13 +1216,13 @@ class _State:
             if not ({"their", "its", "with current", "with their", "with its"} & before or
                     ("with" in before and (f.predicates or f.subject))):
                 continue
-            if s.first("measure") and s.first("measure")[1] in f.measures and (f.predicates or f.subject) \
+            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
-                f.measures.remove(s.first("measure")[1])
-                f.show.append(s.first("measure")[1])
-            elif s.first("dimension") and s.first("dimension")[1] in f.dimensions and not f.measures:
-                f.dimensions.remove(s.first("dimension")[1])
-                f.show.append(self.layer.dimensions[s.first("dimension")[1]]["column"])
+                f.measures.remove(s.arg("measure"))
+                f.show.append(s.arg("measure"))
+            elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
 
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
@@ -1284,7 +1289,7 @@ class _State:
             if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
                 f.kind, f.subject = "list", "products"
                 for x in self.spans:
-                    if x.first("entity") and x.first("entity")[1] == "products":
+                    if x.first("entity") and x.arg("entity") == "products":
                         x.used = True
                 f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
                              for x in f.filters]
@@ -1423,9 +1428,9 @@ class _State:
         if explicit_limit is None:
             # the ranked noun's number: "the best-selling product" is one per group, "top products" ten
             nouns = [s for s in self.spans if s.has("dimension", ranked[0]) or (
-                s.first("entity") and {"customers": "customer", "products": "product"}.get(s.first("entity")[1]) == ranked[0])]
+                s.first("entity") and {"customers": "customer", "products": "product"}.get(s.arg("entity")) == ranked[0])]
             f.limit = 1 if nouns and not nouns[0].text.endswith("s") else DEFAULT_TOP
-        f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures or [None])[0]
+        f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures[0] if f.measures else None)
         f.per_group = within
 
     def _subject_from_fields(self) -> str:
@@ -1516,22 +1521,22 @@ class _State:
                 nxt = self.next_content(i)
                 target = None
                 if nxt and nxt[1].first("dimension"):
-                    target = nxt[1].first("dimension")[1]
+                    target = nxt[1].arg("dimension")
                 elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
                     target = self.values_of(nxt[1])[0][0]  # "drop the web filter"
                     f.filters = [x for x in f.filters if x.field != target]
                     s.used = nxt[1].used = True
                     continue
                 elif nxt and nxt[1].first("entity"):
-                    target = {"customers": "customer", "products": "product"}.get(nxt[1].first("entity")[1])
-                    if nxt[1].first("entity")[1] == "orders":
+                    target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
+                    if nxt[1].arg("entity") == "orders":
                         # "all orders": every status (of a share: the whole it is taken of)
                         if not share_followup:
                             f.filters = [x for x in f.filters if x.field != "status"]
                             f.predicates = []
                         s.used = nxt[1].used = True
                         continue
-                if target:
+                if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
@@ -1545,7 +1550,7 @@ class _State:
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             f.period = shift_back(context.period, grain, whole=True)
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
@@ -1553,7 +1558,7 @@ class _State:
         compare_word = [s for s in self.spans if s.has("grammar", "compare") and not s.used]
         if new.derived and new.derived.get("kind") == "growth" and f.period:
             # "what's the growth vs the previous month?": against the period before the previous answer's
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             other = [p for p in self.periods if (p.start, p.end) != (f.period.start, f.period.end)]
             f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
             for s in self.spans:
@@ -1578,7 +1583,7 @@ class _State:
                 s.used = True
         for s in self.spans:
             if not s.used and s.first("unit") and "delivery_time" in f.measures:
-                f.unit = s.first("unit")[1]  # "in hours instead"
+                f.unit = s.arg("unit")  # "in hours instead"
                 s.used = True
         for n in new.notes:
             if n.startswith("unit:"):
@@ -1618,7 +1623,7 @@ class _State:
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain") and not s.used), None)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
             for s in self.spans:  # "compared to the month before": said by the growth's default
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or
@@ -1790,7 +1795,7 @@ class _State:
         for s in self.spans:
             if not s.used and s.has("grammar", "average") and averaging:
                 s.used = True  # "average delivery time": the measure is an average already
-            if not s.used and s.first("entity") and s.first("entity")[1] in predicate_entities:
+            if not s.used and s.first("entity") and s.arg("entity") in predicate_entities:
                 s.used = True  # "orders whose shipment is not delivered": the condition's own noun
         left = [s for s in self.spans if not s.used and not s.has("stop")]
         if left:

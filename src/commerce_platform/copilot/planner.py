@@ -26,15 +26,15 @@ DEFAULT_TOP = 10
 
 
 @lru_cache(maxsize=512)
-def _fragment(sql: str) -> exp.Expression:
+def _fragment(sql: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read="duckdb")
 
 
-def fragment(sql: str) -> exp.Expression:
+def fragment(sql: str) -> exp.Expr:
     return _fragment(sql).copy()
 
 
-def tables_of(expression: exp.Expression) -> set[str]:
+def tables_of(expression: exp.Expr) -> set[str]:
     """Tables an expression's columns are qualified with (not those of its own subqueries)."""
     out = set()
     for col in expression.find_all(exp.Column):
@@ -44,7 +44,7 @@ def tables_of(expression: exp.Expression) -> set[str]:
     return out
 
 
-def _ancestors(node: exp.Expression, stop: exp.Expression):
+def _ancestors(node: exp.Expr, stop: exp.Expr):
     if node is stop:
         return
     parent = node.parent
@@ -53,7 +53,7 @@ def _ancestors(node: exp.Expression, stop: exp.Expression):
         parent = parent.parent
 
 
-def _lit(value) -> exp.Expression:
+def _lit(value) -> exp.Expr:
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, (int, float)):
@@ -61,7 +61,7 @@ def _lit(value) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:
+def _percent(part: exp.Expr, whole: exp.Expr) -> exp.Expr:
     """100 * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
     return exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
                    expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
@@ -81,14 +81,14 @@ def predicate_label(layer: SemanticLayer, name: str) -> str:
     return ("not " if negate else "") + layer.predicates[name[4:] if negate else name]["label"]
 
 
-def _date(value: str) -> exp.Expression:
+def _date(value: str) -> exp.Expr:
     return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
 
 
 class Planner:
     def __init__(self, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
-        self._edges: dict[str, list[tuple[str, exp.Expression, bool]]] = {}
+        self._edges: dict[str, list[tuple[str, exp.Expr, bool]]] = {}
         for join in self.layer.joins:
             left, right = join["left"].split(".")[0], join["right"].split(".")[0]
             on = exp.EQ(this=fragment(join["left"]), expression=fragment(join["right"]))
@@ -98,17 +98,19 @@ class Planner:
 
     # ----- names
     def is_measure(self, name: str | None) -> bool:
-        return bool(name) and (name in self.layer.measures or name == "count" or name.startswith("count:")
-                               or name.split(":")[0] in ATTRIBUTE_AGGREGATES)
+        if not name:
+            return False
+        return (name in self.layer.measures or name == "count" or name.startswith("count:")
+                or name.split(":")[0] in ATTRIBUTE_AGGREGATES)
 
-    def field_sql(self, name: str) -> exp.Expression:
+    def field_sql(self, name: str) -> exp.Expr:
         if name in self.layer.dimensions:
             return fragment(self.layer.dimensions[name]["column"])
         if "." in name:
             return fragment(name)
         raise NotUnderstood(f"{name!r} is not a field of the retail lake")
 
-    def measure_sql(self, form: QueryForm, name: str, *, line: bool) -> tuple[exp.Expression, exp.Expression | None]:
+    def measure_sql(self, form: QueryForm, name: str, *, line: bool) -> tuple[exp.Expr, exp.Expr | None]:
         """The measure's aggregate and its glossary filter."""
         if name == "count" or name.startswith("count:"):
             entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
@@ -118,12 +120,12 @@ class Planner:
             spec = self.layer.measures.get(attr)
             if spec and spec.get("row_sql"):  # the longest delivery: an aggregate of the per-row value
                 seconds = spec["units"][form.unit or spec["unit"]]
-                agg = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
-                return exp.Div(this=agg, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
+                per_row = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
+                return exp.Div(this=per_row, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
             return ATTRIBUTE_AGGREGATES[fn](this=fragment(attr)), None
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
-        agg = fragment(sql)
+        agg: exp.Expr = fragment(sql)
         if name == "delivery_time":
             seconds = m["units"][form.unit or m["unit"]]
             agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
@@ -131,7 +133,7 @@ class Planner:
             agg = exp.Mul(this=agg, expression=exp.Literal.number(m["scale"]))
         return agg, fragment(m["filter"]) if m.get("filter") else None
 
-    def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expression:
+    def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
         negate = name.startswith("not_") and name not in self.layer.predicates
         key = name[4:] if negate else name
         p = self.layer.predicates[key]
@@ -160,7 +162,7 @@ class Planner:
                 cond = exp.In(this=exp.Tuple(expressions=[cond.this.copy(), column.copy()]), query=cond.args["query"])
         return exp.Not(this=exp.Paren(this=cond)) if negate else cond
 
-    def filter_sql(self, f: Filter) -> exp.Expression:
+    def filter_sql(self, f: Filter) -> exp.Expr:
         col = self.field_sql(f.field)
         vals = [_lit(v) for v in f.values]
         if f.field.endswith(("_date", "_at")) and f.op in ("<", "<=", ">", ">=", "between"):
@@ -182,16 +184,16 @@ class Planner:
             return like if op == "contains" else exp.Not(this=like)
         return _COMPARE[op](this=col, expression=vals[0])
 
-    def period_sql(self, column: str, start: str, end: str) -> exp.Expression:
+    def period_sql(self, column: str, start: str, end: str) -> exp.Expr:
         col = fragment(column)
         if self.layer.column(column)["type"] == "TIMESTAMP":
             col = exp.cast(col, exp.DataType.build("DATE"))
         return exp.Between(this=col, low=_date(start), high=_date(end))
 
     # ----- joins
-    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expression]]:
+    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expr]]:
         """Breadth-first paths from the root to every needed table (shortest, stable)."""
-        prev: dict[str, tuple[str, exp.Expression, bool] | None] = {root: None}
+        prev: dict[str, tuple[str, exp.Expr, bool] | None] = {root: None}
         queue = deque([root])
         while queue:
             t = queue.popleft()
@@ -199,13 +201,13 @@ class Planner:
                 if other not in prev:
                     prev[other] = (t, on, fans)
                     queue.append(other)
-        order: list[tuple[str, exp.Expression]] = []
+        order: list[tuple[str, exp.Expr]] = []
         seen = {root}
         for table in sorted(needed - {root}):
             path = []
             t = table
-            while prev.get(t) is not None:
-                frm, on, fans = prev[t]
+            while (step := prev.get(t)) is not None:
+                frm, on, fans = step
                 path.append((t, on, fans))
                 t = frm
             for t, on, fans in reversed(path):
@@ -218,7 +220,7 @@ class Planner:
                 order.append((t, on.copy()))
         return order
 
-    def _from(self, select: exp.Select, root: str, parts: list[exp.Expression], distinct_ok: bool,
+    def _from(self, select: exp.Select, root: str, parts: list[exp.Expr], distinct_ok: bool,
               outer: bool = False) -> exp.Select:
         needed = set()
         for part in parts:
@@ -260,18 +262,18 @@ class Planner:
         spec = self.layer.measures.get(f.field, {})
         return bool(spec.get("row_sql")) and f.field not in form.measures
 
-    def _value_in_seconds(self, f: Filter, value) -> exp.Expression:
+    def _value_in_seconds(self, f: Filter, value) -> exp.Expr:
         spec = self.layer.measures[f.field]
         return exp.Literal.number(float(value) * spec["units"][f.unit or spec["unit"]])
 
-    def _row_condition(self, f: Filter) -> exp.Expression:
+    def _row_condition(self, f: Filter) -> exp.Expr:
         """A measure's per-row value against the filter ("took more than 48 hours")."""
         row = fragment(self.layer.measures[f.field]["row_sql"])
         values = [self._value_in_seconds(f, v) for v in f.values]
         return (exp.Between(this=row, low=values[0], high=values[1]) if f.op == "between" else
                 _COMPARE[f.op](this=row, expression=values[0]))
 
-    def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expression]:
+    def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expr]:
         conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
@@ -282,8 +284,8 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool) -> list[exp.Expression]:
-        out = []
+    def _having(self, form: QueryForm, line: bool) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
         for f in form.filters:
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
@@ -309,14 +311,14 @@ class Planner:
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
-        glossary = []
+        glossary: list[exp.Expr] = []
         for m in measures:
             agg, filt = self.measure_sql(form, m, line=line)
             aggs.append((m, agg))
             if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
                 glossary.append(filt)
         root = self._root(form, measures, line)
-        outputs: list[exp.Expression] = []
+        outputs: list[exp.Expr] = []
         grain_expr = None
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
@@ -356,8 +358,8 @@ class Planner:
         elif derived.get("kind") == "ratio" and derived.get("dimension"):
             conds_extra = []
             name, agg = aggs[0]
-            column = self.field_sql(derived["dimension"])
-            a, b = (exp.Filter(this=agg.copy(), expression=exp.Where(this=column.copy().eq(_lit(v))))
+            ratio_of = self.field_sql(derived["dimension"])
+            a, b = (exp.Filter(this=agg.copy(), expression=exp.Where(this=ratio_of.copy().eq(_lit(v))))
                     for v in derived["values"])
             outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
                                       f"{name}_ratio"))
@@ -460,7 +462,7 @@ class Planner:
             select = select.limit(form.limit)
         return select
 
-    def _entities_having(self, subject: str, having: list[exp.Expression], conds: list[exp.Expression]) -> exp.Expression:
+    def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr]) -> exp.Expr:
         entity = self.layer.entities[subject]
         key = fragment(f"{entity['table']}.{entity['key']}")
         inner = self._from(exp.select(key.copy()), entity["table"], [key, *having, *conds], distinct_ok=True)
@@ -484,7 +486,7 @@ class Planner:
             select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])
         return select
 
-    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expression:
+    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expr:
         if condition.get("predicate"):
             return self.predicate_sql(condition["predicate"], entity)
         f = Filter(**condition["filter"])
@@ -534,13 +536,14 @@ class Planner:
             if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
                 extra.append(f.field)
         conds = self._conditions(form, form.subject)
-        outputs: list[exp.Expression] = [fragment(c) for c in [*columns, *extra]]
+        outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
         having = self._having(form, line=table == "products")
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
-        if self.is_measure(form.order_by) or having:
-            shown.insert(0, form.order_by if self.is_measure(form.order_by) else next(
-                f.field for f in form.filters if self.is_measure(f.field)))
+        if form.order_by and self.is_measure(form.order_by):
+            shown.insert(0, form.order_by)
+        elif having:
+            shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
         for name in dict.fromkeys(shown):
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
@@ -553,10 +556,10 @@ class Planner:
             select = select.where(exp.and_(*conds))
         # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
         # the joined ones themselves (the lines of an order)
-        shown = {t for part in outputs for t in tables_of(part)}
+        shown_tables = {t for part in outputs for t in tables_of(part)}
         fans_out = {t for t, _on, fans in self._edges.get(table, []) if fans}
         needs_distinct = (any(t != table for part in [*outputs, *conds] for t in tables_of(part))
-                          and not measure_cols and not shown & fans_out)
+                          and not measure_cols and not shown_tables & fans_out)
         if measure_cols:
             select = select.group_by(*[fragment(c) for c in [*columns, *extra]])
             if having:

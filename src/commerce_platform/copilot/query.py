@@ -9,6 +9,7 @@ merged with a follow-up.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ class Filter:
 
     field: str
     op: str
-    values: list[Any] = field(default_factory=list)
+    values: list[Any] = dataclasses.field(default_factory=list)  # "field" is an attribute here
     unit: str | None = None  # of a duration's values ("more than 48 hours")
 
 
