@@ -79,7 +79,8 @@ class Lexicon:
         for word in grammar["stopwords"]:
             lex.add(word, ("stop",))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
-                     "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field"):
+                     "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
+                     "starts_with", "both"):
             for phrase in grammar[kind]:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar["superlative_desc"]:

@@ -466,6 +466,8 @@ class _State:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
+        if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
+            return True  # "forget the category, all products"
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
@@ -546,9 +548,12 @@ class _State:
                     dim, value = self.values_of(after[1])[0]
                     self.form.filters.append(Filter(dim, "not in", [value]))
                     s.used = after[1].used = True
-            elif t.has("activity", "orders") and s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
-                # "customers who never ordered" / "products never ordered": a period is of those orders
-                self.form.predicates.append("never_ordered")
+            elif (t.has("activity", "orders") or t.has("activity", "sales")) and \
+                    s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
+                # "customers who never ordered" / "products never ordered": a period is of those orders;
+                # "never sold" counts sales only (the glossary: not cancelled or returned)
+                sold = t.has("activity", "sales") and "never_sold" in self.layer.predicates
+                self.form.predicates.append("never_sold" if sold else "never_ordered")
                 self.form.notes.append("activity:orders")
                 s.used = t.used = True
 
@@ -683,6 +688,13 @@ class _State:
             if op == ">=" and num.arg("number") == 1 and after is not None and after[1].first("predicate"):
                 s.used = num.used = True  # "at least one discounted line": there is such a line
                 continue
+            if op == ">=" and num.arg("number") == 1 and after is not None and self.values_of(after[1]):
+                k: tuple[int, Span] | None = after
+                while k is not None and (self.values_of(k[1]) or k[1].first("predicate")) and not k[1].first("entity"):
+                    k = self.next_content(k[0])
+                if k is not None and k[1].first("entity"):
+                    s.used = num.used = True  # "customers with at least one cancelled order": such an order exists
+                    continue
             # "more than 48 hours": the unit belongs to the number; the field is then looked for
             # on the right ("more than 10 orders"), else on the left ("took more than", "orders over")
             unit = self.spans[j + 1] if j + 1 < len(self.spans) and self.spans[j + 1].first("unit") else None
@@ -780,6 +792,11 @@ class _State:
                     if x.has("grammar", "average"):
                         x.used = True
                 continue
+            if t.first("activity") and not t.first("grain") and j + 1 < len(self.spans) and self.spans[j + 1].first("grain"):
+                # "customers by signup year", "orders by order month": the grain of that event's date
+                f.notes.append(f"activity:{t.arg('activity')}")
+                t.used = True
+                j, t = j + 1, self.spans[j + 1]
             if t.first("grain"):
                 f.grain = t.arg("grain")
                 s.used = t.used = True
@@ -812,11 +829,27 @@ class _State:
                     f.order_by = f"count:{after[1].arg('entity')}"
                     f.notes.append(f"count_of:{after[1].arg('entity')}")
                     s.used = t.used = after[1].used = True
+        # "orders by channel and month": "and" continues a grouping with a dimension or a grain
+        for i, s in enumerate(self.spans[:-1]):
+            t = self.spans[i + 1]
+            before = self.prev_content(i)
+            if s.text != "and" or s.used or t.used or before is None or not before[1].used \
+                    or not (before[1].first("dimension") and before[1].arg("dimension") in f.dimensions
+                            or before[1].first("grain") and f.grain):
+                continue
+            if t.first("grain") and not f.grain:
+                f.grain = t.arg("grain")
+                s.used = t.used = True
+            elif t.first("dimension") and not self.values_of(t):
+                if t.arg("dimension") not in f.dimensions:
+                    f.dimensions.append(t.arg("dimension"))
+                s.used = t.used = True
         # "stock levels for all Tikkurila products": a measure for every one of them, one row each
         asks_measure = any(x.first("measure") for x in self.spans)
         totals = {x.text for x in self.spans} & {"total", "sum", "combined", "overall", "altogether"}
         for i, s in enumerate(self.spans):
-            if s.used or s.text not in ("all", "every") or i == 0 or self.spans[i - 1].text != "for" \
+            each = s.text in EACH_WORDS and s.has("grammar", "group_by")  # "revenue per business customer"
+            if s.used or not (each or s.text in ("all", "every") and i > 0 and self.spans[i - 1].text == "for") \
                     or not asks_measure or totals:
                 continue
             nxt = self.next_content(i)
@@ -824,7 +857,7 @@ class _State:
                 nxt = self.next_content(nxt[0])
             ent = nxt[1].first("entity") if nxt else None
             sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
-            if nxt is not None and sub_dim and nxt[1].text.endswith("s") and sub_dim not in f.dimensions:
+            if nxt is not None and sub_dim and (each or nxt[1].text.endswith("s")) and sub_dim not in f.dimensions:
                 f.dimensions.append(sub_dim)
                 s.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
@@ -1047,7 +1080,8 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
-            if s.first("unit") and any(x.has("measure", "delivery_time") for x in self.spans):
+            if s.first("unit") and (any(x.has("measure", "delivery_time") for x in self.spans)
+                                    or "delivery_time" in (f.order_by, *f.measures)):
                 f.unit = s.arg("unit")
                 s.used = True
                 continue
@@ -1476,9 +1510,16 @@ class _State:
                 f.order_by = f.measures[0]
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
-        # "same for brands": the new grouping replaces the old one of the same role
-        if new.dimensions:
-            f.dimensions = list(new.dimensions)
+        # "same for brands": the new grouping replaces the old one of the same role; a dimension
+        # named to be dropped ("forget the category") is no new grouping
+        dropped = set()
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
+                    and nxt[1].first("dimension"):
+                dropped.add(nxt[1].arg("dimension"))
+        if [d for d in new.dimensions if d not in dropped]:
+            f.dimensions = [d for d in new.dimensions if d not in dropped]
         if new.grain:
             f.grain = new.grain
         key = f"{new.lookup['entity']}_id" if new.lookup else None

@@ -335,6 +335,7 @@ class Planner:
             outputs.append(exp.alias_(grain_expr, form.grain))
         outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
         derived = form.derived or {}
+        period_column = "period"
         if derived.get("kind") == "share" and derived.get("condition"):
             cond = self._derived_condition(derived["condition"], form.subject)
             conds_extra = [cond]
@@ -367,10 +368,19 @@ class Planner:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
-            labels = period_labels(form.period.label, form.compare_period.label)
-            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=exp.Literal.string(text))
-                                  for p, text in zip((form.period, form.compare_period), labels, strict=True)])
-            outputs.insert(0, exp.alias_(label, "period"))
+            both = (form.period, form.compare_period)
+            years = [p.start_date.year for p in both]
+            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) and years[0] != years[1]:
+                # "this year vs last year": the rows are years, numbered as a year grouping numbers them
+                texts: list[exp.Expr] = [exp.Literal.number(y) for y in years]
+                label_name = "year"
+            else:
+                texts = [exp.Literal.string(t) for t in period_labels(form.period.label, form.compare_period.label)]
+                label_name = "period"
+            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=text)
+                                  for p, text in zip(both, texts, strict=True)])
+            outputs.insert(0, exp.alias_(label, label_name))
+            period_column = label_name
             outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
             conds = self._conditions(form, form.subject, with_period=False)
             conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
@@ -432,7 +442,7 @@ class Planner:
         if having:
             select = select.having(exp.and_(*having))
         if grain_expr is not None and not form.limit:
-            first = "condition" if derived.get("kind") == "predicates" else form.grain or "period"
+            first = "condition" if derived.get("kind") == "predicates" else form.grain or period_column
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
                                      exp.Ordered(this=exp.column(first)))
         elif group and (form.limit or form.order_by):
