@@ -250,7 +250,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     for name in form.predicates:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""
-        entity = form.subject if form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
+        entity = form.subject if form.subject and form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
     for f in form.filters:
         if form.compare and f.field == form.compare.get("dimension"):

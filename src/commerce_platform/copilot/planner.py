@@ -369,10 +369,11 @@ class Planner:
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
             both = (form.period, form.compare_period)
-            years = [p.start_date.year for p in both]
-            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) and years[0] != years[1]:
+            period_years = [p.start_date.year for p in both]
+            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
+                    and period_years[0] != period_years[1]:
                 # "this year vs last year": the rows are years, numbered as a year grouping numbers them
-                texts: list[exp.Expr] = [exp.Literal.number(y) for y in years]
+                texts: list[exp.Expr] = [exp.Literal.number(y) for y in period_years]
                 label_name = "year"
             else:
                 texts = [exp.Literal.string(t) for t in period_labels(form.period.label, form.compare_period.label)]
