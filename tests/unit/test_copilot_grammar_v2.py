@@ -165,3 +165,10 @@ def test_the_answer_says_the_ranking_is_per_group(parser):
 def test_average_per_order_is_said(parser):
     text = parser.parse("average units per order in 2025", AS_OF).interpretation
     assert text.startswith("average per order of: units sold")
+
+
+def test_a_figure_about_an_id_that_does_not_exist_has_no_row(parser, engine):
+    assert answer(parser, engine, "how many units of product 99999 are in stock") == []
+    rows = answer(parser, engine, "how many units of product 12 are in stock")
+    gold = engine.execute("SELECT SUM(quantity_on_hand) FROM inventory WHERE product_id = 12").rows
+    assert len(rows) == 1 and gold[0][0] in rows[0]

@@ -334,6 +334,14 @@ class Planner:
                                    exp.DataType.build("DATE")))
             outputs.append(exp.alias_(grain_expr, form.grain))
         outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
+        # a figure about one id ("stock of product 121") is grouped by that id: an id that does not
+        # exist gives no row (so "not found"), never a blank total
+        lookup_key = None
+        if form.lookup and not dims and not form.grain and not form.derived:
+            field = next((x.field for x in form.filters if x.field.endswith(f".{form.lookup['entity']}_id")), None)
+            if field is not None:
+                lookup_key = fragment(field)
+                outputs.append(exp.alias_(lookup_key.copy(), f"{form.lookup['entity']}_id"))
         derived = form.derived or {}
         period_column = "period"
         if derived.get("kind") == "share" and derived.get("condition"):
@@ -414,7 +422,8 @@ class Planner:
             conds_extra = []
             # one total over no rows is 0 ("did we sell any X yesterday?"), not an empty answer
             outputs += [exp.alias_(exp.func("COALESCE", agg, exp.Literal.number(0))
-                                   if isinstance(agg, exp.Sum) and not dims and not form.grain else agg,
+                                   if isinstance(agg, exp.Sum) and not dims and not form.grain and lookup_key is None
+                                   else agg,
                                    output_name(form, name)) for name, agg in aggs]
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
@@ -437,7 +446,8 @@ class Planner:
         years = [exp.func("year", period_col.copy()),
                  exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), period_col.copy()),
                           exp.DataType.build("DATE"))] if form.grain == "quarter" else []
-        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys
+        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys \
+            + ([lookup_key.copy()] if lookup_key is not None else [])
         if group:
             select = select.group_by(*group)
         if having:
@@ -467,7 +477,7 @@ class Planner:
                 return select
             select = select.order_by(exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                      *[exp.Ordered(this=exp.column(d)) for d in dims])
-        elif group:
+        elif group and dims:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
