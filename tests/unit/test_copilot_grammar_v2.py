@@ -112,6 +112,14 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
     ("revenue this year compared with last year",
      f"SELECT year(order_date), SUM(total_amount) FROM orders o WHERE {VALID} AND order_date BETWEEN DATE '2025-01-01' "
      "AND DATE '2026-11-01' GROUP BY 1"),
+    ("customers whose name begins with 'Aino'", "SELECT name FROM customers WHERE name ILIKE 'Aino%'"),
+    ("how many orders contained both the Makita Hammer and the Makita Copper Pipe",
+     "SELECT COUNT(*) FROM (SELECT oi.order_id FROM order_items oi JOIN products p USING (product_id) WHERE p.name IN "
+     "('Makita Hammer', 'Makita Copper Pipe') GROUP BY 1 HAVING COUNT(DISTINCT p.name) = 2)"),
+    ("pending orders older than 10 days",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-10-22'"),
+    ("weekend orders in 2025 by channel",
+     "SELECT channel, COUNT(*) FROM orders WHERE dayofweek(order_date) IN (0, 6) AND year(order_date) = 2025 GROUP BY 1"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -46,7 +46,7 @@ NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
-                          "until", "through", "during", "previous", "current", *NUMBER_WORDS})
+                          "until", "through", "during", "previous", "current", "older", "ago", *NUMBER_WORDS})
 # Grouping words that name every group one by one: a ranking under them restarts in each group
 EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -164,6 +164,15 @@ class Periods:
             return self._slot(_period(self.as_of - timedelta(days=days), self.as_of, f"the last {n} {unit}s"))
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|{numbers})\s+"
                    r"(days?|weeks?|months?|years?)\b", last_n, text)
+
+        def older_than(m: re.Match) -> str:
+            # "open orders older than 2 weeks", "placed more than 30 days ago": dated before that day
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
+            unit = m.group(2).rstrip("s")
+            cutoff = self.as_of - timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n)
+            return self._slot(_period(date(1900, 1, 1), cutoff - timedelta(days=1), f"before {cutoff}"))
+        text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
+        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\s+ago\b", older_than, text)
 
         def quarter(m: re.Match) -> str:
             word = m.group(1)
@@ -448,6 +457,7 @@ class _State:
         self._counts()
         self._contains()
         self._rest()
+        self._both()
         self._units_of_stock()
         self._shown_beside()
         if followup:
@@ -1034,12 +1044,14 @@ class _State:
                 text = self.texts[int(s.text[6:-2])]
                 s.used = True
                 prev = self.prev_content(i)
-                if prev and prev[1].has("grammar", "contains"):
+                starts = prev is not None and prev[1].has("grammar", "starts_with")
+                if prev and (prev[1].has("grammar", "contains") or starts):
                     prev[1].used = True
                 nxt = self.next_content(i)
                 if nxt and nxt[1].has("grammar", "name_field"):
                     nxt[1].used = True
-                f.notes.append(f"contains:{text}")
+                # "names that start with 'Bygg'": the text at the start, else anywhere in the name
+                f.notes.append(f"{'starts' if starts else 'contains'}:{text}")
             elif s.has("grammar", "contains") and not s.used and self._holds_items(i):
                 s.used = True  # "orders containing Kitchen products": what the orders hold, not a text match
             elif s.has("grammar", "contains") and not s.used:
@@ -1051,7 +1063,8 @@ class _State:
                     if after and after[1].has("grammar", "name_field"):
                         after[1].used = True
         for s in self.spans:
-            if not s.used and s.has("grammar", "name_field") and any(n.startswith("contains:") for n in f.notes):
+            if not s.used and s.has("grammar", "name_field") and any(n.startswith(("contains:", "starts:"))
+                                                                    for n in f.notes):
                 s.used = True
 
     def _of_own_entity(self, i: int, table: str) -> bool:
@@ -1064,7 +1077,7 @@ class _State:
 
     def _holds_items(self, i: int) -> bool:
         nxt = self.next_content(i)
-        while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator")):
+        while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator") or nxt[1].has("grammar", "both")):
             nxt = self.next_content(nxt[0])
         if nxt is None or self._entity_before(i) != "orders":
             return False
@@ -1183,6 +1196,24 @@ class _State:
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
                 s.used = True
                 continue
+
+    def _both(self) -> None:
+        """"orders with both the Fiskars Radiator and the Oras Wall Paint": every one of the values,
+        not any of them; "both numbers side by side" beside a comparison says nothing more."""
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "both"):
+                continue
+            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates"):
+                s.used = True
+                continue
+            nxt = self.next_content(i)
+            values = self.values_of(nxt[1]) if nxt is not None else []
+            flt = next((x for x in f.filters if values and x.field == values[0][0] and x.op == "in"
+                        and len(x.values) >= 2), None)
+            if flt is not None:
+                flt.op = "all of"
+                s.used = True
 
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
@@ -1500,7 +1531,7 @@ class _State:
     def _merge(self, context: QueryForm) -> QueryForm:
         new = self.form
         f = copy.deepcopy(context)
-        f.notes = [n for n in f.notes if n.startswith(("contains:", "activity:"))]
+        f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
         if new.measures and context.kind == "list":
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
@@ -1629,7 +1660,7 @@ class _State:
         for n in new.notes:
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]  # "in hours instead"
-            elif n.startswith("contains:") and n not in f.notes:
+            elif n.startswith(("contains:", "starts:")) and n not in f.notes:
                 f.notes.append(n)
         if new.unit:
             f.unit = new.unit
@@ -1688,8 +1719,9 @@ class _State:
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
-        contains = [n.split(":", 1)[1] for n in f.notes if n.startswith("contains:")]
-        for text in contains:
+        contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
+                    for n in f.notes if n.startswith(("contains:", "starts:"))]
+        for text, op in contains:
             # the text column named in the question ("customer names contain"), else the subject's name
             named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
@@ -1701,8 +1733,8 @@ class _State:
                 f.show.remove(name_col)
                 f.subject = f.subject or next(n for n, e in self.layer.entities.items()
                                               if e["table"] == name_col.split(".")[0])
-            if not any(x.field == name_col and x.op == "contains" for x in f.filters):
-                f.filters.append(Filter(name_col, "contains", [text]))
+            if not any(x.field == name_col and x.op == op for x in f.filters):
+                f.filters.append(Filter(name_col, op, [text]))
         if f.kind == "list":
             entity = self.layer.entities[f.subject or "orders"]
             if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):

@@ -182,6 +182,8 @@ class Planner:
         if op in ("contains", "not contains"):
             like = exp.ILike(this=col, expression=exp.Literal.string(f"%{f.values[0]}%"))
             return like if op == "contains" else exp.Not(this=like)
+        if op == "starts with":
+            return exp.ILike(this=col, expression=exp.Literal.string(f"{f.values[0]}%"))
         return _COMPARE[op](this=col, expression=vals[0])
 
     def period_sql(self, column: str, start: str, end: str) -> exp.Expr:
@@ -274,7 +276,8 @@ class Planner:
                 _COMPARE[f.op](this=row, expression=values[0]))
 
     def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expr]:
-        conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
+        conds = [self._all_of(form, f) if f.op == "all of" else self.filter_sql(f)
+                 for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
@@ -482,6 +485,13 @@ class Planner:
         if form.limit:
             select = select.limit(form.limit)
         return select
+
+    def _all_of(self, form: QueryForm, f: Filter) -> exp.Expr:
+        """"orders with both X and Y": the subject's things that have every one of the values."""
+        values = Filter(f.field, "in", f.values)
+        having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
+                         expression=exp.Literal.number(len(set(f.values))))]
+        return self._entities_having(form.subject or "orders", having, [self.filter_sql(values)])
 
     def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr]) -> exp.Expr:
         entity = self.layer.entities[subject]
