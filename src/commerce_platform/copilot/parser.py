@@ -940,6 +940,15 @@ class _State:
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
+            # past the conditions on what is ranked: "the 5 active products", "top 3 Bosch products"
+            k = i + 1
+            while nxt is not None and nxt[0] == k and (nxt[1].first("predicate") or self.values_of(nxt[1])) \
+                    and not (nxt[1].first("entity") or nxt[1].first("dimension")):
+                after = self.next_content(k)
+                k += 1
+                nxt = (i + 1, after[1]) if after is not None and after[0] == k else None
+            if nxt is not None and k > i + 1:
+                nxt = (i + 1, nxt[1])  # read as if the noun followed the number
             ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
             if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
@@ -1619,6 +1628,13 @@ class _State:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+        # "and overall?": the same figure without the groupings and filters of the dimensions
+        for s in self.spans:
+            if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
+                f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
+                f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
+                f.order_by = f.order_by if f.order_by in f.measures else None
+                s.used = True
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
