@@ -8,38 +8,17 @@ from datetime import date
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.copilot.guard import check_sql
-from commerce_platform.copilot.parser import Periods, SemanticParser
+from commerce_platform.copilot.parser import Periods
 from commerce_platform.copilot.query import QueryForm
-from commerce_platform.copilot.semantic import SemanticLayer, vocabulary_for
+from commerce_platform.copilot.semantic import SemanticLayer
 from commerce_platform.errors import NotUnderstood, ValidationFailed
+
+from .conftest import answer
 
 pytestmark = pytest.mark.functional
 
 AS_OF = date(2026, 11, 1)
 VALID = "o.status NOT IN ('cancelled', 'returned')"
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    from commerce_platform.demo.retail import build_lake
-    from commerce_platform.ports.query_engine import DuckDBEngine
-
-    lake = tmp_path_factory.mktemp("parser") / "retail"
-    build_lake(lake)
-    return DuckDBEngine(lake)
-
-
-@pytest.fixture(scope="module")
-def parser(engine):
-    return SemanticParser(vocabulary_for(engine))
-
-
-def answer(parser, engine, question, context=None):
-    form = None
-    for previous in context or []:
-        form = parser.parse(previous, AS_OF, form).form
-    return engine.execute(check_sql(parser.parse(question, AS_OF, form).sql).sql).rows
 
 
 @pytest.mark.parametrize("question, gold", [
