@@ -440,3 +440,126 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
     assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
     again = LearningSet.load(store, world.offers_bucket)
     assert len(again.swaps[(swap.term, swap.product_code)].evidence) >= 10_000  # the sidecar keeps every one
+
+
+class CountingStore:
+    """The local store, counting each call by kind and key prefix, with S3's concurrency claimed."""
+
+    io_concurrency = 8
+
+    def __init__(self, real):
+        self.real, self.calls = real, []
+        import threading
+
+        self._lock = threading.Lock()
+
+    def _count(self, verb, key):
+        with self._lock:
+            self.calls.append((verb, key))
+
+    def get_bytes(self, bucket, key):
+        self._count("get", key)
+        return self.real.get_bytes(bucket, key)
+
+    def put_bytes(self, bucket, key, data, content_type=None):
+        self._count("put", key)
+        return self.real.put_bytes(bucket, key, data, content_type)
+
+    def list_pages(self, bucket, prefix="", page_size=1000):
+        self._count("list", prefix)
+        return self.real.list_pages(bucket, prefix, page_size)
+
+    def exists(self, bucket, key):
+        return self.real.exists(bucket, key)
+
+    def delete(self, bucket, key):
+        return self.real.delete(bucket, key)
+
+    def count(self, verb, prefix):
+        return sum(v == verb and k.startswith(prefix) for v, k in self.calls)
+
+
+def test_first_run_reads_no_state_file_and_writes_each_learned_offers_state_once(world):
+    store = CountingStore(factory.object_store(world))
+    first = run_learning(world, store=store)
+    assert first.successful == 120
+    # No index yet: one listing shows there is no state file of the seed layout to honour.
+    assert store.count("get", "learning-state/") == 0 and store.count("list", "learning-state/") == 1
+    assert store.count("get", "offer-requests/") == 121  # the one offer missing from the ERP is not fetched
+    assert store.count("put", "learning-state/") == 120
+
+    # One changed offer: its request is read once, its state written once, no other state touched.
+    path = world.paths.root / "erp" / "offers" / "700103.json"
+    doc = json.loads(path.read_text())
+    doc["rows"] = doc["rows"][:-1]
+    path.write_text(json.dumps(doc))
+    _age(path)
+    store.calls.clear()
+    night = run_learning(world, store=store)
+    assert night.successful == 1
+    assert store.count("get", "learning-state/") == 0 and store.count("list", "learning-state/") == 0
+    assert [k for v, k in store.calls if v == "put" and k.startswith("learning-state/")] == [state_key("700103")]
+
+
+def test_a_run_killed_before_its_state_batch_has_its_offers_relearned_next_night(world, monkeypatch):
+    from commerce_platform.offers import agent
+
+    def killed(*args, **kwargs):
+        raise SystemExit("killed after the hot loop")  # not an error the agent handles: as a kill -9
+
+    monkeypatch.setattr(agent, "put_many", killed)
+    with pytest.raises(SystemExit):
+        run_learning(world)
+    monkeypatch.undo()
+    learned = _learnings_files(world)
+    assert learned  # the learnings were saved before the states
+    assert not (world.paths.bucket(world.offers_bucket) / "learning-state").exists()
+
+    rerun = run_learning(world)
+    assert rerun.successful == 120 and rerun.skipped == 0  # none lost: every offer relearned
+    assert _learnings_files(world) == learned  # idempotently: no duplicated rows or evidence
+    assert run_learning(world).successful == 0
+
+
+def _learnings_files(settings):
+    return {k: v for k, v in _files(settings).items() if k.startswith("learnings/")
+            and not k.endswith("learning_state_index.json")}
+
+
+def test_bounded_map_keeps_order_reports_errors_and_put_many_raises_after_trying_all():
+    import threading
+    import time
+
+    from commerce_platform.ports.objectstore import bounded_map, put_many
+
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow_square(x):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.01 * (x % 3))
+        with lock:
+            in_flight[0] -= 1
+        if x == 5:
+            raise ValueError("five")
+        return x * x
+
+    out = list(bounded_map(slow_square, range(40), 4))
+    assert [x for x, _ in out] == list(range(40))
+    assert [r for x, r in out if x != 5] == [x * x for x in range(40) if x != 5]
+    assert isinstance(dict(out)[5], ValueError)
+    assert 1 < peak[0] <= 4
+
+    class Store:
+        io_concurrency = 3
+        written: list = []
+
+        def put_bytes(self, bucket, key, data, content_type=None):
+            if key == "b":
+                raise OSError("disk full")
+            self.written.append(key)
+
+    with pytest.raises(OSError, match="disk full"):
+        put_many(Store(), "bkt", [(k, b"x") for k in "abcd"])
+    assert sorted(Store.written) == ["a", "c", "d"]
