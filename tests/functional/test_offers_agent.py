@@ -360,7 +360,9 @@ def test_a_first_format_sidecar_still_loads_and_a_cut_csv_beside_it_refuses(worl
     meta_path.write_text(json.dumps(first))
     _relearn_one(world)
     assert run_learning(world).repaired == []
-    assert _learnings(world) == before and json.loads(meta_path.read_bytes())["format"] == 2  # upgraded
+    from commerce_platform.offers.learnings import META_FORMAT
+
+    assert _learnings(world) == before and json.loads(meta_path.read_bytes())["format"] == META_FORMAT  # upgraded
 
     meta_path.write_text(json.dumps(first))
     csv_path = _bucket(world) / SWAPS_KEY
@@ -418,7 +420,13 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
     import csv
     import io
 
-    from commerce_platform.offers.learnings import Evidence, LearningSet
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import (
+        MAX_EVIDENCE_IN_META,
+        MAX_SOURCE_FILES_IN_CSV,
+        Evidence,
+        LearningSet,
+    )
 
     run_learning(world)
     store = factory.object_store(world)
@@ -439,7 +447,18 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
     row = next(r for r in rows if r["customer_term"] == swap.term and r["matched_product_code"] == swap.product_code)
     assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
     again = LearningSet.load(store, world.offers_bucket)
-    assert len(again.swaps[(swap.term, swap.product_code)].evidence) >= 10_000  # the sidecar keeps every one
+    kept = again.swaps[(swap.term, swap.product_code)]
+    # The sidecar keeps the count and the newest evidence; the evidence store keeps every one.
+    assert kept.n_evidence >= 10_000 and len(kept.evidence) == MAX_EVIDENCE_IN_META
+    assert row["source_files"].startswith(f"+{kept.n_evidence - MAX_SOURCE_FILES_IN_CSV} more in ")
+    in_store = {ev["source_file"] for sid, ev in evidence.read(store, world.offers_bucket, again.evidence_runs)
+                if sid == kept.id}
+    assert in_store >= {f"{800000 + n}_20250101T000000Z.json" for n in range(10_000)}
+    assert len(store.get_bytes(world.offers_bucket, "learnings/learning_meta.json")) < 1_000_000
+    # Relearning an offer whose evidence left the sidecar counts it once, not twice.
+    assert not again.add_swap(swap.term, swap.product_code, swap.product_name,
+                              Evidence("800000_20250101T000000Z.json", "800000", "", "", swap.product_code, ""), "")
+    assert kept.n_evidence >= 10_000 and again.swaps[(swap.term, swap.product_code)].n_evidence == kept.n_evidence
 
 
 class CountingStore:

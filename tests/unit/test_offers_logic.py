@@ -276,3 +276,83 @@ def test_nonsense_term_is_no_match_with_a_note_and_real_terms_still_match():
     for real in ("kupariputki 15mm", "palloventtiili dn 20", "pumppu", "putki", "vesimitari"):
         doc = match_result(m, real, 2)
         assert doc["matches"] and "note" not in doc and doc["matches"][0]["score"] >= NO_MATCH_BELOW, real
+
+
+def _many(ls, first, count, term="cu putki 15mm"):
+    for n in range(first, first + count):
+        ls.add_swap(term, "CU15", "KUPARIPUTKI 15MM", Evidence(f"{n:06d}_20250101.json", str(n), f"A{n % 3}", "a",
+                                                               "CU15", "KUPARIPUTKI 15MM"), "r")
+    return ls
+
+
+def test_old_evidence_leaves_the_sidecar_for_the_evidence_store_and_is_still_counted_once(tmp_path):
+    import json
+
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import MAX_EVIDENCE_IN_META, META_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    _many(LearningSet(), 0, 1000).save(store, "b")
+    ls = _many(LearningSet.load(store, "b"), 1000, 500)  # a second night: 500 more offers
+    ls.save(store, "b")
+    meta = json.loads(store.get_bytes("b", META_KEY))
+    (entry,) = meta["swaps"].values()
+    assert len(entry["evidence"]) == MAX_EVIDENCE_IN_META and entry["older_evidence"] == 1500 - MAX_EVIDENCE_IN_META
+    assert entry["older_ai_codes"] == ["A0", "A1", "A2"]
+    assert len(meta["evidence_runs"]) == 2  # one object per save that added evidence, never rewritten
+    lines = [ev["source_file"] for _, ev in evidence.read(store, "b", meta["evidence_runs"])]
+    assert sorted(lines) == [f"{n:06d}_20250101.json" for n in range(1500)]
+
+    again = _many(LearningSet.load(store, "b"), 0, 1500)  # every offer relearned: nothing counts twice
+    swap = again.swaps[("cu putki 15mm", "CU15")]
+    assert swap.n_evidence == 1500 and swap.confidence == LearningSet.load(store, "b").swaps[
+        ("cu putki 15mm", "CU15")].confidence
+    assert swap.to_row().source_files.startswith(f"+{1500 - 200} more in {META_KEY};")
+    again.save(store, "b")
+    assert len(json.loads(store.get_bytes("b", META_KEY))["evidence_runs"]) == 2  # nothing new to store
+
+
+def test_evidence_of_a_save_that_died_before_its_sidecar_is_ignored_then_deleted(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import META_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    _many(LearningSet(), 0, 10).save(store, "b")
+    with pytest.raises(SystemExit):  # killed between the evidence object and the sidecar
+        _many(LearningSet.load(store, "b"), 10, 5).save(CrashBefore(store, META_KEY), "b")
+    assert len(evidence.listed(store, "b")) == 2  # the first save's, and the dead save's
+    rerun = _many(LearningSet.load(store, "b"), 10, 5)
+    assert rerun.swaps[("cu putki 15mm", "CU15")].n_evidence == 15  # the dead save's evidence is not counted
+    rerun.save(store, "b")
+    assert len(evidence.listed(store, "b")) == 3  # a dead run's object is kept while it could be a live one's
+    ls = _many(LearningSet.load(store, "b"), 15, 1)
+    monkeypatch.setattr(evidence, "ORPHAN_AGE", timedelta(0))  # ... and deleted once surely dead
+    ls.save(store, "b")
+    assert sorted(evidence.listed(store, "b")) == sorted(ls.evidence_runs) and len(ls.evidence_runs) == 3
+
+
+def test_the_evidence_store_is_compacted_into_one_object(tmp_path, monkeypatch):
+    from commerce_platform.offers import evidence
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    monkeypatch.setattr(evidence, "COMPACT_AFTER", 3)
+    store = LocalObjectStore(tmp_path)
+    for night in range(4):
+        _many(LearningSet.load(store, "b"), night * 10, 10).save(store, "b")
+    ls = LearningSet.load(store, "b")
+    assert len(ls.evidence_runs) == 1 and ls.evidence_runs[0].endswith("-compacted.jsonl")
+    assert evidence.listed(store, "b") == ls.evidence_runs  # the merged objects are gone
+    assert sorted(ev["source_file"] for _, ev in evidence.read(store, "b", ls.evidence_runs)) == [
+        f"{n:06d}_20250101.json" for n in range(40)]
+    assert ls.swaps[("cu putki 15mm", "CU15")].n_evidence == 40
+
+
+class CrashBefore(CrashAfter):
+    def put_bytes(self, bucket, key, data, content_type=None):
+        if key == self.key:
+            raise SystemExit("killed")
+        self.real.put_bytes(bucket, key, data, content_type)

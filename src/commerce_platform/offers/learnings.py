@@ -1,6 +1,7 @@
 """The learning store: seed files ``learnings/product_swaps.csv`` and ``learnings/general_rules.txt``
-plus a sidecar ``learnings/learning_meta.json`` (review status, evidence, rule candidates) that
-leaves the seed formats untouched.
+plus a sidecar ``learnings/learning_meta.json`` (review status, evidence counts and the newest
+evidence, rule candidates) that leaves the seed formats untouched. The full evidence is in
+append-only JSON lines under ``learnings/evidence/`` (evidence.py), so the sidecar stays small.
 
 Merging is idempotent: evidence is keyed by source file, so re-processing an offer never
 duplicates a row or inflates its confidence.
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from ..errors import NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.objectstore import ObjectStore
+from . import evidence as evidence_store
 from .conditions import Observation, describe, learn_condition
 from .models import MORE_PREFIX, SWAP_HEADER, RuleLine, SwapRow
 from .normalize import normalize_term
@@ -28,7 +30,8 @@ SWAPS_KEY = "learnings/product_swaps.csv"
 RULES_KEY = "learnings/general_rules.txt"
 META_KEY = "learnings/learning_meta.json"
 
-META_FORMAT = 2           # sidecar format 2 holds every CSV field and the views' sha256
+META_FORMAT = 3           # format 2 held every CSV field and the views' sha256; 3 moves old evidence out
+COMPLETE_FORMATS = (2, 3)  # sidecars that can restore the CSV
 log = get_logger("offers.learnings")
 
 RULE_MIN_OFFERS = 3       # a general rule needs this many independent offers ...
@@ -74,37 +77,76 @@ class SwapLearning:
     match_type: str = "learned_swap"
     reviewed_at: str | None = None
     condition: dict | None = None  # when the swap applies (conditions.py); None: always
+    # Evidence only in the evidence store (``evidence`` holds the newest MAX_EVIDENCE_IN_META): how
+    # much, and which AI codes it replaced (what a rule must explain to pass its condition on).
+    older: int = 0
+    older_ai_codes: set[str] = field(default_factory=set)
+    stored: set[str] = field(default_factory=set)  # source files of ``evidence`` already in the store
 
     @property
     def id(self) -> str:
         return swap_id(self.term, self.product_code)
 
     @property
+    def n_evidence(self) -> int:
+        return len(self.evidence) + self.older
+
+    @property
     def evidence_count(self) -> int:
-        return max(1, len(self.evidence))
+        return max(1, self.n_evidence)
 
     @property
     def confidence(self) -> float:
-        return 1.0 if self.match_type == "reviewer_edit" else confidence_for(len(self.evidence))
+        return 1.0 if self.match_type == "reviewer_edit" else confidence_for(self.n_evidence)
+
+    def ai_codes(self) -> set[str]:
+        return {e.ai_code for e in self.evidence.values()} | self.older_ai_codes
+
+    def trim(self, keep: int) -> None:
+        """Keep the newest ``keep`` pieces of evidence (by source file name) in memory; count the rest."""
+        if len(self.evidence) <= keep:
+            return
+        names = sorted(self.evidence)
+        for name in names[:len(names) - keep]:
+            ev = self.evidence.pop(name)
+            self.older += 1
+            self.older_ai_codes.add(ev.ai_code)
+            self.stored.discard(name)
 
     def to_row(self) -> SwapRow:
         return SwapRow(customer_term=self.term, matched_product_code=self.product_code,
                        matched_product_name=self.product_name, confidence_score=self.confidence,
                        reasoning=self.reasoning, match_type=self.match_type, timestamp=self.timestamp,
-                       source_files=source_files_field(sorted(self.evidence)))
+                       source_files=source_files_field(sorted(self.evidence), self.n_evidence))
 
 
-# The CSV names at most this many source files per swap (the newest by name); the sidecar keeps all.
-# A swap backed by 6,256 offers once made a 175,167-character field, past the csv module's default
-# limit of 131,072, and every later night failed to read its own CSV.
+# The CSV names at most this many source files per swap (the newest by name), after a first entry
+# "+N more in learnings/learning_meta.json" counting the others; the sidecar keeps as many pieces of
+# evidence per swap and the evidence store (evidence.py) keeps every one. A swap backed by 6,256
+# offers once made a 175,167-character field, past the csv module's default limit of 131,072, and
+# every later night failed to read its own CSV.
 MAX_SOURCE_FILES_IN_CSV = 200
+MAX_EVIDENCE_IN_META = MAX_SOURCE_FILES_IN_CSV
 
 
-def source_files_field(files: list[str]) -> str:
-    if len(files) <= MAX_SOURCE_FILES_IN_CSV:
-        return ";".join(files)
-    more = len(files) - MAX_SOURCE_FILES_IN_CSV
-    return f"{MORE_PREFIX}{more} more in {META_KEY};" + ";".join(files[-MAX_SOURCE_FILES_IN_CSV:])
+def source_files_field(files: list[str], total: int | None = None) -> str:
+    """``files`` sorted; ``total``: how many source files back the swap in all (default: ``files``)."""
+    shown = files[-MAX_SOURCE_FILES_IN_CSV:]
+    more = (len(files) if total is None else total) - len(shown)
+    if more <= 0:
+        return ";".join(shown)
+    return f"{MORE_PREFIX}{more} more in {META_KEY};" + ";".join(shown)
+
+
+def more_count(source_files: str) -> int:
+    """N of a "+N more in ..." entry of a CSV source_files field (0 without one)."""
+    for entry in source_files.split(";"):
+        if entry.startswith(MORE_PREFIX):
+            try:
+                return max(0, int(entry[len(MORE_PREFIX):].split(" ", 1)[0]))
+            except ValueError:
+                return 0
+    return 0
 
 
 @dataclass
@@ -184,6 +226,10 @@ class LearningSet:
         self._found: dict[str, str | None] = {}  # sha256 of each view as load found it
         self._previous: dict[str, str | None] = {}  # the sidecar's previous_sha256 of each view
         self._damaged_meta: tuple[str, bytes] | None = None  # (backup key, bytes) of an unreadable sidecar
+        self.evidence_runs: list[str] = []      # the evidence store's objects the sidecar counts
+        self._unlisted: list[str] = []          # objects it does not count (a dead run's, merged ones)
+        self._source: tuple[ObjectStore, str] | None = None  # where load read from (for the store)
+        self._stored_keys: set[tuple[str, str]] | None = None  # (swap id, source file) in the store
 
     # ---- persistence -------------------------------------------------------------------
     # The sidecar is the source of truth and is written first; the CSV and the rules file are views
@@ -194,6 +240,7 @@ class LearningSet:
         """Load and check the learning files. What was repaired in memory is in ``repairs`` (the
         next ``save`` writes it); damage that cannot be repaired raises LearningsDamaged."""
         self = cls()
+        self._source = (store, bucket)
         _load_into(self, store, bucket)
         return self
 
@@ -202,7 +249,7 @@ class LearningSet:
 
     # ---- views -------------------------------------------------------------------------
     def sorted_swaps(self) -> list[SwapLearning]:
-        return sorted(self.swaps.values(), key=lambda s: (s.term, -len(s.evidence), s.product_code))
+        return sorted(self.swaps.values(), key=lambda s: (s.term, -s.n_evidence, s.product_code))
 
     def written_rules(self) -> list[RuleLearning]:
         return sorted((r for r in self.rules.values() if r.day), key=lambda r: (r.day, r.text))
@@ -226,12 +273,25 @@ class LearningSet:
             swap = self.swaps[key] = SwapLearning(term, code, name)
         if evidence.source_file in swap.evidence:
             return False
+        if swap.older and (swap.id, evidence.source_file) in self._in_store():
+            return False  # counted in an earlier night, its details moved to the evidence store
         swap.evidence[evidence.source_file] = evidence
         swap.timestamp = max(swap.timestamp, evidence.timestamp)
-        n = len(swap.evidence)
+        n = swap.n_evidence
         swap.reasoning = reasoning if n == 1 else (
             f"Salespeople replaced the AI match with {code} for '{term}' in {n} offers")
         return True
+
+    def _in_store(self) -> set[tuple[str, str]]:
+        """(swap id, source file) of every piece of evidence the store holds; read once, and only
+        when an offer is relearned whose evidence may have left the sidecar."""
+        if self._stored_keys is None:
+            self._stored_keys = set()
+            if self._source is not None and self.evidence_runs:
+                store, bucket = self._source
+                self._stored_keys = {(sid, ev["source_file"]) for sid, ev in
+                                     evidence_store.read(store, bucket, self.evidence_runs)}
+        return self._stored_keys
 
     def add_rule_support(self, kind: str, group: str, preferred: str, over: str, offer_number: str, today: date) -> None:
         key = (kind, group, preferred, over)
@@ -292,11 +352,11 @@ class LearningSet:
         applies when the rule does: "kupariputki 15mm" -> the 5M section only on long runs."""
         written = [r for r in self.rules.values() if r.day and r.status != "rejected"]
         for swap in self.swaps.values():
-            if swap.match_type == "reviewer_edit" or not swap.evidence:
+            if swap.match_type == "reviewer_edit" or not swap.n_evidence:
                 continue
             explaining = None
-            for ev in swap.evidence.values():
-                rule = next((r for r in written if rule_explains(r, ev.ai_code, swap.product_code, families)), None)
+            for ai_code in sorted(swap.ai_codes()):
+                rule = next((r for r in written if rule_explains(r, ai_code, swap.product_code, families)), None)
                 if rule is None or (explaining is not None and rule is not explaining):
                     explaining = None
                     break
@@ -322,6 +382,9 @@ class LearningSet:
         old.reviewed_at = datetime.now(UTC).isoformat(timespec="seconds")
         new = self.swaps.get((old.term, product_code)) or SwapLearning(old.term, product_code, product_name)
         new.evidence = {**old.evidence, **new.evidence}
+        new.stored = (old.stored | new.stored) if new is not old else new.stored
+        new.older += old.older if new is not old else 0
+        new.older_ai_codes |= old.older_ai_codes
         new.status, new.match_type, new.reviewed_at = "approved", "reviewer_edit", old.reviewed_at
         new.reasoning = f"Reviewer changed {old.product_code} to {product_code}"
         new.timestamp = old.reviewed_at or ""
@@ -410,19 +473,25 @@ def _swap_from_row(row: SwapRow, meta_entry: dict | None = None) -> SwapLearning
     evidence = {e["source_file"]: Evidence(**e) for e in m.get("evidence", [])}
     for src in row.sources:
         evidence.setdefault(src, _stub_evidence(src, row))
+    older = max(0, more_count(row.source_files) - (len(evidence) - len(row.sources)))
     return SwapLearning(term=row.customer_term, product_code=row.matched_product_code,
                         product_name=row.matched_product_name, evidence=evidence, status=m.get("status", "pending"),
                         reasoning=row.reasoning, timestamp=row.timestamp, match_type=row.match_type,
-                        reviewed_at=m.get("reviewed_at"), condition=m.get("condition"))
+                        reviewed_at=m.get("reviewed_at"), condition=m.get("condition"),
+                        older=older, older_ai_codes={""} if older else set())
 
 
 def _swaps_from_meta(meta: dict) -> dict[tuple[str, str], SwapLearning]:
+    # Format 3 wrote the evidence it lists to the evidence store; format 2 kept it only here.
+    in_store = meta.get("format") == 3
     swaps = {}
     for m in meta["swaps"].values():
+        evidence = {e["source_file"]: Evidence(**e) for e in m["evidence"]}
         s = SwapLearning(term=m["term"], product_code=m["product_code"], product_name=m["product_name"],
-                         evidence={e["source_file"]: Evidence(**e) for e in m["evidence"]},
-                         status=m["status"], reasoning=m["reasoning"], timestamp=m["timestamp"],
-                         match_type=m["match_type"], reviewed_at=m.get("reviewed_at"), condition=m.get("condition"))
+                         evidence=evidence, status=m["status"], reasoning=m["reasoning"], timestamp=m["timestamp"],
+                         match_type=m["match_type"], reviewed_at=m.get("reviewed_at"), condition=m.get("condition"),
+                         older=int(m.get("older_evidence", 0)), older_ai_codes=set(m.get("older_ai_codes", [])),
+                         stored=set(evidence) if in_store else set())
         swaps[(s.term, s.product_code)] = s
     return swaps
 
@@ -458,9 +527,10 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
     if meta is not None:
         try:
             rules = [RuleLearning(**r) for r in meta.get("rules", [])]
-            if meta.get("format") == META_FORMAT:
+            if meta.get("format") in COMPLETE_FORMATS:
                 ls.swaps, complete = _swaps_from_meta(meta), True
                 ls.extra_rule_lines = [str(x) for x in meta.get("extra_rule_lines", [])]
+                ls.evidence_runs = [str(k) for k in meta.get("evidence_runs", [])]
             else:  # the first format: review status and evidence only; checked here, used with the CSV
                 for m in meta["swaps"].values():
                     [Evidence(**e) for e in m.get("evidence", [])]
@@ -471,6 +541,12 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
             ls.rules = {r.key: r for r in rules}
             # optional: sidecars from before conditions have no line observations
             ls.slots = {slot.key: slot for slot in (SlotEvidence(**e) for e in meta.get("slots", []))}
+    found_runs = evidence_store.listed(store, bucket)
+    ls._unlisted = [k for k in found_runs if k not in set(ls.evidence_runs)]
+    if meta is None:
+        # No sidecar lists them (lost or damaged): every object found counts (entries are keyed,
+        # so reading one twice changes nothing).
+        ls.evidence_runs, ls._unlisted = found_runs, []
     if complete:
         ls._previous = {k: (meta.get("files", {}).get(k) or {}).get("previous_sha256") for k in (SWAPS_KEY, RULES_KEY)}
         _restore_csv_from_meta(ls, meta, csv_bytes)
@@ -605,6 +681,25 @@ def _rules_text(ls: LearningSet) -> str:
 
 
 def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
+    # Evidence first, in its own new object: what this save adds (or, from a sidecar of format 2,
+    # everything) goes to the evidence store, then each swap keeps only its newest in the sidecar.
+    now = datetime.now(UTC)
+    unstored = [(s.id, e) for s in ls.swaps.values() for name, e in sorted(s.evidence.items())
+                if name not in s.stored]
+    runs = list(ls.evidence_runs)
+    merged: list[str] = []
+    if unstored:
+        key = evidence_store.new_key(now)
+        store.put_bytes(bucket, key, evidence_store.encode(unstored), "application/x-ndjson")
+        runs.append(key)
+        if ls._stored_keys is not None:
+            ls._stored_keys.update((sid, e.source_file) for sid, e in unstored)
+    del unstored
+    if len(runs) > evidence_store.COMPACT_AFTER:
+        merged, runs = runs, [evidence_store.compact(store, bucket, runs, now)]
+    for s in ls.swaps.values():
+        s.stored = set(s.evidence)
+        s.trim(MAX_EVIDENCE_IN_META)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SWAP_HEADER)
@@ -632,8 +727,11 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
                          "match_type": s.match_type, "timestamp": s.timestamp,
                          # orjson writes the dataclasses themselves: no dict copy of every piece of evidence
                          "evidence": [e for _, e in sorted(s.evidence.items())],
+                         **({"older_evidence": s.older, "older_ai_codes": sorted(s.older_ai_codes)}
+                            if s.older else {}),
                          **({"condition": s.condition} if s.condition else {})}
                   for s in swaps},
+        "evidence_runs": runs,
         # Support sorted: the file must not depend on the order the offers were learned in.
         "rules": [{**asdict(r), "support": sorted(r.support)} for r in sorted(ls.rules.values(), key=lambda r: r.key)],
         "extra_rule_lines": sorted(set(ls.extra_rule_lines)),
@@ -647,5 +745,11 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
     store.put_bytes(bucket, META_KEY, orjson.dumps(meta), "application/json")
     store.put_bytes(bucket, SWAPS_KEY, csv_bytes, "text/csv")
     store.put_bytes(bucket, RULES_KEY, rules_bytes, "text/plain")
+    # Objects the sidecar no longer lists: merged into the compacted one (safe to delete now), or
+    # left by a run that died before its sidecar (deleted once surely dead).
+    for key in merged:
+        store.delete(bucket, key)
+    evidence_store.delete_unlisted(store, bucket, ls._unlisted, now)
+    ls.evidence_runs, ls._unlisted = runs, []
     ls._previous = {k: meta["files"][k]["previous_sha256"] for k in shas}
     ls._found, ls._damaged_meta = shas, None
