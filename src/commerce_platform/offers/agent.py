@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from sys import intern
 
 import orjson
 
@@ -347,8 +348,10 @@ def _process_offer(ref: RequestRef, document: dict, digest: str, request: OfferR
     changes = diff_offer(request.ai_matched_products, offer.rows, catalog_by_code)
     extraction = extractor.extract(request, offer, changes, catalog_by_code)
     for obs in extraction.swaps:
-        ev = Evidence(ref.file_name, ref.offer_number, obs.ai_code, obs.ai_name, obs.final_code, obs.final_name,
-                      obs.ai_quantity, obs.final_quantity, request.timestamp, obs.term)
+        # Codes, names and terms repeat across a year of offers: one string object each (interned).
+        ev = Evidence(ref.file_name, ref.offer_number, intern(obs.ai_code), intern(obs.ai_name),
+                      intern(obs.final_code), intern(obs.final_name), obs.ai_quantity, obs.final_quantity,
+                      request.timestamp, intern(obs.term))
         learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning)
     for rule in extraction.rules:
         learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
