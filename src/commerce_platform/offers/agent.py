@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from sys import intern
@@ -268,7 +268,7 @@ Fetched = tuple[dict, str, OfferRequest | Exception | None]
 
 
 def _fetch(erp, store, bucket: str, refs: list[RequestRef], known: dict[str, str],
-           ) -> Iterator[tuple[RequestRef, Fetched | Exception]]:
+           ) -> Generator[tuple[RequestRef, Fetched | Exception], None, None]:
     """Each offer's ERP document, its rows' hash and, when the hash is not the one last learned, its
     request context (or the error reading them), in the order of ``refs``. Remote ERPs and object
     stores are read several offers at a time within a bounded window (the ERP never more than its

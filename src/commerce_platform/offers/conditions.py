@@ -48,10 +48,11 @@ def holds(condition: dict | None, features: dict) -> bool:
     if value is None:
         return False
     op, limit = condition.get("op"), condition.get("value")
-    if op == ">":
-        return float(value) > float(limit)
-    if op == "<=":
-        return float(value) <= float(limit)
+    if op in (">", "<="):
+        if not isinstance(limit, int | float | str):
+            return False  # a threshold without a number: nothing passes it
+        bound = float(limit)
+        return float(value) > bound if op == ">" else float(value) <= bound
     if op == "==":
         return str(value) == str(limit)
     return False

@@ -14,6 +14,7 @@ import hashlib
 import io
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -308,8 +309,8 @@ class LearningSet:
     def set_offer_observations(self, offer_number: str, observations) -> None:
         """Replace one offer's lines in every slot (re-processing an offer never counts it twice).
         ``observations``: items with kind, group, over and ``row`` ([qty, run_m, customer, outcome])."""
-        for slot in self.slots.values():
-            slot.rows.pop(offer_number, None)
+        for existing in self.slots.values():
+            existing.rows.pop(offer_number, None)
         for obs in observations:
             key = (obs.kind, obs.group, obs.over)
             slot = self.slots.get(key)
@@ -547,7 +548,7 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
         # No sidecar lists them (lost or damaged): every object found counts (entries are keyed,
         # so reading one twice changes nothing).
         ls.evidence_runs, ls._unlisted = found_runs, []
-    if complete:
+    if complete and meta is not None:
         ls._previous = {k: (meta.get("files", {}).get(k) or {}).get("previous_sha256") for k in (SWAPS_KEY, RULES_KEY)}
         _restore_csv_from_meta(ls, meta, csv_bytes)
         _read_rules_file(ls, rules_bytes, meta.get("files", {}).get(RULES_KEY, {}))
@@ -563,6 +564,7 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
                                    f"({'; '.join(scan.problems[:5])})",
                            hint=f"restore both files from a backup, then run again; {SWAPS_KEY} alone is enough "
                                 f"once its damaged lines are fixed or deleted")
+        assert meta_bytes is not None  # the problem was found in them
         ls._damaged_meta = (backup, meta_bytes)
         for _, row in scan.rows:
             ls.swaps[(row.customer_term, row.matched_product_code)] = _swap_from_row(row)
@@ -718,7 +720,7 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
         # that stays the same keeps its record, so rewriting unchanged learnings changes no byte.
         return ls._previous.get(key) if ls._found.get(key) == shas[key] else ls._found.get(key)
 
-    meta = {
+    meta: dict[str, Any] = {
         "format": META_FORMAT,
         "files": {SWAPS_KEY: {"sha256": shas[SWAPS_KEY], "previous_sha256": previous(SWAPS_KEY), "rows": len(swaps)},
                   RULES_KEY: {"sha256": shas[RULES_KEY], "previous_sha256": previous(RULES_KEY)}},
@@ -752,4 +754,4 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
     evidence_store.delete_unlisted(store, bucket, ls._unlisted, now)
     ls.evidence_runs, ls._unlisted = runs, []
     ls._previous = {k: meta["files"][k]["previous_sha256"] for k in shas}
-    ls._found, ls._damaged_meta = shas, None
+    ls._found, ls._damaged_meta = dict(shas), None

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from ..errors import NotFound, ValidationFailed, require
 from ..files import atomic_write
@@ -44,7 +44,7 @@ def io_concurrency(store: object) -> int:
 
 
 def bounded_map(fn: Callable[[T], R], items: Iterable[T], workers: int,
-                      window: int | None = None) -> Iterator[tuple[T, R | Exception]]:
+                      window: int | None = None) -> Generator[tuple[T, R | Exception], None, None]:
     """``(item, fn(item) or the exception it raised)`` in the order of ``items``, ``workers`` calls at
     a time within a window of ``4 * workers`` items, so memory stays flat over 100,000 items."""
 
@@ -212,7 +212,8 @@ class LocalObjectStore:
                         found.append(key)
         found.sort()
         for i in range(0, len(found), page_size):
-            yield [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]]
+            # _LazyLocalInfo has ObjectInfo's attributes, computed on demand
+            yield cast(list[ObjectInfo], [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]])
 
 
 class S3ObjectStore:
