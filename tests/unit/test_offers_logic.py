@@ -356,3 +356,63 @@ class CrashBefore(CrashAfter):
         if key == self.key:
             raise SystemExit("killed")
         self.real.put_bytes(bucket, key, data, content_type)
+
+
+def _learn_condition_by_recounting(rows):
+    """The stump as first written: both sides recounted for every threshold (quadratic), kept here
+    as the reference the sweep must agree with."""
+    from commerce_platform.offers import conditions as c
+
+    def offers(rs):
+        return len({r.offer_number for r in rs})
+
+    if not rows:
+        return False, None
+    n = len(rows)
+    share = sum(r.positive for r in rows) / n
+    best = None
+    for name in c.NUMERIC_FEATURES:
+        known = [r for r in rows if r.feature(name) is not None]
+        values = sorted({r.feature(name) for r in known})
+        for lo, hi in zip(values, values[1:], strict=False):
+            above = [r for r in known if r.feature(name) > lo]
+            below = [r for r in known if r.feature(name) <= lo]
+            acc = (sum(r.positive for r in above) + sum(not r.positive for r in below)) / n
+            if offers([r for r in above if r.positive]) < c.MIN_POSITIVE_OFFERS:
+                continue
+            if offers([r for r in below if not r.positive]) < c.MIN_NEGATIVE_OFFERS:
+                continue
+            if best is None or acc > best[0]:
+                best = (acc, {"attribute": name, "op": ">", "value": c._round_threshold(lo, hi)})
+    for customer in sorted({r.customer for r in rows if r.customer}):
+        inside = [r for r in rows if r.customer == customer]
+        outside = [r for r in rows if r.customer != customer]
+        acc = (sum(r.positive for r in inside) + sum(not r.positive for r in outside)) / n
+        if (offers([r for r in inside if r.positive]) >= c.MIN_POSITIVE_OFFERS
+                and offers([r for r in outside if not r.positive]) >= c.MIN_NEGATIVE_OFFERS
+                and (best is None or acc > best[0])):
+            best = (acc, {"attribute": "customer", "op": "==", "value": customer})
+    if best is not None and best[0] >= c.MIN_STUMP_ACCURACY and best[0] >= share + c.MIN_GAIN:
+        return True, best[1]
+    if share >= c.UNCONDITIONAL_SHARE and offers([r for r in rows if r.positive]) >= c.MIN_POSITIVE_OFFERS:
+        return True, None
+    return False, None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_condition_sweep_agrees_with_recounting_every_threshold(seed):
+    import random
+
+    from commerce_platform.offers.conditions import Observation, learn_condition
+
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(rng.randint(0, 60)):
+        run = rng.choice([None, 3.0, 6.0, 9.0, 12.0, 15.0, 30.0, 60.0])
+        qty = None if run is None else run / rng.choice([3, 5])
+        customer = rng.choice(["", "Putkiliike Oy", "LVI-Talo", "Rakennus Ab"])
+        # Even seeds: long runs are changed; odd seeds: one customer's lines are. With noise.
+        pattern = (run is not None and run > 10) if seed % 2 == 0 else customer == "LVI-Talo"
+        positive = pattern != (rng.random() < 0.08)
+        rows.append(Observation(str(rng.randint(1, 25)), positive, qty, run, customer))
+    assert learn_condition(rows) == _learn_condition_by_recounting(rows)
