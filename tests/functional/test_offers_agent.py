@@ -582,3 +582,39 @@ def test_bounded_map_keeps_order_reports_errors_and_put_many_raises_after_trying
     with pytest.raises(OSError, match="disk full"):
         put_many(Store(), "bkt", [(k, b"x") for k in "abcd"])
     assert sorted(Store.written) == ["a", "c", "d"]
+
+
+def test_a_run_spills_its_evidence_as_it_goes_and_a_crash_before_its_save_loses_nothing(world, monkeypatch, tmp_path):
+    import shutil
+
+    from commerce_platform.config import load_settings
+    from commerce_platform.offers import agent, evidence
+    from commerce_platform.offers.learnings import LearningSet
+
+    reference = load_settings(tmp_path / "reference")
+    shutil.copytree(world.paths.root, reference.paths.root)
+    run_learning(reference)  # evidence written once, at the save
+
+    monkeypatch.setattr(agent, "EVIDENCE_SPILL_AT", 20)
+    real_save = LearningSet.save
+
+    def killed(self, store, bucket):
+        raise SystemExit("killed before the learnings were saved")
+
+    monkeypatch.setattr(LearningSet, "save", killed)
+    with pytest.raises(SystemExit):
+        run_learning(world)
+    store = factory.object_store(world)
+    spilled = evidence.listed(store, world.offers_bucket)
+    assert len(spilled) > 3  # written as the run went, not held to the end
+    monkeypatch.setattr(LearningSet, "save", real_save)
+
+    rerun = run_learning(world)  # the dead run's objects are not counted: every offer is relearned
+    assert rerun.successful == 120
+    ls, ref = (LearningSet.load(factory.object_store(s), s.offers_bucket) for s in (world, reference))
+    assert {k: (s.n_evidence, sorted(s.evidence)) for k, s in ls.swaps.items()} == {
+        k: (s.n_evidence, sorted(s.evidence)) for k, s in ref.swaps.items()}
+    listed = sorted(ev["source_file"] + sid for sid, ev in evidence.read(store, world.offers_bucket, ls.evidence_runs))
+    assert listed == sorted(ev["source_file"] + sid for sid, ev in evidence.read(
+        factory.object_store(reference), reference.offers_bucket, ref.evidence_runs))
+    assert len(ls.evidence_runs) > 3 and not set(ls.evidence_runs) & set(spilled)

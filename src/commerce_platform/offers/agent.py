@@ -26,7 +26,7 @@ from ..ports.kv import Lock, TableSpec
 from ..ports.objectstore import bounded_map, io_concurrency, put_many
 from .diff import diff_offer
 from .extract import LlmExtractor, OfflineExtractor
-from .learnings import Evidence, LearningsDamaged, LearningSet
+from .learnings import EVIDENCE_SPILL_AT, Evidence, LearningsDamaged, LearningSet
 from .models import LearningState, OfferRequest
 from .requests import RequestRef, load_request, newest_requests
 
@@ -214,6 +214,8 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                 else:
                     summary.successful += 1
                     learned.append((number, digest))
+                    if not dry_run:  # a first run over a year of offers must not hold all its evidence
+                        lazy["learnings"].spill_evidence(store, bucket, at_least=EVIDENCE_SPILL_AT)
                     if n_learnings:
                         summary.with_learnings += 1
                         summary.total_learnings += n_learnings

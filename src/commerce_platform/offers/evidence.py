@@ -74,14 +74,20 @@ def listed(store: ObjectStore, bucket: str) -> list[str]:
 
 
 def compact(store: ObjectStore, bucket: str, keys: list[str], now: datetime | None = None) -> str:
-    """Merge ``keys`` into one new object (an entry seen twice is kept once); returns its key. The
-    merged objects are left for the caller to delete after its sidecar no longer lists them."""
-    merged: dict[tuple[str, str], dict] = {}
-    for swap_id, evidence in read(store, bucket, keys):
-        merged[(swap_id, evidence["source_file"])] = evidence
+    """Merge ``keys`` into one new object; returns its key. The listed objects never hold the same
+    entry twice (only evidence not yet stored is written), so merging is concatenating: no entry is
+    parsed, and memory is the size of the result. The merged objects are left for the caller to
+    delete after its sidecar no longer lists them."""
+    parts = []
+    for key, data in bounded_map(lambda k: store.get_bytes(bucket, k), keys, io_concurrency(store)):
+        if isinstance(data, NotFound):
+            log.warning("evidence file listed in the sidecar is missing; its details are lost", file=key)
+            continue
+        if isinstance(data, Exception):
+            raise data
+        parts.append(data if data.endswith(b"\n") or not data else data + b"\n")
     key = new_key(now, compacted=True)
-    store.put_bytes(bucket, key, encode((sid, ev) for (sid, _), ev in sorted(merged.items())),
-                    "application/x-ndjson")
+    store.put_bytes(bucket, key, b"".join(parts), "application/x-ndjson")
     return key
 
 

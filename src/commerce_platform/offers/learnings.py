@@ -128,6 +128,7 @@ class SwapLearning:
 # every later night failed to read its own CSV.
 MAX_SOURCE_FILES_IN_CSV = 200
 MAX_EVIDENCE_IN_META = MAX_SOURCE_FILES_IN_CSV
+EVIDENCE_SPILL_AT = 50_000  # a run writes its evidence in objects of this many (~12 MB) as it goes
 
 
 def source_files_field(files: list[str], total: int | None = None) -> str:
@@ -231,6 +232,8 @@ class LearningSet:
         self._unlisted: list[str] = []          # objects it does not count (a dead run's, merged ones)
         self._source: tuple[ObjectStore, str] | None = None  # where load read from (for the store)
         self._stored_keys: set[tuple[str, str]] | None = None  # (swap id, source file) in the store
+        self._pending_runs: list[str] = []      # objects spilled by this run, listed by its save
+        self._unstored = 0                      # pieces of evidence added since the last spill
 
     # ---- persistence -------------------------------------------------------------------
     # The sidecar is the source of truth and is written first; the CSV and the rules file are views
@@ -277,11 +280,23 @@ class LearningSet:
         if swap.older and (swap.id, evidence.source_file) in self._in_store():
             return False  # counted in an earlier night, its details moved to the evidence store
         swap.evidence[evidence.source_file] = evidence
+        self._unstored += 1
         swap.timestamp = max(swap.timestamp, evidence.timestamp)
         n = swap.n_evidence
         swap.reasoning = reasoning if n == 1 else (
             f"Salespeople replaced the AI match with {code} for '{term}' in {n} offers")
         return True
+
+    def spill_evidence(self, store: ObjectStore, bucket: str, at_least: int = 0) -> None:
+        """Write the evidence added so far to a new object of the evidence store and keep only the
+        newest of each swap in memory, so that a first run over a year of offers does not hold all
+        of it. The object counts once ``save`` lists it in the sidecar; a run that dies before that
+        leaves it unlisted (ignored). Call it between offers: an offer's evidence is never split."""
+        if self._unstored < max(1, at_least):
+            return
+        key = _write_unstored(self, store, bucket, datetime.now(UTC))
+        if key is not None:
+            self._pending_runs.append(key)
 
     def _in_store(self) -> set[tuple[str, str]]:
         """(swap id, source file) of every piece of evidence the store holds; read once, and only
@@ -544,9 +559,10 @@ def _load_into(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
             ls.slots = {slot.key: slot for slot in (SlotEvidence(**e) for e in meta.get("slots", []))}
     found_runs = evidence_store.listed(store, bucket)
     ls._unlisted = [k for k in found_runs if k not in set(ls.evidence_runs)]
-    if meta is None:
-        # No sidecar lists them (lost or damaged): every object found counts (entries are keyed,
-        # so reading one twice changes nothing).
+    if meta is None and csv_bytes is not None:
+        # The sidecar that listed them is lost or damaged: every object found counts (entries are
+        # keyed, so reading one twice changes nothing). Without a CSV either nothing was ever
+        # saved, and what is found was spilled by a first run that died: it counts for nothing.
         ls.evidence_runs, ls._unlisted = found_runs, []
     if complete and meta is not None:
         ls._previous = {k: (meta.get("files", {}).get(k) or {}).get("previous_sha256") for k in (SWAPS_KEY, RULES_KEY)}
@@ -682,26 +698,36 @@ def _rules_text(ls: LearningSet) -> str:
     return "".join(line + "\n" for line in sorted(lines))
 
 
+def _write_unstored(ls: LearningSet, store: ObjectStore, bucket: str, now: datetime) -> str | None:
+    """The evidence not yet in the store, as one new object (its key; None when there is none);
+    then every swap keeps only its newest MAX_EVIDENCE_IN_META in memory."""
+    unstored = [(s.id, e) for s in ls.swaps.values() for name, e in sorted(s.evidence.items())
+                if name not in s.stored]
+    key = None
+    if unstored:
+        key = evidence_store.new_key(now)
+        store.put_bytes(bucket, key, evidence_store.encode(unstored), "application/x-ndjson")
+        if ls._stored_keys is not None:
+            ls._stored_keys.update((sid, e.source_file) for sid, e in unstored)
+    del unstored
+    for s in ls.swaps.values():
+        s.stored = set(s.evidence)
+        s.trim(MAX_EVIDENCE_IN_META)
+    ls._unstored = 0
+    return key
+
+
 def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
     # Evidence first, in its own new object: what this save adds (or, from a sidecar of format 2,
     # everything) goes to the evidence store, then each swap keeps only its newest in the sidecar.
     now = datetime.now(UTC)
-    unstored = [(s.id, e) for s in ls.swaps.values() for name, e in sorted(s.evidence.items())
-                if name not in s.stored]
-    runs = list(ls.evidence_runs)
-    merged: list[str] = []
-    if unstored:
-        key = evidence_store.new_key(now)
-        store.put_bytes(bucket, key, evidence_store.encode(unstored), "application/x-ndjson")
+    runs = list(ls.evidence_runs) + ls._pending_runs
+    key = _write_unstored(ls, store, bucket, now)
+    if key is not None:
         runs.append(key)
-        if ls._stored_keys is not None:
-            ls._stored_keys.update((sid, e.source_file) for sid, e in unstored)
-    del unstored
+    merged: list[str] = []
     if len(runs) > evidence_store.COMPACT_AFTER:
         merged, runs = runs, [evidence_store.compact(store, bucket, runs, now)]
-    for s in ls.swaps.values():
-        s.stored = set(s.evidence)
-        s.trim(MAX_EVIDENCE_IN_META)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SWAP_HEADER)
@@ -752,6 +778,6 @@ def _save(ls: LearningSet, store: ObjectStore, bucket: str) -> None:
     for key in merged:
         store.delete(bucket, key)
     evidence_store.delete_unlisted(store, bucket, ls._unlisted, now)
-    ls.evidence_runs, ls._unlisted = runs, []
+    ls.evidence_runs, ls._unlisted, ls._pending_runs = runs, [], []
     ls._previous = {k: meta["files"][k]["previous_sha256"] for k in shas}
     ls._found, ls._damaged_meta = dict(shas), None
