@@ -46,15 +46,22 @@ def encode(entries: Iterable[tuple[str, object]]) -> bytes:
     return b"".join(orjson.dumps([swap_id, evidence]) + b"\n" for swap_id, evidence in entries)
 
 
-def read(store: ObjectStore, bucket: str, keys: list[str]) -> Iterator[tuple[str, dict]]:
-    """Every ``(swap id, evidence dict)`` of the objects named, read concurrently on S3. A line that
-    is not an entry is skipped with a warning: the evidence is detail, the counts live in the sidecar."""
+def _objects(store: ObjectStore, bucket: str, keys: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The objects named, read concurrently on S3; a missing one is skipped with a warning: the
+    evidence is detail, the counts live in the sidecar."""
     for key, data in bounded_map(lambda k: store.get_bytes(bucket, k), keys, io_concurrency(store)):
         if isinstance(data, NotFound):
             log.warning("evidence file listed in the sidecar is missing; its details are lost", file=key)
             continue
         if isinstance(data, Exception):
             raise data
+        yield key, data
+
+
+def read(store: ObjectStore, bucket: str, keys: list[str]) -> Iterator[tuple[str, dict]]:
+    """Every ``(swap id, evidence dict)`` of the objects named. A line that is not an entry is
+    skipped with a warning."""
+    for key, data in _objects(store, bucket, keys):
         for n, line in enumerate(data.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -79,12 +86,7 @@ def compact(store: ObjectStore, bucket: str, keys: list[str], now: datetime | No
     parsed, and memory is the size of the result. The merged objects are left for the caller to
     delete after its sidecar no longer lists them."""
     parts = []
-    for key, data in bounded_map(lambda k: store.get_bytes(bucket, k), keys, io_concurrency(store)):
-        if isinstance(data, NotFound):
-            log.warning("evidence file listed in the sidecar is missing; its details are lost", file=key)
-            continue
-        if isinstance(data, Exception):
-            raise data
+    for _, data in _objects(store, bucket, keys):
         parts.append(data if data.endswith(b"\n") or not data else data + b"\n")
     key = new_key(now, compacted=True)
     store.put_bytes(bucket, key, b"".join(parts), "application/x-ndjson")
