@@ -416,3 +416,17 @@ def test_the_condition_sweep_agrees_with_recounting_every_threshold(seed):
         positive = pattern != (rng.random() < 0.08)
         rows.append(Observation(str(rng.randint(1, 25)), positive, qty, run, customer))
     assert learn_condition(rows) == _learn_condition_by_recounting(rows)
+
+
+def test_evidence_keys_are_sliced_from_the_writers_lines_and_other_lines_are_parsed(tmp_path):
+    from commerce_platform.offers import evidence
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    written = evidence.encode([("s-1", Evidence("1_a.json", "1", "A", "a", "B", "b")),
+                               ("s-2", Evidence('2_"q".json', "2", "A", "a", "B", "b"))])
+    by_hand = b'["s-3",{"offer_number":"3","source_file":"3_c.json"}]\n\nnot json\n'
+    store.put_bytes("b", "learnings/evidence/x.jsonl", written + by_hand)
+    keys = list(evidence.read_keys(store, "b", ["learnings/evidence/x.jsonl"]))
+    assert keys == [("s-1", "1_a.json"), ("s-2", '2_"q".json'), ("s-3", "3_c.json")]
+    assert keys == [(sid, ev["source_file"]) for sid, ev in evidence.read(store, "b", ["learnings/evidence/x.jsonl"])]

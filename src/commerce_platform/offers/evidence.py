@@ -75,6 +75,27 @@ def read(store: ObjectStore, bucket: str, keys: list[str]) -> Iterator[tuple[str
             log.warning("evidence line not understood; skipped", file=key, line=n)
 
 
+def read_keys(store: ObjectStore, bucket: str, keys: list[str]) -> Iterator[tuple[str, str]]:
+    """``(swap id, source file)`` of every entry: what a relearned offer is checked against. The
+    writer's lines begin ``["<swap id>",{"source_file":"<name>"``, so both are sliced out without
+    parsing the rest (a relearn night at 100,000 offers reads every entry); any other line is parsed."""
+    for key, data in _objects(store, bucket, keys):
+        for line in data.splitlines():
+            if line.startswith(b'["') and (end := line.find(b'",{"source_file":"', 2)) > 0:
+                start = end + len(b'",{"source_file":"')
+                stop = line.find(b'"', start)
+                if stop > 0 and b"\\" not in line[:stop]:
+                    yield line[2:end].decode(), line[start:stop].decode()
+                    continue
+            if not line.strip():
+                continue
+            try:
+                swap_id, evidence = orjson.loads(line)
+                yield str(swap_id), str(evidence["source_file"])
+            except (ValueError, TypeError, KeyError):
+                log.warning("evidence line not understood; skipped", file=key)
+
+
 def listed(store: ObjectStore, bucket: str) -> list[str]:
     return [info.key for page in store.list_pages(bucket, EVIDENCE_PREFIX) for info in page
             if info.key.endswith(".jsonl")]

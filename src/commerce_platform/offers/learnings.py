@@ -231,7 +231,7 @@ class LearningSet:
         self.evidence_runs: list[str] = []      # the evidence store's objects the sidecar counts
         self._unlisted: list[str] = []          # objects it does not count (a dead run's, merged ones)
         self._source: tuple[ObjectStore, str] | None = None  # where load read from (for the store)
-        self._stored_keys: set[tuple[str, str]] | None = None  # (swap id, source file) in the store
+        self._stored_keys: dict[str, set[str]] | None = None  # swap id -> its source files in the store
         self._pending_runs: list[str] = []      # objects spilled by this run, listed by its save
         self._unstored = 0                      # pieces of evidence added since the last spill
 
@@ -277,7 +277,7 @@ class LearningSet:
             swap = self.swaps[key] = SwapLearning(term, code, name)
         if evidence.source_file in swap.evidence:
             return False
-        if swap.older and (swap.id, evidence.source_file) in self._in_store():
+        if swap.older and evidence.source_file in self._in_store().get(swap.id, ()):
             return False  # counted in an earlier night, its details moved to the evidence store
         swap.evidence[evidence.source_file] = evidence
         self._unstored += 1
@@ -298,15 +298,15 @@ class LearningSet:
         if key is not None:
             self._pending_runs.append(key)
 
-    def _in_store(self) -> set[tuple[str, str]]:
+    def _in_store(self) -> dict[str, set[str]]:
         """(swap id, source file) of every piece of evidence the store holds; read once, and only
         when an offer is relearned whose evidence may have left the sidecar."""
         if self._stored_keys is None:
-            self._stored_keys = set()
+            self._stored_keys = {}
             if self._source is not None and self.evidence_runs:
                 store, bucket = self._source
-                self._stored_keys = {(sid, ev["source_file"]) for sid, ev in
-                                     evidence_store.read(store, bucket, self.evidence_runs)}
+                for sid, source in evidence_store.read_keys(store, bucket, self.evidence_runs):
+                    self._stored_keys.setdefault(sid, set()).add(source)
         return self._stored_keys
 
     def add_rule_support(self, kind: str, group: str, preferred: str, over: str, offer_number: str, today: date) -> None:
@@ -708,7 +708,8 @@ def _write_unstored(ls: LearningSet, store: ObjectStore, bucket: str, now: datet
         key = evidence_store.new_key(now)
         store.put_bytes(bucket, key, evidence_store.encode(unstored), "application/x-ndjson")
         if ls._stored_keys is not None:
-            ls._stored_keys.update((sid, e.source_file) for sid, e in unstored)
+            for sid, e in unstored:
+                ls._stored_keys.setdefault(sid, set()).add(e.source_file)
     del unstored
     for s in ls.swaps.values():
         s.stored = set(s.evidence)
