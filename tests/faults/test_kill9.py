@@ -75,6 +75,8 @@ def learning_outputs(home: Path) -> dict[str, object]:
         rel = p.relative_to(root).as_posix()
         if not p.is_file() or rel.startswith("offer-requests"):
             continue
+        if rel.startswith("learnings/evidence/"):
+            continue  # named by the time of the run: compared below by content, as the sidecar lists them
         if rel.startswith("learning-state/") and p.suffix == ".json":
             doc = json.loads(p.read_bytes())
             doc.pop("last_check_timestamp", None)
@@ -83,6 +85,8 @@ def learning_outputs(home: Path) -> dict[str, object]:
             doc = json.loads(p.read_bytes())
             for info in doc["files"].values():
                 info.pop("previous_sha256")
+            out["evidence"] = sorted(line for key in doc.pop("evidence_runs")
+                                     for line in (root / key).read_bytes().splitlines())
             out[rel] = doc
         elif rel == "learnings/learning_state_index.json":  # ERP versions hold inode numbers: per copy
             doc = json.loads(p.read_bytes())

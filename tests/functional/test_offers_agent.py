@@ -360,7 +360,9 @@ def test_a_first_format_sidecar_still_loads_and_a_cut_csv_beside_it_refuses(worl
     meta_path.write_text(json.dumps(first))
     _relearn_one(world)
     assert run_learning(world).repaired == []
-    assert _learnings(world) == before and json.loads(meta_path.read_bytes())["format"] == 2  # upgraded
+    from commerce_platform.offers.learnings import META_FORMAT
+
+    assert _learnings(world) == before and json.loads(meta_path.read_bytes())["format"] == META_FORMAT  # upgraded
 
     meta_path.write_text(json.dumps(first))
     csv_path = _bucket(world) / SWAPS_KEY
@@ -418,7 +420,13 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
     import csv
     import io
 
-    from commerce_platform.offers.learnings import Evidence, LearningSet
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import (
+        MAX_EVIDENCE_IN_META,
+        MAX_SOURCE_FILES_IN_CSV,
+        Evidence,
+        LearningSet,
+    )
 
     run_learning(world)
     store = factory.object_store(world)
@@ -439,4 +447,174 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
     row = next(r for r in rows if r["customer_term"] == swap.term and r["matched_product_code"] == swap.product_code)
     assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
     again = LearningSet.load(store, world.offers_bucket)
-    assert len(again.swaps[(swap.term, swap.product_code)].evidence) >= 10_000  # the sidecar keeps every one
+    kept = again.swaps[(swap.term, swap.product_code)]
+    # The sidecar keeps the count and the newest evidence; the evidence store keeps every one.
+    assert kept.n_evidence >= 10_000 and len(kept.evidence) == MAX_EVIDENCE_IN_META
+    assert row["source_files"].startswith(f"+{kept.n_evidence - MAX_SOURCE_FILES_IN_CSV} more in ")
+    in_store = {ev["source_file"] for sid, ev in evidence.read(store, world.offers_bucket, again.evidence_runs)
+                if sid == kept.id}
+    assert in_store >= {f"{800000 + n}_20250101T000000Z.json" for n in range(10_000)}
+    assert len(store.get_bytes(world.offers_bucket, "learnings/learning_meta.json")) < 1_000_000
+    # Relearning an offer whose evidence left the sidecar counts it once, not twice.
+    assert not again.add_swap(swap.term, swap.product_code, swap.product_name,
+                              Evidence("800000_20250101T000000Z.json", "800000", "", "", swap.product_code, ""), "")
+    assert kept.n_evidence >= 10_000 and again.swaps[(swap.term, swap.product_code)].n_evidence == kept.n_evidence
+
+
+class CountingStore:
+    """The local store, counting each call by kind and key prefix, with S3's concurrency claimed."""
+
+    io_concurrency = 8
+
+    def __init__(self, real):
+        self.real, self.calls = real, []
+        import threading
+
+        self._lock = threading.Lock()
+
+    def _count(self, verb, key):
+        with self._lock:
+            self.calls.append((verb, key))
+
+    def get_bytes(self, bucket, key):
+        self._count("get", key)
+        return self.real.get_bytes(bucket, key)
+
+    def put_bytes(self, bucket, key, data, content_type=None):
+        self._count("put", key)
+        return self.real.put_bytes(bucket, key, data, content_type)
+
+    def list_pages(self, bucket, prefix="", page_size=1000):
+        self._count("list", prefix)
+        return self.real.list_pages(bucket, prefix, page_size)
+
+    def exists(self, bucket, key):
+        return self.real.exists(bucket, key)
+
+    def delete(self, bucket, key):
+        return self.real.delete(bucket, key)
+
+    def count(self, verb, prefix):
+        return sum(v == verb and k.startswith(prefix) for v, k in self.calls)
+
+
+def test_first_run_reads_no_state_file_and_writes_each_learned_offers_state_once(world):
+    store = CountingStore(factory.object_store(world))
+    first = run_learning(world, store=store)
+    assert first.successful == 120
+    # No index yet: one listing shows there is no state file of the seed layout to honour.
+    assert store.count("get", "learning-state/") == 0 and store.count("list", "learning-state/") == 1
+    assert store.count("get", "offer-requests/") == 121  # the one offer missing from the ERP is not fetched
+    assert store.count("put", "learning-state/") == 120
+
+    # One changed offer: its request is read once, its state written once, no other state touched.
+    path = world.paths.root / "erp" / "offers" / "700103.json"
+    doc = json.loads(path.read_text())
+    doc["rows"] = doc["rows"][:-1]
+    path.write_text(json.dumps(doc))
+    _age(path)
+    store.calls.clear()
+    night = run_learning(world, store=store)
+    assert night.successful == 1
+    assert store.count("get", "learning-state/") == 0 and store.count("list", "learning-state/") == 0
+    assert [k for v, k in store.calls if v == "put" and k.startswith("learning-state/")] == [state_key("700103")]
+
+
+def test_a_run_killed_before_its_state_batch_has_its_offers_relearned_next_night(world, monkeypatch):
+    from commerce_platform.offers import agent
+
+    def killed(*args, **kwargs):
+        raise SystemExit("killed after the hot loop")  # not an error the agent handles: as a kill -9
+
+    monkeypatch.setattr(agent, "put_many", killed)
+    with pytest.raises(SystemExit):
+        run_learning(world)
+    monkeypatch.undo()
+    learned = _learnings_files(world)
+    assert learned  # the learnings were saved before the states
+    assert not (world.paths.bucket(world.offers_bucket) / "learning-state").exists()
+
+    rerun = run_learning(world)
+    assert rerun.successful == 120 and rerun.skipped == 0  # none lost: every offer relearned
+    assert _learnings_files(world) == learned  # idempotently: no duplicated rows or evidence
+    assert run_learning(world).successful == 0
+
+
+def _learnings_files(settings):
+    return {k: v for k, v in _files(settings).items() if k.startswith("learnings/")
+            and not k.endswith("learning_state_index.json")}
+
+
+def test_bounded_map_keeps_order_reports_errors_and_put_many_raises_after_trying_all():
+    import threading
+    import time
+
+    from commerce_platform.ports.objectstore import bounded_map, put_many
+
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow_square(x):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.01 * (x % 3))
+        with lock:
+            in_flight[0] -= 1
+        if x == 5:
+            raise ValueError("five")
+        return x * x
+
+    out = list(bounded_map(slow_square, range(40), 4))
+    assert [x for x, _ in out] == list(range(40))
+    assert [r for x, r in out if x != 5] == [x * x for x in range(40) if x != 5]
+    assert isinstance(dict(out)[5], ValueError)
+    assert 1 < peak[0] <= 4
+
+    class Store:
+        io_concurrency = 3
+        written: list = []
+
+        def put_bytes(self, bucket, key, data, content_type=None):
+            if key == "b":
+                raise OSError("disk full")
+            self.written.append(key)
+
+    with pytest.raises(OSError, match="disk full"):
+        put_many(Store(), "bkt", [(k, b"x") for k in "abcd"])
+    assert sorted(Store.written) == ["a", "c", "d"]
+
+
+def test_a_run_spills_its_evidence_as_it_goes_and_a_crash_before_its_save_loses_nothing(world, monkeypatch, tmp_path):
+    import shutil
+
+    from commerce_platform.config import load_settings
+    from commerce_platform.offers import agent, evidence
+    from commerce_platform.offers.learnings import LearningSet
+
+    reference = load_settings(tmp_path / "reference")
+    shutil.copytree(world.paths.root, reference.paths.root)
+    run_learning(reference)  # evidence written once, at the save
+
+    monkeypatch.setattr(agent, "EVIDENCE_SPILL_AT", 20)
+    real_save = LearningSet.save
+
+    def killed(self, store, bucket):
+        raise SystemExit("killed before the learnings were saved")
+
+    monkeypatch.setattr(LearningSet, "save", killed)
+    with pytest.raises(SystemExit):
+        run_learning(world)
+    store = factory.object_store(world)
+    spilled = evidence.listed(store, world.offers_bucket)
+    assert len(spilled) > 3  # written as the run went, not held to the end
+    monkeypatch.setattr(LearningSet, "save", real_save)
+
+    rerun = run_learning(world)  # the dead run's objects are not counted: every offer is relearned
+    assert rerun.successful == 120
+    ls, ref = (LearningSet.load(factory.object_store(s), s.offers_bucket) for s in (world, reference))
+    assert {k: (s.n_evidence, sorted(s.evidence)) for k, s in ls.swaps.items()} == {
+        k: (s.n_evidence, sorted(s.evidence)) for k, s in ref.swaps.items()}
+    listed = sorted(ev["source_file"] + sid for sid, ev in evidence.read(store, world.offers_bucket, ls.evidence_runs))
+    assert listed == sorted(ev["source_file"] + sid for sid, ev in evidence.read(
+        factory.object_store(reference), reference.offers_bucket, ref.evidence_runs))
+    assert len(ls.evidence_runs) > 3 and not set(ls.evidence_runs) & set(spilled)

@@ -62,6 +62,9 @@ def test_learning_run_on_s3_and_dynamodb(moto_server, settings):
     summary = run_learning(settings, store=s3, erp=local_erp(settings), kv=locks)
     assert summary.successful == 120 and summary.failed == 2
     assert s3.exists(settings.offers_bucket, "learnings/product_swaps.csv")
+    # The states written in one concurrent batch, the evidence in its own object beside the sidecar.
+    assert len(list(list_all(s3, settings.offers_bucket, "learning-state/"))) == 120
+    assert len(list(list_all(s3, settings.offers_bucket, "learnings/evidence/"))) == 1
     assert run_learning(settings, store=s3, erp=local_erp(settings), kv=locks).skipped == 120
     with Lock(locks, "learning-agent"):
         assert not Lock(locks, "learning-agent").acquire()

@@ -36,7 +36,6 @@ ADAPTERS_OUTSIDE_PORTS: dict[str, tuple[frozenset[str], str]] = {
 
 # Contract 2: ports/ modules that import a service package today.
 PORTS_TO_SERVICES: dict[str, tuple[frozenset[str], str]] = {
-    "erp.py": (frozenset({"offers"}), "the ERP port returns the offers service's CatalogProduct / ErpOffer models"),
 }
 
 # Contract 3: console modules that import a database or table library today (path under console/).

@@ -276,3 +276,157 @@ def test_nonsense_term_is_no_match_with_a_note_and_real_terms_still_match():
     for real in ("kupariputki 15mm", "palloventtiili dn 20", "pumppu", "putki", "vesimitari"):
         doc = match_result(m, real, 2)
         assert doc["matches"] and "note" not in doc and doc["matches"][0]["score"] >= NO_MATCH_BELOW, real
+
+
+def _many(ls, first, count, term="cu putki 15mm"):
+    for n in range(first, first + count):
+        ls.add_swap(term, "CU15", "KUPARIPUTKI 15MM", Evidence(f"{n:06d}_20250101.json", str(n), f"A{n % 3}", "a",
+                                                               "CU15", "KUPARIPUTKI 15MM"), "r")
+    return ls
+
+
+def test_old_evidence_leaves_the_sidecar_for_the_evidence_store_and_is_still_counted_once(tmp_path):
+    import json
+
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import MAX_EVIDENCE_IN_META, META_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    _many(LearningSet(), 0, 1000).save(store, "b")
+    ls = _many(LearningSet.load(store, "b"), 1000, 500)  # a second night: 500 more offers
+    ls.save(store, "b")
+    meta = json.loads(store.get_bytes("b", META_KEY))
+    (entry,) = meta["swaps"].values()
+    assert len(entry["evidence"]) == MAX_EVIDENCE_IN_META and entry["older_evidence"] == 1500 - MAX_EVIDENCE_IN_META
+    assert entry["older_ai_codes"] == ["A0", "A1", "A2"]
+    assert len(meta["evidence_runs"]) == 2  # one object per save that added evidence, never rewritten
+    lines = [ev["source_file"] for _, ev in evidence.read(store, "b", meta["evidence_runs"])]
+    assert sorted(lines) == [f"{n:06d}_20250101.json" for n in range(1500)]
+
+    again = _many(LearningSet.load(store, "b"), 0, 1500)  # every offer relearned: nothing counts twice
+    swap = again.swaps[("cu putki 15mm", "CU15")]
+    assert swap.n_evidence == 1500 and swap.confidence == LearningSet.load(store, "b").swaps[
+        ("cu putki 15mm", "CU15")].confidence
+    assert swap.to_row().source_files.startswith(f"+{1500 - 200} more in {META_KEY};")
+    again.save(store, "b")
+    assert len(json.loads(store.get_bytes("b", META_KEY))["evidence_runs"]) == 2  # nothing new to store
+
+
+def test_evidence_of_a_save_that_died_before_its_sidecar_is_ignored_then_deleted(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from commerce_platform.offers import evidence
+    from commerce_platform.offers.learnings import META_KEY
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    _many(LearningSet(), 0, 10).save(store, "b")
+    with pytest.raises(SystemExit):  # killed between the evidence object and the sidecar
+        _many(LearningSet.load(store, "b"), 10, 5).save(CrashBefore(store, META_KEY), "b")
+    assert len(evidence.listed(store, "b")) == 2  # the first save's, and the dead save's
+    rerun = _many(LearningSet.load(store, "b"), 10, 5)
+    assert rerun.swaps[("cu putki 15mm", "CU15")].n_evidence == 15  # the dead save's evidence is not counted
+    rerun.save(store, "b")
+    assert len(evidence.listed(store, "b")) == 3  # a dead run's object is kept while it could be a live one's
+    ls = _many(LearningSet.load(store, "b"), 15, 1)
+    monkeypatch.setattr(evidence, "ORPHAN_AGE", timedelta(0))  # ... and deleted once surely dead
+    ls.save(store, "b")
+    assert sorted(evidence.listed(store, "b")) == sorted(ls.evidence_runs) and len(ls.evidence_runs) == 3
+
+
+def test_the_evidence_store_is_compacted_into_one_object(tmp_path, monkeypatch):
+    from commerce_platform.offers import evidence
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    monkeypatch.setattr(evidence, "COMPACT_AFTER", 3)
+    store = LocalObjectStore(tmp_path)
+    for night in range(4):
+        _many(LearningSet.load(store, "b"), night * 10, 10).save(store, "b")
+    ls = LearningSet.load(store, "b")
+    assert len(ls.evidence_runs) == 1 and ls.evidence_runs[0].endswith("-compacted.jsonl")
+    assert evidence.listed(store, "b") == ls.evidence_runs  # the merged objects are gone
+    assert sorted(ev["source_file"] for _, ev in evidence.read(store, "b", ls.evidence_runs)) == [
+        f"{n:06d}_20250101.json" for n in range(40)]
+    assert ls.swaps[("cu putki 15mm", "CU15")].n_evidence == 40
+
+
+class CrashBefore(CrashAfter):
+    def put_bytes(self, bucket, key, data, content_type=None):
+        if key == self.key:
+            raise SystemExit("killed")
+        self.real.put_bytes(bucket, key, data, content_type)
+
+
+def _learn_condition_by_recounting(rows):
+    """The stump as first written: both sides recounted for every threshold (quadratic), kept here
+    as the reference the sweep must agree with."""
+    from commerce_platform.offers import conditions as c
+
+    def offers(rs):
+        return len({r.offer_number for r in rs})
+
+    if not rows:
+        return False, None
+    n = len(rows)
+    share = sum(r.positive for r in rows) / n
+    best = None
+    for name in c.NUMERIC_FEATURES:
+        known = [r for r in rows if r.feature(name) is not None]
+        values = sorted({r.feature(name) for r in known})
+        for lo, hi in zip(values, values[1:], strict=False):
+            above = [r for r in known if r.feature(name) > lo]
+            below = [r for r in known if r.feature(name) <= lo]
+            acc = (sum(r.positive for r in above) + sum(not r.positive for r in below)) / n
+            if offers([r for r in above if r.positive]) < c.MIN_POSITIVE_OFFERS:
+                continue
+            if offers([r for r in below if not r.positive]) < c.MIN_NEGATIVE_OFFERS:
+                continue
+            if best is None or acc > best[0]:
+                best = (acc, {"attribute": name, "op": ">", "value": c._round_threshold(lo, hi)})
+    for customer in sorted({r.customer for r in rows if r.customer}):
+        inside = [r for r in rows if r.customer == customer]
+        outside = [r for r in rows if r.customer != customer]
+        acc = (sum(r.positive for r in inside) + sum(not r.positive for r in outside)) / n
+        if (offers([r for r in inside if r.positive]) >= c.MIN_POSITIVE_OFFERS
+                and offers([r for r in outside if not r.positive]) >= c.MIN_NEGATIVE_OFFERS
+                and (best is None or acc > best[0])):
+            best = (acc, {"attribute": "customer", "op": "==", "value": customer})
+    if best is not None and best[0] >= c.MIN_STUMP_ACCURACY and best[0] >= share + c.MIN_GAIN:
+        return True, best[1]
+    if share >= c.UNCONDITIONAL_SHARE and offers([r for r in rows if r.positive]) >= c.MIN_POSITIVE_OFFERS:
+        return True, None
+    return False, None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_condition_sweep_agrees_with_recounting_every_threshold(seed):
+    import random
+
+    from commerce_platform.offers.conditions import Observation, learn_condition
+
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(rng.randint(0, 60)):
+        run = rng.choice([None, 3.0, 6.0, 9.0, 12.0, 15.0, 30.0, 60.0])
+        qty = None if run is None else run / rng.choice([3, 5])
+        customer = rng.choice(["", "Putkiliike Oy", "LVI-Talo", "Rakennus Ab"])
+        # Even seeds: long runs are changed; odd seeds: one customer's lines are. With noise.
+        pattern = (run is not None and run > 10) if seed % 2 == 0 else customer == "LVI-Talo"
+        positive = pattern != (rng.random() < 0.08)
+        rows.append(Observation(str(rng.randint(1, 25)), positive, qty, run, customer))
+    assert learn_condition(rows) == _learn_condition_by_recounting(rows)
+
+
+def test_evidence_keys_are_sliced_from_the_writers_lines_and_other_lines_are_parsed(tmp_path):
+    from commerce_platform.offers import evidence
+    from commerce_platform.ports.objectstore import LocalObjectStore
+
+    store = LocalObjectStore(tmp_path)
+    written = evidence.encode([("s-1", Evidence("1_a.json", "1", "A", "a", "B", "b")),
+                               ("s-2", Evidence('2_"q".json', "2", "A", "a", "B", "b"))])
+    by_hand = b'["s-3",{"offer_number":"3","source_file":"3_c.json"}]\n\nnot json\n'
+    store.put_bytes("b", "learnings/evidence/x.jsonl", written + by_hand)
+    keys = list(evidence.read_keys(store, "b", ["learnings/evidence/x.jsonl"]))
+    assert keys == [("s-1", "1_a.json"), ("s-2", '2_"q".json'), ("s-3", "3_c.json")]
+    assert keys == [(sid, ev["source_file"]) for sid, ev in evidence.read(store, "b", ["learnings/evidence/x.jsonl"])]

@@ -185,7 +185,7 @@ def build(settings, scale: float = 1.0) -> dict:
     truth = {
         "swaps": truth_swaps,
         "expected_rules": EXPECTED_RULES,
-        "corrected_terms": {t: max(c, key=c.get) for t, c in majority.items()},
+        "corrected_terms": {t: max(c.items(), key=lambda item: item[1])[0] for t, c in majority.items()},
         "noise": noise,
         "bad_requests": {"malformed": "799998", "missing_in_erp": "799999"},
     }

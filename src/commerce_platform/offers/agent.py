@@ -1,17 +1,20 @@
 """The nightly learning agent: compare AI offers with the final ERP offers and learn from the edits.
 
-Order of writes makes a crash harmless: learnings first (idempotent merge), then each processed
-offer's state. An offer whose processing failed keeps its old state and is retried next night.
+Order of writes makes a crash harmless: learnings first (idempotent merge), then the learned offers'
+state files in one batch, then the state index, which is what the next run reads: a run killed
+anywhere before the index is written has those offers relearned, not lost. An offer whose processing
+failed keeps its old state and is retried next night.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import islice
+from sys import intern
 
 import orjson
 
@@ -20,10 +23,11 @@ from ..errors import CommerceError, NotFound, UpstreamError, ValidationFailed
 from ..logs import get_logger
 from ..ports.erp import parse_offer_document
 from ..ports.kv import Lock, TableSpec
+from ..ports.objectstore import bounded_map, io_concurrency, put_many
 from .diff import diff_offer
 from .extract import LlmExtractor, OfflineExtractor
-from .learnings import Evidence, LearningsDamaged, LearningSet
-from .models import LearningState
+from .learnings import EVIDENCE_SPILL_AT, Evidence, LearningsDamaged, LearningSet
+from .models import LearningState, OfferRequest
 from .requests import RequestRef, load_request, newest_requests
 
 log = get_logger("offers.agent")
@@ -42,9 +46,11 @@ def state_key(offer_number: str) -> str:
     return f"{STATE_PREFIX}{offer_number}.json"
 
 
-# One object mirroring every offer's last hash, so an unchanged night reads one object instead
-# of one per offer (10,000 GETs on S3). The per-offer state files stay the source of truth: an
-# offer missing from the index, or an index that cannot be read, falls back to them. Beside each
+# One object holding every offer's last hash: the record the agent reads and writes, so a night
+# costs no state GET per offer (10,000 GETs on S3). The per-offer state files of the seed layout are
+# written, in one batch after the learnings, for the offers learned from; they are read only when
+# the index is missing or cannot be read (a seed layout, a damaged index). An offer missing from the
+# index is relearned, which the idempotent merge makes harmless. Beside each
 # hash the index keeps the ERP's version token seen when that hash was taken (git's index does the
 # same with stat data): an offer whose token is unchanged is not even read from the ERP.
 STATE_INDEX_KEY = "learnings/learning_state_index.json"
@@ -54,6 +60,7 @@ STATE_INDEX_KEY = "learnings/learning_state_index.json"
 class StateIndex:
     hashes: dict[str, str] = field(default_factory=dict)
     erp_versions: dict[str, str] = field(default_factory=dict)
+    found: bool = field(default=False, compare=False)  # read from the store (else the state files decide)
 
     @classmethod
     def load(cls, store, bucket) -> StateIndex:
@@ -64,9 +71,9 @@ class StateIndex:
         if not isinstance(data, dict):
             return cls()
         if "hashes" not in data:  # first format: a flat {offer_number: hash}
-            return cls({k: v for k, v in data.items() if isinstance(v, str)})
+            return cls({k: v for k, v in data.items() if isinstance(v, str)}, found=True)
         try:
-            return cls(dict(data.get("hashes") or {}), dict(data.get("erp_versions") or {}))
+            return cls(dict(data.get("hashes") or {}), dict(data.get("erp_versions") or {}), found=True)
         except (TypeError, ValueError):  # damaged: the per-offer states decide, and it is rewritten
             return cls()
 
@@ -161,14 +168,19 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     refs = newest_requests(store, bucket, unparsable=bad_names)
     for key in bad_names:
         log.warning("offer request file name not understood; skipped", key=key)
-    new_states: list[LearningState] = []
+    learned: list[tuple[str, str]] = []  # (offer, new hash) of each offer learned from: its state is written
     now = datetime.now(UTC).isoformat(timespec="seconds")
     index = StateIndex.load(store, bucket)
     seen = StateIndex(dict(index.hashes), dict(index.erp_versions))  # what this run confirms
     versions = _erp_versions(erp, refs)
 
     untouched = {r.offer_number for r in refs if index.unchanged_in_erp(r.offer_number, versions.get(r.offer_number))}
-    documents = _read_documents(erp, [r for r in refs if r.offer_number not in untouched])
+    to_read = [r for r in refs if r.offer_number not in untouched]
+    known = index.hashes
+    state_errors: dict[str, Exception] = {}
+    if not index.found:  # no index (seed layout, or damaged): the per-offer state files decide
+        known = {**_state_hashes(store, bucket, to_read, damaged_states, state_errors), **index.hashes}
+    fetched = _fetch(erp, store, bucket, to_read, known)
 
     for n, ref in enumerate(refs, start=1):
         summary.offers_processed += 1
@@ -177,12 +189,13 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
             summary.skipped += 1  # the ERP says untouched since it was hashed: not even read
         else:
             try:
-                read_ref, document = next(documents)
+                read_ref, result = next(fetched)
                 assert read_ref is ref  # documents arrive in the order of the offers
-                if isinstance(document, BaseException):
-                    raise document
-                digest, outcome = _process_offer(ref, document, store, bucket, extractor, learnings_and_catalog,
-                                                 today, now, index.hashes.get(number), damaged_states)
+                if number in state_errors:
+                    raise state_errors[number]
+                if isinstance(result, Exception):
+                    raise result
+                digest, n_learnings = _process_offer(ref, *result, extractor, learnings_and_catalog, today)
             except LearningsDamaged:
                 raise  # the learnings themselves, not this offer: no offer can be learned, nothing is written
             except (CommerceError, OSError) as exc:
@@ -196,12 +209,13 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                 log.info("offer failed; it is retried next night", offer_number=number, reason=reason,
                          detail=str(exc)[:300])
             else:
-                if outcome is None:
+                if n_learnings is None:
                     summary.skipped += 1
                 else:
-                    state, n_learnings = outcome
                     summary.successful += 1
-                    new_states.append(state)
+                    learned.append((number, digest))
+                    if not dry_run:  # a first run over a year of offers must not hold all its evidence
+                        lazy["learnings"].spill_evidence(store, bucket, at_least=EVIDENCE_SPILL_AT)
                     if n_learnings:
                         summary.with_learnings += 1
                         summary.total_learnings += n_learnings
@@ -213,7 +227,7 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
                     seen.erp_versions[number] = version
         if progress:
             progress(n, len(refs))
-    documents.close()  # stops the reader threads now, not when the generator is collected
+    fetched.close()  # stops the reader threads now, not when the generator is collected
 
     if lazy:
         from .extract import families_for
@@ -224,15 +238,20 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     learnings_repairs = lazy["learnings"].repairs if lazy else []
     saved = False
     if not dry_run:
+        # Learnings first, then the states of the offers they came from, then the index, the record
+        # the next run reads: a run killed before the index is written has its offers relearned
+        # (the merge is idempotent), never lost.
         if lazy and (summary.successful or learnings_repairs):
             lazy["learnings"].save(store, bucket)
             saved = True
-        for state in new_states:
-            store.put_bytes(bucket, state_key(state.offer_number), state.model_dump_json().encode(), "application/json")
-        if seen != index:  # written after the states it mirrors; an unchanged night writes nothing
+        # The per-offer files of the seed layout, for readers of it: written once, in one batch.
+        put_many(store, bucket, ((state_key(number), LearningState(
+            offer_number=number, last_processed_hash=digest, last_check_timestamp=now).model_dump_json().encode())
+            for number, digest in learned), "application/json")
+        if seen != index or not index.found:  # an unchanged night writes nothing
             store.put_bytes(bucket, STATE_INDEX_KEY, seen.to_bytes(), "application/json")
     (summary.repaired if saved else summary.needs_repair).extend(learnings_repairs)
-    rewritten = {s.offer_number for s in new_states} if not dry_run else set()
+    rewritten = {number for number, _ in learned} if not dry_run else set()
     for number, problem in sorted(damaged_states.items()):
         done = number in rewritten
         (summary.repaired if done else summary.needs_repair).append({
@@ -247,34 +266,57 @@ def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     return summary
 
 
-def _read_documents(erp, refs: list[RequestRef]) -> Iterator[tuple[RequestRef, dict | Exception]]:
-    """Each offer's ERP document (or the error reading it), in the order of ``refs``. A remote ERP
-    is read ``read_concurrency`` offers at a time within a bounded window, so memory stays flat
-    and a night over Lemonsoft costs round trips / concurrency, not the sum of round trips."""
-    workers = getattr(erp, "read_concurrency", 1)  # adapters keep it >= 1
+Fetched = tuple[dict, str, OfferRequest | Exception | None]
 
-    def read(ref: RequestRef) -> dict | Exception:
+
+def _fetch(erp, store, bucket: str, refs: list[RequestRef], known: dict[str, str],
+           ) -> Generator[tuple[RequestRef, Fetched | Exception], None, None]:
+    """Each offer's ERP document, its rows' hash and, when the hash is not the one last learned, its
+    request context (or the error reading them), in the order of ``refs``. Remote ERPs and object
+    stores are read several offers at a time within a bounded window (the ERP never more than its
+    ``read_concurrency``), so memory stays flat and a night over Lemonsoft or S3 costs round trips /
+    concurrency, not the sum of round trips."""
+    erp_workers = max(1, getattr(erp, "read_concurrency", 1))
+    workers = max(erp_workers, io_concurrency(store))
+    erp_gate = threading.BoundedSemaphore(erp_workers)
+
+    def fetch(ref: RequestRef) -> Fetched:
+        with erp_gate:
+            document = erp.get_offer_document(ref.offer_number)
+        digest = rows_hash(document.get("rows", []))
+        if known.get(ref.offer_number) == digest:
+            return document, digest, None  # unchanged since the last run
         try:
-            return erp.get_offer_document(ref.offer_number)
-        except Exception as exc:  # noqa: BLE001 - handed to the caller, which decides what it means
-            return exc
+            request: OfferRequest | Exception = load_request(store, bucket, ref)
+        except (CommerceError, OSError) as exc:  # reported after the ERP document is checked
+            request = exc
+        return document, digest, request
 
-    if workers == 1:
-        for ref in refs:
-            yield ref, read(ref)
-        return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
+    return bounded_map(fetch, refs, workers)
 
-    pending = iter(refs)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="erp-read") as pool:
-        window = deque((ref, pool.submit(read, ref)) for ref in islice(pending, 4 * workers))
-        while window:
-            ref, future = window.popleft()
-            following = next(pending, None)
-            if following is not None:
-                window.append((following, pool.submit(read, following)))
-            yield ref, future.result()
+
+def _state_hashes(store, bucket: str, refs: list[RequestRef], damaged: dict[str, str],
+                  errors: dict[str, Exception]) -> dict[str, str]:
+    """The last processed hash of each offer that has a ``learning-state/`` file: one listing, then
+    only the files that exist, read concurrently. Runs only without a state index."""
+    wanted = {state_key(r.offer_number): r.offer_number for r in refs}
+    keys = [info.key for page in store.list_pages(bucket, STATE_PREFIX) for info in page if info.key in wanted]
+    hashes: dict[str, str] = {}
+    for key, result in bounded_map(lambda k: store.get_bytes(bucket, k), keys, io_concurrency(store)):
+        number = wanted[key]
+        if isinstance(result, NotFound):
+            continue
+        if isinstance(result, Exception):
+            errors[number] = result
+            continue
+        try:
+            hashes[number] = LearningState.model_validate_json(result).last_processed_hash
+        except ValueError as exc:  # pydantic's ValidationError is one; so is a file that is not UTF-8
+            # A damaged state only costs relearning this offer: the merge is idempotent by source file.
+            problem = f"not a learning state ({str(exc).splitlines()[0][:200]})"
+            damaged[number] = problem
+            log.warning("learning state damaged; the offer is relearned", file=key, problem=problem)
+    return hashes
 
 
 def _erp_versions(erp, refs: list[RequestRef]) -> dict[str, str]:
@@ -296,38 +338,24 @@ def _catalog_or_empty(erp):
         return []
 
 
-def _process_offer(ref: RequestRef, document: dict, store, bucket, extractor, learnings_and_catalog, today: date,
-                   now: str, indexed_hash: str | None = None, damaged_states: dict[str, str] | None = None,
-                   ) -> tuple[str, tuple[LearningState, int] | None]:
-    """Returns the ERP rows' hash and, when the offer changed, its new state and learning count."""
-    digest = rows_hash(document.get("rows", []))
-    if indexed_hash == digest:
-        return digest, None  # unchanged since the last run
-    key = state_key(ref.offer_number)
-    try:
-        previous = LearningState.model_validate_json(store.get_bytes(bucket, key))
-    except NotFound:
-        previous = None
-    except ValueError as exc:  # pydantic's ValidationError is one; so is a file that is not UTF-8
-        # A damaged state only costs relearning this offer: the merge is idempotent by source file.
-        previous = None
-        problem = f"not a learning state ({str(exc).splitlines()[0][:200]})"
-        if damaged_states is not None:
-            damaged_states[ref.offer_number] = problem
-        log.warning("learning state damaged; the offer is relearned", file=key, problem=problem)
-    if previous is not None and previous.last_processed_hash == digest:
+def _process_offer(ref: RequestRef, document: dict, digest: str, request: OfferRequest | Exception | None,
+                   extractor, learnings_and_catalog, today: date) -> tuple[str, int | None]:
+    """Returns the ERP rows' hash and, when the offer changed, how many learnings it gave."""
+    if request is None:
         return digest, None  # unchanged since the last run
     offer = parse_offer_document(document, f"ERP offer {ref.offer_number}")
-    request = load_request(store, bucket, ref)
+    if isinstance(request, Exception):
+        raise request
     learnings, catalog_by_code = learnings_and_catalog()
     changes = diff_offer(request.ai_matched_products, offer.rows, catalog_by_code)
     extraction = extractor.extract(request, offer, changes, catalog_by_code)
     for obs in extraction.swaps:
-        ev = Evidence(ref.file_name, ref.offer_number, obs.ai_code, obs.ai_name, obs.final_code, obs.final_name,
-                      obs.ai_quantity, obs.final_quantity, request.timestamp, obs.term)
+        # Codes, names and terms repeat across a year of offers: one string object each (interned).
+        ev = Evidence(ref.file_name, ref.offer_number, intern(obs.ai_code), intern(obs.ai_name),
+                      intern(obs.final_code), intern(obs.final_name), obs.ai_quantity, obs.final_quantity,
+                      request.timestamp, intern(obs.term))
         learnings.add_swap(obs.term, obs.final_code, obs.final_name, ev, obs.reasoning)
     for rule in extraction.rules:
         learnings.add_rule_support(rule.kind, rule.group, rule.preferred, rule.over, ref.offer_number, today)
     learnings.set_offer_observations(ref.offer_number, extraction.slots)
-    state = LearningState(offer_number=ref.offer_number, last_processed_hash=digest, last_check_timestamp=now)
-    return digest, (state, len(extraction.swaps) + len(extraction.rules))
+    return digest, len(extraction.swaps) + len(extraction.rules)

@@ -48,10 +48,11 @@ def holds(condition: dict | None, features: dict) -> bool:
     if value is None:
         return False
     op, limit = condition.get("op"), condition.get("value")
-    if op == ">":
-        return float(value) > float(limit)
-    if op == "<=":
-        return float(value) <= float(limit)
+    if op in (">", "<="):
+        if not isinstance(limit, int | float | str):
+            return False  # a threshold without a number: nothing passes it
+        bound = float(limit)
+        return float(value) > bound if op == ">" else float(value) <= bound
     if op == "==":
         return str(value) == str(limit)
     return False
@@ -88,26 +89,62 @@ def learn_condition(rows: list[Observation]) -> tuple[bool, dict | None]:
     n = len(rows)
     share = sum(r.positive for r in rows) / n
     best: tuple[float, dict] | None = None
+    # One sweep per feature over the lines sorted by value (counts and distinct offers on each side
+    # of every threshold from running totals): a year of offers has 10,000s of lines per rule, and
+    # recounting both sides for each threshold was quadratic.
     for name in NUMERIC_FEATURES:
-        known = sorted((r for r in rows if r.feature(name) is not None), key=lambda r: r.feature(name))
-        values = sorted({r.feature(name) for r in known})
-        for lo, hi in zip(values, values[1:], strict=False):
-            above = [r for r in known if r.feature(name) > lo]
-            below = [r for r in known if r.feature(name) <= lo]
-            correct = sum(r.positive for r in above) + sum(not r.positive for r in below)
-            acc = correct / n  # lines without the feature count as misses
-            if _offers([r for r in above if r.positive]) < MIN_POSITIVE_OFFERS:
-                continue
-            if _offers([r for r in below if not r.positive]) < MIN_NEGATIVE_OFFERS:
+        groups: dict[float, list[Observation]] = {}
+        for r in rows:
+            value = r.feature(name)
+            if value is not None:
+                groups.setdefault(value, []).append(r)
+        values = sorted(groups)
+        if len(values) < 2:
+            continue
+        neg_below: list[int] = []  # lines <= values[i]
+        neg_offers_below: list[int] = []
+        count, offers = 0, set[str]()
+        for v in values:
+            negatives = [r for r in groups[v] if not r.positive]
+            count += len(negatives)
+            offers.update(r.offer_number for r in negatives)
+            neg_below.append(count)
+            neg_offers_below.append(len(offers))
+        pos_above, pos_offers_above = [0] * len(values), [0] * len(values)  # lines > values[i]
+        count, offers = 0, set[str]()
+        for i in range(len(values) - 1, 0, -1):
+            positives = [r for r in groups[values[i]] if r.positive]
+            count += len(positives)
+            offers.update(r.offer_number for r in positives)
+            pos_above[i - 1], pos_offers_above[i - 1] = count, len(offers)
+        for i in range(len(values) - 1):
+            acc = (pos_above[i] + neg_below[i]) / n  # lines without the feature count as misses
+            if pos_offers_above[i] < MIN_POSITIVE_OFFERS or neg_offers_below[i] < MIN_NEGATIVE_OFFERS:
                 continue
             if best is None or acc > best[0]:
-                best = (acc, {"attribute": name, "op": ">", "value": _round_threshold(lo, hi)})
+                best = (acc, {"attribute": name, "op": ">", "value": _round_threshold(values[i], values[i + 1])})
+    total_neg = sum(not r.positive for r in rows)
+    pos_in: dict[str, int] = {}
+    neg_in: dict[str, int] = {}
+    pos_offers_in: dict[str, set[str]] = {}
+    neg_customers_of_offer: dict[str, set[str]] = {}
+    for r in rows:
+        if r.positive:
+            pos_in[r.customer] = pos_in.get(r.customer, 0) + 1
+            pos_offers_in.setdefault(r.customer, set()).add(r.offer_number)
+        else:
+            neg_in[r.customer] = neg_in.get(r.customer, 0) + 1
+            neg_customers_of_offer.setdefault(r.offer_number, set()).add(r.customer)
+    # An offer has a negative line outside customer c unless all its negative lines are c's.
+    only_customer: dict[str, int] = {}
+    for customers in neg_customers_of_offer.values():
+        if len(customers) == 1:
+            (only,) = customers
+            only_customer[only] = only_customer.get(only, 0) + 1
     for customer in sorted({r.customer for r in rows if r.customer}):
-        inside = [r for r in rows if r.customer == customer]
-        outside = [r for r in rows if r.customer != customer]
-        acc = (sum(r.positive for r in inside) + sum(not r.positive for r in outside)) / n
-        if (_offers([r for r in inside if r.positive]) >= MIN_POSITIVE_OFFERS
-                and _offers([r for r in outside if not r.positive]) >= MIN_NEGATIVE_OFFERS
+        acc = (pos_in.get(customer, 0) + total_neg - neg_in.get(customer, 0)) / n
+        if (len(pos_offers_in.get(customer, ())) >= MIN_POSITIVE_OFFERS
+                and len(neg_customers_of_offer) - only_customer.get(customer, 0) >= MIN_NEGATIVE_OFFERS
                 and (best is None or acc > best[0])):
             best = (acc, {"attribute": "customer", "op": "==", "value": customer})
     if best is not None and best[0] >= MIN_STUMP_ACCURACY and best[0] >= share + MIN_GAIN:

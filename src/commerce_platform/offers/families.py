@@ -144,8 +144,8 @@ class Families:
             brands = [" ".join(w for w in words if w != family_name) or family_name for words, _ in lines]
         # 3. Sizes: ranked inside each line; lines with as many sizes are aligned rank by rank.
         size_lists = [sorted({r[1] for r in rows}, key=_size_value) for _w, rows in lines]
-        counts = Counter(len(s) for s in size_lists)
-        aligned = counts.most_common(1)[0][0] if size_lists else 0
+        size_counts = Counter(len(s) for s in size_lists)
+        aligned = size_counts.most_common(1)[0][0] if size_lists else 0
         canon: dict[tuple[int, tuple[str, ...]], str] = {}
         if aligned > 1:
             for rank in range(aligned):

@@ -8,22 +8,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# The ERP and catalog models are shared with the ERP port; re-exported here for existing callers.
+from ..erp_models import CatalogProduct as CatalogProduct
+from ..erp_models import ErpOffer as ErpOffer
+from ..erp_models import ErpRow as ErpRow
+
 SWAP_HEADER = [
     "customer_term", "matched_product_code", "matched_product_name", "confidence_score",
     "reasoning", "match_type", "timestamp", "source_files",
 ]
 
 ReviewStatus = Literal["pending", "approved", "rejected"]
-
-
-class CatalogProduct(BaseModel):
-    """A row of ``<home>/erp/products.csv``."""
-
-    product_code: str = Field(min_length=1)
-    product_name: str = Field(min_length=1)
-    product_group: str = ""
-    unit: str = "kpl"
-    price: float = 0.0
 
 
 class MatchDetails(BaseModel):
@@ -77,29 +72,6 @@ class LearningState(BaseModel):
     offer_number: str
     last_processed_hash: str
     last_check_timestamp: str
-
-
-class ErpRow(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    product_code: str
-    product_name: str = ""
-    quantity: float = 0
-    unit: str = ""
-    price: float | None = None
-    discount_percent: float | None = 0.0
-
-
-class ErpOffer(BaseModel):
-    """The final offer as the ERP (Lemonsoft) returns it (format 5.3)."""
-
-    offer_number: str
-    updated_at: str = ""
-    rows: list[ErpRow] = Field(default_factory=list)
-
-    @field_validator("offer_number", mode="before")
-    @classmethod
-    def _str(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class SwapRow(BaseModel):

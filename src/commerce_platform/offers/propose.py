@@ -143,7 +143,7 @@ class Proposer:
     def _keep_run(self, old: CatalogProduct, new: CatalogProduct, qty: float) -> float:
         """Sections of another length: as many as cover the same run (10 x 3 m -> 6 x 5 m)."""
         a, b = self.families.attrs(old.product_code), self.families.attrs(new.product_code)
-        if not _lengths(a, b) or not qty:
+        if a is None or b is None or not a.length_m or not b.length_m or not _lengths(a, b) or not qty:
             return qty
         return math.ceil(round(qty * a.length_m / b.length_m, 9))
 

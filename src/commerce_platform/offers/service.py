@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..config import Settings
 from ..errors import ValidationFailed
 from .learnings import LearningSet, RuleLearning, SwapLearning
@@ -24,7 +26,7 @@ def swap_view(s: SwapLearning) -> dict:
     return {"id": s.id, "customer_term": s.term, "product_code": s.product_code, "product_name": s.product_name,
             "confidence": s.confidence, "evidence_count": len(s.evidence), "status": s.status,
             "match_type": s.match_type, "timestamp": s.timestamp, "reasoning": s.reasoning,
-            "evidence": [e.__dict__ for e in s.evidence.values()]}
+            "evidence": [asdict(e) for e in s.evidence.values()]}
 
 
 def rule_view(r: RuleLearning) -> dict:

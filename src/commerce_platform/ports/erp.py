@@ -13,9 +13,9 @@ from typing import Protocol
 import orjson
 from pydantic import ValidationError
 
+from ..erp_models import CatalogProduct, ErpOffer
 from ..errors import NotFound, UpstreamError, ValidationFailed
 from ..files import atomic_write
-from ..offers.models import CatalogProduct, ErpOffer
 
 
 class ERP(Protocol):

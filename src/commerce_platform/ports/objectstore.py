@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from ..errors import NotFound, ValidationFailed, require
 from ..files import atomic_write
@@ -28,6 +31,58 @@ class ObjectStore(Protocol):
     def exists(self, bucket: str, key: str) -> bool: ...
     def delete(self, bucket: str, key: str) -> None: ...
     def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]: ...
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def io_concurrency(store: object) -> int:
+    """How many calls a caller may have in flight on ``store`` (absent = 1: a local file is read in
+    microseconds, so threads would only add overhead; S3 answers in tens of milliseconds)."""
+    return max(1, int(getattr(store, "io_concurrency", 1)))
+
+
+def bounded_map(fn: Callable[[T], R], items: Iterable[T], workers: int,
+                      window: int | None = None) -> Generator[tuple[T, R | Exception], None, None]:
+    """``(item, fn(item) or the exception it raised)`` in the order of ``items``, ``workers`` calls at
+    a time within a window of ``4 * workers`` items, so memory stays flat over 100,000 items."""
+
+    def call(item: T) -> R | Exception:
+        try:
+            return fn(item)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, which decides what it means
+            return exc
+
+    if workers <= 1:
+        for item in items:
+            yield item, call(item)
+        return
+    pending = iter(items)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bounded-map") as pool:
+        queue = deque((item, pool.submit(call, item)) for item in islice(pending, window or 4 * workers))
+        try:
+            while queue:
+                item, future = queue.popleft()
+                for following in islice(pending, 1):
+                    queue.append((following, pool.submit(call, following)))
+                yield item, future.result()
+        finally:  # a caller that stops early: drop what has not started
+            for _, future in queue:
+                future.cancel()
+
+
+def put_many(store: ObjectStore, bucket: str, items: Iterable[tuple[str, bytes]],
+             content_type: str | None = None) -> None:
+    """Write many objects, ``io_concurrency(store)`` at a time; the first failure is raised after
+    the others were tried (each write is whole or absent, so a retry rewrites what is missing)."""
+    failure: Exception | None = None
+    for _, result in bounded_map(lambda kv: store.put_bytes(bucket, kv[0], kv[1], content_type), items,
+                                 io_concurrency(store)):
+        if isinstance(result, Exception) and failure is None:
+            failure = result
+    if failure is not None:
+        raise failure
 
 
 def list_all(store: ObjectStore, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
@@ -157,17 +212,25 @@ class LocalObjectStore:
                         found.append(key)
         found.sort()
         for i in range(0, len(found), page_size):
-            yield [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]]
+            # _LazyLocalInfo has ObjectInfo's attributes, computed on demand
+            yield cast(list[ObjectInfo], [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]])
 
 
 class S3ObjectStore:
-    """S3 with paginated listing. ``bucket_names`` maps logical names to real bucket names."""
+    """S3 with paginated listing. ``bucket_names`` maps logical names to real bucket names.
+
+    ``io_concurrency`` calls may run at once (boto3 clients are thread-safe; botocore's default
+    pool holds 10 connections, so the client is made with a pool that size)."""
 
     def __init__(self, client=None, bucket_names: dict[str, str] | None = None, region: str | None = None,
-                 endpoint_url: str | None = None) -> None:
+                 endpoint_url: str | None = None, concurrency: int = 16) -> None:
+        self.io_concurrency = max(1, concurrency)
         if client is None:
             boto3 = require("boto3", "aws")
-            client = boto3.client("s3", region_name=region, endpoint_url=endpoint_url)
+            from botocore.config import Config
+
+            client = boto3.client("s3", region_name=region, endpoint_url=endpoint_url,
+                                  config=Config(max_pool_connections=self.io_concurrency))
         self.client = client
         self.bucket_names = bucket_names or {}
 
