@@ -717,7 +717,7 @@ FUNCTION_CODE = {
     "KbSyncFunction": ["support/kb.py", "support/documents.py", "support/bm25.py"],
     "TutorApiFunction": ["tutor", "api/common.py", "api/tutor_app.py"],
 }
-SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py"]
+SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py", "text_analysis.py"]
 # Loaded by another library rather than imported by our code.
 DRIVERS = {"psycopg": "SQLAlchemy loads it for postgresql+psycopg:// URLs"}
 
