@@ -49,17 +49,10 @@ class SsmSecretStore:
 
 def resolve_secrets(settings, store: SecretStore | None = None):
     """Return settings with every configured ``*_parameter`` resolved into its field."""
-    wanted = {field: getattr(settings, param) for field, param in SECRET_PARAMETERS.items()
-              if getattr(settings, param, None) and not getattr(settings, field, None)}
+    wanted = {field: settings.value(param) for field, param in SECRET_PARAMETERS.items()
+              if settings.value(param) and not settings.value(field)}
     if not wanted:
         return settings
-    store = store or SsmSecretStore(region=settings.aws_region)
+    store = store or SsmSecretStore(region=settings.aws.region)
     values = store.get_many(sorted(set(wanted.values())))
-    return settings.model_copy(update={field: _typed(settings, field, values[name]) for field, name in wanted.items()})
-
-
-def _typed(settings, field: str, value: str):
-    from pydantic import SecretStr
-
-    annotation = str(type(settings).model_fields[field].annotation)
-    return SecretStr(value) if "SecretStr" in annotation else value
+    return settings.with_values(**{field: values[name] for field, name in wanted.items()})
