@@ -174,9 +174,9 @@ def run_ours(n: int, latency: float, server: Server, work: Path, name: str = "ou
     src = make_source(work / f"{name}.db", n, server.base)
     settings = settings_for(work / name)
     if downloads:
-        settings.export_download_concurrency = downloads
+        settings.exports.download_concurrency = downloads
     if embeds:
-        settings.export_embed_concurrency = embeds
+        settings.exports.embed_concurrency = embeds
     emb = TimedEmbedder(embedder or OfflineImageEmbedder())
     sink, timed = timed_sink(settings)
     import httpx  # noqa: F401  (imports are not part of the run for either side)
@@ -190,9 +190,9 @@ def run_ours(n: int, latency: float, server: Server, work: Path, name: str = "ou
     server_cpu = server.cpu_seconds() - server_cpu
     parts = table_partitions(settings)
     cores = os.cpu_count() or 1
-    E = settings.export_embed_concurrency
+    E = settings.exports.embed_concurrency
     floors = {
-        "network wait": n * latency / settings.export_download_concurrency,
+        "network wait": n * latency / settings.exports.download_concurrency,
         # A CPU embedder runs on at most the cores; a remote one (Titan) waits, E calls at a time.
         "embedding": emb.cpu / min(E, cores) if isinstance(emb.inner, OfflineImageEmbedder)
         else n * getattr(emb.inner, "latency", 0.0) / E,
@@ -201,7 +201,7 @@ def run_ours(n: int, latency: float, server: Server, work: Path, name: str = "ou
     }
     return {"wall": wall, "rate": n / wall, "summary": summary, "partitions": len(parts),
             "files": sum(p["files"] for p in parts), "floors": floors, "embed_cpu": emb.cpu,
-            "D": settings.export_download_concurrency, "E": E, "cpu": cpu, "server_cpu": server_cpu}
+            "D": settings.exports.download_concurrency, "E": E, "cpu": cpu, "server_cpu": server_cpu}
 
 
 def files_at_scale(n: int, work: Path, tenants: int = 4) -> dict:
@@ -223,7 +223,7 @@ def files_at_scale(n: int, work: Path, tenants: int = 4) -> dict:
     from decimal import Decimal
 
     exported_at = datetime.now(UTC)
-    flush = settings.export_flush_rows
+    flush = settings.exports.flush_rows
     t = time.perf_counter()
     for start in range(0, n, flush):
         rows = []

@@ -36,7 +36,7 @@ def world(settings):
 
 
 def _files(settings):
-    root = settings.paths.bucket(settings.offers_bucket)
+    root = settings.paths.bucket(settings.offers.bucket)
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
             if p.is_file() and not p.name.startswith("offer-requests")}
 
@@ -46,11 +46,11 @@ def test_run_learns_in_seed_formats_and_second_run_changes_nothing(world):
     assert first.offers_processed == 122 and first.successful == 120 and first.failed == 2
     assert {f["reason"] for f in first.failures} == {"malformed request", "not in ERP"}
     store = factory.object_store(world)
-    csv_text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    csv_text = store.get_bytes(world.offers.bucket, SWAPS_KEY).decode()
     assert csv_text.splitlines()[0] == ",".join(SWAP_HEADER)
-    rules = store.get_bytes(world.offers_bucket, RULES_KEY).decode().splitlines()
+    rules = store.get_bytes(world.offers.bucket, RULES_KEY).decode().splitlines()
     assert rules and all(line[:4].isdigit() and line[10:12] == ": " for line in rules)
-    state = json.loads(store.get_bytes(world.offers_bucket, state_key("700100")))
+    state = json.loads(store.get_bytes(world.offers.bucket, state_key("700100")))
     assert set(state) == {"offer_number", "last_processed_hash", "last_check_timestamp"}
 
     before = _files(world)
@@ -94,15 +94,15 @@ def test_a_newer_request_context_wins(world):
     store = factory.object_store(world)
     from datetime import UTC, datetime
 
-    ctx = json.loads(store.get_bytes(world.offers_bucket, next(
-        o.key for p in store.list_pages(world.offers_bucket, "offer-requests/700102_") for o in p)))
+    ctx = json.loads(store.get_bytes(world.offers.bucket, next(
+        o.key for p in store.list_pages(world.offers.bucket, "offer-requests/700102_") for o in p)))
     ctx["ai_matched_products"] = ctx["ai_matched_products"][:1]
     ctx["extra_field_kept"] = {"x": 1}
-    key = record_offer_request(store, world.offers_bucket, ctx, timestamp=datetime(2027, 1, 1, tzinfo=UTC))
-    assert json.loads(store.get_bytes(world.offers_bucket, key))["extra_field_kept"] == {"x": 1}
+    key = record_offer_request(store, world.offers.bucket, ctx, timestamp=datetime(2027, 1, 1, tzinfo=UTC))
+    assert json.loads(store.get_bytes(world.offers.bucket, key))["extra_field_kept"] == {"x": 1}
     from commerce_platform.offers.requests import newest_requests
 
-    refs = {r.offer_number: r for r in newest_requests(store, world.offers_bucket)}
+    refs = {r.offer_number: r for r in newest_requests(store, world.offers.bucket)}
     assert refs["700102"].key == key
 
 
@@ -124,7 +124,7 @@ class FlakyERP:
 def test_erp_timeout_is_counted_and_offer_retried_next_night(world):
     summary = run_learning(world, erp=FlakyERP(factory.erp(world), "700105"))
     assert any(f["offer_number"] == "700105" and f["reason"] == "ERP unavailable" for f in summary.failures)
-    assert not factory.object_store(world).exists(world.offers_bucket, state_key("700105"))
+    assert not factory.object_store(world).exists(world.offers.bucket, state_key("700105"))
     again = run_learning(world)
     assert again.successful == 1  # only the timed-out offer
 
@@ -250,22 +250,22 @@ def test_a_first_format_state_index_is_still_honoured(world):
 
     run_learning(world)
     store = factory.object_store(world)
-    index = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    index = json.loads(store.get_bytes(world.offers.bucket, STATE_INDEX_KEY))
     assert len(index["hashes"]) == 120 and index["hashes"].keys() == index["erp_versions"].keys()
     # The index as the previous release wrote it: a flat {offer_number: hash}, no ERP versions.
-    store.put_bytes(world.offers_bucket, STATE_INDEX_KEY, json.dumps(index["hashes"]).encode())
+    store.put_bytes(world.offers.bucket, STATE_INDEX_KEY, json.dumps(index["hashes"]).encode())
     for n in index["hashes"]:  # the index alone must decide: per-offer states are not consulted
-        store.delete(world.offers_bucket, state_key(n))
+        store.delete(world.offers.bucket, state_key(n))
     counting = CountingERP(factory.erp(world))
     assert run_learning(world, erp=counting).skipped == 120
     assert len(counting.reads) == 122
-    upgraded = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    upgraded = json.loads(store.get_bytes(world.offers.bucket, STATE_INDEX_KEY))
     assert upgraded == index
 
 
 # ---- damaged learning files (a cut CSV, a damaged sidecar or state, a crash between writes) ----------
 def _bucket(world):
-    return world.paths.bucket(world.offers_bucket)
+    return world.paths.bucket(world.offers.bucket)
 
 
 def _relearn_one(world, number="700101"):
@@ -274,8 +274,8 @@ def _relearn_one(world, number="700101"):
     from commerce_platform.offers.agent import STATE_INDEX_KEY
 
     store = factory.object_store(world)
-    store.delete(world.offers_bucket, STATE_INDEX_KEY)
-    store.delete(world.offers_bucket, state_key(number))
+    store.delete(world.offers.bucket, STATE_INDEX_KEY)
+    store.delete(world.offers.bucket, state_key(number))
 
 
 def _learnings(world):
@@ -398,7 +398,7 @@ def test_a_damaged_learning_state_relearns_its_offer_and_the_night_goes_on(world
     store = factory.object_store(world)
     from commerce_platform.offers.agent import STATE_INDEX_KEY
 
-    store.delete(world.offers_bucket, STATE_INDEX_KEY)  # without the index the per-offer states decide
+    store.delete(world.offers.bucket, STATE_INDEX_KEY)  # without the index the per-offer states decide
     path = _bucket(world) / state_key("700102")
     path.write_bytes(b'{"offer_number": "700102", "last_proc')
 
@@ -430,31 +430,31 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
 
     run_learning(world)
     store = factory.object_store(world)
-    ls = LearningSet.load(store, world.offers_bucket)
+    ls = LearningSet.load(store, world.offers.bucket)
     swap = next(iter(ls.swaps.values()))
     for n in range(10_000):
         name = f"{800000 + n}_20250101T000000Z.json"
         swap.evidence[name] = Evidence(name, str(800000 + n), swap.term, "", swap.product_code, swap.product_name)
-    ls.save(store, world.offers_bucket)
+    ls.save(store, world.offers.bucket)
     erp = factory.erp(world)
     offer = erp.get_offer("700101")
     offer.rows = offer.rows[:-1]
     erp.save_offer(offer)
     summary = run_learning(world)  # the next night, one changed offer
     assert summary.successful == 1
-    text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    text = store.get_bytes(world.offers.bucket, SWAPS_KEY).decode()
     rows = list(csv.DictReader(io.StringIO(text)))  # default field limit
     row = next(r for r in rows if r["customer_term"] == swap.term and r["matched_product_code"] == swap.product_code)
     assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
-    again = LearningSet.load(store, world.offers_bucket)
+    again = LearningSet.load(store, world.offers.bucket)
     kept = again.swaps[(swap.term, swap.product_code)]
     # The sidecar keeps the count and the newest evidence; the evidence store keeps every one.
     assert kept.n_evidence >= 10_000 and len(kept.evidence) == MAX_EVIDENCE_IN_META
     assert row["source_files"].startswith(f"+{kept.n_evidence - MAX_SOURCE_FILES_IN_CSV} more in ")
-    in_store = {ev["source_file"] for sid, ev in evidence.read(store, world.offers_bucket, again.evidence_runs)
+    in_store = {ev["source_file"] for sid, ev in evidence.read(store, world.offers.bucket, again.evidence_runs)
                 if sid == kept.id}
     assert in_store >= {f"{800000 + n}_20250101T000000Z.json" for n in range(10_000)}
-    assert len(store.get_bytes(world.offers_bucket, "learnings/learning_meta.json")) < 1_000_000
+    assert len(store.get_bytes(world.offers.bucket, "learnings/learning_meta.json")) < 1_000_000
     # Relearning an offer whose evidence left the sidecar counts it once, not twice.
     assert not again.add_swap(swap.term, swap.product_code, swap.product_name,
                               Evidence("800000_20250101T000000Z.json", "800000", "", "", swap.product_code, ""), "")
@@ -532,7 +532,7 @@ def test_a_run_killed_before_its_state_batch_has_its_offers_relearned_next_night
     monkeypatch.undo()
     learned = _learnings_files(world)
     assert learned  # the learnings were saved before the states
-    assert not (world.paths.bucket(world.offers_bucket) / "learning-state").exists()
+    assert not (world.paths.bucket(world.offers.bucket) / "learning-state").exists()
 
     rerun = run_learning(world)
     assert rerun.successful == 120 and rerun.skipped == 0  # none lost: every offer relearned
@@ -605,16 +605,16 @@ def test_a_run_spills_its_evidence_as_it_goes_and_a_crash_before_its_save_loses_
     with pytest.raises(SystemExit):
         run_learning(world)
     store = factory.object_store(world)
-    spilled = evidence.listed(store, world.offers_bucket)
+    spilled = evidence.listed(store, world.offers.bucket)
     assert len(spilled) > 3  # written as the run went, not held to the end
     monkeypatch.setattr(LearningSet, "save", real_save)
 
     rerun = run_learning(world)  # the dead run's objects are not counted: every offer is relearned
     assert rerun.successful == 120
-    ls, ref = (LearningSet.load(factory.object_store(s), s.offers_bucket) for s in (world, reference))
+    ls, ref = (LearningSet.load(factory.object_store(s), s.offers.bucket) for s in (world, reference))
     assert {k: (s.n_evidence, sorted(s.evidence)) for k, s in ls.swaps.items()} == {
         k: (s.n_evidence, sorted(s.evidence)) for k, s in ref.swaps.items()}
-    listed = sorted(ev["source_file"] + sid for sid, ev in evidence.read(store, world.offers_bucket, ls.evidence_runs))
+    listed = sorted(ev["source_file"] + sid for sid, ev in evidence.read(store, world.offers.bucket, ls.evidence_runs))
     assert listed == sorted(ev["source_file"] + sid for sid, ev in evidence.read(
         factory.object_store(reference), reference.offers_bucket, ref.evidence_runs))
     assert len(ls.evidence_runs) > 3 and not set(ls.evidence_runs) & set(spilled)

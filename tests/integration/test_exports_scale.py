@@ -39,10 +39,10 @@ def test_many_flushes_leave_one_file_per_partition_and_the_same_rows(xsettings, 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"f{i:02d}", server.url(f"/img/f{i % 7}.png"), tenant=f"t{i % 3}", hour=i % 24)
                        for i in range(30)] + [sale("nourl", None, tenant="t1")])
-    xsettings.export_flush_rows = 10_000  # one flush: the reference rows
+    xsettings.exports.flush_rows = 10_000  # one flush: the reference rows
     service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     reference = _rows(xsettings)
-    xsettings.export_flush_rows = 2  # 16 flushes over 3 partitions: 48 files before issue 15
+    xsettings.exports.flush_rows = 2  # 16 flushes over 3 partitions: 48 files before issue 15
     summary = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert summary["exportedCount"] == 31 and summary["status"] == "PARTIAL"
     parts = service.table_partitions(xsettings)
@@ -144,10 +144,10 @@ def test_a_rerun_embeds_nothing_and_the_cache_holds_packs_not_images(xsettings, 
 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"c{i:02d}", server.url(f"/img/c{i}.png"), tenant=f"t{i % 2}") for i in range(12)])
-    xsettings.export_flush_rows = 5
+    xsettings.exports.flush_rows = 5
     first = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert first["embeddingsComputed"] == 12
-    objects = [o.key for o in list_all(object_store(xsettings), xsettings.export_embeddings_bucket, "")]
+    objects = [o.key for o in list_all(object_store(xsettings), xsettings.exports.embeddings_bucket, "")]
     # One pack (vectors + index) for the run's 12 images: never an object per image.
     assert len(objects) == 2 and all("/packs/" in k for k in objects)
     second = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
@@ -177,4 +177,4 @@ def test_the_embedding_pool_is_the_setting_capped_by_what_the_embedder_can_use(e
 
 def test_default_embedding_concurrency_keeps_a_150ms_embedder_off_the_critical_path(settings):
     # 32 downloads of 100 ms images arrive at 320/s; Titan at 150 ms a call must keep up.
-    assert settings.export_embed_concurrency / 0.150 >= settings.export_download_concurrency / 0.100
+    assert settings.exports.embed_concurrency / 0.150 >= settings.exports.download_concurrency / 0.100

@@ -46,7 +46,7 @@ def make_fetcher(settings, backoff: float = 0.5, timeout: float = 30.0) -> Image
     from ..factory import object_store
 
     return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings),
-                        concurrency=settings.export_download_concurrency, timeout=timeout, backoff=backoff)
+                        concurrency=settings.exports.download_concurrency, timeout=timeout, backoff=backoff)
 
 
 def _status(stats: RunStats) -> str:
@@ -196,13 +196,13 @@ def _counts(stats: RunStats) -> dict[str, int]:
 def embedding_cache(settings, embedder) -> EmbeddingCache:
     from ..factory import object_store
 
-    return EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+    return EmbeddingCache(object_store(settings), settings.exports.embeddings_bucket, embedder.name)
 
 
 async def _pipeline(settings, sink: IcebergTable, cache: EmbeddingCache, replacement, embedder, fetcher, stats,
                     progress, raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
-    cfg = PipelineConfig(download_concurrency=settings.export_download_concurrency,
-                         embed_concurrency=settings.export_embed_concurrency, flush_rows=settings.export_flush_rows)
+    cfg = PipelineConfig(download_concurrency=settings.exports.download_concurrency,
+                         embed_concurrency=settings.exports.embed_concurrency, flush_rows=settings.exports.flush_rows)
     fetcher = fetcher or make_fetcher(settings)
     async with fetcher:
         pipe = Pipeline(fetcher, embedder, replacement, sink.arrow_schema(), cache, cfg, progress, stats)

@@ -11,8 +11,8 @@ from .models import day_bounds
 
 
 def default_source_url(settings) -> str:
-    if settings.export_source_url:
-        return str(settings.export_source_url)
+    if settings.exports.source_url:
+        return str(settings.exports.source_url)
     return f"sqlite:///{settings.paths.root / 'smartgo' / 'smartgo.db'}"
 
 

@@ -133,7 +133,7 @@ class KnowledgeBase:
         self.settings = settings
         self.store = store or factory.object_store(settings)
         self._embedder = embedder
-        self.bucket = settings.kb_bucket
+        self.bucket = settings.support.kb_bucket
         self.directory = settings.paths.indexes / INDEX_NAME
         if fusion not in ("score", "rrf"):
             raise ConfigurationError(f"unknown fusion {fusion!r}", hint="use 'score' or 'rrf'")
@@ -297,7 +297,7 @@ class KnowledgeBase:
             replace_sources.add(key)
             try:
                 parsed = parse_document(key, data)
-                chunks = chunk_document(parsed, self.settings.kb_chunk_tokens, self.settings.kb_chunk_overlap_tokens)
+                chunks = chunk_document(parsed, self.settings.support.kb_chunk_tokens, self.settings.support.kb_chunk_overlap_tokens)
             except DocumentParseError as exc:
                 log.warning("kb document skipped", source=key, reason=str(exc))
                 docs[key] = {"status": "failed", "error": str(exc), "doc_hash": doc_hash, "chunks": 0,
