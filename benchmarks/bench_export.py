@@ -143,14 +143,14 @@ def run_ours(n: int, latency: float, server: Server, work: Path) -> dict:
     parts = table_partitions(settings)
     cores = os.cpu_count() or 1
     floors = {
-        "network wait": n * latency / settings.export_download_concurrency,
-        "embedding CPU": emb.cpu / min(settings.export_embed_concurrency, cores),
+        "network wait": n * latency / settings.exports.download_concurrency,
+        "embedding CPU": emb.cpu / min(settings.exports.embed_concurrency, cores),
         "writing": timed.seconds,
         "CPU (GIL)": (cpu + server_cpu) / cores,
     }
     return {"wall": wall, "rate": n / wall, "summary": summary, "partitions": len(parts),
             "files": sum(p["files"] for p in parts), "floors": floors, "embed_cpu": emb.cpu,
-            "D": settings.export_download_concurrency, "E": settings.export_embed_concurrency,
+            "D": settings.exports.download_concurrency, "E": settings.exports.embed_concurrency,
             "cpu": cpu, "server_cpu": server_cpu}
 
 

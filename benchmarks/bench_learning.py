@@ -77,7 +77,7 @@ def lemonsoft(latency: float, offers: int) -> None:
 
     settings = load_settings(tempfile.mkdtemp(prefix="bench-lemonsoft-") + "/home")
     build(settings, scale=offers / N_OFFERS)
-    concurrent_n = settings.erp_concurrency
+    concurrent_n = settings.offers.erp_concurrency
     seconds = {}
     with LemonsoftStandIn(settings.paths.erp, latency=latency) as server:
         for n in (1, concurrent_n):

@@ -71,7 +71,7 @@ def replay(seed: int, offers: int, workdir: Path) -> dict:
     from commerce_platform.offers.learnings import LearningSet
 
     catalog = erp_factory(settings).catalog()
-    learnings = LearningSet.load(object_store(settings), settings.offers_bucket)
+    learnings = LearningSet.load(object_store(settings), settings.offers.bucket)
     proposer = _proposer(catalog, learnings)
     proposals = {}
     for e in truth["holdout_offers"]:

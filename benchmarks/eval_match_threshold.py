@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         demo.build(settings)
         store = object_store(settings)
         terms: set[str] = set()
-        keys = [o.key for page in store.list_pages(settings.offers_bucket, "offer-requests/") for o in page]
+        keys = [o.key for page in store.list_pages(settings.offers.bucket, "offer-requests/") for o in page]
         for key in keys:
             try:
-                doc = json.loads(store.get_bytes(settings.offers_bucket, key))
+                doc = json.loads(store.get_bytes(settings.offers.bucket, key))
             except ValueError:
                 continue  # the demo's deliberately truncated request
             for line in doc.get("ai_matched_products", []):

@@ -490,8 +490,8 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
 
     def objects() -> str:
         store = factory.object_store(settings)
-        n = sum(1 for _ in list_all(store, settings.offers_bucket, "learnings/"))
-        return f"bucket {settings.offers_bucket}: {n} learning files"
+        n = sum(1 for _ in list_all(store, settings.offers.bucket, "learnings/"))
+        return f"bucket {settings.offers.bucket}: {n} learning files"
 
     checks.append(_probe("object store", "S3" if aws else f"local files {settings.paths.objects}", objects))
 
@@ -514,13 +514,13 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     def erp() -> str:
         return f"{len(factory.erp(settings).catalog())} catalog products"
 
-    checks.append(_probe("ERP", "Lemonsoft" if settings.lemonsoft_url else "local ERP files", erp))
+    checks.append(_probe("ERP", "Lemonsoft" if settings.offers.lemonsoft_url else "local ERP files", erp))
 
     def llm() -> str:
         model = factory.llm(settings)
         return "offline: deterministic algorithms, no LLM" if model is None else f"{type(model).__name__} configured"
 
-    checks.append(_probe("LLM", settings.llm_provider, llm))
+    checks.append(_probe("LLM", settings.llm.provider, llm))
 
     def embedder() -> str:
         vec = factory.text_embedder(settings).embed(["kupariputki 15mm"])
@@ -547,7 +547,7 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
         parts = table_partitions(settings)
         return f"{len(parts)} partitions, {sum(p['rows'] for p in parts)} rows"
 
-    checks.append(_probe("Iceberg table", settings.export_iceberg_catalog + " catalog", iceberg))
+    checks.append(_probe("Iceberg table", settings.exports.iceberg_catalog + " catalog", iceberg))
 
     if settings.redis_url:
         def redis_ping() -> str:

@@ -17,7 +17,7 @@ def put_docs(settings, docs: dict[str, str] | None = None):
 
     store = factory.object_store(settings)
     for key, text in (DOCS if docs is None else docs).items():
-        store.put_bytes(settings.kb_bucket, key, text.encode())
+        store.put_bytes(settings.support.kb_bucket, key, text.encode())
     return store
 
 

@@ -26,8 +26,8 @@ with shared.panel("Settings"):
     c = st.columns(4)
     c[0].metric("Profile", s.profile)
     c[1].metric("Environment", s.environment)
-    c[2].metric("LLM", s.llm_provider)
-    c[3].metric("Region" if s.profile == "aws" else "Text embedder", s.aws_region if s.profile == "aws" else s.text_embedder)
+    c[2].metric("LLM", s.llm.provider)
+    c[3].metric("Region" if s.profile == "aws" else "Text embedder", s.aws.region if s.profile == "aws" else s.text_embedder)
     st.caption(f"Data home `{s.paths.root}`")
 
 if st.button("Check again", icon=":material/refresh:", key="health_refresh"):

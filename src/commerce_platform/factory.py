@@ -31,7 +31,7 @@ def object_store(settings: Settings):
     if settings.profile == "aws":
         from .ports.objectstore import S3ObjectStore
 
-        return S3ObjectStore(region=settings.aws_region, endpoint_url=settings.s3_endpoint_url)
+        return S3ObjectStore(region=settings.aws.region, endpoint_url=settings.aws.s3_endpoint_url)
     from .ports.objectstore import LocalObjectStore
 
     return LocalObjectStore(settings.paths.objects)
@@ -41,8 +41,8 @@ def kv_table(settings: Settings, spec: TableSpec) -> KeyValueTable:
     if settings.profile == "aws":
         from .ports.kv import DynamoKeyValueTable
 
-        return DynamoKeyValueTable(spec, prefix=settings.dynamodb_table_prefix, region=settings.aws_region,
-                                   endpoint_url=settings.dynamodb_endpoint_url)
+        return DynamoKeyValueTable(spec, prefix=settings.aws.dynamodb_table_prefix, region=settings.aws.region,
+                                   endpoint_url=settings.aws.dynamodb_endpoint_url)
     from .ports.kv import SqlKeyValueTable
 
     return SqlKeyValueTable(sql_engine(settings.platform_db_url()), spec)
@@ -50,27 +50,27 @@ def kv_table(settings: Settings, spec: TableSpec) -> KeyValueTable:
 
 def llm(settings: Settings):
     """The configured LLM, or None for offline (callers then use their deterministic path)."""
-    if settings.llm_provider == "gemini":
+    if settings.llm.provider == "gemini":
         from .ports.llm import GeminiLLM
 
-        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
-        return GeminiLLM(api_key=key, model=settings.gemini_model)
-    if settings.llm_provider == "bedrock":
+        key = settings.llm.gemini_api_key.get_secret_value() if settings.llm.gemini_api_key else None
+        return GeminiLLM(api_key=key, model=settings.llm.gemini_model)
+    if settings.llm.provider == "bedrock":
         from .ports.llm import BedrockLLM
 
-        return BedrockLLM(model_id=settings.bedrock_model_id, region=settings.aws_region)
+        return BedrockLLM(model_id=settings.llm.bedrock_model_id, region=settings.aws.region)
     return None
 
 
 def erp(settings: Settings):
-    if settings.lemonsoft_url:
+    if settings.offers.lemonsoft_url:
         from .ports.erp import LemonsoftERP
 
-        secret = settings.lemonsoft_password.get_secret_value() if settings.lemonsoft_password else ""
-        api_key = settings.lemonsoft_api_key.get_secret_value() if settings.lemonsoft_api_key else ""
-        return LemonsoftERP(settings.lemonsoft_url, settings.lemonsoft_username or "", secret,
-                            settings.lemonsoft_database or "", api_key, timeout=settings.erp_timeout_seconds,
-                            retries=settings.erp_retries, concurrency=settings.erp_concurrency)
+        secret = settings.offers.lemonsoft_password.get_secret_value() if settings.offers.lemonsoft_password else ""
+        api_key = settings.offers.lemonsoft_api_key.get_secret_value() if settings.offers.lemonsoft_api_key else ""
+        return LemonsoftERP(settings.offers.lemonsoft_url, settings.offers.lemonsoft_username or "", secret,
+                            settings.offers.lemonsoft_database or "", api_key, timeout=settings.offers.erp_timeout_seconds,
+                            retries=settings.offers.erp_retries, concurrency=settings.offers.erp_concurrency)
     from .ports.erp import LocalERP
 
     return LocalERP(settings.paths.erp)
@@ -80,7 +80,7 @@ def text_embedder(settings: Settings):
     from .ports.text_embeddings import get_text_embedder
 
     if settings.text_embedder == "titan":
-        return get_text_embedder("titan", region=settings.aws_region)
+        return get_text_embedder("titan", region=settings.aws.region)
     return get_text_embedder(settings.text_embedder)
 
 

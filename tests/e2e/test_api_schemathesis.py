@@ -84,5 +84,5 @@ def test_copilot_api_conforms(copilot_settings, record_property):
 
     from commerce_platform.api.copilot_app import create_app
 
-    s = copilot_settings.model_copy(update={"api_keys": SecretStr("alice=KEY1"), "reviewers": "alice"})
+    s = copilot_settings.with_values(**{"api_keys": SecretStr("alice=KEY1"), "reviewers": "alice"})
     _report("copilot", fuzz(create_app(s)), record_property)

@@ -28,7 +28,7 @@ def app(copilot_settings):
     from commerce_platform.api.copilot_app import create_app
 
     # three callers: anna and carol review (may approve shared examples), bob does not
-    settings = copilot_settings.model_copy(update={
+    settings = copilot_settings.with_values(**{
         "api_keys": SecretStr(",".join(f"{name}={key}" for name, key in KEYS.items())), "reviewers": "anna,carol"})
     return create_app(settings)
 

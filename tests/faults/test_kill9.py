@@ -69,7 +69,7 @@ def learning_outputs(home: Path) -> dict[str, object]:
     """Everything the agent writes, minus the run's own timestamp in each state file."""
     from commerce_platform.config import load_settings
 
-    root = load_settings(home).paths.bucket(load_settings(home).offers_bucket)
+    root = load_settings(home).paths.bucket(load_settings(home).offers.bucket)
     out: dict[str, object] = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()

@@ -36,7 +36,7 @@ def world(settings):
 
 
 def _files(settings):
-    root = settings.paths.bucket(settings.offers_bucket)
+    root = settings.paths.bucket(settings.offers.bucket)
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
             if p.is_file() and not p.name.startswith("offer-requests")}
 
@@ -46,11 +46,11 @@ def test_run_learns_in_seed_formats_and_second_run_changes_nothing(world):
     assert first.offers_processed == 122 and first.successful == 120 and first.failed == 2
     assert {f["reason"] for f in first.failures} == {"malformed request", "not in ERP"}
     store = factory.object_store(world)
-    csv_text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    csv_text = store.get_bytes(world.offers.bucket, SWAPS_KEY).decode()
     assert csv_text.splitlines()[0] == ",".join(SWAP_HEADER)
-    rules = store.get_bytes(world.offers_bucket, RULES_KEY).decode().splitlines()
+    rules = store.get_bytes(world.offers.bucket, RULES_KEY).decode().splitlines()
     assert rules and all(line[:4].isdigit() and line[10:12] == ": " for line in rules)
-    state = json.loads(store.get_bytes(world.offers_bucket, state_key("700100")))
+    state = json.loads(store.get_bytes(world.offers.bucket, state_key("700100")))
     assert set(state) == {"offer_number", "last_processed_hash", "last_check_timestamp"}
 
     before = _files(world)
@@ -94,15 +94,15 @@ def test_a_newer_request_context_wins(world):
     store = factory.object_store(world)
     from datetime import UTC, datetime
 
-    ctx = json.loads(store.get_bytes(world.offers_bucket, next(
-        o.key for p in store.list_pages(world.offers_bucket, "offer-requests/700102_") for o in p)))
+    ctx = json.loads(store.get_bytes(world.offers.bucket, next(
+        o.key for p in store.list_pages(world.offers.bucket, "offer-requests/700102_") for o in p)))
     ctx["ai_matched_products"] = ctx["ai_matched_products"][:1]
     ctx["extra_field_kept"] = {"x": 1}
-    key = record_offer_request(store, world.offers_bucket, ctx, timestamp=datetime(2027, 1, 1, tzinfo=UTC))
-    assert json.loads(store.get_bytes(world.offers_bucket, key))["extra_field_kept"] == {"x": 1}
+    key = record_offer_request(store, world.offers.bucket, ctx, timestamp=datetime(2027, 1, 1, tzinfo=UTC))
+    assert json.loads(store.get_bytes(world.offers.bucket, key))["extra_field_kept"] == {"x": 1}
     from commerce_platform.offers.requests import newest_requests
 
-    refs = {r.offer_number: r for r in newest_requests(store, world.offers_bucket)}
+    refs = {r.offer_number: r for r in newest_requests(store, world.offers.bucket)}
     assert refs["700102"].key == key
 
 
@@ -124,7 +124,7 @@ class FlakyERP:
 def test_erp_timeout_is_counted_and_offer_retried_next_night(world):
     summary = run_learning(world, erp=FlakyERP(factory.erp(world), "700105"))
     assert any(f["offer_number"] == "700105" and f["reason"] == "ERP unavailable" for f in summary.failures)
-    assert not factory.object_store(world).exists(world.offers_bucket, state_key("700105"))
+    assert not factory.object_store(world).exists(world.offers.bucket, state_key("700105"))
     again = run_learning(world)
     assert again.successful == 1  # only the timed-out offer
 
@@ -250,22 +250,22 @@ def test_a_first_format_state_index_is_still_honoured(world):
 
     run_learning(world)
     store = factory.object_store(world)
-    index = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    index = json.loads(store.get_bytes(world.offers.bucket, STATE_INDEX_KEY))
     assert len(index["hashes"]) == 120 and index["hashes"].keys() == index["erp_versions"].keys()
     # The index as the previous release wrote it: a flat {offer_number: hash}, no ERP versions.
-    store.put_bytes(world.offers_bucket, STATE_INDEX_KEY, json.dumps(index["hashes"]).encode())
+    store.put_bytes(world.offers.bucket, STATE_INDEX_KEY, json.dumps(index["hashes"]).encode())
     for n in index["hashes"]:  # the index alone must decide: per-offer states are not consulted
-        store.delete(world.offers_bucket, state_key(n))
+        store.delete(world.offers.bucket, state_key(n))
     counting = CountingERP(factory.erp(world))
     assert run_learning(world, erp=counting).skipped == 120
     assert len(counting.reads) == 122
-    upgraded = json.loads(store.get_bytes(world.offers_bucket, STATE_INDEX_KEY))
+    upgraded = json.loads(store.get_bytes(world.offers.bucket, STATE_INDEX_KEY))
     assert upgraded == index
 
 
 # ---- damaged learning files (a cut CSV, a damaged sidecar or state, a crash between writes) ----------
 def _bucket(world):
-    return world.paths.bucket(world.offers_bucket)
+    return world.paths.bucket(world.offers.bucket)
 
 
 def _relearn_one(world, number="700101"):
@@ -274,8 +274,8 @@ def _relearn_one(world, number="700101"):
     from commerce_platform.offers.agent import STATE_INDEX_KEY
 
     store = factory.object_store(world)
-    store.delete(world.offers_bucket, STATE_INDEX_KEY)
-    store.delete(world.offers_bucket, state_key(number))
+    store.delete(world.offers.bucket, STATE_INDEX_KEY)
+    store.delete(world.offers.bucket, state_key(number))
 
 
 def _learnings(world):
@@ -396,7 +396,7 @@ def test_a_damaged_learning_state_relearns_its_offer_and_the_night_goes_on(world
     store = factory.object_store(world)
     from commerce_platform.offers.agent import STATE_INDEX_KEY
 
-    store.delete(world.offers_bucket, STATE_INDEX_KEY)  # without the index the per-offer states decide
+    store.delete(world.offers.bucket, STATE_INDEX_KEY)  # without the index the per-offer states decide
     path = _bucket(world) / state_key("700102")
     path.write_bytes(b'{"offer_number": "700102", "last_proc')
 
@@ -422,21 +422,21 @@ def test_a_swap_backed_by_10000_offers_keeps_the_csv_readable_and_the_next_night
 
     run_learning(world)
     store = factory.object_store(world)
-    ls = LearningSet.load(store, world.offers_bucket)
+    ls = LearningSet.load(store, world.offers.bucket)
     swap = next(iter(ls.swaps.values()))
     for n in range(10_000):
         name = f"{800000 + n}_20250101T000000Z.json"
         swap.evidence[name] = Evidence(name, str(800000 + n), swap.term, "", swap.product_code, swap.product_name)
-    ls.save(store, world.offers_bucket)
+    ls.save(store, world.offers.bucket)
     erp = factory.erp(world)
     offer = erp.get_offer("700101")
     offer.rows = offer.rows[:-1]
     erp.save_offer(offer)
     summary = run_learning(world)  # the next night, one changed offer
     assert summary.successful == 1
-    text = store.get_bytes(world.offers_bucket, SWAPS_KEY).decode()
+    text = store.get_bytes(world.offers.bucket, SWAPS_KEY).decode()
     rows = list(csv.DictReader(io.StringIO(text)))  # default field limit
     row = next(r for r in rows if r["customer_term"] == swap.term and r["matched_product_code"] == swap.product_code)
     assert row["source_files"].startswith("+") and len(row["source_files"]) < 131_072
-    again = LearningSet.load(store, world.offers_bucket)
+    again = LearningSet.load(store, world.offers.bucket)
     assert len(again.swaps[(swap.term, swap.product_code)].evidence) >= 10_000  # the sidecar keeps every one

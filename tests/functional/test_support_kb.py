@@ -24,14 +24,14 @@ def test_sync_add_change_delete_and_deleted_never_returned(settings):
     top = kb.search("how much does shipping cost", k=1)[0]
     assert top.source == "delivery/shipping.md" and "9.90 EUR" in top.text and top.score > 0
 
-    store.put_bytes(settings.kb_bucket, "delivery/shipping.md",
+    store.put_bytes(settings.support.kb_bucket, "delivery/shipping.md",
                     b"# Shipping\n\nStandard parcel delivery now costs 7.90 EUR.\n")
     report = kb.sync()
     assert report.changed == ["delivery/shipping.md"] and report.unchanged == 2
     assert "7.90 EUR" in kb.search("shipping cost", k=1)[0].text
     assert not any("9.90" in c.text for c in kb.chunks())
 
-    store.delete(settings.kb_bucket, "warranty/pumps.txt")
+    store.delete(settings.support.kb_bucket, "warranty/pumps.txt")
     report = kb.sync()
     assert report.deleted == ["warranty/pumps.txt"]
     for query in ("circulation pump warranty certified installer", "5-year warranty", "pumps"):
@@ -77,7 +77,7 @@ def test_failed_sync_leaves_previous_index_usable(settings):
         def embed(self, texts):
             raise RuntimeError("embedding service down")
 
-    store.put_bytes(settings.kb_bucket, "returns/returns.md", b"# Returns\n\nReturns are now 60 days.\n")
+    store.put_bytes(settings.support.kb_bucket, "returns/returns.md", b"# Returns\n\nReturns are now 60 days.\n")
     with pytest.raises(RuntimeError):
         KnowledgeBase(settings, embedder=Exploding()).sync()
     kb = KnowledgeBase(settings)
@@ -99,7 +99,7 @@ def test_interrupted_save_is_repaired_from_the_vector_index(settings):
 
 def test_unparseable_document_is_skipped_and_named(settings, caplog):
     put_docs(settings, {**DOCS, "broken.md": "", "manual.pdf": "%PDF"})
-    (settings.paths.objects / settings.kb_bucket / "broken.md").write_bytes(b"\x00\x01binary")
+    (settings.paths.objects / settings.support.kb_bucket / "broken.md").write_bytes(b"\x00\x01binary")
     kb = KnowledgeBase(settings)
     report = kb.sync()
     skipped = {s["source"]: s["error"] for s in report.skipped}
@@ -135,12 +135,12 @@ def test_mirror_folder_uploads_and_removes(settings, tmp_path):
 def test_eventbridge_lambda_syncs_just_the_changed_document(settings):
     store = put_docs(settings)
     KnowledgeBase(settings).sync()
-    store.put_bytes(settings.kb_bucket, "delivery/new-carrier.md",
+    store.put_bytes(settings.support.kb_bucket, "delivery/new-carrier.md",
                     b"# New carrier\n\nFrom March parcels to Norway are delivered by Bring.\n")
     out = handle(load_event("support_kb_object_created.json"), settings)
     assert out["report"]["added"] == ["delivery/new-carrier.md"] and out["report"]["unchanged"] == 0
     assert KnowledgeBase(settings).search("who delivers to Norway", k=1)[0].source == "delivery/new-carrier.md"
-    store.delete(settings.kb_bucket, "delivery/new-carrier.md")
+    store.delete(settings.support.kb_bucket, "delivery/new-carrier.md")
     out = handle(load_event("support_kb_object_deleted.json"), settings)
     assert out["report"]["deleted"] == ["delivery/new-carrier.md"]
     assert "delivery/new-carrier.md" not in sources(KnowledgeBase(settings).search("Bring Norway", k=10))

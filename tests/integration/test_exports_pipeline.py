@@ -31,7 +31,7 @@ def server():
 @pytest.fixture
 def xsettings(settings):
     settings.fetch_allow_hosts = "127.0.0.1"
-    settings.export_flush_rows = 4  # several appends per run, still one commit
+    settings.exports.flush_rows = 4  # several appends per run, still one commit
     return settings
 
 
@@ -199,9 +199,9 @@ def test_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
 
     boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1").create_bucket(
         Bucket="lake-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
-    xsettings.export_iceberg_warehouse = "s3://lake-bucket/warehouse"
-    xsettings.s3_endpoint_url = moto_server
-    xsettings.aws_region = "eu-north-1"
+    xsettings.exports.iceberg_warehouse = "s3://lake-bucket/warehouse"
+    xsettings.aws.s3_endpoint_url = moto_server
+    xsettings.aws.region = "eu-north-1"
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"m{i}", server.url(f"/img/m{i}.png"), tenant=f"t{i % 2}") for i in range(6)])
     assert run(xsettings, src)["status"] == "COMPLETE"
@@ -308,10 +308,10 @@ def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, mot
 
     boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1").create_bucket(
         Bucket="glue-lake", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
-    xsettings.export_iceberg_catalog = "glue"
-    xsettings.export_iceberg_warehouse = "s3://glue-lake/warehouse"
-    xsettings.s3_endpoint_url = moto_server
-    xsettings.aws_region = "eu-north-1"
+    xsettings.exports.iceberg_catalog = "glue"
+    xsettings.exports.iceberg_warehouse = "s3://glue-lake/warehouse"
+    xsettings.aws.s3_endpoint_url = moto_server
+    xsettings.aws.region = "eu-north-1"
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"g{i}", server.url(f"/img/g{i}.png"), tenant=f"t{i % 2}") for i in range(4)])
 

@@ -241,9 +241,9 @@ def test_app_cors_setting_matches_the_api_parameter(logical_id, monkeypatch, tmp
     from commerce_platform.config import Settings
 
     settings = Settings()  # exactly what the function's process reads
-    assert settings.cors_origins == ["https://console.example.com"]
+    assert settings.api.cors_origins == ["https://console.example.com"]
     assert settings.is_production and settings.profile == "aws"
-    assert settings.dynamodb_table_prefix == fx.parameter_default("TablePrefix")
+    assert settings.aws.dynamodb_table_prefix == fx.parameter_default("TablePrefix")
 
 
 def test_kb_sync_runs_on_kb_docs_object_created_and_deleted_events():
@@ -379,7 +379,7 @@ def _template_tables():
 def test_table_prefix_is_the_settings_prefix():
     from commerce_platform.config import Settings
 
-    assert fx.parameter_default("TablePrefix") == Settings.model_fields["dynamodb_table_prefix"].default
+    assert fx.parameter_default("TablePrefix") == Settings.field_info("dynamodb_table_prefix").default
 
 
 def test_every_code_table_exists_in_the_template_with_the_same_keys():
@@ -616,7 +616,7 @@ def test_template_names_match_the_codes_constants():
     from commerce_platform.exports.models import NAMESPACE
 
     assert fx.parameter_default("IcebergDatabase") == NAMESPACE
-    assert fx.parameter_default("BedrockModelId") == Settings.model_fields["bedrock_model_id"].default
+    assert fx.parameter_default("BedrockModelId") == Settings.field_info("bedrock_model_id").default
 
 
 @pytest.mark.parametrize("logical_id", _function_ids())
@@ -634,9 +634,9 @@ def test_environment_names_are_settings_fields(logical_id, monkeypatch, tmp_path
     Settings()
     if "COMMERCE_KB_BACKEND" in fx.function_environment(logical_id):
         monkeypatch.setenv("COMMERCE_KB_BACKEND", "bedrock")
-        assert Settings().kb_backend == "bedrock"
+        assert Settings().support.kb_backend == "bedrock"
 
-    fields = set(Settings.model_fields)
+    fields = set(Settings.env_names())
     unknown = []
     for key in fx.function_environment(logical_id):
         if not key.startswith("COMMERCE_"):

@@ -49,10 +49,10 @@ def test_learning_run_on_s3_and_dynamodb(moto_server, settings):
     build_all(settings, only=["offers"])
     client = boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1")
     client.create_bucket(Bucket="offers-int", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
-    s3 = S3ObjectStore(client=client, bucket_names={settings.offers_bucket: "offers-int"})
+    s3 = S3ObjectStore(client=client, bucket_names={settings.offers.bucket: "offers-int"})
     local = LocalObjectStore(settings.paths.objects)
-    for info in list_all(local, settings.offers_bucket, "offer-requests/"):
-        s3.put_bytes(settings.offers_bucket, info.key, local.get_bytes(settings.offers_bucket, info.key))
+    for info in list_all(local, settings.offers.bucket, "offer-requests/"):
+        s3.put_bytes(settings.offers.bucket, info.key, local.get_bytes(settings.offers.bucket, info.key))
     ddb = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="eu-north-1")
     ddb.create_table(TableName="it-locks", BillingMode="PAY_PER_REQUEST",
                      KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
@@ -61,7 +61,7 @@ def test_learning_run_on_s3_and_dynamodb(moto_server, settings):
     locks = DynamoKeyValueTable(TableSpec("locks", "pk", "sk"), resource=ddb, prefix="it-")
     summary = run_learning(settings, store=s3, erp=local_erp(settings), kv=locks)
     assert summary.successful == 120 and summary.failed == 2
-    assert s3.exists(settings.offers_bucket, "learnings/product_swaps.csv")
+    assert s3.exists(settings.offers.bucket, "learnings/product_swaps.csv")
     assert run_learning(settings, store=s3, erp=local_erp(settings), kv=locks).skipped == 120
     with Lock(locks, "learning-agent"):
         assert not Lock(locks, "learning-agent").acquire()

@@ -24,9 +24,9 @@ def test_parameters_resolve_into_settings(ssm, tmp_path, monkeypatch):
     monkeypatch.setenv("COMMERCE_LEMONSOFT_PASSWORD_PARAMETER", "/commerce/test/lemonsoft/password")
     monkeypatch.setenv("COMMERCE_DATABASE_URL_PARAMETER", "/commerce/test/database-url")
     settings = load_settings(tmp_path)  # local profile: nothing is fetched
-    assert settings.lemonsoft_password is None
+    assert settings.offers.lemonsoft_password is None
     resolved = resolve_secrets(settings, SsmSecretStore(client=ssm))
-    assert resolved.lemonsoft_password.get_secret_value() == "s3cret"
+    assert resolved.offers.lemonsoft_password.get_secret_value() == "s3cret"
     assert resolved.database_url == "postgresql+psycopg://u@db/x"
     assert "s3cret" not in repr(resolved)  # a SecretStr never prints its value
 
@@ -42,4 +42,4 @@ def test_aws_profile_resolves_at_load(ssm, moto_server, tmp_path, monkeypatch):
     monkeypatch.setenv("COMMERCE_LEMONSOFT_PASSWORD_PARAMETER", "/commerce/test/lemonsoft/password")
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", moto_server)
     monkeypatch.setenv("COMMERCE_AWS_REGION", "eu-north-1")
-    assert load_settings(tmp_path).lemonsoft_password.get_secret_value() == "s3cret"
+    assert load_settings(tmp_path).offers.lemonsoft_password.get_secret_value() == "s3cret"

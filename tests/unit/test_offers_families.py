@@ -139,7 +139,7 @@ def test_seed_world_every_brand_preference_is_a_rule_and_the_copper_rule_is_cond
         run_learning(settings, today=date(2025, 11, 7))
     finally:
         logging.disable(logging.NOTSET)
-    ls = LearningSet.load(object_store(settings), settings.offers_bucket)
+    ls = LearningSet.load(object_store(settings), settings.offers.bucket)
     rules = {(r.kind, r.group, r.preferred, r.over): r for r in ls.written_rules()}
     for t in truth["rules"]:
         if t["kind"] == "brand_preference":

@@ -99,8 +99,8 @@ def resolve_principal(scope: dict[str, Any], headers: dict[str, str], settings: 
     reviewers = settings.reviewer_names()
     claims = _claims(scope.get("aws.event"))
     if claims and str(claims.get("sub") or "").strip():
-        groups = _groups(claims.get(settings.reviewer_claim))
-        return Principal(str(claims["sub"]).strip(), reviewer=settings.reviewer_group in groups, source="jwt")
+        groups = _groups(claims.get(settings.api.reviewer_claim))
+        return Principal(str(claims["sub"]).strip(), reviewer=settings.api.reviewer_group in groups, source="jwt")
     if keys:
         given = headers.get("x-api-key", "").encode()
         name = None
@@ -269,7 +269,7 @@ def create_base_app(settings: Settings, title: str, *, public_paths: tuple[str, 
                                        hint="retry later; the failure is logged"), status_code=500)
 
     app.add_middleware(GuardMiddleware, settings=settings, public_paths=public_paths)
-    origins = [o for o in settings.cors_origins if not (settings.is_production and o == "*")]
+    origins = [o for o in settings.api.cors_origins if not (settings.is_production and o == "*")]
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", "X-Api-Key", "Authorization"])
     return app

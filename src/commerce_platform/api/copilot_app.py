@@ -39,7 +39,7 @@ def create_app(settings: Settings, service=None):
         except Exception as exc:  # noqa: BLE001 - health reports, never raises
             checks["lake"] = f"unavailable: {_without_paths(str(getattr(exc, 'message', exc.__class__.__name__)))}"
         status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
-        body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm_provider}
+        body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm.provider}
         return health_response(body)  # no lake: nothing to answer
 
     @app.post("/copilot/chat")

@@ -67,7 +67,7 @@ class CopilotService:
             from .conversations import CONVERSATIONS, EXAMPLES, ConversationStore
 
             self._store = ConversationStore(kv_table(self.settings, CONVERSATIONS), kv_table(self.settings, EXAMPLES),
-                                            ttl_days=self.settings.conversation_ttl_days)
+                                            ttl_days=self.settings.copilot.conversation_ttl_days)
         return self._store
 
     @property

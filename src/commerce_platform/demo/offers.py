@@ -106,7 +106,7 @@ def build(settings, scale: float = 1.0) -> dict:
     erp = LocalERP(settings.paths.erp)
     write_catalog_csv(settings.paths.erp_products, catalog)
     store = object_store(settings)
-    bucket = settings.offers_bucket
+    bucket = settings.offers.bucket
     scenarios = _scenarios(catalog)
     kinds = [s for s, w in scenarios for _ in range(w)]
     accessories = [p for p in catalog if p.product_group == "PUTKIKANNAKE"]

@@ -95,7 +95,7 @@ def build(settings, scale: float = 1.0, today: datetime | None = None) -> dict:
     from ..factory import object_store
 
     rng = random.Random(SEED)
-    bucket = settings.export_images_bucket
+    bucket = settings.exports.images_bucket
     store = object_store(settings)
     # Products: every tenant sells a catalogue of (category, brand, variant); images keyed by product.
     products: dict[str, list[dict]] = {}

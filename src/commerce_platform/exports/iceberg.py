@@ -70,28 +70,28 @@ def partition_spec(schema):
 
 def catalog_properties(settings) -> dict[str, str]:
     """Catalog properties from Settings (SQL + file warehouse locally)."""
-    kind = settings.export_iceberg_catalog
-    warehouse = settings.export_iceberg_warehouse
+    kind = settings.exports.iceberg_catalog
+    warehouse = settings.exports.iceberg_warehouse
     props: dict[str, str] = {}
     if kind == "sql":
         settings.paths.iceberg.mkdir(parents=True, exist_ok=True)
         if not warehouse:
             settings.paths.iceberg_warehouse.mkdir(parents=True, exist_ok=True)
             warehouse = settings.paths.iceberg_warehouse.as_uri()
-        props.update(type="sql", uri=settings.export_iceberg_uri or f"sqlite:///{settings.paths.iceberg_catalog}",
+        props.update(type="sql", uri=settings.exports.iceberg_uri or f"sqlite:///{settings.paths.iceberg_catalog}",
                      warehouse=warehouse)
     elif kind == "glue":
-        props.update(type="glue", **{"glue.region": settings.aws_region})
+        props.update(type="glue", **{"glue.region": settings.aws.region})
         if warehouse:
             props["warehouse"] = warehouse
     else:  # S3 Tables Iceberg REST endpoint (SigV4)
-        props.update(type="rest", uri=settings.export_iceberg_uri or f"https://s3tables.{settings.aws_region}.amazonaws.com/iceberg",
+        props.update(type="rest", uri=settings.exports.iceberg_uri or f"https://s3tables.{settings.aws.region}.amazonaws.com/iceberg",
                      warehouse=warehouse or "", **{"rest.sigv4-enabled": "true", "rest.signing-name": "s3tables",
-                                                   "rest.signing-region": settings.aws_region})
+                                                   "rest.signing-region": settings.aws.region})
     if (warehouse or "").startswith("s3://") or kind != "sql":
-        props["s3.region"] = settings.aws_region
-        if settings.s3_endpoint_url:
-            props["s3.endpoint"] = settings.s3_endpoint_url
+        props["s3.region"] = settings.aws.region
+        if settings.aws.s3_endpoint_url:
+            props["s3.endpoint"] = settings.aws.s3_endpoint_url
             props["s3.path-style-access"] = "true"
     return props
 

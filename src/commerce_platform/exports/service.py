@@ -45,7 +45,7 @@ def make_fetcher(settings, backoff: float = 0.5, timeout: float = 30.0) -> Image
     from ..factory import object_store
 
     return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings),
-                        concurrency=settings.export_download_concurrency, timeout=timeout, backoff=backoff)
+                        concurrency=settings.exports.download_concurrency, timeout=timeout, backoff=backoff)
 
 
 def _status(stats: RunStats) -> str:
@@ -189,9 +189,9 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
                     raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
     from ..factory import object_store
 
-    cache = EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
-    cfg = PipelineConfig(download_concurrency=settings.export_download_concurrency,
-                         embed_concurrency=settings.export_embed_concurrency, flush_rows=settings.export_flush_rows)
+    cache = EmbeddingCache(object_store(settings), settings.exports.embeddings_bucket, embedder.name)
+    cfg = PipelineConfig(download_concurrency=settings.exports.download_concurrency,
+                         embed_concurrency=settings.exports.embed_concurrency, flush_rows=settings.exports.flush_rows)
     fetcher = fetcher or make_fetcher(settings)
     async with fetcher:
         pipe = Pipeline(fetcher, embedder, replacement, sink.arrow_schema(), cache, cfg, progress, stats)

@@ -11,8 +11,8 @@ from .models import SOURCE_COLUMNS, day_bounds
 
 
 def default_source_url(settings) -> str:
-    if settings.export_source_url:
-        return settings.export_source_url
+    if settings.exports.source_url:
+        return settings.exports.source_url
     return f"sqlite:///{settings.paths.root / 'smartgo' / 'smartgo.db'}"
 
 

@@ -111,7 +111,7 @@ def run_learning(settings: Settings, *, dry_run: bool = False, store=None, erp=N
     llm = llm if llm is not None else factory.llm(settings)
     with _agent_lock(settings, kv):
         if not dry_run:
-            _remove_crash_leftovers(store, settings.offers_bucket)
+            _remove_crash_leftovers(store, settings.offers.bucket)
         return _run(settings, store, erp, llm, dry_run, today or datetime.now(UTC).date(), progress)
 
 
@@ -143,7 +143,7 @@ def _agent_lock(settings: Settings, kv=None):
 
 def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:
     started = time.perf_counter()
-    bucket = settings.offers_bucket
+    bucket = settings.offers.bucket
     summary = RunSummary(dry_run=dry_run)
     extractor = LlmExtractor(llm) if llm is not None else OfflineExtractor()
     # Learnings and catalog load on the first changed offer: an unchanged night never reads them.

@@ -48,7 +48,7 @@ def _run(ctx) -> int:
 
     summary = run_learning(ctx.settings, dry_run=ctx.args.dry_run, progress=progress)
     if not summary.offers_processed:
-        ctx.progress(f"learn: no offer requests in {ctx.settings.offers_bucket}/offer-requests/ (the offer automation "
+        ctx.progress(f"learn: no offer requests in {ctx.settings.offers.bucket}/offer-requests/ (the offer automation "
                      "records them; 'commerce demo' builds a demo world)")
     doc = summary.as_dict()
     ctx.emit(doc, lambda: (

@@ -32,7 +32,7 @@ def evaluate(settings, store=None, erp=None) -> dict:
     store = store if store is not None else factory.object_store(settings)
     erp = erp if erp is not None else factory.erp(settings)
     truth = json.loads((settings.paths.root / "demo" / "offers_truth.json").read_text(encoding="utf-8"))
-    learnings = LearningSet.load(store, settings.offers_bucket)
+    learnings = LearningSet.load(store, settings.offers.bucket)
     catalog = erp.catalog()
 
     true_pairs = {(s["customer_term"], s["final_code"]) for s in truth["swaps"]}
@@ -58,7 +58,7 @@ def evaluate(settings, store=None, erp=None) -> dict:
     corrected = truth["corrected_terms"]
     variants = {v: code for term, code in corrected.items() for v in spelling_variants(term)}
     # Terms never corrected: AI lines the salespeople kept, whose terms no correction ever touched.
-    kept = _kept_terms(store, settings.offers_bucket, erp, set(corrected))
+    kept = _kept_terms(store, settings.offers.bucket, erp, set(corrected))
     acc = {}
     misses = {}
     for name, cases in (("corrected", corrected), ("variants", variants), ("never_corrected", kept)):

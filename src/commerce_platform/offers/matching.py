@@ -159,4 +159,4 @@ def load_matcher(settings, store=None, erp=None) -> Matcher:
 
     store = store if store is not None else factory.object_store(settings)
     erp = erp if erp is not None else factory.erp(settings)
-    return Matcher(erp.catalog(), LearningSet.load(store, settings.offers_bucket))
+    return Matcher(erp.catalog(), LearningSet.load(store, settings.offers.bucket))

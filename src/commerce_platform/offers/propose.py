@@ -157,4 +157,4 @@ def load_proposer(settings, store=None, erp=None) -> Proposer:
 
     store = store if store is not None else factory.object_store(settings)
     erp = erp if erp is not None else factory.erp(settings)
-    return Proposer(erp.catalog(), LearningSet.load(store, settings.offers_bucket))
+    return Proposer(erp.catalog(), LearningSet.load(store, settings.offers.bucket))

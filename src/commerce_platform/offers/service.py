@@ -14,7 +14,7 @@ def _store(settings: Settings):
 
 
 def list_learnings(settings: Settings, status: str | None = None) -> dict:
-    ls = LearningSet.load(_store(settings), settings.offers_bucket)
+    ls = LearningSet.load(_store(settings), settings.offers.bucket)
     swaps = [swap_view(s) for s in ls.sorted_swaps() if status in (None, s.status)]
     rules = [rule_view(r) for r in ls.written_rules() if status in (None, r.status)]
     return {"swaps": swaps, "rules": rules}
@@ -34,9 +34,9 @@ def rule_view(r: RuleLearning) -> dict:
 
 def review(settings: Settings, learning_id: str, status: str) -> dict:
     store = _store(settings)
-    ls = LearningSet.load(store, settings.offers_bucket)
+    ls = LearningSet.load(store, settings.offers.bucket)
     item = ls.set_status(learning_id, status)
-    ls.save(store, settings.offers_bucket)
+    ls.save(store, settings.offers.bucket)
     return swap_view(item) if isinstance(item, SwapLearning) else rule_view(item)
 
 
@@ -47,9 +47,9 @@ def edit_swap(settings: Settings, learning_id: str, product_code: str) -> dict:
     if product_code not in catalog:
         raise ValidationFailed(f"product {product_code!r} is not in the catalog", field="product_code")
     store = _store(settings)
-    ls = LearningSet.load(store, settings.offers_bucket)
+    ls = LearningSet.load(store, settings.offers.bucket)
     new = ls.edit_swap(learning_id, product_code, catalog[product_code].product_name)
-    ls.save(store, settings.offers_bucket)
+    ls.save(store, settings.offers.bucket)
     return swap_view(new)
 
 

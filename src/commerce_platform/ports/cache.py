@@ -89,8 +89,8 @@ class RedisCache:
 def make_cache(settings, prefix: str, label: str = "cache") -> JsonCache:
     """Redis when ``settings.redis_url`` is set (keys under ``prefix``), else in-process."""
     if settings.redis_url:
-        return RedisCache(settings.redis_url, ttl_seconds=settings.cache_ttl_seconds, prefix=prefix, label=label)
-    return InProcessCache(settings.cache_ttl_seconds, settings.cache_max_size)
+        return RedisCache(settings.redis_url, ttl_seconds=settings.cache.ttl_seconds, prefix=prefix, label=label)
+    return InProcessCache(settings.cache.ttl_seconds, settings.cache.max_size)
 
 
 class ContextCache:
@@ -115,7 +115,7 @@ class ContextCache:
     @classmethod
     def from_settings(cls, settings, **kwargs) -> ContextCache:
         client = redis_client(settings.redis_url, connect_timeout=2.0) if settings.redis_url else None
-        return cls(settings.cache_max_size, settings.cache_ttl_seconds, client, **kwargs)
+        return cls(settings.cache.max_size, settings.cache.ttl_seconds, client, **kwargs)
 
     def _generation(self, key: str) -> str | None:
         if self.redis is None:

@@ -216,6 +216,6 @@ class TitanImageEmbedder:
 
 
 def get_image_embedder(settings) -> ImageEmbedder:
-    if settings.export_image_embedder == "titan":
-        return TitanImageEmbedder(region=settings.aws_region)
+    if settings.exports.image_embedder == "titan":
+        return TitanImageEmbedder(region=settings.aws.region)
     return OfflineImageEmbedder()

@@ -370,17 +370,17 @@ def _athena_value(value: str | None, type_name: str) -> Any:
 def engine_for(settings, lake: Path | None = None) -> QueryEngine:
     """DuckDB on the local lake, or Athena on the aws profile."""
     if settings.profile == "aws" and lake is None:
-        key = ("athena", settings.athena_workgroup, settings.athena_database, settings.athena_output_location,
-               settings.aws_region)
+        key = ("athena", settings.copilot.athena_workgroup, settings.copilot.athena_database, settings.copilot.athena_output_location,
+               settings.aws.region)
         with _ENGINES_LOCK:
             engine = _ENGINES.get(key)
             if engine is None:
-                engine = AthenaEngine(workgroup=settings.athena_workgroup, database=settings.athena_database,
-                                      output_location=settings.athena_output_location, region=settings.aws_region)
+                engine = AthenaEngine(workgroup=settings.copilot.athena_workgroup, database=settings.copilot.athena_database,
+                                      output_location=settings.copilot.athena_output_location, region=settings.aws.region)
             _remember(key, engine)
             return engine
-    return cached_duckdb(Path(lake or settings.paths.retail_lake), timeout_seconds=settings.copilot_query_timeout_seconds,
-                         memory_limit=settings.copilot_memory_limit)
+    return cached_duckdb(Path(lake or settings.paths.retail_lake), timeout_seconds=settings.copilot.query_timeout_seconds,
+                         memory_limit=settings.copilot.memory_limit)
 
 
 # Engines by lake (or Athena workgroup), most recently used last. Bounded: a process that has

@@ -41,10 +41,10 @@ class BedrockKnowledgeBase:
 
     @classmethod
     def from_settings(cls, settings) -> BedrockKnowledgeBase:
-        if not settings.bedrock_kb_id:
+        if not settings.support.bedrock_kb_id:
             raise ConfigurationError("kb_backend=bedrock needs a knowledge base id",
                                      hint="set COMMERCE_BEDROCK_KB_ID (and COMMERCE_BEDROCK_KB_DATA_SOURCE_ID)")
-        return cls(settings.bedrock_kb_id, settings.bedrock_kb_data_source_id, region=settings.aws_region)
+        return cls(settings.support.bedrock_kb_id, settings.support.bedrock_kb_data_source_id, region=settings.aws.region)
 
     def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None):
         from .kb import KbResult

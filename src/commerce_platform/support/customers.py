@@ -44,7 +44,7 @@ class CustomerService:
     def __init__(self, settings: Settings, *, engine=None, interactions=None, tickets=None,
                  cache: ContextCache | None = None, scorer: SentimentScorer | None = None, now=None) -> None:
         self.settings = settings
-        self.db_enabled = settings.support_customer_db != "off" and not (
+        self.db_enabled = settings.support.customer_db != "off" and not (
             settings.profile == "aws" and not settings.database_url)
         self._engine = engine
         self.interactions = interactions or factory.kv_table(settings, INTERACTIONS)
@@ -98,7 +98,7 @@ class CustomerService:
             "interaction_id": uuid.uuid4().hex, "at": at.isoformat(), "channel": channel, "kind": kind,
             "ticket_id": ticket_id, "summary": " ".join(text.split())[:200], "sentiment": sentiment.to_dict(),
         }
-        ttl = int(self.settings.support_interaction_ttl_days * 86400 - max(0.0, (self.now() - at).total_seconds()))
+        ttl = int(self.settings.support.interaction_ttl_days * 86400 - max(0.0, (self.now() - at).total_seconds()))
         self.interactions.put(item, ttl_seconds=max(ttl, 1))
         self.cache.invalidate(customer_id)
         return item

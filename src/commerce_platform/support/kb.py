@@ -166,7 +166,7 @@ class KnowledgeBase:
         self.settings = settings
         self.store = store or factory.object_store(settings)
         self._embedder = embedder
-        self.bucket = settings.kb_bucket
+        self.bucket = settings.support.kb_bucket
         self.directory = settings.paths.indexes / INDEX_NAME
         if fusion not in ("score", "rrf"):
             raise ConfigurationError(f"unknown fusion {fusion!r}", hint="use 'score' or 'rrf'")
@@ -175,7 +175,7 @@ class KnowledgeBase:
         # IDF weighting of vector dimensions helps sparse hashed n-gram vectors, not dense models.
         self.dim_idf = (settings.text_embedder == "ngram") if dim_idf is None else dim_idf
         self._bedrock = None
-        if settings.kb_backend == "bedrock":
+        if settings.support.kb_backend == "bedrock":
             from .bedrock_kb import BedrockKnowledgeBase
 
             self._bedrock = BedrockKnowledgeBase.from_settings(settings)
@@ -329,7 +329,7 @@ class KnowledgeBase:
             replace_sources.add(key)
             try:
                 parsed = parse_document(key, data)
-                chunks = chunk_document(parsed, self.settings.kb_chunk_tokens, self.settings.kb_chunk_overlap_tokens)
+                chunks = chunk_document(parsed, self.settings.support.kb_chunk_tokens, self.settings.support.kb_chunk_overlap_tokens)
             except DocumentParseError as exc:
                 log.warning("kb document skipped", source=key, reason=str(exc))
                 docs[key] = {"status": "failed", "error": str(exc), "doc_hash": doc_hash, "chunks": 0,

@@ -46,7 +46,7 @@ def handle(event: dict[str, Any], settings=None) -> dict[str, Any]:
     from .kb import KnowledgeBase
 
     settings = settings or load_settings()
-    created, deleted, ignored = parse_events(event, settings.kb_bucket)
+    created, deleted, ignored = parse_events(event, settings.support.kb_bucket)
     if ignored:
         log.info("kb sync event parts ignored", ignored=ignored)
     if not created and not deleted:
