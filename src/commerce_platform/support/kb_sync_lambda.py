@@ -35,24 +35,24 @@ def parse_events(event: dict[str, Any], bucket: str) -> tuple[list[str], list[st
     entries: list[tuple[str, str | None, str | None]] = []
     if "detail" in event:
         bridge = S3EventBridgeNotificationEvent(event)
-        entries.append((bridge.get("detail-type", ""), _part(lambda e: e.detail.bucket.name, bridge),
+        entries.append((str(bridge.get("detail-type") or ""), _part(lambda e: e.detail.bucket.name, bridge),
                         _part(lambda e: e.detail.object["key"], bridge)))  # as sent (the seed's behaviour)
     for rec in S3Event(event).records if event.get("Records") else ():
-        name = rec.get("eventName", "")
+        name = str(rec.get("eventName") or "")
         kind = "Object Created" if name.startswith("ObjectCreated") else "Object Deleted" if name.startswith(
             "ObjectRemoved") else name
         # S3 notifications URL-encode keys (the data class hands them over encoded)
-        key = _part(lambda r: r.s3.get_object.key, rec)
-        entries.append((kind, _part(lambda r: r.s3.bucket.name, rec), unquote_plus(key) if key else ""))
-    for kind, name, key in entries:
-        if not key or name != bucket:
-            ignored.append(f"{kind} {name}/{key}")
+        encoded = _part(lambda r: r.s3.get_object.key, rec)
+        entries.append((kind, _part(lambda r: r.s3.bucket.name, rec), unquote_plus(encoded) if encoded else ""))
+    for kind, bucket_name, key in entries:
+        if not key or bucket_name != bucket:
+            ignored.append(f"{kind} {bucket_name}/{key}")
         elif kind == "Object Created":
             created.append(key)
         elif kind == "Object Deleted":
             deleted.append(key)
         else:
-            ignored.append(f"{kind} {name}/{key}")
+            ignored.append(f"{kind} {bucket_name}/{key}")
     return created, deleted, ignored
 
 
