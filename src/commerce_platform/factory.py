@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .ports.kv import KeyValueTable, TableSpec
 
+if TYPE_CHECKING:  # the port types only: their modules (numpy, the offer models) load on first use
+    from sqlalchemy.engine import Engine
+
+    from .ports.erp import ERP
+    from .ports.llm import LLM
+    from .ports.objectstore import ObjectStore
+    from .ports.text_embeddings import TextEmbedder
+    from .ports.vector_index import VectorIndex
+
 
 @lru_cache(maxsize=16)
-def sql_engine(url: str):
+def sql_engine(url: str) -> Engine:
     """One SQLAlchemy engine per URL per process."""
     import sqlalchemy as sa
 
-    kwargs: dict = {"future": True, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     engine = sa.create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # WAL lets readers and one writer work at once
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # WAL lets readers and one writer work at once
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
@@ -27,7 +37,7 @@ def sql_engine(url: str):
     return engine
 
 
-def object_store(settings: Settings):
+def object_store(settings: Settings) -> ObjectStore:
     if settings.profile == "aws":
         from .ports.objectstore import S3ObjectStore
 
@@ -48,7 +58,7 @@ def kv_table(settings: Settings, spec: TableSpec) -> KeyValueTable:
     return SqlKeyValueTable(sql_engine(settings.platform_db_url()), spec)
 
 
-def llm(settings: Settings):
+def llm(settings: Settings) -> LLM | None:
     """The configured LLM, or None for offline (callers then use their deterministic path)."""
     if settings.llm.provider == "gemini":
         from .ports.llm import GeminiLLM
@@ -62,7 +72,7 @@ def llm(settings: Settings):
     return None
 
 
-def erp(settings: Settings):
+def erp(settings: Settings) -> ERP:
     if settings.offers.lemonsoft_url:
         from .ports.erp import LemonsoftERP
 
@@ -76,7 +86,7 @@ def erp(settings: Settings):
     return LocalERP(settings.paths.erp)
 
 
-def text_embedder(settings: Settings):
+def text_embedder(settings: Settings) -> TextEmbedder:
     from .ports.text_embeddings import get_text_embedder
 
     if settings.text_embedder == "titan":
@@ -84,7 +94,7 @@ def text_embedder(settings: Settings):
     return get_text_embedder(settings.text_embedder)
 
 
-def vector_index(settings: Settings, name: str):
+def vector_index(settings: Settings, name: str) -> VectorIndex:
     """Local numpy index at ``<home>/indexes/<name>``."""
     from .ports.vector_index import LocalVectorIndex
 
