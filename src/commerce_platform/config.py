@@ -15,7 +15,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -289,19 +298,7 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _nest_flat_names(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        out: dict[str, Any] = {}
-        flat: dict[str, Any] = {}
-        for key, value in data.items():
-            (flat if key in FLAT_FIELDS else out)[key] = value
-        for key, value in flat.items():  # a flat name wins over the same field inside a group
-            group, leaf = FLAT_FIELDS[key].split(".")
-            current = out.get(group)
-            if isinstance(current, BaseModel):
-                current = current.model_dump()
-            out[group] = {**(current or {}), leaf: value}
-        return out
+        return _nest(data) if isinstance(data, dict) else data
 
     @field_validator("home", mode="before")
     @classmethod
@@ -395,7 +392,18 @@ def _is_group(field: FieldInfo) -> bool:
 
 
 def _nest(data: dict[str, Any]) -> dict[str, Any]:
-    return Settings._nest_flat_names(data)  # type: ignore[no-any-return]
+    """Flat names (``offers_bucket``) moved into their groups (``{"offers": {"bucket": ...}}``)."""
+    out: dict[str, Any] = {}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        (flat if key in FLAT_FIELDS else out)[key] = value
+    for key, value in flat.items():  # a flat name wins over the same field inside a group
+        group, leaf = FLAT_FIELDS[key].split(".")
+        current = out.get(group)
+        if isinstance(current, BaseModel):
+            current = current.model_dump()
+        out[group] = {**(current or {}), leaf: value}
+    return out
 
 
 def is_secret(field: FieldInfo) -> bool:

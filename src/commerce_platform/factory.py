@@ -6,17 +6,21 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .ports.kv import KeyValueTable, TableSpec
-from .ports.sql import sql_engine
+from .ports.sql import sql_engine as sql_engine  # re-exported: callers and tests use factory.sql_engine
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the port types only: their modules (numpy, the offer models) load on first use
     from .ports.bedrock_kb import BedrockKnowledgeBase
     from .ports.customer_store import CustomerStore
+    from .ports.erp import ERP
+    from .ports.llm import LLM
+    from .ports.objectstore import ObjectStore
+    from .ports.text_embeddings import TextEmbedder
     from .ports.ticket_store import TicketStore
     from .ports.tutor_store import TutorStorePort
+    from .ports.vector_index import VectorIndex
 
 
-
-def object_store(settings: Settings):
+def object_store(settings: Settings) -> ObjectStore:
     if settings.profile == "aws":
         from .ports.objectstore import S3ObjectStore
 
@@ -37,7 +41,7 @@ def kv_table(settings: Settings, spec: TableSpec) -> KeyValueTable:
     return SqlKeyValueTable(sql_engine(settings.platform_db_url()), spec)
 
 
-def llm(settings: Settings):
+def llm(settings: Settings) -> LLM | None:
     """The configured LLM, or None for offline (callers then use their deterministic path)."""
     if settings.llm.provider == "gemini":
         from .ports.llm import GeminiLLM
@@ -51,7 +55,7 @@ def llm(settings: Settings):
     return None
 
 
-def erp(settings: Settings):
+def erp(settings: Settings) -> ERP:
     if settings.offers.lemonsoft_url:
         from .ports.erp import LemonsoftERP
 
@@ -65,7 +69,7 @@ def erp(settings: Settings):
     return LocalERP(settings.paths.erp)
 
 
-def text_embedder(settings: Settings):
+def text_embedder(settings: Settings) -> TextEmbedder:
     from .ports.text_embeddings import get_text_embedder
 
     if settings.text_embedder == "titan":
@@ -73,7 +77,7 @@ def text_embedder(settings: Settings):
     return get_text_embedder(settings.text_embedder)
 
 
-def vector_index(settings: Settings, name: str):
+def vector_index(settings: Settings, name: str) -> VectorIndex:
     """Local numpy index at ``<home>/indexes/<name>``."""
     from .ports.vector_index import LocalVectorIndex
 

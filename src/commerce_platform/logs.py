@@ -25,8 +25,9 @@ def _redact(context: dict) -> dict:
 
 
 class JsonLinesFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        context = dict(getattr(record, "context", {}) or {})
+    def format(self, record: logging.LogRecord, extra_context: dict | None = None) -> str:
+        """``extra_context``: keys added around the record (the Lambda invocation's); the record's own win."""
+        context = {**(extra_context or {}), **(getattr(record, "context", {}) or {})}
         context.setdefault("logger", record.name)
         if record.exc_info and record.exc_info[0] is not None:
             context["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
@@ -74,7 +75,7 @@ class ContextLogger(logging.LoggerAdapter):
         return msg, kwargs
 
 
-class _StderrHandler(logging.StreamHandler):
+class StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is at emit time (test runners and Streamlit swap it)."""
 
     @property
@@ -86,7 +87,18 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+_StderrHandler = StderrHandler  # the name before it was shared with the Lambda logger
+
 _handler: logging.Handler | None = None
+
+
+def remove_handler() -> None:
+    """Take the handler configure_logging installed off the package logger (the Lambda logger
+    installs its own)."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger("commerce_platform").removeHandler(_handler)
+        _handler = None
 
 
 def configure_logging(level: str = "INFO", stream=None, fmt: str = "json") -> None:
@@ -97,7 +109,10 @@ def configure_logging(level: str = "INFO", stream=None, fmt: str = "json") -> No
     root.setLevel(level.upper())
     if _handler is not None:
         root.removeHandler(_handler)
-    _handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
+    lambda_handler = getattr(root, "powertools_handler", None)  # the Lambda logger's, in the same process
+    if lambda_handler is not None:
+        root.removeHandler(lambda_handler)
+    _handler = logging.StreamHandler(stream) if stream is not None else StderrHandler()
     _handler.setFormatter(TextFormatter() if fmt == "text" else JsonLinesFormatter())
     root.addHandler(_handler)
 

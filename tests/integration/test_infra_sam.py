@@ -714,10 +714,11 @@ FUNCTION_CODE = {
     "ExporterFunction": ["exports"],
     "CopilotApiFunction": ["copilot", "api/common.py", "api/copilot_app.py"],
     "SupportApiFunction": ["support", "api/common.py", "api/support_app.py"],
-    "KbSyncFunction": ["support/kb.py", "support/documents.py", "support/bm25.py"],
+    "KbSyncFunction": ["support/kb_sync_lambda.py", "support/kb.py", "support/documents.py", "support/bm25.py"],
     "TutorApiFunction": ["tutor", "api/common.py", "api/tutor_app.py"],
 }
-SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py", "text_analysis.py"]
+SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py", "lambda_runtime.py", "text_analysis.py",
+               "erp_models.py"]
 # Loaded by another library rather than imported by our code.
 DRIVERS = {"psycopg": "SQLAlchemy loads it for postgresql+psycopg:// URLs"}
 

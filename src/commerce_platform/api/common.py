@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +73,12 @@ class Principal:
 
 def _claims(event: Any) -> dict[str, Any] | None:
     """JWT claims of an API Gateway event: HTTP API (v2) or REST API with a Cognito authorizer (v1)."""
-    if not isinstance(event, dict):
-        return None
-    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
-    claims = (authorizer.get("jwt") or {}).get("claims") or authorizer.get("claims")
+    if not isinstance(event, dict) or not isinstance(event.get("requestContext"), dict):
+        return None  # no API Gateway event: a local app (Powertools is then not even needed)
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent, APIGatewayProxyEventV2
+
+    claims = (APIGatewayProxyEventV2(event).request_context.authorizer.jwt_claim
+              or APIGatewayProxyEvent(event).request_context.authorizer.claims)
     return claims if isinstance(claims, dict) else None
 
 
@@ -275,7 +277,10 @@ def create_base_app(settings: Settings, title: str, *, public_paths: tuple[str, 
     return app
 
 
-def lambda_handler_for(app):
-    """Mangum adapter: accepts API Gateway REST (v1) and HTTP API (v2) events."""
+def lambda_handler_for(app: Any) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Mangum adapter: accepts API Gateway REST (v1) and HTTP API (v2) events; logs through the
+    Lambda logger (Powertools) with the invocation's keys."""
+    from ..lambda_runtime import with_lambda_context
+
     mangum = require("mangum", "api")
-    return mangum.Mangum(app, lifespan="off", api_gateway_base_path="/")
+    return with_lambda_context(mangum.Mangum(app, lifespan="off", api_gateway_base_path="/"))

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+from ..lambda_runtime import lambda_logger, with_lambda_context
+
+
+@with_lambda_context
+def handler(raw_event: dict[str, Any] | None, context: Any) -> dict[str, Any]:
     from ..config import load_settings
-    from ..logs import configure_logging
     from .agent import run_learning
 
-    event = event or {}
+    event = EventBridgeEvent(raw_event or {})  # a console test may send no event at all
+
     settings = load_settings()
-    configure_logging("DEBUG" if event.get("debug") else settings.log_level)
+    # The schedule's event carries nothing the run needs; a manual invocation may ask for a dry run.
+    lambda_logger("DEBUG" if event.get("debug") else settings.log_level)
     summary = run_learning(settings, dry_run=bool(event.get("test")))
     return {"statusCode": 200, "body": summary.as_dict()}

@@ -12,15 +12,20 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ServiceUnavailable, require
 from ..logs import get_logger
 
+if TYPE_CHECKING:
+    from ..config import Settings
+
 log = get_logger("ports.cache")
 
+JsonValue = dict[str, Any] | list[Any]  # what the JSON caches hold
 
-def redis_client(url: str, connect_timeout: float, timeout: float = 2.0):
+
+def redis_client(url: str, connect_timeout: float, timeout: float = 2.0) -> Any:
     """A Redis client (the ``redis`` extra) that fails fast when Redis is down."""
     return require("redis", "redis").Redis.from_url(url, socket_connect_timeout=connect_timeout,
                                                     socket_timeout=timeout)
@@ -29,8 +34,8 @@ def redis_client(url: str, connect_timeout: float, timeout: float = 2.0):
 class JsonCache(Protocol):
     backend: str
 
-    def get(self, key: str) -> dict | list | None: ...
-    def set(self, key: str, value: dict | list) -> None: ...
+    def get(self, key: str) -> JsonValue | None: ...
+    def set(self, key: str, value: JsonValue) -> None: ...
     def ping(self) -> None: ...
 
 
@@ -40,15 +45,15 @@ class InProcessCache:
     def __init__(self, ttl_seconds: int = 300, max_size: int = 1024) -> None:
         from cachetools import TTLCache
 
-        self._data: TTLCache = TTLCache(maxsize=max_size, ttl=ttl_seconds)
+        self._data: TTLCache[str, str] = TTLCache(maxsize=max_size, ttl=ttl_seconds)
         self._lock = threading.Lock()  # the HTTP app serves requests from a thread pool
 
-    def get(self, key: str):
+    def get(self, key: str) -> JsonValue | None:
         with self._lock:
             value = self._data.get(key)
-        return json.loads(value) if value is not None else None
+        return _json(value) if value is not None else None
 
-    def set(self, key: str, value) -> None:
+    def set(self, key: str, value: JsonValue) -> None:
         raw = json.dumps(value)
         with self._lock:
             self._data[key] = raw
@@ -60,14 +65,15 @@ class InProcessCache:
 class RedisCache:
     backend = "redis"
 
-    def __init__(self, url: str, ttl_seconds: int = 300, prefix: str = "", client=None, label: str = "cache") -> None:
+    def __init__(self, url: str, ttl_seconds: int = 300, prefix: str = "", client: Any = None,
+                 label: str = "cache") -> None:
         self.client = client if client is not None else redis_client(url, connect_timeout=1.0)
         self.ttl = ttl_seconds
         self.prefix = prefix
         self.url = url
         self.label = label  # what the cache holds, for the error message
 
-    def _call(self, fn, *args):
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except Exception as exc:  # redis.exceptions.* without importing redis at module top
@@ -75,18 +81,23 @@ class RedisCache:
                                      hint="check COMMERCE_REDIS_URL and that Redis is running; nothing was saved"
                                      ) from exc
 
-    def get(self, key: str):
+    def get(self, key: str) -> JsonValue | None:
         raw = self._call(self.client.get, self.prefix + key)
-        return json.loads(raw) if raw else None
+        return _json(raw) if raw else None
 
-    def set(self, key: str, value) -> None:
+    def set(self, key: str, value: JsonValue) -> None:
         self._call(self.client.set, self.prefix + key, json.dumps(value), self.ttl)
 
     def ping(self) -> None:
         self._call(self.client.ping)
 
 
-def make_cache(settings, prefix: str, label: str = "cache") -> JsonCache:
+def _json(raw: str | bytes) -> JsonValue:
+    value: JsonValue = json.loads(raw)
+    return value
+
+
+def make_cache(settings: Settings, prefix: str, label: str = "cache") -> JsonCache:
     """Redis when ``settings.redis_url`` is set (keys under ``prefix``), else in-process."""
     if settings.redis_url:
         return RedisCache(settings.redis_url, ttl_seconds=settings.cache.ttl_seconds, prefix=prefix, label=label)
@@ -101,19 +112,19 @@ class ContextCache:
     a local entry is only served while its generation matches Redis', so an interaction stored by
     one process invalidates the context cached in every other process too."""
 
-    def __init__(self, max_size: int = 1024, ttl_seconds: float = 300, redis_client=None,
+    def __init__(self, max_size: int = 1024, ttl_seconds: float = 300, redis_client: Any = None,
                  namespace: str = "support:ctx:", timer: Callable[[], float] = time.monotonic) -> None:
         from cachetools import TTLCache
 
         self.ttl_seconds = ttl_seconds
-        self._local: TTLCache = TTLCache(maxsize=max_size, ttl=ttl_seconds, timer=timer)
+        self._local: TTLCache[str, tuple[str | None, Any]] = TTLCache(maxsize=max_size, ttl=ttl_seconds, timer=timer)
         self._lock = threading.Lock()
         self.redis = redis_client
         self.namespace = namespace
         self.stats = {"hits": 0, "misses": 0, "redis_hits": 0, "invalidations": 0}
 
     @classmethod
-    def from_settings(cls, settings, **kwargs) -> ContextCache:
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> ContextCache:
         client = redis_client(settings.redis_url, connect_timeout=2.0) if settings.redis_url else None
         return cls(settings.cache.max_size, settings.cache.ttl_seconds, client, **kwargs)
 

@@ -12,14 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import Refused
 from ..logs import get_logger
 from .image_embeddings import ImageRejected, open_image
 from .urlsafety import UrlPolicy
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+    from tenacity import RetryCallState
+
+    from .objectstore import ObjectStore
 
 log = get_logger("ports.fetcher")
 
@@ -94,10 +104,10 @@ class _CappedDecoder:
         self.limit = limit
         self.url = url
         self.size = 0
-        self._zlib = None
+        self._zlib: zlib._Decompress | None = None
         self._head = b""
 
-    def _inflater(self, data: bytes):
+    def _inflater(self, data: bytes) -> zlib._Decompress:
         if self.coding in ("gzip", "x-gzip"):
             return zlib.decompressobj(16 + zlib.MAX_WBITS)
         # "deflate" is zlib-wrapped by the standard, raw deflate by some servers: tell by the header.
@@ -138,7 +148,7 @@ class _CappedDecoder:
 
 
 @lru_cache(maxsize=1)
-def _tls_context():
+def _tls_context() -> ssl.SSLContext:
     import ssl
 
     try:
@@ -152,8 +162,9 @@ def _tls_context():
 class ImageFetcher:
     """Use as ``async with ImageFetcher(...) as f: await f.fetch(url)``."""
 
-    def __init__(self, policy: UrlPolicy, store=None, concurrency: int = 32, timeout: float = 30.0,
-                 max_bytes: int = MAX_BYTES, retries: int = 3, backoff: float = 0.5, sleep=asyncio.sleep) -> None:
+    def __init__(self, policy: UrlPolicy, store: ObjectStore | None = None, concurrency: int = 32,
+                 timeout: float = 30.0, max_bytes: int = MAX_BYTES, retries: int = 3, backoff: float = 0.5,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """``timeout``: the deadline of one attempt, connect to last body byte; ``backoff``: the base of the
         jittered exponential wait between attempts (attempt n waits between backoff*2**n/2 and backoff*2**n)."""
         self.policy = policy
@@ -165,8 +176,8 @@ class ImageFetcher:
         self.backoff = backoff
         self.sleep = sleep
         self._sem = asyncio.Semaphore(self.concurrency)
-        self._clients: asyncio.Queue | None = None
-        self._all_clients: list = []
+        self._clients: asyncio.Queue[httpx.AsyncClient] | None = None
+        self._all_clients: list[httpx.AsyncClient] = []
         self._checked: dict[str, list[str]] = {}
 
     async def __aenter__(self) -> ImageFetcher:
@@ -187,7 +198,7 @@ class ImageFetcher:
             self._clients.put_nowait(client)
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         for client in self._all_clients:
             await client.aclose()
         self._all_clients.clear()
@@ -196,6 +207,8 @@ class ImageFetcher:
         async with self._sem:
             if url.startswith("s3://"):
                 return await self._fetch_object(url)
+            if self._clients is None:
+                raise RuntimeError("use the fetcher as `async with ImageFetcher(...) as f`")
             client = await self._clients.get()
             try:
                 return await self._fetch_http(url, client)
@@ -234,7 +247,7 @@ class ImageFetcher:
                                                   "check the image host's DNS") from None
         return self._checked[cache_key][0]
 
-    async def _fetch_http(self, url: str, client) -> Fetched:
+    async def _fetch_http(self, url: str, client: httpx.AsyncClient) -> Fetched:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             address = await self._check(current)
@@ -244,7 +257,7 @@ class ImageFetcher:
             current = urljoin(current, result)  # a redirect location
         raise FetchError("too_many_redirects", f"{url}: more than {MAX_REDIRECTS} redirects")
 
-    async def _get_with_retries(self, url: str, client, address: str) -> Fetched | str:
+    async def _get_with_retries(self, url: str, client: httpx.AsyncClient, address: str) -> Fetched | str:
         import httpx
         from tenacity import (
             AsyncRetrying,
@@ -256,10 +269,11 @@ class ImageFetcher:
 
         retryable = (_Retryable, _AttemptTimedOut, httpx.TimeoutException, httpx.TransportError)
 
-        def before_sleep(state) -> None:
-            exc = state.outcome.exception()
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0.0
             log.info("image fetch retry", url=url, attempt=state.attempt_number,
-                     wait=round(state.next_action.sleep, 3), error=str(exc) or type(exc).__name__)
+                     wait=round(wait, 3), error=str(exc) or type(exc).__name__)
 
         # "Equal jitter": half of each exponential step fixed, half random, so a burst of failures
         # (a CDN hiccup under 32 downloads) does not come back in lockstep, yet never retries at once.
@@ -277,7 +291,7 @@ class ImageFetcher:
             raise FetchError(reason, f"{url}: {exc or type(exc).__name__} after {self.retries + 1} attempts") from None
         return result
 
-    async def _get_within_deadline(self, url: str, client, address: str) -> Fetched | str:
+    async def _get_within_deadline(self, url: str, client: httpx.AsyncClient, address: str) -> Fetched | str:
         # httpx's timeouts are per socket operation: a server sending one header byte a second never
         # trips them. One deadline over the whole attempt does.
         try:
@@ -287,7 +301,7 @@ class ImageFetcher:
             raise _AttemptTimedOut(f"no complete answer within {self.timeout} s "
                                    "(connect, headers and body share one deadline)") from None
 
-    async def _get_once(self, url: str, client, address: str) -> Fetched | str:
+    async def _get_once(self, url: str, client: httpx.AsyncClient, address: str) -> Fetched | str:
         import httpx
 
         target = httpx.URL(url)
@@ -299,7 +313,7 @@ class ImageFetcher:
             target = target.copy_with(host=address)
         async with client.stream("GET", target, headers=headers, extensions=extensions) as resp:
             if resp.status_code in (301, 302, 303, 307, 308):
-                location = resp.headers.get("location")
+                location: str | None = resp.headers.get("location")
                 if not location:
                     raise FetchError("http_error", f"{url}: redirect {resp.status_code} without Location")
                 return location

@@ -43,7 +43,7 @@ class GeminiLLM:
 
     name = "gemini"
 
-    def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client=None) -> None:
+    def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client: Any = None) -> None:
         if client is None:
             ensure_available("google.genai", "gemini")
         else:
@@ -51,7 +51,7 @@ class GeminiLLM:
         self._api_key, self.model = api_key, model
 
     @cached_property
-    def client(self):
+    def client(self) -> Any:
         """Built on first use: importing google-genai costs ~0.7 s of a cold start."""
         return require("google.genai", "gemini").Client(api_key=self._api_key)
 
@@ -71,7 +71,7 @@ class BedrockLLM:
 
     name = "bedrock"
 
-    def __init__(self, model_id: str = "", region: str | None = None, chat=None) -> None:
+    def __init__(self, model_id: str = "", region: str | None = None, chat: Any = None) -> None:
         if chat is None:
             ensure_available("langchain_aws", "bedrock")
         else:
@@ -79,7 +79,7 @@ class BedrockLLM:
         self.model_id, self.region = model_id, region
 
     @cached_property
-    def chat(self):
+    def chat(self) -> Any:
         """Built on first use: importing langchain-aws costs ~1.2 s of a cold start."""
         return require("langchain_aws", "bedrock").ChatBedrockConverse(model=self.model_id, region_name=self.region,
                                                                         temperature=0.0)

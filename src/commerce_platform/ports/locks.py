@@ -145,7 +145,8 @@ class FileLease:
     def _read(self, path: Path | None = None) -> dict[str, Any] | None:
         """The lease's record; None when there is none; {} when it cannot be read (being written)."""
         try:
-            return json.loads((path or self.path).read_text())
+            record: dict[str, Any] = json.loads((path or self.path).read_text())
+            return record
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
@@ -229,5 +230,5 @@ class FileLease:
                                 f"(at once on this machine, after {self.ttl_seconds} s otherwise)")
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()

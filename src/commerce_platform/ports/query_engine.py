@@ -18,10 +18,11 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import (
     ConfigurationError,
@@ -33,6 +34,9 @@ from ..errors import (
     require,
 )
 from ..logs import get_logger
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 log = get_logger("ports.query_engine")
 
@@ -63,13 +67,13 @@ class LakeTableUnreadable(ServiceUnavailable):
     """A lake table's files cannot be read (corrupt, truncated, not Parquet)."""
 
 
-class LakeTables(frozenset):
+class LakeTables(frozenset[str]):
     """The readable lake tables. ``unreadable`` maps each table whose files cannot be read to a
     factory of the error naming it, so the guard can raise that instead of "unknown table"."""
 
     unreadable: dict[str, Any]
 
-    def __new__(cls, readable=(), unreadable: dict[str, Any] | None = None):
+    def __new__(cls, readable: Iterable[str] = (), unreadable: dict[str, Any] | None = None) -> LakeTables:
         tables = super().__new__(cls, readable)
         tables.unreadable = dict(unreadable or {})
         return tables
@@ -241,10 +245,10 @@ class AthenaEngine:
     name = "athena"
     _TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 
-    def __init__(self, *, workgroup: str, database: str, output_location: str | None = None, client=None,
+    def __init__(self, *, workgroup: str, database: str, output_location: str | None = None, client: Any = None,
                  region: str | None = None, max_wait_seconds: float = 60.0, first_poll_seconds: float = 0.2,
                  max_poll_seconds: float = 2.0, page_size: int = 1000, max_rows: int = 1000,
-                 require_cutoff: bool = True, sleep=time.sleep) -> None:
+                 require_cutoff: bool = True, sleep: Callable[[float], None] = time.sleep) -> None:
         if client is None:
             boto3 = require("boto3", "aws")
             client = boto3.client("athena", region_name=region)
@@ -290,7 +294,7 @@ class AthenaEngine:
             raise ConfigurationError(f"Athena workgroup {self.workgroup!r} has no bytes-scanned cutoff",
                                      hint="set BytesScannedCutoffPerQuery on the workgroup (see infra/sam)")
         self._checked = True
-        return cutoff
+        return None if cutoff is None else int(cutoff)
 
     def execute(self, sql: str) -> QueryResult:
         if not self._checked:
@@ -367,7 +371,7 @@ def _athena_value(value: str | None, type_name: str) -> Any:
     return value
 
 
-def engine_for(settings, lake: Path | None = None) -> QueryEngine:
+def engine_for(settings: Settings, lake: Path | None = None) -> QueryEngine:
     """DuckDB on the local lake, or Athena on the aws profile."""
     if settings.profile == "aws" and lake is None:
         key = ("athena", settings.copilot.athena_workgroup, settings.copilot.athena_database, settings.copilot.athena_output_location,
@@ -385,12 +389,12 @@ def engine_for(settings, lake: Path | None = None) -> QueryEngine:
 
 # Engines by lake (or Athena workgroup), most recently used last. Bounded: a process that has
 # queried many lakes (a test run, a console switching homes) does not keep every DuckDB alive.
-_ENGINES: OrderedDict[tuple, Any] = OrderedDict()
+_ENGINES: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _ENGINES_LOCK = threading.Lock()
 MAX_CACHED_ENGINES = 8
 
 
-def _remember(key: tuple, engine: Any) -> None:
+def _remember(key: tuple[Any, ...], engine: Any) -> None:
     """Call with the lock held."""
     _ENGINES[key] = engine
     _ENGINES.move_to_end(key)

@@ -28,9 +28,11 @@ METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-da
 NAT64_NETWORKS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 Resolver = Callable[[str, int], list[str]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def embedded_ipv4(addr: ipaddress._BaseAddress) -> list[ipaddress.IPv4Address]:
+def embedded_ipv4(addr: IPAddress) -> list[ipaddress.IPv4Address]:
     """The IPv4 addresses an IPv6 address leads to (empty for IPv4 and plain IPv6)."""
     if not isinstance(addr, ipaddress.IPv6Address):
         return []
@@ -53,13 +55,13 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Every address of ``host``, IPv4 first: the fetcher connects to the first one, and a
     runtime without IPv6 egress (a Lambda outside a dual-stack VPC) must not pick an IPv6 one."""
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos}, key=lambda a: (":" in a, a))
+    return sorted({str(info[4][0]) for info in infos}, key=lambda a: (":" in a, a))
 
 
 class UrlPolicy:
     def __init__(self, allow: Iterable[str] = (), resolver: Resolver = system_resolver) -> None:
         self.allow_hosts: set[str] = set()
-        self.allow_nets: list[ipaddress._BaseNetwork] = []
+        self.allow_nets: list[IPNetwork] = []
         for entry in allow:
             entry = entry.strip().lower()
             if not entry:
@@ -70,11 +72,11 @@ class UrlPolicy:
                 self.allow_hosts.add(entry)
         self.resolver = resolver
 
-    def _address_allowed(self, addr: ipaddress._BaseAddress) -> bool:
+    def _address_allowed(self, addr: IPAddress) -> bool:
         return any(addr in net for net in self.allow_nets if net.version == addr.version)
 
     @staticmethod
-    def _is_internal(addr: ipaddress._BaseAddress) -> bool:
+    def _is_internal(addr: IPAddress) -> bool:
         """Internal itself, or leading to an internal IPv4 address (6to4, Teredo, NAT64, mapped)."""
         return any(a.is_private or a.is_loopback or a.is_link_local or a.is_multicast or a.is_reserved
                    or a.is_unspecified or not a.is_global or getattr(a, "is_site_local", False)
