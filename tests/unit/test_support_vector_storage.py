@@ -124,7 +124,7 @@ def test_sparse_mutations_match_the_dense_equivalent(tmp_path):
     index.upsert([IndexItem(i, "", {"source": "s9"}) for i in ids], b)
     for i, v in zip(ids, b, strict=True):
         expect[i] = v
-    assert index.delete_where(lambda m: m["source"] == "s1") == 10
+    assert index.delete_where([("source", "eq", "s1")]) == 10
     expect = {i: v for i, v in expect.items() if not (i.startswith("x#") and int(i[2:]) % 4 == 1 and i != "x#39")}
     index.save()
     for idx in (index, LocalVectorIndex(tmp_path)):
@@ -145,7 +145,7 @@ def test_save_keeps_one_vector_file_and_loads_the_newest(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["items.jsonl", SPARSE_FILE]
     stale = (tmp_path / SPARSE_FILE).read_bytes()
     # The embedder changed to a dense model: the index is rebuilt dense and the sparse file goes.
-    index.delete_where(lambda _m: True)
+    index.clear()
     index.upsert([IndexItem("a#0", "", {"source": "a"})], np.ones((1, 8), np.float32) / np.sqrt(8))
     index.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["items.jsonl", DENSE_FILE]
