@@ -125,7 +125,8 @@ def build_index(settings, n: int, cache: Path, ann_min_rows: int | None = None) 
     ids = [it.id for it in items]
     bm25.set_documents(ids, tfs)
     d = settings.paths.indexes / "kb"
-    (d / "bm25.json").write_text(json.dumps(bm25.to_state()))
+    with open(d / kbmod.BM25_STATE, "wb") as fh:
+        bm25.save(fh)
     docs = {it.metadata["source"]: {"status": "indexed", "doc_hash": "x" * 64, "chunks": per_doc} for it in items}
     (d / "manifest.json").write_text(json.dumps({"embedder": factory.text_embedder(settings).name,
                                                  "fingerprint": hashlib.sha256("\n".join(ids).encode()).hexdigest(),

@@ -47,7 +47,7 @@ def make_items(n: int, start: int = 0) -> list[IndexItem]:
 @pytest.fixture
 def small_pool(monkeypatch):
     """Few candidates per query, so the approximate graph really decides what is re-scored."""
-    monkeypatch.setattr(vi, "ANN_CANDIDATES", 40)
+    monkeypatch.setattr(vi, "ANN_CANDIDATES", 80)
 
 
 # -- filters as data -----------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_blockwise_file_equals_the_in_memory_build(tmp_path):
 
     SparseVectors.write_blocks(tmp_path / "v.csc", 500, DIM, blocks)
     got = SparseVectors.open(tmp_path / "v.csc")
-    assert isinstance(got.rows, np.memmap)
+    assert got.source == (tmp_path / "v.csc").resolve()  # mapped from the file
     assert 5 in set(np.asarray(got.dense_cols).tolist())
     np.testing.assert_array_equal(got.to_dense(), vecs)
     np.testing.assert_array_equal(np.asarray(got.indptr), np.asarray(ref.indptr))
@@ -182,7 +182,7 @@ def test_persistence_round_trip_memory_maps_vectors_and_graph(tmp_path, small_po
     loaded = LocalVectorIndex(tmp_path, ann_min_rows=100)
     assert loaded.ann_active
     assert loaded._ann is not None and loaded._ann.path == tmp_path / ANN_FILE  # a read-only view of the file
-    assert isinstance(loaded.matrix().rows, np.memmap)
+    assert loaded.matrix().source == (tmp_path / SPARSE_FILE).resolve()  # memory-mapped, not copied
     assert [[h.id for h in loaded.search(q, k=5)] for q in vecs[:20]] == before
     mtime = (tmp_path / SPARSE_FILE).stat().st_mtime_ns
     loaded.save()  # nothing changed: the mapped vector file is not rewritten under itself
@@ -266,3 +266,50 @@ def test_kb_hybrid_results_with_the_approximate_index_match_exact(settings, monk
     assert same / len(questions) >= 0.95
     assert [r.id for r in filtered] == [r.id for r in kb.search(questions[0], k=5,
                                                                  filters={"source": ["guide-01.md", "guide-02.md"]})]
+
+
+# -- compact BM25 state ----------------------------------------------------------------------------
+def reference_bm25(tfs: list[dict[str, int]], query: dict[str, float], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+    """Okapi BM25 written out per document (the dict-per-chunk implementation it replaced)."""
+    import math
+
+    n = len(tfs)
+    lengths = np.array([sum(tf.values()) for tf in tfs], np.float32)
+    avgdl = float(lengths.mean())
+    out = np.zeros(n, np.float32)
+    for term, qtf in query.items():
+        docs = [d for d, tf in enumerate(tfs) if term in tf]
+        if not docs:
+            continue
+        idf = math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+        for d in docs:
+            tf = np.float32(tfs[d][term])
+            out[d] += qtf * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[d] / avgdl))
+    return out
+
+
+def test_compact_bm25_scores_round_trip_and_incremental_reuse(tmp_path):
+    from commerce_platform.support.bm25 import BM25Index, analyze
+
+    texts = {f"c{i}": t for i, t in enumerate([
+        "Returns are free within 30 days of delivery", "Shipping is free over 150 euros",
+        "The pump warranty lasts two years", "Return the pump in its original box", "Delivery takes 2-4 days"])}
+    tfs = {k: BM25Index.term_counts(v) for k, v in texts.items()}
+    idx = BM25Index()
+    idx.set_documents(list(texts), tfs)
+    query = {t: 1.0 for t in analyze("return a pump after delivery")}
+    np.testing.assert_allclose(idx.scores(query), reference_bm25(list(tfs.values()), query), rtol=1e-6)
+    assert idx.tfs == list(tfs.values())
+    with open(tmp_path / "bm25.npz", "wb") as fh:
+        idx.save(fh)
+    loaded = BM25Index.load(tmp_path / "bm25.npz")
+    assert loaded.ids == idx.ids and loaded.tfs == idx.tfs
+    np.testing.assert_array_equal(loaded.scores(query), idx.scores(query))
+    # Incremental: c1 dropped, c3 changed, c9 added; the others keep their stored counts.
+    changed = {"c3": BM25Index.term_counts("Pumps go back by courier"), "c9": BM25Index.term_counts("New pump models")}
+    inc = BM25Index()
+    inc.set_documents(["c0", "c2", "c3", "c4", "c9"], changed, reuse=loaded)
+    want = [tfs["c0"], tfs["c2"], changed["c3"], tfs["c4"], changed["c9"]]
+    assert inc.tfs == want
+    np.testing.assert_allclose(inc.scores(query), reference_bm25(want, query), rtol=1e-6)
+    assert BM25Index.from_state(inc.to_state()).tfs == want  # the older JSON state still loads

@@ -3,7 +3,7 @@
 Local backend (default): chunks live in ``factory.vector_index(settings, "kb")``
 (``<home>/indexes/kb``: vectors.csc, sparse, or vectors.npy, dense, + items.jsonl), each IndexItem having
 id ``<source>#<chunk_no>`` and metadata {source, heading, chunk, doc_hash, category, title}.
-Next to it ``bm25.json`` (per-chunk term counts) and ``manifest.json`` (per-document sync
+Next to it ``bm25.npz`` (per-chunk term counts, compact arrays; an older ``bm25.json`` still loads) and ``manifest.json`` (per-document sync
 status and content hash). Sync is incremental by content hash; everything is computed in
 memory first and then written file by file (each atomically, metadata last), so a failed
 sync leaves the previous index usable; on load the BM25 state and manifest are checked
@@ -53,7 +53,8 @@ log = get_logger(__name__)
 
 INDEX_NAME = "kb"
 MANIFEST = "manifest.json"
-BM25_STATE = "bm25.json"
+BM25_STATE = "bm25.npz"
+BM25_LEGACY = "bm25.json"  # the older JSON state: still read, replaced by the next sync
 FUSION_WEIGHT = 0.2  # share of BM25 in normalized-score fusion (chosen on the dev split of kb_eval.json)
 RRF_K = 60
 
@@ -113,6 +114,7 @@ class _State:
 
     def __init__(self, index, bm25: BM25Index, manifest: dict[str, Any]) -> None:
         self.index = index
+        self.items = index.items()  # one list per loaded state, not a copy per search
         self.bm25 = bm25
         self.manifest = manifest
         self._matrices: dict[bool, tuple] = {}  # dim_idf -> (matrix, idf or None, row norms or None)
@@ -204,7 +206,7 @@ class KnowledgeBase:
     # -- state ---------------------------------------------------------------------------
     def _stamp(self) -> tuple:
         out = []
-        for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, ANN_FILE, BM25_STATE, MANIFEST):
+        for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, ANN_FILE, BM25_STATE, BM25_LEGACY, MANIFEST):
             try:
                 st = (self.directory / name).stat()
                 out.append((st.st_mtime_ns, st.st_size))
@@ -242,12 +244,15 @@ class KnowledgeBase:
             failed = {s: d for s, d in manifest.get("documents", {}).items() if d.get("status") != "indexed"}
             manifest = {"documents": {**failed, **docs}, "embedder": manifest.get("embedder")}
         bm25 = None
-        bpath = self.directory / BM25_STATE
-        if bpath.exists():
-            try:
-                bm25 = BM25Index.from_state(json.loads(bpath.read_text(encoding="utf-8")))
-            except (ValueError, KeyError):
-                bm25 = None
+        bpath, legacy = self.directory / BM25_STATE, self.directory / BM25_LEGACY
+        try:
+            if bpath.exists():
+                bm25 = BM25Index.load(bpath)
+            elif legacy.exists():
+                bm25 = BM25Index.from_state(json.loads(legacy.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, OSError, EOFError) as exc:  # a torn or foreign file: rebuilt below
+            log.warning("kb BM25 state unreadable; rebuilding it from the index", error=str(exc))
+            bm25 = None
         if bm25 is None or bm25.ids != ids:
             bm25 = BM25Index()
             bm25.set_documents(ids, {it.id: BM25Index.term_counts(
@@ -378,12 +383,13 @@ class KnowledgeBase:
             index.upsert(new_items, vectors)
         items = index.items()
         ids = [it.id for it in items]
-        old_tfs = dict(zip(state.bm25.ids, state.bm25.tfs, strict=False))
+        known = set(state.bm25.ids)
         new_ids = {it.id for it in new_items}
-        tfs = {it.id: (old_tfs[it.id] if it.id in old_tfs and it.id not in new_ids else BM25Index.term_counts(
-            index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""), it.text))) for it in items}
+        tfs = {it.id: BM25Index.term_counts(index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""),
+                                                       it.text))
+               for it in items if it.id in new_ids or it.id not in known}
         bm25 = BM25Index()
-        bm25.set_documents(ids, tfs)
+        bm25.set_documents(ids, tfs, reuse=state.bm25)  # unchanged chunks keep their counts
         report.chunks = len(items)
         report.documents = sum(1 for d in docs.values() if d.get("status") == "indexed")
         manifest = {"version": 1, "embedder": embedder_name, "fingerprint": _fingerprint(ids),
@@ -391,7 +397,8 @@ class KnowledgeBase:
         changed_anything = bool(new_items or drop or not same_embedder) or docs != old_docs
         if changed_anything or not (self.directory / MANIFEST).exists():
             index.save()
-            atomic_write(self.directory / BM25_STATE, json.dumps(bm25.to_state()).encode())
+            atomic_write(self.directory / BM25_STATE, bm25.save)
+            (self.directory / BM25_LEGACY).unlink(missing_ok=True)
             atomic_write(self.directory / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         report.seconds = round(time.perf_counter() - t0, 3)
         log.info("kb sync done", added=len(report.added), changed=len(report.changed), deleted=len(report.deleted),
@@ -438,7 +445,7 @@ class KnowledgeBase:
                 results = sorted(demote(query, results), key=lambda r: -r.score)
             return _limit(results, k, max_per_source)
         state = self._load()
-        items = state.index.items()
+        items = state.items
         if not items:
             return []
         checked = [(k_, op, frozenset(v) if op == "in" else v) for k_, op, v in filter_data(filters)]
