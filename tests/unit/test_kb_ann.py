@@ -313,3 +313,24 @@ def test_compact_bm25_scores_round_trip_and_incremental_reuse(tmp_path):
     assert inc.tfs == want
     np.testing.assert_allclose(inc.scores(query), reference_bm25(want, query), rtol=1e-6)
     assert BM25Index.from_state(inc.to_state()).tfs == want  # the older JSON state still loads
+
+
+def test_text_embedder_base_checks_input_and_backend_output():
+    from commerce_platform.errors import UpstreamError
+    from commerce_platform.ports.text_embeddings import CharNgramEmbedder, TextEmbedder
+
+    emb = CharNgramEmbedder(dim=64)
+    with pytest.raises(TypeError, match="list of strings"):
+        emb.embed("one text")  # type: ignore[arg-type]
+    assert emb.embed([]).shape == (0, 64)
+    v = emb.embed(["return a pump", ""])
+    assert v.shape == (2, 64) and np.linalg.norm(v[0]) == pytest.approx(1.0) and not v[1].any()
+
+    class Broken(TextEmbedder):
+        name, dim = "broken", 8
+
+        def _embed(self, texts):
+            return np.zeros((len(texts), 4))
+
+    with pytest.raises(UpstreamError, match="shape"):
+        Broken().embed(["x"])

@@ -421,12 +421,13 @@ class SparseVectors:
 
     # -- file -------------------------------------------------------------------------
     def write(self, fh) -> None:
-        parts = [("indptr", np.ascontiguousarray(self.indptr, np.int64)),
+        parts: list[tuple[str, np.ndarray]] = [("indptr", np.ascontiguousarray(self.indptr, np.int64)),
                  ("rows", np.ascontiguousarray(self.rows, np.int32)),
                  ("values", np.ascontiguousarray(self.values, np.float32)),
                  ("dense_cols", np.ascontiguousarray(self.dense_cols, np.int32)),
                  ("dense", np.ascontiguousarray(self.dense, np.float32))]
-        offsets, pos = {}, _HEADER
+        offsets: dict[str, list[Any]] = {}
+        pos = _HEADER
         for name, arr in parts:
             offsets[name] = [pos, list(arr.shape), arr.dtype.str]
             pos += -(-arr.nbytes // 64) * 64
@@ -438,7 +439,7 @@ class SparseVectors:
         for name, arr in parts:
             fh.write(b"\0" * (offsets[name][0] - written))
             if arr.nbytes:
-                fh.write(memoryview(arr.reshape(-1)).cast("B"))  # no bytes copy of a large array
+                fh.write(arr.reshape(-1).data.cast("B"))  # no bytes copy of a large array
             written = offsets[name][0] + arr.nbytes
 
     @classmethod
@@ -479,12 +480,15 @@ class SparseVectors:
         indptr = np.zeros(dim + 1, np.int64)
         np.cumsum(sparse_df, out=indptr[1:])
         nnz = int(indptr[-1])
-        shapes = [("indptr", (dim + 1,), np.int64), ("rows", (nnz,), np.int32), ("values", (nnz,), np.float32),
-                  ("dense_cols", (len(dense_cols),), np.int32), ("dense", (len(dense_cols), n), np.float32)]
-        offsets, pos = {}, _HEADER
+        shapes: list[tuple[str, tuple[int, ...], np.dtype]] = [
+            ("indptr", (dim + 1,), np.dtype(np.int64)), ("rows", (nnz,), np.dtype(np.int32)),
+            ("values", (nnz,), np.dtype(np.float32)), ("dense_cols", (len(dense_cols),), np.dtype(np.int32)),
+            ("dense", (len(dense_cols), n), np.dtype(np.float32))]
+        offsets: dict[str, list[Any]] = {}
+        pos = _HEADER
         for name, shape, dt in shapes:
-            offsets[name] = [pos, list(shape), np.dtype(dt).str]
-            pos += -(-int(np.prod(shape)) * np.dtype(dt).itemsize // 64) * 64
+            offsets[name] = [pos, list(shape), dt.str]
+            pos += -(-int(np.prod(shape)) * dt.itemsize // 64) * 64
         header = _MAGIC + json.dumps({"n": n, "dim": dim, "arrays": offsets, "rows_sorted": True}).encode()
         tmp = path.with_name(f".{path.name}.tmp")
         with open(tmp, "wb") as fh:
@@ -648,15 +652,17 @@ class LocalVectorIndex(VectorIndex):
         vec_path, meta_path = self._vector_file(), self.directory / "items.jsonl"
         if vec_path is None or not meta_path.exists():
             return
+        vectors: np.ndarray | SparseVectors
         if vec_path.name == SPARSE_FILE:
-            vectors: np.ndarray | SparseVectors = SparseVectors.open(vec_path)
+            vectors = SparseVectors.open(vec_path)
         else:
             # Copy-on-write map: upsert may assign rows in place without touching the file.
-            vectors = np.load(vec_path, mmap_mode="c")
-            if vectors.dtype != np.float32:
-                vectors = vectors.astype(np.float32)
-            if vectors.ndim == 2 and vectors.size and _density(vectors) <= SPARSE_MAX_DENSITY:
-                vectors = SparseVectors.from_dense(vectors)  # old layout; the next save writes it sparse
+            dense = np.load(vec_path, mmap_mode="c")
+            if dense.dtype != np.float32:
+                dense = dense.astype(np.float32)
+            vectors = dense
+            if dense.ndim == 2 and dense.size and _density(dense) <= SPARSE_MAX_DENSITY:
+                vectors = SparseVectors.from_dense(dense)  # old layout; the next save writes it sparse
         items = []
         with open(meta_path, encoding="utf-8") as fh:  # line by line: no copy of the whole file
             for line in fh:

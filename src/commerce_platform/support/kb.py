@@ -205,7 +205,7 @@ class KnowledgeBase:
 
     # -- state ---------------------------------------------------------------------------
     def _stamp(self) -> tuple:
-        out = []
+        out: list[tuple[int, int] | None] = []
         for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, ANN_FILE, BM25_STATE, BM25_LEGACY, MANIFEST):
             try:
                 st = (self.directory / name).stat()
@@ -519,10 +519,10 @@ class KnowledgeBase:
         if mode in ("hybrid", "vector"):
             qv = self._query_vector(state, vec_query)
             vec = state.vector_scores(qv, dim_idf=self.dim_idf)
-        if mode == "bm25":
-            return bm
-        if mode == "vector":
-            return vec
+        if bm is None or vec is None:
+            out = bm if vec is None else vec
+            assert out is not None  # _queries checked the mode
+            return out
         return fuse(bm, vec, self.fusion)
 
 
