@@ -355,7 +355,7 @@ class SparseVectors:
         (one bincount per group: no nnz-sized copy, no per-column pass over all rows)."""
         sq = np.zeros(self.n, dtype=np.float64)
         w = np.ones(self.dim, np.float64) if weights is None else np.asarray(weights, np.float64)
-        group = max(1, int(self.dim * 8_000_000 // max(1, int(self.indptr[-1]))))  # ~8M entries a group
+        group = max(1, int(self.dim * 2_000_000 // max(1, int(self.indptr[-1]))))  # ~2M entries a group
         for j0 in range(0, self.dim, group):
             j1 = min(self.dim, j0 + group)
             s, e = int(self.indptr[j0]), int(self.indptr[j1])
