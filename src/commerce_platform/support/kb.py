@@ -489,17 +489,16 @@ class KnowledgeBase:
         """(rows, exact scores) of the candidates when the index has an approximate graph: its
         vector candidates plus the BM25 top (BM25 itself stays exact: its postings are cheap),
         both re-scored exactly; a filter passing few rows scores those rows. None: search exactly."""
+        if mode == "bm25" or state.index.candidates(np.zeros(0, np.float32), 0) is None:
+            return None  # exact search (asked before embedding the query: no work done twice)
         bm_query, vec_query = self._queries(query, mode)
-        if mode == "bm25":
-            return None
         qv = self._query_vector(state, vec_query)
         count = max(ANN_CANDIDATES, 2 * pool)
-        if mask is not None and int(mask.sum()) <= 4 * count and state.index.candidates(qv, 0) is not None:
+        if mask is not None and int(mask.sum()) <= 4 * count:
             rows = np.flatnonzero(mask)
         else:
             found = state.index.candidates(qv, count * (4 if mask is not None else 1))
-            if found is None:
-                return None
+            assert found is not None
             rows = found
         bm = state.bm25.scores(bm_query) if mode == "hybrid" else None
         if bm is not None:
