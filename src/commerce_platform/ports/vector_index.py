@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 
 from ..errors import MissingExtraError, require
 from ..files import atomic_write
@@ -667,7 +666,7 @@ class LocalVectorIndex(VectorIndex):
         with open(meta_path, encoding="utf-8") as fh:  # line by line: no copy of the whole file
             for line in fh:
                 if line.strip():
-                    items.append(IndexItem(**orjson.loads(line)))
+                    items.append(IndexItem(**json.loads(line)))
         if len(items) != len(vectors):
             raise RuntimeError(f"vector index {self.directory} is inconsistent; run the sync again")
         self._items, self._vectors = items, vectors
