@@ -362,15 +362,9 @@ def answer_chart(columns: list[str], rows: list[list[Any]], spec: dict[str, Any]
 
 def exported_sales(settings: Settings, limit: int = 300) -> list[dict[str, Any]]:
     """Embedded sales (newest first) to pick from in the similar-pricing lookup."""
-    from pyiceberg.expressions import IsNull
+    from commerce_platform.exports.service import embedded_sales
 
-    from commerce_platform.exports.iceberg import IcebergSink
-
-    table = IcebergSink.from_settings(settings).scan(
-        IsNull("embedding_error"), columns=("sale_id", "title", "brand", "sold_price", "currency", "sold_at"))
-    if table is None:
-        return []
-    rows = sorted(table.to_pylist(), key=lambda r: (str(r["sold_at"]), r["sale_id"]), reverse=True)[:limit]
+    rows = embedded_sales(settings, ("sale_id", "title", "brand", "sold_price", "currency", "sold_at"), limit=limit)
     return [{**r, "sold_price": float(r["sold_price"]) if r["sold_price"] is not None else None} for r in rows]
 
 
@@ -439,13 +433,11 @@ def failed_images_state(runs: list[dict[str, Any]], failed: list[dict[str, Any]]
 
 
 def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest ``limit`` tickets (id, time, customer, subject, channel, status, sentiment label),
+    newest first: one read of ``limit`` items of the tickets' time index, never a scan of the tickets."""
     from commerce_platform import factory
-    from commerce_platform.support.customers import TICKETS
 
-    items = sorted(factory.kv_table(settings, TICKETS).scan(), key=lambda t: t.get("created_at", ""), reverse=True)
-    return [{"ticket_id": t["ticket_id"], "created_at": t.get("created_at"), "customer_id": t.get("customer_id"),
-             "subject": t.get("subject"), "channel": t.get("channel"), "status": t.get("status"),
-             "sentiment": (t.get("sentiment") or {}).get("label")} for t in items[:limit]]
+    return factory.ticket_store(settings).recent(limit)
 
 
 def kb_search(settings: Settings, query: str, k: int = 5, kb=None) -> list[dict[str, Any]]:
@@ -503,10 +495,9 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     checks.append(_probe("key-value tables", "DynamoDB" if aws else f"SQLite {settings.paths.platform_db}", kv))
 
     def service_db() -> str:
-        import sqlalchemy as sa
+        from commerce_platform.ports.sqldb import ping
 
-        with factory.sql_engine(settings.service_db_url()).connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
+        ping(factory.sql_engine(settings.service_db_url()))
         return settings.service_db_url().split("@")[-1]
 
     checks.append(_probe("service database", "PostgreSQL" if settings.database_url else "SQLite", service_db))

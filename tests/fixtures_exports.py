@@ -246,18 +246,9 @@ class ImageServer:
 
 def create_sales(url: str, rows: list[dict]) -> None:
     """Create the 7.2 ``sales`` table at ``url`` and insert rows."""
-    import sqlalchemy as sa
+    from commerce_platform.ports.smartgo_source import write_sales
 
-    from commerce_platform.exports.source import sales_table
-
-    engine = sa.create_engine(url)
-    md = sa.MetaData()
-    table = sales_table(md)
-    md.create_all(engine)
-    with engine.begin() as conn:
-        if rows:
-            conn.execute(table.insert(), rows)
-    engine.dispose()
+    write_sales(url, rows)
 
 
 def sale(sale_id: str, image_url: str | None, *, tenant: str = "t1", day: str = "2026-03-10", hour: int = 12,

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .ports.kv import KeyValueTable, TableSpec
+from .ports.sql import sql_engine
 
+if TYPE_CHECKING:
+    from .ports.bedrock_kb import BedrockKnowledgeBase
+    from .ports.customer_store import CustomerStore
+    from .ports.ticket_store import TicketStore
+    from .ports.tutor_store import TutorStorePort
 
-@lru_cache(maxsize=16)
-def sql_engine(url: str):
-    """One SQLAlchemy engine per URL per process."""
-    import sqlalchemy as sa
-
-    kwargs: dict = {"future": True, "pool_pre_ping": True}
-    if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-    engine = sa.create_engine(url, **kwargs)
-    if url.startswith("sqlite"):
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # WAL lets readers and one writer work at once
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-    return engine
 
 
 def object_store(settings: Settings):
@@ -89,3 +78,32 @@ def vector_index(settings: Settings, name: str):
     from .ports.vector_index import LocalVectorIndex
 
     return LocalVectorIndex(settings.paths.indexes / name)
+
+
+def customer_store(settings: Settings) -> CustomerStore:
+    """The support desk's customer database (SQL; its tables migrated on first use)."""
+    from .ports.customer_store import SqlCustomerStore
+
+    return SqlCustomerStore(sql_engine(settings.service_db_url()))
+
+
+def ticket_store(settings: Settings) -> TicketStore:
+    from .ports.ticket_store import TICKETS, TICKETS_BY_TIME, TicketStore
+
+    return TicketStore(kv_table(settings, TICKETS), kv_table(settings, TICKETS_BY_TIME))
+
+
+def tutor_store(settings: Settings) -> TutorStorePort:
+    """The tutor's exercises, attempts and mastery (SQL; its tables migrated on first use)."""
+    from .ports.tutor_store import SqlTutorStore
+
+    return SqlTutorStore(sql_engine(settings.service_db_url()))
+
+
+def bedrock_knowledge_base(settings: Settings) -> BedrockKnowledgeBase | None:
+    """Bedrock Knowledge Bases when ``kb_backend=bedrock``, else None (the local index)."""
+    if settings.kb_backend != "bedrock":
+        return None
+    from .ports.bedrock_kb import BedrockKnowledgeBase
+
+    return BedrockKnowledgeBase.from_settings(settings)

@@ -463,7 +463,8 @@ def test_copilot_low_stock_answer_charts_stock_with_out_of_stock_marked(app):
     assert (table["stock"] == 0).any(), "the demo has products with nothing left"
     chart = chart_specs(app)[-1]
     marks = [layer["mark"]["type"] for layer in chart["layer"]]
-    assert marks == ["bar", "point", "text"], "stock bars, a dot at zero, a label on each bar"
+    # the low-stock answer carries each product's reorder level (the condition's other side): a tick marks it
+    assert marks == ["bar", "tick", "point", "text"], "stock bars, a reorder-level tick, a dot at zero, a label"
     assert chart["layer"][0]["encoding"]["x"]["field"] == "stock", "charted by stock, not by price"
 
 

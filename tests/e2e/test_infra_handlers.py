@@ -100,7 +100,7 @@ SERVICE_PACKAGES = {
     "CopilotApiFunction": ["commerce_platform.copilot"],
     "SupportApiFunction": ["commerce_platform.support"],
     # the KB sync runs the knowledge base only (not the ticket desk and its customer database)
-    "KbSyncFunction": ["commerce_platform.support.kb", "commerce_platform.support.bedrock_kb",
+    "KbSyncFunction": ["commerce_platform.support.kb", "commerce_platform.ports.bedrock_kb",
                        "commerce_platform.support.documents", "commerce_platform.support.bm25"],
     "TutorApiFunction": ["commerce_platform.tutor"],
 }

@@ -184,4 +184,5 @@ def test_health_and_tickets_answer_503_naming_the_store_that_went_away(kb_settin
             rows = conn.execute(sa.text("SELECT table_name, COUNT(*) FROM kv_items GROUP BY table_name")).all()
     finally:
         direct.dispose()
-    assert dict(rows) == {"support_tickets": 1, "support_interactions": 1}  # only the ticket made before
+    # only the ticket made before (and its time-index item)
+    assert dict(rows) == {"support_tickets": 1, "support_tickets_by_time": 1, "support_interactions": 1}

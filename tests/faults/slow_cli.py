@@ -54,15 +54,15 @@ def stop_after_learnings_sidecar() -> None:
 
 
 def slow_export_append() -> None:
-    from commerce_platform.exports import iceberg
+    from commerce_platform.ports import iceberg_table
 
-    real = iceberg.Replacement.append
+    real = iceberg_table.Replacement.append
 
     def append(self, batch):
         real(self, batch)
         time.sleep(PAUSE)
 
-    iceberg.Replacement.append = append
+    iceberg_table.Replacement.append = append
 
 
 if __name__ == "__main__":

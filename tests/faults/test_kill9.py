@@ -178,13 +178,13 @@ def smartgo_home(tmp_path_factory):
 
 def export_state(home: Path, day: str):
     from commerce_platform.config import load_settings
-    from commerce_platform.exports.iceberg import IcebergSink
+    from commerce_platform.exports.iceberg import export_table
     from commerce_platform.exports.progress import ProgressStore
     from commerce_platform.factory import sql_engine
 
     settings = load_settings(home)
     try:
-        sink = IcebergSink.from_settings(settings)
+        sink = export_table(settings)
         rows = sorted(
             (r["sale_id"], r["tenant_id"], str(r["sold_price"]), r["image_sha256"], r["embedding_error"],
              None if r["embedding"] is None else tuple(r["embedding"]))

@@ -65,7 +65,7 @@ def test_default_run_exports_yesterday(exported):
 
 def test_similar_sales_suggests_a_price_from_look_alikes(exported):
     settings, _built, _summary = exported
-    table = service.IcebergSink.from_settings(settings).scan(
+    table = service.export_table(settings).scan(
         columns=("sale_id", "category", "brand", "currency", "embedding_error"))
     from collections import Counter
 
@@ -86,7 +86,7 @@ def test_failed_images_and_sale_image(exported):
     settings, _built, summary = exported
     failed = service.failed_images(settings, summary["date"])
     assert {f["embedding_error"].split(":")[0] for f in failed} == {"no_image_url", "not_an_image"}
-    ok = service.IcebergSink.from_settings(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
+    ok = service.export_table(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
     sale_id = next(r["sale_id"] for r in ok if r["embedding_error"] is None)
     data, ctype = service.sale_image(settings, sale_id)
     assert ctype == "image/png" and data.startswith(b"\x89PNG")
@@ -121,7 +121,7 @@ def test_service_calls_work_inside_a_running_event_loop(exported):
     import asyncio
 
     settings, _built, summary = exported
-    ok = service.IcebergSink.from_settings(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
+    ok = service.export_table(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
     sale_id = next(r["sale_id"] for r in ok if r["embedding_error"] is None)
 
     async def caller():
@@ -139,7 +139,7 @@ def test_streaming_similar_search_equals_the_whole_matrix(exported):
     import numpy as np
 
     settings, _built, _summary = exported
-    sink = service.IcebergSink.from_settings(settings)
+    sink = service.export_table(settings)
     table = sink.scan(columns=("sale_id", "currency", "embedding", "embedding_error", "embedding_model"))
     rows = [r for r in table.to_pylist() if r["embedding_error"] is None]
     for query in rows[:: max(1, len(rows) // 12)]:

@@ -12,7 +12,7 @@ except ImportError:  # pragma: no cover
 
 from commerce_platform.errors import ConfigurationError, LockHeld
 from commerce_platform.exports import service
-from commerce_platform.exports.iceberg import IcebergSink
+from commerce_platform.exports.iceberg import export_table
 from commerce_platform.exports.progress import ProgressStore
 from commerce_platform.ports.fetcher import ImageFetcher
 from commerce_platform.ports.urlsafety import UrlPolicy
@@ -63,7 +63,7 @@ def run(settings, source, **kw):
 
 
 def table_rows(settings, **kw):
-    table = IcebergSink.from_settings(settings).scan(**kw)
+    table = export_table(settings).scan(**kw)
     return [] if table is None else table.to_pylist()
 
 
@@ -129,13 +129,13 @@ def test_without_pyiceberg_streaming_helpers_the_public_overwrite_gives_the_same
         xsettings, server, tmp_path, monkeypatch):
     """pyiceberg's batch writer is private API: without it an export still replaces its day (and
     only its tenant) exactly once per sale, through Transaction.overwrite."""
-    from commerce_platform.exports import iceberg
+    from commerce_platform.ports import iceberg_table
 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, rows_for(server, "/img/fine.png"))
     run(xsettings, src)
     streamed = sorted((r["sale_id"], r["image_sha256"], r["embedding_error"]) for r in table_rows(xsettings))
-    monkeypatch.setattr(iceberg, "_streaming_writer", lambda: None)
+    monkeypatch.setattr(iceberg_table, "_data_file_builder", lambda: None)
     for _ in range(2):  # re-runs replace, never duplicate
         summary = run(xsettings, src)
         held = sorted((r["sale_id"], r["image_sha256"], r["embedding_error"]) for r in table_rows(xsettings))
@@ -161,15 +161,16 @@ def test_schema_evolution_adds_nullable_columns(xsettings, server, tmp_path):
     from pyiceberg.schema import Schema
     from pyiceberg.types import NestedField, StringType
 
-    from commerce_platform.exports.iceberg import iceberg_schema
+    from commerce_platform.exports.iceberg import EXPORT_TABLE
+    from commerce_platform.ports.iceberg_table import IcebergTable, iceberg_schema
 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale("e1", server.url("/img/e1.png"))])
     run(xsettings, src)
-    sink = IcebergSink.from_settings(xsettings)
-    base = iceberg_schema()
+    sink = export_table(xsettings)
+    base = iceberg_schema(EXPORT_TABLE)
     wanted = Schema(*base.fields, NestedField(field_id=100, name="colour_hint", field_type=StringType(), required=False))
-    IcebergSink.evolve(sink.table(), wanted)
+    IcebergTable.evolve(sink.table(), wanted)
     create_sales(src, [sale("e2", server.url("/img/e2.png"), day="2026-03-11")])
     service.run_export(xsettings, date="2026-03-11", source=src, fetcher=fetcher_for(xsettings))
     rows = {r["sale_id"]: r for r in table_rows(xsettings)}
@@ -206,7 +207,7 @@ def test_s3_warehouse_on_moto(xsettings, server, tmp_path, moto_server):
     create_sales(src, [sale(f"m{i}", server.url(f"/img/m{i}.png"), tenant=f"t{i % 2}") for i in range(6)])
     assert run(xsettings, src)["status"] == "COMPLETE"
     run(xsettings, src)
-    sink = IcebergSink.from_settings(xsettings)
+    sink = export_table(xsettings)
     files = sink.data_files()
     assert files and all(f.startswith("s3://lake-bucket/warehouse/") for f in files)
     assert any("tenant_id=t1/year=2026/month=3" in f for f in files)
@@ -241,7 +242,7 @@ def test_overlapping_runs_of_different_days_both_commit(xsettings):
     from commerce_platform.exports.models import SaleRow, parse_day
     from commerce_platform.exports.pipeline import rows_to_arrow
 
-    sink_a, sink_b = IcebergSink.from_settings(xsettings), IcebergSink.from_settings(xsettings)
+    sink_a, sink_b = export_table(xsettings), export_table(xsettings)
 
     def batch(sink, day):
         row = SaleRow(sale_id=f"o-{day}", tenant_id="t1", product_id="p", title="t", category="c", brand="b",
@@ -316,7 +317,7 @@ def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, mot
     create_sales(src, [sale(f"g{i}", server.url(f"/img/g{i}.png"), tenant=f"t{i % 2}") for i in range(4)])
 
     def sink():
-        return IcebergSink.from_settings(xsettings, **{"glue.endpoint": moto_server})
+        return export_table(xsettings, **{"glue.endpoint": moto_server})
 
     for _ in range(2):
         summary = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings), sink=sink())

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover
     from fixtures_exports import ImageServer, create_sales, sale
 
 from commerce_platform.exports import service
-from commerce_platform.exports.iceberg import IcebergSink
+from commerce_platform.exports.iceberg import export_table
 from commerce_platform.exports.progress import ProgressStore
 from commerce_platform.ports.fetcher import ImageFetcher
 from commerce_platform.ports.locks import host_id
@@ -63,7 +63,7 @@ def test_dead_runs_lock_record_and_files_are_cleaned_up(settings, server, tmp_pa
     first = run(settings, src)
     assert first["status"] == "COMPLETE"
     committed = data_files_on_disk(settings)
-    assert committed == {p.removeprefix("file://") for p in IcebergSink.from_settings(settings).data_files()}
+    assert committed == {p.removeprefix("file://") for p in export_table(settings).data_files()}
 
     # A single-tenant run of the day was killed after writing data files, before its commit.
     dead_write, live_write = str(uuid.uuid4()), str(uuid.uuid4())
@@ -88,7 +88,7 @@ def test_dead_runs_lock_record_and_files_are_cleaned_up(settings, server, tmp_pa
     assert "interrupted" in dead["error"] and again["runId"] in dead["error"] and dead["endTime"]
     assert not any(f.exists() for f in dead_files) and not ancient.exists()
     assert live_file.exists()  # unreferenced but possibly in use: kept
-    rows = IcebergSink.from_settings(settings).scan().to_pylist()
+    rows = export_table(settings).scan().to_pylist()
     assert sorted(r["sale_id"] for r in rows) == [f"s{i}" for i in range(1, 7)]
     assert any(r.getMessage() == "lock taken over: its holder's process is gone" for r in caplog.records)
     assert store.table.get(f"LOCK#export-{DAY}", "LOCK") is None  # released after the run

@@ -73,7 +73,18 @@ def test_throttling_is_retried(stubbed):
     stub.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
     stub.add_response("invoke_model", response([float(i) for i in range(1024)]))
     assert emb.embed(png(8, 8)).shape == (1024,)
-    assert sleeps == [0.5, 1.0]
+    # Exponential (0.5, 1.0) plus up to backoff/2 of jitter, so throttled threads spread out.
+    assert len(sleeps) == 2 and 0.5 <= sleeps[0] <= 0.75 and 1.0 <= sleeps[1] <= 1.25
+
+
+def test_throttling_past_the_retries_is_an_upstream_error(stubbed):
+    client, stub = stubbed
+    sleeps: list[float] = []
+    for _ in range(2):
+        stub.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    with pytest.raises(UpstreamError, match="Titan image embedding failed"):
+        TitanImageEmbedder(client=client, sleep=sleeps.append, retries=1, backoff=0.1).embed(png(8, 8))
+    assert len(sleeps) == 1
 
 
 @pytest.mark.parametrize(("kind", "payload"), [

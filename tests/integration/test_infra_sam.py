@@ -560,7 +560,8 @@ EXPECTED_DATA_ACCESS = {
     "ExporterFunction": {"ExportProgressTable", "ExportWarehouseBucket", "ExportEmbeddingCacheBucket"},
     "CopilotApiFunction": {"ConversationsTable", "CopilotExamplesTable", "CopilotAthenaWorkGroup",
                            "AthenaResultsBucket"},
-    "SupportApiFunction": {"InteractionsTable", "SupportTicketsTable", "SupportFeedbackTable", "KbDocsBucket",
+    "SupportApiFunction": {"InteractionsTable", "SupportTicketsTable", "SupportTicketsByTimeTable",
+                           "SupportFeedbackTable", "KbDocsBucket",
                            "KbLocksTable"},
     "KbSyncFunction": {"KbDocsBucket", "KbLocksTable"},
     "TutorApiFunction": set(),
@@ -713,7 +714,7 @@ FUNCTION_CODE = {
     "ExporterFunction": ["exports"],
     "CopilotApiFunction": ["copilot", "api/common.py", "api/copilot_app.py"],
     "SupportApiFunction": ["support", "api/common.py", "api/support_app.py"],
-    "KbSyncFunction": ["support/kb.py", "support/bedrock_kb.py", "support/documents.py", "support/bm25.py"],
+    "KbSyncFunction": ["support/kb.py", "support/documents.py", "support/bm25.py"],
     "TutorApiFunction": ["tutor", "api/common.py", "api/tutor_app.py"],
 }
 SHARED_CODE = ["ports", "config.py", "factory.py", "errors.py", "logs.py"]

@@ -81,7 +81,7 @@ def test_bedrock_kb_adapter_requests(aws_credentials):
     import boto3
     from botocore.stub import Stubber
 
-    from commerce_platform.support.bedrock_kb import BedrockKnowledgeBase
+    from commerce_platform.ports.bedrock_kb import BedrockKnowledgeBase
 
     runtime = boto3.client("bedrock-agent-runtime", region_name="eu-north-1")
     agent = boto3.client("bedrock-agent", region_name="eu-north-1")

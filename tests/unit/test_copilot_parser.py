@@ -8,38 +8,17 @@ from datetime import date
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.copilot.guard import check_sql
-from commerce_platform.copilot.parser import Periods, SemanticParser
+from commerce_platform.copilot.parser import Periods
 from commerce_platform.copilot.query import QueryForm
-from commerce_platform.copilot.semantic import SemanticLayer, vocabulary_for
+from commerce_platform.copilot.semantic import SemanticLayer
 from commerce_platform.errors import NotUnderstood, ValidationFailed
+
+from .conftest import answer
 
 pytestmark = pytest.mark.functional
 
 AS_OF = date(2026, 11, 1)
 VALID = "o.status NOT IN ('cancelled', 'returned')"
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    from commerce_platform.demo.retail import build_lake
-    from commerce_platform.ports.query_engine import DuckDBEngine
-
-    lake = tmp_path_factory.mktemp("parser") / "retail"
-    build_lake(lake)
-    return DuckDBEngine(lake)
-
-
-@pytest.fixture(scope="module")
-def parser(engine):
-    return SemanticParser(vocabulary_for(engine))
-
-
-def answer(parser, engine, question, context=None):
-    form = None
-    for previous in context or []:
-        form = parser.parse(previous, AS_OF, form).form
-    return engine.execute(check_sql(parser.parse(question, AS_OF, form).sql).sql).rows
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -187,3 +166,15 @@ def test_the_layer_is_the_one_source_of_the_glossary():
     assert "TABLE inventory" in text and "TABLE orders" not in text and "low_stock (products)" in text
     assert set(layer.tables) == {"customers", "products", "inventory", "orders", "order_items", "shipments"}
     assert "cancelled" in layer.measures["revenue"]["filter"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Revenue in HELSINKI – 2025", ["revenue", "in", "helsinki", "2025"]),  # a dash is no token
+    ("Customer’s orders over €50", ["customer's", "orders", "over", "€", "50"]),
+    ("Myynti Jyväskylässä 12,5 %", ["myynti", "jyväskylässä", "12,5", "%"]),
+    ("top __p1__ products", ["top", "__p1__", "products"]),
+])
+def test_tokenize_uses_the_platform_normalization(text, expected):
+    from commerce_platform.copilot.lexicon import tokenize
+
+    assert tokenize(text) == expected

@@ -296,10 +296,11 @@ def test_pillow_pixel_limit_is_set_deliberately():
 def test_rows_to_arrow_keeps_failed_rows_with_null_embeddings():
     import pyarrow as pa
 
-    from commerce_platform.exports.iceberg import iceberg_schema
+    from commerce_platform.exports.iceberg import EXPORT_TABLE
     from commerce_platform.exports.pipeline import rows_to_arrow
+    from commerce_platform.ports.iceberg_table import iceberg_schema
 
-    schema = iceberg_schema().as_arrow()
+    schema = iceberg_schema(EXPORT_TABLE).as_arrow()
     base = dict(tenant_id="t", product_id="p", title="x", category="c", brand="b", sold_price=Decimal("1.00"),
                 currency="EUR", sold_at=datetime(2026, 3, 10, tzinfo=UTC), image_url="u")
     rows = [SaleRow(sale_id="a", **base, embedding=np.ones(1024, np.float32), embedding_model="m"),

@@ -32,19 +32,6 @@ CONSOLE_FORBIDDEN = frozenset({"sqlalchemy", "redis", "pyiceberg"})
 
 # Contract 1: modules outside ports/ that import an adapter library today (path under src/commerce_platform).
 ADAPTERS_OUTSIDE_PORTS: dict[str, tuple[frozenset[str], str]] = {
-    "factory.py": (frozenset({"sqlalchemy"}),
-                   "builds the shared SQLAlchemy engine (pool and SQLite pragmas) every SQL adapter gets"),
-    "demo/smartgo.py": (frozenset({"sqlalchemy"}), "writes the demo SmartGo sales database"),
-    "exports/source.py": (frozenset({"sqlalchemy"}), "the SmartGo sales table read in pages: a source adapter"),
-    "exports/iceberg.py": (frozenset({"pyiceberg"}), "the export table's sink: an Iceberg adapter"),
-    "exports/service.py": (frozenset({"pyiceberg"}), "builds Iceberg row filters (status and reruns)"),
-    "exports/similar.py": (frozenset({"pyiceberg"}), "scans the export table with an Iceberg row filter"),
-    "support/bedrock_kb.py": (frozenset({"boto3"}),
-                              "Bedrock Knowledge Bases answer in the support KB's own result and sync types"),
-    "support/db.py": (frozenset({"sqlalchemy"}), "the customer database schema (SQLAlchemy Core tables)"),
-    "support/customers.py": (frozenset({"sqlalchemy"}), "customer profile and order queries"),
-    "support/desk.py": (frozenset({"sqlalchemy"}), "ticket rows written and read with SQLAlchemy Core"),
-    "tutor/store.py": (frozenset({"sqlalchemy"}), "the tutor's exercise, attempt and mastery tables"),
 }
 
 # Contract 2: ports/ modules that import a service package today.
@@ -54,8 +41,6 @@ PORTS_TO_SERVICES: dict[str, tuple[frozenset[str], str]] = {
 
 # Contract 3: console modules that import a database or table library today (path under console/).
 CONSOLE_DB_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
-    "services.py": (frozenset({"pyiceberg", "sqlalchemy"}),
-                    "an Iceberg row filter for the exported-sales picker; a SELECT 1 health probe of the service DB"),
 }
 
 

@@ -20,6 +20,8 @@ scorer = LexiconSentiment()
     ("Pumppu ei toimi, se on rikki.", "negative", "fi"),
     ("Tuote ei ole huono.", "positive", "fi"),
     ("Mikä on tilaukseni toimitusaika?", "neutral", "fi"),
+    ("Asennuspalvelu kesti kauan, huono kokemus", "negative", "fi"),  # no hint word: the shared detector
+    ("The super-fast delivery was great", "positive", "en"),  # hyphenated compounds split into words
 ])
 def test_sentiment_labels_en_and_fi(text, label, language):
     s = scorer.score(text)

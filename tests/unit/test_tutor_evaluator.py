@@ -95,3 +95,50 @@ def test_bkt_moves_mastery_with_evidence_and_picks_difficulty():
     assert dropped < p
     # a right answer with a high chance of guessing is weaker evidence
     assert update(0.3, True, guess=0.5) < update(0.3, True, guess=0.1)
+
+
+def _numeric(value: float, unit: str, *, required: bool = True, tolerance: float = 0.01):
+    from commerce_platform.tutor.models import Exercise
+
+    return Exercise(exercise_id=f"x-{value}-{unit}", type="numeric", difficulty="hard", concept="Test: figure",
+                    question="How much?", answer=f"{value} {unit}", value=value, unit=unit, unit_required=required,
+                    tolerance=tolerance, source="test.md", passage="A test passage.", evidence="A test passage.")
+
+
+@pytest.mark.parametrize("value,unit,response,correct", [
+    (28, "mm", "2,8 cm", True),                      # decimal comma, another length unit
+    (1.5, "m", "150 centimetres", True),
+    (2, "kg", "2000 g", True),
+    (500, "ml", "0.5 l", True),
+    (20, "°C", "293.15 kelvin", True),               # offset conversions
+    (20, "°C", "68 °F", True),
+    (20, "°C", "20 kelvin", False),
+    (1.5, "bar", "150 kPa", True),
+    (2, "kW", "2000 W", True),
+    (90, "minutes", "1.5 hours", True),
+    (90, "minutes", "1 h 30 min", True),              # a compound duration
+    (90, "minutes", "1 h 20 min", False),
+    (25, "%", "a quarter", True),                      # a share as a fraction
+    (25, "%", "0.25", True),
+    (25, "%", "1/4", True),
+    (25, "%", "0.5", False),
+    (2, "days", "two days", True),                     # number words, English and Finnish
+    (2, "days", "kaksi päivää", True),
+    (25, "days", "kaksikymmentäviisi päivää", True),
+    (11, "days", "yksitoista päivää", True),
+    (2.5, "hours", "kaksi ja puoli tuntia", True),
+    (2.5, "hours", "two and a half hours", True),
+    (3, "months", "3 mounths", True),                  # a misspelled unit
+    (300, "mm", "30 cm", True),
+    (300, "mm", "3 cm", False),
+])
+def test_numeric_conversions_and_number_words(evaluator, value, unit, response, correct):
+    result = evaluator.evaluate(_numeric(value, unit), response)
+    assert result.correct is correct, result.feedback
+
+
+def test_a_rate_is_not_its_numerator_unit():
+    from commerce_platform.tutor.text import quantities
+
+    assert quantities("meters of Q3 2.5 m3/h", with_unit_only=True) == []
+    assert [q.unit.symbol for q in quantities("the tank holds 2 m3", with_unit_only=True, answer=True)] == ["m³"]

@@ -49,3 +49,40 @@ def test_synonym_phrases_map_to_one_form():
 def test_sentences_skip_markdown_structure():
     text = "# Returns\n| a | b |\n- Unused products can be returned within 30 days.\nThe receipt is required. Keep it."
     assert sentences(text) == ["Unused products can be returned within 30 days.", "The receipt is required."]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("ordr", "order", True),            # 5 letters: one edit
+    ("instalation", "installation", True),
+    ("certifcate", "certificate", True),
+    ("thermostat", "thermosatt", True),  # 10 letters: two edits
+    ("pupm", "pump", True),             # 4 letters: one edit
+    ("pumq", "pump", True),
+    ("pimp", "pump", False),            # but never to another real word
+    ("annual", "manual", False),         # both correct words: never a misspelling of each other
+    ("pleasure", "pressure", False),
+    ("plummer", "plumber", True),        # a rare word is likelier a slip
+    ("installing", "installed", True),   # Snowball stems
+])
+def test_spelling_tolerance_scales_with_length_and_respects_real_words(a, b, same):
+    assert similar_words(a, b) is same
+
+
+def test_passage_words_count_as_real_words():
+    # "brazing" is rare in the word list, so alone it may be a slip for "grazing"; in a passage it is a term
+    assert similar_words("brazing", "grazing") is True
+    assert similar_words("brazing", "grazing", known={"brazing"}) is False
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("tilaus", "tilauksen", True), ("palautus", "palautukset", True), ("returns", "returning", True),
+    ("tilaus", "toimitus", False), ("days", "weeks", False),
+])
+def test_same_stem_in_english_and_finnish(a, b, same):
+    from commerce_platform.tutor.text import same_stem
+
+    assert same_stem(a, b) is same
+
+
+def test_tokens_keep_decimals_and_symbols():
+    assert tokens("Pay €50 within 2,5 days (10%)") == ["pay", "€", "50", "2,5", "days", "10", "%"]  # "within": a stop word

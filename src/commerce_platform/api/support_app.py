@@ -49,10 +49,15 @@ class SyncIn(BaseModel):
 def create_app(settings: Settings):
     from fastapi import Body
 
+    from .. import factory
+    from ..support.customers import CustomerService
     from ..support.desk import SupportDesk
 
     app = create_base_app(settings, "Support desk")
-    desk = SupportDesk(settings)
+    # The handler wires the desk's stores; the services only receive them.
+    tickets = factory.ticket_store(settings)
+    customers = CustomerService(settings, store=factory.customer_store(settings), tickets=tickets)
+    desk = SupportDesk(settings, customers=customers, tickets=tickets)
     app.state.desk = desk
 
     @app.get("/health")

@@ -49,9 +49,11 @@ def create_app(settings: Settings | None = None, *, service=None):
     app = create_base_app(settings, "Commerce tutor")
     metrics = TutorMetrics()
     if service is None:
+        from .. import factory
         from ..tutor.service import TutorService
+        from ..tutor.store import TutorStore
 
-        service = TutorService(settings, metrics=metrics)
+        service = TutorService(settings, metrics=metrics, store=TutorStore(factory.tutor_store(settings)))
     else:
         metrics = service.metrics
     app.state.tutor = service

@@ -174,12 +174,18 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
 
 OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "between": "between",
-            "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain"}
+            "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain",
+            "starts with": "starts with", "all of": "includes all of"}
+
+
+def _is_count(name: str) -> bool:
+    return name == "count" or name.startswith("count:")  # not "country"
 
 
 def _field_words(name: str, layer: SemanticLayer) -> str:
-    if name.startswith("count"):
-        return "number of " + (name.split(":")[1] if ":" in name else "rows")
+    if _is_count(name):
+        entity = name.split(":")[1] if ":" in name else None
+        return "number of " + (layer.entities[entity]["plural"] if entity in layer.entities else entity or "rows")
     if name in layer.measures:
         return layer.measures[name]["label"].lower()
     if ":" in name:
@@ -192,9 +198,9 @@ AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "hi
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
-    if name.startswith("count"):
+    if _is_count(name):
         entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
-        return f"number of {entity}"
+        return f"number of {layer.entities[entity]['plural'] if entity in layer.entities else entity}"
     if ":" in name:
         fn, attr = name.split(":", 1)
         return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
@@ -220,6 +226,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     else:
         parts.append(", ".join(_measure_words(form, m, layer) for m in form.measures) or "count")
     derived = form.derived or {}
+    if derived.get("kind") == "average_per":  # the figure per order first, then their average
+        entity = layer.entities[derived["entity"]]["singular"]
+        parts[-1] = f"average per {entity} of: {parts[-1]}"
+    if derived.get("kind") == "predicates":
+        conditions = [predicate_spec(layer, p) for p in derived["values"]]
+        parts.append(" vs ".join(f"{c['label']} ({c['definition']})" for c in conditions) + ", one row each")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
         if cond and cond.get("predicate"):
@@ -239,7 +251,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     for name in form.predicates:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""
-        parts.append(f"only {neg}{p['label']} {layer.entities[p['entity']]['plural']} ({p['definition']})")
+        entity = form.subject if form.subject and form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
+        parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
     for f in form.filters:
         if form.compare and f.field == form.compare.get("dimension"):
             continue
@@ -258,11 +271,16 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     if form.period:
         column = (form.period_field or "").split(".")[-1].replace("_", " ")
         parts.append(f"{column} in {form.period.label} ({form.period.start} to {form.period.end})")
+        if derived.get("kind") == "periods" and form.compare_period:  # both periods are computed: say both
+            other = form.compare_period
+            parts[-1] += f" vs {other.label} ({other.start} to {other.end}), one row each"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
     if form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
+        if form.per_group:
+            parts[-1] += " in each " + ", ".join(form.per_group)
     for note in form.notes:
         if note.startswith("corrected:"):
             parts.append("read " + note.split(":", 1)[1])

@@ -137,7 +137,7 @@ def evaluate(generate, engine, items: list[dict[str, Any]], as_of: date) -> list
             if expect:
                 pred = engine.execute(sql)
                 ok = False
-                err = f"expected {expect}, got SQL with {len(pred.rows)} rows"
+                err: str | None = f"expected {expect}, got SQL with {len(pred.rows)} rows"
                 if expect == "not_found" and not pred.rows:
                     ok, err = True, None
                 out.append(ItemResult(item["id"], item["category"], item["question"], item.get("split", "dev"), ok, sql, err))
@@ -199,7 +199,7 @@ def report(results: list[ItemResult]) -> dict[str, Any]:
 
     def counts(rs: list[ItemResult]) -> dict[str, Any]:
         n = len(rs)
-        c = {"total": n, "correct": sum(r.correct for r in rs),
+        c: dict[str, Any] = {"total": n, "correct": sum(r.correct for r in rs),
              "silent_wrong": sum(r.outcome == "silent_wrong" for r in rs),
              "refused": sum(r.outcome == "refused" for r in rs)}
         c["accuracy"] = round(c["correct"] / n, 4) if n else 0.0

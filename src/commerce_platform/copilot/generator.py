@@ -184,7 +184,7 @@ def glossary_violations(sql: str, layer: SemanticLayer) -> list[str]:
     return sorted(set(problems))
 
 
-def _excludes(tree: exp.Expression, excluded: set[str]) -> bool:
+def _excludes(tree: exp.Expr, excluded: set[str]) -> bool:
     """True when some status condition keeps every excluded status out."""
     not_equal: set[str] = set()
     for cond in tree.find_all(exp.In, exp.EQ, exp.NEQ):
@@ -200,7 +200,7 @@ def _excludes(tree: exp.Expression, excluded: set[str]) -> bool:
     return excluded <= not_equal
 
 
-def _is_status(node: exp.Expression) -> bool:
+def _is_status(node: exp.Expr) -> bool:
     return isinstance(node.this, exp.Column) and node.this.name == "status"
 
 

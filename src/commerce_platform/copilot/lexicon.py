@@ -14,9 +14,11 @@ swap for function words); when two known words are equally close, nothing is rep
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text_analysis import normalize
 from .semantic import SemanticLayer, Vocabulary
 
 Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"), ("grammar", "negation"), ...
@@ -27,7 +29,9 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
 
 
 def tokenize(text: str) -> list[str]:
-    return TOKEN_RE.findall(text.lower().replace("’", "'"))
+    """The platform's normalization (text_analysis.normalize: NFKC, case folded, plain quotes and
+    dashes); the copilot keeps its own token pattern for placeholders, money and percent signs."""
+    return TOKEN_RE.findall(normalize(text))
 
 
 @dataclass
@@ -40,6 +44,13 @@ class Span:
 
     def first(self, kind: str) -> Sense | None:
         return next((s for s in self.senses if s[0] == kind), None)
+
+    def arg(self, kind: str, index: int = 1) -> Any:
+        """The ``index``-th part of the first sense of ``kind`` (the caller has seen it is there)."""
+        sense = self.first(kind)
+        if sense is None:
+            raise LookupError(f"{self.text!r} has no {kind} sense")
+        return sense[index]
 
     def has(self, kind: str, *args: Any) -> bool:
         return any(s[0] == kind and s[1:1 + len(args)] == tuple(args) for s in self.senses)
@@ -65,13 +76,14 @@ class Lexicon:
         self.max_words = max(self.max_words, len(key))
 
     @classmethod
-    def build(cls, layer: SemanticLayer, vocab: Vocabulary | None, extra_words: set[str] = frozenset()) -> Lexicon:
+    def build(cls, layer: SemanticLayer, vocab: Vocabulary | None, extra_words: AbstractSet[str] = frozenset()) -> Lexicon:
         lex = cls(extra_words=set(extra_words))
         grammar = layer.grammar
         for word in grammar["stopwords"]:
             lex.add(word, ("stop",))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
-                     "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field"):
+                     "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
+                     "starts_with", "both"):
             for phrase in grammar[kind]:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar["superlative_desc"]:

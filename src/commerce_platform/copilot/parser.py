@@ -14,6 +14,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
@@ -22,6 +23,9 @@ from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
 from .query import Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
+
+if TYPE_CHECKING:  # models imports this module's limits
+    from .models import QueryType
 
 MAX_QUESTION_CHARS = 500
 
@@ -42,7 +46,9 @@ NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
-                          "until", "through", "during", "previous", "current", *NUMBER_WORDS})
+                          "until", "through", "during", "previous", "current", "older", "ago", *NUMBER_WORDS})
+# Grouping words that name every group one by one: a ranking under them restarts in each group
+EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -103,6 +109,11 @@ class Periods:
 
     def extract(self, text: str) -> str:
         sub = re.sub
+        # "Q1 vs Q2 2026", "H1 vs H2 2025", "March vs April 2025": the year is said once, for both
+        side = r"\s+(vs\.?|versus|compared\s+(?:to|with)|against|and|to|or)\s+"
+        text = sub(rf"\b(q[1-4]|h[12]){side}(q[1-4]|h[12])\s+((?:19|20)\d{{2}})\b", r"\1 \4 \2 \3 \4", text)
+        text = sub(rf"\b({MONTH_RE}){side.replace('|and|to|or', '')}({MONTH_RE})\s+((?:19|20)\d{{2}})\b",
+                   r"\1 \4 \2 \3 \4", text)
         # explicit ranges of dates
         text = sub(rf"\b(?:from|between)?\s*{DATE_RE}\s+(?:to|and|until|till|through|-)\s+{DATE_RE}",
                    lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
@@ -154,6 +165,15 @@ class Periods:
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|{numbers})\s+"
                    r"(days?|weeks?|months?|years?)\b", last_n, text)
 
+        def older_than(m: re.Match) -> str:
+            # "open orders older than 2 weeks", "placed more than 30 days ago": dated before that day
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
+            unit = m.group(2).rstrip("s")
+            cutoff = self.as_of - timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n)
+            return self._slot(_period(date(1900, 1, 1), cutoff - timedelta(days=1), f"before {cutoff}"))
+        text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
+        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\s+ago\b", older_than, text)
+
         def quarter(m: re.Match) -> str:
             word = m.group(1)
             qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(word.split()[0]) or int(word[1])
@@ -182,8 +202,8 @@ class Periods:
             (r"yesterday", "yesterday"), (r"today", "today"),
         ]
         for pattern, kind in relative:
-            text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b",
-                       lambda m, kind=kind: self._slot(relative_period(kind, self.as_of)), text)
+            slot = self._slot(relative_period(kind, self.as_of)) if re.search(rf"\b(?:{pattern})\b", text) else ""
+            text = sub(rf"\b(?:in\s+|during\s+|for\s+|from\s+|over\s+)?(?:the\s+)?(?:{pattern})\b", slot, text)
         # a month without a year: "in March" (the latest March up to as_of); "may" only after "in";
         # a full month name alone too ("October vs September")
         text = sub(rf"\b(?:in|during|for|of)\s+({MONTH_RE})\b", lambda m: self._slot(self._month_period(m.group(1), None)),
@@ -235,9 +255,13 @@ def relative_period(kind: str, as_of: date) -> Period:
     return _period(as_of, as_of, "today")
 
 
-def shift_back(period: Period, grain: str | None) -> Period:
-    """The period before: a month before a month, a year before a year, else the same length."""
+def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Period:
+    """The period before: a month before a month, a year before a year, else the same length.
+    ``whole``: the unit was named ("and the year before?"), so the whole calendar year before."""
     start, end = period.start_date, period.end_date
+    if whole and grain == "year":
+        y = start.year - 1
+        return _period(date(y, 1, 1), date(y, 12, 31), f"{y}")
     if grain == "year" or (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         years = max(1, end.year - start.year + 1) if grain != "year" else 1
         s, e = date(start.year - years, start.month, start.day), date(end.year - years, end.month, min(end.day, 28)
@@ -257,7 +281,7 @@ def shift_back(period: Period, grain: str | None) -> Period:
 @dataclass
 class ParseResult:
     sql: str
-    query_type: str
+    query_type: QueryType
     form: QueryForm
     interpretation: str
     lookup: tuple[str, int] | None = None  # an id the question is about (for "not found")
@@ -300,7 +324,7 @@ def parser_for(engine) -> SemanticParser:
     return SemanticParser(vocabulary_for(engine))
 
 
-def query_type(form: QueryForm) -> str:
+def query_type(form: QueryForm) -> QueryType:
     if form.kind in ("bought_together", "recommend_customer"):
         return "recommendation"
     if form.order_by == "units_sold" and (form.subject == "products" or "product" in form.dimensions):
@@ -369,7 +393,9 @@ class _State:
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
         words = tokenize(text)
-        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and w != "one" else w for w in words]
+        # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
+        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w != "one" or k > 0 and words[k - 1] in ("least", "than"))
+                 else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
@@ -424,20 +450,24 @@ class _State:
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
+        self._percent_values()
         self._shares_and_growth()
         self._groupings()
         self._superlatives()
         self._counts()
         self._contains()
         self._rest()
+        self._both()
         self._units_of_stock()
         self._shown_beside()
         if followup:
             assert context is not None
             f = self._merge(context)
         else:
+            explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._per_group(f, explicit_limit)
         self._periods_and_fields(f)
         self._accept(f)
         return f
@@ -446,6 +476,8 @@ class _State:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
+        if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
+            return True  # "forget the category, all products"
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
@@ -482,7 +514,7 @@ class _State:
                 self.form.predicates.append(named)
                 s.used = t.used = True
             elif t.has("predicate") and not t.used:
-                name = t.first("predicate")[1]
+                name = t.arg("predicate")
                 self.form.predicates.append("not_" + name)
                 s.used = t.used = True
             elif self.values_of(t) and not t.used:
@@ -490,11 +522,13 @@ class _State:
                 self._type_noun(j, dim)
                 before = self.prev_content(i)
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
-                if before and not before[1].used and (before[1].has("dimension", dim) or (
-                        before[1].first("entity") and self.layer.entities[before[1].first("entity")[1]]["table"] == table)):
+                grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
+                if before and not before[1].used and not grouped and (before[1].has("dimension", dim) or (
+                        before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
-                    if before[1].first("entity"):
-                        self.form.subject = self.form.subject or before[1].first("entity")[1]
+                    # the subject is the first thing named: "orders from customers outside Finland" are orders
+                    if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
+                        self.form.subject = self.form.subject or before[1].arg("entity")
                 existing = self.form.filter_on(dim)
                 if existing and existing.op == "not in":
                     existing.values.append(value)
@@ -511,7 +545,9 @@ class _State:
                     d2, v2 = self.values_of(u)[0]
                     if d2 != dim:
                         break
-                    self.form.filter_on(dim).values.append(v2)
+                    negated = self.form.filter_on(dim)
+                    if negated is not None:
+                        negated.values.append(v2)
                     u.used = True
                     self._type_noun(k, dim)
             elif t.has("activity", "orders") and self._entity_before(i) == "orders":
@@ -522,9 +558,12 @@ class _State:
                     dim, value = self.values_of(after[1])[0]
                     self.form.filters.append(Filter(dim, "not in", [value]))
                     s.used = after[1].used = True
-            elif t.has("activity", "orders") and s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
-                # "customers who never ordered" / "products never ordered": a period is of those orders
-                self.form.predicates.append("never_ordered")
+            elif (t.has("activity", "orders") or t.has("activity", "sales")) and \
+                    s.text in ("never", "not", "no", "haven't", "hasn't", "didn't"):
+                # "customers who never ordered" / "products never ordered": a period is of those orders;
+                # "never sold" counts sales only (the glossary: not cancelled or returned)
+                sold = t.has("activity", "sales") and "never_sold" in self.layer.predicates
+                self.form.predicates.append("never_sold" if sold else "never_ordered")
                 self.form.notes.append("activity:orders")
                 s.used = t.used = True
 
@@ -538,7 +577,7 @@ class _State:
         for i, s in enumerate(self.spans[:-1]):
             if not s.used and s.first("number") and self.spans[i + 1].first("entity"):
                 s.used = True
-                return int(s.first("number")[1])
+                return int(s.arg("number"))
         return None
 
     def _past_prepositions(self, nxt: tuple[int, Span] | None) -> tuple[int, Span] | None:
@@ -548,7 +587,7 @@ class _State:
         return nxt
 
     def _entity_before(self, i: int) -> str | None:
-        return next((self.spans[k].first("entity")[1] for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
+        return next((self.spans[k].arg("entity") for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
                     None)
 
     def _comparisons(self) -> None:
@@ -565,6 +604,15 @@ class _State:
                 self.form.derived = self.form.derived or {"kind": "periods"}
                 self.form.period = self.periods[int(a.text[8:-2])]
                 self.form.compare_period = self.periods[int(b.text[8:-2])]
+                s.used = a.used = b.used = True
+                continue
+            pa, pb = a.first("predicate"), b.first("predicate")
+            if pa and pb and not a.used and not b.used and pa[1] != pb[1]:
+                if predicate_spec(self.layer, pa[1])["entity"] != predicate_spec(self.layer, pb[1])["entity"]:
+                    raise NotUnderstood(f"'{a.text}' and '{b.text}' are conditions on different things; I can put "
+                                        "side by side conditions of one kind", hint="e.g. 'active vs inactive products'")
+                # "discounted lines vs full-price lines": one row per condition
+                self.form.derived = {"kind": "predicates", "values": [pa[1], pb[1]]}
                 s.used = a.used = b.used = True
                 continue
             va, vb = self.values_of(a), self.values_of(b)
@@ -595,19 +643,19 @@ class _State:
         n = s.first("number")
         return n[1] if n else None
 
-    def _field_near(self, i: int, direction: int) -> tuple[str, Span] | None:
+    def _field_near(self, i: int, direction: int) -> tuple[str, Span | None] | None:
         """The attribute or measure a comparator refers to, looking left (-1) or right (+1)."""
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
             if s.first("attribute"):
-                return s.first("attribute")[1], s
+                return s.arg("attribute"), s
             if s.first("measure"):
-                return s.first("measure")[1], s
+                return s.arg("measure"), s
             if direction > 0 and s.first("entity"):
-                return "count:" + s.first("entity")[1], s
+                return "count:" + s.arg("entity"), s
             if direction < 0 and s.first("entity"):
-                entity = self.layer.entities[s.first("entity")[1]]
+                entity = self.layer.entities[s.arg("entity")]
                 if entity.get("amount"):
                     return f"{entity['table']}.{entity['amount']}", None  # "orders over 500" = their total
                 return None
@@ -625,7 +673,7 @@ class _State:
                     # the field after the range first ("between 500 and 600 units in stock"), as for comparators
                     target = self._field_near(i + 3, +1) or self._field_near(i, -1)
                     if target:
-                        self._attach(target, "between", [lo.first("number")[1], hi.first("number")[1]])
+                        self._attach(target, "between", [lo.arg("number"), hi.arg("number")])
                         for x in (s, lo, mid, hi):
                             x.used = True
                 continue
@@ -639,13 +687,24 @@ class _State:
                 if prev and prev[1].first("number"):
                     target = self._field_near(i, +1) or self._field_near(prev[0], -1)
                     if target:
-                        self._attach(target, op, [prev[1].first("number")[1]])
+                        self._attach(target, op, [prev[1].arg("number")])
                         s.used = prev[1].used = True
                 continue
             nxt = self.next_content(i)
             if nxt is None or not nxt[1].first("number"):
                 continue
             j, num = nxt
+            after = self.next_content(j)
+            if op == ">=" and num.arg("number") == 1 and after is not None and after[1].first("predicate"):
+                s.used = num.used = True  # "at least one discounted line": there is such a line
+                continue
+            if op == ">=" and num.arg("number") == 1 and after is not None and self.values_of(after[1]):
+                k: tuple[int, Span] | None = after
+                while k is not None and (self.values_of(k[1]) or k[1].first("predicate")) and not k[1].first("entity"):
+                    k = self.next_content(k[0])
+                if k is not None and k[1].first("entity"):
+                    s.used = num.used = True  # "customers with at least one cancelled order": such an order exists
+                    continue
             # "more than 48 hours": the unit belongs to the number; the field is then looked for
             # on the right ("more than 10 orders"), else on the left ("took more than", "orders over")
             unit = self.spans[j + 1] if j + 1 < len(self.spans) and self.spans[j + 1].first("unit") else None
@@ -658,13 +717,26 @@ class _State:
                 target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
             if target is None:
                 continue
-            value = num.first("number")[1]
+            value = num.arg("number")
             if pct and self.layer.measures.get(target[0], {}).get("fraction"):
                 value = value / 100
-            self._attach(target, op, [value], unit.first("unit")[1] if unit else None)
+            self._attach(target, op, [value], unit.arg("unit") if unit else None)
             s.used = num.used = True
             if unit is not None:
                 unit.used = True
+
+    def _percent_values(self) -> None:
+        """"lines with a 20% discount": a number in percent just before a column kept in percent is
+        that column's value (row by row, not an average)."""
+        for i, s in enumerate(self.spans[:-2]):
+            pct, target = self.spans[i + 1], self.spans[i + 2]
+            if s.used or not s.first("number") or pct.text != "__pct__" or target.used:
+                continue
+            attr = next((x[1] for x in target.senses if x[0] == "attribute"
+                         and self.layer.column(x[1]).get("unit") == "%"), None)
+            if attr:
+                self.form.filters.append(Filter(attr, "=", [s.arg("number")]))
+                s.used = pct.used = target.used = True
 
     def _attach(self, target: tuple[str, Span | None], op: str, values: list, unit: str | None = None) -> None:
         name, span = target
@@ -683,12 +755,20 @@ class _State:
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
-        for s in self.spans:
+        for k, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "share"):
                 continue
             s.used = True
+            if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
+                continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if not growth:  # "growth in %": the percent is the growth's unit
                 f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
+
+    def _unit_of(self, s: Span) -> str | None:
+        measure, attribute = s.first("measure"), s.first("attribute")
+        if measure:
+            return self.layer.measures[measure[1]].get("unit")
+        return self.layer.column(attribute[1]).get("unit") if attribute else None
 
     def _groupings(self) -> None:
         f = self.form
@@ -708,32 +788,43 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
                 continue
+            if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
+                    and s.text == "across":
+                s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
+                continue
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") for x in self.spans[:i]) and any(
-                    d.get("entity") == t.first("entity")[1] for d in self.layer.dimensions.values()):
+                    d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
-                f.derived = {"kind": "average_per", "entity": t.first("entity")[1]}
+                f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True
                 continue
+            if t.first("activity") and not t.first("grain") and j + 1 < len(self.spans) and self.spans[j + 1].first("grain"):
+                # "customers by signup year", "orders by order month": the grain of that event's date
+                f.notes.append(f"activity:{t.arg('activity')}")
+                t.used = True
+                j, t = j + 1, self.spans[j + 1]
             if t.first("grain"):
-                f.grain = t.first("grain")[1]
+                f.grain = t.arg("grain")
                 s.used = t.used = True
             elif t.first("dimension") and not t.used:
-                dim = t.first("dimension")[1]
+                dim = t.arg("dimension")
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
+                if s.text in EACH_WORDS:
+                    f.notes.append(f"each:{dim}")  # a ranking restarts in each of these groups
                 s.used = t.used = True
-            elif t.first("entity") and not t.used and t.first("entity")[1] in ("customers", "products"):
-                dim = {"customers": "customer", "products": "product"}[t.first("entity")[1]]
+            elif t.first("entity") and not t.used and t.arg("entity") in ("customers", "products"):
+                dim = {"customers": "customer", "products": "product"}[t.arg("entity")]
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = t.used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
-                key = (t.first("measure") or t.first("ranking") or t.first("attribute"))[1]
+                key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
                 f.order_by = key
                 f.notes.append("order:explicit")
                 if t.first("measure") or t.first("ranking"):
@@ -745,13 +836,44 @@ class _State:
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
                 after = self.next_content(j)
                 if after and after[1].first("entity"):
-                    f.order_by = f"count:{after[1].first('entity')[1]}"
-                    f.notes.append(f"count_of:{after[1].first('entity')[1]}")
+                    f.order_by = f"count:{after[1].arg('entity')}"
+                    f.notes.append(f"count_of:{after[1].arg('entity')}")
                     s.used = t.used = after[1].used = True
+        # "orders by channel and month": "and" continues a grouping with a dimension or a grain
+        for i, s in enumerate(self.spans[:-1]):
+            t = self.spans[i + 1]
+            before = self.prev_content(i)
+            if s.text != "and" or s.used or t.used or before is None or not before[1].used \
+                    or not (before[1].first("dimension") and before[1].arg("dimension") in f.dimensions
+                            or before[1].first("grain") and f.grain):
+                continue
+            if t.first("grain") and not f.grain:
+                f.grain = t.arg("grain")
+                s.used = t.used = True
+            elif t.first("dimension") and not self.values_of(t):
+                if t.arg("dimension") not in f.dimensions:
+                    f.dimensions.append(t.arg("dimension"))
+                s.used = t.used = True
+        # "stock levels for all Tikkurila products": a measure for every one of them, one row each
+        asks_measure = any(x.first("measure") for x in self.spans)
+        totals = {x.text for x in self.spans} & {"total", "sum", "combined", "overall", "altogether"}
+        for i, s in enumerate(self.spans):
+            each = s.text in EACH_WORDS and s.has("grammar", "group_by")  # "revenue per business customer"
+            if s.used or not (each or s.text in ("all", "every") and i > 0 and self.spans[i - 1].text == "for") \
+                    or not asks_measure or totals:
+                continue
+            nxt = self.next_content(i)
+            while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+                nxt = self.next_content(nxt[0])
+            ent = nxt[1].first("entity") if nxt else None
+            sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
+            if nxt is not None and sub_dim and (each or nxt[1].text.endswith("s")) and sub_dim not in f.dimensions:
+                f.dimensions.append(sub_dim)
+                s.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
             if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
-                f.grain = s.first("grain")[1]
+                f.grain = s.arg("grain")
                 s.used = True
 
     def _superlatives(self) -> None:
@@ -773,9 +895,9 @@ class _State:
             when = self.spans and self.spans[0].text == "when"
             nxt = self.next_content(i)
             if when and sa and sa[1] == "@date" and nxt and nxt[1].first("attribute") and \
-                    self.layer.column(nxt[1].first("attribute")[1])["type"] in ("DATE", "TIMESTAMP"):
+                    self.layer.column(nxt[1].arg("attribute"))["type"] in ("DATE", "TIMESTAMP"):
                 # "when was the inventory last updated": the latest date itself
-                attr = nxt[1].first("attribute")[1]
+                attr = nxt[1].arg("attribute")
                 f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
                 s.used = nxt[1].used = self.spans[0].used = True
                 table = attr.split(".")[0]
@@ -790,7 +912,7 @@ class _State:
                 s.used = True
                 nxt = self.next_content(i)
                 if nxt and nxt[1].first("number") and not nxt[1].used:
-                    f.limit = int(nxt[1].first("number")[1])
+                    f.limit = int(nxt[1].arg("number"))
                     nxt[1].used = True
                 continue
             if not sup:
@@ -800,7 +922,7 @@ class _State:
             s.used = True
             nxt = self.next_content(i)
             if nxt and nxt[1].first("number") and not nxt[1].used:
-                f.limit = int(nxt[1].first("number")[1])
+                f.limit = int(nxt[1].arg("number"))
                 nxt[1].used = True
             target = self._sup_target(i) or self._sup_target_left(i)
             if target is not None:
@@ -818,17 +940,26 @@ class _State:
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
+            # past the conditions on what is ranked: "the 5 active products", "top 3 Bosch products"
+            k = i + 1
+            while nxt is not None and nxt[0] == k and (nxt[1].first("predicate") or self.values_of(nxt[1])) \
+                    and not (nxt[1].first("entity") or nxt[1].first("dimension")):
+                after = self.next_content(k)
+                k += 1
+                nxt = (i + 1, after[1]) if after is not None and after[0] == k else None
+            if nxt is not None and k > i + 1:
+                nxt = (i + 1, nxt[1])  # read as if the noun followed the number
             ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
             if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
-                f.limit = int(s.first("number")[1])
+                f.limit = int(s.arg("number"))
                 s.used = True
         # "5 best-selling products", "three biggest customers": a number just before a ranking word
         for i, s in enumerate(self.spans):
             if s.used and (s.first("ranking") or s.first("superlative") or s.first("superlative_attribute")):
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number") and not prev[1].used:
-                    f.limit = int(prev[1].first("number")[1])
+                    f.limit = int(prev[1].arg("number"))
                     prev[1].used = True
 
     def _sup_target_left(self, i: int) -> tuple[str, str, Span] | None:
@@ -840,9 +971,9 @@ class _State:
         if t.first("dimension"):
             return None
         if t.first("attribute"):
-            return "attribute", t.first("attribute")[1], t
+            return "attribute", t.arg("attribute"), t
         if t.first("measure"):
-            return "measure", t.first("measure")[1], t
+            return "measure", t.arg("measure"), t
         return None
 
     def _sup_target(self, i: int) -> tuple[str, str, Span] | None:
@@ -861,16 +992,15 @@ class _State:
         if t.used:
             return None
         if t.first("entity") and self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer"):
-            return "entity", t.first("entity")[1], t  # "which city has the most customers"
+            return "entity", t.arg("entity"), t  # "which city has the most customers"
         if t.first("dimension"):
             return None
         if t.first("measure"):
-            return "measure", t.first("measure")[1], t
+            return "measure", t.arg("measure"), t
         if t.first("attribute"):
-            return "attribute", t.first("attribute")[1], t
+            return "attribute", t.arg("attribute"), t
         if t.first("superlative_attribute"):
-            sa = t.first("superlative_attribute")
-            return "attribute", sa[1], t
+            return "attribute", t.arg("superlative_attribute"), t
         return None
 
     def _counts(self) -> None:
@@ -887,12 +1017,12 @@ class _State:
                     s.used = False  # "their order count": not placed, so not guessed
                 continue
             j, t = nxt
-            if t.first("measure") and t.first("measure")[1] in ("units_sold", "stock"):
+            if t.first("measure") and t.arg("measure") in ("units_sold", "stock"):
                 continue  # "how many units": the measure itself
             ent = t.first("entity")
             if ent is None and t.first("dimension"):
                 # "how many categories": distinct values of a dimension
-                dim = t.first("dimension")[1]
+                dim = t.arg("dimension")
                 f.notes.append(f"count_distinct:{dim}")
                 t.used = True
                 continue
@@ -911,7 +1041,7 @@ class _State:
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
-            f.subject = f.subject or ent[1]
+            f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
@@ -923,12 +1053,16 @@ class _State:
                 text = self.texts[int(s.text[6:-2])]
                 s.used = True
                 prev = self.prev_content(i)
-                if prev and prev[1].has("grammar", "contains"):
+                starts = prev is not None and prev[1].has("grammar", "starts_with")
+                if prev and (prev[1].has("grammar", "contains") or starts):
                     prev[1].used = True
                 nxt = self.next_content(i)
                 if nxt and nxt[1].has("grammar", "name_field"):
                     nxt[1].used = True
-                f.notes.append(f"contains:{text}")
+                # "names that start with 'Bygg'": the text at the start, else anywhere in the name
+                f.notes.append(f"{'starts' if starts else 'contains'}:{text}")
+            elif s.has("grammar", "contains") and not s.used and self._holds_items(i):
+                s.used = True  # "orders containing Kitchen products": what the orders hold, not a text match
             elif s.has("grammar", "contains") and not s.used:
                 nxt = self.next_content(i, skip_stop=False)
                 if nxt and not nxt[1].senses:
@@ -938,8 +1072,29 @@ class _State:
                     if after and after[1].has("grammar", "name_field"):
                         after[1].used = True
         for s in self.spans:
-            if not s.used and s.has("grammar", "name_field") and any(n.startswith("contains:") for n in f.notes):
+            if not s.used and s.has("grammar", "name_field") and any(n.startswith(("contains:", "starts:"))
+                                                                    for n in f.notes):
                 s.used = True
+
+    def _of_own_entity(self, i: int, table: str) -> bool:
+        """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
+        nxt = self.next_content(i)
+        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+            nxt = self.next_content(nxt[0])
+        ent = nxt[1].first("entity") if nxt is not None else None
+        return ent is not None and self.layer.entities[ent[1]]["table"] == table
+
+    def _holds_items(self, i: int) -> bool:
+        nxt = self.next_content(i)
+        while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator") or nxt[1].has("grammar", "both")):
+            nxt = self.next_content(nxt[0])
+        if nxt is None or self._entity_before(i) != "orders":
+            return False
+        t = nxt[1]
+        item_side = {d for d, spec in self.layer.dimensions.items()
+                     if spec["column"].split(".")[0] in ("products", "order_items")}
+        return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
+                    or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
 
     def _rest(self) -> None:
         """Values, predicates, measures, entities, attributes, units, activity words left."""
@@ -947,9 +1102,14 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
-            if s.first("unit") and any(x.has("measure", "delivery_time") for x in self.spans):
-                f.unit = s.first("unit")[1]
+            if s.first("unit") and (any(x.has("measure", "delivery_time") for x in self.spans)
+                                    or "delivery_time" in (f.order_by, *f.measures)):
+                f.unit = s.arg("unit")
                 s.used = True
+                continue
+            nxt_span = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if s.text in self.layer.grammar.get("present_words", []) and nxt_span is not None and nxt_span.first("measure"):
+                s.used = True  # "current stock levels": the stock now, not a condition on the products
                 continue
             values = self.values_of(s)
             if values and self._event_of_another_entity(i, values):
@@ -973,20 +1133,20 @@ class _State:
                 s.used = True
                 continue
             if s.first("predicate"):
-                name = s.first("predicate")[1]
+                name = s.arg("predicate")
                 if name not in f.predicates:
                     f.predicates.append(name)
                     f.show += [m for m in self.layer.predicates[name].get("show", []) if m not in f.show]
                 s.used = True
                 continue
             if s.first("measure"):
-                name = s.first("measure")[1]
+                name = s.arg("measure")
                 if name not in f.measures:
                     f.measures.append(name)
                 s.used = True
                 continue
             if s.first("entity"):
-                name = s.first("entity")[1]
+                name = s.arg("entity")
                 if f.subject is None:
                     f.subject = name
                     s.used = True
@@ -1002,25 +1162,36 @@ class _State:
                     f.notes.append("activity:orders")
                 continue
             if s.first("activity"):
-                f.notes.append(f"activity:{s.first('activity')[1]}")
+                f.notes.append(f"activity:{s.arg('activity')}")
                 s.used = True
                 continue
             if s.first("dimension"):
-                dim = s.first("dimension")[1]
+                dim = s.arg("dimension")
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = True
                 continue
-            if s.first("attribute") and (f.order_by is None or f.order_by == s.first("attribute")[1]):
-                if f.order_by is None:
-                    f.show.append(self._attribute(s))
+            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
+                attr = self._attribute(s)
+                column = self.layer.column(attr)
+                if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
+                        i + 1 < len(self.spans) and self.spans[i + 1].text == "of" and not f.lookup and \
+                        self._of_own_entity(i + 1, attr.split(".")[0]):
+                    # "the value of cancelled orders": an amount of a set of things is their sum
+                    if f"sum:{attr}" not in f.measures:
+                        f.measures.append(f"sum:{attr}")
+                elif f.order_by is None:
+                    f.show.append(attr)
                 s.used = True  # "costs us the most to buy in": a second name of the same attribute
                 continue
             if s.text in self.layer.grammar["aggregates"]:
                 # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
-                if nxt and nxt[1].first("attribute") and not nxt[1].used and not nxt[1].first("measure"):
-                    attr = nxt[1].first("attribute")[1]
+                plain_sum = nxt is not None and nxt[1].first("measure") and nxt[1].first("attribute") and \
+                    self.layer.measures[nxt[1].arg("measure")].get("sql") == f"SUM({nxt[1].arg('attribute')})"
+                if nxt and nxt[1].first("attribute") and not nxt[1].used and (not nxt[1].first("measure") or plain_sum):
+                    # a measure that is the plain sum of a column: "average reorder level" averages the column
+                    attr = nxt[1].arg("attribute")
                     fn = self.layer.grammar["aggregates"][s.text]
                     named = next((m for m, spec in self.layer.measures.items()  # a glossary measure keeps its filter
                                   if spec.get("sql") == f"{fn.upper()}({attr})" and not spec.get("filter")), None)
@@ -1034,6 +1205,24 @@ class _State:
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
                 s.used = True
                 continue
+
+    def _both(self) -> None:
+        """"orders with both the Fiskars Radiator and the Oras Wall Paint": every one of the values,
+        not any of them; "both numbers side by side" beside a comparison says nothing more."""
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "both"):
+                continue
+            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates"):
+                s.used = True
+                continue
+            nxt = self.next_content(i)
+            values = self.values_of(nxt[1]) if nxt is not None else []
+            flt = next((x for x in f.filters if values and x.field == values[0][0] and x.op == "in"
+                        and len(x.values) >= 2), None)
+            if flt is not None:
+                flt.op = "all of"
+                s.used = True
 
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
@@ -1101,13 +1290,13 @@ class _State:
             if not ({"their", "its", "with current", "with their", "with its"} & before or
                     ("with" in before and (f.predicates or f.subject))):
                 continue
-            if s.first("measure") and s.first("measure")[1] in f.measures and (f.predicates or f.subject) \
+            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
-                f.measures.remove(s.first("measure")[1])
-                f.show.append(s.first("measure")[1])
-            elif s.first("dimension") and s.first("dimension")[1] in f.dimensions and not f.measures:
-                f.dimensions.remove(s.first("dimension")[1])
-                f.show.append(self.layer.dimensions[s.first("dimension")[1]]["column"])
+                f.measures.remove(s.arg("measure"))
+                f.show.append(s.arg("measure"))
+            elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
 
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
@@ -1174,7 +1363,7 @@ class _State:
             if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
                 f.kind, f.subject = "list", "products"
                 for x in self.spans:
-                    if x.first("entity") and x.first("entity")[1] == "products":
+                    if x.first("entity") and x.arg("entity") == "products":
                         x.used = True
                 f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
                              for x in f.filters]
@@ -1204,6 +1393,14 @@ class _State:
             filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
             f.measures = [m for m in f.measures if m not in filtered]
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
+        shown_by_condition = {m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])}
+        if f.predicates and f.measures and f.subject in ("products", "customers") and not f.dimensions \
+                and not f.grain and not ranking and {s.text for s in self.spans} & {"which", "list", "show"} \
+                and all(m in shown_by_condition for m in f.measures):
+            # "which products should we restock (qty on hand under the reorder level)": the measure
+            # restates the condition; the products are listed with it
+            f.show += [m for m in f.measures if m not in f.show]
+            f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if not f.measures and measure_filters and f.dimensions:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
@@ -1211,12 +1408,12 @@ class _State:
         words = {s.text for s in self.spans}
         if not f.measures and "sales" in activity and f.subject in (None, "products"):
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
-            f.measures = ["units_sold"] if "many" in words else ["revenue"]  # the glossary: sales = revenue
+            f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
-        if f.subject in ("orders", "customers", "products", "shipments") and not f.measures and (
+        if f.subject in self.layer.entities and not f.measures and (
                 [d for d in f.dimensions if not (f.compare and d == f.compare["dimension"])] or f.grain
-                or f.compare) and not ranking:
+                or f.compare or (f.derived or {}).get("kind") in ("predicates", "periods")) and not ranking:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
@@ -1268,6 +1465,8 @@ class _State:
                 f.order_by = None  # "biggest customers": ranked by the default measure below
             if f.order_by is not None and f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
+            if f.subject == "orders" and "who" in words and "customers.name" not in f.show:
+                f.show.append("customers.name")  # "largest order last month, who placed it"
             if f.order_by is None and ranking and sub_dim:
                 default = self.layer.grammar["ranking_default"][f.subject]
                 f.kind = "aggregate"
@@ -1285,6 +1484,28 @@ class _State:
             f.subject = self._subject_from_fields()
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
+
+    def _per_group(self, f: QueryForm, explicit_limit: int | None) -> None:
+        """"top category by revenue in each country", "best-selling product per category": a ranking
+        with a grouping said with "each"/"per" ranks inside every group of it."""
+        each = [n.split(":", 1)[1] for n in f.notes if n.startswith("each:")]
+        within = [d for d in each if d in f.dimensions]
+        if f.kind != "aggregate" or not within or not (f.order_by or "ranked" in f.notes) or f.derived:
+            return
+        ranked = [d for d in f.dimensions if d not in within]
+        sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+        if not ranked and sub_dim:
+            ranked = [sub_dim]
+            f.dimensions.append(sub_dim)
+        if not ranked:
+            return
+        if explicit_limit is None:
+            # the ranked noun's number: "the best-selling product" is one per group, "top products" ten
+            nouns = [s for s in self.spans if s.has("dimension", ranked[0]) or (
+                s.first("entity") and {"customers": "customer", "products": "product"}.get(s.arg("entity")) == ranked[0])]
+            f.limit = 1 if nouns and not nouns[0].text.endswith("s") else DEFAULT_TOP
+        f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures[0] if f.measures else None)
+        f.per_group = within
 
     def _subject_from_fields(self) -> str:
         f = self.form
@@ -1319,7 +1540,7 @@ class _State:
     def _merge(self, context: QueryForm) -> QueryForm:
         new = self.form
         f = copy.deepcopy(context)
-        f.notes = [n for n in f.notes if n.startswith(("contains:", "activity:"))]
+        f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
         if new.measures and context.kind == "list":
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
@@ -1329,9 +1550,16 @@ class _State:
                 f.order_by = f.measures[0]
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
-        # "same for brands": the new grouping replaces the old one of the same role
-        if new.dimensions:
-            f.dimensions = list(new.dimensions)
+        # "same for brands": the new grouping replaces the old one of the same role; a dimension
+        # named to be dropped ("forget the category") is no new grouping
+        dropped = set()
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
+                    and nxt[1].first("dimension"):
+                dropped.add(nxt[1].arg("dimension"))
+        if [d for d in new.dimensions if d not in dropped]:
+            f.dimensions = [d for d in new.dimensions if d not in dropped]
         if new.grain:
             f.grain = new.grain
         key = f"{new.lookup['entity']}_id" if new.lookup else None
@@ -1353,12 +1581,19 @@ class _State:
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
+        elif new.order_by and {s.text for s in self.spans} & {"which", "who"} and not any(
+                (s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+            f.limit = 1  # "which of those spent the most?": one of them
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
+        share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
+        if share_followup:
+            # "and the share of all orders?": the previous condition becomes the share's condition
+            f.derived = {"kind": "share"}
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -1367,21 +1602,22 @@ class _State:
                 nxt = self.next_content(i)
                 target = None
                 if nxt and nxt[1].first("dimension"):
-                    target = nxt[1].first("dimension")[1]
+                    target = nxt[1].arg("dimension")
                 elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
                     target = self.values_of(nxt[1])[0][0]  # "drop the web filter"
                     f.filters = [x for x in f.filters if x.field != target]
                     s.used = nxt[1].used = True
                     continue
                 elif nxt and nxt[1].first("entity"):
-                    target = {"customers": "customer", "products": "product"}.get(nxt[1].first("entity")[1])
-                    if nxt[1].first("entity")[1] == "orders":
-                        # "all orders": every status
-                        f.filters = [x for x in f.filters if x.field != "status"]
-                        f.predicates = []
+                    target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
+                    if nxt[1].arg("entity") == "orders":
+                        # "all orders": every status (of a share: the whole it is taken of)
+                        if not share_followup:
+                            f.filters = [x for x in f.filters if x.field != "status"]
+                            f.predicates = []
                         s.used = nxt[1].used = True
                         continue
-                if target:
+                if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
@@ -1392,18 +1628,25 @@ class _State:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+        # "and overall?": the same figure without the groupings and filters of the dimensions
+        for s in self.spans:
+            if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
+                f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
+                f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
+                f.order_by = f.order_by if f.order_by in f.measures else None
+                s.used = True
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
-            f.period = shift_back(context.period, grain)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
+            f.period = shift_back(context.period, grain, whole=True)
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True
         compare_word = [s for s in self.spans if s.has("grammar", "compare") and not s.used]
         if new.derived and new.derived.get("kind") == "growth" and f.period:
             # "what's the growth vs the previous month?": against the period before the previous answer's
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain")), None)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             other = [p for p in self.periods if (p.start, p.end) != (f.period.start, f.period.end)]
             f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
             for s in self.spans:
@@ -1428,12 +1671,12 @@ class _State:
                 s.used = True
         for s in self.spans:
             if not s.used and s.first("unit") and "delivery_time" in f.measures:
-                f.unit = s.first("unit")[1]  # "in hours instead"
+                f.unit = s.arg("unit")  # "in hours instead"
                 s.used = True
         for n in new.notes:
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]  # "in hours instead"
-            elif n.startswith("contains:") and n not in f.notes:
+            elif n.startswith(("contains:", "starts:")) and n not in f.notes:
                 f.notes.append(n)
         if new.unit:
             f.unit = new.unit
@@ -1468,7 +1711,7 @@ class _State:
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
-            grain = next((s.first("grain")[1] for s in self.spans if s.first("grain") and not s.used), None)
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
             for s in self.spans:  # "compared to the month before": said by the growth's default
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or
@@ -1492,8 +1735,9 @@ class _State:
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
-        contains = [n.split(":", 1)[1] for n in f.notes if n.startswith("contains:")]
-        for text in contains:
+        contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
+                    for n in f.notes if n.startswith(("contains:", "starts:"))]
+        for text, op in contains:
             # the text column named in the question ("customer names contain"), else the subject's name
             named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
@@ -1505,8 +1749,8 @@ class _State:
                 f.show.remove(name_col)
                 f.subject = f.subject or next(n for n, e in self.layer.entities.items()
                                               if e["table"] == name_col.split(".")[0])
-            if not any(x.field == name_col and x.op == "contains" for x in f.filters):
-                f.filters.append(Filter(name_col, "contains", [text]))
+            if not any(x.field == name_col and x.op == op for x in f.filters):
+                f.filters.append(Filter(name_col, op, [text]))
         if f.kind == "list":
             entity = self.layer.entities[f.subject or "orders"]
             if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
@@ -1530,6 +1774,13 @@ class _State:
     def _measures_without_their_filter(self, f: QueryForm) -> None:
         """"revenue of cancelled orders": the glossary's revenue excludes them, so what is asked
         is the plain sum of those orders; the answer says so (the measure's name changes)."""
+        if f.subject == "orders" and f.kind == "aggregate" and "count" in f.measures:
+            # "how many orders contained more than 10 units": the units of each order counted, whatever
+            # its status (the glossary's status filter would drop orders from the count unasked)
+            for x in f.filters:
+                plain = self.layer.measures.get(x.field, {}).get("without_filter")
+                if plain and self.layer.measures[x.field].get("entity") == "orders":
+                    x.field = plain
         statuses = {str(v) for x in f.filters if x.field == "status" and x.op in ("=", "in") for v in x.values}
         for k, m in enumerate(f.measures):
             spec = self.layer.measures.get(m, {})
@@ -1607,6 +1858,11 @@ class _State:
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
         subject = f.subject or "orders"
+        counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
+        if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
+            # "customers with more than 3 orders in 2025": the period is of the orders counted
+            entity = self.layer.entities[counted[0]]
+            return f"{entity['table']}.{entity['period']}"
         if "signup" in activity:
             return "customers.signup_date"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
@@ -1622,10 +1878,13 @@ class _State:
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
+        # "orders that include a line with a 20% discount": the noun of the rows the filter is on
+        filtered_tables = {x.field.split(".")[0] for x in f.filters if "." in x.field}
+        predicate_entities |= {n for n, e in self.layer.entities.items() if e["table"] in filtered_tables}
         for s in self.spans:
             if not s.used and s.has("grammar", "average") and averaging:
                 s.used = True  # "average delivery time": the measure is an average already
-            if not s.used and s.first("entity") and s.first("entity")[1] in predicate_entities:
+            if not s.used and s.first("entity") and s.arg("entity") in predicate_entities:
                 s.used = True  # "orders whose shipment is not delivered": the condition's own noun
         left = [s for s in self.spans if not s.used and not s.has("stop")]
         if left:

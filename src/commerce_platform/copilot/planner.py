@@ -26,15 +26,15 @@ DEFAULT_TOP = 10
 
 
 @lru_cache(maxsize=512)
-def _fragment(sql: str) -> exp.Expression:
+def _fragment(sql: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read="duckdb")
 
 
-def fragment(sql: str) -> exp.Expression:
+def fragment(sql: str) -> exp.Expr:
     return _fragment(sql).copy()
 
 
-def tables_of(expression: exp.Expression) -> set[str]:
+def tables_of(expression: exp.Expr) -> set[str]:
     """Tables an expression's columns are qualified with (not those of its own subqueries)."""
     out = set()
     for col in expression.find_all(exp.Column):
@@ -44,7 +44,7 @@ def tables_of(expression: exp.Expression) -> set[str]:
     return out
 
 
-def _ancestors(node: exp.Expression, stop: exp.Expression):
+def _ancestors(node: exp.Expr, stop: exp.Expr):
     if node is stop:
         return
     parent = node.parent
@@ -53,7 +53,7 @@ def _ancestors(node: exp.Expression, stop: exp.Expression):
         parent = parent.parent
 
 
-def _lit(value) -> exp.Expression:
+def _lit(value) -> exp.Expr:
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, (int, float)):
@@ -61,20 +61,34 @@ def _lit(value) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _percent(part: exp.Expression, whole: exp.Expression) -> exp.Expression:
+def _percent(part: exp.Expr, whole: exp.Expr) -> exp.Expr:
     """100 * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
     return exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
                    expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
 
 
-def _date(value: str) -> exp.Expression:
+def period_labels(first: str, second: str) -> tuple[str, str]:
+    """Two periods side by side are labelled by what tells them apart: "Q1" and "Q2" when both
+    are of 2026 ("Q1 vs Q2 2026"); the full labels otherwise."""
+    a, b = first.rsplit(" ", 1), second.rsplit(" ", 1)
+    if len(a) == len(b) == 2 and a[1] == b[1] and a[1].isdigit() and a[0] != b[0] and " " not in a[0] + b[0]:
+        return a[0], b[0]
+    return first, second
+
+
+def predicate_label(layer: SemanticLayer, name: str) -> str:
+    negate = name.startswith("not_") and name not in layer.predicates
+    return ("not " if negate else "") + layer.predicates[name[4:] if negate else name]["label"]
+
+
+def _date(value: str) -> exp.Expr:
     return exp.cast(exp.Literal.string(value), exp.DataType.build("DATE"))
 
 
 class Planner:
     def __init__(self, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
-        self._edges: dict[str, list[tuple[str, exp.Expression, bool]]] = {}
+        self._edges: dict[str, list[tuple[str, exp.Expr, bool]]] = {}
         for join in self.layer.joins:
             left, right = join["left"].split(".")[0], join["right"].split(".")[0]
             on = exp.EQ(this=fragment(join["left"]), expression=fragment(join["right"]))
@@ -84,17 +98,19 @@ class Planner:
 
     # ----- names
     def is_measure(self, name: str | None) -> bool:
-        return bool(name) and (name in self.layer.measures or name == "count" or name.startswith("count:")
-                               or name.split(":")[0] in ATTRIBUTE_AGGREGATES)
+        if not name:
+            return False
+        return (name in self.layer.measures or name == "count" or name.startswith("count:")
+                or name.split(":")[0] in ATTRIBUTE_AGGREGATES)
 
-    def field_sql(self, name: str) -> exp.Expression:
+    def field_sql(self, name: str) -> exp.Expr:
         if name in self.layer.dimensions:
             return fragment(self.layer.dimensions[name]["column"])
         if "." in name:
             return fragment(name)
         raise NotUnderstood(f"{name!r} is not a field of the retail lake")
 
-    def measure_sql(self, form: QueryForm, name: str, *, line: bool) -> tuple[exp.Expression, exp.Expression | None]:
+    def measure_sql(self, form: QueryForm, name: str, *, line: bool) -> tuple[exp.Expr, exp.Expr | None]:
         """The measure's aggregate and its glossary filter."""
         if name == "count" or name.startswith("count:"):
             entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
@@ -104,12 +120,12 @@ class Planner:
             spec = self.layer.measures.get(attr)
             if spec and spec.get("row_sql"):  # the longest delivery: an aggregate of the per-row value
                 seconds = spec["units"][form.unit or spec["unit"]]
-                agg = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
-                return exp.Div(this=agg, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
+                per_row = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
+                return exp.Div(this=per_row, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
             return ATTRIBUTE_AGGREGATES[fn](this=fragment(attr)), None
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
-        agg = fragment(sql)
+        agg: exp.Expr = fragment(sql)
         if name == "delivery_time":
             seconds = m["units"][form.unit or m["unit"]]
             agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
@@ -117,7 +133,7 @@ class Planner:
             agg = exp.Mul(this=agg, expression=exp.Literal.number(m["scale"]))
         return agg, fragment(m["filter"]) if m.get("filter") else None
 
-    def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expression:
+    def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
         negate = name.startswith("not_") and name not in self.layer.predicates
         key = name[4:] if negate else name
         p = self.layer.predicates[key]
@@ -137,9 +153,16 @@ class Planner:
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
+            elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
+                # "which warehouse has the most products below their reorder level": the condition
+                # holds per product in each warehouse, so it is tested per (product, warehouse)
+                column = self.field_sql(scope)
+                inner.select(column.copy(), copy=False)
+                inner.group_by(column.copy(), copy=False)
+                cond = exp.In(this=exp.Tuple(expressions=[cond.this.copy(), column.copy()]), query=cond.args["query"])
         return exp.Not(this=exp.Paren(this=cond)) if negate else cond
 
-    def filter_sql(self, f: Filter) -> exp.Expression:
+    def filter_sql(self, f: Filter) -> exp.Expr:
         col = self.field_sql(f.field)
         vals = [_lit(v) for v in f.values]
         if f.field.endswith(("_date", "_at")) and f.op in ("<", "<=", ">", ">=", "between"):
@@ -159,18 +182,20 @@ class Planner:
         if op in ("contains", "not contains"):
             like = exp.ILike(this=col, expression=exp.Literal.string(f"%{f.values[0]}%"))
             return like if op == "contains" else exp.Not(this=like)
+        if op == "starts with":
+            return exp.ILike(this=col, expression=exp.Literal.string(f"{f.values[0]}%"))
         return _COMPARE[op](this=col, expression=vals[0])
 
-    def period_sql(self, column: str, start: str, end: str) -> exp.Expression:
+    def period_sql(self, column: str, start: str, end: str) -> exp.Expr:
         col = fragment(column)
         if self.layer.column(column)["type"] == "TIMESTAMP":
             col = exp.cast(col, exp.DataType.build("DATE"))
         return exp.Between(this=col, low=_date(start), high=_date(end))
 
     # ----- joins
-    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expression]]:
+    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expr]]:
         """Breadth-first paths from the root to every needed table (shortest, stable)."""
-        prev: dict[str, tuple[str, exp.Expression, bool] | None] = {root: None}
+        prev: dict[str, tuple[str, exp.Expr, bool] | None] = {root: None}
         queue = deque([root])
         while queue:
             t = queue.popleft()
@@ -178,13 +203,13 @@ class Planner:
                 if other not in prev:
                     prev[other] = (t, on, fans)
                     queue.append(other)
-        order: list[tuple[str, exp.Expression]] = []
+        order: list[tuple[str, exp.Expr]] = []
         seen = {root}
         for table in sorted(needed - {root}):
             path = []
             t = table
-            while prev.get(t) is not None:
-                frm, on, fans = prev[t]
+            while (step := prev.get(t)) is not None:
+                frm, on, fans = step
                 path.append((t, on, fans))
                 t = frm
             for t, on, fans in reversed(path):
@@ -197,7 +222,7 @@ class Planner:
                 order.append((t, on.copy()))
         return order
 
-    def _from(self, select: exp.Select, root: str, parts: list[exp.Expression], distinct_ok: bool,
+    def _from(self, select: exp.Select, root: str, parts: list[exp.Expr], distinct_ok: bool,
               outer: bool = False) -> exp.Select:
         needed = set()
         for part in parts:
@@ -239,19 +264,20 @@ class Planner:
         spec = self.layer.measures.get(f.field, {})
         return bool(spec.get("row_sql")) and f.field not in form.measures
 
-    def _value_in_seconds(self, f: Filter, value) -> exp.Expression:
+    def _value_in_seconds(self, f: Filter, value) -> exp.Expr:
         spec = self.layer.measures[f.field]
         return exp.Literal.number(float(value) * spec["units"][f.unit or spec["unit"]])
 
-    def _row_condition(self, f: Filter) -> exp.Expression:
+    def _row_condition(self, f: Filter) -> exp.Expr:
         """A measure's per-row value against the filter ("took more than 48 hours")."""
         row = fragment(self.layer.measures[f.field]["row_sql"])
         values = [self._value_in_seconds(f, v) for v in f.values]
         return (exp.Between(this=row, low=values[0], high=values[1]) if f.op == "between" else
                 _COMPARE[f.op](this=row, expression=values[0]))
 
-    def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expression]:
-        conds = [self.filter_sql(f) for f in form.filters if not self.is_measure(f.field)]
+    def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expr]:
+        conds = [self._all_of(form, f) if f.op == "all of" else self.filter_sql(f)
+                 for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
@@ -261,8 +287,8 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool) -> list[exp.Expression]:
-        out = []
+    def _having(self, form: QueryForm, line: bool) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
         for f in form.filters:
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
@@ -282,18 +308,20 @@ class Planner:
         dims = list(form.dimensions)
         dim_sql = [self.field_sql(d) for d in dims]
         conds = self._conditions(form, form.subject)
-        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds])
+        side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
+                        if derived.get("kind") == "predicates"]
+        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side])
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
-        glossary = []
+        glossary: list[exp.Expr] = []
         for m in measures:
             agg, filt = self.measure_sql(form, m, line=line)
             aggs.append((m, agg))
             if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
                 glossary.append(filt)
         root = self._root(form, measures, line)
-        outputs: list[exp.Expression] = []
+        outputs: list[exp.Expr] = []
         grain_expr = None
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
@@ -309,7 +337,16 @@ class Planner:
                                    exp.DataType.build("DATE")))
             outputs.append(exp.alias_(grain_expr, form.grain))
         outputs += [exp.alias_(e, d) for d, e in zip(dims, dim_sql, strict=True)]
+        # a figure about one id ("stock of product 121") is grouped by that id: an id that does not
+        # exist gives no row (so "not found"), never a blank total
+        lookup_key = None
+        if form.lookup and not dims and not form.grain and not form.derived:
+            field = next((x.field for x in form.filters if x.field.endswith(f".{form.lookup['entity']}_id")), None)
+            if field is not None:
+                lookup_key = fragment(field)
+                outputs.append(exp.alias_(lookup_key.copy(), f"{form.lookup['entity']}_id"))
         derived = form.derived or {}
+        period_column = "period"
         if derived.get("kind") == "share" and derived.get("condition"):
             cond = self._derived_condition(derived["condition"], form.subject)
             conds_extra = [cond]
@@ -317,6 +354,10 @@ class Planner:
             if duration.get("row_sql") and duration.get("filter"):
                 # "share delivered within 2 days": of the shipments that have a delivery time at all
                 glossary.append(fragment(duration["filter"]))
+            decidable = self.layer.predicates.get(derived["condition"].get("predicate") or "", {}).get("decidable")
+            if decidable:
+                # "late delivery rate": of the shipments whose lateness is known (delivered) only
+                glossary.append(fragment(decidable))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
             outputs.append(exp.alias_(_percent(part, agg), f"{name}_share_pct"))
@@ -329,8 +370,8 @@ class Planner:
         elif derived.get("kind") == "ratio" and derived.get("dimension"):
             conds_extra = []
             name, agg = aggs[0]
-            column = self.field_sql(derived["dimension"])
-            a, b = (exp.Filter(this=agg.copy(), expression=exp.Where(this=column.copy().eq(_lit(v))))
+            ratio_of = self.field_sql(derived["dimension"])
+            a, b = (exp.Filter(this=agg.copy(), expression=exp.Where(this=ratio_of.copy().eq(_lit(v))))
                     for v in derived["values"])
             outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
                                       f"{name}_ratio"))
@@ -338,13 +379,33 @@ class Planner:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
-            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=exp.Literal.string(p.label))
-                                  for p in (form.period, form.compare_period)])
-            outputs.insert(0, exp.alias_(label, "period"))
+            both = (form.period, form.compare_period)
+            period_years = [p.start_date.year for p in both]
+            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
+                    and period_years[0] != period_years[1]:
+                # "this year vs last year": the rows are years, numbered as a year grouping numbers them
+                texts: list[exp.Expr] = [exp.Literal.number(y) for y in period_years]
+                label_name = "year"
+            else:
+                texts = [exp.Literal.string(t) for t in period_labels(form.period.label, form.compare_period.label)]
+                label_name = "period"
+            label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=text)
+                                  for p, text in zip(both, texts, strict=True)])
+            outputs.insert(0, exp.alias_(label, label_name))
+            period_column = label_name
             outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
             conds = self._conditions(form, form.subject, with_period=False)
             conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                            self.period_sql(column, form.compare_period.start, form.compare_period.end))))
+            grain_expr = label
+        elif derived.get("kind") == "predicates":
+            # "discounted vs full-price lines": one labelled row per condition
+            conds_extra = []
+            pairs = [(self.predicate_sql(p, form.subject, form), predicate_label(self.layer, p)) for p in derived["values"]]
+            label = exp.Case(ifs=[exp.If(this=c, true=exp.Literal.string(text)) for c, text in pairs])
+            outputs.insert(0, exp.alias_(label, "condition"))
+            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
+            conds.append(exp.paren(exp.or_(*[c.copy() for c, _ in pairs])))
             grain_expr = label
         elif derived.get("kind") == "growth" and form.compare_period and form.period:
             conds_extra = []
@@ -362,11 +423,20 @@ class Planner:
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
         else:
             conds_extra = []
-            outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
+            # one total over no rows is 0 ("did we sell any X yesterday?"), not an empty answer
+            outputs += [exp.alias_(exp.func("COALESCE", agg, exp.Literal.number(0))
+                                   if isinstance(agg, exp.Sum) and not dims and not form.grain and lookup_key is None
+                                   else agg,
+                                   output_name(form, name)) for name, agg in aggs]
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
         having = self._having(form, line)
+        if having and form.subject and not dims and not form.grain:
+            # "how many customers have more than 20 orders": the condition holds per customer, so it
+            # picks the customers (a subquery grouped by their key), which are then counted
+            conds = [*conds, self._entities_having(form.subject, having, conds)]
+            having = []
         select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok)
         where = [*glossary, *conds]
         if where:
@@ -379,27 +449,58 @@ class Planner:
         years = [exp.func("year", period_col.copy()),
                  exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), period_col.copy()),
                           exp.DataType.build("DATE"))] if form.grain == "quarter" else []
-        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys
+        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys \
+            + ([lookup_key.copy()] if lookup_key is not None else [])
         if group:
             select = select.group_by(*group)
         if having:
             select = select.having(exp.and_(*having))
         if grain_expr is not None and not form.limit:
+            first = "condition" if derived.get("kind") == "predicates" else form.grain or period_column
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
-                                     exp.Ordered(this=exp.column(form.grain or "period")))
+                                     exp.Ordered(this=exp.column(first)))
         elif group and (form.limit or form.order_by):
             key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
             # a derived figure is what a ranking of it means ("which brand grew the most")
             key = {"growth": "growth_pct", "share": f"{key}_share_pct", "ratio": f"{key}_ratio"}.get(
                 derived.get("kind", ""), key) if derived.get("kind") != "share" or not derived.get("condition") else \
                 f"{key}_share_pct"
+            within = [d for d in form.per_group if d in dims]
+            if within and form.limit:
+                # "top category in each country": the ranking restarts in every group, so the limit
+                # is per group (a window), not of the whole result
+                rank = exp.Window(this=exp.func("ROW_NUMBER"),
+                                  partition_by=[self.field_sql(d) for d in within],
+                                  order=exp.Order(expressions=[exp.Ordered(this=exp.column(key),
+                                                                           desc=form.direction == "desc")]))
+                select = select.qualify(exp.LTE(this=rank, expression=exp.Literal.number(form.limit)))
+                select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in within],
+                                         exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
+                                         *[exp.Ordered(this=exp.column(d)) for d in dims if d not in within])
+                return select
             select = select.order_by(exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                      *[exp.Ordered(this=exp.column(d)) for d in dims])
-        elif group:
+        elif group and dims:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
         return select
+
+    def _all_of(self, form: QueryForm, f: Filter) -> exp.Expr:
+        """"orders with both X and Y": the subject's things that have every one of the values."""
+        values = Filter(f.field, "in", f.values)
+        having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
+                         expression=exp.Literal.number(len(set(f.values))))]
+        return self._entities_having(form.subject or "orders", having, [self.filter_sql(values)])
+
+    def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr]) -> exp.Expr:
+        entity = self.layer.entities[subject]
+        key = fragment(f"{entity['table']}.{entity['key']}")
+        inner = self._from(exp.select(key.copy()), entity["table"], [key, *having, *conds], distinct_ok=True)
+        if conds:
+            inner = inner.where(exp.and_(*[c.copy() for c in conds]))
+        inner = inner.group_by(key.copy()).having(exp.and_(*having))
+        return key.isin(query=inner)
 
     def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
         """"average units per order": each order's figure first (an inner query grouped by the
@@ -416,7 +517,7 @@ class Planner:
             select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])
         return select
 
-    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expression:
+    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expr:
         if condition.get("predicate"):
             return self.predicate_sql(condition["predicate"], entity)
         f = Filter(**condition["filter"])
@@ -466,13 +567,14 @@ class Planner:
             if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
                 extra.append(f.field)
         conds = self._conditions(form, form.subject)
-        outputs: list[exp.Expression] = [fragment(c) for c in [*columns, *extra]]
+        outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
         having = self._having(form, line=table == "products")
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
-        if self.is_measure(form.order_by) or having:
-            shown.insert(0, form.order_by if self.is_measure(form.order_by) else next(
-                f.field for f in form.filters if self.is_measure(f.field)))
+        if form.order_by and self.is_measure(form.order_by):
+            shown.insert(0, form.order_by)
+        elif having:
+            shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
         for name in dict.fromkeys(shown):
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
@@ -485,10 +587,10 @@ class Planner:
             select = select.where(exp.and_(*conds))
         # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
         # the joined ones themselves (the lines of an order)
-        shown = {t for part in outputs for t in tables_of(part)}
+        shown_tables = {t for part in outputs for t in tables_of(part)}
         fans_out = {t for t, _on, fans in self._edges.get(table, []) if fans}
         needs_distinct = (any(t != table for part in [*outputs, *conds] for t in tables_of(part))
-                          and not measure_cols and not shown & fans_out)
+                          and not measure_cols and not shown_tables & fans_out)
         if measure_cols:
             select = select.group_by(*[fragment(c) for c in [*columns, *extra]])
             if having:

@@ -9,12 +9,13 @@ merged with a follow-up.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
-                        "not contains")
+                        "not contains", "starts with", "all of")
 
 
 @dataclass
@@ -24,7 +25,7 @@ class Filter:
 
     field: str
     op: str
-    values: list[Any] = field(default_factory=list)
+    values: list[Any] = dataclasses.field(default_factory=list)  # "field" is an attribute here
     unit: str | None = None  # of a duration's values ("more than 48 hours")
 
 
@@ -53,7 +54,8 @@ class QueryForm:
     - ``filters`` and ``predicates`` (layer boolean phrases, ``not_`` prefix when negated).
     - ``compare``: values of one dimension side by side ("Finland vs Sweden").
     - ``derived``: ``share`` (of a condition, or of the total per group), ``growth`` (vs ``compare_period``).
-    - ``order_by``/``direction``/``limit``: ranking on a measure or a sortable attribute.
+    - ``order_by``/``direction``/``limit``: ranking on a measure or a sortable attribute;
+      ``per_group``: dimensions the ranking restarts in ("top category in each country").
     - ``lookup``: an id the question is about (order status, a customer's profile, ...).
     - ``kind``: aggregate | list | lookup | bought_together | recommend_customer.
     """
@@ -76,6 +78,7 @@ class QueryForm:
     limit: int | None = None
     lookup: dict[str, Any] | None = None
     show: list[str] = field(default_factory=list)   # extra attributes to show in a list
+    per_group: list[str] = field(default_factory=list)  # the ranking restarts in each group ("in each country")
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

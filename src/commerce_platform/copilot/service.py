@@ -20,7 +20,7 @@ from ..logs import get_logger
 from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
 from .answers import compose, describe_form
 from .guard import DEFAULT_MAX_ROWS, GuardResult, check_sql
-from .models import Answer, ChatRequest
+from .models import Answer, ChatRequest, QueryType
 from .parser import MAX_QUESTION_CHARS, ParseResult, parser_for
 from .parser import query_type as query_type_of
 from .query import QueryForm
@@ -322,7 +322,7 @@ class CopilotService:
         return self.store.approve(conversation_id, turn, approved)
 
 
-def _guess_type(tables: tuple[str, ...]) -> str:
+def _guess_type(tables: tuple[str, ...]) -> QueryType:
     if "inventory" in tables:
         return "inventory"
     if "shipments" in tables:

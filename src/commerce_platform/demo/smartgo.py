@@ -12,6 +12,7 @@ import io
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 SEED = 20240611
 TENANTS = {  # tenant -> currency
@@ -89,10 +90,8 @@ HTML_ERROR_PAGE = b"<!DOCTYPE html><html><head><title>404</title></head><body>Im
 
 
 def build(settings, scale: float = 1.0, today: datetime | None = None) -> dict:
-    import sqlalchemy as sa
-
-    from ..exports.source import sales_table
     from ..factory import object_store
+    from ..ports.smartgo_source import write_sales
 
     rng = random.Random(SEED)
     bucket = settings.export_images_bucket
@@ -123,10 +122,6 @@ def build(settings, scale: float = 1.0, today: datetime | None = None) -> dict:
     db_path = db_dir / "smartgo.db"
     if db_path.exists():
         db_path.unlink()
-    engine = sa.create_engine(f"sqlite:///{db_path}")
-    md = sa.MetaData()
-    sales = sales_table(md)
-    md.create_all(engine)
 
     today = (today or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
     rows = []
@@ -148,12 +143,11 @@ def build(settings, scale: float = 1.0, today: datetime | None = None) -> dict:
             })
         # The bad rows of the day (each counted by the exporter with its sale id).
         template = dict(rows[-1])
-        for n, change in enumerate([{"image_url": None}, {"sold_price": None}, {"sold_price": Decimal("-5.00")},
-                                    {"currency": "XXX"}, {"image_url": f"s3://{bucket}/errors/missing.png"}]):
+        changes: list[dict[str, Any]] = [{"image_url": None}, {"sold_price": None}, {"sold_price": Decimal("-5.00")},
+                                         {"currency": "XXX"}, {"image_url": f"s3://{bucket}/errors/missing.png"}]
+        for n, change in enumerate(changes):
             rows.append({**template, **change, "sale_id": f"SG-{day:%Y%m%d}-BAD{n}"})
             bad += 1
-    with engine.begin() as conn:
-        conn.execute(sales.insert(), rows)
-    engine.dispose()
+    write_sales(f"sqlite:///{db_path}", rows)
     return {"database": str(db_path), "tenants": len(TENANTS), "days": 7, "sales": len(rows), "bad_rows": bad,
             "images": images, "bucket": bucket}

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import ValidationFailed
+from ..ports.smartgo_source import SALES_COLUMNS
 
 NAMESPACE = "pricing_intelligence"
 TABLE_NAME = "smartgo_sales"
 TABLE_IDENTIFIER = f"{NAMESPACE}.{TABLE_NAME}"
-SOURCE_COLUMNS = ("sale_id", "tenant_id", "product_id", "title", "category", "brand", "sold_price", "currency",
-                  "sold_at", "image_url")
+SOURCE_COLUMNS = SALES_COLUMNS
 
 # ISO 4217 currencies SmartGo marketplaces sell in; anything else is rejected and counted.
 KNOWN_CURRENCIES = frozenset({

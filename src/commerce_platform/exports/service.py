@@ -12,9 +12,10 @@ from typing import Any
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
 from ..ports.fetcher import ImageFetcher
+from ..ports.iceberg_table import Filter, IcebergTable
 from ..ports.image_embeddings import get_image_embedder
 from ..ports.urlsafety import UrlPolicy
-from .iceberg import IcebergSink, day_filter
+from .iceberg import day_filter, export_table
 from .models import PERMANENT, RETRYABLE, SaleRow, classify, failure_class, parse_day, reason_of
 from .pipeline import EmbeddingCache, Pipeline, PipelineConfig, ProgressFn, RunStats, new_run_id, pages_async
 from .progress import ProgressStore, sort_key
@@ -64,7 +65,7 @@ def _empty_note(src: SalesSource, day: date, tenant: str | None) -> str:
 
 def run_export(settings, date: str | date | None = None, tenant: str | None = None, source: str | None = None,
                retry_failed: bool = False, progress: ProgressFn | None = None, *, embedder=None, sink=None,
-               fetcher: ImageFetcher | None = None) -> dict[str, Any]:
+               fetcher: ImageFetcher | None = None, cache: EmbeddingCache | None = None) -> dict[str, Any]:
     """Export one UTC day (default yesterday) of sales; returns the run summary (the 7.4 fields and more).
 
     Raises CommerceError only when the run itself fails (the progress record then says FAILED); bad rows
@@ -82,7 +83,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
     with store.lock(day) as lock:
         interrupted = _close_interrupted_runs(store, day, run_id, lock)
         # Read before this run's record replaces theirs: runs that died before committing, by write id.
-        dead_write_ids = [i.get("writeId") for i in store.day_records(day) if i.get("status") == "FAILED"]
+        dead_write_ids = [str(i["writeId"]) for i in store.day_records(day)
+                          if i.get("status") == "FAILED" and i.get("writeId")]
         record_tenant = tenant  # which progress record this run updates
         previous = store.get(day, tenant)
         if retry_failed and previous is None and tenant:  # the tenant was exported by a whole-day run
@@ -102,16 +104,18 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         stats = RunStats()
         extra: dict[str, Any] = {}
         try:
-            sink = sink or IcebergSink.from_settings(settings)
+            sink = sink or export_table(settings)
+            cache = cache or embedding_cache(settings, embedder)
             _remove_orphans(sink, started_epoch, dead_write_ids)
             if retry_failed:
-                stats, permanent = _retry(settings, sink, day, tenant, embedder, fetcher, stats, progress, write_id)
+                stats, permanent = _retry(settings, sink, cache, day, tenant, embedder, fetcher, stats, progress,
+                                          write_id)
             else:
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant), write_id=write_id)
-                stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress,
-                                              raw_pages=src.pages(day, tenant),
+                stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress,
+                                           raw_pages=src.pages(day, tenant),
                                            expected=src.count(day, tenant) if progress else None))
                 replacement.commit()
                 if stats.total == 0:
@@ -126,6 +130,7 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
             log.error("export run failed", date=str(day), tenant=tenant, error=message)
             raise
         if retry_failed:
+            assert previous is not None  # checked before the run started (NotFound)
             # Not retried: image failures that fail the same way on every fetch (read from the table)
             # and rejected rows (never in the table: the source data must be fixed).
             rejected = {k: v for k, v in (previous.get("reasons") or {}).items()
@@ -149,7 +154,8 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
             summary_counts = {**stats.as_dict(), **extra}
         item = store.put(day, record_tenant, status=status, **{**base, "endTime": _now()},
                          seconds=round(time.perf_counter() - t0, 3), **summary_counts)
-    log.info("export run finished", date=str(day), tenant=tenant, status=status, **_counts(stats))
+    log.info("export run finished", date=str(day), tenant=tenant, status=status, totalCount=stats.total,
+             successCount=stats.embedded, errorCount=stats.errors)
     return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
 
@@ -166,17 +172,19 @@ def _close_interrupted_runs(store: ProgressStore, day: date, run_id: str, lock) 
                   " Nothing of it was committed; the new run replaces the day.")
         store.put(day, item.get("tenant"), **{**{k: v for k, v in item.items() if k not in ("PK", "SK", "ttl", "date", "tenant")},
                                               "status": "FAILED", "error": reason, "endTime": _now()})
-        closed[item["SK"]] = item.get("runId")
+        closed[item["SK"]] = str(item.get("runId"))
         log.warning("export run was interrupted; marked FAILED", date=str(day), tenant=item.get("tenant"),
                     interrupted_run=item.get("runId"), run=run_id)
     return closed
 
 
-def _remove_orphans(sink: IcebergSink, started_epoch: float, write_ids: list[str]) -> None:
+def _remove_orphans(sink: IcebergTable, started_epoch: float, write_ids: list[str]) -> None:
     """Data files of runs of this day that died before their commit (named by the write ids their
     records keep), plus any unreferenced file past the grace period. Never fails the run."""
     try:
-        sink.remove_orphan_files(started_epoch, write_ids)
+        removed = sink.remove_orphan_files(started_epoch, write_ids)
+        if removed:
+            log.warning("removed data files of interrupted export runs", files=removed, table=sink.identifier)
     except Exception as exc:  # noqa: BLE001 - cleanup is best effort; the export itself must go on
         log.warning("orphan data files not removed; the next run tries again", error=f"{type(exc).__name__}: {exc}")
 
@@ -185,11 +193,14 @@ def _counts(stats: RunStats) -> dict[str, int]:
     return {"totalCount": stats.total, "successCount": stats.embedded, "errorCount": stats.errors}
 
 
-async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher, stats, progress,
-                    raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
+def embedding_cache(settings, embedder) -> EmbeddingCache:
     from ..factory import object_store
 
-    cache = EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+    return EmbeddingCache(object_store(settings), settings.export_embeddings_bucket, embedder.name)
+
+
+async def _pipeline(settings, sink: IcebergTable, cache: EmbeddingCache, replacement, embedder, fetcher, stats,
+                    progress, raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
     cfg = PipelineConfig(download_concurrency=settings.export_download_concurrency,
                          embed_concurrency=settings.export_embed_concurrency, flush_rows=settings.export_flush_rows)
     fetcher = fetcher or make_fetcher(settings)
@@ -199,15 +210,13 @@ async def _pipeline(settings, sink: IcebergSink, replacement, embedder, fetcher,
         return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
 
 
-def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, stats, progress,
-           write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
+def _retry(settings, sink: IcebergTable, cache: EmbeddingCache, day: date, tenant, embedder, fetcher, stats,
+           progress, write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
     """Re-fetch and embed the day's retryable image failures; returns the stats and the permanent
     failures left alone, by reason (a missing URL or an HTML page fails the same way every time)."""
-    from pyiceberg.expressions import And, NotNull
-
-    failed = sink.scan(And(day_filter(day, tenant), NotNull("embedding_error")))
-    rows, permanent = [], Counter()
-    for r in [] if failed is None else failed.to_pylist():
+    rows: list[SaleRow] = []
+    permanent: Counter[str] = Counter()
+    for r in sink.rows((*day_filter(day, tenant), Filter("embedding_error", "not_null"))):
         if failure_class(r["embedding_error"]) == RETRYABLE:
             rows.append(_row_from_table(r))
         else:
@@ -215,7 +224,7 @@ def _retry(settings, sink: IcebergSink, day: date, tenant, embedder, fetcher, st
     if not rows:
         return stats, dict(permanent)
     replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]), write_id=write_id)
-    stats = run_sync(_pipeline(settings, sink, replacement, embedder, fetcher, stats, progress, rows=rows))
+    stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress, rows=rows))
     replacement.commit()
     return stats, dict(permanent)
 
@@ -233,33 +242,32 @@ def list_runs(settings) -> list[dict[str, Any]]:
 
 def table_partitions(settings) -> list[dict[str, Any]]:
     """Partition (tenant_id, year, month) -> rows and data files."""
-    return IcebergSink.from_settings(settings).partitions()
+    return export_table(settings).partitions()
 
 
 def failed_images(settings, date: str | date | None = None, tenant: str | None = None) -> list[dict[str, Any]]:
     """Exported sales without an embedding, with the reason (optionally for one day)."""
-    from pyiceberg.expressions import And, NotNull
-
-    sink = IcebergSink.from_settings(settings)
-    expr = NotNull("embedding_error")
+    filters: tuple[Filter, ...] = (Filter("embedding_error", "not_null"),)
     if date is not None:
-        expr = And(day_filter(parse_day(date), tenant), expr)
-    table = sink.scan(expr, columns=("sale_id", "tenant_id", "sold_at", "image_url", "embedding_error"))
-    if table is None:
-        return []
-    rows = table.to_pylist()
+        filters = (*day_filter(parse_day(date), tenant), *filters)
+    rows = export_table(settings).rows(filters, columns=("sale_id", "tenant_id", "sold_at", "image_url",
+                                                         "embedding_error"))
     return sorted(rows, key=lambda r: (r["sold_at"], r["sale_id"]))
 
 
 def get_sale(settings, sale_id: str, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
-    from pyiceberg.expressions import EqualTo
-
-    sink = IcebergSink.from_settings(settings)
-    table = sink.scan(EqualTo("sale_id", sale_id), columns=columns)
-    if table is None or table.num_rows == 0:
+    rows = export_table(settings).rows((Filter("sale_id", "==", sale_id),), columns=columns)
+    if not rows:
         raise NotFound(f"sale {sale_id!r} is not in the export table",
                        hint="check the sale id or run 'commerce export run' for its day")
-    return table.slice(0, 1).to_pylist()[0]
+    return rows[0]
+
+
+def embedded_sales(settings, columns: tuple[str, ...], limit: int | None = None) -> list[dict[str, Any]]:
+    """Exported sales that have an image embedding, newest first (the console's similar-pricing picker)."""
+    rows = export_table(settings).rows((Filter("embedding_error", "is_null"),), columns=columns)
+    rows.sort(key=lambda r: (str(r.get("sold_at")), r.get("sale_id")), reverse=True)
+    return rows if limit is None else rows[:limit]
 
 
 def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
@@ -285,4 +293,4 @@ def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
 def similar_sales(settings, sale_id: str, k: int = 5) -> dict[str, Any]:
     from .similar import similar_sales as _similar
 
-    return _similar(IcebergSink.from_settings(settings), sale_id, k)
+    return _similar(export_table(settings), sale_id, k)

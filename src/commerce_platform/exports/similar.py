@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NotFound, ValidationFailed
-from .iceberg import IcebergSink
+from ..ports.iceberg_table import Filter, IcebergTable
 
 COLUMNS = ("sale_id", "tenant_id", "product_id", "title", "category", "brand", "sold_price", "currency",
            "sold_at", "embedding", "embedding_model")
@@ -30,25 +30,23 @@ def _ranked(ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.lexsort((ids, -scores))
 
 
-def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bool = True,
+def similar_sales(sink: IcebergTable, sale_id: str, k: int = 5, same_currency: bool = True,
                   batch_rows: int = 65_536) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.compute as pc
-    from pyiceberg.expressions import And, EqualTo, IsNull
-
     if k < 1 or k > 100:
         raise ValidationFailed(f"-k {k} must be between 1 and 100", field="k")
-    target = sink.scan(EqualTo("sale_id", sale_id), columns=COLUMNS)
-    if target is None or target.num_rows == 0:
+    target = sink.rows((Filter("sale_id", "==", sale_id),), columns=COLUMNS)
+    if not target:
         raise NotFound(f"sale {sale_id!r} is not in the export table",
                        hint="check the sale id or run 'commerce export run' for its day")
-    query = target.slice(0, 1).to_pylist()[0]
+    query = target[0]
     if query["embedding"] is None:
         raise ValidationFailed(f"sale {sale_id} has no image embedding",
                                field="sale_id", hint="run 'commerce export run --retry-failed' for its day")
-    expr = And(IsNull("embedding_error"), EqualTo("embedding_model", query["embedding_model"]))
+    filters = [Filter("embedding_error", "is_null"), Filter("embedding_model", "==", query["embedding_model"])]
     if same_currency:
-        expr = And(expr, EqualTo("currency", query["currency"]))
+        filters.append(Filter("currency", "==", query["currency"]))
     q = np.asarray(query["embedding"], dtype=np.float64)
     q_norm = float(np.linalg.norm(q)) or 1.0
     # Streaming top-k: each batch keeps its best k and the survivors are ranked once at the end,
@@ -56,7 +54,7 @@ def similar_sales(sink: IcebergSink, sale_id: str, k: int = 5, same_currency: bo
     # by sale id, not by the order rows were written, so the suggestion is the same every run; the
     # top k of the union of per-batch top-k under that total order is the global top k.
     parts = []
-    for batch in sink.scan_batches(expr, columns=COLUMNS):
+    for batch in sink.scan_batches(filters, columns=COLUMNS):
         for start in range(0, batch.num_rows, batch_rows):
             chunk = batch.slice(start, batch_rows)
             mat = _matrix(chunk.column("embedding")).astype(np.float64)

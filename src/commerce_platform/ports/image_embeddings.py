@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import time
 from typing import Protocol
 
@@ -112,6 +113,9 @@ class OfflineImageEmbedder:
     name = "offline-image-features-v1"
     dim = EMBEDDING_DIM
     size = 64
+    # CPU-bound: two threads a core keep the cores busy while one waits for the GIL (parts of the
+    # work hold it, Pillow's decode and numpy release it); more only queue.
+    max_concurrency = 2 * (os.cpu_count() or 1)
 
     def embed(self, image: bytes) -> np.ndarray:
         img = _load_rgb(image, self.size)
@@ -154,7 +158,7 @@ class TitanImageEmbedder:
     """``amazon.titan-embed-image-v1`` through ``bedrock-runtime.invoke_model``.
 
     Images are resized to at most 2048 px on the longest side and re-encoded (PNG/JPEG) under the
-    5 MB request budget; ThrottlingException / 5xx are retried with exponential backoff.
+    5 MB request budget; ThrottlingException / 5xx are retried with exponential backoff and jitter.
     """
 
     name = "amazon.titan-embed-image-v1"
@@ -193,22 +197,26 @@ class TitanImageEmbedder:
     def request_body(self, image: bytes) -> str:
         return json.dumps({"inputImage": self.prepare(image), "embeddingConfig": {"outputEmbeddingLength": self.dim}})
 
+    def _throttled(self, exc: BaseException) -> bool:
+        return getattr(exc, "response", {}).get("Error", {}).get("Code", "") in self.throttle_codes
+
+    def _invoke(self, body: str) -> dict:
+        resp = self.client.invoke_model(modelId=self.name, body=body, contentType="application/json",
+                                        accept="application/json")
+        return dict(json.loads(resp["body"].read()))
+
     def embed(self, image: bytes) -> np.ndarray:
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
+
         body = self.request_body(image)
-        attempt = 0
-        while True:
-            try:
-                resp = self.client.invoke_model(modelId=self.name, body=body, contentType="application/json",
-                                                accept="application/json")
-                payload = json.loads(resp["body"].read())
-                break
-            except Exception as exc:
-                code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
-                if code in self.throttle_codes and attempt < self.retries:
-                    self.sleep(self.backoff * (2 ** attempt))
-                    attempt += 1
-                    continue
-                raise UpstreamError(f"Titan image embedding failed: {exc}", hint="check Bedrock model access") from exc
+        # Jitter: dozens of export threads throttled at once must not come back at the same instant.
+        retrying = Retrying(retry=retry_if_exception(self._throttled), stop=stop_after_attempt(self.retries + 1),
+                            wait=wait_exponential(multiplier=self.backoff, max=30) + wait_random(0, self.backoff / 2),
+                            sleep=self.sleep, reraise=True)
+        try:
+            payload = retrying(self._invoke, body)
+        except Exception as exc:
+            raise UpstreamError(f"Titan image embedding failed: {exc}", hint="check Bedrock model access") from exc
         vec = np.asarray(payload.get("embedding") or [], dtype=np.float32)
         if vec.shape != (self.dim,):
             raise UpstreamError(f"Titan returned an embedding of shape {vec.shape}, expected ({self.dim},)")

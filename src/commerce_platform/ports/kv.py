@@ -3,6 +3,10 @@
 A table has a hash key attribute, an optional sort key attribute, at most one secondary
 index attribute (like a DynamoDB GSI) and a TTL attribute ``ttl`` (epoch seconds).
 Expired items are never returned, whichever backend.
+
+``pages`` reads a whole table a page at a time (SQL: keyset pagination on the key; DynamoDB:
+``LastEvaluatedKey``), so no read holds more than one page; ``scan`` iterates those pages.
+``query(..., descending=True, limit=N)`` reads only the last N items of a partition by sort key.
 """
 
 from __future__ import annotations
@@ -95,10 +99,21 @@ class KeyValueTable(Protocol):
     def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool: ...
     def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool: ...
     def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None: ...
-    def query(self, hash_value: str, sort_prefix: str | None = None) -> list[dict[str, Any]]: ...
+    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
+              limit: int | None = None) -> list[dict[str, Any]]: ...
     def query_index(self, value: str) -> list[dict[str, Any]]: ...
     def delete(self, hash_value: str, sort_value: str | None = None) -> None: ...
+    def pages(self, page_size: int = ...) -> Iterator[list[dict[str, Any]]]: ...
     def scan(self) -> Iterator[dict[str, Any]]: ...
+
+
+PAGE_SIZE = 500  # items per read of a whole-table scan
+
+
+def _page_size(page_size: int) -> int:
+    if int(page_size) < 1:
+        raise ValidationFailed(f"page size must be at least 1, got {page_size}", field="page_size")
+    return int(page_size)
 
 
 def _now() -> int:
@@ -178,15 +193,20 @@ class SqlKeyValueTable:
         collide on the primary key (a delete + insert pair did, under PostgreSQL's READ COMMITTED).
         ``only_if`` limits the update to existing rows matching it (the insert always applies)."""
         dialect = self.engine.dialect.name
+        t = self.table
+        stmt: Any  # the two dialects' Insert classes share on_conflict_do_update but no base type
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(t)
         elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(t)
         else:
             raise ServiceUnavailable(f"key-value store on {dialect!r} is not supported",
                                      hint="use SQLite or PostgreSQL for COMMERCE_KV_URL")
-        t = self.table
-        stmt = insert(t).values(**row)
+        stmt = stmt.values(**row)
         return stmt.on_conflict_do_update(
             index_elements=[t.c.table_name, t.c.pk, t.c.sk],
             set_={"idx": stmt.excluded.idx, "expires_at": stmt.excluded.expires_at, "data": stmt.excluded.data},
@@ -253,14 +273,17 @@ class SqlKeyValueTable:
             ).scalar()
         return None if data is None else json.loads(data)
 
-    def query(self, hash_value: str, sort_prefix: str | None = None) -> list[dict[str, Any]]:
+    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
+              limit: int | None = None) -> list[dict[str, Any]]:
         t = self.table
         where = [t.c.table_name == self.spec.name, t.c.pk == str(hash_value), self._alive_clause()]
         if sort_prefix:
             where.append(t.c.sk.startswith(sort_prefix, autoescape=True))
+        stmt = t.select().with_only_columns(t.c.data).where(*where).order_by(t.c.sk.desc() if descending else t.c.sk)
+        if limit is not None:
+            stmt = stmt.limit(_page_size(limit))
         with self.engine.connect() as conn:
-            rows = conn.execute(t.select().with_only_columns(t.c.data).where(*where).order_by(t.c.sk)).scalars()
-            return [json.loads(r) for r in rows]
+            return [json.loads(r) for r in conn.execute(stmt).scalars()]
 
     def query_index(self, value: str) -> list[dict[str, Any]]:
         if not self.spec.index_key:
@@ -280,15 +303,30 @@ class SqlKeyValueTable:
             conn.execute(t.delete().where(t.c.table_name == self.spec.name, t.c.pk == str(hash_value),
                                           t.c.sk == str(sort_value or "")))
 
+    def pages(self, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+        """Keyset pagination on the primary key: each page starts after the last key of the one
+        before, so a page costs the same wherever it is and rows written meanwhile are not repeated."""
+        import sqlalchemy as sa
+
+        size, t = _page_size(page_size), self.table
+        after: tuple[str, str] | None = None
+        while True:
+            where = [t.c.table_name == self.spec.name, self._alive_clause()]
+            if after is not None:
+                # A row-value comparison: both SQLite and PostgreSQL answer it from the primary key's index.
+                where.append(sa.tuple_(t.c.pk, t.c.sk) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+            with self.engine.connect() as conn:
+                rows = conn.execute(t.select().with_only_columns(t.c.pk, t.c.sk, t.c.data).where(*where)
+                                    .order_by(t.c.pk, t.c.sk).limit(size)).all()
+            if rows:
+                yield [json.loads(r.data) for r in rows]
+            if len(rows) < size:
+                return
+            after = (rows[-1].pk, rows[-1].sk)
+
     def scan(self) -> Iterator[dict[str, Any]]:
-        t = self.table
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                t.select().with_only_columns(t.c.data).where(t.c.table_name == self.spec.name, self._alive_clause())
-                .order_by(t.c.pk, t.c.sk)
-            ).scalars().all()
-        for r in rows:
-            yield json.loads(r)
+        for page in self.pages():
+            yield from page
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -380,13 +418,23 @@ class DynamoKeyValueTable:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def query(self, hash_value: str, sort_prefix: str | None = None) -> list[dict[str, Any]]:
+    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
+              limit: int | None = None) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
         cond = Key(self.spec.hash_key).eq(str(hash_value))
         if sort_prefix and self.spec.sort_key:
             cond = cond & Key(self.spec.sort_key).begins_with(sort_prefix)
-        return list(self._paged(self.table.query, KeyConditionExpression=cond))
+        kwargs: dict[str, Any] = {"KeyConditionExpression": cond, "ScanIndexForward": not descending}
+        if limit is None:
+            return list(self._paged(self.table.query, **kwargs))
+        # Limit bounds the items read per request; expired ones are dropped, so read on until enough.
+        out: list[dict[str, Any]] = []
+        for item in self._paged(self.table.query, Limit=_page_size(limit), **kwargs):
+            out.append(item)
+            if len(out) == limit:
+                break
+        return out
 
     def query_index(self, value: str) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
@@ -399,8 +447,20 @@ class DynamoKeyValueTable:
     def delete(self, hash_value: str, sort_value: str | None = None) -> None:
         self.table.delete_item(Key=self._key(hash_value, sort_value))
 
+    def pages(self, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+        kwargs: dict[str, Any] = {"Limit": _page_size(page_size)}
+        while True:
+            resp = self.table.scan(**kwargs)
+            page = [item for item in map(_from_dynamo, resp.get("Items", [])) if _alive(item)]
+            if page:
+                yield page
+            if "LastEvaluatedKey" not in resp:
+                return
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
     def scan(self) -> Iterator[dict[str, Any]]:
-        return self._paged(self.table.scan)
+        for page in self.pages():
+            yield from page
 
 
 class Lock:

@@ -1,4 +1,4 @@
-"""Okapi BM25 over chunk texts, with a light English/Finnish analyzer.
+"""Okapi BM25 over chunk texts, analyzed by ``commerce_platform.text_analysis`` (English/Finnish).
 
 State is a compact .npz (ids, vocabulary, per-chunk term ids and counts) next to the vector
 index in the home, rebuilt incrementally: only added/changed chunks are re-tokenized. The older
@@ -14,40 +14,22 @@ from collections import Counter
 
 import numpy as np
 
+from .. import text_analysis as _ta
 from ..ports.text_embeddings import normalize_text
 
-_WORD = re.compile(r"[0-9a-zåäöüéèàšž]+(?:[.,][0-9]+)?", re.IGNORECASE)
-
-STOPWORDS = frozenset("""
-a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its
-me my of on or our so than that the their them then there these they this to too was we were what when where
-which who will with would you your yours am im i'm ive i've any some just also about after before up out
-ja on ei se että kun mutta tai joka mitä miten minä mä mun meidän te teidän he ne nyt vai jos
-""".split())
-
-_SUFFIXES = ("ations", "ation", "ingly", "ings", "ing", "edly", "ness", "ments", "ment", "ers", "ies", "ied",
-             "ed", "es", "er", "ly", "s")
+# The analyzer is the platform's one (text_analysis): Snowball stems for English and Finnish, the
+# language detected per text. Its stop words are re-exported for callers that filtered with them.
+STOPWORDS = _ta.STOPWORDS["en"] | _ta.STOPWORDS["fi"]
 
 
-def stem(word: str) -> str:
-    """A small suffix stripper: enough to join return/returned/returning, pipe/pipes, deliver/delivery."""
-    if word.isdigit() or len(word) <= 3:
-        return word
-    for suf in _SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 3:
-            base = word[: -len(suf)]
-            if suf == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
-                continue  # pipes -> pipe + s, not pip + es
-            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouslz":
-                base = base[:-1]  # shipping -> shipp -> ship
-            return base.rstrip("e") if len(base) > 4 else base
-    if word.endswith("y") and len(word) > 4:
-        return word[:-1]
-    return word.rstrip("e") if len(word) > 4 else word
+def stem(word: str, language: str = "auto") -> str:
+    """Stem of one normalized word; ``auto`` picks Finnish or English from the word itself."""
+    return _ta.stem(word, language)
 
 
 def analyze(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(normalize_text(text)) if w not in STOPWORDS]
+    """Stems of the content words of ``text`` (numbers kept, with their decimal part)."""
+    return _ta.analyze(text)
 
 
 class BM25Index:

@@ -1,5 +1,5 @@
-"""CustomerService: who is this customer? Profile and recent orders from the customer database
-(SQLAlchemy), recent interactions with sentiment from the key-value port (TTL; DynamoDB on AWS),
+"""CustomerService: who is this customer? Profile and recent orders from the customer store port
+(ports/customer_store.py: SQL), recent interactions with sentiment from the key-value port (TTL; DynamoDB on AWS),
 churn risk, all behind an LRU+TTL cache (optionally shared through Redis) that is invalidated
 whenever a new interaction for the customer is stored.
 
@@ -12,28 +12,24 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from .. import factory
 from ..config import Settings
-from ..errors import ValidationFailed
+from ..errors import ServiceUnavailable, ValidationFailed
 from ..logs import get_logger
 from ..ports.cache import ContextCache
-from ..ports.kv import TableSpec
+from ..ports.customer_store import CustomerStore
+from ..ports.kv import KeyValueTable, TableSpec
+from ..ports.ticket_store import TICKETS, TicketStore  # noqa: F401 - TICKETS: where callers found it
 from .churn import SENTIMENT_WINDOW_DAYS, Contact, churn_risk, unknown_risk
 from .sentiment import SentimentScorer, get_scorer
 
 log = get_logger(__name__)
 
 INTERACTIONS = TableSpec("support_interactions", "customer_id", sort_key="sk")
-TICKETS = TableSpec("support_tickets", "ticket_id", index_key="customer_id")
 RECENT_ORDERS = 5
 RECENT_INTERACTIONS = 5
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _aware(value: datetime) -> datetime:
@@ -41,46 +37,33 @@ def _aware(value: datetime) -> datetime:
 
 
 class CustomerService:
-    def __init__(self, settings: Settings, *, engine=None, interactions=None, tickets=None,
+    """Ports come in as arguments (api/support_app.py wires them from the factory); one left out is built
+    from settings by the factory, so a test can hand in only the one it fakes."""
+
+    def __init__(self, settings: Settings, *, store: CustomerStore | None = None,
+                 interactions: KeyValueTable | None = None, tickets: TicketStore | None = None,
                  cache: ContextCache | None = None, scorer: SentimentScorer | None = None, now=None) -> None:
+        from .. import factory  # only for the ports not handed in
+
         self.settings = settings
         self.db_enabled = settings.support_customer_db != "off" and not (
             settings.profile == "aws" and not settings.database_url)
-        self._engine = engine
+        self.store = store if store is not None else factory.customer_store(settings)
         self.interactions = interactions or factory.kv_table(settings, INTERACTIONS)
-        self.tickets = tickets or factory.kv_table(settings, TICKETS)
+        self.tickets = tickets or factory.ticket_store(settings)
         self.cache = cache if cache is not None else ContextCache.from_settings(settings)
         self.scorer = scorer or get_scorer(settings)
         self.now = now or (lambda: datetime.now(UTC))
 
-    @property
-    def engine(self):
-        if self._engine is None:
-            self._engine = factory.sql_engine(self.settings.service_db_url())
-        from .db import ensure_schema
-
-        ensure_schema(self._engine)
-        return self._engine
-
     # -- writes ------------------------------------------------------------------------------
     def upsert_customers(self, rows: list[dict[str, Any]]) -> int:
-        from .db import customers
-
-        with self.engine.begin() as conn:
-            for row in rows:
-                conn.execute(customers.delete().where(customers.c.customer_id == row["customer_id"]))
-                conn.execute(customers.insert().values(**row))
+        self.store.upsert_customers(rows)
         for row in rows:
             self.cache.invalidate(str(row["customer_id"]))
         return len(rows)
 
     def add_orders(self, rows: list[dict[str, Any]]) -> int:
-        from .db import orders
-
-        with self.engine.begin() as conn:
-            for row in rows:
-                conn.execute(orders.delete().where(orders.c.order_id == row["order_id"]))
-                conn.execute(orders.insert().values(**row))
+        self.store.upsert_orders(rows)
         for cid in {str(r["customer_id"]) for r in rows}:
             self.cache.invalidate(cid)
         return len(rows)
@@ -128,7 +111,8 @@ class CustomerService:
                 status = "known" if profile else "unknown"
             except Exception as exc:  # noqa: BLE001 - a DB outage degrades the context, not the ticket
                 log.warning("customer database unavailable", error=str(exc), customer_id=customer_id)
-                status, degraded = "placeholder", f"customer database unavailable: {exc.__class__.__name__}"
+                cause = exc.__cause__ if isinstance(exc, ServiceUnavailable) and exc.__cause__ else exc
+                status, degraded = "placeholder", f"customer database unavailable: {cause.__class__.__name__}"
                 profile = {"customer_id": customer_id, "name": "Customer " + customer_id, "placeholder": True,
                            "note": degraded}
         interactions = self.interactions.query(customer_id)
@@ -137,7 +121,7 @@ class CustomerService:
         window = [i for i in interactions
                   if (now - _aware(datetime.fromisoformat(i["at"]))).days <= SENTIMENT_WINDOW_DAYS]
         mean = (sum(i["sentiment"]["score"] for i in window) / len(window)) if window else None
-        open_tickets = [t for t in self.tickets.query_index(customer_id) if t.get("status") == "open"]
+        open_tickets = [t for t in self.tickets.for_customer(customer_id) if t.get("status") == "open"]
         if status == "unknown":
             risk = unknown_risk(f"customer {customer_id!r} is not in the customer database: no orders or profile "
                                 "to judge churn by (check the id)")
@@ -178,32 +162,12 @@ class CustomerService:
         """Customers (id, name, company) by id, for pickers; empty when the database is off."""
         if not self.db_enabled:
             return []
-        import sqlalchemy as sa
-
-        from .db import customers
-
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(customers.c.customer_id, customers.c.name, customers.c.company)
-                                .order_by(customers.c.customer_id).limit(limit)).mappings().all()
-        return [dict(r) for r in rows]
+        return self.store.list_customers(limit)
 
     def _from_db(self, customer_id: str):
-        import sqlalchemy as sa
-
-        from .db import customers, orders
-
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(customers).where(customers.c.customer_id == customer_id)).mappings().first()
-            if row is None:
-                return None, [], None
-            rows = conn.execute(sa.select(orders).where(orders.c.customer_id == customer_id)
-                                .order_by(orders.c.order_date.desc()).limit(RECENT_ORDERS)).mappings().all()
-            last = conn.execute(sa.select(sa.func.max(orders.c.order_date)).where(
-                orders.c.customer_id == customer_id, orders.c.status != "cancelled")).scalar()
-        profile = {k: _iso(v) for k, v in dict(row).items()}
+        profile, recent, last = self.store.profile(customer_id, RECENT_ORDERS)
+        if profile is None:
+            return None, [], None
         profile["placeholder"] = False
-        recent = [{k: _iso(v) for k, v in dict(r).items() if k != "customer_id"} for r in rows]
-        if isinstance(last, str):
-            last = datetime.fromisoformat(last)
-        days_since = (self.now() - _aware(last)).days if last else None
+        days_since = (self.now() - last).days if last else None
         return profile, recent, days_since

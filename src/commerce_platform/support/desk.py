@@ -15,13 +15,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
-from .. import factory
 from ..config import Settings
 from ..errors import CommerceError, NotFound, ServiceUnavailable, ValidationFailed
 from ..logs import get_logger
-from ..ports.kv import TableSpec
-from .customers import TICKETS, CustomerService
-from .kb import KbResult, KnowledgeBase
+from ..ports.kb_models import KbResult
+from ..ports.kv import KeyValueTable, TableSpec
+from ..ports.ticket_store import TicketStore
+from .customers import CustomerService
+from .kb import KnowledgeBase
 
 log = get_logger(__name__)
 
@@ -41,12 +42,17 @@ def ticket_query(subject: str, body: str) -> str:
 
 class SupportDesk:
     def __init__(self, settings: Settings, *, customers: CustomerService | None = None,
-                 kb: KnowledgeBase | None = None, tickets=None, feedback=None) -> None:
+                 kb: KnowledgeBase | None = None, tickets: TicketStore | None = None,
+                 feedback: KeyValueTable | None = None) -> None:
         self.settings = settings
-        self.customers = customers or CustomerService(settings)
+        self.customers = customers or CustomerService(settings, tickets=tickets)
         self.kb = kb or KnowledgeBase(settings)
-        self.tickets = tickets or self.customers.tickets or factory.kv_table(settings, TICKETS)
-        self.feedback_table = feedback or factory.kv_table(settings, FEEDBACK)
+        self.tickets = tickets or self.customers.tickets
+        if feedback is None:
+            from .. import factory  # only for the port not handed in
+
+            feedback = factory.kv_table(settings, FEEDBACK)
+        self.feedback_table = feedback
 
     # -- suggestions ---------------------------------------------------------------------------
     def _demote(self, query: str, results: list[KbResult]) -> list[KbResult]:
@@ -174,9 +180,6 @@ class SupportDesk:
         return {"status": "ok" if not down else "degraded", "service": "support", "checks": checks, "down": down}
 
     def _ping_customer_db(self) -> None:
-        import sqlalchemy as sa
-
-        with self.customers.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
+        self.customers.store.ping()
 
 

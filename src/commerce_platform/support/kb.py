@@ -22,18 +22,17 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import factory
 from ..config import Settings
 from ..errors import ConfigurationError, NotFound, ValidationFailed
 from ..files import atomic_write
 from ..logs import get_logger
+from ..ports.kb_models import KbResult, SyncReport
 from ..ports.objectstore import content_hash, list_all
 from ..ports.vector_index import (
     ANN_CANDIDATES,
@@ -57,40 +56,6 @@ BM25_STATE = "bm25.npz"
 BM25_LEGACY = "bm25.json"  # the older JSON state: still read, replaced by the next sync
 FUSION_WEIGHT = 0.2  # share of BM25 in normalized-score fusion (chosen on the dev split of kb_eval.json)
 RRF_K = 60
-
-
-@dataclass
-class KbResult:
-    source: str
-    text: str
-    score: float
-    heading: str = ""
-    id: str = ""
-    chunk: int = 0
-    category: str | None = None
-    title: str = ""
-    demoted: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "text": self.text, "score": round(float(self.score), 4),
-                "heading": self.heading, "id": self.id, "category": self.category}
-
-
-@dataclass
-class SyncReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    chunks: int = 0
-    documents: int = 0
-    seconds: float = 0.0
-    backend: str = "local"
-    ingestion_job_id: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def index_text(title: str, heading: str, text: str) -> str:
@@ -179,7 +144,9 @@ _STATE_LOCK = threading.Lock()
 
 class KnowledgeBase:
     def __init__(self, settings: Settings, *, store=None, embedder=None, fusion: str = "score",
-                 expand_queries: bool = True, dim_idf: bool | None = None) -> None:
+                 expand_queries: bool = True, dim_idf: bool | None = None, bedrock=None) -> None:
+        from .. import factory  # only for the ports not handed in
+
         self.settings = settings
         self.store = store or factory.object_store(settings)
         self._embedder = embedder
@@ -191,15 +158,13 @@ class KnowledgeBase:
         self.thesaurus = Thesaurus.default() if expand_queries else None
         # IDF weighting of vector dimensions helps sparse hashed n-gram vectors, not dense models.
         self.dim_idf = (settings.text_embedder == "ngram") if dim_idf is None else dim_idf
-        self._bedrock = None
-        if settings.kb_backend == "bedrock":
-            from .bedrock_kb import BedrockKnowledgeBase
-
-            self._bedrock = BedrockKnowledgeBase.from_settings(settings)
+        self._bedrock = bedrock if bedrock is not None else factory.bedrock_knowledge_base(settings)
 
     @property
     def embedder(self):
         if self._embedder is None:
+            from .. import factory
+
             self._embedder = factory.text_embedder(self.settings)
         return self._embedder
 
@@ -221,6 +186,8 @@ class KnowledgeBase:
             cached = _STATE_CACHE.get(key)
             if cached and cached[0] == stamp and not fresh:
                 return cached[1]
+        from .. import factory
+
         index = factory.vector_index(self.settings, INDEX_NAME)
         items = index.items()
         ids = [it.id for it in items]
@@ -308,6 +275,7 @@ class KnowledgeBase:
 
     def _apply(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
         """One sync at a time per home/table (a lease lock in the key-value store: LockHeld otherwise)."""
+        from .. import factory
         from ..ports.kv import Lock, TableSpec
 
         with Lock(factory.kv_table(self.settings, TableSpec("support_kb_locks", "name")), "kb-sync", 900):

@@ -9,11 +9,11 @@ neutral <= 0.2 < positive. Finnish is inflected, so Finnish entries are stems ma
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..ports.text_embeddings import normalize_text
+from ..text_analysis import detect_language as text_language
+from ..text_analysis import tokenize
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,20 @@ NOT_NEGATED = {"vieläkään"}
 
 _FI_HINTS = {"ja", "on", "ei", "en", "että", "kiitos", "tilaus", "tilasin", "paketti", "minun", "mutta", "vielä",
              "ole", "olen", "tuote", "toimitus", "hei", "moi", "kun", "se", "oli", "jo", "nyt", "mitä", "miksi"}
-_WORDS = re.compile(r"[a-zåäöé']+")
 NEGATION_WINDOW = 3
 
 
+def words_of(text: str) -> list[str]:
+    """The platform tokenizer's words, hyphenated compounds split ("ei-toivottu"), numbers dropped."""
+    return [part for token in tokenize(text) for part in token.split("-") if part and not part.isdigit()]
+
+
 def detect_language(words: list[str]) -> str:
+    """The platform's detector, plus this scorer's own everyday Finnish (kiitos, tilasin, paketti)."""
     fi = sum(1 for w in words if w in _FI_HINTS or any(c in w for c in "äö"))
-    return "fi" if words and fi / len(words) >= 0.12 else "en"
+    if words and fi / len(words) >= 0.12:
+        return "fi"
+    return text_language(words)
 
 
 def _valence(word: str, language: str) -> float | None:
@@ -106,7 +113,7 @@ class LexiconSentiment:
     method = "lexicon"
 
     def score(self, text: str) -> Sentiment:
-        words = _WORDS.findall(normalize_text(text or ""))
+        words = words_of(text or "")
         language = detect_language(words)
         negations = FI_NEGATIONS if language == "fi" else EN_NEGATIONS
         intensifiers = FI_INTENSIFIERS if language == "fi" else EN_INTENSIFIERS

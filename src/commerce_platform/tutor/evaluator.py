@@ -10,10 +10,13 @@ import numpy as np
 
 from .models import Evaluation, Exercise
 from .text import (
+    Quantity,
+    Unit,
     canonical,
     fold,
     format_quantity,
     learner_quantities,
+    same_stem,
     similar_words,
     spelling_ratio,
     stem,
@@ -48,6 +51,35 @@ def _person_qualifiers(answer: str) -> set[str]:
             run = []
         else:
             run.append(stem(w))
+    return out
+
+
+def _joined(words: list[str], part: str, known: frozenset[str]) -> bool:
+    """A compound written apart ("hand book" for "handbook"), or two words run together."""
+    for a, b in zip(words, words[1:], strict=False):
+        if len(a) > 1 and len(b) > 1 and similar_words(a + b, part, known):
+            return True
+    return any(len(w) > len(part) + 2 and w.startswith(part) and w[len(part):] in known for w in words)
+
+
+_COMPOUNDABLE = ("time",)
+
+
+def _readings(found: list[Quantity]) -> list[tuple[float, Unit | None]]:
+    """Each quantity, plus the sum of a run of one kind in falling units ("1 h 30 min" is 1.5 h)."""
+    out: list[tuple[float, Unit | None]] = [(q.value, q.unit) for q in found]
+    run: list[tuple[Quantity, Unit]] = []
+    for q in [*found, None]:
+        unit = q.unit if q is not None else None
+        last = run[-1][1] if run else None
+        if q is not None and unit is not None and last is not None and unit.kind == last.kind \
+                and unit.kind in _COMPOUNDABLE and unit.factor < last.factor:
+            run.append((q, unit))
+            continue
+        if len(run) > 1:
+            first = run[0][1]
+            out.append((first.from_base(sum(x.base() for x, _ in run)), first))
+        run = [(q, unit)] if q is not None and unit is not None else []
     return out
 
 
@@ -152,7 +184,7 @@ class Evaluator:
                 if n.unit is None or q.unit is None:
                     if abs(q.value - n.value) < 1e-9:
                         return c
-                elif n.unit.kind == q.unit.kind and abs(q.base() - n.base()) <= 1e-9 * max(1.0, abs(q.base())):
+                elif n.unit.kind == q.unit.kind and abs(q.base() - n.base()) <= 1e-6 * max(1.0, abs(q.base())):
                     return c  # the same amount in another unit (2.8 cm for 28 mm)
         best = max(choices, key=lambda c: spelling_ratio(c, response), default=None)
         if best is not None and spelling_ratio(best, response) >= 0.8:
@@ -187,8 +219,8 @@ class Evaluator:
                                        f"answer with a number{' and its unit' if ex.unit_required else ''}.")
         expected_unit = unit_of(ex.unit)
         best: Evaluation | None = None
-        for q in found:
-            result = self._numeric_one(ex, q.value, q.unit, expected_unit)
+        for value, unit in _readings(found):
+            result = self._numeric_one(ex, value, unit, expected_unit)
             if best is None or result.score > best.score:
                 best = result
         assert best is not None
@@ -197,6 +229,11 @@ class Evaluator:
     def _numeric_one(self, ex: Exercise, value: float, unit, expected_unit) -> Evaluation:
         target = ex.value or 0.0
         tol = max(abs(target) * ex.tolerance, 1e-9)
+        if unit is None and expected_unit is not None and expected_unit.symbol == "%" and 0 < value <= 1 \
+                and abs(value * 100 - target) <= tol:
+            # a share written as a fraction ("0.25", "a quarter") is the same figure as 25 %
+            return Evaluation(score=1.0, correct=True, verdict="correct",
+                              feedback="Correct (the source states it as a percentage, but your fraction is the same).")
         if unit is None or expected_unit is None:
             if abs(value - target) <= tol:
                 if ex.unit_required and expected_unit is not None:
@@ -212,9 +249,11 @@ class Evaluator:
             return Evaluation(score=0.0, correct=False, verdict="incorrect", misconception="wrong kind of unit",
                               feedback=f"You gave a {unit.kind} ({unit.symbol}) but the question asks for a "
                                        f"{expected_unit.kind}. Read the sentence in {self._where(ex)} again.")
-        base = value * unit.factor
-        target_base = target * expected_unit.factor
-        if abs(base - target_base) <= max(abs(target_base) * max(ex.tolerance, 1e-6), 1e-9):
+        base = unit.to_base(value)
+        target_base = expected_unit.to_base(target)
+        # the tolerance is relative to the figure as the source states it (20 °C, not 293 K)
+        scale = abs(target * expected_unit.factor) if expected_unit.offset else abs(target_base)
+        if abs(base - target_base) <= max(scale * max(ex.tolerance, 1e-6), 1e-9):
             note = "" if unit.symbol == expected_unit.symbol else \
                 f" (the source states it in {expected_unit.symbol}, but your conversion is right)"
             return Evaluation(score=1.0, correct=True, verdict="correct",
@@ -223,7 +262,7 @@ class Evaluator:
             return Evaluation(score=0.25, correct=False, verdict="partial", misconception="unit mix-up",
                               feedback=f"The number matches, but the unit does not: {format_quantity(value, unit.symbol)}"
                                        f" is a different {unit.kind}. Check which unit the source uses.")
-        mis, hint = self._number_mistake(ex, base / expected_unit.factor, expected_unit.symbol)
+        mis, hint = self._number_mistake(ex, expected_unit.from_base(base), expected_unit.symbol)
         return Evaluation(score=0.0, correct=False, verdict="incorrect", misconception=mis,
                           feedback=f"That figure is not right.{hint} Find the sentence in {self._where(ex)}.")
 
@@ -238,14 +277,15 @@ class Evaluator:
         keywords = ex.keywords or [t for t in tokens(ex.answer) if len(t) > 1]
         keywords = [canonical(k) for k in keywords]
         words = tokens(response)
+        known = frozenset(tokens(f"{ex.passage} {ex.question}"))  # the passage's own terms are real words
         matched, misspelled = [], []
         for k in keywords:
             parts = k.split()
             hit = False
             for part in parts or [k]:
-                if any(w == part or stem(w) == stem(part) for w in words):
+                if any(w == part or same_stem(w, part) for w in words):
                     hit = True
-                elif any(similar_words(w, part) for w in words):
+                elif any(similar_words(w, part, known) for w in words) or _joined(words, part, known):
                     hit = True
                     misspelled.append(part)
                 else:

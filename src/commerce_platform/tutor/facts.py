@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .models import Passage
-from .text import Quantity, fold, lexicon, quantities, sentences, stem, stopwords, tokens
+from .text import Quantity, fold, lexicon, quantities, sentences, stem, stopwords, term_stem, tokens
 
 
 @dataclass
@@ -147,7 +147,8 @@ def _candidate_terms(sentence: str) -> list[tuple[str, int, int]]:
 
 
 class FactExtractor:
-    """Facts of passages; ``document_frequency`` (stem -> number of passages) ranks terms."""
+    """Facts of passages; ``document_frequency`` (term stem -> number of passages) ranks terms.
+    Term statistics use ``term_stem`` (inflection only): a derived word is a term of its own."""
 
     def __init__(self, corpus: list[str] | None = None) -> None:
         self.df: Counter[str] = Counter()
@@ -157,15 +158,15 @@ class FactExtractor:
 
     def add_document(self, text: str) -> None:
         self.n_docs += 1
-        self.df.update({stem(t) for t in tokens(text)})
+        self.df.update({term_stem(t) for t in tokens(text)})
 
     def idf(self, word: str) -> float:
-        return math.log((1 + self.n_docs) / (1 + self.df.get(stem(fold(word)), 0))) + 1.0
+        return math.log((1 + self.n_docs) / (1 + self.df.get(term_stem(fold(word)), 0))) + 1.0
 
     def extract(self, passage: Passage) -> list[Fact]:
         facts: list[Fact] = []
         seen: set[str] = set()
-        heading_stems = {stem(t) for t in tokens(passage.heading)}
+        heading_stems = {term_stem(t) for t in tokens(passage.heading)}
         for sentence in sentences(passage.text):
             for q in quantities(sentence, with_unit_only=True):
                 if _RANGE.search(sentence[:q.start]):
@@ -195,7 +196,7 @@ class FactExtractor:
                         score += 0.5
                     if "-" in word:
                         score += 0.3
-                    if stem(fold(word)) in heading_stems:
+                    if term_stem(fold(word)) in heading_stems:
                         score -= 0.4
                     if re.search(r"(ing|ed|ly|ous|ive|al|ful|able)$", word.lower()):
                         score -= 0.6

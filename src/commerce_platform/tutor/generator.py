@@ -7,14 +7,14 @@ import hashlib
 import json
 import random
 import re
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import CommerceError
 from ..logs import get_logger
 from .facts import Fact, FactExtractor
-from .models import DIFFICULTIES, Exercise, Passage
+from .models import DIFFICULTIES, Difficulty, Exercise, ExerciseType, Passage
 from .text import fold, format_quantity, lexicon, quantities, sentences, stem, tokens
 
 log = get_logger("tutor.generator")
@@ -144,7 +144,8 @@ class OfflineGenerator:
                    for f in pool if f.kind == "number" and f.passage.id == p.id and f.fact_id != fact.fact_id
                    and f.quantity is not None]
         ex_id = _exercise_id(ex_type, difficulty, fact.fact_id, fields.get("question"), fields.get("choices"))
-        return Exercise(exercise_id=ex_id, type=ex_type, difficulty=difficulty, concept=fact.concept,
+        return Exercise(exercise_id=ex_id, type=cast(ExerciseType, ex_type), difficulty=cast(Difficulty, difficulty),
+                        concept=fact.concept,
                         fact_id=fact.fact_id, source=p.source, heading=p.heading, passage_id=p.id,
                         passage=p.text[:4000],
                         evidence=fact.sentence, topic=topic, related_values=related, **fields)
@@ -157,14 +158,14 @@ class OfflineGenerator:
         correct = format_quantity(q.value, q.unit.symbol)
         values: list[float] = []
         # 1. other figures of the same kind in the same content (the most plausible confusions)
-        same = sorted((f for f in pool if f.kind == "number" and f.quantity and f.quantity.unit
+        same = sorted(((f, f.quantity) for f in pool if f.kind == "number" and f.quantity and f.quantity.unit
                        and f.quantity.unit.kind == q.unit.kind and f.fact_id != fact.fact_id),
-                      key=lambda f: (f.passage.id != fact.passage.id, abs(f.quantity.base() - q.base())))
+                      key=lambda fq: (fq[0].passage.id != fact.passage.id, abs(fq[1].base() - q.base())))
         def plausible(v: float) -> bool:  # the same order of magnitude as the right answer
             return v > 0 and abs(v - q.value) > 1e-9 and (q.value <= 0 or 0.2 <= v / q.value <= 5)
 
-        for f in same:
-            v = f.quantity.base() / q.unit.factor
+        for _, other in same:
+            v = other.base() / q.unit.factor
             if plausible(v) and abs(v - round(v)) < 1e-6 and round(v) not in values:
                 values.append(float(round(v)))
         # 2. neighbours on a ladder of usual values, then simple scalings
@@ -375,7 +376,8 @@ class LLMGenerator:
         evidence = next((s for s in sentences(p.text) if fold(d.answer) in fold(s)), d.evidence)
         keywords = [fold(k) for k in (d.keywords or [])] or [t for t in tokens(d.answer) if len(t) > 1]
         ex_id = _exercise_id("llm", d.type, difficulty, p.id, d.question, d.choices)
-        return Exercise(exercise_id=ex_id, type=d.type, difficulty=difficulty, question=d.question,
+        return Exercise(exercise_id=ex_id, type=cast(ExerciseType, d.type), difficulty=cast(Difficulty, difficulty),
+                        question=d.question,
                         choices=d.choices if d.type == "multiple_choice" else None, answer=d.answer,
                         keywords=keywords, value=value, unit=unit, unit_required=bool(unit and difficulty == "hard"),
                         tolerance=0.01 if d.type == "numeric" else 0.0, concept=d.concept,

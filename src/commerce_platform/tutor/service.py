@@ -13,7 +13,6 @@ import hashlib
 import threading
 from typing import Any
 
-from .. import factory
 from ..config import Settings
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
@@ -49,6 +48,8 @@ def _validated(model, **fields):
 class TutorService:
     def __init__(self, settings: Settings, *, index=None, embedder=None, llm=None, cache: JsonCache | None = None,
                  store: TutorStore | None = None, metrics: TutorMetrics | None = None) -> None:
+        from .. import factory  # only for the ports not handed in
+
         self.settings = settings
         self.embedder = embedder or factory.text_embedder(settings)
         if index is not None:
@@ -58,7 +59,7 @@ class TutorService:
                                               reload_dir=settings.paths.indexes / KB_INDEX,
                                               index_factory=lambda: factory.vector_index(settings, KB_INDEX))
         self.cache = cache or make_cache(settings, prefix="tutor:", label="exercise cache")
-        self.store = store or TutorStore(factory.sql_engine(settings.service_db_url()))
+        self.store = store or TutorStore(factory.tutor_store(settings))
         self.metrics = metrics or TutorMetrics()
         self.llm = llm if llm is not None else factory.llm(settings)
         self._lock = threading.Lock()
@@ -143,7 +144,9 @@ class TutorService:
         ex = self.exercise(req.exercise_id)
         state = self.workflow.run_evaluation(ex, req.response, req.learner_id, record=False, auto_remediate=True,
                                              always_remediate=True)
-        doc = self._remediation_doc(state["remediation"])
+        remediation = state["remediation"]
+        assert remediation is not None, "always_remediate: the workflow always remediates"
+        doc = self._remediation_doc(remediation)
         doc["misconception"] = state["evaluation"].misconception
         return doc
 

@@ -1,5 +1,9 @@
-"""Text helpers shared by the generator and the evaluator: normalization, tokens, crude stems,
+"""Text helpers shared by the generator and the evaluator: normalization, tokens, stems,
 fuzzy word matching, sentence splitting and quantity parsing (numbers with units).
+
+Tokens and stems come from the platform analyzer (``commerce_platform.text_analysis``: Snowball
+English and Finnish). The tutor folds accents away before that (``fold``): learners type "paiva"
+for "päivä", and an answer checker should not fail them for it.
 
 The vocabulary (stop words, units, synonyms, number words) is data: ``lexicon.json``.
 """
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
+
+from .. import text_analysis
 
 
 @lru_cache(maxsize=1)
@@ -37,9 +43,6 @@ def fold(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-").lower()
 
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|€|%|°")
-
-
 @lru_cache(maxsize=1)
 def _phrase_pattern() -> tuple[re.Pattern, dict[str, str]]:
     table = {fold(k): fold(v) for k, v in lexicon()["phrase_synonyms"].items()}
@@ -54,33 +57,99 @@ def canonical(text: str) -> str:
 
 
 def tokens(text: str, *, keep_stop: bool = False) -> list[str]:
-    out = [t.strip("'") for t in _TOKEN.findall(canonical(text))]
-    return [t for t in out if t and (keep_stop or t not in _stop())]
+    """Tokens of the canonical text: words, numbers with their decimal part, and €, %, °, $."""
+    return list(_tokens(text, keep_stop))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str, keep_stop: bool) -> tuple[str, ...]:
+    # cached: the evaluator tokenizes the same passages and questions for every response
+    out = [t.strip("'") for t in text_analysis.tokenize(canonical(text), keep_symbols=True, normalized=True)]
+    return tuple(t for t in out if t and (keep_stop or t not in _stop()))
 
 
 def stem(word: str) -> str:
-    """A crude English stemmer: enough to match plural/past/gerund forms of the same word."""
-    w = word.lower()
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and not w.endswith("ss"):
-            return w[: len(w) - len(suffix)] + repl
-    return w
+    """English Snowball stem of a (folded) word: the tutor's content is English."""
+    return text_analysis.stem(word.lower(), "en")
 
 
-def similar_words(a: str, b: str) -> bool:
-    """Same word up to inflection or a small spelling mistake (also 'ph' written as 'f')."""
-    if a == b or stem(a) == stem(b):
+def term_stem(word: str) -> str:
+    """Inflection-only stem for term statistics (which word of a sentence to ask about): plural,
+    past and -ing forms meet, derived words ("installer", "installation") stay apart."""
+    return text_analysis.light_stem(word.lower(), "en")
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Same word up to inflection: English stems, or Finnish ones when either word looks Finnish."""
+    if stem(a) == stem(b):
+        return True
+    finnish = text_analysis.word_language(a) == "fi" or text_analysis.word_language(b) == "fi"
+    return finnish and text_analysis.stem(a, "fi") == text_analysis.stem(b, "fi")
+
+
+_RARE = 50
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """Known English words (pyspellchecker's word list) plus the tutor's own vocabulary.
+
+    Words seen only at the list's floor count (50) are left out: that tail holds surnames and rare
+    forms ("plummer") that are far likelier to be a learner's slip than a word meant."""
+    from spellchecker import SpellChecker
+
+    lex = lexicon()
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    words = {w for w, n in counts.items() if n > _RARE}
+    for key in ("stopwords", "generic_words", "person_words"):
+        words.update(fold(w) for w in lex[key])
+    for spec in lex["units"].values():
+        words.update(fold(a) for a in spec["aliases"] if " " not in a)
+    words.update(w for w in lex["number_words"] if " " not in w)
+    return frozenset(words)
+
+
+def is_known_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> bool:
+    """A correctly spelled word: in ``known`` (the caller's passage words) or the dictionary."""
+    return word in known or word in _dictionary()
+
+
+@lru_cache(maxsize=65536)
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def allowed_edits(length: int) -> int:
+    """Spelling slack grows with the word: none up to 3 letters, one to 6, two to 11, then three."""
+    return 0 if length < 4 else 1 if length <= 6 else 2 if length <= 11 else 3
+
+
+def similar_words(a: str, b: str, known: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Same word up to inflection or a spelling mistake ('ph' written as 'f' counts as none).
+
+    The edits allowed scale with the word's length (``allowed_edits`` of the longer word), and a mistake never turns one correct word into another: when
+    both are known words (``known`` or the dictionary) with different stems they are different."""
+    if a == b or same_stem(a, b):
         return True
     a, b = a.replace("ph", "f"), b.replace("ph", "f")
     if a == b:
         return True
-    if a.isdigit() or b.isdigit():
+    if any(ch.isdigit() for ch in a + b):
         return False
-    shortest = min(len(a), len(b))
-    if shortest < 4:
+    if edit_distance(a, b) > allowed_edits(max(len(a), len(b))):
         return False
-    ratio = SequenceMatcher(None, a, b).ratio()
-    return ratio >= (0.8 if shortest < 7 else 0.75)
+    return not (is_known_word(a, known) and is_known_word(b, known))
 
 
 def spelling_ratio(a: str, b: str) -> float:
@@ -113,9 +182,20 @@ def sentences(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Unit:
+    """``factor``/``offset`` take a value to the kind's base unit: base = value * factor + offset
+    (only temperatures have an offset: K and °F against °C)."""
+
     symbol: str
     kind: str
     factor: float
+    offset: float = 0.0
+    answers_only: bool = False
+
+    def to_base(self, value: float) -> float:
+        return value * self.factor + self.offset
+
+    def from_base(self, base: float) -> float:
+        return (base - self.offset) / self.factor
 
 
 @lru_cache(maxsize=1)
@@ -123,16 +203,19 @@ def _units() -> tuple[dict[str, Unit], dict[str, Unit], re.Pattern]:
     by_symbol: dict[str, Unit] = {}
     by_alias: dict[str, Unit] = {}
     for symbol, spec in lexicon()["units"].items():
-        unit = Unit(symbol, spec["kind"], float(spec["factor"]))
+        unit = Unit(symbol, spec["kind"], float(spec["factor"]), float(spec.get("offset", 0.0)),
+                    bool(spec.get("answers_only", False)))
         by_symbol[symbol] = unit
-        for alias in spec["aliases"] + [symbol.lower()]:
+        own = [symbol.lower()] if spec.get("symbol_alias", True) else []  # "k" alone is not kelvin
+        for alias in spec["aliases"] + own:
             by_alias[fold(alias)] = unit
     aliases = sorted(by_alias, key=len, reverse=True)
     number = r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     unit_alt = "|".join(re.escape(a) for a in aliases)
     pattern = re.compile(
         r"(?<![\w.,])(?:(?P<pre>€|eur)\s?" + number.replace("num", "pnum") + r"|" + number
-        + r"(?:\s?-?\s?(?P<unit>" + unit_alt + r"))?)(?![\w])", re.IGNORECASE)
+        # a unit before "/" is the numerator of a rate (2.5 m3/h is a flow, not a volume): no unit then
+        + r"(?:\s?-?\s?(?P<unit>" + unit_alt + r")(?!\s?/\s?[a-z]))?)(?![\w/])", re.IGNORECASE)
     return by_symbol, by_alias, pattern
 
 
@@ -143,20 +226,32 @@ def unit_of(symbol: str | None) -> Unit | None:
     return by_symbol.get(symbol) or by_alias.get(fold(symbol))
 
 
+@lru_cache(maxsize=4096)
 def fuzzy_unit(word: str) -> Unit | None:
-    """A unit named with a spelling mistake ('dyas', 'milimeters')."""
+    """A unit named with a spelling mistake ('dyas', 'milimeters', '2 mouths'): the same length-scaled
+    edit distance as ``similar_words``. Right after a number the unit is the likely reading even when
+    the slip spells another word, so the dictionary is not asked; a slip as near to two different
+    units names neither."""
     _, by_alias, _ = _units()
     w = fold(word)
     if w in by_alias:
         return by_alias[w]
-    best, best_ratio = None, 0.0
+    if len(w) < 4 or not w.isalpha():
+        return None
+    found: dict[str, tuple[int, Unit]] = {}
     for alias, unit in by_alias.items():
-        if len(alias) < 4:
+        if len(alias) < 4 or not alias.isalpha():
             continue
-        ratio = SequenceMatcher(None, w, alias).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = unit, ratio
-    return best if best_ratio >= 0.75 else None
+        distance = edit_distance(w, alias)
+        longest = max(len(w), len(alias))
+        if distance <= allowed_edits(longest):
+            if unit.symbol not in found or distance < found[unit.symbol][0]:
+                found[unit.symbol] = (distance, unit)
+    if not found:
+        return None
+    best = min(d for d, _ in found.values())
+    nearest = [u for d, u in found.values() if d == best]
+    return nearest[0] if len(nearest) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -168,7 +263,7 @@ class Quantity:
     text: str
 
     def base(self) -> float:
-        return self.value * (self.unit.factor if self.unit else 1.0)
+        return self.unit.to_base(self.value) if self.unit else self.value
 
 
 def _num(text: str) -> float:
@@ -176,8 +271,11 @@ def _num(text: str) -> float:
     return float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text.replace(",", ""))
 
 
-def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
-    """Numbers in ``text`` with their unit when one follows (or € precedes)."""
+def quantities(text: str, *, with_unit_only: bool = False, answer: bool = False) -> list[Quantity]:
+    """Numbers in ``text`` with their unit when one follows (or € precedes).
+
+    Units marked ``answers_only`` in the lexicon (kPa, s, °F, ...) are read in a learner's ``answer``
+    only: the generator has no question wording for them, so content is not asked about them."""
     _, by_alias, pattern = _units()
     folded = fold(text)
     out: list[Quantity] = []
@@ -186,6 +284,8 @@ def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
             q = Quantity(_num(m.group("pnum")), by_alias["€"], m.start(), m.end(), text[m.start():m.end()])
         else:
             unit = by_alias.get(fold(m.group("unit"))) if m.group("unit") else None
+            if unit is not None and unit.answers_only and not answer:
+                unit = None
             if unit is None and with_unit_only:
                 continue
             value = _num(m.group("num"))
@@ -200,7 +300,7 @@ def quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
 def learner_quantities(text: str) -> list[Quantity]:
     """Quantities in a learner's answer: digits or number words, units possibly misspelled."""
     folded = _words_to_numbers(fold(text))
-    found = quantities(folded)
+    found = quantities(folded, answer=True)
     fixed: list[Quantity] = []
     for q in found:
         if q.unit is None:
@@ -235,15 +335,62 @@ def _run_value(run: str) -> float:
     return total + current
 
 
+@lru_cache(maxsize=1)
+def _finnish_number() -> re.Pattern:
+    """One Finnish numeral word, folded: 'kaksikymmentaviisi', 'yksitoista', 'kolmesataa'."""
+    digit = "(?:" + "|".join(sorted((fold(w) for w in lexicon()["number_words_fi"]), key=len, reverse=True)) + ")"
+    tens = rf"(?:{digit}kymmenta|kymmenen|{digit}toista)"
+    below_100 = rf"(?:{tens}{digit}?|{digit})"
+    hundreds = rf"(?:(?:{digit}sataa|sata){below_100}?)"
+    return re.compile(rf"(?<![a-z])(?:(?:{hundreds}|{below_100})?(?:tuhatta|tuhat))?(?:{hundreds}|{below_100})?(?![a-z])")
+
+
+def _finnish_value(word: str) -> float:
+    digits = {fold(k): v for k, v in lexicon()["number_words_fi"].items()}
+    total = 0.0
+    if "tuha" in word:
+        head, word = word.split("tuhatta" if "tuhatta" in word else "tuhat", 1)
+        total += (_finnish_value(head) if head else 1) * 1000
+    m = re.match(r"(?:(\w*?)sataa|sata)", word)
+    if m and ("sata" in word):
+        total += (digits.get(m.group(1) or "", 1) if m.group(1) else 1) * 100
+        word = word[m.end():]
+    m = re.match(r"(\w*?)kymmenta", word)
+    if m:
+        total += digits[m.group(1)] * 10
+        word = word[m.end():]
+    elif word == "kymmenen":
+        return total + 10
+    m = re.match(r"(\w+?)toista$", word)
+    if m:
+        return total + 10 + digits[m.group(1)]
+    return total + digits.get(word, 0)
+
+
+def _fraction_words() -> dict[str, float]:
+    return {fold(k): float(v) for k, v in lexicon()["fraction_words"].items()}
+
+
 def _words_to_numbers(folded: str) -> str:
-    """'one hundred and twenty days' -> '120 days'; 'a week' -> '1 week'."""
+    """'one hundred and twenty days' -> '120 days'; 'a week' -> '1 week'; 'kaksikymmentä' -> '20';
+    'three quarters' -> '0.75'; '3/4' -> '0.75'; 'two and a half' / 'kaksi ja puoli' -> '2.5'."""
     folded = re.sub(r"(?<![a-z])an? (day|week|month|year|hour|minute)(?![a-z])", r"1 \1", folded)
     folded = re.sub(r"(?<![a-z])a (dozen|hundred|thousand)(?![a-z])", r"one \1", folded)
+    # fraction words first: "three quarters" is 0.75, not 3 followed by a word
+    fractions = _fraction_words()
+    pattern = "|".join(re.escape(w) for w in sorted(fractions, key=len, reverse=True) if w not in ("half", "a half"))
+    folded = re.sub(rf"(?<![a-z0-9.])(?:{pattern})(?![a-z])", lambda m: _fmt(round(fractions[m.group(0)], 6)), folded)
     folded = _number_run().sub(lambda m: _fmt(_run_value(m.group(0))), folded)
-    # "1 and a half" -> 1.5; "half a" (metre) -> 0.5
-    folded = re.sub(r"(\d+(?:\.\d+)?) and (?:a )?(?:half|0\.5)(?![a-z0-9])",
+    folded = _finnish_number().sub(lambda m: _fmt(_finnish_value(m.group(0))) if m.group(0) else "", folded)
+    # "1 and a half" / "1 ja puoli" -> 1.5; "half a" (metre) -> 0.5
+    folded = re.sub(r"(\d+(?:\.\d+)?) (?:and|ja) (?:a )?(?:half|puoli|0\.5)(?![a-z0-9])",
                     lambda m: _fmt(float(m.group(1)) + 0.5), folded)
-    return re.sub(r"(?<![a-z0-9])(?:half|0\.5) an? (?=[a-z])", "0.5 ", folded)
+    folded = re.sub(r"(?<![a-z0-9])(?:half|0\.5) an? (?=[a-z])", "0.5 ", folded)
+    # a fraction written with a slash ("3/4", "1 / 2"), not a date or a ratio of larger numbers
+    folded = re.sub(r"(?<![\d/.,])(\d{1,2})\s?/\s?(\d{1,2})(?![\d/])",
+                    lambda m: _fmt(round(int(m.group(1)) / int(m.group(2)), 6)) if int(m.group(2)) else m.group(0),
+                    folded)
+    return folded
 
 
 def _fmt(value: float) -> str:

@@ -156,9 +156,11 @@ class TutorWorkflow:
         return next_difficulty(p)
 
     def generate(self, state: GenerationState) -> dict:
-        use_llm = self.llm_generator is not None and not state.get("fallback")
-        generator = self.llm_generator if use_llm else self.offline
-        drafts = generator.generate(state["passages"], state["difficulty"], state.get("count", 3),
+        generator: LLMGenerator | OfflineGenerator = self.offline
+        if self.llm_generator is not None and not state.get("fallback"):
+            generator = self.llm_generator
+        # the plan step always sets the difficulty; "medium" is its own default for an unknown learner
+        drafts = generator.generate(state["passages"], state.get("difficulty") or "medium", state.get("count", 3),
                                     state["topic"], state.get("pool"))
         rejected = list(getattr(generator, "rejected", []) or [])
         return {"drafts": drafts, "generator": generator.name, "rejected": rejected}

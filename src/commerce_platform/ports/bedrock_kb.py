@@ -1,11 +1,13 @@
 """Bedrock Knowledge Bases adapter: ``retrieve`` on bedrock-agent-runtime for search,
-``start_ingestion_job`` on bedrock-agent for sync (Bedrock reads the kb-docs S3 bucket itself)."""
+``start_ingestion_job`` on bedrock-agent for sync (Bedrock reads the kb-docs S3 bucket itself).
+Answers in the knowledge base's own types (ports/kb_models.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..errors import ConfigurationError, UpstreamError, require
+from .kb_models import KbResult, SyncReport
 
 
 def _filter(filters: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -46,9 +48,7 @@ class BedrockKnowledgeBase:
                                      hint="set COMMERCE_BEDROCK_KB_ID (and COMMERCE_BEDROCK_KB_DATA_SOURCE_ID)")
         return cls(settings.bedrock_kb_id, settings.bedrock_kb_data_source_id, region=settings.aws_region)
 
-    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None):
-        from .kb import KbResult
-
+    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None) -> list[KbResult]:
         vector_cfg: dict[str, Any] = {"numberOfResults": k, "overrideSearchType": "HYBRID"}
         flt = _filter(filters)
         if flt:
@@ -67,9 +67,7 @@ class BedrockKnowledgeBase:
                                 category=meta.get("category")))
         return out
 
-    def sync(self):
-        from .kb import SyncReport
-
+    def sync(self) -> SyncReport:
         if not self.data_source_id:
             raise ConfigurationError("Bedrock KB sync needs the data source id",
                                      hint="set COMMERCE_BEDROCK_KB_DATA_SOURCE_ID")
