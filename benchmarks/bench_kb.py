@@ -1,18 +1,23 @@
 """Support knowledge-base performance: search latency p50/p95, load time, peak memory and index
-size at 10k and 100k chunks, and sync time per document (full and incremental).
+size at 10k, 100k and more chunks, recall@5 of the approximate index, and sync time per document.
 
 Corpus: distinct synthetic chunks (every chunk embedded, none repeated), each four random
 sentences of the shipped demo documents with varied numbers and a product reference, so BM25
 postings and n-gram vectors look like real support text. Embeddings are cached in ``--cache`` so
 a run of the previous code (``PYTHONPATH=<old checkout>/src``) measures exactly the same data.
 Each size is measured in a fresh subprocess: load = first search (index, BM25 and weights),
-peak RSS = VmHWM of that process (Python + imports included).
+peak RSS = VmHWM of that process (Python + imports included). From ``ANN_MIN_ROWS`` chunks
+(``--ann-min-rows`` to move it) searches use the approximate index; the same process then runs
+the same queries exactly and prints recall@5 and both latencies (one run, same resources).
 
-    .venv/bin/python benchmarks/bench_kb.py [--sizes 10000,100000] [--queries 200] [--cache DIR]
+    .venv/bin/python benchmarks/bench_kb.py [--sizes 10000,100000,1000000] [--queries 200] [--cache DIR]
         [--tops FILE] [--compare FILE]   # write / compare each query's top-5 (before vs after)
+        [--ann-min-rows N] [--keep DIR] [--no-sync]
 
-1M chunks is not supported here: the index is built from one dense array (16 GB at 1M), and the
-items and BM25 state of 1M chunks (~4 GB of Python objects) would dominate anyway.
+The index is written blockwise (``LocalVectorIndex.build``: sparse vectors by a counting sort
+into the memory-mapped file, the HNSW graph from row blocks), so no dense n x 4096 array is ever
+made; BM25 counts are compact arrays (``bm25.npz``). Embedding 1M distinct chunks takes ~15 min
+of 2 idle cores (cached once); with the machine shared it took much longer (see the README).
 """
 
 from __future__ import annotations
@@ -86,17 +91,17 @@ def embedded(cache: Path, n: int, workers: int = 2) -> Path:
     return cache
 
 
-def dense_vectors(cache: Path, n: int, dim: int = 4096) -> np.ndarray:
-    out = np.zeros((n, dim), dtype=np.float32)
+def vector_blocks(cache: Path, n: int):
+    """The first n chunks' vectors as row-ordered blocks of non-zeros (global rows, cols, values)."""
     for s in range(0, n, BLOCK):
         z = np.load(cache / f"block-{s:08d}.npz")
         keep = s + z["rows"] < n
-        out[s + z["rows"][keep], z["cols"][keep]] = z["values"][keep]
-    return out
+        yield (s + z["rows"][keep]).astype(np.int32), z["cols"][keep], z["values"][keep]
 
 
-def build_index(settings, n: int, cache: Path) -> None:
-    """Write a KB state of n chunks directly (vector index + BM25 + manifest), as a sync would."""
+def build_index(settings, n: int, cache: Path, ann_min_rows: int | None = None) -> float:
+    """Write a KB state of n chunks directly (vector index + BM25 + manifest), as a sync would,
+    blockwise (no dense n x 4096 array); seconds spent on the approximate graph, if built."""
     import hashlib
 
     from commerce_platform import factory
@@ -105,7 +110,9 @@ def build_index(settings, n: int, cache: Path) -> None:
     from commerce_platform.support.bm25 import BM25Index
 
     sentences = corpus_sentences()
-    index = factory.vector_index(settings, "kb")
+    from commerce_platform.ports.vector_index import LocalVectorIndex
+
+    index = LocalVectorIndex(settings.paths.indexes / "kb", ann_min_rows=ann_min_rows)
     items, tfs = [], {}
     per_doc = 5
     for s in range(0, n, BLOCK):
@@ -116,19 +123,20 @@ def build_index(settings, n: int, cache: Path) -> None:
                               "category": "synthetic", "title": f"Doc {i // per_doc}"})
             items.append(item)
             tfs[item.id] = BM25Index.term_counts(kbmod.index_text(item.metadata["title"], "Section", item.text))
-    vectors = dense_vectors(cache, n)
-    index.upsert(items, vectors)
-    del vectors
-    index.save()
+    t0 = time.perf_counter()
+    index.build(items, 4096, lambda: vector_blocks(cache, n))
+    build_s = time.perf_counter() - t0
     bm25 = BM25Index()
     ids = [it.id for it in items]
     bm25.set_documents(ids, tfs)
     d = settings.paths.indexes / "kb"
-    (d / "bm25.json").write_text(json.dumps(bm25.to_state()))
+    with open(d / kbmod.BM25_STATE, "wb") as fh:
+        bm25.save(fh)
     docs = {it.metadata["source"]: {"status": "indexed", "doc_hash": "x" * 64, "chunks": per_doc} for it in items}
     (d / "manifest.json").write_text(json.dumps({"embedder": factory.text_embedder(settings).name,
                                                  "fingerprint": hashlib.sha256("\n".join(ids).encode()).hexdigest(),
                                                  "documents": docs}))
+    return build_s
 
 
 def pct(values: list[float], p: float) -> float:
@@ -155,8 +163,20 @@ def measure(home: Path, queries: int) -> dict:
         res = kb.search(q, k=5)
         lat.append(1000 * (time.perf_counter() - t0))
         top.append([r.id for r in res])
-    return {"p50": statistics.median(lat), "p95": pct(lat, 95), "load_s": load_s,
-            "peak_mb": peak_rss_kb() / 1024, "base_mb": base_kb / 1024, "top": top}
+    out = {"p50": statistics.median(lat), "p95": pct(lat, 95), "load_s": load_s,
+           "peak_mb": peak_rss_kb() / 1024, "base_mb": base_kb / 1024, "top": top, "ann": False}
+    index = kb._load().index
+    if index.ann_active:  # the same queries searched exactly: recall@5 of the approximate path
+        index.ann_min_rows = len(index) + 1
+        exact_lat, hits = [], 0
+        for i in range(queries):
+            t0 = time.perf_counter()
+            exact = [r.id for r in kb.search(questions[i % len(questions)], k=5)]
+            exact_lat.append(1000 * (time.perf_counter() - t0))
+            hits += len(set(exact) & set(top[i]))
+        out.update(ann=True, recall=hits / (5 * queries), exact_p50=statistics.median(exact_lat),
+                   exact_p95=pct(exact_lat, 95))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,9 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=None, help="embedding cache directory (kept between runs)")
     ap.add_argument("--tops", default=None, help="write each query's top-5 ids per size to this JSON file")
     ap.add_argument("--compare", default=None, help="a --tops file of another run: count identical top-5 lists")
+    ap.add_argument("--ann-min-rows", type=int, default=None,
+                    help="rows from which the approximate index is used (default: the library's ANN_MIN_ROWS)")
+    ap.add_argument("--keep", default=None, help="build the homes under this directory and keep them")
+    ap.add_argument("--no-sync", action="store_true", help="skip the sync-time part")
     ap.add_argument("--measure", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
+        if args.ann_min_rows:
+            from commerce_platform.ports import vector_index
+
+            vector_index.ANN_MIN_ROWS = args.ann_min_rows
         print(json.dumps(measure(Path(args.measure), args.queries)))
         return 0
 
@@ -178,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     from commerce_platform.support.kb_eval import demo_docs_dir
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    tmp = Path(tempfile.mkdtemp(prefix="bench-kb-"))
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-kb-"))
+    tmp.mkdir(parents=True, exist_ok=True)
     cache = embedded(Path(args.cache) if args.cache else tmp / "emb", max(sizes))
 
     print(f"\nsearch latency (hybrid BM25 + char-ngram, k=5, {args.queries} customer questions, distinct chunks)")
@@ -186,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     tops = {}
     for n in sizes:
         home = tmp / f"s{n}"
-        build_index(load_settings(home), n, cache)
+        t0 = time.perf_counter()
+        build_s = build_index(load_settings(home), n, cache, args.ann_min_rows)
+        build_s = time.perf_counter() - t0 if build_s is None else build_s
+
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        out = subprocess.run([sys.executable, __file__, "--measure", str(home), "--queries", str(args.queries)],
+        out = subprocess.run([sys.executable, __file__, "--measure", str(home), "--queries", str(args.queries)]
+                             + (["--ann-min-rows", str(args.ann_min_rows)] if args.ann_min_rows else []),
                              capture_output=True, text=True, env=env, check=True)
         m = json.loads(out.stdout.strip().splitlines()[-1])
         d = home / "indexes" / "kb"
@@ -196,10 +229,16 @@ def main(argv: list[str] | None = None) -> int:
         vec_mb = sum(p.stat().st_size for p in d.glob("vectors.*")) / 1e6
         tops[n] = m["top"]
         print(f"{n:>8} {m['p50']:>8.2f} {m['p95']:>8.2f} {m['load_s']:>7.2f} {m['peak_mb']:>12.0f} "
-              f"{size_mb:>9.1f} {vec_mb:>11.1f}   (RSS before load {m['base_mb']:.0f} MB)", flush=True)
-        import shutil
+              f"{size_mb:>9.1f} {vec_mb:>11.1f}   (RSS before load {m['base_mb']:.0f} MB, "
+              f"vectors+graph written in {build_s:.0f} s)", flush=True)
+        if m["ann"]:
+            print(f"{'':>8} approximate index: recall@5 {m['recall']:.4f} vs exact search of the same queries; "
+                  f"exact p50 {m['exact_p50']:.1f} ms, p95 {m['exact_p95']:.1f} ms "
+                  f"(p50 ratio exact/approximate {m['exact_p50'] / m['p50']:.1f}x)", flush=True)
+        if not args.keep:
+            import shutil
 
-        shutil.rmtree(home, ignore_errors=True)
+            shutil.rmtree(home, ignore_errors=True)
     if args.tops:
         Path(args.tops).write_text(json.dumps(tops))
     if args.compare:
@@ -209,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                 same = sum(a == b for a, b in zip(lists, other[str(n)], strict=False))
                 print(f"  {n} chunks: identical top-5 for {same} of {len(lists)} queries vs {args.compare}")
 
+    if args.no_sync:
+        return 0
     print("\nsync time per document")
     rng = random.Random(7)
     sentences = corpus_sentences()
@@ -233,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  no-op re-sync of {report.unchanged} docs: {report.seconds:.2f} s (hash check only)")
     import shutil
 
-    shutil.rmtree(tmp, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

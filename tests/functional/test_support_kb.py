@@ -91,7 +91,7 @@ def test_interrupted_save_is_repaired_from_the_vector_index(settings):
     KnowledgeBase(settings).sync()
     d = settings.paths.indexes / "kb"
     (d / "manifest.json").unlink()
-    (d / "bm25.json").write_text("{not json")
+    (d / "bm25.npz").write_bytes(b"not an npz")
     kb = KnowledgeBase(settings)
     assert kb.search("free shipping over 150", k=1, mode="bm25")[0].source == "delivery/shipping.md"
     assert kb.sync().unchanged == 3  # doc hashes recovered from chunk metadata

