@@ -495,7 +495,7 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     checks.append(_probe("key-value tables", "DynamoDB" if aws else f"SQLite {settings.paths.platform_db}", kv))
 
     def service_db() -> str:
-        from commerce_platform.ports.sqldb import ping
+        from commerce_platform.ports.sql import ping
 
         ping(factory.sql_engine(settings.service_db_url()))
         return settings.service_db_url().split("@")[-1]

@@ -33,6 +33,14 @@ _migrated: dict[str, weakref.WeakSet] = {schema: weakref.WeakSet() for schema in
 _lock = threading.Lock()
 
 
+def ping(engine: sa.Engine) -> None:
+    """``SELECT 1`` on the engine (health checks); raises what the driver raises."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))
+
+
 @lru_cache(maxsize=16)
 def sql_engine(url: str) -> sa.Engine:
     """One SQLAlchemy engine per URL per process."""
