@@ -616,5 +616,5 @@ def test_a_run_spills_its_evidence_as_it_goes_and_a_crash_before_its_save_loses_
         k: (s.n_evidence, sorted(s.evidence)) for k, s in ref.swaps.items()}
     listed = sorted(ev["source_file"] + sid for sid, ev in evidence.read(store, world.offers.bucket, ls.evidence_runs))
     assert listed == sorted(ev["source_file"] + sid for sid, ev in evidence.read(
-        factory.object_store(reference), reference.offers_bucket, ref.evidence_runs))
+        factory.object_store(reference), reference.offers.bucket, ref.evidence_runs))
     assert len(ls.evidence_runs) > 3 and not set(ls.evidence_runs) & set(spilled)
