@@ -4,10 +4,13 @@ Answers in the knowledge base's own types (ports/kb_models.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, UpstreamError, require
 from .kb_models import KbResult, SyncReport
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 def _filter(filters: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -23,15 +26,16 @@ def _filter(filters: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _source(location: dict[str, Any]) -> str:
-    uri = (location.get("s3Location") or {}).get("uri", "")
+    uri: str = (location.get("s3Location") or {}).get("uri", "")
     if uri.startswith("s3://"):
         return uri[5:].split("/", 1)[1] if "/" in uri[5:] else uri
-    return uri or location.get("type", "")
+    kind: str = location.get("type", "")
+    return uri or kind
 
 
 class BedrockKnowledgeBase:
-    def __init__(self, knowledge_base_id: str, data_source_id: str | None = None, *, runtime_client=None,
-                 agent_client=None, region: str | None = None) -> None:
+    def __init__(self, knowledge_base_id: str, data_source_id: str | None = None, *, runtime_client: Any = None,
+                 agent_client: Any = None, region: str | None = None) -> None:
         self.knowledge_base_id = knowledge_base_id
         self.data_source_id = data_source_id
         if runtime_client is None or agent_client is None:
@@ -42,7 +46,7 @@ class BedrockKnowledgeBase:
         self.agent = agent_client
 
     @classmethod
-    def from_settings(cls, settings) -> BedrockKnowledgeBase:
+    def from_settings(cls, settings: Settings) -> BedrockKnowledgeBase:
         if not settings.support.bedrock_kb_id:
             raise ConfigurationError("kb_backend=bedrock needs a knowledge base id",
                                      hint="set COMMERCE_BEDROCK_KB_ID (and COMMERCE_BEDROCK_KB_DATA_SOURCE_ID)")

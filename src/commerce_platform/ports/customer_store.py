@@ -136,7 +136,8 @@ class CustomerStore:
 
     def list_customers(self, limit: int = 500) -> list[dict[str, Any]]:
         """Customers (id, name, company) by id."""
-        return self._guarded(self._customers, limit)
+        customers_out: list[dict[str, Any]] = self._guarded(self._customers, limit)
+        return customers_out
 
     def ping(self) -> None:
         self._guarded(self._ping)
@@ -154,7 +155,7 @@ class SqlCustomerStore(CustomerStore):
     def _outages(self) -> tuple[type[BaseException], ...]:
         return (sa.exc.OperationalError, sa.exc.InterfaceError, OSError)
 
-    def _replace(self, table: sa.Table, key: sa.Column, rows: list[dict[str, Any]]) -> None:
+    def _replace(self, table: sa.Table, key: sa.Column[Any], rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
             for row in rows:
                 conn.execute(table.delete().where(key == row[key.name]))

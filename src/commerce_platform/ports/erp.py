@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from pydantic import ValidationError
@@ -17,10 +17,13 @@ from ..erp_models import CatalogProduct, ErpOffer
 from ..errors import NotFound, UpstreamError, ValidationFailed
 from ..files import atomic_write
 
+if TYPE_CHECKING:
+    import httpx
+
 
 class ERP(Protocol):
     def get_offer(self, offer_number: str) -> ErpOffer: ...
-    def get_offer_document(self, offer_number: str) -> dict: ...  # the raw 5.3 JSON document
+    def get_offer_document(self, offer_number: str) -> dict[str, Any]: ...  # the raw 5.3 JSON document
     def catalog(self) -> list[CatalogProduct]: ...
     # Optional: a cheap token per offer that changes whenever the offer may have changed (like the
     # stat data git keeps in its index). Offers without a token are read and hashed.
@@ -50,7 +53,7 @@ class LocalERP:
     def get_offer(self, offer_number: str) -> ErpOffer:
         return parse_offer_document(self.get_offer_document(offer_number), f"{self._offers_dir}/{offer_number}.json")
 
-    def get_offer_document(self, offer_number: str) -> dict:
+    def get_offer_document(self, offer_number: str) -> dict[str, Any]:
         if not valid_offer_number(offer_number):
             raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
         path = os.path.join(self._offers_dir, f"{offer_number}.json")
@@ -60,7 +63,7 @@ class LocalERP:
         except FileNotFoundError:
             raise NotFound(f"offer {offer_number} is not in the ERP ({path})") from None
         try:
-            doc = orjson.loads(raw)
+            doc: object = orjson.loads(raw)
         except ValueError as exc:
             raise ValidationFailed(f"{path}: not valid JSON ({exc})", hint="fix or re-export the offer") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("rows", []), list):
@@ -105,7 +108,7 @@ class LocalERP:
         return self._catalog
 
 
-def parse_offer_document(doc: dict, where: str) -> ErpOffer:
+def parse_offer_document(doc: dict[str, Any], where: str) -> ErpOffer:
     try:
         return ErpOffer.model_validate(doc)
     except ValidationError as exc:
@@ -145,7 +148,7 @@ class LemonsoftERP:
     """Lemonsoft REST client: session login, token refresh on 401, retries on timeouts/5xx."""
 
     def __init__(self, base_url: str, username: str, password: str, database: str = "", api_key: str = "",
-                 timeout: float = 30.0, retries: int = 3, transport=None, backoff: float = 0.5,
+                 timeout: float = 30.0, retries: int = 3, transport: httpx.BaseTransport | None = None, backoff: float = 0.5,
                  concurrency: int = 8) -> None:
         import httpx
 
@@ -170,12 +173,12 @@ class LemonsoftERP:
         if resp.status_code in (401, 403):
             raise UpstreamError("Lemonsoft rejected the login", hint="check COMMERCE_LEMONSOFT_USERNAME / PASSWORD")
         resp.raise_for_status()
-        token = resp.json().get("session_id") or resp.json().get("token")
+        token: str | None = resp.json().get("session_id") or resp.json().get("token")
         if not token:
             raise UpstreamError("Lemonsoft login answered without a session id")
         return token
 
-    def _request(self, method: str, path: str) -> dict:
+    def _request(self, method: str, path: str) -> Any:  # decoded JSON: an object, or a list (products)
         import httpx
         from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -184,7 +187,7 @@ class LemonsoftERP:
                 return True
             return isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code >= 500
 
-        def once() -> dict:
+        def once() -> Any:
             with self._lock:
                 if self._token is None:
                     self._token = self._login()
@@ -212,7 +215,7 @@ class LemonsoftERP:
                                 hint="the offer is retried on the next run") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_offer_document(self, offer_number: str) -> dict:
+    def get_offer_document(self, offer_number: str) -> dict[str, Any]:
         data = self._request("GET", f"/api/offers/{offer_number}")
         return {
             "offer_number": str(data.get("offer_number") or data.get("number") or offer_number),

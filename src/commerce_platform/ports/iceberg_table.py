@@ -18,12 +18,28 @@ import functools
 import itertools
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ValidationFailed, require
 from ..logs import get_logger
+
+if TYPE_CHECKING:  # pyiceberg is an optional extra, imported where used; pyarrow has no types (its names are Any)
+    import pyarrow as pa
+    from pyiceberg.catalog import Catalog
+    from pyiceberg.expressions import BooleanExpression
+    from pyiceberg.io import FileIO
+    from pyiceberg.manifest import DataFile
+    from pyiceberg.partitioning import PartitionSpec
+    from pyiceberg.schema import Schema
+    from pyiceberg.table import DataScan, Table
+    from pyiceberg.table.metadata import TableMetadata
+    from pyiceberg.types import PrimitiveType
+
+    from ..config import Settings
+
+    DataFileBuilder = Callable[[FileIO, TableMetadata, str], DataFile]
 
 log = get_logger("ports.iceberg_table")
 
@@ -54,12 +70,12 @@ class Filter:
 Filters = Sequence[Filter]
 
 
-def to_expression(filters: Filters | None):
+def to_expression(filters: Filters | None) -> BooleanExpression:
     """The pyiceberg expression of ``filters`` (AlwaysTrue for none)."""
     from pyiceberg import expressions
 
     ex: Any = expressions  # their pydantic constructors take a column name at run time; the stubs say a term
-    expr: Any = ex.AlwaysTrue()
+    expr: BooleanExpression = ex.AlwaysTrue()
     for f in filters or ():
         if f.op == "is_null":
             term: Any = ex.IsNull(f.field)
@@ -95,10 +111,10 @@ class TableSpec:
         return self.identifier.rsplit(".", 1)[0]
 
 
-def _primitive(type_name: str):
+def _primitive(type_name: str) -> PrimitiveType:
     from pyiceberg.types import DecimalType, FloatType, IntegerType, StringType, TimestamptzType
 
-    simple = {"string": StringType, "int": IntegerType, "float": FloatType, "timestamptz": TimestamptzType}
+    simple: dict[str, Callable[[], PrimitiveType]] = {"string": StringType, "int": IntegerType, "float": FloatType, "timestamptz": TimestamptzType}
     if type_name in simple:
         return simple[type_name]()
     if type_name.startswith("decimal(") and type_name.endswith(")"):
@@ -107,12 +123,12 @@ def _primitive(type_name: str):
     raise ValueError(f"column type {type_name!r} is not supported by the Iceberg port")
 
 
-def iceberg_schema(spec: TableSpec):
+def iceberg_schema(spec: TableSpec) -> Schema:
     """The pyiceberg Schema of ``spec``: field ids 1..n in column order, list element ids after."""
     from pyiceberg.schema import Schema
     from pyiceberg.types import ListType, NestedField
 
-    fields = []
+    fields: list[NestedField] = []
     next_id = len(spec.columns) + 1
     for i, col in enumerate(spec.columns, start=1):
         if col.type.startswith("list<") and col.type.endswith(">"):
@@ -124,7 +140,7 @@ def iceberg_schema(spec: TableSpec):
     return Schema(*fields)
 
 
-def partition_spec(spec: TableSpec, schema):
+def partition_spec(spec: TableSpec, schema: Schema) -> PartitionSpec:
     from pyiceberg.partitioning import PartitionField, PartitionSpec
     from pyiceberg.transforms import IdentityTransform
 
@@ -134,7 +150,7 @@ def partition_spec(spec: TableSpec, schema):
     ])
 
 
-def catalog_properties(settings) -> dict[str, str]:
+def catalog_properties(settings: Settings) -> dict[str, str]:
     """Catalog properties from Settings (SQL + file warehouse locally)."""
     kind = settings.exports.iceberg_catalog
     warehouse = settings.exports.iceberg_warehouse
@@ -162,7 +178,7 @@ def catalog_properties(settings) -> dict[str, str]:
     return props
 
 
-def load_catalog(settings, **extra: str):
+def load_catalog(settings: Settings, **extra: str) -> Catalog:
     require("pyiceberg", "iceberg")
     from pyiceberg.catalog import load_catalog as _load
 
@@ -172,20 +188,20 @@ def load_catalog(settings, **extra: str):
 class IcebergTable:
     """One table of a catalog, described by a TableSpec."""
 
-    def __init__(self, catalog, spec: TableSpec) -> None:
+    def __init__(self, catalog: Catalog, spec: TableSpec) -> None:
         self.catalog = catalog
         self.spec = spec
         self.identifier = spec.identifier
-        self._table: Any = None
+        self._table: Table | None = None
 
     @classmethod
-    def from_settings(cls, settings, spec: TableSpec, **extra: str) -> IcebergTable:
+    def from_settings(cls, settings: Settings, spec: TableSpec, **extra: str) -> IcebergTable:
         return cls(load_catalog(settings, **extra), spec)
 
     def exists(self) -> bool:
         return bool(self.catalog.table_exists(self.identifier))
 
-    def table(self, create: bool = True):
+    def table(self, create: bool = True) -> Table:
         """The table; created (with namespace) when missing; new nullable columns added (schema evolution)."""
         if self._table is not None:
             return self._table
@@ -219,7 +235,7 @@ class IcebergTable:
         return self._table
 
     @staticmethod
-    def evolve(table, wanted):
+    def evolve(table: Table, wanted: Schema) -> Table:
         """Add the columns of ``wanted`` (a pyiceberg Schema) missing from the table, as nullable."""
         have = {f.name for f in table.schema().fields}
         missing = [f.name for f in wanted.fields if f.name not in have]
@@ -229,18 +245,18 @@ class IcebergTable:
             log.info("Iceberg table schema evolved", table=table.name(), added=missing)
         return table
 
-    def arrow_schema(self):
+    def arrow_schema(self) -> pa.Schema:
         return self.table().schema().as_arrow()
 
     def replace(self, filters: Filters, write_id: str | None = None) -> Replacement:
         return Replacement(self, filters, write_id=write_id)
 
-    def reload(self):
+    def reload(self) -> Table:
         """Fresh table metadata from the catalog (for commits)."""
         self._table = self.catalog.load_table(self.identifier)
         return self._table
 
-    def _scan(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None):
+    def _scan(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None) -> DataScan | None:
         """The pyiceberg scan of matching rows (only the columns the table has), or None."""
         if not self.exists():
             return None
@@ -248,7 +264,7 @@ class IcebergTable:
         cols = tuple(c for c in (columns or ("*",)) if c == "*" or table.schema().find_field(c, case_sensitive=False))
         return table.scan(row_filter=to_expression(filters), selected_fields=cols)
 
-    def scan(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None):
+    def scan(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None) -> pa.Table | None:
         """Arrow table of matching rows, or None when the table does not exist yet."""
         scan = self._scan(filters, columns)
         return None if scan is None else scan.to_arrow()
@@ -258,7 +274,7 @@ class IcebergTable:
         table = self.scan(filters, columns)
         return [] if table is None else table.to_pylist()
 
-    def scan_batches(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None) -> Iterator:
+    def scan_batches(self, filters: Filters | None = None, columns: tuple[str, ...] | None = None) -> Iterator[pa.RecordBatch]:
         """Arrow record batches of matching rows, one data file's worth at a time (bounded memory)."""
         scan = self._scan(filters, columns)
         return iter(()) if scan is None else iter(scan.to_arrow_batch_reader())
@@ -270,7 +286,7 @@ class IcebergTable:
         table = self.table(create=False)
         if table.current_snapshot() is None:
             return []
-        out = []
+        out: list[dict[str, Any]] = []
         for r in table.inspect.partitions().to_pylist():
             p = r["partition"]
             out.append({**{n: p.get(n) for n in self.spec.partition_by}, "rows": r["record_count"],
@@ -310,7 +326,7 @@ class IcebergTable:
         referenced = {PyArrowFileIO.parse_location(p, table.io.properties)[2]
                       for p in table.inspect.all_files().column("file_path").to_pylist()}
         ids = tuple(str(w) for w in write_ids if w)
-        orphans = []
+        orphans: list[tuple[Any, str]] = []  # (a pyarrow FileSystem, path)
         for info in fs.get_file_info(FileSelector(data_dir, recursive=True, allow_not_found=True)):
             if info.type != FileType.File or info.path in referenced or info.mtime is None:
                 continue
@@ -333,7 +349,8 @@ class IcebergTable:
 class _PartitionFile:
     """One open Parquet file of one partition for the whole run (rolled over past the target size)."""
 
-    def __init__(self, table, partition: tuple, write_uuid: uuid.UUID, counter: itertools.count, file_schema) -> None:
+    def __init__(self, table: Table, partition: tuple[Any, ...], write_uuid: uuid.UUID, counter: itertools.count[int],
+                 file_schema: pa.Schema) -> None:
         import pyarrow.parquet as pq
         from pyiceberg.typedef import Record
 
@@ -345,7 +362,7 @@ class _PartitionFile:
         codec = meta.properties.get("write.parquet.compression-codec", "zstd")
         self.writer = pq.ParquetWriter(self.stream, file_schema, compression="none" if codec == "uncompressed" else codec)
 
-    def write(self, batch) -> int:
+    def write(self, batch: pa.Table) -> int:
         self.writer.write_table(batch)
         return int(self.stream.tell())
 
@@ -374,13 +391,13 @@ class Replacement:
         # progress record keeps it), so the next run removes exactly its files.
         self.write_uuid = uuid.UUID(write_id) if write_id else uuid.uuid4()
         self.counter = itertools.count(0)
-        self.open: dict[tuple, _PartitionFile] = {}
+        self.open: dict[tuple[Any, ...], _PartitionFile] = {}
         self.closed: list[str] = []  # paths of finished files
-        self.pending: list = []  # Arrow tables, only when the file writer is unavailable
+        self.pending: list[pa.Table] = []  # Arrow tables, only when the file writer is unavailable
         self.appended = 0
-        self._file_schema = None
+        self._file_schema: pa.Schema | None = None
 
-    def append(self, batch) -> None:
+    def append(self, batch: pa.Table) -> None:
         """Write the batch into its partitions' open files now; they become visible at commit."""
         if not batch.num_rows:
             return
@@ -413,7 +430,7 @@ class Replacement:
                 self.closed.append(self.open.pop(part).close())
         self.appended += batch.num_rows
 
-    def _finish_files(self) -> list:
+    def _finish_files(self) -> list[DataFile]:
         """Close the open files; their DataFiles (statistics from the Parquet footers)."""
         self.closed.extend(f.close() for f in self.open.values())
         self.open.clear()
@@ -438,7 +455,7 @@ class Replacement:
             with attempt:
                 self._commit_once(data_files)
 
-    def _commit_once(self, data_files: list) -> None:
+    def _commit_once(self, data_files: list[DataFile]) -> None:
         table = self.sink.reload()
         tx = table.transaction()
         row_filter = to_expression(self.filters)
@@ -458,7 +475,7 @@ class Replacement:
 
 
 @functools.cache
-def _data_file_builder():
+def _data_file_builder() -> DataFileBuilder | None:
     """pyiceberg's ``parquet_file_to_data_file`` (what ``add_files`` uses): the DataFile of a
     Parquet file written before the commit, which keeps an export's memory flat. On a pyiceberg
     without it (or with another shape) the export falls back to the public ``Transaction.overwrite``

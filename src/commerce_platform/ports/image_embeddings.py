@@ -21,11 +21,18 @@ import io
 import json
 import os
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from ..errors import UpstreamError, require
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+    from PIL.ImageFile import ImageFile
+
+    from ..config import Settings
 
 EMBEDDING_DIM = 1024  # Titan Multimodal Embeddings G1's size; the export table stores it (7.3)
 MAX_IMAGE_PIXELS = 64_000_000  # declared by the header (8000x8000); Pillow's own bomb check uses it too
@@ -45,7 +52,7 @@ def _megapixels(n: int) -> str:
     return f"{n / 1e6:.1f} MP"
 
 
-def open_image(data: bytes, label: str = "image"):
+def open_image(data: bytes, label: str = "image") -> ImageFile:
     """``Image.open`` that refuses, before any pixel is decoded, a header declaring too many pixels."""
     from PIL import Image
 
@@ -66,7 +73,7 @@ def open_image(data: bytes, label: str = "image"):
     return img
 
 
-def check_decode_size(img, label: str = "image") -> None:
+def check_decode_size(img: PILImage, label: str = "image") -> None:
     """Refuse to decode more than MAX_DECODE_PIXELS; call after ``draft`` (which shrinks JPEGs)."""
     width, height = img.size
     if width * height > MAX_DECODE_PIXELS:
@@ -83,10 +90,11 @@ class ImageEmbedder(Protocol):
     def embed(self, image: bytes) -> np.ndarray: ...
 
 
-def _load_rgb(image: bytes, size: int):
+def _load_rgb(image: bytes, size: int) -> PILImage:
     from PIL import Image
 
-    with open_image(image) as img:
+    with open_image(image) as opened:
+        img: PILImage = opened  # reassigned below to converted (plain) images
         img.draft("RGB", (size * 2, size * 2))  # JPEG: decode at reduced scale
         check_decode_size(img)
         if img.mode in ("RGBA", "LA", "P"):
@@ -168,8 +176,8 @@ class TitanImageEmbedder:
     throttle_codes = ("ThrottlingException", "ServiceUnavailableException", "ModelNotReadyException",
                       "InternalServerException", "TooManyRequestsException")
 
-    def __init__(self, client=None, region: str | None = None, retries: int = 5, backoff: float = 1.0,
-                 sleep=time.sleep) -> None:
+    def __init__(self, client: Any = None, region: str | None = None, retries: int = 5, backoff: float = 1.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         if client is None:
             boto3 = require("boto3", "aws")
             client = boto3.client("bedrock-runtime", region_name=region)
@@ -181,7 +189,8 @@ class TitanImageEmbedder:
     def prepare(self, image: bytes) -> str:
         """Base64 of the image within Titan's limits."""
 
-        with open_image(image) as img:
+        with open_image(image) as opened:
+            img: PILImage = opened  # reassigned below to the converted (plain) image
             fmt = (img.format or "").upper()
             too_big = max(img.size) > self.max_side
             if not too_big and fmt in ("PNG", "JPEG") and len(image) * 4 / 3 < self.max_b64_bytes:
@@ -200,7 +209,7 @@ class TitanImageEmbedder:
     def _throttled(self, exc: BaseException) -> bool:
         return getattr(exc, "response", {}).get("Error", {}).get("Code", "") in self.throttle_codes
 
-    def _invoke(self, body: str) -> dict:
+    def _invoke(self, body: str) -> dict[str, Any]:
         resp = self.client.invoke_model(modelId=self.name, body=body, contentType="application/json",
                                         accept="application/json")
         return dict(json.loads(resp["body"].read()))
@@ -223,7 +232,7 @@ class TitanImageEmbedder:
         return _unit(vec)
 
 
-def get_image_embedder(settings) -> ImageEmbedder:
+def get_image_embedder(settings: Settings) -> ImageEmbedder:
     if settings.exports.image_embedder == "titan":
         return TitanImageEmbedder(region=settings.aws.region)
     return OfflineImageEmbedder()

@@ -18,16 +18,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..errors import ServiceUnavailable, ValidationFailed, require
 
 if TYPE_CHECKING:  # for the annotation only; imported where used at run time, as before
+    import sqlalchemy as sa
+
     from .locks import Heartbeat
 from ..logs import get_logger
 
 log = get_logger("ports.kv")
 KV_STORE = "key-value store"
+_Class = TypeVar("_Class", bound=type[object])
 
 
 def _unavailable(exc: BaseException) -> ServiceUnavailable:
@@ -36,7 +39,7 @@ def _unavailable(exc: BaseException) -> ServiceUnavailable:
                               hint="retry later; nothing was stored")
 
 
-def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]):
+def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]) -> Callable[[_Class], _Class]:
     """Class decorator: every public method of an adapter turns the driver's "cannot reach the
     store" errors (``outages()``, imported lazily) into ServiceUnavailable naming the component,
     so callers see a 503, never a 500 or a driver's traceback. Generators are wrapped while they
@@ -48,9 +51,9 @@ def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]
         except outages() as exc:
             raise _unavailable(exc) from exc
 
-    def wrap(method):
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
-        def call(*args, **kwargs):
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 result = method(*args, **kwargs)
             except outages() as exc:
@@ -58,7 +61,7 @@ def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]
             return guarded(result) if inspect.isgenerator(result) else result
         return call
 
-    def decorate(cls):
+    def decorate(cls: _Class) -> _Class:
         for name, member in list(vars(cls).items()):
             if inspect.isfunction(member) and not name.startswith("_"):
                 setattr(cls, name, wrap(member))
@@ -142,9 +145,9 @@ def _keys(spec: TableSpec, item: dict[str, Any]) -> tuple[str, str]:
 class SqlKeyValueTable:
     """One shared SQL table ``kv_items`` holds every logical table's items as JSON."""
 
-    _metadata_by_engine: dict[int, Any] = {}
+    _metadata_by_engine: dict[int, sa.Table] = {}
 
-    def __init__(self, engine, spec: TableSpec) -> None:
+    def __init__(self, engine: sa.Engine, spec: TableSpec) -> None:
         import sqlalchemy as sa
 
         self.engine = engine
@@ -182,13 +185,13 @@ class SqlKeyValueTable:
             "data": json.dumps(item, default=str, ensure_ascii=False),
         }
 
-    def _alive_clause(self):
+    def _alive_clause(self) -> sa.ColumnElement[bool]:
         import sqlalchemy as sa
 
         t = self.table
         return sa.or_(t.c.expires_at.is_(None), t.c.expires_at > _now())
 
-    def _upsert(self, row: dict[str, Any], only_if=None):
+    def _upsert(self, row: dict[str, Any], only_if: sa.ColumnElement[bool] | None = None) -> sa.Insert:
         """INSERT ... ON CONFLICT DO UPDATE: one statement, so concurrent writers of one key never
         collide on the primary key (a delete + insert pair did, under PostgreSQL's READ COMMITTED).
         ``only_if`` limits the update to existing rows matching it (the insert always applies)."""
@@ -207,11 +210,12 @@ class SqlKeyValueTable:
             raise ServiceUnavailable(f"key-value store on {dialect!r} is not supported",
                                      hint="use SQLite or PostgreSQL for COMMERCE_KV_URL")
         stmt = stmt.values(**row)
-        return stmt.on_conflict_do_update(
+        upsert: sa.Insert = stmt.on_conflict_do_update(
             index_elements=[t.c.table_name, t.c.pk, t.c.sk],
             set_={"idx": stmt.excluded.idx, "expires_at": stmt.excluded.expires_at, "data": stmt.excluded.data},
             where=only_if,
         )
+        return upsert
 
     def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None:
         row = self._row(_with_ttl(item, ttl_seconds))
@@ -228,11 +232,12 @@ class SqlKeyValueTable:
         with self.engine.begin() as conn:
             return conn.execute(stmt.returning(t.c.pk)).first() is not None
 
-    def _key_clause(self, pk: str, sk: str):
+    def _key_clause(self, pk: str, sk: str) -> sa.ColumnElement[bool]:
         t = self.table
         return (t.c.table_name == self.spec.name) & (t.c.pk == pk) & (t.c.sk == sk)
 
-    def _compare_and_swap(self, pk: str, sk: str, attr: str, expected: Any, action) -> bool:
+    def _compare_and_swap(self, pk: str, sk: str, attr: str, expected: Any,
+                          action: Callable[[sa.Connection, sa.ColumnElement[bool]], sa.CursorResult[Any]]) -> bool:
         """Run ``action(conn, where)`` on the live item whose ``attr`` equals ``expected``.
 
         The item is read, checked, then changed only if its stored text is still the one read (a
@@ -353,7 +358,7 @@ def _from_dynamo(value: Any) -> Any:
 class DynamoKeyValueTable:
     """DynamoDB table named ``prefix + spec.name`` with TTL attribute ``ttl``."""
 
-    def __init__(self, spec: TableSpec, resource=None, prefix: str = "", region: str | None = None,
+    def __init__(self, spec: TableSpec, resource: Any = None, prefix: str = "", region: str | None = None,
                  endpoint_url: str | None = None) -> None:
         if resource is None:
             boto3 = require("boto3", "aws")
@@ -382,7 +387,7 @@ class DynamoKeyValueTable:
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
 
-    def _match(self, attr: str, expected: Any):
+    def _match(self, attr: str, expected: Any) -> Any:  # a boto3 condition (boto3 has no types)
         from boto3.dynamodb.conditions import Attr
 
         return (Attr("ttl").not_exists() | Attr("ttl").gt(_now())) & Attr(attr).eq(_to_dynamo(expected))
@@ -407,7 +412,7 @@ class DynamoKeyValueTable:
         item = _from_dynamo(item) if item else None
         return item if item and _alive(item) else None
 
-    def _paged(self, method, **kwargs) -> Iterator[dict[str, Any]]:
+    def _paged(self, method: Callable[..., dict[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
         while True:
             resp = method(**kwargs)
             for item in resp.get("Items", []):
@@ -551,5 +556,5 @@ class Lock:
                                 f"(at once on the same machine, within {self.ttl_seconds} s elsewhere)")
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()

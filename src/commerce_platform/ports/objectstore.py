@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from ..errors import NotFound, ValidationFailed, require
 from ..files import atomic_write
@@ -222,7 +222,7 @@ class S3ObjectStore:
     ``io_concurrency`` calls may run at once (boto3 clients are thread-safe; botocore's default
     pool holds 10 connections, so the client is made with a pool that size)."""
 
-    def __init__(self, client=None, bucket_names: dict[str, str] | None = None, region: str | None = None,
+    def __init__(self, client: Any = None, bucket_names: dict[str, str] | None = None, region: str | None = None,
                  endpoint_url: str | None = None, concurrency: int = 16) -> None:
         self.io_concurrency = max(1, concurrency)
         if client is None:
@@ -243,7 +243,8 @@ class S3ObjectStore:
 
     def get_bytes(self, bucket: str, key: str) -> bytes:
         try:
-            return self.client.get_object(Bucket=self._b(bucket), Key=key)["Body"].read()
+            body: bytes = self.client.get_object(Bucket=self._b(bucket), Key=key)["Body"].read()
+            return body
         except self.client.exceptions.NoSuchKey:
             raise NotFound(f"object s3://{self._b(bucket)}/{key} does not exist") from None
 

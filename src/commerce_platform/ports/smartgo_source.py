@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, ServiceUnavailable
+
+if TYPE_CHECKING:  # sqlalchemy is imported where used
+    import sqlalchemy as sa
 
 SALES_COLUMNS = ("sale_id", "tenant_id", "product_id", "title", "category", "brand", "sold_price", "currency",
                  "sold_at", "image_url")
@@ -15,7 +18,7 @@ _HINT_SOURCE = "check --source / COMMERCE_EXPORT_SOURCE_URL"
 _HINT_TABLE = "run 'commerce demo' or point --source at the SmartGo database"
 
 
-def sales_table(metadata=None):
+def sales_table(metadata: sa.MetaData | None = None) -> sa.Table:
     """The 7.2 table definition."""
     import sqlalchemy as sa
 
@@ -67,13 +70,14 @@ class SmartGoSales:
         self.engine = sql_engine(url)
         self.page_size = page_size
 
-    def _select(self):
+    def _select(self) -> sa.TableClause:
         import sqlalchemy as sa
 
         # Untyped columns: a malformed price or timestamp reaches validation instead of failing the page.
         return sa.table("sales", *[sa.column(c) for c in SALES_COLUMNS])
 
-    def _where(self, t, start: datetime, end: datetime, tenant: str | None) -> list:
+    def _where(self, t: sa.TableClause, start: datetime, end: datetime,
+               tenant: str | None) -> list[sa.ColumnElement[bool]]:
         import sqlalchemy as sa
 
         where = [t.c.sold_at >= sa.literal(_naive(start), sa.DateTime), t.c.sold_at < sa.literal(_naive(end), sa.DateTime)]

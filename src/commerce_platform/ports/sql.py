@@ -13,12 +13,13 @@ import weakref
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..logs import get_logger
 
 if TYPE_CHECKING:  # sqlalchemy is imported on first use: the factory imports this module at its top
     import sqlalchemy as sa
+    from alembic.config import Config
 
 log = get_logger("ports.sql")
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -29,7 +30,7 @@ CREATE_ALL_TABLES = {
     "tutor": ("tutor_exercises", "tutor_attempts", "tutor_mastery"),
 }
 
-_migrated: dict[str, weakref.WeakSet] = {schema: weakref.WeakSet() for schema in CREATE_ALL_TABLES}
+_migrated: dict[str, weakref.WeakSet[sa.Engine]] = {schema: weakref.WeakSet() for schema in CREATE_ALL_TABLES}
 _lock = threading.Lock()
 
 
@@ -46,13 +47,13 @@ def sql_engine(url: str) -> sa.Engine:
     """One SQLAlchemy engine per URL per process."""
     import sqlalchemy as sa
 
-    kwargs: dict = {"pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     engine = sa.create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # WAL lets readers and one writer work at once
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # WAL lets readers and one writer work at once
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
@@ -79,7 +80,7 @@ def head_revision(schema: str) -> str:
     return head
 
 
-def _config(schema: str, connection=None):
+def _config(schema: str, connection: sa.Connection | None = None) -> Config:
     from alembic.config import Config
 
     if schema not in CREATE_ALL_TABLES:

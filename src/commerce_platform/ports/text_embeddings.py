@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,8 @@ def normalize_text(text: str) -> str:
 def _l2(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return matrix / norms
+    unit: np.ndarray = matrix / norms
+    return unit
 
 
 class CharNgramEmbedder(TextEmbedder):
@@ -129,7 +131,7 @@ class TitanTextEmbedder(TextEmbedder):
 
     name = "amazon.titan-embed-text-v2:0"
 
-    def __init__(self, client=None, region: str | None = None, dim: int = 1024) -> None:
+    def __init__(self, client: Any = None, region: str | None = None, dim: int = 1024) -> None:
         if client is None:
             boto3 = require("boto3", "aws")
             client = boto3.client("bedrock-runtime", region_name=region)
@@ -149,12 +151,12 @@ class TitanTextEmbedder(TextEmbedder):
         return _l2(out)
 
 
-_EMBEDDERS: dict[str, object] = {}
+_EMBEDDERS: dict[str, TextEmbedder] = {}
 
 
-def get_text_embedder(kind: str = "ngram", **kwargs) -> TextEmbedder:
+def get_text_embedder(kind: str = "ngram", **kwargs: Any) -> TextEmbedder:
     """Shared embedder instances (MiniLM loads once per process)."""
-    factories = {"ngram": CharNgramEmbedder, "minilm": MiniLMEmbedder, "titan": TitanTextEmbedder}
+    factories: dict[str, type[TextEmbedder]] = {"ngram": CharNgramEmbedder, "minilm": MiniLMEmbedder, "titan": TitanTextEmbedder}
     if kind not in factories:
         from ..errors import ConfigurationError
 
@@ -162,6 +164,6 @@ def get_text_embedder(kind: str = "ngram", **kwargs) -> TextEmbedder:
     if kind not in _EMBEDDERS or kwargs:
         emb = factories[kind](**kwargs)
         if kwargs:
-            return emb  # type: ignore[return-value]
+            return emb
         _EMBEDDERS[kind] = emb
-    return _EMBEDDERS[kind]  # type: ignore[return-value]
+    return _EMBEDDERS[kind]

@@ -119,17 +119,18 @@ class TutorStorePort:
         with self._unavailable_as_503():
             return self._count_exercises()
 
-    def get_mastery(self, learner_id: str, concept: str) -> dict | None:
+    def get_mastery(self, learner_id: str, concept: str) -> dict[str, Any] | None:
         with self._unavailable_as_503():
             rows = self._mastery_rows(learner_id, concept[:300])
         return rows[0] if rows else None
 
-    def learner_mastery(self, learner_id: str) -> list[dict]:
+    def learner_mastery(self, learner_id: str) -> list[dict[str, Any]]:
         with self._unavailable_as_503():
             return self._mastery_rows(learner_id, None)
 
     def record_attempt(self, exercise_id: str, concept: str, learner_id: str | None, response: str, score: float,
-                       correct: bool, verdict: str, misconception: str | None, new_mastery) -> dict | None:
+                       correct: bool, verdict: str, misconception: str | None,
+                       new_mastery: Callable[[dict[str, Any] | None], float]) -> dict[str, Any] | None:
         """Store the attempt and (for a known learner) the updated mastery in one transaction.
 
         ``new_mastery(previous_row_or_None) -> p`` computes the new estimate inside the transaction."""
@@ -145,7 +146,7 @@ class TutorStorePort:
             values = self._record(attempt, concept[:300] if learner_id else None, new_values)
         return None if values is None else {"concept": concept, **values}
 
-    def attempts_for(self, exercise_id: str) -> list[dict]:
+    def attempts_for(self, exercise_id: str) -> list[dict[str, Any]]:
         with self._unavailable_as_503():
             return self._attempts_for(exercise_id)
 

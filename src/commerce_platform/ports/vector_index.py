@@ -31,7 +31,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -228,11 +228,12 @@ class SparseVectors:
         return cls(0, dim, np.zeros(dim + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
 
     @staticmethod
-    def _col_dtype(dim: int):
+    def _col_dtype(dim: int) -> type[np.uint16] | type[np.int32]:
         return np.uint16 if dim <= 65536 else np.int32  # uint16 columns sort by radix
 
     @classmethod
-    def _entries(cls, dense: np.ndarray, row_ids: np.ndarray, block: int = 8192):
+    def _entries(cls, dense: np.ndarray, row_ids: np.ndarray,
+                 block: int = 8192) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(cols, rows, values) of the non-zeros, row-major; in blocks so no full-size int64 copy."""
         cols, rows, vals = [np.zeros(0, cls._col_dtype(dense.shape[1]))], [np.zeros(0, np.int32)], [np.zeros(0, np.float32)]
         for s in range(0, len(dense), block):
@@ -419,7 +420,7 @@ class SparseVectors:
         return SparseVectors(self.n, self.dim, self.indptr, rows, values, self.dense_cols, self.dense)
 
     # -- file -------------------------------------------------------------------------
-    def write(self, fh) -> None:
+    def write(self, fh: BinaryIO) -> None:
         parts: list[tuple[str, np.ndarray]] = [("indptr", np.ascontiguousarray(self.indptr, np.int64)),
                  ("rows", np.ascontiguousarray(self.rows, np.int32)),
                  ("values", np.ascontiguousarray(self.values, np.float32)),
@@ -554,7 +555,8 @@ class AnnGraph:
         y = x @ self.proj
         norms = np.linalg.norm(y, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return y / norms  # unit length: the int8 store scales by 127
+        unit: np.ndarray = y / norms  # unit length: the int8 store scales by 127
+        return unit
 
     @classmethod
     def build(cls, vectors: np.ndarray | SparseVectors, block: int = 8192) -> AnnGraph:
