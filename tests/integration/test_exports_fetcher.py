@@ -166,7 +166,8 @@ def test_gzip_bomb_stops_at_the_cap_without_inflating_the_rest(server):
     tracemalloc.start()
     try:
         with pytest.raises(FetchError) as info:
-            fetch(server.url("/gzip-bomb.png?mb=100"), max_bytes=1024 * 1024)
+            # refused by size, not by time: a loaded machine must not turn it into a timeout
+            fetch(server.url("/gzip-bomb.png?mb=100"), max_bytes=1024 * 1024, timeout=10.0)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -188,7 +189,7 @@ def test_unsupported_or_corrupt_encodings_are_bad_images(server, query, says):
 def test_pixel_bomb_is_refused_before_decoding(server):
     """A 140 KB PNG declaring 12000x12000 pixels is refused from its header alone."""
     with pytest.raises(FetchError) as info:
-        fetch(server.url("/pixel-bomb/12000x12000.png"))
+        fetch(server.url("/pixel-bomb/12000x12000.png"), timeout=10.0)  # refused by its header, not by time
     assert info.value.reason == "too_large" and "12000x12000" in info.value.detail
 
 

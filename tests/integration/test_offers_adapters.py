@@ -156,8 +156,8 @@ def lemonsoft():
 
 
 def _client(server, **kw):
-    return LemonsoftERP(f"http://127.0.0.1:{server.server_address[1]}", "u", kw.pop("password", "pw"), "db",
-                        backoff=0.01, **kw)
+    kw.setdefault("backoff", 0.01)
+    return LemonsoftERP(f"http://127.0.0.1:{server.server_address[1]}", "u", kw.pop("password", "pw"), "db", **kw)
 
 
 def test_lemonsoft_login_fetch_and_token_refresh(lemonsoft):
@@ -173,6 +173,25 @@ def test_lemonsoft_retries_500s_then_succeeds(lemonsoft):
     lemonsoft.state["fail"] = 2
     assert _client(lemonsoft, retries=3).get_offer("700123").offer_number == "700123"
     assert lemonsoft.state["gets"] == 3
+
+
+def test_lemonsoft_retry_waits_are_jittered(lemonsoft, monkeypatch):
+    """Exponential waits with random jitter: many nightly clients never retry in lockstep."""
+    import tenacity.nap
+
+    def waits() -> list[float]:
+        slept: list[float] = []
+        monkeypatch.setattr(tenacity.nap.time, "sleep", slept.append)
+        lemonsoft.state["fail"] = 3
+        _client(lemonsoft, retries=4, backoff=1.0).get_offer("700123")
+        monkeypatch.undo()
+        return slept
+
+    first, second = waits(), waits()
+    assert len(first) == len(second) == 3
+    for got in (first, second):  # attempt n waits 2**n s plus up to 1 s of jitter
+        assert all(2 ** n <= w <= 2 ** n + 1 for n, w in enumerate(got)), got
+    assert first != second
 
 
 def test_lemonsoft_gives_up_after_retries_and_times_out(lemonsoft):

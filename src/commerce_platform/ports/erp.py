@@ -180,7 +180,7 @@ class LemonsoftERP:
 
     def _request(self, method: str, path: str) -> Any:  # decoded JSON: an object, or a list (products)
         import httpx
-        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
         def retryable(exc: BaseException) -> bool:
             if isinstance(exc, httpx.TransportError):  # timeouts, connection errors
@@ -206,7 +206,7 @@ class LemonsoftERP:
 
         try:
             for attempt in Retrying(stop=stop_after_attempt(self.retries), reraise=True,
-                                    wait=wait_exponential(multiplier=self.backoff, max=8),
+                                    wait=wait_exponential_jitter(initial=self.backoff, max=8, jitter=self.backoff),
                                     retry=retry_if_exception(retryable)):
                 with attempt:
                     return once()
