@@ -161,7 +161,8 @@ class Periods:
             n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
             unit = m.group(2).rstrip("s")
             days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
-            return self._slot(_period(self.as_of - timedelta(days=days), self.as_of, f"the last {n} {unit}s"))
+            return self._slot(_period(self.as_of - timedelta(days=days), _through(self.as_of - timedelta(days=days),
+                                                                                 self.as_of), f"the last {n} {unit}s"))
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|{numbers})\s+"
                    r"(days?|weeks?|months?|years?)\b", last_n, text)
 
@@ -227,26 +228,34 @@ class Periods:
         return text
 
 
+def _through(start: date, as_of: date) -> date:
+    """The last whole day of a period "to date": the day before the as-of day (ARCHITECTURE 7.1:
+    periods are relative to --as-of, default today, a day whose data is still coming in), or the
+    as-of day itself when the period starts on it ("this month" on the 1st)."""
+    return max(start, as_of - timedelta(days=1))
+
+
 def relative_period(kind: str, as_of: date) -> Period:
     if kind == "last_month":
         end = as_of.replace(day=1) - timedelta(days=1)
         return _period(end.replace(day=1), end, f"last month ({calendar.month_name[end.month]} {end.year})")
     if kind == "this_month":
-        return _period(as_of.replace(day=1), as_of, "this month")
+        return _period(as_of.replace(day=1), _through(as_of.replace(day=1), as_of), "this month")
     if kind == "last_year":
         y = as_of.year - 1
         return _period(date(y, 1, 1), date(y, 12, 31), f"last year ({y})")
     if kind == "this_year":
-        return _period(date(as_of.year, 1, 1), as_of, f"this year ({as_of.year})")
+        return _period(date(as_of.year, 1, 1), _through(date(as_of.year, 1, 1), as_of), f"this year ({as_of.year})")
     q = (as_of.month - 1) // 3
     if kind == "this_quarter":
-        return _period(date(as_of.year, 3 * q + 1, 1), as_of, "this quarter")
+        start = date(as_of.year, 3 * q + 1, 1)
+        return _period(start, _through(start, as_of), "this quarter")
     if kind == "last_quarter":
         y, q = (as_of.year, q - 1) if q > 0 else (as_of.year - 1, 3)
         return _period(date(y, 3 * q + 1, 1), _month_end(y, 3 * q + 3), f"Q{q + 1} {y}")
     monday = as_of - timedelta(days=as_of.weekday())
     if kind == "this_week":
-        return _period(monday, as_of, "this week")
+        return _period(monday, _through(monday, as_of), "this week")
     if kind == "last_week":
         return _period(monday - timedelta(days=7), monday - timedelta(days=1), "last week")
     if kind == "yesterday":
@@ -347,6 +356,7 @@ def query_type(form: QueryForm) -> QueryType:
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
+DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]+(?:@[a-z0-9][\w-]+)?(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
 
@@ -370,6 +380,9 @@ class _State:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
+        # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
+        self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
+        text = DOMAIN_RE.sub(text_slot, text)
         self.corrections: list[tuple[str, str]] = []
 
         def mend(m: re.Match) -> str:
@@ -379,7 +392,7 @@ class _State:
             self.corrections.append((m.group(0), better))
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
-        text = re.sub(r"(?<![\w])[a-zåäö]{5,}(?![\w'])", mend, text)
+        text = re.sub(r"(?<![\w])[a-zåäö]{4,}(?![\w'])", mend, text)
 
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
@@ -1741,6 +1754,10 @@ class _State:
             # the text column named in the question ("customer names contain"), else the subject's name
             named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
+            if not named and text.lower() in self.addresses:
+                # an address is looked for in the field it belongs to, never in a name by default
+                raise NotUnderstood(f"which field should contain '{text}'?", field="question",
+                                    hint=f"e.g. 'customers with an email at {text}'")
             name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
             if self.layer.column(name_col)["type"] != "VARCHAR":
                 raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",

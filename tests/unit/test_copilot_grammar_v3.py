@@ -1,0 +1,87 @@
+"""Third grammar round: four-letter typos mended only when one meaningful word is near, and
+periods "to date" ("this year", "the last 30 days") ending on the last whole day before --as-of."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.copilot.lexicon import Lexicon
+from commerce_platform.copilot.parser import relative_period
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # four-letter slips: one edit from exactly one word that means something
+    ("total stok in Kuopio", "SELECT SUM(quantity_on_hand) FROM inventory WHERE warehouse = 'Kuopio'"),
+    ("unts sold in 2025 by channel",
+     f"SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    # a period to date ends the day before the as-of day, whose data is still coming in
+    ("how many orders so far this year",
+     "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2026-01-01' AND order_date < DATE '2026-11-01'"),
+    ("revenue over the last 14 days",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND order_date >= DATE '2026-10-18' "
+     "AND order_date < DATE '2026-11-01'"),
+    # an address written out is a text to look for in the field named with it
+    ("number of customers with an e-mail address at company.example",
+     "SELECT COUNT(*) FROM customers WHERE email LIKE '%company.example%'"),
+    ("list customers whose email is at company.example",
+     "SELECT customer_id, name, email, segment, city, country FROM customers WHERE email LIKE '%company.example%'"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_an_address_with_no_field_named_is_refused(parser):
+    with pytest.raises(NotUnderstood, match="which field"):
+        parser.parse("customers at company.example", AS_OF)
+
+
+@pytest.mark.parametrize("token, expected", [
+    ("stok", "stock"),
+    ("unts", "units"),
+    ("stock", None),        # known words stay
+    ("zzzz", None),         # nothing near
+    ("abc", None),          # three letters: never
+])
+def test_four_letter_words_are_mended_only_when_one_word_is_near(parser, token, expected):
+    assert parser.lexicon.correct(token) == expected
+
+
+def _lexicon(meaningful: list[str], function: list[str]) -> Lexicon:
+    lex = Lexicon()
+    for w in meaningful:
+        lex.add(w, ("measure", w))
+    for w in function:
+        lex.add(w, ("stop",))
+    lex.words = set(meaningful) | set(function)
+    lex.targets = set(meaningful)
+    return lex
+
+
+def test_a_four_letter_word_near_a_function_word_or_two_words_is_left_alone():
+    assert _lexicon(["stock"], []).correct("stok") == "stock"
+    assert _lexicon(["stock"], ["stop"]).correct("stok") is None      # "stop" is as near
+    assert _lexicon(["stock", "stork"], []).correct("stok") is None    # two words as near
+    assert _lexicon(["stock"], []).correct("sto") is None              # three letters: never
+
+
+@pytest.mark.parametrize("kind, start, end", [
+    ("this_year", "2026-01-01", "2026-10-31"),
+    ("this_quarter", "2026-10-01", "2026-10-31"),
+    ("this_month", "2026-11-01", "2026-11-01"),   # starts on the as-of day: that day alone
+    ("last_month", "2026-10-01", "2026-10-31"),
+])
+def test_periods_to_date_end_before_the_as_of_day(kind, start, end):
+    period = relative_period(kind, AS_OF)
+    assert (period.start, period.end) == (start, end)
