@@ -37,9 +37,21 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
      "SELECT COUNT(*) FROM customers WHERE email LIKE '%company.example%'"),
     ("list customers whose email is at company.example",
      "SELECT customer_id, name, email, segment, city, country FROM customers WHERE email LIKE '%company.example%'"),
+    # a period on the latest order of each customer, and that date shown
+    ("consumer customers whose latest order was more than 120 days ago",
+     "SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country, MAX(o.order_date) FROM customers c "
+     "JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' GROUP BY ALL "
+     "HAVING MAX(o.order_date) < DATE '2026-07-04'"),
+    ("how many customers last ordered in 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING year(MAX(order_date)) = 2025)"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_two_periods_on_the_latest_order_are_refused(parser):
+    with pytest.raises(NotUnderstood, match="one period"):
+        parser.parse("customers whose last order was in 2025 vs 2024", AS_OF)
 
 
 def test_an_address_with_no_field_named_is_refused(parser):

@@ -168,12 +168,13 @@ class Periods:
 
         def older_than(m: re.Match) -> str:
             # "open orders older than 2 weeks", "placed more than 30 days ago": dated before that day
-            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1), 1)  # "a year ago"
             unit = m.group(2).rstrip("s")
             cutoff = self.as_of - timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n)
             return self._slot(_period(date(1900, 1, 1), cutoff - timedelta(days=1), f"before {cutoff}"))
         text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
-        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\s+ago\b", older_than, text)
+        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+ago\b", older_than,
+                   text)
 
         def quarter(m: re.Match) -> str:
             word = m.group(1)
@@ -1720,6 +1721,16 @@ class _State:
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        for name in list(f.predicates):
+            measure = self.layer.predicates.get(name, {}).get("period_measure")
+            if measure and f.compare_period:
+                raise NotUnderstood("I can put one period on the latest order, not two side by side",
+                                    field="question", hint="e.g. 'customers whose last order was in 2025'")
+            if measure and f.period:
+                # "customers whose last order was more than a year ago": a condition on that date, shown
+                f.predicates.remove(name)
+                f.filters.append(Filter(measure, "between", [f.period.start, f.period.end]))
+                f.period = None
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
