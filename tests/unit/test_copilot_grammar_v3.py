@@ -44,6 +44,16 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
      "HAVING MAX(o.order_date) < DATE '2026-07-04'"),
     ("how many customers last ordered in 2025",
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING year(MAX(order_date)) = 2025)"),
+    # "in total across warehouses" sums over them (the glossary's stock), never splits by them
+    ("list of Ensto products with more than 500 units in stock in total across warehouses",
+     "SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, SUM(i.quantity_on_hand) FROM products p "
+     "JOIN inventory i USING (product_id) WHERE p.brand = 'Ensto' GROUP BY ALL HAVING SUM(i.quantity_on_hand) > 500"),
+    ("revenue summed over all channels in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND year(order_date) = 2025"),
+    # "..., show the stock" after the listed things is a column beside them
+    ("discontinued products, show the stock",
+     "SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, SUM(i.quantity_on_hand) FROM products p "
+     "JOIN inventory i USING (product_id) WHERE NOT p.active GROUP BY ALL"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -52,6 +62,12 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
 def test_two_periods_on_the_latest_order_are_refused(parser):
     with pytest.raises(NotUnderstood, match="one period"):
         parser.parse("customers whose last order was in 2025 vs 2024", AS_OF)
+
+
+def test_a_number_is_never_compared_with_a_name(parser):
+    # "above 500 ... warehouses": the number cannot be a warehouse; with no number field near, refused
+    with pytest.raises(NotUnderstood, match="above"):
+        parser.parse("Ensto products with stock above 500 combined across warehouses", AS_OF)
 
 
 def test_an_address_with_no_field_named_is_refused(parser):

@@ -85,7 +85,7 @@ class Lexicon:
             lex.add(word, ("stop",))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both"):
+                     "starts_with", "both", "summed_over"):
             for phrase in grammar[kind]:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar["superlative_desc"]:

@@ -662,6 +662,8 @@ class _State:
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
+            if s.first("attribute") and self.layer.column(s.arg("attribute"))["type"] in ("VARCHAR", "BOOLEAN"):
+                continue  # "above 500 across warehouses": a number is never compared with a name
             if s.first("attribute"):
                 return s.arg("attribute"), s
             if s.first("measure"):
@@ -793,6 +795,15 @@ class _State:
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
         for i, s in enumerate(self.spans):
+            if not s.used and s.has("grammar", "summed_over"):
+                # "less than 300 units in total across (all) warehouses": summed over them, never split by them
+                k = i + 1
+                while k < len(self.spans) and self.spans[k].text in ("all", "every", "the", "our"):
+                    k += 1
+                if k < len(self.spans) and self.spans[k].first("dimension"):
+                    for x in self.spans[i:k + 1]:
+                        x.used = True
+                continue
             if s.used or not s.has("grammar", "group_by"):
                 continue
             nxt = self.next_content(i)
@@ -1296,13 +1307,15 @@ class _State:
                 self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
-        """"low-stock products with their stock", "discontinued products and their category": a
-        measure or dimension after "with/their/its" is a column beside the listed things."""
+        """"low-stock products with their stock", "discontinued products and their category",
+        "... products, show the stock": a measure or dimension after "with/their/its/show" is a
+        column beside the listed things."""
         f = self.form
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
             if not ({"their", "its", "with current", "with their", "with its"} & before or
-                    ("with" in before and (f.predicates or f.subject))):
+                    ("with" in before and (f.predicates or f.subject)) or
+                    ({"show", "showing", "plus"} & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
