@@ -1762,6 +1762,11 @@ class _State:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
             self._share_condition(f)
+        if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition") and f.limit \
+                and f.dimensions and not f.per_group and not any(
+                    s.used and (s.has("grammar", "group_by") or s.text in EACH_WORDS) for s in self.spans):
+            # "what pct of revenue came from our top 10 customers": the top ones together, not each
+            f.derived["together"] = True
         if f.derived and f.derived.get("kind") == "ratio" and not f.derived.get("dimension"):
             pair = next((x for x in f.filters if x.field in self.layer.dimensions and x.op in ("=", "in")
                          and len(x.values) == 2), None)
