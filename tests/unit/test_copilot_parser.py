@@ -132,8 +132,8 @@ def test_the_answer_says_what_was_computed(parser):
 
 @pytest.mark.parametrize("text, start, end", [
     ("revenue last month", "2026-10-01", "2026-10-31"),
-    ("orders this year", "2026-01-01", "2026-11-01"),
-    ("orders in the last 30 days", "2026-10-02", "2026-11-01"),
+    ("orders this year", "2026-01-01", "2026-10-31"),  # to date: through the day before --as-of
+    ("orders in the last 30 days", "2026-10-02", "2026-10-31"),  # 30 whole days
     ("orders in march", "2026-03-01", "2026-03-31"),
     ("orders in december", "2025-12-01", "2025-12-31"),
     ("sales in Q1 2026", "2026-01-01", "2026-03-31"),

@@ -243,6 +243,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             f = cond["filter"]
             parts.append(f"as a percentage: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "
                          f"{', '.join(map(str, f['values']))}")
+        elif derived.get("together") and form.limit:
+            parts.append(f"as a percentage of the total: the top {form.limit} together")
         else:
             parts.append("as a percentage of the total")
     if derived.get("kind") == "growth" and form.compare_period:

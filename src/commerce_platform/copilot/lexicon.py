@@ -5,7 +5,8 @@ predicate, a value of a dimension, a grammar word). Nothing here is written by h
 words come from ``semantic_layer.json`` (synonyms, glossary phrases, grammar tables) and
 from the lake's distinct values and names (``Vocabulary``).
 
-Typo tolerance: a word of five or more letters that the lexicon does not know is replaced
+Typo tolerance: a word of five or more letters (four, when only one word is near: see
+``_correct_short``) that the lexicon does not know is replaced
 by the one known word within one edit (insert, delete, replace, swap of neighbours; only a
 swap for function words); when two known words are equally close, nothing is replaced
 (and the word stays unexplained, so the question is refused rather than guessed).
@@ -25,6 +26,7 @@ Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"
 
 TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöøæéü0-9]+(?:[-'][a-zåäöøæéü0-9]+)*|%|€|\$")
 MIN_TYPO_LENGTH = 5
+SHORT_TYPO_LENGTH = 4   # four letters: corrected only when the one close word is unambiguous
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
 
 
@@ -83,7 +85,7 @@ class Lexicon:
             lex.add(word, ("stop",))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both"):
+                     "starts_with", "both", "summed_over"):
             for phrase in grammar[kind]:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar["superlative_desc"]:
@@ -159,7 +161,11 @@ class Lexicon:
 
         Words that carry meaning are reached by any one edit; function words ("which") only by
         two neighbours swapped, the commonest slip: a deletion must not turn "drone" into "done"."""
-        if len(token) < MIN_TYPO_LENGTH or token in self.words or token in self.extra_words or not token.isalpha():
+        if token in self.words or token in self.extra_words or not token.isalpha():
+            return None
+        if len(token) == SHORT_TYPO_LENGTH:
+            return self._correct_short(token)
+        if len(token) < MIN_TYPO_LENGTH:
             return None
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
@@ -171,6 +177,16 @@ class Lexicon:
         if len(candidates) > 1 and not candidates & self.value_words:
             # "ordesr": "orders" (same letters, two swapped) is nearer than "order" (one lost)
             candidates &= _swaps(token)
+        return candidates.pop() if len(candidates) == 1 else None
+
+    def _correct_short(self, token: str) -> str | None:
+        """A four-letter word ("stok", "unts") has many neighbours: it is mended only when exactly
+        one meaningful word (not a lake value) is one edit away and no function word is, so an
+        English word the lexicon lacks is left unexplained rather than read as something else."""
+        edits = _edits(token)
+        if edits & ((self.words - self.targets) | self.extra_words):
+            return None
+        candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         return candidates.pop() if len(candidates) == 1 else None
 
     def spans(self, tokens: list[str]) -> list[Span]:

@@ -161,18 +161,20 @@ class Periods:
             n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
             unit = m.group(2).rstrip("s")
             days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
-            return self._slot(_period(self.as_of - timedelta(days=days), self.as_of, f"the last {n} {unit}s"))
+            return self._slot(_period(self.as_of - timedelta(days=days), _through(self.as_of - timedelta(days=days),
+                                                                                 self.as_of), f"the last {n} {unit}s"))
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|{numbers})\s+"
                    r"(days?|weeks?|months?|years?)\b", last_n, text)
 
         def older_than(m: re.Match) -> str:
             # "open orders older than 2 weeks", "placed more than 30 days ago": dated before that day
-            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1), 1)  # "a year ago"
             unit = m.group(2).rstrip("s")
             cutoff = self.as_of - timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n)
             return self._slot(_period(date(1900, 1, 1), cutoff - timedelta(days=1), f"before {cutoff}"))
         text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
-        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\s+ago\b", older_than, text)
+        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+ago\b", older_than,
+                   text)
 
         def quarter(m: re.Match) -> str:
             word = m.group(1)
@@ -227,26 +229,34 @@ class Periods:
         return text
 
 
+def _through(start: date, as_of: date) -> date:
+    """The last whole day of a period "to date": the day before the as-of day (ARCHITECTURE 7.1:
+    periods are relative to --as-of, default today, a day whose data is still coming in), or the
+    as-of day itself when the period starts on it ("this month" on the 1st)."""
+    return max(start, as_of - timedelta(days=1))
+
+
 def relative_period(kind: str, as_of: date) -> Period:
     if kind == "last_month":
         end = as_of.replace(day=1) - timedelta(days=1)
         return _period(end.replace(day=1), end, f"last month ({calendar.month_name[end.month]} {end.year})")
     if kind == "this_month":
-        return _period(as_of.replace(day=1), as_of, "this month")
+        return _period(as_of.replace(day=1), _through(as_of.replace(day=1), as_of), "this month")
     if kind == "last_year":
         y = as_of.year - 1
         return _period(date(y, 1, 1), date(y, 12, 31), f"last year ({y})")
     if kind == "this_year":
-        return _period(date(as_of.year, 1, 1), as_of, f"this year ({as_of.year})")
+        return _period(date(as_of.year, 1, 1), _through(date(as_of.year, 1, 1), as_of), f"this year ({as_of.year})")
     q = (as_of.month - 1) // 3
     if kind == "this_quarter":
-        return _period(date(as_of.year, 3 * q + 1, 1), as_of, "this quarter")
+        start = date(as_of.year, 3 * q + 1, 1)
+        return _period(start, _through(start, as_of), "this quarter")
     if kind == "last_quarter":
         y, q = (as_of.year, q - 1) if q > 0 else (as_of.year - 1, 3)
         return _period(date(y, 3 * q + 1, 1), _month_end(y, 3 * q + 3), f"Q{q + 1} {y}")
     monday = as_of - timedelta(days=as_of.weekday())
     if kind == "this_week":
-        return _period(monday, as_of, "this week")
+        return _period(monday, _through(monday, as_of), "this week")
     if kind == "last_week":
         return _period(monday - timedelta(days=7), monday - timedelta(days=1), "last week")
     if kind == "yesterday":
@@ -347,6 +357,7 @@ def query_type(form: QueryForm) -> QueryType:
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
+DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]+(?:@[a-z0-9][\w-]+)?(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
 
@@ -370,6 +381,9 @@ class _State:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
+        # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
+        self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
+        text = DOMAIN_RE.sub(text_slot, text)
         self.corrections: list[tuple[str, str]] = []
 
         def mend(m: re.Match) -> str:
@@ -379,7 +393,7 @@ class _State:
             self.corrections.append((m.group(0), better))
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
-        text = re.sub(r"(?<![\w])[a-zåäö]{5,}(?![\w'])", mend, text)
+        text = re.sub(r"(?<![\w])[a-zåäö]{4,}(?![\w'])", mend, text)
 
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
@@ -648,6 +662,8 @@ class _State:
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
+            if s.first("attribute") and self.layer.column(s.arg("attribute"))["type"] in ("VARCHAR", "BOOLEAN"):
+                continue  # "above 500 across warehouses": a number is never compared with a name
             if s.first("attribute"):
                 return s.arg("attribute"), s
             if s.first("measure"):
@@ -779,6 +795,15 @@ class _State:
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
         for i, s in enumerate(self.spans):
+            if not s.used and s.has("grammar", "summed_over"):
+                # "less than 300 units in total across (all) warehouses": summed over them, never split by them
+                k = i + 1
+                while k < len(self.spans) and self.spans[k].text in ("all", "every", "the", "our"):
+                    k += 1
+                if k < len(self.spans) and self.spans[k].first("dimension"):
+                    for x in self.spans[i:k + 1]:
+                        x.used = True
+                continue
             if s.used or not s.has("grammar", "group_by"):
                 continue
             nxt = self.next_content(i)
@@ -1282,13 +1307,15 @@ class _State:
                 self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
-        """"low-stock products with their stock", "discontinued products and their category": a
-        measure or dimension after "with/their/its" is a column beside the listed things."""
+        """"low-stock products with their stock", "discontinued products and their category",
+        "... products, show the stock": a measure or dimension after "with/their/its/show" is a
+        column beside the listed things."""
         f = self.form
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
             if not ({"their", "its", "with current", "with their", "with its"} & before or
-                    ("with" in before and (f.predicates or f.subject))):
+                    ("with" in before and (f.predicates or f.subject)) or
+                    ({"show", "showing", "plus"} & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
@@ -1707,6 +1734,16 @@ class _State:
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        for name in list(f.predicates):
+            measure = self.layer.predicates.get(name, {}).get("period_measure")
+            if measure and f.compare_period:
+                raise NotUnderstood("I can put one period on the latest order, not two side by side",
+                                    field="question", hint="e.g. 'customers whose last order was in 2025'")
+            if measure and f.period:
+                # "customers whose last order was more than a year ago": a condition on that date, shown
+                f.predicates.remove(name)
+                f.filters.append(Filter(measure, "between", [f.period.start, f.period.end]))
+                f.period = None
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
@@ -1725,6 +1762,11 @@ class _State:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
             self._share_condition(f)
+        if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition") and f.limit \
+                and f.dimensions and not f.per_group and not any(
+                    s.used and (s.has("grammar", "group_by") or s.text in EACH_WORDS) for s in self.spans):
+            # "what pct of revenue came from our top 10 customers": the top ones together, not each
+            f.derived["together"] = True
         if f.derived and f.derived.get("kind") == "ratio" and not f.derived.get("dimension"):
             pair = next((x for x in f.filters if x.field in self.layer.dimensions and x.op in ("=", "in")
                          and len(x.values) == 2), None)
@@ -1741,6 +1783,10 @@ class _State:
             # the text column named in the question ("customer names contain"), else the subject's name
             named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
+            if not named and text.lower() in self.addresses:
+                # an address is looked for in the field it belongs to, never in a name by default
+                raise NotUnderstood(f"which field should contain '{text}'?", field="question",
+                                    hint=f"e.g. 'customers with an email at {text}'")
             name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
             if self.layer.column(name_col)["type"] != "VARCHAR":
                 raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",

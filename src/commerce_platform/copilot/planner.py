@@ -484,6 +484,11 @@ class Planner:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
+            if derived.get("kind") == "share" and derived.get("together") and not derived.get("condition"):
+                # "what share came from our top 10 customers": the top ones' shares added up, one figure
+                share = f"{aggs[0][0]}_share_pct"
+                return exp.select(exp.alias_(exp.Sum(this=exp.column(share)), f"top_{form.limit}_{share}")) \
+                    .from_(select.subquery("top_rows"))
         return select
 
     def _all_of(self, form: QueryForm, f: Filter) -> exp.Expr:

@@ -1,0 +1,125 @@
+"""Third grammar round: four-letter typos mended only when one meaningful word is near, and
+periods "to date" ("this year", "the last 30 days") ending on the last whole day before --as-of."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.copilot.lexicon import Lexicon
+from commerce_platform.copilot.parser import relative_period
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # four-letter slips: one edit from exactly one word that means something
+    ("total stok in Kuopio", "SELECT SUM(quantity_on_hand) FROM inventory WHERE warehouse = 'Kuopio'"),
+    ("unts sold in 2025 by channel",
+     f"SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    # a period to date ends the day before the as-of day, whose data is still coming in
+    ("how many orders so far this year",
+     "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2026-01-01' AND order_date < DATE '2026-11-01'"),
+    ("revenue over the last 14 days",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND order_date >= DATE '2026-10-18' "
+     "AND order_date < DATE '2026-11-01'"),
+    # an address written out is a text to look for in the field named with it
+    ("number of customers with an e-mail address at company.example",
+     "SELECT COUNT(*) FROM customers WHERE email LIKE '%company.example%'"),
+    ("list customers whose email is at company.example",
+     "SELECT customer_id, name, email, segment, city, country FROM customers WHERE email LIKE '%company.example%'"),
+    # a period on the latest order of each customer, and that date shown
+    ("consumer customers whose latest order was more than 120 days ago",
+     "SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country, MAX(o.order_date) FROM customers c "
+     "JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' GROUP BY ALL "
+     "HAVING MAX(o.order_date) < DATE '2026-07-04'"),
+    ("how many customers last ordered in 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING year(MAX(order_date)) = 2025)"),
+    # "in total across warehouses" sums over them (the glossary's stock), never splits by them
+    ("list of Ensto products with more than 500 units in stock in total across warehouses",
+     "SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, SUM(i.quantity_on_hand) FROM products p "
+     "JOIN inventory i USING (product_id) WHERE p.brand = 'Ensto' GROUP BY ALL HAVING SUM(i.quantity_on_hand) > 500"),
+    ("revenue summed over all channels in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND year(order_date) = 2025"),
+    # "..., show the stock" after the listed things is a column beside them
+    ("discontinued products, show the stock",
+     "SELECT p.product_id, p.name, p.category, p.brand, p.unit_price, SUM(i.quantity_on_hand) FROM products p "
+     "JOIN inventory i USING (product_id) WHERE NOT p.active GROUP BY ALL"),
+    # a share "from the top N" is of those N together, one figure
+    ("what share of units sold do the 3 best-selling brands have",
+     f"WITH u AS (SELECT p.brand, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} GROUP BY 1) "
+     "SELECT 100.0 * (SELECT SUM(q) FROM (SELECT q FROM u ORDER BY q DESC LIMIT 3)) / (SELECT SUM(q) FROM u)"),
+    # ... but "by customer" asks for each one's share
+    ("revenue share by customer in 2025, top 4",
+     f"SELECT c.name, SUM(o.total_amount) r, 100.0 * SUM(o.total_amount) / SUM(SUM(o.total_amount)) OVER () "
+     f"FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 4"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_two_periods_on_the_latest_order_are_refused(parser):
+    with pytest.raises(NotUnderstood, match="one period"):
+        parser.parse("customers whose last order was in 2025 vs 2024", AS_OF)
+
+
+def test_a_number_is_never_compared_with_a_name(parser):
+    # "above 500 ... warehouses": the number cannot be a warehouse; with no number field near, refused
+    with pytest.raises(NotUnderstood, match="above"):
+        parser.parse("Ensto products with stock above 500 combined across warehouses", AS_OF)
+
+
+def test_an_address_with_no_field_named_is_refused(parser):
+    with pytest.raises(NotUnderstood, match="which field"):
+        parser.parse("customers at company.example", AS_OF)
+
+
+@pytest.mark.parametrize("token, expected", [
+    ("stok", "stock"),
+    ("unts", "units"),
+    ("stock", None),        # known words stay
+    ("zzzz", None),         # nothing near
+    ("abc", None),          # three letters: never
+])
+def test_four_letter_words_are_mended_only_when_one_word_is_near(parser, token, expected):
+    assert parser.lexicon.correct(token) == expected
+
+
+def _lexicon(meaningful: list[str], function: list[str]) -> Lexicon:
+    lex = Lexicon()
+    for w in meaningful:
+        lex.add(w, ("measure", w))
+    for w in function:
+        lex.add(w, ("stop",))
+    lex.words = set(meaningful) | set(function)
+    lex.targets = set(meaningful)
+    return lex
+
+
+def test_a_four_letter_word_near_a_function_word_or_two_words_is_left_alone():
+    assert _lexicon(["stock"], []).correct("stok") == "stock"
+    assert _lexicon(["stock"], ["stop"]).correct("stok") is None      # "stop" is as near
+    assert _lexicon(["stock", "stork"], []).correct("stok") is None    # two words as near
+    assert _lexicon(["stock"], []).correct("sto") is None              # three letters: never
+
+
+@pytest.mark.parametrize("kind, start, end", [
+    ("this_year", "2026-01-01", "2026-10-31"),
+    ("this_quarter", "2026-10-01", "2026-10-31"),
+    ("this_month", "2026-11-01", "2026-11-01"),   # starts on the as-of day: that day alone
+    ("last_month", "2026-10-01", "2026-10-31"),
+])
+def test_periods_to_date_end_before_the_as_of_day(kind, start, end):
+    period = relative_period(kind, AS_OF)
+    assert (period.start, period.end) == (start, end)
