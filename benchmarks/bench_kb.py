@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", default=None, help="a --tops file of another run: count identical top-5 lists")
     ap.add_argument("--ann-min-rows", type=int, default=None,
                     help="rows from which the approximate index is used (default: the library's ANN_MIN_ROWS)")
+    ap.add_argument("--ann-candidates", type=int, default=None,
+                    help="candidates re-scored exactly per approximate query (default: the library's ANN_CANDIDATES)")
     ap.add_argument("--keep", default=None, help="build the homes under this directory and keep them")
     ap.add_argument("--no-sync", action="store_true", help="skip the sync-time part")
     ap.add_argument("--measure", default=None, help=argparse.SUPPRESS)
@@ -198,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             from commerce_platform.ports import vector_index
 
             vector_index.ANN_MIN_ROWS = args.ann_min_rows
+        if args.ann_candidates:
+            from commerce_platform.ports import vector_index
+
+            vector_index.ANN_CANDIDATES = args.ann_candidates
         print(json.dumps(measure(Path(args.measure), args.queries)))
         return 0
 
@@ -221,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         out = subprocess.run([sys.executable, __file__, "--measure", str(home), "--queries", str(args.queries)]
-                             + (["--ann-min-rows", str(args.ann_min_rows)] if args.ann_min_rows else []),
+                             + (["--ann-min-rows", str(args.ann_min_rows)] if args.ann_min_rows else [])
+                             + (["--ann-candidates", str(args.ann_candidates)] if args.ann_candidates else []),
                              capture_output=True, text=True, env=env, check=True)
         m = json.loads(out.stdout.strip().splitlines()[-1])
         d = home / "indexes" / "kb"
