@@ -525,9 +525,9 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     checks.append(_probe("vector index", "local numpy index", kb_index))
 
     def lake() -> str:
-        from commerce_platform.copilot.service import CopilotService
+        from commerce_platform import wiring
 
-        _, result = CopilotService(settings).run_sql("SELECT COUNT(*) AS n FROM orders")
+        _, result = wiring.copilot_service(settings).run_sql("SELECT COUNT(*) AS n FROM orders")
         return f"retail lake: {result.rows[0][0]} orders"
 
     checks.append(_probe("query engine", "Athena" if aws else "DuckDB", lake))

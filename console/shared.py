@@ -52,9 +52,9 @@ def settings():
 
 @st.cache_resource(show_spinner=False)
 def copilot_for(home_dir: str):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    return CopilotService(settings_for(home_dir))
+    return wiring.copilot_service(settings_for(home_dir))
 
 
 @st.cache_resource(show_spinner=False)

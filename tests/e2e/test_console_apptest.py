@@ -163,9 +163,9 @@ def test_copilot_question_shows_table_chart_sql_and_thumbs_up(app, settings_of):
     up = next(b for b in app.button if b.label == "Good answer")
     up.click().run()
     assert any("approved example" in n for n in notes(app))
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    examples = CopilotService(settings_of).store.examples_list()
+    examples = wiring.copilot_service(settings_of).store.examples_list()
     assert any(e["question"] == "revenue by month this year" for e in examples)
 
 
@@ -469,9 +469,9 @@ def test_copilot_low_stock_answer_charts_stock_with_out_of_stock_marked(app):
 
 
 def test_inventory_page_stock_vs_reorder_level(app, settings_of):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    doc = CopilotService(settings_of).inventory()
+    doc = wiring.copilot_service(settings_of).inventory()
     open_page(app, "inventory")
     assert not app.error
     metrics = {m.label: m.value for m in app.metric}

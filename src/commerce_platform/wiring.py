@@ -1,0 +1,36 @@
+"""The composition root's builders: one per service, building its ports with the factory and handing them in.
+
+Services never build adapters (README "Design notes": they receive their ports); the CLI commands, Lambda
+handlers, HTTP apps, the console and the demo builders call these. A keyword given here replaces the port it
+names (a test hands in the one fake it needs; the rest are built from settings as in production).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import factory
+from .config import Settings
+from .lazy import Lazy
+
+if TYPE_CHECKING:
+    from .copilot.service import CopilotService
+
+_DEFAULT: Any = object()  # "not handed in": None is a real value for some ports (llm=None is offline)
+
+
+def copilot_service(settings: Settings, *, lake: Path | str | None = None, engine=None, llm: Any = _DEFAULT,
+                    store: Any = None, embedder: Any = None) -> CopilotService:
+    from .copilot.conversations import CONVERSATIONS, EXAMPLES, ConversationStore
+    from .copilot.service import CopilotService
+
+    def conversations() -> ConversationStore:
+        return ConversationStore(factory.kv_table(settings, CONVERSATIONS), factory.kv_table(settings, EXAMPLES),
+                                 ttl_days=settings.copilot.conversation_ttl_days)
+
+    # Lazy: check-sql and the console's SQL page need neither an LLM nor an embedder nor the tables.
+    return CopilotService(settings, lake=lake, engine=engine,
+                          llm=Lazy(lambda: factory.llm(settings)) if llm is _DEFAULT else llm,
+                          store=store if store is not None else Lazy(conversations),
+                          embedder=embedder if embedder is not None else Lazy(lambda: factory.text_embedder(settings)))
