@@ -59,9 +59,9 @@ def copilot_for(home_dir: str):
 
 @st.cache_resource(show_spinner=False)
 def tutor_for(home_dir: str):
-    from commerce_platform.tutor.service import TutorService
+    from commerce_platform import wiring
 
-    return TutorService(settings_for(home_dir))
+    return wiring.tutor_service(settings_for(home_dir))
 
 
 @st.cache_resource(show_spinner=False)

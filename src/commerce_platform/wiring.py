@@ -16,6 +16,8 @@ from .lazy import Lazy
 
 if TYPE_CHECKING:
     from .copilot.service import CopilotService
+    from .tutor.metrics import TutorMetrics
+    from .tutor.service import TutorService
 
 _DEFAULT: Any = object()  # "not handed in": None is a real value for some ports (llm=None is offline)
 
@@ -34,3 +36,24 @@ def copilot_service(settings: Settings, *, lake: Path | str | None = None, engin
                           llm=Lazy(lambda: factory.llm(settings)) if llm is _DEFAULT else llm,
                           store=store if store is not None else Lazy(conversations),
                           embedder=embedder if embedder is not None else Lazy(lambda: factory.text_embedder(settings)))
+
+
+def tutor_service(settings: Settings, *, index=None, embedder=None, llm: Any = _DEFAULT, cache=None, store=None,
+                  metrics: TutorMetrics | None = None) -> TutorService:
+    """``index`` handed in is used as is; otherwise the KB index is reopened when the support sync rewrites it."""
+    from .ports.cache import make_cache
+    from .tutor.content import ContentRetriever
+    from .tutor.service import KB_INDEX, TutorService
+    from .tutor.store import TutorStore
+
+    embedder = embedder or factory.text_embedder(settings)
+    if index is not None:
+        retriever = ContentRetriever(index, embedder)
+    else:
+        retriever = ContentRetriever(factory.vector_index(settings, KB_INDEX), embedder,
+                                     reload_dir=settings.paths.indexes / KB_INDEX,
+                                     index_factory=lambda: factory.vector_index(settings, KB_INDEX))
+    return TutorService(settings, retriever=retriever, embedder=embedder,
+                        llm=factory.llm(settings) if llm is _DEFAULT else llm,
+                        cache=cache or make_cache(settings, prefix="tutor:", label="exercise cache"),
+                        store=store or TutorStore(factory.tutor_store(settings)), metrics=metrics)

@@ -60,7 +60,6 @@ DOMAIN_TO_FACTORY: dict[str, tuple[frozenset[str], str]] = {
     "support/desk.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "support/kb.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "support/sentiment.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "tutor/service.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
 }
 
 
