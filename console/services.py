@@ -131,8 +131,8 @@ def _day(value: str | None) -> date | None:
 def learnings_view(settings: Settings, status: str | None = None, brand: str | None = None,
                    group: str | None = None, since: date | None = None) -> dict[str, list[dict]]:
     """Swaps and rules filtered by status, brand, product group and date (swap timestamp / rule day)."""
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
     from commerce_platform.errors import CommerceError
-    from commerce_platform.offers import service as offers
 
     data = offers.list_learnings(settings, status=status)
     try:
@@ -179,7 +179,7 @@ def evidence_rows(swap: dict) -> list[dict[str, Any]]:
 
 
 def run_learning(settings: Settings, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    from commerce_platform.offers.agent import run_learning as _run
+    from commerce_platform.wiring import run_learning as _run
 
     return _run(settings, progress=progress).as_dict()
 
@@ -192,7 +192,7 @@ def bulk_candidates(swaps: list[dict], min_confidence: float) -> list[dict]:
 def bulk_review(settings: Settings, ids: list[str], status: str) -> dict[str, Any]:
     """Approve or reject many learnings with the offers service's own review (what `commerce learn review`
     calls). Returns the action with each item's previous status, which is what undo needs."""
-    from commerce_platform.offers import service as offers
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
 
     before = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
     changed = []
@@ -206,7 +206,7 @@ def bulk_review(settings: Settings, ids: list[str], status: str) -> dict[str, An
 def undo_bulk(settings: Settings, action: dict[str, Any]) -> dict[str, Any]:
     """Put the learnings of a bulk action back to their previous status. One reviewed again by hand since
     the bulk action keeps the newer decision: undo must not overwrite it."""
-    from commerce_platform.offers import service as offers
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
 
     now = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
     restored, kept = [], []

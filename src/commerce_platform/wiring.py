@@ -57,3 +57,69 @@ def tutor_service(settings: Settings, *, index=None, embedder=None, llm: Any = _
                         llm=factory.llm(settings) if llm is _DEFAULT else llm,
                         cache=cache or make_cache(settings, prefix="tutor:", label="exercise cache"),
                         store=store or TutorStore(factory.tutor_store(settings)), metrics=metrics)
+
+
+# ----- offers: the entry points with their ports filled in (same names and arguments as the service's own)
+def _offer_ports(settings: Settings, store, erp) -> dict[str, Any]:
+    return {"store": store if store is not None else factory.object_store(settings),
+            "erp": erp if erp is not None else factory.erp(settings)}
+
+
+def run_learning(settings: Settings, *, store=None, erp=None, llm: Any = _DEFAULT, kv=None, **kwargs: Any):
+    """The learning agent's run. Its lock: a lease file in the home locally, the locks table on AWS."""
+    from .offers.agent import LOCKS
+    from .offers.agent import run_learning as run
+
+    if kv is None and settings.profile != "local":
+        kv = factory.kv_table(settings, LOCKS)
+    return run(settings, **_offer_ports(settings, store, erp), llm=factory.llm(settings) if llm is _DEFAULT else llm,
+               kv=kv, **kwargs)
+
+
+def evaluate(settings: Settings, *, store=None, erp=None) -> dict:
+    from .offers.evaluation import evaluate as run
+
+    return run(settings, **_offer_ports(settings, store, erp))
+
+
+def load_matcher(settings: Settings, *, store=None, erp=None):
+    from .offers.matching import load_matcher as load
+
+    return load(settings, **_offer_ports(settings, store, erp))
+
+
+def load_proposer(settings: Settings, *, store=None, erp=None):
+    from .offers.propose import load_proposer as load
+
+    return load(settings, **_offer_ports(settings, store, erp))
+
+
+def list_learnings(settings: Settings, status: str | None = None, *, store=None) -> dict:
+    from .offers import service
+
+    return service.list_learnings(settings, status, store=store if store is not None else factory.object_store(settings))
+
+
+def review(settings: Settings, learning_id: str, status: str, *, store=None) -> dict:
+    from .offers import service
+
+    return service.review(settings, learning_id, status,
+                          store=store if store is not None else factory.object_store(settings))
+
+
+def edit_swap(settings: Settings, learning_id: str, product_code: str, *, store=None, erp=None) -> dict:
+    from .offers import service
+
+    return service.edit_swap(settings, learning_id, product_code, **_offer_ports(settings, store, erp))
+
+
+def match_term(settings: Settings, term: str, k: int = 5, *, store=None, erp=None) -> dict:
+    from .offers import service
+
+    return service.match_term(settings, term, k, **_offer_ports(settings, store, erp))
+
+
+def propose_offer(settings: Settings, request: object, *, store=None, erp=None) -> dict:
+    from .offers import service
+
+    return service.propose_offer(settings, request, **_offer_ports(settings, store, erp))

@@ -86,7 +86,7 @@ def _lonely_pending_swap(settings):
     """A pending swap that is the only learning for its term, so the matcher's learned hit is this swap."""
     from collections import Counter
 
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     swaps = list_learnings(settings)["swaps"]
     per_term = Counter(s["customer_term"] for s in swaps)
@@ -116,7 +116,7 @@ def test_learnings_reject_and_approve_change_the_match(app, settings_of):
 
 
 def test_learnings_edit_and_filters(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     swap = _lonely_pending_swap(settings_of)
     app.selectbox(key="swap_pick").set_value(swap["id"]).run()
@@ -335,7 +335,7 @@ def test_support_unknown_customer_gets_a_ticket_and_a_warning(app):
 
 
 def test_learnings_rule_review(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     rule = list_learnings(settings_of)["rules"][0]
     app.selectbox(key="rule_pick").set_value(rule["id"])
@@ -349,7 +349,7 @@ def test_learnings_rule_review(app, settings_of):
 
 
 def test_learnings_bulk_approve_counts_changes_and_undo_restores(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     def statuses():
         return {s["id"]: (s["status"], s["confidence"]) for s in list_learnings(settings_of)["swaps"]}

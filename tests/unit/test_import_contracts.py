@@ -51,11 +51,6 @@ ENTRY_POINTS = frozenset({"commands.py", "lambda_handler.py", "kb_sync_lambda.py
 DOMAIN_TO_FACTORY: dict[str, tuple[frozenset[str], str]] = {
     "exports/progress.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "exports/service.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "offers/agent.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "offers/evaluation.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "offers/matching.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "offers/propose.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "offers/service.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "support/customers.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "support/desk.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
     "support/kb.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
