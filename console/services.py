@@ -372,7 +372,7 @@ def sale_images(settings: Settings, sale_ids: list[str]) -> dict[str, bytes | st
     """sale_id -> image bytes, or the reason it cannot be shown (fetched in parallel)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from commerce_platform.exports.service import sale_image
+    from commerce_platform.wiring import sale_image
 
     def one(sale_id: str) -> bytes | str:
         try:

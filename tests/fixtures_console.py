@@ -32,8 +32,7 @@ def prepare_night(demo_home: Path, target: Path) -> Path:
 
     from commerce_platform.config import load_settings
     from commerce_platform.errors import CommerceError
-    from commerce_platform.exports.service import run_export
-    from commerce_platform.wiring import run_learning
+    from commerce_platform.wiring import run_export, run_learning
 
     shutil.copytree(demo_home, target)
     settings = load_settings(target)

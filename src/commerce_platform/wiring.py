@@ -123,3 +123,31 @@ def propose_offer(settings: Settings, request: object, *, store=None, erp=None) 
     from .offers import service
 
     return service.propose_offer(settings, request, **_offer_ports(settings, store, erp))
+
+
+# ----- exports
+def progress_store(settings: Settings):
+    """The export runs' progress records (the key-value table of ARCHITECTURE 7.4)."""
+    from .exports.progress import PROGRESS_TABLE, ProgressStore
+
+    return ProgressStore(factory.kv_table(settings, PROGRESS_TABLE))
+
+
+def run_export(settings: Settings, *args: Any, runs=None, objects=None, **kwargs: Any) -> dict[str, Any]:
+    """``exports.service.run_export`` with its progress store and object store built from settings."""
+    from .exports.service import run_export as run
+
+    return run(settings, *args, runs=runs if runs is not None else progress_store(settings),
+               objects=objects if objects is not None else factory.object_store(settings), **kwargs)
+
+
+def list_runs(settings: Settings) -> list[dict[str, Any]]:
+    from .exports.service import list_runs as runs
+
+    return runs(progress_store(settings))
+
+
+def sale_image(settings: Settings, sale_id: str) -> tuple[bytes, str]:
+    from .exports.service import sale_image as image
+
+    return image(settings, sale_id, objects=factory.object_store(settings))

@@ -199,7 +199,7 @@ def test_exports_runs_partitions_and_similar_pricing(app):
 
 
 def test_failed_export_shows_retry_that_reruns_the_day(app, settings_of):
-    from commerce_platform.exports.service import list_runs
+    from commerce_platform.wiring import list_runs
 
     open_page(app, "exports")
     retry = app.button(key=f"retry_{FAILED_DAY}_*")
