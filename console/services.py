@@ -443,18 +443,18 @@ def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
 def kb_search(settings: Settings, query: str, k: int = 5, kb=None) -> list[dict[str, Any]]:
     """The support knowledge base's own search (hybrid BM25 + vectors): rank, source, heading, score,
     text. ``kb`` is a KnowledgeBase already open (the console caches one); else one is opened."""
-    from commerce_platform.support import kb as support_kb
+    from commerce_platform import wiring
 
-    results = kb.search(query, k=k) if kb is not None else support_kb.search(settings, query, k=k)
+    results = kb.search(query, k=k) if kb is not None else wiring.kb_search(settings, query, k=k)
     return [{"rank": n, "source": r.source, "heading": r.heading or r.title, "score": round(float(r.score), 3),
              "text": r.text} for n, r in enumerate(results, start=1)]
 
 
 def list_customers(settings: Settings, limit: int = 500) -> list[dict[str, Any]]:
     """Customers of the support database (id, name, company) for the new-ticket form."""
-    from commerce_platform.support.customers import CustomerService
+    from commerce_platform import wiring
 
-    return CustomerService(settings).list_customers(limit)
+    return wiring.customer_service(settings).list_customers(limit)
 
 
 # ----------------------------------------------------------------------------- health

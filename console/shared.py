@@ -66,9 +66,9 @@ def tutor_for(home_dir: str):
 
 @st.cache_resource(show_spinner=False)
 def desk_for(home_dir: str):
-    from commerce_platform.support.desk import SupportDesk
+    from commerce_platform import wiring
 
-    return SupportDesk(settings_for(home_dir))
+    return wiring.support_desk(settings_for(home_dir))
 
 
 def _control_flow(exc: BaseException) -> bool:

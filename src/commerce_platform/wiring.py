@@ -151,3 +151,45 @@ def sale_image(settings: Settings, sale_id: str) -> tuple[bytes, str]:
     from .exports.service import sale_image as image
 
     return image(settings, sale_id, objects=factory.object_store(settings))
+
+
+# ----- support
+def knowledge_base(settings: Settings, *, store=None, embedder=None, bedrock: Any = _DEFAULT, **options: Any):
+    """The support knowledge base; ``options`` are its own (fusion, expand_queries, dim_idf)."""
+    from .support.kb import INDEX_NAME, LOCKS, KnowledgeBase
+
+    return KnowledgeBase(settings, store=store if store is not None else factory.object_store(settings),
+                         embedder=embedder if embedder is not None else Lazy(lambda: factory.text_embedder(settings)),
+                         open_index=lambda: factory.vector_index(settings, INDEX_NAME),
+                         locks=Lazy(lambda: factory.kv_table(settings, LOCKS)),
+                         bedrock=factory.bedrock_knowledge_base(settings) if bedrock is _DEFAULT else bedrock,
+                         **options)
+
+
+def kb_search(settings: Settings, query: str, k: int = 5, filters: dict[str, Any] | None = None, **kwargs: Any):
+    """Library entry point: ``wiring.kb_search(settings, "how do I return a pump?")``."""
+    return knowledge_base(settings).search(query, k=k, filters=filters, **kwargs)
+
+
+def customer_service(settings: Settings, *, store=None, interactions=None, tickets=None, cache=None, scorer=None,
+                     now=None):
+    from .ports.cache import ContextCache
+    from .support.customers import INTERACTIONS, CustomerService
+    from .support.sentiment import get_scorer
+
+    return CustomerService(
+        settings, store=store if store is not None else factory.customer_store(settings),
+        interactions=interactions if interactions is not None else factory.kv_table(settings, INTERACTIONS),
+        tickets=tickets if tickets is not None else factory.ticket_store(settings),
+        cache=cache if cache is not None else ContextCache.from_settings(settings),
+        scorer=scorer if scorer is not None else get_scorer(factory.llm(settings)), now=now)
+
+
+def support_desk(settings: Settings, *, customers=None, kb=None, tickets=None, feedback=None):
+    from .support.desk import FEEDBACK, SupportDesk
+
+    return SupportDesk(settings, customers=customers if customers is not None else customer_service(settings,
+                                                                                                   tickets=tickets),
+                       kb=kb if kb is not None else knowledge_base(settings),
+                       feedback=feedback if feedback is not None else factory.kv_table(settings, FEEDBACK),
+                       tickets=tickets)

@@ -415,7 +415,7 @@ def test_support_lists_the_demo_tickets(app):
 
 
 def test_support_kb_search_shows_sources_text_and_scores(app, settings_of):
-    from commerce_platform.support.kb import search
+    from commerce_platform.wiring import kb_search as search
 
     open_page(app, "support")
     app.text_input(key="kb_query").set_value("how do I return a damaged pump").run()

@@ -49,10 +49,6 @@ CONSOLE_DB_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
 # Contract 4: service modules (minus their entry points) that still build adapters with the factory today.
 ENTRY_POINTS = frozenset({"commands.py", "lambda_handler.py", "kb_sync_lambda.py"})
 DOMAIN_TO_FACTORY: dict[str, tuple[frozenset[str], str]] = {
-    "support/customers.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "support/desk.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "support/kb.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
-    "support/sentiment.py": (frozenset({"factory"}), "defaults a port it was not handed from the factory"),
 }
 
 
