@@ -168,8 +168,9 @@ def timed_sink(settings):
 
 def run_ours(n: int, latency: float, server: Server, work: Path, name: str = "ours", embedder=None,
              downloads: int | None = None, embeds: int | None = None) -> dict:
-    from commerce_platform.exports.service import run_export, table_partitions
+    from commerce_platform.exports.service import table_partitions
     from commerce_platform.ports.image_embeddings import OfflineImageEmbedder
+    from commerce_platform.wiring import run_export
 
     src = make_source(work / f"{name}.db", n, server.base)
     settings = settings_for(work / name)
@@ -284,7 +285,7 @@ def run_reference(n: int, server: Server, work: Path, concurrency: int = 5, embe
 # --------------------------------------------------------------------------- memory, in subprocesses
 def memory_child(n: int, source: str, home: str) -> None:
     """Only the export runs in this process (the source was built and the server started by the parent)."""
-    from commerce_platform.exports.service import run_export
+    from commerce_platform.wiring import run_export
 
     settings = settings_for(Path(home))
     before = peak_rss_kb()

@@ -146,12 +146,12 @@ def pct(values: list[float], p: float) -> float:
 
 def measure(home: Path, queries: int) -> dict:
     """In a fresh process: load + search latency + peak RSS of the search path alone."""
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
-    from commerce_platform.support.kb import KnowledgeBase
     from commerce_platform.support.kb_eval import load_eval_set
 
     questions = [q["question"] for q in load_eval_set()["questions"]]
-    kb = KnowledgeBase(load_settings(home))
+    kb = wiring.knowledge_base(load_settings(home))
     base_kb = peak_rss_kb()
     t0 = time.perf_counter()
     kb.search("warm up the index", k=5)  # first search loads the state and IDF weights
@@ -207,8 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(Path(args.measure), args.queries)))
         return 0
 
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
-    from commerce_platform.support.kb import KnowledgeBase
     from commerce_platform.support.kb_eval import demo_docs_dir
 
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(7)
     sentences = corpus_sentences()
     demo = load_settings(tmp / "sync-demo")
-    report = KnowledgeBase(demo).sync(docs_dir=demo_docs_dir())
+    report = wiring.knowledge_base(demo).sync(docs_dir=demo_docs_dir())
     print(f"  demo docs: {report.documents} docs, {report.chunks} chunks, {report.seconds:.3f} s "
           f"= {1000 * report.seconds / report.documents:.1f} ms/doc (full sync)")
     many = tmp / "many-docs"
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         body = "\n\n".join(f"## Part {j}\n\n" + " ".join(rng.sample(sentences, 12)) for j in range(4))
         (many / f"doc-{i:04d}.md").write_text(f"# Synthetic guide {i}\n\n{body}\n")
     big = load_settings(tmp / "sync-many")
-    kb = KnowledgeBase(big)
+    kb = wiring.knowledge_base(big)
     report = kb.sync(docs_dir=many)
     print(f"  {report.documents} synthetic docs, {report.chunks} chunks: {report.seconds:.2f} s "
           f"= {1000 * report.seconds / report.documents:.1f} ms/doc (full sync)")

@@ -29,7 +29,7 @@ import json, sys, time
 sys.path.insert(0, sys.argv[2])  # benchmarks/, for _memory
 from _memory import peak_rss_kb
 from commerce_platform.config import load_settings
-from commerce_platform.offers.agent import run_learning
+from commerce_platform.wiring import run_learning
 store = None
 if len(sys.argv) > 3:  # the object store with injected latency
     from bench_learning import LatencyStore
@@ -183,8 +183,8 @@ def lemonsoft(latency: float, offers: int) -> None:
     from commerce_platform.config import load_settings
     from commerce_platform.demo.lemonsoft_server import LemonsoftStandIn
     from commerce_platform.demo.offers import N_OFFERS, build
-    from commerce_platform.offers.agent import run_learning
     from commerce_platform.ports.erp import LemonsoftERP
+    from commerce_platform.wiring import run_learning
 
     settings = load_settings(tempfile.mkdtemp(prefix="bench-lemonsoft-") + "/home")
     build(settings, scale=offers / N_OFFERS)

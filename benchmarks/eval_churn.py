@@ -24,14 +24,13 @@ BANDS = ("low", "medium", "high", "unknown")
 
 
 def replay(cases: list[dict], home: Path) -> list[dict]:
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
-    from commerce_platform.support.customers import CustomerService
-    from commerce_platform.support.desk import SupportDesk
 
     settings = load_settings(home)
     now = datetime.now(UTC)
-    service = CustomerService(settings)
-    desk = SupportDesk(settings, customers=service)
+    service = wiring.customer_service(settings)
+    desk = wiring.support_desk(settings, customers=service)
     out = []
     for n, case in enumerate(cases, 1):
         cid = f"EVAL{n:03d}"

@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args(argv)
 
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
     from commerce_platform.ports.text_embeddings import get_text_embedder
-    from commerce_platform.support.kb import KnowledgeBase
     from commerce_platform.support.kb_eval import (
         BatchedEmbedder,
         demo_docs_dir,
@@ -47,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             settings = load_settings(Path(tmp) / emb, text_embedder=emb)
             embedder = BatchedEmbedder(get_text_embedder(emb))
             t0 = time.perf_counter()
-            report = KnowledgeBase(settings, embedder=embedder).sync(docs_dir=demo_docs_dir())
+            report = wiring.knowledge_base(settings, embedder=embedder).sync(docs_dir=demo_docs_dir())
             sync_s = time.perf_counter() - t0
             for expand in (False, True):
-                kb = KnowledgeBase(settings, embedder=embedder, fusion=args.fusion, expand_queries=expand)
+                kb = wiring.knowledge_base(settings, embedder=embedder, fusion=args.fusion, expand_queries=expand)
                 texts = [q["question"] for q in questions]
                 embedder.prefetch(texts + ([kb.thesaurus.expand(t)[1] for t in texts] if expand else []))
                 modes = [("bm25", "BM25 alone")] if emb == "ngram" else []

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from commerce_platform.config import load_settings
-from commerce_platform.offers.agent import run_learning
+from commerce_platform.wiring import run_learning
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "worlds"))
 import seed_format_world as world  # noqa: E402
@@ -30,7 +30,7 @@ import seed_format_world as world  # noqa: E402
 
 def demo(home_arg: str | None) -> None:
     from commerce_platform.demo import build_all
-    from commerce_platform.offers.evaluation import evaluate
+    from commerce_platform.wiring import evaluate, run_learning
 
     home = home_arg or tempfile.mkdtemp(prefix="eval-learning-") + "/home"
     settings = load_settings(home)

@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     from commerce_platform.config import load_settings
     from commerce_platform.demo import offers as demo
     from commerce_platform.factory import object_store
-    from commerce_platform.offers.agent import run_learning
-    from commerce_platform.offers.matching import NO_MATCH_BELOW, Matcher, load_matcher
+    from commerce_platform.offers.matching import NO_MATCH_BELOW, Matcher
+    from commerce_platform.wiring import load_matcher, run_learning
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp) / "home")

@@ -72,10 +72,10 @@ def run_blind(show_misses: bool = False) -> dict:
     import tempfile
     from pathlib import Path
 
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
     from commerce_platform.demo import build_all
     from commerce_platform.errors import ValidationFailed
-    from commerce_platform.tutor.service import TutorService
 
     items = json.loads(BLIND.read_text(encoding="utf-8"))["items"]
     for key in [k for k in os.environ if k.startswith("COMMERCE_")]:
@@ -83,7 +83,7 @@ def run_blind(show_misses: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="eval-tutor-") as tmp:
         settings = load_settings(Path(tmp) / "home")
         build_all(settings, only=["support", "tutor"])
-        svc = TutorService(settings)
+        svc = wiring.tutor_service(settings)
         generated: dict[tuple, list] = {}
         agree, scores, changed, misses = 0, [], 0, []
         by_kind: dict[str, list[int]] = defaultdict(list)

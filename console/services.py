@@ -131,8 +131,8 @@ def _day(value: str | None) -> date | None:
 def learnings_view(settings: Settings, status: str | None = None, brand: str | None = None,
                    group: str | None = None, since: date | None = None) -> dict[str, list[dict]]:
     """Swaps and rules filtered by status, brand, product group and date (swap timestamp / rule day)."""
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
     from commerce_platform.errors import CommerceError
-    from commerce_platform.offers import service as offers
 
     data = offers.list_learnings(settings, status=status)
     try:
@@ -179,7 +179,7 @@ def evidence_rows(swap: dict) -> list[dict[str, Any]]:
 
 
 def run_learning(settings: Settings, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    from commerce_platform.offers.agent import run_learning as _run
+    from commerce_platform.wiring import run_learning as _run
 
     return _run(settings, progress=progress).as_dict()
 
@@ -192,7 +192,7 @@ def bulk_candidates(swaps: list[dict], min_confidence: float) -> list[dict]:
 def bulk_review(settings: Settings, ids: list[str], status: str) -> dict[str, Any]:
     """Approve or reject many learnings with the offers service's own review (what `commerce learn review`
     calls). Returns the action with each item's previous status, which is what undo needs."""
-    from commerce_platform.offers import service as offers
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
 
     before = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
     changed = []
@@ -206,7 +206,7 @@ def bulk_review(settings: Settings, ids: list[str], status: str) -> dict[str, An
 def undo_bulk(settings: Settings, action: dict[str, Any]) -> dict[str, Any]:
     """Put the learnings of a bulk action back to their previous status. One reviewed again by hand since
     the bulk action keeps the newer decision: undo must not overwrite it."""
-    from commerce_platform.offers import service as offers
+    from commerce_platform import wiring as offers  # the offers entry points with their ports
 
     now = {s["id"]: s["status"] for s in offers.list_learnings(settings)["swaps"]}
     restored, kept = [], []
@@ -372,7 +372,7 @@ def sale_images(settings: Settings, sale_ids: list[str]) -> dict[str, bytes | st
     """sale_id -> image bytes, or the reason it cannot be shown (fetched in parallel)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from commerce_platform.exports.service import sale_image
+    from commerce_platform.wiring import sale_image
 
     def one(sale_id: str) -> bytes | str:
         try:
@@ -443,18 +443,18 @@ def recent_tickets(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
 def kb_search(settings: Settings, query: str, k: int = 5, kb=None) -> list[dict[str, Any]]:
     """The support knowledge base's own search (hybrid BM25 + vectors): rank, source, heading, score,
     text. ``kb`` is a KnowledgeBase already open (the console caches one); else one is opened."""
-    from commerce_platform.support import kb as support_kb
+    from commerce_platform import wiring
 
-    results = kb.search(query, k=k) if kb is not None else support_kb.search(settings, query, k=k)
+    results = kb.search(query, k=k) if kb is not None else wiring.kb_search(settings, query, k=k)
     return [{"rank": n, "source": r.source, "heading": r.heading or r.title, "score": round(float(r.score), 3),
              "text": r.text} for n, r in enumerate(results, start=1)]
 
 
 def list_customers(settings: Settings, limit: int = 500) -> list[dict[str, Any]]:
     """Customers of the support database (id, name, company) for the new-ticket form."""
-    from commerce_platform.support.customers import CustomerService
+    from commerce_platform import wiring
 
-    return CustomerService(settings).list_customers(limit)
+    return wiring.customer_service(settings).list_customers(limit)
 
 
 # ----------------------------------------------------------------------------- health
@@ -525,9 +525,9 @@ def health_checks(settings: Settings) -> list[dict[str, Any]]:
     checks.append(_probe("vector index", "local numpy index", kb_index))
 
     def lake() -> str:
-        from commerce_platform.copilot.service import CopilotService
+        from commerce_platform import wiring
 
-        _, result = CopilotService(settings).run_sql("SELECT COUNT(*) AS n FROM orders")
+        _, result = wiring.copilot_service(settings).run_sql("SELECT COUNT(*) AS n FROM orders")
         return f"retail lake: {result.rows[0][0]} orders"
 
     checks.append(_probe("query engine", "Athena" if aws else "DuckDB", lake))

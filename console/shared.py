@@ -52,23 +52,23 @@ def settings():
 
 @st.cache_resource(show_spinner=False)
 def copilot_for(home_dir: str):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    return CopilotService(settings_for(home_dir))
+    return wiring.copilot_service(settings_for(home_dir))
 
 
 @st.cache_resource(show_spinner=False)
 def tutor_for(home_dir: str):
-    from commerce_platform.tutor.service import TutorService
+    from commerce_platform import wiring
 
-    return TutorService(settings_for(home_dir))
+    return wiring.tutor_service(settings_for(home_dir))
 
 
 @st.cache_resource(show_spinner=False)
 def desk_for(home_dir: str):
-    from commerce_platform.support.desk import SupportDesk
+    from commerce_platform import wiring
 
-    return SupportDesk(settings_for(home_dir))
+    return wiring.support_desk(settings_for(home_dir))
 
 
 def _control_flow(exc: BaseException) -> bool:

@@ -32,8 +32,7 @@ def prepare_night(demo_home: Path, target: Path) -> Path:
 
     from commerce_platform.config import load_settings
     from commerce_platform.errors import CommerceError
-    from commerce_platform.exports.service import run_export
-    from commerce_platform.offers.agent import run_learning
+    from commerce_platform.wiring import run_export, run_learning
 
     shutil.copytree(demo_home, target)
     settings = load_settings(target)
@@ -41,9 +40,9 @@ def prepare_night(demo_home: Path, target: Path) -> Path:
     run_export(settings)
     with pytest.raises(CommerceError, match="not reachable"):
         run_export(settings, date=FAILED_DAY, source=f"sqlite:///{target}/no-such-dir/missing.db")
-    from commerce_platform.support.desk import SupportDesk
+    from commerce_platform import wiring
 
-    SupportDesk(settings).create_ticket("C0002", "My order is late", "The pump I ordered last week has not arrived "
+    wiring.support_desk(settings).create_ticket("C0002", "My order is late", "The pump I ordered last week has not arrived "
                                         "and nobody answers. Where is my delivery?", "email")
     return target
 

@@ -35,6 +35,6 @@ def copilot_settings(tmp_path, monkeypatch, retail_lake):
 
 @pytest.fixture
 def copilot(copilot_settings):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    return CopilotService(copilot_settings)
+    return wiring.copilot_service(copilot_settings)

@@ -10,6 +10,7 @@ import services
 import shared
 import streamlit as st
 
+from commerce_platform import wiring
 from commerce_platform.exports import service as exports
 
 HOME = shared.home()
@@ -17,7 +18,7 @@ HOME = shared.home()
 
 @st.cache_data(ttl=30, show_spinner=False)
 def runs(home: str) -> list[dict]:
-    return services.runs_frame_rows(exports.list_runs(shared.settings_for(home)))
+    return services.runs_frame_rows(wiring.list_runs(shared.settings_for(home)))
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -60,7 +61,7 @@ def _run(day: str, retry_failed: bool, tenant: str | None = None) -> None:
         bar.progress(min(1.0, p.get("processed", 0) / max(total, 1)), text=f"{p.get('processed', 0)} rows processed")
 
     try:
-        summary = exports.run_export(shared.settings_for(HOME), date=day, tenant=tenant, retry_failed=retry_failed,
+        summary = wiring.run_export(shared.settings_for(HOME), date=day, tenant=tenant, retry_failed=retry_failed,
                                      progress=progress)
     finally:
         _clear()
@@ -121,7 +122,7 @@ with shared.panel("Table partitions"):
 with shared.panel("Failed images"):
     bad = failed(HOME)
     st.subheader(f"Failed images ({len(bad)})")
-    kind, note = services.failed_images_state(exports.list_runs(shared.settings_for(HOME)), bad)
+    kind, note = services.failed_images_state(wiring.list_runs(shared.settings_for(HOME)), bad)
     getattr(st, kind)(note)
     if bad:
         bf = pd.DataFrame(bad)

@@ -8,7 +8,7 @@ import services
 import shared
 import streamlit as st
 
-from commerce_platform.offers import service as offers
+from commerce_platform import wiring as offers  # the offers entry points with their ports
 
 HOME = shared.home()
 STATUSES = ["all", "pending", "approved", "rejected"]

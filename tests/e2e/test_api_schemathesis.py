@@ -71,11 +71,11 @@ def test_tutor_api_conforms(settings, record_property):
 
 
 def test_support_api_conforms(settings, record_property):
+    from commerce_platform import wiring
     from commerce_platform.api.support_app import create_app
-    from commerce_platform.support.kb import KnowledgeBase
 
     put_docs(settings)
-    KnowledgeBase(settings).sync()
+    wiring.knowledge_base(settings).sync()
     _report("support", fuzz(create_app(load_settings(settings.home, api_keys="alice=KEY1"))), record_property)
 
 

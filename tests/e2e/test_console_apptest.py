@@ -86,7 +86,7 @@ def _lonely_pending_swap(settings):
     """A pending swap that is the only learning for its term, so the matcher's learned hit is this swap."""
     from collections import Counter
 
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     swaps = list_learnings(settings)["swaps"]
     per_term = Counter(s["customer_term"] for s in swaps)
@@ -116,7 +116,7 @@ def test_learnings_reject_and_approve_change_the_match(app, settings_of):
 
 
 def test_learnings_edit_and_filters(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     swap = _lonely_pending_swap(settings_of)
     app.selectbox(key="swap_pick").set_value(swap["id"]).run()
@@ -163,9 +163,9 @@ def test_copilot_question_shows_table_chart_sql_and_thumbs_up(app, settings_of):
     up = next(b for b in app.button if b.label == "Good answer")
     up.click().run()
     assert any("approved example" in n for n in notes(app))
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    examples = CopilotService(settings_of).store.examples_list()
+    examples = wiring.copilot_service(settings_of).store.examples_list()
     assert any(e["question"] == "revenue by month this year" for e in examples)
 
 
@@ -199,7 +199,7 @@ def test_exports_runs_partitions_and_similar_pricing(app):
 
 
 def test_failed_export_shows_retry_that_reruns_the_day(app, settings_of):
-    from commerce_platform.exports.service import list_runs
+    from commerce_platform.wiring import list_runs
 
     open_page(app, "exports")
     retry = app.button(key=f"retry_{FAILED_DAY}_*")
@@ -335,7 +335,7 @@ def test_support_unknown_customer_gets_a_ticket_and_a_warning(app):
 
 
 def test_learnings_rule_review(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     rule = list_learnings(settings_of)["rules"][0]
     app.selectbox(key="rule_pick").set_value(rule["id"])
@@ -349,7 +349,7 @@ def test_learnings_rule_review(app, settings_of):
 
 
 def test_learnings_bulk_approve_counts_changes_and_undo_restores(app, settings_of):
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings
 
     def statuses():
         return {s["id"]: (s["status"], s["confidence"]) for s in list_learnings(settings_of)["swaps"]}
@@ -415,7 +415,7 @@ def test_support_lists_the_demo_tickets(app):
 
 
 def test_support_kb_search_shows_sources_text_and_scores(app, settings_of):
-    from commerce_platform.support.kb import search
+    from commerce_platform.wiring import kb_search as search
 
     open_page(app, "support")
     app.text_input(key="kb_query").set_value("how do I return a damaged pump").run()
@@ -469,9 +469,9 @@ def test_copilot_low_stock_answer_charts_stock_with_out_of_stock_marked(app):
 
 
 def test_inventory_page_stock_vs_reorder_level(app, settings_of):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    doc = CopilotService(settings_of).inventory()
+    doc = wiring.copilot_service(settings_of).inventory()
     open_page(app, "inventory")
     assert not app.error
     metrics = {m.label: m.value for m in app.metric}

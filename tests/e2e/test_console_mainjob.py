@@ -41,8 +41,7 @@ def test_needs_demo(tmp_path, present, expected):
 
 def test_mainjob_runs_the_nightly_jobs_then_serves_the_console(demo_home, tmp_path):
     from commerce_platform.config import load_settings
-    from commerce_platform.exports.service import list_runs
-    from commerce_platform.offers.service import list_learnings
+    from commerce_platform.wiring import list_learnings, list_runs
 
     home = tmp_path / "home"
     shutil.copytree(demo_home, home)

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.config import load_settings
-from commerce_platform.support.kb import KnowledgeBase
 from tests.conftest import free_port
 from tests.fixtures_support import DOCS, put_docs
 
@@ -43,7 +43,7 @@ def serve(settings):
 @pytest.fixture
 def kb_settings(settings):
     put_docs(settings)
-    KnowledgeBase(settings).sync()
+    wiring.knowledge_base(settings).sync()
     return settings
 
 
@@ -133,7 +133,7 @@ def test_cli_kb_sync_and_search(tmp_path):
     r = run_cli(home, "kb", "search", "x", "-k", "0")
     assert r.returncode == 2 and "-k" in r.stderr
     settings = load_settings(home)
-    assert [d["source"] for d in KnowledgeBase(settings).documents()] == sorted(set(DOCS) - {"warranty/pumps.txt"})
+    assert [d["source"] for d in wiring.knowledge_base(settings).documents()] == sorted(set(DOCS) - {"warranty/pumps.txt"})
 
 
 def test_health_and_tickets_answer_503_naming_the_store_that_went_away(kb_settings, pg_url, redis_url):

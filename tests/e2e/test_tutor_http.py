@@ -32,7 +32,7 @@ def server(settings):
 
 
 def test_generate_evaluate_remediate_over_http(server, settings):
-    from commerce_platform.tutor.service import TutorService
+    from commerce_platform import wiring
 
     with httpx.Client(base_url=server.url, timeout=10) as c:
         r = c.post("/api/exercise/generate", json={"topic": "returns", "difficulty": "hard", "count": 3})
@@ -53,7 +53,7 @@ def test_generate_evaluate_remediate_over_http(server, settings):
         follow = rem["follow_up"]
         assert follow["concept"] == numeric["concept"] and follow["difficulty"] == "medium"
         # the follow-up is a real stored exercise that can be answered, and not by copying the explanation
-        answer = TutorService(settings).store.get_exercise(follow["exercise_id"]).answer
+        answer = wiring.tutor_service(settings).store.get_exercise(follow["exercise_id"]).answer
         assert answer.lower() not in rem["explanation"].lower()
         r = c.post("/api/exercise/evaluate", json={"exercise_id": follow["exercise_id"], "response": answer})
         assert r.status_code == 200 and r.json()["correct"] is True

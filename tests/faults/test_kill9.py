@@ -181,9 +181,9 @@ def smartgo_home(tmp_path_factory):
 
 
 def export_state(home: Path, day: str):
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
     from commerce_platform.exports.iceberg import export_table
-    from commerce_platform.exports.progress import ProgressStore
     from commerce_platform.factory import sql_engine
 
     settings = load_settings(home)
@@ -199,7 +199,7 @@ def export_state(home: Path, day: str):
             table = sink.reload()
             referenced = {p.removeprefix("file://") for p in table.inspect.all_files().column("file_path").to_pylist()}
         on_disk = {str(p) for p in settings.paths.iceberg_warehouse.rglob("*.parquet") if "/data/" in str(p)}
-        record = ProgressStore.from_settings(settings).get(day)
+        record = wiring.progress_store(settings).get(day)
     finally:
         sql_engine.cache_clear()  # the next subprocess owns the SQLite files
     return rows, referenced, on_disk, record

@@ -16,7 +16,7 @@ import services  # noqa: E402 - the console folder is not a package; a broken im
 def test_learnings_view_filters_by_group_brand_and_date(demo_settings):
     from datetime import date
 
-    from commerce_platform.offers.agent import run_learning
+    from commerce_platform.wiring import run_learning
 
     run_learning(demo_settings)
     everything = services.learnings_view(demo_settings)
@@ -33,8 +33,7 @@ def test_learnings_view_filters_by_group_brand_and_date(demo_settings):
 
 
 def test_bulk_review_and_undo_through_the_offers_review(demo_settings):
-    from commerce_platform.offers.agent import run_learning
-    from commerce_platform.offers.service import list_learnings, review
+    from commerce_platform.wiring import list_learnings, review, run_learning
 
     run_learning(demo_settings)
 

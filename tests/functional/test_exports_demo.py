@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.exports import service
 
 pytestmark = pytest.mark.functional
@@ -19,7 +20,7 @@ def exported(tmp_path_factory):
     settings = load_settings(tmp_path_factory.mktemp("sg") / "home")
     built = smartgo.build(settings)
     updates: list[dict] = []
-    summary = service.run_export(settings, progress=updates.append)  # default: yesterday
+    summary = wiring.run_export(settings, progress=updates.append)  # default: yesterday
     summary["_progress"] = updates
     return settings, built, summary
 
@@ -56,7 +57,7 @@ def test_default_run_exports_yesterday(exported):
     last = summary["_progress"][-1]  # the console's progress bar: processed out of total
     assert last["processed"] == last["total"] == summary["totalCount"]
     assert summary["embeddingsComputed"] <= built["images"]  # each distinct image embedded once
-    runs = service.list_runs(settings)
+    runs = wiring.list_runs(settings)
     assert runs[0]["date"] == summary["date"] and runs[0]["status"] == "PARTIAL"
     parts = service.table_partitions(settings)
     assert len(parts) >= 3 and sum(p["rows"] for p in parts) == summary["exportedCount"]
@@ -88,7 +89,7 @@ def test_failed_images_and_sale_image(exported):
     assert {f["embedding_error"].split(":")[0] for f in failed} == {"no_image_url", "not_an_image"}
     ok = service.export_table(settings).scan(columns=("sale_id", "embedding_error")).to_pylist()
     sale_id = next(r["sale_id"] for r in ok if r["embedding_error"] is None)
-    data, ctype = service.sale_image(settings, sale_id)
+    data, ctype = wiring.sale_image(settings, sale_id)
     assert ctype == "image/png" and data.startswith(b"\x89PNG")
 
 
@@ -125,8 +126,8 @@ def test_service_calls_work_inside_a_running_event_loop(exported):
     sale_id = next(r["sale_id"] for r in ok if r["embedding_error"] is None)
 
     async def caller():
-        data, _ctype = service.sale_image(settings, sale_id)
-        again = service.run_export(settings, date=summary["date"])
+        data, _ctype = wiring.sale_image(settings, sale_id)
+        again = wiring.run_export(settings, date=summary["date"])
         return data, again
 
     data, again = asyncio.run(caller())

@@ -7,13 +7,12 @@ import pytest
 from commerce_platform import factory
 from commerce_platform.demo import build_all
 from commerce_platform.errors import LockHeld, UpstreamError
-from commerce_platform.offers.agent import LOCKS, run_learning, state_key
-from commerce_platform.offers.evaluation import evaluate
+from commerce_platform.offers.agent import LOCKS, state_key
 from commerce_platform.offers.learnings import RULES_KEY, SWAPS_KEY
 from commerce_platform.offers.models import SWAP_HEADER
 from commerce_platform.offers.requests import record_offer_request
-from commerce_platform.offers.service import list_learnings, match_term, review
 from commerce_platform.ports.kv import Lock
+from commerce_platform.wiring import evaluate, list_learnings, match_term, review, run_learning
 
 pytestmark = pytest.mark.functional
 

@@ -3,11 +3,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.config import load_settings
 from commerce_platform.errors import NotFound, ValidationFailed
 from commerce_platform.support.customers import CustomerService
-from commerce_platform.support.desk import SupportDesk
-from commerce_platform.support.kb import KnowledgeBase
 from tests.conftest import load_event
 from tests.fixtures_support import put_docs
 
@@ -31,8 +30,8 @@ def seed(service: CustomerService):
 @pytest.fixture
 def desk(settings):
     put_docs(settings)
-    KnowledgeBase(settings).sync()
-    d = SupportDesk(settings)
+    wiring.knowledge_base(settings).sync()
+    d = wiring.support_desk(settings)
     seed(d.customers)
     return d
 
@@ -68,7 +67,7 @@ def test_placeholder_profile_when_customer_db_is_off(tmp_path, monkeypatch):
         if key.startswith("COMMERCE_"):
             monkeypatch.delenv(key)
     s = load_settings(tmp_path / "home", support_customer_db="off")
-    desk = SupportDesk(s)
+    desk = wiring.support_desk(s)
     out = desk.create_ticket("C1", "Pump", "My pump is broken")
     prof = out["customer_context"]["profile"]
     assert out["customer_context"]["status"] == "placeholder" and prof["placeholder"] is True
@@ -148,7 +147,7 @@ def test_feedback_validation(desk):
 
 def test_http_lambda_handler_accepts_api_gateway_v2_event(settings, monkeypatch):
     put_docs(settings)
-    KnowledgeBase(settings).sync()
+    wiring.knowledge_base(settings).sync()
     monkeypatch.setenv("COMMERCE_HOME", str(settings.home))
     import importlib
 

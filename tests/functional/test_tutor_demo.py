@@ -2,6 +2,7 @@
 
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.tutor.service import TutorService
 
 pytestmark = pytest.mark.functional
@@ -13,7 +14,7 @@ def test_demo_summary_and_generation_on_the_demo_kb(demo_settings):
     summary = build(demo_settings)
     assert summary["status"] == "ok" and summary["passages"] > 10 and summary["exercises"] >= 12
     assert not summary["failed"]
-    svc = TutorService(demo_settings)
+    svc = wiring.tutor_service(demo_settings)
     for topic in ("returns", "warranty", "delivery times", "soldering copper pipes"):
         for difficulty in ("easy", "medium", "hard"):
             out = svc.generate(topic, difficulty, 3)
@@ -63,7 +64,7 @@ def _all_demo_exercises(svc: TutorService) -> list:
 
 
 def test_question_text_names_the_topic_never_a_file(demo_settings):
-    svc = TutorService(demo_settings)
+    svc = wiring.tutor_service(demo_settings)
     questions = [ex.question for ex in _all_demo_exercises(svc)]
     for t in svc.topics(limit=500)["topics"]:
         for difficulty in ("easy", "medium", "hard"):
@@ -76,7 +77,7 @@ def test_question_text_names_the_topic_never_a_file(demo_settings):
 def test_a_follow_up_is_never_answerable_by_copying_its_explanation(demo_settings):
     from commerce_platform.tutor.models import Exercise
 
-    svc = TutorService(demo_settings)
+    svc = wiring.tutor_service(demo_settings)
     exercises = _all_demo_exercises(svc)
     assert {ex.type for ex in exercises} == set(EXERCISE_TYPES)
     leaks, remediations = [], 0

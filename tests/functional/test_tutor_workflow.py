@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.errors import NotFound, ServiceUnavailable, ValidationFailed
 from commerce_platform.ports.cache import InProcessCache
 from commerce_platform.tutor.models import Evaluation
-from commerce_platform.tutor.service import TutorService
 
 try:
     from tests.fixtures_tutor import FakeLLM, build_kb
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.functional
 @pytest.fixture
 def svc(settings):
     build_kb(settings)
-    return TutorService(settings)
+    return wiring.tutor_service(settings)
 
 
 def test_graph_shape(svc):
@@ -80,7 +80,7 @@ def test_after_evaluate_edge(svc, correct, auto, always, route):
 def test_llm_garbage_falls_back_to_offline_through_the_graph(settings):
     build_kb(settings)
     llm = FakeLLM("no json here", json.dumps({"exercises": []}))
-    svc = TutorService(settings, llm=llm)
+    svc = wiring.tutor_service(settings, llm=llm)
     state = svc.workflow.run_generation("warranty", "medium", 2, None)
     assert len(llm.prompts) == 1 and "Warranty and servicing" in llm.prompts[0]
     assert state["exercises"] and all(e.generator == "offline" for e in state["exercises"])
@@ -92,7 +92,7 @@ def test_llm_exercise_is_used_when_valid(settings):
     draft = {"type": "numeric", "question": "How many years is the compressor warranty?", "answer": "5 years",
              "concept": "Warranty and servicing: compressor warranty", "passage_id": "heat-pump-install.md#3",
              "evidence": "Heat pumps have a 5-year warranty on the compressor.", "unit": "years"}
-    svc = TutorService(settings, llm=FakeLLM(json.dumps({"exercises": [draft]})))
+    svc = wiring.tutor_service(settings, llm=FakeLLM(json.dumps({"exercises": [draft]})))
     out = svc.generate("warranty", "medium", 1)
     ex = svc.exercise(out["exercises"][0]["exercise_id"])
     assert ex.generator == "llm" and ex.value == 5
@@ -108,7 +108,7 @@ def test_store_node_checks_the_cache_before_writing(settings):
         def ping(self):
             raise ServiceUnavailable("the exercise cache (Redis) is unavailable: test")
 
-    svc = TutorService(settings, cache=DownCache())
+    svc = wiring.tutor_service(settings, cache=DownCache())
     with pytest.raises(ServiceUnavailable):
         svc.generate("returns", "easy", 2)
     assert svc.store.count_exercises() == 0  # nothing half-written

@@ -34,12 +34,12 @@ def _exercise_store(svc):
 
 
 def test_conversations_on_postgresql(copilot_settings, pg_url):
+    from commerce_platform import wiring
     from commerce_platform.config import load_settings
-    from commerce_platform.copilot.service import CopilotService
     from commerce_platform.ports.kv import SqlKeyValueTable
 
     s = load_settings(copilot_settings.paths.root, kv_url=pg_url)
-    svc = CopilotService(s)
+    svc = wiring.copilot_service(s)
     _exercise_store(svc)
     assert isinstance(svc.store.table, SqlKeyValueTable) and svc.store.table.engine.dialect.name == "postgresql"
 
@@ -47,8 +47,8 @@ def test_conversations_on_postgresql(copilot_settings, pg_url):
 def test_conversations_on_dynamodb(copilot_settings, moto_server):
     import boto3
 
+    from commerce_platform import wiring
     from commerce_platform.copilot.conversations import CONVERSATIONS, EXAMPLES, ConversationStore
-    from commerce_platform.copilot.service import CopilotService
     from commerce_platform.ports.kv import DynamoKeyValueTable
 
     ddb = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="eu-north-1")
@@ -68,7 +68,7 @@ def test_conversations_on_dynamodb(copilot_settings, moto_server):
                      KeySchema=[{"AttributeName": "example_id", "KeyType": "HASH"}])
     store = ConversationStore(DynamoKeyValueTable(CONVERSATIONS, resource=ddb, prefix=prefix),
                               DynamoKeyValueTable(EXAMPLES, resource=ddb, prefix=prefix), ttl_days=30)
-    svc = CopilotService(copilot_settings, store=store)
+    svc = wiring.copilot_service(copilot_settings, store=store)
     _exercise_store(svc)
     raw = ddb.Table(prefix + "conversations").scan()["Items"]
     assert {"conversation_id", "turn_id", "user_id", "timestamp", "question", "sql_query", "response",
@@ -244,12 +244,12 @@ class FakeChat:
 
 @pytest.fixture
 def bedrock_service(copilot_settings):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
     from commerce_platform.ports.llm import BedrockLLM
 
     def make(replies):
         chat = FakeChat(replies)
-        return CopilotService(copilot_settings, llm=BedrockLLM(chat=chat)), chat
+        return wiring.copilot_service(copilot_settings, llm=BedrockLLM(chat=chat)), chat
     return make
 
 
@@ -286,9 +286,9 @@ def test_bedrock_guard_refusal_is_fed_back_then_offline_fallback(bedrock_service
 
 
 def test_bedrock_prompt_carries_approved_examples_and_history(bedrock_service, copilot_settings):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    offline = CopilotService(copilot_settings, llm=None)
+    offline = wiring.copilot_service(copilot_settings, llm=None)
     first = offline.ask("who are our top 10 customers", user_id="anna", as_of=AS_OF)
     offline.approve(first.conversation_id, first.turn)
     svc, chat = bedrock_service([json.dumps({"sql": "SELECT COUNT(*) AS n FROM customers"}),

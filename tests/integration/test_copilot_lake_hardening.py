@@ -52,10 +52,10 @@ def test_corrupt_table_fails_alone_in_the_engine(corrupt_lake):
 
 
 def test_corrupt_table_fails_alone_in_the_service(copilot_settings, corrupt_lake):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
     from commerce_platform.ports.query_engine import LakeTableUnreadable
 
-    svc = CopilotService(copilot_settings, lake=corrupt_lake, llm=None)
+    svc = wiring.copilot_service(copilot_settings, lake=corrupt_lake, llm=None)
     guarded, result = svc.run_sql("SELECT count(*) AS n FROM customers")
     assert guarded.tables == ("customers",) and result.rows == [[300]]
     with pytest.raises(LakeTableUnreadable, match="'shipments' cannot be read"):
@@ -127,9 +127,9 @@ def test_repeat_attack_is_refused_before_the_engine(copilot_settings):
     import resource
     import time
 
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    svc = CopilotService(copilot_settings, llm=None)
+    svc = wiring.copilot_service(copilot_settings, llm=None)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     with pytest.raises(Refused, match="repeat"):

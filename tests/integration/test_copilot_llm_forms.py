@@ -93,18 +93,18 @@ class FakeGenai:
 
 @pytest.fixture(params=["bedrock", "gemini"])
 def service(request, copilot_settings):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
     from commerce_platform.ports.llm import BedrockLLM, GeminiLLM
 
     model = RecordedModel()
     llm = BedrockLLM(chat=FakeChat(model)) if request.param == "bedrock" else GeminiLLM(client=FakeGenai(model))
-    return CopilotService(copilot_settings, llm=llm), model, request.param
+    return wiring.copilot_service(copilot_settings, llm=llm), model, request.param
 
 
 def offline_rows(copilot_settings, question, context=None):
-    from commerce_platform.copilot.service import CopilotService
+    from commerce_platform import wiring
 
-    svc = CopilotService(copilot_settings, llm=None)
+    svc = wiring.copilot_service(copilot_settings, llm=None)
     a = svc.ask(context, user_id="o", as_of=AS_OF) if context else None
     return svc.ask(question, conversation_id=a.conversation_id if a else None, user_id="o", as_of=AS_OF).rows
 

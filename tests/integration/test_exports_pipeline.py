@@ -10,10 +10,10 @@ try:  # tests/ may or may not be a package
 except ImportError:  # pragma: no cover
     from fixtures_exports import ImageServer, create_sales, draw_image, sale
 
+from commerce_platform import wiring
 from commerce_platform.errors import ConfigurationError, LockHeld
 from commerce_platform.exports import service
 from commerce_platform.exports.iceberg import export_table
-from commerce_platform.exports.progress import ProgressStore
 from commerce_platform.ports.fetcher import ImageFetcher
 from commerce_platform.ports.urlsafety import UrlPolicy
 
@@ -59,7 +59,7 @@ def rows_for(server, flaky: str) -> list[dict]:
 
 
 def run(settings, source, **kw):
-    return service.run_export(settings, date=DAY, source=source, fetcher=fetcher_for(settings), **kw)
+    return wiring.run_export(settings, date=DAY, source=source, fetcher=fetcher_for(settings), **kw)
 
 
 def table_rows(settings, **kw):
@@ -104,7 +104,7 @@ def test_run_rerun_and_retry_failed(xsettings, server, tmp_path):
     assert len(rows) == 9 and rows["s07"]["embedding_error"] is None and len(rows["s07"]["embedding"]) == 1024
     failed = service.failed_images(xsettings, DAY)
     assert sorted(f["sale_id"] for f in failed) == ["s08", "s11"]
-    status = ProgressStore.from_settings(xsettings).get(DAY)
+    status = wiring.progress_store(xsettings).get(DAY)
     assert status["status"] == "PARTIAL" and status["ttl"] > 0
 
     parts = service.table_partitions(xsettings)
@@ -149,11 +149,11 @@ def test_without_pyiceberg_streaming_helpers_the_public_overwrite_gives_the_same
 def test_lock_blocks_a_second_run_and_failures_are_recorded(xsettings, server, tmp_path):
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale("a1", server.url("/img/a1.png"))])
-    with ProgressStore.from_settings(xsettings).lock(DAY), pytest.raises(LockHeld):
+    with wiring.progress_store(xsettings).lock(DAY), pytest.raises(LockHeld):
         run(xsettings, src)
     with pytest.raises(ConfigurationError):
         run(xsettings, f"sqlite:///{tmp_path / 'empty.db'}")
-    assert ProgressStore.from_settings(xsettings).get(DAY)["status"] == "FAILED"
+    assert wiring.progress_store(xsettings).get(DAY)["status"] == "FAILED"
     assert run(xsettings, src)["status"] == "COMPLETE"  # the lock was released
 
 
@@ -172,7 +172,7 @@ def test_schema_evolution_adds_nullable_columns(xsettings, server, tmp_path):
     wanted = Schema(*base.fields, NestedField(field_id=100, name="colour_hint", field_type=StringType(), required=False))
     IcebergTable.evolve(sink.table(), wanted)
     create_sales(src, [sale("e2", server.url("/img/e2.png"), day="2026-03-11")])
-    service.run_export(xsettings, date="2026-03-11", source=src, fetcher=fetcher_for(xsettings))
+    wiring.run_export(xsettings, date="2026-03-11", source=src, fetcher=fetcher_for(xsettings))
     rows = {r["sale_id"]: r for r in table_rows(xsettings)}
     assert set(rows) == {"e1", "e2"} and rows["e1"]["colour_hint"] is None and rows["e2"]["colour_hint"] is None
     assert len(rows["e1"]["embedding"]) == 1024
@@ -265,21 +265,21 @@ def test_retry_failed_for_one_tenant_of_a_whole_day_run(xsettings, server, tmp_p
     assert run(xsettings, src)["status"] == "PARTIAL"  # r1 failed: 4 attempts, 4 HTTP 500s
     retried = run(xsettings, src, tenant="t1", retry_failed=True)
     assert (retried["recovered"], retried["status"]) == (1, "COMPLETE")
-    record = ProgressStore.from_settings(xsettings).get(DAY)
+    record = wiring.progress_store(xsettings).get(DAY)
     assert (record["status"], record["successCount"], record["errorCount"]) == ("COMPLETE", 2, 0)
     with pytest.raises(Exception, match="no export"):
-        service.run_export(xsettings, date="2026-03-12", retry_failed=True)
+        wiring.run_export(xsettings, date="2026-03-12", retry_failed=True)
 
 
 def test_a_day_or_tenant_without_sales_ends_empty_and_says_why(xsettings, server, tmp_path):
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale("e1", server.url("/img/e1.png"))])
-    future = service.run_export(xsettings, date="2030-01-01", source=src, fetcher=fetcher_for(xsettings))
+    future = wiring.run_export(xsettings, date="2030-01-01", source=src, fetcher=fetcher_for(xsettings))
     assert (future["status"], future["totalCount"]) == ("EMPTY", 0)  # was COMPLETE with 0 rows
     assert "no sales on 2030-01-01" in future["note"]
     nobody = run(xsettings, src, tenant="nonexistent-tenant")
     assert nobody["status"] == "EMPTY" and "check the tenant id" in nobody["note"]
-    store = ProgressStore.from_settings(xsettings)
+    store = wiring.progress_store(xsettings)
     assert store.get("2030-01-01")["status"] == "EMPTY"
     assert store.get(DAY, "nonexistent-tenant")["status"] == "EMPTY"
     quiet = run(xsettings, src, tenant="t1")  # a real tenant: no "check the tenant id"
@@ -320,7 +320,7 @@ def test_glue_catalog_with_s3_warehouse_on_moto(xsettings, server, tmp_path, mot
         return export_table(xsettings, **{"glue.endpoint": moto_server})
 
     for _ in range(2):
-        summary = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings), sink=sink())
+        summary = wiring.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings), sink=sink())
         assert summary["status"] == "COMPLETE"
     ids = [r["sale_id"] for r in sink().scan().to_pylist()]
     assert sorted(ids) == ["g0", "g1", "g2", "g3"]

@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover
     from fixtures_exports import create_sales, sale
     from test_exports_pipeline import fetcher_for, server, xsettings  # noqa: F401
 
+from commerce_platform import wiring
 from commerce_platform.exports import service
 from commerce_platform.exports.iceberg import EXPORT_TABLE, day_filter, export_table
 from commerce_platform.exports.models import SaleRow, parse_day
@@ -40,10 +41,10 @@ def test_many_flushes_leave_one_file_per_partition_and_the_same_rows(xsettings, 
     create_sales(src, [sale(f"f{i:02d}", server.url(f"/img/f{i % 7}.png"), tenant=f"t{i % 3}", hour=i % 24)
                        for i in range(30)] + [sale("nourl", None, tenant="t1")])
     xsettings.exports.flush_rows = 10_000  # one flush: the reference rows
-    service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
+    wiring.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     reference = _rows(xsettings)
     xsettings.exports.flush_rows = 2  # 16 flushes over 3 partitions: 48 files before issue 15
-    summary = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
+    summary = wiring.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert summary["exportedCount"] == 31 and summary["status"] == "PARTIAL"
     parts = service.table_partitions(xsettings)
     assert [(p["tenant_id"], p["rows"], p["files"]) for p in parts] == [("t0", 10, 1), ("t1", 11, 1), ("t2", 10, 1)]
@@ -145,12 +146,12 @@ def test_a_rerun_embeds_nothing_and_the_cache_holds_packs_not_images(xsettings, 
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale(f"c{i:02d}", server.url(f"/img/c{i}.png"), tenant=f"t{i % 2}") for i in range(12)])
     xsettings.exports.flush_rows = 5
-    first = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
+    first = wiring.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert first["embeddingsComputed"] == 12
     objects = [o.key for o in list_all(object_store(xsettings), xsettings.exports.embeddings_bucket, "")]
     # One pack (vectors + index) for the run's 12 images: never an object per image.
     assert len(objects) == 2 and all("/packs/" in k for k in objects)
-    second = service.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
+    second = wiring.run_export(xsettings, date=DAY, source=src, fetcher=fetcher_for(xsettings))
     assert (second["embeddingsComputed"], second["embeddingsReused"]) == (0, 12)
     assert _rows(xsettings) and all(r["embedding"] is not None for r in _rows(xsettings))
 

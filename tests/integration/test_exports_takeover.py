@@ -19,9 +19,8 @@ try:  # tests/ may or may not be a package
 except ImportError:  # pragma: no cover
     from fixtures_exports import ImageServer, create_sales, sale
 
-from commerce_platform.exports import service
+from commerce_platform import wiring
 from commerce_platform.exports.iceberg import export_table
-from commerce_platform.exports.progress import ProgressStore
 from commerce_platform.ports.fetcher import ImageFetcher
 from commerce_platform.ports.locks import host_id
 from commerce_platform.ports.urlsafety import UrlPolicy
@@ -48,7 +47,7 @@ def run(settings, source, **kw):
 
     fetcher = ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings), concurrency=4,
                            timeout=2.0, backoff=0.01)
-    return service.run_export(settings, date=DAY, source=source, fetcher=fetcher, **kw)
+    return wiring.run_export(settings, date=DAY, source=source, fetcher=fetcher, **kw)
 
 
 def data_files_on_disk(settings) -> set[str]:
@@ -75,7 +74,7 @@ def test_dead_runs_lock_record_and_files_are_cleaned_up(settings, server, tmp_pa
         shutil.copy(sample, f)
     past = time.time() - 3 * 86400
     os.utime(ancient, (past, past))
-    store = ProgressStore.from_settings(settings)
+    store = wiring.progress_store(settings)
     store.put(DAY, "t2", status="RUNNING", runId="dead-run", writeId=dead_write, totalCount=0, successCount=0,
               errorCount=0)
     store.table.put({"PK": f"LOCK#export-{DAY}", "SK": "LOCK", "owner": "dead-owner", "host": host_id(),
@@ -98,7 +97,7 @@ def test_a_whole_day_record_left_running_is_closed_by_the_next_run(settings, ser
     settings.fetch_allow_hosts = "127.0.0.1"
     src = f"sqlite:///{tmp_path / 'sg.db'}"
     create_sales(src, [sale("a1", server.url("/img/a1.png"))])
-    store = ProgressStore.from_settings(settings)
+    store = wiring.progress_store(settings)
     store.put(DAY, None, status="RUNNING", runId="dead-run", writeId=str(uuid.uuid4()), totalCount=0,
               successCount=0, errorCount=0)
     summary = run(settings, src)

@@ -43,8 +43,8 @@ def test_learning_run_on_s3_and_dynamodb(moto_server, settings):
 
     from commerce_platform.demo import build_all
     from commerce_platform.factory import erp as local_erp
-    from commerce_platform.offers.agent import run_learning
     from commerce_platform.ports.objectstore import LocalObjectStore
+    from commerce_platform.wiring import run_learning
 
     build_all(settings, only=["offers"])
     client = boto3.client("s3", endpoint_url=moto_server, region_name="eu-north-1")
@@ -215,7 +215,7 @@ def test_lemonsoft_missing_offer_and_bad_login(lemonsoft):
 def test_learning_over_lemonsoft_keeps_offers_in_flight_and_learns_the_same(settings):
     from commerce_platform.demo import build_all
     from commerce_platform.demo.lemonsoft_server import LemonsoftStandIn
-    from commerce_platform.offers.agent import run_learning
+    from commerce_platform.wiring import run_learning
 
     build_all(settings, only=["offers"])
     local = run_learning(settings, dry_run=True)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.config import load_settings
 from commerce_platform.ports.cache import ContextCache
-from commerce_platform.support.customers import CustomerService
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +35,7 @@ def test_customer_service_on_postgres(pg_url, tmp_path, clean_env):
     import sqlalchemy as sa
 
     s = load_settings(tmp_path / "home", database_url=pg_url, kv_url=pg_url)
-    svc = CustomerService(s)
+    svc = wiring.customer_service(s)
     seed(svc)
     with sa.create_engine(pg_url).connect() as conn:  # the tables really are in PostgreSQL
         assert conn.execute(sa.text("select count(*) from support_orders")).scalar() == 7
@@ -55,8 +55,8 @@ def test_customer_service_on_postgres(pg_url, tmp_path, clean_env):
 def test_redis_shared_cache_hits_and_cross_process_invalidation(redis_url, tmp_path, clean_env):
     s = load_settings(tmp_path / "home", redis_url=redis_url)
     ns = f"test:{uuid.uuid4().hex}:"
-    a = CustomerService(s, cache=ContextCache.from_settings(s, namespace=ns))
-    b = CustomerService(s, cache=ContextCache.from_settings(s, namespace=ns))  # "another process"
+    a = wiring.customer_service(s, cache=ContextCache.from_settings(s, namespace=ns))
+    b = wiring.customer_service(s, cache=ContextCache.from_settings(s, namespace=ns))  # "another process"
     seed(a)
     assert a.get_context("C7")["cached"] is False
     assert b.get_context("C7")["cached"] is True and b.cache.stats["redis_hits"] == 1  # served from Redis
@@ -71,7 +71,7 @@ def test_redis_shared_cache_hits_and_cross_process_invalidation(redis_url, tmp_p
 
 def test_redis_outage_degrades_to_no_cache(tmp_path, clean_env):
     s = load_settings(tmp_path / "home", redis_url="redis://127.0.0.1:1/0")
-    svc = CustomerService(s)
+    svc = wiring.customer_service(s)
     seed(svc)
     assert svc.get_context("C7")["status"] == "known"
     assert svc.get_context("C7")["cached"] is False  # nothing cached while Redis is down, but no error

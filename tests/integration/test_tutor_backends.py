@@ -4,9 +4,9 @@ either is down (degraded health, 503 with a clear message, nothing half-written)
 import pytest
 import sqlalchemy as sa
 
+from commerce_platform import wiring
 from commerce_platform.config import load_settings
 from commerce_platform.errors import ServiceUnavailable
-from commerce_platform.tutor.service import TutorService
 
 try:
     from tests.conftest import free_port
@@ -25,13 +25,13 @@ def _settings(settings, **overrides):
 def test_persistence_on_postgres(settings, pg_url):
     s = _settings(settings, database_url=pg_url)
     build_kb(s)
-    svc = TutorService(s)
+    svc = wiring.tutor_service(s)
     ex_ids = [e["exercise_id"] for e in svc.generate("warranty", "hard", 3)["exercises"]]
     answer = svc.exercise(ex_ids[0]).answer
     assert svc.evaluate(ex_ids[0], answer, learner_id="pg-learner")["correct"] is True
     svc.evaluate(ex_ids[0], "no idea at all about pizza", learner_id="pg-learner")
 
-    fresh = TutorService(s)  # new process-local cache: must read from PostgreSQL
+    fresh = wiring.tutor_service(s)  # new process-local cache: must read from PostgreSQL
     assert fresh.cache.get(f"ex:{ex_ids[0]}") is None
     assert fresh.exercise(ex_ids[0]).answer == answer
     rows = fresh.store.attempts_for(ex_ids[0])
@@ -55,7 +55,7 @@ def test_cache_on_redis(settings, redis_url):
 
     s = _settings(settings, redis_url=redis_url, cache_ttl_seconds=120)
     build_kb(s)
-    svc = TutorService(s)
+    svc = wiring.tutor_service(s)
     assert svc.cache.backend == "redis"
     out = svc.generate("shipping and delivery", "medium", 2)
     client = redis.Redis.from_url(redis_url)
@@ -63,7 +63,7 @@ def test_cache_on_redis(settings, redis_url):
     try:
         for key in keys:
             assert client.exists(key) and 0 < client.ttl(key) <= 120
-        other = TutorService(s)  # another instance (another Lambda) shares the cache
+        other = wiring.tutor_service(s)  # another instance (another Lambda) shares the cache
         again = other.generate("shipping and delivery", "medium", 2)
         assert again["cached"] is True and again["exercises"] == out["exercises"]
         assert other.exercise(out["exercises"][0]["exercise_id"]).exercise_id == out["exercises"][0]["exercise_id"]
@@ -76,7 +76,7 @@ def test_cache_on_redis(settings, redis_url):
 def test_redis_down_degrades_health_and_fails_requests_cleanly(settings):
     s = _settings(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     build_kb(s)
-    svc = TutorService(s)
+    svc = wiring.tutor_service(s)
     health = svc.health()
     assert health["status"] == "degraded"
     assert health["components"]["cache"]["status"] == "down"
@@ -91,7 +91,7 @@ def test_database_down_degrades_health_and_fails_requests_cleanly(settings):
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=1"
     s = _settings(settings, database_url=url)
     build_kb(s)
-    svc = TutorService(s)
+    svc = wiring.tutor_service(s)
     health = svc.health()
     assert health["status"] == "degraded"
     assert health["components"]["database"]["status"] == "down"

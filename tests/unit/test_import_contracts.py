@@ -5,6 +5,9 @@ statement counts, also the lazy ones inside functions and ``require("lib", extra
 1. Adapter libraries are imported only in ``src/commerce_platform/ports/``.
 2. ``ports/`` never imports a service package.
 3. The console never imports an adapter library either.
+4. Domain modules of the service packages never import ``commerce_platform.factory``: services receive
+   their ports; only the composition roots (``commands.py``, ``lambda_handler.py``, ``kb_sync_lambda.py``,
+   ``cli.py``, ``api/``, ``console/``, ``demo/``, ``wiring.py``) build adapters.
 
 Each contract has an allow-list of today's exceptions, each with its reason. An entry that is no
 longer needed fails the test too, so the lists can only shrink: move the code behind a port, then
@@ -41,6 +44,11 @@ PORTS_TO_SERVICES: dict[str, tuple[frozenset[str], str]] = {
 
 # Contract 3: console modules that import a database or table library today (path under console/).
 CONSOLE_DB_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
+}
+
+# Contract 4: service modules (minus their entry points) that still build adapters with the factory today.
+ENTRY_POINTS = frozenset({"commands.py", "lambda_handler.py", "kb_sync_lambda.py"})
+DOMAIN_TO_FACTORY: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
@@ -117,6 +125,17 @@ def test_console_never_imports_database_or_table_libraries():
     # The console folder is not a package: its files have no relative imports to resolve.
     _check(_violations(sorted(CONSOLE.rglob("*.py")), CONSOLE, lambda _p: "", forbidden), CONSOLE_DB_IMPORTS,
            "console")
+
+
+def test_domain_modules_never_import_the_factory():
+    files = [p for pkg in sorted(SERVICE_PACKAGES) for p in sorted((PACKAGE / pkg).rglob("*.py"))
+             if p.name not in ENTRY_POINTS]
+    assert files, "no service modules found"
+
+    def forbidden(name: str) -> str | None:
+        return "factory" if name in ("commerce_platform.factory", "commerce_platform.wiring") else None
+
+    _check(_violations(files, PACKAGE, _package_of, forbidden), DOMAIN_TO_FACTORY, "services -> factory")
 
 
 def test_the_import_parser_sees_lazy_relative_and_aliased_imports(tmp_path):

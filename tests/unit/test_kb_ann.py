@@ -6,6 +6,7 @@ import random
 import numpy as np
 import pytest
 
+from commerce_platform import wiring
 from commerce_platform.errors import MissingExtraError
 from commerce_platform.ports import vector_index as vi
 from commerce_platform.ports.vector_index import (
@@ -21,7 +22,6 @@ from commerce_platform.ports.vector_index import (
 )
 from commerce_platform.support import kb as kbmod
 from commerce_platform.support.documents import parse_document, split_sentences
-from commerce_platform.support.kb import KnowledgeBase
 from commerce_platform.support.kb_eval import demo_docs_dir, load_eval_set
 
 pytestmark = pytest.mark.unit
@@ -253,7 +253,7 @@ def test_kb_hybrid_results_with_the_approximate_index_match_exact(settings, monk
     for i in range(40):
         body = "\n\n".join(f"## Part {j}\n\n" + " ".join(rng.sample(sentences, 10)) for j in range(4))
         (docs / f"guide-{i:02d}.md").write_text(f"# Guide {i}\n\n{body}\n")
-    kb = KnowledgeBase(settings)
+    kb = wiring.knowledge_base(settings)
     kb.sync(docs_dir=docs)
     state = kb._load()
     assert state.index.ann_active and len(state.index) > 100

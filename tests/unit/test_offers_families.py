@@ -130,7 +130,7 @@ def test_seed_world_every_brand_preference_is_a_rule_and_the_copper_rule_is_cond
 
     from commerce_platform.config import load_settings
     from commerce_platform.factory import object_store
-    from commerce_platform.offers.agent import run_learning
+    from commerce_platform.wiring import run_learning
 
     truth = _world().build_world(tmp_path / "home", seed)
     settings = load_settings(tmp_path / "home")

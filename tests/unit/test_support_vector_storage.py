@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from commerce_platform import factory
+from commerce_platform import factory, wiring
 from commerce_platform.ports.vector_index import (
     DENSE_FILE,
     SPARSE_FILE,
@@ -14,7 +14,6 @@ from commerce_platform.ports.vector_index import (
     LocalVectorIndex,
     SparseVectors,
 )
-from commerce_platform.support.kb import KnowledgeBase
 from commerce_platform.support.kb_eval import demo_docs_dir, load_eval_set
 
 pytestmark = pytest.mark.unit
@@ -33,7 +32,7 @@ def dense_reference(vecs: np.ndarray, qv: np.ndarray, dim_idf: bool) -> np.ndarr
 
 @pytest.fixture
 def demo_kb(settings):
-    kb = KnowledgeBase(settings)
+    kb = wiring.knowledge_base(settings)
     kb.sync(docs_dir=demo_docs_dir())
     return kb
 
@@ -71,7 +70,7 @@ def test_old_dense_vectors_npy_loads_with_the_same_results_and_next_sync_writes_
     with open(d / DENSE_FILE, "wb") as fh:
         np.save(fh, dense)
     (d / SPARSE_FILE).unlink()
-    old = KnowledgeBase(settings)
+    old = wiring.knowledge_base(settings)
     assert isinstance(old._load().index.matrix(), SparseVectors)  # converted on load
     assert [[(r.id, round(r.score, 5)) for r in old.search(q, k=5)] for q in questions] == before
     # The next sync that changes something rewrites the vectors sparse and drops the dense file.

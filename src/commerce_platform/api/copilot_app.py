@@ -20,10 +20,10 @@ def create_app(settings: Settings, service=None):
     from fastapi import Depends, Path, Query
     from fastapi.concurrency import run_in_threadpool
 
-    from ..copilot.service import CopilotService
+    from .. import wiring
 
     app = create_base_app(settings, "Commerce retail copilot")
-    svc = service or CopilotService(settings)
+    svc = service or wiring.copilot_service(settings)
     app.state.copilot = svc
     conv_id = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     caller = Depends(current_principal)

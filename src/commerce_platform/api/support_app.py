@@ -49,15 +49,10 @@ class SyncIn(BaseModel):
 def create_app(settings: Settings):
     from fastapi import Body
 
-    from .. import factory
-    from ..support.customers import CustomerService
-    from ..support.desk import SupportDesk
+    from .. import wiring
 
     app = create_base_app(settings, "Support desk")
-    # The handler wires the desk's stores; the services only receive them.
-    tickets = factory.ticket_store(settings)
-    customers = CustomerService(settings, store=factory.customer_store(settings), tickets=tickets)
-    desk = SupportDesk(settings, customers=customers, tickets=tickets)
+    desk = wiring.support_desk(settings)  # the handler wires the desk's stores; the services only receive them
     app.state.desk = desk
 
     @app.get("/health")

@@ -49,11 +49,9 @@ def create_app(settings: Settings | None = None, *, service=None):
     app = create_base_app(settings, "Commerce tutor")
     metrics = TutorMetrics()
     if service is None:
-        from .. import factory
-        from ..tutor.service import TutorService
-        from ..tutor.store import TutorStore
+        from .. import wiring
 
-        service = TutorService(settings, metrics=metrics, store=TutorStore(factory.tutor_store(settings)))
+        service = wiring.tutor_service(settings, metrics=metrics)
     else:
         metrics = service.metrics
     app.state.tutor = service

@@ -26,9 +26,9 @@ def _without_lake(args) -> bool:
 
 
 def run_ask(ctx) -> int:
-    from .service import CopilotService
+    from .. import wiring
 
-    svc = CopilotService(ctx.settings, lake=ctx.args.lake)
+    svc = wiring.copilot_service(ctx.settings, lake=ctx.args.lake)
     answer = svc.ask(ctx.args.question, conversation_id=ctx.args.conversation_id, user_id=ctx.args.user_id,
                      as_of=ctx.args.as_of)
     doc = answer.model_dump(include={"question", "sql", "columns", "rows", "answer", "provider", "query_type",
@@ -49,9 +49,9 @@ def run_ask(ctx) -> int:
 
 
 def run_check(ctx) -> int:
-    from .service import CopilotService
+    from .. import wiring
 
-    svc = CopilotService(ctx.settings, lake=ctx.args.lake)
+    svc = wiring.copilot_service(ctx.settings, lake=ctx.args.lake)
     result = svc.check_sql(ctx.args.sql)
     ctx.emit({"allowed": True, "sql": result.sql, "tables": list(result.tables), "limit_added": result.limited},
              f"allowed: {result.sql}")

@@ -1,6 +1,6 @@
 """The copilot's service entry point (CLI, HTTP app, Lambda and Streamlit console call this).
 
-    svc = CopilotService(settings)
+    svc = wiring.copilot_service(settings)   # the composition root hands in the ports
     svc.ask("revenue by month for 2025", user_id="anna", as_of="2026-11-01") -> Answer
     svc.list_conversations("anna"); svc.get_conversation(cid); svc.approve(cid, turn)
 """
@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from ..config import Settings
 from ..errors import CommerceError, NotFound, NotUnderstood, ValidationFailed
+from ..lazy import resolve
 from ..logs import get_logger
 from ..ports.query_engine import LAKE_TABLES, QueryResult, engine_for
 from .answers import compose, describe_form
@@ -42,8 +43,10 @@ def parse_as_of(value: str | date | None) -> date:
 
 
 class CopilotService:
-    def __init__(self, settings: Settings, *, lake: Path | str | None = None, engine=None, llm: Any = "auto",
-                 store=None, embedder=None) -> None:
+    def __init__(self, settings: Settings, *, llm: Any, store: Any, embedder: Any, lake: Path | str | None = None,
+                 engine=None) -> None:
+        """``llm`` (None: offline), ``store`` (a ConversationStore) and ``embedder`` come from the composition
+        root (``wiring.copilot_service``), each either the port or a ``Lazy`` one built on first use."""
         self.settings = settings
         self.lake = Path(lake) if lake else None
         self._engine = engine
@@ -62,29 +65,15 @@ class CopilotService:
 
     @property
     def store(self):
-        if self._store is None:
-            from ..factory import kv_table
-            from .conversations import CONVERSATIONS, EXAMPLES, ConversationStore
-
-            self._store = ConversationStore(kv_table(self.settings, CONVERSATIONS), kv_table(self.settings, EXAMPLES),
-                                            ttl_days=self.settings.copilot.conversation_ttl_days)
-        return self._store
+        return resolve(self._store)
 
     @property
     def llm(self):
-        if self._llm == "auto":
-            from ..factory import llm
-
-            self._llm = llm(self.settings)
-        return self._llm
+        return resolve(self._llm)
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from ..factory import text_embedder
-
-            self._embedder = text_embedder(self.settings)
-        return self._embedder
+        return resolve(self._embedder)
 
     @property
     def tables(self) -> frozenset[str]:

@@ -33,13 +33,12 @@ MESSAGES = [
 
 
 def build(settings, scale: float = 1.0) -> dict:
-    from ..support.customers import CustomerService
-    from ..support.kb import KnowledgeBase
+    from .. import wiring
     from ..support.kb_eval import demo_docs_dir
 
     rng = random.Random(5)
     now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-    service = CustomerService(settings, now=lambda: datetime.now(UTC))
+    service = wiring.customer_service(settings, now=lambda: datetime.now(UTC))
     customers, orders = [], []
     n_customers = max(10, int(40 * min(scale, 25)))
     for i in range(1, n_customers + 1):
@@ -79,7 +78,7 @@ def build(settings, scale: float = 1.0) -> dict:
             service.record_interaction(f"C{i:04d}", text, channel=channel, kind="contact",
                                        at=datetime.now(UTC) - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)))
             interactions += 1
-    kb = KnowledgeBase(settings)
+    kb = wiring.knowledge_base(settings)
     report = kb.sync(docs_dir=demo_docs_dir())
     tickets = build_tickets(settings, kb)  # after the sync: the tickets carry KB suggestions
     return {"customers": len(customers), "orders": len(orders), "interactions": interactions,
@@ -103,9 +102,9 @@ def build_tickets(settings, kb=None) -> int:
     """The demo tickets, through the support desk's own intake (sentiment, interaction, suggestions).
     Idempotent: a ticket whose customer and subject already exist is not created again, so running
     ``commerce demo`` twice does not double them. Returns how many tickets were created."""
-    from ..support.desk import SupportDesk
+    from .. import wiring
 
-    desk = SupportDesk(settings, kb=kb)
+    desk = wiring.support_desk(settings, kb=kb)
     existing = {(t.get("customer_id"), t.get("subject")) for t in desk.tickets.scan()}
     created = 0
     for customer_id, subject, body, channel in TICKETS:

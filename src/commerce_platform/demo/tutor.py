@@ -6,9 +6,9 @@ from __future__ import annotations
 
 
 def build(settings, scale: float = 1.0) -> dict:
-    from ..tutor.service import TutorService
+    from .. import wiring
 
-    svc = TutorService(settings)
+    svc = wiring.tutor_service(settings)
     topics = svc.topics(limit=50)["topics"]
     if not topics:
         return {"status": "no-content", "passages": 0,

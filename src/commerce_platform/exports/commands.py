@@ -27,7 +27,7 @@ def register(sub, common) -> None:
 
 
 def _run(ctx) -> int:
-    from .service import run_export
+    from ..wiring import run_export
 
     def progress(p: dict[str, Any]) -> None:
         ctx.progress(f"export: {p['processed']} rows processed ({p['successCount']} embedded, {p['errorCount']} errors)")
@@ -74,7 +74,8 @@ def run_text(summary: dict[str, Any]) -> str:
 
 
 def _status(ctx) -> int:
-    from .service import list_runs, table_partitions
+    from ..wiring import list_runs
+    from .service import table_partitions
 
     doc = {"runs": list_runs(ctx.settings), "partitions": table_partitions(ctx.settings)}
 

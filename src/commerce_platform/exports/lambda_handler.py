@@ -28,7 +28,7 @@ def export_date(event: dict[str, Any] | EventBridgeEvent) -> str:
 @event_source(data_class=EventBridgeEvent)
 def handler(event: EventBridgeEvent, context: Any) -> dict[str, Any]:
     from ..config import load_settings
-    from .service import run_export
+    from ..wiring import run_export
 
     settings = load_settings()
     lambda_logger(settings.log_level)

@@ -26,12 +26,6 @@ class ProgressStore:
     def __init__(self, table) -> None:
         self.table = table
 
-    @classmethod
-    def from_settings(cls, settings) -> ProgressStore:
-        from ..factory import kv_table
-
-        return cls(kv_table(settings, PROGRESS_TABLE))
-
     def put(self, day: date | str, tenant: str | None, **fields: Any) -> dict[str, Any]:
         item = {"PK": run_key(day), "SK": sort_key(tenant), "date": str(day), "tenant": tenant, **fields}
         self.table.put(item, ttl_seconds=TTL_SECONDS)

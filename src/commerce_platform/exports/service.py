@@ -42,10 +42,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def make_fetcher(settings, backoff: float = 0.5, timeout: float = 30.0) -> ImageFetcher:
-    from ..factory import object_store
-
-    return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=object_store(settings),
+def make_fetcher(settings, objects, backoff: float = 0.5, timeout: float = 30.0) -> ImageFetcher:
+    return ImageFetcher(UrlPolicy(settings.allowed_fetch_hosts()), store=objects,
                         concurrency=settings.exports.download_concurrency, timeout=timeout, backoff=backoff)
 
 
@@ -64,17 +62,20 @@ def _empty_note(src: SalesSource, day: date, tenant: str | None) -> str:
 
 
 def run_export(settings, date: str | date | None = None, tenant: str | None = None, source: str | None = None,
-               retry_failed: bool = False, progress: ProgressFn | None = None, *, embedder=None, sink=None,
-               fetcher: ImageFetcher | None = None, cache: EmbeddingCache | None = None) -> dict[str, Any]:
+               retry_failed: bool = False, progress: ProgressFn | None = None, *, runs: ProgressStore, objects,
+               embedder=None, sink=None, fetcher: ImageFetcher | None = None,
+               cache: EmbeddingCache | None = None) -> dict[str, Any]:
     """Export one UTC day (default yesterday) of sales; returns the run summary (the 7.4 fields and more).
 
     Raises CommerceError only when the run itself fails (the progress record then says FAILED); bad rows
     and failed images are counted and the run is COMPLETE or PARTIAL (EMPTY: the source had no sales
-    for the day and tenant; the summary's "note" says so).
+    for the day and tenant; the summary's "note" says so). ``runs`` (the progress records) and ``objects``
+    (the object store of the image fetcher and the embedding cache) come from the composition root
+    (``wiring.run_export``).
     """
     day = parse_day(date)
     tenant = tenant or None
-    store = ProgressStore.from_settings(settings)
+    store = runs
     embedder = embedder or get_image_embedder(settings)
     run_id = new_run_id()
     write_id = str(uuid.uuid4())
@@ -105,16 +106,16 @@ def run_export(settings, date: str | date | None = None, tenant: str | None = No
         extra: dict[str, Any] = {}
         try:
             sink = sink or export_table(settings)
-            cache = cache or embedding_cache(settings, embedder)
+            cache = cache or embedding_cache(settings, objects, embedder)
             _remove_orphans(sink, started_epoch, dead_write_ids)
             if retry_failed:
-                stats, permanent = _retry(settings, sink, cache, day, tenant, embedder, fetcher, stats, progress,
-                                          write_id)
+                stats, permanent = _retry(settings, objects, sink, cache, day, tenant, embedder, fetcher, stats,
+                                          progress, write_id)
             else:
                 src = SalesSource(source or default_source_url(settings))
                 src.check()
                 replacement = sink.replace(day_filter(day, tenant), write_id=write_id)
-                stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress,
+                stats = run_sync(_pipeline(settings, objects, sink, cache, replacement, embedder, fetcher, stats, progress,
                                            raw_pages=src.pages(day, tenant),
                                            expected=src.count(day, tenant) if progress else None))
                 replacement.commit()
@@ -193,24 +194,22 @@ def _counts(stats: RunStats) -> dict[str, int]:
     return {"totalCount": stats.total, "successCount": stats.embedded, "errorCount": stats.errors}
 
 
-def embedding_cache(settings, embedder) -> EmbeddingCache:
-    from ..factory import object_store
-
-    return EmbeddingCache(object_store(settings), settings.exports.embeddings_bucket, embedder.name)
+def embedding_cache(settings, objects, embedder) -> EmbeddingCache:
+    return EmbeddingCache(objects, settings.exports.embeddings_bucket, embedder.name)
 
 
-async def _pipeline(settings, sink: IcebergTable, cache: EmbeddingCache, replacement, embedder, fetcher, stats,
+async def _pipeline(settings, objects, sink: IcebergTable, cache: EmbeddingCache, replacement, embedder, fetcher, stats,
                     progress, raw_pages=None, rows=None, expected: int | None = None) -> RunStats:
     cfg = PipelineConfig(download_concurrency=settings.exports.download_concurrency,
                          embed_concurrency=settings.exports.embed_concurrency, flush_rows=settings.exports.flush_rows)
-    fetcher = fetcher or make_fetcher(settings)
+    fetcher = fetcher or make_fetcher(settings, objects)
     async with fetcher:
         pipe = Pipeline(fetcher, embedder, replacement, sink.arrow_schema(), cache, cfg, progress, stats)
         pipe.expected = len(rows) if rows is not None else expected
         return await pipe.run(raw_pages=pages_async(raw_pages) if raw_pages is not None else None, rows=rows)
 
 
-def _retry(settings, sink: IcebergTable, cache: EmbeddingCache, day: date, tenant, embedder, fetcher, stats,
+def _retry(settings, objects, sink: IcebergTable, cache: EmbeddingCache, day: date, tenant, embedder, fetcher, stats,
            progress, write_id: str | None = None) -> tuple[RunStats, dict[str, int]]:
     """Re-fetch and embed the day's retryable image failures; returns the stats and the permanent
     failures left alone, by reason (a missing URL or an HTML page fails the same way every time)."""
@@ -224,7 +223,8 @@ def _retry(settings, sink: IcebergTable, cache: EmbeddingCache, day: date, tenan
     if not rows:
         return stats, dict(permanent)
     replacement = sink.replace(day_filter(day, tenant, sale_ids=[r.sale_id for r in rows]), write_id=write_id)
-    stats = run_sync(_pipeline(settings, sink, cache, replacement, embedder, fetcher, stats, progress, rows=rows))
+    stats = run_sync(_pipeline(settings, objects, sink, cache, replacement, embedder, fetcher, stats, progress,
+                               rows=rows))
     replacement.commit()
     return stats, dict(permanent)
 
@@ -235,9 +235,9 @@ def _row_from_table(r: dict[str, Any]) -> SaleRow:
                    currency=r["currency"], sold_at=r["sold_at"], image_url=r.get("image_url"))
 
 
-def list_runs(settings) -> list[dict[str, Any]]:
+def list_runs(runs: ProgressStore) -> list[dict[str, Any]]:
     """Progress records, newest day first (the ``export status`` view)."""
-    return [{k: v for k, v in item.items() if k not in ("PK", "SK")} for item in ProgressStore.from_settings(settings).runs()]
+    return [{k: v for k, v in item.items() if k not in ("PK", "SK")} for item in runs.runs()]
 
 
 def table_partitions(settings) -> list[dict[str, Any]]:
@@ -270,7 +270,7 @@ def embedded_sales(settings, columns: tuple[str, ...], limit: int | None = None)
     return rows if limit is None else rows[:limit]
 
 
-def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
+def sale_image(settings, sale_id: str, *, objects) -> tuple[bytes, str]:
     """The sale's product image (bytes, MIME type), fetched under the same safety rules as the export."""
     row = get_sale(settings, sale_id, columns=("sale_id", "image_url"))
     url = row.get("image_url")
@@ -278,7 +278,7 @@ def sale_image(settings, sale_id: str) -> tuple[bytes, str]:
         raise NotFound(f"sale {sale_id!r} has no image URL")
 
     async def _get():
-        async with make_fetcher(settings, backoff=0.2, timeout=10.0) as fetcher:
+        async with make_fetcher(settings, objects, backoff=0.2, timeout=10.0) as fetcher:
             return await fetcher.fetch(url)
 
     from ..ports.fetcher import FetchError

@@ -108,14 +108,10 @@ class RunSummary:
         return {k: v for k, v in self.__dict__.items()}
 
 
-def run_learning(settings: Settings, *, dry_run: bool = False, store=None, erp=None, llm=None, kv=None,
+def run_learning(settings: Settings, *, store, erp, llm, kv, dry_run: bool = False,
                  today: date | None = None, progress: Callable[[int, int], None] | None = None) -> RunSummary:
-    """One nightly run over every offer request. Dependencies default to the factory's adapters."""
-    from .. import factory
-
-    store = store if store is not None else factory.object_store(settings)
-    erp = erp if erp is not None else factory.erp(settings)
-    llm = llm if llm is not None else factory.llm(settings)
+    """One nightly run over every offer request. The ports come from the composition root
+    (``wiring.run_learning``); ``llm`` None is offline, ``kv`` None is a lock file in the home."""
     with _agent_lock(settings, kv):
         if not dry_run:
             _remove_crash_leftovers(store, settings.offers.bucket)
@@ -134,18 +130,16 @@ def _remove_crash_leftovers(store, bucket: str) -> None:
 
 
 def _agent_lock(settings: Settings, kv=None):
-    """The lock lives in the state store: a lease file in the home locally (no database start-up
-    on a night with nothing to do), the DynamoDB locks table on AWS (or any table passed in).
+    """The lock lives in the state store: a lease file in the home when no table is handed in (locally:
+    no database start-up on a night with nothing to do), else the table (the DynamoDB locks table on AWS).
     A heartbeat renews it while the run lasts, so the TTL only bounds how long a run that vanished
     on another machine blocks the next one."""
-    from .. import factory
-
     ttl = LOCK_TTL_SECONDS
-    if kv is None and settings.profile == "local":
+    if kv is None:
         from ..ports.locks import FileLease
 
         return FileLease(settings.paths.root / "locks" / "learning-agent.lock", ttl_seconds=ttl)
-    return Lock(kv if kv is not None else factory.kv_table(settings, LOCKS), "learning-agent", ttl_seconds=ttl)
+    return Lock(kv, "learning-agent", ttl_seconds=ttl)
 
 
 def _run(settings, store, erp, llm, dry_run, today, progress) -> RunSummary:

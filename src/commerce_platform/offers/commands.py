@@ -37,7 +37,7 @@ def register(sub, common) -> None:
 
 
 def _run(ctx) -> int:
-    from .agent import run_learning
+    from ..wiring import run_learning
 
     last = [0]
 
@@ -65,7 +65,7 @@ def _run(ctx) -> int:
 
 
 def _review_list(ctx) -> int:
-    from .service import list_learnings
+    from ..wiring import list_learnings
 
     doc = list_learnings(ctx.settings, ctx.args.status)
 
@@ -85,7 +85,7 @@ def _review_list(ctx) -> int:
 
 
 def _review_set(ctx) -> int:
-    from .service import review
+    from ..wiring import review
 
     results = [review(ctx.settings, i, ctx.args.status) for i in ctx.args.ids]
     ctx.emit({"updated": results}, lambda: "\n".join(f"{r['id']}: {r['status']}" for r in results))
@@ -93,7 +93,7 @@ def _review_set(ctx) -> int:
 
 
 def _match(ctx) -> int:
-    from .service import match_term
+    from ..wiring import match_term
 
     doc = match_term(ctx.settings, ctx.args.term, ctx.args.k)
     ctx.emit(doc, lambda: doc.get("note") or "\n".join(
@@ -102,7 +102,8 @@ def _match(ctx) -> int:
 
 
 def _propose(ctx) -> int:
-    from .service import propose_offer, read_request_file
+    from ..wiring import propose_offer
+    from .service import read_request_file
 
     doc = propose_offer(ctx.settings, read_request_file(ctx.args.request))
 

@@ -26,11 +26,7 @@ def spelling_variants(term: str) -> list[str]:
     return sorted(out)
 
 
-def evaluate(settings, store=None, erp=None) -> dict:
-    from .. import factory
-
-    store = store if store is not None else factory.object_store(settings)
-    erp = erp if erp is not None else factory.erp(settings)
+def evaluate(settings, *, store, erp) -> dict:
     truth = json.loads((settings.paths.root / "demo" / "offers_truth.json").read_text(encoding="utf-8"))
     learnings = LearningSet.load(store, settings.offers.bucket)
     catalog = erp.catalog()

@@ -12,7 +12,7 @@ from ..lambda_runtime import lambda_logger, with_lambda_context
 @with_lambda_context
 def handler(raw_event: dict[str, Any] | None, context: Any) -> dict[str, Any]:
     from ..config import load_settings
-    from .agent import run_learning
+    from ..wiring import run_learning
 
     event = EventBridgeEvent(raw_event or {})  # a console test may send no event at all
 

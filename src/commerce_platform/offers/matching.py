@@ -154,9 +154,5 @@ def match_result(matcher: Matcher, term: str, k: int = 5) -> dict:
     return {"term": term, "matches": [m.as_dict() for m in matches]}
 
 
-def load_matcher(settings, store=None, erp=None) -> Matcher:
-    from .. import factory
-
-    store = store if store is not None else factory.object_store(settings)
-    erp = erp if erp is not None else factory.erp(settings)
+def load_matcher(settings, *, store, erp) -> Matcher:
     return Matcher(erp.catalog(), LearningSet.load(store, settings.offers.bucket))

@@ -152,9 +152,5 @@ def _lengths(a: ProductAttrs | None, b: ProductAttrs | None) -> bool:
     return bool(a and b and a.length_m and b.length_m and a.length_m != b.length_m)
 
 
-def load_proposer(settings, store=None, erp=None) -> Proposer:
-    from .. import factory
-
-    store = store if store is not None else factory.object_store(settings)
-    erp = erp if erp is not None else factory.erp(settings)
+def load_proposer(settings, *, store, erp) -> Proposer:
     return Proposer(erp.catalog(), LearningSet.load(store, settings.offers.bucket))

@@ -1,4 +1,5 @@
-"""Service entry points of the offers service (CLI, Lambda and console call these)."""
+"""Service entry points of the offers service (CLI, Lambda and console call these through ``wiring``,
+which hands in the object store and the ERP)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ from ..errors import ValidationFailed
 from .learnings import LearningSet, RuleLearning, SwapLearning
 
 
-def _store(settings: Settings):
-    from .. import factory
-
-    return factory.object_store(settings)
-
-
-def list_learnings(settings: Settings, status: str | None = None) -> dict:
-    ls = LearningSet.load(_store(settings), settings.offers.bucket)
+def list_learnings(settings: Settings, status: str | None = None, *, store) -> dict:
+    ls = LearningSet.load(store, settings.offers.bucket)
     swaps = [swap_view(s) for s in ls.sorted_swaps() if status in (None, s.status)]
     rules = [rule_view(r) for r in ls.written_rules() if status in (None, r.status)]
     return {"swaps": swaps, "rules": rules}
@@ -34,35 +29,31 @@ def rule_view(r: RuleLearning) -> dict:
             "support": len(r.support), "status": r.status}
 
 
-def review(settings: Settings, learning_id: str, status: str) -> dict:
-    store = _store(settings)
+def review(settings: Settings, learning_id: str, status: str, *, store) -> dict:
     ls = LearningSet.load(store, settings.offers.bucket)
     item = ls.set_status(learning_id, status)
     ls.save(store, settings.offers.bucket)
     return swap_view(item) if isinstance(item, SwapLearning) else rule_view(item)
 
 
-def edit_swap(settings: Settings, learning_id: str, product_code: str) -> dict:
-    from .. import factory
-
-    catalog = {p.product_code: p for p in factory.erp(settings).catalog()}
+def edit_swap(settings: Settings, learning_id: str, product_code: str, *, store, erp) -> dict:
+    catalog = {p.product_code: p for p in erp.catalog()}
     if product_code not in catalog:
         raise ValidationFailed(f"product {product_code!r} is not in the catalog", field="product_code")
-    store = _store(settings)
     ls = LearningSet.load(store, settings.offers.bucket)
     new = ls.edit_swap(learning_id, product_code, catalog[product_code].product_name)
     ls.save(store, settings.offers.bucket)
     return swap_view(new)
 
 
-def match_term(settings: Settings, term: str, k: int = 5) -> dict:
+def match_term(settings: Settings, term: str, k: int = 5, *, store, erp) -> dict:
     from .matching import load_matcher, match_result
 
     if not term.strip():
         raise ValidationFailed("the term is empty", field="term", hint="give a product description like 'kupariputki 15mm'")
     if k < 1 or k > 100:
         raise ValidationFailed("k must be between 1 and 100", field="k")
-    matcher = load_matcher(settings)
+    matcher = load_matcher(settings, store=store, erp=erp)
     return match_result(matcher, term, k)
 
 
@@ -84,8 +75,8 @@ def read_request_file(path: str) -> object:
                                hint="fix the file or export the request again") from None
 
 
-def propose_offer(settings: Settings, request: object) -> dict:
+def propose_offer(settings: Settings, request: object, *, store, erp) -> dict:
     """The whole-offer proposal for a request (format 5.1 or its lines): what the CLI and a Lambda call."""
     from .propose import load_proposer
 
-    return load_proposer(settings).propose(request)
+    return load_proposer(settings, store=store, erp=erp).propose(request)

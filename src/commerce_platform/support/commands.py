@@ -21,9 +21,9 @@ def register(sub, common) -> None:
 
 
 def run_sync(ctx) -> int:
-    from .kb import KnowledgeBase
+    from .. import wiring
 
-    report = KnowledgeBase(ctx.settings).sync(docs_dir=ctx.args.docs).to_dict()
+    report = wiring.knowledge_base(ctx.settings).sync(docs_dir=ctx.args.docs).to_dict()
     ctx.emit(report, lambda: (
         f"kb sync ({report['backend']}): {len(report['added'])} added, {len(report['changed'])} changed, "
         f"{len(report['deleted'])} deleted, {report['unchanged']} unchanged, {len(report['skipped'])} skipped; "
@@ -33,13 +33,13 @@ def run_sync(ctx) -> int:
 
 
 def run_search(ctx) -> int:
+    from .. import wiring
     from ..errors import ValidationFailed
-    from .kb import KnowledgeBase
 
     if not 1 <= ctx.args.k <= 100:
         raise ValidationFailed("-k must be between 1 and 100", field="k")
     filters = {"category": ctx.args.category} if ctx.args.category else None
-    results = KnowledgeBase(ctx.settings).search(ctx.args.query, k=ctx.args.k, filters=filters)
+    results = wiring.knowledge_base(ctx.settings).search(ctx.args.query, k=ctx.args.k, filters=filters)
     doc = {"query": ctx.args.query, "results": [{"source": r.source, "text": r.text, "score": round(r.score, 4),
                                                  "heading": r.heading} for r in results]}
 
@@ -54,9 +54,9 @@ def run_search(ctx) -> int:
 
 
 def run_docs(ctx) -> int:
-    from .kb import KnowledgeBase
+    from .. import wiring
 
-    docs = KnowledgeBase(ctx.settings).documents()
+    docs = wiring.knowledge_base(ctx.settings).documents()
     ctx.emit({"documents": docs}, lambda: "\n".join(
         f"{d['status']:<8} {d.get('chunks') or 0:>3} chunks  {d['source']}" + (f"  ({d['error']})" if d.get("error") else "")
         for d in docs) or "no documents")

@@ -23,7 +23,7 @@ from ..ports.customer_store import CustomerStore
 from ..ports.kv import KeyValueTable, TableSpec
 from ..ports.ticket_store import TICKETS, TicketStore  # noqa: F401 - TICKETS: where callers found it
 from .churn import SENTIMENT_WINDOW_DAYS, Contact, churn_risk, unknown_risk
-from .sentiment import SentimentScorer, get_scorer
+from .sentiment import SentimentScorer
 
 log = get_logger(__name__)
 
@@ -37,22 +37,19 @@ def _aware(value: datetime) -> datetime:
 
 
 class CustomerService:
-    """Ports come in as arguments (api/support_app.py wires them from the factory); one left out is built
-    from settings by the factory, so a test can hand in only the one it fakes."""
+    """The ports come in as arguments from the composition root (``wiring.customer_service`` builds them from
+    settings; a test hands in the one it fakes there)."""
 
-    def __init__(self, settings: Settings, *, store: CustomerStore | None = None,
-                 interactions: KeyValueTable | None = None, tickets: TicketStore | None = None,
-                 cache: ContextCache | None = None, scorer: SentimentScorer | None = None, now=None) -> None:
-        from .. import factory  # only for the ports not handed in
-
+    def __init__(self, settings: Settings, *, store: CustomerStore, interactions: KeyValueTable,
+                 tickets: TicketStore, cache: ContextCache, scorer: SentimentScorer, now=None) -> None:
         self.settings = settings
         self.db_enabled = settings.support.customer_db != "off" and not (
             settings.profile == "aws" and not settings.database_url)
-        self.store = store if store is not None else factory.customer_store(settings)
-        self.interactions = interactions or factory.kv_table(settings, INTERACTIONS)
-        self.tickets = tickets or factory.ticket_store(settings)
-        self.cache = cache if cache is not None else ContextCache.from_settings(settings)
-        self.scorer = scorer or get_scorer(settings)
+        self.store = store
+        self.interactions = interactions
+        self.tickets = tickets
+        self.cache = cache
+        self.scorer = scorer
         self.now = now or (lambda: datetime.now(UTC))
 
     # -- writes ------------------------------------------------------------------------------

@@ -41,17 +41,14 @@ def ticket_query(subject: str, body: str) -> str:
 
 
 class SupportDesk:
-    def __init__(self, settings: Settings, *, customers: CustomerService | None = None,
-                 kb: KnowledgeBase | None = None, tickets: TicketStore | None = None,
-                 feedback: KeyValueTable | None = None) -> None:
+    def __init__(self, settings: Settings, *, customers: CustomerService, kb: KnowledgeBase,
+                 feedback: KeyValueTable, tickets: TicketStore | None = None) -> None:
+        """The services and ports come from the composition root (``wiring.support_desk``); the tickets are
+        the customers' ticket store unless another is handed in."""
         self.settings = settings
-        self.customers = customers or CustomerService(settings, tickets=tickets)
-        self.kb = kb or KnowledgeBase(settings)
+        self.customers = customers
+        self.kb = kb
         self.tickets = tickets or self.customers.tickets
-        if feedback is None:
-            from .. import factory  # only for the port not handed in
-
-            feedback = factory.kv_table(settings, FEEDBACK)
         self.feedback_table = feedback
 
     # -- suggestions ---------------------------------------------------------------------------

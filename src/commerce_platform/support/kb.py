@@ -1,6 +1,7 @@
 """The support knowledge base: documents in the ``kb-docs`` bucket -> chunks -> hybrid index.
 
-Local backend (default): chunks live in ``factory.vector_index(settings, "kb")``
+Local backend (default): chunks live in the vector index ``open_index()`` opens (the composition root
+hands in the one named "kb")
 (``<home>/indexes/kb``: vectors.csc, sparse, or vectors.npy, dense, + items.jsonl), each IndexItem having
 id ``<source>#<chunk_no>`` and metadata {source, heading, chunk, doc_hash, category, title}.
 Next to it ``bm25.npz`` (per-chunk term counts, compact arrays; an older ``bm25.json`` still loads) and ``manifest.json`` (per-document sync
@@ -31,8 +32,10 @@ import numpy as np
 from ..config import Settings
 from ..errors import ConfigurationError, NotFound, ValidationFailed
 from ..files import atomic_write
+from ..lazy import resolve
 from ..logs import get_logger
 from ..ports.kb_models import KbResult, SyncReport
+from ..ports.kv import TableSpec
 from ..ports.objectstore import content_hash, list_all
 from ..ports.vector_index import (
     ANN_CANDIDATES,
@@ -51,6 +54,7 @@ from .documents import DocumentParseError, chunk_document, doc_kind, parse_docum
 log = get_logger(__name__)
 
 INDEX_NAME = "kb"
+LOCKS = TableSpec("support_kb_locks", "name")  # one sync at a time per home (the lease lock's table)
 MANIFEST = "manifest.json"
 BM25_STATE = "bm25.npz"
 BM25_LEGACY = "bm25.json"  # the older JSON state: still read, replaced by the next sync
@@ -143,13 +147,17 @@ _STATE_LOCK = threading.Lock()
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, *, store=None, embedder=None, fusion: str = "score",
-                 expand_queries: bool = True, dim_idf: bool | None = None, bedrock=None) -> None:
-        from .. import factory  # only for the ports not handed in
-
+    def __init__(self, settings: Settings, *, store, embedder, open_index: Callable[[], Any], locks, bedrock,
+                 fusion: str = "score", expand_queries: bool = True, dim_idf: bool | None = None) -> None:
+        """The ports come from the composition root (``wiring.knowledge_base``): the ``kb-docs`` object
+        store, the text embedder and the sync lock's key-value table (each may be ``Lazy``: a search served
+        from the cached state needs neither), ``open_index`` (reopens the vector index: a sync in another
+        process rewrites it) and ``bedrock`` (None: the local index)."""
         self.settings = settings
-        self.store = store or factory.object_store(settings)
+        self.store = store
         self._embedder = embedder
+        self._open_index = open_index
+        self._locks = locks
         self.bucket = settings.support.kb_bucket
         self.directory = settings.paths.indexes / INDEX_NAME
         if fusion not in ("score", "rrf"):
@@ -158,15 +166,11 @@ class KnowledgeBase:
         self.thesaurus = Thesaurus.default() if expand_queries else None
         # IDF weighting of vector dimensions helps sparse hashed n-gram vectors, not dense models.
         self.dim_idf = (settings.text_embedder == "ngram") if dim_idf is None else dim_idf
-        self._bedrock = bedrock if bedrock is not None else factory.bedrock_knowledge_base(settings)
+        self._bedrock = bedrock
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from .. import factory
-
-            self._embedder = factory.text_embedder(self.settings)
-        return self._embedder
+        return resolve(self._embedder)
 
     # -- state ---------------------------------------------------------------------------
     def _stamp(self) -> tuple:
@@ -186,9 +190,7 @@ class KnowledgeBase:
             cached = _STATE_CACHE.get(key)
             if cached and cached[0] == stamp and not fresh:
                 return cached[1]
-        from .. import factory
-
-        index = factory.vector_index(self.settings, INDEX_NAME)
+        index = self._open_index()
         items = index.items()
         ids = [it.id for it in items]
         manifest: dict[str, Any] = {}
@@ -275,10 +277,9 @@ class KnowledgeBase:
 
     def _apply(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
         """One sync at a time per home/table (a lease lock in the key-value store: LockHeld otherwise)."""
-        from .. import factory
-        from ..ports.kv import Lock, TableSpec
+        from ..ports.kv import Lock
 
-        with Lock(factory.kv_table(self.settings, TableSpec("support_kb_locks", "name")), "kb-sync", 900):
+        with Lock(resolve(self._locks), "kb-sync", 900):
             return self._apply_locked(present, full, gone)
 
     def _apply_locked(self, present: list[str], full: bool, gone: list[str] | None = None) -> SyncReport:
@@ -532,8 +533,3 @@ def _limit(results: list[KbResult], k: int, max_per_source: int | None) -> list[
             break
     return out
 
-
-def search(settings: Settings, query: str, k: int = 5, filters: dict[str, Any] | None = None,
-           **kwargs: Any) -> list[KbResult]:
-    """Library entry point: ``support.kb.search(settings, "how do I return a pump?")``."""
-    return KnowledgeBase(settings).search(query, k=k, filters=filters, **kwargs)

@@ -57,7 +57,7 @@ def parse_events(event: dict[str, Any], bucket: str) -> tuple[list[str], list[st
 
 
 def handle(event: dict[str, Any], settings=None) -> dict[str, Any]:
-    from .kb import KnowledgeBase
+    from .. import wiring
 
     settings = settings or load_settings()
     created, deleted, ignored = parse_events(event, settings.support.kb_bucket)
@@ -65,7 +65,7 @@ def handle(event: dict[str, Any], settings=None) -> dict[str, Any]:
         log.info("kb sync event parts ignored", ignored=ignored)
     if not created and not deleted:
         return {"synced": False, "ignored": ignored}
-    report = KnowledgeBase(settings).sync_keys(created=created, deleted=deleted)
+    report = wiring.knowledge_base(settings).sync_keys(created=created, deleted=deleted)
     return {"synced": True, "created": created, "deleted": deleted, "ignored": ignored, "report": report.to_dict()}
 
 

@@ -174,11 +174,6 @@ class LLMSentiment:
         return Sentiment(round(value, 3), label, base.language, "llm")
 
 
-def get_scorer(settings=None) -> SentimentScorer:
-    if settings is not None:
-        from .. import factory
-
-        llm = factory.llm(settings)
-        if llm is not None:
-            return LLMSentiment(llm)
-    return LexiconSentiment()
+def get_scorer(llm=None) -> SentimentScorer:
+    """The LLM rater when an LLM is configured (it falls back to the lexicon per message), else the lexicon."""
+    return LLMSentiment(llm) if llm is not None else LexiconSentiment()

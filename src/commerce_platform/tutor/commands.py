@@ -28,9 +28,9 @@ def register(sub, common) -> None:
 
 
 def _service(ctx):
-    from .service import TutorService
+    from .. import wiring
 
-    return TutorService(ctx.settings)
+    return wiring.tutor_service(ctx.settings)
 
 
 def run_topics(ctx) -> int:

@@ -1,6 +1,6 @@
 """TutorService: the one entry point of the tutor for the HTTP app, Lambda, CLI and console.
 
-    svc = TutorService(settings)
+    svc = wiring.tutor_service(settings)   # the composition root hands in the ports
     svc.generate("returns", "easy", count=3, learner_id="ann")
     svc.evaluate(exercise_id, "30 days", learner_id="ann")
     svc.remediate(exercise_id, "14 days")
@@ -16,7 +16,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import CommerceError, NotFound, ValidationFailed
 from ..logs import get_logger
-from ..ports.cache import JsonCache, make_cache
+from ..ports.cache import JsonCache
 from .content import ContentRetriever
 from .evaluator import Evaluator
 from .facts import FactExtractor
@@ -46,22 +46,16 @@ def _validated(model, **fields):
 
 
 class TutorService:
-    def __init__(self, settings: Settings, *, index=None, embedder=None, llm=None, cache: JsonCache | None = None,
-                 store: TutorStore | None = None, metrics: TutorMetrics | None = None) -> None:
-        from .. import factory  # only for the ports not handed in
-
+    def __init__(self, settings: Settings, *, retriever: ContentRetriever, embedder, llm, cache: JsonCache,
+                 store: TutorStore, metrics: TutorMetrics | None = None) -> None:
+        """The ports come from the composition root (``wiring.tutor_service``); ``llm`` None is offline."""
         self.settings = settings
-        self.embedder = embedder or factory.text_embedder(settings)
-        if index is not None:
-            self.retriever = ContentRetriever(index, self.embedder)
-        else:
-            self.retriever = ContentRetriever(factory.vector_index(settings, KB_INDEX), self.embedder,
-                                              reload_dir=settings.paths.indexes / KB_INDEX,
-                                              index_factory=lambda: factory.vector_index(settings, KB_INDEX))
-        self.cache = cache or make_cache(settings, prefix="tutor:", label="exercise cache")
-        self.store = store or TutorStore(factory.tutor_store(settings))
+        self.embedder = embedder
+        self.retriever = retriever
+        self.cache = cache
+        self.store = store
         self.metrics = metrics or TutorMetrics()
-        self.llm = llm if llm is not None else factory.llm(settings)
+        self.llm = llm
         self._lock = threading.Lock()
         self._extractor: tuple[str, FactExtractor] | None = None
         self.offline = OfflineGenerator(self._corpus_extractor())
