@@ -11,14 +11,16 @@ Expired items are never returned, whichever backend.
 
 from __future__ import annotations
 
+import abc
 import functools
 import inspect
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..errors import ServiceUnavailable, ValidationFailed, require
 
@@ -30,7 +32,7 @@ from ..logs import get_logger
 
 log = get_logger("ports.kv")
 KV_STORE = "key-value store"
-_Class = TypeVar("_Class", bound=type[object])
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 def _unavailable(exc: BaseException) -> ServiceUnavailable:
@@ -39,35 +41,28 @@ def _unavailable(exc: BaseException) -> ServiceUnavailable:
                               hint="retry later; nothing was stored")
 
 
-def outage_as_unavailable(outages: Callable[[], tuple[type[BaseException], ...]]) -> Callable[[_Class], _Class]:
-    """Class decorator: every public method of an adapter turns the driver's "cannot reach the
-    store" errors (``outages()``, imported lazily) into ServiceUnavailable naming the component,
-    so callers see a 503, never a 500 or a driver's traceback. Generators are wrapped while they
-    are iterated (a scan fails when read, not when called)."""
+def _outage_mapped(method: _Method) -> _Method:
+    """Turn the backend's "cannot reach the store" errors (``self._outages()``, imported lazily)
+    into ServiceUnavailable naming the component, so callers see a 503, never a 500 or a driver's
+    traceback. Generators are guarded while they are iterated (a scan fails when read, not when
+    called)."""
 
-    def guarded(items: Iterator[Any]) -> Iterator[Any]:
+    def guarded(items: Iterator[Any], outages: tuple[type[BaseException], ...]) -> Iterator[Any]:
         try:
             yield from items
-        except outages() as exc:
+        except outages as exc:
             raise _unavailable(exc) from exc
 
-    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                result = method(*args, **kwargs)
-            except outages() as exc:
-                raise _unavailable(exc) from exc
-            return guarded(result) if inspect.isgenerator(result) else result
-        return call
+    @functools.wraps(method)
+    def call(self: KeyValueTable, *args: Any, **kwargs: Any) -> Any:
+        outages = self._outages()
+        try:
+            result = method(self, *args, **kwargs)
+        except outages as exc:
+            raise _unavailable(exc) from exc
+        return guarded(result, outages) if inspect.isgenerator(result) else result
 
-    def decorate(cls: _Class) -> _Class:
-        for name, member in list(vars(cls).items()):
-            if inspect.isfunction(member) and not name.startswith("_"):
-                setattr(cls, name, wrap(member))
-        return cls
-
-    return decorate
+    return cast(_Method, call)
 
 
 def _sql_outages() -> tuple[type[BaseException], ...]:
@@ -92,22 +87,6 @@ class TableSpec:
     @property
     def index_name(self) -> str | None:
         return f"{self.index_key}-index" if self.index_key else None
-
-
-class KeyValueTable(Protocol):
-    spec: TableSpec
-
-    def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None: ...
-    def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool: ...
-    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool: ...
-    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool: ...
-    def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None: ...
-    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
-              limit: int | None = None) -> list[dict[str, Any]]: ...
-    def query_index(self, value: str) -> list[dict[str, Any]]: ...
-    def delete(self, hash_value: str, sort_value: str | None = None) -> None: ...
-    def pages(self, page_size: int = ...) -> Iterator[list[dict[str, Any]]]: ...
-    def scan(self) -> Iterator[dict[str, Any]]: ...
 
 
 PAGE_SIZE = 500  # items per read of a whole-table scan
@@ -141,9 +120,121 @@ def _keys(spec: TableSpec, item: dict[str, Any]) -> tuple[str, str]:
     return str(item[spec.hash_key]), sort
 
 
-@outage_as_unavailable(_sql_outages)
-class SqlKeyValueTable:
-    """One shared SQL table ``kv_items`` holds every logical table's items as JSON."""
+class KeyValueTable(abc.ABC):
+    """Base of the key-value adapters. The base owns key validation, the TTL stamp on write, TTL
+    filtering on every read (a backend may filter in its query too; this filter is the contract),
+    page sizes, the index check and the outage mapping (``_outages``). A backend implements the
+    primitives below on string keys (``sk`` is "" for no sort value) and plain JSON-like items."""
+
+    spec: TableSpec
+
+    @staticmethod
+    def _outages() -> tuple[type[BaseException], ...]:
+        """The driver's errors meaning "cannot reach the store" (imported when called)."""
+        return ()
+
+    # -- primitives -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def _write(self, item: dict[str, Any]) -> None:
+        """Store ``item`` (keys checked, ``ttl`` stamped), replacing any item with its key."""
+
+    @abc.abstractmethod
+    def _write_if_absent(self, item: dict[str, Any]) -> bool:
+        """Store ``item`` unless a live item has its key (an expired one is replaced)."""
+
+    @abc.abstractmethod
+    def _write_if_match(self, item: dict[str, Any], attr: str, expected: Any) -> bool:
+        """Replace the live item with ``item``'s key only if its ``attr`` equals ``expected``."""
+
+    @abc.abstractmethod
+    def _remove_if_match(self, pk: str, sk: str, attr: str, expected: Any) -> bool:
+        """Delete the live item only if its ``attr`` equals ``expected``."""
+
+    @abc.abstractmethod
+    def _read(self, pk: str, sk: str) -> dict[str, Any] | None:
+        """The item with this key, expired or not."""
+
+    @abc.abstractmethod
+    def _read_partition(self, pk: str, sort_prefix: str | None, descending: bool,
+                        limit: int | None) -> Iterator[dict[str, Any]]:
+        """A partition's items in sort-key order; ``limit`` bounds each read, not the total."""
+
+    @abc.abstractmethod
+    def _read_index(self, value: str) -> Iterator[dict[str, Any]]:
+        """The items whose secondary index attribute equals ``value``."""
+
+    @abc.abstractmethod
+    def _remove(self, pk: str, sk: str) -> None:
+        """Delete the item with this key, if any."""
+
+    @abc.abstractmethod
+    def _read_pages(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """The whole table, at most ``size`` items per read."""
+
+    # -- the port ---------------------------------------------------------------------------
+    @_outage_mapped
+    def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None:
+        _keys(self.spec, item)
+        self._write(_with_ttl(item, ttl_seconds))
+
+    @_outage_mapped
+    def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool:
+        """Insert unless a live item with the same key exists (expired ones are replaced)."""
+        _keys(self.spec, item)
+        return self._write_if_absent(_with_ttl(item, ttl_seconds))
+
+    @_outage_mapped
+    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool:
+        """Replace the live item with this key only if its ``attr`` equals ``expected``."""
+        _keys(self.spec, item)
+        return self._write_if_match(_with_ttl(item, ttl_seconds), attr, expected)
+
+    @_outage_mapped
+    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool:
+        """Delete the live item only if its ``attr`` equals ``expected``."""
+        return self._remove_if_match(str(hash_value), str(sort_value or ""), attr, expected)
+
+    @_outage_mapped
+    def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None:
+        item = self._read(str(hash_value), str(sort_value or ""))
+        return item if item and _alive(item) else None
+
+    @_outage_mapped
+    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
+              limit: int | None = None) -> list[dict[str, Any]]:
+        size = None if limit is None else _page_size(limit)
+        items = (i for i in self._read_partition(str(hash_value), sort_prefix, descending, size) if _alive(i))
+        # Expired items are dropped after each bounded read, so read on until enough.
+        return list(items) if size is None else list(itertools.islice(items, size))
+
+    @_outage_mapped
+    def query_index(self, value: str) -> list[dict[str, Any]]:
+        if not self.spec.index_key:
+            raise ValidationFailed(f"table {self.spec.name} has no secondary index")
+        return [i for i in self._read_index(str(value)) if _alive(i)]
+
+    @_outage_mapped
+    def delete(self, hash_value: str, sort_value: str | None = None) -> None:
+        self._remove(str(hash_value), str(sort_value or ""))
+
+    @_outage_mapped
+    def pages(self, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+        size = _page_size(page_size)
+        for raw in self._read_pages(size):
+            page = [item for item in raw if _alive(item)]
+            if page:
+                yield page
+
+    def scan(self) -> Iterator[dict[str, Any]]:
+        for page in self.pages():
+            yield from page
+
+
+class SqlKeyValueTable(KeyValueTable):
+    """One shared SQL table ``kv_items`` holds every logical table's items as JSON. Reads also
+    filter expired rows in SQL, so a LIMIT counts live rows only."""
+
+    _outages = staticmethod(_sql_outages)
 
     _metadata_by_engine: dict[int, sa.Table] = {}
 
@@ -217,14 +308,12 @@ class SqlKeyValueTable:
         )
         return upsert
 
-    def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None:
-        row = self._row(_with_ttl(item, ttl_seconds))
+    def _write(self, item: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(self._upsert(row))
+            conn.execute(self._upsert(self._row(item)))
 
-    def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool:
-        """Insert unless a live item with the same key exists (expired ones are replaced)."""
-        row = self._row(_with_ttl(item, ttl_seconds))
+    def _write_if_absent(self, item: dict[str, Any]) -> bool:
+        row = self._row(item)
         t = self.table
         # The update branch runs only over an expired row; RETURNING yields a row only when one was
         # written (rowcount is -1 for an upsert on some drivers).
@@ -255,65 +344,59 @@ class SqlKeyValueTable:
                     return True
         return False
 
-    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool:
-        """Replace the live item with this key only if its ``attr`` equals ``expected``."""
-        row = self._row(_with_ttl(item, ttl_seconds))
+    def _write_if_match(self, item: dict[str, Any], attr: str, expected: Any) -> bool:
+        row = self._row(item)
         values = {k: row[k] for k in ("idx", "expires_at", "data")}
         return self._compare_and_swap(row["pk"], row["sk"], attr, expected,
                                       lambda conn, where: conn.execute(self.table.update().where(where).values(**values)))
 
-    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool:
-        """Delete the live item only if its ``attr`` equals ``expected``."""
-        return self._compare_and_swap(str(hash_value), str(sort_value or ""), attr, expected,
+    def _remove_if_match(self, pk: str, sk: str, attr: str, expected: Any) -> bool:
+        return self._compare_and_swap(pk, sk, attr, expected,
                                       lambda conn, where: conn.execute(self.table.delete().where(where)))
 
-    def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None:
+    def _read(self, pk: str, sk: str) -> dict[str, Any] | None:
         t = self.table
         with self.engine.connect() as conn:
             data = conn.execute(
                 t.select().with_only_columns(t.c.data).where(
-                    t.c.table_name == self.spec.name, t.c.pk == str(hash_value), t.c.sk == str(sort_value or ""),
-                    self._alive_clause(),
+                    t.c.table_name == self.spec.name, t.c.pk == pk, t.c.sk == sk, self._alive_clause(),
                 )
             ).scalar()
         return None if data is None else json.loads(data)
 
-    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
-              limit: int | None = None) -> list[dict[str, Any]]:
+    def _read_partition(self, pk: str, sort_prefix: str | None, descending: bool,
+                        limit: int | None) -> Iterator[dict[str, Any]]:
         t = self.table
-        where = [t.c.table_name == self.spec.name, t.c.pk == str(hash_value), self._alive_clause()]
+        where = [t.c.table_name == self.spec.name, t.c.pk == pk, self._alive_clause()]
         if sort_prefix:
             where.append(t.c.sk.startswith(sort_prefix, autoescape=True))
         stmt = t.select().with_only_columns(t.c.data).where(*where).order_by(t.c.sk.desc() if descending else t.c.sk)
         if limit is not None:
-            stmt = stmt.limit(_page_size(limit))
+            stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
-            return [json.loads(r) for r in conn.execute(stmt).scalars()]
+            return iter([json.loads(r) for r in conn.execute(stmt).scalars()])
 
-    def query_index(self, value: str) -> list[dict[str, Any]]:
-        if not self.spec.index_key:
-            raise ValidationFailed(f"table {self.spec.name} has no secondary index")
+    def _read_index(self, value: str) -> Iterator[dict[str, Any]]:
         t = self.table
         with self.engine.connect() as conn:
             rows = conn.execute(
                 t.select().with_only_columns(t.c.data).where(
-                    t.c.table_name == self.spec.name, t.c.idx == str(value), self._alive_clause()
+                    t.c.table_name == self.spec.name, t.c.idx == value, self._alive_clause()
                 ).order_by(t.c.pk, t.c.sk)
             ).scalars()
-            return [json.loads(r) for r in rows]
+            return iter([json.loads(r) for r in rows])
 
-    def delete(self, hash_value: str, sort_value: str | None = None) -> None:
+    def _remove(self, pk: str, sk: str) -> None:
         t = self.table
         with self.engine.begin() as conn:
-            conn.execute(t.delete().where(t.c.table_name == self.spec.name, t.c.pk == str(hash_value),
-                                          t.c.sk == str(sort_value or "")))
+            conn.execute(t.delete().where(t.c.table_name == self.spec.name, t.c.pk == pk, t.c.sk == sk))
 
-    def pages(self, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+    def _read_pages(self, size: int) -> Iterator[list[dict[str, Any]]]:
         """Keyset pagination on the primary key: each page starts after the last key of the one
         before, so a page costs the same wherever it is and rows written meanwhile are not repeated."""
         import sqlalchemy as sa
 
-        size, t = _page_size(page_size), self.table
+        t = self.table
         after: tuple[str, str] | None = None
         while True:
             where = [t.c.table_name == self.spec.name, self._alive_clause()]
@@ -328,10 +411,6 @@ class SqlKeyValueTable:
             if len(rows) < size:
                 return
             after = (rows[-1].pk, rows[-1].sk)
-
-    def scan(self) -> Iterator[dict[str, Any]]:
-        for page in self.pages():
-            yield from page
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -354,9 +433,11 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
-@outage_as_unavailable(_dynamo_outages)
-class DynamoKeyValueTable:
-    """DynamoDB table named ``prefix + spec.name`` with TTL attribute ``ttl``."""
+class DynamoKeyValueTable(KeyValueTable):
+    """DynamoDB table named ``prefix + spec.name`` with TTL attribute ``ttl``. DynamoDB deletes
+    expired items late, so reads return them and the base drops them."""
+
+    _outages = staticmethod(_dynamo_outages)
 
     def __init__(self, spec: TableSpec, resource: Any = None, prefix: str = "", region: str | None = None,
                  endpoint_url: str | None = None) -> None:
@@ -366,23 +447,21 @@ class DynamoKeyValueTable:
         self.spec = spec
         self.table = resource.Table(prefix + spec.name)
 
-    def _key(self, hash_value: str, sort_value: str | None) -> dict[str, Any]:
-        key = {self.spec.hash_key: str(hash_value)}
+    def _key(self, pk: str, sk: str) -> dict[str, Any]:
+        key = {self.spec.hash_key: pk}
         if self.spec.sort_key:
-            key[self.spec.sort_key] = str(sort_value or "")
+            key[self.spec.sort_key] = sk
         return key
 
-    def put(self, item: dict[str, Any], ttl_seconds: int | None = None) -> None:
-        _keys(self.spec, item)
-        self.table.put_item(Item=_to_dynamo(_with_ttl(item, ttl_seconds)))
+    def _write(self, item: dict[str, Any]) -> None:
+        self.table.put_item(Item=_to_dynamo(item))
 
-    def put_if_absent(self, item: dict[str, Any], ttl_seconds: int | None = None) -> bool:
+    def _write_if_absent(self, item: dict[str, Any]) -> bool:
         from boto3.dynamodb.conditions import Attr
 
-        _keys(self.spec, item)
         cond = Attr(self.spec.hash_key).not_exists() | Attr("ttl").lte(_now())
         try:
-            self.table.put_item(Item=_to_dynamo(_with_ttl(item, ttl_seconds)), ConditionExpression=cond)
+            self.table.put_item(Item=_to_dynamo(item), ConditionExpression=cond)
             return True
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
@@ -392,80 +471,62 @@ class DynamoKeyValueTable:
 
         return (Attr("ttl").not_exists() | Attr("ttl").gt(_now())) & Attr(attr).eq(_to_dynamo(expected))
 
-    def put_if_match(self, item: dict[str, Any], attr: str, expected: Any, ttl_seconds: int | None = None) -> bool:
-        _keys(self.spec, item)
+    def _write_if_match(self, item: dict[str, Any], attr: str, expected: Any) -> bool:
         try:
-            self.table.put_item(Item=_to_dynamo(_with_ttl(item, ttl_seconds)), ConditionExpression=self._match(attr, expected))
+            self.table.put_item(Item=_to_dynamo(item), ConditionExpression=self._match(attr, expected))
             return True
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
 
-    def delete_if_match(self, hash_value: str, sort_value: str | None, attr: str, expected: Any) -> bool:
+    def _remove_if_match(self, pk: str, sk: str, attr: str, expected: Any) -> bool:
         try:
-            self.table.delete_item(Key=self._key(hash_value, sort_value), ConditionExpression=self._match(attr, expected))
+            self.table.delete_item(Key=self._key(pk, sk), ConditionExpression=self._match(attr, expected))
             return True
         except self.table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
 
-    def get(self, hash_value: str, sort_value: str | None = None) -> dict[str, Any] | None:
-        item = self.table.get_item(Key=self._key(hash_value, sort_value)).get("Item")
-        item = _from_dynamo(item) if item else None
-        return item if item and _alive(item) else None
+    def _read(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item = self.table.get_item(Key=self._key(pk, sk)).get("Item")
+        return _from_dynamo(item) if item else None
 
     def _paged(self, method: Callable[..., dict[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
         while True:
             resp = method(**kwargs)
-            for item in resp.get("Items", []):
-                item = _from_dynamo(item)
-                if _alive(item):
-                    yield item
+            yield from map(_from_dynamo, resp.get("Items", []))
             if "LastEvaluatedKey" not in resp:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def query(self, hash_value: str, sort_prefix: str | None = None, *, descending: bool = False,
-              limit: int | None = None) -> list[dict[str, Any]]:
+    def _read_partition(self, pk: str, sort_prefix: str | None, descending: bool,
+                        limit: int | None) -> Iterator[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
-        cond = Key(self.spec.hash_key).eq(str(hash_value))
+        cond = Key(self.spec.hash_key).eq(pk)
         if sort_prefix and self.spec.sort_key:
             cond = cond & Key(self.spec.sort_key).begins_with(sort_prefix)
         kwargs: dict[str, Any] = {"KeyConditionExpression": cond, "ScanIndexForward": not descending}
-        if limit is None:
-            return list(self._paged(self.table.query, **kwargs))
-        # Limit bounds the items read per request; expired ones are dropped, so read on until enough.
-        out: list[dict[str, Any]] = []
-        for item in self._paged(self.table.query, Limit=_page_size(limit), **kwargs):
-            out.append(item)
-            if len(out) == limit:
-                break
-        return out
+        if limit is not None:
+            kwargs["Limit"] = limit  # per request: the base reads on past expired items until enough
+        return self._paged(self.table.query, **kwargs)
 
-    def query_index(self, value: str) -> list[dict[str, Any]]:
+    def _read_index(self, value: str) -> Iterator[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
-        if not self.spec.index_key:
-            raise ValidationFailed(f"table {self.spec.name} has no secondary index")
-        return list(self._paged(self.table.query, IndexName=self.spec.index_name,
-                                KeyConditionExpression=Key(self.spec.index_key).eq(str(value))))
+        assert self.spec.index_key  # the base checked it
+        return self._paged(self.table.query, IndexName=self.spec.index_name,
+                           KeyConditionExpression=Key(self.spec.index_key).eq(value))
 
-    def delete(self, hash_value: str, sort_value: str | None = None) -> None:
-        self.table.delete_item(Key=self._key(hash_value, sort_value))
+    def _remove(self, pk: str, sk: str) -> None:
+        self.table.delete_item(Key=self._key(pk, sk))
 
-    def pages(self, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-        kwargs: dict[str, Any] = {"Limit": _page_size(page_size)}
+    def _read_pages(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        kwargs: dict[str, Any] = {"Limit": size}
         while True:
             resp = self.table.scan(**kwargs)
-            page = [item for item in map(_from_dynamo, resp.get("Items", [])) if _alive(item)]
-            if page:
-                yield page
+            yield [_from_dynamo(item) for item in resp.get("Items", [])]
             if "LastEvaluatedKey" not in resp:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-
-    def scan(self) -> Iterator[dict[str, Any]]:
-        for page in self.pages():
-            yield from page
 
 
 class Lock:
