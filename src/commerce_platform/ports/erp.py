@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import abc
 import csv
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
     import httpx
 
 
-class ERP(Protocol):
-    def get_offer(self, offer_number: str) -> ErpOffer: ...
-    def get_offer_document(self, offer_number: str) -> dict[str, Any]: ...  # the raw 5.3 JSON document
-    def catalog(self) -> list[CatalogProduct]: ...
-    # Optional: a cheap token per offer that changes whenever the offer may have changed (like the
-    # stat data git keeps in its index). Offers without a token are read and hashed.
-    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]: ...
-    # Optional: how many offer documents a caller may fetch at once (absent = 1).
-    read_concurrency: int
-
-
 def valid_offer_number(number: object) -> bool:
     """Letters, digits and dashes only: an offer number never names a path outside the folder."""
     return str(number).replace("-", "").isalnum()
@@ -40,7 +30,71 @@ def valid_offer_number(number: object) -> bool:
 PRODUCTS_HEADER = ["product_code", "product_name", "product_group", "unit", "price"]
 
 
-class LocalERP:
+def _field_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"field {'.'.join(map(str, err['loc']))}: {err['msg']}"
+
+
+def _product(row: Mapping[str, Any], where: str) -> CatalogProduct:
+    try:
+        return CatalogProduct.model_validate(row)
+    except ValidationError as exc:
+        raise ValidationFailed(f"{where}: {_field_error(exc)}") from exc
+
+
+class ERP(abc.ABC):
+    """Base of the ERP adapters. The base owns the offer-number check, the document's shape check,
+    turning documents and product rows into the ``erp_models`` types (a bad field is a
+    ValidationFailed naming where), and the catalog cache. A backend implements ``_read_offer``
+    (decoded JSON, or NotFound / UpstreamError from its transport), ``_read_products`` and
+    ``_where``, and may rename its fields (``_to_document``) or give cheap ``offer_versions``."""
+
+    read_concurrency: int = 1  # how many offer documents a caller may fetch at once
+    _catalog: list[CatalogProduct] | None = None
+
+    # -- primitives -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def _read_offer(self, offer_number: str) -> object:
+        """The offer's document as decoded JSON; NotFound when the ERP has no such offer."""
+
+    @abc.abstractmethod
+    def _read_products(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """The catalog's rows, each with where it came from (for messages)."""
+
+    @abc.abstractmethod
+    def _where(self, offer_number: str) -> str:
+        """Names the offer's source in messages."""
+
+    def _to_document(self, raw: dict[str, Any], offer_number: str) -> dict[str, Any]:
+        """The backend's fields as the 5.3 document's (as is where the ERP stores 5.3)."""
+        return raw
+
+    # -- the port ---------------------------------------------------------------------------
+    def get_offer_document(self, offer_number: str) -> dict[str, Any]:
+        """The raw 5.3 JSON document."""
+        if not valid_offer_number(offer_number):
+            raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
+        raw = self._read_offer(offer_number)
+        doc = self._to_document(raw, offer_number) if isinstance(raw, dict) else None
+        if doc is None or not isinstance(doc.get("rows", []), list):
+            raise ValidationFailed(f"{self._where(offer_number)}: expected an object with a 'rows' list")
+        return doc
+
+    def get_offer(self, offer_number: str) -> ErpOffer:
+        return parse_offer_document(self.get_offer_document(offer_number), self._where(offer_number))
+
+    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]:
+        """A cheap token per offer that changes whenever the offer may have changed (like the stat
+        data git keeps in its index). Offers without a token are read and hashed: by default all."""
+        return {}
+
+    def catalog(self) -> list[CatalogProduct]:
+        if self._catalog is None:
+            self._catalog = [_product(row, where) for where, row in self._read_products()]
+        return self._catalog
+
+
+class LocalERP(ERP):
     """``<home>/erp/products.csv`` and ``<home>/erp/offers/<offer_number>.json`` (format 5.3)."""
 
     read_concurrency = 1  # a file read takes microseconds: threads would only add overhead
@@ -50,12 +104,10 @@ class LocalERP:
         self._offers_dir = str(self.root / "offers")
         self._catalog: list[CatalogProduct] | None = None
 
-    def get_offer(self, offer_number: str) -> ErpOffer:
-        return parse_offer_document(self.get_offer_document(offer_number), f"{self._offers_dir}/{offer_number}.json")
+    def _where(self, offer_number: str) -> str:
+        return f"{self._offers_dir}/{offer_number}.json"
 
-    def get_offer_document(self, offer_number: str) -> dict[str, Any]:
-        if not valid_offer_number(offer_number):
-            raise ValidationFailed(f"invalid offer number {offer_number!r}", field="offer_number")
+    def _read_offer(self, offer_number: str) -> object:
         path = os.path.join(self._offers_dir, f"{offer_number}.json")
         try:
             with open(path, "rb") as fh:
@@ -63,12 +115,9 @@ class LocalERP:
         except FileNotFoundError:
             raise NotFound(f"offer {offer_number} is not in the ERP ({path})") from None
         try:
-            doc: object = orjson.loads(raw)
+            return orjson.loads(raw)
         except ValueError as exc:
             raise ValidationFailed(f"{path}: not valid JSON ({exc})", hint="fix or re-export the offer") from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("rows", []), list):
-            raise ValidationFailed(f"{path}: expected an object with a 'rows' list")
-        return doc
 
     # A file modified this recently gets no version (git's "racy" rule): a second edit within the
     # same timestamp tick, of the same size, would otherwise look unchanged next night.
@@ -102,37 +151,32 @@ class LocalERP:
         atomic_write(self.root / "offers" / f"{offer.offer_number}.json",
                      offer.model_dump_json(indent=2).encode("utf-8"))  # a rename: a new inode (offer_versions)
 
-    def catalog(self) -> list[CatalogProduct]:
-        if self._catalog is None:
-            self._catalog = read_catalog_csv(self.root / "products.csv")
-        return self._catalog
+    def _read_products(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        return _catalog_rows(self.root / "products.csv")
 
 
 def parse_offer_document(doc: dict[str, Any], where: str) -> ErpOffer:
     try:
         return ErpOffer.model_validate(doc)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ValidationFailed(f"{where}: field {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+        raise ValidationFailed(f"{where}: {_field_error(exc)}") from exc
 
 
-def read_catalog_csv(path: Path) -> list[CatalogProduct]:
+def _catalog_rows(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
             missing = set(PRODUCTS_HEADER) - set(reader.fieldnames or [])
             if missing:
                 raise ValidationFailed(f"{path}: missing columns {sorted(missing)}", hint=f"header must be {','.join(PRODUCTS_HEADER)}")
-            out = []
             for line_no, row in enumerate(reader, start=2):
-                try:
-                    out.append(CatalogProduct.model_validate(row))
-                except ValidationError as exc:
-                    err = exc.errors()[0]
-                    raise ValidationFailed(f"{path} line {line_no}: field {err['loc'][0]}: {err['msg']}") from exc
-            return out
+                yield f"{path} line {line_no}", row
     except FileNotFoundError:
         raise NotFound(f"catalog {path} does not exist", hint="run 'commerce demo' or point --home at an ERP export") from None
+
+
+def read_catalog_csv(path: Path) -> list[CatalogProduct]:
+    return [_product(row, where) for where, row in _catalog_rows(path)]
 
 
 def write_catalog_csv(path: Path, products: list[CatalogProduct]) -> None:
@@ -144,7 +188,7 @@ def write_catalog_csv(path: Path, products: list[CatalogProduct]) -> None:
             w.writerow([p.product_code, p.product_name, p.product_group, p.unit, f"{p.price:.2f}"])
 
 
-class LemonsoftERP:
+class LemonsoftERP(ERP):
     """Lemonsoft REST client: session login, token refresh on 401, retries on timeouts/5xx."""
 
     def __init__(self, base_url: str, username: str, password: str, database: str = "", api_key: str = "",
@@ -215,25 +259,25 @@ class LemonsoftERP:
                                 hint="the offer is retried on the next run") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def get_offer_document(self, offer_number: str) -> dict[str, Any]:
-        data = self._request("GET", f"/api/offers/{offer_number}")
+    def _where(self, offer_number: str) -> str:
+        return f"Lemonsoft offer {offer_number}"
+
+    def _read_offer(self, offer_number: str) -> object:
+        return self._request("GET", f"/api/offers/{offer_number}")
+
+    def _to_document(self, raw: dict[str, Any], offer_number: str) -> dict[str, Any]:
         return {
-            "offer_number": str(data.get("offer_number") or data.get("number") or offer_number),
-            "updated_at": data.get("updated_at") or data.get("modified") or "",
-            "rows": data.get("rows") or data.get("offer_rows") or [],
+            "offer_number": str(raw.get("offer_number") or raw.get("number") or offer_number),
+            "updated_at": raw.get("updated_at") or raw.get("modified") or "",
+            "rows": raw.get("rows") or raw.get("offer_rows") or [],
         }
 
-    def get_offer(self, offer_number: str) -> ErpOffer:
-        return parse_offer_document(self.get_offer_document(offer_number), f"Lemonsoft offer {offer_number}")
+    # offer_versions: the base's none. The Lemonsoft API we target has no "changed since" listing:
+    # every offer is fetched and hashed (its updated_at is not trusted alone, a salesperson's edit
+    # may not move it).
 
-    def offer_versions(self, offer_numbers: Iterable[str]) -> dict[str, str]:
-        # The Lemonsoft API we target has no "changed since" listing: every offer is fetched and
-        # hashed (its updated_at is not trusted alone, a salesperson's edit may not move it).
-        return {}
-
-    def catalog(self) -> list[CatalogProduct]:
-        if self._catalog is None:
-            data = self._request("GET", "/api/products")
-            items = data.get("products", data) if isinstance(data, dict) else data
-            self._catalog = [CatalogProduct.model_validate(p) for p in items]
-        return self._catalog
+    def _read_products(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        data = self._request("GET", "/api/products")
+        items = data.get("products", data) if isinstance(data, dict) else data
+        for i, item in enumerate(items):
+            yield f"Lemonsoft product {i}", item
