@@ -13,16 +13,18 @@
 
 from __future__ import annotations
 
+import abc
 import atexit
 import datetime as dt
+import itertools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     ConfigurationError,
@@ -53,10 +55,47 @@ class QueryResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-class QueryEngine(Protocol):
-    name: str
+@dataclass
+class RawAnswer:
+    """What a backend's ``_run`` hands the base: the driver's values, not yet JSON-ready."""
 
-    def execute(self, sql: str) -> QueryResult: ...
+    columns: list[str]
+    types: list[str]  # the engine's type name per column ("" when it gives none)
+    rows: Iterable[Sequence[Any]]  # may be lazy (pages): the base stops reading at ``max_rows``
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class QueryEngine(abc.ABC):
+    """Base of the query engines. The base owns the order of a query (checks, then the timed run),
+    turning the driver's values into JSON-ready ones (``_value``), the row cap (``max_rows``) and
+    the QueryResult. A backend implements ``_run`` (mapping its driver's errors to QueryFailed /
+    Refused / UpstreamError) and may check a query first (``_before``)."""
+
+    name: str
+    max_rows: int | None = None  # rows kept from an answer (None: all)
+
+    def _before(self, sql: str) -> None:
+        """Checks that run before the timed query (configuration, unreadable tables)."""
+        return None  # none by default
+
+    @abc.abstractmethod
+    def _run(self, sql: str) -> RawAnswer:
+        """Run the SQL and answer with the driver's columns, types and rows."""
+
+    @abc.abstractmethod
+    def _value(self, value: Any, type_name: str) -> Any:
+        """One driver value as a JSON-ready one."""
+
+    def execute(self, sql: str) -> QueryResult:
+        self._before(sql)
+        started = time.perf_counter()
+        answer = self._run(sql)
+        types = answer.types
+        rows: Iterator[Sequence[Any]] = iter(answer.rows)
+        if self.max_rows is not None:
+            rows = itertools.islice(rows, self.max_rows)
+        values = [[self._value(v, types[i] if i < len(types) else "") for i, v in enumerate(row)] for row in rows]
+        return QueryResult(answer.columns, values, round(time.perf_counter() - started, 4), self.name, answer.stats)
 
 
 class QueryFailed(ValidationFailed):
@@ -114,7 +153,7 @@ def lake_files(lake: Path) -> dict[str, list[Path]]:
     return found
 
 
-class DuckDBEngine:
+class DuckDBEngine(QueryEngine):
     name = "duckdb"
 
     def __init__(self, lake: Path, *, timeout_seconds: float = 20.0, memory_limit: str = "1GB",
@@ -196,21 +235,25 @@ class DuckDBEngine:
     def close(self) -> None:
         self.con.close()
 
-    def execute(self, sql: str) -> QueryResult:
-        import duckdb
-
+    def _before(self, sql: str) -> None:
         if self.unreadable:
             for table in _tables_in(sql):
                 if table in self.unreadable:
                     raise self.unreadable_error(table)
-        started = time.perf_counter()
+
+    def _value(self, value: Any, type_name: str) -> Any:
+        return json_value(value)
+
+    def _run(self, sql: str) -> RawAnswer:
+        import duckdb
+
         with self._lock:
             timer = threading.Timer(self.timeout_seconds, self.con.interrupt)
             timer.start()
             try:
                 cur = self.con.execute(sql)
                 columns = [d[0] for d in cur.description or []]
-                rows = [[json_value(v) for v in row] for row in cur.fetchall()]
+                rows = cur.fetchall()  # all within the timeout and the lock
             except duckdb.InterruptException as exc:
                 raise QueryFailed(f"query stopped after the {self.timeout_seconds:g} s statement timeout",
                                   hint="ask a narrower question (a period, a category)") from exc
@@ -225,7 +268,7 @@ class DuckDBEngine:
                                   hint="check the column and table names against the semantic layer") from exc
             finally:
                 timer.cancel()
-        return QueryResult(columns, rows, round(time.perf_counter() - started, 4), "duckdb")
+        return RawAnswer(columns, [], rows)
 
 
 def _tables_in(sql: str) -> set[str]:
@@ -239,7 +282,7 @@ def _tables_in(sql: str) -> set[str]:
         return set()  # DuckDB reports the error
 
 
-class AthenaEngine:
+class AthenaEngine(QueryEngine):
     """Athena through boto3; ``client`` is injectable (tests pass a moto-backed client)."""
 
     name = "athena"
@@ -296,10 +339,14 @@ class AthenaEngine:
         self._checked = True
         return None if cutoff is None else int(cutoff)
 
-    def execute(self, sql: str) -> QueryResult:
+    def _before(self, sql: str) -> None:
         if not self._checked:
             self.check_workgroup()
-        started = time.perf_counter()
+
+    def _value(self, value: Any, type_name: str) -> Any:
+        return _athena_value(value, type_name or "varchar")
+
+    def _run(self, sql: str) -> RawAnswer:
         query = self.to_trino(sql, self.database)
         kwargs: dict[str, Any] = {"QueryString": query, "WorkGroup": self.workgroup,
                                   "QueryExecutionContext": {"Database": self.database}}
@@ -324,35 +371,35 @@ class AthenaEngine:
         if state != "SUCCEEDED":
             reason = status["Status"].get("StateChangeReason", state)
             raise QueryFailed(f"Athena query {qid} {state.lower()}: {reason}")
-        columns: list[str] = []
-        rows: list[list[Any]] = []
-        types: list[str] = []
-        token = None
-        first_page = True
-        while True:
-            args = {"QueryExecutionId": qid, "MaxResults": self.page_size}
-            if token:
-                args["NextToken"] = token
-            page = self.client.get_query_results(**args)
-            meta = page["ResultSet"].get("ResultSetMetadata", {}).get("ColumnInfo", [])
-            if meta and not columns:
-                columns = [c["Name"] for c in meta]
-                types = [c.get("Type", "varchar") for c in meta]
-            data = page["ResultSet"].get("Rows", [])
-            if first_page and data and columns and [d.get("VarCharValue") for d in data[0]["Data"]] == columns:
-                data = data[1:]  # Athena repeats the header as the first row of the first page
-            first_page = False
-            for row in data:
-                values = [d.get("VarCharValue") for d in row["Data"]]
-                rows.append([_athena_value(v, t) for v, t in zip(values, types or ["varchar"] * len(values),
-                                                                  strict=False)])
-            token = page.get("NextToken")
-            if not token or len(rows) >= self.max_rows:
-                break
+        first = self._results_page(qid, None)
+        meta = first["ResultSet"].get("ResultSetMetadata", {}).get("ColumnInfo", [])
+        columns = [c["Name"] for c in meta]
+        types = [c.get("Type", "varchar") for c in meta]
         stats = status.get("Statistics", {})
-        return QueryResult(columns, rows[: self.max_rows], round(time.perf_counter() - started, 4), "athena",
-                           {"query_execution_id": qid, "data_scanned_bytes": stats.get("DataScannedInBytes"),
-                            "trino_sql": query})
+        return RawAnswer(columns, types, self._rows(qid, first, columns),
+                         {"query_execution_id": qid, "data_scanned_bytes": stats.get("DataScannedInBytes"),
+                          "trino_sql": query})
+
+    def _results_page(self, qid: str, token: str | None) -> dict[str, Any]:
+        args: dict[str, Any] = {"QueryExecutionId": qid, "MaxResults": self.page_size}
+        if token:
+            args["NextToken"] = token
+        page: dict[str, Any] = self.client.get_query_results(**args)
+        return page
+
+    def _rows(self, qid: str, page: dict[str, Any], columns: list[str]) -> Iterator[list[str | None]]:
+        """The answer's rows, a page read only when the base asks past the one before."""
+        data = page["ResultSet"].get("Rows", [])
+        if data and columns and [d.get("VarCharValue") for d in data[0]["Data"]] == columns:
+            data = data[1:]  # Athena repeats the header as the first row of the first page
+        while True:
+            for row in data:
+                yield [d.get("VarCharValue") for d in row["Data"]]
+            token = page.get("NextToken")
+            if not token:
+                return
+            page = self._results_page(qid, token)
+            data = page["ResultSet"].get("Rows", [])
 
 
 def _athena_value(value: str | None, type_name: str) -> Any:
