@@ -7,18 +7,39 @@ path on failure; ``complete_json`` does the parsing half of that.
 
 from __future__ import annotations
 
+import abc
 import json
 import re
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from ..errors import UpstreamError, ValidationFailed, ensure_available, require
 
 
-class LLM(Protocol):
-    name: str
+class LLM(abc.ABC):
+    """Base of the model adapters. The base owns the call's error mapping (any failure of the
+    call is an UpstreamError naming the provider, with ``failure_hint``); a backend implements
+    ``_complete`` with its client, built beforehand by ``_ready`` (a missing extra is not an
+    upstream failure)."""
 
-    def complete(self, prompt: str, system: str | None = None) -> str: ...
+    name: str
+    label: str  # the provider as messages name it
+    failure_hint: str
+
+    @abc.abstractmethod
+    def _complete(self, prompt: str, system: str | None) -> str:
+        """The model's answer as text ("" when it gave none)."""
+
+    @abc.abstractmethod
+    def _ready(self) -> None:
+        """Build the (lazy) client; its errors are raised as they are."""
+
+    def complete(self, prompt: str, system: str | None = None) -> str:
+        self._ready()
+        try:
+            return self._complete(prompt, system)
+        except Exception as exc:
+            raise UpstreamError(f"{self.label} call failed: {exc}", hint=self.failure_hint) from exc
 
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
@@ -38,10 +59,10 @@ def complete_json(llm: LLM, prompt: str, system: str | None = None) -> Any:
     return parse_json_answer(llm.complete(prompt, system))
 
 
-class GeminiLLM:
+class GeminiLLM(LLM):
     """Gemini through google-genai (``client.models.generate_content``)."""
 
-    name = "gemini"
+    name, label, failure_hint = "gemini", "Gemini", "check COMMERCE_GEMINI_API_KEY"
 
     def __init__(self, api_key: str | None = None, model: str = "gemini-2.5-flash", client: Any = None) -> None:
         if client is None:
@@ -55,21 +76,21 @@ class GeminiLLM:
         """Built on first use: importing google-genai costs ~0.7 s of a cold start."""
         return require("google.genai", "gemini").Client(api_key=self._api_key)
 
-    def complete(self, prompt: str, system: str | None = None) -> str:
+    def _ready(self) -> None:
+        _ = self.client
+
+    def _complete(self, prompt: str, system: str | None) -> str:
         config: dict[str, Any] = {"response_mime_type": "application/json", "temperature": 0.0}
         if system:
             config["system_instruction"] = system
-        try:
-            resp = self.client.models.generate_content(model=self.model, contents=prompt, config=config)
-        except Exception as exc:
-            raise UpstreamError(f"Gemini call failed: {exc}", hint="check COMMERCE_GEMINI_API_KEY") from exc
+        resp = self.client.models.generate_content(model=self.model, contents=prompt, config=config)
         return resp.text or ""
 
 
-class BedrockLLM:
+class BedrockLLM(LLM):
     """Claude on Bedrock through langchain-aws' ChatBedrockConverse (``chat`` may be any chat model)."""
 
-    name = "bedrock"
+    name, label, failure_hint = "bedrock", "Bedrock", "check AWS credentials and model access"
 
     def __init__(self, model_id: str = "", region: str | None = None, chat: Any = None) -> None:
         if chat is None:
@@ -84,15 +105,15 @@ class BedrockLLM:
         return require("langchain_aws", "bedrock").ChatBedrockConverse(model=self.model_id, region_name=self.region,
                                                                         temperature=0.0)
 
-    def complete(self, prompt: str, system: str | None = None) -> str:
+    def _ready(self) -> None:
+        _ = self.chat
+
+    def _complete(self, prompt: str, system: str | None) -> str:
         messages: list[tuple[str, str]] = []
         if system:
             messages.append(("system", system))
         messages.append(("human", prompt))
-        try:
-            msg = self.chat.invoke(messages)
-        except Exception as exc:
-            raise UpstreamError(f"Bedrock call failed: {exc}", hint="check AWS credentials and model access") from exc
+        msg = self.chat.invoke(messages)
         content = msg.content if hasattr(msg, "content") else msg
         if isinstance(content, list):  # converse content blocks
             content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
