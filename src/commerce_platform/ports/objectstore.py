@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import os
 from collections import deque
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from ..errors import NotFound, ValidationFailed, require
 from ..files import atomic_write
@@ -25,12 +26,50 @@ class ObjectInfo:
     etag: str = ""
 
 
-class ObjectStore(Protocol):
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None: ...
-    def get_bytes(self, bucket: str, key: str) -> bytes: ...
+class ObjectStore(abc.ABC):
+    """Base of the object stores. The base owns the key check on write, the NotFound of a missing
+    object (named by ``_where``), dropping empty listing pages and the default ``io_concurrency``;
+    a backend implements ``_write``, ``_read``, ``_list``, ``exists`` and ``delete``."""
+
+    io_concurrency: int = 1  # calls a caller may have in flight (see ``io_concurrency()``)
+    missing_hint: str | None = None  # the hint of a missing object's NotFound
+
+    @abc.abstractmethod
+    def _write(self, bucket: str, key: str, data: bytes, content_type: str | None) -> None:
+        """Store the object whole (a reader sees the old one or the new one)."""
+
+    @abc.abstractmethod
+    def _read(self, bucket: str, key: str) -> bytes | None:
+        """The object's bytes, None when there is no such object."""
+
+    @abc.abstractmethod
+    def _where(self, bucket: str, key: str) -> str:
+        """Names the object in messages."""
+
+    @abc.abstractmethod
+    def _list(self, bucket: str, prefix: str, page_size: int) -> Iterator[list[ObjectInfo]]:
+        """The objects whose key starts with ``prefix``, in key order, a page at a time."""
+
+    @abc.abstractmethod
     def exists(self, bucket: str, key: str) -> bool: ...
-    def delete(self, bucket: str, key: str) -> None: ...
-    def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]: ...
+
+    @abc.abstractmethod
+    def delete(self, bucket: str, key: str) -> None:
+        """Delete the object; a missing one is not an error."""
+
+    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
+        self._write(bucket, _check_key(key), data, content_type)
+
+    def get_bytes(self, bucket: str, key: str) -> bytes:
+        data = self._read(bucket, key)
+        if data is None:
+            raise NotFound(f"object {self._where(bucket, key)} does not exist", hint=self.missing_hint)
+        return data
+
+    def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]:
+        for page in self._list(bucket, prefix, page_size):
+            if page:
+                yield page
 
 
 T = TypeVar("T")
@@ -144,11 +183,13 @@ class _LazyLocalInfo:
         return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
-class LocalObjectStore:
+class LocalObjectStore(ObjectStore):
     """Files under ``root/<bucket>/<key>``; writes are atomic (temp file + rename).
 
     Uses plain ``os`` string paths: the nightly jobs touch tens of thousands of small objects
     and pathlib's per-call overhead dominated their run time."""
+
+    missing_hint = "check the key or run 'commerce demo'"
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -157,15 +198,18 @@ class LocalObjectStore:
     def _path(self, bucket: str, key: str) -> str:
         return os.path.join(self._root, _check_bucket(bucket), _check_key(key))
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
+    def _where(self, bucket: str, key: str) -> str:
+        return f"{bucket}/{key}"
+
+    def _write(self, bucket: str, key: str, data: bytes, content_type: str | None) -> None:
         atomic_write(self._path(bucket, key), data, prefix=".tmp-")  # listing skips ".tmp-" names
 
-    def get_bytes(self, bucket: str, key: str) -> bytes:
+    def _read(self, bucket: str, key: str) -> bytes | None:
         try:
             with open(self._path(bucket, key), "rb") as fh:
                 return fh.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise NotFound(f"object {bucket}/{key} does not exist", hint="check the key or run 'commerce demo'") from None
+            return None
 
     def exists(self, bucket: str, key: str) -> bool:
         return os.path.isfile(self._path(bucket, key))
@@ -188,7 +232,7 @@ class LocalObjectStore:
                 removed += 1
         return removed
 
-    def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]:
+    def _list(self, bucket: str, prefix: str, page_size: int) -> Iterator[list[ObjectInfo]]:
         base = os.path.join(self._root, _check_bucket(bucket))
         if prefix and (prefix.startswith("/") or ".." in prefix.split("/") or any(c in prefix for c in _FORBIDDEN_CHARS)):
             raise ValidationFailed(f"invalid object prefix {prefix!r}: it must stay inside the bucket", field="prefix",
@@ -216,7 +260,7 @@ class LocalObjectStore:
             yield cast(list[ObjectInfo], [_LazyLocalInfo(key, f"{base}/{key}") for key in found[i:i + page_size]])
 
 
-class S3ObjectStore:
+class S3ObjectStore(ObjectStore):
     """S3 with paginated listing. ``bucket_names`` maps logical names to real bucket names.
 
     ``io_concurrency`` calls may run at once (boto3 clients are thread-safe; botocore's default
@@ -237,16 +281,19 @@ class S3ObjectStore:
     def _b(self, bucket: str) -> str:
         return self.bucket_names.get(bucket, bucket)
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None) -> None:
-        extra = {"ContentType": content_type} if content_type else {}
-        self.client.put_object(Bucket=self._b(bucket), Key=_check_key(key), Body=data, **extra)
+    def _where(self, bucket: str, key: str) -> str:
+        return f"s3://{self._b(bucket)}/{key}"
 
-    def get_bytes(self, bucket: str, key: str) -> bytes:
+    def _write(self, bucket: str, key: str, data: bytes, content_type: str | None) -> None:
+        extra = {"ContentType": content_type} if content_type else {}
+        self.client.put_object(Bucket=self._b(bucket), Key=key, Body=data, **extra)
+
+    def _read(self, bucket: str, key: str) -> bytes | None:
         try:
             body: bytes = self.client.get_object(Bucket=self._b(bucket), Key=key)["Body"].read()
             return body
         except self.client.exceptions.NoSuchKey:
-            raise NotFound(f"object s3://{self._b(bucket)}/{key} does not exist") from None
+            return None
 
     def exists(self, bucket: str, key: str) -> bool:
         try:
@@ -260,15 +307,11 @@ class S3ObjectStore:
     def delete(self, bucket: str, key: str) -> None:
         self.client.delete_object(Bucket=self._b(bucket), Key=key)
 
-    def list_pages(self, bucket: str, prefix: str = "", page_size: int = 1000) -> Iterator[list[ObjectInfo]]:
+    def _list(self, bucket: str, prefix: str, page_size: int) -> Iterator[list[ObjectInfo]]:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self._b(bucket), Prefix=prefix, PaginationConfig={"PageSize": page_size}):
-            items = [
-                ObjectInfo(o["Key"], o["Size"], o["LastModified"], o.get("ETag", "").strip('"'))
-                for o in page.get("Contents", [])
-            ]
-            if items:
-                yield items
+            yield [ObjectInfo(o["Key"], o["Size"], o["LastModified"], o.get("ETag", "").strip('"'))
+                   for o in page.get("Contents", [])]
 
 
 def content_hash(data: bytes) -> str:
