@@ -17,6 +17,7 @@ import inspect
 import itertools
 import json
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -236,14 +237,16 @@ class SqlKeyValueTable(KeyValueTable):
 
     _outages = staticmethod(_sql_outages)
 
-    _metadata_by_engine: dict[int, sa.Table] = {}
+    # Keyed by the engine object itself (weakly): an id() can be reused by a new engine once the
+    # factory's engine cache drops an old one, and then the new database would never get its table.
+    _metadata_by_engine: weakref.WeakKeyDictionary[sa.Engine, sa.Table] = weakref.WeakKeyDictionary()
 
     def __init__(self, engine: sa.Engine, spec: TableSpec) -> None:
         import sqlalchemy as sa
 
         self.engine = engine
         self.spec = spec
-        key = id(engine)
+        key = engine
         if key not in self._metadata_by_engine:
             md = sa.MetaData()
             table = sa.Table(
