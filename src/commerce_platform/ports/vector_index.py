@@ -49,7 +49,7 @@ SPARSE_MAX_DENSITY = 0.5  # sparse costs 8 bytes per non-zero (row + value) vs 4
 DENSE_COLUMN_SHARE = 0.5  # a column non-zero in more than this share of rows is stored dense
 ANN_MIN_ROWS = 200_000  # below this, exact search (p50 ~15 ms at 100k) beats building a graph
 ANN_DIMS = 128
-ANN_CANDIDATES = 400  # candidates re-scored exactly per query: recall@5 1.000 at 100k, 0.992 at 500k, 0.988 at 1M (bench_kb.py)
+ANN_CANDIDATES = 800  # re-scored exactly per query; recall@5 at 1M: 0.988 with 400, 1.000 with 800 (bench_kb.py)
 _MAGIC = b"CSCF32\n"
 _HEADER = 4096  # bytes reserved for the JSON header; arrays start 64-byte aligned after it
 
