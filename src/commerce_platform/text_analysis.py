@@ -22,8 +22,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-import snowballstemmer
-
 LANGUAGES = {"en": "english", "fi": "finnish", "sv": "swedish"}
 
 _PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
@@ -91,6 +89,10 @@ def is_stopword(word: str, language: str | None = None) -> bool:
 def _stemmer(language: str):
     if language not in LANGUAGES:
         raise ValueError(f"no stemmer for language {language!r}; known: {', '.join(sorted(LANGUAGES))}")
+    # Imported on the first stem, not at module import: the package loads all of its ~30
+    # languages, which an HTTP Lambda's cold start (/health, check-sql) does not need.
+    import snowballstemmer
+
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
