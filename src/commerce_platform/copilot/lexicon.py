@@ -83,6 +83,12 @@ class Lexicon:
         grammar = layer.grammar
         for word in grammar["stopwords"]:
             lex.add(word, ("stop",))
+        for phrase in grammar.get("fillers", []):  # "for the board deck": says nothing about the data
+            lex.add(phrase, ("stop",))
+        for phrase, direction in grammar.get("intents", {}).items():
+            lex.add(phrase, ("intent", direction))
+        for phrase in grammar.get("currency", []):
+            lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
                      "starts_with", "both", "summed_over"):

@@ -402,7 +402,8 @@ class _State:
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
         periods = Periods(as_of)
         text = periods.extract(text)
-        text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
+        # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
+        text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} __money__ ", text)
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
@@ -464,6 +465,7 @@ class _State:
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
+        self._money_placed()
         self._percent_values()
         self._shares_and_growth()
         self._groupings()
@@ -727,7 +729,10 @@ class _State:
             pct = j + 1 < len(self.spans) and self.spans[j + 1].text == "__pct__"
             if pct:
                 self.spans[j + 1].used = True
-            target = self._field_near(j + (1 if unit else 0), +1) or self._field_near(i, -1)
+            money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
+            target = self._field_near(j + (1 if unit or money else 0), +1) or self._field_near(i, -1)
+            if target is None and money:
+                target = self._amount_near(i)  # "web orders in Oslo this year over 200 EUR": the orders' total
             if target is None and unit is not None:
                 # "delivered within 2 days": a time span measures the layer's duration
                 target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
@@ -740,6 +745,22 @@ class _State:
             s.used = num.used = True
             if unit is not None:
                 unit.used = True
+
+    def _amount_near(self, i: int) -> tuple[str, Span | None] | None:
+        """The money attribute of the nearest entity before ``i`` (else after it) that has an amount."""
+        order = [*range(i - 1, -1, -1), *range(i + 1, len(self.spans))]
+        for k in order:
+            ent = self.spans[k].first("entity")
+            if ent and self.layer.entities[ent[1]].get("amount"):
+                spec = self.layer.entities[ent[1]]
+                return f"{spec['table']}.{spec['amount']}", None
+        return None
+
+    def _money_placed(self) -> None:
+        """A currency after a number that was read as a value ("between 100 and 200 EUR") is its unit."""
+        for k, s in enumerate(self.spans):
+            if s.text == "__money__" and k > 0 and self.spans[k - 1].used and self.spans[k - 1].first("number"):
+                s.used = True
 
     def _percent_values(self) -> None:
         """"lines with a 20% discount": a number in percent just before a column kept in percent is
@@ -1332,6 +1353,27 @@ class _State:
                 return k
         return 0
 
+    def _intents_and_currency(self, f: QueryForm) -> None:
+        """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
+        the form ranks in their direction; a currency word when the form computes or compares money."""
+        money = {m for m, spec in self.layer.measures.items() if spec.get("unit") == "EUR"}
+        fields = [*f.measures, f.order_by or "", *(x.field for x in f.filters)]
+        attrs = [x.split(":")[-1] for x in fields if "." in x]
+        in_eur = any(x in money for x in fields) or any(
+            self.layer.tables.get(a.split(".")[0], {}).get("columns", {}).get(a.split(".")[1], {}).get("unit") == "EUR"
+            for a in attrs)
+        for s in self.spans:
+            if s.used:
+                continue
+            intent = s.first("intent")
+            if intent and (f.order_by or f.kind in ("recommend_customer", "bought_together")) and \
+                    intent[1] in (None, f.direction):
+                s.used = True
+            elif intent and intent[1] is None:
+                s.used = True  # "win-back list": names the list's purpose, implies no ranking
+            if s.first("currency") and in_eur:
+                s.used = True
+
     def _is_which(self, i: int) -> bool:
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
@@ -1921,6 +1963,7 @@ class _State:
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
 
     def _accept(self, f: QueryForm) -> None:
+        self._intents_and_currency(f)
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}

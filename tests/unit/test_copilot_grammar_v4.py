@@ -1,0 +1,68 @@
+"""Fourth grammar round: money thresholds with their currency, fillers and intent words from the
+layer's explicit lists, dates without a year, shipment facts, and new measures spelled out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
+ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a money threshold is a comparison on the amount of the things counted, its currency placed
+    ("number of b2b orders in Helsinki in 2025 that came to more than 1500 euros",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.channel = 'b2b' "
+     "AND c.city = 'Helsinki' AND year(o.order_date) = 2025 AND o.total_amount > 1500"),
+    ("count store orders above €300 last month",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'store' AND total_amount > 300 "
+     "AND order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("products cheaper than 9 EUR",
+     "SELECT product_id, name, category, brand, unit_price FROM products WHERE unit_price < 9"),
+    # a currency word beside a measure counted in EUR is its unit
+    ("revenue in euros from Estonia in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.country = 'EE' AND year(o.order_date) = 2025"),
+    # fillers from the layer's list say nothing about the data
+    ("for my manager: how many cancelled orders in 2024",
+     "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND year(order_date) = 2024"),
+    # an intent word is placed when the question ranks in its direction
+    ("3 Plumbing products with the fewest units sold in 2025, candidates to drop",
+     f"SELECT p.name, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category = 'Plumbing' AND year(o.order_date) = 2025 "
+     "GROUP BY p.product_id, p.name ORDER BY q ASC, p.name LIMIT 3"),
+    ("which brand should we promote in Sweden: top brand by revenue in 2025",
+     f"SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) "
+     f"WHERE {VALID} AND c.country = 'SE' AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("which low stock Lighting products should we restock first, ranked by units sold in 2025",
+     f"SELECT p.name, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category = 'Lighting' AND year(o.order_date) = 2025 "
+     "AND p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)) "
+     "GROUP BY p.product_id, p.name ORDER BY q DESC, p.name LIMIT 10"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, word", [
+    # an intent whose direction the question contradicts is not placed
+    ("products to push: the 5 with the fewest units sold", "push"),
+    # a word not in the filler list is never guessed away
+    ("for the quarterly newsletter how many orders in 2025", "newsletter"),
+    # a currency with no amount or money measure to belong to
+    ("how many customers in EUR", "eur"),
+])
+def test_unplaced_words_are_refused(parser, question, word):
+    with pytest.raises(NotUnderstood, match=word):
+        parser.parse(question, AS_OF)
