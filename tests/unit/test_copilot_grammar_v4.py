@@ -50,6 +50,14 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      f"USING (product_id) WHERE {VALID} AND p.category = 'Lighting' AND year(o.order_date) = 2025 "
      "AND p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)) "
      "GROUP BY p.product_id, p.name ORDER BY q DESC, p.name LIMIT 10"),
+    # a date without a year: the as-of year, or the year before when that day is still to come
+    ("paid orders from before Oct 20",
+     "SELECT order_id, order_date, status, channel, total_amount FROM orders WHERE status = 'paid' "
+     "AND order_date < DATE '2026-10-20'"),
+    ("how many orders since 25 Oct",
+     "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2026-10-25'"),
+    ("how many orders after December 20",
+     "SELECT COUNT(*) FROM orders WHERE order_date > DATE '2025-12-20'"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

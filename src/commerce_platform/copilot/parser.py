@@ -155,6 +155,30 @@ class Periods:
             _period(_date_from(m.groups()), self.as_of, f"since {_date_from(m.groups())}")), text)
         text = sub(rf"\b(?:on\s+)?{DATE_RE}", lambda m: self._slot(
             _period(_date_from(m.groups()), _date_from(m.groups()), _date_from(m.groups()).isoformat())), text)
+        # a date without a year ("before Oct 12", "since 20 Oct"): the as-of year, or the year before
+        # when that day is still to come (nobody asks about data after the as-of day)
+        def yearless(m: re.Match) -> str:
+            word, day, month = m.group(1), m.group(2) or m.group(5), m.group(3) or m.group(4)
+            try:
+                d = date(self.as_of.year, MONTHS[month], int(day))
+                if d > self.as_of:
+                    d = date(self.as_of.year - 1, MONTHS[month], int(day))
+            except ValueError as exc:
+                raise ValidationFailed("the question names a date that does not exist", field="question",
+                                       hint="check the day and month") from exc
+            word = re.sub(r"\s+", " ", word)
+            if word in ("before", "prior to"):
+                return self._slot(_period(date(1900, 1, 1), d - timedelta(days=1), f"before {d}"))
+            if word == "after":
+                return self._slot(_period(d + timedelta(days=1), self.as_of, f"after {d}"))
+            if word == "since":
+                return self._slot(_period(d, self.as_of, f"since {d}"))
+            if word in ("until", "till", "up to"):
+                return self._slot(_period(date(1900, 1, 1), d, f"until {d}"))
+            return self._slot(_period(d, d, d.isoformat()))
+        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
+                   rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|and|until|till|through)\s)",
+                   yearless, text)
         numbers = "|".join(NUMBER_WORDS)
 
         def last_n(m: re.Match) -> str:
