@@ -58,6 +58,14 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2026-10-25'"),
     ("how many orders after December 20",
      "SELECT COUNT(*) FROM orders WHERE order_date > DATE '2025-12-20'"),
+    # "not late" needs the parcel to have arrived; "delivered" beside a shipment condition is the
+    # shipment's arrival (an order delivered and then returned was still delivered)
+    ("how many shipments were not late in 2025",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL AND delivered_at <= shipped_at + INTERVAL 3 DAY "
+     "AND year(shipped_at) = 2025"),
+    ("number of delivered web orders that were not late",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) WHERE o.channel = 'web' "
+     "AND s.delivered_at IS NOT NULL AND s.delivered_at <= s.shipped_at + INTERVAL 3 DAY"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -500,6 +500,7 @@ class _State:
         self._both()
         self._units_of_stock()
         self._shown_beside()
+        self._status_of_shipment()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -1376,6 +1377,21 @@ class _State:
             if d in preferred.get(self.form.subject or "", ()):
                 return k
         return 0
+
+    def _status_of_shipment(self) -> None:
+        """"delivered orders that were not late": beside a condition on shipments, a status that a
+        shipment predicate states (``status_value``) is that shipment fact, so orders delivered and
+        later returned still count as delivered."""
+        f = self.form
+        if not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
+            return
+        for name, spec in self.layer.predicates.items():
+            value = spec.get("status_value")
+            flt = f.filter_on("status")
+            if value and flt is not None and flt.op == "=" and flt.values == [value]:
+                f.filters.remove(flt)
+                if name not in f.predicates:
+                    f.predicates.append(name)
 
     def _intents_and_currency(self, f: QueryForm) -> None:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when

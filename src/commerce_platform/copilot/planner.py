@@ -160,6 +160,9 @@ class Planner:
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
                 cond = exp.In(this=exp.Tuple(expressions=[cond.this.copy(), column.copy()]), query=cond.args["query"])
+        if negate and p.get("decidable"):
+            # "not late": delivered, and not late (a parcel still on the way is not yet on time)
+            return exp.and_(fragment(p["decidable"]), exp.Not(this=exp.Paren(this=cond)))
         return exp.Not(this=exp.Paren(this=cond)) if negate else cond
 
     def filter_sql(self, f: Filter) -> exp.Expr:
