@@ -66,6 +66,29 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("number of delivered web orders that were not late",
      "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) WHERE o.channel = 'web' "
      "AND s.delivered_at IS NOT NULL AND s.delivered_at <= s.shipped_at + INTERVAL 3 DAY"),
+    # measures named by their definition: gross profit, discount in money, price per unit, time to ship
+    ("gross profit per brand in 2025",
+     f"SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    ("revenue minus cost of goods for Garden last quarter",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} "
+     "AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("discount in euros by channel in 2024",
+     f"SELECT o.channel, SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi "
+     f"JOIN orders o USING (order_id) WHERE {VALID} AND year(o.order_date) = 2024 GROUP BY 1"),
+    ("how much did we give away in discounts to business customers in 2025",
+     f"SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.segment = 'business' AND year(o.order_date) = 2025"),
+    ("average selling price per unit of Kitchen products in 2025",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) / SUM(oi.quantity) "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} "
+     "AND p.category = 'Kitchen' AND year(o.order_date) = 2025"),
+    ("average time from order to shipment in hours for web orders",
+     "SELECT AVG(epoch(s.shipped_at - CAST(o.order_date AS TIMESTAMP))) / 3600 FROM orders o "
+     "JOIN shipments s USING (order_id) WHERE o.channel = 'web'"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -82,3 +105,11 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
 def test_unplaced_words_are_refused(parser, question, word):
     with pytest.raises(NotUnderstood, match=word):
         parser.parse(question, AS_OF)
+
+
+def test_average_discount_stays_in_percent(parser, engine):
+    # without a currency word the discount is the glossary's average percent, not money
+    rows = answer(parser, engine, "average discount in 2025")
+    gold = engine.execute("SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+                          "WHERE year(o.order_date) = 2025").rows
+    assert results_match(gold, rows)

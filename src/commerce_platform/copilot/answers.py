@@ -206,7 +206,7 @@ def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
         return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
     m = layer.measures[name]
     unit = form.unit or m.get("unit")
-    unit_words = f" in {unit}" if name == "delivery_time" else ""
+    unit_words = f" in {unit}" if m.get("units") else ""
     return f"{m['label'].lower()}{unit_words} ({m['definition']})"
 
 

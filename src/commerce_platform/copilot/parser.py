@@ -804,7 +804,7 @@ class _State:
         name, span = target
         if span is not None:
             span.used = True
-        if unit and name != "delivery_time":
+        if unit and not self.layer.measures.get(name, {}).get("units"):
             raise NotUnderstood(f"'{unit}' only applies to delivery times", field="question",
                                 hint="e.g. 'deliveries that took more than 48 hours'")
         self.form.filters.append(Filter(name, op, values, unit))
@@ -1173,8 +1173,9 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
-            if s.first("unit") and (any(x.has("measure", "delivery_time") for x in self.spans)
-                                    or "delivery_time" in (f.order_by, *f.measures)):
+            durations = {m for m, spec in self.layer.measures.items() if spec.get("units")}
+            if s.first("unit") and (any(x.first("measure") and x.arg("measure") in durations for x in self.spans)
+                                    or durations & {f.order_by, *f.measures}):
                 f.unit = s.arg("unit")
                 s.used = True
                 continue
@@ -1396,6 +1397,16 @@ class _State:
     def _intents_and_currency(self, f: QueryForm) -> None:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
         the form ranks in their direction; a currency word when the form computes or compares money."""
+        currency = [s for s in self.spans if not s.used and s.first("currency")]
+        for k, m in enumerate(list(f.measures)):
+            variant = self.layer.measures.get(m, {}).get("in_eur")
+            # "discount in EUR", "how much discount did we give away": the money variant of a percent measure
+            if variant and (currency or variant in f.measures):
+                f.measures = [x for x in f.measures if x != variant]
+                f.measures.insert(min(k, len(f.measures)), variant)
+                f.measures = [x for x in f.measures if x != m]
+                if f.order_by == m:
+                    f.order_by = variant
         money = {m for m, spec in self.layer.measures.items() if spec.get("unit") == "EUR"}
         fields = [*f.measures, f.order_by or "", *(x.field for x in f.filters)]
         attrs = [x.split(":")[-1] for x in fields if "." in x]
@@ -1936,7 +1947,8 @@ class _State:
                     f.notes.append("values_of:" + dim)
 
     def _check_units(self, f: QueryForm) -> None:
-        durations = [m for m in f.measures + [x.field for x in f.filters] if m.split(":")[-1] == "delivery_time"]
+        durations = [m for m in f.measures + [x.field for x in f.filters]
+                     if self.layer.measures.get(m.split(":")[-1], {}).get("units")]
         if f.unit and not durations:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")

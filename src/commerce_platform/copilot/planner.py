@@ -126,7 +126,7 @@ class Planner:
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
         agg: exp.Expr = fragment(sql)
-        if name == "delivery_time":
+        if m.get("units"):  # a duration, kept in seconds: shown in the unit asked for
             seconds = m["units"][form.unit or m["unit"]]
             agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
         if m.get("scale"):
