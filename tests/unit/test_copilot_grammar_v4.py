@@ -89,6 +89,11 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("average time from order to shipment in hours for web orders",
      "SELECT AVG(epoch(s.shipped_at - CAST(o.order_date AS TIMESTAMP))) / 3600 FROM orders o "
      "JOIN shipments s USING (order_id) WHERE o.channel = 'web'"),
+    # a capitalised code with a hyphen is a text kept as written
+    ("number of shipments whose tracking code starts with BR-",
+     "SELECT COUNT(*) FROM shipments WHERE tracking_number LIKE 'BR-%'"),
+    ("which orders have tracking number PO-000003394",
+     "SELECT order_id FROM shipments WHERE tracking_number = 'PO-000003394'"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -101,6 +106,8 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     ("for the quarterly newsletter how many orders in 2025", "newsletter"),
     # a currency with no amount or money measure to belong to
     ("how many customers in EUR", "eur"),
+    # a code whose prefix names a field ("SKU-...") is not free text to look for in a name
+    ("show SKU-000000 with its stock", "000000"),
 ])
 def test_unplaced_words_are_refused(parser, question, word):
     with pytest.raises(NotUnderstood, match=word):

@@ -382,6 +382,7 @@ def query_type(form: QueryForm) -> QueryType:
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]+(?:@[a-z0-9][\w-]+)?(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
+CODE_RE = re.compile(r"(?<![\w-])([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*)(?![\w-])")
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
 
@@ -405,6 +406,13 @@ class _State:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
+        # a code written in capitals with a hyphen ("DH-", "PO-000007919") that the lexicon does not know
+        # is a text to look for, kept as written (tokens would lose the hyphen)
+        for code in dict.fromkeys(CODE_RE.findall(question)):
+            prefix = code.split("-")[0].lower()  # "SKU-009999" names a field the lexicon knows: not free text
+            if tuple(tokenize(code.lower())) not in parser.lexicon.phrases and (prefix,) not in parser.lexicon.phrases:
+                self.texts.append(code)
+                text = re.sub(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", f" __text{len(self.texts) - 1}__ ", text)
         # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
         self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
         text = DOMAIN_RE.sub(text_slot, text)
@@ -1132,6 +1140,8 @@ class _State:
                     nxt[1].used = True
                 # "names that start with 'Bygg'": the text at the start, else anywhere in the name
                 f.notes.append(f"{'starts' if starts else 'contains'}:{text}")
+            elif s.has("grammar", "starts_with") and not s.used and self._text_after(i) is not None:
+                pass  # the text slot after it places it ("tracking numbers that start with DH-")
             elif s.has("grammar", "contains") and not s.used and self._holds_items(i):
                 s.used = True  # "orders containing Kitchen products": what the orders hold, not a text match
             elif s.has("grammar", "contains") and not s.used:
@@ -1146,6 +1156,10 @@ class _State:
             if not s.used and s.has("grammar", "name_field") and any(n.startswith(("contains:", "starts:"))
                                                                     for n in f.notes):
                 s.used = True
+
+    def _text_after(self, i: int) -> int | None:
+        nxt = self.next_content(i)
+        return nxt[0] if nxt is not None and nxt[1].text.startswith("__text") else None
 
     def _of_own_entity(self, i: int, table: str) -> bool:
         """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
