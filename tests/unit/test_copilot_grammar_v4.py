@@ -94,6 +94,15 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "SELECT COUNT(*) FROM shipments WHERE tracking_number LIKE 'BR-%'"),
     ("which orders have tracking number PO-000003394",
      "SELECT order_id FROM shipments WHERE tracking_number = 'PO-000003394'"),
+    # "per" a qualified entity: each one's figure, averaged, over the qualified ones
+    ("average stock per Garden product",
+     "SELECT AVG(s) FROM (SELECT p.product_id, SUM(i.quantity_on_hand) s FROM products p JOIN inventory i "
+     "USING (product_id) WHERE p.category = 'Garden' GROUP BY 1)"),
+    # "ordered at least once" is a condition with its period on the orders, also on the orders measured
+    ("how many customers ordered at least once in 2024",
+     "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE year(order_date) = 2024"),
+    ("average number of orders per customer in 2024 for customers who ordered at least once",
+     "SELECT AVG(n) FROM (SELECT customer_id, COUNT(*) n FROM orders WHERE year(order_date) = 2024 GROUP BY 1)"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

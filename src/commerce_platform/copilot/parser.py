@@ -871,6 +871,12 @@ class _State:
                     and s.text == "across":
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
+            per = nxt
+            while s.text == "per" and per is not None and not per[1].first("entity") and not per[1].used and (
+                    self.values_of(per[1]) or per[1].first("predicate")):
+                per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
+            if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
+                j, t = per
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") for x in self.spans[:i]) and any(
                     d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):

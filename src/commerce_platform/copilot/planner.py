@@ -285,6 +285,13 @@ class Planner:
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
             form.period_field in (None, "orders.order_date")
+        # "orders per customer in 2025, customers who ordered at least once": the orders measured are in
+        # the period too, not only the orders the condition looks for
+        of_orders = any(m == "count:orders" or (m == "count" and form.subject == "orders")
+                        or self.layer.measures.get(m, {}).get("entity") == "orders" for m in form.measures)
+        if inside and of_orders and all(self.layer.predicates.get(p, {}).get("period_also_measured")
+                                        for p in form.predicates if self.layer.predicates.get(p, {}).get("period_inside")):
+            inside = False
         if form.period and with_period and not inside:
             column = form.period_field or self._default_period_field(form, form.measures or ["count"])
             conds.append(self.period_sql(column, form.period.start, form.period.end))
