@@ -103,6 +103,13 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE year(order_date) = 2024"),
     ("average number of orders per customer in 2024 for customers who ordered at least once",
      "SELECT AVG(n) FROM (SELECT customer_id, COUNT(*) n FROM orders WHERE year(order_date) = 2024 GROUP BY 1)"),
+    # orders placed in a period, counted through their shipments: the orders name the period's date
+    ("for orders placed in August how many shipments via DHL arrived more than 3 days after shipping",
+     "SELECT COUNT(*) FROM orders o JOIN shipments s USING (order_id) WHERE s.carrier = 'DHL' "
+     "AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("number of late shipments to Helsinki customers in 2025 (orders placed in 2025)",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) JOIN shipments s USING (order_id) "
+     "WHERE c.city = 'Helsinki' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND year(o.order_date) = 2025"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

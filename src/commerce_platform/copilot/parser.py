@@ -2047,6 +2047,13 @@ class _State:
                 s.used = True  # "average delivery time": the measure is an average already
             if not s.used and s.first("entity") and s.arg("entity") in predicate_entities:
                 s.used = True  # "orders whose shipment is not delivered": the condition's own noun
+        period_table = (f.period_field or "").split(".")[0] if f.period else None
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if not s.used and s.first("entity") and period_table and \
+                    self.layer.entities[s.arg("entity")]["table"] == period_table and \
+                    nxt is not None and nxt[1].first("activity") and nxt[1].used:
+                s.used = True  # "(orders placed this year)": the owner of the period's date
         left = [s for s in self.spans if not s.used and not s.has("stop")]
         if left:
             from .answers import describe_form
