@@ -19,6 +19,16 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..errors import NotUnderstood, ValidationFailed
+from .followups import (
+    EARLIER,
+    about_previous,
+    between_them,
+    drop_period,
+    earlier_note,
+    earlier_period,
+    negate_previous,
+    previous_words,
+)
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
 from .query import Filter, Period, QueryForm
@@ -497,8 +507,8 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer:
-            return True
+        if pointer or any(s.text in ("they", "them", "their", "it") for s in self.spans):
+            return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
 
@@ -1565,6 +1575,10 @@ class _State:
 
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
+        for pointing_back in (about_previous, negate_previous, drop_period):
+            pointed = pointing_back(self, context)
+            if pointed is not None:
+                return pointed
         new = self.form
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
@@ -1675,6 +1689,14 @@ class _State:
             # "what's the growth vs the previous month?": against the period before the previous answer's
             grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             other = [p for p in self.periods if (p.start, p.end) != (f.period.start, f.period.end)]
+            earlier = earlier_period(context)
+            if not other and earlier is not None and between_them(self.spans):
+                # "what's the growth between them?" after two turns of two periods: the later over the earlier
+                f.period, earlier = sorted((f.period, earlier), key=lambda p: p.start, reverse=True)
+                other = [earlier]
+                for s in self.spans:
+                    if s.text == "between" or s.text in ("them", "those", "these", "both", "two"):
+                        s.used = True
             f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
             for s in self.spans:
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or s.first("grain")
@@ -1713,8 +1735,12 @@ class _State:
         before.pop("notes"), after.pop("notes")
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
-            raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question",
+            raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question ("
+                                f"{previous_words(context, self.layer)})",
                                 hint="e.g. 'and units sold?', 'and in 2024?', 'same for brands'")
+        if context.period and f.period and (f.period.start, f.period.end) != (context.period.start, context.period.end):
+            # kept for "what's the growth between them?" on the next turn
+            f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
 
     # ----- periods, fields, acceptance
