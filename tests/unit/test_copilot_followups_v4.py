@@ -39,6 +39,18 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
     (["number of business customers in Turku"], "how much did they spend in total?",
      f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
      "AND c.segment = 'business' AND c.city = 'Turku'"),
+    # a count before names the things counted, even when it also names one customer
+    (["how many orders has customer 31 placed"], "show them",
+     "SELECT order_id FROM orders WHERE customer_id = 31"),
+    # the count of another thing beside a ranking keeps the ranking (a new one could name others)
+    (["top 2 customers by revenue in 2026"], "and how many orders did they place?",
+     f"SELECT c.name, SUM(o.total_amount) r, COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID} AND year(o.order_date) = 2026 GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 2"),
+    # "except ..." adds a condition to the previous question
+    (["units sold by category in Q1 2026"], "except store orders",
+     f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.channel <> 'store' AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-03-31' GROUP BY 1"),
     # the complement of the one condition
     (["how many products are discontinued"], "and the ones that are not?",
      "SELECT COUNT(*) FROM products WHERE active"),

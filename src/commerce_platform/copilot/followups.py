@@ -110,6 +110,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if ask is None:
         return None
     f: QueryForm | None = None
+    if counted(context) and ask == "list" or one is not None and context.subject not in (None, f"{one[0]}s") \
+            and ask == "list" and counted(context):
+        one = None  # "how many orders did customer 15 place" -> "list them": the orders, not the customer
     if one is not None:
         entity, ident = one
         lookup = {"entity": entity, "id": ident}

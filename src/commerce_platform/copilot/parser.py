@@ -502,6 +502,8 @@ class _State:
             return True
         if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
             return True  # "forget the category, all products"
+        if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
+            return True  # "except web orders": a condition added to the previous question
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
@@ -1587,6 +1589,13 @@ class _State:
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
+            if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
+                # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
+                # never the customers counted per customer (one each)
+                f.measures = [f"count:{new.subject}" if m == "count" else m for m in f.measures]
+                if context.limit and context.order_by in context.measures:
+                    # the same top ones, their count beside: a new ranking could name other customers
+                    f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
