@@ -492,8 +492,16 @@ class _State:
             self._decide_kind()
             f = self.form
             self._per_group(f, explicit_limit)
-        self._periods_and_fields(f)
-        self._accept(f)
+        try:
+            self._periods_and_fields(f)
+            self._accept(f)
+        except NotUnderstood as refused:
+            if followup and context is not None and "previous question" not in refused.message:
+                # a follow-up refused says which question it could not be applied to
+                raise NotUnderstood(f"{refused.message}; as a follow-up to the previous question: "
+                                    f"{previous_words(context, self.layer)}", field=refused.field,
+                                    hint=refused.hint) from refused
+            raise
         return f
 
     def _is_followup(self) -> bool:
