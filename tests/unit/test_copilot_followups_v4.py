@@ -26,6 +26,9 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
      "SELECT p.name, oi.quantity FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id = 310"),
     (["show me order 64"], "which products were in it",
      "SELECT p.name, oi.quantity FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id = 64"),
+    # (a cancelled one: no shipment, so its dates are empty rather than the order missing)
+    (["what is the status of order 905"], "and when did it arrive?",
+     "SELECT s.delivered_at FROM orders o LEFT JOIN shipments s USING (order_id) WHERE o.order_id = 905"),
     # one customer named before: what they spent, where they live
     (["customer 42"], "how much have they spent?",
      f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.customer_id = 42"),

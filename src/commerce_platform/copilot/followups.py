@@ -28,6 +28,8 @@ PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "ma
 CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})
 LIVING = frozenset({"live", "lives", "living", "located", "based", "from", "situated"})
 LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "see"})
+WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
+                  "get", "go", "out"})
 SPENDING = frozenset({"spend", "spent", "pay", "paid"})
 OTHERS = frozenset({"other", "others", "rest", "remaining"})  # "others" reaches here as "other"
 PERIOD_WORDS = frozenset({"period", "periods", "date", "dates", "time", "timeframe", "time frame", "time period",
@@ -103,6 +105,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "where"
     elif contents and _explained(state, CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
         ask = "contents"
+    elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
+        ask = "when"
     elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
     elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
@@ -130,6 +134,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif entity == "customer" and ask in ("where", "person", "list"):
             f = QueryForm(kind="list", subject="customers", filters=[Filter("customers.customer_id", "=", [ident])],
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
+        elif entity == "order" and ask == "when":
+            # the order's dates: placed, shipped, delivered (empty dates say it has not happened yet)
+            f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup, show=["orders.order_id", "orders.order_date", "orders.status",
+                                               "shipments.shipped_at", "shipments.delivered_at"])
         elif entity == "order" and ask == "where":
             # where an order went is where its customer lives
             f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
