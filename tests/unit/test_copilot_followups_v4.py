@@ -34,6 +34,8 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
      f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.customer_id = 42"),
     (["show customer 7"], "where does he live?",
      "SELECT city, country FROM customers WHERE customer_id = 7"),
+    (["when did Helmi Larsen sign up"], "and where is she located?",
+     "SELECT city, country FROM customers WHERE name = 'Helmi Larsen'"),
     # a count before: the things counted, listed; what they spent together
     (["how many customers signed up in 2025 in Denmark"], "which ones are they?",
      "SELECT name FROM customers WHERE country = 'DK' AND year(signup_date) = 2025"),

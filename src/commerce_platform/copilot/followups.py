@@ -62,6 +62,9 @@ def one_named(context: QueryForm) -> tuple[str, int] | None:
         if column.endswith("_id") and x.op == "=" and len(x.values) == 1 and column[:-3] in (
                 "order", "customer", "product"):
             return column[:-3], int(x.values[0])
+    if context.kind == "list" and context.subject == "customers" and not context.dimensions and [
+            (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+        return "customer", -1  # one customer named by name (no id): only a question about that row
     return None
 
 
@@ -128,10 +131,13 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f = QueryForm(kind="list", subject="products", filters=[Filter("order_items.order_id", "=", [ident])],
                           lookup=lookup, show=["order_items.quantity", "order_items.unit_price",
                                                "order_items.discount_percent"])
-        elif entity == "customer" and ask == "spending":
+        elif entity == "customer" and ident < 0 and ask in ("where", "person", "list"):
+            f = copy.deepcopy(context)  # a customer named by name: the same row, its city and country shown
+            f.kind, f.measures, f.show = "list", [], ["customers.name", "customers.city", "customers.country"]
+        elif entity == "customer" and ident >= 0 and ask == "spending":
             f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"], lookup=lookup,
                           filters=[Filter("customers.customer_id", "=", [ident])], period=context.period)
-        elif entity == "customer" and ask in ("where", "person", "list"):
+        elif entity == "customer" and ident >= 0 and ask in ("where", "person", "list"):
             f = QueryForm(kind="list", subject="customers", filters=[Filter("customers.customer_id", "=", [ident])],
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
         elif entity == "order" and ask == "when":
