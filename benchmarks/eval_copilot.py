@@ -27,7 +27,7 @@ SET_FILES: dict[str, Path | None] = {
     "dev4": DATA / "copilot_dev4.json", "heldout": DATA / "copilot_heldout.json",
     "heldout2": DATA / "copilot_heldout2.json",
 }
-SET_NAMES = (*SET_FILES, "dev-typo", "heldout-typo", "heldout2-typo")
+SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
 
 

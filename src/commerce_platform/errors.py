@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 
 class CommerceError(Exception):
     """Base of every error the platform raises on purpose."""
@@ -124,3 +127,27 @@ def require(module: str, extra: str):
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingExtraError(extra, module) from exc
+
+
+_SQLITE_URL = re.compile(r"sqlite:/{2,}[^\s'\")]+")
+# An absolute POSIX or Windows path, not one that goes on a word or a dot (``a/b``, ``./b``); group 1: its last name.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s'\"\\/]+[\\/])*([^\s'\"\\/]*)")
+
+
+def without_paths(text: str, known: Iterable[tuple[str, str]] = (), *, sqlite_urls: bool = False,
+                  last_names: bool = False) -> str:
+    """``text`` fit to show a user: messages never show where the server keeps its files.
+
+    In this order: SQLite URLs become ``sqlite:///<home>`` (``sqlite_urls``); each known path is replaced
+    by what stands beside it, in the order given (so a longer path goes before its prefix; a path of one
+    character, such as ``/``, is never replaced); any other absolute path is cut to its last name
+    (``last_names``), for places that cannot know which paths to expect.
+    """
+    if sqlite_urls:
+        text = _SQLITE_URL.sub("sqlite:///<home>", text)
+    for path, shown in known:
+        if len(path) > 1:
+            text = text.replace(path, shown)
+    if last_names:
+        text = _ABSOLUTE_PATH.sub(r"\1", text)
+    return text

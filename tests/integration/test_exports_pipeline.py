@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 try:  # tests/ may or may not be a package
-    from tests.fixtures_exports import ImageServer, create_sales, draw_image, sale
+    from tests.fixtures_exports import create_sales, draw_image, sale
 except ImportError:  # pragma: no cover
-    from fixtures_exports import ImageServer, create_sales, draw_image, sale
+    from fixtures_exports import create_sales, draw_image, sale
 
 from commerce_platform import wiring
 from commerce_platform.errors import ConfigurationError, LockHeld
@@ -19,13 +19,6 @@ from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.integration
 DAY = "2026-03-10"
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = ImageServer().start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 try:  # tests/ may or may not be a package
-    from tests.fixtures_exports import ImageServer, create_sales, sale
+    from tests.fixtures_exports import create_sales, sale
 except ImportError:  # pragma: no cover
-    from fixtures_exports import ImageServer, create_sales, sale
+    from fixtures_exports import create_sales, sale
 
 from commerce_platform import wiring
 from commerce_platform.exports.iceberg import export_table
@@ -27,13 +27,6 @@ from commerce_platform.ports.urlsafety import UrlPolicy
 
 pytestmark = pytest.mark.integration
 DAY = "2026-03-10"
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = ImageServer().start()
-    yield srv
-    srv.stop()
 
 
 def dead_pid() -> int:

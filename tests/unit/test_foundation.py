@@ -7,7 +7,14 @@ import time
 import pytest
 
 from commerce_platform.config import load_settings
-from commerce_platform.errors import LockHeld, MissingExtraError, NotFound, ValidationFailed, require
+from commerce_platform.errors import (
+    LockHeld,
+    MissingExtraError,
+    NotFound,
+    ValidationFailed,
+    require,
+    without_paths,
+)
 from commerce_platform.logs import configure_logging, get_logger
 from commerce_platform.ports.kv import Lock, SqlKeyValueTable, TableSpec
 from commerce_platform.ports.objectstore import LocalObjectStore, list_all
@@ -191,3 +198,35 @@ def test_a_bad_secret_setting_is_not_echoed(monkeypatch, tmp_path):
     with pytest.raises(ConfigurationError) as info:
         load_settings(tmp_path, lemonsoft_password=["hunter2"])  # not a string
     assert "hunter2" not in str(info.value) and "COMMERCE_LEMONSOFT_PASSWORD" in str(info.value)
+
+
+LAKE_FILES = (("/srv/lake/orders/part-0.parquet", "orders/part-0.parquet"), ("/srv/lake/", ""))
+HOMES = (("/home/ops/.commerce", "<home>"), ("/home/ops", "<home>"))  # the longer path first
+
+
+@pytest.mark.parametrize("text, known, sqlite_urls, last_names, shown", [
+    # any absolute path cut to its last name (the public /health)
+    ("cannot open /srv/data/lake/orders.parquet: denied", (), False, True, "cannot open orders.parquet: denied"),
+    (r"cannot open C:\Users\ops\lake\orders.parquet", (), False, True, "cannot open orders.parquet"),
+    ("no folder D:/lake/exports", (), False, True, "no folder exports"),
+    ("no lake at /tmp/pytest-of-ci/pytest-3/lake", (), False, True, "no lake at lake"),
+    ("file '/var/tmp/x.parquet' not found", (), False, True, "file 'x.parquet' not found"),
+    # relative names, ratios and plain messages stay as they are
+    ("read lake/orders.parquet and ./lake/x", (), False, True, "read lake/orders.parquet and ./lake/x"),
+    ("revenue 3/4 of target, 50% done", (), True, True, "revenue 3/4 of target, 50% done"),
+    ("the lake table 'orders' cannot be read (file is not valid Parquet)", LAKE_FILES, True, True,
+     "the lake table 'orders' cannot be read (file is not valid Parquet)"),
+    # known lake files named relative to the lake; the lake folder left out; other paths kept (the engine)
+    ('No files found that match "/srv/lake/orders/part-0.parquet"', LAKE_FILES, False, False,
+     'No files found that match "orders/part-0.parquet"'),
+    ("/srv/lake/customers/a.parquet is corrupt", LAKE_FILES, False, False, "customers/a.parquet is corrupt"),
+    ("cannot read /opt/other/file", LAKE_FILES, False, False, "cannot read /opt/other/file"),
+    # the data home and its parent masked, SQLite URLs masked whole (HTTP error bodies)
+    ("bad /home/ops/.commerce/db.json and /home/ops/x", HOMES, True, False, "bad <home>/db.json and <home>/x"),
+    ("cannot open sqlite:////home/ops/.commerce/kv.db", HOMES, True, False, "cannot open sqlite:///<home>"),
+    ("url 'sqlite:///kv.db' is bad", (), True, False, "url 'sqlite:///<home>' is bad"),
+    ("url 'sqlite:///kv.db' is bad", (), False, False, "url 'sqlite:///kv.db' is bad"),
+    ("open /etc/x", (("/", "<home>"),), False, False, "open /etc/x"),  # a root of one character never
+])
+def test_messages_shown_to_users_carry_no_server_paths(text, known, sqlite_urls, last_names, shown):
+    assert without_paths(text, known, sqlite_urls=sqlite_urls, last_names=last_names) == shown

@@ -23,7 +23,7 @@ from fastapi import Request  # a direct requirement of every HTTP function (star
 from pydantic import BaseModel
 
 from ..config import LOCAL_PRINCIPAL, Settings
-from ..errors import CommerceError, Forbidden, MissingExtraError, require
+from ..errors import CommerceError, Forbidden, MissingExtraError, require, without_paths
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -204,15 +204,10 @@ class GuardMiddleware:
 def _scrubber(settings: Settings):
     """Public messages never show where files live: the data home and SQLite URLs are masked."""
     roots = sorted({str(settings.paths.root), str(settings.paths.root.parent)}, key=len, reverse=True)
+    known = [(root, "<home>") for root in roots]
 
     def scrub(text: str | None) -> str | None:
-        if not text:
-            return text
-        text = re.sub(r"sqlite:/{2,}[^\s'\")]+", "sqlite:///<home>", text)
-        for root in roots:
-            if len(root) > 1:
-                text = text.replace(root, "<home>")
-        return text
+        return without_paths(text, known, sqlite_urls=True) if text else text
 
     return scrub
 

@@ -9,10 +9,9 @@ is not the caller's own is refused with 403; conversations of others read as mis
 
 from __future__ import annotations
 
-import re
-
 from ..config import Settings
 from ..copilot.models import ApproveRequest, ChatRequest
+from ..errors import without_paths
 from .common import Principal, create_base_app, current_principal, health_response, own_id
 
 
@@ -37,7 +36,9 @@ def create_app(settings: Settings, service=None):
             checks["lake"] = (f"ok ({len(tables)} tables)" if not unreadable else
                               f"degraded ({len(tables)} tables readable; cannot read {', '.join(unreadable)})")
         except Exception as exc:  # noqa: BLE001 - health reports, never raises
-            checks["lake"] = f"unavailable: {_without_paths(str(getattr(exc, 'message', exc.__class__.__name__)))}"
+            # /health is public: a file or folder shows by its last name only, never the server's layout
+            reason = str(getattr(exc, "message", exc.__class__.__name__))
+            checks["lake"] = f"unavailable: {without_paths(reason, last_names=True)}"
         status = "ok" if all(v.startswith("ok") for v in checks.values()) else "degraded"
         body = {"status": status, "service": "copilot", "checks": checks, "llm": settings.llm.provider}
         return health_response(body)  # no lake: nothing to answer
@@ -71,8 +72,3 @@ def create_app(settings: Settings, service=None):
 
     return app
 
-
-
-def _without_paths(message: str) -> str:
-    """/health is public: show a file or folder by its last name only, never the server's layout."""
-    return re.sub(r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s'\"\\/]+[\\/])*([^\s'\"\\/]*)", r"\1", message)

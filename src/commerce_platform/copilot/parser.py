@@ -19,6 +19,16 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..errors import NotUnderstood, ValidationFailed
+from .followups import (
+    EARLIER,
+    about_previous,
+    between_them,
+    drop_period,
+    earlier_note,
+    earlier_period,
+    negate_previous,
+    previous_words,
+)
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
 from .query import Filter, Period, QueryForm
@@ -517,8 +527,16 @@ class _State:
             self._decide_kind()
             f = self.form
             self._per_group(f, explicit_limit)
-        self._periods_and_fields(f)
-        self._accept(f)
+        try:
+            self._periods_and_fields(f)
+            self._accept(f)
+        except NotUnderstood as refused:
+            if followup and context is not None and "previous question" not in refused.message:
+                # a follow-up refused says which question it could not be applied to
+                raise NotUnderstood(f"{refused.message}; as a follow-up to the previous question: "
+                                    f"{previous_words(context, self.layer)}", field=refused.field,
+                                    hint=refused.hint) from refused
+            raise
         return f
 
     def _is_followup(self) -> bool:
@@ -527,13 +545,15 @@ class _State:
             return True
         if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
             return True  # "forget the category, all products"
+        if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
+            return True  # "except web orders": a condition added to the previous question
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer:
-            return True
+        if pointer or any(s.text in ("they", "them", "their", "it") for s in self.spans):
+            return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
 
@@ -1678,6 +1698,10 @@ class _State:
 
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
+        for pointing_back in (about_previous, negate_previous, drop_period):
+            pointed = pointing_back(self, context)
+            if pointed is not None:
+                return pointed
         new = self.form
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
@@ -1686,6 +1710,13 @@ class _State:
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
+            if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
+                # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
+                # never the customers counted per customer (one each)
+                f.measures = [f"count:{new.subject}" if m == "count" else m for m in f.measures]
+                if context.limit and context.order_by in context.measures:
+                    # the same top ones, their count beside: a new ranking could name other customers
+                    f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
@@ -1788,6 +1819,14 @@ class _State:
             # "what's the growth vs the previous month?": against the period before the previous answer's
             grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             other = [p for p in self.periods if (p.start, p.end) != (f.period.start, f.period.end)]
+            earlier = earlier_period(context)
+            if not other and earlier is not None and between_them(self.spans):
+                # "what's the growth between them?" after two turns of two periods: the later over the earlier
+                f.period, earlier = sorted((f.period, earlier), key=lambda p: p.start, reverse=True)
+                other = [earlier]
+                for s in self.spans:
+                    if s.text == "between" or s.text in ("them", "those", "these", "both", "two"):
+                        s.used = True
             f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
             for s in self.spans:
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or s.first("grain")
@@ -1826,8 +1865,12 @@ class _State:
         before.pop("notes"), after.pop("notes")
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
-            raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question",
+            raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question ("
+                                f"{previous_words(context, self.layer)})",
                                 hint="e.g. 'and units sold?', 'and in 2024?', 'same for brands'")
+        if context.period and f.period and (f.period.start, f.period.end) != (context.period.start, context.period.end):
+            # kept for "what's the growth between them?" on the next turn
+            f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
 
     # ----- periods, fields, acceptance

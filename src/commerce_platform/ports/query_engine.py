@@ -34,6 +34,7 @@ from ..errors import (
     UpstreamError,
     ValidationFailed,
     require,
+    without_paths,
 )
 from ..logs import get_logger
 
@@ -212,10 +213,9 @@ class DuckDBEngine(QueryEngine):
         return self._scrub(first.split(": ", 1)[-1])[:200]
 
     def _scrub(self, text: str) -> str:
-        for table_files in self.files.values():
-            for p in table_files:
-                text = text.replace(str(p), self._relative(p))
-        return text.replace(str(self.lake.resolve()) + "/", "")
+        """An engine message with each lake file named relative to the lake, and the lake folder left out."""
+        known = [(str(p), self._relative(p)) for table_files in self.files.values() for p in table_files]
+        return without_paths(text, [*known, (str(self.lake.resolve()) + "/", "")])
 
     def _table_of_error(self, message: str) -> str | None:
         """The lake table whose file a DuckDB error names (a file that breaks only when scanned)."""

@@ -1,0 +1,248 @@
+"""Follow-ups that point back at the previous answer rather than restate part of it.
+
+``_State._merge`` (parser.py) merges a follow-up that names what changes ("and in 2024?", "same
+for brands"). The questions here name nothing new: a pronoun over the one thing the previous answer
+named ("who placed it?"), over the things it counted ("who are they?"), the complement of its
+condition ("and the ones that aren't?"), or the removal of its period ("without the period
+restriction"). Each returns the new form, or ``None`` when the question is not of its kind; a
+question of its kind that the previous answer cannot support is refused, naming that answer.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING
+
+from ..errors import NotUnderstood
+from .query import Filter, Period, QueryForm
+from .semantic import negated_predicate
+
+if TYPE_CHECKING:
+    from .lexicon import Span
+    from .parser import _State
+
+# Words a follow-up uses to point back at the previous answer
+PRONOUNS = frozenset({"it", "they", "them", "their", "those", "these", "he", "she", "him", "his", "her", "ones"})
+PERSON = frozenset({"who", "whom", "whose"})
+PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "made", "make", "customer"})
+CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})
+LIVING = frozenset({"live", "lives", "living", "located", "based", "from", "situated"})
+LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "see"})
+WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
+                  "get", "go", "out"})
+SPENDING = frozenset({"spend", "spent", "pay", "paid"})
+OTHERS = frozenset({"other", "others", "rest", "remaining"})  # "others" reaches here as "other"
+PERIOD_WORDS = frozenset({"period", "periods", "date", "dates", "time", "timeframe", "time frame", "time period",
+                          "date range", "period restriction", "date filter", "period filter", "time filter",
+                          "time restriction", "date restriction", "time limit", "date limit"})
+ALL_TIME = frozenset({"all time", "all-time", "ever", "lifetime", "since the start"})
+
+
+def previous_words(context: QueryForm, layer) -> str:
+    """The previous answer in words, for a refusal that says what could not be changed."""
+    from .answers import describe_form
+
+    try:
+        return describe_form(context, layer)
+    except Exception:  # noqa: BLE001 - an old stored form may not describe; the refusal still stands
+        return "the previous answer"
+
+
+def refuse(state: _State, context: QueryForm, what: str) -> NotUnderstood:
+    return NotUnderstood(f"{what}; the previous question was: {previous_words(context, state.layer)}",
+                         field="question", hint="e.g. 'and in 2024?', 'only web orders', 'same for brands'")
+
+
+def one_named(context: QueryForm) -> tuple[str, int] | None:
+    """The one order/customer/product the previous answer was about (by its id), if it named one."""
+    if context.lookup:
+        return str(context.lookup["entity"]), int(context.lookup["id"])
+    for x in context.filters:
+        column = x.field.split(".")[-1]
+        if column.endswith("_id") and x.op == "=" and len(x.values) == 1 and column[:-3] in (
+                "order", "customer", "product"):
+            return column[:-3], int(x.values[0])
+    if context.kind == "list" and context.subject == "customers" and not context.dimensions and [
+            (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+        return "customer", -1  # one customer named by name (no id): only a question about that row
+    return None
+
+
+def counted(context: QueryForm) -> bool:
+    """The previous answer is one count of things ("how many customers never ordered")."""
+    return (context.kind == "aggregate" and context.measures == ["count"] and not context.dimensions
+            and not context.grain and not context.compare and not context.derived and bool(context.subject))
+
+
+def _explained(state: _State, words: set[str] | frozenset[str]) -> bool:
+    """Every content word of the question is one of ``words`` (or a pronoun, a follow-up word)."""
+    return all(s.text in words or s.text in PRONOUNS or s.has("grammar", "followup")
+               or s.has("stop") and all(x[0] in ("stop", "grammar") for x in s.senses) for s in state.spans)
+
+
+def _use_all(state: _State) -> None:
+    for s in state.spans:
+        s.used = True
+
+
+def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"who placed it?", "what was in it?", "how much did they spend?", "where do they live?",
+    "who are they?": a question about the thing(s) of the previous answer, which the question
+    itself does not name."""
+    words = {s.text for s in state.spans}
+    if not words & PRONOUNS or state.ids or state.periods:
+        return None
+    spans = state.spans
+    spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
+        bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
+    where = "where" in words
+    person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
+    contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
+    listing = bool(words & LISTING) and not spending and not where and not contents
+    one = one_named(context)
+    ask = None
+    if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
+                               | {s.text for s in spans if s.has("measure", "revenue")}):
+        ask = "spending"
+    elif where and _explained(state, LIVING | {"where", "do", "does", "did", "is", "are"}):
+        ask = "where"
+    elif contents and _explained(state, CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
+        ask = "contents"
+    elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
+        ask = "when"
+    elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
+        ask = "person"
+    elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
+        ask = "list"
+    if ask is None:
+        return None
+    f: QueryForm | None = None
+    if counted(context) and ask == "list" or one is not None and context.subject not in (None, f"{one[0]}s") \
+            and ask == "list" and counted(context):
+        one = None  # "how many orders did customer 15 place" -> "list them": the orders, not the customer
+    if one is not None:
+        entity, ident = one
+        lookup = {"entity": entity, "id": ident}
+        if entity == "order" and ask == "person":
+            f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup)
+        elif entity == "order" and ask in ("contents", "list"):
+            # the lines of that order, as "what's in order 42?" shows them
+            f = QueryForm(kind="list", subject="products", filters=[Filter("order_items.order_id", "=", [ident])],
+                          lookup=lookup, show=["order_items.quantity", "order_items.unit_price",
+                                               "order_items.discount_percent"])
+        elif entity == "customer" and ident < 0 and ask in ("where", "person", "list"):
+            f = copy.deepcopy(context)  # a customer named by name: the same row, its city and country shown
+            f.kind, f.measures, f.show = "list", [], ["customers.name", "customers.city", "customers.country"]
+        elif entity == "customer" and ident >= 0 and ask == "spending":
+            f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"], lookup=lookup,
+                          filters=[Filter("customers.customer_id", "=", [ident])], period=context.period)
+        elif entity == "customer" and ident >= 0 and ask in ("where", "person", "list"):
+            f = QueryForm(kind="list", subject="customers", filters=[Filter("customers.customer_id", "=", [ident])],
+                          lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
+        elif entity == "order" and ask == "when":
+            # the order's dates: placed, shipped, delivered (empty dates say it has not happened yet)
+            f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup, show=["orders.order_id", "orders.order_date", "orders.status",
+                                               "shipments.shipped_at", "shipments.delivered_at"])
+        elif entity == "order" and ask == "where":
+            # where an order went is where its customer lives
+            f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
+    elif counted(context):
+        subject = context.subject
+        if ask in ("list", "person") or ask == "where" and subject == "customers":
+            # "how many customers never ordered" -> "who are they?": the same things, listed
+            f = copy.deepcopy(context)
+            f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+            if ask == "where":
+                f.show = ["customers.name", "customers.city", "customers.country"]
+        elif ask == "spending" and subject == "customers":
+            f = copy.deepcopy(context)
+            f.measures = ["revenue"]
+    if f is None:
+        raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
+    _use_all(state)
+    return f
+
+
+def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"and the ones that aren't?", "what about the others?": the previous condition negated.
+    Only one condition can be meant; with none or several the question is refused."""
+    negation = [s for s in state.spans if s.has("grammar", "negation") and not s.used]
+    others = [s for s in state.spans if s.text in OTHERS]
+    if not negation and not others:
+        return None
+    if not _explained(state, {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what",
+                                                                     "about", "and", "those", "these", "them"}):
+        return None
+    conditions: list[tuple[str, object]] = [("predicate", p) for p in context.predicates]
+    conditions += [("filter", x) for x in context.filters
+                   if x.op in ("=", "in", "not in") and not x.field.endswith("_id") and "." not in x.field]
+    if len(conditions) != 1:
+        what = "no condition" if not conditions else f"{len(conditions)} conditions"
+        raise refuse(state, context, f"I could not tell which condition to negate (the previous question has {what})")
+    f = copy.deepcopy(context)
+    kind, item = conditions[0]
+    if kind == "predicate":
+        name = str(item)
+        k = f.predicates.index(name)
+        f.predicates[k] = name[4:] if negated_predicate(state.layer, name) else "not_" + name
+    else:
+        assert isinstance(item, Filter)
+        x = next(x for x in f.filters if x.field == item.field and x.op == item.op and x.values == item.values)
+        x.op = "in" if x.op == "not in" else "not in"
+    f.limit = context.limit
+    _use_all(state)
+    return f
+
+
+def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
+    """"ok now without the period restriction", "for all time": the previous question, any date."""
+    spans = state.spans
+    target = None
+    for i, s in enumerate(spans):
+        nxt = state.next_content(i)
+        if s.has("grammar", "drop_filter") and nxt is not None and nxt[1].text in PERIOD_WORDS:
+            target = [s, nxt[1]]
+            if nxt[0] + 1 < len(spans) and spans[nxt[0] + 1].text in ("restriction", "filter", "limit", "range"):
+                target.append(spans[nxt[0] + 1])
+        elif s.text in ALL_TIME:
+            target = [s]
+    if target is None:
+        return None
+    if not _explained(state, {s.text for s in target} | {"for", "over", "of", "just", "please", "show", "again"}):
+        return None
+    if context.period is None:
+        raise refuse(state, context, "the previous question has no period to drop")
+    f = copy.deepcopy(context)
+    f.period = f.compare_period = None
+    if f.derived and f.derived.get("kind") in ("growth", "periods"):
+        f.derived = None
+    if not f.grain:
+        f.period_field = None
+    _use_all(state)
+    return f
+
+
+EARLIER = "earlier:"
+
+
+def earlier_note(period: Period) -> str:
+    """The period of the turn before, kept with a follow-up that changed it ("and the month before?")."""
+    return f"{EARLIER}{period.start}|{period.end}|{period.label}"
+
+
+def earlier_period(context: QueryForm) -> Period | None:
+    note = next((n for n in context.notes if n.startswith(EARLIER)), None)
+    if note is None:
+        return None
+    start, end, label = note[len(EARLIER):].split("|", 2)
+    return Period(start, end, label)
+
+
+def between_them(spans: list[Span]) -> bool:
+    """"the growth between them", "growth from one to the other": the two periods asked before."""
+    words = {s.text for s in spans}
+    return bool(words & {"them", "those", "these", "both", "two", "between"}) and not any(
+        s.has("grammar", "previous") for s in spans)
