@@ -104,7 +104,7 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("average number of orders per customer in 2024 for customers who ordered at least once",
      "SELECT AVG(n) FROM (SELECT customer_id, COUNT(*) n FROM orders WHERE year(order_date) = 2024 GROUP BY 1)"),
     # orders placed in a period, counted through their shipments: the orders name the period's date
-    ("for orders placed in August how many shipments via DHL arrived more than 3 days after shipping",
+    ("for orders placed in August how many shipments via DHL arrived late",
      "SELECT COUNT(*) FROM orders o JOIN shipments s USING (order_id) WHERE s.carrier = 'DHL' "
      "AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
     ("number of late shipments to Helsinki customers in 2025 (orders placed in 2025)",
@@ -124,6 +124,8 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     ("how many customers in EUR", "eur"),
     # a code whose prefix names a field ("SKU-...") is not free text to look for in a name
     ("show SKU-000000 with its stock", "000000"),
+    # profit is known now, but a cost the lake does not hold is still out of scope
+    ("gross profit after shipping costs last quarter", "shipping costs"),
 ])
 def test_unplaced_words_are_refused(parser, question, word):
     with pytest.raises(NotUnderstood, match=word):
