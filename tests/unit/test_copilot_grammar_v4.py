@@ -110,6 +110,15 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("number of late shipments to Helsinki customers in 2025 (orders placed in 2025)",
      "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) JOIN shipments s USING (order_id) "
      "WHERE c.city = 'Helsinki' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND year(o.order_date) = 2025"),
+    # a condition on a measure takes the period of what it measures, not the subject's own date
+    ("clients who spent more than 5000 euros in 2024",
+     f"SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2024 GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 5000"),
+    # a suggestion ranked by a named measure shows and ranks by that measure
+    ("suggest 4 Paint products to drop, the ones with the lowest revenue in 2025",
+     f"SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND p.category = 'Paint' "
+     "AND year(o.order_date) = 2025 GROUP BY p.product_id, p.name ORDER BY r ASC LIMIT 4"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

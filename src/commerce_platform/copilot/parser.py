@@ -1491,7 +1491,8 @@ class _State:
                 f.kind = "bought_together"
                 return
             f.subject = f.subject or "products"
-            f.measures = f.measures or ["units_sold"]
+            # "suggest products to discontinue: the 3 with the lowest revenue": the ranking named is the measure
+            f.measures = f.measures or [f.order_by if f.order_by in self.layer.measures else "units_sold"]
             f.order_by = f.order_by or "units_sold"
             f.limit = f.limit or 10
             f.dimensions = f.dimensions or ["product"]
@@ -2066,6 +2067,12 @@ class _State:
             # "customers with more than 3 orders in 2025": the period is of the orders counted
             entity = self.layer.entities[counted[0]]
             return f"{entity['table']}.{entity['period']}"
+        measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        if "signup" not in activity and measured:
+            # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
+            entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]
+            if entity.get("period"):
+                return f"{entity['table']}.{entity['period']}"
         if "signup" in activity:
             return "customers.signup_date"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
