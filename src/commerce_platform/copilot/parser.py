@@ -786,8 +786,9 @@ class _State:
             target = self._field_near(j + (1 if unit or money else 0), +1) or self._field_near(i, -1)
             if target is None and money:
                 target = self._amount_near(i)  # "web orders in Oslo this year over 200 EUR": the orders' total
-            if target is None and unit is not None:
-                # "delivered within 2 days": a time span measures the layer's duration
+            if target is None and unit is not None and self._about_shipping():
+                # "delivered within 2 days": a time span measures the layer's duration; not "orders sitting
+                # in pending for more than two weeks", where no parcel is spoken of
                 target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
             if target is None:
                 continue
@@ -798,6 +799,18 @@ class _State:
             s.used = num.used = True
             if unit is not None:
                 unit.used = True
+
+    def _about_shipping(self) -> bool:
+        """Does the question speak of parcels (shipments, their dates, carriers, arrivals)?"""
+        for s in self.spans:
+            if s.has("entity", "shipments") or s.has("dimension", "carrier") or any(
+                    x[0] == "activity" and x[1] in ("delivered", "shipments") for x in s.senses):
+                return True
+            if any(x[0] == "predicate" and predicate_spec(self.layer, x[1])["entity"] == "shipments" for x in s.senses):
+                return True
+            if any(x[0] == "measure" and self.layer.measures[x[1]].get("units") for x in s.senses):
+                return True
+        return False
 
     def _amount_near(self, i: int) -> tuple[str, Span | None] | None:
         """The money attribute of the nearest entity before ``i`` (else after it) that has an amount."""
@@ -1341,7 +1354,8 @@ class _State:
         f = self.form
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
-            any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+            any(s.has("dimension", "warehouse") for s in self.spans) or \
+            any(s.text in self.layer.grammar.get("holding_words", []) for s in self.spans)  # "do we hold"
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold":
@@ -1608,6 +1622,12 @@ class _State:
                 # "how many customer names ...": what the named column belongs to; else orders
                 tables = [a.split(".")[0] for a in f.show]
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
+            return
+        if f.dimensions and (f.derived or {}).get("kind") == "share" and not ranking:
+            # "cancellation rate per channel": a rate counts things; a money measure's own filter could
+            # exclude the very condition (revenue leaves cancelled orders out)
+            f.kind = "aggregate"
+            f.measures = ["count"]
             return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
