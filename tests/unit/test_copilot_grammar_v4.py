@@ -127,6 +127,15 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("which Garden product do we hold the fewest units of",
      "SELECT p.name, SUM(i.quantity_on_hand) s FROM products p JOIN inventory i USING (product_id) "
      "WHERE p.category = 'Garden' GROUP BY p.product_id, p.name ORDER BY s ASC, p.name LIMIT 1"),
+    # "zero" as a value: "at zero", "zero on hand" say out of stock; a number after a comparator
+    ("the 3 Tools products with the lowest stock, leaving out the ones at zero",
+     "SELECT p.name, SUM(i.quantity_on_hand) s FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Tools' GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0 ORDER BY s ASC LIMIT 3"),
+    ("how many products have zero on hand in Vantaa",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Vantaa' AND quantity_on_hand = 0"),
+    ("customers with more than zero orders in 2025",
+     "SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country, COUNT(*) FROM customers c "
+     "JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 GROUP BY ALL"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -451,8 +451,10 @@ class _State:
         self.periods = periods.found
         words = tokenize(text)
         # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
-        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w != "one" or k > 0 and words[k - 1] in ("least", "than"))
-                 else w for k, w in enumerate(words)]
+        # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
+        # phrases ("zero stock", "at zero on hand", "zero orders")
+        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
+                     "least", "than", "most", "exactly", "to")) else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
