@@ -1435,6 +1435,26 @@ class _State:
                 return k
         return 0
 
+    def _own_entity_conflict(self, f: QueryForm) -> None:
+        """"which best sellers has customer 36 never bought": a condition read for another entity
+        ("never ordered" of products: by nobody) beside a filter on its own entity (one customer) would
+        always be empty; refused rather than answered with no rows."""
+        if f.kind in ("recommend_customer", "bought_together"):
+            return  # these forms say "not yet bought by this customer" themselves
+        ranked_entity = f.subject if f.subject in self.layer.entities else None
+        for dim in f.dimensions:
+            ranked_entity = ranked_entity or self.layer.dimensions.get(dim, {}).get("entity")
+        for name in f.predicates:
+            spec = self.layer.predicates.get(name)
+            if spec is None or ranked_entity not in (spec.get("by_entity") or {}):
+                continue
+            own_table = self.layer.entities[spec["entity"]]["table"]
+            if any(x.field.split(".")[0] == own_table or self.layer.dimensions.get(x.field, {}).get("column", "")
+                   .startswith(own_table + ".") for x in f.filters):
+                raise NotUnderstood(f"'{spec['label']}' of {ranked_entity} is over all {spec['entity']}; I cannot "
+                                    f"yet restrict it to the {self.layer.entities[spec['entity']]['singular']} named",
+                                    hint="e.g. 'recommend products to customer 36' (best sellers they have not bought)")
+
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
         shipment predicate states (``status_value``) is that shipment fact, so orders delivered and
@@ -2108,6 +2128,7 @@ class _State:
 
     def _accept(self, f: QueryForm) -> None:
         self._intents_and_currency(f)
+        self._own_entity_conflict(f)
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
