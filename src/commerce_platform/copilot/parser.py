@@ -467,6 +467,7 @@ class _State:
         self._percent_values()
         self._shares_and_growth()
         self._groupings()
+        self._movers()
         self._superlatives()
         self._counts()
         self._contains()
@@ -483,6 +484,7 @@ class _State:
             f = self.form
             self._per_group(f, explicit_limit)
         self._periods_and_fields(f)
+        self._purposes(f)
         self._accept(f)
         return f
 
@@ -1358,7 +1360,9 @@ class _State:
                 f.kind = "bought_together"
                 return
             f.subject = f.subject or "products"
-            f.measures = f.measures or ["units_sold"]
+            # "suggest the 3 with the lowest revenue": what is ranked is what is shown
+            ranked_measure = f.order_by if f.order_by in self.layer.measures else None
+            f.measures = f.measures or [ranked_measure or "units_sold"]
             f.order_by = f.order_by or "units_sold"
             f.limit = f.limit or 10
             f.dimensions = f.dimensions or ["product"]
@@ -1919,6 +1923,61 @@ class _State:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _movers(self) -> None:
+        """"the slowest 5 movers", "fast movers": products ranked by the layer's sales measure, the
+        speed word giving the direction (slow: fewest first)."""
+        spec = self.layer.grammar.get("movers")
+        if not spec:
+            return
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("mover"):
+                continue
+            k = i
+            prev = self.prev_content(k)
+            if prev and prev[1].first("number") and not prev[1].used and f.limit is None:
+                f.limit = int(prev[1].arg("number"))
+                prev[1].used = True
+                k = prev[0]
+                prev = self.prev_content(k)
+            if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
+                continue  # "movers" alone does not say which end of the ranking is meant
+            prev[1].used = s.used = True
+            nxt = self.next_content(prev[0])
+            if f.limit is None and nxt and nxt[1].first("number") and not nxt[1].used:
+                f.limit = int(nxt[1].arg("number"))  # "slowest 5 movers"
+                nxt[1].used = True
+            f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
+            f.order_by = spec["measure"]
+            f.notes.append("order:explicit")
+            if spec["measure"] not in f.measures:
+                f.measures.append(spec["measure"])
+            f.subject = f.subject or "products"
+
+    def _purposes(self, f: QueryForm) -> None:
+        """Words naming only what a list is for ("at risk", "worth promoting") are placed when the
+        layer lists them as purposes of the form that was read; never as skipped words."""
+        purposes = self.layer.grammar.get("purposes", {})
+        for s in self.spans:
+            sense = s.first("purpose")
+            if s.used or sense is None:
+                continue
+            need = purposes[sense[1]]["requires"]
+            fits = True
+            if "predicates" in need:
+                fits &= bool(set(need["predicates"]) & set(f.predicates))
+            if "ranked" in need:
+                fits &= f.order_by is not None and f.direction == need["ranked"]
+            if "subject" in need:
+                sub_dim = {"customers": "customer", "products": "product"}.get(need["subject"])
+                fits &= f.subject == need["subject"] or sub_dim in f.dimensions
+            if "filter_on" in need:
+                fits &= any(x.field in need["filter_on"] and x.op in (">", ">=") for x in f.filters)
+            if "kind" in need:
+                fits &= f.kind in need["kind"]
+            if fits:
+                s.used = True
 
     def _accept(self, f: QueryForm) -> None:
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")

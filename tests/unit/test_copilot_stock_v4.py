@@ -1,0 +1,59 @@
+"""Stock and recommendation round 4: derived stock measures, slow movers, and words that only name
+what a list is for (placed only when the layer lists them as purposes of the form that was read)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
+STOCK = ("(SELECT p.product_id, p.name, p.category, p.brand, p.active, SUM(i.quantity_on_hand) AS stock, "
+         "SUM(i.reorder_level) AS reorder FROM products p JOIN inventory i USING (product_id) GROUP BY ALL)")
+UNITS_2026 = (f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) "
+              f"JOIN products p USING (product_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2026-01-01' "
+              "AND DATE '2026-10-31' GROUP BY 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # slow / fast movers: products ranked by units sold, the speed word giving the end of the ranking
+    ("the 4 slowest movers this year", f"{UNITS_2026} ORDER BY 2 ASC LIMIT 4"),
+    ("fastest 2 movers this year", f"{UNITS_2026} ORDER BY 2 DESC LIMIT 2"),
+    # a purpose word beside the form it names: kept, and the ranking is on the measure said
+    ("which 4 products could we delist, lowest revenue in 2026",
+     f"SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND o.order_date "
+     "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 2 ASC LIMIT 4"),
+    ("suggest 2 products to discontinue with the lowest revenue this year",
+     f"SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND o.order_date "
+     "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 2 ASC LIMIT 2"),
+    ("top 3 Bosch products by margin, worth promoting",
+     "SELECT name, (unit_price - unit_cost) / unit_price FROM products WHERE brand = 'Bosch' ORDER BY 2 DESC LIMIT 3"),
+    ("which Garden products are at risk of running out (low stock)",
+     f"SELECT name FROM {STOCK} WHERE category = 'Garden' AND stock <= reorder"),
+    ("what needs restocking in Kuopio",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand <= i.reorder_level"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, unplaced", [
+    ("revenue by month in 2025, at risk", "at risk"),             # no stock condition: nothing is at risk
+    ("top 3 products by revenue to discontinue", "discontinue"),  # the best sellers are no discontinue list
+    ("worth promoting: the 3 cheapest customers", "worth promoting"),
+    ("top movers by revenue", "movers"),                           # no speed word: "movers" is not placed
+])
+def test_a_purpose_word_beside_another_form_is_refused(parser, question, unplaced):
+    with pytest.raises(NotUnderstood, match=unplaced):
+        parser.parse(question, AS_OF)
