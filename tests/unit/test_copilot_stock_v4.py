@@ -43,6 +43,17 @@ UNITS_2026 = (f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN order
     ("what needs restocking in Kuopio",
      "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
      "AND i.quantity_on_hand <= i.reorder_level"),
+    # shortfall below the reorder level: reorder levels minus stock, per product beside a stock condition
+    ("low stock products and how far below the reorder level they are",
+     f"SELECT name, reorder - stock FROM {STOCK} WHERE stock <= reorder"),
+    ("the 2 products with the biggest shortfall below reorder level",
+     f"SELECT name, reorder - stock FROM {STOCK} ORDER BY 2 DESC LIMIT 2"),
+    ("total shortfall of the low-stock products", f"SELECT SUM(reorder - stock) FROM {STOCK} WHERE stock <= reorder"),
+    # stock as a multiple of the reorder level, and "overstocked" beside it
+    ("overstocked: products whose stock is more than 8 times their reorder level",
+     f"SELECT name, stock FROM {STOCK} WHERE stock > 8 * reorder"),
+    ("Kitchen products whose stock is less than 2 times their reorder level",
+     f"SELECT name FROM {STOCK} WHERE category = 'Kitchen' AND stock < 2 * reorder"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -52,7 +63,8 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     ("revenue by month in 2025, at risk", "at risk"),             # no stock condition: nothing is at risk
     ("top 3 products by revenue to discontinue", "discontinue"),  # the best sellers are no discontinue list
     ("worth promoting: the 3 cheapest customers", "worth promoting"),
-    ("top movers by revenue", "movers"),                           # no speed word: "movers" is not placed
+    ("top movers by revenue", "movers"),
+    ("overstocked Kitchen products", "overstocked"),               # no multiple said: no threshold to use                           # no speed word: "movers" is not placed
 ])
 def test_a_purpose_word_beside_another_form_is_refused(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):

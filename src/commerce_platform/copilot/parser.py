@@ -475,6 +475,7 @@ class _State:
         self._both()
         self._units_of_stock()
         self._shown_beside()
+        self._measures_shown_per_item()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -1923,6 +1924,27 @@ class _State:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _measures_shown_per_item(self) -> None:
+        """Per-product stock figures beside a condition on the products: "low-stock products, how
+        far below reorder level" lists each product with its shortfall (the layer's ``shown_with``);
+        "products whose stock is more than 5 times their reorder level" lists them with their stock
+        (the ratio ``restates`` it). A total is asked with "total"/"overall"."""
+        f = self.form
+        if f.subject not in (None, "products") or f.dimensions or f.grain or f.order_by or f.limit or f.compare:
+            return
+        words = {s.text for s in self.spans}
+        if words & {"total", "overall", "altogether", "in total", "sum", "combined"}:
+            return
+        measures = self.layer.measures
+        restated = {r for x in f.filters for r in measures.get(x.field, {}).get("restates", [])}
+        shown = [m for m in f.measures if m in restated
+                 or set(measures.get(m, {}).get("shown_with", [])) & set(f.predicates)]
+        if not shown or len(shown) != len(f.measures):
+            return
+        f.subject = "products"
+        f.show += [m for m in shown if m not in f.show]
+        f.measures = []
 
     def _movers(self) -> None:
         """"the slowest 5 movers", "fast movers": products ranked by the layer's sales measure, the
