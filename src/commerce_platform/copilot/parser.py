@@ -476,6 +476,7 @@ class _State:
         self._units_of_stock()
         self._shown_beside()
         self._measures_shown_per_item()
+        self._values_never_bought()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -1341,6 +1342,8 @@ class _State:
     # ----- kinds
     def _decide_kind(self) -> None:
         f = self.form
+        if f.kind == "not_bought":
+            return  # decided by _values_never_bought
         notes = f.notes
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
@@ -1924,6 +1927,21 @@ class _State:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _values_never_bought(self) -> None:
+        """"which categories has customer 12 never bought from": the values of a product dimension
+        with no order line of that customer (a set difference), not customers without orders."""
+        f = self.form
+        if f.predicates != ["never_ordered"] or f.measures or f.order_by or f.compare:
+            return
+        if not any(x.field in ("customer", "customers.customer_id") for x in f.filters):
+            return
+        dims = [d for d in f.dimensions if not self.layer.dimensions[d].get("entity")
+                and self.layer.dimensions[d]["column"].startswith("products.")]
+        if len(dims) != 1 or len(f.dimensions) != 1:
+            return
+        f.kind, f.subject, f.predicates = "not_bought", "products", []
+        f.notes = [n for n in f.notes if not n.startswith("values_of:")]
 
     def _measures_shown_per_item(self) -> None:
         """Per-product stock figures beside a condition on the products: "low-stock products, how
