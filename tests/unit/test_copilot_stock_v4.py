@@ -61,6 +61,9 @@ UNITS_2026 = (f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN order
     ("categories customer 32 has never ordered from",
      "SELECT DISTINCT category FROM products WHERE category NOT IN (SELECT p.category FROM orders o JOIN "
      "order_items oi USING (order_id) JOIN products p USING (product_id) WHERE o.customer_id = 32)"),
+    # units with a verb of keeping are units in stock, with a verb of selling units sold
+    ("which 2 products do we hold the most units of", f"SELECT name, stock FROM {STOCK} ORDER BY 2 DESC LIMIT 2"),
+    ("which 2 products sold the most units this year", f"{UNITS_2026} ORDER BY 2 DESC LIMIT 2"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

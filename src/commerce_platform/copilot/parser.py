@@ -1259,6 +1259,9 @@ class _State:
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
             any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+        # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
+        keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
+        inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold":
