@@ -221,6 +221,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"products most often in the same order as {', '.join(map(str, product))} (orders counted)")
     elif form.kind == "recommend_customer":
         parts.append("best sellers (units sold) in the categories this customer buys, not yet bought by them")
+    elif form.kind == "not_bought":
+        parts.append(f"{form.dimensions[0]} values with no order line of this customer (any status)")
     elif form.kind == "list":
         parts.append(f"list of {subject}")
     else:

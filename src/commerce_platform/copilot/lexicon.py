@@ -108,6 +108,11 @@ class Lexicon:
             lex.add(phrase, ("activity", what))
         for phrase, unit in grammar["units"].items():
             lex.add(phrase, ("unit", unit))
+        for name, purpose in grammar.get("purposes", {}).items():
+            for phrase in purpose["phrases"]:
+                lex.add(phrase, ("purpose", name))
+        for phrase in grammar.get("movers", {}).get("nouns", []):
+            lex.add(phrase, ("mover",))
         for phrase in grammar["unknown_concepts"]:
             lex.add(phrase, ("unknown", phrase))
         for name, measure in layer.measures.items():

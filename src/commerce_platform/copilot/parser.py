@@ -513,6 +513,7 @@ class _State:
         self._percent_values()
         self._shares_and_growth()
         self._groupings()
+        self._movers()
         self._superlatives()
         self._counts()
         self._contains()
@@ -521,6 +522,8 @@ class _State:
         self._units_of_stock()
         self._shown_beside()
         self._status_of_shipment()
+        self._measures_shown_per_item()
+        self._values_never_bought()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -531,6 +534,7 @@ class _State:
             self._per_group(f, explicit_limit)
         try:
             self._periods_and_fields(f)
+            self._purposes(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -1356,8 +1360,10 @@ class _State:
         f = self.form
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
-            any(s.has("dimension", "warehouse") for s in self.spans) or \
-            any(s.text in self.layer.grammar.get("holding_words", []) for s in self.spans)  # "do we hold"
+            any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+        # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
+        keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
+        inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold":
@@ -1507,6 +1513,8 @@ class _State:
     # ----- kinds
     def _decide_kind(self) -> None:
         f = self.form
+        if f.kind == "not_bought":
+            return  # decided by _values_never_bought
         notes = f.notes
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
@@ -1527,8 +1535,9 @@ class _State:
                 f.kind = "bought_together"
                 return
             f.subject = f.subject or "products"
-            # "suggest products to discontinue: the 3 with the lowest revenue": the ranking named is the measure
-            f.measures = f.measures or [f.order_by if f.order_by in self.layer.measures else "units_sold"]
+            # "suggest the 3 with the lowest revenue": what is ranked is what is shown
+            ranked_measure = f.order_by if f.order_by in self.layer.measures else None
+            f.measures = f.measures or [ranked_measure or "units_sold"]
             f.order_by = f.order_by or "units_sold"
             f.limit = f.limit or 10
             f.dimensions = f.dimensions or ["product"]
@@ -2125,6 +2134,97 @@ class _State:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _values_never_bought(self) -> None:
+        """"which categories has customer 12 never bought from": the values of a product dimension
+        with no order line of that customer (a set difference), not customers without orders."""
+        f = self.form
+        if f.predicates != ["never_ordered"] or f.measures or f.order_by or f.compare:
+            return
+        if not any(x.field in ("customer", "customers.customer_id") for x in f.filters):
+            return
+        dims = [d for d in f.dimensions if not self.layer.dimensions[d].get("entity")
+                and self.layer.dimensions[d]["column"].startswith("products.")]
+        if len(dims) != 1 or len(f.dimensions) != 1:
+            return
+        f.kind, f.subject, f.predicates = "not_bought", "products", []
+        f.notes = [n for n in f.notes if not n.startswith("values_of:")]
+
+    def _measures_shown_per_item(self) -> None:
+        """Per-product stock figures beside a condition on the products: "low-stock products, how
+        far below reorder level" lists each product with its shortfall (the layer's ``shown_with``);
+        "products whose stock is more than 5 times their reorder level" lists them with their stock
+        (the ratio ``restates`` it). A total is asked with "total"/"overall"."""
+        f = self.form
+        if f.subject not in (None, "products") or f.dimensions or f.grain or f.order_by or f.limit or f.compare:
+            return
+        words = {s.text for s in self.spans}
+        if words & {"total", "overall", "altogether", "in total", "sum", "combined"}:
+            return
+        measures = self.layer.measures
+        restated = {r for x in f.filters for r in measures.get(x.field, {}).get("restates", [])}
+        shown = [m for m in f.measures if m in restated
+                 or set(measures.get(m, {}).get("shown_with", [])) & set(f.predicates)]
+        if not shown or len(shown) != len(f.measures):
+            return
+        f.subject = "products"
+        f.show += [m for m in shown if m not in f.show]
+        f.measures = []
+
+    def _movers(self) -> None:
+        """"the slowest 5 movers", "fast movers": products ranked by the layer's sales measure, the
+        speed word giving the direction (slow: fewest first)."""
+        spec = self.layer.grammar.get("movers")
+        if not spec:
+            return
+        f = self.form
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("mover"):
+                continue
+            k = i
+            prev = self.prev_content(k)
+            if prev and prev[1].first("number") and not prev[1].used and f.limit is None:
+                f.limit = int(prev[1].arg("number"))
+                prev[1].used = True
+                k = prev[0]
+                prev = self.prev_content(k)
+            if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
+                continue  # "movers" alone does not say which end of the ranking is meant
+            prev[1].used = s.used = True
+            nxt = self.next_content(prev[0])
+            if f.limit is None and nxt and nxt[1].first("number") and not nxt[1].used:
+                f.limit = int(nxt[1].arg("number"))  # "slowest 5 movers"
+                nxt[1].used = True
+            f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
+            f.order_by = spec["measure"]
+            f.notes.append("order:explicit")
+            if spec["measure"] not in f.measures:
+                f.measures.append(spec["measure"])
+            f.subject = f.subject or "products"
+
+    def _purposes(self, f: QueryForm) -> None:
+        """Words naming only what a list is for ("at risk", "worth promoting") are placed when the
+        layer lists them as purposes of the form that was read; never as skipped words."""
+        purposes = self.layer.grammar.get("purposes", {})
+        for s in self.spans:
+            sense = s.first("purpose")
+            if s.used or sense is None:
+                continue
+            need = purposes[sense[1]]["requires"]
+            fits = True
+            if "predicates" in need:
+                fits &= bool(set(need["predicates"]) & set(f.predicates))
+            if "ranked" in need:
+                fits &= f.order_by is not None and f.direction == need["ranked"]
+            if "subject" in need:
+                sub_dim = {"customers": "customer", "products": "product"}.get(need["subject"])
+                fits &= f.subject == need["subject"] or sub_dim in f.dimensions
+            if "filter_on" in need:
+                fits &= any(x.field in need["filter_on"] and x.op in (">", ">=") for x in f.filters)
+            if "kind" in need:
+                fits &= f.kind in need["kind"]
+            if fits:
+                s.used = True
 
     def _accept(self, f: QueryForm) -> None:
         self._intents_and_currency(f)

@@ -244,6 +244,8 @@ class Planner:
             select = self._bought_together(form)
         elif form.kind == "recommend_customer":
             select = self._recommend(form)
+        elif form.kind == "not_bought":
+            select = self._not_bought(form)
         else:
             select = self._aggregate(form)
         return self._aliased(select)
@@ -664,3 +666,20 @@ class Planner:
                 .group_by(fragment("products.name"), fragment("products.category"))
                 .order_by(exp.Ordered(this=exp.column("units_sold"), desc=True), exp.Ordered(this=exp.column("product")))
                 .limit(form.limit or DEFAULT_TOP))
+
+    def _not_bought(self, form: QueryForm) -> exp.Select:
+        """Values of a product dimension the customer has no order line in (any status, in the
+        period when one is said): "categories customer 12 never bought from"."""
+        column = self.field_sql(form.dimensions[0])
+        who = [self.filter_sql(f) for f in form.filters if f.field in ("customers.customer_id", "customer")]
+        if form.period:
+            who.append(self.period_sql("orders.order_date", form.period.start, form.period.end))
+        bought = (exp.select(column.copy()).from_("order_items")
+                  .join("orders", on=fragment("order_items.order_id = orders.order_id"))
+                  .join("customers", on=fragment("orders.customer_id = customers.customer_id"))
+                  .join("products", on=fragment("order_items.product_id = products.product_id"))
+                  .where(exp.and_(*who)))
+        others = [self.filter_sql(f) for f in form.filters if f.field not in ("customers.customer_id", "customer")]
+        return (exp.select(exp.alias_(column.copy(), form.dimensions[0])).distinct().from_("products")
+                .where(exp.and_(exp.Not(this=column.copy().isin(query=bought)), *others))
+                .order_by(exp.column(form.dimensions[0])))
