@@ -910,7 +910,7 @@ class _State:
                     and s.text == "across":
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
-            per = nxt
+            per: tuple[int, Span] | None = nxt
             while s.text == "per" and per is not None and not per[1].first("entity") and not per[1].used and (
                     self.values_of(per[1]) or per[1].first("predicate")):
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
