@@ -136,6 +136,14 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("customers with more than zero orders in 2025",
      "SELECT c.customer_id, c.name, c.email, c.segment, c.city, c.country, COUNT(*) FROM customers c "
      "JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 GROUP BY ALL"),
+    # the noun of a dimension's table beside its value ("to customers there") is placed by it
+    ("which carrier should we use for Turku, fastest average delivery to customers there",
+     "SELECT s.carrier, AVG(epoch(s.delivered_at - s.shipped_at)) a FROM shipments s JOIN orders o USING (order_id) "
+     "JOIN customers c USING (customer_id) WHERE c.city = 'Turku' AND s.delivered_at IS NOT NULL "
+     "GROUP BY 1 ORDER BY a ASC LIMIT 1"),
+    ("Heating products in Kuopio at or under their reorder level",
+     "SELECT p.product_id, p.name FROM products p JOIN inventory i USING (product_id) WHERE p.category = 'Heating' "
+     "AND i.warehouse = 'Kuopio' AND i.quantity_on_hand <= i.reorder_level"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

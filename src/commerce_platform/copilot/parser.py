@@ -2234,6 +2234,9 @@ class _State:
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
         # "orders that include a line with a 20% discount": the noun of the rows the filter is on
         filtered_tables = {x.field.split(".")[0] for x in f.filters if "." in x.field}
+        # "to customers there" beside a city: the noun of a dimension's own table
+        filtered_tables |= {self.layer.dimensions[x.field]["column"].split(".")[0] for x in f.filters
+                            if x.field in self.layer.dimensions}
         predicate_entities |= {n for n, e in self.layer.entities.items() if e["table"] in filtered_tables}
         for s in self.spans:
             if not s.used and s.has("grammar", "average") and averaging:
