@@ -138,7 +138,7 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 GROUP BY ALL"),
     # the noun of a dimension's table beside its value ("to customers there") is placed by it
     ("which carrier should we use for Turku, fastest average delivery to customers there",
-     "SELECT s.carrier, AVG(epoch(s.delivered_at - s.shipped_at)) a FROM shipments s JOIN orders o USING (order_id) "
+     "SELECT s.carrier, AVG(epoch(s.delivered_at - s.shipped_at)) / 86400 a FROM shipments s JOIN orders o USING (order_id) "
      "JOIN customers c USING (customer_id) WHERE c.city = 'Turku' AND s.delivered_at IS NOT NULL "
      "GROUP BY 1 ORDER BY a ASC LIMIT 1"),
     ("Heating products in Kuopio at or under their reorder level",
