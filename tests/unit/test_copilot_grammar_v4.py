@@ -144,6 +144,15 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("Heating products in Kuopio at or under their reorder level",
      "SELECT p.product_id, p.name FROM products p JOIN inventory i USING (product_id) WHERE p.category = 'Heating' "
      "AND i.warehouse = 'Kuopio' AND i.quantity_on_hand <= i.reorder_level"),
+    # "on time" names "not late" (so needs the parcel delivered); "id" is the key of what is listed
+    ("how many DHL shipments were on time in 2025",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at IS NOT NULL "
+     "AND delivered_at <= shipped_at + INTERVAL 3 DAY AND year(shipped_at) = 2025"),
+    ("pending web orders from the past 5 days, id and amount",
+     "SELECT order_id, total_amount FROM orders WHERE status = 'pending' AND channel = 'web' "
+     "AND order_date BETWEEN DATE '2026-10-27' AND DATE '2026-10-31'"),
+    ("how many parcels are still on their way",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -164,6 +173,10 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     ("how many paid orders have waited for more than 10 days", "more than"),
     # "never bought" of products is by nobody: with one customer named it would always be empty
     ("which of the 10 best selling Tools products has customer 12 never bought", "restrict"),
+    # a delivery time does not exist before delivery
+    ("shipments in transit with a delivery time over 5 days", "not known"),
+    # a condition and its negation at once
+    ("late shipments that were on time", "at once"),
 ])
 def test_unplaced_words_are_refused(parser, question, word):
     with pytest.raises(NotUnderstood, match=word):

@@ -232,8 +232,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         entity = layer.entities[derived["entity"]]["singular"]
         parts[-1] = f"average per {entity} of: {parts[-1]}"
     if derived.get("kind") == "predicates":
-        conditions = [predicate_spec(layer, p) for p in derived["values"]]
-        parts.append(" vs ".join(f"{c['label']} ({c['definition']})" for c in conditions) + ", one row each")
+        conditions = [(p, predicate_spec(layer, p)) for p in derived["values"]]
+        parts.append(" vs ".join(f"{'not ' if negated_predicate(layer, p) else ''}{c['label']} "
+                                 f"({'not: ' if negated_predicate(layer, p) else ''}{c['definition']})"
+                                 for p, c in conditions) + ", one row each")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
         if cond and cond.get("predicate"):

@@ -134,6 +134,8 @@ class Lexicon:
         for name, predicate in layer.predicates.items():
             for phrase in predicate["synonyms"]:
                 lex.add(phrase, ("predicate", name))
+        for phrase, name in grammar.get("negated_predicates", {}).items():  # "on time": not late
+            lex.add(phrase, ("predicate", "not_" + name))
         known_words = {w for key in lex.phrases for w in key}
         if vocab is not None:
             dims_by_column = {dim["column"].split(".")[1]: name for name, dim in layer.dimensions.items()

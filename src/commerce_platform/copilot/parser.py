@@ -1267,7 +1267,7 @@ class _State:
                 name = s.arg("predicate")
                 if name not in f.predicates:
                     f.predicates.append(name)
-                    f.show += [m for m in self.layer.predicates[name].get("show", []) if m not in f.show]
+                    f.show += [m for m in predicate_spec(self.layer, name).get("show", []) if m not in f.show]
                 s.used = True
                 continue
             if s.first("measure"):
@@ -2229,6 +2229,19 @@ class _State:
     def _accept(self, f: QueryForm) -> None:
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
+        both = sorted(p for p in f.predicates if "not_" + p in f.predicates)
+        if both:  # "late" and "not late" at once: always empty
+            raise NotUnderstood(f"the question asks for {predicate_spec(self.layer, both[0])['label']} and not "
+                                f"{predicate_spec(self.layer, both[0])['label']} at once",
+                                hint=f"ask for one of them, or compare them: '{both[0]} vs not {both[0]}'")
+        for m in {*f.measures, f.order_by or "", *(x.field for x in f.filters)}:
+            undefined = set(self.layer.measures.get(m.split(":")[-1], {}).get("undefined_with", [])) & set(f.predicates)
+            if undefined:
+                # "in transit for more than 10 days": a delivery time does not exist before delivery
+                raise NotUnderstood(f"{self.layer.measures[m.split(':')[-1]]['label'].lower()} is not known for "
+                                    f"{predicate_spec(self.layer, sorted(undefined)[0])['label']} "
+                                    f"{self.layer.predicates[sorted(undefined)[0]]['entity']}",
+                                    hint="e.g. 'shipments not delivered that were shipped before 20 October'")
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
