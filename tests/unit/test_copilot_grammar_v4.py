@@ -153,6 +153,19 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "AND order_date BETWEEN DATE '2026-10-27' AND DATE '2026-10-31'"),
     ("how many parcels are still on their way",
      "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL"),
+    # a year "YTD" is one period; ".." joins two dates; "two thousand" is 2000; "ordered twice" counts orders
+    ("units sold by channel, 2025 YTD",
+     f"SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-10-31' GROUP BY 1"),
+    ("revenue 2025-03-01..2025-03-15",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND order_date BETWEEN DATE '2025-03-01' AND DATE '2025-03-15'"),
+    ("products with more than three hundred units sold in 2025",
+     f"SELECT p.name, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY p.product_id, p.name "
+     "HAVING SUM(oi.quantity) > 300"),
+    ("how many customers bought at least twice in 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE year(order_date) = 2025 GROUP BY 1 "
+     "HAVING COUNT(*) >= 2)"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -124,8 +124,19 @@ class Periods:
         text = sub(rf"\b(q[1-4]|h[12]){side}(q[1-4]|h[12])\s+((?:19|20)\d{{2}})\b", r"\1 \4 \2 \3 \4", text)
         text = sub(rf"\b({MONTH_RE}){side.replace('|and|to|or', '')}({MONTH_RE})\s+((?:19|20)\d{{2}})\b",
                    r"\1 \4 \2 \3 \4", text)
+        # "2026 YTD", "YTD 2025": that year up to the as-of day's date (one period, not a year and "this year")
+        def year_to_date(m: re.Match) -> str:
+            y = int(m.group(1) or m.group(2))
+            last = _through(date(self.as_of.year, 1, 1), self.as_of)
+            try:
+                end = last.replace(year=y)
+            except ValueError:  # 29 February in a year without one
+                end = date(y, 2, 28)
+            return self._slot(_period(date(y, 1, 1), end, f"{y} year to date"))
+        ytd = r"(?:ytd|year\s+to\s+date|so\s+far)"
+        text = sub(rf"\b(?:((?:19|20)\d{{2}})\s+{ytd}|{ytd}\s+((?:19|20)\d{{2}}))\b", year_to_date, text)
         # explicit ranges of dates
-        text = sub(rf"\b(?:from|between)?\s*{DATE_RE}\s+(?:to|and|until|till|through|-)\s+{DATE_RE}",
+        text = sub(rf"\b(?:from|between)?\s*{DATE_RE}(?:\s+(?:to|and|until|till|through|-)\s+|\s*\.\.\s*){DATE_RE}",
                    lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
                                                 f"{_date_from(m.groups()[:10])} to {_date_from(m.groups()[10:])}")),
                    text)
@@ -409,6 +420,12 @@ class _State:
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
+        # ("at least once" is the layer's has_ordered condition: there is such an order)
+        text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
+                      r"at\s+most|exactly)\s+(once|twice|(\d+)\s+times)\b",
+                      lambda m: f"{m.group(1)} {m.group(2)} {1 if m.group(3) == 'once' else 2 if m.group(3) == 'twice' else m.group(4)} orders",
+                      text)
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -450,6 +467,18 @@ class _State:
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
         words = tokenize(text)
+        # "two thousand", "3 hundred": the number times the multiplier
+        merged: list[str] = []
+        for w in words:
+            factor = {"thousand": 1000, "hundred": 100}.get(w)
+            prev = merged[-1] if merged else ""
+            base = NUMBER_WORDS.get(prev) if prev in NUMBER_WORDS else (float(prev) if prev.replace(".", "", 1).isdigit()
+                                                                        else None)
+            if factor and base:
+                merged[-1] = str(int(base * factor))
+                continue
+            merged.append(w)
+        words = merged
         # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
         # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
         # phrases ("zero stock", "at zero on hand", "zero orders")
