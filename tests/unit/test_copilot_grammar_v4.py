@@ -166,6 +166,10 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
     ("how many customers bought at least twice in 2025",
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE year(order_date) = 2025 GROUP BY 1 "
      "HAVING COUNT(*) >= 2)"),
+    # "any status" takes the measure without the glossary's status filter
+    ("units of the Ensto LED Bulb ordered in 2024, any status",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND year(o.order_date) = 2024"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -914,6 +914,7 @@ class _State:
             t = self.spans[i + 1]
             if s.text in ("any", "all", "every") and not s.used and not t.used and t.first("dimension"):
                 s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
+                f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
         for i, s in enumerate(self.spans):
@@ -2065,9 +2066,17 @@ class _State:
                 if plain and self.layer.measures[x.field].get("entity") == "orders":
                     x.field = plain
         statuses = {str(v) for x in f.filters if x.field == "status" and x.op in ("=", "in") for v in x.values}
+        any_of = [self.layer.dimensions[n[4:]]["column"] for n in f.notes
+                  if n.startswith("any:") and n[4:] in self.layer.dimensions]
         for k, m in enumerate(f.measures):
             spec = self.layer.measures.get(m, {})
             flt = spec.get("filter", "")
+            if any_of and spec.get("without_filter") and any(col in flt for col in any_of):
+                # "units of X across all orders (any status)": the plain sum, whatever the status
+                f.measures[k] = spec["without_filter"]
+                if f.order_by == m:
+                    f.order_by = f.measures[k]
+                continue
             if statuses and spec.get("without_filter") and "NOT IN" in flt.upper() and \
                     all(f"'{v}'" in flt for v in statuses):
                 f.measures[k] = spec["without_filter"]
