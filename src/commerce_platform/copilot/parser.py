@@ -433,7 +433,7 @@ class _State:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
-        # a code written in capitals with a hyphen ("DH-", "PO-000007919") that the lexicon does not know
+        # a code written in capitals with a hyphen ("AB-", "XY-000123") that the lexicon does not know
         # is a text to look for, kept as written (tokens would lose the hyphen)
         for code in dict.fromkeys(CODE_RE.findall(question)):
             prefix = code.split("-")[0].lower()  # "SKU-009999" names a field the lexicon knows: not free text
@@ -1216,7 +1216,7 @@ class _State:
                 # "names that start with 'Bygg'": the text at the start, else anywhere in the name
                 f.notes.append(f"{'starts' if starts else 'contains'}:{text}")
             elif s.has("grammar", "starts_with") and not s.used and self._text_after(i) is not None:
-                pass  # the text slot after it places it ("tracking numbers that start with DH-")
+                pass  # the text slot after it places it ("tracking numbers that start with AB-")
             elif s.has("grammar", "contains") and not s.used and self._holds_items(i):
                 s.used = True  # "orders containing Kitchen products": what the orders hold, not a text match
             elif s.has("grammar", "contains") and not s.used:
@@ -1472,7 +1472,7 @@ class _State:
         return 0
 
     def _own_entity_conflict(self, f: QueryForm) -> None:
-        """"which best sellers has customer 36 never bought": a condition read for another entity
+        """"which best sellers has customer N never bought": a condition read for another entity
         ("never ordered" of products: by nobody) beside a filter on its own entity (one customer) would
         always be empty; refused rather than answered with no rows."""
         if f.kind in ("recommend_customer", "bought_together"):
@@ -1489,7 +1489,7 @@ class _State:
                    .startswith(own_table + ".") for x in f.filters):
                 raise NotUnderstood(f"'{spec['label']}' of {ranked_entity} is over all {spec['entity']}; I cannot "
                                     f"yet restrict it to the {self.layer.entities[spec['entity']]['singular']} named",
-                                    hint="e.g. 'recommend products to customer 36' (best sellers they have not bought)")
+                                    hint="e.g. 'recommend products to customer 7' (best sellers they have not bought)")
 
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
