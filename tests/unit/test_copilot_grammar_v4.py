@@ -206,3 +206,12 @@ def test_average_discount_stays_in_percent(parser, engine):
     gold = engine.execute("SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
                           "WHERE year(o.order_date) = 2025").rows
     assert results_match(gold, rows)
+
+
+def test_compared_periods_carry_their_first_day_and_sort_in_time(parser, engine):
+    # "March vs April": the labels alone would sort April first; each row carries its period's first day
+    rows = answer(parser, engine, "number of orders April vs March 2026")
+    assert [str(r[1])[:10] for r in rows] == ["2026-03-01", "2026-04-01"]
+    gold = engine.execute("SELECT date_trunc('month', order_date), COUNT(*) FROM orders "
+                          "WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-04-30' GROUP BY 1").rows
+    assert results_match(gold, rows)

@@ -335,6 +335,7 @@ class Planner:
         root = self._root(form, measures, line)
         outputs: list[exp.Expr] = []
         grain_expr = None
+        period_start: exp.Expr | None = None
         if form.grain:
             column = form.period_field or self._default_period_field(form, measures)
             # a year reads as 2025, other grains as the date they start on
@@ -405,6 +406,13 @@ class Planner:
                                   for p, text in zip(both, texts, strict=True)])
             outputs.insert(0, exp.alias_(label, label_name))
             period_column = label_name
+            if label_name == "period":
+                # each period's first day beside its label: the rows sort in time ("March" before "April")
+                start = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=_date(p.start))
+                                      for p in both])
+                outputs.insert(1, exp.alias_(start, "period_start"))
+                period_start = start
+                period_column = "period_start"
             outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
             conds = self._conditions(form, form.subject, with_period=False)
             conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
@@ -461,7 +469,8 @@ class Planner:
         years = [exp.func("year", period_col.copy()),
                  exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), period_col.copy()),
                           exp.DataType.build("DATE"))] if form.grain == "quarter" else []
-        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + [e.copy() for e in dim_sql] + keys \
+        group = years + ([grain_expr.copy()] if grain_expr is not None else []) + \
+            ([period_start.copy()] if period_start is not None else []) + [e.copy() for e in dim_sql] + keys \
             + ([lookup_key.copy()] if lookup_key is not None else [])
         if group:
             select = select.group_by(*group)
