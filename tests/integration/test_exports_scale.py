@@ -12,10 +12,10 @@ import pytest
 
 try:  # tests/ may or may not be a package
     from tests.fixtures_exports import create_sales, sale
-    from tests.integration.test_exports_pipeline import fetcher_for, server, xsettings  # noqa: F401 (fixtures)
+    from tests.integration.test_exports_pipeline import fetcher_for, xsettings  # noqa: F401 (fixtures; server comes from conftest)
 except ImportError:  # pragma: no cover
     from fixtures_exports import create_sales, sale
-    from test_exports_pipeline import fetcher_for, server, xsettings  # noqa: F401
+    from test_exports_pipeline import fetcher_for, xsettings  # noqa: F401
 
 from commerce_platform import wiring
 from commerce_platform.exports import service
