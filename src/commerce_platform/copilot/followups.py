@@ -10,7 +10,10 @@ question of its kind that the previous answer cannot support is refused, naming 
 
 from __future__ import annotations
 
+import calendar
 import copy
+import re
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotUnderstood
@@ -246,3 +249,66 @@ def between_them(spans: list[Span]) -> bool:
     words = {s.text for s in spans}
     return bool(words & {"them", "those", "these", "both", "two", "between"}) and not any(
         s.has("grammar", "previous") for s in spans)
+
+
+# "the previous year", "the prior month": a period named relative to the previous answer's period
+PREVIOUS_UNIT = re.compile(r"\b(?:previous|prior|preceding)\s+(year|month|quarter|week)\b")
+# "same period last year", "the same months a year earlier": the previous period, one year back
+SAME_LAST_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+(?:of\s+|in\s+)?"
+                            r"(?:the\s+)?(?:last|previous|prior)\s+year\b")
+# "the same dates a year ago", "a year earlier": no period slot, the words themselves say it
+YEAR_AGO = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+)?(?:a|one)\s+"
+                      r"year\s+(?:ago|earlier|before)\b")
+SAME_WORDS = frozenset({"same", "period", "time", "dates", "days", "week", "weeks", "month", "months", "quarter"})
+YEAR_AGO_WORDS = SAME_WORDS | {"a", "one", "year", "ago", "earlier", "before"}
+
+
+def _year_back(period: Period) -> Period:
+    start, end = period.start_date, period.end_date
+
+    def back(d: date) -> date:
+        return d.replace(year=d.year - 1, day=min(d.day, 28) if d.month == 2 else d.day)
+    s, e = back(start), back(end)
+    if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
+        label = f"{s.year}"
+    elif s.day == 1 and s.month == e.month and s.year == e.year and (e + timedelta(days=1)).day == 1:
+        label = f"{calendar.month_name[s.month]} {s.year}"
+    else:
+        label = f"{s} to {e}"
+    return Period(s.isoformat(), e.isoformat(), label)
+
+
+def _unit_before(start: date, unit: str) -> Period:
+    """The whole year/quarter/month/week that ends the day before ``start``."""
+    end = start - timedelta(days=1)
+    if unit == "year":
+        return Period(f"{end.year}-01-01", f"{end.year}-12-31", f"{end.year}")
+    if unit == "week":
+        return Period((start - timedelta(days=7)).isoformat(), end.isoformat(), f"the week before {start}")
+    first = end.month if unit == "month" else 3 * ((end.month - 1) // 3) + 1
+    label = f"{calendar.month_name[first]} {end.year}" if unit == "month" else f"Q{(first - 1) // 3 + 1} {end.year}"
+    return Period(date(end.year, first, 1).isoformat(), end.isoformat(), label)
+
+
+def relative_to_previous(state: _State, context: QueryForm) -> None:
+    """"and the previous year?", "same period last year?": the period the question names is counted
+    back from the previous answer's period, not from today (today's "previous year" would repeat
+    2025 after a question about 2025). Replaces the one period the question named."""
+    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
+        return
+    text = " " + state.question.lower() + " "
+    for wrong, right in state.corrections:  # "the previus year" reads as it was mended
+        text = re.sub(rf"\b{re.escape(wrong)}\b", right, text)
+    unit = PREVIOUS_UNIT.search(text)
+    if unit and state.periods:
+        state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
+    elif SAME_LAST_YEAR.search(text) and state.periods:
+        state.periods[0] = _year_back(context.period)
+        for s in state.spans:
+            if s.text in SAME_WORDS:
+                s.used = True
+    elif YEAR_AGO.search(text) and not state.periods:
+        state.periods.append(_year_back(context.period))
+        for s in state.spans:
+            if s.text in YEAR_AGO_WORDS:
+                s.used = True

@@ -28,6 +28,7 @@ from .followups import (
     earlier_period,
     negate_previous,
     previous_words,
+    relative_to_previous,
 )
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
@@ -1585,6 +1586,7 @@ class _State:
 
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
+        relative_to_previous(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period):
             pointed = pointing_back(self, context)
             if pointed is not None:
