@@ -37,3 +37,41 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
 ])
 def test_follow_up_period_relative_to_the_previous_one(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the one customer named before: their orders, in the period the follow-up names
+    (["which country is Helmi Larsen from?"], "show me her orders from last quarter",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Helmi Larsen' "
+     "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    (["customer 23"], "how many orders did he place in 2025?",
+     "SELECT COUNT(*) FROM orders WHERE customer_id = 23 AND year(order_date) = 2025"),
+    (["details of customer 8"], "list all their orders",
+     "SELECT order_id FROM orders WHERE customer_id = 8"),
+    # a ranking of customers: the same top ones with their city, or their spend beside
+    (["top 4 customers by units sold in 2026"], "where are they based?",
+     f"SELECT c.name, c.city, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN customers c "
+     f"USING (customer_id) WHERE {VALID} AND year(o.order_date) = 2026 GROUP BY c.customer_id, c.name, c.city "
+     "ORDER BY q DESC LIMIT 4"),
+    (["which 3 customers had the most delivered orders in 2025"], "and how much did they spend?",
+     "SELECT c.name, COUNT(*) n, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status = 'delivered' AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name ORDER BY n DESC LIMIT 3"),
+    # the largest orders: who placed them (the same orders, their customer beside)
+    (["the largest order by total amount"], "who placed it?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) ORDER BY o.total_amount DESC LIMIT 1"),
+    (["3 biggest orders in 2025"], "which customers made them?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "ORDER BY o.total_amount DESC LIMIT 3"),
+])
+def test_follow_up_pronoun_over_the_previous_ones(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context", [
+    "which customer placed the most orders",       # cancelled orders counted: revenue's filter would recount
+    "top 3 customers by units sold this year",     # a measure of lines: the orders' totals would sum per line
+])
+def test_spend_beside_a_ranking_it_would_change_is_refused(parser, context):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="top ones could change"):
+        parser.parse("how much did they spend?", COPILOT_AS_OF, form)

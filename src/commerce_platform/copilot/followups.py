@@ -65,9 +65,11 @@ def one_named(context: QueryForm) -> tuple[str, int] | None:
         if column.endswith("_id") and x.op == "=" and len(x.values) == 1 and column[:-3] in (
                 "order", "customer", "product"):
             return column[:-3], int(x.values[0])
-    if context.kind == "list" and context.subject == "customers" and not context.dimensions and [
+    if context.subject == "customers" and not context.limit and [
             (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
-        return "customer", -1  # one customer named by name (no id): only a question about that row
+        # one customer named by name (no id), listed or looked up ("which city is X in?"): only a
+        # question about that row or their orders
+        return "customer", -1
     return None
 
 
@@ -93,8 +95,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     "who are they?": a question about the thing(s) of the previous answer, which the question
     itself does not name."""
     words = {s.text for s in state.spans}
-    if not words & PRONOUNS or state.ids or state.periods:
+    if not words & PRONOUNS or state.ids:
         return None
+    theirs = orders_of_previous(state, context)
+    if theirs is not None or state.periods:
+        return theirs
     spans = state.spans
     spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
         bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
@@ -137,6 +142,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif entity == "customer" and ident < 0 and ask in ("where", "person", "list"):
             f = copy.deepcopy(context)  # a customer named by name: the same row, its city and country shown
             f.kind, f.measures, f.show = "list", [], ["customers.name", "customers.city", "customers.country"]
+            f.dimensions, f.order_by, f.derived, f.compare = [], None, None, None
         elif entity == "customer" and ident >= 0 and ask == "spending":
             f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"], lookup=lookup,
                           filters=[Filter("customers.customer_id", "=", [ident])], period=context.period)
@@ -163,8 +169,72 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers":
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ranked(context, "customer") and ask in ("where", "spending"):
+        f = copy.deepcopy(context)
+        if ask == "where":
+            # "top 5 customers by revenue" -> "where do they live?": the same ranking, their city beside
+            f.dimensions += [d for d in ("city", "country") if d not in f.dimensions]
+        elif same_rows_as_revenue(state, context):
+            # "who placed the most orders?" -> "how much did they spend?": the same top ones, their spend beside
+            f.measures = [*f.measures, *(["revenue"] if "revenue" not in f.measures else [])]
+        else:
+            raise refuse(state, context, "their spend cannot be put beside that ranking: it counts other orders or "
+                                         "rows than the ranking did, so the top ones could change")
+    elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
+        # "the biggest order" -> "who placed it?": the same orders, their customer beside
+        f = copy.deepcopy(context)
+        extra = ["customers.name"] + (["customers.city", "customers.country"] if ask == "where" else [])
+        f.show = [*f.show, *(x for x in extra if x not in f.show)]
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
+    _use_all(state)
+    return f
+
+
+def ranked(context: QueryForm, dimension: str) -> bool:
+    """The previous answer is the top (or bottom) N of one dimension ranked by a measure."""
+    return (context.kind == "aggregate" and context.dimensions == [dimension] and bool(context.limit)
+            and context.order_by in context.measures and not context.grain and not context.compare
+            and not context.derived and not context.per_group)
+
+
+def same_rows_as_revenue(state: _State, context: QueryForm) -> bool:
+    """Adding revenue keeps the previous rows: its measures already leave out the orders revenue leaves out
+    (else the revenue's status filter would recount the ranking)."""
+    revenue = state.layer.measures["revenue"].get("filter")
+    if not all(m.startswith("count") or state.layer.measures.get(m, {}).get("sql") for m in context.measures):
+        return False  # a measure of order lines ("units sold"): the orders' total beside it would be summed per line
+    left_out = {str(v) for x in context.filters if x.field == "status" and x.op == "not in" for v in x.values}
+    kept = [{str(v) for v in x.values} for x in context.filters if x.field == "status" and x.op in ("=", "in")]
+    return all(state.layer.measures.get(m, {}).get("filter") == revenue for m in context.measures) or (
+        {"cancelled", "returned"} <= left_out) or any(not k & {"cancelled", "returned"} for k in kept)
+
+
+def orders_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"list their orders from this year", "how many orders did she place last month?": the orders of
+    the one customer the previous answer named, in the period the question names (if any)."""
+    one = one_named(context)
+    if one is None or one[0] != "customer" or len(state.periods) > 1:
+        return None
+    counting = any(s.text in ("how many", "number of", "count") for s in state.spans) or \
+        {"how", "many"} <= {s.text for s in state.spans}
+    slots = {s.text for s in state.spans if s.text.startswith("__period")}
+    if not any(s.has("entity", "orders") for s in state.spans) or not _explained(
+            state, slots | LISTING | PLACING | {"orders", "how", "many", "how many", "number of", "count", "all",
+                                                "from", "in", "during", "me", "did", "do", "does", "has", "have",
+                                                "were", "are", "the", "of"}):
+        return None
+    entity, ident = one
+    if ident >= 0:
+        who = Filter("customers.customer_id", "=", [ident])
+    else:
+        named = next((x for x in context.filters if x.field == "customer" and x.op == "="), None)
+        if named is None:
+            return None
+        who = copy.deepcopy(named)
+    f = QueryForm(kind="aggregate" if counting else "list", subject="orders", measures=["count"] if counting else [],
+                  filters=[who], period=state.periods[0] if state.periods else None,
+                  lookup={"entity": entity, "id": ident} if ident >= 0 else None)
     _use_all(state)
     return f
 

@@ -518,7 +518,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it") for s in self.spans):
+        if pointer or any(s.text in ("they", "them", "their", "it", "she", "he", "her", "his", "him") for s in self.spans):
             return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
