@@ -75,3 +75,32 @@ def test_spend_beside_a_ranking_it_would_change_is_refused(parser, context):
     form = parser.parse(context, COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="top ones could change"):
         parser.parse("how much did they spend?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the ranking's limit changed, the ranking kept
+    (["top 2 brands by revenue in 2025"], "show me 6 instead",
+     f"SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 6"),
+    (["5 cheapest products"], "make it 2",
+     "SELECT name FROM products ORDER BY unit_price ASC LIMIT 2"),
+    # the one threshold changed, with the comparator the follow-up says
+    (["how many orders above 300 euros were placed in Q2 2026"], "and below 100?",
+     "SELECT COUNT(*) FROM orders WHERE total_amount < 100 AND order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    (["customers with more than 3 orders in 2025"], "what about at least 20?",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(*) >= 20"),
+])
+def test_follow_up_changes_the_one_number(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, said", [
+    (["revenue by channel in 2025"], "and over 5000?", "no threshold"),
+    (["orders over 200 EUR with more than 3 lines"], "and over 500?", "2 thresholds"),
+])
+def test_a_number_with_nothing_to_change_is_refused(parser, context, question, said):
+    form = parser.parse(context[0], COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match=said):
+        parser.parse(question, COPILOT_AS_OF, form)

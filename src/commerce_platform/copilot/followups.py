@@ -382,3 +382,37 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         for s in state.spans:
             if s.text in YEAR_AGO_WORDS:
                 s.used = True
+
+
+# words that may stand beside the one number of a follow-up changing the previous question's number
+NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
+                           "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
+                           "us", "let", "see", "list", "eur", "euros", "euro"})
+
+
+def change_number(state: _State, context: QueryForm) -> QueryForm | None:
+    """"give me 10 instead": the previous ranking's limit; "and over 1000?": the previous question's one
+    threshold, with the comparator the follow-up says. Nothing else may be said beside the number."""
+    numbers = [s for s in state.spans if s.first("number") is not None]
+    comparators = [s for s in state.spans if s.first("comparator") is not None]
+    if len(numbers) != 1 or len(comparators) > 1 or state.periods or state.ids:
+        return None
+    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators}):
+        return None
+    value = float(numbers[0].arg("number"))
+    f = copy.deepcopy(context)
+    if not comparators:
+        if not context.limit or value != int(value) or not 0 < value <= 1000:
+            return None
+        f.limit = int(value)
+    else:
+        k = comparators[0].first("comparator")
+        assert k is not None
+        thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
+                      and isinstance(x.values[0], (int, float))]
+        if len(thresholds) != 1:
+            what = "no threshold" if not thresholds else f"{len(thresholds)} thresholds"
+            raise refuse(state, context, f"I could not tell which number to change (the previous question has {what})")
+        thresholds[0].op, thresholds[0].values = str(k[1]), [value]
+    _use_all(state)
+    return f

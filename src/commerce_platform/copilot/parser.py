@@ -23,6 +23,7 @@ from .followups import (
     EARLIER,
     about_previous,
     between_them,
+    change_number,
     drop_period,
     earlier_note,
     earlier_period,
@@ -1587,7 +1588,7 @@ class _State:
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period):
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
