@@ -104,3 +104,32 @@ def test_a_number_with_nothing_to_change_is_refused(parser, context, question, s
     form = parser.parse(context[0], COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match=said):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "on time" is the complement of "late" among delivered shipments, whatever else the question kept
+    (["how many DHL shipments were late in September 2026"], "and how many were on time?",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at IS NOT NULL AND "
+     "delivered_at <= shipped_at + INTERVAL 3 DAY AND shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND shipped_at < TIMESTAMP '2026-10-01'"),
+    (["late shipments in Q2 2026"], "and the punctual ones?",
+     "SELECT shipment_id FROM shipments WHERE delivered_at IS NOT NULL AND delivered_at <= shipped_at + INTERVAL 3 DAY "
+     "AND shipped_at >= TIMESTAMP '2026-04-01' AND shipped_at < TIMESTAMP '2026-07-01'"),
+])
+def test_follow_up_names_the_opposite_of_the_previous_condition(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the things counted before, listed with the columns the follow-up names
+    (["how many products are discontinued"], "show them with their unit cost",
+     "SELECT name, unit_cost FROM products WHERE NOT active"),
+    (["how many store orders were cancelled in 2025"], "list them with their order amounts",
+     "SELECT order_id, total_amount FROM orders WHERE channel = 'store' AND status = 'cancelled' "
+     "AND year(order_date) = 2025"),
+    # "what is their value?" asks for a figure, not a list with a column
+    (["how many web orders are paid"], "and what's their total value?",
+     "SELECT SUM(total_amount) FROM orders WHERE channel = 'web' AND status = 'paid'"),
+])
+def test_follow_up_lists_the_counted_things_with_columns(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -107,6 +107,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
     contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
     listing = bool(words & LISTING) and not spending and not where and not contents
+    shown = [s for s in spans if s.first("attribute") is not None and s.first("measure") is None]
     one = one_named(context)
     ask = None
     if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
@@ -122,6 +123,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "person"
     elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
         ask = "list"
+    elif listing and shown and words & {"show", "list", "see", "give"} and words & {"with", "including", "plus"} \
+            and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
+                                                           "beside", "including", "plus"} | {s.text for s in shown}):
+        ask = "list"  # "show them with their amounts": the columns named beside
     if ask is None:
         return None
     f: QueryForm | None = None
@@ -166,6 +171,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
             if ask == "where":
                 f.show = ["customers.name", "customers.city", "customers.country"]
+            elif ask == "list":
+                f.show = [*f.show, *(a for a in (s.arg("attribute") for s in shown) if a not in f.show)]
         elif ask == "spending" and subject == "customers":
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
@@ -244,14 +251,20 @@ def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     Only one condition can be meant; with none or several the question is refused."""
     negation = [s for s in state.spans if s.has("grammar", "negation") and not s.used]
     others = [s for s in state.spans if s.text in OTHERS]
-    if not negation and not others:
+    opposite = _opposite(state, context)
+    if not negation and not others and opposite is None:
         return None
-    if not _explained(state, {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what",
-                                                                     "about", "and", "those", "these", "them"}):
+    words = {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what", "about", "and",
+                                                    "those", "these", "them"}
+    if opposite is not None:
+        words |= OPPOSITE_WORDS | {s.text for s in state.spans if s.has("entity", context.subject or "")}
+    if not _explained(state, words):
         return None
     conditions: list[tuple[str, object]] = [("predicate", p) for p in context.predicates]
     conditions += [("filter", x) for x in context.filters
                    if x.op in ("=", "in", "not in") and not x.field.endswith("_id") and "." not in x.field]
+    if opposite is not None:
+        conditions = [("predicate", opposite)]  # the condition the question named the opposite of
     if len(conditions) != 1:
         what = "no condition" if not conditions else f"{len(conditions)} conditions"
         raise refuse(state, context, f"I could not tell which condition to negate (the previous question has {what})")
@@ -268,6 +281,21 @@ def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     f.limit = context.limit
     _use_all(state)
     return f
+
+
+# the complement of a predicate said in its own words: "late" -> "on time"
+OPPOSITES = {"late": re.compile(r"\b(?:on|in)\s+time\b|\bpunctual(?:ly)?\b|\bnot\s+late\b")}
+OPPOSITE_WORDS = frozenset({"on", "in", "time", "punctual", "punctually", "how many", "how", "many", "were", "was",
+                            "are", "is", "did", "arrive", "arrived", "delivered", "number of", "count"})
+
+
+def _opposite(state: _State, context: QueryForm) -> str | None:
+    """The previous answer's predicate the question names the complement of, in other words."""
+    text = " " + state.question.lower() + " "
+    for name, said in OPPOSITES.items():
+        if name in context.predicates and said.search(text):
+            return name
+    return None
 
 
 def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
