@@ -133,3 +133,19 @@ def test_follow_up_names_the_opposite_of_the_previous_condition(parser, engine, 
 ])
 def test_follow_up_lists_the_counted_things_with_columns(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a verb that only says the grouping after it
+    (["units sold in 2025"], "divide it up by category",
+     f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1"),
+    (["stock of Tools products"], "split that by warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Tools' GROUP BY 1"),
+    # a verb that only says a carrier carries it: the order's carrier
+    (["show order 1200"], "which carrier is delivering it?",
+     "SELECT carrier FROM shipments WHERE order_id = 1200"),
+])
+def test_follow_up_verbs_around_what_it_names(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -444,3 +444,29 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
         thresholds[0].op, thresholds[0].values = str(k[1]), [value]
     _use_all(state)
     return f
+
+
+# "split that by warehouse": verbs that only say the grouping that follows them
+GROUPING_VERBS = frozenset({"split", "divide", "separate", "segment", "group", "bucket", "slice"})
+# "which carrier is handling it?": verbs that only say a carrier carries the shipment
+CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carries", "carried", "delivering",
+                            "delivers", "transporting", "transported", "shipping", "ships"})
+
+
+def merge_verbs(state: _State) -> None:
+    """Verbs a follow-up uses around what it names, placed so the merge is left with the names."""
+    spans = state.spans
+    carrier = any(s.has("dimension", "carrier") for s in spans)
+    for i, s in enumerate(spans):
+        if s.used or s.senses:
+            continue
+        if s.text in GROUPING_VERBS:
+            nxt, between = state.next_content(i), []
+            while nxt is not None and nxt[1].text in ("that", "it", "this", "them", "up", "out", "those"):
+                between.append(nxt[1])
+                nxt = state.next_content(nxt[0])
+            if nxt is not None and nxt[1].has("grammar", "group_by"):
+                for x in (s, *between):
+                    x.used = True
+        elif s.text in CARRYING_VERBS and carrier:
+            s.used = True

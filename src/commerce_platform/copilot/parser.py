@@ -27,6 +27,7 @@ from .followups import (
     drop_period,
     earlier_note,
     earlier_period,
+    merge_verbs,
     negate_previous,
     previous_words,
     relative_to_previous,
@@ -1588,6 +1589,7 @@ class _State:
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
+        merge_verbs(self)
         for pointing_back in (about_previous, negate_previous, drop_period, change_number):
             pointed = pointing_back(self, context)
             if pointed is not None:
