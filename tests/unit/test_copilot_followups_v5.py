@@ -149,3 +149,23 @@ def test_follow_up_lists_the_counted_things_with_columns(parser, engine, context
 ])
 def test_follow_up_verbs_around_what_it_names(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question", [
+    # a name the lake does not hold, beside the dimension the previous question filtered on
+    ("total stock in Kuopio", "and in the Tallinna warehouse?"),
+    ("how many DHL shipments were delivered in 2025", "what about carrier Ekspressi?"),
+])
+def test_follow_up_naming_a_value_the_lake_lacks_is_not_found(parser, context, question):
+    from commerce_platform.errors import NotFound
+
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotFound, match="there is no"):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+def test_an_unread_word_elsewhere_is_still_not_understood(parser):
+    # the word is not beside the filtered dimension: not a value, so the question is refused as unread
+    form = parser.parse("total stock in Kuopio", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and the frobnicated ones in that warehouse?", COPILOT_AS_OF, form)

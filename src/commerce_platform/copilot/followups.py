@@ -16,7 +16,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..errors import NotUnderstood
+from ..errors import NotFound, NotUnderstood
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate
 
@@ -470,3 +470,23 @@ def merge_verbs(state: _State) -> None:
                     x.used = True
         elif s.text in CARRYING_VERBS and carrier:
             s.used = True
+
+
+def unknown_value(state: _State, context: QueryForm) -> None:
+    """"and in the Malmö warehouse?" after a question filtered on one warehouse: a name the lake does not
+    hold next to the dimension the previous question filtered on is another value of it, which does not
+    exist (not a word the copilot failed to read)."""
+    spans = state.spans
+    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used]
+    if len(unread) != 1:
+        return
+    i = unread[0]
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(spans) and (dim := spans[j].first("dimension")) is not None:
+            previous = context.filter_on(str(dim[1]))
+            if previous is not None and previous.op in ("=", "in"):
+                shown = ", ".join(str(v) for v in previous.values)
+                said = re.search(re.escape(spans[i].text), state.question, re.IGNORECASE)
+                name = said.group(0) if said else spans[i].text  # as the question wrote it
+                raise NotFound(f"there is no {dim[1]} named {name!r} in the lake (the previous question "
+                               f"was about {dim[1]} {shown})", field="question", hint=f"check the {dim[1]} name")

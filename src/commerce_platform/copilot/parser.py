@@ -31,6 +31,7 @@ from .followups import (
     negate_previous,
     previous_words,
     relative_to_previous,
+    unknown_value,
 )
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
@@ -1590,6 +1591,7 @@ class _State:
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
         merge_verbs(self)
+        unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, change_number):
             pointed = pointing_back(self, context)
             if pointed is not None:
