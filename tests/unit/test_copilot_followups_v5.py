@@ -169,3 +169,35 @@ def test_an_unread_word_elsewhere_is_still_not_understood(parser):
     form = parser.parse("total stock in Kuopio", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("and the frobnicated ones in that warehouse?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "they" after a top N: the same top ones, what describes them or a new figure beside
+    (["top 3 customers by revenue last year"], "what city are they in?",
+     f"SELECT c.name, c.city, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name, c.city ORDER BY r DESC LIMIT 3"),
+    (["top 4 customers by number of orders in 2025"], "and what segment are they?",
+     "SELECT c.name, c.segment, COUNT(*) n FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE year(o.order_date) = 2025 GROUP BY c.customer_id, c.name, c.segment ORDER BY n DESC LIMIT 4"),
+    # a new grouping without pointing back still replaces the old one
+    (["top 3 customers by revenue last year"], "same for cities",
+     f"SELECT c.city, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 3"),
+    # one customer named before: their spend in the period the follow-up names
+    (["customer 12"], "how much did she spend last year?",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.customer_id = 12 AND year(o.order_date) = 2025"),
+])
+def test_follow_up_about_the_ranked_or_named_ones(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, said", [
+    # a figure beside a top N that cannot be computed with it: refused, never re-ranked by it
+    ("top 5 products by units sold", "how much stock do they have?", "more than once"),
+    # the top ones of one period in another: not a question the form can say
+    ("top 3 customers by revenue last year", "how much did they spend in 2024?", "apply the period"),
+])
+def test_follow_up_about_the_ranked_ones_that_cannot_apply_is_refused(parser, context, question, said):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match=said):
+        parser.parse(question, COPILOT_AS_OF, form)

@@ -98,8 +98,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if not words & PRONOUNS or state.ids:
         return None
     theirs = orders_of_previous(state, context)
-    if theirs is not None or state.periods:
+    if theirs is not None:
         return theirs
+    slots = {s.text for s in state.spans if s.text.startswith("__period")}
     spans = state.spans
     spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
         bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
@@ -111,7 +112,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     one = one_named(context)
     ask = None
     if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
-                               | {s.text for s in spans if s.has("measure", "revenue")}):
+                               | {s.text for s in spans if s.has("measure", "revenue")} | slots):
         ask = "spending"
     elif where and _explained(state, LIVING | {"where", "do", "does", "did", "is", "are"}):
         ask = "where"
@@ -127,7 +128,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
                                                            "beside", "including", "plus"} | {s.text for s in shown}):
         ask = "list"  # "show them with their amounts": the columns named beside
-    if ask is None:
+    if ask is None or state.periods and (ask != "spending" or len(state.periods) > 1):
         return None
     f: QueryForm | None = None
     if counted(context) and ask == "list" or one is not None and context.subject not in (None, f"{one[0]}s") \
@@ -150,7 +151,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f.dimensions, f.order_by, f.derived, f.compare = [], None, None, None
         elif entity == "customer" and ident >= 0 and ask == "spending":
             f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"], lookup=lookup,
-                          filters=[Filter("customers.customer_id", "=", [ident])], period=context.period)
+                          filters=[Filter("customers.customer_id", "=", [ident])],
+                          period=state.periods[0] if state.periods else context.period)
+        elif entity == "customer" and ask == "spending" and state.periods:
+            # a customer named by name: their spend in the period the follow-up names
+            f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"],
+                          filters=copy.deepcopy(context.filters), period=state.periods[0])
         elif entity == "customer" and ident >= 0 and ask in ("where", "person", "list"):
             f = QueryForm(kind="list", subject="customers", filters=[Filter("customers.customer_id", "=", [ident])],
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
@@ -173,7 +179,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                 f.show = ["customers.name", "customers.city", "customers.country"]
             elif ask == "list":
                 f.show = [*f.show, *(a for a in (s.arg("attribute") for s in shown) if a not in f.show)]
-        elif ask == "spending" and subject == "customers":
+        elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
     elif ranked(context, "customer") and ask in ("where", "spending"):
@@ -194,6 +200,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f.show = [*f.show, *(x for x in extra if x not in f.show)]
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
+    if state.periods and f.period != state.periods[0]:
+        # "how much did they spend in 2024?" after the top 3 of 2025: those ones in another period is no
+        # question the form can say, and dropping the period would answer another one
+        raise refuse(state, context, "I could not apply the period to the previous answer's ones")
     _use_all(state)
     return f
 
@@ -490,3 +500,21 @@ def unknown_value(state: _State, context: QueryForm) -> None:
                 name = said.group(0) if said else spans[i].text  # as the question wrote it
                 raise NotFound(f"there is no {dim[1]} named {name!r} in the lake (the previous question "
                                f"was about {dim[1]} {shown})", field="question", hint=f"check the {dim[1]} name")
+
+
+POINTERS = frozenset({"they", "them", "their", "those", "these", "it", "its", "ones"})
+
+
+def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
+    """The question points back ("they", "those") at the top N of the previous ranking. With
+    ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
+    stand beside each of them without changing which ones they are."""
+    if not (context.limit and context.order_by in context.measures and context.dimensions
+            and any(s.text in POINTERS for s in state.spans)):
+        return False
+    if dimension is None:
+        return True
+    dims = state.layer.dimensions
+    ranked = [dims.get(d, {}).get("column", "") for d in context.dimensions]
+    column = dims.get(dimension, {}).get("column", "")
+    return "." in column and all(c.split(".")[0] == column.split(".")[0] for c in ranked)

@@ -29,6 +29,7 @@ from .followups import (
     earlier_period,
     merge_verbs,
     negate_previous,
+    of_the_ranked,
     previous_words,
     relative_to_previous,
     unknown_value,
@@ -1613,6 +1614,11 @@ class _State:
                     f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
+            if of_the_ranked(self, context) and not new.order_by:
+                # "how much stock do they have?" after a top 5: the same top ones, the new figure beside
+                # (ranking by it could name others)
+                f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
+                f.order_by = context.order_by
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -1623,7 +1629,11 @@ class _State:
             if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
                     and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
-        if [d for d in new.dimensions if d not in dropped]:
+        beside = [d for d in new.dimensions if d not in dropped and d not in f.dimensions
+                  and of_the_ranked(self, context, d)]
+        if beside:
+            f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
+        elif [d for d in new.dimensions if d not in dropped]:
             f.dimensions = [d for d in new.dimensions if d not in dropped]
         if new.grain:
             f.grain = new.grain
