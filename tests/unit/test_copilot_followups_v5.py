@@ -201,3 +201,29 @@ def test_follow_up_about_the_ranked_ones_that_cannot_apply_is_refused(parser, co
     form = parser.parse(context, COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match=said):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the listed things counted, the same conditions kept
+    (["late shipments in 2025"], "how many?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY AND year(shipped_at) = 2025"),
+    (["products low on stock in Kuopio"], "how many are there?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory WHERE warehouse = 'Kuopio' "
+     "GROUP BY product_id HAVING SUM(quantity_on_hand) <= SUM(reorder_level))"),
+    # another thing counted for the listed ones: their orders, never the listed ones again
+    (["customers in Tampere"], "and how many orders have they placed?",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Tampere'"),
+])
+def test_follow_up_counts_the_listed_things(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, said", [
+    # a top N cut counted says nothing; a condition within a top N would rank again among other ones
+    ("the 3 largest orders of 2025", "how many are there?", "cut to its first rows"),
+    ("top 10 customers by revenue", "which of them are business customers?", "within the previous top ones"),
+])
+def test_follow_up_on_a_cut_list_is_refused(parser, context, question, said):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match=said):
+        parser.parse(question, COPILOT_AS_OF, form)

@@ -518,3 +518,28 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
     ranked = [dims.get(d, {}).get("column", "") for d in context.dimensions]
     column = dims.get(dimension, {}).get("column", "")
     return "." in column and all(c.split(".")[0] == column.split(".")[0] for c in ranked)
+
+
+def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many are there?" after a list: the listed things counted (the same conditions)."""
+    if context.kind != "list" or not any(s.has("grammar", "count") for s in state.spans):
+        return None
+    if not _explained(state, {"how many", "number of", "count", "are", "there", "is", "were", "was", "in", "total",
+                              "all", "so", "what", "the", "of", "altogether"}):
+        return None
+    if context.limit:
+        raise refuse(state, context, "the previous answer was cut to its first rows; counting them says nothing")
+    f = copy.deepcopy(context)
+    f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+    _use_all(state)
+    return f
+
+
+def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
+    """"which of them are business customers?" after a top 10: a condition within those ten. The form
+    can only say the top 10 of the business customers (other ones), so it is refused."""
+    words = [s.text for s in state.spans]
+    within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these") for k in range(len(words) - 1))
+    if within and context.limit and (new.filters or new.predicates) and not new.order_by:
+        raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
+                                     "rank again among the ones meeting it); ask for the ranking with the condition")

@@ -24,6 +24,7 @@ from .followups import (
     about_previous,
     between_them,
     change_number,
+    count_previous,
     drop_period,
     earlier_note,
     earlier_period,
@@ -33,6 +34,7 @@ from .followups import (
     previous_words,
     relative_to_previous,
     unknown_value,
+    within_top,
 )
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
@@ -1593,14 +1595,19 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number):
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
         new = self.form
+        within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
-        if new.measures and context.kind == "list":
+        if new.measures == ["count"] and context.kind == "list" and not context.limit:
+            # "and how many orders have they placed?" after a list of customers: counted, not listed
+            f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+            f.subject = new.subject or f.subject
+        elif new.measures and context.kind == "list":
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
