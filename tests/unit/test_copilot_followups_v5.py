@@ -227,3 +227,30 @@ def test_follow_up_on_a_cut_list_is_refused(parser, context, question, said):
     form = parser.parse(context, COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match=said):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "its" points back: the figure of the one listed thing, not of all of them
+    (["the cheapest product"], "what is its margin?",
+     "SELECT name, (unit_price - unit_cost) / unit_price FROM products ORDER BY unit_price ASC LIMIT 1"),
+    # a condition on the same columns replaces the old one (never both: a contradiction, an empty answer)
+    (["how many active products are there"], "and inactive?",
+     "SELECT COUNT(*) FROM products WHERE NOT active"),
+    (["late shipments in September 2026"], "and the undelivered ones?",
+     "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND shipped_at < TIMESTAMP '2026-10-01'"),
+    # the other values of the one filtered dimension, with the dimension named or not
+    (["how many customers are in Sweden"], "and in the other countries?",
+     "SELECT COUNT(*) FROM customers WHERE country <> 'SE'"),
+    (["stock in Drammen"], "and everywhere else?",
+     "SELECT SUM(quantity_on_hand) FROM inventory WHERE warehouse <> 'Drammen'"),
+])
+def test_follow_up_replaces_or_complements_what_it_points_at(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def test_a_count_beside_listed_rows_is_refused(parser):
+    # "how many did we sell" is no count of the listed product: refused, never dropped silently
+    form = parser.parse("the cheapest product", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="what to count"):
+        parser.parse("how many did we sell in 2025?", COPILOT_AS_OF, form)

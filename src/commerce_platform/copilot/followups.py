@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
 from .query import Filter, Period, QueryForm
-from .semantic import negated_predicate
+from .semantic import negated_predicate, predicate_spec
 
 if TYPE_CHECKING:
     from .lexicon import Span
@@ -34,7 +34,7 @@ LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "s
 WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
                   "get", "go", "out"})
 SPENDING = frozenset({"spend", "spent", "pay", "paid"})
-OTHERS = frozenset({"other", "others", "rest", "remaining"})  # "others" reaches here as "other"
+OTHERS = frozenset({"other", "others", "rest", "remaining", "elsewhere", "else"})  # "others" reaches here as "other"
 PERIOD_WORDS = frozenset({"period", "periods", "date", "dates", "time", "timeframe", "time frame", "time period",
                           "date range", "period restriction", "date filter", "period filter", "time filter",
                           "time restriction", "date restriction", "time limit", "date limit"})
@@ -265,7 +265,9 @@ def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if not negation and not others and opposite is None:
         return None
     words = {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what", "about", "and",
-                                                    "those", "these", "them"}
+                                                    "those", "these", "them", "in", "from", "for", "everywhere"}
+    # "the other countries": the dimension of the one filter to negate may be named
+    words |= {s.text for s in state.spans if (d := s.first("dimension")) is not None and context.filter_on(str(d[1]))}
     if opposite is not None:
         words |= OPPOSITE_WORDS | {s.text for s in state.spans if s.has("entity", context.subject or "")}
     if not _explained(state, words):
@@ -487,7 +489,7 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     hold next to the dimension the previous question filtered on is another value of it, which does not
     exist (not a word the copilot failed to read)."""
     spans = state.spans
-    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used]
+    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
     if len(unread) != 1:
         return
     i = unread[0]
@@ -543,3 +545,15 @@ def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
     if within and context.limit and (new.filters or new.predicates) and not new.order_by:
         raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
                                      "rank again among the ones meeting it); ask for the ranking with the condition")
+
+
+def same_columns(layer, a: str, b: str) -> bool:
+    """Two predicates (``not_`` negations too) whose SQL reads the same columns: "active" and
+    "inactive", "low on stock" and "out of stock", "late" and "not delivered" say the same thing
+    differently, so a follow-up naming one replaces the other rather than adding a contradiction."""
+    def columns(name: str) -> set[str]:
+        try:
+            return set(re.findall(r"\b[a-z_]+\.[a-z_]+\b", predicate_spec(layer, name)["sql"]))
+        except KeyError:
+            return set()
+    return bool(columns(a) & columns(b))

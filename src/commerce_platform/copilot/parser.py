@@ -33,6 +33,7 @@ from .followups import (
     of_the_ranked,
     previous_words,
     relative_to_previous,
+    same_columns,
     unknown_value,
     within_top,
 )
@@ -524,7 +525,8 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it", "she", "he", "her", "his", "him") for s in self.spans):
+        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him")
+                          for s in self.spans):
             return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
@@ -1608,6 +1610,11 @@ class _State:
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
             f.subject = new.subject or f.subject
         elif new.measures and context.kind == "list":
+            if any(m.startswith("count") for m in new.measures):
+                # "how many did we sell?" after the cheapest product: no count stands beside listed rows
+                raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
+                                    f"{previous_words(context, self.layer)})",
+                                    hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
@@ -1660,6 +1667,8 @@ class _State:
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         for p in new.predicates:
             if p not in f.predicates:
+                # "and inactive?" after "active products": a condition on the same columns replaces the old one
+                f.predicates = [q for q in f.predicates if not same_columns(self.layer, p, q)]
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
