@@ -254,3 +254,23 @@ def test_a_count_beside_listed_rows_is_refused(parser):
     form = parser.parse("the cheapest product", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="what to count"):
         parser.parse("how many did we sell in 2025?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a superlative alone after figures per group: the one figure ranked, one group when "the"/"which" names one
+    (["units sold by category in 2025"], "and the lowest?",
+     f"SELECT p.category, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY q ASC LIMIT 1"),
+    (["revenue by channel in Q3 2026"], "which was the best?",
+     f"SELECT o.channel, SUM(o.total_amount) r FROM orders o WHERE {VALID} AND o.order_date BETWEEN DATE '2026-07-01' "
+     "AND DATE '2026-09-30' GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    (["average delivery time per carrier in 2025"], "and the fastest?",
+     "SELECT carrier, AVG(epoch(delivered_at) - epoch(shipped_at)) / 86400 d FROM shipments WHERE delivered_at IS NOT NULL "
+     "AND year(shipped_at) = 2025 GROUP BY 1 ORDER BY d ASC LIMIT 1"),
+    # "who ..." names no one: among the previous answer's ones
+    (["list customers in Espoo"], "who spent the most?",
+     f"SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.city = 'Espoo' GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 1"),
+])
+def test_follow_up_ranks_the_previous_figures(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -557,3 +557,9 @@ def same_columns(layer, a: str, b: str) -> bool:
         except KeyError:
             return set()
     return bool(columns(a) & columns(b))
+
+
+def the_superlative(spans: list[Span]) -> bool:
+    """"and the slowest?": "the" right before a superlative names one thing."""
+    return any(a.text == "the" and any(b.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))
+               for a, b in zip(spans, spans[1:], strict=False))

@@ -34,6 +34,7 @@ from .followups import (
     previous_words,
     relative_to_previous,
     same_columns,
+    the_superlative,
     unknown_value,
     within_top,
 )
@@ -529,6 +530,9 @@ class _State:
                           for s in self.spans):
             return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if first is not None and first.text == "who" and not self.ids and not any(
+                x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses):
+            return True  # "who spent the most?": no one named, so among the previous answer's ones
         return not strong and not self.ids
 
     def _slots(self) -> None:
@@ -1672,15 +1676,21 @@ class _State:
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
-        elif new.order_by and {s.text for s in self.spans} & {"which", "who"} and not any(
-                (s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
-            f.limit = 1  # "which of those spent the most?": one of them
+        elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
+                and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+            f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
+                and f.kind == "aggregate" and not f.compare and not f.derived:
+            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
+            f.order_by, f.direction = f.measures[0], new.direction
+            f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
+                else f.limit
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
