@@ -274,3 +274,31 @@ def test_a_count_beside_listed_rows_is_refused(parser):
 ])
 def test_follow_up_ranks_the_previous_figures(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the previous figures the other way round (every row kept)
+    (["units sold by brand in 2025"], "sort it ascending",
+     f"SELECT p.brand, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY q ASC"),
+    # a bare column named with "their" describes the ranked ones: beside them, the ranking kept
+    (["top 4 products by units sold in 2026"], "and their categories?",
+     f"SELECT p.name, p.category, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2026 GROUP BY p.product_id, p.name, p.category "
+     "ORDER BY q DESC LIMIT 4"),
+])
+def test_follow_up_reorders_or_describes_the_previous_rows(parser, engine, context, question, gold):
+    rows = answer(parser, engine, question, context)
+    assert results_match(engine.execute(gold).rows, rows), question
+
+
+def test_sorting_the_order_of_a_sorted_answer_keeps_its_order(parser, engine):
+    # ascending means the order of the rows too, not only the same set
+    rows = answer(parser, engine, "lowest first", ["revenue by channel in 2025"])
+    assert [r[-1] for r in rows] == sorted(r[-1] for r in rows)
+
+
+def test_a_top_n_sorted_the_other_way_is_refused(parser):
+    form = parser.parse("top 5 brands by revenue", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="cut to its top rows"):
+        parser.parse("lowest first", COPILOT_AS_OF, form)

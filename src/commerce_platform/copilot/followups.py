@@ -563,3 +563,36 @@ def the_superlative(spans: list[Span]) -> bool:
     """"and the slowest?": "the" right before a superlative names one thing."""
     return any(a.text == "the" and any(b.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))
                for a, b in zip(spans, spans[1:], strict=False))
+
+
+ASCENDING = frozenset({"ascending", "asc", "lowest", "smallest", "least", "cheapest", "fewest"})
+DESCENDING = frozenset({"descending", "desc", "highest", "largest", "biggest", "most", "greatest"})
+REVERSE = frozenset({"reverse", "reversed", "flip", "invert", "inverted", "opposite"})
+SORT_WORDS = frozenset({"sort", "sorted", "order", "ordered", "rank", "ranked", "it", "them", "those", "that", "the",
+                        "in", "please", "instead", "and", "now", "first", "on", "top", "way", "other", "list", "show",
+                        "me", "again", "with", "by"})
+
+
+def resort(state: _State, context: QueryForm) -> QueryForm | None:
+    """"sort it ascending", "lowest first", "in reverse order": the previous figures, the other way round.
+    After a top N the other way round is other rows (the bottom N), so it is refused there."""
+    words = {s.text for s in state.spans}
+    way = "asc" if words & ASCENDING else "desc" if words & DESCENDING else None
+    if words & REVERSE:
+        way = "asc" if context.direction == "desc" else "desc"
+    if way is None or not words & {"sort", "sorted", "order", "ordered", "rank", "ranked", "first", "reverse",
+                                   "reversed", "flip", "invert", "inverted", "opposite"}:
+        return None
+    if not _explained(state, SORT_WORDS | ASCENDING | DESCENDING | REVERSE):
+        return None
+    f = copy.deepcopy(context)
+    if not f.order_by and f.kind == "aggregate" and len(f.measures) == 1 and (f.dimensions or f.grain):
+        f.order_by = f.measures[0]
+    if not f.order_by:
+        raise refuse(state, context, "the previous answer has no figure to sort by")
+    if context.limit:
+        raise refuse(state, context, "the previous answer is cut to its top rows; sorted the other way it would "
+                                     "be other rows (ask for the bottom ones)")
+    f.direction = way
+    _use_all(state)
+    return f

@@ -33,6 +33,7 @@ from .followups import (
     of_the_ranked,
     previous_words,
     relative_to_previous,
+    resort,
     same_columns,
     the_superlative,
     unknown_value,
@@ -1601,7 +1602,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous):
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -1647,8 +1648,10 @@ class _State:
             if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
                     and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
-        beside = [d for d in new.dimensions if d not in dropped and d not in f.dimensions
-                  and of_the_ranked(self, context, d)]
+        # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
+        shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
+        beside = [d for d in [*new.dimensions, *shown]
+                  if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
         if beside:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
         elif [d for d in new.dimensions if d not in dropped]:
