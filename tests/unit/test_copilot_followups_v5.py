@@ -99,6 +99,8 @@ def test_follow_up_changes_the_one_number(parser, engine, context, question, gol
 @pytest.mark.parametrize("context, question, said", [
     (["revenue by channel in 2025"], "and over 5000?", "no threshold"),
     (["orders over 200 EUR with more than 3 lines"], "and over 500?", "2 thresholds"),
+    # a ranking with a threshold: a bare number could change either
+    (["top 5 customers with more than 10 orders"], "and 20?", "the limit or the threshold"),
 ])
 def test_a_number_with_nothing_to_change_is_refused(parser, context, question, said):
     form = parser.parse(context[0], COPILOT_AS_OF).form

@@ -444,6 +444,9 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     if not comparators:
         if not context.limit or value != int(value) or not 0 < value <= 1000:
             return None
+        if any(x.op in ("<", "<=", ">", ">=") for x in context.filters):
+            # "top 5 customers with more than 10 orders" -> "and 20?": the limit or the threshold
+            raise refuse(state, context, "I could not tell whether the number changes the limit or the threshold")
         f.limit = int(value)
     else:
         k = comparators[0].first("comparator")
