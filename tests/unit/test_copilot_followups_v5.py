@@ -304,3 +304,16 @@ def test_a_top_n_sorted_the_other_way_is_refused(parser):
     form = parser.parse("top 5 brands by revenue", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="cut to its top rows"):
         parser.parse("lowest first", COPILOT_AS_OF, form)
+
+
+def test_who_after_a_figure_about_no_customers_still_names_customers(parser, engine):
+    # "who" among the previous ones only when those were customers; else a ranking of customers
+    rows = answer(parser, engine, "who spent the most?", ["revenue in 2025"])
+    assert len(rows) > 1 and all(isinstance(r[0], str) for r in rows)
+
+
+def test_ordered_is_no_sorting_word(parser):
+    # "who ordered the most?" places orders: never the previous list sorted the other way
+    form = parser.parse("open orders", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("who ordered the most?", COPILOT_AS_OF, form)

@@ -568,10 +568,10 @@ def the_superlative(spans: list[Span]) -> bool:
                for a, b in zip(spans, spans[1:], strict=False))
 
 
-ASCENDING = frozenset({"ascending", "asc", "lowest", "smallest", "least", "cheapest", "fewest"})
-DESCENDING = frozenset({"descending", "desc", "highest", "largest", "biggest", "most", "greatest"})
+ASCENDING = frozenset({"ascending", "asc", "lowest", "smallest"})
+DESCENDING = frozenset({"descending", "desc", "highest", "largest", "biggest", "greatest"})
 REVERSE = frozenset({"reverse", "reversed", "flip", "invert", "inverted", "opposite"})
-SORT_WORDS = frozenset({"sort", "sorted", "order", "ordered", "rank", "ranked", "it", "them", "those", "that", "the",
+SORT_WORDS = frozenset({"sort", "sorted", "rank", "ranked", "it", "them", "those", "that", "the",
                         "in", "please", "instead", "and", "now", "first", "on", "top", "way", "other", "list", "show",
                         "me", "again", "with", "by"})
 
@@ -583,8 +583,9 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
     way = "asc" if words & ASCENDING else "desc" if words & DESCENDING else None
     if words & REVERSE:
         way = "asc" if context.direction == "desc" else "desc"
-    if way is None or not words & {"sort", "sorted", "order", "ordered", "rank", "ranked", "first", "reverse",
-                                   "reversed", "flip", "invert", "inverted", "opposite"}:
+    # ("order"/"ordered" are not among them: "who ordered the most?" places orders, it sorts nothing)
+    if way is None or not words & {"sort", "sorted", "rank", "ranked", "first", "reverse", "reversed", "flip",
+                                   "invert", "inverted", "opposite"}:
         return None
     if not _explained(state, SORT_WORDS | ASCENDING | DESCENDING | REVERSE):
         return None

@@ -478,7 +478,7 @@ class _State:
         if unknown:
             raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
-        followup = context is not None and self._is_followup()
+        followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
         self._negations()
@@ -514,7 +514,7 @@ class _State:
             raise
         return f
 
-    def _is_followup(self) -> bool:
+    def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
@@ -532,8 +532,9 @@ class _State:
             return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         if first is not None and first.text == "who" and not self.ids and not any(
-                x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses):
-            return True  # "who spent the most?": no one named, so among the previous answer's ones
+                x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
+                context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
+            return True  # "who spent the most?" after customers: no one named, so among those
         return not strong and not self.ids
 
     def _slots(self) -> None:
