@@ -317,3 +317,20 @@ def test_ordered_is_no_sorting_word(parser):
     form = parser.parse("open orders", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("who ordered the most?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "ones" points back: the previous question with the condition added
+    (["number of shipments by carrier in October 2026"], "late ones only",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND shipped_at >= TIMESTAMP '2026-10-01' AND shipped_at < TIMESTAMP '2026-11-01' GROUP BY 1"),
+    # a count before, "list the ... ones": the counted things listed with the new condition
+    (["how many customers do we have in Denmark"], "list the business ones",
+     "SELECT name FROM customers WHERE country = 'DK' AND segment = 'business'"),
+    # a figure alone is of the previous answer's things and period
+    (["revenue in 2025"], "how many units?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025"),
+])
+def test_follow_up_without_connective_still_follows(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

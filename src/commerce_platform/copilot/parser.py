@@ -25,6 +25,7 @@ from .followups import (
     between_them,
     change_number,
     count_previous,
+    counted,
     drop_period,
     earlier_note,
     earlier_period,
@@ -527,14 +528,18 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him")
+        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
                           for s in self.spans):
-            return True  # "who placed it?", "how much did they spend?": about the previous answer
+            return True  # "who placed it?", "late ones only": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
             return True  # "who spent the most?" after customers: no one named, so among those
+        if not self.ids and not self.periods and len(self.content()) <= 3 and not any(
+                x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
+                for x in s.senses) and any(s.first("measure") for s in self.spans):
+            return True  # "how many units?", "revenue?": a figure alone, of the previous answer's things
         return not strong and not self.ids
 
     def _slots(self) -> None:
@@ -1611,6 +1616,10 @@ class _State:
         within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
+                and {s.text for s in self.spans} & {"list", "show"}:
+            # "list the business ones" after a count: the counted things listed, the new condition kept
+            f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
             # "and how many orders have they placed?" after a list of customers: counted, not listed
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
