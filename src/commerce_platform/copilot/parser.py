@@ -536,10 +536,12 @@ class _State:
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
             return True  # "who spent the most?" after customers: no one named, so among those
-        if not self.ids and not self.periods and len(self.content()) <= 3 and not any(
+        if context.kind == "aggregate" and not self.ids and not self.periods and len(self.content()) <= 3 and not any(
                 x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
                 for x in s.senses) and any(s.first("measure") for s in self.spans):
-            return True  # "how many units?", "revenue?": a figure alone, of the previous answer's things
+            # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
+            # would be a column beside each row, which a new question "total revenue" does not ask)
+            return True
         return not strong and not self.ids
 
     def _slots(self) -> None:
