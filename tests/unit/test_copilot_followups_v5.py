@@ -31,7 +31,10 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
      "AND o.order_date BETWEEN DATE '2025-09-01' AND DATE '2025-09-30'"),
     (["web orders from 2026-02-10 to 2026-03-05"], "and the same dates a year ago?",
      "SELECT order_id FROM orders WHERE channel = 'web' AND order_date BETWEEN DATE '2025-02-10' AND DATE '2025-03-05'"),
-    # a mended typo in the follow-up still counts back from the previous period
+    # a mended typo in the follow-up still counts back from the previous period ("peroid" reads as "period")
+    (["web revenue in August 2026"], "same peroid last year?",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-08-01' AND DATE '2025-08-31'"),
     (["revenue in 2025"], "and the previuos year?",
      f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND year(o.order_date) = 2024"),
 ])

@@ -600,3 +600,10 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
     f.direction = way
     _use_all(state)
     return f
+
+
+# words only the follow-up passes read: known to the lexicon, so the typo mender keeps them ("sort" is
+# no misspelt "short") and mends towards them ("previus", "peroid")
+FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
+                            "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
+                            "preceding", "prior", "previous"})

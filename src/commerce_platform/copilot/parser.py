@@ -21,6 +21,7 @@ from sqlglot import exp
 from ..errors import NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
+    FOLLOWUP_WORDS,
     about_previous,
     between_them,
     change_number,
@@ -326,7 +327,7 @@ class SemanticParser:
     def __init__(self, vocabulary: Vocabulary | None, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
         self.vocab = vocabulary
-        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS)
+        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
 
     # ------------------------------------------------------------------ entry
