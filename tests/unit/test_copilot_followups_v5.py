@@ -227,6 +227,7 @@ def test_follow_up_counts_the_listed_things(parser, engine, context, question, g
     # a top N cut counted says nothing; a condition within a top N would rank again among other ones
     ("the 3 largest orders of 2025", "how many are there?", "cut to its first rows"),
     ("top 10 customers by revenue", "which of them are business customers?", "within the previous top ones"),
+    ("top 10 products by revenue", "which ones are low on stock?", "within the previous top ones"),
 ])
 def test_follow_up_on_a_cut_list_is_refused(parser, context, question, said):
     form = parser.parse(context, COPILOT_AS_OF).form
@@ -330,6 +331,11 @@ def test_ordered_is_no_sorting_word(parser):
     # a count before, "list the ... ones": the counted things listed with the new condition
     (["how many customers do we have in Denmark"], "list the business ones",
      "SELECT name FROM customers WHERE country = 'DK' AND segment = 'business'"),
+    # "just the X ones" after a top N restates the ranking with the condition
+    (["top 3 products by units sold in 2025"], "just the Garden ones",
+     f"SELECT p.name, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category = 'Garden' AND year(o.order_date) = 2025 "
+     "GROUP BY p.product_id, p.name ORDER BY q DESC LIMIT 3"),
     # a figure alone is of the previous answer's things and period
     (["revenue in 2025"], "how many units?",
      f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "

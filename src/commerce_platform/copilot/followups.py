@@ -544,7 +544,9 @@ def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
     """"which of them are business customers?" after a top 10: a condition within those ten. The form
     can only say the top 10 of the business customers (other ones), so it is refused."""
     words = [s.text for s in state.spans]
-    within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these") for k in range(len(words) - 1))
+    # ("just the Lighting ones" restates the ranking with the condition; "which ones" asks within it)
+    within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
+                 for k in range(len(words) - 1))
     if within and context.limit and (new.filters or new.predicates) and not new.order_by:
         raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
                                      "rank again among the ones meeting it); ask for the ranking with the condition")
