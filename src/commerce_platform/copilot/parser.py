@@ -21,13 +21,25 @@ from sqlglot import exp
 from ..errors import NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
+    FOLLOWUP_WORDS,
     about_previous,
     between_them,
+    change_number,
+    count_previous,
+    counted,
     drop_period,
     earlier_note,
     earlier_period,
+    merge_verbs,
     negate_previous,
+    of_the_ranked,
     previous_words,
+    relative_to_previous,
+    resort,
+    same_columns,
+    the_superlative,
+    unknown_value,
+    within_top,
 )
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
@@ -350,7 +362,7 @@ class SemanticParser:
     def __init__(self, vocabulary: Vocabulary | None, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
         self.vocab = vocabulary
-        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS)
+        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
 
     # ------------------------------------------------------------------ entry
@@ -532,7 +544,7 @@ class _State:
         if unknown:
             raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
-        followup = context is not None and self._is_followup()
+        followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
         self._negations()
@@ -574,7 +586,7 @@ class _State:
             raise
         return f
 
-    def _is_followup(self) -> bool:
+    def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
@@ -587,9 +599,20 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it") for s in self.spans):
-            return True  # "who placed it?", "how much did they spend?": about the previous answer
+        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
+                          for s in self.spans):
+            return True  # "who placed it?", "late ones only": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if first is not None and first.text == "who" and not self.ids and not any(
+                x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
+                context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
+            return True  # "who spent the most?" after customers: no one named, so among those
+        if context.kind == "aggregate" and not self.ids and not self.periods and len(self.content()) <= 3 and not any(
+                x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
+                for x in s.senses) and any(s.first("measure") for s in self.spans):
+            # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
+            # would be a column beside each row, which a new question "total revenue" does not ask)
+            return True
         return not strong and not self.ids
 
     def _slots(self) -> None:
@@ -1780,14 +1803,31 @@ class _State:
 
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
-        for pointing_back in (about_previous, negate_previous, drop_period):
+        relative_to_previous(self, context)
+        merge_verbs(self)
+        unknown_value(self, context)
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
         new = self.form
+        within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
-        if new.measures and context.kind == "list":
+        if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
+                and {s.text for s in self.spans} & {"list", "show"}:
+            # "list the business ones" after a count: the counted things listed, the new condition kept
+            f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        if new.measures == ["count"] and context.kind == "list" and not context.limit:
+            # "and how many orders have they placed?" after a list of customers: counted, not listed
+            f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+            f.subject = new.subject or f.subject
+        elif new.measures and context.kind == "list":
+            if any(m.startswith("count") for m in new.measures):
+                # "how many did we sell?" after the cheapest product: no count stands beside listed rows
+                raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
+                                    f"{previous_words(context, self.layer)})",
+                                    hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
@@ -1801,6 +1841,11 @@ class _State:
                     f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
+            if of_the_ranked(self, context) and not new.order_by:
+                # "how much stock do they have?" after a top 5: the same top ones, the new figure beside
+                # (ranking by it could name others)
+                f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
+                f.order_by = context.order_by
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -1811,7 +1856,13 @@ class _State:
             if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
                     and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
-        if [d for d in new.dimensions if d not in dropped]:
+        # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
+        shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
+        beside = [d for d in [*new.dimensions, *shown]
+                  if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
+        if beside:
+            f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
+        elif [d for d in new.dimensions if d not in dropped]:
             f.dimensions = [d for d in new.dimensions if d not in dropped]
         if new.grain:
             f.grain = new.grain
@@ -1831,18 +1882,26 @@ class _State:
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         for p in new.predicates:
             if p not in f.predicates:
+                # "and inactive?" after "active products": a condition on the same columns replaces the old one
+                f.predicates = [q for q in f.predicates if not same_columns(self.layer, p, q)]
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
-        elif new.order_by and {s.text for s in self.spans} & {"which", "who"} and not any(
-                (s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
-            f.limit = 1  # "which of those spent the most?": one of them
+        elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
+                and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+            f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
+                and f.kind == "aggregate" and not f.compare and not f.derived:
+            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
+            f.order_by, f.direction = f.measures[0], new.direction
+            f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
+                else f.limit
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
