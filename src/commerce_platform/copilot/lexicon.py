@@ -94,6 +94,8 @@ class Lexicon:
                      "starts_with", "both", "summed_over"):
             for phrase in grammar[kind]:
                 lex.add(phrase, ("grammar", kind))
+        for phrase in grammar.get("single_item", []):  # "the biggest single order": said of one row of a ranking
+            lex.add(phrase, ("grammar", "single_item"))
         for phrase in grammar["superlative_desc"]:
             lex.add(phrase, ("superlative", "desc"))
         for phrase in grammar["superlative_asc"]:
@@ -124,6 +126,19 @@ class Lexicon:
         for name, dim in layer.dimensions.items():
             for phrase in dim["synonyms"]:
                 lex.add(phrase, ("dimension", name))
+        # "customer city", "product brand": an entity's noun before a dimension of its own table names
+        # that dimension (the customer's city), not the entity and the dimension side by side
+        for name, dim in layer.dimensions.items():
+            if dim.get("entity"):
+                continue
+            table = dim["column"].split(".")[0]
+            for entity in layer.entities.values():
+                if entity["table"] != table:
+                    continue
+                for phrase in dim["synonyms"]:
+                    key = tuple(tokenize(f"{entity['singular']} {phrase}"))
+                    if key not in lex.phrases:
+                        lex.add(" ".join(key), ("dimension", name))
         for grain, phrases in layer.grains.items():
             for phrase in phrases:
                 lex.add(phrase, ("grain", grain))

@@ -364,6 +364,12 @@ class SemanticParser:
         self.vocab = vocabulary
         self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
+        # "bring in", "took in": a phrase of the layer that ends in a preposition the period patterns take
+        # ("in last month"); it is kept whole, else "bring" is left alone and read as the carrier Bring
+        phrasal = sorted((" ".join(key) for key, senses in self.lexicon.phrases.items()
+                          if len(key) > 1 and key[-1] in ("in", "during", "for")
+                          and any(x[0] in ("measure", "activity") for x in senses)), key=len, reverse=True)
+        self.phrasal_re = re.compile(rf"\b({'|'.join(map(re.escape, phrasal))})\b") if phrasal else None
 
     # ------------------------------------------------------------------ entry
     def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
@@ -471,6 +477,13 @@ class _State:
             return f" __id{len(self.ids) - 1}__ "
         text = ID_RE.sub(id_slot, text)
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
+        kept: list[str] = []
+
+        def keep(m: re.Match) -> str:
+            kept.append(m.group(1))
+            return f" __keep{len(kept) - 1}__ "
+        if parser.phrasal_re is not None:
+            text = parser.phrasal_re.sub(keep, text)
         periods = Periods(as_of)
         text = periods.extract(text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
@@ -478,7 +491,8 @@ class _State:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
-        words = tokenize(text)
+        words = [w for tok in tokenize(text) for w in (
+            tokenize(kept[int(tok[6:-2])]) if tok.startswith("__keep") else [tok])]
         # "two thousand", "3 hundred": the number times the multiplier
         merged: list[str] = []
         for w in words:
@@ -547,6 +561,7 @@ class _State:
         followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
+        self._single_items()
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
@@ -625,6 +640,19 @@ class _State:
                 f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
 
+    def _single_items(self) -> None:
+        """"the biggest single order", "the single largest customer": the word stresses that one row of
+        a ranking is meant, which the ranking says itself. Elsewhere ("customers with a single order":
+        exactly one) it stays unplaced, so such a question is refused, not read as "a order"."""
+        def ranks(t: Span) -> bool:
+            return bool(t.first("superlative") or t.first("superlative_attribute") or t.first("ranking"))
+        for i, s in enumerate(self.spans):
+            if not s.has("grammar", "single_item"):
+                continue
+            prev, nxt = self.prev_content(i), self.next_content(i)
+            if nxt is not None and (ranks(nxt[1]) or nxt[1].first("entity") and prev is not None and ranks(prev[1])):
+                s.senses = [("stop",)]  # said by the ranking: skipped like any other function word
+
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
             if not s.has("grammar", "negation") or s.used:
@@ -650,7 +678,10 @@ class _State:
                 before = self.prev_content(i)
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
                 grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
-                if before and not before[1].used and not grouped and (before[1].has("dimension", dim) or (
+                # "the most orders (excluding cancelled)": the noun is what is ranked or counted; left to that pass
+                counted = before is not None and (pb := self.prev_content(before[0])) is not None and bool(
+                    pb[1].first("superlative") or pb[1].has("grammar", "count"))
+                if before and not before[1].used and not grouped and not counted and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
@@ -1213,6 +1244,10 @@ class _State:
                 if nxt is not None and nxt[1].first("measure"):
                     continue  # "how many Makita units": the measure itself
                 if nxt is None or not nxt[1].first("entity"):
+                    if any(x.has("activity", "sales") for x in self.spans):
+                        # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
+                        # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
+                        f.notes.append("count:sold")
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
                     continue
@@ -1604,6 +1639,8 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        if "count:sold" in notes and "units_sold" in self.layer.measures:
+            f.measures = [m if m != "count" else "units_sold" for m in f.measures]
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (
                 "is", "are", "was", "were", "does", "do", "did", "has", "have"):
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
@@ -1665,9 +1702,11 @@ class _State:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
-        if not f.measures and "sales" in activity and f.subject in (None, "products"):
+        # "the most expensive product we sell": "we sell" says which products, the ranking is by price
+        by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
+        if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
-            f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
+            f.measures = ["units_sold"] if words & {"many", "any", "how many"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
         if f.subject in self.layer.entities and not f.measures and (
