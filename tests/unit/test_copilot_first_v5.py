@@ -63,9 +63,27 @@ def test_first_questions_read_as_meant(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
 
+@pytest.mark.parametrize("question, gold", [
+    # the carrier's name after a preposition or written capitalized stays the carrier, period or not
+    ("late shipments with bring in 2025",
+     "SELECT shipment_id FROM shipments WHERE carrier = 'Bring' AND delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("Bring in 2025: late deliveries",
+     "SELECT shipment_id FROM shipments WHERE carrier = 'Bring' AND delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a lower-case value right after an auxiliary is the subject, not a verb
+    ("how many orders did web have in 2025", f"SELECT COUNT(*) FROM orders o WHERE channel = 'web' AND {IN_2025}"),
+])
+def test_carrier_name_kept_where_it_is_a_name(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
 @pytest.mark.parametrize("question, unplaced", [
     # "single" away from a ranking is no function word: "exactly one order" must not become "an order"
     ("customers with a single order", "single"),
+    # a lake value used as a verb after its subject ("did Norway bring"): refused, never the carrier Bring
+    ("how much did Norway bring last month", "bring"),
+    ("what did we bring last year", "compute or list"),
 ])
 def test_single_elsewhere_is_refused(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):

@@ -480,6 +480,11 @@ class _State:
         kept: list[str] = []
 
         def keep(m: re.Match) -> str:
+            if re.search(r"\b(?:with|by|via|through|using|from|on|at|of)\s+$", m.string[:m.start()]):
+                return m.group(0)  # "shipped with bring in 2025": after a preposition it is a name, not the verb
+            first = m.group(1).split()[0]
+            if re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", question.replace("’", "'")) is None:
+                return m.group(0)  # "Bring in 2025: late deliveries": written as a name
             kept.append(m.group(1))
             return f" __keep{len(kept) - 1}__ "
         if parser.phrasal_re is not None:
@@ -561,6 +566,7 @@ class _State:
         followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
+        self._verbs_not_values()
         self._single_items()
         self._negations()
         self._comparisons()
@@ -639,6 +645,22 @@ class _State:
                 table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
                 f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
+
+    def _verbs_not_values(self) -> None:
+        """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written
+        in lower case right after an auxiliary and its subject, is the verb, not the value (the carrier
+        Bring). Its value sense is dropped; unless a layer phrase explains it, the question is refused."""
+        auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
+        subjects = {"we", "they", "you", "it", "he", "she", "i"}
+        for i, s in enumerate(self.spans):
+            if not self.values_of(s) or i < 2 or " " in s.text:
+                continue
+            if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
+                continue  # written capitalized somewhere: a name
+            subject = self.spans[i - 1]  # "did Norway bring": a value right after the auxiliary is the subject
+            if (subject.text in subjects or self.values_of(subject) or subject.first("entity")) and \
+                    self.spans[i - 2].text in auxiliaries:
+                s.senses = [x for x in s.senses if x[0] != "value"]
 
     def _single_items(self) -> None:
         """"the biggest single order", "the single largest customer": the word stresses that one row of
