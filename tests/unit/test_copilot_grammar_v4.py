@@ -121,7 +121,7 @@ ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
      "AND year(o.order_date) = 2025 GROUP BY p.product_id, p.name ORDER BY r ASC LIMIT 4"),
     # a rate per group counts things (revenue would leave the cancelled orders out of its own share)
     ("return rate per channel in 2024",
-     "SELECT channel, 100.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*) FROM orders "
+     "SELECT channel, 1.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*) FROM orders "
      "WHERE year(order_date) = 2024 GROUP BY 1"),
     # units beside a verb of holding goods are units in stock
     ("which Garden product do we hold the fewest units of",

@@ -901,6 +901,10 @@ class _State:
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if not growth:  # "growth in %": the percent is the growth's unit
                 f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
+        if f.derived and f.derived.get("kind") == "share":
+            # the layer's scale: a share is a 0-1 fraction unless the question says percent
+            percent = set(self.layer.grammar.get("percent_words", []))
+            f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
 
     def _unit_of(self, s: Span) -> str | None:
         measure, attribute = s.first("measure"), s.first("attribute")
@@ -1846,7 +1850,7 @@ class _State:
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
-            f.derived = {"kind": "share"}
+            f.derived = {"kind": "share", "scale": new.derived.get("scale", "fraction")}  # type: ignore[union-attr]
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -2113,18 +2117,20 @@ class _State:
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
+        scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
             f.filters.remove(x)
-            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values,
-                                                                   "unit": x.unit}}}
+            f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
+                                                                             "values": x.values, "unit": x.unit}}}
         elif f.predicates:
             p = f.predicates.pop()
-            f.derived = {"kind": "share", "condition": {"predicate": p}}
+            f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
             x = candidates[-1]
             f.filters.remove(x)
-            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
+            f.derived = {**scale, "kind": "share",
+                         "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
         elif not f.dimensions:
             raise NotUnderstood("a share of what? I found no condition to take the share of",
                                 hint="e.g. 'what percentage of orders were returned'")

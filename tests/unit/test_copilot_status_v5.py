@@ -1,0 +1,52 @@
+"""Order and shipment status, round 5: a share's scale (0-1 unless percent is said), and the order and
+delivery phrasings of the fourth dev set."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+
+# a condition's share: 0-1 when it is a share, fraction, proportion or rate; 0-100 only when percent is said
+SHARES = [
+    ("which proportion of 2025 orders were returned",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
+    ("cancellation rate in 2024",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders WHERE year(order_date) = 2024"),
+    ("cancellation rate in 2024, in percent",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders "
+     "WHERE year(order_date) = 2024"),
+    ("share of late parcels per carrier in 2025 (%)",
+     "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    ("share of late parcels per carrier in 2025",
+     "SELECT carrier, 1.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES]
+
+
+@pytest.mark.parametrize("question, gold", CASES)
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+REFUSED: list[tuple[str, str]] = [
+    ("a share of nothing in particular per carrier per month", "nothing"),
+]
+
+
+@pytest.mark.parametrize("question, word", REFUSED)
+def test_refused(parser, question, word):
+    with pytest.raises(NotUnderstood, match=word):
+        parser.parse(question, AS_OF)
