@@ -33,7 +33,16 @@ SHARES = [
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES]
+# a verb of carrying before an order is not a delivery time: the carrier (and tracking number) are looked up
+CARRYING = [
+    ("which carrier handled order 40 and what is the tracking number",
+     "SELECT carrier, tracking_number FROM shipments WHERE order_id = 40"),
+    ("who took order 41, which carrier", "SELECT carrier FROM shipments WHERE order_id = 41"),
+    ("how many parcels took more than 2 days in 2025",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 2 DAY AND year(shipped_at) = 2025"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

@@ -113,6 +113,9 @@ class Lexicon:
                 lex.add(phrase, ("purpose", name))
         for phrase in grammar.get("movers", {}).get("nouns", []):
             lex.add(phrase, ("mover",))
+        for phrase in grammar.get("carrying_verbs", []):  # "which carrier took order 7": a verb, placed by the parser
+            if (phrase,) not in lex.phrases:
+                lex.add(phrase, ("grammar", "carrying"))
         for phrase in grammar["unknown_concepts"]:
             lex.add(phrase, ("unknown", phrase))
         for name, measure in layer.measures.items():

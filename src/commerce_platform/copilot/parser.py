@@ -535,6 +535,7 @@ class _State:
         followup = context is not None and self._is_followup()
         f = self.form
         self._slots()
+        self._carrying_verbs()
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
@@ -591,6 +592,17 @@ class _State:
             return True  # "who placed it?", "how much did they spend?": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         return not strong and not self.ids
+
+    def _carrying_verbs(self) -> None:
+        """"which carrier took order 7": a verb of carrying (layer carrying_verbs) right before an id or a thing
+        is placed as a verb; "took" is a delivery time only with a span of time ("took more than 4 days")."""
+        verbs = set(self.layer.grammar.get("carrying_verbs", []))
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in verbs:
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and (nxt[1].text.startswith("__id") or nxt[1].first("entity")):
+                s.used = True
 
     def _slots(self) -> None:
         f = self.form
