@@ -42,7 +42,25 @@ CARRYING = [
      "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 2 DAY AND year(shipped_at) = 2025"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING]
+# an aggregate of the per-parcel duration, per group when grouped; a ranking ("which carrier ...") stays a ranking
+DURATIONS = [
+    ("maximum delivery time in hours per carrier",
+     "SELECT carrier, MAX(epoch(delivered_at) - epoch(shipped_at)) / 3600 FROM shipments "
+     "WHERE delivered_at IS NOT NULL GROUP BY 1"),
+    ("shortest delivery for every carrier in 2025, in days",
+     "SELECT carrier, MIN(epoch(delivered_at) - epoch(shipped_at)) / 86400 FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    ("median delivery time per carrier in hours",
+     "SELECT carrier, MEDIAN(epoch(delivered_at) - epoch(shipped_at)) / 3600 FROM shipments "
+     "WHERE delivered_at IS NOT NULL GROUP BY 1"),
+    ("how many hours did delivery take for order 7",
+     "SELECT (epoch(delivered_at) - epoch(shipped_at)) / 3600 FROM shipments WHERE order_id = 7"),
+    ("which carrier has the longest delivery time",
+     "SELECT carrier, AVG(epoch(delivered_at) - epoch(shipped_at)) / 86400 a FROM shipments "
+     "WHERE delivered_at IS NOT NULL GROUP BY 1 ORDER BY a DESC LIMIT 1"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

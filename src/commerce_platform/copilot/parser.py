@@ -544,6 +544,7 @@ class _State:
         self._shares_and_growth()
         self._groupings()
         self._movers()
+        self._duration_aggregates()
         self._superlatives()
         self._counts()
         self._contains()
@@ -1046,6 +1047,42 @@ class _State:
                 f.grain = s.arg("grain")
                 s.used = True
 
+    def _duration_aggregates(self) -> None:
+        """"median delivery days by carrier", "longest delivery in hours for each carrier", "how many days did
+        delivery take for order 1": an aggregate of a per-row duration (layer duration_extremes, aggregates),
+        or the duration a thing's time unit asks about (layer duration_of_entity). Not a ranking: "which carrier
+        has the longest delivery time" ranks carriers and is left to the superlatives."""
+        f, g = self.form, self.layer.grammar
+        if any(x.first("dimension") and self._is_which(k) for k, x in enumerate(self.spans)):
+            return
+        for i, s in enumerate(self.spans):
+            fn = g.get("duration_extremes", {}).get(s.text) or g["aggregates"].get(s.text)
+            how_many = s.first("unit") and i > 0 and self.spans[i - 1].text == "how many"
+            if s.used or not (fn or how_many) or fn == "avg":  # a duration measure is already an average
+                continue
+            nxt = self.next_content(i)
+            if nxt is None or nxt[1].used:
+                continue
+            measure = nxt[1].arg("measure") if nxt[1].first("measure") else None
+            entity = nxt[1].arg("entity") if nxt[1].first("entity") else None
+            duration = measure if measure and self.layer.measures[measure].get("row_sql") else \
+                g.get("duration_of_entity", {}).get(entity or "")
+            if not duration:
+                continue
+            if how_many:  # "how many days did delivery take": the duration itself, in that unit
+                f.unit = s.arg("unit")
+                f.measures.append(duration)
+                self.spans[i - 1].used = True
+            else:
+                f.measures.append(f"{fn}:{duration}")
+            s.used = nxt[1].used = True
+            for k, x in enumerate(self.spans):  # "did delivery take", "has taken to be delivered": its own verbs
+                if x.text in ("take", "taken", "takes", "took") and not x.used:
+                    x.used = True
+                    after = [y for y in self.spans[k + 1:k + 4] if y.text in g["events"]]
+                    if after and [y.text for y in self.spans[k + 1:k + 3]] == ["to", "be"]:
+                        after[0].used = True
+
     def _superlatives(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans):
@@ -1280,7 +1317,7 @@ class _State:
                 continue
             durations = {m for m, spec in self.layer.measures.items() if spec.get("units")}
             if s.first("unit") and (any(x.first("measure") and x.arg("measure") in durations for x in self.spans)
-                                    or durations & {f.order_by, *f.measures}):
+                                    or durations & {f.order_by, *(m.split(":")[-1] for m in f.measures)}):
                 f.unit = s.arg("unit")
                 s.used = True
                 continue
@@ -2162,7 +2199,8 @@ class _State:
 
     def _period_field(self, f: QueryForm) -> str:
         activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
-        measure = next((m for m in f.measures if m in self.layer.measures), None)
+        # "max:delivery_time": an aggregate of a layer measure is timed like the measure
+        measure = next((m.split(":")[-1] for m in f.measures if m.split(":")[-1] in self.layer.measures), None)
         if measure:
             entity = self.layer.entities[self.layer.measures[measure]["entity"]]
             if entity.get("period"):
