@@ -60,7 +60,14 @@ DURATIONS = [
      "WHERE delivered_at IS NOT NULL GROUP BY 1 ORDER BY a DESC LIMIT 1"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS]
+# of two things joined by a possessive, the second is counted; the owner restricts it
+POSSESSIVES = [
+    ("consumer customers' orders per channel in 2025",
+     "SELECT o.channel, COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'consumer' AND year(o.order_date) = 2025 GROUP BY 1"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

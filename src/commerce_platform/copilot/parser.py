@@ -548,6 +548,7 @@ class _State:
         self._superlatives()
         self._counts()
         self._contains()
+        self._possessives()
         self._rest()
         self._both()
         self._units_of_stock()
@@ -1082,6 +1083,19 @@ class _State:
                     after = [y for y in self.spans[k + 1:k + 4] if y.text in g["events"]]
                     if after and [y.text for y in self.spans[k + 1:k + 3]] == ["to", "be"]:
                         after[0].used = True
+
+    def _possessives(self) -> None:
+        """"business customers' orders by status": of two things joined by a possessive the second is what
+        is counted or listed; the owner (with its values) only restricts it."""
+        owners = {(m.group(1) + ("s" if m.group(2) == "s'" else ""), m.group(3))
+                  for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", self.question.lower().replace("’", "'"))}
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if s.used or nxt is None or (s.text, nxt[1].text) not in owners or self.form.subject:
+                continue
+            if s.first("entity") and nxt[1].first("entity") and s.arg("entity") != nxt[1].arg("entity"):
+                self.form.subject = nxt[1].arg("entity")
+                s.used = nxt[1].used = True
 
     def _superlatives(self) -> None:
         f = self.form
