@@ -67,7 +67,17 @@ POSSESSIVES = [
      "WHERE c.segment = 'consumer' AND year(o.order_date) = 2025 GROUP BY 1"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES]
+# "month by month" is a grain; "racked up", "belong to" say nothing about the data
+PHRASES = [
+    ("DHL: parcels week by week in October 2026",
+     "SELECT date_trunc('week', shipped_at), COUNT(*) FROM shipments WHERE carrier = 'DHL' "
+     "AND shipped_at >= TIMESTAMP '2026-10-01' AND shipped_at < TIMESTAMP '2026-11-01' GROUP BY 1"),
+    ("which channel racked up the most cancelled orders in 2025",
+     "SELECT channel, COUNT(*) n FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025 "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

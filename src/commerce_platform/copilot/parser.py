@@ -1044,7 +1044,7 @@ class _State:
                 s.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
-            if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
+            if not s.used and s.first("grain") and (s.text.endswith("ly") or " by " in s.text or self._is_which(i)):
                 f.grain = s.arg("grain")
                 s.used = True
 
