@@ -77,7 +77,14 @@ PHRASES = [
      "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES]
+# the key of what is ranked is shown beside it, not a second ranking
+KEYS = [
+    ("the 2 smallest store orders in 2024: ids and amounts",
+     "SELECT order_id, total_amount FROM orders WHERE channel = 'store' AND year(order_date) = 2024 "
+     "ORDER BY total_amount, order_id LIMIT 2"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

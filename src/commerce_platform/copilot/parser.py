@@ -1399,6 +1399,14 @@ class _State:
                     f.dimensions.append(dim)
                 s.used = True
                 continue
+            subject = self.layer.entities.get(f.subject or "")
+            key = f"{subject['table']}.{subject['key']}" if subject else None
+            if f.order_by is not None and key and any(x[0] == "attribute" and x[1] == key for x in s.senses):
+                # "biggest order in 2025: id and amount": the key of what is ranked is shown, not ranked by
+                if key not in f.show:
+                    f.show.append(key)
+                s.used = True
+                continue
             if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
