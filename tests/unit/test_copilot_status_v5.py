@@ -84,7 +84,19 @@ KEYS = [
      "ORDER BY total_amount, order_id LIMIT 2"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS]
+# "for more than N days/weeks" of a thing with no duration defined for it is its age from the as-of date
+AGES = [
+    ("how many paid orders have waited for more than 10 days",
+     "SELECT COUNT(*) FROM orders WHERE status = 'paid' AND order_date < DATE '2026-10-22'"),
+    ("pending orders sitting there for more than 1 week",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-10-25'"),
+    ("how many parcels have been on their way for more than 5 days",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL AND shipped_at < TIMESTAMP '2026-10-27'"),
+    ("open orders waiting to be shipped in the b2b channel",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') AND channel = 'b2b'"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

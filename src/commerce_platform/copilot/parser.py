@@ -537,6 +537,7 @@ class _State:
         self._slots()
         self._carrying_verbs()
         self._negations()
+        self._ages()
         self._comparisons()
         self._ranges_and_comparators()
         self._money_placed()
@@ -707,6 +708,39 @@ class _State:
     def _entity_before(self, i: int) -> str | None:
         return next((self.spans[k].arg("entity") for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
                     None)
+
+    def _ages(self) -> None:
+        """"orders sitting in pending for more than two weeks", "shipments in transit for more than 10 days": a
+        span of time after "for", with no duration that is defined for the things spoken of, is their age
+        (layer age_since): started more than N days before the as-of date."""
+        g = self.layer.grammar
+        durations = {m for m, spec in self.layer.measures.items() if spec.get("row_sql")}
+        named = {x.arg("measure") for x in self.spans if x.first("measure")} & durations
+        predicates = {x.arg("predicate") for x in self.spans if x.first("predicate")}
+        undefined = {m for m in named if set(self.layer.measures[m].get("undefined_with", [])) & predicates}
+        if named - undefined:
+            return  # "deliveries that took more than 4 days": a delivery time
+        days = {"days": 1, "weeks": 7}
+        for i in range(1, len(self.spans) - 2):
+            before, comp, num, unit = self.spans[i - 1:i + 3]
+            if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
+                    unit.arg("unit") not in days if unit.first("unit") else True:
+                continue
+            op = comp.arg("comparator")
+            if op not in (">", ">="):
+                continue
+            shipments = any(x.first("entity") and x.arg("entity") == "shipments" for x in self.spans) or any(
+                predicate_spec(self.layer, p)["entity"] == "shipments" for p in predicates)
+            field = g.get("age_since", {}).get("shipments" if shipments else "orders")
+            if field is None:
+                return
+            since = self.as_of - timedelta(days=num.arg("number") * days[unit.arg("unit")])
+            self.form.filters.append(Filter(field, "<" if op == ">" else "<=", [since.isoformat()]))
+            before.used = comp.used = num.used = unit.used = True
+            for m in undefined:  # the delivery time the words named is not what is asked
+                for x in self.spans:
+                    if x.first("measure") and x.arg("measure") == m:
+                        x.used = True
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
