@@ -96,7 +96,19 @@ AGES = [
      "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') AND channel = 'b2b'"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES]
+# a superlative naming the amount it is followed by is that extreme amount, a figure; "which" keeps the ranking
+EXTREMES = [
+    ("what was the largest order amount in 2025 on record",
+     "SELECT MAX(total_amount) FROM orders WHERE year(order_date) = 2025"),
+    ("which order had the smallest order amount in 2024",
+     "SELECT order_id, total_amount FROM orders WHERE year(order_date) = 2024 ORDER BY total_amount, order_id LIMIT 1"),
+    ("did revenue go up or down in September compared to August",
+     "SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders "
+     "WHERE status NOT IN ('cancelled', 'returned') AND order_date BETWEEN DATE '2026-08-01' AND DATE '2026-09-30' "
+     "GROUP BY 1"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

@@ -1131,6 +1131,17 @@ class _State:
                 self.form.subject = nxt[1].arg("entity")
                 s.used = nxt[1].used = True
 
+    def _extreme_of_attribute(self, sa: tuple, t: Span) -> bool:
+        """"smallest order amount", "highest unit price": a superlative naming the very amount it is followed by,
+        asked as a figure (no "which", list word or count of things ranked)."""
+        attr = t.arg("attribute")
+        table, column = attr.split(".", 1)
+        entity = next((e for e in self.layer.entities.values() if e["table"] == table), {})
+        same = sa[1] == column or (sa[1] == "@amount" and entity.get("amount") == column)
+        words = {x.text for x in self.spans}
+        listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
+        return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
+
     def _superlatives(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans):
@@ -1159,6 +1170,12 @@ class _State:
                 for x in self.spans:  # "the inventory": the table the date belongs to, no measure of it
                     if x.text in (table, *self.layer.tables[table]["synonyms"]):
                         x.used = True
+                continue
+            if sa and nxt and nxt[1].first("attribute") and not nxt[1].used and self._extreme_of_attribute(sa, nxt[1]):
+                # "the smallest order amount ever": the smallest amount itself, a figure (not the order ranked)
+                attr = nxt[1].arg("attribute")
+                f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
+                s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
                 f.order_by, f.direction = sa[1], sa[2]
