@@ -108,7 +108,16 @@ EXTREMES = [
      "GROUP BY 1"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES]
+# day ranges with ordinals and "the ... of"; a past tense that lost its "e" is that past tense
+DATES_AND_SLIPS = [
+    ("how many orders between the 3rd and the 9th of March 2025",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-03-03' AND DATE '2025-03-09'"),
+    ("how many orders were returnd in 2025",
+     "SELECT COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
+]
+
+CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
+                                *DATES_AND_SLIPS]
 
 
 @pytest.mark.parametrize("question, gold", CASES)

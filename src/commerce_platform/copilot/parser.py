@@ -156,7 +156,9 @@ class Periods:
                                                                m.group(5)), text)
         text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
-        text = sub(rf"\b(?:from|between)?\s*{DAY_RE}\s*(?:-|to|until|and)\s*{DAY_RE}\s+({MONTH_RE})\s*,?\s*(\d{{4}})\b",
+        # "between the 1st and the 15th of June 2025"
+        text = sub(rf"\b(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
+                   rf"({MONTH_RE})\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
         text = sub(rf"\b(?:before|prior\s+to)\s+{DATE_RE}", lambda m: self._slot(_period(
