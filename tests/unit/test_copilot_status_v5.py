@@ -22,6 +22,13 @@ SHARES = [
      "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
     ("cancellation rate in 2024",
      "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders WHERE year(order_date) = 2024"),
+    # the value right before the rate word is its condition; the other value is what it is a rate of
+    ("cancellation rate for store orders in 2024",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders "
+     "WHERE channel = 'store' AND year(order_date) = 2024"),
+    ("what percentage of web orders were returned in 2025",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*) FROM orders "
+     "WHERE channel = 'web' AND year(order_date) = 2025"),
     ("cancellation rate in 2024, in percent",
      "SELECT 100.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders "
      "WHERE year(order_date) = 2024"),

@@ -2234,6 +2234,18 @@ class _State:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")
 
+    def _named_before_share(self, candidates: list[Filter]) -> Filter | None:
+        """"cancellation rate for store orders": the value right before the rate word is its condition (the
+        store orders are what it is a rate of)."""
+        for i, s in enumerate(self.spans):
+            if i == 0 or not s.has("grammar", "share"):
+                continue
+            named = set(self.values_of(self.spans[i - 1]))
+            hit = [x for x in candidates if any((x.field, str(v)) in named for v in x.values)]
+            if len(hit) == 1:
+                return hit[0]
+        return None
+
     def _share_condition(self, f: QueryForm) -> None:
         """"percentage of orders that were returned": the share's condition is the question's own filter."""
         if f.dimensions and not f.filters and not f.predicates:
@@ -2251,7 +2263,7 @@ class _State:
             p = f.predicates.pop()
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
-            x = candidates[-1]
+            x = self._named_before_share(candidates) or candidates[-1]
             f.filters.remove(x)
             f.derived = {**scale, "kind": "share",
                          "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
