@@ -123,7 +123,17 @@ DATES_AND_SLIPS = [
      "SELECT COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
 ]
 
-CASES: list[tuple[str, str]] = [*SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
+# "divided by" names a ratio; a ratio of two compared values is one figure, not a row per value
+RATIOS = [
+    ("number of orders web vs b2b in 2025, web divided by b2b",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE channel = 'web') / COUNT(*) FILTER (WHERE channel = 'b2b') FROM orders "
+     "WHERE year(order_date) = 2025"),
+    ("average order value store vs web ratio in 2024",
+     "SELECT AVG(total_amount) FILTER (WHERE channel = 'store') / AVG(total_amount) FILTER (WHERE channel = 'web') "
+     "FROM orders WHERE status NOT IN ('cancelled', 'returned') AND year(order_date) = 2024"),
+]
+
+CASES: list[tuple[str, str]] = [*RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
                                 *DATES_AND_SLIPS]
 
 

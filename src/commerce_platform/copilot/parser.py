@@ -950,7 +950,8 @@ class _State:
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if not growth:  # "growth in %": the percent is the growth's unit
-                f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
+                ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
+                f.derived = {"kind": "ratio" if ratio else "share"}
         if f.derived and f.derived.get("kind") == "share":
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
@@ -2140,6 +2141,10 @@ class _State:
                 raise NotUnderstood("a ratio of what to what? name two values, e.g. 'ratio of web to store revenue'",
                                     field="question")
             f.filters.remove(pair)
+            # "web vs store ratio": one figure, so no row per compared value (each row would divide by nothing)
+            f.dimensions = [d for d in f.dimensions if d != pair.field]
+            if f.compare and f.compare.get("dimension") == pair.field:
+                f.compare = None
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
