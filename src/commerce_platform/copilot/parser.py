@@ -731,11 +731,12 @@ class _State:
             op = comp.arg("comparator")
             if op not in (">", ">="):
                 continue
-            shipments = any(x.first("entity") and x.arg("entity") == "shipments" for x in self.spans) or any(
-                predicate_spec(self.layer, p)["entity"] == "shipments" for p in predicates)
-            field = g.get("age_since", {}).get("shipments" if shipments else "orders")
-            if field is None:
-                return
+            spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
+                predicate_spec(self.layer, p)["entity"] for p in predicates}
+            aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
+            if not aged:
+                return  # "customers waiting for more than 10 days": no order or parcel to take the age of
+            field = g["age_since"][aged[0]]
             since = self.as_of - timedelta(days=num.arg("number") * days[unit.arg("unit")])
             self.form.filters.append(Filter(field, "<" if op == ">" else "<=", [since.isoformat()]))
             before.used = comp.used = num.used = unit.used = True
@@ -1107,6 +1108,13 @@ class _State:
                 g.get("duration_of_entity", {}).get(entity or "")
             if not duration:
                 continue
+            ranked = any(x.first("number") or x.text in ("list", "top") for x in self.spans[max(0, i - 3):i])
+            if ranked and not how_many and not self.form.dimensions and not any(
+                    x.first("dimension") for x in self.spans):
+                # "top 5 longest deliveries": parcels ranked one by one by their own time, not a figure
+                raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
+                                    "not a list of parcels ranked by their delivery time",
+                                    hint="e.g. 'longest delivery time per carrier in 2025'")
             if how_many:  # "how many days did delivery take": the duration itself, in that unit
                 f.unit = s.arg("unit")
                 f.measures.append(duration)
@@ -1797,6 +1805,10 @@ class _State:
                     for k, s in enumerate(self.spans) if k > 0)
                 f.dimensions.append("customer" if "who" in words or which_customer else "product")
             duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
+            if duration and f.order_by == duration and not f.dimensions and not f.grain and f.limit:
+                raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
+                                    "not a list of parcels ranked by their delivery time",
+                                    hint="e.g. 'slowest delivery time per carrier in 2025'")
             if duration and f.order_by == duration and not f.dimensions and not f.grain:
                 # "longest delivery time": the longest one, not the average
                 f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{duration}"]
