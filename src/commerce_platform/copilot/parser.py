@@ -14,7 +14,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -1147,7 +1147,7 @@ class _State:
         asked as a figure (no "which", list word or count of things ranked)."""
         attr = t.arg("attribute")
         table, column = attr.split(".", 1)
-        entity = next((e for e in self.layer.entities.values() if e["table"] == table), {})
+        entity: dict[str, Any] = next((e for e in self.layer.entities.values() if e["table"] == table), {})
         same = sa[1] == column or (sa[1] == "@amount" and entity.get("amount") == column)
         words = {x.text for x in self.spans}
         listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
