@@ -133,7 +133,16 @@ RATIOS = [
      "FROM orders WHERE status NOT IN ('cancelled', 'returned') AND year(order_date) = 2024"),
 ]
 
-CASES: list[tuple[str, str]] = [*RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
+# "N days after shipping" is where the delivery time starts; "orders placed in X" carries the period
+ANCHORS = [
+    ("how many parcels arrived more than 2 days after shipping in 2025",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 2 DAY AND year(shipped_at) = 2025"),
+    ("for orders placed in August how many Posti shipments arrived more than 4 days after shipping",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) WHERE s.carrier = 'Posti' "
+     "AND s.delivered_at > s.shipped_at + INTERVAL 4 DAY AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+]
+
+CASES: list[tuple[str, str]] = [*ANCHORS, *RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
                                 *DATES_AND_SLIPS]
 
 

@@ -542,6 +542,7 @@ class _State:
         self._ages()
         self._comparisons()
         self._ranges_and_comparators()
+        self._duration_anchors()
         self._money_placed()
         self._percent_values()
         self._shares_and_growth()
@@ -744,6 +745,17 @@ class _State:
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
                         x.used = True
+
+    def _duration_anchors(self) -> None:
+        """"more than 3 days after shipping": the words after a placed span of time name where a delivery time
+        starts (layer duration_anchors); only there, so "profit after shipping costs" stays unplaced."""
+        anchors = [tuple(a) for a in self.layer.grammar.get("duration_anchors", [])]
+        for i, s in enumerate(self.spans[:-2]):
+            if not (s.first("unit") and s.used):
+                continue
+            after = tuple(x.text for x in self.spans[i + 1:i + 3])
+            if after in anchors:
+                self.spans[i + 1].used = self.spans[i + 2].used = True
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
@@ -2317,6 +2329,9 @@ class _State:
             entity = self.layer.entities[counted[0]]
             return f"{entity['table']}.{entity['period']}"
         measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
+                                                     for x in self.spans):
+            return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
         if "signup" not in activity and measured:
             # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
             entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]
