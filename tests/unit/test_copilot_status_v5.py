@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
+from commerce_platform.errors import NotFound, NotUnderstood
 
 from .conftest import answer
 
@@ -165,3 +165,20 @@ REFUSED: list[tuple[str, str]] = [
 def test_refused(parser, question, word):
     with pytest.raises(NotUnderstood, match=word):
         parser.parse(question, AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    "how many parcels did Acmepost deliver in 2025",
+    "late deliveries with Zoomcourier shipments this year",
+])
+def test_unknown_carrier_name_is_not_found(parser, question):
+    # a capitalised name where a carrier stands, unknown to the lake: not found, not an unplaced word
+    with pytest.raises(NotFound, match="no carrier"):
+        parser.parse(question, AS_OF)
+
+
+def test_known_carrier_in_the_same_slot_is_answered(parser, engine):
+    rows = answer(parser, engine, "how many parcels did Schenker deliver in 2025")
+    gold = engine.execute("SELECT COUNT(*) FROM shipments WHERE carrier = 'Schenker' AND delivered_at IS NOT NULL "
+                          "AND year(shipped_at) = 2025").rows
+    assert rows[0][0] == gold[0][0]

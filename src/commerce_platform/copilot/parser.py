@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from ..errors import NotUnderstood, ValidationFailed
+from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     about_previous,
@@ -560,6 +560,7 @@ class _State:
         self._status_of_shipment()
         self._measures_shown_per_item()
         self._values_never_bought()
+        self._unknown_names()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -745,6 +746,21 @@ class _State:
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
                         x.used = True
+
+    def _unknown_names(self) -> None:
+        """"How many parcels did Acme Post deliver late": a capitalised word the lake does not know, standing where
+        a name of a dimension stands (layer name_slots: a word before it and one after), is a name that is not
+        there: "not found", not a word left unexplained."""
+        capitalised = {w.lower() for w in re.findall(r"(?<![\w-])([A-Z][\w-]+)", self.question)}
+        for dim, slot in self.layer.grammar.get("name_slots", {}).items():
+            for i, s in enumerate(self.spans):
+                if s.senses or s.used or s.text not in capitalised or i == 0:
+                    continue
+                before = self.spans[i - 1].text
+                after = next((x.text for x in self.spans[i + 1:] if x.senses or x.text not in capitalised), "")
+                if before in slot["before"] and after in slot["after"]:
+                    raise NotFound(f"there is no {dim} named {self.question[self.question.lower().find(s.text):][:len(s.text)]!r}"
+                                   " in the lake", field="question", hint=f"check the {dim}'s name")
 
     def _duration_anchors(self) -> None:
         """"more than 3 days after shipping": the words after a placed span of time name where a delivery time
