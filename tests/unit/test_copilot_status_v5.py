@@ -142,7 +142,16 @@ ANCHORS = [
      "AND s.delivered_at > s.shipped_at + INTERVAL 4 DAY AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
 ]
 
-CASES: list[tuple[str, str]] = [*ANCHORS, *RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
+# "maximum/minimum <amount>" is that aggregate of the column (was: a ranking by revenue)
+COLUMN_EXTREMES = [
+    ("maximum order amount per channel in 2025",
+     "SELECT channel, MAX(total_amount) FROM orders WHERE year(order_date) = 2025 GROUP BY 1"),
+    ("which channel had the maximum order amount in 2024",
+     "SELECT channel, MAX(total_amount) m FROM orders WHERE year(order_date) = 2024 GROUP BY 1 ORDER BY m DESC LIMIT 1"),
+    ("min order amount of b2b orders", "SELECT MIN(total_amount) FROM orders WHERE channel = 'b2b'"),
+]
+
+CASES: list[tuple[str, str]] = [*COLUMN_EXTREMES, *ANCHORS, *RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,
                                 *DATES_AND_SLIPS]
 
 

@@ -1210,6 +1210,17 @@ class _State:
                     if x.text in (table, *self.layer.tables[table]["synonyms"]):
                         x.used = True
                 continue
+            fn = self.layer.grammar["aggregates"].get(s.text)
+            if sup and fn in ("max", "min") and nxt and nxt[1].first("attribute") and not nxt[1].used and \
+                    self.layer.column(nxt[1].arg("attribute"))["type"] in ("INT", "DOUBLE"):
+                # "maximum order amount per channel": that aggregate of the column (was a ranking by revenue);
+                # "which channel had the maximum order amount": the groups ranked by it
+                f.measures.append(f"{fn}:{nxt[1].arg('attribute')}")
+                if any(x.first("dimension") and self._is_which(k) for k, x in enumerate(self.spans)):
+                    f.order_by, f.direction = f.measures[-1], "desc" if fn == "max" else "asc"
+                    f.notes.append("ranked")
+                s.used = nxt[1].used = True
+                continue
             if sa and nxt and nxt[1].first("attribute") and not nxt[1].used and self._extreme_of_attribute(sa, nxt[1]):
                 # "the smallest order amount ever": the smallest amount itself, a figure (not the order ranked)
                 attr = nxt[1].arg("attribute")
