@@ -35,6 +35,8 @@ SHARES = [
     ("share of late parcels per carrier in 2025 (%)",
      "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    ("what share of shipments went via DHL in 2025",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE carrier = 'DHL') / COUNT(*) FROM shipments WHERE year(shipped_at) = 2025"),
     ("share of late parcels per carrier in 2025",
      "SELECT carrier, 1.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
