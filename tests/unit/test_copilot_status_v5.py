@@ -193,3 +193,10 @@ def test_known_carrier_in_the_same_slot_is_answered(parser, engine):
     gold = engine.execute("SELECT COUNT(*) FROM shipments WHERE carrier = 'Schenker' AND delivered_at IS NOT NULL "
                           "AND year(shipped_at) = 2025").rows
     assert rows[0][0] == gold[0][0]
+
+
+def test_an_aggregate_of_a_duration_takes_a_new_unit_in_a_follow_up(parser, engine):
+    rows = answer(parser, engine, "in hours instead", context=["median delivery time per carrier"])
+    gold = engine.execute("SELECT carrier, MEDIAN(epoch(delivered_at) - epoch(shipped_at)) / 3600 FROM shipments "
+                          "WHERE delivered_at IS NOT NULL GROUP BY 1").rows
+    assert results_match(gold, rows)

@@ -2111,7 +2111,7 @@ class _State:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
         for s in self.spans:
-            if not s.used and s.first("unit") and "delivery_time" in f.measures:
+            if not s.used and s.first("unit") and "delivery_time" in [m.split(":")[-1] for m in f.measures]:
                 f.unit = s.arg("unit")  # "in hours instead"
                 s.used = True
         for n in new.notes:
