@@ -74,7 +74,7 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      "WHERE p.name = 'Makita Hammer'"),
     # a rate of a condition over the rows where it can be known
     ("late delivery share by carrier",
-     "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "SELECT carrier, 1.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY 1"),
     # a stock condition per warehouse when the question is per warehouse
     ("which warehouse has the fewest products below their reorder level",
@@ -131,7 +131,7 @@ def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
 
 @pytest.mark.parametrize("context, question, gold", [
     (["how many orders were cancelled in 2025"], "and as a share of all orders?",
-     "SELECT 100.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
     (["revenue this year"], "and the year before?",
      f"SELECT SUM(total_amount) FROM orders o WHERE {VALID} AND year(order_date) = 2025"),
     (["top 3 Kitchen products by revenue in 2025"], "forget the category",

@@ -58,10 +58,10 @@ VALID = "o.status NOT IN ('cancelled', 'returned')"
     ("what share of units sold do the 3 best-selling brands have",
      f"WITH u AS (SELECT p.brand, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) "
      f"JOIN products p USING (product_id) WHERE {VALID} GROUP BY 1) "
-     "SELECT 100.0 * (SELECT SUM(q) FROM (SELECT q FROM u ORDER BY q DESC LIMIT 3)) / (SELECT SUM(q) FROM u)"),
+     "SELECT 1.0 * (SELECT SUM(q) FROM (SELECT q FROM u ORDER BY q DESC LIMIT 3)) / (SELECT SUM(q) FROM u)"),
     # ... but "by customer" asks for each one's share
     ("revenue share by customer in 2025, top 4",
-     f"SELECT c.name, SUM(o.total_amount) r, 100.0 * SUM(o.total_amount) / SUM(SUM(o.total_amount)) OVER () "
+     f"SELECT c.name, SUM(o.total_amount) r, 1.0 * SUM(o.total_amount) / SUM(SUM(o.total_amount)) OVER () "
      f"FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND year(o.order_date) = 2025 "
      "GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 4"),
 ])

@@ -238,19 +238,20 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
                                  for p, c in conditions) + ", one row each")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
+        scale = "as a percentage" if derived.get("scale", "fraction") == "percent" else "as a fraction (0-1)"
         if cond and cond.get("predicate"):
             name = cond["predicate"]
             p = predicate_spec(layer, name)
             what = ("not " if negated_predicate(layer, name) else "") + f"{p['label']} ({p['definition']})"
-            parts.append(f"as a percentage: the share that is {what}")
+            parts.append(f"{scale}: the share that is {what}")
         elif cond:
             f = cond["filter"]
-            parts.append(f"as a percentage: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "
+            parts.append(f"{scale}: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "
                          f"{', '.join(map(str, f['values']))}")
         elif derived.get("together") and form.limit:
-            parts.append(f"as a percentage of the total: the top {form.limit} together")
+            parts.append(f"{scale} of the total: the top {form.limit} together")
         else:
-            parts.append("as a percentage of the total")
+            parts.append(f"{scale} of the total")
     if derived.get("kind") == "growth" and form.compare_period:
         parts.append(f"growth in % vs {form.compare_period.label} ({form.compare_period.start} to "
                      f"{form.compare_period.end})")

@@ -115,6 +115,9 @@ class Lexicon:
                 lex.add(phrase, ("purpose", name))
         for phrase in grammar.get("movers", {}).get("nouns", []):
             lex.add(phrase, ("mover",))
+        for phrase in grammar.get("carrying_verbs", []):  # "which carrier took order 7": a verb, placed by the parser
+            if (phrase,) not in lex.phrases:
+                lex.add(phrase, ("grammar", "carrying"))
         for phrase in grammar["unknown_concepts"]:
             lex.add(phrase, ("unknown", phrase))
         for name, measure in layer.measures.items():
@@ -200,6 +203,9 @@ class Lexicon:
                       and not (w in self.value_words and token.startswith(w))}
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
+        past = token[:-1] + "ed"
+        if len(candidates) > 1 and token.endswith("d") and not token.endswith("ed") and past in candidates:
+            return past  # "deliverd", "returnd": a past tense that lost its "e", not "deliver"/"delivers"
         if len(candidates) > 1 and len({tuple(self.word_senses.get(c, ())) for c in candidates}) == 1:
             return sorted(candidates)[0]  # "cancelld": "cancelled" or "canceled", one meaning
         if len(candidates) > 1 and not candidates & self.value_words:

@@ -14,11 +14,11 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from ..errors import NotUnderstood, ValidationFailed
+from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
@@ -168,7 +168,9 @@ class Periods:
                                                                m.group(5)), text)
         text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
-        text = sub(rf"\b(?:from|between)?\s*{DAY_RE}\s*(?:-|to|until|and)\s*{DAY_RE}\s+({MONTH_RE})\s*,?\s*(\d{{4}})\b",
+        # "between the 1st and the 15th of June 2025"
+        text = sub(rf"\b(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
+                   rf"({MONTH_RE})\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
         text = sub(rf"\b(?:before|prior\s+to)\s+{DATE_RE}", lambda m: self._slot(_period(
@@ -568,17 +570,22 @@ class _State:
         self._slots()
         self._verbs_not_values()
         self._single_items()
+        self._carrying_verbs()
         self._negations()
+        self._ages()
         self._comparisons()
         self._ranges_and_comparators()
+        self._duration_anchors()
         self._money_placed()
         self._percent_values()
         self._shares_and_growth()
         self._groupings()
         self._movers()
+        self._duration_aggregates()
         self._superlatives()
         self._counts()
         self._contains()
+        self._possessives()
         self._rest()
         self._both()
         self._units_of_stock()
@@ -586,6 +593,7 @@ class _State:
         self._status_of_shipment()
         self._measures_shown_per_item()
         self._values_never_bought()
+        self._unknown_names()
         if followup:
             assert context is not None
             f = self._merge(context)
@@ -635,6 +643,17 @@ class _State:
             # would be a column beside each row, which a new question "total revenue" does not ask)
             return True
         return not strong and not self.ids
+
+    def _carrying_verbs(self) -> None:
+        """"which carrier took order 7": a verb of carrying (layer carrying_verbs) right before an id or a thing
+        is placed as a verb; "took" is a delivery time only with a span of time ("took more than 4 days")."""
+        verbs = set(self.layer.grammar.get("carrying_verbs", []))
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in verbs:
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and (nxt[1].text.startswith("__id") or nxt[1].first("entity")):
+                s.used = True
 
     def _slots(self) -> None:
         f = self.form
@@ -769,6 +788,66 @@ class _State:
     def _entity_before(self, i: int) -> str | None:
         return next((self.spans[k].arg("entity") for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
                     None)
+
+    def _ages(self) -> None:
+        """"orders sitting in pending for more than two weeks", "shipments in transit for more than 10 days": a
+        span of time after "for", with no duration that is defined for the things spoken of, is their age
+        (layer age_since): started more than N days before the as-of date."""
+        g = self.layer.grammar
+        durations = {m for m, spec in self.layer.measures.items() if spec.get("row_sql")}
+        named = {x.arg("measure") for x in self.spans if x.first("measure")} & durations
+        predicates = {x.arg("predicate") for x in self.spans if x.first("predicate")}
+        undefined = {m for m in named if set(self.layer.measures[m].get("undefined_with", [])) & predicates}
+        if named - undefined:
+            return  # "deliveries that took more than 4 days": a delivery time
+        days = {"days": 1, "weeks": 7}
+        for i in range(1, len(self.spans) - 2):
+            before, comp, num, unit = self.spans[i - 1:i + 3]
+            if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
+                    unit.arg("unit") not in days if unit.first("unit") else True:
+                continue
+            op = comp.arg("comparator")
+            if op not in (">", ">="):
+                continue
+            spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
+                predicate_spec(self.layer, p)["entity"] for p in predicates}
+            aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
+            if not aged:
+                return  # "customers waiting for more than 10 days": no order or parcel to take the age of
+            field = g["age_since"][aged[0]]
+            since = self.as_of - timedelta(days=num.arg("number") * days[unit.arg("unit")])
+            self.form.filters.append(Filter(field, "<" if op == ">" else "<=", [since.isoformat()]))
+            before.used = comp.used = num.used = unit.used = True
+            for m in undefined:  # the delivery time the words named is not what is asked
+                for x in self.spans:
+                    if x.first("measure") and x.arg("measure") == m:
+                        x.used = True
+
+    def _unknown_names(self) -> None:
+        """"How many parcels did Acme Post deliver late": a capitalised word the lake does not know, standing where
+        a name of a dimension stands (layer name_slots: a word before it and one after), is a name that is not
+        there: "not found", not a word left unexplained."""
+        capitalised = {w.lower() for w in re.findall(r"(?<![\w-])([A-Z][\w-]+)", self.question)}
+        for dim, slot in self.layer.grammar.get("name_slots", {}).items():
+            for i, s in enumerate(self.spans):
+                if s.senses or s.used or s.text not in capitalised or i == 0:
+                    continue
+                before = self.spans[i - 1].text
+                after = next((x.text for x in self.spans[i + 1:] if x.senses or x.text not in capitalised), "")
+                if before in slot["before"] and after in slot["after"]:
+                    raise NotFound(f"there is no {dim} named {self.question[self.question.lower().find(s.text):][:len(s.text)]!r}"
+                                   " in the lake", field="question", hint=f"check the {dim}'s name")
+
+    def _duration_anchors(self) -> None:
+        """"more than 3 days after shipping": the words after a placed span of time name where a delivery time
+        starts (layer duration_anchors); only there, so "profit after shipping costs" stays unplaced."""
+        anchors = [tuple(a) for a in self.layer.grammar.get("duration_anchors", [])]
+        for i, s in enumerate(self.spans[:-2]):
+            if not (s.first("unit") and s.used):
+                continue
+            after = tuple(x.text for x in self.spans[i + 1:i + 3])
+            if after in anchors:
+                self.spans[i + 1].used = self.spans[i + 2].used = True
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
@@ -976,7 +1055,12 @@ class _State:
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if not growth:  # "growth in %": the percent is the growth's unit
-                f.derived = {"kind": "ratio" if s.text == "ratio" else "share"}
+                ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
+                f.derived = {"kind": "ratio" if ratio else "share"}
+        if f.derived and f.derived.get("kind") == "share":
+            # the layer's scale: a share is a 0-1 fraction unless the question says percent
+            percent = set(self.layer.grammar.get("percent_words", []))
+            f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
 
     def _unit_of(self, s: Span) -> str | None:
         measure, attribute = s.first("measure"), s.first("attribute")
@@ -1102,9 +1186,76 @@ class _State:
                 s.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
-            if not s.used and s.first("grain") and (s.text.endswith("ly") or self._is_which(i)):
+            if not s.used and s.first("grain") and (s.text.endswith("ly") or " by " in s.text or self._is_which(i)):
                 f.grain = s.arg("grain")
                 s.used = True
+
+    def _duration_aggregates(self) -> None:
+        """"median delivery days by carrier", "longest delivery in hours for each carrier", "how many days did
+        delivery take for order 1": an aggregate of a per-row duration (layer duration_extremes, aggregates),
+        or the duration a thing's time unit asks about (layer duration_of_entity). Not a ranking: "which carrier
+        has the longest delivery time" ranks carriers and is left to the superlatives."""
+        f, g = self.form, self.layer.grammar
+        if any(x.first("dimension") and self._is_which(k) for k, x in enumerate(self.spans)):
+            return
+        for i, s in enumerate(self.spans):
+            fn = g.get("duration_extremes", {}).get(s.text) or g["aggregates"].get(s.text)
+            how_many = s.first("unit") and i > 0 and self.spans[i - 1].text == "how many"
+            if s.used or not (fn or how_many) or fn == "avg":  # a duration measure is already an average
+                continue
+            nxt = self.next_content(i)
+            if nxt is None or nxt[1].used:
+                continue
+            measure = nxt[1].arg("measure") if nxt[1].first("measure") else None
+            entity = nxt[1].arg("entity") if nxt[1].first("entity") else None
+            duration = measure if measure and self.layer.measures[measure].get("row_sql") else \
+                g.get("duration_of_entity", {}).get(entity or "")
+            if not duration:
+                continue
+            ranked = any(x.first("number") or x.text in ("list", "top") for x in self.spans[max(0, i - 3):i])
+            if ranked and not how_many and not self.form.dimensions and not any(
+                    x.first("dimension") for x in self.spans):
+                # "top 5 longest deliveries": parcels ranked one by one by their own time, not a figure
+                raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
+                                    "not a list of parcels ranked by their delivery time",
+                                    hint="e.g. 'longest delivery time per carrier in 2025'")
+            if how_many:  # "how many days did delivery take": the duration itself, in that unit
+                f.unit = s.arg("unit")
+                f.measures.append(duration)
+                self.spans[i - 1].used = True
+            else:
+                f.measures.append(f"{fn}:{duration}")
+            s.used = nxt[1].used = True
+            for k, x in enumerate(self.spans):  # "did delivery take", "has taken to be delivered": its own verbs
+                if x.text in ("take", "taken", "takes", "took") and not x.used:
+                    x.used = True
+                    after = [y for y in self.spans[k + 1:k + 4] if y.text in g["events"]]
+                    if after and [y.text for y in self.spans[k + 1:k + 3]] == ["to", "be"]:
+                        after[0].used = True
+
+    def _possessives(self) -> None:
+        """"business customers' orders by status": of two things joined by a possessive the second is what
+        is counted or listed; the owner (with its values) only restricts it."""
+        owners = {(m.group(1) + ("s" if m.group(2) == "s'" else ""), m.group(3))
+                  for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", self.question.lower().replace("’", "'"))}
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if s.used or nxt is None or (s.text, nxt[1].text) not in owners or self.form.subject:
+                continue
+            if s.first("entity") and nxt[1].first("entity") and s.arg("entity") != nxt[1].arg("entity"):
+                self.form.subject = nxt[1].arg("entity")
+                s.used = nxt[1].used = True
+
+    def _extreme_of_attribute(self, sa: tuple, t: Span) -> bool:
+        """"smallest order amount", "highest unit price": a superlative naming the very amount it is followed by,
+        asked as a figure (no "which", list word or count of things ranked)."""
+        attr = t.arg("attribute")
+        table, column = attr.split(".", 1)
+        entity: dict[str, Any] = next((e for e in self.layer.entities.values() if e["table"] == table), {})
+        same = sa[1] == column or (sa[1] == "@amount" and entity.get("amount") == column)
+        words = {x.text for x in self.spans}
+        listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
+        return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
 
     def _superlatives(self) -> None:
         f = self.form
@@ -1134,6 +1285,23 @@ class _State:
                 for x in self.spans:  # "the inventory": the table the date belongs to, no measure of it
                     if x.text in (table, *self.layer.tables[table]["synonyms"]):
                         x.used = True
+                continue
+            fn = self.layer.grammar["aggregates"].get(s.text)
+            if sup and fn in ("max", "min") and nxt and nxt[1].first("attribute") and not nxt[1].used and \
+                    self.layer.column(nxt[1].arg("attribute"))["type"] in ("INT", "DOUBLE"):
+                # "maximum order amount per channel": that aggregate of the column (was a ranking by revenue);
+                # "which channel had the maximum order amount": the groups ranked by it
+                f.measures.append(f"{fn}:{nxt[1].arg('attribute')}")
+                if any(x.first("dimension") and self._is_which(k) for k, x in enumerate(self.spans)):
+                    f.order_by, f.direction = f.measures[-1], "desc" if fn == "max" else "asc"
+                    f.notes.append("ranked")
+                s.used = nxt[1].used = True
+                continue
+            if sa and nxt and nxt[1].first("attribute") and not nxt[1].used and self._extreme_of_attribute(sa, nxt[1]):
+                # "the smallest order amount ever": the smallest amount itself, a figure (not the order ranked)
+                attr = nxt[1].arg("attribute")
+                f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
+                s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
                 f.order_by, f.direction = sa[1], sa[2]
@@ -1344,7 +1512,7 @@ class _State:
                 continue
             durations = {m for m, spec in self.layer.measures.items() if spec.get("units")}
             if s.first("unit") and (any(x.first("measure") and x.arg("measure") in durations for x in self.spans)
-                                    or durations & {f.order_by, *f.measures}):
+                                    or durations & {f.order_by, *(m.split(":")[-1] for m in f.measures)}):
                 f.unit = s.arg("unit")
                 s.used = True
                 continue
@@ -1410,6 +1578,14 @@ class _State:
                 dim = s.arg("dimension")
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
+                s.used = True
+                continue
+            subject = self.layer.entities.get(f.subject or "")
+            key = f"{subject['table']}.{subject['key']}" if subject else None
+            if f.order_by is not None and key and any(x[0] == "attribute" and x[1] == key for x in s.senses):
+                # "biggest order in 2025: id and amount": the key of what is ranked is shown, not ranked by
+                if key not in f.show:
+                    f.show.append(key)
                 s.used = True
                 continue
             if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
@@ -1752,6 +1928,10 @@ class _State:
                     for k, s in enumerate(self.spans) if k > 0)
                 f.dimensions.append("customer" if "who" in words or which_customer else "product")
             duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
+            if duration and f.order_by == duration and not f.dimensions and not f.grain and f.limit:
+                raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
+                                    "not a list of parcels ranked by their delivery time",
+                                    hint="e.g. 'slowest delivery time per carrier in 2025'")
             if duration and f.order_by == duration and not f.dimensions and not f.grain:
                 # "longest delivery time": the longest one, not the average
                 f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{duration}"]
@@ -1966,7 +2146,7 @@ class _State:
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
-            f.derived = {"kind": "share"}
+            f.derived = {"kind": "share", "scale": new.derived.get("scale", "fraction")}  # type: ignore[union-attr]
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -2051,7 +2231,7 @@ class _State:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
         for s in self.spans:
-            if not s.used and s.first("unit") and "delivery_time" in f.measures:
+            if not s.used and s.first("unit") and "delivery_time" in [m.split(":")[-1] for m in f.measures]:
                 f.unit = s.arg("unit")  # "in hours instead"
                 s.used = True
         for n in new.notes:
@@ -2132,6 +2312,10 @@ class _State:
                 raise NotUnderstood("a ratio of what to what? name two values, e.g. 'ratio of web to store revenue'",
                                     field="question")
             f.filters.remove(pair)
+            # "web vs store ratio": one figure, so no row per compared value (each row would divide by nothing)
+            f.dimensions = [d for d in f.dimensions if d != pair.field]
+            if f.compare and f.compare.get("dimension") == pair.field:
+                f.compare = None
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
@@ -2226,6 +2410,18 @@ class _State:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")
 
+    def _named_before_share(self, candidates: list[Filter]) -> Filter | None:
+        """"cancellation rate for store orders": the value right before the rate word is its condition (the
+        store orders are what it is a rate of)."""
+        for i, s in enumerate(self.spans):
+            if i == 0 or not s.has("grammar", "share"):
+                continue
+            named = set(self.values_of(self.spans[i - 1]))
+            hit = [x for x in candidates if any((x.field, str(v)) in named for v in x.values)]
+            if len(hit) == 1:
+                return hit[0]
+        return None
+
     def _share_condition(self, f: QueryForm) -> None:
         """"percentage of orders that were returned": the share's condition is the question's own filter."""
         if f.dimensions and not f.filters and not f.predicates:
@@ -2233,18 +2429,20 @@ class _State:
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
+        scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
             f.filters.remove(x)
-            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values,
-                                                                   "unit": x.unit}}}
+            f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
+                                                                             "values": x.values, "unit": x.unit}}}
         elif f.predicates:
             p = f.predicates.pop()
-            f.derived = {"kind": "share", "condition": {"predicate": p}}
+            f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
-            x = candidates[-1]
+            x = self._named_before_share(candidates) or candidates[-1]
             f.filters.remove(x)
-            f.derived = {"kind": "share", "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
+            f.derived = {**scale, "kind": "share",
+                         "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
         elif not f.dimensions:
             raise NotUnderstood("a share of what? I found no condition to take the share of",
                                 hint="e.g. 'what percentage of orders were returned'")
@@ -2264,7 +2462,8 @@ class _State:
 
     def _period_field(self, f: QueryForm) -> str:
         activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
-        measure = next((m for m in f.measures if m in self.layer.measures), None)
+        # "max:delivery_time": an aggregate of a layer measure is timed like the measure
+        measure = next((m.split(":")[-1] for m in f.measures if m.split(":")[-1] in self.layer.measures), None)
         if measure:
             entity = self.layer.entities[self.layer.measures[measure]["entity"]]
             if entity.get("period"):
@@ -2277,6 +2476,9 @@ class _State:
             entity = self.layer.entities[counted[0]]
             return f"{entity['table']}.{entity['period']}"
         measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
+                                                     for x in self.spans):
+            return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
         if "signup" not in activity and measured:
             # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
             entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]

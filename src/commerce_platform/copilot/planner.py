@@ -61,10 +61,16 @@ def _lit(value) -> exp.Expr:
     return exp.Literal.string(str(value))
 
 
-def _percent(part: exp.Expr, whole: exp.Expr) -> exp.Expr:
-    """100 * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
-    return exp.Div(this=exp.Mul(this=exp.Literal.number(100.0), expression=part),
+def _percent(part: exp.Expr, whole: exp.Expr, scale: float = 100.0) -> exp.Expr:
+    """scale * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
+    return exp.Div(this=exp.Mul(this=exp.Literal.number(scale), expression=part),
                    expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
+
+
+def share_scale(derived: dict) -> tuple[float, str]:
+    """A share's multiplier and column suffix: 0-100 "_share_pct" when the question said percent, else a
+    0-1 "_share" fraction (the layer's grammar.share_scale_note); growth keeps its own percent."""
+    return (100.0, "_share_pct") if derived.get("scale", "fraction") == "percent" else (1.0, "_share")
 
 
 def period_labels(first: str, second: str) -> tuple[str, str]:
@@ -373,13 +379,15 @@ class Planner:
                 glossary.append(fragment(decidable))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
-            outputs.append(exp.alias_(_percent(part, agg), f"{name}_share_pct"))
+            scale, suffix = share_scale(derived)
+            outputs.append(exp.alias_(_percent(part, agg, scale), f"{name}{suffix}"))
         elif derived.get("kind") == "share":
             conds_extra = []
             name, agg = aggs[0]
             outputs.append(exp.alias_(agg, name))
             total = exp.Window(this=exp.Sum(this=agg.copy()))
-            outputs.append(exp.alias_(_percent(agg.copy(), total), f"{name}_share_pct"))
+            scale, suffix = share_scale(derived)
+            outputs.append(exp.alias_(_percent(agg.copy(), total, scale), f"{name}{suffix}"))
         elif derived.get("kind") == "ratio" and derived.get("dimension"):
             conds_extra = []
             name, agg = aggs[0]
@@ -483,9 +491,8 @@ class Planner:
         elif group and (form.limit or form.order_by):
             key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
             # a derived figure is what a ranking of it means ("which brand grew the most")
-            key = {"growth": "growth_pct", "share": f"{key}_share_pct", "ratio": f"{key}_ratio"}.get(
-                derived.get("kind", ""), key) if derived.get("kind") != "share" or not derived.get("condition") else \
-                f"{key}_share_pct"
+            key = {"growth": "growth_pct", "share": f"{key}{share_scale(derived)[1]}", "ratio": f"{key}_ratio"}.get(
+                derived.get("kind", ""), key)
             within = [d for d in form.per_group if d in dims]
             if within and form.limit:
                 # "top category in each country": the ranking restarts in every group, so the limit
@@ -507,7 +514,7 @@ class Planner:
             select = select.limit(form.limit)
             if derived.get("kind") == "share" and derived.get("together") and not derived.get("condition"):
                 # "what share came from our top 10 customers": the top ones' shares added up, one figure
-                share = f"{aggs[0][0]}_share_pct"
+                share = f"{aggs[0][0]}{share_scale(derived)[1]}"
                 return exp.select(exp.alias_(exp.Sum(this=exp.column(share)), f"top_{form.limit}_{share}")) \
                     .from_(select.subquery("top_rows"))
         return select
