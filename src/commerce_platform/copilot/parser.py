@@ -386,7 +386,7 @@ def query_type(form: QueryForm) -> QueryType:
         return "recommendation"  # best sellers
     subject = form.subject or ""
     measures = set(form.measures)
-    if measures & {"stock"} or any(p in ("low_stock", "out_of_stock") for p in form.predicates) \
+    if measures & {"stock"} or any(p in ("low_stock", "below_reorder", "out_of_stock") for p in form.predicates) \
             or "warehouse" in form.dimensions:
         return "inventory"
     if subject == "shipments" or measures & {"delivery_time"} or form.lookup and form.lookup["entity"] == "order":
@@ -1642,7 +1642,10 @@ class _State:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
-        if not f.measures and "sales" in activity and f.subject in (None, "products"):
+        sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
+            and not words & {"much", "many", "total", "sum"}
+        # "products that sold over 100 units": the selling is the condition on the products listed
+        if not f.measures and "sales" in activity and f.subject in (None, "products") and not sold_as_condition:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
             f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:

@@ -131,6 +131,9 @@ class Planner:
             agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
         if m.get("scale"):
             agg = exp.Mul(this=agg, expression=exp.Literal.number(m["scale"]))
+        if not m.get("filter") and m.get("sold_filter") and "activity:sales" in form.notes:
+            # "average discount of sold lines": selling names the glossary's sales (orders not cancelled or returned)
+            return agg, fragment(m["sold_filter"])
         return agg, fragment(m["filter"]) if m.get("filter") else None
 
     def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
@@ -448,6 +451,11 @@ class Planner:
                                    if isinstance(agg, exp.Sum) and not dims and not form.grain and lookup_key is None
                                    else agg,
                                    output_name(form, name)) for name, agg in aggs]
+        if not derived and not form.grain and "product" in dims:
+            # "low-stock products that sold over 100 units": the stock the condition is about, per product
+            for name in form.show:
+                if name not in measures and (per_row := self._fanning_measure(form, name, "products")) is not None:
+                    outputs.append(exp.alias_(per_row, output_name(form, name)))
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
@@ -528,6 +536,29 @@ class Planner:
         inner = inner.group_by(key.copy()).having(exp.and_(*having))
         return key.isin(query=inner)
 
+    def _fanning_measure(self, form: QueryForm, name: str, owner: str) -> exp.Expr | None:
+        """A measure of the owner's rows kept in a table that fans them out (stock: inventory rows of a
+        product), as one figure per owner row (a correlated subquery). Beside figures of another table
+        (order lines) a plain join would multiply both: the stock of each product times its order lines."""
+        spec = self.layer.measures.get(name)
+        owner_entity = next((k for k, e in self.layer.entities.items() if e["table"] == owner), None)
+        if spec is None or spec.get("entity") != owner_entity or spec.get("filter"):
+            return None  # figures of another entity (units sold: of orders) keep their period and filters
+        agg, _ = self.measure_sql(form, name, line=False)
+        tables = tables_of(agg)
+        if len(tables) != 1:
+            return None
+        (table,) = tables
+        join = next((j for j in self.layer.joins if j["left"].startswith(f"{table}.")
+                     and j["right"].startswith(f"{owner}.") and j["cardinality"] == "many_to_one"), None)
+        if join is None:
+            return None
+        # the fanning table's own filters ("in Drammen") narrow the figure as they narrow the rows
+        own = [self.filter_sql(f) for f in form.filters
+               if f.field in self.layer.dimensions and tables_of(self.field_sql(f.field)) == {table}]
+        inner = exp.select(agg).from_(table).where(exp.and_(fragment(f"{join['left']} = {join['right']}"), *own))
+        return exp.Subquery(this=inner)
+
     def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
         """"average units per order": each order's figure first (an inner query grouped by the
         entity's key), then their average; groups of the form stay groups of the outer query."""
@@ -592,6 +623,9 @@ class Planner:
         for f in form.filters:
             if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
                 extra.append(f.field)
+        if form.period and form.period_field and form.period_field.startswith(f"{table}.") \
+                and form.period_field not in columns and form.period_field not in extra:
+            extra.append(form.period_field)  # "customers who joined between X and Y": the date each joined
         conds = self._conditions(form, form.subject)
         outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
         having = self._having(form, line=table == "products")
@@ -601,7 +635,14 @@ class Planner:
             shown.insert(0, form.order_by)
         elif having:
             shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
+        sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
+                 for name in dict.fromkeys(shown)}
+        mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
         for name in dict.fromkeys(shown):
+            per_row = self._fanning_measure(form, name, table) if mixed else None
+            if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
+                measure_cols.append(exp.alias_(per_row, output_name(form, name)))
+                continue
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:

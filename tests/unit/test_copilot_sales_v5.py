@@ -1,0 +1,52 @@
+"""Sales, customers and stock round 5: strict "below" the reorder level, the sales filter that selling
+puts on line figures, the date a list is filtered on, and stock shown per product beside sales figures
+(never multiplied by the order lines a join would pair it with)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+VALID = "o.status NOT IN ('cancelled', 'returned')"
+STOCK = ("(SELECT p.product_id, p.name, p.category, p.brand, p.active, SUM(i.quantity_on_hand) AS stock, "
+         "SUM(i.reorder_level) AS reorder FROM products p JOIN inventory i USING (product_id) GROUP BY ALL)")
+LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100))"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "below" the reorder level is strictly below; "at or below" and "low stock" include the level
+    ("how many products are under their reorder level in each warehouse",
+     "SELECT warehouse, COUNT(*) FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1"),
+    ("number of products at or below their reorder level per warehouse",
+     "SELECT warehouse, COUNT(*) FROM inventory WHERE quantity_on_hand <= reorder_level GROUP BY 1"),
+    ("products below their reorder point", f"SELECT name FROM {STOCK} WHERE stock < reorder"),
+    ("how many low stock products", f"SELECT COUNT(*) FROM {STOCK} WHERE stock <= reorder"),
+    # selling names the glossary's sales: line figures of sold lines leave cancelled and returned orders out
+    ("average discount of sold lines by brand",
+     "SELECT p.brand, AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} GROUP BY 1"),
+    ("average discount by brand",
+     "SELECT p.brand, AVG(oi.discount_percent) FROM order_items oi JOIN products p USING (product_id) GROUP BY 1"),
+    # a list filtered on one of its own dates shows that date
+    ("customers that signed up between 2025-02-01 and 2025-03-15",
+     "SELECT name, signup_date FROM customers WHERE signup_date BETWEEN DATE '2025-02-01' AND DATE '2025-03-15'"),
+    # stock beside sales figures: one figure per product, shown with the condition it is about
+    ("low-stock products that sold more than 150 units in 2026",
+     f"SELECT name, stock FROM {STOCK} WHERE stock <= reorder AND name IN (SELECT p.name FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2026 "
+     "GROUP BY p.product_id, p.name HAVING SUM(oi.quantity) > 150)"),
+    ("the 3 low stock products with the highest revenue in 2025",
+     f"SELECT s.name, s.stock, {LINE_REVENUE} FROM {STOCK} s JOIN order_items oi USING (product_id) "
+     f"JOIN orders o USING (order_id) WHERE s.stock <= s.reorder AND {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY s.product_id, s.name, s.stock ORDER BY 3 DESC LIMIT 3"),
+])
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
