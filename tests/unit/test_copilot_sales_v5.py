@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotFound
 
 from .conftest import answer
 
@@ -50,3 +51,28 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, missing", [
+    # a name where the question's shape says what it is, and the lake has none of that name
+    ("units sold of Zorbex products in 2025", "brand named 'Zorbex'"),
+    ("how much did Maija Meikäläinen spend last year", "customer named Maija Meikäläinen"),
+    ("how many Makita Teapot units do we have", "product named 'Makita Teapot'"),
+    # a code whose prefix names a field ("SKU-...") is a value of that field, not free text: not found
+    ("price and stock of SKU-777777", "SKU-777777"),
+    ("show SKU-000000 with its stock", "SKU-000000"),
+    ("stock level in the Bergen warehouse", "warehouse named 'Bergen'"),
+    ("What's the stock in our Narvik warehouse?", "warehouse named 'Narvik'"),
+])
+def test_a_name_the_lake_does_not_hold_is_not_found(parser, question, missing):
+    with pytest.raises(NotFound, match=missing):
+        parser.parse(question, AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    "stock in the Drammen warehouse",
+    "revenue of Bosch products in 2025",
+    "How much has the Kitchen category sold this year",
+])
+def test_a_name_the_lake_holds_is_answered(parser, engine, question):
+    assert answer(parser, engine, question)

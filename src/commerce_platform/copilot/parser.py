@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from ..errors import NotUnderstood, ValidationFailed
+from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     about_previous,
@@ -2267,7 +2267,65 @@ class _State:
             if fits:
                 s.used = True
 
+    def _titled(self) -> set[str]:
+        """Words written with a capital inside a sentence (not its first word): the shape of a name."""
+        out = set()
+        for sentence in re.split(r"[.?!:;\u2014]\s+", self.question):
+            words = re.findall(r"[\w'-]+", sentence)
+            out |= {w.lower() for w in words[1:] if w[:1].isupper() and w[1:2].islower()}
+        # a name the spelling mender took for a lake word ("Maija" as "maja") is still the name written
+        return out | {better for original, better in self.corrections if original in out}
+
+    def _missing_names(self, left: list[Span]) -> None:
+        """A name of a kind the question's shape says (a word before a dimension's noun, a code with the
+        field's prefix, a person's two names) that the lake does not hold is not found: the answer is
+        that it does not exist, never a refusal that reads as if the question were unclear."""
+        titled = self._titled()
+        closed = {d for d in self.layer.dimensions if not any(e.get("table") and d == n for n, e in
+                                                                 self.layer.entities.items())}
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if nxt is None or s.text not in titled:
+                continue
+            noun = nxt[1].first("dimension")
+            if noun is None or nxt[1].first("entity") or noun[1] not in closed:
+                continue
+            values = self.values_of(s)
+            if s in left or values and all(d != noun[1] for d, _ in values):
+                # "our Tallinn warehouse": a city, but no warehouse of that name
+                raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
+                               hint=f"ask for the {noun[1]}s there are, e.g. 'stock by {noun[1]}'")
+        for k, s in enumerate(self.spans):
+            if s not in left:
+                continue
+            prev, nxt = self.prev_content(k), self.next_content(k)
+            if prev is not None and prev[1].first("attribute") and re.fullmatch(r"[0-9][\w-]*", s.text) and \
+                    prev[1].arg("attribute").split(".")[0] in {e["table"] for e in self.layer.entities.values()}:
+                # "SKU-009999": the field's prefix and a code the lake does not hold
+                raise NotFound(f"there is no {prev[1].text} {prev[1].text.upper()}-{s.text.upper()} in the lake",
+                               field="question", hint=f"check the {prev[1].text}")
+            if s.text not in titled:
+                continue
+            before = self.values_of(prev[1]) if prev is not None else []
+            if nxt is not None and nxt[1].first("entity") and nxt[1].arg("entity") == "products" or \
+                    any(d == "brand" for d, _ in before):
+                # "Hilti products" (no such brand), "Bosch Dishwasher" (no such product of the brand)
+                kind = "product" if before else "brand"
+                name = f"{prev[1].text.title()} {s.text.title()}" if before and prev is not None else s.text.title()
+                raise NotFound(f"there is no {kind} named {name!r} in the lake", field="question",
+                               hint=f"check the {kind}'s spelling, or ask for the {kind}s there are")
+            if nxt is not None and nxt[1] in left and nxt[1].text in titled and (
+                    prev is None or not (prev[1] in left and prev[1].text in titled)):
+                after = self.next_content(nxt[0])
+                if after is None or not (after[1] in left and after[1].text in titled):
+                    # "has Pekka Virtanen spent": a person's first and last name, no customer of that name
+                    written = {b: a for a, b in self.corrections}
+                    person = " ".join(written.get(x.text, x.text).title() for x in (s, nxt[1]))
+                    raise NotFound(f"there is no customer named {person} in the lake",
+                                   field="question", hint="check the customer's name")
+
     def _accept(self, f: QueryForm) -> None:
+        self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
         both = sorted(p for p in f.predicates if "not_" + p in f.predicates)
