@@ -48,6 +48,19 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
      f"SELECT s.name, s.stock, {LINE_REVENUE} FROM {STOCK} s JOIN order_items oi USING (product_id) "
      f"JOIN orders o USING (order_id) WHERE s.stock <= s.reorder AND {VALID} AND year(o.order_date) = 2025 "
      "GROUP BY s.product_id, s.name, s.stock ORDER BY 3 DESC LIMIT 3"),
+    # "the split of X between A and B": one row per value named, grouped by their dimension
+    ("how is 2025 revenue split between web and store",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.channel IN ('web', 'store') "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    ("breakdown of units sold between Kitchen, Garden and Tools",
+     "SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category IN ('Kitchen', 'Garden', 'Tools') GROUP BY 1"),
+    # "per ordering customer": the average over the customers with orders in the period
+    ("mean number of orders per buying customer in 2026",
+     "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT customer_id) FROM orders WHERE year(order_date) = 2026"),
+    # lapsed customers: none in the period, some before it
+    ("how many customers have not ordered since 1 July 2026 but did order before",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING MAX(order_date) < DATE '2026-07-01')"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -91,8 +91,9 @@ class Lexicon:
             lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both", "summed_over"):
-            for phrase in grammar[kind]:
+                     "starts_with", "both", "summed_over", "split_between",
+                     "participating"):
+            for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar["superlative_desc"]:
             lex.add(phrase, ("superlative", "desc"))

@@ -541,6 +541,7 @@ class _State:
         self._money_placed()
         self._percent_values()
         self._shares_and_growth()
+        self._split_between()
         self._groupings()
         self._movers()
         self._superlatives()
@@ -573,6 +574,35 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _split_between(self) -> None:
+        """"the split of revenue between consumer and business customers": one row per value named,
+        the values' dimension grouped (layer grammar split_between), the values kept as the filter."""
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "split_between"):
+                continue
+            for k in range(i + 1, len(self.spans)):
+                t = self.spans[k]
+                if t.used or t.text not in ("between", "among", "across"):
+                    continue
+                named: list[set[str]] = []
+                joints = []
+                for u in self.spans[k + 1:]:
+                    if self.values_of(u):
+                        named.append({d for d, _ in self.values_of(u)})
+                    elif u.text in ("and", "or", "vs", ","):
+                        joints.append(u)
+                    else:
+                        break
+                dims = set.intersection(*named) if len(named) > 1 else set()
+                if len(dims) != 1:
+                    break
+                (dim,) = dims
+                if dim not in self.form.dimensions:
+                    self.form.dimensions.append(dim)
+                for u in (s, t, *joints):
+                    u.used = True
+                break
 
     def _is_followup(self) -> bool:
         first = next((s for s in self.spans if s.senses), None)
@@ -941,8 +971,11 @@ class _State:
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
             per: tuple[int, Span] | None = nxt
+            taking_part: list[Span] = []
             while s.text == "per" and per is not None and not per[1].first("entity") and not per[1].used and (
-                    self.values_of(per[1]) or per[1].first("predicate")):
+                    self.values_of(per[1]) or per[1].first("predicate") or per[1].has("grammar", "participating")):
+                if per[1].has("grammar", "participating"):
+                    taking_part.append(per[1])  # "per ordering customer": those with orders, as figures per one are
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
@@ -952,6 +985,8 @@ class _State:
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
                 f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
+                for x in taking_part:
+                    x.used = True
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True

@@ -149,6 +149,12 @@ class Planner:
             if inner is not None:
                 inner.where(exp.Between(this=fragment(p["period_inside"]), low=_date(form.period.start),
                                         high=_date(form.period.end)), copy=False)
+        if p.get("period_before") and form is not None and form.period and \
+                form.period_field in (None, "orders.order_date"):
+            # "haven't ordered since January but did order before": an order dated before the period
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(exp.LT(this=fragment(p["period_before"]), expression=_date(form.period.start)), copy=False)
         scope = p.get("scoped_by")
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
