@@ -61,6 +61,20 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
     # lapsed customers: none in the period, some before it
     ("how many customers have not ordered since 1 July 2026 but did order before",
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING MAX(order_date) < DATE '2026-07-01')"),
+    # where a named customer lives, and a pronoun for that customer
+    ("where does Oskar Tamm live, and what country is she in",
+     "SELECT city, country FROM customers WHERE name = 'Oskar Tamm'"),
+    ("customers living in Turku", "SELECT name FROM customers WHERE city = 'Turku'"),
+    # a dash between months is a range ("Feb–Apr")
+    ("revenue growth Feb–Apr 2026 vs Feb–Apr 2025 in percent",
+     f"SELECT 100.0 * (SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-02-01' AND DATE '2026-04-30') "
+     "/ SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2025-02-01' AND DATE '2025-04-30') - 1) "
+     f"FROM orders o WHERE {VALID}"),
+    # a share of a product-side part: the whole is the product lines' revenue too
+    ("what percent of 2025 product revenue was Garden",
+     f"SELECT 100.0 * SUM({LINE_REVENUE[4:-1]}) FILTER (WHERE p.category = 'Garden') / SUM({LINE_REVENUE[4:-1]}) "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} "
+     "AND year(o.order_date) = 2025"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -95,6 +95,10 @@ class Lexicon:
                      "participating"):
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
+        for phrase in grammar.get("residence", {}).get("words", []):
+            lex.add(phrase, ("grammar", "residence"))
+        for phrase in grammar.get("person_pronouns", []):
+            lex.add(phrase, ("grammar", "person_pronoun"))
         for phrase in grammar["superlative_desc"]:
             lex.add(phrase, ("superlative", "desc"))
         for phrase in grammar["superlative_asc"]:

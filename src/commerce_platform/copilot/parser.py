@@ -416,6 +416,8 @@ class _State:
         self.as_of = as_of
         self.question = question
         text = " " + question.lower().replace("’", "'") + " "
+        # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
+        text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
@@ -542,6 +544,7 @@ class _State:
         self._percent_values()
         self._shares_and_growth()
         self._split_between()
+        self._residence()
         self._groupings()
         self._movers()
         self._superlatives()
@@ -603,6 +606,30 @@ class _State:
                 for u in (s, t, *joints):
                     u.used = True
                 break
+
+    def _residence(self) -> None:
+        """"customers who live in Oslo": the place is the filter; "where does <customer> live": that
+        customer's place (the layer's residence dimension). A pronoun ("which segment is he") is the
+        customer the same question names."""
+        spec = self.layer.grammar.get("residence") or {}
+        customers = [k for k, s in enumerate(self.spans) if any(d == "customer" for d, _ in self.values_of(s))]
+        for k, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.has("grammar", "person_pronoun") and customers:
+                s.used = True
+            if not s.has("grammar", "residence"):
+                continue
+            nxt = self.next_content(k)
+            place = nxt is not None and any(
+                self.layer.dimensions[d]["column"].startswith("customers.") and d != "customer"
+                for d, _ in self.values_of(nxt[1]))
+            if place:
+                s.used = True
+            elif customers and spec.get("dimension"):
+                s.used = True
+                if spec["dimension"] not in self.form.dimensions:
+                    self.form.dimensions.append(spec["dimension"])
 
     def _is_followup(self) -> bool:
         first = next((s for s in self.spans if s.senses), None)

@@ -331,7 +331,10 @@ class Planner:
         conds = self._conditions(form, form.subject)
         side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
                         if derived.get("kind") == "predicates"]
-        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side])
+        derived_on = [self._derived_condition(derived["condition"], form.subject)] \
+            if derived.get("kind") == "share" and derived.get("condition") else []
+        # "what share of revenue was Plumbing": the part is of product lines, so the whole is too
+        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side, *derived_on])
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
