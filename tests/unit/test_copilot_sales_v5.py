@@ -75,6 +75,10 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
      f"SELECT 100.0 * SUM({LINE_REVENUE[4:-1]}) FILTER (WHERE p.category = 'Garden') / SUM({LINE_REVENUE[4:-1]}) "
      f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} "
      "AND year(o.order_date) = 2025"),
+    # "with stock" before a comparator is the stock compared, not "in stock"
+    ("products with stock under 3 times their reorder level", f"SELECT name FROM {STOCK} WHERE stock < 3 * reorder"),
+    ("products with stock below 40", f"SELECT name, stock FROM {STOCK} WHERE stock < 40"),
+    ("Bosch products with stock over 700 units", f"SELECT name, stock FROM {STOCK} WHERE brand = 'Bosch' AND stock > 700"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -537,6 +537,7 @@ class _State:
         followup = context is not None and self._is_followup()
         f = self.form
         self._slots()
+        self._compared_predicates()
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
@@ -577,6 +578,16 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _compared_predicates(self) -> None:
+        """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
+        comparator name the measure compared (layer measure_when_compared), not the condition (in stock)."""
+        for k, s in enumerate(self.spans):
+            name = s.arg("predicate") if s.first("predicate") else None
+            measure = self.layer.predicates.get(name or "", {}).get("measure_when_compared")
+            nxt = self.next_content(k)
+            if measure and nxt is not None and nxt[1].first("comparator"):
+                s.senses = [("measure", measure)]
 
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
@@ -1700,6 +1711,12 @@ class _State:
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
+        if f.measures and f.subject in ("products", "customers") and not f.dimensions and not f.grain \
+                and not ranking and all(m in measure_filters for m in f.measures) \
+                and not {s.text for s in self.spans} & {"much", "many", "total", "sum", "average", "avg"}:
+            # "products with stock over 500 units": the measure is the one compared; the products are listed
+            f.show += [m for m in f.measures if m not in f.show]
+            f.measures = []
         if not f.measures and measure_filters and f.dimensions:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
