@@ -79,6 +79,12 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
     ("products with stock under 3 times their reorder level", f"SELECT name FROM {STOCK} WHERE stock < 3 * reorder"),
     ("products with stock below 40", f"SELECT name, stock FROM {STOCK} WHERE stock < 40"),
     ("Bosch products with stock over 700 units", f"SELECT name, stock FROM {STOCK} WHERE brand = 'Bosch' AND stock > 700"),
+    # the measure's own noun before it ("the total value of our stock") is not the order amount
+    ("what is the total value of our stock at cost in Kuopio",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio'"),
+    # "that still have stock on hand": the in-stock condition on the products listed, not a total
+    ("Garden products that still have stock on hand", f"SELECT name FROM {STOCK} WHERE category = 'Garden' AND stock > 0"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

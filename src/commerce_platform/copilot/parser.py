@@ -588,6 +588,11 @@ class _State:
             nxt = self.next_content(k)
             if measure and nxt is not None and nxt[1].first("comparator"):
                 s.senses = [("measure", measure)]
+            if s.first("attribute") and nxt is not None and nxt[1].first("measure") and \
+                    s.text in self.layer.measures.get(nxt[1].arg("measure"), {}).get("label", "").lower().split():
+                # "the total value of our inventory at cost": the measure's own noun, not the order amount
+                s.senses = [("stop",)]
+                s.used = True
 
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
