@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotFound
+from commerce_platform.errors import NotFound, NotUnderstood
 
 from .conftest import answer
 
@@ -113,3 +113,9 @@ def test_a_name_the_lake_does_not_hold_is_not_found(parser, question, missing):
 ])
 def test_a_name_the_lake_holds_is_answered(parser, engine, question):
     assert answer(parser, engine, question)
+
+
+def test_a_different_stock_condition_per_warehouse_is_refused(parser):
+    # one set of warehouses for every condition would test both on the two together (always empty)
+    with pytest.raises(NotUnderstood, match="different condition on each warehouse"):
+        parser.parse("products out of stock in Drammen but with more than 40 units in Jonkoping", AS_OF)

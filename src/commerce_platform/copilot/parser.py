@@ -2408,8 +2408,26 @@ class _State:
                     raise NotFound(f"there is no customer named {person} in the lake",
                                    field="question", hint="check the customer's name")
 
+    def _conditions_per_scope(self, f: QueryForm) -> None:
+        """"out of stock in Vantaa but over 50 units in Kuopio": each warehouse has its own condition.
+        The form holds one set of warehouses for all conditions, which would test both conditions on
+        the two together (always empty here), so the question is refused instead."""
+        scopes = {predicate_spec(self.layer, p).get("scoped_by") for p in f.predicates} - {None}
+        for scope in scopes:
+            at = [k for k, s in enumerate(self.spans) if any(d == scope for d, _ in self.values_of(s))]
+            values = {v for k in at for d, v in self.values_of(self.spans[k]) if d == scope}
+            if len(values) < 2:
+                continue
+            between = self.spans[at[0] + 1:at[-1]]
+            if any(x.first("predicate") or x.first("comparator") or x.first("measure") for x in between):
+                raise NotUnderstood(f"the question puts a different condition on each {scope}; I can test "
+                                    f"conditions only on the {scope}s together",
+                                    hint=f"ask about one {scope} at a time, e.g. 'products out of stock in "
+                                         f"{sorted(values)[0]}'")
+
     def _accept(self, f: QueryForm) -> None:
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
+        self._conditions_per_scope(f)
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
         both = sorted(p for p in f.predicates if "not_" + p in f.predicates)
