@@ -85,6 +85,17 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
      "WHERE i.warehouse = 'Kuopio'"),
     # "that still have stock on hand": the in-stock condition on the products listed, not a total
     ("Garden products that still have stock on hand", f"SELECT name FROM {STOCK} WHERE category = 'Garden' AND stock > 0"),
+    # bought together with a category's or a brand's lines; "other category" leaves the anchor out
+    ("which 2 categories are most often bought together with Garden",
+     "SELECT p2.category, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN products p1 USING (product_id) "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
+     f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.category = 'Garden' "
+     f"AND p2.category <> 'Garden' AND {VALID} GROUP BY 1 ORDER BY 2 DESC LIMIT 2"),
+    ("what other brand do people put in the same order as Makita products",
+     "SELECT p2.brand, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN products p1 USING (product_id) "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
+     f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.brand = 'Makita' "
+     f"AND p2.brand <> 'Makita' AND {VALID} GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -1630,8 +1630,23 @@ class _State:
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
             f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
-        if "together" in notes and products:
+        # "what is bought together with Paint products": a category's or brand's lines as the basket's anchor
+        anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
+                                   and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
+        if "together" in notes and anchor:
             f.kind = "bought_together"
+            # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
+            f.dimensions = [d for d in f.dimensions if self.layer.dimensions.get(d, {}).get("column", "")
+                            .startswith("products.") and d != "product"][:1]
+            f.measures = []
+            if f.dimensions:
+                for k, s in enumerate(self.spans):
+                    if s.text in ("other", "others", "else") and not s.used:
+                        s.used = True  # "what other category": the anchor's own value is left out
+                    nxt = self.spans[k + 1] if k + 1 < len(self.spans) else None
+                    if s.first("number") and not s.used and nxt is not None and nxt.has("dimension", f.dimensions[0]):
+                        f.limit = int(s.arg("number"))  # "which 2 categories"
+                        s.used = True
             if f.limit is None and self._singular():
                 f.limit = 1
             return

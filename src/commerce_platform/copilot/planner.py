@@ -685,8 +685,35 @@ class Planner:
     def _bought_together(self, form: QueryForm) -> exp.Select:
         """Products in the same orders as the given one; only orders that count as sales (the
         revenue glossary: a cancelled or returned order is not a purchase)."""
-        product = next(f for f in form.filters if f.field == "product")
+        product = next((f for f in form.filters if f.field == "product"), None) or next(
+            f for f in form.filters if f.op in ("=", "in") and f.field in self.layer.dimensions
+            and self.layer.dimensions[f.field]["column"].startswith("products."))
         valid = fragment(self.layer.measures["revenue"]["filter"])
+        anchor = self.layer.dimensions[product.field]["column"].split(".")[1]
+        group = form.dimensions[0] if form.dimensions else "product"
+        column = self.layer.dimensions[group]["column"].split(".")[1]
+        conds = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values]), valid]
+        if group == product.field and group != "product":
+            # "what other category goes with Paint": Paint itself is not an answer
+            conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
+        if group != "product":
+            return (exp.select(exp.alias_(exp.column(column, table="other"), group),
+                               exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
+                                          "orders_together"))
+                    .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                    .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                          on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                      exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
+                    .join(exp.alias_(exp.to_table("products"), "this", table=True),
+                          on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
+                    .join(exp.alias_(exp.to_table("products"), "other", table=True),
+                          on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
+                    .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
+                    .where(exp.and_(*conds))
+                    .group_by(exp.column(column, table="other"))
+                    .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
+                              exp.Ordered(this=exp.column(group)))
+                    .limit(form.limit or DEFAULT_TOP))
         return (exp.select(exp.alias_(exp.column("name", table="other"), "product"),
                            exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
                                       "orders_together"))
@@ -699,7 +726,7 @@ class Planner:
                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
                 .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
-                .where(exp.and_(exp.column("name", table="this").isin(*[_lit(v) for v in product.values]), valid))
+                .where(exp.and_(*conds))
                 .group_by(exp.column("name", table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product")))
