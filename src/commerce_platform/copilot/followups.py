@@ -10,12 +10,15 @@ question of its kind that the previous answer cannot support is refused, naming 
 
 from __future__ import annotations
 
+import calendar
 import copy
+import re
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..errors import NotUnderstood
+from ..errors import NotFound, NotUnderstood
 from .query import Filter, Period, QueryForm
-from .semantic import negated_predicate
+from .semantic import negated_predicate, predicate_spec
 
 if TYPE_CHECKING:
     from .lexicon import Span
@@ -31,7 +34,7 @@ LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "s
 WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
                   "get", "go", "out"})
 SPENDING = frozenset({"spend", "spent", "pay", "paid"})
-OTHERS = frozenset({"other", "others", "rest", "remaining"})  # "others" reaches here as "other"
+OTHERS = frozenset({"other", "others", "rest", "remaining", "elsewhere", "else"})  # "others" reaches here as "other"
 PERIOD_WORDS = frozenset({"period", "periods", "date", "dates", "time", "timeframe", "time frame", "time period",
                           "date range", "period restriction", "date filter", "period filter", "time filter",
                           "time restriction", "date restriction", "time limit", "date limit"})
@@ -62,9 +65,11 @@ def one_named(context: QueryForm) -> tuple[str, int] | None:
         if column.endswith("_id") and x.op == "=" and len(x.values) == 1 and column[:-3] in (
                 "order", "customer", "product"):
             return column[:-3], int(x.values[0])
-    if context.kind == "list" and context.subject == "customers" and not context.dimensions and [
+    if context.subject == "customers" and not context.limit and [
             (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
-        return "customer", -1  # one customer named by name (no id): only a question about that row
+        # one customer named by name (no id), listed or looked up ("which city is X in?"): only a
+        # question about that row or their orders
+        return "customer", -1
     return None
 
 
@@ -90,8 +95,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     "who are they?": a question about the thing(s) of the previous answer, which the question
     itself does not name."""
     words = {s.text for s in state.spans}
-    if not words & PRONOUNS or state.ids or state.periods:
+    if not words & PRONOUNS or state.ids:
         return None
+    theirs = orders_of_previous(state, context)
+    if theirs is not None:
+        return theirs
+    slots = {s.text for s in state.spans if s.text.startswith("__period")}
     spans = state.spans
     spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
         bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
@@ -99,10 +108,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
     contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
     listing = bool(words & LISTING) and not spending and not where and not contents
+    shown = [s for s in spans if s.first("attribute") is not None and s.first("measure") is None]
     one = one_named(context)
     ask = None
     if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
-                               | {s.text for s in spans if s.has("measure", "revenue")}):
+                               | {s.text for s in spans if s.has("measure", "revenue")} | slots):
         ask = "spending"
     elif where and _explained(state, LIVING | {"where", "do", "does", "did", "is", "are"}):
         ask = "where"
@@ -114,7 +124,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "person"
     elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
         ask = "list"
-    if ask is None:
+    elif listing and shown and words & {"show", "list", "see", "give"} and words & {"with", "including", "plus"} \
+            and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
+                                                           "beside", "including", "plus"} | {s.text for s in shown}):
+        ask = "list"  # "show them with their amounts": the columns named beside
+    if ask is None or state.periods and (ask != "spending" or len(state.periods) > 1):
         return None
     f: QueryForm | None = None
     if counted(context) and ask == "list" or one is not None and context.subject not in (None, f"{one[0]}s") \
@@ -134,9 +148,15 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif entity == "customer" and ident < 0 and ask in ("where", "person", "list"):
             f = copy.deepcopy(context)  # a customer named by name: the same row, its city and country shown
             f.kind, f.measures, f.show = "list", [], ["customers.name", "customers.city", "customers.country"]
+            f.dimensions, f.order_by, f.derived, f.compare = [], None, None, None
         elif entity == "customer" and ident >= 0 and ask == "spending":
             f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"], lookup=lookup,
-                          filters=[Filter("customers.customer_id", "=", [ident])], period=context.period)
+                          filters=[Filter("customers.customer_id", "=", [ident])],
+                          period=state.periods[0] if state.periods else context.period)
+        elif entity == "customer" and ask == "spending" and state.periods:
+            # a customer named by name: their spend in the period the follow-up names
+            f = QueryForm(kind="aggregate", subject="customers", measures=["revenue"],
+                          filters=copy.deepcopy(context.filters), period=state.periods[0])
         elif entity == "customer" and ident >= 0 and ask in ("where", "person", "list"):
             f = QueryForm(kind="list", subject="customers", filters=[Filter("customers.customer_id", "=", [ident])],
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
@@ -157,11 +177,81 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
             if ask == "where":
                 f.show = ["customers.name", "customers.city", "customers.country"]
-        elif ask == "spending" and subject == "customers":
+            elif ask == "list":
+                f.show = [*f.show, *(a for a in (s.arg("attribute") for s in shown) if a not in f.show)]
+        elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ranked(context, "customer") and ask in ("where", "spending"):
+        f = copy.deepcopy(context)
+        if ask == "where":
+            # "top 5 customers by revenue" -> "where do they live?": the same ranking, their city beside
+            f.dimensions += [d for d in ("city", "country") if d not in f.dimensions]
+        elif same_rows_as_revenue(state, context):
+            # "who placed the most orders?" -> "how much did they spend?": the same top ones, their spend beside
+            f.measures = [*f.measures, *(["revenue"] if "revenue" not in f.measures else [])]
+        else:
+            raise refuse(state, context, "their spend cannot be put beside that ranking: it counts other orders or "
+                                         "rows than the ranking did, so the top ones could change")
+    elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
+        # "the biggest order" -> "who placed it?": the same orders, their customer beside
+        f = copy.deepcopy(context)
+        extra = ["customers.name"] + (["customers.city", "customers.country"] if ask == "where" else [])
+        f.show = [*f.show, *(x for x in extra if x not in f.show)]
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
+    if state.periods and f.period != state.periods[0]:
+        # "how much did they spend in 2024?" after the top 3 of 2025: those ones in another period is no
+        # question the form can say, and dropping the period would answer another one
+        raise refuse(state, context, "I could not apply the period to the previous answer's ones")
+    _use_all(state)
+    return f
+
+
+def ranked(context: QueryForm, dimension: str) -> bool:
+    """The previous answer is the top (or bottom) N of one dimension ranked by a measure."""
+    return (context.kind == "aggregate" and context.dimensions == [dimension] and bool(context.limit)
+            and context.order_by in context.measures and not context.grain and not context.compare
+            and not context.derived and not context.per_group)
+
+
+def same_rows_as_revenue(state: _State, context: QueryForm) -> bool:
+    """Adding revenue keeps the previous rows: its measures already leave out the orders revenue leaves out
+    (else the revenue's status filter would recount the ranking)."""
+    revenue = state.layer.measures["revenue"].get("filter")
+    if not all(m.startswith("count") or state.layer.measures.get(m, {}).get("sql") for m in context.measures):
+        return False  # a measure of order lines ("units sold"): the orders' total beside it would be summed per line
+    left_out = {str(v) for x in context.filters if x.field == "status" and x.op == "not in" for v in x.values}
+    kept = [{str(v) for v in x.values} for x in context.filters if x.field == "status" and x.op in ("=", "in")]
+    return all(state.layer.measures.get(m, {}).get("filter") == revenue for m in context.measures) or (
+        {"cancelled", "returned"} <= left_out) or any(not k & {"cancelled", "returned"} for k in kept)
+
+
+def orders_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"list their orders from this year", "how many orders did she place last month?": the orders of
+    the one customer the previous answer named, in the period the question names (if any)."""
+    one = one_named(context)
+    if one is None or one[0] != "customer" or len(state.periods) > 1:
+        return None
+    counting = any(s.text in ("how many", "number of", "count") for s in state.spans) or \
+        {"how", "many"} <= {s.text for s in state.spans}
+    slots = {s.text for s in state.spans if s.text.startswith("__period")}
+    if not any(s.has("entity", "orders") for s in state.spans) or not _explained(
+            state, slots | LISTING | PLACING | {"orders", "how", "many", "how many", "number of", "count", "all",
+                                                "from", "in", "during", "me", "did", "do", "does", "has", "have",
+                                                "were", "are", "the", "of"}):
+        return None
+    entity, ident = one
+    if ident >= 0:
+        who = Filter("customers.customer_id", "=", [ident])
+    else:
+        named = next((x for x in context.filters if x.field == "customer" and x.op == "="), None)
+        if named is None:
+            return None
+        who = copy.deepcopy(named)
+    f = QueryForm(kind="aggregate" if counting else "list", subject="orders", measures=["count"] if counting else [],
+                  filters=[who], period=state.periods[0] if state.periods else None,
+                  lookup={"entity": entity, "id": ident} if ident >= 0 else None)
     _use_all(state)
     return f
 
@@ -171,14 +261,22 @@ def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     Only one condition can be meant; with none or several the question is refused."""
     negation = [s for s in state.spans if s.has("grammar", "negation") and not s.used]
     others = [s for s in state.spans if s.text in OTHERS]
-    if not negation and not others:
+    opposite = _opposite(state, context)
+    if not negation and not others and opposite is None:
         return None
-    if not _explained(state, {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what",
-                                                                     "about", "and", "those", "these", "them"}):
+    words = {s.text for s in negation + others} | {"ones", "that", "which", "who", "the", "what", "about", "and",
+                                                    "those", "these", "them", "in", "from", "for", "everywhere"}
+    # "the other countries": the dimension of the one filter to negate may be named
+    words |= {s.text for s in state.spans if (d := s.first("dimension")) is not None and context.filter_on(str(d[1]))}
+    if opposite is not None:
+        words |= OPPOSITE_WORDS | {s.text for s in state.spans if s.has("entity", context.subject or "")}
+    if not _explained(state, words):
         return None
     conditions: list[tuple[str, object]] = [("predicate", p) for p in context.predicates]
     conditions += [("filter", x) for x in context.filters
                    if x.op in ("=", "in", "not in") and not x.field.endswith("_id") and "." not in x.field]
+    if opposite is not None:
+        conditions = [("predicate", opposite)]  # the condition the question named the opposite of
     if len(conditions) != 1:
         what = "no condition" if not conditions else f"{len(conditions)} conditions"
         raise refuse(state, context, f"I could not tell which condition to negate (the previous question has {what})")
@@ -195,6 +293,21 @@ def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     f.limit = context.limit
     _use_all(state)
     return f
+
+
+# the complement of a predicate said in its own words: "late" -> "on time"
+OPPOSITES = {"late": re.compile(r"\b(?:on|in)\s+time\b|\bpunctual(?:ly)?\b|\bnot\s+late\b")}
+OPPOSITE_WORDS = frozenset({"on", "in", "time", "punctual", "punctually", "how many", "how", "many", "were", "was",
+                            "are", "is", "did", "arrive", "arrived", "delivered", "number of", "count"})
+
+
+def _opposite(state: _State, context: QueryForm) -> str | None:
+    """The previous answer's predicate the question names the complement of, in other words."""
+    text = " " + state.question.lower() + " "
+    for name, said in OPPOSITES.items():
+        if name in context.predicates and said.search(text):
+            return name
+    return None
 
 
 def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
@@ -246,3 +359,253 @@ def between_them(spans: list[Span]) -> bool:
     words = {s.text for s in spans}
     return bool(words & {"them", "those", "these", "both", "two", "between"}) and not any(
         s.has("grammar", "previous") for s in spans)
+
+
+# "the previous year", "the prior month": a period named relative to the previous answer's period
+PREVIOUS_UNIT = re.compile(r"\b(?:previous|prior|preceding)\s+(year|month|quarter|week)\b")
+# "same period last year", "the same months a year earlier": the previous period, one year back
+SAME_LAST_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+(?:of\s+|in\s+)?"
+                            r"(?:the\s+)?(?:last|previous|prior)\s+year\b")
+# "the same dates a year ago", "a year earlier": no period slot, the words themselves say it
+YEAR_AGO = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+)?(?:a|one)\s+"
+                      r"year\s+(?:ago|earlier|before)\b")
+SAME_WORDS = frozenset({"same", "period", "time", "dates", "days", "week", "weeks", "month", "months", "quarter"})
+YEAR_AGO_WORDS = SAME_WORDS | {"a", "one", "year", "ago", "earlier", "before"}
+
+
+def _year_back(period: Period) -> Period:
+    start, end = period.start_date, period.end_date
+
+    def back(d: date) -> date:
+        return d.replace(year=d.year - 1, day=min(d.day, 28) if d.month == 2 else d.day)
+    s, e = back(start), back(end)
+    if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
+        label = f"{s.year}"
+    elif s.day == 1 and s.month == e.month and s.year == e.year and (e + timedelta(days=1)).day == 1:
+        label = f"{calendar.month_name[s.month]} {s.year}"
+    else:
+        label = f"{s} to {e}"
+    return Period(s.isoformat(), e.isoformat(), label)
+
+
+def _unit_before(start: date, unit: str) -> Period:
+    """The whole year/quarter/month/week that ends the day before ``start``."""
+    end = start - timedelta(days=1)
+    if unit == "year":
+        return Period(f"{end.year}-01-01", f"{end.year}-12-31", f"{end.year}")
+    if unit == "week":
+        return Period((start - timedelta(days=7)).isoformat(), end.isoformat(), f"the week before {start}")
+    first = end.month if unit == "month" else 3 * ((end.month - 1) // 3) + 1
+    label = f"{calendar.month_name[first]} {end.year}" if unit == "month" else f"Q{(first - 1) // 3 + 1} {end.year}"
+    return Period(date(end.year, first, 1).isoformat(), end.isoformat(), label)
+
+
+def relative_to_previous(state: _State, context: QueryForm) -> None:
+    """"and the previous year?", "same period last year?": the period the question names is counted
+    back from the previous answer's period, not from today (today's "previous year" would repeat
+    2025 after a question about 2025). Replaces the one period the question named."""
+    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
+        return
+    text = " " + state.question.lower() + " "
+    for wrong, right in state.corrections:  # "the previus year" reads as it was mended
+        text = re.sub(rf"\b{re.escape(wrong)}\b", right, text)
+    unit = PREVIOUS_UNIT.search(text)
+    if unit and state.periods:
+        state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
+    elif SAME_LAST_YEAR.search(text) and state.periods:
+        state.periods[0] = _year_back(context.period)
+        for s in state.spans:
+            if s.text in SAME_WORDS:
+                s.used = True
+    elif YEAR_AGO.search(text) and not state.periods:
+        state.periods.append(_year_back(context.period))
+        for s in state.spans:
+            if s.text in YEAR_AGO_WORDS:
+                s.used = True
+
+
+# words that may stand beside the one number of a follow-up changing the previous question's number
+NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
+                           "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
+                           "us", "let", "see", "list", "eur", "euros", "euro"})
+
+
+def change_number(state: _State, context: QueryForm) -> QueryForm | None:
+    """"give me 10 instead": the previous ranking's limit; "and over 1000?": the previous question's one
+    threshold, with the comparator the follow-up says. Nothing else may be said beside the number."""
+    numbers = [s for s in state.spans if s.first("number") is not None]
+    comparators = [s for s in state.spans if s.first("comparator") is not None]
+    if len(numbers) != 1 or len(comparators) > 1 or state.periods or state.ids:
+        return None
+    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators}):
+        return None
+    value = float(numbers[0].arg("number"))
+    f = copy.deepcopy(context)
+    if not comparators:
+        if not context.limit or value != int(value) or not 0 < value <= 1000:
+            return None
+        if any(x.op in ("<", "<=", ">", ">=") for x in context.filters):
+            # "top 5 customers with more than 10 orders" -> "and 20?": the limit or the threshold
+            raise refuse(state, context, "I could not tell whether the number changes the limit or the threshold")
+        f.limit = int(value)
+    else:
+        k = comparators[0].first("comparator")
+        assert k is not None
+        thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
+                      and isinstance(x.values[0], (int, float))]
+        if len(thresholds) != 1:
+            what = "no threshold" if not thresholds else f"{len(thresholds)} thresholds"
+            raise refuse(state, context, f"I could not tell which number to change (the previous question has {what})")
+        thresholds[0].op, thresholds[0].values = str(k[1]), [value]
+    _use_all(state)
+    return f
+
+
+# "split that by warehouse": verbs that only say the grouping that follows them
+GROUPING_VERBS = frozenset({"split", "divide", "separate", "segment", "group", "bucket", "slice"})
+# "which carrier is handling it?": verbs that only say a carrier carries the shipment
+CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carries", "carried", "delivering",
+                            "delivers", "transporting", "transported", "shipping", "ships"})
+
+
+def merge_verbs(state: _State) -> None:
+    """Verbs a follow-up uses around what it names, placed so the merge is left with the names."""
+    spans = state.spans
+    carrier = any(s.has("dimension", "carrier") for s in spans)
+    for i, s in enumerate(spans):
+        if s.used or s.senses:
+            continue
+        if s.text in GROUPING_VERBS:
+            nxt, between = state.next_content(i), []
+            while nxt is not None and nxt[1].text in ("that", "it", "this", "them", "up", "out", "those"):
+                between.append(nxt[1])
+                nxt = state.next_content(nxt[0])
+            if nxt is not None and nxt[1].has("grammar", "group_by"):
+                for x in (s, *between):
+                    x.used = True
+        elif s.text in CARRYING_VERBS and carrier:
+            s.used = True
+
+
+def unknown_value(state: _State, context: QueryForm) -> None:
+    """"and in the Malmö warehouse?" after a question filtered on one warehouse: a name the lake does not
+    hold next to the dimension the previous question filtered on is another value of it, which does not
+    exist (not a word the copilot failed to read)."""
+    spans = state.spans
+    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
+    if len(unread) != 1:
+        return
+    i = unread[0]
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(spans) and (dim := spans[j].first("dimension")) is not None:
+            previous = context.filter_on(str(dim[1]))
+            if previous is not None and previous.op in ("=", "in"):
+                shown = ", ".join(str(v) for v in previous.values)
+                said = re.search(re.escape(spans[i].text), state.question, re.IGNORECASE)
+                name = said.group(0) if said else spans[i].text  # as the question wrote it
+                raise NotFound(f"there is no {dim[1]} named {name!r} in the lake (the previous question "
+                               f"was about {dim[1]} {shown})", field="question", hint=f"check the {dim[1]} name")
+
+
+POINTERS = frozenset({"they", "them", "their", "those", "these", "it", "its", "ones"})
+
+
+def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
+    """The question points back ("they", "those") at the top N of the previous ranking. With
+    ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
+    stand beside each of them without changing which ones they are."""
+    if not (context.limit and context.order_by in context.measures and context.dimensions
+            and any(s.text in POINTERS for s in state.spans)):
+        return False
+    if dimension is None:
+        return True
+    dims = state.layer.dimensions
+    ranked = [dims.get(d, {}).get("column", "") for d in context.dimensions]
+    column = dims.get(dimension, {}).get("column", "")
+    return "." in column and all(c.split(".")[0] == column.split(".")[0] for c in ranked)
+
+
+def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many are there?" after a list: the listed things counted (the same conditions)."""
+    if context.kind != "list" or not any(s.has("grammar", "count") for s in state.spans):
+        return None
+    if not _explained(state, {"how many", "number of", "count", "are", "there", "is", "were", "was", "in", "total",
+                              "all", "so", "what", "the", "of", "altogether"}):
+        return None
+    if context.limit:
+        raise refuse(state, context, "the previous answer was cut to its first rows; counting them says nothing")
+    f = copy.deepcopy(context)
+    f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+    _use_all(state)
+    return f
+
+
+def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
+    """"which of them are business customers?" after a top 10: a condition within those ten. The form
+    can only say the top 10 of the business customers (other ones), so it is refused."""
+    words = [s.text for s in state.spans]
+    # ("just the Lighting ones" restates the ranking with the condition; "which ones" asks within it)
+    within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
+                 for k in range(len(words) - 1))
+    if within and context.limit and (new.filters or new.predicates) and not new.order_by:
+        raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
+                                     "rank again among the ones meeting it); ask for the ranking with the condition")
+
+
+def same_columns(layer, a: str, b: str) -> bool:
+    """Two predicates (``not_`` negations too) whose SQL reads the same columns: "active" and
+    "inactive", "low on stock" and "out of stock", "late" and "not delivered" say the same thing
+    differently, so a follow-up naming one replaces the other rather than adding a contradiction."""
+    def columns(name: str) -> set[str]:
+        try:
+            return set(re.findall(r"\b[a-z_]+\.[a-z_]+\b", predicate_spec(layer, name)["sql"]))
+        except KeyError:
+            return set()
+    return bool(columns(a) & columns(b))
+
+
+def the_superlative(spans: list[Span]) -> bool:
+    """"and the slowest?": "the" right before a superlative names one thing."""
+    return any(a.text == "the" and any(b.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))
+               for a, b in zip(spans, spans[1:], strict=False))
+
+
+ASCENDING = frozenset({"ascending", "asc", "lowest", "smallest"})
+DESCENDING = frozenset({"descending", "desc", "highest", "largest", "biggest", "greatest"})
+REVERSE = frozenset({"reverse", "reversed", "flip", "invert", "inverted", "opposite"})
+SORT_WORDS = frozenset({"sort", "sorted", "rank", "ranked", "it", "them", "those", "that", "the",
+                        "in", "please", "instead", "and", "now", "first", "on", "top", "way", "other", "list", "show",
+                        "me", "again", "with", "by"})
+
+
+def resort(state: _State, context: QueryForm) -> QueryForm | None:
+    """"sort it ascending", "lowest first", "in reverse order": the previous figures, the other way round.
+    After a top N the other way round is other rows (the bottom N), so it is refused there."""
+    words = {s.text for s in state.spans}
+    way = "asc" if words & ASCENDING else "desc" if words & DESCENDING else None
+    if words & REVERSE:
+        way = "asc" if context.direction == "desc" else "desc"
+    # ("order"/"ordered" are not among them: "who ordered the most?" places orders, it sorts nothing)
+    if way is None or not words & {"sort", "sorted", "rank", "ranked", "first", "reverse", "reversed", "flip",
+                                   "invert", "inverted", "opposite"}:
+        return None
+    if not _explained(state, SORT_WORDS | ASCENDING | DESCENDING | REVERSE):
+        return None
+    f = copy.deepcopy(context)
+    if not f.order_by and f.kind == "aggregate" and len(f.measures) == 1 and (f.dimensions or f.grain):
+        f.order_by = f.measures[0]
+    if not f.order_by:
+        raise refuse(state, context, "the previous answer has no figure to sort by")
+    if context.limit:
+        raise refuse(state, context, "the previous answer is cut to its top rows; sorted the other way it would "
+                                     "be other rows (ask for the bottom ones)")
+    f.direction = way
+    _use_all(state)
+    return f
+
+
+# words only the follow-up passes read: known to the lexicon, so the typo mender keeps them ("sort" is
+# no misspelt "short") and mends towards them ("previus", "peroid")
+FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
+                            "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
+                            "preceding", "prior", "previous"})

@@ -91,14 +91,15 @@ class Lexicon:
             lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both", "summed_over", "split_between",
-                     "participating"):
+                     "starts_with", "both", "summed_over", "participating"):
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
             lex.add(phrase, ("grammar", "residence"))
         for phrase in grammar.get("person_pronouns", []):
             lex.add(phrase, ("grammar", "person_pronoun"))
+        for phrase in grammar.get("single_item", []):  # "the biggest single order": said of one row of a ranking
+            lex.add(phrase, ("grammar", "single_item"))
         for phrase in grammar["superlative_desc"]:
             lex.add(phrase, ("superlative", "desc"))
         for phrase in grammar["superlative_asc"]:
@@ -129,6 +130,19 @@ class Lexicon:
         for name, dim in layer.dimensions.items():
             for phrase in dim["synonyms"]:
                 lex.add(phrase, ("dimension", name))
+        # "customer city", "product brand": an entity's noun before a dimension of its own table names
+        # that dimension (the customer's city), not the entity and the dimension side by side
+        for name, dim in layer.dimensions.items():
+            if dim.get("entity"):
+                continue
+            table = dim["column"].split(".")[0]
+            for entity in layer.entities.values():
+                if entity["table"] != table:
+                    continue
+                for phrase in dim["synonyms"]:
+                    key = tuple(tokenize(f"{entity['singular']} {phrase}"))
+                    if key not in lex.phrases:
+                        lex.add(" ".join(key), ("dimension", name))
         for grain, phrases in layer.grains.items():
             for phrase in phrases:
                 lex.add(phrase, ("grain", grain))

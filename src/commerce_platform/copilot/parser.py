@@ -21,13 +21,25 @@ from sqlglot import exp
 from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
+    FOLLOWUP_WORDS,
     about_previous,
     between_them,
+    change_number,
+    count_previous,
+    counted,
     drop_period,
     earlier_note,
     earlier_period,
+    merge_verbs,
     negate_previous,
+    of_the_ranked,
     previous_words,
+    relative_to_previous,
+    resort,
+    same_columns,
+    the_superlative,
+    unknown_value,
+    within_top,
 )
 from .lexicon import Lexicon, Span, tokenize
 from .planner import DEFAULT_TOP, Planner, fragment
@@ -350,8 +362,14 @@ class SemanticParser:
     def __init__(self, vocabulary: Vocabulary | None, layer: SemanticLayer | None = None) -> None:
         self.layer = layer or SemanticLayer.load()
         self.vocab = vocabulary
-        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS)
+        self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
+        # "bring in", "took in": a phrase of the layer that ends in a preposition the period patterns take
+        # ("in last month"); it is kept whole, else "bring" is left alone and read as the carrier Bring
+        phrasal = sorted((" ".join(key) for key, senses in self.lexicon.phrases.items()
+                          if len(key) > 1 and key[-1] in ("in", "during", "for")
+                          and any(x[0] in ("measure", "activity") for x in senses)), key=len, reverse=True)
+        self.phrasal_re = re.compile(rf"\b({'|'.join(map(re.escape, phrasal))})\b") if phrasal else None
 
     # ------------------------------------------------------------------ entry
     def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
@@ -461,6 +479,18 @@ class _State:
             return f" __id{len(self.ids) - 1}__ "
         text = ID_RE.sub(id_slot, text)
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
+        kept: list[str] = []
+
+        def keep(m: re.Match) -> str:
+            if re.search(r"\b(?:with|by|via|through|using|from|on|at|of)\s+$", m.string[:m.start()]):
+                return m.group(0)  # "shipped with bring in 2025": after a preposition it is a name, not the verb
+            first = m.group(1).split()[0]
+            if re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", question.replace("’", "'")) is None:
+                return m.group(0)  # "Bring in 2025: late deliveries": written as a name
+            kept.append(m.group(1))
+            return f" __keep{len(kept) - 1}__ "
+        if parser.phrasal_re is not None:
+            text = parser.phrasal_re.sub(keep, text)
         periods = Periods(as_of)
         text = periods.extract(text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
@@ -468,7 +498,8 @@ class _State:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
-        words = tokenize(text)
+        words = [w for tok in tokenize(text) for w in (
+            tokenize(kept[int(tok[6:-2])]) if tok.startswith("__keep") else [tok])]
         # "two thousand", "3 hundred": the number times the multiplier
         merged: list[str] = []
         for w in words:
@@ -534,10 +565,12 @@ class _State:
         if unknown:
             raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
-        followup = context is not None and self._is_followup()
+        followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
         self._compared_predicates()
+        self._verbs_not_values()
+        self._single_items()
         self._negations()
         self._comparisons()
         self._ranges_and_comparators()
@@ -597,8 +630,10 @@ class _State:
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
         the values' dimension grouped (layer grammar split_between), the values kept as the filter."""
+        # read by the words themselves, not as lexicon senses: a follow-up's "split that by" reads them too
+        words = set(self.layer.grammar.get("split_between", []))
         for i, s in enumerate(self.spans):
-            if s.used or not s.has("grammar", "split_between"):
+            if s.used or s.text not in words:
                 continue
             for k in range(i + 1, len(self.spans)):
                 t = self.spans[k]
@@ -647,7 +682,7 @@ class _State:
                 if spec["dimension"] not in self.form.dimensions:
                     self.form.dimensions.append(spec["dimension"])
 
-    def _is_followup(self) -> bool:
+    def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
             return True
@@ -660,9 +695,20 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it") for s in self.spans):
-            return True  # "who placed it?", "how much did they spend?": about the previous answer
+        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
+                          for s in self.spans):
+            return True  # "who placed it?", "late ones only": about the previous answer
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if first is not None and first.text == "who" and not self.ids and not any(
+                x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
+                context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
+            return True  # "who spent the most?" after customers: no one named, so among those
+        if context.kind == "aggregate" and not self.ids and not self.periods and len(self.content()) <= 3 and not any(
+                x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
+                for x in s.senses) and any(s.first("measure") for s in self.spans):
+            # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
+            # would be a column beside each row, which a new question "total revenue" does not ask)
+            return True
         return not strong and not self.ids
 
     def _slots(self) -> None:
@@ -674,6 +720,35 @@ class _State:
                 table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
                 f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
+
+    def _verbs_not_values(self) -> None:
+        """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written
+        in lower case right after an auxiliary and its subject, is the verb, not the value (the carrier
+        Bring). Its value sense is dropped; unless a layer phrase explains it, the question is refused."""
+        auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
+        subjects = {"we", "they", "you", "it", "he", "she", "i"}
+        for i, s in enumerate(self.spans):
+            if not self.values_of(s) or i < 2 or " " in s.text:
+                continue
+            if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
+                continue  # written capitalized somewhere: a name
+            subject = self.spans[i - 1]  # "did Norway bring": a value right after the auxiliary is the subject
+            if (subject.text in subjects or self.values_of(subject) or subject.first("entity")) and \
+                    self.spans[i - 2].text in auxiliaries:
+                s.senses = [x for x in s.senses if x[0] != "value"]
+
+    def _single_items(self) -> None:
+        """"the biggest single order", "the single largest customer": the word stresses that one row of
+        a ranking is meant, which the ranking says itself. Elsewhere ("customers with a single order":
+        exactly one) it stays unplaced, so such a question is refused, not read as "a order"."""
+        def ranks(t: Span) -> bool:
+            return bool(t.first("superlative") or t.first("superlative_attribute") or t.first("ranking"))
+        for i, s in enumerate(self.spans):
+            if not s.has("grammar", "single_item"):
+                continue
+            prev, nxt = self.prev_content(i), self.next_content(i)
+            if nxt is not None and (ranks(nxt[1]) or nxt[1].first("entity") and prev is not None and ranks(prev[1])):
+                s.senses = [("stop",)]  # said by the ranking: skipped like any other function word
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -700,7 +775,10 @@ class _State:
                 before = self.prev_content(i)
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
                 grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
-                if before and not before[1].used and not grouped and (before[1].has("dimension", dim) or (
+                # "the most orders (excluding cancelled)": the noun is what is ranked or counted; left to that pass
+                counted = before is not None and (pb := self.prev_content(before[0])) is not None and bool(
+                    pb[1].first("superlative") or pb[1].has("grammar", "count"))
+                if before and not before[1].used and not grouped and not counted and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
@@ -1268,6 +1346,10 @@ class _State:
                 if nxt is not None and nxt[1].first("measure"):
                     continue  # "how many Makita units": the measure itself
                 if nxt is None or not nxt[1].first("entity"):
+                    if any(x.has("activity", "sales") for x in self.spans):
+                        # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
+                        # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
+                        f.notes.append("count:sold")
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
                     continue
@@ -1674,6 +1756,8 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        if "count:sold" in notes and "units_sold" in self.layer.measures:
+            f.measures = [m if m != "count" else "units_sold" for m in f.measures]
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (
                 "is", "are", "was", "were", "does", "do", "did", "has", "have"):
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
@@ -1743,10 +1827,13 @@ class _State:
         words = {s.text for s in self.spans}
         sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
             and not words & {"much", "many", "total", "sum"}
+        # "the most expensive product we sell": "we sell" says which products, the ranking is by price
+        by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
         # "products that sold over 100 units": the selling is the condition on the products listed
-        if not f.measures and "sales" in activity and f.subject in (None, "products") and not sold_as_condition:
+        if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
+                and not sold_as_condition:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
-            f.measures = ["units_sold"] if words & {"many", "any"} else ["revenue"]  # the glossary: sales = revenue
+            f.measures = ["units_sold"] if words & {"many", "any", "how many"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
                 f.order_by = f.measures[0]
         if f.subject in self.layer.entities and not f.measures and (
@@ -1882,14 +1969,31 @@ class _State:
 
     # ----- follow-ups
     def _merge(self, context: QueryForm) -> QueryForm:
-        for pointing_back in (about_previous, negate_previous, drop_period):
+        relative_to_previous(self, context)
+        merge_verbs(self)
+        unknown_value(self, context)
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
         new = self.form
+        within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
-        if new.measures and context.kind == "list":
+        if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
+                and {s.text for s in self.spans} & {"list", "show"}:
+            # "list the business ones" after a count: the counted things listed, the new condition kept
+            f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        if new.measures == ["count"] and context.kind == "list" and not context.limit:
+            # "and how many orders have they placed?" after a list of customers: counted, not listed
+            f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+            f.subject = new.subject or f.subject
+        elif new.measures and context.kind == "list":
+            if any(m.startswith("count") for m in new.measures):
+                # "how many did we sell?" after the cheapest product: no count stands beside listed rows
+                raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
+                                    f"{previous_words(context, self.layer)})",
+                                    hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
         elif new.measures:
@@ -1903,6 +2007,11 @@ class _State:
                     f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
             if f.order_by and f.order_by not in ("count",) and f.order_by in context.measures:
                 f.order_by = f.measures[0]
+            if of_the_ranked(self, context) and not new.order_by:
+                # "how much stock do they have?" after a top 5: the same top ones, the new figure beside
+                # (ranking by it could name others)
+                f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
+                f.order_by = context.order_by
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -1913,7 +2022,13 @@ class _State:
             if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
                     and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
-        if [d for d in new.dimensions if d not in dropped]:
+        # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
+        shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
+        beside = [d for d in [*new.dimensions, *shown]
+                  if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
+        if beside:
+            f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
+        elif [d for d in new.dimensions if d not in dropped]:
             f.dimensions = [d for d in new.dimensions if d not in dropped]
         if new.grain:
             f.grain = new.grain
@@ -1933,18 +2048,26 @@ class _State:
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         for p in new.predicates:
             if p not in f.predicates:
+                # "and inactive?" after "active products": a condition on the same columns replaces the old one
+                f.predicates = [q for q in f.predicates if not same_columns(self.layer, p, q)]
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
-        elif new.order_by and {s.text for s in self.spans} & {"which", "who"} and not any(
-                (s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
-            f.limit = 1  # "which of those spent the most?": one of them
+        elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
+                and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+            f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
+                and f.kind == "aggregate" and not f.compare and not f.derived:
+            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
+            f.order_by, f.direction = f.measures[0], new.direction
+            f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
+                else f.limit
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
