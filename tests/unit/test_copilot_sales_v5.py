@@ -96,6 +96,9 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
      "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
      f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.brand = 'Makita' "
      f"AND p2.brand <> 'Makita' AND {VALID} GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
+    # "with quantities" beside a stock condition: the quantity on hand
+    ("the low stock Kitchen products, list them with quantities",
+     f"SELECT name, stock FROM {STOCK} WHERE category = 'Kitchen' AND stock <= reorder"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -621,6 +621,12 @@ class _State:
             nxt = self.next_content(k)
             if measure and nxt is not None and nxt[1].first("comparator"):
                 s.senses = [("measure", measure)]
+            stock_condition = any(x.first("predicate") and "inventory." in self.layer.predicates.get(
+                x.arg("predicate"), {}).get("sql", "") for x in self.spans)
+            if stock_condition and s.text in self.layer.grammar.get("stock_quantity_words", []) and k > 0 and \
+                    self.spans[k - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
+                # "in-stock products, list them with quantities": the quantity on hand the condition is about
+                s.senses = [("measure", "stock")]
             if s.first("attribute") and nxt is not None and nxt[1].first("measure") and \
                     s.text in self.layer.measures.get(nxt[1].arg("measure"), {}).get("label", "").lower().split():
                 # "the total value of our inventory at cost": the measure's own noun, not the order amount
