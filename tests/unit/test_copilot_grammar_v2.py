@@ -78,7 +78,7 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY 1"),
     # a stock condition per warehouse when the question is per warehouse
     ("which warehouse has the fewest products below their reorder level",
-     "SELECT warehouse, COUNT(*) n FROM inventory WHERE quantity_on_hand <= reorder_level GROUP BY 1 "
+     "SELECT warehouse, COUNT(*) n FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1 "
      "ORDER BY n LIMIT 1"),
     # a total over nothing is 0
     ("did we sell any Makita Hammer on 2026-10-31",

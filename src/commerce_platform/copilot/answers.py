@@ -217,8 +217,15 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     parts: list[str] = []
     subject = form.subject or "orders"
     if form.kind == "bought_together":
-        product = next((f.values for f in form.filters if f.field == "product"), [])
-        parts.append(f"products most often in the same order as {', '.join(map(str, product))} (orders counted)")
+        anchor = next((f for f in form.filters if f.field == "product"), None) or next(
+            (f for f in form.filters if f.op in ("=", "in") and f.field in layer.dimensions
+             and layer.dimensions[f.field]["column"].startswith("products.")), None)
+        named = ", ".join(map(str, anchor.values)) if anchor else ""
+        if anchor is not None and anchor.field != "product":
+            named = f"{anchor.field} {named}"
+        grouped = form.dimensions[0] if form.dimensions else "product"
+        plural = "categories" if grouped == "category" else f"{grouped}s"
+        parts.append(f"{plural} most often in the same order as {named} (orders counted)")
     elif form.kind == "recommend_customer":
         parts.append("best sellers (units sold) in the categories this customer buys, not yet bought by them")
     elif form.kind == "not_bought":

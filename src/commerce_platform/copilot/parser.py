@@ -406,7 +406,7 @@ def query_type(form: QueryForm) -> QueryType:
         return "recommendation"  # best sellers
     subject = form.subject or ""
     measures = set(form.measures)
-    if measures & {"stock"} or any(p in ("low_stock", "out_of_stock") for p in form.predicates) \
+    if measures & {"stock"} or any(p in ("low_stock", "below_reorder", "out_of_stock") for p in form.predicates) \
             or "warehouse" in form.dimensions:
         return "inventory"
     if subject == "shipments" or measures & {"delivery_time"} or form.lookup and form.lookup["entity"] == "order":
@@ -436,6 +436,8 @@ class _State:
         self.as_of = as_of
         self.question = question
         text = " " + question.lower().replace("’", "'") + " "
+        # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
+        text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
@@ -568,6 +570,7 @@ class _State:
         followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
+        self._compared_predicates()
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
@@ -579,6 +582,8 @@ class _State:
         self._money_placed()
         self._percent_values()
         self._shares_and_growth()
+        self._split_between()
+        self._residence()
         self._groupings()
         self._movers()
         self._duration_aggregates()
@@ -614,6 +619,82 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _compared_predicates(self) -> None:
+        """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
+        comparator name the measure compared (layer measure_when_compared), not the condition (in stock)."""
+        for k, s in enumerate(self.spans):
+            name = s.arg("predicate") if s.first("predicate") else None
+            measure = self.layer.predicates.get(name or "", {}).get("measure_when_compared")
+            nxt = self.next_content(k)
+            if measure and nxt is not None and nxt[1].first("comparator"):
+                s.senses = [("measure", measure)]
+            stock_condition = any(x.first("predicate") and "inventory." in self.layer.predicates.get(
+                x.arg("predicate"), {}).get("sql", "") for x in self.spans)
+            if stock_condition and s.text in self.layer.grammar.get("stock_quantity_words", []) and k > 0 and \
+                    self.spans[k - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
+                # "in-stock products, list them with quantities": the quantity on hand the condition is about
+                s.senses = [("measure", "stock")]
+            if s.first("attribute") and nxt is not None and nxt[1].first("measure") and \
+                    s.text in self.layer.measures.get(nxt[1].arg("measure"), {}).get("label", "").lower().split():
+                # "the total value of our inventory at cost": the measure's own noun, not the order amount
+                s.senses = [("stop",)]
+                s.used = True
+
+    def _split_between(self) -> None:
+        """"the split of revenue between consumer and business customers": one row per value named,
+        the values' dimension grouped (layer grammar split_between), the values kept as the filter."""
+        # read by the words themselves, not as lexicon senses: a follow-up's "split that by" reads them too
+        words = set(self.layer.grammar.get("split_between", []))
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in words:
+                continue
+            for k in range(i + 1, len(self.spans)):
+                t = self.spans[k]
+                if t.used or t.text not in ("between", "among", "across"):
+                    continue
+                named: list[set[str]] = []
+                joints = []
+                for u in self.spans[k + 1:]:
+                    if self.values_of(u):
+                        named.append({d for d, _ in self.values_of(u)})
+                    elif u.text in ("and", "or", "vs", ","):
+                        joints.append(u)
+                    else:
+                        break
+                dims = set.intersection(*named) if len(named) > 1 else set()
+                if len(dims) != 1:
+                    break
+                (dim,) = dims
+                if dim not in self.form.dimensions:
+                    self.form.dimensions.append(dim)
+                for u in (s, t, *joints):
+                    u.used = True
+                break
+
+    def _residence(self) -> None:
+        """"customers who live in Oslo": the place is the filter; "where does <customer> live": that
+        customer's place (the layer's residence dimension). A pronoun ("which segment is he") is the
+        customer the same question names."""
+        spec = self.layer.grammar.get("residence") or {}
+        customers = [k for k, s in enumerate(self.spans) if any(d == "customer" for d, _ in self.values_of(s))]
+        for k, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.has("grammar", "person_pronoun") and customers:
+                s.used = True
+            if not s.has("grammar", "residence"):
+                continue
+            nxt = self.next_content(k)
+            place = nxt is not None and any(
+                self.layer.dimensions[d]["column"].startswith("customers.") and d != "customer"
+                for d, _ in self.values_of(nxt[1]))
+            if place:
+                s.used = True
+            elif customers and spec.get("dimension"):
+                s.used = True
+                if spec["dimension"] not in self.form.dimensions:
+                    self.form.dimensions.append(spec["dimension"])
 
     def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
@@ -1101,8 +1182,11 @@ class _State:
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
             per: tuple[int, Span] | None = nxt
+            taking_part: list[Span] = []
             while s.text == "per" and per is not None and not per[1].first("entity") and not per[1].used and (
-                    self.values_of(per[1]) or per[1].first("predicate")):
+                    self.values_of(per[1]) or per[1].first("predicate") or per[1].has("grammar", "participating")):
+                if per[1].has("grammar", "participating"):
+                    taking_part.append(per[1])  # "per ordering customer": those with orders, as figures per one are
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
@@ -1112,6 +1196,8 @@ class _State:
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
                 f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
+                for x in taking_part:
+                    x.used = True
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True
@@ -1808,8 +1894,23 @@ class _State:
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
             f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
-        if "together" in notes and products:
+        # "what is bought together with Paint products": a category's or brand's lines as the basket's anchor
+        anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
+                                   and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
+        if "together" in notes and anchor:
             f.kind = "bought_together"
+            # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
+            f.dimensions = [d for d in f.dimensions if self.layer.dimensions.get(d, {}).get("column", "")
+                            .startswith("products.") and d != "product"][:1]
+            f.measures = []
+            if f.dimensions:
+                for k, s in enumerate(self.spans):
+                    if s.text in ("other", "others", "else") and not s.used:
+                        s.used = True  # "what other category": the anchor's own value is left out
+                    nxt = self.spans[k + 1] if k + 1 < len(self.spans) else None
+                    if s.first("number") and not s.used and nxt is not None and nxt.has("dimension", f.dimensions[0]):
+                        f.limit = int(s.arg("number"))  # "which 2 categories"
+                        s.used = True
             if f.limit is None and self._singular():
                 f.limit = 1
             return
@@ -1896,13 +1997,23 @@ class _State:
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
+        if f.measures and f.subject in ("products", "customers") and not f.dimensions and not f.grain \
+                and not ranking and all(m in measure_filters for m in f.measures) \
+                and not {s.text for s in self.spans} & {"much", "many", "total", "sum", "average", "avg"}:
+            # "products with stock over 500 units": the measure is the one compared; the products are listed
+            f.show += [m for m in f.measures if m not in f.show]
+            f.measures = []
         if not f.measures and measure_filters and f.dimensions:
             f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
+        sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
+            and not words & {"much", "many", "total", "sum"}
         # "the most expensive product we sell": "we sell" says which products, the ranking is by price
         by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
-        if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute:
+        # "products that sold over 100 units": the selling is the condition on the products listed
+        if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
+                and not sold_as_condition:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
             f.measures = ["units_sold"] if words & {"many", "any", "how many"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
@@ -2586,7 +2697,83 @@ class _State:
             if fits:
                 s.used = True
 
+    def _titled(self) -> set[str]:
+        """Words written with a capital inside a sentence (not its first word): the shape of a name."""
+        out = set()
+        for sentence in re.split(r"[.?!:;\u2014]\s+", self.question):
+            words = re.findall(r"[\w'-]+", sentence)
+            out |= {w.lower() for w in words[1:] if w[:1].isupper() and w[1:2].islower()}
+        # a name the spelling mender took for a lake word ("Maija" as "maja") is still the name written
+        return out | {better for original, better in self.corrections if original in out}
+
+    def _missing_names(self, left: list[Span]) -> None:
+        """A name of a kind the question's shape says (a word before a dimension's noun, a code with the
+        field's prefix, a person's two names) that the lake does not hold is not found: the answer is
+        that it does not exist, never a refusal that reads as if the question were unclear."""
+        titled = self._titled()
+        closed = {d for d in self.layer.dimensions if not any(e.get("table") and d == n for n, e in
+                                                                 self.layer.entities.items())}
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if nxt is None or s.text not in titled:
+                continue
+            noun = nxt[1].first("dimension")
+            if noun is None or nxt[1].first("entity") or noun[1] not in closed:
+                continue
+            values = self.values_of(s)
+            if s in left or values and all(d != noun[1] for d, _ in values):
+                # "our Tallinn warehouse": a city, but no warehouse of that name
+                raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
+                               hint=f"ask for the {noun[1]}s there are, e.g. 'stock by {noun[1]}'")
+        for k, s in enumerate(self.spans):
+            if s not in left:
+                continue
+            prev, nxt = self.prev_content(k), self.next_content(k)
+            if prev is not None and prev[1].first("attribute") and re.fullmatch(r"[0-9][\w-]*", s.text) and \
+                    prev[1].arg("attribute").split(".")[0] in {e["table"] for e in self.layer.entities.values()}:
+                # "SKU-009999": the field's prefix and a code the lake does not hold
+                raise NotFound(f"there is no {prev[1].text} {prev[1].text.upper()}-{s.text.upper()} in the lake",
+                               field="question", hint=f"check the {prev[1].text}")
+            if s.text not in titled:
+                continue
+            before = self.values_of(prev[1]) if prev is not None else []
+            if nxt is not None and nxt[1].first("entity") and nxt[1].arg("entity") == "products" or \
+                    any(d == "brand" for d, _ in before):
+                # "Hilti products" (no such brand), "Bosch Dishwasher" (no such product of the brand)
+                kind = "product" if before else "brand"
+                name = f"{prev[1].text.title()} {s.text.title()}" if before and prev is not None else s.text.title()
+                raise NotFound(f"there is no {kind} named {name!r} in the lake", field="question",
+                               hint=f"check the {kind}'s spelling, or ask for the {kind}s there are")
+            if nxt is not None and nxt[1] in left and nxt[1].text in titled and (
+                    prev is None or not (prev[1] in left and prev[1].text in titled)):
+                after = self.next_content(nxt[0])
+                if after is None or not (after[1] in left and after[1].text in titled):
+                    # "has Pekka Virtanen spent": a person's first and last name, no customer of that name
+                    written = {b: a for a, b in self.corrections}
+                    person = " ".join(written.get(x.text, x.text).title() for x in (s, nxt[1]))
+                    raise NotFound(f"there is no customer named {person} in the lake",
+                                   field="question", hint="check the customer's name")
+
+    def _conditions_per_scope(self, f: QueryForm) -> None:
+        """"out of stock in Vantaa but over 50 units in Kuopio": each warehouse has its own condition.
+        The form holds one set of warehouses for all conditions, which would test both conditions on
+        the two together (always empty here), so the question is refused instead."""
+        scopes = {predicate_spec(self.layer, p).get("scoped_by") for p in f.predicates} - {None}
+        for scope in scopes:
+            at = [k for k, s in enumerate(self.spans) if any(d == scope for d, _ in self.values_of(s))]
+            values = {v for k in at for d, v in self.values_of(self.spans[k]) if d == scope}
+            if len(values) < 2:
+                continue
+            between = self.spans[at[0] + 1:at[-1]]
+            if any(x.first("predicate") or x.first("comparator") or x.first("measure") for x in between):
+                raise NotUnderstood(f"the question puts a different condition on each {scope}; I can test "
+                                    f"conditions only on the {scope}s together",
+                                    hint=f"ask about one {scope} at a time, e.g. 'products out of stock in "
+                                         f"{sorted(values)[0]}'")
+
     def _accept(self, f: QueryForm) -> None:
+        self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
+        self._conditions_per_scope(f)
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
         both = sorted(p for p in f.predicates if "not_" + p in f.predicates)

@@ -137,6 +137,9 @@ class Planner:
             agg = exp.Div(this=agg, expression=exp.Literal.number(seconds))
         if m.get("scale"):
             agg = exp.Mul(this=agg, expression=exp.Literal.number(m["scale"]))
+        if not m.get("filter") and m.get("sold_filter") and "activity:sales" in form.notes:
+            # "average discount of sold lines": selling names the glossary's sales (orders not cancelled or returned)
+            return agg, fragment(m["sold_filter"])
         return agg, fragment(m["filter"]) if m.get("filter") else None
 
     def predicate_sql(self, name: str, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
@@ -152,6 +155,12 @@ class Planner:
             if inner is not None:
                 inner.where(exp.Between(this=fragment(p["period_inside"]), low=_date(form.period.start),
                                         high=_date(form.period.end)), copy=False)
+        if p.get("period_before") and form is not None and form.period and \
+                form.period_field in (None, "orders.order_date"):
+            # "haven't ordered since January but did order before": an order dated before the period
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(exp.LT(this=fragment(p["period_before"]), expression=_date(form.period.start)), copy=False)
         scope = p.get("scoped_by")
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
@@ -328,7 +337,10 @@ class Planner:
         conds = self._conditions(form, form.subject)
         side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
                         if derived.get("kind") == "predicates"]
-        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side])
+        derived_on = [self._derived_condition(derived["condition"], form.subject)] \
+            if derived.get("kind") == "share" and derived.get("condition") else []
+        # "what share of revenue was Plumbing": the part is of product lines, so the whole is too
+        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side, *derived_on])
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
@@ -456,6 +468,11 @@ class Planner:
                                    if isinstance(agg, exp.Sum) and not dims and not form.grain and lookup_key is None
                                    else agg,
                                    output_name(form, name)) for name, agg in aggs]
+        if not derived and not form.grain and "product" in dims:
+            # "low-stock products that sold over 100 units": the stock the condition is about, per product
+            for name in form.show:
+                if name not in measures and (per_row := self._fanning_measure(form, name, "products")) is not None:
+                    outputs.append(exp.alias_(per_row, output_name(form, name)))
         select = exp.select(*outputs)
         distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
@@ -535,6 +552,29 @@ class Planner:
         inner = inner.group_by(key.copy()).having(exp.and_(*having))
         return key.isin(query=inner)
 
+    def _fanning_measure(self, form: QueryForm, name: str, owner: str) -> exp.Expr | None:
+        """A measure of the owner's rows kept in a table that fans them out (stock: inventory rows of a
+        product), as one figure per owner row (a correlated subquery). Beside figures of another table
+        (order lines) a plain join would multiply both: the stock of each product times its order lines."""
+        spec = self.layer.measures.get(name)
+        owner_entity = next((k for k, e in self.layer.entities.items() if e["table"] == owner), None)
+        if spec is None or spec.get("entity") != owner_entity or spec.get("filter"):
+            return None  # figures of another entity (units sold: of orders) keep their period and filters
+        agg, _ = self.measure_sql(form, name, line=False)
+        tables = tables_of(agg)
+        if len(tables) != 1:
+            return None
+        (table,) = tables
+        join = next((j for j in self.layer.joins if j["left"].startswith(f"{table}.")
+                     and j["right"].startswith(f"{owner}.") and j["cardinality"] == "many_to_one"), None)
+        if join is None:
+            return None
+        # the fanning table's own filters ("in Drammen") narrow the figure as they narrow the rows
+        own = [self.filter_sql(f) for f in form.filters
+               if f.field in self.layer.dimensions and tables_of(self.field_sql(f.field)) == {table}]
+        inner = exp.select(agg).from_(table).where(exp.and_(fragment(f"{join['left']} = {join['right']}"), *own))
+        return exp.Subquery(this=inner)
+
     def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
         """"average units per order": each order's figure first (an inner query grouped by the
         entity's key), then their average; groups of the form stay groups of the outer query."""
@@ -599,6 +639,9 @@ class Planner:
         for f in form.filters:
             if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
                 extra.append(f.field)
+        if form.period and form.period_field and form.period_field.startswith(f"{table}.") \
+                and form.period_field not in columns and form.period_field not in extra:
+            extra.append(form.period_field)  # "customers who joined between X and Y": the date each joined
         conds = self._conditions(form, form.subject)
         outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
         having = self._having(form, line=table == "products")
@@ -608,7 +651,14 @@ class Planner:
             shown.insert(0, form.order_by)
         elif having:
             shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
+        sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
+                 for name in dict.fromkeys(shown)}
+        mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
         for name in dict.fromkeys(shown):
+            per_row = self._fanning_measure(form, name, table) if mixed else None
+            if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
+                measure_cols.append(exp.alias_(per_row, output_name(form, name)))
+                continue
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
@@ -642,8 +692,35 @@ class Planner:
     def _bought_together(self, form: QueryForm) -> exp.Select:
         """Products in the same orders as the given one; only orders that count as sales (the
         revenue glossary: a cancelled or returned order is not a purchase)."""
-        product = next(f for f in form.filters if f.field == "product")
+        product = next((f for f in form.filters if f.field == "product"), None) or next(
+            f for f in form.filters if f.op in ("=", "in") and f.field in self.layer.dimensions
+            and self.layer.dimensions[f.field]["column"].startswith("products."))
         valid = fragment(self.layer.measures["revenue"]["filter"])
+        anchor = self.layer.dimensions[product.field]["column"].split(".")[1]
+        group = form.dimensions[0] if form.dimensions else "product"
+        column = self.layer.dimensions[group]["column"].split(".")[1]
+        conds = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values]), valid]
+        if group == product.field and group != "product":
+            # "what other category goes with Paint": Paint itself is not an answer
+            conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
+        if group != "product":
+            return (exp.select(exp.alias_(exp.column(column, table="other"), group),
+                               exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
+                                          "orders_together"))
+                    .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                    .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                          on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                      exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
+                    .join(exp.alias_(exp.to_table("products"), "this", table=True),
+                          on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
+                    .join(exp.alias_(exp.to_table("products"), "other", table=True),
+                          on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
+                    .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
+                    .where(exp.and_(*conds))
+                    .group_by(exp.column(column, table="other"))
+                    .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
+                              exp.Ordered(this=exp.column(group)))
+                    .limit(form.limit or DEFAULT_TOP))
         return (exp.select(exp.alias_(exp.column("name", table="other"), "product"),
                            exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
                                       "orders_together"))
@@ -656,7 +733,7 @@ class Planner:
                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
                 .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
-                .where(exp.and_(exp.column("name", table="this").isin(*[_lit(v) for v in product.values]), valid))
+                .where(exp.and_(*conds))
                 .group_by(exp.column("name", table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product")))
