@@ -1,6 +1,6 @@
 """Execution accuracy of the copilot's offline parser, per set and per category.
 
-    .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3]
+    .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
 Sets: the shipped dev set and three more dev sets written blind (benchmarks/data/copilot_dev2.json,
 copilot_dev3.json, copilot_dev4.json; all tuned on), two blind held-out sets (copilot_heldout.json and
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from datetime import date
@@ -38,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print every miss of every dev set (never the held-out's)")
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS),
                     help=f"comma-separated sets to run, from {', '.join(SET_NAMES)} (default: all whose file exists)")
+    ap.add_argument("--typo-seeds", type=int, default=1, metavar="N",
+                    help="run each -typo set with N different swaps per question (seeds 0..N-1) and print "
+                         "min/median/max over them; seed 0 is the one shown in full")
     args = ap.parse_args(argv)
+    if args.typo_seeds < 1:
+        ap.error("--typo-seeds must be at least 1")
     chosen = [name.strip() for name in args.sets.split(",") if name.strip()]
     unknown = sorted(set(chosen) - set(SET_NAMES))
     if unknown:
@@ -66,8 +72,20 @@ def main(argv: list[str] | None = None) -> int:
         generate = offline_generator(engine)
         for name in chosen:
             data = load_eval_set(SET_FILES[name.removesuffix("-typo")])
-            items = typo_items(data["items"]) if name.endswith("-typo") else data["items"]
-            reports[name] = report(evaluate(generate, engine, items, date.fromisoformat(data["as_of"])))
+            as_of = date.fromisoformat(data["as_of"])
+            if not name.endswith("-typo"):
+                reports[name] = report(evaluate(generate, engine, data["items"], as_of))
+                continue
+            runs = [report(evaluate(generate, engine, typo_items(data["items"], seed), as_of))
+                    for seed in range(args.typo_seeds)]
+            reports[name] = runs[0]
+            if len(runs) > 1:
+                reports[name]["seeds"] = {
+                    key: {"min": min(vals), "median": statistics.median(vals), "max": max(vals)}
+                    for key in ("accuracy", "silent_wrong_rate")
+                    for vals in [[r["accuracy"] if key == "accuracy" else r["silent_wrong"] / r["total"]
+                                  for r in runs]]}
+                reports[name]["seeds"]["n"] = len(runs)
             if name.startswith("heldout"):  # its misses are never shown: nobody may tune to them
                 reports[name]["misses"] = []
     if args.json:
@@ -77,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         n = rep["total"]
         print(f"{name:13s} accuracy {rep['correct']:3d}/{n:3d} = {rep['accuracy']:.1%}   silent wrong "
               f"{rep['silent_wrong']:3d} ({rep['silent_wrong'] / n:.1%})   refused {rep['refused']:3d}")
+        if "seeds" in rep:
+            acc, sw = rep["seeds"]["accuracy"], rep["seeds"]["silent_wrong_rate"]
+            print(f"    over {rep['seeds']['n']} typo seeds: accuracy min/median/max {acc['min']:.1%} / "
+                  f"{acc['median']:.1%} / {acc['max']:.1%}   silent wrong {sw['min']:.1%} / {sw['median']:.1%} / "
+                  f"{sw['max']:.1%}")
         for cat, c in rep["by_category"].items():
             print(f"    {cat:15s} {c['correct']:3d}/{c['total']:3d} {c['accuracy']:6.1%}   silent wrong "
                   f"{c['silent_wrong']:3d}   refused {c['refused']:3d}")

@@ -32,14 +32,15 @@ def load_eval_set(path: str | Path | None = None) -> dict[str, Any]:
     return json.loads(text)
 
 
-def with_typo(question: str) -> str | None:
+def with_typo(question: str, seed: int = 0) -> str | None:
     """The question with two adjacent letters swapped in one word of 5+ letters (chosen by a
-    stable hash), or None when it has no such word."""
+    stable hash of the question and ``seed``), or None when it has no such word."""
     words = question.split(" ")
     candidates = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha() and len(set(w.lower())) > 2]
     if not candidates:
         return None
-    digest = int(hashlib.sha256(question.encode()).hexdigest(), 16)
+    key = question if seed == 0 else f"{seed}:{question}"  # seed 0 keeps the figures published before seeds
+    digest = int(hashlib.sha256(key.encode()).hexdigest(), 16)
     i = candidates[digest % len(candidates)]
     w = words[i]
     for k in range(1 + digest % (len(w) - 2), len(w) - 1):  # never the first letter (people rarely slip there)
@@ -49,12 +50,12 @@ def with_typo(question: str) -> str | None:
     return None
 
 
-def typo_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def typo_items(items: list[dict[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
     out = []
     for item in items:
         if not item.get("gold_sql"):
             continue
-        typo = with_typo(item["question"])
+        typo = with_typo(item["question"], seed)
         if typo:
             out.append({**item, "id": item["id"] + "-typo", "question": typo, "split": "typo"})
     return out

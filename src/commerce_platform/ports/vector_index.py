@@ -584,7 +584,10 @@ class AnnGraph:
         self.dirty = True
 
     def search(self, vector: np.ndarray, count: int) -> np.ndarray:
-        count = min(count, len(self.keys))
+        if count >= len(self.keys):
+            # Every row is a candidate: a graph walk could only miss some (a graph thinned by removals
+            # need not reach them all), and the caller re-scores them exactly anyway.
+            return np.arange(len(self.keys), dtype=np.int64)
         if count < 1:
             return np.zeros(0, np.int64)
         self.index.expansion_search = max(count, 64)
