@@ -1,0 +1,41 @@
+"""The typo variants the copilot evaluation generates: one adjacent-letter swap in one word of 5+
+letters, never the first letter, stable per (question, seed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import typo_items, with_typo
+
+
+def _swapped_words(a: str, b: str) -> list[tuple[str, str]]:
+    return [(x, y) for x, y in zip(a.split(" "), b.split(" "), strict=True) if x != y]
+
+
+@pytest.mark.parametrize("question", [
+    "revenue by month in 2025",
+    "which warehouse holds the most stock",
+    "late deliveries per carrier last quarter",
+])
+def test_one_swap_in_one_long_word_never_the_first_letter(question):
+    for seed in range(10):
+        typo = with_typo(question, seed)
+        assert typo is not None and typo != question
+        [(word, changed)] = _swapped_words(question, typo)
+        assert len(word) >= 5 and sorted(word) == sorted(changed) and word[0] == changed[0]
+        diff = [i for i, (x, y) in enumerate(zip(word, changed, strict=True)) if x != y]
+        assert len(diff) == 2 and diff[1] == diff[0] + 1
+        assert with_typo(question, seed) == typo  # stable
+
+
+@pytest.mark.parametrize("question", ["top 5 by qty", "AOV in Q3", "and Oslo?"])
+def test_no_word_of_five_letters_means_no_variant(question):
+    assert with_typo(question) is None
+
+
+def test_seeds_give_different_swaps_and_items_keep_their_gold():
+    question = "how many shipments were delivered late to Stockholm customers this year"
+    assert len({with_typo(question, seed) for seed in range(10)}) >= 5
+    items = [{"id": "q1", "question": question, "gold_sql": "SELECT 1"}, {"id": "q2", "question": "x", "gold_sql": None}]
+    [variant] = typo_items(items, seed=3)
+    assert variant["id"] == "q1-typo" and variant["gold_sql"] == "SELECT 1" and variant["question"] == with_typo(question, 3)
