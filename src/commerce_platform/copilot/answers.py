@@ -298,4 +298,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     for note in form.notes:
         if note.startswith("corrected:"):
             parts.append("read " + note.split(":", 1)[1])
+        elif note.startswith("purpose:"):  # a recommendation says which definition answered it
+            name = note.split(":", 1)[1]
+            spec = layer.grammar.get("purposes", {}).get(name, {})
+            if spec.get("description"):
+                parts.append(f"{name.replace('_', ' ')} read as: {spec['description']}")
     return "; ".join(parts)

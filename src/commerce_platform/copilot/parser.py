@@ -635,6 +635,14 @@ class _State:
                     self.spans[k - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
                 # "in-stock products, list them with quantities": the quantity on hand the condition is about
                 s.senses = [("measure", "stock")]
+            other_condition = any(x is not s and x.first("predicate") and "stock" in self.layer.predicates.get(
+                x.arg("predicate"), {}).get("show", []) for x in self.spans)
+            if other_condition and nxt is None and s.first("predicate") and s.text.startswith("with ") and \
+                    self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared") and \
+                    any(x.text in ("show", "list", "display", "give") for x in self.spans[:k]):
+                # "show products at or below their reorder level with stock": the last words of a request to
+                # show a stock condition's products name the figure shown, not a second condition (stock > 0)
+                s.senses = [("measure", self.layer.predicates[s.arg("predicate")]["measure_when_compared"])]
             if s.first("attribute") and nxt is not None and nxt[1].first("measure") and \
                     s.text in self.layer.measures.get(nxt[1].arg("measure"), {}).get("label", "").lower().split():
                 # "the total value of our inventory at cost": the measure's own noun, not the order amount
@@ -1158,6 +1166,16 @@ class _State:
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
+        stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
+        for i, s in enumerate(self.spans[1:-1], start=1):
+            t, before = self.spans[i + 1], self.spans[i - 1]
+            stocked = before.text in stock_verbs or before.first("predicate") and "inventory." in \
+                self.layer.predicates.get(before.arg("predicate"), {}).get("sql", "")
+            if s.text == "in" and stocked and not s.used and not t.used and t.first("dimension") and \
+                    not self.values_of(t) and t.text.endswith("s"):
+                # "stock sitting in warehouses": where stock is held, all of them together; not a split
+                s.used = t.used = True
+                f.notes.append(f"any:{t.arg('dimension')}")
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them
@@ -2674,28 +2692,45 @@ class _State:
             f.subject = f.subject or "products"
 
     def _purposes(self, f: QueryForm) -> None:
-        """Words naming only what a list is for ("at risk", "worth promoting") are placed when the
-        layer lists them as purposes of the form that was read; never as skipped words."""
+        """Words naming only what a list is for ("at risk", "worth promoting", "for a bundle") are placed when
+        the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
+        never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
         for s in self.spans:
             sense = s.first("purpose")
             if s.used or sense is None:
                 continue
-            need = purposes[sense[1]]["requires"]
-            fits = True
-            if "predicates" in need:
-                fits &= bool(set(need["predicates"]) & set(f.predicates))
-            if "ranked" in need:
-                fits &= f.order_by is not None and f.direction == need["ranked"]
-            if "subject" in need:
-                sub_dim = {"customers": "customer", "products": "product"}.get(need["subject"])
-                fits &= f.subject == need["subject"] or sub_dim in f.dimensions
-            if "filter_on" in need:
-                fits &= any(x.field in need["filter_on"] and x.op in (">", ">=") for x in f.filters)
-            if "kind" in need:
-                fits &= f.kind in need["kind"]
-            if fits:
+            needs = purposes[sense[1]]["requires"]
+            if any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs])):
                 s.used = True
+                if f"purpose:{sense[1]}" not in f.notes:
+                    f.notes.append(f"purpose:{sense[1]}")
+
+    def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
+        fits = True
+        if "predicates" in need:
+            fits &= bool(set(need["predicates"]) & set(f.predicates))
+        if "ranked" in need:
+            fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)
+        if "order_by" in need:
+            fits &= f.order_by in need["order_by"]
+        if "subject" in need:
+            sub_dim = {"customers": "customer", "products": "product"}.get(need["subject"])
+            fits &= f.subject == need["subject"] or sub_dim in f.dimensions
+        if "dimension" in need:
+            fits &= bool(set(need["dimension"]) & set(f.dimensions))
+        if "filter_on" in need:
+            fits &= any(x.field in need["filter_on"] and x.op in (">", ">=") for x in f.filters)
+        if "filter_on_any" in need:
+            fits &= any(x.field in need["filter_on_any"] and x.op in ("=", "in") for x in f.filters)
+        if need.get("filter_below"):
+            # "margin under 25% - should we drop them": an upper limit on a measure
+            fits &= any(x.field in self.layer.measures and x.op in ("<", "<=") for x in f.filters)
+        if "kind" in need:
+            fits &= f.kind in need["kind"]
+        if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
+            fits &= set(need["measures_all"]) <= set(f.measures)
+        return fits
 
     def _titled(self) -> set[str]:
         """Words written with a capital inside a sentence (not its first word): the shape of a name."""
