@@ -1168,14 +1168,14 @@ class _State:
                     self.spans[i - 1].used = True
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
         for i, s in enumerate(self.spans[1:-1], start=1):
-            t, before = self.spans[i + 1], self.spans[i - 1]
-            stocked = before.text in stock_verbs or before.first("predicate") and "inventory." in \
-                self.layer.predicates.get(before.arg("predicate"), {}).get("sql", "")
-            if s.text == "in" and stocked and not s.used and not t.used and t.first("dimension") and \
-                    not self.values_of(t) and t.text.endswith("s"):
+            place, held = self.spans[i + 1], self.spans[i - 1]
+            stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
+                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "")
+            if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
+                    not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
-                s.used = t.used = True
-                f.notes.append(f"any:{t.arg('dimension')}")
+                s.used = place.used = True
+                f.notes.append(f"any:{place.arg('dimension')}")
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them
