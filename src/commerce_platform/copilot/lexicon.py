@@ -8,8 +8,9 @@ from the lake's distinct values and names (``Vocabulary``).
 Typo tolerance: a word of five or more letters (four, when only one word is near: see
 ``_correct_short``) that the lexicon does not know is replaced
 by the one known word within one edit (insert, delete, replace, swap of neighbours; only a
-swap for function words); when two known words are equally close, nothing is replaced
-(and the word stays unexplained, so the question is refused rather than guessed).
+swap for function words), or, from six letters, within two edits when nothing is nearer (see
+``mend``); when two known words are equally close, nothing is replaced (and the word stays
+unexplained, so the question is refused rather than guessed, naming both words).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"
 TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöøæéü0-9]+(?:[-'][a-zåäöøæéü0-9]+)*|%|€|\$")
 MIN_TYPO_LENGTH = 5
 SHORT_TYPO_LENGTH = 4   # four letters: corrected only when the one close word is unambiguous
+MIN_TWO_EDIT_LENGTH = 6  # six letters or more: two edits from one known word (and none nearer) is mended
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
 
 
@@ -67,6 +69,7 @@ class Lexicon:
     targets: set[str] = field(default_factory=set)      # words a typo may be corrected to
     extra_words: set[str] = field(default_factory=set)  # words the parser reads itself (months, "order")
     word_senses: dict[str, list[Sense]] = field(default_factory=dict)  # one-word phrases, for typo ties
+    _by_initial: dict[str, list[str]] | None = field(default=None, repr=False)  # two-edit search, built on use
 
     def add(self, phrase: str, sense: Sense) -> None:
         key = tuple(tokenize(phrase))
@@ -188,34 +191,40 @@ class Lexicon:
                        for w in key}
         lex.word_senses = {key[0]: senses for key, senses in lex.phrases.items() if len(key) == 1}
         lex.value_words = lex.words - known_words
+        # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
+        # known words: a slip in them is mended to them, and they are never mended to something else
+        lex.extra_words |= _phrase_words(grammar) - lex.words
         return lex
 
     # ----- matching
     def correct(self, token: str) -> str | None:
-        """The one known word within one edit of ``token``, or None (known, short, or ambiguous).
+        """The one known word near ``token`` (see ``mend``), or None."""
+        return self.mend(token)[0]
 
-        Words that carry meaning are reached by any one edit; function words ("which") only by
-        two neighbours swapped, the commonest slip: a deletion must not turn "drone" into "done"."""
+    def mend(self, token: str) -> tuple[str | None, tuple[str, ...]]:
+        """(the word ``token`` was meant to be, ()) or (None, the known words it is equally near).
+
+        One edit (insert, delete, replace, swap of neighbours) first: words that carry meaning are
+        reached by any one edit; function words ("which") only by two neighbours swapped, the
+        commonest slip: a deletion must not turn "drone" into "done". A word of six letters or more
+        with nothing one edit away may be two edits from one known word ("custmres": a misspelling
+        with a slip on top); it is mended only when that word is the only one so near. When two words
+        are equally near and mean different things, nothing is replaced and both are returned, so the
+        refusal can name them."""
         if token in self.words or token in self.extra_words or not token.isalpha():
-            return None
+            return None, ()
         if len(token) == SHORT_TYPO_LENGTH:
-            return self._correct_short(token)
+            return self._correct_short(token), ()
         if len(token) < MIN_TYPO_LENGTH:
-            return None
+            return None, ()
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
-        past = token[:-1] + "ed"
-        if len(candidates) > 1 and token.endswith("d") and not token.endswith("ed") and past in candidates:
-            return past  # "deliverd", "returnd": a past tense that lost its "e", not "deliver"/"delivers"
-        if len(candidates) > 1 and len({tuple(self.word_senses.get(c, ())) for c in candidates}) == 1:
-            return sorted(candidates)[0]  # "cancelld": "cancelled" or "canceled", one meaning
-        if len(candidates) > 1 and not candidates & self.value_words:
-            # "ordesr": "orders" (same letters, two swapped) is nearer than "order" (one lost)
-            candidates &= _swaps(token)
-        return candidates.pop() if len(candidates) == 1 else None
+        if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
+            candidates = self._two_edits(token)
+        return self._pick(token, candidates)
 
     def _correct_short(self, token: str) -> str | None:
         """A four-letter word ("stok", "unts") has many neighbours: it is mended only when exactly
@@ -226,6 +235,34 @@ class Lexicon:
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         return candidates.pop() if len(candidates) == 1 else None
+
+    def _pick(self, token: str, candidates: set[str]) -> tuple[str | None, tuple[str, ...]]:
+        """The one of equally near words the slip most likely came from, or (None, all of them)."""
+        if len(candidates) <= 1:
+            return (next(iter(candidates)) if candidates else None), ()
+        past = token[:-1] + "ed"
+        if token.endswith("d") and not token.endswith("ed") and past in candidates:
+            return past, ()  # "deliverd", "returnd": a past tense that lost its "e", not "deliver"/"delivers"
+        swapped = candidates & _swaps(token)
+        if len(swapped) == 1 and not candidates & self.value_words:
+            # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
+            return swapped.pop(), ()
+        senses = {tuple(self.word_senses.get(c, ())) for c in candidates}
+        if len(senses) == 1 and () not in senses:
+            return sorted(candidates)[0], ()  # "cancelld": "cancelled" or "canceled", one meaning
+        return None, tuple(sorted(candidates))
+
+    def _two_edits(self, token: str) -> set[str]:
+        """Known words (five letters or more, same first letter: slips there are rare, and it keeps the
+        search small on a lake of many names) two slips from ``token`` (see ``_within_two``)."""
+        if self._by_initial is None:
+            index: dict[str, list[str]] = {}
+            for w in self.words | self.extra_words:
+                if len(w) >= MIN_TWO_EDIT_LENGTH - 1 and w.isalpha():
+                    index.setdefault(w[0], []).append(w)
+            self._by_initial = index
+        return {w for w in self._by_initial.get(token[0], ()) if abs(len(w) - len(token)) <= 2
+                and not (w in self.value_words and token.startswith(w)) and _within_two(token, w)}
 
     def spans(self, tokens: list[str]) -> list[Span]:
         """Longest phrases first, left to right; unknown tokens become sense-less spans
@@ -279,3 +316,52 @@ def _edits(word: str) -> set[str]:
     replaces = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
     inserts = {a + c + b for a, b in splits for c in LETTERS}
     return (deletes | swaps | replaces | inserts) - {word}
+
+
+def _phrase_words(table: Any) -> set[str]:
+    """The words of the phrases of a grammar table: list items and keys, nested; not the notes
+    (long sentences) nor column names ("orders.order_date")."""
+    out: set[str] = set()
+    if isinstance(table, dict):
+        for key, value in table.items():
+            if key.endswith("note") or key == "description":
+                continue
+            out |= _phrase_words(key) | (_phrase_words(value) if isinstance(value, (dict, list)) else set())
+    elif isinstance(table, list):
+        for item in table:
+            out |= _phrase_words(item)
+    elif isinstance(table, str) and len(table) <= 40 and "." not in table and "_" not in table:
+        out |= {w for w in tokenize(table) if w.isalpha()}
+    return out
+
+
+def _within_two(token: str, word: str) -> bool:
+    """``word`` is two slips from ``token`` of the kinds a misspelling with a slip on top makes:
+    two neighbours swapped plus one more edit ("custmres": "customers"), or two letters lost
+    ("quartly": "quarterly"). Two arbitrary edits would read real words the lexicon lacks as
+    others ("driver" is two edits from "deliver")."""
+    if sum(abs(token.count(c) - word.count(c)) for c in set(token) | set(word)) > 4:
+        return False  # two edits change at most four letter counts
+    if len(word) == len(token) + 2 and _lost_from(token, word):
+        return True
+    return any(_one_apart(s, word) for s in _swaps(token))
+
+
+def _lost_from(short: str, word: str) -> bool:
+    """``short`` is ``word`` with letters left out (a subsequence)."""
+    letters = iter(word)
+    return all(c in letters for c in short)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """At most one edit apart (insert, delete, replace, swap of neighbours)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    k = 0
+    while k < min(len(a), len(b)) and a[k] == b[k]:
+        k += 1
+    if len(a) == len(b):
+        return a[k + 1:] == b[k + 1:] or (a[k + 2:] == b[k + 2:] and a[k:k + 2] == b[k:k + 2][::-1])
+    return a[k + 1:] == b[k:] if len(a) > len(b) else a[k:] == b[k + 1:]

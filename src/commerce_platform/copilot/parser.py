@@ -399,6 +399,14 @@ def parser_for(engine) -> SemanticParser:
     return SemanticParser(vocabulary_for(engine))
 
 
+def _tied_note(tied: tuple[str, ...]) -> str:
+    """" (could be 'stats' or 'status')": a slip the lexicon would not guess between."""
+    if not tied:
+        return ""
+    shown = [repr(w) for w in tied[:4]]
+    return f" (could be {', '.join(shown[:-1])} or {shown[-1]})"
+
+
 def query_type(form: QueryForm) -> QueryType:
     if form.kind in ("bought_together", "recommend_customer"):
         return "recommendation"
@@ -467,9 +475,13 @@ class _State:
         text = DOMAIN_RE.sub(text_slot, text)
         self.corrections: list[tuple[str, str]] = []
 
+        self.unsure: dict[str, tuple[str, ...]] = {}  # a slip equally near two known words: left, both named
+
         def mend(m: re.Match) -> str:
-            better = parser.lexicon.correct(m.group(0))
+            better, tied = parser.lexicon.mend(m.group(0))
             if better is None:
+                if tied:
+                    self.unsure[m.group(0)] = tied
                 return m.group(0)
             self.corrections.append((m.group(0), better))
             return better
@@ -2849,7 +2861,7 @@ class _State:
         if left:
             from .answers import describe_form
 
-            words = ", ".join(repr(s.text) for s in left)
+            words = ", ".join(repr(s.text) + _tied_note(self.unsure.get(s.text, ())) for s in left)
             try:
                 understood = describe_form(f, self.layer)
             except Exception:  # noqa: BLE001 - a half-filled form may not describe; the refusal still stands
