@@ -500,6 +500,11 @@ class _State:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
+        # a period wholly after the as-of day has no rows yet: a forecast, which the lake cannot answer
+        future = [p for p in periods.found if p.start_date > as_of]
+        if future:
+            raise NotUnderstood(f"{future[0].label} is after {as_of}: the lake has no data for the future and I do "
+                                "not forecast", field="question", hint="ask about a period up to today")
         words = [w for tok in tokenize(text) for w in (
             tokenize(kept[int(tok[6:-2])]) if tok.startswith("__keep") else [tok])]
         # "two thousand", "3 hundred": the number times the multiplier
@@ -1495,7 +1500,9 @@ class _State:
             nxt = self.next_content(i)
             s.used = True
             if nxt is None:
-                if "count" not in f.measures and s.text == "how many":  # "..., how many?"
+                # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
+                tail_count = s.text == "count" and re.search(r"[—–,:;-]\s*count\W*$", self.question, re.IGNORECASE)
+                if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
                 elif s.text != "how many":
                     s.used = False  # "their order count": not placed, so not guessed

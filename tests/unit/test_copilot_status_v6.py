@@ -1,0 +1,48 @@
+"""Order and shipment status, round 6: the fifth dev set's phrasings (a count asked after a dash, a future
+period refused as a forecast, follow-ups that pick from or break down the previous answer)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+AS_OF = date(2026, 11, 1)
+
+CASES: list[tuple[str, str]] = [
+    # a count asked at the end, after a dash or comma
+    ("open orders from the web channel - count",
+     "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'paid') AND channel = 'web'"),
+    ("cancelled orders in 2025, count", "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025"),
+]
+
+
+@pytest.mark.parametrize("question, gold", CASES)
+def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+REFUSED: list[tuple[str, str]] = [
+    # a period wholly after the as-of day is a forecast: no rows to answer from (was the empty sum 0)
+    ("how many orders will we get in January 2027", "future"),
+    ("expected revenue for December 2026", "future"),
+    ("units sold in 2027", "future"),
+]
+
+
+@pytest.mark.parametrize("question, word", REFUSED)
+def test_refused(parser, question, word):
+    with pytest.raises(NotUnderstood, match=word):
+        parser.parse(question, AS_OF)
+
+
+def test_a_period_up_to_today_is_still_answered(parser, engine):
+    rows = answer(parser, engine, "revenue in October 2026")
+    assert len(rows) == 1 and rows[0][0] > 0
