@@ -46,3 +46,24 @@ def test_refused(parser, question, word):
 def test_a_period_up_to_today_is_still_answered(parser, engine):
     rows = answer(parser, engine, "revenue in October 2026")
     assert len(rows) == 1 and rows[0][0] > 0
+
+
+# follow-ups: "which of those ..." after a count lists the counted things; "by X" after a list counts them per X
+FOLLOWUPS: list[tuple[list[str], str, str]] = [
+    (["how many orders were cancelled in 2025?"], "which of those came through the web?",
+     "SELECT order_id FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025 AND channel = 'web'"),
+    (["returned orders in 2025"], "split that by channel",
+     "SELECT channel, COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025 GROUP BY 1"),
+    (["parcels shipped last week"], "per carrier?",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-10-19' "
+     "AND DATE '2026-10-25' GROUP BY 1"),
+    # a column named bare after a list stays a column beside each row
+    (["which products are out of stock?"], "which brands are they?",
+     "SELECT p.name, p.brand FROM products p JOIN inventory i USING (product_id) GROUP BY p.name, p.brand "
+     "HAVING SUM(i.quantity_on_hand) = 0"),
+]
+
+
+@pytest.mark.parametrize("context, question, gold", FOLLOWUPS)
+def test_followup_answers_like_its_gold_sql(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context=context)), question

@@ -2173,8 +2173,10 @@ class _State:
         within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        texts = [s.text for s in self.spans]
+        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
-                and {s.text for s in self.spans} & {"list", "show"}:
+                and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
@@ -2223,6 +2225,12 @@ class _State:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
         elif [d for d in new.dimensions if d not in dropped]:
             f.dimensions = [d for d in new.dimensions if d not in dropped]
+            if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
+                    and {"by", "per"} & set(texts):
+                # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
+                # group (a list has no groups: the grouping was dropped and the same rows listed again);
+                # "which brands are they?" names a column beside each row instead
+                f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
         if new.grain:
             f.grain = new.grain
         key = f"{new.lookup['entity']}_id" if new.lookup else None
