@@ -21,6 +21,13 @@ CASES: list[tuple[str, str]] = [
     ("open orders from the web channel - count",
      "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'paid') AND channel = 'web'"),
     ("cancelled orders in 2025, count", "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025"),
+    # an on-time share is taken of the delivered parcels only, like a late share (an undelivered one is neither)
+    ("on-time delivery percentage per carrier in 2025",
+     "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    ("on-time rate of parcels last month",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= DATE '2026-10-01' AND shipped_at < DATE '2026-11-01'"),
 ]
 
 

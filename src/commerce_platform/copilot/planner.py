@@ -385,9 +385,11 @@ class Planner:
             if duration.get("row_sql") and duration.get("filter"):
                 # "share delivered within 2 days": of the shipments that have a delivery time at all
                 glossary.append(fragment(duration["filter"]))
-            decidable = self.layer.predicates.get(derived["condition"].get("predicate") or "", {}).get("decidable")
+            predicate = derived["condition"].get("predicate") or ""
+            spec = self.layer.predicates.get(predicate) or self.layer.predicates.get(predicate.removeprefix("not_"), {})
+            decidable = spec.get("decidable")
             if decidable:
-                # "late delivery rate": of the shipments whose lateness is known (delivered) only
+                # "late delivery rate", "on-time rate": of the shipments whose lateness is known (delivered) only
                 glossary.append(fragment(decidable))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
