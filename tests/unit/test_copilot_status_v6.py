@@ -25,6 +25,13 @@ CASES: list[tuple[str, str]] = [
     ("on-time delivery percentage per carrier in 2025",
      "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    # a yes/no condition asked of one order that its own columns cannot say: its truth value is shown
+    ("was order 1200 delivered late?",
+     "SELECT s.delivered_at > s.shipped_at + INTERVAL 3 DAY FROM orders o LEFT JOIN shipments s USING (order_id) "
+     "WHERE o.order_id = 1200"),
+    ("is order 77 late?",
+     "SELECT s.delivered_at > s.shipped_at + INTERVAL 3 DAY FROM orders o LEFT JOIN shipments s USING (order_id) "
+     "WHERE o.order_id = 77"),
     ("on-time rate of parcels last month",
      "SELECT 1.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= DATE '2026-10-01' AND shipped_at < DATE '2026-11-01'"),

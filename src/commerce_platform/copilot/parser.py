@@ -1952,8 +1952,11 @@ class _State:
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
             for p in f.predicates:
                 table = self.layer.entities[f.lookup["entity"] + "s"]["table"]
-                f.show += [f"{table}.{c.name}" for c in fragment(predicate_spec(self.layer, p)["sql"]).find_all(exp.Column)
-                           if c.table == table and f"{table}.{c.name}" not in f.show]
+                own = [f"{table}.{c.name}" for c in fragment(predicate_spec(self.layer, p)["sql"]).find_all(exp.Column)
+                       if c.table == table]
+                # "was order 1042 delivered late?": a condition on another table's columns is shown as its
+                # yes/no value (the order's own columns cannot say it)
+                f.show += [c for c in own if c not in f.show] if own else [f"predicate:{p}"]
             f.predicates = []
         # an id question: its details (or its lines, with their quantities) unless a measure is asked
         text = " " + " ".join(s.text for s in self.spans) + " "
@@ -1980,7 +1983,8 @@ class _State:
                                  else entity)
                 table = self.layer.entities[f.subject]["table"]
                 if f.lookup["entity"] + "s" == f.subject:  # the details of one thing: all it has
-                    f.show = [f"{table}.{c}" for c in self.layer.tables[table]["columns"]]
+                    f.show = [f"{table}.{c}" for c in self.layer.tables[table]["columns"]] + [
+                        c for c in f.show if c.startswith("predicate:")]
                 if f.subject == "orders" and f.lookup["entity"] == "order":
                     f.show += ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                "shipments.delivered_at"]
