@@ -25,6 +25,9 @@ CASES: list[tuple[str, str]] = [
     ("on-time delivery percentage per carrier in 2025",
      "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    # "shipped in <period>": when the shipping happened (any status since), not shipped status plus order date
+    ("how many orders shipped in August",
+     "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE shipped_at >= DATE '2026-08-01' AND shipped_at < DATE '2026-09-01'"),
     # a yes/no condition asked of one order that its own columns cannot say: its truth value is shown
     ("was order 1200 delivered late?",
      "SELECT s.delivered_at > s.shipped_at + INTERVAL 3 DAY FROM orders o LEFT JOIN shipments s USING (order_id) "

@@ -1769,7 +1769,12 @@ class _State:
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
         after = self.next_content(i)
-        if event and about_shipments and after is not None and after[1].text.startswith("__period"):
+        # "orders shipped in September": a period right after the event that is its entity's own period
+        # column (shipping periods are on shipped_at) is when it happened, not an order status plus the order
+        # date; "orders delivered in August" stays the status and order date (delivered_at is no period column)
+        own_period = bool(event) and any(f"{e['table']}.{e.get('period')}" == event for e in self.layer.entities.values())
+        right_after = own_period and i + 1 < len(self.spans) and self.spans[i + 1].text.startswith("__period")
+        if event and (about_shipments or right_after) and after is not None and after[1].text.startswith("__period"):
             self.form.period_field = event
             return True
         nxt = self.next_content(i)
