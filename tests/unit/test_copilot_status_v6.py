@@ -25,6 +25,10 @@ CASES: list[tuple[str, str]] = [
     ("on-time delivery percentage per carrier in 2025",
      "SELECT carrier, 100.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    # a share of a parcel condition with no things named is of parcels, its period on the shipping date
+    ("on-time rate by carrier in 2025",
+     "SELECT carrier, 1.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
     # "shipped in <period>": when the shipping happened (any status since), not shipped status plus order date
     ("how many orders shipped in August",
      "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE shipped_at >= DATE '2026-08-01' AND shipped_at < DATE '2026-09-01'"),
@@ -74,6 +78,10 @@ FOLLOWUPS: list[tuple[list[str], str, str]] = [
     (["parcels shipped last week"], "per carrier?",
      "SELECT carrier, COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-10-19' "
      "AND DATE '2026-10-25' GROUP BY 1"),
+    (["late rate per carrier in 2025"], "now by month for Bring",
+     "SELECT date_trunc('month', shipped_at), 1.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) "
+     "/ COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL AND carrier = 'Bring' AND year(shipped_at) = 2025 "
+     "GROUP BY 1"),
     # a column named bare after a list stays a column beside each row
     (["which products are out of stock?"], "which brands are they?",
      "SELECT p.name, p.brand FROM products p JOIN inventory i USING (product_id) GROUP BY p.name, p.brand "

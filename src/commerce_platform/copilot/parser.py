@@ -612,6 +612,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._per_group(f, explicit_limit)
+            self._share_of_predicate_entity(f)
         try:
             self._periods_and_fields(f)
             self._purposes(f)
@@ -908,6 +909,20 @@ class _State:
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
                         x.used = True
+
+    def _share_of_predicate_entity(self, f: QueryForm) -> None:
+        """"on-time rate by carrier": with no things named, a share of a condition is taken of the things the
+        condition is about (parcels), not of the default orders (which counted orders and put the period on
+        the order date)."""
+        # the share's condition is still among the predicates here (it becomes the condition later)
+        name = ((f.derived or {}).get("condition") or {}).get("predicate") or (
+            f.predicates[0] if len(f.predicates) == 1 else "")
+        predicate = self.layer.predicates.get(name) or self.layer.predicates.get(name.removeprefix("not_"))
+        if f.derived is None or f.derived.get("kind") != "share" or predicate is None or f.measures != ["count"]:
+            return
+        if any(s.first("entity") for s in self.spans) or f.subject not in (None, "orders"):
+            return
+        f.subject = predicate["entity"]
 
     def _unknown_names(self) -> None:
         """"How many parcels did Acme Post deliver late": a capitalised word the lake does not know, standing where
