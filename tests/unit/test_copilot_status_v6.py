@@ -82,6 +82,10 @@ FOLLOWUPS: list[tuple[list[str], str, str]] = [
      "SELECT date_trunc('month', shipped_at), 1.0 * COUNT(*) FILTER (WHERE delivered_at > shipped_at + INTERVAL 3 DAY) "
      "/ COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL AND carrier = 'Bring' AND year(shipped_at) = 2025 "
      "GROUP BY 1"),
+    # an activity with a new period after a list of customers: the period is when they did it, not their signup
+    (["customers in Oslo"], "which of them ordered something in September?",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
     # a column named bare after a list stays a column beside each row
     (["which products are out of stock?"], "which brands are they?",
      "SELECT p.name, p.brand FROM products p JOIN inventory i USING (product_id) GROUP BY p.name, p.brand "

@@ -2389,6 +2389,10 @@ class _State:
                 f.unit = n.split(":", 1)[1]  # "in hours instead"
             elif n.startswith(("contains:", "starts:")) and n not in f.notes:
                 f.notes.append(n)
+            elif n.startswith("activity:") and n not in f.notes and self.periods and f.period_field is None:
+                # "which of them ordered in October?" after customers: the new period is on that activity
+                # (the order date), not on the customers' own date (signup)
+                f.notes.append(n)
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
