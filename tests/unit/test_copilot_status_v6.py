@@ -29,6 +29,12 @@ CASES: list[tuple[str, str]] = [
     ("on-time rate by carrier in 2025",
      "SELECT carrier, 1.0 * COUNT(*) FILTER (WHERE NOT delivered_at > shipped_at + INTERVAL 3 DAY) / COUNT(*) "
      "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+    # contractions of stopwords and the destination of a parcel (the customer's country)
+    ("the shortest delivery time we've had in 2025, in days",
+     "SELECT MIN(epoch(delivered_at) - epoch(shipped_at)) / 86400 FROM shipments WHERE year(shipped_at) = 2025"),
+    ("parcels not delivered yet by destination country",
+     "SELECT c.country, COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE s.delivered_at IS NULL GROUP BY 1"),
     # "shipped in <period>": when the shipping happened (any status since), not shipped status plus order date
     ("how many orders shipped in August",
      "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE shipped_at >= DATE '2026-08-01' AND shipped_at < DATE '2026-09-01'"),
