@@ -92,6 +92,9 @@ FOLLOWUPS: list[tuple[list[str], str, str]] = [
     (["customers in Oslo"], "which of them ordered something in September?",
      "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Oslo' "
      "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # a column of one order's details asked after them: the same row, which holds it
+    (["which carrier shipped order 1200?"], "and the tracking number?",
+     "SELECT tracking_number FROM shipments WHERE order_id = 1200"),
     # a column named bare after a list stays a column beside each row
     (["which products are out of stock?"], "which brands are they?",
      "SELECT p.name, p.brand FROM products p JOIN inventory i USING (product_id) GROUP BY p.name, p.brand "
