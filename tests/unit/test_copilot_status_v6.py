@@ -35,6 +35,11 @@ CASES: list[tuple[str, str]] = [
     ("parcels not delivered yet by destination country",
      "SELECT c.country, COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
      "WHERE s.delivered_at IS NULL GROUP BY 1"),
+    # an age said by a comparative: placed (or shipped) before the as-of day minus that one unit
+    ("how many paid orders are older than a week",
+     "SELECT COUNT(*) FROM orders WHERE status = 'paid' AND order_date < DATE '2026-10-25'"),
+    ("parcels not delivered yet that are older than a day",
+     "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND CAST(shipped_at AS DATE) < DATE '2026-10-31'"),
     # "shipped in <period>": when the shipping happened (any status since), not shipped status plus order date
     ("how many orders shipped in August",
      "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE shipped_at >= DATE '2026-08-01' AND shipped_at < DATE '2026-09-01'"),
@@ -61,6 +66,8 @@ REFUSED: list[tuple[str, str]] = [
     ("how many orders will we get in January 2027", "future"),
     ("expected revenue for December 2026", "future"),
     ("units sold in 2027", "future"),
+    # an age needs an order or a parcel to take it of
+    ("customers older than a week", "older"),
 ]
 
 

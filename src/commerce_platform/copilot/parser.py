@@ -888,6 +888,27 @@ class _State:
         if named - undefined:
             return  # "deliveries that took more than 4 days": a delivery time
         days = {"days": 1, "weeks": 7}
+        # "pending orders older than a week": an age said by a comparative (layer age_comparatives), one unit
+        for i in range(len(self.spans) - 2):
+            older, than = self.spans[i:i + 2]
+            rest = self.spans[i + 2:i + 4]
+            if older.text not in g.get("age_comparatives", []) or than.text != "than" or not rest:
+                continue
+            article = rest[0] if rest[0].text in ("a", "an", "one") else None
+            unit = rest[1] if article is not None and len(rest) > 1 else rest[0]
+            if not unit.first("unit") or unit.arg("unit") not in days or unit.text not in ("day", "week"):
+                continue
+            spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
+                predicate_spec(self.layer, p)["entity"] for p in predicates}
+            aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
+            if not aged:
+                return
+            since = self.as_of - timedelta(days=days[unit.arg("unit")])
+            self.form.filters.append(Filter(g["age_since"][aged[0]], "<", [since.isoformat()]))
+            older.used = than.used = unit.used = True
+            if article is not None:
+                article.used = True
+            return
         for i in range(1, len(self.spans) - 2):
             before, comp, num, unit = self.spans[i - 1:i + 3]
             if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
