@@ -512,6 +512,11 @@ class _State:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
+        # a period wholly after the as-of day has no rows yet: a forecast, which the lake cannot answer
+        future = [p for p in periods.found if p.start_date > as_of]
+        if future:
+            raise NotUnderstood(f"{future[0].label} is after {as_of}: the lake has no data for the future and I do "
+                                "not forecast", field="question", hint="ask about a period up to today")
         words = [w for tok in tokenize(text) for w in (
             tokenize(kept[int(tok[6:-2])]) if tok.startswith("__keep") else [tok])]
         # "two thousand", "3 hundred": the number times the multiplier
@@ -619,6 +624,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._per_group(f, explicit_limit)
+            self._share_of_predicate_entity(f)
         try:
             self._periods_and_fields(f)
             self._purposes(f)
@@ -902,6 +908,27 @@ class _State:
         if named - undefined:
             return  # "deliveries that took more than 4 days": a delivery time
         days = {"days": 1, "weeks": 7}
+        # "pending orders older than a week": an age said by a comparative (layer age_comparatives), one unit
+        for i in range(len(self.spans) - 2):
+            older, than = self.spans[i:i + 2]
+            rest = self.spans[i + 2:i + 4]
+            if older.text not in g.get("age_comparatives", []) or than.text != "than" or not rest:
+                continue
+            article = rest[0] if rest[0].text in ("a", "an", "one") else None
+            unit = rest[1] if article is not None and len(rest) > 1 else rest[0]
+            if not unit.first("unit") or unit.arg("unit") not in days or unit.text not in ("day", "week"):
+                continue
+            spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
+                predicate_spec(self.layer, p)["entity"] for p in predicates}
+            aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
+            if not aged:
+                return
+            since = self.as_of - timedelta(days=days[unit.arg("unit")])
+            self.form.filters.append(Filter(g["age_since"][aged[0]], "<", [since.isoformat()]))
+            older.used = than.used = unit.used = True
+            if article is not None:
+                article.used = True
+            return
         for i in range(1, len(self.spans) - 2):
             before, comp, num, unit = self.spans[i - 1:i + 3]
             if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
@@ -923,6 +950,20 @@ class _State:
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
                         x.used = True
+
+    def _share_of_predicate_entity(self, f: QueryForm) -> None:
+        """"on-time rate by carrier": with no things named, a share of a condition is taken of the things the
+        condition is about (parcels), not of the default orders (which counted orders and put the period on
+        the order date)."""
+        # the share's condition is still among the predicates here (it becomes the condition later)
+        name = ((f.derived or {}).get("condition") or {}).get("predicate") or (
+            f.predicates[0] if len(f.predicates) == 1 else "")
+        predicate = self.layer.predicates.get(name) or self.layer.predicates.get(name.removeprefix("not_"))
+        if f.derived is None or f.derived.get("kind") != "share" or predicate is None or f.measures != ["count"]:
+            return
+        if any(s.first("entity") for s in self.spans) or f.subject not in (None, "orders"):
+            return
+        f.subject = predicate["entity"]
 
     def _unknown_names(self) -> None:
         """"How many parcels did Acme Post deliver late": a capitalised word the lake does not know, standing where
@@ -1525,7 +1566,9 @@ class _State:
             nxt = self.next_content(i)
             s.used = True
             if nxt is None:
-                if "count" not in f.measures and s.text == "how many":  # "..., how many?"
+                # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
+                tail_count = s.text == "count" and re.search(r"[—–,:;-]\s*count\W*$", self.question, re.IGNORECASE)
+                if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
                 elif s.text != "how many":
                     s.used = False  # "their order count": not placed, so not guessed
@@ -1792,7 +1835,12 @@ class _State:
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
         after = self.next_content(i)
-        if event and about_shipments and after is not None and after[1].text.startswith("__period"):
+        # "orders shipped in September": a period right after the event that is its entity's own period
+        # column (shipping periods are on shipped_at) is when it happened, not an order status plus the order
+        # date; "orders delivered in August" stays the status and order date (delivered_at is no period column)
+        own_period = bool(event) and any(f"{e['table']}.{e.get('period')}" == event for e in self.layer.entities.values())
+        right_after = own_period and i + 1 < len(self.spans) and self.spans[i + 1].text.startswith("__period")
+        if event and (about_shipments or right_after) and after is not None and after[1].text.startswith("__period"):
             self.form.period_field = event
             return True
         nxt = self.next_content(i)
@@ -1975,8 +2023,11 @@ class _State:
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
             for p in f.predicates:
                 table = self.layer.entities[f.lookup["entity"] + "s"]["table"]
-                f.show += [f"{table}.{c.name}" for c in fragment(predicate_spec(self.layer, p)["sql"]).find_all(exp.Column)
-                           if c.table == table and f"{table}.{c.name}" not in f.show]
+                own = [f"{table}.{c.name}" for c in fragment(predicate_spec(self.layer, p)["sql"]).find_all(exp.Column)
+                       if c.table == table]
+                # "was order 1042 delivered late?": a condition on another table's columns is shown as its
+                # yes/no value (the order's own columns cannot say it)
+                f.show += [c for c in own if c not in f.show] if own else [f"predicate:{p}"]
             f.predicates = []
         # an id question: its details (or its lines, with their quantities) unless a measure is asked
         text = " " + " ".join(s.text for s in self.spans) + " "
@@ -2003,7 +2054,8 @@ class _State:
                                  else entity)
                 table = self.layer.entities[f.subject]["table"]
                 if f.lookup["entity"] + "s" == f.subject:  # the details of one thing: all it has
-                    f.show = [f"{table}.{c}" for c in self.layer.tables[table]["columns"]]
+                    f.show = [f"{table}.{c}" for c in self.layer.tables[table]["columns"]] + [
+                        c for c in f.show if c.startswith("predicate:")]
                 if f.subject == "orders" and f.lookup["entity"] == "order":
                     f.show += ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                "shipments.delivered_at"]
@@ -2196,8 +2248,10 @@ class _State:
         within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        texts = [s.text for s in self.spans]
+        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
-                and {s.text for s in self.spans} & {"list", "show"}:
+                and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
@@ -2246,6 +2300,12 @@ class _State:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
         elif [d for d in new.dimensions if d not in dropped]:
             f.dimensions = [d for d in new.dimensions if d not in dropped]
+            if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
+                    and {"by", "per"} & set(texts):
+                # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
+                # group (a list has no groups: the grouping was dropped and the same rows listed again);
+                # "which brands are they?" names a column beside each row instead
+                f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
         if new.grain:
             f.grain = new.grain
         key = f"{new.lookup['entity']}_id" if new.lookup else None
@@ -2380,12 +2440,21 @@ class _State:
                 f.unit = n.split(":", 1)[1]  # "in hours instead"
             elif n.startswith(("contains:", "starts:")) and n not in f.notes:
                 f.notes.append(n)
+            elif n.startswith("activity:") and n not in f.notes and self.periods and f.period_field is None:
+                # "which of them ordered in October?" after customers: the new period is on that activity
+                # (the order date), not on the customers' own date (signup)
+                f.notes.append(n)
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
+        if before == after and context.lookup and context.kind == "list" and new.show \
+                and all(c in context.show for c in new.show):
+            # "and the tracking number?" after the details of one order: already among its columns, so the
+            # same row answers it (nothing changes, yet nothing is guessed)
+            return f
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
             raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question ("

@@ -385,9 +385,11 @@ class Planner:
             if duration.get("row_sql") and duration.get("filter"):
                 # "share delivered within 2 days": of the shipments that have a delivery time at all
                 glossary.append(fragment(duration["filter"]))
-            decidable = self.layer.predicates.get(derived["condition"].get("predicate") or "", {}).get("decidable")
+            predicate = derived["condition"].get("predicate") or ""
+            spec = self.layer.predicates.get(predicate) or self.layer.predicates.get(predicate.removeprefix("not_"), {})
+            decidable = spec.get("decidable")
             if decidable:
-                # "late delivery rate": of the shipments whose lateness is known (delivered) only
+                # "late delivery rate", "on-time rate": of the shipments whose lateness is known (delivered) only
                 glossary.append(fragment(decidable))
             name, agg = aggs[0]
             part = exp.Filter(this=agg.copy(), expression=exp.Where(this=cond.copy()))
@@ -633,7 +635,8 @@ class Planner:
         entity = self.layer.entities[form.subject or "orders"]
         table = entity["table"]
         columns = [f"{table}.{c}" for c in entity["show"]]
-        extra = [c for c in form.show if c not in columns and not self.is_measure(c)]
+        flags = [c.split(":", 1)[1] for c in form.show if c.startswith("predicate:")]
+        extra = [c for c in form.show if c not in columns and not self.is_measure(c) and not c.startswith("predicate:")]
         if form.order_by and "." in form.order_by and form.order_by not in columns:
             extra.append(form.order_by)
         for f in form.filters:
@@ -644,6 +647,8 @@ class Planner:
             extra.append(form.period_field)  # "customers who joined between X and Y": the date each joined
         conds = self._conditions(form, form.subject)
         outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
+        # a yes/no condition asked of one thing ("was it late?"): its truth value beside the details
+        outputs += [exp.alias_(self.predicate_sql(p, form.subject), p) for p in flags]
         having = self._having(form, line=table == "products")
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
