@@ -41,6 +41,11 @@ QUESTIONS = [
     "best sellers in Garden",
     "average delivery time by carrier",
     "revenue by city",
+    # misspelt words: typo mending searches the lexicon (one slip, then two slips on 6+ letters)
+    "revenue by cateogry for 2025",
+    "custmers who never ordered",
+    "averge delievry time by carrier",
+    "shipmnets by carreir last month",
 ]
 AS_OF = date(2026, 11, 1)
 
