@@ -708,25 +708,9 @@ class Planner:
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
-        if group != "product":
-            return (exp.select(exp.alias_(exp.column(column, table="other"), group),
-                               exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
-                                          "orders_together"))
-                    .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
-                    .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
-                          on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
-                                      exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
-                    .join(exp.alias_(exp.to_table("products"), "this", table=True),
-                          on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
-                    .join(exp.alias_(exp.to_table("products"), "other", table=True),
-                          on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                    .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
-                    .where(exp.and_(*conds))
-                    .group_by(exp.column(column, table="other"))
-                    .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
-                              exp.Ordered(this=exp.column(group)))
-                    .limit(form.limit or DEFAULT_TOP))
-        return (exp.select(exp.alias_(exp.column("name", table="other"), "product"),
+        # the other side of each pair, named by the grouping asked for (a product by its name)
+        shown, label = ("name", "product") if group == "product" else (column, group)
+        return (exp.select(exp.alias_(exp.column(shown, table="other"), label),
                            exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
                                       "orders_together"))
                 .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
@@ -739,9 +723,9 @@ class Planner:
                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
                 .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
                 .where(exp.and_(*conds))
-                .group_by(exp.column("name", table="other"))
+                .group_by(exp.column(shown, table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
-                          exp.Ordered(this=exp.column("product")))
+                          exp.Ordered(this=exp.column(label)))
                 .limit(form.limit or DEFAULT_TOP))
 
     def _recommend(self, form: QueryForm) -> exp.Select:
