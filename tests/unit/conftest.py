@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 COPILOT_AS_OF = date(2026, 11, 1)
+# gold SQL: the orders that count as sales (the revenue glossary)
+VALID_ORDER = "o.status NOT IN ('cancelled', 'returned')"
 
 
 @pytest.fixture(scope="session")

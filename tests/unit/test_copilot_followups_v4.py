@@ -9,11 +9,11 @@ import pytest
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+VALID = VALID_ORDER
 
 
 @pytest.mark.parametrize("context, question, gold", [

@@ -5,20 +5,18 @@ periods before, and the refusals that keep a half-understood question from being
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.copilot.planner import period_labels
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+AS_OF = COPILOT_AS_OF
+VALID = VALID_ORDER
 LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
 
 

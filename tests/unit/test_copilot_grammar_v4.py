@@ -3,19 +3,17 @@ layer's explicit lists, dates without a year, shipment facts, and new measures s
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+AS_OF = COPILOT_AS_OF
+VALID = VALID_ORDER
 ORDER_COLS = "o.order_id, o.order_date, o.status, o.channel, o.total_amount"
 
 

@@ -3,8 +3,6 @@ on the demo lake, plus periods, refusals that name the unplaced words, typos and
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
@@ -13,12 +11,12 @@ from commerce_platform.copilot.query import QueryForm
 from commerce_platform.copilot.semantic import SemanticLayer
 from commerce_platform.errors import NotUnderstood, ValidationFailed
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+AS_OF = COPILOT_AS_OF
+VALID = VALID_ORDER
 
 
 @pytest.mark.parametrize("question, gold", [

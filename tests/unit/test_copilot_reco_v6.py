@@ -4,19 +4,17 @@ that was read, and the answer says which definition answered the purpose."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+AS_OF = COPILOT_AS_OF
+VALID = VALID_ORDER
 STOCK = ("(SELECT p.product_id, p.name, p.category, p.active, SUM(i.quantity_on_hand) AS stock, "
          "SUM(i.reorder_level) AS reorder FROM products p JOIN inventory i USING (product_id) GROUP BY ALL)")
 REVENUE_2026 = (f"SELECT {{dim}}, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) "

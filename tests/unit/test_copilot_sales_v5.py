@@ -4,19 +4,17 @@ puts on line figures, the date a list is filtered on, and stock shown per produc
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotFound, NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
-VALID = "o.status NOT IN ('cancelled', 'returned')"
+AS_OF = COPILOT_AS_OF
+VALID = VALID_ORDER
 STOCK = ("(SELECT p.product_id, p.name, p.category, p.brand, p.active, SUM(i.quantity_on_hand) AS stock, "
          "SUM(i.reorder_level) AS reorder FROM products p JOIN inventory i USING (product_id) GROUP BY ALL)")
 LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100))"

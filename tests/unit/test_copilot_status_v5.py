@@ -3,18 +3,16 @@ delivery phrasings of the fourth dev set."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotFound, NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
+AS_OF = COPILOT_AS_OF
 
 # a condition's share: 0-1 when it is a share, fraction, proportion or rate; 0-100 only when percent is said
 SHARES = [

@@ -3,18 +3,16 @@ period refused as a forecast, follow-ups that pick from or break down the previo
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, answer
 
 pytestmark = pytest.mark.functional
 
-AS_OF = date(2026, 11, 1)
+AS_OF = COPILOT_AS_OF
 
 CASES: list[tuple[str, str]] = [
     # a count asked at the end, after a dash or comma

@@ -94,15 +94,14 @@ class Lexicon:
             lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both", "summed_over", "participating"):
+                     "starts_with", "both", "summed_over", "participating",
+                     "single_item"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
             lex.add(phrase, ("grammar", "residence"))
         for phrase in grammar.get("person_pronouns", []):
             lex.add(phrase, ("grammar", "person_pronoun"))
-        for phrase in grammar.get("single_item", []):  # "the biggest single order": said of one row of a ranking
-            lex.add(phrase, ("grammar", "single_item"))
         for phrase in grammar["superlative_desc"]:
             lex.add(phrase, ("superlative", "desc"))
         for phrase in grammar["superlative_asc"]:
