@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..text_analysis import normalize
@@ -223,6 +224,10 @@ class Lexicon:
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
             candidates = self._two_edits(token)
+        if is_english_word(token):
+            # a real word is read as another form of a known word ("amounts", "return"), never as a
+            # different word ("caller" is not "called", "trail" is not "trial")
+            candidates = {w for w in candidates if w.startswith(token) or token.startswith(w)}
         return self._pick(token, candidates)
 
     def _correct_short(self, token: str) -> str | None:
@@ -291,6 +296,22 @@ class Lexicon:
                 out.append(Span(i, i + 1, tokens[i], senses))
                 i += 1
         return out
+
+
+COMMON_WORD_COUNT = 1000  # pyspellchecker's frequency list: above it, a word people write, not a slip
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= COMMON_WORD_COUNT)
+
+
+def is_english_word(token: str) -> bool:
+    """A correctly spelled common English word (pyspellchecker's list, its rare tail left out)."""
+    return token in _english_words()
 
 
 def _number(tok: str) -> float | None:

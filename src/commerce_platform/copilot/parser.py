@@ -119,6 +119,13 @@ class Periods:
         self.found.append(period)
         return f" __period{len(self.found) - 1}__ "
 
+    def _calendar(self, start: date, end: date, label: str) -> Period:
+        """A named year, half, quarter or month; one that holds the as-of day ends where "this year" ends
+        (the day before it): "in 2026" asked on 1 November 2026 is 2026 so far, not parcels shipped tomorrow."""
+        if start <= self.as_of <= end:
+            end = _through(start, self.as_of)
+        return _period(start, end, label)
+
     def _named_year(self, words: str | None) -> int:
         """"Q3 this year", "H1 last year"; no words: the as-of year."""
         return self.as_of.year - 1 if words and words.startswith(("last", "previous")) else self.as_of.year
@@ -127,7 +134,7 @@ class Periods:
         mo = MONTHS[name]
         y = int(year) if year else (default_year if default_year else
                                     (self.as_of.year if mo <= self.as_of.month else self.as_of.year - 1))
-        return _period(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
+        return self._calendar(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
 
     def extract(self, text: str) -> str:
         sub = re.sub
@@ -239,14 +246,14 @@ class Periods:
             word = m.group(1)
             qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(word.split()[0]) or int(word[1])
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
-            return self._slot(_period(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}"))
+            return self._slot(self._calendar(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}"))
         this_last = r"(?:\s+(?:of\s+)?(?:(\d{4})|(this year|last year|previous year)))?"
         text = sub(r"\b(q[1-4]|(?:first|second|third|fourth) quarter)" + this_last + r"\b", quarter, text)
 
         def half(m: re.Match) -> str:
             h = 1 if m.group(1) in ("h1", "first half") else 2
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
-            return self._slot(_period(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
+            return self._slot(self._calendar(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
         text = sub(r"\b(h1|h2|first half|second half)" + this_last + r"\b", half, text)
         text = sub(r"\b(\d{4})-(\d{2})\b", lambda m: self._slot(self._month_period(
             calendar.month_name[int(m.group(2))].lower(), m.group(1))) if 1 <= int(m.group(2)) <= 12 else m.group(0),
@@ -282,7 +289,7 @@ class Periods:
             # "more than 2000 orders", "top 2000": a count, not a year
             if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
                 return m.group(0)
-            return self._slot(_period(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
+            return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
                    text)
         return text
