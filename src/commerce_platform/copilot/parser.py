@@ -556,6 +556,7 @@ class _State:
         words = [f"__period{index[int(w[8:-2])]}__" if w.startswith("__period") else w for w in words]
         self.periods = unique
         self.spans: list[Span] = parser.lexicon.spans(words)
+        self.unplaced: list[Span] = []  # stop words that asked for something here: never dropped silently
         self.form = QueryForm()
 
     # ----- helpers
@@ -1574,11 +1575,15 @@ class _State:
             s.used = True
             if nxt is None:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
-                tail_count = s.text == "count" and re.search(r"[—–,:;-]\s*count\W*$", self.question, re.IGNORECASE)
+                # the word as written: a mended slip ("coutn") is the same count
+                written = "|".join(re.escape(a) for a, b in [*self.corrections, ("count", "count")] if b == "count")
+                tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})\W*$", self.question,
+                                                             re.IGNORECASE)
                 if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
                 elif s.text != "how many":
                     s.used = False  # "their order count": not placed, so not guessed
+                    self.unplaced.append(s)  # a stop word too, but here it asked for a count: refused if left
                 continue
             j, t = nxt
             if t.first("measure") and t.arg("measure") in ("units_sold", "stock"):
@@ -2933,7 +2938,9 @@ class _State:
                     self.layer.entities[s.arg("entity")]["table"] == period_table and \
                     nxt is not None and nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "(orders placed this year)": the owner of the period's date
-        left = [s for s in self.spans if not s.used and not s.has("stop")]
+        # "their order count" beside a count already asked ("more than 20 orders", "customer count") is that count
+        counted = "count" in f.measures or any(x.field.split(":")[0] == "count" for x in f.filters)
+        left = [s for s in self.spans if not s.used and (not s.has("stop") or s in self.unplaced and not counted)]
         if left:
             from .answers import describe_form
 
