@@ -39,3 +39,43 @@ def test_an_unplaced_count_is_refused_not_dropped(parser, question):
 ])
 def test_a_count_word_beside_a_count_asked_restates_it(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+STALE_ROWS = "SELECT COUNT(*) FROM inventory WHERE updated_at < TIMESTAMP '{day} 00:00:00'"
+
+
+@pytest.mark.parametrize("question, day", [
+    # the rows of the inventory table (product x warehouse), by their one update date
+    ("how many stock records were updated before 20 October 2026", "2026-10-20"),
+    ("How many warehouse stock records were last updated before 20 October 2026?", "2026-10-20"),
+    # not updated since a day: that one date is before it
+    ("how many inventory records haven't been updated since October 15th?", "2026-10-15"),
+    ("how many inventory rows haven't been updated since 20 Oct (last update before 2026-10-20)", "2026-10-20"),
+])
+def test_stock_records_counted_by_their_update_date(parser, engine, question, day):
+    assert results_match(engine.execute(STALE_ROWS.format(day=day)).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which Jonkoping stock records were last updated before 15 October 2026?",
+     "SELECT p.name, i.updated_at FROM inventory i JOIN products p ON p.product_id = i.product_id "
+     "WHERE i.warehouse = 'Jonkoping' AND i.updated_at < TIMESTAMP '2026-10-15 00:00:00'"),
+    # the words after the question name the columns to show
+    ("Which inventory records haven't been updated since 13 October 2026? product and warehouse",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p ON p.product_id = i.product_id "
+     "WHERE i.updated_at < TIMESTAMP '2026-10-13 00:00:00'"),
+    ("Which customers signed up since 13 October 2025? name and city",
+     "SELECT name, city FROM customers WHERE signup_date >= DATE '2025-10-13'"),
+    # "last updated" with no date after it is still the latest update
+    ("When was the Kuopio inventory last updated?", "SELECT MAX(updated_at) FROM inventory WHERE warehouse = 'Kuopio'"),
+])
+def test_stock_records_and_shown_columns_listed(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # an activity with many events keeps its test of those events ("not since" is not "before")
+    ("customers who haven't ordered since 1 October", "customers who have not ordered since 1 October"),
+])
+def test_last_update_and_not_since_keep_their_meaning(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

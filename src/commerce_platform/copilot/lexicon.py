@@ -131,7 +131,8 @@ class Lexicon:
             for phrase in measure["synonyms"]:
                 lex.add(phrase, ("measure", name))
         for name, entity in layer.entities.items():
-            for phrase in layer.tables[entity["table"]]["synonyms"]:
+            # an entity of its own words ("stock records"): the table's words ("inventory") keep their measure
+            for phrase in entity.get("synonyms") or layer.tables[entity["table"]]["synonyms"]:
                 lex.add(phrase, ("entity", name))
         for name, dim in layer.dimensions.items():
             for phrase in dim["synonyms"]:

@@ -463,6 +463,8 @@ class _State:
                       r"at\s+most|exactly)\s+(once|twice|(\d+)\s+times)\b",
                       lambda m: f"{m.group(1)} {m.group(2)} {1 if m.group(3) == 'once' else 2 if m.group(3) == 'twice' else m.group(4)} orders",
                       text)
+        # "which customers signed up in 2025? name and city": a list of words after the question is what to show
+        text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -512,6 +514,17 @@ class _State:
             return f" __keep{len(kept) - 1}__ "
         if parser.phrasal_re is not None:
             text = parser.phrasal_re.sub(keep, text)
+        # "records not updated since 13 October": a row's one date (a column, not a count of events) is
+        # before that day ("customers who haven't ordered since" stays a test of their orders)
+        dated = {w for spec in self.layer.tables.values() for col in spec["columns"].values()
+                 if col["type"] in ("DATE", "TIMESTAMP") for w in col.get("synonyms", []) if " " not in w}
+        if dated:
+            text = re.sub(rf"\b(?:haven't|hasn't|have\s+not|has\s+not|not)\s+(?:been\s+)?"
+                          rf"({'|'.join(map(re.escape, sorted(dated)))})\s+since\b", r"\1 before", text)
+            # "last updated before 15 October", "(last update before ...)": that one date, not a ranking
+            stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
+            text = re.sub(rf"\blast\s+({'|'.join(map(re.escape, sorted(stems)))})\s+"
+                          r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
         periods = Periods(as_of)
         text = periods.extract(text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
@@ -1895,6 +1908,12 @@ class _State:
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+            elif s.first("entity") and not s.used and f.subject and s.arg("entity") != f.subject and \
+                    {"show", "showing", "plus"} & before:
+                # "stock records ..., show product": the other entity's label beside each row
+                other = self.layer.entities[s.arg("entity")]
+                f.show.append(f"{other['table']}.{other['label']}")
+                s.used = True
 
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}

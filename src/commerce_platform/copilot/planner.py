@@ -634,7 +634,7 @@ class Planner:
     def _list(self, form: QueryForm) -> exp.Select:
         entity = self.layer.entities[form.subject or "orders"]
         table = entity["table"]
-        columns = [f"{table}.{c}" for c in entity["show"]]
+        columns = [c if "." in c else f"{table}.{c}" for c in entity["show"]]  # "products.name": a joined label
         flags = [c.split(":", 1)[1] for c in form.show if c.startswith("predicate:")]
         extra = [c for c in form.show if c not in columns and not self.is_measure(c) and not c.startswith("predicate:")]
         if form.order_by and "." in form.order_by and form.order_by not in columns:
