@@ -79,3 +79,12 @@ def test_stock_records_and_shown_columns_listed(parser, engine, question, gold):
 ])
 def test_last_update_and_not_since_keep_their_meaning(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # "still sitting/held in X": there is stock of it in X (not every product with a stock row there)
+    ("is there any inactive product still sitting in Drammen?", "inactive products that still have stock in Drammen"),
+    ("which products are still held in Vantaa", "products that have stock in Vantaa"),
+])
+def test_still_sitting_is_in_stock(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
