@@ -88,3 +88,17 @@ def test_last_update_and_not_since_keep_their_meaning(parser, engine, question, 
 ])
 def test_still_sitting_is_in_stock(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("token, meant", [
+    # a real four-letter word is never read as a different known word
+    ("slot", None), ("next", None), ("says", None),
+    ("stok", "stock"),   # not a word: still mended
+])
+def test_a_short_english_word_is_not_mended_to_another_word(parser, token, meant):
+    assert parser.lexicon.mend(token)[0] == meant
+
+
+def test_a_refusal_names_the_word_as_written(parser):
+    with pytest.raises(NotUnderstood, match="'slot', 'next'"):
+        parser.parse("we have a promo slot next week, which active Garden product sold the most units", COPILOT_AS_OF)
