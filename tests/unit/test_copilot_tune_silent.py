@@ -102,3 +102,15 @@ def test_a_short_english_word_is_not_mended_to_another_word(parser, token, meant
 def test_a_refusal_names_the_word_as_written(parser):
     with pytest.raises(NotUnderstood, match="'slot', 'next'"):
         parser.parse("we have a promo slot next week, which active Garden product sold the most units", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a stock condition "in at least one warehouse": held in some one warehouse (per product and warehouse)
+    ("how many products have zero qty in at least one warehouse",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand = 0"),
+    ("Per category, how many different products are under the reorder level in at least one warehouse?",
+     "SELECT p.category, COUNT(DISTINCT i.product_id) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level GROUP BY 1"),
+])
+def test_a_stock_condition_in_at_least_one_warehouse(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

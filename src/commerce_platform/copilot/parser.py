@@ -608,6 +608,7 @@ class _State:
         followup = context is not None and self._is_followup(context)
         f = self.form
         self._slots()
+        self._in_any_scope()
         self._compared_predicates()
         self._verbs_not_values()
         self._single_items()
@@ -792,6 +793,19 @@ class _State:
                 table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
                 f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
+
+    def _in_any_scope(self) -> None:
+        """"zero qty in at least one warehouse": a stock condition held in some one warehouse, tested per
+        (product, warehouse), neither over all warehouses together nor split by warehouse."""
+        scopes = {p["scoped_by"] for p in self.layer.predicates.values() if p.get("scoped_by")}
+        for i, s in enumerate(self.spans[:-2]):
+            num, dim = self.spans[i + 1], self.spans[i + 2]
+            if s.has("comparator", ">=") and s.text == "at least" and num.has("number", 1.0) and \
+                    dim.first("dimension") and dim.arg("dimension") in scopes and \
+                    any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
+                        == dim.arg("dimension") for x in self.spans):
+                s.used = num.used = dim.used = True
+                self.form.notes.append(f"each:{dim.arg('dimension')}")
 
     def _verbs_not_values(self) -> None:
         """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written

@@ -175,6 +175,9 @@ class Planner:
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
                 cond = exp.In(this=exp.Tuple(expressions=[cond.this.copy(), column.copy()]), query=cond.args["query"])
+            elif f"each:{scope}" in form.notes and inner is not None:
+                # "zero qty in at least one warehouse": held in some one warehouse
+                inner.group_by(self.field_sql(scope), copy=False)
         if negate and p.get("decidable"):
             # "not late": delivered, and not late (a parcel still on the way is not yet on time)
             return exp.and_(fragment(p["decidable"]), exp.Not(this=exp.Paren(this=cond)))
