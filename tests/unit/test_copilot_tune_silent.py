@@ -114,3 +114,11 @@ def test_a_refusal_names_the_word_as_written(parser):
 ])
 def test_a_stock_condition_in_at_least_one_warehouse(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # an average per customer is over customers who have ordered already: the restatement names no new filter
+    ("avg number of orders per customer, counting only customers who have ordered", "avg number of orders per customer"),
+])
+def test_an_average_per_entity_restating_who_is_averaged(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

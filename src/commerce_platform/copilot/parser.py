@@ -2971,6 +2971,10 @@ class _State:
                     self.layer.entities[s.arg("entity")]["table"] == period_table and \
                     nxt is not None and nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "(orders placed this year)": the owner of the period's date
+            if not s.used and s.first("entity") and (f.derived or {}).get("kind") == "average_per" and \
+                    s.arg("entity") == (f.derived or {}).get("entity") and nxt is not None and \
+                    nxt[1].first("activity") and nxt[1].used:
+                s.used = True  # "per customer, counting only customers who have ordered": the only ones averaged
         # "their order count" beside a count already asked ("more than 20 orders", "customer count") is that count
         counted = "count" in f.measures or any(x.field.split(":")[0] == "count" for x in f.filters)
         left = [s for s in self.spans if not s.used and (not s.has("stop") or s in self.unplaced and not counted)]
