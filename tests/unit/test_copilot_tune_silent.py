@@ -122,3 +122,22 @@ def test_a_stock_condition_in_at_least_one_warehouse(parser, engine, question, g
 ])
 def test_an_average_per_entity_restating_who_is_averaged(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "ship" is the verb of shipments, like "shipped": a count of parcels by their shipping date
+    ("How many parcels did we ship to Norway last month?",
+     "SELECT count(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.country = 'NO' AND s.shipped_at >= '2026-10-01' AND s.shipped_at < '2026-11-01'"),
+    ("how many parcels did PostNord ship last month",
+     "SELECT count(*) FROM shipments WHERE carrier = 'PostNord' AND shipped_at >= '2026-10-01' "
+     "AND shipped_at < '2026-11-01'"),
+])
+def test_ship_is_the_verb_of_shipments(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_send_stays_unplaced(parser):
+    # "send him an offer" is no shipment: the word is not a shipping verb
+    with pytest.raises(NotUnderstood, match="'send'"):
+        parser.parse("what category has Erik Olsen spent the most on? want to send him an offer", COPILOT_AS_OF)
