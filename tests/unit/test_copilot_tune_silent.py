@@ -141,3 +141,19 @@ def test_send_stays_unplaced(parser):
     # "send him an offer" is no shipment: the word is not a shipping verb
     with pytest.raises(NotUnderstood, match="'send'"):
         parser.parse("what category has Erik Olsen spent the most on? want to send him an offer", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, word", [
+    # a figure asked after the list is refused, naming it, never dropped to list the rows anyway
+    ("paid orders — total", "total"),
+    ("orders in October - number", "number"),
+    ("paid orders, sum", "sum"),
+])
+def test_a_tail_figure_word_is_refused_not_dropped(parser, question, word):
+    with pytest.raises(NotUnderstood, match=f"'{word}' at the end"):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_a_tail_column_is_shown_not_refused(parser, engine):
+    # "total amount" names the orders' amount column: the list shows it
+    assert len(answer(parser, engine, "paid orders, total amount")) == len(answer(parser, engine, "paid orders"))

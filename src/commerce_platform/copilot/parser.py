@@ -2975,6 +2975,11 @@ class _State:
                     s.arg("entity") == (f.derived or {}).get("entity") and nxt is not None and \
                     nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "per customer, counting only customers who have ordered": the only ones averaged
+        tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
+        if tail and f.kind == "list" and not f.measures and not f.show:
+            # "paid orders — total": a figure asked after the list, never dropped to list the rows anyway
+            raise NotUnderstood(f"I could not tell what {tail.group(1).lower()!r} at the end asks for",
+                                hint="say it in the question, e.g. 'how many paid orders' or 'total amount of paid orders'")
         # "their order count" beside a count already asked ("more than 20 orders", "customer count") is that count
         counted = "count" in f.measures or any(x.field.split(":")[0] == "count" for x in f.filters)
         left = [s for s in self.spans if not s.used and (not s.has("stop") or s in self.unplaced and not counted)]
