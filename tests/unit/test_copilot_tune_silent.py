@@ -8,7 +8,7 @@ import pytest
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -157,3 +157,18 @@ def test_a_tail_figure_word_is_refused_not_dropped(parser, question, word):
 def test_a_tail_column_is_shown_not_refused(parser, engine):
     # "total amount" names the orders' amount column: the list shows it
     assert len(answer(parser, engine, "paid orders, total amount")) == len(answer(parser, engine, "paid orders"))
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the ranked things stay ranked; the column asked "beside" is shown next to each, not grouped by
+    ("top 5 customers by revenue this year, show their city",
+     "SELECT c.name, c.city, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.customer_id, c.name, c.city ORDER BY r DESC LIMIT 5"),
+    ("top 3 products by units sold, show their category",
+     "SELECT p.name, p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY p.product_id, p.name, p.category "
+     "ORDER BY u DESC LIMIT 3"),
+])
+def test_a_column_beside_a_ranking(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

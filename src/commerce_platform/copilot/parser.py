@@ -1922,12 +1922,23 @@ class _State:
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+            elif s.first("dimension") and s.arg("dimension") in f.dimensions and f.measures and f.subject and \
+                    "ranked" in f.notes and (own := self._own_dimension(f.subject)) and own not in f.dimensions and \
+                    self.layer.dimensions[s.arg("dimension")]["column"].split(".")[0] == \
+                    self.layer.entities[f.subject]["table"]:
+                # "top 5 customers by revenue, show their city": the customers are ranked, the city beside
+                f.dimensions[f.dimensions.index(s.arg("dimension"))] = own
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
             elif s.first("entity") and not s.used and f.subject and s.arg("entity") != f.subject and \
                     {"show", "showing", "plus"} & before:
                 # "stock records ..., show product": the other entity's label beside each row
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _own_dimension(self, entity: str) -> str | None:
+        """The dimension that names the entity's things themselves ("customer" of customers)."""
+        return next((d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity), None)
 
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}

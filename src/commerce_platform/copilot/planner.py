@@ -495,6 +495,14 @@ class Planner:
         keys = [fragment(f"{self.layer.entities[self.layer.dimensions[d]['entity']]['table']}."
                          f"{self.layer.entities[self.layer.dimensions[d]['entity']]['key']}")
                 for d in dims if self.layer.dimensions.get(d, {}).get("entity")]
+        # "top customers with their city": a column of the ranked thing's own row, beside its figure
+        owners = {self.layer.entities[self.layer.dimensions[d]["entity"]]["table"]
+                  for d in dims if self.layer.dimensions.get(d, {}).get("entity")}
+        beside = [fragment(c) for c in dict.fromkeys(form.show) if "." in c and not self.is_measure(c)
+                  and c.split(".")[0] in owners]
+        if beside:
+            select = select.select(*[exp.alias_(b.copy(), b.name) for b in beside], copy=False)
+            keys += beside
         period_col = fragment(form.period_field or self._default_period_field(form, measures))
         years = [exp.func("year", period_col.copy()),
                  exp.cast(exp.func("date_trunc", exp.Literal.string("quarter"), period_col.copy()),
