@@ -468,6 +468,22 @@ CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carri
                             "delivers", "transporting", "transported", "shipping", "ships"})
 
 
+def adds_grouping(state: _State) -> bool:
+    """"split that by channel too", "split that by country": the new grouping goes beside the previous one
+    (a word of the layer's adding list, or a grouping verb on the previous answer); "now by month", "by
+    quarter instead" name the grouping that replaces it."""
+    spans = state.spans
+    if any(s.text == "instead" for s in spans):
+        return False
+    if any(s.has("grammar", "adding") for s in spans):
+        for s in spans:
+            if s.has("grammar", "adding"):
+                s.used = True
+        return True
+    return any(s.text in GROUPING_VERBS and b.text in ("that", "it", "this", "them", "those")
+               for s, b in zip(spans, spans[1:], strict=False))
+
+
 def merge_verbs(state: _State) -> None:
     """Verbs a follow-up uses around what it names, placed so the merge is left with the names."""
     spans = state.spans

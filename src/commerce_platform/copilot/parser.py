@@ -23,6 +23,7 @@ from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
     about_previous,
+    adds_grouping,
     between_them,
     change_number,
     count_previous,
@@ -2303,10 +2304,16 @@ class _State:
         shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
         beside = [d for d in [*new.dimensions, *shown]
                   if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
+        regrouped = [d for d in new.dimensions if d not in dropped]
+        adding = bool(regrouped or new.grain) and adds_grouping(self)
         if beside:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
-        elif [d for d in new.dimensions if d not in dropped]:
-            f.dimensions = [d for d in new.dimensions if d not in dropped]
+        elif regrouped:
+            if adding:
+                f.dimensions += [d for d in regrouped if d not in f.dimensions]  # "split that by channel too"
+            else:
+                f.dimensions = regrouped
+                f.grain = None  # "by country instead": no longer per month (a grain named beside is set below)
             if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
                     and {"by", "per"} & set(texts):
                 # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
@@ -2315,6 +2322,8 @@ class _State:
                 f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
         if new.grain:
             f.grain = new.grain
+            if not adding and not regrouped and not beside:
+                f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         for flt in new.filters:
             if key and flt.field.endswith("." + key):

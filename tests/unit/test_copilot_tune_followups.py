@@ -1,0 +1,39 @@
+"""Follow-ups, tuning round: a new grouping replaces the previous one unless the follow-up says it adds
+("too", "split that by ..."), and the other follow-up phenomena of this round, each checked against
+gold SQL on the demo lake."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+YTD = "o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a time grain named alone replaces the previous groups
+    (["number of orders per channel this year"], "now by month",
+     f"SELECT date_trunc('month', o.order_date), COUNT(*) FROM orders o WHERE {YTD} GROUP BY 1"),
+    (["revenue per country in 2025"], "by quarter instead",
+     "SELECT quarter(o.order_date), SUM(o.total_amount) FROM orders o WHERE o.status NOT IN ('cancelled', "
+     "'returned') AND year(o.order_date) = 2025 GROUP BY 1"),
+    # a dimension named alone replaces a previous time grain too
+    (["revenue by month in 2025"], "by channel instead",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025 "
+     "GROUP BY 1"),
+    # "too", "also", "split that by": the new grouping beside the previous one
+    (["orders per status"], "split that by channel too",
+     "SELECT o.status, o.channel, COUNT(*) FROM orders o GROUP BY 1, 2"),
+    (["orders per channel in 2025"], "and by status as well",
+     "SELECT o.channel, o.status, COUNT(*) FROM orders o WHERE year(o.order_date) = 2025 GROUP BY 1, 2"),
+    (["open orders per channel"], "split that by segment",
+     "SELECT o.channel, c.segment, COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status IN ('pending', 'paid') GROUP BY 1, 2"),
+])
+def test_follow_up_grouping(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
