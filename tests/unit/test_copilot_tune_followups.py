@@ -37,3 +37,27 @@ YTD = "o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"
 ])
 def test_follow_up_grouping(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "without the X ones": X left out where the previous question kept every value of its field, or several
+    (["number of orders in September 2026"], "without the cancelled ones",
+     "SELECT COUNT(*) FROM orders o WHERE o.status <> 'cancelled' AND o.order_date BETWEEN DATE '2026-09-01' "
+     "AND DATE '2026-09-30'"),
+    (["open orders in 2025"], "without the paid ones",
+     "SELECT o.order_id FROM orders o WHERE o.status = 'pending' AND year(o.order_date) = 2025"),
+    (["number of web orders in 2025"], "drop the web filter",  # the one value filtered on: the filter goes
+     "SELECT COUNT(*) FROM orders o WHERE year(o.order_date) = 2025"),
+    # "when did they last order?" after one customer: their one latest order
+    (["show customer 15"], "when did they last order?",
+     "SELECT MAX(o.order_date) FROM orders o WHERE o.customer_id = 15"),
+    # "<entity> count" names a count of that entity
+    (["average order value per channel in 2025"], "what about order count",
+     "SELECT o.channel, COUNT(*) FROM orders o WHERE year(o.order_date) = 2025 GROUP BY 1"),
+    # other values of a compared dimension: still compared side by side
+    (["revenue Finland vs Sweden in 2025"], "what about Norway and Denmark instead?",
+     f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND year(o.order_date) = 2025 AND c.country IN ('NO', 'DK') GROUP BY 1"),
+])
+def test_follow_up_filters_counts_and_one_latest(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

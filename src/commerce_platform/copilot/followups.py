@@ -256,6 +256,21 @@ def orders_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
+def drop_value(f: QueryForm, context: QueryForm, field: str, value: object) -> None:
+    """"drop the web filter": the previous filter of that value goes; "without the cancelled ones" where the
+    previous question kept every status, or several: that value is left out (never the whole filter)."""
+    old = context.filter_on(field)
+    f.filters = [x for x in f.filters if x.field != field]
+    if old is None:
+        f.filters.append(Filter(field, "not in", [value]))
+    elif old.op in ("=", "in") and value in old.values and len(old.values) > 1:
+        f.filters.append(Filter(field, old.op, [v for v in old.values if v != value]))
+    elif old.op == "not in":
+        f.filters.append(Filter(field, "not in", [*old.values, *([value] if value not in old.values else [])]))
+    elif value not in old.values or old.op not in ("=", "in"):
+        f.filters.append(copy.deepcopy(old))  # another condition on that field: nothing of it to drop
+
+
 def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"and the ones that aren't?", "what about the others?": the previous condition negated.
     Only one condition can be meant; with none or several the question is refused."""

@@ -22,6 +22,7 @@ from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
+    PRONOUNS,
     about_previous,
     adds_grouping,
     between_them,
@@ -29,6 +30,7 @@ from .followups import (
     count_previous,
     counted,
     drop_period,
+    drop_value,
     earlier_note,
     earlier_period,
     merge_verbs,
@@ -1576,8 +1578,15 @@ class _State:
             if nxt is None:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 tail_count = s.text == "count" and re.search(r"[—–,:;-]\s*count\W*$", self.question, re.IGNORECASE)
+                before = self.prev_content(i)
                 if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
+                elif s.text == "count" and before is not None and before[1].first("entity") and not any(
+                        t.text in PRONOUNS for t in self.spans):
+                    # "what about order count": a count of the things named right before it
+                    f.subject = f.subject or before[1].arg("entity")
+                    f.measures.append("count")
+                    before[1].used = True
                 elif s.text != "how many":
                     s.used = False  # "their order count": not placed, so not guessed
                 continue
@@ -2335,7 +2344,9 @@ class _State:
                     continue
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
-            if f.compare and f.compare["dimension"] == flt.field:
+            if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
+                f.compare = {**f.compare, "values": list(flt.values)}  # "what about Denmark and Estonia?": compared
+            elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         for p in new.predicates:
@@ -2348,6 +2359,8 @@ class _State:
         elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
                 and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
+        elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
+            f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
@@ -2374,8 +2387,8 @@ class _State:
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].arg("dimension")
                 elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
-                    target = self.values_of(nxt[1])[0][0]  # "drop the web filter"
-                    f.filters = [x for x in f.filters if x.field != target]
+                    target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
+                    drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
                     continue
                 elif nxt and nxt[1].first("entity"):
