@@ -8,7 +8,7 @@ import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 
-from .conftest import VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -61,3 +61,43 @@ def test_follow_up_grouping(parser, engine, context, question, gold):
 ])
 def test_follow_up_filters_counts_and_one_latest(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+TOP10_CUSTOMERS_2025 = (
+    f"SELECT c.customer_id, c.name, c.segment, c.country, SUM(o.total_amount) AS m FROM orders o JOIN customers c "
+    f"USING (customer_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1, 2, 3, 4 ORDER BY m DESC LIMIT 10")
+TOP5_CATEGORIES_2025 = (
+    f"SELECT p.category, SUM(i.quantity) AS u FROM orders o JOIN order_items i USING (order_id) JOIN products p "
+    f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY u DESC LIMIT 5")
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a condition within the previous top N keeps some of those N (never a new top N of the ones meeting it)
+    (["top 10 customers by revenue in 2025"], "which of them are business customers?",
+     f"SELECT name FROM ({TOP10_CUSTOMERS_2025}) WHERE segment = 'business'"),
+    (["top 10 customers by revenue in 2025", "which of them are business customers?"],
+     "and which of those are in Finland?",
+     f"SELECT name FROM ({TOP10_CUSTOMERS_2025}) WHERE segment = 'business' AND country = 'FI'"),
+    (["top 5 categories by units sold in 2025"], "which of those sold under 900 units?",
+     f"SELECT category FROM ({TOP5_CATEGORIES_2025}) WHERE u < 900"),
+    (["top 10 products by revenue"], "which ones are low on stock?",
+     f"WITH t AS (SELECT p.product_id, p.name, SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) AS m "
+     f"FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1, 2 ORDER BY m DESC LIMIT 10), s AS (SELECT product_id, SUM(quantity_on_hand) AS q, "
+     "SUM(reorder_level) AS r FROM inventory GROUP BY 1) SELECT name FROM t JOIN s USING (product_id) WHERE q <= r"),
+    # a count within the one top carrier: its late shipments
+    (["top carrier by number of shipments in 2025"], "how many of those were late?",
+     "WITH top AS (SELECT carrier, COUNT(*) AS n FROM shipments WHERE year(shipped_at) = 2025 GROUP BY 1 "
+     "ORDER BY n DESC, carrier LIMIT 1) SELECT COUNT(*) FROM shipments WHERE carrier IN (SELECT carrier FROM top) "
+     "AND year(shipped_at) = 2025 AND delivered_at > shipped_at + INTERVAL 3 DAY"),
+])
+def test_a_condition_within_the_previous_top(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def test_a_condition_within_a_top_of_another_shape_is_refused(parser):
+    from commerce_platform.errors import NotUnderstood
+
+    form = parser.parse("top 3 categories by revenue in each country in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="within the previous top"):
+        parser.parse("which of those are Tools?", COPILOT_AS_OF, form)

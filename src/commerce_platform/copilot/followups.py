@@ -571,16 +571,21 @@ def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
-def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
-    """"which of them are business customers?" after a top 10: a condition within those ten. The form
-    can only say the top 10 of the business customers (other ones), so it is refused."""
+def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
+    """"which of them are business customers?" after a top 10: a condition within those ten (the form keeps
+    the ranking as it was answered, ``within``; ranking again among the business ones would name others).
+    A ranking of another shape is refused."""
     words = [s.text for s in state.spans]
     # ("just the Lighting ones" restates the ranking with the condition; "which ones" asks within it)
     within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
                  for k in range(len(words) - 1))
-    if within and context.limit and (new.filters or new.predicates) and not new.order_by:
+    if not (within and context.limit and (new.filters or new.predicates) and not new.order_by):
+        return False
+    if context.kind != "aggregate" or len(context.dimensions) != 1 or context.grain or context.per_group \
+            or context.compare or context.derived or context.order_by not in context.measures or new.limit:
         raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
                                      "rank again among the ones meeting it); ask for the ranking with the condition")
+    return True
 
 
 def same_columns(layer, a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -2262,7 +2262,7 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
-        within_top(self, context, new)
+        within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
         texts = [s.text for s in self.spans]
@@ -2296,8 +2296,10 @@ class _State:
                 f.order_by = f.measures[0]
             if of_the_ranked(self, context) and not new.order_by:
                 # "how much stock do they have?" after a top 5: the same top ones, the new figure beside
-                # (ranking by it could name others)
-                f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
+                # (ranking by it could name others); a count of the subject is already there as count:<subject>
+                had = {f"count:{context.subject}" if m == "count" else m for m in context.measures}
+                f.measures = [*context.measures, *(m for m in f.measures
+                                                   if (f"count:{f.subject}" if m == "count" else m) not in had)]
                 f.order_by = context.order_by
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
@@ -2477,6 +2479,9 @@ class _State:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
+        if within:
+            # the previous top N as it was answered; the new condition keeps some of them
+            f.within, f.limit = replace(context, within=None).to_dict(), None
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
         if before == after and context.lookup and context.kind == "list" and new.show \
