@@ -101,3 +101,17 @@ def test_a_condition_within_a_top_of_another_shape_is_refused(parser):
     form = parser.parse("top 3 categories by revenue in each country in 2025", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="within the previous top"):
         parser.parse("which of those are Tools?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "as a share of <condition> <things>": the condition is the whole; the previous condition is the share's
+    (["late shipments in 2025"], "now as a share of shipments to Finland",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY) / COUNT(*) "
+     "FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.country = 'FI' AND s.delivered_at IS NOT NULL AND year(s.shipped_at) = 2025"),
+    (["open orders per channel in 2025"], "show that as a share of web orders instead",
+     "SELECT 'web', 1.0 * COUNT(*) FILTER (WHERE status IN ('pending', 'paid')) / COUNT(*) FROM orders "
+     "WHERE channel = 'web' AND year(order_date) = 2025"),
+])
+def test_a_share_of_named_things(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -600,6 +600,15 @@ def same_columns(layer, a: str, b: str) -> bool:
     return bool(columns(a) & columns(b))
 
 
+def share_whole(state: _State, new: QueryForm) -> bool:
+    """"as a share of delivered shipments": conditions named right after a share word and "of" are the whole
+    the share is taken of, not its condition."""
+    spans = state.spans
+    return bool(new.predicates or new.filters) and any(
+        s.has("grammar", "share") and spans[i + 1].text == "of" and not spans[i + 2:i + 3] == [] and
+        spans[i + 2].text not in ("all", "total", "the", "them", "those", "it") for i, s in enumerate(spans[:-2]))
+
+
 def the_superlative(spans: list[Span]) -> bool:
     """"and the slowest?": "the" right before a superlative names one thing."""
     return any(a.text == "the" and any(b.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))

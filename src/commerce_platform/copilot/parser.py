@@ -40,6 +40,7 @@ from .followups import (
     relative_to_previous,
     resort,
     same_columns,
+    share_whole,
     the_superlative,
     unknown_value,
     within_top,
@@ -742,7 +743,8 @@ class _State:
             return True  # "except web orders": a condition added to the previous question
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
+        # ("instead" anywhere: "show that as a share of delivered shipments instead")
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
         if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
@@ -2379,6 +2381,13 @@ class _State:
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
             f.derived = {"kind": "share", "scale": new.derived.get("scale", "fraction")}  # type: ignore[union-attr]
+            if share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates:
+                # "now as a share of delivered shipments" after late ones: late of the delivered ones
+                f.derived["condition"] = {"predicate": context.predicates[0]}
+                f.predicates = [p for p in f.predicates if p != context.predicates[0]]
+                f.predicates += [p for p in new.predicates if p not in f.predicates]
+                if f.kind == "list":  # a share of listed things is a count of them (as _share_condition makes it)
+                    f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
