@@ -115,3 +115,31 @@ def test_a_condition_within_a_top_of_another_shape_is_refused(parser):
 ])
 def test_a_share_of_named_things(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a share asked again on another scale: the same share
+    (["share of orders cancelled in 2025"], "give it as a percentage",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE status = 'cancelled') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
+    # "the most recent one" after a count: the counted things ranked on their own date
+    (["how many orders did customer 15 place?"], "what's the most recent one?",
+     "SELECT MAX(order_date) FROM orders WHERE customer_id = 15"),
+    (["how many orders were cancelled in 2025"], "and the 3 biggest ones?",
+     "SELECT total_amount FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025 "
+     "ORDER BY total_amount DESC LIMIT 3"),
+    # what listed orders are worth, and what one order's lines came to
+    (["store orders still pending"], "what are they worth in total?",
+     "SELECT SUM(total_amount) FROM orders WHERE channel = 'store' AND status = 'pending'"),
+    (["what was in order 1200?"], "what did that come to in total?",
+     "SELECT total_amount FROM orders WHERE order_id = 1200"),
+])
+def test_a_share_rescaled_a_count_ranked_and_a_list_totalled(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def test_a_list_with_no_worth_is_not_totalled(parser):
+    from commerce_platform.errors import NotUnderstood
+
+    form = parser.parse("products in the Garden category", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="worth"):
+        parser.parse("what are they worth in total?", COPILOT_AS_OF, form)

@@ -571,6 +571,33 @@ def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
+TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined"})
+
+
+def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
+    ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
+    words = {s.text for s in state.spans}
+    if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
+        return None
+    if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
+                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value"}):
+        return None
+    entities = state.layer.entities
+    one = one_named(context)
+    if one is not None and one[0] == "order" and one[1] >= 0 and context.subject != "orders":
+        f = QueryForm(kind="aggregate", subject="orders", measures=[f"sum:orders.{entities['orders']['worth']}"],
+                      filters=[Filter("orders.order_id", "=", [one[1]])], lookup=copy.deepcopy(context.lookup))
+    elif context.subject and entities.get(context.subject, {}).get("worth"):
+        spec = entities[context.subject]
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by = "aggregate", [f"sum:{spec['table']}.{spec['worth']}"], [], None
+    else:
+        raise refuse(state, context, "I could not tell what the previous rows are worth")
+    _use_all(state)
+    return f
+
+
 def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
     """"which of them are business customers?" after a top 10: a condition within those ten (the form keeps
     the ranking as it was answered, ``within``; ranking again among the business ones would name others).

@@ -42,6 +42,7 @@ from .followups import (
     same_columns,
     share_whole,
     the_superlative,
+    total_of_previous,
     unknown_value,
     within_top,
 )
@@ -2259,7 +2260,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort):
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+                              total_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2273,6 +2275,10 @@ class _State:
                 and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        elif counted(context) and new.order_by and new.order_by.startswith("@") and not new.measures \
+                and not new.dimensions:
+            # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
+            f.kind, f.measures = "list", []
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
             # "and how many orders have they placed?" after a list of customers: counted, not listed
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
@@ -2388,6 +2394,10 @@ class _State:
                 f.predicates += [p for p in new.predicates if p not in f.predicates]
                 if f.kind == "list":  # a share of listed things is a count of them (as _share_condition makes it)
                     f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
+            elif context.derived and context.derived.get("kind") == "share" and context.derived.get("condition") \
+                    and not new.filters and not new.predicates and not new.derived.get("condition"):  # type: ignore[union-attr]
+                # "give it as a percentage" after a share: the same share, on the scale asked
+                f.derived = {**context.derived, "scale": f.derived["scale"]}
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
