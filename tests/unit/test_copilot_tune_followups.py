@@ -143,3 +143,28 @@ def test_a_list_with_no_worth_is_not_totalled(parser):
     form = parser.parse("products in the Garden category", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="worth"):
         parser.parse("what are they worth in total?", COPILOT_AS_OF, form)
+
+
+TOP_BRAND_2025 = (
+    f"SELECT p.brand FROM orders o JOIN order_items i USING (order_id) JOIN products p USING (product_id) "
+    f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 "
+    "ORDER BY SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) DESC LIMIT 1")
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "by order count" ranks as "by number of orders"
+    (["top 5 customers by order count"], "which of them are from Sweden?",
+     "SELECT name FROM (SELECT c.name, c.country, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) "
+     "GROUP BY c.customer_id, 1, 2 ORDER BY n DESC, 1 LIMIT 5) WHERE country = 'SE'"),
+    # another dimension's best within the one top thing, on the same figure
+    (["which brand had the highest revenue in 2025?"], "what's its best product?",
+     f"SELECT p.name, SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) AS r FROM orders o "
+     f"JOIN order_items i USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     f"AND year(o.order_date) = 2025 AND p.brand = ({TOP_BRAND_2025}) GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    (["which brand had the highest revenue in 2025?"], "and its 3 best selling products?",
+     f"SELECT p.name, SUM(i.quantity) AS u FROM orders o JOIN order_items i USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 AND p.brand = ({TOP_BRAND_2025}) "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_within_the_top_one(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
+from .planner import DEFAULT_TOP
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
 
@@ -567,6 +568,36 @@ def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
         raise refuse(state, context, "the previous answer was cut to its first rows; counting them says nothing")
     f = copy.deepcopy(context)
     f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+    _use_all(state)
+    return f
+
+
+def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what's its best product?" after the top brand: another dimension's top ones within the previous top
+    (the previous ranking kept as it was answered, ``within``), ranked on the same figure unless another is
+    named ("its best selling product")."""
+    spans = state.spans
+    # (after a top 3, "their best products" could be each one's or the three's together: not guessed)
+    if not of_the_ranked(state, context) or context.limit != 1 or len(context.dimensions) != 1 or context.grain \
+            or context.per_group \
+            or context.compare or context.derived or state.periods or state.ids:
+        return None
+    ranking = [s for s in spans if s.first("superlative") is not None or s.first("ranking") is not None]
+    other = [s for s in spans if (d := s.first("dimension")) is not None and d[1] not in context.dimensions
+             and not state.values_of(s)]
+    numbers = [s for s in spans if s.first("number") is not None]
+    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1:
+        return None
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers]} | {"what", "which", "who", "is", "are",
+                                                                               "was", "were", "the", "of", "and"}):
+        return None
+    f = copy.deepcopy(context)
+    f.within, f.dimensions = copy.deepcopy(context).to_dict(), [str(other[0].arg("dimension"))]
+    named = ranking[0].first("ranking")
+    if named is not None:  # "its best selling product": ranked on that figure
+        f.measures, f.order_by = [str(named[1])], str(named[1])
+    f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
+    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
     _use_all(state)
     return f
 

@@ -25,6 +25,7 @@ from .followups import (
     PRONOUNS,
     about_previous,
     adds_grouping,
+    best_of_the_top,
     between_them,
     change_number,
     count_previous,
@@ -1315,6 +1316,12 @@ class _State:
                     if key not in f.measures:
                         f.measures.append(key)
                 s.used = t.used = True
+            elif s.text == "by" and t.first("entity") and j + 1 < len(self.spans) \
+                    and self.spans[j + 1].text == "count":
+                # "top customers by order count": as "by number of orders"
+                f.order_by = f"count:{t.arg('entity')}"
+                f.notes.append(f"count_of:{t.arg('entity')}")
+                s.used = t.used = self.spans[j + 1].used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
@@ -2261,7 +2268,7 @@ class _State:
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
-                              total_of_previous):
+                              total_of_previous, best_of_the_top):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
