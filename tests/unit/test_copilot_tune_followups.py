@@ -168,3 +168,12 @@ TOP_BRAND_2025 = (
 ])
 def test_within_the_top_one(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def test_where_the_one_top_product_is_stocked(parser, engine):
+    gold = (f"WITH top AS (SELECT i.product_id FROM orders o JOIN order_items i USING (order_id) WHERE {VALID_ORDER} "
+            "AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY SUM(i.quantity) DESC LIMIT 1) "
+            "SELECT warehouse, quantity_on_hand FROM inventory WHERE product_id IN (SELECT product_id FROM top) "
+            "AND quantity_on_hand > 0")
+    rows = answer(parser, engine, "where is it now?", ["what was our best selling product by units in 2025"])
+    assert rows and results_match(engine.execute(gold).rows, rows)

@@ -183,6 +183,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ranked(context, "product") and ask == "where" and context.limit == 1 and not state.periods:
+        # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
+        f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
+                      filters=[Filter("stock", ">", [0])], within=copy.deepcopy(context).to_dict())
     elif ranked(context, "customer") and ask in ("where", "spending"):
         f = copy.deepcopy(context)
         if ask == "where":

@@ -274,8 +274,14 @@ class Planner:
         assert ranking is not None and len(ranking.dimensions) == 1
         dim = ranking.dimensions[0]
         top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
-        outer = self.plan(replace(form, within=None))
-        return self._aliased(outer.where(self.field_sql(dim).isin(query=top)))
+        # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
+        # replaced by "in the previous top"
+        marker = "\x00previous_top"
+        outer = self.plan(replace(form, within=None, filters=[*form.filters, Filter(dim, "=", [marker])]))
+        stand_in = next(node for node in outer.find_all(exp.EQ)
+                        if isinstance(node.expression, exp.Literal) and node.expression.this == marker)
+        stand_in.replace(stand_in.this.copy().isin(query=top))
+        return self._aliased(outer)
 
     def _aliased(self, select: exp.Select) -> exp.Select:
         """Lake tables by their layer alias (orders AS o, o.status): the SQL people read and approve.
