@@ -177,3 +177,21 @@ def test_where_the_one_top_product_is_stocked(parser, engine):
             "AND quantity_on_hand > 0")
     rows = answer(parser, engine, "where is it now?", ["what was our best selling product by units in 2025"])
     assert rows and results_match(engine.execute(gold).rows, rows)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a year after "the most in" is a period (a number right after "most" is still a count)
+    ("which customer spent the most in 2025?",
+     f"SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND year(o.order_date) = 2025 GROUP BY c.customer_id, 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1"),
+])
+def test_a_year_after_the_most_in(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", ["Which physical store sold the most last year?", "which web sold the most in 2025?"])
+def test_which_value_ranked_is_refused_naming_it(parser, question):
+    from commerce_platform.errors import NotUnderstood
+
+    with pytest.raises(NotUnderstood, match="is a channel"):
+        parser.parse(question, COPILOT_AS_OF)

@@ -292,8 +292,9 @@ class Periods:
         text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
         def year(m: re.Match) -> str:
-            # "more than 2000 orders", "top 2000": a count, not a year
-            if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
+            # "more than 2000 orders", "top 2000": a count, not a year ("spent the most in 2025": a year)
+            if m.group(0)[:1].isdigit() and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
+                                                       m.string[:m.start()]):
                 return m.group(0)
             return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
@@ -633,6 +634,7 @@ class _State:
             assert context is not None
             f = self._merge(context)
         else:
+            self._which_value_ranked()
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
@@ -650,6 +652,25 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _which_value_ranked(self) -> None:
+        """"which physical store sold the most?": a value of a dimension asked for as if it were a kind of thing
+        (which one of the stores) names nothing the lake can rank; ranking products within it would answer
+        another question. A value of a ranked thing's own table is a kind of it ("which consumer spent most")."""
+        ranks = bool(self.form.order_by or "ranked" in self.form.notes)
+        dims, entities = self.layer.dimensions, self.layer.entities
+        kinds = {dims[e["singular"]]["column"].split(".")[0] for e in entities.values()  # things ranked by name
+                 if e.get("singular") in dims and not dims[e["singular"]]["column"].endswith("_id")}
+        for k, s in enumerate(self.spans[1:], start=1):
+            if self.spans[k - 1].text not in ("which", "what") or not self.values_of(s) or not ranks:
+                continue
+            nxt = self.next_content(k)
+            dim, value = self.values_of(s)[0]
+            if dims.get(dim, {}).get("column", "").split(".")[0] in kinds:
+                continue
+            if nxt is None or not (nxt[1].first("entity") or nxt[1].first("dimension")):
+                raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
+                                    hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
     def _compared_predicates(self) -> None:
         """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
