@@ -295,6 +295,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
+    if form.within and form.within.get("limit"):
+        parts.append(f"within the previous top {form.within['limit']}")
     for note in form.notes:
         if note.startswith("corrected:"):
             parts.append("read " + note.split(":", 1)[1])

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
+from .planner import DEFAULT_TOP
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
 
@@ -182,6 +183,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ranked(context, "product") and ask == "where" and context.limit == 1 and not state.periods:
+        # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
+        f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
+                      filters=[Filter("stock", ">", [0])], within=copy.deepcopy(context).to_dict())
     elif ranked(context, "customer") and ask in ("where", "spending"):
         f = copy.deepcopy(context)
         if ask == "where":
@@ -254,6 +259,21 @@ def orders_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
                   lookup={"entity": entity, "id": ident} if ident >= 0 else None)
     _use_all(state)
     return f
+
+
+def drop_value(f: QueryForm, context: QueryForm, field: str, value: object) -> None:
+    """"drop the web filter": the previous filter of that value goes; "without the cancelled ones" where the
+    previous question kept every status, or several: that value is left out (never the whole filter)."""
+    old = context.filter_on(field)
+    f.filters = [x for x in f.filters if x.field != field]
+    if old is None:
+        f.filters.append(Filter(field, "not in", [value]))
+    elif old.op in ("=", "in") and value in old.values and len(old.values) > 1:
+        f.filters.append(Filter(field, old.op, [v for v in old.values if v != value]))
+    elif old.op == "not in":
+        f.filters.append(Filter(field, "not in", [*old.values, *([value] if value not in old.values else [])]))
+    elif value not in old.values or old.op not in ("=", "in"):
+        f.filters.append(copy.deepcopy(old))  # another condition on that field: nothing of it to drop
 
 
 def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
@@ -468,6 +488,22 @@ CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carri
                             "delivers", "transporting", "transported", "shipping", "ships"})
 
 
+def adds_grouping(state: _State) -> bool:
+    """"split that by channel too", "split that by country": the new grouping goes beside the previous one
+    (a word of the layer's adding list, or a grouping verb on the previous answer); "now by month", "by
+    quarter instead" name the grouping that replaces it."""
+    spans = state.spans
+    if any(s.text == "instead" for s in spans):
+        return False
+    if any(s.has("grammar", "adding") for s in spans):
+        for s in spans:
+            if s.has("grammar", "adding"):
+                s.used = True
+        return True
+    return any(s.text in GROUPING_VERBS and b.text in ("that", "it", "this", "them", "those")
+               for s, b in zip(spans, spans[1:], strict=False))
+
+
 def merge_verbs(state: _State) -> None:
     """Verbs a follow-up uses around what it names, placed so the merge is left with the names."""
     spans = state.spans
@@ -540,16 +576,78 @@ def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
-def within_top(state: _State, context: QueryForm, new: QueryForm) -> None:
-    """"which of them are business customers?" after a top 10: a condition within those ten. The form
-    can only say the top 10 of the business customers (other ones), so it is refused."""
+def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what's its best product?" after the top brand: another dimension's top ones within the previous top
+    (the previous ranking kept as it was answered, ``within``), ranked on the same figure unless another is
+    named ("its best selling product")."""
+    spans = state.spans
+    # (after a top 3, "their best products" could be each one's or the three's together: not guessed)
+    if not of_the_ranked(state, context) or context.limit != 1 or len(context.dimensions) != 1 or context.grain \
+            or context.per_group \
+            or context.compare or context.derived or state.periods or state.ids:
+        return None
+    ranking = [s for s in spans if s.first("superlative") is not None or s.first("ranking") is not None]
+    other = [s for s in spans if (d := s.first("dimension")) is not None and d[1] not in context.dimensions
+             and not state.values_of(s)]
+    numbers = [s for s in spans if s.first("number") is not None]
+    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1:
+        return None
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers]} | {"what", "which", "who", "is", "are",
+                                                                               "was", "were", "the", "of", "and"}):
+        return None
+    f = copy.deepcopy(context)
+    f.within, f.dimensions = copy.deepcopy(context).to_dict(), [str(other[0].arg("dimension"))]
+    named = ranking[0].first("ranking")
+    if named is not None:  # "its best selling product": ranked on that figure
+        f.measures, f.order_by = [str(named[1])], str(named[1])
+    f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
+    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
+    _use_all(state)
+    return f
+
+
+TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined"})
+
+
+def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
+    ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
+    words = {s.text for s in state.spans}
+    if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
+        return None
+    if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
+                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value"}):
+        return None
+    entities = state.layer.entities
+    one = one_named(context)
+    if one is not None and one[0] == "order" and one[1] >= 0 and context.subject != "orders":
+        f = QueryForm(kind="aggregate", subject="orders", measures=[f"sum:orders.{entities['orders']['worth']}"],
+                      filters=[Filter("orders.order_id", "=", [one[1]])], lookup=copy.deepcopy(context.lookup))
+    elif context.subject and entities.get(context.subject, {}).get("worth"):
+        spec = entities[context.subject]
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by = "aggregate", [f"sum:{spec['table']}.{spec['worth']}"], [], None
+    else:
+        raise refuse(state, context, "I could not tell what the previous rows are worth")
+    _use_all(state)
+    return f
+
+
+def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
+    """"which of them are business customers?" after a top 10: a condition within those ten (the form keeps
+    the ranking as it was answered, ``within``; ranking again among the business ones would name others).
+    A ranking of another shape is refused."""
     words = [s.text for s in state.spans]
     # ("just the Lighting ones" restates the ranking with the condition; "which ones" asks within it)
     within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
                  for k in range(len(words) - 1))
-    if within and context.limit and (new.filters or new.predicates) and not new.order_by:
+    if not (within and context.limit and (new.filters or new.predicates) and not new.order_by):
+        return False
+    if context.kind != "aggregate" or len(context.dimensions) != 1 or context.grain or context.per_group \
+            or context.compare or context.derived or context.order_by not in context.measures or new.limit:
         raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
                                      "rank again among the ones meeting it); ask for the ranking with the condition")
+    return True
 
 
 def same_columns(layer, a: str, b: str) -> bool:
@@ -562,6 +660,15 @@ def same_columns(layer, a: str, b: str) -> bool:
         except KeyError:
             return set()
     return bool(columns(a) & columns(b))
+
+
+def share_whole(state: _State, new: QueryForm) -> bool:
+    """"as a share of delivered shipments": conditions named right after a share word and "of" are the whole
+    the share is taken of, not its condition."""
+    spans = state.spans
+    return bool(new.predicates or new.filters) and any(
+        s.has("grammar", "share") and spans[i + 1].text == "of" and not spans[i + 2:i + 3] == [] and
+        spans[i + 2].text not in ("all", "total", "the", "them", "those", "it") for i, s in enumerate(spans[:-2]))
 
 
 def the_superlative(spans: list[Span]) -> bool:

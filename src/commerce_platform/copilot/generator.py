@@ -97,7 +97,7 @@ def form_from_json(data: Any, layer: SemanticLayer, vocab: Vocabulary | None = N
                                    hint=f"use one of {sorted(allowed)[:40]}")
         return value
 
-    known = set(QueryForm.__dataclass_fields__) - {"notes", "lookup"}
+    known = set(QueryForm.__dataclass_fields__) - {"notes", "lookup", "within"}
     unknown = set(data) - known
     if unknown:
         raise ValidationFailed(f"unknown form keys {sorted(unknown)}", field="form", hint=f"use {sorted(known)}")

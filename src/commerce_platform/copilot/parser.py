@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +22,16 @@ from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
+    PRONOUNS,
     about_previous,
+    adds_grouping,
+    best_of_the_top,
     between_them,
     change_number,
     count_previous,
     counted,
     drop_period,
+    drop_value,
     earlier_note,
     earlier_period,
     merge_verbs,
@@ -37,7 +41,9 @@ from .followups import (
     relative_to_previous,
     resort,
     same_columns,
+    share_whole,
     the_superlative,
+    total_of_previous,
     unknown_value,
     within_top,
 )
@@ -286,8 +292,9 @@ class Periods:
         text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
         def year(m: re.Match) -> str:
-            # "more than 2000 orders", "top 2000": a count, not a year
-            if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
+            # "more than 2000 orders", "top 2000": a count, not a year ("spent the most in 2025": a year)
+            if m.group(0)[:1].isdigit() and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
+                                                       m.string[:m.start()]):
                 return m.group(0)
             return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
@@ -642,6 +649,7 @@ class _State:
             assert context is not None
             f = self._merge(context)
         else:
+            self._which_value_ranked()
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
@@ -659,6 +667,25 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _which_value_ranked(self) -> None:
+        """"which physical store sold the most?": a value of a dimension asked for as if it were a kind of thing
+        (which one of the stores) names nothing the lake can rank; ranking products within it would answer
+        another question. A value of a ranked thing's own table is a kind of it ("which consumer spent most")."""
+        ranks = bool(self.form.order_by or "ranked" in self.form.notes)
+        dims, entities = self.layer.dimensions, self.layer.entities
+        kinds = {dims[e["singular"]]["column"].split(".")[0] for e in entities.values()  # things ranked by name
+                 if e.get("singular") in dims and not dims[e["singular"]]["column"].endswith("_id")}
+        for k, s in enumerate(self.spans[1:], start=1):
+            if self.spans[k - 1].text not in ("which", "what") or not self.values_of(s) or not ranks:
+                continue
+            nxt = self.next_content(k)
+            dim, value = self.values_of(s)[0]
+            if dims.get(dim, {}).get("column", "").split(".")[0] in kinds:
+                continue
+            if nxt is None or not (nxt[1].first("entity") or nxt[1].first("dimension")):
+                raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
+                                    hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
     def _compared_predicates(self) -> None:
         """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
@@ -754,7 +781,8 @@ class _State:
             return True  # "except web orders": a condition added to the previous question
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it")) or any(
+        # ("instead" anywhere: "show that as a share of delivered shipments instead")
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
         if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
@@ -1337,6 +1365,12 @@ class _State:
                     if key not in f.measures:
                         f.measures.append(key)
                 s.used = t.used = True
+            elif s.text == "by" and t.first("entity") and j + 1 < len(self.spans) \
+                    and self.spans[j + 1].text == "count":
+                # "top customers by order count": as "by number of orders"
+                f.order_by = f"count:{t.arg('entity')}"
+                f.notes.append(f"count_of:{t.arg('entity')}")
+                s.used = t.used = self.spans[j + 1].used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
@@ -1606,8 +1640,15 @@ class _State:
                 written = "|".join(re.escape(a) for a, b in [*self.corrections, ("count", "count")] if b == "count")
                 tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})\W*$", self.question,
                                                              re.IGNORECASE)
+                before = self.prev_content(i)
                 if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
+                elif s.text == "count" and before is not None and before[1].first("entity") and not any(
+                        t.text in PRONOUNS for t in self.spans):
+                    # "what about order count": a count of the things named right before it
+                    f.subject = f.subject or before[1].arg("entity")
+                    f.measures.append("count")
+                    before[1].used = True
                 elif s.text != "how many":
                     s.used = False  # "their order count": not placed, so not guessed
                     self.unplaced.append(s)  # a stop word too, but here it asked for a count: refused if left
@@ -2296,12 +2337,13 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort):
+        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+                              total_of_previous, best_of_the_top):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
         new = self.form
-        within_top(self, context, new)
+        within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
         texts = [s.text for s in self.spans]
@@ -2310,6 +2352,10 @@ class _State:
                 and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        elif counted(context) and new.order_by and new.order_by.startswith("@") and not new.measures \
+                and not new.dimensions:
+            # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
+            f.kind, f.measures = "list", []
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
             # "and how many orders have they placed?" after a list of customers: counted, not listed
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
@@ -2335,8 +2381,10 @@ class _State:
                 f.order_by = f.measures[0]
             if of_the_ranked(self, context) and not new.order_by:
                 # "how much stock do they have?" after a top 5: the same top ones, the new figure beside
-                # (ranking by it could name others)
-                f.measures = [*context.measures, *(m for m in f.measures if m not in context.measures)]
+                # (ranking by it could name others); a count of the subject is already there as count:<subject>
+                had = {f"count:{context.subject}" if m == "count" else m for m in context.measures}
+                f.measures = [*context.measures, *(m for m in f.measures
+                                                   if (f"count:{f.subject}" if m == "count" else m) not in had)]
                 f.order_by = context.order_by
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
@@ -2352,10 +2400,16 @@ class _State:
         shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
         beside = [d for d in [*new.dimensions, *shown]
                   if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
+        regrouped = [d for d in new.dimensions if d not in dropped]
+        adding = bool(regrouped or new.grain) and adds_grouping(self)
         if beside:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
-        elif [d for d in new.dimensions if d not in dropped]:
-            f.dimensions = [d for d in new.dimensions if d not in dropped]
+        elif regrouped:
+            if adding:
+                f.dimensions += [d for d in regrouped if d not in f.dimensions]  # "split that by channel too"
+            else:
+                f.dimensions = regrouped
+                f.grain = None  # "by country instead": no longer per month (a grain named beside is set below)
             if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
                     and {"by", "per"} & set(texts):
                 # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
@@ -2364,6 +2418,8 @@ class _State:
                 f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
         if new.grain:
             f.grain = new.grain
+            if not adding and not regrouped and not beside:
+                f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         for flt in new.filters:
             if key and flt.field.endswith("." + key):
@@ -2375,7 +2431,9 @@ class _State:
                     continue
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
-            if f.compare and f.compare["dimension"] == flt.field:
+            if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
+                f.compare = {**f.compare, "values": list(flt.values)}  # "what about Denmark and Estonia?": compared
+            elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         for p in new.predicates:
@@ -2388,6 +2446,8 @@ class _State:
         elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
                 and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
+        elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
+            f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
@@ -2404,6 +2464,17 @@ class _State:
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
             f.derived = {"kind": "share", "scale": new.derived.get("scale", "fraction")}  # type: ignore[union-attr]
+            if share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates:
+                # "now as a share of delivered shipments" after late ones: late of the delivered ones
+                f.derived["condition"] = {"predicate": context.predicates[0]}
+                f.predicates = [p for p in f.predicates if p != context.predicates[0]]
+                f.predicates += [p for p in new.predicates if p not in f.predicates]
+                if f.kind == "list":  # a share of listed things is a count of them (as _share_condition makes it)
+                    f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
+            elif context.derived and context.derived.get("kind") == "share" and context.derived.get("condition") \
+                    and not new.filters and not new.predicates and not new.derived.get("condition"):  # type: ignore[union-attr]
+                # "give it as a percentage" after a share: the same share, on the scale asked
+                f.derived = {**context.derived, "scale": f.derived["scale"]}
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -2414,8 +2485,8 @@ class _State:
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].arg("dimension")
                 elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
-                    target = self.values_of(nxt[1])[0][0]  # "drop the web filter"
-                    f.filters = [x for x in f.filters if x.field != target]
+                    target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
+                    drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
                     continue
                 elif nxt and nxt[1].first("entity"):
@@ -2504,6 +2575,9 @@ class _State:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
+        if within:
+            # the previous top N as it was answered; the new condition keeps some of them
+            f.within, f.limit = replace(context, within=None).to_dict(), None
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
         if before == after and context.lookup and context.kind == "list" and new.show \

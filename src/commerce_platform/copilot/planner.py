@@ -256,6 +256,8 @@ class Planner:
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
+        if form.within:
+            return self._within(form)
         if form.kind == "list":
             select = self._list(form)
         elif form.kind == "bought_together":
@@ -267,6 +269,22 @@ class Planner:
         else:
             select = self._aggregate(form)
         return self._aliased(select)
+
+    def _within(self, form: QueryForm) -> exp.Select:
+        """The rows of ``form`` whose group is among the previous top N (``form.within``): the top N is
+        computed as it was answered, then the new condition keeps some of them."""
+        ranking = QueryForm.from_dict(form.within)
+        assert ranking is not None and len(ranking.dimensions) == 1
+        dim = ranking.dimensions[0]
+        top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
+        # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
+        # replaced by "in the previous top"
+        marker = "\x00previous_top"
+        outer = self.plan(replace(form, within=None, filters=[*form.filters, Filter(dim, "=", [marker])]))
+        stand_in = next(node for node in outer.find_all(exp.EQ)
+                        if isinstance(node.expression, exp.Literal) and node.expression.this == marker)
+        stand_in.replace(stand_in.this.copy().isin(query=top))
+        return self._aliased(outer)
 
     def _aliased(self, select: exp.Select) -> exp.Select:
         """Lake tables by their layer alias (orders AS o, o.status): the SQL people read and approve.

@@ -58,6 +58,8 @@ class QueryForm:
       ``per_group``: dimensions the ranking restarts in ("top category in each country").
     - ``lookup``: an id the question is about (order status, a customer's profile, ...).
     - ``kind``: aggregate | list | lookup | bought_together | recommend_customer.
+    - ``within``: a previous top N (a form, as a dict) whose rows this answer keeps ("which of those are
+      business customers?" after the top 10 customers): the condition applies within them, no new ranking.
     """
 
     kind: str = "aggregate"
@@ -80,6 +82,7 @@ class QueryForm:
     show: list[str] = field(default_factory=list)   # extra attributes to show in a list
     per_group: list[str] = field(default_factory=list)  # the ranking restarts in each group ("in each country")
     notes: list[str] = field(default_factory=list)
+    within: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
