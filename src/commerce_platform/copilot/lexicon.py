@@ -238,6 +238,8 @@ class Lexicon:
         if edits & ((self.words - self.targets) | self.extra_words):
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
+        if is_english_word(token):  # "says" is not "days": a real word only as another form of a known one
+            candidates = {w for w in candidates if w.startswith(token) or token.startswith(w)}
         return candidates.pop() if len(candidates) == 1 else None
 
     def _pick(self, token: str, candidates: set[str]) -> tuple[str | None, tuple[str, ...]]:

@@ -1368,6 +1368,9 @@ class _State:
             if s.used or not (fn or how_many) or fn == "avg":  # a duration measure is already an average
                 continue
             nxt = self.next_content(i)
+            while nxt is not None and not nxt[1].used and self.values_of(nxt[1]) and not (
+                    nxt[1].first("measure") or nxt[1].first("entity")):
+                nxt = self.next_content(nxt[0])  # "longest DHL delivery": past the value naming whose parcels
             if nxt is None or nxt[1].used:
                 continue
             measure = nxt[1].arg("measure") if nxt[1].first("measure") else None
@@ -1389,6 +1392,7 @@ class _State:
                 self.spans[i - 1].used = True
             else:
                 f.measures.append(f"{fn}:{duration}")
+            self._unit_in_words(nxt[1])
             s.used = nxt[1].used = True
             for k, x in enumerate(self.spans):  # "did delivery take", "has taken to be delivered": its own verbs
                 if x.text in ("take", "taken", "takes", "took") and not x.used:
@@ -1472,6 +1476,7 @@ class _State:
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
+                self._field_of_ranked_one(i)
                 nxt = self.next_content(i)
                 if nxt and nxt[1].first("number") and not nxt[1].used:
                     f.limit = int(nxt[1].arg("number"))
@@ -1523,6 +1528,41 @@ class _State:
                 if prev and prev[1].first("number") and not prev[1].used:
                     f.limit = int(prev[1].arg("number"))
                     prev[1].used = True
+
+    def _field_of_ranked_one(self, i: int) -> None:
+        """"status of her most recent order", "latest order status": a field of the things ranked by
+        recency is shown beside them, not grouped by."""
+        nxt = self.next_content(i)
+        if nxt is None or nxt[1].used:
+            return
+        t = nxt[1]
+        if t.first("dimension") and not t.first("entity"):  # "latest order status": the entity inside the words
+            dim = self.layer.dimensions[t.arg("dimension")]
+            name = next((n for n, e in self.layer.entities.items() if e["table"] == dim["column"].split(".")[0]
+                         and t.text.split()[0] == e.get("singular")), None)
+            if name:
+                self.form.subject = self.form.subject or name
+                self.form.show.append(dim["column"])
+                self.form.limit = self.form.limit or 1  # "order status" is one order's, though it ends in "s"
+                t.used = True
+            return
+        ent_sense = t.first("entity")
+        if ent_sense is None:
+            return
+        table = self.layer.entities[ent_sense[1]]["table"]
+        k = i - 1
+        while k >= 0 and (  # past "of", "her", "the 3", "Helmi Larsen's"
+                self.spans[k].text == "of" or not self._meaningful(self.spans[k]) or self.spans[k].first("number")
+                or self.values_of(self.spans[k]) or self.spans[k].has("grammar", "person_pronoun")):
+            k -= 1
+        between = {x.text for x in self.spans[k + 1:i]}
+        d = self.spans[k] if k >= 0 else None
+        if d is None or d.used or "of" not in between or not d.first("dimension"):
+            return
+        column = self.layer.dimensions[d.arg("dimension")]["column"]
+        if column.split(".")[0] == table:
+            self.form.show.append(column)
+            d.used = True
 
     def _sup_target_left(self, i: int) -> tuple[str, str, Span] | None:
         """"which product costs the most": the attribute stands before the superlative."""
@@ -1718,6 +1758,7 @@ class _State:
                 name = s.arg("measure")
                 if name not in f.measures:
                     f.measures.append(name)
+                self._unit_in_words(s)
                 s.used = True
                 continue
             if s.first("entity"):
@@ -1787,6 +1828,9 @@ class _State:
             if s.has("grammar", "bought_together") or s.has("grammar", "recommend"):
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
                 s.used = True
+                for x in self.spans[max(0, i - 4):i]:
+                    if x.text == "else" and not x.senses:  # "what else do they buy with it": the other products
+                        x.used = True
                 continue
 
     def _both(self) -> None:
@@ -1850,11 +1894,37 @@ class _State:
         if event and (about_shipments or right_after) and after is not None and after[1].text.startswith("__period"):
             self.form.period_field = event
             return True
+        if event and self._beside_shipment_noun(i):
+            # "parcels shipped per carrier", "delivered parcels", "which carrier shipped the most": the parcel's
+            # own event; a delivered parcel is one with a delivery date (the predicate stating that status)
+            done = next((n for n, spec in self.layer.predicates.items() if spec.get("status_value") == values[0][1]
+                         and spec.get("entity") == "shipments"), None)
+            if done and done not in self.form.predicates:
+                self.form.predicates.append(done)
+            return True
         nxt = self.next_content(i)
         if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
             return False
         other = self.values_of(nxt[1])
         return bool(other) and self.layer.dimensions[other[0][0]]["column"].split(".")[0] not in ("orders",)
+
+    def _unit_in_words(self, s: Span) -> None:
+        """"delivery hours", "hours to deliver": a time unit inside a duration measure's own words is its unit."""
+        spec = self.layer.measures.get(s.arg("measure") or "", {}) if s.first("measure") else {}
+        if not spec.get("units") or self.form.unit:
+            return
+        units = self.layer.grammar.get("units", {})
+        named = [units[w] for w in s.text.split() if w in units]
+        if named and named[0] in spec["units"]:
+            self.form.unit = named[0]
+
+    def _beside_shipment_noun(self, i: int) -> bool:
+        """A word right after or before a parcel noun ("parcels shipped", "delivered parcels") or after a
+        carrier ("which carrier shipped")."""
+        before = self.spans[i - 1] if i > 0 else None
+        after = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
+            before is not None and before.has("dimension", "carrier"))
 
     def _type_noun(self, i: int, dim: str) -> None:
         """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or

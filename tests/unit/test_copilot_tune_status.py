@@ -1,0 +1,87 @@
+"""Order status and shipping questions (dev6): a parcel's own events ("parcels shipped", "delivered parcels")
+are not the order status; a field of the most recent order is shown, not grouped; time units inside a
+duration's words; verbs of shipping and carrying; reporting verbs ("X says ...") are no typo of a field."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, answer
+
+pytestmark = pytest.mark.functional
+
+OCT = "s.shipped_at >= TIMESTAMP '2026-10-01' AND s.shipped_at < TIMESTAMP '2026-11-01'"
+YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '2026-11-01'"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a parcel shipped or delivered is the parcel's event, not the order's status (orders move on to delivered)
+    ("parcels shipped per carrier last month",
+     f"SELECT s.carrier, COUNT(*) FROM shipments s WHERE {OCT} GROUP BY 1"),
+    ("which carrier shipped the most parcels to Norway this year",
+     "SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'NO' AND {YEAR} GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1"),
+    ("What fraction of last month's delivered parcels arrived within 2 days?",
+     "SELECT AVG(CASE WHEN epoch(s.delivered_at - s.shipped_at) / 86400.0 <= 2 THEN 1.0 ELSE 0.0 END) "
+     f"FROM shipments s WHERE {OCT} AND s.delivered_at IS NOT NULL"),
+    # the unit inside the measure's own words; a carrier named between the extreme and the delivery
+    ("avg delivery hours to Copenhagen since 1 Aug 2026",
+     "SELECT AVG(epoch(s.delivered_at - s.shipped_at) / 3600.0) FROM shipments s JOIN orders o USING (order_id) "
+     "JOIN customers c USING (customer_id) WHERE c.city = 'Copenhagen' AND s.delivered_at IS NOT NULL "
+     "AND s.shipped_at >= TIMESTAMP '2026-08-01'"),
+    ("longest DHL delivery this year in hours?",
+     f"SELECT MAX(epoch(s.delivered_at - s.shipped_at) / 3600.0) FROM shipments s WHERE s.carrier = 'DHL' AND {YEAR} "
+     "AND s.delivered_at IS NOT NULL"),
+    ("How many parcels did we ship to customers in Oslo in Q3 2026?",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oslo' AND s.shipped_at >= TIMESTAMP '2026-07-01' AND s.shipped_at < TIMESTAMP '2026-10-01'"),
+    ("How many days did order 42 take from dispatch to delivery?",
+     "SELECT epoch(s.delivered_at - s.shipped_at) / 86400.0 FROM shipments s WHERE s.order_id = 42"),
+    ("Which carier is handling order 2031?", "SELECT carrier FROM shipments WHERE order_id = 2031"),
+    ("when did order 2031 leave the warehouse?", "SELECT shipped_at FROM shipments WHERE order_id = 2031"),
+    ("top sellers by units over the past 90 days",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "
+     "AND o.order_date < DATE '2026-11-01' GROUP BY p.product_id, p.name ORDER BY u DESC, p.name LIMIT 10"),
+])
+def test_question_answers_like_gold(parser, engine, question, gold):
+    rows = answer(parser, engine, question)
+    assert results_match(engine.execute(gold).rows, rows), question
+
+
+@pytest.mark.parametrize("question", [
+    "{name} - status of her most recent order?",
+    "status of {name}'s latest order",
+    "most recent order status for {name}",
+])
+def test_status_of_the_latest_order_is_that_order_not_a_grouping(parser, engine, question):
+    name = engine.execute("SELECT name FROM customers ORDER BY customer_id LIMIT 1").rows[0][0]
+    gold = ("SELECT o.status FROM orders o JOIN customers c USING (customer_id) "
+            f"WHERE c.name = '{name}' ORDER BY o.order_date DESC, o.order_id DESC LIMIT 1")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question.format(name=name)))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("Which four products show up in the most returned orders?", "Which four products are in the most returned orders?"),
+    ("People who buy the {product} - what else do they put in the same order? Top 5.",
+     "top 5 products bought together with {product}"),
+])
+def test_same_answer(parser, engine, question, same_as):
+    product = engine.execute("SELECT name FROM products ORDER BY product_id LIMIT 1").rows[0][0]
+    assert results_match(answer(parser, engine, same_as.format(product=product)),
+                         answer(parser, engine, question.format(product=product))), question
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("want to send him an offer: what category has customer 5 spent the most on", "send"),  # no verb of shipping
+])
+def test_refused_naming_the_word(parser, question, refused):
+    with pytest.raises(NotUnderstood, match=refused):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_a_reporting_verb_is_no_typo_of_a_unit(parser):
+    assert parser.lexicon.correct("says") is None  # not "days"
