@@ -42,6 +42,24 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "SELECT epoch(s.delivered_at - s.shipped_at) / 86400.0 FROM shipments s WHERE s.order_id = 42"),
     ("Which carier is handling order 2031?", "SELECT carrier FROM shipments WHERE order_id = 2031"),
     ("when did order 2031 leave the warehouse?", "SELECT shipped_at FROM shipments WHERE order_id = 2031"),
+    # a "which <things>?" asked after other things named first lists the things asked for
+    ("Stockholm customers with a parcel still in transit - which orders?",
+     "SELECT DISTINCT o.order_id FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Stockholm' AND s.delivered_at IS NULL"),
+    # "top 10" of a figure of products: ten products
+    ("Kuopio: biggest shortfalls vs reorder level, top 10 please",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) AS sf FROM inventory i JOIN products p "
+     "USING (product_id) WHERE i.warehouse = 'Kuopio' GROUP BY p.product_id, p.name ORDER BY sf DESC, p.name LIMIT 10"),
+    # "how much" of things that have an amount: the amount summed
+    ("Paid but not yet shipped orders: how much money is that in total?",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'paid'"),
+    ("how much are the open orders worth", "SELECT SUM(total_amount) FROM orders WHERE status IN ('pending', 'paid')"),
+    ("nr of cancelled orders in septmber 2026",
+     "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("How many of the shipments we sent out in October still have no delivery date?",
+     f"SELECT COUNT(*) FROM shipments s WHERE {OCT} AND s.delivered_at IS NULL"),
+    ("count of shipments stuck for over 9 days without delivery",
+     "SELECT COUNT(*) FROM shipments s WHERE s.delivered_at IS NULL AND s.shipped_at < TIMESTAMP '2026-10-23'"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "
@@ -83,5 +101,17 @@ def test_refused_naming_the_word(parser, question, refused):
         parser.parse(question, COPILOT_AS_OF)
 
 
-def test_a_reporting_verb_is_no_typo_of_a_unit(parser):
-    assert parser.lexicon.correct("says") is None  # not "days"
+@pytest.mark.parametrize("token, meant", [
+    ("says", None),              # a reporting verb is no typo of "days"
+    ("costumers", "customers"),  # the same letters, two exchanged, not "consumers" (two edits too)
+])
+def test_mend(parser, token, meant):
+    assert parser.lexicon.correct(token) == meant
+
+
+@pytest.mark.parametrize("context, question, same_as", [
+    (["How many of the shipments we sent out in October still have no delivery date?"],
+     "only the ones going to Finland", "only Finland"),
+])
+def test_follow_up_same_answer(parser, engine, context, question, same_as):
+    assert results_match(answer(parser, engine, same_as, context), answer(parser, engine, question, context))

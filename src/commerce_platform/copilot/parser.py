@@ -1773,6 +1773,12 @@ class _State:
                     # "which customer has the most orders": the entity the ranking is over
                     f.dimensions.append({"customers": "customer", "products": "product"}[name])
                     s.used = True
+                elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
+                        self._is_which(i) and not f.dimensions:
+                    # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
+                    # listed; the customers named first only restrict them
+                    f.subject = name
+                    s.used = True
                 elif name == "orders" and f.subject in ("customers", "products"):
                     s.used = True  # "customers with orders"/"products ordered": the activity
                     f.notes.append("activity:orders")
@@ -2197,6 +2203,11 @@ class _State:
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
                 f.dimensions.append("customer" if "who" in words or which_customer else "product")
+            per_product = all(self.layer.measures.get(m, {}).get("entity") == "products" for m in f.measures)
+            if ranking and (f.limit or 0) > 1 and per_product and not f.dimensions and f.subject is None \
+                    and not f.grain:
+                # "Kuopio: biggest shortfalls, top 10": ten of a figure of products are ten products
+                f.dimensions.append("product")
             duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
             if duration and f.order_by == duration and not f.dimensions and not f.grain and f.limit:
                 raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
@@ -2232,6 +2243,16 @@ class _State:
                 f.order_by = f.measures[0]
             if f.limit is None and ranking:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
+            return
+        texts = [x.text for x in self.spans]
+        amount = self.layer.entities.get(f.subject or "", {}).get("amount")
+        if amount and not f.dimensions and not f.grain and not ranking and any(
+                texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
+            # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
+            table = self.layer.entities[f.subject or ""]["table"]
+            f.kind = "aggregate"
+            f.measures = [f"sum:{table}.{amount}"]
+            f.show = [c for c in f.show if c != f"{table}.{amount}"]
             return
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
