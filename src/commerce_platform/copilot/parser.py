@@ -472,10 +472,12 @@ class _State:
         text = TEXT_RE.sub(text_slot, text)
         # a code written in capitals with a hyphen ("AB-", "XY-000123") that the lexicon does not know
         # is a text to look for, kept as written (tokens would lose the hyphen)
+        self.codes: set[str] = set()
         for code in dict.fromkeys(CODE_RE.findall(question)):
             prefix = code.split("-")[0].lower()  # "SKU-009999" names a field the lexicon knows: not free text
             if tuple(tokenize(code.lower())) not in parser.lexicon.phrases and (prefix,) not in parser.lexicon.phrases:
                 self.texts.append(code)
+                self.codes.add(code)
                 text = re.sub(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", f" __text{len(self.texts) - 1}__ ", text)
         # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
         self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
@@ -2238,6 +2240,8 @@ class _State:
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
             default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
+            if (f.derived or {}).get("kind") == "share":
+                default = "count"  # "which channel has the highest cancellation rate": a rate counts, as above
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]
@@ -2275,6 +2279,11 @@ class _State:
             f.kind = "aggregate"
             f.measures = ["distinct:" + f.dimensions[0]]
             f.dimensions = f.dimensions[1:]
+            return
+        named = next((n for a in f.show for n, e in self.layer.entities.items() if e["table"] == a.split(".")[0]), None)
+        if named and any(n.startswith(("contains:", "starts:")) for n in notes):
+            # "look up tracking number DH-123": the things whose named field holds the text
+            f.kind, f.subject = "list", named
             return
         if f.filters or f.predicates:
             f.kind = "list"
@@ -2638,6 +2647,8 @@ class _State:
                 raise NotUnderstood(f"which field should contain '{text}'?", field="question",
                                     hint=f"e.g. 'customers with an email at {text}'")
             name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
+            if self.layer.column(name_col)["type"] != "VARCHAR" and entity.get("code") and text in self.codes:
+                name_col = f"{entity['table']}.{entity['code']}"  # "parcel SC-007562645": its tracking code
             if self.layer.column(name_col)["type"] != "VARCHAR":
                 raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",
                                     hint="e.g. \"products with 'drill' in the name\"")
@@ -2934,6 +2945,8 @@ class _State:
             noun = nxt[1].first("dimension")
             if noun is None or nxt[1].first("entity") or noun[1] not in closed:
                 continue
+            if any(x.text in ("which", "what", "who", "how", "where", "when") for x in self.spans[k + 1:nxt[0]]):
+                continue  # "For Denmark, which carrier ...": the noun opens a new clause; it does not name the word
             values = self.values_of(s)
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name
