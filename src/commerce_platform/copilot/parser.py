@@ -278,6 +278,9 @@ class Periods:
                    text)
         full = "|".join(m.lower() for m in calendar.month_name if m and m != "May")
         text = sub(rf"\b({full})\b", lambda m: self._slot(self._month_period(m.group(1), None)), text)
+        # an abbreviation alone ("late parcels oct"), save those that are also words or names (may, mar, jan)
+        short = "|".join(m.lower() for m in (*calendar.month_abbr, "Sept") if m and m not in ("May", "Mar", "Jan"))
+        text = sub(rf"(?<![\w-])({short})(?![\w-])", lambda m: self._slot(self._month_period(m.group(1), None)), text)
         # open ranges by year: "before 2024", "after 2024", "since 2025"
         text = sub(r"\b(?:before|prior\s+to)\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(1900, 1, 1), date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}")), text)
@@ -1888,6 +1891,11 @@ class _State:
         preceding = self.spans[i - 1] if i > 0 else None
         if any(x is not None and x.text.startswith("__id") for x in (following, preceding)):
             return True  # "which carrier shipped order 1500", "when was order 3 shipped"
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("was", "were", "is", "been", "get", "got", "actually", "finally"):
+            k -= 1
+        if k < i - 1 and self.spans[k].text.startswith("__id") and self.ids[int(self.spans[k].text[4:-2])][0] == "order":
+            return True  # "when order #777 was delivered": that order's shipment event
         if following is not None and following.first("comparator") and values[0][1] in self.layer.grammar["events"]:
             return True  # "delivered within 2 days": the time it took, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
