@@ -90,6 +90,12 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
     ("how many paid orders don't have a shipment yet?",
      "SELECT COUNT(*) FROM orders o WHERE status = 'paid' AND NOT EXISTS (SELECT 1 FROM shipments s "
      "WHERE s.order_id = o.order_id)"),
+    # a superlative with no figure after it ranks by the figure named; "what's ..." asks for one
+    ("what's selling best in Heating this year (units)?",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Heating' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
+     "ORDER BY u DESC, p.name LIMIT 1"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "

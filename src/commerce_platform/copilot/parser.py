@@ -2227,6 +2227,8 @@ class _State:
                 # "longest delivery time": the longest one, not the average
                 f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{duration}"]
                 f.order_by = None
+            if f.order_by is None and "ranked" in notes and f.dimensions and len(f.measures) == 1 and not f.grain:
+                f.order_by = f.measures[0]  # "what's selling best in Heating (units)": ranked by the one figure
             if f.order_by and f.limit is None and (f.dimensions or f.grain or f.subject in ("products", "customers")):
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
@@ -2338,6 +2340,9 @@ class _State:
         return "orders"
 
     def _singular(self) -> bool:
+        if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
+                s.first("superlative") or s.first("ranking") for s in self.spans):
+            return True  # "what's selling best": one thing asked
         for k, s in enumerate(self.spans):
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
