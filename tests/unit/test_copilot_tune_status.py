@@ -96,6 +96,15 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Heating' "
      "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
      "ORDER BY u DESC, p.name LIMIT 1"),
+    # "by" before what the ranking counts or the share it compares
+    ("Top 3 customer cities by number of late deliveries in 2026",
+     "SELECT c.city, COUNT(*) AS n FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND s.shipped_at >= TIMESTAMP '2026-01-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3"),
+    ("best carrier for Helsinki by on-time percentage?",
+     "SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Helsinki' AND s.delivered_at IS NOT NULL GROUP BY 1 "
+     "ORDER BY AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) DESC, 1 LIMIT 1"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "

@@ -1316,8 +1316,13 @@ class _State:
                 s.used = t.used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
+            elif t.first("predicate") and s.text == "by" and (after := self.next_content(j)) is not None and \
+                    after[1].has("grammar", "share"):
+                s.used = True  # "best carrier by on-time percentage": ranked by that share (read with the share)
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
                 after = self.next_content(j)
+                while after is not None and after[1].first("predicate") and not after[1].first("entity"):
+                    after = self.next_content(after[0])  # "by number of late deliveries": the late ones counted
                 if after and after[1].first("entity"):
                     f.order_by = f"count:{after[1].arg('entity')}"
                     f.notes.append(f"count_of:{after[1].arg('entity')}")
