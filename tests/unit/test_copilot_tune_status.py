@@ -105,6 +105,14 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
      "WHERE c.city = 'Helsinki' AND s.delivered_at IS NOT NULL GROUP BY 1 "
      "ORDER BY AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) DESC, 1 LIMIT 1"),
+    ("which carier is shipping order 2031", "SELECT carrier FROM shipments WHERE order_id = 2031"),
+    # every two products of one order, each pair once, by the (valid) orders they share
+    ("What are the 5 product pairs most often bought together?",
+     "SELECT p1.name, p2.name, COUNT(DISTINCT a.order_id) AS n FROM (SELECT DISTINCT order_id, product_id FROM "
+     "order_items) a JOIN (SELECT DISTINCT order_id, product_id FROM order_items) b ON a.order_id = b.order_id "
+     "AND a.product_id < b.product_id JOIN products p1 ON p1.product_id = a.product_id JOIN products p2 "
+     "ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 5"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "

@@ -95,7 +95,7 @@ class Lexicon:
             lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both", "summed_over", "participating",
+                     "starts_with", "both", "summed_over", "participating", "pairs",
                      "single_item"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))

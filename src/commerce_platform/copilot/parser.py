@@ -2073,6 +2073,17 @@ class _State:
         # "what is bought together with Paint products": a category's or brand's lines as the basket's anchor
         anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                                    and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
+        pairs = [s for s in self.spans if s.has("grammar", "pairs") and not s.used]
+        if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
+            # "the 5 product pairs most often bought together": every two products of one order, counted
+            f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
+            for s in pairs:
+                s.used = True
+                k = self.spans.index(s)
+                if k > 0 and self.spans[k - 1].first("number") and not self.spans[k - 1].used:
+                    f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
+                    self.spans[k - 1].used = True
+            return
         if "together" in notes and anchor:
             f.kind = "bought_together"
             # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
