@@ -113,6 +113,10 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "AND a.product_id < b.product_id JOIN products p1 ON p1.product_id = a.product_id JOIN products p2 "
      "ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id "
      "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 5"),
+    # "whose total stock", "their total reorder level": each product's total (a sum over them was a silent wrong)
+    ("products whose total stock is more than 10 times their total reorder level",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) > 10 * SUM(i.reorder_level)"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "
@@ -138,6 +142,10 @@ def test_status_of_the_latest_order_is_that_order_not_a_grouping(parser, engine,
 
 
 @pytest.mark.parametrize("question, same_as", [
+    ("Inactve products that still have stock on hand - list them so we can clear them out",
+     "inactive products that still have stock on hand"),
+    ("Which categories has {customer} never bought from? Want to pitch them something new.",
+     "Which categories has {customer} never bought from?"),
     ("we want to cut the range - which 5 active products sold the fewest units this year?",
      "which 5 active products sold the fewest units this year?"),
     ("which warehouse has the most {product} to tranfer from?", "which warehouse has the most {product}?"),

@@ -2190,7 +2190,9 @@ class _State:
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if f.measures and f.subject in ("products", "customers") and not f.dimensions and not f.grain \
                 and not ranking and all(m in measure_filters for m in f.measures) \
-                and not {s.text for s in self.spans} & {"much", "many", "total", "sum", "average", "avg"}:
+                and not {s.text for k, s in enumerate(self.spans) if not (  # "whose total stock": each one's
+                    k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))} & {
+                    "much", "many", "total", "sum", "average", "avg"}:
             # "products with stock over 500 units": the measure is the one compared; the products are listed
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
@@ -2866,7 +2868,9 @@ class _State:
         f = self.form
         if f.subject not in (None, "products") or f.dimensions or f.grain or f.order_by or f.limit or f.compare:
             return
-        words = {s.text for s in self.spans}
+        # "whose total stock", "their total reorder level": each one's total, not a total over them
+        words = {s.text for k, s in enumerate(self.spans)
+                 if not (k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))}
         if words & {"total", "overall", "altogether", "in total", "sum", "combined"}:
             return
         measures = self.layer.measures
