@@ -117,6 +117,11 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
     ("products whose total stock is more than 10 times their total reorder level",
      "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
      "HAVING SUM(i.quantity_on_hand) > 10 * SUM(i.reorder_level)"),
+    ("For {product}, which warehouse has the biggest surplus over its reorder level?",
+     "SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.name = '{product}' "
+     "ORDER BY i.quantity_on_hand - i.reorder_level DESC, i.warehouse LIMIT 1"),
+    ("which warehouse needs the most replenishment (most products under reorder level)",
+     "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "
@@ -124,7 +129,8 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
     code = engine.execute("SELECT tracking_number FROM shipments ORDER BY shipment_id LIMIT 1").rows[0][0]
-    question, gold = question.replace("{code}", code), gold.replace("{code}", code)
+    product = engine.execute("SELECT name FROM products ORDER BY product_id LIMIT 1").rows[0][0]
+    question, gold = (x.replace("{code}", code).replace("{product}", product) for x in (question, gold))
     rows = answer(parser, engine, question)
     assert results_match(engine.execute(gold).rows, rows), question
 
