@@ -122,6 +122,11 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "ORDER BY i.quantity_on_hand - i.reorder_level DESC, i.warehouse LIMIT 1"),
     ("which warehouse needs the most replenishment (most products under reorder level)",
      "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1"),
+    ("Which 5 products have the most stock but sold nothing last month? Candidates for a promo.",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS st FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.product_id NOT IN (SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled','returned') AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31') "
+     "GROUP BY p.product_id, p.name ORDER BY st DESC, p.name LIMIT 5"),
     ("top sellers by units over the past 90 days",
      "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') AND o.order_date >= DATE '2026-08-03' "
