@@ -141,6 +141,18 @@ def test_question_answers_like_gold(parser, engine, question, gold):
 
 
 @pytest.mark.parametrize("question", [
+    "which carrier shipped {name}'s last parcel",
+    "when was {name}'s last parcel shipped and by which carrier?",
+])
+def test_the_carrier_of_the_last_parcel_is_that_parcels(parser, engine, question):
+    name = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) JOIN shipments s "
+                          "USING (order_id) ORDER BY c.customer_id LIMIT 1").rows[0][0]
+    gold = ("SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+            f"WHERE c.name = '{name}' ORDER BY s.shipped_at DESC, s.shipment_id LIMIT 1")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question.format(name=name)))
+
+
+@pytest.mark.parametrize("question", [
     "{name} - status of her most recent order?",
     "status of {name}'s latest order",
     "most recent order status for {name}",

@@ -1560,6 +1560,8 @@ class _State:
         if ent_sense is None:
             return
         table = self.layer.entities[ent_sense[1]]["table"]
+        if not t.text.endswith("s"):
+            self.form.notes.append(f"ranked_one:{table}")  # its fields asked with "which" are shown (_decide_kind)
         k = i - 1
         while k >= 0 and (  # past "of", "her", "the 3", "Helmi Larsen's"
                 self.spans[k].text == "of" or not self._meaningful(self.spans[k]) or self.spans[k].first("number")
@@ -2064,6 +2066,13 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
+        for table in [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]:
+            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown
+            asked = {x.arg("dimension") for k, x in enumerate(self.spans) if x.first("dimension") and self._is_which(k)}
+            for dim in [d for d in f.dimensions if d in asked and
+                        self.layer.dimensions[d]["column"].split(".")[0] == table]:
+                f.dimensions.remove(dim)
+                f.show.append(self.layer.dimensions[dim]["column"])
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
