@@ -95,7 +95,7 @@ class Lexicon:
             lex.add(phrase, ("currency", "EUR"))
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
-                     "starts_with", "both", "summed_over", "participating", "adding",
+                     "starts_with", "both", "summed_over", "participating", "adding", "pairs",
                      "single_item"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
@@ -239,7 +239,7 @@ class Lexicon:
         if edits & ((self.words - self.targets) | self.extra_words):
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
-        if is_english_word(token):  # "slot" is not "slow", "next" not "net": only another form ("sale", "unit")
+        if is_english_word(token):  # "slot" is not "slow", "says" not "days": only another form ("sale", "unit")
             candidates = {w for w in candidates if w.startswith(token) or token.startswith(w)}
         return candidates.pop() if len(candidates) == 1 else None
 
@@ -250,6 +250,10 @@ class Lexicon:
         past = token[:-1] + "ed"
         if token.endswith("d") and not token.endswith("ed") and past in candidates:
             return past, ()  # "deliverd", "returnd": a past tense that lost its "e", not "deliver"/"delivers"
+        exchanged = {c for c in candidates if _exchanged(token, c)}
+        if len(exchanged) == 1 and not exchanged & self.value_words:
+            # "costumers": the same letters, two of them exchanged, is "customers", not "consumers"
+            return exchanged.pop(), ()
         swapped = candidates & _swaps(token)
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
@@ -269,7 +273,8 @@ class Lexicon:
                     index.setdefault(w[0], []).append(w)
             self._by_initial = index
         return {w for w in self._by_initial.get(token[0], ()) if abs(len(w) - len(token)) <= 2
-                and not (w in self.value_words and token.startswith(w)) and _within_two(token, w)}
+                and not (w in self.value_words and token.startswith(w))
+                and (_within_two(token, w) or _exchanged(token, w))}
 
     def spans(self, tokens: list[str]) -> list[Span]:
         """Longest phrases first, left to right; unknown tokens become sense-less spans
@@ -368,6 +373,12 @@ def _within_two(token: str, word: str) -> bool:
     if len(word) == len(token) + 2 and _lost_from(token, word):
         return True
     return any(_one_apart(s, word) for s in _swaps(token))
+
+
+def _exchanged(token: str, word: str) -> bool:
+    """``word`` is ``token`` with two letters (not neighbours) exchanged: "costumers", "customers"."""
+    diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
+    return len(diff) == 2 and token[diff[0]] == word[diff[1]] and token[diff[1]] == word[diff[0]]
 
 
 def _lost_from(short: str, word: str) -> bool:

@@ -284,6 +284,9 @@ class Periods:
                    text)
         full = "|".join(m.lower() for m in calendar.month_name if m and m != "May")
         text = sub(rf"\b({full})\b", lambda m: self._slot(self._month_period(m.group(1), None)), text)
+        # an abbreviation alone ("late parcels oct"), save those that are also words or names (may, mar, jan)
+        short = "|".join(m.lower() for m in (*calendar.month_abbr, "Sept") if m and m not in ("May", "Mar", "Jan"))
+        text = sub(rf"(?<![\w-])({short})(?![\w-])", lambda m: self._slot(self._month_period(m.group(1), None)), text)
         # open ranges by year: "before 2024", "after 2024", "since 2025"
         text = sub(r"\b(?:before|prior\s+to)\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(1900, 1, 1), date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}")), text)
@@ -481,10 +484,12 @@ class _State:
         text = TEXT_RE.sub(text_slot, text)
         # a code written in capitals with a hyphen ("AB-", "XY-000123") that the lexicon does not know
         # is a text to look for, kept as written (tokens would lose the hyphen)
+        self.codes: set[str] = set()
         for code in dict.fromkeys(CODE_RE.findall(question)):
             prefix = code.split("-")[0].lower()  # "SKU-009999" names a field the lexicon knows: not free text
             if tuple(tokenize(code.lower())) not in parser.lexicon.phrases and (prefix,) not in parser.lexicon.phrases:
                 self.texts.append(code)
+                self.codes.add(code)
                 text = re.sub(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", f" __text{len(self.texts) - 1}__ ", text)
         # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
         self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
@@ -1373,8 +1378,13 @@ class _State:
                 s.used = t.used = self.spans[j + 1].used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
+            elif t.first("predicate") and s.text == "by" and (after := self.next_content(j)) is not None and \
+                    after[1].has("grammar", "share"):
+                s.used = True  # "best carrier by on-time percentage": ranked by that share (read with the share)
             elif t.first("grammar") and t.text in ("number of", "count", "count of") and s.text == "by":
                 after = self.next_content(j)
+                while after is not None and after[1].first("predicate") and not after[1].first("entity"):
+                    after = self.next_content(after[0])  # "by number of late deliveries": the late ones counted
                 if after and after[1].first("entity"):
                     f.order_by = f"count:{after[1].arg('entity')}"
                     f.notes.append(f"count_of:{after[1].arg('entity')}")
@@ -1430,6 +1440,9 @@ class _State:
             if s.used or not (fn or how_many) or fn == "avg":  # a duration measure is already an average
                 continue
             nxt = self.next_content(i)
+            while nxt is not None and not nxt[1].used and self.values_of(nxt[1]) and not (
+                    nxt[1].first("measure") or nxt[1].first("entity")):
+                nxt = self.next_content(nxt[0])  # "longest DHL delivery": past the value naming whose parcels
             if nxt is None or nxt[1].used:
                 continue
             measure = nxt[1].arg("measure") if nxt[1].first("measure") else None
@@ -1451,6 +1464,7 @@ class _State:
                 self.spans[i - 1].used = True
             else:
                 f.measures.append(f"{fn}:{duration}")
+            self._unit_in_words(nxt[1])
             s.used = nxt[1].used = True
             for k, x in enumerate(self.spans):  # "did delivery take", "has taken to be delivered": its own verbs
                 if x.text in ("take", "taken", "takes", "took") and not x.used:
@@ -1534,6 +1548,7 @@ class _State:
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
+                self._field_of_ranked_one(i)
                 nxt = self.next_content(i)
                 if nxt and nxt[1].first("number") and not nxt[1].used:
                     f.limit = int(nxt[1].arg("number"))
@@ -1585,6 +1600,43 @@ class _State:
                 if prev and prev[1].first("number") and not prev[1].used:
                     f.limit = int(prev[1].arg("number"))
                     prev[1].used = True
+
+    def _field_of_ranked_one(self, i: int) -> None:
+        """"status of her most recent order", "latest order status": a field of the things ranked by
+        recency is shown beside them, not grouped by."""
+        nxt = self.next_content(i)
+        if nxt is None or nxt[1].used:
+            return
+        t = nxt[1]
+        if t.first("dimension") and not t.first("entity"):  # "latest order status": the entity inside the words
+            dim = self.layer.dimensions[t.arg("dimension")]
+            name = next((n for n, e in self.layer.entities.items() if e["table"] == dim["column"].split(".")[0]
+                         and t.text.split()[0] == e.get("singular")), None)
+            if name:
+                self.form.subject = self.form.subject or name
+                self.form.show.append(dim["column"])
+                self.form.limit = self.form.limit or 1  # "order status" is one order's, though it ends in "s"
+                t.used = True
+            return
+        ent_sense = t.first("entity")
+        if ent_sense is None:
+            return
+        table = self.layer.entities[ent_sense[1]]["table"]
+        if not t.text.endswith("s"):
+            self.form.notes.append(f"ranked_one:{table}")  # its fields asked with "which" are shown (_decide_kind)
+        k = i - 1
+        while k >= 0 and (  # past "of", "her", "the 3", "Helmi Larsen's"
+                self.spans[k].text == "of" or not self._meaningful(self.spans[k]) or self.spans[k].first("number")
+                or self.values_of(self.spans[k]) or self.spans[k].has("grammar", "person_pronoun")):
+            k -= 1
+        between = {x.text for x in self.spans[k + 1:i]}
+        d = self.spans[k] if k >= 0 else None
+        if d is None or d.used or "of" not in between or not d.first("dimension"):
+            return
+        column = self.layer.dimensions[d.arg("dimension")]["column"]
+        if column.split(".")[0] == table:
+            self.form.show.append(column)
+            d.used = True
 
     def _sup_target_left(self, i: int) -> tuple[str, str, Span] | None:
         """"which product costs the most": the attribute stands before the superlative."""
@@ -1791,6 +1843,7 @@ class _State:
                 name = s.arg("measure")
                 if name not in f.measures:
                     f.measures.append(name)
+                self._unit_in_words(s)
                 s.used = True
                 continue
             if s.first("entity"):
@@ -1804,6 +1857,12 @@ class _State:
                                                             not in f.dimensions) and self._is_which(i):
                     # "which customer has the most orders": the entity the ranking is over
                     f.dimensions.append({"customers": "customer", "products": "product"}[name])
+                    s.used = True
+                elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
+                        self._is_which(i) and not f.dimensions:
+                    # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
+                    # listed; the customers named first only restrict them
+                    f.subject = name
                     s.used = True
                 elif name == "orders" and f.subject in ("customers", "products"):
                     s.used = True  # "customers with orders"/"products ordered": the activity
@@ -1860,6 +1919,9 @@ class _State:
             if s.has("grammar", "bought_together") or s.has("grammar", "recommend"):
                 f.notes.append("together" if s.has("grammar", "bought_together") else "recommend")
                 s.used = True
+                for x in self.spans[max(0, i - 4):i]:
+                    if x.text == "else" and not x.senses:  # "what else do they buy with it": the other products
+                        x.used = True
                 continue
 
     def _both(self) -> None:
@@ -1909,6 +1971,11 @@ class _State:
         preceding = self.spans[i - 1] if i > 0 else None
         if any(x is not None and x.text.startswith("__id") for x in (following, preceding)):
             return True  # "which carrier shipped order 1500", "when was order 3 shipped"
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("was", "were", "is", "been", "get", "got", "actually", "finally"):
+            k -= 1
+        if k < i - 1 and self.spans[k].text.startswith("__id") and self.ids[int(self.spans[k].text[4:-2])][0] == "order":
+            return True  # "when order #777 was delivered": that order's shipment event
         if following is not None and following.first("comparator") and values[0][1] in self.layer.grammar["events"]:
             return True  # "delivered within 2 days": the time it took, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
@@ -1923,11 +1990,37 @@ class _State:
         if event and (about_shipments or right_after) and after is not None and after[1].text.startswith("__period"):
             self.form.period_field = event
             return True
+        if event and self._beside_shipment_noun(i):
+            # "parcels shipped per carrier", "delivered parcels", "which carrier shipped the most": the parcel's
+            # own event; a delivered parcel is one with a delivery date (the predicate stating that status)
+            done = next((n for n, spec in self.layer.predicates.items() if spec.get("status_value") == values[0][1]
+                         and spec.get("entity") == "shipments"), None)
+            if done and done not in self.form.predicates:
+                self.form.predicates.append(done)
+            return True
         nxt = self.next_content(i)
         if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
             return False
         other = self.values_of(nxt[1])
         return bool(other) and self.layer.dimensions[other[0][0]]["column"].split(".")[0] not in ("orders",)
+
+    def _unit_in_words(self, s: Span) -> None:
+        """"delivery hours", "hours to deliver": a time unit inside a duration measure's own words is its unit."""
+        spec = self.layer.measures.get(s.arg("measure") or "", {}) if s.first("measure") else {}
+        if not spec.get("units") or self.form.unit:
+            return
+        units = self.layer.grammar.get("units", {})
+        named = [units[w] for w in s.text.split() if w in units]
+        if named and named[0] in spec["units"]:
+            self.form.unit = named[0]
+
+    def _beside_shipment_noun(self, i: int) -> bool:
+        """A word right after or before a parcel noun ("parcels shipped", "delivered parcels") or after a
+        carrier ("which carrier shipped")."""
+        before = self.spans[i - 1] if i > 0 else None
+        after = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
+            before is not None and before.has("dimension", "carrier"))
 
     def _type_noun(self, i: int, dim: str) -> None:
         """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
@@ -2063,6 +2156,13 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
+        for table in [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]:
+            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown
+            asked = {x.arg("dimension") for k, x in enumerate(self.spans) if x.first("dimension") and self._is_which(k)}
+            for dim in [d for d in f.dimensions if d in asked and
+                        self.layer.dimensions[d]["column"].split(".")[0] == table]:
+                f.dimensions.remove(dim)
+                f.show.append(self.layer.dimensions[dim]["column"])
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
@@ -2072,6 +2172,17 @@ class _State:
         # "what is bought together with Paint products": a category's or brand's lines as the basket's anchor
         anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                                    and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
+        pairs = [s for s in self.spans if s.has("grammar", "pairs") and not s.used]
+        if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
+            # "the 5 product pairs most often bought together": every two products of one order, counted
+            f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
+            for s in pairs:
+                s.used = True
+                k = self.spans.index(s)
+                if k > 0 and self.spans[k - 1].first("number") and not self.spans[k - 1].used:
+                    f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
+                    self.spans[k - 1].used = True
+            return
         if "together" in notes and anchor:
             f.kind = "bought_together"
             # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
@@ -2178,7 +2289,9 @@ class _State:
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if f.measures and f.subject in ("products", "customers") and not f.dimensions and not f.grain \
                 and not ranking and all(m in measure_filters for m in f.measures) \
-                and not {s.text for s in self.spans} & {"much", "many", "total", "sum", "average", "avg"}:
+                and not {s.text for k, s in enumerate(self.spans) if not (  # "whose total stock": each one's
+                    k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))} & {
+                    "much", "many", "total", "sum", "average", "avg"}:
             # "products with stock over 500 units": the measure is the one compared; the products are listed
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
@@ -2217,6 +2330,11 @@ class _State:
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
                 f.dimensions.append("customer" if "who" in words or which_customer else "product")
+            per_product = all(self.layer.measures.get(m, {}).get("entity") == "products" for m in f.measures)
+            if ranking and (f.limit or 0) > 1 and per_product and not f.dimensions and f.subject is None \
+                    and not f.grain:
+                # "Kuopio: biggest shortfalls, top 10": ten of a figure of products are ten products
+                f.dimensions.append("product")
             duration = next((m for m in f.measures if self.layer.measures.get(m, {}).get("row_sql")), None)
             if duration and f.order_by == duration and not f.dimensions and not f.grain and f.limit:
                 raise NotUnderstood("I can give the longest or shortest delivery time (overall or per carrier), "
@@ -2226,6 +2344,8 @@ class _State:
                 # "longest delivery time": the longest one, not the average
                 f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{duration}"]
                 f.order_by = None
+            if f.order_by is None and "ranked" in notes and f.dimensions and len(f.measures) == 1 and not f.grain:
+                f.order_by = f.measures[0]  # "what's selling best in Heating (units)": ranked by the one figure
             if f.order_by and f.limit is None and (f.dimensions or f.grain or f.subject in ("products", "customers")):
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
@@ -2247,11 +2367,23 @@ class _State:
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
             default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
+            if (f.derived or {}).get("kind") == "share":
+                default = "count"  # "which channel has the highest cancellation rate": a rate counts, as above
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]
             if f.limit is None and ranking:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
+            return
+        texts = [x.text for x in self.spans]
+        amount = self.layer.entities.get(f.subject or "", {}).get("amount")
+        if amount and not f.dimensions and not f.grain and not ranking and any(
+                texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
+            # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
+            table = self.layer.entities[f.subject or ""]["table"]
+            f.kind = "aggregate"
+            f.measures = [f"sum:{table}.{amount}"]
+            f.show = [c for c in f.show if c != f"{table}.{amount}"]
             return
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
@@ -2274,6 +2406,11 @@ class _State:
             f.kind = "aggregate"
             f.measures = ["distinct:" + f.dimensions[0]]
             f.dimensions = f.dimensions[1:]
+            return
+        named = next((n for a in f.show for n, e in self.layer.entities.items() if e["table"] == a.split(".")[0]), None)
+        if named and any(n.startswith(("contains:", "starts:")) for n in notes):
+            # "look up tracking number DH-123": the things whose named field holds the text
+            f.kind, f.subject = "list", named
             return
         if f.filters or f.predicates:
             f.kind = "list"
@@ -2320,6 +2457,9 @@ class _State:
         return "orders"
 
     def _singular(self) -> bool:
+        if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
+                s.first("superlative") or s.first("ranking") for s in self.spans):
+            return True  # "what's selling best": one thing asked
         for k, s in enumerate(self.spans):
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
@@ -2670,6 +2810,8 @@ class _State:
                 raise NotUnderstood(f"which field should contain '{text}'?", field="question",
                                     hint=f"e.g. 'customers with an email at {text}'")
             name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
+            if self.layer.column(name_col)["type"] != "VARCHAR" and entity.get("code") and text in self.codes:
+                name_col = f"{entity['table']}.{entity['code']}"  # "parcel SC-007562645": its tracking code
             if self.layer.column(name_col)["type"] != "VARCHAR":
                 raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",
                                     hint="e.g. \"products with 'drill' in the name\"")
@@ -2858,7 +3000,9 @@ class _State:
         f = self.form
         if f.subject not in (None, "products") or f.dimensions or f.grain or f.order_by or f.limit or f.compare:
             return
-        words = {s.text for s in self.spans}
+        # "whose total stock", "their total reorder level": each one's total, not a total over them
+        words = {s.text for k, s in enumerate(self.spans)
+                 if not (k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))}
         if words & {"total", "overall", "altogether", "in total", "sum", "combined"}:
             return
         measures = self.layer.measures
@@ -2966,6 +3110,8 @@ class _State:
             noun = nxt[1].first("dimension")
             if noun is None or nxt[1].first("entity") or noun[1] not in closed:
                 continue
+            if any(x.text in ("which", "what", "who", "how", "where", "when") for x in self.spans[k + 1:nxt[0]]):
+                continue  # "For Denmark, which carrier ...": the noun opens a new clause; it does not name the word
             values = self.values_of(s)
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name

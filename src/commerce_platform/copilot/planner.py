@@ -537,9 +537,11 @@ class Planner:
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
                                      exp.Ordered(this=exp.column(first)))
         elif group and (form.limit or form.order_by):
-            key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
-            # a derived figure is what a ranking of it means ("which brand grew the most")
-            key = {"growth": "growth_pct", "share": f"{key}{share_scale(derived)[1]}", "ratio": f"{key}_ratio"}.get(
+            ranked = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
+            key = output_name(form, ranked)
+            # a derived figure is what a ranking of it means ("which brand grew the most"); its column is
+            # named by the measure itself ("count_share"), as the outputs above name it
+            key = {"growth": "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
                 derived.get("kind", ""), key)
             within = [d for d in form.per_group if d in dims]
             if within and form.limit:
@@ -726,10 +728,12 @@ class Planner:
     def _bought_together(self, form: QueryForm) -> exp.Select:
         """Products in the same orders as the given one; only orders that count as sales (the
         revenue glossary: a cancelled or returned order is not a purchase)."""
-        product = next((f for f in form.filters if f.field == "product"), None) or next(
-            f for f in form.filters if f.op in ("=", "in") and f.field in self.layer.dimensions
-            and self.layer.dimensions[f.field]["column"].startswith("products."))
         valid = fragment(self.layer.measures["revenue"]["filter"])
+        product = next((f for f in form.filters if f.field == "product"), None) or next(
+            (f for f in form.filters if f.op in ("=", "in") and f.field in self.layer.dimensions
+             and self.layer.dimensions[f.field]["column"].startswith("products.")), None)
+        if product is None:
+            return self._pairs(form, valid)
         anchor = self.layer.dimensions[product.field]["column"].split(".")[1]
         group = form.dimensions[0] if form.dimensions else "product"
         column = self.layer.dimensions[group]["column"].split(".")[1]
@@ -755,6 +759,27 @@ class Planner:
                 .group_by(exp.column(shown, table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column(label)))
+                .limit(form.limit or DEFAULT_TOP))
+
+    def _pairs(self, form: QueryForm, valid: exp.Expr) -> exp.Select:
+        """Every two products in one order (each pair once), by the orders they share; valid orders only."""
+        def side(alias: str, product: str) -> exp.Expr:
+            return exp.alias_(exp.column("name", table=product), alias)
+        distinct_orders = exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")]))
+        return (exp.select(side("product_a", "pa"), side("product_b", "pb"), exp.alias_(distinct_orders, "orders_together"))
+                .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                      on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                  exp.LT(this=exp.column("product_id", table="a"), expression=exp.column("product_id", table="b"))))
+                .join(exp.alias_(exp.to_table("products"), "pa", table=True),
+                      on=exp.column("product_id", table="pa").eq(exp.column("product_id", table="a")))
+                .join(exp.alias_(exp.to_table("products"), "pb", table=True),
+                      on=exp.column("product_id", table="pb").eq(exp.column("product_id", table="b")))
+                .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
+                .where(valid)
+                .group_by(exp.column("name", table="pa"), exp.column("name", table="pb"))
+                .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
+                          exp.Ordered(this=exp.column("product_a")), exp.Ordered(this=exp.column("product_b")))
                 .limit(form.limit or DEFAULT_TOP))
 
     def _recommend(self, form: QueryForm) -> exp.Select:
