@@ -111,6 +111,8 @@ class Lexicon:
             lex.add(phrase, ("superlative_attribute", attribute, direction))
         for phrase, measure in grammar["ranking_measures"].items():
             lex.add(phrase, ("ranking", measure))
+        for phrase, measure in grammar.get("valued_at", {}).items():  # "at list price": which valuation
+            lex.add(phrase, ("valued_at", measure))
         for phrase, op in grammar["comparators"].items():
             lex.add(phrase, ("comparator", op))
         for phrase, what in grammar["activity"].items():

@@ -595,6 +595,7 @@ class _State:
         f = self.form
         self._slots()
         self._compared_predicates()
+        self._valuations()
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
@@ -672,6 +673,20 @@ class _State:
                     s.text in self.layer.measures.get(nxt[1].arg("measure"), {}).get("label", "").lower().split():
                 # "the total value of our inventory at cost": the measure's own noun, not the order amount
                 s.senses = [("stop",)]
+                s.used = True
+
+    def _valuations(self) -> None:
+        """"value of stock in Drammen at list price": the valuation named (layer grammar valued_at) picks which
+        of the valued measures is meant, wherever it stands; with no such measure it stays unplaced."""
+        table = self.layer.grammar.get("valued_at", {})
+        family = set(table.values())
+        for s in self.spans:
+            if s.used or not s.first("valued_at"):
+                continue
+            valued = [x for x in self.spans if x.first("measure") and x.arg("measure") in family]
+            if valued:
+                for x in valued:
+                    x.senses = [("measure", s.arg("valued_at"))]
                 s.used = True
 
     def _split_between(self) -> None:
@@ -1240,8 +1255,8 @@ class _State:
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them
                 k = i + 1
-                while k < len(self.spans) and self.spans[k].text in ("all", "every", "the", "our"):
-                    k += 1
+                while k < len(self.spans) and (self.spans[k].text in ("all", "every") or self.spans[k].has("stop")):
+                    k += 1  # "in total across all of our warehouses"
                 if k < len(self.spans) and self.spans[k].first("dimension"):
                     for x in self.spans[i:k + 1]:
                         x.used = True
@@ -1254,6 +1269,10 @@ class _State:
             j, t = nxt
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
+                continue
+            if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
+                    x.text in ("total", "in total") for x in self.spans[:i]):
+                s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text == "across":
@@ -2703,6 +2722,15 @@ class _State:
                 return f"{entity['table']}.{entity['period']}"
         if "signup" in activity:
             return "customers.signup_date"
+        subject_table = self.layer.entities[subject]["table"]
+        other = [self.layer.dimensions[x.field]["column"].split(".")[0] for x in f.filters
+                 if x.field in self.layer.dimensions and x.op in ("=", "in")]
+        dated = [n for n, e in self.layer.entities.items() if e["table"] in other and e["table"] != subject_table
+                 and e.get("period")]
+        if subject == "customers" and dated:
+            # "customers with a cancelled order last month": the period is of the orders the condition is on
+            entity = self.layer.entities[dated[0]]
+            return f"{entity['table']}.{entity['period']}"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
             return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
         if "orders" in activity or subject == "products":

@@ -1,0 +1,59 @@
+"""Composition on first-day questions: a valuation named apart from the measure ("value of stock in
+Drammen at list price"), a period on the orders a customer condition is about, totals "across" a
+dimension that are one figure, not a split."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("value of stock in Drammen at list price",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Drammen'"),
+    ("what is our total inventory value at cost?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id)"),
+    ("value of stock at retail price by warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY i.warehouse"),
+    ("Customers with a cancelled order last month",
+     "SELECT DISTINCT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("customers with web orders in 2025",
+     "SELECT DISTINCT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("Ensto LED Bulb: total stock and total reorder level across warehouses?",
+     "SELECT SUM(i.quantity_on_hand), SUM(i.reorder_level) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb'"),
+    ("how many units of the Makita Hammer we have in total across all of our warehouses",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Makita Hammer'"),
+    # the signup names its own date
+    ("customers who signed up in 2025 with a cancelled order",
+     "SELECT DISTINCT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' "
+     "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_composed_question_answers_the_gold(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("stock across warehouses", "stock by warehouse"),   # no "total": "across" still splits
+])
+def test_composed_question_answers_like_another(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, unplaced", [
+    ("revenue at list price", "at list price"),   # a valuation with nothing valued is not dropped
+])
+def test_a_word_that_cannot_be_placed_is_named(parser, question, unplaced):
+    with pytest.raises(NotUnderstood, match=unplaced):
+        parser.parse(question, COPILOT_AS_OF)
