@@ -39,6 +39,10 @@ pytestmark = pytest.mark.functional
     ("customers who signed up in 2025 with a cancelled order",
      "SELECT DISTINCT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' "
      "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a bare event noun and its period, asked as a question: how many
+    ("orders placed yesterday?", "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-31'"),
+    ("orders on 2026-10-15?", "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-15'"),
+    ("show orders placed yesterday", "SELECT order_id FROM orders WHERE order_date = DATE '2026-10-31'"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

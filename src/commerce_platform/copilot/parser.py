@@ -2131,6 +2131,14 @@ class _State:
                 or f.compare or (f.derived or {}).get("kind") in ("predicates", "periods")) and not ranking:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
+        periods = any(x.text.startswith("__period") for x in self.spans)
+        if f.subject in ("orders", "shipments") and periods and not (
+                f.measures or f.dimensions or f.grain or f.filters or f.predicates or f.show or ranking or f.lookup
+                or f.compare or f.derived) and not words & {"show", "list", "display", "give", "which", "what", "all"} \
+                and self.question.rstrip().endswith("?"):
+            # "orders placed yesterday?": a bare event noun and its period, asked as a question, asks how
+            # many ("orders between 1 March and 30 April", a heading, lists them)
+            f.measures = ["count"]
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
         if count_dims:
             f.dimensions = [d for d in f.dimensions if d not in count_dims]
