@@ -9,7 +9,7 @@ import pytest
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -43,6 +43,22 @@ pytestmark = pytest.mark.functional
     ("orders placed yesterday?", "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-31'"),
     ("orders on 2026-10-15?", "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-15'"),
     ("show orders placed yesterday", "SELECT order_id FROM orders WHERE order_date = DATE '2026-10-31'"),
+    # dates: a month's short name alone, "since <month>", "the week 5-11 October", "the 15th of October"
+    ("rev per channel oct", f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"),
+    ("Which brand had the highest sales since August?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent/100)) AS r FROM orders o "
+     f"JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("How many consumer customers in Denmark signed up since Agust 2025?",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' AND country = 'DK' "
+     "AND signup_date >= DATE '2025-08-01'"),
+    ("What was revenue for the week 5-11 October 2026?", f"SELECT SUM(o.total_amount) FROM orders o "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-05' AND DATE '2026-10-11'"),
+    ("how many orders were placed on the 15th of Ocotber",
+     "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-15'"),
+    ("revenue may 2025", f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-05-01' AND DATE '2025-05-31'"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -77,7 +77,7 @@ MONTHS["sept"] = 9
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
 # A date in words or ISO: 2025-03-01 | 1 March 2025 | March 1, 2025 | 1.3.2025
-DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
+DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 # A month with optional year: "March 2025", "March"
 MONTH_YEAR_RE = rf"({MONTH_RE})(?:\s+(\d{{4}}))?"
@@ -176,7 +176,7 @@ class Periods:
         text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
         # "between the 1st and the 15th of June 2025"
-        text = sub(rf"\b(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
+        text = sub(rf"\b(?:week\s+(?:of\s+)?)?(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
                    rf"({MONTH_RE})\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
@@ -218,9 +218,15 @@ class Periods:
             if word in ("until", "till", "up to"):
                 return self._slot(_period(date(1900, 1, 1), d, f"until {d}"))
             return self._slot(_period(d, d, d.isoformat()))
-        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
+        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
                    rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|and|until|till|through)\s)",
                    yearless, text)
+        # "since August", "since Aug 2025": from the month's first day to date
+        def since_month(m: re.Match) -> str:
+            first = self._month_period(m.group(1), m.group(2))
+            return self._slot(_period(first.start_date, _through(first.start_date, self.as_of),
+                                      f"since {first.label}"))
+        text = sub(rf"\bsince\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
         numbers = "|".join(NUMBER_WORDS)
 
         def last_n(m: re.Match) -> str:
@@ -278,6 +284,9 @@ class Periods:
                    text)
         full = "|".join(m.lower() for m in calendar.month_name if m and m != "May")
         text = sub(rf"\b({full})\b", lambda m: self._slot(self._month_period(m.group(1), None)), text)
+        # a month's short name alone ("rev per channel oct"); never "may", a common verb
+        short = "|".join(m.lower() for m in [*calendar.month_abbr, "sept"] if m and m != "May")
+        text = sub(rf"\b({short})\b", lambda m: self._slot(self._month_period(m.group(1), None)), text)
         # open ranges by year: "before 2024", "after 2024", "since 2025"
         text = sub(r"\b(?:before|prior\s+to)\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(1900, 1, 1), date(int(m.group(1)) - 1, 12, 31), f"before {m.group(1)}")), text)
