@@ -59,6 +59,19 @@ pytestmark = pytest.mark.functional
      "SELECT COUNT(*) FROM orders WHERE order_date = DATE '2026-10-15'"),
     ("revenue may 2025", f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
      "AND o.order_date BETWEEN DATE '2025-05-01' AND DATE '2025-05-31'"),
+    # "in 2025" after "the most" is a year, not a count
+    ("Which Tallinn customer spent the most in 2025?",
+     "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND c.city = 'Tallinn' AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("compare revenue 2025 vs 2024", f"SELECT year(o.order_date), SUM(o.total_amount) FROM orders o "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) IN (2024, 2025) GROUP BY 1"),
+    # a rate ranked: counted, and ranked by the rate's own column
+    ("Which carrier had the highest late rate in 2025?",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) AS r "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("which channel has the highest cancellation rate",
+     "SELECT channel, AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0 END) AS r FROM orders GROUP BY 1 "
+     "ORDER BY r DESC LIMIT 1"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -66,6 +79,8 @@ def test_composed_question_answers_the_gold(parser, engine, question, gold):
 
 @pytest.mark.parametrize("question, same_as", [
     ("stock across warehouses", "stock by warehouse"),   # no "total": "across" still splits
+    ("which brand has the highest share of revenue", "top 1 brand by revenue"),  # ranked by the share
+    ("which brand has the highest revenue share", "top 1 brand by revenue"),     # each brand's, not summed
 ])
 def test_composed_question_answers_like_another(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
@@ -73,6 +88,7 @@ def test_composed_question_answers_like_another(parser, engine, question, same_a
 
 @pytest.mark.parametrize("question, unplaced", [
     ("revenue at list price", "at list price"),   # a valuation with nothing valued is not dropped
+    ("Which physical store sold the most in 2025?", "one channel"),  # one value is not a list to choose from
 ])
 def test_a_word_that_cannot_be_placed_is_named(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):

@@ -296,7 +296,9 @@ class Periods:
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
         def year(m: re.Match) -> str:
             # "more than 2000 orders", "top 2000": a count, not a year
-            if re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$", m.string[:m.start()]):
+            said_in = re.match(r"(?:in|during|for|of)\s", m.group(0))  # "spent the most in 2025": a year
+            if not said_in and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
+                                         m.string[:m.start()]):
                 return m.group(0)
             return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
@@ -1069,6 +1071,10 @@ class _State:
                 if dim not in self.form.dimensions:
                     self.form.dimensions.append(dim)
                 s.used = a.used = b.used = True
+        if any(s.used and s.has("grammar", "compare") for s in self.spans):
+            for s in self.spans:  # "compare revenue 2025 vs 2024": the verb says what "vs" does
+                if not s.used and s.text == "compare":
+                    s.used = True
 
     def _number_at(self, i: int) -> float | None:
         s = self.spans[i]
@@ -2001,6 +2007,15 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
+        for k, s in enumerate(self.spans[:-1]):
+            value, then = self.spans[k + 1], self.next_content(k + 1)
+            if s.text == "which" and self.values_of(value) and not value.first("dimension") and not value.first(
+                    "entity") and (then is None or not (then[1].first("dimension") or then[1].first("entity")
+                                                        or self.values_of(then[1]))):
+                # "which physical store sold the most": one value, not a list to choose from
+                dim, val = self.values_of(value)[0]
+                raise NotUnderstood(f"'{value.text}' is one {dim} ({val}), not a list I can choose from",
+                                    field="question", hint=f"e.g. 'which product sold the most in the {val} {dim}'")
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
@@ -2154,6 +2169,9 @@ class _State:
             f.measures = ["distinct:" + count_dims[0]]
             f.kind = "aggregate"
             return
+        if f.measures and f.dimensions and f.order_by is None and "ranked" in notes and len(f.measures) == 1 \
+                and (f.derived or {}).get("kind") == "share":
+            f.order_by = f.measures[0]  # "which brand has the highest share of revenue": that share ranked
         if f.measures:
             f.kind = "aggregate"
             sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
@@ -2184,11 +2202,17 @@ class _State:
                 tables = [a.split(".")[0] for a in f.show]
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
             return
-        if f.dimensions and (f.derived or {}).get("kind") == "share" and not ranking:
+        if f.dimensions and (f.derived or {}).get("kind") == "share" and (
+                not ranking or f.order_by is None or f.order_by.startswith("@")):
             # "cancellation rate per channel": a rate counts things; a money measure's own filter could
-            # exclude the very condition (revenue leaves cancelled orders out)
+            # exclude the very condition (revenue leaves cancelled orders out); "which channel has the
+            # highest cancellation rate" ranks that rate
             f.kind = "aggregate"
             f.measures = ["count"]
+            if ranking:
+                f.order_by = "count"
+                if f.limit is None:
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
@@ -2553,8 +2577,10 @@ class _State:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
             self._share_condition(f)
+        asked = any(s.text in ("which", "what") and k + 1 < len(self.spans) and self.spans[k + 1].first("dimension")
+                    for k, s in enumerate(self.spans))  # "which brand has the highest revenue share": each
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition") and f.limit \
-                and f.dimensions and not f.per_group and not any(
+                and f.dimensions and not f.per_group and not asked and not any(
                     s.used and (s.has("grammar", "group_by") or s.text in EACH_WORDS) for s in self.spans):
             # "what pct of revenue came from our top 10 customers": the top ones together, not each
             f.derived["together"] = True

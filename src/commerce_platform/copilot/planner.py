@@ -508,9 +508,11 @@ class Planner:
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
                                      exp.Ordered(this=exp.column(first)))
         elif group and (form.limit or form.order_by):
-            key = output_name(form, form.order_by if form.order_by in dict(aggs) else aggs[0][0])
-            # a derived figure is what a ranking of it means ("which brand grew the most")
-            key = {"growth": "growth_pct", "share": f"{key}{share_scale(derived)[1]}", "ratio": f"{key}_ratio"}.get(
+            ranked = form.order_by if form.order_by in dict(aggs) else aggs[0][0]
+            key = output_name(form, ranked)
+            # a derived figure is what a ranking of it means ("which brand grew the most"); its column is
+            # named by the aggregate itself ("count_share"), not by what a count counts
+            key = {"growth": "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
                 derived.get("kind", ""), key)
             within = [d for d in form.per_group if d in dims]
             if within and form.limit:
