@@ -72,6 +72,22 @@ pytestmark = pytest.mark.functional
     ("which channel has the highest cancellation rate",
      "SELECT channel, AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0 END) AS r FROM orders GROUP BY 1 "
      "ORDER BY r DESC LIMIT 1"),
+    # "how much did we sell to <customers>": the sales to them (was a list of customers signed up then)
+    ("hey, quick one - how much did we actually sell to customers in Finland last month?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'FI' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("how much did we sell to business customers", f"SELECT SUM(o.total_amount) FROM orders o "
+     f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND c.segment = 'business'"),
+    ("How much revenue this year came from orders worth more than 500?", f"SELECT SUM(o.total_amount) FROM orders o "
+     f"WHERE {VALID_ORDER} AND o.total_amount > 500 AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("how many parcels did PostNord ship last month", "SELECT COUNT(*) FROM shipments WHERE carrier = 'PostNord' "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("which warehouse is holding the most units in total?", "SELECT warehouse, SUM(quantity_on_hand) AS u "
+     "FROM inventory GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    ("By what percent did revenue change in October 2026 compared with September 2026?",
+     "SELECT 100.0 * (SUM(o.total_amount) FILTER (WHERE month(o.order_date) = 10) - SUM(o.total_amount) "
+     "FILTER (WHERE month(o.order_date) = 9)) / SUM(o.total_amount) FILTER (WHERE month(o.order_date) = 9) "
+     f"FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -607,6 +607,7 @@ class _State:
         self._slots()
         self._compared_predicates()
         self._valuations()
+        self._worth()
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
@@ -699,6 +700,14 @@ class _State:
                 for x in valued:
                     x.senses = [("measure", s.arg("valued_at"))]
                 s.used = True
+
+    def _worth(self) -> None:
+        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it)."""
+        for k, s in enumerate(self.spans[:-1]):
+            prev = self.prev_content(k)
+            if s.text == "worth" and not s.senses and self.spans[k + 1].first("comparator") and prev is not None \
+                    and prev[1].first("entity") and self.layer.entities[prev[1].arg("entity")].get("amount"):
+                s.senses, s.used = [("stop",)], True
 
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
@@ -2144,6 +2153,9 @@ class _State:
         # "the most expensive product we sell": "we sell" says which products, the ranking is by price
         by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
         # "products that sold over 100 units": the selling is the condition on the products listed
+        if not f.measures and "sales" in activity and f.subject == "customers" and "much" in words and not ranking \
+                and not f.lookup:
+            f.subject = None  # "how much did we sell to customers in Finland": the sales to them, not a list
         if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
                 and not sold_as_condition:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
@@ -2570,8 +2582,10 @@ class _State:
                                    (s.first("grain") and grain)):
                     s.used = True
         if f.derived and f.derived.get("kind") == "growth":
-            for k, s in enumerate(self.spans):  # "by how many percent did it change"
-                if not s.used and s.text == "by" and k + 1 < len(self.spans) and self.spans[k + 1].has("grammar"):
+            for k, s in enumerate(self.spans):  # "by how many percent did it change", "by what percent"
+                nxt = self.next_content(k)
+                if not s.used and s.text == "by" and nxt is not None and (
+                        nxt[1].has("grammar") or nxt[1].text in self.layer.grammar.get("percent_words", [])):
                     s.used = True
         if f.derived and f.derived.get("kind") == "growth" and not f.period:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
