@@ -88,6 +88,19 @@ pytestmark = pytest.mark.functional
      "SELECT 100.0 * (SUM(o.total_amount) FILTER (WHERE month(o.order_date) = 10) - SUM(o.total_amount) "
      "FILTER (WHERE month(o.order_date) = 9)) / SUM(o.total_amount) FILTER (WHERE month(o.order_date) = 9) "
      f"FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'"),
+    # the share's condition names its own noun ("discounted order lines")
+    ("What percentage of 2026 product revenue came from discounted order lines?",
+     "SELECT 100.0 * SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent/100)) FILTER (WHERE "
+     "oi.discount_percent > 0) / SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent/100)) FROM orders o "
+     f"JOIN order_items oi USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31'"),
+    ("revenue in 2025, ignore web orders", f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.channel <> 'web' AND year(o.order_date) = 2025"),
+    # "excluding" a brand is of the lines: still answered
+    ("revenue from customers outside Finland excluding Bosch products",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent/100)) FROM orders o JOIN order_items oi "
+     f"USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country <> 'FI' AND p.brand <> 'Bosch'"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -105,6 +118,11 @@ def test_composed_question_answers_like_another(parser, engine, question, same_a
 @pytest.mark.parametrize("question, unplaced", [
     ("revenue at list price", "at list price"),   # a valuation with nothing valued is not dropped
     ("Which physical store sold the most in 2025?", "one channel"),  # one value is not a list to choose from
+    # a customer with no line of a brand at all is not a line of another brand (was answered per line)
+    ("customers who never bought Makita products", "never bought Makita"),
+    ("How many customers have bought Bosch products but never any Makita? Ignore cancelled and returned orders.",
+     "never bought Makita"),
+    ("customers who bought Bosch but not Makita", "never bought Makita"),
 ])
 def test_a_word_that_cannot_be_placed_is_named(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):

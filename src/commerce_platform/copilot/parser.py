@@ -709,6 +709,27 @@ class _State:
                     and prev[1].first("entity") and self.layer.entities[prev[1].arg("entity")].get("amount"):
                 s.senses, s.used = [("stop",)], True
 
+    def _never_bought_values(self, f: QueryForm) -> None:
+        """"customers who bought Bosch but never Makita": a customer with no line of Makita at all, which a
+        per-line condition (brand not Makita) does not say; refused, never answered as the per-line one."""
+        if f.subject != "customers" and not any(s.first("entity") and s.arg("entity") == "customers" for s in self.spans):
+            return
+        product_side = [x for x in f.filters if x.field in self.layer.dimensions
+                        and not self.layer.dimensions[x.field]["column"].startswith("customers.")
+                        and self.layer.dimensions[x.field]["column"].split(".")[0] in ("products", "order_items")]
+        # a negated buying verb ("never bought", "haven't ordered"); "excluding Bosch" is of the lines
+        said_never = any(s.text in ("never", "not", "haven't", "hasn't", "didn't", "don't", "doesn't", "havent",
+                                    "hasnt", "didnt", "dont", "doesnt") for s in self.spans) and any(
+            s.has("activity", "orders") or s.first("predicate") for s in self.spans)
+        never = [x for x in product_side if x.op == "not in" and said_never]
+        if "never_ordered" in f.predicates and any(x.op in ("=", "in") for x in product_side):
+            never = [x for x in product_side if x.op in ("=", "in")]
+        if never:
+            raise NotUnderstood(f"customers who never bought {', '.join(map(str, never[0].values))}: I can say which "
+                                "order lines are not of it, not which customers have no such line at all",
+                                field="question", hint="e.g. 'customers who bought Bosch products', "
+                                                       "'customers who never ordered'")
+
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
         the values' dimension grouped (layer grammar split_between), the values kept as the filter."""
@@ -2980,6 +3001,7 @@ class _State:
                                          f"{sorted(values)[0]}'")
 
     def _accept(self, f: QueryForm) -> None:
+        self._never_bought_values(f)
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
@@ -2999,7 +3021,8 @@ class _State:
                                     hint="e.g. 'shipments not delivered that were shipped before 20 October'")
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
-        predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
+        shared = ((f.derived or {}).get("condition") or {}).get("predicate")  # "share from discounted order lines"
+        predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in [*f.predicates, *([shared] if shared else [])]}
         # "orders that include a line with a 20% discount": the noun of the rows the filter is on
         filtered_tables = {x.field.split(".")[0] for x in f.filters if "." in x.field}
         # "to customers there" beside a city: the noun of a dimension's own table
