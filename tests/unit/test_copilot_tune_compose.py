@@ -101,6 +101,12 @@ pytestmark = pytest.mark.functional
      "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent/100)) FROM orders o JOIN order_items oi "
      f"USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
      "AND c.country <> 'FI' AND p.brand <> 'Bosch'"),
+    # "customers who placed an order": those with one (was every customer)
+    ("How many customers who signed up in 2026 have already placed an order?",
+     "SELECT COUNT(*) FROM customers WHERE year(signup_date) = 2026 AND customer_id IN (SELECT customer_id FROM orders)"),
+    ("customers who placed an order", "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders)"),
+    ("customers who ordered in 2025", "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE year(o.order_date) = 2025"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -2669,6 +2669,14 @@ class _State:
             f.period_field = self._period_field(f)
         if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
             f.subject = "orders"
+        order_side = [x for x in f.filters if "." not in x.field and x.field in self.layer.dimensions
+                      and not self.layer.dimensions[x.field]["column"].startswith("customers.")
+                      or "." in x.field and not x.field.startswith("customers.")]
+        if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
+                and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
+                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup:
+            # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
+            f.predicates.append("has_ordered")
         self._distinct_measures(f)
         self._check_units(f)
         self._measures_without_their_filter(f)
