@@ -107,6 +107,8 @@ pytestmark = pytest.mark.functional
     ("customers who placed an order", "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders)"),
     ("customers who ordered in 2025", "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) "
      "WHERE year(o.order_date) = 2025"),
+    # an average of a column summed by a measure is the column's average, one row each
+    ("average quantity per order line", "SELECT AVG(quantity) FROM order_items"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -114,6 +116,7 @@ def test_composed_question_answers_the_gold(parser, engine, question, gold):
 
 @pytest.mark.parametrize("question, same_as", [
     ("stock across warehouses", "stock by warehouse"),   # no "total": "across" still splits
+    ("average quantity per order", "average units per order"),   # per order: the orders' units averaged
     ("which brand has the highest share of revenue", "top 1 brand by revenue"),  # ranked by the share
     ("which brand has the highest revenue share", "top 1 brand by revenue"),     # each brand's, not summed
 ])

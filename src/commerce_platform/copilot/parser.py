@@ -1835,7 +1835,8 @@ class _State:
                 # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
                 plain_sum = nxt is not None and nxt[1].first("measure") and nxt[1].first("attribute") and \
-                    self.layer.measures[nxt[1].arg("measure")].get("sql") == f"SUM({nxt[1].arg('attribute')})"
+                    f"SUM({nxt[1].arg('attribute')})" in (self.layer.measures[nxt[1].arg("measure")].get("sql"),
+                                                          self.layer.measures[nxt[1].arg("measure")].get("line_sql"))
                 if nxt and nxt[1].first("attribute") and not nxt[1].used and (not nxt[1].first("measure") or plain_sum):
                     # a measure that is the plain sum of a column: "average reorder level" averages the column
                     attr = nxt[1].arg("attribute")
@@ -1845,6 +1846,11 @@ class _State:
                     if self.layer.column(attr)["type"] in ("INT", "DOUBLE") or fn in ("min", "max"):
                         f.measures.append(named or f"{fn}:{attr}")
                         s.used = nxt[1].used = True
+                        per = self.next_content(nxt[0])
+                        row = self.next_content(per[0]) if per is not None and per[1].text in ("per", "across") else None
+                        if per is not None and row is not None and row[1].first("entity") and \
+                                self.layer.entities[row[1].arg("entity")]["table"] == attr.split(".")[0]:
+                            per[1].used = row[1].used = True  # "average quantity per order line": one row each
                 elif nxt and nxt[1].first("measure") and not s.has("grammar", "average"):
                     s.used = s.used or s.has("stop")  # "total revenue": the sum is the measure itself
                 continue
