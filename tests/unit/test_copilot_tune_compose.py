@@ -117,6 +117,9 @@ def test_composed_question_answers_the_gold(parser, engine, question, gold):
 @pytest.mark.parametrize("question, same_as", [
     ("stock across warehouses", "stock by warehouse"),   # no "total": "across" still splits
     ("average quantity per order", "average units per order"),   # per order: the orders' units averaged
+    # a purpose said beside the ranking it fits (layer purposes: discontinue)
+    ("we want to cut the range - which 5 active products sold the fewest units this year?",
+     "which 5 active products sold the fewest units this year?"),
     ("which brand has the highest share of revenue", "top 1 brand by revenue"),  # ranked by the share
     ("which brand has the highest revenue share", "top 1 brand by revenue"),     # each brand's, not summed
 ])
@@ -132,6 +135,7 @@ def test_composed_question_answers_like_another(parser, engine, question, same_a
     ("How many customers have bought Bosch products but never any Makita? Ignore cancelled and returned orders.",
      "never bought Makita"),
     ("customers who bought Bosch but not Makita", "never bought Makita"),
+    ("we want to cut the range - which 5 products sold the most units this year?", "to cut the range"),
 ])
 def test_a_word_that_cannot_be_placed_is_named(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):
