@@ -117,6 +117,8 @@ def test_composed_question_answers_the_gold(parser, engine, question, gold):
 @pytest.mark.parametrize("question, same_as", [
     ("stock across warehouses", "stock by warehouse"),   # no "total": "across" still splits
     ("average quantity per order", "average units per order"),   # per order: the orders' units averaged
+    # a slip equally near two words: the one that makes a phrase with its neighbour ("running low")
+    ("how many SKUs are runing low on stock", "how many SKUs are running low on stock"),
     # a purpose said beside the ranking it fits (layer purposes: discontinue)
     ("we want to cut the range - which 5 active products sold the fewest units this year?",
      "which 5 active products sold the fewest units this year?"),

@@ -497,6 +497,17 @@ class _State:
 
         def mend(m: re.Match) -> str:
             better, tied = parser.lexicon.mend(m.group(0))
+            if better is None and tied:
+                # "runing low": of the words equally near, the one that makes a phrase with its neighbour
+                after = re.match(r"\s*([a-zåäö]+)", m.string[m.end():])
+                before = re.search(r"([a-zåäö]+)\s*$", m.string[:m.start()])
+                fits = [w for w in tied if any(
+                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
+                    for key in parser.lexicon.phrases if len(key) > 1)]
+                better = fits[0] if len(fits) == 1 else None
+                if better is not None:
+                    self.corrections.append((m.group(0), better))
+                    return better
             if better is None:
                 if tied:
                     self.unsure[m.group(0)] = tied
