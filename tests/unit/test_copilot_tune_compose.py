@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
+from commerce_platform.errors import NotFound, NotUnderstood
 
 from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
@@ -109,6 +109,10 @@ pytestmark = pytest.mark.functional
      "WHERE year(o.order_date) = 2025"),
     # an average of a column summed by a measure is the column's average, one row each
     ("average quantity per order line", "SELECT AVG(quantity) FROM order_items"),
+    # "Finnish cities": the cities of that country grouped, not a city named "Finnish"
+    ("top three Finnish citties by sales in 2025", "SELECT c.city, SUM(o.total_amount) AS r FROM orders o "
+     f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 AND c.country = 'FI' "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 3"),
 ])
 def test_composed_question_answers_the_gold(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -142,3 +146,8 @@ def test_composed_question_answers_like_another(parser, engine, question, same_a
 def test_a_word_that_cannot_be_placed_is_named(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_a_city_before_a_warehouse_noun_is_still_not_found(parser):
+    with pytest.raises(NotFound, match="no warehouse named 'Tallinn'"):
+        parser.parse("stock in our Tallinn warehouses", COPILOT_AS_OF)

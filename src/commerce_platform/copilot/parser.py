@@ -2975,6 +2975,10 @@ class _State:
             if noun is None or nxt[1].first("entity") or noun[1] not in closed:
                 continue
             values = self.values_of(s)
+            table = self.layer.dimensions[noun[1]]["column"].split(".")[0]
+            if s not in left and nxt[1].text.endswith("s") and any(
+                    self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values):
+                continue  # "Finnish cities": the cities of that country (one table), grouped, not one named
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name
                 raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
