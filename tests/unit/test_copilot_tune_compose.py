@@ -109,6 +109,9 @@ pytestmark = pytest.mark.functional
      "WHERE year(o.order_date) = 2025"),
     # an average of a column summed by a measure is the column's average, one row each
     ("average quantity per order line", "SELECT AVG(quantity) FROM order_items"),
+    # the plural of a product's name of several words is that product
+    ("how many Philips Heat Pumps do we have in stock", "SELECT SUM(i.quantity_on_hand) FROM inventory i "
+     "JOIN products p USING (product_id) WHERE p.name = 'Philips Heat Pump'"),
     # "Finnish cities": the cities of that country grouped, not a city named "Finnish"
     ("top three Finnish citties by sales in 2025", "SELECT c.city, SUM(o.total_amount) AS r FROM orders o "
      f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 AND c.country = 'FI' "

@@ -288,6 +288,10 @@ class Lexicon:
             for n in range(min(self.max_words, len(fixed) - i), 0, -1):
                 key = tuple(fixed[i:i + n])
                 senses = self.phrases.get(key)
+                if not senses and n > 1 and key[-1].endswith("s") and len(key[-1]) > 3:
+                    # "Philips Heat Pumps": the plural of a name of several words is that name
+                    senses = [x for x in self.phrases.get((*key[:-1], key[-1][:-1]), [])
+                              if x[0] == "value" and x[1] == "product"]
                 if senses:
                     out.append(Span(i, i + n, " ".join(key), list(senses)))
                     i += n
