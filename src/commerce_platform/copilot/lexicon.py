@@ -111,6 +111,8 @@ class Lexicon:
             lex.add(phrase, ("superlative_attribute", attribute, direction))
         for phrase, measure in grammar["ranking_measures"].items():
             lex.add(phrase, ("ranking", measure))
+        for phrase, measure in grammar.get("valued_at", {}).items():  # "at list price": which valuation
+            lex.add(phrase, ("valued_at", measure))
         for phrase, op in grammar["comparators"].items():
             lex.add(phrase, ("comparator", op))
         for phrase, what in grammar["activity"].items():
@@ -294,6 +296,10 @@ class Lexicon:
             for n in range(min(self.max_words, len(fixed) - i), 0, -1):
                 key = tuple(fixed[i:i + n])
                 senses = self.phrases.get(key)
+                if not senses and n > 1 and key[-1].endswith("s") and len(key[-1]) > 3:
+                    # "Philips Heat Pumps": the plural of a name of several words is that name
+                    senses = [x for x in self.phrases.get((*key[:-1], key[-1][:-1]), [])
+                              if x[0] == "value" and x[1] == "product"]
                 if senses:
                     out.append(Span(i, i + n, " ".join(key), list(senses)))
                     i += n

@@ -83,7 +83,7 @@ MONTHS["sept"] = 9
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
 # A date in words or ISO: 2025-03-01 | 1 March 2025 | March 1, 2025 | 1.3.2025
-DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
+DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 # A month with optional year: "March 2025", "March"
 MONTH_YEAR_RE = rf"({MONTH_RE})(?:\s+(\d{{4}}))?"
@@ -182,7 +182,7 @@ class Periods:
         text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
         # "between the 1st and the 15th of June 2025"
-        text = sub(rf"\b(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
+        text = sub(rf"\b(?:week\s+(?:of\s+)?)?(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
                    rf"({MONTH_RE})\s*,?\s*(\d{{4}})\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
@@ -224,9 +224,15 @@ class Periods:
             if word in ("until", "till", "up to"):
                 return self._slot(_period(date(1900, 1, 1), d, f"until {d}"))
             return self._slot(_period(d, d, d.isoformat()))
-        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
+        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
                    rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|and|until|till|through)\s)",
                    yearless, text)
+        # "since August", "since Aug 2025": from the month's first day to date
+        def since_month(m: re.Match) -> str:
+            first = self._month_period(m.group(1), m.group(2))
+            return self._slot(_period(first.start_date, _through(first.start_date, self.as_of),
+                                      f"since {first.label}"))
+        text = sub(rf"\bsince\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
         numbers = "|".join(NUMBER_WORDS)
 
         def last_n(m: re.Match) -> str:
@@ -500,6 +506,17 @@ class _State:
 
         def mend(m: re.Match) -> str:
             better, tied = parser.lexicon.mend(m.group(0))
+            if better is None and tied:
+                # "runing low": of the words equally near, the one that makes a phrase with its neighbour
+                after = re.match(r"\s*([a-zåäö]+)", m.string[m.end():])
+                before = re.search(r"([a-zåäö]+)\s*$", m.string[:m.start()])
+                fits = [w for w in tied if any(
+                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
+                    for key in parser.lexicon.phrases if len(key) > 1)]
+                better = fits[0] if len(fits) == 1 else None
+                if better is not None:
+                    self.corrections.append((m.group(0), better))
+                    return better
             if better is None:
                 if tied:
                     self.unsure[m.group(0)] = tied
@@ -622,6 +639,8 @@ class _State:
         self._slots()
         self._in_any_scope()
         self._compared_predicates()
+        self._valuations()
+        self._worth()
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
@@ -720,6 +739,49 @@ class _State:
                 # "the total value of our inventory at cost": the measure's own noun, not the order amount
                 s.senses = [("stop",)]
                 s.used = True
+
+    def _valuations(self) -> None:
+        """"value of stock in Drammen at list price": the valuation named (layer grammar valued_at) picks which
+        of the valued measures is meant, wherever it stands; with no such measure it stays unplaced."""
+        table = self.layer.grammar.get("valued_at", {})
+        family = set(table.values())
+        for s in self.spans:
+            if s.used or not s.first("valued_at"):
+                continue
+            valued = [x for x in self.spans if x.first("measure") and x.arg("measure") in family]
+            if valued:
+                for x in valued:
+                    x.senses = [("measure", s.arg("valued_at"))]
+                s.used = True
+
+    def _worth(self) -> None:
+        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it)."""
+        for k, s in enumerate(self.spans[:-1]):
+            prev = self.prev_content(k)
+            if s.text == "worth" and not s.senses and self.spans[k + 1].first("comparator") and prev is not None \
+                    and prev[1].first("entity") and self.layer.entities[prev[1].arg("entity")].get("amount"):
+                s.senses, s.used = [("stop",)], True
+
+    def _never_bought_values(self, f: QueryForm) -> None:
+        """"customers who bought Bosch but never Makita": a customer with no line of Makita at all, which a
+        per-line condition (brand not Makita) does not say; refused, never answered as the per-line one."""
+        if f.subject != "customers" and not any(s.first("entity") and s.arg("entity") == "customers" for s in self.spans):
+            return
+        product_side = [x for x in f.filters if x.field in self.layer.dimensions
+                        and not self.layer.dimensions[x.field]["column"].startswith("customers.")
+                        and self.layer.dimensions[x.field]["column"].split(".")[0] in ("products", "order_items")]
+        # a negated buying verb ("never bought", "haven't ordered"); "excluding Bosch" is of the lines
+        said_never = any(s.text in ("never", "not", "haven't", "hasn't", "didn't", "don't", "doesn't", "havent",
+                                    "hasnt", "didnt", "dont", "doesnt") for s in self.spans) and any(
+            s.has("activity", "orders") or s.first("predicate") for s in self.spans)
+        never = [x for x in product_side if x.op == "not in" and said_never]
+        if "never_ordered" in f.predicates and any(x.op in ("=", "in") for x in product_side):
+            never = [x for x in product_side if x.op in ("=", "in")]
+        if never:
+            raise NotUnderstood(f"customers who never bought {', '.join(map(str, never[0].values))}: I can say which "
+                                "order lines are not of it, not which customers have no such line at all",
+                                field="question", hint="e.g. 'customers who bought Bosch products', "
+                                                       "'customers who never ordered'")
 
     def _split_between(self) -> None:
         """"the split of revenue between consumer and business customers": one row per value named,
@@ -1106,6 +1168,10 @@ class _State:
                 if dim not in self.form.dimensions:
                     self.form.dimensions.append(dim)
                 s.used = a.used = b.used = True
+        if any(s.used and s.has("grammar", "compare") for s in self.spans):
+            for s in self.spans:  # "compare revenue 2025 vs 2024": the verb says what "vs" does
+                if not s.used and s.text == "compare":
+                    s.used = True
 
     def _number_at(self, i: int) -> float | None:
         s = self.spans[i]
@@ -1301,8 +1367,8 @@ class _State:
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them
                 k = i + 1
-                while k < len(self.spans) and self.spans[k].text in ("all", "every", "the", "our"):
-                    k += 1
+                while k < len(self.spans) and (self.spans[k].text in ("all", "every") or self.spans[k].has("stop")):
+                    k += 1  # "in total across all of our warehouses"
                 if k < len(self.spans) and self.spans[k].first("dimension"):
                     for x in self.spans[i:k + 1]:
                         x.used = True
@@ -1315,6 +1381,10 @@ class _State:
             j, t = nxt
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
+                continue
+            if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
+                    x.text in ("total", "in total") for x in self.spans[:i]):
+                s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text == "across":
@@ -1903,7 +1973,8 @@ class _State:
                 # "average reorder level", "total value of ...": an aggregate of an attribute
                 nxt = self.next_content(i)
                 plain_sum = nxt is not None and nxt[1].first("measure") and nxt[1].first("attribute") and \
-                    self.layer.measures[nxt[1].arg("measure")].get("sql") == f"SUM({nxt[1].arg('attribute')})"
+                    f"SUM({nxt[1].arg('attribute')})" in (self.layer.measures[nxt[1].arg("measure")].get("sql"),
+                                                          self.layer.measures[nxt[1].arg("measure")].get("line_sql"))
                 if nxt and nxt[1].first("attribute") and not nxt[1].used and (not nxt[1].first("measure") or plain_sum):
                     # a measure that is the plain sum of a column: "average reorder level" averages the column
                     attr = nxt[1].arg("attribute")
@@ -1913,6 +1984,11 @@ class _State:
                     if self.layer.column(attr)["type"] in ("INT", "DOUBLE") or fn in ("min", "max"):
                         f.measures.append(named or f"{fn}:{attr}")
                         s.used = nxt[1].used = True
+                        per = self.next_content(nxt[0])
+                        row = self.next_content(per[0]) if per is not None and per[1].text in ("per", "across") else None
+                        if per is not None and row is not None and row[1].first("entity") and \
+                                self.layer.entities[row[1].arg("entity")]["table"] == attr.split(".")[0]:
+                            per[1].used = row[1].used = True  # "average quantity per order line": one row each
                 elif nxt and nxt[1].first("measure") and not s.has("grammar", "average"):
                     s.used = s.used or s.has("stop")  # "total revenue": the sum is the measure itself
                 continue
@@ -2304,6 +2380,9 @@ class _State:
         # "the most expensive product we sell": "we sell" says which products, the ranking is by price
         by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
         # "products that sold over 100 units": the selling is the condition on the products listed
+        if not f.measures and "sales" in activity and f.subject == "customers" and "much" in words and not ranking \
+                and not f.lookup:
+            f.subject = None  # "how much did we sell to customers in Finland": the sales to them, not a list
         if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
                 and not sold_as_condition:
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
@@ -2315,12 +2394,23 @@ class _State:
                 or f.compare or (f.derived or {}).get("kind") in ("predicates", "periods")) and not ranking:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
+        periods = any(x.text.startswith("__period") for x in self.spans)
+        if f.subject in ("orders", "shipments") and periods and not (
+                f.measures or f.dimensions or f.grain or f.filters or f.predicates or f.show or ranking or f.lookup
+                or f.compare or f.derived) and not words & {"show", "list", "display", "give", "which", "what", "all"} \
+                and self.question.rstrip().endswith("?"):
+            # "orders placed yesterday?": a bare event noun and its period, asked as a question, asks how
+            # many ("orders between 1 March and 30 April", a heading, lists them)
+            f.measures = ["count"]
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
         if count_dims:
             f.dimensions = [d for d in f.dimensions if d not in count_dims]
             f.measures = ["distinct:" + count_dims[0]]
             f.kind = "aggregate"
             return
+        if f.measures and f.dimensions and f.order_by is None and "ranked" in notes and len(f.measures) == 1 \
+                and (f.derived or {}).get("kind") == "share":
+            f.order_by = f.measures[0]  # "which brand has the highest share of revenue": that share ranked
         if f.measures:
             f.kind = "aggregate"
             sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
@@ -2358,11 +2448,17 @@ class _State:
                 tables = [a.split(".")[0] for a in f.show]
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
             return
-        if f.dimensions and (f.derived or {}).get("kind") == "share" and not ranking:
+        if f.dimensions and (f.derived or {}).get("kind") == "share" and (
+                not ranking or f.order_by is None or f.order_by.startswith("@")):
             # "cancellation rate per channel": a rate counts things; a money measure's own filter could
-            # exclude the very condition (revenue leaves cancelled orders out)
+            # exclude the very condition (revenue leaves cancelled orders out); "which channel has the
+            # highest cancellation rate" ranks that rate
             f.kind = "aggregate"
             f.measures = ["count"]
+            if ranking:
+                f.order_by = "count"
+                if f.limit is None:
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
@@ -2773,15 +2869,19 @@ class _State:
                                    (s.first("grain") and grain)):
                     s.used = True
         if f.derived and f.derived.get("kind") == "growth":
-            for k, s in enumerate(self.spans):  # "by how many percent did it change"
-                if not s.used and s.text == "by" and k + 1 < len(self.spans) and self.spans[k + 1].has("grammar"):
+            for k, s in enumerate(self.spans):  # "by how many percent did it change", "by what percent"
+                nxt = self.next_content(k)
+                if not s.used and s.text == "by" and nxt is not None and (
+                        nxt[1].has("grammar") or nxt[1].text in self.layer.grammar.get("percent_words", [])):
                     s.used = True
         if f.derived and f.derived.get("kind") == "growth" and not f.period:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
             self._share_condition(f)
+        asked = any(s.text in ("which", "what") and k + 1 < len(self.spans) and self.spans[k + 1].first("dimension")
+                    for k, s in enumerate(self.spans))  # "which brand has the highest revenue share": each
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition") and f.limit \
-                and f.dimensions and not f.per_group and not any(
+                and f.dimensions and not f.per_group and not asked and not any(
                     s.used and (s.has("grammar", "group_by") or s.text in EACH_WORDS) for s in self.spans):
             # "what pct of revenue came from our top 10 customers": the top ones together, not each
             f.derived["together"] = True
@@ -2837,6 +2937,14 @@ class _State:
             f.period_field = self._period_field(f)
         if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
             f.subject = "orders"
+        order_side = [x for x in f.filters if "." not in x.field and x.field in self.layer.dimensions
+                      and not self.layer.dimensions[x.field]["column"].startswith("customers.")
+                      or "." in x.field and not x.field.startswith("customers.")]
+        if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
+                and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
+                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup:
+            # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
+            f.predicates.append("has_ordered")
         self._distinct_measures(f)
         self._check_units(f)
         self._measures_without_their_filter(f)
@@ -2968,6 +3076,15 @@ class _State:
                 return f"{entity['table']}.{entity['period']}"
         if "signup" in activity:
             return "customers.signup_date"
+        subject_table = self.layer.entities[subject]["table"]
+        other = [self.layer.dimensions[x.field]["column"].split(".")[0] for x in f.filters
+                 if x.field in self.layer.dimensions and x.op in ("=", "in")]
+        dated = [n for n, e in self.layer.entities.items() if e["table"] in other and e["table"] != subject_table
+                 and e.get("period")]
+        if subject == "customers" and dated:
+            # "customers with a cancelled order last month": the period is of the orders the condition is on
+            entity = self.layer.entities[dated[0]]
+            return f"{entity['table']}.{entity['period']}"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
             return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
         if "orders" in activity or subject == "products":
@@ -3113,6 +3230,10 @@ class _State:
             if any(x.text in ("which", "what", "who", "how", "where", "when") for x in self.spans[k + 1:nxt[0]]):
                 continue  # "For Denmark, which carrier ...": the noun opens a new clause; it does not name the word
             values = self.values_of(s)
+            table = self.layer.dimensions[noun[1]]["column"].split(".")[0]
+            if s not in left and nxt[1].text.endswith("s") and any(
+                    self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values):
+                continue  # "Finnish cities": the cities of that country (one table), grouped, not one named
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name
                 raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
@@ -3164,6 +3285,7 @@ class _State:
                                          f"{sorted(values)[0]}'")
 
     def _accept(self, f: QueryForm) -> None:
+        self._never_bought_values(f)
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
@@ -3183,7 +3305,8 @@ class _State:
                                     hint="e.g. 'shipments not delivered that were shipped before 20 October'")
         averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
                          or "").startswith("AVG(") for m in f.measures)
-        predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in f.predicates}
+        shared = ((f.derived or {}).get("condition") or {}).get("predicate")  # "share from discounted order lines"
+        predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in [*f.predicates, *([shared] if shared else [])]}
         # "orders that include a line with a 20% discount": the noun of the rows the filter is on
         filtered_tables = {x.field.split(".")[0] for x in f.filters if "." in x.field}
         # "to customers there" beside a city: the noun of a dimension's own table
