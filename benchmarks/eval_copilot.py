@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
-Sets: the shipped dev set and eight more dev sets written blind (benchmarks/data/copilot_dev2.json,
-copilot_dev3.json ... copilot_dev9.json; all tuned on), two blind held-out sets (copilot_heldout.json and
+Sets: the shipped dev set and eleven more dev sets written blind (benchmarks/data/copilot_dev2.json,
+copilot_dev3.json ... copilot_dev12.json; all tuned on), two blind held-out sets (copilot_heldout.json and
 copilot_heldout2.json, written by people who had not read the parser; never tune rules to them), and
 sets with one adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
@@ -26,7 +26,7 @@ DATA = Path(__file__).parent / "data"
 SET_FILES: dict[str, Path | None] = {
     "dev": None, "dev2": DATA / "copilot_dev2.json", "dev3": DATA / "copilot_dev3.json",
     "dev4": DATA / "copilot_dev4.json", "dev5": DATA / "copilot_dev5.json",
-    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 10)}, "heldout": DATA / "copilot_heldout.json",
+    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 13)}, "heldout": DATA / "copilot_heldout.json",
     "heldout2": DATA / "copilot_heldout2.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
