@@ -544,6 +544,28 @@ def unknown_value(state: _State, context: QueryForm) -> None:
 
 
 POINTERS = frozenset({"they", "them", "their", "those", "these", "it", "its", "ones"})
+COPULAS = frozenset({"is", "was", "are", "were"})
+
+
+def points_back(spans: list[Span]) -> bool:
+    """A pointer at the previous answer: "they", "those", or "that" as the subject of "is"/"was" ("how many
+    units was that?"; "split that by channel" names no one thing)."""
+    return any(s.text in POINTERS or s.text == "that" and k > 0 and spans[k - 1].text in COPULAS
+               for k, s in enumerate(spans))
+
+
+# the words a count's thing is left out before ("how many came from ...", "how many did we sell"); a noun,
+# value or "of" after "how many" names it
+ELLIPSIS_NEXT = frozenset({"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "came", "come",
+                           "went", "got", "get", "will", "would", "could", "can"})
+
+
+def elliptic_count(state: _State) -> bool:
+    """"how many came from business customers?": a count whose thing is not said (a verb right after
+    "how many"), so the things of the previous answer are counted."""
+    spans = state.spans
+    return any(s.text == "how many" and spans[k + 1].text in ELLIPSIS_NEXT
+               for k, s in enumerate(spans[:-1]))
 
 
 def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
@@ -551,7 +573,7 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
     if not (context.limit and context.order_by in context.measures and context.dimensions
-            and any(s.text in POINTERS for s in state.spans)):
+            and points_back(state.spans)):
         return False
     if dimension is None:
         return True
@@ -602,6 +624,35 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
     f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
+    _use_all(state)
+    return f
+
+
+RELATED_WORDS = frozenset({"who", "which", "what", "are", "were", "is", "was", "list", "show", "me", "give", "name"})
+
+
+def the_related(state: _State) -> str | None:
+    """"who are the customers?": the question names only another kind of thing, with "the" (the ones of the
+    previous rows); that entity, else None."""
+    spans = state.spans
+    named = [(k, s) for k, s in enumerate(spans) if s.first("entity") is not None]
+    if len(named) != 1 or named[0][0] == 0 or spans[named[0][0] - 1].text != "the" or state.ids or state.periods:
+        return None
+    if not all(s.text in RELATED_WORDS or s.text == "the" or k == named[0][0] for k, s in enumerate(spans)):
+        return None
+    return str(named[0][1].arg("entity"))
+
+
+def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"who are the customers?" after a list of pending orders: the customers of those orders, each once (the
+    previous conditions kept, the subject the one named)."""
+    entity = the_related(state)
+    if entity is None or context.kind != "list" or entity == context.subject:
+        return None
+    if context.limit or context.lookup or context.subject != "orders" or entity not in ("customers", "products"):
+        raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
+    f = copy.deepcopy(context)
+    f.subject, f.show, f.order_by, f.direction = entity, [], None, "desc"
     _use_all(state)
     return f
 

@@ -34,14 +34,17 @@ from .followups import (
     drop_value,
     earlier_note,
     earlier_period,
+    elliptic_count,
     merge_verbs,
     negate_previous,
     of_the_ranked,
     previous_words,
+    related_of_previous,
     relative_to_previous,
     resort,
     same_columns,
     share_whole,
+    the_related,
     the_superlative,
     total_of_previous,
     unknown_value,
@@ -855,6 +858,10 @@ class _State:
         if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
                           for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
+        if context.kind == "list" and the_related(self) not in (None, context.subject):
+            return True  # "who are the customers?" after a list of orders: the definite ones of those rows
+        if elliptic_count(self):
+            return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
@@ -2574,7 +2581,7 @@ class _State:
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top):
+                              total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2592,10 +2599,17 @@ class _State:
                 and not new.dimensions:
             # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
             f.kind, f.measures = "list", []
+        elliptic = elliptic_count(self)
+        if elliptic and "count:sold" in new.notes and new.measures == ["count"] and context.kind == "aggregate" \
+                and context.subject in (None, "products") and (context.subject == "products" or "product" in (
+                    *context.dimensions, *(x.field for x in context.filters))):
+            # "and how many did we sell?" after a product's stock: its units sold, as "how many X did we sell"
+            new.measures, new.subject = ["units_sold"], None
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
-            # "and how many orders have they placed?" after a list of customers: counted, not listed
+            # "and how many orders have they placed?" after a list of customers: counted, not listed;
+            # "how many came from business customers?" names no thing counted: the listed ones
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
-            f.subject = new.subject or f.subject
+            f.subject = (None if elliptic else new.subject) or f.subject
         elif new.measures and context.kind == "list":
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
@@ -2647,7 +2661,7 @@ class _State:
                 f.dimensions = regrouped
                 f.grain = None  # "by country instead": no longer per month (a grain named beside is set below)
             if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
-                    and {"by", "per"} & set(texts):
+                    and ({"by", "per"} & set(texts) or any(s.has("grammar", "group_by") for s in self.spans)):
                 # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
                 # group (a list has no groups: the grouping was dropped and the same rows listed again);
                 # "which brands are they?" names a column beside each row instead

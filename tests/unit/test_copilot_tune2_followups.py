@@ -1,0 +1,50 @@
+"""Follow-ups, round 2: a count whose thing is left out ("how many came from ...", "how many did we sell"),
+"that" as the subject of "was" pointing at the previous top one, "break it down by" after a list, and
+"who are the customers?" after a list of orders."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("context, followup, meant", [
+    # a count with its thing left out counts the previous rows, the new condition added
+    (["orders over 1000 EUR this year"], "how many came from business customers?",
+     "how many orders over 1000 EUR this year from business customers"),
+    (["web orders in 2025"], "how many were cancelled?", "how many cancelled web orders in 2025"),
+    # "how many did we sell" after a product's stock: its units sold
+    (["what's the stock of Ensto LED Bulb?"], "and how many did we sell last month?",
+     "how many Ensto LED Bulbs did we sell last month?"),
+    # "that" after "was": the previous top one, the new figure beside (not a new ranking)
+    (["which product brought in the most revenue in 2025?"], "and how many units was that?", None),
+    # "break it down by" after a list: the listed rows counted per group
+    (["late shipments last month"], "break it down by carrier", "number of late shipments last month by carrier"),
+    # "who are the customers?" after listed orders: the customers of those orders, each once
+    (["pending orders in 2026"], "who are the customers?", "customers with pending orders in 2026"),
+    (["web orders last month"], "which are the products?", "products in web orders last month"),
+])
+def test_a_follow_up_answers_like_the_question_said_in_full(parser, engine, context, followup, meant):
+    if meant is None:  # said with "it" instead of "that"
+        meant, was = followup.replace(" that", " it"), answer(parser, engine, followup.replace(" that", " it"), context)
+    else:
+        was = answer(parser, engine, meant)
+    assert results_match(was, answer(parser, engine, followup, context)), followup
+
+
+@pytest.mark.parametrize("context, followup, rows", [
+    (["which product brought in the most revenue in 2025?"], "and how many units was that?", 1),
+    (["late shipments last month"], "break it down by carrier", None),
+])
+def test_the_previous_ranking_or_rows_are_kept(parser, engine, context, followup, rows):
+    got = answer(parser, engine, followup, context)
+    listed = answer(parser, engine, context[0])
+    if rows is not None:  # the same top one, the new figure beside
+        assert len(got) == rows and got[0][:2] == listed[0]
+    if rows is None:  # counted per group: the counts add up to the listed rows
+        assert sum(r[-1] for r in got) == len(listed)
