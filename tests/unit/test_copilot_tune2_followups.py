@@ -48,3 +48,26 @@ def test_the_previous_ranking_or_rows_are_kept(parser, engine, context, followup
         assert len(got) == rows and got[0][:2] == listed[0]
     if rows is None:  # counted per group: the counts add up to the listed rows
         assert sum(r[-1] for r in got) == len(listed)
+
+
+@pytest.mark.parametrize("context, followup, meant", [
+    # "who are the customers for those?" after counted shipments: their customers, each once
+    (["count of shipments not delivered yet"], "who are the customers for those?",
+     "customers with shipments not delivered yet"),
+    # "each of them" after listed customers: the count per customer
+    (["Which customers in Tampere ordered last month?"], "how many orders did each of them place?",
+     "number of orders per customer from Tampere customers last month"),
+    # "and in total?" after figures per warehouse: summed over the groups, the product kept
+    (["stock of Makita Hammer per warehouse"], "and in total?", "stock of Makita Hammer"),
+    # another thing named bare after a count: that thing counted, the groups kept
+    (["number of order lines per category last month"], "and distinct orders?",
+     "number of orders per category last month"),
+])
+def test_a_follow_up_about_the_previous_rows_answers_like_the_question_said_in_full(parser, engine, context,
+                                                                                     followup, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, followup, context)), followup
+
+
+def test_customers_listed_for_a_condition_on_their_parcels_appear_once(parser, engine):
+    rows = answer(parser, engine, "who are the customers?", ["shipments not delivered yet shipped before October 20"])
+    assert len({r[0] for r in rows}) == len(rows)

@@ -172,7 +172,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
     elif counted(context):
         subject = context.subject
-        if ask in ("list", "person") or ask == "where" and subject == "customers":
+        named = [s.arg("entity") for s in spans if s.first("entity") is not None]
+        if ask == "person" and named == ["customers"] and subject != "customers":
+            # "who are the customers for those?" after counted shipments: their customers, each once
+            f = copy.deepcopy(context)
+            f.kind, f.subject, f.measures, f.limit, f.order_by, f.show = "list", "customers", [], None, None, []
+        elif ask in ("list", "person") or ask == "where" and subject == "customers":
             # "how many customers never ordered" -> "who are they?": the same things, listed
             f = copy.deepcopy(context)
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
@@ -649,7 +654,8 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     entity = the_related(state)
     if entity is None or context.kind != "list" or entity == context.subject:
         return None
-    if context.limit or context.lookup or context.subject != "orders" or entity not in ("customers", "products"):
+    if context.limit or context.lookup or (context.subject, entity) not in (
+            ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
     f = copy.deepcopy(context)
     f.subject, f.show, f.order_by, f.direction = entity, [], None, "desc"

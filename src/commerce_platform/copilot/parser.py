@@ -2605,11 +2605,25 @@ class _State:
                     *context.dimensions, *(x.field for x in context.filters))):
             # "and how many did we sell?" after a product's stock: its units sold, as "how many X did we sell"
             new.measures, new.subject = ["units_sold"], None
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and not all(x[0] == "stop" for x in s.senses)]
+        if not new.measures and context.kind == "aggregate" and context.measures == ["count"] and context.subject \
+                and len(bare) == 1 and bare[0].first("entity") is not None \
+                and bare[0].arg("entity") != context.subject and bare[0].text.endswith("s"):
+            # "and distinct orders?" after a count of order lines per category: the other things counted
+            f.subject = str(bare[0].arg("entity"))
+            bare[0].used = True
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
             # "and how many orders have they placed?" after a list of customers: counted, not listed;
             # "how many came from business customers?" names no thing counted: the listed ones
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
             f.subject = (None if elliptic else new.subject) or f.subject
+            each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
+                    and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
+            own = {"customers": "customer", "products": "product"}.get(context.subject or "")
+            if each and own and f.subject != context.subject:
+                # "how many orders did each of them place?" after listed customers: counted per customer
+                f.dimensions = [own]
+                each[0].used = True
         elif new.measures and context.kind == "list":
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
@@ -2766,6 +2780,14 @@ class _State:
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
                 f.order_by = f.order_by if f.order_by in f.measures else None
                 s.used = True
+        # "and in total?" after figures per warehouse: the same figure summed over the groups (the filters kept)
+        texts = [s.text for s in self.spans]
+        total = [k for k in range(len(texts) - 1) if texts[k:k + 2] == ["in", "total"] and not self.spans[k + 1].used]
+        if total and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate" \
+                and not f.compare and not f.derived:
+            f.dimensions, f.grain, f.limit, f.per_group = [], None, None, []
+            f.order_by = f.order_by if f.order_by in f.measures else None
+            self.spans[total[0]].used = self.spans[total[0] + 1].used = True
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
