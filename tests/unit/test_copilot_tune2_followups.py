@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
 
 from .conftest import answer
 
@@ -71,3 +72,27 @@ def test_a_follow_up_about_the_previous_rows_answers_like_the_question_said_in_f
 def test_customers_listed_for_a_condition_on_their_parcels_appear_once(parser, engine):
     rows = answer(parser, engine, "who are the customers?", ["shipments not delivered yet shipped before October 20"])
     assert len({r[0] for r in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("context, followup, meant", [
+    # spending after listed orders: the revenue of those orders
+    (["orders from Erik Olsen this year"], "what did he spend in total?", "revenue from Erik Olsen this year"),
+    # "same year": the period kept while the value changes
+    (["revenue from Tallinn customers in 2025", "and 2026?"], "now Oslo, same year", "revenue from Oslo customers in 2026"),
+    # "the 30 days before that": that many days right before the previous period
+    (["revenue last 30 days"], "and the 30 days before that?", "revenue from 2026-09-02 to 2026-10-01"),
+    (["revenue last 30 days"], "and the 7 days before that?", "revenue from 2026-09-25 to 2026-10-01"),
+    # a slip in a courtesy word
+    (["units sold of Kitchen products in 2024"], "by brand pleese", "units sold of Kitchen products in 2024 by brand"),
+])
+def test_a_follow_up_said_around_the_change_answers_like_the_question_said_in_full(parser, engine, context,
+                                                                                    followup, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, followup, context)), followup
+
+
+def test_spending_of_listed_cancelled_orders_is_refused_not_zero(parser):
+    from .conftest import COPILOT_AS_OF
+
+    form = parser.parse("cancelled orders from Erik Olsen this year", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("what did he spend in total?", COPILOT_AS_OF, form)

@@ -203,6 +203,13 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         else:
             raise refuse(state, context, "their spend cannot be put beside that ranking: it counts other orders or "
                                          "rows than the ranking did, so the top ones could change")
+    elif context.kind == "list" and context.subject == "orders" and ask == "spending" and not context.limit \
+            and not state.periods and not any(x.field == "status" and x.op in ("=", "in") and {
+                str(v) for v in x.values} & {"cancelled", "returned"} for x in context.filters):
+        # "what did he spend in total?" after his orders listed: the revenue of those orders (the glossary's
+        # sales: cancelled and returned ones left out)
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by = "aggregate", ["revenue"], [], None
     elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
         # "the biggest order" -> "who placed it?": the same orders, their customer beside
         f = copy.deepcopy(context)
@@ -772,4 +779,4 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
 # no misspelt "short") and mends towards them ("previus", "peroid")
 FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
                             "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
-                            "preceding", "prior", "previous"})
+                            "preceding", "prior", "previous", "please"})

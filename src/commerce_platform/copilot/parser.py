@@ -2793,6 +2793,16 @@ class _State:
         if previous and context.period and not new.period and not self.periods:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             f.period = shift_back(context.period, grain, whole=True)
+            counted_days = [(a, b) for a, b in zip(self.spans, self.spans[1:], strict=False)
+                            if a.first("number") is not None and b.arg("grain") in ("day", "week") and not a.used]
+            if len(counted_days) == 1:
+                # "and the 30 days before that?": that many days (weeks) right before the previous period
+                num, days = counted_days[0][0], 7 if counted_days[0][1].arg("grain") == "week" else 1
+                length = int(float(num.arg("number"))) * days
+                start = context.period.start_date
+                f.period = _period(start - timedelta(days=length), start - timedelta(days=1),
+                                   f"the {length} days before")
+                num.used = True
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True
