@@ -96,3 +96,21 @@ def test_spending_of_listed_cancelled_orders_is_refused_not_zero(parser):
     form = parser.parse("cancelled orders from Erik Olsen this year", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("what did he spend in total?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, followup, meant", [
+    # a sorting verb before "by <figure>": the ranking on that figure
+    (["units sold per category last month"], "now rank them by revenue instead",
+     "revenue per category last month"),
+    # "already ordered": customers with at least one order
+    (["how many new customers signed up in August 2026?"], "how many of them have already ordered?",
+     "how many customers signed up in August 2026 that have ordered at least once"),
+])
+def test_a_follow_up_with_a_verb_of_ranking_or_ordering_answers_like_the_question_said_in_full(
+        parser, engine, context, followup, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, followup, context)), followup
+
+
+def test_rank_them_by_a_figure_sorts_on_it(parser, engine):
+    rows = answer(parser, engine, "now rank them by revenue instead", ["units sold per category last month"])
+    assert [r[-1] for r in rows] == sorted((r[-1] for r in rows), reverse=True)

@@ -495,6 +495,8 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
 
 # "split that by warehouse": verbs that only say the grouping that follows them
 GROUPING_VERBS = frozenset({"split", "divide", "separate", "segment", "group", "bucket", "slice"})
+# "rank them by revenue": verbs that only say the ranking on the figure that follows
+SORTING_VERBS = frozenset({"rank", "ranked", "sort", "sorted"})
 # "which carrier is handling it?": verbs that only say a carrier carries the shipment
 CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carries", "carried", "delivering",
                             "delivers", "transporting", "transported", "shipping", "ships"})
@@ -533,6 +535,14 @@ def merge_verbs(state: _State) -> None:
                     x.used = True
         elif s.text in CARRYING_VERBS and carrier:
             s.used = True
+        elif s.text in SORTING_VERBS:
+            # "now rank them by revenue instead": the verb of the ranking "by <figure>" says
+            nxt = state.next_content(i)
+            while nxt is not None and nxt[1].text in POINTERS:
+                nxt = state.next_content(nxt[0])
+            after = state.next_content(nxt[0]) if nxt is not None and nxt[1].has("grammar", "group_by") else None
+            if after is not None and after[1].first("measure") is not None:
+                s.used = True
 
 
 def unknown_value(state: _State, context: QueryForm) -> None:
