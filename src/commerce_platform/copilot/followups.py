@@ -172,7 +172,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
     elif counted(context):
         subject = context.subject
-        if ask in ("list", "person") or ask == "where" and subject == "customers":
+        named = [s.arg("entity") for s in spans if s.first("entity") is not None]
+        if ask == "person" and named == ["customers"] and subject != "customers":
+            # "who are the customers for those?" after counted shipments: their customers, each once
+            f = copy.deepcopy(context)
+            f.kind, f.subject, f.measures, f.limit, f.order_by, f.show = "list", "customers", [], None, None, []
+        elif ask in ("list", "person") or ask == "where" and subject == "customers":
             # "how many customers never ordered" -> "who are they?": the same things, listed
             f = copy.deepcopy(context)
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
@@ -198,6 +203,13 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         else:
             raise refuse(state, context, "their spend cannot be put beside that ranking: it counts other orders or "
                                          "rows than the ranking did, so the top ones could change")
+    elif context.kind == "list" and context.subject == "orders" and ask == "spending" and not context.limit \
+            and not state.periods and not any(x.field == "status" and x.op in ("=", "in") and {
+                str(v) for v in x.values} & {"cancelled", "returned"} for x in context.filters):
+        # "what did he spend in total?" after his orders listed: the revenue of those orders (the glossary's
+        # sales: cancelled and returned ones left out)
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by = "aggregate", ["revenue"], [], None
     elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
         # "the biggest order" -> "who placed it?": the same orders, their customer beside
         f = copy.deepcopy(context)
@@ -483,6 +495,8 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
 
 # "split that by warehouse": verbs that only say the grouping that follows them
 GROUPING_VERBS = frozenset({"split", "divide", "separate", "segment", "group", "bucket", "slice"})
+# "rank them by revenue": verbs that only say the ranking on the figure that follows
+SORTING_VERBS = frozenset({"rank", "ranked", "sort", "sorted"})
 # "which carrier is handling it?": verbs that only say a carrier carries the shipment
 CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carries", "carried", "delivering",
                             "delivers", "transporting", "transported", "shipping", "ships"})
@@ -521,6 +535,14 @@ def merge_verbs(state: _State) -> None:
                     x.used = True
         elif s.text in CARRYING_VERBS and carrier:
             s.used = True
+        elif s.text in SORTING_VERBS:
+            # "now rank them by revenue instead": the verb of the ranking "by <figure>" says
+            nxt = state.next_content(i)
+            while nxt is not None and nxt[1].text in POINTERS:
+                nxt = state.next_content(nxt[0])
+            after = state.next_content(nxt[0]) if nxt is not None and nxt[1].has("grammar", "group_by") else None
+            if after is not None and after[1].first("measure") is not None:
+                s.used = True
 
 
 def unknown_value(state: _State, context: QueryForm) -> None:
@@ -544,6 +566,28 @@ def unknown_value(state: _State, context: QueryForm) -> None:
 
 
 POINTERS = frozenset({"they", "them", "their", "those", "these", "it", "its", "ones"})
+COPULAS = frozenset({"is", "was", "are", "were"})
+
+
+def points_back(spans: list[Span]) -> bool:
+    """A pointer at the previous answer: "they", "those", or "that" as the subject of "is"/"was" ("how many
+    units was that?"; "split that by channel" names no one thing)."""
+    return any(s.text in POINTERS or s.text == "that" and k > 0 and spans[k - 1].text in COPULAS
+               for k, s in enumerate(spans))
+
+
+# the words a count's thing is left out before ("how many came from ...", "how many did we sell"); a noun,
+# value or "of" after "how many" names it
+ELLIPSIS_NEXT = frozenset({"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "came", "come",
+                           "went", "got", "get", "will", "would", "could", "can"})
+
+
+def elliptic_count(state: _State) -> bool:
+    """"how many came from business customers?": a count whose thing is not said (a verb right after
+    "how many"), so the things of the previous answer are counted."""
+    spans = state.spans
+    return any(s.text == "how many" and spans[k + 1].text in ELLIPSIS_NEXT
+               for k, s in enumerate(spans[:-1]))
 
 
 def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
@@ -551,7 +595,7 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
     if not (context.limit and context.order_by in context.measures and context.dimensions
-            and any(s.text in POINTERS for s in state.spans)):
+            and points_back(state.spans)):
         return False
     if dimension is None:
         return True
@@ -602,6 +646,36 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
     f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
+    _use_all(state)
+    return f
+
+
+RELATED_WORDS = frozenset({"who", "which", "what", "are", "were", "is", "was", "list", "show", "me", "give", "name"})
+
+
+def the_related(state: _State) -> str | None:
+    """"who are the customers?": the question names only another kind of thing, with "the" (the ones of the
+    previous rows); that entity, else None."""
+    spans = state.spans
+    named = [(k, s) for k, s in enumerate(spans) if s.first("entity") is not None]
+    if len(named) != 1 or named[0][0] == 0 or spans[named[0][0] - 1].text != "the" or state.ids or state.periods:
+        return None
+    if not all(s.text in RELATED_WORDS or s.text == "the" or k == named[0][0] for k, s in enumerate(spans)):
+        return None
+    return str(named[0][1].arg("entity"))
+
+
+def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
+    """"who are the customers?" after a list of pending orders: the customers of those orders, each once (the
+    previous conditions kept, the subject the one named)."""
+    entity = the_related(state)
+    if entity is None or context.kind != "list" or entity == context.subject:
+        return None
+    if context.limit or context.lookup or (context.subject, entity) not in (
+            ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
+        raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
+    f = copy.deepcopy(context)
+    f.subject, f.show, f.order_by, f.direction = entity, [], None, "desc"
     _use_all(state)
     return f
 
@@ -715,4 +789,4 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
 # no misspelt "short") and mends towards them ("previus", "peroid")
 FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
                             "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
-                            "preceding", "prior", "previous"})
+                            "preceding", "prior", "previous", "please"})

@@ -34,14 +34,17 @@ from .followups import (
     drop_value,
     earlier_note,
     earlier_period,
+    elliptic_count,
     merge_verbs,
     negate_previous,
     of_the_ranked,
     previous_words,
+    related_of_previous,
     relative_to_previous,
     resort,
     same_columns,
     share_whole,
+    the_related,
     the_superlative,
     total_of_previous,
     unknown_value,
@@ -855,6 +858,10 @@ class _State:
         if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
                           for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
+        if context.kind == "list" and the_related(self) not in (None, context.subject):
+            return True  # "who are the customers?" after a list of orders: the definite ones of those rows
+        if elliptic_count(self):
+            return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
@@ -2574,7 +2581,7 @@ class _State:
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top):
+                              total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2592,10 +2599,31 @@ class _State:
                 and not new.dimensions:
             # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
             f.kind, f.measures = "list", []
+        elliptic = elliptic_count(self)
+        if elliptic and "count:sold" in new.notes and new.measures == ["count"] and context.kind == "aggregate" \
+                and context.subject in (None, "products") and (context.subject == "products" or "product" in (
+                    *context.dimensions, *(x.field for x in context.filters))):
+            # "and how many did we sell?" after a product's stock: its units sold, as "how many X did we sell"
+            new.measures, new.subject = ["units_sold"], None
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and not all(x[0] == "stop" for x in s.senses)]
+        if not new.measures and context.kind == "aggregate" and context.measures == ["count"] and context.subject \
+                and len(bare) == 1 and bare[0].first("entity") is not None \
+                and bare[0].arg("entity") != context.subject and bare[0].text.endswith("s"):
+            # "and distinct orders?" after a count of order lines per category: the other things counted
+            f.subject = str(bare[0].arg("entity"))
+            bare[0].used = True
         if new.measures == ["count"] and context.kind == "list" and not context.limit:
-            # "and how many orders have they placed?" after a list of customers: counted, not listed
+            # "and how many orders have they placed?" after a list of customers: counted, not listed;
+            # "how many came from business customers?" names no thing counted: the listed ones
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
-            f.subject = new.subject or f.subject
+            f.subject = (None if elliptic else new.subject) or f.subject
+            each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
+                    and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
+            own = {"customers": "customer", "products": "product"}.get(context.subject or "")
+            if each and own and f.subject != context.subject:
+                # "how many orders did each of them place?" after listed customers: counted per customer
+                f.dimensions = [own]
+                each[0].used = True
         elif new.measures and context.kind == "list":
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
@@ -2647,7 +2675,7 @@ class _State:
                 f.dimensions = regrouped
                 f.grain = None  # "by country instead": no longer per month (a grain named beside is set below)
             if context.kind == "list" and not context.limit and not new.measures and f.kind == "list" \
-                    and {"by", "per"} & set(texts):
+                    and ({"by", "per"} & set(texts) or any(s.has("grammar", "group_by") for s in self.spans)):
                 # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
                 # group (a list has no groups: the grouping was dropped and the same rows listed again);
                 # "which brands are they?" names a column beside each row instead
@@ -2752,11 +2780,29 @@ class _State:
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
                 f.order_by = f.order_by if f.order_by in f.measures else None
                 s.used = True
+        # "and in total?" after figures per warehouse: the same figure summed over the groups (the filters kept)
+        texts = [s.text for s in self.spans]
+        total = [k for k in range(len(texts) - 1) if texts[k:k + 2] == ["in", "total"] and not self.spans[k + 1].used]
+        if total and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate" \
+                and not f.compare and not f.derived:
+            f.dimensions, f.grain, f.limit, f.per_group = [], None, None, []
+            f.order_by = f.order_by if f.order_by in f.measures else None
+            self.spans[total[0]].used = self.spans[total[0] + 1].used = True
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain")), None)
             f.period = shift_back(context.period, grain, whole=True)
+            counted_days = [(a, b) for a, b in zip(self.spans, self.spans[1:], strict=False)
+                            if a.first("number") is not None and b.arg("grain") in ("day", "week") and not a.used]
+            if len(counted_days) == 1:
+                # "and the 30 days before that?": that many days (weeks) right before the previous period
+                num, days = counted_days[0][0], 7 if counted_days[0][1].arg("grain") == "week" else 1
+                length = int(float(num.arg("number"))) * days
+                start = context.period.start_date
+                f.period = _period(start - timedelta(days=length), start - timedelta(days=1),
+                                   f"the {length} days before")
+                num.used = True
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True

@@ -671,7 +671,9 @@ class Planner:
         if form.order_by and "." in form.order_by and form.order_by not in columns:
             extra.append(form.order_by)
         for f in form.filters:
-            if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in"):
+            if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in") \
+                    and (f.field.split(".")[0] == table or form.subject != "customers"):
+                # (a column of each customer's orders or parcels would repeat the customer once per row)
                 extra.append(f.field)
         if form.period and form.period_field and form.period_field.startswith(f"{table}.") \
                 and form.period_field not in columns and form.period_field not in extra:
