@@ -194,7 +194,8 @@ def _field_words(name: str, layer: SemanticLayer) -> str:
     return name.split(".")[-1].replace("_", " ")
 
 
-AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median"}
+AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median",
+                   "ndistinct": "number of different"}
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:

@@ -2987,6 +2987,10 @@ class _State:
                 entity = next((n for n, e in self.layer.entities.items() if e["table"] == table), None)
                 if dim in ("customer", "product"):
                     f.subject = entity
+                elif "count_distinct:" + dim in f.notes and not f.dimensions and not f.grain:
+                    # "in how many countries do we have customers": one number, the values counted
+                    f.measures = ["ndistinct:" + column]
+                    f.subject = entity or "products"
                 else:
                     # how many distinct values: group by the dimension (the rows are the values)
                     f.dimensions = [dim, *f.dimensions]

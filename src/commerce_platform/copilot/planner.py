@@ -9,6 +9,7 @@ that would double-count (a SUM across a one-to-many join).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -20,7 +21,16 @@ from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
-ATTRIBUTE_AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median}
+
+
+def _count_distinct(this: exp.Expr) -> exp.Expr:
+    return exp.Count(this=exp.Distinct(expressions=[this]))
+
+
+# "distinct:customers.country": how many different values a column takes (one number, not the values)
+ATTRIBUTE_AGGREGATES: dict[str, Callable[..., exp.Expr]] = {
+    "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median,
+    "ndistinct": _count_distinct}
 _COMPARE = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
 DEFAULT_TOP = 10
 
@@ -497,7 +507,7 @@ class Planner:
                 if name not in measures and (per_row := self._fanning_measure(form, name, "products")) is not None:
                     outputs.append(exp.alias_(per_row, output_name(form, name)))
         select = exp.select(*outputs)
-        distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
+        distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
         having = self._having(form, line)
         if having and form.subject and not dims and not form.grain:

@@ -1,0 +1,28 @@
+"""Near-miss wordings answered confidently and wrongly before (tune2-traps): each now answers the
+question asked, checked against hand-written SQL on the demo lake."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "waiting to be delivered" is the shipment's state, not the order status 'delivered'
+    ("How many shipments are still waiting to be delivered?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL"),
+    # "have been shipped": a shipment exists, whatever the status has moved on to since
+    ("Of the orders placed in September 2026, how many have been shipped?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # "how many countries": one number, the different values counted (not a count per value)
+    ("In how many different countries do we have customers that ordered this year?",
+     "SELECT COUNT(DISTINCT c.country) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("how many categories", "SELECT COUNT(DISTINCT category) FROM products"),
+])
+def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, gold):
+    assert answer(parser, engine, question) == engine.execute(gold).rows, question
