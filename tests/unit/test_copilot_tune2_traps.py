@@ -23,6 +23,19 @@ pytestmark = pytest.mark.functional
      "SELECT COUNT(DISTINCT c.country) FROM orders o JOIN customers c USING (customer_id) "
      "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
     ("how many categories", "SELECT COUNT(DISTINCT category) FROM products"),
+    # "how many <a product> do we have (in a warehouse)": its pieces in stock, not its orders
+    ("How many Bosch Garden Hoses do we have sitting in Vantaa?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose' AND i.warehouse = 'Vantaa'"),
+    ("how many Bosch Garden Hoses do we have",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose'"),
+    # "never online": no order of theirs through that channel (not: some order through another one)
+    ("how many customers have only ever ordered in the store, never online or b2b?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING bool_and(channel = 'store'))"),
+    ("how many customers never ordered online",
+     "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS "
+     "(SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.channel = 'web')"),
 ])
 def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, gold):
     assert answer(parser, engine, question) == engine.execute(gold).rows, question

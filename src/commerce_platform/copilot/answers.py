@@ -175,7 +175,8 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
 OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "between": "between",
             "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain",
-            "starts with": "starts with", "all of": "includes all of"}
+            "starts with": "starts with", "all of": "includes all of",
+            "never in": "never (no order with)"}
 
 
 def _is_count(name: str) -> bool:

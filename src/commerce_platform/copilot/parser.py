@@ -662,6 +662,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._never_ordered_values()
         self._both()
         self._units_of_stock()
         self._shown_beside()
@@ -965,11 +966,14 @@ class _State:
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
                     if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
                         self.form.subject = self.form.subject or before[1].arg("entity")
-                existing = self.form.filter_on(dim)
-                if existing and existing.op == "not in":
+                # "customers who never ordered online": none of their orders, not some order of another channel
+                op = "never in" if s.text == "never" and table == "orders" and any(
+                    x.has("entity", "customers") for x in self.spans) else "not in"
+                existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
+                if existing:
                     existing.values.append(value)
                 else:
-                    self.form.filters.append(Filter(dim, "not in", [value]))
+                    self.form.filters.append(Filter(dim, op, [value]))
                 s.used = t.used = True
                 # "not web or store": the negation reaches a list of values
                 k = j
@@ -981,7 +985,7 @@ class _State:
                     d2, v2 = self.values_of(u)[0]
                     if d2 != dim:
                         break
-                    negated = self.form.filter_on(dim)
+                    negated = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                     if negated is not None:
                         negated.values.append(v2)
                     u.used = True
@@ -999,9 +1003,60 @@ class _State:
                 # "customers who never ordered" / "products never ordered": a period is of those orders;
                 # "never sold" counts sales only (the glossary: not cancelled or returned)
                 sold = t.has("activity", "sales") and "never_sold" in self.layer.predicates
+                if not sold and self._never_ordered_with(j):
+                    s.used = t.used = True
+                    continue
                 self.form.predicates.append("never_sold" if sold else "never_ordered")
                 self.form.notes.append("activity:orders")
                 s.used = t.used = True
+
+    def _never_ordered_with(self, j: int) -> bool:
+        """"customers who never ordered online (or b2b)": no order of theirs with those values, kept as
+        one condition (a channel filter beside "never ordered" would contradict it)."""
+        if not any(x.has("entity", "customers") for x in self.spans):
+            return False
+        found: list[tuple[int, str, str]] = []
+        k = j
+        while (nxt := self._past_prepositions(self.next_content(k))) is not None:
+            k, u = nxt
+            vals = self.values_of(u)
+            if u.used or not vals or not self.layer.dimensions[vals[0][0]]["column"].startswith("orders."):
+                break
+            if found and vals[0][0] != found[0][1]:
+                break
+            found.append((k, *vals[0]))
+        if not found:
+            return False
+        self.form.filters.append(Filter(found[0][1], "never in", [v for _, _, v in found]))
+        for k, dim, _ in found:
+            self.spans[k].used = True
+            self._type_noun(k, dim)
+        return True
+
+    def _never_ordered_values(self) -> None:
+        """"customers who never ordered online": the value said right after "never ordered" is of the
+        orders that are not there (a filter beside the predicate would keep no customer at all)."""
+        f = self.form
+        if "never_ordered" not in f.predicates or f.subject not in (None, "customers") or any(
+                x.text.startswith("__period") for x in self.spans):
+            return  # a period belongs to the orders inside the predicate (period_inside), kept as it was
+        at = next((k for k, x in enumerate(self.spans) if x.has("predicate", "never_ordered")), None)
+        if at is None:
+            return
+        values: list[tuple[str, str]] = []
+        k = at
+        while (nxt := self._past_prepositions(self.next_content(k))) is not None and self.values_of(nxt[1]):
+            k = nxt[0]
+            values += self.values_of(nxt[1])[:1]
+        dims = {d for d, _ in values}
+        if len(dims) != 1 or not self.layer.dimensions[next(iter(dims))]["column"].startswith("orders."):
+            return
+        dim = next(iter(dims))
+        x = next((x for x in f.filters if x.field == dim and x.op in ("=", "in")
+                  and {str(v) for v in x.values} == {v for _, v in values}), None)
+        if x is not None:
+            x.op = "never in"
+            f.predicates.remove("never_ordered")
 
     def _attribute(self, s: Span) -> str:
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
@@ -1799,6 +1854,8 @@ class _State:
                         # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
                         # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
                         f.notes.append("count:sold")
+                    elif self._items_of_stock(j, k):
+                        f.notes.append("count:stock")  # "how many Bosch Garden Hoses do we have in Vantaa"
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
                     continue
@@ -1808,6 +1865,19 @@ class _State:
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
+
+    def _items_of_stock(self, first: int, last: int) -> bool:
+        """"how many <a product> ... in Vantaa / sitting": the items counted are a product's pieces in
+        stock (the words name no thing counted, a product is named, and a warehouse or a keeping verb)."""
+        named = [v for k in range(first, last + 1) for v in self.values_of(self.spans[k])]
+        if not any(dim == "product" for dim, _ in named):
+            return False
+        keeping = set(self.layer.grammar.get("stock_verbs", []))
+        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
+        if held and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE):
+            return True  # "how many Bosch Garden Hoses do we have": what is held, not orders
+        return any(s.text in keeping or s.has("dimension", "warehouse")
+                   or any(dim == "warehouse" for dim, _ in self.values_of(s)) for s in self.spans)
 
     def _contains(self) -> None:
         f = self.form
@@ -2300,6 +2370,8 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        if "count:stock" in notes:
+            f.measures = [m if m != "count" else "stock" for m in f.measures]
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = [m if m != "count" else "units_sold" for m in f.measures]
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (

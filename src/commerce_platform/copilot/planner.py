@@ -204,6 +204,12 @@ class Planner:
             return col.eq(vals[0]) if len(vals) == 1 else col.isin(*vals)
         if op == "not in":
             return exp.Not(this=col.isin(*vals)) if len(vals) > 1 else col.neq(vals[0])
+        if op == "never in":
+            # "customers who never ordered online": no order of theirs has the value (not: some order lacks it)
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("x"))
+            return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x").where(
+                fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals))))
         if op == "between":
             return exp.Between(this=col, low=vals[0], high=vals[1])
         if op == "is null":
