@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import answer
+from .conftest import VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -36,6 +36,15 @@ pytestmark = pytest.mark.functional
     ("how many customers never ordered online",
      "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS "
      "(SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.channel = 'web')"),
+    # "which order had the most units": ranked per order, not the period's total
+    ("Which order from October 2026 had the most units in it?",
+     "SELECT o.order_id, SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' "
+     f"AND {VALID_ORDER} GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
+    # "whose most recent order was cancelled": the status of that one order, not of any order
+    ("how many customers whose most recent order was cancelled",
+     "SELECT COUNT(*) FROM (SELECT customer_id, arg_max(status, (order_date, order_id)) AS s FROM orders "
+     "GROUP BY 1) WHERE s = 'cancelled'"),
 ])
 def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, gold):
     assert answer(parser, engine, question) == engine.execute(gold).rows, question

@@ -2512,9 +2512,14 @@ class _State:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
             counting_subject = any(m == "count" or m == f"count:{f.subject}" for m in f.measures)
-            sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+            # "which order had the most units": ranked per order (one order's figure, not the period's total)
+            sub_dim = {"customers": "customer", "products": "product", "orders": "order"}.get(f.subject or "")
+            if sub_dim == "order" and f.order_by not in f.measures:
+                sub_dim = None  # "revenue of orders ... (by order date)": no ranking of orders by a figure
             if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
                 f.dimensions.append(sub_dim)
+                if f.order_by and f.limit is None:
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             if "count" in f.measures and f.subject is None:
                 # "how many customer names ...": what the named column belongs to; else orders
                 tables = [a.split(".")[0] for a in f.show]
@@ -2925,6 +2930,14 @@ class _State:
             if measure and f.compare_period:
                 raise NotUnderstood("I can put one period on the latest order, not two side by side",
                                     field="question", hint="e.g. 'customers whose last order was in 2025'")
+            latest = [x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
+                      and self.layer.dimensions[x.field]["column"].startswith("orders.")]
+            if measure and not f.period and latest:
+                # "customers whose most recent order was cancelled": the value of that one order
+                for x in latest:
+                    x.op = "latest in"
+                f.predicates.remove(name)
+                continue
             if measure and f.period:
                 # "customers whose last order was more than a year ago": a condition on that date, shown
                 f.predicates.remove(name)

@@ -210,6 +210,14 @@ class Planner:
             inner.set("table", exp.to_identifier("x"))
             return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x").where(
                 fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals))))
+        if op == "latest in":
+            # "customers whose most recent order was cancelled": their latest order (date, then id) has the value
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("x"))
+            later = fragment("EXISTS (SELECT 1 FROM orders AS y WHERE y.customer_id = x.customer_id AND "
+                             "(y.order_date > x.order_date OR (y.order_date = x.order_date AND y.order_id > x.order_id)))")
+            return exp.Exists(this=exp.select("1").from_("orders AS x").where(
+                fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals)).where(exp.Not(this=later)))
         if op == "between":
             return exp.Between(this=col, low=vals[0], high=vals[1])
         if op == "is null":
