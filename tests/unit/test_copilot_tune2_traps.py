@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from commerce_platform.copilot.evaluation import results_match
+
 from .conftest import VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
@@ -45,6 +47,18 @@ pytestmark = pytest.mark.functional
     ("how many customers whose most recent order was cancelled",
      "SELECT COUNT(*) FROM (SELECT customer_id, arg_max(status, (order_date, order_id)) AS s FROM orders "
      "GROUP BY 1) WHERE s = 'cancelled'"),
+    # "orders ... not delivered", no parcel named: the order's status (a never-shipped order is not delivered)
+    ("How many orders from last month are not delivered?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' "
+     "AND status <> 'delivered'"),
 ])
 def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, gold):
     assert answer(parser, engine, question) == engine.execute(gold).rows, question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # "who bought ...": the buyers, not the products bought
+    ("Who bought Makita products in October 2026?", "customers who bought Makita products in October 2026"),
+])
+def test_a_near_miss_wording_answers_like_the_plain_one(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

@@ -669,6 +669,7 @@ class _State:
         self._status_of_shipment()
         self._measures_shown_per_item()
         self._values_never_bought()
+        self._orders_not_delivered()
         self._unknown_names()
         if followup:
             assert context is not None
@@ -1057,6 +1058,17 @@ class _State:
         if x is not None:
             x.op = "never in"
             f.predicates.remove("never_ordered")
+
+    def _orders_not_delivered(self) -> None:
+        """"orders ... not delivered" with no parcel named: the order's status, not a shipment in transit
+        (an order never shipped, or cancelled, is not delivered either)."""
+        f = self.form
+        if f.subject != "orders" or "not_delivered" not in f.predicates:
+            return
+        if any(s.has("entity", "shipments") or s.has("dimension", "carrier") for s in self.spans):
+            return
+        f.predicates.remove("not_delivered")
+        f.filters.append(Filter("status", "not in", ["delivered"]))
 
     def _attribute(self, s: Span) -> str:
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
@@ -2558,6 +2570,9 @@ class _State:
             f.measures = [f"sum:{table}.{amount}"]
             f.show = [c for c in f.show if c != f"{table}.{amount}"]
             return
+        if self.spans and self.spans[0].text == "who" and f.subject in (None, "products") and not f.measures \
+                and not ranking and not f.dimensions and ("activity:sales" in notes or "activity:orders" in notes):
+            f.subject = "customers"  # "who bought Makita products": the buyers, not the products bought
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
