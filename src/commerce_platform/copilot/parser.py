@@ -2440,10 +2440,11 @@ class _State:
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         shown_by_condition = {m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])}
         if f.predicates and f.measures and f.subject in ("products", "customers") and not f.dimensions \
-                and not f.grain and not ranking and {s.text for s in self.spans} & {"which", "list", "show"} \
+                and not f.grain and not ranking and {s.text for s in self.spans} & {
+                    "which", "list", "show", "name", "names"} \
                 and all(m in shown_by_condition for m in f.measures):
-            # "which products should we restock (qty on hand under the reorder level)": the measure
-            # restates the condition; the products are listed with it
+            # "which products should we restock (qty on hand under the reorder level)", "... - name and
+            # total stock": the measure restates the condition; the products are listed with it
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
