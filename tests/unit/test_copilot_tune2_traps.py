@@ -65,3 +65,14 @@ def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, go
 ])
 def test_a_near_miss_wording_answers_like_the_plain_one(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_skus_asked_for_are_shown(parser, engine):
+    from datetime import date
+
+    sql = parser.parse("Which SKUs are completely out of stock right now?", date(2026, 11, 1)).sql
+    assert "sku" in sql.lower()
+    gold = engine.execute("SELECT p.sku FROM products p JOIN inventory i USING (product_id) GROUP BY p.sku "
+                          "HAVING SUM(i.quantity_on_hand) = 0 ORDER BY 1").rows
+    rows = answer(parser, engine, "Which SKUs are completely out of stock right now?")
+    assert results_match(gold, rows)

@@ -679,6 +679,7 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._entity_words_shown(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
         try:
@@ -1058,6 +1059,17 @@ class _State:
         if x is not None:
             x.op = "never in"
             f.predicates.remove("never_ordered")
+
+    def _entity_words_shown(self, f: QueryForm) -> None:
+        """"which SKUs are out of stock": the things listed are named by that code, so it is shown."""
+        if f.kind != "list":
+            return
+        shown = self.layer.grammar.get("entity_words_shown", {})
+        for s in self.spans:
+            column = shown.get(s.text)
+            if column and s.first("entity") and self.layer.entities[s.arg("entity")]["table"] == \
+                    column.split(".")[0] and f.subject == s.arg("entity") and column not in f.show:
+                f.show.append(column)
 
     def _orders_not_delivered(self) -> None:
         """"orders ... not delivered" with no parcel named: the order's status, not a shipment in transit
