@@ -59,6 +59,9 @@ def test_a_near_miss_wording_answers_what_was_asked(parser, engine, question, go
 @pytest.mark.parametrize("question, same_as", [
     # "who bought ...": the buyers, not the products bought
     ("Who bought Makita products in October 2026?", "customers who bought Makita products in October 2026"),
+    # "neither X nor Y": both values left out
+    ("How many orders this year were neither cancelled nor returned?",
+     "How many orders this year were not cancelled or returned?"),
     # "— name and total stock": the products asked for by name, each with its stock (not one sum)
     ("Kitchen products at or below reorder level — name and total stock",
      "which Kitchen products are at or below reorder level"),
