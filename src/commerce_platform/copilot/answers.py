@@ -175,7 +175,8 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 
 OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "between": "between",
             "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain",
-            "starts with": "starts with", "all of": "includes all of"}
+            "starts with": "starts with", "all of": "includes all of",
+            "never in": "never (no order with)", "latest in": "on the latest order"}
 
 
 def _is_count(name: str) -> bool:
@@ -194,7 +195,8 @@ def _field_words(name: str, layer: SemanticLayer) -> str:
     return name.split(".")[-1].replace("_", " ")
 
 
-AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median"}
+AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median",
+                   "ndistinct": "number of different"}
 
 
 def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:

@@ -665,12 +665,14 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._never_ordered_values()
         self._both()
         self._units_of_stock()
         self._shown_beside()
         self._status_of_shipment()
         self._measures_shown_per_item()
         self._values_never_bought()
+        self._orders_not_delivered()
         self._unknown_names()
         if followup:
             assert context is not None
@@ -680,6 +682,7 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._entity_words_shown(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
         try:
@@ -972,11 +975,14 @@ class _State:
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
                     if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
                         self.form.subject = self.form.subject or before[1].arg("entity")
-                existing = self.form.filter_on(dim)
-                if existing and existing.op == "not in":
+                # "customers who never ordered online": none of their orders, not some order of another channel
+                op = "never in" if s.text == "never" and table == "orders" and any(
+                    x.has("entity", "customers") for x in self.spans) else "not in"
+                existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
+                if existing:
                     existing.values.append(value)
                 else:
-                    self.form.filters.append(Filter(dim, "not in", [value]))
+                    self.form.filters.append(Filter(dim, op, [value]))
                 s.used = t.used = True
                 # "not web or store": the negation reaches a list of values
                 k = j
@@ -988,7 +994,7 @@ class _State:
                     d2, v2 = self.values_of(u)[0]
                     if d2 != dim:
                         break
-                    negated = self.form.filter_on(dim)
+                    negated = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                     if negated is not None:
                         negated.values.append(v2)
                     u.used = True
@@ -1006,9 +1012,82 @@ class _State:
                 # "customers who never ordered" / "products never ordered": a period is of those orders;
                 # "never sold" counts sales only (the glossary: not cancelled or returned)
                 sold = t.has("activity", "sales") and "never_sold" in self.layer.predicates
+                if not sold and self._never_ordered_with(j):
+                    s.used = t.used = True
+                    continue
                 self.form.predicates.append("never_sold" if sold else "never_ordered")
                 self.form.notes.append("activity:orders")
                 s.used = t.used = True
+
+    def _never_ordered_with(self, j: int) -> bool:
+        """"customers who never ordered online (or b2b)": no order of theirs with those values, kept as
+        one condition (a channel filter beside "never ordered" would contradict it)."""
+        if not any(x.has("entity", "customers") for x in self.spans):
+            return False
+        found: list[tuple[int, str, str]] = []
+        k = j
+        while (nxt := self._past_prepositions(self.next_content(k))) is not None:
+            k, u = nxt
+            vals = self.values_of(u)
+            if u.used or not vals or not self.layer.dimensions[vals[0][0]]["column"].startswith("orders."):
+                break
+            if found and vals[0][0] != found[0][1]:
+                break
+            found.append((k, *vals[0]))
+        if not found:
+            return False
+        self.form.filters.append(Filter(found[0][1], "never in", [v for _, _, v in found]))
+        for k, dim, _ in found:
+            self.spans[k].used = True
+            self._type_noun(k, dim)
+        return True
+
+    def _never_ordered_values(self) -> None:
+        """"customers who never ordered online": the value said right after "never ordered" is of the
+        orders that are not there (a filter beside the predicate would keep no customer at all)."""
+        f = self.form
+        if "never_ordered" not in f.predicates or f.subject not in (None, "customers") or any(
+                x.text.startswith("__period") for x in self.spans):
+            return  # a period belongs to the orders inside the predicate (period_inside), kept as it was
+        at = next((k for k, x in enumerate(self.spans) if x.has("predicate", "never_ordered")), None)
+        if at is None:
+            return
+        values: list[tuple[str, str]] = []
+        k = at
+        while (nxt := self._past_prepositions(self.next_content(k))) is not None and self.values_of(nxt[1]):
+            k = nxt[0]
+            values += self.values_of(nxt[1])[:1]
+        dims = {d for d, _ in values}
+        if len(dims) != 1 or not self.layer.dimensions[next(iter(dims))]["column"].startswith("orders."):
+            return
+        dim = next(iter(dims))
+        x = next((x for x in f.filters if x.field == dim and x.op in ("=", "in")
+                  and {str(v) for v in x.values} == {v for _, v in values}), None)
+        if x is not None:
+            x.op = "never in"
+            f.predicates.remove("never_ordered")
+
+    def _entity_words_shown(self, f: QueryForm) -> None:
+        """"which SKUs are out of stock": the things listed are named by that code, so it is shown."""
+        if f.kind != "list":
+            return
+        shown = self.layer.grammar.get("entity_words_shown", {})
+        for s in self.spans:
+            column = shown.get(s.text)
+            if column and s.first("entity") and self.layer.entities[s.arg("entity")]["table"] == \
+                    column.split(".")[0] and f.subject == s.arg("entity") and column not in f.show:
+                f.show.append(column)
+
+    def _orders_not_delivered(self) -> None:
+        """"orders ... not delivered" with no parcel named: the order's status, not a shipment in transit
+        (an order never shipped, or cancelled, is not delivered either)."""
+        f = self.form
+        if f.subject != "orders" or "not_delivered" not in f.predicates:
+            return
+        if any(s.has("entity", "shipments") or s.has("dimension", "carrier") for s in self.spans):
+            return
+        f.predicates.remove("not_delivered")
+        f.filters.append(Filter("status", "not in", ["delivered"]))
 
     def _attribute(self, s: Span) -> str:
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
@@ -1806,6 +1885,8 @@ class _State:
                         # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
                         # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
                         f.notes.append("count:sold")
+                    elif self._items_of_stock(j, k):
+                        f.notes.append("count:stock")  # "how many Bosch Garden Hoses do we have in Vantaa"
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
                     continue
@@ -1815,6 +1896,19 @@ class _State:
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
+
+    def _items_of_stock(self, first: int, last: int) -> bool:
+        """"how many <a product> ... in Vantaa / sitting": the items counted are a product's pieces in
+        stock (the words name no thing counted, a product is named, and a warehouse or a keeping verb)."""
+        named = [v for k in range(first, last + 1) for v in self.values_of(self.spans[k])]
+        if not any(dim == "product" for dim, _ in named):
+            return False
+        keeping = set(self.layer.grammar.get("stock_verbs", []))
+        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
+        if held and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE):
+            return True  # "how many Bosch Garden Hoses do we have": what is held, not orders
+        return any(s.text in keeping or s.has("dimension", "warehouse")
+                   or any(dim == "warehouse" for dim, _ in self.values_of(s)) for s in self.spans)
 
     def _contains(self) -> None:
         f = self.form
@@ -2307,6 +2401,8 @@ class _State:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        if "count:stock" in notes:
+            f.measures = [m if m != "count" else "stock" for m in f.measures]
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = [m if m != "count" else "units_sold" for m in f.measures]
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (
@@ -2363,10 +2459,11 @@ class _State:
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         shown_by_condition = {m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])}
         if f.predicates and f.measures and f.subject in ("products", "customers") and not f.dimensions \
-                and not f.grain and not ranking and {s.text for s in self.spans} & {"which", "list", "show"} \
+                and not f.grain and not ranking and {s.text for s in self.spans} & {
+                    "which", "list", "show", "name", "names"} \
                 and all(m in shown_by_condition for m in f.measures):
-            # "which products should we restock (qty on hand under the reorder level)": the measure
-            # restates the condition; the products are listed with it
+            # "which products should we restock (qty on hand under the reorder level)", "... - name and
+            # total stock": the measure restates the condition; the products are listed with it
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
@@ -2447,9 +2544,14 @@ class _State:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
             counting_subject = any(m == "count" or m == f"count:{f.subject}" for m in f.measures)
-            sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+            # "which order had the most units": ranked per order (one order's figure, not the period's total)
+            sub_dim = {"customers": "customer", "products": "product", "orders": "order"}.get(f.subject or "")
+            if sub_dim == "order" and f.order_by not in f.measures:
+                sub_dim = None  # "revenue of orders ... (by order date)": no ranking of orders by a figure
             if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
                 f.dimensions.append(sub_dim)
+                if f.order_by and f.limit is None:
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             if "count" in f.measures and f.subject is None:
                 # "how many customer names ...": what the named column belongs to; else orders
                 tables = [a.split(".")[0] for a in f.show]
@@ -2488,6 +2590,9 @@ class _State:
             f.measures = [f"sum:{table}.{amount}"]
             f.show = [c for c in f.show if c != f"{table}.{amount}"]
             return
+        if self.spans and self.spans[0].text == "who" and f.subject in (None, "products") and not f.measures \
+                and not ranking and not f.dimensions and ("activity:sales" in notes or "activity:orders" in notes):
+            f.subject = "customers"  # "who bought Makita products": the buyers, not the products bought
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
@@ -2899,6 +3004,14 @@ class _State:
             if measure and f.compare_period:
                 raise NotUnderstood("I can put one period on the latest order, not two side by side",
                                     field="question", hint="e.g. 'customers whose last order was in 2025'")
+            latest = [x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
+                      and self.layer.dimensions[x.field]["column"].startswith("orders.")]
+            if measure and not f.period and latest:
+                # "customers whose most recent order was cancelled": the value of that one order
+                for x in latest:
+                    x.op = "latest in"
+                f.predicates.remove(name)
+                continue
             if measure and f.period:
                 # "customers whose last order was more than a year ago": a condition on that date, shown
                 f.predicates.remove(name)
@@ -3033,6 +3146,10 @@ class _State:
                 entity = next((n for n, e in self.layer.entities.items() if e["table"] == table), None)
                 if dim in ("customer", "product"):
                     f.subject = entity
+                elif "count_distinct:" + dim in f.notes and not f.dimensions and not f.grain:
+                    # "in how many countries do we have customers": one number, the values counted
+                    f.measures = ["ndistinct:" + column]
+                    f.subject = entity or "products"
                 else:
                     # how many distinct values: group by the dimension (the rows are the values)
                     f.dimensions = [dim, *f.dimensions]

@@ -9,6 +9,7 @@ that would double-count (a SUM across a one-to-many join).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -20,7 +21,16 @@ from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
-ATTRIBUTE_AGGREGATES = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median}
+
+
+def _count_distinct(this: exp.Expr) -> exp.Expr:
+    return exp.Count(this=exp.Distinct(expressions=[this]))
+
+
+# "distinct:customers.country": how many different values a column takes (one number, not the values)
+ATTRIBUTE_AGGREGATES: dict[str, Callable[..., exp.Expr]] = {
+    "sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max, "median": exp.Median,
+    "ndistinct": _count_distinct}
 _COMPARE = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
 DEFAULT_TOP = 10
 
@@ -194,6 +204,20 @@ class Planner:
             return col.eq(vals[0]) if len(vals) == 1 else col.isin(*vals)
         if op == "not in":
             return exp.Not(this=col.isin(*vals)) if len(vals) > 1 else col.neq(vals[0])
+        if op == "never in":
+            # "customers who never ordered online": no order of theirs has the value (not: some order lacks it)
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("x"))
+            return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x").where(
+                fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals))))
+        if op == "latest in":
+            # "customers whose most recent order was cancelled": their latest order (date, then id) has the value
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("x"))
+            later = fragment("EXISTS (SELECT 1 FROM orders AS y WHERE y.customer_id = x.customer_id AND "
+                             "(y.order_date > x.order_date OR (y.order_date = x.order_date AND y.order_id > x.order_id)))")
+            return exp.Exists(this=exp.select("1").from_("orders AS x").where(
+                fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals)).where(exp.Not(this=later)))
         if op == "between":
             return exp.Between(this=col, low=vals[0], high=vals[1])
         if op == "is null":
@@ -497,7 +521,7 @@ class Planner:
                 if name not in measures and (per_row := self._fanning_measure(form, name, "products")) is not None:
                     outputs.append(exp.alias_(per_row, output_name(form, name)))
         select = exp.select(*outputs)
-        distinct_ok = all(m.startswith("count") or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
+        distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           for m in measures)
         having = self._having(form, line)
         if having and form.subject and not dims and not form.grain:
