@@ -1382,6 +1382,10 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
                 continue
+            if s.text in ("across", "over") and self.spans[i + 1].text in ("its", "their") and t.first("entity") \
+                    and any(x.has("grammar", "average") for x in self.spans[:i]):
+                s.used = t.used = True  # "the average margin across its products": averaged over them, not split
+                continue
             if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
@@ -3182,7 +3186,9 @@ class _State:
         fits = True
         if "predicates" in need:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
-        if "ranked" in need:
+        if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
+            fits &= f.order_by is None and not f.limit
+        elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)
         if "order_by" in need:
             fits &= f.order_by in need["order_by"]

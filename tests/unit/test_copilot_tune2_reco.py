@@ -1,0 +1,87 @@
+"""Advice-style questions ("what should we ...", "suggest ..."): the words that only say what a list is for
+(purposes and intents of the semantic layer) are placed when the form read fits them, and answer like the
+plain question; words that would change the answer are never dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+SOLD_THIS_YEAR = (f"SELECT p.name, SUM(oi.quantity) AS units FROM order_items oi JOIN orders o "
+                  f"ON o.order_id = oi.order_id JOIN products p ON p.product_id = oi.product_id WHERE {VALID_ORDER} "
+                  f"AND o.order_date >= DATE '2026-01-01' AND o.order_date < DATE '2026-11-01'")
+
+
+@pytest.mark.parametrize("advice, plain", [
+    # movers nouns: "slow SKUs", "slowest selling" are products by units sold (never late parcels)
+    ("which 3 Lighting products sold the fewest units this year? thinking of discontinuing slow SKUs",
+     "the 3 Lighting products with the fewest units sold this year"),
+    ("What are our 10 slowest selling active products this year, by units?",
+     "the 10 active products with the fewest units sold this year"),
+    # purposes: renegotiate, reprice, carrier choice, transfer, clearance, restock, keep in stock, upsell, welcome
+    ("Where should we renegotiate costs? Which category has the lowest average product margin?",
+     "which category has the lowest average product margin?"),
+    ("Which products have a margin below 25%? We may need to reprice them.",
+     "Which products have a margin below 25%?"),
+    ("We need a carrier for urgent orders, which one delivers fastest on average (in days)?",
+     "which carrier has the shortest average delivery time in days?"),
+    ("Which warehouse is sitting on the most Garden stock? Thinking of moving some elsewhere.",
+     "Which warehouse has the most Garden stock?"),
+    ("We're planning a clearance campaign - suggest the 5 products with the most units in stock overall.",
+     "the 5 products with the most units in stock"),
+    ("Anything completely sold out across all warehouses that we need to restock first?",
+     "which products are out of stock?"),
+    ("which 10 products sold the most units last month? want to make sure they never run out",
+     "top 10 products by units sold last month"),
+    ("give me our top 10 customers by revenue this year, candidates for a VIP upsell",
+     "top 10 customers by revenue this year"),
+    ("Customers who signed up but never ordered anything - list them so we can send a welcome offer.",
+     "customers who never ordered anything"),
+    # intents that say why, not which end: the ranking word decides
+    ("Which carrier should we prefer? The one with the best on-time rate this year.",
+     "which carrier has the best on-time rate this year?"),
+    ("Which sales channel should we invest in? Show me revenue per channel this year.",
+     "revenue per channel this year"),
+    ("Suggest five active products we could discontinue - the ones bringing in the least revenue this year.",
+     "the 5 active products with the least revenue this year"),
+])
+def test_advice_answers_like_the_plain_question(parser, engine, advice, plain):
+    # the advice's columns (name + measure) are among the plain question's
+    assert results_match(answer(parser, engine, advice), answer(parser, engine, plain)), advice
+
+
+def test_the_weakest_average_across_its_products_is_one_brand(parser, engine):
+    """'across its products' is what the average runs over, not a split by product."""
+    got = answer(parser, engine, "which brand should we push for better purchase prices - the one with the "
+                                 "weakest average margin across its products")
+    gold = engine.execute("SELECT brand, AVG((unit_price - unit_cost) / unit_price) AS m FROM products "
+                          "GROUP BY brand ORDER BY m LIMIT 1").rows
+    assert results_match(gold, got)
+
+
+def test_the_promote_intent_takes_the_direction_of_the_ranking(parser, engine):
+    got = answer(parser, engine, "Which category should we promote in our stores - the one with the lowest "
+                                 "store revenue last quarter?")
+    plain = answer(parser, engine, "which category had the lowest store revenue last quarter?")
+    assert results_match(got, plain)
+
+
+def test_slowest_selling_is_fewest_units(parser, engine):
+    got = answer(parser, engine, "our 5 slowest selling products this year")
+    gold = engine.execute(SOLD_THIS_YEAR + " GROUP BY p.name ORDER BY units, p.name LIMIT 5").rows
+    assert results_match(gold, got)
+
+
+@pytest.mark.parametrize("question", [
+    # a purpose word never hides a limit read after the filter: the top 10 first, then the margin
+    "Among our ten best sellers by units this year, which ones have a margin under 30%? Candidates for a price bump.",
+])
+def test_a_purpose_does_not_fit_a_form_it_does_not_name(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
