@@ -50,6 +50,14 @@ SOLD_THIS_YEAR = (f"SELECT p.name, SUM(oi.quantity) AS units FROM order_items oi
      "revenue per channel this year"),
     ("Suggest five active products we could discontinue - the ones bringing in the least revenue this year.",
      "the 5 active products with the least revenue this year"),
+    # of two, "whichever has the higher" is the top one
+    ("Which customer segment should we focus on? Whichever has the higher average order value this year.",
+     "which segment has the highest average order value this year?"),
+    # "give me five" after a ranking: how many of it
+    ("Which consumer customers in Helsinki spend the most with us? Give me five for an upsell campaign.",
+     "top 5 consumer customers in Helsinki by revenue"),
+    ("Which consumer customers in Helsinki spend the most with us? Give me five.",
+     "top 5 consumer customers in Helsinki by revenue"),
 ])
 def test_advice_answers_like_the_plain_question(parser, engine, advice, plain):
     # the advice's columns (name + measure) are among the plain question's

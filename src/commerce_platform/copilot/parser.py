@@ -1667,6 +1667,15 @@ class _State:
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
                 f.limit = int(s.arg("number"))
                 s.used = True
+        # "which customers spend the most? Give me five": a bare number asked for is how many of the ranking
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            asked = [x.text for x in self.spans[max(0, i - 2):i]]
+            if not s.used and s.first("number") and f.order_by and asked and asked[-1] in ("me", "us") and \
+                    len(asked) == 2 and asked[0] in ("give", "show", "list", "name") and \
+                    (nxt is None or nxt[1].first("purpose") or nxt[1].first("intent")):
+                f.limit = int(s.arg("number"))
+                s.used = True
         # "5 best-selling products", "three biggest customers": a number just before a ranking word
         for i, s in enumerate(self.spans):
             if s.used and (s.first("ranking") or s.first("superlative") or s.first("superlative_attribute")):
