@@ -58,6 +58,10 @@ SOLD_THIS_YEAR = (f"SELECT p.name, SUM(oi.quantity) AS units FROM order_items oi
      "top 5 consumer customers in Helsinki by revenue"),
     ("Which consumer customers in Helsinki spend the most with us? Give me five.",
      "top 5 consumer customers in Helsinki by revenue"),
+    ("Suggest the 5 products with the thinnest margin where a price increase would help most.",
+     "the 5 products with the lowest margin"),
+    # a ranking phrase that names who is ranked: "spenders" are customers
+    ("top 5 biggest spenders in 2025", "top 5 customers by revenue in 2025"),
 ])
 def test_advice_answers_like_the_plain_question(parser, engine, advice, plain):
     # the advice's columns (name + measure) are among the plain question's

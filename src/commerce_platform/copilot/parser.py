@@ -1584,6 +1584,11 @@ class _State:
                         f.measures.append(rank[1])
                 f.direction = "asc" if any(w in s.text for w in ("worst", "least")) else "desc"
                 s.used = True
+                # "the biggest spenders": the phrase names who is ranked (a word of the entity's table)
+                named = [n for n, e in self.layer.entities.items() if e.get("table") and set(s.text.split()) &
+                         set(e.get("synonyms") or self.layer.tables[e["table"]]["synonyms"])]
+                if len(named) == 1 and f.subject is None:
+                    f.subject = named[0]
                 continue
             sa = s.first("superlative_attribute")
             sup = s.first("superlative")
