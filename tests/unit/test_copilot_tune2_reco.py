@@ -97,3 +97,25 @@ def test_slowest_selling_is_fewest_units(parser, engine):
 def test_a_purpose_does_not_fit_a_form_it_does_not_name(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+LATE_SHARE = ("SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) AS s "
+              "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier ORDER BY s {} LIMIT 1")
+
+
+@pytest.mark.parametrize("question, order", [
+    # worst and best judge: the worst share of late parcels is the highest one
+    ("which carrier has the worst late share?", "DESC"),
+    ("If we had to drop one carrier, which has the worst late-delivery share over all our shipments?", "DESC"),
+    ("which carrier has the best late share?", "ASC"),
+    ("which carrier has the highest late share?", "DESC"),
+])
+def test_worst_and_best_of_an_undesirable_share(parser, engine, question, order):
+    assert results_match(engine.execute(LATE_SHARE.format(order)).rows, answer(parser, engine, question))
+
+
+def test_best_on_time_share_is_the_highest(parser, engine):
+    gold = engine.execute("SELECT carrier, AVG(CASE WHEN delivered_at <= shipped_at + INTERVAL 3 DAY THEN 1.0 "
+                          "ELSE 0.0 END) AS s FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier "
+                          "ORDER BY s DESC LIMIT 1").rows
+    assert results_match(gold, answer(parser, engine, "which carrier has the best on-time share?"))

@@ -681,6 +681,7 @@ class _State:
             self._share_of_predicate_entity(f)
         try:
             self._periods_and_fields(f)
+            self._evaluative_direction(f)
             self._purposes(f)
             self._accept(f)
         except NotUnderstood as refused:
@@ -1391,7 +1392,7 @@ class _State:
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
-                    and s.text == "across":
+                    and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
             per: tuple[int, Span] | None = nxt
@@ -3180,6 +3181,15 @@ class _State:
             if spec["measure"] not in f.measures:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
+
+    def _evaluative_direction(self, f: QueryForm) -> None:
+        """"the worst late share": worst and best judge, they do not measure; ranked by the share of a condition
+        the layer marks undesirable (late), the worst is the highest share and the best the lowest."""
+        condition = (f.derived or {}).get("condition") or {}
+        spec = self.layer.predicates.get(condition.get("predicate") or "", {})
+        judged = [s for s in self.spans if s.used and s.text in self.layer.grammar.get("evaluative", {})]
+        if f.order_by and (f.derived or {}).get("kind") == "share" and spec.get("undesirable") and len(judged) == 1:
+            f.direction = "desc" if self.layer.grammar["evaluative"][judged[0].text] == "asc" else "asc"
 
     def _purposes(self, f: QueryForm) -> None:
         """Words naming only what a list is for ("at risk", "worth promoting", "for a bundle") are placed when
