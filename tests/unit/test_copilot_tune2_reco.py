@@ -119,3 +119,14 @@ def test_best_on_time_share_is_the_highest(parser, engine):
                           "ELSE 0.0 END) AS s FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier "
                           "ORDER BY s DESC LIMIT 1").rows
     assert results_match(gold, answer(parser, engine, "which carrier has the best on-time share?"))
+
+
+@pytest.mark.parametrize("question, plain", [
+    # a suggestion of one thing is one row, not the default ten
+    ("suggest the best selling product last month", "which product sold the most units last month?"),
+    ("Suggest the best seller by revenue from August to October.",
+     "which product had the highest revenue from August to October?"),
+])
+def test_a_suggestion_of_one_is_one_row(parser, engine, question, plain):
+    got = answer(parser, engine, question)
+    assert len(got) == 1 and results_match(got, answer(parser, engine, plain))

@@ -2307,7 +2307,7 @@ class _State:
             ranked_measure = f.order_by if f.order_by in self.layer.measures else None
             f.measures = f.measures or [ranked_measure or "units_sold"]
             f.order_by = f.order_by or "units_sold"
-            f.limit = f.limit or 10
+            f.limit = f.limit or (1 if self._singular() else 10)  # "suggest the best seller": one
             f.dimensions = f.dimensions or ["product"]
             notes.remove("recommend")
         for note in list(notes):
@@ -2575,6 +2575,9 @@ class _State:
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
+        rankings = self.layer.grammar["ranking_measures"]
+        if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
+            return True  # "the best seller" (of "best sellers"): one thing ranked
         for k, s in enumerate(self.spans):
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
