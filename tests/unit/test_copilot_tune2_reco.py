@@ -62,6 +62,10 @@ SOLD_THIS_YEAR = (f"SELECT p.name, SUM(oi.quantity) AS units FROM order_items oi
      "the 5 products with the lowest margin"),
     # a ranking phrase that names who is ranked: "spenders" are customers
     ("top 5 biggest spenders in 2025", "top 5 customers by revenue in 2025"),
+    # a newsletter names what the list is for; "over August to October" is that range of months
+    ("Which product should we feature in next month's newsletter? Suggest the best seller by revenue over August "
+     "to October.", "which product had the highest revenue from August to October?"),
+    ("revenue over August to October", "revenue from August to October"),
 ])
 def test_advice_answers_like_the_plain_question(parser, engine, advice, plain):
     # the advice's columns (name + measure) are among the plain question's

@@ -197,7 +197,7 @@ class Periods:
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
-        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
+        text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
         text = sub(rf"\bsince\s+{DATE_RE}", lambda m: self._slot(
             _period(_date_from(m.groups()), self.as_of, f"since {_date_from(m.groups())}")), text)
