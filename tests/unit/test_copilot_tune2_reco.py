@@ -66,6 +66,9 @@ SOLD_THIS_YEAR = (f"SELECT p.name, SUM(oi.quantity) AS units FROM order_items oi
     ("Which product should we feature in next month's newsletter? Suggest the best seller by revenue over August "
      "to October.", "which product had the highest revenue from August to October?"),
     ("revenue over August to October", "revenue from August to October"),
+    # a brand's range is its products
+    ("Should we reprice the Bosch range? Show me the margin of every Bosch product.",
+     "margin of each Bosch product"),
 ])
 def test_advice_answers_like_the_plain_question(parser, engine, advice, plain):
     # the advice's columns (name + measure) are among the plain question's
