@@ -137,3 +137,9 @@ def test_best_on_time_share_is_the_highest(parser, engine):
 def test_a_suggestion_of_one_is_one_row(parser, engine, question, plain):
     got = answer(parser, engine, question)
     assert len(got) == 1 and results_match(got, answer(parser, engine, plain))
+
+
+def test_a_purpose_phrase_does_not_make_its_words_need_placing(parser, engine):
+    """'wants' of no phrase of its own: a request's verb, as before the call-list purpose."""
+    got = answer(parser, engine, "Anna Larsen wants all her tracking numbers, can you pull them?")
+    assert results_match(got, answer(parser, engine, "tracking numbers of Anna Larsen"))
