@@ -200,7 +200,7 @@ class Periods:
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
-        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
+        text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
         text = sub(rf"\bsince\s+{DATE_RE}", lambda m: self._slot(
             _period(_date_from(m.groups()), self.as_of, f"since {_date_from(m.groups())}")), text)
@@ -687,6 +687,7 @@ class _State:
             self._share_of_predicate_entity(f)
         try:
             self._periods_and_fields(f)
+            self._evaluative_direction(f)
             self._purposes(f)
             self._accept(f)
         except NotUnderstood as refused:
@@ -1468,12 +1469,16 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("dimension"):
                 s.used = t.used = True  # "across all warehouses": summed over them, not split
                 continue
+            if s.text in ("across", "over") and self.spans[i + 1].text in ("its", "their") and t.first("entity") \
+                    and any(x.has("grammar", "average") for x in self.spans[:i]):
+                s.used = t.used = True  # "the average margin across its products": averaged over them, not split
+                continue
             if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
-                    and s.text == "across":
+                    and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
                 continue
             per: tuple[int, Span] | None = nxt
@@ -1666,6 +1671,11 @@ class _State:
                         f.measures.append(rank[1])
                 f.direction = "asc" if any(w in s.text for w in ("worst", "least")) else "desc"
                 s.used = True
+                # "the biggest spenders": the phrase names who is ranked (a word of the entity's table)
+                named = [n for n, e in self.layer.entities.items() if e.get("table") and set(s.text.split()) &
+                         set(e.get("synonyms") or self.layer.tables[e["table"]]["synonyms"])]
+                if len(named) == 1 and f.subject is None:
+                    f.subject = named[0]
                 continue
             sa = s.first("superlative_attribute")
             sup = s.first("superlative")
@@ -1747,6 +1757,15 @@ class _State:
             ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
             if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
+                f.limit = int(s.arg("number"))
+                s.used = True
+        # "which customers spend the most? Give me five": a bare number asked for is how many of the ranking
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            asked = [x.text for x in self.spans[max(0, i - 2):i]]
+            if not s.used and s.first("number") and f.order_by and asked and asked[-1] in ("me", "us") and \
+                    len(asked) == 2 and asked[0] in ("give", "show", "list", "name") and \
+                    (nxt is None or nxt[1].first("purpose") or nxt[1].first("intent")):
                 f.limit = int(s.arg("number"))
                 s.used = True
         # "5 best-selling products", "three biggest customers": a number just before a ranking word
@@ -2389,7 +2408,7 @@ class _State:
             ranked_measure = f.order_by if f.order_by in self.layer.measures else None
             f.measures = f.measures or [ranked_measure or "units_sold"]
             f.order_by = f.order_by or "units_sold"
-            f.limit = f.limit or 10
+            f.limit = f.limit or (1 if self._singular() else 10)  # "suggest the best seller": one
             f.dimensions = f.dimensions or ["product"]
             notes.remove("recommend")
         for note in list(notes):
@@ -2668,6 +2687,9 @@ class _State:
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
+        rankings = self.layer.grammar["ranking_measures"]
+        if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
+            return True  # "the best seller" (of "best sellers"): one thing ranked
         for k, s in enumerate(self.spans):
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
@@ -3326,6 +3348,15 @@ class _State:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
 
+    def _evaluative_direction(self, f: QueryForm) -> None:
+        """"the worst late share": worst and best judge, they do not measure; ranked by the share of a condition
+        the layer marks undesirable (late), the worst is the highest share and the best the lowest."""
+        condition = (f.derived or {}).get("condition") or {}
+        spec = self.layer.predicates.get(condition.get("predicate") or "", {})
+        judged = [s for s in self.spans if s.used and s.text in self.layer.grammar.get("evaluative", {})]
+        if f.order_by and (f.derived or {}).get("kind") == "share" and spec.get("undesirable") and len(judged) == 1:
+            f.direction = "desc" if self.layer.grammar["evaluative"][judged[0].text] == "asc" else "asc"
+
     def _purposes(self, f: QueryForm) -> None:
         """Words naming only what a list is for ("at risk", "worth promoting", "for a bundle") are placed when
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
@@ -3345,7 +3376,9 @@ class _State:
         fits = True
         if "predicates" in need:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
-        if "ranked" in need:
+        if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
+            fits &= f.order_by is None and not f.limit
+        elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)
         if "order_by" in need:
             fits &= f.order_by in need["order_by"]
