@@ -2073,6 +2073,12 @@ class _State:
                          and spec.get("entity") == "shipments"), None)
             if done and done not in self.form.predicates:
                 self.form.predicates.append(done)
+            # "which carrier shipped the most orders this year": a carrier's act, so the period is when it
+            # happened, unless a verb of ordering ("orders placed this year") claims the period first
+            later = next((k for k in range(i + 1, len(self.spans)) if self.spans[k].text.startswith("__period")), None)
+            if own_period and preceding is not None and self._is_carrier(preceding) and later is not None and \
+                    not any(x.first("activity") for x in self.spans[i + 1:later]):
+                self.form.period_field = event
             return True
         nxt = self.next_content(i)
         if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
@@ -2096,7 +2102,11 @@ class _State:
         before = self.spans[i - 1] if i > 0 else None
         after = self.spans[i + 1] if i + 1 < len(self.spans) else None
         return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
-            before is not None and before.has("dimension", "carrier"))
+            before is not None and self._is_carrier(before))
+
+    def _is_carrier(self, s: Span) -> bool:
+        """The carrier word or a carrier's name ("Schenker delivered"): the one who ships and delivers."""
+        return s.has("dimension", "carrier") or any(dim == "carrier" for dim, _ in self.values_of(s))
 
     def _type_noun(self, i: int, dim: str) -> None:
         """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
