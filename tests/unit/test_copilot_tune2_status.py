@@ -37,6 +37,30 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
     ("which carrier shipped the most orders placed this year?",
      "SELECT s.carrier, COUNT(DISTINCT o.order_id) AS n FROM shipments s JOIN orders o USING (order_id) "
      "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1"),
+    # "have been shipped": shipped at some time (delivered orders too), not the status 'shipped' alone
+    ("Of the orders placed in September 2026, how many have been shipped?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # an age said with "old"; "no delivery" of a parcel; a purpose naming the carrier is no grouping by it
+    ("List the open orders that are more than three weeks old.",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') AND order_date < DATE '2026-10-11'"),
+    ("Orders shipped in September that still have no delivery - which ones? need to chase the carrriers",
+     "SELECT order_id FROM shipments WHERE shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND shipped_at < TIMESTAMP '2026-10-01' AND delivered_at IS NULL"),
+    # "the longest" with no duration named: the time since their own date, oldest first (was newest first)
+    ("Which 5 undelivered shipments have been on the road the longest?",
+     "SELECT tracking_number, shipped_at FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 5"),
+    ("which 3 open orders have been waiting the longest",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') ORDER BY order_date, order_id LIMIT 3"),
+    # a support agent's narration ("on the phone asking", "just called") says nothing about the data
+    ("Customer on the phone asking where order 1699 is - what's its status?",
+     "SELECT status FROM orders WHERE order_id = 1699"),
+    ("{customer} just called. What open orders does he have with us?",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = '{customer}' "
+     "AND o.status IN ('pending', 'paid')"),
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
+    customer = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
+                              "WHERE o.status IN ('pending', 'paid') ORDER BY c.customer_id LIMIT 1").rows[0][0]
+    question, gold = (x.replace("{customer}", customer) for x in (question, gold))
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -253,6 +253,9 @@ class Periods:
         text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
         text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+ago\b", older_than,
                    text)
+        # "open orders more than three weeks old": the same age said with "old"
+        text = sub(rf"\b(?:(?:more|over)\s+than|over)\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+old\b",
+                   older_than, text)
 
         def quarter(m: re.Match) -> str:
             word = m.group(1)
@@ -1646,6 +1649,11 @@ class _State:
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
+            elif s.text in self.layer.grammar.get("duration_extremes", {}) and f.order_by is None:
+                # "shipments waiting the longest", "on the road the longest": no duration named, so the time
+                # since their own date (the oldest first); was the default newest-first list
+                f.order_by = "@date"
+                f.direction = "asc" if self.layer.grammar["duration_extremes"][s.text] == "max" else "desc"
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
