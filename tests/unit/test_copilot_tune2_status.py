@@ -58,6 +58,12 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
     ("{customer} just called. What open orders does he have with us?",
      "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = '{customer}' "
      "AND o.status IN ('pending', 'paid')"),
+    # two dates apart are whole days (the ship date is the date the parcel left, not its hour)
+    ("On average how many days pass between the order date and the ship date, for shipments this year?",
+     "SELECT AVG(DATE_DIFF('day', o.order_date, CAST(s.shipped_at AS DATE))) FROM shipments s JOIN orders o "
+     f"USING (order_id) WHERE {YEAR}"),
+    ("What's in order 148? Products and quantites please.",
+     "SELECT p.name, oi.quantity FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id = 148"),
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
     customer = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
