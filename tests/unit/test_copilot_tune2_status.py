@@ -64,6 +64,18 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      f"USING (order_id) WHERE {YEAR}"),
     ("What's in order 148? Products and quantites please.",
      "SELECT p.name, oi.quantity FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id = 148"),
+    # orders "not delivered" with nothing said of parcels: their status (was: orders with a parcel in transit)
+    ("How many orders from last month are not delivered?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' "
+     "AND status <> 'delivered'"),
+    ("list the DHL orders that have shipped but aren't delivered yet",
+     "SELECT order_id FROM shipments WHERE carrier = 'DHL' AND delivered_at IS NULL"),
+    # "neither X nor Y": both values excluded
+    ("How many orders this year were neither cancelled nor returned?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "AND status NOT IN ('cancelled', 'returned')"),
+    ("customers neither in Finland nor in Sweden, how many",
+     "SELECT COUNT(*) FROM customers WHERE country NOT IN ('FI', 'SE')"),
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
     customer = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) "

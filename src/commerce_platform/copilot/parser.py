@@ -669,6 +669,7 @@ class _State:
         self._units_of_stock()
         self._shown_beside()
         self._status_of_shipment()
+        self._undelivered_orders()
         self._measures_shown_per_item()
         self._values_never_bought()
         self._unknown_names()
@@ -2209,6 +2210,22 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _undelivered_orders(self) -> None:
+        """"orders from last month that are not delivered": with nothing said of parcels (no parcel noun, carrier
+        or shipping), orders not delivered are those whose status is not 'delivered' (pending and paid ones
+        too), not the orders with a parcel in transit."""
+        f = self.form
+        if "not_delivered" not in f.predicates or f.subject != "orders":
+            return
+        if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or "ship" in x.text
+               for x in self.spans):
+            return
+        value = self.layer.predicates["delivered"].get("status_value")
+        if value is None:
+            return
+        f.predicates.remove("not_delivered")
+        f.filters.append(Filter("status", "not in", [value]))
 
     def _intents_and_currency(self, f: QueryForm) -> None:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
