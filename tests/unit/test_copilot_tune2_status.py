@@ -76,6 +76,13 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
      "AND status NOT IN ('cancelled', 'returned')"),
     ("customers neither in Finland nor in Sweden, how many",
      "SELECT COUNT(*) FROM customers WHERE country NOT IN ('FI', 'SE')"),
+    # "which order(s)" ranked by a figure: the figure per order (was the figure summed over all orders)
+    ("which order had the highest revenue",
+     "SELECT o.order_id, SUM(o.total_amount) AS r FROM orders o WHERE o.status NOT IN ('cancelled', 'returned') "
+     "GROUP BY 1 ORDER BY r DESC, 1 LIMIT 1"),
+    ("which 3 orders had the most units",
+     "SELECT o.order_id, SUM(oi.quantity) AS u FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY u DESC, 1 LIMIT 3"),
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
     customer = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) "

@@ -670,6 +670,7 @@ class _State:
         self._shown_beside()
         self._status_of_shipment()
         self._undelivered_orders()
+        self._which_order_ranked()
         self._measures_shown_per_item()
         self._values_never_bought()
         self._unknown_names()
@@ -2210,6 +2211,17 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _which_order_ranked(self) -> None:
+        """"which order(s) had the most units": orders asked for, ranked by a figure summed per order (was the
+        figure summed over all orders, a silent wrong)."""
+        f = self.form
+        if f.subject != "orders" or f.dimensions or "order" not in self.layer.dimensions or \
+                not (f.order_by in self.layer.measures and f.order_by in f.measures):
+            return
+        if any(x.has("entity", "orders") and self._is_which(k)
+               for k, x in enumerate(self.spans)):
+            f.dimensions.append("order")
 
     def _undelivered_orders(self) -> None:
         """"orders from last month that are not delivered": with nothing said of parcels (no parcel noun, carrier
