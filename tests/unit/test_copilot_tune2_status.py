@@ -83,9 +83,13 @@ YEAR = "s.shipped_at >= TIMESTAMP '2026-01-01' AND s.shipped_at < TIMESTAMP '202
     ("which 3 orders had the most units",
      "SELECT o.order_id, SUM(oi.quantity) AS u FROM orders o JOIN order_items oi USING (order_id) "
      "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY u DESC, 1 LIMIT 3"),
+    # "a customer is calling about": who is on the phone, not the customers asked about
+    ("A customer is calling about parcel {code}. Which order number is that?",
+     "SELECT order_id FROM shipments WHERE tracking_number = '{code}'"),
 ])
 def test_question_answers_like_gold(parser, engine, question, gold):
     customer = engine.execute("SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
                               "WHERE o.status IN ('pending', 'paid') ORDER BY c.customer_id LIMIT 1").rows[0][0]
-    question, gold = (x.replace("{customer}", customer) for x in (question, gold))
+    code = engine.execute("SELECT tracking_number FROM shipments ORDER BY shipment_id LIMIT 1").rows[0][0]
+    question, gold = (x.replace("{customer}", customer).replace("{code}", code) for x in (question, gold))
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
