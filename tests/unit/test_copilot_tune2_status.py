@@ -93,3 +93,15 @@ def test_question_answers_like_gold(parser, engine, question, gold):
     code = engine.execute("SELECT tracking_number FROM shipments ORDER BY shipment_id LIMIT 1").rows[0][0]
     question, gold = (x.replace("{customer}", customer).replace("{code}", code) for x in (question, gold))
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # an address whose name holds a dot is one text (its pieces were read as a customer's name and words)
+    ("customer with email {email}", "SELECT customer_id FROM customers WHERE email = '{email}'"),
+    ("orders of the customer with email {email}",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.email = '{email}'"),
+])
+def test_a_dotted_address_is_one_text(parser, engine, question, gold):
+    email = engine.execute("SELECT email FROM customers WHERE email LIKE '%.%@%' ORDER BY customer_id LIMIT 1").rows[0][0]
+    question, gold = (x.replace("{email}", email) for x in (question, gold))
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

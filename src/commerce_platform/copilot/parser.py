@@ -456,7 +456,9 @@ def query_type(form: QueryForm) -> QueryType:
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
-DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]+(?:@[a-z0-9][\w-]+)?(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
+# a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
+DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
+                       r"[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
 CODE_RE = re.compile(r"(?<![\w-])([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*)(?![\w-])")
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
