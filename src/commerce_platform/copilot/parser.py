@@ -256,6 +256,9 @@ class Periods:
         text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
         text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+ago\b", older_than,
                    text)
+        # "open orders more than three weeks old": the same age said with "old"
+        text = sub(rf"\b(?:(?:more|over)\s+than|over)\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+old\b",
+                   older_than, text)
 
         def quarter(m: re.Match) -> str:
             word = m.group(1)
@@ -456,7 +459,9 @@ def query_type(form: QueryForm) -> QueryType:
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
-DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]+(?:@[a-z0-9][\w-]+)?(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
+# a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
+DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
+                       r"[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
 CODE_RE = re.compile(r"(?<![\w-])([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*)(?![\w-])")
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")
 
@@ -670,9 +675,10 @@ class _State:
         self._units_of_stock()
         self._shown_beside()
         self._status_of_shipment()
+        self._undelivered_orders()
+        self._which_order_ranked()
         self._measures_shown_per_item()
         self._values_never_bought()
-        self._orders_not_delivered()
         self._unknown_names()
         if followup:
             assert context is not None
@@ -1078,17 +1084,6 @@ class _State:
             if column and s.first("entity") and self.layer.entities[s.arg("entity")]["table"] == \
                     column.split(".")[0] and f.subject == s.arg("entity") and column not in f.show:
                 f.show.append(column)
-
-    def _orders_not_delivered(self) -> None:
-        """"orders ... not delivered" with no parcel named: the order's status, not a shipment in transit
-        (an order never shipped, or cancelled, is not delivered either)."""
-        f = self.form
-        if f.subject != "orders" or "not_delivered" not in f.predicates:
-            return
-        if any(s.has("entity", "shipments") or s.has("dimension", "carrier") for s in self.spans):
-            return
-        f.predicates.remove("not_delivered")
-        f.filters.append(Filter("status", "not in", ["delivered"]))
 
     def _attribute(self, s: Span) -> str:
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
@@ -1742,6 +1737,11 @@ class _State:
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
+            elif s.text in self.layer.grammar.get("duration_extremes", {}) and f.order_by is None:
+                # "shipments waiting the longest", "on the road the longest": no duration named, so the time
+                # since their own date (the oldest first); was the default newest-first list
+                f.order_by = "@date"
+                f.direction = "asc" if self.layer.grammar["duration_extremes"][s.text] == "max" else "desc"
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
@@ -2193,6 +2193,12 @@ class _State:
                          and spec.get("entity") == "shipments"), None)
             if done and done not in self.form.predicates:
                 self.form.predicates.append(done)
+            # "which carrier shipped the most orders this year": a carrier's act, so the period is when it
+            # happened, unless a verb of ordering ("orders placed this year") claims the period first
+            later = next((k for k in range(i + 1, len(self.spans)) if self.spans[k].text.startswith("__period")), None)
+            if own_period and preceding is not None and self._is_carrier(preceding) and later is not None and \
+                    not any(x.first("activity") for x in self.spans[i + 1:later]):
+                self.form.period_field = event
             return True
         nxt = self.next_content(i)
         if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
@@ -2216,7 +2222,11 @@ class _State:
         before = self.spans[i - 1] if i > 0 else None
         after = self.spans[i + 1] if i + 1 < len(self.spans) else None
         return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
-            before is not None and before.has("dimension", "carrier"))
+            before is not None and self._is_carrier(before))
+
+    def _is_carrier(self, s: Span) -> bool:
+        """The carrier word or a carrier's name ("Schenker delivered"): the one who ships and delivers."""
+        return s.has("dimension", "carrier") or any(dim == "carrier" for dim, _ in self.values_of(s))
 
     def _type_noun(self, i: int, dim: str) -> None:
         """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
@@ -2311,6 +2321,33 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _which_order_ranked(self) -> None:
+        """"which order(s) had the most units": orders asked for, ranked by a figure summed per order (was the
+        figure summed over all orders, a silent wrong)."""
+        f = self.form
+        if f.subject != "orders" or f.dimensions or "order" not in self.layer.dimensions or \
+                not (f.order_by in self.layer.measures and f.order_by in f.measures):
+            return
+        if any(x.has("entity", "orders") and self._is_which(k)
+               for k, x in enumerate(self.spans)):
+            f.dimensions.append("order")
+
+    def _undelivered_orders(self) -> None:
+        """"orders from last month that are not delivered": with nothing said of parcels (no parcel noun, carrier
+        or shipping), orders not delivered are those whose status is not 'delivered' (pending and paid ones
+        too), not the orders with a parcel in transit."""
+        f = self.form
+        if "not_delivered" not in f.predicates or f.subject != "orders":
+            return
+        if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or "ship" in x.text
+               for x in self.spans):
+            return
+        value = self.layer.predicates["delivered"].get("status_value")
+        if value is None:
+            return
+        f.predicates.remove("not_delivered")
+        f.filters.append(Filter("status", "not in", [value]))
 
     def _intents_and_currency(self, f: QueryForm) -> None:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
