@@ -238,7 +238,8 @@ class Lexicon:
         one meaningful word (not a lake value) is one edit away and no function word is, so an
         English word the lexicon lacks is left unexplained rather than read as something else."""
         edits = _edits(token)
-        if edits & ((self.words - self.targets) | self.extra_words):
+        # a grammar word that is also a meaningful word ("order") is a candidate, not a function word
+        if edits & ((self.words | self.extra_words) - self.targets):
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         if is_english_word(token):  # "slot" is not "slow", "says" not "days": only another form ("sale", "unit")

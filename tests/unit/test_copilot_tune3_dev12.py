@@ -1,0 +1,47 @@
+"""tune3-dev12: words of the semantic layer's tables (customer synonyms, a 'repeat buyer' predicate,
+fillers that restate what is asked, a shipping idiom, a copula) and a four-letter slip of a word
+that is also in a grammar table ("ordr")."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("business accounts based in Oslo", "business customers in Oslo"),
+    ("customer base by signup year", "number of customers by signup year"),
+    ("Which carrier had the most late deliveries this year (absolute number)?",
+     "Which carrier had the most late deliveries this year?"),
+    ("Which brand had the highest sales in 2025, by value? Just the winnner.",
+     "Which brand had the highest revenue in 2025?"),
+    ("How many customers have never placed a single ordr?", "How many customers have never ordered?"),
+    ("In Vantaa, which products sit below their reorder level?",
+     "In Vantaa, which products are below their reorder level?"),
+    ("How many orders went out the door in September 2026?", "How many orders were shipped in September 2026?"),
+])
+def test_a_rephrased_question_answers_like_the_plain_one(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many repeat buyers do we have?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 2)"),
+    ("How many repeat buyers with 20 or more orders do we have?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 20)"),
+    ("list repeat customers in Oslo",
+     "SELECT c.name FROM customers c WHERE c.city = 'Oslo' AND c.customer_id IN "
+     "(SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 2)"),
+])
+def test_repeat_buyers_are_customers_with_two_or_more_orders(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("token, meant", [("ordr", "order")])
+def test_a_four_letter_slip_of_a_grammar_word_that_means_something_is_mended(parser, token, meant):
+    assert parser.lexicon.correct(token) == meant
