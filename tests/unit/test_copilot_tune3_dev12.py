@@ -8,7 +8,7 @@ import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 
-from .conftest import answer
+from .conftest import VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -45,3 +45,24 @@ def test_repeat_buyers_are_customers_with_two_or_more_orders(parser, engine, que
 @pytest.mark.parametrize("token, meant", [("ordr", "order")])
 def test_a_four_letter_slip_of_a_grammar_word_that_means_something_is_mended(parser, token, meant):
     assert parser.lexicon.correct(token) == meant
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a day range with no year: the as-of year (1 November 2026), read as dates, never as amounts
+    ("daily revenue from the 25th to the 31st of October",
+     f"SELECT o.order_date, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31' GROUP BY 1"),
+    ("orders between 25 and 31 October",
+     "SELECT order_id FROM orders WHERE order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'"),
+    ("revenue from October 1 to October 14",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-14'"),
+    ("revenue from the 1st of March to the 15th of March",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-15'"),
+    # "not updated since before 18 October 2026" says "updated before 18 October 2026"
+    ("How many stock records haven't been updated since before 18 October 2026?",
+     "SELECT COUNT(*) FROM inventory WHERE updated_at < TIMESTAMP '2026-10-18'"),
+])
+def test_day_ranges_without_a_year_and_since_before(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -170,23 +170,26 @@ class Periods:
                    text)
         # day ranges that share a year: "1 March and 15 March 2026", "1 July to 15 August 2026",
         # "March 1 to April 15, 2026", "1-15 March 2026"
-        def shared_year(start: tuple[str, str], end: tuple[str, str], year: str) -> str:
+        def shared_year(start: tuple[str, str], end: tuple[str, str], year: str | None) -> str:
             try:
-                a = date(int(year), MONTHS[start[1]], int(start[0]))
-                b = date(int(year), MONTHS[end[1]], int(end[0]))
+                # no year ("from the 25th to the 31st of October"): the latest such range begun by the as-of day
+                y = int(year) if year else (self.as_of.year if date(self.as_of.year, MONTHS[start[1]], 1)
+                                            <= self.as_of else self.as_of.year - 1)
+                a = date(y, MONTHS[start[1]], int(start[0]))
+                b = date(y, MONTHS[end[1]], int(end[0]))
             except ValueError as exc:
                 raise ValidationFailed("the question names a date that does not exist", field="question",
                                        hint="check the day and month") from exc
             return self._slot(_period(a, b, f"{a} to {b}"))
         to = r"\s+(?:to|and|until|till|through|-)\s+"
-        text = sub(rf"\b(?:from|between)?\s*{DAY_RE}\s+(?:of\s+)?({MONTH_RE}){to}{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
-                   rf"\s*,?\s*(\d{{4}})\b", lambda m: shared_year((m.group(1), m.group(2)), (m.group(3), m.group(4)),
+        text = sub(rf"\b(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE}){to}(?:the\s+)?{DAY_RE}\s+"
+                   rf"(?:of\s+)?({MONTH_RE})(?:\s*,?\s*(\d{{4}}))?\b", lambda m: shared_year((m.group(1), m.group(2)), (m.group(3), m.group(4)),
                                                                m.group(5)), text)
-        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}\s*,?\s*(\d{{4}})\b",
+        text = sub(rf"\b(?:from|between)?\s*({MONTH_RE})\s+{DAY_RE}{to}({MONTH_RE})\s+{DAY_RE}(?:\s*,?\s*(\d{{4}}))?\b",
                    lambda m: shared_year((m.group(2), m.group(1)), (m.group(4), m.group(3)), m.group(5)), text)
         # "between the 1st and the 15th of June 2025"
         text = sub(rf"\b(?:week\s+(?:of\s+)?)?(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
-                   rf"({MONTH_RE})\s*,?\s*(\d{{4}})\b",
+                   rf"({MONTH_RE})(?:\s*,?\s*(\d{{4}}))?\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
         text = sub(rf"\b(?:before|prior\s+to)\s+{DATE_RE}", lambda m: self._slot(_period(
@@ -552,12 +555,13 @@ class _State:
         if parser.phrasal_re is not None:
             text = parser.phrasal_re.sub(keep, text)
         # "records not updated since 13 October": a row's one date (a column, not a count of events) is
-        # before that day ("customers who haven't ordered since" stays a test of their orders)
+        # before that day ("customers who haven't ordered since" stays a test of their orders); "since
+        # before 18 October" says the same
         dated = {w for spec in self.layer.tables.values() for col in spec["columns"].values()
                  if col["type"] in ("DATE", "TIMESTAMP") for w in col.get("synonyms", []) if " " not in w}
         if dated:
             text = re.sub(rf"\b(?:haven't|hasn't|have\s+not|has\s+not|not)\s+(?:been\s+)?"
-                          rf"({'|'.join(map(re.escape, sorted(dated)))})\s+since\b", r"\1 before", text)
+                          rf"({'|'.join(map(re.escape, sorted(dated)))})\s+since(?:\s+before)?\b", r"\1 before", text)
             # "last updated before 15 October", "(last update before ...)": that one date, not a ranking
             stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
             text = re.sub(rf"\blast\s+({'|'.join(map(re.escape, sorted(stems)))})\s+"
