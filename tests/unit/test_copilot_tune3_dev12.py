@@ -8,7 +8,7 @@ import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 
-from .conftest import VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -66,3 +66,14 @@ def test_a_four_letter_slip_of_a_grammar_word_that_means_something_is_mended(par
 ])
 def test_day_ranges_without_a_year_and_since_before(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("How many customers ordered Bosch products this year, regardless of order status?",
+     "How many customers ordered Bosch products this year, any status?"),
+    ("revenue in 2025 regardless of order status", "revenue in 2025 any status"),
+    ("number of orders in 2025 regardless of channel", "number of orders in 2025"),
+])
+def test_regardless_of_a_dimension_is_any_of_it_not_a_split(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+    assert "GROUP BY" not in parser.parse(question, COPILOT_AS_OF).sql

@@ -1439,6 +1439,11 @@ class _State:
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
+            elif s.text == "regardless of" and s.has("grammar", "drop_filter") and not s.used:
+                nxt = self.next_content(i)  # "regardless of (order) status": as "any status", no split
+                if nxt is not None and not nxt[1].used and nxt[1].first("dimension") and not self.values_of(nxt[1]):
+                    s.used = nxt[1].used = True
+                    f.notes.append(f"any:{nxt[1].arg('dimension')}")
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
         for i, s in enumerate(self.spans[1:-1], start=1):
             place, held = self.spans[i + 1], self.spans[i - 1]
