@@ -77,3 +77,11 @@ def test_day_ranges_without_a_year_and_since_before(parser, engine, question, go
 def test_regardless_of_a_dimension_is_any_of_it_not_a_split(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
     assert "GROUP BY" not in parser.parse(question, COPILOT_AS_OF).sql
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("which stock records haven't been updated since October 15? give product and warehouse",
+     "which stock records haven't been updated since October 15? show product and warehouse"),
+])
+def test_give_names_columns_beside_like_show(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

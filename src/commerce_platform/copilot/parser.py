@@ -2258,11 +2258,12 @@ class _State:
         "... products, show the stock": a measure or dimension after "with/their/its/show" is a
         column beside the listed things."""
         f = self.form
+        shows = {"show", "showing", "plus", "give", "display"}
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
             if not ({"their", "its", "with current", "with their", "with its"} & before or
                     ("with" in before and (f.predicates or f.subject)) or
-                    ({"show", "showing", "plus"} & before and any(x.first("entity") for x in self.spans[:k]))):
+                    (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
@@ -2279,8 +2280,8 @@ class _State:
                 f.dimensions[f.dimensions.index(s.arg("dimension"))] = own
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
             elif s.first("entity") and not s.used and f.subject and s.arg("entity") != f.subject and \
-                    {"show", "showing", "plus"} & before:
-                # "stock records ..., show product": the other entity's label beside each row
+                    shows & before:
+                # "stock records ..., show product" ("give product and warehouse"): the other entity's label beside each row
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
