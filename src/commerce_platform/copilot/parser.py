@@ -865,8 +865,13 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
-                          for s in self.spans):
+        # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
+        alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
+                                                                          ["whose"], ["where"], ["of"])
+                    and not (k + 1 < len(self.spans) and self.spans[k + 1].first("entity"))
+                    for k, w in enumerate(words))
+        if pointer or alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
+                                              "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if context.kind == "list" and the_related(self) not in (None, context.subject):
             return True  # "who are the customers?" after a list of orders: the definite ones of those rows

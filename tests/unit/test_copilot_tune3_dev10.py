@@ -1,0 +1,34 @@
+"""tune3-dev10: "those"/"these" standing alone point back at the previous answer, so the question is
+never answered afresh with the previous conditions dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, answer
+
+pytestmark = pytest.mark.functional
+
+TOP_WAREHOUSE = "which warehouse has the most products below their reorder level?"
+
+
+@pytest.mark.parametrize("context, question", [
+    ([TOP_WAREHOUSE], "which products are those there?"),        # was: every product listed
+    ([TOP_WAREHOUSE], "which products are those in that warehouse?"),  # was: products counted per warehouse
+])
+def test_a_bare_those_is_never_read_as_a_new_question(parser, context, question):
+    form = None
+    for previous in context:
+        form = parser.parse(previous, COPILOT_AS_OF, form).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, same_as", [
+    (["how many customers never ordered?"], "list those please", "list them please"),
+])
+def test_a_bare_those_answers_like_them(parser, engine, context, question, same_as):
+    assert results_match(answer(parser, engine, same_as, context), answer(parser, engine, question, context))
