@@ -32,3 +32,12 @@ def test_a_bare_those_is_never_read_as_a_new_question(parser, context, question)
 ])
 def test_a_bare_those_answers_like_them(parser, engine, context, question, same_as):
     assert results_match(answer(parser, engine, same_as, context), answer(parser, engine, question, context))
+
+
+@pytest.mark.parametrize("context, question, same_as", [
+    ([], "revenue for the year so far", "revenue this year"),
+    (["On-time share per carrier last month"], "what about for the whole year so far?", "what about this year?"),
+    (["number of orders last month"], "and the year so far?", "and this year?"),
+])
+def test_the_year_so_far_is_this_year(parser, engine, context, question, same_as):
+    assert results_match(answer(parser, engine, same_as, context), answer(parser, engine, question, context))

@@ -282,7 +282,8 @@ class Periods:
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
             (r"last\s+year|previous\s+year|past\s+year", "last_year"),
-            (r"this\s+year|year\s+to\s+date|ytd|so\s+far\s+this\s+year|current\s+year", "this_year"),
+            (r"this\s+year|year\s+to\s+date|ytd|so\s+far\s+this\s+year|current\s+year|(?:whole\s+|full\s+)?year\s+so\s+far",
+             "this_year"),  # "the (whole) year so far": the as-of year up to now
             (r"last\s+quarter|previous\s+quarter", "last_quarter"), (r"this\s+quarter|current\s+quarter", "this_quarter"),
             (r"last\s+week|previous\s+week|past\s+week", "last_week"), (r"this\s+week|current\s+week", "this_week"),
             (r"yesterday", "yesterday"), (r"today", "today"),
