@@ -41,3 +41,13 @@ def test_a_bare_those_answers_like_them(parser, engine, context, question, same_
 ])
 def test_the_year_so_far_is_this_year(parser, engine, context, question, same_as):
     assert results_match(answer(parser, engine, same_as, context), answer(parser, engine, question, context))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # "in our warehouses" after a stock verb says where stock is held, not a split by warehouse
+    ("Any discontinued products still sitting in our warehouses?", "inactive products with stock above 0"),
+    ("Any discontinued products still sitting in our warehouses that we should clear out?",
+     "inactive products with stock above 0"),
+])
+def test_stock_held_in_our_warehouses_is_no_split(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question))

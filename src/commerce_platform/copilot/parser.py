@@ -1443,13 +1443,17 @@ class _State:
                     self.spans[i - 1].used = True
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
         for i, s in enumerate(self.spans[1:-1], start=1):
-            place, held = self.spans[i + 1], self.spans[i - 1]
+            k = i + 1
+            while k < len(self.spans) - 1 and self.spans[k].text in ("our", "the", "your"):
+                k += 1  # "sitting in our warehouses"
+            place, held = self.spans[k], self.spans[i - 1]
             stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
                 self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "")
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
-                s.used = place.used = True
+                for x in self.spans[i:k + 1]:
+                    x.used = True
                 f.notes.append(f"any:{place.arg('dimension')}")
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
