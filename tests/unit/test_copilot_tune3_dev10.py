@@ -51,3 +51,16 @@ def test_the_year_so_far_is_this_year(parser, engine, context, question, same_as
 ])
 def test_stock_held_in_our_warehouses_is_no_split(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # "products in stock" is the in-stock condition, not the total stock on hand
+    ("which products are in stock", "which products have stock on hand"),
+    ("list discontinued products in stock", "inactive products with stock above 0"),
+    # a count whose thing is named only inside the condition's phrase counts those things, not orders
+    ("how many in stock products are there", "how many products have stock on hand"),
+    ("how many products are in stock", "how many products have stock on hand"),
+    ("how many units are in stock", "total stock"),
+])
+def test_products_in_stock_is_the_in_stock_condition(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question))

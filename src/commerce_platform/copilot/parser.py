@@ -2621,7 +2621,11 @@ class _State:
             if "count" in f.measures and f.subject is None:
                 # "how many customer names ...": what the named column belongs to; else orders
                 tables = [a.split(".")[0] for a in f.show]
-                f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
+                # "how many in stock products": a condition's phrase that names its own things names what is counted
+                owning = {e for s in self.spans if s.first("predicate")
+                          for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
+                                 owning.pop() if len(owning) == 1 else "orders")
             return
         if f.dimensions and (f.derived or {}).get("kind") == "share" and (
                 not ranking or f.order_by is None or f.order_by.startswith("@")):
