@@ -285,7 +285,8 @@ class Periods:
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
             (r"last\s+year|previous\s+year|past\s+year", "last_year"),
-            (r"this\s+year|year\s+to\s+date|ytd|so\s+far\s+this\s+year|current\s+year", "this_year"),
+            (r"this\s+year|year\s+to\s+date|ytd|so\s+far\s+this\s+year|current\s+year|(?:whole\s+|full\s+)?year\s+so\s+far",
+             "this_year"),  # "the (whole) year so far": the as-of year up to now
             (r"last\s+quarter|previous\s+quarter", "last_quarter"), (r"this\s+quarter|current\s+quarter", "this_quarter"),
             (r"last\s+week|previous\s+week|past\s+week", "last_week"), (r"this\s+week|current\s+week", "this_week"),
             (r"yesterday", "yesterday"), (r"today", "today"),
@@ -869,8 +870,13 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
             for k in range(len(words) - 1))
-        if pointer or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him", "ones")
-                          for s in self.spans):
+        # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
+        alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
+                                                                          ["whose"], ["where"], ["of"])
+                    and not (k + 1 < len(self.spans) and self.spans[k + 1].first("entity"))
+                    for k, w in enumerate(words))
+        if pointer or alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
+                                              "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if context.kind == "list" and the_related(self) not in (None, context.subject):
             return True  # "who are the customers?" after a list of orders: the definite ones of those rows
@@ -1446,13 +1452,17 @@ class _State:
                     f.notes.append(f"any:{nxt[1].arg('dimension')}")
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
         for i, s in enumerate(self.spans[1:-1], start=1):
-            place, held = self.spans[i + 1], self.spans[i - 1]
+            k = i + 1
+            while k < len(self.spans) - 1 and self.spans[k].text in ("our", "the", "your"):
+                k += 1  # "sitting in our warehouses"
+            place, held = self.spans[k], self.spans[i - 1]
             stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
                 self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "")
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
-                s.used = place.used = True
+                for x in self.spans[i:k + 1]:
+                    x.used = True
                 f.notes.append(f"any:{place.arg('dimension')}")
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
@@ -2621,7 +2631,11 @@ class _State:
             if "count" in f.measures and f.subject is None:
                 # "how many customer names ...": what the named column belongs to; else orders
                 tables = [a.split(".")[0] for a in f.show]
-                f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables), "orders")
+                # "how many in stock products": a condition's phrase that names its own things names what is counted
+                owning = {e for s in self.spans if s.first("predicate")
+                          for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
+                                 owning.pop() if len(owning) == 1 else "orders")
             return
         if f.dimensions and (f.derived or {}).get("kind") == "share" and (
                 not ranking or f.order_by is None or f.order_by.startswith("@")):
