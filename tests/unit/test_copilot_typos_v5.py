@@ -50,8 +50,8 @@ def test_mend_picks_the_one_near_word_or_none(parser, token, meant):
 
 
 @pytest.mark.parametrize("question, named", [
-    ("sattsu of order 2500", r"'sattsu' \(could be 'stats' or 'status'\)"),
-    ("how many orders were delievrd in August", r"'delievrd' \(could be .*'delivered'"),
+    # ("sattsu", "delievrd" are mended since tune3: see test_copilot_tune3_typos.py)
+    ("what share of deliveres were late", r"'deliveres' \(could be 'delivered', 'deliveries' or 'delivers'\)"),
 ])
 def test_a_slip_equally_near_two_words_is_refused_naming_them(parser, question, named):
     with pytest.raises(NotUnderstood, match=named):

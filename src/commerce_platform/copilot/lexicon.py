@@ -16,6 +16,7 @@ unexplained, so the question is refused rather than guessed, naming both words).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,6 +72,7 @@ class Lexicon:
     extra_words: set[str] = field(default_factory=set)  # words the parser reads itself (months, "order")
     word_senses: dict[str, list[Sense]] = field(default_factory=dict)  # one-word phrases, for typo ties
     _by_initial: dict[str, list[str]] | None = field(default=None, repr=False)  # two-edit search, built on use
+    _by_letters: dict[str, list[str]] | None = field(default=None, repr=False)  # jumbled-letter search
 
     def add(self, phrase: str, sense: Sense) -> None:
         key = tuple(tokenize(phrase))
@@ -227,6 +229,9 @@ class Lexicon:
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
             candidates = self._two_edits(token)
+        if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
+            candidates = {w for w in self._anagrams().get("".join(sorted(token)), ())
+                          if w[0] == token[0] and w != token}
         if is_english_word(token):
             # a real word is read as another form of a known word ("amounts", "return"), never as a
             # different word ("caller" is not "called", "trail" is not "trial")
@@ -253,6 +258,15 @@ class Lexicon:
         past = token[:-1] + "ed"
         if token.endswith("d") and not token.endswith("ed") and past in candidates:
             return past, ()  # "deliverd", "returnd": a past tense that lost its "e", not "deliver"/"delivers"
+        pasts = {c for c in candidates if c.endswith("ed") and token.endswith("d") and _one_letter_lost(token, c)}
+        if len(pasts) == 1:
+            return pasts.pop(), ()  # "delievrd": the same, jumbled
+        # a slip keeps the letters (swapped) or loses one of a double ("carier"); it seldom adds a
+        # letter the word lacks: "stastu" is "status", not "stats"; "carire" is "carrier", not "carries"
+        for keeps in (_same_letters, _double_lost):
+            kept = {c for c in candidates if keeps(token, c)}
+            if len(kept) == 1 and not kept & self.value_words:
+                return kept.pop(), ()
         exchanged = {c for c in candidates if _exchanged(token, c)}
         if len(exchanged) == 1 and not exchanged & self.value_words:
             # "costumers": the same letters, two of them exchanged, is "customers", not "consumers"
@@ -265,6 +279,16 @@ class Lexicon:
         if len(senses) == 1 and () not in senses:
             return sorted(candidates)[0], ()  # "cancelld": "cancelled" or "canceled", one meaning
         return None, tuple(sorted(candidates))
+
+    def _anagrams(self) -> dict[str, list[str]]:
+        """Meaningful words (five letters or more) by their sorted letters, built on first use."""
+        if self._by_letters is None:
+            index: dict[str, list[str]] = {}
+            for w in self.targets | self.extra_words:
+                if len(w) >= MIN_TYPO_LENGTH and w.isalpha():
+                    index.setdefault("".join(sorted(w)), []).append(w)
+            self._by_letters = index
+        return self._by_letters
 
     def _two_edits(self, token: str) -> set[str]:
         """Known words (five letters or more, same first letter: slips there are rare, and it keeps the
@@ -386,6 +410,21 @@ def _exchanged(token: str, word: str) -> bool:
     """``word`` is ``token`` with two letters (not neighbours) exchanged: "costumers", "customers"."""
     diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
     return len(diff) == 2 and token[diff[0]] == word[diff[1]] and token[diff[1]] == word[diff[0]]
+
+
+def _same_letters(token: str, word: str) -> bool:
+    return sorted(token) == sorted(word)
+
+
+def _one_letter_lost(token: str, word: str) -> bool:
+    """``word`` is ``token``'s letters (in any order) and one more."""
+    return len(word) == len(token) + 1 and not Counter(token) - Counter(word)
+
+
+def _double_lost(token: str, word: str) -> bool:
+    """``word`` is ``token``'s letters and one more, next to the same letter: one of a double lost."""
+    return _one_letter_lost(token, word) and any(
+        word[k] == word[k + 1] and _same_letters(token, word[:k] + word[k + 1:]) for k in range(len(word) - 1))
 
 
 def _lost_from(short: str, word: str) -> bool:

@@ -77,7 +77,7 @@ NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
-                          "until", "through", "during", "previous", "current", "older", "ago", *NUMBER_WORDS})
+                          "until", "through", "during", "previous", "current", "older", "ago", "thousand", *NUMBER_WORDS})
 # Grouping words that name every group one by one: a ranking under them restarts in each group
 EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -520,8 +520,8 @@ class _State:
             better, tied = parser.lexicon.mend(m.group(0))
             if better is None and tied:
                 # "runing low": of the words equally near, the one that makes a phrase with its neighbour
-                after = re.match(r"\s*([a-zåäö]+)", m.string[m.end():])
-                before = re.search(r"([a-zåäö]+)\s*$", m.string[:m.start()])
+                after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
+                before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
                 fits = [w for w in tied if any(
                     after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
                     for key in parser.lexicon.phrases if len(key) > 1)]
@@ -536,7 +536,7 @@ class _State:
             self.corrections.append((m.group(0), better))
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
-        text = re.sub(r"(?<![\w])[a-zåäö]{4,}(?![\w'])", mend, text)
+        text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
 
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
