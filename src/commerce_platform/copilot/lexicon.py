@@ -199,6 +199,7 @@ class Lexicon:
         # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
         # known words: a slip in them is mended to them, and they are never mended to something else
         lex.extra_words |= _phrase_words(grammar) - lex.words
+        _english_words()  # loaded with the lexicon, so the first misspelt question does not wait for it (~0.7 s)
         return lex
 
     # ----- matching
