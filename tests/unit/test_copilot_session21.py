@@ -33,3 +33,14 @@ def test_a_named_period_holding_the_as_of_day_ends_with_this_year(parser, engine
 def test_a_named_year_holding_the_as_of_day_says_where_it_ends(parser):
     period = parser.parse("late shipments per month in 2026", COPILOT_AS_OF).form.period
     assert period is not None and (period.start, period.end) == ("2026-01-01", "2026-10-31")
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # a sorting verb opening the question sorts the things named; "order" there is not the orders table
+    ("order the categories by revenue", "categories ranked by revenue"),        # was the top 1 category alone
+    ("order the low-stock products by units sold last month", "low-stock products ranked by units sold last month"),
+    ("sort products by price", "products ranked by price"),
+    ("please rank the brands by units sold in 2025", "brands ranked by units sold in 2025"),
+])
+def test_a_sorting_verb_opening_the_question_sorts_the_things_named(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

@@ -484,6 +484,10 @@ class _State:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
+        # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
+        # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
+        text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
+                      r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
