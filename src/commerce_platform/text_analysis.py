@@ -57,6 +57,15 @@ _FI_ENDINGS = ("ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle"
 _EN_MARKS = re.compile(r"(?:th|w|c|q|x|z|sh|ch|ck|ph)|(?:ing|ed|tion|ly|ies|ness|ment|able|ous|ful)$")
 
 
+@cache
+def english_word_counts() -> dict[str, int]:
+    """pyspellchecker's English word frequencies, loaded once per process (the tutor's dictionary and the
+    copilot's typo mender both read them)."""
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en").word_frequency.dictionary)
+
+
 def normalize(text: str) -> str:
     """NFKC, case folded, plain quotes/dashes; Nordic letters kept."""
     return unicodedata.normalize("NFKC", text or "").translate(_PLAIN).casefold()

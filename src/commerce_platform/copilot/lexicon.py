@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..text_analysis import normalize
+from ..text_analysis import english_word_counts, normalize
 from .semantic import SemanticLayer, Vocabulary
 
 Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"), ("grammar", "negation"), ...
@@ -199,7 +199,6 @@ class Lexicon:
         # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
         # known words: a slip in them is mended to them, and they are never mended to something else
         lex.extra_words |= _phrase_words(grammar) - lex.words
-        _english_words()  # loaded with the lexicon, so the first misspelt question does not wait for it (~0.7 s)
         return lex
 
     # ----- matching
@@ -233,11 +232,7 @@ class Lexicon:
         if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
             candidates = {w for w in self._anagrams().get("".join(sorted(token)), ())
                           if w[0] == token[0] and w != token}
-        if is_english_word(token):
-            # a real word is read as another form of a known word ("amounts", "return"), never as a
-            # different word ("caller" is not "called", "trail" is not "trial")
-            candidates = {w for w in candidates if w.startswith(token) or token.startswith(w)}
-        return self._pick(token, candidates)
+        return self._pick(token, _forms_if_english(token, candidates))
 
     def _correct_short(self, token: str) -> str | None:
         """A four-letter word ("stok", "unts") has many neighbours: it is mended only when exactly
@@ -248,8 +243,7 @@ class Lexicon:
         if edits & ((self.words | self.extra_words) - self.targets):
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
-        if is_english_word(token):  # "slot" is not "slow", "says" not "days": only another form ("sale", "unit")
-            candidates = {w for w in candidates if w.startswith(token) or token.startswith(w)}
+        candidates = _forms_if_english(token, candidates)
         return candidates.pop() if len(candidates) == 1 else None
 
     def _pick(self, token: str, candidates: set[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -343,10 +337,15 @@ COMMON_WORD_COUNT = 1000  # pyspellchecker's frequency list: above it, a word pe
 
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
-    from spellchecker import SpellChecker
+    return frozenset(w for w, n in english_word_counts().items() if n >= COMMON_WORD_COUNT)
 
-    counts = SpellChecker(language="en").word_frequency.dictionary
-    return frozenset(w for w, n in counts.items() if n >= COMMON_WORD_COUNT)
+
+def _forms_if_english(token: str, candidates: set[str]) -> set[str]:
+    """A real word is read as another form of a known word ("amounts", "return"), never as a different
+    word ("caller" is not "called", "slot" is not "slow")."""
+    if not is_english_word(token):
+        return candidates
+    return {w for w in candidates if w.startswith(token) or token.startswith(w)}
 
 
 def is_english_word(token: str) -> bool:

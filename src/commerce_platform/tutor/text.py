@@ -96,10 +96,8 @@ def _dictionary() -> frozenset[str]:
 
     Words seen only at the list's floor count (50) are left out: that tail holds surnames and rare
     forms ("plummer") that are far likelier to be a learner's slip than a word meant."""
-    from spellchecker import SpellChecker
-
     lex = lexicon()
-    counts = SpellChecker(language="en").word_frequency.dictionary
+    counts = text_analysis.english_word_counts()
     words = {w for w, n in counts.items() if n > _RARE}
     for key in ("stopwords", "generic_words", "person_words"):
         words.update(fold(w) for w in lex[key])
