@@ -42,7 +42,7 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
     ("shoppers who purchased the Makita Hammer also bought",
      "SELECT p2.name, COUNT(DISTINCT a.order_id) FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
      "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
-     f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.name = 'Makita Hammer' AND {VALID} "
+     "ON p2.product_id = b.product_id WHERE p1.name = 'Makita Hammer' "
      "GROUP BY p2.product_id, p2.name ORDER BY 2 DESC, 1 LIMIT 10"),
     # the year said once is the year of both periods; the rows are labelled by what differs
     ("orders Q3 vs Q4 2025",

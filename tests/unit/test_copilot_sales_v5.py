@@ -87,13 +87,13 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
     ("which 2 categories are most often bought together with Garden",
      "SELECT p2.category, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN products p1 USING (product_id) "
      "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
-     f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.category = 'Garden' "
-     f"AND p2.category <> 'Garden' AND {VALID} GROUP BY 1 ORDER BY 2 DESC LIMIT 2"),
+     "ON p2.product_id = b.product_id WHERE p1.category = 'Garden' "
+     "AND p2.category <> 'Garden' GROUP BY 1 ORDER BY 2 DESC LIMIT 2"),
     ("what other brand do people put in the same order as Makita products",
      "SELECT p2.brand, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN products p1 USING (product_id) "
      "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
-     f"ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id WHERE p1.brand = 'Makita' "
-     f"AND p2.brand <> 'Makita' AND {VALID} GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
+     "ON p2.product_id = b.product_id WHERE p1.brand = 'Makita' "
+     "AND p2.brand <> 'Makita' GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
     # "with quantities" beside a stock condition: the quantity on hand
     ("the low stock Kitchen products, list them with quantities",
      f"SELECT name, stock FROM {STOCK} WHERE category = 'Kitchen' AND stock <= reorder"),

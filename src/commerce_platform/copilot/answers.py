@@ -227,8 +227,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             named = f"{anchor.field} {named}"
         grouped = form.dimensions[0] if form.dimensions else "product"
         plural = "categories" if grouped == "category" else f"{grouped}s"
-        parts.append(f"{plural} most often in the same order as {named} (orders counted)" if anchor is not None else
-                     "pairs of products most often in the same order (orders counted, each pair once)")
+        parts.append(f"{plural} most often in the same order as {named} (orders of any status counted)" if anchor is not None else
+                     "pairs of products most often in the same order (orders of any status counted, each pair once)")
     elif form.kind == "recommend_customer":
         parts.append("best sellers (units sold) in the categories this customer buys, not yet bought by them")
     elif form.kind == "not_bought":

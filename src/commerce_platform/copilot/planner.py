@@ -752,18 +752,17 @@ class Planner:
         return select
 
     def _bought_together(self, form: QueryForm) -> exp.Select:
-        """Products in the same orders as the given one; only orders that count as sales (the
-        revenue glossary: a cancelled or returned order is not a purchase)."""
-        valid = fragment(self.layer.measures["revenue"]["filter"])
+        """Products in the same orders as the given one, orders of any status: what people put in
+        one basket, cancelled or returned afterwards or not (nine of twelve blind writers read it so)."""
         product = next((f for f in form.filters if f.field == "product"), None) or next(
             (f for f in form.filters if f.op in ("=", "in") and f.field in self.layer.dimensions
              and self.layer.dimensions[f.field]["column"].startswith("products.")), None)
         if product is None:
-            return self._pairs(form, valid)
+            return self._pairs(form)
         anchor = self.layer.dimensions[product.field]["column"].split(".")[1]
         group = form.dimensions[0] if form.dimensions else "product"
         column = self.layer.dimensions[group]["column"].split(".")[1]
-        conds = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values]), valid]
+        conds = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values])]
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
@@ -780,15 +779,14 @@ class Planner:
                       on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
                 .where(exp.and_(*conds))
                 .group_by(exp.column(shown, table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column(label)))
                 .limit(form.limit or DEFAULT_TOP))
 
-    def _pairs(self, form: QueryForm, valid: exp.Expr) -> exp.Select:
-        """Every two products in one order (each pair once), by the orders they share; valid orders only."""
+    def _pairs(self, form: QueryForm) -> exp.Select:
+        """Every two products in one order (each pair once), by the orders they share; any status."""
         def side(alias: str, product: str) -> exp.Expr:
             return exp.alias_(exp.column("name", table=product), alias)
         distinct_orders = exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")]))
@@ -801,8 +799,6 @@ class Planner:
                       on=exp.column("product_id", table="pa").eq(exp.column("product_id", table="a")))
                 .join(exp.alias_(exp.to_table("products"), "pb", table=True),
                       on=exp.column("product_id", table="pb").eq(exp.column("product_id", table="b")))
-                .join("orders", on=exp.column("order_id", table="orders").eq(exp.column("order_id", table="a")))
-                .where(valid)
                 .group_by(exp.column("name", table="pa"), exp.column("name", table="pb"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product_a")), exp.Ordered(this=exp.column("product_b")))
