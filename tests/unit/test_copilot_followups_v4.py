@@ -76,6 +76,8 @@ VALID = VALID_ORDER
      f"SELECT p.brand, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      f"USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY q ASC LIMIT 4"),
     (["store orders in September 2026"], "what about every channel?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    (["list the store orders in September 2026"], "what about every channel?",
      "SELECT order_id FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
 ])
 def test_follow_up_pointing_back(parser, engine, context, question, gold):

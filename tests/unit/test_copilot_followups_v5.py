@@ -30,7 +30,7 @@ VALID = VALID_ORDER
      f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
      "AND o.order_date BETWEEN DATE '2025-09-01' AND DATE '2025-09-30'"),
     (["web orders from 2026-02-10 to 2026-03-05"], "and the same dates a year ago?",
-     "SELECT order_id FROM orders WHERE channel = 'web' AND order_date BETWEEN DATE '2025-02-10' AND DATE '2025-03-05'"),
+     "SELECT COUNT(*) FROM orders WHERE channel = 'web' AND order_date BETWEEN DATE '2025-02-10' AND DATE '2025-03-05'"),
     # a mended typo in the follow-up still counts back from the previous period ("peroid" reads as "period")
     (["web revenue in August 2026"], "same peroid last year?",
      f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID} AND o.channel = 'web' "

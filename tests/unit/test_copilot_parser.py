@@ -36,7 +36,7 @@ VALID = VALID_ORDER
      "SELECT ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'returned') / COUNT(*), 2) FROM orders"),
     ("How many orders from 1 March 2025 to 30 April 2025?",
      "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-03-01' AND DATE '2025-04-30'"),
-    ("orders between 2025-03-01 and 2025-04-30",
+    ("list the orders between 2025-03-01 and 2025-04-30",
      "SELECT order_id, order_date FROM orders WHERE order_date BETWEEN DATE '2025-03-01' AND DATE '2025-04-30'"),
     ("revenue by month in 2025",
      f"SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders o WHERE {VALID} "

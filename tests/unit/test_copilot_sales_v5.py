@@ -35,7 +35,7 @@ LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100
     ("average discount by brand",
      "SELECT p.brand, AVG(oi.discount_percent) FROM order_items oi JOIN products p USING (product_id) GROUP BY 1"),
     # a list filtered on one of its own dates shows that date
-    ("customers that signed up between 2025-02-01 and 2025-03-15",
+    ("which customers signed up between 2025-02-01 and 2025-03-15",
      "SELECT name, signup_date FROM customers WHERE signup_date BETWEEN DATE '2025-02-01' AND DATE '2025-03-15'"),
     # stock beside sales figures: one figure per product, shown with the condition it is about
     ("low-stock products that sold more than 150 units in 2026",

@@ -52,7 +52,7 @@ def test_a_four_letter_slip_of_a_grammar_word_that_means_something_is_mended(par
     ("daily revenue from the 25th to the 31st of October",
      f"SELECT o.order_date, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
      "AND o.order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31' GROUP BY 1"),
-    ("orders between 25 and 31 October",
+    ("list the orders between 25 and 31 October",
      "SELECT order_id FROM orders WHERE order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'"),
     ("revenue from October 1 to October 14",
      f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "

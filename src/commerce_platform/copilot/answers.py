@@ -308,4 +308,6 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             spec = layer.grammar.get("purposes", {}).get(name, {})
             if spec.get("description"):
                 parts.append(f"{name.replace('_', ' ')} read as: {spec['description']}")
+        elif note == "counted_not_listed" and form.kind == "aggregate":
+            parts.append(f"counted, not listed (ask 'list them' to see the {form.subject or 'orders'})")
     return "; ".join(parts)

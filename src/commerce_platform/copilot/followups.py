@@ -669,13 +669,18 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"who are the customers?" after a list of pending orders: the customers of those orders, each once (the
     previous conditions kept, the subject the one named)."""
     entity = the_related(state)
-    if entity is None or context.kind != "list" or entity == context.subject:
+    # a count of things ("pending orders in 2026": 31) stands for the things counted
+    counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
+        context.measures) and all(m == "count" or m.startswith("count:") for m in context.measures)
+    subject = context.subject or "orders"
+    if entity is None or not (context.kind == "list" or counted) or entity == subject:
         return None
-    if context.limit or context.lookup or (context.subject, entity) not in (
+    if context.limit or context.lookup or context.derived or context.compare or (subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
     f = copy.deepcopy(context)
     f.subject, f.show, f.order_by, f.direction = entity, [], None, "desc"
+    f.kind, f.measures = "list", []
     _use_all(state)
     return f
 

@@ -186,6 +186,9 @@ class Lexicon:
                         lex.add(phrase, ("value", dim_name, value))
             for lower, name in vocab.product_names.items():
                 lex.add(lower, ("value", "product", name))
+            for kind in _product_kinds(vocab):
+                if tuple(tokenize(kind)) not in lex.phrases:  # "paint" stays the category, "bring" the carrier
+                    lex.add(kind, ("product_kind", kind))
             for lower, name in vocab.customer_names.items():
                 lex.add(lower, ("value", "customer", name))
             for lower, sku in vocab.skus.items():
@@ -319,7 +322,7 @@ class Lexicon:
                 if not senses and n > 1 and key[-1].endswith("s") and len(key[-1]) > 3:
                     # "Philips Heat Pumps": the plural of a name of several words is that name
                     senses = [x for x in self.phrases.get((*key[:-1], key[-1][:-1]), [])
-                              if x[0] == "value" and x[1] == "product"]
+                              if x[0] == "value" and x[1] == "product" or x[0] == "product_kind"]
                 if senses:
                     out.append(Span(i, i + n, " ".join(key), list(senses)))
                     i += n
@@ -330,6 +333,22 @@ class Lexicon:
                 out.append(Span(i, i + 1, tokens[i], senses))
                 i += 1
         return out
+
+
+def _product_kinds(vocab: Vocabulary) -> set[str]:
+    """What a product is, its name without the brand and a trailing model number ("cordless drill" of
+    "Nordline Cordless Drill 2"): people ask for the kind ("stock of cordless drills"), which is every
+    product whose name holds it, whatever the brand."""
+    brands = sorted((b.lower() for b in vocab.values.get("brand", [])), key=len, reverse=True)
+    kinds: set[str] = set()
+    for lower in vocab.product_names:
+        brand = next((b for b in brands if lower.startswith(b + " ")), None)
+        if brand is None:
+            continue
+        kind = re.sub(r"(?:\s+\d+)+$", "", lower[len(brand) + 1:]).strip()
+        if (" " in kind or len(kind) >= MIN_TYPO_LENGTH) and kind not in vocab.product_names:
+            kinds.add(kind)
+    return kinds
 
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker's frequency list: above it, a word people write, not a slip

