@@ -54,6 +54,11 @@ def test_a_short_form_reads_as_the_word(parser, engine, question, same_as):
     ("products with under 50 units total on hand",
      "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
      "HAVING SUM(i.quantity_on_hand) < 50"),
+    ("out of stock products that sold this year (units sold ytd)",
+     f"SELECT p.name, SUM(oi.quantity) FROM products p JOIN order_items oi USING (product_id) JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND "
+     "p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) "
+     "GROUP BY p.product_id, p.name"),
     # ... and one figure when a total is asked
     ("total stock of inactive products",
      "SELECT SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active"),

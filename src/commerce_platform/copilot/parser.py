@@ -2585,7 +2585,7 @@ class _State:
                 and not f.lookup:
             f.subject = None  # "how much did we sell to customers in Finland": the sales to them, not a list
         if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
-                and not sold_as_condition:
+                and not sold_as_condition and not any(m in self.layer.measures for m in f.show):
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
             f.measures = ["units_sold"] if words & {"many", "any", "how many"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
