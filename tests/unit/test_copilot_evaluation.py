@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from commerce_platform.copilot.evaluation import typo_items, with_typo
+from commerce_platform.copilot.evaluation import results_match, typo_items, with_typo
 
 
 def _swapped_words(a: str, b: str) -> list[tuple[str, str]]:
@@ -39,3 +39,17 @@ def test_seeds_give_different_swaps_and_items_keep_their_gold():
     items = [{"id": "q1", "question": question, "gold_sql": "SELECT 1"}, {"id": "q2", "question": "x", "gold_sql": None}]
     [variant] = typo_items(items, seed=3)
     assert variant["id"] == "q1-typo" and variant["gold_sql"] == "SELECT 1" and variant["question"] == with_typo(question, 3)
+
+
+@pytest.mark.parametrize("gold, pred, same", [
+    ([["2026-03", 5.0]], [["2026-03-01", 5]], True),          # a month as "2026-03" or as its first day
+    ([["2026-01-01", 5.0]], [[2026, 5]], True),               # a year as its first day or as a number
+    ([[2025, 5.0]], [["2025-01-01", 5]], True),
+    ([["2026-03", 5.0]], [["2026-03-02", 5]], False),         # a day that is not the month's first is a day
+    ([["2026-03", 5.0]], [["2026-04-01", 5]], False),
+    ([["Q1", 5.0]], [["2026-01-01", 5]], False),              # other labels are compared as written
+    ([[1.0, 5.0], [2.0, 6.0]], [["2026-01-01", 5], ["2026-04-01", 6]], False),
+    ([[5.0]], [[5.0], [6.0]], False),                          # the row count must agree
+])
+def test_a_period_label_is_compared_by_the_period_it_names(gold, pred, same):
+    assert results_match(gold, pred) is same
