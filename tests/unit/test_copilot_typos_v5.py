@@ -42,6 +42,7 @@ def test_a_slipped_follow_up_answers_like_the_clean_one(parser, engine, context,
     ("custmres", "customers"), ("prevuis", "previous"), ("retrun", "returns"), ("gotenbugr", "gothenburg"),
     ("producst", "products"),   # a swap is nearer than a lost letter ("product")
     ("timse", "times"),          # a word of no one-word phrase is not "the same meaning" as another
+    ("deliverey", "delivery"),   # a stray letter typed, not "y" for "d" (keys far apart: "delivered")
     # real words the lexicon lacks are left alone, never read as a word two arbitrary edits away
     ("driver", None), ("weather", None),
 ])

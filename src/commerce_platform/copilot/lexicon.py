@@ -273,6 +273,10 @@ class Lexicon:
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
             return swapped.pop(), ()
+        near = {c for c in candidates if not _far_key(token, c)}
+        if len(near) == 1 and not candidates & self.value_words:  # never a guess between lake values
+            # "deliverey": a stray "e" typed ("delivery"), not "y" for "d", keys far apart ("delivered")
+            return near.pop(), ()
         senses = {tuple(self.word_senses.get(c, ())) for c in candidates}
         if len(senses) == 1 and () not in senses:
             return sorted(candidates)[0], ()  # "cancelld": "cancelled" or "canceled", one meaning
@@ -349,6 +353,26 @@ def _product_kinds(vocab: Vocabulary) -> set[str]:
         if (" " in kind or len(kind) >= MIN_TYPO_LENGTH) and kind not in vocab.product_names:
             kinds.add(kind)
     return kinds
+
+
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _keys_near(a: str, b: str) -> bool:
+    """Neighbouring keys on a QWERTY keyboard (the same row or the rows above and below)."""
+    spots = {ch: (r, c) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
+    if a not in spots or b not in spots:
+        return True  # not a letter key: no evidence either way
+    (ra, ca), (rb, cb) = spots[a], spots[b]
+    return abs(ra - rb) <= 1 and abs(ca - cb) <= 1
+
+
+def _far_key(token: str, word: str) -> bool:
+    """``word`` differs from ``token`` by one letter typed for another far from it on the keyboard."""
+    if len(token) != len(word):
+        return False
+    diff = [(a, b) for a, b in zip(token, word, strict=True) if a != b]
+    return len(diff) == 1 and not _keys_near(*diff[0])
 
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker's frequency list: above it, a word people write, not a slip
