@@ -104,3 +104,27 @@ def test_a_brand_with_words_that_name_no_product_is_not_found(parser, question, 
 def test_more_unknown_words_than_a_name_stay_not_understood(parser):
     with pytest.raises(NotUnderstood, match="joke"):
         parser.parse("tell me a joke about Oras taps", COPILOT_AS_OF)
+
+
+PURCHASED = ("SELECT o.customer_id FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+             "WHERE o.status NOT IN ('cancelled', 'returned') AND ")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # bought one thing but never another: tested on each customer's purchases, both ways (was refused)
+    ("how many customers bought Bosch but never Makita",
+     f"SELECT COUNT(*) FROM ({PURCHASED} p.brand = 'Bosch' EXCEPT {PURCHASED} p.brand = 'Makita')"),
+    ("which business customers buy Tools from us but have never bought anything in Garden?",
+     f"SELECT c.name FROM customers c WHERE c.segment = 'business' AND c.customer_id IN ({PURCHASED} "
+     f"p.category = 'Tools') AND c.customer_id NOT IN ({PURCHASED} p.category = 'Garden')"),
+    ("customers who never bought Garden products",
+     f"SELECT c.name FROM customers c WHERE c.customer_id NOT IN ({PURCHASED} p.category = 'Garden')"),
+])
+def test_bought_one_thing_but_never_another(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_bought_but_not_reads_as_never_bought(parser, engine):
+    gold = f"SELECT COUNT(*) FROM ({PURCHASED} p.brand = 'Bosch' EXCEPT {PURCHASED} p.brand = 'Makita')"
+    rows = answer(parser, engine, "customers who bought Bosch but not Makita")
+    assert len(rows) == engine.execute(gold).rows[0][0]

@@ -802,8 +802,30 @@ class _State:
             s.has("activity", "orders") or s.first("predicate") for s in self.spans)
         never = [x for x in product_side if x.op == "not in" and said_never]
         if "never_ordered" in f.predicates and any(x.op in ("=", "in") for x in product_side):
-            never = [x for x in product_side if x.op in ("=", "in")]
-        if never:
+            # "buy Tools but have never bought anything in Garden": the values said after "never" are the ones
+            # never bought (one filter may hold both sides: it is split where "never" stands)
+            at = next((k for k, x in enumerate(self.spans) if x.has("predicate", "never_ordered")), len(self.spans))
+            after = {v for x in self.spans[at + 1:] for _, v in self.values_of(x)}
+            for x in [x for x in product_side if x.op in ("=", "in")]:
+                later = [v for v in x.values if str(v) in after]
+                if later and len(later) < len(x.values):
+                    x.values = [v for v in x.values if str(v) not in after]
+                    x.op = "=" if len(x.values) == 1 else "in"
+                    split = Filter(x.field, "in", later)
+                    f.filters.append(split)
+                    product_side.append(split)
+                    never.append(split)
+                elif later:
+                    never.append(x)
+        if never and all(self.layer.dimensions[x.field]["column"].startswith("products.") for x in product_side):
+            # a customer none of whose purchases has a line of it (not: a line that is not of it); what they did
+            # buy is tested the same way, on purchases (every blind writer read "bought" so here)
+            for x in product_side:
+                x.op = "never bought in" if x in never else "bought in" if x.op in ("=", "in") else x.op
+            if "never_ordered" in f.predicates:
+                f.predicates.remove("never_ordered")
+            f.subject = "customers"
+        elif never:
             raise NotUnderstood(f"customers who never bought {', '.join(map(str, never[0].values))}: I can say which "
                                 "order lines are not of it, not which customers have no such line at all",
                                 field="question", hint="e.g. 'customers who bought Bosch products', "

@@ -210,6 +210,21 @@ class Planner:
             inner.set("table", exp.to_identifier("x"))
             return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x").where(
                 fragment("x.customer_id = customers.customer_id")).where(inner.isin(*vals))))
+        if op in ("bought in", "never bought in"):
+            # "customers who bought Tools but never anything from Garden": whether any purchase of theirs (an
+            # order that counts as a sale: the revenue glossary) has a line of the value; the same test both ways
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("xp"))
+            valid = fragment(self.layer.measures["revenue"]["filter"])
+            for c in valid.find_all(exp.Column):
+                if c.table == "orders":
+                    c.set("table", exp.to_identifier("x"))
+            bought = exp.Exists(this=exp.select("1").from_("orders AS x")
+                                .join("order_items AS xi", on="xi.order_id = x.order_id")
+                                .join("products AS xp", on="xp.product_id = xi.product_id")
+                                .where(fragment("x.customer_id = customers.customer_id")).where(valid)
+                                .where(inner.isin(*vals)))
+            return bought if op == "bought in" else exp.Not(this=bought)
         if op == "latest in":
             # "customers whose most recent order was cancelled": their latest order (date, then id) has the value
             inner = col.copy()
