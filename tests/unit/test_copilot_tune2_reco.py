@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+from .conftest import VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -97,13 +96,8 @@ def test_slowest_selling_is_fewest_units(parser, engine):
     assert results_match(gold, got)
 
 
-@pytest.mark.parametrize("question", [
-    # a purpose word never hides a limit read after the filter: the top 10 first, then the margin
-    "Among our ten best sellers by units this year, which ones have a margin under 30%? Candidates for a price bump.",
-])
-def test_a_purpose_does_not_fit_a_form_it_does_not_name(parser, question):
-    with pytest.raises(NotUnderstood):
-        parser.parse(question, COPILOT_AS_OF)
+# ("Among our ten best sellers ..., which ones have a margin under 30%?" is answered within the top 10 since
+# stop 22: test_copilot_s22_advice.py)
 
 
 LATE_SHARE = ("SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) AS s "

@@ -310,6 +310,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             spec = layer.grammar.get("purposes", {}).get(name, {})
             if spec.get("description"):
                 parts.append(f"{name.replace('_', ' ')} read as: {spec['description']}")
+        elif note.startswith("aside:"):
+            parts.append(f"set aside as saying why, not what: '{note.split(':', 1)[1]}'")
         elif note == "counted_not_listed" and form.kind == "aggregate":
             parts.append(f"counted, not listed (ask 'list them' to see the {form.subject or 'orders'})")
     return "; ".join(parts)

@@ -417,8 +417,22 @@ class SemanticParser:
         if len(question) > MAX_QUESTION_CHARS:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
+        question, asides = self.set_aside_commentary(question, as_of)
+        among = AMONG_RE.match(question)
+        if among is not None:
+            # "Among our ten best sellers this year, which ones have a margin under 30%?": the condition is
+            # tested within the ranking as it stands (a top 10 of the low-margin ones would name others)
+            ranked = self.parse(among.group("ranking"), as_of, context)
+            if ranked.form.limit and ranked.form.kind == "aggregate":
+                within = self.parse(f"which of them {among.group('rest')}", as_of, ranked.form)
+                if asides:
+                    from .answers import describe_form
+                    within.form.notes += [f"aside:{a}" for a in asides]
+                    within.interpretation = describe_form(within.form, self.layer)
+                return within
         state = _State(self, question, as_of)
         form = state.interpret(context)
+        form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
 
         sql = self.planner.plan(form).sql(dialect="duckdb")
@@ -426,6 +440,44 @@ class SemanticParser:
         if form.lookup:
             lookup = (form.lookup["entity"], int(form.lookup["id"]))
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
+
+
+    def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
+        """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
+        turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
+        off by a spaced dash, or a bracket; it is set aside only when it follows a clause that names data,
+        none of its words is in the data (no measure, thing, value, period, number, condition: only words the
+        lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
+        (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
+        clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
+        if len(clauses) < 2:
+            return question, []
+        spec = self.layer.grammar.get("commentary", {})
+        blockers = set(spec.get("blockers", []))
+        data_free = []
+        for clause in clauses:
+            state = _State(self, clause.strip(" ()"), as_of)
+            words = {w for s in state.spans for w in s.text.split()}
+            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and all(
+                all(x[0] in ("stop", "unknown", "purpose") for x in s.senses) for s in state.spans)
+            data_free.append(free)
+        if all(data_free) or not any(data_free):
+            return question, []
+        # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked
+        first = data_free.index(False)
+        data_free = [free and k > first for k, free in enumerate(data_free)]
+        if not any(data_free):
+            return question, []
+        kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
+        asides = [c.strip(" ()-—–").strip() for c, free in zip(clauses, data_free, strict=True) if free]
+        return kept, asides
+
+
+# "among our top 10 ..., which ones ...": a condition within a ranking said first
+AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
+                      r"(?P<rest>.+)$", re.IGNORECASE)
+# a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
+COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
 
 @per_engine
@@ -2070,10 +2122,21 @@ class _State:
                 self._type_noun(i, dim)
                 # "paid but not shipped": the positive filter beside the negated one, never merged into it
                 existing = next((x for x in f.filters if x.field == dim and x.op in ("=", "in")), None)
+                earlier = next((k for k in range(i - 1, -1, -1) if any(d == dim for d, _ in self.values_of(self.spans[k]))),
+                               None)
+                if existing is not None and earlier is not None and any(
+                        x.text in ("also", "as well", "too") for x in self.spans[earlier + 1:i]):
+                    # "orders with the Makita Copper Pipe that also contain the Gustavsberg Cable Reel": both, not
+                    # either; said of a share it has two wholes, which is not read
+                    if any(x.has("grammar", "share") for x in self.spans):
+                        raise NotUnderstood(f"a share of the ones with {existing.values[0]} that also have {value}: I "
+                                            "can give the orders with both, or each one's share, not one within the other",
+                                            hint=f"e.g. 'how many orders contain both {existing.values[0]} and {value}'")
+                    existing.op = "all of"
                 if existing is not None:
                     if value not in existing.values:
                         existing.values.append(value)
-                        existing.op = "in"
+                        existing.op = "all of" if existing.op == "all of" else "in"
                 else:
                     f.filters.append(Filter(dim, "=", [value]))
                 s.used = True
