@@ -53,3 +53,15 @@ def test_seeds_give_different_swaps_and_items_keep_their_gold():
 ])
 def test_a_period_label_is_compared_by_the_period_it_names(gold, pred, same):
     assert results_match(gold, pred) is same
+
+
+@pytest.mark.parametrize("error, outcome", [
+    ("Refused: SQL refused: it does not parse", "refused"),   # the guard's refusal is shown, never silent
+    ("not understood: I could not place 'x'", "refused"),
+    ("error: query failed", "refused"),
+    ("result differs: gold 3 rows, got 4", "silent_wrong"),
+])
+def test_an_error_the_user_sees_is_a_refusal_not_a_silent_wrong(error, outcome):
+    from commerce_platform.copilot.evaluation import ItemResult
+
+    assert ItemResult("q1", "orders", "q", "dev", False, None, error).outcome == outcome

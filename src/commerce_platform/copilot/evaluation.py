@@ -143,8 +143,9 @@ class ItemResult:
         """correct | refused (said it did not understand, or failed) | silent_wrong (answered wrongly)."""
         if self.correct:
             return "correct"
+        # an error the user sees (the guard refusing the SQL, a failed query) is a refusal, never silent
         if self.error and self.error.startswith(("not understood", "not found", "NotUnderstood", "ValidationFailed",
-                                                 "GuardRefused", "QueryFailed", "error")):
+                                                 "GuardRefused", "Refused", "QueryFailed", "error")):
             return "refused"
         return "silent_wrong"
 
