@@ -61,3 +61,8 @@ def test_a_share_of_the_ones_that_also_have_another_is_refused(parser):
     with pytest.raises(NotUnderstood, match="also have"):
         parser.parse("what share of orders with the Makita Copper Pipe also contain the Gustavsberg Cable Reel",
                      COPILOT_AS_OF)
+
+
+def test_a_share_of_an_average_duration_is_refused_not_sent_as_broken_sql(parser):
+    with pytest.raises(NotUnderstood, match="share of an average delivery time"):
+        parser.parse("best carrier for Denmark by on-time rate (deliverd within 3 days)?", COPILOT_AS_OF)

@@ -3419,6 +3419,10 @@ class _State:
         elif not f.dimensions:
             raise NotUnderstood("a share of what? I found no condition to take the share of",
                                 hint="e.g. 'what percentage of orders were returned'")
+        if f.measures and all(self.layer.measures.get(m, {}).get("row_sql") for m in f.measures):
+            # (an average delivery time has no share; the SQL would not even parse)
+            raise NotUnderstood("a share of an average delivery time is not a figure I can give",
+                                hint="e.g. 'share of shipments delivered within 3 days by carrier'")
         if not f.measures:
             f.measures = ["count"]
             f.subject = f.subject or self._subject_from_condition(f)
