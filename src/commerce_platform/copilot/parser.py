@@ -1821,7 +1821,8 @@ class _State:
             return
         table = self.layer.entities[ent_sense[1]]["table"]
         if not t.text.endswith("s"):
-            self.form.notes.append(f"ranked_one:{table}")  # its fields asked with "which" are shown (_decide_kind)
+            # its fields asked with "which" are shown (_decide_kind); the noun's place, for what is said after it
+            self.form.notes.append(f"ranked_one:{table}:{nxt[0]}")
         k = i - 1
         while k >= 0 and (  # past "of", "her", "the 3", "Helmi Larsen's"
                 self.spans[k].text == "of" or not self._meaningful(self.spans[k]) or self.spans[k].first("number")
@@ -2413,13 +2414,30 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
-        for table in [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]:
-            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown
+        for note in [n for n in notes if n.startswith("ranked_one:")]:
+            table, at = note.split(":")[1], int(note.split(":")[2])
+            status = f.filter_on("status")
+            if table == "orders" and status is not None and status.op in ("=", "in") and all(
+                    k > at for k, x in enumerate(self.spans) if any(d == "status" for d, _ in self.values_of(x))):
+                # "has Mikko's most recent order been delivered yet?", "when was her latest order shipped": a
+                # status said of the one order (after its noun) is asked, and shown with its parcel; "her last
+                # delivered order" (before the noun) picks the order
+                f.filters.remove(status)
+                f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.tracking_number",
+                                       "shipments.shipped_at", "shipments.delivered_at") if c not in f.show]
+            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown;
+            # so is a field of a table joined one to one ("which carrier delivered her last order")
+            joined = {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
+                             for side in ("left", "right") if table in (j["left"].split(".")[0], j["right"].split(".")[0])}
             asked = {x.arg("dimension") for k, x in enumerate(self.spans) if x.first("dimension") and self._is_which(k)}
             for dim in [d for d in f.dimensions if d in asked and
-                        self.layer.dimensions[d]["column"].split(".")[0] == table]:
+                        self.layer.dimensions[d]["column"].split(".")[0] in joined]:
                 f.dimensions.remove(dim)
                 f.show.append(self.layer.dimensions[dim]["column"])
+            if table == "orders" and (any(c.startswith("shipments.") for c in f.show) or "activity:shipments" in notes):
+                # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
+                f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
+                                       "shipments.delivered_at") if c not in f.show]
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
@@ -2526,6 +2544,9 @@ class _State:
                 if f.subject == "orders" and f.lookup["entity"] == "order":
                     f.show += ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                "shipments.delivered_at"]
+                    # "Order 2425: paid, shipped or still pending?", "was order 2781 cancelled or returned?":
+                    # one order's status is what is asked; filtering that order by it answers nothing or echoes
+                    f.filters = [x for x in f.filters if x.field not in ("status", "orders.status")]
                 # "which carrier shipped order 1500": the dimension asked about is shown, not grouped
                 f.show += [self.layer.dimensions[d]["column"] for d in f.dimensions]
                 f.dimensions = []
