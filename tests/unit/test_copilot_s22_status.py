@@ -41,3 +41,34 @@ def test_one_orders_status_named_in_the_question_is_shown_not_filtered(parser, e
 ])
 def test_a_customers_latest_order_is_asked_about_not_filtered(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "in transit", "on the way" say a parcel is moving: orders with a parcel not yet delivered (not every
+    # order whose status is not 'delivered', pending and paid ones too)
+    ("Which of Erik Olsen's orders are still in transit?",
+     "SELECT s.order_id FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.name = 'Erik Olsen' AND s.delivered_at IS NULL"),
+    ("which orders are on the way",
+     "SELECT order_id FROM shipments WHERE delivered_at IS NULL"),
+    # no parcel word: the orders whose status is not delivered
+    ("which orders are not delivered", "SELECT order_id FROM orders WHERE status <> 'delivered'"),
+])
+def test_orders_in_transit_are_those_with_a_moving_parcel(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("returns per month this year",
+     "SELECT DATE_TRUNC('month', order_date), COUNT(*) FROM orders WHERE status = 'returned' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+    ("Which customer placed order 5 and what's their email?",
+     "SELECT c.name, c.email FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = 5"),
+    ("how many customers got a late delivery last month",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM shipments s JOIN orders o USING (order_id) "
+     "WHERE s.shipped_at >= TIMESTAMP '2026-10-01' AND s.shipped_at < TIMESTAMP '2026-11-01' "
+     "AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY"),
+])
+def test_status_counts_per_period_buyer_of_an_order_and_customers_timed_by_their_parcels(parser, engine, question,
+                                                                                         gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

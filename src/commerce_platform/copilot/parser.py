@@ -2368,6 +2368,10 @@ class _State:
         if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or "ship" in x.text
                for x in self.spans):
             return
+        # "which of Erik's orders are still in transit", "on the way": words that say a parcel is moving
+        moving = set(self.layer.predicates["not_delivered"].get("said_of_parcels", []))
+        if any(x.has("predicate", "not_delivered") and moving & set(x.text.split()) for x in self.spans):
+            return
         value = self.layer.predicates["delivered"].get("status_value")
         if value is None:
             return
@@ -2531,7 +2535,9 @@ class _State:
                 f.show = ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"]
             else:
                 f.kind = "list"
-                who = any(x.text == "who" for x in self.spans)
+                # "who placed order 250", "which customer placed order 3385"
+                who = any(x.text == "who" or x.has("entity", "customers") and self._is_which(k)
+                          for k, x in enumerate(self.spans))
                 if who and f.lookup["entity"] == "order":
                     f.subject = "customers"  # "who placed order 250"
                 else:
@@ -2728,6 +2734,8 @@ class _State:
         if f.filters or f.predicates:
             f.kind = "list"
             f.subject = self._subject_from_fields()
+            if f.grain and not ranking:
+                f.kind, f.measures = "aggregate", ["count"]  # "returns per month this year": a count per month
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
 
@@ -3358,6 +3366,12 @@ class _State:
             return f"{entity['table']}.{entity['period']}"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
             return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
+        conditioned = [n for p in f.predicates for n, e in self.layer.entities.items()
+                       if n == predicate_spec(self.layer, p)["entity"] and e["table"] != subject_table and e.get("period")]
+        if subject == "customers" and conditioned and "orders" not in activity:
+            # "how many customers got a late delivery last month": the period is of the parcels the condition is on
+            entity = self.layer.entities[conditioned[0]]
+            return f"{entity['table']}.{entity['period']}"
         if "orders" in activity or subject == "products":
             return "orders.order_date"
         if "shipments" in activity:
