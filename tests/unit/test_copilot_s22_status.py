@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
 
-from .conftest import answer
+from .conftest import COPILOT_AS_OF, answer
 
 pytestmark = pytest.mark.functional
 
@@ -72,3 +73,29 @@ def test_orders_in_transit_are_those_with_a_moving_parcel(parser, engine, questi
 def test_status_counts_per_period_buyer_of_an_order_and_customers_timed_by_their_parcels(parser, engine, question,
                                                                                          gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("what was on order 12", "SELECT DISTINCT p.name FROM order_items oi JOIN products p USING (product_id) "
+                             "WHERE oi.order_id = 12"),
+    # one order counted is one: "items" on it are its pieces, and so are those of a product named
+    ("How many items in total were on order 12?", "SELECT SUM(quantity) FROM order_items WHERE order_id = 12"),
+    ("how many products were on order 12", "SELECT COUNT(DISTINCT product_id) FROM order_items WHERE order_id = 12"),
+])
+def test_the_contents_of_one_order(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_how_many_of_a_named_product_were_on_an_order_counts_its_pieces(parser, engine):
+    name, order_id = engine.execute("SELECT p.name, oi.order_id FROM order_items oi JOIN products p USING (product_id) "
+                                    "WHERE oi.quantity > 1 ORDER BY oi.order_id, p.name LIMIT 1").rows[0]
+    gold = engine.execute(f"SELECT SUM(oi.quantity) FROM order_items oi JOIN products p USING (product_id) "
+                          f"WHERE oi.order_id = {order_id} AND p.name = '{name}'").rows
+    question = f"how many {name} were on order {order_id}?"
+    assert results_match(gold, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", ["which warehouse was order 12 shipped from?"])
+def test_a_field_an_order_has_many_of_through_stock_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

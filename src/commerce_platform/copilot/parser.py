@@ -2409,6 +2409,26 @@ class _State:
             if s.first("currency") and in_eur:
                 s.used = True
 
+    def _tied_tables(self, table: str) -> set[str]:
+        """The tables whose row is one per row of ``table`` (or are its own lines): the first step along any
+        join, then only towards the "one" side (an order's lines' product, not that product's stock rows)."""
+        def ones(t: str) -> set[str]:
+            out = set()
+            for j in self.layer.joins:
+                left, right = j["left"].split(".")[0], j["right"].split(".")[0]
+                if left == t:
+                    out.add(right)
+                if right == t and j.get("cardinality") == "one_to_one":
+                    out.add(left)
+            return out
+        first = {j["left"].split(".")[0] for j in self.layer.joins if j["right"].split(".")[0] == table} | ones(table)
+        tied, todo = {table} | first, list(first)
+        while todo:
+            for t in ones(todo.pop()) - tied:
+                tied.add(t)
+                todo.append(t)
+        return tied
+
     def _is_which(self, i: int) -> bool:
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
@@ -2507,6 +2527,14 @@ class _State:
             f.measures = [m if m != "count" else "stock" for m in f.measures]
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = [m if m != "count" else "units_sold" for m in f.measures]
+        if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
+                f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
+                    self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)
+                or f.subject == "products" and any(x.text in ("item", "items", "pieces") for x in self.spans)):
+            # one order counted is one: the pieces on it (of the product named) are what is counted; "items" are
+            # pieces ("how many products" counts the different products)
+            f.measures = ["sum:order_items.quantity"]
+            f.subject = None
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (
                 "is", "are", "was", "were", "does", "do", "did", "has", "have"):
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
@@ -2553,7 +2581,14 @@ class _State:
                     # "Order 2425: paid, shipped or still pending?", "was order 2781 cancelled or returned?":
                     # one order's status is what is asked; filtering that order by it answers nothing or echoes
                     f.filters = [x for x in f.filters if x.field not in ("status", "orders.status")]
-                # "which carrier shipped order 1500": the dimension asked about is shown, not grouped
+                # "which carrier shipped order 1500": the dimension asked about is shown, not grouped; one
+                # that the thing has many of through another table's rows is not its own ("which warehouse was
+                # order 2956 shipped from": the stock of its products sits in several)
+                tied = self._tied_tables(self.layer.entities[entity]["table"])
+                foreign = [d for d in f.dimensions if self.layer.dimensions[d]["column"].split(".")[0] not in tied]
+                if foreign and f.lookup["entity"] == "order":
+                    raise NotUnderstood(f"the lake does not tie one {f.lookup['entity']} to a "
+                                        f"{' or '.join(foreign)}", field=foreign[0])
                 f.show += [self.layer.dimensions[d]["column"] for d in f.dimensions]
                 f.dimensions = []
                 if f.order_by and f.limit is None:
