@@ -99,3 +99,20 @@ def test_how_many_of_a_named_product_were_on_an_order_counts_its_pieces(parser, 
 def test_a_field_an_order_has_many_of_through_stock_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "longest" in transit on a date ranked ("oldest shipment"): the oldest first
+    ("which order has been in transit the longest? (oldest shipment not yet delivered)",
+     "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at, order_id LIMIT 1"),
+])
+def test_in_transit_the_longest_is_the_oldest(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    (["what's the status of order 5?"], "who's the customer?",
+     "SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = 5"),
+])
+def test_the_customer_of_one_order_looked_up(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -671,7 +671,9 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     entity = the_related(state)
     if entity is None or context.kind != "list" or entity == context.subject:
         return None
-    if context.limit or context.lookup or (context.subject, entity) not in (
+    # "who's the customer?" after one order looked up by its number: that order's customer
+    one_order = context.lookup is not None and context.lookup.get("entity") == "order"
+    if context.limit or context.lookup and not one_order or (context.subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
     f = copy.deepcopy(context)

@@ -1757,6 +1757,10 @@ class _State:
                         f.measures.append(name)
                 elif kind == "attribute":
                     f.order_by = name
+                    extremes = self.layer.grammar.get("duration_extremes", {})
+                    if name == "@date" and s.text in extremes and span.first("superlative_attribute"):
+                        # "in transit the longest (oldest shipment ...)": the longest since its date is the oldest
+                        f.direction = "asc" if extremes[s.text] == "max" else "desc"
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
