@@ -116,3 +116,21 @@ def test_in_transit_the_longest_is_the_oldest(parser, engine, question, gold):
 ])
 def test_the_customer_of_one_order_looked_up(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a count per group, then one group's value with "list"/"which <things>": that group's things listed
+    (["open orders by channel"], "just the b2b ones - list them with the customer name",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.channel = 'b2b' AND o.status IN ('pending', 'paid')"),
+    (["late deliveries by carrier last month"], "only Bring - which orders were those?",
+     "SELECT order_id FROM shipments WHERE carrier = 'Bring' AND shipped_at >= TIMESTAMP '2026-10-01' "
+     "AND shipped_at < TIMESTAMP '2026-11-01' AND delivered_at > shipped_at + INTERVAL 3 DAY"),
+])
+def test_one_group_of_a_count_listed(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def test_one_group_of_a_count_without_a_listing_word_stays_a_count(parser, engine):
+    rows = answer(parser, engine, "just b2b", ["open orders by channel"])
+    assert len(rows) == 1 and len(rows[0]) == 2

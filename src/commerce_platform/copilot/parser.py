@@ -2855,6 +2855,17 @@ class _State:
                 and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        elif context.kind == "aggregate" and context.measures == ["count"] and len(context.dimensions) == 1 \
+                and not (context.grain or context.compare or context.derived or context.limit) and context.subject \
+                and not (new.measures or new.dimensions or new.order_by or new.limit or new.derived) \
+                and any(x.field == context.dimensions[0] and x.op in ("=", "in") for x in new.filters) \
+                and ({s.text for s in self.spans} & {"list", "show"} or picking or any(
+                    s.first("entity") and self._is_which(k) for k, s in enumerate(self.spans))):
+            # "just the b2b ones - list them" after open orders by channel, "only Bring - which orders were
+            # those?" after late deliveries by carrier: the counted things of that group listed
+            f.kind, f.measures, f.dimensions, f.limit, f.order_by = "list", [], [], None, None
+            f.subject = new.subject or f.subject
+            f.show += [c for c in new.show if c not in f.show]  # "... list them with the customer name"
         elif counted(context) and new.order_by and new.order_by.startswith("@") and not new.measures \
                 and not new.dimensions:
             # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
