@@ -134,3 +134,17 @@ def test_one_group_of_a_count_listed(parser, engine, context, question, gold):
 def test_one_group_of_a_count_without_a_listing_word_stays_a_count(parser, engine):
     rows = answer(parser, engine, "just b2b", ["open orders by channel"])
     assert len(rows) == 1 and len(rows[0]) == 2
+
+
+@pytest.mark.parametrize("question, gold", [
+    # of several conditions, the share's is the last named after the share word, not one after "among"
+    ("Of the shipments sent out in Q3 2026 that have been delivered, what share arrived late?",
+     "SELECT AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) FROM shipments "
+     "WHERE shipped_at >= '2026-07-01' AND shipped_at < '2026-10-01' AND delivered_at IS NOT NULL"),
+    ("Which carrier had the highest percentage of late deliveries among its delivered shipments sent in 2025?",
+     "SELECT carrier, 100.0 * AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) AS p "
+     "FROM shipments WHERE shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01' AND delivered_at IS NOT NULL "
+     "GROUP BY 1 ORDER BY p DESC LIMIT 1"),
+])
+def test_the_share_is_of_the_condition_named_after_the_share_word(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

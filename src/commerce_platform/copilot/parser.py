@@ -3341,6 +3341,21 @@ class _State:
                 return hit[0]
         return None
 
+    def _named_after_share(self, predicates: list[str]) -> str | None:
+        """"of the shipments that have been delivered, what share arrived late?", "fraction of active products
+        at low stock", "the highest percentage of late deliveries among its delivered shipments": of several
+        conditions, the share's is the last named after the share word, not after "among" (the others say what
+        it is a share of)."""
+        if len(predicates) < 2:
+            return None
+        at = next((i for i, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return None
+        named = [str(s.arg("predicate")) for k, s in enumerate(self.spans) if k > at and s.first("predicate")
+                 and str(s.arg("predicate")) in predicates
+                 and not any(x.text in ("among", "amongst") for x in self.spans[max(0, k - 2):k])]
+        return named[-1] if named else None
+
     def _share_condition(self, f: QueryForm) -> None:
         """"percentage of orders that were returned": the share's condition is the question's own filter."""
         if f.dimensions and not f.filters and not f.predicates:
@@ -3355,7 +3370,8 @@ class _State:
             f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
-            p = f.predicates.pop()
+            p = self._named_after_share(f.predicates) or f.predicates[-1]
+            f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
