@@ -148,3 +148,23 @@ def test_one_group_of_a_count_without_a_listing_word_stays_a_count(parser, engin
 ])
 def test_the_share_is_of_the_condition_named_after_the_share_word(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("status of orders 2, 5 and 12 please", "SELECT order_id, status FROM orders WHERE order_id IN (2, 5, 12)"),
+    ("what was in orders 2 and 12",
+     "SELECT p.name FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id IN (2, 12)"),
+])
+def test_several_order_numbers(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_several_orders_then_the_customer_is_each_ones(parser, engine):
+    gold = "SELECT DISTINCT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id IN (2, 5, 12)"
+    rows = answer(parser, engine, "who's the customer?", ["status of orders 2, 5 and 12"])
+    assert results_match(engine.execute(gold).rows, rows)
+
+
+def test_two_years_after_orders_are_not_order_numbers(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("orders 2024 and 2025", COPILOT_AS_OF)

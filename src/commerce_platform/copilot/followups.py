@@ -60,6 +60,8 @@ def refuse(state: _State, context: QueryForm, what: str) -> NotUnderstood:
 def one_named(context: QueryForm) -> tuple[str, int] | None:
     """The one order/customer/product the previous answer was about (by its id), if it named one."""
     if context.lookup:
+        if any(x.field.endswith(f".{context.lookup['entity']}_id") and len(x.values) > 1 for x in context.filters):
+            return None  # "status of orders 148, 507 and 825": several, not one
         return str(context.lookup["entity"]), int(context.lookup["id"])
     for x in context.filters:
         column = x.field.split(".")[-1]

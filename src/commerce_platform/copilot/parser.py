@@ -462,6 +462,9 @@ def query_type(form: QueryForm) -> QueryType:
 
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
+# "status of orders 148, 507 and 825": several ids after the plural noun
+MULTI_ID_RE = re.compile(r"\b(order|customer|product|shipment)s\s+(?:(?:numbers?|ids?|nos?\.?|nrs?)\s+)?#?\s*"
+                         r"(\d+(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+|or\s+)?#?\s*\d+)+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
 # a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
@@ -545,6 +548,16 @@ class _State:
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
             return f" __id{len(self.ids) - 1}__ "
+        self.id_lists: dict[int, list[int]] = {}
+
+        def ids_slot(m: re.Match) -> str:
+            numbers = [int(n) for n in re.findall(r"\d+", m.group(2))]
+            if all(1990 <= n <= 2100 for n in numbers):
+                return m.group(0)  # "orders 2024 and 2025": years
+            self.id_lists[len(self.ids)] = list(dict.fromkeys(numbers))
+            self.ids.append((m.group(1), numbers[0]))
+            return f" {m.group(1)}s __id{len(self.ids) - 1}__ "
+        text = MULTI_ID_RE.sub(ids_slot, text)
         text = ID_RE.sub(id_slot, text)
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
         kept: list[str] = []
@@ -917,7 +930,9 @@ class _State:
                 entity, ident = self.ids[int(s.text[4:-2])]
                 s.used = True
                 table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
-                f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
+                several = self.id_lists.get(int(s.text[4:-2]))
+                f.filters.append(Filter(f"{table}.{entity}_id", "in", several) if several
+                                 else Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
 
     def _in_any_scope(self) -> None:
@@ -2562,7 +2577,7 @@ class _State:
                 for x in self.spans:
                     if x.first("entity") and x.arg("entity") == "products":
                         x.used = True
-                f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
+                f.filters = [Filter("order_items.order_id", x.op, list(x.values)) if x.field == "orders.order_id" else x
                              for x in f.filters]
                 f.show = ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"]
             else:
