@@ -168,3 +168,14 @@ def test_several_orders_then_the_customer_is_each_ones(parser, engine):
 def test_two_years_after_orders_are_not_order_numbers(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("orders 2024 and 2025", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the fields named after the one order ranked are shown beside it (a parcel's too: one per order)
+    ("Ingrid Heikkinen's most recent order: carrier and tracking number?",
+     f"SELECT carrier, tracking_number FROM shipments WHERE order_id = {LATEST.format('Ingrid Heikkinen')}"),
+    ("What's Helmi Larsen's most recent order number and its status?",
+     f"SELECT order_id, status FROM orders WHERE order_id = {LATEST.format('Helmi Larsen')}"),
+])
+def test_fields_of_a_customers_latest_order(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -1835,6 +1835,18 @@ class _State:
                 self.form.limit = self.form.limit or 1  # "order status" is one order's, though it ends in "s"
                 t.used = True
             return
+        if t.first("attribute") and not t.first("entity") and not t.first("dimension"):
+            # "Aino Dahl's most recent order number": the number of the one order ranked
+            column = str(t.arg("attribute"))
+            name = next((n for n, e in self.layer.entities.items() if e["table"] == column.split(".")[0]
+                         and t.text.split()[0] == e.get("singular")), None)
+            if name and len(t.text.split()) > 1:
+                self.form.subject = self.form.subject or name
+                self.form.show.append(column)
+                self.form.limit = self.form.limit or 1
+                self.form.notes.append(f"ranked_one:{column.split('.')[0]}:{nxt[0]}")
+                t.used = True
+            return
         ent_sense = t.first("entity")
         if ent_sense is None:
             return
@@ -2477,6 +2489,20 @@ class _State:
                         self.layer.dimensions[d]["column"].split(".")[0] in joined]:
                 f.dimensions.remove(dim)
                 f.show.append(self.layer.dimensions[dim]["column"])
+            for k, x in enumerate(self.spans):
+                # "Emma's most recent order: carrier and tracking number?": its fields named after it, shown
+                column = str(x.arg("attribute")) if x.first("attribute") else ""
+                if k <= at or column.split(".")[0] not in joined or x.first("entity") or \
+                        self.spans[k - 1].text in ("by", "per", "each", "every"):
+                    continue
+                named = str(x.arg("dimension")) if x.first("dimension") else None
+                if named in f.dimensions:
+                    f.dimensions.remove(named)
+                elif x.used:
+                    continue
+                if column not in f.show:
+                    f.show.append(column)
+                x.used = True
             if table == "orders" and (any(c.startswith("shipments.") for c in f.show) or "activity:shipments" in notes):
                 # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
                 f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
