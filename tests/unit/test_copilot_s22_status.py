@@ -179,3 +179,16 @@ def test_two_years_after_orders_are_not_order_numbers(parser):
 ])
 def test_fields_of_a_customers_latest_order(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    (["list Helmi Larsen's open orders"], "what do they add up to?",
+     "SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.name = 'Helmi Larsen' AND o.status IN ('pending', 'paid')"),
+    # the same orders, their parcel dates beside; a parcel condition keeps only orders with a parcel
+    (["which of Erik Olsen's orders are in transit?"], "when were they shipped?",
+     "SELECT s.order_id, s.shipped_at FROM shipments s JOIN orders o USING (order_id) JOIN customers c "
+     "USING (customer_id) WHERE c.name = 'Erik Olsen' AND s.delivered_at IS NULL"),
+])
+def test_follow_ups_on_listed_orders(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

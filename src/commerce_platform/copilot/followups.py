@@ -217,6 +217,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f = copy.deepcopy(context)
         extra = ["customers.name"] + (["customers.city", "customers.country"] if ask == "where" else [])
         f.show = [*f.show, *(x for x in extra if x not in f.show)]
+    elif f is None and context.kind == "list" and context.subject == "orders" and ask == "when":
+        # "which of Erik's orders are in transit?" -> "when were they shipped?": the same orders, their dates beside
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(x for x in ("shipments.shipped_at", "shipments.delivered_at") if x not in f.show)]
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -684,7 +688,8 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
-TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined"})
+# "what do they add up to?": "add" with "up to" (read as a comparator alone)
+TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined", "add", "adds", "added"})
 
 
 def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
@@ -694,7 +699,8 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
         return None
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
-                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value"}):
+                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
+                                            "up", "up to"}):
         return None
     entities = state.layer.entities
     one = one_named(context)

@@ -726,8 +726,11 @@ class Planner:
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
         select = exp.select(*outputs, *measure_cols)
+        # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
+        # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
         select = self._from(select, table, [*outputs, *measure_cols, *conds], distinct_ok=True,
-                            outer=any(c.startswith("shipments.") for c in extra))
+                            outer=any(c.startswith("shipments.") for c in extra)
+                            and not any("shipments" in tables_of(c) for c in conds))
         if conds:
             select = select.where(exp.and_(*conds))
         # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
