@@ -192,3 +192,25 @@ def test_fields_of_a_customers_latest_order(parser, engine, question, gold):
 ])
 def test_follow_ups_on_listed_orders(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+def _order_with_a_product_on_two_lines(engine) -> int:
+    return engine.execute("SELECT order_id FROM order_items GROUP BY order_id, product_id HAVING COUNT(*) > 1 "
+                          "ORDER BY order_id LIMIT 1").rows[0][0]
+
+
+def test_how_many_of_each_product_on_an_order_sums_its_lines(parser, engine):
+    order_id = _order_with_a_product_on_two_lines(engine)
+    gold = engine.execute(f"SELECT p.name, SUM(oi.quantity) FROM order_items oi JOIN products p USING (product_id) "
+                          f"WHERE oi.order_id = {order_id} GROUP BY p.name").rows
+    question = f"what products are on order {order_id} and how many of each?"
+    assert results_match(gold, answer(parser, engine, question)), question
+
+
+def test_stock_of_an_orders_products_is_not_multiplied_by_its_lines(parser, engine):
+    order_id = _order_with_a_product_on_two_lines(engine)
+    gold = engine.execute(f"SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+                          f"WHERE p.product_id IN (SELECT product_id FROM order_items WHERE order_id = {order_id}) "
+                          f"GROUP BY p.product_id, p.name").rows
+    rows = answer(parser, engine, "how much stock do we have of those products?", [f"what was in order {order_id}?"])
+    assert results_match(gold, rows)

@@ -2596,6 +2596,13 @@ class _State:
         item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
         if f.lookup and f.lookup["entity"] == "order" and item_words:
             f.measures = [m for m in f.measures if m != "units_sold"]  # "products and qty": the lines' quantity
+            texts = [x.text for x in self.spans]
+            for k in range(len(texts) - 2):
+                if texts[k:k + 3] == ["how many", "of", "each"] and f.measures == ["count"]:
+                    # "what products are on order 1572 and how many of each?": the pieces per product (a product
+                    # may stand on several lines)
+                    f.measures, f.dimensions, f.subject = ["sum:order_items.quantity"], ["product"], None
+                    self.spans[k + 2].used = True
         if f.lookup and not f.measures:
             entity = f.lookup["entity"] + "s"
             if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
@@ -2944,6 +2951,11 @@ class _State:
                                     hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+            if f.subject == "products" and any(c.startswith("order_items.") for c in f.show) and any(
+                    self.layer.measures.get(m, {}).get("entity") == "products" for m in new.measures):
+                # "how much stock do we have of those products?" after an order's lines: one row per product
+                # with its figure (a product on two lines would be listed, and its stock shown, twice)
+                f.show = [c for c in f.show if not c.startswith("order_items.")]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):

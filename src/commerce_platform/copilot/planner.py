@@ -716,6 +716,10 @@ class Planner:
         sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
+        # "stock of the products on order 1572": a condition on another table that fans the rows out (order
+        # lines) would multiply a figure summed over its own fanning table (stock) too
+        cond_tables = {t for c in conds for t in tables_of(c)} - {table}
+        mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values())
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
