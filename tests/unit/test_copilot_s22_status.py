@@ -214,3 +214,17 @@ def test_stock_of_an_orders_products_is_not_multiplied_by_its_lines(parser, engi
                           f"GROUP BY p.product_id, p.name").rows
     rows = answer(parser, engine, "how much stock do we have of those products?", [f"what was in order {order_id}?"])
     assert results_match(gold, rows)
+
+
+def test_how_much_of_one_orders_status_is_refused(parser):
+    # "refunded" is the returned status; an amount refunded is nothing the lake holds
+    with pytest.raises(NotUnderstood):
+        parser.parse("how much was refunded for order 5?", COPILOT_AS_OF)
+
+
+def test_when_was_the_last_delivered_order_delivered_shows_its_parcel(parser, engine):
+    gold = ("SELECT s.delivered_at FROM shipments s WHERE s.order_id = (SELECT o.order_id FROM orders o "
+            "JOIN customers c USING (customer_id) WHERE c.name = 'Maja Andersson' AND o.status = 'delivered' "
+            "ORDER BY o.order_date DESC, o.order_id LIMIT 1)")
+    question = "when was Maja Andersson's last delivered order delivered?"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

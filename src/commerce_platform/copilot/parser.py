@@ -1847,6 +1847,12 @@ class _State:
                 self.form.notes.append(f"ranked_one:{column.split('.')[0]}:{nxt[0]}")
                 t.used = True
             return
+        while t.first("entity") is None and (self.values_of(t) or t.first("predicate")):
+            # "Oskar's last delivered order": past the conditions on the one ranked to its noun
+            after = self.next_content(nxt[0])
+            if after is None:
+                return
+            nxt, t = after, after[1]
         ent_sense = t.first("entity")
         if ent_sense is None:
             return
@@ -2472,12 +2478,13 @@ class _State:
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
-            if table == "orders" and status is not None and status.op in ("=", "in") and all(
-                    k > at for k, x in enumerate(self.spans) if any(d == "status" for d, _ in self.values_of(x))):
+            said = [k for k, x in enumerate(self.spans) if any(d == "status" for d, _ in self.values_of(x))]
+            if table == "orders" and status is not None and status.op in ("=", "in") and any(k > at for k in said):
                 # "has Mikko's most recent order been delivered yet?", "when was her latest order shipped": a
                 # status said of the one order (after its noun) is asked, and shown with its parcel; "her last
                 # delivered order" (before the noun) picks the order
-                f.filters.remove(status)
+                if all(k > at for k in said):
+                    f.filters.remove(status)
                 f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.tracking_number",
                                        "shipments.shipped_at", "shipments.delivered_at") if c not in f.show]
             # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown;
@@ -2632,7 +2639,14 @@ class _State:
                                "shipments.delivered_at"]
                     # "Order 2425: paid, shipped or still pending?", "was order 2781 cancelled or returned?":
                     # one order's status is what is asked; filtering that order by it answers nothing or echoes
-                    f.filters = [x for x in f.filters if x.field not in ("status", "orders.status")]
+                    status_asked = [x for x in f.filters if x.field in ("status", "orders.status")]
+                    texts = [x.text for x in self.spans]
+                    if status_asked and ("how much" in texts or any(texts[k:k + 2] == ["how", "much"]
+                                                                    for k in range(len(texts)))):
+                        # "how much was refunded for order 1921?": an amount of the status the lake does not hold
+                        raise NotUnderstood(f"I can show order {f.lookup['id']}'s status and amount, not how much of "
+                                            f"it was {' or '.join(map(str, status_asked[0].values))}", field="question")
+                    f.filters = [x for x in f.filters if x not in status_asked]
                 # "which carrier shipped order 1500": the dimension asked about is shown, not grouped; one
                 # that the thing has many of through another table's rows is not its own ("which warehouse was
                 # order 2956 shipped from": the stock of its products sits in several)
