@@ -228,3 +228,18 @@ def test_when_was_the_last_delivered_order_delivered_shows_its_parcel(parser, en
             "ORDER BY o.order_date DESC, o.order_id LIMIT 1)")
     question = "when was Maja Andersson's last delivered order delivered?"
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("I need the email address of whoever placed order 5",
+     "SELECT c.name, c.email FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = 5"),
+    # a condition of the things counted, between the number and their noun
+    ("customers with more than 2 returned orders",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'returned' "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 2"),
+    ("customers with more than 2 open orders",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status IN ('pending', 'paid') "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 2"),
+])
+def test_whoever_and_counts_of_things_in_a_status(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -486,6 +486,7 @@ class _State:
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
         # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
@@ -1307,9 +1308,22 @@ class _State:
                 if entity.get("amount"):
                     return f"{entity['table']}.{entity['amount']}", None  # "orders over 500" = their total
                 return None
+            if direction > 0 and j + 1 < len(self.spans) and self.spans[j + 1].first("entity") and \
+                    self._said_of(s, str(self.spans[j + 1].arg("entity"))):
+                continue  # "customers with more than 2 returned orders": the orders counted are those returned
             if s.first("value") or s.first("predicate"):
                 return None
         return None
+
+    def _said_of(self, s: Span, entity: str) -> bool:
+        """``s`` is a value or condition of the entity's own rows ("returned" of orders, "open" of orders)."""
+        table = self.layer.entities[entity]["table"]
+        values = self.values_of(s)
+        if values and not s.first("predicate"):
+            return all(self.layer.dimensions.get(d, {}).get("column", "").split(".")[0] == table for d, _ in values)
+        if s.first("predicate") and not values:
+            return predicate_spec(self.layer, str(s.arg("predicate")))["entity"] == entity
+        return False
 
     def _ranges_and_comparators(self) -> None:
         for i, s in enumerate(self.spans):
