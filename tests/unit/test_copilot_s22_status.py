@@ -243,3 +243,15 @@ def test_when_was_the_last_delivered_order_delivered_shows_its_parcel(parser, en
 ])
 def test_whoever_and_counts_of_things_in_a_status(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_how_long_did_it_take_after_one_order_is_its_delivery_time(parser, engine):
+    gold = "SELECT date_diff('second', shipped_at, delivered_at) / 86400.0 FROM shipments WHERE order_id = 12"
+    rows = answer(parser, engine, "how long did it take?", ["where is order 12"])
+    assert results_match(engine.execute(gold).rows, rows)
+
+
+def test_how_long_after_a_latest_order_not_said_delivered_is_refused(parser):
+    form = parser.parse("Erik Olsen's last order", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("how long did it take?", COPILOT_AS_OF, form)

@@ -123,6 +123,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "contents"
     elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"
+    elif {"how", "long"} <= words and _explained(state, {"how", "long", "did", "does", "do", "was", "were", "take",
+                                                         "took", "it", "they", "the", "delivery", "to", "arrive"}):
+        ask = "how long"  # "how long did it take?"
     elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
     elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
@@ -168,6 +171,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
                           lookup=lookup, show=["orders.order_id", "orders.order_date", "orders.status",
                                                "shipments.shipped_at", "shipments.delivered_at"])
+        elif entity == "order" and ask == "how long" and "delivery_time" in state.layer.measures:
+            # "how long did it take?": its parcel's dates and delivery time (empty while not delivered)
+            f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup, show=["orders.order_id", "orders.status", "shipments.shipped_at",
+                                               "shipments.delivered_at", "delivery_time"])
         elif entity == "order" and ask == "where":
             # where an order went is where its customer lives
             f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
@@ -217,6 +225,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f = copy.deepcopy(context)
         extra = ["customers.name"] + (["customers.city", "customers.country"] if ask == "where" else [])
         f.show = [*f.show, *(x for x in extra if x not in f.show)]
+    elif f is None and context.kind == "list" and context.subject == "orders" and ask == "how long" \
+            and "delivery_time" in state.layer.measures and (not context.limit or "delivered" in context.predicates):
+        # "which carrier delivered her last order?" -> "how long did it take?": the same order(s), each one's
+        # delivery time beside (the time's own condition, a delivered parcel, must not change which is the last)
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(["delivery_time"] if "delivery_time" not in f.show else [])]
     elif f is None and context.kind == "list" and context.subject == "orders" and ask == "when":
         # "which of Erik's orders are in transit?" -> "when were they shipped?": the same orders, their dates beside
         f = copy.deepcopy(context)
