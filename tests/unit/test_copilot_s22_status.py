@@ -255,3 +255,19 @@ def test_how_long_after_a_latest_order_not_said_delivered_is_refused(parser):
     form = parser.parse("Erik Olsen's last order", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("how long did it take?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a clause that picks the order ("that was", "with status") keeps the status a condition
+    ("Erik Olsen's most recent order that was delivered",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.status = 'delivered' ORDER BY o.order_date DESC, o.order_id LIMIT 1"),
+    ("Erik Olsen's last order with status delivered",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.status = 'delivered' ORDER BY o.order_date DESC, o.order_id LIMIT 1"),
+    # of several orders named, a status picks some of them
+    ("which of orders 2, 5 and 12 are cancelled?",
+     "SELECT order_id FROM orders WHERE order_id IN (2, 5, 12) AND status = 'cancelled'"),
+])
+def test_a_status_that_picks_stays_a_condition(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

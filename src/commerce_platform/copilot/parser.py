@@ -2493,11 +2493,14 @@ class _State:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
             said = [k for k, x in enumerate(self.spans) if any(d == "status" for d, _ in self.values_of(x))]
-            if table == "orders" and status is not None and status.op in ("=", "in") and any(k > at for k in said):
+            # "her latest order that was shipped", "... with status delivered": a clause that picks the order
+            restrictive = {"that", "which", "who", "whose", "with", "where", "status"}
+            of_it = [k for k in said if k > at and not restrictive & {x.text for x in self.spans[at + 1:k]}]
+            if table == "orders" and status is not None and status.op in ("=", "in") and of_it:
                 # "has Mikko's most recent order been delivered yet?", "when was her latest order shipped": a
                 # status said of the one order (after its noun) is asked, and shown with its parcel; "her last
                 # delivered order" (before the noun) picks the order
-                if all(k > at for k in said):
+                if len(of_it) == len(said):
                     f.filters.remove(status)
                 f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.tracking_number",
                                        "shipments.shipped_at", "shipments.delivered_at") if c not in f.show]
@@ -2653,7 +2656,8 @@ class _State:
                                "shipments.delivered_at"]
                     # "Order 2425: paid, shipped or still pending?", "was order 2781 cancelled or returned?":
                     # one order's status is what is asked; filtering that order by it answers nothing or echoes
-                    status_asked = [x for x in f.filters if x.field in ("status", "orders.status")]
+                    several = any(x.field == "orders.order_id" and len(x.values) > 1 for x in f.filters)
+                    status_asked = [x for x in f.filters if x.field in ("status", "orders.status") and not several]
                     texts = [x.text for x in self.spans]
                     if status_asked and ("how much" in texts or any(texts[k:k + 2] == ["how", "much"]
                                                                     for k in range(len(texts)))):
