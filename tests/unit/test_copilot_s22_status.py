@@ -271,3 +271,10 @@ def test_how_long_after_a_latest_order_not_said_delivered_is_refused(parser):
 ])
 def test_a_status_that_picks_stays_a_condition(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_how_much_beside_a_condition_that_states_a_figure_is_that_figure(parser, engine):
+    gold = ("SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+            "WHERE NOT p.active GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0")
+    question = "discontinued products we still have stock of, and how much"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

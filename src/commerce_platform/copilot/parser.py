@@ -2812,7 +2812,10 @@ class _State:
             return
         texts = [x.text for x in self.spans]
         amount = self.layer.entities.get(f.subject or "", {}).get("amount")
-        if amount and not f.dimensions and not f.grain and not ranking and any(
+        # "discontinued products we still have stock of, and how much": the figure the condition states (their
+        # stock) is the how much, shown beside each; not their prices summed
+        stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
+        if amount and not f.dimensions and not f.grain and not ranking and not stated and any(
                 texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
             table = self.layer.entities[f.subject or ""]["table"]
