@@ -60,6 +60,8 @@ def refuse(state: _State, context: QueryForm, what: str) -> NotUnderstood:
 def one_named(context: QueryForm) -> tuple[str, int] | None:
     """The one order/customer/product the previous answer was about (by its id), if it named one."""
     if context.lookup:
+        if any(x.field.endswith(f".{context.lookup['entity']}_id") and len(x.values) > 1 for x in context.filters):
+            return None  # "status of orders 148, 507 and 825": several, not one
         return str(context.lookup["entity"]), int(context.lookup["id"])
     for x in context.filters:
         column = x.field.split(".")[-1]
@@ -121,6 +123,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "contents"
     elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"
+    elif {"how", "long"} <= words and _explained(state, {"how", "long", "did", "does", "do", "was", "were", "take",
+                                                         "took", "it", "they", "the", "delivery", "to", "arrive"}):
+        ask = "how long"  # "how long did it take?"
     elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
     elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
@@ -166,6 +171,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
                           lookup=lookup, show=["orders.order_id", "orders.order_date", "orders.status",
                                                "shipments.shipped_at", "shipments.delivered_at"])
+        elif entity == "order" and ask == "how long" and "delivery_time" in state.layer.measures:
+            # "how long did it take?": its parcel's dates and delivery time (empty while not delivered)
+            f = QueryForm(kind="list", subject="orders", filters=[Filter("orders.order_id", "=", [ident])],
+                          lookup=lookup, show=["orders.order_id", "orders.status", "shipments.shipped_at",
+                                               "shipments.delivered_at", "delivery_time"])
         elif entity == "order" and ask == "where":
             # where an order went is where its customer lives
             f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
@@ -215,6 +225,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f = copy.deepcopy(context)
         extra = ["customers.name"] + (["customers.city", "customers.country"] if ask == "where" else [])
         f.show = [*f.show, *(x for x in extra if x not in f.show)]
+    elif f is None and context.kind == "list" and context.subject == "orders" and ask == "how long" \
+            and "delivery_time" in state.layer.measures and (not context.limit or "delivered" in context.predicates):
+        # "which carrier delivered her last order?" -> "how long did it take?": the same order(s), each one's
+        # delivery time beside (the time's own condition, a delivered parcel, must not change which is the last)
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(["delivery_time"] if "delivery_time" not in f.show else [])]
+    elif f is None and context.kind == "list" and context.subject == "orders" and ask == "when":
+        # "which of Erik's orders are in transit?" -> "when were they shipped?": the same orders, their dates beside
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(x for x in ("shipments.shipped_at", "shipments.delivered_at") if x not in f.show)]
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -675,7 +695,9 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     subject = context.subject or "orders"
     if entity is None or not (context.kind == "list" or counted) or entity == subject:
         return None
-    if context.limit or context.lookup or context.derived or context.compare or (subject, entity) not in (
+    # "who's the customer?" after one order looked up by its number: that order's customer
+    one_order = context.lookup is not None and context.lookup.get("entity") == "order"
+    if context.limit or context.lookup and not one_order or context.derived or context.compare or (subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
     f = copy.deepcopy(context)
@@ -685,7 +707,8 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
-TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined"})
+# "what do they add up to?": "add" with "up to" (read as a comparator alone)
+TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined", "add", "adds", "added"})
 
 
 def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
@@ -695,7 +718,8 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
         return None
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
-                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value"}):
+                                            "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
+                                            "up", "up to"}):
         return None
     entities = state.layer.entities
     one = one_named(context)

@@ -517,6 +517,9 @@ def query_type(form: QueryForm) -> QueryType:
 
 
 ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id|nr|#))?\s*#?\s*(\d+)\b")
+# "status of orders 148, 507 and 825": several ids after the plural noun
+MULTI_ID_RE = re.compile(r"\b(order|customer|product|shipment)s\s+(?:(?:numbers?|ids?|nos?\.?|nrs?)\s+)?#?\s*"
+                         r"(\d+(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+|or\s+)?#?\s*\d+)+)\b")
 TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
 # a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
@@ -539,6 +542,7 @@ class _State:
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "qtr", "wh", "w/"
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
         # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
@@ -601,6 +605,16 @@ class _State:
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
             return f" __id{len(self.ids) - 1}__ "
+        self.id_lists: dict[int, list[int]] = {}
+
+        def ids_slot(m: re.Match) -> str:
+            numbers = [int(n) for n in re.findall(r"\d+", m.group(2))]
+            if all(1990 <= n <= 2100 for n in numbers):
+                return m.group(0)  # "orders 2024 and 2025": years
+            self.id_lists[len(self.ids)] = list(dict.fromkeys(numbers))
+            self.ids.append((m.group(1), numbers[0]))
+            return f" {m.group(1)}s __id{len(self.ids) - 1}__ "
+        text = MULTI_ID_RE.sub(ids_slot, text)
         text = ID_RE.sub(id_slot, text)
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
         kept: list[str] = []
@@ -997,7 +1011,9 @@ class _State:
                 entity, ident = self.ids[int(s.text[4:-2])]
                 s.used = True
                 table = {"order": "orders", "customer": "customers", "product": "products", "shipment": "shipments"}[entity]
-                f.filters.append(Filter(f"{table}.{entity}_id", "=", [ident]))
+                several = self.id_lists.get(int(s.text[4:-2]))
+                f.filters.append(Filter(f"{table}.{entity}_id", "in", several) if several
+                                 else Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
 
     def _in_any_scope(self) -> None:
@@ -1372,9 +1388,22 @@ class _State:
                 if entity.get("amount"):
                     return f"{entity['table']}.{entity['amount']}", None  # "orders over 500" = their total
                 return None
+            if direction > 0 and j + 1 < len(self.spans) and self.spans[j + 1].first("entity") and \
+                    self._said_of(s, str(self.spans[j + 1].arg("entity"))):
+                continue  # "customers with more than 2 returned orders": the orders counted are those returned
             if s.first("value") or s.first("predicate"):
                 return None
         return None
+
+    def _said_of(self, s: Span, entity: str) -> bool:
+        """``s`` is a value or condition of the entity's own rows ("returned" of orders, "open" of orders)."""
+        table = self.layer.entities[entity]["table"]
+        values = self.values_of(s)
+        if values and not s.first("predicate"):
+            return all(self.layer.dimensions.get(d, {}).get("column", "").split(".")[0] == table for d, _ in values)
+        if s.first("predicate") and not values:
+            return predicate_spec(self.layer, str(s.arg("predicate")))["entity"] == entity
+        return False
 
     def _ranges_and_comparators(self) -> None:
         for i, s in enumerate(self.spans):
@@ -1837,6 +1866,10 @@ class _State:
                         f.measures.append(name)
                 elif kind == "attribute":
                     f.order_by = name
+                    extremes = self.layer.grammar.get("duration_extremes", {})
+                    if name == "@date" and s.text in extremes and span.first("superlative_attribute"):
+                        # "in transit the longest (oldest shipment ...)": the longest since its date is the oldest
+                        f.direction = "asc" if extremes[s.text] == "max" else "desc"
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
@@ -1896,12 +1929,31 @@ class _State:
                 self.form.limit = self.form.limit or 1  # "order status" is one order's, though it ends in "s"
                 t.used = True
             return
+        if t.first("attribute") and not t.first("entity") and not t.first("dimension"):
+            # "Aino Dahl's most recent order number": the number of the one order ranked
+            column = str(t.arg("attribute"))
+            name = next((n for n, e in self.layer.entities.items() if e["table"] == column.split(".")[0]
+                         and t.text.split()[0] == e.get("singular")), None)
+            if name and len(t.text.split()) > 1:
+                self.form.subject = self.form.subject or name
+                self.form.show.append(column)
+                self.form.limit = self.form.limit or 1
+                self.form.notes.append(f"ranked_one:{column.split('.')[0]}:{nxt[0]}")
+                t.used = True
+            return
+        while t.first("entity") is None and (self.values_of(t) or t.first("predicate")):
+            # "Oskar's last delivered order": past the conditions on the one ranked to its noun
+            after = self.next_content(nxt[0])
+            if after is None:
+                return
+            nxt, t = after, after[1]
         ent_sense = t.first("entity")
         if ent_sense is None:
             return
         table = self.layer.entities[ent_sense[1]]["table"]
         if not t.text.endswith("s"):
-            self.form.notes.append(f"ranked_one:{table}")  # its fields asked with "which" are shown (_decide_kind)
+            # its fields asked with "which" are shown (_decide_kind); the noun's place, for what is said after it
+            self.form.notes.append(f"ranked_one:{table}:{nxt[0]}")
         k = i - 1
         while k >= 0 and (  # past "of", "her", "the 3", "Helmi Larsen's"
                 self.spans[k].text == "of" or not self._meaningful(self.spans[k]) or self.spans[k].first("number")
@@ -2463,6 +2515,10 @@ class _State:
         if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or "ship" in x.text
                for x in self.spans):
             return
+        # "which of Erik's orders are still in transit", "on the way": words that say a parcel is moving
+        moving = set(self.layer.predicates["not_delivered"].get("said_of_parcels", []))
+        if any(x.has("predicate", "not_delivered") and moving & set(x.text.split()) for x in self.spans):
+            return
         value = self.layer.predicates["delivered"].get("status_value")
         if value is None:
             return
@@ -2500,6 +2556,26 @@ class _State:
             if s.first("currency") and in_eur:
                 s.used = True
 
+    def _tied_tables(self, table: str) -> set[str]:
+        """The tables whose row is one per row of ``table`` (or are its own lines): the first step along any
+        join, then only towards the "one" side (an order's lines' product, not that product's stock rows)."""
+        def ones(t: str) -> set[str]:
+            out = set()
+            for j in self.layer.joins:
+                left, right = j["left"].split(".")[0], j["right"].split(".")[0]
+                if left == t:
+                    out.add(right)
+                if right == t and j.get("cardinality") == "one_to_one":
+                    out.add(left)
+            return out
+        first = {j["left"].split(".")[0] for j in self.layer.joins if j["right"].split(".")[0] == table} | ones(table)
+        tied, todo = {table} | first, list(first)
+        while todo:
+            for t in ones(todo.pop()) - tied:
+                tied.add(t)
+                todo.append(t)
+        return tied
+
     def _is_which(self, i: int) -> bool:
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
@@ -2509,13 +2585,48 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
-        for table in [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]:
-            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown
+        for note in [n for n in notes if n.startswith("ranked_one:")]:
+            table, at = note.split(":")[1], int(note.split(":")[2])
+            status = f.filter_on("status")
+            said = [k for k, x in enumerate(self.spans) if any(d == "status" for d, _ in self.values_of(x))]
+            # "her latest order that was shipped", "... with status delivered": a clause that picks the order
+            restrictive = {"that", "which", "who", "whose", "with", "where", "status"}
+            of_it = [k for k in said if k > at and not restrictive & {x.text for x in self.spans[at + 1:k]}]
+            if table == "orders" and status is not None and status.op in ("=", "in") and of_it:
+                # "has Mikko's most recent order been delivered yet?", "when was her latest order shipped": a
+                # status said of the one order (after its noun) is asked, and shown with its parcel; "her last
+                # delivered order" (before the noun) picks the order
+                if len(of_it) == len(said):
+                    f.filters.remove(status)
+                f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.tracking_number",
+                                       "shipments.shipped_at", "shipments.delivered_at") if c not in f.show]
+            # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown;
+            # so is a field of a table joined one to one ("which carrier delivered her last order")
+            joined = {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
+                             for side in ("left", "right") if table in (j["left"].split(".")[0], j["right"].split(".")[0])}
             asked = {x.arg("dimension") for k, x in enumerate(self.spans) if x.first("dimension") and self._is_which(k)}
             for dim in [d for d in f.dimensions if d in asked and
-                        self.layer.dimensions[d]["column"].split(".")[0] == table]:
+                        self.layer.dimensions[d]["column"].split(".")[0] in joined]:
                 f.dimensions.remove(dim)
                 f.show.append(self.layer.dimensions[dim]["column"])
+            for k, x in enumerate(self.spans):
+                # "Emma's most recent order: carrier and tracking number?": its fields named after it, shown
+                column = str(x.arg("attribute")) if x.first("attribute") else ""
+                if k <= at or column.split(".")[0] not in joined or x.first("entity") or \
+                        self.spans[k - 1].text in ("by", "per", "each", "every"):
+                    continue
+                named = str(x.arg("dimension")) if x.first("dimension") else None
+                if named in f.dimensions:
+                    f.dimensions.remove(named)
+                elif x.used:
+                    continue
+                if column not in f.show:
+                    f.show.append(column)
+                x.used = True
+            if table == "orders" and (any(c.startswith("shipments.") for c in f.show) or "activity:shipments" in notes):
+                # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
+                f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
+                                       "shipments.delivered_at") if c not in f.show]
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
@@ -2581,6 +2692,14 @@ class _State:
             f.measures = [m if m != "count" else "stock" for m in f.measures]
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = [m if m != "count" else "units_sold" for m in f.measures]
+        if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
+                f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
+                    self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)
+                or f.subject == "products" and any(x.text in ("item", "items", "pieces") for x in self.spans)):
+            # one order counted is one: the pieces on it (of the product named) are what is counted; "items" are
+            # pieces ("how many products" counts the different products)
+            f.measures = ["sum:order_items.quantity"]
+            f.subject = None
         if f.lookup and f.predicates and self.spans and self.spans[0].text in (
                 "is", "are", "was", "were", "does", "do", "did", "has", "have"):
             # "is product 90 still active?": answered by showing the flag, not by filtering it away
@@ -2597,6 +2716,13 @@ class _State:
         item_words = any(f" {w} " in text for w in self.layer.grammar["item_words"])
         if f.lookup and f.lookup["entity"] == "order" and item_words:
             f.measures = [m for m in f.measures if m != "units_sold"]  # "products and qty": the lines' quantity
+            texts = [x.text for x in self.spans]
+            for k in range(len(texts) - 2):
+                if texts[k:k + 3] == ["how many", "of", "each"] and f.measures == ["count"]:
+                    # "what products are on order 1572 and how many of each?": the pieces per product (a product
+                    # may stand on several lines)
+                    f.measures, f.dimensions, f.subject = ["sum:order_items.quantity"], ["product"], None
+                    self.spans[k + 2].used = True
         if f.lookup and not f.measures:
             entity = f.lookup["entity"] + "s"
             if f.lookup["entity"] == "order" and (f.subject == "products" or item_words):
@@ -2604,12 +2730,14 @@ class _State:
                 for x in self.spans:
                     if x.first("entity") and x.arg("entity") == "products":
                         x.used = True
-                f.filters = [Filter("order_items.order_id", "=", [f.lookup["id"]]) if x.field == "orders.order_id" else x
+                f.filters = [Filter("order_items.order_id", x.op, list(x.values)) if x.field == "orders.order_id" else x
                              for x in f.filters]
                 f.show = ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"]
             else:
                 f.kind = "list"
-                who = any(x.text == "who" for x in self.spans)
+                # "who placed order 250", "which customer placed order 3385"
+                who = any(x.text == "who" or x.has("entity", "customers") and self._is_which(k)
+                          for k, x in enumerate(self.spans))
                 if who and f.lookup["entity"] == "order":
                     f.subject = "customers"  # "who placed order 250"
                 else:
@@ -2622,7 +2750,25 @@ class _State:
                 if f.subject == "orders" and f.lookup["entity"] == "order":
                     f.show += ["shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                "shipments.delivered_at"]
-                # "which carrier shipped order 1500": the dimension asked about is shown, not grouped
+                    # "Order 2425: paid, shipped or still pending?", "was order 2781 cancelled or returned?":
+                    # one order's status is what is asked; filtering that order by it answers nothing or echoes
+                    several = any(x.field == "orders.order_id" and len(x.values) > 1 for x in f.filters)
+                    status_asked = [x for x in f.filters if x.field in ("status", "orders.status") and not several]
+                    texts = [x.text for x in self.spans]
+                    if status_asked and ("how much" in texts or any(texts[k:k + 2] == ["how", "much"]
+                                                                    for k in range(len(texts)))):
+                        # "how much was refunded for order 1921?": an amount of the status the lake does not hold
+                        raise NotUnderstood(f"I can show order {f.lookup['id']}'s status and amount, not how much of "
+                                            f"it was {' or '.join(map(str, status_asked[0].values))}", field="question")
+                    f.filters = [x for x in f.filters if x not in status_asked]
+                # "which carrier shipped order 1500": the dimension asked about is shown, not grouped; one
+                # that the thing has many of through another table's rows is not its own ("which warehouse was
+                # order 2956 shipped from": the stock of its products sits in several)
+                tied = self._tied_tables(self.layer.entities[entity]["table"])
+                foreign = [d for d in f.dimensions if self.layer.dimensions[d]["column"].split(".")[0] not in tied]
+                if foreign and f.lookup["entity"] == "order":
+                    raise NotUnderstood(f"the lake does not tie one {f.lookup['entity']} to a "
+                                        f"{' or '.join(foreign)}", field=foreign[0])
                 f.show += [self.layer.dimensions[d]["column"] for d in f.dimensions]
                 f.dimensions = []
                 if f.order_by and f.limit is None:
@@ -2781,7 +2927,10 @@ class _State:
             return
         texts = [x.text for x in self.spans]
         amount = self.layer.entities.get(f.subject or "", {}).get("amount")
-        if amount and not f.dimensions and not f.grain and not ranking and any(
+        # "discontinued products we still have stock of, and how much": the figure the condition states (their
+        # stock) is the how much, shown beside each; not their prices summed
+        stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
+        if amount and not f.dimensions and not f.grain and not ranking and not stated and any(
                 texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
             table = self.layer.entities[f.subject or ""]["table"]
@@ -2827,6 +2976,8 @@ class _State:
         if f.filters or f.predicates:
             f.kind = "list"
             f.subject = self._subject_from_fields()
+            if f.grain and not ranking:
+                f.kind, f.measures = "aggregate", ["count"]  # "returns per month this year": a count per month
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
 
@@ -2920,6 +3071,17 @@ class _State:
                 and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        elif context.kind == "aggregate" and context.measures == ["count"] and len(context.dimensions) == 1 \
+                and not (context.grain or context.compare or context.derived or context.limit) and context.subject \
+                and not (new.measures or new.dimensions or new.order_by or new.limit or new.derived) \
+                and any(x.field == context.dimensions[0] and x.op in ("=", "in") for x in new.filters) \
+                and ({s.text for s in self.spans} & {"list", "show"} or picking or any(
+                    s.first("entity") and self._is_which(k) for k, s in enumerate(self.spans))):
+            # "just the b2b ones - list them" after open orders by channel, "only Bring - which orders were
+            # those?" after late deliveries by carrier: the counted things of that group listed
+            f.kind, f.measures, f.dimensions, f.limit, f.order_by = "list", [], [], None, None
+            f.subject = new.subject or f.subject
+            f.show += [c for c in new.show if c not in f.show]  # "... list them with the customer name"
         elif counted(context) and new.order_by and new.order_by.startswith("@") and not new.measures \
                 and not new.dimensions:
             # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
@@ -2957,6 +3119,11 @@ class _State:
                                     hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+            if f.subject == "products" and any(c.startswith("order_items.") for c in f.show) and any(
+                    self.layer.measures.get(m, {}).get("entity") == "products" for m in new.measures):
+                # "how much stock do we have of those products?" after an order's lines: one row per product
+                # with its figure (a product on two lines would be listed, and its stock shown, twice)
+                f.show = [c for c in f.show if not c.startswith("order_items.")]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
@@ -3395,6 +3562,21 @@ class _State:
                 return hit[0]
         return None
 
+    def _named_after_share(self, predicates: list[str]) -> str | None:
+        """"of the shipments that have been delivered, what share arrived late?", "fraction of active products
+        at low stock", "the highest percentage of late deliveries among its delivered shipments": of several
+        conditions, the share's is the last named after the share word, not after "among" (the others say what
+        it is a share of)."""
+        if len(predicates) < 2:
+            return None
+        at = next((i for i, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return None
+        named = [str(s.arg("predicate")) for k, s in enumerate(self.spans) if k > at and s.first("predicate")
+                 and str(s.arg("predicate")) in predicates
+                 and not any(x.text in ("among", "amongst") for x in self.spans[max(0, k - 2):k])]
+        return named[-1] if named else None
+
     def _share_condition(self, f: QueryForm) -> None:
         """"percentage of orders that were returned": the share's condition is the question's own filter."""
         if f.dimensions and not f.filters and not f.predicates:
@@ -3409,7 +3591,8 @@ class _State:
             f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
-            p = f.predicates.pop()
+            p = self._named_after_share(f.predicates) or f.predicates[-1]
+            f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
@@ -3479,6 +3662,12 @@ class _State:
             return f"{entity['table']}.{entity['period']}"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
             return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
+        conditioned = [n for p in f.predicates for n, e in self.layer.entities.items()
+                       if n == predicate_spec(self.layer, p)["entity"] and e["table"] != subject_table and e.get("period")]
+        if subject == "customers" and conditioned and "orders" not in activity:
+            # "how many customers got a late delivery last month": the period is of the parcels the condition is on
+            entity = self.layer.entities[conditioned[0]]
+            return f"{entity['table']}.{entity['period']}"
         if "orders" in activity or subject == "products":
             return "orders.order_date"
         if "shipments" in activity:

@@ -731,6 +731,10 @@ class Planner:
         sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
+        # "stock of the products on order 1572": a condition on another table that fans the rows out (order
+        # lines) would multiply a figure summed over its own fanning table (stock) too
+        cond_tables = {t for c in conds for t in tables_of(c)} - {table}
+        mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values())
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
@@ -741,8 +745,11 @@ class Planner:
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
         select = exp.select(*outputs, *measure_cols)
+        # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
+        # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
         select = self._from(select, table, [*outputs, *measure_cols, *conds], distinct_ok=True,
-                            outer=any(c.startswith("shipments.") for c in extra))
+                            outer=any(c.startswith("shipments.") for c in extra)
+                            and not any("shipments" in tables_of(c) for c in conds))
         if conds:
             select = select.where(exp.and_(*conds))
         # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
