@@ -22,6 +22,7 @@ pytestmark = pytest.mark.functional
     ("vantaa items below reorder lvl", "vantaa items below reorder level"),
     ("how many business custs", "how many business customers"),
     ("low stock items w/ qty", "low stock items with quantity"),
+    ("how many business csuts", "how many business customers"),   # a slip in a short form, mended then written out
 ])
 def test_a_short_form_reads_as_the_word(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

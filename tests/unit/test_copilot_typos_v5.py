@@ -43,6 +43,8 @@ def test_a_slipped_follow_up_answers_like_the_clean_one(parser, engine, context,
     ("producst", "products"),   # a swap is nearer than a lost letter ("product")
     ("timse", "times"),          # a word of no one-word phrase is not "the same meaning" as another
     ("deliverey", "delivery"),   # a stray letter typed, not "y" for "d" (keys far apart: "delivered")
+    ("itmes", "items"),          # not "times": people seldom slip on the first letter
+    ("spilt", "split"),          # a real word, but two neighbours swapped is the commonest slip
     # real words the lexicon lacks are left alone, never read as a word two arbitrary edits away
     ("driver", None), ("weather", None),
 ])

@@ -274,6 +274,9 @@ class Lexicon:
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
             return swapped.pop(), ()
+        first = {c for c in candidates if c[0] == token[0]}
+        if len(first) == 1 and not candidates & self.value_words:
+            return first.pop(), ()  # "itmes": "items", not "times" (people seldom slip on the first letter)
         near = {c for c in candidates if not _far_key(token, c)}
         if len(near) == 1 and not candidates & self.value_words:  # never a guess between lake values
             # "deliverey": a stray "e" typed ("delivery"), not "y" for "d", keys far apart ("delivered")
@@ -389,7 +392,8 @@ def _forms_if_english(token: str, candidates: set[str]) -> set[str]:
     word ("caller" is not "called", "slot" is not "slow")."""
     if not is_english_word(token):
         return candidates
-    return {w for w in candidates if w.startswith(token) or token.startswith(w)}
+    # ... save two neighbours swapped, the commonest slip of all ("spilt that by channel": "split")
+    return {w for w in candidates if w.startswith(token) or token.startswith(w) or w in _swaps(token)}
 
 
 def is_english_word(token: str) -> bool:

@@ -601,6 +601,7 @@ class _State:
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
+        text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
 
         def id_slot(m: re.Match) -> str:
             self.ids.append((m.group(1), int(m.group(2))))
