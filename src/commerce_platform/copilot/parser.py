@@ -698,6 +698,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._entity_words_shown(f)
+            self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
         try:
@@ -2300,6 +2301,26 @@ class _State:
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
 
+    def _amount_of_measure(self, f: QueryForm) -> None:
+        """"customers with more than 15,000 EUR of revenue, with the amount": the amount beside things that
+        are not the orders is the money figure compared (their revenue), not each order's total (which
+        would split every customer into its orders)."""
+        own = self.layer.entities.get(f.subject or "", {}).get("table")
+        figures = [m for m in dict.fromkeys([x.field for x in f.filters] + f.show + f.measures)
+                   if m in self.layer.measures]
+        for col in list(f.show):
+            table, _, name = col.partition(".")
+            entity = next((n for n, e in self.layer.entities.items() if e["table"] == table), None)
+            if entity is None or table == own or self.layer.entities[entity].get("amount") != name:
+                continue
+            unit = self.layer.tables[table]["columns"][name].get("unit")
+            same = [m for m in figures if self.layer.measures[m].get("entity") == entity
+                    and self.layer.measures[m].get("unit") == unit]
+            if (own or f.dimensions or f.grain) and len(same) == 1:
+                f.show = [c for c in f.show if c != col]
+                if same[0] not in f.show and same[0] not in f.measures:
+                    f.show.append(same[0])
+
     def _own_dimension(self, entity: str) -> str | None:
         """The dimension that names the entity's things themselves ("customer" of customers)."""
         return next((d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity), None)
@@ -2555,8 +2576,13 @@ class _State:
             # "products with stock over 500 units": the measure is the one compared; the products are listed
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
-        if not f.measures and measure_filters and f.dimensions:
-            f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
+        if not f.measures and measure_filters and (f.dimensions or f.grain):
+            # "brands with more than 2000 units sold": show the units; "which months had revenue above
+            # 30,000": the months (a time grain is a grouping too), each with its revenue
+            f.measures = [measure_filters[0]]
+        counted = [x.field for x in f.filters if x.field.startswith("count:") and f.subject in (None, x.field[6:])]
+        if not f.measures and counted and f.grain and not f.dimensions:
+            f.measures = [counted[0]]  # "which months had more than 500 orders": the orders of each month
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
         sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
