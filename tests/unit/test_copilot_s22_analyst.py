@@ -32,3 +32,26 @@ def test_thresholds_on_grouped_figures(parser, engine, question, gold):
     rows = engine.execute(gold).rows
     assert rows, gold
     assert results_match(rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a period right after "signed up" is the customers' signup; the other one times the revenue (was: dropped)
+    ("What revenue did customers who signed up during 2026 generate in 2026?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("revenue in 2026 of customers who signed up in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("revenue of customers who signed up in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # an aggregate of the orders' amount is timed by the order date, not by the customers' signup
+    ("What was the median order amount in 2025 for business customers, counting only orders that were not "
+     "cancelled or returned?",
+     f"SELECT MEDIAN(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_signup_periods_and_the_period_of_an_order_figure(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -3096,8 +3096,29 @@ class _State:
         return f
 
     # ----- periods, fields, acceptance
+    def _signup_periods(self, f: QueryForm) -> set[int]:
+        """"revenue in 2026 of customers who signed up in 2025", "what did customers who signed up during 2026
+        generate in 2026": a period right after the signup is a condition on the customers' signup date, the
+        other period (if any) times the figure asked. Returns the positions of the signup periods."""
+        figures = [m.split(":")[-1] for m in f.measures]
+        timed = [self.layer.measures[m].get("entity") for m in figures if m in self.layer.measures] + [
+            m.split(".")[0] for m in figures if "." in m]
+        if not any(e not in (None, "customers") for e in timed) or "customers.signup_date" in f.show:
+            return set()
+        found: set[int] = set()
+        for k, s in enumerate(self.spans):
+            before = self.prev_content(k) if s.text.startswith("__period") else None
+            if before is not None and before[1].first("activity") and before[1].arg("activity") == "signup":
+                period = self.periods[int(s.text[8:-2])]
+                f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
+                s.used = True
+                found.add(k)
+        return found
+
     def _periods_and_fields(self, f: QueryForm) -> None:
-        slots = list({s.text: s for s in self.spans if s.text.startswith("__period")}.values())
+        signup = self._signup_periods(f) if not f.period else set()
+        slots = list({s.text: s for k, s in enumerate(self.spans)
+                      if s.text.startswith("__period") and k not in signup}.values())
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -3335,6 +3356,12 @@ class _State:
             if entity.get("period"):
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
+        # "the median order amount in 2025 for business customers": an aggregate of a column is timed by
+        # the period of the column's own things (the orders), not by the customers' signup
+        column = next((m.split(":", 1)[1] for m in f.measures if m.count(":") == 1 and "." in m), None)
+        owner = next((e for e in self.layer.entities.values() if column and e["table"] == column.split(".")[0]), None)
+        if owner and owner.get("period") and "signup" not in activity:
+            return f"{owner['table']}.{owner['period']}"
         subject = f.subject or "orders"
         counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
         if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):

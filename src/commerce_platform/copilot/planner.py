@@ -762,7 +762,7 @@ class Planner:
         anchor = self.layer.dimensions[product.field]["column"].split(".")[1]
         group = form.dimensions[0] if form.dimensions else "product"
         column = self.layer.dimensions[group]["column"].split(".")[1]
-        conds = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values])]
+        conds: list[exp.Expression] = [exp.column(anchor, table="this").isin(*[_lit(v) for v in product.values])]
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
