@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
 
-from .conftest import VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -55,3 +56,26 @@ def test_thresholds_on_grouped_figures(parser, engine, question, gold):
 ])
 def test_signup_periods_and_the_period_of_an_order_figure(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+LATE = "s.delivered_at > s.shipped_at + INTERVAL 3 DAY"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the condition named before the share word, or after "among", is what the share is of (was swapped)
+    ("Of the shipments sent out in Q3 2026 that have been delivered, what share arrived late?",
+     f"SELECT AVG(CASE WHEN {LATE} THEN 1.0 ELSE 0 END) FROM shipments s WHERE s.delivered_at IS NOT NULL "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("Which carrier had the highest percentage of late deliveries among its delivered shipments sent in 2025?",
+     f"SELECT carrier, 100 * AVG(CASE WHEN {LATE} THEN 1.0 ELSE 0 END) AS pct FROM shipments s "
+     "WHERE s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY pct DESC LIMIT 1"),
+])
+def test_the_share_is_of_the_things_named_before_it_or_after_among(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser):
+    # the Finnish customers are the base; the share of them who ordered is not the share of Finns among buyers
+    with pytest.raises(NotUnderstood):
+        parser.parse("What percentage of our Finnish customers placed at least one order this year?", COPILOT_AS_OF)

@@ -3323,10 +3323,19 @@ class _State:
             f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
-            p = f.predicates.pop()
+            p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
+            f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
+            if self._named_as_share_base(x) and any(y.field.startswith("count:") or y.field in self.layer.measures
+                                                   for y in f.filters):
+                # "what percentage of our Finnish customers placed at least one order this year": the Finnish
+                # customers are what the share is of; its condition is a count of their orders, which I
+                # cannot take a share of (read the other way round it would be a wrong answer)
+                raise NotUnderstood("I can take a share of things with a value or condition, not of things with "
+                                    "a number of orders or an amount", field="question",
+                                    hint="e.g. 'how many Finnish customers ordered this year'")
             f.filters.remove(x)
             f.derived = {**scale, "kind": "share",
                          "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
@@ -3338,6 +3347,31 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _named_as_share_base(self, x: Filter) -> bool:
+        """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""
+        for k, s in enumerate(self.spans):
+            if not s.has("grammar", "share") or k + 1 >= len(self.spans) or self.spans[k + 1].text != "of":
+                continue
+            nxt = self.next_content(k + 1)
+            if nxt is not None and any((x.field, str(v)) in set(self.values_of(nxt[1])) for v in x.values):
+                return True
+        return False
+
+    def _predicate_asked_as_share(self, predicates: list[str]) -> str | None:
+        """"of the shipments that have been delivered, what share arrived late", "the percentage of late
+        deliveries among its delivered shipments": a condition named before the share word or after "among"
+        says which things the share is taken of; the one named only between them is the share's condition."""
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return None
+        among = next((k for k, s in enumerate(self.spans) if k > at and s.text in ("among", "amongst")), len(self.spans))
+        asked = []
+        for p in predicates:
+            where = [k for k, s in enumerate(self.spans) if s.has("predicate", p) or s.has("activity", p)]
+            if where and all(at < k < among for k in where):
+                asked.append(p)
+        return asked[0] if len(asked) == 1 and len(predicates) > 1 else None
 
     def _subject_from_condition(self, f: QueryForm) -> str:
         cond = (f.derived or {}).get("condition") or {}
