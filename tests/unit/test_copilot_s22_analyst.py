@@ -79,3 +79,25 @@ def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_r
     # the Finnish customers are the base; the share of them who ordered is not the share of Finns among buyers
     with pytest.raises(NotUnderstood):
         parser.parse("What percentage of our Finnish customers placed at least one order this year?", COPILOT_AS_OF)
+
+
+def _month(y: int, m: int) -> str:
+    end = f"DATE '{y}-{m:02d}-01' + INTERVAL 1 MONTH - INTERVAL 1 DAY"
+    return f"SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '{y}-{m:02d}-01' AND {end})"
+
+
+@pytest.mark.parametrize("question, later, earlier", [
+    # a change "from September to October" compares the two months (was: Sep-Oct together vs the two before)
+    ("revenue growth from September to October", (2026, 10), (2026, 9)),
+    ("how did revenue change from March to May 2025", (2025, 5), (2025, 3)),
+])
+def test_a_change_from_one_month_to_another_compares_the_two(parser, engine, question, later, earlier):
+    now, before = _month(*later), _month(*earlier)
+    gold = f"SELECT 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_revenue_from_one_month_to_another_is_still_the_range(parser, engine):
+    gold = (f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+            "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "revenue from September to October"))

@@ -120,9 +120,11 @@ def _date_from(groups: tuple) -> date:
 class Periods:
     """Finds every period in the text and replaces it with a slot ``__period0__``."""
 
-    def __init__(self, as_of: date) -> None:
+    def __init__(self, as_of: date, change_words: tuple[str, ...] = ()) -> None:
         self.as_of = as_of
         self.found: list[Period] = []
+        # "growth", "change": a question about how a figure moved, where "from March to April" names two months
+        self.change_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, change_words))})\b") if change_words else None
 
     def _slot(self, period: Period) -> str:
         self.found.append(period)
@@ -202,6 +204,10 @@ class Periods:
             year = yb or ya
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
+            if m.group(0).lstrip().startswith("from") and re.search(r"\bto\b", m.group(0)) and self.change_re \
+                    and self.change_re.search(m.string):
+                # "the percentage change from September to October": the two months compared, not both together
+                return f"from {self._slot(first)} to {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
@@ -571,7 +577,7 @@ class _State:
             stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
             text = re.sub(rf"\blast\s+({'|'.join(map(re.escape, sorted(stems)))})\s+"
                           r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
-        periods = Periods(as_of)
+        periods = Periods(as_of, tuple(w for w in self.layer.grammar["growth"] if w.replace(" ", "").isalpha()))
         text = periods.extract(text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
         text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} __money__ ", text)
