@@ -101,3 +101,28 @@ def test_revenue_from_one_month_to_another_is_still_the_range(parser, engine):
     gold = (f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
             "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'")
     assert results_match(engine.execute(gold).rows, answer(parser, engine, "revenue from September to October"))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # words that restate what is already asked: the full calendar year, a hyphenated year-to-date,
+    # "answer as", a verb of contributing, "exceeded" as a comparator, "over all time"
+    ("What was our total revenue for the full calendar year 2025?", "What was our total revenue in 2025?"),
+    ("What share of year-to-date 2026 revenue came from the web channel? Answer as a fraction.",
+     "What share of 2026 ytd revenue came from the web channel as a fraction?"),
+    ("For 2025, what fraction of total revenue did each channel contribute?",
+     "For 2025, what fraction of total revenue came from each channel?"),
+    ("For 2025, list each customer country whose revenue exceeded 60,000 EUR, together with that revenue.",
+     "For 2025, list each customer country whose revenue was more than 60,000 EUR, together with that revenue."),
+    ("How many customers have placed more than 20 orders over all time?",
+     "How many customers have placed more than 20 orders?"),
+])
+def test_words_that_restate_the_ask(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_each_ones_count(parser, engine):
+    gold = ("SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' "
+            "GROUP BY c.customer_id, c.name HAVING COUNT(*) > 2")
+    question = ("Which customers have had more than two orders cancelled over all time? "
+                "Show names and the number of cancellations.")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))

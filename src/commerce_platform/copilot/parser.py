@@ -163,7 +163,7 @@ class Periods:
             except ValueError:  # 29 February in a year without one
                 end = date(y, 2, 28)
             return self._slot(_period(date(y, 1, 1), end, f"{y} year to date"))
-        ytd = r"(?:ytd|year\s+to\s+date|so\s+far)"
+        ytd = r"(?:ytd|year[\s-]+to[\s-]+date|so\s+far)"
         text = sub(rf"\b(?:((?:19|20)\d{{2}})\s+{ytd}|{ytd}\s+((?:19|20)\d{{2}}))\b", year_to_date, text)
         # explicit ranges of dates
         text = sub(rf"\b(?:from|between)?\s*{DATE_RE}(?:\s+(?:to|and|until|till|through|-)\s+|\s*\.\.\s*){DATE_RE}",
@@ -322,7 +322,9 @@ class Periods:
                                                        m.string[:m.start()]):
                 return m.group(0)
             return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
-        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
+        # "for the full calendar year 2025", "in the whole year 2025": that year
+        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?(?:(?:the\s+)?(?:(?:full|whole|entire|complete)\s+)?"
+                   r"(?:calendar\s+)?year\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
                    text)
         return text
 
@@ -1930,6 +1932,21 @@ class _State:
                 if nxt is not None and nxt[1].first("measure"):
                     continue  # "how many Makita units": the measure itself
                 if nxt is None or not nxt[1].first("entity"):
+                    named = [self.layer.dimensions[d]["column"].split(".")[0] for d, _ in self.values_of(t)
+                             if d in self.layer.dimensions]
+                    owner = next((n for n, e in self.layer.entities.items() if named and e["table"] == named[0]), None)
+                    if owner and k == j and any(x.field == f"count:{owner}" for x in f.filters) and any(
+                            x is not t and set(self.values_of(x)) & set(self.values_of(t)) for x in self.spans):
+                        # "customers with more than two orders cancelled ... the number of cancellations": the
+                        # orders the condition counts, each customer's (not a count of the customers)
+                        own = {"customers": "customer", "products": "product"}.get(f.subject or "")
+                        if own and own not in f.dimensions:
+                            f.dimensions.append(own)
+                        f.subject = owner
+                        if "count" not in f.measures:
+                            f.measures.append("count")
+                        t.used = True
+                        continue
                     if any(x.has("activity", "sales") for x in self.spans):
                         # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
                         # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
