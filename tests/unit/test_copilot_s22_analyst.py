@@ -126,3 +126,21 @@ def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_e
     question = ("Which customers have had more than two orders cancelled over all time? "
                 "Show names and the number of cancellations.")
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "all statuses included", "whatever its status": every status, as "any status"
+    ("How many customers have placed more than 20 orders in total, all statuses included?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) > 20)"),
+    ("What is the median order total for store-channel orders placed this year, all statuses included?",
+     "SELECT MEDIAN(total_amount) FROM orders WHERE channel = 'store' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # "which customer placed the largest order": the one largest order and its customer (was: the customers
+    # ranked by revenue, every one of them)
+    ("Which customer placed the single largest order (by order total, whatever its status) in 2025, and what was "
+     "the amount?",
+     "SELECT c.name, o.total_amount FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' ORDER BY o.total_amount DESC LIMIT 1"),
+])
+def test_every_status_and_the_customer_of_the_largest_order(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -1458,6 +1458,13 @@ class _State:
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
+                if i + 2 < len(self.spans) and self.spans[i + 2].text in ("included", "includes", "counted"):
+                    self.spans[i + 2].used = True  # "all statuses included": every status, as "any status"
+            elif s.text == "whatever" and not s.used:
+                nxt = self.next_content(i)  # "(by order total, whatever its status)": as "any status"
+                if nxt is not None and not nxt[1].used and nxt[1].first("dimension") and not self.values_of(nxt[1]):
+                    s.used = nxt[1].used = True
+                    f.notes.append(f"any:{nxt[1].arg('dimension')}")
             elif s.text == "regardless of" and s.has("grammar", "drop_filter") and not s.used:
                 nxt = self.next_content(i)  # "regardless of (order) status": as "any status", no split
                 if nxt is not None and not nxt[1].used and nxt[1].first("dimension") and not self.values_of(nxt[1]):
@@ -2464,6 +2471,18 @@ class _State:
                         self.layer.dimensions[d]["column"].split(".")[0] == table]:
                 f.dimensions.remove(dim)
                 f.show.append(self.layer.dimensions[dim]["column"])
+        ranked_one = [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]
+        owner = next((n for n, e in self.layer.entities.items() if ranked_one and e["table"] == ranked_one[0]), None)
+        asker = next((x.arg("entity") for k, x in enumerate(self.spans) if x.first("entity") and self._is_which(k)
+                      and not x.text.endswith("s")), None)
+        if owner and asker and asker != owner and f.subject in (None, asker) and f.order_by == "@amount" \
+                and not f.measures and not f.limit and self.layer.entities[owner].get("amount"):
+            # "which customer placed the single largest order": the one largest order, shown with its customer
+            # (not the customers ranked by their revenue)
+            other = self.layer.entities[asker]
+            f.subject, f.limit = owner, 1
+            f.dimensions = [d for d in f.dimensions if self.layer.dimensions[d].get("entity") != asker]
+            f.show.append(f"{other['table']}.{other['label']}")
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
