@@ -144,3 +144,19 @@ def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_e
 ])
 def test_every_status_and_the_customer_of_the_largest_order(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a figure named again to be shown "for each" ranked thing; its period is the figure's (was the signup's)
+    ("Which five products generated the most revenue so far this year? Include the revenue figure for each.",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
+     "ORDER BY r DESC LIMIT 5"),
+    ("List our top five customers by revenue in 2025, with the revenue for each.",
+     f"SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "ORDER BY r DESC LIMIT 5"),
+])
+def test_a_figure_restated_for_each_ranked_thing(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -691,6 +691,7 @@ class _State:
         self._both()
         self._units_of_stock()
         self._shown_beside()
+        self._figure_restated()
         self._status_of_shipment()
         self._undelivered_orders()
         self._which_order_ranked()
@@ -2331,6 +2332,22 @@ class _State:
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
 
+    def _figure_restated(self) -> None:
+        """"which five products generated the most revenue? Include the revenue figure for each", "top five
+        customers by revenue, with the revenue for each": a figure already asked, named again to be shown beside
+        each thing, says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
+        f = self.form
+        for k, s in enumerate(self.spans):
+            if not (s.first("measure") and s.arg("measure") in (*f.measures, *f.show, f.order_by) and s.used):
+                continue
+            before = self.prev_content(k)
+            if before is not None and not before[1].used and before[1].text in ("include", "including", "includes"):
+                before[1].used = True
+            after = self.next_content(k)
+            if after is not None and not after[1].used and after[1].text in EACH_WORDS \
+                    and after[1].has("grammar", "group_by") and self.next_content(after[0]) is None:
+                after[1].used = True
+
     def _amount_of_measure(self, f: QueryForm) -> None:
         """"customers with more than 15,000 EUR of revenue, with the amount": the amount beside things that
         are not the orders is the money figure compared (their revenue), not each order's total (which
@@ -3445,6 +3462,8 @@ class _State:
             entity = self.layer.entities[counted[0]]
             return f"{entity['table']}.{entity['period']}"
         measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        # "top five customers by revenue in 2025, with the revenue": the period of the figure ranked or shown
+        measured += [m for m in (*f.show, f.order_by) if m in self.layer.measures and m not in measured]
         if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
                                                      for x in self.spans):
             return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
