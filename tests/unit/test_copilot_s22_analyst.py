@@ -160,3 +160,21 @@ def test_every_status_and_the_customer_of_the_largest_order(parser, engine, ques
 ])
 def test_a_figure_restated_for_each_ranked_thing(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+MONTHLY = (f"SELECT {MONTH} AS m, SUM(o.total_amount) AS r FROM orders o WHERE {VALID_ORDER} "
+           "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the average (or median) of a figure per month or per thing: each one's figure first, then their average
+    ("What was the average monthly revenue during 2025?", f"SELECT AVG(r) FROM ({MONTHLY})"),
+    ("average revenue per month in 2025", f"SELECT AVG(r) FROM ({MONTHLY})"),
+    ("Among customers who have ordered at least once, what is the median number of orders per customer over all time?",
+     "SELECT MEDIAN(n) FROM (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY 1)"),
+    ("On average, how many order lines does an order placed in 2026 have?",
+     "SELECT AVG(n) FROM (SELECT o.order_id, COUNT(*) AS n FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1)"),
+])
+def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

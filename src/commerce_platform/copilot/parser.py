@@ -696,6 +696,7 @@ class _State:
         self._undelivered_orders()
         self._which_order_ranked()
         self._measures_shown_per_item()
+        self._average_over_periods()
         self._values_never_bought()
         self._unknown_names()
         if followup:
@@ -1526,9 +1527,10 @@ class _State:
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
-                    x.has("grammar", "average") for x in self.spans[:i]) and any(
+                    x.has("grammar", "average") or x.text == "median" and not x.used for x in self.spans[:i]) and any(
                     d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
+                # ("the median number of orders per customer": their median)
                 f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
                 for x in taking_part:
@@ -1536,6 +1538,9 @@ class _State:
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True
+                    elif x.text == "median" and not x.used:
+                        x.used = True
+                        f.derived["fn"] = "median"
                 continue
             if t.first("activity") and not t.first("grain") and j + 1 < len(self.spans) and self.spans[j + 1].first("grain"):
                 # "customers by signup year", "orders by order month": the grain of that event's date
@@ -2331,6 +2336,34 @@ class _State:
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _average_over_periods(self) -> None:
+        """"average monthly revenue in 2025", "average revenue per month", "median weekly orders": each
+        period's figure first, then their average (or median); one figure, not a row per month."""
+        f = self.form
+        word = next((x for x in self.spans if not x.used and x.has("grammar", "average")), None)
+        if word is not None and f.measures == ["count"] and not f.grain and not f.dimensions and not f.derived \
+                and not f.order_by and not f.limit:
+            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged
+            one = next((x for k, x in enumerate(self.spans) if k > 0 and self.spans[k - 1].text in ("a", "an", "each")
+                        and x.first("entity") and not x.text.endswith("s") and x.arg("entity") != f.subject
+                        and any(d.get("entity") == x.arg("entity") for d in self.layer.dimensions.values())), None)
+            if one is not None and f.subject and f.subject != one.arg("entity"):
+                word.used = one.used = True
+                f.derived = {"kind": "average_per", "entity": one.arg("entity")}
+                return
+        if not f.grain or f.dimensions or f.derived or len(f.measures) != 1 or f.order_by or f.limit:
+            return
+        if f.measures[0] not in self.layer.measures and f.measures[0] != "count":
+            return
+        word = next((x for x in self.spans if not x.used and (x.has("grammar", "average") or x.text == "median")),
+                    None)
+        grain_at = next((k for k, x in enumerate(self.spans) if x.first("grain") and x.used), None)
+        if word is None or grain_at is None or self.spans.index(word) > grain_at:
+            return
+        word.used = True
+        f.derived = {"kind": "average_per", "grain": f.grain, "fn": "median" if word.text == "median" else "avg"}
+        f.grain = None
 
     def _figure_restated(self) -> None:
         """"which five products generated the most revenue? Include the revenue figure for each", "top five
