@@ -178,3 +178,17 @@ MONTHLY = (f"SELECT {MONTH} AS m, SUM(o.total_amount) AS r FROM orders o WHERE {
 ])
 def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "highest first": every group, sorted by the one figure (no top N, not one row for a singular noun)
+    ("revenue by channel, highest first",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} GROUP BY 1"),
+    # "that year": the year already named in the sentence
+    ("What was the cancellation rate in 2025, i.e. cancelled orders as a share of all orders placed that year?",
+     "SELECT AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_sorted_groups_and_that_year(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+

@@ -682,6 +682,7 @@ class _State:
         self._groupings()
         self._movers()
         self._duration_aggregates()
+        self._sorted_first()
         self._superlatives()
         self._counts()
         self._contains()
@@ -697,6 +698,7 @@ class _State:
         self._which_order_ranked()
         self._measures_shown_per_item()
         self._average_over_periods()
+        self._that_period()
         self._values_never_bought()
         self._unknown_names()
         if followup:
@@ -707,6 +709,8 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
+                f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
             self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
@@ -2335,6 +2339,36 @@ class _State:
                 # "stock records ..., show product" ("give product and warehouse"): the other entity's label beside each row
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
+                s.used = True
+
+    def _sorted_first(self) -> None:
+        """"revenue per product category for 2025, highest first": the groups sorted by the one figure asked,
+        every one of them (no top N)."""
+        f = self.form
+        for k, s in enumerate(self.spans[:-1]):
+            t = self.spans[k + 1]
+            if s.used or t.used or not s.first("superlative") or t.text != "first" or self.next_content(k + 1):
+                continue
+            figures = {x.arg("measure") for x in self.spans if x.first("measure")}
+            if len(figures) != 1 or f.order_by is not None:
+                return
+            f.order_by, f.direction = figures.pop(), s.arg("superlative")
+            f.notes += ["order:explicit", "sorted"]
+            s.used = t.used = True
+
+    def _that_period(self) -> None:
+        """"in 2025 ..., cancelled orders as a share of all orders placed that year": "that year" points back
+        at the period already named (only when one was named before it)."""
+        # the period must be named in the same sentence ("... in September 2026? I mean shipped that month" is a
+        # second thought, read on its own)
+        said = [x for x in re.split(r"[?!]\s+|(?<=[a-z0-9]{2})\.\s+", self.question.lower()) if re.search(r"\b(?:that|same)\s+[a-z]+", x)]
+        if not said or not re.search(rf"\b(?:(?:19|20)\d{{2}}|q[1-4]|h[12]|this|last|{MONTH_RE})\b", said[0]):
+            return
+        for k, s in enumerate(self.spans):
+            if k == 0 or s.used or not s.first("grain") or self.spans[k - 1].text not in ("that", "same"):
+                continue
+            if any(x.text.startswith("__period") for x in self.spans[:k]) and len(
+                    {x.text for x in self.spans if x.text.startswith("__period")}) == 1:
                 s.used = True
 
     def _average_over_periods(self) -> None:
