@@ -192,3 +192,19 @@ def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, questio
 def test_sorted_groups_and_that_year(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the grouping named again as what to show, or as the table's shape ("one row per year")
+    ("In 2025, which months had revenue above 30,000 EUR from Finnish customers? Show the month and the amount.",
+     f"SELECT {MONTH}, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'FI' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "HAVING SUM(o.total_amount) > 30000"),
+    ("Average order value for web orders: 2024 versus 2025, one row per year.",
+     f"SELECT YEAR(o.order_date), AVG(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND YEAR(o.order_date) IN (2024, 2025) GROUP BY 1"),
+])
+def test_the_grouping_said_again_as_what_to_show(parser, engine, question, gold):
+    rows = engine.execute(gold).rows
+    assert rows, gold
+    assert results_match(rows, answer(parser, engine, question)), question

@@ -329,6 +329,18 @@ class Periods:
         return text
 
 
+def _one_unit(period: Period, grain: str) -> bool:
+    """Whether a period lies within one unit of the grain (2025 within one year, March within one month)."""
+    a, b = period.start_date, period.end_date
+    if grain == "year":
+        return a.year == b.year and (a.month, a.day) == (1, 1)
+    if grain == "quarter":
+        return a.year == b.year and a.day == 1 and a.month % 3 == 1 and b.month - a.month < 3
+    if grain == "month":
+        return (a.year, a.month) == (b.year, b.month) and a.day == 1
+    return False
+
+
 def _through(start: date, as_of: date) -> date:
     """The last whole day of a period "to date": the day before the as-of day (ARCHITECTURE 7.1:
     periods are relative to --as-of, default today, a day whose data is still coming in), or the
@@ -693,6 +705,7 @@ class _State:
         self._units_of_stock()
         self._shown_beside()
         self._figure_restated()
+        self._one_row_per()
         self._status_of_shipment()
         self._undelivered_orders()
         self._which_order_ranked()
@@ -2320,6 +2333,9 @@ class _State:
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
+            if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
+                s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
+                continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
                 f.measures.remove(s.arg("measure"))
@@ -2398,6 +2414,15 @@ class _State:
         word.used = True
         f.derived = {"kind": "average_per", "grain": f.grain, "fn": "median" if word.text == "median" else "avg"}
         f.grain = None
+
+    def _one_row_per(self) -> None:
+        """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape
+        ("per year" is the grouping, read where it stands; "one row" adds nothing)."""
+        for k, s in enumerate(self.spans[1:-1], start=1):
+            t = self.spans[k + 1]
+            if s.text in ("row", "rows") and not s.used and self.spans[k - 1].text in ("one", "a", "1") \
+                    and t.has("grammar", "group_by") and t.used:
+                s.used = True
 
     def _figure_restated(self) -> None:
         """"which five products generated the most revenue? Include the revenue figure for each", "top five
@@ -3280,6 +3305,9 @@ class _State:
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
+        if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
+                _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
+            f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
