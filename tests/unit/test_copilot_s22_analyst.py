@@ -208,3 +208,12 @@ def test_the_grouping_said_again_as_what_to_show(parser, engine, question, gold)
     rows = engine.execute(gold).rows
     assert rows, gold
     assert results_match(rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("Which city has the largest number of business customers?", "Which city has the most business customers?"),
+    ("For last quarter, list the product categories that sold more than 1,000 units, with their unit counts.",
+     "For last quarter, list the product categories that sold more than 1,000 units, with their units."),
+])
+def test_the_largest_number_and_unit_counts(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

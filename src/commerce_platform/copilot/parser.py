@@ -509,6 +509,9 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "the largest number of customers": the highest count (not the largest amount of something)
+        text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
+        text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
