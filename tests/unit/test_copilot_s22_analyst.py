@@ -217,3 +217,19 @@ def test_the_grouping_said_again_as_what_to_show(parser, engine, question, gold)
 ])
 def test_the_largest_number_and_unit_counts(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("Which single day in October 2026 saw the most orders placed, and how many?",
+     "Which day in October 2026 had the most orders placed, and how many?"),
+    ("How many products are completely out of stock across the whole network?",
+     "How many products are completely out of stock?"),
+    ("What's the email address on file for Bygg Nilsson Oy?", "What's the email address for Bygg Nilsson Oy?"),
+])
+def test_which_single_day_and_the_whole_network(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_a_single_order_without_a_ranking_stays_unplaced(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("customers with a single order", COPILOT_AS_OF)

@@ -992,6 +992,10 @@ class _State:
             prev, nxt = self.prev_content(i), self.next_content(i)
             if nxt is not None and (ranks(nxt[1]) or nxt[1].first("entity") and prev is not None and ranks(prev[1])):
                 s.senses = [("stop",)]  # said by the ranking: skipped like any other function word
+            elif nxt is not None and i > 0 and self.spans[i - 1].text == "which" and not nxt[1].text.endswith("s") \
+                    and (nxt[1].first("grain") or nxt[1].first("dimension") or nxt[1].first("entity")) \
+                    and any(ranks(x) for x in self.spans[nxt[0] + 1:]):
+                s.senses = [("stop",)]  # "which single day saw the most orders": the one day of the ranking
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
