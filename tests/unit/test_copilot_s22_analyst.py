@@ -233,3 +233,14 @@ def test_which_single_day_and_the_whole_network(parser, engine, question, same_a
 def test_a_single_order_without_a_ranking_stays_unplaced(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("customers with a single order", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "over active products only", "across active Makita products": the things a figure is over, named by a condition
+    ("What is the average product margin per category, over active products only?",
+     "SELECT category, AVG((unit_price - unit_cost) / unit_price) FROM products WHERE active GROUP BY 1"),
+    ("What is the average margin across active Makita products?",
+     "SELECT AVG((unit_price - unit_cost) / unit_price) FROM products WHERE active AND brand = 'Makita'"),
+])
+def test_the_things_a_figure_is_over(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

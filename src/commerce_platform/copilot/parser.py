@@ -709,6 +709,7 @@ class _State:
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
+        self._over_the_things()
         self._status_of_shipment()
         self._undelivered_orders()
         self._which_order_ranked()
@@ -2421,6 +2422,22 @@ class _State:
         word.used = True
         f.derived = {"kind": "average_per", "grain": f.grain, "fn": "median" if word.text == "median" else "avg"}
         f.grain = None
+
+    def _over_the_things(self) -> None:
+        """"the average product margin per category, over active products only", "across its active products":
+        the things a figure is taken over, named by a condition already read (not a comparator: no number)."""
+        for k, s in enumerate(self.spans):
+            if s.used or s.text not in ("over", "across", "among"):
+                continue
+            nxt = self.next_content(k)
+            if nxt is None or not nxt[1].used or not (nxt[1].first("predicate") or self.values_of(nxt[1])):
+                continue
+            after = self.next_content(nxt[0])
+            while after is not None and after[1].used and not after[1].first("entity") and (
+                    after[1].first("predicate") or self.values_of(after[1])):
+                after = self.next_content(after[0])  # "across active Makita products"
+            if after is not None and after[1].first("entity") and not any(x.first("number") for x in self.spans[k:nxt[0] + 1]):
+                s.used = True
 
     def _one_row_per(self) -> None:
         """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape
