@@ -244,3 +244,24 @@ def test_a_single_order_without_a_ranking_stays_unplaced(parser):
 ])
 def test_the_things_a_figure_is_over(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a customer's first order: its date in a period (the layer's first_order_date, as last_order_date)
+    ("How many customers placed their very first order with us during 2025?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 "
+     "HAVING MIN(order_date) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+    ("How many customers with order history placed their most recent order before 1 January 2026?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING MAX(order_date) < DATE '2026-01-01')"),
+])
+def test_first_and_most_recent_orders_in_a_period(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "How many customers placed their very first order through b2b?",
+    "How many customers placed their first order through b2b in 2025?",
+])
+def test_a_value_of_the_first_order_is_refused_not_read_as_any_order(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -3315,6 +3315,11 @@ class _State:
                                     field="question", hint="e.g. 'customers whose last order was in 2025'")
             latest = [x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                       and self.layer.dimensions[x.field]["column"].startswith("orders.")]
+            if measure and latest and not self.layer.measures[measure]["sql"].startswith("MAX("):
+                # "customers who placed their first order through b2b": the value of the first order, which I
+                # cannot test (read as any order through b2b it would be a wrong count)
+                raise NotUnderstood("I can put a period on the first order, not a value of it",
+                                    field="question", hint="e.g. 'customers whose first order was in 2025'")
             if measure and not f.period and latest:
                 # "customers whose most recent order was cancelled": the value of that one order
                 for x in latest:
