@@ -265,3 +265,14 @@ def test_first_and_most_recent_orders_in_a_period(parser, engine, question, gold
 def test_a_value_of_the_first_order_is_refused_not_read_as_any_order(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_the_share_of_one_value_of_the_previous_grouping(parser, engine):
+    # after "revenue by category", the share of the total one category accounts for (was its share of itself)
+    line = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+    gold = (f"SELECT SUM({line}) FILTER (WHERE p.category = 'Kitchen') / SUM({line}) FROM order_items oi "
+            f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+            "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'")
+    got = answer(parser, engine, "What share of the total did Kitchen account for?",
+                 context=["Show revenue by category for Q2 2026."])
+    assert results_match(engine.execute(gold).rows, got)

@@ -3498,6 +3498,13 @@ class _State:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
+        grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
+        if not candidates and not f.predicates and len(grouped) == 1 and not any(
+                self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
+            # "(revenue by category) what share of the total did Kitchen account for": the one value named is
+            # the share's condition, of the total over every group (was the value's share of itself: 1.0)
+            f.dimensions.remove(grouped[0].field)
+            candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
         if durations:  # "share of shipments delivered within 2 days"
