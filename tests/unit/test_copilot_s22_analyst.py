@@ -276,3 +276,12 @@ def test_the_share_of_one_value_of_the_previous_grouping(parser, engine):
     got = answer(parser, engine, "What share of the total did Kitchen account for?",
                  context=["Show revenue by category for Q2 2026."])
     assert results_match(engine.execute(gold).rows, got)
+
+
+def test_both_quarters_beside_a_growth_restates_the_two_periods(parser, engine):
+    q3 = "SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '{y}-07-01' AND DATE '{y}-09-30')"
+    now, before = q3.format(y=2026), q3.format(y=2025)
+    gold = f"SELECT {now}, {before}, 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
+    question = ("Please compare revenue in Q3 2026 against Q3 2025: give me both quarters' revenue and the "
+                "percentage change.")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))

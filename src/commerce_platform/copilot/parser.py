@@ -2212,8 +2212,12 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "both"):
                 continue
-            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates"):
+            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth"):
                 s.used = True
+                nxt = self.next_content(i)  # "both quarters' revenue": the two periods compared
+                if nxt is not None and not nxt[1].used and nxt[1].first("grain") and nxt[1].text.endswith("s") \
+                        and len({x.text for x in self.spans if x.text.startswith("__period")}) >= 2:
+                    nxt[1].used = True
                 continue
             nxt = self.next_content(i)
             values = self.values_of(nxt[1]) if nxt is not None else []
