@@ -225,6 +225,8 @@ def test_the_largest_number_and_unit_counts(parser, engine, question, same_as):
     ("How many products are completely out of stock across the whole network?",
      "How many products are completely out of stock?"),
     ("What's the email address on file for Bygg Nilsson Oy?", "What's the email address for Bygg Nilsson Oy?"),
+    ("How many customers in our register have never placed an order?",
+     "How many customers have never placed an order?"),
 ])
 def test_which_single_day_and_the_whole_network(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
