@@ -287,3 +287,14 @@ def test_both_quarters_beside_a_growth_restates_the_two_periods(parser, engine):
     question = ("Please compare revenue in Q3 2026 against Q3 2025: give me both quarters' revenue and the "
                 "percentage change.")
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+def test_a_count_per_group_sorted_highest_first(parser, engine):
+    gold = "SELECT city, COUNT(*) FROM customers GROUP BY 1"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "number of customers by city, highest first"))
+
+
+def test_groups_sorted_by_no_named_figure_are_refused_not_read_as_newest_first(parser):
+    # "orders by month, most first" was a list of the newest orders
+    with pytest.raises(NotUnderstood):
+        parser.parse("orders by month in 2025, most first", COPILOT_AS_OF)

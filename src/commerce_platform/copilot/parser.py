@@ -2378,6 +2378,13 @@ class _State:
             if s.used or t.used or not s.first("superlative") or t.text != "first" or self.next_content(k + 1):
                 continue
             figures = {x.arg("measure") for x in self.spans if x.first("measure")}
+            if not figures and any(x.has("grammar", "count") and x.text != "how many" for x in self.spans):
+                figures = {"count"}  # "number of orders by month, highest first"
+            if not figures and f.order_by is None and (f.grain or f.dimensions):
+                # "orders by month in 2025, most first": a count per group to sort by, which I would read as the
+                # newest orders first (a wrong answer); refused instead
+                raise NotUnderstood("I can sort groups by a figure named in the question",
+                                    field="question", hint="e.g. 'number of orders by month in 2025, highest first'")
             if len(figures) != 1 or f.order_by is not None:
                 return
             f.order_by, f.direction = figures.pop(), s.arg("superlative")
