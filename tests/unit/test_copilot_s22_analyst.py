@@ -298,3 +298,9 @@ def test_groups_sorted_by_no_named_figure_are_refused_not_read_as_newest_first(p
     # "orders by month, most first" was a list of the newest orders
     with pytest.raises(NotUnderstood):
         parser.parse("orders by month in 2025, most first", COPILOT_AS_OF)
+
+
+def test_the_same_split_for_another_year(parser, engine):
+    context = ["What was revenue by channel in 2025?"]
+    assert results_match(answer(parser, engine, "and the same for 2024?", context),
+                         answer(parser, engine, "and the same split for 2024?", context))
