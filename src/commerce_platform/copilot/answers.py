@@ -240,9 +240,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     else:
         parts.append(", ".join(_measure_words(form, m, layer) for m in form.measures) or "count")
     derived = form.derived or {}
-    if derived.get("kind") == "average_per":  # the figure per order first, then their average
-        entity = layer.entities[derived["entity"]]["singular"]
-        parts[-1] = f"average per {entity} of: {parts[-1]}"
+    if derived.get("kind") == "average_per":  # the figure per order (or month) first, then their average
+        each = derived["grain"] if derived.get("grain") else layer.entities[derived["entity"]]["singular"]
+        parts[-1] = f"{'median' if derived.get('fn') == 'median' else 'average'} per {each} of: {parts[-1]}"
     if derived.get("kind") == "predicates":
         conditions = [(p, predicate_spec(layer, p)) for p in derived["values"]]
         parts.append(" vs ".join(f"{'not ' if negated_predicate(layer, p) else ''}{c['label']} "

@@ -120,9 +120,11 @@ def _date_from(groups: tuple) -> date:
 class Periods:
     """Finds every period in the text and replaces it with a slot ``__period0__``."""
 
-    def __init__(self, as_of: date) -> None:
+    def __init__(self, as_of: date, change_words: tuple[str, ...] = ()) -> None:
         self.as_of = as_of
         self.found: list[Period] = []
+        # "growth", "change": a question about how a figure moved, where "from March to April" names two months
+        self.change_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, change_words))})\b") if change_words else None
 
     def _slot(self, period: Period) -> str:
         self.found.append(period)
@@ -161,7 +163,7 @@ class Periods:
             except ValueError:  # 29 February in a year without one
                 end = date(y, 2, 28)
             return self._slot(_period(date(y, 1, 1), end, f"{y} year to date"))
-        ytd = r"(?:ytd|year\s+to\s+date|so\s+far)"
+        ytd = r"(?:ytd|year[\s-]+to[\s-]+date|so\s+far)"
         text = sub(rf"\b(?:((?:19|20)\d{{2}})\s+{ytd}|{ytd}\s+((?:19|20)\d{{2}}))\b", year_to_date, text)
         # explicit ranges of dates
         text = sub(rf"\b(?:from|between)?\s*{DATE_RE}(?:\s+(?:to|and|until|till|through|-)\s+|\s*\.\.\s*){DATE_RE}",
@@ -202,6 +204,10 @@ class Periods:
             year = yb or ya
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
+            if m.group(0).lstrip().startswith("from") and re.search(r"\bto\b", m.group(0)) and self.change_re \
+                    and self.change_re.search(m.string):
+                # "the percentage change from September to October": the two months compared, not both together
+                return f"from {self._slot(first)} to {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
@@ -316,9 +322,23 @@ class Periods:
                                                        m.string[:m.start()]):
                 return m.group(0)
             return self._slot(self._calendar(date(int(m.group(1)), 1, 1), date(int(m.group(1)), 12, 31), m.group(1)))
-        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
+        # "for the full calendar year 2025", "in the whole year 2025": that year
+        text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?(?:(?:the\s+)?(?:(?:full|whole|entire|complete)\s+)?"
+                   r"(?:calendar\s+)?year\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
                    text)
         return text
+
+
+def _one_unit(period: Period, grain: str) -> bool:
+    """Whether a period lies within one unit of the grain (2025 within one year, March within one month)."""
+    a, b = period.start_date, period.end_date
+    if grain == "year":
+        return a.year == b.year and (a.month, a.day) == (1, 1)
+    if grain == "quarter":
+        return a.year == b.year and a.day == 1 and a.month % 3 == 1 and b.month - a.month < 3
+    if grain == "month":
+        return (a.year, a.month) == (b.year, b.month) and a.day == 1
+    return False
 
 
 def _through(start: date, as_of: date) -> date:
@@ -549,6 +569,9 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "the largest number of customers": the highest count (not the largest amount of something)
+        text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
+        text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
@@ -642,7 +665,7 @@ class _State:
             stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
             text = re.sub(rf"\blast\s+({'|'.join(map(re.escape, sorted(stems)))})\s+"
                           r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
-        periods = Periods(as_of)
+        periods = Periods(as_of, tuple(w for w in self.layer.grammar["growth"] if w.replace(" ", "").isalpha()))
         text = periods.extract(text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
         text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} __money__ ", text)
@@ -745,6 +768,7 @@ class _State:
         self._groupings()
         self._movers()
         self._duration_aggregates()
+        self._sorted_first()
         self._superlatives()
         self._counts()
         self._contains()
@@ -754,10 +778,15 @@ class _State:
         self._both()
         self._units_of_stock()
         self._shown_beside()
+        self._figure_restated()
+        self._one_row_per()
+        self._over_the_things()
         self._status_of_shipment()
         self._undelivered_orders()
         self._which_order_ranked()
         self._measures_shown_per_item()
+        self._average_over_periods()
+        self._that_period()
         self._values_never_bought()
         self._unknown_names()
         if followup:
@@ -768,7 +797,10 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
+                f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
+            self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
         try:
@@ -1058,6 +1090,10 @@ class _State:
             prev, nxt = self.prev_content(i), self.next_content(i)
             if nxt is not None and (ranks(nxt[1]) or nxt[1].first("entity") and prev is not None and ranks(prev[1])):
                 s.senses = [("stop",)]  # said by the ranking: skipped like any other function word
+            elif nxt is not None and i > 0 and self.spans[i - 1].text == "which" and not nxt[1].text.endswith("s") \
+                    and (nxt[1].first("grain") or nxt[1].first("dimension") or nxt[1].first("entity")) \
+                    and any(ranks(x) for x in self.spans[nxt[0] + 1:]):
+                s.senses = [("stop",)]  # "which single day saw the most orders": the one day of the ranking
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -1371,8 +1407,9 @@ class _State:
         n = s.first("number")
         return n[1] if n else None
 
-    def _field_near(self, i: int, direction: int) -> tuple[str, Span | None] | None:
-        """The attribute or measure a comparator refers to, looking left (-1) or right (+1)."""
+    def _field_near(self, i: int, direction: int, counts: bool = True) -> tuple[str, Span | None] | None:
+        """The attribute or measure a comparator refers to, looking left (-1) or right (+1); ``counts``: a
+        thing named on the right may be counted ("more than 10 orders"; not after an amount of money)."""
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
@@ -1383,7 +1420,7 @@ class _State:
             if s.first("measure"):
                 return s.arg("measure"), s
             if direction > 0 and s.first("entity"):
-                return "count:" + s.arg("entity"), s
+                return ("count:" + s.arg("entity"), s) if counts else None
             if direction < 0 and s.first("entity"):
                 entity = self.layer.entities[s.arg("entity")]
                 if entity.get("amount"):
@@ -1455,7 +1492,8 @@ class _State:
             if pct:
                 self.spans[j + 1].used = True
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
-            target = self._field_near(j + (1 if unit or money else 0), +1) or self._field_near(i, -1)
+            # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
+            target = self._field_near(j + (1 if unit or money else 0), +1, counts=not money) or self._field_near(i, -1)
             if target is None and money:
                 target = self._amount_near(i)  # "web orders in Oslo this year over 200 EUR": the orders' total
             if target is None and unit is not None and self._about_shipping():
@@ -1559,6 +1597,13 @@ class _State:
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
                     self.spans[i - 1].used = True
+                if i + 2 < len(self.spans) and self.spans[i + 2].text in ("included", "includes", "counted"):
+                    self.spans[i + 2].used = True  # "all statuses included": every status, as "any status"
+            elif s.text == "whatever" and not s.used:
+                nxt = self.next_content(i)  # "(by order total, whatever its status)": as "any status"
+                if nxt is not None and not nxt[1].used and nxt[1].first("dimension") and not self.values_of(nxt[1]):
+                    s.used = nxt[1].used = True
+                    f.notes.append(f"any:{nxt[1].arg('dimension')}")
             elif s.text == "regardless of" and s.has("grammar", "drop_filter") and not s.used:
                 nxt = self.next_content(i)  # "regardless of (order) status": as "any status", no split
                 if nxt is not None and not nxt[1].used and nxt[1].first("dimension") and not self.values_of(nxt[1]):
@@ -1619,9 +1664,10 @@ class _State:
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
-                    x.has("grammar", "average") for x in self.spans[:i]) and any(
+                    x.has("grammar", "average") or x.text == "median" and not x.used for x in self.spans[:i]) and any(
                     d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
                 # "average units per order", "avg number of orders per customer": per-entity figures, averaged
+                # ("the median number of orders per customer": their median)
                 f.derived = {"kind": "average_per", "entity": t.arg("entity")}
                 s.used = t.used = True
                 for x in taking_part:
@@ -1629,6 +1675,9 @@ class _State:
                 for x in self.spans[:i]:
                     if x.has("grammar", "average"):
                         x.used = True
+                    elif x.text == "median" and not x.used:
+                        x.used = True
+                        f.derived["fn"] = "median"
                 continue
             if t.first("activity") and not t.first("grain") and j + 1 < len(self.spans) and self.spans[j + 1].first("grain"):
                 # "customers by signup year", "orders by order month": the grain of that event's date
@@ -2056,6 +2105,21 @@ class _State:
                 if nxt is not None and nxt[1].first("measure"):
                     continue  # "how many Makita units": the measure itself
                 if nxt is None or not nxt[1].first("entity"):
+                    named = [self.layer.dimensions[d]["column"].split(".")[0] for d, _ in self.values_of(t)
+                             if d in self.layer.dimensions]
+                    owner = next((n for n, e in self.layer.entities.items() if named and e["table"] == named[0]), None)
+                    if owner and k == j and any(x.field == f"count:{owner}" for x in f.filters) and any(
+                            x is not t and set(self.values_of(x)) & set(self.values_of(t)) for x in self.spans):
+                        # "customers with more than two orders cancelled ... the number of cancellations": the
+                        # orders the condition counts, each customer's (not a count of the customers)
+                        own = {"customers": "customer", "products": "product"}.get(f.subject or "")
+                        if own and own not in f.dimensions:
+                            f.dimensions.append(own)
+                        f.subject = owner
+                        if "count" not in f.measures:
+                            f.measures.append("count")
+                        t.used = True
+                        continue
                     if any(x.has("activity", "sales") for x in self.spans):
                         # "how many (Bosch drills) did we sell": units, not orders (the orders are no things
                         # sold); a new question reads it so (_decide_kind), a follow-up keeps the unnamed count
@@ -2299,8 +2363,12 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "both"):
                 continue
-            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates"):
+            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth"):
                 s.used = True
+                nxt = self.next_content(i)  # "both quarters' revenue": the two periods compared
+                if nxt is not None and not nxt[1].used and nxt[1].first("grain") and nxt[1].text.endswith("s") \
+                        and len({x.text for x in self.spans if x.text.startswith("__period")}) >= 2:
+                    nxt[1].used = True
                 continue
             nxt = self.next_content(i)
             values = self.values_of(nxt[1]) if nxt is not None else []
@@ -2428,6 +2496,9 @@ class _State:
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
+            if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
+                s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
+                continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
                     and not f.dimensions and "count" not in f.measures:
                 f.measures.remove(s.arg("measure"))
@@ -2448,6 +2519,132 @@ class _State:
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _sorted_first(self) -> None:
+        """"revenue per product category for 2025, highest first": the groups sorted by the one figure asked,
+        every one of them (no top N)."""
+        f = self.form
+        for k, s in enumerate(self.spans[:-1]):
+            t = self.spans[k + 1]
+            if s.used or t.used or not s.first("superlative") or t.text != "first" or self.next_content(k + 1):
+                continue
+            figures = {x.arg("measure") for x in self.spans if x.first("measure")}
+            if not figures and any(x.has("grammar", "count") and x.text != "how many" for x in self.spans):
+                figures = {"count"}  # "number of orders by month, highest first"
+            if not figures and f.order_by is None and (f.grain or f.dimensions):
+                # "orders by month in 2025, most first": a count per group to sort by, which I would read as the
+                # newest orders first (a wrong answer); refused instead
+                raise NotUnderstood("I can sort groups by a figure named in the question",
+                                    field="question", hint="e.g. 'number of orders by month in 2025, highest first'")
+            if len(figures) != 1 or f.order_by is not None:
+                return
+            f.order_by, f.direction = figures.pop(), s.arg("superlative")
+            f.notes += ["order:explicit", "sorted"]
+            s.used = t.used = True
+
+    def _that_period(self) -> None:
+        """"in 2025 ..., cancelled orders as a share of all orders placed that year": "that year" points back
+        at the period already named (only when one was named before it)."""
+        # the period must be named in the same sentence ("... in September 2026? I mean shipped that month" is a
+        # second thought, read on its own)
+        said = [x for x in re.split(r"[?!]\s+|(?<=[a-z0-9]{2})\.\s+", self.question.lower()) if re.search(r"\b(?:that|same)\s+[a-z]+", x)]
+        if not said or not re.search(rf"\b(?:(?:19|20)\d{{2}}|q[1-4]|h[12]|this|last|{MONTH_RE})\b", said[0]):
+            return
+        for k, s in enumerate(self.spans):
+            if k == 0 or s.used or not s.first("grain") or self.spans[k - 1].text not in ("that", "same"):
+                continue
+            if any(x.text.startswith("__period") for x in self.spans[:k]) and len(
+                    {x.text for x in self.spans if x.text.startswith("__period")}) == 1:
+                s.used = True
+
+    def _average_over_periods(self) -> None:
+        """"average monthly revenue in 2025", "average revenue per month", "median weekly orders": each
+        period's figure first, then their average (or median); one figure, not a row per month."""
+        f = self.form
+        word = next((x for x in self.spans if not x.used and x.has("grammar", "average")), None)
+        if word is not None and f.measures == ["count"] and not f.grain and not f.dimensions and not f.derived \
+                and not f.order_by and not f.limit:
+            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged
+            one = next((x for k, x in enumerate(self.spans) if k > 0 and self.spans[k - 1].text in ("a", "an", "each")
+                        and x.first("entity") and not x.text.endswith("s") and x.arg("entity") != f.subject
+                        and any(d.get("entity") == x.arg("entity") for d in self.layer.dimensions.values())), None)
+            if one is not None and f.subject and f.subject != one.arg("entity"):
+                word.used = one.used = True
+                f.derived = {"kind": "average_per", "entity": one.arg("entity")}
+                return
+        if not f.grain or f.dimensions or f.derived or len(f.measures) != 1 or f.order_by or f.limit:
+            return
+        if f.measures[0] not in self.layer.measures and f.measures[0] != "count":
+            return
+        word = next((x for x in self.spans if not x.used and (x.has("grammar", "average") or x.text == "median")),
+                    None)
+        grain_at = next((k for k, x in enumerate(self.spans) if x.first("grain") and x.used), None)
+        if word is None or grain_at is None or self.spans.index(word) > grain_at:
+            return
+        word.used = True
+        f.derived = {"kind": "average_per", "grain": f.grain, "fn": "median" if word.text == "median" else "avg"}
+        f.grain = None
+
+    def _over_the_things(self) -> None:
+        """"the average product margin per category, over active products only", "across its active products":
+        the things a figure is taken over, named by a condition already read (not a comparator: no number)."""
+        for k, s in enumerate(self.spans):
+            if s.used or s.text not in ("over", "across", "among"):
+                continue
+            nxt = self.next_content(k)
+            if nxt is None or not nxt[1].used or not (nxt[1].first("predicate") or self.values_of(nxt[1])):
+                continue
+            after = self.next_content(nxt[0])
+            while after is not None and after[1].used and not after[1].first("entity") and (
+                    after[1].first("predicate") or self.values_of(after[1])):
+                after = self.next_content(after[0])  # "across active Makita products"
+            if after is not None and after[1].first("entity") and not any(x.first("number") for x in self.spans[k:nxt[0] + 1]):
+                s.used = True
+
+    def _one_row_per(self) -> None:
+        """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape
+        ("per year" is the grouping, read where it stands; "one row" adds nothing)."""
+        for k, s in enumerate(self.spans[1:-1], start=1):
+            t = self.spans[k + 1]
+            if s.text in ("row", "rows") and not s.used and self.spans[k - 1].text in ("one", "a", "1") \
+                    and t.has("grammar", "group_by") and t.used:
+                s.used = True
+
+    def _figure_restated(self) -> None:
+        """"which five products generated the most revenue? Include the revenue figure for each", "top five
+        customers by revenue, with the revenue for each": a figure already asked, named again to be shown beside
+        each thing, says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
+        f = self.form
+        for k, s in enumerate(self.spans):
+            if not (s.first("measure") and s.arg("measure") in (*f.measures, *f.show, f.order_by) and s.used):
+                continue
+            before = self.prev_content(k)
+            if before is not None and not before[1].used and before[1].text in ("include", "including", "includes"):
+                before[1].used = True
+            after = self.next_content(k)
+            if after is not None and not after[1].used and after[1].text in EACH_WORDS \
+                    and after[1].has("grammar", "group_by") and self.next_content(after[0]) is None:
+                after[1].used = True
+
+    def _amount_of_measure(self, f: QueryForm) -> None:
+        """"customers with more than 15,000 EUR of revenue, with the amount": the amount beside things that
+        are not the orders is the money figure compared (their revenue), not each order's total (which
+        would split every customer into its orders)."""
+        own = self.layer.entities.get(f.subject or "", {}).get("table")
+        figures = [m for m in dict.fromkeys([x.field for x in f.filters] + f.show + f.measures)
+                   if m in self.layer.measures]
+        for col in list(f.show):
+            table, _, name = col.partition(".")
+            entity = next((n for n, e in self.layer.entities.items() if e["table"] == table), None)
+            if entity is None or table == own or self.layer.entities[entity].get("amount") != name:
+                continue
+            unit = self.layer.tables[table]["columns"][name].get("unit")
+            same = [m for m in figures if self.layer.measures[m].get("entity") == entity
+                    and self.layer.measures[m].get("unit") == unit]
+            if (own or f.dimensions or f.grain) and len(same) == 1:
+                f.show = [c for c in f.show if c != col]
+                if same[0] not in f.show and same[0] not in f.measures:
+                    f.show.append(same[0])
 
     def _own_dimension(self, entity: str) -> str | None:
         """The dimension that names the entity's things themselves ("customer" of customers)."""
@@ -2628,6 +2825,18 @@ class _State:
                 # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
                 f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                        "shipments.delivered_at") if c not in f.show]
+        ranked_one = [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]
+        owner = next((n for n, e in self.layer.entities.items() if ranked_one and e["table"] == ranked_one[0]), None)
+        asker = next((x.arg("entity") for k, x in enumerate(self.spans) if x.first("entity") and self._is_which(k)
+                      and not x.text.endswith("s")), None)
+        if owner and asker and asker != owner and f.subject in (None, asker) and f.order_by == "@amount" \
+                and not f.measures and not f.limit and self.layer.entities[owner].get("amount"):
+            # "which customer placed the single largest order": the one largest order, shown with its customer
+            # (not the customers ranked by their revenue)
+            other = self.layer.entities[asker]
+            f.subject, f.limit = owner, 1
+            f.dimensions = [d for d in f.dimensions if self.layer.dimensions[d].get("entity") != asker]
+            f.show.append(f"{other['table']}.{other['label']}")
         if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
             f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
             f.subject = f.subject or "customers"
@@ -2804,8 +3013,13 @@ class _State:
             # with the figure after them (a total is asked with "total stock of ...", "how much")
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
-        if not f.measures and measure_filters and f.dimensions:
-            f.measures = [measure_filters[0]]  # "brands with more than 2000 units sold": show the units
+        if not f.measures and measure_filters and (f.dimensions or f.grain):
+            # "brands with more than 2000 units sold": show the units; "which months had revenue above
+            # 30,000": the months (a time grain is a grouping too), each with its revenue
+            f.measures = [measure_filters[0]]
+        counted = [x.field for x in f.filters if x.field.startswith("count:") and f.subject in (None, x.field[6:])]
+        if not f.measures and counted and f.grain and not f.dimensions:
+            f.measures = [counted[0]]  # "which months had more than 500 orders": the orders of each month
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
         sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
@@ -3371,8 +3585,29 @@ class _State:
         return f
 
     # ----- periods, fields, acceptance
+    def _signup_periods(self, f: QueryForm) -> set[int]:
+        """"revenue in 2026 of customers who signed up in 2025", "what did customers who signed up during 2026
+        generate in 2026": a period right after the signup is a condition on the customers' signup date, the
+        other period (if any) times the figure asked. Returns the positions of the signup periods."""
+        figures = [m.split(":")[-1] for m in f.measures]
+        timed = [self.layer.measures[m].get("entity") for m in figures if m in self.layer.measures] + [
+            m.split(".")[0] for m in figures if "." in m]
+        if not any(e not in (None, "customers") for e in timed) or "customers.signup_date" in f.show:
+            return set()
+        found: set[int] = set()
+        for k, s in enumerate(self.spans):
+            before = self.prev_content(k) if s.text.startswith("__period") else None
+            if before is not None and before[1].first("activity") and before[1].arg("activity") == "signup":
+                period = self.periods[int(s.text[8:-2])]
+                f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
+                s.used = True
+                found.add(k)
+        return found
+
     def _periods_and_fields(self, f: QueryForm) -> None:
-        slots = list({s.text: s for s in self.spans if s.text.startswith("__period")}.values())
+        signup = self._signup_periods(f) if not f.period else set()
+        slots = list({s.text: s for k, s in enumerate(self.spans)
+                      if s.text.startswith("__period") and k not in signup}.values())
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -3394,6 +3629,11 @@ class _State:
                                     field="question", hint="e.g. 'customers whose last order was in 2025'")
             latest = [x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                       and self.layer.dimensions[x.field]["column"].startswith("orders.")]
+            if measure and latest and not self.layer.measures[measure]["sql"].startswith("MAX("):
+                # "customers who placed their first order through b2b": the value of the first order, which I
+                # cannot test (read as any order through b2b it would be a wrong count)
+                raise NotUnderstood("I can put a period on the first order, not a value of it",
+                                    field="question", hint="e.g. 'customers whose first order was in 2025'")
             if measure and not f.period and latest:
                 # "customers whose most recent order was cancelled": the value of that one order
                 for x in latest:
@@ -3408,6 +3648,9 @@ class _State:
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
+        if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
+                _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
+            f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
@@ -3563,27 +3806,19 @@ class _State:
                 return hit[0]
         return None
 
-    def _named_after_share(self, predicates: list[str]) -> str | None:
-        """"of the shipments that have been delivered, what share arrived late?", "fraction of active products
-        at low stock", "the highest percentage of late deliveries among its delivered shipments": of several
-        conditions, the share's is the last named after the share word, not after "among" (the others say what
-        it is a share of)."""
-        if len(predicates) < 2:
-            return None
-        at = next((i for i, s in enumerate(self.spans) if s.has("grammar", "share")), None)
-        if at is None:
-            return None
-        named = [str(s.arg("predicate")) for k, s in enumerate(self.spans) if k > at and s.first("predicate")
-                 and str(s.arg("predicate")) in predicates
-                 and not any(x.text in ("among", "amongst") for x in self.spans[max(0, k - 2):k])]
-        return named[-1] if named else None
-
     def _share_condition(self, f: QueryForm) -> None:
         """"percentage of orders that were returned": the share's condition is the question's own filter."""
         if f.dimensions and not f.filters and not f.predicates:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
+        grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
+        if not candidates and not f.predicates and len(grouped) == 1 and not any(
+                self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
+            # "(revenue by category) what share of the total did Kitchen account for": the one value named is
+            # the share's condition, of the total over every group (was the value's share of itself: 1.0)
+            f.dimensions.remove(grouped[0].field)
+            candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
         if durations:  # "share of shipments delivered within 2 days"
@@ -3592,11 +3827,19 @@ class _State:
             f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
-            p = self._named_after_share(f.predicates) or f.predicates[-1]
+            p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
+            if self._named_as_share_base(x) and any(y.field.startswith("count:") or y.field in self.layer.measures
+                                                   for y in f.filters):
+                # "what percentage of our Finnish customers placed at least one order this year": the Finnish
+                # customers are what the share is of; its condition is a count of their orders, which I
+                # cannot take a share of (read the other way round it would be a wrong answer)
+                raise NotUnderstood("I can take a share of things with a value or condition, not of things with "
+                                    "a number of orders or an amount", field="question",
+                                    hint="e.g. 'how many Finnish customers ordered this year'")
             f.filters.remove(x)
             f.derived = {**scale, "kind": "share",
                          "condition": {"filter": {"field": x.field, "op": x.op, "values": x.values}}}
@@ -3612,6 +3855,32 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _named_as_share_base(self, x: Filter) -> bool:
+        """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""
+        for k, s in enumerate(self.spans):
+            if not s.has("grammar", "share") or k + 1 >= len(self.spans) or self.spans[k + 1].text != "of":
+                continue
+            nxt = self.next_content(k + 1)
+            if nxt is not None and any((x.field, str(v)) in set(self.values_of(nxt[1])) for v in x.values):
+                return True
+        return False
+
+    def _predicate_asked_as_share(self, predicates: list[str]) -> str | None:
+        """"of the shipments that have been delivered, what share arrived late", "the percentage of late
+        deliveries among its delivered shipments": a condition named before the share word or after "among"
+        says which things the share is taken of; the one named only between them is the share's condition."""
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return None
+        among = next((k for k, s in enumerate(self.spans) if k > at and s.text in ("among", "amongst")), len(self.spans))
+        asked = []
+        for p in predicates:
+            where = [k for k, s in enumerate(self.spans) if s.has("predicate", p) or s.has("activity", p)]
+            if where and all(at < k < among for k in where):
+                asked.append(p)
+        # ("fraction of active products at low stock": of two named after it, the last is the share's)
+        return asked[-1] if asked and len(predicates) > 1 else None
 
     def _subject_from_condition(self, f: QueryForm) -> str:
         cond = (f.derived or {}).get("condition") or {}
@@ -3635,6 +3904,12 @@ class _State:
             # "customers in Oslo with their revenue in 2025": the period is of the figure shown beside them
             entity = self.layer.entities[self.layer.measures[shown]["entity"]]
             return f"{entity['table']}.{entity['period']}"
+        # "the median order amount in 2025 for business customers": an aggregate of a column is timed by
+        # the period of the column's own things (the orders), not by the customers' signup
+        column = next((m.split(":", 1)[1] for m in f.measures if m.count(":") == 1 and "." in m), None)
+        owner = next((e for e in self.layer.entities.values() if column and e["table"] == column.split(".")[0]), None)
+        if owner and owner.get("period") and "signup" not in activity:
+            return f"{owner['table']}.{owner['period']}"
         subject = f.subject or "orders"
         counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
         if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
@@ -3642,6 +3917,8 @@ class _State:
             entity = self.layer.entities[counted[0]]
             return f"{entity['table']}.{entity['period']}"
         measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        # "top five customers by revenue in 2025, with the revenue": the period of the figure ranked or shown
+        measured += [m for m in (*f.show, f.order_by) if m in self.layer.measures and m not in measured]
         if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
                                                      for x in self.spans):
             return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"

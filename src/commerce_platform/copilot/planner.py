@@ -390,8 +390,10 @@ class Planner:
 
     def _aggregate(self, form: QueryForm) -> exp.Select:
         derived = form.derived or {}
+        if derived.get("kind") == "average_per" and derived.get("grain"):
+            return self._average_per_period(form, derived["grain"], derived.get("fn", "avg"))
         if derived.get("kind") == "average_per":
-            return self._average_per(form, derived["entity"])
+            return self._average_per(form, derived["entity"], derived.get("fn", "avg"))
         dims = list(form.dimensions)
         dim_sql = [self.field_sql(d) for d in dims]
         conds = self._conditions(form, form.subject)
@@ -647,7 +649,23 @@ class Planner:
         inner = exp.select(agg).from_(table).where(exp.and_(fragment(f"{join['left']} = {join['right']}"), *own))
         return exp.Subquery(this=inner)
 
-    def _average_per(self, form: QueryForm, entity: str) -> exp.Select:
+    def _average_per_period(self, form: QueryForm, grain: str, fn: str) -> exp.Select:
+        """"average monthly revenue in 2025": each month's figure first (grouped by the grain), then their
+        average (or median) over the months of the period."""
+        inner_form = replace(form, derived=None, grain=grain, limit=None, order_by=None)
+        inner = self._aggregate(inner_form)
+        inner.set("order", None)
+        name = output_name(form, (form.measures or ["count"])[0])
+        agg = ATTRIBUTE_AGGREGATES[fn](this=exp.column(name))
+        select = exp.select(*[exp.column(d) for d in form.dimensions],
+                            exp.alias_(agg, f"{'average' if fn == 'avg' else fn}_{name}_per_{grain}"))
+        select = select.from_(inner.subquery("per_" + grain))
+        if form.dimensions:
+            dims = [exp.column(d) for d in form.dimensions]
+            select = select.group_by(*dims).order_by(*[c.copy() for c in dims])
+        return select
+
+    def _average_per(self, form: QueryForm, entity: str, fn: str = "avg") -> exp.Select:
         """"average units per order": each order's figure first (an inner query grouped by the
         entity's key), then their average; groups of the form stay groups of the outer query."""
         dim = next(d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity)
@@ -656,7 +674,8 @@ class Planner:
         inner.set("order", None)  # order inside a subquery means nothing
         name = output_name(form, (form.measures or ["count"])[0])
         outer_dims = [exp.column(d) for d in form.dimensions]
-        select = exp.select(*outer_dims, exp.alias_(exp.Avg(this=exp.column(name)), f"average_{name}_per_{dim}"))
+        select = exp.select(*outer_dims, exp.alias_(ATTRIBUTE_AGGREGATES[fn](this=exp.column(name)),
+                                                    f"{'average' if fn == 'avg' else fn}_{name}_per_{dim}"))
         select = select.from_(inner.subquery("per_" + dim))
         if outer_dims:
             select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])

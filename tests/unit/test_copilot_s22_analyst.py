@@ -1,0 +1,306 @@
+"""s22-analyst: long analyst questions with several conditions (dev14): thresholds on grouped figures
+(a time grain is a grouping: "which months had revenue above ..."), the amount beside grouped things is
+the figure compared, not each order's total."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+MONTH = "CAST(date_trunc('month', o.order_date) AS DATE)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a threshold on a figure per month: the months with their figure (was: orders, 0 rows)
+    ("Which months of 2026 so far had b2b-channel revenue above 45,000 euros?",
+     f"SELECT {MONTH}, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'b2b' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 HAVING SUM(o.total_amount) > 45000"),
+    ("which months had more than 150 orders",
+     f"SELECT {MONTH}, COUNT(*) FROM orders o GROUP BY 1 HAVING COUNT(*) > 150"),
+    # "with the amount" beside customers compared on revenue: their revenue (was: split by order total)
+    ("Which customers have generated more than 15,000 EUR of revenue so far this year? List them with the amount.",
+     f"SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY c.customer_id, c.name "
+     "HAVING SUM(o.total_amount) > 15000"),
+])
+def test_thresholds_on_grouped_figures(parser, engine, question, gold):
+    rows = engine.execute(gold).rows
+    assert rows, gold
+    assert results_match(rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a period right after "signed up" is the customers' signup; the other one times the revenue (was: dropped)
+    ("What revenue did customers who signed up during 2026 generate in 2026?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("revenue in 2026 of customers who signed up in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("revenue of customers who signed up in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # an aggregate of the orders' amount is timed by the order date, not by the customers' signup
+    ("What was the median order amount in 2025 for business customers, counting only orders that were not "
+     "cancelled or returned?",
+     f"SELECT MEDIAN(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_signup_periods_and_the_period_of_an_order_figure(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+LATE = "s.delivered_at > s.shipped_at + INTERVAL 3 DAY"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the condition named before the share word, or after "among", is what the share is of (was swapped)
+    ("Of the shipments sent out in Q3 2026 that have been delivered, what share arrived late?",
+     f"SELECT AVG(CASE WHEN {LATE} THEN 1.0 ELSE 0 END) FROM shipments s WHERE s.delivered_at IS NOT NULL "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("Which carrier had the highest percentage of late deliveries among its delivered shipments sent in 2025?",
+     f"SELECT carrier, 100 * AVG(CASE WHEN {LATE} THEN 1.0 ELSE 0 END) AS pct FROM shipments s "
+     "WHERE s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY pct DESC LIMIT 1"),
+])
+def test_the_share_is_of_the_things_named_before_it_or_after_among(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser):
+    # the Finnish customers are the base; the share of them who ordered is not the share of Finns among buyers
+    with pytest.raises(NotUnderstood):
+        parser.parse("What percentage of our Finnish customers placed at least one order this year?", COPILOT_AS_OF)
+
+
+def _month(y: int, m: int) -> str:
+    end = f"DATE '{y}-{m:02d}-01' + INTERVAL 1 MONTH - INTERVAL 1 DAY"
+    return f"SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '{y}-{m:02d}-01' AND {end})"
+
+
+@pytest.mark.parametrize("question, later, earlier", [
+    # a change "from September to October" compares the two months (was: Sep-Oct together vs the two before)
+    ("revenue growth from September to October", (2026, 10), (2026, 9)),
+    ("how did revenue change from March to May 2025", (2025, 5), (2025, 3)),
+])
+def test_a_change_from_one_month_to_another_compares_the_two(parser, engine, question, later, earlier):
+    now, before = _month(*later), _month(*earlier)
+    gold = f"SELECT 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_revenue_from_one_month_to_another_is_still_the_range(parser, engine):
+    gold = (f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+            "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "revenue from September to October"))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # words that restate what is already asked: the full calendar year, a hyphenated year-to-date,
+    # "answer as", a verb of contributing, "exceeded" as a comparator, "over all time"
+    ("What was our total revenue for the full calendar year 2025?", "What was our total revenue in 2025?"),
+    ("What share of year-to-date 2026 revenue came from the web channel? Answer as a fraction.",
+     "What share of 2026 ytd revenue came from the web channel as a fraction?"),
+    ("For 2025, what fraction of total revenue did each channel contribute?",
+     "For 2025, what fraction of total revenue came from each channel?"),
+    ("For 2025, list each customer country whose revenue exceeded 60,000 EUR, together with that revenue.",
+     "For 2025, list each customer country whose revenue was more than 60,000 EUR, together with that revenue."),
+    ("How many customers have placed more than 20 orders over all time?",
+     "How many customers have placed more than 20 orders?"),
+])
+def test_words_that_restate_the_ask(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_each_ones_count(parser, engine):
+    gold = ("SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' "
+            "GROUP BY c.customer_id, c.name HAVING COUNT(*) > 2")
+    question = ("Which customers have had more than two orders cancelled over all time? "
+                "Show names and the number of cancellations.")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "all statuses included", "whatever its status": every status, as "any status"
+    ("How many customers have placed more than 20 orders in total, all statuses included?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) > 20)"),
+    ("What is the median order total for store-channel orders placed this year, all statuses included?",
+     "SELECT MEDIAN(total_amount) FROM orders WHERE channel = 'store' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # "which customer placed the largest order": the one largest order and its customer (was: the customers
+    # ranked by revenue, every one of them)
+    ("Which customer placed the single largest order (by order total, whatever its status) in 2025, and what was "
+     "the amount?",
+     "SELECT c.name, o.total_amount FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' ORDER BY o.total_amount DESC LIMIT 1"),
+])
+def test_every_status_and_the_customer_of_the_largest_order(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a figure named again to be shown "for each" ranked thing; its period is the figure's (was the signup's)
+    ("Which five products generated the most revenue so far this year? Include the revenue figure for each.",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
+     "ORDER BY r DESC LIMIT 5"),
+    ("List our top five customers by revenue in 2025, with the revenue for each.",
+     f"SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "ORDER BY r DESC LIMIT 5"),
+])
+def test_a_figure_restated_for_each_ranked_thing(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+MONTHLY = (f"SELECT {MONTH} AS m, SUM(o.total_amount) AS r FROM orders o WHERE {VALID_ORDER} "
+           "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the average (or median) of a figure per month or per thing: each one's figure first, then their average
+    ("What was the average monthly revenue during 2025?", f"SELECT AVG(r) FROM ({MONTHLY})"),
+    ("average revenue per month in 2025", f"SELECT AVG(r) FROM ({MONTHLY})"),
+    ("Among customers who have ordered at least once, what is the median number of orders per customer over all time?",
+     "SELECT MEDIAN(n) FROM (SELECT customer_id, COUNT(*) AS n FROM orders GROUP BY 1)"),
+    ("On average, how many order lines does an order placed in 2026 have?",
+     "SELECT AVG(n) FROM (SELECT o.order_id, COUNT(*) AS n FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1)"),
+])
+def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "highest first": every group, sorted by the one figure (no top N, not one row for a singular noun)
+    ("revenue by channel, highest first",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} GROUP BY 1"),
+    # "that year": the year already named in the sentence
+    ("What was the cancellation rate in 2025, i.e. cancelled orders as a share of all orders placed that year?",
+     "SELECT AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_sorted_groups_and_that_year(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the grouping named again as what to show, or as the table's shape ("one row per year")
+    ("In 2025, which months had revenue above 30,000 EUR from Finnish customers? Show the month and the amount.",
+     f"SELECT {MONTH}, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'FI' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "HAVING SUM(o.total_amount) > 30000"),
+    ("Average order value for web orders: 2024 versus 2025, one row per year.",
+     f"SELECT YEAR(o.order_date), AVG(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND YEAR(o.order_date) IN (2024, 2025) GROUP BY 1"),
+])
+def test_the_grouping_said_again_as_what_to_show(parser, engine, question, gold):
+    rows = engine.execute(gold).rows
+    assert rows, gold
+    assert results_match(rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("Which city has the largest number of business customers?", "Which city has the most business customers?"),
+    ("For last quarter, list the product categories that sold more than 1,000 units, with their unit counts.",
+     "For last quarter, list the product categories that sold more than 1,000 units, with their units."),
+])
+def test_the_largest_number_and_unit_counts(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("Which single day in October 2026 saw the most orders placed, and how many?",
+     "Which day in October 2026 had the most orders placed, and how many?"),
+    ("How many products are completely out of stock across the whole network?",
+     "How many products are completely out of stock?"),
+    ("What's the email address on file for Bygg Nilsson Oy?", "What's the email address for Bygg Nilsson Oy?"),
+    ("How many customers in our register have never placed an order?",
+     "How many customers have never placed an order?"),
+])
+def test_which_single_day_and_the_whole_network(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_a_single_order_without_a_ranking_stays_unplaced(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("customers with a single order", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "over active products only", "across active Makita products": the things a figure is over, named by a condition
+    ("What is the average product margin per category, over active products only?",
+     "SELECT category, AVG((unit_price - unit_cost) / unit_price) FROM products WHERE active GROUP BY 1"),
+    ("What is the average margin across active Makita products?",
+     "SELECT AVG((unit_price - unit_cost) / unit_price) FROM products WHERE active AND brand = 'Makita'"),
+])
+def test_the_things_a_figure_is_over(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a customer's first order: its date in a period (the layer's first_order_date, as last_order_date)
+    ("How many customers placed their very first order with us during 2025?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 "
+     "HAVING MIN(order_date) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+    ("How many customers with order history placed their most recent order before 1 January 2026?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING MAX(order_date) < DATE '2026-01-01')"),
+])
+def test_first_and_most_recent_orders_in_a_period(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "How many customers placed their very first order through b2b?",
+    "How many customers placed their first order through b2b in 2025?",
+])
+def test_a_value_of_the_first_order_is_refused_not_read_as_any_order(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_the_share_of_one_value_of_the_previous_grouping(parser, engine):
+    # after "revenue by category", the share of the total one category accounts for (was its share of itself)
+    line = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+    gold = (f"SELECT SUM({line}) FILTER (WHERE p.category = 'Kitchen') / SUM({line}) FROM order_items oi "
+            f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+            "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'")
+    got = answer(parser, engine, "What share of the total did Kitchen account for?",
+                 context=["Show revenue by category for Q2 2026."])
+    assert results_match(engine.execute(gold).rows, got)
+
+
+def test_both_quarters_beside_a_growth_restates_the_two_periods(parser, engine):
+    q3 = "SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '{y}-07-01' AND DATE '{y}-09-30')"
+    now, before = q3.format(y=2026), q3.format(y=2025)
+    gold = f"SELECT {now}, {before}, 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
+    question = ("Please compare revenue in Q3 2026 against Q3 2025: give me both quarters' revenue and the "
+                "percentage change.")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+def test_a_count_per_group_sorted_highest_first(parser, engine):
+    gold = "SELECT city, COUNT(*) FROM customers GROUP BY 1"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "number of customers by city, highest first"))
+
+
+def test_groups_sorted_by_no_named_figure_are_refused_not_read_as_newest_first(parser):
+    # "orders by month, most first" was a list of the newest orders
+    with pytest.raises(NotUnderstood):
+        parser.parse("orders by month in 2025, most first", COPILOT_AS_OF)
+
+
+def test_the_same_split_for_another_year(parser, engine):
+    context = ["What was revenue by channel in 2025?"]
+    assert results_match(answer(parser, engine, "and the same for 2024?", context),
+                         answer(parser, engine, "and the same split for 2024?", context))
