@@ -458,8 +458,9 @@ class SemanticParser:
         for clause in clauses:
             state = _State(self, clause.strip(" ()"), as_of)
             words = {w for s in state.spans for w in s.text.split()}
-            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and all(
+            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose") for x in s.senses) for s in state.spans)
+                or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
         if all(data_free) or not any(data_free):
             return question, []
@@ -476,6 +477,10 @@ class SemanticParser:
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
+# "should we cancel them?": asks whether to act on the ones asked about, a verb and a pointer only (its verb may be a
+# word of the data, "cancel", but names no condition: it is the decision the answer informs)
+ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|those|these|it|this\s+one|that\s+one)\s*[?.!]*$",
+                             re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
@@ -2544,6 +2549,21 @@ class _State:
         in_eur = any(x in money for x in fields) or any(
             self.layer.tables.get(a.split(".")[0], {}).get("columns", {}).get(a.split(".")[1], {}).get("unit") == "EUR"
             for a in attrs)
+        choice = self.layer.grammar.get("choice_intents", {})
+        for s in self.spans:
+            if s.used or not s.first("intent") or s.text not in choice.get("phrases", []) or f.order_by:
+                continue
+            # "which carrier should we use for Norway?": a choice with no measure named is the dimension's default
+            # ranking (the answer says which); else a count per value would pass for a recommendation
+            default = choice.get("defaults", {}).get(f.dimensions[0]) if len(f.dimensions) == 1 else None
+            if default is None or f.kind != "aggregate" or f.limit or f.compare or f.derived or \
+                    set(f.measures) - {"count", default["measure"], self.layer.grammar["ranking_default"].get(f.dimensions[0])}:
+                raise NotUnderstood("the question asks which one to choose, but names no measure to choose by",
+                                    hint="say what to compare, e.g. 'which carrier has the fastest average delivery'")
+            f.measures, f.order_by, f.direction, f.limit = [default["measure"]], default["measure"], \
+                default["direction"], 1
+            f.notes.append(f"purpose:{default['purpose']}")
+            s.used = True
         for s in self.spans:
             if s.used:
                 continue
