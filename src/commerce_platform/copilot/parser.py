@@ -455,13 +455,33 @@ class SemanticParser:
         spec = self.layer.grammar.get("commentary", {})
         blockers = set(spec.get("blockers", []))
         data_free = []
-        for clause in clauses:
-            state = _State(self, clause.strip(" ()"), as_of)
+        states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
+        for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
             free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
+        plan = spec.get("plans", {})
+        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, plan.get("openers", []))) + r")\b", re.IGNORECASE) \
+            if plan.get("openers") else None
+        plan_blockers = blockers - set(plan.get("allowed", []))
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
+                continue
+            # "I want someone to call and confirm them.", "We should move some garden items there.": the asker's
+            # plan, said after the question (an opener says so); it may restate what the question names (the
+            # same value, measure or condition) or name things, but never anything new, nor narrow
+            said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
+            said_first = set(re.sub(r"'s\b", " is", m.group(0).lower()).split())
+            lead = next((j for j, sp in enumerate(state.spans) if not set(sp.text.split()) <= said_first),
+                        len(state.spans))
+            rest = state.spans[lead:]
+            words = {w for sp in rest for w in sp.text.split()}
+            data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
+                and all(all(x[0] in ("stop", "purpose", "entity", "dimension") or tuple(x) in said
+                            or tuple(x) == ("grammar", "followup") for x in sp.senses)
+                        for sp in rest)
         if all(data_free) or not any(data_free):
             return question, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked
