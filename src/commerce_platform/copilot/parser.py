@@ -574,6 +574,12 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "how many units it takes to get back up to that level", "how many units would bring each one back up to
+        # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
+        text = re.sub(r"\bhow\s+many\s+units\s+(?:(?:would\s+)?it\s+(?:takes?|would\s+take)|would\s+it\s+take|would|"
+                      r"do\s+we\s+need(?:\s+to\s+order)?|we\s+need(?:\s+to\s+order)?|are\s+needed)\s+(?:to\s+)?"
+                      r"(?:get|bring)\s+(?:it\s+|them\s+|each\s+(?:one\s+)?)?back\s+(?:up\s+)?to\s+(?:(?:its|their|the|that)"
+                      r"\s+(?:reorder\s+)?level|it|them)\b", " shortfall ", text)
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
