@@ -431,6 +431,8 @@ class SemanticParser:
                     within.interpretation = describe_form(within.form, self.layer)
                 return within
         state = _State(self, question, as_of)
+        # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
+        state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
         form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
@@ -479,7 +481,7 @@ class SemanticParser:
             rest = state.spans[lead:]
             words = {w for sp in rest for w in sp.text.split()}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
-                and all(all(x[0] in ("stop", "purpose", "entity", "dimension") or tuple(x) in said
+                and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) == ("grammar", "followup") for x in sp.senses)
                         for sp in rest)
         if all(data_free) or not any(data_free):
@@ -588,6 +590,7 @@ class _State:
                       text)
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
+        self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -1926,6 +1929,10 @@ class _State:
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
                 f.limit = int(s.arg("number"))
                 s.used = True
+            elif not s.used and s.first("number") and ranked and k > i + 1 and k < len(self.spans) and \
+                    self.spans[k].text == "ones":
+                f.limit = int(s.arg("number"))  # "the 5 active ones with the best margin": "ones" is the noun
+                s.used = True
         # "which customers spend the most? Give me five": a bare number asked for is how many of the ranking
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
@@ -3079,6 +3086,8 @@ class _State:
         return "orders"
 
     def _singular(self) -> bool:
+        if self.pointer_one:
+            return True
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
