@@ -479,6 +479,8 @@ class SemanticParser:
             lead = next((j for j, sp in enumerate(state.spans) if not set(sp.text.split()) <= said_first),
                         len(state.spans))
             rest = state.spans[lead:]
+            if rest and rest[-1].text in plan.get("last_words", []):
+                rest = rest[:-1]  # "I'd clear that one first": the order of the asker's own steps
             words = {w for sp in rest for w in sp.text.split()}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
@@ -3088,6 +3090,8 @@ class _State:
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
+        if any(a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "which one sold the most units"
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
@@ -3785,6 +3789,11 @@ class _State:
                 prev[1].used = True
                 k = prev[0]
                 prev = self.prev_content(k)
+            after = self.next_content(i)
+            if (prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"])) and \
+                    s.text in spec.get("verbs", []) and after is not None and not after[1].used and \
+                    after[1].text in (*spec["slow"], *spec["fast"]):
+                prev = after  # "which category is moving slowest": the speed word after the verb
             if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
                 continue  # "movers" alone does not say which end of the ranking is meant
             prev[1].used = s.used = True
