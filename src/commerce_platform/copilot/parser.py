@@ -2599,12 +2599,18 @@ class _State:
                 default["direction"], 1
             f.notes.append(f"purpose:{default['purpose']}")
             s.used = True
+        # "which carrier should we drop? the one with the highest late share": ranked by the share of an undesirable
+        # condition, the highest is the worst, so an intent to drop (the lowest) is met by the highest first
+        condition = (f.derived or {}).get("condition") or {}
+        worse_high = f.order_by is not None and (f.derived or {}).get("kind") == "share" and bool(
+            self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        wanted = {"asc": "desc", "desc": "asc"}.get(f.direction) if worse_high else f.direction
         for s in self.spans:
             if s.used:
                 continue
             intent = s.first("intent")
             if intent and (f.order_by or f.kind in ("recommend_customer", "bought_together")) and \
-                    intent[1] in (None, f.direction):
+                    intent[1] in (None, wanted):
                 s.used = True
             elif intent and intent[1] is None:
                 s.used = True  # "win-back list": names the list's purpose, implies no ranking
@@ -3838,6 +3844,13 @@ class _State:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
         if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
             fits &= f.order_by is None and not f.limit
+        elif need.get("ranked") == "worst":
+            # "which carrier should we drop? the one with the highest late share": the worst first (the highest
+            # share of an undesirable condition, else the lowest figure)
+            condition = (f.derived or {}).get("condition") or {}
+            worse_high = (f.derived or {}).get("kind") == "share" and bool(
+                self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+            fits &= f.order_by is not None and f.direction == ("desc" if worse_high else "asc")
         elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)
         if "order_by" in need:
