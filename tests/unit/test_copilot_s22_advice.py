@@ -86,3 +86,31 @@ def test_advice_words_do_not_become_conditions(parser, question, not_in_sql):
 def test_a_plan_that_narrows_is_never_set_aside(parser):
     result = parser.parse("Which products sold best last year? We should only count Bosch.", COPILOT_AS_OF)
     assert "Bosch" in result.sql and "set aside" not in result.interpretation
+
+
+@pytest.mark.parametrize("question, gold", [
+    # lapsed customers: an order (any status) in the earlier period and none in the later one
+    ("Which business customers went quiet — ordered in 2025 but nothing at all this year?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'business' AND EXISTS (SELECT 1 FROM orders o WHERE "
+     "o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND NOT "
+     "EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.order_date >= DATE '2026-01-01')"),
+    ("Which Helsinki customers haven't ordered since the start of this year but did order in 2025?",
+     "SELECT c.name FROM customers c WHERE c.city = 'Helsinki' AND EXISTS (SELECT 1 FROM orders o WHERE "
+     "o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND NOT "
+     "EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.order_date >= DATE '2026-01-01')"),
+    ("Which carrier should we drop? I mean the one with the highest share of late deliveries among shipments "
+     "sent this year.",
+     "WITH l AS (SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "AS r FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2026-01-01' GROUP BY 1) "
+     "SELECT carrier FROM l ORDER BY r DESC LIMIT 1"),
+    ("Which category is moving slowest this year in units?",
+     f"SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date >= DATE '2026-01-01' GROUP BY 1 ORDER BY SUM(oi.quantity) LIMIT 1"),
+])
+def test_lapsed_customers_dropping_and_slow_movers(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_went_quiet_without_periods_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which customers went quiet?", COPILOT_AS_OF)

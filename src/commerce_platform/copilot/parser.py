@@ -578,6 +578,9 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "since the start of this year": this year to date, the period the calendar words name
+        text = re.sub(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?=this\s+(?:year|month|quarter|week)\b)", "in ",
+                      text)
         # "how many units it takes to get back up to that level", "how many units would bring each one back up to
         # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
         text = re.sub(r"\bhow\s+many\s+units\s+(?:(?:would\s+)?it\s+(?:takes?|would\s+take)|would\s+it\s+take|would|"
@@ -3434,6 +3437,37 @@ class _State:
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
 
+    def _lapsed(self, f: QueryForm, periods: list[Period]) -> bool:
+        """"Which customers ordered in 2025 but nothing this year?", "haven't ordered this year but did order in
+        2025": customers with an order (any status) in the earlier period and none in the later one, when the
+        two periods do not overlap and the later one is the one with no order."""
+        earlier, later = sorted(periods, key=lambda p: p.start)
+        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+            return False
+        spec = self.layer.grammar.get("lapsed", {})
+        slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
+        at_later = slot_at[self.periods.index(later)]
+        at_earlier = slot_at[self.periods.index(earlier)]
+        ordered = [k for k, s in enumerate(self.spans) if s.has("activity", "orders")]
+        # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
+        nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
+                   and 0 < at_later - k <= 2]
+        never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
+        said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+        if not said_none or "ordered_before" in f.predicates:
+            return False
+        for k in nothing:
+            self.spans[k].used = True
+        for k in ordered:
+            self.spans[k].used = True
+        f.subject = "customers"
+        f.kind = "list"
+        f.period, f.compare_period = later, earlier
+        f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
+        f.notes = [n for n in f.notes if n != "activity:orders"]
+        return True
+
     # ----- periods, fields, acceptance
     def _periods_and_fields(self, f: QueryForm) -> None:
         slots = list({s.text: s for s in self.spans if s.text.startswith("__period")}.values())
@@ -3445,6 +3479,8 @@ class _State:
                 # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
+            elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
                                     "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
