@@ -114,3 +114,10 @@ def test_lapsed_customers_dropping_and_slow_movers(parser, engine, question, gol
 def test_went_quiet_without_periods_is_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("which customers went quiet?", COPILOT_AS_OF)
+
+
+def test_contractions_are_not_quotes(parser):
+    # "who've ... haven't": two apostrophes inside words are not a quoted name
+    result = parser.parse("Who should we try to win back? Customers who've spent over 5000 euros in total with us "
+                          "but haven't ordered anything since 1 May 2026.", COPILOT_AS_OF)
+    assert "LIKE" not in result.sql.upper() and "5000" in result.sql

@@ -549,7 +549,8 @@ ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id
 # "status of orders 148, 507 and 825": several ids after the plural noun
 MULTI_ID_RE = re.compile(r"\b(order|customer|product|shipment)s\s+(?:(?:numbers?|ids?|nos?\.?|nrs?)\s+)?#?\s*"
                          r"(\d+(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+|or\s+)?#?\s*\d+)+)\b")
-TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
+# a quoted text; an apostrophe inside a word ("who've", "haven't") neither opens nor closes one
+TEXT_RE = re.compile(r"(?:[\"“‘]|(?<![a-z0-9])')([^\"'”’]{1,60})(?:[\"”’]|'(?![a-z0-9]))")
 # a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
                        r"[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
@@ -570,6 +571,7 @@ class _State:
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "qtr", "wh", "w/"
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
+        text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
