@@ -121,3 +121,10 @@ def test_contractions_are_not_quotes(parser):
     result = parser.parse("Who should we try to win back? Customers who've spent over 5000 euros in total with us "
                           "but haven't ordered anything since 1 May 2026.", COPILOT_AS_OF)
     assert "LIKE" not in result.sql.upper() and "5000" in result.sql
+
+
+def test_products_of_a_category_a_customer_never_bought(parser, engine):
+    gold = ("SELECT p.name FROM products p WHERE p.category = 'Tools' AND p.product_id NOT IN (SELECT oi.product_id "
+            "FROM order_items oi JOIN orders o USING (order_id) WHERE o.customer_id = 32)")
+    question = "Which Tools products has customer 32 never bought?"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -3788,6 +3788,11 @@ class _State:
             return
         dims = [d for d in f.dimensions if not self.layer.dimensions[d].get("entity")
                 and self.layer.dimensions[d]["column"].startswith("products.")]
+        own = self._own_dimension("products")
+        if not f.dimensions and f.subject == "products" and own and not f.limit and not any(
+                s.first("number") or s.has("grammar", "recommend") for s in self.spans):
+            # "which Tools products has Build Tamm Oy never bought?": the products themselves, by name
+            dims = f.dimensions = [own]
         if len(dims) != 1 or len(f.dimensions) != 1:
             return
         f.kind, f.subject, f.predicates = "not_bought", "products", []
