@@ -128,3 +128,12 @@ def test_products_of_a_category_a_customer_never_bought(parser, engine):
             "FROM order_items oi JOIN orders o USING (order_id) WHERE o.customer_id = 32)")
     question = "Which Tools products has customer 32 never bought?"
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "Bundle ideas: which two products are most often bought in the same order?",
+    "which product pair is bought together most often?",
+])
+def test_which_two_products_bought_together_is_one_pair(parser, engine, question):
+    rows = answer(parser, engine, question)
+    assert len(rows) == 1 and isinstance(rows[0][0], str) and isinstance(rows[0][1], str), question

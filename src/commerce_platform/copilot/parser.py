@@ -2703,9 +2703,19 @@ class _State:
         anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                                    and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
         pairs = [s for s in self.spans if s.has("grammar", "pairs") and not s.used]
+        # "which two products are most often bought in the same order?": one pair, the two named as a number
+        two = [k for k, s in enumerate(self.spans[:-1]) if s.first("number") and float(s.arg("number")) == 2
+               and self.spans[k + 1].has("entity", "products") and self.spans[k + 1].text.endswith("s")
+               and k > 0 and self.spans[k - 1].text in ("which", "what")]
+        if "together" in notes and not anchor and not pairs and two and not f.filters and not f.dimensions[1:]:
+            f.kind, f.measures, f.dimensions, f.order_by, f.limit = "bought_together", [], [], None, 1
+            self.spans[two[0]].used = self.spans[two[0] + 1].used = True
+            return
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
             f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
+            if any(s.text in ("pair", "combination", "pairing") for s in pairs) and f.limit is None:
+                f.limit = 1  # "which product pair": one
             for s in pairs:
                 s.used = True
                 k = self.spans.index(s)
