@@ -137,3 +137,10 @@ def test_products_of_a_category_a_customer_never_bought(parser, engine):
 def test_which_two_products_bought_together_is_one_pair(parser, engine, question):
     rows = answer(parser, engine, question)
     assert len(rows) == 1 and isinstance(rows[0][0], str) and isinstance(rows[0][1], str), question
+
+
+def test_stock_spread_across_the_warehouses_is_per_warehouse(parser, engine):
+    gold = ("SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+            "WHERE p.name = 'Philips Heat Pump' GROUP BY 1")
+    question = "Philips Heat Pump: how is the stock spread across the warehouses? thinking of rebalancing"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -950,6 +950,11 @@ class _State:
                 t = self.spans[k]
                 if t.used or t.text not in ("between", "among", "across"):
                     continue
+                after = self.next_content(k)
+                if t.text == "across" and k == i + 1 and after is not None and after[1].first("dimension") and \
+                        not self.values_of(after[1]):
+                    s.used = True  # "how is the stock spread across the warehouses": per warehouse ("across")
+                    break
                 named: list[set[str]] = []
                 joints = []
                 for u in self.spans[k + 1:]:
