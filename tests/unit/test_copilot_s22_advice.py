@@ -144,3 +144,10 @@ def test_stock_spread_across_the_warehouses_is_per_warehouse(parser, engine):
             "WHERE p.name = 'Philips Heat Pump' GROUP BY 1")
     question = "Philips Heat Pump: how is the stock spread across the warehouses? thinking of rebalancing"
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_twice_the_reorder_level_is_a_stock_multiple_of_two(parser, engine):
+    gold = ("SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Bosch Garden Hose' "
+            "AND i.quantity_on_hand > 2 * i.reorder_level")
+    question = "Which warehouses hold more than twice their reorder level of Bosch Garden Hose? Those could spare some."
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
