@@ -151,3 +151,11 @@ def test_twice_the_reorder_level_is_a_stock_multiple_of_two(parser, engine):
             "AND i.quantity_on_hand > 2 * i.reorder_level")
     question = "Which warehouses hold more than twice their reorder level of Bosch Garden Hose? Those could spare some."
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_ordered_before_but_not_in_a_window(parser, engine):
+    gold = ("SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id) "
+            "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.order_date >= "
+            "DATE '2026-08-03')")
+    question = "how many customers have ordered before but not in the last 90 days? size of the win-back campaign"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

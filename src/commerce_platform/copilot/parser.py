@@ -461,7 +461,7 @@ class SemanticParser:
         for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
             free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
-                all(x[0] in ("stop", "unknown", "purpose") for x in s.senses) for s in state.spans)
+                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
         plan = spec.get("plans", {})
@@ -580,6 +580,9 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
+        text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
+                      r"\1\2 but have not ordered ", text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
         text = re.sub(r"\btwice\s+(?=(?:their|its|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b)", "2 times ", text)
         # "since the start of this year": this year to date, the period the calendar words name
