@@ -60,6 +60,9 @@ def test_advice_questions(parser, engine, question, gold):
     (["Which orders are still pending from before 15 October? should we cancel them?"],
      "whats the total vaule of those orders?",
      "SELECT SUM(total_amount) FROM orders WHERE status = 'pending' AND order_date < DATE '2026-10-15'"),
+    # "those orders": the previous rows' own noun after the pointer (was a new question over every order)
+    (["which orders are pending?"], "how much are those orders worth in total?",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'pending'"),
 ])
 def test_advice_followups(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

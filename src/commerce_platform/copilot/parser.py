@@ -1022,7 +1022,12 @@ class _State:
                                                                           ["whose"], ["where"], ["of"])
                     and not (k + 1 < len(self.spans) and self.spans[k + 1].first("entity"))
                     for k, w in enumerate(words))
-        if pointer or alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
+        # "how much are those orders worth in total?" after orders listed: "those" with the previous rows' own noun
+        same_noun = context.subject is not None and any(
+            w in ("those", "these") and k + 1 < len(self.spans) and self.spans[k + 1].has("entity", context.subject)
+            and words[k + 2:k + 3] not in (["who"], ["which"], ["that"], ["with"], ["whose"], ["where"], ["of"])
+            for k, w in enumerate(words))
+        if pointer or alone or same_noun or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
