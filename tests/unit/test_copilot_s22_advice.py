@@ -162,3 +162,9 @@ def test_ordered_before_but_not_in_a_window(parser, engine):
             "DATE '2026-08-03')")
     question = "how many customers have ordered before but not in the last 90 days? size of the win-back campaign"
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_growth_from_one_month_to_the_next_is_the_later_over_the_earlier(parser):
+    form = parser.parse("revenue growth from September to October 2026", COPILOT_AS_OF).form
+    assert (form.period.start, form.period.end) == ("2026-10-01", "2026-10-31")
+    assert (form.compare_period.start, form.compare_period.end) == ("2026-09-01", "2026-09-30")
