@@ -293,6 +293,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if derived.get("kind") == "periods" and form.compare_period:  # both periods are computed: say both
             other = form.compare_period
             parts[-1] += f" vs {other.label} ({other.start} to {other.end}), one row each"
+    if "ordered_in_earlier" in form.predicates and form.compare_period:
+        other = form.compare_period  # "ordered in 2025 but nothing this year": the earlier period's order
+        parts.append(f"with an order in {other.label} ({other.start} to {other.end}) and none in {form.period.label}"
+                     if form.period else f"with an order in {other.label}")
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")

@@ -719,8 +719,8 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return None
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
                                             "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
-                                            "up", "up to"}):
-        return None
+                                            "up", "up to"} | POINTERS | _nouns(context)):
+        return None  # "the total value of those orders": the pointer and the previous rows' own noun
     entities = state.layer.entities
     one = one_named(context)
     if one is not None and one[0] == "order" and one[1] >= 0 and context.subject != "orders":
@@ -734,6 +734,11 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         raise refuse(state, context, "I could not tell what the previous rows are worth")
     _use_all(state)
     return f
+
+
+def _nouns(context: QueryForm) -> set[str]:
+    """The noun of the previous rows ("orders", "order"), said beside a pointer ("those orders")."""
+    return {context.subject, context.subject.removesuffix("s")} if context.subject else set()
 
 
 def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:

@@ -451,6 +451,8 @@ class SemanticParser:
                     within.interpretation = describe_form(within.form, self.layer)
                 return within
         state = _State(self, question, as_of)
+        # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
+        state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
         form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
@@ -475,12 +477,35 @@ class SemanticParser:
         spec = self.layer.grammar.get("commentary", {})
         blockers = set(spec.get("blockers", []))
         data_free = []
-        for clause in clauses:
-            state = _State(self, clause.strip(" ()"), as_of)
+        states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
+        for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
-            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and all(
-                all(x[0] in ("stop", "unknown", "purpose") for x in s.senses) for s in state.spans)
+            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
+                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
+                or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
+        plan = spec.get("plans", {})
+        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, plan.get("openers", []))) + r")\b", re.IGNORECASE) \
+            if plan.get("openers") else None
+        plan_blockers = blockers - set(plan.get("allowed", []))
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
+                continue
+            # "I want someone to call and confirm them.", "We should move some garden items there.": the asker's
+            # plan, said after the question (an opener says so); it may restate what the question names (the
+            # same value, measure or condition) or name things, but never anything new, nor narrow
+            said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
+            said_first = set(re.sub(r"'s\b", " is", m.group(0).lower()).split())
+            lead = next((j for j, sp in enumerate(state.spans) if not set(sp.text.split()) <= said_first),
+                        len(state.spans))
+            rest = state.spans[lead:]
+            if rest and rest[-1].text in plan.get("last_words", []):
+                rest = rest[:-1]  # "I'd clear that one first": the order of the asker's own steps
+            words = {w for sp in rest for w in sp.text.split()}
+            data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
+                and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
+                            or tuple(x) == ("grammar", "followup") for x in sp.senses)
+                        for sp in rest)
         if all(data_free) or not any(data_free):
             return question, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked
@@ -496,6 +521,10 @@ class SemanticParser:
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
+# "should we cancel them?": asks whether to act on the ones asked about, a verb and a pointer only (its verb may be a
+# word of the data, "cancel", but names no condition: it is the decision the answer informs)
+ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|those|these|it|this\s+one|that\s+one)\s*[?.!]*$",
+                             re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
@@ -540,7 +569,8 @@ ID_RE = re.compile(r"\b(order|customer|product|shipment)(?:\s+(?:number|no\.?|id
 # "status of orders 148, 507 and 825": several ids after the plural noun
 MULTI_ID_RE = re.compile(r"\b(order|customer|product|shipment)s\s+(?:(?:numbers?|ids?|nos?\.?|nrs?)\s+)?#?\s*"
                          r"(\d+(?:\s*(?:,|&|\band\b|\bor\b)\s*(?:and\s+|or\s+)?#?\s*\d+)+)\b")
-TEXT_RE = re.compile(r"[\"'“‘]([^\"'”’]{1,60})[\"'”’]")
+# a quoted text; an apostrophe inside a word ("who've", "haven't") neither opens nor closes one
+TEXT_RE = re.compile(r"(?:[\"“‘]|(?<![a-z0-9])')([^\"'”’]{1,60})(?:[\"”’]|'(?![a-z0-9]))")
 # a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
                        r"[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
@@ -561,6 +591,7 @@ class _State:
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "qtr", "wh", "w/"
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
+        text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
@@ -572,6 +603,20 @@ class _State:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
+        text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
+                      r"\1\2 but have not ordered ", text)
+        # "more than twice their reorder level": 2 times it (the layer's stock multiple)
+        text = re.sub(r"\btwice\s+(?=(?:their|its|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b)", "2 times ", text)
+        # "since the start of this year": this year to date, the period the calendar words name
+        text = re.sub(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?=this\s+(?:year|month|quarter|week)\b)", "in ",
+                      text)
+        # "how many units it takes to get back up to that level", "how many units would bring each one back up to
+        # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
+        text = re.sub(r"\bhow\s+many\s+units\s+(?:(?:would\s+)?it\s+(?:takes?|would\s+take)|would\s+it\s+take|would|"
+                      r"do\s+we\s+need(?:\s+to\s+order)?|we\s+need(?:\s+to\s+order)?|are\s+needed)\s+(?:to\s+)?"
+                      r"(?:get|bring)\s+(?:it\s+|them\s+|each\s+(?:one\s+)?)?back\s+(?:up\s+)?to\s+(?:(?:its|their|the|that)"
+                      r"\s+(?:reorder\s+)?level|it|them)\b", " shortfall ", text)
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
@@ -580,6 +625,7 @@ class _State:
                       text)
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
+        self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -942,6 +988,11 @@ class _State:
                 t = self.spans[k]
                 if t.used or t.text not in ("between", "among", "across"):
                     continue
+                after = self.next_content(k)
+                if t.text == "across" and k == i + 1 and after is not None and after[1].first("dimension") and \
+                        not self.values_of(after[1]):
+                    s.used = True  # "how is the stock spread across the warehouses": per warehouse ("across")
+                    break
                 named: list[set[str]] = []
                 joints = []
                 for u in self.spans[k + 1:]:
@@ -1004,7 +1055,12 @@ class _State:
                                                                           ["whose"], ["where"], ["of"])
                     and not (k + 1 < len(self.spans) and self.spans[k + 1].first("entity"))
                     for k, w in enumerate(words))
-        if pointer or alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
+        # "how much are those orders worth in total?" after orders listed: "those" with the previous rows' own noun
+        same_noun = context.subject is not None and any(
+            w in ("those", "these") and k + 1 < len(self.spans) and self.spans[k + 1].has("entity", context.subject)
+            and words[k + 2:k + 3] not in (["who"], ["which"], ["that"], ["with"], ["whose"], ["where"], ["of"])
+            for k, w in enumerate(words))
+        if pointer or alone or same_noun or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
@@ -1945,6 +2001,10 @@ class _State:
                     (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
                 f.limit = int(s.arg("number"))
                 s.used = True
+            elif not s.used and s.first("number") and ranked and k > i + 1 and k < len(self.spans) and \
+                    self.spans[k].text == "ones":
+                f.limit = int(s.arg("number"))  # "the 5 active ones with the best margin": "ones" is the noun
+                s.used = True
         # "which customers spend the most? Give me five": a bare number asked for is how many of the ranking
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
@@ -2742,12 +2802,33 @@ class _State:
         in_eur = any(x in money for x in fields) or any(
             self.layer.tables.get(a.split(".")[0], {}).get("columns", {}).get(a.split(".")[1], {}).get("unit") == "EUR"
             for a in attrs)
+        choice = self.layer.grammar.get("choice_intents", {})
+        for s in self.spans:
+            if s.used or not s.first("intent") or s.text not in choice.get("phrases", []) or f.order_by:
+                continue
+            # "which carrier should we use for Norway?": a choice with no measure named is the dimension's default
+            # ranking (the answer says which); else a count per value would pass for a recommendation
+            default = choice.get("defaults", {}).get(f.dimensions[0]) if len(f.dimensions) == 1 else None
+            if default is None or f.kind != "aggregate" or f.limit or f.compare or f.derived or \
+                    set(f.measures) - {"count", default["measure"], self.layer.grammar["ranking_default"].get(f.dimensions[0])}:
+                raise NotUnderstood("the question asks which one to choose, but names no measure to choose by",
+                                    hint="say what to compare, e.g. 'which carrier has the fastest average delivery'")
+            f.measures, f.order_by, f.direction, f.limit = [default["measure"]], default["measure"], \
+                default["direction"], 1
+            f.notes.append(f"purpose:{default['purpose']}")
+            s.used = True
+        # "which carrier should we drop? the one with the highest late share": ranked by the share of an undesirable
+        # condition, the highest is the worst, so an intent to drop (the lowest) is met by the highest first
+        condition = (f.derived or {}).get("condition") or {}
+        worse_high = f.order_by is not None and (f.derived or {}).get("kind") == "share" and bool(
+            self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        wanted = {"asc": "desc", "desc": "asc"}.get(f.direction) if worse_high else f.direction
         for s in self.spans:
             if s.used:
                 continue
             intent = s.first("intent")
             if intent and (f.order_by or f.kind in ("recommend_customer", "bought_together")) and \
-                    intent[1] in (None, f.direction):
+                    intent[1] in (None, wanted):
                 s.used = True
             elif intent and intent[1] is None:
                 s.used = True  # "win-back list": names the list's purpose, implies no ranking
@@ -2847,9 +2928,19 @@ class _State:
         anchor = products or next((x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
                                    and self.layer.dimensions[x.field]["column"].startswith("products.")), None)
         pairs = [s for s in self.spans if s.has("grammar", "pairs") and not s.used]
+        # "which two products are most often bought in the same order?": one pair, the two named as a number
+        two = [k for k, s in enumerate(self.spans[:-1]) if s.first("number") and float(s.arg("number")) == 2
+               and self.spans[k + 1].has("entity", "products") and self.spans[k + 1].text.endswith("s")
+               and k > 0 and self.spans[k - 1].text in ("which", "what")]
+        if "together" in notes and not anchor and not pairs and two and not f.filters and not f.dimensions[1:]:
+            f.kind, f.measures, f.dimensions, f.order_by, f.limit = "bought_together", [], [], None, 1
+            self.spans[two[0]].used = self.spans[two[0] + 1].used = True
+            return
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
             f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
+            if any(s.text in ("pair", "combination", "pairing") for s in pairs) and f.limit is None:
+                f.limit = 1  # "which product pair": one
             for s in pairs:
                 s.used = True
                 k = self.spans.index(s)
@@ -3248,6 +3339,10 @@ class _State:
         return "orders"
 
     def _singular(self) -> bool:
+        if self.pointer_one:
+            return True
+        if any(a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "which one sold the most units"
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
@@ -3584,6 +3679,37 @@ class _State:
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
 
+    def _lapsed(self, f: QueryForm, periods: list[Period]) -> bool:
+        """"Which customers ordered in 2025 but nothing this year?", "haven't ordered this year but did order in
+        2025": customers with an order (any status) in the earlier period and none in the later one, when the
+        two periods do not overlap and the later one is the one with no order."""
+        earlier, later = sorted(periods, key=lambda p: p.start)
+        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+            return False
+        spec = self.layer.grammar.get("lapsed", {})
+        slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
+        at_later = slot_at[self.periods.index(later)]
+        at_earlier = slot_at[self.periods.index(earlier)]
+        ordered = [k for k, s in enumerate(self.spans) if s.has("activity", "orders")]
+        # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
+        nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
+                   and 0 < at_later - k <= 2]
+        never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
+        said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+        if not said_none or "ordered_before" in f.predicates:
+            return False
+        for k in nothing:
+            self.spans[k].used = True
+        for k in ordered:
+            self.spans[k].used = True
+        f.subject = "customers"
+        f.kind = "list"
+        f.period, f.compare_period = later, earlier
+        f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
+        f.notes = [n for n in f.notes if n != "activity:orders"]
+        return True
+
     # ----- periods, fields, acceptance
     def _signup_periods(self, f: QueryForm) -> set[int]:
         """"revenue in 2026 of customers who signed up in 2025", "what did customers who signed up during 2026
@@ -3616,6 +3742,8 @@ class _State:
                 # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
+            elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
                                     "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
@@ -3651,6 +3779,17 @@ class _State:
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
+        if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period and \
+                " to " in f.period.label:
+            # "went up the most from September to October": the later month over the earlier one, not the two
+            # months together over the two before them
+            start, end = f.period.start_date, f.period.end_date
+            month2 = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+            month3 = date(month2.year + (month2.month == 12), month2.month % 12 + 1, 1)
+            if start.day == 1 and end == month3 - timedelta(days=1):
+                halves = f.period.label.split(" to ")
+                f.compare_period = _period(start, month2 - timedelta(days=1), halves[0])
+                f.period = _period(month2, end, halves[-1])
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
@@ -3963,6 +4102,11 @@ class _State:
             return
         dims = [d for d in f.dimensions if not self.layer.dimensions[d].get("entity")
                 and self.layer.dimensions[d]["column"].startswith("products.")]
+        own = self._own_dimension("products")
+        if not f.dimensions and f.subject == "products" and own and not f.limit and not any(
+                s.first("number") or s.has("grammar", "recommend") for s in self.spans):
+            # "which Tools products has Build Tamm Oy never bought?": the products themselves, by name
+            dims = f.dimensions = [own]
         if len(dims) != 1 or len(f.dimensions) != 1:
             return
         f.kind, f.subject, f.predicates = "not_bought", "products", []
@@ -4008,6 +4152,11 @@ class _State:
                 prev[1].used = True
                 k = prev[0]
                 prev = self.prev_content(k)
+            after = self.next_content(i)
+            if (prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"])) and \
+                    s.text in spec.get("verbs", []) and after is not None and not after[1].used and \
+                    after[1].text in (*spec["slow"], *spec["fast"]):
+                prev = after  # "which category is moving slowest": the speed word after the verb
             if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
                 continue  # "movers" alone does not say which end of the ranking is meant
             prev[1].used = s.used = True
@@ -4052,6 +4201,13 @@ class _State:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
         if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
             fits &= f.order_by is None and not f.limit
+        elif need.get("ranked") == "worst":
+            # "which carrier should we drop? the one with the highest late share": the worst first (the highest
+            # share of an undesirable condition, else the lowest figure)
+            condition = (f.derived or {}).get("condition") or {}
+            worse_high = (f.derived or {}).get("kind") == "share" and bool(
+                self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+            fits &= f.order_by is not None and f.direction == ("desc" if worse_high else "asc")
         elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)
         if "order_by" in need:

@@ -171,6 +171,12 @@ class Planner:
             inner = cond.find(exp.Select)
             if inner is not None:
                 inner.where(exp.LT(this=fragment(p["period_before"]), expression=_date(form.period.start)), copy=False)
+        if p.get("period_compare") and form is not None and form.compare_period:
+            # "ordered in 2025 but nothing this year": an order dated in the earlier period
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(exp.Between(this=fragment(p["period_compare"]), low=_date(form.compare_period.start),
+                                        high=_date(form.compare_period.end)), copy=False)
         scope = p.get("scoped_by")
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
