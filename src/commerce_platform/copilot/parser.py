@@ -3779,17 +3779,6 @@ class _State:
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
-        if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period and \
-                " to " in f.period.label:
-            # "went up the most from September to October": the later month over the earlier one, not the two
-            # months together over the two before them
-            start, end = f.period.start_date, f.period.end_date
-            month2 = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-            month3 = date(month2.year + (month2.month == 12), month2.month % 12 + 1, 1)
-            if start.day == 1 and end == month3 - timedelta(days=1):
-                halves = f.period.label.split(" to ")
-                f.compare_period = _period(start, month2 - timedelta(days=1), halves[0])
-                f.period = _period(month2, end, halves[-1])
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
