@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
-from .planner import DEFAULT_TOP
+from .planner import DEFAULT_TOP, PREVIOUS_ROWS
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
 
@@ -98,8 +98,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     "who are they?": a question about the thing(s) of the previous answer, which the question
     itself does not name."""
     words = {s.text for s in state.spans}
-    if not words & PRONOUNS or state.ids:
+    # "which products were in that order?" after the biggest order: "that" before the previous answer's own
+    # kind of thing points back as "it" does
+    named_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
+                  if a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
+                  for w in (a.text, b.text)}
+    if not (words & PRONOUNS or named_back) or state.ids:
         return None
+
+    def explained(allowed: set[str] | frozenset[str]) -> bool:
+        return _explained(state, set(allowed) | named_back)
     theirs = orders_of_previous(state, context)
     if theirs is not None:
         return theirs
@@ -114,24 +122,24 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     shown = [s for s in spans if s.first("attribute") is not None and s.first("measure") is None]
     one = one_named(context)
     ask = None
-    if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
+    if spending and explained(SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
                                | {s.text for s in spans if s.has("measure", "revenue")} | slots):
         ask = "spending"
-    elif where and _explained(state, LIVING | {"where", "do", "does", "did", "is", "are"}):
+    elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are"}):
         ask = "where"
-    elif contents and _explained(state, CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
+    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
         ask = "contents"
-    elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
+    elif "when" in words and explained(WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"
-    elif {"how", "long"} <= words and _explained(state, {"how", "long", "did", "does", "do", "was", "were", "take",
+    elif {"how", "long"} <= words and explained({"how", "long", "did", "does", "do", "was", "were", "take",
                                                          "took", "it", "they", "the", "delivery", "to", "arrive"}):
         ask = "how long"  # "how long did it take?"
-    elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
+    elif person and explained(PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
-    elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
+    elif listing and explained(LISTING | {"are", "were", "is", "ones", "all", "me"}):
         ask = "list"
     elif listing and shown and words & {"show", "list", "see", "give"} and words & {"with", "including", "plus"} \
-            and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
+            and explained(LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
                                                            "beside", "including", "plus"} | {s.text for s in shown}):
         ask = "list"  # "show them with their amounts": the columns named beside
     if ask is None or state.periods and (ask != "spending" or len(state.periods) > 1):
@@ -235,6 +243,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # "which of Erik's orders are in transit?" -> "when were they shipped?": the same orders, their dates beside
         f = copy.deepcopy(context)
         f.show = [*f.show, *(x for x in ("shipments.shipped_at", "shipments.delivered_at") if x not in f.show)]
+    elif f is None and context.kind == "list" and context.subject == "orders" and context.limit and ask == "contents" \
+            and not context.within and not state.periods:
+        # "the biggest order last month" -> "what was in it?": the lines of the order(s) ranked as answered
+        f = QueryForm(kind="list", subject="products", filters=[Filter("order_items.order_id", "=", [PREVIOUS_ROWS])],
+                      show=[*(["order_items.order_id"] if context.limit > 1 else []), *(
+                          [] if "products" in words else  # "which products were in it?": each product once
+                          ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"])],
+                      within=copy.deepcopy(context).to_dict())
+    if f is None and not words & PRONOUNS:
+        return None  # "that order" named again: the general merge reads the rest
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -421,15 +439,18 @@ SAME_LAST_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|
 # "the same dates a year ago", "a year earlier": no period slot, the words themselves say it
 YEAR_AGO = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+)?(?:a|one)\s+"
                       r"year\s+(?:ago|earlier|before)\b")
+# "same period in 2025", "the same quarter of 2024": the previous period, moved to the year named
+SAME_IN_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+(?:of\s+|in\s+|for\s+|during\s+)"
+                          r"(?:the\s+year\s+)?((?:19|20)\d{2})\b")
 SAME_WORDS = frozenset({"same", "period", "time", "dates", "days", "week", "weeks", "month", "months", "quarter"})
 YEAR_AGO_WORDS = SAME_WORDS | {"a", "one", "year", "ago", "earlier", "before"}
 
 
-def _year_back(period: Period) -> Period:
+def _year_back(period: Period, years: int = 1) -> Period:
     start, end = period.start_date, period.end_date
 
     def back(d: date) -> date:
-        return d.replace(year=d.year - 1, day=min(d.day, 28) if d.month == 2 else d.day)
+        return d.replace(year=d.year - years, day=min(d.day, 28) if d.month == 2 and d.day == 29 else d.day)
     s, e = back(start), back(end)
     if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
         label = f"{s.year}"
@@ -466,6 +487,14 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
     elif SAME_LAST_YEAR.search(text) and state.periods:
         state.periods[0] = _year_back(context.period)
+        for s in state.spans:
+            if s.text in SAME_WORDS:
+                s.used = True
+    elif (same := SAME_IN_YEAR.search(text)) and len(state.periods) == 1 \
+            and state.periods[0].start == f"{same.group(1)}-01-01" \
+            and context.period.start_date.year == context.period.end_date.year:
+        # "same period in 2025" after Q3 2026: Q3 2025 (not all of 2025); a period over two years is not moved
+        state.periods[0] = _year_back(context.period, context.period.start_date.year - int(same.group(1)))
         for s in state.spans:
             if s.text in SAME_WORDS:
                 s.used = True
@@ -654,15 +683,21 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
     other = [s for s in spans if (d := s.first("dimension")) is not None and d[1] not in context.dimensions
              and not state.values_of(s)]
     numbers = [s for s in spans if s.first("number") is not None]
-    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1:
+    # "its best selling product by units": the figure it is ranked on, named after "by"
+    by = [spans[k + 1] for k, s in enumerate(spans[:-1]) if s.has("grammar", "group_by") and spans[k + 1].first(
+        "measure") is not None]
+    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1 or len(by) > 1:
         return None
-    if not _explained(state, {s.text for s in [*ranking, *other, *numbers]} | {"what", "which", "who", "is", "are",
-                                                                               "was", "were", "the", "of", "and"}):
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by]} | {"what", "which", "who", "is", "are",
+                                                                                    "was", "were", "the", "of", "and"}
+                      | ({"by"} if by else set())):
         return None
     f = copy.deepcopy(context)
     f.within, f.dimensions = copy.deepcopy(context).to_dict(), [str(other[0].arg("dimension"))]
     named = ranking[0].first("ranking")
-    if named is not None:  # "its best selling product": ranked on that figure
+    if by:  # "its best product by units": ranked on the figure named
+        f.measures, f.order_by = [str(by[0].arg("measure"))], str(by[0].arg("measure"))
+    elif named is not None:  # "its best selling product": ranked on that figure
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
     f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP

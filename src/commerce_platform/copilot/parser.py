@@ -287,6 +287,9 @@ class Periods:
             text)
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(\d{{4}})\b",
                    lambda m: self._slot(self._month_period(m.group(1), m.group(2))), text)
+        # "October this year", "March of last year": that month of the year named (one period, not two)
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(?:of\s+)?(this|last|previous)\s+year\b",
+                   lambda m: self._slot(self._month_period(m.group(1), str(self._named_year(m.group(2))))), text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -1014,6 +1017,13 @@ class _State:
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
+               for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
+            return True  # "which products were in that order?" after the biggest order: that one, not any
+        content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
+        if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
+                s.first("dimension") is not None and not self.values_of(s) for s in content):
+            return True  # "per product" after a figure: the same figure regrouped (a thing named as its group)
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
@@ -3318,7 +3328,11 @@ class _State:
             # "and how many orders have they placed?" after a list of customers: counted, not listed;
             # "how many came from business customers?" names no thing counted: the listed ones
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
-            f.subject = (None if elliptic else new.subject) or f.subject
+            # "how many of them went to customers in Sweden?": the listed things counted, the thing named after
+            # them a condition on them (not the thing counted)
+            of_them = any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
+                          for k in range(len(texts)))
+            f.subject = (None if elliptic or of_them else new.subject) or f.subject
             each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
                     and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
             own = {"customers": "customer", "products": "product"}.get(context.subject or "")
@@ -3560,6 +3574,10 @@ class _State:
                 # "which of them ordered in October?" after customers: the new period is on that activity
                 # (the order date), not on the customers' own date (signup)
                 f.notes.append(n)
+            elif n == "activity:orders" and n not in f.notes and not self.periods and f.subject == "customers":
+                # "how many of them have ordered something?" after customers: the ones with an order (the
+                # verb is a condition on them, kept as "customers who have ordered" keeps it)
+                f.notes.append(n)
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
@@ -3567,6 +3585,16 @@ class _State:
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
             f.within, f.limit = replace(context, within=None).to_dict(), None
+        if f.kind == "list" and f.dimensions and context.kind == "list" and context.limit and not context.lookup:
+            # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
+            # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
+            columns = [self.layer.dimensions.get(d, {}).get("column", "") for d in f.dimensions]
+            if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
+                raise NotUnderstood(f"I could not tell what {self.question!r} asks of the previous answer's rows ("
+                                    f"{previous_words(context, self.layer)})",
+                                    hint="e.g. 'who placed it?', 'how many are there?'")
+            f.show += [c for c in columns if c not in f.show]
+            f.dimensions = []
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
         if before == after and context.lookup and context.kind == "list" and new.show \

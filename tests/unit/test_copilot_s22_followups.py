@@ -1,0 +1,65 @@
+"""s22-followups: a follow-up carries the whole previous question and changes only what it says.
+"same period in 2025" moves the previous period to that year; "October this year" is one month; "per
+product" regroups the previous figure; "how many of them ..." counts the listed things (a thing named
+after them is a condition, "have ordered" one too); "which carrier has it?" after a ranked order is a
+column beside it; "what was in it?" / "that order" after a ranked order are that order's lines;
+"its best product by units" ranks within the previous top on the figure named."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWEEN DATE '2026-10-01' "
+                      "AND DATE '2026-10-31' ORDER BY o.total_amount DESC, o.order_id LIMIT 1)")
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue by channel last quarter"], "same period in 2025",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-07-01' AND DATE '2025-09-30' GROUP BY 1"),
+    (["revenue in March 2026"], "the same month of 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-03-01' AND DATE '2025-03-31'"),
+    (["revenue in 2025"], "and october this year",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ([], "revenue in may last year",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-05-01' AND DATE '2025-05-31'"),
+    (["total units sold for Bosch last year"], "per product",
+     "SELECT p.name, SUM(oi.quantity) FROM orders o JOIN order_items oi ON oi.order_id = o.order_id "
+     f"JOIN products p ON p.product_id = oi.product_id WHERE {VALID_ORDER} AND p.brand = 'Bosch' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.product_id, p.name"),
+    (["late deliveries last month"], "how many of them went to customers in Sweden?",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = s.order_id JOIN customers c "
+     "ON c.customer_id = o.customer_id WHERE CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-10-01' "
+     "AND DATE '2026-10-31' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND c.country = 'SE'"),
+    (["customers who signed up this year"], "how many of them have ordered something?",
+     "SELECT COUNT(DISTINCT c.customer_id) FROM customers c JOIN orders o ON o.customer_id = c.customer_id "
+     "WHERE c.signup_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    (["what was the biggest order last month?"], "which carrier has it?",
+     # (not shipped yet: no carrier, said as an empty one beside the order)
+     f"SELECT o.order_id, s.carrier FROM orders o LEFT JOIN shipments s ON s.order_id = o.order_id "
+     f"WHERE o.order_id = {BIGGEST_LAST_MONTH}"),
+    (["what was the biggest order last month?", "who placed it?"], "which products were in that order?",
+     f"SELECT DISTINCT p.name FROM order_items oi JOIN products p ON p.product_id = oi.product_id "
+     f"WHERE oi.order_id = {BIGGEST_LAST_MONTH}"),
+    (["what was the biggest order last month?"], "what was in it?",
+     f"SELECT oi.quantity FROM order_items oi WHERE oi.order_id = {BIGGEST_LAST_MONTH}"),
+    (["which brand had the highest revenue this year?"], "what's its best selling product by units?",
+     "WITH b AS (SELECT p.brand FROM orders o JOIN order_items oi ON oi.order_id = o.order_id JOIN products p "
+     f"ON p.product_id = oi.product_id WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent "
+     "/ 100.0)) DESC, 1 LIMIT 1) SELECT p.name FROM orders o JOIN order_items oi ON oi.order_id = o.order_id "
+     f"JOIN products p ON p.product_id = oi.product_id WHERE {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31' AND p.brand = (SELECT brand FROM b) GROUP BY p.product_id, p.name "
+     "ORDER BY SUM(oi.quantity) DESC, p.name LIMIT 1"),
+])
+def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
