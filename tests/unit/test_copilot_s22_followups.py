@@ -2,14 +2,16 @@
 "same period in 2025" moves the previous period to that year; "October this year" is one month; "per
 product" regroups the previous figure; "how many of them ..." counts the listed things (a thing named
 after them is a condition, "have ordered" one too); "which carrier has it?" after a ranked order is a
-column beside it; "what was in it?" / "that order" after a ranked order are that order's lines;
-"its best product by units" ranks within the previous top on the figure named."""
+column beside it, and "who was the customer?" the customer beside it; "what was in it?" / "that order" after a ranked order are that order's lines;
+"how many orders have they placed?" after the newest customer counts that
+one's orders; "its best product by units" ranks within the previous top on the figure named."""
 
 from __future__ import annotations
 
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotUnderstood
 
 from .conftest import VALID_ORDER, answer
 
@@ -52,6 +54,12 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
      f"WHERE oi.order_id = {BIGGEST_LAST_MONTH}"),
     (["what was the biggest order last month?"], "what was in it?",
      f"SELECT oi.quantity FROM order_items oi WHERE oi.order_id = {BIGGEST_LAST_MONTH}"),
+    (["which order had the highest value in Q3 2026?"], "who was the customer?",
+     "SELECT c.name FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE o.order_date BETWEEN "
+     "DATE '2026-07-01' AND DATE '2026-09-30' ORDER BY o.total_amount DESC, o.order_id LIMIT 1"),
+    (["who is our newest customer?"], "how many orders have they placed?",
+     "SELECT COUNT(*) FROM orders o WHERE o.customer_id = (SELECT customer_id FROM customers "
+     "ORDER BY signup_date DESC, customer_id LIMIT 1)"),
     (["which brand had the highest revenue this year?"], "what's its best selling product by units?",
      "WITH b AS (SELECT p.brand FROM orders o JOIN order_items oi ON oi.order_id = o.order_id JOIN products p "
      f"ON p.product_id = oi.product_id WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' "
@@ -63,3 +71,12 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("context, question", [
+    # the top three together or each one: not guessed
+    (["the 3 newest customers"], "how many orders have they placed?"),
+])
+def test_a_count_beside_several_ranked_rows_is_refused(parser, engine, context, question):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, question, context)

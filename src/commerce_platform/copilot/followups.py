@@ -732,6 +732,14 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return None
     # "who's the customer?" after one order looked up by its number: that order's customer
     one_order = context.lookup is not None and context.lookup.get("entity") == "order"
+    if context.kind == "list" and context.limit and not context.lookup and (subject, entity) == (
+            "orders", "customers") and not context.derived and not context.compare:
+        # "who was the customer?" after the biggest order: the same ranked order(s), the customer beside, as
+        # "who placed it?" shows it
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(["customers.name"] if "customers.name" not in f.show else [])]
+        _use_all(state)
+        return f
     if context.limit or context.lookup and not one_order or context.derived or context.compare or (subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")

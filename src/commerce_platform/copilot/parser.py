@@ -38,6 +38,7 @@ from .followups import (
     merge_verbs,
     negate_previous,
     of_the_ranked,
+    points_back,
     previous_words,
     related_of_previous,
     relative_to_previous,
@@ -51,7 +52,7 @@ from .followups import (
     within_top,
 )
 from .lexicon import Lexicon, Span, tokenize
-from .planner import DEFAULT_TOP, Planner, fragment
+from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
@@ -3341,6 +3342,14 @@ class _State:
                 f.dimensions = [own]
                 each[0].used = True
         elif new.measures and context.kind == "list":
+            if new.measures == ["count"] and new.subject == "orders" and context.subject == "customers" \
+                    and context.limit == 1 and not context.lookup and points_back(self.spans) and len(self.periods) <= 1:
+                # "how many orders have they placed?" after the newest customer: the orders of the customer(s)
+                # ranked as answered, counted (every status, as "how many orders did customer 7 place")
+                return QueryForm(kind="aggregate", subject="orders", measures=["count"],
+                                 filters=[Filter("orders.customer_id", "=", [PREVIOUS_ROWS])],
+                                 period=self.periods[0] if self.periods else None,
+                                 within=copy.deepcopy(context).to_dict())
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
                 raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
