@@ -68,6 +68,12 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
      f"JOIN products p ON p.product_id = oi.product_id WHERE {VALID_ORDER} AND o.order_date BETWEEN "
      "DATE '2026-01-01' AND DATE '2026-10-31' AND p.brand = (SELECT brand FROM b) GROUP BY p.product_id, p.name "
      "ORDER BY SUM(oi.quantity) DESC, p.name LIMIT 1"),
+    (["Bosch products"], "which of those do we have fewer than 500 units of in total?",
+     "SELECT p.name FROM products p JOIN inventory i ON i.product_id = p.product_id WHERE p.brand = 'Bosch' "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) < 500"),
+    ([], "how many units of Bosch products do we have?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p ON p.product_id = i.product_id "
+     "WHERE p.brand = 'Bosch'"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -2398,6 +2398,12 @@ class _State:
         # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
         keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
         inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
+        # "Bosch products we have fewer than 500 units of": units held (a phrase of holding), nothing said of
+        # selling or buying, nor a period the units would be counted over
+        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
+        inventory = inventory or bool(held) and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE) \
+            is not None and not self.periods and not any(
+                n.startswith("activity:") for n in f.notes) and not any(s.first("activity") for s in self.spans)
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold":
