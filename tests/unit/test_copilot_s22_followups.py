@@ -74,6 +74,12 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
     ([], "how many units of Bosch products do we have?",
      "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p ON p.product_id = i.product_id "
      "WHERE p.brand = 'Bosch'"),
+    (["how many customers ordered through the web channel in 2025?"], "and how many orders was that?",
+     "SELECT COUNT(*) FROM orders o WHERE o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31'"),
+    (["revenue from web orders this year"], "how many orders were placed in that time?",
+     "SELECT COUNT(*) FROM orders o WHERE o.channel = 'web' AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31'"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

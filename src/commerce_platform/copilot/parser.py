@@ -1018,6 +1018,10 @@ class _State:
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if context.period and not self.periods and any(
+                a.text == "that" and (b.text in ("time", "period", "timeframe") or b.first("grain") is not None)
+                for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "how many orders did we get in that time?": the previous question's period
         if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
                for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
             return True  # "which products were in that order?" after the biggest order: that one, not any
@@ -3370,6 +3374,11 @@ class _State:
                 f.show = [c for c in f.show if not c.startswith("order_items.")]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
+            if counted(context) and new.measures == ["count"] and new.subject and new.subject != context.subject \
+                    and not new.dimensions and points_back(self.spans):
+                # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
+                # the other things counted
+                f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
                 # never the customers counted per customer (one each)
@@ -3573,6 +3582,12 @@ class _State:
             for s in self.spans:
                 if s.text.startswith("__period"):
                     s.used = True
+        if context.period and not self.periods and not new.period:
+            # "how many orders did they place in that time?", "... that year": the previous period, kept
+            for a, b in zip(self.spans, self.spans[1:], strict=False):
+                if a.text in ("that", "the same") and not b.used and (b.text in ("time", "period", "timeframe")
+                                                                      or b.first("grain") is not None):
+                    b.used = True
         for s in self.spans:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
