@@ -92,3 +92,10 @@ def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser,
 def test_a_count_beside_several_ranked_rows_is_refused(parser, engine, context, question):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, question, context)
+
+
+def test_months_of_one_year_match_their_numbers():
+    # "monthly revenue for 2025" answered by month's first day; a gold written with month(date) matches
+    assert results_match([[7, 10.0], [8, 20.0]], [["2025-07-01", 10.0], ["2025-08-01", 20.0]])
+    # months of two years are not one number each
+    assert not results_match([[7, 10.0], [7, 20.0]], [["2025-07-01", 10.0], ["2026-07-01", 20.0]])
