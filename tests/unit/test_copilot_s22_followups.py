@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
+from commerce_platform.errors import NotFound, NotUnderstood
 
 from .conftest import VALID_ORDER, answer
 
@@ -80,6 +80,9 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
     (["revenue from web orders this year"], "how many orders were placed in that time?",
      "SELECT COUNT(*) FROM orders o WHERE o.channel = 'web' AND o.order_date BETWEEN DATE '2026-01-01' "
      "AND DATE '2026-10-31'"),
+    (["most recent order from Helmi Larsen"], "what's its status?",
+     "SELECT o.status FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE c.name = 'Helmi Larsen' "
+     "ORDER BY o.order_date DESC, o.order_id LIMIT 1"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
@@ -99,3 +102,8 @@ def test_months_of_one_year_match_their_numbers():
     assert results_match([[7, 10.0], [8, 20.0]], [["2025-07-01", 10.0], ["2025-08-01", 20.0]])
     # months of two years are not one number each
     assert not results_match([[7, 10.0], [7, 20.0]], [["2025-07-01", 10.0], ["2026-07-01", 20.0]])
+
+
+def test_another_customer_by_a_name_the_lake_does_not_hold_is_not_found(parser, engine):
+    with pytest.raises(NotFound, match="no customer named 'Matti Meikalainen'"):
+        answer(parser, engine, "and from Matti Meikalainen?", ["revenue from Erik Olsen this year"])

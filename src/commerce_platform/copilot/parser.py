@@ -3615,6 +3615,9 @@ class _State:
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
             f.within, f.limit = replace(context, within=None).to_dict(), None
+        if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
+            # "what's its status?" after her latest order: the column asked, beside the same row(s)
+            f.show += [c for c in new.show if c not in f.show]
         if f.kind == "list" and f.dimensions and context.kind == "list" and context.limit and not context.lookup:
             # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
             # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
