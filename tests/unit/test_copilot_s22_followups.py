@@ -83,6 +83,15 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
     (["most recent order from Helmi Larsen"], "what's its status?",
      "SELECT o.status FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE c.name = 'Helmi Larsen' "
      "ORDER BY o.order_date DESC, o.order_id LIMIT 1"),
+    # the worst of a share per group: the lowest on-time rate, the highest late rate
+    (["on-time rate per carrier this year"], "which one performed worst?",
+     "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 0 ELSE 1 END) FROM shipments s "
+     "WHERE s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY 1 ORDER BY 2 ASC, 1 LIMIT 1"),
+    (["late rate per carrier this year"], "which one performed worst?",
+     "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1 ELSE 0 END) FROM shipments s "
+     "WHERE s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -3464,7 +3464,8 @@ class _State:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
-                and f.kind == "aggregate" and not f.compare and not f.derived:
+                and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+                                                                 and not new.derived):
             # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
             f.order_by, f.direction = f.measures[0], new.direction
             f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
