@@ -92,6 +92,12 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
      "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1 ELSE 0 END) FROM shipments s "
      "WHERE s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
      "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"),
+    (["total inventory value at cost in Kuopio"], "and at selling price?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p ON p.product_id = i.product_id "
+     "WHERE i.warehouse = 'Kuopio'"),
+    (["number of business customers per country"], "and how much revenue did they bring in, all time?",
+     f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c ON c.customer_id = o.customer_id "
+     f"WHERE {VALID_ORDER} AND c.segment = 'business' GROUP BY 1"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

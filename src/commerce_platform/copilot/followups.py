@@ -206,6 +206,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ask == "spending" and context.kind == "aggregate" and context.subject == "customers" \
+            and context.measures == ["count"] and context.dimensions and not (
+                context.grain or context.compare or context.derived or context.limit or context.period
+                or context.predicates or state.periods) and all(
+                str(state.layer.dimensions.get(d, {}).get("column", "")).startswith("customers.")
+                for d in context.dimensions):
+        # "number of business customers per country" -> "how much revenue did they bring in?": the same groups,
+        # their customers' revenue (no period was named, so all time)
+        f = copy.deepcopy(context)
+        f.measures, f.order_by = ["revenue"], None
     elif ranked(context, "product") and ask == "where" and context.limit == 1 and not state.periods:
         # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
         f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],

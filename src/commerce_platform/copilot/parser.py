@@ -3301,6 +3301,14 @@ class _State:
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        family = set(self.layer.grammar.get("valued_at", {}).values())
+        for s in self.spans:
+            if not s.used and s.first("valued_at") and not new.measures and any(m in family for m in f.measures):
+                # "and at selling price?" after the stock's value at cost: the same value, the valuation named
+                named = str(s.arg("valued_at"))
+                f.measures = [named if m in family else m for m in f.measures]
+                f.order_by = named if f.order_by in family else f.order_by
+                s.used = True
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
