@@ -122,3 +122,13 @@ def test_months_of_one_year_match_their_numbers():
 def test_another_customer_by_a_name_the_lake_does_not_hold_is_not_found(parser, engine):
     with pytest.raises(NotFound, match="no customer named 'Matti Meikalainen'"):
         answer(parser, engine, "and from Matti Meikalainen?", ["revenue from Erik Olsen this year"])
+
+
+@pytest.mark.parametrize("context, question", [
+    # the figure's own condition (no cancelled or returned orders, delivered parcels) would recount the ranking
+    (["top 3 customers by number of orders in 2025"], "and their revenue?"),
+    (["which carrier shipped the most orders in 2025?"], "and their average delivery time?"),
+])
+def test_a_figure_that_would_recount_the_ranking_is_not_put_beside_it(parser, engine, context, question):
+    with pytest.raises(NotUnderstood, match="top ones could change"):
+        answer(parser, engine, question, context)

@@ -3403,6 +3403,16 @@ class _State:
                 f.measures = [*context.measures, *(m for m in f.measures
                                                    if (f"count:{f.subject}" if m == "count" else m) not in had)]
                 f.order_by = context.order_by
+                measures = self.layer.measures
+                for m in f.measures[len(context.measures):]:
+                    row_filter = measures.get(m, {}).get("filter")
+                    if row_filter and not all(measures.get(c, {}).get("filter") == row_filter for c in context.measures):
+                        # "and their revenue?" after the top 3 by number of orders: revenue's own condition (no
+                        # cancelled or returned orders) would recount the ranking, so the top ones could change
+                        raise NotUnderstood(
+                            f"their {str(measures[m].get('label', m)).lower()} cannot be put beside that ranking: it counts other "
+                            f"rows than the ranking did, so the top ones could change ({previous_words(context, self.layer)})",
+                            hint="ask for the ranking by that figure, or for the figure of the ones named")
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
