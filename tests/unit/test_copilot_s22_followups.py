@@ -98,6 +98,9 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
     (["number of business customers per country"], "and how much revenue did they bring in, all time?",
      f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c ON c.customer_id = o.customer_id "
      f"WHERE {VALID_ORDER} AND c.segment = 'business' GROUP BY 1"),
+    (["how many shipments did Bring send this year"], "by month",
+     "SELECT DATE_TRUNC('month', s.shipped_at), COUNT(*) FROM shipments s WHERE s.carrier = 'Bring' "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -1048,9 +1048,11 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or s.text not in verbs:
                 continue
-            nxt = self.next_content(i)
+            nxt, prev = self.next_content(i), self.prev_content(i)
             if nxt is not None and (nxt[1].text.startswith("__id") or nxt[1].first("entity")):
                 s.used = True
+            elif prev is not None and any(dim == "carrier" for dim, _ in self.values_of(prev[1])):
+                s.used = True  # "how many shipments did Bring send": the carrier's verb
 
     def _slots(self) -> None:
         f = self.form
