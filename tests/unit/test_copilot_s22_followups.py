@@ -101,6 +101,10 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
     (["how many shipments did Bring send this year"], "by month",
      "SELECT DATE_TRUNC('month', s.shipped_at), COUNT(*) FROM shipments s WHERE s.carrier = 'Bring' "
      "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+    (["show me the products in the Heating category"], "which of them cost more than 30 euros?",
+     "SELECT name FROM products WHERE category = 'Heating' AND unit_price > 30"),
+    ([], "Heating products that cost more than 30 euros",
+     "SELECT name FROM products WHERE category = 'Heating' AND unit_price > 30"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -884,7 +884,14 @@ class _State:
                 s.used = True
 
     def _worth(self) -> None:
-        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it)."""
+        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it);
+        "which of them cost more than 30 euros": the verb of the layer's "costs" column, with a plural subject."""
+        priced = [f"{t}.{c}" for t, spec in self.layer.tables.items() for c, col in spec.get("columns", {}).items()
+                  if "costs" in col.get("synonyms", [])]
+        for k, s in enumerate(self.spans[:-2]):
+            if s.text == "cost" and not s.senses and len(priced) == 1 and self.spans[k + 1].first("comparator") \
+                    and self.spans[k + 2].first("number") is not None:
+                s.senses = [("attribute", priced[0])]
         for k, s in enumerate(self.spans[:-1]):
             prev = self.prev_content(k)
             if s.text == "worth" and not s.senses and self.spans[k + 1].first("comparator") and prev is not None \
