@@ -139,3 +139,10 @@ def test_another_customer_by_a_name_the_lake_does_not_hold_is_not_found(parser, 
 def test_a_figure_that_would_recount_the_ranking_is_not_put_beside_it(parser, engine, context, question):
     with pytest.raises(NotUnderstood, match="top ones could change"):
         answer(parser, engine, question, context)
+
+
+@pytest.mark.parametrize("context", [["revenue from 2024-11-01 to 2025-02-28"], ["revenue by channel"]])
+def test_the_same_period_in_a_year_is_refused_when_no_one_year_period_was_asked(parser, engine, context):
+    # (was the whole of 2025: a silent wrong)
+    with pytest.raises(NotUnderstood, match="same period"):
+        answer(parser, engine, "same period in 2025", context)

@@ -487,11 +487,16 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
     """"and the previous year?", "same period last year?": the period the question names is counted
     back from the previous answer's period, not from today (today's "previous year" would repeat
     2025 after a question about 2025). Replaces the one period the question named."""
-    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
-        return
     text = " " + state.question.lower() + " "
     for wrong, right in state.corrections:  # "the previus year" reads as it was mended
         text = re.sub(rf"\b{re.escape(wrong)}\b", right, text)
+    same = SAME_IN_YEAR.search(text)
+    if same and (context.period is None or len(state.periods) != 1 or context.period.start_date.year
+                 != context.period.end_date.year or state.periods[0].start != f"{same.group(1)}-01-01"):
+        # "same period in 2025" after a period over two years (or none): which part of 2025 is not guessed
+        raise refuse(state, context, f"I could not tell which part of {same.group(1)} is the same period")
+    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
+        return
     unit = PREVIOUS_UNIT.search(text)
     if unit and state.periods:
         state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
@@ -500,9 +505,7 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         for s in state.spans:
             if s.text in SAME_WORDS:
                 s.used = True
-    elif (same := SAME_IN_YEAR.search(text)) and len(state.periods) == 1 \
-            and state.periods[0].start == f"{same.group(1)}-01-01" \
-            and context.period.start_date.year == context.period.end_date.year:
+    elif same:
         # "same period in 2025" after Q3 2026: Q3 2025 (not all of 2025); a period over two years is not moved
         state.periods[0] = _year_back(context.period, context.period.start_date.year - int(same.group(1)))
         for s in state.spans:
