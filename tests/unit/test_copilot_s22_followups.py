@@ -105,6 +105,11 @@ BIGGEST_LAST_MONTH = ("(SELECT o.order_id FROM orders o WHERE o.order_date BETWE
      "SELECT name FROM products WHERE category = 'Heating' AND unit_price > 30"),
     ([], "Heating products that cost more than 30 euros",
      "SELECT name FROM products WHERE category = 'Heating' AND unit_price > 30"),
+    # (a new question, seen while testing the pointers: the one biggest, not every customer ranked)
+    ([], "who was our biggest customer last year?",
+     f"SELECT c.name FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "ORDER BY SUM(o.total_amount) DESC, c.name LIMIT 1"),
 ])
 def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -3207,6 +3207,9 @@ class _State:
                 f.dimensions.append(sub_dim)
                 f.measures = [default]
                 f.order_by = default
+                if f.limit is None:
+                    # "who was our biggest customer last year?": the one (was every customer, ranked)
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions:
             f.kind = "aggregate"
