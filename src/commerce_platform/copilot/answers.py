@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .planner import PREVIOUS_ROWS
 from .query import QueryForm, output_name
 from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
@@ -277,6 +278,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             continue
         if form.kind == "bought_together" and f.field == "product":
             continue
+        if f.values == [PREVIOUS_ROWS] and form.within:
+            # "what was in it?" after the biggest order: the rows of the previous answer, said as it was asked
+            listed, previous = form.within.get("subject") or "orders", QueryForm.from_dict(form.within)
+            said = describe_form(previous, layer) if previous is not None else "as answered"
+            parts.append(f"of the {listed} of the previous answer ({said})")
+            continue
         values = " and ".join(map(str, f.values)) if f.op == "between" else ", ".join(map(str, f.values))
         unit = f" {f.unit}" if f.unit else ""
         parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
@@ -304,7 +311,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
-    if form.within and form.within.get("limit"):
+    if form.within and form.within.get("limit") and form.within.get("kind") != "list":
         parts.append(f"within the previous top {form.within['limit']}")
     for note in form.notes:
         if note.startswith("corrected:"):

@@ -112,8 +112,9 @@ MONTH_LABEL = re.compile(r"\d{4}-\d{2}")
 
 
 def _as_labelled(pred: list[Any], gold: list[Any]) -> list[Any]:
-    """The same periods written as the gold writes them: a month as its first day or as "2026-03", a year as
-    its first day or as 2026 (writers differ; the period is the same)."""
+    """The same periods written as the gold writes them: a month as its first day or as "2026-03" (or, when all
+    fall in one year, as its number 3), a year as its first day or as 2026 (writers differ; the period is the
+    same)."""
     def all_(values: list[Any], test: Callable[[Any], bool]) -> bool:
         return all(v is not None and test(v) for v in values)
     first_days = all_(pred, lambda v: isinstance(v, str) and _looks_date(v) and v.endswith("-01"))
@@ -125,6 +126,9 @@ def _as_labelled(pred: list[Any], gold: list[Any]) -> list[Any]:
     if first_days and all_(pred, lambda v: v.endswith("-01-01")) and all_(
             gold, lambda v: isinstance(v, float) and v.is_integer()):
         return [float(v[:4]) for v in pred]
+    if first_days and len({v[:4] for v in pred}) == 1 and all_(
+            gold, lambda v: isinstance(v, float) and v.is_integer() and 1 <= v <= 12):
+        return [float(v[5:7]) for v in pred]  # the months of one year, as their numbers (month(date))
     return pred
 
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
-from .planner import DEFAULT_TOP
+from .planner import DEFAULT_TOP, PREVIOUS_ROWS
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
 
@@ -98,8 +98,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     "who are they?": a question about the thing(s) of the previous answer, which the question
     itself does not name."""
     words = {s.text for s in state.spans}
-    if not words & PRONOUNS or state.ids:
+    # "which products were in that order?" after the biggest order: "that" before the previous answer's own
+    # kind of thing points back as "it" does
+    named_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
+                  if a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
+                  for w in (a.text, b.text)}
+    if not (words & PRONOUNS or named_back) or state.ids:
         return None
+
+    def explained(allowed: set[str] | frozenset[str]) -> bool:
+        return _explained(state, set(allowed) | named_back)
     theirs = orders_of_previous(state, context)
     if theirs is not None:
         return theirs
@@ -114,24 +122,24 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     shown = [s for s in spans if s.first("attribute") is not None and s.first("measure") is None]
     one = one_named(context)
     ask = None
-    if spending and _explained(state, SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
+    if spending and explained(SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
                                | {s.text for s in spans if s.has("measure", "revenue")} | slots):
         ask = "spending"
-    elif where and _explained(state, LIVING | {"where", "do", "does", "did", "is", "are"}):
+    elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are"}):
         ask = "where"
-    elif contents and _explained(state, CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
+    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
         ask = "contents"
-    elif "when" in words and _explained(state, WHEN | {"when", "was", "is", "were", "did", "does"}):
+    elif "when" in words and explained(WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"
-    elif {"how", "long"} <= words and _explained(state, {"how", "long", "did", "does", "do", "was", "were", "take",
+    elif {"how", "long"} <= words and explained({"how", "long", "did", "does", "do", "was", "were", "take",
                                                          "took", "it", "they", "the", "delivery", "to", "arrive"}):
         ask = "how long"  # "how long did it take?"
-    elif person and _explained(state, PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
+    elif person and explained(PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
-    elif listing and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me"}):
+    elif listing and explained(LISTING | {"are", "were", "is", "ones", "all", "me"}):
         ask = "list"
     elif listing and shown and words & {"show", "list", "see", "give"} and words & {"with", "including", "plus"} \
-            and _explained(state, LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
+            and explained(LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
                                                            "beside", "including", "plus"} | {s.text for s in shown}):
         ask = "list"  # "show them with their amounts": the columns named beside
     if ask is None or state.periods and (ask != "spending" or len(state.periods) > 1):
@@ -198,6 +206,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+    elif ask == "spending" and context.kind == "aggregate" and context.subject == "customers" \
+            and context.measures == ["count"] and context.dimensions and not (
+                context.grain or context.compare or context.derived or context.limit or context.period
+                or context.predicates or state.periods) and all(
+                str(state.layer.dimensions.get(d, {}).get("column", "")).startswith("customers.")
+                for d in context.dimensions):
+        # "number of business customers per country" -> "how much revenue did they bring in?": the same groups,
+        # their customers' revenue (no period was named, so all time)
+        f = copy.deepcopy(context)
+        f.measures, f.order_by = ["revenue"], None
     elif ranked(context, "product") and ask == "where" and context.limit == 1 and not state.periods:
         # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
         f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
@@ -235,6 +253,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # "which of Erik's orders are in transit?" -> "when were they shipped?": the same orders, their dates beside
         f = copy.deepcopy(context)
         f.show = [*f.show, *(x for x in ("shipments.shipped_at", "shipments.delivered_at") if x not in f.show)]
+    elif f is None and context.kind == "list" and context.subject == "orders" and context.limit and ask == "contents" \
+            and not context.within and not state.periods:
+        # "the biggest order last month" -> "what was in it?": the lines of the order(s) ranked as answered
+        f = QueryForm(kind="list", subject="products", filters=[Filter("order_items.order_id", "=", [PREVIOUS_ROWS])],
+                      show=[*(["order_items.order_id"] if context.limit > 1 else []), *(
+                          [] if "products" in words else  # "which products were in it?": each product once
+                          ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"])],
+                      within=copy.deepcopy(context).to_dict())
+    if f is None and not words & PRONOUNS:
+        return None  # "that order" named again: the general merge reads the rest
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -421,15 +449,18 @@ SAME_LAST_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|
 # "the same dates a year ago", "a year earlier": no period slot, the words themselves say it
 YEAR_AGO = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+)?(?:a|one)\s+"
                       r"year\s+(?:ago|earlier|before)\b")
+# "same period in 2025", "the same quarter of 2024": the previous period, moved to the year named
+SAME_IN_YEAR = re.compile(r"\bsame\s+(?:period|time|dates|days|weeks?|months?|quarter)\s+(?:of\s+|in\s+|for\s+|during\s+)"
+                          r"(?:the\s+year\s+)?((?:19|20)\d{2})\b")
 SAME_WORDS = frozenset({"same", "period", "time", "dates", "days", "week", "weeks", "month", "months", "quarter"})
 YEAR_AGO_WORDS = SAME_WORDS | {"a", "one", "year", "ago", "earlier", "before"}
 
 
-def _year_back(period: Period) -> Period:
+def _year_back(period: Period, years: int = 1) -> Period:
     start, end = period.start_date, period.end_date
 
     def back(d: date) -> date:
-        return d.replace(year=d.year - 1, day=min(d.day, 28) if d.month == 2 else d.day)
+        return d.replace(year=d.year - years, day=min(d.day, 28) if d.month == 2 and d.day == 29 else d.day)
     s, e = back(start), back(end)
     if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
         label = f"{s.year}"
@@ -456,16 +487,27 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
     """"and the previous year?", "same period last year?": the period the question names is counted
     back from the previous answer's period, not from today (today's "previous year" would repeat
     2025 after a question about 2025). Replaces the one period the question named."""
-    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
-        return
     text = " " + state.question.lower() + " "
     for wrong, right in state.corrections:  # "the previus year" reads as it was mended
         text = re.sub(rf"\b{re.escape(wrong)}\b", right, text)
+    same = SAME_IN_YEAR.search(text)
+    if same and (context.period is None or len(state.periods) != 1 or context.period.start_date.year
+                 != context.period.end_date.year or state.periods[0].start != f"{same.group(1)}-01-01"):
+        # "same period in 2025" after a period over two years (or none): which part of 2025 is not guessed
+        raise refuse(state, context, f"I could not tell which part of {same.group(1)} is the same period")
+    if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
+        return
     unit = PREVIOUS_UNIT.search(text)
     if unit and state.periods:
         state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
     elif SAME_LAST_YEAR.search(text) and state.periods:
         state.periods[0] = _year_back(context.period)
+        for s in state.spans:
+            if s.text in SAME_WORDS:
+                s.used = True
+    elif same:
+        # "same period in 2025" after Q3 2026: Q3 2025 (not all of 2025); a period over two years is not moved
+        state.periods[0] = _year_back(context.period, context.period.start_date.year - int(same.group(1)))
         for s in state.spans:
             if s.text in SAME_WORDS:
                 s.used = True
@@ -571,6 +613,20 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     exist (not a word the copilot failed to read)."""
     spans = state.spans
     unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
+    customer = context.filter_on("customer")
+    if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
+            and spans[unread[0] - 1].text in ("from", "for", "of", "by") and customer is not None \
+            and customer.op in ("=", "in") and all(s.text in ("and", "what about", "how about", "from", "for", "of",
+                                                                "by", "?") or s.has("grammar", "followup")
+                                                   for k, s in enumerate(spans) if k not in unread and k != unread[0] - 1):
+        # "and from Matti Meikalainen?" after a customer's revenue: another customer, by a name (written with
+        # capitals) the lake does not hold
+        said = re.search(r"\b" + r"\s+".join(re.escape(spans[k].text) for k in unread) + r"\b", state.question,
+                         re.IGNORECASE)
+        if said is not None and said.group(0)[:1].isupper():
+            raise NotFound(f"there is no customer named {said.group(0)!r} in the lake (the previous question was "
+                           f"about customer {', '.join(str(v) for v in customer.values)})", field="question",
+                           hint="check the customer name")
     if len(unread) != 1:
         return
     i = unread[0]
@@ -654,15 +710,21 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
     other = [s for s in spans if (d := s.first("dimension")) is not None and d[1] not in context.dimensions
              and not state.values_of(s)]
     numbers = [s for s in spans if s.first("number") is not None]
-    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1:
+    # "its best selling product by units": the figure it is ranked on, named after "by"
+    by = [spans[k + 1] for k, s in enumerate(spans[:-1]) if s.has("grammar", "group_by") and spans[k + 1].first(
+        "measure") is not None]
+    if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1 or len(by) > 1:
         return None
-    if not _explained(state, {s.text for s in [*ranking, *other, *numbers]} | {"what", "which", "who", "is", "are",
-                                                                               "was", "were", "the", "of", "and"}):
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by]} | {"what", "which", "who", "is", "are",
+                                                                                    "was", "were", "the", "of", "and"}
+                      | ({"by"} if by else set())):
         return None
     f = copy.deepcopy(context)
     f.within, f.dimensions = copy.deepcopy(context).to_dict(), [str(other[0].arg("dimension"))]
     named = ranking[0].first("ranking")
-    if named is not None:  # "its best selling product": ranked on that figure
+    if by:  # "its best product by units": ranked on the figure named
+        f.measures, f.order_by = [str(by[0].arg("measure"))], str(by[0].arg("measure"))
+    elif named is not None:  # "its best selling product": ranked on that figure
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
     f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
@@ -697,6 +759,14 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return None
     # "who's the customer?" after one order looked up by its number: that order's customer
     one_order = context.lookup is not None and context.lookup.get("entity") == "order"
+    if context.kind == "list" and context.limit and not context.lookup and (subject, entity) == (
+            "orders", "customers") and not context.derived and not context.compare:
+        # "who was the customer?" after the biggest order: the same ranked order(s), the customer beside, as
+        # "who placed it?" shows it
+        f = copy.deepcopy(context)
+        f.show = [*f.show, *(["customers.name"] if "customers.name" not in f.show else [])]
+        _use_all(state)
+        return f
     if context.limit or context.lookup and not one_order or context.derived or context.compare or (subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")

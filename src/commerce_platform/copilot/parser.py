@@ -38,6 +38,7 @@ from .followups import (
     merge_verbs,
     negate_previous,
     of_the_ranked,
+    points_back,
     previous_words,
     related_of_previous,
     relative_to_previous,
@@ -51,7 +52,7 @@ from .followups import (
     within_top,
 )
 from .lexicon import Lexicon, Span, tokenize
-from .planner import DEFAULT_TOP, Planner, fragment
+from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, Period, QueryForm
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
@@ -287,6 +288,9 @@ class Periods:
             text)
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(\d{{4}})\b",
                    lambda m: self._slot(self._month_period(m.group(1), m.group(2))), text)
+        # "October this year", "March of last year": that month of the year named (one period, not two)
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(?:of\s+)?(this|last|previous)\s+year\b",
+                   lambda m: self._slot(self._month_period(m.group(1), str(self._named_year(m.group(2))))), text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -926,7 +930,14 @@ class _State:
                 s.used = True
 
     def _worth(self) -> None:
-        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it)."""
+        """"orders worth more than 500": the amount compared, said with a verb (the comparator places it);
+        "which of them cost more than 30 euros": the verb of the layer's "costs" column, with a plural subject."""
+        priced = [f"{t}.{c}" for t, spec in self.layer.tables.items() for c, col in spec.get("columns", {}).items()
+                  if "costs" in col.get("synonyms", [])]
+        for k, s in enumerate(self.spans[:-2]):
+            if s.text == "cost" and not s.senses and len(priced) == 1 and self.spans[k + 1].first("comparator") \
+                    and self.spans[k + 2].first("number") is not None:
+                s.senses = [("attribute", priced[0])]
         for k, s in enumerate(self.spans[:-1]):
             prev = self.prev_content(k)
             if s.text == "worth" and not s.senses and self.spans[k + 1].first("comparator") and prev is not None \
@@ -1070,6 +1081,17 @@ class _State:
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
+        if context.period and not self.periods and any(
+                a.text == "that" and (b.text in ("time", "period", "timeframe") or b.first("grain") is not None)
+                for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "how many orders did we get in that time?": the previous question's period
+        if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
+               for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
+            return True  # "which products were in that order?" after the biggest order: that one, not any
+        content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
+        if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
+                s.first("dimension") is not None and not self.values_of(s) for s in content):
+            return True  # "per product" after a figure: the same figure regrouped (a thing named as its group)
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
@@ -1089,9 +1111,11 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or s.text not in verbs:
                 continue
-            nxt = self.next_content(i)
+            nxt, prev = self.next_content(i), self.prev_content(i)
             if nxt is not None and (nxt[1].text.startswith("__id") or nxt[1].first("entity")):
                 s.used = True
+            elif prev is not None and any(dim == "carrier" for dim, _ in self.values_of(prev[1])):
+                s.used = True  # "how many shipments did Bring send": the carrier's verb
 
     def _slots(self) -> None:
         f = self.form
@@ -2447,6 +2471,12 @@ class _State:
         # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
         keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
         inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
+        # "Bosch products we have fewer than 500 units of": units held (a phrase of holding), nothing said of
+        # selling or buying, nor a period the units would be counted over
+        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
+        inventory = inventory or bool(held) and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE) \
+            is not None and not self.periods and not any(
+                n.startswith("activity:") for n in f.notes) and not any(s.first("activity") for s in self.spans)
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold":
@@ -3268,6 +3298,9 @@ class _State:
                 f.dimensions.append(sub_dim)
                 f.measures = [default]
                 f.order_by = default
+                if f.limit is None:
+                    # "who was our biggest customer last year?": the one (was every customer, ranked)
+                    f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions:
             f.kind = "aggregate"
@@ -3375,6 +3408,14 @@ class _State:
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        family = set(self.layer.grammar.get("valued_at", {}).values())
+        for s in self.spans:
+            if not s.used and s.first("valued_at") and not new.measures and any(m in family for m in f.measures):
+                # "and at selling price?" after the stock's value at cost: the same value, the valuation named
+                named = str(s.arg("valued_at"))
+                f.measures = [named if m in family else m for m in f.measures]
+                f.order_by = named if f.order_by in family else f.order_by
+                s.used = True
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
@@ -3413,7 +3454,11 @@ class _State:
             # "and how many orders have they placed?" after a list of customers: counted, not listed;
             # "how many came from business customers?" names no thing counted: the listed ones
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
-            f.subject = (None if elliptic else new.subject) or f.subject
+            # "how many of them went to customers in Sweden?": the listed things counted, the thing named after
+            # them a condition on them (not the thing counted)
+            of_them = any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
+                          for k in range(len(texts)))
+            f.subject = (None if elliptic or of_them else new.subject) or f.subject
             each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
                     and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
             own = {"customers": "customer", "products": "product"}.get(context.subject or "")
@@ -3422,6 +3467,14 @@ class _State:
                 f.dimensions = [own]
                 each[0].used = True
         elif new.measures and context.kind == "list":
+            if new.measures == ["count"] and new.subject == "orders" and context.subject == "customers" \
+                    and context.limit == 1 and not context.lookup and points_back(self.spans) and len(self.periods) <= 1:
+                # "how many orders have they placed?" after the newest customer: the orders of the customer(s)
+                # ranked as answered, counted (every status, as "how many orders did customer 7 place")
+                return QueryForm(kind="aggregate", subject="orders", measures=["count"],
+                                 filters=[Filter("orders.customer_id", "=", [PREVIOUS_ROWS])],
+                                 period=self.periods[0] if self.periods else None,
+                                 within=copy.deepcopy(context).to_dict())
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
                 raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
@@ -3436,6 +3489,11 @@ class _State:
                 f.show = [c for c in f.show if not c.startswith("order_items.")]
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
+            if counted(context) and new.measures == ["count"] and new.subject and new.subject != context.subject \
+                    and not new.dimensions and points_back(self.spans):
+                # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
+                # the other things counted
+                f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
                 # never the customers counted per customer (one each)
@@ -3452,6 +3510,16 @@ class _State:
                 f.measures = [*context.measures, *(m for m in f.measures
                                                    if (f"count:{f.subject}" if m == "count" else m) not in had)]
                 f.order_by = context.order_by
+                measures = self.layer.measures
+                for m in f.measures[len(context.measures):]:
+                    row_filter = measures.get(m, {}).get("filter")
+                    if row_filter and not all(measures.get(c, {}).get("filter") == row_filter for c in context.measures):
+                        # "and their revenue?" after the top 3 by number of orders: revenue's own condition (no
+                        # cancelled or returned orders) would recount the ranking, so the top ones could change
+                        raise NotUnderstood(
+                            f"their {str(measures[m].get('label', m)).lower()} cannot be put beside that ranking: it counts other "
+                            f"rows than the ranking did, so the top ones could change ({previous_words(context, self.layer)})",
+                            hint="ask for the ranking by that figure, or for the figure of the ones named")
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -3521,7 +3589,8 @@ class _State:
             f.order_by = new.order_by
         f.direction = new.direction if new.order_by or new.limit else f.direction
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
-                and f.kind == "aggregate" and not f.compare and not f.derived:
+                and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+                                                                 and not new.derived):
             # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
             f.order_by, f.direction = f.measures[0], new.direction
             f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
@@ -3639,6 +3708,12 @@ class _State:
             for s in self.spans:
                 if s.text.startswith("__period"):
                     s.used = True
+        if context.period and not self.periods and not new.period:
+            # "how many orders did they place in that time?", "... that year": the previous period, kept
+            for a, b in zip(self.spans, self.spans[1:], strict=False):
+                if a.text in ("that", "the same") and not b.used and (b.text in ("time", "period", "timeframe")
+                                                                      or b.first("grain") is not None):
+                    b.used = True
         for s in self.spans:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
@@ -3655,6 +3730,10 @@ class _State:
                 # "which of them ordered in October?" after customers: the new period is on that activity
                 # (the order date), not on the customers' own date (signup)
                 f.notes.append(n)
+            elif n == "activity:orders" and n not in f.notes and not self.periods and f.subject == "customers":
+                # "how many of them have ordered something?" after customers: the ones with an order (the
+                # verb is a condition on them, kept as "customers who have ordered" keeps it)
+                f.notes.append(n)
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
@@ -3662,6 +3741,19 @@ class _State:
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
             f.within, f.limit = replace(context, within=None).to_dict(), None
+        if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
+            # "what's its status?" after her latest order: the column asked, beside the same row(s)
+            f.show += [c for c in new.show if c not in f.show]
+        if f.kind == "list" and f.dimensions and context.kind == "list" and context.limit and not context.lookup:
+            # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
+            # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
+            columns = [self.layer.dimensions.get(d, {}).get("column", "") for d in f.dimensions]
+            if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
+                raise NotUnderstood(f"I could not tell what {self.question!r} asks of the previous answer's rows ("
+                                    f"{previous_words(context, self.layer)})",
+                                    hint="e.g. 'who placed it?', 'how many are there?'")
+            f.show += [c for c in columns if c not in f.show]
+            f.dimensions = []
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
         if before == after and context.lookup and context.kind == "list" and new.show \

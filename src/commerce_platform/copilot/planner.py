@@ -20,6 +20,10 @@ from ..errors import NotUnderstood
 from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer
 
+# the stand-in value of a filter on the previous answer's own rows (a form ``within`` a ranked list): planned as
+# "among the rows the previous answer listed"
+PREVIOUS_ROWS = "\x00previous_rows"
+
 PRODUCT_SIDE = {"products", "order_items", "inventory"}
 
 
@@ -319,7 +323,19 @@ class Planner:
         """The rows of ``form`` whose group is among the previous top N (``form.within``): the top N is
         computed as it was answered, then the new condition keeps some of them."""
         ranking = QueryForm.from_dict(form.within)
-        assert ranking is not None and len(ranking.dimensions) == 1
+        assert ranking is not None
+        if ranking.kind == "list":
+            # "what was in it?" after the biggest order: the key of the rows listed as answered, and the form's
+            # filter on that key (a stand-in value) made "among them"
+            entity = self.layer.entities[ranking.subject or "orders"]
+            key = str(entity["key"])
+            rows = exp.select(exp.column(key)).from_(self.plan(ranking).subquery("previous_rows"))
+            outer = self.plan(replace(form, within=None))
+            stand_in = next(node for node in outer.find_all(exp.EQ)
+                            if isinstance(node.expression, exp.Literal) and node.expression.this == PREVIOUS_ROWS)
+            stand_in.replace(stand_in.this.copy().isin(query=rows))
+            return self._aliased(outer)
+        assert len(ranking.dimensions) == 1
         dim = ranking.dimensions[0]
         top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
         # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
