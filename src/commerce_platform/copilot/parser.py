@@ -2673,13 +2673,18 @@ class _State:
     def _figure_restated(self) -> None:
         """"which five products generated the most revenue? Include the revenue figure for each", "top five
         customers by revenue, with the revenue for each": a figure already asked, named again to be shown beside
-        each thing, says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
+        each thing (or "defined as" it), says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
         f = self.form
         for k, s in enumerate(self.spans):
             if not (s.first("measure") and s.arg("measure") in (*f.measures, *f.show, f.order_by) and s.used):
                 continue
             before = self.prev_content(k)
             if before is not None and not before[1].used and before[1].text in ("include", "including", "includes"):
+                before[1].used = True
+            # "gross profit in 2025, defined as line revenue minus quantity times unit cost": the measure's
+            # own definition, said after the measure was named, restates it
+            if before is not None and not before[1].used and before[1].text in ("defined", "i.e.") \
+                    and any(o.first("measure") and o.arg("measure") == s.arg("measure") for o in self.spans[:before[0]]):
                 before[1].used = True
             after = self.next_content(k)
             if after is not None and not after[1].used and after[1].text in EACH_WORDS \

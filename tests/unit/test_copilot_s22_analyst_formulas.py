@@ -1,0 +1,50 @@
+"""s22 analysts: a measure said as its own formula ("unit price times quantity on hand", "reorder level minus
+quantity on hand", "line revenue minus quantity times unit cost") is that measure, and "defined as" its formula
+after the measure was named restates it."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.copilot.parser import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("What is the retail value (unit price times quantity on hand) of all Tools stock?",
+     "What is the retail value of all Tools stock?"),
+    ("quantity on hand times unit price of Tools stock", "retail value of Tools stock"),
+    ("gross profit in 2025, defined as line revenue minus quantity times unit cost", "gross profit in 2025"),
+    ("What was the gross profit on Tools products in 2025, defined as line revenue minus quantity times the "
+     "product's unit cost?", "What was the gross profit on Tools products in 2025?"),
+    ("which warehouse has the largest quantity on hand minus reorder level", "which warehouse has the largest surplus"),
+    ("reorder level minus quantity on hand by warehouse", "shortfall below reorder level by warehouse"),
+])
+def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("gross profit of Tools products in 2025, defined as line revenue minus quantity times unit cost",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     "FROM order_items oi JOIN orders o ON oi.order_id = o.order_id JOIN products p ON oi.product_id = p.product_id "
+     f"WHERE {VALID_ORDER} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("unit price times quantity on hand of Tools stock",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p ON i.product_id = p.product_id "
+     "WHERE p.category = 'Tools'"),
+])
+def test_the_formula_is_computed_as_the_layer_defines_it(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    # "defined as" with no measure named before it restates nothing: still not placed
+    "revenue in 2025 defined as the web channel",
+])
+def test_defined_as_without_the_same_measure_before_it_is_not_dropped(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)
