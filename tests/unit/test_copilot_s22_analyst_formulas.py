@@ -1,6 +1,6 @@
 """s22 analysts: a measure said as its own formula ("unit price times quantity on hand", "reorder level minus
 quantity on hand", "line revenue minus quantity times unit cost") is that measure, and "defined as" its formula
-after the measure was named restates it."""
+after the measure was named restates it; the products "we still hold stock of" are those in stock."""
 
 from __future__ import annotations
 
@@ -48,3 +48,15 @@ def test_the_formula_is_computed_as_the_layer_defines_it(parser, engine, questio
 def test_defined_as_without_the_same_measure_before_it_is_not_dropped(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    "discontinued stuff we still hold stock of - to clear out",
+    "Which discontinued products are still holding stock?",
+])
+def test_things_we_still_hold_stock_of_are_the_products_in_stock(parser, engine, question):
+    # "we still hold stock of": a condition on the products (stock > 0), listed; not one total of stock
+    gold = ("SELECT p.name FROM products p JOIN inventory i ON i.product_id = p.product_id WHERE NOT p.active "
+            "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0")
+    got = answer(parser, engine, question)
+    assert len(got) == len(engine.execute(gold).rows) > 1, question
