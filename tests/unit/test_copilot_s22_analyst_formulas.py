@@ -60,3 +60,21 @@ def test_things_we_still_hold_stock_of_are_the_products_in_stock(parser, engine,
             "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0")
     got = answer(parser, engine, question)
     assert len(got) == len(engine.execute(gold).rows) > 1, question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers have bought through all three channels (web, store and b2b)?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store', 'b2b') "
+     "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 3)"),
+    ("how many customers have ordered through all two channels (web and store)?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store') "
+     "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 2)"),
+])
+def test_all_n_things_listed_are_every_one_of_them(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_all_n_things_with_a_list_of_another_length_is_not_read_as_every_one(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many customers have bought through all two channels (web, store and b2b)?",
+                     COPILOT_AS_OF, None)

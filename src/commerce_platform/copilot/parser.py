@@ -80,6 +80,19 @@ PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month
                           "until", "through", "during", "previous", "current", "older", "ago", "thousand", *NUMBER_WORDS})
 # Grouping words that name every group one by one: a ranking under them restarts in each group
 EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _all_listed(m: re.Match[str]) -> str:
+    """"all three channels (web, store and b2b)" -> "both web, store and b2b" when the list holds as many
+    values as the number says (otherwise left as said)."""
+    n = _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
+    items = [x for x in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(2).strip()) if x]
+    return f"both {m.group(2).strip()}" if len(items) == n else m.group(0)
+
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -606,6 +619,8 @@ class _State:
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
                       r"\1\2 but have not ordered ", text)
+        # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
+        text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
         text = re.sub(r"\btwice\s+(?=(?:their|its|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b)", "2 times ", text)
         # "since the start of this year": this year to date, the period the calendar words name
