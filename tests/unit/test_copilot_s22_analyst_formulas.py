@@ -1,6 +1,8 @@
 """s22 analysts: a measure said as its own formula ("unit price times quantity on hand", "reorder level minus
 quantity on hand", "line revenue minus quantity times unit cost") is that measure, and "defined as" its formula
-after the measure was named restates it; the products "we still hold stock of" are those in stock."""
+after the measure was named restates it; the products "we still hold stock of" are those in stock;
+"all three channels (web, store and b2b)" is every one listed; customers "only/exclusively through" a channel
+have every order there."""
 
 from __future__ import annotations
 
@@ -78,3 +80,18 @@ def test_all_n_things_with_a_list_of_another_length_is_not_read_as_every_one(par
     with pytest.raises(NotUnderstood):
         parser.parse("how many customers have bought through all two channels (web, store and b2b)?",
                      COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers who have ordered have done so exclusively through the store channel?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'store'))"),
+    # "only through": every order of theirs, not one store order among others (was any store order: a silent wrong)
+    ("How many customers have ordered only through the web channel?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'web'))"),
+    # "only" of the figure, not of customers: a plain filter
+    ("revenue only through the web channel in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_customers_only_through_a_channel_have_every_order_there(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -837,6 +837,7 @@ class _State:
         self._rest()
         self._never_ordered_values()
         self._both()
+        self._only_through()
         self._units_of_stock()
         self._shown_beside()
         self._figure_restated()
@@ -2452,6 +2453,25 @@ class _State:
             if flt is not None:
                 flt.op = "all of"
                 s.used = True
+
+    def _only_through(self) -> None:
+        """"customers who have ordered exclusively through the store channel", "only via web": customers none of
+        whose orders went another way, not customers with one store order among others."""
+        f = self.form
+        if f.subject != "customers":
+            return
+        for i, s in enumerate(self.spans):
+            if s.text not in ("only", "exclusively", "solely") or i + 2 >= len(self.spans) \
+                    or self.spans[i + 1].text not in ("through", "via", "in", "on", "from", "using"):
+                continue
+            k = i + 2 + (self.spans[i + 2].text == "the" and i + 3 < len(self.spans))
+            values = self.values_of(self.spans[k])
+            flt = next((x for x in f.filters if values and x.field == values[0][0] and x.op in ("=", "in")), None)
+            if flt is None or self.layer.dimensions.get(flt.field, {}).get("column", "").split(".")[0] != "orders":
+                continue
+            flt.op = "only of"
+            flt.values = list(flt.values)
+            s.used = True
 
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
