@@ -25,6 +25,9 @@ pytestmark = pytest.mark.functional
      "product's unit cost?", "What was the gross profit on Tools products in 2025?"),
     ("which warehouse has the largest quantity on hand minus reorder level", "which warehouse has the largest surplus"),
     ("reorder level minus quantity on hand by warehouse", "shortfall below reorder level by warehouse"),
+    ("What was the average realised selling price per unit of Makita products in 2025 (line revenue divided by "
+     "units sold)?", "What was the average selling price per unit of Makita products in 2025?"),
+    ("revenue divided by units sold for Makita in 2025", "average selling price for Makita in 2025"),
 ])
 def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
