@@ -28,6 +28,9 @@ pytestmark = pytest.mark.functional
     ("What was the average realised selling price per unit of Makita products in 2025 (line revenue divided by "
      "units sold)?", "What was the average selling price per unit of Makita products in 2025?"),
     ("revenue divided by units sold for Makita in 2025", "average selling price for Makita in 2025"),
+    # a carrier picking a shipment up is its shipping
+    ("how many shipments did each carrier pick up in October 2026",
+     "how many shipments did each carrier ship in October 2026"),
 ])
 def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
