@@ -177,6 +177,7 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
 OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "between": "between",
             "is null": "is empty", "is not null": "is set", "contains": "contains", "not contains": "does not contain",
             "starts with": "starts with", "all of": "includes all of",
+            "only of": "only ever (every order with)",
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
             "never bought in": "never bought (no purchase, not cancelled or returned, with)"}

@@ -81,6 +81,19 @@ PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month
                           "until", "through", "during", "previous", "current", "older", "ago", "thousand", *NUMBER_WORDS})
 # Grouping words that name every group one by one: a ranking under them restarts in each group
 EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _all_listed(m: re.Match[str]) -> str:
+    """"all three channels (web, store and b2b)" -> "both web, store and b2b" when the list holds as many
+    values as the number says (otherwise left as said)."""
+    n = _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
+    items = [x for x in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(2).strip()) if x]
+    return f"both {m.group(2).strip()}" if len(items) == n else m.group(0)
+
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -610,6 +623,8 @@ class _State:
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
                       r"\1\2 but have not ordered ", text)
+        # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
+        text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
         text = re.sub(r"\btwice\s+(?=(?:their|its|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b)", "2 times ", text)
         # "since the start of this year": this year to date, the period the calendar words name
@@ -826,6 +841,7 @@ class _State:
         self._rest()
         self._never_ordered_values()
         self._both()
+        self._only_through()
         self._units_of_stock()
         self._shown_beside()
         self._figure_restated()
@@ -2462,6 +2478,25 @@ class _State:
                 flt.op = "all of"
                 s.used = True
 
+    def _only_through(self) -> None:
+        """"customers who have ordered exclusively through the store channel", "only via web": customers none of
+        whose orders went another way, not customers with one store order among others."""
+        f = self.form
+        if f.subject != "customers":
+            return
+        for i, s in enumerate(self.spans):
+            if s.text not in ("only", "exclusively", "solely") or i + 2 >= len(self.spans) \
+                    or self.spans[i + 1].text not in ("through", "via", "in", "on", "from", "using"):
+                continue
+            k = i + 2 + (self.spans[i + 2].text == "the" and i + 3 < len(self.spans))
+            values = self.values_of(self.spans[k])
+            flt = next((x for x in f.filters if values and x.field == values[0][0] and x.op in ("=", "in")), None)
+            if flt is None or self.layer.dimensions.get(flt.field, {}).get("column", "").split(".")[0] != "orders":
+                continue
+            flt.op = "only of"
+            flt.values = list(flt.values)
+            s.used = True
+
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
@@ -2703,13 +2738,18 @@ class _State:
     def _figure_restated(self) -> None:
         """"which five products generated the most revenue? Include the revenue figure for each", "top five
         customers by revenue, with the revenue for each": a figure already asked, named again to be shown beside
-        each thing, says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
+        each thing (or "defined as" it), says nothing new ("include" is not a line's contents here, "for each" no new grouping)."""
         f = self.form
         for k, s in enumerate(self.spans):
             if not (s.first("measure") and s.arg("measure") in (*f.measures, *f.show, f.order_by) and s.used):
                 continue
             before = self.prev_content(k)
             if before is not None and not before[1].used and before[1].text in ("include", "including", "includes"):
+                before[1].used = True
+            # "gross profit in 2025, defined as line revenue minus quantity times unit cost": the measure's
+            # own definition, said after the measure was named, restates it
+            if before is not None and not before[1].used and before[1].text in ("defined", "i.e.") \
+                    and any(o.first("measure") and o.arg("measure") == s.arg("measure") for o in self.spans[:before[0]]):
                 before[1].used = True
             after = self.next_content(k)
             if after is not None and not after[1].used and after[1].text in EACH_WORDS \

@@ -378,7 +378,8 @@ class Planner:
                 _COMPARE[f.op](this=row, expression=values[0]))
 
     def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expr]:
-        conds = [self._all_of(form, f) if f.op == "all of" else self.filter_sql(f)
+        conds = [self._all_of(form, f) if f.op == "all of" else self._only_of(form, f) if f.op == "only of"
+                 else self.filter_sql(f)
                  for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
@@ -638,6 +639,12 @@ class Planner:
         having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
                          expression=exp.Literal.number(len(set(f.values))))]
         return self._entities_having(form.subject or "orders", having, [self.filter_sql(values)])
+
+    def _only_of(self, form: QueryForm, f: Filter) -> exp.Expr:
+        """"customers who ordered only through the store": the subject's things every row of which has one of
+        the values (and that have a row at all)."""
+        return self._entities_having(form.subject or "customers",
+                                     [exp.func("BOOL_AND", self.filter_sql(Filter(f.field, "in", f.values)))], [])
 
     def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr]) -> exp.Expr:
         entity = self.layer.entities[subject]
