@@ -1617,6 +1617,30 @@ class _State:
         for k, s in enumerate(self.spans):
             if s.text == "__money__" and k > 0 and self.spans[k - 1].used and self.spans[k - 1].first("number"):
                 s.used = True
+                # "a margin below 2 euros": an amount in money bounds the money variant of a fraction measure
+                # (a margin in euros per unit), never the fraction itself (every product is below 2)
+                number = self.spans[k - 1].arg("number")
+                for j, flt in enumerate(self.form.filters):
+                    variant = self.layer.measures.get(flt.field, {}).get("in_eur")
+                    if variant and number in flt.values and self.layer.measures[flt.field].get("fraction"):
+                        self.form.measures = [variant if x == flt.field else x for x in self.form.measures]
+                        self.form.filters[j] = replace(flt, field=variant)
+                # "less than 2 euros per unit": the amount's unit, when what it bounds is a figure per unit (a
+                # measure the layer marks per_unit, or a column it describes per unit: list price, unit cost)
+                after = [x.text for x in self.spans[k + 1:k + 3]]
+                if after == ["per", "unit"] and not any(x.used for x in self.spans[k + 1:k + 3]) and any(
+                        self._per_unit(flt.field) and self.spans[k - 1].arg("number") in flt.values
+                        for flt in self.form.filters):
+                    for x in self.spans[k + 1:k + 3]:
+                        x.used = True
+
+    def _per_unit(self, field: str) -> bool:
+        """A figure stated per unit of a product: a measure the layer marks so, or a column described so."""
+        if self.layer.measures.get(field, {}).get("per_unit"):
+            return True
+        table, _, column = field.partition(".")
+        return bool(column) and "per unit" in self.layer.tables.get(table, {}).get("columns", {}).get(
+            column, {}).get("description", "")
 
     def _percent_values(self) -> None:
         """"lines with a 20% discount": a number in percent just before a column kept in percent is
@@ -2826,6 +2850,8 @@ class _State:
                 f.measures = [x for x in f.measures if x != m]
                 if f.order_by == m:
                     f.order_by = variant
+                # "a margin below 2 euros": the bound is in the money variant too (never a fraction under 2)
+                f.filters = [replace(x, field=variant) if x.field == m else x for x in f.filters]
         money = {m for m, spec in self.layer.measures.items() if spec.get("unit") == "EUR"}
         fields = [*f.measures, f.order_by or "", *(x.field for x in f.filters)]
         attrs = [x.split(":")[-1] for x in fields if "." in x]
