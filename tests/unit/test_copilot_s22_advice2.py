@@ -43,3 +43,37 @@ def test_margins_in_euros_per_unit(parser, engine, question, gold):
 def test_per_unit_beside_a_total_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+LAST_SALE = (f"SELECT p.name, MAX(o.order_date) d FROM products p JOIN order_items oi USING (product_id) "
+             f"JOIN orders o ON o.order_id = oi.order_id WHERE {VALID_ORDER} GROUP BY p.name")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("last sale date by product", LAST_SALE),
+    ("which product has gone longest without a sale?", f"SELECT name FROM ({LAST_SALE}) ORDER BY d, name LIMIT 1"),
+    ("which 5 products have gone the longest without selling?",
+     f"SELECT name FROM ({LAST_SALE}) ORDER BY d, name LIMIT 5"),
+    ("which product has the oldest last sale date?", f"SELECT name FROM ({LAST_SALE}) ORDER BY d, name LIMIT 1"),
+    ("last sale date of each brand",
+     f"SELECT p.brand, MAX(o.order_date) FROM products p JOIN order_items oi USING (product_id) "
+     f"JOIN orders o ON o.order_id = oi.order_id WHERE {VALID_ORDER} GROUP BY p.brand"),
+])
+def test_a_products_last_sale_date(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "slow products",  # slow selling or late delivery: was the products of late parcels
+    "for the slow stuff: which product sold the most units?",
+])
+def test_slow_said_of_products_with_no_parcel_named_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_slow_shipments_of_products_are_still_late_ones(parser, engine):
+    gold = ("SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o "
+            "ON o.order_id = oi.order_id JOIN shipments s ON s.order_id = o.order_id "
+            "WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "products in slow shipments"))

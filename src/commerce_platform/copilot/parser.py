@@ -857,6 +857,7 @@ class _State:
             self._periods_and_fields(f)
             self._evaluative_direction(f)
             self._purposes(f)
+            self._slow_things(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -3957,6 +3958,11 @@ class _State:
                                               if e["table"] == name_col.split(".")[0])
             if not any(x.field == name_col and x.op == op for x in f.filters):
                 f.filters.append(Filter(name_col, op, [text]))
+        dated = [m for m in f.measures if self.layer.measures.get(m, {}).get("unit") == "date"]
+        if f.order_by == "@date" and len(dated) == 1 and (f.kind != "list" or not self.layer.entities[
+                f.subject or "orders"].get("period")):
+            # "the product with the oldest last sale date": the one date the question computes is what is ranked
+            f.order_by = dated[0]
         if f.kind == "list":
             entity = self.layer.entities[f.subject or "orders"]
             if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
@@ -4277,6 +4283,33 @@ class _State:
             if spec["measure"] not in f.measures:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
+
+    def _slow_things(self, f: QueryForm) -> None:
+        """"the slow stuff", "slow products": a speed word read as a condition of another thing (late parcels) said
+        of products, where nothing of that thing is named, means slow selling as much as late delivery: refused
+        (was a silent wrong: the products of late parcels)."""
+        speed = set(self.layer.grammar.get("movers", {}).get("slow", []))
+        product_side = f.subject == "products" or any(
+            self.layer.dimensions.get(d, {}).get("column", "").startswith("products.") for d in f.dimensions)
+        if not product_side:
+            return
+        for s in self.spans:
+            name = s.arg("predicate") if s.used and s.text in speed and s.first("predicate") else None
+            entity = self.layer.predicates.get(name or "", {}).get("entity")
+            if name not in f.predicates or entity in (None, "products"):
+                continue
+            named = any(x is not s and (x.has("entity", entity) or any(
+                y[0] in ("measure", "dimension") and y[1] in self._of_entity(entity) for y in x.senses))
+                for x in self.spans)
+            if not named:
+                raise NotUnderstood(f"'{s.text}' of products could mean slow selling or {name} delivery",
+                                    hint="say 'slowest selling products' or 'products in late shipments'")
+
+    def _of_entity(self, entity: str) -> set[str]:
+        """The layer's measures and dimensions computed from an entity's table ("carrier", "delivery time")."""
+        table = self.layer.entities[entity]["table"]
+        out = {m for m, spec in self.layer.measures.items() if spec.get("entity") == entity}
+        return out | {d for d, spec in self.layer.dimensions.items() if spec.get("column", "").startswith(table + ".")}
 
     def _evaluative_direction(self, f: QueryForm) -> None:
         """"the worst late share": worst and best judge, they do not measure; ranked by the share of a condition
