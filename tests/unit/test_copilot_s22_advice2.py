@@ -77,3 +77,18 @@ def test_slow_shipments_of_products_are_still_late_ones(parser, engine):
             "ON o.order_id = oi.order_id JOIN shipments s ON s.order_id = o.order_id "
             "WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY")
     assert results_match(engine.execute(gold).rows, answer(parser, engine, "products in slow shipments"))
+
+
+def test_dead_stock_names_a_list_of_stocked_products_not_sold_in_the_period(parser, engine):
+    gold = ("SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) s FROM inventory "
+            "GROUP BY 1) i USING (product_id) WHERE i.s > 0 AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN orders o "
+            f"USING (order_id) WHERE oi.product_id = p.product_id AND {VALID_ORDER} "
+            "AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31')")
+    question = "Dead stock check: anything with stock on hand that hasn't sold a single unit in the last 30 days?"
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+
+
+@pytest.mark.parametrize("question", ["how much dead stock do we have?", "dead stock by warehouse"])
+def test_dead_stock_with_no_conditions_stated_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -4339,6 +4339,8 @@ class _State:
         fits = True
         if "predicates" in need:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
+        if "predicates_all" in need:  # "dead stock": in stock and never sold, both read
+            fits &= set(need["predicates_all"]) <= set(f.predicates)
         if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
             fits &= f.order_by is None and not f.limit
         elif need.get("ranked") == "worst":
