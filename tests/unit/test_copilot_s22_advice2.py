@@ -92,3 +92,26 @@ def test_dead_stock_names_a_list_of_stocked_products_not_sold_in_the_period(pars
 def test_dead_stock_with_no_conditions_stated_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def _transfer_gold(product: str, receiver: str) -> str:
+    return ("SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) "
+            f"WHERE p.name = '{product}' AND i.warehouse <> '{receiver}' "
+            "ORDER BY i.quantity_on_hand - i.reorder_level DESC, i.warehouse LIMIT 1")
+
+
+@pytest.mark.parametrize("question, product, receiver", [
+    ("Vantaa is almost out of the Makita Copper Pipe. Which warehouse should we transfer some from — the one with "
+     "the most spare stock above its reorder level?", "Makita Copper Pipe", "Vantaa"),
+    ("Vantaa is running low on the Makita Copper Pipe. Which warehouse has the biggest surplus over reorder level "
+     "to transfer from?", "Makita Copper Pipe", "Vantaa"),
+])
+def test_a_warehouse_named_beside_a_transfer_source_is_where_the_stock_goes(parser, engine, question, product,
+                                                                             receiver):
+    assert results_match(engine.execute(_transfer_gold(product, receiver)).rows, answer(parser, engine, question))
+
+
+def test_spare_stock_is_the_surplus_over_reorder_level(parser, engine):
+    gold = ("SELECT warehouse FROM inventory GROUP BY 1 "
+            "ORDER BY SUM(quantity_on_hand) - SUM(reorder_level) DESC, warehouse LIMIT 1")
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, "which warehouse has the most spare stock?"))

@@ -4334,6 +4334,30 @@ class _State:
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
+                other = purposes[sense[1]].get("other_end")
+                if other in f.dimensions and f.limit:
+                    # "Vantaa is almost out: which warehouse should we transfer some from?": the warehouse
+                    # named is where the stock goes, so the one to take from is among the others
+                    f.filters = [replace(x, op="not in") if x.field == other and x.op in ("=", "in") else x
+                                 for x in f.filters]
+                    words = set(purposes[sense[1]].get("other_end_words", []))
+                    receiver_states = set(purposes[sense[1]].get("other_end_states", []))
+                    for k, named in enumerate(self.spans):
+                        if not any(v[0] == other for v in self.values_of(named)):
+                            continue
+                        for after in self.spans[k + 1:]:
+                            if after.senses and all(x[0] == "stop" for x in after.senses):
+                                continue
+                            state = after.arg("predicate") if after.first("predicate") else None
+                            if state in receiver_states and state in f.predicates:
+                                # "Vantaa is running low on it": the receiver's stock, not a condition on
+                                # the warehouses ranked to take from
+                                f.predicates.remove(state)
+                                f.notes.append(f"receiver_state:{state}")
+                                break
+                            if after.used or after.senses or after.text not in words:
+                                break
+                            after.used = True
 
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True
