@@ -115,3 +115,26 @@ def test_spare_stock_is_the_surplus_over_reorder_level(parser, engine):
     gold = ("SELECT warehouse FROM inventory GROUP BY 1 "
             "ORDER BY SUM(quantity_on_hand) - SUM(reorder_level) DESC, warehouse LIMIT 1")
     assert results_match(engine.execute(gold).rows, answer(parser, engine, "which warehouse has the most spare stock?"))
+
+
+CUSTOMER_REVENUE = (f"SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) "
+                    f"WHERE {VALID_ORDER} GROUP BY c.name, c.customer_id")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("who is our most valuable customer?", f"SELECT name FROM ({CUSTOMER_REVENUE}) ORDER BY r DESC LIMIT 1"),
+    ("who's our single most valuable customer ever, by revenue?",
+     f"SELECT name FROM ({CUSTOMER_REVENUE}) ORDER BY r DESC LIMIT 1"),
+    ("who is our most valuable customer by number of orders?",
+     "SELECT c.name FROM orders o JOIN customers c USING (customer_id) GROUP BY c.name, c.customer_id "
+     "ORDER BY COUNT(*) DESC, c.name LIMIT 1"),
+    ("who are the top spenders by number of orders?",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) GROUP BY c.name, c.customer_id "
+     "ORDER BY COUNT(*) DESC, c.name LIMIT 10"),
+    ("For Finland, which carrier is slowest on average door to door?",
+     "SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.country = 'FI' AND s.delivered_at IS NOT NULL GROUP BY 1 "
+     "ORDER BY AVG(date_diff('second', s.shipped_at, s.delivered_at)) DESC LIMIT 1"),
+])
+def test_most_valuable_is_by_revenue_unless_another_key_is_named(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -1817,7 +1817,7 @@ class _State:
                     and self.spans[j + 1].text == "count":
                 # "top customers by order count": as "by number of orders"
                 f.order_by = f"count:{t.arg('entity')}"
-                f.notes.append(f"count_of:{t.arg('entity')}")
+                f.notes.extend([f"count_of:{t.arg('entity')}", "order:explicit"])
                 s.used = t.used = self.spans[j + 1].used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
@@ -1830,7 +1830,8 @@ class _State:
                     after = self.next_content(after[0])  # "by number of late deliveries": the late ones counted
                 if after and after[1].first("entity"):
                     f.order_by = f"count:{after[1].arg('entity')}"
-                    f.notes.append(f"count_of:{after[1].arg('entity')}")
+                    # an explicit key: a ranking phrase ("top spenders by number of orders") does not override it
+                    f.notes.extend([f"count_of:{after[1].arg('entity')}", "order:explicit"])
                     s.used = t.used = after[1].used = True
         # "orders by channel and month": "and" continues a grouping with a dimension or a grain
         for i, s in enumerate(self.spans[:-1]):
