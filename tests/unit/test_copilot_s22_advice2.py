@@ -138,3 +138,21 @@ CUSTOMER_REVENUE = (f"SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN cu
 ])
 def test_most_valuable_is_by_revenue_unless_another_key_is_named(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which city except Oslo has the most revenue?",
+     f"SELECT c.city FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND c.city <> 'Oslo' "
+     "GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1"),
+    ("which warehouse other than Vantaa has the most stock?",
+     "SELECT warehouse FROM inventory WHERE warehouse <> 'Vantaa' GROUP BY 1 ORDER BY SUM(quantity_on_hand) DESC "
+     "LIMIT 1"),
+    ("which categories other than Tools sold more than 1000 units?",
+     f"SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.category <> 'Tools' GROUP BY 1 HAVING SUM(oi.quantity) > 1000"),
+    ("revenue of categories other than Tools",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.category <> 'Tools'"),
+])
+def test_which_thing_other_than_a_value_still_asks_for_those_things(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

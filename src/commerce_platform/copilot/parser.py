@@ -1207,6 +1207,10 @@ class _State:
                 if before and not before[1].used and not grouped and not counted and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
+                    if before[1].has("dimension", dim) and before[0] > 0 and \
+                            self.spans[before[0] - 1].text in ("which", "what") and dim not in self.form.dimensions:
+                        # "which city except Oslo has the most revenue": the cities are still what is asked
+                        self.form.dimensions.append(dim)
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
                     if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
                         self.form.subject = self.form.subject or before[1].arg("entity")
