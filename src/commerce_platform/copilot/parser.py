@@ -873,6 +873,7 @@ class _State:
             self._periods_and_fields(f)
             self._evaluative_direction(f)
             self._purposes(f)
+            self._slow_things(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -1222,6 +1223,10 @@ class _State:
                 if before and not before[1].used and not grouped and not counted and (before[1].has("dimension", dim) or (
                         before[1].first("entity") and self.layer.entities[before[1].arg("entity")]["table"] == table)):
                     before[1].used = True  # "categories other than Tools", "customers outside Finland"
+                    if before[1].has("dimension", dim) and before[0] > 0 and \
+                            self.spans[before[0] - 1].text in ("which", "what") and dim not in self.form.dimensions:
+                        # "which city except Oslo has the most revenue": the cities are still what is asked
+                        self.form.dimensions.append(dim)
                     # the subject is the first thing named: "orders from customers outside Finland" are orders
                     if before[1].first("entity") and not any(x.first("entity") for x in self.spans[:before[0]]):
                         self.form.subject = self.form.subject or before[1].arg("entity")
@@ -1633,6 +1638,30 @@ class _State:
         for k, s in enumerate(self.spans):
             if s.text == "__money__" and k > 0 and self.spans[k - 1].used and self.spans[k - 1].first("number"):
                 s.used = True
+                # "a margin below 2 euros": an amount in money bounds the money variant of a fraction measure
+                # (a margin in euros per unit), never the fraction itself (every product is below 2)
+                number = self.spans[k - 1].arg("number")
+                for j, flt in enumerate(self.form.filters):
+                    variant = self.layer.measures.get(flt.field, {}).get("in_eur")
+                    if variant and number in flt.values and self.layer.measures[flt.field].get("fraction"):
+                        self.form.measures = [variant if x == flt.field else x for x in self.form.measures]
+                        self.form.filters[j] = replace(flt, field=variant)
+                # "less than 2 euros per unit": the amount's unit, when what it bounds is a figure per unit (a
+                # measure the layer marks per_unit, or a column it describes per unit: list price, unit cost)
+                after = [x.text for x in self.spans[k + 1:k + 3]]
+                if after == ["per", "unit"] and not any(x.used for x in self.spans[k + 1:k + 3]) and any(
+                        self._per_unit(flt.field) and self.spans[k - 1].arg("number") in flt.values
+                        for flt in self.form.filters):
+                    for x in self.spans[k + 1:k + 3]:
+                        x.used = True
+
+    def _per_unit(self, field: str) -> bool:
+        """A figure stated per unit of a product: a measure the layer marks so, or a column described so."""
+        if self.layer.measures.get(field, {}).get("per_unit"):
+            return True
+        table, _, column = field.partition(".")
+        return bool(column) and "per unit" in self.layer.tables.get(table, {}).get("columns", {}).get(
+            column, {}).get("description", "")
 
     def _percent_values(self) -> None:
         """"lines with a 20% discount": a number in percent just before a column kept in percent is
@@ -1808,7 +1837,7 @@ class _State:
                     and self.spans[j + 1].text == "count":
                 # "top customers by order count": as "by number of orders"
                 f.order_by = f"count:{t.arg('entity')}"
-                f.notes.append(f"count_of:{t.arg('entity')}")
+                f.notes.extend([f"count_of:{t.arg('entity')}", "order:explicit"])
                 s.used = t.used = self.spans[j + 1].used = True
             elif (t.text.startswith("__id") or self.values_of(t)) and s.text == "by":
                 s.used = True  # "placed by customer 150", "made by Bosch": the by of an agent
@@ -1821,7 +1850,8 @@ class _State:
                     after = self.next_content(after[0])  # "by number of late deliveries": the late ones counted
                 if after and after[1].first("entity"):
                     f.order_by = f"count:{after[1].arg('entity')}"
-                    f.notes.append(f"count_of:{after[1].arg('entity')}")
+                    # an explicit key: a ranking phrase ("top spenders by number of orders") does not override it
+                    f.notes.extend([f"count_of:{after[1].arg('entity')}", "order:explicit"])
                     s.used = t.used = after[1].used = True
         # "orders by channel and month": "and" continues a grouping with a dimension or a grain
         for i, s in enumerate(self.spans[:-1]):
@@ -2866,6 +2896,8 @@ class _State:
                 f.measures = [x for x in f.measures if x != m]
                 if f.order_by == m:
                     f.order_by = variant
+                # "a margin below 2 euros": the bound is in the money variant too (never a fraction under 2)
+                f.filters = [replace(x, field=variant) if x.field == m else x for x in f.filters]
         money = {m for m, spec in self.layer.measures.items() if spec.get("unit") == "EUR"}
         fields = [*f.measures, f.order_by or "", *(x.field for x in f.filters)]
         attrs = [x.split(":")[-1] for x in fields if "." in x]
@@ -3971,6 +4003,11 @@ class _State:
                                               if e["table"] == name_col.split(".")[0])
             if not any(x.field == name_col and x.op == op for x in f.filters):
                 f.filters.append(Filter(name_col, op, [text]))
+        dated = [m for m in f.measures if self.layer.measures.get(m, {}).get("unit") == "date"]
+        if f.order_by == "@date" and len(dated) == 1 and (f.kind != "list" or not self.layer.entities[
+                f.subject or "orders"].get("period")):
+            # "the product with the oldest last sale date": the one date the question computes is what is ranked
+            f.order_by = dated[0]
         if f.kind == "list":
             entity = self.layer.entities[f.subject or "orders"]
             if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
@@ -4292,6 +4329,33 @@ class _State:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
 
+    def _slow_things(self, f: QueryForm) -> None:
+        """"the slow stuff", "slow products": a speed word read as a condition of another thing (late parcels) said
+        of products, where nothing of that thing is named, means slow selling as much as late delivery: refused
+        (was a silent wrong: the products of late parcels)."""
+        speed = set(self.layer.grammar.get("movers", {}).get("slow", []))
+        product_side = f.subject == "products" or any(
+            self.layer.dimensions.get(d, {}).get("column", "").startswith("products.") for d in f.dimensions)
+        if not product_side:
+            return
+        for s in self.spans:
+            name = s.arg("predicate") if s.used and s.text in speed and s.first("predicate") else None
+            entity = self.layer.predicates.get(name or "", {}).get("entity")
+            if name not in f.predicates or entity in (None, "products"):
+                continue
+            named = any(x is not s and (x.has("entity", entity) or any(
+                y[0] in ("measure", "dimension") and y[1] in self._of_entity(entity) for y in x.senses))
+                for x in self.spans)
+            if not named:
+                raise NotUnderstood(f"'{s.text}' of products could mean slow selling or {name} delivery",
+                                    hint="say 'slowest selling products' or 'products in late shipments'")
+
+    def _of_entity(self, entity: str) -> set[str]:
+        """The layer's measures and dimensions computed from an entity's table ("carrier", "delivery time")."""
+        table = self.layer.entities[entity]["table"]
+        out = {m for m, spec in self.layer.measures.items() if spec.get("entity") == entity}
+        return out | {d for d, spec in self.layer.dimensions.items() if spec.get("column", "").startswith(table + ".")}
+
     def _evaluative_direction(self, f: QueryForm) -> None:
         """"the worst late share": worst and best judge, they do not measure; ranked by the share of a condition
         the layer marks undesirable (late), the worst is the highest share and the best the lowest."""
@@ -4315,11 +4379,37 @@ class _State:
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
+                other = purposes[sense[1]].get("other_end")
+                if other in f.dimensions and f.limit:
+                    # "Vantaa is almost out: which warehouse should we transfer some from?": the warehouse
+                    # named is where the stock goes, so the one to take from is among the others
+                    f.filters = [replace(x, op="not in") if x.field == other and x.op in ("=", "in") else x
+                                 for x in f.filters]
+                    words = set(purposes[sense[1]].get("other_end_words", []))
+                    receiver_states = set(purposes[sense[1]].get("other_end_states", []))
+                    for k, named in enumerate(self.spans):
+                        if not any(v[0] == other for v in self.values_of(named)):
+                            continue
+                        for after in self.spans[k + 1:]:
+                            if after.senses and all(x[0] == "stop" for x in after.senses):
+                                continue
+                            state = after.arg("predicate") if after.first("predicate") else None
+                            if state in receiver_states and state in f.predicates:
+                                # "Vantaa is running low on it": the receiver's stock, not a condition on
+                                # the warehouses ranked to take from
+                                f.predicates.remove(state)
+                                f.notes.append(f"receiver_state:{state}")
+                                break
+                            if after.used or after.senses or after.text not in words:
+                                break
+                            after.used = True
 
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True
         if "predicates" in need:
             fits &= bool(set(need["predicates"]) & set(f.predicates))
+        if "predicates_all" in need:  # "dead stock": in stock and never sold, both read
+            fits &= set(need["predicates_all"]) <= set(f.predicates)
         if need.get("ranked") == "none":  # a plain list: no ranking or top N read alongside
             fits &= f.order_by is None and not f.limit
         elif need.get("ranked") == "worst":

@@ -561,8 +561,9 @@ class Planner:
                 if name not in measures and (per_row := self._fanning_measure(form, name, "products")) is not None:
                     outputs.append(exp.alias_(per_row, output_name(form, name)))
         select = exp.select(*outputs)
+        # a latest or earliest date is the same however often a row repeats (the layer marks it fan_safe)
         distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
-                          for m in measures)
+                          or self.layer.measures.get(m, {}).get("fan_safe") for m in measures)
         having = self._having(form, line)
         if having and form.subject and not dims and not form.grain:
             # "how many customers have more than 20 orders": the condition holds per customer, so it
