@@ -521,7 +521,7 @@ class SemanticParser:
             words = {w for sp in rest for w in sp.text.split()}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
-                            or tuple(x) == ("grammar", "followup") for x in sp.senses)
+                            or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest)
         if all(data_free) or not any(data_free):
             return question, []
@@ -542,6 +542,9 @@ AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*
 # word of the data, "cancel", but names no condition: it is the decision the answer informs)
 ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|those|these|it|this\s+one|that\s+one)\s*[?.!]*$",
                              re.IGNORECASE)
+# in a plan said after the question: "just" and the asker's own act of offering or recommending ("maybe offer them a
+# trade account", "deciding where to push upsells"): what the asker will do with the answer, never a condition on it
+PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend")}
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
