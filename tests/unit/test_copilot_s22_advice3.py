@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
 
 from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
@@ -34,9 +33,24 @@ def test_offering_in_a_plan_after_the_question_is_set_aside(parser, engine, ques
     "average order value per channel this year? maybe offer them only the cheapest",  # 'only' may narrow
 ])
 def test_a_plan_naming_something_new_is_not_set_aside(parser, question):
-    form = None
-    try:
-        form = parser.parse(question, COPILOT_AS_OF)
-    except NotUnderstood:
-        return
-    assert not any(n.startswith("aside:") for n in form.notes), question
+    assert parser.set_aside_commentary(question, COPILOT_AS_OF) == (question, []), question
+
+
+TOP_CUSTOMER = (f"SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE {VALID_ORDER} "
+                "GROUP BY c.customer_id, c.name ORDER BY SUM(o.total_amount) DESC LIMIT 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("who's our single most valuable customer ever, by revenue? they should get the VIP treatment", TOP_CUSTOMER),
+    ("who is our most valuable customer by revenue? those should get a thank-you call", TOP_CUSTOMER),
+])
+def test_what_the_ones_found_should_get_is_a_plan(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "who's our most valuable customer? they should get the Garden catalogue",  # a value: may narrow
+    "who's our most valuable customer? they should get only the top offer",
+])
+def test_what_they_should_get_naming_something_new_is_not_set_aside(parser, question):
+    assert parser.set_aside_commentary(question, COPILOT_AS_OF) == (question, []), question
