@@ -2712,18 +2712,27 @@ class _State:
                     {x.text for x in self.spans if x.text.startswith("__period")}) == 1:
                 s.used = True
 
+    def _after_article(self, k: int) -> bool:
+        """Whether span k follows "a", "an" or "each", with only values or conditions read between ("a delivered")."""
+        j = k - 1
+        while j > 0 and self.spans[j].used and (self.values_of(self.spans[j]) or self.spans[j].first("predicate")):
+            j -= 1
+        return self.spans[j].text in ("a", "an", "each")
+
     def _average_over_periods(self) -> None:
         """"average monthly revenue in 2025", "average revenue per month", "median weekly orders": each
         period's figure first, then their average (or median); one figure, not a row per month."""
         f = self.form
         word = next((x for x in self.spans if not x.used and x.has("grammar", "average")), None)
-        if word is not None and f.measures == ["count"] and not f.grain and not f.dimensions and not f.derived \
-                and not f.order_by and not f.limit:
-            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged
-            one = next((x for k, x in enumerate(self.spans) if k > 0 and self.spans[k - 1].text in ("a", "an", "each")
-                        and x.first("entity") and not x.text.endswith("s") and x.arg("entity") != f.subject
+        if word is not None and len(f.measures) == 1 and (f.measures == ["count"] or f.measures[0] in self.layer.measures) \
+                and not f.grain and not f.dimensions and not f.derived and not f.order_by and not f.limit:
+            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged;
+            # "on average, how many units are in a delivered order": units per order (a value may come between)
+            one = next((x for k, x in enumerate(self.spans) if k > 0 and self._after_article(k)
+                        and x.first("entity") and not x.text.endswith("s")
+                        and (x.arg("entity") != f.subject or f.measures != ["count"])
                         and any(d.get("entity") == x.arg("entity") for d in self.layer.dimensions.values())), None)
-            if one is not None and f.subject and f.subject != one.arg("entity"):
+            if one is not None and f.subject and (f.subject != one.arg("entity") or f.measures != ["count"]):
                 word.used = one.used = True
                 f.derived = {"kind": "average_per", "entity": one.arg("entity")}
                 return

@@ -1,0 +1,30 @@
+"""s22-general: "on average, how many units are in a delivered order": a figure of each one thing named
+after "a"/"an"/"each" (values or conditions may come between), averaged, as "average units per delivered
+order" is."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+
+from .conftest import VALID_ORDER, answer
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("On average, how many units are in a delivered order?",
+     "SELECT AVG(u) FROM (SELECT o.order_id, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
+     "USING (order_id) WHERE o.status = 'delivered' GROUP BY 1)"),
+    ("average number of units in a delivered order",
+     "SELECT AVG(u) FROM (SELECT o.order_id, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
+     "USING (order_id) WHERE o.status = 'delivered' GROUP BY 1)"),
+    ("on average, how much revenue does a web order bring in",
+     f"SELECT AVG(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web'"),
+    ("on average how many order lines does an order placed in 2026 have",
+     "SELECT AVG(n) FROM (SELECT o.order_id, COUNT(*) AS n FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1)"),
+])
+def test_a_figure_of_one_thing_on_average_is_averaged_over_them(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
