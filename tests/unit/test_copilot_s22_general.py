@@ -8,7 +8,7 @@ import pytest
 
 from commerce_platform.copilot.evaluation import results_match
 
-from .conftest import VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
 
 pytestmark = pytest.mark.functional
 
@@ -28,3 +28,16 @@ pytestmark = pytest.mark.functional
 ])
 def test_a_figure_of_one_thing_on_average_is_averaged_over_them(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # "per customer 2025": a figure of each of many customers is no one customer's id; the number is a year
+    ("avg revenue per buying customer 2025", "avg revenue per buying customer in 2025"),
+    ("average units per order 2025", "average units per order in 2025"),
+])
+def test_a_year_after_per_thing_is_a_period_not_an_id(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_an_id_after_a_named_thing_stays_an_id(parser):
+    assert parser.parse("status of order 2025", COPILOT_AS_OF).form.lookup == {"entity": "order", "id": 2025}

@@ -692,6 +692,9 @@ class _State:
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
 
         def id_slot(m: re.Match) -> str:
+            if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
+                    r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?$", m.string[:m.start()]):
+                return m.group(0)  # "avg revenue per buying customer 2025": one of many things is no one id; a year
             self.ids.append((m.group(1), int(m.group(2))))
             return f" __id{len(self.ids) - 1}__ "
         self.id_lists: dict[int, list[int]] = {}
