@@ -41,3 +41,16 @@ def test_a_year_after_per_thing_is_a_period_not_an_id(parser, engine, question, 
 
 def test_an_id_after_a_named_thing_stays_an_id(parser):
     assert parser.parse("status of order 2025", COPILOT_AS_OF).form.lookup == {"entity": "order", "id": 2025}
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a superlative right before one period unit asks which one, as "which day had the most orders" does
+    ("busiest day last month by number of orders",
+     "SELECT o.order_date, COUNT(*) AS n FROM orders o WHERE o.order_date BETWEEN DATE '2026-10-01' "
+     "AND DATE '2026-10-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("best month of 2025 by revenue",
+     f"SELECT DATE_TRUNC('month', o.order_date) AS m, SUM(o.total_amount) AS r FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+])
+def test_a_superlative_before_a_period_unit_ranks_the_periods(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

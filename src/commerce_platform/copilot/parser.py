@@ -2970,6 +2970,9 @@ class _State:
         return tied
 
     def _is_which(self, i: int) -> bool:
+        if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
+                self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
+            return True  # "busiest day last month", "best month of 2025 by revenue": which one, the most first
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
     # ----- kinds
