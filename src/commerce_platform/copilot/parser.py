@@ -695,6 +695,9 @@ class _State:
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
 
         def id_slot(m: re.Match) -> str:
+            if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
+                    r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?$", m.string[:m.start()]):
+                return m.group(0)  # "avg revenue per buying customer 2025": one of many things is no one id; a year
             self.ids.append((m.group(1), int(m.group(2))))
             return f" __id{len(self.ids) - 1}__ "
         self.id_lists: dict[int, list[int]] = {}
@@ -2715,18 +2718,27 @@ class _State:
                     {x.text for x in self.spans if x.text.startswith("__period")}) == 1:
                 s.used = True
 
+    def _after_article(self, k: int) -> bool:
+        """Whether span k follows "a", "an" or "each", with only values or conditions read between ("a delivered")."""
+        j = k - 1
+        while j > 0 and self.spans[j].used and (self.values_of(self.spans[j]) or self.spans[j].first("predicate")):
+            j -= 1
+        return self.spans[j].text in ("a", "an", "each")
+
     def _average_over_periods(self) -> None:
         """"average monthly revenue in 2025", "average revenue per month", "median weekly orders": each
         period's figure first, then their average (or median); one figure, not a row per month."""
         f = self.form
         word = next((x for x in self.spans if not x.used and x.has("grammar", "average")), None)
-        if word is not None and f.measures == ["count"] and not f.grain and not f.dimensions and not f.derived \
-                and not f.order_by and not f.limit:
-            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged
-            one = next((x for k, x in enumerate(self.spans) if k > 0 and self.spans[k - 1].text in ("a", "an", "each")
-                        and x.first("entity") and not x.text.endswith("s") and x.arg("entity") != f.subject
+        if word is not None and len(f.measures) == 1 and (f.measures == ["count"] or f.measures[0] in self.layer.measures) \
+                and not f.grain and not f.dimensions and not f.derived and not f.order_by and not f.limit:
+            # "on average, how many order lines does an order placed in 2026 have": lines per order, averaged;
+            # "on average, how many units are in a delivered order": units per order (a value may come between)
+            one = next((x for k, x in enumerate(self.spans) if k > 0 and self._after_article(k)
+                        and x.first("entity") and not x.text.endswith("s")
+                        and (x.arg("entity") != f.subject or f.measures != ["count"])
                         and any(d.get("entity") == x.arg("entity") for d in self.layer.dimensions.values())), None)
-            if one is not None and f.subject and f.subject != one.arg("entity"):
+            if one is not None and f.subject and (f.subject != one.arg("entity") or f.measures != ["count"]):
                 word.used = one.used = True
                 f.derived = {"kind": "average_per", "entity": one.arg("entity")}
                 return
@@ -2961,6 +2973,9 @@ class _State:
         return tied
 
     def _is_which(self, i: int) -> bool:
+        if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
+                self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
+            return True  # "busiest day last month", "best month of 2025 by revenue": which one, the most first
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
     # ----- kinds
