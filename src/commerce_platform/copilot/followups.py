@@ -747,15 +747,20 @@ def the_related(state: _State) -> str | None:
     return str(named[0][1].arg("entity"))
 
 
+def stands_for_rows(context: QueryForm) -> bool:
+    """The previous answer lists things, or counts them with no grouping ("pending orders in 2026": 31): either
+    stands for those things, which "who are the customers?" can point at."""
+    counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
+        context.measures) and all(m == "count" or m.startswith("count:") for m in context.measures)
+    return context.kind == "list" or counted
+
+
 def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"who are the customers?" after a list of pending orders: the customers of those orders, each once (the
     previous conditions kept, the subject the one named)."""
     entity = the_related(state)
-    # a count of things ("pending orders in 2026": 31) stands for the things counted
-    counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
-        context.measures) and all(m == "count" or m.startswith("count:") for m in context.measures)
     subject = context.subject or "orders"
-    if entity is None or not (context.kind == "list" or counted) or entity == subject:
+    if entity is None or not stands_for_rows(context) or entity == subject:
         return None
     # "who's the customer?" after one order looked up by its number: that order's customer
     one_order = context.lookup is not None and context.lookup.get("entity") == "order"

@@ -362,12 +362,14 @@ def _product_kinds(vocab: Vocabulary) -> set[str]:
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
+KEY_SPOTS = {ch: (r, c) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
+
+
 def _keys_near(a: str, b: str) -> bool:
     """Neighbouring keys on a QWERTY keyboard (the same row or the rows above and below)."""
-    spots = {ch: (r, c) for r, row in enumerate(KEYBOARD_ROWS) for c, ch in enumerate(row)}
-    if a not in spots or b not in spots:
+    if a not in KEY_SPOTS or b not in KEY_SPOTS:
         return True  # not a letter key: no evidence either way
-    (ra, ca), (rb, cb) = spots[a], spots[b]
+    (ra, ca), (rb, cb) = KEY_SPOTS[a], KEY_SPOTS[b]
     return abs(ra - rb) <= 1 and abs(ca - cb) <= 1
 
 

@@ -45,6 +45,7 @@ from .followups import (
     resort,
     same_columns,
     share_whole,
+    stands_for_rows,
     the_related,
     the_superlative,
     total_of_previous,
@@ -83,13 +84,10 @@ PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month
 EACH_WORDS = frozenset({"each", "every", "per", "for each", "for every", "in each", "at each", "within each"})
 
 
-_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
-
-
 def _all_listed(m: re.Match[str]) -> str:
     """"all three channels (web, store and b2b)" -> "both web, store and b2b" when the list holds as many
     values as the number says (otherwise left as said)."""
-    n = _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
+    n = NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
     items = [x for x in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(2).strip()) if x]
     return f"both {m.group(2).strip()}" if len(items) == n else m.group(0)
 
@@ -436,6 +434,12 @@ class SemanticParser:
         self.vocab = vocabulary
         self.lexicon = Lexicon.build(self.layer, vocabulary, extra_words=PARSER_WORDS | FOLLOWUP_WORDS)
         self.planner = Planner(self.layer)
+        # the commentary set-aside's tables (set_aside_commentary), read and compiled once
+        spec = self.layer.grammar.get("commentary", {})
+        blockers, plan = frozenset(spec.get("blockers", [])), spec.get("plans", {})
+        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, plan.get("openers", []))) + r")\b", re.IGNORECASE) \
+            if plan.get("openers") else None
+        self.commentary = (blockers, plan, opener, blockers - set(plan.get("allowed", [])))
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
@@ -491,8 +495,7 @@ class SemanticParser:
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
         if len(clauses) < 2:
             return question, []
-        spec = self.layer.grammar.get("commentary", {})
-        blockers = set(spec.get("blockers", []))
+        blockers, plan, opener, plan_blockers = self.commentary
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
@@ -501,10 +504,6 @@ class SemanticParser:
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
-        plan = spec.get("plans", {})
-        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, plan.get("openers", []))) + r")\b", re.IGNORECASE) \
-            if plan.get("openers") else None
-        plan_blockers = blockers - set(plan.get("allowed", []))
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
                 continue
@@ -1097,9 +1096,7 @@ class _State:
         if pointer or alone or same_noun or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
-        counted = context.kind == "aggregate" and not context.dimensions and not context.grain and bool(
-            context.measures) and all(m == "count" or m.startswith("count:") for m in context.measures)
-        if (context.kind == "list" or counted) and the_related(self) not in (None, context.subject or "orders"):
+        if stands_for_rows(context) and the_related(self) not in (None, context.subject or "orders"):
             return True  # "who are the customers?" after (a count of) orders: the definite ones of those rows
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
