@@ -37,3 +37,12 @@ def answer(parser, engine, question, context=None, as_of=COPILOT_AS_OF):
     for previous in context or []:
         form = parser.parse(previous, as_of, form).form
     return engine.execute(check_sql(parser.parse(question, as_of, form).sql).sql).rows
+
+
+def assert_answers_like(parser, engine, question, gold, context=None):
+    """The table tests' one check: the copilot's rows for `question` match the gold SQL's rows."""
+    from commerce_platform.copilot.evaluation import results_match
+
+    expected = engine.execute(gold).rows
+    got = answer(parser, engine, question, context)
+    assert results_match(expected, got), f"{question!r}: gold {len(expected)} rows {expected[:3]}, got {len(got)} {got[:3]}"

@@ -11,7 +11,7 @@ from commerce_platform.copilot.query import QueryForm
 from commerce_platform.copilot.semantic import SemanticLayer
 from commerce_platform.errors import NotUnderstood, ValidationFailed
 
-from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer, assert_answers_like
 
 pytestmark = pytest.mark.functional
 
@@ -71,7 +71,7 @@ VALID = VALID_ORDER
      "AND year(order_date) = 2025 GROUP BY 1"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("context, question, gold", [

@@ -1,6 +1,15 @@
-"""s22-analyst: long analyst questions with several conditions (dev14): thresholds on grouped figures
-(a time grain is a grouping: "which months had revenue above ..."), the amount beside grouped things is
-the figure compared, not each order's total."""
+"""Analysts' questions: several conditions at once, thresholds on grouped figures, formulas.
+
+What each part checks:
+- Long analyst questions with several conditions (dev14): thresholds on grouped figures (a time grain
+  is a grouping: "which months had revenue above ..."), the amount beside grouped things is the figure compared,
+  not each order's total.
+- A measure said as its own formula ("unit price times quantity on hand", "reorder level minus
+  quantity on hand", "line revenue minus quantity times unit cost") is that measure, and "defined as" its
+  formula after the measure was named restates it; the products "we still hold stock of" are those in stock;
+  "all three channels (web, store and b2b)" is every one listed; customers "only/exclusively through" a channel
+  have every order there.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +18,10 @@ import pytest
 from commerce_platform.copilot.evaluation import results_match
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, VALID_ORDER, answer
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer, assert_answers_like
 
 pytestmark = pytest.mark.functional
+
 
 MONTH = "CAST(date_trunc('month', o.order_date) AS DATE)"
 
@@ -55,7 +65,7 @@ def test_thresholds_on_grouped_figures(parser, engine, question, gold):
      "AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_signup_periods_and_the_period_of_an_order_figure(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 LATE = "s.delivered_at > s.shipped_at + INTERVAL 3 DAY"
@@ -72,7 +82,7 @@ LATE = "s.delivered_at > s.shipped_at + INTERVAL 3 DAY"
      "GROUP BY 1 ORDER BY pct DESC LIMIT 1"),
 ])
 def test_the_share_is_of_the_things_named_before_it_or_after_among(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser):
@@ -94,7 +104,7 @@ def _month(y: int, m: int) -> str:
 def test_a_change_from_one_month_to_another_compares_the_two(parser, engine, question, later, earlier):
     now, before = _month(*later), _month(*earlier)
     gold = f"SELECT 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 def test_revenue_from_one_month_to_another_is_still_the_range(parser, engine):
@@ -125,7 +135,7 @@ def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_e
             "GROUP BY c.customer_id, c.name HAVING COUNT(*) > 2")
     question = ("Which customers have had more than two orders cancelled over all time? "
                 "Show names and the number of cancellations.")
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -143,7 +153,7 @@ def test_the_number_of_cancellations_beside_customers_with_cancelled_orders_is_e
      "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' ORDER BY o.total_amount DESC LIMIT 1"),
 ])
 def test_every_status_and_the_customer_of_the_largest_order(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -159,7 +169,7 @@ def test_every_status_and_the_customer_of_the_largest_order(parser, engine, ques
      "ORDER BY r DESC LIMIT 5"),
 ])
 def test_a_figure_restated_for_each_ranked_thing(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 MONTHLY = (f"SELECT {MONTH} AS m, SUM(o.total_amount) AS r FROM orders o WHERE {VALID_ORDER} "
@@ -177,7 +187,7 @@ MONTHLY = (f"SELECT {MONTH} AS m, SUM(o.total_amount) AS r FROM orders o WHERE {
      "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1)"),
 ])
 def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -190,8 +200,7 @@ def test_the_average_of_a_figure_per_period_or_per_thing(parser, engine, questio
      "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_sorted_groups_and_that_year(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
-
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -245,7 +254,7 @@ def test_a_single_order_without_a_ranking_stays_unplaced(parser):
      "SELECT AVG((unit_price - unit_cost) / unit_price) FROM products WHERE active AND brand = 'Makita'"),
 ])
 def test_the_things_a_figure_is_over(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question, gold", [
@@ -257,7 +266,7 @@ def test_the_things_a_figure_is_over(parser, engine, question, gold):
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING MAX(order_date) < DATE '2026-01-01')"),
 ])
 def test_first_and_most_recent_orders_in_a_period(parser, engine, question, gold):
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+    assert_answers_like(parser, engine, question, gold)
 
 
 @pytest.mark.parametrize("question", [
@@ -286,7 +295,7 @@ def test_both_quarters_beside_a_growth_restates_the_two_periods(parser, engine):
     gold = f"SELECT {now}, {before}, 100.0 * ({now} - {before}) / {before} FROM orders o WHERE {VALID_ORDER}"
     question = ("Please compare revenue in Q3 2026 against Q3 2025: give me both quarters' revenue and the "
                 "percentage change.")
-    assert results_match(engine.execute(gold).rows, answer(parser, engine, question))
+    assert_answers_like(parser, engine, question, gold)
 
 
 def test_a_count_per_group_sorted_highest_first(parser, engine):
@@ -304,3 +313,90 @@ def test_the_same_split_for_another_year(parser, engine):
     context = ["What was revenue by channel in 2025?"]
     assert results_match(answer(parser, engine, "and the same for 2024?", context),
                          answer(parser, engine, "and the same split for 2024?", context))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("What is the retail value (unit price times quantity on hand) of all Tools stock?",
+     "What is the retail value of all Tools stock?"),
+    ("quantity on hand times unit price of Tools stock", "retail value of Tools stock"),
+    ("gross profit in 2025, defined as line revenue minus quantity times unit cost", "gross profit in 2025"),
+    ("What was the gross profit on Tools products in 2025, defined as line revenue minus quantity times the "
+     "product's unit cost?", "What was the gross profit on Tools products in 2025?"),
+    ("which warehouse has the largest quantity on hand minus reorder level", "which warehouse has the largest surplus"),
+    ("reorder level minus quantity on hand by warehouse", "shortfall below reorder level by warehouse"),
+    ("What was the average realised selling price per unit of Makita products in 2025 (line revenue divided by "
+     "units sold)?", "What was the average selling price per unit of Makita products in 2025?"),
+    ("revenue divided by units sold for Makita in 2025", "average selling price for Makita in 2025"),
+    # a carrier picking a shipment up is its shipping
+    ("how many shipments did each carrier pick up in October 2026",
+     "how many shipments did each carrier ship in October 2026"),
+])
+def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("gross profit of Tools products in 2025, defined as line revenue minus quantity times unit cost",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     "FROM order_items oi JOIN orders o ON oi.order_id = o.order_id JOIN products p ON oi.product_id = p.product_id "
+     f"WHERE {VALID_ORDER} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("unit price times quantity on hand of Tools stock",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p ON i.product_id = p.product_id "
+     "WHERE p.category = 'Tools'"),
+])
+def test_the_formula_is_computed_as_the_layer_defines_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # "defined as" with no measure named before it restates nothing: still not placed
+    "revenue in 2025 defined as the web channel",
+])
+def test_defined_as_without_the_same_measure_before_it_is_not_dropped(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    "discontinued stuff we still hold stock of - to clear out",
+    "Which discontinued products are still holding stock?",
+])
+def test_things_we_still_hold_stock_of_are_the_products_in_stock(parser, engine, question):
+    # "we still hold stock of": a condition on the products (stock > 0), listed; not one total of stock
+    gold = ("SELECT p.name FROM products p JOIN inventory i ON i.product_id = p.product_id WHERE NOT p.active "
+            "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0")
+    got = answer(parser, engine, question)
+    assert len(got) == len(engine.execute(gold).rows) > 1, question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers have bought through all three channels (web, store and b2b)?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store', 'b2b') "
+     "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 3)"),
+    ("how many customers have ordered through all two channels (web and store)?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store') "
+     "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 2)"),
+])
+def test_all_n_things_listed_are_every_one_of_them(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_all_n_things_with_a_list_of_another_length_is_not_read_as_every_one(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many customers have bought through all two channels (web, store and b2b)?",
+                     COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers who have ordered have done so exclusively through the store channel?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'store'))"),
+    # "only through": every order of theirs, not one store order among others (was any store order: a silent wrong)
+    ("How many customers have ordered only through the web channel?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'web'))"),
+    # "only" of the figure, not of customers: a plain filter
+    ("revenue only through the web channel in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_customers_only_through_a_channel_have_every_order_there(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1,0 +1,247 @@
+"""Wording: short forms, the layer's words and phrases, and real words that are not slips.
+
+What each part checks:
+- Short forms written out ("qtr", "wh", "w/"), what a product is without
+  its brand ("cordless drills": every such product), a bare "orders <period>" counted, the things named first
+  listed with the figure after them, "who" asking for the people, a period timing the figure shown beside a
+  list, "who are the customers?" after a count, and a brand with an unknown product name not found.
+- Words of the semantic layer's tables (customer synonyms, a 'repeat buyer' predicate, fillers that
+  restate what is asked, a shipping idiom, a copula) and a four-letter slip of a word that is also in a grammar
+  table ("ordr").
+- A real English word is not a slip of another word; a named year, quarter or month that
+  holds the as-of day ends where "this year" ends.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.copilot.evaluation import results_match
+from commerce_platform.errors import NotFound, NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer, assert_answers_like
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("paint stock by wh", "paint stock by warehouse"),
+    ("orders by status this yr", "orders by status this year"),
+    ("vantaa items below reorder lvl", "vantaa items below reorder level"),
+    ("how many business custs", "how many business customers"),
+    ("low stock items w/ qty", "low stock items with quantity"),
+    ("how many business csuts", "how many business customers"),   # a slip in a short form, mended then written out
+])
+def test_a_short_form_reads_as_the_word(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    # what a product is, whatever its brand or model number: every product whose name holds it
+    ("sales of cordless drills this yr (all brands)",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.name ILIKE '%cordless drill%' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("how many orders had a heat pump in them last quarter",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     "USING (product_id) WHERE p.name ILIKE '%heat pump%' AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    # things of a period, with nothing but what they are: how many
+    ("orders ytd", "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("b2b orders in septmber 2026",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'b2b' AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("new signups last qtr",
+     "SELECT COUNT(*) FROM customers WHERE signup_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    # ... but a list when asked for one, or when the orders are a state to act on
+    ("list the b2b orders in September 2026",
+     "SELECT order_id FROM orders WHERE channel = 'b2b' AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("pending orders older than two weeks",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-10-18'"),
+    # the things named first, each with the figure after them
+    ("inactive items + qty on hand",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE NOT p.active GROUP BY p.product_id, p.name"),
+    ("products with under 50 units total on hand",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) < 50"),
+    ("out of stock products that sold this year (units sold ytd)",
+     f"SELECT p.name, SUM(oi.quantity) FROM products p JOIN order_items oi USING (product_id) JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND "
+     "p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) "
+     "GROUP BY p.product_id, p.name"),
+    # ... and one figure when a total is asked
+    ("total stock of inactive products",
+     "SELECT SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active"),
+    # "who" asks for the people who did it
+    ("who returned stuff this year",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'returned' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # the period times the figure shown beside each customer, not their signup
+    ("customers in oslo with their revenue in 2025",
+     f"SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Oslo' "
+     f"AND {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name"),
+])
+def test_terse_questions_answer_like_their_gold_sql(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # after a count of orders, their customers (was every customer of the lake: the count was not a list)
+    (["how many pending orders in 2026"], "who are the customers?",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'pending' "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    (["b2b orders in September 2026"], "list them",
+     "SELECT order_id FROM orders WHERE channel = 'b2b' AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+])
+def test_a_count_of_things_stands_for_the_things_in_a_follow_up(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_a_count_read_from_a_bare_noun_says_how_to_list(parser):
+    result = parser.parse("orders ytd", COPILOT_AS_OF)
+    assert "counted, not listed" in result.interpretation
+
+
+@pytest.mark.parametrize("question, name", [
+    ("stock makita snow blower", "Makita Snow Blower"),
+    ("how many Makita Snow Blowers do we have", "Makita Snow Blowers"),
+])
+def test_a_brand_with_words_that_name_no_product_is_not_found(parser, question, name):
+    with pytest.raises(NotFound, match=name):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_more_unknown_words_than_a_name_stay_not_understood(parser):
+    with pytest.raises(NotUnderstood, match="joke"):
+        parser.parse("tell me a joke about Oras taps", COPILOT_AS_OF)
+
+
+PURCHASED = ("SELECT o.customer_id FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+             "WHERE o.status NOT IN ('cancelled', 'returned') AND ")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # bought one thing but never another: tested on each customer's purchases, both ways (was refused)
+    ("how many customers bought Bosch but never Makita",
+     f"SELECT COUNT(*) FROM ({PURCHASED} p.brand = 'Bosch' EXCEPT {PURCHASED} p.brand = 'Makita')"),
+    ("which business customers buy Tools from us but have never bought anything in Garden?",
+     f"SELECT c.name FROM customers c WHERE c.segment = 'business' AND c.customer_id IN ({PURCHASED} "
+     f"p.category = 'Tools') AND c.customer_id NOT IN ({PURCHASED} p.category = 'Garden')"),
+    ("customers who never bought Garden products",
+     f"SELECT c.name FROM customers c WHERE c.customer_id NOT IN ({PURCHASED} p.category = 'Garden')"),
+])
+def test_bought_one_thing_but_never_another(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_bought_but_not_reads_as_never_bought(parser, engine):
+    gold = f"SELECT COUNT(*) FROM ({PURCHASED} p.brand = 'Bosch' EXCEPT {PURCHASED} p.brand = 'Makita')"
+    rows = answer(parser, engine, "customers who bought Bosch but not Makita")
+    assert len(rows) == engine.execute(gold).rows[0][0]
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("business accounts based in Oslo", "business customers in Oslo"),
+    ("customer base by signup year", "number of customers by signup year"),
+    ("Which carrier had the most late deliveries this year (absolute number)?",
+     "Which carrier had the most late deliveries this year?"),
+    ("Which brand had the highest sales in 2025, by value? Just the winnner.",
+     "Which brand had the highest revenue in 2025?"),
+    ("How many customers have never placed a single ordr?", "How many customers have never ordered?"),
+    ("In Vantaa, which products sit below their reorder level?",
+     "In Vantaa, which products are below their reorder level?"),
+    ("How many orders went out the door in September 2026?", "How many orders were shipped in September 2026?"),
+])
+def test_a_rephrased_question_answers_like_the_plain_one(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many repeat buyers do we have?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 2)"),
+    ("How many repeat buyers with 20 or more orders do we have?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 20)"),
+    ("list repeat customers in Oslo",
+     "SELECT c.name FROM customers c WHERE c.city = 'Oslo' AND c.customer_id IN "
+     "(SELECT customer_id FROM orders GROUP BY 1 HAVING COUNT(*) >= 2)"),
+])
+def test_repeat_buyers_are_customers_with_two_or_more_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("token, meant", [("ordr", "order")])
+def test_a_four_letter_slip_of_a_grammar_word_that_means_something_is_mended(parser, token, meant):
+    assert parser.lexicon.correct(token) == meant
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a day range with no year: the as-of year (1 November 2026), read as dates, never as amounts
+    ("daily revenue from the 25th to the 31st of October",
+     f"SELECT o.order_date, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31' GROUP BY 1"),
+    ("list the orders between 25 and 31 October",
+     "SELECT order_id FROM orders WHERE order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'"),
+    ("revenue from October 1 to October 14",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-14'"),
+    ("revenue from the 1st of March to the 15th of March",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-15'"),
+    # "not updated since before 18 October 2026" says "updated before 18 October 2026"
+    ("How many stock records haven't been updated since before 18 October 2026?",
+     "SELECT COUNT(*) FROM inventory WHERE updated_at < TIMESTAMP '2026-10-18'"),
+])
+def test_day_ranges_without_a_year_and_since_before(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("How many customers ordered Bosch products this year, regardless of order status?",
+     "How many customers ordered Bosch products this year, any status?"),
+    ("revenue in 2025 regardless of order status", "revenue in 2025 any status"),
+    ("number of orders in 2025 regardless of channel", "number of orders in 2025"),
+])
+def test_regardless_of_a_dimension_is_any_of_it_not_a_split(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+    assert "GROUP BY" not in parser.parse(question, COPILOT_AS_OF).sql
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("which stock records haven't been updated since October 15? give product and warehouse",
+     "which stock records haven't been updated since October 15? show product and warehouse"),
+])
+def test_give_names_columns_beside_like_show(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("token, meant", [
+    ("caller", None), ("trail", None),        # real words, not "called" / "trial"
+    ("amounts", "amount"), ("return", "returns"),  # another form of a known word is still read as it
+    ("shipmnets", "shipments"),
+])
+def test_a_real_word_is_read_only_as_a_form_of_a_known_word(parser, token, meant):
+    assert parser.lexicon.correct(token) in ((meant,) if meant is None else (meant, meant.rstrip("s")))
+
+
+@pytest.mark.parametrize("question, same_as", [
+    ("late shipments per month in 2026", "late shipments per month this year"),
+    ("shipments in Q4 2026", "shipments this quarter"),
+    ("shipments in 2025", "shipments from 2025-01-01 to 2025-12-31"),
+])
+def test_a_named_period_holding_the_as_of_day_ends_with_this_year(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+def test_a_named_year_holding_the_as_of_day_says_where_it_ends(parser):
+    period = parser.parse("late shipments per month in 2026", COPILOT_AS_OF).form.period
+    assert period is not None and (period.start, period.end) == ("2026-01-01", "2026-10-31")
+
+
+@pytest.mark.parametrize("question, same_as", [
+    # a sorting verb opening the question sorts the things named; "order" there is not the orders table
+    ("order the categories by revenue", "categories ranked by revenue"),        # was the top 1 category alone
+    ("order the low-stock products by units sold last month", "low-stock products ranked by units sold last month"),
+    ("sort products by price", "products ranked by price"),
+    ("please rank the brands by units sold in 2025", "brands ranked by units sold in 2025"),
+])
+def test_a_sorting_verb_opening_the_question_sorts_the_things_named(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
