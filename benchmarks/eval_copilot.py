@@ -28,6 +28,7 @@ SET_FILES: dict[str, Path | None] = {
     "dev4": DATA / "copilot_dev4.json", "dev5": DATA / "copilot_dev5.json",
     **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 22)}, "heldout": DATA / "copilot_heldout.json",
     "heldout2": DATA / "copilot_heldout2.json", "heldout3": DATA / "copilot_heldout3.json",
+    "heldout4": DATA / "copilot_heldout4.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
