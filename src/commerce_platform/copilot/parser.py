@@ -437,8 +437,9 @@ class SemanticParser:
         # the commentary set-aside's tables (set_aside_commentary), read and compiled once
         spec = self.layer.grammar.get("commentary", {})
         blockers, plan = frozenset(spec.get("blockers", [])), spec.get("plans", {})
-        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, plan.get("openers", []))) + r")\b", re.IGNORECASE) \
-            if plan.get("openers") else None
+        # the longest opener first: "might be worth" over "might"
+        opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(plan.get("openers", []), key=len, reverse=True)))
+                            + r")\b", re.IGNORECASE) if plan.get("openers") else None
         self.commentary = (blockers, plan, opener, blockers - set(plan.get("allowed", [])))
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
@@ -521,7 +522,7 @@ class SemanticParser:
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
-                        for sp in rest)
+                        for sp in rest if sp.text not in plan.get("own_words", []))
         if all(data_free) or not any(data_free):
             return question, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked
@@ -543,7 +544,9 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
                              re.IGNORECASE)
 # in a plan said after the question: "just" and the asker's own act of offering or recommending ("maybe offer them a
 # trade account", "deciding where to push upsells"): what the asker will do with the answer, never a condition on it
-PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend")}
+# "those need an urgent reorder", "we should restock those": reordering the ones found is the asker's act too, not a
+# low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
+PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
