@@ -5,7 +5,7 @@ prefer"); "restrict/limit/narrow that to ..." after a question narrows the previ
 does; "his/her" in a follow-up to a question about one customer is that customer; "below their total
 reorder level" is below the reorder level (stock and level both summed over the warehouses); after a top N,
 a figure for "those same N things ... as well/too" stands beside the same ranked ones; a "non-zero discount" is a
-discount."""
+discount; "date and time" in a question opening with "when" is what "when" asks."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ DAYS = "epoch(s.delivered_at - s.shipped_at) / 86400.0"
     ("how many order lines with a non-zero discount were there in 2025?",
      "SELECT COUNT(*) FROM order_items oi JOIN orders o USING (order_id) WHERE oi.discount_percent > 0 "
      "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("When, date and time, did order 3 get delivered?",
+     "SELECT delivered_at FROM shipments WHERE order_id = 3"),
     # a passive choice with a measure named: the ranking asked, the choice set aside
     ("Which carrier has the lowest average delivery time and should be chosen for parcels to Sweden?",
      f"SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "

@@ -4609,6 +4609,9 @@ class _State:
                     s.arg("entity") == (f.derived or {}).get("entity") and nxt is not None and \
                     nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "per customer, counting only customers who have ordered": the only ones averaged
+            if not s.used and s.text == "time" and self.spans[0].text == "when" and k > 1 \
+                    and [x.text for x in self.spans[k - 2:k]] == ["date", "and"]:
+                s.used = True  # "when exactly (date and time) was order 1 delivered": what "when" asks
             if not s.used and s.text in ("every", "each") and f.kind == "list" and f.subject and not f.dimensions:
                 # "give me every active product at low stock": in a list of the things named, "every" is "all"
                 after = self.next_content(k)
