@@ -5,7 +5,7 @@ prefer"); "restrict/limit/narrow that to ..." after a question narrows the previ
 does; "his/her" in a follow-up to a question about one customer is that customer; "below their total
 reorder level" is below the reorder level (stock and level both summed over the warehouses); after a top N,
 a figure for "those same N things ... as well/too" stands beside the same ranked ones; a "non-zero discount" is a
-discount; "date and time" in a question opening with "when" is what "when" asks."""
+discount; "date and time" in a question opening with "when" is what "when" asks; "more than N days/weeks before today" is "more than N ... ago"."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ DAYS = "epoch(s.delivered_at - s.shipped_at) / 86400.0"
      "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
     ("When, date and time, did order 3 get delivered?",
      "SELECT delivered_at FROM shipments WHERE order_id = 3"),
+    ("which pending orders were placed more than two weeks before today?",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-11-01' - INTERVAL 14 DAY"),
     # a passive choice with a measure named: the ranking asked, the choice set aside
     ("Which carrier has the lowest average delivery time and should be chosen for parcels to Sweden?",
      f"SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
