@@ -275,8 +275,9 @@ class Periods:
             cutoff = self.as_of - timedelta(days={"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n)
             return self._slot(_period(date(1900, 1, 1), cutoff - timedelta(days=1), f"before {cutoff}"))
         text = sub(rf"\bolder\s+than\s+(\d+|{numbers})\s+(days?|weeks?|months?|years?)\b(?:\s+old)?", older_than, text)
-        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+ago\b", older_than,
-                   text)
+        # ("more than three weeks before today": ago said the long way)
+        text = sub(rf"\b(?:more|over)\s+than\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+"
+                   r"(?:ago|before\s+today|before\s+now|prior\s+to\s+today)\b", older_than, text)
         # "open orders more than three weeks old": the same age said with "old"
         text = sub(rf"\b(?:(?:more|over)\s+than|over)\s+(\d+|{numbers}|an?)\s+(days?|weeks?|months?|years?)\s+old\b",
                    older_than, text)
@@ -3600,6 +3601,17 @@ class _State:
                 f.measures = [*context.measures, *(m for m in f.measures
                                                    if (f"count:{f.subject}" if m == "count" else m) not in had)]
                 f.order_by = context.order_by
+                for k, s in enumerate(self.spans):
+                    left_of, right_of = self.prev_content(k), self.next_content(k)
+                    if s.used:
+                        continue
+                    if s.has("grammar", "adding"):
+                        s.used = True  # "units sold for those products as well": beside, as said
+                    elif s.text.isdigit() and int(s.text) == context.limit and left_of is not None \
+                            and left_of[1].text in ("those", "these", "same", "the same") and right_of is not None \
+                            and (right_of[1].first("entity") and right_of[1].arg("entity") == context.subject
+                                 or right_of[1].first("dimension") and right_of[1].arg("dimension") in context.dimensions):
+                        s.used = True  # "those same five products": the N ranked, as many as there were
                 measures = self.layer.measures
                 for m in f.measures[len(context.measures):]:
                     row_filter = measures.get(m, {}).get("filter")
@@ -3804,9 +3816,13 @@ class _State:
                 if a.text in ("that", "the same") and not b.used and (b.text in ("time", "period", "timeframe")
                                                                       or b.first("grain") is not None):
                     b.used = True
+        one_customer = any(x.field in ("customer", "customers.customer_id", "orders.customer_id") and x.op == "="
+                           and len(x.values) == 1 for x in context.filters)
         for s in self.spans:
             if s.has("grammar", "followup") and not s.used:
                 s.used = True
+            elif s.has("grammar", "person_pronoun") and not s.used and one_customer:
+                s.used = True  # "and his revenue?" after a question about one customer: that customer
         for s in self.spans:
             if not s.used and s.first("unit") and "delivery_time" in [m.split(":")[-1] for m in f.measures]:
                 f.unit = s.arg("unit")  # "in hours instead"
@@ -4597,6 +4613,18 @@ class _State:
                     s.arg("entity") == (f.derived or {}).get("entity") and nxt is not None and \
                     nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "per customer, counting only customers who have ordered": the only ones averaged
+            if not s.used and s.text == "time" and self.spans[0].text == "when" and k > 1 \
+                    and [x.text for x in self.spans[k - 2:k]] == ["date", "and"]:
+                s.used = True  # "when exactly (date and time) was order 1 delivered": what "when" asks
+            if not s.used and s.text in ("every", "each") and f.kind == "list" and f.subject and not f.dimensions:
+                # "give me every active product at low stock": in a list of the things named, "every" is "all"
+                after = self.next_content(k)
+                while after is not None and (self.values_of(after[1]) or after[1].first("predicate")) \
+                        and not after[1].first("entity"):
+                    after = self.next_content(after[0])
+                if after is not None and after[1].used and after[1].first("entity") \
+                        and after[1].arg("entity") == f.subject:
+                    s.used = True
         tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
         if tail and f.kind == "list" and not f.measures and not f.show:
             # "paid orders — total": a figure asked after the list, never dropped to list the rows anyway
