@@ -761,11 +761,13 @@ class _State:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
+        # "one" is a number after a comparator ("at least one", "more than one") or "top" ("just the top
+        # one"), else a pronoun
         # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
         # phrases ("zero stock", "at zero on hand", "zero orders")
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to")) else w for k, w in enumerate(words)]
+                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top")
+                 else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
@@ -3049,9 +3051,12 @@ class _State:
         two = [k for k, s in enumerate(self.spans[:-1]) if s.first("number") and float(s.arg("number")) == 2
                and self.spans[k + 1].has("entity", "products") and self.spans[k + 1].text.endswith("s")
                and k > 0 and self.spans[k - 1].text in ("which", "what")]
-        if "together" in notes and not anchor and not pairs and two and not f.filters and not f.dimensions[1:]:
+        if "together" in notes and not anchor and two and not f.filters and not f.dimensions[1:] and \
+                all(s.text in ("pair", "pairs") for s in pairs):
             f.kind, f.measures, f.dimensions, f.order_by, f.limit = "bought_together", [], [], None, 1
             self.spans[two[0]].used = self.spans[two[0] + 1].used = True
+            for s in pairs:
+                s.used = True  # "which two products ...? give the pair": the one pair
             return
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
@@ -3079,7 +3084,7 @@ class _State:
                     if s.first("number") and not s.used and nxt is not None and nxt.has("dimension", f.dimensions[0]):
                         f.limit = int(s.arg("number"))  # "which 2 categories"
                         s.used = True
-            if f.limit is None and self._singular():
+            if f.limit is None and (self._singular() or self._what_sells_best()):
                 f.limit = 1
             return
         if "recommend" in notes:
@@ -3457,6 +3462,18 @@ class _State:
             if table == "inventory":
                 return "products"
         return "orders"
+
+    def _what_sells_best(self) -> bool:
+        """"what sells best with X", "what's it most often bought with": "what" with a verb in the singular
+        and a superlative asks for the one thing ranked first ("what is usually bought with X", no
+        superlative, lists them)."""
+        words = [s.text for s in self.spans]
+        for k, w in enumerate(words[:-1]):
+            if w == "what" and words[k + 1] in ("is", "sells", "goes", "'s", "s"):
+                rest = self.spans[k + 2:]
+                return any(s.text in ("best", "most") or s.text.startswith("most ") or s.first("superlative")
+                           for s in rest)
+        return False
 
     def _singular(self) -> bool:
         if self.pointer_one:
@@ -4337,6 +4354,9 @@ class _State:
             if f.limit is None and nxt and nxt[1].first("number") and not nxt[1].used:
                 f.limit = int(nxt[1].arg("number"))  # "slowest 5 movers"
                 nxt[1].used = True
+            if f.limit is None and s.text in spec["nouns"] and s.text not in spec.get("verbs", []) and \
+                    not s.text.endswith("s"):
+                f.limit = 1  # "the slowest seller in Garden": one product
             f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
             f.order_by = spec["measure"]
             f.notes.append("order:explicit")
