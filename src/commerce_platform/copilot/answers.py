@@ -32,6 +32,8 @@ SHOWN = 3  # leaders named in a ranking
 
 def _fmt(value: Any, column: str = "") -> str:
     if isinstance(value, float):
+        if "margin" in column and column.endswith("_pct"):
+            return f"{value:.1f}%"  # a margin asked in percent is already 0-100
         if "margin" in column:
             return f"{value:.1%}"
         if column in MONEY_COLUMNS or column.endswith("revenue"):

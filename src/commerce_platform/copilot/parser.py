@@ -1704,6 +1704,8 @@ class _State:
             s.used = True
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
+            if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
+                continue  # "the margin in percent": that figure's unit, not a share of a total
             if not growth:  # "growth in %": the percent is the growth's unit
                 ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
                 f.derived = {"kind": "ratio" if ratio else "share"}
@@ -3069,6 +3071,14 @@ class _State:
                 if k > 0 and self.spans[k - 1].first("number") and not self.spans[k - 1].used:
                     f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
                     self.spans[k - 1].used = True
+            return
+        if "together" in notes and products is not None and products.op == "in" and len(products.values) >= 2 \
+                and f.subject == "orders" and f.measures == ["count"] and not f.dimensions and f.limit is None \
+                and not any(x.text == "or" for x in self.spans):
+            # "in how many orders were A and B bought together": the orders holding every one of them, counted
+            # (not what else is bought with either)
+            products.op = "all of"
+            notes.remove("together")
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
