@@ -867,6 +867,7 @@ class _State:
             f = self._merge(context)
         else:
             self._which_value_ranked()
+            self._reorder_advice()
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
@@ -890,6 +891,24 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _reorder_advice(self) -> None:
+        """"what should we reorder?", "what needs restocking in Vantaa": advice to reorder is about products we
+        keep selling, so the low-stock ones among the active products only (the answer says so); where the
+        condition is also said in facts ("low on stock", "out of stock", "below the reorder level") the advice
+        word only gives the reason and the stated condition stands, and a question that names active or
+        discontinued products says itself which ones."""
+        spec = self.layer.grammar.get("reorder_advice")
+        f = self.form
+        if not spec or spec["predicate"] not in f.predicates:
+            return
+        words = set(spec["words"])
+        conditions = [s for s in self.spans if s.first("predicate") and s.used
+                      and self.layer.predicates.get(s.arg("predicate"), {}).get("entity") == "products"]
+        advice = [s for s in conditions if s.arg("predicate") == spec["predicate"] and s.text in words]
+        if not advice or len(advice) != len(conditions):
+            return  # no advice word, or a stated condition beside it (or active / discontinued named)
+        f.predicates.insert(0, spec["active"])
 
     def _which_value_ranked(self) -> None:
         """"which physical store sold the most?": a value of a dimension asked for as if it were a kind of thing
