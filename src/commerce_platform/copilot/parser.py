@@ -3720,7 +3720,12 @@ class _State:
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
-        f.direction = new.direction if new.order_by or new.limit else f.direction
+        # "what about by units sold instead of revenue?" after the lowest revenue: the same end of the ranking,
+        # on the new figure (a follow-up that says no direction does not turn "lowest" into "highest")
+        said_way = any(s.first("superlative") or s.first("ranking") or s.has("mover") for s in self.spans)
+        keep_way = bool(new.order_by) and not new.limit and not said_way and context.order_by is not None \
+            and context.direction == "asc"
+        f.direction = new.direction if (new.order_by or new.limit) and not keep_way else f.direction
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
                 and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
