@@ -3092,7 +3092,7 @@ class _State:
                     self.spans[k - 1].used = True
             return
         if "together" in notes and products is not None and products.op == "in" and len(products.values) >= 2 \
-                and f.subject == "orders" and f.measures == ["count"] and not f.dimensions and f.limit is None \
+                and f.subject == "orders" and f.measures == ["count"] and f.limit is None \
                 and not any(x.text == "or" for x in self.spans):
             # "in how many orders were A and B bought together": the orders holding every one of them, counted
             # (not what else is bought with either)
@@ -3101,6 +3101,13 @@ class _State:
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
+            split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
+                     .startswith("products.")]
+            if split:
+                # "what is bought with X, per channel": the basket counts are not split by an order's or
+                # customer's field; refused rather than dropped
+                raise NotUnderstood(f"products bought together with another cannot be split by {split[0]}",
+                                    hint="ask without the split, e.g. 'what is most often bought with the X'")
             # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
             f.dimensions = [d for d in f.dimensions if self.layer.dimensions.get(d, {}).get("column", "")
                             .startswith("products.") and d != "product"][:1]
