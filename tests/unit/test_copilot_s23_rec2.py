@@ -1,7 +1,7 @@
 """s23-rec2: recommendation questions of buyers and managers. Reorder advice ("what should we reorder",
-"what needs restocking in X") is about products we keep selling: the low-stock ones among the active products
-only, and the answer says so; where the condition is also said in facts ("at or below the reorder level", "out
-of stock") the advice word only gives the reason and the condition stands as said. One row is asked by "the top
+"what needs restocking in X") lists every product at or below its reorder level (the glossary's low stock, the
+shipped set's reading), each shown with whether it is active, and the answer says discontinued ones are
+included; naming active or discontinued products narrows it. One row is asked by "the top
 one", "the slowest seller" (a singular mover noun), "what sells best / what is most often bought with X" (a
 superlative after "what" and a verb in the singular) and "which two products ... the pair". "In how many orders
 were A and B bought together" counts the orders holding both. "The margin in percent" is the margin on 0-100
@@ -28,16 +28,15 @@ TOGETHER = ("SELECT o.name, COUNT(DISTINCT a.order_id) AS n FROM order_items a J
 
 
 @pytest.mark.parametrize("question, gold", [
-    # reorder advice: active products only
+    # reorder advice: every low-stock product, with its active flag
     ("which items do we have to reorder?",
-     f"SELECT p.name FROM products p JOIN {STOCK} s USING (product_id) WHERE p.active AND s.stock <= s.reorder"),
+     f"SELECT p.name, p.active FROM products p JOIN {STOCK} s USING (product_id) WHERE s.stock <= s.reorder"),
     ("what does the Kuopio warehouse need to reorder?",
-     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
-     "AND p.active AND i.quantity_on_hand <= i.reorder_level"),
-    ("Lighting items that need restocking?",
+     "SELECT p.name, p.active FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand <= i.reorder_level"),
+    ("which active Lighting items need restocking?",
      f"SELECT p.name FROM products p JOIN {STOCK} s USING (product_id) WHERE p.category = 'Lighting' "
      "AND p.active AND s.stock <= s.reorder"),
-    # the condition said in facts stands as said: every product
     ("reorder review - which products are at or below their reorder level?",
      f"SELECT p.name FROM products p JOIN {STOCK} s USING (product_id) WHERE s.stock <= s.reorder"),
     ("which products are at zero stock? they need an urgent reorder",
@@ -99,15 +98,15 @@ def test_recommendation_questions(parser, engine, question, gold):
      "ORDER BY SUM(oi.quantity) LIMIT 3"),
     (["what should the Vantaa warehouse reorder?"], "and Kuopio?",
      "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
-     "AND p.active AND i.quantity_on_hand <= i.reorder_level"),
+     "AND i.quantity_on_hand <= i.reorder_level"),
 ])
 def test_recommendation_followups(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
 
 
-def test_reorder_advice_says_active_products_only(parser):
+def test_reorder_advice_says_discontinued_ones_are_included(parser):
     said = parser.parse("what should we reorder?", COPILOT_AS_OF).interpretation
-    assert "active products only" in said
+    assert "discontinued ones included" in said
 
 
 @pytest.mark.parametrize("question", [

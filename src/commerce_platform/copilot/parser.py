@@ -893,11 +893,12 @@ class _State:
         return f
 
     def _reorder_advice(self) -> None:
-        """"what should we reorder?", "what needs restocking in Vantaa": advice to reorder is about products we
-        keep selling, so the low-stock ones among the active products only (the answer says so); where the
-        condition is also said in facts ("low on stock", "out of stock", "below the reorder level") the advice
-        word only gives the reason and the stated condition stands, and a question that names active or
-        discontinued products says itself which ones."""
+        """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
+        level (the glossary's low stock, as most writers and the shipped set read it), each shown with whether it
+        is still active, and the answer says discontinued ones are included (a discontinued product is not
+        reordered; the user sees which they are and can ask for active products only). Where the condition is
+        also said in facts ("low on stock", "out of stock") or active / discontinued products are named, the
+        question says itself which ones."""
         spec = self.layer.grammar.get("reorder_advice")
         f = self.form
         if not spec or spec["predicate"] not in f.predicates:
@@ -908,7 +909,9 @@ class _State:
         advice = [s for s in conditions if s.arg("predicate") == spec["predicate"] and s.text in words]
         if not advice or len(advice) != len(conditions):
             return  # no advice word, or a stated condition beside it (or active / discontinued named)
-        f.predicates.insert(0, spec["active"])
+        if "products.active" not in f.show:
+            f.show.append("products.active")
+        f.notes.append("reorder_advice")
 
     def _which_value_ranked(self) -> None:
         """"which physical store sold the most?": a value of a dimension asked for as if it were a kind of thing
@@ -2039,7 +2042,9 @@ class _State:
                 s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
-                f.order_by, f.direction = sa[1], sa[2]
+                explicit = "order:explicit" in f.notes and f.order_by and not str(f.order_by).startswith("@")
+                # "biggest customer by revenue": the figure named after "by" is what the size is measured in
+                f.order_by, f.direction = (f.order_by if explicit and sa[1].startswith("@") else sa[1]), sa[2]
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
