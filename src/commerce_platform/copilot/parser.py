@@ -74,6 +74,9 @@ SUGGESTIONS = [
 ]
 
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
+# "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
+ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+"
+                                    r"(?=(?:in|during|within|since)\b)")
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
@@ -623,8 +626,7 @@ class _State:
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
-        text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
-                      r"\1\2 but have not ordered ", text)
+        text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
         text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
@@ -691,6 +693,8 @@ class _State:
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
+        if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
+            text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
 
         def id_slot(m: re.Match) -> str:
@@ -2042,9 +2046,7 @@ class _State:
                 s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
-                explicit = "order:explicit" in f.notes and f.order_by and not str(f.order_by).startswith("@")
-                # "biggest customer by revenue": the figure named after "by" is what the size is measured in
-                f.order_by, f.direction = (f.order_by if explicit and sa[1].startswith("@") else sa[1]), sa[2]
+                f.order_by, f.direction = sa[1], sa[2]
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
