@@ -7,7 +7,8 @@ superlative after "what" and a verb in the singular) and "which two products ...
 were A and B bought together" counts the orders holding both. "The margin in percent" is the margin on 0-100
 (not a share of a total). Customers who ordered before (lapsed) are listed with their last order date. A
 follow-up re-ranking by another figure with no direction word keeps the lowest-first end. Purpose phrases
-("we could push", "thinking of dropping it", "an urgent reorder", ...) are set aside when they fit the form."""
+("we could push", "thinking of dropping it", "an urgent reorder", ...) are set aside when they fit the form.
+"When did X last sell" is its last sale date; a mended slip ("orderd before but not since") reads as spelt."""
 
 from __future__ import annotations
 
@@ -76,6 +77,14 @@ TOGETHER = ("SELECT o.name, COUNT(DISTINCT a.order_id) AS n FROM order_items a J
     ("customers who ordered before but not since 1 June 2026",
      "SELECT c.name, MAX(o.order_date) FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, "
      "c.name HAVING MAX(o.order_date) < DATE '2026-06-01'"),
+    # "when did X last sell": the date of its latest sale
+    ("when was the Makita Hammer last sold?",
+     f"SELECT MAX(o.order_date) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.name = 'Makita Hammer'"),
+    # a slip mended before the ordered-before reading
+    ("customers who have orderd before but not since 1 June 2026",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING MAX(o.order_date) < DATE '2026-06-01'"),
     # purposes set aside
     ("best-margin Paint product we could push?",
      "SELECT name FROM products WHERE category = 'Paint' ORDER BY (unit_price - unit_cost) / unit_price DESC "
