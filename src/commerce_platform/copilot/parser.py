@@ -73,10 +73,10 @@ SUGGESTIONS = [
     "Finland vs Sweden revenue this year",
 ]
 
-# Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
 ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+"
                                     r"(?=(?:in|during|within|since)\b)")
+# Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
