@@ -32,6 +32,8 @@ SHOWN = 3  # leaders named in a ranking
 
 def _fmt(value: Any, column: str = "") -> str:
     if isinstance(value, float):
+        if "margin" in column and column.endswith("_pct"):
+            return f"{value:.1f}%"  # a margin asked in percent is already 0-100
         if "margin" in column:
             return f"{value:.1%}"
         if column in MONEY_COLUMNS or column.endswith("revenue"):
@@ -322,6 +324,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             spec = layer.grammar.get("purposes", {}).get(name, {})
             if spec.get("description"):
                 parts.append(f"{name.replace('_', ' ')} read as: {spec['description']}")
+        elif note == "reorder_advice" and layer.grammar.get("reorder_advice", {}).get("description"):
+            parts.append(layer.grammar["reorder_advice"]["description"])
         elif note.startswith("aside:"):
             parts.append(f"set aside as saying why, not what: '{note.split(':', 1)[1]}'")
         elif note == "counted_not_listed" and form.kind == "aggregate":

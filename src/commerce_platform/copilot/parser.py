@@ -73,6 +73,9 @@ SUGGESTIONS = [
     "Finland vs Sweden revenue this year",
 ]
 
+# "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
+ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+"
+                                    r"(?=(?:in|during|within|since)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
@@ -627,8 +630,7 @@ class _State:
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
-        text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
-                      r"\1\2 but have not ordered ", text)
+        text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
         text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
@@ -695,6 +697,8 @@ class _State:
             return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
+        if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
+            text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
 
         def id_slot(m: re.Match) -> str:
@@ -765,11 +769,13 @@ class _State:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one"), else a pronoun
+        # "one" is a number after a comparator ("at least one", "more than one") or "top" ("just the top
+        # one"), else a pronoun
         # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
         # phrases ("zero stock", "at zero on hand", "zero orders")
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to")) else w for k, w in enumerate(words)]
+                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top")
+                 else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
@@ -869,6 +875,7 @@ class _State:
             f = self._merge(context)
         else:
             self._which_value_ranked()
+            self._reorder_advice()
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
@@ -892,6 +899,27 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _reorder_advice(self) -> None:
+        """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
+        level (the glossary's low stock, as most writers and the shipped set read it), each shown with whether it
+        is still active, and the answer says discontinued ones are included (a discontinued product is not
+        reordered; the user sees which they are and can ask for active products only). Where the condition is
+        also said in facts ("low on stock", "out of stock") or active / discontinued products are named, the
+        question says itself which ones."""
+        spec = self.layer.grammar.get("reorder_advice")
+        f = self.form
+        if not spec or spec["predicate"] not in f.predicates:
+            return
+        words = set(spec["words"])
+        conditions = [s for s in self.spans if s.first("predicate") and s.used
+                      and self.layer.predicates.get(s.arg("predicate"), {}).get("entity") == "products"]
+        advice = [s for s in conditions if s.arg("predicate") == spec["predicate"] and s.text in words]
+        if not advice or len(advice) != len(conditions):
+            return  # no advice word, or a stated condition beside it (or active / discontinued named)
+        if "products.active" not in f.show:
+            f.show.append("products.active")
+        f.notes.append("reorder_advice")
 
     def _which_value_ranked(self) -> None:
         """"which physical store sold the most?": a value of a dimension asked for as if it were a kind of thing
@@ -1706,6 +1734,8 @@ class _State:
             s.used = True
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
+            if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
+                continue  # "the margin in percent": that figure's unit, not a share of a total
             if not growth:  # "growth in %": the percent is the growth's unit
                 ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
                 f.derived = {"kind": "ratio" if ratio else "share"}
@@ -3053,9 +3083,12 @@ class _State:
         two = [k for k, s in enumerate(self.spans[:-1]) if s.first("number") and float(s.arg("number")) == 2
                and self.spans[k + 1].has("entity", "products") and self.spans[k + 1].text.endswith("s")
                and k > 0 and self.spans[k - 1].text in ("which", "what")]
-        if "together" in notes and not anchor and not pairs and two and not f.filters and not f.dimensions[1:]:
+        if "together" in notes and not anchor and two and not f.filters and not f.dimensions[1:] and \
+                all(s.text in ("pair", "pairs") for s in pairs):
             f.kind, f.measures, f.dimensions, f.order_by, f.limit = "bought_together", [], [], None, 1
             self.spans[two[0]].used = self.spans[two[0] + 1].used = True
+            for s in pairs:
+                s.used = True  # "which two products ...? give the pair": the one pair
             return
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
@@ -3069,8 +3102,23 @@ class _State:
                     f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
                     self.spans[k - 1].used = True
             return
+        if "together" in notes and products is not None and products.op == "in" and len(products.values) >= 2 \
+                and f.subject == "orders" and f.measures == ["count"] and f.limit is None \
+                and not any(x.text == "or" for x in self.spans):
+            # "in how many orders were A and B bought together": the orders holding every one of them, counted
+            # (not what else is bought with either)
+            products.op = "all of"
+            notes.remove("together")
+            return
         if "together" in notes and anchor:
             f.kind = "bought_together"
+            split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
+                     .startswith("products.")]
+            if split:
+                # "what is bought with X, per channel": the basket counts are not split by an order's or
+                # customer's field; refused rather than dropped
+                raise NotUnderstood(f"products bought together with another cannot be split by {split[0]}",
+                                    hint="ask without the split, e.g. 'what is most often bought with the X'")
             # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
             f.dimensions = [d for d in f.dimensions if self.layer.dimensions.get(d, {}).get("column", "")
                             .startswith("products.") and d != "product"][:1]
@@ -3083,7 +3131,7 @@ class _State:
                     if s.first("number") and not s.used and nxt is not None and nxt.has("dimension", f.dimensions[0]):
                         f.limit = int(s.arg("number"))  # "which 2 categories"
                         s.used = True
-            if f.limit is None and self._singular():
+            if f.limit is None and (self._singular() or self._what_sells_best()):
                 f.limit = 1
             return
         if "recommend" in notes:
@@ -3462,6 +3510,18 @@ class _State:
                 return "products"
         return "orders"
 
+    def _what_sells_best(self) -> bool:
+        """"what sells best with X", "what's it most often bought with": "what" with a verb in the singular
+        and a superlative asks for the one thing ranked first ("what is usually bought with X", no
+        superlative, lists them)."""
+        words = [s.text for s in self.spans]
+        for k, w in enumerate(words[:-1]):
+            if w == "what" and words[k + 1] in ("is", "sells", "goes", "'s", "s"):
+                rest = self.spans[k + 2:]
+                return any(s.text in ("best", "most") or s.text.startswith("most ") or s.first("superlative")
+                           for s in rest)
+        return False
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -3689,7 +3749,12 @@ class _State:
             f.order_by = new.order_by
         elif new.order_by:
             f.order_by = new.order_by
-        f.direction = new.direction if new.order_by or new.limit else f.direction
+        # "what about by units sold instead of revenue?" after the lowest revenue: the same end of the ranking,
+        # on the new figure (a follow-up that says no direction does not turn "lowest" into "highest")
+        said_way = any(s.first("superlative") or s.first("ranking") or s.has("mover") for s in self.spans)
+        keep_way = bool(new.order_by) and not new.limit and not said_way and context.order_by is not None \
+            and context.direction == "asc"
+        f.direction = new.direction if (new.order_by or new.limit) and not keep_way else f.direction
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
                 and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
@@ -4356,6 +4421,9 @@ class _State:
             if f.limit is None and nxt and nxt[1].first("number") and not nxt[1].used:
                 f.limit = int(nxt[1].arg("number"))  # "slowest 5 movers"
                 nxt[1].used = True
+            if f.limit is None and s.text in spec["nouns"] and s.text not in spec.get("verbs", []) and \
+                    not s.text.endswith("s"):
+                f.limit = 1  # "the slowest seller in Garden": one product
             f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
             f.order_by = spec["measure"]
             f.notes.append("order:explicit")
