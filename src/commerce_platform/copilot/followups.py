@@ -206,6 +206,14 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+        elif ask == "spending" and subject == "orders" and not context.predicates and [
+                (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+            # "how many orders did <customer> place in 2025?" -> "and how much did he spend?": that customer's
+            # revenue over the same period (or the one the follow-up names)
+            f = copy.deepcopy(context)
+            f.subject, f.measures = None, ["revenue"]
+            if state.periods:
+                f.period, f.period_field = state.periods[0], None
     elif ask == "spending" and context.kind == "aggregate" and context.subject == "customers" \
             and context.measures == ["count"] and context.dimensions and not (
                 context.grain or context.compare or context.derived or context.limit or context.period

@@ -3516,6 +3516,13 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
+        table = self.layer.entities.get(context.subject or "", {}).get("table")
+        if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
+                and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
+                and self.layer.column(new.show[0]).get("unit") and points_back(self.spans) \
+                and any("total" in x.text.split() for x in self.spans):
+            # "and their total amount?" after orders counted per status: the amount of the counted things summed
+            new.measures, new.show = [f"sum:{new.show[0]}"], []
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
@@ -3870,6 +3877,10 @@ class _State:
                 # "how many of them have ordered something?" after customers: the ones with an order (the
                 # verb is a condition on them, kept as "customers who have ordered" keeps it)
                 f.notes.append(n)
+        for i, s in enumerate(self.spans):
+            if s.has("grammar", "group_by") and s.text != "by" and not s.used and self.next_content(i) is None \
+                    and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate":
+                s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
