@@ -206,6 +206,14 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
+        elif ask == "spending" and subject == "orders" and not context.predicates and [
+                (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+            # "how many orders did <customer> place in 2025?" -> "and how much did he spend?": that customer's
+            # revenue over the same period (or the one the follow-up names)
+            f = copy.deepcopy(context)
+            f.subject, f.measures = None, ["revenue"]
+            if state.periods:
+                f.period, f.period_field = state.periods[0], None
     elif ask == "spending" and context.kind == "aggregate" and context.subject == "customers" \
             and context.measures == ["count"] and context.dimensions and not (
                 context.grain or context.compare or context.derived or context.limit or context.period
@@ -336,10 +344,18 @@ def drop_value(f: QueryForm, context: QueryForm, field: str, value: object) -> N
         f.filters.append(copy.deepcopy(old))  # another condition on that field: nothing of it to drop
 
 
+def dropped_dimension(state: _State, i: int) -> bool:
+    """"ignore the channel", "without the segment": a whole dimension dropped, no condition negated."""
+    nxt = state.next_content(i)
+    return state.spans[i].has("grammar", "drop_filter") and nxt is not None and nxt[1].first("dimension") is not None \
+        and not state.values_of(nxt[1])
+
+
 def negate_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"and the ones that aren't?", "what about the others?": the previous condition negated.
     Only one condition can be meant; with none or several the question is refused."""
-    negation = [s for s in state.spans if s.has("grammar", "negation") and not s.used]
+    negation = [s for i, s in enumerate(state.spans) if s.has("grammar", "negation") and not s.used
+                and not dropped_dimension(state, i)]
     others = [s for s in state.spans if s.text in OTHERS]
     opposite = _opposite(state, context)
     if not negation and not others and opposite is None:
@@ -831,6 +847,15 @@ def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
         raise refuse(state, context, "a condition within the previous top ones cannot be said here (it would "
                                      "rank again among the ones meeting it); ask for the ranking with the condition")
     return True
+
+
+INCLUDING = frozenset({"including", "include", "incl", "plus"})
+
+
+def complementary(layer, a: str, b: str) -> bool:
+    """"active" and "inactive" (the layer's complement), "open" and "not_open": together every row."""
+    return a == "not_" + b or b == "not_" + a or a in layer.predicates and layer.predicates[a].get("complement") == b \
+        or b in layer.predicates and layer.predicates[b].get("complement") == a
 
 
 def same_columns(layer, a: str, b: str) -> bool:

@@ -22,12 +22,14 @@ from ..errors import NotFound, NotUnderstood, ValidationFailed
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
+    INCLUDING,
     PRONOUNS,
     about_previous,
     adds_grouping,
     best_of_the_top,
     between_them,
     change_number,
+    complementary,
     count_previous,
     counted,
     drop_period,
@@ -612,6 +614,7 @@ class _State:
         self.layer = parser.layer
         self.as_of = as_of
         self.question = question
+        self.widened: list[str] = []  # fields whose condition "not just <value>" drops
         text = " " + question.lower().replace("’", "'") + " "
         # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
@@ -835,6 +838,7 @@ class _State:
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
+        self._widen()
         self._negations()
         self._ages()
         self._comparisons()
@@ -1109,6 +1113,8 @@ class _State:
             return True  # "forget the category, all products"
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
+        if any(context.filter_on(dim) for _, _, dim in self._not_just()):
+            return True  # "all Makita products, not just tools": the previous question, a condition of it dropped
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
@@ -1226,6 +1232,24 @@ class _State:
                     and (nxt[1].first("grain") or nxt[1].first("dimension") or nxt[1].first("entity")) \
                     and any(ranks(x) for x in self.spans[nxt[0] + 1:]):
                 s.senses = [("stop",)]  # "which single day saw the most orders": the one day of the ranking
+
+    def _not_just(self) -> list[tuple[int, int, str]]:
+        """"not just tools", "not only in Oslo": the value named is no longer the only one allowed, so the
+        condition on its field goes (spans from, to and the field)."""
+        found = []
+        for i, s in enumerate(self.spans[:-2]):
+            if s.text != "not" or self.spans[i + 1].text not in ("just", "only"):
+                continue
+            nxt = self._past_prepositions(self.next_content(i + 1))
+            if nxt is not None and self.values_of(nxt[1]):
+                found.append((i, nxt[0], self.values_of(nxt[1])[0][0]))
+        return found
+
+    def _widen(self) -> None:
+        for i, j, dim in self._not_just():
+            for s in self.spans[i:j + 1]:
+                s.used = True
+            self.widened.append(dim)
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -3556,6 +3580,13 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
+        table = self.layer.entities.get(context.subject or "", {}).get("table")
+        if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
+                and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
+                and self.layer.column(new.show[0]).get("unit") and points_back(self.spans) \
+                and any("total" in x.text.split() for x in self.spans):
+            # "and their total amount?" after orders counted per status: the amount of the counted things summed
+            new.measures, new.show = [f"sum:{new.show[0]}"], []
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
@@ -3645,6 +3676,12 @@ class _State:
                 # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
                 # the other things counted
                 f.subject = new.subject
+            elif new.measures == ["count"] and new.subject and context.subject is None and not new.dimensions \
+                    and not any(m.startswith("count") for m in context.measures) \
+                    and {"customers": "customer", "products": "product"}.get(new.subject) not in context.dimensions:
+                # "what about the number of customers?" after revenue by country: those things counted under
+                # the same conditions (never the orders, the default of a count that names no thing)
+                f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
                 # never the customers counted per customer (one each)
@@ -3732,7 +3769,16 @@ class _State:
             elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
+        including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
         for p in new.predicates:
+            together = [q for q in f.predicates if complementary(self.layer, p, q)]
+            if together and including and p not in f.predicates:
+                # "including inactive ones", "and the inactive ones too" after active products: a condition and
+                # its complement together are every row, so neither stays
+                f.predicates = [q for q in f.predicates if q not in together]
+                for s in including:
+                    s.used = True
+                continue
             if p not in f.predicates:
                 # "and inactive?" after "active products": a condition on the same columns replaces the old one
                 f.predicates = [q for q in f.predicates if not same_columns(self.layer, p, q)]
@@ -3780,13 +3826,15 @@ class _State:
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
+        dropping = bool(self.widened)
         for i, s in enumerate(self.spans):
             if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every"):
                 nxt = self.next_content(i)
                 target = None
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].arg("dimension")
-                elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter"):
+                elif nxt and self.values_of(nxt[1]) and s.has("grammar", "drop_filter") \
+                        and s.text not in ("all", "any", "every"):  # "all Makita products" keeps Makita
                     target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
                     drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
@@ -3811,6 +3859,14 @@ class _State:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+                    dropping = True
+        for dim in self.widened:
+            # "all Makita products, not just tools": the condition on that field goes (the rest kept)
+            f.filters = [x for x in f.filters if x.field != dim]
+        if dropping:
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "and all segments too": a condition dropped beside the one dropped before
         # "and overall?": the same figure without the groupings and filters of the dimensions
         for s in self.spans:
             if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
@@ -3905,6 +3961,10 @@ class _State:
                 # "how many of them have ordered something?" after customers: the ones with an order (the
                 # verb is a condition on them, kept as "customers who have ordered" keeps it)
                 f.notes.append(n)
+        for i, s in enumerate(self.spans):
+            if s.has("grammar", "group_by") and s.text != "by" and not s.used and self.next_content(i) is None \
+                    and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate":
+                s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
         if new.unit:
             f.unit = new.unit
         if new.subject and new.subject != f.subject and f.kind == "list":
