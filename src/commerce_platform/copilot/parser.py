@@ -1168,15 +1168,25 @@ class _State:
         Bring). Its value sense is dropped; unless a layer phrase explains it, the question is refused."""
         auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
         subjects = {"we", "they", "you", "it", "he", "she", "i"}
+        determiners = {"our", "the", "their", "its", "those", "these", "all", "my", "your"}
         for i, s in enumerate(self.spans):
             if not self.values_of(s) or i < 2 or " " in s.text:
                 continue
             if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
                 continue  # written capitalized somewhere: a name
-            subject = self.spans[i - 1]  # "did Norway bring": a value right after the auxiliary is the subject
-            if (subject.text in subjects or self.values_of(subject) or subject.first("entity")) and \
-                    self.spans[i - 2].text in auxiliaries:
+            # "did Norway bring", "did business customers bring": the words between the auxiliary and
+            # the verb are its subject (values, an entity, a pronoun, a determiner)
+            j = i - 1
+            while j > 0 and (self.spans[j].text in subjects | determiners or self.values_of(self.spans[j])
+                             or self.spans[j].first("entity")):
+                j -= 1
+            if j < i - 1 and self.spans[j].text in auxiliaries and \
+                    any(x.text not in determiners for x in self.spans[j + 1:i]):
                 s.senses = [x for x in s.senses if x[0] != "value"]
+                if any(x.first("measure") and self.layer.measures[x.arg("measure")].get("unit") == "EUR"
+                       for x in self.spans[:j]):
+                    # "how much revenue did business customers bring": the verb of the amount already named
+                    s.senses = [("stop",)]
 
     def _single_items(self) -> None:
         """"the biggest single order", "the single largest customer": the word stresses that one row of
@@ -1738,13 +1748,16 @@ class _State:
                     s.used = nxt[1].used = True
                     f.notes.append(f"any:{nxt[1].arg('dimension')}")
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
+        # "how many X are in the warehouses altogether": the places summed, as "in total" says
+        together = any(x.text in self.layer.grammar.get("overall", []) and x.text != "overall"
+                       or x.text in ("total", "combined") for x in self.spans)
         for i, s in enumerate(self.spans[1:-1], start=1):
             k = i + 1
             while k < len(self.spans) - 1 and self.spans[k].text in ("our", "the", "your"):
                 k += 1  # "sitting in our warehouses"
             place, held = self.spans[k], self.spans[i - 1]
             stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
-                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "")
+                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "") or together
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
@@ -4105,6 +4118,18 @@ class _State:
         if f.unit and not durations:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")
+        if any(s.text == "money" for s in self.spans) and f.kind in ("aggregate", "list") and \
+                not any(self._in_eur(m) for m in f.measures + [x.field for x in f.filters] + [f.order_by or ""]):
+            # "how much money was refunded for returned orders": an amount is asked; a count of the orders
+            # (the words around "money" that the lake does not hold left out) would answer something else
+            raise NotUnderstood("'money' asks for an amount in EUR, and I found no amount in the question I "
+                                "could compute", field="money", hint="e.g. 'revenue of web orders in 2025'")
+
+    def _in_eur(self, measure: str) -> bool:
+        """Whether a measure (a layer name or ``fn:table.column``) is an amount of money."""
+        if ":" in measure:
+            return measure.split(":")[-1].split(".")[-1] in ("total_amount", "unit_price", "unit_cost")
+        return self.layer.measures.get(measure, {}).get("unit") == "EUR"
 
     def _named_before_share(self, candidates: list[Filter]) -> Filter | None:
         """"cancellation rate for store orders": the value right before the rate word is its condition (the
