@@ -1466,7 +1466,7 @@ class _State:
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
-            if not s.has("grammar", "compare") or s.used:
+            if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
                 continue
             left, right = self.prev_content(i), self.next_content(i)
             if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
@@ -1515,6 +1515,12 @@ class _State:
             for s in self.spans:  # "compare revenue 2025 vs 2024": the verb says what "vs" does
                 if not s.used and s.text == "compare":
                     s.used = True
+
+    def _between_periods(self, i: int) -> bool:
+        """"growth in Q3 2026 over Q2 2026": "over" right between two periods, a growth asked, compares them."""
+        left, right = self.prev_content(i), self.next_content(i)
+        return bool(left and right and left[0] == i - 1 and right[0] == i + 1 and left[1].text.startswith("__period")
+                    and right[1].text.startswith("__period") and any(x.has("grammar", "growth") for x in self.spans))
 
     def _number_at(self, i: int) -> float | None:
         s = self.spans[i]
@@ -2029,7 +2035,9 @@ class _State:
                 s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
-                f.order_by, f.direction = sa[1], sa[2]
+                if "order:explicit" not in f.notes or f.order_by is None:
+                    f.order_by = sa[1]  # "the biggest customer by number of orders": by what is named
+                f.direction = sa[2]
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
@@ -3876,7 +3884,9 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
-        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+        counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or earlier.end >= later.start:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -3888,7 +3898,9 @@ class _State:
                    and 0 < at_later - k <= 2]
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
-            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
+            # "ordered in 2025 but haven't ordered (at all) in 2026"
+            never and ordered and ordered[0] < at_earlier < never[-1] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
@@ -3896,7 +3908,7 @@ class _State:
         for k in ordered:
             self.spans[k].used = True
         f.subject = "customers"
-        f.kind = "list"
+        f.kind = "aggregate" if counted else "list"
         f.period, f.compare_period = later, earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
@@ -4044,6 +4056,9 @@ class _State:
                     raise NotUnderstood(f"{entity['plural']} have no {'date' if f.order_by == '@date' else 'amount'} "
                                         "to rank by", hint="e.g. 'most expensive products', 'newest customers'")
                 f.order_by = f"{entity['table']}.{attr}"
+        elif f.order_by == "@amount" and not f.derived and len(amounts := [m for m in f.measures if self._in_eur(m)]) == 1:
+            # "our biggest customer by revenue": the one amount the question names is what is ranked
+            f.order_by = amounts[0]
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
         if f.period and not f.period_field:
@@ -4061,6 +4076,11 @@ class _State:
             # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
             f.predicates.append("has_ordered")
         self._distinct_measures(f)
+        if f.measures[:1] == ["count"] and not f.dimensions and not f.grain and not f.derived and not f.order_by:
+            # "how many customers have brought in more than 5000 EUR of revenue": the amount the condition is on,
+            # named twice (its verb and its noun), is not a second figure
+            conditioned = {x.field for x in f.filters if x.field in self.layer.measures}
+            f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
 

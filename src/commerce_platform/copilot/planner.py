@@ -433,11 +433,22 @@ class Planner:
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
         glossary: list[exp.Expr] = []
+        filters: list[exp.Expr | None] = []
         for m in measures:
             agg, filt = self.measure_sql(form, m, line=line)
             aggs.append((m, agg))
+            filters.append(filt)
             if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
                 glossary.append(filt)
+        if glossary and any(filt is None for filt in filters) and not form.derived and not self._having(form, line) \
+                and all(isinstance(agg, exp.AggFunc) for (_, agg), filt in zip(aggs, filters, strict=True)
+                        if filt is not None):
+            # "revenue and number of orders": each figure over its own rows (the revenue of orders not cancelled
+            # or returned, the orders of any status), not every figure over the revenue's orders
+            aggs = [(m, exp.Filter(this=agg, expression=exp.Where(this=filt.copy())) if filt is not None
+                     and not isinstance(agg, exp.Filter) else agg) for (m, agg), filt in zip(aggs, filters, strict=True)]
+            if all(isinstance(agg, exp.Filter) for (_, agg), filt in zip(aggs, filters, strict=True) if filt is not None):
+                glossary = []
         root = self._root(form, measures, line)
         pivot = self._pivot(form, dims) if top else None
         if pivot is not None:
