@@ -12,7 +12,8 @@ signup. "how many customers ordered in A but haven't ordered in B" counts the la
 Q2": "over" right between two periods compares them. A measure named twice, as the verb and noun of a condition
 ("brought in more than 5000 EUR of revenue"), is the condition, not a second figure. Figures asked together
 each count their own rows: "revenue and number of orders" is the revenue of orders not cancelled or returned
-beside the orders of any status (was: both over the revenue's orders)."""
+beside the orders of any status (was: both over the revenue's orders). "the same period of <year>" after one
+period within a year is those days in that year."""
 
 from __future__ import annotations
 
@@ -81,6 +82,9 @@ pytestmark = pytest.mark.functional
     ("number of orders and revenue per channel in 2025",
      f"SELECT channel, COUNT(*), SUM(total_amount) FILTER (WHERE {VALID_ORDER.replace('o.', '')}) FROM orders "
      "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    ("orders from 1 March to 15 April 2026 compared with the same period of 2025",
+     "SELECT make_date(year(order_date), 3, 1), COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-03-01' "
+     "AND DATE '2026-04-15' OR order_date BETWEEN DATE '2025-03-01' AND DATE '2025-04-15' GROUP BY 1"),
 ])
 def test_general_mix(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

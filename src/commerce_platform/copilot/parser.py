@@ -331,6 +331,18 @@ class Periods:
             date(int(m.group(1)) + 1, 1, 1), self.as_of, f"after {m.group(1)}")), text)
         text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
+        def same_period(m: re.Match) -> str:
+            # "from 1 January to 31 October 2026 versus the same period of 2025": those days in the year named
+            first = self.found[-1] if len(self.found) == 1 else None
+            if first is None or first.start_date.year != first.end_date.year:
+                return m.group(0)
+            y = int(m.group(1))
+            try:
+                start, end = first.start_date.replace(year=y), first.end_date.replace(year=y)
+            except ValueError:  # 29 February in a year without one
+                return m.group(0)
+            return self._slot(_period(start, end, f"{start} to {end}"))
+        text = sub(r"\b(?:the\s+)?same\s+(?:period|days|dates|months)\s+(?:of|in)\s+((?:19|20)\d{2})\b", same_period, text)
         def year(m: re.Match) -> str:
             # "more than 2000 orders", "top 2000": a count, not a year ("spent the most in 2025": a year)
             if m.group(0)[:1].isdigit() and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
