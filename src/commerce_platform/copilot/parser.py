@@ -337,6 +337,18 @@ class Periods:
             date(int(m.group(1)) + 1, 1, 1), self.as_of, f"after {m.group(1)}")), text)
         text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
+        def same_period(m: re.Match) -> str:
+            # "from 1 January to 31 October 2026 versus the same period of 2025": those days in the year named
+            first = self.found[-1] if len(self.found) == 1 else None
+            if first is None or first.start_date.year != first.end_date.year:
+                return m.group(0)
+            y = int(m.group(1))
+            try:
+                start, end = first.start_date.replace(year=y), first.end_date.replace(year=y)
+            except ValueError:  # 29 February in a year without one
+                return m.group(0)
+            return self._slot(_period(start, end, f"{start} to {end}"))
+        text = sub(r"\b(?:the\s+)?same\s+(?:period|days|dates|months)\s+(?:of|in)\s+((?:19|20)\d{2})\b", same_period, text)
         def year(m: re.Match) -> str:
             # "more than 2000 orders", "top 2000": a count, not a year ("spent the most in 2025": a year)
             if m.group(0)[:1].isdigit() and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
@@ -1206,15 +1218,25 @@ class _State:
         Bring). Its value sense is dropped; unless a layer phrase explains it, the question is refused."""
         auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
         subjects = {"we", "they", "you", "it", "he", "she", "i"}
+        determiners = {"our", "the", "their", "its", "those", "these", "all", "my", "your"}
         for i, s in enumerate(self.spans):
             if not self.values_of(s) or i < 2 or " " in s.text:
                 continue
             if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
                 continue  # written capitalized somewhere: a name
-            subject = self.spans[i - 1]  # "did Norway bring": a value right after the auxiliary is the subject
-            if (subject.text in subjects or self.values_of(subject) or subject.first("entity")) and \
-                    self.spans[i - 2].text in auxiliaries:
+            # "did Norway bring", "did business customers bring": the words between the auxiliary and
+            # the verb are its subject (values, an entity, a pronoun, a determiner)
+            j = i - 1
+            while j > 0 and (self.spans[j].text in subjects | determiners or self.values_of(self.spans[j])
+                             or self.spans[j].first("entity")):
+                j -= 1
+            if j < i - 1 and self.spans[j].text in auxiliaries and \
+                    any(x.text not in determiners for x in self.spans[j + 1:i]):
                 s.senses = [x for x in s.senses if x[0] != "value"]
+                if any(x.first("measure") and self.layer.measures[x.arg("measure")].get("unit") == "EUR"
+                       for x in self.spans[:j]):
+                    # "how much revenue did business customers bring": the verb of the amount already named
+                    s.senses = [("stop",)]
 
     def _single_items(self) -> None:
         """"the biggest single order", "the single largest customer": the word stresses that one row of
@@ -1512,7 +1534,7 @@ class _State:
 
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
-            if not s.has("grammar", "compare") or s.used:
+            if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
                 continue
             left, right = self.prev_content(i), self.next_content(i)
             if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
@@ -1561,6 +1583,12 @@ class _State:
             for s in self.spans:  # "compare revenue 2025 vs 2024": the verb says what "vs" does
                 if not s.used and s.text == "compare":
                     s.used = True
+
+    def _between_periods(self, i: int) -> bool:
+        """"growth in Q3 2026 over Q2 2026": "over" right between two periods, a growth asked, compares them."""
+        left, right = self.prev_content(i), self.next_content(i)
+        return bool(left and right and left[0] == i - 1 and right[0] == i + 1 and left[1].text.startswith("__period")
+                    and right[1].text.startswith("__period") and any(x.has("grammar", "growth") for x in self.spans))
 
     def _number_at(self, i: int) -> float | None:
         s = self.spans[i]
@@ -1796,13 +1824,16 @@ class _State:
                     s.used = nxt[1].used = True
                     f.notes.append(f"any:{nxt[1].arg('dimension')}")
         stock_verbs = set(self.layer.grammar.get("stock_verbs", []))
+        # "how many X are in the warehouses altogether": the places summed, as "in total" says
+        together = any(x.text in self.layer.grammar.get("overall", []) and x.text != "overall"
+                       or x.text in ("total", "combined") for x in self.spans)
         for i, s in enumerate(self.spans[1:-1], start=1):
             k = i + 1
             while k < len(self.spans) - 1 and self.spans[k].text in ("our", "the", "your"):
                 k += 1  # "sitting in our warehouses"
             place, held = self.spans[k], self.spans[i - 1]
             stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
-                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "")
+                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "") or together
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
@@ -2074,7 +2105,9 @@ class _State:
                 s.used = nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
-                f.order_by, f.direction = sa[1], sa[2]
+                if "order:explicit" not in f.notes or f.order_by is None:
+                    f.order_by = sa[1]  # "the biggest customer by number of orders": by what is named
+                f.direction = sa[2]
                 if sa[1] in self.layer.measures and sa[1] not in f.measures:
                     f.measures.append(sa[1])
                 s.used = True
@@ -4007,7 +4040,9 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
-        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+        counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or earlier.end >= later.start:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -4019,7 +4054,9 @@ class _State:
                    and 0 < at_later - k <= 2]
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
-            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
+            # "ordered in 2025 but haven't ordered (at all) in 2026"
+            never and ordered and ordered[0] < at_earlier < never[-1] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
@@ -4027,7 +4064,7 @@ class _State:
         for k in ordered:
             self.spans[k].used = True
         f.subject = "customers"
-        f.kind = "list"
+        f.kind = "aggregate" if counted else "list"
         f.period, f.compare_period = later, earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
@@ -4175,6 +4212,9 @@ class _State:
                     raise NotUnderstood(f"{entity['plural']} have no {'date' if f.order_by == '@date' else 'amount'} "
                                         "to rank by", hint="e.g. 'most expensive products', 'newest customers'")
                 f.order_by = f"{entity['table']}.{attr}"
+        elif f.order_by == "@amount" and not f.derived and len(amounts := [m for m in f.measures if self._in_eur(m)]) == 1:
+            # "our biggest customer by revenue": the one amount the question names is what is ranked
+            f.order_by = amounts[0]
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
         if f.period and not f.period_field:
@@ -4192,6 +4232,11 @@ class _State:
             # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
             f.predicates.append("has_ordered")
         self._distinct_measures(f)
+        if f.measures[:1] == ["count"] and not f.dimensions and not f.grain and not f.derived and not f.order_by:
+            # "how many customers have brought in more than 5000 EUR of revenue": the amount the condition is on,
+            # named twice (its verb and its noun), is not a second figure
+            conditioned = {x.field for x in f.filters if x.field in self.layer.measures}
+            f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
 
@@ -4249,6 +4294,18 @@ class _State:
         if f.unit and not durations:
             raise NotUnderstood(f"'{f.unit}' only applies to delivery times",
                                 hint="e.g. 'average delivery time per carrier in hours'")
+        if any(s.text == "money" for s in self.spans) and f.kind in ("aggregate", "list") and \
+                not any(self._in_eur(m) for m in f.measures + [x.field for x in f.filters] + [f.order_by or ""]):
+            # "how much money was refunded for returned orders": an amount is asked; a count of the orders
+            # (the words around "money" that the lake does not hold left out) would answer something else
+            raise NotUnderstood("'money' asks for an amount in EUR, and I found no amount in the question I "
+                                "could compute", field="money", hint="e.g. 'revenue of web orders in 2025'")
+
+    def _in_eur(self, measure: str) -> bool:
+        """Whether a measure (a layer name or ``fn:table.column``) is an amount of money."""
+        if ":" in measure:
+            return measure.split(":")[-1].split(".")[-1] in ("total_amount", "unit_price", "unit_cost")
+        return self.layer.measures.get(measure, {}).get("unit") == "EUR"
 
     def _named_before_share(self, candidates: list[Filter]) -> Filter | None:
         """"cancellation rate for store orders": the value right before the rate word is its condition (the

@@ -411,12 +411,15 @@ class Planner:
                     out.append(_COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
         return out
 
-    def _aggregate(self, form: QueryForm) -> exp.Select:
+    def _aggregate(self, form: QueryForm, top: bool = True) -> exp.Select:
         derived = form.derived or {}
         if derived.get("kind") == "average_per" and derived.get("grain"):
             return self._average_per_period(form, derived["grain"], derived.get("fn", "avg"))
         if derived.get("kind") == "average_per":
             return self._average_per(form, derived["entity"], derived.get("fn", "avg"))
+        entity_share = self._entity_share(form)
+        if entity_share is not None:
+            return entity_share
         dims = list(form.dimensions)
         dim_sql = [self.field_sql(d) for d in dims]
         conds = self._conditions(form, form.subject)
@@ -430,12 +433,28 @@ class Planner:
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
         glossary: list[exp.Expr] = []
+        filters: list[exp.Expr | None] = []
         for m in measures:
             agg, filt = self.measure_sql(form, m, line=line)
             aggs.append((m, agg))
+            filters.append(filt)
             if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
                 glossary.append(filt)
+        if glossary and any(filt is None for filt in filters) and not form.derived and not self._having(form, line) \
+                and all(isinstance(agg, exp.AggFunc) for (_, agg), filt in zip(aggs, filters, strict=True)
+                        if filt is not None):
+            # "revenue and number of orders": each figure over its own rows (the revenue of orders not cancelled
+            # or returned, the orders of any status), not every figure over the revenue's orders
+            aggs = [(m, exp.Filter(this=agg, expression=exp.Where(this=filt.copy())) if filt is not None
+                     and not isinstance(agg, exp.Filter) else agg) for (m, agg), filt in zip(aggs, filters, strict=True)]
+            if all(isinstance(agg, exp.Filter) for (_, agg), filt in zip(aggs, filters, strict=True) if filt is not None):
+                glossary = []
         root = self._root(form, measures, line)
+        pivot = self._pivot(form, dims) if top else None
+        if pivot is not None:
+            # "web vs store revenue per month": one row per month, the compared values as columns
+            dim_sql = [e for d, e in zip(dims, dim_sql, strict=True) if d != pivot]
+            dims = [d for d in dims if d != pivot]
         outputs: list[exp.Expr] = []
         grain_expr = None
         period_start: exp.Expr | None = None
@@ -548,6 +567,19 @@ class Planner:
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+        elif pivot is not None and form.compare is not None:
+            conds_extra = []
+            on = self.field_sql(pivot)
+            for value in form.compare["values"]:
+                for name, agg in aggs:
+                    is_value: exp.Expr = on.copy().eq(_lit(value))
+                    if isinstance(agg, exp.Filter):  # a measure with its own condition keeps it
+                        part = exp.Filter(this=agg.this.copy(), expression=exp.Where(
+                            this=exp.and_(agg.expression.this.copy(), is_value)))
+                    else:
+                        part = exp.Filter(this=agg.copy(), expression=exp.Where(this=is_value))
+                    column_name = str(value) if len(aggs) == 1 else f"{output_name(form, name)}_{value}"
+                    outputs.append(exp.alias_(part, column_name, quoted=True))
         else:
             conds_extra = []
             # one total over no rows is 0 ("did we sell any X yesterday?"), not an empty answer
@@ -634,6 +666,58 @@ class Planner:
                     .from_(select.subquery("top_rows"))
         return select
 
+    def _entity_share(self, form: QueryForm) -> exp.Select | None:
+        """"what percentage of our customers have returned an order": a share of the subject's things (all
+        of them that the subject's own conditions keep), whose part is those with at least one related row
+        meeting the condition. Joining the related rows would leave out the things without any (customers
+        who never ordered) from the whole."""
+        derived = form.derived or {}
+        if derived.get("kind") != "share" or not derived.get("condition") or form.measures not in ([], ["count"]) \
+                or form.dimensions or form.grain or form.limit or form.order_by or not form.subject \
+                or form.subject not in self.layer.entities:
+            return None
+        entity = self.layer.entities[form.subject]
+        table, key = entity["table"], entity["key"]
+        cond = self._derived_condition(derived["condition"], form.subject)
+        related = tables_of(cond) - {table}
+        if not related:
+            return None
+        # "customers who have ordered ... via web": having an order is said by the condition itself
+        implied = [p for p in form.predicates
+                   if any(f"from {t} " in (self.layer.predicates.get(p, {}).get("sql") or "").lower() for t in related)]
+        if form.period:
+            return None  # which rows a period is on (the things' own date or the related rows') stays as it was
+        rest = replace(form, predicates=[p for p in form.predicates if p not in implied])
+        conds = self._conditions(rest, form.subject)
+        own = [c for c in conds if tables_of(c) <= {table}]
+        inner_conds = [cond, *[c for c in conds if not tables_of(c) <= {table}]]
+        root = next((t for t in ("order_items", "shipments", "orders", "inventory", "products", "customers")
+                     if t in related), sorted(related)[0])
+        key_sql = fragment(f"{table}.{key}")
+        inner = self._from(exp.select(key_sql.copy()), root, [key_sql, *inner_conds], True)
+        inner = inner.where(exp.and_(*[c.copy() for c in inner_conds]))
+        part = exp.Filter(this=exp.Count(this=exp.Distinct(expressions=[key_sql.copy()])),
+                          expression=exp.Where(this=exp.In(this=key_sql.copy(), query=inner.subquery())))
+        whole = exp.Count(this=exp.Distinct(expressions=[key_sql.copy()]))
+        scale, suffix = share_scale(derived)
+        select = exp.select(exp.alias_(_percent(part, whole, scale), f"count{suffix}")).from_(table)
+        if own:
+            select = select.where(exp.and_(*own))
+        return select
+
+    @staticmethod
+    def _pivot(form: QueryForm, dims: list[str]) -> str | None:
+        """The compared dimension when its values are columns: "A vs B per X" has another grouping (a
+        dimension or a time grain), so each X is one row with A and B beside each other. A ranking or a
+        derived figure keeps the values as rows."""
+        compare = form.compare or {}
+        dim = compare.get("dimension")
+        if not dim or dim not in dims or form.derived or form.order_by or form.limit or form.per_group:
+            return None
+        if not ([d for d in dims if d != dim] or form.grain):
+            return None
+        return str(dim)
+
     def _all_of(self, form: QueryForm, f: Filter) -> exp.Expr:
         """"orders with both X and Y": the subject's things that have every one of the values."""
         values = Filter(f.field, "in", f.values)
@@ -683,7 +767,7 @@ class Planner:
         """"average monthly revenue in 2025": each month's figure first (grouped by the grain), then their
         average (or median) over the months of the period."""
         inner_form = replace(form, derived=None, grain=grain, limit=None, order_by=None)
-        inner = self._aggregate(inner_form)
+        inner = self._aggregate(inner_form, top=False)
         inner.set("order", None)
         name = output_name(form, (form.measures or ["count"])[0])
         agg = ATTRIBUTE_AGGREGATES[fn](this=exp.column(name))
@@ -700,7 +784,7 @@ class Planner:
         entity's key), then their average; groups of the form stay groups of the outer query."""
         dim = next(d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity)
         inner_form = replace(form, derived=None, dimensions=[*form.dimensions, dim], limit=None, order_by=None)
-        inner = self._aggregate(inner_form)
+        inner = self._aggregate(inner_form, top=False)
         inner.set("order", None)  # order inside a subquery means nothing
         name = output_name(form, (form.measures or ["count"])[0])
         outer_dims = [exp.column(d) for d in form.dimensions]
