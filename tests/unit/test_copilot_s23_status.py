@@ -4,7 +4,11 @@ order value) "per month" is one row per month, not the average of the months' av
 (units)" are the units on its lines; "how much" with no amount placed is refused (no count stands in for an
 amount, e.g. of refunds); "X vs Y per <group>, side by side" gives one column per compared value; "customers
 with more than N <orders>, with how many" lists them with the count; after a share of one status, "and <other
-status>?" swaps the share's condition (not a filter on the whole)."""
+status>?" swaps the share's condition (not a filter on the whole); a "mix", "distribution" or "breakdown" said
+after a grouped dimension is that grouping; "counted by X" is a number per X; things that "appeared in" orders
+were in them; the date a list is ranked on by "oldest"/"newest" may be named to be shown; "show every order"
+lists all of them; of a parcel, "by whom" is the carrier; "..., and how many <things> each?" after a grouping is
+the count per group."""
 
 from __future__ import annotations
 
@@ -45,6 +49,23 @@ DELIVERY_DAYS = "date_diff('second', shipped_at, delivered_at) / 86400.0"
     ("customers with at least 4 pending orders, with how many",
      "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'pending' "
      "GROUP BY c.customer_id, c.name HAVING COUNT(*) >= 4"),
+    ("status distribution per quarter in 2025",
+     "SELECT quarter(order_date), status, COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1, 2"),
+    ("delivered orders, counted by carrier",
+     "SELECT s.carrier, COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE o.status = 'delivered' GROUP BY 1"),
+    ("how many distinct products appeared in orders in September 2026?",
+     "SELECT COUNT(DISTINCT oi.product_id) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("the 4 newest pending orders with their order dates",
+     "SELECT order_id, order_date FROM orders WHERE status = 'pending' ORDER BY order_date DESC, order_id LIMIT 4"),
+    ("list every order Erik Olsen placed in May 2026 and its status",
+     "SELECT o.order_id, o.status FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.order_date BETWEEN DATE '2026-05-01' AND DATE '2026-05-31'"),
+    ("which carriers delivered to customers in Oslo, and how many shipments each?",
+     "SELECT s.carrier, COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oslo' AND s.delivered_at IS NOT NULL GROUP BY 1"),
 ])
 def test_status_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -624,6 +624,15 @@ class _State:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        text = re.sub(r"\bcounted\s+(?=(?:by|per)\b)", "number ", text)  # "shipped orders, counted by carrier"
+        # "show every order she placed in October": all of them (not a grouping "for every ...")
+        text = re.sub(r"\b(show|list|display|give\s+me)\s+(?:me\s+)?every\s+(order|customer|product|shipment|parcel)\b",
+                      r"\1 all \2s", text)
+        # "when was her last parcel shipped and by whom?": a parcel is carried by a carrier
+        if re.search(r"\b(?:parcels?|shipments?|shipped|dispatched|delivered)\b", text):
+            text = re.sub(r"\bby\s+whom\b", "by which carrier", text)
+        # "how many products appeared in orders placed in October": were in them
+        text = re.sub(r"\b(?:appeared|appear|appears|featured)\s+(?=(?:in|on)\b)", "were ", text)
         # "how many items (units) were on order 1234": of one order, items are counted as the units on its
         # lines already, so a bracket naming that unit restates them (elsewhere the bracket is left to refuse:
         # units are the glossary's units sold, of sales orders only, and items there are distinct products)
@@ -858,6 +867,7 @@ class _State:
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
+        self._dimension_mix()
         self._over_the_things()
         self._status_of_shipment()
         self._status_of_ones_orders()
@@ -2460,7 +2470,10 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
-            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
+            subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
+                s.arg("attribute") == f"{subject['table']}.{subject.get('period')}"
+            # "the three oldest open orders and their order dates": the date ranked by (the subject's own), shown
+            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute") or subject_date):
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
                 if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
@@ -2795,6 +2808,23 @@ class _State:
             t = self.spans[k + 1]
             if s.text in ("row", "rows") and not s.used and self.spans[k - 1].text in ("one", "a", "1") \
                     and t.has("grammar", "group_by") and t.used:
+                s.used = True
+
+    def _dimension_mix(self) -> None:
+        """"status mix per month", "channel distribution of orders": a mix of a dimension is the count (or
+        figure) per its values, so the word after a dimension that is grouped by says nothing more (layer
+        grammar dimension_mix)."""
+        f = self.form
+        last = self.content()[-1] if self.content() else None
+        if last is not None and not last.used and last.text == "each" and (f.dimensions or f.grain) and \
+                any(m.startswith("count") for m in f.measures) and any(x.has("grammar", "count") for x in self.spans):
+            # "which carriers ..., and how many parcels each?": the count per the grouping already asked
+            last.used = True
+        words = set(self.layer.grammar.get("dimension_mix", []))
+        for k, s in enumerate(self.spans[1:], start=1):
+            before = self.spans[k - 1]
+            if not s.used and s.text in words and before.first("dimension") \
+                    and before.arg("dimension") in self.form.dimensions:
                 s.used = True
 
     def _figure_restated(self) -> None:
