@@ -8,7 +8,8 @@ status>?" swaps the share's condition (not a filter on the whole); a "mix", "dis
 after a grouped dimension is that grouping; "counted by X" is a number per X; things that "appeared in" orders
 were in them; the date a list is ranked on by "oldest"/"newest" may be named to be shown; "show every order"
 lists all of them; of a parcel, "by whom" is the carrier; "..., and how many <things> each?" after a grouping is
-the count per group."""
+the count per group; a four-letter slip that two swapped neighbours make into one meaningful word is mended to it
+("opne": "open") even when a function word is one other edit away."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ DELIVERY_DAYS = "date_diff('second', shipped_at, delivered_at) / 86400.0"
     ("which carriers delivered to customers in Oslo, and how many shipments each?",
      "SELECT s.carrier, COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
      "WHERE c.city = 'Oslo' AND s.delivered_at IS NOT NULL GROUP BY 1"),
+    ("how many b2b orders are still opne?",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'b2b' AND status IN ('pending', 'paid')"),
 ])
 def test_status_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
