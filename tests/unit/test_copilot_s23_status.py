@@ -9,7 +9,8 @@ after a grouped dimension is that grouping; "counted by X" is a number per X; th
 were in them; the date a list is ranked on by "oldest"/"newest" may be named to be shown; "show every order"
 lists all of them; of a parcel, "by whom" is the carrier; "..., and how many <things> each?" after a grouping is
 the count per group; a four-letter slip that two swapped neighbours make into one meaningful word is mended to it
-("opne": "open") even when a function word is one other edit away; "although" joins two conditions as "but"."""
+("opne": "open") even when a function word is one other edit away; "although" joins two conditions as "but";
+the carriers "used" are those that carried."""
 
 from __future__ import annotations
 
@@ -71,6 +72,9 @@ DELIVERY_DAYS = "date_diff('second', shipped_at, delivered_at) / 86400.0"
      "SELECT COUNT(*) FROM orders WHERE channel = 'b2b' AND status IN ('pending', 'paid')"),
     ("which parcels are still not delivered although they were shipped before 20 October 2026?",
      "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND shipped_at < TIMESTAMP '2026-10-20'"),
+    ("which carriers have we used for customers in Oslo, and how many shipments each?",
+     "SELECT s.carrier, COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oslo' GROUP BY 1"),
 ])
 def test_status_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

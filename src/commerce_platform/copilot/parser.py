@@ -1155,6 +1155,9 @@ class _State:
                 s.used = True
             elif prev is not None and any(dim == "carrier" for dim, _ in self.values_of(prev[1])):
                 s.used = True  # "how many shipments did Bring send": the carrier's verb
+            elif s.text == "used" and prev is not None and prev[1].first("dimension") \
+                    and prev[1].arg("dimension") == "carrier":
+                s.used = True  # "which carriers have we used for customers in Oslo": the carriers that carried
 
     def _slots(self) -> None:
         f = self.form
