@@ -252,6 +252,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(" vs ".join(f"{'not ' if negated_predicate(layer, p) else ''}{c['label']} "
                                  f"({'not: ' if negated_predicate(layer, p) else ''}{c['definition']})"
                                  for p, c in conditions) + ", one row each")
+    if derived.get("kind") == "columns":
+        parts.append(f"one column per {derived['dimension']}: {', '.join(map(str, derived['values']))}")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
         scale = "as a percentage" if derived.get("scale", "fraction") == "percent" else "as a fraction (0-1)"

@@ -248,6 +248,10 @@ class Lexicon:
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         candidates = _forms_if_english(token, candidates)
+        if len(candidates) > 1 and not is_english_word(token):
+            # two neighbours swapped is the commonest slip: "still opne" is "open", though "one" is a letter away
+            swapped = candidates & _swaps(token)
+            candidates = swapped if len(swapped) == 1 else candidates
         return candidates.pop() if len(candidates) == 1 else None
 
     def _pick(self, token: str, candidates: set[str]) -> tuple[str | None, tuple[str, ...]]:

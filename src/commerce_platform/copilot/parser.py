@@ -553,6 +553,8 @@ class SemanticParser:
         return kept, asides
 
 
+# "X vs Y per channel, side by side": the compared values as columns
+SIDE_BY_SIDE_RE = re.compile(r"\bside[\s-]+by[\s-]+side\b|\b(?:in|as)\s+(?:separate\s+|two\s+)?columns\b", re.IGNORECASE)
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
@@ -644,6 +646,20 @@ class _State:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        text = re.sub(r"\bcounted\s+(?=(?:by|per)\b)", "number ", text)  # "shipped orders, counted by carrier"
+        # "show every order she placed in October": all of them (not a grouping "for every ...")
+        text = re.sub(r"\b(show|list|display|give\s+me)\s+(?:me\s+)?every\s+(order|customer|product|shipment|parcel)\b",
+                      r"\1 all \2s", text)
+        # "when was her last parcel shipped and by whom?": a parcel is carried by a carrier
+        if re.search(r"\b(?:parcels?|shipments?|shipped|dispatched|delivered)\b", text):
+            text = re.sub(r"\bby\s+whom\b", "by which carrier", text)
+        # "how many products appeared in orders placed in October": were in them
+        text = re.sub(r"\b(?:appeared|appear|appears|featured)\s+(?=(?:in|on)\b)", "were ", text)
+        # "how many items (units) were on order 1234": of one order, items are counted as the units on its
+        # lines already, so a bracket naming that unit restates them (elsewhere the bracket is left to refuse:
+        # units are the glossary's units sold, of sales orders only, and items there are distinct products)
+        if re.search(r"\border\s+(?:#|no\.?\s*|number\s+)?\d+", text):
+            text = re.sub(r"\b(items?|pieces?)\s*\(\s*(?:units?|pieces?|quantity|qty)\s*\)", r"\1", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
@@ -877,8 +893,10 @@ class _State:
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
+        self._dimension_mix()
         self._over_the_things()
         self._status_of_shipment()
+        self._status_of_ones_orders()
         self._undelivered_orders()
         self._which_order_ranked()
         self._measures_shown_per_item()
@@ -895,6 +913,7 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._amount_not_count(f)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
@@ -1186,6 +1205,9 @@ class _State:
                 s.used = True
             elif prev is not None and any(dim == "carrier" for dim, _ in self.values_of(prev[1])):
                 s.used = True  # "how many shipments did Bring send": the carrier's verb
+            elif s.text == "used" and prev is not None and prev[1].first("dimension") \
+                    and prev[1].arg("dimension") == "carrier":
+                s.used = True  # "which carriers have we used for customers in Oslo": the carriers that carried
 
     def _slots(self) -> None:
         f = self.form
@@ -2297,6 +2319,12 @@ class _State:
                 tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})\W*$", self.question,
                                                              re.IGNORECASE)
                 before = self.prev_content(i)
+                said_before = self.spans[i - 1].text if i > 0 else ""
+                if s.text == "how many" and said_before in ("with", "and") and \
+                        any(x.field.startswith("count:") for x in f.filters):
+                    # "customers with more than 2 open orders, with how many": the count the condition is on,
+                    # shown beside each one (a list of them), not how many of them there are
+                    continue
                 if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
                 elif s.text == "count" and before is not None and before[1].first("entity") and not any(
@@ -2536,7 +2564,10 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
-            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute")):
+            subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
+                s.arg("attribute") == f"{subject['table']}.{subject.get('period')}"
+            # "the three oldest open orders and their order dates": the date ranked by (the subject's own), shown
+            if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute") or subject_date):
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
                 if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
@@ -2840,6 +2871,11 @@ class _State:
         if word is None or grain_at is None or self.spans.index(word) > grain_at:
             return
         word.used = True
+        spec = self.layer.measures.get(f.measures[0], {})
+        if word.text != "median" and str(spec.get("sql") or spec.get("line_sql") or "").upper().startswith("AVG("):
+            # "avg delivery time per month", "average order value per quarter": the figure is an average
+            # already, so the word restates it; one row per period, not an average of the periods' averages
+            return
         f.derived = {"kind": "average_per", "grain": f.grain, "fn": "median" if word.text == "median" else "avg"}
         f.grain = None
 
@@ -2866,6 +2902,23 @@ class _State:
             t = self.spans[k + 1]
             if s.text in ("row", "rows") and not s.used and self.spans[k - 1].text in ("one", "a", "1") \
                     and t.has("grammar", "group_by") and t.used:
+                s.used = True
+
+    def _dimension_mix(self) -> None:
+        """"status mix per month", "channel distribution of orders": a mix of a dimension is the count (or
+        figure) per its values, so the word after a dimension that is grouped by says nothing more (layer
+        grammar dimension_mix)."""
+        f = self.form
+        last = self.content()[-1] if self.content() else None
+        if last is not None and not last.used and last.text == "each" and (f.dimensions or f.grain) and \
+                any(m.startswith("count") for m in f.measures) and any(x.has("grammar", "count") for x in self.spans):
+            # "which carriers ..., and how many parcels each?": the count per the grouping already asked
+            last.used = True
+        words = set(self.layer.grammar.get("dimension_mix", []))
+        for k, s in enumerate(self.spans[1:], start=1):
+            before = self.spans[k - 1]
+            if not s.used and s.text in words and before.first("dimension") \
+                    and before.arg("dimension") in self.form.dimensions:
                 s.used = True
 
     def _figure_restated(self) -> None:
@@ -2939,6 +2992,28 @@ class _State:
                 raise NotUnderstood(f"'{spec['label']}' of {ranked_entity} is over all {spec['entity']}; I cannot "
                                     f"yet restrict it to the {self.layer.entities[spec['entity']]['singular']} named",
                                     hint="e.g. 'recommend products to customer 7' (best sellers they have not bought)")
+
+    def _status_of_ones_orders(self) -> None:
+        """"what's the status of <one customer>'s orders from October": the status of each of that one
+        customer's orders is asked (a list of them with their status), not a count per status; a count word
+        ("how many"), a grouping ("by", "per") or several customers keep the breakdown."""
+        f = self.form
+        if f.measures not in ([], ["count"]) or f.dimensions != ["status"] or f.grain or f.limit or f.order_by \
+                or f.derived or f.subject not in (None, "orders") or f.lookup:
+            return
+        who = f.filter_on("customer")
+        if who is None or who.op != "=" or len(who.values) != 1:
+            return
+        if any(s.has("grammar", "count") or s.has("grammar", "group_by") for s in self.spans):
+            return
+        at = next((k for k, s in enumerate(self.spans) if s.first("dimension") and s.arg("dimension") == "status"), None)
+        if at is None or at + 1 >= len(self.spans) or self.spans[at + 1].text != "of":
+            return
+        f.measures = []
+        f.dimensions = []
+        f.subject = "orders"
+        if "orders.status" not in f.show:
+            f.show.append("orders.status")
 
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
@@ -3516,6 +3591,19 @@ class _State:
             return
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
 
+    def _amount_not_count(self, f: QueryForm) -> None:
+        """"how much was refunded for returned orders last month?": "how much" asks for an amount; when no
+        amount was placed (only a number of things is left), counting them would answer another question."""
+        if f.measures != ["count"]:
+            return
+        texts = [x.text for x in self.spans]
+        much = "how much" in texts or any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts)))
+        if much and not {"many", "how many", "number", "count"} & set(texts):
+            what = self.layer.entities.get(f.subject or "", {}).get("table", "things")
+            raise NotUnderstood(f"'how much' asks for an amount, and the question names none I hold; I can count "
+                                f"the {what}", field="question",
+                                hint="ask 'how many ...' for a count, or name the amount (e.g. 'total value of ...')")
+
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
         stock" and "50 units total" are each one's own figure."""
@@ -3856,6 +3944,16 @@ class _State:
                     and not new.filters and not new.predicates and not new.derived.get("condition"):  # type: ignore[union-attr]
                 # "give it as a percentage" after a share: the same share, on the scale asked
                 f.derived = {**context.derived, "scale": f.derived["scale"]}
+        cond = ((context.derived or {}).get("condition") or {}).get("filter") \
+            if (context.derived or {}).get("kind") == "share" else None
+        swapped = [x for x in new.filters if cond and x.field == cond["field"] and x.op in ("=", "in")]
+        if cond and not new.derived and len(swapped) == 1 and f.derived and f.derived.get("condition") and \
+                f.derived["condition"].get("filter") == cond and (f.filter_on(cond["field"]) or None) is not None:
+            # "and returned?" after "share of orders cancelled per channel": the value swapped is the share's
+            # condition (the share of returned ones), not a filter on the whole it is taken of
+            f.derived = {**f.derived, "condition": {"filter": {**cond, "op": swapped[0].op,
+                                                               "values": list(swapped[0].values)}}}
+            f.filters = [x for x in f.filters if x.field != cond["field"]]
         if new.lookup:
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
@@ -4177,6 +4275,13 @@ class _State:
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
+        if f.compare and f.kind == "aggregate" and not f.derived and len(f.measures) == 1 and not f.order_by \
+                and not f.limit and SIDE_BY_SIDE_RE.search(self.question) \
+                and [d for d in f.dimensions if d != f.compare.get("dimension")] + ([f.grain] if f.grain else []):
+            # "pending vs paid orders per channel, side by side": the compared values become columns, one row
+            # per group of the other grouping (one column per value, not a row per value and group)
+            f.dimensions = [d for d in f.dimensions if d != f.compare["dimension"]]
+            f.derived = {"kind": "columns", "dimension": f.compare["dimension"], "values": list(f.compare["values"])}
         contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
                     for n in f.notes if n.startswith(("contains:", "starts:"))]
         for text, op in contains:
