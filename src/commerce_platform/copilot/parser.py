@@ -647,9 +647,6 @@ class _State:
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         text = re.sub(r"\bcounted\s+(?=(?:by|per)\b)", "number ", text)  # "shipped orders, counted by carrier"
-        # "show every order she placed in October": all of them (not a grouping "for every ...")
-        text = re.sub(r"\b(show|list|display|give\s+me)\s+(?:me\s+)?every\s+(order|customer|product|shipment|parcel)\b",
-                      r"\1 all \2s", text)
         # "when was her last parcel shipped and by whom?": a parcel is carried by a carrier
         if re.search(r"\b(?:parcels?|shipments?|shipped|dispatched|delivered)\b", text):
             text = re.sub(r"\bby\s+whom\b", "by which carrier", text)
@@ -4275,13 +4272,6 @@ class _State:
             f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
             f.measures = f.measures or ["count"]
             f.kind = "aggregate"
-        if f.compare and f.kind == "aggregate" and not f.derived and len(f.measures) == 1 and not f.order_by \
-                and not f.limit and SIDE_BY_SIDE_RE.search(self.question) \
-                and [d for d in f.dimensions if d != f.compare.get("dimension")] + ([f.grain] if f.grain else []):
-            # "pending vs paid orders per channel, side by side": the compared values become columns, one row
-            # per group of the other grouping (one column per value, not a row per value and group)
-            f.dimensions = [d for d in f.dimensions if d != f.compare["dimension"]]
-            f.derived = {"kind": "columns", "dimension": f.compare["dimension"], "values": list(f.compare["values"])}
         contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
                     for n in f.notes if n.startswith(("contains:", "starts:"))]
         for text, op in contains:

@@ -8,7 +8,6 @@ that would double-count (a SUM across a one-to-many join).
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -515,15 +514,6 @@ class Planner:
                     for v in derived["values"])
             outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
                                       f"{name}_ratio"))
-        elif derived.get("kind") == "columns":
-            # "pending vs paid orders per channel, side by side": one column per compared value
-            conds_extra = []
-            of = self.field_sql(derived["dimension"])
-            for name, agg in aggs:
-                for v in derived["values"]:
-                    column = re.sub(r"[^a-z0-9]+", "_", str(v).lower()).strip("_") or "value"
-                    outputs.append(exp.alias_(exp.Filter(this=agg.copy(), expression=exp.Where(
-                        this=of.copy().eq(_lit(v)))), column if len(aggs) == 1 else f"{column}_{name}"))
         elif derived.get("kind") == "periods" and form.compare_period and form.period:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
