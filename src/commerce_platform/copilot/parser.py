@@ -625,6 +625,10 @@ class _State:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        # "which 4 products appear in returned orders most often": the things ranked by how many of those
+        # orders they are in, as "appear in the most returned orders" says it
+        text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
+                      r"\1 the most \2", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = re.sub(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+(?=(?:in|during|within|since)\b)",
                       r"\1\2 but have not ordered ", text)
@@ -641,6 +645,21 @@ class _State:
                       r"do\s+we\s+need(?:\s+to\s+order)?|we\s+need(?:\s+to\s+order)?|are\s+needed)\s+(?:to\s+)?"
                       r"(?:get|bring)\s+(?:it\s+|them\s+|each\s+(?:one\s+)?)?back\s+(?:up\s+)?to\s+(?:(?:its|their|the|that)"
                       r"\s+(?:reorder\s+)?level|it|them)\b", " shortfall ", text)
+        # "how many units should we order of each low-stock item to get it back up to its reorder level", "how many
+        # <products> do we need to order to get back to the reorder level": the same shortfall, asked with the act
+        # of ordering first and the level it must reach in a purpose clause after
+        back = re.search(r"\s+(?:in\s+order\s+)?to\s+(?:get|bring|top)\s+((?:[a-z0-9-]+\s+){0,4}?)(?:(?:back\s+)?up|back)\s+"
+                         r"to\s+(?:(?:its|their|the|that)\s+)?(?:own\s+)?reorder\s+(?:level|point)s?\b", text)
+        if back is not None:
+            asked = re.search(r"\bhow\s+many\s+(units|(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
+                              r"\s+we\s+(?:need\s+to\s+|have\s+to\s+)?(?:order|buy|reorder|restock|purchase)\b",
+                              text[:back.start()])
+            if asked is not None:
+                what = "" if asked.group(1) == "units" else asked.group(1)
+                held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
+                held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
+                text = (text[:asked.start()] + f" {what} shortfall " + text[asked.end():back.start()] + held + " "
+                        + text[back.end():])
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
