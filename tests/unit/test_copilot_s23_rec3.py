@@ -3,7 +3,13 @@ often' ranks the things by how many such orders they are in, as 'in the most <x>
 the things is how many). 'How many units should we order (of each ...) to get it/them back (up) to the reorder
 level' and 'how many <products> do we need to order to bring ... up to their reorder level' ask the shortfall below
 the reorder level (summed over all warehouses); a noun phrase between 'get'/'bring' and 'back up to' is whose
-shortfall. Without the purpose clause 'how many units should we order' stays as it was (not a shortfall)."""
+shortfall. Without the purpose clause 'how many units should we order' stays as it was (not a shortfall).
+Periods around a month: 'before June 2026' is every day before its first day, 'after March' and 'since the end of
+April' the days after its last one up to the day before the as-of day, 'since the start of August' and 'from the
+start of August until now' from its first day to date ('the month before March' is left alone). A last (or first)
+order date beside revenue is of all the customer's orders, not only those the revenue counts. 'Which <groups>
+sold less/had lower <figure> in <period> than (in) <period>': the groups whose figure in the first period is below
+(more/higher: above) the second's, a missing figure as 0; with a number asked as well it stays refused."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ import pytest
 
 from commerce_platform.errors import NotUnderstood
 
-from .conftest import COPILOT_AS_OF, assert_answers_like
+from .conftest import COPILOT_AS_OF, VALID_ORDER, assert_answers_like
 
 pytestmark = pytest.mark.functional
 
@@ -51,3 +57,47 @@ def test_ordering_without_the_level_to_reach_is_no_shortfall(parser):
     except NotUnderstood:
         return
     assert "reorder_level) - SUM" not in result.sql
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers haven't ordered anything since the end of March 2026?",
+     "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date >= DATE '2026-04-01')"),
+    ("how many orders were placed after August 2026?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'"),
+    ("units sold from the start of September until now",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'"),
+    ("customers whose last order was before July 2026",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING MAX(o.order_date) < DATE '2026-07-01'"),
+    # the last order is of every order, the revenue of those that count as sales
+    ("our top 5 customers by revenue whose last order was before May 2026",
+     f"SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     f"HAVING MAX(o.order_date) < DATE '2026-05-01' ORDER BY SUM(o.total_amount) FILTER (WHERE {VALID_ORDER}) DESC "
+     "LIMIT 5"),
+])
+def test_periods_around_a_month(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+REV = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which brands had lower revenue in Q2 2026 than in Q1 2026?",
+     f"SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} GROUP BY 1 HAVING COALESCE(SUM({REV}) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' "
+     f"AND DATE '2026-06-30'), 0) < COALESCE(SUM({REV}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-03-31'), 0)"),
+    ("which channels had more orders in August than July?",
+     "SELECT o.channel FROM orders o GROUP BY 1 HAVING COUNT(*) FILTER (WHERE o.order_date BETWEEN DATE '2026-08-01' "
+     "AND DATE '2026-08-31') > COUNT(*) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-07-31')"),
+])
+def test_groups_lower_or_higher_in_one_period_than_another(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_number_beside_than_periods_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which 3 brands had more orders in August than July?", COPILOT_AS_OF)

@@ -256,6 +256,24 @@ class Periods:
             first = self._month_period(m.group(1), m.group(2))
             return self._slot(_period(first.start_date, _through(first.start_date, self.as_of),
                                       f"since {first.label}"))
+        # "from the start of August until now", "since the beginning of March": the month's first day to date
+        text = sub(rf"\b(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?"
+                   r"\s+(?:until|till|to|up\s+to|through)\s+(?:now|today|date|the\s+present)\b", since_month, text)
+        text = sub(rf"\bsince\s+the\s+(?:start|beginning)\s+of\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
+
+        def past_month(m: re.Match) -> str:
+            # "whose last order was before June 2026", "since the end of April", "after March 2026": the days
+            # before the month's first day, or after its last day up to the as-of day
+            if re.search(r"\b(?:day|week|month|quarter|year)s?\s+$", m.string[:m.start()]):
+                return m.group(0)  # "the month before March": a period counted back, not the days before it
+            month = self._month_period(m.group(2), m.group(3))
+            if m.group(1).startswith(("before", "prior")):
+                return self._slot(_period(date(1900, 1, 1), month.start_date - timedelta(days=1),
+                                          f"before {month.label}"))
+            after = month.end_date + timedelta(days=1)
+            return self._slot(_period(after, _through(after, self.as_of), f"after {month.label}"))
+        text = sub(rf"\b(before|prior\s+to|after|since\s+the\s+end\s+of)\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b"
+                   rf"(?!\s*(?:-|to|and|until|till|through)\s)", past_month, text)
         text = sub(rf"\bsince\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
         numbers = "|".join(NUMBER_WORDS)
 
@@ -3931,6 +3949,30 @@ class _State:
                 found.add(k)
         return found
 
+    def _than_periods(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"which categories sold less in Q3 than in Q2", "which brands had higher revenue in October than in
+        September": the groups whose figure in the first period is below (above) the one in the second, the
+        two periods side by side as growth does; only right after the comparative, with a grouping to pick."""
+        ks = [self.spans.index(x) for x in slots]
+        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group:
+            return False
+        if any(x.text.isdigit() or x.text in NUMBER_WORDS for x in self.spans):
+            return False  # "the 3 categories that sold less ...": a ranking asked as well
+        between = [x for x in self.spans[ks[0] + 1:ks[1]] if not x.has("stop") or x.text == "than"]
+        if [x.text for x in between] != ["than"] and [x.text for x in between] != ["than", "in"]:
+            return False
+        words = {"less": "down", "lower": "down", "fewer": "down", "smaller": "down",
+                 "more": "up", "higher": "up", "greater": "up", "bigger": "up"}
+        near = [x for x in self.spans[:ks[0]] if x.text in words]
+        if len(near) != 1 or any(x.text in words for x in self.spans[ks[0]:]):
+            return False
+        f.period, f.compare_period = self.periods[int(slots[0].text[8:-2])], self.periods[int(slots[1].text[8:-2])]
+        f.derived = {"kind": "growth", "direction": words[near[0].text]}
+        f.order_by, f.direction, f.limit = None, "desc", None  # the comparative's ranking: a condition instead
+        for x in [*near, *between]:
+            x.used = True
+        return True
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -3944,6 +3986,8 @@ class _State:
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
+            elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
