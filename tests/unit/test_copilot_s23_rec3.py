@@ -9,7 +9,8 @@ April' the days after its last one up to the day before the as-of day, 'since th
 start of August until now' from its first day to date ('the month before March' is left alone). A last (or first)
 order date beside revenue is of all the customer's orders, not only those the revenue counts. 'Which <groups>
 sold less/had lower <figure> in <period> than (in) <period>': the groups whose figure in the first period is below
-(more/higher: above) the second's, a missing figure as 0; with a number asked as well it stays refused."""
+(more/higher: above) the second's, a missing figure as 0; with a number asked as well it stays refused.
+'How many customers ordered in <earlier> but haven't ordered (at all) in <later>': the lapsed customers counted."""
 
 from __future__ import annotations
 
@@ -101,3 +102,16 @@ def test_groups_lower_or_higher_in_one_period_than_another(parser, engine, quest
 def test_a_number_beside_than_periods_stays_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("which 3 brands had more orders in August than July?", COPILOT_AS_OF)
+
+
+def test_lapsed_customers_counted(parser, engine):
+    assert_answers_like(
+        parser, engine, "How many customers ordered in Q1 2026 but haven't ordered at all in Q3 2026?",
+        "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+        "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31') AND NOT EXISTS (SELECT 1 FROM orders o "
+        "WHERE o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30')")
+
+
+def test_no_order_in_the_earlier_period_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which customers haven't ordered in Q1 but ordered in Q3?", COPILOT_AS_OF)

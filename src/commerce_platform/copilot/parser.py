@@ -3903,7 +3903,9 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
-        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+        counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or earlier.end >= later.start:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -3915,7 +3917,9 @@ class _State:
                    and 0 < at_later - k <= 2]
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
-            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
+            # "ordered in 2025 but haven't ordered (at all) in 2026": the no-order words between the two periods
+            never and ordered and ordered[0] < at_earlier < never[0] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
@@ -3923,7 +3927,7 @@ class _State:
         for k in ordered:
             self.spans[k].used = True
         f.subject = "customers"
-        f.kind = "list"
+        f.kind = "aggregate" if counted else "list"
         f.period, f.compare_period = later, earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
