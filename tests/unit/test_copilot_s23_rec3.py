@@ -10,7 +10,9 @@ start of August until now' from its first day to date ('the month before March' 
 order date beside revenue is of all the customer's orders, not only those the revenue counts. 'Which <groups>
 sold less/had lower <figure> in <period> than (in) <period>': the groups whose figure in the first period is below
 (more/higher: above) the second's, a missing figure as 0; with a number asked as well it stays refused.
-'How many customers ordered in <earlier> but haven't ordered (at all) in <later>': the lapsed customers counted."""
+'How many customers ordered in <earlier> but haven't ordered (at all) in <later>': the lapsed customers counted.
+'(cancelled/returned orders don't count)' set apart by a bracket or a comma is 'excluding cancelled and returned
+orders'."""
 
 from __future__ import annotations
 
@@ -115,3 +117,14 @@ def test_lapsed_customers_counted(parser, engine):
 def test_no_order_in_the_earlier_period_stays_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("which customers haven't ordered in Q1 but ordered in Q3?", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders did we get in 2025 (cancelled/returned orders don't count)?",
+     f"SELECT COUNT(*) FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("number of web orders in Q2 2026, pending orders do not count",
+     "SELECT COUNT(*) FROM orders o WHERE o.status <> 'pending' AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+])
+def test_orders_that_do_not_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
