@@ -273,6 +273,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     if derived.get("kind") == "growth" and form.compare_period:
         parts.append(f"growth in % vs {form.compare_period.label} ({form.compare_period.start} to "
                      f"{form.compare_period.end})")
+        if derived.get("direction") in ("down", "up"):
+            parts.append(f"only those {'lower' if derived['direction'] == 'down' else 'higher'} in "
+                         f"{form.period.label if form.period else 'the first period'} than in {form.compare_period.label}")
     for name in form.predicates:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""

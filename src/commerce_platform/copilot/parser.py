@@ -261,6 +261,24 @@ class Periods:
             first = self._month_period(m.group(1), m.group(2))
             return self._slot(_period(first.start_date, _through(first.start_date, self.as_of),
                                       f"since {first.label}"))
+        # "from the start of August until now", "since the beginning of March": the month's first day to date
+        text = sub(rf"\b(?:from|since)\s+(?:the\s+(?:start|beginning)\s+of\s+)?({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?"
+                   r"\s+(?:until|till|to|up\s+to|through)\s+(?:now|today|date|the\s+present)\b", since_month, text)
+        text = sub(rf"\bsince\s+the\s+(?:start|beginning)\s+of\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
+
+        def past_month(m: re.Match) -> str:
+            # "whose last order was before June 2026", "since the end of April", "after March 2026": the days
+            # before the month's first day, or after its last day up to the as-of day
+            if re.search(r"\b(?:day|week|month|quarter|year)s?\s+$", m.string[:m.start()]):
+                return m.group(0)  # "the month before March": a period counted back, not the days before it
+            month = self._month_period(m.group(2), m.group(3))
+            if m.group(1).startswith(("before", "prior")):
+                return self._slot(_period(date(1900, 1, 1), month.start_date - timedelta(days=1),
+                                          f"before {month.label}"))
+            after = month.end_date + timedelta(days=1)
+            return self._slot(_period(after, _through(after, self.as_of), f"after {month.label}"))
+        text = sub(rf"\b(before|prior\s+to|after|since\s+the\s+end\s+of)\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b"
+                   rf"(?!\s*(?:-|to|and|until|till|through)\s)", past_month, text)
         text = sub(rf"\bsince\s+({MONTH_RE})(?:\s+((?:19|20)\d{{2}}))?\b", since_month, text)
         numbers = "|".join(NUMBER_WORDS)
 
@@ -657,6 +675,15 @@ class _State:
         # units are the glossary's units sold, of sales orders only, and items there are distinct products)
         if re.search(r"\border\s+(?:#|no\.?\s*|number\s+)?\d+", text):
             text = re.sub(r"\b(items?|pieces?)\s*\(\s*(?:units?|pieces?|quantity|qty)\s*\)", r"\1", text)
+        # "(cancelled/returned orders don't count)": those orders left out, as "excluding cancelled and returned
+        # orders" says it (the words before "orders" must still be read as the orders' own values)
+        text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
+                      r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
+                      lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "which 4 products appear in returned orders most often": the things ranked by how many of those
+        # orders they are in, as "appear in the most returned orders" says it
+        text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
+                      r"\1 the most \2", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
@@ -672,6 +699,21 @@ class _State:
                       r"do\s+we\s+need(?:\s+to\s+order)?|we\s+need(?:\s+to\s+order)?|are\s+needed)\s+(?:to\s+)?"
                       r"(?:get|bring)\s+(?:it\s+|them\s+|each\s+(?:one\s+)?)?back\s+(?:up\s+)?to\s+(?:(?:its|their|the|that)"
                       r"\s+(?:reorder\s+)?level|it|them)\b", " shortfall ", text)
+        # "how many units should we order of each low-stock item to get it back up to its reorder level", "how many
+        # <products> do we need to order to get back to the reorder level": the same shortfall, asked with the act
+        # of ordering first and the level it must reach in a purpose clause after
+        back = re.search(r"\s+(?:in\s+order\s+)?to\s+(?:get|bring|top)\s+((?:[a-z0-9-]+\s+){0,4}?)(?:(?:back\s+)?up|back)\s+"
+                         r"to\s+(?:(?:its|their|the|that)\s+)?(?:own\s+)?reorder\s+(?:level|point)s?\b", text)
+        if back is not None:
+            asked = re.search(r"\bhow\s+many\s+(units|(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
+                              r"\s+we\s+(?:need\s+to\s+|have\s+to\s+)?(?:order|buy|reorder|restock|purchase)\b",
+                              text[:back.start()])
+            if asked is not None:
+                what = "" if asked.group(1) == "units" else asked.group(1)
+                held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
+                held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
+                text = (text[:asked.start()] + f" {what} shortfall " + text[asked.end():back.start()] + held + " "
+                        + text[back.end():])
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
         # ("at least once" is the layer's has_ordered condition: there is such an order)
         text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+(?!at\s+least\s+once\b)(more\s+than|at\s+least|fewer\s+than|less\s+than|"
@@ -4150,8 +4192,8 @@ class _State:
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
             never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
-            # "ordered in 2025 but haven't ordered (at all) in 2026"
-            never and ordered and ordered[0] < at_earlier < never[-1] < at_later)
+            # "ordered in 2025 but haven't ordered (at all) in 2026": the no-order words between the two periods
+            never and ordered and ordered[0] < at_earlier < never[0] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
@@ -4185,6 +4227,30 @@ class _State:
                 found.add(k)
         return found
 
+    def _than_periods(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"which categories sold less in Q3 than in Q2", "which brands had higher revenue in October than in
+        September": the groups whose figure in the first period is below (above) the one in the second, the
+        two periods side by side as growth does; only right after the comparative, with a grouping to pick."""
+        ks = [self.spans.index(x) for x in slots]
+        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group:
+            return False
+        if any(x.text.isdigit() or x.text in NUMBER_WORDS for x in self.spans):
+            return False  # "the 3 categories that sold less ...": a ranking asked as well
+        between = [x for x in self.spans[ks[0] + 1:ks[1]] if not x.has("stop") or x.text == "than"]
+        if [x.text for x in between] != ["than"] and [x.text for x in between] != ["than", "in"]:
+            return False
+        words = {"less": "down", "lower": "down", "fewer": "down", "smaller": "down",
+                 "more": "up", "higher": "up", "greater": "up", "bigger": "up"}
+        near = [x for x in self.spans[:ks[0]] if x.text in words]
+        if len(near) != 1 or any(x.text in words for x in self.spans[ks[0]:]):
+            return False
+        f.period, f.compare_period = self.periods[int(slots[0].text[8:-2])], self.periods[int(slots[1].text[8:-2])]
+        f.derived = {"kind": "growth", "direction": words[near[0].text]}
+        f.order_by, f.direction, f.limit = None, "desc", None  # the comparative's ranking: a condition instead
+        for x in [*near, *between]:
+            x.used = True
+        return True
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -4198,6 +4264,8 @@ class _State:
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
+            elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "

@@ -397,9 +397,14 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool) -> list[exp.Expr]:
+    def _having(self, form: QueryForm, line: bool, dates: bool | None = None) -> list[exp.Expr]:
+        """The conditions on measures (HAVING); ``dates`` True: only those on a date measure (a last or first
+        order date), False: only the others, None: all."""
         out: list[exp.Expr] = []
         for f in form.filters:
+            dated = self.layer.measures.get(f.field, {}).get("unit") == "date"
+            if dates is not None and dated != dates:
+                continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
                 if glossary is not None and isinstance(agg, exp.AggFunc):
@@ -456,6 +461,7 @@ class Planner:
             dim_sql = [e for d, e in zip(dims, dim_sql, strict=True) if d != pivot]
             dims = [d for d in dims if d != pivot]
         outputs: list[exp.Expr] = []
+        moved: list[exp.Expr] = []  # a condition on how a figure moved between two periods (HAVING)
         grain_expr = None
         period_start: exp.Expr | None = None
         if form.grain:
@@ -567,6 +573,11 @@ class Planner:
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+            if derived.get("direction") in ("down", "up"):
+                # "sold less in Q3 than in Q2": only the groups whose figure fell (rose) from one to the other
+                side = exp.LT if derived["direction"] == "down" else exp.GT
+                moved = [side(this=exp.func("COALESCE", cur.copy(), exp.Literal.number(0)),
+                              expression=exp.func("COALESCE", prev.copy(), exp.Literal.number(0)))]
         elif pivot is not None and form.compare is not None:
             conds_extra = []
             on = self.field_sql(pivot)
@@ -596,7 +607,13 @@ class Planner:
         # a latest or earliest date is the same however often a row repeats (the layer marks it fan_safe)
         distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           or self.layer.measures.get(m, {}).get("fan_safe") for m in measures)
-        having = self._having(form, line)
+        having = self._having(form, line) + moved
+        dated = self._having(form, line, dates=True)
+        if dated and glossary and form.subject and (dims or form.grain):
+            # "top spenders by revenue whose last order was before June": a last order is of every order, while
+            # the revenue's rows leave cancelled and returned ones out, so the date picks the customers apart
+            conds = [*conds, self._entities_having(form.subject, dated, conds)]
+            having = self._having(form, line, dates=False) + moved
         if having and form.subject and not dims and not form.grain:
             # "how many customers have more than 20 orders": the condition holds per customer, so it
             # picks the customers (a subquery grouped by their key), which are then counted
