@@ -397,10 +397,16 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool) -> list[exp.Expr]:
+    def _having(self, form: QueryForm, line: bool, per_row: dict[str, exp.Expr] | None = None) -> list[exp.Expr]:
+        """Conditions on measures, per group; ``per_row`` names those whose figure is computed per row
+        instead (a correlated subquery, as shown: stock beside units sold), compared as such."""
         out: list[exp.Expr] = []
         for f in form.filters:
-            if self.is_measure(f.field) and not self._row_level(form, f):
+            if per_row is not None and f.field in per_row:
+                agg: exp.Expr = per_row[f.field].copy()
+                out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])) if f.op == "between"
+                           else _COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
+            elif self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
                 if glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
@@ -784,15 +790,21 @@ class Planner:
         # lines) would multiply a figure summed over its own fanning table (stock) too
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values())
+        per_rows: dict[str, exp.Expr] = {}
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
                 measure_cols.append(exp.alias_(per_row, output_name(form, name)))
+                per_rows[name] = per_row
                 continue
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
+        if per_rows and having:
+            # "more than 700 on hand but fewer than 50 sold": the stock condition is on the per-row figure
+            # (the joined order lines never carry the inventory table a grouped sum would need)
+            having = self._having(form, line=table == "products", per_row=per_rows)
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
