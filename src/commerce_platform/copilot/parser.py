@@ -3882,7 +3882,10 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
-        if f.subject not in (None, "customers") or f.dimensions or f.measures or f.derived or earlier.end >= later.start:
+        # "how many customers ordered in 2025 but not in 2026": the same customers, counted
+        counted = f.subject == "customers" and f.measures == ["count"]
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or earlier.end >= later.start:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -3894,7 +3897,9 @@ class _State:
                    and 0 < at_later - k <= 2]
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
-            never and ordered and never[0] < at_later < ordered[-1] < at_earlier)
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
+            # "ordered in 2025 but have not placed any order in 2026": the no-order words before the later period
+            never and ordered and ordered[0] < at_earlier < never[0] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
@@ -3902,7 +3907,8 @@ class _State:
         for k in ordered:
             self.spans[k].used = True
         f.subject = "customers"
-        f.kind = "list"
+        if not counted:
+            f.kind = "list"
         f.period, f.compare_period = later, earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
