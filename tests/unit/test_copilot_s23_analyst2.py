@@ -3,7 +3,9 @@ not / nothing / have not placed any order in P2" counts the lapsed customers (an
 earlier period, none in the later), as the list of them already was; "not placed any order(s)" is "never
 ordered"; a list of products with a condition on their stock beside a condition on their sales (units sold in
 a period) compares the stock per product (the inventory summed for each product), never a grouped sum over
-the order lines (which has no inventory rows: it did not compile)."""
+the order lines (which has no inventory rows: it did not compile); growth "in absolute euros / in absolute terms",
+"by how many euros" or with "(later period minus earlier period)" is the difference of the two periods' figures
+(ranked by it), not the percent."""
 
 from __future__ import annotations
 
@@ -33,6 +35,21 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
      f"JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
      "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' AND s.stock > 600 "
      "GROUP BY p.product_id, p.name, s.stock HAVING SUM(oi.quantity) < 60"),
+    # growth as a difference
+    ("by how many euros did revenue change from Q2 2025 to Q2 2026?",
+     f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') - "
+     f"SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2025-04-01' AND DATE '2025-06-30') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+    ("which brand's revenue increased the most in absolute terms from 2024 to 2025?",
+     f"SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     f"o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') - SUM(oi.quantity * oi.unit_price * "
+     f"(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') "
+     f"AS g FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+    ("revenue change from March 2026 to April 2026 (April 2026 minus March 2026)",
+     f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') - "
+     f"SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
 ])
 def test_analyst2_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
@@ -43,6 +60,9 @@ def test_analyst2_questions(parser, engine, question, gold):
     "how many customers ordered in 2025 and in 2026",
     # overlapping periods: no earlier and later one
     "how many customers ordered in 2025 but not in October 2025",
+    # "in absolute terms" with no growth asked, and "minus" of periods other than the two compared
+    "revenue in absolute terms in 2025",
+    "revenue change from 2024 to 2025 (2024 minus 2025)",
 ])
 def test_two_periods_without_a_lapse_are_refused(parser, question):
     with pytest.raises(NotUnderstood):

@@ -267,7 +267,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         else:
             parts.append(f"{scale} of the total")
     if derived.get("kind") == "growth" and form.compare_period:
-        parts.append(f"growth in % vs {form.compare_period.label} ({form.compare_period.start} to "
+        parts.append(f"growth {'as a difference' if derived.get('absolute') else 'in %'} vs {form.compare_period.label} ({form.compare_period.start} to "
                      f"{form.compare_period.end})")
     for name in form.predicates:
         p = predicate_spec(layer, name)

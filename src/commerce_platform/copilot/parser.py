@@ -1700,6 +1700,12 @@ class _State:
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
+        absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
+        if growth and absolute and f.derived is not None:
+            # "grew the most in absolute euros": the change as a difference, not in percent
+            for s in absolute:
+                s.used = True
+            f.derived["absolute"] = True
         for k, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "share"):
                 continue
@@ -3996,6 +4002,15 @@ class _State:
                 if not s.used and s.text == "by" and nxt is not None and (
                         nxt[1].has("grammar") or nxt[1].text in self.layer.grammar.get("percent_words", [])):
                     s.used = True
+        if f.derived and f.derived.get("kind") == "growth" and f.period and f.compare_period:
+            for k, s in enumerate(self.spans):  # "(Q1 2026 minus Q4 2025)": the later period less the earlier one
+                before, after = self.prev_content(k), self.next_content(k)
+                if not s.used and s.text in self.layer.grammar.get("minus_words", []) and before and after and all(
+                        x[1].text.startswith("__period") for x in (before, after)):
+                    said = [self.periods[int(x[1].text[8:-2])] for x in (before, after)]
+                    if [(p.start, p.end) for p in said] == [(q.start, q.end) for q in (f.period, f.compare_period)]:
+                        s.used = True
+                        f.derived["absolute"] = True
         if f.derived and f.derived.get("kind") == "growth" and not f.period:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):

@@ -548,9 +548,11 @@ class Planner:
                 this=self.period_sql(column, form.period.start, form.period.end)))
             prev = exp.Filter(this=agg.copy(), expression=exp.Where(
                 this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+            change = exp.Sub(this=cur.copy(), expression=prev.copy())
+            # "grew the most in absolute euros": the difference itself, not the percent
             outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
-                        exp.alias_(_percent(exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())), prev.copy()),
-                                   "growth_pct")]
+                        exp.alias_(change, "growth") if derived.get("absolute") else
+                        exp.alias_(_percent(exp.paren(change), prev.copy()), "growth_pct")]
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
@@ -612,7 +614,7 @@ class Planner:
             key = output_name(form, ranked)
             # a derived figure is what a ranking of it means ("which brand grew the most"); its column is
             # named by the measure itself ("count_share"), as the outputs above name it
-            key = {"growth": "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
+            key = {"growth": "growth" if derived.get("absolute") else "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
                 derived.get("kind", ""), key)
             within = [d for d in form.per_group if d in dims]
             if within and form.limit:
