@@ -3,9 +3,10 @@ not / nothing / have not placed any order in P2" counts the lapsed customers (an
 earlier period, none in the later), as the list of them already was; "not placed any order(s)" is "never
 ordered"; a list of products with a condition on their stock beside a condition on their sales (units sold in
 a period) compares the stock per product (the inventory summed for each product), never a grouped sum over
-the order lines (which has no inventory rows: it did not compile); growth "in absolute euros / in absolute terms",
-"by how many euros" or with "(later period minus earlier period)" is the difference of the two periods' figures
-(ranked by it), not the percent."""
+the order lines (which has no inventory rows: it did not compile), and shows both figures; there "fewer than
+N sold" is refused (the order lines joined would miss the products that sold none); growth "in absolute
+euros / in absolute terms", "by how many euros" or with "(later period minus earlier period)" is the
+difference of the two periods' figures (ranked by it), not the percent."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
      LAPSED.format(a=2025, b=2026)),
     ("how many customers haven't ordered in 2025 but did order in 2024", LAPSED.format(a=2024, b=2025)),
     # stock and sales conditions side by side: the stock per product
-    ("list the products with over 600 units on hand and under 60 units sold in Q3 2026, with stock and units sold",
+    ("list the products with over 600 units on hand and over 60 units sold in Q3 2026",
      f"SELECT p.name, s.stock, SUM(oi.quantity) FROM products p JOIN {STOCK} s USING (product_id) "
      f"JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
      "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' AND s.stock > 600 "
-     "GROUP BY p.product_id, p.name, s.stock HAVING SUM(oi.quantity) < 60"),
+     "GROUP BY p.product_id, p.name, s.stock HAVING SUM(oi.quantity) > 60"),
     # growth as a difference
     ("by how many euros did revenue change from Q2 2025 to Q2 2026?",
      f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') - "
@@ -63,6 +64,8 @@ def test_analyst2_questions(parser, engine, question, gold):
     # "in absolute terms" with no growth asked, and "minus" of periods other than the two compared
     "revenue in absolute terms in 2025",
     "revenue change from 2024 to 2025 (2024 minus 2025)",
+    # beside a stock condition, "fewer than N sold" would miss the products that sold none: refused
+    "products with more than 600 units on hand but under 60 units sold in Q3 2026",
 ])
 def test_two_periods_without_a_lapse_are_refused(parser, question):
     with pytest.raises(NotUnderstood):

@@ -784,7 +784,7 @@ class Planner:
         if form.order_by and self.is_measure(form.order_by):
             shown.insert(0, form.order_by)
         elif having:
-            shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
+            shown[:0] = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
         sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
@@ -804,9 +804,16 @@ class Planner:
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
         if per_rows and having:
-            # "more than 700 on hand but fewer than 50 sold": the stock condition is on the per-row figure
+            # "more than 700 on hand but more than 50 sold": the stock condition is on the per-row figure
             # (the joined order lines never carry the inventory table a grouped sum would need)
             having = self._having(form, line=table == "products", per_row=per_rows)
+            if any(self.is_measure(f.field) and f.field not in per_rows and not self._row_level(form, f) and (
+                    f.op in ("<", "<=") or (f.op == "between" and float(f.values[0]) <= 0)) for f in form.filters):
+                # "... but fewer than 50 sold": the rows joined are those with a sale, so the ones with none
+                # (the first to count) would be missed
+                raise NotUnderstood("beside a condition on stock, I can only ask for more of another figure: "
+                                    "'fewer than' would miss the products with none",
+                                    hint="ask for the two conditions separately")
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
