@@ -6,7 +6,8 @@ a period) compares the stock per product (the inventory summed for each product)
 the order lines (which has no inventory rows: it did not compile), and shows both figures; there "fewer than
 N sold" is refused (the order lines joined would miss the products that sold none); growth "in absolute
 euros / in absolute terms", "by how many euros" or with "(later period minus earlier period)" is the
-difference of the two periods' figures (ranked by it), not the percent."""
+difference of the two periods' figures (ranked by it), not the percent; "across" opening the question right
+before the rows it is about ("Across order lines with a discount, what is ...") is over those rows."""
 
 from __future__ import annotations
 
@@ -51,6 +52,10 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
      f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') - "
      f"SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') FROM orders o "
      f"WHERE {VALID_ORDER}"),
+    # "across" opening the question before the rows: over those rows
+    ("Across orders from 2025 that were delivered, what is the average order value?",
+     "SELECT AVG(total_amount) FROM orders WHERE status = 'delivered' "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_analyst2_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

@@ -1788,6 +1788,10 @@ class _State:
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
+            if s.text == "across" and self.prev_content(i) is None and j == i + 1 and t.first("entity") \
+                    and not t.first("dimension"):
+                s.used = True  # "Across order lines with a discount, what is the average ...": over those rows
+                continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
