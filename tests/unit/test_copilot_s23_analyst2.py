@@ -7,7 +7,9 @@ the order lines (which has no inventory rows: it did not compile), and shows bot
 N sold" is refused (the order lines joined would miss the products that sold none); growth "in absolute
 euros / in absolute terms", "by how many euros" or with "(later period minus earlier period)" is the
 difference of the two periods' figures (ranked by it), not the percent; "across" opening the question right
-before the rows it is about ("Across order lines with a discount, what is ...") is over those rows."""
+before the rows it is about ("Across order lines with a discount, what is ...") is over those rows; a bound
+said last after "with" ("orders per customer, only those with 8 or more"), with nothing after it, is a condition
+on the one figure asked per group."""
 
 from __future__ import annotations
 
@@ -56,6 +58,15 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
     ("Across orders from 2025 that were delivered, what is the average order value?",
      "SELECT AVG(total_amount) FROM orders WHERE status = 'delivered' "
      "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a bound said last, after "with", of the one figure asked per group
+    ("number of orders per customer from Oslo in 2025, just the ones with 5 or more",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "HAVING COUNT(*) >= 5"),
+    ("units sold per category in 2025, only those with more than 400",
+     f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 HAVING SUM(oi.quantity) > 400"),
 ])
 def test_analyst2_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

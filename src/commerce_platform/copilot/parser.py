@@ -848,6 +848,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._those_with_figure()
         self._never_ordered_values()
         self._both()
         self._only_through()
@@ -2351,6 +2352,31 @@ class _State:
                      if spec["column"].split(".")[0] in ("products", "order_items")}
         return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
                     or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
+
+    def _those_with_figure(self) -> None:
+        """"number of orders per customer, only those with 8 or more": a bound said last, after "with", of the one
+        figure asked per group, is a condition on that figure (a HAVING)."""
+        f = self.form
+        if len(f.measures) != 1 or not f.dimensions or f.derived:
+            return
+        name = f.measures[0]
+        field = f"count:{f.subject}" if name == "count" and f.subject else name
+        if not (field.startswith("count:") or name in self.layer.measures):
+            return
+        left = [k for k, s in enumerate(self.spans) if not s.used and not s.has("stop") and not s.text.startswith("__")]
+        if len(left) != 2 or left[1] != left[0] + 1 or self.next_content(left[1]) is not None:
+            return
+        a, b = self.spans[left[0]], self.spans[left[1]]
+        if a.first("number") and b.text in ("or more", "or less") and b.first("comparator"):
+            op, value = b.arg("comparator"), a.arg("number")
+        elif a.first("comparator") and b.first("number"):
+            op, value = a.arg("comparator"), b.arg("number")
+        else:
+            return
+        if left[0] == 0 or self.spans[left[0] - 1].text != "with":
+            return
+        f.filters.append(Filter(field, op, [value]))
+        a.used = b.used = True
 
     def _rest(self) -> None:
         """Values, predicates, measures, entities, attributes, units, activity words left."""
