@@ -9,7 +9,8 @@ euros / in absolute terms", "by how many euros" or with "(later period minus ear
 difference of the two periods' figures (ranked by it), not the percent; "across" opening the question right
 before the rows it is about ("Across order lines with a discount, what is ...") is over those rows; a bound
 said last after "with" ("orders per customer, only those with 8 or more"), with nothing after it, is a condition
-on the one figure asked per group."""
+on the one figure asked per group; "For customers in X, the number of orders each placed" is per customer
+("each" before the verb is each of the other things named before)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,11 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
      f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
      f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
      "GROUP BY 1 HAVING SUM(oi.quantity) > 400"),
+    # "each" before the verb: each of the other things named before
+    ("for consumer customers in Espoo, give the number of orders each placed during 2025",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'consumer' "
+     "AND c.city = 'Espoo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY c.customer_id, c.name"),
 ])
 def test_analyst2_questions(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question

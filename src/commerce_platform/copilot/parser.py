@@ -848,6 +848,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._each_did()
         self._those_with_figure()
         self._never_ordered_values()
         self._both()
@@ -2352,6 +2353,22 @@ class _State:
                      if spec["column"].split(".")[0] in ("products", "order_items")}
         return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
                     or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
+
+    def _each_did(self) -> None:
+        """"For customers in Tampere, the number of orders each placed": "each" before the verb is each of the
+        things named before (another entity than the one counted), so the figure is per one of them."""
+        f = self.form
+        if f.dimensions or len(f.measures) != 1 or f.derived:
+            return
+        for k, s in enumerate(self.spans):
+            if s.used or s.text != "each" or k + 1 >= len(self.spans) or not self.spans[k + 1].first("activity"):
+                continue
+            named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
+                     and x.arg("entity") != f.subject]
+            if len(named) == 1:
+                f.dimensions.append(str(named[0].arg("dimension")))
+                s.used = True
+            return
 
     def _those_with_figure(self) -> None:
         """"number of orders per customer, only those with 8 or more": a bound said last, after "with", of the one
