@@ -271,7 +271,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         else:
             parts.append(f"{scale} of the total")
     if derived.get("kind") == "growth" and form.compare_period:
-        parts.append(f"growth in % vs {form.compare_period.label} ({form.compare_period.start} to "
+        parts.append(f"growth {'as a difference' if derived.get('absolute') else 'in %'} vs {form.compare_period.label} ({form.compare_period.start} to "
                      f"{form.compare_period.end})")
         if derived.get("direction") in ("down", "up"):
             parts.append(f"only those {'lower' if derived['direction'] == 'down' else 'higher'} in "

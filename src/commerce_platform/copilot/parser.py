@@ -925,6 +925,8 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._each_did()
+        self._those_with_figure()
         self._never_ordered_values()
         self._both()
         self._only_through()
@@ -1841,6 +1843,12 @@ class _State:
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
+        absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
+        if growth and absolute and f.derived is not None:
+            # "grew the most in absolute euros": the change as a difference, not in percent
+            for s in absolute:
+                s.used = True
+            f.derived["absolute"] = True
         for k, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "share"):
                 continue
@@ -1927,6 +1935,10 @@ class _State:
             if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
+                continue
+            if s.text == "across" and self.prev_content(i) is None and j == i + 1 and t.first("entity") \
+                    and not t.first("dimension"):
+                s.used = True  # "Across order lines with a discount, what is the average ...": over those rows
                 continue
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text in ("across", "over"):
@@ -2495,6 +2507,47 @@ class _State:
                      if spec["column"].split(".")[0] in ("products", "order_items")}
         return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
                     or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
+
+    def _each_did(self) -> None:
+        """"For customers in Tampere, the number of orders each placed": "each" before the verb is each of the
+        things named before (another entity than the one counted), so the figure is per one of them."""
+        f = self.form
+        if f.dimensions or len(f.measures) != 1 or f.derived:
+            return
+        for k, s in enumerate(self.spans):
+            if s.used or s.text != "each" or k + 1 >= len(self.spans) or not self.spans[k + 1].first("activity"):
+                continue
+            named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
+                     and x.arg("entity") != f.subject]
+            if len(named) == 1:
+                f.dimensions.append(str(named[0].arg("dimension")))
+                s.used = True
+            return
+
+    def _those_with_figure(self) -> None:
+        """"number of orders per customer, only those with 8 or more": a bound said last, after "with", of the one
+        figure asked per group, is a condition on that figure (a HAVING)."""
+        f = self.form
+        if len(f.measures) != 1 or not f.dimensions or f.derived:
+            return
+        name = f.measures[0]
+        field = f"count:{f.subject}" if name == "count" and f.subject else name
+        if not (field.startswith("count:") or name in self.layer.measures):
+            return
+        left = [k for k, s in enumerate(self.spans) if not s.used and not s.has("stop") and not s.text.startswith("__")]
+        if len(left) != 2 or left[1] != left[0] + 1 or self.next_content(left[1]) is not None:
+            return
+        a, b = self.spans[left[0]], self.spans[left[1]]
+        if a.first("number") and b.text in ("or more", "or less") and b.first("comparator"):
+            op, value = b.arg("comparator"), a.arg("number")
+        elif a.first("comparator") and b.first("number"):
+            op, value = a.arg("comparator"), b.arg("number")
+        else:
+            return
+        if left[0] == 0 or self.spans[left[0] - 1].text != "with":
+            return
+        f.filters.append(Filter(field, op, [value]))
+        a.used = b.used = True
 
     def _rest(self) -> None:
         """Values, predicates, measures, entities, attributes, units, activity words left."""
@@ -4315,6 +4368,15 @@ class _State:
                 if not s.used and s.text == "by" and nxt is not None and (
                         nxt[1].has("grammar") or nxt[1].text in self.layer.grammar.get("percent_words", [])):
                     s.used = True
+        if f.derived and f.derived.get("kind") == "growth" and f.period and f.compare_period:
+            for k, s in enumerate(self.spans):  # "(Q1 2026 minus Q4 2025)": the later period less the earlier one
+                before, after = self.prev_content(k), self.next_content(k)
+                if not s.used and s.text in self.layer.grammar.get("minus_words", []) and before and after and all(
+                        x[1].text.startswith("__period") for x in (before, after)):
+                    said = [self.periods[int(x[1].text[8:-2])] for x in (before, after)]
+                    if [(p.start, p.end) for p in said] == [(q.start, q.end) for q in (f.period, f.compare_period)]:
+                        s.used = True
+                        f.derived["absolute"] = True
         if f.derived and f.derived.get("kind") == "growth" and not f.period:
             raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
         if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):

@@ -397,15 +397,21 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool, dates: bool | None = None) -> list[exp.Expr]:
+    def _having(self, form: QueryForm, line: bool, dates: bool | None = None,
+                per_row: dict[str, exp.Expr] | None = None) -> list[exp.Expr]:
         """The conditions on measures (HAVING); ``dates`` True: only those on a date measure (a last or first
-        order date), False: only the others, None: all."""
+        order date), False: only the others, None: all; ``per_row`` names those whose figure is computed per row
+        instead (a correlated subquery, as shown: stock beside units sold), compared as such."""
         out: list[exp.Expr] = []
         for f in form.filters:
             dated = self.layer.measures.get(f.field, {}).get("unit") == "date"
             if dates is not None and dated != dates:
                 continue
-            if self.is_measure(f.field) and not self._row_level(form, f):
+            if per_row is not None and f.field in per_row:
+                agg: exp.Expr = per_row[f.field].copy()
+                out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])) if f.op == "between"
+                           else _COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
+            elif self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
                 if glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
@@ -567,9 +573,11 @@ class Planner:
                 this=self.period_sql(column, form.period.start, form.period.end)))
             prev = exp.Filter(this=agg.copy(), expression=exp.Where(
                 this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
+            change = exp.Sub(this=cur.copy(), expression=prev.copy())
+            # "grew the most in absolute euros": the difference itself, not the percent
             outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
-                        exp.alias_(_percent(exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())), prev.copy()),
-                                   "growth_pct")]
+                        exp.alias_(change, "growth") if derived.get("absolute") else
+                        exp.alias_(_percent(exp.paren(change), prev.copy()), "growth_pct")]
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
@@ -655,7 +663,7 @@ class Planner:
             key = output_name(form, ranked)
             # a derived figure is what a ranking of it means ("which brand grew the most"); its column is
             # named by the measure itself ("count_share"), as the outputs above name it
-            key = {"growth": "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
+            key = {"growth": "growth" if derived.get("absolute") else "growth_pct", "share": f"{ranked}{share_scale(derived)[1]}", "ratio": f"{ranked}_ratio"}.get(
                 derived.get("kind", ""), key)
             within = [d for d in form.per_group if d in dims]
             if within and form.limit:
@@ -877,7 +885,7 @@ class Planner:
         if form.order_by and self.is_measure(form.order_by):
             shown.insert(0, form.order_by)
         elif having:
-            shown.insert(0, next(f.field for f in form.filters if self.is_measure(f.field)))
+            shown[:0] = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
         sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
@@ -885,15 +893,28 @@ class Planner:
         # lines) would multiply a figure summed over its own fanning table (stock) too
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values())
+        per_rows: dict[str, exp.Expr] = {}
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
                 measure_cols.append(exp.alias_(per_row, output_name(form, name)))
+                per_rows[name] = per_row
                 continue
             agg, filt = self.measure_sql(form, name, line=table == "products")
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
+        if per_rows and having:
+            # "more than 700 on hand but more than 50 sold": the stock condition is on the per-row figure
+            # (the joined order lines never carry the inventory table a grouped sum would need)
+            having = self._having(form, line=table == "products", per_row=per_rows)
+            if any(self.is_measure(f.field) and f.field not in per_rows and not self._row_level(form, f) and (
+                    f.op in ("<", "<=") or (f.op == "between" and float(f.values[0]) <= 0)) for f in form.filters):
+                # "... but fewer than 50 sold": the rows joined are those with a sale, so the ones with none
+                # (the first to count) would be missed
+                raise NotUnderstood("beside a condition on stock, I can only ask for more of another figure: "
+                                    "'fewer than' would miss the products with none",
+                                    hint="ask for the two conditions separately")
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
