@@ -515,6 +515,9 @@ class SemanticParser:
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
 
+        if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
+               for m in (*form.measures, *form.show, form.order_by or "")):
+            form.as_of = as_of.isoformat()  # an age: counted up to the as-of day
         sql = self.planner.plan(form).sql(dialect="duckdb")
         lookup = None
         if form.lookup:
@@ -918,6 +921,7 @@ class _State:
         self._residence()
         self._groupings()
         self._movers()
+        self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
         self._superlatives()
@@ -1533,12 +1537,15 @@ class _State:
             return
         for i in range(1, len(self.spans) - 2):
             before, comp, num, unit = self.spans[i - 1:i + 3]
-            if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
+            if (before.text != "for" and before.text not in g.get("age_states", [])) or not comp.first("comparator") or not num.first("number") or \
                     unit.arg("unit") not in days if unit.first("unit") else True:
                 continue
             op = comp.arg("comparator")
             if op not in (">", ">="):
                 continue
+            if before.text != "for" and not (predicates or any(x[0] != "stop" for x in before.senses) or any(
+                    d == "status" for x in self.spans for d, _ in self.values_of(x))):
+                continue  # "orders waiting more than 2 weeks": which orders wait (a status) is not said
             spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
                 predicate_spec(self.layer, p)["entity"] for p in predicates}
             aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
@@ -1547,7 +1554,8 @@ class _State:
             field = g["age_since"][aged[0]]
             since = self.as_of - timedelta(days=num.arg("number") * days[unit.arg("unit")])
             self.form.filters.append(Filter(field, "<" if op == ">" else "<=", [since.isoformat()]))
-            before.used = comp.used = num.used = unit.used = True
+            comp.used = num.used = unit.used = True
+            before.used = before.used or before.text == "for"  # a state word before keeps its own meaning
             for m in undefined:  # the delivery time the words named is not what is asked
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
@@ -2042,6 +2050,53 @@ class _State:
             if not s.used and s.first("grain") and (s.text.endswith("ly") or " by " in s.text or self._is_which(i)):
                 f.grain = s.arg("grain")
                 s.used = True
+
+    def _age_figures(self) -> None:
+        """"how many days has the oldest open order been waiting", "on average how many days have the paid
+        orders been waiting since they were placed": "how many days/weeks" with a verb of waiting (layer
+        age_figures) and no duration named asks a figure of each thing's age, up to the as-of day, under the
+        aggregate said ("oldest": the largest age, "on average": the mean). No aggregate said: left (refused)."""
+        spec = self.layer.grammar.get("age_figures")
+        if not spec:
+            return
+        spans = self.spans
+        if any(x.first("measure") and self.layer.measures[x.arg("measure")].get("row_sql") for x in spans):
+            return  # "how many days did delivery take": a duration of its own
+        ask = next((k for k in range(1, len(spans)) if spans[k - 1].text == "how many" and spans[k].first("unit")
+                    and spans[k].arg("unit") in ("days", "weeks") and not spans[k].used), None)
+        verbs = [x for x in spans if x.text in spec["verbs"] and not x.used]
+        aggs = [x for x in spans if x.text in spec["aggregates"] and not x.used]
+        if ask is None or not verbs or len({spec["aggregates"][x.text] for x in aggs}) != 1:
+            return
+        predicates = {x.arg("predicate") for x in spans if x.first("predicate")}
+        spoken = {x.arg("entity") for x in spans if x.first("entity")} | {
+            predicate_spec(self.layer, p)["entity"] for p in predicates}
+        aged = [e for e in spec["measures"] if e in spoken]
+        if len(aged) != 1:
+            return
+        fn, measure = spec["aggregates"][aggs[0].text], spec["measures"][aged[0]]
+        self.form.measures.append(measure if fn == "avg" else f"{fn}:{measure}")
+        self.form.unit = spans[ask].arg("unit")
+        for x in (spans[ask - 1], spans[ask], *verbs, *aggs):
+            x.used = True
+        for k in range(len(spans)):  # "(up to today, 1 November 2026)": the as-of day itself, said again
+            said = next((spans[k:j] for j in (k + 1, k + 2) if " ".join(y.text for y in spans[k:j]) in spec["up_to"]),
+                        None)
+            days = [y for y in spans[k + len(said or ()):] if y.text.startswith("__period")][:2]
+            if said and not any(y.used for y in said) and days and \
+                    spans[k + len(said):k + len(said) + len(days)] == days and all(
+                    self.periods[int(y.text[8:-2])].start == self.periods[int(y.text[8:-2])].end
+                    == self.as_of.isoformat() for y in days):
+                for y in said:
+                    y.used = True
+                for y in days:
+                    y.text, y.used = "__as_of__", True  # not a period of the things counted
+        for k, x in enumerate(spans):  # "since they were placed": the age's own start, said again
+            if x.text == "since" and not x.used and all(y.text in spec["since"] or y.first("activity")
+                                                        for y in spans[k + 1:k + 4] if not y.text.startswith("?")):
+                for y in spans[k:k + 4]:
+                    if y.text in spec["since"] or y.first("activity"):
+                        y.used = True
 
     def _duration_aggregates(self) -> None:
         """"median delivery days by carrier", "longest delivery in hours for each carrier", "how many days did
@@ -2591,6 +2646,10 @@ class _State:
                 continue
             if s.first("dimension"):
                 dim = s.arg("dimension")
+                nxt_value = self.spans[i + 1] if i + 1 < len(self.spans) else None
+                if nxt_value is not None and not nxt_value.used and dim in {d for d, _ in self.values_of(nxt_value)}:
+                    s.used = True  # "orders in status shipped": the dimension names the value after it, no grouping
+                    continue
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = True
@@ -4137,6 +4196,7 @@ class _State:
                 s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
         if new.unit:
             f.unit = new.unit
+        self._aggregate_swap(f, new)
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
         if within:
@@ -4171,6 +4231,25 @@ class _State:
             # kept for "what's the growth between them?" on the next turn
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
+
+    def _aggregate_swap(self, f: QueryForm, new: QueryForm) -> None:
+        """"and the median?", "and the maximum?" after an average duration (delivery time per carrier): the
+        same per-row duration under the aggregate named (layer aggregates), the rest of the question kept. Only
+        a duration (a measure with row_sql) has rows to aggregate another way; other measures are left alone."""
+        fns = self.layer.grammar["aggregates"]
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and (
+            s.text in fns or not all(x[0] == "stop" for x in s.senses))]
+        if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
+            return
+        old = f.measures[0]
+        base = old.split(":", 1)[1] if ":" in old and old.split(":", 1)[0] in fns.values() else old
+        if not self.layer.measures.get(base, {}).get("row_sql"):
+            return
+        fn = fns[bare[0].text]
+        f.measures = [base if fn == "avg" else f"{fn}:{base}"]
+        if f.order_by == old:
+            f.order_by = f.measures[0]
+        bare[0].used = True
 
     def _lapsed(self, f: QueryForm, periods: list[Period]) -> bool:
         """"Which customers ordered in 2025 but nothing this year?", "haven't ordered this year but did order in
