@@ -3691,11 +3691,32 @@ class _State:
 
     def _amount_not_count(self, f: QueryForm) -> None:
         """"how much was refunded for returned orders last month?": "how much" asks for an amount; when no
-        amount was placed (only a number of things is left), counting them would answer another question."""
-        if f.measures != ["count"]:
-            return
+        amount was placed (only a number of things is left), counting them would answer another question.
+        "how much was cancelled in 2025": the things of a lost status (layer lost_statuses) asked "how much" of
+        are their worth summed (was a list of them)."""
         texts = [x.text for x in self.spans]
         much = "how much" in texts or any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts)))
+        worth = self.layer.entities.get(f.subject or "orders", {}).get("worth")
+        lost = set(self.layer.grammar.get("lost_statuses", []))
+        status = [x for x in f.filters if x.field == "status"]
+        amount = f"{self.layer.entities['orders']['table']}.{worth}" if worth else ""
+        # the status is what "how much" is of: "how much (value) was cancelled", not "how much was refunded for
+        # returned orders" (a refund is no amount I hold)
+        k = next((k for k, t in enumerate(texts) if t == "how much" or texts[k:k + 2] == ["how", "much"]), -1)
+        k += 1 if k >= 0 and texts[k] == "how much" else 2
+        while 0 < k < len(texts) and texts[k] in self.layer.grammar.get("lost_status_links", []):
+            k += 1
+        said = 0 < k < len(texts) and texts[k] in self.layer.grammar.get("lost_statuses", []) and any(
+            d == "status" for d, _ in self.values_of(self.spans[k]))  # the status itself, not a synonym ("refunded")
+        if much and said and worth and f.kind in ("list", "aggregate") and f.measures in ([], ["count"]) \
+                and not (f.limit or f.order_by or f.derived or f.compare or f.lookup) and set(f.show) <= {amount} \
+                and f.subject in (None, "orders") and len(status) == 1 and status[0].op in ("=", "in") \
+                and status[0].values and {str(v) for v in status[0].values} <= lost \
+                and not {"many", "how many", "number", "count"} & set(texts):
+            f.kind, f.subject, f.measures, f.show = "aggregate", "orders", [f"sum:{amount}"], []
+            return
+        if f.measures != ["count"]:
+            return
         if much and not {"many", "how many", "number", "count"} & set(texts):
             what = self.layer.entities.get(f.subject or "", {}).get("table", "things")
             raise NotUnderstood(f"'how much' asks for an amount, and the question names none I hold; I can count "
