@@ -7,7 +7,10 @@ that aggregate. A state word right before a span of time ("waiting more than 10 
 is an age as "... for more than N days" is, when the things' state is said. "In status X" names the value, no
 grouping by status. A parcel that "left" is one shipped (the period on the ship date). "How much was
 cancelled/returned" is the value of those orders summed (the status said itself, not a synonym such as
-"refunded")."""
+"refunded"). "<Name> called - ..." (a verb of getting in touch ending the opening words, before a dash or colon)
+only says who asks; "big"/"urgent" before "order <number>" only describes it; a clause after the question that
+says how something felt or seemed ("- it seemed slow to her") is set aside when it neither narrows nor names a new
+value; "one day/week" is a number of that unit; "within N days of shipping" is a delivery time."""
 
 from __future__ import annotations
 
@@ -51,6 +54,16 @@ DELIVERY_DAYS = "date_diff('second', shipped_at, delivered_at) / 86400.0"
     ("how much was returned in 2025",
      "SELECT SUM(total_amount) FROM orders WHERE status = 'returned' "
      "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("Erik Olsen rang - how many open orders does he have?",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.status IN ('pending', 'paid')"),
+    ("a customer is asking about the urgent order 310 - what is its status?",
+     "SELECT status FROM orders WHERE order_id = 310"),
+    ("how many days did delivery of order 310 take - it seemed slow to her",
+     f"SELECT {DELIVERY_DAYS} FROM shipments WHERE order_id = 310 AND delivered_at IS NOT NULL"),
+    ("how many parcels shipped in September 2026 were delivered within one week of shipping?",
+     "SELECT COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' "
+     "AND date_diff('second', shipped_at, delivered_at) <= 604800"),
     ("how much value got cancelled per month in 2026",
      "SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders WHERE status = 'cancelled' "
      "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
@@ -77,6 +90,8 @@ def test_status2_followups(parser, engine, context, question, gold):
     ([], "orders waiting more than three weeks"),
     # a refund is no amount the lake holds, even with a status word
     ([], "how much was refunded for returned orders in 2025"),
+    # a value said only in the remark is not set aside (it might narrow)
+    ([], "late deliveries in September 2026 - apparently Bring was slow"),
     # the median of a sum is no per-row duration
     (["revenue by month in 2025"], "and the median?"),
 ])

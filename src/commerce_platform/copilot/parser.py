@@ -477,6 +477,9 @@ class SemanticParser:
         opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(plan.get("openers", []), key=len, reverse=True)))
                             + r")\b", re.IGNORECASE) if plan.get("openers") else None
         self.commentary = (blockers, plan, opener, blockers - set(plan.get("allowed", [])))
+        remarks = spec.get("remarks", {}).get("openers", [])
+        self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
+                                    + r")\b", re.IGNORECASE) if remarks else None
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
@@ -544,6 +547,16 @@ class SemanticParser:
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            words = {w for sp in state.spans for w in sp.text.split()}
+            if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
+                    and not (state.periods or state.ids or state.texts or words & blockers) and not any(
+                        x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
+                                                            for sp in other.spans for y in sp.senses}
+                        for sp in state.spans for x in sp.senses):
+                # "- it felt really slow to the customer": how it felt to someone, an opinion; it names no
+                # condition, whatever its words (none may narrow or ask: the blockers; no value not said before)
+                data_free[k] = True
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
                 continue
@@ -658,6 +671,19 @@ class _State:
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
+        # "Juha Lund called - which of his orders ...", "Erik rang: ...": a verb of getting in touch (layer
+        # reporting_verbs) ending the few words that open the question, before a dash or colon, only says who asks
+        # (as the filler "has called"); "products called 'x'" has no break after the verb
+        # "their big order 2956": of one order named by its number, a word of its size or urgency (layer
+        # id_adjectives) only describes it; it ranks nothing
+        adjectives = "|".join(map(re.escape, self.layer.grammar.get("id_adjectives", [])))
+        if adjectives:
+            text = re.sub(rf"\b(?:{adjectives})\s+(?=(?:order|shipment)\s+(?:#\s*|no\.?\s*|number\s+|nr\.?\s*)?\d)", "",
+                          text)
+        reporting = "|".join(map(re.escape, sorted(self.layer.grammar.get("reporting_verbs", []), key=len, reverse=True)))
+        if reporting:
+            text = re.sub(rf"^(\s*(?:[\w.'-]+\s+){{1,5}}?)(?:{reporting})(?=\s*(?:\s[-\u2013\u2014]\s|:))", r"\1has called",
+                          text)
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
         # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
@@ -842,12 +868,14 @@ class _State:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one") or "top" ("just the top
-        # one"), else a pronoun
+        # "one" is a number after a comparator ("at least one", "more than one"), "top" ("just the top
+        # one") or before a time unit ("one day"), else a pronoun
         # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
         # phrases ("zero stock", "at zero on hand", "zero orders")
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top")
+                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top"
+                     # "within one day of shipping": one of a time unit
+                     or w == "one" and words[k + 1:k + 2] in (["day"], ["week"], ["hour"]))
                  else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
