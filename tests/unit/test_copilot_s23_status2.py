@@ -10,7 +10,7 @@ cancelled/returned" is the value of those orders summed (the status said itself,
 "refunded"). "<Name> called - ..." (a verb of getting in touch ending the opening words, before a dash or colon)
 only says who asks; "big"/"urgent" before "order <number>" only describes it; a clause after the question that
 says how something felt or seemed ("- it seemed slow to her") is set aside when it neither narrows nor names a new
-value; "one day/week" is a number of that unit; "within N days of shipping" is a delivery time."""
+value; "one day/week" is a number of that unit."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ DELIVERY_DAYS = "date_diff('second', shipped_at, delivered_at) / 86400.0"
      "SELECT status FROM orders WHERE order_id = 310"),
     ("how many days did delivery of order 310 take - it seemed slow to her",
      f"SELECT {DELIVERY_DAYS} FROM shipments WHERE order_id = 310 AND delivered_at IS NOT NULL"),
-    ("how many parcels shipped in September 2026 were delivered within one week of shipping?",
+    ("how many parcels shipped in September 2026 were delivered within one week?",
      "SELECT COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' "
      "AND date_diff('second', shipped_at, delivered_at) <= 604800"),
     ("how much value got cancelled per month in 2026",
