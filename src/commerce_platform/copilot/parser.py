@@ -477,6 +477,9 @@ class SemanticParser:
         opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(plan.get("openers", []), key=len, reverse=True)))
                             + r")\b", re.IGNORECASE) if plan.get("openers") else None
         self.commentary = (blockers, plan, opener, blockers - set(plan.get("allowed", [])))
+        remarks = spec.get("remarks", {}).get("openers", [])
+        self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
+                                    + r")\b", re.IGNORECASE) if remarks else None
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
@@ -515,6 +518,9 @@ class SemanticParser:
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
 
+        if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
+               for m in (*form.measures, *form.show, form.order_by or "")):
+            form.as_of = as_of.isoformat()  # an age: counted up to the as-of day
         sql = self.planner.plan(form).sql(dialect="duckdb")
         lookup = None
         if form.lookup:
@@ -541,6 +547,16 @@ class SemanticParser:
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             data_free.append(free)
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            words = {w for sp in state.spans for w in sp.text.split()}
+            if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
+                    and not (state.periods or state.ids or state.texts or words & blockers) and not any(
+                        x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
+                                                            for sp in other.spans for y in sp.senses}
+                        for sp in state.spans for x in sp.senses):
+                # "- it felt really slow to the customer": how it felt to someone, an opinion; it names no
+                # condition, whatever its words (none may narrow or ask: the blockers; no value not said before)
+                data_free[k] = True
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
                 continue
@@ -655,6 +671,19 @@ class _State:
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
+        # "Juha Lund called - which of his orders ...", "Erik rang: ...": a verb of getting in touch (layer
+        # reporting_verbs) ending the few words that open the question, before a dash or colon, only says who asks
+        # (as the filler "has called"); "products called 'x'" has no break after the verb
+        # "their big order 2956": of one order named by its number, a word of its size or urgency (layer
+        # id_adjectives) only describes it; it ranks nothing
+        adjectives = "|".join(map(re.escape, self.layer.grammar.get("id_adjectives", [])))
+        if adjectives:
+            text = re.sub(rf"\b(?:{adjectives})\s+(?=(?:order|shipment)\s+(?:#\s*|no\.?\s*|number\s+|nr\.?\s*)?\d)", "",
+                          text)
+        reporting = "|".join(map(re.escape, sorted(self.layer.grammar.get("reporting_verbs", []), key=len, reverse=True)))
+        if reporting:
+            text = re.sub(rf"^(\s*(?:[\w.'-]+\s+){{1,5}}?)(?:{reporting})(?=\s*(?:\s[-\u2013\u2014]\s|:))", r"\1has called",
+                          text)
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
         # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
@@ -839,12 +868,14 @@ class _State:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one") or "top" ("just the top
-        # one"), else a pronoun
+        # "one" is a number after a comparator ("at least one", "more than one"), "top" ("just the top
+        # one") or before a time unit ("one day"), else a pronoun
         # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
         # phrases ("zero stock", "at zero on hand", "zero orders")
         words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top")
+                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top"
+                     # "within one day of shipping": one of a time unit
+                     or w == "one" and words[k + 1:k + 2] in (["day"], ["week"], ["hour"]))
                  else w for k, w in enumerate(words)]
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
@@ -918,6 +949,7 @@ class _State:
         self._residence()
         self._groupings()
         self._movers()
+        self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
         self._superlatives()
@@ -1535,12 +1567,15 @@ class _State:
             return
         for i in range(1, len(self.spans) - 2):
             before, comp, num, unit = self.spans[i - 1:i + 3]
-            if before.text != "for" or not comp.first("comparator") or not num.first("number") or \
+            if (before.text != "for" and before.text not in g.get("age_states", [])) or not comp.first("comparator") or not num.first("number") or \
                     unit.arg("unit") not in days if unit.first("unit") else True:
                 continue
             op = comp.arg("comparator")
             if op not in (">", ">="):
                 continue
+            if before.text != "for" and not (predicates or any(x[0] != "stop" for x in before.senses) or any(
+                    d == "status" for x in self.spans for d, _ in self.values_of(x))):
+                continue  # "orders waiting more than 2 weeks": which orders wait (a status) is not said
             spoken = {x.arg("entity") for x in self.spans if x.first("entity")} | {
                 predicate_spec(self.layer, p)["entity"] for p in predicates}
             aged = [e for e in ("shipments", "orders") if e in spoken and e in g.get("age_since", {})]
@@ -1549,7 +1584,8 @@ class _State:
             field = g["age_since"][aged[0]]
             since = self.as_of - timedelta(days=num.arg("number") * days[unit.arg("unit")])
             self.form.filters.append(Filter(field, "<" if op == ">" else "<=", [since.isoformat()]))
-            before.used = comp.used = num.used = unit.used = True
+            comp.used = num.used = unit.used = True
+            before.used = before.used or before.text == "for"  # a state word before keeps its own meaning
             for m in undefined:  # the delivery time the words named is not what is asked
                 for x in self.spans:
                     if x.first("measure") and x.arg("measure") == m:
@@ -2054,6 +2090,53 @@ class _State:
             if not s.used and s.first("grain") and (s.text.endswith("ly") or " by " in s.text or self._is_which(i)):
                 f.grain = s.arg("grain")
                 s.used = True
+
+    def _age_figures(self) -> None:
+        """"how many days has the oldest open order been waiting", "on average how many days have the paid
+        orders been waiting since they were placed": "how many days/weeks" with a verb of waiting (layer
+        age_figures) and no duration named asks a figure of each thing's age, up to the as-of day, under the
+        aggregate said ("oldest": the largest age, "on average": the mean). No aggregate said: left (refused)."""
+        spec = self.layer.grammar.get("age_figures")
+        if not spec:
+            return
+        spans = self.spans
+        if any(x.first("measure") and self.layer.measures[x.arg("measure")].get("row_sql") for x in spans):
+            return  # "how many days did delivery take": a duration of its own
+        ask = next((k for k in range(1, len(spans)) if spans[k - 1].text == "how many" and spans[k].first("unit")
+                    and spans[k].arg("unit") in ("days", "weeks") and not spans[k].used), None)
+        verbs = [x for x in spans if x.text in spec["verbs"] and not x.used]
+        aggs = [x for x in spans if x.text in spec["aggregates"] and not x.used]
+        if ask is None or not verbs or len({spec["aggregates"][x.text] for x in aggs}) != 1:
+            return
+        predicates = {x.arg("predicate") for x in spans if x.first("predicate")}
+        spoken = {x.arg("entity") for x in spans if x.first("entity")} | {
+            predicate_spec(self.layer, p)["entity"] for p in predicates}
+        aged = [e for e in spec["measures"] if e in spoken]
+        if len(aged) != 1:
+            return
+        fn, measure = spec["aggregates"][aggs[0].text], spec["measures"][aged[0]]
+        self.form.measures.append(measure if fn == "avg" else f"{fn}:{measure}")
+        self.form.unit = spans[ask].arg("unit")
+        for x in (spans[ask - 1], spans[ask], *verbs, *aggs):
+            x.used = True
+        for k in range(len(spans)):  # "(up to today, 1 November 2026)": the as-of day itself, said again
+            said = next((spans[k:j] for j in (k + 1, k + 2) if " ".join(y.text for y in spans[k:j]) in spec["up_to"]),
+                        None)
+            days = [y for y in spans[k + len(said or ()):] if y.text.startswith("__period")][:2]
+            if said and not any(y.used for y in said) and days and \
+                    spans[k + len(said):k + len(said) + len(days)] == days and all(
+                    self.periods[int(y.text[8:-2])].start == self.periods[int(y.text[8:-2])].end
+                    == self.as_of.isoformat() for y in days):
+                for y in said:
+                    y.used = True
+                for y in days:
+                    y.text, y.used = "__as_of__", True  # not a period of the things counted
+        for k, x in enumerate(spans):  # "since they were placed": the age's own start, said again
+            if x.text == "since" and not x.used and all(y.text in spec["since"] or y.first("activity")
+                                                        for y in spans[k + 1:k + 4] if not y.text.startswith("?")):
+                for y in spans[k:k + 4]:
+                    if y.text in spec["since"] or y.first("activity"):
+                        y.used = True
 
     def _duration_aggregates(self) -> None:
         """"median delivery days by carrier", "longest delivery in hours for each carrier", "how many days did
@@ -2644,6 +2727,10 @@ class _State:
                 continue
             if s.first("dimension"):
                 dim = s.arg("dimension")
+                nxt_value = self.spans[i + 1] if i + 1 < len(self.spans) else None
+                if nxt_value is not None and not nxt_value.used and dim in {d for d, _ in self.values_of(nxt_value)}:
+                    s.used = True  # "orders in status shipped": the dimension names the value after it, no grouping
+                    continue
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = True
@@ -3685,11 +3772,32 @@ class _State:
 
     def _amount_not_count(self, f: QueryForm) -> None:
         """"how much was refunded for returned orders last month?": "how much" asks for an amount; when no
-        amount was placed (only a number of things is left), counting them would answer another question."""
-        if f.measures != ["count"]:
-            return
+        amount was placed (only a number of things is left), counting them would answer another question.
+        "how much was cancelled in 2025": the things of a lost status (layer lost_statuses) asked "how much" of
+        are their worth summed (was a list of them)."""
         texts = [x.text for x in self.spans]
         much = "how much" in texts or any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts)))
+        worth = self.layer.entities.get(f.subject or "orders", {}).get("worth")
+        lost = set(self.layer.grammar.get("lost_statuses", []))
+        status = [x for x in f.filters if x.field == "status"]
+        amount = f"{self.layer.entities['orders']['table']}.{worth}" if worth else ""
+        # the status is what "how much" is of: "how much (value) was cancelled", not "how much was refunded for
+        # returned orders" (a refund is no amount I hold)
+        k = next((k for k, t in enumerate(texts) if t == "how much" or texts[k:k + 2] == ["how", "much"]), -1)
+        k += 1 if k >= 0 and texts[k] == "how much" else 2
+        while 0 < k < len(texts) and texts[k] in self.layer.grammar.get("lost_status_links", []):
+            k += 1
+        said = 0 < k < len(texts) and texts[k] in self.layer.grammar.get("lost_statuses", []) and any(
+            d == "status" for d, _ in self.values_of(self.spans[k]))  # the status itself, not a synonym ("refunded")
+        if much and said and worth and f.kind in ("list", "aggregate") and f.measures in ([], ["count"]) \
+                and not (f.limit or f.order_by or f.derived or f.compare or f.lookup) and set(f.show) <= {amount} \
+                and f.subject in (None, "orders") and len(status) == 1 and status[0].op in ("=", "in") \
+                and status[0].values and {str(v) for v in status[0].values} <= lost \
+                and not {"many", "how many", "number", "count"} & set(texts):
+            f.kind, f.subject, f.measures, f.show = "aggregate", "orders", [f"sum:{amount}"], []
+            return
+        if f.measures != ["count"]:
+            return
         if much and not {"many", "how many", "number", "count"} & set(texts):
             what = self.layer.entities.get(f.subject or "", {}).get("table", "things")
             raise NotUnderstood(f"'how much' asks for an amount, and the question names none I hold; I can count "
@@ -4190,6 +4298,7 @@ class _State:
                 s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
         if new.unit:
             f.unit = new.unit
+        self._aggregate_swap(f, new)
         if new.subject and new.subject != f.subject and f.kind == "list":
             f.subject = new.subject
         if within:
@@ -4224,6 +4333,25 @@ class _State:
             # kept for "what's the growth between them?" on the next turn
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
+
+    def _aggregate_swap(self, f: QueryForm, new: QueryForm) -> None:
+        """"and the median?", "and the maximum?" after an average duration (delivery time per carrier): the
+        same per-row duration under the aggregate named (layer aggregates), the rest of the question kept. Only
+        a duration (a measure with row_sql) has rows to aggregate another way; other measures are left alone."""
+        fns = self.layer.grammar["aggregates"]
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and (
+            s.text in fns or not all(x[0] == "stop" for x in s.senses))]
+        if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
+            return
+        old = f.measures[0]
+        base = old.split(":", 1)[1] if ":" in old and old.split(":", 1)[0] in fns.values() else old
+        if not self.layer.measures.get(base, {}).get("row_sql"):
+            return
+        fn = fns[bare[0].text]
+        f.measures = [base if fn == "avg" else f"{fn}:{base}"]
+        if f.order_by == old:
+            f.order_by = f.measures[0]
+        bare[0].used = True
 
     def _lapsed(self, f: QueryForm, periods: list[Period]) -> bool:
         """"Which customers ordered in 2025 but nothing this year?", "haven't ordered this year but did order in

@@ -141,7 +141,8 @@ class Planner:
             if spec and spec.get("row_sql"):  # the longest delivery: an aggregate of the per-row value
                 seconds = spec["units"][form.unit or spec["unit"]]
                 per_row = ATTRIBUTE_AGGREGATES[fn](this=fragment(spec["row_sql"]))
-                return exp.Div(this=per_row, expression=exp.Literal.number(seconds)), fragment(spec["filter"])
+                return exp.Div(this=per_row, expression=exp.Literal.number(seconds)), (
+                    fragment(spec["filter"]) if spec.get("filter") else None)
             return ATTRIBUTE_AGGREGATES[fn](this=fragment(attr)), None
         m = self.layer.measures[name]
         sql = m["line_sql"] if (line or not m.get("sql")) and m.get("line_sql") else m["sql"]
@@ -317,7 +318,19 @@ class Planner:
             select = self._not_bought(form)
         else:
             select = self._aggregate(form)
-        return self._aliased(select)
+        return self._as_of_day(self._aliased(select), form)
+
+    @staticmethod
+    def _as_of_day(select: exp.Select, form: QueryForm) -> exp.Select:
+        """A measure counted up to the as-of day (an age) says AS_OF_DAY() in the layer; the day is the form's."""
+        marks = [n for n in select.find_all(exp.Anonymous) if str(n.name).upper() == "AS_OF_DAY"]
+        if not marks:
+            return select
+        if not form.as_of:
+            raise NotUnderstood("I could not tell which day to count up to")
+        for node in marks:
+            node.replace(_date(form.as_of))
+        return select
 
     def _within(self, form: QueryForm) -> exp.Select:
         """The rows of ``form`` whose group is among the previous top N (``form.within``): the top N is

@@ -83,6 +83,7 @@ class QueryForm:
     per_group: list[str] = field(default_factory=list)  # the ranking restarts in each group ("in each country")
     notes: list[str] = field(default_factory=list)
     within: dict[str, Any] | None = None
+    as_of: str | None = None  # the as-of day, for a measure counted up to it (an age: AS_OF_DAY() in its SQL)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
