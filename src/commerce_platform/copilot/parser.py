@@ -2104,6 +2104,19 @@ class _State:
                 f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
                 s.used = nxt[1].used = True
                 continue
+            movers = self.layer.grammar.get("movers", {})
+            if sa and "order:explicit" in f.notes and f.order_by not in (None, sa[1]) and \
+                    s.text in (*movers.get("slow", []), *movers.get("fast", [])) and \
+                    self.layer.measures.get(f.order_by or "", {}).get("line_sql"):
+                # "the 5 slowest products by units sold": a speed said of a sales figure is how fast things sell
+                # (slow: the fewest first), not a delivery time beside it
+                f.direction = "asc" if s.text in movers["slow"] else "desc"
+                s.used = True
+                nxt = self.next_content(i)
+                if nxt and nxt[1].first("number") and not nxt[1].used and f.limit is None:
+                    f.limit = int(nxt[1].arg("number"))
+                    nxt[1].used = True
+                continue
             if sa and not (sup and self._sup_target(i)):
                 if "order:explicit" not in f.notes or f.order_by is None:
                     f.order_by = sa[1]  # "the biggest customer by number of orders": by what is named

@@ -470,6 +470,27 @@ class Planner:
             return None
         return table
 
+    def zero_entity(self, form: QueryForm) -> str | None:
+        """The entity whose things all count, one with none of the figure's rows as 0 (the answer says so)."""
+        try:
+            if form.kind == "list":
+                table = self.layer.entities.get(form.subject or "orders", {}).get("table")
+                ranked = form.order_by if self.is_measure(form.order_by) else None
+            elif form.kind == "aggregate" and form.dimensions:
+                tables = {t for d in form.dimensions for t in tables_of(self.field_sql(d))}
+                measures = form.measures or ["count"]
+                table = next(iter(tables)) if len(tables) == 1 else None
+                ranked = form.order_by if form.order_by in measures else measures[0]
+            elif form.kind == "aggregate" and form.subject:
+                table, ranked = self.layer.entities.get(form.subject, {}).get("table"), None
+            else:
+                return None
+            zero = self._zero_table(form, table, ranked)
+        except (NotUnderstood, KeyError):
+            return None
+        return next((name for name, e in self.layer.entities.items() if zero and e["table"] == zero
+                     and e.get("zero_when_none")), None)
+
     def _zero_figure(self, agg: exp.Expr, sales: list[exp.Expr]) -> exp.Expr:
         """A figure over the rows the conditions keep (a FILTER, the rows joined outer), 0 when none."""
         conds = [c.copy() for c in sales]
