@@ -8,7 +8,8 @@ COALESCEd to 0. A question about the sales rows themselves (by month, channel), 
 orders has no average) or a bound 0 does not meet keeps the inner join. A condition on stock beside one on
 units sold is tested on the stock shown per product (was a Binder Error). A speed word said of a sales
 figure ("the 5 slowest products by units sold") is how fast they sell, slow the fewest first (was ranked by
-units, most first, beside a delivery time). The demo lake (as of 2026-11-01) has five products with no sale
+units, most first, beside a delivery time), and so is a bare speed word after a ranking by a sales figure
+("and the 3 slowest?"). The demo lake (as of 2026-11-01) has five products with no sale
 in October 2026, customers with no order in a month, and a brand with no Garden sale in the week of 19-25
 October, so every row below but the last three (where the inner join stays) fails on an inner join."""
 
@@ -96,3 +97,13 @@ def test_things_without_sales_count_as_zero(parser, engine, question, gold):
 ])
 def test_answer_says_the_ones_with_none_count_as_zero(parser, question, said):
     assert ("counted, one with none as 0" in parser.parse(question, COPILOT_AS_OF).interpretation) is said
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a bare speed word after a ranking by a sales figure: that figure, slow the fewest first (was a delivery time)
+    (["top 10 Plumbing products by units sold in October 2026"], "and the 3 slowest?",
+     f"SELECT p.name FROM products p LEFT JOIN {sold('SUM(oi.quantity)', OCTOBER)} u USING (product_id) "
+     "WHERE p.category = 'Plumbing' ORDER BY COALESCE(u.x, 0), p.name LIMIT 3"),
+])
+def test_slowest_after_a_sales_ranking(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
