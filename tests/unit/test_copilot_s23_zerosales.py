@@ -11,7 +11,7 @@ figure ("the 5 slowest products by units sold") is how fast they sell, slow the 
 units, most first, beside a delivery time), and so is a bare speed word after a ranking by a sales figure
 ("and the 3 slowest?"). The demo lake (as of 2026-11-01) has five products with no sale
 in October 2026, customers with no order in a month, and a brand with no Garden sale in the week of 19-25
-October, so every row below but the last three (where the inner join stays) fails on an inner join."""
+October, so every row below but the last four (where the inner join stays) fails on an inner join."""
 
 from __future__ import annotations
 
@@ -75,6 +75,11 @@ REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100))"
      f"{sold('SUM(oi.quantity)', Q3)} u "
      "USING (product_id) WHERE s.stock > 600 AND COALESCE(u.x, 0) < 40"),
     # not about the things: the sales rows (a month), an average, a bound 0 does not meet
+    # (and a condition on one stock record beside units sold keeps the inner join: never a filter on the sales)
+    ("Heating products with more than 300 on hand that sold fewer than 5 units last month",
+     f"SELECT p.name, i.quantity_on_hand FROM products p JOIN inventory i USING (product_id) JOIN "
+     f"{sold('SUM(oi.quantity)', OCTOBER)} u USING (product_id) WHERE p.category = 'Heating' "
+     "AND i.quantity_on_hand > 300 AND u.x < 5"),
     ("which month of 2026 had the lowest revenue",
      f"SELECT date_trunc('month', o.order_date) FROM orders o WHERE {VALID_ORDER} AND o.order_date "
      "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY SUM(o.total_amount) LIMIT 1"),

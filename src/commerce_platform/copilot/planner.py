@@ -470,6 +470,19 @@ class Planner:
             return None
         return table
 
+    def _figure_side(self, table: str, figures: list[exp.Expr], conds: list[exp.Expr]) -> bool:
+        """Whether every condition not on the things themselves is on the figure's own rows (the tables reached
+        from the figure's tables without passing through the things': orders, their lines): those filter the
+        figure. A condition on other rows of the things (stock records) is not one (it is left to the inner join)."""
+        start = {t for e in figures for t in tables_of(e)} - {table}
+        seen, queue = set(start), deque(start)
+        while queue:
+            for other, _on, _fans in self._edges.get(queue.popleft(), []):
+                if other != table and other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return bool(start) and all(tables_of(c) - {table} <= seen for c in conds)
+
     def zero_entity(self, form: QueryForm) -> str | None:
         """The entity whose things all count, one with none of the figure's rows as 0 (the answer says so)."""
         try:
@@ -550,6 +563,9 @@ class Planner:
                                        else measures[0]) if dims and len(dim_tables) == 1 else
                       self._zero_table(form, subject_table, None) if not dims and form.subject else None) if top else None
         zero_sales: list[exp.Expr] | None = None
+        if zero_table is not None and not self._figure_side(
+                zero_table, [a for _, a in aggs] if dims else self._having(form, line), conds):
+            zero_table = None
         if zero_table is not None:
             zero_sales = [c for c in conds if not tables_of(c) <= {zero_table}]
             conds = [c for c in conds if tables_of(c) <= {zero_table}]
@@ -971,6 +987,14 @@ class Planner:
         # "products that sold fewer than 80 units": every product, one with no sales as 0 (its sales joined outer)
         zero_table = self._zero_table(form, table, form.order_by if self.is_measure(form.order_by) else None)
         zero_sales: list[exp.Expr] = []
+        figures = [self.measure_sql(form, f.field, line=table == "products")[0] for f in form.filters
+                   if self.is_measure(f.field) and not self._row_level(form, f)]
+        if form.order_by and self.is_measure(form.order_by):
+            figures.append(self.measure_sql(form, form.order_by, line=table == "products")[0])
+        if zero_table is not None and not self._figure_side(
+                table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
+                        and not tables_of(e) <= {"inventory"}], conds):
+            zero_table = None
         if zero_table is not None:
             zero_sales = [c for c in conds if not tables_of(c) <= {table}]
             conds = [c for c in conds if tables_of(c) <= {table}]
