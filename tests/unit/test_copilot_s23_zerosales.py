@@ -99,6 +99,7 @@ def test_things_without_sales_count_as_zero(parser, engine, question, gold):
     ("Garden products that sold under 10 units last month", True),
     ("which month of 2026 had the lowest revenue", False),
     ("top 5 products by revenue last month", False),
+    ("products with more than 300 on hand that sold fewer than 5 units last month", False),
 ])
 def test_answer_says_the_ones_with_none_count_as_zero(parser, question, said):
     assert ("counted, one with none as 0" in parser.parse(question, COPILOT_AS_OF).interpretation) is said

@@ -499,6 +499,14 @@ class Planner:
             else:
                 return None
             zero = self._zero_table(form, table, ranked)
+            if zero is not None:
+                line = zero == "products"
+                names = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+                figures = [self.measure_sql(form, n, line=line)[0] for n in [*names, *([ranked] if ranked else [])]]
+                fanned = {t for t, _on, fans in self._edges.get(zero, []) if fans and t != "inventory"}
+                if not self._figure_side(zero, [e for e in figures if tables_of(e) & fanned],
+                                         self._conditions(form, form.subject)):
+                    return None
         except (NotUnderstood, KeyError):
             return None
         return next((name for name, e in self.layer.entities.items() if zero and e["table"] == zero
