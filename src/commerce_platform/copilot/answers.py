@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .planner import PREVIOUS_ROWS
+from .planner import PREVIOUS_ROWS, Planner
 from .query import QueryForm, output_name
 from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
@@ -319,6 +319,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
+    zero = Planner(layer).zero_entity(form)
+    if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0
+        parts.append(f"every {layer.entities[zero]['singular']} counted, one with none as 0")
     if form.within and form.within.get("limit") and form.within.get("kind") != "list":
         parts.append(f"within the previous top {form.within['limit']}")
     for note in form.notes:

@@ -927,6 +927,7 @@ class _State:
             raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
         followup = context is not None and self._is_followup(context)
+        self.context = context if followup else None
         f = self.form
         self._slots()
         self._in_any_scope()
@@ -2259,6 +2260,27 @@ class _State:
                 attr = nxt[1].arg("attribute")
                 f.measures.append(f"{'max' if sa[2] == 'desc' else 'min'}:{attr}")
                 s.used = nxt[1].used = True
+                continue
+            movers = self.layer.grammar.get("movers", {})
+            earlier = getattr(self, "context", None)
+            if sa and not f.measures and f.order_by is None and earlier is not None and \
+                    earlier.order_by in earlier.measures and earlier.kind == "aggregate" and \
+                    s.text in (*movers.get("slow", []), *movers.get("fast", [])) and \
+                    self.layer.measures.get(earlier.order_by or "", {}).get("line_sql"):
+                # "just the three slowest then" after a ranking by units sold: the same figure, slow the fewest
+                f.order_by, f.measures = earlier.order_by, [str(earlier.order_by)]
+                f.notes.append("order:explicit")
+            if sa and "order:explicit" in f.notes and f.order_by not in (None, sa[1]) and \
+                    s.text in (*movers.get("slow", []), *movers.get("fast", [])) and \
+                    self.layer.measures.get(f.order_by or "", {}).get("line_sql"):
+                # "the 5 slowest products by units sold": a speed said of a sales figure is how fast things sell
+                # (slow: the fewest first), not a delivery time beside it
+                f.direction = "asc" if s.text in movers["slow"] else "desc"
+                s.used = True
+                nxt = self.next_content(i)
+                if nxt and nxt[1].first("number") and not nxt[1].used and f.limit is None:
+                    f.limit = int(nxt[1].arg("number"))
+                    nxt[1].used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
                 if "order:explicit" not in f.notes or f.order_by is None:

@@ -410,23 +410,24 @@ class Planner:
             conds.append(self.period_sql(column, form.period.start, form.period.end))
         return conds
 
-    def _having(self, form: QueryForm, line: bool, dates: bool | None = None,
-                per_row: dict[str, exp.Expr] | None = None) -> list[exp.Expr]:
+    def _having(self, form: QueryForm, line: bool, dates: bool | None = None, *,
+                per_row: dict[str, exp.Expr] | None = None, zero: list[exp.Expr] | None = None) -> list[exp.Expr]:
         """The conditions on measures (HAVING); ``dates`` True: only those on a date measure (a last or first
-        order date), False: only the others, None: all; ``per_row`` names those whose figure is computed per row
-        instead (a correlated subquery, as shown: stock beside units sold), compared as such."""
+        order date), False: only the others, None: all. ``per_row``: a figure computed per listed row (stock
+        beside units sold), compared as it is shown; ``zero``: the conditions on the other rows of a figure that
+        is 0 for a thing with none of them (``_zero_table``)."""
         out: list[exp.Expr] = []
         for f in form.filters:
             dated = self.layer.measures.get(f.field, {}).get("unit") == "date"
             if dates is not None and dated != dates:
                 continue
-            if per_row is not None and f.field in per_row:
-                agg: exp.Expr = per_row[f.field].copy()
-                out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])) if f.op == "between"
-                           else _COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
-            elif self.is_measure(f.field) and not self._row_level(form, f):
+            if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
-                if glossary is not None and isinstance(agg, exp.AggFunc):
+                if per_row and f.field in per_row:
+                    agg = per_row[f.field].copy()
+                elif zero is not None:
+                    agg = self._zero_figure(agg, [*([glossary] if glossary is not None else []), *zero])
+                elif glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
                     agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
                 if f.op == "between":
@@ -434,6 +435,112 @@ class Planner:
                 elif f.op in _COMPARE:
                     out.append(_COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
         return out
+
+    @staticmethod
+    def _zero_satisfies(f: Filter) -> bool:
+        """Whether a thing with a figure of 0 meets the condition ("fewer than 80 units", "at most 100 EUR")."""
+        try:
+            values = [float(v) for v in f.values]
+        except (TypeError, ValueError):
+            return False
+        if not values:
+            return False
+        return {"<": lambda: values[0] > 0, "<=": lambda: values[0] >= 0, "=": lambda: values[0] == 0,
+                "between": lambda: len(values) == 2 and values[0] <= 0 <= values[1]}.get(f.op, lambda: False)()
+
+    def _counts_zero(self, form: QueryForm, name: str, table: str) -> bool:
+        """A figure of the table's things kept in other rows (units sold, revenue, orders of a product or a
+        customer), added up (a sum or a count), so a thing with none of those rows has 0."""
+        if not self.is_measure(name):
+            return False
+        if name == "count" or name.startswith("count:"):
+            counted = self.layer.entities.get(name.split(":")[1] if ":" in name else (form.subject or "orders"), {})
+            return bool(counted) and counted.get("table") != table and "*" not in self.layer.counts.get(
+                name.split(":")[1] if ":" in name else (form.subject or "orders"), "*")
+        spec = self.layer.measures.get(name)
+        if spec is None or not spec.get("entity") or self.layer.entities[spec["entity"]]["table"] == table:
+            return False
+        agg, _ = self.measure_sql(form, name, line=table == "products")
+        return isinstance(agg, (exp.Sum, exp.Count)) and bool(tables_of(agg) - {table})
+
+    def _zero_table(self, form: QueryForm, table: str | None, ranked: str | None) -> str | None:
+        """The entity table whose things all count, those with no rows of the figure as 0 (the layer's
+        ``zero_when_none``), when the question is about the things: ranked from the bottom by such a figure
+        ("slowest sellers", "lowest revenue products", "which brand sold the least") or held to a bound that
+        0 meets ("products that sold fewer than 80 units", "customers who spent less than 100 EUR"). A
+        question about the sales rows themselves (by month, channel, carrier) is not one of these."""
+        if table is None or form.grain or form.derived or form.within or form.per_group or form.compare \
+                or form.compare_period:
+            return None
+        if not any(e.get("zero_when_none") and e["table"] == table for e in self.layer.entities.values()):
+            return None
+        bottom = ranked is not None and form.direction == "asc" and bool(form.limit or form.order_by) \
+            and self._counts_zero(form, ranked, table)
+        bound = any(self.is_measure(f.field) and not self._row_level(form, f) and self._zero_satisfies(f)
+                    and self._counts_zero(form, f.field, table) for f in form.filters)
+        if not (bottom or bound):
+            return None
+        # every other figure asked of these rows must be one of the same kind (an average has no 0)
+        others = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+        if any(not self._counts_zero(form, m, table) and self.layer.measures.get(m, {}).get("entity") == "orders"
+               for m in others):
+            return None
+        return table
+
+    def _figure_side(self, table: str, figures: list[exp.Expr], conds: list[exp.Expr]) -> bool:
+        """Whether every condition not on the things themselves is on the figure's own rows (the tables reached
+        from the figure's tables without passing through the things': orders, their lines): those filter the
+        figure. A condition on other rows of the things (stock records) is not one (it is left to the inner join)."""
+        start = {t for e in figures for t in tables_of(e)} - {table}
+        seen, queue = set(start), deque(start)
+        while queue:
+            for other, _on, _fans in self._edges.get(queue.popleft(), []):
+                if other != table and other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return bool(start) and all(tables_of(c) - {table} <= seen for c in conds)
+
+    def zero_entity(self, form: QueryForm) -> str | None:
+        """The entity whose things all count, one with none of the figure's rows as 0 (the answer says so)."""
+        try:
+            if form.kind == "list":
+                table = self.layer.entities.get(form.subject or "orders", {}).get("table")
+                ranked = form.order_by if self.is_measure(form.order_by) else None
+            elif form.kind == "aggregate" and form.dimensions:
+                tables = {t for d in form.dimensions for t in tables_of(self.field_sql(d))}
+                measures = form.measures or ["count"]
+                table = next(iter(tables)) if len(tables) == 1 else None
+                ranked = form.order_by if form.order_by in measures else measures[0]
+            elif form.kind == "aggregate" and form.subject:
+                table, ranked = self.layer.entities.get(form.subject, {}).get("table"), None
+            else:
+                return None
+            zero = self._zero_table(form, table, ranked)
+            if zero is not None:
+                line = zero == "products"
+                names = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+                figures = [self.measure_sql(form, n, line=line)[0] for n in [*names, *([ranked] if ranked else [])]]
+                fanned = {t for t, _on, fans in self._edges.get(zero, []) if fans and t != "inventory"}
+                if not self._figure_side(zero, [e for e in figures if tables_of(e) & fanned],
+                                         self._conditions(form, form.subject)):
+                    return None
+        except (NotUnderstood, KeyError):
+            return None
+        return next((name for name, e in self.layer.entities.items() if zero and e["table"] == zero
+                     and e.get("zero_when_none")), None)
+
+    def _zero_figure(self, agg: exp.Expr, sales: list[exp.Expr]) -> exp.Expr:
+        """A figure over the rows the conditions keep (a FILTER, the rows joined outer), 0 when none."""
+        conds = [c.copy() for c in sales]
+        inner = agg
+        if isinstance(agg, exp.Filter):
+            conds.insert(0, agg.expression.this.copy())
+            inner = agg.this
+        unique = list({c.sql(): c for c in reversed(conds)}.values())[::-1]  # each condition once
+        figure = exp.Filter(this=inner.copy(), expression=exp.Where(this=exp.and_(*unique))) if unique else inner.copy()
+        if isinstance(inner, (exp.Sum, exp.Count)):
+            return exp.func("COALESCE", figure, exp.Literal.number(0))
+        return figure
 
     def _aggregate(self, form: QueryForm, top: bool = True) -> exp.Select:
         derived = form.derived or {}
@@ -474,6 +581,24 @@ class Planner:
             if all(isinstance(agg, exp.Filter) for (_, agg), filt in zip(aggs, filters, strict=True) if filt is not None):
                 glossary = []
         root = self._root(form, measures, line)
+        # "slowest sellers", "customers who spent less than 100 EUR": every thing counts, one with no sales as 0
+        dim_tables = {t for e in dim_sql for t in tables_of(e)}
+        subject_table = self.layer.entities.get(form.subject or "", {}).get("table")
+        zero_table = (self._zero_table(form, next(iter(dim_tables)), form.order_by if form.order_by in measures
+                                       else measures[0]) if dims and len(dim_tables) == 1 else
+                      self._zero_table(form, subject_table, None) if not dims and form.subject else None) if top else None
+        zero_sales: list[exp.Expr] | None = None
+        if zero_table is not None and not self._figure_side(
+                zero_table, [a for _, a in aggs] if dims else self._having(form, line), conds):
+            zero_table = None
+        if zero_table is not None:
+            zero_sales = [c for c in conds if not tables_of(c) <= {zero_table}]
+            conds = [c for c in conds if tables_of(c) <= {zero_table}]
+            if dims:
+                aggs = [(m, self._zero_figure(agg, [*([filt] if filt is not None else []), *zero_sales]))
+                        for (m, agg), filt in zip(aggs, filters, strict=True)]
+                glossary = []
+                root = zero_table
         pivot = self._pivot(form, dims) if top else None
         if pivot is not None:
             # "web vs store revenue per month": one row per month, the compared values as columns
@@ -628,19 +753,22 @@ class Planner:
         # a latest or earliest date is the same however often a row repeats (the layer marks it fan_safe)
         distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           or self.layer.measures.get(m, {}).get("fan_safe") for m in measures)
-        having = self._having(form, line) + moved
+        having = self._having(form, line, zero=zero_sales) + moved
         dated = self._having(form, line, dates=True)
         if dated and glossary and form.subject and (dims or form.grain):
             # "top spenders by revenue whose last order was before June": a last order is of every order, while
             # the revenue's rows leave cancelled and returned ones out, so the date picks the customers apart
             conds = [*conds, self._entities_having(form.subject, dated, conds)]
-            having = self._having(form, line, dates=False) + moved
+            having = self._having(form, line, dates=False, zero=zero_sales) + moved
         if having and form.subject and not dims and not form.grain:
             # "how many customers have more than 20 orders": the condition holds per customer, so it
             # picks the customers (a subquery grouped by their key), which are then counted
-            conds = [*conds, self._entities_having(form.subject, having, conds)]
+            conds = [*conds, self._entities_having(form.subject, having, conds, outer=zero_table is not None)]
             having = []
-        select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok)
+        if zero_table is not None:
+            distinct_ok = True
+        select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok,
+                            outer=zero_table is not None and bool(dims))
         where = [*glossary, *conds]
         if where:
             select = select.where(exp.and_(*where))
@@ -769,10 +897,12 @@ class Planner:
         return self._entities_having(form.subject or "customers",
                                      [exp.func("BOOL_AND", self.filter_sql(Filter(f.field, "in", f.values)))], [])
 
-    def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr]) -> exp.Expr:
+    def _entities_having(self, subject: str, having: list[exp.Expr], conds: list[exp.Expr],
+                         outer: bool = False) -> exp.Expr:
         entity = self.layer.entities[subject]
         key = fragment(f"{entity['table']}.{entity['key']}")
-        inner = self._from(exp.select(key.copy()), entity["table"], [key, *having, *conds], distinct_ok=True)
+        inner = self._from(exp.select(key.copy()), entity["table"], [key, *having, *conds], distinct_ok=True,
+                           outer=outer)
         if conds:
             inner = inner.where(exp.and_(*[c.copy() for c in conds]))
         inner = inner.group_by(key.copy()).having(exp.and_(*having))
@@ -893,47 +1023,64 @@ class Planner:
         # a yes/no condition asked of one thing ("was it late?"): its truth value beside the details
         outputs += [exp.alias_(self.predicate_sql(p, form.subject), p) for p in flags]
         having = self._having(form, line=table == "products")
+        # "products that sold fewer than 80 units": every product, one with no sales as 0 (its sales joined outer)
+        zero_table = self._zero_table(form, table, form.order_by if self.is_measure(form.order_by) else None)
+        zero_sales: list[exp.Expr] = []
+        figures = [self.measure_sql(form, f.field, line=table == "products")[0] for f in form.filters
+                   if self.is_measure(f.field) and not self._row_level(form, f)]
+        if form.order_by and self.is_measure(form.order_by):
+            figures.append(self.measure_sql(form, form.order_by, line=table == "products")[0])
+        if zero_table is not None and not self._figure_side(
+                table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
+                        and not tables_of(e) <= {"inventory"}], conds):
+            zero_table = None
+        if zero_table is not None:
+            zero_sales = [c for c in conds if not tables_of(c) <= {table}]
+            conds = [c for c in conds if tables_of(c) <= {table}]
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
+        bounds = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
         if form.order_by and self.is_measure(form.order_by):
             shown.insert(0, form.order_by)
         elif having:
-            shown[:0] = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+            shown[:0] = bounds
+        if zero_table is not None:
+            shown += bounds  # each figure the condition is on, beside the thing (0 for one with none)
         sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
         # "stock of the products on order 1572": a condition on another table that fans the rows out (order
         # lines) would multiply a figure summed over its own fanning table (stock) too
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
-        mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values())
+        mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values()) or zero_table is not None
         per_rows: dict[str, exp.Expr] = {}
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
-                measure_cols.append(exp.alias_(per_row, output_name(form, name)))
                 per_rows[name] = per_row
+                measure_cols.append(exp.alias_(per_row, output_name(form, name)))
                 continue
             agg, filt = self.measure_sql(form, name, line=table == "products")
+            if zero_table is not None:
+                measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
+                                                                        *zero_sales]), output_name(form, name)))
+                continue
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
                 conds.append(filt)
-        if per_rows and having:
-            # "more than 700 on hand but more than 50 sold": the stock condition is on the per-row figure
-            # (the joined order lines never carry the inventory table a grouped sum would need)
-            having = self._having(form, line=table == "products", per_row=per_rows)
-            if any(self.is_measure(f.field) and f.field not in per_rows and not self._row_level(form, f) and (
-                    f.op in ("<", "<=") or (f.op == "between" and float(f.values[0]) <= 0)) for f in form.filters):
-                # "... but fewer than 50 sold": the rows joined are those with a sale, so the ones with none
-                # (the first to count) would be missed
-                raise NotUnderstood("beside a condition on stock, I can only ask for more of another figure: "
-                                    "'fewer than' would miss the products with none",
-                                    hint="ask for the two conditions separately")
+        if mixed:
+            # "over 500 in stock and sold fewer than 80": a condition on a figure shown per row is on that figure
+            for name in bounds:
+                if name not in per_rows and (per_row := self._fanning_measure(form, name, table)) is not None:
+                    per_rows[name] = per_row
+            having = self._having(form, line=table == "products", per_row=per_rows,
+                                  zero=zero_sales if zero_table is not None else None)
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
-        select = self._from(select, table, [*outputs, *measure_cols, *conds], distinct_ok=True,
-                            outer=any(c.startswith("shipments.") for c in extra)
-                            and not any("shipments" in tables_of(c) for c in conds))
+        select = self._from(select, table, [*outputs, *measure_cols, *conds, *having], distinct_ok=True,
+                            outer=zero_table is not None or (any(c.startswith("shipments.") for c in extra)
+                                                             and not any("shipments" in tables_of(c) for c in conds)))
         if conds:
             select = select.where(exp.and_(*conds))
         # a join that multiplies rows repeats the listed thing: DISTINCT, unless the rows shown are
