@@ -8,7 +8,9 @@ the reorder level') is what the condition compares: the things are listed or cou
 level. A pointer ('it', 'its', 'them', 'those' ...) in a first question with nothing named before it is refused. A
 preface that ends with a colon or a spaced dash and names nothing the question does not name itself, with no word
 that may narrow or ask (the commentary blockers), is set aside as saying why ('Upsell thought: ...'); a preface that
-names a value, a purpose or holds a blocker stays part of the question."""
+names a value, a purpose or holds a blocker stays part of the question. 'Show each with its <figure>', 'how much do we
+have of each' after a list of things is each thing listed; 'new' in a plan after the question ('deciding where to put
+the new hire') is the asker's own, as 'more' is."""
 
 from __future__ import annotations
 
@@ -102,3 +104,16 @@ def test_a_preface_naming_a_value_is_kept(parser):
 def test_a_preface_with_a_blocker_is_not_set_aside(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("Only a hunch - which city has the fewest business customers?", COPILOT_AS_OF)
+
+
+def test_each_of_the_things_listed_with_their_figure(parser, engine):
+    assert_answers_like(parser, engine, "inactive items that still hold stock - how much do we have of each?",
+                        f"SELECT p.name, s.stock FROM products p JOIN {STOCK} s USING (product_id) "
+                        "WHERE NOT p.active AND s.stock > 0")
+
+
+def test_new_in_a_plan_is_the_askers_own(parser, engine):
+    assert_answers_like(
+        parser, engine, "which channel brought in the most revenue in 2025? deciding where to put the new hire",
+        f"SELECT o.channel FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+        "AND DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1")

@@ -5064,6 +5064,14 @@ class _State:
                 if after is not None and after[1].used and after[1].first("entity") \
                         and after[1].arg("entity") == f.subject:
                     s.used = True
+                # "show each with its stock", "how much do we have of each": each of the things listed, with the
+                # figure shown beside it (no grouping, no new thing)
+                before = self.spans[k - 1].text if k > 0 else ""
+                nxt_text = self.spans[k + 1].text if k + 1 < len(self.spans) else None
+                if s.text == "each" and (f.show or any(predicate_spec(self.layer, p).get("show") for p in f.predicates)) \
+                        and ((before == "of" and after is None) or (nxt_text == "with" and before in (
+                            "show", "list", "give", "display", "name"))):
+                    s.used = True
         tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
         if tail and f.kind == "list" and not f.measures and not f.show:
             # "paid orders — total": a figure asked after the list, never dropped to list the rows anyway
