@@ -10,7 +10,8 @@ preface that ends with a colon or a spaced dash and names nothing the question d
 that may narrow or ask (the commentary blockers), is set aside as saying why ('Upsell thought: ...'); a preface that
 names a value, a purpose or holds a blocker stays part of the question. 'Show each with its <figure>', 'how much do we
 have of each' after a list of things is each thing listed; 'new' in a plan after the question ('deciding where to put
-the new hire') is the asker's own, as 'more' is."""
+the new hire') is the asker's own, as 'more' is. 'including <condition> ones' after things asked is no condition on
+them ('strictly below the reorder level' is below it); beside a condition on the same columns it stays refused."""
 
 from __future__ import annotations
 
@@ -117,3 +118,13 @@ def test_new_in_a_plan_is_the_askers_own(parser, engine):
         parser, engine, "which channel brought in the most revenue in 2025? deciding where to put the new hire",
         f"SELECT o.channel FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
         "AND DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1")
+
+
+def test_including_a_condition_is_no_condition(parser, engine):
+    assert_answers_like(parser, engine, "which products are strictly under their reorder level, including inactive ones?",
+                        f"SELECT p.name FROM products p JOIN {STOCK} s USING (product_id) WHERE s.stock < s.reorder")
+
+
+def test_including_beside_the_same_condition_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("active products below the reorder level, including discontinued ones", COPILOT_AS_OF)

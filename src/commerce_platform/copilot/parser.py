@@ -1394,6 +1394,26 @@ class _State:
             for s in self.spans[i:j + 1]:
                 s.used = True
             self.widened.append(dim)
+        # "which items are below the reorder level? include discontinued ones": the things of that condition are
+        # among those asked (no condition), never the only ones; with a condition on the same columns named as
+        # well ("active products, including discontinued ones") it is left unplaced
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if s.used or s.text not in ("include", "including", "incl") or nxt is None or not nxt[1].first("predicate") \
+                    or nxt[1].used:
+                continue
+            if not any(x.first("entity") or x.first("predicate") for x in self.spans[:k]):
+                continue  # "including inactive ones" alone: a follow-up's change of the previous question
+            name = nxt[1].arg("predicate")
+            if any(x is not nxt[1] and x.first("predicate") and same_columns(self.layer, name, x.arg("predicate"))
+                   for x in self.spans):
+                continue
+            after = self.next_content(nxt[0])
+            if after is not None and after[1].text not in ("ones", "too", "as well") and not after[1].first("entity"):
+                continue
+            s.used = nxt[1].used = True
+            if after is not None:
+                after[1].used = True
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
