@@ -575,16 +575,43 @@ class SemanticParser:
                 and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest if sp.text not in plan.get("own_words", []))
-        if all(data_free) or not any(data_free):
+        if all(data_free):
             return question, []
-        # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked
-        first = data_free.index(False)
-        data_free = [free and k > first for k, free in enumerate(data_free)]
+        # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
+        # unless it ends with a colon or a spaced dash and names nothing the question does not name itself
+        # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
+        # then it says why the question is asked, as a plan after it does
+        preface = self._preface(clauses, states, question)
+        first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
+        if first is None:
+            return question, []
+        data_free = [k < preface or (free and k > first) for k, free in enumerate(data_free)]
         if not any(data_free):
             return question, []
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
-        asides = [c.strip(" ()-—–").strip() for c, free in zip(clauses, data_free, strict=True) if free]
+        asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
         return kept, asides
+
+    def _preface(self, clauses: list[str], states: list[_State], question: str) -> int:
+        """1 when the first clause is a preface that only says why the question is asked ("Cross-sell idea:",
+        "For a Norwegian promo -"): it ends with a colon or a spaced dash, names no period, id or text, none of
+        its words may narrow or ask (the layer's commentary blockers), and its words are function words, words
+        the lake does not hold, or what the question after it names itself (the same value, measure or thing);
+        else 0. A purpose ("Bundle idea:") is kept: it says which reading of the question is meant."""
+        blockers = self.commentary[0]
+        state = states[0]
+        if len(clauses) < 2 or state.periods or state.ids or state.texts:
+            return 0
+        if {w for s in state.spans for w in s.text.split()} & blockers:
+            return 0
+        said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
+        if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
+                   or tuple(x) == ("grammar", "recommend") for sp in state.spans for x in sp.senses):
+            return 0
+        head, rest = clauses[0].strip(), clauses[1].strip()
+        end = question.index(head) + len(head)
+        joint = question[end:question.index(rest, end)]
+        return 1 if head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
 # "X vs Y per channel, side by side": the compared values as columns
@@ -928,6 +955,8 @@ class _State:
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
         followup = context is not None and self._is_followup(context)
         self.context = context if followup else None
+        if context is None:
+            self._pointer_without_referent()
         f = self.form
         self._slots()
         self._in_any_scope()
@@ -996,6 +1025,7 @@ class _State:
             self._share_of_predicate_entity(f)
         try:
             self._periods_and_fields(f)
+            self._growth_direction(f)
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
@@ -1058,6 +1088,17 @@ class _State:
             nxt = self.next_content(k)
             if measure and nxt is not None and nxt[1].first("comparator"):
                 s.senses = [("measure", measure)]
+            figure = measure or (s.arg("measure") if s.first("measure") else None)
+            if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
+                    nxt[1].arg("predicate"), {}).get("show", []) and any(
+                    x.first("entity") and x.arg("entity") == self.layer.predicates[nxt[1].arg("predicate")].get("entity")
+                    for x in self.spans[:k]):
+                # "products whose total stock is below their reorder level", "items that have stock at or under
+                # the reorder level": the figure the condition itself compares, named as its subject; neither a
+                # figure asked (a total of it) nor a second condition (in stock)
+                s.senses = [("stop",)]
+                s.used = True
+                continue
             stock_condition = any(x.first("predicate") and "inventory." in self.layer.predicates.get(
                 x.arg("predicate"), {}).get("sql", "") for x in self.spans)
             if stock_condition and s.text in self.layer.grammar.get("stock_quantity_words", []) and k > 0 and \
@@ -1267,6 +1308,26 @@ class _State:
             return True
         return not strong and not self.ids
 
+    def _pointer_without_referent(self) -> None:
+        """"shortfall of it", "what is its stock", "how many of those are active" asked first: the pointer
+        stands for something said before, and nothing was (no earlier turn, and nothing in the question before
+        it names things: only figures and function words); refused rather than read as every thing."""
+        words = [s.text for s in self.spans]
+        for k, w in enumerate(words):
+            before = words[k - 1] if k > 0 else ""
+            after = words[k + 1] if k + 1 < len(words) else None
+            pointer = w in ("its", "their", "them") or (w in ("it", "they") and (
+                after is None or before in ("of", "for", "about", "on", "in", "from", "with"))) or (
+                w in ("those", "these") and (after is None or before == "of") and not (
+                    after is not None and self.spans[k + 1].first("entity")))
+            if not pointer:
+                continue
+            named = any(x[0] not in ("stop", "grammar", "measure") for s in self.spans[:k] for x in s.senses)
+            if not named and not self.ids and not self.texts:
+                raise NotUnderstood(f"I could not tell what '{w}' refers to: there is no earlier question, and "
+                                    "the question names nothing before it", field="question",
+                                    hint="name the things, e.g. 'shortfall of the Makita Copper Pipe'")
+
     def _carrying_verbs(self) -> None:
         """"which carrier took order 7": a verb of carrying (layer carrying_verbs) right before an id or a thing
         is placed as a verb; "took" is a delivery time only with a span of time ("took more than 4 days")."""
@@ -1368,6 +1429,26 @@ class _State:
             for s in self.spans[i:j + 1]:
                 s.used = True
             self.widened.append(dim)
+        # "which items are below the reorder level? include discontinued ones": the things of that condition are
+        # among those asked (no condition), never the only ones; with a condition on the same columns named as
+        # well ("active products, including discontinued ones") it is left unplaced
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if s.used or s.text not in ("include", "including", "incl") or nxt is None or not nxt[1].first("predicate") \
+                    or nxt[1].used:
+                continue
+            if not any(x.first("entity") or x.first("predicate") for x in self.spans[:k]):
+                continue  # "including inactive ones" alone: a follow-up's change of the previous question
+            name = nxt[1].arg("predicate")
+            if any(x is not nxt[1] and x.first("predicate") and same_columns(self.layer, name, x.arg("predicate"))
+                   for x in self.spans):
+                continue
+            after = self.next_content(nxt[0])
+            if after is not None and after[1].text not in ("ones", "too", "as well") and not after[1].first("entity"):
+                continue
+            s.used = nxt[1].used = True
+            if after is not None:
+                after[1].used = True
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -3834,6 +3915,8 @@ class _State:
             if s.text in ("total", "sum") and prev is not None and (
                     prev.text in ("whose", "their", "its") or prev.first("number") or prev.first("measure")):
                 continue
+            if s.first("predicate") and len(s.text.split()) > 1:
+                continue  # "at or below the total reorder level": the condition's own words, each thing's total
             if set(s.text.split()) & {"much", "many", "total", "sum", "average", "avg", "number", "count", "overall",
                                       "combined", "altogether", "mean", "median"}:
                 return True
@@ -4453,6 +4536,34 @@ class _State:
         for x in [*near, *between]:
             x.used = True
         return True
+
+    def _growth_direction(self, f: QueryForm) -> None:
+        """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
+        to October": a growth word that says which way (the layer's growth_direction), asked of the groups with
+        'which' and with no ranking, keeps the groups whose figure moved that way (as "sold less in Q3 than in
+        Q2" does); the things asked about ("which products") are the groups when none is named."""
+        table = self.layer.grammar.get("growth_direction", {})
+        way = {w: d for d in ("up", "down") for w in table.get(d, [])}
+        if (f.derived or {}).get("kind") != "growth" or f.derived.get("direction") or not f.compare_period:  # type: ignore[union-attr]
+            return
+        if f.limit or "ranked" in f.notes or f.grain or f.per_group or f.compare or len(f.measures) != 1 \
+                or f.order_by not in (None, f.measures[0]) or f.kind != "aggregate":
+            return
+        if any(s.first("superlative") or s.first("superlative_attribute") or s.first("number") for s in self.spans):
+            return  # "which category grew the most", "the 3 brands that grew": a ranking
+        said = [s.text for s in self.spans if s.has("grammar", "growth")]
+        if not said or any(w not in way for w in said) or len({way[w] for w in said}) != 1:
+            return  # "which categories changed", "grew or decreased": no one way
+        sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+        asked = [s for k, s in enumerate(self.spans) if self._is_which(k) and (
+            (s.first("dimension") and s.arg("dimension") in f.dimensions and len(f.dimensions) == 1)
+            or (not f.dimensions and sub_dim and s.first("entity") and s.arg("entity") == f.subject))]
+        if len(asked) != 1:
+            return
+        if not f.dimensions and sub_dim:
+            f.dimensions.append(sub_dim)
+        f.derived = {**(f.derived or {}), "direction": way[said[0]]}
+        f.order_by = None
 
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
@@ -5184,6 +5295,14 @@ class _State:
                     after = self.next_content(after[0])
                 if after is not None and after[1].used and after[1].first("entity") \
                         and after[1].arg("entity") == f.subject:
+                    s.used = True
+                # "show each with its stock", "how much do we have of each": each of the things listed, with the
+                # figure shown beside it (no grouping, no new thing)
+                before = self.spans[k - 1].text if k > 0 else ""
+                nxt_text = self.spans[k + 1].text if k + 1 < len(self.spans) else None
+                if s.text == "each" and (f.show or any(predicate_spec(self.layer, p).get("show") for p in f.predicates)) \
+                        and ((before == "of" and after is None) or (nxt_text == "with" and before in (
+                            "show", "list", "give", "display", "name"))):
                     s.used = True
         tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
         if tail and f.kind == "list" and not f.measures and not f.show:
