@@ -318,6 +318,16 @@ class Periods:
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
             return self._slot(self._calendar(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
         text = sub(r"\b(h1|h2|first half|second half)" + this_last + r"\b", half, text)
+
+        def first_months(m: re.Match) -> str:
+            # "the first six months of 2026": January to the end of the sixth month of that year
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1), 0)
+            if not 1 <= n <= 12:
+                return m.group(0)
+            y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
+            return self._slot(self._calendar(date(y, 1, 1), _month_end(y, n), f"the first {n} months of {y}"))
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?first\s+(\d+|{numbers})\s+months\s+of\s+(?:(\d{{4}})|(this year|last year|"
+                   r"previous year))\b", first_months, text)
         text = sub(r"\b(\d{4})-(\d{2})\b", lambda m: self._slot(self._month_period(
             calendar.month_name[int(m.group(2))].lower(), m.group(1))) if 1 <= int(m.group(2)) <= 12 else m.group(0),
             text)
@@ -533,6 +543,7 @@ class SemanticParser:
         if len(clauses) < 2:
             return question, []
         blockers, plan, opener, plan_blockers = self.commentary
+        together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
@@ -540,6 +551,11 @@ class SemanticParser:
             free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
+            if not free and clause.strip().startswith("(") and \
+                    " ".join(clause.strip(" ()").lower().split()) in together_restated and \
+                    any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
+                        for sp in other.spans):
+                free = True  # "bought together with the X (same order)": the bracket restates what 'together' says
             data_free.append(free)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
@@ -4255,6 +4271,9 @@ class _State:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
                       if s.text.startswith("__period") and k not in signup}.values())
+        if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
+            # "the first six months of 2026, January through June": one period said twice, not two to compare
+            slots = slots[:1]
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
