@@ -228,6 +228,21 @@ class Periods:
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
+        # "from Oct 25 onwards", "from 3 March 2026 on", "from August onward": from that day (the month's first) to date
+        def onwards(m: re.Match) -> str:
+            month = MONTHS[m.group("m1") or m.group("m2")]
+            day = int(m.group("d1") or m.group("d2") or 1)
+            try:
+                d = date(int(m.group("y")) if m.group("y") else self.as_of.year, month, day)
+                if not m.group("y") and d > self.as_of:
+                    d = date(self.as_of.year - 1, month, day)
+            except ValueError as exc:
+                raise ValidationFailed("the question names a date that does not exist", field="question",
+                                       hint="check the day and month") from exc
+            return self._slot(_period(d, self.as_of, f"since {d}"))
+        text = sub(rf"\bfrom\s+(?:the\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?"
+                   rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?)(?:\s*,?\s*(?P<y>\d{{4}}))?\s+(?:onwards?|on)\b(?!\s+\w)",
+                   onwards, text)
         text = sub(rf"\bsince\s+{DATE_RE}", lambda m: self._slot(
             _period(_date_from(m.groups()), self.as_of, f"since {_date_from(m.groups())}")), text)
         text = sub(rf"\b(?:on\s+)?{DATE_RE}", lambda m: self._slot(
@@ -318,6 +333,37 @@ class Periods:
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
             return self._slot(self._calendar(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
         text = sub(r"\b(h1|h2|first half|second half)" + this_last + r"\b", half, text)
+
+        def first_months(m: re.Match) -> str:
+            # "the first six months of 2026": January to the end of the sixth month of that year
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1), 0)
+            if not 1 <= n <= 12:
+                return m.group(0)
+            y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
+            return self._slot(self._calendar(date(y, 1, 1), _month_end(y, n), f"the first {n} months of {y}"))
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?first\s+(\d+|{numbers})\s+months\s+of\s+(?:(\d{{4}})|(this year|last year|"
+                   r"previous year))\b", first_months, text)
+
+        def first_days(m: re.Match) -> str:
+            # "the first two weeks of October": the month's first 14 days ("the first 10 days of March 2026")
+            n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1), 0)
+            month = self._month_period(m.group(3), m.group(4))
+            days = n * (7 if m.group(2).startswith("week") else 1)
+            if not 1 <= days <= 28:
+                return m.group(0)
+            end = month.start_date + timedelta(days=days - 1)
+            return self._slot(_period(month.start_date, end, f"the first {days} days of {month.label}"))
+        text = sub(rf"\b(?:in\s+|during\s+|for\s+|over\s+)?(?:the\s+)?first\s+(\d+|{numbers})\s+(days|weeks)\s+of\s+"
+                   rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", first_days, text)
+
+        def days_restated(m: re.Match) -> str:
+            # "the first two weeks of October (1st to 14th)": a bracket naming the same days of the month again
+            p = self.found[int(m.group(1))]
+            same = p.start_date.month == p.end_date.month and p.start_date.year == p.end_date.year and \
+                (int(m.group(2)), int(m.group(3))) == (p.start_date.day, p.end_date.day)
+            return f" __period{m.group(1)}__ " if same else m.group(0)
+        text = re.sub(rf"\s__period(\d+)__\s*\(\s*(?:the\s+)?{DAY_RE}\s*(?:to|-|–|through|until|till)\s*(?:the\s+)?{DAY_RE}"
+                      r"\s*\)", days_restated, text)
         text = sub(r"\b(\d{4})-(\d{2})\b", lambda m: self._slot(self._month_period(
             calendar.month_name[int(m.group(2))].lower(), m.group(1))) if 1 <= int(m.group(2)) <= 12 else m.group(0),
             text)
@@ -326,6 +372,11 @@ class Periods:
         # "October this year", "March of last year": that month of the year named (one period, not two)
         text = sub(rf"\b(?:in\s+|during\s+|for\s+|of\s+)?({MONTH_RE})\s+(?:of\s+)?(this|last|previous)\s+year\b",
                    lambda m: self._slot(self._month_period(m.group(1), str(self._named_year(m.group(2))))), text)
+        # "ytd vs the same period last year": the days of the period named, one year earlier (resolved below)
+        # (only after a comparison word: "same period last year?" alone is a follow-up on the previous question)
+        text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
+                   r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
+                   r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -355,18 +406,21 @@ class Periods:
             date(int(m.group(1)) + 1, 1, 1), self.as_of, f"after {m.group(1)}")), text)
         text = sub(r"\bsince\s+((?:19|20)\d{2})\b", lambda m: self._slot(_period(
             date(int(m.group(1)), 1, 1), self.as_of, f"since {m.group(1)}")), text)
-        def same_period(m: re.Match) -> str:
+        def same_period(m: re.Match, back: int = 0) -> str:
             # "from 1 January to 31 October 2026 versus the same period of 2025": those days in the year named
+            # ("the same period last year": in the year before the period's own)
             first = self.found[-1] if len(self.found) == 1 else None
             if first is None or first.start_date.year != first.end_date.year:
                 return m.group(0)
-            y = int(m.group(1))
+            y = first.start_date.year - back if back else int(m.group(1))
             try:
                 start, end = first.start_date.replace(year=y), first.end_date.replace(year=y)
             except ValueError:  # 29 February in a year without one
                 return m.group(0)
             return self._slot(_period(start, end, f"{start} to {end}"))
         text = sub(r"\b(?:the\s+)?same\s+(?:period|days|dates|months)\s+(?:of|in)\s+((?:19|20)\d{2})\b", same_period, text)
+        text = sub(r"__sameprev__", lambda m: same_period(m, back=1).replace("__sameprev__", "same period the year before"),
+                   text)
         def year(m: re.Match) -> str:
             # "more than 2000 orders", "top 2000": a count, not a year ("spent the most in 2025": a year)
             if m.group(0)[:1].isdigit() and re.search(r"\b(?:than|over|above|under|below|least|most|exactly|top|first|last)\s*$",
@@ -539,6 +593,7 @@ class SemanticParser:
         if len(clauses) < 2:
             return question, []
         blockers, plan, opener, plan_blockers = self.commentary
+        together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
@@ -546,6 +601,11 @@ class SemanticParser:
             free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
+            if not free and clause.strip().startswith("(") and \
+                    " ".join(clause.strip(" ()").lower().split()) in together_restated and \
+                    any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
+                        for sp in other.spans):
+                free = True  # "bought together with the X (same order)": the bracket restates what 'together' says
             data_free.append(free)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
@@ -845,6 +905,11 @@ class _State:
         text = MULTI_ID_RE.sub(ids_slot, text)
         text = ID_RE.sub(id_slot, text)
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)   # 1,000 -> 1000
+        # "the most Heating stock above reorder levels": a superlative of the stock above the level is of the
+        # surplus (the stock less the level), not a condition that stock exceeds it
+        text = re.sub(r"\b(most|least|highest|lowest|largest|biggest|greatest)\s+((?:(?!spare\b|excess\b|surplus\b)[\w-]+\s+){0,2}?)stock\s+"
+                      r"(?:above|over|in\s+excess\s+of)\s+(?:the\s+|their\s+|its\s+)?reorder\s+(?:levels?|points?)\b",
+                      r"\1 \2surplus over reorder level", text)
         kept: list[str] = []
 
         def keep(m: re.Match) -> str:
@@ -4569,6 +4634,9 @@ class _State:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
                       if s.text.startswith("__period") and k not in signup}.values())
+        if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
+            # "the first six months of 2026, January through June": one period said twice, not two to compare
+            slots = slots[:1]
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -4947,6 +5015,11 @@ class _State:
             return f"{entity['table']}.{entity['period']}"
         if "orders" in activity or subject == "products":
             return "orders.order_date"
+        shown_dated = [e for c in f.show if "." in c and c.split(".")[0] != subject_table
+                       for e in self.layer.entities.values() if e["table"] == c.split(".")[0] and e.get("period")]
+        if subject == "customers" and shown_dated and "signup" not in activity:
+            # "Helmi Larsen's order ids in October": the period is of the orders whose column is asked for
+            return f"{shown_dated[0]['table']}.{shown_dated[0]['period']}"
         if "shipments" in activity:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
