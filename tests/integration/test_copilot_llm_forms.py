@@ -43,6 +43,8 @@ RECORDED = {
         {"form": {"measures": ["revenue"], "dimensions": ["brand"], "order_by": "revenue", "limit": 3}}],
     "how many open orders": [{"form": {"measures": ["count"], "subject": "orders"}}],
     "and units sold?": [{"form": {**REVENUE_BY_CHANNEL, "measures": ["units_sold"]}}],
+    "how many days has our oldest open order been waiting?": [
+        {"form": {"measures": ["max:order_age"], "subject": "orders", "predicates": ["open"], "unit": "days"}}],
 }
 
 
@@ -168,3 +170,12 @@ def test_the_models_form_is_the_follow_up_context(service, copilot_settings):
     assert '"measures": ["revenue"]' in model.prompts[-2] or '"revenue"' in model.prompts[-2]
     assert sorted(second.rows) == sorted(offline_rows(copilot_settings, "and units sold?",
                                                       "revenue by channel in 2025"))
+
+
+def test_an_age_in_the_models_form_counts_up_to_the_asked_day(service, copilot_settings):
+    # the model's form names no day; the age is counted up to the as-of day the question was asked on
+    svc, _, _ = service
+    question = "how many days has our oldest open order been waiting?"
+    a = svc.ask(question, user_id="u", as_of=AS_OF)
+    assert a.attempts == 1 and f"'{AS_OF}'" in a.sql
+    assert a.rows == offline_rows(copilot_settings, question)

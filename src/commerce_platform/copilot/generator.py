@@ -264,6 +264,7 @@ class LLMGenerator:
             try:
                 if raw_form:
                     form = form_from_json(raw_form, self.layer, self.vocab)
+                    form.as_of = as_of.isoformat()  # an age ("days waiting") counts up to the asked day
                     sql = self.planner.plan(form).sql(dialect="duckdb")
                 else:
                     problems = glossary_violations(str(sql), self.layer)
