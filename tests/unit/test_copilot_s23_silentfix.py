@@ -21,7 +21,8 @@ wordings: "repeat customers in 2025" are those with two or more orders in 2025 (
 signed up in 2025); "share of repeat customers in 2025" is refused (which date the period is of is unclear); "fewer
 than / no more than N orders" is refused (those with none were left out); "last year to date" is last year up to
 the same day (was the whole year); "best month for revenue" ranks the months (was every month in date order), and
-"by month, highest first" sorts the months by the figure."""
+"by month, highest first" sorts the months by the figure; "how many different products were sold" counts the
+products on orders not cancelled or returned (the glossary's sales)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,10 @@ THIS_YEAR = "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"
     ([], "which was our best quarter for units sold?",
      f"SELECT date_trunc('quarter', o.order_date) AS q, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
      f"USING (order_id) WHERE {VALID_ORDER} GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    # products sold: lines of orders not cancelled or returned
+    ([], "how many distinct products did we sell in September 2026?",
+     f"SELECT COUNT(DISTINCT oi.product_id) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
 ])
 def test_silent_wrongs_answered(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question

@@ -3627,6 +3627,16 @@ class _State:
                                     hint=f"ask for those with exactly 1 (or 0) {plural} apart, e.g. 'customers who "
                                          "never ordered' and 'customers with exactly 1 order'")
 
+    def _sold_products_counted(self, f: QueryForm) -> None:
+        """"how many different products were sold in October": sold is the glossary's sales, order lines of orders
+        not cancelled or returned (was every order line, a product only on cancelled orders counted)."""
+        if f.subject == "products" and f.measures == ["count"] and "activity:sales" in f.notes \
+                and not f.filter_on("status") and not f.predicates and not f.derived and "units_sold" in self.layer.measures:
+            flt = str(self.layer.measures["units_sold"].get("filter") or "")
+            m = re.fullmatch(r"orders\.status NOT IN \(([^)]*)\)", flt)
+            if m:
+                f.filters.append(Filter("status", "not in", re.findall(r"'([^']+)'", m.group(1))))
+
     def _counted_per_itself(self, f: QueryForm) -> None:
         """"top 5 customers by revenue" -> "and the number of customers?": a count of things per one of those same
         things is 1 on every row, never what is asked; refused."""
@@ -4912,6 +4922,7 @@ class _State:
         self._kinds_together(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
+        self._sold_products_counted(f)
         self._never_bought_values(f)
         self._counted_per_itself(f)
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
