@@ -125,7 +125,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if spending and explained(SPENDING | {"how", "much", "what", "did", "do", "does", "in", "total"}
                                | {s.text for s in spans if s.has("measure", "revenue")} | slots):
         ask = "spending"
-    elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are"}):
+    elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are", "customer", "customers"}):
+        # ("where are those customers based?": the people of the previous rows named)
         ask = "where"
     elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
         ask = "contents"
@@ -144,6 +145,10 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         ask = "list"  # "show them with their amounts": the columns named beside
     if ask is None or state.periods and (ask != "spending" or len(state.periods) > 1):
         return None
+    if ask == "when" and words & {"will", "shall", "going"}:
+        # "when will it arrive?": a date still to come is a forecast, which the lake does not hold
+        raise refuse(state, context, "when it will arrive is a forecast I cannot make; I can show when it was "
+                                     "shipped and whether it was delivered")
     f: QueryForm | None = None
     if counted(context) and ask == "list" or one is not None and context.subject not in (None, f"{one[0]}s") \
             and ask == "list" and counted(context):
@@ -749,6 +754,7 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
 
 
 RELATED_WORDS = frozenset({"who", "which", "what", "are", "were", "is", "was", "list", "show", "me", "give", "name"})
+WHERE_WORDS = LIVING | {"where", "do", "does", "did"}
 
 
 def the_related(state: _State) -> str | None:
@@ -756,9 +762,14 @@ def the_related(state: _State) -> str | None:
     previous rows); that entity, else None."""
     spans = state.spans
     named = [(k, s) for k, s in enumerate(spans) if s.first("entity") is not None]
-    if len(named) != 1 or named[0][0] == 0 or spans[named[0][0] - 1].text != "the" or state.ids or state.periods:
+    # ("where are those customers based?": "those" before the other kind of thing points back as "the" does)
+    if len(named) != 1 or named[0][0] == 0 or spans[named[0][0] - 1].text not in ("the", "those", "these", "that", "this") \
+            or state.ids or state.periods:
         return None
-    if not all(s.text in RELATED_WORDS or s.text == "the" or k == named[0][0] for k, s in enumerate(spans)):
+    # "where are the customers based?", "where do the customers live?": where the ones of those rows are
+    where = WHERE_WORDS if spans[0].text == "where" else frozenset()
+    if not all(s.text in RELATED_WORDS or s.text in where or k == named[0][0] - 1 or k == named[0][0]
+               for k, s in enumerate(spans)):
         return None
     return str(named[0][1].arg("entity"))
 
@@ -788,11 +799,19 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f.show = [*f.show, *(["customers.name"] if "customers.name" not in f.show else [])]
         _use_all(state)
         return f
+    where = state.spans[0].text == "where"
+    if where and entity != "customers":
+        # "where are the products?": a product has no place of its own but its stock per warehouse, which the
+        # things of the previous answer do not give
+        raise refuse(state, context, f"the {entity} of the previous answer have no location of their own (ask for "
+                                     "a product's stock per warehouse by its name)")
     if context.limit or context.lookup and not one_order or context.derived or context.compare or (subject, entity) not in (
             ("orders", "customers"), ("orders", "products"), ("shipments", "customers")):
         raise refuse(state, context, f"I could not tell which {entity} of the previous answer are meant")
     f = copy.deepcopy(context)
     f.subject, f.show, f.order_by, f.direction = entity, [], None, "desc"
+    if where:  # where they are: their city and country beside each
+        f.show = ["customers.name", "customers.city", "customers.country"]
     f.kind, f.measures = "list", []
     _use_all(state)
     return f

@@ -333,8 +333,10 @@ class Lexicon:
                 senses = self.phrases.get(key)
                 if not senses and n > 1 and key[-1].endswith("s") and len(key[-1]) > 3:
                     # "Philips Heat Pumps": the plural of a name of several words is that name
+                    # "order totals", "unit costs": the plural of a column's name of several words is that column
+                    # (the last word alone may be a stop word, "totals", and the column would be lost)
                     senses = [x for x in self.phrases.get((*key[:-1], key[-1][:-1]), [])
-                              if x[0] == "value" and x[1] == "product" or x[0] == "product_kind"]
+                              if x[0] == "value" and x[1] == "product" or x[0] in ("product_kind", "attribute")]
                 if senses:
                     out.append(Span(i, i + n, " ".join(key), list(senses)))
                     i += n

@@ -182,6 +182,10 @@ class Periods:
             return self._slot(_period(date(y, 1, 1), end, f"{y} year to date"))
         ytd = r"(?:ytd|year[\s-]+to[\s-]+date|so\s+far)"
         text = sub(rf"\b(?:((?:19|20)\d{{2}})\s+{ytd}|{ytd}\s+((?:19|20)\d{{2}}))\b", year_to_date, text)
+        # "last year to date": last year up to the same day (was the whole of last year, "to date" dropped)
+        last_ytd = re.match(r"(\d+)()", str(self.as_of.year - 1))
+        text = sub(r"\b(?:last|previous|prior)\s+year[\s-]+to[\s-]+date\b",
+                   lambda m: year_to_date(last_ytd) if last_ytd else m.group(0), text)
         # explicit ranges of dates
         text = sub(rf"\b(?:from|between)?\s*{DATE_RE}(?:\s+(?:to|and|until|till|through|-)\s+|\s*\.\.\s*){DATE_RE}",
                    lambda m: self._slot(_period(_date_from(m.groups()[:10]), _date_from(m.groups()[10:]),
@@ -777,6 +781,10 @@ class _State:
         text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
                       r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
+        # "across customers who never ordered, how many are business": an opening "across <things>," set off by a
+        # comma before the question says which things are asked about ("among"), not a grouping by them
+        text = re.sub(r"^(\s*)across\s+(?!(?:each|every)\b)(?=[^,?]{3,},\s*(?:how|what|which|who)\b)", r"\1among ",
+                      text)
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
@@ -839,6 +847,7 @@ class _State:
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
+        self.in_percent: set[str] = set()  # fraction measures asked in percent ("margin in percent")
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
 
@@ -1082,6 +1091,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._amount_not_count(f)
+            self._where_is_product(f)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
@@ -2036,6 +2046,14 @@ class _State:
             if s.used or not s.has("grammar", "share"):
                 continue
             s.used = True
+            before = self.prev_content(k)
+            named = before and (before[1].first("measure") or before[1].first("ranking"))
+            if s.text in self.layer.grammar.get("percent_words", []) and named and \
+                    self.layer.measures.get(named[1], {}).get("in_pct"):
+                # "the highest margin in percent", "margin percentage": a fraction figure (0-1) asked in percent
+                # is its percent variant (0-100), never a share of a total of it
+                self.in_percent.add(str(named[1]))
+                continue
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
             if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
@@ -3412,6 +3430,12 @@ class _State:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
         the form ranks in their direction; a currency word when the form computes or compares money."""
         currency = [s for s in self.spans if not s.used and s.first("currency")]
+        for m in [m for m in {*f.measures, f.order_by} if m in self.in_percent]:
+            variant = self.layer.measures[m]["in_pct"]  # "the highest margin in percent": the 0-100 figure
+            f.measures = list(dict.fromkeys(variant if x == m else x for x in f.measures))
+            f.show = [variant if x == m else x for x in f.show]
+            if f.order_by == m:
+                f.order_by = variant
         for k, m in enumerate(list(f.measures)):
             variant = self.layer.measures.get(m, {}).get("in_eur")
             # "discount in EUR", "how much discount did we give away": the money variant of a percent measure
@@ -3779,6 +3803,7 @@ class _State:
                 [d for d in f.dimensions if not (f.compare and d == f.compare["dimension"])] or f.grain
                 or f.compare or (f.derived or {}).get("kind") in ("predicates", "periods")) and not ranking:
             # "orders per channel", "customers by country": a count per group
+            self._amount_not_counted()
             f.measures = ["count"]
         periods = any(x.text.startswith("__period") for x in self.spans)
         categorical = all(x.op in ("=", "in", "not in") and x.field in self.layer.dimensions
@@ -3835,6 +3860,11 @@ class _State:
                 f.order_by = None
             if f.order_by is None and "ranked" in notes and f.dimensions and len(f.measures) == 1 and not f.grain:
                 f.order_by = f.measures[0]  # "what's selling best in Heating (units)": ranked by the one figure
+            if f.order_by is None and "ranked" in notes and f.grain and not f.dimensions and len(f.measures) == 1 \
+                    and not f.derived and not f.compare and "sorted" not in notes:
+                # "what was our best month for revenue?": the months ranked by the one figure (was every month in
+                # date order, the superlative dropped)
+                f.order_by = f.measures[0]
             if f.order_by and f.limit is None and (f.dimensions or f.grain or f.subject in ("products", "customers")):
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
@@ -3921,6 +3951,7 @@ class _State:
                     f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions:
+            self._amount_not_counted()
             f.kind = "aggregate"
             f.measures = ["distinct:" + f.dimensions[0]]
             f.dimensions = f.dimensions[1:]
@@ -3971,6 +4002,123 @@ class _State:
             raise NotUnderstood(f"'how much' asks for an amount, and the question names none I hold; I can count "
                                 f"the {what}", field="question",
                                 hint="ask 'how many ...' for a count, or name the amount (e.g. 'total value of ...')")
+
+    def _where_is_product(self, f: QueryForm) -> None:
+        """"where is the Bosch Garden Hose?", "where can I find ...": a product's place is the warehouses holding
+        it (its stock per warehouse, those with some on hand), never its catalog row; asked of several products
+        at once ("where are the Bosch products?") it is refused (one row per product and warehouse is not read)."""
+        if not self.spans or self.spans[0].text != "where" or f.kind != "list" or f.subject != "products" \
+                or f.measures or f.dimensions or f.grain or f.predicates or f.order_by or f.lookup \
+                or any(s.text in ("we", "our", "should") for s in self.spans):
+            return
+        one = [x for x in f.filters if x.field == "product" and x.op == "=" and len(x.values) == 1]
+        if len(one) != 1 or len(f.filters) != 1:
+            raise NotUnderstood("a product's place is its stock per warehouse: I can show it for one product at a time",
+                                hint="e.g. 'where is the <product name>?' or 'stock per warehouse of Bosch products'")
+        f.kind, f.measures, f.dimensions, f.show = "aggregate", ["stock"], ["warehouse"], []
+        f.filters.append(Filter("stock", ">", [0]))
+        for s in self.spans:
+            if s.text in self.layer.grammar.get("stock_verbs", []):
+                s.used = True  # "where is the X stocked / kept?": what "where" asks
+
+    def _kinds_together(self, f: QueryForm) -> None:
+        """Two texts looked for in the same field ("a lawn mower and a garden hose"): one row's field never holds
+        both. Said of orders or customers with "and", each text on a row of its own of the same thing (the order
+        holds both); said of the rows themselves (products) or with "or", a row holding either."""
+        either = any(s.text in ("or", "either", "any") for s in self.spans)
+        whole = self.layer.entities.get(f.subject or "", {}).get("table")
+        for x in f.filters:
+            # "how many orders had the X and the Y in them": the orders holding both (each product on a line of
+            # its own), not either; a figure of them ("revenue of X and Y") stays the two products' together
+            column = self.layer.dimensions.get(x.field, {}).get("column", "")
+            if x.op == "in" and self.layer.dimensions.get(x.field, {}).get("entity") and not either and whole \
+                    and not column.startswith(whole + ".") and f.subject in ("orders", "customers") \
+                    and f.measures in ([], ["count"]) and not f.dimensions and not f.derived and not f.compare \
+                    and self._joined_by_and(x):
+                x.op = "all of"
+        for field in dict.fromkeys(x.field for x in f.filters if x.op == "contains"):
+            same = [x for x in f.filters if x.field == field and x.op == "contains"]
+            if len(same) < 2:
+                continue
+            owner = self.layer.dimensions.get(field, {}).get("column", field).split(".")[0]
+            own = self.layer.entities.get(f.subject or "", {}).get("table") == owner or any(
+                self.layer.dimensions.get(d, {}).get("column", "").startswith(owner + ".") for d in f.dimensions)
+            either = own or any(s.text == "or" for s in self.spans)
+            first = f.filters.index(same[0])
+            f.filters = [x for x in f.filters if x not in same]
+            f.filters.insert(first, Filter(field, "contains any" if either else "contains all",
+                                           [v for x in same for v in x.values]))
+
+    def _joined_by_and(self, x: Filter) -> bool:
+        """Whether the values of the filter are said in one list joined by "and" ("the X and the Y")."""
+        at = [k for k, s in enumerate(self.spans) if any(d == x.field and v in x.values for d, v in self.values_of(s))]
+        if len(at) < 2:
+            return False
+        between = {s.text for s in self.spans[at[0] + 1:at[-1]]}
+        return "and" in between and between <= {"and", ",", "the", "a", "an"} | {
+            s.text for k in at for s in [self.spans[k]]}
+
+    def _share_of_dated_condition(self, f: QueryForm) -> None:
+        """"share of repeat customers in 2025": the condition counts orders of its own (two or more), which the
+        period would date, while a share's whole is dated by the things' own date; refused rather than read as the
+        share among customers who signed up in 2025."""
+        shared = ((f.derived or {}).get("condition") or {}).get("predicate")
+        spec = self.layer.predicates.get(shared or "", {})
+        if (f.derived or {}).get("kind") == "share" and spec.get("period_inside") and f.period \
+                and f.period_field not in (None, "orders.order_date"):
+            raise NotUnderstood(f"a share of {spec['label']} {spec['entity']} within a period: I cannot tell whether "
+                                "the period dates their orders or their signup",
+                                hint=f"e.g. 'how many {spec['label']} {spec['entity']} in 2025' or 'share of "
+                                     f"{spec['label']} {spec['entity']}'")
+
+    def _at_most_counted(self, f: QueryForm) -> None:
+        """"how many customers have placed fewer than 3 orders": an upper bound on a count of related things admits
+        those with none; a list joins the related rows outer (those with none at 0), but the count of the things
+        keeps only those with some, so it is refused rather than answered without the ones that have none."""
+        if f.kind != "aggregate":
+            return
+        for x in f.filters:
+            counted = x.field.split(":")[1] if x.field.startswith("count:") else None
+            if counted and counted != f.subject and x.op in ("<", "<=") and x.values and float(x.values[0]) > 0:
+                plural = self.layer.entities[counted]["plural"] if counted in self.layer.entities else counted
+                raise NotUnderstood(f"a count under an upper bound on the number of {plural} would leave out those "
+                                    "with none", hint=f"list them instead, e.g. 'customers with fewer than 3 {plural}'")
+
+    def _sold_products_counted(self, f: QueryForm) -> None:
+        """"how many different products were sold in October": sold is the glossary's sales, order lines of orders
+        not cancelled or returned (was every order line, a product only on cancelled orders counted)."""
+        if f.subject == "products" and f.measures == ["count"] and "activity:sales" in f.notes \
+                and not f.filter_on("status") and not f.predicates and not f.derived and "units_sold" in self.layer.measures:
+            flt = str(self.layer.measures["units_sold"].get("filter") or "")
+            m = re.fullmatch(r"orders\.status NOT IN \(([^)]*)\)", flt)
+            if m:
+                f.filters.append(Filter("status", "not in", re.findall(r"'([^']+)'", m.group(1))))
+
+    def _counted_per_itself(self, f: QueryForm) -> None:
+        """"top 5 customers by revenue" -> "and the number of customers?": a count of things per one of those same
+        things is 1 on every row, never what is asked; refused."""
+        if f.kind != "aggregate":
+            return
+        for m in f.measures:
+            entity = f.subject if m == "count" else m[6:] if m.startswith("count:") else None
+            own = self._own_dimension(entity) if entity in self.layer.entities else None
+            if own is not None and own in f.dimensions:
+                plural = self.layer.entities[str(entity)]["plural"]
+                raise NotUnderstood(f"the number of {plural} per {self.layer.entities[str(entity)]['singular']} is one "
+                                    "each: I could not tell what to count",
+                                    hint=f"e.g. 'how many {plural} ordered in total' or 'number of orders per "
+                                         f"{self.layer.entities[str(entity)]['singular']}'")
+
+    def _amount_not_counted(self) -> None:
+        """"order value per channel", "order totals per status": an amount of each thing, per group, is a total
+        or an average of it; never the count of the things (that would drop the amount named): refused, asking
+        which."""
+        amounts = [a for a in self.form.show if a.count(".") == 1 and self.layer.column(a)["type"] in ("INT", "DOUBLE")
+                   and self.layer.column(a).get("unit")]
+        if amounts:
+            label = (self.layer.column(amounts[0]).get("synonyms") or [amounts[0]])[0]
+            raise NotUnderstood(f"the {label} per group can be summed or averaged: say which",
+                                hint=f"e.g. 'sum of the {label} per ...' or 'average {label} per ...'")
 
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
@@ -4734,6 +4882,10 @@ class _State:
         contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
                     for n in f.notes if n.startswith(("contains:", "starts:"))]
         for text, op in contains:
+            if any(x.op == op and x.values == [text] for x in f.filters):
+                # a text already looked for in its field: after "the parcel whose tracking code contains AB12",
+                # "who is the customer?" keeps that search on the parcels, never again on the customer's name
+                continue
             # the text column named in the question ("customer names contain"), else the subject's name
             named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
             entity = self.layer.entities[f.subject or "products"]
@@ -4997,7 +5149,11 @@ class _State:
         if "signup" in activity:
             return "customers.signup_date"
         subject_table = self.layer.entities[subject]["table"]
-        other = [self.layer.dimensions[x.field]["column"].split(".")[0] for x in f.filters
+        # ("share of Finnish customers with a returned order this year": the share's own condition counts too)
+        shared = ((f.derived or {}).get("condition") or {}).get("filter") if (f.derived or {}).get("kind") == "share" \
+            else None
+        other = [self.layer.dimensions[x.field]["column"].split(".")[0] for x in [
+                 *f.filters, *([Filter(shared["field"], shared["op"], shared["values"])] if shared else [])]
                  if x.field in self.layer.dimensions and x.op in ("=", "in")]
         dated = [n for n, e in self.layer.entities.items() if e["table"] in other and e["table"] != subject_table
                  and e.get("period")]
@@ -5181,6 +5337,16 @@ class _State:
                             if after.used or after.senses or after.text not in words:
                                 break
                             after.used = True
+                    # "The X is out of stock in Vantaa. Which warehouse has the most of it?": a state said with the
+                    # warehouse named before the question (a premise) is the receiver's too
+                    asks = next((k for k, x in enumerate(self.spans) if x.text in ("which", "what", "where")), None)
+                    named_at = [k for k, x in enumerate(self.spans) if any(v[0] == other for v in self.values_of(x))]
+                    for k, x in enumerate(self.spans):
+                        state = x.arg("predicate") if x.first("predicate") else None
+                        if state in receiver_states and state in f.predicates and asks is not None and k < asks \
+                                and named_at and all(j < asks for j in named_at):
+                            f.predicates.remove(state)
+                            f.notes.append(f"receiver_state:{state}")
 
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True
@@ -5313,7 +5479,12 @@ class _State:
                                          f"{sorted(values)[0]}'")
 
     def _accept(self, f: QueryForm) -> None:
+        self._kinds_together(f)
+        self._share_of_dated_condition(f)
+        self._at_most_counted(f)
+        self._sold_products_counted(f)
         self._never_bought_values(f)
+        self._counted_per_itself(f)
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
         self._conditions_per_scope(f)
         self._intents_and_currency(f)

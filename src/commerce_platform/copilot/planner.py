@@ -250,6 +250,8 @@ class Planner:
             return col.is_(exp.null())
         if op == "is not null":
             return exp.Not(this=col.is_(exp.null()))
+        if op == "contains any":  # "lawn mowers and garden hoses in stock": a product of either kind
+            return exp.or_(*[exp.ILike(this=col.copy(), expression=exp.Literal.string(f"%{v}%")) for v in f.values])
         if op in ("contains", "not contains"):
             like = exp.ILike(this=col, expression=exp.Literal.string(f"%{f.values[0]}%"))
             return like if op == "contains" else exp.Not(this=like)
@@ -392,7 +394,7 @@ class Planner:
 
     def _conditions(self, form: QueryForm, entity: str | None, *, with_period: bool = True) -> list[exp.Expr]:
         conds = [self._all_of(form, f) if f.op == "all of" else self._only_of(form, f) if f.op == "only of"
-                 else self.filter_sql(f)
+                 else self._all_contain(form, f) if f.op == "contains all" else self.filter_sql(f)
                  for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
@@ -795,7 +797,8 @@ class Planner:
             select = select.group_by(*group)
         if having:
             select = select.having(exp.and_(*having))
-        if grain_expr is not None and not form.limit:
+        # ("revenue by month, highest first": periods sorted by the figure when the question says so)
+        if grain_expr is not None and not form.limit and not (form.order_by and "sorted" in form.notes):
             first = "condition" if derived.get("kind") == "predicates" else form.grain or period_column
             select = select.order_by(*([exp.Ordered(this=exp.column("year"))] if form.grain == "quarter" else []),
                                      exp.Ordered(this=exp.column(first)))
@@ -851,8 +854,10 @@ class Planner:
         # "customers who have ordered ... via web": having an order is said by the condition itself
         implied = [p for p in form.predicates
                    if any(f"from {t} " in (self.layer.predicates.get(p, {}).get("sql") or "").lower() for t in related)]
-        if form.period:
+        if form.period and (form.period_field or "").split(".")[0] not in related | {table}:
             return None  # which rows a period is on (the things' own date or the related rows') stays as it was
+        # ("share of Finnish customers with a returned order this year": a period of the related rows is part of
+        # the condition, one of the things' own date keeps the whole; the conditions below place it)
         rest = replace(form, predicates=[p for p in form.predicates if p not in implied])
         conds = self._conditions(rest, form.subject)
         own = [c for c in conds if tables_of(c) <= {table}]
@@ -890,6 +895,13 @@ class Planner:
         having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
                          expression=exp.Literal.number(len(set(f.values))))]
         return self._entities_having(form.subject or "orders", having, [self.filter_sql(values)])
+
+    def _all_contain(self, form: QueryForm, f: Filter) -> exp.Expr:
+        """"orders with a lawn mower and a garden hose": the subject's things that have, for every text, a row
+        whose field holds it (each on a row of its own; one product's name never holds both)."""
+        likes = [exp.ILike(this=self.field_sql(f.field), expression=exp.Literal.string(f"%{v}%")) for v in f.values]
+        return self._entities_having(form.subject or "orders", [exp.func("BOOL_OR", like.copy()) for like in likes],
+                                     [exp.or_(*[like.copy() for like in likes])])
 
     def _only_of(self, form: QueryForm, f: Filter) -> exp.Expr:
         """"customers who ordered only through the store": the subject's things every row of which has one of
@@ -955,7 +967,10 @@ class Planner:
         inner = self._aggregate(inner_form, top=False)
         inner.set("order", None)  # order inside a subquery means nothing
         name = output_name(form, (form.measures or ["count"])[0])
-        outer_dims = [exp.column(d) for d in form.dimensions]
+        # "average revenue per customer per month": the time grain stays a group of the outer query (each month's
+        # average over its customers), as the form's other groups do
+        grain = ["year", "quarter_start", "quarter"] if form.grain == "quarter" else [form.grain] if form.grain else []
+        outer_dims = [exp.column(d) for d in grain + form.dimensions]
         select = exp.select(*outer_dims, exp.alias_(ATTRIBUTE_AGGREGATES[fn](this=exp.column(name)),
                                                     f"{'average' if fn == 'avg' else fn}_{name}_per_{dim}"))
         select = select.from_(inner.subquery("per_" + dim))
