@@ -3,7 +3,10 @@ ninety days', 'fewer than forty units'). 'how much is left', 'how many are left'
 ask for stock. 'of each' at the end of a question, after things named with a condition, is each of those things:
 'how much'/'how many' there asks each one's figure, listed beside it, not one total. 'how much is that in total?'
 after things listed each with one summed figure (stock, units, revenue) is that figure summed over them; a shown
-figure that does not add up (an average, a distinct count) stays refused."""
+figure that does not add up (an average, a distinct count) stays refused. 'furthest/farthest/most below its (their, the)
+reorder level' ranks by the shortfall. 'who should ...' after the question is the asker's plan (set aside when it
+names nothing new), and 'after' in a plan ('look after them') is the plan's own word; a plan naming a new value or a
+period stays part of the question."""
 
 from __future__ import annotations
 
@@ -59,3 +62,24 @@ def test_a_shown_average_is_not_summed(parser):
     form = parser.parse("Garden products with their average discount", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("how much is that in total?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which 2 items are farthest below their reorder level?",
+     f"SELECT p.name FROM products p JOIN {STOCK} s USING (product_id) ORDER BY s.reorder - s.stock DESC LIMIT 2"),
+])
+def test_furthest_below_the_reorder_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_who_should_after_the_question_is_a_plan(parser, engine):
+    assert_answers_like(
+        parser, engine, "five biggest customers by revenue in 2025 - who should the sales reps look after?",
+        f"SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE {VALID_ORDER} "
+        "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+        "ORDER BY SUM(o.total_amount) DESC LIMIT 5")
+
+
+def test_who_should_naming_a_new_value_is_not_set_aside(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("top 5 customers by revenue in 2025 - who should the store team look after?", COPILOT_AS_OF)
