@@ -840,6 +840,12 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         spec = entities[context.subject]
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by = "aggregate", [f"sum:{spec['table']}.{spec['worth']}"], [], None
+    elif not words & {"worth", "value"} and len(shown := [m for m in context.show if m in state.layer.measures]) == 1 \
+            and str(state.layer.measures[shown[0]].get("sql", "")).upper().startswith("SUM(") and not context.derived:
+        # "how much is that in total?" after products listed each with its stock: the one summed figure shown
+        # beside the rows, summed over them (a sum of sums; never an average or a distinct count)
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by = "aggregate", shown, [], None
     else:
         raise refuse(state, context, "I could not tell what the previous rows are worth")
     _use_all(state)

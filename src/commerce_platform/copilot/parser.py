@@ -80,7 +80,8 @@ ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+
                                     r"(?=(?:in|during|within|since)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
@@ -4122,8 +4123,12 @@ class _State:
 
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
-        stock" and "50 units total" are each one's own figure."""
+        stock" and "50 units total" are each one's own figure; "how much stock is left of each": "of each" at the
+        end is each of the things named, so "how much"/"how many" asks each one's figure."""
+        of_each = len(self.spans) > 1 and self.spans[-1].text == "each" and self.spans[-2].text == "of"
         for k, s in enumerate(self.spans):
+            if of_each and set(s.text.split()) & {"much", "many"} and not set(s.text.split()) & {"total", "sum"}:
+                continue
             prev = self.spans[k - 1] if k > 0 else None
             if s.text in ("total", "sum") and prev is not None and (
                     prev.text in ("whose", "their", "its") or prev.first("number") or prev.first("measure")):
