@@ -4,7 +4,10 @@ hand summed over the warehouses, not the units ordered (a bare "total quantity" 
 seeming before the state ("look/seem/appear overstocked") says the state as "are overstocked" does (the stock
 condition said after it is what it means). "(I'd/we'd) start renegotiating (purchase prices/costs)" is the plan to
 renegotiate as "renegotiate" is: the lowest ranked by the figure asked. The state said of things other than
-products stays refused."""
+products stays refused. A clause after the question that says a word again against another ("Rate, not count.") only
+says which reading is meant: set aside when the question already says the first (its every sense) and not the
+second, else refused. "We/I need to ..." opens the asker's plan, and comparing is the asker's own act in it ("we
+need to compare them fairly")."""
 
 from __future__ import annotations
 
@@ -39,6 +42,14 @@ MARGIN = "AVG((unit_price - unit_cost) / unit_price)"
      "SELECT p.category, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) GROUP BY 1"),
     ("which products have a quantity in stock under 25",
      "SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) < 25"),
+    ("Which carrier had the highest late share in 2025? Share, not count - I need to compare them fairly.",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
+    ("Best 3 brands by units sold in 2026? Units, not revenue.",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 2 DESC LIMIT 3"),
     ("total quantity sold by brand in 2025",
      "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
      "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
@@ -53,6 +64,11 @@ def test_analyst3_questions(parser, engine, question, gold):
     "which customers look overstocked",
     # a bare 'out' is no stock state (it may be a parcel sent)
     "which products are out in at least one warehouse",
+    # the word said again is not what the question says: which reading is meant is not guessed
+    "Which carrier had the most late deliveries in 2025? Rate, not count.",
+    "Best 3 brands by units sold in 2026? Revenue, not units.",
+    # the average asked, then a total said against it
+    "What was the average order value in 2025? Total, not average.",
 ])
 def test_analyst3_refusals(parser, question):
     with pytest.raises(NotUnderstood):
