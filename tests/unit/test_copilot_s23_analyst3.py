@@ -7,7 +7,9 @@ renegotiate as "renegotiate" is: the lowest ranked by the figure asked. The stat
 products stays refused. A clause after the question that says a word again against another ("Rate, not count.") only
 says which reading is meant: set aside when the question already says the first (its every sense) and not the
 second, else refused. "We/I need to ..." opens the asker's plan, and comparing is the asker's own act in it ("we
-need to compare them fairly")."""
+need to compare them fairly"). After a list asked for ("list/show <things> ...:"), a colon and only columns of the
+data, two or more ("order id, carrier and ship date"), say what to show of each thing, as "with ..." does: never a
+count per one of them; "ship time" is when a parcel was shipped."""
 
 from __future__ import annotations
 
@@ -50,6 +52,15 @@ MARGIN = "AVG((unit_price - unit_cost) / unit_price)"
      "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
      "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
      "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 2 DESC LIMIT 3"),
+    ("List parcels not yet delivered that were shipped before 20 October 2026: order id, carrier and ship time.",
+     "SELECT order_id, carrier, shipped_at FROM shipments WHERE delivered_at IS NULL "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-10-20'"),
+    ("show shipments sent in September 2026: carrier and tracking number",
+     "SELECT carrier, tracking_number FROM shipments "
+     "WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("list shipments sent in September 2026: how many per carrier",
+     "SELECT carrier, COUNT(*) FROM shipments "
+     "WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY 1"),
     ("total quantity sold by brand in 2025",
      "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
      "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "

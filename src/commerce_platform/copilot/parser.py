@@ -565,6 +565,7 @@ class SemanticParser:
                     within.form.notes += [f"aside:{a}" for a in asides]
                     within.interpretation = describe_form(within.form, self.layer)
                 return within
+        question = self._columns_after_colon(question, as_of)
         state = _State(self, question, as_of)
         # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
         state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
@@ -670,6 +671,19 @@ class SemanticParser:
         asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
         return kept, asides
 
+    def _columns_after_colon(self, question: str, as_of: date) -> str:
+        """"List shipments still in transit: order id, carrier and ship date.": after a list asked for, a colon
+        and only columns of the data (two or more, each a column's name) say what to show of each, as "with order
+        id, carrier and ship date" does (not a count per carrier); anything else after the colon is kept as is."""
+        m = COLUMNS_AFTER_COLON_RE.match(question)
+        if m is None:
+            return question
+        spans = _State(self, m.group("cols"), as_of).spans
+        named = [sp for sp in spans if not all(x[0] == "stop" or x == ("grammar", "followup") for x in sp.senses)]
+        if len(named) < 2 or not all(any(x[0] == "attribute" for x in sp.senses) for sp in named):
+            return question
+        return f"{m.group('head')} with {m.group('cols')}"
+
     def _preface(self, clauses: list[str], states: list[_State], question: str) -> int:
         """1 when the first clause is a preface that only says why the question is asked ("Cross-sell idea:",
         "For a Norwegian promo -"): it ends with a colon or a spaced dash, names no period, id or text, none of
@@ -706,6 +720,9 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
 # "those need an urgent reorder", "we should restock those": reordering the ones found is the asker's act too, not a
 # low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
 PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
+# "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
+COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
+                                    r"\s*[.!?]*$", re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
