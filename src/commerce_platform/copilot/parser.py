@@ -570,6 +570,7 @@ class SemanticParser:
                     within.form.notes += [f"aside:{a}" for a in asides]
                     within.interpretation = describe_form(within.form, self.layer)
                 return within
+        question = self._columns_after_colon(question, as_of)
         state = _State(self, question, as_of)
         # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
         state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
@@ -623,6 +624,24 @@ class SemanticParser:
                 # condition, whatever its words (none may narrow or ask: the blockers; no value not said before)
                 data_free[k] = True
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            if data_free[k] or k == 0 or state.periods or state.ids or state.texts or \
+                    RESTATED_RE.match(clause.strip(" ()-—–")) is None:
+                continue
+            # "Rate, not count.": a word the question says, said again against another it does not say, only
+            # says which reading is meant; set aside when the question already reads it so (every sense of the
+            # first part said elsewhere, none of the second's) and no function word may narrow (the blockers)
+            cut = next((j for j, sp in enumerate(state.spans) if sp.text == "not"), None)
+            if cut is None:
+                continue
+            said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
+            restated = [sp for sp in state.spans[:cut] if any(x[0] != "stop" for x in sp.senses)]
+            rejected = [sp for sp in state.spans[cut + 1:] if any(x[0] != "stop" for x in sp.senses)]
+            words = {w for sp in state.spans[:cut] + state.spans[cut + 1:] if sp not in restated and sp not in rejected
+                     for w in sp.text.split()}  # the two parts' own words may be blockers ("rate", "count")
+            data_free[k] = bool(restated) and bool(rejected) and not (words & blockers) and all(
+                all(tuple(x) in said for x in sp.senses if x[0] != "stop") for sp in restated) and not any(
+                tuple(x) in said for sp in rejected for x in sp.senses if x[0] != "stop")
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or opener is None or (m := opener.match(clause.strip(" ()").replace("’", "'"))) is None:
                 continue
             # "I want someone to call and confirm them.", "We should move some garden items there.": the asker's
@@ -656,6 +675,19 @@ class SemanticParser:
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
         asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
         return kept, asides
+
+    def _columns_after_colon(self, question: str, as_of: date) -> str:
+        """"List shipments still in transit: order id, carrier and ship date.": after a list asked for, a colon
+        and only columns of the data (two or more, each a column's name) say what to show of each, as "with order
+        id, carrier and ship date" does (not a count per carrier); anything else after the colon is kept as is."""
+        m = COLUMNS_AFTER_COLON_RE.match(question)
+        if m is None:
+            return question
+        spans = _State(self, m.group("cols"), as_of).spans
+        named = [sp for sp in spans if not all(x[0] == "stop" or x == ("grammar", "followup") for x in sp.senses)]
+        if len(named) < 2 or not all(any(x[0] == "attribute" for x in sp.senses) for sp in named):
+            return question
+        return f"{m.group('head')} with {m.group('cols')}"
 
     def _preface(self, clauses: list[str], states: list[_State], question: str) -> int:
         """1 when the first clause is a preface that only says why the question is asked ("Cross-sell idea:",
@@ -693,6 +725,12 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
 # "those need an urgent reorder", "we should restock those": reordering the ones found is the asker's act too, not a
 # low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
 PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
+# "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
+COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
+                                    r"\s*[.!?]*$", re.IGNORECASE)
+# "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
+RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
+                         re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
 
