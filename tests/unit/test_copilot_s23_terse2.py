@@ -4,7 +4,8 @@ sells least, refused without a lowest-first ranking); "<things> are/is empty" is
 warehouse when one or every warehouse is named); "ordered before but nothing/none in <period>" is "but not
 in <period>"; "the <product> is empty/out of stock in <warehouse>: which warehouse has the most of it to
 transfer" ranks the other warehouses by that product's stock (the state is the receiver's, not a condition
-on the warehouses ranked)."""
+on the warehouses ranked); "where (should we) target a push" beside a lowest-first ranking is that ranking
+(as "where should we run a campaign")."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      f"SELECT p.category, COALESCE(SUM({LINE}) FILTER (WHERE {VALID_ORDER} AND o.order_date BETWEEN "
      "DATE '2026-01-01' AND DATE '2026-10-31'), 0) AS r FROM products p LEFT JOIN order_items oi USING (product_id) "
      "LEFT JOIN orders o USING (order_id) GROUP BY 1 ORDER BY r, 1 LIMIT 2"),
+    ("where to target a push: which brand had the lowest revenue in 2025",
+     f"SELECT p.brand, COALESCE(SUM({LINE}) FILTER (WHERE {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31'), 0) AS r FROM products p LEFT JOIN order_items oi USING (product_id) "
+     "LEFT JOIN orders o USING (order_id) GROUP BY 1 ORDER BY r, 1 LIMIT 1"),
     ("count the products that are empty in at least one warehouse",
      "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand = 0"),
     ("which Tools products are empty",
@@ -62,6 +67,7 @@ def test_receiver_state_before_its_warehouse(parser, engine):
 @pytest.mark.parametrize("question", [
     "which product needs a promo",           # no lowest-first ranking: what needs one is not a figure
     "top 3 brands by revenue need a boost",  # a highest-first ranking is not what needs a push
+    "where should we target a push - which city has the most customers",  # nor where to push
 ])
 def test_terse_refusals(parser, question):
     with pytest.raises(NotUnderstood):
