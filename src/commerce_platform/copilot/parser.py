@@ -75,13 +75,16 @@ SUGGESTIONS = [
     "Finland vs Sweden revenue this year",
 ]
 
-# "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
-ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)\s+but\s+not\s+"
+# "customers who ordered before but not (nothing, none) in the last 90 days": the "not" is of the
+# ordering said before it
+ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)"
+                                    r"\s+but\s+(?:not|nothing|none)\s+"
                                     r"(?=(?:in|during|within|since)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
+                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 PARSER_WORDS = frozenset({*(m.lower() for m in calendar.month_name if m), "month", "months", "quarter", "quarters",
                           "year", "years", "week", "weeks", "since", "between", "yesterday", "today", "first",
                           "second", "third", "fourth", "order", "customer", "product", "shipment", "number",
@@ -5366,6 +5369,16 @@ class _State:
                     receiver_states = set(purposes[sense[1]].get("other_end_states", []))
                     for k, named in enumerate(self.spans):
                         if not any(v[0] == other for v in self.values_of(named)):
+                            continue
+                        # "the X is empty in Vantaa: which warehouse has the most of it": the state said of the
+                        # one product named just before the receiver's name is the receiver's stock too
+                        before = [b for b in self.spans[:k]
+                                  if not (b.senses and all(x[0] == "stop" for x in b.senses))]
+                        state = before[-1].arg("predicate") if before and before[-1].first("predicate") else None
+                        if (state in receiver_states and state in f.predicates
+                                and any(x.field == "product" and x.op in ("=", "in") for x in f.filters)):
+                            f.predicates.remove(state)
+                            f.notes.append(f"receiver_state:{state}")
                             continue
                         for after in self.spans[k + 1:]:
                             if after.senses and all(x[0] == "stop" for x in after.senses):
