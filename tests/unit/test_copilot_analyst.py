@@ -1,14 +1,47 @@
 """Analysts' questions: several conditions at once, thresholds on grouped figures, formulas.
 
 What each part checks:
-- Long analyst questions with several conditions (dev14): thresholds on grouped figures (a time grain
-  is a grouping: "which months had revenue above ..."), the amount beside grouped things is the figure compared,
-  not each order's total.
-- A measure said as its own formula ("unit price times quantity on hand", "reorder level minus
-  quantity on hand", "line revenue minus quantity times unit cost") is that measure, and "defined as" its
-  formula after the measure was named restates it; the products "we still hold stock of" are those in stock;
-  "all three channels (web, store and b2b)" is every one listed; customers "only/exclusively through" a channel
-  have every order there.
+- Long analyst questions with several conditions (dev14): thresholds on grouped figures (a time grain is a
+  grouping: "which months had revenue above ..."), the amount beside grouped things is the figure compared, not
+  each order's total.
+- A measure said as its own formula ("unit price times quantity on hand", "reorder level minus quantity on hand",
+  "line revenue minus quantity times unit cost") is that measure, and "defined as" its formula after the measure
+  was named restates it; the products "we still hold stock of" are those in stock; "all three channels (web,
+  store and b2b)" is every one listed; customers "only/exclusively through" a channel have every order there.
+- Analysts' multi-condition questions. In a list of the things named, "every"/"each" before that thing ("give me
+  every active product under its reorder level") is "all" of them (not a grouping); a choice said in the passive
+  ("which carrier should be preferred?") is the choice said actively ("should we prefer");
+  "restrict/limit/narrow that to ..." after a question narrows the previous question, as "only ..." does;
+  "his/her" in a follow-up to a question about one customer is that customer; "below their total reorder level"
+  is below the reorder level (stock and level both summed over the warehouses); after a top N, a figure for
+  "those same N things ... as well/too" stands beside the same ranked ones; a "non-zero discount" is a discount;
+  "date and time" in a question opening with "when" is what "when" asks; "more than N days/weeks before today"
+  is "more than N ... ago".
+- Analysts' questions with two periods or mixed figures. "How many customers ordered in P1 but not / nothing /
+  have not placed any order in P2" counts the lapsed customers (an order of any status in the earlier period,
+  none in the later), as the list of them already was; "not placed any order(s)" is "never ordered"; a list of
+  products with a condition on their stock beside a condition on their sales (units sold in a period) compares
+  the stock per product (the inventory summed for each product), never a grouped sum over the order lines (which
+  has no inventory rows: it did not compile), and shows both figures; there "fewer than N sold" is refused (the
+  order lines joined would miss the products that sold none); growth "in absolute euros / in absolute terms",
+  "by how many euros" or with "(later period minus earlier period)" is the difference of the two periods'
+  figures (ranked by it), not the percent; "across" opening the question right before the rows it is about
+  ("Across order lines with a discount, what is ...") is over those rows; a bound said last after "with"
+  ("orders per customer, only those with 8 or more"), with nothing after it, is a condition on the one figure
+  asked per group; "For customers in X, the number of orders each placed" is per customer ("each" before the
+  verb is each of the other things named before).
+- A few more words for things the lake already answers. A product's stock may be called its "(total) quantity in
+  stock", "in/across (all) the warehouses" or "units in/across (the) warehouses": the quantity on hand summed
+  over the warehouses, not the units ordered (a bare "total quantity" stays the order lines'). A verb of seeming
+  before the state ("look/seem/appear overstocked") says the state as "are overstocked" does (the stock
+  condition said after it is what it means). "(I'd/we'd) start renegotiating (purchase prices/costs)" is the
+  plan to renegotiate as "renegotiate" is: the lowest ranked by the figure asked. The state said of things other
+  than products stays refused. A clause after the question that says a word again against another ("Rate, not
+  count.") only says which reading is meant: set aside when the question already says the first (its every
+  sense) and not the second, else refused. "We/I need to ..." opens the asker's plan, and comparing is the
+  asker's own act in it ("we need to compare them fairly"). After a list asked for ("list/show <things> ...:"),
+  a colon and only columns of the data, two or more ("order id, carrier and ship date"), say what to show of
+  each thing, as "with ..." does: never a count per one of them; "ship time" is when a parcel was shipped.
 """
 
 from __future__ import annotations
@@ -400,3 +433,213 @@ def test_all_n_things_with_a_list_of_another_length_is_not_read_as_every_one(par
 ])
 def test_customers_only_through_a_channel_have_every_order_there(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+STOCK_TOTALS = "(SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder FROM inventory GROUP BY 1)"
+DAYS = "epoch(s.delivered_at - s.shipped_at) / 86400.0"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "every"/"each" before the listed thing: all of them
+    ("List every inactive product that still has stock, with its stock",
+     f"SELECT p.name, s.stock FROM products p JOIN {STOCK_TOTALS} s USING (product_id) WHERE NOT p.active AND s.stock > 0"),
+    ("show me each Garden product at low stock",
+     f"SELECT p.name FROM products p JOIN {STOCK_TOTALS} s USING (product_id) "
+     "WHERE p.category = 'Garden' AND s.stock <= s.reorder"),
+    ("which Garden products have a total stock under their total reorder level",
+     f"SELECT p.name FROM products p JOIN {STOCK_TOTALS} s USING (product_id) "
+     "WHERE p.category = 'Garden' AND s.stock < s.reorder"),
+    ("how many order lines with a non-zero discount were there in 2025?",
+     "SELECT COUNT(*) FROM order_items oi JOIN orders o USING (order_id) WHERE oi.discount_percent > 0 "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("When, date and time, did order 3 get delivered?",
+     "SELECT delivered_at FROM shipments WHERE order_id = 3"),
+    ("which pending orders were placed more than two weeks before today?",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-11-01' - INTERVAL 14 DAY"),
+    # a passive choice with a measure named: the ranking asked, the choice set aside
+    ("Which carrier has the lowest average delivery time and should be chosen for parcels to Sweden?",
+     f"SELECT s.carrier FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'SE' AND s.delivered_at IS NOT NULL GROUP BY 1 ORDER BY AVG({DAYS}) LIMIT 1"),
+])
+def test_analyst_questions(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery days per carrier"], "limit that to shipments going to business customers",
+     f"SELECT s.carrier, AVG({DAYS}) FROM shipments s JOIN orders o USING (order_id) JOIN customers c "
+     "USING (customer_id) WHERE c.segment = 'business' AND s.delivered_at IS NOT NULL GROUP BY 1"),
+    (["number of orders by channel in 2025"], "narrow it down to cancelled orders",
+     "SELECT channel, COUNT(*) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1"),
+    # a person pronoun after one customer: that customer
+    (["how many orders did customer 12 place in 2025"], "and what about her revenue?",
+     f"SELECT SUM(total_amount) FROM orders o WHERE customer_id = 12 AND {VALID_ORDER} "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # the same top N, the new figure beside them
+    (["top 3 categories by revenue in 2025"], "give me the units sold of those same three categories too",
+     f"SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r, "
+     f"SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY r DESC LIMIT 3"),
+])
+def test_analyst_followups(parser, engine, context, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
+
+
+@pytest.mark.parametrize("question", [
+    # a passive choice with nothing to choose by is refused as the active one is
+    "which warehouse should be used?",
+    # "every" before a grouping thing is no list of all: left unplaced
+    "show every order by channel",
+    # a pronoun with no one customer before it names nobody
+    "and his revenue?",
+])
+def test_a_choice_with_nothing_to_choose_by_or_every_grouping_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+STOCK_ON_HAND = "(SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory GROUP BY 1)"
+LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date BETWEEN DATE '{a}-01-01' AND "
+          "DATE '{a}-12-31' EXCEPT SELECT customer_id FROM orders WHERE order_date BETWEEN DATE '{b}-01-01' "
+          "AND DATE '{b}-12-31')")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers bought from us in 2024 but not in 2025?", LAPSED.format(a=2024, b=2025)),
+    ("Number of customers that ordered during 2025 but have not placed any orders during 2026",
+     LAPSED.format(a=2025, b=2026)),
+    ("how many customers haven't ordered in 2025 but did order in 2024", LAPSED.format(a=2024, b=2025)),
+    # stock and sales conditions side by side: the stock per product
+    ("list the products with over 600 units on hand and over 60 units sold in Q3 2026",
+     f"SELECT p.name, s.stock, SUM(oi.quantity) FROM products p JOIN {STOCK_ON_HAND} s USING (product_id) "
+     f"JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' AND s.stock > 600 "
+     "GROUP BY p.product_id, p.name, s.stock HAVING SUM(oi.quantity) > 60"),
+    # growth as a difference
+    ("by how many euros did revenue change from Q2 2025 to Q2 2026?",
+     f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') - "
+     f"SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2025-04-01' AND DATE '2025-06-30') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+    ("which brand's revenue increased the most in absolute terms from 2024 to 2025?",
+     f"SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     f"o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') - SUM(oi.quantity * oi.unit_price * "
+     f"(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') "
+     f"AS g FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+    ("revenue change from March 2026 to April 2026 (April 2026 minus March 2026)",
+     f"SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') - "
+     f"SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+    # "across" opening the question before the rows: over those rows
+    ("Across orders from 2025 that were delivered, what is the average order value?",
+     "SELECT AVG(total_amount) FROM orders WHERE status = 'delivered' "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a bound said last, after "with", of the one figure asked per group
+    ("number of orders per customer from Oslo in 2025, just the ones with 5 or more",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "HAVING COUNT(*) >= 5"),
+    ("units sold per category in 2025, only those with more than 400",
+     f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 HAVING SUM(oi.quantity) > 400"),
+    # "each" before the verb: each of the other things named before
+    ("for consumer customers in Espoo, give the number of orders each placed during 2025",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'consumer' "
+     "AND c.city = 'Espoo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY c.customer_id, c.name"),
+])
+def test_analyst2_questions(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    # two periods with no lapse between them stay refused
+    "how many customers ordered in 2025 and in 2026",
+    # overlapping periods: no earlier and later one
+    "how many customers ordered in 2025 but not in October 2025",
+    # "in absolute terms" with no growth asked, and "minus" of periods other than the two compared
+    "revenue in absolute terms in 2025",
+    "revenue change from 2024 to 2025 (2024 minus 2025)",
+])
+def test_two_periods_without_a_lapse_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_fewer_sold_beside_a_stock_condition_counts_the_products_that_sold_none(parser, engine):
+    # the sales rows are joined outer, so a product with no sale in the period is one that sold 0 (< 60)
+    gold = ("WITH s AS (SELECT product_id, SUM(quantity_on_hand) st FROM inventory GROUP BY 1), "
+            "u AS (SELECT oi.product_id, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) "
+            "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-07-01' "
+            "AND DATE '2026-09-30' GROUP BY 1) "
+            "SELECT p.name FROM products p JOIN s USING (product_id) LEFT JOIN u USING (product_id) "
+            "WHERE s.st > 600 AND COALESCE(u.q, 0) < 60")
+    assert_answers_like(parser, engine, "products with more than 600 units on hand but under 60 units sold in Q3 2026",
+                        gold)
+
+
+MARGIN = "AVG((unit_price - unit_cost) / unit_price)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which category has the lowest average margin among active products? That's where we'd start renegotiating.",
+     f"SELECT category, {MARGIN} FROM products WHERE active GROUP BY 1 ORDER BY 2 LIMIT 1"),
+    ("which brand has the weakest margin - I'd start renegotiating purchase prices there",
+     f"SELECT brand, {MARGIN} FROM products GROUP BY 1 ORDER BY 2 LIMIT 1"),
+    ("Which products seem overstocked: over 800 units on hand?",
+     "SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) > 800"),
+    ("Which products look overstocked: more than 600 units on hand but fewer than 30 units sold in September 2026?",
+     "SELECT p.product_id FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i "
+     "WHERE i.product_id = p.product_id) > 600 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi "
+     "JOIN orders o USING (order_id) WHERE oi.product_id = p.product_id AND o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'), 0) < 30"),
+    ("Inactive products that still hold stock - show each with its total quantity across all warehouses",
+     "SELECT p.product_id, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE NOT p.active GROUP BY 1 HAVING SUM(i.quantity_on_hand) > 0"),
+    ("total quantity in the warehouses per category",
+     "SELECT p.category, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) GROUP BY 1"),
+    ("which products have a quantity in stock under 25",
+     "SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) < 25"),
+    ("Which carrier had the highest late share in 2025? Share, not count - I need to compare them fairly.",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY 2 DESC LIMIT 1"),
+    ("Best 3 brands by units sold in 2026? Units, not revenue.",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 ORDER BY 2 DESC LIMIT 3"),
+    ("List parcels not yet delivered that were shipped before 20 October 2026: order id, carrier and ship time.",
+     "SELECT order_id, carrier, shipped_at FROM shipments WHERE delivered_at IS NULL "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-10-20'"),
+    ("show shipments sent in September 2026: carrier and tracking number",
+     "SELECT carrier, tracking_number FROM shipments "
+     "WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("list shipments sent in September 2026: how many per carrier",
+     "SELECT carrier, COUNT(*) FROM shipments "
+     "WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY 1"),
+    ("total quantity sold by brand in 2025",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_analyst3_questions(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    # customers hold no stock: the state said of them is not placed
+    "which customers look overstocked",
+    # a bare 'out' is no stock state (it may be a parcel sent)
+    "which products are out in at least one warehouse",
+    # the word said again is not what the question says: which reading is meant is not guessed
+    "Which carrier had the most late deliveries in 2025? Rate, not count.",
+    "Best 3 brands by units sold in 2026? Revenue, not units.",
+    # the average asked, then a total said against it
+    "What was the average order value in 2025? Total, not average.",
+])
+def test_analyst3_refusals(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
