@@ -391,3 +391,74 @@ def test_a_list_under_an_upper_bound_on_orders_holds_the_customers_with_none(par
     gold = ("SELECT c.name FROM customers c WHERE (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.customer_id "
             "AND year(o.order_date) = 2025) <= 2")
     assert_answers_like(parser, engine, "customers with no more than 2 orders in 2025", gold)
+
+
+# ----- silent wrongs about warehouses and stock conditions (round silentfix3)
+# Rules: "which warehouses have <product>" are those holding some of it (stock > 0), not every warehouse with a
+# stock record of it. A stock condition "in any / some warehouse" holds in some one warehouse, as "in at least one
+# warehouse" (not on the warehouses summed, nor split by warehouse); "in every warehouse" is refused unless the
+# summed stock tests it too (out of stock: 0 in total is 0 in each), and so is a bound "in every warehouse". A
+# state said of the warehouse named beside a transfer ranking of products ("products out of stock in Vantaa, so we
+# can transfer") is that warehouse's, the others are ranked. A bound on "on hand" of products bounds their stock
+# (summed over the warehouses, or the one named), not one stock row. A bound right after a verb of selling ("sold
+# fewer than 5 units") or a bare number said of selling ("under 20 sold") is of units sold, never stock or price.
+# An upper bound on sales beside a condition on one warehouse's stock rows is refused (the unsold were left out).
+# "where do we have / keep <product>" is where it is held, as "where is <product>".
+def _units_sold(period: str) -> str:
+    return (f"COALESCE((SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
+            f"oi.product_id = p.product_id AND {VALID_ORDER} AND {period}), 0)")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which warehouses have the Nordline Cordless Drill 2?",
+     "SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Nordline Cordless Drill 2' AND i.quantity_on_hand > 0"),
+    ("list the products that are out of stock in any warehouse",
+     "SELECT DISTINCT p.name FROM products p JOIN inventory i USING (product_id) WHERE i.quantity_on_hand = 0"),
+    ("which products are out of stock in some warehouse?",
+     "SELECT DISTINCT p.name FROM products p JOIN inventory i USING (product_id) WHERE i.quantity_on_hand = 0"),
+    ("how many products sit below their reorder level in any warehouse?",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand < reorder_level"),
+    ("which warehouse has the most stock of products below their reorder level in Kuopio, to transfer from?",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) AS s FROM inventory i WHERE i.warehouse <> 'Kuopio' AND "
+     "i.product_id IN (SELECT product_id FROM inventory WHERE warehouse = 'Kuopio' AND quantity_on_hand < "
+     "reorder_level) GROUP BY 1 ORDER BY s DESC LIMIT 1"),
+    ("products with more than 650 on hand",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) GROUP BY 1 "
+     "HAVING SUM(i.quantity_on_hand) > 650"),
+    ("products with over 600 on hand, with their units sold in 2025",
+     "SELECT p.name, (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = p.product_id), "
+     f"{_units_sold('year(o.order_date) = 2025')} FROM products p "
+     "WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = p.product_id) > 600"),
+    ("products with over 400 on hand that sold fewer than 4 units in October 2026",
+     "SELECT p.name FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = "
+     f"p.product_id) > 400 AND {_units_sold('month(o.order_date) = 10 AND year(o.order_date) = 2026')} < 4"),
+    ("products with under 15 sold in August 2026",
+     f"SELECT p.name FROM products p WHERE {_units_sold('month(o.order_date) = 8 AND year(o.order_date) = 2026')} < 15"),
+    ("how many products have more than 250 on hand in Jonkoping?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand > 250"),
+    ("products out of stock in every warehouse",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY 1 HAVING MAX(i.quantity_on_hand) = 0"),
+    # "where do we have / keep <product>": the warehouses holding it, as "where is <product>" (was its catalog row)
+    ("where do we keep the Nordline Cordless Drill 2?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Nordline Cordless Drill 2' AND i.quantity_on_hand > 0"),
+    # a bound with a word between it and the selling verb stays on the figure named before it
+    ("active products with a margin above 0.45 but sold fewer than 120 units in 2026",
+     "SELECT p.name FROM products p WHERE p.active AND (p.unit_price - p.unit_cost) / p.unit_price > 0.45 AND "
+     f"{_units_sold('year(o.order_date) = 2026')} < 120"),
+])
+def test_warehouse_stock_conditions_answered(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "products below their reorder level in every warehouse",
+    "which products are in stock in all warehouses?",
+    "how many products have more than 150 units in every warehouse?",
+    "products with over 200 on hand in Drammen that sold fewer than 3 units last month",
+    "products in Kuopio below their reorder level with under 10 units sold this year",
+])
+def test_warehouse_stock_conditions_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)

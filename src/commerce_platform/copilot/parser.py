@@ -1485,6 +1485,29 @@ class _State:
                         == dim.arg("dimension") for x in self.spans):
                 s.used = num.used = dim.used = True
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
+        for i, s in enumerate(self.spans[:-1]):
+            dim = self.spans[i + 1]
+            if s.text in ("any", "some") and not s.used and i > 0 and self.spans[i - 1].text == "in" and \
+                    dim.first("dimension") and dim.arg("dimension") in scopes and not self.values_of(dim) and \
+                    any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
+                        == dim.arg("dimension") for x in self.spans):
+                # "out of stock in any (some) warehouse": held in some one warehouse, as "at least one"
+                s.used = dim.used = self.spans[i - 1].used = True
+                self.form.notes.append(f"each:{dim.arg('dimension')}")
+        for i, s in enumerate(self.spans[:-1]):
+            dim = self.spans[i + 1]
+            if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
+                    dim.arg("dimension") in scopes and not self.values_of(dim):
+                held = [x.arg("predicate") for x in self.spans[:i] if x.first("predicate") and self.layer.predicates.get(
+                    x.arg("predicate"), {}).get("scoped_by") == dim.arg("dimension")]
+                bounded = s.text == "every" and any(x.first("comparator") for x in self.spans[:i])
+                if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
+                    # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
+                    # held in each one, which the summed stock of all of them does not test
+                    place = dim.arg("dimension")
+                    raise NotUnderstood(f"I can test that condition only on the {place}s together or in one "
+                                        f"{place} at a time, not in every {place} each",
+                                        hint="e.g. 'products below their reorder level' (all warehouses together)")
 
     def _verbs_not_values(self) -> None:
         """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written
@@ -1980,6 +2003,12 @@ class _State:
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
             # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
             target = self._field_near(j + (1 if unit or money else 0), +1, counts=not money) or self._field_near(i, -1)
+            if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
+                    and not unit and not money and "units_sold" in self.layer.measures and \
+                    (target is None or target[0].startswith("products.")):
+                # "products with under 20 sold in September": a bare number said of selling counts units sold
+                target = ("units_sold", None)
+                after[1].used = True
             if target is None and money:
                 target = self._amount_near(i)  # "web orders in Oslo this year over 200 EUR": the orders' total
             if target is None and unit is not None and self._about_shipping():
@@ -3074,9 +3103,17 @@ class _State:
         inventory = inventory or bool(held) and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE) \
             is not None and not self.periods and not any(
                 n.startswith("activity:") for n in f.notes) and not any(s.first("activity") for s in self.spans)
+        # "(over 300 on hand in Vantaa) that sold fewer than 5 units": a bound said right after a verb of
+        # selling is of the units sold, whatever else the question says of stock
+        sold_bounds = set()
+        for i, s in enumerate(self.spans):
+            before, after = self.prev_content(i), self.next_content(i)
+            if s.first("comparator") and before is not None and before[1].has("activity", "sales") and \
+                    after is not None and after[1].first("number"):
+                sold_bounds.add(after[1].arg("number"))
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
-                if x.field == "units_sold":
+                if x.field == "units_sold" and not set(x.values) <= sold_bounds:
                     x.field = "stock"
         if bare_units and inventory and "units_sold" in f.measures:
             f.measures.remove("units_sold")
@@ -4051,7 +4088,7 @@ class _State:
         at once ("where are the Bosch products?") it is refused (one row per product and warehouse is not read)."""
         if not self.spans or self.spans[0].text != "where" or f.kind != "list" or f.subject != "products" \
                 or f.measures or f.dimensions or f.grain or f.predicates or f.order_by or f.lookup \
-                or any(s.text in ("we", "our", "should") for s in self.spans):
+                or any(s.text in ("we", "our", "should") for s in self.spans) and not self._we_hold():
             return
         one = [x for x in f.filters if x.field == "product" and x.op == "=" and len(x.values) == 1]
         if len(one) != 1 or len(f.filters) != 1:
@@ -4062,6 +4099,13 @@ class _State:
         for s in self.spans:
             if s.text in self.layer.grammar.get("stock_verbs", []):
                 s.used = True  # "where is the X stocked / kept?": what "where" asks
+
+    def _we_hold(self) -> bool:
+        """"where do we have / keep / stock the X?": "we" holding it, nothing else said of us."""
+        words = [s.text for s in self.spans]
+        holding = {"have", "keep", "hold", *self.layer.grammar.get("stock_verbs", [])}
+        return words[1:3] == ["do", "we"] and len(words) > 3 and words[3] in holding and \
+            not any(w in ("our", "should") for w in words)
 
     def _kinds_together(self, f: QueryForm) -> None:
         """Two texts looked for in the same field ("a lawn mower and a garden hose"): one row's field never holds
@@ -4984,6 +5028,7 @@ class _State:
             # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
             f.predicates.append("has_ordered")
         self._distinct_measures(f)
+        self._summed_figures(f)
         if f.measures[:1] == ["count"] and not f.dimensions and not f.grain and not f.derived and not f.order_by:
             # "how many customers have brought in more than 5000 EUR of revenue": the amount the condition is on,
             # named twice (its verb and its noun), is not a second figure
@@ -4991,6 +5036,22 @@ class _State:
             f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
+
+    def _summed_figures(self, f: QueryForm) -> None:
+        """"products with over 700 on hand": a bound on a column of another table that the layer sums into a
+        figure of the thing asked about bounds that figure (the glossary's stock of a product: its warehouses'
+        rows summed), not one of its rows (one warehouse's record), which would keep a product once per row."""
+        if f.subject not in self.layer.entities or any(n.startswith("each:") for n in f.notes):
+            return
+        table = self.layer.entities[f.subject]["table"]
+        for k, x in enumerate(f.filters):
+            if "." not in x.field or x.field.split(".")[0] == table:
+                continue
+            summed = [m for m, spec in self.layer.measures.items()
+                      if spec.get("sql") == f"SUM({x.field})" and spec.get("entity") == f.subject]
+            if len(summed) == 1:
+                f.filters[k] = replace(x, field=summed[0])
+                f.measures = [summed[0] if m == x.field else m for m in f.measures]
 
     def _measures_without_their_filter(self, f: QueryForm) -> None:
         """"revenue of cancelled orders": the glossary's revenue excludes them, so what is asked
@@ -5039,6 +5100,14 @@ class _State:
                     f.dimensions = [dim, *f.dimensions]
                     f.subject = entity or "products"
                     f.notes.append("values_of:" + dim)
+                    scoped = {n for n, p in self.layer.predicates.items() if p.get("scoped_by") == dim}
+                    product_fields = {d for d, spec in self.layer.dimensions.items()
+                                      if spec["column"].startswith("products.")}
+                    if "in_stock" in scoped and not any(x.lstrip("not_") in scoped for x in f.predicates) and \
+                            any(x.field in product_fields or x.field.startswith("products.") for x in f.filters):
+                        # "which warehouses have the Ensto Rake": those holding some of it, not every
+                        # warehouse with a stock record of it (a record may hold 0)
+                        f.predicates.append("in_stock")
 
     def _check_units(self, f: QueryForm) -> None:
         durations = [m for m in f.measures + [x.field for x in f.filters]
@@ -5403,6 +5472,13 @@ class _State:
                                 and named_at and all(j < asks for j in named_at):
                             f.predicates.remove(state)
                             f.notes.append(f"receiver_state:{state}")
+                    for state in f.predicates:
+                        if state in receiver_states and self.layer.predicates[state].get("scoped_by") == other and \
+                                any(x.field == other and x.op == "not in" for x in f.filters):
+                            # "the most stock of products out of stock in Vantaa so we can transfer": a state of
+                            # the things asked about, said of the warehouse named, is that warehouse's (the
+                            # receiver's), not of the others ranked
+                            f.notes.append(f"receiver_scope:{state}")
 
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True

@@ -186,6 +186,11 @@ class Planner:
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
             narrowing = [self.filter_sql(f) for f in form.filters if f.field == scope]
+            if f"receiver_scope:{key}" in form.notes:
+                # "the most stock of products out of stock in Vantaa, to transfer": the state is the receiver's
+                # (the warehouse named), the warehouses ranked are the others
+                narrowing = [self.filter_sql(replace(f, op="in")) for f in form.filters
+                             if f.field == scope and f.op == "not in"]
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
@@ -1048,6 +1053,14 @@ class Planner:
         if zero_table is not None and not self._figure_side(
                 table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
                         and not tables_of(e) <= {"inventory"}], conds):
+            if any(self.is_measure(f.field) and not self._row_level(form, f) and self._zero_satisfies(f)
+                   and self._counts_zero(form, f.field, table) for f in form.filters) and \
+                    any(tables_of(c) == {"inventory"} for c in conds):
+                # "products with over 300 on hand in Vantaa that sold fewer than 5 units": a bound that 0 meets,
+                # beside a condition on the things' stock rows; joined inner, those with no sales would be lost
+                raise NotUnderstood("I cannot yet combine a warehouse's stock with an upper bound on sales "
+                                    "(products with no sales would be left out)",
+                                    hint="ask for the warehouse's stock and the units sold separately")
             zero_table = None
         if zero_table is not None:
             zero_sales = [c for c in conds if not tables_of(c) <= {table}]
