@@ -403,7 +403,8 @@ def test_a_list_under_an_upper_bound_on_orders_holds_the_customers_with_none(par
 # (summed over the warehouses, or the one named), not one stock row. A bound right after a verb of selling ("sold
 # fewer than 5 units") or a bare number said of selling ("under 20 sold") is of units sold, never stock or price.
 # An upper bound on sales beside a condition on one warehouse's stock rows is refused (the unsold were left out).
-# "where do we have / keep <product>" is where it is held, as "where is <product>".
+# "where do we have / keep <product>" is where it is held, as "where is <product>". A condition held in one
+# warehouse "but not in" another is refused (a different condition on each warehouse).
 def _units_sold(period: str) -> str:
     return (f"COALESCE((SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
             f"oi.product_id = p.product_id AND {VALID_ORDER} AND {period}), 0)")
@@ -439,6 +440,9 @@ def _units_sold(period: str) -> str:
      "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand > 250"),
     ("products out of stock in every warehouse",
      "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY 1 HAVING MAX(i.quantity_on_hand) = 0"),
+    # "in any warehouse other than X": held in some one of the others (was: the others summed)
+    ("how many products are out of stock in any warehouse other than Kuopio?",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE warehouse <> 'Kuopio' AND quantity_on_hand = 0"),
     # "where do we have / keep <product>": the warehouses holding it, as "where is <product>" (was its catalog row)
     ("where do we keep the Nordline Cordless Drill 2?",
      "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
@@ -458,6 +462,8 @@ def test_warehouse_stock_conditions_answered(parser, engine, question, gold):
     "how many products have more than 150 units in every warehouse?",
     "products with over 200 on hand in Drammen that sold fewer than 3 units last month",
     "products in Kuopio below their reorder level with under 10 units sold this year",
+    # held in one warehouse, not held in another: a different condition on each (was: "not in" the other)
+    "which products are below their reorder level in Vantaa but not in Drammen?",
 ])
 def test_warehouse_stock_conditions_refused(parser, question):
     with pytest.raises(NotUnderstood):

@@ -5604,7 +5604,11 @@ class _State:
             if len(values) < 2:
                 continue
             between = self.spans[at[0] + 1:at[-1]]
-            if any(x.first("predicate") or x.first("comparator") or x.first("measure") for x in between):
+            ops = {x.op for x in f.filters if x.field == scope}
+            # "out of stock in Vantaa but not in Kuopio": the condition held in one, not held in the other
+            negated = bool(ops & {"=", "in"}) and bool(ops & {"not in", "!=", "<>"}) and \
+                any(x.has("grammar", "negation") for x in between)
+            if negated or any(x.first("predicate") or x.first("comparator") or x.first("measure") for x in between):
                 raise NotUnderstood(f"the question puts a different condition on each {scope}; I can test "
                                     f"conditions only on the {scope}s together",
                                     hint=f"ask about one {scope} at a time, e.g. 'products out of stock in "

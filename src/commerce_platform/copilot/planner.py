@@ -194,6 +194,9 @@ class Planner:
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
+                if f"each:{scope}" in form.notes:
+                    # "out of stock in any warehouse but Vantaa": held in some one of the others
+                    inner.group_by(self.field_sql(scope), copy=False)
             elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
                 # "which warehouse has the most products below their reorder level": the condition
                 # holds per product in each warehouse, so it is tested per (product, warehouse)
