@@ -440,6 +440,10 @@ def _units_sold(period: str) -> str:
      "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand > 250"),
     ("products out of stock in every warehouse",
      "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY 1 HAVING MAX(i.quantity_on_hand) = 0"),
+    # counted too: the warehouses holding some of it (was: every warehouse with a record of it)
+    ("how many warehouses carry the Nordline Cordless Drill 2?",
+     "SELECT COUNT(*) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Nordline Cordless Drill 2' AND i.quantity_on_hand > 0"),
     # "in any warehouse other than X": held in some one of the others (was: the others summed)
     ("how many products are out of stock in any warehouse other than Kuopio?",
      "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE warehouse <> 'Kuopio' AND quantity_on_hand = 0"),

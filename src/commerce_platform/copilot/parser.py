@@ -5095,19 +5095,25 @@ class _State:
                     # "in how many countries do we have customers": one number, the values counted
                     f.measures = ["ndistinct:" + column]
                     f.subject = entity or "products"
+                    self._holding_places(f, dim)
                 else:
                     # how many distinct values: group by the dimension (the rows are the values)
                     f.dimensions = [dim, *f.dimensions]
                     f.subject = entity or "products"
                     f.notes.append("values_of:" + dim)
-                    scoped = {n for n, p in self.layer.predicates.items() if p.get("scoped_by") == dim}
-                    product_fields = {d for d, spec in self.layer.dimensions.items()
-                                      if spec["column"].startswith("products.")}
-                    if "in_stock" in scoped and not any(x.lstrip("not_") in scoped for x in f.predicates) and \
-                            any(x.field in product_fields or x.field.startswith("products.") for x in f.filters):
-                        # "which warehouses have the Ensto Rake": those holding some of it, not every
-                        # warehouse with a stock record of it (a record may hold 0)
-                        f.predicates.append("in_stock")
+                    self._holding_places(f, dim)
+
+    def _holding_places(self, f: QueryForm, dim: str) -> None:
+        """"which warehouses have the Ensto Rake", "how many warehouses carry it": those holding some of it,
+        not every warehouse with a stock record of it (a record may hold 0)."""
+        scoped = {n for n, p in self.layer.predicates.items() if p.get("scoped_by") == dim}
+        product_fields = {d for d, spec in self.layer.dimensions.items() if spec["column"].startswith("products.")}
+        if "in_stock" in scoped and not any(x.removeprefix("not_") in scoped for x in f.predicates) and \
+                any(x.field in product_fields or x.field.startswith("products.") for x in f.filters):
+            if dim in f.dimensions:
+                f.predicates.append("in_stock")  # tested per (product, warehouse)
+            else:  # counted: the stock records holding some
+                f.filters.append(Filter("inventory.quantity_on_hand", ">", [0]))
 
     def _check_units(self, f: QueryForm) -> None:
         durations = [m for m in f.measures + [x.field for x in f.filters]
