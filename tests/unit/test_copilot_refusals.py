@@ -404,7 +404,8 @@ def test_a_list_under_an_upper_bound_on_orders_holds_the_customers_with_none(par
 # fewer than 5 units") or a bare number said of selling ("under 20 sold") is of units sold, never stock or price.
 # An upper bound on sales beside a condition on one warehouse's stock rows is refused (the unsold were left out).
 # "where do we have / keep <product>" is where it is held, as "where is <product>". A condition held in one
-# warehouse "but not in" another is refused (a different condition on each warehouse).
+# warehouse "but not in" another is refused (a different condition on each warehouse), and so is "in only / just
+# one warehouse" (a count of the warehouses holding each thing).
 def _units_sold(period: str) -> str:
     return (f"COALESCE((SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
             f"oi.product_id = p.product_id AND {VALID_ORDER} AND {period}), 0)")
@@ -468,6 +469,8 @@ def test_warehouse_stock_conditions_answered(parser, engine, question, gold):
     "products in Kuopio below their reorder level with under 10 units sold this year",
     # held in one warehouse, not held in another: a different condition on each (was: "not in" the other)
     "which products are below their reorder level in Vantaa but not in Drammen?",
+    # a count of the warehouses holding each product (was: split by warehouse)
+    "which products have stock in just one warehouse?",
 ])
 def test_warehouse_stock_conditions_refused(parser, question):
     with pytest.raises(NotUnderstood):

@@ -1494,6 +1494,13 @@ class _State:
                 # "out of stock in any (some) warehouse": held in some one warehouse, as "at least one"
                 s.used = dim.used = self.spans[i - 1].used = True
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
+        for i, s in enumerate(self.spans[:-2]):
+            num, dim = self.spans[i + 1], self.spans[i + 2]
+            if s.text in ("only", "just") and (num.text == "one" or num.has("number", 1.0)) and dim.first("dimension") and \
+                    dim.arg("dimension") in scopes and not self.values_of(dim):
+                # "products with stock in only one warehouse": a count of the places holding each thing
+                raise NotUnderstood(f"I cannot count the {dim.arg('dimension')}s each thing is held in",
+                                    hint=f"e.g. 'stock per {dim.arg('dimension')} of <product>'")
         for i, s in enumerate(self.spans[:-1]):
             dim = self.spans[i + 1]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
