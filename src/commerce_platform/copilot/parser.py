@@ -1074,6 +1074,7 @@ class _State:
         if context is None:
             self._pointer_without_referent()
         f = self.form
+        self._out_in_a_warehouse()
         self._slots()
         self._in_any_scope()
         self._compared_predicates()
@@ -1472,6 +1473,27 @@ class _State:
                 f.filters.append(Filter(f"{table}.{entity}_id", "in", several) if several
                                  else Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
+
+    OUT_IN = {"are out in", "is out in", "are out at", "is out at"}
+
+    def _out_in_a_warehouse(self) -> None:
+        """"which products are out in Kuopio / in at least one warehouse": 'out' is out of stock only when a
+        warehouse follows (Kuopio, the Kuopio warehouse, at least one/any/every warehouse) and products are
+        said just before it; elsewhere ("orders that are out in Finland", "which orders are out at
+        the Kuopio warehouse": a parcel sent) it is left unplaced, so the question is refused, not guessed."""
+        def warehouse(t: Span) -> bool:
+            return any(col == "warehouse" for col, _ in self.values_of(t)) or t.has("dimension", "warehouse")
+        for i, s in enumerate(self.spans):
+            if s.text not in self.OUT_IN:
+                continue
+            after = [t for t in self.spans[i + 1:] if not (len(t.senses) == 1 and t.senses[0][0] == "stop")
+                     and not t.has("number", 1.0) and t.text != "one"]
+            before = self.prev_content(i)
+            of_products = before is not None and before[1].has("entity", "products")
+            if of_products and after and (warehouse(after[0]) or after[0].text in {"at least", "any", "every", "each", "all"}
+                          and len(after) > 1 and warehouse(after[1])):
+                continue
+            s.senses = []
 
     def _in_any_scope(self) -> None:
         """"zero qty in at least one warehouse": a stock condition held in some one warehouse, tested per
