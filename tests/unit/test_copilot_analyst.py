@@ -644,3 +644,26 @@ def test_analyst3_questions(parser, engine, question, gold):
 def test_analyst3_refusals(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# 'by how many (units)' / 'by how much' right after a below-the-reorder-level condition (a warehouse may stand
+# between) asks the shortfall: reorder level minus stock; after anything else it is not read so
+@pytest.mark.parametrize(("question", "gold"), [
+    ("which Tools products are under their reorder level in Drammen and by how much",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) FROM products p JOIN inventory i "
+     "USING (product_id) WHERE p.category = 'Tools' AND i.warehouse = 'Drammen' GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) < SUM(i.reorder_level)"),
+    ("list products below the reorder level, and by how many units",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) FROM products p JOIN inventory i "
+     "USING (product_id) GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) < SUM(i.reorder_level)"),
+])
+def test_by_how_many_below_the_reorder_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which products are overstocked and by how many units",  # over the level: not the shortfall
+])
+def test_by_how_many_elsewhere_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

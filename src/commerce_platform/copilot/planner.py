@@ -186,6 +186,9 @@ class Planner:
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
             narrowing = [self.filter_sql(f) for f in form.filters if f.field == scope]
+            if f"others:{key}" in form.notes and narrowing:
+                # "out of stock in Vantaa but available in some other warehouse": the other warehouses together
+                narrowing = [exp.Not(this=exp.Paren(this=exp.and_(*narrowing)))]
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
