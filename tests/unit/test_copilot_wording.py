@@ -331,3 +331,19 @@ def test_out_in_a_warehouse(parser, engine, question, gold):
 def test_out_in_without_a_warehouse_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# '(total) stock / quantity on hand divided by (total) reorder level' is the stock as a multiple of the
+# reorder level (the layer's stock_multiple); two other figures divided stay refused
+@pytest.mark.parametrize(("question", "gold"), [
+    ("for the Husqvarna products show total quantity on hand divided by their reorder level",
+     "SELECT p.name, SUM(i.quantity_on_hand) * 1.0 / SUM(i.reorder_level) FROM products p JOIN inventory i "
+     "USING (product_id) WHERE p.brand = 'Husqvarna' GROUP BY p.product_id, p.name"),
+])
+def test_stock_divided_by_reorder_level(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_other_figures_divided_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("revenue divided by reorder level for each product", COPILOT_AS_OF)
