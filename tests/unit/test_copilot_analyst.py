@@ -632,8 +632,9 @@ def test_analyst3_questions(parser, engine, question, gold):
 @pytest.mark.parametrize("question", [
     # customers hold no stock: the state said of them is not placed
     "which customers look overstocked",
-    # a bare 'out' is no stock state (it may be a parcel sent)
-    "which products are out in at least one warehouse",
+    # a bare 'out' is no stock state (it may be a parcel sent); 'products are out in <warehouse>' is (wording)
+    "which products are out",
+    "which orders are out at the Kuopio warehouse",
     # the word said again is not what the question says: which reading is meant is not guessed
     "Which carrier had the most late deliveries in 2025? Rate, not count.",
     "Best 3 brands by units sold in 2026? Revenue, not units.",
@@ -641,5 +642,28 @@ def test_analyst3_questions(parser, engine, question, gold):
     "What was the average order value in 2025? Total, not average.",
 ])
 def test_analyst3_refusals(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# 'by how many (units)' / 'by how much' right after a below-the-reorder-level condition (a warehouse may stand
+# between) asks the shortfall: reorder level minus stock; after anything else it is not read so
+@pytest.mark.parametrize(("question", "gold"), [
+    ("which Tools products are under their reorder level in Drammen and by how much",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) FROM products p JOIN inventory i "
+     "USING (product_id) WHERE p.category = 'Tools' AND i.warehouse = 'Drammen' GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) < SUM(i.reorder_level)"),
+    ("list products below the reorder level, and by how many units",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) FROM products p JOIN inventory i "
+     "USING (product_id) GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) < SUM(i.reorder_level)"),
+])
+def test_by_how_many_below_the_reorder_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which products are overstocked and by how many units",  # over the level: not the shortfall
+])
+def test_by_how_many_elsewhere_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)

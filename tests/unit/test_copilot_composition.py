@@ -1019,3 +1019,33 @@ def test_stock_above_the_reorder_level_as_a_condition_is_not_the_surplus(parser)
     except NotUnderstood:
         return
     assert "reorder_level) AS surplus" not in result.sql
+
+
+# '<condition> in <warehouse> but in stock / available / stock in some/any other warehouse(s)': the second
+# condition is stock held in the warehouses other than the named one (together: the same as in some one of
+# them); another condition there ('out of stock in another warehouse': in one? in all?) stays refused
+@pytest.mark.parametrize(("question", "gold"), [
+    ("which items have no stock in Drammen but are available in any other warehouse",
+     "SELECT p.name FROM products p WHERE p.product_id IN (SELECT product_id FROM inventory WHERE warehouse = "
+     "'Drammen' GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) AND p.product_id IN (SELECT product_id FROM "
+     "inventory WHERE warehouse <> 'Drammen' GROUP BY 1 HAVING SUM(quantity_on_hand) > 0)"),
+    ("how many products are below their reorder level in Vantaa but in stock in another warehouse",
+     "SELECT COUNT(*) FROM products p WHERE p.product_id IN (SELECT product_id FROM inventory WHERE warehouse = "
+     "'Vantaa' GROUP BY 1 HAVING SUM(quantity_on_hand) < SUM(reorder_level)) AND p.product_id IN (SELECT "
+     "product_id FROM inventory WHERE warehouse <> 'Vantaa' GROUP BY 1 HAVING SUM(quantity_on_hand) > 0)"),
+    ("products at zero stock in Kuopio but stock in the other warehouses",
+     "SELECT p.name FROM products p WHERE p.product_id IN (SELECT product_id FROM inventory WHERE warehouse = "
+     "'Kuopio' GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) AND p.product_id IN (SELECT product_id FROM "
+     "inventory WHERE warehouse <> 'Kuopio' GROUP BY 1 HAVING SUM(quantity_on_hand) > 0)"),
+])
+def test_in_stock_in_the_other_warehouses(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "products in stock in Drammen but out of stock in another warehouse",  # one other or all others: not guessed
+    "products below reorder level in Kuopio and in another warehouse",
+])
+def test_other_warehouse_conditions_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -309,3 +309,41 @@ def test_receiver_state_before_its_warehouse(parser, engine):
 def test_terse_refusals(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# '<things> are/is out in/at <warehouse>' is out of stock there, only when a warehouse follows (a warehouse
+# value, 'the X warehouse', 'at least one/every warehouse'); elsewhere 'out in' stays unplaced and refused
+@pytest.mark.parametrize(("question", "gold"), [
+    ("list the products that are out at the Drammen warehouse",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE i.warehouse = 'Drammen' "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) = 0"),
+    ("how many items are out in at least one warehouse",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand = 0"),
+])
+def test_out_in_a_warehouse(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "how many orders are out in Norway",       # no warehouse follows: not out of stock
+    "which products are out in at least one order",
+])
+def test_out_in_without_a_warehouse_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# '(total) stock / quantity on hand divided by (total) reorder level' is the stock as a multiple of the
+# reorder level (the layer's stock_multiple); two other figures divided stay refused
+@pytest.mark.parametrize(("question", "gold"), [
+    ("for the Husqvarna products show total quantity on hand divided by their reorder level",
+     "SELECT p.name, SUM(i.quantity_on_hand) * 1.0 / SUM(i.reorder_level) FROM products p JOIN inventory i "
+     "USING (product_id) WHERE p.brand = 'Husqvarna' GROUP BY p.product_id, p.name"),
+])
+def test_stock_divided_by_reorder_level(parser, engine, question, gold):
+    assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
+
+
+def test_other_figures_divided_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("revenue divided by reorder level for each product", COPILOT_AS_OF)

@@ -1074,6 +1074,9 @@ class _State:
         if context is None:
             self._pointer_without_referent()
         f = self.form
+        self._out_in_a_warehouse()
+        self._other_scopes()
+        self._by_how_many_below()
         self._slots()
         self._in_any_scope()
         self._compared_predicates()
@@ -1472,6 +1475,83 @@ class _State:
                 f.filters.append(Filter(f"{table}.{entity}_id", "in", several) if several
                                  else Filter(f"{table}.{entity}_id", "=", [ident]))
                 f.lookup = {"entity": entity, "id": ident}
+
+    OUT_IN = {"are out in", "is out in", "are out at", "is out at"}
+
+    def _out_in_a_warehouse(self) -> None:
+        """"which products are out in Kuopio / in at least one warehouse": 'out' is out of stock only when a
+        warehouse follows (Kuopio, the Kuopio warehouse, at least one/any/every warehouse) and products are
+        said just before it; elsewhere ("orders that are out in Finland", "which orders are out at
+        the Kuopio warehouse": a parcel sent) it is left unplaced, so the question is refused, not guessed."""
+        def warehouse(t: Span) -> bool:
+            return any(col == "warehouse" for col, _ in self.values_of(t)) or t.has("dimension", "warehouse")
+        for i, s in enumerate(self.spans):
+            if s.text not in self.OUT_IN:
+                continue
+            after = [t for t in self.spans[i + 1:] if not (len(t.senses) == 1 and t.senses[0][0] == "stop")
+                     and not t.has("number", 1.0) and t.text != "one"]
+            before = self.prev_content(i)
+            of_products = before is not None and before[1].has("entity", "products")
+            if of_products and after and (warehouse(after[0]) or after[0].text in {"at least", "any", "every", "each", "all"}
+                          and len(after) > 1 and warehouse(after[1])):
+                continue
+            s.senses = []
+
+    def _by_how_many_below(self) -> None:
+        """"which products are below their reorder level and by how many units": 'by how many (units)' / 'by
+        how much' said right after a below-the-reorder-level condition asks the shortfall (reorder level
+        minus stock). Elsewhere ("by how much did revenue grow") it is not touched."""
+        for i, s in enumerate(self.spans[:-1]):
+            nxt = self.spans[i + 1]
+            split = nxt.text == "how" and i + 2 < len(self.spans) and self.spans[i + 2].text in ("many", "much")
+            if s.text != "by" or nxt.text not in ("how many", "how much") and not split:
+                continue
+            prev = self.prev_content(i)
+            # "below the reorder level in Kuopio, and by how much": the warehouse the condition is tested in
+            while prev is not None and (prev[1].text == "and" or any(d == "warehouse" for d, _ in
+                                                                     self.values_of(prev[1]))):
+                prev = self.prev_content(prev[0])
+            name = prev[1].arg("predicate") if prev is not None and prev[1].first("predicate") else ""
+            if not re.search(r"SUM\(inventory\.quantity_on_hand\) <=? SUM\(inventory\.reorder_level\)",
+                             self.layer.predicates.get(name, {}).get("sql", "")):
+                continue
+            s.senses = [("stop",)]
+            nxt.senses = [("measure", "shortfall")]
+            k = i + 3 if split else i + 2
+            if split:
+                self.spans[i + 2].senses = [("stop",)]
+            if k < len(self.spans) and self.spans[k].text == "units":
+                self.spans[k].senses = [("stop",)]
+
+    def _other_scopes(self) -> None:
+        """"out of stock in Vantaa but still available in some/any other warehouse(s)": the second condition,
+        said after one named warehouse and another condition of the same scope, holds in the warehouses
+        other than the named one, together (note others:<predicate>); 'but stock in other warehouses' is
+        in stock there. Only that shape; elsewhere 'other' stays unplaced and the question is refused."""
+        for i, s in enumerate(self.spans):
+            # "any/some other warehouse" (not "all other": each of them)
+            after = [t for t in self.spans[i + 1:] if not (len(t.senses) == 1 and t.senses[0][0] == "stop")
+                     and t.text not in ("any", "some")]
+            if s.text == "stock" and i > 0 and self.spans[i - 1].text == "but" and after and \
+                    after[0].text in ("other", "another"):
+                s.senses = [("predicate", "in_stock")]  # "zero in Kuopio but stock in other warehouses"
+            name = s.arg("predicate") if s.first("predicate") else None
+            scope = self.layer.predicates.get(name or "", {}).get("scoped_by")
+            if not scope or name != "in_stock":
+                # only stock held: "in some other warehouse", "in the other warehouses together" and "in any
+                # other" are then one test; "out of stock in another warehouse" (in one? in all?) is not
+                continue
+            if len(after) < 2 or after[0].text not in ("other", "another") or not after[1].has("dimension", scope):
+                continue
+            before = self.spans[:i]
+            named = {v for t in before for d, v in self.values_of(t) if d == scope}
+            said = [t for t in before if t.first("predicate") and
+                    self.layer.predicates.get(t.arg("predicate"), {}).get("scoped_by") == scope]
+            if len(named) != 1 or len(said) != 1 or said[0].arg("predicate") == name or \
+                    any(d == scope for t in self.spans[i + 1:] for d, _ in self.values_of(t)):
+                continue
+            after[0].used = after[1].used = True
+            self.form.notes.append(f"others:{name}")
 
     def _in_any_scope(self) -> None:
         """"zero qty in at least one warehouse": a stock condition held in some one warehouse, tested per

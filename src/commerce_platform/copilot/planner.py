@@ -191,6 +191,9 @@ class Planner:
                 # (the warehouse named), the warehouses ranked are the others
                 narrowing = [self.filter_sql(replace(f, op="in")) for f in form.filters
                              if f.field == scope and f.op == "not in"]
+            if f"others:{key}" in form.notes and narrowing:
+                # "out of stock in Vantaa but available in some other warehouse": the other warehouses together
+                narrowing = [exp.Not(this=exp.Paren(this=exp.and_(*narrowing)))]
             inner = cond.find(exp.Select)
             if narrowing and inner is not None:
                 inner.where(exp.and_(*narrowing), copy=False)
