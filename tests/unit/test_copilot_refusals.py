@@ -400,7 +400,8 @@ def test_a_list_under_an_upper_bound_on_orders_holds_the_customers_with_none(par
 # times a shipment figure by the order date; "their <column>" after a ranking of things is a column of each,
 # not a grouping (nor one thing); "how much" of things named by a condition, per group, is their amount summed
 # (refused with no condition); "which <column> are the <other things> in" after listed things groups those
-# things' related ones; "shipped by <carrier>" is the carrier's act, not the order status.
+# things' related ones; "shipped by <carrier>" is the carrier's act, not the order status; customers with "no
+# <status> order" (none of their orders so) are refused.
 PENDING_CUSTOMERS = ("SELECT c.{col}, COUNT(DISTINCT c.customer_id) FROM customers c JOIN orders o USING (customer_id) "
                      "WHERE o.status = '{status}' GROUP BY 1")
 
@@ -451,6 +452,7 @@ def test_silent_wrongs_of_round_three_answered(parser, engine, context, question
 @pytest.mark.parametrize("question", [
     "which customers ordered most and how much did they spend",  # ranked by orders, or by the money?
     "how much per channel",  # revenue, every order's amount or a count
+    "which customers ordered this year but have no delivered order",  # none of their orders delivered
 ])
 def test_silent_wrongs_of_round_three_refused(parser, question):
     with pytest.raises(NotUnderstood):

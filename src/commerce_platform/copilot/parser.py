@@ -1141,6 +1141,7 @@ class _State:
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
             self._ordered_most(f)
+            self._no_such_orders(f)
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
@@ -4252,6 +4253,22 @@ class _State:
                 raise NotUnderstood("'ordered most' ranks by the number of orders, beside another figure I could not "
                                     "rank by it", hint="e.g. 'which customers placed the most orders' and ask the "
                                                        "other figure on its own")
+
+    def _no_such_orders(self, f: QueryForm) -> None:
+        """"customers with no delivered order", "... but have no delivered order": none of their orders in that
+        state (a condition on all their orders), which the conditions on one order cannot say: refused."""
+        if f.subject != "customers":
+            return
+        for k, s in enumerate(self.spans[:-2]):
+            if s.text not in ("no", "without") or not s.has("grammar", "negation"):
+                continue
+            j = k + 1
+            while j < len(self.spans) and self.spans[j].text in ("a", "an", "any"):
+                j += 1
+            if j + 1 < len(self.spans) and self.values_of(self.spans[j]) and self.spans[j + 1].has("entity", "orders"):
+                raise NotUnderstood(f"customers with no {self.spans[j].text} order (none of their orders so) is not "
+                                    "a condition I can state", hint="e.g. 'customers with a "
+                                    f"{self.spans[j].text} order' or 'customers who never ordered'")
 
     def _how_much(self) -> bool:
         texts = [x.text for x in self.spans]
