@@ -475,3 +475,77 @@ def test_warehouse_stock_conditions_answered(parser, engine, question, gold):
 def test_warehouse_stock_conditions_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+# ----- silent wrongs found by earlier helpers (tune-silentfix2): each answered right or refused.
+# Rules: "how much <figure> does each have" after named things is each one's figure; a verb of ordering
+# ranks customers (and their cities, channels ...) by their number of orders, and is refused beside another
+# figure it would have to rank by; "are (and) still in stock" is the in-stock condition; "orders placed <period>"
+# times a shipment figure by the order date; "their <column>" after a ranking of things is a column of each,
+# not a grouping (nor one thing); "how much" of things named by a condition, per group, is their amount summed
+# (refused with no condition); "which <column> are the <other things> in" after listed things groups those
+# things' related ones; "shipped by <carrier>" is the carrier's act, not the order status; customers with "no
+# <status> order" (none of their orders so) are refused.
+PENDING_CUSTOMERS = ("SELECT c.{col}, COUNT(DISTINCT c.customer_id) FROM customers c JOIN orders o USING (customer_id) "
+                     "WHERE o.status = '{status}' GROUP BY 1")
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    ([], "Tools products: how much stock does each hold?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Tools' GROUP BY p.product_id, p.name"),
+    ([], "which 5 customers ordered most in 2025?",
+     "SELECT c.name, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE year(o.order_date) = 2025 GROUP BY c.customer_id, c.name ORDER BY n DESC, c.name LIMIT 5"),
+    ([], "which cities ordered the most last quarter?",
+     "SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' GROUP BY 1 ORDER BY n DESC LIMIT 10"),
+    ([], "Which Kitchen products are still in stock? List each with its stock.",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS s FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Kitchen' GROUP BY p.product_id, p.name HAVING s > 0"),
+    ([], "which Garden products are active and still in stock",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS s FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.active AND p.category = 'Garden' GROUP BY p.product_id, p.name HAVING s > 0"),
+    ([], "how many units of Bosch products are still in stock",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.brand = 'Bosch'"),
+    ([], "For store orders placed in 2025, average delivery time in hours",
+     "SELECT AVG(date_diff('second', s.shipped_at, s.delivered_at)) / 3600 FROM shipments s "
+     "JOIN orders o USING (order_id) WHERE s.delivered_at IS NOT NULL AND o.channel = 'store' "
+     "AND year(o.order_date) = 2025"),
+    ([], "which customers spent the most in 2025 and what is their country",
+     f"SELECT c.name, SUM(o.total_amount) AS r, c.country FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name, c.country "
+     "ORDER BY r DESC LIMIT 10"),
+    ([], "how much was returned per channel in 2025?",
+     "SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE o.status = 'returned' AND year(o.order_date) = 2025 "
+     "GROUP BY 1"),
+    ([], "how much was cancelled per customer segment",
+     "SELECT c.segment, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status = 'cancelled' GROUP BY 1"),
+    (["pending orders"], "which countries are the customers from?",
+     PENDING_CUSTOMERS.format(col="country", status="pending")),
+    (["shipped orders"], "which cities are those customers in?", PENDING_CUSTOMERS.format(col="city", status="shipped")),
+    ([], "how many store orders from 2025 were shipped by DHL?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.channel = 'store' "
+     "AND s.carrier = 'DHL' AND year(o.order_date) = 2025"),
+])
+def test_silent_wrongs_of_round_three_answered(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("question", [
+    "which customers ordered most and how much did they spend",  # ranked by orders, or by the money?
+    "how much per channel",  # revenue, every order's amount or a count
+    "which customers ordered this year but have no delivered order",  # none of their orders delivered
+])
+def test_silent_wrongs_of_round_three_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    "For b2b orders placed last quarter, average days from order to shipment",
+    "average delivery time for orders placed in 2025",
+])
+def test_orders_placed_in_a_period_time_a_shipment_figure_by_the_order_date(parser, question):
+    assert parser.parse(question, COPILOT_AS_OF).form.period_field == "orders.order_date", question

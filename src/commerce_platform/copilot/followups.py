@@ -768,10 +768,23 @@ def the_related(state: _State) -> str | None:
         return None
     # "where are the customers based?", "where do the customers live?": where the ones of those rows are
     where = WHERE_WORDS if spans[0].text == "where" else frozenset()
+    grouped = related_grouping(state, str(named[0][1].arg("entity")))
     if not all(s.text in RELATED_WORDS or s.text in where or k == named[0][0] - 1 or k == named[0][0]
+               or grouped is not None and (k == grouped or s.text in LIVING | {"in"})
                for k, s in enumerate(spans)):
         return None
     return str(named[0][1].arg("entity"))
+
+
+def related_grouping(state: _State, entity: str) -> int | None:
+    """"which cities are the customers in?": the span of the one dimension of the named things' own table, asked
+    with "which/what" first; else None."""
+    spans = state.spans
+    dims = [k for k, s in enumerate(spans) if s.first("dimension") and not s.first("entity")]
+    if len(dims) != 1 or spans[0].text not in ("which", "what") or dims[0] != 1:
+        return None
+    column = state.layer.dimensions[str(spans[dims[0]].arg("dimension"))]["column"]
+    return dims[0] if column.split(".")[0] == state.layer.entities[entity]["table"] else None
 
 
 def stands_for_rows(context: QueryForm) -> bool:
@@ -813,6 +826,10 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if where:  # where they are: their city and country beside each
         f.show = ["customers.name", "customers.city", "customers.country"]
     f.kind, f.measures = "list", []
+    grouped = related_grouping(state, entity)
+    if grouped is not None:
+        # "which cities are the customers in?" after pending orders: those orders' customers counted per city
+        f.kind, f.measures, f.dimensions = "aggregate", ["count"], [str(state.spans[grouped].arg("dimension"))]
     _use_all(state)
     return f
 

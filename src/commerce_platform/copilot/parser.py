@@ -1143,6 +1143,8 @@ class _State:
             self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
+            self._ordered_most(f)
+            self._no_such_orders(f)
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
@@ -3198,6 +3200,11 @@ class _State:
             if s.first("comparator") and before is not None and before[1].has("activity", "sales") and \
                     after is not None and after[1].first("number"):
                 sold_bounds.add(after[1].arg("number"))
+        units = next((k for k, s in enumerate(self.spans) if s.text == "units"), None)
+        if units is not None and not any(s.first("activity") for s in self.spans) and any(
+                s.first("predicate") and s.text.endswith("in stock") and "inventory." in self.layer.predicates.get(
+                    s.arg("predicate"), {}).get("sql", "") for s in self.spans[units + 1:]):
+            inventory = True  # "how many units are still in stock": the units the stock condition holds
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold" and not set(x.values) <= sold_bounds:
@@ -3251,11 +3258,16 @@ class _State:
                     not any(x.first("activity") for x in self.spans[i + 1:later]):
                 self.form.period_field = event
             return True
-        nxt = self.next_content(i)
-        if nxt is None or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
+        if i + 1 >= len(self.spans) or self.spans[i + 1].text not in ("with", "by", "via", "using", "through"):
             return False
-        other = self.values_of(nxt[1])
-        return bool(other) and self.layer.dimensions[other[0][0]]["column"].split(".")[0] not in ("orders",)
+        # "shipped by DHL": the word after the preposition ("by" is also a grouping word, not skipped as a stop)
+        nxt = self.next_content(i + 1)
+        if nxt is None:
+            return False
+        other = [d for d, _ in self.values_of(nxt[1])]
+        if not other and nxt[1].first("dimension") and self._is_carrier(nxt[1]):
+            other = [str(nxt[1].arg("dimension"))]  # "orders shipped by carrier": the carrier's act, per carrier
+        return bool(other) and self.layer.dimensions[other[0]]["column"].split(".")[0] not in ("orders",)
 
     def _unit_in_words(self, s: Span) -> None:
         """"delivery hours", "hours to deliver": a time unit inside a duration measure's own words is its unit."""
@@ -3318,7 +3330,7 @@ class _State:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and f.measures and f.subject and \
-                    "ranked" in f.notes and (own := self._own_dimension(f.subject)) and own not in f.dimensions and \
+                    ("ranked" in f.notes or f.order_by in f.measures) and (own := self._own_dimension(f.subject)) and own not in f.dimensions and \
                     self.layer.dimensions[s.arg("dimension")]["column"].split(".")[0] == \
                     self.layer.entities[f.subject]["table"]:
                 # "top 5 customers by revenue, show their city": the customers are ranked, the city beside
@@ -3971,6 +3983,7 @@ class _State:
             # "orders per channel", "customers by country": a count per group
             self._amount_not_counted()
             f.measures = ["count"]
+            self._how_much_per_group(f.subject)
         periods = any(x.text.startswith("__period") for x in self.spans)
         categorical = all(x.op in ("=", "in", "not in") and x.field in self.layer.dimensions
                           and self.layer.dimensions[x.field].get("entity") is None for x in f.filters)
@@ -4069,6 +4082,9 @@ class _State:
             default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
             if (f.derived or {}).get("kind") == "share":
                 default = "count"  # "which channel has the highest cancellation rate": a rate counts, as above
+            if default == "revenue" and {x.text for x in self.spans} & set(self.layer.grammar["ordering_verbs"]) \
+                    and f.subject in (None, "orders") and not f.derived:
+                default = "count"  # "which cities ordered the most": the most orders, as of customers
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]
@@ -4080,7 +4096,7 @@ class _State:
         # "discontinued products we still have stock of, and how much": the figure the condition states (their
         # stock) is the how much, shown beside each; not their prices summed
         stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
-        if amount and not f.dimensions and not f.grain and not ranking and not stated and any(
+        if amount and not f.dimensions and not f.grain and not ranking and not stated and not self._of_each() and any(
                 texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
             table = self.layer.entities[f.subject or ""]["table"]
@@ -4110,6 +4126,12 @@ class _State:
                 default = self.layer.grammar["ranking_default"][f.subject]
                 f.kind = "aggregate"
                 f.dimensions.append(sub_dim)
+                if f.subject == "customers" and words & set(self.layer.grammar["ordering_verbs"]) and not any(
+                        x.field in self.layer.dimensions and not self.layer.dimensions[x.field]["column"].startswith(
+                            ("orders.", "customers.")) for x in f.filters):
+                    # "which customers ordered most last month": ordering most is the most orders (not revenue)
+                    f.subject, default = "orders", "count:orders"
+                    f.notes.append("count_of:orders")
                 f.measures = [default]
                 f.order_by = default
                 if f.limit is None:
@@ -4119,6 +4141,11 @@ class _State:
         if f.dimensions:
             self._amount_not_counted()
             f.kind = "aggregate"
+            if f.filters or f.predicates or self._how_much():
+                subject = self._subject_from_fields()
+                if self._how_much_per_group(subject):
+                    f.subject = subject
+                    return
             f.measures = ["distinct:" + f.dimensions[0]]
             f.dimensions = f.dimensions[1:]
             return
@@ -4293,11 +4320,18 @@ class _State:
             raise NotUnderstood(f"the {label} per group can be summed or averaged: say which",
                                 hint=f"e.g. 'sum of the {label} per ...' or 'average {label} per ...'")
 
+    def _of_each(self) -> bool:
+        """"how much stock is left of each", "Garden products: how much stock does each have": "each" at the end
+        (after "of", or as the subject of a last "have") is each of the things named."""
+        texts = [s.text for s in self.spans]
+        return len(texts) > 1 and texts[-2:] == ["of", "each"] or len(texts) > 2 and texts[-3] in ("does", "do") \
+            and texts[-2] == "each" and texts[-1] in ("have", "hold", "carry")
+
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
         stock" and "50 units total" are each one's own figure; "how much stock is left of each": "of each" at the
         end is each of the things named, so "how much"/"how many" asks each one's figure."""
-        of_each = len(self.spans) > 1 and self.spans[-1].text == "each" and self.spans[-2].text == "of"
+        of_each = self._of_each()
         for k, s in enumerate(self.spans):
             if of_each and set(s.text.split()) & {"much", "many"} and not set(s.text.split()) & {"total", "sum"}:
                 continue
@@ -4333,6 +4367,58 @@ class _State:
             f.limit = 1 if nouns and not nouns[0].text.endswith("s") else DEFAULT_TOP
         f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures[0] if f.measures else None)
         f.per_group = within
+
+    def _ordered_most(self, f: QueryForm) -> None:
+        """"which customers ordered most and how much did they spend": a verb of ordering right before the
+        superlative ranks by the number of orders; a ranking by another figure would answer another question,
+        so it is refused (the order count ranking alone is answered)."""
+        verbs = set(self.layer.grammar["ordering_verbs"])
+        for k, s in enumerate(self.spans[:-1]):
+            nxt = self.next_content(k)
+            named = (nxt[0] + 1, self.spans[nxt[0] + 1]) if nxt is not None and nxt[0] + 1 < len(self.spans) else None
+            revenue_ranked = any(self.layer.grammar["ranking_default"].get(d) == "revenue" for d in f.dimensions) or \
+                "customer" in f.dimensions
+            if s.text in verbs and nxt is not None and nxt[1].first("superlative") and f.order_by and \
+                    not f.order_by.startswith("count") and f.order_by in self.layer.measures and revenue_ranked and \
+                    not (named is not None and (named[1].first("measure") or named[1].first("entity"))):
+                raise NotUnderstood("'ordered most' ranks by the number of orders, beside another figure I could not "
+                                    "rank by it", hint="e.g. 'which customers placed the most orders' and ask the "
+                                                       "other figure on its own")
+
+    def _no_such_orders(self, f: QueryForm) -> None:
+        """"customers with no delivered order", "... but have no delivered order": none of their orders in that
+        state (a condition on all their orders), which the conditions on one order cannot say: refused."""
+        if f.subject != "customers":
+            return
+        for k, s in enumerate(self.spans[:-2]):
+            if s.text not in ("no", "without") or not s.has("grammar", "negation"):
+                continue
+            j = k + 1
+            while j < len(self.spans) and self.spans[j].text in ("a", "an", "any"):
+                j += 1
+            if j + 1 < len(self.spans) and self.values_of(self.spans[j]) and self.spans[j + 1].has("entity", "orders"):
+                raise NotUnderstood(f"customers with no {self.spans[j].text} order (none of their orders so) is not "
+                                    "a condition I can state", hint="e.g. 'customers with a "
+                                    f"{self.spans[j].text} order' or 'customers who never ordered'")
+
+    def _how_much(self) -> bool:
+        texts = [x.text for x in self.spans]
+        return any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)) and "many" not in texts
+
+    def _how_much_per_group(self, subject: str) -> bool:
+        """"how much was cancelled per channel": "how much" of things named by a condition, per group, is their
+        amount summed in each group (not a count of them); with no condition it is refused (revenue or a total
+        of every order's amount would both be guesses)."""
+        f = self.form
+        entity = self.layer.entities[subject]
+        amount = entity.get("amount") if entity.get("period") else None  # (a price summed is no figure)
+        if not amount or not self._how_much() or f.compare or f.derived:
+            return False
+        if not (f.filters or f.predicates):
+            raise NotUnderstood("'how much' per group: say which figure (a total amount, revenue or a count)",
+                                hint="e.g. 'revenue per channel' or 'number of orders per channel'")
+        f.measures = [f"sum:{self.layer.entities[subject]['table']}.{amount}"]
+        return True
 
     def _subject_from_fields(self) -> str:
         f = self.form
@@ -4374,6 +4460,8 @@ class _State:
         if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
             return True  # "the best seller" (of "best sellers"): one thing ranked
         for k, s in enumerate(self.spans):
+            if k > 0 and self.spans[k - 1].text in ("their", "with their"):
+                continue  # "which customers spent the most and what is their city": a column of each, not one thing
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
                 return True  # "which product", "most recent signup"
@@ -5323,6 +5411,11 @@ class _State:
         measure = next((m.split(":")[-1] for m in f.measures if m.split(":")[-1] in self.layer.measures), None)
         if measure:
             entity = self.layer.entities[self.layer.measures[measure]["entity"]]
+            placed = next((k for k, x in enumerate(self.spans) if x.first("activity") and x.arg("activity") == "orders"
+                           and x.text in self.layer.grammar["ordering_verbs"]), None)
+            if placed and entity["table"] != "orders" \
+                    and self.spans[placed - 1].first("entity") and self.spans[placed - 1].arg("entity") == "orders":
+                return "orders.order_date"  # "for orders placed this year, average days to shipment": their placing
             if entity.get("period"):
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
