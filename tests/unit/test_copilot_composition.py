@@ -1019,3 +1019,14 @@ def test_stock_above_the_reorder_level_as_a_condition_is_not_the_surplus(parser)
     except NotUnderstood:
         return
     assert "reorder_level) AS surplus" not in result.sql
+
+
+# "orders with both a X and a Y": every one of the name texts on lines of the same order (an all-of); "both"
+# says that reading and is placed by it
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders held both a wheelbarrow and a garden hose?",
+     "SELECT COUNT(*) FROM (SELECT oi.order_id FROM order_items oi JOIN products p USING (product_id) GROUP BY 1 "
+     "HAVING BOOL_OR(p.name ILIKE '%wheelbarrow%') AND BOOL_OR(p.name ILIKE '%garden hose%'))"),
+])
+def test_both_texts_on_one_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -391,3 +391,14 @@ def test_a_list_under_an_upper_bound_on_orders_holds_the_customers_with_none(par
     gold = ("SELECT c.name FROM customers c WHERE (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.customer_id "
             "AND year(o.order_date) = 2025) <= 2")
     assert_answers_like(parser, engine, "customers with no more than 2 orders in 2025", gold)
+
+
+# a percent is a share: never compared with a price or an amount in EUR ("more than 40% of their lines discounted"
+# was read as a unit price over 40)
+@pytest.mark.parametrize("question", [
+    "products with more than 35% of their sales lines discounted in 2025",
+    "brands with a list price above 20%",
+])
+def test_percent_never_a_price(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
