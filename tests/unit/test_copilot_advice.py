@@ -1242,3 +1242,13 @@ def test_answer_says_the_ones_with_none_count_as_zero(parser, question, said):
 ])
 def test_slowest_after_a_sales_ranking(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "put on clearance" says the clearance purpose (inactive products that still hold stock), as "for clearance" does
+@pytest.mark.parametrize("question, gold", [
+    ("what should we put on clearance? inactive products we still hold stock of",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+])
+def test_put_on_clearance(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

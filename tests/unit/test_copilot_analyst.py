@@ -667,3 +667,41 @@ def test_by_how_many_below_the_reorder_level(parser, engine, question, gold):
 def test_by_how_many_elsewhere_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "sales lines" are the order lines of orders that count as sales (not cancelled or returned); "on their (sales)
+# lines" beside a figure computed over order lines (the average discount) is the lines it is computed over
+@pytest.mark.parametrize("question, gold", [
+    ("which brands had the highest average discount on their sales lines in 2025? top 3",
+     "SELECT p.brand, AVG(oi.discount_percent) AS d FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY d DESC LIMIT 3"),
+    ("number of sales lines in 2025",
+     f"SELECT COUNT(*) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_sales_lines(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which product's <figure> grew / went up the most from A to B": the products ranked by that growth, the top one
+# (was every product's growth, the superlative dropped); "went up" is a growth word that says the way it moved
+@pytest.mark.parametrize("question, gold", [
+    ("which product's revenue grew the most from Q1 2026 to Q2 2026?",
+     "WITH r AS (SELECT p.product_id, p.name, "
+     "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN "
+     "DATE '2026-04-01' AND DATE '2026-06-30') AS cur, "
+     "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-03-31') AS prev FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY 1, 2) "
+     "SELECT name, cur, prev, 100.0 * (cur - prev) / NULLIF(prev, 0) AS g FROM r ORDER BY g DESC NULLS LAST, name "
+     "LIMIT 1"),
+    ("which brand's units sold went up the most from August to September 2026?",
+     "WITH r AS (SELECT p.brand, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-09-01' AND "
+     "DATE '2026-09-30') AS cur, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-08-01' AND "
+     "DATE '2026-08-31') AS prev FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} GROUP BY 1) "
+     "SELECT brand, cur, prev, 100.0 * (cur - prev) / NULLIF(prev, 0) AS g FROM r ORDER BY g DESC NULLS LAST LIMIT 1"),
+])
+def test_growth_of_a_possessive_ranked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1049,3 +1049,14 @@ def test_in_stock_in_the_other_warehouses(parser, engine, question, gold):
 def test_other_warehouse_conditions_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "orders with both a X and a Y": every one of the name texts on lines of the same order (an all-of); "both"
+# says that reading and is placed by it
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders held both a wheelbarrow and a garden hose?",
+     "SELECT COUNT(*) FROM (SELECT oi.order_id FROM order_items oi JOIN products p USING (product_id) GROUP BY 1 "
+     "HAVING BOOL_OR(p.name ILIKE '%wheelbarrow%') AND BOOL_OR(p.name ILIKE '%garden hose%'))"),
+])
+def test_both_texts_on_one_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1010,3 +1010,30 @@ def test_widening_what_was_not_there_is_refused(parser, context, question):
         form = parser.parse(previous, COPILOT_AS_OF, form).form
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+# after the one ranked first, a follow-up pointing at it ("it", "they") and asking the same figure is that figure of
+# the same row ("how much stock above its reorder level does it have?"); a measure's name said around a verb
+# ("spare units ... above the reorder level") is that one measure
+@pytest.mark.parametrize("context, question, gold", [
+    (["which warehouse has the biggest surplus over the reorder level for Garden products?"],
+     "how many spare units does it have above the reorder level?",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) - SUM(i.reorder_level) AS s FROM inventory i "
+     "JOIN products p USING (product_id) WHERE p.category = 'Garden' GROUP BY 1 ORDER BY s DESC LIMIT 1"),
+    (["which customer had the most revenue in 2025?"], "how much revenue did they bring in?",
+     "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 1"),
+])
+def test_figure_of_the_one_ranked_first(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    (["which customer had the most revenue in 2025?"], "how much did it have"),  # no figure named: a guess
+])
+def test_figure_of_the_one_ranked_first_refused(parser, context, question):
+    form = None
+    for previous in context:
+        form = parser.parse(previous, COPILOT_AS_OF, form).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)

@@ -549,3 +549,14 @@ def test_silent_wrongs_of_round_three_refused(parser, question):
 ])
 def test_orders_placed_in_a_period_time_a_shipment_figure_by_the_order_date(parser, question):
     assert parser.parse(question, COPILOT_AS_OF).form.period_field == "orders.order_date", question
+
+
+# a percent is a share: never compared with a price or an amount in EUR ("more than 40% of their lines discounted"
+# was read as a unit price over 40)
+@pytest.mark.parametrize("question", [
+    "products with more than 35% of their sales lines discounted in 2025",
+    "brands with a list price above 20%",
+])
+def test_percent_never_a_price(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -347,3 +347,51 @@ def test_stock_divided_by_reorder_level(parser, engine, question, gold):
 def test_other_figures_divided_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("revenue divided by reorder level for each product", COPILOT_AS_OF)
+
+
+# A sentence said before the question and ending in "." ("We want to clear some floor space. Which warehouse ...?")
+# is a preface when it names nothing the question does not (its own "need"/"want" are the asker's, not a narrowing);
+# a last clause after a comma that opens with "we" or "I" ("..., we keep missing these") is the asker's remark;
+# "all warehouses together" beside a figure is summed over them, not split.
+@pytest.mark.parametrize("question, gold", [
+    ("We want to clear some floor space. Which warehouse holds the most units in total?",
+     "SELECT warehouse FROM inventory GROUP BY 1 ORDER BY SUM(quantity_on_hand) DESC LIMIT 1"),
+    ("pending orders placed before 1 October? order ids only, we keep missing these",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date < DATE '2026-10-01'"),
+    ("which product has the biggest surplus over its reorder level (stock minus reorder level, all warehouses "
+     "together)?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) GROUP BY p.product_id, p.name "
+     "ORDER BY SUM(i.quantity_on_hand) - SUM(i.reorder_level) DESC, p.name LIMIT 1"),
+])
+def test_prefaces_remarks_and_places_together(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "We need Oslo. Which warehouse holds the most units in total?",  # a preface naming a value the question does not
+    "revenue by channel, all channels together",                     # split and summed at once
+])
+def test_prefaces_and_places_together_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# a plan after the question may hold the asker's opinion of an excess ("maybe we discount too much"): "too much",
+# "too high" are no "also" nor an amount; the measure's own column said again as a verb ("discount") is that measure
+@pytest.mark.parametrize("question, gold", [
+    ("Which 2 brands had the highest average discount in 2025? maybe we discount too much",
+     "SELECT p.brand, AVG(oi.discount_percent) AS d FROM order_items oi JOIN orders o USING (order_id) "
+     "JOIN products p USING (product_id) WHERE year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY d DESC LIMIT 2"),
+])
+def test_opinion_of_an_excess_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "Which 2 brands had the highest average discount in 2025? maybe their prices are too high",  # prices: new
+    "Which 2 brands had the highest average discount in 2025? maybe we sell too",  # "too" alone may add
+])
+def test_opinion_naming_more_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -657,7 +657,16 @@ class SemanticParser:
             rest = state.spans[lead:]
             if rest and rest[-1].text in plan.get("last_words", []):
                 rest = rest[:-1]  # "I'd clear that one first": the order of the asker's own steps
+            # "maybe we discount too much": an excess in the asker's view, not "too" as "also" nor "much" as an amount
+            opinion = set(plan.get("opinions", []))
+            rest = [sp for j, sp in enumerate(rest)
+                    if not (sp.text == "too" and j + 1 < len(rest) and f"too {rest[j + 1].text}" in opinion)
+                    and not (j > 0 and rest[j - 1].text == "too" and f"too {sp.text}" in opinion)]
             words = {w for sp in rest for w in sp.text.split()}
+            # "discount" said again as a verb: the column a measure already said is computed over is that measure
+            said |= {("attribute", col) for x in said if x[0] == "measure" and x[1] in self.layer.measures
+                     for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
+                         str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
@@ -698,7 +707,11 @@ class SemanticParser:
         its words may narrow or ask (the layer's commentary blockers), and its words are function words, words
         the lake does not hold, or what the question after it names itself (the same value, measure or thing);
         else 0. A purpose ("Bundle idea:") is kept: it says which reading of the question is meant."""
-        blockers = self.commentary[0]
+        head, rest = clauses[0].strip(), clauses[1].strip() if len(clauses) > 1 else ""
+        # "We need to free up space. Which warehouse ...?": a sentence said before the question, the asker's need
+        # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
+        sentence = head.endswith(".") and rest.endswith("?")
+        blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         if len(clauses) < 2 or state.periods or state.ids or state.texts:
             return 0
@@ -708,10 +721,9 @@ class SemanticParser:
         if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") for sp in state.spans for x in sp.senses):
             return 0
-        head, rest = clauses[0].strip(), clauses[1].strip()
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)]
-        return 1 if head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
+        return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
 # "X vs Y per channel, side by side": the compared values as columns
@@ -734,8 +746,10 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
-# a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside
-COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))")
+# a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
+# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark)
+COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
+                              r"|(?<=,)\s+(?=(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
 
 
 @per_engine
@@ -1078,6 +1092,7 @@ class _State:
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
+        self._measure_split_by_verb()
         self._in_any_scope()
         self._compared_predicates()
         self._valuations()
@@ -1554,6 +1569,27 @@ class _State:
                 continue
             after[0].used = after[1].used = True
             self.form.notes.append(f"others:{name}")
+
+    def _measure_split_by_verb(self) -> None:
+        """"how many spare units does it have above the reorder level": a measure's words ("spare units above the
+        reorder level") said around a verb are that one measure; the part after the verb (a preposition, then a
+        figure said whole) restates it, when the two parts together are one of the measure's own names."""
+        for i, s in enumerate(self.spans):
+            if s.used or not s.first("measure") or s.text in ("above", "over"):
+                continue
+            synonyms = set(self.layer.measures.get(s.arg("measure"), {}).get("synonyms", []))
+            for j in range(i + 1, len(self.spans)):
+                prep = self.spans[j]
+                if prep.used or prep.text not in ("above", "over", "below", "under"):
+                    continue
+                for k in range(j + 1, min(j + 4, len(self.spans))):
+                    tail = self.spans[j:k + 1]
+                    if self.spans[k].first("measure") and \
+                            f"{s.text} {' '.join(x.text for x in tail)}" in synonyms:
+                        for x in tail:
+                            x.used = True
+                        break
+                break
 
     def _in_any_scope(self) -> None:
         """"zero qty in at least one warehouse": a stock condition held in some one warehouse, tested per
@@ -2106,6 +2142,14 @@ class _State:
                 target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
             if target is None:
                 continue
+            name = target[0]
+            if pct and (self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name
+                        and name.split(".")[0] in self.layer.tables
+                        and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"):
+                # "more than 40% of their lines discounted": a percent is never a price or an amount in EUR
+                raise NotUnderstood(f"{num.arg('number'):g}% is a share, and the figure it would be compared with "
+                                    "is an amount in EUR", hint="ask for the share itself, e.g. "
+                                    "'share of discounted order lines by product'")
             value = num.arg("number")
             if pct and self.layer.measures.get(target[0], {}).get("fraction"):
                 value = value / 100
@@ -2270,6 +2314,12 @@ class _State:
                 for x in self.spans[i:k + 1]:
                     x.used = True
                 f.notes.append(f"any:{place.arg('dimension')}")
+        for i, s in enumerate(self.spans[2:], start=2):
+            place = self.spans[i - 1]
+            if not s.used and s.text in ("together", "combined") and self.spans[i - 2].text in ("all", "every") \
+                    and place.first("dimension") and not self.values_of(place) and place.text.endswith("s") \
+                    and sum(x.first("dimension") == place.first("dimension") for x in self.spans) == 1:
+                s.used = True  # "(reorder level minus stock, all warehouses together)": summed over them, not split
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them
@@ -3051,6 +3101,12 @@ class _State:
                     f.subject = name
                     s.used = True
                 elif f.subject == name:
+                    s.used = True
+                elif name == "order_lines" and any(
+                        sp.first("measure") and not self.layer.measures[sp.arg("measure")].get("sql")
+                        and "order_items." in self.layer.measures[sp.arg("measure")].get("line_sql", "")
+                        for sp in self.spans):
+                    # "the average discount on their (sales) lines": the lines the measure is computed over
                     s.used = True
                 elif name in ("customers", "products") and ({"customers": "customer", "products": "product"}[name]
                                                             not in f.dimensions) and self._is_which(i):
@@ -4054,6 +4110,10 @@ class _State:
                 sub_dim = None  # "revenue of orders ... (by order date)": no ranking of orders by a figure
             if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
                 f.dimensions.append(sub_dim)
+                if f.order_by is None and "ranked" in notes and len(f.measures) == 1 and not f.grain:
+                    # "which product's units sold grew the most": ranked by the one figure, as per a named group
+                    # (was every product's growth, the superlative dropped)
+                    f.order_by = f.measures[0]
                 if f.order_by and f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP
             if "count" in f.measures and f.subject is None:
@@ -4248,6 +4308,13 @@ class _State:
             f.filters = [x for x in f.filters if x not in same]
             f.filters.insert(first, Filter(field, "contains any" if either else "contains all",
                                            [v for x in same for v in x.values]))
+            if not either:  # "orders with both a lawn mower and a garden hose": "both" says the all-of read
+                head = str(same[0].values[0]).lower()
+                for i, s in enumerate(self.spans):
+                    nxt = self.next_content(i)
+                    if not s.used and s.has("grammar", "both") and nxt is not None \
+                            and head.startswith(nxt[1].text.lower()):
+                        s.used = True
 
     def _joined_by_and(self, x: Filter) -> bool:
         """Whether the values of the filter are said in one list joined by "and" ("the X and the Y")."""
@@ -4286,8 +4353,9 @@ class _State:
 
     def _sold_products_counted(self, f: QueryForm) -> None:
         """"how many different products were sold in October": sold is the glossary's sales, order lines of orders
-        not cancelled or returned (was every order line, a product only on cancelled orders counted)."""
-        if f.subject == "products" and f.measures == ["count"] and "activity:sales" in f.notes \
+        not cancelled or returned (was every order line, a product only on cancelled orders counted); "how many sales
+        lines", "order lines sold": the lines of those orders."""
+        if f.subject in ("products", "order_lines") and f.measures == ["count"] and "activity:sales" in f.notes \
                 and not f.filter_on("status") and not f.predicates and not f.derived and "units_sold" in self.layer.measures:
             flt = str(self.layer.measures["units_sold"].get("filter") or "")
             m = re.fullmatch(r"orders\.status NOT IN \(([^)]*)\)", flt)
@@ -4906,6 +4974,11 @@ class _State:
                 and all(c in context.show for c in new.show):
             # "and the tracking number?" after the details of one order: already among its columns, so the
             # same row answers it (nothing changes, yet nothing is guessed)
+            return f
+        if before == after and context.limit == 1 and new.measures and context.measures \
+                and all(m in context.measures for m in new.measures) and points_back(self.spans):
+            # "how many spare units does it have above the reorder level?" after the warehouse with the most: the
+            # figure of the one found, already beside it in the same row (nothing changes, nothing is guessed)
             return f
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
@@ -5801,6 +5874,9 @@ class _State:
                                          f"{sorted(values)[0]}'")
 
     def _accept(self, f: QueryForm) -> None:
+        if any(s.text in self.layer.grammar.get("sold_lines", []) and s.first("entity") == ("entity", "order_lines")
+               for s in self.spans) and "activity:sales" not in f.notes:
+            f.notes.append("activity:sales")  # "sales lines": the lines of orders that count as sales
         self._kinds_together(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
