@@ -1203,7 +1203,7 @@ REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100))"
      f"{sold('SUM(oi.quantity)', Q3)} u "
      "USING (product_id) WHERE s.stock > 600 AND COALESCE(u.x, 0) < 40"),
     # "on hand" of products is their stock (summed over the warehouses, the glossary's), so beside units sold
-    # the unsold are in at 0 (silentfix3: was one stock record > 300, the unsold left out)
+    # the unsold are in at 0 (was one stock record > 300, the unsold left out)
     ("Heating products with more than 300 on hand that sold fewer than 5 units last month",
      f"SELECT p.name, s.stock FROM products p JOIN {STOCK_ON_HAND} s USING (product_id) LEFT JOIN "
      f"{sold('SUM(oi.quantity)', OCTOBER)} u USING (product_id) WHERE p.category = 'Heating' "

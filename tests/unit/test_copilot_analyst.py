@@ -551,7 +551,7 @@ LAPSED = ("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date
      "AND c.city = 'Espoo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
      "GROUP BY c.customer_id, c.name"),
 ])
-def test_analyst2_questions(parser, engine, question, gold):
+def test_two_periods_absolute_growth_and_figures_per_customer(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
 
@@ -625,7 +625,7 @@ MARGIN = "AVG((unit_price - unit_cost) / unit_price)"
      "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
      "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
 ])
-def test_analyst3_questions(parser, engine, question, gold):
+def test_stock_wordings_plans_and_columns_after_a_colon(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
 
@@ -641,7 +641,7 @@ def test_analyst3_questions(parser, engine, question, gold):
     # the average asked, then a total said against it
     "What was the average order value in 2025? Total, not average.",
 ])
-def test_analyst3_refusals(parser, question):
+def test_stock_wordings_plans_and_columns_refused_elsewhere(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
 

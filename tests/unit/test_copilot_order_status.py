@@ -1013,7 +1013,7 @@ AS_OF_SQL = f"DATE '{COPILOT_AS_OF.isoformat()}'"
      "SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders WHERE status = 'cancelled' "
      "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
 ])
-def test_status2_questions(parser, engine, question, gold):
+def test_ages_medians_and_status_values(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
 
@@ -1024,7 +1024,7 @@ def test_status2_questions(parser, engine, question, gold):
     (["median delivery time per carrier"], "and the average?",
      f"SELECT carrier, AVG({DELIVERY_DAYS}) FROM shipments WHERE delivered_at IS NOT NULL GROUP BY 1"),
 ])
-def test_status2_followups(parser, engine, context, question, gold):
+def test_ages_medians_and_status_values_in_follow_ups(parser, engine, context, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question, context)), question
 
 
@@ -1040,7 +1040,7 @@ def test_status2_followups(parser, engine, context, question, gold):
     # the median of a sum is no per-row duration
     (["revenue by month in 2025"], "and the median?"),
 ])
-def test_status2_refusals(parser, context, question):
+def test_ages_and_status_values_refused_elsewhere(parser, context, question):
     form = None
     for previous in context:
         form = parser.parse(previous, COPILOT_AS_OF, form).form

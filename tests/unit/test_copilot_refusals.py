@@ -477,7 +477,7 @@ def test_warehouse_stock_conditions_refused(parser, question):
         parser.parse(question, COPILOT_AS_OF, None)
 
 
-# ----- silent wrongs found by earlier helpers (tune-silentfix2): each answered right or refused.
+# ----- silent wrongs found by trying wordings: each answered right or refused.
 # Rules: "how much <figure> does each have" after named things is each one's figure; a verb of ordering
 # ranks customers (and their cities, channels ...) by their number of orders, and is refused beside another
 # figure it would have to rank by; "are (and) still in stock" is the in-stock condition; "orders placed <period>"
@@ -529,7 +529,7 @@ PENDING_CUSTOMERS = ("SELECT c.{col}, COUNT(DISTINCT c.customer_id) FROM custome
      "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.channel = 'store' "
      "AND s.carrier = 'DHL' AND year(o.order_date) = 2025"),
 ])
-def test_silent_wrongs_of_round_three_answered(parser, engine, context, question, gold):
+def test_known_silent_wrongs_answered(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
 
 
@@ -538,7 +538,7 @@ def test_silent_wrongs_of_round_three_answered(parser, engine, context, question
     "how much per channel",  # revenue, every order's amount or a count
     "which customers ordered this year but have no delivered order",  # none of their orders delivered
 ])
-def test_silent_wrongs_of_round_three_refused(parser, question):
+def test_known_silent_wrongs_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
 

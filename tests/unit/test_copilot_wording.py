@@ -287,7 +287,7 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      "FROM orders x WHERE x.customer_id = c.customer_id AND x.order_date BETWEEN DATE '2026-09-02' "
      "AND DATE '2026-10-31')"),
 ])
-def test_terse_questions(parser, engine, question, gold):
+def test_terse_numbers_purposes_and_empty_stock(parser, engine, question, gold):
     assert results_match(engine.execute(gold).rows, answer(parser, engine, question)), question
 
 
