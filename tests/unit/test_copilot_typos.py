@@ -217,3 +217,24 @@ def test_a_four_letter_word_near_a_function_word_or_two_words_is_left_alone():
 def test_periods_to_date_end_before_the_as_of_day(kind, start, end):
     period = relative_period(kind, AS_OF)
     assert (period.start, period.end) == (start, end)
+
+
+# --- Slips mended before the rewrites read the words; a swap from one English word; far keys vs jumbled letters ---
+# Rule 1: a slip is mended before the parser's own text rewrites ("twice their reorder level", "since the start
+# of this year", "ordered more than twice") read the words, so they read it mended; a quoted text stays as written.
+@pytest.mark.parametrize("slipped, meant", [
+    ("which products have stock above twice their reorder lveel", "which products have stock above twice their reorder level"),
+    ("customers that ordreed more than twice", "customers that ordered more than twice"),
+    ("total revenue sicne the start of this year", "total revenue since the start of this year"),
+    ("how many unist would it take to bring each one back up to its reorder level",
+     "how many units would it take to bring each one back up to its reorder level"),
+])
+def test_a_slip_in_a_rewritten_phrase_answers_like_the_clean_one(parser, engine, slipped, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
+
+
+def test_a_mended_slip_is_named_in_the_reading_and_quoted_text_is_kept(parser):
+    result = parser.parse("total revenue sicne the start of this year", date_of_tests())
+    assert "'sicne' as 'since'" in result.interpretation
+    quoted = parser.parse('how many products have "lveel" in their name', date_of_tests())
+    assert "lveel" in quoted.sql and "level" not in quoted.sql.lower().replace("reorder_level", "")
