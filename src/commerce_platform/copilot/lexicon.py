@@ -236,6 +236,11 @@ class Lexicon:
         if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
             candidates = {w for w in self._anagrams().get("".join(sorted(token)), ())
                           if w[0] == token[0] and w != token}
+        if not candidates and not is_english_word(token):
+            # "cnacel", "gievs", "daets": not a word, and two neighbours swapped (the commonest slip) from one
+            # common English word only; a word the parser does not know then stays unexplained, as before
+            swapped = _swaps(token) & _english_words()
+            candidates = swapped if len(swapped) == 1 else set()
         return self._pick(token, _forms_if_english(token, candidates))
 
     def _correct_short(self, token: str) -> str | None:
