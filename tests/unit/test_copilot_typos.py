@@ -224,6 +224,8 @@ def test_periods_to_date_end_before_the_as_of_day(kind, start, end):
 # of this year", "ordered more than twice") read the words, so they read it mended; a quoted text stays as written.
 # Rule 2: a token that is not an English word, two neighbours swapped from exactly one common English word, is read
 # as that word ("whoveer": "whoever"); two such words ("hwoever": "however" or "whoever") leave it unmended.
+# Rule 3: one letter typed for a far key ("cotsumers": "consumers") is no nearer than the same letters jumbled
+# ("customers"): both are named and nothing is guessed.
 @pytest.mark.parametrize("slipped, meant", [
     ("which products have stock above twice their reorder lveel", "which products have stock above twice their reorder level"),
     ("customers that ordreed more than twice", "customers that ordered more than twice"),
@@ -250,3 +252,10 @@ def test_a_mended_slip_is_named_in_the_reading_and_quoted_text_is_kept(parser):
 ])
 def test_a_swap_from_one_english_word_is_mended(parser, token, meant):
     assert parser.lexicon.mend(token)[0] == meant
+
+
+def test_a_far_key_letter_and_a_jumbled_word_are_both_named(parser):
+    assert parser.lexicon.mend("cotsumers") == (None, ("consumers", "customers"))
+    assert parser.lexicon.mend("costumers") == ("customers", ())   # one exchange, no far key: still mended
+    with pytest.raises(NotUnderstood, match=r"'cotsumers' \(could be 'consumers' or 'customers'\)"):
+        parser.parse("how many cotsumers signed up in 2025", date_of_tests())

@@ -229,6 +229,13 @@ class Lexicon:
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
+        if candidates and all(_far_key(token, c) for c in candidates):
+            # "cotsumers": a letter typed for one far from it on the keyboard ("consumers") is no nearer than
+            # the same letters moved twice ("customers"); with both, the slip is not guessed and both are named
+            jumbled = {w for w in self._anagrams().get("".join(sorted(token)), ())
+                       if w[0] == token[0] and _two_exchanges(token, w)} - candidates
+            if jumbled:
+                return None, tuple(sorted(candidates | jumbled))
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
@@ -471,6 +478,14 @@ def _exchanged(token: str, word: str) -> bool:
     """``word`` is ``token`` with two letters (not neighbours) exchanged: "costumers", "customers"."""
     diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
     return len(diff) == 2 and token[diff[0]] == word[diff[1]] and token[diff[1]] == word[diff[0]]
+
+
+def _two_exchanges(token: str, word: str) -> bool:
+    """``word`` is ``token``'s letters with at most two pairs of them exchanged ("cotsumers": "customers")."""
+    diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
+    if not 2 <= len(diff) <= 4 or sorted(token) != sorted(word):
+        return False
+    return len(diff) <= 3 or any(token[i] == word[j] and token[j] == word[i] for i in diff for j in diff if i < j)
 
 
 def _same_letters(token: str, word: str) -> bool:
