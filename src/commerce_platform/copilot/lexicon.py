@@ -229,9 +229,10 @@ class Lexicon:
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
-        if candidates and all(_far_key(token, c) for c in candidates):
+        if candidates and len(token) >= MIN_TWO_EDIT_LENGTH and all(_far_key(token, c) for c in candidates):
             # "cotsumers": a letter typed for one far from it on the keyboard ("consumers") is no nearer than
             # the same letters moved twice ("customers"); with both, the slip is not guessed and both are named
+            # (six letters or more, as for any two-edit reading: "theer" stays "their")
             jumbled = {w for w in self._anagrams().get("".join(sorted(token)), ())
                        if w[0] == token[0] and _two_exchanges(token, w)} - candidates
             if jumbled:
