@@ -217,3 +217,45 @@ def test_a_four_letter_word_near_a_function_word_or_two_words_is_left_alone():
 def test_periods_to_date_end_before_the_as_of_day(kind, start, end):
     period = relative_period(kind, AS_OF)
     assert (period.start, period.end) == (start, end)
+
+
+# --- Slips mended before the rewrites read the words; a swap from one English word; far keys vs jumbled letters ---
+# Rule 1: a slip is mended before the parser's own text rewrites ("twice their reorder level", "since the start
+# of this year", "ordered more than twice") read the words, so they read it mended; a quoted text stays as written.
+# Rule 2: a token that is not an English word, two neighbours swapped from exactly one common English word, is read
+# as that word ("whoveer": "whoever"); two such words ("hwoever": "however" or "whoever") leave it unmended.
+# Rule 3: one letter typed for a far key ("cotsumers": "consumers") is no nearer than the same letters jumbled
+# ("customers"): both are named and nothing is guessed.
+@pytest.mark.parametrize("slipped, meant", [
+    ("which products have stock above twice their reorder lveel", "which products have stock above twice their reorder level"),
+    ("customers that ordreed more than twice", "customers that ordered more than twice"),
+    ("total revenue sicne the start of this year", "total revenue since the start of this year"),
+    ("how many unist would it take to bring each one back up to its reorder level",
+     "how many units would it take to bring each one back up to its reorder level"),
+    ("what is the email of whoveer placed order 2500", "what is the email of whoever placed order 2500"),
+    ("units sold from September onwrads", "units sold from September onwards"),
+])
+def test_a_slip_in_a_rewritten_phrase_answers_like_the_clean_one(parser, engine, slipped, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
+
+
+def test_a_mended_slip_is_named_in_the_reading_and_quoted_text_is_kept(parser):
+    result = parser.parse("total revenue sicne the start of this year", date_of_tests())
+    assert "'sicne' as 'since'" in result.interpretation
+    quoted = parser.parse('how many products have "lveel" in their name', date_of_tests())
+    assert "lveel" in quoted.sql and "level" not in quoted.sql.lower().replace("reorder_level", "")
+
+
+@pytest.mark.parametrize("token, meant", [
+    ("whoveer", "whoever"), ("daets", "dates"), ("gievs", "gives"),   # one English word a swap away
+    ("hwoever", None),                                                  # "however" or "whoever": a tie
+])
+def test_a_swap_from_one_english_word_is_mended(parser, token, meant):
+    assert parser.lexicon.mend(token)[0] == meant
+
+
+def test_a_far_key_letter_and_a_jumbled_word_are_both_named(parser):
+    assert parser.lexicon.mend("cotsumers") == (None, ("consumers", "customers"))
+    assert parser.lexicon.mend("costumers") == ("customers", ())   # one exchange, no far key: still mended
+    with pytest.raises(NotUnderstood, match=r"'cotsumers' \(could be 'consumers' or 'customers'\)"):
+        parser.parse("how many cotsumers signed up in 2025", date_of_tests())

@@ -229,6 +229,14 @@ class Lexicon:
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
+        if candidates and len(token) >= MIN_TWO_EDIT_LENGTH and all(_far_key(token, c) for c in candidates):
+            # "cotsumers": a letter typed for one far from it on the keyboard ("consumers") is no nearer than
+            # the same letters moved twice ("customers"); with both, the slip is not guessed and both are named
+            # (six letters or more, as for any two-edit reading: "theer" stays "their")
+            jumbled = {w for w in self._anagrams().get("".join(sorted(token)), ())
+                       if w[0] == token[0] and _two_exchanges(token, w)} - candidates
+            if jumbled:
+                return None, tuple(sorted(candidates | jumbled))
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
             candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
@@ -236,6 +244,11 @@ class Lexicon:
         if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
             candidates = {w for w in self._anagrams().get("".join(sorted(token)), ())
                           if w[0] == token[0] and w != token}
+        if not candidates and not is_english_word(token):
+            # "cnacel", "gievs", "daets": not a word, and two neighbours swapped (the commonest slip) from one
+            # common English word only; a word the parser does not know then stays unexplained, as before
+            swapped = _swaps(token) & _english_words()
+            candidates = swapped if len(swapped) == 1 else set()
         return self._pick(token, _forms_if_english(token, candidates))
 
     def _correct_short(self, token: str) -> str | None:
@@ -466,6 +479,14 @@ def _exchanged(token: str, word: str) -> bool:
     """``word`` is ``token`` with two letters (not neighbours) exchanged: "costumers", "customers"."""
     diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
     return len(diff) == 2 and token[diff[0]] == word[diff[1]] and token[diff[1]] == word[diff[0]]
+
+
+def _two_exchanges(token: str, word: str) -> bool:
+    """``word`` is ``token``'s letters with at most two pairs of them exchanged ("cotsumers": "customers")."""
+    diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
+    if not 2 <= len(diff) <= 4 or sorted(token) != sorted(word):
+        return False
+    return len(diff) <= 3 or any(token[i] == word[j] and token[j] == word[i] for i in diff for j in diff if i < j)
 
 
 def _same_letters(token: str, word: str) -> bool:

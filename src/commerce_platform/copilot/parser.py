@@ -817,6 +817,40 @@ class _State:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        self.corrections: list[tuple[str, str]] = []
+
+        self.unsure: dict[str, tuple[str, ...]] = {}  # a slip equally near two known words: left, both named
+
+        def mend(m: re.Match) -> str:
+            better, tied = parser.lexicon.mend(m.group(0))
+            if better is None and tied:
+                # "runing low": of the words equally near, the one that makes a phrase with its neighbour
+                after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
+                before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
+                fits = [w for w in tied if any(
+                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
+                    for key in parser.lexicon.phrases if len(key) > 1)]
+                better = fits[0] if len(fits) == 1 else None
+                if better is not None:
+                    self.corrections.append((m.group(0), better))
+                    return better
+            if better is None:
+                if tied:
+                    self.unsure[m.group(0)] = tied
+                return m.group(0)
+            self.corrections.append((m.group(0), better))
+            return better
+        # typos mended before the rewrites below read the words ("sholud", "levle", "oredr"), save in a quoted
+        # text, a code or a domain (kept as written); the pass after the slots mends what these rewrites made
+        kept_spans = [m.span() for rx in (TEXT_RE, DOMAIN_RE) for m in rx.finditer(text)]
+        for code in dict.fromkeys(CODE_RE.findall(question)):
+            kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", text)]
+
+        def mend_free(m: re.Match) -> str:
+            if any(a < m.end() and m.start() < b for a, b in kept_spans):
+                return m.group(0)
+            return mend(m)
+        text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend_free, text)
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
         # "Juha Lund called - which of his orders ...", "Erik rang: ...": a verb of getting in touch (layer
         # reporting_verbs) ending the few words that open the question, before a dash or colon, only says who asks
@@ -923,29 +957,6 @@ class _State:
         # a domain or address unquoted ("an email at shop.example") is a text to look for, not words
         self.addresses = {m.group(1).strip().lower() for m in DOMAIN_RE.finditer(text)}
         text = DOMAIN_RE.sub(text_slot, text)
-        self.corrections: list[tuple[str, str]] = []
-
-        self.unsure: dict[str, tuple[str, ...]] = {}  # a slip equally near two known words: left, both named
-
-        def mend(m: re.Match) -> str:
-            better, tied = parser.lexicon.mend(m.group(0))
-            if better is None and tied:
-                # "runing low": of the words equally near, the one that makes a phrase with its neighbour
-                after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
-                before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
-                fits = [w for w in tied if any(
-                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
-                    for key in parser.lexicon.phrases if len(key) > 1)]
-                better = fits[0] if len(fits) == 1 else None
-                if better is not None:
-                    self.corrections.append((m.group(0), better))
-                    return better
-            if better is None:
-                if tied:
-                    self.unsure[m.group(0)] = tied
-                return m.group(0)
-            self.corrections.append((m.group(0), better))
-            return better
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
