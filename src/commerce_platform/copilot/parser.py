@@ -109,8 +109,6 @@ DAY_RE = r"(\d{1,2})(?:st|nd|rd|th)?"
 # A date in words or ISO: 2025-03-01 | 1 March 2025 | March 1, 2025 | 1.3.2025
 DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})\s*,?\s*(\d{{4}})|({MONTH_RE})\s+{DAY_RE},?\s+(\d{{4}})"
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
-# A month with optional year: "March 2025", "March"
-MONTH_YEAR_RE = rf"({MONTH_RE})(?:\s+(\d{{4}}))?"
 
 
 def _month_end(y: int, m: int) -> date:
@@ -726,8 +724,6 @@ class SemanticParser:
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
-# "X vs Y per channel, side by side": the compared values as columns
-SIDE_BY_SIDE_RE = re.compile(r"\bside[\s-]+by[\s-]+side\b|\b(?:in|as)\s+(?:separate\s+|two\s+)?columns\b", re.IGNORECASE)
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
@@ -2046,11 +2042,6 @@ class _State:
         left, right = self.prev_content(i), self.next_content(i)
         return bool(left and right and left[0] == i - 1 and right[0] == i + 1 and left[1].text.startswith("__period")
                     and right[1].text.startswith("__period") and any(x.has("grammar", "growth") for x in self.spans))
-
-    def _number_at(self, i: int) -> float | None:
-        s = self.spans[i]
-        n = s.first("number")
-        return n[1] if n else None
 
     def _field_near(self, i: int, direction: int, counts: bool = True) -> tuple[str, Span | None] | None:
         """The attribute or measure a comparator refers to, looking left (-1) or right (+1); ``counts``: a
