@@ -705,3 +705,33 @@ def test_sales_lines(parser, engine, question, gold):
 ])
 def test_growth_of_a_possessive_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+YTD_GROWTH = (f"SELECT SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31') "
+              f"AS cur, SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-10-31') "
+              f"AS prev, 100.0 * (cur - prev) / prev FROM orders o WHERE {VALID_ORDER}")
+
+
+# a year to date grows against the same days a year before (was: the 304 days ending 31 December 2025); "by how
+# much" / "by how many percent" is the size of the growth (was: every product ranked by it, or the orders counted)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue growth in 2026", YTD_GROWTH),
+    ("by how much did revenue grow in 2026", YTD_GROWTH),
+    ("by how many percent did revenue grow this year?", YTD_GROWTH),
+    # two figures asked to grow: each one's growth, each over its own orders (the count of any status)
+    ("number of orders and revenue growth this year vs last year",
+     "SELECT COUNT(*) FILTER (WHERE year(order_date) = 2026) AS c1, COUNT(*) FILTER (WHERE year(order_date) = 2025) "
+     "AS c0, 100.0 * (c1 - c0) / c0, SUM(total_amount) FILTER (WHERE year(order_date) = 2026 AND status NOT IN "
+     "('cancelled', 'returned')) AS r1, SUM(total_amount) FILTER (WHERE year(order_date) = 2025 AND status NOT IN "
+     "('cancelled', 'returned')) AS r0, 100.0 * (r1 - r0) / r0 FROM orders WHERE order_date < DATE '2026-11-01'"),
+])
+def test_the_size_of_a_growth_and_the_year_to_date_it_is_compared_with(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [  # "sales orders" are orders (was: the revenue)
+    ("how many sales orders this year", "SELECT COUNT(*) FROM orders WHERE year(order_date) = 2026"),
+    ("sales orders by channel in 2025", "SELECT channel, COUNT(*) FROM orders WHERE year(order_date) = 2025 GROUP BY 1"),
+])
+def test_sales_orders_are_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1037,3 +1037,16 @@ def test_figure_of_the_one_ranked_first_refused(parser, context, question):
         form = parser.parse(previous, COPILOT_AS_OF, form).form
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a dimension asked of a list is a column beside each listed row (was: the same list, the question dropped)
+    (["list orders in Q3 2026"], "which cities?",
+     "SELECT o.order_id, c.city FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    (["show orders in October"], "what cities are they from?",
+     "SELECT o.order_id, c.city FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -507,6 +507,11 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
         prev_end = start - timedelta(days=1)
         s = date(prev_end.year, 3 * ((prev_end.month - 1) // 3) + 1, 1)
         return _period(s, prev_end, f"Q{(s.month - 1) // 3 + 1} {s.year}")
+    if (start.month, start.day) == (1, 1) and end.year == start.year and not (end.month == 2 and end.day == 29):
+        # a year to date ("this year", "2026" while it runs): the same days of the year before, as analysts
+        # compare, not the equal number of days that end on 31 December
+        s, e = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
+        return _period(s, e, f"{s} to {e}")
     length = (end - start).days + 1
     return _period(start - timedelta(days=length), start - timedelta(days=1), f"the {length} days before")
 
@@ -1529,6 +1534,12 @@ class _State:
             nxt = self.spans[i + 1]
             split = nxt.text == "how" and i + 2 < len(self.spans) and self.spans[i + 2].text in ("many", "much")
             if s.text != "by" or nxt.text not in ("how many", "how much") and not split:
+                continue
+            if any(x.has("grammar", "growth") or x.has("grammar", "growth_absolute") for x in self.spans[i + 2:]):
+                # "by how much / by how many percent did revenue grow": the size of the growth, neither a
+                # grouping ("by") nor a count ("how many")
+                for x in self.spans[i:(i + 3 if split else i + 2)]:
+                    x.senses = [("stop",)]
                 continue
             prev = self.prev_content(i)
             # "below the reorder level in Kuopio, and by how much": the warehouse the condition is tested in

@@ -75,6 +75,15 @@ def _lit(value) -> exp.Expr:
     return exp.Literal.string(str(value))
 
 
+def _filtered(agg: exp.Expr, condition: exp.Expr) -> exp.Expr:
+    """``agg FILTER (WHERE condition)``, the condition added to a filter the aggregate already has (the
+    revenue's glossary filter beside a count of orders of any status)."""
+    if isinstance(agg, exp.Filter):
+        return exp.Filter(this=agg.this.copy(), expression=exp.Where(
+            this=exp.and_(agg.expression.this.copy(), condition)))
+    return exp.Filter(this=agg.copy(), expression=exp.Where(this=condition))
+
+
 def _percent(part: exp.Expr, whole: exp.Expr, scale: float = 100.0) -> exp.Expr:
     """scale * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
     return exp.Div(this=exp.Mul(this=exp.Literal.number(scale), expression=part),
@@ -584,7 +593,9 @@ class Planner:
             filters.append(filt)
             if filt is not None and filt.sql() not in {g.sql() for g in glossary}:
                 glossary.append(filt)
-        if glossary and any(filt is None for filt in filters) and not form.derived and not self._having(form, line) \
+        growth = derived.get("kind") == "growth" and len(aggs) > 1
+        if glossary and any(filt is None for filt in filters) and (not form.derived or growth) \
+                and not self._having(form, line) \
                 and all(isinstance(agg, exp.AggFunc) for (_, agg), filt in zip(aggs, filters, strict=True)
                         if filt is not None):
             # "revenue and number of orders": each figure over its own rows (the revenue of orders not cancelled
@@ -719,16 +730,19 @@ class Planner:
         elif derived.get("kind") == "growth" and form.compare_period and form.period:
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
-            name, agg = aggs[0]
-            cur = exp.Filter(this=agg.copy(), expression=exp.Where(
-                this=self.period_sql(column, form.period.start, form.period.end)))
-            prev = exp.Filter(this=agg.copy(), expression=exp.Where(
-                this=self.period_sql(column, form.compare_period.start, form.compare_period.end)))
-            change = exp.Sub(this=cur.copy(), expression=prev.copy())
-            # "grew the most in absolute euros": the difference itself, not the percent
-            outputs += [exp.alias_(cur, f"{name}_current"), exp.alias_(prev, f"{name}_previous"),
-                        exp.alias_(change, "growth") if derived.get("absolute") else
-                        exp.alias_(_percent(exp.paren(change), prev.copy()), "growth_pct")]
+            cur = prev = None
+            for k, (name, agg) in enumerate(aggs):  # every measure asked grows; the first one's is "growth"
+                this_cur = _filtered(agg, self.period_sql(column, form.period.start, form.period.end))
+                this_prev = _filtered(agg, self.period_sql(column, form.compare_period.start, form.compare_period.end))
+                change = exp.Sub(this=this_cur.copy(), expression=this_prev.copy())
+                prefix = "" if k == 0 else f"{name}_"
+                # "grew the most in absolute euros": the difference itself, not the percent
+                outputs += [exp.alias_(this_cur, f"{name}_current"), exp.alias_(this_prev, f"{name}_previous"),
+                            exp.alias_(change, f"{prefix}growth") if derived.get("absolute") else
+                            exp.alias_(_percent(exp.paren(change), this_prev.copy()), f"{prefix}growth_pct")]
+                if k == 0:
+                    cur, prev = this_cur, this_prev
+            assert cur is not None and prev is not None
             conds = self._conditions(form, form.subject, with_period=False)  # both periods, below
             conds.append(exp.or_(self.period_sql(column, form.period.start, form.period.end),
                                  self.period_sql(column, form.compare_period.start, form.compare_period.end)))
@@ -1036,6 +1050,11 @@ class Planner:
         extra = [c for c in form.show if c not in columns and not self.is_measure(c) and not c.startswith("predicate:")]
         if form.order_by and "." in form.order_by and form.order_by not in columns:
             extra.append(form.order_by)
+        # "which cities?" after a list of orders: a list has no groups, so a dimension asked of it is a column
+        # beside each row (never dropped)
+        extra += [column for d in form.dimensions
+                  if (column := self.layer.dimensions.get(d, {}).get("column", "")) and "." in column
+                  and column not in columns and column not in extra]
         for f in form.filters:
             if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in") \
                     and (f.field.split(".")[0] == table or form.subject != "customers"):
