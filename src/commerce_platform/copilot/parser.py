@@ -895,6 +895,10 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "if we only count active products", "counting only web orders": a restriction to those things, as
+        # "only" says it (no count is asked)
+        text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
+                      "only", text)
         # "which 4 products appear in returned orders most often": the things ranked by how many of those
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
@@ -5727,12 +5731,16 @@ class _State:
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
         never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
+        def fits(name: str) -> bool:
+            needs = purposes[name]["requires"]
+            return any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs]))
         for s in self.spans:
-            sense = s.first("purpose")
+            # a phrase of several purposes ("pick the one with": a carrier's choice, or any ranked group's first)
+            # is the first one that fits the form
+            sense = next((x for x in s.senses if x[0] == "purpose" and fits(x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
-            needs = purposes[sense[1]]["requires"]
-            if any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs])):
+            if fits(sense[1]):
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
