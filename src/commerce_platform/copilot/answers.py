@@ -317,6 +317,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
     if form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
+        if form.offset:  # "the second largest": the first ones passed over
+            parts[-1] = f"place {form.offset + 1}" if form.limit == 1 else f"{parts[-1]} after the first {form.offset}"
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
     zero = Planner(layer).zero_entity(form)

@@ -111,6 +111,9 @@ DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MON
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 
 
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -942,6 +945,7 @@ class _State:
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
+        self.ordinal = 0  # "the second largest": the place of the ranking asked (0: the top ones)
         self.in_percent: set[str] = set()  # fraction measures asked in percent ("margin in percent")
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
@@ -1132,6 +1136,11 @@ class _State:
         self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
+        self._ordinal_of_ranking()
+        if re.search(r"\b(?:that|which|who) (?:sold|bought|ordered) (?:anything|something)\b",
+                     " ".join(x.text for x in self.spans)):
+            # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
+            f.notes.append("with_rows")
         self._superlatives()
         self._counts()
         self._contains()
@@ -1176,6 +1185,7 @@ class _State:
             self._share_of_predicate_entity(f)
             self._ordered_most(f)
             self._no_such_orders(f)
+        self._ordinal_applied(f)
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
@@ -3447,6 +3457,28 @@ class _State:
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _ordinal_of_ranking(self) -> None:
+        """"the second largest warehouse", "our third biggest customer": an ordinal right before a superlative
+        says which place of the ranking is asked (applied once the ranking is read: ``_ordinal_applied``)."""
+        for k, s in enumerate(self.spans[:-1]):
+            place = ORDINALS.get(s.text)
+            nxt = self.spans[k + 1]
+            if place and not s.senses and (nxt.first("superlative") or nxt.first("ranking")):
+                self.ordinal = place
+                s.used = True
+
+    def _ordinal_applied(self, f: QueryForm) -> None:
+        ctx = self.context
+        if f.offset and ctx is not None and (f.limit, f.order_by, f.direction) != (ctx.limit, ctx.order_by, ctx.direction):
+            f.offset = None  # "show the top 5" after "the second biggest customer": a new ranking from the top
+        if not self.ordinal:
+            return
+        if f.order_by is None or f.limit != 1 or f.per_group or self.context is not None:
+            # "the second highest order amounts", "the second best per country": no one place to skip to
+            raise NotUnderstood(f"I can give place {self.ordinal} of a ranking only when one thing is asked",
+                                hint="e.g. 'the second largest warehouse by stock'")
+        f.offset = self.ordinal - 1
 
     def _sorted_first(self) -> None:
         """"revenue per product category for 2025, highest first": the groups sorted by the one figure asked,

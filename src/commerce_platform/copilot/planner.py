@@ -492,7 +492,7 @@ class Planner:
         0 meets ("products that sold fewer than 80 units", "customers who spent less than 100 EUR"). A
         question about the sales rows themselves (by month, channel, carrier) is not one of these."""
         if table is None or form.grain or form.derived or form.within or form.per_group or form.compare \
-                or form.compare_period:
+                or form.compare_period or "with_rows" in form.notes:
             return None
         if not any(e.get("zero_when_none") and e["table"] == table for e in self.layer.entities.values()):
             return None
@@ -853,6 +853,8 @@ class Planner:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
             if derived.get("kind") == "share" and derived.get("together") and not derived.get("condition"):
                 # "what share came from our top 10 customers": the top ones' shares added up, one figure
                 share = f"{aggs[0][0]}{share_scale(derived)[1]}"
@@ -1155,6 +1157,8 @@ class Planner:
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
         return select
 
     def _bought_together(self, form: QueryForm) -> exp.Select:
