@@ -386,6 +386,11 @@ class Periods:
         text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
                    r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
                    r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
+        # "shipments sent in 2026 (up to yesterday)": the year that runs is counted to date already, so the
+        # bracket restates it (not a second period)
+        text = re.sub(r"\b((?:19|20)\d{2})\s*\(\s*(?:(?:up\s+)?(?:to|until|till|through)\s+(?:yesterday|today|now)|"
+                      r"so\s+far|to\s+date)\s*\)",
+                      lambda m: m.group(1) if int(m.group(1)) == self.as_of.year else m.group(0), text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -3152,7 +3157,7 @@ class _State:
                     f.dimensions.append({"customers": "customer", "products": "product"}[name])
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        self._is_which(i) and not f.dimensions:
+                        (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
                     # listed; the customers named first only restrict them
                     f.subject = name
@@ -3229,6 +3234,14 @@ class _State:
                     if x.text == "else" and not x.senses:  # "what else do they buy with it": the other products
                         x.used = True
                 continue
+
+    def _whole_of_share(self, i: int) -> bool:
+        """"what fraction of their shipments": the things right after a share word are its whole (for Oslo
+        customers, their parcels are counted, not the customers)."""
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("of", "their", "the", "all", "his", "her"):
+            k -= 1
+        return k < i - 1 and self.spans[k].has("grammar", "share")
 
     def _both(self) -> None:
         """"orders with both the Fiskars Radiator and the Oras Wall Paint": every one of the values,
