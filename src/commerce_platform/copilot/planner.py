@@ -209,9 +209,11 @@ class Planner:
                 if f"each:{scope}" in form.notes:
                     # "out of stock in any warehouse but Vantaa": held in some one of the others
                     inner.group_by(self.field_sql(scope), copy=False)
-            elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
+            elif inner is not None and isinstance(cond, exp.In) and (scope in form.dimensions or (
+                    self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
                 # "which warehouse has the most products below their reorder level": the condition
-                # holds per product in each warehouse, so it is tested per (product, warehouse)
+                # holds per product in each warehouse, so it is tested per (product, warehouse); so is it of
+                # stock records counted ("positions with zero units on hand"), each one a product in a warehouse
                 column = self.field_sql(scope)
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
