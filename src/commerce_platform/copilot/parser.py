@@ -1664,12 +1664,21 @@ class _State:
                 raise NotUnderstood(f"I cannot count the {dim.arg('dimension')}s each thing is held in",
                                     hint=f"e.g. 'stock per {dim.arg('dimension')} of <product>'")
         for i, s in enumerate(self.spans[:-1]):
-            dim = self.spans[i + 1]
+            # "in every single warehouse": every one of them
+            last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
+            dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
                 held = [x.arg("predicate") for x in self.spans[:i] if x.first("predicate") and self.layer.predicates.get(
                     x.arg("predicate"), {}).get("scoped_by") == dim.arg("dimension")]
                 bounded = s.text == "every" and any(x.first("comparator") for x in self.spans[:i])
+                if bounded and not held:
+                    # "fewer than 50 units in every warehouse": the bound holds in each one (tested on each stock
+                    # record by the planner; a figure that is no sum of them is refused there)
+                    for x in self.spans[i - 1:last + 1]:
+                        x.used = True
+                    self.form.notes.append(f"every:{dim.arg('dimension')}")
+                    continue
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test

@@ -447,6 +447,16 @@ class Planner:
                 continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
+                every = [n.split(":", 1)[1] for n in form.notes if n.startswith("every:")]
+                if every and f.op in _COMPARE:
+                    # "fewer than 50 units in every warehouse": the bound holds on each record of the places
+                    # (only for a figure that sums them)
+                    places = tables_of(self.field_sql(every[0]))
+                    if not (isinstance(agg, exp.Sum) and tables_of(agg.this) == places and glossary is None):
+                        raise NotUnderstood(f"I can test only a stock figure in every {every[0]}",
+                                            hint=f"e.g. 'products with fewer than 50 units in every {every[0]}'")
+                    out.append(exp.func("BOOL_AND", _COMPARE[f.op](this=agg.this.copy(), expression=_lit(f.values[0]))))
+                    continue
                 if per_row and f.field in per_row:
                     agg = per_row[f.field].copy()
                 elif zero is not None:
