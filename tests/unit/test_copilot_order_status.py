@@ -1082,3 +1082,17 @@ def test_parcels_counted_for_a_group_asked(parser, engine, question, gold):
 ])
 def test_the_whole_of_a_share_of_their_things(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "shipped two calendar days or more after the order date": the calendar days from the order date to the ship date,
+# bounded (was refused); a list of orders "from October" with that gap keeps the orders' own period
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders placed in September 2026 were shipped two calendar days or more after the order date?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+    ("which orders from September 2026 were shipped at least 2 days after the order date",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+])
+def test_days_from_order_to_shipping(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

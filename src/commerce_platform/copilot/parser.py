@@ -903,6 +903,14 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "orders shipped two calendar days or more after the order date": the days from the order date to the ship
+        # date, bounded (the layer's calendar-day measure)
+        text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:(more\s+than|at\s+least|over|less\s+than|fewer\s+than|"
+                      r"at\s+most|under)\s+)?([a-z0-9]+)\s+(?:calendar\s+)?days?\s*(or\s+more|or\s+later|or\s+longer|or\s+less|"
+                      r"or\s+fewer)?\s+after\s+(?:the\s+|their\s+|its\s+)?order(?:\s+date)?\b",
+                      lambda m: m.group(0) if bool(m.group(1)) == bool(m.group(3)) else
+                      f" had {m.group(1) or ('at least' if m.group(3).split()[-1] in ('more', 'later', 'longer') else 'at most')} "
+                      f"{m.group(2)} days between order date and ship date ", text)
         # "if we only count active products", "counting only web orders": a restriction to those things, as
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
@@ -5622,6 +5630,10 @@ class _State:
         if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
                                                      for x in self.spans):
             return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
+        if f.subject == "orders" and measured and "orders.order_date" in self.layer.measures[measured[0]].get("row_sql", ""):
+            # "which orders from October were shipped more than 3 days after the order date": the orders' own
+            # period, the day the figure starts from (not the ship date it ends on)
+            return "orders.order_date"
         if "signup" not in activity and measured:
             # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
             entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]
