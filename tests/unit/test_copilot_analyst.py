@@ -735,3 +735,22 @@ def test_the_size_of_a_growth_and_the_year_to_date_it_is_compared_with(parser, e
 ])
 def test_sales_orders_are_orders(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a value named before the share word scopes the groups' total (was: the share's condition, of all countries)
+    ("For Finland in 2025, what fraction of revenue did each brand make up?",
+     f"SELECT p.brand, SUM({LINE_REVENUE}) / SUM(SUM({LINE_REVENUE})) OVER () FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'FI' AND {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+    # named after the share word it stays the condition
+    ("what share of revenue by brand came from Finland in 2025",
+     f"SELECT p.brand, SUM({LINE_REVENUE}) FILTER (WHERE c.country = 'FI') / SUM({LINE_REVENUE}) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_a_value_named_before_a_grouped_share_scopes_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -5413,6 +5413,13 @@ class _State:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
+        if f.dimensions and candidates:
+            # "For Norway in 2025, what fraction of revenue did each category make up": a value named only before
+            # the share word (not right before it, as in "store cancellation rate") scopes the groups' total
+            scope = self._named_as_scope(candidates)
+            candidates = [x for x in candidates if x not in scope]
+            if not candidates and not f.predicates:
+                return
         grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
         if not candidates and not f.predicates and len(grouped) == 1 and not any(
                 self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
@@ -5456,6 +5463,19 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _named_as_scope(self, candidates: list[Filter]) -> list[Filter]:
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return []
+        before = self._named_before_share(candidates)
+        scope = []
+        for x in candidates:
+            named = {(x.field, str(v)) for v in x.values}
+            where = [k for k, s in enumerate(self.spans) if named & set(self.values_of(s))]
+            if x is not before and where and all(k < at - 1 for k in where):
+                scope.append(x)
+        return scope
 
     def _named_as_share_base(self, x: Filter) -> bool:
         """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""
