@@ -754,3 +754,28 @@ LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
 ])
 def test_a_value_named_before_a_grouped_share_scopes_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "second"/"third" before a ranking word is a place in the ranking: the ones before it skipped (was refused)
+    ("Which brand was the second best seller by units in 2025?",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    ("the third most expensive product", "SELECT name, unit_price FROM products ORDER BY unit_price DESC LIMIT 1 OFFSET 2"),
+    ("Who is our 2nd biggest customer by revenue in Finland?",
+     "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'FI' AND {VALID_ORDER} GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 1 OFFSET 1"),
+    # in each group, the place in that group's ranking
+    ("the second best selling product in each category in 2025",
+     "SELECT p.category, p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1, 2 "
+     "QUALIFY ROW_NUMBER() OVER (PARTITION BY p.category ORDER BY u DESC) = 2"),
+])
+def test_a_place_in_a_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_place_in_a_ranking_said_of_pairs_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("what is the second most common product bought together with the Makita Hammer", COPILOT_AS_OF)

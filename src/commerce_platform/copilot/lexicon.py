@@ -121,6 +121,8 @@ class Lexicon:
             lex.add(phrase, ("activity", what))
         for phrase, unit in grammar["units"].items():
             lex.add(phrase, ("unit", unit))
+        for phrase, place in grammar.get("ordinals", {}).items():  # "the second highest": a place in a ranking
+            lex.add(phrase, ("ordinal", place))
         for name, purpose in grammar.get("purposes", {}).items():
             for phrase in purpose["phrases"]:
                 lex.add(phrase, ("purpose", name))

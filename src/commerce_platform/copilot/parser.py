@@ -1155,7 +1155,12 @@ class _State:
         self._unknown_names()
         if followup:
             assert context is not None
+            new = self.form
             f = self._merge(context)
+            if new.offset or new.limit or new.order_by:
+                f.offset = new.offset  # a ranking said again says its own place ("top 5 instead": none skipped)
+            if f.limit != 1:
+                f.offset = 0
         else:
             self._which_value_ranked()
             self._reorder_advice()
@@ -2749,6 +2754,10 @@ class _State:
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number") and not prev[1].used:
                     f.limit = int(prev[1].arg("number"))
+                    prev[1].used = True
+                elif prev and prev[1].first("ordinal") and not prev[1].used and f.limit in (None, 1):
+                    # "the second best seller": the one ranked after the first (a place, not a count)
+                    f.offset, f.limit = int(prev[1].arg("ordinal")) - 1, 1
                     prev[1].used = True
 
     def _field_of_ranked_one(self, i: int) -> None:
