@@ -779,3 +779,19 @@ def test_a_place_in_a_ranking(parser, engine, question, gold):
 def test_a_place_in_a_ranking_said_of_pairs_is_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("what is the second most common product bought together with the Makita Hammer", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "compare <figure> for P1 with P2": the two periods side by side (was refused: only "vs"/"compared with")
+    ("Compare revenue for January-June 2026 with January-June 2025",
+     "SELECT year(order_date) AS y, SUM(total_amount) FROM orders o WHERE "
+     f"{VALID_ORDER} AND month(order_date) <= 6 AND year(order_date) IN (2025, 2026) GROUP BY 1"),
+    # a bound on the things' own amount is the share's condition when nothing else is (was refused)
+    ("What share of 2025 revenue came from orders over 500 euros?",
+     "SELECT SUM(total_amount) FILTER (WHERE total_amount > 500) / SUM(total_amount) FROM orders o "
+     f"WHERE {VALID_ORDER} AND year(order_date) = 2025"),
+    ("what percentage of products are priced under 20 euros",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE unit_price < 20) / COUNT(*) FROM products"),
+])
+def test_periods_compared_by_the_verb_and_a_share_of_an_amount_bound(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

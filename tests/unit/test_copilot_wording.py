@@ -395,3 +395,32 @@ def test_opinion_of_an_excess_set_aside(parser, engine, question, gold):
 def test_opinion_naming_more_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "brought" as "brought in" (was unplaced)
+    ("Which channel brought the highest revenue in 2025?",
+     f"SELECT channel, SUM(total_amount) AS r FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025 "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    # "per order line" after an average over order lines: the rows it averages, not a grouping
+    ("average discount percent per order line on Bosch products sold in 2025",
+     "SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.brand = 'Bosch' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    # "net ... after discounts" said of a figure already net of the line discount restates it
+    ("Average net selling price per unit for Tools in 2025, after discounts",
+     f"SELECT SUM({LINE}) / SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.category = 'Tools' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    ("revenue after discounts in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025"),
+])
+def test_words_restating_the_figure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "units sold after discounts in 2025",  # a count of units has no discount to be net of
+    "average discount per order in 2025",  # an average of each order's average, or of its lines: not said
+])
+def test_restating_words_said_of_another_figure_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -1183,6 +1183,7 @@ class _State:
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
+            self._net_of_discount(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -2005,6 +2006,17 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
                 continue
+            if s.text == "compare":
+                # "compare revenue for Jan-Oct 2026 with Jan-Oct 2025": the verb's two periods joined by "with"
+                slots = [k for k, x in enumerate(self.spans) if k > i and x.text.startswith("__period") and not x.used]
+                if len(slots) == 2 and slots[1] == slots[0] + 2 and self.spans[slots[0] + 1].text in ("with", "to",
+                                                                                                      "and", "against"):
+                    a, b = self.spans[slots[0]], self.spans[slots[1]]
+                    self.form.derived = self.form.derived or {"kind": "periods"}
+                    self.form.period = self.periods[int(a.text[8:-2])]
+                    self.form.compare_period = self.periods[int(b.text[8:-2])]
+                    s.used = a.used = b.used = self.spans[slots[0] + 1].used = True
+                    continue
             left, right = self.prev_content(i), self.next_content(i)
             if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
                 left = self.prev_content(left[0]) or left  # "web orders vs store orders"
@@ -2372,6 +2384,9 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
+                continue
+            if s.text == "per" and j == i + 1 and t.first("entity") and self._averaged_over(t.arg("entity"), i):
+                s.used = t.used = True  # "average discount per order line": the rows it averages, not a grouping
                 continue
             per: tuple[int, Span] | None = nxt
             taking_part: list[Span] = []
@@ -5429,6 +5444,12 @@ class _State:
             candidates = [x for x in candidates if x not in scope]
             if not candidates and not f.predicates:
                 return
+        amounts = [x for x in f.filters if "." in x.field and x.field not in self.layer.measures
+                   and x.op in ("<", "<=", ">", ">=", "between")]
+        if not candidates and not f.predicates and not f.dimensions and len(amounts) == 1:
+            # "what share of 2025 revenue came from orders over 1000 euros": the one bound on the things' own
+            # column is the share's condition when nothing else is
+            candidates = amounts
         grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
         if not candidates and not f.predicates and len(grouped) == 1 and not any(
                 self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
@@ -5472,6 +5493,26 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _net_of_discount(self, f: QueryForm) -> None:
+        """"average selling price ... after discounts": said of figures already net of the line discount it only
+        restates them; said of any other figure it stays unplaced (a gross figure is not made net)."""
+        said = [s for s in self.spans if s.has("grammar", "net_of_discount") and not s.used]
+        specs = [self.layer.measures.get(m, {}) for m in f.measures]
+        if said and specs and all("discount_percent" in str(x.get("line_sql") or x.get("sql") or "") for x in specs):
+            for s in said:
+                s.used = True
+
+    def _averaged_over(self, entity: str, before: int) -> bool:
+        """A measure named before `before` is an average over the rows of the entity's own table."""
+        table = self.layer.entities[entity].get("table")
+        for s in self.spans[:before]:
+            m = s.first("measure")
+            spec = self.layer.measures.get(m[1], {}) if m else {}
+            sql = str(spec.get("line_sql") or spec.get("sql") or "")
+            if sql.startswith("AVG(") and {t for t, _ in re.findall(r"(\w+)\.(\w+)", sql)} == {table}:
+                return True
+        return False
 
     def _named_as_scope(self, candidates: list[Filter]) -> list[Filter]:
         at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
