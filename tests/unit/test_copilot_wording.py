@@ -424,3 +424,19 @@ def test_words_restating_the_figure(parser, engine, question, gold):
 def test_restating_words_said_of_another_figure_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# joining words: "even though" and "while" join two conditions as "although" does; "if we only count X" restricts
+# to X, as "only" says (no count asked)
+@pytest.mark.parametrize("question, gold", [
+    ("Which shipments are still not delivered even though they were shipped before October 25, 2026?",
+     "SELECT shipment_id, order_id, carrier FROM shipments WHERE delivered_at IS NULL "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-10-25'"),
+    ("How many products are out of stock in Jonkoping while having a reorder level above 30 there?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand = 0 AND reorder_level > 30"),
+    ("Which category has the lowest total stock if we only count active products?",
+     "SELECT p.category, SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.active GROUP BY 1 ORDER BY s LIMIT 1"),
+])
+def test_joining_words_and_counting_only(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -895,6 +895,10 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "if we only count active products", "counting only web orders": a restriction to those things, as
+        # "only" says it (no count is asked)
+        text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
+                      "only", text)
         # "which 4 products appear in returned orders most often": the things ranked by how many of those
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
@@ -1241,7 +1245,11 @@ class _State:
             name = s.arg("predicate") if s.first("predicate") else None
             measure = self.layer.predicates.get(name or "", {}).get("measure_when_compared")
             nxt = self.next_content(k)
-            if measure and nxt is not None and nxt[1].first("comparator"):
+            num = self.next_content(nxt[0]) if measure and nxt is not None else None
+            place = self.next_content(num[0]) if num is not None and num[1].first("number") else None
+            # "still have units in at least one warehouse": the comparator counts the places, the condition stays
+            places = place is not None and place[1].has("dimension", self.layer.predicates[name or ""].get("scoped_by"))
+            if measure and nxt is not None and nxt[1].first("comparator") and not places:
                 s.senses = [("measure", measure)]
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
@@ -1626,6 +1634,9 @@ class _State:
                     any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
                         == dim.arg("dimension") for x in self.spans):
                 s.used = num.used = dim.used = True
+                said = next((x.arg("predicate") for x in reversed(self.spans[:i]) if x.first("predicate")), None)
+                if said and self.layer.predicates.get(said, {}).get("some_scope_is_summed"):
+                    continue  # "low on stock overall but still have units in at least one warehouse": in stock
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
         for i, s in enumerate(self.spans[:-1]):
             dim = self.spans[i + 1]
@@ -2157,7 +2168,11 @@ class _State:
                 self.spans[j + 1].used = True
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
             # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
-            target = self._field_near(j + (1 if unit or money else 0), +1, counts=not money) or self._field_near(i, -1)
+            right = self._field_near(j + (1 if unit or money else 0), +1, counts=not money)
+            if money and right is not None and "." in right[0] and ":" not in right[0] and \
+                    self.layer.column(right[0]).get("unit") != "EUR":
+                right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
+            target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
                     and not unit and not money and "units_sold" in self.layer.measures and \
                     (target is None or target[0].startswith("products.")):
@@ -3377,7 +3392,13 @@ class _State:
         carrier ("which carrier shipped")."""
         before = self.spans[i - 1] if i > 0 else None
         after = self.spans[i + 1] if i + 1 < len(self.spans) else None
-        return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("have", "has", "had", "been", "was", "were", "are", "is", "already"):
+            k -= 1
+        # "the shipments sent in Q3 that have been delivered": a clause said of the parcel noun before it
+        antecedent = next((x for x in reversed(self.spans[:k]) if x.first("entity")), None) \
+            if k < i - 1 and self.spans[k].text in ("that", "which") else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after, antecedent)) or (
             before is not None and self._is_carrier(before))
 
     def _is_carrier(self, s: Span) -> bool:
@@ -3406,9 +3427,23 @@ class _State:
         column beside the listed things."""
         f = self.form
         shows = {"show", "showing", "plus", "give", "display"}
+        moved: set[int] = set()
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
-            if not ({"their", "its", "with current", "with their", "with its"} & before or
+            if s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures and f.subject and \
+                    self._is_which(k) and {x.text for x in self.spans[k + 1:k + 3]} & {"they", "it"} and any(
+                    x.has("entity", f.subject) and self._is_which(j) for j, x in enumerate(self.spans[:k])):
+                # "which products are low on stock, and what category are they in?": asked of each thing listed
+                # (the pronoun is them), a column beside it, not a count per category
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+                continue
+            j = k - 1
+            while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
+                j -= 1
+            # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and j in moved
+            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
@@ -3419,6 +3454,7 @@ class _State:
                     and not f.dimensions and "count" not in f.measures:
                 f.measures.remove(s.arg("measure"))
                 f.show.append(s.arg("measure"))
+                moved.add(k)
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
@@ -3928,7 +3964,11 @@ class _State:
                 # "which customer has the most orders": count orders per customer
                 entity = note.split(":")[1]
                 sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
-                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions:
+                # "which carrier handled the most shipments to Norwegian customers": the group asked with
+                # "which" is ranked; the customers only say whose shipments are counted
+                which_group = any(x.first("dimension") and x.arg("dimension") in f.dimensions and self._is_which(k)
+                            for k, x in enumerate(self.spans))
+                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions and not which_group:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
@@ -5761,12 +5801,16 @@ class _State:
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
         never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
+        def fits(name: str) -> bool:
+            needs = purposes[name]["requires"]
+            return any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs]))
         for s in self.spans:
-            sense = s.first("purpose")
+            # a phrase of several purposes ("pick the one with": a carrier's choice, or any ranked group's first)
+            # is the first one that fits the form
+            sense = next((x for x in s.senses if x[0] == "purpose" and fits(x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
-            needs = purposes[sense[1]]["requires"]
-            if any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs])):
+            if fits(sense[1]):
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
