@@ -963,6 +963,22 @@ class _State:
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
             text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
+        # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
+        # its things (layer value_nouns), asked about with no noun of its own after it, names those things
+        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
+                 if not entity.startswith("_") for w, entity in words.items()}
+        if nouns:
+            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
+                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
+        counted = self.layer.grammar.get("counted_sales_orders")
+        if counted:
+            numbers = "|".join([r"\d+", *NUMBER_WORDS])
+            text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
+                          lambda m: f"{m.group(1)} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
