@@ -1790,6 +1790,12 @@ class _State:
                 # "customers who never ordered online": none of their orders, not some order of another channel
                 op = "never in" if s.text == "never" and table == "orders" and any(
                     x.has("entity", "customers") for x in self.spans) else "not in"
+                # "orders that contained Makita products but no Bosch products": none of the order's lines has the
+                # value (not: some line of another brand); the orders are the first thing named
+                first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+                if table == "products" and first == "orders" and s.text in (
+                        "no", "without", "never", "not", "didn't", "don't", "doesn't", "didnt", "dont", "doesnt"):
+                    op = "no line in"
                 existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                 if existing:
                     existing.values.append(value)
@@ -3390,7 +3396,9 @@ class _State:
                 t.used = True
             elif ent and self.layer.entities[ent[1]]["table"] == table:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
-                self.form.subject = self.form.subject or ent[1]
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
         """"low-stock products with their stock", "discontinued products and their category",

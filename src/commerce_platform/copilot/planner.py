@@ -256,6 +256,14 @@ class Planner:
                                 .where(fragment("x.customer_id = customers.customer_id")).where(valid)
                                 .where(inner.isin(*vals)))
             return bought if op == "bought in" else exp.Not(this=bought)
+        if op == "no line in":
+            # "orders with Makita products but no Bosch products": no line of the order has the value (not: some
+            # line lacks it)
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("xp"))
+            return exp.Not(this=exp.Exists(this=exp.select("1").from_("order_items AS xi")
+                                           .join("products AS xp", on="xp.product_id = xi.product_id")
+                                           .where(fragment("xi.order_id = orders.order_id")).where(inner.isin(*vals))))
         if op == "latest in":
             # "customers whose most recent order was cancelled": their latest order (date, then id) has the value
             inner = col.copy()
