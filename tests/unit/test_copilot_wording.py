@@ -440,3 +440,33 @@ def test_restating_words_said_of_another_figure_refused(parser, question):
 ])
 def test_joining_words_and_counting_only(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a customer value that is also a noun for the customers ("consumers", "businesses"), asked about with which / how
+# many and no noun of its own after it, names those customers (was a count of their orders)
+@pytest.mark.parametrize("question, gold", [
+    ("How many consumers signed up between March and May 2026 (inclusive)?",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' "
+     "AND signup_date BETWEEN DATE '2026-03-01' AND DATE '2026-05-31'"),
+    ("how many businesses ordered in 2025?",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+    ("how many business orders in 2025",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_a_value_named_as_a_noun_names_its_things(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "at least 5 revenue orders": a number of the orders that count as revenue (was 5 EUR of revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("customers with more than 3 revenue orders in 2025",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 3"),
+    ("how many customers had at least two revenue orders last year",
+     "SELECT COUNT(*) FROM (SELECT o.customer_id FROM orders o "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 HAVING COUNT(DISTINCT o.order_id) >= 2)"),
+])
+def test_revenue_orders_are_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

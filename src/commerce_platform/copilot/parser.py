@@ -967,6 +967,22 @@ class _State:
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
             text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
+        # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
+        # its things (layer value_nouns), asked about with no noun of its own after it, names those things
+        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
+                 if not entity.startswith("_") for w, entity in words.items()}
+        if nouns:
+            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
+                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
+        counted = self.layer.grammar.get("counted_sales_orders")
+        if counted:
+            numbers = "|".join([r"\d+", *NUMBER_WORDS])
+            text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
+                          lambda m: f"{m.group(1)} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
@@ -1791,6 +1807,12 @@ class _State:
                 # "customers who never ordered online": none of their orders, not some order of another channel
                 op = "never in" if s.text == "never" and table == "orders" and any(
                     x.has("entity", "customers") for x in self.spans) else "not in"
+                # "orders that contained Makita products but no Bosch products": none of the order's lines has the
+                # value (not: some line of another brand); the orders are the first thing named
+                first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+                if table == "products" and first == "orders" and s.text in (
+                        "no", "without", "never", "not", "didn't", "don't", "doesn't", "didnt", "dont", "doesnt"):
+                    op = "no line in"
                 existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                 if existing:
                     existing.values.append(value)
@@ -3419,7 +3441,9 @@ class _State:
                 t.used = True
             elif ent and self.layer.entities[ent[1]]["table"] == table:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
-                self.form.subject = self.form.subject or ent[1]
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
         """"low-stock products with their stock", "discontinued products and their category",
