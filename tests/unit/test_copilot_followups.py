@@ -1050,3 +1050,39 @@ def test_figure_of_the_one_ranked_first_refused(parser, context, question):
 ])
 def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "overall" beside "not just <value>" is the widening itself (every category), not the grand total
+    (["top 3 products by revenue in Garden this year"], "and overall, not just garden",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
+     "ORDER BY r DESC LIMIT 3"),
+    # the segment dropped from a count of the customers of one segment: the customers counted still
+    (["how many consumers in Stockholm"], "all segments",
+     "SELECT COUNT(*) FROM customers WHERE city = 'Stockholm'"),
+    # a period on the event the follow-up names ("shipped before ...") is on that event's date
+    (["orders that have shipped but not been delivered yet"], "which of those were shipped before october 7?",
+     "SELECT s.order_id FROM shipments s WHERE s.delivered_at IS NULL AND s.shipped_at < TIMESTAMP '2026-10-07'"),
+    # "which of them have <things>" after listed customers: those customers, the things a condition on them
+    (["business customers in Sweden"], "which of them have open orders?",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "AND c.country = 'SE' AND o.status IN ('pending', 'paid')"),
+    # "that one" points at the one thing of the previous answer
+    (["which paid order has the highest amount"], "who is the customer on that one?",
+     "SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = "
+     "(SELECT order_id FROM orders WHERE status = 'paid' ORDER BY total_amount DESC, order_id LIMIT 1)"),
+    # the ranked ones in another period: held as ranked, their figure over the period named (all time, a year)
+    (["who was our top customer by revenue in 2025", "where are they based?"],
+     "how many orders have they placed in total, all time?",
+     "SELECT COUNT(*) FROM orders WHERE customer_id = (SELECT o.customer_id FROM orders o WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1)"),
+    (["top 3 customers by revenue this year"], "how many orders did they place in 2025?",
+     "SELECT c.name, COUNT(o2.order_id) FROM customers c JOIN orders o2 USING (customer_id) "
+     "WHERE year(o2.order_date) = 2025 AND c.customer_id IN (SELECT o.customer_id FROM orders o WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 "
+     "ORDER BY SUM(o.total_amount) DESC LIMIT 3) GROUP BY c.customer_id, c.name"),
+])
+def test_followups_of_stop_25(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

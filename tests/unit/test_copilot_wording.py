@@ -395,3 +395,18 @@ def test_opinion_of_an_excess_set_aside(parser, engine, question, gold):
 def test_opinion_naming_more_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# a value said as the plural noun counted ("how many consumers") names its own things: the customers of that
+# segment are counted, not their orders; a thing named after it ("consumer orders") is what is counted
+@pytest.mark.parametrize("question, gold", [
+    ("how many consumers in Stockholm",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' AND city = 'Stockholm'"),
+    ("how many businesses are there in Oslo",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'business' AND city = 'Oslo'"),
+    ("how many consumer orders in Oslo",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'consumer' AND c.city = 'Oslo'"),
+])
+def test_value_named_as_the_things_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

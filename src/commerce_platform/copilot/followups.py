@@ -101,8 +101,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     # "which products were in that order?" after the biggest order: "that" before the previous answer's own
     # kind of thing points back as "it" does
     named_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
-                  if a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
-                  for w in (a.text, b.text)}
+                  if a.text in ("that", "this") and context.subject and (b.has("entity", context.subject)
+                                                                        or b.text == "one" and context.limit == 1)
+                  for w in (a.text, b.text)}  # ("who is the customer on that one?" after the one biggest order)
     if not (words & PRONOUNS or named_back) or state.ids:
         return None
 
@@ -284,6 +285,36 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         raise refuse(state, context, "I could not apply the period to the previous answer's ones")
     _use_all(state)
     return f
+
+
+def ranked_in_another_period(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many orders have they placed all time?", "... in 2025?" after the top customer this year: the
+    same ranked ones (held as answered), their figure over the other period. Re-ranking in that period could
+    name other ones, and keeping the ranking's period would answer another question."""
+    new = state.form
+    if not of_the_ranked(state, context) or not new.measures or new.order_by or new.dimensions or new.filters \
+            or new.predicates or new.derived or new.grain or new.limit:
+        return None
+    always = [s for s in state.spans if s.text in ALL_TIME and not s.used]
+    other = [p for p in state.periods if context.period is None or (p.start, p.end) != (
+        context.period.start, context.period.end)]
+    if not (always and not state.periods or len(state.periods) == 1 and other):
+        return None
+    dims = state.layer.dimensions
+    table = str(dims.get(context.dimensions[0], {}).get("column", "")).split(".")[0]
+    if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
+        return None  # a second grouping of its own: no one list of ranked things
+    ranking = copy.deepcopy(context)
+    ranking.dimensions = ranking.dimensions[:1]  # "where are they based?" had put their city beside
+    for s in always:
+        s.used = True
+    texts = [s.text for s in state.spans]
+    for k in range(len(texts) - 1):
+        if texts[k:k + 2] == ["in", "total"] and context.limit == 1:
+            state.spans[k].used = state.spans[k + 1].used = True  # one of them: its total over that time
+    return QueryForm(kind="aggregate", subject=new.subject, measures=list(new.measures),
+                     dimensions=list(ranking.dimensions), period=other[0] if other else None,
+                     within=ranking.to_dict())
 
 
 def ranked(context: QueryForm, dimension: str) -> bool:

@@ -42,6 +42,7 @@ from .followups import (
     of_the_ranked,
     points_back,
     previous_words,
+    ranked_in_another_period,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -1414,7 +1415,8 @@ class _State:
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
-            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
+            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
+                                         "that one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -4135,6 +4137,14 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
+                # (the customers of that segment), when no thing is named after it
+                for k, x in enumerate(self.spans[1:], 1):
+                    after = self.next_content(k)
+                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
+                            after and after[1].first("entity")):
+                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
+                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -4559,7 +4569,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period, change_number,
+                              count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4864,6 +4875,8 @@ class _State:
                     s.used = True  # "and all segments too": a condition dropped beside the one dropped before
         # "and overall?": the same figure without the groupings and filters of the dimensions
         for s in self.spans:
+            if not s.used and s.text == "overall" and self.widened:
+                s.used = True  # "and overall, not just tools": across every value, the rest of the question kept
             if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
                 f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
@@ -4921,6 +4934,8 @@ class _State:
                 s.used = True
         elif self.periods:
             f.period = self.periods[0]
+            if new.period_field:
+                f.period_field = new.period_field  # "which of those were shipped before May?": that event's date
             if len(self.periods) > 1:
                 f.compare_period = self.periods[1]
             for s in self.spans:
@@ -4963,7 +4978,8 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
-        if new.subject and new.subject != f.subject and f.kind == "list":
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+            # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
