@@ -410,3 +410,12 @@ def test_opinion_naming_more_refused(parser, question):
 ])
 def test_value_named_as_the_things_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "left" after a verb of having, with the stock asked: what is left is the stock on hand
+@pytest.mark.parametrize("question, gold", [
+    ("how much stock of Makita Hammer do we have left",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+])
+def test_stock_left_is_the_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -298,9 +298,15 @@ def ranked_in_another_period(state: _State, context: QueryForm) -> QueryForm | N
     always = [s for s in state.spans if s.text in ALL_TIME and not s.used]
     other = [p for p in state.periods if context.period is None or (p.start, p.end) != (
         context.period.start, context.period.end)]
-    if not (always and not state.periods or len(state.periods) == 1 and other):
+    dims, measures = state.layer.dimensions, state.layer.measures
+    # "how much stock of it do we have?" after the best seller: a figure of the ranked thing itself (its stock),
+    # not of what was ranked (the orders): beside the ranking it would count the order lines once per stock row
+    own = dims.get(context.dimensions[0], {}).get("entity")
+    of_itself = not state.periods and bool(own) and all(
+        measures.get(m, {}).get("entity") == own and "sql" in measures.get(m, {}) for m in new.measures) and all(
+        measures.get(m, {}).get("entity") not in (None, own) for m in context.measures)
+    if not (always and not state.periods or len(state.periods) == 1 and other or of_itself):
         return None
-    dims = state.layer.dimensions
     table = str(dims.get(context.dimensions[0], {}).get("column", "")).split(".")[0]
     if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
         return None  # a second grouping of its own: no one list of ranked things
@@ -315,6 +321,33 @@ def ranked_in_another_period(state: _State, context: QueryForm) -> QueryForm | N
     return QueryForm(kind="aggregate", subject=new.subject, measures=list(new.measures),
                      dimensions=list(ranking.dimensions), period=other[0] if other else None,
                      within=ranking.to_dict())
+
+
+def column_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"whats their email address?", "when did they sign up?" after the top customer(s): a column of the
+    ranked things themselves, listed for the same ones (held as ranked, so a column cannot change which)."""
+    new = state.form
+    if not of_the_ranked(state, context) or new.measures or new.dimensions or new.filters or new.predicates \
+            or new.order_by or new.limit or new.derived or new.grain or state.periods:
+        return None
+    dims = state.layer.dimensions
+    own = dims.get(context.dimensions[0], {}).get("entity")
+    table = state.layer.entities.get(own or "", {}).get("table")
+    shown = list(new.show)
+    words = {s.text for s in state.spans}
+    signed = [s for s in state.spans if s.has("activity", "signup")]
+    if "when" in words and signed and own == "customers" and not shown:
+        shown = ["customers.signup_date"]  # "when did they sign up?", as "when did Sofia Lund sign up"
+        for s in [*signed, *(s for s in state.spans if s.text == "when")]:
+            s.used = True
+    grouped = {str(spec.get("column", "")) for spec in dims.values()}
+    if not table or not shown or any(c.split(".")[0] != table or c in grouped for c in shown):
+        return None  # ("and their categories?": a grouping column goes beside the figures, in the merge)
+    if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
+        return None
+    ranking = copy.deepcopy(context)
+    ranking.dimensions = ranking.dimensions[:1]
+    return QueryForm(kind="list", subject=own, show=shown, within=ranking.to_dict())
 
 
 def ranked(context: QueryForm, dimension: str) -> bool:
@@ -448,7 +481,10 @@ def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
     target = None
     for i, s in enumerate(spans):
         nxt = state.next_content(i)
-        if s.has("grammar", "drop_filter") and nxt is not None and nxt[1].text in PERIOD_WORDS:
+        # ("now any year", "all years" with no grouping by years: any date)
+        any_grain = nxt is not None and nxt[1].first("grain") is not None and context.grain is None and (
+            s.text == "any" or s.text == "all" and nxt[1].text.endswith("s"))
+        if s.has("grammar", "drop_filter") and nxt is not None and (nxt[1].text in PERIOD_WORDS or any_grain):
             target = [s, nxt[1]]
             if nxt[0] + 1 < len(spans) and spans[nxt[0] + 1].text in ("restriction", "filter", "limit", "range"):
                 target.append(spans[nxt[0] + 1])

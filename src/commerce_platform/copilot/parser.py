@@ -29,6 +29,7 @@ from .followups import (
     best_of_the_top,
     between_them,
     change_number,
+    column_of_the_ranked,
     complementary,
     count_previous,
     counted,
@@ -1414,7 +1415,9 @@ class _State:
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
+        # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one")
             for k in range(len(words) - 1))
@@ -2193,6 +2196,11 @@ class _State:
             if ent and self.layer.entities[ent[1]].get("amount"):
                 spec = self.layer.entities[ent[1]]
                 return f"{spec['table']}.{spec['amount']}", None
+        context: QueryForm | None = getattr(self, "context", None)
+        previous = self.layer.entities.get(context.subject or "", {}) if context is not None else {}
+        if previous.get("amount") and context is not None and context.kind == "list" and points_back(self.spans):
+            # "which of those were over 300 EUR?" after orders listed: the amount of the things listed
+            return f"{previous['table']}.{previous['amount']}", None
         return None
 
     def _money_placed(self) -> None:
@@ -3251,6 +3259,10 @@ class _State:
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
+        for k, s in enumerate(self.spans[1:], 1):
+            if "stock" in f.measures and s.text == "left" and not s.used and self.spans[k - 1].text in (
+                    "have", "has", "is", "are", "got"):
+                s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
             any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
@@ -4569,8 +4581,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period, change_number,
-                              count_previous, resort,
+        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+                              column_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4844,6 +4856,9 @@ class _State:
                     target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
                     drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
+                    part = self.spans[nxt[0] + 1] if nxt[0] + 1 < len(self.spans) else None
+                    if part is not None and part.text in ("part", "bit", "condition", "criterion"):
+                        part.used = True  # "drop the store part": the condition on that value
                     continue
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
@@ -4856,6 +4871,12 @@ class _State:
                         continue
                 if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
+                    if nxt[1].first("entity") and s.text in ("all", "every"):
+                        # "and for all customers?" after business customers: no condition on the customers' own
+                        # columns is left (every customer)
+                        table = self.layer.entities[str(nxt[1].arg("entity"))]["table"]
+                        f.filters = [x for x in f.filters if not str(self.layer.dimensions.get(x.field, {}).get(
+                            "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
                     elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
