@@ -470,3 +470,27 @@ def test_a_value_named_as_a_noun_names_its_things(parser, engine, question, gold
 ])
 def test_revenue_orders_are_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a value said as the plural noun counted ("how many consumers") names its own things: the customers of that
+# segment are counted, not their orders; a thing named after it ("consumer orders") is what is counted
+@pytest.mark.parametrize("question, gold", [
+    ("how many consumers in Stockholm",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' AND city = 'Stockholm'"),
+    ("how many businesses are there in Oslo",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'business' AND city = 'Oslo'"),
+    ("how many consumer orders in Oslo",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'consumer' AND c.city = 'Oslo'"),
+])
+def test_value_named_as_the_things_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "left" after a verb of having, with the stock asked: what is left is the stock on hand
+@pytest.mark.parametrize("question, gold", [
+    ("how much stock of Makita Hammer do we have left",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+])
+def test_stock_left_is_the_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -29,6 +29,7 @@ from .followups import (
     best_of_the_top,
     between_them,
     change_number,
+    column_of_the_ranked,
     complementary,
     count_previous,
     counted,
@@ -42,6 +43,7 @@ from .followups import (
     of_the_ranked,
     points_back,
     previous_words,
+    ranked_in_another_period,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -1443,8 +1445,11 @@ class _State:
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
-            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
+        # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
+            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
+                                         "that one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -2245,6 +2250,11 @@ class _State:
             if ent and self.layer.entities[ent[1]].get("amount"):
                 spec = self.layer.entities[ent[1]]
                 return f"{spec['table']}.{spec['amount']}", None
+        context: QueryForm | None = getattr(self, "context", None)
+        previous = self.layer.entities.get(context.subject or "", {}) if context is not None else {}
+        if previous.get("amount") and context is not None and context.kind == "list" and points_back(self.spans):
+            # "which of those were over 300 EUR?" after orders listed: the amount of the things listed
+            return f"{previous['table']}.{previous['amount']}", None
         return None
 
     def _money_placed(self) -> None:
@@ -3310,6 +3320,10 @@ class _State:
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
+        for k, s in enumerate(self.spans[1:], 1):
+            if "stock" in f.measures and s.text == "left" and not s.used and self.spans[k - 1].text in (
+                    "have", "has", "is", "are", "got"):
+                s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
             any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
@@ -4223,6 +4237,14 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
+                # (the customers of that segment), when no thing is named after it
+                for k, x in enumerate(self.spans[1:], 1):
+                    after = self.next_content(k)
+                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
+                            after and after[1].first("entity")):
+                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
+                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -4647,7 +4669,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+                              column_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4921,6 +4944,9 @@ class _State:
                     target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
                     drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
+                    part = self.spans[nxt[0] + 1] if nxt[0] + 1 < len(self.spans) else None
+                    if part is not None and part.text in ("part", "bit", "condition", "criterion"):
+                        part.used = True  # "drop the store part": the condition on that value
                     continue
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
@@ -4933,6 +4959,12 @@ class _State:
                         continue
                 if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
+                    if nxt[1].first("entity") and s.text in ("all", "every"):
+                        # "and for all customers?" after business customers: no condition on the customers' own
+                        # columns is left (every customer)
+                        table = self.layer.entities[str(nxt[1].arg("entity"))]["table"]
+                        f.filters = [x for x in f.filters if not str(self.layer.dimensions.get(x.field, {}).get(
+                            "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
                     elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
@@ -4952,6 +4984,8 @@ class _State:
                     s.used = True  # "and all segments too": a condition dropped beside the one dropped before
         # "and overall?": the same figure without the groupings and filters of the dimensions
         for s in self.spans:
+            if not s.used and s.text == "overall" and self.widened:
+                s.used = True  # "and overall, not just tools": across every value, the rest of the question kept
             if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
                 f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
@@ -5009,6 +5043,8 @@ class _State:
                 s.used = True
         elif self.periods:
             f.period = self.periods[0]
+            if new.period_field:
+                f.period_field = new.period_field  # "which of those were shipped before May?": that event's date
             if len(self.periods) > 1:
                 f.compare_period = self.periods[1]
             for s in self.spans:
@@ -5051,7 +5087,8 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
-        if new.subject and new.subject != f.subject and f.kind == "list":
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+            # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
