@@ -376,6 +376,11 @@ def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, que
     ("unit price times quantity on hand of Tools stock",
      "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p ON i.product_id = p.product_id "
      "WHERE p.category = 'Tools'"),
+    # the formula with "net" and its product the other way round (was unplaced)
+    ("Gross profit in 2025 for Tools, i.e. net line revenue minus unit cost times quantity",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     "FROM order_items oi JOIN orders o ON oi.order_id = o.order_id JOIN products p ON oi.product_id = p.product_id "
+     f"WHERE {VALID_ORDER} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_the_formula_is_computed_as_the_layer_defines_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

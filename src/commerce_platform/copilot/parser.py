@@ -1168,6 +1168,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._amount_not_count(f)
+            self._purchases_are_sales(f)
             self._where_is_product(f)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
@@ -5493,6 +5494,19 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _purchases_are_sales(self, f: QueryForm) -> None:
+        """"who bought Makita products in October", "customers who bought Husqvarna": a purchase of products is
+        an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
+        bought); "ordered" keeps every status."""
+        verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \
+                or not any(s.text in verbs and s.first("activity") for s in self.spans) \
+                or any(s.has("grammar", "negation") for s in self.spans):
+            return
+        product_dims = {d for d, spec in self.layer.dimensions.items() if spec["column"].startswith("products.")}
+        if any(x.field in product_dims and x.op in ("=", "in") for x in f.filters):
+            f.predicates.append("purchase")
 
     def _net_of_discount(self, f: QueryForm) -> None:
         """"average selling price ... after discounts": said of figures already net of the line discount it only
