@@ -800,3 +800,24 @@ def test_a_place_in_a_ranking_said_of_pairs_is_refused(parser):
 ])
 def test_periods_compared_by_the_verb_and_a_share_of_an_amount_bound(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2025) - SUM(oi.quantity) FILTER "
+                "(WHERE year(o.order_date) = 2024)) / SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2024)")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a percent bound after a growth word bounds the growth (was refused for revenue; for units it bounded the
+    # units themselves: every brand with more than 20 units)
+    ("Which categories grew revenue by more than 50% from 2024 to 2025?",
+     f"SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) IN (2024, 2025) GROUP BY 1 HAVING 100.0 * (SUM({LINE_REVENUE}) "
+     f"FILTER (WHERE year(o.order_date) = 2025) - SUM({LINE_REVENUE}) FILTER (WHERE year(o.order_date) = 2024)) / "
+     f"SUM({LINE_REVENUE}) FILTER (WHERE year(o.order_date) = 2024) > 50"),
+    ("which brands grew units sold by over 150% from 2024 to 2025",
+     f"SELECT p.brand, {UNITS_GROWTH} AS g FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) IN (2024, 2025) GROUP BY 1 "
+     "HAVING g > 150"),
+])
+def test_a_bound_on_a_growth(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

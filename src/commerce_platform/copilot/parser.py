@@ -1181,6 +1181,7 @@ class _State:
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
+            self._growth_bound(f)
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
@@ -2174,6 +2175,12 @@ class _State:
             if target is None:
                 continue
             name = target[0]
+            if pct and op in ("<", "<=", ">", ">=") and any(x.has("grammar", "growth") for x in self.spans[:i]):
+                # "grew revenue (units sold) by more than 50%": a bound on the growth in percent, not on the figure;
+                # placed (its words used) only once a growth of two periods is read (_growth_bound)
+                by = self.spans[i - 1] if self.spans[i - 1].text == "by" else None
+                self.growth_bound = (op, float(num.arg("number")), [s, num, *([by] if by else [])])
+                continue
             if pct and (self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name
                         and name.split(".")[0] in self.layer.tables
                         and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"):
@@ -5125,6 +5132,22 @@ class _State:
         for x in [*near, *between]:
             x.used = True
         return True
+
+    def _growth_bound(self, f: QueryForm) -> None:
+        """"which categories grew revenue by more than 50% from Q3 2025 to Q3 2026": the groups whose growth in
+        percent passes the bound."""
+        bound = getattr(self, "growth_bound", None)
+        derived = f.derived or {}
+        if bound is None or derived.get("kind") != "growth" or not f.compare_period or derived.get("absolute") \
+                or f.kind != "aggregate" or not (f.dimensions or f.subject in ("products", "customers")):
+            return
+        op, value, words = bound
+        f.derived = {**derived, "bound": {"op": op, "value": value}}
+        for s in words:
+            s.used = True
+        # the ranking a bare "which" would get is not asked: every group past the bound
+        if f.order_by is None:
+            f.limit = None
 
     def _growth_direction(self, f: QueryForm) -> None:
         """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
