@@ -5197,8 +5197,9 @@ class _State:
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) > 1:
-                raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
-                                    "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
+                raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
+                                    "'compared with' or 'compare ... with ...'", field="question",
+                                    hint="e.g. 'revenue 2025 vs 2024'")
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
