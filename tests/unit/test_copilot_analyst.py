@@ -838,3 +838,27 @@ UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 20
 ])
 def test_a_bound_on_a_growth(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "the second largest", "our third biggest": that place of the ranking (one row, the ones before it skipped); a
+# follow-up that asks a new top N starts from the top again
+@pytest.mark.parametrize("question, gold", [
+    ("What's the second largest warehouse by total quantitiy on hand?",
+     "SELECT warehouse, SUM(quantity_on_hand) AS u FROM inventory GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    ("Which category was the third best seller by units in 2025?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 2"),
+])
+def test_a_place_of_a_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_new_top_after_a_place_of_a_ranking(parser, engine):
+    assert_answers_like(parser, engine, "show the top 3",
+                        "SELECT warehouse, SUM(quantity_on_hand) AS u FROM inventory GROUP BY 1 ORDER BY u DESC LIMIT 3",
+                        ["What's the second largest warehouse by stock?"])
+
+
+def test_a_place_of_a_list_of_many_refused(parser):
+    with pytest.raises(NotUnderstood, match="place 2"):
+        parser.parse("the second best selling products in 2025", COPILOT_AS_OF)

@@ -1092,3 +1092,20 @@ def test_stock_conditions_of_listed_products(parser, engine, question, gold):
 ])
 def test_orders_without_a_product_value_have_no_such_line(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# stock records ("warehouse positions") counted with a stock condition: each record (a product in one warehouse)
+# tested on its own (was: the records of products out of stock over all warehouses); a bracket restating a stock
+# value's formula in other words ("unit price x units on hand") names the same figure
+@pytest.mark.parametrize("question, gold", [
+    ("Which brand has the most warehouse positions with zero units on hand?",
+     "SELECT p.brand, COUNT(*) AS n FROM inventory i JOIN products p USING (product_id) WHERE i.quantity_on_hand = 0 "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("how many stock records are below their reorder level",
+     "SELECT COUNT(*) FROM inventory WHERE quantity_on_hand < reorder_level"),
+    ("top 5 active products by stock value at list price (unit price x units on hand)",
+     f"SELECT s.name, s.stock * p.unit_price AS v FROM {STOCK} s JOIN products p USING (product_id) WHERE s.active "
+     "ORDER BY v DESC LIMIT 5"),
+])
+def test_stock_records_counted_and_a_restated_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

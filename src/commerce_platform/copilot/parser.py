@@ -113,6 +113,8 @@ DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MON
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 
 
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -385,6 +387,11 @@ class Periods:
         text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
                    r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
                    r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
+        # "shipments sent in 2026 (up to yesterday)": the year that runs is counted to date already, so the
+        # bracket restates it (not a second period)
+        text = re.sub(r"\b((?:19|20)\d{2})\s*\(\s*(?:(?:up\s+)?(?:to|until|till|through)\s+(?:yesterday|today|now)|"
+                      r"so\s+far|to\s+date)\s*\)",
+                      lambda m: m.group(1) if int(m.group(1)) == self.as_of.year else m.group(0), text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -1150,6 +1157,10 @@ class _State:
         self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
+        if re.search(r"\b(?:that|which|who) (?:sold|bought|ordered) (?:anything|something)\b",
+                     " ".join(x.text for x in self.spans)):
+            # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
+            f.notes.append("with_rows")
         self._superlatives()
         self._counts()
         self._contains()
@@ -1678,12 +1689,21 @@ class _State:
                 raise NotUnderstood(f"I cannot count the {dim.arg('dimension')}s each thing is held in",
                                     hint=f"e.g. 'stock per {dim.arg('dimension')} of <product>'")
         for i, s in enumerate(self.spans[:-1]):
-            dim = self.spans[i + 1]
+            # "in every single warehouse": every one of them
+            last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
+            dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
                 held = [x.arg("predicate") for x in self.spans[:i] if x.first("predicate") and self.layer.predicates.get(
                     x.arg("predicate"), {}).get("scoped_by") == dim.arg("dimension")]
                 bounded = s.text == "every" and any(x.first("comparator") for x in self.spans[:i])
+                if bounded and not held:
+                    # "fewer than 50 units in every warehouse": the bound holds in each one (tested on each stock
+                    # record by the planner; a figure that is no sum of them is refused there)
+                    for x in self.spans[i - 1:last + 1]:
+                        x.used = True
+                    self.form.notes.append(f"every:{dim.arg('dimension')}")
+                    continue
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test
@@ -2827,7 +2847,14 @@ class _State:
                     prev[1].used = True
                 elif prev and prev[1].first("ordinal") and not prev[1].used and f.limit in (None, 1):
                     # "the second best seller": the one ranked after the first (a place, not a count)
-                    f.offset, f.limit = int(prev[1].arg("ordinal")) - 1, 1
+                    place = int(prev[1].arg("ordinal"))
+                    nxt = self.next_content(i)
+                    if nxt is not None and nxt[1].first("entity") and \
+                            nxt[1].text == self.layer.entities.get(str(nxt[1].arg("entity")), {}).get("plural"):
+                        # "the second best selling products": which places are many is not said
+                        raise NotUnderstood(f"I can give place {place} of a ranking only when one thing is asked",
+                                            hint="e.g. 'the second best selling product in 2025'")
+                    f.offset, f.limit = place - 1, 1
                     prev[1].used = True
 
     def _field_of_ranked_one(self, i: int) -> None:
@@ -3206,7 +3233,7 @@ class _State:
                     f.dimensions.append({"customers": "customer", "products": "product"}[name])
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        self._is_which(i) and not f.dimensions:
+                        (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
                     # listed; the customers named first only restrict them
                     f.subject = name
@@ -3283,6 +3310,14 @@ class _State:
                     if x.text == "else" and not x.senses:  # "what else do they buy with it": the other products
                         x.used = True
                 continue
+
+    def _whole_of_share(self, i: int) -> bool:
+        """"what fraction of their shipments": the things right after a share word are its whole (for Oslo
+        customers, their parcels are counted, not the customers)."""
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("of", "their", "the", "all", "his", "her"):
+            k -= 1
+        return k < i - 1 and self.spans[k].has("grammar", "share")
 
     def _both(self) -> None:
         """"orders with both the Fiskars Radiator and the Oras Wall Paint": every one of the values,
