@@ -414,6 +414,10 @@ def test_things_we_still_hold_stock_of_are_the_products_in_stock(parser, engine,
     ("how many customers have ordered through all two channels (web and store)?",
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store') "
      "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 2)"),
+    # a period on the orders holds inside the test: every channel within that year (was: any time, and an order in it)
+    ("List customers who ordered through all three channels (web, store and b2b) in 2025",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.channel) = 3"),
 ])
 def test_all_n_things_listed_are_every_one_of_them(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -820,4 +824,18 @@ UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 20
      "HAVING g > 150"),
 ])
 def test_a_bound_on_a_growth(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a customer's spend on a category: the net line amounts of those products (was: the whole order totals, once per
+# matching line)
+@pytest.mark.parametrize("question, gold", [
+    ("Which customers spent more than 1000 euros on Garden products this year?",
+     "SELECT c.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS spend FROM customers c "
+     "JOIN orders o USING (customer_id) JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE p.category = 'Garden' AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.customer_id, c.name HAVING spend > 1000"),
+])
+def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
+    assert engine.execute(gold).rows, gold
     assert_answers_like(parser, engine, question, gold)

@@ -186,7 +186,8 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "only of": "only ever (every order with)",
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
-            "never bought in": "never bought (no purchase, not cancelled or returned, with)"}
+            "never bought in": "never bought (no purchase, not cancelled or returned, with)",
+            "no line in": "none (no line of the order with)"}
 
 
 def _is_count(name: str) -> bool:

@@ -293,6 +293,10 @@ class Lexicon:
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
             return swapped.pop(), ()
+        lost = {c for c in candidates if len(c) == len(token) + 1 and _lost_from(token, c)}
+        if len(lost) == 1 and all(len(c) < len(token) for c in candidates - lost) and not candidates & self.value_words:
+            # "deliveris": a letter lost ("deliveries"), not one typed that the word lacks ("delivers")
+            return lost.pop(), ()
         first = {c for c in candidates if c[0] == token[0]}
         if len(first) == 1 and not candidates & self.value_words:
             return first.pop(), ()  # "itmes": "items", not "times" (people seldom slip on the first letter)

@@ -29,6 +29,7 @@ from .followups import (
     best_of_the_top,
     between_them,
     change_number,
+    column_of_the_ranked,
     complementary,
     count_previous,
     counted,
@@ -42,6 +43,7 @@ from .followups import (
     of_the_ranked,
     points_back,
     previous_words,
+    ranked_in_another_period,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -895,6 +897,10 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "if we only count active products", "counting only web orders": a restriction to those things, as
+        # "only" says it (no count is asked)
+        text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
+                      "only", text)
         # "which 4 products appear in returned orders most often": the things ranked by how many of those
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
@@ -963,6 +969,22 @@ class _State:
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
             text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
+        # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
+        # its things (layer value_nouns), asked about with no noun of its own after it, names those things
+        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
+                 if not entity.startswith("_") for w, entity in words.items()}
+        if nouns:
+            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
+                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
+        counted = self.layer.grammar.get("counted_sales_orders")
+        if counted:
+            numbers = "|".join([r"\d+", *NUMBER_WORDS])
+            text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
+                          lambda m: f"{m.group(1)} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
@@ -1243,7 +1265,11 @@ class _State:
             name = s.arg("predicate") if s.first("predicate") else None
             measure = self.layer.predicates.get(name or "", {}).get("measure_when_compared")
             nxt = self.next_content(k)
-            if measure and nxt is not None and nxt[1].first("comparator"):
+            num = self.next_content(nxt[0]) if measure and nxt is not None else None
+            place = self.next_content(num[0]) if num is not None and num[1].first("number") else None
+            # "still have units in at least one warehouse": the comparator counts the places, the condition stays
+            places = place is not None and place[1].has("dimension", self.layer.predicates[name or ""].get("scoped_by"))
+            if measure and nxt is not None and nxt[1].first("comparator") and not places:
                 s.senses = [("measure", measure)]
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
@@ -1421,8 +1447,11 @@ class _State:
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
-            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
+        # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
+            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
+                                         "that one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -1628,6 +1657,9 @@ class _State:
                     any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
                         == dim.arg("dimension") for x in self.spans):
                 s.used = num.used = dim.used = True
+                said = next((x.arg("predicate") for x in reversed(self.spans[:i]) if x.first("predicate")), None)
+                if said and self.layer.predicates.get(said, {}).get("some_scope_is_summed"):
+                    continue  # "low on stock overall but still have units in at least one warehouse": in stock
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
         for i, s in enumerate(self.spans[:-1]):
             dim = self.spans[i + 1]
@@ -1782,6 +1814,12 @@ class _State:
                 # "customers who never ordered online": none of their orders, not some order of another channel
                 op = "never in" if s.text == "never" and table == "orders" and any(
                     x.has("entity", "customers") for x in self.spans) else "not in"
+                # "orders that contained Makita products but no Bosch products": none of the order's lines has the
+                # value (not: some line of another brand); the orders are the first thing named
+                first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+                if table == "products" and first == "orders" and s.text in (
+                        "no", "without", "never", "not", "didn't", "don't", "doesn't", "didnt", "dont", "doesnt"):
+                    op = "no line in"
                 existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                 if existing:
                     existing.values.append(value)
@@ -2159,7 +2197,11 @@ class _State:
                 self.spans[j + 1].used = True
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
             # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
-            target = self._field_near(j + (1 if unit or money else 0), +1, counts=not money) or self._field_near(i, -1)
+            right = self._field_near(j + (1 if unit or money else 0), +1, counts=not money)
+            if money and right is not None and "." in right[0] and ":" not in right[0] and \
+                    self.layer.column(right[0]).get("unit") != "EUR":
+                right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
+            target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
                     and not unit and not money and "units_sold" in self.layer.measures and \
                     (target is None or target[0].startswith("products.")):
@@ -2216,6 +2258,11 @@ class _State:
             if ent and self.layer.entities[ent[1]].get("amount"):
                 spec = self.layer.entities[ent[1]]
                 return f"{spec['table']}.{spec['amount']}", None
+        context: QueryForm | None = getattr(self, "context", None)
+        previous = self.layer.entities.get(context.subject or "", {}) if context is not None else {}
+        if previous.get("amount") and context is not None and context.kind == "list" and points_back(self.spans):
+            # "which of those were over 300 EUR?" after orders listed: the amount of the things listed
+            return f"{previous['table']}.{previous['amount']}", None
         return None
 
     def _money_placed(self) -> None:
@@ -3281,6 +3328,10 @@ class _State:
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
+        for k, s in enumerate(self.spans[1:], 1):
+            if "stock" in f.measures and s.text == "left" and not s.used and self.spans[k - 1].text in (
+                    "have", "has", "is", "are", "got"):
+                s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
             any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
@@ -3385,7 +3436,13 @@ class _State:
         carrier ("which carrier shipped")."""
         before = self.spans[i - 1] if i > 0 else None
         after = self.spans[i + 1] if i + 1 < len(self.spans) else None
-        return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("have", "has", "had", "been", "was", "were", "are", "is", "already"):
+            k -= 1
+        # "the shipments sent in Q3 that have been delivered": a clause said of the parcel noun before it
+        antecedent = next((x for x in reversed(self.spans[:k]) if x.first("entity")), None) \
+            if k < i - 1 and self.spans[k].text in ("that", "which") else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after, antecedent)) or (
             before is not None and self._is_carrier(before))
 
     def _is_carrier(self, s: Span) -> bool:
@@ -3406,7 +3463,9 @@ class _State:
                 t.used = True
             elif ent and self.layer.entities[ent[1]]["table"] == table:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
-                self.form.subject = self.form.subject or ent[1]
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
         """"low-stock products with their stock", "discontinued products and their category",
@@ -3414,9 +3473,23 @@ class _State:
         column beside the listed things."""
         f = self.form
         shows = {"show", "showing", "plus", "give", "display"}
+        moved: set[int] = set()
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
-            if not ({"their", "its", "with current", "with their", "with its"} & before or
+            if s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures and f.subject and \
+                    self._is_which(k) and {x.text for x in self.spans[k + 1:k + 3]} & {"they", "it"} and any(
+                    x.has("entity", f.subject) and self._is_which(j) for j, x in enumerate(self.spans[:k])):
+                # "which products are low on stock, and what category are they in?": asked of each thing listed
+                # (the pronoun is them), a column beside it, not a count per category
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+                continue
+            j = k - 1
+            while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
+                j -= 1
+            # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and j in moved
+            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
@@ -3427,6 +3500,7 @@ class _State:
                     and not f.dimensions and "count" not in f.measures:
                 f.measures.remove(s.arg("measure"))
                 f.show.append(s.arg("measure"))
+                moved.add(k)
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
@@ -3936,7 +4010,11 @@ class _State:
                 # "which customer has the most orders": count orders per customer
                 entity = note.split(":")[1]
                 sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
-                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions:
+                # "which carrier handled the most shipments to Norwegian customers": the group asked with
+                # "which" is ranked; the customers only say whose shipments are counted
+                which_group = any(x.first("dimension") and x.arg("dimension") in f.dimensions and self._is_which(k)
+                            for k, x in enumerate(self.spans))
+                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions and not which_group:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
@@ -4167,6 +4245,14 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
+                # (the customers of that segment), when no thing is named after it
+                for k, x in enumerate(self.spans[1:], 1):
+                    after = self.next_content(k)
+                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
+                            after and after[1].first("entity")):
+                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
+                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -4591,7 +4677,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+                              column_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4865,6 +4952,9 @@ class _State:
                     target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
                     drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
+                    part = self.spans[nxt[0] + 1] if nxt[0] + 1 < len(self.spans) else None
+                    if part is not None and part.text in ("part", "bit", "condition", "criterion"):
+                        part.used = True  # "drop the store part": the condition on that value
                     continue
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
@@ -4877,6 +4967,12 @@ class _State:
                         continue
                 if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
+                    if nxt[1].first("entity") and s.text in ("all", "every"):
+                        # "and for all customers?" after business customers: no condition on the customers' own
+                        # columns is left (every customer)
+                        table = self.layer.entities[str(nxt[1].arg("entity"))]["table"]
+                        f.filters = [x for x in f.filters if not str(self.layer.dimensions.get(x.field, {}).get(
+                            "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
                     elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
@@ -4896,6 +4992,8 @@ class _State:
                     s.used = True  # "and all segments too": a condition dropped beside the one dropped before
         # "and overall?": the same figure without the groupings and filters of the dimensions
         for s in self.spans:
+            if not s.used and s.text == "overall" and self.widened:
+                s.used = True  # "and overall, not just tools": across every value, the rest of the question kept
             if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
                 f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
@@ -4953,6 +5051,8 @@ class _State:
                 s.used = True
         elif self.periods:
             f.period = self.periods[0]
+            if new.period_field:
+                f.period_field = new.period_field  # "which of those were shipped before May?": that event's date
             if len(self.periods) > 1:
                 f.compare_period = self.periods[1]
             for s in self.spans:
@@ -4995,7 +5095,8 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
-        if new.subject and new.subject != f.subject and f.kind == "list":
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+            # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
@@ -5799,12 +5900,16 @@ class _State:
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
         never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
+        def fits(name: str) -> bool:
+            needs = purposes[name]["requires"]
+            return any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs]))
         for s in self.spans:
-            sense = s.first("purpose")
+            # a phrase of several purposes ("pick the one with": a carrier's choice, or any ranked group's first)
+            # is the first one that fits the form
+            sense = next((x for x in s.senses if x[0] == "purpose" and fits(x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
-            needs = purposes[sense[1]]["requires"]
-            if any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs])):
+            if fits(sense[1]):
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")

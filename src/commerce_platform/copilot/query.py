@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
-                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in")
+                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in",
+                        "no line in")
 
 
 @dataclass
