@@ -1079,6 +1079,21 @@ def test_stock_conditions_of_listed_products(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
 
 
+# orders with no line of a product value: none of the order's lines has it (was: products of other brands counted)
+@pytest.mark.parametrize("question, gold", [
+    ("How many 2026 orders contained Makita products but no Bosch products?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o WHERE year(o.order_date) = 2026 AND EXISTS (SELECT 1 FROM "
+     "order_items oi JOIN products p USING (product_id) WHERE oi.order_id = o.order_id AND p.brand = 'Makita') "
+     "AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE oi.order_id = o.order_id AND p.brand = 'Bosch')"),
+    ("how many orders in 2026 had no Garden products",
+     "SELECT COUNT(*) FROM orders o WHERE year(o.order_date) = 2026 AND NOT EXISTS (SELECT 1 FROM order_items oi "
+     "JOIN products p USING (product_id) WHERE oi.order_id = o.order_id AND p.category = 'Garden')"),
+])
+def test_orders_without_a_product_value_have_no_such_line(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # stock records ("warehouse positions") counted with a stock condition: each record (a product in one warehouse)
 # tested on its own (was: the records of products out of stock over all warehouses); a bracket restating a stock
 # value's formula in other words ("unit price x units on hand") names the same figure

@@ -115,6 +115,10 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
         return _sentence(f"{_label(columns[0])}{period}: {_fmt(rows[0][0], columns[0])}.")
     ranked = bool(frame.limit)
     rank = "bottom" if frame.direction == "asc" else "top"
+    if frame.offset:  # "the second best seller" is not the top one
+        place = frame.offset + 1
+        suffix = {2: "nd", 3: "rd"}.get(place, "th")
+        rank = f"{place}{suffix} {'lowest' if frame.direction == 'asc' else 'highest'}"
     if len(rows) == 1 and ranked and len(columns) == 2 and _is_number(rows[0][1]) and isinstance(rows[0][0], str):
         noun = _noun(columns[0], frame)
         return _sentence(f"{rank} {SINGULARS.get(noun, noun)} by "
@@ -182,7 +186,8 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "only of": "only ever (every order with)",
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
-            "never bought in": "never bought (no purchase, not cancelled or returned, with)"}
+            "never bought in": "never bought (no purchase, not cancelled or returned, with)",
+            "no line in": "none (no line of the order with)"}
 
 
 def _is_count(name: str) -> bool:
@@ -276,6 +281,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if derived.get("direction") in ("down", "up"):
             parts.append(f"only those {'lower' if derived['direction'] == 'down' else 'higher'} in "
                          f"{form.period.label if form.period else 'the first period'} than in {form.compare_period.label}")
+        if derived.get("bound"):
+            b = derived["bound"]
+            parts.append(f"only those whose growth is {OP_WORDS.get(b['op'], b['op'])} {b['value']:g}%")
     for name in form.predicates:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""

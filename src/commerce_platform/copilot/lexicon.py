@@ -98,7 +98,7 @@ class Lexicon:
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
                      "starts_with", "both", "summed_over", "participating", "adding", "pairs",
-                     "single_item", "growth_absolute"):  # single_item: "the biggest single order", said of one row of a ranking
+                     "single_item", "growth_absolute", "net_of_discount"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
@@ -121,6 +121,8 @@ class Lexicon:
             lex.add(phrase, ("activity", what))
         for phrase, unit in grammar["units"].items():
             lex.add(phrase, ("unit", unit))
+        for phrase, place in grammar.get("ordinals", {}).items():  # "the second highest": a place in a ranking
+            lex.add(phrase, ("ordinal", place))
         for name, purpose in grammar.get("purposes", {}).items():
             for phrase in purpose["phrases"]:
                 lex.add(phrase, ("purpose", name))

@@ -29,6 +29,7 @@ from .followups import (
     best_of_the_top,
     between_them,
     change_number,
+    column_of_the_ranked,
     complementary,
     count_previous,
     counted,
@@ -42,6 +43,7 @@ from .followups import (
     of_the_ranked,
     points_back,
     previous_words,
+    ranked_in_another_period,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -111,7 +113,6 @@ DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MON
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 
 
-ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 
 
 def _month_end(y: int, m: int) -> date:
@@ -958,7 +959,6 @@ class _State:
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
-        self.ordinal = 0  # "the second largest": the place of the ranking asked (0: the top ones)
         self.in_percent: set[str] = set()  # fraction measures asked in percent ("margin in percent")
         self.texts: list[str] = []
         self.ids: list[tuple[str, int]] = []
@@ -984,6 +984,22 @@ class _State:
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
             text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
+        # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
+        # its things (layer value_nouns), asked about with no noun of its own after it, names those things
+        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
+                 if not entity.startswith("_") for w, entity in words.items()}
+        if nouns:
+            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
+                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
+        counted = self.layer.grammar.get("counted_sales_orders")
+        if counted:
+            numbers = "|".join([r"\d+", *NUMBER_WORDS])
+            text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
+                          lambda m: f"{m.group(1)} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
@@ -1149,7 +1165,6 @@ class _State:
         self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
-        self._ordinal_of_ranking()
         if re.search(r"\b(?:that|which|who) (?:sold|bought|ordered) (?:anything|something)\b",
                      " ".join(x.text for x in self.spans)):
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
@@ -1181,7 +1196,12 @@ class _State:
         self._unknown_names()
         if followup:
             assert context is not None
+            new = self.form
             f = self._merge(context)
+            if new.offset or new.limit or new.order_by:
+                f.offset = new.offset  # a ranking said again says its own place ("top 5 instead": none skipped)
+            if f.limit != 1:
+                f.offset = 0
         else:
             self._which_value_ranked()
             self._reorder_advice()
@@ -1189,6 +1209,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._amount_not_count(f)
+            self._purchases_are_sales(f)
             self._where_is_product(f)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
@@ -1198,13 +1219,14 @@ class _State:
             self._share_of_predicate_entity(f)
             self._ordered_most(f)
             self._no_such_orders(f)
-        self._ordinal_applied(f)
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
+            self._growth_bound(f)
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
+            self._net_of_discount(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -1444,8 +1466,11 @@ class _State:
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or any(
-            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they")
+        # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
+        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
+            " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
+                                         "that one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -1817,6 +1842,12 @@ class _State:
                 # "customers who never ordered online": none of their orders, not some order of another channel
                 op = "never in" if s.text == "never" and table == "orders" and any(
                     x.has("entity", "customers") for x in self.spans) else "not in"
+                # "orders that contained Makita products but no Bosch products": none of the order's lines has the
+                # value (not: some line of another brand); the orders are the first thing named
+                first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+                if table == "products" and first == "orders" and s.text in (
+                        "no", "without", "never", "not", "didn't", "don't", "doesn't", "didnt", "dont", "doesnt"):
+                    op = "no line in"
                 existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                 if existing:
                     existing.values.append(value)
@@ -2043,6 +2074,17 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
                 continue
+            if s.text == "compare":
+                # "compare revenue for Jan-Oct 2026 with Jan-Oct 2025": the verb's two periods joined by "with"
+                slots = [k for k, x in enumerate(self.spans) if k > i and x.text.startswith("__period") and not x.used]
+                if len(slots) == 2 and slots[1] == slots[0] + 2 and self.spans[slots[0] + 1].text in ("with", "to",
+                                                                                                      "and", "against"):
+                    a, b = self.spans[slots[0]], self.spans[slots[1]]
+                    self.form.derived = self.form.derived or {"kind": "periods"}
+                    self.form.period = self.periods[int(a.text[8:-2])]
+                    self.form.compare_period = self.periods[int(b.text[8:-2])]
+                    s.used = a.used = b.used = self.spans[slots[0] + 1].used = True
+                    continue
             left, right = self.prev_content(i), self.next_content(i)
             if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
                 left = self.prev_content(left[0]) or left  # "web orders vs store orders"
@@ -2203,6 +2245,12 @@ class _State:
             if target is None:
                 continue
             name = target[0]
+            if pct and op in ("<", "<=", ">", ">=") and any(x.has("grammar", "growth") for x in self.spans[:i]):
+                # "grew revenue (units sold) by more than 50%": a bound on the growth in percent, not on the figure;
+                # placed (its words used) only once a growth of two periods is read (_growth_bound)
+                by = self.spans[i - 1] if self.spans[i - 1].text == "by" else None
+                self.growth_bound = (op, float(num.arg("number")), [s, num, *([by] if by else [])])
+                continue
             if pct and (self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name
                         and name.split(".")[0] in self.layer.tables
                         and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"):
@@ -2238,6 +2286,11 @@ class _State:
             if ent and self.layer.entities[ent[1]].get("amount"):
                 spec = self.layer.entities[ent[1]]
                 return f"{spec['table']}.{spec['amount']}", None
+        context: QueryForm | None = getattr(self, "context", None)
+        previous = self.layer.entities.get(context.subject or "", {}) if context is not None else {}
+        if previous.get("amount") and context is not None and context.kind == "list" and points_back(self.spans):
+            # "which of those were over 300 EUR?" after orders listed: the amount of the things listed
+            return f"{previous['table']}.{previous['amount']}", None
         return None
 
     def _money_placed(self) -> None:
@@ -2414,6 +2467,9 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
+                continue
+            if s.text == "per" and j == i + 1 and t.first("entity") and self._averaged_over(t.arg("entity"), i):
+                s.used = t.used = True  # "average discount per order line": the rows it averages, not a grouping
                 continue
             per: tuple[int, Span] | None = nxt
             taking_part: list[Span] = []
@@ -2796,6 +2852,17 @@ class _State:
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number") and not prev[1].used:
                     f.limit = int(prev[1].arg("number"))
+                    prev[1].used = True
+                elif prev and prev[1].first("ordinal") and not prev[1].used and f.limit in (None, 1):
+                    # "the second best seller": the one ranked after the first (a place, not a count)
+                    place = int(prev[1].arg("ordinal"))
+                    nxt = self.next_content(i)
+                    if nxt is not None and nxt[1].first("entity") and \
+                            nxt[1].text == self.layer.entities.get(str(nxt[1].arg("entity")), {}).get("plural"):
+                        # "the second best selling products": which places are many is not said
+                        raise NotUnderstood(f"I can give place {place} of a ranking only when one thing is asked",
+                                            hint="e.g. 'the second best selling product in 2025'")
+                    f.offset, f.limit = place - 1, 1
                     prev[1].used = True
 
     def _field_of_ranked_one(self, i: int) -> None:
@@ -3304,6 +3371,10 @@ class _State:
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
+        for k, s in enumerate(self.spans[1:], 1):
+            if "stock" in f.measures and s.text == "left" and not s.used and self.spans[k - 1].text in (
+                    "have", "has", "is", "are", "got"):
+                s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
             any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
@@ -3435,7 +3506,9 @@ class _State:
                 t.used = True
             elif ent and self.layer.entities[ent[1]]["table"] == table:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
-                self.form.subject = self.form.subject or ent[1]
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
         """"low-stock products with their stock", "discontinued products and their category",
@@ -3487,28 +3560,6 @@ class _State:
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
-
-    def _ordinal_of_ranking(self) -> None:
-        """"the second largest warehouse", "our third biggest customer": an ordinal right before a superlative
-        says which place of the ranking is asked (applied once the ranking is read: ``_ordinal_applied``)."""
-        for k, s in enumerate(self.spans[:-1]):
-            place = ORDINALS.get(s.text)
-            nxt = self.spans[k + 1]
-            if place and not s.senses and (nxt.first("superlative") or nxt.first("ranking")):
-                self.ordinal = place
-                s.used = True
-
-    def _ordinal_applied(self, f: QueryForm) -> None:
-        ctx = self.context
-        if f.offset and ctx is not None and (f.limit, f.order_by, f.direction) != (ctx.limit, ctx.order_by, ctx.direction):
-            f.offset = None  # "show the top 5" after "the second biggest customer": a new ranking from the top
-        if not self.ordinal:
-            return
-        if f.order_by is None or f.limit != 1 or f.per_group or self.context is not None:
-            # "the second highest order amounts", "the second best per country": no one place to skip to
-            raise NotUnderstood(f"I can give place {self.ordinal} of a ranking only when one thing is asked",
-                                hint="e.g. 'the second largest warehouse by stock'")
-        f.offset = self.ordinal - 1
 
     def _sorted_first(self) -> None:
         """"revenue per product category for 2025, highest first": the groups sorted by the one figure asked,
@@ -4237,6 +4288,14 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
+                # (the customers of that segment), when no thing is named after it
+                for k, x in enumerate(self.spans[1:], 1):
+                    after = self.next_content(k)
+                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
+                            after and after[1].first("entity")):
+                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
+                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -4661,7 +4720,8 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, change_number, count_previous, resort,
+        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+                              column_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4935,6 +4995,9 @@ class _State:
                     target, value = self.values_of(nxt[1])[0]  # "drop the web filter"
                     drop_value(f, context, target, value)
                     s.used = nxt[1].used = True
+                    part = self.spans[nxt[0] + 1] if nxt[0] + 1 < len(self.spans) else None
+                    if part is not None and part.text in ("part", "bit", "condition", "criterion"):
+                        part.used = True  # "drop the store part": the condition on that value
                     continue
                 elif nxt and nxt[1].first("entity"):
                     target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
@@ -4947,6 +5010,12 @@ class _State:
                         continue
                 if target and nxt is not None:
                     f.filters = [x for x in f.filters if x.field != target]
+                    if nxt[1].first("entity") and s.text in ("all", "every"):
+                        # "and for all customers?" after business customers: no condition on the customers' own
+                        # columns is left (every customer)
+                        table = self.layer.entities[str(nxt[1].arg("entity"))]["table"]
+                        f.filters = [x for x in f.filters if not str(self.layer.dimensions.get(x.field, {}).get(
+                            "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
                     elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
@@ -4966,6 +5035,8 @@ class _State:
                     s.used = True  # "and all segments too": a condition dropped beside the one dropped before
         # "and overall?": the same figure without the groupings and filters of the dimensions
         for s in self.spans:
+            if not s.used and s.text == "overall" and self.widened:
+                s.used = True  # "and overall, not just tools": across every value, the rest of the question kept
             if not s.used and s.text in self.layer.grammar.get("overall", []) and not new.dimensions and not new.filters:
                 f.filters = [x for x in f.filters if x.field not in self.layer.dimensions]
                 f.dimensions, f.grain, f.compare, f.limit, f.per_group = [], None, None, None, []
@@ -5023,6 +5094,8 @@ class _State:
                 s.used = True
         elif self.periods:
             f.period = self.periods[0]
+            if new.period_field:
+                f.period_field = new.period_field  # "which of those were shipped before May?": that event's date
             if len(self.periods) > 1:
                 f.compare_period = self.periods[1]
             for s in self.spans:
@@ -5065,7 +5138,8 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
-        if new.subject and new.subject != f.subject and f.kind == "list":
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+            # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
@@ -5203,6 +5277,22 @@ class _State:
             x.used = True
         return True
 
+    def _growth_bound(self, f: QueryForm) -> None:
+        """"which categories grew revenue by more than 50% from Q3 2025 to Q3 2026": the groups whose growth in
+        percent passes the bound."""
+        bound = getattr(self, "growth_bound", None)
+        derived = f.derived or {}
+        if bound is None or derived.get("kind") != "growth" or not f.compare_period or derived.get("absolute") \
+                or f.kind != "aggregate" or not (f.dimensions or f.subject in ("products", "customers")):
+            return
+        op, value, words = bound
+        f.derived = {**derived, "bound": {"op": op, "value": value}}
+        for s in words:
+            s.used = True
+        # the ranking a bare "which" would get is not asked: every group past the bound
+        if f.order_by is None:
+            f.limit = None
+
     def _growth_direction(self, f: QueryForm) -> None:
         """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
         to October": a growth word that says which way (the layer's growth_direction), asked of the groups with
@@ -5251,8 +5341,9 @@ class _State:
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) > 1:
-                raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
-                                    "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
+                raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
+                                    "'compared with' or 'compare ... with ...'", field="question",
+                                    hint="e.g. 'revenue 2025 vs 2024'")
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
@@ -5515,6 +5606,19 @@ class _State:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
+        if f.dimensions and candidates:
+            # "For Norway in 2025, what fraction of revenue did each category make up": a value named only before
+            # the share word (not right before it, as in "store cancellation rate") scopes the groups' total
+            scope = self._named_as_scope(candidates)
+            candidates = [x for x in candidates if x not in scope]
+            if not candidates and not f.predicates:
+                return
+        amounts = [x for x in f.filters if "." in x.field and x.field not in self.layer.measures
+                   and x.op in ("<", "<=", ">", ">=", "between")]
+        if not candidates and not f.predicates and not f.dimensions and len(amounts) == 1:
+            # "what share of 2025 revenue came from orders over 1000 euros": the one bound on the things' own
+            # column is the share's condition when nothing else is
+            candidates = amounts
         grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
         if not candidates and not f.predicates and len(grouped) == 1 and not any(
                 self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
@@ -5558,6 +5662,52 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _purchases_are_sales(self, f: QueryForm) -> None:
+        """"who bought Makita products in October", "customers who bought Husqvarna": a purchase of products is
+        an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
+        bought); "ordered" keeps every status."""
+        verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \
+                or not any(s.text in verbs and s.first("activity") for s in self.spans) \
+                or any(s.has("grammar", "negation") for s in self.spans):
+            return
+        product_dims = {d for d, spec in self.layer.dimensions.items() if spec["column"].startswith("products.")}
+        if any(x.field in product_dims and x.op in ("=", "in") for x in f.filters):
+            f.predicates.append("purchase")
+
+    def _net_of_discount(self, f: QueryForm) -> None:
+        """"average selling price ... after discounts": said of figures already net of the line discount it only
+        restates them; said of any other figure it stays unplaced (a gross figure is not made net)."""
+        said = [s for s in self.spans if s.has("grammar", "net_of_discount") and not s.used]
+        specs = [self.layer.measures.get(m, {}) for m in f.measures]
+        if said and specs and all("discount_percent" in str(x.get("line_sql") or x.get("sql") or "") for x in specs):
+            for s in said:
+                s.used = True
+
+    def _averaged_over(self, entity: str, before: int) -> bool:
+        """A measure named before `before` is an average over the rows of the entity's own table."""
+        table = self.layer.entities[entity].get("table")
+        for s in self.spans[:before]:
+            m = s.first("measure")
+            spec = self.layer.measures.get(m[1], {}) if m else {}
+            sql = str(spec.get("line_sql") or spec.get("sql") or "")
+            if sql.startswith("AVG(") and {t for t, _ in re.findall(r"(\w+)\.(\w+)", sql)} == {table}:
+                return True
+        return False
+
+    def _named_as_scope(self, candidates: list[Filter]) -> list[Filter]:
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return []
+        before = self._named_before_share(candidates)
+        scope = []
+        for x in candidates:
+            named = {(x.field, str(v)) for v in x.values}
+            where = [k for k, s in enumerate(self.spans) if named & set(self.values_of(s))]
+            if x is not before and where and all(k < at - 1 for k in where):
+                scope.append(x)
+        return scope
 
     def _named_as_share_base(self, x: Filter) -> bool:
         """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
-                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in")
+                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in",
+                        "no line in")
 
 
 @dataclass
@@ -79,7 +80,7 @@ class QueryForm:
     order_by: str | None = None
     direction: str = "desc"
     limit: int | None = None
-    offset: int | None = None
+    offset: int = 0  # ranked ones skipped before the limit ("the second highest": offset 1, limit 1)
     lookup: dict[str, Any] | None = None
     show: list[str] = field(default_factory=list)   # extra attributes to show in a list
     per_group: list[str] = field(default_factory=list)  # the ranking restarts in each group ("in each country")
