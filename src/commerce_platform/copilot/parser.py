@@ -1097,6 +1097,7 @@ class _State:
         self.periods = unique
         self.spans: list[Span] = parser.lexicon.spans(words)
         self.unplaced: list[Span] = []  # stop words that asked for something here: never dropped silently
+        self.counts_shown: set[int] = set()  # spans of things counted per listed thing ("with their number of orders")
         self.form = QueryForm()
 
     # ----- helpers
@@ -3040,6 +3041,22 @@ class _State:
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
+            back = i - 1  # "with their revenue and number of orders": the figures joined by "and" after "their"
+            while back > 0 and (self.spans[back].text in ("and", ",", "the", "total") or
+                                self.spans[back].first("measure") and not self.spans[back].used):
+                back -= 1
+            before = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
+            owner = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+            if before & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
+                    and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
+                    and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
+                # "customers in Oslo with their number of orders": each customer's count beside them, not one
+                # count of all their orders
+                f.subject = owner
+                f.show.append(f"count:{t.arg('entity')}")
+                t.used = True
+                self.counts_shown.add(j)
+                continue
             f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
@@ -3531,7 +3548,7 @@ class _State:
             while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
                 j -= 1
             # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
-            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and j in moved
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and (j in moved or j in self.counts_shown)
             if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
@@ -5757,10 +5774,12 @@ class _State:
             if entity.get("period"):
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
-        shown = next((m for m in f.show if m in self.layer.measures), None)
-        if shown and "signup" not in activity and self.layer.entities[self.layer.measures[shown]["entity"]].get("period"):
-            # "customers in Oslo with their revenue in 2025": the period is of the figure shown beside them
-            entity = self.layer.entities[self.layer.measures[shown]["entity"]]
+        shown = next((self.layer.measures[m]["entity"] if m in self.layer.measures else m[6:] for m in f.show
+                      if m in self.layer.measures or m.startswith("count:") and m[6:] in self.layer.entities), None)
+        if shown and "signup" not in activity and self.layer.entities[shown].get("period"):
+            # "customers in Oslo with their revenue (number of orders) in 2025": the period is of the figure shown
+            # beside them
+            entity = self.layer.entities[shown]
             return f"{entity['table']}.{entity['period']}"
         # "the median order amount in 2025 for business customers": an aggregate of a column is timed by
         # the period of the column's own things (the orders), not by the customers' signup

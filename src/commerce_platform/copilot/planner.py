@@ -1156,6 +1156,10 @@ class Planner:
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values()) or zero_table is not None
         per_rows: dict[str, exp.Expr] = {}
+        # "customers with their revenue and number of orders": each figure over its own rows (the revenue's
+        # glossary filter on the revenue alone), not the count cut to the revenue's orders
+        own_rows = len({None if f is None else f.sql() for f in (self.measure_sql(form, n, line=line)[1]
+                                                                  for n in dict.fromkeys(shown))}) > 1
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
@@ -1166,6 +1170,9 @@ class Planner:
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
                                                                         *zero_sales]), output_name(form, name)))
+                continue
+            if own_rows and filt is not None and isinstance(agg, exp.AggFunc):
+                measure_cols.append(exp.alias_(_filtered(agg, filt), output_name(form, name)))
                 continue
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
