@@ -3045,9 +3045,9 @@ class _State:
             while back > 0 and (self.spans[back].text in ("and", ",", "the", "total") or
                                 self.spans[back].first("measure") and not self.spans[back].used):
                 back -= 1
-            before = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
+            leading = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
             owner = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
-            if before & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
+            if leading & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
                     and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
                     and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
                 # "customers in Oslo with their number of orders": each customer's count beside them, not one
