@@ -863,3 +863,12 @@ def test_a_new_top_after_a_place_of_a_ranking(parser, engine):
 def test_a_place_of_a_list_of_many_refused(parser):
     with pytest.raises(NotUnderstood, match="place 2"):
         parser.parse("the second best selling products in 2025", COPILOT_AS_OF)
+
+
+def test_a_bound_on_lapsed_customers_counts_the_earlier_period(parser, engine):
+    # "more than 5 orders in 2025 but none in 2026": the orders of 2025 counted (was: every order they ever placed)
+    assert_answers_like(
+        parser, engine, "which customers placed more than 5 orders in 2025 but none in 2026",
+        "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
+        "AND c.customer_id NOT IN (SELECT customer_id FROM orders WHERE year(order_date) = 2026) "
+        "GROUP BY c.customer_id, c.name HAVING COUNT(*) > 5")

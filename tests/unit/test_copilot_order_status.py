@@ -1096,3 +1096,21 @@ def test_the_whole_of_a_share_of_their_things(parser, engine, question, gold):
 ])
 def test_days_from_order_to_shipping(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a carrier said between the shipping verb and its period: the period is still the shipping date (was: the order date)
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders were shipped by DHL last month",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE s.carrier = 'DHL' "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("orders shipped with PostNord in September",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE s.carrier = 'PostNord' "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # the date said outright wins: "(by order date)"
+    ("revenue of orders shipped with DHL this year (by order date)",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') AND order_date "
+     "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND order_id IN (SELECT order_id FROM shipments "
+     "WHERE carrier = 'DHL')"),
+])
+def test_a_carrier_between_the_shipping_verb_and_its_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -2517,6 +2517,14 @@ class _State:
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = t.used = True
+            elif s.text == "by" and t.first("attribute") and any(x.text.startswith("__period") for x in self.spans) \
+                    and not any(x.first("ranking") or x.first("superlative") for x in self.spans) \
+                    and t.arg("attribute") in {f"{e['table']}.{e['period']}" for e in self.layer.entities.values()
+                                               if e.get("period")}:
+                # "revenue of orders shipped with DHL this year (by order date)": the date the period is on
+                f.period_field = str(t.arg("attribute"))
+                f.notes.append("period_field:said")
+                s.used = t.used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
                 key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
@@ -3448,13 +3456,22 @@ class _State:
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
         after = self.next_content(i)
+        while after is not None and after[1].text in ("by", "via", "through") and (
+                nxt := self.next_content(after[0])) is not None and any(
+                dim == "carrier" for dim, _ in self.values_of(nxt[1])):
+            after = nxt  # "orders shipped by DHL last month": the carrier's, as "with DHL"
+        while after is not None and any(dim == "carrier" for dim, _ in self.values_of(after[1])):
+            # "orders shipped with DHL last month": the carrier said between the event and its period
+            about_shipments = True
+            after = self.next_content(after[0])
         # "orders shipped in September": a period right after the event that is its entity's own period
         # column (shipping periods are on shipped_at) is when it happened, not an order status plus the order
         # date; "orders delivered in August" stays the status and order date (delivered_at is no period column)
         own_period = bool(event) and any(f"{e['table']}.{e.get('period')}" == event for e in self.layer.entities.values())
         right_after = own_period and i + 1 < len(self.spans) and self.spans[i + 1].text.startswith("__period")
         if event and (about_shipments or right_after) and after is not None and after[1].text.startswith("__period"):
-            self.form.period_field = event
+            if "period_field:said" not in self.form.notes:
+                self.form.period_field = event
             return True
         if event and self._beside_shipment_noun(i):
             # "parcels shipped per carrier", "delivered parcels", "which carrier shipped the most": the parcel's

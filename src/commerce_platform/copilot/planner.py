@@ -444,6 +444,12 @@ class Planner:
         if form.period and with_period and not inside:
             column = form.period_field or self._default_period_field(form, form.measures or ["count"])
             conds.append(self.period_sql(column, form.period.start, form.period.end))
+        figures = [*form.measures, *form.show, form.order_by or "", *(f.field for f in form.filters)]
+        if "ordered_in_earlier" in form.predicates and form.compare_period and with_period and any(
+                self.is_measure(m) for m in figures if m):
+            # "customers who placed more than 5 orders in 2025 but none in 2026": the figures are of the earlier
+            # period, the one they ordered in (the later one has no orders by the condition)
+            conds.append(self.period_sql("orders.order_date", form.compare_period.start, form.compare_period.end))
         return conds
 
     def _having(self, form: QueryForm, line: bool, dates: bool | None = None, *,
