@@ -872,3 +872,22 @@ def test_a_bound_on_lapsed_customers_counts_the_earlier_period(parser, engine):
         "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
         "AND c.customer_id NOT IN (SELECT customer_id FROM orders WHERE year(order_date) = 2026) "
         "GROUP BY c.customer_id, c.name HAVING COUNT(*) > 5")
+
+
+# "new customers" beside a figure of their orders: those who signed up in the period the figure is of (was: every
+# customer, "new" dropped); with no period there is no telling since when, so it is refused
+@pytest.mark.parametrize("question, gold", [
+    ("revenue from new customers this year",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND c.signup_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31'"),
+    ("how many new customers did we get last quarter",
+     "SELECT COUNT(*) FROM customers WHERE signup_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_new_customers_signed_up_in_the_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_new_customers_without_a_period_refused(parser):
+    with pytest.raises(NotUnderstood, match="since when"):
+        parser.parse("revenue from new customers", COPILOT_AS_OF)

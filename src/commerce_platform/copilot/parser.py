@@ -5285,6 +5285,18 @@ class _State:
                 f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
                 s.used = True
                 found.add(k)
+        new = [k for k, s in enumerate(self.spans[:-1]) if s.first("activity") and s.arg("activity") == "signup"
+               and self.spans[k + 1].has("entity", "customers")]
+        if new and not found:
+            # "revenue from new customers this year": customers who signed up in the period the figure is of
+            slots = [s for s in self.spans if s.text.startswith("__period")]
+            if len(slots) != 1:
+                raise NotUnderstood(f"I could not tell since when '{self.spans[new[0]].text} customers' are new",
+                                    field="question", hint="e.g. 'revenue from new customers this year'")
+            period = self.periods[int(slots[0].text[8:-2])]
+            f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
+            for k in new:
+                self.spans[k].used = True
         return found
 
     def _than_periods(self, f: QueryForm, slots: list[Span]) -> bool:
