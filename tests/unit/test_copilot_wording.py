@@ -511,3 +511,15 @@ def test_value_named_as_the_things_counted(parser, engine, question, gold):
 ])
 def test_stock_left_is_the_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # an amount word right after its own things is their sum, as "the value of ..." (was: the orders listed)
+    ("cancelled orders value last month",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2026-10-01' "
+     "AND DATE '2026-10-31'"),
+    ("returned orders amount in 2025",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
+])
+def test_an_amount_after_its_things_is_their_sum(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -201,9 +201,17 @@ def _field_words(name: str, layer: SemanticLayer) -> str:
     if name in layer.measures:
         return layer.measures[name]["label"].lower()
     if ":" in name:
-        fn, attr = name.split(":", 1)
-        return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
+        return _aggregate_words(name)
     return name.split(".")[-1].replace("_", " ")
+
+
+def _aggregate_words(name: str) -> str:
+    """"sum:orders.total_amount" -> "sum of total amount" ("total total amount" would read as a slip)."""
+    fn, attr = name.split(":", 1)
+    words = attr.split(".")[-1].replace("_", " ")
+    if words.split()[0] == AGGREGATE_WORDS[fn]:
+        return f"sum of {words}" if fn == "sum" else words
+    return f"{AGGREGATE_WORDS[fn]} {words}"
 
 
 AGGREGATE_WORDS = {"sum": "total", "avg": "average", "min": "lowest", "max": "highest", "median": "median",
@@ -215,8 +223,7 @@ def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
         entity = name.split(":")[1] if ":" in name else (form.subject or "orders")
         return f"number of {layer.entities[entity]['plural'] if entity in layer.entities else entity}"
     if ":" in name:
-        fn, attr = name.split(":", 1)
-        return f"{AGGREGATE_WORDS[fn]} {attr.split('.')[-1].replace('_', ' ')}"
+        return _aggregate_words(name)
     m = layer.measures[name]
     unit = form.unit or m.get("unit")
     unit_words = f" in {unit}" if m.get("units") else ""

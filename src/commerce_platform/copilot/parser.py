@@ -3303,9 +3303,19 @@ class _State:
             if s.first("attribute") and (f.order_by is None or f.order_by == s.arg("attribute") or subject_date):
                 attr = self._attribute(s)
                 column = self.layer.column(attr)
+                before = self.prev_content(i)
+                after = self.next_content(i)
+                # "cancelled orders value last month": the amount said right after its own things (plural), as
+                # "the value of cancelled orders"
+                owned_before = before is not None and before[0] == i - 1 and before[1].first("entity") is not None and \
+                    self.layer.entities[str(before[1].arg("entity"))]["table"] == attr.split(".")[0] and \
+                    before[1].text == self.layer.entities[str(before[1].arg("entity"))]["plural"] and \
+                    (after is None or after[1].text.startswith("__period")) and not f.measures and not f.dimensions \
+                    and not re.search(rf"\b{re.escape(before[1].text)}\s*[,;:—–-]", self.question, re.IGNORECASE)
+                # ("paid orders, total amount": a column named after a comma is shown beside each)
                 if f.order_by is None and column.get("unit") and column["type"] in ("INT", "DOUBLE") and \
-                        i + 1 < len(self.spans) and self.spans[i + 1].text == "of" and not f.lookup and \
-                        self._of_own_entity(i + 1, attr.split(".")[0]):
+                        not f.lookup and (owned_before or i + 1 < len(self.spans) and self.spans[i + 1].text == "of"
+                                          and self._of_own_entity(i + 1, attr.split(".")[0])):
                     # "the value of cancelled orders": an amount of a set of things is their sum
                     if f"sum:{attr}" not in f.measures:
                         f.measures.append(f"sum:{attr}")
