@@ -118,10 +118,34 @@ def test_the_share_is_of_the_things_named_before_it_or_after_among(parser, engin
     assert_answers_like(parser, engine, question, gold)
 
 
-def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser):
-    # the Finnish customers are the base; the share of them who ordered is not the share of Finns among buyers
+@pytest.mark.parametrize("question", [
+    "What share of our Finnish customers placed more than 5 orders this year?",
+    "What share of customers in Finland have more than 5 orders?",   # the things' value after them, by "in"
+])
+def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser, question):
+    # the Finnish customers are the base; the share of them with many orders is not the share of Finns among those
     with pytest.raises(NotUnderstood):
-        parser.parse("What percentage of our Finnish customers placed at least one order this year?", COPILOT_AS_OF)
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# the things named after "<share> of" (by a value, or "in <value>") are the whole; having ordered at all in the period
+# (at least one order, or the verb of ordering, dated) is the part, the period on those orders (was refused, or
+# the share of Swedes among those who ordered)
+@pytest.mark.parametrize("question, gold", [
+    ("What percentage of our Finnish customers placed at least one order this year?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31')) / COUNT(*) FROM customers c "
+     "WHERE c.country = 'FI'"),
+    ("What percent of customers in Sweden placed at least one order last quarter?",
+     "SELECT 100.0 * COUNT(DISTINCT o.customer_id) / (SELECT COUNT(*) FROM customers WHERE country = 'SE') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'SE' "
+     "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("what share of business customers ordered in 2025",
+     "SELECT 1.0 * COUNT(DISTINCT o.customer_id) / (SELECT COUNT(*) FROM customers WHERE segment = 'business') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_a_share_of_valued_things_that_ordered_in_a_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
 
 
 def _month(y: int, m: int) -> str:

@@ -5455,6 +5455,10 @@ class _State:
             p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
+        elif (had := self._had_one_as_share(f, candidates)) is not None:
+            if had[0] is not None:
+                f.filters.remove(had[0])
+            f.derived = {**scale, "kind": "share", "condition": {"predicate": had[1]}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
             if self._named_as_share_base(x) and any(y.field.startswith("count:") or y.field in self.layer.measures
@@ -5481,6 +5485,22 @@ class _State:
         if f.kind != "aggregate":
             f.kind = "aggregate"
 
+    def _had_one_as_share(self, f: QueryForm, candidates: list[Filter]) -> tuple[Filter | None, str] | None:
+        """"what percent of customers in Sweden placed at least one order last quarter": the things named after
+        "<share> of" are the whole; having at least one related row (the layer's predicate that says it) is the
+        part, its period on those rows."""
+        one = [y for y in f.filters if y.op in (">=", ">") and y.values and float(y.values[0]) == (1 if y.op == ">=" else 0)]
+        figures = [y for y in f.filters if y.field.startswith("count:") or y.field in self.layer.measures]
+        if len(figures) != len(one) or len(one) > 1 or len(candidates) != 1 or \
+                not self._named_as_share_base(candidates[0]):
+            return None  # ("share of Finnish customers with more than 5 orders": a count, refused below)
+        # "what share of Swedish customers ordered last quarter": the verb of the orders, dated, says the same
+        counted = one[0].field if one else next((f"count:{n.split(':')[1]}" for n in f.notes if n.startswith("activity:")
+                                                 and f.period is not None), None)
+        has = next((n for n, p in self.layer.predicates.items()
+                    if counted and p.get("at_least_one") == counted and p.get("entity") == f.subject), None)
+        return (one[0] if one else None, has) if has else None
+
     def _named_as_share_base(self, x: Filter) -> bool:
         """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""
         for k, s in enumerate(self.spans):
@@ -5488,6 +5508,11 @@ class _State:
                 continue
             nxt = self.next_content(k + 1)
             if nxt is not None and any((x.field, str(v)) in set(self.values_of(nxt[1])) for v in x.values):
+                return True
+            # "percent of customers in Sweden ...": the value right after the things, by "in" or "from"
+            if nxt is not None and nxt[1].first("entity") and self.spans[nxt[0] + 1:nxt[0] + 2] and \
+                    self.spans[nxt[0] + 1].text in ("in", "from") and any(
+                        (x.field, str(v)) in set(self.values_of(s)) for v in x.values for s in self.spans[nxt[0] + 2:nxt[0] + 3]):
                 return True
         return False
 

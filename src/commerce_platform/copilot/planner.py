@@ -882,6 +882,22 @@ class Planner:
         table, key = entity["table"], entity["key"]
         cond = self._derived_condition(derived["condition"], form.subject)
         related = tables_of(cond) - {table}
+        spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
+        if not related and spec.get("period_inside") and form.period and \
+                form.period_field in (None, "orders.order_date"):
+            # "what percent of customers in Sweden placed at least one order last quarter": the period dates the
+            # orders the part has, not the things of the whole
+            own = self._conditions(form, form.subject, with_period=False)
+            if any(not tables_of(c) <= {table} for c in own):
+                return None
+            key_sql = fragment(f"{table}.{key}")
+            part = exp.Filter(this=exp.Count(this=exp.Distinct(expressions=[key_sql.copy()])),
+                              expression=exp.Where(this=self.predicate_sql(derived["condition"]["predicate"],
+                                                                           form.subject, form)))
+            scale, suffix = share_scale(derived)
+            select = exp.select(exp.alias_(_percent(part, exp.Count(this=exp.Distinct(expressions=[key_sql.copy()])),
+                                                    scale), f"count{suffix}")).from_(table)
+            return select.where(exp.and_(*own)) if own else select
         if not related:
             return None
         # "customers who have ordered ... via web": having an order is said by the condition itself
