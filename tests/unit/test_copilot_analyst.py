@@ -777,3 +777,23 @@ def test_sales_orders_are_orders(parser, engine, question, gold):
 def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
     assert engine.execute(gold).rows, gold
     assert_answers_like(parser, engine, question, gold)
+
+
+# the things ranked per period with no figure named are counted ("did web orders peak", "were web orders highest";
+# was a list of the orders, the ranking dropped); "and how many each" beside a count condition is that count per thing
+@pytest.mark.parametrize("question, gold", [
+    ("In which month of 2025 did web orders peak?",
+     f"SELECT {MONTH} AS m, COUNT(*) AS n FROM orders o WHERE o.channel = 'web' AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("customers with more than 2 returned orders, and how many each",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.status = 'returned' GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 2"),
+])
+def test_things_ranked_per_period_are_counted_and_each_ones_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_when_beside_a_ranking_without_a_period_grain_is_refused(parser):
+    # "when": a time is asked, the grain is not said (was the products ranked by revenue)
+    with pytest.raises(NotUnderstood):
+        parser.parse("when did revenue peak in 2025", COPILOT_AS_OF)

@@ -2877,6 +2877,12 @@ class _State:
                 continue
             nxt = self.next_content(i)
             s.used = True
+            if nxt is not None and nxt[1].text in ("each", "apiece") and self.next_content(nxt[0]) is None and \
+                    s.text == "how many" and i > 0 and self.spans[i - 1].text in ("with", "and") and \
+                    any(x.field.startswith("count:") for x in f.filters):
+                # "customers with more than 2 returned orders, and how many each": as "with how many" below
+                nxt[1].used = True
+                continue
             if nxt is None:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 # the word as written: a mended slip ("coutn") is the same count
@@ -4110,6 +4116,11 @@ class _State:
         if f.measures:
             f.kind = "aggregate"
             sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
+            if ranking and not f.dimensions and f.subject is None and not f.grain and sales and self.spans and \
+                    self.spans[0].text == "when":
+                # "when did revenue peak": a time is asked, but not at which grain (was the products ranked)
+                raise NotUnderstood("'when' beside a ranking: I cannot tell by which period to rank",
+                                    hint="name it, e.g. 'in which month of 2025 did revenue peak'")
             if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
                 # "best sellers", "who spent most", "which consumer spent most" (a kind of customer)
                 which_customer = any(self.spans[k - 1].text == "which" and any(
@@ -4209,6 +4220,13 @@ class _State:
                     self.layer.dimensions[x.field]["column"].startswith("orders.") for x in f.filters
                     if x.field in self.layer.dimensions):
             f.subject = "customers"  # "who returned stuff this year", "who cancelled orders in May": the people
+        if f.subject in self.layer.entities and ranking and f.grain and not f.dimensions and f.order_by is None \
+                and not f.lookup and not f.show:
+            # "in which month of 2025 did web orders peak": the things counted per period, the most first (was a
+            # list of them, the ranking and the period dropped)
+            f.kind, f.measures, f.order_by = "aggregate", ["count"], "count"
+            f.limit = f.limit or (1 if self._singular() else DEFAULT_TOP)
+            return
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
