@@ -1132,6 +1132,7 @@ class _State:
         self._negations()
         self._ages()
         self._comparisons()
+        self._predicate_bounds()
         self._ranges_and_comparators()
         self._duration_anchors()
         self._money_placed()
@@ -2069,6 +2070,39 @@ class _State:
             for s in self.spans:  # "compare revenue 2025 vs 2024": the verb says what "vs" does
                 if not s.used and s.text == "compare":
                     s.used = True
+
+    def _predicate_bounds(self) -> None:
+        """"with a discount of 15% or more", "discounted by 20%", "with a discount above 15%": a number right after
+        a condition that a column is above zero (the layer's bounded_by) bounds that column instead."""
+        for i, s in enumerate(self.spans):
+            name = s.arg("predicate") if s.first("predicate") and not s.used else None
+            spec = self.layer.predicates.get(str(name), {})
+            if spec.get("entity") == "order_lines" and i > 1 and self.spans[i - 1].text in ("item", "items") and \
+                    self.spans[i - 2].text in ("some", "any", "an", "a"):
+                self.spans[i - 1].used = True  # "had some item with a discount": the line the condition is on
+            column = spec.get("bounded_by")
+            if not column:
+                continue
+            k = i + 1
+            if k < len(self.spans) and self.spans[k].text in ("of", "by", "at"):
+                k += 1
+            op = "="
+            if k < len(self.spans) and self.spans[k].first("comparator"):
+                op = str(self.spans[k].arg("comparator"))
+                k += 1
+            if k >= len(self.spans) or not self.spans[k].first("number"):
+                continue
+            number = self.spans[k]
+            last = k + 1 if k + 1 < len(self.spans) and self.spans[k + 1].text == "__pct__" else k
+            after = self.spans[last + 1] if last + 1 < len(self.spans) else None
+            if op == "=" and after is not None and after.first("comparator") and after.text.startswith("or "):
+                op = str(after.arg("comparator"))  # "15% or more"
+                last += 1
+            if op not in ("=", "<", "<=", ">", ">="):
+                continue
+            self.form.filters.append(Filter(column, op, [number.arg("number")]))
+            for t in self.spans[i:last + 1]:
+                t.used = True
 
     def _between_periods(self, i: int) -> bool:
         """"growth in Q3 2026 over Q2 2026": "over" right between two periods, a growth asked, compares them."""
