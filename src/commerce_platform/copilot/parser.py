@@ -935,6 +935,10 @@ class _State:
                       r"at\s+most|exactly)\s+(once|twice|(\d+)\s+times)\b",
                       lambda m: f"{m.group(1)} {m.group(2)} {1 if m.group(3) == 'once' else 2 if m.group(3) == 'twice' else m.group(4)} orders",
                       text)
+        # "have ordered in a store at least once": of an ordering said with its value between, "at least once" only
+        # restates that there is such an order (a join on the value already says it)
+        text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+((?:(?!but\b|and\b|or\b|never\b|not\b|no\b)[a-z0-9-]+\s+)"
+                      r"{1,4}?)at\s+least\s+once\b", r"\1 \2", text)
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
