@@ -319,8 +319,6 @@ def test_follow_up_about_the_ranked_or_named_ones(parser, engine, context, quest
 
 
 @pytest.mark.parametrize("context, question, said", [
-    # a figure beside a top N that cannot be computed with it: refused, never re-ranked by it
-    ("top 5 products by units sold", "how much stock do they have?", "more than once"),
     # the top ones of one period in another: not a question the form can say
     ("top 3 customers by revenue last year", "how much did they spend in 2024?", "apply the period"),
 ])
@@ -1049,4 +1047,90 @@ def test_figure_of_the_one_ranked_first_refused(parser, context, question):
      "WHERE o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
 ])
 def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "overall" beside "not just <value>" is the widening itself (every category), not the grand total
+    (["top 3 products by revenue in Garden this year"], "and overall, not just garden",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name "
+     "ORDER BY r DESC LIMIT 3"),
+    # the segment dropped from a count of the customers of one segment: the customers counted still
+    (["how many consumers in Stockholm"], "all segments",
+     "SELECT COUNT(*) FROM customers WHERE city = 'Stockholm'"),
+    # a period on the event the follow-up names ("shipped before ...") is on that event's date
+    (["orders that have shipped but not been delivered yet"], "which of those were shipped before october 7?",
+     "SELECT s.order_id FROM shipments s WHERE s.delivered_at IS NULL AND s.shipped_at < TIMESTAMP '2026-10-07'"),
+    # "which of them have <things>" after listed customers: those customers, the things a condition on them
+    (["business customers in Sweden"], "which of them have open orders?",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "AND c.country = 'SE' AND o.status IN ('pending', 'paid')"),
+    # "that one" points at the one thing of the previous answer
+    (["which paid order has the highest amount"], "who is the customer on that one?",
+     "SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = "
+     "(SELECT order_id FROM orders WHERE status = 'paid' ORDER BY total_amount DESC, order_id LIMIT 1)"),
+    # the ranked ones in another period: held as ranked, their figure over the period named (all time, a year)
+    (["who was our top customer by revenue in 2025", "where are they based?"],
+     "how many orders have they placed in total, all time?",
+     "SELECT COUNT(*) FROM orders WHERE customer_id = (SELECT o.customer_id FROM orders o WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1)"),
+    (["top 3 customers by revenue this year"], "how many orders did they place in 2025?",
+     "SELECT c.name, COUNT(o2.order_id) FROM customers c JOIN orders o2 USING (customer_id) "
+     "WHERE year(o2.order_date) = 2025 AND c.customer_id IN (SELECT o.customer_id FROM orders o WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 "
+     "ORDER BY SUM(o.total_amount) DESC LIMIT 3) GROUP BY c.customer_id, c.name"),
+    # a figure of the ranked things themselves (their stock): held as ranked, never re-ranked by it nor put
+    # beside the ranking's own rows (was refused: the stock rows would count the order lines again)
+    (["top 5 products by units sold"], "how much stock do they have?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE i.product_id IN "
+     f"(SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 5) GROUP BY p.product_id, p.name"),
+    (["which product sold the most units in 2025"], "how much stock of it do we have left?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i WHERE i.product_id = (SELECT oi.product_id FROM order_items oi "
+     f"JOIN orders o USING (order_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1)"),
+    # a column of the ranked things: listed for the same ones
+    (["which customer placed the most orders in 2025"], "when did they sign up?",
+     "SELECT signup_date FROM customers WHERE customer_id = (SELECT customer_id FROM orders "
+     "WHERE year(order_date) = 2025 GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1)"),
+    (["top 3 customers by revenue in 2025"], "whats their email adress?",
+     "SELECT email FROM customers WHERE customer_id IN (SELECT o.customer_id FROM orders o WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 3)"),
+    # "<measure> per <group> then?": "then" closing the clause asks on from the previous question (its period)
+    (["number of shipments per carrier in September"], "avg delivery time per carrier then? in days",
+     "SELECT carrier, AVG(epoch(delivered_at) - epoch(shipped_at)) / 86400 FROM shipments WHERE delivered_at IS NOT "
+     "NULL AND shipped_at >= TIMESTAMP '2026-09-01' AND shipped_at < TIMESTAMP '2026-10-01' GROUP BY 1"),
+    # dropping conditions: "any year" the period, "the <value> part" that value's condition, "all customers"
+    # every condition on the customers' own columns
+    (["customers in Espoo who ordered in 2025"], "now any year",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Espoo'"),
+    (["revenue from Helsinki customers via web in 2025"], "drop the web part",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.city = 'Helsinki' AND year(o.order_date) = 2025"),
+    (["units sold of Tools products to consumer customers last year"], "and for all customers?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.category = 'Tools' AND year(o.order_date) = 2025"),
+    # an amount bound said of the listed things ("which of those were over 300 eur?"): their own amount
+    (["orders from Erik Olsen in 2025"], "which of those were over 500 eur?",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND year(o.order_date) = 2025 AND o.total_amount > 500"),
+])
+def test_followups_of_stop_25(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the place in the ranking kept for another period, dropped when a new limit is said
+    (["Which brand was the second best seller by units in 2025?"], "and in 2024?",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2024 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    (["Which brand was the second best seller by units in 2025?"], "give me the top 3 instead",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_follow_up_of_a_place_in_a_ranking(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -397,6 +397,51 @@ def test_opinion_naming_more_refused(parser, question):
         parser.parse(question, COPILOT_AS_OF)
 
 
+@pytest.mark.parametrize("question, gold", [
+    # "brought" as "brought in" (was unplaced)
+    ("Which channel brought the highest revenue in 2025?",
+     f"SELECT channel, SUM(total_amount) AS r FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025 "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    # "per order line" after an average over order lines: the rows it averages, not a grouping
+    ("average discount percent per order line on Bosch products sold in 2025",
+     "SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.brand = 'Bosch' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    # "net ... after discounts" said of a figure already net of the line discount restates it
+    ("Average net selling price per unit for Tools in 2025, after discounts",
+     f"SELECT SUM({LINE}) / SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.category = 'Tools' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    ("revenue after discounts in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025"),
+])
+def test_words_restating_the_figure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "units sold after discounts in 2025",  # a count of units has no discount to be net of
+    "average discount per order in 2025",  # an average of each order's average, or of its lines: not said
+])
+def test_restating_words_said_of_another_figure_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# joining words: "even though" and "while" join two conditions as "although" does; "if we only count X" restricts
+# to X, as "only" says (no count asked)
+@pytest.mark.parametrize("question, gold", [
+    ("Which shipments are still not delivered even though they were shipped before October 25, 2026?",
+     "SELECT shipment_id, order_id, carrier FROM shipments WHERE delivered_at IS NULL "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-10-25'"),
+    ("How many products are out of stock in Jonkoping while having a reorder level above 30 there?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand = 0 AND reorder_level > 30"),
+    ("Which category has the lowest total stock if we only count active products?",
+     "SELECT p.category, SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.active GROUP BY 1 ORDER BY s LIMIT 1"),
+])
+def test_joining_words_and_counting_only(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # a customer value that is also a noun for the customers ("consumers", "businesses"), asked about with which / how
 # many and no noun of its own after it, names those customers (was a count of their orders)
 @pytest.mark.parametrize("question, gold", [
@@ -440,4 +485,28 @@ def test_revenue_orders_are_counted(parser, engine, question, gold):
      "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30')"),
 ])
 def test_at_least_once_restated_and_no_revenue_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a value said as the plural noun counted ("how many consumers") names its own things: the customers of that
+# segment are counted, not their orders; a thing named after it ("consumer orders") is what is counted
+@pytest.mark.parametrize("question, gold", [
+    ("how many consumers in Stockholm",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' AND city = 'Stockholm'"),
+    ("how many businesses are there in Oslo",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'business' AND city = 'Oslo'"),
+    ("how many consumer orders in Oslo",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'consumer' AND c.city = 'Oslo'"),
+])
+def test_value_named_as_the_things_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "left" after a verb of having, with the stock asked: what is left is the stock on hand
+@pytest.mark.parametrize("question, gold", [
+    ("how much stock of Makita Hammer do we have left",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+])
+def test_stock_left_is_the_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

@@ -101,8 +101,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     # "which products were in that order?" after the biggest order: "that" before the previous answer's own
     # kind of thing points back as "it" does
     named_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
-                  if a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
-                  for w in (a.text, b.text)}
+                  if a.text in ("that", "this") and context.subject and (b.has("entity", context.subject)
+                                                                        or b.text == "one" and context.limit == 1)
+                  for w in (a.text, b.text)}  # ("who is the customer on that one?" after the one biggest order)
     if not (words & PRONOUNS or named_back) or state.ids:
         return None
 
@@ -286,6 +287,69 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     return f
 
 
+def ranked_in_another_period(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many orders have they placed all time?", "... in 2025?" after the top customer this year: the
+    same ranked ones (held as answered), their figure over the other period. Re-ranking in that period could
+    name other ones, and keeping the ranking's period would answer another question."""
+    new = state.form
+    if not of_the_ranked(state, context) or not new.measures or new.order_by or new.dimensions or new.filters \
+            or new.predicates or new.derived or new.grain or new.limit:
+        return None
+    always = [s for s in state.spans if s.text in ALL_TIME and not s.used]
+    other = [p for p in state.periods if context.period is None or (p.start, p.end) != (
+        context.period.start, context.period.end)]
+    dims, measures = state.layer.dimensions, state.layer.measures
+    # "how much stock of it do we have?" after the best seller: a figure of the ranked thing itself (its stock),
+    # not of what was ranked (the orders): beside the ranking it would count the order lines once per stock row
+    own = dims.get(context.dimensions[0], {}).get("entity")
+    of_itself = not state.periods and bool(own) and all(
+        measures.get(m, {}).get("entity") == own and "sql" in measures.get(m, {}) for m in new.measures) and all(
+        measures.get(m, {}).get("entity") not in (None, own) for m in context.measures)
+    if not (always and not state.periods or len(state.periods) == 1 and other or of_itself):
+        return None
+    table = str(dims.get(context.dimensions[0], {}).get("column", "")).split(".")[0]
+    if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
+        return None  # a second grouping of its own: no one list of ranked things
+    ranking = copy.deepcopy(context)
+    ranking.dimensions = ranking.dimensions[:1]  # "where are they based?" had put their city beside
+    for s in always:
+        s.used = True
+    texts = [s.text for s in state.spans]
+    for k in range(len(texts) - 1):
+        if texts[k:k + 2] == ["in", "total"] and context.limit == 1:
+            state.spans[k].used = state.spans[k + 1].used = True  # one of them: its total over that time
+    return QueryForm(kind="aggregate", subject=new.subject, measures=list(new.measures),
+                     dimensions=list(ranking.dimensions), period=other[0] if other else None,
+                     within=ranking.to_dict())
+
+
+def column_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"whats their email address?", "when did they sign up?" after the top customer(s): a column of the
+    ranked things themselves, listed for the same ones (held as ranked, so a column cannot change which)."""
+    new = state.form
+    if not of_the_ranked(state, context) or new.measures or new.dimensions or new.filters or new.predicates \
+            or new.order_by or new.limit or new.derived or new.grain or state.periods:
+        return None
+    dims = state.layer.dimensions
+    own = dims.get(context.dimensions[0], {}).get("entity")
+    table = state.layer.entities.get(own or "", {}).get("table")
+    shown = list(new.show)
+    words = {s.text for s in state.spans}
+    signed = [s for s in state.spans if s.has("activity", "signup")]
+    if "when" in words and signed and own == "customers" and not shown:
+        shown = ["customers.signup_date"]  # "when did they sign up?", as "when did Sofia Lund sign up"
+        for s in [*signed, *(s for s in state.spans if s.text == "when")]:
+            s.used = True
+    grouped = {str(spec.get("column", "")) for spec in dims.values()}
+    if not table or not shown or any(c.split(".")[0] != table or c in grouped for c in shown):
+        return None  # ("and their categories?": a grouping column goes beside the figures, in the merge)
+    if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
+        return None
+    ranking = copy.deepcopy(context)
+    ranking.dimensions = ranking.dimensions[:1]
+    return QueryForm(kind="list", subject=own, show=shown, within=ranking.to_dict())
+
+
 def ranked(context: QueryForm, dimension: str) -> bool:
     """The previous answer is the top (or bottom) N of one dimension ranked by a measure."""
     return (context.kind == "aggregate" and context.dimensions == [dimension] and bool(context.limit)
@@ -417,7 +481,10 @@ def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
     target = None
     for i, s in enumerate(spans):
         nxt = state.next_content(i)
-        if s.has("grammar", "drop_filter") and nxt is not None and nxt[1].text in PERIOD_WORDS:
+        # ("now any year", "all years" with no grouping by years: any date)
+        any_grain = nxt is not None and nxt[1].first("grain") is not None and context.grain is None and (
+            s.text == "any" or s.text == "all" and nxt[1].text.endswith("s"))
+        if s.has("grammar", "drop_filter") and nxt is not None and (nxt[1].text in PERIOD_WORDS or any_grain):
             target = [s, nxt[1]]
             if nxt[0] + 1 < len(spans) and spans[nxt[0] + 1].text in ("restriction", "filter", "limit", "range"):
                 target.append(spans[nxt[0] + 1])

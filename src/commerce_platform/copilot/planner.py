@@ -336,6 +336,10 @@ class Planner:
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
+        if form.offset and (form.within or form.kind not in ("list", "aggregate") or (form.derived or {}).get("together")):
+            # only a plain ranking skips its first places; elsewhere "second" would be read as the first
+            raise NotUnderstood("I can name the second or third of a ranking only in a plain ranked list",
+                                field="question", hint="e.g. 'the second best selling category in 2025'")
         if form.within:
             return self._within(form)
         if form.kind == "list":
@@ -850,7 +854,10 @@ class Planner:
                                   partition_by=[self.field_sql(d) for d in within],
                                   order=exp.Order(expressions=[exp.Ordered(this=exp.column(key),
                                                                            desc=form.direction == "desc")]))
-                select = select.qualify(exp.LTE(this=rank, expression=exp.Literal.number(form.limit)))
+                kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(form.limit + form.offset))
+                if form.offset:  # "the second best seller in each category": the places skipped in each group
+                    kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(form.offset)))
+                select = select.qualify(kept)
                 select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in within],
                                          exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                          *[exp.Ordered(this=exp.column(d)) for d in dims if d not in within])
@@ -861,6 +868,8 @@ class Planner:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
             if derived.get("kind") == "share" and derived.get("together") and not derived.get("condition"):
                 # "what share came from our top 10 customers": the top ones' shares added up, one figure
                 share = f"{aggs[0][0]}{share_scale(derived)[1]}"
@@ -1194,6 +1203,8 @@ class Planner:
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
         return select
 
     def _bought_together(self, form: QueryForm) -> exp.Select:
