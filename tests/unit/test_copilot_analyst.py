@@ -882,3 +882,25 @@ def test_when_beside_a_ranking_without_a_period_grain_is_refused(parser):
     # "when": a time is asked, the grain is not said (was the products ranked by revenue)
     with pytest.raises(NotUnderstood):
         parser.parse("when did revenue peak in 2025", COPILOT_AS_OF)
+
+
+# "<things> with their number of <other things>": each one's own count (was one count over all of them); "including
+# those with zero" keeps every one, those with none at 0; "... in 2025 and how many in 2026" the two periods side by side
+@pytest.mark.parametrize("question, gold", [
+    ("list customers in Tampere with their number of orders in 2026",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.city = 'Tampere' AND year(o.order_date) = 2026 GROUP BY c.customer_id, c.name"),
+    ("List all customers in Tampere with their number of orders in October 2026, including those with zero",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' WHERE c.city = 'Tampere' "
+     "GROUP BY c.customer_id, c.name"),
+    ("how many orders did customer 7 place in 2025 and how many in 2026",
+     "SELECT year(order_date), COUNT(*) FROM orders WHERE customer_id = 7 AND year(order_date) IN (2025, 2026) GROUP BY 1"),
+])
+def test_each_ones_count_with_or_without_zeros_and_a_second_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_including_those_with_zero_is_refused_where_none_can_be_kept(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many orders in 2026, including those with zero", COPILOT_AS_OF)

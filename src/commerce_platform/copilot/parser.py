@@ -983,6 +983,13 @@ class _State:
             text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
                           rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
                           lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with their number of orders, including those with zero": every thing listed, one with none at 0 (a note the
+        # planner reads; refused where it cannot join the figure's rows outer)
+        zeros = self.layer.grammar.get("zero_included", {}).get("words", [])
+        self.zero_included = bool(zeros) and re.search(
+            rf"\b(?:{'|'.join(map(re.escape, sorted(zeros, key=len, reverse=True)))})\b", text) is not None
+        if self.zero_included:
+            text = re.sub(rf",?\s*\b(?:{'|'.join(map(re.escape, sorted(zeros, key=len, reverse=True)))})\b", " ", text)
         # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
         counted = self.layer.grammar.get("counted_sales_orders")
         if counted:
@@ -1039,6 +1046,11 @@ class _State:
                           r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
         periods = Periods(as_of, tuple(w for w in self.layer.grammar["growth"] if w.replace(" ", "").isalpha()))
         text = periods.extract(text)
+        # "how many orders did customer 42 place in 2025 and how many in 2026": the same figure asked again for a
+        # second period, the two side by side as "in 2025 vs 2026" says it
+        if re.match(r"\s*how\s+(?:many|much)\b", text):
+            text = re.sub(r"(__period\d+__)\s*,?\s*and\s+how\s+(?:many|much)\s+(?:(?:in|for|during)\s+)?(__period\d+__)\s*\??\s*$",
+                          r"\1 vs \2 ", text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
         text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} __money__ ", text)
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
@@ -1194,6 +1206,8 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            if self.zero_included:
+                f.notes.append("zero_included")
             self._amount_not_count(f)
             self._purchases_are_sales(f)
             self._where_is_product(f)
@@ -3049,6 +3063,13 @@ class _State:
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
+            # "customers in Tampere with their number of orders": the things listed before, each with its own count
+            # (was one count over all of them)
+            each_dim = {"customers": "customer", "products": "product"}
+            listed = next((str(x.arg("entity")) for x in self.spans[:i] if x.first("entity")), None)
+            if i > 0 and self.spans[i - 1].text in ("their", "its") and f.subject is None and listed in each_dim \
+                    and listed != t.arg("entity") and each_dim[listed] not in f.dimensions:
+                f.dimensions.append(each_dim[listed])
             f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
@@ -6194,6 +6215,11 @@ class _State:
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
+        if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
+            # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
+            raise NotUnderstood("I cannot include the ones with none here", field="question",
+                                hint="e.g. 'business customers in Tampere with their number of orders in 2026, "
+                                     "including those with zero'")
         both = sorted(p for p in f.predicates if "not_" + p in f.predicates)
         if both:  # "late" and "not late" at once: always empty
             raise NotUnderstood(f"the question asks for {predicate_spec(self.layer, both[0])['label']} and not "

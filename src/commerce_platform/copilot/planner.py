@@ -512,7 +512,9 @@ class Planner:
             and self._counts_zero(form, ranked, table)
         bound = any(self.is_measure(f.field) and not self._row_level(form, f) and self._zero_satisfies(f)
                     and self._counts_zero(form, f.field, table) for f in form.filters)
-        if not (bottom or bound):
+        # "..., including those with zero": asked outright
+        asked = "zero_included" in form.notes and ranked is not None and self._counts_zero(form, ranked, table)
+        if not (bottom or bound or asked):
             return None
         # every other figure asked of these rows must be one of the same kind (an average has no 0)
         others = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
