@@ -1109,3 +1109,14 @@ def test_orders_without_a_product_value_have_no_such_line(parser, engine, questi
 ])
 def test_a_number_after_the_discount_condition_bounds_the_discount(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "ordered this year but no orders after June 30": the later period is the tail of the earlier one, so the customers
+# ordered before the tail and not in it (was refused as two periods)
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers ordered this year but have had no orders after June 30, 2026?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+     "HAVING MAX(order_date) BETWEEN DATE '2026-01-01' AND DATE '2026-06-30')"),
+])
+def test_no_orders_in_the_tail_of_the_period_ordered_in(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

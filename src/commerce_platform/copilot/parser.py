@@ -5237,9 +5237,15 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
+        before_tail = None
+        if earlier.start_date < later.start_date <= earlier.end_date <= later.end_date:
+            # "ordered this year but no orders after June 30": the later period is the earlier one's tail, so an
+            # order of the earlier one is one before the tail
+            before_tail = _period(earlier.start_date, later.start_date - timedelta(days=1),
+                                  f"{earlier.label} before {later.start}")
         counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
         if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
-                or earlier.end >= later.start:
+                or earlier.end >= later.start and before_tail is None:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -5262,7 +5268,7 @@ class _State:
             self.spans[k].used = True
         f.subject = "customers"
         f.kind = "aggregate" if counted else "list"
-        f.period, f.compare_period = later, earlier
+        f.period, f.compare_period = later, before_tail or earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
         return True
