@@ -2986,6 +2986,19 @@ class _State:
                 continue
             nxt = self.next_content(i)
             s.used = True
+            counted = self.spans[i - 1].first("entity") if i > 1 and s.text == "count" else None
+            listed = next((str(x.arg("entity")) for x in self.spans[:i - 1] if x.first("entity")), None)
+            each_of = {"customers": "customer", "products": "product"}
+            if counted and self.spans[i - 2].text in ("their", "its") and f.subject is None and listed in each_of \
+                    and listed != counted[1] and each_of[listed] not in f.dimensions \
+                    and not any(x.field == f"count:{counted[1]}" for x in f.filters):
+                # "business customers in Tampere with their order count": each one's count of its orders (was the
+                # customers counted)
+                f.dimensions.append(each_of[listed])
+                f.subject = str(counted[1])
+                f.measures.append("count")
+                self.spans[i - 1].used = True
+                continue
             if nxt is not None and nxt[1].text in ("each", "apiece") and self.next_content(nxt[0]) is None and \
                     s.text == "how many" and i > 0 and self.spans[i - 1].text in ("with", "and") and \
                     any(x.field.startswith("count:") for x in f.filters):
