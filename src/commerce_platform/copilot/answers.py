@@ -284,7 +284,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if derived.get("bound"):
             b = derived["bound"]
             parts.append(f"only those whose growth is {OP_WORDS.get(b['op'], b['op'])} {b['value']:g}%")
+    lapsed = "ordered_in_earlier" in form.predicates and form.compare_period is not None
     for name in form.predicates:
+        if lapsed and name in ("never_ordered", "ordered_in_earlier"):
+            continue  # said once below: an order in the earlier period and none in the later one
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""
         entity = form.subject if form.subject and form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
@@ -310,7 +313,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         groups.insert(0, form.grain)
     if groups:
         parts.append("by " + ", ".join(groups))
-    if form.period:
+    if form.period and not lapsed:
         column = (form.period_field or "").split(".")[-1].replace("_", " ")
         parts.append(f"{column} in {form.period.label} ({form.period.start} to {form.period.end})")
         if derived.get("kind") == "periods" and form.compare_period:  # both periods are computed: say both
@@ -318,15 +321,18 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += f" vs {other.label} ({other.start} to {other.end}), one row each"
     if "ordered_in_earlier" in form.predicates and form.compare_period:
         other = form.compare_period  # "ordered in 2025 but nothing this year": the earlier period's order
-        parts.append(f"with an order in {other.label} ({other.start} to {other.end}) and none in {form.period.label}"
-                     if form.period else f"with an order in {other.label}")
+        parts.append(f"customers with an order in {other.label} ({other.start} to {other.end}) and none in "
+                     f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
+                     f"customers with an order in {other.label}")
+        if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters):
+            parts[-1] += f"; figures over {other.label}"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
-    if form.limit and form.offset:  # "the second highest": its place, not a top 1
-        parts.append(f"number {form.offset + 1} in that order (the first {form.offset} skipped)")
-    elif form.limit:
+    if form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
+        if form.offset:  # "the second largest": the first ones passed over
+            parts[-1] = f"place {form.offset + 1}" if form.limit == 1 else f"{parts[-1]} after the first {form.offset}"
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
     zero = Planner(layer).zero_entity(form)

@@ -209,9 +209,11 @@ class Planner:
                 if f"each:{scope}" in form.notes:
                     # "out of stock in any warehouse but Vantaa": held in some one of the others
                     inner.group_by(self.field_sql(scope), copy=False)
-            elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
+            elif inner is not None and isinstance(cond, exp.In) and (scope in form.dimensions or (
+                    self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
                 # "which warehouse has the most products below their reorder level": the condition
-                # holds per product in each warehouse, so it is tested per (product, warehouse)
+                # holds per product in each warehouse, so it is tested per (product, warehouse); so is it of
+                # stock records counted ("positions with zero units on hand"), each one a product in a warehouse
                 column = self.field_sql(scope)
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
@@ -442,6 +444,12 @@ class Planner:
         if form.period and with_period and not inside:
             column = form.period_field or self._default_period_field(form, form.measures or ["count"])
             conds.append(self.period_sql(column, form.period.start, form.period.end))
+        figures = [*form.measures, *form.show, form.order_by or "", *(f.field for f in form.filters)]
+        if "ordered_in_earlier" in form.predicates and form.compare_period and with_period and any(
+                self.is_measure(m) for m in figures if m):
+            # "customers who placed more than 5 orders in 2025 but none in 2026": the figures are of the earlier
+            # period, the one they ordered in (the later one has no orders by the condition)
+            conds.append(self.period_sql("orders.order_date", form.compare_period.start, form.compare_period.end))
         return conds
 
     def _having(self, form: QueryForm, line: bool, dates: bool | None = None, *,
@@ -457,6 +465,16 @@ class Planner:
                 continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
+                every = [n.split(":", 1)[1] for n in form.notes if n.startswith("every:")]
+                if every and f.op in _COMPARE:
+                    # "fewer than 50 units in every warehouse": the bound holds on each record of the places
+                    # (only for a figure that sums them)
+                    places = tables_of(self.field_sql(every[0]))
+                    if not (isinstance(agg, exp.Sum) and tables_of(agg.this) == places and glossary is None):
+                        raise NotUnderstood(f"I can test only a stock figure in every {every[0]}",
+                                            hint=f"e.g. 'products with fewer than 50 units in every {every[0]}'")
+                    out.append(exp.func("BOOL_AND", _COMPARE[f.op](this=agg.this.copy(), expression=_lit(f.values[0]))))
+                    continue
                 if per_row and f.field in per_row:
                     agg = per_row[f.field].copy()
                 elif zero is not None:
@@ -504,7 +522,7 @@ class Planner:
         0 meets ("products that sold fewer than 80 units", "customers who spent less than 100 EUR"). A
         question about the sales rows themselves (by month, channel, carrier) is not one of these."""
         if table is None or form.grain or form.derived or form.within or form.per_group or form.compare \
-                or form.compare_period:
+                or form.compare_period or "with_rows" in form.notes:
             return None
         if not any(e.get("zero_when_none") and e["table"] == table for e in self.layer.entities.values()):
             return None
@@ -513,7 +531,8 @@ class Planner:
         bound = any(self.is_measure(f.field) and not self._row_level(form, f) and self._zero_satisfies(f)
                     and self._counts_zero(form, f.field, table) for f in form.filters)
         # "..., including those with zero": asked outright
-        asked = "zero_included" in form.notes and ranked is not None and self._counts_zero(form, ranked, table)
+        asked = "zero_included" in form.notes and any(
+            self._counts_zero(form, m, table) for m in [ranked, *(m for m in form.show if self.is_measure(m))] if m)
         if not (bottom or bound or asked):
             return None
         # every other figure asked of these rows must be one of the same kind (an average has no 0)
@@ -555,6 +574,8 @@ class Planner:
             if zero is not None:
                 line = zero == "products"
                 names = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+                if "zero_included" in form.notes:  # "..., including those with zero": the figures shown beside
+                    names += [m for m in form.show if self.is_measure(m)]
                 figures = [self.measure_sql(form, n, line=line)[0] for n in [*names, *([ranked] if ranked else [])]]
                 fanned = {t for t, _on, fans in self._edges.get(zero, []) if fans and t != "inventory"}
                 if not self._figure_side(zero, [e for e in figures if tables_of(e) & fanned],
@@ -1130,6 +1151,8 @@ class Planner:
                    if self.is_measure(f.field) and not self._row_level(form, f)]
         if form.order_by and self.is_measure(form.order_by):
             figures.append(self.measure_sql(form, form.order_by, line=line)[0])
+        if "zero_included" in form.notes:  # "..., including those with zero": the figures shown beside
+            figures += [self.measure_sql(form, m, line=line)[0] for m in form.show if self.is_measure(m)]
         if zero_table is not None and not self._figure_side(
                 table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
                         and not tables_of(e) <= {"inventory"}], conds):
@@ -1162,6 +1185,10 @@ class Planner:
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values()) or zero_table is not None
         per_rows: dict[str, exp.Expr] = {}
+        # "customers with their revenue and number of orders": each figure over its own rows (the revenue's
+        # glossary filter on the revenue alone), not the count cut to the revenue's orders
+        own_rows = len({None if f is None else f.sql() for f in (self.measure_sql(form, n, line=line)[1]
+                                                                  for n in dict.fromkeys(shown))}) > 1
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
@@ -1172,6 +1199,9 @@ class Planner:
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
                                                                         *zero_sales]), output_name(form, name)))
+                continue
+            if own_rows and filt is not None and isinstance(agg, exp.AggFunc):
+                measure_cols.append(exp.alias_(_filtered(agg, filt), output_name(form, name)))
                 continue
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:
