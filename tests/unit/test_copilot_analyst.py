@@ -118,10 +118,34 @@ def test_the_share_is_of_the_things_named_before_it_or_after_among(parser, engin
     assert_answers_like(parser, engine, question, gold)
 
 
-def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser):
-    # the Finnish customers are the base; the share of them who ordered is not the share of Finns among buyers
+@pytest.mark.parametrize("question", [
+    "What share of our Finnish customers placed more than 5 orders this year?",
+    "What share of customers in Finland have more than 5 orders?",   # the things' value after them, by "in"
+])
+def test_a_share_of_valued_things_with_a_count_condition_is_refused_not_turned_round(parser, question):
+    # the Finnish customers are the base; the share of them with many orders is not the share of Finns among those
     with pytest.raises(NotUnderstood):
-        parser.parse("What percentage of our Finnish customers placed at least one order this year?", COPILOT_AS_OF)
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# the things named after "<share> of" (by a value, or "in <value>") are the whole; having ordered at all in the period
+# (at least one order, or the verb of ordering, dated) is the part, the period on those orders (was refused, or
+# the share of Swedes among those who ordered)
+@pytest.mark.parametrize("question, gold", [
+    ("What percentage of our Finnish customers placed at least one order this year?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31')) / COUNT(*) FROM customers c "
+     "WHERE c.country = 'FI'"),
+    ("What percent of customers in Sweden placed at least one order last quarter?",
+     "SELECT 100.0 * COUNT(DISTINCT o.customer_id) / (SELECT COUNT(*) FROM customers WHERE country = 'SE') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'SE' "
+     "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("what share of business customers ordered in 2025",
+     "SELECT 1.0 * COUNT(DISTINCT o.customer_id) / (SELECT COUNT(*) FROM customers WHERE segment = 'business') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_a_share_of_valued_things_that_ordered_in_a_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
 
 
 def _month(y: int, m: int) -> str:
@@ -825,6 +849,54 @@ UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 20
 ])
 def test_a_bound_on_a_growth(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# the things ranked per period with no figure named are counted ("did web orders peak", "were web orders highest";
+# was a list of the orders, the ranking dropped); "and how many each" beside a count condition is that count per thing
+@pytest.mark.parametrize("question, gold", [
+    ("In which month of 2025 did web orders peak?",
+     f"SELECT {MONTH} AS m, COUNT(*) AS n FROM orders o WHERE o.channel = 'web' AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("customers with more than 2 returned orders, and how many each",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.status = 'returned' GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 2"),
+])
+def test_things_ranked_per_period_are_counted_and_each_ones_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_when_beside_a_ranking_without_a_period_grain_is_refused(parser):
+    # "when": a time is asked, the grain is not said (was the products ranked by revenue)
+    with pytest.raises(NotUnderstood):
+        parser.parse("when did revenue peak in 2025", COPILOT_AS_OF)
+
+
+# "<things> with their number of <other things>": each one's own count (was one count over all of them); "including
+# those with zero" keeps every one, those with none at 0; "... in 2025 and how many in 2026" the two periods side by side
+@pytest.mark.parametrize("question, gold", [
+    ("list customers in Tampere with their number of orders in 2026",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.city = 'Tampere' AND year(o.order_date) = 2026 GROUP BY c.customer_id, c.name"),
+    ("customers in Oslo and their order count",   # was refused: a count per customer not placed
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.city = 'Oslo' GROUP BY c.customer_id, c.name"),
+    ("business customers in Tampere with their order count in 2026",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.city = 'Tampere' AND c.segment = 'business' AND year(o.order_date) = 2026 GROUP BY c.customer_id, c.name"),
+    ("List all customers in Tampere with their number of orders in October 2026, including those with zero",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' WHERE c.city = 'Tampere' "
+     "GROUP BY c.customer_id, c.name"),
+    ("how many orders did customer 7 place in 2025 and how many in 2026",
+     "SELECT year(order_date), COUNT(*) FROM orders WHERE customer_id = 7 AND year(order_date) IN (2025, 2026) GROUP BY 1"),
+])
+def test_each_ones_count_with_or_without_zeros_and_a_second_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_including_those_with_zero_is_refused_where_none_can_be_kept(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many orders in 2026, including those with zero", COPILOT_AS_OF)
 
 
 # a customer's spend on a category: the net line amounts of those products (was: the whole order totals, once per

@@ -1094,6 +1094,34 @@ def test_orders_without_a_product_value_have_no_such_line(parser, engine, questi
     assert_answers_like(parser, engine, question, gold)
 
 
+# a number after the discounted lines' condition bounds the discount itself ("with a discount of 15% or more",
+# "discounted by 20%"; was refused), and "some item" before a line's condition is that line
+@pytest.mark.parametrize("question, gold", [
+    ("For 2026, how many orders per channel had some item with a discount of 15% or more?",
+     "SELECT o.channel, COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE year(o.order_date) = 2026 AND oi.discount_percent >= 15 GROUP BY 1"),
+    ("How many orders in the last 30 days had at least one item discounted by 20%?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE oi.discount_percent = 20 AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31'"),
+    ("how many orders had a line with a discount above 15% in 2026",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE oi.discount_percent > 15 AND year(o.order_date) = 2026"),
+])
+def test_a_number_after_the_discount_condition_bounds_the_discount(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "ordered this year but no orders after June 30": the later period is the tail of the earlier one, so the customers
+# ordered before the tail and not in it (was refused as two periods)
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers ordered this year but have had no orders after June 30, 2026?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+     "HAVING MAX(order_date) BETWEEN DATE '2026-01-01' AND DATE '2026-06-30')"),
+])
+def test_no_orders_in_the_tail_of_the_period_ordered_in(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # stock records ("warehouse positions") counted with a stock condition: each record (a product in one warehouse)
 # tested on its own (was: the records of products out of stock over all warehouses); a bracket restating a stock
 # value's formula in other words ("unit price x units on hand") names the same figure

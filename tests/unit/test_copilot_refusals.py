@@ -56,7 +56,7 @@ def test_a_mended_tail_count_counts(parser, engine, slipped, meant):
 
 
 @pytest.mark.parametrize("question", [
-    "customers in Oslo and their order count",    # a count per customer is not placed
+    "orders in Oslo and their customer count",    # a count per order of its one customer is not placed
 ])
 def test_an_unplaced_count_is_refused_not_dropped(parser, question):
     with pytest.raises(NotUnderstood, match="'count'"):

@@ -489,6 +489,22 @@ def test_revenue_orders_are_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
 
 
+# "ordered in a store at least once": with the value between, "at least once" restates that there is such an order;
+# "no revenue orders" is no order that counts as revenue (in the period, when one is named)
+@pytest.mark.parametrize("question, gold", [
+    ("how many Gothenburg customers have ordered in a store at least once but never on the web",
+     "SELECT COUNT(*) FROM customers c WHERE c.city = 'Gothenburg' AND EXISTS (SELECT 1 FROM orders o WHERE "
+     "o.customer_id = c.customer_id AND o.channel = 'store') AND NOT EXISTS (SELECT 1 FROM orders o "
+     "WHERE o.customer_id = c.customer_id AND o.channel = 'web')"),
+    ("Which Norwegian consumers had no revenue orders in Q3 2026?",
+     "SELECT c.name FROM customers c WHERE c.country = 'NO' AND c.segment = 'consumer' AND NOT EXISTS (SELECT 1 "
+     f"FROM orders o WHERE o.customer_id = c.customer_id AND {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30')"),
+])
+def test_at_least_once_restated_and_no_revenue_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # a value said as the plural noun counted ("how many consumers") names its own things: the customers of that
 # segment are counted, not their orders; a thing named after it ("consumer orders") is what is counted
 @pytest.mark.parametrize("question, gold", [

@@ -956,6 +956,10 @@ class _State:
                       r"at\s+most|exactly)\s+(once|twice|(\d+)\s+times)\b",
                       lambda m: f"{m.group(1)} {m.group(2)} {1 if m.group(3) == 'once' else 2 if m.group(3) == 'twice' else m.group(4)} orders",
                       text)
+        # "have ordered in a store at least once": of an ordering said with its value between, "at least once" only
+        # restates that there is such an order (a join on the value already says it)
+        text = re.sub(r"\b(ordered|bought|purchased|shopped)\s+((?:(?!but\b|and\b|or\b|never\b|not\b|no\b)[a-z0-9-]+\s+)"
+                      r"{1,4}?)at\s+least\s+once\b", r"\1 \2", text)
         # "which customers signed up in 2025? name and city": a list of words after the question is what to show
         text = re.sub(r"\?\s+([a-zåäö]+(?:\s*(?:,|\band\b)\s*[a-zåäö]+)+)\s*[.?]?\s*$", r", show \1 ", text)
         self.pointer_one = False  # an aside set apart points at one thing ("want to feature it")
@@ -994,6 +998,13 @@ class _State:
             text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
                           rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
                           lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with their number of orders, including those with zero": every thing listed, one with none at 0 (a note the
+        # planner reads; refused where it cannot join the figure's rows outer)
+        zeros = self.layer.grammar.get("zero_included", {}).get("words", [])
+        self.zero_included = bool(zeros) and re.search(
+            rf"\b(?:{'|'.join(map(re.escape, sorted(zeros, key=len, reverse=True)))})\b", text) is not None
+        if self.zero_included:
+            text = re.sub(rf",?\s*\b(?:{'|'.join(map(re.escape, sorted(zeros, key=len, reverse=True)))})\b", " ", text)
         # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
         counted = self.layer.grammar.get("counted_sales_orders")
         if counted:
@@ -1050,6 +1061,11 @@ class _State:
                           r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
         periods = Periods(as_of, tuple(w for w in self.layer.grammar["growth"] if w.replace(" ", "").isalpha()))
         text = periods.extract(text)
+        # "how many orders did customer 42 place in 2025 and how many in 2026": the same figure asked again for a
+        # second period, the two side by side as "in 2025 vs 2026" says it
+        if re.match(r"\s*how\s+(?:many|much)\b", text):
+            text = re.sub(r"(__period\d+__)\s*,?\s*and\s+how\s+(?:many|much)\s+(?:(?:in|for|during)\s+)?(__period\d+__)\s*\??\s*$",
+                          r"\1 vs \2 ", text)
         # "over 200 EUR": the currency stays as a slot after the number, so it must be placed (an amount)
         text = MONEY_RE.sub(lambda m: f" {m.group(1) or m.group(2)} __money__ ", text)
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
@@ -1154,6 +1170,7 @@ class _State:
         self._negations()
         self._ages()
         self._comparisons()
+        self._predicate_bounds()
         self._ranges_and_comparators()
         self._duration_anchors()
         self._money_placed()
@@ -1209,6 +1226,8 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            if self.zero_included:
+                f.notes.append("zero_included")
             self._amount_not_count(f)
             self._purchases_are_sales(f)
             self._where_is_product(f)
@@ -2134,6 +2153,39 @@ class _State:
                 if not s.used and s.text == "compare":
                     s.used = True
 
+    def _predicate_bounds(self) -> None:
+        """"with a discount of 15% or more", "discounted by 20%", "with a discount above 15%": a number right after
+        a condition that a column is above zero (the layer's bounded_by) bounds that column instead."""
+        for i, s in enumerate(self.spans):
+            name = s.arg("predicate") if s.first("predicate") and not s.used else None
+            spec = self.layer.predicates.get(str(name), {})
+            if spec.get("entity") == "order_lines" and i > 1 and self.spans[i - 1].text in ("item", "items") and \
+                    self.spans[i - 2].text in ("some", "any", "an", "a"):
+                self.spans[i - 1].used = True  # "had some item with a discount": the line the condition is on
+            column = spec.get("bounded_by")
+            if not column:
+                continue
+            k = i + 1
+            if k < len(self.spans) and self.spans[k].text in ("of", "by", "at"):
+                k += 1
+            op = "="
+            if k < len(self.spans) and self.spans[k].first("comparator"):
+                op = str(self.spans[k].arg("comparator"))
+                k += 1
+            if k >= len(self.spans) or not self.spans[k].first("number"):
+                continue
+            number = self.spans[k]
+            last = k + 1 if k + 1 < len(self.spans) and self.spans[k + 1].text == "__pct__" else k
+            after = self.spans[last + 1] if last + 1 < len(self.spans) else None
+            if op == "=" and after is not None and after.first("comparator") and after.text.startswith("or "):
+                op = str(after.arg("comparator"))  # "15% or more"
+                last += 1
+            if op not in ("=", "<", "<=", ">", ">="):
+                continue
+            self.form.filters.append(Filter(column, op, [number.arg("number")]))
+            for t in self.spans[i:last + 1]:
+                t.used = True
+
     def _between_periods(self, i: int) -> bool:
         """"growth in Q3 2026 over Q2 2026": "over" right between two periods, a growth asked, compares them."""
         left, right = self.prev_content(i), self.next_content(i)
@@ -2978,6 +3030,25 @@ class _State:
                 continue
             nxt = self.next_content(i)
             s.used = True
+            counted = self.spans[i - 1].first("entity") if i > 1 and s.text == "count" else None
+            listed = next((str(x.arg("entity")) for x in self.spans[:i - 1] if x.first("entity")), None)
+            each_of = {"customers": "customer", "products": "product"}
+            if counted and self.spans[i - 2].text in ("their", "its") and f.subject is None and listed in each_of \
+                    and listed != counted[1] and each_of[listed] not in f.dimensions \
+                    and not any(x.field == f"count:{counted[1]}" for x in f.filters):
+                # "business customers in Tampere with their order count": each one's count of its orders (was the
+                # customers counted)
+                f.dimensions.append(each_of[listed])
+                f.subject = str(counted[1])
+                f.measures.append("count")
+                self.spans[i - 1].used = True
+                continue
+            if nxt is not None and nxt[1].text in ("each", "apiece") and self.next_content(nxt[0]) is None and \
+                    s.text == "how many" and i > 0 and self.spans[i - 1].text in ("with", "and") and \
+                    any(x.field.startswith("count:") for x in f.filters):
+                # "customers with more than 2 returned orders, and how many each": as "with how many" below
+                nxt[1].used = True
+                continue
             if nxt is None:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 # the word as written: a mended slip ("coutn") is the same count
@@ -4283,6 +4354,11 @@ class _State:
         if f.measures:
             f.kind = "aggregate"
             sales = all(self.layer.measures.get(m, {}).get("entity") == "orders" for m in f.measures)
+            if ranking and not f.dimensions and f.subject is None and not f.grain and sales and self.spans and \
+                    self.spans[0].text == "when":
+                # "when did revenue peak": a time is asked, but not at which grain (was the products ranked)
+                raise NotUnderstood("'when' beside a ranking: I cannot tell by which period to rank",
+                                    hint="name it, e.g. 'in which month of 2025 did revenue peak'")
             if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
                 # "best sellers", "who spent most", "which consumer spent most" (a kind of customer)
                 which_customer = any(self.spans[k - 1].text == "which" and any(
@@ -4390,6 +4466,13 @@ class _State:
                     self.layer.dimensions[x.field]["column"].startswith("orders.") for x in f.filters
                     if x.field in self.layer.dimensions):
             f.subject = "customers"  # "who returned stuff this year", "who cancelled orders in May": the people
+        if f.subject in self.layer.entities and ranking and f.grain and not f.dimensions and f.order_by is None \
+                and not f.lookup and not f.show:
+            # "in which month of 2025 did web orders peak": the things counted per period, the most first (was a
+            # list of them, the ranking and the period dropped)
+            f.kind, f.measures, f.order_by = "aggregate", ["count"], "count"
+            f.limit = f.limit or (1 if self._singular() else DEFAULT_TOP)
+            return
         if f.subject:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
@@ -5247,9 +5330,15 @@ class _State:
         2025": customers with an order (any status) in the earlier period and none in the later one, when the
         two periods do not overlap and the later one is the one with no order."""
         earlier, later = sorted(periods, key=lambda p: p.start)
+        before_tail = None
+        if earlier.start_date < later.start_date <= earlier.end_date <= later.end_date:
+            # "ordered this year but no orders after June 30": the later period is the earlier one's tail, so an
+            # order of the earlier one is one before the tail
+            before_tail = _period(earlier.start_date, later.start_date - timedelta(days=1),
+                                  f"{earlier.label} before {later.start}")
         counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
         if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
-                or earlier.end >= later.start:
+                or earlier.end >= later.start and before_tail is None:
             return False
         spec = self.layer.grammar.get("lapsed", {})
         slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
@@ -5272,7 +5361,7 @@ class _State:
             self.spans[k].used = True
         f.subject = "customers"
         f.kind = "aggregate" if counted else "list"
-        f.period, f.compare_period = later, earlier
+        f.period, f.compare_period = later, before_tail or earlier
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
         return True
@@ -5693,6 +5782,10 @@ class _State:
             p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
+        elif (had := self._had_one_as_share(f, candidates)) is not None:
+            if had[0] is not None:
+                f.filters.remove(had[0])
+            f.derived = {**scale, "kind": "share", "condition": {"predicate": had[1]}}
         elif candidates:
             x = self._named_before_share(candidates) or candidates[-1]
             if self._named_as_share_base(x) and any(y.field.startswith("count:") or y.field in self.layer.measures
@@ -5718,6 +5811,22 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _had_one_as_share(self, f: QueryForm, candidates: list[Filter]) -> tuple[Filter | None, str] | None:
+        """"what percent of customers in Sweden placed at least one order last quarter": the things named after
+        "<share> of" are the whole; having at least one related row (the layer's predicate that says it) is the
+        part, its period on those rows."""
+        one = [y for y in f.filters if y.op in (">=", ">") and y.values and float(y.values[0]) == (1 if y.op == ">=" else 0)]
+        figures = [y for y in f.filters if y.field.startswith("count:") or y.field in self.layer.measures]
+        if len(figures) != len(one) or len(one) > 1 or len(candidates) != 1 or \
+                not self._named_as_share_base(candidates[0]):
+            return None  # ("share of Finnish customers with more than 5 orders": a count, refused below)
+        # "what share of Swedish customers ordered last quarter": the verb of the orders, dated, says the same
+        counted = one[0].field if one else next((f"count:{n.split(':')[1]}" for n in f.notes if n.startswith("activity:")
+                                                 and f.period is not None), None)
+        has = next((n for n, p in self.layer.predicates.items()
+                    if counted and p.get("at_least_one") == counted and p.get("entity") == f.subject), None)
+        return (one[0] if one else None, has) if has else None
 
     def _purchases_are_sales(self, f: QueryForm) -> None:
         """"who bought Makita products in October", "customers who bought Husqvarna": a purchase of products is
@@ -5772,6 +5881,11 @@ class _State:
                 continue
             nxt = self.next_content(k + 1)
             if nxt is not None and any((x.field, str(v)) in set(self.values_of(nxt[1])) for v in x.values):
+                return True
+            # "percent of customers in Sweden ...": the value right after the things, by "in" or "from"
+            if nxt is not None and nxt[1].first("entity") and self.spans[nxt[0] + 1:nxt[0] + 2] and \
+                    self.spans[nxt[0] + 1].text in ("in", "from") and any(
+                        (x.field, str(v)) in set(self.values_of(s)) for v in x.values for s in self.spans[nxt[0] + 2:nxt[0] + 3]):
                 return True
         return False
 
@@ -6218,6 +6332,11 @@ class _State:
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
         self._own_entity_conflict(f)
+        if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
+            # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
+            raise NotUnderstood("I cannot include the ones with none here", field="question",
+                                hint="e.g. 'business customers in Tampere with their number of orders in 2026, "
+                                     "including those with zero'")
         both = sorted(p for p in f.predicates if "not_" + p in f.predicates)
         if both:  # "late" and "not late" at once: always empty
             raise NotUnderstood(f"the question asks for {predicate_spec(self.layer, both[0])['label']} and not "

@@ -530,7 +530,10 @@ class Planner:
             and self._counts_zero(form, ranked, table)
         bound = any(self.is_measure(f.field) and not self._row_level(form, f) and self._zero_satisfies(f)
                     and self._counts_zero(form, f.field, table) for f in form.filters)
-        if not (bottom or bound):
+        # "..., including those with zero": asked outright
+        asked = "zero_included" in form.notes and any(
+            self._counts_zero(form, m, table) for m in [ranked, *(m for m in form.show if self.is_measure(m))] if m)
+        if not (bottom or bound or asked):
             return None
         # every other figure asked of these rows must be one of the same kind (an average has no 0)
         others = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
@@ -571,6 +574,8 @@ class Planner:
             if zero is not None:
                 line = zero == "products"
                 names = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+                if "zero_included" in form.notes:  # "..., including those with zero": the figures shown beside
+                    names += [m for m in form.show if self.is_measure(m)]
                 figures = [self.measure_sql(form, n, line=line)[0] for n in [*names, *([ranked] if ranked else [])]]
                 fanned = {t for t, _on, fans in self._edges.get(zero, []) if fans and t != "inventory"}
                 if not self._figure_side(zero, [e for e in figures if tables_of(e) & fanned],
@@ -914,6 +919,22 @@ class Planner:
         table, key = entity["table"], entity["key"]
         cond = self._derived_condition(derived["condition"], form.subject)
         related = tables_of(cond) - {table}
+        spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
+        if not related and spec.get("period_inside") and form.period and \
+                form.period_field in (None, "orders.order_date"):
+            # "what percent of customers in Sweden placed at least one order last quarter": the period dates the
+            # orders the part has, not the things of the whole
+            own = self._conditions(form, form.subject, with_period=False)
+            if any(not tables_of(c) <= {table} for c in own):
+                return None
+            key_sql = fragment(f"{table}.{key}")
+            part = exp.Filter(this=exp.Count(this=exp.Distinct(expressions=[key_sql.copy()])),
+                              expression=exp.Where(this=self.predicate_sql(derived["condition"]["predicate"],
+                                                                           form.subject, form)))
+            scale, suffix = share_scale(derived)
+            select = exp.select(exp.alias_(_percent(part, exp.Count(this=exp.Distinct(expressions=[key_sql.copy()])),
+                                                    scale), f"count{suffix}")).from_(table)
+            return select.where(exp.and_(*own)) if own else select
         if not related:
             return None
         # "customers who have ordered ... via web": having an order is said by the condition itself
@@ -1130,6 +1151,8 @@ class Planner:
                    if self.is_measure(f.field) and not self._row_level(form, f)]
         if form.order_by and self.is_measure(form.order_by):
             figures.append(self.measure_sql(form, form.order_by, line=line)[0])
+        if "zero_included" in form.notes:  # "..., including those with zero": the figures shown beside
+            figures += [self.measure_sql(form, m, line=line)[0] for m in form.show if self.is_measure(m)]
         if zero_table is not None and not self._figure_side(
                 table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
                         and not tables_of(e) <= {"inventory"}], conds):
