@@ -1116,6 +1116,30 @@ def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, co
     (["orders from Erik Olsen in 2025"], "which of those were over 500 eur?",
      "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
      "AND year(o.order_date) = 2025 AND o.total_amount > 500"),
+    # units sold of the product(s) listed as ranked, in the period named
+    (["what's our cheapest product"], "how many of it did we sell in 2025?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 AND oi.product_id = "
+     "(SELECT product_id FROM products ORDER BY unit_price ASC, product_id LIMIT 1)"),
+    # the customer of the one ranked parcel
+    (["most recent shipment that has not been delivered"], "who's the customer?",
+     "SELECT c.name FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE s.shipment_id = (SELECT shipment_id FROM shipments WHERE delivered_at IS NULL "
+     "ORDER BY shipped_at DESC, shipment_id LIMIT 1)"),
+    # the things counted for the ranked one, listed under the same condition
+    (["which customer has the most cancelled orders"], "list those cancelled orders",
+     "SELECT order_id FROM orders WHERE status = 'cancelled' AND customer_id = (SELECT o.customer_id FROM orders o "
+     "JOIN customers c USING (customer_id) WHERE o.status = 'cancelled' GROUP BY o.customer_id, c.name "
+     "ORDER BY COUNT(*) DESC, c.name LIMIT 1)"),
+    # "those five brands", "each of them" after a top five: the same five, the new figure beside
+    (["top 5 categories by revenue in 2025"], "what were the units sold for those five categories?",
+     "SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 5"),
+    (["which 3 customers spent the most in 2025?"], "how many orders did each of them place in 2025",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "GROUP BY c.customer_id, c.name ORDER BY SUM(o.total_amount) FILTER (WHERE "
+     "o.status NOT IN ('cancelled', 'returned')) DESC LIMIT 3"),
 ])
 def test_followups_of_stop_25(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

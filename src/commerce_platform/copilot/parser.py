@@ -33,6 +33,7 @@ from .followups import (
     complementary,
     count_previous,
     counted,
+    counted_of_the_ranked,
     drop_period,
     drop_value,
     earlier_note,
@@ -4582,7 +4583,7 @@ class _State:
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
-                              column_of_the_ranked, change_number, count_previous, resort,
+                              column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4665,6 +4666,16 @@ class _State:
                                  filters=[Filter("orders.customer_id", "=", [PREVIOUS_ROWS])],
                                  period=self.periods[0] if self.periods else None,
                                  within=copy.deepcopy(context).to_dict())
+            key = self.layer.entities.get(context.subject or "", {}).get("key")
+            if new.measures == ["count"] and "count:sold" in new.notes and context.subject == "products" \
+                    and context.limit and key and points_back(self.spans) and len(self.periods) <= 1 \
+                    and "units_sold" in self.layer.measures:
+                # "how many of it did we sell this year?" after the most expensive product: the units sold of the
+                # product(s) listed as answered, in the period named
+                return QueryForm(kind="aggregate", measures=["units_sold"], dimensions=["product"],
+                                 filters=[Filter(f"products.{key}", "=", [PREVIOUS_ROWS])],
+                                 period=self.periods[0] if self.periods else None,
+                                 within=copy.deepcopy(context).to_dict())
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
                 raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
@@ -4712,8 +4723,12 @@ class _State:
                         continue
                     if s.has("grammar", "adding"):
                         s.used = True  # "units sold for those products as well": beside, as said
-                    elif s.text.isdigit() and int(s.text) == context.limit and left_of is not None \
-                            and left_of[1].text in ("those", "these", "same", "the same") and right_of is not None \
+                    elif s.text == "each" and [t.text for t in self.spans[k + 1:k + 3]] in (
+                            ["of", "them"], ["of", "those"], ["of", "these"]):
+                        s.used = True  # "how many orders did each of them place?": one figure per ranked one
+                    elif s.text.isdigit() and int(s.text) == context.limit and (left_of is not None and left_of[1].text in (
+                            "those", "these", "same", "the same") or k > 0 and self.spans[k - 1].text in ("those", "these")) \
+                            and right_of is not None \
                             and (right_of[1].first("entity") and right_of[1].arg("entity") == context.subject
                                  or right_of[1].first("dimension") and right_of[1].arg("dimension") in context.dimensions):
                         s.used = True  # "those same five products": the N ranked, as many as there were
