@@ -867,6 +867,9 @@ def test_months_of_one_year_match_their_numbers():
 def test_another_customer_by_a_name_the_lake_does_not_hold_is_not_found(parser, engine):
     with pytest.raises(NotFound, match="no customer named 'Matti Meikalainen'"):
         answer(parser, engine, "and from Matti Meikalainen?", ["revenue from Erik Olsen this year"])
+    # the name right after the follow-up's "and" (no preposition) is another customer as well
+    with pytest.raises(NotFound, match="no customer named 'Matti Meikalainen'"):
+        answer(parser, engine, "and Matti Meikalainen?", ["how many orders has Erik Olsen placed"])
 
 
 @pytest.mark.parametrize("context, question", [
@@ -1140,6 +1143,15 @@ def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, co
      "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
      "GROUP BY c.customer_id, c.name ORDER BY SUM(o.total_amount) FILTER (WHERE "
      "o.status NOT IN ('cancelled', 'returned')) DESC LIMIT 3"),
+    # "what's it worth at cost?" after the stock: that stock valued (layer "values"), the grouping kept
+    (["stock per warehouse"], "and whats it worth at retail, per warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY 1"),
+    # a share "out of all their <things>": of every one, not only those whose condition is decided
+    (["how many late shipments did each carrier have in 2025"],
+     "and the share of late ones per carrier, out of all their shipments",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE year(shipped_at) = 2025 GROUP BY 1"),
 ])
 def test_followups_of_stop_25(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

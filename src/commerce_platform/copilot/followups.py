@@ -726,12 +726,13 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
     customer = context.filter_on("customer")
     if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
-            and spans[unread[0] - 1].text in ("from", "for", "of", "by") and customer is not None \
+            and (spans[unread[0] - 1].text in ("from", "for", "of", "by") or spans[unread[0] - 1].has(
+                "grammar", "followup")) and customer is not None \
             and customer.op in ("=", "in") and all(s.text in ("and", "what about", "how about", "from", "for", "of",
                                                                 "by", "?") or s.has("grammar", "followup")
                                                    for k, s in enumerate(spans) if k not in unread and k != unread[0] - 1):
-        # "and from Matti Meikalainen?" after a customer's revenue: another customer, by a name (written with
-        # capitals) the lake does not hold
+        # "and from Matti Meikalainen?", "and Matti Meikalainen?" after a customer's revenue: another customer,
+        # by a name (written with capitals) the lake does not hold
         said = re.search(r"\b" + r"\s+".join(re.escape(spans[k].text) for k in unread) + r"\b", state.question,
                          re.IGNORECASE)
         if said is not None and said.group(0)[:1].isupper():

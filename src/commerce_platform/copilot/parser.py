@@ -2290,6 +2290,9 @@ class _State:
                 ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
                 f.derived = {"kind": "ratio" if ratio else "share"}
         if f.derived and f.derived.get("kind") == "share":
+            for k, s in enumerate(self.spans[:-1]):
+                if s.text == "out" and not s.used and self.spans[k + 1].text == "of":
+                    s.used = True  # "the share of late ones, out of all their shipments": of the whole named
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
@@ -4607,6 +4610,17 @@ class _State:
                 f.measures = [named if m in family else m for m in f.measures]
                 f.order_by = named if f.order_by in family else f.order_by
                 s.used = True
+            elif not s.used and s.first("valued_at") and not new.measures:
+                # "and what's it worth at cost?" after the stock: the figure the valuation values (layer
+                # "values"), in money; said with "worth" / "value"
+                named = str(s.arg("valued_at"))
+                base = self.layer.measures.get(named, {}).get("values")
+                worth = [w for w in self.spans if w.text in ("worth", "value", "valued")]
+                if base in f.measures and worth:
+                    f.measures = [named if m == base else m for m in f.measures]
+                    f.order_by = named if f.order_by == base else f.order_by
+                    for w in [s, *worth]:
+                        w.used = True
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
@@ -4882,6 +4896,12 @@ class _State:
                         if not share_followup:
                             f.filters = [x for x in f.filters if x.field != "status"]
                             f.predicates = []
+                        s.used = nxt[1].used = True
+                        continue
+                    if share_followup and s.text == "all" and nxt[1].arg("entity") == f.subject and f.derived:
+                        # "the share of late ones, out of all their shipments": of every one, not only those whose
+                        # condition is already decided (delivered ones)
+                        f.derived["of_all"] = True
                         s.used = nxt[1].used = True
                         continue
                 if target and nxt is not None:
@@ -5474,6 +5494,8 @@ class _State:
             candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
+        if (f.derived or {}).get("of_all"):
+            scale["of_all"] = True  # "out of all their shipments": the whole as said, kept
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
             f.filters.remove(x)
