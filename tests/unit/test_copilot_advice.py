@@ -1252,3 +1252,17 @@ def test_slowest_after_a_sales_ranking(parser, engine, context, question, gold):
 ])
 def test_put_on_clearance(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "the ones with stock left" are in stock; "pick the one with the most on hand" picks the first of the ranked
+# warehouses (was refused: only a carrier could be picked)
+@pytest.mark.parametrize("question, gold", [
+    ("Which discontinued products should we clear out? List the ones with stock left and their stock value at cost.",
+     "SELECT p.name, SUM(i.quantity_on_hand) * p.unit_cost FROM products p JOIN inventory i USING (product_id) "
+     "WHERE NOT p.active GROUP BY p.product_id, p.name, p.unit_cost HAVING SUM(i.quantity_on_hand) > 0"),
+    ("Which warehouse should ship the Oras Ceiling Lamp 3? pick the one with the most on hand",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Oras Ceiling Lamp 3' ORDER BY 2 DESC LIMIT 1"),
+])
+def test_stock_left_and_picking_the_first(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -409,6 +409,10 @@ def test_things_we_still_hold_stock_of_are_the_products_in_stock(parser, engine,
     ("how many customers have ordered through all two channels (web and store)?",
      "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE channel IN ('web', 'store') "
      "GROUP BY 1 HAVING COUNT(DISTINCT channel) = 2)"),
+    # a period on the orders holds inside the test: every channel within that year (was: any time, and an order in it)
+    ("List customers who ordered through all three channels (web, store and b2b) in 2025",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.channel) = 3"),
 ])
 def test_all_n_things_listed_are_every_one_of_them(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -734,4 +738,78 @@ def test_the_size_of_a_growth_and_the_year_to_date_it_is_compared_with(parser, e
     ("sales orders by channel in 2025", "SELECT channel, COUNT(*) FROM orders WHERE year(order_date) = 2025 GROUP BY 1"),
 ])
 def test_sales_orders_are_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a value named before the share word scopes the groups' total (was: the share's condition, of all countries)
+    ("For Finland in 2025, what fraction of revenue did each brand make up?",
+     f"SELECT p.brand, SUM({LINE_REVENUE}) / SUM(SUM({LINE_REVENUE})) OVER () FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'FI' AND {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+    # named after the share word it stays the condition
+    ("what share of revenue by brand came from Finland in 2025",
+     f"SELECT p.brand, SUM({LINE_REVENUE}) FILTER (WHERE c.country = 'FI') / SUM({LINE_REVENUE}) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_a_value_named_before_a_grouped_share_scopes_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "second"/"third" before a ranking word is a place in the ranking: the ones before it skipped (was refused)
+    ("Which brand was the second best seller by units in 2025?",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    ("the third most expensive product", "SELECT name, unit_price FROM products ORDER BY unit_price DESC LIMIT 1 OFFSET 2"),
+    ("Who is our 2nd biggest customer by revenue in Finland?",
+     "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE c.country = 'FI' AND {VALID_ORDER} GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 1 OFFSET 1"),
+    # in each group, the place in that group's ranking
+    ("the second best selling product in each category in 2025",
+     "SELECT p.category, p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1, 2 "
+     "QUALIFY ROW_NUMBER() OVER (PARTITION BY p.category ORDER BY u DESC) = 2"),
+])
+def test_a_place_in_a_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_place_in_a_ranking_said_of_pairs_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("what is the second most common product bought together with the Makita Hammer", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "compare <figure> for P1 with P2": the two periods side by side (was refused: only "vs"/"compared with")
+    ("Compare revenue for January-June 2026 with January-June 2025",
+     "SELECT year(order_date) AS y, SUM(total_amount) FROM orders o WHERE "
+     f"{VALID_ORDER} AND month(order_date) <= 6 AND year(order_date) IN (2025, 2026) GROUP BY 1"),
+    # a bound on the things' own amount is the share's condition when nothing else is (was refused)
+    ("What share of 2025 revenue came from orders over 500 euros?",
+     "SELECT SUM(total_amount) FILTER (WHERE total_amount > 500) / SUM(total_amount) FROM orders o "
+     f"WHERE {VALID_ORDER} AND year(order_date) = 2025"),
+    ("what percentage of products are priced under 20 euros",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE unit_price < 20) / COUNT(*) FROM products"),
+])
+def test_periods_compared_by_the_verb_and_a_share_of_an_amount_bound(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a customer's spend on a category: the net line amounts of those products (was: the whole order totals, once per
+# matching line)
+@pytest.mark.parametrize("question, gold", [
+    ("Which customers spent more than 1000 euros on Garden products this year?",
+     "SELECT c.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS spend FROM customers c "
+     "JOIN orders o USING (customer_id) JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE p.category = 'Garden' AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.customer_id, c.name HAVING spend > 1000"),
+])
+def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
+    assert engine.execute(gold).rows, gold
     assert_answers_like(parser, engine, question, gold)

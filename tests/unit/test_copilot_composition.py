@@ -1060,3 +1060,35 @@ def test_other_warehouse_conditions_refused(parser, question):
 ])
 def test_both_texts_on_one_order(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# stock conditions said of the listed products (dev22): "what category are they in" asks each one's category (was a
+# count per category); a second figure joined by "and" to one shown beside is shown too (was one total); units
+# held "in at least one warehouse" is stock above 0 (was the low-stock condition tested per warehouse, or the
+# stock total of every warehouse)
+@pytest.mark.parametrize("question, gold", [
+    ("Which active products are low on stock, and what category are they in?",
+     f"SELECT name, category FROM {STOCK} WHERE active AND stock <= reorder"),
+    ("low stock items in Kitchen or Garden with their total stock and total reorder level",
+     f"SELECT name, stock, reorder FROM {STOCK} WHERE category IN ('Kitchen', 'Garden') AND stock <= reorder"),
+    ("Which products are low on stock overall but still have units in at least one warehouse?",
+     f"SELECT name FROM {STOCK} WHERE stock <= reorder AND stock > 0"),
+    ("products with stock in at least one warehouse", f"SELECT name FROM {STOCK} WHERE stock > 0"),
+])
+def test_stock_conditions_of_listed_products(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# orders with no line of a product value: none of the order's lines has it (was: products of other brands counted)
+@pytest.mark.parametrize("question, gold", [
+    ("How many 2026 orders contained Makita products but no Bosch products?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o WHERE year(o.order_date) = 2026 AND EXISTS (SELECT 1 FROM "
+     "order_items oi JOIN products p USING (product_id) WHERE oi.order_id = o.order_id AND p.brand = 'Makita') "
+     "AND NOT EXISTS (SELECT 1 FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE oi.order_id = o.order_id AND p.brand = 'Bosch')"),
+    ("how many orders in 2026 had no Garden products",
+     "SELECT COUNT(*) FROM orders o WHERE year(o.order_date) = 2026 AND NOT EXISTS (SELECT 1 FROM order_items oi "
+     "JOIN products p USING (product_id) WHERE oi.order_id = o.order_id AND p.category = 'Garden')"),
+])
+def test_orders_without_a_product_value_have_no_such_line(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

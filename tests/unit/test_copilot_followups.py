@@ -1155,3 +1155,18 @@ def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, co
 ])
 def test_followups_of_stop_25(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the place in the ranking kept for another period, dropped when a new limit is said
+    (["Which brand was the second best seller by units in 2025?"], "and in 2024?",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2024 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    (["Which brand was the second best seller by units in 2025?"], "give me the top 3 instead",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_follow_up_of_a_place_in_a_ranking(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

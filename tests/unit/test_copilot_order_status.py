@@ -1046,3 +1046,23 @@ def test_ages_and_status_values_refused_elsewhere(parser, context, question):
         form = parser.parse(previous, COPILOT_AS_OF, form).form
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, form)
+
+
+# dev22 parcels: the group asked with "which" is ranked, the customers named only say whose parcels count (was one
+# row per carrier and customer); "shipments ... that have been delivered" is the parcel's delivery, not the order's
+# status; an amount in euros is never compared with an id asked after it
+@pytest.mark.parametrize("question, gold", [
+    ("Which carrier handled the most shipments to Norwegian customers this year?",
+     "SELECT s.carrier, COUNT(*) AS n FROM shipments s JOIN orders o USING (order_id) JOIN customers c "
+     "USING (customer_id) WHERE c.country = 'NO' AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("Of the shipments sent in Q3 2026 that have been delivered, what percent arrived within 3 days?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE delivered_at <= shipped_at + INTERVAL 3 DAY) / COUNT(*) FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("Late deliveries last quarter on orders worth over 1000 euros: which order ids?",
+     "SELECT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE o.total_amount > 1000 "
+     "AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_parcels_counted_for_a_group_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

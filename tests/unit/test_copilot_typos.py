@@ -259,3 +259,18 @@ def test_a_far_key_letter_and_a_jumbled_word_are_both_named(parser):
     assert parser.lexicon.mend("costumers") == ("customers", ())   # one exchange, no far key: still mended
     with pytest.raises(NotUnderstood, match=r"'cotsumers' \(could be 'consumers' or 'customers'\)"):
         parser.parse("how many cotsumers signed up in 2025", date_of_tests())
+
+
+# a slip that lost a letter ("deliveris": "deliveries") is nearer than one that typed a letter the word lacks
+# ("delivers"); a misspelling is no phrase of the layer, so it is mended like any other ("candiates": was refused)
+@pytest.mark.parametrize("question, gold", [
+    ("number of late deliveris per carrier last quarter",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' GROUP BY 1"),
+    ("Candiates for a price increase: active products with a margin under 30% that sold more than 100 units in 2025",
+     "SELECT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE p.active AND (p.unit_price - p.unit_cost) / p.unit_price < 0.3 AND {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY p.product_id, p.name HAVING SUM(oi.quantity) > 100"),
+])
+def test_a_lost_letter_and_a_misspelt_phrase(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

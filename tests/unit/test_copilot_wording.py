@@ -397,6 +397,81 @@ def test_opinion_naming_more_refused(parser, question):
         parser.parse(question, COPILOT_AS_OF)
 
 
+@pytest.mark.parametrize("question, gold", [
+    # "brought" as "brought in" (was unplaced)
+    ("Which channel brought the highest revenue in 2025?",
+     f"SELECT channel, SUM(total_amount) AS r FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025 "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    # "per order line" after an average over order lines: the rows it averages, not a grouping
+    ("average discount percent per order line on Bosch products sold in 2025",
+     "SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.brand = 'Bosch' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    # "net ... after discounts" said of a figure already net of the line discount restates it
+    ("Average net selling price per unit for Tools in 2025, after discounts",
+     f"SELECT SUM({LINE}) / SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE p.category = 'Tools' AND {VALID_ORDER} AND year(o.order_date) = 2025"),
+    ("revenue after discounts in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID_ORDER} AND year(order_date) = 2025"),
+])
+def test_words_restating_the_figure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "units sold after discounts in 2025",  # a count of units has no discount to be net of
+    "average discount per order in 2025",  # an average of each order's average, or of its lines: not said
+])
+def test_restating_words_said_of_another_figure_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# joining words: "even though" and "while" join two conditions as "although" does; "if we only count X" restricts
+# to X, as "only" says (no count asked)
+@pytest.mark.parametrize("question, gold", [
+    ("Which shipments are still not delivered even though they were shipped before October 25, 2026?",
+     "SELECT shipment_id, order_id, carrier FROM shipments WHERE delivered_at IS NULL "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-10-25'"),
+    ("How many products are out of stock in Jonkoping while having a reorder level above 30 there?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Jonkoping' AND quantity_on_hand = 0 AND reorder_level > 30"),
+    ("Which category has the lowest total stock if we only count active products?",
+     "SELECT p.category, SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.active GROUP BY 1 ORDER BY s LIMIT 1"),
+])
+def test_joining_words_and_counting_only(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a customer value that is also a noun for the customers ("consumers", "businesses"), asked about with which / how
+# many and no noun of its own after it, names those customers (was a count of their orders)
+@pytest.mark.parametrize("question, gold", [
+    ("How many consumers signed up between March and May 2026 (inclusive)?",
+     "SELECT COUNT(*) FROM customers WHERE segment = 'consumer' "
+     "AND signup_date BETWEEN DATE '2026-03-01' AND DATE '2026-05-31'"),
+    ("how many businesses ordered in 2025?",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+    ("how many business orders in 2025",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_a_value_named_as_a_noun_names_its_things(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "at least 5 revenue orders": a number of the orders that count as revenue (was 5 EUR of revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("customers with more than 3 revenue orders in 2025",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c JOIN orders o USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) > 3"),
+    ("how many customers had at least two revenue orders last year",
+     "SELECT COUNT(*) FROM (SELECT o.customer_id FROM orders o "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 HAVING COUNT(DISTINCT o.order_id) >= 2)"),
+])
+def test_revenue_orders_are_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # a value said as the plural noun counted ("how many consumers") names its own things: the customers of that
 # segment are counted, not their orders; a thing named after it ("consumer orders") is what is counted
 @pytest.mark.parametrize("question, gold", [

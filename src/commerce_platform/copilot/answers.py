@@ -115,6 +115,10 @@ def _compose(columns: list[str], rows: list[list[Any]], interpretation: str, tru
         return _sentence(f"{_label(columns[0])}{period}: {_fmt(rows[0][0], columns[0])}.")
     ranked = bool(frame.limit)
     rank = "bottom" if frame.direction == "asc" else "top"
+    if frame.offset:  # "the second best seller" is not the top one
+        place = frame.offset + 1
+        suffix = {2: "nd", 3: "rd"}.get(place, "th")
+        rank = f"{place}{suffix} {'lowest' if frame.direction == 'asc' else 'highest'}"
     if len(rows) == 1 and ranked and len(columns) == 2 and _is_number(rows[0][1]) and isinstance(rows[0][0], str):
         noun = _noun(columns[0], frame)
         return _sentence(f"{rank} {SINGULARS.get(noun, noun)} by "
@@ -182,7 +186,8 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "only of": "only ever (every order with)",
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
-            "never bought in": "never bought (no purchase, not cancelled or returned, with)"}
+            "never bought in": "never bought (no purchase, not cancelled or returned, with)",
+            "no line in": "none (no line of the order with)"}
 
 
 def _is_count(name: str) -> bool:
@@ -315,7 +320,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
-    if form.limit:
+    if form.limit and form.offset:  # "the second highest": its place, not a top 1
+        parts.append(f"number {form.offset + 1} in that order (the first {form.offset} skipped)")
+    elif form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)

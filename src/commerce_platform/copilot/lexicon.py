@@ -98,7 +98,7 @@ class Lexicon:
         for kind in ("negation", "compare", "group_by", "count", "average", "share", "growth", "previous",
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
                      "starts_with", "both", "summed_over", "participating", "adding", "pairs",
-                     "single_item", "growth_absolute"):  # single_item: "the biggest single order", said of one row of a ranking
+                     "single_item", "growth_absolute", "net_of_discount"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
@@ -121,6 +121,8 @@ class Lexicon:
             lex.add(phrase, ("activity", what))
         for phrase, unit in grammar["units"].items():
             lex.add(phrase, ("unit", unit))
+        for phrase, place in grammar.get("ordinals", {}).items():  # "the second highest": a place in a ranking
+            lex.add(phrase, ("ordinal", place))
         for name, purpose in grammar.get("purposes", {}).items():
             for phrase in purpose["phrases"]:
                 lex.add(phrase, ("purpose", name))
@@ -291,6 +293,10 @@ class Lexicon:
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
             return swapped.pop(), ()
+        lost = {c for c in candidates if len(c) == len(token) + 1 and _lost_from(token, c)}
+        if len(lost) == 1 and all(len(c) < len(token) for c in candidates - lost) and not candidates & self.value_words:
+            # "deliveris": a letter lost ("deliveries"), not one typed that the word lacks ("delivers")
+            return lost.pop(), ()
         first = {c for c in candidates if c[0] == token[0]}
         if len(first) == 1 and not candidates & self.value_words:
             return first.pop(), ()  # "itmes": "items", not "times" (people seldom slip on the first letter)

@@ -898,6 +898,10 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "if we only count active products", "counting only web orders": a restriction to those things, as
+        # "only" says it (no count is asked)
+        text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
+                      "only", text)
         # "which 4 products appear in returned orders most often": the things ranked by how many of those
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
@@ -966,6 +970,22 @@ class _State:
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
             text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
+        # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
+        # its things (layer value_nouns), asked about with no noun of its own after it, names those things
+        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
+                 if not entity.startswith("_") for w, entity in words.items()}
+        if nouns:
+            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
+                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
+        counted = self.layer.grammar.get("counted_sales_orders")
+        if counted:
+            numbers = "|".join([r"\d+", *NUMBER_WORDS])
+            text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
+                          lambda m: f"{m.group(1)} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(
@@ -1158,7 +1178,12 @@ class _State:
         self._unknown_names()
         if followup:
             assert context is not None
+            new = self.form
             f = self._merge(context)
+            if new.offset or new.limit or new.order_by:
+                f.offset = new.offset  # a ranking said again says its own place ("top 5 instead": none skipped)
+            if f.limit != 1:
+                f.offset = 0
         else:
             self._which_value_ranked()
             self._reorder_advice()
@@ -1181,6 +1206,7 @@ class _State:
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
+            self._net_of_discount(f)
             self._accept(f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
@@ -1238,7 +1264,11 @@ class _State:
             name = s.arg("predicate") if s.first("predicate") else None
             measure = self.layer.predicates.get(name or "", {}).get("measure_when_compared")
             nxt = self.next_content(k)
-            if measure and nxt is not None and nxt[1].first("comparator"):
+            num = self.next_content(nxt[0]) if measure and nxt is not None else None
+            place = self.next_content(num[0]) if num is not None and num[1].first("number") else None
+            # "still have units in at least one warehouse": the comparator counts the places, the condition stays
+            places = place is not None and place[1].has("dimension", self.layer.predicates[name or ""].get("scoped_by"))
+            if measure and nxt is not None and nxt[1].first("comparator") and not places:
                 s.senses = [("measure", measure)]
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
@@ -1626,6 +1656,9 @@ class _State:
                     any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
                         == dim.arg("dimension") for x in self.spans):
                 s.used = num.used = dim.used = True
+                said = next((x.arg("predicate") for x in reversed(self.spans[:i]) if x.first("predicate")), None)
+                if said and self.layer.predicates.get(said, {}).get("some_scope_is_summed"):
+                    continue  # "low on stock overall but still have units in at least one warehouse": in stock
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
         for i, s in enumerate(self.spans[:-1]):
             dim = self.spans[i + 1]
@@ -1780,6 +1813,12 @@ class _State:
                 # "customers who never ordered online": none of their orders, not some order of another channel
                 op = "never in" if s.text == "never" and table == "orders" and any(
                     x.has("entity", "customers") for x in self.spans) else "not in"
+                # "orders that contained Makita products but no Bosch products": none of the order's lines has the
+                # value (not: some line of another brand); the orders are the first thing named
+                first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+                if table == "products" and first == "orders" and s.text in (
+                        "no", "without", "never", "not", "didn't", "don't", "doesn't", "didnt", "dont", "doesnt"):
+                    op = "no line in"
                 existing = next((x for x in self.form.filters if x.field == dim and x.op == op), None)
                 if existing:
                     existing.values.append(value)
@@ -2006,6 +2045,17 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
                 continue
+            if s.text == "compare":
+                # "compare revenue for Jan-Oct 2026 with Jan-Oct 2025": the verb's two periods joined by "with"
+                slots = [k for k, x in enumerate(self.spans) if k > i and x.text.startswith("__period") and not x.used]
+                if len(slots) == 2 and slots[1] == slots[0] + 2 and self.spans[slots[0] + 1].text in ("with", "to",
+                                                                                                      "and", "against"):
+                    a, b = self.spans[slots[0]], self.spans[slots[1]]
+                    self.form.derived = self.form.derived or {"kind": "periods"}
+                    self.form.period = self.periods[int(a.text[8:-2])]
+                    self.form.compare_period = self.periods[int(b.text[8:-2])]
+                    s.used = a.used = b.used = self.spans[slots[0] + 1].used = True
+                    continue
             left, right = self.prev_content(i), self.next_content(i)
             if left is not None and (left[1].first("entity") or left[1].first("measure")) and not left[1].used:
                 left = self.prev_content(left[0]) or left  # "web orders vs store orders"
@@ -2146,7 +2196,11 @@ class _State:
                 self.spans[j + 1].used = True
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
             # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
-            target = self._field_near(j + (1 if unit or money else 0), +1, counts=not money) or self._field_near(i, -1)
+            right = self._field_near(j + (1 if unit or money else 0), +1, counts=not money)
+            if money and right is not None and "." in right[0] and ":" not in right[0] and \
+                    self.layer.column(right[0]).get("unit") != "EUR":
+                right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
+            target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
                     and not unit and not money and "units_sold" in self.layer.measures and \
                     (target is None or target[0].startswith("products.")):
@@ -2381,6 +2435,9 @@ class _State:
             if i + 1 < len(self.spans) and self.spans[i + 1].text in ("all", "every") and t.first("entity") \
                     and s.text in ("across", "over"):
                 s.used = self.spans[i + 1].used = True  # "across all order lines": over every one of them
+                continue
+            if s.text == "per" and j == i + 1 and t.first("entity") and self._averaged_over(t.arg("entity"), i):
+                s.used = t.used = True  # "average discount per order line": the rows it averages, not a grouping
                 continue
             per: tuple[int, Span] | None = nxt
             taking_part: list[Span] = []
@@ -2763,6 +2820,10 @@ class _State:
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number") and not prev[1].used:
                     f.limit = int(prev[1].arg("number"))
+                    prev[1].used = True
+                elif prev and prev[1].first("ordinal") and not prev[1].used and f.limit in (None, 1):
+                    # "the second best seller": the one ranked after the first (a place, not a count)
+                    f.offset, f.limit = int(prev[1].arg("ordinal")) - 1, 1
                     prev[1].used = True
 
     def _field_of_ranked_one(self, i: int) -> None:
@@ -3371,7 +3432,13 @@ class _State:
         carrier ("which carrier shipped")."""
         before = self.spans[i - 1] if i > 0 else None
         after = self.spans[i + 1] if i + 1 < len(self.spans) else None
-        return any(x is not None and x.has("entity", "shipments") for x in (before, after)) or (
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("have", "has", "had", "been", "was", "were", "are", "is", "already"):
+            k -= 1
+        # "the shipments sent in Q3 that have been delivered": a clause said of the parcel noun before it
+        antecedent = next((x for x in reversed(self.spans[:k]) if x.first("entity")), None) \
+            if k < i - 1 and self.spans[k].text in ("that", "which") else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after, antecedent)) or (
             before is not None and self._is_carrier(before))
 
     def _is_carrier(self, s: Span) -> bool:
@@ -3392,7 +3459,9 @@ class _State:
                 t.used = True
             elif ent and self.layer.entities[ent[1]]["table"] == table:
                 t.used = True  # "Helsinki customers", "customers in Göteborg"
-                self.form.subject = self.form.subject or ent[1]
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
 
     def _shown_beside(self) -> None:
         """"low-stock products with their stock", "discontinued products and their category",
@@ -3400,9 +3469,23 @@ class _State:
         column beside the listed things."""
         f = self.form
         shows = {"show", "showing", "plus", "give", "display"}
+        moved: set[int] = set()
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
-            if not ({"their", "its", "with current", "with their", "with its"} & before or
+            if s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures and f.subject and \
+                    self._is_which(k) and {x.text for x in self.spans[k + 1:k + 3]} & {"they", "it"} and any(
+                    x.has("entity", f.subject) and self._is_which(j) for j, x in enumerate(self.spans[:k])):
+                # "which products are low on stock, and what category are they in?": asked of each thing listed
+                # (the pronoun is them), a column beside it, not a count per category
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+                continue
+            j = k - 1
+            while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
+                j -= 1
+            # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and j in moved
+            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
@@ -3413,6 +3496,7 @@ class _State:
                     and not f.dimensions and "count" not in f.measures:
                 f.measures.remove(s.arg("measure"))
                 f.show.append(s.arg("measure"))
+                moved.add(k)
             elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
                 f.dimensions.remove(s.arg("dimension"))
                 f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
@@ -3922,7 +4006,11 @@ class _State:
                 # "which customer has the most orders": count orders per customer
                 entity = note.split(":")[1]
                 sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
-                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions:
+                # "which carrier handled the most shipments to Norwegian customers": the group asked with
+                # "which" is ranked; the customers only say whose shipments are counted
+                which_group = any(x.first("dimension") and x.arg("dimension") in f.dimensions and self._is_which(k)
+                            for k, x in enumerate(self.spans))
+                if f.subject and f.subject != entity and sub_dim and sub_dim not in f.dimensions and not which_group:
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
@@ -5485,6 +5573,19 @@ class _State:
             return  # share of the total per group ("share of revenue by channel")
         candidates = [x for x in f.filters if x.field in self.layer.dimensions and x.field not in f.dimensions
                       and x.op in ("=", "in", "not in")]
+        if f.dimensions and candidates:
+            # "For Norway in 2025, what fraction of revenue did each category make up": a value named only before
+            # the share word (not right before it, as in "store cancellation rate") scopes the groups' total
+            scope = self._named_as_scope(candidates)
+            candidates = [x for x in candidates if x not in scope]
+            if not candidates and not f.predicates:
+                return
+        amounts = [x for x in f.filters if "." in x.field and x.field not in self.layer.measures
+                   and x.op in ("<", "<=", ">", ">=", "between")]
+        if not candidates and not f.predicates and not f.dimensions and len(amounts) == 1:
+            # "what share of 2025 revenue came from orders over 1000 euros": the one bound on the things' own
+            # column is the share's condition when nothing else is
+            candidates = amounts
         grouped = [x for x in f.filters if x.field in f.dimensions and x.op == "=" and len(x.values) == 1]
         if not candidates and not f.predicates and len(grouped) == 1 and not any(
                 self.layer.measures.get(x.field, {}).get("row_sql") for x in f.filters):
@@ -5530,6 +5631,39 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _net_of_discount(self, f: QueryForm) -> None:
+        """"average selling price ... after discounts": said of figures already net of the line discount it only
+        restates them; said of any other figure it stays unplaced (a gross figure is not made net)."""
+        said = [s for s in self.spans if s.has("grammar", "net_of_discount") and not s.used]
+        specs = [self.layer.measures.get(m, {}) for m in f.measures]
+        if said and specs and all("discount_percent" in str(x.get("line_sql") or x.get("sql") or "") for x in specs):
+            for s in said:
+                s.used = True
+
+    def _averaged_over(self, entity: str, before: int) -> bool:
+        """A measure named before `before` is an average over the rows of the entity's own table."""
+        table = self.layer.entities[entity].get("table")
+        for s in self.spans[:before]:
+            m = s.first("measure")
+            spec = self.layer.measures.get(m[1], {}) if m else {}
+            sql = str(spec.get("line_sql") or spec.get("sql") or "")
+            if sql.startswith("AVG(") and {t for t, _ in re.findall(r"(\w+)\.(\w+)", sql)} == {table}:
+                return True
+        return False
+
+    def _named_as_scope(self, candidates: list[Filter]) -> list[Filter]:
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None:
+            return []
+        before = self._named_before_share(candidates)
+        scope = []
+        for x in candidates:
+            named = {(x.field, str(v)) for v in x.values}
+            where = [k for k, s in enumerate(self.spans) if named & set(self.values_of(s))]
+            if x is not before and where and all(k < at - 1 for k in where):
+                scope.append(x)
+        return scope
 
     def _named_as_share_base(self, x: Filter) -> bool:
         """"percentage of our Finnish customers ...": the value right after "<share> of" names the things."""
@@ -5765,12 +5899,16 @@ class _State:
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
         never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
+        def fits(name: str) -> bool:
+            needs = purposes[name]["requires"]
+            return any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs]))
         for s in self.spans:
-            sense = s.first("purpose")
+            # a phrase of several purposes ("pick the one with": a carrier's choice, or any ranked group's first)
+            # is the first one that fits the form
+            sense = next((x for x in s.senses if x[0] == "purpose" and fits(x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
-            needs = purposes[sense[1]]["requires"]
-            if any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs])):
+            if fits(sense[1]):
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")

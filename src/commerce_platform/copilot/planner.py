@@ -256,6 +256,14 @@ class Planner:
                                 .where(fragment("x.customer_id = customers.customer_id")).where(valid)
                                 .where(inner.isin(*vals)))
             return bought if op == "bought in" else exp.Not(this=bought)
+        if op == "no line in":
+            # "orders with Makita products but no Bosch products": no line of the order has the value (not: some
+            # line lacks it)
+            inner = col.copy()
+            inner.set("table", exp.to_identifier("xp"))
+            return exp.Not(this=exp.Exists(this=exp.select("1").from_("order_items AS xi")
+                                           .join("products AS xp", on="xp.product_id = xi.product_id")
+                                           .where(fragment("xi.order_id = orders.order_id")).where(inner.isin(*vals))))
         if op == "latest in":
             # "customers whose most recent order was cancelled": their latest order (date, then id) has the value
             inner = col.copy()
@@ -328,6 +336,10 @@ class Planner:
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
+        if form.offset and (form.within or form.kind not in ("list", "aggregate") or (form.derived or {}).get("together")):
+            # only a plain ranking skips its first places; elsewhere "second" would be read as the first
+            raise NotUnderstood("I can name the second or third of a ranking only in a plain ranked list",
+                                field="question", hint="e.g. 'the second best selling category in 2025'")
         if form.within:
             return self._within(form)
         if form.kind == "list":
@@ -842,7 +854,10 @@ class Planner:
                                   partition_by=[self.field_sql(d) for d in within],
                                   order=exp.Order(expressions=[exp.Ordered(this=exp.column(key),
                                                                            desc=form.direction == "desc")]))
-                select = select.qualify(exp.LTE(this=rank, expression=exp.Literal.number(form.limit)))
+                kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(form.limit + form.offset))
+                if form.offset:  # "the second best seller in each category": the places skipped in each group
+                    kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(form.offset)))
+                select = select.qualify(kept)
                 select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in within],
                                          exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                          *[exp.Ordered(this=exp.column(d)) for d in dims if d not in within])
@@ -853,6 +868,8 @@ class Planner:
             select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in dims])
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
             if derived.get("kind") == "share" and derived.get("together") and not derived.get("condition"):
                 # "what share came from our top 10 customers": the top ones' shares added up, one figure
                 share = f"{aggs[0][0]}{share_scale(derived)[1]}"
@@ -919,7 +936,19 @@ class Planner:
         values = Filter(f.field, "in", f.values)
         having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
                          expression=exp.Literal.number(len(set(f.values))))]
-        return self._entities_having(form.subject or "orders", having, [self.filter_sql(values)])
+        return self._entities_having(form.subject or "orders", having,
+                                     [self.filter_sql(values), *self._period_of_rows(form)])
+
+    def _period_of_rows(self, form: QueryForm) -> list[exp.Expr]:
+        """"customers who ordered through all three channels in 2025": a period on the rows tested (the orders),
+        not on the things themselves, holds inside the test (every value within the period)."""
+        if form.period is None:
+            return []
+        column = form.period_field or self._default_period_field(form, form.measures or ["count"])
+        subject = self.layer.entities[form.subject or "orders"]["table"]
+        if column.split(".")[0] == subject:
+            return []
+        return [self.period_sql(column, form.period.start, form.period.end)]
 
     def _all_contain(self, form: QueryForm, f: Filter) -> exp.Expr:
         """"orders with a lawn mower and a garden hose": the subject's things that have, for every text, a row
@@ -1064,17 +1093,20 @@ class Planner:
                 and form.period_field not in columns and form.period_field not in extra:
             extra.append(form.period_field)  # "customers who joined between X and Y": the date each joined
         conds = self._conditions(form, form.subject)
+        # "customers who spent more than 1000 EUR on Garden products": a figure of the things' lines of a product
+        # (their order totals would count the other lines too, once per matching line)
+        line = table == "products" or any(tables_of(c) & {"products", "order_items"} for c in conds)
         outputs: list[exp.Expr] = [fragment(c) for c in [*columns, *extra]]
         # a yes/no condition asked of one thing ("was it late?"): its truth value beside the details
         outputs += [exp.alias_(self.predicate_sql(p, form.subject), p) for p in flags]
-        having = self._having(form, line=table == "products")
+        having = self._having(form, line=line)
         # "products that sold fewer than 80 units": every product, one with no sales as 0 (its sales joined outer)
         zero_table = self._zero_table(form, table, form.order_by if self.is_measure(form.order_by) else None)
         zero_sales: list[exp.Expr] = []
-        figures = [self.measure_sql(form, f.field, line=table == "products")[0] for f in form.filters
+        figures = [self.measure_sql(form, f.field, line=line)[0] for f in form.filters
                    if self.is_measure(f.field) and not self._row_level(form, f)]
         if form.order_by and self.is_measure(form.order_by):
-            figures.append(self.measure_sql(form, form.order_by, line=table == "products")[0])
+            figures.append(self.measure_sql(form, form.order_by, line=line)[0])
         if zero_table is not None and not self._figure_side(
                 table, [e for e in figures if tables_of(e) & {t for t, _on, fans in self._edges.get(table, []) if fans}
                         and not tables_of(e) <= {"inventory"}], conds):
@@ -1099,7 +1131,7 @@ class Planner:
             shown[:0] = bounds
         if zero_table is not None:
             shown += bounds  # each figure the condition is on, beside the thing (0 for one with none)
-        sides = {name: tables_of(self.measure_sql(form, name, line=table == "products")[0])
+        sides = {name: tables_of(self.measure_sql(form, name, line=line)[0])
                  for name in dict.fromkeys(shown)}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
         # "stock of the products on order 1572": a condition on another table that fans the rows out (order
@@ -1113,7 +1145,7 @@ class Planner:
                 per_rows[name] = per_row
                 measure_cols.append(exp.alias_(per_row, output_name(form, name)))
                 continue
-            agg, filt = self.measure_sql(form, name, line=table == "products")
+            agg, filt = self.measure_sql(form, name, line=line)
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
                                                                         *zero_sales]), output_name(form, name)))
@@ -1126,7 +1158,7 @@ class Planner:
             for name in bounds:
                 if name not in per_rows and (per_row := self._fanning_measure(form, name, table)) is not None:
                     per_rows[name] = per_row
-            having = self._having(form, line=table == "products", per_row=per_rows,
+            having = self._having(form, line=line, per_row=per_rows,
                                   zero=zero_sales if zero_table is not None else None)
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
@@ -1155,6 +1187,8 @@ class Planner:
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit:
             select = select.limit(form.limit)
+            if form.offset:
+                select = select.offset(form.offset)
         return select
 
     def _bought_together(self, form: QueryForm) -> exp.Select:

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
-                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in")
+                        "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in",
+                        "no line in")
 
 
 @dataclass
@@ -84,6 +85,7 @@ class QueryForm:
     notes: list[str] = field(default_factory=list)
     within: dict[str, Any] | None = None
     as_of: str | None = None  # the as-of day, for a measure counted up to it (an age: AS_OF_DAY() in its SQL)
+    offset: int = 0  # ranked ones skipped before the limit ("the second highest": offset 1, limit 1)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
