@@ -2344,9 +2344,11 @@ class _State:
                 ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
                 f.derived = {"kind": "ratio" if ratio else "share"}
         if f.derived and f.derived.get("kind") == "share":
-            for k, s in enumerate(self.spans[:-1]):
-                if s.text == "out" and not s.used and self.spans[k + 1].text == "of":
-                    s.used = True  # "the share of late ones, out of all their shipments": of the whole named
+            for k, s in enumerate(self.spans[:-2]):
+                if s.text == "out" and not s.used and self.spans[k + 1].text == "of" and self.spans[k + 2].text == "all":
+                    # "the share of late ones, out of all their shipments": of the whole named, every one ("out of
+                    # delivered shipments" names a condition of the whole, left unplaced)
+                    s.used = True
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
