@@ -1152,6 +1152,9 @@ def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, co
      "and the share of late ones per carrier, out of all their shipments",
      "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
      "FROM shipments WHERE year(shipped_at) = 2025 GROUP BY 1"),
+    # a catalog figure (no date of its own) swapped in after a dated figure: the previous period does not apply
+    (["units sold per brand in 2025"], "and the average margin of the products in each brand?",
+     "SELECT brand, AVG((unit_price - unit_cost) / unit_price) FROM products GROUP BY 1"),
 ])
 def test_followups_of_stop_25(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -4846,6 +4846,15 @@ class _State:
                             f"their {str(measures[m].get('label', m)).lower()} cannot be put beside that ranking: it counts other "
                             f"rows than the ranking did, so the top ones could change ({previous_words(context, self.layer)})",
                             hint="ask for the ranking by that figure, or for the figure of the ones named")
+            dated = {e["table"]: e.get("period") for e in self.layer.entities.values()}
+            undated = all(m in self.layer.measures and all(
+                t in dated and not dated[t] for t in re.findall(r"\b([a-z_]+)\.", str(self.layer.measures[m].get("sql", "x.")))
+            ) for m in f.measures)
+            if undated and f.period and not self.periods and not f.grain and not f.compare_period and not f.derived:
+                # "and the average margin of the products in each category?" after revenue this year: a figure of
+                # the catalog has no date, so the previous figure's period does not apply to it (the answer
+                # names no period)
+                f.period, f.period_field = None, None
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
