@@ -1037,10 +1037,10 @@ def test_a_pointer_with_nothing_before_it_is_refused(parser, question):
 
 
 @pytest.mark.parametrize("question, gold", [
-    ("Upsell thought: which business customers have bought from the Tools category?",
+    ("Upsell thought: which business customers have bought from the Tools category?",  # bought: sales orders
      "SELECT DISTINCT c.customer_id, c.name FROM customers c JOIN orders o USING (customer_id) "
      "JOIN order_items oi USING (order_id) "
-     "JOIN products p USING (product_id) WHERE c.segment = 'business' AND p.category = 'Tools'"),
+     f"JOIN products p USING (product_id) WHERE c.segment = 'business' AND p.category = 'Tools' AND {VALID_ORDER}"),
     ("For our Finnish newsletter - top 3 products by revenue from customers in Finland last year",
      "SELECT p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
      f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND c.country = 'FI' "

@@ -376,6 +376,11 @@ def test_a_measure_said_as_its_formula_answers_like_its_name(parser, engine, que
     ("unit price times quantity on hand of Tools stock",
      "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p ON i.product_id = p.product_id "
      "WHERE p.category = 'Tools'"),
+    # the formula with "net" and its product the other way round (was unplaced)
+    ("Gross profit in 2025 for Tools, i.e. net line revenue minus unit cost times quantity",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * p.unit_cost) "
+     "FROM order_items oi JOIN orders o ON oi.order_id = o.order_id JOIN products p ON oi.product_id = p.product_id "
+     f"WHERE {VALID_ORDER} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_the_formula_is_computed_as_the_layer_defines_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -812,4 +817,24 @@ def test_periods_compared_by_the_verb_and_a_share_of_an_amount_bound(parser, eng
 ])
 def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
     assert engine.execute(gold).rows, gold
+
+
+UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2025) - SUM(oi.quantity) FILTER "
+                "(WHERE year(o.order_date) = 2024)) / SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2024)")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a percent bound after a growth word bounds the growth (was refused for revenue; for units it bounded the
+    # units themselves: every brand with more than 20 units)
+    ("Which categories grew revenue by more than 50% from 2024 to 2025?",
+     f"SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) IN (2024, 2025) GROUP BY 1 HAVING 100.0 * (SUM({LINE_REVENUE}) "
+     f"FILTER (WHERE year(o.order_date) = 2025) - SUM({LINE_REVENUE}) FILTER (WHERE year(o.order_date) = 2024)) / "
+     f"SUM({LINE_REVENUE}) FILTER (WHERE year(o.order_date) = 2024) > 50"),
+    ("which brands grew units sold by over 150% from 2024 to 2025",
+     f"SELECT p.brand, {UNITS_GROWTH} AS g FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) IN (2024, 2025) GROUP BY 1 "
+     "HAVING g > 150"),
+])
+def test_a_bound_on_a_growth(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

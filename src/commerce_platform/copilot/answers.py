@@ -281,6 +281,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if derived.get("direction") in ("down", "up"):
             parts.append(f"only those {'lower' if derived['direction'] == 'down' else 'higher'} in "
                          f"{form.period.label if form.period else 'the first period'} than in {form.compare_period.label}")
+        if derived.get("bound"):
+            b = derived["bound"]
+            parts.append(f"only those whose growth is {OP_WORDS.get(b['op'], b['op'])} {b['value']:g}%")
     for name in form.predicates:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""

@@ -1191,6 +1191,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._amount_not_count(f)
+            self._purchases_are_sales(f)
             self._where_is_product(f)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
@@ -1203,6 +1204,7 @@ class _State:
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
+            self._growth_bound(f)
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)
@@ -2216,6 +2218,12 @@ class _State:
             if target is None:
                 continue
             name = target[0]
+            if pct and op in ("<", "<=", ">", ">=") and any(x.has("grammar", "growth") for x in self.spans[:i]):
+                # "grew revenue (units sold) by more than 50%": a bound on the growth in percent, not on the figure;
+                # placed (its words used) only once a growth of two periods is read (_growth_bound)
+                by = self.spans[i - 1] if self.spans[i - 1].text == "by" else None
+                self.growth_bound = (op, float(num.arg("number")), [s, num, *([by] if by else [])])
+                continue
             if pct and (self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name
                         and name.split(".")[0] in self.layer.tables
                         and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"):
@@ -5272,6 +5280,22 @@ class _State:
             x.used = True
         return True
 
+    def _growth_bound(self, f: QueryForm) -> None:
+        """"which categories grew revenue by more than 50% from Q3 2025 to Q3 2026": the groups whose growth in
+        percent passes the bound."""
+        bound = getattr(self, "growth_bound", None)
+        derived = f.derived or {}
+        if bound is None or derived.get("kind") != "growth" or not f.compare_period or derived.get("absolute") \
+                or f.kind != "aggregate" or not (f.dimensions or f.subject in ("products", "customers")):
+            return
+        op, value, words = bound
+        f.derived = {**derived, "bound": {"op": op, "value": value}}
+        for s in words:
+            s.used = True
+        # the ranking a bare "which" would get is not asked: every group past the bound
+        if f.order_by is None:
+            f.limit = None
+
     def _growth_direction(self, f: QueryForm) -> None:
         """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
         to October": a growth word that says which way (the layer's growth_direction), asked of the groups with
@@ -5320,8 +5344,9 @@ class _State:
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) > 1:
-                raise NotUnderstood("the question names two periods; I can compare them only with 'vs' or "
-                                    "'compared with'", field="question", hint="e.g. 'revenue 2025 vs 2024'")
+                raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
+                                    "'compared with' or 'compare ... with ...'", field="question",
+                                    hint="e.g. 'revenue 2025 vs 2024'")
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
@@ -5642,6 +5667,19 @@ class _State:
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _purchases_are_sales(self, f: QueryForm) -> None:
+        """"who bought Makita products in October", "customers who bought Husqvarna": a purchase of products is
+        an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
+        bought); "ordered" keeps every status."""
+        verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \
+                or not any(s.text in verbs and s.first("activity") for s in self.spans) \
+                or any(s.has("grammar", "negation") for s in self.spans):
+            return
+        product_dims = {d for d, spec in self.layer.dimensions.items() if spec["column"].startswith("products.")}
+        if any(x.field in product_dims and x.op in ("=", "in") for x in f.filters):
+            f.predicates.append("purchase")
 
     def _net_of_discount(self, f: QueryForm) -> None:
         """"average selling price ... after discounts": said of figures already net of the line discount it only

@@ -763,6 +763,11 @@ class Planner:
                 side = exp.LT if derived["direction"] == "down" else exp.GT
                 moved = [side(this=exp.func("COALESCE", cur.copy(), exp.Literal.number(0)),
                               expression=exp.func("COALESCE", prev.copy(), exp.Literal.number(0)))]
+            if derived.get("bound"):
+                # "grew by more than 50%": the growth in percent past the bound (none without an earlier figure)
+                grown = _percent(exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())), prev.copy())
+                moved.append(_COMPARE[derived["bound"]["op"]](this=grown,
+                                                               expression=exp.Literal.number(derived["bound"]["value"])))
         elif pivot is not None and form.compare is not None:
             conds_extra = []
             on = self.field_sql(pivot)
