@@ -4661,6 +4661,9 @@ class _State:
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
+        if [s.text for s in self.spans[:1]] == ["who"] and len(self.spans) > 1 and self.spans[1].text not in (
+                "are", "were", "have", "do") and any(s.first("superlative") or s.first("ranking") for s in self.spans):
+            return True  # "who bought the most drills this year": one person asked, as "who is our top customer"
         rankings = self.layer.grammar["ranking_measures"]
         if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
             return True  # "the best seller" (of "best sellers"): one thing ranked
