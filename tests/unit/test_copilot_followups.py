@@ -1156,6 +1156,11 @@ def test_a_dimension_asked_of_a_list_is_shown_beside_each_row(parser, engine, co
     # a catalog figure (no date of its own) swapped in after a dated figure: the previous period does not apply
     (["units sold per brand in 2025"], "and the average margin of the products in each brand?",
      "SELECT brand, AVG((unit_price - unit_cost) / unit_price) FROM products GROUP BY 1"),
+    # "<condition> or not": the condition and its complement, every one; the bound said again with a bare
+    # "units" is the previous bound (stock), not a new one on units sold
+    (["how many active products are there with stock under 150 units"],
+     "and all products under 150 units, active or not?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) < 150)"),
 ])
 def test_followups_of_stop_25(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

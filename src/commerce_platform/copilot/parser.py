@@ -4901,7 +4901,13 @@ class _State:
             if not adding and not regrouped and not beside:
                 f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
+        bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
         for flt in new.filters:
+            unit = self.layer.measures.get(flt.field, {}).get("unit")
+            if bare_units and unit and any(
+                    x.field != flt.field and x.op == flt.op and x.values == flt.values
+                    and self.layer.measures.get(x.field, {}).get("unit") == unit for x in context.filters):
+                continue  # "and all products under 100 units" after stock under 100 units: that bound said again
             if key and flt.field.endswith("." + key):
                 # "and order 43?": the same question about another id, whichever table held the id
                 same = [x for x in f.filters if x.field.endswith("." + key)]
@@ -4917,6 +4923,14 @@ class _State:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
+        for k, s in enumerate(self.spans[:-2]):
+            if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
+                # "active or not": the condition and its complement together are every one, so neither stays
+                named = str(s.arg("predicate"))
+                f.predicates = [q for q in f.predicates if not same_columns(self.layer, named, q)]
+                new.predicates = [q for q in new.predicates if q != named]
+                for said in self.spans[k:k + 3]:
+                    said.used = True
         for p in new.predicates:
             together = [q for q in f.predicates if complementary(self.layer, p, q)]
             if together and including and p not in f.predicates:
