@@ -570,3 +570,10 @@ def test_percent_never_a_price(parser, question):
 def test_a_share_out_of_a_condition_is_refused(parser, question):
     with pytest.raises(NotUnderstood, match="'out'"):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_that_one_with_no_earlier_question_is_refused(parser):
+    # "that one" after a preposition stands for the one thing of an earlier answer: asked first, nothing was
+    # given (was every customer listed)
+    with pytest.raises(NotUnderstood, match="that one"):
+        parser.parse("who is the customer on that one?", COPILOT_AS_OF)

@@ -1500,6 +1500,12 @@ class _State:
         stands for something said before, and nothing was (no earlier turn, and nothing in the question before
         it names things: only figures and function words); refused rather than read as every thing."""
         words = [s.text for s in self.spans]
+        for k in range(1, len(words) - 1):
+            if words[k:k + 2] == ["that", "one"] and words[k - 1] in ("of", "for", "about", "on", "in", "from", "with") \
+                    and not self.ids and not self.texts:
+                # "who is the customer on that one?": the one thing of an answer given before, and none was
+                raise NotUnderstood("I could not tell what 'that one' refers to: there is no earlier question",
+                                    field="question", hint="name it, e.g. 'who placed order 217?'")
         for k, w in enumerate(words):
             before = words[k - 1] if k > 0 else ""
             after = words[k + 1] if k + 1 < len(words) else None
