@@ -1266,3 +1266,28 @@ def test_put_on_clearance(parser, engine, question, gold):
 ])
 def test_stock_left_and_picking_the_first(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+SOLD_LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+# "which carrier should we avoid? the one with the highest late share" is the worst-ranked, as "drop" is; "push
+# harder" is the needs-a-push purpose; "among brands that sold anything" ranks only those with sales (none at 0)
+@pytest.mark.parametrize("question, gold", [
+    ("Which carrier should we avoid for Norway — the one with the highest share of late deliveries on 2025 "
+     "shipments to Norwegian customers?",
+     "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) AS r "
+     "FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) WHERE c.country = 'NO' "
+     "AND year(s.shipped_at) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("which brand should we push harder in Estonia? the one with the lowest revenue there last year (among brands "
+     "that sold anything)",
+     f"SELECT p.brand, SUM({SOLD_LINE}) AS r FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     f"USING (product_id) JOIN customers c ON c.customer_id = o.customer_id WHERE c.country = 'EE' AND {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r LIMIT 1"),
+    ("which 3 products had the lowest revenue in Estonia in 2025, among products that sold anything",
+     f"SELECT p.name, SUM({SOLD_LINE}) AS r FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     f"USING (product_id) JOIN customers c ON c.customer_id = o.customer_id WHERE c.country = 'EE' AND {VALID} "
+     "AND year(o.order_date) = 2025 GROUP BY p.product_id, p.name ORDER BY r, p.name LIMIT 3"),
+])
+def test_avoid_push_harder_and_only_those_that_sold(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -806,19 +806,6 @@ def test_periods_compared_by_the_verb_and_a_share_of_an_amount_bound(parser, eng
     assert_answers_like(parser, engine, question, gold)
 
 
-# a customer's spend on a category: the net line amounts of those products (was: the whole order totals, once per
-# matching line)
-@pytest.mark.parametrize("question, gold", [
-    ("Which customers spent more than 1000 euros on Garden products this year?",
-     "SELECT c.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS spend FROM customers c "
-     "JOIN orders o USING (customer_id) JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
-     f"WHERE p.category = 'Garden' AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
-     "GROUP BY c.customer_id, c.name HAVING spend > 1000"),
-])
-def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
-    assert engine.execute(gold).rows, gold
-
-
 UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2025) - SUM(oi.quantity) FILTER "
                 "(WHERE year(o.order_date) = 2024)) / SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2024)")
 
@@ -838,3 +825,41 @@ UNITS_GROWTH = ("100.0 * (SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 20
 ])
 def test_a_bound_on_a_growth(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a customer's spend on a category: the net line amounts of those products (was: the whole order totals, once per
+# matching line)
+@pytest.mark.parametrize("question, gold", [
+    ("Which customers spent more than 1000 euros on Garden products this year?",
+     "SELECT c.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS spend FROM customers c "
+     "JOIN orders o USING (customer_id) JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE p.category = 'Garden' AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.customer_id, c.name HAVING spend > 1000"),
+])
+def test_spend_on_products_is_of_their_lines(parser, engine, question, gold):
+    assert engine.execute(gold).rows, gold
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "the second largest", "our third biggest": that place of the ranking (one row, the ones before it skipped); a
+# follow-up that asks a new top N starts from the top again
+@pytest.mark.parametrize("question, gold", [
+    ("What's the second largest warehouse by total quantitiy on hand?",
+     "SELECT warehouse, SUM(quantity_on_hand) AS u FROM inventory GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 1"),
+    ("Which category was the third best seller by units in 2025?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY u DESC LIMIT 1 OFFSET 2"),
+])
+def test_a_place_of_a_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_new_top_after_a_place_of_a_ranking(parser, engine):
+    assert_answers_like(parser, engine, "show the top 3",
+                        "SELECT warehouse, SUM(quantity_on_hand) AS u FROM inventory GROUP BY 1 ORDER BY u DESC LIMIT 3",
+                        ["What's the second largest warehouse by stock?"])
+
+
+def test_a_place_of_a_list_of_many_refused(parser):
+    with pytest.raises(NotUnderstood, match="place 2"):
+        parser.parse("the second best selling products in 2025", COPILOT_AS_OF)

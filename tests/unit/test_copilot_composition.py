@@ -1092,3 +1092,39 @@ def test_stock_conditions_of_listed_products(parser, engine, question, gold):
 ])
 def test_orders_without_a_product_value_have_no_such_line(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# stock records ("warehouse positions") counted with a stock condition: each record (a product in one warehouse)
+# tested on its own (was: the records of products out of stock over all warehouses); a bracket restating a stock
+# value's formula in other words ("unit price x units on hand") names the same figure
+@pytest.mark.parametrize("question, gold", [
+    ("Which brand has the most warehouse positions with zero units on hand?",
+     "SELECT p.brand, COUNT(*) AS n FROM inventory i JOIN products p USING (product_id) WHERE i.quantity_on_hand = 0 "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    ("how many stock records are below their reorder level",
+     "SELECT COUNT(*) FROM inventory WHERE quantity_on_hand < reorder_level"),
+    ("top 5 active products by stock value at list price (unit price x units on hand)",
+     f"SELECT s.name, s.stock * p.unit_price AS v FROM {STOCK} s JOIN products p USING (product_id) WHERE s.active "
+     "ORDER BY v DESC LIMIT 5"),
+])
+def test_stock_records_counted_and_a_restated_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+OSLO_2025 = "c.city = 'Oslo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"
+
+
+# a count after "with their" is each listed thing's count beside it (was: one count of all their orders); with a
+# figure beside it, each over its own rows (the count of any status, the revenue of orders that count as sales)
+@pytest.mark.parametrize("question, gold", [
+    ("customers in Oslo with their number of orders in 2025",
+     f"SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+    ("customers in Oslo with their revenue and number of orders in 2025",
+     "SELECT c.name, COUNT(*), SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned')) "
+     f"FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+    ("customers in Oslo with their number of orders and revenue in 2025",
+     "SELECT c.name, COUNT(*), SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned')) "
+     f"FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+])
+def test_a_count_with_their_is_per_listed_thing(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1066,3 +1066,33 @@ def test_ages_and_status_values_refused_elsewhere(parser, context, question):
 ])
 def test_parcels_counted_for_a_group_asked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "what fraction of their shipments" after "for Oslo customers": the parcels are the share's whole (was the share of
+# the customers with a late parcel); "2026 (up to yesterday)" restates the year that runs, counted to date already
+# (was: two periods). A late share is of delivered parcels (README convention)
+@pytest.mark.parametrize("question, gold", [
+    ("For Oslo customers, what fraction of their shipments sent in 2026 (up to yesterday) were delayed?",
+     "SELECT AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) FROM shipments s "
+     "JOIN orders o USING (order_id) JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND s.delivered_at IS NOT NULL AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("For business customers, what share of their orders were returned in 2025?",
+     "SELECT AVG(CASE WHEN o.status = 'returned' THEN 1.0 ELSE 0 END) FROM orders o JOIN customers c "
+     "USING (customer_id) WHERE c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_the_whole_of_a_share_of_their_things(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "shipped two calendar days or more after the order date": the calendar days from the order date to the ship date,
+# bounded (was refused); a list of orders "from October" with that gap keeps the orders' own period
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders placed in September 2026 were shipped two calendar days or more after the order date?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+    ("which orders from September 2026 were shipped at least 2 days after the order date",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+])
+def test_days_from_order_to_shipping(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

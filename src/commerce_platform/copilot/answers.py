@@ -323,10 +323,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
         parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
-    if form.limit and form.offset:  # "the second highest": its place, not a top 1
-        parts.append(f"number {form.offset + 1} in that order (the first {form.offset} skipped)")
-    elif form.limit:
+    if form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
+        if form.offset:  # "the second largest": the first ones passed over
+            parts[-1] = f"place {form.offset + 1}" if form.limit == 1 else f"{parts[-1]} after the first {form.offset}"
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
     zero = Planner(layer).zero_entity(form)

@@ -114,6 +114,8 @@ DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MON
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 
 
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -386,6 +388,11 @@ class Periods:
         text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
                    r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
                    r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
+        # "shipments sent in 2026 (up to yesterday)": the year that runs is counted to date already, so the
+        # bracket restates it (not a second period)
+        text = re.sub(r"\b((?:19|20)\d{2})\s*\(\s*(?:(?:up\s+)?(?:to|until|till|through)\s+(?:yesterday|today|now)|"
+                      r"so\s+far|to\s+date)\s*\)",
+                      lambda m: m.group(1) if int(m.group(1)) == self.as_of.year else m.group(0), text)
         relative = [
             (r"last\s+month|previous\s+month|past\s+month", "last_month"),
             (r"this\s+month|month\s+to\s+date|mtd|current\s+month", "this_month"),
@@ -898,6 +905,14 @@ class _State:
         text = re.sub(r"(^|[(,;:\u2013\u2014-])\s*((?:[a-z]+\s*(?:/|&|\band\b|\bor\b)\s*){0,3}[a-z]+)\s+orders?\s+(?:don't|"
                       r"do\s+not|doesn't|does\s+not|won't|will\s+not|shouldn't|should\s+not)\s+count\b",
                       lambda m: f"{m.group(1)} excluding " + re.sub(r"\s*/\s*", " and ", m.group(2)) + " orders ", text)
+        # "orders shipped two calendar days or more after the order date": the days from the order date to the ship
+        # date, bounded (the layer's calendar-day measure)
+        text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:(more\s+than|at\s+least|over|less\s+than|fewer\s+than|"
+                      r"at\s+most|under)\s+)?([a-z0-9]+)\s+(?:calendar\s+)?days?\s*(or\s+more|or\s+later|or\s+longer|or\s+less|"
+                      r"or\s+fewer)?\s+after\s+(?:the\s+|their\s+|its\s+)?order(?:\s+date)?\b",
+                      lambda m: m.group(0) if bool(m.group(1)) == bool(m.group(3)) else
+                      f" had {m.group(1) or ('at least' if m.group(3).split()[-1] in ('more', 'later', 'longer') else 'at most')} "
+                      f"{m.group(2)} days between order date and ship date ", text)
         # "if we only count active products", "counting only web orders": a restriction to those things, as
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
@@ -1083,6 +1098,7 @@ class _State:
         self.periods = unique
         self.spans: list[Span] = parser.lexicon.spans(words)
         self.unplaced: list[Span] = []  # stop words that asked for something here: never dropped silently
+        self.counts_shown: set[int] = set()  # spans of things counted per listed thing ("with their number of orders")
         self.form = QueryForm()
 
     # ----- helpers
@@ -1151,6 +1167,10 @@ class _State:
         self._age_figures()
         self._duration_aggregates()
         self._sorted_first()
+        if re.search(r"\b(?:that|which|who) (?:sold|bought|ordered) (?:anything|something)\b",
+                     " ".join(x.text for x in self.spans)):
+            # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
+            f.notes.append("with_rows")
         self._superlatives()
         self._counts()
         self._contains()
@@ -1685,12 +1705,21 @@ class _State:
                 raise NotUnderstood(f"I cannot count the {dim.arg('dimension')}s each thing is held in",
                                     hint=f"e.g. 'stock per {dim.arg('dimension')} of <product>'")
         for i, s in enumerate(self.spans[:-1]):
-            dim = self.spans[i + 1]
+            # "in every single warehouse": every one of them
+            last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
+            dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
                 held = [x.arg("predicate") for x in self.spans[:i] if x.first("predicate") and self.layer.predicates.get(
                     x.arg("predicate"), {}).get("scoped_by") == dim.arg("dimension")]
                 bounded = s.text == "every" and any(x.first("comparator") for x in self.spans[:i])
+                if bounded and not held:
+                    # "fewer than 50 units in every warehouse": the bound holds in each one (tested on each stock
+                    # record by the planner; a figure that is no sum of them is refused there)
+                    for x in self.spans[i - 1:last + 1]:
+                        x.used = True
+                    self.form.notes.append(f"every:{dim.arg('dimension')}")
+                    continue
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test
@@ -2839,7 +2868,14 @@ class _State:
                     prev[1].used = True
                 elif prev and prev[1].first("ordinal") and not prev[1].used and f.limit in (None, 1):
                     # "the second best seller": the one ranked after the first (a place, not a count)
-                    f.offset, f.limit = int(prev[1].arg("ordinal")) - 1, 1
+                    place = int(prev[1].arg("ordinal"))
+                    nxt = self.next_content(i)
+                    if nxt is not None and nxt[1].first("entity") and \
+                            nxt[1].text == self.layer.entities.get(str(nxt[1].arg("entity")), {}).get("plural"):
+                        # "the second best selling products": which places are many is not said
+                        raise NotUnderstood(f"I can give place {place} of a ranking only when one thing is asked",
+                                            hint="e.g. 'the second best selling product in 2025'")
+                    f.offset, f.limit = place - 1, 1
                     prev[1].used = True
 
     def _field_of_ranked_one(self, i: int) -> None:
@@ -3017,6 +3053,22 @@ class _State:
                     continue
                 t = nxt[1]
                 ent = t.first("entity")
+            back = i - 1  # "with their revenue and number of orders": the figures joined by "and" after "their"
+            while back > 0 and (self.spans[back].text in ("and", ",", "the", "total") or
+                                self.spans[back].first("measure") and not self.spans[back].used):
+                back -= 1
+            leading = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
+            owner = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+            if leading & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
+                    and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
+                    and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
+                # "customers in Oslo with their number of orders": each customer's count beside them, not one
+                # count of all their orders
+                f.subject = owner
+                f.show.append(f"count:{t.arg('entity')}")
+                t.used = True
+                self.counts_shown.add(j)
+                continue
             f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
@@ -3218,7 +3270,7 @@ class _State:
                     f.dimensions.append({"customers": "customer", "products": "product"}[name])
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        self._is_which(i) and not f.dimensions:
+                        (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
                     # listed; the customers named first only restrict them
                     f.subject = name
@@ -3295,6 +3347,14 @@ class _State:
                     if x.text == "else" and not x.senses:  # "what else do they buy with it": the other products
                         x.used = True
                 continue
+
+    def _whole_of_share(self, i: int) -> bool:
+        """"what fraction of their shipments": the things right after a share word are its whole (for Oslo
+        customers, their parcels are counted, not the customers)."""
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("of", "their", "the", "all", "his", "her"):
+            k -= 1
+        return k < i - 1 and self.spans[k].has("grammar", "share")
 
     def _both(self) -> None:
         """"orders with both the Fiskars Radiator and the Oras Wall Paint": every one of the values,
@@ -3500,7 +3560,7 @@ class _State:
             while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
                 j -= 1
             # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
-            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and j in moved
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and (j in moved or j in self.counts_shown)
             if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
                     ("with" in before and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
@@ -4257,14 +4317,6 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
-                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
-                # (the customers of that segment), when no thing is named after it
-                for k, x in enumerate(self.spans[1:], 1):
-                    after = self.next_content(k)
-                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
-                            after and after[1].first("entity")):
-                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
-                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -5785,10 +5837,12 @@ class _State:
             if entity.get("period"):
                 return f"{entity['table']}.{entity['period']}"
             return "orders.order_date"
-        shown = next((m for m in f.show if m in self.layer.measures), None)
-        if shown and "signup" not in activity and self.layer.entities[self.layer.measures[shown]["entity"]].get("period"):
-            # "customers in Oslo with their revenue in 2025": the period is of the figure shown beside them
-            entity = self.layer.entities[self.layer.measures[shown]["entity"]]
+        shown = next((self.layer.measures[m]["entity"] if m in self.layer.measures else m[6:] for m in f.show
+                      if m in self.layer.measures or m.startswith("count:") and m[6:] in self.layer.entities), None)
+        if shown and "signup" not in activity and self.layer.entities[shown].get("period"):
+            # "customers in Oslo with their revenue (number of orders) in 2025": the period is of the figure shown
+            # beside them
+            entity = self.layer.entities[shown]
             return f"{entity['table']}.{entity['period']}"
         # "the median order amount in 2025 for business customers": an aggregate of a column is timed by
         # the period of the column's own things (the orders), not by the customers' signup
@@ -5808,6 +5862,10 @@ class _State:
         if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
                                                      for x in self.spans):
             return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
+        if f.subject == "orders" and measured and "orders.order_date" in self.layer.measures[measured[0]].get("row_sql", ""):
+            # "which orders from October were shipped more than 3 days after the order date": the orders' own
+            # period, the day the figure starts from (not the ship date it ends on)
+            return "orders.order_date"
         if "signup" not in activity and measured:
             # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
             entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]

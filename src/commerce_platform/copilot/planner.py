@@ -209,9 +209,11 @@ class Planner:
                 if f"each:{scope}" in form.notes:
                     # "out of stock in any warehouse but Vantaa": held in some one of the others
                     inner.group_by(self.field_sql(scope), copy=False)
-            elif scope in form.dimensions and inner is not None and isinstance(cond, exp.In):
+            elif inner is not None and isinstance(cond, exp.In) and (scope in form.dimensions or (
+                    self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
                 # "which warehouse has the most products below their reorder level": the condition
-                # holds per product in each warehouse, so it is tested per (product, warehouse)
+                # holds per product in each warehouse, so it is tested per (product, warehouse); so is it of
+                # stock records counted ("positions with zero units on hand"), each one a product in a warehouse
                 column = self.field_sql(scope)
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
@@ -457,6 +459,16 @@ class Planner:
                 continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
+                every = [n.split(":", 1)[1] for n in form.notes if n.startswith("every:")]
+                if every and f.op in _COMPARE:
+                    # "fewer than 50 units in every warehouse": the bound holds on each record of the places
+                    # (only for a figure that sums them)
+                    places = tables_of(self.field_sql(every[0]))
+                    if not (isinstance(agg, exp.Sum) and tables_of(agg.this) == places and glossary is None):
+                        raise NotUnderstood(f"I can test only a stock figure in every {every[0]}",
+                                            hint=f"e.g. 'products with fewer than 50 units in every {every[0]}'")
+                    out.append(exp.func("BOOL_AND", _COMPARE[f.op](this=agg.this.copy(), expression=_lit(f.values[0]))))
+                    continue
                 if per_row and f.field in per_row:
                     agg = per_row[f.field].copy()
                 elif zero is not None:
@@ -504,7 +516,7 @@ class Planner:
         0 meets ("products that sold fewer than 80 units", "customers who spent less than 100 EUR"). A
         question about the sales rows themselves (by month, channel, carrier) is not one of these."""
         if table is None or form.grain or form.derived or form.within or form.per_group or form.compare \
-                or form.compare_period:
+                or form.compare_period or "with_rows" in form.notes:
             return None
         if not any(e.get("zero_when_none") and e["table"] == table for e in self.layer.entities.values()):
             return None
@@ -1144,6 +1156,10 @@ class Planner:
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values()) or zero_table is not None
         per_rows: dict[str, exp.Expr] = {}
+        # "customers with their revenue and number of orders": each figure over its own rows (the revenue's
+        # glossary filter on the revenue alone), not the count cut to the revenue's orders
+        own_rows = len({None if f is None else f.sql() for f in (self.measure_sql(form, n, line=line)[1]
+                                                                  for n in dict.fromkeys(shown))}) > 1
         for name in dict.fromkeys(shown):
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
@@ -1154,6 +1170,9 @@ class Planner:
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
                                                                         *zero_sales]), output_name(form, name)))
+                continue
+            if own_rows and filt is not None and isinstance(agg, exp.AggFunc):
+                measure_cols.append(exp.alias_(_filtered(agg, filt), output_name(form, name)))
                 continue
             measure_cols.append(exp.alias_(agg, output_name(form, name)))
             if filt is not None and filt.sql() not in {c.sql() for c in conds}:

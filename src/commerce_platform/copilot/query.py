@@ -55,7 +55,8 @@ class QueryForm:
     - ``filters`` and ``predicates`` (layer boolean phrases, ``not_`` prefix when negated).
     - ``compare``: values of one dimension side by side ("Finland vs Sweden").
     - ``derived``: ``share`` (of a condition, or of the total per group), ``growth`` (vs ``compare_period``).
-    - ``order_by``/``direction``/``limit``: ranking on a measure or a sortable attribute;
+    - ``order_by``/``direction``/``limit``: ranking on a measure or a sortable attribute; ``offset``: the
+      places skipped before the ``limit`` ("the second largest": one, after the first);
       ``per_group``: dimensions the ranking restarts in ("top category in each country").
     - ``lookup``: an id the question is about (order status, a customer's profile, ...).
     - ``kind``: aggregate | list | lookup | bought_together | recommend_customer.
@@ -79,13 +80,13 @@ class QueryForm:
     order_by: str | None = None
     direction: str = "desc"
     limit: int | None = None
+    offset: int = 0  # ranked ones skipped before the limit ("the second highest": offset 1, limit 1)
     lookup: dict[str, Any] | None = None
     show: list[str] = field(default_factory=list)   # extra attributes to show in a list
     per_group: list[str] = field(default_factory=list)  # the ranking restarts in each group ("in each country")
     notes: list[str] = field(default_factory=list)
     within: dict[str, Any] | None = None
     as_of: str | None = None  # the as-of day, for a measure counted up to it (an age: AS_OF_DAY() in its SQL)
-    offset: int = 0  # ranked ones skipped before the limit ("the second highest": offset 1, limit 1)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
