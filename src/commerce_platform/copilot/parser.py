@@ -1470,7 +1470,7 @@ class _State:
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
         # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
-            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
+            re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one")
             for k in range(len(words) - 1))
