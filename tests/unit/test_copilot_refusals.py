@@ -565,3 +565,20 @@ def test_orders_placed_in_a_period_time_a_shipment_figure_by_the_order_date(pars
 def test_percent_never_a_price(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    # "out of all <things>" is the whole, every one; "out of <condition> <things>" names a whole the share's
+    # condition could be mistaken for: left unplaced rather than read as the share of that condition
+    "late delivery % by carrier 2025, out of delivered shipments",
+])
+def test_a_share_out_of_a_condition_is_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="'out'"):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_that_one_with_no_earlier_question_is_refused(parser):
+    # "that one" after a preposition stands for the one thing of an earlier answer: asked first, nothing was
+    # given (was every customer listed)
+    with pytest.raises(NotUnderstood, match="that one"):
+        parser.parse("who is the customer on that one?", COPILOT_AS_OF)

@@ -539,3 +539,14 @@ def test_stock_left_is_the_stock(parser, engine, question, gold):
 ])
 def test_an_amount_after_its_things_is_their_sum(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "who <verb> the most ...": one person asked (as "who is our top customer"); "who are ..." asks for several
+@pytest.mark.parametrize("question, gold", [
+    ("who bought the most Makita Hammer units in 2025",
+     "SELECT c.name, SUM(oi.quantity) q FROM order_items oi JOIN orders o USING (order_id) JOIN customers c "
+     f"USING (customer_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.name = 'Makita Hammer' "
+     "AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name ORDER BY q DESC, c.name LIMIT 1"),
+])
+def test_who_did_the_most_is_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

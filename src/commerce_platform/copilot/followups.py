@@ -350,6 +350,29 @@ def column_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     return QueryForm(kind="list", subject=own, show=shown, within=ranking.to_dict())
 
 
+def counted_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"list those returned orders" after the customer with the most returned orders: the things counted for the
+    ranked one(s), listed (held as ranked; the conditions they were counted under kept)."""
+    new = state.form
+    counted_things = {m.split(":", 1)[1] if m.startswith("count:") else context.subject for m in context.measures
+                      if m == "count" or m.startswith("count:")}
+    if not of_the_ranked(state, context) or len(context.measures) != 1 or counted_things != {new.subject} \
+            or new.measures or new.dimensions or new.predicates or new.order_by or new.limit or state.periods \
+            or not {s.text for s in state.spans} & {"list", "show", "which", "what"}:
+        return None
+    if any(x not in context.filters for x in new.filters):
+        return None  # "list those returned orders": the condition said again, never a new one
+    dims = state.layer.dimensions
+    table = str(dims.get(context.dimensions[0], {}).get("column", "")).split(".")[0]
+    if any(str(dims.get(d, {}).get("column", "")).split(".")[0] != table for d in context.dimensions[1:]):
+        return None
+    ranking = copy.deepcopy(context)
+    ranking.dimensions = ranking.dimensions[:1]
+    return QueryForm(kind="list", subject=new.subject, filters=copy.deepcopy(context.filters),
+                     predicates=list(context.predicates), period=context.period, period_field=context.period_field,
+                     within=ranking.to_dict())
+
+
 def ranked(context: QueryForm, dimension: str) -> bool:
     """The previous answer is the top (or bottom) N of one dimension ranked by a measure."""
     return (context.kind == "aggregate" and context.dimensions == [dimension] and bool(context.limit)
@@ -703,12 +726,13 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
     customer = context.filter_on("customer")
     if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
-            and spans[unread[0] - 1].text in ("from", "for", "of", "by") and customer is not None \
+            and (spans[unread[0] - 1].text in ("from", "for", "of", "by") or spans[unread[0] - 1].has(
+                "grammar", "followup")) and customer is not None \
             and customer.op in ("=", "in") and all(s.text in ("and", "what about", "how about", "from", "for", "of",
                                                                 "by", "?") or s.has("grammar", "followup")
                                                    for k, s in enumerate(spans) if k not in unread and k != unread[0] - 1):
-        # "and from Matti Meikalainen?" after a customer's revenue: another customer, by a name (written with
-        # capitals) the lake does not hold
+        # "and from Matti Meikalainen?", "and Matti Meikalainen?" after a customer's revenue: another customer,
+        # by a name (written with capitals) the lake does not hold
         said = re.search(r"\b" + r"\s+".join(re.escape(spans[k].text) for k in unread) + r"\b", state.question,
                          re.IGNORECASE)
         if said is not None and said.group(0)[:1].isupper():
@@ -871,10 +895,10 @@ def related_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return None
     # "who's the customer?" after one order looked up by its number: that order's customer
     one_order = context.lookup is not None and context.lookup.get("entity") == "order"
-    if context.kind == "list" and context.limit and not context.lookup and (subject, entity) == (
-            "orders", "customers") and not context.derived and not context.compare:
-        # "who was the customer?" after the biggest order: the same ranked order(s), the customer beside, as
-        # "who placed it?" shows it
+    if context.kind == "list" and context.limit and not context.lookup and (subject, entity) in (
+            ("orders", "customers"), ("shipments", "customers")) and not context.derived and not context.compare:
+        # "who was the customer?" after the biggest order (the oldest parcel not delivered): the same ranked
+        # row(s), the customer beside, as "who placed it?" shows it
         f = copy.deepcopy(context)
         f.show = [*f.show, *(["customers.name"] if "customers.name" not in f.show else [])]
         _use_all(state)

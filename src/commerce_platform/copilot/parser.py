@@ -33,6 +33,7 @@ from .followups import (
     complementary,
     count_previous,
     counted,
+    counted_of_the_ranked,
     drop_period,
     drop_value,
     earlier_note,
@@ -1488,7 +1489,7 @@ class _State:
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
         # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
-            re.search(r"\bthen\s*(?:[?!.,;]|$)", self.question.lower())) or any(
+            re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one")
             for k in range(len(words) - 1))
@@ -1538,6 +1539,12 @@ class _State:
         stands for something said before, and nothing was (no earlier turn, and nothing in the question before
         it names things: only figures and function words); refused rather than read as every thing."""
         words = [s.text for s in self.spans]
+        for k in range(1, len(words) - 1):
+            if words[k:k + 2] == ["that", "one"] and words[k - 1] in ("of", "for", "about", "on", "in", "from", "with") \
+                    and not self.ids and not self.texts:
+                # "who is the customer on that one?": the one thing of an answer given before, and none was
+                raise NotUnderstood("I could not tell what 'that one' refers to: there is no earlier question",
+                                    field="question", hint="name it, e.g. 'who placed order 217?'")
         for k, w in enumerate(words):
             before = words[k - 1] if k > 0 else ""
             after = words[k + 1] if k + 1 < len(words) else None
@@ -2432,6 +2439,11 @@ class _State:
                 ratio = s.text in self.layer.grammar.get("ratio_words", ["ratio"])  # "web divided by store"
                 f.derived = {"kind": "ratio" if ratio else "share"}
         if f.derived and f.derived.get("kind") == "share":
+            for k, s in enumerate(self.spans[:-2]):
+                if s.text == "out" and not s.used and self.spans[k + 1].text == "of" and self.spans[k + 2].text == "all":
+                    # "the share of late ones, out of all their shipments": of the whole named, every one ("out of
+                    # delivered shipments" names a condition of the whole, left unplaced)
+                    s.used = True
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
@@ -4408,14 +4420,6 @@ class _State:
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
-                # "how many consumers in Helsinki": a value said as the plural noun counted names its own things
-                # (the customers of that segment), when no thing is named after it
-                for k, x in enumerate(self.spans[1:], 1):
-                    after = self.next_content(k)
-                    if self.spans[k - 1].text == "how many" and x.text.endswith("s") and self.values_of(x) and not (
-                            after and after[1].first("entity")):
-                        column = str(self.layer.dimensions.get(self.values_of(x)[0][0], {}).get("column", ""))
-                        tables.append(column.split(".")[0])
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return
@@ -4825,6 +4829,9 @@ class _State:
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
+        if [s.text for s in self.spans[:1]] == ["who"] and len(self.spans) > 1 and self.spans[1].text not in (
+                "are", "were", "have", "do") and any(s.first("superlative") or s.first("ranking") for s in self.spans):
+            return True  # "who bought the most drills this year": one person asked, as "who is our top customer"
         rankings = self.layer.grammar["ranking_measures"]
         if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
             return True  # "the best seller" (of "best sellers"): one thing ranked
@@ -4848,7 +4855,7 @@ class _State:
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
-                              column_of_the_ranked, change_number, count_previous, resort,
+                              column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
             if pointed is not None:
@@ -4872,6 +4879,17 @@ class _State:
                 f.measures = [named if m in family else m for m in f.measures]
                 f.order_by = named if f.order_by in family else f.order_by
                 s.used = True
+            elif not s.used and s.first("valued_at") and not new.measures:
+                # "and what's it worth at cost?" after the stock: the figure the valuation values (layer
+                # "values"), in money; said with "worth" / "value"
+                named = str(s.arg("valued_at"))
+                base = self.layer.measures.get(named, {}).get("values")
+                worth = [w for w in self.spans if w.text in ("worth", "value", "valued")]
+                if base in f.measures and worth:
+                    f.measures = [named if m == base else m for m in f.measures]
+                    f.order_by = named if f.order_by == base else f.order_by
+                    for w in [s, *worth]:
+                        w.used = True
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
@@ -4931,6 +4949,16 @@ class _State:
                                  filters=[Filter("orders.customer_id", "=", [PREVIOUS_ROWS])],
                                  period=self.periods[0] if self.periods else None,
                                  within=copy.deepcopy(context).to_dict())
+            key = self.layer.entities.get(context.subject or "", {}).get("key")
+            if new.measures == ["count"] and "count:sold" in new.notes and context.subject == "products" \
+                    and context.limit and key and points_back(self.spans) and len(self.periods) <= 1 \
+                    and "units_sold" in self.layer.measures:
+                # "how many of it did we sell this year?" after the most expensive product: the units sold of the
+                # product(s) listed as answered, in the period named
+                return QueryForm(kind="aggregate", measures=["units_sold"], dimensions=["product"],
+                                 filters=[Filter(f"products.{key}", "=", [PREVIOUS_ROWS])],
+                                 period=self.periods[0] if self.periods else None,
+                                 within=copy.deepcopy(context).to_dict())
             if any(m.startswith("count") for m in new.measures):
                 # "how many did we sell?" after the cheapest product: no count stands beside listed rows
                 raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
@@ -4978,8 +5006,12 @@ class _State:
                         continue
                     if s.has("grammar", "adding"):
                         s.used = True  # "units sold for those products as well": beside, as said
-                    elif s.text.isdigit() and int(s.text) == context.limit and left_of is not None \
-                            and left_of[1].text in ("those", "these", "same", "the same") and right_of is not None \
+                    elif s.text == "each" and [t.text for t in self.spans[k + 1:k + 3]] in (
+                            ["of", "them"], ["of", "those"], ["of", "these"]):
+                        s.used = True  # "how many orders did each of them place?": one figure per ranked one
+                    elif s.text.isdigit() and int(s.text) == context.limit and (left_of is not None and left_of[1].text in (
+                            "those", "these", "same", "the same") or k > 0 and self.spans[k - 1].text in ("those", "these")) \
+                            and right_of is not None \
                             and (right_of[1].first("entity") and right_of[1].arg("entity") == context.subject
                                  or right_of[1].first("dimension") and right_of[1].arg("dimension") in context.dimensions):
                         s.used = True  # "those same five products": the N ranked, as many as there were
@@ -4993,6 +5025,15 @@ class _State:
                             f"their {str(measures[m].get('label', m)).lower()} cannot be put beside that ranking: it counts other "
                             f"rows than the ranking did, so the top ones could change ({previous_words(context, self.layer)})",
                             hint="ask for the ranking by that figure, or for the figure of the ones named")
+            dated = {e["table"]: e.get("period") for e in self.layer.entities.values()}
+            undated = all(m in self.layer.measures and all(
+                t in dated and not dated[t] for t in re.findall(r"\b([a-z_]+)\.", str(self.layer.measures[m].get("sql", "x.")))
+            ) for m in f.measures)
+            if undated and f.period and not self.periods and not f.grain and not f.compare_period and not f.derived:
+                # "and the average margin of the products in each category?" after revenue this year: a figure of
+                # the catalog has no date, so the previous figure's period does not apply to it (the answer
+                # names no period)
+                f.period, f.period_field = None, None
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -5028,7 +5069,13 @@ class _State:
             if not adding and not regrouped and not beside:
                 f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
+        bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
         for flt in new.filters:
+            unit = self.layer.measures.get(flt.field, {}).get("unit")
+            if bare_units and unit and any(
+                    x.field != flt.field and x.op == flt.op and x.values == flt.values
+                    and self.layer.measures.get(x.field, {}).get("unit") == unit for x in context.filters):
+                continue  # "and all products under 100 units" after stock under 100 units: that bound said again
             if key and flt.field.endswith("." + key):
                 # "and order 43?": the same question about another id, whichever table held the id
                 same = [x for x in f.filters if x.field.endswith("." + key)]
@@ -5044,6 +5091,14 @@ class _State:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
         including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
+        for k, s in enumerate(self.spans[:-2]):
+            if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
+                # "active or not": the condition and its complement together are every one, so neither stays
+                named = str(s.arg("predicate"))
+                f.predicates = [q for q in f.predicates if not same_columns(self.layer, named, q)]
+                new.predicates = [q for q in new.predicates if q != named]
+                for said in self.spans[k:k + 3]:
+                    said.used = True
         for p in new.predicates:
             together = [q for q in f.predicates if complementary(self.layer, p, q)]
             if together and including and p not in f.predicates:
@@ -5133,6 +5188,12 @@ class _State:
                         if not share_followup:
                             f.filters = [x for x in f.filters if x.field != "status"]
                             f.predicates = []
+                        s.used = nxt[1].used = True
+                        continue
+                    if share_followup and s.text == "all" and nxt[1].arg("entity") == f.subject and f.derived:
+                        # "the share of late ones, out of all their shipments": of every one, not only those whose
+                        # condition is already decided (delivered ones)
+                        f.derived["of_all"] = True
                         s.used = nxt[1].used = True
                         continue
                 if target and nxt is not None:
@@ -5773,6 +5834,8 @@ class _State:
             candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
+        if (f.derived or {}).get("of_all"):
+            scale["of_all"] = True  # "out of all their shipments": the whole as said, kept
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
             f.filters.remove(x)

@@ -701,7 +701,7 @@ class Planner:
             predicate = derived["condition"].get("predicate") or ""
             spec = self.layer.predicates.get(predicate) or self.layer.predicates.get(predicate.removeprefix("not_"), {})
             decidable = spec.get("decidable")
-            if decidable:
+            if decidable and not derived.get("of_all"):
                 # "late delivery rate", "on-time rate": of the shipments whose lateness is known (delivered) only
                 glossary.append(fragment(decidable))
             name, agg = aggs[0]
