@@ -550,3 +550,15 @@ def test_an_amount_after_its_things_is_their_sum(parser, engine, question, gold)
 ])
 def test_who_did_the_most_is_one(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "sorted by" orders every listed thing (was: a top 10, highest first); a superlative or a number still ranks
+    ("Garden products sorted by price", "SELECT name, unit_price FROM products WHERE category = 'Garden'"),
+    ("orders in October sorted by amount",
+     "SELECT order_id, total_amount FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("top 5 Garden products sorted by price",
+     "SELECT name, unit_price FROM products WHERE category = 'Garden' ORDER BY unit_price DESC LIMIT 5"),
+])
+def test_sorted_by_keeps_every_row(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -4483,7 +4483,17 @@ class _State:
             entity = self.layer.entities[f.subject]
             if f.order_by == "@amount" and not entity.get("amount") and sub_dim:
                 f.order_by = None  # "biggest customers": ranked by the default measure below
-            if f.order_by is not None and f.limit is None:
+            sorted_only = f.order_by is not None and f.limit is None and "ranked" not in notes and not any(
+                x.first("superlative") or x.first("superlative_attribute") or x.first("ranking") for x in self.spans) \
+                and re.search(
+                r"\b(?:sort|sorted|ordered|arranged|listed)\s+(?:them\s+|it\s+)?by\b", self.question, re.IGNORECASE)
+            if sorted_only:
+                # "Garden products sorted by price": every one of them in that order, not a top 10; lowest first
+                # unless said otherwise
+                if not re.search(r"\b(?:desc|descending|highest|most|largest|biggest|newest|latest)\b", self.question,
+                                 re.IGNORECASE):
+                    f.direction = "asc"
+            elif f.order_by is not None and f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             if f.subject == "orders" and "who" in words and "customers.name" not in f.show:
                 f.show.append("customers.name")  # "largest order last month, who placed it"
