@@ -863,3 +863,34 @@ def test_a_new_top_after_a_place_of_a_ranking(parser, engine):
 def test_a_place_of_a_list_of_many_refused(parser):
     with pytest.raises(NotUnderstood, match="place 2"):
         parser.parse("the second best selling products in 2025", COPILOT_AS_OF)
+
+
+# a superlative of the things' own field said "in each"/"per" group: the ranked one(s) inside every group (was one
+# thing overall, or the groups ranked by revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("the cheapest product in each category",
+     "SELECT category, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY unit_price, "
+     "product_id) AS r FROM products) WHERE r = 1"),
+    ("most expensive product per brand",
+     "SELECT brand, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY brand ORDER BY unit_price DESC, "
+     "product_id) AS r FROM products) WHERE r = 1"),
+    ("newest customer in each country",
+     "SELECT country, name, signup_date FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY country ORDER BY signup_date "
+     "DESC, customer_id) AS r FROM customers) WHERE r = 1"),
+    ("largest order per channel",
+     "SELECT channel, order_id, total_amount FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY "
+     "total_amount DESC, order_id) AS r FROM orders) WHERE r = 1"),
+    ("the 2 cheapest products in each category",
+     "SELECT category, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY unit_price, "
+     "product_id) AS r FROM products) WHERE r <= 2"),
+])
+def test_an_attribute_superlative_in_each_group(parser, engine, question, gold):
+    assert len(engine.execute(gold).rows) > 1, gold
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_attribute_superlative_in_each_group_over_joined_lines_refused(parser):
+    # "... sold last year" joins each product's order lines; ranked per group over them, a product could take
+    # several places
+    with pytest.raises(NotUnderstood):
+        parser.parse("cheapest product per category sold last year", COPILOT_AS_OF)

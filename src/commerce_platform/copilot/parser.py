@@ -3906,6 +3906,8 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
+        if self._attribute_ranked_per_group(f):
+            return
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
@@ -4579,6 +4581,28 @@ class _State:
                                       "combined", "altogether", "mean", "median"}:
                 return True
         return False
+
+    def _attribute_ranked_per_group(self, f: QueryForm) -> bool:
+        """"the cheapest product in each category", "newest customer in each country", "largest order per
+        channel": a superlative of the things' own field (price, date, amount), said with "each"/"per", picks
+        the ranked ones inside every group: a list ranked in each group (was one thing overall, or the groups
+        ranked by a default measure)."""
+        each = [n.split(":", 1)[1] for n in f.notes if n.startswith("each:")]
+        entity = self.layer.entities.get(f.subject or "")
+        if entity is None or not each or f.kind != "aggregate" or f.measures or f.derived or f.compare or f.grain \
+                or f.lookup or f.within or sorted(f.dimensions) != sorted(set(each)) or f.order_by is None:
+            return False
+        if f.order_by in self.layer.measures or (f.order_by == "@amount" and not entity.get("amount")):
+            return False  # "biggest customer per country": ranked by a measure, answered by _per_group
+        tied = self._tied_tables(entity["table"])
+        columns = [self.layer.dimensions[d]["column"] for d in f.dimensions]
+        if any(c.split(".")[0] not in tied for c in columns):
+            return False  # a group the thing has many of (a product's warehouses) would repeat it
+        singular = any(n.startswith(f"ranked_one:{entity['table']}:") for n in f.notes)
+        f.kind, f.per_group, f.dimensions = "list", list(f.dimensions), []
+        f.show += [c for c in columns if c not in f.show]
+        f.limit = f.limit or (1 if singular else DEFAULT_TOP)
+        return True
 
     def _per_group(self, f: QueryForm, explicit_limit: int | None) -> None:
         """"top category by revenue in each country", "best-selling product per category": a ranking
