@@ -6113,13 +6113,20 @@ class _State:
                 j = k + 1
                 while j < len(self.spans) and self.spans[j] in left and self.spans[j].text.isalpha():
                     j += 1
-                if any(x not in self.spans[k:j] for x in left):
-                    continue  # "tell me a joke about Oras taps": more is not understood than a name
+                if any(x not in self.spans[k:j] for x in left) and not all(x.text in titled for x in self.spans[k:j]):
+                    # "tell me a joke about Oras taps": more is not understood than a name; one written with
+                    # capitals ("the Fiskars Snow Shovel? should we reorder before winter?") is a name all the same
+                    continue
                 name = " ".join(written.get(x.text, x.text).title() for x in [prev[1], *self.spans[k:j]])
                 raise NotFound(f"there is no product named {name!r} in the lake", field="question",
                                hint="check the product's spelling, or ask for the products of the brand")
             if s.text not in titled:
                 continue
+            products = self.form.subject == "products" or "product" in self.form.dimensions
+            if products and left == [s] and k > 0 and self.spans[k - 1].text in ("from", "by") and s.text.isalpha():
+                # "slow movers from DeWalt this year": products from a name, the only word not placed, are a brand's
+                raise NotFound(f"there is no brand named {s.text.title()!r} in the lake", field="question",
+                               hint="check the brand's spelling, or ask for the brands there are")
             if nxt is not None and nxt[1].first("entity") and nxt[1].arg("entity") == "products" or \
                     any(d == "brand" for d, _ in before):
                 # "Hilti products" (no such brand), "Bosch Dishwasher" (no such product of the brand)
