@@ -894,3 +894,20 @@ def test_an_attribute_superlative_in_each_group_over_joined_lines_refused(parser
     # several places
     with pytest.raises(NotUnderstood):
         parser.parse("cheapest product per category sold last year", COPILOT_AS_OF)
+
+
+# a range of months with "this year"/"last year" is of that year (was: both of this year, the year lost); a growth
+# asked "in euros" is the change in euros (README: percent unless euros are asked)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue Jan-Oct last year",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-10-31'"),
+    ("Which brand grew sales the most in euros, Jan–Oct this year vs Jan–Oct last year?",
+     "SELECT p.brand, SUM(CASE WHEN year(o.order_date) = 2026 THEN oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100) ELSE 0 END) - SUM(CASE WHEN year(o.order_date) = 2025 THEN oi.quantity * "
+     "oi.unit_price * (1 - oi.discount_percent / 100) ELSE 0 END) AS g FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND month(o.order_date) <= 10 "
+     "GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+])
+def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

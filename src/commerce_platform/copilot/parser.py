@@ -228,6 +228,8 @@ class Periods:
         # ranges of months: "from March to April 2025", "January-June 2026"
         def month_range(m: re.Match) -> str:
             a, ya, b, yb = m.group(1), m.group(2), m.group(3), m.group(4)
+            if m.group(5):  # "Jan-Oct last year": the months of the year named (was this year's, "last year" lost)
+                yb = str(self.as_of.year - (m.group(5) != "this"))
             year = yb or ya
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
@@ -237,7 +239,7 @@ class Periods:
                 return f"from {self._slot(first)} to {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
-                   rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
+                   rf"({MONTH_RE})(?:\s+(\d{{4}})|\s+(?:of\s+)?(this|last|previous)\s+year)?\b", month_range, text)
         # "from Oct 25 onwards", "from 3 March 2026 on", "from August onward": from that day (the month's first) to date
         def onwards(m: re.Match) -> str:
             month = MONTHS[m.group("m1") or m.group("m2")]
@@ -2346,6 +2348,10 @@ class _State:
             s.used = True
             f.derived = {"kind": "growth"}
         absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
+        # "which brand grew the most in euros": the euros a growth is asked in are the change itself (README:
+        # growth in percent unless euros are asked)
+        absolute += [s for k, s in enumerate(self.spans) if k > 0 and not s.used and s.first("currency")
+                     and (s.text.startswith("in ") or self.spans[k - 1].text == "in")]
         if growth and absolute and f.derived is not None:
             # "grew the most in absolute euros": the change as a difference, not in percent
             for s in absolute:
