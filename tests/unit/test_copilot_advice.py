@@ -1306,3 +1306,16 @@ def test_avoid_push_harder_and_only_those_that_sold(parser, engine, question, go
 ])
 def test_a_purpose_of_a_product_ranking(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which brand should we feature in the campaign? pick the one whose sales grew the most": featuring is promoting
+# the one ranked first (was: refused, a campaign read as data the lake lacks)
+@pytest.mark.parametrize("question, gold", [
+    ("Which brand should we feature in the campaign? Pick the one whose revenue grew the most in euros, "
+     "2026 vs 2025.",
+     f"SELECT p.brand, SUM(CASE WHEN year(o.order_date) = 2026 THEN {SOLD_LINE} ELSE 0 END) - SUM(CASE WHEN "
+     f"year(o.order_date) = 2025 THEN {SOLD_LINE} ELSE 0 END) AS g FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+])
+def test_a_brand_to_feature(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1033,3 +1033,24 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
 FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
                             "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
                             "preceding", "prior", "previous", "please"})
+
+
+def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what are that brand's 3 best products?" after the one brand ranked first: "that <group>" names the
+    previous answer's one group, so the new ranking is of the things within it (``within``), never a ranking
+    of the groups again."""
+    new = state.form
+    if context.kind != "aggregate" or context.limit != 1 or context.offset or len(context.dimensions) != 1 \
+            or context.grain or context.per_group or context.compare or context.order_by is None:
+        return None
+    dim = context.dimensions[0]
+    named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
+             and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
+    sub_dim = {"customers": "customer", "products": "product"}.get(new.subject or "")
+    if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
+            or new.filter_on(dim) is not None:
+        return None
+    for k in named:
+        state.spans[k].used = state.spans[k - 1].used = True
+    new.dimensions, new.within = [sub_dim], context.to_dict()
+    return new

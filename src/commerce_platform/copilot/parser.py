@@ -50,6 +50,7 @@ from .followups import (
     same_columns,
     share_whole,
     stands_for_rows,
+    that_one_ranked,
     the_related,
     the_superlative,
     total_of_previous,
@@ -1491,6 +1492,10 @@ class _State:
         if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
                for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
             return True  # "which products were in that order?" after the biggest order: that one, not any
+        if context.kind == "aggregate" and context.limit == 1 and len(context.dimensions) == 1 and any(
+                a.text in ("that", "this") and b.has("dimension", context.dimensions[0]) and not b.text.endswith("s")
+                for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "that brand's best products" after the top brand: the one brand answered
         content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
         if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
                 s.first("dimension") is not None and not self.values_of(s) for s in content):
@@ -4742,7 +4747,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
