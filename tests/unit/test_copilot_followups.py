@@ -1150,3 +1150,13 @@ def test_follow_up_of_a_place_in_a_ranking(parser, engine, context, question, go
 ])
 def test_that_one_group_of_the_previous_top(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of those do we have in total?" after products listed: their stock summed over the same rows (was:
+# refused, the summed figure named by the follow-up itself not taken)
+@pytest.mark.parametrize("context, question, gold", [
+    (["discontinued products we still have stock of"], "how many units of those do we have in total?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE NOT p.active"),
+])
+def test_a_figure_of_the_listed_things_in_total(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
