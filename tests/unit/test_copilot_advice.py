@@ -1291,3 +1291,31 @@ SOLD_LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
 ])
 def test_avoid_push_harder_and_only_those_that_sold(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a clause saying what the ranked products are for ("those go on discount", "we should stock up on those") is a
+# purpose of the ranking read (was: "discount" read as discounted order lines, "stock" as the figure ranked by)
+@pytest.mark.parametrize("question, gold", [
+    ("Which 3 Garden products have the most stock on hand? Those go on discount.",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Garden' GROUP BY p.product_id, p.name ORDER BY s DESC LIMIT 3"),
+    ("which 3 Heating products sold the most units in Q4 last year? we should stock up on those",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.category = 'Heating' AND o.order_date BETWEEN DATE '2025-10-01' "
+     "AND DATE '2025-12-31' GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 3"),
+])
+def test_a_purpose_of_a_product_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which brand should we feature in the campaign? pick the one whose sales grew the most": featuring is promoting
+# the one ranked first (was: refused, a campaign read as data the lake lacks)
+@pytest.mark.parametrize("question, gold", [
+    ("Which brand should we feature in the campaign? Pick the one whose revenue grew the most in euros, "
+     "2026 vs 2025.",
+     f"SELECT p.brand, SUM(CASE WHEN year(o.order_date) = 2026 THEN {SOLD_LINE} ELSE 0 END) - SUM(CASE WHEN "
+     f"year(o.order_date) = 2025 THEN {SOLD_LINE} ELSE 0 END) AS g FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+])
+def test_a_brand_to_feature(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -963,3 +963,51 @@ def test_new_customers_signed_up_in_the_period(parser, engine, question, gold):
 def test_new_customers_without_a_period_refused(parser):
     with pytest.raises(NotUnderstood, match="since when"):
         parser.parse("revenue from new customers", COPILOT_AS_OF)
+
+
+# a superlative of the things' own field said "in each"/"per" group: the ranked one(s) inside every group (was one
+# thing overall, or the groups ranked by revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("the cheapest product in each category",
+     "SELECT category, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY unit_price, "
+     "product_id) AS r FROM products) WHERE r = 1"),
+    ("most expensive product per brand",
+     "SELECT brand, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY brand ORDER BY unit_price DESC, "
+     "product_id) AS r FROM products) WHERE r = 1"),
+    ("newest customer in each country",
+     "SELECT country, name, signup_date FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY country ORDER BY signup_date "
+     "DESC, customer_id) AS r FROM customers) WHERE r = 1"),
+    ("largest order per channel",
+     "SELECT channel, order_id, total_amount FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY "
+     "total_amount DESC, order_id) AS r FROM orders) WHERE r = 1"),
+    ("the 2 cheapest products in each category",
+     "SELECT category, name, unit_price FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY unit_price, "
+     "product_id) AS r FROM products) WHERE r <= 2"),
+])
+def test_an_attribute_superlative_in_each_group(parser, engine, question, gold):
+    assert len(engine.execute(gold).rows) > 1, gold
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_attribute_superlative_in_each_group_over_joined_lines_refused(parser):
+    # "... sold last year" joins each product's order lines; ranked per group over them, a product could take
+    # several places
+    with pytest.raises(NotUnderstood):
+        parser.parse("cheapest product per category sold last year", COPILOT_AS_OF)
+
+
+# a range of months with "this year"/"last year" is of that year (was: both of this year, the year lost); a growth
+# asked "in euros" is the change in euros (README: percent unless euros are asked)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue Jan-Oct last year",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-10-31'"),
+    ("Which brand grew sales the most in euros, Jan–Oct this year vs Jan–Oct last year?",
+     "SELECT p.brand, SUM(CASE WHEN year(o.order_date) = 2026 THEN oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100) ELSE 0 END) - SUM(CASE WHEN year(o.order_date) = 2025 THEN oi.quantity * "
+     "oi.unit_price * (1 - oi.discount_percent / 100) ELSE 0 END) AS g FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND month(o.order_date) <= 10 "
+     "GROUP BY 1 ORDER BY g DESC LIMIT 1"),
+])
+def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

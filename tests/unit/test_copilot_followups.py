@@ -1179,3 +1179,29 @@ def test_followups_of_stop_25(parser, engine, context, question, gold):
 ])
 def test_follow_up_of_a_place_in_a_ranking(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "that brand's 3 best products" after the one brand ranked first: the things within that one group, ranked (was:
+# the brands ranked again, "that brand" read as a grouping)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which brand had the most revenue last year?"], "what are that brand's 3 best products by revenue this year?",
+     "WITH b AS (SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1) "
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND p.brand IN "
+     "(SELECT brand FROM b) GROUP BY p.product_id, p.name ORDER BY r DESC LIMIT 3"),
+])
+def test_that_one_group_of_the_previous_top(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of those do we have in total?" after products listed: their stock summed over the same rows (was:
+# refused, the summed figure named by the follow-up itself not taken)
+@pytest.mark.parametrize("context, question, gold", [
+    (["discontinued products we still have stock of"], "how many units of those do we have in total?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE NOT p.active"),
+])
+def test_a_figure_of_the_listed_things_in_total(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

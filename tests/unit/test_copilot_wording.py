@@ -112,9 +112,20 @@ def test_a_count_read_from_a_bare_noun_says_how_to_list(parser):
 @pytest.mark.parametrize("question, name", [
     ("stock makita snow blower", "Makita Snow Blower"),
     ("how many Makita Snow Blowers do we have", "Makita Snow Blowers"),
+    # written with capitals, the name stands though a later sentence holds other words not placed
+    ("how much stock do we have of the Fiskars Snow Shovel? should we reorder before winter?", "Fiskars Snow Shovel"),
 ])
 def test_a_brand_with_words_that_name_no_product_is_not_found(parser, question, name):
     with pytest.raises(NotFound, match=name):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, error", [
+    ("slow movers from DeWalt this year?", NotFound),   # products from a name: its brand, which the lake lacks
+    ("slow movers from dewalt this year?", NotUnderstood),  # not written as a name: an unknown word
+])
+def test_products_from_a_name_the_lake_lacks(parser, question, error):
+    with pytest.raises(error, match="(?i)dewalt"):
         parser.parse(question, COPILOT_AS_OF)
 
 

@@ -935,11 +935,23 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     words = {s.text for s in state.spans}
     if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
         return None
+    new = state.form
+    # ("how many units ... do we have": the units read as the stock, the figure the new question names)
+    figure = [s.text for s in state.spans if s.first("measure")] + ["how many"] if len(new.measures) == 1 else []
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
                                             "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
-                                            "up", "up to"} | POINTERS | _nouns(context)):
+                                            "up", "up to", *figure} | POINTERS | _nouns(context)):
         return None  # "the total value of those orders": the pointer and the previous rows' own noun
     entities = state.layer.entities
+    spec = state.layer.measures.get(new.measures[0] if len(new.measures) == 1 else "", {})
+    if figure and spec and context.subject and not context.derived and not new.filters and not new.predicates \
+            and str(spec.get("sql", "")).upper().startswith("SUM(") and spec.get("entity") in (None, context.subject):
+        # "how many units of those do we have in total?" after products listed: a summed figure of the things
+        # named, over the same rows
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by, f.notes = "aggregate", list(new.measures), [], None, []
+        _use_all(state)
+        return f
     one = one_named(context)
     if one is not None and one[0] == "order" and one[1] >= 0 and context.subject != "orders":
         f = QueryForm(kind="aggregate", subject="orders", measures=[f"sum:orders.{entities['orders']['worth']}"],
@@ -1057,3 +1069,24 @@ def resort(state: _State, context: QueryForm) -> QueryForm | None:
 FOLLOWUP_WORDS = frozenset({*GROUPING_VERBS, *CARRYING_VERBS, *ASCENDING, *DESCENDING, *REVERSE, "sort", "sorted",
                             "rank", "ranked", "punctual", "punctually", "elsewhere", "everywhere", "period", "periods",
                             "preceding", "prior", "previous", "please"})
+
+
+def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what are that brand's 3 best products?" after the one brand ranked first: "that <group>" names the
+    previous answer's one group, so the new ranking is of the things within it (``within``), never a ranking
+    of the groups again."""
+    new = state.form
+    if context.kind != "aggregate" or context.limit != 1 or context.offset or len(context.dimensions) != 1 \
+            or context.grain or context.per_group or context.compare or context.order_by is None:
+        return None
+    dim = context.dimensions[0]
+    named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
+             and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
+    sub_dim = {"customers": "customer", "products": "product"}.get(new.subject or "")
+    if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
+            or new.filter_on(dim) is not None:
+        return None
+    for k in named:
+        state.spans[k].used = state.spans[k - 1].used = True
+    new.dimensions, new.within = [sub_dim], context.to_dict()
+    return new

@@ -51,6 +51,7 @@ from .followups import (
     same_columns,
     share_whole,
     stands_for_rows,
+    that_one_ranked,
     the_related,
     the_superlative,
     total_of_previous,
@@ -229,6 +230,8 @@ class Periods:
         # ranges of months: "from March to April 2025", "January-June 2026"
         def month_range(m: re.Match) -> str:
             a, ya, b, yb = m.group(1), m.group(2), m.group(3), m.group(4)
+            if m.group(5):  # "Jan-Oct last year": the months of the year named (was this year's, "last year" lost)
+                yb = str(self.as_of.year - (m.group(5) != "this"))
             year = yb or ya
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
@@ -238,7 +241,7 @@ class Periods:
                 return f"from {self._slot(first)} to {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
-                   rf"({MONTH_RE})(?:\s+(\d{{4}}))?\b", month_range, text)
+                   rf"({MONTH_RE})(?:\s+(\d{{4}})|\s+(?:of\s+)?(this|last|previous)\s+year)?\b", month_range, text)
         # "from Oct 25 onwards", "from 3 March 2026 on", "from August onward": from that day (the month's first) to date
         def onwards(m: re.Match) -> str:
             month = MONTHS[m.group("m1") or m.group("m2")]
@@ -1518,6 +1521,10 @@ class _State:
         if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
                for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
             return True  # "which products were in that order?" after the biggest order: that one, not any
+        if context.kind == "aggregate" and context.limit == 1 and len(context.dimensions) == 1 and any(
+                a.text in ("that", "this") and b.has("dimension", context.dimensions[0]) and not b.text.endswith("s")
+                for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "that brand's best products" after the top brand: the one brand answered
         content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
         if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
                 s.first("dimension") is not None and not self.values_of(s) for s in content):
@@ -2414,6 +2421,10 @@ class _State:
             s.used = True
             f.derived = {"kind": "growth"}
         absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
+        # "which brand grew the most in euros": the euros a growth is asked in are the change itself (README:
+        # growth in percent unless euros are asked)
+        absolute += [s for k, s in enumerate(self.spans) if k > 0 and not s.used and s.first("currency")
+                     and (s.text.startswith("in ") or self.spans[k - 1].text == "in")]
         if growth and absolute and f.derived is not None:
             # "grew the most in absolute euros": the change as a difference, not in percent
             for s in absolute:
@@ -4041,6 +4052,8 @@ class _State:
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
         notes = f.notes
+        if self._attribute_ranked_per_group(f):
+            return
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
@@ -4729,6 +4742,28 @@ class _State:
                 return True
         return False
 
+    def _attribute_ranked_per_group(self, f: QueryForm) -> bool:
+        """"the cheapest product in each category", "newest customer in each country", "largest order per
+        channel": a superlative of the things' own field (price, date, amount), said with "each"/"per", picks
+        the ranked ones inside every group: a list ranked in each group (was one thing overall, or the groups
+        ranked by a default measure)."""
+        each = [n.split(":", 1)[1] for n in f.notes if n.startswith("each:")]
+        entity = self.layer.entities.get(f.subject or "")
+        if entity is None or not each or f.kind != "aggregate" or f.measures or f.derived or f.compare or f.grain \
+                or f.lookup or f.within or sorted(f.dimensions) != sorted(set(each)) or f.order_by is None:
+            return False
+        if f.order_by in self.layer.measures or (f.order_by == "@amount" and not entity.get("amount")):
+            return False  # "biggest customer per country": ranked by a measure, answered by _per_group
+        tied = self._tied_tables(entity["table"])
+        columns = [self.layer.dimensions[d]["column"] for d in f.dimensions]
+        if any(c.split(".")[0] not in tied for c in columns):
+            return False  # a group the thing has many of (a product's warehouses) would repeat it
+        singular = any(n.startswith(f"ranked_one:{entity['table']}:") for n in f.notes)
+        f.kind, f.per_group, f.dimensions = "list", list(f.dimensions), []
+        f.show += [c for c in columns if c not in f.show]
+        f.limit = f.limit or (1 if singular else DEFAULT_TOP)
+        return True
+
     def _per_group(self, f: QueryForm, explicit_limit: int | None) -> None:
         """"top category by revenue in each country", "best-selling product per category": a ranking
         with a grouping said with "each"/"per" ranks inside every group of it."""
@@ -4864,7 +4899,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
@@ -6346,13 +6381,20 @@ class _State:
                 j = k + 1
                 while j < len(self.spans) and self.spans[j] in left and self.spans[j].text.isalpha():
                     j += 1
-                if any(x not in self.spans[k:j] for x in left):
-                    continue  # "tell me a joke about Oras taps": more is not understood than a name
+                if any(x not in self.spans[k:j] for x in left) and not all(x.text in titled for x in self.spans[k:j]):
+                    # "tell me a joke about Oras taps": more is not understood than a name; one written with
+                    # capitals ("the Fiskars Snow Shovel? should we reorder before winter?") is a name all the same
+                    continue
                 name = " ".join(written.get(x.text, x.text).title() for x in [prev[1], *self.spans[k:j]])
                 raise NotFound(f"there is no product named {name!r} in the lake", field="question",
                                hint="check the product's spelling, or ask for the products of the brand")
             if s.text not in titled:
                 continue
+            products = self.form.subject == "products" or "product" in self.form.dimensions
+            if products and left == [s] and k > 0 and self.spans[k - 1].text in ("from", "by") and s.text.isalpha():
+                # "slow movers from DeWalt this year": products from a name, the only word not placed, are a brand's
+                raise NotFound(f"there is no brand named {s.text.title()!r} in the lake", field="question",
+                               hint="check the brand's spelling, or ask for the brands there are")
             if nxt is not None and nxt[1].first("entity") and nxt[1].arg("entity") == "products" or \
                     any(d == "brand" for d, _ in before):
                 # "Hilti products" (no such brand), "Bosch Dishwasher" (no such product of the brand)

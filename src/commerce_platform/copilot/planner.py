@@ -1236,6 +1236,33 @@ class Planner:
         key = form.order_by or f"{table}.{entity['default_sort']}"
         order_expr = exp.column(output_name(form, key)) if self.is_measure(key) else fragment(key)
         desc = form.direction == "desc" if form.order_by else entity["default_sort"].endswith(("_date", "_at"))
+        groups = [fragment(self.layer.dimensions[d]["column"]) for d in form.per_group if d in self.layer.dimensions]
+        # "the latest order per customer": a group that is a thing is told apart by its key (two of one name)
+        groups += [fragment(f"{e['table']}.{e['key']}") for d in form.per_group
+                   if (e := self.layer.entities.get(self.layer.dimensions.get(d, {}).get("entity", "")))]
+        if groups and form.limit:
+            # "the cheapest product in each category": the ranking restarts in every group, so the limit is
+            # per group (a window), as in _aggregate
+            safe, todo = {table}, [table]
+            while todo:  # the tables one row of the listed thing meets once (many -> one joins)
+                todo += [t for t, _on, fans in self._edges.get(todo.pop(), []) if not fans and t not in safe]
+                safe |= set(todo)
+            if {t for part in [*outputs, *conds] for t in tables_of(part)} - safe:
+                # rows repeated by a joined table ("... sold last year": one per line) would take the places
+                raise NotUnderstood("I cannot yet rank within each group under a condition on another table's rows",
+                                    hint="ask without the condition, or for one group at a time")
+            if "." not in key and key in self.layer.tables.get(table, {}).get("columns", {}):
+                order_expr = fragment(f"{table}.{key}")  # a line's unit_price has the same name
+            rank = exp.Window(this=exp.func("ROW_NUMBER"), partition_by=groups,
+                              order=exp.Order(expressions=[exp.Ordered(this=order_expr.copy(), desc=desc,
+                                                                       nulls_first=False),
+                                                           exp.Ordered(this=fragment(f"{table}.{entity['key']}"))]))
+            kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(form.limit + form.offset))
+            if form.offset:
+                kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(form.offset)))
+            return select.qualify(kept).order_by(*[exp.Ordered(this=g.copy()) for g in groups],
+                                                 exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
+                                                 exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         select = select.order_by(exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit:
