@@ -1011,3 +1011,31 @@ def test_an_attribute_superlative_in_each_group_over_joined_lines_refused(parser
 ])
 def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "late delivery rate (share of delivered shipments taking more than 3 days)": the bound restates the glossary's
+# late, which stays the share's condition (was: refused; the bound read as a figure per carrier); a share of a
+# bounded delivery time per group is the share of those parcels (was: the average delivery time per group)
+@pytest.mark.parametrize("question, gold", [
+    ("Late delivery rate by carrier (share of delivered shipments taking more than 3 days)",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier"),
+    ("Which carrier has the lowest share of late deliveries (more than 3 days) this year?",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) AS r "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2026-01-01' "
+     "AND shipped_at < TIMESTAMP '2026-11-01' GROUP BY carrier ORDER BY r LIMIT 1"),
+    ("best carrier by on-time rate (delivered within 3 days)?",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) AS r "
+     "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier ORDER BY r DESC LIMIT 1"),
+    ("share of shipments delivered in more than 3 days by carrier",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier"),
+])
+def test_a_bound_restating_late_and_a_share_of_a_bounded_duration(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_bound_other_than_lates_own_is_refused(parser):
+    with pytest.raises(NotUnderstood, match="bound"):
+        parser.parse("Late delivery rate by carrier (share of delivered shipments taking more than 5 days)",
+                     COPILOT_AS_OF)

@@ -573,3 +573,20 @@ def test_who_did_the_most_is_one(parser, engine, question, gold):
 ])
 def test_sorted_by_keeps_every_row(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "placed only two orders", "with just one order": exactly that many (was: "only two" unplaced, and "only one
+# order" read as having ordered at all, every ordering customer listed)
+@pytest.mark.parametrize("question, gold", [
+    ("Consumers who have placed only two orders ever - names",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) = 2"),
+    ("customers who placed only one order",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) = 1"),
+    ("customers with just 3 orders",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
+     "GROUP BY c.customer_id, c.name HAVING COUNT(DISTINCT o.order_id) = 3"),
+])
+def test_only_n_orders_is_exactly_that_many(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -831,6 +831,12 @@ class _State:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        # "share of delivered shipments taking more than 3 days": the things that took that long (a participle
+        # after the things, read before "taking" is mended to "takings"; "are taking", of parcels still on the
+        # road, is left as said)
+        text = re.sub(r"\b([a-z]+s)\s+taking\s+(?=(?:more|less|over|under|at|longer|within|up)\b)",
+                      lambda m: m.group(0) if m.group(1) in ("is", "was", "has", "this") else f"{m.group(1)} that took ",
+                      text)
         self.corrections: list[tuple[str, str]] = []
 
         self.unsure: dict[str, tuple[str, ...]] = {}  # a slip equally near two known words: left, both named
@@ -920,6 +926,11 @@ class _State:
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
                       "only", text)
+        # "consumers who placed only two orders", "customers with only one order": that many and no more, as
+        # "exactly" says it (else "only" reads as a restriction and "one order" as having ordered at all)
+        text = re.sub(r"\b(placed|made|with|have|has|had)\s+(?:only|just)\s+([a-z0-9]+)\s+(orders?)\b",
+                      lambda m: f"{m.group(1)} exactly {m.group(2)} {m.group(3)}"
+                      if m.group(2).isdigit() or m.group(2) in NUMBER_WORDS else m.group(0), text)
         # "which 4 products appear in returned orders most often": the things ranked by how many of those
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
@@ -4141,6 +4152,11 @@ class _State:
                     f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
                     self.spans[k - 1].used = True
             return
+        if "together" in notes and not anchor and f.subject == "products" and not f.dimensions and not f.measures:
+            # "which products are most often bought together": of what, or pairs? (was: every product listed)
+            raise NotUnderstood("products bought together with what? name a product, a category or a brand, or "
+                                "ask for the pairs", field="question",
+                                hint="e.g. 'which product pairs are most often bought together'")
         if "together" in notes and products is not None and products.op == "in" and len(products.values) >= 2 \
                 and f.subject == "orders" and f.measures == ["count"] and f.limit is None \
                 and not any(x.text == "or" for x in self.spans):
@@ -4316,7 +4332,11 @@ class _State:
             # with the figure after them (a total is asked with "total stock of ...", "how much")
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
-        if not f.measures and measure_filters and (f.dimensions or f.grain):
+        # "share of shipments delivered in more than 3 days by carrier": a bound on a duration is the share's
+        # condition (_share_condition), not the figure of each group
+        share_of_duration = (f.derived or {}).get("kind") == "share" and any(
+            self.layer.measures[m].get("row_sql") for m in measure_filters)
+        if not f.measures and measure_filters and (f.dimensions or f.grain) and not share_of_duration:
             # "brands with more than 2000 units sold": show the units; "which months had revenue above
             # 30,000": the months (a time grain is a grouping too), each with its revenue
             f.measures = [measure_filters[0]]
@@ -5878,6 +5898,33 @@ class _State:
             f.dimensions.remove(grouped[0].field)
             candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), len(self.spans))
+        bracketed = " ".join(re.findall(r"\(([^()]*)\)", self.question.lower()))
+        bounds: dict[str, dict] = {}
+        for p in f.predicates:
+            b = predicate_spec(self.layer, p).get("bound")
+            if b and p not in self.layer.predicates:  # "on-time (delivered within 3 days)": not late
+                b = {**b, "op": {">": "<=", ">=": "<", "<": ">=", "<=": ">"}[b["op"]]}
+            if b:
+                bounds[p] = b
+        restated = None
+        for x in [x for x in durations if bounds]:
+            # "late delivery rate (share of shipments taking more than 3 days)", "share of late deliveries (more
+            # than 3 days)": a bound in brackets, or beside the condition named before the share word, restates
+            # it, which stays the share's; another bound there would be a second, unclear one
+            number = f"{x.values[0]:g}"
+            words = {number} | {w for w, n in NUMBER_WORDS.items() if f"{n:g}" == number}
+            if not (any(re.search(rf"\b{w}\b", bracketed) for w in words) or any(
+                    s.has("predicate", p) for p in bounds for s in self.spans[max(0, at - 2):at])):
+                continue  # "share of late shipments that took more than 3 days": two conditions, as said
+            if not any(x.field == b["measure"] and x.op == b["op"] and x.values == [b["value"]]
+                       and (x.unit or self.layer.measures[x.field].get("unit")) == b["unit"] for b in bounds.values()):
+                raise NotUnderstood(f"{' and '.join(bounds)} already has a bound "
+                                    f"({'; '.join(predicate_spec(self.layer, p)['definition'] for p in bounds)}); "
+                                    "I cannot tell which one the share is of", field="question")
+            f.filters.remove(x)
+            durations.remove(x)
+            restated = next(p for p, b in bounds.items() if x.field == b["measure"])
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
         if (f.derived or {}).get("of_all"):
             scale["of_all"] = True  # "out of all their shipments": the whole as said, kept
@@ -5887,7 +5934,7 @@ class _State:
             f.derived = {**scale, "kind": "share", "condition": {"filter": {"field": x.field, "op": x.op,
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
-            p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
+            p = restated or self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif (had := self._had_one_as_share(f, candidates)) is not None:
