@@ -1366,3 +1366,17 @@ def test_a_pair_appearing_together(parser, engine, question, gold):
 def test_products_together_with_nothing_named_is_refused(parser, question):
     with pytest.raises(NotUnderstood, match="together with what"):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "in which warehouses is stock below the reorder level? Give warehouse and product": one row per warehouse and
+# product whose own stock record is under its level (was: the stock summed per warehouse)
+@pytest.mark.parametrize("question, gold", [
+    ("In which warehouses is stock strictly below the reorder level? Give warehouse and product.",
+     "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+    ("list warehouse and product where stock is below the reorder level",
+     "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+])
+def test_warehouse_and_product_named_as_columns_are_pairs(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

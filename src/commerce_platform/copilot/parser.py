@@ -2671,6 +2671,19 @@ class _State:
             if nxt is not None and sub_dim and (each or nxt[1].text.endswith("s")) and sub_dim not in f.dimensions:
                 f.dimensions.append(sub_dim)
                 s.used = True
+        for i, s in enumerate(self.spans[:-3]):
+            # "in which warehouses is stock below the reorder level? Give warehouse and product": the thing named
+            # beside a group as a column asked is a group too, one row per pair (as "each warehouse and product")
+            d, conj, e = self.spans[i + 1], self.spans[i + 2], self.spans[i + 3]
+            ent = e.first("entity")
+            sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
+            scoping = d.first("dimension") and any(
+                x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
+                == d.arg("dimension") for x in self.spans)  # a state held per warehouse
+            if s.text in ("give", "list", "show") and scoping and conj.text == "and" and sub_dim \
+                    and not e.text.endswith("s") and sub_dim not in f.dimensions:
+                f.dimensions += [x for x in (d.arg("dimension"), sub_dim) if x not in f.dimensions]
+                s.used = d.used = conj.used = e.used = True
         # a monthly/weekly word without "by"; "which day had the most orders"
         for i, s in enumerate(self.spans):
             if not s.used and s.first("grain") and (s.text.endswith("ly") or " by " in s.text or self._is_which(i)):
