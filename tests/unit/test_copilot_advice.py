@@ -1377,6 +1377,14 @@ def test_products_together_with_nothing_named_is_refused(parser, question):
     ("list warehouse and product where stock is below the reorder level",
      "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
      "WHERE i.quantity_on_hand < i.reorder_level"),
+    # "warehouse rows" are stock records; a list of them shows each record's own quantity and level (was: refused,
+    # and "which stock records are below ..." failed with the condition's sums beside the rows)
+    ("In which warehouse rows is stock strictly below the reorder level? Give warehouse and product.",
+     "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+    ("which stock records are below the reorder level",
+     "SELECT p.name, i.warehouse, i.quantity_on_hand, i.reorder_level FROM inventory i JOIN products p "
+     "USING (product_id) WHERE i.quantity_on_hand < i.reorder_level"),
 ])
 def test_warehouse_and_product_named_as_columns_are_pairs(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

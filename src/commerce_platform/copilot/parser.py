@@ -4527,6 +4527,10 @@ class _State:
             sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
             f.kind = "list"
             entity = self.layer.entities[f.subject]
+            if entity["table"] == "inventory":
+                # "which stock records are below the reorder level": each record shows its own quantity and level;
+                # the condition's sums over a product's records would not be figures of one record
+                f.show = [m for m in f.show if m not in shown_by_condition]
             if f.order_by == "@amount" and not entity.get("amount") and sub_dim:
                 f.order_by = None  # "biggest customers": ranked by the default measure below
             sorted_only = f.order_by is not None and f.limit is None and "ranked" not in notes and not any(
