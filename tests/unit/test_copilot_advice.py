@@ -1388,3 +1388,22 @@ def test_products_together_with_nothing_named_is_refused(parser, question):
 ])
 def test_warehouse_and_product_named_as_columns_are_pairs(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "how much would it cost at unit cost to bring every low-stock product back up to its reorder level": the
+# shortfall of each low product at its unit cost, summed (was: refused); said of products not said to be low it
+# stays refused (above the level the difference is a surplus, no cost)
+@pytest.mark.parametrize("question, gold", [
+    ("How much would it cost at unit cost to bring every low-stock product back up to its reorder level?",
+     "SELECT SUM((s.rl - s.stock) * p.unit_cost) FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) "
+     "AS stock, SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s USING (product_id) "
+     "WHERE s.stock <= s.rl"),
+])
+def test_the_cost_of_topping_up_low_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_the_cost_of_topping_up_products_not_said_low_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("How much would it cost to bring Kitchen products back up to their reorder level?",
+                     COPILOT_AS_OF)

@@ -944,6 +944,14 @@ class _State:
         # "since the start of this year": this year to date, the period the calendar words name
         text = re.sub(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?=this\s+(?:year|month|quarter|week)\b)", "in ",
                       text)
+        # "how much would it cost (at unit cost) to bring every low-stock product back up to its reorder level": the
+        # shortfall's cost (the layer's shortfall_cost) summed, as the units needed are the shortfall; only of things
+        # said to be low (above the level the difference is no cost but a surplus)
+        text = re.sub(r"\bhow\s+much\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get)\s+"
+                      r"(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
+                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b",
+                      lambda m: f" total shortfall cost of {m.group(1)} "
+                      if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
         # "how many units it takes to get back up to that level", "how many units would bring each one back up to
         # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
         text = re.sub(r"\bhow\s+many\s+units\s+(?:(?:would\s+)?it\s+(?:takes?|would\s+take)|would\s+it\s+take|would|"
