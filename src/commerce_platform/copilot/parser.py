@@ -3041,6 +3041,9 @@ class _State:
         if t.first("measure"):
             return "measure", t.arg("measure"), t
         if t.first("attribute"):
+            if self.spans[i].text in self.layer.grammar.get("duration_extremes", {}) and \
+                    self.layer.column(t.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+                return None  # "on the road the longest? tracking number": a text is shown, never long or short
             return "attribute", t.arg("attribute"), t
         if t.first("superlative_attribute"):
             return "attribute", t.arg("superlative_attribute"), t
@@ -3391,6 +3394,16 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
+            if f.order_by is not None and subject and s.first("attribute") and any(
+                    x.first("superlative") or x.first("superlative_attribute") or x.first("ranking")
+                    for x in self.spans[:i]) and s.arg("attribute").split(".")[0] == subject["table"] and \
+                    self.layer.column(s.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+                # "the shipment on the road the longest? tracking number": a text of what is ranked is shown beside
+                # it, never ranked by
+                if s.arg("attribute") not in f.show:
+                    f.show.append(s.arg("attribute"))
+                s.used = True
+                continue
             subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
                 s.arg("attribute") == f"{subject['table']}.{subject.get('period')}"
             # "the three oldest open orders and their order dates": the date ranked by (the subject's own), shown
@@ -3556,6 +3569,10 @@ class _State:
             return True  # "when order #777 was delivered": that order's shipment event
         if following is not None and following.first("comparator") and values[0][1] in self.layer.grammar["events"]:
             return True  # "delivered within 2 days": the time it took, not the order's status
+        if i > 1 and self.spans[i - 2].text == "to" and self.spans[i - 1].text in ("be", "get") and \
+                values[0][1] in self.layer.grammar["events"] and any(
+                self.layer.measures.get(x.arg("measure") or "", {}).get("row_sql") for x in self.spans if x.first("measure")):
+            return True  # "took more than 4 days to be delivered": the duration's own event, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
@@ -5889,6 +5906,9 @@ class _State:
         elif f.predicates:
             p = self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
+            decides = predicate_spec(self.layer, p).get("decidable")
+            # ("delivered late": the delivered that only decides lateness is the share's own base, said once)
+            f.predicates = [q for q in f.predicates if predicate_spec(self.layer, q).get("sql") != decides]
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif (had := self._had_one_as_share(f, candidates)) is not None:
             if had[0] is not None:
@@ -6010,6 +6030,10 @@ class _State:
             where = [k for k, s in enumerate(self.spans) if s.has("predicate", p) or s.has("activity", p)]
             if where and all(at < k < among for k in where):
                 asked.append(p)
+        # "what share of shipments were delivered late": a condition that only decides another ("late" is known
+        # of delivered shipments) is that one's verb; the narrower one is the share's
+        deciding = {predicate_spec(self.layer, p).get("decidable") for p in asked}
+        asked = [p for p in asked if predicate_spec(self.layer, p).get("sql") not in deciding] or asked
         # ("fraction of active products at low stock": of two named after it, the last is the share's)
         return asked[-1] if asked and len(predicates) > 1 else None
 
