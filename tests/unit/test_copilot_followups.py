@@ -1205,3 +1205,18 @@ def test_that_one_group_of_the_previous_top(parser, engine, context, question, g
 ])
 def test_a_figure_of_the_listed_things_in_total(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# after a share: "how many orders is that" counts the share's part (was: the whole); "and for web, as a percent"
+# after the b2b rate swaps the value the whole was taken of and keeps the share (was: the share of web orders)
+@pytest.mark.parametrize("context, question, gold", [
+    (["What proportion of 2025 orders were returned?"], "how many orders is that in absolute numbers",
+     "SELECT COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
+    (["what share of shipments were late?"], "how many is that?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY"),
+    (["cancellation rate for store orders this year"], "and for web, as a percent",
+     "SELECT 100.0 * AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0.0 END) FROM orders WHERE channel = 'web' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_the_part_of_a_share_and_its_scale_after_a_swap(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -5211,8 +5211,10 @@ class _State:
                 if f.kind == "list":  # a share of listed things is a count of them (as _share_condition makes it)
                     f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
             elif context.derived and context.derived.get("kind") == "share" and context.derived.get("condition") \
-                    and not new.filters and not new.predicates and not new.derived.get("condition"):  # type: ignore[union-attr]
-                # "give it as a percentage" after a share: the same share, on the scale asked
+                    and not new.predicates and not new.derived.get("condition") and all(  # type: ignore[union-attr]
+                        context.filter_on(x.field) is not None and x.op in ("=", "in") for x in new.filters):
+                # "give it as a percentage" after a share: the same share, on the scale asked; "and for web, as a
+                # percent" after the b2b rate: a value swapped for one the whole was taken of, the same share too
                 f.derived = {**context.derived, "scale": f.derived["scale"]}
         cond = ((context.derived or {}).get("condition") or {}).get("filter") \
             if (context.derived or {}).get("kind") == "share" else None
