@@ -1220,3 +1220,14 @@ def test_a_figure_of_the_listed_things_in_total(parser, engine, context, questio
 ])
 def test_the_part_of_a_share_and_its_scale_after_a_swap(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# a ranking that keeps its ties ("all of those placed on the earliest date") keeps them for a question about its rows
+@pytest.mark.parametrize("context, question, gold", [
+    (["which open orders are the oldest? all of those placed on the earliest date"], "who are the customers on them?",
+     "SELECT DISTINCT o.order_id, o.order_date, o.status, o.channel, o.total_amount, c.name FROM orders o "
+     "JOIN customers c USING (customer_id) WHERE o.status IN ('pending', 'paid') "
+     "AND o.order_date = (SELECT MIN(order_date) FROM orders WHERE status IN ('pending', 'paid'))"),
+])
+def test_the_ties_of_a_ranking_kept_in_a_follow_up(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

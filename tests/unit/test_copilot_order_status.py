@@ -1132,3 +1132,16 @@ def test_a_carrier_between_the_shipping_verb_and_its_period(parser, engine, ques
 ])
 def test_a_condition_said_with_its_verb_and_a_text_beside_a_ranking(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "all of those placed on the earliest date": every open order of the first day, ties kept (was the first ten)
+@pytest.mark.parametrize("question, gold", [
+    ("which open orders are the oldest? all of those placed on the earliest date",
+     "SELECT order_id, order_date, status, channel, total_amount FROM orders WHERE status IN ('pending', 'paid') "
+     "AND order_date = (SELECT MIN(order_date) FROM orders WHERE status IN ('pending', 'paid'))"),
+    ("which cancelled orders are the newest? all of those from the latest date",
+     "SELECT order_id, order_date, status, channel, total_amount FROM orders WHERE status = 'cancelled' "
+     "AND order_date = (SELECT MAX(order_date) FROM orders WHERE status = 'cancelled')"),
+])
+def test_every_thing_of_the_first_day_of_a_ranking(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -760,6 +760,9 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
+# "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
+ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
+                                   r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
 # after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark)
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
@@ -1230,6 +1233,7 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._all_on_the_extreme_date(f)
             if self.zero_included:
                 f.notes.append("zero_included")
             self._amount_not_count(f)
@@ -3945,6 +3949,17 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _all_on_the_extreme_date(self, f: QueryForm) -> None:
+        """"the oldest open orders? all of those placed on the earliest date": every one of that first day (the
+        ranking's ties kept), not the first ten in date order."""
+        if f.kind != "list" or f.order_by is None or f.per_group or not ALL_ON_EXTREME_DAY_RE.search(self.question):
+            return
+        if f.order_by != "@date" and ("." not in f.order_by or
+                                      self.layer.column(f.order_by)["type"] not in ("DATE", "TIMESTAMP")):
+            return
+        f.limit = 1
+        f.notes.append("ties")
 
     def _which_order_ranked(self) -> None:
         """"which order(s) had the most units": orders asked for, ranked by a figure summed per order (was the
