@@ -1231,3 +1231,14 @@ def test_the_part_of_a_share_and_its_scale_after_a_swap(parser, engine, context,
 ])
 def test_the_ties_of_a_ranking_kept_in_a_follow_up(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and in units sold per channel?" after the one channel ranked first: the grouping said again asks for every group
+# (was the top one only); without it ("and in units sold?") the one ranked first stays
+@pytest.mark.parametrize("context, question, gold", [
+    (["which channel brought the most revenue in 2025"], "and in units sold per channel?",
+     "SELECT o.channel, SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_the_grouping_said_again_after_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

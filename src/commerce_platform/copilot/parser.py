@@ -5196,6 +5196,10 @@ class _State:
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
             f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
+        elif context.limit == 1 and new.measures and new.dimensions and new.dimensions == context.dimensions and \
+                not new.order_by and "ranked" not in new.notes and not the_superlative(self.spans) and any(
+                    s.has("grammar", "group_by") or s.text in EACH_WORDS for s in self.spans):
+            f.limit = None  # "and in units sold per channel?" after the one channel ranked first: every channel
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
