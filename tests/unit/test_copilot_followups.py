@@ -1242,3 +1242,12 @@ def test_the_ties_of_a_ranking_kept_in_a_follow_up(parser, engine, context, ques
 ])
 def test_the_grouping_said_again_after_the_top_one(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "give me their emails too" after customers listed: a column beside the same rows, "too" said of it (was refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["list the customers in Oslo"], "their signup dates too",
+     "SELECT customer_id, name, email, segment, city, country, signup_date FROM customers WHERE city = 'Oslo'"),
+])
+def test_a_column_added_too(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -1145,3 +1145,14 @@ def test_a_condition_said_with_its_verb_and_a_text_beside_a_ranking(parser, engi
 ])
 def test_every_thing_of_the_first_day_of_a_ranking(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "status of every order <customer> placed this year": each of those orders with its status ("every" names the
+# orders listed, no grouping; was refused)
+@pytest.mark.parametrize("question, gold", [
+    ("status of every order Erik Olsen placed this year",
+     "SELECT o.order_id, o.order_date, o.status, o.channel, o.total_amount FROM orders o JOIN customers c "
+     "USING (customer_id) WHERE c.name = 'Erik Olsen' AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_the_status_of_every_order_of_one_customer(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -3924,7 +3924,10 @@ class _State:
         who = f.filter_on("customer")
         if who is None or who.op != "=" or len(who.values) != 1:
             return
-        if any(s.has("grammar", "count") or s.has("grammar", "group_by") for s in self.spans):
+        # "status of every order she placed": each of the orders listed (no grouping word)
+        each_order = [s for k, s in enumerate(self.spans[:-1]) if s.text in ("each", "every") and not s.used
+                      and self.spans[k + 1].has("entity", "orders")]
+        if any(s.has("grammar", "count") or s.has("grammar", "group_by") for s in self.spans if s not in each_order):
             return
         at = next((k for k, s in enumerate(self.spans) if s.first("dimension") and s.arg("dimension") == "status"), None)
         if at is None or at + 1 >= len(self.spans) or self.spans[at + 1].text != "of":
@@ -3934,6 +3937,8 @@ class _State:
         f.subject = "orders"
         if "orders.status" not in f.show:
             f.show.append("orders.status")
+        for s in each_order:
+            s.used = True
 
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
@@ -5418,6 +5423,9 @@ class _State:
         if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
             # "what's its status?" after her latest order: the column asked, beside the same row(s)
             f.show += [c for c in new.show if c not in f.show]
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "give me their emails too": beside the columns already shown, as said
         if f.kind == "list" and f.dimensions and context.kind == "list" and context.limit and not context.lookup:
             # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
             # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
