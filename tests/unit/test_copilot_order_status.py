@@ -1156,3 +1156,16 @@ def test_every_thing_of_the_first_day_of_a_ranking(parser, engine, question, gol
 ])
 def test_the_status_of_every_order_of_one_customer(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "within 24 hours of shipping": the event a delivery time is counted from restates it (was refused); "average days
+# from order to shipping" is the time to ship (was refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many shipments were delivered within 24 hours of shipping?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL AND delivered_at - shipped_at <= INTERVAL 24 HOUR"),
+    ("average days from order to shipping, by channel",
+     "SELECT o.channel, AVG(epoch(s.shipped_at - CAST(o.order_date AS TIMESTAMP))) / 86400 FROM orders o "
+     "JOIN shipments s USING (order_id) GROUP BY 1"),
+])
+def test_a_duration_counted_from_its_start_event(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1234,6 +1234,7 @@ class _State:
             self._decide_kind()
             f = self.form
             self._all_on_the_extreme_date(f)
+            self._duration_counted_from(f)
             if self.zero_included:
                 f.notes.append("zero_included")
             self._amount_not_count(f)
@@ -3954,6 +3955,14 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _duration_counted_from(self, f: QueryForm) -> None:
+        """"delivered within 24 hours of shipping": the event a bounded duration is counted from (layer
+        counted_from) restates the duration, no condition of its own."""
+        since = {w for x in f.filters for w in self.layer.measures.get(x.field, {}).get("counted_from", []) if x.unit}
+        for k, s in enumerate(self.spans):
+            if not s.used and k > 0 and s.text in since and self.spans[k - 1].text in ("of", "after", "from"):
+                s.used = True
 
     def _all_on_the_extreme_date(self, f: QueryForm) -> None:
         """"the oldest open orders? all of those placed on the earliest date": every one of that first day (the
