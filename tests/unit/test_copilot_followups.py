@@ -1251,3 +1251,13 @@ def test_the_grouping_said_again_after_the_top_one(parser, engine, context, ques
 ])
 def test_a_column_added_too(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and the number of undelivered shipments for each?" after a delivery time in days: the unit went with the time it
+# was said of, a count has none (was refused: "'days' only applies to delivery times")
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery time in days per carrier"], "and the number of undelivered shipments for each?",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at IS NULL GROUP BY carrier"),
+])
+def test_a_count_after_a_time_in_a_unit(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -5423,6 +5423,10 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
+        if f.unit and not new.unit and context.unit and not any(
+                self.layer.measures.get(m.split(":")[-1], {}).get("units")
+                for m in f.measures + [x.field for x in f.filters]):
+            f.unit = None  # "and the number of undelivered shipments?" after days per carrier: the unit went with its time
         if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
             # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
