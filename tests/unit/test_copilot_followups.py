@@ -1205,3 +1205,59 @@ def test_that_one_group_of_the_previous_top(parser, engine, context, question, g
 ])
 def test_a_figure_of_the_listed_things_in_total(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# after a share: "how many orders is that" counts the share's part (was: the whole); "and for web, as a percent"
+# after the b2b rate swaps the value the whole was taken of and keeps the share (was: the share of web orders)
+@pytest.mark.parametrize("context, question, gold", [
+    (["What proportion of 2025 orders were returned?"], "how many orders is that in absolute numbers",
+     "SELECT COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
+    (["what share of shipments were late?"], "how many is that?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY"),
+    (["cancellation rate for store orders this year"], "and for web, as a percent",
+     "SELECT 100.0 * AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0.0 END) FROM orders WHERE channel = 'web' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_the_part_of_a_share_and_its_scale_after_a_swap(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a ranking that keeps its ties ("all of those placed on the earliest date") keeps them for a question about its rows
+@pytest.mark.parametrize("context, question, gold", [
+    (["which open orders are the oldest? all of those placed on the earliest date"], "who are the customers on them?",
+     "SELECT DISTINCT o.order_id, o.order_date, o.status, o.channel, o.total_amount, c.name FROM orders o "
+     "JOIN customers c USING (customer_id) WHERE o.status IN ('pending', 'paid') "
+     "AND o.order_date = (SELECT MIN(order_date) FROM orders WHERE status IN ('pending', 'paid'))"),
+])
+def test_the_ties_of_a_ranking_kept_in_a_follow_up(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and in units sold per channel?" after the one channel ranked first: the grouping said again asks for every group
+# (was the top one only); without it ("and in units sold?") the one ranked first stays
+@pytest.mark.parametrize("context, question, gold", [
+    (["which channel brought the most revenue in 2025"], "and in units sold per channel?",
+     "SELECT o.channel, SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_the_grouping_said_again_after_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "give me their emails too" after customers listed: a column beside the same rows, "too" said of it (was refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["list the customers in Oslo"], "their signup dates too",
+     "SELECT customer_id, name, email, segment, city, country, signup_date FROM customers WHERE city = 'Oslo'"),
+])
+def test_a_column_added_too(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and the number of undelivered shipments for each?" after a delivery time in days: the unit went with the time it
+# was said of, a count has none (was refused: "'days' only applies to delivery times")
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery time in days per carrier"], "and the number of undelivered shipments for each?",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at IS NULL GROUP BY carrier"),
+])
+def test_a_count_after_a_time_in_a_unit(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

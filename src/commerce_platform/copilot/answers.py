@@ -342,6 +342,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] = f"place {form.offset + 1}" if form.limit == 1 else f"{parts[-1]} after the first {form.offset}"
         if form.per_group:
             parts[-1] += " in each " + ", ".join(form.per_group)
+        if "ties" in form.notes:  # "all of those placed on the earliest date": every one of that day
+            parts[-1] = f"every one of the {'last' if form.direction == 'desc' else 'first'} {form.limit} day(s)"
     zero = Planner(layer).zero_entity(form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0
         parts.append(f"every {layer.entities[zero]['singular']} counted, one with none as 0")

@@ -795,7 +795,24 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
 
 def count_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"how many are there?" after a list: the listed things counted (the same conditions)."""
-    if context.kind != "list" or not any(s.has("grammar", "count") for s in state.spans):
+    counted = any(s.has("grammar", "count") for s in state.spans)
+    cond = (context.derived or {}).get("condition") or {}
+    if counted and cond and context.kind == "aggregate" and context.measures == ["count"] and not context.dimensions \
+            and not context.grain and (context.derived or {}).get("kind") == "share" and \
+            any(s.text in ("that", "this") for s in state.spans) and _explained(state, {
+                "how many", "number of", "count", "is", "was", "that", "this", "in", "absolute", "numbers", "number",
+                "terms", "actual", "what", "the", "of"} | ({s.text for s in state.spans if s.has("entity", context.subject)})):
+        # "how many orders is that in absolute numbers" after the share cancelled: the share's part counted
+        f = copy.deepcopy(context)
+        f.derived = None
+        if cond.get("predicate"):
+            f.predicates.append(cond["predicate"])
+        else:
+            x = cond["filter"]
+            f.filters.append(Filter(x["field"], x["op"], list(x["values"]), x.get("unit")))
+        _use_all(state)
+        return f
+    if context.kind != "list" or not counted:
         return None
     if not _explained(state, {"how many", "number of", "count", "are", "there", "is", "were", "was", "in", "total",
                               "all", "so", "what", "the", "of", "altogether"}):

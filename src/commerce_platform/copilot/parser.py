@@ -760,6 +760,9 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
+# "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
+ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
+                                   r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
 # after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark)
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
@@ -1249,6 +1252,8 @@ class _State:
             explicit_limit = self.form.limit
             self._decide_kind()
             f = self.form
+            self._all_on_the_extreme_date(f)
+            self._duration_counted_from(f)
             if self.zero_included:
                 f.notes.append("zero_included")
             self._amount_not_count(f)
@@ -3073,6 +3078,9 @@ class _State:
         if t.first("measure"):
             return "measure", t.arg("measure"), t
         if t.first("attribute"):
+            if self.spans[i].text in self.layer.grammar.get("duration_extremes", {}) and \
+                    self.layer.column(t.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+                return None  # "on the road the longest? tracking number": a text is shown, never long or short
             return "attribute", t.arg("attribute"), t
         if t.first("superlative_attribute"):
             return "attribute", t.arg("superlative_attribute"), t
@@ -3423,6 +3431,16 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
+            if f.order_by is not None and subject and s.first("attribute") and any(
+                    x.first("superlative") or x.first("superlative_attribute") or x.first("ranking")
+                    for x in self.spans[:i]) and s.arg("attribute").split(".")[0] == subject["table"] and \
+                    self.layer.column(s.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+                # "the shipment on the road the longest? tracking number": a text of what is ranked is shown beside
+                # it, never ranked by
+                if s.arg("attribute") not in f.show:
+                    f.show.append(s.arg("attribute"))
+                s.used = True
+                continue
             subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
                 s.arg("attribute") == f"{subject['table']}.{subject.get('period')}"
             # "the three oldest open orders and their order dates": the date ranked by (the subject's own), shown
@@ -3588,6 +3606,10 @@ class _State:
             return True  # "when order #777 was delivered": that order's shipment event
         if following is not None and following.first("comparator") and values[0][1] in self.layer.grammar["events"]:
             return True  # "delivered within 2 days": the time it took, not the order's status
+        if i > 1 and self.spans[i - 2].text == "to" and self.spans[i - 1].text in ("be", "get") and \
+                values[0][1] in self.layer.grammar["events"] and any(
+                self.layer.measures.get(x.arg("measure") or "", {}).get("row_sql") for x in self.spans if x.first("measure")):
+            return True  # "took more than 4 days to be delivered": the duration's own event, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
@@ -3935,7 +3957,10 @@ class _State:
         who = f.filter_on("customer")
         if who is None or who.op != "=" or len(who.values) != 1:
             return
-        if any(s.has("grammar", "count") or s.has("grammar", "group_by") for s in self.spans):
+        # "status of every order she placed": each of the orders listed (no grouping word)
+        each_order = [s for k, s in enumerate(self.spans[:-1]) if s.text in ("each", "every") and not s.used
+                      and self.spans[k + 1].has("entity", "orders")]
+        if any(s.has("grammar", "count") or s.has("grammar", "group_by") for s in self.spans if s not in each_order):
             return
         at = next((k for k, s in enumerate(self.spans) if s.first("dimension") and s.arg("dimension") == "status"), None)
         if at is None or at + 1 >= len(self.spans) or self.spans[at + 1].text != "of":
@@ -3945,6 +3970,8 @@ class _State:
         f.subject = "orders"
         if "orders.status" not in f.show:
             f.show.append("orders.status")
+        for s in each_order:
+            s.used = True
 
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
@@ -3960,6 +3987,25 @@ class _State:
                 f.filters.remove(flt)
                 if name not in f.predicates:
                     f.predicates.append(name)
+
+    def _duration_counted_from(self, f: QueryForm) -> None:
+        """"delivered within 24 hours of shipping": the event a bounded duration is counted from (layer
+        counted_from) restates the duration, no condition of its own."""
+        since = {w for x in f.filters for w in self.layer.measures.get(x.field, {}).get("counted_from", []) if x.unit}
+        for k, s in enumerate(self.spans):
+            if not s.used and k > 0 and s.text in since and self.spans[k - 1].text in ("of", "after", "from"):
+                s.used = True
+
+    def _all_on_the_extreme_date(self, f: QueryForm) -> None:
+        """"the oldest open orders? all of those placed on the earliest date": every one of that first day (the
+        ranking's ties kept), not the first ten in date order."""
+        if f.kind != "list" or f.order_by is None or f.per_group or not ALL_ON_EXTREME_DAY_RE.search(self.question):
+            return
+        if f.order_by != "@date" and ("." not in f.order_by or
+                                      self.layer.column(f.order_by)["type"] not in ("DATE", "TIMESTAMP")):
+            return
+        f.limit = 1
+        f.notes.append("ties")
 
     def _which_order_ranked(self) -> None:
         """"which order(s) had the most units": orders asked for, ranked by a figure summed per order (was the
@@ -5209,6 +5255,10 @@ class _State:
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
             f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
+        elif context.limit == 1 and new.measures and new.dimensions and new.dimensions == context.dimensions and \
+                not new.order_by and "ranked" not in new.notes and not the_superlative(self.spans) and any(
+                    s.has("grammar", "group_by") or s.text in EACH_WORDS for s in self.spans):
+            f.limit = None  # "and in units sold per channel?" after the one channel ranked first: every channel
         if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
             f.measures = [new.order_by]
             f.order_by = new.order_by
@@ -5239,8 +5289,10 @@ class _State:
                 if f.kind == "list":  # a share of listed things is a count of them (as _share_condition makes it)
                     f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
             elif context.derived and context.derived.get("kind") == "share" and context.derived.get("condition") \
-                    and not new.filters and not new.predicates and not new.derived.get("condition"):  # type: ignore[union-attr]
-                # "give it as a percentage" after a share: the same share, on the scale asked
+                    and not new.predicates and not new.derived.get("condition") and all(  # type: ignore[union-attr]
+                        context.filter_on(x.field) is not None and x.op in ("=", "in") for x in new.filters):
+                # "give it as a percentage" after a share: the same share, on the scale asked; "and for web, as a
+                # percent" after the b2b rate: a value swapped for one the whole was taken of, the same share too
                 f.derived = {**context.derived, "scale": f.derived["scale"]}
         cond = ((context.derived or {}).get("condition") or {}).get("filter") \
             if (context.derived or {}).get("kind") == "share" else None
@@ -5416,6 +5468,10 @@ class _State:
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
+        if f.unit and not new.unit and context.unit and not any(
+                self.layer.measures.get(m.split(":")[-1], {}).get("units")
+                for m in f.measures + [x.field for x in f.filters]):
+            f.unit = None  # "and the number of undelivered shipments?" after days per carrier: the unit went with its time
         if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
             # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
@@ -5425,6 +5481,9 @@ class _State:
         if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
             # "what's its status?" after her latest order: the column asked, beside the same row(s)
             f.show += [c for c in new.show if c not in f.show]
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "give me their emails too": beside the columns already shown, as said
         if f.kind == "list" and f.dimensions and context.kind == "list" and context.limit and not context.lookup:
             # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
             # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
@@ -5961,6 +6020,9 @@ class _State:
         elif f.predicates:
             p = restated or self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
             f.predicates.remove(p)
+            decides = predicate_spec(self.layer, p).get("decidable")
+            # ("delivered late": the delivered that only decides lateness is the share's own base, said once)
+            f.predicates = [q for q in f.predicates if predicate_spec(self.layer, q).get("sql") != decides]
             f.derived = {**scale, "kind": "share", "condition": {"predicate": p}}
         elif (had := self._had_one_as_share(f, candidates)) is not None:
             if had[0] is not None:
@@ -6082,6 +6144,10 @@ class _State:
             where = [k for k, s in enumerate(self.spans) if s.has("predicate", p) or s.has("activity", p)]
             if where and all(at < k < among for k in where):
                 asked.append(p)
+        # "what share of shipments were delivered late": a condition that only decides another ("late" is known
+        # of delivered shipments) is that one's verb; the narrower one is the share's
+        deciding = {predicate_spec(self.layer, p).get("decidable") for p in asked}
+        asked = [p for p in asked if predicate_spec(self.layer, p).get("sql") not in deciding] or asked
         # ("fraction of active products at low stock": of two named after it, the last is the share's)
         return asked[-1] if asked and len(predicates) > 1 else None
 

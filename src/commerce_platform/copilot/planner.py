@@ -1263,6 +1263,14 @@ class Planner:
             return select.qualify(kept).order_by(*[exp.Ordered(this=g.copy()) for g in groups],
                                                  exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
                                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
+        if form.limit and "ties" in form.notes:
+            # "all of those placed on the earliest date": every row of the first days, ties kept (a LIMIT would cut them)
+            day = exp.Cast(this=order_expr.copy(), to=exp.DataType.build("DATE"))
+            rank = exp.Window(this=exp.func("RANK"), order=exp.Order(expressions=[
+                exp.Ordered(this=day, desc=desc, nulls_first=False)]))
+            select = select.qualify(exp.LTE(this=rank, expression=exp.Literal.number(form.limit)))
+            return select.order_by(exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
+                                   exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         select = select.order_by(exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit:
