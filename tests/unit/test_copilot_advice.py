@@ -1319,3 +1319,18 @@ def test_a_purpose_of_a_product_ranking(parser, engine, question, gold):
 ])
 def test_a_brand_to_feature(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "products at or below their reorder level overall, with stock and reorder level": "with stock" joined by "and"
+# to the condition's other figure names a column, not a second condition (stock > 0, which dropped the products
+# out of stock); "overall" between them changes nothing (was: the figures summed over all products)
+@pytest.mark.parametrize("question, gold", [
+    ("What should we reorder? Products at or below their reorder level overall, with stock and reorder level.",
+     "SELECT p.name, s.stock, s.reo FROM (SELECT product_id, SUM(quantity_on_hand) stock, SUM(reorder_level) reo "
+     "FROM inventory GROUP BY 1) s JOIN products p USING (product_id) WHERE s.stock <= s.reo"),
+    ("products below their reorder level, with stock and reorder level",
+     "SELECT p.name, s.stock, s.reo FROM (SELECT product_id, SUM(quantity_on_hand) stock, SUM(reorder_level) reo "
+     "FROM inventory GROUP BY 1) s JOIN products p USING (product_id) WHERE s.stock < s.reo"),
+])
+def test_with_stock_beside_the_reorder_level_is_shown(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

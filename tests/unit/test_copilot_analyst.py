@@ -1011,3 +1011,14 @@ def test_an_attribute_superlative_in_each_group_over_joined_lines_refused(parser
 ])
 def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "list value minus discounted value (of order lines)": the discount given in euros, the layer's synonym (was: "minus
+# discounted" read as "not discounted", the lines without a discount)
+@pytest.mark.parametrize("question, gold", [
+    ("How much discount did we give away in euros last year (list value minus discounted value of order lines)?",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_list_value_minus_discounted_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

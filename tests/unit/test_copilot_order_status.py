@@ -1114,3 +1114,17 @@ def test_days_from_order_to_shipping(parser, engine, question, gold):
 ])
 def test_a_carrier_between_the_shipping_verb_and_its_period(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "in transit - order id and carrier": a field joined by "and" to an id shown beside each row is a column too, not a
+# grouping (was: a count per carrier); "by carrier" still groups
+@pytest.mark.parametrize("question, gold", [
+    ("shipments in transit shipped before 27 Oct 2026 - order id and carrier",
+     "SELECT order_id, carrier FROM shipments WHERE delivered_at IS NULL AND shipped_at < TIMESTAMP '2026-10-27'"),
+    ("shipments still in transit: carrier and order id",
+     "SELECT order_id, carrier FROM shipments WHERE delivered_at IS NULL"),
+    ("open orders by channel",
+     "SELECT channel, COUNT(*) FROM orders WHERE status IN ('pending', 'paid') GROUP BY 1"),
+])
+def test_a_field_beside_a_shown_id_is_a_column(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

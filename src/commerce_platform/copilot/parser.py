@@ -1158,6 +1158,7 @@ class _State:
         if context is None:
             self._pointer_without_referent()
         f = self.form
+        self._instead_of_previous()
         self._out_in_a_warehouse()
         self._other_scopes()
         self._by_how_many_below()
@@ -1301,6 +1302,33 @@ class _State:
                 raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
                                     hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
+    def _instead_of_previous(self) -> None:
+        """"by segment rather than country", "maximum delivery time instead of average": in a follow-up, the words
+        right after "instead of" / "rather than" that name what the previous question had (a grouping, a figure,
+        its aggregate) say what the new words replace; read as "instead", they add nothing themselves."""
+        c = self.context
+        if c is None:
+            return
+        aggregates = self.layer.grammar.get("aggregates", {})
+        for k, (a, b) in enumerate(zip(self.spans, self.spans[1:], strict=False)):
+            if (a.text, b.text) not in (("instead", "of"), ("rather", "than")):
+                continue
+            named = []
+            for x in self.spans[k + 2:]:
+                if x.text in ("the", "a", "an") or x.has("dimension") and x.arg("dimension") in c.dimensions or \
+                        x.first("grain") and x.arg("grain") == c.grain or \
+                        x.first("measure") and x.arg("measure") in c.measures or \
+                        (x.text in aggregates or x.has("grammar", "average")) and bool(c.measures):
+                    named.append(x)
+                else:
+                    break
+            if not any(x.text not in ("the", "a", "an") for x in named):
+                continue
+            for x in (a, b, *named) if a.text == "rather" else (b, *named):
+                x.senses, x.used = [("stop",)], True
+            if a.text == "rather":
+                a.text = "instead"  # the replacing reading of "instead" (not adding beside the previous grouping)
+
     def _compared_predicates(self) -> None:
         """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
         comparator name the measure compared (layer measure_when_compared), not the condition (in stock)."""
@@ -1333,9 +1361,16 @@ class _State:
                 s.senses = [("measure", "stock")]
             other_condition = any(x is not s and x.first("predicate") and "stock" in self.layer.predicates.get(
                 x.arg("predicate"), {}).get("show", []) for x in self.spans)
-            if other_condition and nxt is None and s.first("predicate") and s.text.startswith("with ") and \
-                    self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared") and \
-                    any(x.text in ("show", "list", "display", "give") for x in self.spans[:k]):
+            # "... at or below their reorder level, with stock and reorder level": the other figure the
+            # condition shows, joined by "and", closes the request the same way
+            shown_too = nxt is not None and nxt[0] == k + 2 and self.spans[k + 1].text == "and" and \
+                self.next_content(nxt[0]) is None and bool(nxt[1].first("measure")) and any(
+                    x is not s and x.first("predicate") and nxt[1].arg("measure") in self.layer.predicates.get(
+                        x.arg("predicate"), {}).get("show", []) for x in self.spans)
+            if other_condition and (nxt is None and any(x.text in ("show", "list", "display", "give")
+                                                        for x in self.spans[:k]) or shown_too) and \
+                    s.first("predicate") and s.text.startswith("with ") and \
+                    self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared"):
                 # "show products at or below their reorder level with stock": the last words of a request to
                 # show a stock condition's products name the figure shown, not a second condition (stock > 0)
                 s.senses = [("measure", self.layer.predicates[s.arg("predicate")]["measure_when_compared"])]
@@ -3670,8 +3705,16 @@ class _State:
                 j -= 1
             # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
             chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and (j in moved or j in self.counts_shown)
+            # "in transit - order id and carrier" ("carrier and order id"): a field joined by "and" to a column
+            # shown beside each row is a column too (an id per row leaves nothing to group)
+            shown = [x for x in (self.spans[j] if j < k - 1 else None,
+                                 self.spans[k + 2] if k + 2 < len(self.spans) and self.spans[k + 1].text == "and" else None)
+                     if x is not None and x.first("attribute") and str(x.arg("attribute")) in f.show]
+            chained = chained or (bool(shown) and "and" in {x.text for x in self.spans[j + 1:k + 2]}
+                                  and not {"by", "per"} & {x.text for x in self.spans[max(0, k - 1):k]})
             if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
-                    ("with" in before and (f.predicates or f.subject)) or
+                    # ("with stock": the word inside the span read as a figure by _compared_predicates)
+                    (("with" in before or s.text.startswith("with ")) and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
             if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
