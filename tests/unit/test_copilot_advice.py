@@ -1334,3 +1334,26 @@ def test_a_brand_to_feature(parser, engine, question, gold):
 ])
 def test_with_stock_beside_the_reorder_level_is_shown(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "product rows" / "warehouse rows" are the stock records (one product in one warehouse), counted or listed row by
+# row; "so we should restock there first" after the warehouse ranked says where to act, no second ranking by date
+@pytest.mark.parametrize("question, gold", [
+    ("For each warehouse, how many product rows are at or below the reorder level?",
+     "SELECT warehouse, COUNT(*) FROM inventory WHERE quantity_on_hand <= reorder_level GROUP BY 1"),
+    ("Which warehouse has the most product rows below reorder level, so we should restock there first?",
+     "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1 ORDER BY COUNT(*) DESC "
+     "LIMIT 1"),
+    ("Which warehouse rows were last updated before 15 October 2026? Give product name and warehouse.",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.updated_at < TIMESTAMP '2026-10-15'"),
+    # the rows listed under a stock condition show their own stock (was: a SUM beside ungrouped columns, failed)
+    ("which stock records are below reorder level",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+    ("In which warehouse rows is stock strictly below the reorder level? Give warehouse and product.",
+     "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+])
+def test_product_rows_are_stock_records(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1022,3 +1022,17 @@ def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, go
 ])
 def test_list_value_minus_discounted_value(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# the stock's "value" / "worth" with a valuation said apart from it ("the total value of our inventory at unit cost",
+# "the stock in Vantaa worth at list price"): the valued measure (was: refused on the valuation, "value" read as the
+# order amount)
+@pytest.mark.parametrize("question, gold", [
+    ("What is the total value of our inventory at unit cost, across all warehouses?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id)"),
+    ("what's the stock in Vantaa worth at list price",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Vantaa'"),
+])
+def test_value_of_stock_with_its_valuation_apart(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1239,6 +1239,7 @@ class _State:
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
+            self._own_columns_listed(f)
             self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
@@ -1261,6 +1262,19 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _own_columns_listed(self, f: QueryForm) -> None:
+        """"which stock records are below reorder level": a figure shown beside each listed row that only sums a
+        column of the rows' own table (stock: SUM(inventory.quantity_on_hand)) is that row's column (was: a SUM
+        beside ungrouped columns, which failed)."""
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if f.kind != "list" or not table:
+            return
+        for k, m in enumerate(f.show):
+            sql = str(self.layer.measures.get(m, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table:
+                f.show[k] = f"{table}.{match.group(2)}"
 
     def _reorder_advice(self) -> None:
         """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
@@ -1345,7 +1359,10 @@ class _State:
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
                     nxt[1].arg("predicate"), {}).get("show", []) and any(
-                    x.first("entity") and x.arg("entity") == self.layer.predicates[nxt[1].arg("predicate")].get("entity")
+                    x.first("entity") and (x.arg("entity") == self.layer.predicates[nxt[1].arg("predicate")].get("entity")
+                                           # "in which warehouse rows is stock below ...": the rows the condition sums
+                                           or self.layer.entities[x.arg("entity")]["table"] + "." in
+                                           self.layer.predicates[nxt[1].arg("predicate")].get("sql", ""))
                     for x in self.spans[:k]):
                 # "products whose total stock is below their reorder level", "items that have stock at or under
                 # the reorder level": the figure the condition itself compares, named as its subject; neither a
@@ -1392,6 +1409,18 @@ class _State:
             if valued:
                 for x in valued:
                     x.senses = [("measure", s.arg("valued_at"))]
+                s.used = True
+                continue
+            # "the total value of our inventory at unit cost", "the stock in Vantaa worth at list price": the
+            # figure the valuation values (layer "values"), said with "value" / "worth", is the valued measure
+            base = self.layer.measures.get(str(s.arg("valued_at")), {}).get("values")
+            values = [x for x in self.spans if x.first("measure") and x.arg("measure") == base]
+            worth = [x for x in self.spans if x.text in ("worth", "value", "valued") and not x.used]
+            if values and worth:
+                for x in values:
+                    x.senses = [("measure", s.arg("valued_at"))]
+                for x in worth:
+                    x.senses, x.used = [("stop",)], True
                 s.used = True
 
     def _worth(self) -> None:
@@ -2890,6 +2919,11 @@ class _State:
                 if nxt and nxt[1].first("number") and not nxt[1].used and f.limit is None:
                     f.limit = int(nxt[1].arg("number"))
                     nxt[1].used = True
+                continue
+            if sa and s.text == "first" and i > 0 and self.spans[i - 1].text == "there" and "ranked" in f.notes:
+                # "which warehouse has the most ..., so we should restock there first": where to act first is the
+                # place already ranked, not a second ranking by date
+                s.used = True
                 continue
             if sa and not (sup and self._sup_target(i)):
                 if "order:explicit" not in f.notes or f.order_by is None:
