@@ -573,3 +573,22 @@ def test_who_did_the_most_is_one(parser, engine, question, gold):
 ])
 def test_sorted_by_keeps_every_row(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "revenue split business vs consumer": the values right after a split word are split between (one row each, was:
+# refused on "split"); "sold orders only" is the orders that count as sales; "on any single order line" after a
+# ranking is each line (was: refused on "single", "given")
+@pytest.mark.parametrize("question, gold", [
+    ("revenue split business vs consumer, this year",
+     "SELECT c.segment, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     "o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY 1"),
+    ("average discount percent on order lines per category in 2025 (sold orders only)",
+     "SELECT p.category, AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY 1"),
+    ("What was the highest discount percent given on any single order line last month?",
+     "SELECT MAX(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_split_values_sold_orders_any_single_line(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

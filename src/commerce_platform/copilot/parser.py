@@ -1489,9 +1489,11 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or s.text not in words:
                 continue
-            for k in range(i + 1, len(self.spans)):
+            for k in range(i, len(self.spans)):
                 t = self.spans[k]
-                if t.used or t.text not in ("between", "among", "across"):
+                # "revenue split business vs consumer": the values right after the word, no "between"
+                bare = k == i and i + 1 < len(self.spans) and bool(self.values_of(self.spans[i + 1]))
+                if not bare and (k == i or t.used or t.text not in ("between", "among", "across")):
                     continue
                 after = self.next_content(k)
                 if t.text == "across" and k == i + 1 and after is not None and after[1].first("dimension") and \
@@ -1860,6 +1862,9 @@ class _State:
                     and (nxt[1].first("grain") or nxt[1].first("dimension") or nxt[1].first("entity")) \
                     and any(ranks(x) for x in self.spans[nxt[0] + 1:]):
                 s.senses = [("stop",)]  # "which single day saw the most orders": the one day of the ranking
+            elif nxt is not None and i > 0 and self.spans[i - 1].text == "any" and nxt[1].first("entity") \
+                    and not nxt[1].text.endswith("s") and any(ranks(x) for x in self.spans[:i]):
+                s.senses = [("stop",)]  # "the highest discount on any single order line": each one, ranked
 
     def _not_just(self) -> list[tuple[int, int, str]]:
         """"not just tools", "not only in Oslo": the value named is no longer the only one allowed, so the
