@@ -592,3 +592,19 @@ def test_sorted_by_keeps_every_row(parser, engine, question, gold):
 ])
 def test_split_values_sold_orders_any_single_line(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "since jan 1 this year", "since 3 March last year": a day whose year is said in words (was: two periods, refused);
+# "how long did delivery take for order N": the duration asked of a measure in days (was: "long" unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders included the Fiskars Blender since jan 1 this year",
+     "SELECT COUNT(DISTINCT o.order_id) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE p.name = 'Fiskars Blender' AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31'"),
+    ("how many orders since 3 March last year",
+     "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2025-03-03'"),
+    ("how long did delivery take for order 3455, in days",
+     "SELECT date_diff('day', shipped_at, delivered_at) FROM shipments WHERE order_id = 3455"),
+])
+def test_a_day_of_a_year_in_words_and_how_long(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

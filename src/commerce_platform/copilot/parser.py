@@ -174,6 +174,11 @@ class Periods:
 
     def extract(self, text: str) -> str:
         sub = re.sub
+        # "since jan 1 this year", "1 March last year": a day whose year is said in words is that year's day
+        # (was: read as two periods)
+        text = sub(rf"\b((?:{DAY_RE}\s+(?:of\s+)?(?:{MONTH_RE})|(?:{MONTH_RE})\.?\s+{DAY_RE}))\s*,?\s+(?:of\s+)?"
+                   r"(?P<which>this|last)\s+year\b",
+                   lambda m: f"{m.group(1)} {self.as_of.year - (m.group('which') == 'last')}", text)
         # "Q1 vs Q2 2026", "H1 vs H2 2025", "March vs April 2025": the year is said once, for both
         side = r"\s+(vs\.?|versus|compared\s+(?:to|with)|against|and|to|or)\s+"
         text = sub(rf"\b(q[1-4]|h[12]){side}(q[1-4]|h[12])\s+((?:19|20)\d{{2}})\b", r"\1 \4 \2 \3 \4", text)
@@ -1174,6 +1179,7 @@ class _State:
         self._widen()
         self._negations()
         self._ages()
+        self._how_long()
         self._comparisons()
         self._predicate_bounds()
         self._ranges_and_comparators()
@@ -1845,6 +1851,15 @@ class _State:
                        for x in self.spans[:j]):
                     # "how much revenue did business customers bring": the verb of the amount already named
                     s.senses = [("stop",)]
+
+    def _how_long(self) -> None:
+        """"how long did delivery take for order 3455": "how long" asks the duration a measure in days names
+        (was: "long" unplaced); with no such measure it stays unplaced."""
+        durations = [x for x in self.spans if x.first("measure")
+                     and self.layer.measures.get(str(x.arg("measure")), {}).get("unit") in ("days", "hours")]
+        for k, s in enumerate(self.spans[1:], start=1):
+            if s.text == "long" and not s.senses and self.spans[k - 1].text == "how" and durations:
+                s.senses, s.used = [("stop",)], True
 
     def _single_items(self) -> None:
         """"the biggest single order", "the single largest customer": the word stresses that one row of
