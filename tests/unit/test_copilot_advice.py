@@ -1357,3 +1357,15 @@ def test_with_stock_beside_the_reorder_level_is_shown(parser, engine, question, 
 ])
 def test_product_rows_are_stock_records(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "out of stock products that sold something last month — urgent restock list": the list named as a restock (layer
+# advice phrases; was: refused on "urgent"), and the products sold in orders that count as sales (was: any status)
+@pytest.mark.parametrize("question, gold", [
+    ("out of stock products that sold something last month — urgent restock list",
+     "SELECT p.name FROM (SELECT product_id, SUM(quantity_on_hand) stock FROM inventory GROUP BY 1) s JOIN products p "
+     "USING (product_id) WHERE s.stock = 0 AND p.product_id IN (SELECT oi.product_id FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31')"),
+])
+def test_products_that_sold_in_a_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

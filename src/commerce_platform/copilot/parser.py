@@ -6038,6 +6038,13 @@ class _State:
         an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
         bought); "ordered" keeps every status."""
         verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        if f.subject == "products" and f.kind == "list" and "activity:sales" in f.notes and f.period_field is None \
+                and not f.measures and "purchase" not in f.predicates and any(
+                    s.text.startswith("__period") for s in self.spans) and not any(
+                    s.has("grammar", "negation") for s in self.spans):
+            # "out of stock products that sold something last month": sold in orders that count as sales
+            f.predicates.append("purchase")
+            return
         if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \
                 or not any(s.text in verbs and s.first("activity") for s in self.spans) \
                 or any(s.has("grammar", "negation") for s in self.spans):
