@@ -608,3 +608,15 @@ def test_split_values_sold_orders_any_single_line(parser, engine, question, gold
 ])
 def test_a_day_of_a_year_in_words_and_how_long(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "top 10 customers by revenue this year - names and revenue": the name of each ranked one is shown anyway (was:
+# refused on "names")
+@pytest.mark.parametrize("question, gold", [
+    ("top 10 customers by revenue this year - names and revenue",
+     "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY c.customer_id, c.name "
+     "ORDER BY r DESC LIMIT 10"),
+])
+def test_names_of_the_ranked_ones(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -3480,6 +3480,11 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
+            ranked_labels = {f"{e['table']}.{e['label']}" for n, e in self.layer.entities.items()
+                             if e.get("label") and (n == f.subject or n in f.dimensions)}
+            if f.order_by is not None and s.first("attribute") and str(s.arg("attribute")) in ranked_labels:
+                s.used = True  # "top 10 customers by revenue - names and revenue": each ranked one is named anyway
+                continue
             subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
                 s.arg("attribute") == f"{subject['table']}.{subject.get('period')}"
             # "the three oldest open orders and their order dates": the date ranked by (the subject's own), shown
