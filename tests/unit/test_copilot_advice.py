@@ -1407,3 +1407,53 @@ def test_the_cost_of_topping_up_products_not_said_low_is_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("How much would it cost to bring Kitchen products back up to their reorder level?",
                      COPILOT_AS_OF)
+
+
+# "products at or below their reorder level overall, with stock and reorder level": "with stock" joined by "and"
+# to the condition's other figure names a column, not a second condition (stock > 0, which dropped the products
+# out of stock); "overall" between them changes nothing (was: the figures summed over all products)
+@pytest.mark.parametrize("question, gold", [
+    ("What should we reorder? Products at or below their reorder level overall, with stock and reorder level.",
+     "SELECT p.name, s.stock, s.reo FROM (SELECT product_id, SUM(quantity_on_hand) stock, SUM(reorder_level) reo "
+     "FROM inventory GROUP BY 1) s JOIN products p USING (product_id) WHERE s.stock <= s.reo"),
+    ("products below their reorder level, with stock and reorder level",
+     "SELECT p.name, s.stock, s.reo FROM (SELECT product_id, SUM(quantity_on_hand) stock, SUM(reorder_level) reo "
+     "FROM inventory GROUP BY 1) s JOIN products p USING (product_id) WHERE s.stock < s.reo"),
+])
+def test_with_stock_beside_the_reorder_level_is_shown(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "product rows" / "warehouse rows" are the stock records (one product in one warehouse), counted or listed row by
+# row; "so we should restock there first" after the warehouse ranked says where to act, no second ranking by date
+@pytest.mark.parametrize("question, gold", [
+    ("For each warehouse, how many product rows are at or below the reorder level?",
+     "SELECT warehouse, COUNT(*) FROM inventory WHERE quantity_on_hand <= reorder_level GROUP BY 1"),
+    ("Which warehouse has the most product rows below reorder level, so we should restock there first?",
+     "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY 1 ORDER BY COUNT(*) DESC "
+     "LIMIT 1"),
+    ("Which warehouse rows were last updated before 15 October 2026? Give product name and warehouse.",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.updated_at < TIMESTAMP '2026-10-15'"),
+    # the rows listed under a stock condition show their own stock (was: a SUM beside ungrouped columns, failed)
+    ("which stock records are below reorder level",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+    ("In which warehouse rows is stock strictly below the reorder level? Give warehouse and product.",
+     "SELECT i.warehouse, p.name FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+])
+def test_product_rows_are_stock_records(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "out of stock products that sold something last month — urgent restock list": the list named as a restock (layer
+# advice phrases; was: refused on "urgent"), and the products sold in orders that count as sales (was: any status)
+@pytest.mark.parametrize("question, gold", [
+    ("out of stock products that sold something last month — urgent restock list",
+     "SELECT p.name FROM (SELECT product_id, SUM(quantity_on_hand) stock FROM inventory GROUP BY 1) s JOIN products p "
+     "USING (product_id) WHERE s.stock = 0 AND p.product_id IN (SELECT oi.product_id FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31')"),
+])
+def test_products_that_sold_in_a_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

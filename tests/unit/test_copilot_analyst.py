@@ -1039,3 +1039,28 @@ def test_a_bound_other_than_lates_own_is_refused(parser):
     with pytest.raises(NotUnderstood, match="bound"):
         parser.parse("Late delivery rate by carrier (share of delivered shipments taking more than 5 days)",
                      COPILOT_AS_OF)
+
+
+# "list value minus discounted value (of order lines)": the discount given in euros, the layer's synonym (was: "minus
+# discounted" read as "not discounted", the lines without a discount)
+@pytest.mark.parametrize("question, gold", [
+    ("How much discount did we give away in euros last year (list value minus discounted value of order lines)?",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_list_value_minus_discounted_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# the stock's "value" / "worth" with a valuation said apart from it ("the total value of our inventory at unit cost",
+# "the stock in Vantaa worth at list price"): the valued measure (was: refused on the valuation, "value" read as the
+# order amount)
+@pytest.mark.parametrize("question, gold", [
+    ("What is the total value of our inventory at unit cost, across all warehouses?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id)"),
+    ("what's the stock in Vantaa worth at list price",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Vantaa'"),
+])
+def test_value_of_stock_with_its_valuation_apart(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -126,6 +126,8 @@ def test_follow_up_pointing_back(parser, engine, context, question, gold):
     (["units sold by brand in 2025"], "and by warehouse colour?", "as a follow-up to the previous question"),
     # a question that changes nothing
     (["revenue by category in 2025"], "and what does it mean?", "changes in the previous question"),
+    # "rather than" a grouping the previous question did not have: nothing it replaces
+    (["number of customers per country"], "can you split that by segment rather than city?", "'rather', 'than'"),
 ])
 def test_follow_up_that_cannot_apply_names_the_previous_question(parser, context, question, said):
     form = None
@@ -1260,4 +1262,21 @@ def test_a_column_added_too(parser, engine, context, question, gold):
      "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at IS NULL GROUP BY carrier"),
 ])
 def test_a_count_after_a_time_in_a_unit(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "by segment rather than country", "maximum delivery time instead of average": the words after "instead of" /
+# "rather than" name what the previous question had, which the new words replace (was: refused on them, and "split
+# that by segment rather than country" read as a second grouping beside the first)
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of customers per country"], "Can you split that by segment rather than country?",
+     "SELECT segment, COUNT(*) FROM customers GROUP BY 1"),
+    (["how many cancelled orders per month this year"], "group by channel instead of month please",
+     "SELECT channel, COUNT(*) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY 1"),
+    (["avg delivery time in days per carrier in 2025"], "same but maximum delivery time instead of average",
+     "SELECT carrier, MAX(date_diff('second', shipped_at, delivered_at)) / 86400.0 FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1"),
+])
+def test_instead_of_what_the_previous_question_had(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -1169,3 +1169,17 @@ def test_the_status_of_every_order_of_one_customer(parser, engine, question, gol
 ])
 def test_a_duration_counted_from_its_start_event(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "in transit - order id and carrier": a field joined by "and" to an id shown beside each row is a column too, not a
+# grouping (was: a count per carrier); "by carrier" still groups
+@pytest.mark.parametrize("question, gold", [
+    ("shipments in transit shipped before 27 Oct 2026 - order id and carrier",
+     "SELECT order_id, carrier FROM shipments WHERE delivered_at IS NULL AND shipped_at < TIMESTAMP '2026-10-27'"),
+    ("shipments still in transit: carrier and order id",
+     "SELECT order_id, carrier FROM shipments WHERE delivered_at IS NULL"),
+    ("open orders by channel",
+     "SELECT channel, COUNT(*) FROM orders WHERE status IN ('pending', 'paid') GROUP BY 1"),
+])
+def test_a_field_beside_a_shown_id_is_a_column(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -174,6 +174,11 @@ class Periods:
 
     def extract(self, text: str) -> str:
         sub = re.sub
+        # "since jan 1 this year", "1 March last year": a day whose year is said in words is that year's day
+        # (was: read as two periods)
+        text = sub(rf"\b((?:{DAY_RE}\s+(?:of\s+)?(?:{MONTH_RE})|(?:{MONTH_RE})\.?\s+{DAY_RE}))\s*,?\s+(?:of\s+)?"
+                   r"(?P<which>this|last)\s+year\b",
+                   lambda m: f"{m.group(1)} {self.as_of.year - (m.group('which') == 'last')}", text)
         # "Q1 vs Q2 2026", "H1 vs H2 2025", "March vs April 2025": the year is said once, for both
         side = r"\s+(vs\.?|versus|compared\s+(?:to|with)|against|and|to|or)\s+"
         text = sub(rf"\b(q[1-4]|h[12]){side}(q[1-4]|h[12])\s+((?:19|20)\d{{2}})\b", r"\1 \4 \2 \3 \4", text)
@@ -1180,6 +1185,7 @@ class _State:
         if context is None:
             self._pointer_without_referent()
         f = self.form
+        self._instead_of_previous()
         self._out_in_a_warehouse()
         self._other_scopes()
         self._by_how_many_below()
@@ -1195,6 +1201,7 @@ class _State:
         self._widen()
         self._negations()
         self._ages()
+        self._how_long()
         self._comparisons()
         self._predicate_bounds()
         self._ranges_and_comparators()
@@ -1262,6 +1269,7 @@ class _State:
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
+            self._own_columns_listed(f)
             self._amount_of_measure(f)
             self._per_group(f, explicit_limit)
             self._share_of_predicate_entity(f)
@@ -1284,6 +1292,19 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _own_columns_listed(self, f: QueryForm) -> None:
+        """"which stock records are below reorder level": a figure shown beside each listed row that only sums a
+        column of the rows' own table (stock: SUM(inventory.quantity_on_hand)) is that row's column (was: a SUM
+        beside ungrouped columns, which failed)."""
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if f.kind != "list" or not table:
+            return
+        for k, m in enumerate(f.show):
+            sql = str(self.layer.measures.get(m, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table:
+                f.show[k] = f"{table}.{match.group(2)}"
 
     def _reorder_advice(self) -> None:
         """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
@@ -1325,6 +1346,33 @@ class _State:
                 raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
                                     hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
+    def _instead_of_previous(self) -> None:
+        """"by segment rather than country", "maximum delivery time instead of average": in a follow-up, the words
+        right after "instead of" / "rather than" that name what the previous question had (a grouping, a figure,
+        its aggregate) say what the new words replace; read as "instead", they add nothing themselves."""
+        c = self.context
+        if c is None:
+            return
+        aggregates = self.layer.grammar.get("aggregates", {})
+        for k, (a, b) in enumerate(zip(self.spans, self.spans[1:], strict=False)):
+            if (a.text, b.text) not in (("instead", "of"), ("rather", "than")):
+                continue
+            named = []
+            for x in self.spans[k + 2:]:
+                if x.text in ("the", "a", "an") or x.has("dimension") and x.arg("dimension") in c.dimensions or \
+                        x.first("grain") and x.arg("grain") == c.grain or \
+                        x.first("measure") and x.arg("measure") in c.measures or \
+                        (x.text in aggregates or x.has("grammar", "average")) and bool(c.measures):
+                    named.append(x)
+                else:
+                    break
+            if not any(x.text not in ("the", "a", "an") for x in named):
+                continue
+            for x in (a, b, *named) if a.text == "rather" else (b, *named):
+                x.senses, x.used = [("stop",)], True
+            if a.text == "rather":
+                a.text = "instead"  # the replacing reading of "instead" (not adding beside the previous grouping)
+
     def _compared_predicates(self) -> None:
         """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
         comparator name the measure compared (layer measure_when_compared), not the condition (in stock)."""
@@ -1341,7 +1389,10 @@ class _State:
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
                     nxt[1].arg("predicate"), {}).get("show", []) and any(
-                    x.first("entity") and x.arg("entity") == self.layer.predicates[nxt[1].arg("predicate")].get("entity")
+                    x.first("entity") and (x.arg("entity") == self.layer.predicates[nxt[1].arg("predicate")].get("entity")
+                                           # "in which warehouse rows is stock below ...": the rows the condition sums
+                                           or self.layer.entities[x.arg("entity")]["table"] + "." in
+                                           self.layer.predicates[nxt[1].arg("predicate")].get("sql", ""))
                     for x in self.spans[:k]):
                 # "products whose total stock is below their reorder level", "items that have stock at or under
                 # the reorder level": the figure the condition itself compares, named as its subject; neither a
@@ -1357,9 +1408,16 @@ class _State:
                 s.senses = [("measure", "stock")]
             other_condition = any(x is not s and x.first("predicate") and "stock" in self.layer.predicates.get(
                 x.arg("predicate"), {}).get("show", []) for x in self.spans)
-            if other_condition and nxt is None and s.first("predicate") and s.text.startswith("with ") and \
-                    self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared") and \
-                    any(x.text in ("show", "list", "display", "give") for x in self.spans[:k]):
+            # "... at or below their reorder level, with stock and reorder level": the other figure the
+            # condition shows, joined by "and", closes the request the same way
+            shown_too = nxt is not None and nxt[0] == k + 2 and self.spans[k + 1].text == "and" and \
+                self.next_content(nxt[0]) is None and bool(nxt[1].first("measure")) and any(
+                    x is not s and x.first("predicate") and nxt[1].arg("measure") in self.layer.predicates.get(
+                        x.arg("predicate"), {}).get("show", []) for x in self.spans)
+            if other_condition and (nxt is None and any(x.text in ("show", "list", "display", "give")
+                                                        for x in self.spans[:k]) or shown_too) and \
+                    s.first("predicate") and s.text.startswith("with ") and \
+                    self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared"):
                 # "show products at or below their reorder level with stock": the last words of a request to
                 # show a stock condition's products name the figure shown, not a second condition (stock > 0)
                 s.senses = [("measure", self.layer.predicates[s.arg("predicate")]["measure_when_compared"])]
@@ -1381,6 +1439,18 @@ class _State:
             if valued:
                 for x in valued:
                     x.senses = [("measure", s.arg("valued_at"))]
+                s.used = True
+                continue
+            # "the total value of our inventory at unit cost", "the stock in Vantaa worth at list price": the
+            # figure the valuation values (layer "values"), said with "value" / "worth", is the valued measure
+            base = self.layer.measures.get(str(s.arg("valued_at")), {}).get("values")
+            values = [x for x in self.spans if x.first("measure") and x.arg("measure") == base]
+            worth = [x for x in self.spans if x.text in ("worth", "value", "valued") and not x.used]
+            if values and worth:
+                for x in values:
+                    x.senses = [("measure", s.arg("valued_at"))]
+                for x in worth:
+                    x.senses, x.used = [("stop",)], True
                 s.used = True
 
     def _worth(self) -> None:
@@ -1449,9 +1519,11 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or s.text not in words:
                 continue
-            for k in range(i + 1, len(self.spans)):
+            for k in range(i, len(self.spans)):
                 t = self.spans[k]
-                if t.used or t.text not in ("between", "among", "across"):
+                # "revenue split business vs consumer": the values right after the word, no "between"
+                bare = k == i and i + 1 < len(self.spans) and bool(self.values_of(self.spans[i + 1]))
+                if not bare and (k == i or t.used or t.text not in ("between", "among", "across")):
                     continue
                 after = self.next_content(k)
                 if t.text == "across" and k == i + 1 and after is not None and after[1].first("dimension") and \
@@ -1804,6 +1876,15 @@ class _State:
                     # "how much revenue did business customers bring": the verb of the amount already named
                     s.senses = [("stop",)]
 
+    def _how_long(self) -> None:
+        """"how long did delivery take for order 3455": "how long" asks the duration a measure in days names
+        (was: "long" unplaced); with no such measure it stays unplaced."""
+        durations = [x for x in self.spans if x.first("measure")
+                     and self.layer.measures.get(str(x.arg("measure")), {}).get("unit") in ("days", "hours")]
+        for k, s in enumerate(self.spans[1:], start=1):
+            if s.text == "long" and not s.senses and self.spans[k - 1].text == "how" and durations:
+                s.senses, s.used = [("stop",)], True
+
     def _single_items(self) -> None:
         """"the biggest single order", "the single largest customer": the word stresses that one row of
         a ranking is meant, which the ranking says itself. Elsewhere ("customers with a single order":
@@ -1820,6 +1901,9 @@ class _State:
                     and (nxt[1].first("grain") or nxt[1].first("dimension") or nxt[1].first("entity")) \
                     and any(ranks(x) for x in self.spans[nxt[0] + 1:]):
                 s.senses = [("stop",)]  # "which single day saw the most orders": the one day of the ranking
+            elif nxt is not None and i > 0 and self.spans[i - 1].text == "any" and nxt[1].first("entity") \
+                    and not nxt[1].text.endswith("s") and any(ranks(x) for x in self.spans[:i]):
+                s.senses = [("stop",)]  # "the highest discount on any single order line": each one, ranked
 
     def _not_just(self) -> list[tuple[int, int, str]]:
         """"not just tools", "not only in Oslo": the value named is no longer the only one allowed, so the
@@ -2893,6 +2977,11 @@ class _State:
                     f.limit = int(nxt[1].arg("number"))
                     nxt[1].used = True
                 continue
+            if sa and s.text == "first" and i > 0 and self.spans[i - 1].text == "there" and "ranked" in f.notes:
+                # "which warehouse has the most ..., so we should restock there first": where to act first is the
+                # place already ranked, not a second ranking by date
+                s.used = True
+                continue
             if sa and not (sup and self._sup_target(i)):
                 if "order:explicit" not in f.notes or f.order_by is None:
                     f.order_by = sa[1]  # "the biggest customer by number of orders": by what is named
@@ -3431,6 +3520,11 @@ class _State:
                     f.show.append(key)
                 s.used = True
                 continue
+            ranked_labels = {f"{e['table']}.{e['label']}" for n, e in self.layer.entities.items()
+                             if e.get("label") and (n == f.subject or n in f.dimensions)}
+            if f.order_by is not None and s.first("attribute") and str(s.arg("attribute")) in ranked_labels:
+                s.used = True  # "top 10 customers by revenue - names and revenue": each ranked one is named anyway
+                continue
             if f.order_by is not None and subject and s.first("attribute") and any(
                     x.first("superlative") or x.first("superlative_attribute") or x.first("ranking")
                     for x in self.spans[:i]) and s.arg("attribute").split(".")[0] == subject["table"] and \
@@ -3724,8 +3818,16 @@ class _State:
                 j -= 1
             # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
             chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and (j in moved or j in self.counts_shown)
+            # "in transit - order id and carrier" ("carrier and order id"): a field joined by "and" to a column
+            # shown beside each row is a column too (an id per row leaves nothing to group)
+            shown = [x for x in (self.spans[j] if j < k - 1 else None,
+                                 self.spans[k + 2] if k + 2 < len(self.spans) and self.spans[k + 1].text == "and" else None)
+                     if x is not None and x.first("attribute") and str(x.arg("attribute")) in f.show]
+            chained = chained or (bool(shown) and "and" in {x.text for x in self.spans[j + 1:k + 2]}
+                                  and not {"by", "per"} & {x.text for x in self.spans[max(0, k - 1):k]})
             if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
-                    ("with" in before and (f.predicates or f.subject)) or
+                    # ("with stock": the word inside the span read as a figure by _compared_predicates)
+                    (("with" in before or s.text.startswith("with ")) and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):
                 continue
             if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
@@ -6075,6 +6177,13 @@ class _State:
         an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
         bought); "ordered" keeps every status."""
         verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        if f.subject == "products" and f.kind == "list" and "activity:sales" in f.notes and f.period_field is None \
+                and not f.measures and "purchase" not in f.predicates and any(
+                    s.text.startswith("__period") for s in self.spans) and not any(
+                    s.has("grammar", "negation") for s in self.spans):
+            # "out of stock products that sold something last month": sold in orders that count as sales
+            f.predicates.append("purchase")
+            return
         if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \
                 or not any(s.text in verbs and s.first("activity") for s in self.spans) \
                 or any(s.has("grammar", "negation") for s in self.spans):
