@@ -1457,3 +1457,30 @@ def test_product_rows_are_stock_records(parser, engine, question, gold):
 ])
 def test_products_that_sold_in_a_period(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+SHORT = ("(SELECT i.product_id, SUM(i.reorder_level) - SUM(i.quantity_on_hand) AS short "
+         "FROM inventory i GROUP BY 1)")
+SHORT_IN = ("(SELECT i.product_id, i.warehouse, SUM(i.quantity_on_hand) AS stock, SUM(i.reorder_level) AS reorder "
+            "FROM inventory i GROUP BY 1, 2)")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a shortfall exists only below the reorder level: the others' surplus does not offset it (was: negative)
+    ("total shortfall of Kitchen products",
+     f"SELECT SUM(s.short) FROM products p JOIN {SHORT} s USING (product_id) "
+     "WHERE p.category = 'Kitchen' AND s.short > 0"),
+    ("shortfall per category",
+     f"SELECT p.category, SUM(s.short) FROM products p JOIN {SHORT} s USING (product_id) WHERE s.short > 0 "
+     "GROUP BY 1"),
+    # "which ... per warehouse": each product in each warehouse where it is below (was: a count per warehouse)
+    ("which products are below the reorder level per warehouse",
+     f"SELECT p.name, w.warehouse FROM products p JOIN {SHORT_IN} w USING (product_id) WHERE w.stock < w.reorder"),
+])
+def test_shortfalls_and_low_stock_per_warehouse(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_how_many_per_warehouse_is_still_a_count(parser, engine):
+    assert_answers_like(parser, engine, "how many products are below the reorder level per warehouse",
+                        f"SELECT w.warehouse, COUNT(*) FROM {SHORT_IN} w WHERE w.stock < w.reorder GROUP BY 1")

@@ -1064,3 +1064,16 @@ def test_list_value_minus_discounted_value(parser, engine, question, gold):
 ])
 def test_value_of_stock_with_its_valuation_apart(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "with only web orders", "who only ordered in store": every order of theirs that way (was: any such order)
+    ("customers with only web orders",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING BOOL_AND(o.channel = 'web')"),
+    ("customers who only ordered in store",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING BOOL_AND(o.channel = 'store')"),
+])
+def test_customers_with_only_one_way_of_orders_have_every_order_so(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

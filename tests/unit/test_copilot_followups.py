@@ -1280,3 +1280,12 @@ def test_a_count_after_a_time_in_a_unit(parser, engine, context, question, gold)
 ])
 def test_instead_of_what_the_previous_question_had(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_in_which_place_after_a_condition_lists_each_thing_there(parser, engine):
+    # "in which warehouse?" after the low-stock products: each product where it is below (was: a count per place)
+    assert_answers_like(parser, engine, "in which warehouse?",
+                        "SELECT p.name, w.warehouse FROM products p JOIN (SELECT product_id, warehouse, "
+                        "SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder FROM inventory GROUP BY 1, 2) w "
+                        "USING (product_id) WHERE w.stock < w.reorder",
+                        ["which products are below the reorder level"])

@@ -582,3 +582,13 @@ def test_that_one_with_no_earlier_question_is_refused(parser):
     # given (was every customer listed)
     with pytest.raises(NotUnderstood, match="that one"):
         parser.parse("who is the customer on that one?", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    # every sale of the product to that segment: not a restriction to such sales (was: the revenue of them)
+    "products only sold to business customers",
+    "customers who only bought Bosch products",
+])
+def test_only_of_every_sale_not_stateable_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)

@@ -1275,6 +1275,8 @@ class _State:
             self._share_of_predicate_entity(f)
             self._ordered_most(f)
             self._no_such_orders(f)
+            self._counted_where(f)
+            self._which_per_scope(f)
         try:
             self._periods_and_fields(f)
             self._growth_direction(f)
@@ -3626,16 +3628,29 @@ class _State:
         """"customers who have ordered exclusively through the store channel", "only via web": customers none of
         whose orders went another way, not customers with one store order among others."""
         f = self.form
-        if f.subject != "customers":
-            return
+        preps = ("through", "via", "in", "on", "from", "using", "to", "by")
+        verbs = ("ordered", "bought", "purchased", "shopped", "sold", "order", "buy", "purchase", "shop")
+        n = len(self.spans)
         for i, s in enumerate(self.spans):
-            if s.text not in ("only", "exclusively", "solely") or i + 2 >= len(self.spans) \
-                    or self.spans[i + 1].text not in ("through", "via", "in", "on", "from", "using"):
+            if s.text not in ("only", "exclusively", "solely") or i + 1 >= n:
                 continue
-            k = i + 2 + (self.spans[i + 2].text == "the" and i + 3 < len(self.spans))
-            values = self.values_of(self.spans[k])
+            # "who only ordered in store", "with only web orders": the verb before the way, or the way said
+            # as the orders' adjective, say the same "every order that way"
+            k, verb = i + 1, self.spans[i + 1].text in verbs
+            k += verb
+            prep = k < n and self.spans[k].text in preps
+            k += prep
+            k += k < n and self.spans[k].text == "the"
+            if not (prep or verb or k + 1 < n and self.spans[k + 1].text in ("orders", "order")):
+                continue
+            values = self.values_of(self.spans[k]) if k < n else []
             flt = next((x for x in f.filters if values and x.field == values[0][0] and x.op in ("=", "in")), None)
-            if flt is None or self.layer.dimensions.get(flt.field, {}).get("column", "").split(".")[0] != "orders":
+            if f.subject != "customers" or flt is None or \
+                    self.layer.dimensions.get(flt.field, {}).get("column", "").split(".")[0] != "orders":
+                if verb and values and f.subject not in ("orders", None):
+                    # "products only sold to business customers": every sale to them is not a restriction
+                    raise NotUnderstood(f"I cannot yet answer '{s.text} {self.spans[i + 1].text}' (every one "
+                                        "of their orders) of this", field=s.text)
                 continue
             flt.op = "only of"
             flt.values = list(flt.values)
@@ -4995,6 +5010,35 @@ class _State:
                 raise NotUnderstood("'ordered most' ranks by the number of orders, beside another figure I could not "
                                     "rank by it", hint="e.g. 'which customers placed the most orders' and ask the "
                                                        "other figure on its own")
+
+    def _which_per_scope(self, f: QueryForm) -> None:
+        """"which products are below the reorder level per warehouse / in which warehouse": the things asked
+        with "which" are listed, each with the place (the layer's ``scoped_by`` of the condition stated) where the
+        condition holds, one row per thing and place (was: a count per place, which names no thing)."""
+        if f.kind != "aggregate" or f.measures != ["count"] or len(f.dimensions) != 1 or f.order_by or f.limit:
+            return
+        dim = f.dimensions[0]
+        if not any(self.layer.predicates.get(p, {}).get("scoped_by") == dim for p in f.predicates):
+            return
+        if not any(x.has("entity", f.subject or "") and self._is_which(k) for k, x in enumerate(self.spans)):
+            return  # "how many products are below the reorder level per warehouse": the count is asked
+        column = self.layer.dimensions[dim]["column"]
+        f.kind, f.measures = "list", []
+        if column not in f.show:
+            f.show.append(column)
+
+    def _counted_where(self, f: QueryForm) -> None:
+        """"total shortfall of Kitchen products": a figure that exists only under a condition (the layer's
+        ``counted_where``: a shortfall only where stock is below the reorder level) summed over many things counts
+        only those meeting it, unless the question states that condition or one it is shown with (else the
+        surplus of the others makes the total negative). One product's own figure is left as asked."""
+        if f.kind != "aggregate" or f.lookup or "product" in f.dimensions or f.filter_on("product"):
+            return
+        for m in f.measures:
+            spec = self.layer.measures.get(m, {})
+            cond = spec.get("counted_where")
+            if cond and cond not in f.predicates and not set(spec.get("shown_with", [])) & set(f.predicates):
+                f.predicates.append(cond)
 
     def _no_such_orders(self, f: QueryForm) -> None:
         """"customers with no delivered order", "... but have no delivered order": none of their orders in that
