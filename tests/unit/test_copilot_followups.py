@@ -1280,3 +1280,16 @@ def test_a_count_after_a_time_in_a_unit(parser, engine, context, question, gold)
 ])
 def test_instead_of_what_the_previous_question_had(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the units sold of the products listed before, summed into one total (was: one row per product)
+    (["list Makita products"], "how many units of those did we sell in total?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.brand = 'Makita'"),
+    (["which products sold anything last month"], "how many units of those did we sell in total?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_units_sold_of_the_listed_products_in_total(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
