@@ -128,6 +128,8 @@ def test_follow_up_pointing_back(parser, engine, context, question, gold):
     (["revenue by category in 2025"], "and what does it mean?", "changes in the previous question"),
     # "rather than" a grouping the previous question did not have: nothing it replaces
     (["number of customers per country"], "can you split that by segment rather than city?", "'rather', 'than'"),
+    # a total over the top ones only (was the total over all products, the ranking dropped)
+    (["top 5 products by units sold"], "how many units of those did we sell in total?", "previous top ones"),
 ])
 def test_follow_up_that_cannot_apply_names_the_previous_question(parser, context, question, said):
     form = None

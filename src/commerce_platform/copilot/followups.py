@@ -950,6 +950,12 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
     ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
     words = {s.text for s in state.spans}
+    if context.limit and context.limit > 1 and context.dimensions and words & TOTAL_WORDS and words & POINTERS \
+            and state.form.measures and not state.periods and not state.ids:
+        # "how many units of those did we sell in total?" after a top 5: a total over the ranked ones only
+        # (was the total over all of them, the ranking dropped)
+        raise refuse(state, context, "a total over the previous top ones cannot be said yet; ask for the "
+                                     "figure of each of them, or the total without the ranking")
     if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
         return None
     new = state.form
