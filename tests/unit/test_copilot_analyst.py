@@ -1077,3 +1077,24 @@ def test_value_of_stock_with_its_valuation_apart(parser, engine, question, gold)
 ])
 def test_customers_with_only_one_way_of_orders_have_every_order_so(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+    # a bound on each shipment's own duration picks the shipments, counted per carrier (was: carriers whose
+    # average delivery time is over the bound)
+    ("shipments that took over 4 days by carrier",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 4 DAY GROUP BY 1"),
+    ("shipments delivered in more than 3 days per month",
+     "SELECT DATE_TRUNC('month', shipped_at), COUNT(*) FROM shipments "
+     "WHERE delivered_at > shipped_at + INTERVAL 3 DAY GROUP BY 1"),
+    # products that sold in a period are listed, not the period's sales summed
+    ("products that sold something in October",
+     f"SELECT DISTINCT p.product_id, p.name FROM products p JOIN order_items oi USING (product_id) "
+     f"JOIN orders o USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' "
+     "AND DATE '2026-10-31'"),
+    ("which products sold anything last month",
+     f"SELECT DISTINCT p.product_id, p.name FROM products p JOIN order_items oi USING (product_id) "
+     f"JOIN orders o USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' "
+     "AND DATE '2026-10-31'"),
+])
+def test_a_bound_on_each_thing_or_a_sale_in_a_period_picks_the_things(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

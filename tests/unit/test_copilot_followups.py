@@ -128,6 +128,8 @@ def test_follow_up_pointing_back(parser, engine, context, question, gold):
     (["revenue by category in 2025"], "and what does it mean?", "changes in the previous question"),
     # "rather than" a grouping the previous question did not have: nothing it replaces
     (["number of customers per country"], "can you split that by segment rather than city?", "'rather', 'than'"),
+    # a total over the top ones only (was the total over all products, the ranking dropped)
+    (["top 5 products by units sold"], "how many units of those did we sell in total?", "previous top ones"),
 ])
 def test_follow_up_that_cannot_apply_names_the_previous_question(parser, context, question, said):
     form = None
@@ -1289,3 +1291,16 @@ def test_in_which_place_after_a_condition_lists_each_thing_there(parser, engine)
                         "SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder FROM inventory GROUP BY 1, 2) w "
                         "USING (product_id) WHERE w.stock < w.reorder",
                         ["which products are below the reorder level"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the units sold of the products listed before, summed into one total (was: one row per product)
+    (["list Makita products"], "how many units of those did we sell in total?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.brand = 'Makita'"),
+    (["which products sold anything last month"], "how many units of those did we sell in total?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID} "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_units_sold_of_the_listed_products_in_total(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

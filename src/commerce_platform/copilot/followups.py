@@ -950,11 +950,20 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
     ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
     words = {s.text for s in state.spans}
+    if context.limit and context.limit > 1 and context.dimensions and words & TOTAL_WORDS and words & POINTERS \
+            and state.form.measures and not state.periods and not state.ids:
+        # "how many units of those did we sell in total?" after a top 5: a total over the ranked ones only
+        # (was the total over all of them, the ranking dropped)
+        raise refuse(state, context, "a total over the previous top ones cannot be said yet; ask for the "
+                                     "figure of each of them, or the total without the ranking")
     if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
         return None
     new = state.form
     # ("how many units ... do we have": the units read as the stock, the figure the new question names)
     figure = [s.text for s in state.spans if s.first("measure")] + ["how many"] if len(new.measures) == 1 else []
+    if figure and "activity:sales" in new.notes:
+        # "how many units of those did we sell in total?": the selling names the figure (units sold), no new rows
+        figure += [s.text for s in state.spans if s.first("activity")] + ["we"]
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
                                             "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
                                             "up", "up to", *figure} | POINTERS | _nouns(context)):
@@ -962,7 +971,10 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     entities = state.layer.entities
     spec = state.layer.measures.get(new.measures[0] if len(new.measures) == 1 else "", {})
     if figure and spec and context.subject and not context.derived and not new.filters and not new.predicates \
-            and str(spec.get("sql", "")).upper().startswith("SUM(") and spec.get("entity") in (None, context.subject):
+            and str(spec.get("sql") or spec.get("line_sql") or "").upper().startswith("SUM(") and (
+                spec.get("entity") in (None, context.subject)
+                # a line figure of listed products: each line is of one product, so the sum over them is one total
+                or bool(spec.get("line_sql")) and context.subject == "products"):
         # "how many units of those do we have in total?" after products listed: a summed figure of the things
         # named, over the same rows
         f = copy.deepcopy(context)

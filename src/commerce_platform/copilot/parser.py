@@ -4520,6 +4520,14 @@ class _State:
         # condition (_share_condition), not the figure of each group
         share_of_duration = (f.derived or {}).get("kind") == "share" and any(
             self.layer.measures[m].get("row_sql") for m in measure_filters)
+        # "shipments that took over 4 days by carrier": a bound on a figure of each shipment (a row figure of the
+        # things named) picks the shipments, counted per group; an average bound ("carriers with an average
+        # delivery time over 4 days") is said with its average
+        row_bound = [m for m in measure_filters if self.layer.measures[m].get("row_sql")
+                     and self.layer.measures[m].get("entity") == f.subject]
+        if not f.measures and row_bound and (f.dimensions or f.grain) and not share_of_duration and head is not None \
+                and not ranking and not re.search(r"\b(?:average|avg|mean|median|typical)", self.question.lower()):
+            f.measures = ["count"]
         if not f.measures and measure_filters and (f.dimensions or f.grain) and not share_of_duration:
             # "brands with more than 2000 units sold": show the units; "which months had revenue above
             # 30,000": the months (a time grain is a grouping too), each with its revenue
@@ -4537,8 +4545,12 @@ class _State:
         if not f.measures and "sales" in activity and f.subject == "customers" and "much" in words and not ranking \
                 and not f.lookup:
             f.subject = None  # "how much did we sell to customers in Finland": the sales to them, not a list
+        # "which products sold anything last month", "products that sold something in October": the products
+        # with a sale in the period, listed (_purchases_are_sales), not the period's sales summed
+        listed_sellers = f.subject == "products" and bool(self.periods) and not ranking and not f.dimensions \
+            and not f.grain and not words & {"much", "many", "total", "sum", "how", "revenue", "units"}
         if not f.measures and "sales" in activity and f.subject in (None, "products") and not by_attribute \
-                and not sold_as_condition and not any(m in self.layer.measures for m in f.show):
+                and not sold_as_condition and not listed_sellers and not any(m in self.layer.measures for m in f.show):
             # "how much did we sell" is revenue; "how many did we sell", "which brand sells best" units
             f.measures = ["units_sold"] if words & {"many", "any", "how many"} else ["revenue"]  # the glossary: sales = revenue
             if ranking and f.order_by is None:
