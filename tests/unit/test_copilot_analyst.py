@@ -1079,6 +1079,7 @@ def test_customers_with_only_one_way_of_orders_have_every_order_so(parser, engin
     assert_answers_like(parser, engine, question, gold)
 
 
+@pytest.mark.parametrize("question, gold", [
     # a bound on each shipment's own duration picks the shipments, counted per carrier (was: carriers whose
     # average delivery time is over the bound)
     ("shipments that took over 4 days by carrier",
