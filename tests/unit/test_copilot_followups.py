@@ -220,6 +220,15 @@ def test_spend_beside_a_ranking_it_would_change_is_refused(parser, context):
     (["customers with more than 3 orders in 2025"], "what about at least 20?",
      "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
      "GROUP BY c.customer_id, c.name HAVING COUNT(*) >= 20"),
+    # no limit to change: the one threshold's number, on its comparator (was: refused)
+    (["products with less than 20 in stock"], "make it 30",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) < 30"),
+    # a 0-1 fraction asked in percent: the new number on the same scale (was: margin < 30)
+    (["which products have a margin under 25%?"], "make it 30",
+     "SELECT name FROM products WHERE (unit_price - unit_cost) / unit_price < 0.30"),
+    (["which products have a margin under 25%?"], "what about over 40?",
+     "SELECT name FROM products WHERE (unit_price - unit_cost) / unit_price > 0.40"),
 ])
 def test_follow_up_changes_the_one_number(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
@@ -230,6 +239,8 @@ def test_follow_up_changes_the_one_number(parser, engine, context, question, gol
     (["orders over 200 EUR with more than 3 lines"], "and over 500?", "2 thresholds"),
     # a ranking with a threshold: a bare number could change either
     (["top 5 customers with more than 10 orders"], "and 20?", "the limit or the threshold"),
+    # a number under 1 after a fraction said in percent: either scale
+    (["which products have a margin under 25%?"], "make it 0.3", "a percent or a fraction"),
 ])
 def test_a_number_with_nothing_to_change_is_refused(parser, context, question, said):
     form = parser.parse(context[0], COPILOT_AS_OF).form
@@ -1221,6 +1232,10 @@ def test_a_figure_of_the_listed_things_in_total(parser, engine, context, questio
     (["cancellation rate for store orders this year"], "and for web, as a percent",
      "SELECT 100.0 * AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0.0 END) FROM orders WHERE channel = 'web' "
      "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # only the scale said ("as a percent"): a new value narrows the whole, the share kept (was: share of web orders)
+    (["what share of orders were cancelled in 2025?"], "and for web, as a percent",
+     "SELECT 100.0 * AVG(CASE WHEN status = 'cancelled' THEN 1.0 ELSE 0.0 END) FROM orders WHERE channel = 'web' "
+     "AND year(order_date) = 2025"),
 ])
 def test_the_part_of_a_share_and_its_scale_after_a_swap(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -189,6 +189,10 @@ COLUMN_EXTREMES = [
     ("which channel had the maximum order amount in 2024",
      "SELECT channel, MAX(total_amount) m FROM orders WHERE year(order_date) = 2024 GROUP BY 1 ORDER BY m DESC LIMIT 1"),
     ("min order amount of b2b orders", "SELECT MIN(total_amount) FROM orders WHERE channel = 'b2b'"),
+    # "waiting for a shipment": no shipment row yet (was: refused); "waiting for shipment" stays the open status
+    ("paid orders still waiting for a shipment",
+     "SELECT order_id FROM orders o WHERE status = 'paid' AND NOT EXISTS "
+     "(SELECT 1 FROM shipments s WHERE s.order_id = o.order_id)"),
 ]
 
 CASES: list[tuple[str, str]] = [*COLUMN_EXTREMES, *ANCHORS, *RATIOS, *SHARES, *CARRYING, *DURATIONS, *POSSESSIVES, *PHRASES, *KEYS, *AGES, *EXTREMES,

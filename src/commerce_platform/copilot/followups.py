@@ -646,7 +646,20 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
         return None
     value = float(numbers[0].arg("number"))
     f = copy.deepcopy(context)
-    if not comparators:
+    thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
+                  and isinstance(x.values[0], (int, float))]
+    if len(thresholds) == 1 and state.layer.measures.get(thresholds[0].field, {}).get("fraction") \
+            and (comparators or not context.limit):
+        # "make it 30" after "a margin under 25%": a 0-1 fraction said in percent (as the question read it);
+        # a number that could be either scale is not guessed
+        if not 1 < value <= 100:
+            raise refuse(state, context, f"I could not tell whether {value:g} is a percent or a fraction")
+        value = value / 100
+    if not comparators and not context.limit and len(thresholds) == 1:
+        # "make it 30" after "products with less than 20 in stock": no limit to change, so the one threshold's
+        # number, on the comparator it had
+        thresholds[0].values = [value]
+    elif not comparators:
         if not context.limit or value != int(value) or not 0 < value <= 1000:
             return None
         if any(x.op in ("<", "<=", ">", ">=") for x in context.filters):
@@ -656,8 +669,6 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     else:
         k = comparators[0].first("comparator")
         assert k is not None
-        thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
-                      and isinstance(x.values[0], (int, float))]
         if len(thresholds) != 1:
             what = "no threshold" if not thresholds else f"{len(thresholds)} thresholds"
             raise refuse(state, context, f"I could not tell which number to change (the previous question has {what})")

@@ -2569,6 +2569,14 @@ class _State:
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
 
+    def _scale_only(self) -> bool:
+        """"as a percent", "in percent": every share word of the question only says the scale of a share."""
+        percent = set(self.layer.grammar.get("percent_words", []))
+        words = [s.text for s in self.spans]
+        said = [k for k, s in enumerate(self.spans) if s.has("grammar", "share")]
+        return bool(said) and all(words[k] in percent and (words[k - 1:k] in (["in"], ["as"]) or
+                                                           words[max(k - 2, 0):k] == ["as", "a"]) for k in said)
+
     def _unit_of(self, s: Span) -> str | None:
         measure, attribute = s.first("measure"), s.first("attribute")
         if measure:
@@ -5448,9 +5456,13 @@ class _State:
                     f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", ["count"], [], None, None
             elif context.derived and context.derived.get("kind") == "share" and context.derived.get("condition") \
                     and not new.predicates and not new.derived.get("condition") and all(  # type: ignore[union-attr]
-                        context.filter_on(x.field) is not None and x.op in ("=", "in") for x in new.filters):
+                        x.op in ("=", "in") and (context.filter_on(x.field) is not None or self._scale_only() and
+                                                 x.field != (context.derived["condition"].get("filter") or {}).get(
+                                                     "field")) for x in new.filters):
                 # "give it as a percentage" after a share: the same share, on the scale asked; "and for web, as a
-                # percent" after the b2b rate: a value swapped for one the whole was taken of, the same share too
+                # percent" after the b2b rate: a value swapped for one the whole was taken of, the same share too;
+                # "and for web, as a percent" after the cancelled share: only the scale is said, so a new value
+                # narrows the whole (a new share would name its share word: "and the share of web orders?")
                 f.derived = {**context.derived, "scale": f.derived["scale"]}
         cond = ((context.derived or {}).get("condition") or {}).get("filter") \
             if (context.derived or {}).get("kind") == "share" else None
