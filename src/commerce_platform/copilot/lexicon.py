@@ -489,8 +489,10 @@ def _exchanged(token: str, word: str) -> bool:
 
 def _two_exchanges(token: str, word: str) -> bool:
     """``word`` is ``token``'s letters with at most two pairs of them exchanged ("cotsumers": "customers")."""
-    diff = [k for k in range(len(token)) if len(token) == len(word) and token[k] != word[k]]
-    if not 2 <= len(diff) <= 4 or sorted(token) != sorted(word):
+    if sorted(token) != sorted(word):
+        return False
+    diff = [k for k in range(len(token)) if token[k] != word[k]]
+    if not 2 <= len(diff) <= 4:
         return False
     return len(diff) <= 3 or any(token[i] == word[j] and token[j] == word[i] for i in diff for j in diff if i < j)
 

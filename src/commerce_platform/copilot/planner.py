@@ -75,6 +75,15 @@ def _lit(value) -> exp.Expr:
     return exp.Literal.string(str(value))
 
 
+def _places_kept(rank: exp.Expr, limit: int, offset: int) -> exp.Condition:
+    """The places of a ranking kept in each group: the first ``limit`` after ``offset`` skipped ("the second best
+    seller in each category": place 2 only)."""
+    kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(limit + offset))
+    if offset:
+        kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(offset)))
+    return kept
+
+
 def _filtered(agg: exp.Expr, condition: exp.Expr) -> exp.Expr:
     """``agg FILTER (WHERE condition)``, the condition added to a filter the aggregate already has (the
     revenue's glossary filter beside a count of orders of any status)."""
@@ -882,10 +891,7 @@ class Planner:
                                   partition_by=[self.field_sql(d) for d in within],
                                   order=exp.Order(expressions=[exp.Ordered(this=exp.column(key),
                                                                            desc=form.direction == "desc")]))
-                kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(form.limit + form.offset))
-                if form.offset:  # "the second best seller in each category": the places skipped in each group
-                    kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(form.offset)))
-                select = select.qualify(kept)
+                select = select.qualify(_places_kept(rank, form.limit, form.offset))
                 select = select.order_by(*[exp.Ordered(this=exp.column(d)) for d in within],
                                          exp.Ordered(this=exp.column(key), desc=form.direction == "desc"),
                                          *[exp.Ordered(this=exp.column(d)) for d in dims if d not in within])
@@ -1177,8 +1183,8 @@ class Planner:
             shown[:0] = bounds
         if zero_table is not None:
             shown += bounds  # each figure the condition is on, beside the thing (0 for one with none)
-        sides = {name: tables_of(self.measure_sql(form, name, line=line)[0])
-                 for name in dict.fromkeys(shown)}
+        measured = {name: self.measure_sql(form, name, line=line) for name in dict.fromkeys(shown)}
+        sides = {name: tables_of(agg) for name, (agg, _filt) in measured.items()}
         mixed = len({frozenset(t) for t in sides.values() if t - {table}}) > 1
         # "stock of the products on order 1572": a condition on another table that fans the rows out (order
         # lines) would multiply a figure summed over its own fanning table (stock) too
@@ -1187,15 +1193,13 @@ class Planner:
         per_rows: dict[str, exp.Expr] = {}
         # "customers with their revenue and number of orders": each figure over its own rows (the revenue's
         # glossary filter on the revenue alone), not the count cut to the revenue's orders
-        own_rows = len({None if f is None else f.sql() for f in (self.measure_sql(form, n, line=line)[1]
-                                                                  for n in dict.fromkeys(shown))}) > 1
-        for name in dict.fromkeys(shown):
+        own_rows = len({None if filt is None else filt.sql() for _agg, filt in measured.values()}) > 1
+        for name, (agg, filt) in measured.items():
             per_row = self._fanning_measure(form, name, table) if mixed else None
             if per_row is not None:  # "low-stock products by revenue, with their stock": stock per product
                 per_rows[name] = per_row
                 measure_cols.append(exp.alias_(per_row, output_name(form, name)))
                 continue
-            agg, filt = self.measure_sql(form, name, line=line)
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
                                                                         *zero_sales]), output_name(form, name)))
@@ -1257,10 +1261,7 @@ class Planner:
                               order=exp.Order(expressions=[exp.Ordered(this=order_expr.copy(), desc=desc,
                                                                        nulls_first=False),
                                                            exp.Ordered(this=fragment(f"{table}.{entity['key']}"))]))
-            kept: exp.Condition = exp.LTE(this=rank, expression=exp.Literal.number(form.limit + form.offset))
-            if form.offset:
-                kept = exp.and_(kept, exp.GT(this=rank.copy(), expression=exp.Literal.number(form.offset)))
-            return select.qualify(kept).order_by(*[exp.Ordered(this=g.copy()) for g in groups],
+            return select.qualify(_places_kept(rank, form.limit, form.offset)).order_by(*[exp.Ordered(this=g.copy()) for g in groups],
                                                  exp.Ordered(this=order_expr, desc=desc, nulls_first=False),
                                                  exp.Ordered(this=fragment(f"{table}.{entity['key']}")))
         if form.limit and "ties" in form.notes:
