@@ -3198,12 +3198,12 @@ class _State:
             if counted and self.spans[i - 2].text in ("their", "its") and f.subject is None and listed in each_of \
                     and listed != counted[1] and each_of[listed] not in f.dimensions \
                     and not any(x.field == f"count:{counted[1]}" for x in f.filters):
-                # "business customers in Tampere with their order count": each one's count of its orders (was the
-                # customers counted)
-                f.dimensions.append(each_of[listed])
-                f.subject = str(counted[1])
-                f.measures.append("count")
+                # "business customers in Tampere with their order count": each one's count of its orders beside
+                # them (was the customers counted), as "with their number of orders" below
+                f.subject = listed
+                f.show.append(f"count:{counted[1]}")
                 self.spans[i - 1].used = True
+                self.counts_shown.add(i - 1)
                 continue
             if nxt is not None and nxt[1].text in ("each", "apiece") and self.next_content(nxt[0]) is None and \
                     s.text == "how many" and i > 0 and self.spans[i - 1].text in ("with", "and") and \
