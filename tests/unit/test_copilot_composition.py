@@ -1156,3 +1156,34 @@ OSLO_2025 = "c.city = 'Oslo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE
 ])
 def test_a_count_with_their_is_per_listed_thing(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "buy in" after "only" is the way they buy ("only buy in store"), not the buy-in price (was: every store customer
+# listed with the unit cost of each product they bought); "to buy in" and "buy-in price" still name the cost
+@pytest.mark.parametrize("question, gold", [
+    ("customers who only buy in store",
+     "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders GROUP BY 1 "
+     "HAVING BOOL_AND(channel = 'store'))"),
+    ("Which product costs us the most to buy in?", "SELECT name FROM products ORDER BY unit_cost DESC LIMIT 1"),
+    ("buy-in price of product 12", "SELECT name, unit_cost FROM products WHERE product_id = 12"),
+])
+def test_buy_in_is_a_way_of_buying_after_only(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a bound on a figure of each order's shipment (one to one with the order) picks the orders, counted per group (was:
+# the channels whose average delivery time passed the bound); products listed with their warehouse under a stock
+# condition are the warehouses where it holds (was: every warehouse of a product below it over all warehouses)
+@pytest.mark.parametrize("question, gold", [
+    ("orders that shipped in more than 2 days by channel",
+     "SELECT o.channel, COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE s.delivered_at > s.shipped_at + INTERVAL 2 DAY GROUP BY 1"),
+    ("carriers with an average delivery time over 3 days",
+     "SELECT carrier FROM shipments WHERE delivered_at IS NOT NULL GROUP BY 1 "
+     "HAVING AVG(date_diff('second', shipped_at, delivered_at)) > 3 * 86400"),
+    ("list products below reorder level with their warehouse",
+     "SELECT p.name, i.warehouse FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level"),
+])
+def test_row_bounds_of_a_partner_and_warehouses_listed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

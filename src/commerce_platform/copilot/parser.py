@@ -4243,6 +4243,15 @@ class _State:
                 todo.append(t)
         return tied
 
+    def _same_rows(self, entity: str | None, other: str | None) -> bool:
+        """Whether a row of ``entity`` is one row of ``other``: the same entity, or tables joined one to one (an
+        order and its shipment)."""
+        if entity is None or other is None:
+            return False
+        tables = {self.layer.entities.get(e, {}).get("table") for e in (entity, other)}
+        return entity == other or any(j.get("cardinality") == "one_to_one" and tables == {
+            j["left"].split(".")[0], j["right"].split(".")[0]} for j in self.layer.joins)
+
     def _is_which(self, i: int) -> bool:
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
                 self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
@@ -4529,10 +4538,10 @@ class _State:
         share_of_duration = (f.derived or {}).get("kind") == "share" and any(
             self.layer.measures[m].get("row_sql") for m in measure_filters)
         # "shipments that took over 4 days by carrier": a bound on a figure of each shipment (a row figure of the
-        # things named) picks the shipments, counted per group; an average bound ("carriers with an average
+        # things named, or of their one-to-one partner: an order's shipment) picks the shipments, counted per group; an average bound ("carriers with an average
         # delivery time over 4 days") is said with its average
         row_bound = [m for m in measure_filters if self.layer.measures[m].get("row_sql")
-                     and self.layer.measures[m].get("entity") == f.subject]
+                     and self._same_rows(self.layer.measures[m].get("entity"), f.subject)]
         if not f.measures and row_bound and (f.dimensions or f.grain) and not share_of_duration and head is not None \
                 and not ranking and not re.search(r"\b(?:average|avg|mean|median|typical)", self.question.lower()):
             f.measures = ["count"]

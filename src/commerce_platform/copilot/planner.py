@@ -218,11 +218,13 @@ class Planner:
                 if f"each:{scope}" in form.notes:
                     # "out of stock in any warehouse but Vantaa": held in some one of the others
                     inner.group_by(self.field_sql(scope), copy=False)
-            elif inner is not None and isinstance(cond, exp.In) and (scope in form.dimensions or (
+            elif inner is not None and isinstance(cond, exp.In) and (
+                    scope in form.dimensions or self.layer.dimensions.get(scope, {}).get("column") in form.show or (
                     self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
                 # "which warehouse has the most products below their reorder level": the condition
                 # holds per product in each warehouse, so it is tested per (product, warehouse); so is it of
-                # stock records counted ("positions with zero units on hand"), each one a product in a warehouse
+                # stock records counted ("positions with zero units on hand"), each one a product in a warehouse, and
+                # of products listed with their warehouse (the warehouses where they are below it)
                 column = self.field_sql(scope)
                 inner.select(column.copy(), copy=False)
                 inner.group_by(column.copy(), copy=False)
