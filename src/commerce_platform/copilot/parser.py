@@ -1187,6 +1187,7 @@ class _State:
         f = self.form
         self._instead_of_previous()
         self._out_in_a_warehouse()
+        self._lines_of_stock()
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
@@ -1236,6 +1237,7 @@ class _State:
         self._one_row_per()
         self._dimension_mix()
         self._over_the_things()
+        self._event_predicate_dated()
         self._status_of_shipment()
         self._status_of_ones_orders()
         self._undelivered_orders()
@@ -1713,6 +1715,41 @@ class _State:
                           and len(after) > 1 and warehouse(after[1])):
                 continue
             s.senses = []
+
+    def _lines_of_stock(self) -> None:
+        """"how many Nordline lines in Kuopio are under the reorder level", "the most warehouse lines below reorder
+        level": bare "lines" in a question that names a warehouse or a stock condition and nothing of orders or
+        sales (every other word is of products and their stock) are stock records, one per product and warehouse
+        (was: order lines, counted through every sale of the products)."""
+        stock_tables = {self.layer.entities[n]["table"] for n in ("products", "stock_records") if n in self.layer.entities}
+        if "stock_records" not in self.layer.entities or "order_lines" not in self.layer.entities:
+            return
+
+        def tables(s: Span) -> set[str]:
+            out: set[str] = set()
+            for sense in s.senses:
+                kind, name = sense[0], str(sense[1]) if len(sense) > 1 else ""
+                if kind == "entity":
+                    out.add(self.layer.entities[name]["table"])
+                elif kind in ("dimension", "value") and name in self.layer.dimensions:
+                    out.add(self.layer.dimensions[name]["column"].split(".")[0])
+                elif kind in ("measure", "predicate"):
+                    spec = (self.layer.measures if kind == "measure" else self.layer.predicates).get(name, {})
+                    out.add(self.layer.entities.get(spec.get("entity", ""), {}).get("table", "?"))
+                elif kind == "activity":
+                    out.add("orders")
+            return out
+        lines = [s for s in self.spans if s.text in ("line", "lines") and s.senses == [("entity", "order_lines")]]
+        if not lines:
+            return
+        others = [s for s in self.spans if s not in lines]
+        stock_said = any(s.has("dimension", "warehouse") or any(c == "warehouse" for c, _ in self.values_of(s))
+                         or (s.first("predicate") and predicate_spec(self.layer, s.arg("predicate")).get("scoped_by"))
+                         for s in others)
+        if not stock_said or any(not tables(s) <= stock_tables for s in others):
+            return
+        for s in lines:
+            s.senses = [("entity", "stock_records")]
 
     def _by_how_many_below(self) -> None:
         """"which products are below their reorder level and by how many units": 'by how many (units)' / 'by
@@ -4098,6 +4135,19 @@ class _State:
         for s in each_order:
             s.used = True
 
+    def _event_predicate_dated(self) -> None:
+        """"orders that have been shipped before 25 October", "has shipped this month": a period right after a
+        condition that states an event of other rows (the layer predicate's ``event``) is when that event
+        happened (was: the orders' own date)."""
+        f = self.form
+        if "period_field:said" in f.notes:
+            return
+        for k, s in enumerate(self.spans[:-1]):
+            event = predicate_spec(self.layer, s.arg("predicate")).get("event") if s.first("predicate") else None
+            if event and s.arg("predicate") in f.predicates and self.spans[k + 1].text.startswith("__period"):
+                f.period_field = event
+                return
+
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
         shipment predicate states (``status_value``) is that shipment fact, so orders delivered and
@@ -6198,6 +6248,11 @@ class _State:
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
             p = restated or self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
+            # "late delivery % (share of delivered shipments)": a condition that only decides another one named
+            # (late is known of delivered shipments) is the base, never the share (was: the share of late ones
+            # that were delivered, 100%)
+            p = next((q for q in f.predicates if q != p and predicate_spec(self.layer, q).get("decidable")
+                      == predicate_spec(self.layer, p).get("sql")), p)
             f.predicates.remove(p)
             decides = predicate_spec(self.layer, p).get("decidable")
             # ("delivered late": the delivered that only decides lateness is the share's own base, said once)
