@@ -1484,3 +1484,13 @@ def test_shortfalls_and_low_stock_per_warehouse(parser, engine, question, gold):
 def test_how_many_per_warehouse_is_still_a_count(parser, engine):
     assert_answers_like(parser, engine, "how many products are below the reorder level per warehouse",
                         f"SELECT w.warehouse, COUNT(*) FROM {SHORT_IN} w WHERE w.stock < w.reorder GROUP BY 1")
+
+
+# "which carrier should we pick for speed, based on average delivery time": "for speed" is met by the shortest
+# (was: refused, 'speed' not placed)
+def test_a_carrier_picked_for_speed(parser, engine):
+    assert_answers_like(parser, engine,
+                        "Which carrier should we pick for speed, based on average delivery time this year?",
+                        "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) AS d FROM shipments "
+                        "WHERE shipped_at >= '2026-01-01' AND shipped_at < '2026-11-01' AND delivered_at IS NOT NULL "
+                        "GROUP BY 1 ORDER BY d LIMIT 1")

@@ -1230,6 +1230,8 @@ class _State:
         self._those_with_figure()
         self._never_ordered_values()
         self._both()
+        self._values_held_together()
+        self._fraction_scale_said()
         self._only_through()
         self._units_of_stock()
         self._shown_beside()
@@ -3669,6 +3671,35 @@ class _State:
                 flt.op = "all of"
                 s.used = True
 
+    def _values_held_together(self) -> None:
+        """"How many Fiskars units do Kuopio and Vantaa hold together?": a closing "together" after two or more
+        values of one place, neither split by nor of products (not "bought together"), is their sum, as the
+        filter already reads them (was: refused, 'together' not placed)."""
+        f = self.form
+        last = self.prev_content(len(self.spans))
+        if last is None or last[1].used or last[1].text != "together" or f.notes and "together" in f.notes:
+            return
+        if f.kind == "list" or not f.measures:
+            return
+        said = [x for x in f.filters if x.op == "in" and len(x.values) >= 2 and x.field in self.layer.dimensions
+                and x.field not in f.dimensions and not self.layer.dimensions[x.field]["column"].startswith("products.")]
+        if said:
+            last[1].used = True
+
+    def _fraction_scale_said(self) -> None:
+        """"on-time rate for Schenker last month (0 to 1)": a bracketed 0-to-1 range beside a share says its scale,
+        the fraction a share already is (was: refused, '0' and '1' not placed); a percent asked stays refused."""
+        f = self.form
+        if (f.derived or {}).get("kind") != "share" or (f.derived or {}).get("scale") != "fraction" or \
+                not re.search(r"\(\s*0\s*(?:to|-|–)\s*1\s*\)", self.question):
+            return
+        for k in range(len(self.spans) - 2):
+            zero, between, one = self.spans[k:k + 3]
+            if zero.has("number", 0.0) and one.has("number", 1.0) and between.text in ("to", "-", "–") \
+                    and not zero.used and not one.used:
+                zero.used = one.used = between.used = True
+                return
+
     def _only_through(self) -> None:
         """"customers who have ordered exclusively through the store channel", "only via web": customers none of
         whose orders went another way, not customers with one store order among others."""
@@ -5187,6 +5218,9 @@ class _State:
             return True
         if any(a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
             return True  # "which one sold the most units"
+        if any(a.text == "which" and b.text in ("is", "was", "has") for a, b in zip(self.spans, self.spans[1:], strict=False)) \
+                and any(s.first("superlative") or s.first("superlative_attribute") or s.first("ranking") for s in self.spans):
+            return True  # "among the low-stock products, which is the most expensive": one thing (was: the top 10)
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
@@ -5222,6 +5256,12 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
+        opening = next((s for s in self.spans if not s.has("stop")), None)
+        if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
+                and context.kind == "list" and (new.measures or new.show):
+            # "add their stock value at price", "plus units sold" after a list: the figure shown beside each listed
+            # one, as "also show" (was: refused, 'add' not placed)
+            opening.used = True
         table = self.layer.entities.get(context.subject or "", {}).get("table")
         if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
                 and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
