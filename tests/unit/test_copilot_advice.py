@@ -1494,3 +1494,13 @@ def test_a_carrier_picked_for_speed(parser, engine):
                         "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) AS d FROM shipments "
                         "WHERE shipped_at >= '2026-01-01' AND shipped_at < '2026-11-01' AND delivered_at IS NOT NULL "
                         "GROUP BY 1 ORDER BY d LIMIT 1")
+
+
+# "how many units of each product below reorder level do we need to order to get back up to the reorder level": the
+# shortfall of the things said after "units of" (was: refused, 'back', 'up to' not placed)
+def test_units_to_order_of_the_things_said_after_units_of(parser, engine):
+    assert_answers_like(parser, engine,
+                        "For Drammen, how many units of each product below reorder level do we need to order to get "
+                        "back up to the reorder level?",
+                        "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p "
+                        "USING (product_id) WHERE i.warehouse = 'Drammen' AND i.quantity_on_hand < i.reorder_level")

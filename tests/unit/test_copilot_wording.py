@@ -660,3 +660,17 @@ def test_names_of_the_ranked_ones(parser, engine, question, gold):
 ])
 def test_stock_units_places_together_one_asked_and_a_fraction_scale(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "product/warehouse combinations" are stock records, and a bound on their units on hand is on each one's own row (was:
+# a HAVING over ungrouped columns, which failed); a quoted value of the field named right before it is that value (was:
+# a text looked for in the order id)
+@pytest.mark.parametrize("question, gold", [
+    ("Which product/warehouse combinations have more than 190 units on hand?",
+     "SELECT p.name, i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand > 190"),
+    ("orders still in status 'shipped' that were ordered before October 20th 2026",
+     "SELECT order_id FROM orders WHERE status = 'shipped' AND order_date < DATE '2026-10-20'"),
+])
+def test_stock_rows_bounded_and_a_quoted_value_of_a_field(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

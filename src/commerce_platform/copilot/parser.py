@@ -972,13 +972,18 @@ class _State:
         back = re.search(r"\s+(?:in\s+order\s+)?to\s+(?:get|bring|top)\s+((?:[a-z0-9-]+\s+){0,4}?)(?:(?:back\s+)?up|back)\s+"
                          r"to\s+(?:(?:its|their|the|that)\s+)?(?:own\s+)?reorder\s+(?:level|point)s?\b", text)
         if back is not None:
-            asked = re.search(r"\bhow\s+many\s+(units|(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
+            # ("how many units of each product below reorder level do we need to order ...": whose, said after "of")
+            asked = re.search(r"\bhow\s+many\s+(units(?:\s+of\s+(?:[a-z0-9-]+\s+){0,6}?[a-z0-9-]+)?|"
+                              r"(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
                               r"\s+we\s+(?:need\s+to\s+|have\s+to\s+)?(?:order|buy|reorder|restock|purchase)\b",
                               text[:back.start()])
             if asked is not None:
-                what = "" if asked.group(1) == "units" else asked.group(1)
+                of_whom = asked.group(1).startswith("units ")
+                what = "" if asked.group(1) == "units" or of_whom else asked.group(1)
                 held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
                 held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
+                if of_whom and not held:
+                    held = " " + asked.group(1)[len("units "):]  # "shortfall of each product below reorder level"
                 text = (text[:asked.start()] + f" {what} shortfall " + text[asked.end():back.start()] + held + " "
                         + text[back.end():])
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
@@ -999,6 +1004,13 @@ class _State:
         self.ids: list[tuple[str, int]] = []
 
         def text_slot(m: re.Match) -> str:
+            # "orders still in status 'shipped'": a quoted value of the field named right before it is that value
+            # (was: a text looked for in the order id)
+            said = tuple(tokenize(m.group(1).strip().lower()))
+            before = re.findall(r"[a-z]+", m.string[:m.start()].lower())[-1:]
+            dims = {x[1] for x in parser.lexicon.phrases.get(tuple(before), []) if x[0] == "dimension"}
+            if said and dims and any(x[0] == "value" and x[1] in dims for x in parser.lexicon.phrases.get(said, [])):
+                return f" {' '.join(said)} "
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
@@ -1311,6 +1323,13 @@ class _State:
             match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
             if match and match.group(1) == table:
                 f.show[k] = f"{table}.{match.group(2)}"
+        for k, x in enumerate(f.filters):
+            # "which stock records have more than 390 units on hand": a bound on such a figure is on each row's
+            # own column (was: a HAVING over ungrouped columns, which failed)
+            sql = str(self.layer.measures.get(x.field, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table and x.op in ("<", "<=", ">", ">=", "=", "between"):
+                f.filters[k] = replace(x, field=f"{table}.{match.group(2)}")
 
     def _reorder_advice(self) -> None:
         """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
