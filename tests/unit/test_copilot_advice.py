@@ -1504,3 +1504,14 @@ def test_units_to_order_of_the_things_said_after_units_of(parser, engine):
                         "back up to the reorder level?",
                         "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p "
                         "USING (product_id) WHERE i.warehouse = 'Drammen' AND i.quantity_on_hand < i.reorder_level")
+
+
+# "- we probably shouldn't reorder those" after a list is the asker's plan, set aside (was: refused, and 'reorder'
+# read as a low-stock condition)
+def test_a_plan_not_to_reorder_is_set_aside(parser, engine):
+    assert_answers_like(parser, engine,
+                        "Products with a margin under 25% and more than 100 units in stock - we probably shouldn't "
+                        "reorder those",
+                        "SELECT p.name, (p.unit_price - p.unit_cost) / p.unit_price, st.stock FROM products p JOIN "
+                        "(SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory GROUP BY product_id) st "
+                        "USING (product_id) WHERE (p.unit_price - p.unit_cost) / p.unit_price < 0.25 AND st.stock > 100")
