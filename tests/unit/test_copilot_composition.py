@@ -1204,3 +1204,14 @@ def test_row_bounds_of_a_partner_and_warehouses_listed(parser, engine, question,
 ])
 def test_stock_conditions_of_a_named_warehouse_and_stock_lines(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "low stock products and how many units each sold this year": the figure of each listed one, shown beside it as
+# "with their units sold" (was: refused, 'each' not placed)
+def test_how_many_each_of_the_listed_ones(parser, engine):
+    assert_answers_like(parser, engine, "low stock products and how many units each sold this year",
+                        "SELECT p.name, SUM(oi.quantity) FROM products p JOIN order_items oi USING (product_id) "
+                        "JOIN orders o USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+                        "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND p.product_id IN "
+                        "(SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)) "
+                        "GROUP BY p.product_id, p.name")

@@ -3444,6 +3444,13 @@ class _State:
             if len(named) == 1:
                 f.dimensions.append(str(named[0].arg("dimension")))
                 s.used = True
+            elif not named and f.subject and f.measures[0] in self.layer.measures and any(
+                    a.text == "and" and b.text == "how many" and any(x.has("entity", f.subject) for x in self.spans[:j])
+                    for j, (a, b) in enumerate(zip(self.spans[:k], self.spans[1:k], strict=False))):
+                # "low stock products and how many units each sold this year": the figure of each of the things
+                # listed, shown beside them as "with their units sold" (was: refused, 'each' not placed)
+                f.show.append(f.measures.pop())
+                s.used = True
             return
 
     def _those_with_figure(self) -> None:
