@@ -1484,3 +1484,34 @@ def test_shortfalls_and_low_stock_per_warehouse(parser, engine, question, gold):
 def test_how_many_per_warehouse_is_still_a_count(parser, engine):
     assert_answers_like(parser, engine, "how many products are below the reorder level per warehouse",
                         f"SELECT w.warehouse, COUNT(*) FROM {SHORT_IN} w WHERE w.stock < w.reorder GROUP BY 1")
+
+
+# "which carrier should we pick for speed, based on average delivery time": "for speed" is met by the shortest
+# (was: refused, 'speed' not placed)
+def test_a_carrier_picked_for_speed(parser, engine):
+    assert_answers_like(parser, engine,
+                        "Which carrier should we pick for speed, based on average delivery time this year?",
+                        "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) AS d FROM shipments "
+                        "WHERE shipped_at >= '2026-01-01' AND shipped_at < '2026-11-01' AND delivered_at IS NOT NULL "
+                        "GROUP BY 1 ORDER BY d LIMIT 1")
+
+
+# "how many units of each product below reorder level do we need to order to get back up to the reorder level": the
+# shortfall of the things said after "units of" (was: refused, 'back', 'up to' not placed)
+def test_units_to_order_of_the_things_said_after_units_of(parser, engine):
+    assert_answers_like(parser, engine,
+                        "For Drammen, how many units of each product below reorder level do we need to order to get "
+                        "back up to the reorder level?",
+                        "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p "
+                        "USING (product_id) WHERE i.warehouse = 'Drammen' AND i.quantity_on_hand < i.reorder_level")
+
+
+# "- we probably shouldn't reorder those" after a list is the asker's plan, set aside (was: refused, and 'reorder'
+# read as a low-stock condition)
+def test_a_plan_not_to_reorder_is_set_aside(parser, engine):
+    assert_answers_like(parser, engine,
+                        "Products with a margin under 25% and more than 100 units in stock - we probably shouldn't "
+                        "reorder those",
+                        "SELECT p.name, (p.unit_price - p.unit_cost) / p.unit_price, st.stock FROM products p JOIN "
+                        "(SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory GROUP BY product_id) st "
+                        "USING (product_id) WHERE (p.unit_price - p.unit_cost) / p.unit_price < 0.25 AND st.stock > 100")

@@ -1187,3 +1187,31 @@ def test_buy_in_is_a_way_of_buying_after_only(parser, engine, question, gold):
 ])
 def test_row_bounds_of_a_partner_and_warehouses_listed(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a share of things at a stock condition in a named warehouse is of that warehouse's stock (was: of all warehouses');
+# bare "lines" / "warehouse lines" beside a warehouse or stock condition and nothing of sales are stock records (was:
+# order lines, counted through every sale)
+@pytest.mark.parametrize("question, gold", [
+    ("What percent of Drammen's product lines are at zero stock?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE quantity_on_hand = 0) / COUNT(*) FROM inventory WHERE warehouse = 'Drammen'"),
+    ("how many Makita lines in Kuopio are under the reorder level",
+     "SELECT COUNT(*) FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND p.brand = 'Makita' AND i.quantity_on_hand < i.reorder_level"),
+    ("which category has the most warehouse lines below reorder level?",
+     "SELECT p.category, COUNT(*) AS n FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.quantity_on_hand < i.reorder_level GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+])
+def test_stock_conditions_of_a_named_warehouse_and_stock_lines(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "low stock products and how many units each sold this year": the figure of each listed one, shown beside it as
+# "with their units sold" (was: refused, 'each' not placed)
+def test_how_many_each_of_the_listed_ones(parser, engine):
+    assert_answers_like(parser, engine, "low stock products and how many units each sold this year",
+                        "SELECT p.name, SUM(oi.quantity) FROM products p JOIN order_items oi USING (product_id) "
+                        "JOIN orders o USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+                        "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND p.product_id IN "
+                        "(SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)) "
+                        "GROUP BY p.product_id, p.name")

@@ -1319,3 +1319,19 @@ def test_in_which_place_after_a_condition_lists_each_thing_there(parser, engine)
 ])
 def test_units_sold_of_the_listed_products_in_total(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "add their stock value at price" after a list: the figure shown beside each listed one, valued at the selling price
+# (was: refused on 'add'; "also show their stock value at price" was the value at cost)
+@pytest.mark.parametrize("context, question, gold", [
+    (["low stock products with their total stock"], "add their stock value at price",
+     "SELECT p.name, st.stock, st.stock * p.unit_price FROM (SELECT product_id, SUM(quantity_on_hand) AS stock, "
+     "SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) st JOIN products p USING (product_id) "
+     "WHERE st.stock <= st.rl"),
+    (["low stock products with their total stock"], "also show their stock value at price",
+     "SELECT p.name, st.stock, st.stock * p.unit_price FROM (SELECT product_id, SUM(quantity_on_hand) AS stock, "
+     "SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) st JOIN products p USING (product_id) "
+     "WHERE st.stock <= st.rl"),
+])
+def test_a_figure_added_to_the_listed_ones(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

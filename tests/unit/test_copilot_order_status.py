@@ -1187,3 +1187,18 @@ def test_a_duration_counted_from_its_start_event(parser, engine, question, gold)
 ])
 def test_a_field_beside_a_shown_id_is_a_column(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "late delivery % (share of delivered shipments)": a condition that only decides another one named is the share's
+# base (was: the share of late ones that were delivered, 100%); "orders that have been shipped before <day>": the
+# period is the shipping date (was: the order date)
+@pytest.mark.parametrize("question, gold", [
+    ("late delivery % by carrier for 2025 (share of delivered shipments)",
+     "SELECT carrier, 100.0 * AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
+     "FROM shipments WHERE shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01' AND delivered_at IS NOT NULL "
+     "GROUP BY 1"),
+    ("Which orders have been shipped before 25 October 2026 and still aren't delivered?",
+     "SELECT order_id FROM shipments WHERE delivered_at IS NULL AND shipped_at < TIMESTAMP '2026-10-25'"),
+])
+def test_a_share_of_the_deciding_condition_and_a_shipping_date(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

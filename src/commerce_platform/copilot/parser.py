@@ -972,13 +972,18 @@ class _State:
         back = re.search(r"\s+(?:in\s+order\s+)?to\s+(?:get|bring|top)\s+((?:[a-z0-9-]+\s+){0,4}?)(?:(?:back\s+)?up|back)\s+"
                          r"to\s+(?:(?:its|their|the|that)\s+)?(?:own\s+)?reorder\s+(?:level|point)s?\b", text)
         if back is not None:
-            asked = re.search(r"\bhow\s+many\s+(units|(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
+            # ("how many units of each product below reorder level do we need to order ...": whose, said after "of")
+            asked = re.search(r"\bhow\s+many\s+(units(?:\s+of\s+(?:[a-z0-9-]+\s+){0,6}?[a-z0-9-]+)?|"
+                              r"(?:[a-z0-9-]+\s+){0,3}?[a-z0-9-]+?s)\s+(?:should|do|would|must|will|shall)"
                               r"\s+we\s+(?:need\s+to\s+|have\s+to\s+)?(?:order|buy|reorder|restock|purchase)\b",
                               text[:back.start()])
             if asked is not None:
-                what = "" if asked.group(1) == "units" else asked.group(1)
+                of_whom = asked.group(1).startswith("units ")
+                what = "" if asked.group(1) == "units" or of_whom else asked.group(1)
                 held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
                 held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
+                if of_whom and not held:
+                    held = " " + asked.group(1)[len("units "):]  # "shortfall of each product below reorder level"
                 text = (text[:asked.start()] + f" {what} shortfall " + text[asked.end():back.start()] + held + " "
                         + text[back.end():])
         # "ordered more than once": a count of orders ("bought at least twice", "ordered 3 times or more")
@@ -999,6 +1004,13 @@ class _State:
         self.ids: list[tuple[str, int]] = []
 
         def text_slot(m: re.Match) -> str:
+            # "orders still in status 'shipped'": a quoted value of the field named right before it is that value
+            # (was: a text looked for in the order id)
+            said = tuple(tokenize(m.group(1).strip().lower()))
+            before = re.findall(r"[a-z]+", m.string[:m.start()].lower())[-1:]
+            dims = {x[1] for x in parser.lexicon.phrases.get(tuple(before), []) if x[0] == "dimension"}
+            if said and dims and any(x[0] == "value" and x[1] in dims for x in parser.lexicon.phrases.get(said, [])):
+                return f" {' '.join(said)} "
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
@@ -1187,6 +1199,7 @@ class _State:
         f = self.form
         self._instead_of_previous()
         self._out_in_a_warehouse()
+        self._lines_of_stock()
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
@@ -1229,6 +1242,8 @@ class _State:
         self._those_with_figure()
         self._never_ordered_values()
         self._both()
+        self._values_held_together()
+        self._fraction_scale_said()
         self._only_through()
         self._units_of_stock()
         self._shown_beside()
@@ -1236,6 +1251,7 @@ class _State:
         self._one_row_per()
         self._dimension_mix()
         self._over_the_things()
+        self._event_predicate_dated()
         self._status_of_shipment()
         self._status_of_ones_orders()
         self._undelivered_orders()
@@ -1307,6 +1323,13 @@ class _State:
             match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
             if match and match.group(1) == table:
                 f.show[k] = f"{table}.{match.group(2)}"
+        for k, x in enumerate(f.filters):
+            # "which stock records have more than 390 units on hand": a bound on such a figure is on each row's
+            # own column (was: a HAVING over ungrouped columns, which failed)
+            sql = str(self.layer.measures.get(x.field, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table and x.op in ("<", "<=", ">", ">=", "=", "between"):
+                f.filters[k] = replace(x, field=f"{table}.{match.group(2)}")
 
     def _reorder_advice(self) -> None:
         """"what should we reorder?", "what needs restocking in Vantaa": every product at or below its reorder
@@ -1713,6 +1736,41 @@ class _State:
                           and len(after) > 1 and warehouse(after[1])):
                 continue
             s.senses = []
+
+    def _lines_of_stock(self) -> None:
+        """"how many Nordline lines in Kuopio are under the reorder level", "the most warehouse lines below reorder
+        level": bare "lines" in a question that names a warehouse or a stock condition and nothing of orders or
+        sales (every other word is of products and their stock) are stock records, one per product and warehouse
+        (was: order lines, counted through every sale of the products)."""
+        stock_tables = {self.layer.entities[n]["table"] for n in ("products", "stock_records") if n in self.layer.entities}
+        if "stock_records" not in self.layer.entities or "order_lines" not in self.layer.entities:
+            return
+
+        def tables(s: Span) -> set[str]:
+            out: set[str] = set()
+            for sense in s.senses:
+                kind, name = sense[0], str(sense[1]) if len(sense) > 1 else ""
+                if kind == "entity":
+                    out.add(self.layer.entities[name]["table"])
+                elif kind in ("dimension", "value") and name in self.layer.dimensions:
+                    out.add(self.layer.dimensions[name]["column"].split(".")[0])
+                elif kind in ("measure", "predicate"):
+                    spec = (self.layer.measures if kind == "measure" else self.layer.predicates).get(name, {})
+                    out.add(self.layer.entities.get(spec.get("entity", ""), {}).get("table", "?"))
+                elif kind == "activity":
+                    out.add("orders")
+            return out
+        lines = [s for s in self.spans if s.text in ("line", "lines") and s.senses == [("entity", "order_lines")]]
+        if not lines:
+            return
+        others = [s for s in self.spans if s not in lines]
+        stock_said = any(s.has("dimension", "warehouse") or any(c == "warehouse" for c, _ in self.values_of(s))
+                         or (s.first("predicate") and predicate_spec(self.layer, s.arg("predicate")).get("scoped_by"))
+                         for s in others)
+        if not stock_said or any(not tables(s) <= stock_tables for s in others):
+            return
+        for s in lines:
+            s.senses = [("entity", "stock_records")]
 
     def _by_how_many_below(self) -> None:
         """"which products are below their reorder level and by how many units": 'by how many (units)' / 'by
@@ -3386,6 +3444,13 @@ class _State:
             if len(named) == 1:
                 f.dimensions.append(str(named[0].arg("dimension")))
                 s.used = True
+            elif not named and f.subject and f.measures[0] in self.layer.measures and any(
+                    a.text == "and" and b.text == "how many" and any(x.has("entity", f.subject) for x in self.spans[:j])
+                    for j, (a, b) in enumerate(zip(self.spans[:k], self.spans[1:k], strict=False))):
+                # "low stock products and how many units each sold this year": the figure of each of the things
+                # listed, shown beside them as "with their units sold" (was: refused, 'each' not placed)
+                f.show.append(f.measures.pop())
+                s.used = True
             return
 
     def _those_with_figure(self) -> None:
@@ -3631,6 +3696,35 @@ class _State:
             if flt is not None:
                 flt.op = "all of"
                 s.used = True
+
+    def _values_held_together(self) -> None:
+        """"How many Fiskars units do Kuopio and Vantaa hold together?": a closing "together" after two or more
+        values of one place, neither split by nor of products (not "bought together"), is their sum, as the
+        filter already reads them (was: refused, 'together' not placed)."""
+        f = self.form
+        last = self.prev_content(len(self.spans))
+        if last is None or last[1].used or last[1].text != "together" or f.notes and "together" in f.notes:
+            return
+        if f.kind == "list" or not f.measures:
+            return
+        said = [x for x in f.filters if x.op == "in" and len(x.values) >= 2 and x.field in self.layer.dimensions
+                and x.field not in f.dimensions and not self.layer.dimensions[x.field]["column"].startswith("products.")]
+        if said:
+            last[1].used = True
+
+    def _fraction_scale_said(self) -> None:
+        """"on-time rate for Schenker last month (0 to 1)": a bracketed 0-to-1 range beside a share says its scale,
+        the fraction a share already is (was: refused, '0' and '1' not placed); a percent asked stays refused."""
+        f = self.form
+        if (f.derived or {}).get("kind") != "share" or (f.derived or {}).get("scale") != "fraction" or \
+                not re.search(r"\(\s*0\s*(?:to|-|–)\s*1\s*\)", self.question):
+            return
+        for k in range(len(self.spans) - 2):
+            zero, between, one = self.spans[k:k + 3]
+            if zero.has("number", 0.0) and one.has("number", 1.0) and between.text in ("to", "-", "–") \
+                    and not zero.used and not one.used:
+                zero.used = one.used = between.used = True
+                return
 
     def _only_through(self) -> None:
         """"customers who have ordered exclusively through the store channel", "only via web": customers none of
@@ -4097,6 +4191,19 @@ class _State:
             f.show.append("orders.status")
         for s in each_order:
             s.used = True
+
+    def _event_predicate_dated(self) -> None:
+        """"orders that have been shipped before 25 October", "has shipped this month": a period right after a
+        condition that states an event of other rows (the layer predicate's ``event``) is when that event
+        happened (was: the orders' own date)."""
+        f = self.form
+        if "period_field:said" in f.notes:
+            return
+        for k, s in enumerate(self.spans[:-1]):
+            event = predicate_spec(self.layer, s.arg("predicate")).get("event") if s.first("predicate") else None
+            if event and s.arg("predicate") in f.predicates and self.spans[k + 1].text.startswith("__period"):
+                f.period_field = event
+                return
 
     def _status_of_shipment(self) -> None:
         """"delivered orders that were not late": beside a condition on shipments, a status that a
@@ -5137,6 +5244,9 @@ class _State:
             return True
         if any(a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
             return True  # "which one sold the most units"
+        if any(a.text == "which" and b.text in ("is", "was", "has") for a, b in zip(self.spans, self.spans[1:], strict=False)) \
+                and any(s.first("superlative") or s.first("superlative_attribute") or s.first("ranking") for s in self.spans):
+            return True  # "among the low-stock products, which is the most expensive": one thing (was: the top 10)
         if [s.text for s in self.spans[:2]] in (["what", "is"], ["who", "is"]) and any(
                 s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "what's selling best": one thing asked
@@ -5172,6 +5282,12 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
+        opening = next((s for s in self.spans if not s.has("stop")), None)
+        if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
+                and context.kind == "list" and (new.measures or new.show):
+            # "add their stock value at price", "plus units sold" after a list: the figure shown beside each listed
+            # one, as "also show" (was: refused, 'add' not placed)
+            opening.used = True
         table = self.layer.entities.get(context.subject or "", {}).get("table")
         if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
                 and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
@@ -6198,6 +6314,11 @@ class _State:
                                                                              "values": x.values, "unit": x.unit}}}
         elif f.predicates:
             p = restated or self._predicate_asked_as_share(f.predicates) or f.predicates[-1]
+            # "late delivery % (share of delivered shipments)": a condition that only decides another one named
+            # (late is known of delivered shipments) is the base, never the share (was: the share of late ones
+            # that were delivered, 100%)
+            p = next((q for q in f.predicates if q != p and predicate_spec(self.layer, q).get("decidable")
+                      == predicate_spec(self.layer, p).get("sql")), p)
             f.predicates.remove(p)
             decides = predicate_spec(self.layer, p).get("decidable")
             # ("delivered late": the delivered that only decides lateness is the share's own base, said once)

@@ -624,7 +624,7 @@ class Planner:
         conds = self._conditions(form, form.subject)
         side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
                         if derived.get("kind") == "predicates"]
-        derived_on = [self._derived_condition(derived["condition"], form.subject)] \
+        derived_on = [self._derived_condition(derived["condition"], form.subject, form)] \
             if derived.get("kind") == "share" and derived.get("condition") else []
         # "what share of revenue was Plumbing": the part is of product lines, so the whole is too
         touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side, *derived_on])
@@ -703,7 +703,7 @@ class Planner:
         derived = form.derived or {}
         period_column = "period"
         if derived.get("kind") == "share" and derived.get("condition"):
-            cond = self._derived_condition(derived["condition"], form.subject)
+            cond = self._derived_condition(derived["condition"], form.subject, form)
             conds_extra = [cond]
             duration = self.layer.measures.get((derived["condition"].get("filter") or {}).get("field", ""), {})
             if duration.get("row_sql") and duration.get("filter"):
@@ -925,7 +925,7 @@ class Planner:
             return None
         entity = self.layer.entities[form.subject]
         table, key = entity["table"], entity["key"]
-        cond = self._derived_condition(derived["condition"], form.subject)
+        cond = self._derived_condition(derived["condition"], form.subject, form)
         related = tables_of(cond) - {table}
         spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
         if not related and spec.get("period_inside") and form.period and \
@@ -1084,9 +1084,12 @@ class Planner:
             select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])
         return select
 
-    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expr:
+    def _derived_condition(self, condition: dict, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
         if condition.get("predicate"):
-            return self.predicate_sql(condition["predicate"], entity)
+            # "what percent of Drammen's product lines are at zero stock": a share's condition scoped by a place
+            # named (the layer's scoped_by) is of that place's stock (was: of the stock of all warehouses)
+            scoped = form if self.layer.predicates.get(condition["predicate"], {}).get("scoped_by") else None
+            return self.predicate_sql(condition["predicate"], entity, scoped)
         f = Filter(**condition["filter"])
         return self._row_condition(f) if self.layer.measures.get(f.field, {}).get("row_sql") else self.filter_sql(f)
 
