@@ -1319,3 +1319,14 @@ def test_in_which_place_after_a_condition_lists_each_thing_there(parser, engine)
 ])
 def test_units_sold_of_the_listed_products_in_total(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("question", ["and for every carrier combined?", "and every carrier together?"])
+def test_every_value_combined_drops_the_filter_on_it(parser, engine, question):
+    # "and for every carrier combined?" after DHL's: every carrier summed, no split (was: DHL's kept, split by carrier;
+    # "every carrier together" refused on 'together')
+    assert_answers_like(parser, engine, question,
+                        "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+                        "AND shipped_at >= TIMESTAMP '2026-01-01' AND shipped_at < TIMESTAMP '2026-11-01'",
+                        ["how many DHL shipments sent this year were late"])
+

@@ -2587,7 +2587,10 @@ class _State:
         f = self.form
         for i, s in enumerate(self.spans[:-1]):
             t = self.spans[i + 1]
-            if s.text in ("any", "all", "every") and not s.used and not t.used and t.first("dimension"):
+            # "for every carrier combined": every one summed together, not a figure for each (was: split by it)
+            summed = s.text == "for every" and i + 2 < len(self.spans) and self.spans[i + 2].text in (
+                "together", "combined")
+            if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension"):
                 s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
@@ -2623,8 +2626,9 @@ class _State:
                 f.notes.append(f"any:{place.arg('dimension')}")
         for i, s in enumerate(self.spans[2:], start=2):
             place = self.spans[i - 1]
-            if not s.used and s.text in ("together", "combined") and self.spans[i - 2].text in ("all", "every") \
-                    and place.first("dimension") and not self.values_of(place) and place.text.endswith("s") \
+            every = self.spans[i - 2].text in ("every", "for every")  # "every carrier combined": one noun each
+            if not s.used and s.text in ("together", "combined") and (self.spans[i - 2].text == "all" or every) \
+                    and place.first("dimension") and not self.values_of(place) and (place.text.endswith("s") or every) \
                     and sum(x.first("dimension") == place.first("dimension") for x in self.spans) == 1:
                 s.used = True  # "(reorder level minus stock, all warehouses together)": summed over them, not split
         for i, s in enumerate(self.spans):
@@ -5488,8 +5492,11 @@ class _State:
         # "what about all channels?": drop the filter on that dimension
         dropping = bool(self.widened)
         for i, s in enumerate(self.spans):
-            if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every"):
-                nxt = self.next_content(i)
+            nxt = self.next_content(i)
+            # "and for every carrier combined?": every one together (noted any:), as "all carriers"
+            summed = s.text == "for every" and nxt is not None and nxt[1].first("dimension") is not None and \
+                f"any:{nxt[1].arg('dimension')}" in new.notes
+            if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every") or summed:
                 target = None
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].arg("dimension")
