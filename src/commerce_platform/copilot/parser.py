@@ -3138,9 +3138,12 @@ class _State:
             k -= 1
         between = {x.text for x in self.spans[k + 1:i]}
         d = self.spans[k] if k >= 0 else None
-        if d is None or d.used or "of" not in between or not d.first("dimension"):
+        # "the order date of our oldest pending order": a column of the one ranked, not a grouping, shown too
+        # (was: only a dimension's; an attribute's words were left unplaced)
+        field = d is not None and not d.first("dimension") and not d.first("measure") and d.first("attribute")
+        if d is None or d.used or "of" not in between or not (d.first("dimension") or field):
             return
-        column = self.layer.dimensions[d.arg("dimension")]["column"]
+        column = str(d.arg("attribute")) if field else self.layer.dimensions[d.arg("dimension")]["column"]
         if column.split(".")[0] == table:
             self.form.show.append(column)
             d.used = True
