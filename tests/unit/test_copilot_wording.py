@@ -637,3 +637,12 @@ def test_a_day_of_a_year_in_words_and_how_long(parser, engine, question, gold):
 ])
 def test_names_of_the_ranked_ones(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+def test_the_latest_date_said_again_over_the_places(parser, engine):
+    # "most recently updated (latest across warehouses)": the same latest date, over every warehouse (was: refused,
+    # nothing to rank by; and split by warehouse)
+    assert_answers_like(parser, engine,
+                        "When was the inventory for Husqvarna Kettle 3 most recently updated (latest across warehouses)?",
+                        "SELECT MAX(i.updated_at) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE p.name = 'Husqvarna Kettle 3'")

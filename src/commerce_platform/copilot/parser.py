@@ -2953,6 +2953,16 @@ class _State:
                     if x.text in (table, *self.layer.tables[table]["synonyms"]):
                         x.used = True
                 continue
+            if when and sa and sa[1] == "@date" and any(
+                    m.startswith(f"{'max' if sa[2] == 'desc' else 'min'}:") for m in f.measures):
+                # "when was it most recently updated (latest across warehouses)?": the same extreme said again,
+                # over the places named, never a split by them (was: refused, nothing to rank by)
+                s.used = True
+                places = self.spans[i + 2] if i + 2 < len(self.spans) else None
+                if places is not None and self.spans[i + 1].text in ("across", "over") and places.first("dimension") \
+                        and not self.values_of(places) and places.text.endswith("s"):
+                    f.dimensions = [d for d in f.dimensions if d != places.arg("dimension")]
+                continue
             fn = self.layer.grammar["aggregates"].get(s.text)
             if sup and fn in ("max", "min") and nxt and nxt[1].first("attribute") and not nxt[1].used and \
                     self.layer.column(nxt[1].arg("attribute"))["type"] in ("INT", "DOUBLE"):
