@@ -1335,3 +1335,23 @@ def test_units_sold_of_the_listed_products_in_total(parser, engine, context, que
 ])
 def test_a_figure_added_to_the_listed_ones(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("question", ["and for every carrier combined?", "and every carrier together?"])
+def test_every_value_combined_drops_the_filter_on_it(parser, engine, question):
+    # "and for every carrier combined?" after DHL's: every carrier summed, no split (was: DHL's kept, split by carrier;
+    # "every carrier together" refused on 'together')
+    assert_answers_like(parser, engine, question,
+                        "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+                        "AND shipped_at >= TIMESTAMP '2026-01-01' AND shipped_at < TIMESTAMP '2026-11-01'",
+                        ["how many DHL shipments sent this year were late"])
+
+
+def test_revenue_from_the_orders_counted(parser, engine):
+    # "how many orders did customers in Finland place last month" -> "ok and what was the revenue from them?": those
+    # orders' revenue (was: refused unless the orders counted were one customer's)
+    assert_answers_like(parser, engine, "ok and what was the revenue from them?",
+                        f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+                        f"WHERE c.country = 'FI' AND {VALID} AND o.order_date BETWEEN DATE '2026-10-01' "
+                        f"AND DATE '2026-10-31'",
+                        ["how many orders did customers in Finland place last month"])

@@ -1202,3 +1202,12 @@ def test_a_field_beside_a_shown_id_is_a_column(parser, engine, question, gold):
 ])
 def test_a_share_of_the_deciding_condition_and_a_shipping_date(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "the order date of our oldest pending order": a column of the one ranked, shown (was: refused on 'order date')
+@pytest.mark.parametrize("question, gold", [
+    ("what's the order date of our oldest pending order?", "SELECT MIN(order_date) FROM orders WHERE status = 'pending'"),
+    ("what is the total amount of our biggest order", "SELECT MAX(total_amount) FROM orders"),
+])
+def test_a_column_of_the_one_ranked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

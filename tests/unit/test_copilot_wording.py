@@ -674,3 +674,12 @@ def test_stock_units_places_together_one_asked_and_a_fraction_scale(parser, engi
 ])
 def test_stock_rows_bounded_and_a_quoted_value_of_a_field(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+def test_the_latest_date_said_again_over_the_places(parser, engine):
+    # "most recently updated (latest across warehouses)": the same latest date, over every warehouse (was: refused,
+    # nothing to rank by; and split by warehouse)
+    assert_answers_like(parser, engine,
+                        "When was the inventory for Husqvarna Kettle 3 most recently updated (latest across warehouses)?",
+                        "SELECT MAX(i.updated_at) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE p.name = 'Husqvarna Kettle 3'")

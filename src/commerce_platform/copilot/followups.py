@@ -82,6 +82,12 @@ def counted(context: QueryForm) -> bool:
             and not context.grain and not context.compare and not context.derived and bool(context.subject))
 
 
+def _of_orders_or_customers(state: _State, field: str) -> bool:
+    """A filter on a column of the orders themselves or of their customers (not on their lines or products)."""
+    column = str(state.layer.dimensions.get(field, {}).get("column", field))
+    return column.startswith(("orders.", "customers."))
+
+
 def _explained(state: _State, words: set[str] | frozenset[str]) -> bool:
     """Every content word of the question is one of ``words`` (or a pronoun, a follow-up word)."""
     return all(s.text in words or s.text in PRONOUNS or s.has("grammar", "followup")
@@ -212,10 +218,13 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
-        elif ask == "spending" and subject == "orders" and not context.predicates and [
-                (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+        elif ask == "spending" and subject == "orders" and not context.predicates and all(
+                x.field != "status" and _of_orders_or_customers(state, x.field) for x in context.filters):
             # "how many orders did <customer> place in 2025?" -> "and how much did he spend?": that customer's
-            # revenue over the same period (or the one the follow-up names)
+            # revenue over the same period (or the one the follow-up names); "how many orders did customers in
+            # Finland place last month?" -> "and the revenue from them?": those orders' revenue (was: refused
+            # unless one customer was named; a status condition could count orders revenue leaves out, and one
+            # on their lines, "orders with Makita products", leaves open whether the lines' or the orders' is meant)
             f = copy.deepcopy(context)
             f.subject, f.measures = None, ["revenue"]
             if state.periods:

@@ -2645,7 +2645,10 @@ class _State:
         f = self.form
         for i, s in enumerate(self.spans[:-1]):
             t = self.spans[i + 1]
-            if s.text in ("any", "all", "every") and not s.used and not t.used and t.first("dimension"):
+            # "for every carrier combined": every one summed together, not a figure for each (was: split by it)
+            summed = s.text == "for every" and i + 2 < len(self.spans) and self.spans[i + 2].text in (
+                "together", "combined")
+            if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension"):
                 s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):
@@ -2681,8 +2684,9 @@ class _State:
                 f.notes.append(f"any:{place.arg('dimension')}")
         for i, s in enumerate(self.spans[2:], start=2):
             place = self.spans[i - 1]
-            if not s.used and s.text in ("together", "combined") and self.spans[i - 2].text in ("all", "every") \
-                    and place.first("dimension") and not self.values_of(place) and place.text.endswith("s") \
+            every = self.spans[i - 2].text in ("every", "for every")  # "every carrier combined": one noun each
+            if not s.used and s.text in ("together", "combined") and (self.spans[i - 2].text == "all" or every) \
+                    and place.first("dimension") and not self.values_of(place) and (place.text.endswith("s") or every) \
                     and sum(x.first("dimension") == place.first("dimension") for x in self.spans) == 1:
                 s.used = True  # "(reorder level minus stock, all warehouses together)": summed over them, not split
         for i, s in enumerate(self.spans):
@@ -3007,6 +3011,16 @@ class _State:
                     if x.text in (table, *self.layer.tables[table]["synonyms"]):
                         x.used = True
                 continue
+            if when and sa and sa[1] == "@date" and any(
+                    m.startswith(f"{'max' if sa[2] == 'desc' else 'min'}:") for m in f.measures):
+                # "when was it most recently updated (latest across warehouses)?": the same extreme said again,
+                # over the places named, never a split by them (was: refused, nothing to rank by)
+                s.used = True
+                places = self.spans[i + 2] if i + 2 < len(self.spans) else None
+                if places is not None and self.spans[i + 1].text in ("across", "over") and places.first("dimension") \
+                        and not self.values_of(places) and places.text.endswith("s"):
+                    f.dimensions = [d for d in f.dimensions if d != places.arg("dimension")]
+                continue
             fn = self.layer.grammar["aggregates"].get(s.text)
             if sup and fn in ("max", "min") and nxt and nxt[1].first("attribute") and not nxt[1].used and \
                     self.layer.column(nxt[1].arg("attribute"))["type"] in ("INT", "DOUBLE"):
@@ -3192,9 +3206,12 @@ class _State:
             k -= 1
         between = {x.text for x in self.spans[k + 1:i]}
         d = self.spans[k] if k >= 0 else None
-        if d is None or d.used or "of" not in between or not d.first("dimension"):
+        # "the order date of our oldest pending order": a column of the one ranked, not a grouping, shown too
+        # (was: only a dimension's; an attribute's words were left unplaced)
+        field = d is not None and not d.first("dimension") and not d.first("measure") and d.first("attribute")
+        if d is None or d.used or "of" not in between or not (d.first("dimension") or field):
             return
-        column = self.layer.dimensions[d.arg("dimension")]["column"]
+        column = str(d.arg("attribute")) if field else self.layer.dimensions[d.arg("dimension")]["column"]
         if column.split(".")[0] == table:
             self.form.show.append(column)
             d.used = True
@@ -5604,8 +5621,11 @@ class _State:
         # "what about all channels?": drop the filter on that dimension
         dropping = bool(self.widened)
         for i, s in enumerate(self.spans):
-            if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every"):
-                nxt = self.next_content(i)
+            nxt = self.next_content(i)
+            # "and for every carrier combined?": every one together (noted any:), as "all carriers"
+            summed = s.text == "for every" and nxt is not None and nxt[1].first("dimension") is not None and \
+                f"any:{nxt[1].arg('dimension')}" in new.notes
+            if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every") or summed:
                 target = None
                 if nxt and nxt[1].first("dimension"):
                     target = nxt[1].arg("dimension")
