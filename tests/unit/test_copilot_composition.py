@@ -1187,3 +1187,14 @@ def test_buy_in_is_a_way_of_buying_after_only(parser, engine, question, gold):
 ])
 def test_row_bounds_of_a_partner_and_warehouses_listed(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # two months apart joined by "and", asked side by side: one row each (was: every month between them summed)
+    ("Show revenue for January 2026 and March 2026 side by side",
+     f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID} AND "
+     "(o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-01-31' OR "
+     "o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') GROUP BY 1"),
+])
+def test_two_periods_joined_by_and_side_by_side(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -244,6 +244,11 @@ class Periods:
                     and self.change_re.search(m.string):
                 # "the percentage change from September to October": the two months compared, not both together
                 return f"from {self._slot(first)} to {self._slot(last)}"
+            if re.search(r"\band\b", m.group(0)) and not m.group(0).lstrip().startswith("between") and \
+                    last.start_date != first.end_date + timedelta(days=1):
+                # "October 2025 and October 2026": two months apart are two periods, not every month between
+                # them (was: one span from the first to the last, thirteen months summed)
+                return f" {self._slot(first)} and {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}})|\s+(?:of\s+)?(this|last|previous)\s+year)?\b", month_range, text)
@@ -2322,6 +2327,19 @@ class _State:
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
+            if direction > 0 and counts and s.first("dimension") and not s.first("value") and s.text.endswith("s") \
+                    and s.arg("dimension") in self.layer.dimensions and all(
+                        t.text in ("different", "distinct", "unique") for t in self.spans[i + 1:j]):
+                # "customers who ordered from at least 5 different categories": how many values of it each has
+                # (was: the number read as a bound on a figure of the thing on the left, the price of products)
+                column = self.layer.dimensions[str(s.arg("dimension"))]["column"]
+                head = next((t for t in self.spans if t.first("entity")), None)
+                if head is None or self.layer.entities[str(head.arg("entity"))]["table"] == column.split(".")[0]:
+                    return None  # "products in at least 3 categories": one value of its own each, never counted
+                for t in self.spans[max(0, i - 4):i]:  # "ordered products from at least 5 categories": theirs
+                    if t.first("entity") and self.layer.entities[str(t.arg("entity"))]["table"] == column.split(".")[0]:
+                        t.used = True
+                return "ndistinct:" + column, s
             if s.first("attribute") and self.layer.column(s.arg("attribute"))["type"] in ("VARCHAR", "BOOLEAN"):
                 continue  # "above 500 across warehouses": a number is never compared with a name
             if s.first("attribute"):
@@ -5132,6 +5150,13 @@ class _State:
                            for s in rest)
         return False
 
+    def _one_of_them(self) -> bool:
+        """"which of those brands is the biggest?": "which of" the plural things, then "is"/"was", asks for one of
+        them (was: the plural noun read as asking for all of them, every brand ranked)."""
+        words = [s.text for s in self.spans]
+        return any(words[k:k + 2] == ["which", "of"] and {"is", "was"} & set(words[k + 2:k + 6])
+                   for k in range(len(words)))
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -5426,7 +5451,8 @@ class _State:
         if new.limit:
             f.limit = new.limit
         elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
-                and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+                and (not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans)
+                     or self._one_of_them()):
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
             f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
@@ -5855,6 +5881,17 @@ class _State:
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
         f.order_by = None
 
+    def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
+        side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
+        k = self.spans.index(slots[0])
+        if self.spans[k + 1:k + 3] != [self.spans[k + 1], slots[1]] or self.spans[k + 1].text != "and" or not any(
+                s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
+            return False
+        f.derived = f.derived or {"kind": "periods"}
+        f.compare_period = self.periods[int(slots[1].text[8:-2])]
+        return True
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -5873,6 +5910,8 @@ class _State:
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
+                pass
+            elif len(slots) == 2 and self._periods_side_by_side(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
