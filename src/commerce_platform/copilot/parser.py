@@ -939,6 +939,15 @@ class _State:
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
                       "only", text)
+        # "How much did we give away in discounts? Only count orders that weren't cancelled": a sentence after the
+        # question opening with "only count" restricts the things, as "only" says it (was: a count asked too)
+        text = re.sub(r"(?<=[.?!;:(])(\s*)(?:please\s+)?(?:only\s+count|count\s+only)\b", r"\1only", text)
+        # "how many customers ordered ...? count each customer once": the things counted are each counted once
+        # already (a count of things is of distinct ones), so it says nothing more (was: "each customer" read as a
+        # grouping by customer, refused); said of another thing than the one counted it is left to refuse
+        text = re.sub(r"[.,;:(]?\s*\b(?:count|counting|counted)\s+each\s+([a-z]+?)s?\s+(?:only\s+)?once\b\s*\)?",
+                      lambda m: " " if re.search(rf"\bhow\s+many\s+(?:[a-z]+\s+){{0,2}}{m.group(1)}s\b", text) else m.group(0),
+                      text)
         # "consumers who placed only two orders", "customers with only one order": that many and no more, as
         # "exactly" says it (else "only" reads as a restriction and "one order" as having ordered at all)
         text = re.sub(r"\b(placed|made|with|have|has|had)\s+(?:only|just)\s+([a-z0-9]+)\s+(orders?)\b",
@@ -2601,6 +2610,21 @@ class _State:
             return self.layer.measures[measure[1]].get("unit")
         return self.layer.column(attribute[1]).get("unit") if attribute else None
 
+    def _value_before_grouped(self, j: int) -> tuple[int, Span] | None:
+        """"in each Finnish city", "per Swedish city": a value of the same table right before the dimension grouped
+        by stays a filter on its rows; the grouping is by the dimension after it (was: the grouping word left
+        unplaced)."""
+        t, after = self.spans[j], self.next_content(j)
+        if after is None or after[0] != j + 1 or t.first("dimension") or t.used or after[1].used or \
+                not after[1].first("dimension") or after[1].first("entity"):
+            return None
+        table = self.layer.dimensions[str(after[1].arg("dimension"))]["column"].split(".")[0]
+        values = self.values_of(t)
+        if values and all(self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values
+                          if d in self.layer.dimensions):
+            return after
+        return None
+
     def _groupings(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans[:-1]):
@@ -2692,6 +2716,8 @@ class _State:
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
+            elif (grouped := self._value_before_grouped(j)) is not None:
+                j, t = grouped
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") or x.text == "median" and not x.used for x in self.spans[:i]) and any(
                     d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
@@ -3525,6 +3551,11 @@ class _State:
                 elif name == "orders" and f.subject in ("customers", "products"):
                     s.used = True  # "customers with orders"/"products ordered": the activity
                     f.notes.append("activity:orders")
+                elif (f.derived or {}).get("kind") == "average_per" and (f.derived or {}).get("entity") == name \
+                        and i > 0 and self.spans[i - 1].text in ("all", "every"):
+                    # "lines per order in 2026 (all orders, any status)": every one of the things averaged over,
+                    # as they are (was: 'orders' left unplaced)
+                    s.used = self.spans[i - 1].used = True
                 continue
             if s.first("activity"):
                 f.notes.append(f"activity:{s.arg('activity')}")
@@ -5907,6 +5938,12 @@ class _State:
                 # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
+                a, b = self.spans.index(slots[0]), self.spans.index(slots[1])
+                for joining in self.spans[a + 1:b]:
+                    if joining.has("grammar", "compare"):
+                        # "did revenue for Jan-Oct 2026 change compared with Jan-Oct 2025": the growth's two
+                        # periods, joined by the comparing words (was: 'compared with' left unplaced)
+                        joining.used = True
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
@@ -6719,9 +6756,13 @@ class _State:
                 continue  # "For Denmark, which carrier ...": the noun opens a new clause; it does not name the word
             values = self.values_of(s)
             table = self.layer.dimensions[noun[1]]["column"].split(".")[0]
-            if s not in left and nxt[1].text.endswith("s") and any(
+            grouped = nxt[1].text.endswith("s") or k > 0 and (
+                self.spans[k - 1].text in EACH_WORDS or self.spans[k - 1].has("grammar", "group_by"))
+            if s not in left and grouped and any(
                     self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values):
-                continue  # "Finnish cities": the cities of that country (one table), grouped, not one named
+                # "Finnish cities", "in each Finnish city": the cities of that country (one table), grouped, not one
+                # named (was: "each Finnish city" not found, as a city named Finnish)
+                continue
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name
                 raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
