@@ -1198,3 +1198,13 @@ def test_row_bounds_of_a_partner_and_warehouses_listed(parser, engine, question,
 ])
 def test_two_periods_joined_by_and_side_by_side(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # years listed one after another beside "per year": the rows of each over them all (was: refused, two periods)
+    ("Revenue per year (2024, 2025 and 2026 so far)",
+     f"SELECT year(o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID} "
+     "AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+])
+def test_listed_units_of_the_grain_are_its_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -602,3 +602,9 @@ def test_only_of_every_sale_not_stateable_is_refused(parser, question):
 def test_two_months_apart_joined_by_and_are_refused(parser, question):
     with pytest.raises(NotUnderstood, match="two periods"):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+def test_listed_years_with_a_gap_are_refused(parser):
+    # years listed beside "per year" but not one after another: not every year between (was: refused, and stays)
+    with pytest.raises(NotUnderstood, match="two periods"):
+        parser.parse("revenue by year for 2024 and 2026", COPILOT_AS_OF, None)

@@ -5912,6 +5912,27 @@ class _State:
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
         f.order_by = None
 
+    def _listed_units_of_grain(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each one unit of the
+        grain asked for and each following the last, are the rows of that grain over them all (was: refused as
+        two periods to compare)."""
+        if f.grain not in ("year", "quarter", "month") or f.compare_period:
+            return False
+        at = [self.spans.index(x) for x in slots]
+        if any(x.text not in (",", "and") for a, b in zip(at, at[1:], strict=False) for x in self.spans[a + 1:b]):
+            return False
+        said = [self.periods[int(x.text[8:-2])] for x in slots]
+
+        def unit(d: date) -> tuple[int, ...]:
+            return {"year": (d.year,), "quarter": (d.year, (d.month - 1) // 3), "month": (d.year, d.month)}[str(f.grain)]
+        starts_unit = {"year": lambda d: (d.month, d.day) == (1, 1), "month": lambda d: d.day == 1,
+                       "quarter": lambda d: d.day == 1 and d.month in (1, 4, 7, 10)}[str(f.grain)]
+        if not all(starts_unit(p.start_date) and unit(p.start_date) == unit(p.end_date) for p in said) or any(
+                b.start_date != a.end_date + timedelta(days=1) for a, b in zip(said, said[1:], strict=False)):
+            return False
+        f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
+        return True
+
     def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
         side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
@@ -5949,6 +5970,8 @@ class _State:
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) == 2 and self._periods_side_by_side(f, slots):
+                pass
+            elif self._listed_units_of_grain(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
