@@ -2336,19 +2336,19 @@ class _State:
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
-            if direction > 0 and counts and s.first("dimension") and not s.first("value") and s.text.endswith("s") \
-                    and s.arg("dimension") in self.layer.dimensions and all(
+            if direction > 0 and counts and s.first("dimension") and not s.first("value") and not s.first("entity") \
+                    and s.text.endswith("s") and s.arg("dimension") in self.layer.dimensions and all(
                         t.text in ("different", "distinct", "unique") for t in self.spans[i + 1:j]):
                 # "customers who ordered from at least 5 different categories": how many values of it each has
                 # (was: the number read as a bound on a figure of the thing on the left, the price of products)
                 column = self.layer.dimensions[str(s.arg("dimension"))]["column"]
                 head = next((t for t in self.spans if t.first("entity")), None)
-                if head is None or self.layer.entities[str(head.arg("entity"))]["table"] == column.split(".")[0]:
-                    return None  # "products in at least 3 categories": one value of its own each, never counted
-                for t in self.spans[max(0, i - 4):i]:  # "ordered products from at least 5 categories": theirs
-                    if t.first("entity") and self.layer.entities[str(t.arg("entity"))]["table"] == column.split(".")[0]:
-                        t.used = True
-                return "ndistinct:" + column, s
+                # ("products in at least 3 categories": one value of its own each, never counted)
+                if head is not None and self.layer.entities[str(head.arg("entity"))]["table"] != column.split(".")[0]:
+                    for t in self.spans[max(0, i - 4):i]:  # "ordered products from at least 5 categories": theirs
+                        if t.first("entity") and self.layer.entities[str(t.arg("entity"))]["table"] == column.split(".")[0]:
+                            t.used = True
+                    return "ndistinct:" + column, s
             if s.first("attribute") and self.layer.column(s.arg("attribute"))["type"] in ("VARCHAR", "BOOLEAN"):
                 continue  # "above 500 across warehouses": a number is never compared with a name
             if s.first("attribute"):
