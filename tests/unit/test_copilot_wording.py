@@ -672,3 +672,19 @@ def test_names_of_the_ranked_ones(parser, engine, question, gold):
 ])
 def test_restatements_and_values_before_the_grouping(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "all twelve months" beside monthly figures of a year restates the rows (was: '12', 'months' unplaced)
+    ("monthly revenue for 2025, month by month. all twelve months",
+     f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_all_the_units_of_the_period_restate_the_grain(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_another_number_of_units_is_refused(parser):
+    # the period holds twelve months: "all 11 months" is not a restatement, left to refuse
+    with pytest.raises(NotUnderstood, match="'11'"):
+        parser.parse("monthly revenue for 2025, all 11 months", COPILOT_AS_OF, None)

@@ -5912,6 +5912,20 @@ class _State:
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
         f.order_by = None
 
+    def _all_units_restated(self, f: QueryForm) -> None:
+        """"monthly revenue for 2025 ... all twelve months": "all" and the number of the grain's units the period
+        holds restate the rows asked for (was: '12', 'months' left unplaced); another number is left to refuse."""
+        if f.grain not in ("year", "quarter", "month", "day") or f.period is None:
+            return
+        a, b = f.period.start_date, f.period.end_date
+        held = {"year": b.year - a.year + 1, "quarter": (b.year - a.year) * 4 + (b.month - 1) // 3 - (a.month - 1) // 3 + 1,
+                "month": (b.year - a.year) * 12 + b.month - a.month + 1, "day": (b - a).days + 1}[str(f.grain)]
+        for k in range(1, len(self.spans) - 1):
+            said, number, unit = self.spans[k - 1], self.spans[k], self.spans[k + 1]
+            if said.text in ("all", "every", "all the") and number.first("number") and number.arg("number") == held \
+                    and unit.first("grain") and unit.arg("grain") == f.grain and unit.text.endswith("s"):
+                said.used = number.used = unit.used = True
+
     def _listed_units_of_grain(self, f: QueryForm, slots: list[Span]) -> bool:
         """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each one unit of the
         grain asked for and each following the last, are the rows of that grain over them all (was: refused as
@@ -5980,6 +5994,7 @@ class _State:
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        self._all_units_restated(f)
         for name in list(f.predicates):
             measure = self.layer.predicates.get(name, {}).get("period_measure")
             if measure and f.compare_period:
