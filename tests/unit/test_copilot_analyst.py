@@ -1099,3 +1099,19 @@ def test_customers_with_only_one_way_of_orders_have_every_order_so(parser, engin
 ])
 def test_a_bound_on_each_thing_or_a_sale_in_a_period_picks_the_things(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "at least N different <values>": how many values of it each one has (was: N a bound on the unit price)
+    ("How many customers have ordered products from at least 3 different categories?",
+     "SELECT COUNT(*) FROM (SELECT o.customer_id FROM orders o JOIN order_items oi USING (order_id) "
+     "JOIN products p USING (product_id) GROUP BY o.customer_id HAVING COUNT(DISTINCT p.category) >= 3)"),
+    ("which customers bought from more than 2 brands?",
+     "SELECT o.customer_id FROM orders o JOIN order_items oi USING (order_id) "
+     "JOIN products p USING (product_id) GROUP BY o.customer_id HAVING COUNT(DISTINCT p.brand) > 2"),
+    # a thing counted ("customers") is never read as a count of values (was, briefly: refused)
+    ("Which cities have more than 3 customers?",
+     "SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 3"),
+])
+def test_a_bound_on_how_many_values_each_has(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1215,3 +1215,24 @@ def test_how_many_each_of_the_listed_ones(parser, engine):
                         "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' AND p.product_id IN "
                         "(SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) <= SUM(reorder_level)) "
                         "GROUP BY p.product_id, p.name")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # two months apart joined by "and", asked side by side: one row each (was: every month between them summed)
+    ("Show revenue for January 2026 and March 2026 side by side",
+     f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID} AND "
+     "(o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-01-31' OR "
+     "o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') GROUP BY 1"),
+])
+def test_two_periods_joined_by_and_side_by_side(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # years listed one after another beside "per year": the rows of each over them all (was: refused, two periods)
+    ("Revenue per year (2024, 2025 and 2026 so far)",
+     f"SELECT year(o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID} "
+     "AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+])
+def test_listed_units_of_the_grain_are_its_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

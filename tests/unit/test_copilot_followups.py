@@ -1355,3 +1355,14 @@ def test_revenue_from_the_orders_counted(parser, engine):
                         f"WHERE c.country = 'FI' AND {VALID} AND o.order_date BETWEEN DATE '2026-10-01' "
                         f"AND DATE '2026-10-31'",
                         ["how many orders did customers in Finland place last month"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "which of those <things> is the ...": one of them (was: every brand ranked, the plural noun read as all)
+    (["revenue by brand this year"], "which of those brands is the biggest?",
+     f"SELECT p.brand FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.brand "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1"),
+])
+def test_which_of_those_things_is_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -592,3 +592,19 @@ def test_that_one_with_no_earlier_question_is_refused(parser):
 def test_only_of_every_sale_not_stateable_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # two months apart joined by "and" are two periods, refused as other pairs are (was: the months between summed)
+    "revenue for January and March 2026",
+    "revenue in October 2025 and October 2026",
+])
+def test_two_months_apart_joined_by_and_are_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="two periods"):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+def test_listed_years_with_a_gap_are_refused(parser):
+    # years listed beside "per year" but not one after another: not every year between (was: refused, and stays)
+    with pytest.raises(NotUnderstood, match="two periods"):
+        parser.parse("revenue by year for 2024 and 2026", COPILOT_AS_OF, None)

@@ -683,3 +683,54 @@ def test_the_latest_date_said_again_over_the_places(parser, engine):
                         "When was the inventory for Husqvarna Kettle 3 most recently updated (latest across warehouses)?",
                         "SELECT MAX(i.updated_at) FROM inventory i JOIN products p USING (product_id) "
                         "WHERE p.name = 'Husqvarna Kettle 3'")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "count each customer once" after how many customers: each is counted once already (was: "each customer" a
+    # grouping, refused)
+    ("how many danish customers ordered thru the web channel in 2025? count each customer once",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'DK' "
+     "AND o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # "in each Finnish city": the country's value stays a filter, the grouping is by city (was: not found, a city
+    # named Finnish)
+    ("How many customers do we have in each Finnish city?",
+     "SELECT city, COUNT(*) FROM customers WHERE country = 'FI' GROUP BY city"),
+    ("revenue per Swedish city in 2025",
+     f"SELECT c.city, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'SE' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.city"),
+    # "physical stores": the store channel (was: 'physical' unplaced)
+    ("how many customers have only ever ordered in our physical stores, never web or b2b?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+     "HAVING COUNT(*) FILTER (WHERE channel <> 'store') = 0)"),
+    # growth of one period "compared with" another (was: 'compared with' unplaced)
+    ("By how many percent did revenue for January-October 2026 change compared with January-October 2025?",
+     "SELECT 100.0 * (SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31')"
+     " / SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-10-31') - 1) "
+     f"FROM orders o WHERE {VALID_ORDER}"),
+    # "(all orders, any status)" beside lines per order: every order averaged over (was: 'orders' unplaced)
+    ("average number of order lines per order in 2026 (all orders, any status)",
+     "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # a sentence opening "Only count ..." restricts, it asks no count (was: refused, a count of orders beside)
+    ("How much did we give away in discounts this year, in euros? Only count orders that weren't cancelled or returned.",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM orders o JOIN order_items oi "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_restatements_and_values_before_the_grouping(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "all twelve months" beside monthly figures of a year restates the rows (was: '12', 'months' unplaced)
+    ("monthly revenue for 2025, month by month. all twelve months",
+     f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_all_the_units_of_the_period_restate_the_grain(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_another_number_of_units_is_refused(parser):
+    # the period holds twelve months: "all 11 months" is not a restatement, left to refuse
+    with pytest.raises(NotUnderstood, match="'11'"):
+        parser.parse("monthly revenue for 2025, all 11 months", COPILOT_AS_OF, None)

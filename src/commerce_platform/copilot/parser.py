@@ -244,6 +244,11 @@ class Periods:
                     and self.change_re.search(m.string):
                 # "the percentage change from September to October": the two months compared, not both together
                 return f"from {self._slot(first)} to {self._slot(last)}"
+            if re.search(r"\band\b", m.group(0)) and not m.group(0).lstrip().startswith("between") and \
+                    last.start_date != first.end_date + timedelta(days=1):
+                # "October 2025 and October 2026": two months apart are two periods, not every month between
+                # them (was: one span from the first to the last, thirteen months summed)
+                return f" {self._slot(first)} and {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}})|\s+(?:of\s+)?(this|last|previous)\s+year)?\b", month_range, text)
@@ -934,6 +939,15 @@ class _State:
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",
                       "only", text)
+        # "How much did we give away in discounts? Only count orders that weren't cancelled": a sentence after the
+        # question opening with "only count" restricts the things, as "only" says it (was: a count asked too)
+        text = re.sub(r"(?<=[.?!;:(])(\s*)(?:please\s+)?(?:only\s+count|count\s+only)\b", r"\1only", text)
+        # "how many customers ordered ...? count each customer once": the things counted are each counted once
+        # already (a count of things is of distinct ones), so it says nothing more (was: "each customer" read as a
+        # grouping by customer, refused); said of another thing than the one counted it is left to refuse
+        text = re.sub(r"[.,;:(]?\s*\b(?:count|counting|counted)\s+each\s+([a-z]+?)s?\s+(?:only\s+)?once\b\s*\)?",
+                      lambda m: " " if re.search(rf"\bhow\s+many\s+(?:[a-z]+\s+){{0,2}}{m.group(1)}s\b", text) else m.group(0),
+                      text)
         # "consumers who placed only two orders", "customers with only one order": that many and no more, as
         # "exactly" says it (else "only" reads as a restriction and "one order" as having ordered at all)
         text = re.sub(r"\b(placed|made|with|have|has|had)\s+(?:only|just)\s+([a-z0-9]+)\s+(orders?)\b",
@@ -2380,6 +2394,19 @@ class _State:
         rng = range(i - 1, max(-1, i - 5), -1) if direction < 0 else range(i + 1, min(len(self.spans), i + 4))
         for j in rng:
             s = self.spans[j]
+            if direction > 0 and counts and s.first("dimension") and not s.first("value") and not s.first("entity") \
+                    and s.text.endswith("s") and s.arg("dimension") in self.layer.dimensions and all(
+                        t.text in ("different", "distinct", "unique") for t in self.spans[i + 1:j]):
+                # "customers who ordered from at least 5 different categories": how many values of it each has
+                # (was: the number read as a bound on a figure of the thing on the left, the price of products)
+                column = self.layer.dimensions[str(s.arg("dimension"))]["column"]
+                head = next((t for t in self.spans if t.first("entity")), None)
+                # ("products in at least 3 categories": one value of its own each, never counted)
+                if head is not None and self.layer.entities[str(head.arg("entity"))]["table"] != column.split(".")[0]:
+                    for t in self.spans[max(0, i - 4):i]:  # "ordered products from at least 5 categories": theirs
+                        if t.first("entity") and self.layer.entities[str(t.arg("entity"))]["table"] == column.split(".")[0]:
+                            t.used = True
+                    return "ndistinct:" + column, s
             if s.first("attribute") and self.layer.column(s.arg("attribute"))["type"] in ("VARCHAR", "BOOLEAN"):
                 continue  # "above 500 across warehouses": a number is never compared with a name
             if s.first("attribute"):
@@ -2641,6 +2668,21 @@ class _State:
             return self.layer.measures[measure[1]].get("unit")
         return self.layer.column(attribute[1]).get("unit") if attribute else None
 
+    def _value_before_grouped(self, j: int) -> tuple[int, Span] | None:
+        """"in each Finnish city", "per Swedish city": a value of the same table right before the dimension grouped
+        by stays a filter on its rows; the grouping is by the dimension after it (was: the grouping word left
+        unplaced)."""
+        t, after = self.spans[j], self.next_content(j)
+        if after is None or after[0] != j + 1 or t.first("dimension") or t.used or after[1].used or \
+                not after[1].first("dimension") or after[1].first("entity"):
+            return None
+        table = self.layer.dimensions[str(after[1].arg("dimension"))]["column"].split(".")[0]
+        values = self.values_of(t)
+        if values and all(self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values
+                          if d in self.layer.dimensions):
+            return after
+        return None
+
     def _groupings(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans[:-1]):
@@ -2736,6 +2778,8 @@ class _State:
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
             if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
                 j, t = per
+            elif (grouped := self._value_before_grouped(j)) is not None:
+                j, t = grouped
             if t.first("entity") and not t.used and s.text == "per" and not t.text.endswith("s") and any(
                     x.has("grammar", "average") or x.text == "median" and not x.used for x in self.spans[:i]) and any(
                     d.get("entity") == t.arg("entity") for d in self.layer.dimensions.values()):
@@ -3589,6 +3633,11 @@ class _State:
                 elif name == "orders" and f.subject in ("customers", "products"):
                     s.used = True  # "customers with orders"/"products ordered": the activity
                     f.notes.append("activity:orders")
+                elif (f.derived or {}).get("kind") == "average_per" and (f.derived or {}).get("entity") == name \
+                        and i > 0 and self.spans[i - 1].text in ("all", "every"):
+                    # "lines per order in 2026 (all orders, any status)": every one of the things averaged over,
+                    # as they are (was: 'orders' left unplaced)
+                    s.used = self.spans[i - 1].used = True
                 continue
             if s.first("activity"):
                 f.notes.append(f"activity:{s.arg('activity')}")
@@ -5256,6 +5305,13 @@ class _State:
                            for s in rest)
         return False
 
+    def _one_of_them(self) -> bool:
+        """"which of those brands is the biggest?": "which of" the plural things, then "is"/"was", asks for one of
+        them (was: the plural noun read as asking for all of them, every brand ranked)."""
+        words = [s.text for s in self.spans]
+        return any(words[k:k + 2] == ["which", "of"] and {"is", "was"} & set(words[k + 2:k + 6])
+                   for k in range(len(words)))
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -5559,7 +5615,8 @@ class _State:
         if new.limit:
             f.limit = new.limit
         elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
-                and not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans):
+                and (not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans)
+                     or self._one_of_them()):
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
             f.limit = 1  # "when did they last order?": their one latest order, as asked without a context
@@ -5991,6 +6048,52 @@ class _State:
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
         f.order_by = None
 
+    def _all_units_restated(self, f: QueryForm) -> None:
+        """"monthly revenue for 2025 ... all twelve months": "all" and the number of the grain's units the period
+        holds restate the rows asked for (was: '12', 'months' left unplaced); another number is left to refuse."""
+        if f.grain not in ("year", "quarter", "month", "day") or f.period is None:
+            return
+        a, b = f.period.start_date, f.period.end_date
+        held = {"year": b.year - a.year + 1, "quarter": (b.year - a.year) * 4 + (b.month - 1) // 3 - (a.month - 1) // 3 + 1,
+                "month": (b.year - a.year) * 12 + b.month - a.month + 1, "day": (b - a).days + 1}[str(f.grain)]
+        for k in range(1, len(self.spans) - 1):
+            said, number, unit = self.spans[k - 1], self.spans[k], self.spans[k + 1]
+            if said.text in ("all", "every", "all the") and number.first("number") and number.arg("number") == held \
+                    and unit.first("grain") and unit.arg("grain") == f.grain and unit.text.endswith("s"):
+                said.used = number.used = unit.used = True
+
+    def _listed_units_of_grain(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each one unit of the
+        grain asked for and each following the last, are the rows of that grain over them all (was: refused as
+        two periods to compare)."""
+        if f.grain not in ("year", "quarter", "month") or f.compare_period:
+            return False
+        at = [self.spans.index(x) for x in slots]
+        if any(x.text not in (",", "and") for a, b in zip(at, at[1:], strict=False) for x in self.spans[a + 1:b]):
+            return False
+        said = [self.periods[int(x.text[8:-2])] for x in slots]
+
+        def unit(d: date) -> tuple[int, ...]:
+            return {"year": (d.year,), "quarter": (d.year, (d.month - 1) // 3), "month": (d.year, d.month)}[str(f.grain)]
+        starts_unit = {"year": lambda d: (d.month, d.day) == (1, 1), "month": lambda d: d.day == 1,
+                       "quarter": lambda d: d.day == 1 and d.month in (1, 4, 7, 10)}[str(f.grain)]
+        if not all(starts_unit(p.start_date) and unit(p.start_date) == unit(p.end_date) for p in said) or any(
+                b.start_date != a.end_date + timedelta(days=1) for a, b in zip(said, said[1:], strict=False)):
+            return False
+        f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
+        return True
+
+    def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
+        side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
+        k = self.spans.index(slots[0])
+        if self.spans[k + 1:k + 3] != [self.spans[k + 1], slots[1]] or self.spans[k + 1].text != "and" or not any(
+                s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
+            return False
+        f.derived = f.derived or {"kind": "periods"}
+        f.compare_period = self.periods[int(slots[1].text[8:-2])]
+        return True
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -6006,9 +6109,19 @@ class _State:
                 # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
                 first, second = f.period, self.periods[int(slots[1].text[8:-2])]
                 f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
+                a, b = self.spans.index(slots[0]), self.spans.index(slots[1])
+                for joining in self.spans[a + 1:b]:
+                    if joining.has("grammar", "compare"):
+                        # "did revenue for Jan-Oct 2026 change compared with Jan-Oct 2025": the growth's two
+                        # periods, joined by the comparing words (was: 'compared with' left unplaced)
+                        joining.used = True
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
+                pass
+            elif len(slots) == 2 and self._periods_side_by_side(f, slots):
+                pass
+            elif self._listed_units_of_grain(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
@@ -6017,6 +6130,7 @@ class _State:
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        self._all_units_restated(f)
         for name in list(f.predicates):
             measure = self.layer.predicates.get(name, {}).get("period_measure")
             if measure and f.compare_period:
@@ -6821,9 +6935,13 @@ class _State:
                 continue  # "For Denmark, which carrier ...": the noun opens a new clause; it does not name the word
             values = self.values_of(s)
             table = self.layer.dimensions[noun[1]]["column"].split(".")[0]
-            if s not in left and nxt[1].text.endswith("s") and any(
+            grouped = nxt[1].text.endswith("s") or k > 0 and (
+                self.spans[k - 1].text in EACH_WORDS or self.spans[k - 1].has("grammar", "group_by"))
+            if s not in left and grouped and any(
                     self.layer.dimensions[d]["column"].split(".")[0] == table for d, _ in values):
-                continue  # "Finnish cities": the cities of that country (one table), grouped, not one named
+                # "Finnish cities", "in each Finnish city": the cities of that country (one table), grouped, not one
+                # named (was: "each Finnish city" not found, as a city named Finnish)
+                continue
             if s in left or values and all(d != noun[1] for d, _ in values):
                 # "our Tallinn warehouse": a city, but no warehouse of that name
                 raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
