@@ -114,8 +114,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return theirs
     slots = {s.text for s in state.spans if s.text.startswith("__period")}
     spans = state.spans
-    spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
-        bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
+    # "now the paid ones" after pending orders: "paid" read as a value of the lake (a status) is a condition,
+    # not a question of what was paid (was: their spend)
+    valued = {s.text for s in spans if s.used and s.first("value") and s.first("measure") is None}
+    spending = any((s.text in SPENDING or s.has("measure", "revenue")) and s.text not in valued for s in spans) and \
+        bool((words - valued) & {"how", "much", "what", "spend", "spent", "pay", "paid"})
     where = "where" in words
     person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
     contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
