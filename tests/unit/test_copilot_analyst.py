@@ -1099,3 +1099,14 @@ def test_customers_with_only_one_way_of_orders_have_every_order_so(parser, engin
 ])
 def test_a_bound_on_each_thing_or_a_sale_in_a_period_picks_the_things(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "earliest signup date per city": a superlative right before a date column, per group and of no thing ranked, is
+# that date's minimum / maximum in each group (was: refused, "minimum signup date per city" ranked cities by revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("earliest signup date per city", "SELECT city, MIN(signup_date) FROM customers GROUP BY 1"),
+    ("minimum signup date per city", "SELECT city, MIN(signup_date) FROM customers GROUP BY 1"),
+    ("latest signup date by country", "SELECT country, MAX(signup_date) FROM customers GROUP BY 1"),
+])
+def test_the_extreme_date_of_each_group(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

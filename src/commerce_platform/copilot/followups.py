@@ -215,10 +215,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         elif ask == "spending" and subject == "customers" and not state.periods:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
-        elif ask == "spending" and subject == "orders" and not context.predicates and [
-                (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
+        elif ask == "spending" and subject == "orders" and not context.predicates and context.filters and all(
+                x.op in ("=", "in") and (x.field == "customer" or str(state.layer.dimensions.get(x.field, {}).get(
+                    "column", "")).startswith("customers.")) for x in context.filters):
             # "how many orders did <customer> place in 2025?" -> "and how much did he spend?": that customer's
-            # revenue over the same period (or the one the follow-up names)
+            # revenue over the same period (or the one the follow-up names); "how many orders did they place" after
+            # the customers of Helsinki -> "what did they spend in total": theirs (was: one customer only)
             f = copy.deepcopy(context)
             f.subject, f.measures = None, ["revenue"]
             if state.periods:
@@ -741,12 +743,14 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     customer = context.filter_on("customer")
     if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
             and (spans[unread[0] - 1].text in ("from", "for", "of", "by") or spans[unread[0] - 1].has(
-                "grammar", "followup")) and customer is not None \
+                "grammar", "followup") or spans[unread[0] - 1].has("entity", "customers")
+                 or spans[unread[0] - 1].has("dimension", "customer")) and customer is not None \
             and customer.op in ("=", "in") and all(s.text in ("and", "what about", "how about", "from", "for", "of",
                                                                 "by", "?") or s.has("grammar", "followup")
                                                    for k, s in enumerate(spans) if k not in unread and k != unread[0] - 1):
         # "and from Matti Meikalainen?", "and Matti Meikalainen?" after a customer's revenue: another customer,
-        # by a name (written with capitals) the lake does not hold
+        # by a name (written with capitals) the lake does not hold; "and customer Sven Svensson?" names the kind
+        # of thing before the name (was: not understood, "changes nothing")
         said = re.search(r"\b" + r"\s+".join(re.escape(spans[k].text) for k in unread) + r"\b", state.question,
                          re.IGNORECASE)
         if said is not None and said.group(0)[:1].isupper():

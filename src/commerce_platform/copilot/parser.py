@@ -1221,6 +1221,7 @@ class _State:
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
             f.notes.append("with_rows")
         self._superlatives()
+        self._extreme_date_per_group()
         self._counts()
         self._contains()
         self._possessives()
@@ -2926,6 +2927,28 @@ class _State:
         words = {x.text for x in self.spans}
         listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
         return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
+
+    def _extreme_date_per_group(self) -> None:
+        """"earliest signup date per city", "latest order date by channel": a superlative right before a date
+        column, said per group and of no thing ranked, is that date's minimum / maximum in each group (was: read
+        as a ranking of the groups, by revenue, or refused)."""
+        f = self.form
+        if not f.dimensions or f.measures or f.limit or any(s.first("entity") or s.first("number") for s in self.spans):
+            return
+        for i, s in enumerate(self.spans):
+            sup, sa = s.first("superlative"), s.first("superlative_attribute")
+            nxt = self.next_content(i)
+            if not (sup or sa and sa[1] == "@date") or nxt is None or not nxt[1].first("attribute"):
+                continue
+            attr = str(nxt[1].arg("attribute"))
+            if self.layer.column(attr).get("type") not in ("DATE", "TIMESTAMP") \
+                    or f.order_by not in (attr, "@date"):
+                return
+            f.measures = [f"{'min' if f.direction == 'asc' else 'max'}:{attr}"]
+            f.order_by, f.direction = None, "desc"
+            f.notes = [n for n in f.notes if n != "ranked"]
+            s.used = nxt[1].used = True
+            return
 
     def _superlatives(self) -> None:
         f = self.form
@@ -5568,7 +5591,16 @@ class _State:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+                    if i > 0 and self.spans[i - 1].text in INCLUDING:
+                        self.spans[i - 1].used = True  # "include all channels": as "all channels"
                     dropping = True
+            elif s.has("grammar", "every_customer") and not s.used and "customers" in self.layer.entities:
+                # "now for everyone" after business customers: no condition on the customers is left, as "and for
+                # all customers?" (was: "everyone" unread, so nothing changed)
+                table = self.layer.entities["customers"]["table"]
+                f.filters = [x for x in f.filters if x.field != "customer" and not str(
+                    self.layer.dimensions.get(x.field, {}).get("column", x.field)).startswith(f"{table}.")]
+                s.used = dropping = True
         for dim in self.widened:
             # "all Makita products, not just tools": the condition on that field goes (the rest kept)
             f.filters = [x for x in f.filters if x.field != dim]
