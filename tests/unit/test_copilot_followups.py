@@ -1442,3 +1442,26 @@ def test_the_spend_of_the_customers_whose_orders_were_counted(parser, engine, co
 ])
 def test_summed_up_after_a_figure(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to, swapped (was:
+# refused, only a threshold or a limit could change)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold with a 20% discount in 2025"], "and at 10%?",
+     f"SELECT SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) WHERE oi.discount_percent = 10 "
+     f"AND {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_an_equal_number_swapped(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "total discount amount in euros given last year" then "per channel": "given" only says the discount was given (was:
+# refused on "given")
+@pytest.mark.parametrize("context, question, gold", [
+    (["total discount amount in euros given last year"], "per channel",
+     f"SELECT o.channel, SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM orders o "
+     f"JOIN order_items oi USING (order_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_a_discount_given_regrouped(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -647,10 +647,21 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     comparators = [s for s in state.spans if s.first("comparator") is not None]
     if len(numbers) != 1 or len(comparators) > 1 or state.periods or state.ids:
         return None
-    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators}):
+    f = copy.deepcopy(context)
+    equal = [x for x in f.filters if x.op == "=" and len(x.values) == 1 and isinstance(x.values[0], (int, float))
+             and not isinstance(x.values[0], bool) and not x.field.endswith("_id")]
+    value_swap = not comparators and not context.limit and len(equal) == 1 and not any(
+        x.op in ("<", "<=", ">", ">=") for x in f.filters)
+    said = {"at", "__pct__"} if value_swap else set()
+    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators} | said):
         return None
     value = float(numbers[0].arg("number"))
-    f = copy.deepcopy(context)
+    if value_swap:
+        # "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to,
+        # swapped (was: refused, only a threshold or a limit was changed)
+        equal[0].values = [value]
+        _use_all(state)
+        return f
     thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
                   and isinstance(x.values[0], (int, float))]
     if len(thresholds) == 1 and state.layer.measures.get(thresholds[0].field, {}).get("fraction") \
