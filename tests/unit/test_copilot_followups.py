@@ -1465,3 +1465,14 @@ def test_an_equal_number_swapped(parser, engine, context, question, gold):
 ])
 def test_a_discount_given_regrouped(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units short is each one" after the products below their reorder level in a warehouse: each listed
+# product's shortfall there, beside it ("each one" points back; was: refused on "short", "each")
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products are below the reorder level in Kuopio"], "how many units short is each one",
+     "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio' AND i.quantity_on_hand < i.reorder_level"),
+])
+def test_the_shortfall_of_each_listed_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -1593,7 +1593,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
-                                         "that one")
+                                         "that one", "each one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
