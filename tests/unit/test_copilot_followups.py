@@ -1476,3 +1476,14 @@ def test_a_discount_given_regrouped(parser, engine, context, question, gold):
 ])
 def test_the_shortfall_of_each_listed_one(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which categories are they in, and how many in each" after the low-stock products: "in each" closing the question is
+# each of the groups just named (was: refused on "in each")
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products are low on stock?"], "which categories are they in, and how many in each",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) q, SUM(reorder_level) r FROM inventory GROUP BY 1) "
+     "SELECT p.category, COUNT(*) FROM s JOIN products p USING (product_id) WHERE s.q <= s.r GROUP BY 1"),
+])
+def test_in_each_of_the_groups_just_named(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

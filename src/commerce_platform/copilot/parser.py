@@ -5708,8 +5708,12 @@ class _State:
                 f.notes.append(n)
         for i, s in enumerate(self.spans):
             if s.has("grammar", "group_by") and s.text != "by" and not s.used and self.next_content(i) is None \
-                    and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate":
-                s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
+                    and (f.dimensions or f.grain) and f.kind == "aggregate" and (
+                        not new.dimensions and not new.grain or any(x.used and (x.first("dimension") or x.first(
+                            "grain")) for x in self.spans[:i])):
+                # "and the number of late ones for each?": each of the previous answer's groups; "which categories
+                # are they in, and how many in each": each of the groups just named (was: refused on "in each")
+                s.used = True
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
