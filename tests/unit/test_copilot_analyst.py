@@ -1115,3 +1115,14 @@ def test_a_bound_on_each_thing_or_a_sale_in_a_period_picks_the_things(parser, en
 ])
 def test_a_bound_on_how_many_values_each_has(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "earliest signup date per city": a superlative right before a date column, per group and of no thing ranked, is
+# that date's minimum / maximum in each group (was: refused, "minimum signup date per city" ranked cities by revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("earliest signup date per city", "SELECT city, MIN(signup_date) FROM customers GROUP BY 1"),
+    ("minimum signup date per city", "SELECT city, MIN(signup_date) FROM customers GROUP BY 1"),
+    ("latest signup date by country", "SELECT country, MAX(signup_date) FROM customers GROUP BY 1"),
+])
+def test_the_extreme_date_of_each_group(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

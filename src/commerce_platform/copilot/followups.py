@@ -120,8 +120,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         return theirs
     slots = {s.text for s in state.spans if s.text.startswith("__period")}
     spans = state.spans
-    spending = any(s.text in SPENDING or s.has("measure", "revenue") for s in spans) and \
-        bool(words & {"how", "much", "what", "spend", "spent", "pay", "paid"})
+    # "now the paid ones" after pending orders: "paid" read as a value of the lake (a status) is a condition,
+    # not a question of what was paid (was: their spend)
+    valued = {s.text for s in spans if s.used and s.first("value") and s.first("measure") is None}
+    spending = any((s.text in SPENDING or s.has("measure", "revenue")) and s.text not in valued for s in spans) and \
+        bool((words - valued) & {"how", "much", "what", "spend", "spent", "pay", "paid"})
     where = "where" in words
     person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
     contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
@@ -224,7 +227,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             # revenue over the same period (or the one the follow-up names); "how many orders did customers in
             # Finland place last month?" -> "and the revenue from them?": those orders' revenue (was: refused
             # unless one customer was named; a status condition could count orders revenue leaves out, and one
-            # on their lines, "orders with Makita products", leaves open whether the lines' or the orders' is meant)
+            # on their lines, "orders with Makita products", leaves open whether the lines' or the orders' is meant);
+            # "how many orders did they place" after the customers of Helsinki -> "what did they spend in total": theirs
             f = copy.deepcopy(context)
             f.subject, f.measures = None, ["revenue"]
             if state.periods:
@@ -651,10 +655,21 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     comparators = [s for s in state.spans if s.first("comparator") is not None]
     if len(numbers) != 1 or len(comparators) > 1 or state.periods or state.ids:
         return None
-    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators}):
+    f = copy.deepcopy(context)
+    equal = [x for x in f.filters if x.op == "=" and len(x.values) == 1 and isinstance(x.values[0], (int, float))
+             and not isinstance(x.values[0], bool) and not x.field.endswith("_id")]
+    value_swap = not comparators and not context.limit and len(equal) == 1 and not any(
+        x.op in ("<", "<=", ">", ">=") for x in f.filters)
+    said = {"at", "__pct__"} if value_swap else set()
+    if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators} | said):
         return None
     value = float(numbers[0].arg("number"))
-    f = copy.deepcopy(context)
+    if value_swap:
+        # "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to,
+        # swapped (was: refused, only a threshold or a limit was changed)
+        equal[0].values = [value]
+        _use_all(state)
+        return f
     thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
                   and isinstance(x.values[0], (int, float))]
     if len(thresholds) == 1 and state.layer.measures.get(thresholds[0].field, {}).get("fraction") \
@@ -747,12 +762,14 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     customer = context.filter_on("customer")
     if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
             and (spans[unread[0] - 1].text in ("from", "for", "of", "by") or spans[unread[0] - 1].has(
-                "grammar", "followup")) and customer is not None \
+                "grammar", "followup") or spans[unread[0] - 1].has("entity", "customers")
+                 or spans[unread[0] - 1].has("dimension", "customer")) and customer is not None \
             and customer.op in ("=", "in") and all(s.text in ("and", "what about", "how about", "from", "for", "of",
                                                                 "by", "?") or s.has("grammar", "followup")
                                                    for k, s in enumerate(spans) if k not in unread and k != unread[0] - 1):
         # "and from Matti Meikalainen?", "and Matti Meikalainen?" after a customer's revenue: another customer,
-        # by a name (written with capitals) the lake does not hold
+        # by a name (written with capitals) the lake does not hold; "and customer Sven Svensson?" names the kind
+        # of thing before the name (was: not understood, "changes nothing")
         said = re.search(r"\b" + r"\s+".join(re.escape(spans[k].text) for k in unread) + r"\b", state.question,
                          re.IGNORECASE)
         if said is not None and said.group(0)[:1].isupper():

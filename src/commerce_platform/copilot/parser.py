@@ -1248,6 +1248,7 @@ class _State:
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
             f.notes.append("with_rows")
         self._superlatives()
+        self._extreme_date_per_group()
         self._counts()
         self._contains()
         self._possessives()
@@ -1629,7 +1630,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
-                                         "that one")
+                                         "that one", "each one")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -1674,7 +1675,19 @@ class _State:
             # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
             # would be a column beside each row, which a new question "total revenue" does not ask)
             return True
+        if self._condition_alone(strong):
+            return True
         return not strong and not self.ids
+
+    def _condition_alone(self, strong: list[Span]) -> bool:
+        """"with no discount only", "only the discontinued" after a figure: a condition alone, said as a
+        restriction ("only", "just", or opening with "with"/"without"), narrows the previous question (was: a
+        new question about the condition's own rows, the order lines without discount listed)."""
+        words = [s.text for s in self.spans if s.senses]
+        said = bool(words) and (words[0].split()[0] in ("with", "without") or bool({"only", "just"} & set(words)))
+        return said and bool(strong) and not self.ids and all(
+            s.first("predicate") is not None and not any(x[0] in ("measure", "entity", "ranking") for x in s.senses)
+            for s in strong)
 
     def _pointer_without_referent(self) -> None:
         """"shortfall of it", "what is its stock", "how many of those are active" asked first: the pointer
@@ -3020,6 +3033,28 @@ class _State:
         words = {x.text for x in self.spans}
         listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
         return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
+
+    def _extreme_date_per_group(self) -> None:
+        """"earliest signup date per city", "latest order date by channel": a superlative right before a date
+        column, said per group and of no thing ranked, is that date's minimum / maximum in each group (was: read
+        as a ranking of the groups, by revenue, or refused)."""
+        f = self.form
+        if not f.dimensions or f.measures or f.limit or any(s.first("entity") or s.first("number") for s in self.spans):
+            return
+        for i, s in enumerate(self.spans):
+            sup, sa = s.first("superlative"), s.first("superlative_attribute")
+            nxt = self.next_content(i)
+            if not (sup or sa and sa[1] == "@date") or nxt is None or not nxt[1].first("attribute"):
+                continue
+            attr = str(nxt[1].arg("attribute"))
+            if self.layer.column(attr).get("type") not in ("DATE", "TIMESTAMP") \
+                    or f.order_by not in (attr, "@date"):
+                return
+            f.measures = [f"{'min' if f.direction == 'asc' else 'max'}:{attr}"]
+            f.order_by, f.direction = None, "desc"
+            f.notes = [n for n in f.notes if n != "ranked"]
+            s.used = nxt[1].used = True
+            return
 
     def _superlatives(self) -> None:
         f = self.form
@@ -5412,6 +5447,13 @@ class _State:
             # "what's the most recent one?" after a count: the counted things, ranked on their own date or amount
             f.kind, f.measures = "list", []
         elliptic = elliptic_count(self)
+        if new.measures == ["count"] and not new.subject and context.kind == "aggregate" and len(context.measures) == 1 \
+                and self.layer.measures.get(context.measures[0], {}).get("unit") == "units" \
+                and "count:sold" not in new.notes and not any(s.first("entity") for s in self.spans) \
+                and any(s.text == "how many" for s in self.spans):
+            # "how many across all warehouses?" after a product's stock: "how many" names no thing, so it asks the
+            # previous figure, itself a number of units (was: the orders of the product counted)
+            new.measures = list(context.measures)
         if elliptic and "count:sold" in new.notes and new.measures == ["count"] and context.kind == "aggregate" \
                 and context.subject in (None, "products") and (context.subject == "products" or "product" in (
                     *context.dimensions, *(x.field for x in context.filters))):
@@ -5478,11 +5520,15 @@ class _State:
                 # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
                 # the other things counted
                 f.subject = new.subject
-            elif new.measures == ["count"] and new.subject and context.subject is None and not new.dimensions \
+            elif new.measures == ["count"] and new.subject and not new.dimensions \
+                    and (context.subject is None or context.kind == "aggregate" and not context.dimensions
+                         and new.subject != context.subject) \
                     and not any(m.startswith("count") for m in context.measures) \
                     and {"customers": "customer", "products": "product"}.get(new.subject) not in context.dimensions:
                 # "what about the number of customers?" after revenue by country: those things counted under
-                # the same conditions (never the orders, the default of a count that names no thing)
+                # the same conditions (never the orders, the default of a count that names no thing); "how many
+                # orders had Makita items" after Makita's units sold: a figure's noun (products) was no thing
+                # counted, so the things named now are (was: the products counted)
                 f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
@@ -5609,8 +5655,10 @@ class _State:
                     s.used = True
                 continue
             if p not in f.predicates:
-                # "and inactive?" after "active products": a condition on the same columns replaces the old one
-                f.predicates = [q for q in f.predicates if not same_columns(self.layer, p, q)]
+                # "and inactive?" after "active products": a condition on the same columns replaces the old one;
+                # never one said in the same follow-up ("how many of them were delivered late": late and
+                # delivered together; was: the second replaced the first)
+                f.predicates = [q for q in f.predicates if q in new.predicates or not same_columns(self.layer, p, q)]
                 f.predicates.append(p)
         if new.limit:
             f.limit = new.limit
@@ -5624,7 +5672,11 @@ class _State:
                 not new.order_by and "ranked" not in new.notes and not the_superlative(self.spans) and any(
                     s.has("grammar", "group_by") or s.text in EACH_WORDS for s in self.spans):
             f.limit = None  # "and in units sold per channel?" after the one channel ranked first: every channel
-        if new.order_by and new.order_by not in f.measures and new.order_by in self.layer.measures:
+        if new.order_by and new.order_by not in f.measures and (
+                new.order_by in self.layer.measures or new.order_by.startswith("count:") and not new.measures
+                and f.kind == "aggregate" and f.dimensions):
+            # ("by number of orders instead" after the top customers by spend: ranked on the count, which is
+            # the figure shown; was: the count was the order and the old figure stayed, so it ranked by that)
             f.measures = [new.order_by]
             f.order_by = new.order_by
         elif new.order_by:
@@ -5723,11 +5775,25 @@ class _State:
                     elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
                         f.dimensions = [d for d in f.dimensions if d != target] or [
                             d for d in context.dimensions if d != target]
+                    elif i > 0 and self.spans[i - 1].text == "across" and not new.dimensions:
+                        # "how many across all warehouses?" after stock by warehouse: summed over them, no longer
+                        # split (was: the split kept, so nothing changed)
+                        f.dimensions = [d for d in f.dimensions if d != target]
+                        f.limit, f.order_by = None, f.order_by if f.order_by in f.measures else None
                     if f.compare and f.compare["dimension"] == target:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+                    if i > 0 and self.spans[i - 1].text in INCLUDING:
+                        self.spans[i - 1].used = True  # "include all channels": as "all channels"
                     dropping = True
+            elif s.has("grammar", "every_customer") and not s.used and "customers" in self.layer.entities:
+                # "now for everyone" after business customers: no condition on the customers is left, as "and for
+                # all customers?" (was: "everyone" unread, so nothing changed)
+                table = self.layer.entities["customers"]["table"]
+                f.filters = [x for x in f.filters if x.field != "customer" and not str(
+                    self.layer.dimensions.get(x.field, {}).get("column", x.field)).startswith(f"{table}.")]
+                s.used = dropping = True
         for dim in self.widened:
             # "all Makita products, not just tools": the condition on that field goes (the rest kept)
             f.filters = [x for x in f.filters if x.field != dim]
@@ -5835,11 +5901,16 @@ class _State:
                 f.notes.append(n)
         for i, s in enumerate(self.spans):
             if s.has("grammar", "group_by") and s.text != "by" and not s.used and self.next_content(i) is None \
-                    and (f.dimensions or f.grain) and not new.dimensions and not new.grain and f.kind == "aggregate":
-                s.used = True  # "and the number of late ones for each?": each of the previous answer's groups
+                    and (f.dimensions or f.grain) and f.kind == "aggregate" and (
+                        not new.dimensions and not new.grain or any(x.used and (x.first("dimension") or x.first(
+                            "grain")) for x in self.spans[:i])):
+                # "and the number of late ones for each?": each of the previous answer's groups; "which categories
+                # are they in, and how many in each": each of the groups just named (was: refused on "in each")
+                s.used = True
         if new.unit:
             f.unit = new.unit
         self._aggregate_swap(f, new)
+        self._on_those_rows(f, context)
         if f.unit and not new.unit and context.unit and not any(
                 self.layer.measures.get(m.split(":")[-1], {}).get("units")
                 for m in f.measures + [x.field for x in f.filters]):
@@ -5878,6 +5949,13 @@ class _State:
             # "how many spare units does it have above the reorder level?" after the warehouse with the most: the
             # figure of the one found, already beside it in the same row (nothing changes, nothing is guessed)
             return f
+        overall = [n[4:] for n in new.notes if n.startswith("any:") and n[4:] in self.layer.dimensions]
+        if before == after and context.kind == "aggregate" and overall and all(m in context.measures for m in new.measures) \
+                and not any(context.filter_on(d) or d in context.dimensions for d in overall) \
+                and not (new.filters or new.predicates or new.dimensions or new.grain or self.periods):
+            # "how many across all warehouses?" after a product's stock: the figure was already over every
+            # warehouse, so the same answer is the one asked (nothing changes, nothing is guessed)
+            return f
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
             raise NotUnderstood(f"I could not tell what {self.question!r} changes in the previous question ("
@@ -5887,6 +5965,35 @@ class _State:
             # kept for "what's the growth between them?" on the next turn
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
+
+    def _on_those_rows(self, f: QueryForm, context: QueryForm) -> None:
+        """"the avg discount per category on those same orders" after revenue per category: the new figure over
+        the rows the previous one counted, so the previous figure's own condition (revenue: orders not cancelled
+        or returned) stays as a condition, the layer predicate of that SQL (was: dropped with the old figure,
+        every order averaged)."""
+        texts = [s.text for s in self.spans]
+        those = [k for k in range(len(texts) - 1) if texts[k] in ("those", "these", "the same", "same")
+                 and (self.spans[k + 1].first("entity") or texts[k + 1] == "same" and k + 2 < len(texts)
+                      and self.spans[k + 2].first("entity"))]
+        if not those or f.measures == context.measures:
+            return
+        k = those[0] + (2 if texts[those[0] + 1] == "same" else 1)
+        entity = str(self.spans[k].arg("entity"))
+        specs = self.layer.measures
+        filters = {specs.get(m, {}).get("filter") for m in context.measures}
+        if len(filters) != 1 or None in filters or any(specs.get(m, {}).get("entity") != entity for m in context.measures):
+            return
+        if any(specs.get(m, {}).get("filter") for m in f.measures):
+            return  # the new figure keeps a condition of its own
+        row_filter = filters.pop()
+        named = next((n for n, p in self.layer.predicates.items() if p.get("sql") == row_filter
+                      and p.get("entity") == entity), None)
+        if named is None:
+            return
+        if named not in f.predicates:
+            f.predicates.append(named)
+        for s in self.spans[those[0]:k + 1]:
+            s.used = True
 
     def _aggregate_swap(self, f: QueryForm, new: QueryForm) -> None:
         """"and the median?", "and the maximum?" after an average duration (delivery time per carrier): the
