@@ -1484,3 +1484,20 @@ def test_shortfalls_and_low_stock_per_warehouse(parser, engine, question, gold):
 def test_how_many_per_warehouse_is_still_a_count(parser, engine):
     assert_answers_like(parser, engine, "how many products are below the reorder level per warehouse",
                         f"SELECT w.warehouse, COUNT(*) FROM {SHORT_IN} w WHERE w.stock < w.reorder GROUP BY 1")
+
+
+# a plan after the question: a purpose or intent phrase is the plan's own words ("move some from", "to reorder first":
+# was refused on 'from', 'first'), "which" asks as "who" does, and ", so I know ..." parts a plan from the question
+# (was: refused on 'ther', 'to reorder first')
+@pytest.mark.parametrize("question, gold", [
+    ("Which warehouse holds the most Makita Copper Pipe? we could move some from ther",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Makita Copper Pipe' GROUP BY 1 ORDER BY s DESC LIMIT 1"),
+    ("We're out of stock on a few items. How many units did each of the out-of-stock products sell last quarter, "
+     "so I know which to reorder first?",
+     "SELECT p.name, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "AND p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) GROUP BY 1"),
+])
+def test_a_plan_with_its_own_phrases_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -683,7 +683,11 @@ class SemanticParser:
             rest = [sp for j, sp in enumerate(rest)
                     if not (sp.text == "too" and j + 1 < len(rest) and f"too {rest[j + 1].text}" in opinion)
                     and not (j > 0 and rest[j - 1].text == "too" and f"too {sp.text}" in opinion)]
-            words = {w for sp in rest for w in sp.text.split()}
+            # "we could move some from there", "so I know which to reorder first": a purpose or intent phrase of the
+            # layer is the plan's own words, its "from" or "first" narrows nothing (was: every word of the plan
+            # tested against the blockers, the phrase's too)
+            words = {w for sp in rest if not (sp.senses and all(x[0] in ("purpose", "intent") for x in sp.senses))
+                     for w in sp.text.split()}
             # "discount" said again as a verb: the column a measure already said is computed over is that measure
             said |= {("attribute", col) for x in said if x[0] == "measure" and x[1] in self.layer.measures
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
@@ -731,7 +735,9 @@ class SemanticParser:
         head, rest = clauses[0].strip(), clauses[1].strip() if len(clauses) > 1 else ""
         # "We need to free up space. Which warehouse ...?": a sentence said before the question, the asker's need
         # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
-        sentence = head.endswith(".") and rest.endswith("?")
+        # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
+        # end with the question mark)
+        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         if len(clauses) < 2 or state.periods or state.ids or state.texts:
@@ -769,9 +775,10 @@ RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+
 ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
                                    r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
-# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark)
+# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark) or "so
+# we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
-                              r"|(?<=,)\s+(?=(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
+                              r"|(?<=,)\s+(?=(?:so\s+)?(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
 
 
 @per_engine
