@@ -1501,3 +1501,16 @@ def test_how_many_per_warehouse_is_still_a_count(parser, engine):
 ])
 def test_a_plan_with_its_own_phrases_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "so I know who to visit": a word of a concept the lake lacks in a plan names nothing new, as the plan's _why says
+# (was: refused, 'the retail lake has no data about visits')
+@pytest.mark.parametrize("question, gold", [
+    ("I'm travelling to Norway. Which Norwegian business customers bought from us last year, and how much did each "
+     "spend? so I know who to visit",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND c.country = 'NO' AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+])
+def test_a_plan_naming_what_the_lake_lacks_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -637,3 +637,15 @@ def test_a_day_of_a_year_in_words_and_how_long(parser, engine, question, gold):
 ])
 def test_names_of_the_ranked_ones(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Which X customers bought last year, and how much did each spend?": "each" before the figure's verb is each one
+# listed, a figure per customer (was: refused on 'each')
+@pytest.mark.parametrize("question, gold", [
+    ("Which Norwegian business customers bought from us last year, and how much did each spend?",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND c.country = 'NO' AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+])
+def test_each_before_the_figures_verb(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -693,7 +693,7 @@ class SemanticParser:
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
-                and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
+                and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest if sp.text not in plan.get("own_words", []))
         if all(data_free):
@@ -3381,15 +3381,21 @@ class _State:
 
     def _each_did(self) -> None:
         """"For customers in Tampere, the number of orders each placed": "each" before the verb is each of the
-        things named before (another entity than the one counted), so the figure is per one of them."""
+        things named before (another entity than the one counted), so the figure is per one of them. "Which business
+        customers bought last year, and how much did each spend?": "each" before the figure's own verb is each of the
+        things listed (was: refused on 'each')."""
         f = self.form
         if f.dimensions or len(f.measures) != 1 or f.derived:
             return
         for k, s in enumerate(self.spans):
-            if s.used or s.text != "each" or k + 1 >= len(self.spans) or not self.spans[k + 1].first("activity"):
+            if s.used or s.text != "each" or k + 1 >= len(self.spans):
+                continue
+            verb = self.spans[k + 1]
+            figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
+            if not (verb.first("activity") or figure):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
-                     and x.arg("entity") != f.subject]
+                     and (figure or x.arg("entity") != f.subject)]
             if len(named) == 1:
                 f.dimensions.append(str(named[0].arg("dimension")))
                 s.used = True
