@@ -1514,3 +1514,18 @@ def test_a_plan_with_its_own_phrases_is_set_aside(parser, engine, question, gold
 ])
 def test_a_plan_naming_what_the_lake_lacks_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "I'll call the worst ones first": which of the ones found the asker acts on first, no ranking (was: refused);
+# "Before winter: ... in Q4 last year?": a time the lake cannot place before a question with its own period is when
+# the asker acts (was: refused on 'before', 'winter')
+@pytest.mark.parametrize("question, gold", [
+    ("How many parcels does each carrier still have in transit? I'll call the worst ones first.",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at IS NULL GROUP BY carrier"),
+    ("Before winter: which 3 Heating products sold the most units in Q4 last year? we should stock up on those",
+     "SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.category = 'Heating' AND o.order_date BETWEEN DATE '2025-10-01' "
+     "AND DATE '2025-12-31' GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 3"),
+])
+def test_the_askers_own_order_and_timing_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

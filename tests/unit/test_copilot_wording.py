@@ -649,3 +649,14 @@ def test_names_of_the_ranked_ones(parser, engine, question, gold):
 ])
 def test_each_before_the_figures_verb(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Build Tamm Oy buys Tools from us.": "buys" is a form of "buy", an order placed (was: refused on 'buys')
+@pytest.mark.parametrize("question, gold", [
+    ("Build Tamm Oy buys Tools from us. Which Tools products have they never bought?",
+     "SELECT p.name FROM products p WHERE p.category = 'Tools' AND p.product_id NOT IN (SELECT oi.product_id FROM "
+     "orders o JOIN order_items oi USING (order_id) JOIN customers c USING (customer_id) WHERE c.name = 'Build Tamm Oy' "
+     f"AND {VALID_ORDER})"),
+])
+def test_buys_is_a_form_of_buy(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
