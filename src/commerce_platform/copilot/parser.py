@@ -582,6 +582,11 @@ class SemanticParser:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
         question, asides = self.set_aside_commentary(question, as_of)
+        any_of = ANY_OF_RANKING_RE.match(question)
+        if any_of is not None:
+            # "Are any of our top 20 sellers this year at or below their reorder level?": the condition within the
+            # ranking, as "among our top 20 ..., which ones are ..." (was: the condition first, then a top 20 of them)
+            question = f"among {any_of.group('ranking')}, which ones are {any_of.group('rest')}"
         among = AMONG_RE.match(question)
         if among is not None:
             # "Among our ten best sellers this year, which ones have a margin under 30%?": the condition is
@@ -762,6 +767,10 @@ class SemanticParser:
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
+# "are any of our top 20 sellers ... at or below their reorder level": a condition asked of a ranking, read as "among"
+ANY_OF_RANKING_RE = re.compile(r"^\s*(?:are|is)\s+any\s+of\s+(?P<ranking>(?:our|the)\s+(?:top|bottom)\s+\d+\s[^?]*?)\s+"
+                               r"(?P<rest>(?:at|below|above|under|over|out|low|running|still|currently|not)\b[^?]*)\?*\s*$",
+                               re.IGNORECASE)
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
@@ -5679,6 +5688,9 @@ class _State:
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
             f.within, f.limit = replace(context, within=None).to_dict(), None
+            # "which of them are at or below their reorder level?": the figures the condition shows beside each
+            # row (stock, reorder level) are shown here too (was: dropped)
+            f.show += [c for c in new.show if c not in f.show]
         if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
             # "what's its status?" after her latest order: the column asked, beside the same row(s)
             f.show += [c for c in new.show if c not in f.show]
@@ -6515,6 +6527,16 @@ class _State:
                     s.text in spec.get("verbs", []) and after is not None and not after[1].used and \
                     after[1].text in (*spec["slow"], *spec["fast"]):
                 prev = after  # "which category is moving slowest": the speed word after the verb
+            if prev is not None and not prev[1].used and prev[1].text in ("top", "bottom") and \
+                    s.text in spec.get("ranked", []) and f.subject in (None, "products"):
+                # "our top 20 sellers this year (units)", "top 5 sellers by revenue": the ranking word before the noun
+                # says which end (left to the superlatives), the sellers are the products ranked, by the figure
+                # named or else the movers' measure (was: refused on 'sellers')
+                s.used = True
+                f.subject = "products"
+                if not f.measures:
+                    f.measures.append(spec["measure"])
+                continue
             if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
                 continue  # "movers" alone does not say which end of the ranking is meant
             prev[1].used = s.used = True
