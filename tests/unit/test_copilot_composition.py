@@ -1236,3 +1236,22 @@ def test_two_periods_joined_by_and_side_by_side(parser, engine, question, gold):
 ])
 def test_listed_units_of_the_grain_are_its_rows(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "top 20 sellers this year": the sellers are the products ranked (was: refused on 'sellers'); "are any of our top N
+# ... at or below their reorder level?" is the condition within the ranking, its figures shown (was: the condition
+# first, then a top N of those)
+@pytest.mark.parametrize("question, gold", [
+    ("top 5 sellers by revenue last month",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date "
+     "BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY p.product_id, p.name ORDER BY r DESC LIMIT 5"),
+    ("Are any of our top 20 sellers this year (units) at or below their reorder level?",
+     "SELECT t.name, t.stock FROM (SELECT p.name, s.stock, s.reorder FROM products p JOIN (SELECT oi.product_id, "
+     "SUM(oi.quantity) AS units FROM order_items oi JOIN orders o USING (order_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1) u "
+     "USING (product_id) JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder "
+     "FROM inventory GROUP BY 1) s USING (product_id) ORDER BY u.units DESC LIMIT 20) t WHERE t.stock <= t.reorder"),
+])
+def test_top_sellers_and_a_condition_asked_of_them(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

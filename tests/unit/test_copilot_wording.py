@@ -734,3 +734,26 @@ def test_another_number_of_units_is_refused(parser):
     # the period holds twelve months: "all 11 months" is not a restatement, left to refuse
     with pytest.raises(NotUnderstood, match="'11'"):
         parser.parse("monthly revenue for 2025, all 11 months", COPILOT_AS_OF, None)
+
+
+# "Which X customers bought last year, and how much did each spend?": "each" before the figure's verb is each one
+# listed, a figure per customer (was: refused on 'each')
+@pytest.mark.parametrize("question, gold", [
+    ("Which Norwegian business customers bought from us last year, and how much did each spend?",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND c.country = 'NO' AND c.segment = 'business' AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+])
+def test_each_before_the_figures_verb(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "Build Tamm Oy buys Tools from us.": "buys" is a form of "buy", an order placed (was: refused on 'buys')
+@pytest.mark.parametrize("question, gold", [
+    ("Build Tamm Oy buys Tools from us. Which Tools products have they never bought?",
+     "SELECT p.name FROM products p WHERE p.category = 'Tools' AND p.product_id NOT IN (SELECT oi.product_id FROM "
+     "orders o JOIN order_items oi USING (order_id) JOIN customers c USING (customer_id) WHERE c.name = 'Build Tamm Oy' "
+     f"AND {VALID_ORDER})"),
+])
+def test_buys_is_a_form_of_buy(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

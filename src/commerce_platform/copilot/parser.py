@@ -587,6 +587,11 @@ class SemanticParser:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
         question, asides = self.set_aside_commentary(question, as_of)
+        any_of = ANY_OF_RANKING_RE.match(question)
+        if any_of is not None:
+            # "Are any of our top 20 sellers this year at or below their reorder level?": the condition within the
+            # ranking, as "among our top 20 ..., which ones are ..." (was: the condition first, then a top 20 of them)
+            question = f"among {any_of.group('ranking')}, which ones are {any_of.group('rest')}"
         among = AMONG_RE.match(question)
         if among is not None:
             # "Among our ten best sellers this year, which ones have a margin under 30%?": the condition is
@@ -683,18 +688,25 @@ class SemanticParser:
             rest = state.spans[lead:]
             if rest and rest[-1].text in plan.get("last_words", []):
                 rest = rest[:-1]  # "I'd clear that one first": the order of the asker's own steps
+                # "I'll call the worst ones first": which of the ones found the asker acts on first, no ranking asked
+                # (was: refused, the superlative read as a ranking of the data)
+                rest = [sp for sp in rest if not (sp.first("superlative") and len(sp.senses) == 1)]
             # "maybe we discount too much": an excess in the asker's view, not "too" as "also" nor "much" as an amount
             opinion = set(plan.get("opinions", []))
             rest = [sp for j, sp in enumerate(rest)
                     if not (sp.text == "too" and j + 1 < len(rest) and f"too {rest[j + 1].text}" in opinion)
                     and not (j > 0 and rest[j - 1].text == "too" and f"too {sp.text}" in opinion)]
-            words = {w for sp in rest for w in sp.text.split()}
+            # "we could move some from there", "so I know which to reorder first": a purpose or intent phrase of the
+            # layer is the plan's own words, its "from" or "first" narrows nothing (was: every word of the plan
+            # tested against the blockers, the phrase's too)
+            words = {w for sp in rest if not (sp.senses and all(x[0] in ("purpose", "intent") for x in sp.senses))
+                     for w in sp.text.split()}
             # "discount" said again as a verb: the column a measure already said is computed over is that measure
             said |= {("attribute", col) for x in said if x[0] == "measure" and x[1] in self.layer.measures
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
             data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
-                and all(all(x[0] in ("stop", "purpose", "intent", "entity", "dimension") or tuple(x) in said
+                and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest if sp.text not in plan.get("own_words", []))
         if all(data_free):
@@ -736,22 +748,34 @@ class SemanticParser:
         head, rest = clauses[0].strip(), clauses[1].strip() if len(clauses) > 1 else ""
         # "We need to free up space. Which warehouse ...?": a sentence said before the question, the asker's need
         # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
-        sentence = head.endswith(".") and rest.endswith("?")
+        # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
+        # end with the question mark)
+        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         if len(clauses) < 2 or state.periods or state.ids or state.texts:
             return 0
-        if {w for s in state.spans for w in s.text.split()} & blockers:
+        spans = state.spans
+        if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
+            # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
+            # said before a question with its own period is when the asker acts, not a bound on that period (was:
+            # refused on 'before', 'winter')
+            spans = spans[1:]
+        if {w for s in spans for w in s.text.split()} & blockers:
             return 0
         said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
         if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
-                   or tuple(x) == ("grammar", "recommend") for sp in state.spans for x in sp.senses):
+                   or tuple(x) == ("grammar", "recommend") for sp in spans for x in sp.senses):
             return 0
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)]
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
+# "are any of our top 20 sellers ... at or below their reorder level": a condition asked of a ranking, read as "among"
+ANY_OF_RANKING_RE = re.compile(r"^\s*(?:are|is)\s+any\s+of\s+(?P<ranking>(?:our|the)\s+(?:top|bottom)\s+\d+\s[^?]*?)\s+"
+                               r"(?P<rest>(?:at|below|above|under|over|out|low|running|still|currently|not)\b[^?]*)\?*\s*$",
+                               re.IGNORECASE)
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
@@ -774,9 +798,10 @@ RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+
 ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
                                    r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
-# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark)
+# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark) or "so
+# we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
-                              r"|(?<=,)\s+(?=(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
+                              r"|(?<=,)\s+(?=(?:so\s+)?(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
 
 
 @per_engine
@@ -3528,15 +3553,21 @@ class _State:
 
     def _each_did(self) -> None:
         """"For customers in Tampere, the number of orders each placed": "each" before the verb is each of the
-        things named before (another entity than the one counted), so the figure is per one of them."""
+        things named before (another entity than the one counted), so the figure is per one of them. "Which business
+        customers bought last year, and how much did each spend?": "each" before the figure's own verb is each of the
+        things listed (was: refused on 'each')."""
         f = self.form
         if f.dimensions or len(f.measures) != 1 or f.derived:
             return
         for k, s in enumerate(self.spans):
-            if s.used or s.text != "each" or k + 1 >= len(self.spans) or not self.spans[k + 1].first("activity"):
+            if s.used or s.text != "each" or k + 1 >= len(self.spans):
+                continue
+            verb = self.spans[k + 1]
+            figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
+            if not (verb.first("activity") or figure):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
-                     and x.arg("entity") != f.subject]
+                     and (figure or x.arg("entity") != f.subject)]
             if len(named) == 1:
                 f.dimensions.append(str(named[0].arg("dimension")))
                 s.used = True
@@ -5921,6 +5952,9 @@ class _State:
         if within:
             # the previous top N as it was answered; the new condition keeps some of them
             f.within, f.limit = replace(context, within=None).to_dict(), None
+            # "which of them are at or below their reorder level?": the figures the condition shows beside each
+            # row (stock, reorder level) are shown here too (was: dropped)
+            f.show += [c for c in new.show if c not in f.show]
         if f.kind == "list" and context.kind == "list" and new.show and not new.measures and points_back(self.spans):
             # "what's its status?" after her latest order: the column asked, beside the same row(s)
             f.show += [c for c in new.show if c not in f.show]
@@ -6855,6 +6889,16 @@ class _State:
                     s.text in spec.get("verbs", []) and after is not None and not after[1].used and \
                     after[1].text in (*spec["slow"], *spec["fast"]):
                 prev = after  # "which category is moving slowest": the speed word after the verb
+            if prev is not None and not prev[1].used and prev[1].text in ("top", "bottom") and \
+                    s.text in spec.get("ranked", []) and f.subject in (None, "products"):
+                # "our top 20 sellers this year (units)", "top 5 sellers by revenue": the ranking word before the noun
+                # says which end (left to the superlatives), the sellers are the products ranked, by the figure
+                # named or else the movers' measure (was: refused on 'sellers')
+                s.used = True
+                f.subject = "products"
+                if not f.measures:
+                    f.measures.append(spec["measure"])
+                continue
             if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]):
                 continue  # "movers" alone does not say which end of the ranking is meant
             prev[1].used = s.used = True
