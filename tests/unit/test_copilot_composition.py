@@ -1255,3 +1255,41 @@ def test_listed_units_of_the_grain_are_its_rows(parser, engine, question, gold):
 ])
 def test_top_sellers_and_a_condition_asked_of_them(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "took five days or longer": a number and its unit before a trailing comparator bound the duration, as "at least
+# five days" (was: the number and 'longer' unplaced, the question refused)
+@pytest.mark.parametrize("question, gold", [
+    ("How many deliveries took five days or longer in 2025?",
+     "SELECT COUNT(*) FROM shipments s WHERE year(s.shipped_at) = 2025 "
+     "AND s.delivered_at >= s.shipped_at + INTERVAL 5 DAY"),
+    ("How many deliveries took 2 days or more in 2026?",
+     "SELECT COUNT(*) FROM shipments s WHERE s.shipped_at >= DATE '2026-01-01' AND s.shipped_at < DATE '2026-11-01' "
+     "AND s.delivered_at >= s.shipped_at + INTERVAL 2 DAY"),
+])
+def test_number_and_unit_before_a_trailing_comparator(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "order lines of last year's orders": the rows asked about belong to the things named with the period, so the period
+# is on those things' date (was: 'orders' unplaced, the question refused)
+@pytest.mark.parametrize("question, gold", [
+    ("average discount percent across all order lines of last year's orders, whatever their status",
+     "SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE year(o.order_date) = 2025"),
+    ("average discount on order lines of orders from 2025",
+     "SELECT AVG(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE year(o.order_date) = 2025"),
+])
+def test_period_of_the_things_the_rows_belong_to(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "ordered before but not at all in 2026": "at all" only stresses the "not" of the ordering (was: refused on 'not')
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers have ordered before but not at all in 2026?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date <= DATE '2026-10-31' "
+     "GROUP BY customer_id HAVING MAX(order_date) < DATE '2026-01-01')"),
+])
+def test_ordered_before_but_not_at_all(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

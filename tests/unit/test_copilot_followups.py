@@ -1534,3 +1534,18 @@ def test_the_shortfall_of_each_listed_one(parser, engine, context, question, gol
 ])
 def test_in_each_of_the_groups_just_named(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "split that by shipping month instead": "shipping" names the shipping date as "ship" does (was: refused);
+# "and in Tampere overall, any signup date?": the period's own date said with "any" drops the period, the value
+# already asked only restates it (was: refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery time per carrier for shipments sent in 2026"], "split that by shipping month insted",
+     "SELECT date_trunc('month', shipped_at), AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= DATE '2026-01-01' "
+     "AND shipped_at < DATE '2026-11-01' GROUP BY 1"),
+    (["how many customers in Tampere signed up in 2025"], "and in Tampere overall, any signup date?",
+     "SELECT COUNT(*) FROM customers WHERE city = 'Tampere'"),
+])
+def test_shipping_month_and_any_date_of_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

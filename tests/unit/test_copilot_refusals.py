@@ -38,7 +38,7 @@ from __future__ import annotations
 import pytest
 
 from commerce_platform.copilot.evaluation import results_match
-from commerce_platform.errors import NotUnderstood
+from commerce_platform.errors import NotFound, NotUnderstood
 
 from .conftest import COPILOT_AS_OF, VALID_ORDER, answer, assert_answers_like
 
@@ -608,3 +608,14 @@ def test_listed_years_with_a_gap_are_refused(parser):
     # years listed beside "per year" but not one after another: not every year between (was: refused, and stays)
     with pytest.raises(NotUnderstood, match="two periods"):
         parser.parse("revenue by year for 2024 and 2026", COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a run of capitalised words, one a kind of product and the others names the lake does not know, is a product
+    # the lake does not hold (was: refused as not understood)
+    "How many DeWalt Hammer Drill do we have in stock?",
+    "stock of Hammer Drill",
+])
+def test_unknown_product_named_with_a_known_kind_is_not_found(parser, question):
+    with pytest.raises(NotFound):
+        parser.parse(question, COPILOT_AS_OF, None)

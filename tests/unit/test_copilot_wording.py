@@ -757,3 +757,63 @@ def test_each_before_the_figures_verb(parser, engine, question, gold):
 ])
 def test_buys_is_a_form_of_buy(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "across the company", "company-wide": the whole business, no condition; "number of units in stock" is the stock
+# (was: 'across' unplaced, "company" read as the business segment, "number of units" as units sold)
+@pytest.mark.parametrize("question, gold", [
+    ("total number of units in stock across the company", "SELECT SUM(quantity_on_hand) FROM inventory"),
+    ("revenue company-wide in 2025",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_across_the_company_is_no_condition(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "revenue per year, all years we have": every period of the grain asked, no period limit (was: 'years' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("Revenue per year, all years we have",
+     f"SELECT year(o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} GROUP BY 1"),
+])
+def test_all_periods_of_the_grain_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "how many euros of discount did we give ... (sales orders only)": with no growth asked "how many euros" only asks for
+# money, and "sales orders" restates the figure's own glossary filter (was: refused on both)
+@pytest.mark.parametrize("question, gold", [
+    ("How many euros of discount did we give on order lines in 2025 (sales orders only)?",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+    ("how many euros of revenue in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_how_many_euros_and_sales_orders_restated(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "out of stock everywhere": a stock condition that holds in every warehouse exactly when it holds summed over them
+# is read as "in all warehouses" (was: 'everywhere' unplaced; "low on stock everywhere" stays refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Kitchen products that are out of stock everywhere",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Kitchen' GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) = 0"),
+])
+def test_out_of_stock_everywhere(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_low_on_stock_everywhere_is_refused(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "products low on stock everywhere")
+
+
+# "september twenty twenty-six": a year said in words after a month or "in" is that year (was: refused on 'twenty')
+@pytest.mark.parametrize("question, gold", [
+    ("store orders in september twenty twenty-six, how many?",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'store' AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("revenue in twenty twenty five",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_year_in_words(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -520,7 +520,10 @@ def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
         # ("now any year", "all years" with no grouping by years: any date)
         any_grain = nxt is not None and nxt[1].first("grain") is not None and context.grain is None and (
             s.text == "any" or s.text == "all" and nxt[1].text.endswith("s"))
-        if s.has("grammar", "drop_filter") and nxt is not None and (nxt[1].text in PERIOD_WORDS or any_grain):
+        # "any signup date", "all order dates": the date the previous period was on, any value of it
+        any_date = nxt is not None and context.period_field is not None and s.text in ("any", "all") and \
+            nxt[1].has("attribute", context.period_field)
+        if s.has("grammar", "drop_filter") and nxt is not None and (nxt[1].text in PERIOD_WORDS or any_grain or any_date):
             target = [s, nxt[1]]
             if nxt[0] + 1 < len(spans) and spans[nxt[0] + 1].text in ("restriction", "filter", "limit", "range"):
                 target.append(spans[nxt[0] + 1])
@@ -528,7 +531,12 @@ def drop_period(state: _State, context: QueryForm) -> QueryForm | None:
             target = [s]
     if target is None:
         return None
-    if not _explained(state, {s.text for s in target} | {"for", "over", "of", "just", "please", "show", "again"}):
+    # "and in Tampere overall, any signup date?": a value the previous question already held only restates it
+    kept = {s.text for s in state.spans if (values := state.values_of(s)) and all(
+        (x := context.filter_on(field)) is not None and x.op in ("=", "in") and value in x.values
+        for field, value in values)}
+    if not _explained(state, {s.text for s in target} | kept | {"for", "over", "of", "just", "please", "show", "again",
+                                                               "overall", "in"}):
         return None
     if context.period is None:
         raise refuse(state, context, "the previous question has no period to drop")

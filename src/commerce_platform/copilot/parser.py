@@ -80,9 +80,9 @@ SUGGESTIONS = [
 ]
 
 # "customers who ordered before but not (nothing, none) in the last 90 days": the "not" is of the
-# ordering said before it
+# ordering said before it ("but not at all in 2026" as "but not in 2026"; was: refused on 'not')
 ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)"
-                                    r"\s+but\s+(?:not|nothing|none)\s+"
+                                    r"\s+but\s+(?:not|nothing|none)\s+(?:at\s+all\s+)?"
                                     r"(?=(?:in|during|within|since)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -174,6 +174,17 @@ class Periods:
 
     def extract(self, text: str) -> str:
         sub = re.sub
+        # "september twenty twenty-six", "in twenty twenty-five": a year said in words after a month or a period's
+        # preposition is that year (was: 'twenty', 'six' left unplaced)
+        units = "one|two|three|four|five|six|seven|eight|nine"
+        teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+
+        def year_in_words(m: re.Match) -> str:
+            tens, unit = m.group(2), m.group(3)
+            value = NUMBER_WORDS[tens] + (NUMBER_WORDS[unit] if unit else 0)
+            return f"{m.group(1)} {2000 + value}"
+        text = sub(rf"\b({MONTH_RE}|in|of|for|during|year)\s+twenty[\s-]+({teens}|twenty|thirty)"
+                   rf"(?:[\s-]+({units}))?\b", year_in_words, text)
         # "since jan 1 this year", "1 March last year": a day whose year is said in words is that year's day
         # (was: read as two periods)
         text = sub(rf"\b((?:{DAY_RE}\s+(?:of\s+)?(?:{MONTH_RE})|(?:{MONTH_RE})\.?\s+{DAY_RE}))\s*,?\s+(?:of\s+)?"
@@ -1264,6 +1275,7 @@ class _State:
         self._split_between()
         self._residence()
         self._groupings()
+        self._every_period_of_grain()
         self._movers()
         self._age_figures()
         self._duration_aggregates()
@@ -1292,6 +1304,7 @@ class _State:
         self._dimension_mix()
         self._over_the_things()
         self._event_predicate_dated()
+        self._period_of_parent_rows()
         self._status_of_shipment()
         self._status_of_ones_orders()
         self._undelivered_orders()
@@ -2494,13 +2507,23 @@ class _State:
                 continue
             op = comp[1]
             # "10 or more" puts the number first
-            if s.text in ("or more", "or less"):
+            if s.text.startswith("or "):
                 prev = self.prev_content(i)
                 if prev and prev[1].first("number"):
                     target = self._field_near(i, +1) or self._field_near(prev[0], -1)
                     if target:
                         self._attach(target, op, [prev[1].arg("number")])
                         s.used = prev[1].used = True
+                elif prev and prev[1].first("unit") and prev[0] > 0 and self.spans[prev[0] - 1].first("number"):
+                    # "took five days or longer": the number and its unit first, as "at least five days"
+                    # (was: the number and 'longer' left unplaced, the question refused)
+                    said, per = self.spans[prev[0] - 1], prev[1]
+                    target = self._field_near(i, +1) or self._field_near(prev[0] - 1, -1)
+                    if target is None and self._about_shipping():
+                        target = (next(m for m, spec in self.layer.measures.items() if spec.get("units")), None)
+                    if target:
+                        self._attach(target, op, [said.arg("number")], per.arg("unit"))
+                        s.used = said.used = per.used = True
                 continue
             nxt = self.next_content(i)
             if nxt is None or not nxt[1].first("number"):
@@ -2721,6 +2744,15 @@ class _State:
             return after
         return None
 
+    def _every_period_of_grain(self) -> None:
+        """"revenue per year, all years we have": "all"/"every" before the plural of the grain already asked
+        says every period of it, no period limit (was: 'years' left unplaced and the question refused)."""
+        for i, s in enumerate(self.spans[:-1]):
+            t = self.spans[i + 1]
+            if s.text in ("all", "every") and not s.used and not t.used and t.text.endswith("s") and \
+                    self.form.grain is not None and t.has("grain", self.form.grain):
+                s.used = t.used = True
+
     def _groupings(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans[:-1]):
@@ -2762,6 +2794,16 @@ class _State:
                 for x in self.spans[i:k + 1]:
                     x.used = True
                 f.notes.append(f"any:{place.arg('dimension')}")
+        places = [d for d, spec in self.layer.dimensions.items() if spec.get("column", "").startswith("inventory.")]
+        for i, s in enumerate(self.spans[1:], start=1):
+            held = self.spans[i - 1]
+            if s.text == "everywhere" and not s.used and len(places) == 1 and held.first("predicate") and \
+                    self.layer.predicates.get(held.arg("predicate"), {}).get("every_scope_is_summed"):
+                # "out of stock everywhere": a stock condition that holds in every place exactly when it holds
+                # summed over them (layer every_scope_is_summed), as "in all warehouses" (was: 'everywhere' left
+                # unplaced; "low on stock everywhere" stays refused, each place and the sum differ there)
+                s.used = True
+                f.notes.append(f"any:{places[0]}")
         for i, s in enumerate(self.spans[2:], start=2):
             place = self.spans[i - 1]
             every = self.spans[i - 2].text in ("every", "for every")  # "every carrier combined": one noun each
@@ -4199,6 +4241,39 @@ class _State:
             if after is not None and after[1].first("entity") and not any(x.first("number") for x in self.spans[k:nxt[0] + 1]):
                 s.used = True
 
+    def _period_of_parent_rows(self) -> None:
+        """"order lines of last year's orders", "lines of orders from 2025": the rows asked about belong (many to
+        one) to the things named with the period, so the period is on those things' date (was: 'orders' left
+        unplaced and the question refused)."""
+        f = self.form
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        for k, s in enumerate(self.spans[1:], start=1):
+            ent = s.first("entity")
+            if s.used or ent is None or ent[1] == f.subject or table is None:
+                continue
+            spec = self.layer.entities[ent[1]]
+            parent = any(j["left"].split(".")[0] == table and j["right"].split(".")[0] == spec["table"]
+                         and j.get("cardinality") == "many_to_one" for j in self.layer.joins)
+            before = self.spans[k - 1]
+            nxt = self.next_content(k)
+            dated = before.text.startswith("__period") and k > 1 and self.spans[k - 2].text in ("of", "in", "from") \
+                or before.text in ("of", "in", "from") and nxt is not None and nxt[1].text.startswith("__period")
+            field = f"{spec['table']}.{spec.get('period')}"  # ("of last year's orders", "of orders from 2025")
+            if dated and parent and spec.get("period") and f.period_field in (None, field):
+                s.used = True
+                f.period_field = field
+
+    def _sales_orders_restated(self, f: QueryForm) -> None:
+        """"discount given on order lines in 2025 (sales orders only)": every figure asked already counts only the
+        orders that are sales (layer grammar sales_orders_restated), so the words restate it (was: 'sales orders'
+        left unplaced when the rows asked about are not the orders)."""
+        spec = self.layer.grammar.get("sales_orders_restated", {})
+        if not f.measures or any(self.layer.measures.get(m, {}).get("filter") != spec.get("filter") for m in f.measures):
+            return
+        for s in self.spans:
+            if not s.used and s.text in spec.get("words", []):
+                s.used = True
+
     def _one_row_per(self) -> None:
         """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape
         ("per year" is the grouping, read where it stands; "one row" adds nothing)."""
@@ -4405,7 +4480,12 @@ class _State:
     def _intents_and_currency(self, f: QueryForm) -> None:
         """Words that say why a ranking is asked for ("candidates to drop", "to promote") are placed when
         the form ranks in their direction; a currency word when the form computes or compares money."""
-        currency = [s for s in self.spans if not s.used and s.first("currency")]
+        # "how many euros of discount did we give": with no growth asked, the words only ask for money (was: the
+        # growth's "how many euros" left unplaced, the question refused)
+        growth = (f.derived or {}).get("kind") in ("growth", "periods")
+        asked = [s for s in self.spans if not s.used and not growth and s.has("grammar", "growth_absolute")
+                 and s.text.startswith("how many ")]
+        currency = [s for s in self.spans if not s.used and s.first("currency")] + asked
         for m in [m for m in {*f.measures, f.order_by} if m in self.in_percent]:
             variant = self.layer.measures[m]["in_pct"]  # "the highest margin in percent": the 0-100 figure
             f.measures = list(dict.fromkeys(variant if x == m else x for x in f.measures))
@@ -4459,7 +4539,7 @@ class _State:
                 s.used = True
             elif intent and intent[1] is None:
                 s.used = True  # "win-back list": names the list's purpose, implies no ranking
-            if s.first("currency") and in_eur:
+            if (s.first("currency") or s in asked) and in_eur:
                 s.used = True
 
     def _tied_tables(self, table: str) -> set[str]:
@@ -7097,6 +7177,18 @@ class _State:
                 # "our Tallinn warehouse": a city, but no warehouse of that name
                 raise NotFound(f"there is no {noun[1]} named {s.text.title()!r} in the lake", field="question",
                                hint=f"ask for the {noun[1]}s there are, e.g. 'stock by {noun[1]}'")
+        # "How many DeWalt Hammer Drill do we have": a run of capitalised words, one a kind of product the lake's
+        # names hold ("Hammer") and the others names it does not know, is a product the lake does not hold (was:
+        # refused as not understood)
+        named = [k for k, s in enumerate(self.spans) if s.text in titled and s.text.isalpha()
+                 and (s in left or s.first("product_kind"))]
+        run = [k for k in named if k - 1 in named or k + 1 in named]
+        if left and len(run) >= 2 and run == list(range(run[0], run[-1] + 1)) and \
+                all(self.spans.index(x) in run for x in left) and any(self.spans[k].first("product_kind") for k in run):
+            written = {b: a for a, b in self.corrections}
+            name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in run)
+            raise NotFound(f"there is no product named {name!r} in the lake", field="question",
+                           hint="check the product's spelling, or ask for the products there are")
         for k, s in enumerate(self.spans):
             if s not in left:
                 continue
@@ -7180,6 +7272,7 @@ class _State:
         self._missing_names([s for s in self.spans if not s.used and not s.has("stop")])
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
+        self._sales_orders_restated(f)
         self._own_entity_conflict(f)
         if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
