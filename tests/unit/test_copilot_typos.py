@@ -274,3 +274,11 @@ def test_a_far_key_letter_and_a_jumbled_word_are_both_named(parser):
 ])
 def test_a_lost_letter_and_a_misspelt_phrase(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "payed", a common misspelling that is an English word (so never mended), is the status paid (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("number of orders that are payed but not shipped yet", "SELECT COUNT(*) FROM orders WHERE status = 'paid'"),
+])
+def test_payed_is_paid(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -624,7 +624,7 @@ class Planner:
         conds = self._conditions(form, form.subject)
         side_by_side = [self.predicate_sql(p, form.subject, form) for p in derived.get("values", [])
                         if derived.get("kind") == "predicates"]
-        derived_on = [self._derived_condition(derived["condition"], form.subject)] \
+        derived_on = [self._derived_condition(derived["condition"], form.subject, form)] \
             if derived.get("kind") == "share" and derived.get("condition") else []
         # "what share of revenue was Plumbing": the part is of product lines, so the whole is too
         touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side, *derived_on])
@@ -703,7 +703,7 @@ class Planner:
         derived = form.derived or {}
         period_column = "period"
         if derived.get("kind") == "share" and derived.get("condition"):
-            cond = self._derived_condition(derived["condition"], form.subject)
+            cond = self._derived_condition(derived["condition"], form.subject, form)
             conds_extra = [cond]
             duration = self.layer.measures.get((derived["condition"].get("filter") or {}).get("field", ""), {})
             if duration.get("row_sql") and duration.get("filter"):
@@ -925,7 +925,7 @@ class Planner:
             return None
         entity = self.layer.entities[form.subject]
         table, key = entity["table"], entity["key"]
-        cond = self._derived_condition(derived["condition"], form.subject)
+        cond = self._derived_condition(derived["condition"], form.subject, form)
         related = tables_of(cond) - {table}
         spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
         if not related and spec.get("period_inside") and form.period and \
@@ -1084,9 +1084,11 @@ class Planner:
             select = select.group_by(*[c.copy() for c in outer_dims]).order_by(*[c.copy() for c in outer_dims])
         return select
 
-    def _derived_condition(self, condition: dict, entity: str | None) -> exp.Expr:
+    def _derived_condition(self, condition: dict, entity: str | None, form: QueryForm) -> exp.Expr:
         if condition.get("predicate"):
-            return self.predicate_sql(condition["predicate"], entity)
+            # "share of products below their reorder level in Kuopio", "% out of stock in at least one warehouse":
+            # the condition is tested where the question says (was: on the stock of all warehouses together)
+            return self.predicate_sql(condition["predicate"], entity, form)
         f = Filter(**condition["filter"])
         return self._row_condition(f) if self.layer.measures.get(f.field, {}).get("row_sql") else self.filter_sql(f)
 
@@ -1299,18 +1301,23 @@ class Planner:
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
         # the other side of each pair, named by the grouping asked for (a product by its name)
         shown, label = ("name", "product") if group == "product" else (column, group)
-        return (exp.select(exp.alias_(exp.column(shown, table="other"), label),
-                           exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
-                                      "orders_together"))
-                .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
-                .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
-                      on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
-                                  exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
-                .join(exp.alias_(exp.to_table("products"), "this", table=True),
-                      on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
-                .join(exp.alias_(exp.to_table("products"), "other", table=True),
-                      on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                .where(exp.and_(*conds))
+        pairs = (exp.select()
+                 .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                 .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                       on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                   exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
+                 .join(exp.alias_(exp.to_table("products"), "this", table=True),
+                       on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
+                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
+                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
+                 .where(exp.and_(*conds)))
+        if "together_counted" in form.notes:
+            # "how many different products were bought with X": the other products, counted once each
+            return pairs.select(exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[
+                exp.column("product_id", table="other")])), "products"))
+        return (pairs.select(exp.alias_(exp.column(shown, table="other"), label),
+                             exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
+                                        "orders_together"))
                 .group_by(exp.column(shown, table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column(label)))
