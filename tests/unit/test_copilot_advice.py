@@ -1560,3 +1560,22 @@ def test_a_plan_naming_what_the_lake_lacks_is_set_aside(parser, engine, question
 ])
 def test_the_askers_own_order_and_timing_are_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "how many orders they shared" beside a bought-together question is the orders each pair has in common, shown anyway
+# (was: 'shared' mended to 'share', a share answered); "how many different products were bought in the same order as
+# X" counts the other products (was: the top 10 of them)
+@pytest.mark.parametrize("question, gold", [
+    ("Which 5 products are most often bought together with the Philips Cutting Board (same order)? Show how many "
+     "orders they shared.",
+     "SELECT p.name, COUNT(DISTINCT b.order_id) n FROM order_items a JOIN order_items b ON a.order_id = b.order_id "
+     "AND b.product_id <> a.product_id JOIN products p ON p.product_id = b.product_id JOIN products x "
+     "ON x.product_id = a.product_id WHERE x.name = 'Philips Cutting Board' GROUP BY p.name ORDER BY n DESC, p.name "
+     "LIMIT 5"),
+    ("how many different products have been bought in the same order as Philips Cutting Board",
+     "SELECT COUNT(DISTINCT b.product_id) FROM order_items a JOIN order_items b ON a.order_id = b.order_id "
+     "AND b.product_id <> a.product_id JOIN products x ON x.product_id = a.product_id "
+     "WHERE x.name = 'Philips Cutting Board'"),
+])
+def test_orders_shared_and_products_bought_together_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

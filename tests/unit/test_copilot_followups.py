@@ -254,7 +254,7 @@ def test_a_number_with_nothing_to_change_is_refused(parser, context, question, s
      "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at IS NOT NULL AND "
      "delivered_at <= shipped_at + INTERVAL 3 DAY AND shipped_at >= TIMESTAMP '2026-09-01' "
      "AND shipped_at < TIMESTAMP '2026-10-01'"),
-    (["late shipments in Q2 2026"], "and the punctual ones?",
+    (["list late shipments in Q2 2026"], "and the punctual ones?",
      "SELECT shipment_id FROM shipments WHERE delivered_at IS NOT NULL AND delivered_at <= shipped_at + INTERVAL 3 DAY "
      "AND shipped_at >= TIMESTAMP '2026-04-01' AND shipped_at < TIMESTAMP '2026-07-01'"),
 ])
@@ -345,7 +345,7 @@ def test_follow_up_about_the_ranked_ones_that_cannot_apply_is_refused(parser, co
 
 @pytest.mark.parametrize("context, question, gold", [
     # the listed things counted, the same conditions kept
-    (["late shipments in 2025"], "how many?",
+    (["list late shipments in 2025"], "how many?",
      "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY AND year(shipped_at) = 2025"),
     (["products low on stock in Kuopio"], "how many are there?",
      "SELECT COUNT(*) FROM (SELECT product_id FROM inventory WHERE warehouse = 'Kuopio' "
@@ -375,7 +375,7 @@ def test_follow_up_on_a_cut_list_is_refused(parser, context, question, said):
     # a condition on the same columns replaces the old one (never both: a contradiction, an empty answer)
     (["how many active products are there"], "and inactive?",
      "SELECT COUNT(*) FROM products WHERE NOT active"),
-    (["late shipments in September 2026"], "and the undelivered ones?",
+    (["list late shipments in September 2026"], "and the undelivered ones?",
      "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND shipped_at >= TIMESTAMP '2026-09-01' "
      "AND shipped_at < TIMESTAMP '2026-10-01'"),
     # the other values of the one filtered dimension, with the dimension named or not
@@ -690,7 +690,7 @@ def test_a_follow_up_answers_like_the_question_said_in_full(parser, engine, cont
 
 @pytest.mark.parametrize("context, followup, rows", [
     (["which product brought in the most revenue in 2025?"], "and how many units was that?", 1),
-    (["late shipments last month"], "break it down by carrier", None),
+    (["list late shipments last month"], "break it down by carrier", None),
 ])
 def test_the_previous_ranking_or_rows_are_kept(parser, engine, context, followup, rows):
     got = answer(parser, engine, followup, context)
@@ -1548,4 +1548,23 @@ def test_in_each_of_the_groups_just_named(parser, engine, context, question, gol
      "SELECT COUNT(*) FROM customers WHERE city = 'Tampere'"),
 ])
 def test_shipping_month_and_any_date_of_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# late shipments of a period are counted, as the orders of a period are (was: listed), so "what about September?"
+# counts too; "how many of them went to customers in Sweden?" after that count counts the shipments (was: customers)
+@pytest.mark.parametrize("context, question, gold", [
+    (["late shipments in October 2026"], "what about September?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND shipped_at >= TIMESTAMP '2026-09-01' AND shipped_at < TIMESTAMP '2026-10-01'"),
+    (["late deliveries last month"], "how many of them went to customers in Sweden?",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.country = 'SE' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY "
+     "AND s.shipped_at >= TIMESTAMP '2026-10-01' AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+    (["list late shipments in October 2026"], "how many of them went to customers in Sweden?",
+     "SELECT COUNT(*) FROM shipments s JOIN orders o USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE c.country = 'SE' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY "
+     "AND s.shipped_at >= TIMESTAMP '2026-10-01' AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+])
+def test_late_shipments_of_a_period_are_counted_and_of_them_keeps_the_things(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -1211,3 +1211,17 @@ def test_a_share_of_the_deciding_condition_and_a_shipping_date(parser, engine, q
 ])
 def test_a_column_of_the_one_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a duration named again after its own bound ("took more than 4 days to arrive") restates the condition: the orders
+# are listed (was: the average delivery time of those orders)
+@pytest.mark.parametrize("question, gold", [
+    ("orders shipped in sept 2026 that took more than 4 days to arrive",
+     "SELECT DISTINCT s.order_id FROM shipments s WHERE s.shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-10-01' AND s.delivered_at > s.shipped_at + INTERVAL 4 DAY"),
+    ("average delivery time of shipments that took more than 4 days to arrive",
+     "SELECT AVG(date_diff('second', shipped_at, delivered_at)) / 86400 FROM shipments "
+     "WHERE delivered_at > shipped_at + INTERVAL 4 DAY"),
+])
+def test_a_duration_restated_after_its_bound_lists_the_things(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -285,3 +285,11 @@ def test_a_lost_double_letter_of_an_english_word_is_not_mended_elsewhere(parser,
         "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) "
         f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
         "GROUP BY c.customer_id, c.name ORDER BY r DESC LIMIT 10")
+
+
+# "payed", a common misspelling that is an English word (so never mended), is the status paid (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("number of orders that are payed but not shipped yet", "SELECT COUNT(*) FROM orders WHERE status = 'paid'"),
+])
+def test_payed_is_paid(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -817,3 +817,13 @@ def test_low_on_stock_everywhere_is_refused(parser, engine):
 ])
 def test_year_in_words(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a last "too" after a figure a clause asks to show adds nothing to read (was: 'too' unplaced, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Which customers have placed more than 3 orders? Show the number of orders too.",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING COUNT(*) > 3"),
+])
+def test_show_a_figure_too(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

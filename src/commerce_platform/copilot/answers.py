@@ -245,8 +245,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             named = f"{anchor.field} {named}"
         grouped = form.dimensions[0] if form.dimensions else "product"
         plural = "categories" if grouped == "category" else f"{grouped}s"
-        parts.append(f"{plural} most often in the same order as {named} (orders of any status counted)" if anchor is not None else
-                     "pairs of products most often in the same order (orders of any status counted, each pair once)")
+        if anchor is not None and "together_counted" in form.notes:
+            parts.append(f"number of other products in the same order as {named} at least once (orders of any status)")
+        else:
+            parts.append(f"{plural} most often in the same order as {named} (orders of any status counted)"
+                         if anchor is not None else
+                         "pairs of products most often in the same order (orders of any status counted, each pair once)")
     elif form.kind == "recommend_customer":
         parts.append("best sellers (units sold) in the categories this customer buys, not yet bought by them")
     elif form.kind == "not_bought":

@@ -823,6 +823,14 @@ def elliptic_count(state: _State) -> bool:
                for k, s in enumerate(spans[:-1]))
 
 
+def of_them_counted(state: _State) -> bool:
+    """"how many of them went to customers in Sweden?": the previous answer's things counted; a thing named after
+    them is a condition on them, not the thing counted."""
+    texts = [s.text for s in state.spans]
+    return any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
+               for k in range(len(texts)))
+
+
 def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
     """The question points back ("they", "those") at the top N of the previous ranking. With
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can

@@ -42,6 +42,7 @@ from .followups import (
     merge_verbs,
     negate_previous,
     of_the_ranked,
+    of_them_counted,
     points_back,
     previous_words,
     ranked_in_another_period,
@@ -1314,6 +1315,7 @@ class _State:
         self._that_period()
         self._values_never_bought()
         self._unknown_names()
+        self._shown_too()
         if followup:
             assert context is not None
             new = self.form
@@ -1363,6 +1365,25 @@ class _State:
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _shown_too(self) -> None:
+        """"Which customers have placed more than 30 orders? Show the number of orders too.": a last "too" / "as
+        well" after a figure placed, in a clause that asks to show it, of a question grouped by the things (the
+        figure is each one's) adds nothing to read (was: 'too' unplaced, refused)."""
+        if len(self.spans) < 3 or not self.spans[-1].has("grammar", "adding") or self.spans[-1].used:
+            return
+        figure = self.spans[-2]
+        if not figure.used or not any(x[0] in ("measure", "entity", "attribute", "dimension") for x in figure.senses):
+            return
+        if not self.form.dimensions:
+            return  # "anything to reorder? show stock too": a figure beside listed things, not read here: refused
+        k = len(self.spans) - 2
+        while k > 0 and self.spans[k - 1].text not in ("show", "display", "give", "include", "list"):
+            if self.spans[k - 1].text in (".", "?", ",", "and") or self.spans[k - 1].first("comparator"):
+                return
+            k -= 1
+        if k > 0:
+            self.spans[-1].used = True
 
     def _own_columns_listed(self, f: QueryForm) -> None:
         """"which stock records are below reorder level": a figure shown beside each listed row that only sums a
@@ -2786,8 +2807,10 @@ class _State:
             while k < len(self.spans) - 1 and self.spans[k].text in ("our", "the", "your"):
                 k += 1  # "sitting in our warehouses"
             place, held = self.spans[k], self.spans[i - 1]
+            # "the most of in the warehouses overall": the places said with "overall" right after them are summed
+            summed_here = k + 1 < len(self.spans) and self.spans[k + 1].text in self.layer.grammar.get("overall", [])
             stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
-                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "") or together
+                self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "") or together or summed_here
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):
                 # "stock sitting in warehouses": where stock is held, all of them together; not a split
@@ -3523,6 +3546,17 @@ class _State:
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
+
+    def _held_not_sold(self) -> bool:
+        """"which product do we have the most of (in the warehouses)": a ranking of things held (a phrase of
+        holding or a verb of keeping), nothing said of selling, buying or a period, ranks them by what is held
+        (the layer's ``ranking_default_held``; was: by units sold)."""
+        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
+        keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
+        if not (keeping or held and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE)):
+            return False
+        return not self.periods and not any(n.startswith("activity:") for n in self.form.notes) and not any(
+            s.first("activity") for s in self.spans)
 
     def _items_of_stock(self, first: int, last: int) -> bool:
         """"how many <a product> ... in Vantaa / sitting": the items counted are a product's pieces in
@@ -4687,6 +4721,9 @@ class _State:
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
+            for s in self.spans:
+                if s.has("grammar", "together_shared"):
+                    s.used = True  # "show how many orders they shared": the orders in common, shown anyway
             split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
                      .startswith("products.")]
             if split:
@@ -4697,6 +4734,11 @@ class _State:
             # "which categories ...": the other lines grouped by that dimension of theirs (else by product)
             f.dimensions = [d for d in f.dimensions if self.layer.dimensions.get(d, {}).get("column", "")
                             .startswith("products.") and d != "product"][:1]
+            if f.measures == ["count"] and f.subject == "products" and not f.dimensions and f.limit is None \
+                    and f.order_by is None and "ranked" not in notes:
+                # "how many different products were bought in the same order as X": the other products counted,
+                # one figure (was: the top 10 of them)
+                notes.append("together_counted")
             f.measures = []
             if f.dimensions:
                 for k, s in enumerate(self.spans):
@@ -4823,10 +4865,16 @@ class _State:
                 if f.order_by and f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
             return
+        filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
         if any(m.startswith("count") for m in f.measures):
             # "how many shipments took more than 4 days to arrive": the duration only filters
-            filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
             f.measures = [m for m in f.measures if m not in filtered]
+        elif f.measures and set(f.measures) <= filtered and f.subject in self.layer.entities and not f.dimensions \
+                and not f.grain and f.order_by is None and f.limit is None and not self._asks_aggregate():
+            # "orders shipped in September that took more than 4 days to arrive": the figure named again after its
+            # own bound ("to arrive") restates the condition on each one; they are listed (was: the average
+            # delivery time of those orders)
+            f.measures = []
         ranking = f.order_by is not None or f.limit is not None or "ranked" in notes
         shown_by_condition = {m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])}
         if f.predicates and f.measures and f.subject in ("products", "customers") and not f.dimensions \
@@ -4914,6 +4962,17 @@ class _State:
             f.measures = ["count"]
             if not words & {"number", "count", "many"}:
                 notes.append("counted_not_listed")  # the answer says how to list them
+        elif f.subject in self.layer.entities and bounded and categorical and f.predicates and all(
+                predicate_spec(self.layer, p).get("counted_in_period") for p in f.predicates) and not (
+                f.measures or f.dimensions or f.grain or ranking or f.lookup or f.compare or f.derived
+                or [m for m in f.show if m not in shown_by_condition]) and not words & {
+                    "show", "list", "display", "give", "which", "what", "all", "every", "each", "them", "ids", "id",
+                    "who"}:
+            # "late shipments in October 2026": a past event of a period's things (the layer's counted_in_period)
+            # is counted as the orders of a period are (was: listed)
+            f.measures = ["count"]
+            if not words & {"number", "count", "many"}:
+                notes.append("counted_not_listed")
         elif f.subject == "shipments" and periods and not (
                 f.measures or f.dimensions or f.grain or f.filters or f.predicates or f.show or ranking or f.lookup
                 or f.compare or f.derived) and not words & {"show", "list", "display", "give", "which", "what", "all"} \
@@ -5068,6 +5127,8 @@ class _State:
                 f.show.append("customers.name")  # "largest order last month, who placed it"
             if f.order_by is None and ranking and sub_dim:
                 default = self.layer.grammar["ranking_default"][f.subject]
+                if self._held_not_sold():
+                    default = self.layer.grammar.get("ranking_default_held", {}).get(f.subject, default)
                 f.kind = "aggregate"
                 f.dimensions.append(sub_dim)
                 if f.subject == "customers" and words & set(self.layer.grammar["ordering_verbs"]) and not any(
@@ -5583,9 +5644,7 @@ class _State:
             f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
             # "how many of them went to customers in Sweden?": the listed things counted, the thing named after
             # them a condition on them (not the thing counted)
-            of_them = any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
-                          for k in range(len(texts)))
-            f.subject = (None if elliptic or of_them else new.subject) or f.subject
+            f.subject = (None if elliptic or of_them_counted(self) else new.subject) or f.subject
             each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
                     and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
             own = {"customers": "customer", "products": "product"}.get(context.subject or "")
@@ -5627,7 +5686,7 @@ class _State:
         elif new.measures:
             f.measures = [m for m in new.measures if m != "count"] or new.measures
             if counted(context) and new.measures == ["count"] and new.subject and new.subject != context.subject \
-                    and not new.dimensions and points_back(self.spans):
+                    and not new.dimensions and points_back(self.spans) and not of_them_counted(self):
                 # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
                 # the other things counted
                 f.subject = new.subject

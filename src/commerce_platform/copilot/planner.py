@@ -1087,7 +1087,8 @@ class Planner:
     def _derived_condition(self, condition: dict, entity: str | None, form: QueryForm | None = None) -> exp.Expr:
         if condition.get("predicate"):
             # "what percent of Drammen's product lines are at zero stock": a share's condition scoped by a place
-            # named (the layer's scoped_by) is of that place's stock (was: of the stock of all warehouses)
+            # named (the layer's scoped_by) is of that place's stock, "% out of stock in at least one warehouse" of
+            # some one warehouse's (was: of the stock of all warehouses)
             scoped = form if self.layer.predicates.get(condition["predicate"], {}).get("scoped_by") else None
             return self.predicate_sql(condition["predicate"], entity, scoped)
         f = Filter(**condition["filter"])
@@ -1302,18 +1303,23 @@ class Planner:
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
         # the other side of each pair, named by the grouping asked for (a product by its name)
         shown, label = ("name", "product") if group == "product" else (column, group)
-        return (exp.select(exp.alias_(exp.column(shown, table="other"), label),
-                           exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
-                                      "orders_together"))
-                .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
-                .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
-                      on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
-                                  exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
-                .join(exp.alias_(exp.to_table("products"), "this", table=True),
-                      on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
-                .join(exp.alias_(exp.to_table("products"), "other", table=True),
-                      on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                .where(exp.and_(*conds))
+        pairs = (exp.select()
+                 .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
+                 .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
+                       on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
+                                   exp.column("product_id", table="a").neq(exp.column("product_id", table="b"))))
+                 .join(exp.alias_(exp.to_table("products"), "this", table=True),
+                       on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
+                 .join(exp.alias_(exp.to_table("products"), "other", table=True),
+                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
+                 .where(exp.and_(*conds)))
+        if "together_counted" in form.notes:
+            # "how many different products were bought with X": the other products, counted once each
+            return pairs.select(exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[
+                exp.column("product_id", table="other")])), "products"))
+        return (pairs.select(exp.alias_(exp.column(shown, table="other"), label),
+                             exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
+                                        "orders_together"))
                 .group_by(exp.column(shown, table="other"))
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column(label)))
