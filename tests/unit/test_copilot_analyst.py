@@ -1126,3 +1126,32 @@ def test_a_bound_on_how_many_values_each_has(parser, engine, question, gold):
 ])
 def test_the_extreme_date_of_each_group(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a superlative of a number or date column per group is that column's extreme in each ("highest unit price per
+# category"; was: the categories ranked by revenue); groups ranked by a column are ranked by its extreme in each
+# ("which category has the highest unit price", "which city has the newest customers"; was: ranked by revenue)
+@pytest.mark.parametrize("question, gold", [
+    ("highest unit price per category", "SELECT category, MAX(unit_price) FROM products GROUP BY 1"),
+    ("lowest unit cost in each brand", "SELECT brand, MIN(unit_cost) FROM products GROUP BY 1"),
+    ("which category has the highest unit price",
+     "SELECT category FROM products GROUP BY 1 ORDER BY MAX(unit_price) DESC LIMIT 1"),
+    ("which brand has the cheapest products", "SELECT brand FROM products GROUP BY 1 ORDER BY MIN(unit_price) LIMIT 1"),
+    ("which city has the newest customers", "SELECT city FROM customers GROUP BY 1 ORDER BY MAX(signup_date) DESC LIMIT 1"),
+])
+def test_a_column_ranked_per_group_is_its_extreme_in_each(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "by Makita product" groups as "per Makita product" does: the value a filter, one row per product (was: one total)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue by Makita product",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND p.brand = 'Makita' GROUP BY p.product_id, p.name"),
+    ("products bought by business customers",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     "JOIN customers c USING (customer_id) WHERE c.segment = 'business'"),
+])
+def test_by_a_valued_thing_groups_by_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

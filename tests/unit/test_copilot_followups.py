@@ -1568,3 +1568,18 @@ def test_shipping_month_and_any_date_of_the_period(parser, engine, context, ques
 ])
 def test_late_shipments_of_a_period_are_counted_and_of_them_keeps_the_things(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and by carrier?" after one carrier's figure: every carrier, one row each (was: the one carrier, grouped); two
+# values named before stay the groups
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many DHL shipments were late in 2025"], "and by carrier?",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01' GROUP BY 1"),
+    (["revenue in Finland and Sweden in 2025"], "by country",
+     "SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND c.country IN ('FI', 'SE') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_regrouping_by_the_field_of_one_named_value_drops_it(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

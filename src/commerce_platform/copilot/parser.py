@@ -1286,7 +1286,7 @@ class _State:
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
             f.notes.append("with_rows")
         self._superlatives()
-        self._extreme_date_per_group()
+        self._extreme_of_column_per_group()
         self._counts()
         self._contains()
         self._possessives()
@@ -2874,12 +2874,15 @@ class _State:
                 continue
             per: tuple[int, Span] | None = nxt
             taking_part: list[Span] = []
-            while s.text == "per" and per is not None and not per[1].first("entity") and not per[1].used and (
+            # "revenue by Makita product" groups as "per Makita product" does (singular: "bought by business
+            # customers" names who bought)
+            grouping = s.text == "per" or s.text == "by" and self._by_value_then_singular_entity(i)
+            while grouping and per is not None and not per[1].first("entity") and not per[1].used and (
                     self.values_of(per[1]) or per[1].first("predicate") or per[1].has("grammar", "participating")):
                 if per[1].has("grammar", "participating"):
                     taking_part.append(per[1])  # "per ordering customer": those with orders, as figures per one are
                 per = self.next_content(per[0])  # "per Heating product": the value stays a filter on them
-            if per is not None and per[1].first("entity") and per[0] != j and s.text == "per":
+            if per is not None and per[1].first("entity") and per[0] != j and grouping:
                 j, t = per
             elif (grouped := self._value_before_grouped(j)) is not None:
                 j, t = grouped
@@ -3124,10 +3127,10 @@ class _State:
         listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
         return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
 
-    def _extreme_date_per_group(self) -> None:
-        """"earliest signup date per city", "latest order date by channel": a superlative right before a date
-        column, said per group and of no thing ranked, is that date's minimum / maximum in each group (was: read
-        as a ranking of the groups, by revenue, or refused)."""
+    def _extreme_of_column_per_group(self) -> None:
+        """"earliest signup date per city", "latest order date by channel", "highest unit price per category": a
+        superlative right before a date or number column, said per group and of no thing ranked, is that column's
+        minimum / maximum in each group (was: read as a ranking of the groups, by revenue, or refused)."""
         f = self.form
         if not f.dimensions or f.measures or f.limit or any(s.first("entity") or s.first("number") for s in self.spans):
             return
@@ -3137,7 +3140,7 @@ class _State:
             if not (sup or sa and sa[1] == "@date") or nxt is None or not nxt[1].first("attribute"):
                 continue
             attr = str(nxt[1].arg("attribute"))
-            if self.layer.column(attr).get("type") not in ("DATE", "TIMESTAMP") \
+            if self.layer.column(attr).get("type") not in ("DATE", "TIMESTAMP", "INT", "DOUBLE") \
                     or f.order_by not in (attr, "@date"):
                 return
             f.measures = [f"{'min' if f.direction == 'asc' else 'max'}:{attr}"]
@@ -4596,6 +4599,28 @@ class _State:
                 todo.append(t)
         return tied
 
+    def _by_value_then_singular_entity(self, i: int) -> bool:
+        """"by Makita product": after "by", values then the singular noun of a thing."""
+        k = i + 1
+        while k < len(self.spans) and self.values_of(self.spans[k]) and not self.spans[k].first("entity"):
+            k += 1
+        return k > i + 1 and k < len(self.spans) and bool(self.spans[k].first("entity")) and \
+            not self.spans[k].text.endswith("s")
+
+    def _ranked_column(self, f: QueryForm) -> str | None:
+        """The column a ranking names, qualified: "unit price" as such, "cheapest products" (the things' price),
+        "newest customers" (their period's date); None for a measure or an amount ranked."""
+        if not f.order_by or f.order_by in self.layer.measures or f.order_by == "@amount":
+            return None
+        if "." in f.order_by:
+            return f.order_by
+        entity = self.layer.entities.get(f.subject or "", {})
+        column = entity.get("period") if f.order_by == "@date" else f.order_by
+        table = entity.get("table")
+        if not table or not column or column not in self.layer.tables.get(table, {}).get("columns", {}):
+            return None
+        return f"{table}.{column}"
+
     def _same_rows(self, entity: str | None, other: str | None) -> bool:
         """Whether a row of ``entity`` is one row of ``other``: the same entity, or tables joined one to one (an
         order and its shipment)."""
@@ -5058,6 +5083,17 @@ class _State:
                 f.order_by = "count"
                 if f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP
+            return
+        column = self._ranked_column(f)
+        if f.dimensions and ranking and column and not f.derived and not f.measures and \
+                self.layer.column(column).get("type") in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+            # "which category has the highest unit price": the groups ranked by that column's extreme in each
+            # (was: ranked by revenue, the column dropped)
+            f.kind = "aggregate"
+            f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{column}"]
+            f.order_by = f.measures[0]
+            if f.limit is None:
+                f.limit = 1 if self._singular() else DEFAULT_TOP
             return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
@@ -5780,6 +5816,11 @@ class _State:
                 # group (a list has no groups: the grouping was dropped and the same rows listed again);
                 # "which brands are they?" names a column beside each row instead
                 f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+        for d in regrouped:
+            if not any(x.field == d for x in new.filters):
+                # "and by carrier?" after DHL's late shipments: every carrier, one row each (was: the one
+                # carrier named before, grouped into one row); two or more values named stay ("Finland and Sweden")
+                f.filters = [x for x in f.filters if not (x.field == d and x.op == "=" and len(x.values) == 1)]
         if new.grain:
             f.grain = new.grain
             if not adding and not regrouped and not beside:
