@@ -5084,13 +5084,13 @@ class _State:
                 if f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP
             return
-        column = self._ranked_column(f)
-        if f.dimensions and ranking and column and not f.derived and not f.measures and \
-                self.layer.column(column).get("type") in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+        ranked_column = self._ranked_column(f)
+        if f.dimensions and ranking and ranked_column and not f.derived and not f.measures and \
+                self.layer.column(ranked_column).get("type") in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
             # "which category has the highest unit price": the groups ranked by that column's extreme in each
             # (was: ranked by revenue, the column dropped)
             f.kind = "aggregate"
-            f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{column}"]
+            f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{ranked_column}"]
             f.order_by = f.measures[0]
             if f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
