@@ -320,14 +320,12 @@ def test_nesting_below_the_limit_is_accepted():
      "d AS (SELECT s || s AS s FROM c), e AS (SELECT s || s AS s FROM d) SELECT length(s) FROM e", "grows values"),
     ("SELECT replace(replace(name, 'a', 'aaaaaaaaaa'), 'a', 'aaaaaaaaaa') FROM customers", "grows values"),
 ])
-def test_amplifiers_are_refused_quickly(sql, reason):
-    import time
-
-    started = time.perf_counter()
+def test_amplifiers_are_refused_before_running(sql, reason):
+    # check_sql reads the parsed tree only (it has no engine), so a refusal here means the query never ran; no
+    # wall-clock bound (a timed unit test fails on a loaded machine, not on a slow guard)
     with pytest.raises(Refused) as info:
         check_sql(sql)
     assert reason in info.value.message
-    assert time.perf_counter() - started < 1.0
 
 
 def test_growth_limit_counts_copies_of_lake_values():
