@@ -1579,3 +1579,15 @@ def test_the_askers_own_order_and_timing_are_set_aside(parser, engine, question,
 ])
 def test_orders_shared_and_products_bought_together_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# slow movers held to a bound on units sold: every product under it, slowest first (was: the first 10 only)
+@pytest.mark.parametrize("question, gold", [
+    ("slow movers: active products that sold fewer than 25 units in the last 90 days",
+     "SELECT p.name FROM products p LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units FROM orders o "
+     "JOIN order_items oi USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN '2026-08-03' AND '2026-10-31' GROUP BY 1) u USING (product_id) "
+     "WHERE p.active AND COALESCE(u.units, 0) < 25"),
+])
+def test_slow_movers_under_a_bound_are_every_one_under_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1247,6 +1247,7 @@ class _State:
         self.context = context if followup else None
         if context is None:
             self._pointer_without_referent()
+        self._action_requested()
         f = self.form
         self._instead_of_previous()
         self._out_in_a_warehouse()
@@ -1747,6 +1748,28 @@ class _State:
         return said and bool(strong) and not self.ids and all(
             s.first("predicate") is not None and not any(x[0] in ("measure", "entity", "ranking") for x in s.senses)
             for s in strong)
+
+    def _action_requested(self) -> None:
+        """"Please email all Oslo customers a 10% discount code", "cancel order 1234": a question that opens (after
+        a courtesy) with a verb of acting on the data (layer grammar ``action_verbs``) and then its object (an
+        article, a value, a number or a noun of the data) asks to do something, which a read-only copilot never
+        does: refused, naming the verb (was: the customers listed with their email, as if that were asked)."""
+        spec = self.layer.grammar.get("action_verbs", {})
+        verbs, courtesy, objects = (set(spec.get(k, [])) for k in ("verbs", "courtesy", "objects"))
+        k = 0
+        while k < len(self.spans) and self.spans[k].text in courtesy:
+            k += 1
+        # the verb as typed ("cancel order 1234" is mended to "cancelled order" before the spans are read)
+        typed = next((w for w in re.findall(r"[a-z][a-z-]*", self.question.lower()) if w not in courtesy), None)
+        # a verb alone, not the start of a phrase of the data ("reorder level of X", "email address")
+        if k + 1 >= len(self.spans) or typed is None or typed not in verbs or " " in self.spans[k].text or \
+                not self.spans[k].text.startswith(typed[:4]):
+            return
+        after = self.spans[k + 1]
+        if after.text in objects or any(x[0] in ("value", "entity", "number", "slot") for x in after.senses):
+            raise NotUnderstood(f"I could not place '{typed}': I only read the lake and answer "
+                                "questions about it, I cannot act on it", field=typed,
+                                hint="ask about the data instead, e.g. 'customers in Oslo with their email'")
 
     def _pointer_without_referent(self) -> None:
         """"shortfall of it", "what is its stock", "how many of those are active" asked first: the pointer
@@ -2721,6 +2744,10 @@ class _State:
                 continue
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
+            pct = self._sole_figure_in_percent(k)
+            if pct is not None:
+                self.in_percent.add(pct)
+                continue
             if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
                 continue  # "the margin in percent": that figure's unit, not a share of a total
             if not growth:  # "growth in %": the percent is the growth's unit
@@ -2735,6 +2762,24 @@ class _State:
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
+
+    def _sole_figure_in_percent(self, k: int) -> str | None:
+        """"Average margin of the active Tools products, as a percent": a closing "as a percent" / "in percent"
+        after a question whose one figure is a fraction (0-1) with a percent variant, and nothing counted or
+        bounded a share could be of, asks that figure in percent (was: a share of active products among all,
+        100%)."""
+        words = [s.text for s in self.spans]
+        if words[k] not in self.layer.grammar.get("percent_words", []) or \
+                not (words[k - 1:k] in (["in"], ["as"]) or words[max(k - 2, 0):k] == ["as", "a"]):
+            return None
+        if self.next_content(k) is not None:
+            return None  # "as a percent of all orders": more said after it
+        figures = {str(s.arg("measure")) for s in self.spans if s.first("measure")}
+        if len(figures) != 1 or any(s.first("comparator") or s.first("count") or s.has("grammar", "share")
+                                    for j, s in enumerate(self.spans) if j != k):
+            return None
+        figure = next(iter(figures))
+        return figure if self.layer.measures.get(figure, {}).get("in_pct") else None
 
     def _scale_only(self) -> bool:
         """"as a percent", "in percent": every share word of the question only says the scale of a share."""
@@ -3948,8 +3993,10 @@ class _State:
             if s.text not in ("only", "exclusively", "solely") or i + 1 >= n:
                 continue
             # "who only ordered in store", "with only web orders": the verb before the way, or the way said
-            # as the orders' adjective, say the same "every order that way"
-            k, verb = i + 1, self.spans[i + 1].text in verbs
+            # as the orders' adjective, say the same "every order that way"; "only ever ordered in store" too
+            # (was: 'ever' hid the verb, and one store order among others counted)
+            k = i + 1 + (i + 2 < n and self.spans[i + 1].text == "ever")
+            verb = self.spans[k].text in verbs
             k += verb
             prep = k < n and self.spans[k].text in preps
             k += prep
@@ -4454,7 +4501,13 @@ class _State:
         shipment predicate states (``status_value``) is that shipment fact, so orders delivered and
         later returned still count as delivered."""
         f = self.form
-        if not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
+        # "Posti average delivery days in 2025 (delivered ones)": a figure of shipments alone, with no order noun
+        # said, is of delivered parcels too (was: the order status 'delivered', dropping parcels of orders later
+        # returned)
+        of_parcels = bool(f.measures) and all(self.layer.measures.get(m, {}).get("entity") == "shipments"
+                                              for m in f.measures) and f.subject in (None, "shipments") and \
+            not any(x.has("entity", "orders") for x in self.spans)
+        if not of_parcels and not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
             return
         for name, spec in self.layer.predicates.items():
             value = spec.get("status_value")
@@ -7092,6 +7145,11 @@ class _State:
             f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
             f.order_by = spec["measure"]
             f.notes.append("order:explicit")
+            if f.limit is None and any(x.field == spec["measure"] and x.op in ("<", "<=", ">", ">=", "between")
+                                       for x in f.filters):
+                # "slow movers: active products that sold fewer than 25 units": the bound says which are slow,
+                # every one of them in that order (was: the first 10 only)
+                f.notes.append("sorted")
             if spec["measure"] not in f.measures:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
@@ -7392,8 +7450,10 @@ class _State:
                                     f"{predicate_spec(self.layer, sorted(undefined)[0])['label']} "
                                     f"{self.layer.predicates[sorted(undefined)[0]]['entity']}",
                                     hint="e.g. 'shipments not delivered that were shipped before 20 October'")
-        averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
-                         or "").startswith("AVG(") for m in f.measures)
+        # "average margin in percent": an average scaled ("100 * AVG(...)") is an average too (was: 'average'
+        # left unplaced beside the percent variant)
+        averaging = any(re.match(r"(?:[\d.]+\s*\*\s*)?AVG\(", self.layer.measures.get(m, {}).get("sql") or
+                                 self.layer.measures.get(m, {}).get("line_sql") or "") for m in f.measures)
         shared = ((f.derived or {}).get("condition") or {}).get("predicate")  # "share from discounted order lines"
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in [*f.predicates, *([shared] if shared else [])]}
         # "orders that include a line with a 20% discount": the noun of the rows the filter is on
