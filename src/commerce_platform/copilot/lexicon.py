@@ -99,7 +99,7 @@ class Lexicon:
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
                      "starts_with", "both", "summed_over", "participating", "adding", "pairs",
                      "single_item", "growth_absolute", "net_of_discount", "every_customer",
-                     "together_shared"):  # single_item: "the biggest single order", said of one row of a ranking
+                     "together_shared", "negation_after"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):

@@ -1264,6 +1264,7 @@ class _State:
         self._single_items()
         self._carrying_verbs()
         self._widen()
+        self._negation_after_values()
         self._negations()
         self._ages()
         self._how_long()
@@ -2111,6 +2112,48 @@ class _State:
             s.used = nxt[1].used = True
             if after is not None:
                 after[1].used = True
+
+    def _negation_after_values(self) -> None:
+        """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
+        dimension (layer grammar ``negation_after``), nothing named after it, leaves those values out as "excluding
+        cancelled and returned" does (was: refused, 'excluded' not placed beside a filter keeping only them)."""
+        after_words = set(self.layer.grammar.get("negation_after", []))
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in after_words:
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")):
+                continue  # "excluded Bosch": the negation before its value, read as such
+            found: list[tuple[int, str, str]] = []
+            nouns: list[int] = []
+            k = i
+            while (prev := self.prev_content(k)) is not None:
+                k, t = prev
+                if t.used:
+                    break
+                if t.text in ("and", "or", ",", "&"):
+                    continue
+                if (t.text == "ones" or t.first("entity")) and not found:
+                    nouns.append(k)  # "cancelled ones excluded", "Bosch products removed": the things' noun
+                    continue
+                values = self.values_of(t)
+                if not values or found and values[0][0] != found[0][1]:
+                    break
+                found.append((k, values[0][0], values[0][1]))
+            if not found:
+                continue
+            dim = found[0][1]
+            # "orders in 2025 with Bosch products left out": none of the order's lines has it, as "without Bosch"
+            first = next((x.arg("entity") for x in self.spans if x.first("entity")), None)
+            op = "no line in" if self.layer.dimensions[dim]["column"].startswith("products.") and first == "orders" \
+                else "not in"
+            self.form.filters.append(Filter(dim, op, [v for _, _, v in reversed(found)]))
+            s.used = True
+            for k in [*nouns, *(k for k, _, _ in found)]:
+                self.spans[k].used = True
+            for k in range(min(k for k, _, _ in found), i):
+                if self.spans[k].text in ("and", "or", "ones", "&"):
+                    self.spans[k].used = True
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -4799,9 +4842,14 @@ class _State:
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
-            for s in self.spans:
+            for k, s in enumerate(self.spans):
                 if s.has("grammar", "together_shared"):
                     s.used = True  # "show how many orders they shared": the orders in common, shown anyway
+                verb = self.next_content(k)
+                if not s.used and s.has("entity", "customers") and s.text.endswith("s") and verb is not None and (
+                        verb[1].has("grammar", "bought_together") or verb[1].first("activity")):
+                    # "top 3 items customers buy together with X": the buyers, who buy every basket (was: refused)
+                    s.used = True
             split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
                      .startswith("products.")]
             if split:
