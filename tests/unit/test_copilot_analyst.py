@@ -1179,3 +1179,14 @@ def test_only_ever_ordered_one_way_is_every_order_so(parser, engine, question, g
 ])
 def test_a_fraction_figure_asked_as_a_percent_is_its_percent_variant(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "(win-back list size)" says why the count is asked (was: refused, 'size' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers bought from us in 2025 but haven't ordered at all in 2026? (win-back list size)",
+     "SELECT COUNT(*) FROM (SELECT DISTINCT customer_id FROM orders WHERE order_date BETWEEN '2025-01-01' AND "
+     "'2025-12-31' EXCEPT SELECT DISTINCT customer_id FROM orders WHERE order_date BETWEEN '2026-01-01' AND "
+     "'2026-10-31')"),
+])
+def test_win_back_list_size_is_the_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -5302,6 +5302,8 @@ class _State:
             if f.grain and not ranking:
                 f.kind, f.measures = "aggregate", ["count"]  # "returns per month this year": a count per month
             return
+        # "What has Rakennus Lindgren Oy ordered": nothing to compute but a name the lake does not hold: not found
+        self._missing_names([s for s in self.spans if not s.used and not s.has("stop") and not s.first("slot")])
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
 
     def _amount_not_count(self, f: QueryForm) -> None:
@@ -5928,6 +5930,7 @@ class _State:
                 f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
+        including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
         for flt in new.filters:
             unit = self.layer.measures.get(flt.field, {}).get("unit")
             if bare_units and unit and any(
@@ -5941,6 +5944,14 @@ class _State:
                     x.values = list(flt.values)
                 if same:
                     continue
+            kept = next((x for x in f.filters if x.field == flt.field and x.op in ("=", "in")), None)
+            if including and kept is not None and flt.op in ("=", "in") and not set(flt.values) <= set(kept.values):
+                # "include consumers too" after business customers' revenue: both values now, not the new one in
+                # place of the old (was: refused, 'include' not placed)
+                kept.op, kept.values = "in", list(dict.fromkeys([*kept.values, *flt.values]))
+                for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
+                    said.used = True
+                continue
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
@@ -5948,7 +5959,6 @@ class _State:
             elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
-        including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
         for k, s in enumerate(self.spans[:-2]):
             if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
                 # "active or not": the condition and its complement together are every one, so neither stays
@@ -7395,6 +7405,20 @@ class _State:
             name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in run)
             raise NotFound(f"there is no product named {name!r} in the lake", field="question",
                            hint="check the product's spelling, or ask for the products there are")
+        # "What has Rakennus Lindgren Oy ordered": three or four capitalised words, all that is left, none a kind of
+        # product, one of them a word of the lake's customer names ("Oy"): a customer the lake does not hold (was:
+        # refused as not understood)
+        at = [k for k, s in enumerate(self.spans) if s in left]
+        if 3 <= len(at) <= 4 and at == list(range(at[0], at[-1] + 1)) and all(
+                self.spans[k].text in titled and self.spans[k].text.isalpha() and not self.spans[k].first("product_kind")
+                for k in at):
+            words = {self.spans[k].text for k in at} & self.p.lexicon.value_words
+            if words and any(x[0] == "value" and x[1] == "customer" for key, senses in self.p.lexicon.phrases.items()
+                             if len(key) > 1 and words & set(key) for x in senses):
+                written = {b: a for a, b in self.corrections}
+                name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in at)
+                raise NotFound(f"there is no customer named {name!r} in the lake", field="question",
+                               hint="check the customer's name")
         for k, s in enumerate(self.spans):
             if s not in left:
                 continue
