@@ -1599,3 +1599,15 @@ def test_regrouping_by_the_field_of_one_named_value_drops_it(parser, engine, con
 ])
 def test_including_another_value_keeps_both(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "same question for last quarter": the previous question for another period, as "same for" (was: refused,
+# 'question' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which product sold the most units in Q2 2026?"], "same question for last quarter",
+     "SELECT p.name FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "GROUP BY p.product_id, p.name ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_same_question_for_another_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
