@@ -1579,3 +1579,38 @@ def test_the_askers_own_order_and_timing_are_set_aside(parser, engine, question,
 ])
 def test_orders_shared_and_products_bought_together_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# slow movers held to a bound on units sold: every product under it, slowest first (was: the first 10 only)
+@pytest.mark.parametrize("question, gold", [
+    ("slow movers: active products that sold fewer than 25 units in the last 90 days",
+     "SELECT p.name FROM products p LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units FROM orders o "
+     "JOIN order_items oi USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN '2026-08-03' AND '2026-10-31' GROUP BY 1) u USING (product_id) "
+     "WHERE p.active AND COALESCE(u.units, 0) < 25"),
+])
+def test_slow_movers_under_a_bound_are_every_one_under_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# products bought together with X keep the baskets' period and conditions on the order or its customer, and
+# "customers" before the buying verb are only the buyers (was: every basket counted; refused on 'customers')
+@pytest.mark.parametrize("question, gold", [
+    ("top 3 items customers buy togther with the Bosch Garden Hose",
+     "SELECT p2.name FROM order_items a JOIN products p1 ON p1.product_id = a.product_id JOIN order_items b "
+     "ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 ON p2.product_id = b.product_id "
+     "WHERE p1.name = 'Bosch Garden Hose' GROUP BY 1 ORDER BY COUNT(DISTINCT a.order_id) DESC, 1 LIMIT 3"),
+    ("what do business customers buy with the Bosch Garden Hose",
+     "SELECT p2.name, COUNT(DISTINCT a.order_id) FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
+     "ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id JOIN customers c USING (customer_id) "
+     "WHERE p1.name = 'Bosch Garden Hose' AND c.segment = 'business' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"),
+    ("what is bought together with the Bosch Garden Hose in 2025",
+     "SELECT p2.name, COUNT(DISTINCT a.order_id) FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id JOIN products p2 "
+     "ON p2.product_id = b.product_id JOIN orders o ON o.order_id = a.order_id "
+     "WHERE p1.name = 'Bosch Garden Hose' AND o.order_date BETWEEN '2025-01-01' AND '2025-12-31' "
+     "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"),
+])
+def test_bought_together_keeps_the_baskets_conditions(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1155,3 +1155,38 @@ def test_a_column_ranked_per_group_is_its_extreme_in_each(parser, engine, questi
 ])
 def test_by_a_valued_thing_groups_by_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "only ever ordered in store": "ever" between "only" and the verb says the same every-order test (was: any store order)
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers have only ever ordered in store (no web or b2b orders)?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'store'))"),
+    ("customers who only ever ordered via web",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name "
+     "HAVING BOOL_AND(o.channel = 'web')"),
+])
+def test_only_ever_ordered_one_way_is_every_order_so(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a closing "as a percent" on a question whose one figure is a fraction with a percent variant asks that figure in
+# percent (was: the share of active products among all, 100%); "average" beside the percent variant is placed
+@pytest.mark.parametrize("question, gold", [
+    ("Average margin of the active Tools products, as a percent",
+     "SELECT 100.0 * AVG((unit_price - unit_cost) / unit_price) FROM products WHERE category = 'Tools' AND active"),
+    ("Average margin in percent of the active Garden products",
+     "SELECT 100.0 * AVG((unit_price - unit_cost) / unit_price) FROM products WHERE category = 'Garden' AND active"),
+])
+def test_a_fraction_figure_asked_as_a_percent_is_its_percent_variant(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "(win-back list size)" says why the count is asked (was: refused, 'size' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("How many customers bought from us in 2025 but haven't ordered at all in 2026? (win-back list size)",
+     "SELECT COUNT(*) FROM (SELECT DISTINCT customer_id FROM orders WHERE order_date BETWEEN '2025-01-01' AND "
+     "'2025-12-31' EXCEPT SELECT DISTINCT customer_id FROM orders WHERE order_date BETWEEN '2026-01-01' AND "
+     "'2026-10-31')"),
+])
+def test_win_back_list_size_is_the_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

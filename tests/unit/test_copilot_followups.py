@@ -1583,3 +1583,31 @@ def test_late_shipments_of_a_period_are_counted_and_of_them_keeps_the_things(par
 ])
 def test_regrouping_by_the_field_of_one_named_value_drops_it(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "include consumers too" after business customers' figure: both values, not the new one in place of the old (was:
+# refused, 'include' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue from business customers by country in 2025"], "include consumers too",
+     "SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND c.segment IN ('business', 'consumer') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    (["units sold in Helsinki last month"], "including Tampere",
+     "SELECT SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND c.city IN ('Helsinki', 'Tampere') "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_including_another_value_keeps_both(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "same question for last quarter": the previous question for another period, as "same for" (was: refused,
+# 'question' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which product sold the most units in Q2 2026?"], "same question for last quarter",
+     "SELECT p.name FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "GROUP BY p.product_id, p.name ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_same_question_for_another_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -1225,3 +1225,18 @@ def test_a_column_of_the_one_ranked(parser, engine, question, gold):
 ])
 def test_a_duration_restated_after_its_bound_lists_the_things(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "delivered ones" beside a figure of shipments alone (no order noun) are delivered parcels, not orders whose status is
+# 'delivered' (was: parcels of orders later returned dropped)
+@pytest.mark.parametrize("question, gold", [
+    ("average delivery days of Posti in 2025, delivered ones",
+     "SELECT AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 FROM shipments WHERE carrier = 'Posti' "
+     "AND delivered_at IS NOT NULL AND shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01'"),
+    ("Posti vs DHL average delivery days in 2025 (shipped in 2025, delievered ones)",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 FROM shipments "
+     "WHERE carrier IN ('Posti', 'DHL') AND delivered_at IS NOT NULL AND shipped_at >= '2025-01-01' "
+     "AND shipped_at < '2026-01-01' GROUP BY 1"),
+])
+def test_delivered_ones_of_a_shipment_figure_are_delivered_parcels(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -619,3 +619,26 @@ def test_listed_years_with_a_gap_are_refused(parser):
 def test_unknown_product_named_with_a_known_kind_is_not_found(parser, question):
     with pytest.raises(NotFound):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a verb of acting on the data first, then its object: an action asked, which a read-only copilot never does
+    # (was: the Oslo customers listed with their email; the order looked up)
+    "Please email all Oslo customers a 10% discount code.",
+    "cancel order 1234",
+    "could you delete the cancelled orders",
+])
+def test_an_action_on_the_data_is_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="cannot act"):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # three capitalised words left, one of them a word of the lake's customer names ("Oy"): a customer the lake does
+    # not hold (was: refused as not understood, 'I could not tell what to compute')
+    "What has Rakennus Lindgren Oy ordered this year?",
+    "revenue from Rakennus Lindgren Oy",
+])
+def test_an_unknown_company_customer_is_not_found(parser, question):
+    with pytest.raises(NotFound, match="no customer"):
+        parser.parse(question, COPILOT_AS_OF, None)

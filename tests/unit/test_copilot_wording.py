@@ -827,3 +827,30 @@ def test_year_in_words(parser, engine, question, gold):
 ])
 def test_show_a_figure_too(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "on-hand quantity" is the stock, as "quantity on hand" is (was: refused, 'quantity' read as units sold beside it)
+@pytest.mark.parametrize("question, gold", [
+    ("which category has the lowest total on-hand quantity?",
+     "SELECT p.category FROM inventory i JOIN products p USING (product_id) GROUP BY 1 "
+     "ORDER BY SUM(i.quantity_on_hand) ASC LIMIT 1"),
+])
+def test_on_hand_quantity_is_the_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a negation said after the values ("cancelled and returned excluded", "Finland left out") leaves them out, and
+# "as usual" beside a definition restated says nothing more (was: refused on 'excluded', 'usual')
+@pytest.mark.parametrize("question, gold", [
+    ("Average number of units per order for 2025 sales orders (cancelled and returned excluded)",
+     "SELECT SUM(oi.quantity) * 1.0 / COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN '2025-01-01' AND '2025-12-31'"),
+    ("revenue by country, Finland left out",
+     "SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND c.country <> 'FI' GROUP BY 1"),
+    ("how many deliveries were late among shipments sent last month? (late = more than 3 days, as usual)",
+     "SELECT COUNT(*) FROM shipments WHERE shipped_at >= '2026-10-01' AND shipped_at < '2026-11-01' "
+     "AND delivered_at > shipped_at + INTERVAL 3 DAY"),
+])
+def test_a_negation_after_its_values_leaves_them_out(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

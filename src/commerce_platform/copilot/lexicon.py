@@ -99,7 +99,7 @@ class Lexicon:
                      "contains", "followup", "drop_filter", "bought_together", "recommend", "range", "name_field",
                      "starts_with", "both", "summed_over", "participating", "adding", "pairs",
                      "single_item", "growth_absolute", "net_of_discount", "every_customer",
-                     "together_shared"):  # single_item: "the biggest single order", said of one row of a ranking
+                     "together_shared", "negation_after"):  # single_item: "the biggest single order", said of one row of a ranking
             for phrase in grammar.get(kind, []):
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
@@ -204,8 +204,10 @@ class Lexicon:
         lex.value_words = lex.words - known_words
         # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
         # known words: a slip in them is mended to them, and they are never mended to something else
-        # (not the commentary blockers: words that stop a clause being set aside, not words of the layer)
-        lex.extra_words |= _phrase_words({k: v for k, v in grammar.items() if k != "commentary"}) - lex.words
+        # (not the commentary blockers: words that stop a clause being set aside, not words of the layer; nor the
+        # action verbs, words only tested at the start of a question: "web cancel rate" still mends 'cancel')
+        lex.extra_words |= _phrase_words({k: v for k, v in grammar.items()
+                                          if k not in ("commentary", "action_verbs")}) - lex.words
         return lex
 
     # ----- matching

@@ -1247,6 +1247,7 @@ class _State:
         self.context = context if followup else None
         if context is None:
             self._pointer_without_referent()
+        self._action_requested()
         f = self.form
         self._instead_of_previous()
         self._out_in_a_warehouse()
@@ -1263,6 +1264,7 @@ class _State:
         self._single_items()
         self._carrying_verbs()
         self._widen()
+        self._negation_after_values()
         self._negations()
         self._ages()
         self._how_long()
@@ -1748,6 +1750,28 @@ class _State:
             s.first("predicate") is not None and not any(x[0] in ("measure", "entity", "ranking") for x in s.senses)
             for s in strong)
 
+    def _action_requested(self) -> None:
+        """"Please email all Oslo customers a 10% discount code", "cancel order 1234": a question that opens (after
+        a courtesy) with a verb of acting on the data (layer grammar ``action_verbs``) and then its object (an
+        article, a value, a number or a noun of the data) asks to do something, which a read-only copilot never
+        does: refused, naming the verb (was: the customers listed with their email, as if that were asked)."""
+        spec = self.layer.grammar.get("action_verbs", {})
+        verbs, courtesy, objects = (set(spec.get(k, [])) for k in ("verbs", "courtesy", "objects"))
+        k = 0
+        while k < len(self.spans) and self.spans[k].text in courtesy:
+            k += 1
+        # the verb as typed ("cancel order 1234" is mended to "cancelled order" before the spans are read)
+        typed = next((w for w in re.findall(r"[a-z][a-z-]*", self.question.lower()) if w not in courtesy), None)
+        # a verb alone, not the start of a phrase of the data ("reorder level of X", "email address")
+        if k + 1 >= len(self.spans) or typed is None or typed not in verbs or " " in self.spans[k].text or \
+                not self.spans[k].text.startswith(typed[:4]):
+            return
+        after = self.spans[k + 1]
+        if after.text in objects or any(x[0] in ("value", "entity", "number", "slot") for x in after.senses):
+            raise NotUnderstood(f"I could not place '{typed}': I only read the lake and answer "
+                                "questions about it, I cannot act on it", field=typed,
+                                hint="ask about the data instead, e.g. 'customers in Oslo with their email'")
+
     def _pointer_without_referent(self) -> None:
         """"shortfall of it", "what is its stock", "how many of those are active" asked first: the pointer
         stands for something said before, and nothing was (no earlier turn, and nothing in the question before
@@ -2088,6 +2112,48 @@ class _State:
             s.used = nxt[1].used = True
             if after is not None:
                 after[1].used = True
+
+    def _negation_after_values(self) -> None:
+        """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
+        dimension (layer grammar ``negation_after``), nothing named after it, leaves those values out as "excluding
+        cancelled and returned" does (was: refused, 'excluded' not placed beside a filter keeping only them)."""
+        after_words = set(self.layer.grammar.get("negation_after", []))
+        for i, s in enumerate(self.spans):
+            if s.used or s.text not in after_words:
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")):
+                continue  # "excluded Bosch": the negation before its value, read as such
+            found: list[tuple[int, str, str]] = []
+            nouns: list[int] = []
+            k = i
+            while (prev := self.prev_content(k)) is not None:
+                k, t = prev
+                if t.used:
+                    break
+                if t.text in ("and", "or", ",", "&"):
+                    continue
+                if (t.text == "ones" or t.first("entity")) and not found:
+                    nouns.append(k)  # "cancelled ones excluded", "Bosch products removed": the things' noun
+                    continue
+                values = self.values_of(t)
+                if not values or found and values[0][0] != found[0][1]:
+                    break
+                found.append((k, values[0][0], values[0][1]))
+            if not found:
+                continue
+            dim = found[0][1]
+            # "orders in 2025 with Bosch products left out": none of the order's lines has it, as "without Bosch"
+            first = next((x.arg("entity") for x in self.spans if x.first("entity")), None)
+            op = "no line in" if self.layer.dimensions[dim]["column"].startswith("products.") and first == "orders" \
+                else "not in"
+            self.form.filters.append(Filter(dim, op, [v for _, _, v in reversed(found)]))
+            s.used = True
+            for k in [*nouns, *(k for k, _, _ in found)]:
+                self.spans[k].used = True
+            for k in range(min(k for k, _, _ in found), i):
+                if self.spans[k].text in ("and", "or", "ones", "&"):
+                    self.spans[k].used = True
 
     def _negations(self) -> None:
         for i, s in enumerate(self.spans):
@@ -2721,6 +2787,10 @@ class _State:
                 continue
             if k > 0 and self._unit_of(self.spans[k - 1]) == "%":
                 continue  # "discount pct", "margin percent": the unit of a figure kept in percent
+            pct = self._sole_figure_in_percent(k)
+            if pct is not None:
+                self.in_percent.add(pct)
+                continue
             if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
                 continue  # "the margin in percent": that figure's unit, not a share of a total
             if not growth:  # "growth in %": the percent is the growth's unit
@@ -2735,6 +2805,24 @@ class _State:
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
+
+    def _sole_figure_in_percent(self, k: int) -> str | None:
+        """"Average margin of the active Tools products, as a percent": a closing "as a percent" / "in percent"
+        after a question whose one figure is a fraction (0-1) with a percent variant, and nothing counted or
+        bounded a share could be of, asks that figure in percent (was: a share of active products among all,
+        100%)."""
+        words = [s.text for s in self.spans]
+        if words[k] not in self.layer.grammar.get("percent_words", []) or \
+                not (words[k - 1:k] in (["in"], ["as"]) or words[max(k - 2, 0):k] == ["as", "a"]):
+            return None
+        if self.next_content(k) is not None:
+            return None  # "as a percent of all orders": more said after it
+        figures = {str(s.arg("measure")) for s in self.spans if s.first("measure")}
+        if len(figures) != 1 or any(s.first("comparator") or s.first("count") or s.has("grammar", "share")
+                                    for j, s in enumerate(self.spans) if j != k):
+            return None
+        figure = next(iter(figures))
+        return figure if self.layer.measures.get(figure, {}).get("in_pct") else None
 
     def _scale_only(self) -> bool:
         """"as a percent", "in percent": every share word of the question only says the scale of a share."""
@@ -3948,8 +4036,10 @@ class _State:
             if s.text not in ("only", "exclusively", "solely") or i + 1 >= n:
                 continue
             # "who only ordered in store", "with only web orders": the verb before the way, or the way said
-            # as the orders' adjective, say the same "every order that way"
-            k, verb = i + 1, self.spans[i + 1].text in verbs
+            # as the orders' adjective, say the same "every order that way"; "only ever ordered in store" too
+            # (was: 'ever' hid the verb, and one store order among others counted)
+            k = i + 1 + (i + 2 < n and self.spans[i + 1].text == "ever")
+            verb = self.spans[k].text in verbs
             k += verb
             prep = k < n and self.spans[k].text in preps
             k += prep
@@ -4454,7 +4544,13 @@ class _State:
         shipment predicate states (``status_value``) is that shipment fact, so orders delivered and
         later returned still count as delivered."""
         f = self.form
-        if not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
+        # "Posti average delivery days in 2025 (delivered ones)": a figure of shipments alone, with no order noun
+        # said, is of delivered parcels too (was: the order status 'delivered', dropping parcels of orders later
+        # returned)
+        of_parcels = bool(f.measures) and all(self.layer.measures.get(m, {}).get("entity") == "shipments"
+                                              for m in f.measures) and f.subject in (None, "shipments") and \
+            not any(x.has("entity", "orders") for x in self.spans)
+        if not of_parcels and not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
             return
         for name, spec in self.layer.predicates.items():
             value = spec.get("status_value")
@@ -4746,9 +4842,14 @@ class _State:
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
-            for s in self.spans:
+            for k, s in enumerate(self.spans):
                 if s.has("grammar", "together_shared"):
                     s.used = True  # "show how many orders they shared": the orders in common, shown anyway
+                verb = self.next_content(k)
+                if not s.used and s.has("entity", "customers") and s.text.endswith("s") and verb is not None and (
+                        verb[1].has("grammar", "bought_together") or verb[1].first("activity")):
+                    # "top 3 items customers buy together with X": the buyers, who buy every basket (was: refused)
+                    s.used = True
             split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
                      .startswith("products.")]
             if split:
@@ -5201,6 +5302,8 @@ class _State:
             if f.grain and not ranking:
                 f.kind, f.measures = "aggregate", ["count"]  # "returns per month this year": a count per month
             return
+        # "What has Rakennus Lindgren Oy ordered": nothing to compute but a name the lake does not hold: not found
+        self._missing_names([s for s in self.spans if not s.used and not s.has("stop") and not s.first("slot")])
         raise NotUnderstood("I could not tell what to compute or list", hint="try: " + "; ".join(SUGGESTIONS[:4]))
 
     def _amount_not_count(self, f: QueryForm) -> None:
@@ -5827,6 +5930,7 @@ class _State:
                 f.dimensions = []  # "now by month": the months replace the previous groups
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
+        including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
         for flt in new.filters:
             unit = self.layer.measures.get(flt.field, {}).get("unit")
             if bare_units and unit and any(
@@ -5840,6 +5944,14 @@ class _State:
                     x.values = list(flt.values)
                 if same:
                     continue
+            kept = next((x for x in f.filters if x.field == flt.field and x.op in ("=", "in")), None)
+            if including and kept is not None and flt.op in ("=", "in") and not set(flt.values) <= set(kept.values):
+                # "include consumers too" after business customers' revenue: both values now, not the new one in
+                # place of the old (was: refused, 'include' not placed)
+                kept.op, kept.values = "in", list(dict.fromkeys([*kept.values, *flt.values]))
+                for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
+                    said.used = True
+                continue
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
@@ -5847,7 +5959,6 @@ class _State:
             elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
-        including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
         for k, s in enumerate(self.spans[:-2]):
             if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
                 # "active or not": the condition and its complement together are every one, so neither stays
@@ -7092,6 +7203,11 @@ class _State:
             f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
             f.order_by = spec["measure"]
             f.notes.append("order:explicit")
+            if f.limit is None and any(x.field == spec["measure"] and x.op in ("<", "<=", ">", ">=", "between")
+                                       for x in f.filters):
+                # "slow movers: active products that sold fewer than 25 units": the bound says which are slow,
+                # every one of them in that order (was: the first 10 only)
+                f.notes.append("sorted")
             if spec["measure"] not in f.measures:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
@@ -7289,6 +7405,20 @@ class _State:
             name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in run)
             raise NotFound(f"there is no product named {name!r} in the lake", field="question",
                            hint="check the product's spelling, or ask for the products there are")
+        # "What has Rakennus Lindgren Oy ordered": three or four capitalised words, all that is left, none a kind of
+        # product, one of them a word of the lake's customer names ("Oy"): a customer the lake does not hold (was:
+        # refused as not understood)
+        at = [k for k, s in enumerate(self.spans) if s in left]
+        if 3 <= len(at) <= 4 and at == list(range(at[0], at[-1] + 1)) and all(
+                self.spans[k].text in titled and self.spans[k].text.isalpha() and not self.spans[k].first("product_kind")
+                for k in at):
+            words = {self.spans[k].text for k in at} & self.p.lexicon.value_words
+            if words and any(x[0] == "value" and x[1] == "customer" for key, senses in self.p.lexicon.phrases.items()
+                             if len(key) > 1 and words & set(key) for x in senses):
+                written = {b: a for a, b in self.corrections}
+                name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in at)
+                raise NotFound(f"there is no customer named {name!r} in the lake", field="question",
+                               hint="check the customer's name")
         for k, s in enumerate(self.spans):
             if s not in left:
                 continue
@@ -7392,8 +7522,10 @@ class _State:
                                     f"{predicate_spec(self.layer, sorted(undefined)[0])['label']} "
                                     f"{self.layer.predicates[sorted(undefined)[0]]['entity']}",
                                     hint="e.g. 'shipments not delivered that were shipped before 20 October'")
-        averaging = any((self.layer.measures.get(m, {}).get("sql") or self.layer.measures.get(m, {}).get("line_sql")
-                         or "").startswith("AVG(") for m in f.measures)
+        # "average margin in percent": an average scaled ("100 * AVG(...)") is an average too (was: 'average'
+        # left unplaced beside the percent variant)
+        averaging = any(re.match(r"(?:[\d.]+\s*\*\s*)?AVG\(", self.layer.measures.get(m, {}).get("sql") or
+                                 self.layer.measures.get(m, {}).get("line_sql") or "") for m in f.measures)
         shared = ((f.derived or {}).get("condition") or {}).get("predicate")  # "share from discounted order lines"
         predicate_entities = {predicate_spec(self.layer, p)["entity"] for p in [*f.predicates, *([shared] if shared else [])]}
         # "orders that include a line with a 20% discount": the noun of the rows the filter is on

@@ -1301,6 +1301,8 @@ class Planner:
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
+        basket = self._basket_conditions(form, product)
+        conds += basket
         # the other side of each pair, named by the grouping asked for (a product by its name)
         shown, label = ("name", "product") if group == "product" else (column, group)
         pairs = (exp.select()
@@ -1311,8 +1313,13 @@ class Planner:
                  .join(exp.alias_(exp.to_table("products"), "this", table=True),
                        on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
                  .join(exp.alias_(exp.to_table("products"), "other", table=True),
-                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b")))
-                 .where(exp.and_(*conds)))
+                       on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b"))))
+        tables = {c.table for e in basket for c in e.find_all(exp.Column)}
+        if tables:
+            pairs = pairs.join("orders", on=fragment("orders.order_id = a.order_id"))
+        if "customers" in tables:
+            pairs = pairs.join("customers", on=fragment("customers.customer_id = orders.customer_id"))
+        pairs = pairs.where(exp.and_(*conds))
         if "together_counted" in form.notes:
             # "how many different products were bought with X": the other products, counted once each
             return pairs.select(exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[
@@ -1324,6 +1331,30 @@ class Planner:
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column(label)))
                 .limit(form.limit or DEFAULT_TOP))
+
+    def _basket_conditions(self, form: QueryForm, anchor: Filter) -> list[exp.Expr]:
+        """"what do business customers buy with X", "bought with X in 2025": the baskets (orders) held to the
+        period and to conditions on the order or its customer; anything else is refused (was: dropped, every
+        basket counted)."""
+        conds: list[exp.Expr] = []
+        for f in form.filters:
+            if f is anchor:
+                continue
+            column = self.layer.dimensions[f.field]["column"] if f.field in self.layer.dimensions else f.field
+            if column.split(".")[0] not in ("orders", "customers") or f.op not in ("=", "in", "not in", "<", "<=",
+                                                                                 ">", ">=", "between"):
+                raise NotUnderstood(f"I cannot yet narrow products bought together by {f.field}", field="question",
+                                    hint="ask without that condition, e.g. 'what is most often bought with the X'")
+            conds.append(self.filter_sql(f))
+        if form.predicates:
+            raise NotUnderstood(f"I cannot yet narrow products bought together to {form.predicates[0]} ones",
+                                field="question", hint="ask without that condition")
+        if form.period is not None:
+            column = form.period_field or "orders.order_date"
+            if column.split(".")[0] != "orders":
+                raise NotUnderstood(f"I cannot yet date products bought together by {column}", field="question")
+            conds.append(self.period_sql(column, form.period.start, form.period.end))
+        return conds
 
     def _pairs(self, form: QueryForm) -> exp.Select:
         """Every two products in one order (each pair once), by the orders they share; any status."""
