@@ -1315,3 +1315,21 @@ def test_ordered_before_but_not_at_all(parser, engine, question, gold):
 ])
 def test_products_we_have_rank_by_stock_and_stock_shares_are_tested_where_said(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# two periods compared per group and asked "side by side" / "next to" put each period in a column, one row per group
+# (was: one row per group and period)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue per country, Q2 2026 vs Q3 2026 side by side",
+     "SELECT c.country, SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'), "
+     "SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' GROUP BY c.country"),
+    ("units sold by category, 2024 next to 2025",
+     "SELECT p.category, SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2024), "
+     "SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2025) FROM orders o JOIN order_items oi USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND year(o.order_date) IN (2024, 2025) GROUP BY p.category"),
+])
+def test_periods_side_by_side_per_group_are_columns(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

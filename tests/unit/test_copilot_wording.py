@@ -827,3 +827,14 @@ def test_year_in_words(parser, engine, question, gold):
 ])
 def test_show_a_figure_too(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "... - count them" at the end counts the things named, as "... - count" does (was: listed)
+@pytest.mark.parametrize("question, gold", [
+    ("Oslo customers who have placed at least one order in 2025 - count them",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oslo' AND year(o.order_date) = 2025"),
+])
+def test_count_them_at_the_end(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+

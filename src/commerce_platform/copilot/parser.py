@@ -413,6 +413,12 @@ class Periods:
         text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
                    r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
                    r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
+        # "last month vs the previous month", "2025 compared with the year before": the unit before the period
+        # named first (resolved below; was: "the previous month" read as last month, the same month twice)
+        text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?(?:(?:previous|prior|preceding)\s+"
+                   r"(month|quarter|year|week)|(month|quarter|year|week)\s+before)\b(?!\s+(?:that|it|last|this|\d|__))",
+                   lambda m: f"{m.group(1)} __unitbefore_{m.group(2) or m.group(3)}_{'p' if m.group(2) else 'b'}__ ",
+                   text)
         # "shipments sent in 2026 (up to yesterday)": the year that runs is counted to date already, so the
         # bracket restates it (not a second period)
         text = re.sub(r"\b((?:19|20)\d{2})\s*\(\s*(?:(?:up\s+)?(?:to|until|till|through)\s+(?:yesterday|today|now)|"
@@ -472,7 +478,17 @@ class Periods:
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?(?:(?:the\s+)?(?:(?:full|whole|entire|complete)\s+)?"
                    r"(?:calendar\s+)?year\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
                    text)
-        return text
+
+        def unit_before(m: re.Match) -> str:
+            # the unit before the one period named ("last month vs the previous month"); none or several (a
+            # follow-up's "growth vs the previous month"): read as before, "the previous month" the last one and
+            # "the month before" left to a growth's default
+            if len(self.found) == 1:
+                return self._slot(shift_back(self.found[0], m.group(1)))
+            if m.group(2) == "p":
+                return self._slot(relative_period(f"last_{m.group(1)}", self.as_of))
+            return f" the {m.group(1)} before "
+        return sub(r"__unitbefore_([a-z]+)_([pb])__", unit_before, text)
 
 
 def _one_unit(period: Period, grain: str) -> bool:
@@ -535,7 +551,9 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
         s, e = date(start.year - years, start.month, start.day), date(end.year - years, end.month, min(end.day, 28)
                                                                        if end.month == 2 else end.day)
         return _period(s, e, f"{s.year}" if s.year == e.year and (s.month, e.month) == (1, 12) else f"{s} to {e}")
-    if grain == "month" or (start.day == 1 and end == _month_end(end.year, end.month) and start.month == end.month):
+    # (a quarter named that holds one month so far, "this quarter" in October, is still a quarter: was the month before)
+    if grain == "month" or (grain != "quarter" and start.day == 1 and end == _month_end(end.year, end.month)
+                            and start.month == end.month):
         prev_end = start - timedelta(days=1)
         return _period(prev_end.replace(day=1), prev_end, f"{calendar.month_name[prev_end.month]} {prev_end.year}")
     if grain == "quarter":
@@ -3462,7 +3480,9 @@ class _State:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 # the word as written: a mended slip ("coutn") is the same count
                 written = "|".join(re.escape(a) for a, b in [*self.corrections, ("count", "count")] if b == "count")
-                tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})\W*$", self.question,
+                # ("... in 2026 - count them": the things just named, counted; was: listed)
+                tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})(?:\s+(?:them|those|these)"
+                                                             rf"(?:\s+all)?)?\W*$", self.question,
                                                              re.IGNORECASE)
                 before = self.prev_content(i)
                 said_before = self.spans[i - 1].text if i > 0 else ""
@@ -6481,6 +6501,12 @@ class _State:
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
+        if (f.derived or {}).get("kind") == "periods" and f.compare_period and f.dimensions and any(
+                s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+            # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
+            # period a column, one row per channel
+            # (was: one row per channel and period; unsaid, rows stay per period as the dev7 writer read it)
+            f.notes.append("periods_side_by_side")
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
