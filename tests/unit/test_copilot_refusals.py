@@ -619,3 +619,14 @@ def test_listed_years_with_a_gap_are_refused(parser):
 def test_unknown_product_named_with_a_known_kind_is_not_found(parser, question):
     with pytest.raises(NotFound):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # two names and a company form ("Oy", "Ab") the lake does not hold is a business customer not found (was: refused
+    # as three words not placed)
+    "When did Olaf Gunnarsdottir Ab last place an order?",
+    "how much has Olaf Gunnarsdottir Oy spent",
+])
+def test_unknown_company_customer_is_not_found(parser, question):
+    with pytest.raises(NotFound, match="customer named"):
+        parser.parse(question, COPILOT_AS_OF, None)

@@ -838,3 +838,24 @@ def test_show_a_figure_too(parser, engine, question, gold):
 def test_count_them_at_the_end(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
 
+
+# "does X appear" in orders and "..., meaning <the condition>" restate what is asked (was: 'appear', 'meaning' refused)
+@pytest.mark.parametrize("question, gold", [
+    ("In how many orders does the Makita Copper Pipe appear?",
+     "SELECT COUNT(DISTINCT oi.order_id) FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.name = 'Makita Copper Pipe'"),
+    ("How many repeat customers do we have, meaning more than one order ever?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id HAVING COUNT(*) > 1)"),
+])
+def test_appear_and_meaning_restate_the_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "made their very first order <period>" is "placed their very first order" (was: "first" read as a ranking, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers made their very first order in 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+     "HAVING MIN(order_date) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+])
+def test_made_their_very_first_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -7357,10 +7357,17 @@ class _State:
             if nxt is not None and nxt[1] in left and nxt[1].text in titled and (
                     prev is None or not (prev[1] in left and prev[1].text in titled)):
                 after = self.next_content(nxt[0])
+                name_parts = [s, nxt[1]]
+                if after is not None and after[1] in left and after[1].text in titled and \
+                        after[1].text in self.layer.grammar.get("company_suffixes", []):
+                    # "Olaf Gunnarsdottir Ab": a business customer's name, two names and its company form (was:
+                    # refused as three words not placed)
+                    name_parts.append(after[1])
+                    after = self.next_content(after[0])
                 if after is None or not (after[1] in left and after[1].text in titled):
                     # "has Pekka Virtanen spent": a person's first and last name, no customer of that name
                     written = {b: a for a, b in self.corrections}
-                    person = " ".join(written.get(x.text, x.text).title() for x in (s, nxt[1]))
+                    person = " ".join(written.get(x.text, x.text).title() for x in name_parts)
                     raise NotFound(f"there is no customer named {person} in the lake",
                                    field="question", hint="check the customer's name")
 
