@@ -1333,3 +1333,17 @@ def test_products_we_have_rank_by_stock_and_stock_shares_are_tested_where_said(p
 ])
 def test_periods_side_by_side_per_group_are_columns(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "with the number of orders each has placed" is each one's count, as "with their number" is, and "(zero included)"
+# in brackets keeps those with none (was: 'each' refused; the bracket set aside as an aside)
+@pytest.mark.parametrize("question, gold", [
+    ("List our Danish customers with the number of orders each has placed (zero included)",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c LEFT JOIN orders o USING (customer_id) "
+     "WHERE c.country = 'DK' GROUP BY c.customer_id, c.name"),
+    ("business customers in Oslo with the number of orders each",
+     "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.segment = 'business' AND c.city = 'Oslo' GROUP BY c.customer_id, c.name"),
+])
+def test_count_each_has_beside_each_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

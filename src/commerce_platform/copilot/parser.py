@@ -668,7 +668,9 @@ class SemanticParser:
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
-            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
+            # ("(zero included)" asks for the things with none too: never an aside; was: set aside, zeros left out)
+            free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
+                not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
@@ -3555,7 +3557,12 @@ class _State:
                 back -= 1
             leading = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
             owner = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
-            if leading & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
+            # "customers with the number of orders each has placed": "each" after the counted things says it is
+            # each one's count, as "their" before it does (was: 'each' not placed, refused)
+            each_after = self.next_content(self.spans.index(t))
+            each_after = each_after if each_after is not None and each_after[1].text in ("each", "apiece") and \
+                "with" in leading else None
+            if (leading & {"their", "its", "with their", "with its"} or each_after) and owner and owner != t.arg("entity") \
                     and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
                     and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
                 # "customers in Oslo with their number of orders": each customer's count beside them, not one
@@ -3563,6 +3570,8 @@ class _State:
                 f.subject = owner
                 f.show.append(f"count:{t.arg('entity')}")
                 t.used = True
+                if each_after is not None:
+                    each_after[1].used = True
                 self.counts_shown.add(j)
                 continue
             f.subject = f.subject or t.arg("entity")
@@ -6609,8 +6618,10 @@ class _State:
                       or "." in x.field and not x.field.startswith("customers.")]
         if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
                 and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
-                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup:
-            # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
+                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup \
+                and not self.zero_included:
+            # "customers who signed up in 2026 and have placed an order": those with an order (was every one); not
+            # when those with none are asked too ("with the orders each has placed, zero included")
             f.predicates.append("has_ordered")
         self._distinct_measures(f)
         self._summed_figures(f)
