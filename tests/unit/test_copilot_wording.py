@@ -859,3 +859,16 @@ def test_appear_and_meaning_restate_the_question(parser, engine, question, gold)
 ])
 def test_made_their_very_first_order(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "if we leave out / exclude X" is a negation as "leaving out X" is (was: 'if' not placed, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Which product has the highest total stock if we leave out the ones that are completely out of stock?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) > 0 ORDER BY SUM(i.quantity_on_hand) DESC LIMIT 1"),
+    ("revenue by channel if we exclude b2b",
+     "SELECT channel, SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') "
+     "AND channel <> 'b2b' GROUP BY channel"),
+])
+def test_if_we_leave_out_is_a_negation(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
