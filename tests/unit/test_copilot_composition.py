@@ -1347,3 +1347,15 @@ def test_periods_side_by_side_per_group_are_columns(parser, engine, question, go
 ])
 def test_count_each_has_beside_each_one(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a share of stock records (a product in a warehouse: its key is no row's own) counts rows, as their count does
+# (was: the products counted, 35% for 11.9%); "warehouse stock lines (product x warehouse)" names them
+@pytest.mark.parametrize("question, gold", [
+    ("What percent of stock records are at zero?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE quantity_on_hand = 0) / COUNT(*) FROM inventory"),
+    ("What percent of our warehouse stock lines (product x warehouse) are at zero?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE quantity_on_hand = 0) / COUNT(*) FROM inventory"),
+])
+def test_share_of_stock_records_counts_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -944,6 +944,10 @@ class Planner:
             return None
         entity = self.layer.entities[form.subject]
         table, key = entity["table"], entity["key"]
+        if self.layer.counts.get(form.subject, "").replace(" ", "").upper() != f"COUNT(DISTINCT{table}.{key})".upper():
+            # "what percent of stock records are at zero": things whose key is not one per row (a stock record is a
+            # product in a warehouse) are counted by rows, as their count is (was: the products counted)
+            return None
         cond = self._derived_condition(derived["condition"], form.subject, form)
         related = tables_of(cond) - {table}
         spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
