@@ -872,3 +872,12 @@ def test_made_their_very_first_order(parser, engine, question, gold):
 ])
 def test_if_we_leave_out_is_a_negation(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a bracket "(not necessarily all of them)" after "at least one" restates it (was: 'not' refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many products are below reorder level in at least one warehouse? (not necessarily all of them)",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand < reorder_level"),
+])
+def test_not_necessarily_all_restates_at_least_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

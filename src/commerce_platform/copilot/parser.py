@@ -678,6 +678,11 @@ class SemanticParser:
                     any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
                         for sp in other.spans):
                 free = True  # "bought together with the X (same order)": the bracket restates what 'together' says
+            if not free and clause.strip().startswith("(") and re.search(r"\bat\s+least\s+one\b", question, re.I) and \
+                    " ".join(sp.text for sp in state.spans) in self.layer.grammar.get("at_least_one_restated", []):
+                # "out of stock in at least one warehouse? (not necessarily all of them)": the bracket restates
+                # "at least one" (was: 'not' refused)
+                free = True
             data_free.append(free)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
