@@ -1190,3 +1190,23 @@ def test_a_fraction_figure_asked_as_a_percent_is_its_percent_variant(parser, eng
 ])
 def test_win_back_list_size_is_the_count(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "vs the previous month" / "the quarter before" after one period is the unit before it, and a quarter so far is
+# compared with the quarter before (was: "the previous month" read as last month again, the quarter as September)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue growth last month vs the previous month, %",
+     "SELECT 100.0 * (SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31') "
+     "- SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30')) "
+     "/ SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30') "
+     "FROM orders WHERE status NOT IN ('cancelled', 'returned')"),
+    ("number of orders in 2025 compared with the previous year",
+     "SELECT year(order_date), COUNT(*) FROM orders WHERE year(order_date) IN (2024, 2025) GROUP BY 1"),
+    ("revenue growth this quarter vs the quarter before",
+     "SELECT 100.0 * (SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31') "
+     "- SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30')) "
+     "/ SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') "
+     "FROM orders WHERE status NOT IN ('cancelled', 'returned')"),
+])
+def test_the_unit_before_is_before_the_period_named(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

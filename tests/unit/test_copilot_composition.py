@@ -1315,3 +1315,47 @@ def test_ordered_before_but_not_at_all(parser, engine, question, gold):
 ])
 def test_products_we_have_rank_by_stock_and_stock_shares_are_tested_where_said(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# two periods compared per group and asked "side by side" / "next to" put each period in a column, one row per group
+# (was: one row per group and period)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue per country, Q2 2026 vs Q3 2026 side by side",
+     "SELECT c.country, SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'), "
+     "SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') "
+     "FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' GROUP BY c.country"),
+    ("units sold by category, 2024 next to 2025",
+     "SELECT p.category, SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2024), "
+     "SUM(oi.quantity) FILTER (WHERE year(o.order_date) = 2025) FROM orders o JOIN order_items oi USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND year(o.order_date) IN (2024, 2025) GROUP BY p.category"),
+])
+def test_periods_side_by_side_per_group_are_columns(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "with the number of orders each has placed" is each one's count, as "with their number" is, and "(zero included)"
+# in brackets keeps those with none (was: 'each' refused; the bracket set aside as an aside)
+@pytest.mark.parametrize("question, gold", [
+    ("List our Danish customers with the number of orders each has placed (zero included)",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c LEFT JOIN orders o USING (customer_id) "
+     "WHERE c.country = 'DK' GROUP BY c.customer_id, c.name"),
+    ("business customers in Oslo with the number of orders each",
+     "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE c.segment = 'business' AND c.city = 'Oslo' GROUP BY c.customer_id, c.name"),
+])
+def test_count_each_has_beside_each_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a share of stock records (a product in a warehouse: its key is no row's own) counts rows, as their count does
+# (was: the products counted, 35% for 11.9%); "warehouse stock lines (product x warehouse)" names them
+@pytest.mark.parametrize("question, gold", [
+    ("What percent of stock records are at zero?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE quantity_on_hand = 0) / COUNT(*) FROM inventory"),
+    ("What percent of our warehouse stock lines (product x warehouse) are at zero?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE quantity_on_hand = 0) / COUNT(*) FROM inventory"),
+])
+def test_share_of_stock_records_counts_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

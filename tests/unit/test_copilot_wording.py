@@ -854,3 +854,57 @@ def test_on_hand_quantity_is_the_stock(parser, engine, question, gold):
 ])
 def test_a_negation_after_its_values_leaves_them_out(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "... - count them" at the end counts the things named, as "... - count" does (was: listed)
+@pytest.mark.parametrize("question, gold", [
+    ("Oslo customers who have placed at least one order in 2025 - count them",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oslo' AND year(o.order_date) = 2025"),
+])
+def test_count_them_at_the_end(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "does X appear" in orders and "..., meaning <the condition>" restate what is asked (was: 'appear', 'meaning' refused)
+@pytest.mark.parametrize("question, gold", [
+    ("In how many orders does the Makita Copper Pipe appear?",
+     "SELECT COUNT(DISTINCT oi.order_id) FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.name = 'Makita Copper Pipe'"),
+    ("How many repeat customers do we have, meaning more than one order ever?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id HAVING COUNT(*) > 1)"),
+])
+def test_appear_and_meaning_restate_the_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "made their very first order <period>" is "placed their very first order" (was: "first" read as a ranking, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers made their very first order in 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id "
+     "HAVING MIN(order_date) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+])
+def test_made_their_very_first_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "if we leave out / exclude X" is a negation as "leaving out X" is (was: 'if' not placed, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Which product has the highest total stock if we leave out the ones that are completely out of stock?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) > 0 ORDER BY SUM(i.quantity_on_hand) DESC LIMIT 1"),
+    ("revenue by channel if we exclude b2b",
+     "SELECT channel, SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') "
+     "AND channel <> 'b2b' GROUP BY channel"),
+])
+def test_if_we_leave_out_is_a_negation(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a bracket "(not necessarily all of them)" after "at least one" restates it (was: 'not' refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many products are below reorder level in at least one warehouse? (not necessarily all of them)",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand < reorder_level"),
+])
+def test_not_necessarily_all_restates_at_least_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

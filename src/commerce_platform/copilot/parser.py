@@ -413,6 +413,12 @@ class Periods:
         text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?same\s+(?:period|days|dates|months)\s+"
                    r"(?:(?:of|in)\s+)?(?:(?:the\s+)?(?:last|previous|prior)\s+year|a\s+year\s+(?:earlier|before|ago)|"
                    r"the\s+year\s+before)\b", r"\1 __sameprev__ ", text)
+        # "last month vs the previous month", "2025 compared with the year before": the unit before the period
+        # named first (resolved below; was: "the previous month" read as last month, the same month twice)
+        text = sub(r"\b(vs\.?|versus|compared\s+(?:to|with)|against)\s+(?:the\s+)?(?:(?:previous|prior|preceding)\s+"
+                   r"(month|quarter|year|week)|(month|quarter|year|week)\s+before)\b(?!\s+(?:that|it|last|this|\d|__))",
+                   lambda m: f"{m.group(1)} __unitbefore_{m.group(2) or m.group(3)}_{'p' if m.group(2) else 'b'}__ ",
+                   text)
         # "shipments sent in 2026 (up to yesterday)": the year that runs is counted to date already, so the
         # bracket restates it (not a second period)
         text = re.sub(r"\b((?:19|20)\d{2})\s*\(\s*(?:(?:up\s+)?(?:to|until|till|through)\s+(?:yesterday|today|now)|"
@@ -472,7 +478,17 @@ class Periods:
         text = sub(r"(?<![€$])\b(?:in\s+|during\s+|for\s+|of\s+)?(?:(?:the\s+)?(?:(?:full|whole|entire|complete)\s+)?"
                    r"(?:calendar\s+)?year\s+)?((?:19|20)\d{2})\b(?!\s*(?:€|eur|euros?|\$))", year,
                    text)
-        return text
+
+        def unit_before(m: re.Match) -> str:
+            # the unit before the one period named ("last month vs the previous month"); none or several (a
+            # follow-up's "growth vs the previous month"): read as before, "the previous month" the last one and
+            # "the month before" left to a growth's default
+            if len(self.found) == 1:
+                return self._slot(shift_back(self.found[0], m.group(1)))
+            if m.group(2) == "p":
+                return self._slot(relative_period(f"last_{m.group(1)}", self.as_of))
+            return f" the {m.group(1)} before "
+        return sub(r"__unitbefore_([a-z]+)_([pb])__", unit_before, text)
 
 
 def _one_unit(period: Period, grain: str) -> bool:
@@ -535,7 +551,9 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
         s, e = date(start.year - years, start.month, start.day), date(end.year - years, end.month, min(end.day, 28)
                                                                        if end.month == 2 else end.day)
         return _period(s, e, f"{s.year}" if s.year == e.year and (s.month, e.month) == (1, 12) else f"{s} to {e}")
-    if grain == "month" or (start.day == 1 and end == _month_end(end.year, end.month) and start.month == end.month):
+    # (a quarter named that holds one month so far, "this quarter" in October, is still a quarter: was the month before)
+    if grain == "month" or (grain != "quarter" and start.day == 1 and end == _month_end(end.year, end.month)
+                            and start.month == end.month):
         prev_end = start - timedelta(days=1)
         return _period(prev_end.replace(day=1), prev_end, f"{calendar.month_name[prev_end.month]} {prev_end.year}")
     if grain == "quarter":
@@ -650,7 +668,9 @@ class SemanticParser:
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
-            free = not state.periods and not state.ids and not state.texts and not (words & blockers) and (all(
+            # ("(zero included)" asks for the things with none too: never an aside; was: set aside, zeros left out)
+            free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
+                not (words & blockers) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
@@ -658,6 +678,11 @@ class SemanticParser:
                     any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
                         for sp in other.spans):
                 free = True  # "bought together with the X (same order)": the bracket restates what 'together' says
+            if not free and clause.strip().startswith("(") and re.search(r"\bat\s+least\s+one\b", question, re.I) and \
+                    " ".join(sp.text for sp in state.spans) in self.layer.grammar.get("at_least_one_restated", []):
+                # "out of stock in at least one warehouse? (not necessarily all of them)": the bracket restates
+                # "at least one" (was: 'not' refused)
+                free = True
             data_free.append(free)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
@@ -3550,7 +3575,9 @@ class _State:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 # the word as written: a mended slip ("coutn") is the same count
                 written = "|".join(re.escape(a) for a, b in [*self.corrections, ("count", "count")] if b == "count")
-                tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})\W*$", self.question,
+                # ("... in 2026 - count them": the things just named, counted; was: listed)
+                tail_count = s.text == "count" and re.search(rf"[—–,:;-]\s*(?:{written})(?:\s+(?:them|those|these)"
+                                                             rf"(?:\s+all)?)?\W*$", self.question,
                                                              re.IGNORECASE)
                 before = self.prev_content(i)
                 said_before = self.spans[i - 1].text if i > 0 else ""
@@ -3623,7 +3650,12 @@ class _State:
                 back -= 1
             leading = {x.text for x in self.spans[max(0, i - 2):i]} | {self.spans[back].text}
             owner = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
-            if leading & {"their", "its", "with their", "with its"} and owner and owner != t.arg("entity") \
+            # "customers with the number of orders each has placed": "each" after the counted things says it is
+            # each one's count, as "their" before it does (was: 'each' not placed, refused)
+            each_after = self.next_content(self.spans.index(t))
+            each_after = each_after if each_after is not None and each_after[1].text in ("each", "apiece") and \
+                "with" in leading else None
+            if (leading & {"their", "its", "with their", "with its"} or each_after) and owner and owner != t.arg("entity") \
                     and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
                     and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
                 # "customers in Oslo with their number of orders": each customer's count beside them, not one
@@ -3631,6 +3663,8 @@ class _State:
                 f.subject = owner
                 f.show.append(f"count:{t.arg('entity')}")
                 t.used = True
+                if each_after is not None:
+                    each_after[1].used = True
                 self.counts_shown.add(j)
                 continue
             f.subject = f.subject or t.arg("entity")
@@ -6592,6 +6626,12 @@ class _State:
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
+        if (f.derived or {}).get("kind") == "periods" and f.compare_period and f.dimensions and any(
+                s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+            # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
+            # period a column, one row per channel
+            # (was: one row per channel and period; unsaid, rows stay per period as the dev7 writer read it)
+            f.notes.append("periods_side_by_side")
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
             f.compare_period = shift_back(f.period, grain)
@@ -6694,8 +6734,10 @@ class _State:
                       or "." in x.field and not x.field.startswith("customers.")]
         if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
                 and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
-                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup:
-            # "customers who signed up in 2026 and have placed an order": those with an order (was every one)
+                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup \
+                and not self.zero_included:
+            # "customers who signed up in 2026 and have placed an order": those with an order (was every one); not
+            # when those with none are asked too ("with the orders each has placed, zero included")
             f.predicates.append("has_ordered")
         self._distinct_measures(f)
         self._summed_figures(f)
@@ -7405,16 +7447,18 @@ class _State:
             name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in run)
             raise NotFound(f"there is no product named {name!r} in the lake", field="question",
                            hint="check the product's spelling, or ask for the products there are")
-        # "What has Rakennus Lindgren Oy ordered": three or four capitalised words, all that is left, none a kind of
-        # product, one of them a word of the lake's customer names ("Oy"): a customer the lake does not hold (was:
-        # refused as not understood)
+        # "What has Rakennus Lindgren Oy ordered", "Olaf Gunnarsdottir Ab": three or four capitalised words, all that
+        # is left, none a kind of product, one of them a word of the lake's customer names ("Oy") or a company form
+        # (layer company_suffixes): a customer the lake does not hold (was: refused as not understood)
         at = [k for k, s in enumerate(self.spans) if s in left]
         if 3 <= len(at) <= 4 and at == list(range(at[0], at[-1] + 1)) and all(
                 self.spans[k].text in titled and self.spans[k].text.isalpha() and not self.spans[k].first("product_kind")
                 for k in at):
             words = {self.spans[k].text for k in at} & self.p.lexicon.value_words
-            if words and any(x[0] == "value" and x[1] == "customer" for key, senses in self.p.lexicon.phrases.items()
-                             if len(key) > 1 and words & set(key) for x in senses):
+            company = {self.spans[k].text for k in at} & set(self.layer.grammar.get("company_suffixes", []))
+            if company or words and any(x[0] == "value" and x[1] == "customer"
+                                        for key, senses in self.p.lexicon.phrases.items()
+                                        if len(key) > 1 and words & set(key) for x in senses):
                 written = {b: a for a, b in self.corrections}
                 name = " ".join(written.get(self.spans[k].text, self.spans[k].text).title() for k in at)
                 raise NotFound(f"there is no customer named {name!r} in the lake", field="question",
@@ -7461,10 +7505,11 @@ class _State:
             if nxt is not None and nxt[1] in left and nxt[1].text in titled and (
                     prev is None or not (prev[1] in left and prev[1].text in titled)):
                 after = self.next_content(nxt[0])
+                name_parts = [s, nxt[1]]
                 if after is None or not (after[1] in left and after[1].text in titled):
                     # "has Pekka Virtanen spent": a person's first and last name, no customer of that name
                     written = {b: a for a, b in self.corrections}
-                    person = " ".join(written.get(x.text, x.text).title() for x in (s, nxt[1]))
+                    person = " ".join(written.get(x.text, x.text).title() for x in name_parts)
                     raise NotFound(f"there is no customer named {person} in the lake",
                                    field="question", hint="check the customer's name")
 

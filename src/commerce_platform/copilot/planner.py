@@ -734,6 +734,25 @@ class Planner:
                     for v in derived["values"])
             outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
                                       f"{name}_ratio"))
+        elif derived.get("kind") == "periods" and form.compare_period and form.period and dims and not form.grain \
+                and not form.limit and not form.order_by and "periods_side_by_side" in form.notes:
+            # "orders per channel, 2024 vs 2025 side by side": one row per channel, each period's figure a column
+            # beside the other, as "A vs B per X" puts them (was: one row per channel and period)
+            conds_extra = []
+            column = form.period_field or self._default_period_field(form, measures)
+            both = (form.period, form.compare_period)
+            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
+                    and both[0].start_date.year != both[1].start_date.year:
+                names = [str(p.start_date.year) for p in both]
+            else:
+                names = list(period_labels(form.period.label, form.compare_period.label))
+            for name, agg in aggs:
+                for p, said in zip(both, names, strict=True):
+                    outputs.append(exp.alias_(_filtered(agg, self.period_sql(column, p.start, p.end)),
+                                              f"{output_name(form, name)}_{said}", quoted=True))
+            conds = self._conditions(form, form.subject, with_period=False)
+            conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
+                                           self.period_sql(column, form.compare_period.start, form.compare_period.end))))
         elif derived.get("kind") == "periods" and form.compare_period and form.period:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
@@ -925,6 +944,10 @@ class Planner:
             return None
         entity = self.layer.entities[form.subject]
         table, key = entity["table"], entity["key"]
+        if self.layer.counts.get(form.subject, "").replace(" ", "").upper() != f"COUNT(DISTINCT{table}.{key})".upper():
+            # "what percent of stock records are at zero": things whose key is not one per row (a stock record is a
+            # product in a warehouse) are counted by rows, as their count is (was: the products counted)
+            return None
         cond = self._derived_condition(derived["condition"], form.subject, form)
         related = tables_of(cond) - {table}
         spec = self.layer.predicates.get(derived["condition"].get("predicate") or "", {})
