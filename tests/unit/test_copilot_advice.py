@@ -1579,3 +1579,48 @@ def test_the_askers_own_order_and_timing_are_set_aside(parser, engine, question,
 ])
 def test_orders_shared_and_products_bought_together_counted(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "show the shortfall in units": "in units" after a figure counted in units is its unit, the ranking kept on it
+# (was: units sold added, read as stock, and the products ranked by stock)
+@pytest.mark.parametrize("question, gold", [
+    ("In Kuopio, which 3 products are furthest below their reorder level? show the shortfall in units",
+     "SELECT p.name, i.reorder_level - i.quantity_on_hand AS shortfall FROM inventory i JOIN products p "
+     "USING (product_id) WHERE i.warehouse = 'Kuopio' ORDER BY shortfall DESC, p.product_id LIMIT 3"),
+])
+def test_in_units_after_a_figure_in_units_is_its_unit(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "products with more than 300 units on hand in total that sold fewer than 60 units": "in total" after a bound's
+# figure is how it is summed, the products listed (was: the revenue of those products summed, one row)
+@pytest.mark.parametrize("question, gold", [
+    ("What should we promote? Show products with more than 300 units on hand in total that sold fewer than 60 units "
+     "in 2025",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory "
+     "GROUP BY product_id) s USING (product_id) LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units "
+     "FROM order_items oi JOIN orders o USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY oi.product_id) u USING (product_id) "
+     "WHERE s.stock > 300 AND COALESCE(u.units, 0) < 60"),
+])
+def test_in_total_after_a_bound_is_how_its_figure_is_summed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which product had the highest return rate": a rate of products counts the orders each is in, returned ones over
+# all (was: the share of units sold, whose own filter leaves the returns out: every rate 0)
+@pytest.mark.parametrize("question, gold", [
+    ("Among products that were in at least 40 orders in 2025, which one had the highest return rate "
+     "(share of those orders that got returned)?",
+     "SELECT p.name, AVG(CASE WHEN o.status = 'returned' THEN 1.0 ELSE 0 END) AS r FROM (SELECT DISTINCT order_id, "
+     "product_id FROM order_items) oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.product_id, p.name "
+     "HAVING COUNT(*) >= 40 ORDER BY r DESC LIMIT 1"),
+    ("which 3 products had the highest cancellation rate in 2025",
+     "SELECT p.name, AVG(CASE WHEN o.status = 'cancelled' THEN 1.0 ELSE 0 END) AS r FROM (SELECT DISTINCT order_id, "
+     "product_id FROM order_items) oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.product_id, p.name "
+     "ORDER BY r DESC, p.name LIMIT 3"),
+])
+def test_a_rate_of_products_counts_their_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

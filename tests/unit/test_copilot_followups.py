@@ -1583,3 +1583,25 @@ def test_late_shipments_of_a_period_are_counted_and_of_them_keeps_the_things(par
 ])
 def test_regrouping_by_the_field_of_one_named_value_drops_it(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of that did we sell in 2025" after one thing answered (the top product, the product most often
+# bought with another): the figure of that one thing (was: the figure over every product, the pointer dropped)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which product had the most revenue in 2024"], "how many units of that did we sell in 2025",
+     "WITH t AS (SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31' "
+     "GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN t USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    (["what is most often bought together with Ensto LED Bulb? just the top one"],
+     "how many units of that did we sell in 2025",
+     "WITH t AS (SELECT b.product_id FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
+     "JOIN products p2 ON p2.product_id = b.product_id WHERE p1.name = 'Ensto LED Bulb' "
+     "GROUP BY b.product_id, p2.name ORDER BY COUNT(DISTINCT a.order_id) DESC, p2.name LIMIT 1) "
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN t USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_figure_of_that_is_of_the_one_thing_answered(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

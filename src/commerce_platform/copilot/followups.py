@@ -1172,3 +1172,30 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
         state.spans[k].used = state.spans[k - 1].used = True
     new.dimensions, new.within = [sub_dim], context.to_dict()
     return new
+
+
+def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many units of that did we sell this year" after the one product ranked first (or the one product
+    most often bought with another): "of that"/"of it" names the previous answer's one thing, so the new
+    figure is of that thing (``within``), its own period kept (was: the figure over every thing, the pointer
+    dropped)."""
+    new = state.form
+    texts = [s.text for s in state.spans]
+    pointed = [k for k in range(len(texts) - 1) if texts[k] in ("of", "for") and texts[k + 1] in ("that", "it")
+               and texts[k + 2:k + 3] != ["one"] or texts[k:k + 3] in (["of", "that", "one"], ["for", "that", "one"])]
+    if not pointed or context.limit != 1 or context.offset or new.dimensions or not new.measures or new.grain \
+            or new.derived or new.compare or new.filters or new.within or new.per_group:
+        return None
+    if context.kind == "bought_together" and not context.dimensions:
+        dim = "product"
+    elif ranked(context, context.dimensions[0] if len(context.dimensions) == 1 else ""):
+        dim = context.dimensions[0]
+    else:
+        return None
+    for k in pointed:
+        for s in state.spans[k:k + 3]:
+            if s.text in ("of", "for", "that", "it", "one"):
+                s.used = True
+    new.kind, new.dimensions, new.within = "aggregate", [dim], context.to_dict()
+    new.order_by, new.limit = None, None
+    return new

@@ -39,6 +39,7 @@ from .followups import (
     earlier_note,
     earlier_period,
     elliptic_count,
+    figure_of_the_one_answered,
     merge_verbs,
     negate_previous,
     of_the_ranked,
@@ -1291,6 +1292,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._units_said_of_a_figure()
         self._each_did()
         self._those_with_figure()
         self._never_ordered_values()
@@ -1689,7 +1691,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
-                                         "that one", "each one")
+                                         "that one", "each one", "of that")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -3969,6 +3971,27 @@ class _State:
             flt.values = list(flt.values)
             s.used = True
 
+    def _units_said_of_a_figure(self) -> None:
+        """"show the shortfall in units", "stock in units": "in units" after a figure counted in units is that
+        figure's own unit, not a second figure (was: units sold added, and the ranking moved to it)."""
+        f = self.form
+        for k, s in enumerate(self.spans):
+            if s.text != "units" or not s.has("measure", "units_sold") or "units_sold" not in f.measures:
+                continue
+            if k < 2 or self.spans[k - 1].text != "in":
+                continue
+            figure = self.spans[k - 2]
+            named = str(figure.arg("measure")) if figure.first("measure") else None
+            if not named or named == "units_sold" or named not in f.measures \
+                    or self.layer.measures.get(named, {}).get("unit") != "units":
+                continue
+            if any(x is not s and x.has("measure", "units_sold") for x in self.spans):
+                continue
+            f.measures.remove("units_sold")
+            if f.order_by == "units_sold":
+                f.order_by = named
+            s.used = self.spans[k - 1].used = True
+
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
@@ -4946,8 +4969,14 @@ class _State:
             f.measures = [counted[0]]  # "which months had more than 500 orders": the orders of each month
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
+        # "with more than 300 units on hand in total": "in total" after a bound's figure says how that figure is
+        # summed (over warehouses), not that a total is asked (was: the revenue of those products summed)
+        of_bound = {k for k in range(2, len(self.spans)) if self.spans[k].text == "total"
+                    and self.spans[k - 1].text == "in" and self.spans[k - 2].first("measure")
+                    and self.spans[k - 2].arg("measure") in measure_filters}
+        totals = {s.text for k, s in enumerate(self.spans) if k not in of_bound}
         sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
-            and not words & {"much", "many", "total", "sum"}
+            and not totals & {"much", "many", "total", "sum"}
         # "the most expensive product we sell": "we sell" says which products, the ranking is by price
         by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
         # "products that sold over 100 units": the selling is the condition on the products listed
@@ -5020,8 +5049,12 @@ class _State:
                 # "when did revenue peak": a time is asked, but not at which grain (was the products ranked)
                 raise NotUnderstood("'when' beside a ranking: I cannot tell by which period to rank",
                                     hint="name it, e.g. 'in which month of 2025 did revenue peak'")
-            if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
-                # "best sellers", "who spent most", "which consumer spent most" (a kind of customer)
+            who_orders = f.subject == "orders" and self.spans[0].text == "who" and not f.lookup and not f.show \
+                and all(m in ("count", "count:orders") or self.layer.measures.get(m, {}).get("entity") == "orders"
+                        for m in f.measures)
+            if ranking and not f.dimensions and not f.grain and (f.subject is None and sales or who_orders):
+                # "best sellers", "who spent most", "which consumer spent most" (a kind of customer); "who placed
+                # the most orders": the orders counted per customer (was: every order counted, no one named)
                 which_customer = any(self.spans[k - 1].text == "which" and any(
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
@@ -5173,6 +5206,10 @@ class _State:
                     # "which customers ordered most last month": ordering most is the most orders (not revenue)
                     f.subject, default = "orders", "count:orders"
                     f.notes.append("count_of:orders")
+                if (f.derived or {}).get("kind") == "share" and f.subject == "products":
+                    # "which product had the highest return rate": a rate counts the orders each is in, as a rate
+                    # per group does (was: the share of units sold, whose own filter leaves the returns out)
+                    f.subject, default = "orders", "count"
                 f.measures = [default]
                 f.order_by = default
                 if f.limit is None:
@@ -5591,7 +5628,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, figure_of_the_one_answered, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)

@@ -395,8 +395,8 @@ class Planner:
                             if isinstance(node.expression, exp.Literal) and node.expression.this == PREVIOUS_ROWS)
             stand_in.replace(stand_in.this.copy().isin(query=rows))
             return self._aliased(outer)
-        assert len(ranking.dimensions) == 1
-        dim = ranking.dimensions[0]
+        assert len(ranking.dimensions) == 1 or ranking.kind == "bought_together"
+        dim = ranking.dimensions[0] if ranking.dimensions else "product"  # the products bought together
         top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
         # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
         # replaced by "in the previous top"
