@@ -622,6 +622,18 @@ class SemanticParser:
         # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
         state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
         form = state.interpret(context)
+        counted = [a for a in asides if COUNT_SAID_RE.match(a.strip(" .!?"))]
+        if counted and not any(m == "count" or m.startswith(("count:", "distinct:")) for m in form.measures):
+            if form.measures:
+                # "(count)" said of a figure that is not a count: the reader asked another figure than the one read
+                raise NotUnderstood("'count' was said, but the figure I read is not a count",
+                                    hint="say what to count, e.g. 'the number of late shipments per carrier'")
+            # "open orders from the web channel - count": things listed, "count" asks how many (read with it)
+            asides = [a for a in asides if a not in counted]
+            question = f"{question} - {' '.join(counted)}"
+            state = _State(self, question, as_of)
+            state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
+            form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
 
@@ -722,6 +734,10 @@ class SemanticParser:
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest if sp.text not in plan.get("own_words", []))
+        for k, clause in enumerate(clauses):
+            if k > 0 and not data_free[k] and COUNT_SAID_RE.match(clause.strip(" ()-—–.!?")) is not None:
+                # "(count)", "count them" after the question: says its figure is a count (checked once read)
+                data_free[k] = True
         if all(data_free):
             return question, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
@@ -807,6 +823,9 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
+# "(count)", "count them" after a question: its figure is said to be a count, which it must then be
+COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a count|the count|as a count)$",
+                           re.IGNORECASE)
 # "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
 ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
                                    r"\s+(?:date|day)\b", re.IGNORECASE)
@@ -923,6 +942,7 @@ class _State:
             return mend(m)
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend_free, text)
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
+        text = re.sub(r"\bwhos\b", "who's", text)         # "whos fastest": the apostrophe left out, as "whats"
         # "Juha Lund called - which of his orders ...", "Erik rang: ...": a verb of getting in touch (layer
         # reporting_verbs) ending the few words that open the question, before a dash or colon, only says who asks
         # (as the filler "has called"); "products called 'x'" has no break after the verb
@@ -2932,6 +2952,17 @@ class _State:
                 f.period_field = str(t.arg("attribute"))
                 f.notes.append("period_field:said")
                 s.used = t.used = True
+            elif s.text == "by" and t.has("grammar", "average") and not t.used and j + 1 < len(self.spans) and \
+                    self.spans[j + 1].first("measure") and str(self.layer.measures.get(
+                        str(self.spans[j + 1].arg("measure")), {}).get("sql", "")).upper().startswith("AVG("):
+                # "rank carriers by average delivery days": a measure that is itself an average is the ranking key,
+                # "average" its own (was: refused, 'by' not placed)
+                key = str(self.spans[j + 1].arg("measure"))
+                f.order_by = key
+                f.notes.append("order:explicit")
+                if key not in f.measures:
+                    f.measures.append(key)
+                s.used = t.used = self.spans[j + 1].used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
                 key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
@@ -4586,9 +4617,7 @@ class _State:
             s.used = True
         # "which carrier should we drop? the one with the highest late share": ranked by the share of an undesirable
         # condition, the highest is the worst, so an intent to drop (the lowest) is met by the highest first
-        condition = (f.derived or {}).get("condition") or {}
-        worse_high = f.order_by is not None and (f.derived or {}).get("kind") == "share" and bool(
-            self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        worse_high = f.order_by is not None and self._worse_high(f)
         wanted = {"asc": "desc", "desc": "asc"}.get(f.direction) if worse_high else f.direction
         for s in self.spans:
             if s.used:
@@ -4772,6 +4801,16 @@ class _State:
             for s in self.spans:
                 if s.has("grammar", "together_shared"):
                     s.used = True  # "show how many orders they shared": the orders in common, shown anyway
+            for k, s in enumerate(self.spans):
+                # "top 5 products by number of shared orders": the key the products are ranked by anyway (the
+                # orders in common counted); was: refused, 'by' not placed
+                key = self.spans[k + 1:k + 4]
+                if s.text == "by" and not s.used and key and key[-1].has("entity", "orders") and all(
+                        x.text in ("number of", "count of", "count") or x.has("grammar", "together_shared")
+                        or x is key[-1] for x in key) and (len(key) > 1 or k + 2 >= len(self.spans)):
+                    for x in (s, *key):
+                        x.used = True
+                    break
             split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
                      .startswith("products.")]
             if split:
@@ -7239,6 +7278,17 @@ class _State:
                             # receiver's), not of the others ranked
                             f.notes.append(f"receiver_scope:{state}")
 
+    def _worse_high(self, f: QueryForm) -> bool:
+        """The higher the ranked figure, the worse: a share of an undesirable condition ("the highest late share"),
+        or a count of things under one ("the most late deliveries", was: read as the best, so refused beside
+        "which carrier should we drop")."""
+        condition = (f.derived or {}).get("condition") or {}
+        if (f.derived or {}).get("kind") == "share":
+            return bool(self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
+        return counted and not f.derived and bool(f.predicates) and all(
+            self.layer.predicates.get(p, {}).get("undesirable") for p in f.predicates)
+
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True
         if "predicates" in need:
@@ -7250,9 +7300,7 @@ class _State:
         elif need.get("ranked") == "worst":
             # "which carrier should we drop? the one with the highest late share": the worst first (the highest
             # share of an undesirable condition, else the lowest figure)
-            condition = (f.derived or {}).get("condition") or {}
-            worse_high = (f.derived or {}).get("kind") == "share" and bool(
-                self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+            worse_high = self._worse_high(f)
             fits &= f.order_by is not None and f.direction == ("desc" if worse_high else "asc")
         elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)

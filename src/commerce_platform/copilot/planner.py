@@ -1301,6 +1301,7 @@ class Planner:
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
+        conds += self._baskets_dated(form)
         # the other side of each pair, named by the grouping asked for (a product by its name)
         shown, label = ("name", "product") if group == "product" else (column, group)
         pairs = (exp.select()
@@ -1325,12 +1326,24 @@ class Planner:
                           exp.Ordered(this=exp.column(label)))
                 .limit(form.limit or DEFAULT_TOP))
 
+    def _baskets_dated(self, form: QueryForm) -> list[exp.Expr]:
+        """"what sells with the Makita Hammer in 2025", "pairs bought together in 2025": the baskets of orders
+        placed in the period (was: the period dropped, every order counted)."""
+        if form.period is None:
+            return []
+        if form.period_field not in (None, "orders.order_date"):
+            raise NotUnderstood(f"products bought together are counted by order date, not {form.period_field}")
+        dated = (exp.select("order_id").from_("orders")
+                 .where(exp.column("order_date").between(exp.cast(_lit(form.period.start), "DATE"),
+                                                        exp.cast(_lit(form.period.end), "DATE"))))
+        return [exp.column("order_id", table="a").isin(query=dated)]
+
     def _pairs(self, form: QueryForm) -> exp.Select:
         """Every two products in one order (each pair once), by the orders they share; any status."""
         def side(alias: str, product: str) -> exp.Expr:
             return exp.alias_(exp.column("name", table=product), alias)
         distinct_orders = exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")]))
-        return (exp.select(side("product_a", "pa"), side("product_b", "pb"), exp.alias_(distinct_orders, "orders_together"))
+        select = (exp.select(side("product_a", "pa"), side("product_b", "pb"), exp.alias_(distinct_orders, "orders_together"))
                 .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
                 .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
                       on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
@@ -1343,6 +1356,8 @@ class Planner:
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product_a")), exp.Ordered(this=exp.column("product_b")))
                 .limit(form.limit or DEFAULT_TOP))
+        dated = self._baskets_dated(form)
+        return select.where(exp.and_(*dated)) if dated else select
 
     def _recommend(self, form: QueryForm) -> exp.Select:
         """Best sellers (units, valid orders) in the categories the customer buys, not yet bought by them."""
