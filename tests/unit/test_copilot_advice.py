@@ -1653,3 +1653,17 @@ def test_dropping_ranks_a_count_of_an_undesirable_condition_highest_first(parser
 ])
 def test_bought_together_ranked_by_shared_orders_and_dated(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "products with stock on hand but zero units sold in the last 30 days": "zero units sold" is never sold in the
+# period (was: read as "zero units", out of stock, the in-stock condition dropped)
+@pytest.mark.parametrize("question, gold", [
+    ("dead stock - products with stock on hand but zero units sold in October 2026",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory "
+     "GROUP BY product_id) s USING (product_id) LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units "
+     "FROM order_items oi JOIN orders o USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY oi.product_id) u USING (product_id) "
+     "WHERE s.stock > 0 AND COALESCE(u.units, 0) = 0"),
+])
+def test_zero_units_sold_is_never_sold(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -887,3 +887,15 @@ def test_ranked_by_an_average_measure(parser, engine, question, gold):
 ])
 def test_customers_ordering_in_a_period(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "include any with nothing sold" says every one is ranked, one with none at 0 (was: refused, 'include' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("which five products made the least revenue in 2025? include any with nothing sold",
+     "SELECT p.name, COALESCE(SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER "
+     "(WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025), 0) r FROM products p "
+     "LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o USING (order_id) GROUP BY p.product_id, p.name "
+     "ORDER BY r ASC, p.name LIMIT 5"),
+])
+def test_include_any_with_nothing_sold(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
