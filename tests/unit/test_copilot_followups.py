@@ -1605,3 +1605,19 @@ def test_regrouping_by_the_field_of_one_named_value_drops_it(parser, engine, con
 ])
 def test_a_figure_of_that_is_of_the_one_thing_answered(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show me that share for every carrier" after the one carrier ranked: the same figure for every carrier, the top N
+# dropped (was: refused, the change not told)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Which carrier had the lowest share of late deliveries among shipments sent in 2025?"],
+     "show me that share for every carrier",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) FROM shipments "
+     "WHERE year(shipped_at) = 2025 AND delivered_at IS NOT NULL GROUP BY 1"),
+    (["which brand had the most revenue in 2025"], "and for each brand?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_for_every_group_after_the_ranked_one_drops_the_top(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -899,3 +899,14 @@ def test_customers_ordering_in_a_period(parser, engine, question, gold):
 ])
 def test_include_any_with_nothing_sold(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# ", to send a thank-you gift" closing the question is the asker's plan, set aside (was: refused, 'send' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("top 5 customers by revenue in 2025, to send a thank-you gift",
+     "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name "
+     "ORDER BY r DESC LIMIT 5"),
+])
+def test_to_send_closes_a_plan(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1199,3 +1199,30 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
     new.kind, new.dimensions, new.within = "aggregate", [dim], context.to_dict()
     new.order_by, new.limit = None, None
     return new
+
+
+def every_group_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"show me that share for every carrier", "and for each carrier?" after the one (or top N) carrier ranked: the
+    same figure for every group of that dimension, the top N dropped (was: refused, the change not told)."""
+    if not (context.kind == "aggregate" and len(context.dimensions) == 1 and context.limit and not context.grain
+            and not context.compare and not context.per_group and not context.within):
+        return None
+    dim = context.dimensions[0]
+    texts = [s.text for s in state.spans]
+    named = [k for k, s in enumerate(state.spans) if s.has("dimension", dim) and k > 0
+             and texts[k - 1].split()[-1] in ("every", "each", "all", "the") and set(texts[k - 1].split()) & {
+                 "every", "each", "all"}]
+    if len(named) != 1 or state.periods or state.ids:
+        return None
+    k = named[0]
+    figure_words = {"show", "me", "that", "this", "the", "same", "share", "rate", "figure", "number", "for", "and",
+                    "every", "each", "all", "all the", "all of the", "please", "give", "what", "about", "is", "it",
+                    "then", "too", "also", "percentage", "percent", "now"}
+    if not all(set(s.text.split()) <= figure_words or j == k for j, s in enumerate(state.spans)):
+        return None
+    if {"share", "rate", "percentage", "percent"} & set(texts) and (context.derived or {}).get("kind") != "share":
+        return None  # "that share" names a share the previous figure is not
+    _use_all(state)
+    f = copy.deepcopy(context)
+    f.limit, f.offset = None, 0
+    return f

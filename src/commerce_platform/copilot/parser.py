@@ -39,6 +39,7 @@ from .followups import (
     earlier_note,
     earlier_period,
     elliptic_count,
+    every_group_of_the_ranked,
     figure_of_the_one_answered,
     merge_verbs,
     negate_previous,
@@ -830,10 +831,12 @@ COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a 
 ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
                                    r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
-# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark) or "so
+# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark), "to send",
+# "to thank" ("top 5 customers by revenue, to send a thank-you gift": the asker's plan) or "so
 # we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
-                              r"|(?<=,)\s+(?=(?:so\s+)?(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
+                              r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)",
+                              re.IGNORECASE)
 
 
 @per_engine
@@ -5667,7 +5670,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, figure_of_the_one_answered, about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
