@@ -910,3 +910,15 @@ def test_include_any_with_nothing_sold(parser, engine, question, gold):
 ])
 def test_to_send_closes_a_plan(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "appear" alone ("which 3 brands appear most in the same orders") is a filler as "appear in" is (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("for cross-selling with the Philips Heat Pump: which 3 brands (other products) appear most in the same orders?",
+     "SELECT p2.brand, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
+     "JOIN products p2 ON p2.product_id = b.product_id WHERE p1.name = 'Philips Heat Pump' GROUP BY p2.brand "
+     "ORDER BY n DESC, p2.brand LIMIT 3"),
+])
+def test_appear_is_a_filler(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
