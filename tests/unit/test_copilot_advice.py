@@ -1667,3 +1667,18 @@ def test_bought_together_ranked_by_shared_orders_and_dated(parser, engine, quest
 ])
 def test_zero_units_sold_is_never_sold(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which customers should we contact about ...", "VIP list please: customers ...": the purpose of a customer list,
+# the customers asked for (was: refused, 'contact', 'vip' unplaced); "VIP list" of products stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("which customers should we contact about shipments that still aren't delivered? (shipped before 25 Oct 2026)",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) JOIN shipments s USING (order_id) "
+     "WHERE s.delivered_at IS NULL AND s.shipped_at < TIMESTAMP '2026-10-25'"),
+    ("VIP list please: customers who spent over 6000 EUR in 2025",
+     "SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name "
+     "HAVING SUM(o.total_amount) > 6000"),
+])
+def test_contact_and_vip_lists_are_customer_purposes(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

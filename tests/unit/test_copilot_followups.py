@@ -1621,3 +1621,21 @@ def test_a_figure_of_that_is_of_the_one_thing_answered(parser, engine, context, 
 ])
 def test_for_every_group_after_the_ranked_one_drops_the_top(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "lower the bar to 4000" after a list held to one threshold: that threshold's number moved, its comparator kept
+# (was: refused, the change not told); "raise the bar up to 8000" (a comparator beside the move) stays refused
+@pytest.mark.parametrize("context, question, gold", [
+    (["VIP list please: customers who spent over 6000 EUR in 2025"], "lower the bar to 4000",
+     "SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name "
+     "HAVING SUM(o.total_amount) > 4000"),
+])
+def test_lower_the_bar_moves_the_one_threshold(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_raise_the_bar_with_a_comparator_is_refused(parser):
+    context = parser.parse("customers who spent over 6000 EUR in 2025", COPILOT_AS_OF, None).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("raise the bar up to 8000", COPILOT_AS_OF, context)

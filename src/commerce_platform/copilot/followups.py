@@ -653,7 +653,11 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
 # words that may stand beside the one number of a follow-up changing the previous question's number
 NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
                            "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
-                           "us", "let", "see", "list", "eur", "euros", "euro"})
+                           "us", "let", "see", "list", "eur", "euros", "euro",
+                           # "lower the bar to 4000", "raise the threshold to 8000": the one threshold's number changed
+                           "lower", "raise", "bump", "bar", "threshold", "cutoff", "to"})
+# words that move the previous threshold's number, its comparator kept
+THRESHOLD_MOVES = frozenset({"lower", "raise", "bump", "bar", "threshold", "cutoff"})
 
 
 def change_number(state: _State, context: QueryForm) -> QueryForm | None:
@@ -671,6 +675,8 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     said = {"at", "__pct__"} if value_swap else set()
     if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators} | said):
         return None
+    if comparators and {s.text for s in state.spans} & THRESHOLD_MOVES:
+        return None  # "raise the bar up to 8000": the number moved, not a new comparator (refused)
     value = float(numbers[0].arg("number"))
     if value_swap:
         # "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to,
