@@ -1639,3 +1639,21 @@ def test_raise_the_bar_with_a_comparator_is_refused(parser):
     context = parser.parse("customers who spent over 6000 EUR in 2025", COPILOT_AS_OF, None).form
     with pytest.raises(NotUnderstood):
         parser.parse("raise the bar up to 8000", COPILOT_AS_OF, context)
+
+
+# "break it down for all three channels, as % of the total" after the top channel: "all (N) <groups>" asks every
+# group, the top N dropped (was: refused on the number; without it, the top one's share of the total)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Which sales channel brought in the most revenue in 2025? thinking where to put effort"],
+     "break it down for all three channels, as % of the total",
+     "SELECT channel, 100.0 * SUM(total_amount) / SUM(SUM(total_amount)) OVER () FROM orders "
+     "WHERE status NOT IN ('cancelled', 'returned') AND year(order_date) = 2025 GROUP BY 1"),
+])
+def test_all_the_groups_after_the_top_one_drops_the_top(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_all_the_groups_combined_after_the_top_one_is_not_each(parser):
+    context = parser.parse("which carrier had the most late shipments in 2025", COPILOT_AS_OF, None).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and for all carriers combined?", COPILOT_AS_OF, context)

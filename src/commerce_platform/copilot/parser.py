@@ -5634,6 +5634,27 @@ class _State:
         return any(words[k:k + 2] == ["which", "of"] and {"is", "was"} & set(words[k + 2:k + 6])
                    for k in range(len(words)))
 
+    def _every_group_asked(self, f: QueryForm) -> None:
+        """"break it down for all three channels, as % of the total" after the top channel: "all (N) <groups>" of
+        the previous grouping asks every group, so the previous top N is dropped (was: the top one's share of the
+        total, or refused on the number)."""
+        if not f.limit or len(f.dimensions) != 1 or f.grain or f.per_group or any(
+                x.text in ("together", "combined", "altogether", "overall", "in total") for x in self.spans):
+            return  # "all carriers combined": one figure of them all, not each
+        for k, s in enumerate(self.spans):
+            if not s.has("dimension", f.dimensions[0]) or not s.text.endswith("s") or k == 0:
+                continue
+            j = k - 1
+            counted = self.spans[j] if self.spans[j].first("number") is not None else None
+            if counted is not None:
+                j -= 1
+            if j < 0 or not set(self.spans[j].text.split()) & {"all", "every"}:
+                continue
+            f.limit, f.offset = None, 0
+            for x in (s, self.spans[j], *([counted] if counted is not None else [])):
+                x.used = True
+            return
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -5693,6 +5714,7 @@ class _State:
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        self._every_group_asked(f)
         family = set(self.layer.grammar.get("valued_at", {}).values())
         for s in self.spans:
             if not s.used and s.first("valued_at") and not new.measures and any(m in family for m in f.measures):
