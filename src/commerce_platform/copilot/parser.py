@@ -5650,6 +5650,9 @@ class _State:
                 j -= 1
             if j < 0 or not set(self.spans[j].text.split()) & {"all", "every"}:
                 continue
+            said = self.spans[j].text.split()[:-1] or ([self.spans[j - 1].text] if j > 0 else [])
+            if not set(said) & {"for", "across", "over"}:
+                continue  # "forget the category, all products": the condition dropped, the top N kept
             f.limit, f.offset = None, 0
             for x in (s, self.spans[j], *([counted] if counted is not None else [])):
                 x.used = True
