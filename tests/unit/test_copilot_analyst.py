@@ -1210,3 +1210,14 @@ def test_win_back_list_size_is_the_count(parser, engine, question, gold):
 ])
 def test_the_unit_before_is_before_the_period_named(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "who placed the most orders": the orders counted per customer, the most first (was: every order counted, no one named)
+@pytest.mark.parametrize("question, gold", [
+    ("who placed the most orders in 2025",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) AS n FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "ORDER BY n DESC LIMIT 1"),
+])
+def test_who_placed_the_most_orders_ranks_customers(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1611,3 +1611,77 @@ def test_including_another_value_keeps_both(parser, engine, context, question, g
 ])
 def test_same_question_for_another_period(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of that did we sell in 2025" after one thing answered (the top product, the product most often
+# bought with another): the figure of that one thing (was: the figure over every product, the pointer dropped)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which product had the most revenue in 2024"], "how many units of that did we sell in 2025",
+     "WITH t AS (SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31' "
+     "GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN t USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    (["what is most often bought together with Ensto LED Bulb? just the top one"],
+     "how many units of that did we sell in 2025",
+     "WITH t AS (SELECT b.product_id FROM order_items a JOIN products p1 ON p1.product_id = a.product_id "
+     "JOIN order_items b ON b.order_id = a.order_id AND b.product_id <> a.product_id "
+     "JOIN products p2 ON p2.product_id = b.product_id WHERE p1.name = 'Ensto LED Bulb' "
+     "GROUP BY b.product_id, p2.name ORDER BY COUNT(DISTINCT a.order_id) DESC, p2.name LIMIT 1) "
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN t USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_figure_of_that_is_of_the_one_thing_answered(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show me that share for every carrier" after the one carrier ranked: the same figure for every carrier, the top N
+# dropped (was: refused, the change not told)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Which carrier had the lowest share of late deliveries among shipments sent in 2025?"],
+     "show me that share for every carrier",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0 END) FROM shipments "
+     "WHERE year(shipped_at) = 2025 AND delivered_at IS NOT NULL GROUP BY 1"),
+    (["which brand had the most revenue in 2025"], "and for each brand?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY 1"),
+])
+def test_for_every_group_after_the_ranked_one_drops_the_top(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "lower the bar to 4000" after a list held to one threshold: that threshold's number moved, its comparator kept
+# (was: refused, the change not told); "raise the bar up to 8000" (a comparator beside the move) stays refused
+@pytest.mark.parametrize("context, question, gold", [
+    (["VIP list please: customers who spent over 6000 EUR in 2025"], "lower the bar to 4000",
+     "SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name "
+     "HAVING SUM(o.total_amount) > 4000"),
+])
+def test_lower_the_bar_moves_the_one_threshold(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_raise_the_bar_with_a_comparator_is_refused(parser):
+    context = parser.parse("customers who spent over 6000 EUR in 2025", COPILOT_AS_OF, None).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("raise the bar up to 8000", COPILOT_AS_OF, context)
+
+
+# "break it down for all three channels, as % of the total" after the top channel: "all (N) <groups>" asks every
+# group, the top N dropped (was: refused on the number; without it, the top one's share of the total)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Which sales channel brought in the most revenue in 2025? thinking where to put effort"],
+     "break it down for all three channels, as % of the total",
+     "SELECT channel, 100.0 * SUM(total_amount) / SUM(SUM(total_amount)) OVER () FROM orders "
+     "WHERE status NOT IN ('cancelled', 'returned') AND year(order_date) = 2025 GROUP BY 1"),
+])
+def test_all_the_groups_after_the_top_one_drops_the_top(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_all_the_groups_combined_after_the_top_one_is_not_each(parser):
+    context = parser.parse("which carrier had the most late shipments in 2025", COPILOT_AS_OF, None).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and for all carriers combined?", COPILOT_AS_OF, context)

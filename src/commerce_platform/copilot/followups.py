@@ -653,7 +653,11 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
 # words that may stand beside the one number of a follow-up changing the previous question's number
 NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
                            "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
-                           "us", "let", "see", "list", "eur", "euros", "euro"})
+                           "us", "let", "see", "list", "eur", "euros", "euro",
+                           # "lower the bar to 4000", "raise the threshold to 8000": the one threshold's number changed
+                           "lower", "raise", "bump", "bar", "threshold", "cutoff", "to"})
+# words that move the previous threshold's number, its comparator kept
+THRESHOLD_MOVES = frozenset({"lower", "raise", "bump", "bar", "threshold", "cutoff"})
 
 
 def change_number(state: _State, context: QueryForm) -> QueryForm | None:
@@ -671,6 +675,8 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     said = {"at", "__pct__"} if value_swap else set()
     if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators} | said):
         return None
+    if comparators and {s.text for s in state.spans} & THRESHOLD_MOVES:
+        return None  # "raise the bar up to 8000": the number moved, not a new comparator (refused)
     value = float(numbers[0].arg("number"))
     if value_swap:
         # "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to,
@@ -1172,3 +1178,57 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
         state.spans[k].used = state.spans[k - 1].used = True
     new.dimensions, new.within = [sub_dim], context.to_dict()
     return new
+
+
+def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how many units of that did we sell this year" after the one product ranked first (or the one product
+    most often bought with another): "of that"/"of it" names the previous answer's one thing, so the new
+    figure is of that thing (``within``), its own period kept (was: the figure over every thing, the pointer
+    dropped)."""
+    new = state.form
+    texts = [s.text for s in state.spans]
+    pointed = [k for k in range(len(texts) - 1) if texts[k] in ("of", "for") and texts[k + 1] in ("that", "it")
+               and texts[k + 2:k + 3] != ["one"] or texts[k:k + 3] in (["of", "that", "one"], ["for", "that", "one"])]
+    if not pointed or context.limit != 1 or context.offset or new.dimensions or not new.measures or new.grain \
+            or new.derived or new.compare or new.filters or new.within or new.per_group:
+        return None
+    if context.kind == "bought_together" and not context.dimensions:
+        dim = "product"
+    elif ranked(context, context.dimensions[0] if len(context.dimensions) == 1 else ""):
+        dim = context.dimensions[0]
+    else:
+        return None
+    for k in pointed:
+        for s in state.spans[k:k + 3]:
+            if s.text in ("of", "for", "that", "it", "one"):
+                s.used = True
+    new.kind, new.dimensions, new.within = "aggregate", [dim], context.to_dict()
+    new.order_by, new.limit = None, None
+    return new
+
+
+def every_group_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"show me that share for every carrier", "and for each carrier?" after the one (or top N) carrier ranked: the
+    same figure for every group of that dimension, the top N dropped (was: refused, the change not told)."""
+    if not (context.kind == "aggregate" and len(context.dimensions) == 1 and context.limit and not context.grain
+            and not context.compare and not context.per_group and not context.within):
+        return None
+    dim = context.dimensions[0]
+    texts = [s.text for s in state.spans]
+    named = [k for k, s in enumerate(state.spans) if s.has("dimension", dim) and k > 0
+             and texts[k - 1].split()[-1] in ("every", "each", "all", "the") and set(texts[k - 1].split()) & {
+                 "every", "each", "all"}]
+    if len(named) != 1 or state.periods or state.ids:
+        return None
+    k = named[0]
+    figure_words = {"show", "me", "that", "this", "the", "same", "share", "rate", "figure", "number", "for", "and",
+                    "every", "each", "all", "all the", "all of the", "please", "give", "what", "about", "is", "it",
+                    "then", "too", "also", "percentage", "percent", "now"}
+    if not all(set(s.text.split()) <= figure_words or j == k for j, s in enumerate(state.spans)):
+        return None
+    if {"share", "rate", "percentage", "percent"} & set(texts) and (context.derived or {}).get("kind") != "share":
+        return None  # "that share" names a share the previous figure is not
+    _use_all(state)
+    f = copy.deepcopy(context)
+    f.limit, f.offset = None, 0
+    return f

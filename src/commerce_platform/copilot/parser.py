@@ -39,6 +39,8 @@ from .followups import (
     earlier_note,
     earlier_period,
     elliptic_count,
+    every_group_of_the_ranked,
+    figure_of_the_one_answered,
     merge_verbs,
     negate_previous,
     of_the_ranked,
@@ -639,6 +641,18 @@ class SemanticParser:
         # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
         state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
         form = state.interpret(context)
+        counted = [a for a in asides if COUNT_SAID_RE.match(a.strip(" .!?"))]
+        if counted and not any(m == "count" or m.startswith(("count:", "distinct:")) for m in form.measures):
+            if form.measures:
+                # "(count)" said of a figure that is not a count: the reader asked another figure than the one read
+                raise NotUnderstood("'count' was said, but the figure I read is not a count",
+                                    hint="say what to count, e.g. 'the number of late shipments per carrier'")
+            # "open orders from the web channel - count": things listed, "count" asks how many (read with it)
+            asides = [a for a in asides if a not in counted]
+            question = f"{question} - {' '.join(counted)}"
+            state = _State(self, question, as_of)
+            state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
+            form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         from .answers import describe_form  # the same words the answer uses
 
@@ -746,6 +760,10 @@ class SemanticParser:
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
                         for sp in rest if sp.text not in plan.get("own_words", []))
+        for k, clause in enumerate(clauses):
+            if k > 0 and not data_free[k] and COUNT_SAID_RE.match(clause.strip(" ()-—–.!?")) is not None:
+                # "(count)", "count them" after the question: says its figure is a count (checked once read)
+                data_free[k] = True
         if all(data_free):
             return question, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
@@ -831,14 +849,19 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
+# "(count)", "count them" after a question: its figure is said to be a count, which it must then be
+COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a count|the count|as a count)$",
+                           re.IGNORECASE)
 # "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
 ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earliest|latest|oldest|newest|first|last)"
                                    r"\s+(?:date|day)\b", re.IGNORECASE)
 # a clause boundary: after a sentence's end, around a spaced dash, a bracketed aside, and before a last clause
-# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark) or "so
+# after a comma that opens with "we" or "I" ("just the ids, we keep forgetting these": the asker's own remark), "to send",
+# "to thank" ("top 5 customers by revenue, to send a thank-you gift": the asker's plan) or "so
 # we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
-                              r"|(?<=,)\s+(?=(?:so\s+)?(?:we|i)\s[^,?.!;:()]*[?.!]*\s*$)", re.IGNORECASE)
+                              r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)",
+                              re.IGNORECASE)
 
 
 @per_engine
@@ -947,6 +970,7 @@ class _State:
             return mend(m)
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend_free, text)
         text = re.sub(r"\bwhoever\b", "who", text)        # "the email of whoever placed order 2769"
+        text = re.sub(r"\bwhos\b", "who's", text)         # "whos fastest": the apostrophe left out, as "whats"
         # "Juha Lund called - which of his orders ...", "Erik rang: ...": a verb of getting in touch (layer
         # reporting_verbs) ending the few words that open the question, before a dash or colon, only says who asks
         # (as the filler "has called"); "products called 'x'" has no break after the verb
@@ -1318,6 +1342,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._units_said_of_a_figure()
         self._each_did()
         self._those_with_figure()
         self._never_ordered_values()
@@ -1716,7 +1741,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
-                                         "that one", "each one")
+                                         "that one", "each one", "of that")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -3043,6 +3068,17 @@ class _State:
                 f.period_field = str(t.arg("attribute"))
                 f.notes.append("period_field:said")
                 s.used = t.used = True
+            elif s.text == "by" and t.has("grammar", "average") and not t.used and j + 1 < len(self.spans) and \
+                    self.spans[j + 1].first("measure") and str(self.layer.measures.get(
+                        str(self.spans[j + 1].arg("measure")), {}).get("sql", "")).upper().startswith("AVG("):
+                # "rank carriers by average delivery days": a measure that is itself an average is the ranking key,
+                # "average" its own (was: refused, 'by' not placed)
+                key = str(self.spans[j + 1].arg("measure"))
+                f.order_by = key
+                f.notes.append("order:explicit")
+                if key not in f.measures:
+                    f.measures.append(key)
+                s.used = t.used = self.spans[j + 1].used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
                 key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
@@ -4093,6 +4129,27 @@ class _State:
             flt.values = list(flt.values)
             s.used = True
 
+    def _units_said_of_a_figure(self) -> None:
+        """"show the shortfall in units", "stock in units": "in units" after a figure counted in units is that
+        figure's own unit, not a second figure (was: units sold added, and the ranking moved to it)."""
+        f = self.form
+        for k, s in enumerate(self.spans):
+            if s.text != "units" or not s.has("measure", "units_sold") or "units_sold" not in f.measures:
+                continue
+            if k < 2 or self.spans[k - 1].text != "in":
+                continue
+            figure = self.spans[k - 2]
+            named = str(figure.arg("measure")) if figure.first("measure") else None
+            if not named or named == "units_sold" or named not in f.measures \
+                    or self.layer.measures.get(named, {}).get("unit") != "units":
+                continue
+            if any(x is not s and x.has("measure", "units_sold") for x in self.spans):
+                continue
+            f.measures.remove("units_sold")
+            if f.order_by == "units_sold":
+                f.order_by = named
+            s.used = self.spans[k - 1].used = True
+
     def _units_of_stock(self) -> None:
         """"how many units are in stock": units are the stock's unit, not units sold."""
         f = self.form
@@ -4693,9 +4750,7 @@ class _State:
             s.used = True
         # "which carrier should we drop? the one with the highest late share": ranked by the share of an undesirable
         # condition, the highest is the worst, so an intent to drop (the lowest) is met by the highest first
-        condition = (f.derived or {}).get("condition") or {}
-        worse_high = f.order_by is not None and (f.derived or {}).get("kind") == "share" and bool(
-            self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        worse_high = f.order_by is not None and self._worse_high(f)
         wanted = {"asc": "desc", "desc": "asc"}.get(f.direction) if worse_high else f.direction
         for s in self.spans:
             if s.used:
@@ -4884,6 +4939,16 @@ class _State:
                         verb[1].has("grammar", "bought_together") or verb[1].first("activity")):
                     # "top 3 items customers buy together with X": the buyers, who buy every basket (was: refused)
                     s.used = True
+            for k, s in enumerate(self.spans):
+                # "top 5 products by number of shared orders": the key the products are ranked by anyway (the
+                # orders in common counted); was: refused, 'by' not placed
+                key = self.spans[k + 1:k + 4]
+                if s.text == "by" and not s.used and key and key[-1].has("entity", "orders") and all(
+                        x.text in ("number of", "count of", "count") or x.has("grammar", "together_shared")
+                        or x is key[-1] for x in key) and (len(key) > 1 or k + 2 >= len(self.spans)):
+                    for x in (s, *key):
+                        x.used = True
+                    break
             split = [d for d in f.dimensions if not self.layer.dimensions.get(d, {}).get("column", "")
                      .startswith("products.")]
             if split:
@@ -5081,8 +5146,14 @@ class _State:
             f.measures = [counted[0]]  # "which months had more than 500 orders": the orders of each month
         activity = [n.split(":")[1] for n in notes if n.startswith("activity:")]
         words = {s.text for s in self.spans}
+        # "with more than 300 units on hand in total": "in total" after a bound's figure says how that figure is
+        # summed (over warehouses), not that a total is asked (was: the revenue of those products summed)
+        of_bound = {k for k in range(2, len(self.spans)) if self.spans[k].text == "total"
+                    and self.spans[k - 1].text == "in" and self.spans[k - 2].first("measure")
+                    and self.spans[k - 2].arg("measure") in measure_filters}
+        totals = {s.text for k, s in enumerate(self.spans) if k not in of_bound}
         sold_as_condition = f.subject == "products" and bool(measure_filters) and not ranking \
-            and not words & {"much", "many", "total", "sum"}
+            and not totals & {"much", "many", "total", "sum"}
         # "the most expensive product we sell": "we sell" says which products, the ranking is by price
         by_attribute = f.order_by is not None and not f.order_by.startswith("@") and f.order_by not in self.layer.measures
         # "products that sold over 100 units": the selling is the condition on the products listed
@@ -5155,8 +5226,12 @@ class _State:
                 # "when did revenue peak": a time is asked, but not at which grain (was the products ranked)
                 raise NotUnderstood("'when' beside a ranking: I cannot tell by which period to rank",
                                     hint="name it, e.g. 'in which month of 2025 did revenue peak'")
-            if ranking and not f.dimensions and f.subject is None and not f.grain and sales:
-                # "best sellers", "who spent most", "which consumer spent most" (a kind of customer)
+            who_orders = f.subject == "orders" and self.spans[0].text == "who" and not f.lookup and not f.show \
+                and all(m in ("count", "count:orders") or self.layer.measures.get(m, {}).get("entity") == "orders"
+                        for m in f.measures)
+            if ranking and not f.dimensions and not f.grain and (f.subject is None and sales or who_orders):
+                # "best sellers", "who spent most", "which consumer spent most" (a kind of customer); "who placed
+                # the most orders": the orders counted per customer (was: every order counted, no one named)
                 which_customer = any(self.spans[k - 1].text == "which" and any(
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
@@ -5308,6 +5383,10 @@ class _State:
                     # "which customers ordered most last month": ordering most is the most orders (not revenue)
                     f.subject, default = "orders", "count:orders"
                     f.notes.append("count_of:orders")
+                if (f.derived or {}).get("kind") == "share" and f.subject == "products":
+                    # "which product had the highest return rate": a rate counts the orders each is in, as a rate
+                    # per group does (was: the share of units sold, whose own filter leaves the returns out)
+                    f.subject, default = "orders", "count"
                 f.measures = [default]
                 f.order_by = default
                 if f.limit is None:
@@ -5692,6 +5771,30 @@ class _State:
         return any(words[k:k + 2] == ["which", "of"] and {"is", "was"} & set(words[k + 2:k + 6])
                    for k in range(len(words)))
 
+    def _every_group_asked(self, f: QueryForm) -> None:
+        """"break it down for all three channels, as % of the total" after the top channel: "all (N) <groups>" of
+        the previous grouping asks every group, so the previous top N is dropped (was: the top one's share of the
+        total, or refused on the number)."""
+        if not f.limit or len(f.dimensions) != 1 or f.grain or f.per_group or any(
+                x.text in ("together", "combined", "altogether", "overall", "in total") for x in self.spans):
+            return  # "all carriers combined": one figure of them all, not each
+        for k, s in enumerate(self.spans):
+            if not s.has("dimension", f.dimensions[0]) or not s.text.endswith("s") or k == 0:
+                continue
+            j = k - 1
+            counted = self.spans[j] if self.spans[j].first("number") is not None else None
+            if counted is not None:
+                j -= 1
+            if j < 0 or not set(self.spans[j].text.split()) & {"all", "every"}:
+                continue
+            said = self.spans[j].text.split()[:-1] or ([self.spans[j - 1].text] if j > 0 else [])
+            if not set(said) & {"for", "across", "over"}:
+                continue  # "forget the category, all products": the condition dropped, the top N kept
+            f.limit, f.offset = None, 0
+            for x in (s, self.spans[j], *([counted] if counted is not None else [])):
+                x.used = True
+            return
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -5728,7 +5831,7 @@ class _State:
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous):
             pointed = pointing_back(self, context)
@@ -5751,6 +5854,7 @@ class _State:
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        self._every_group_asked(f)
         family = set(self.layer.grammar.get("valued_at", {}).values())
         for s in self.spans:
             if not s.used and s.first("valued_at") and not new.measures and any(m in family for m in f.measures):
@@ -7360,6 +7464,17 @@ class _State:
                             # receiver's), not of the others ranked
                             f.notes.append(f"receiver_scope:{state}")
 
+    def _worse_high(self, f: QueryForm) -> bool:
+        """The higher the ranked figure, the worse: a share of an undesirable condition ("the highest late share"),
+        or a count of things under one ("the most late deliveries", was: read as the best, so refused beside
+        "which carrier should we drop")."""
+        condition = (f.derived or {}).get("condition") or {}
+        if (f.derived or {}).get("kind") == "share":
+            return bool(self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+        counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
+        return counted and not f.derived and bool(f.predicates) and all(
+            self.layer.predicates.get(p, {}).get("undesirable") for p in f.predicates)
+
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True
         if "predicates" in need:
@@ -7371,9 +7486,7 @@ class _State:
         elif need.get("ranked") == "worst":
             # "which carrier should we drop? the one with the highest late share": the worst first (the highest
             # share of an undesirable condition, else the lowest figure)
-            condition = (f.derived or {}).get("condition") or {}
-            worse_high = (f.derived or {}).get("kind") == "share" and bool(
-                self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
+            worse_high = self._worse_high(f)
             fits &= f.order_by is not None and f.direction == ("desc" if worse_high else "asc")
         elif "ranked" in need:
             fits &= f.order_by is not None and need["ranked"] in ("any", f.direction)

@@ -395,8 +395,8 @@ class Planner:
                             if isinstance(node.expression, exp.Literal) and node.expression.this == PREVIOUS_ROWS)
             stand_in.replace(stand_in.this.copy().isin(query=rows))
             return self._aliased(outer)
-        assert len(ranking.dimensions) == 1
-        dim = ranking.dimensions[0]
+        assert len(ranking.dimensions) == 1 or ranking.kind == "bought_together"
+        dim = ranking.dimensions[0] if ranking.dimensions else "product"  # the products bought together
         top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
         # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
         # replaced by "in the previous top"
@@ -1337,7 +1337,7 @@ class Planner:
                        on=exp.column("product_id", table="this").eq(exp.column("product_id", table="a")))
                  .join(exp.alias_(exp.to_table("products"), "other", table=True),
                        on=exp.column("product_id", table="other").eq(exp.column("product_id", table="b"))))
-        tables = {c.table for e in basket for c in e.find_all(exp.Column)}
+        tables = {c.table for e in basket for c in e.find_all(exp.Column)} & {"orders", "customers"}
         if tables:
             pairs = pairs.join("orders", on=fragment("orders.order_id = a.order_id"))
         if "customers" in tables:
@@ -1372,19 +1372,26 @@ class Planner:
         if form.predicates:
             raise NotUnderstood(f"I cannot yet narrow products bought together to {form.predicates[0]} ones",
                                 field="question", hint="ask without that condition")
-        if form.period is not None:
-            column = form.period_field or "orders.order_date"
-            if column.split(".")[0] != "orders":
-                raise NotUnderstood(f"I cannot yet date products bought together by {column}", field="question")
-            conds.append(self.period_sql(column, form.period.start, form.period.end))
-        return conds
+        return conds + self._baskets_dated(form)
+
+    def _baskets_dated(self, form: QueryForm) -> list[exp.Expr]:
+        """"what sells with the Makita Hammer in 2025", "pairs bought together in 2025": the baskets of orders
+        placed in the period (was: the period dropped, every order counted)."""
+        if form.period is None:
+            return []
+        if form.period_field not in (None, "orders.order_date"):
+            raise NotUnderstood(f"products bought together are counted by order date, not {form.period_field}")
+        dated = (exp.select("order_id").from_("orders")
+                 .where(exp.column("order_date").between(exp.cast(_lit(form.period.start), "DATE"),
+                                                        exp.cast(_lit(form.period.end), "DATE"))))
+        return [exp.column("order_id", table="a").isin(query=dated)]
 
     def _pairs(self, form: QueryForm) -> exp.Select:
         """Every two products in one order (each pair once), by the orders they share; any status."""
         def side(alias: str, product: str) -> exp.Expr:
             return exp.alias_(exp.column("name", table=product), alias)
         distinct_orders = exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")]))
-        return (exp.select(side("product_a", "pa"), side("product_b", "pb"), exp.alias_(distinct_orders, "orders_together"))
+        select = (exp.select(side("product_a", "pa"), side("product_b", "pb"), exp.alias_(distinct_orders, "orders_together"))
                 .from_(exp.alias_(exp.to_table("order_items"), "a", table=True))
                 .join(exp.alias_(exp.to_table("order_items"), "b", table=True),
                       on=exp.and_(exp.column("order_id", table="a").eq(exp.column("order_id", table="b")),
@@ -1397,6 +1404,8 @@ class Planner:
                 .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
                           exp.Ordered(this=exp.column("product_a")), exp.Ordered(this=exp.column("product_b")))
                 .limit(form.limit or DEFAULT_TOP))
+        dated = self._baskets_dated(form)
+        return select.where(exp.and_(*dated)) if dated else select
 
     def _recommend(self, form: QueryForm) -> exp.Select:
         """Best sellers (units, valid orders) in the categories the customer buys, not yet bought by them."""
