@@ -166,6 +166,25 @@ def test_the_layer_is_the_one_source_of_the_glossary():
     assert "cancelled" in layer.measures["revenue"]["filter"]
 
 
+def test_no_list_of_the_layer_repeats_a_phrase():
+    # a phrase said twice in one list is an edit that forgot the first (two writers of one word list)
+    import json
+    from importlib import resources
+
+    def repeated(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from repeated(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            words = [w for w in node if isinstance(w, str)]
+            yield from (f"{path}: {w!r}" for w in sorted({w for w in words if words.count(w) > 1}))
+            for k, value in enumerate(node):
+                yield from repeated(value, f"{path}/{k}")
+
+    text = resources.files("commerce_platform.copilot").joinpath("semantic_layer.json").read_text(encoding="utf-8")
+    assert list(repeated(json.loads(text), "")) == []
+
+
 @pytest.mark.parametrize("text,expected", [
     ("Revenue in HELSINKI – 2025", ["revenue", "in", "helsinki", "2025"]),  # a dash is no token
     ("Customer’s orders over €50", ["customer's", "orders", "over", "€", "50"]),
