@@ -300,6 +300,21 @@ class Planner:
             return exp.ILike(this=col, expression=exp.Literal.string(f"{f.values[0]}%"))
         return _COMPARE[op](this=col, expression=vals[0])
 
+    def _period_names(self, both: tuple) -> tuple[list[str], bool]:
+        """Two compared periods' names: their years when both are whole, different years (True), else their labels."""
+        if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
+                and both[0].start_date.year != both[1].start_date.year:
+            return [str(p.start_date.year) for p in both], True
+        return list(period_labels(both[0].label, both[1].label)), False
+
+    def _in_either_period(self, form: QueryForm, column: str) -> list[exp.Expr]:
+        """The form's conditions with its two compared periods in place of its one period."""
+        assert form.period is not None and form.compare_period is not None
+        conds = self._conditions(form, form.subject, with_period=False)
+        conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
+                                       self.period_sql(column, form.compare_period.start, form.compare_period.end))))
+        return conds
+
     def period_sql(self, column: str, start: str, end: str) -> exp.Expr:
         col = fragment(column)
         if self.layer.column(column)["type"] == "TIMESTAMP":
@@ -741,32 +756,21 @@ class Planner:
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
             both = (form.period, form.compare_period)
-            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
-                    and both[0].start_date.year != both[1].start_date.year:
-                names = [str(p.start_date.year) for p in both]
-            else:
-                names = list(period_labels(form.period.label, form.compare_period.label))
+            names, _ = self._period_names(both)
             for name, agg in aggs:
                 for p, said in zip(both, names, strict=True):
                     outputs.append(exp.alias_(_filtered(agg, self.period_sql(column, p.start, p.end)),
                                               f"{output_name(form, name)}_{said}", quoted=True))
-            conds = self._conditions(form, form.subject, with_period=False)
-            conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
-                                           self.period_sql(column, form.compare_period.start, form.compare_period.end))))
+            conds = self._in_either_period(form, column)
         elif derived.get("kind") == "periods" and form.compare_period and form.period:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
             both = (form.period, form.compare_period)
-            period_years = [p.start_date.year for p in both]
-            if all(p.start[5:] == "01-01" and p.start_date.year == p.end_date.year for p in both) \
-                    and period_years[0] != period_years[1]:
-                # "this year vs last year": the rows are years, numbered as a year grouping numbers them
-                texts: list[exp.Expr] = [exp.Literal.number(y) for y in period_years]
-                label_name = "year"
-            else:
-                texts = [exp.Literal.string(t) for t in period_labels(form.period.label, form.compare_period.label)]
-                label_name = "period"
+            names, as_years = self._period_names(both)
+            # "this year vs last year": the rows are years, numbered as a year grouping numbers them
+            texts: list[exp.Expr] = [exp.Literal.number(n) if as_years else exp.Literal.string(n) for n in names]
+            label_name = "year" if as_years else "period"
             label = exp.Case(ifs=[exp.If(this=self.period_sql(column, p.start, p.end), true=text)
                                   for p, text in zip(both, texts, strict=True)])
             outputs.insert(0, exp.alias_(label, label_name))
@@ -779,9 +783,7 @@ class Planner:
                 period_start = start
                 period_column = "period_start"
             outputs += [exp.alias_(agg, output_name(form, name)) for name, agg in aggs]
-            conds = self._conditions(form, form.subject, with_period=False)
-            conds.append(exp.paren(exp.or_(self.period_sql(column, form.period.start, form.period.end),
-                                           self.period_sql(column, form.compare_period.start, form.compare_period.end))))
+            conds = self._in_either_period(form, column)
             grain_expr = label
         elif derived.get("kind") == "predicates":
             # "discounted vs full-price lines": one labelled row per condition
@@ -1382,8 +1384,7 @@ class Planner:
         if form.period_field not in (None, "orders.order_date"):
             raise NotUnderstood(f"products bought together are counted by order date, not {form.period_field}")
         dated = (exp.select("order_id").from_("orders")
-                 .where(exp.column("order_date").between(exp.cast(_lit(form.period.start), "DATE"),
-                                                        exp.cast(_lit(form.period.end), "DATE"))))
+                 .where(self.period_sql("orders.order_date", form.period.start, form.period.end)))
         return [exp.column("order_id", table="a").isin(query=dated)]
 
     def _pairs(self, form: QueryForm) -> exp.Select:
