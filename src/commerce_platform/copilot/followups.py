@@ -650,14 +650,13 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
                 s.used = True
 
 
-# words that may stand beside the one number of a follow-up changing the previous question's number
-NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
-                           "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
-                           "us", "let", "see", "list", "eur", "euros", "euro",
-                           # "lower the bar to 4000", "raise the threshold to 8000": the one threshold's number changed
-                           "lower", "raise", "bump", "bar", "threshold", "cutoff", "to"})
 # words that move the previous threshold's number, its comparator kept
 THRESHOLD_MOVES = frozenset({"lower", "raise", "bump", "bar", "threshold", "cutoff"})
+# words that may stand beside the one number of a follow-up changing the previous question's number ("lower the
+# bar to 4000", "raise the threshold to 8000": the one threshold's number changed)
+NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that", "just", "only", "the", "rows",
+                           "results", "of", "them", "those", "please", "what", "about", "how", "and", "then", "with",
+                           "us", "let", "see", "list", "eur", "euros", "euro", "to"}) | THRESHOLD_MOVES
 
 
 def change_number(state: _State, context: QueryForm) -> QueryForm | None:

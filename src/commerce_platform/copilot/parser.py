@@ -4811,14 +4811,17 @@ class _State:
             return None
         return f"{table}.{column}"
 
+    def _one_to_one(self, table: str) -> set[str]:
+        """The table and those joined to it one to one (an order and its shipment)."""
+        return {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
+                          for side in ("left", "right") if table in (j["left"].split(".")[0], j["right"].split(".")[0])}
+
     def _same_rows(self, entity: str | None, other: str | None) -> bool:
-        """Whether a row of ``entity`` is one row of ``other``: the same entity, or tables joined one to one (an
-        order and its shipment)."""
+        """Whether a row of ``entity`` is one row of ``other``: the same entity, or tables joined one to one."""
         if entity is None or other is None:
             return False
-        tables = {self.layer.entities.get(e, {}).get("table") for e in (entity, other)}
-        return entity == other or any(j.get("cardinality") == "one_to_one" and tables == {
-            j["left"].split(".")[0], j["right"].split(".")[0]} for j in self.layer.joins)
+        table, other_table = (self.layer.entities.get(e, {}).get("table") for e in (entity, other))
+        return entity == other or table is not None and other_table in self._one_to_one(table)
 
     def _is_which(self, i: int) -> bool:
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
@@ -4851,8 +4854,7 @@ class _State:
                                        "shipments.shipped_at", "shipments.delivered_at") if c not in f.show]
             # "Erik's last parcel: when was it shipped and by which carrier": the one parcel's carrier, shown;
             # so is a field of a table joined one to one ("which carrier delivered her last order")
-            joined = {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
-                             for side in ("left", "right") if table in (j["left"].split(".")[0], j["right"].split(".")[0])}
+            joined = self._one_to_one(table)
             asked = {x.arg("dimension") for k, x in enumerate(self.spans) if x.first("dimension") and self._is_which(k)}
             for dim in [d for d in f.dimensions if d in asked and
                         self.layer.dimensions[d]["column"].split(".")[0] in joined]:
