@@ -1221,3 +1221,33 @@ def test_the_unit_before_is_before_the_period_named(parser, engine, question, go
 ])
 def test_who_placed_the_most_orders_ranks_customers(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "rank all X by Y" / "every X sorted by Y": one row for each X, every one of them (was: "all cities" read as no
+# split, one total; "rank all brands" cut at a top 10)
+@pytest.mark.parametrize("question, gold", [
+    ("all cities ranked by number of customers", "SELECT city, COUNT(*) FROM customers GROUP BY city"),
+    ("sort every category by units sold",
+     "SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY p.category"),
+    ("rank every product by stock",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name"),
+    ("rank all customers by revenue in 2025",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+])
+def test_every_one_ranked_is_each_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which channel has the biggest orders": the size of its orders, averaged (was: its revenue, which ranks the channel
+# with the most orders)
+@pytest.mark.parametrize("question, gold", [
+    ("which channel has the biggest orders",
+     f"SELECT channel, AVG(total_amount) AS a FROM orders o WHERE {VALID_ORDER} GROUP BY channel ORDER BY a DESC LIMIT 1"),
+    ("which country had the largest orders in 2025",
+     "SELECT c.country, AVG(o.total_amount) AS a FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.country ORDER BY a DESC LIMIT 1"),
+])
+def test_the_biggest_orders_per_group_are_the_largest_on_average(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

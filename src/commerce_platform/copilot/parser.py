@@ -855,6 +855,11 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
 # "(count)", "count them" after a question: its figure is said to be a count, which it must then be
+RANKING_VERBS = frozenset({"rank", "ranked", "sort", "sorted"})
+ENTITY_DIMENSION = {"products": "product", "customers": "customer"}
+# "rank all brands by revenue", "sort every category by units", "all cities ranked by customers": each one, ranked
+EVERY_ONE_RANKED_RE = re.compile(r"\b(?:rank|sort|order)(?:ed)?\s+(?:all|every|each)\b|\b(?:all|every)\s+(?:the\s+|our\s+)?"
+                                 r"[a-z]+s\s+(?:ranked|sorted)\b", re.IGNORECASE)
 COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a count|the count|as a count)$",
                            re.IGNORECASE)
 # "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
@@ -1394,6 +1399,8 @@ class _State:
             self._amount_not_count(f)
             self._purchases_are_sales(f)
             self._where_is_product(f)
+            if explicit_limit is None and EVERY_ONE_RANKED_RE.search(self.question):
+                f.notes.append("sorted")  # "rank all brands by revenue": every brand, in that order (was a top 10)
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)
@@ -2924,6 +2931,17 @@ class _State:
             # "for every carrier combined": every one summed together, not a figure for each (was: split by it)
             summed = s.text == "for every" and i + 2 < len(self.spans) and self.spans[i + 2].text in (
                 "together", "combined")
+            ranked_each = i > 0 and self.spans[i - 1].text in RANKING_VERBS or i + 2 < len(self.spans) and \
+                self.spans[i + 2].text in RANKING_VERBS
+            each_dim = t.arg("dimension") if t.first("dimension") else \
+                ENTITY_DIMENSION.get(str(t.arg("entity"))) if t.first("entity") else None
+            if s.text in ("all", "every", "each") and ranked_each and each_dim and not s.used and not t.used \
+                    and each_dim not in f.dimensions:
+                # "rank all cities by customers", "every product sorted by stock": one row each, ranked (was: "all
+                # cities" read as no split, one total)
+                s.used = t.used = True
+                f.dimensions.append(str(each_dim))
+                continue
             if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension"):
                 s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
@@ -5320,6 +5338,8 @@ class _State:
             if default == "revenue" and {x.text for x in self.spans} & set(self.layer.grammar["ordering_verbs"]) \
                     and f.subject in (None, "orders") and not f.derived:
                 default = "count"  # "which cities ordered the most": the most orders, as of customers
+            if f.order_by == "@amount" and not f.derived:
+                default = self.layer.grammar["ranking_default_amount"].get(f.subject or "", default)
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]
