@@ -25,6 +25,7 @@ from .followups import (
     FOLLOWUP_WORDS,
     INCLUDING,
     PRONOUNS,
+    SORTING_VERBS,
     about_previous,
     adds_grouping,
     best_of_the_top,
@@ -854,12 +855,11 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
-# "(count)", "count them" after a question: its figure is said to be a count, which it must then be
-RANKING_VERBS = frozenset({"rank", "ranked", "sort", "sorted"})
 ENTITY_DIMENSION = {"products": "product", "customers": "customer"}
 # "rank all brands by revenue", "sort every category by units", "all cities ranked by customers": each one, ranked
 EVERY_ONE_RANKED_RE = re.compile(r"\b(?:rank|sort|order)(?:ed)?\s+(?:all|every|each)\b|\b(?:all|every)\s+(?:the\s+|our\s+)?"
                                  r"[a-z]+s\s+(?:ranked|sorted)\b", re.IGNORECASE)
+# "(count)", "count them" after a question: its figure is said to be a count, which it must then be
 COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a count|the count|as a count)$",
                            re.IGNORECASE)
 # "all of those placed on the earliest date": every thing of the first (or last) day of a ranking by date
@@ -2931,8 +2931,8 @@ class _State:
             # "for every carrier combined": every one summed together, not a figure for each (was: split by it)
             summed = s.text == "for every" and i + 2 < len(self.spans) and self.spans[i + 2].text in (
                 "together", "combined")
-            ranked_each = i > 0 and self.spans[i - 1].text in RANKING_VERBS or i + 2 < len(self.spans) and \
-                self.spans[i + 2].text in RANKING_VERBS
+            ranked_each = i > 0 and self.spans[i - 1].text in SORTING_VERBS or i + 2 < len(self.spans) and \
+                self.spans[i + 2].text in SORTING_VERBS
             each_dim = t.arg("dimension") if t.first("dimension") else \
                 ENTITY_DIMENSION.get(str(t.arg("entity"))) if t.first("entity") else None
             if s.text in ("all", "every", "each") and ranked_each and each_dim and not s.used and not t.used \
