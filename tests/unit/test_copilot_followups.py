@@ -1685,3 +1685,60 @@ def test_all_the_groups_combined_after_the_top_one_is_not_each(parser):
     context = parser.parse("which carrier had the most late shipments in 2025", COPILOT_AS_OF, None).form
     with pytest.raises(NotUnderstood):
         parser.parse("and for all carriers combined?", COPILOT_AS_OF, context)
+
+
+# "now for every segment" after one segment's figure: every value of the one named before, that condition dropped and
+# nothing split (as "all segments"; was: split by segment); "and for each carrier?" still splits
+@pytest.mark.parametrize("context, question, gold", [
+    (["Bosch revenue last year from business customers"], "and now for every segment",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM orders o "
+     "JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND year(o.order_date) = 2025"),
+    (["which products in the Garden category are low on stock"], "ok and for every category",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) <= SUM(i.reorder_level)"),
+    (["how many late DHL shipments were there in 2025"], "and for each carrier?",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND year(shipped_at) = 2025 GROUP BY 1"),
+])
+def test_for_every_after_one_value_drops_that_value(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "per month instead of per channel": the grouping word said again after "instead of" names what is replaced (was:
+# split by month and channel)
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of orders per channel in 2025"], "per month instead of per channel",
+     "SELECT date_trunc('month', order_date), COUNT(*) FROM orders WHERE year(order_date) = 2025 GROUP BY 1"),
+    (["revenue by category last quarter"], "by month rather than by category",
+     "SELECT date_trunc('month', order_date), SUM(total_amount) FROM orders "
+     "WHERE status NOT IN ('cancelled', 'returned') AND order_date BETWEEN '2026-07-01' AND '2026-09-30' GROUP BY 1"),
+])
+def test_instead_of_per_group_replaces_it(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "include the cancelled ones too" after orders excluding cancelled: that value no longer left out (was: refused, the
+# value read as the only status)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many orders from Oslo customers in 2025, excluding cancelled"], "include the cancelled ones as well",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND year(o.order_date) = 2025"),
+    (["how many web orders in 2025 excluding returned and cancelled"], "include the returned ones too",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'web' AND status <> 'cancelled' AND year(order_date) = 2025"),
+])
+def test_include_the_ones_left_out(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what about march a year earlier?" after March 2026: the period named again is the one moved back a year (was:
+# refused, a period named beside "a year earlier")
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many customers signed up in July 2026"], "and july one year ago?",
+     "SELECT COUNT(*) FROM customers WHERE signup_date BETWEEN '2025-07-01' AND '2025-07-31'"),
+    (["revenue in March 2026"], "what about march a year earlier",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') "
+     "AND order_date BETWEEN '2025-03-01' AND '2025-03-31'"),
+])
+def test_the_same_period_named_a_year_earlier(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

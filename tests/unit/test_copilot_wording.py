@@ -1003,3 +1003,103 @@ def test_to_send_closes_a_plan(parser, engine, question, gold):
 ])
 def test_appear_is_a_filler(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "orders marked as returned", "flagged as shipped": the status said after "marked as" / "flagged as" (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders are marked as delivered right now", "SELECT COUNT(*) FROM orders WHERE status = 'delivered'"),
+    ("number of orders flagged as returned in 2025",
+     "SELECT COUNT(*) FROM orders WHERE status = 'returned' AND year(order_date) = 2025"),
+])
+def test_marked_as_a_status(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which products have over 800 units in stock? show the stock too": the bounded figure, which the list shows beside
+# each row, asked again with "too" / "as well" (was: refused on 'too')
+@pytest.mark.parametrize("question, gold", [
+    ("Which products hold more than 800 units of stock overall? Show the stock too.",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, "
+     "p.name HAVING SUM(i.quantity_on_hand) > 800"),
+    ("which products sold more than 150 units in 2025? give the units sold as well",
+     "SELECT p.name, SUM(oi.quantity) FROM products p JOIN order_items oi USING (product_id) JOIN orders o "
+     "USING (order_id) WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 "
+     "GROUP BY p.product_id, p.name HAVING SUM(oi.quantity) > 150"),
+])
+def test_bounded_figure_shown_too(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "orders worth more than 500 euros each": "each" after a bound on the rows' own column is that bound on each one
+# (was: refused on 'each'); "customers who spent over 500 each" (a figure summed per one) stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("revenue last year from orders of more than 400 EUR each",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') AND total_amount > 400 "
+     "AND year(order_date) = 2025"),
+    ("how many orders under 50 euros each were placed in October 2026",
+     "SELECT COUNT(*) FROM orders WHERE total_amount < 50 AND order_date BETWEEN '2026-10-01' AND '2026-10-31'"),
+])
+def test_each_after_a_bound_on_each_row(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_each_after_a_bound_on_a_summed_figure_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("customers who spent over 500 each in 2025", COPILOT_AS_OF, None)
+
+
+# "how many orders each has placed", "how many of each on hand": "each" before a perfect ("has placed") and "of each"
+# before the figure's own words are each of the things named (was: refused on 'each')
+@pytest.mark.parametrize("question, gold", [
+    ("business customers in Turku and how many orders each has placed",
+     "SELECT c.name, COUNT(o.order_id) FROM customers c LEFT JOIN orders o USING (customer_id) "
+     "WHERE c.segment = 'business' AND c.city = 'Turku' GROUP BY c.customer_id, c.name"),
+    ("Makita products in Vantaa: how many of each in stock?",
+     "SELECT p.name, i.quantity_on_hand FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.brand = 'Makita' AND i.warehouse = 'Vantaa'"),
+])
+def test_each_of_the_things_named(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "out of stock (zero in every warehouse)": nothing in each warehouse restates a summed stock of 0 (was: refused on
+# 'zero'); "in stock (zero in every warehouse)" contradicts itself and stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("how many products are out of stock (zero in every warehouse)?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0)"),
+    ("count the active products that are out of stock, 0 in all warehouses",
+     "SELECT COUNT(*) FROM products p WHERE p.active AND p.product_id IN "
+     "(SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0)"),
+])
+def test_zero_in_every_warehouse_restates_out_of_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_in_stock_with_zero_in_every_warehouse_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which products are in stock (zero in every warehouse)", COPILOT_AS_OF, None)
+
+
+# "which business customer order was the largest", "how many customer orders": a thing named in the singular right
+# before another is a modifier of it, the orders asked (was: orders counted per customer, or customers counted)
+@pytest.mark.parametrize("question, gold", [
+    ("Which consumer customer order was the biggest in September 2026? order id and amount please",
+     "SELECT o.order_id, o.total_amount FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'consumer' "
+     "AND o.order_date BETWEEN '2026-09-01' AND '2026-09-30' ORDER BY o.total_amount DESC LIMIT 1"),
+    ("how many customer orders were placed in October 2026",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN '2026-10-01' AND '2026-10-31'"),
+])
+def test_singular_thing_before_another_is_a_modifier(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "quarter over quarter" / "QoQ" beside two named quarters is a growth word as "year over year" is (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("revenue growth quarter over quarter from Q1 to Q2 2026",
+     "SELECT 100.0 * (SUM(total_amount) FILTER (WHERE order_date BETWEEN '2026-04-01' AND '2026-06-30') "
+     "- SUM(total_amount) FILTER (WHERE order_date BETWEEN '2026-01-01' AND '2026-03-31')) "
+     "/ SUM(total_amount) FILTER (WHERE order_date BETWEEN '2026-01-01' AND '2026-03-31') FROM orders "
+     "WHERE status NOT IN ('cancelled', 'returned')"),
+])
+def test_quarter_over_quarter_is_growth(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -643,8 +643,10 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         for s in state.spans:
             if s.text in SAME_WORDS:
                 s.used = True
-    elif YEAR_AGO.search(text) and not state.periods:
-        state.periods.append(_year_back(context.period))
+    elif YEAR_AGO.search(text) and (not state.periods or len(state.periods) == 1 and (
+            state.periods[0].start, state.periods[0].end) == (context.period.start, context.period.end)):
+        # "what about march a year earlier?" after March 2026: the period named again is the one moved back
+        state.periods[:] = [_year_back(context.period)]
         for s in state.spans:
             if s.text in YEAR_AGO_WORDS:
                 s.used = True

@@ -1309,6 +1309,7 @@ class _State:
         self._action_requested()
         f = self.form
         self._instead_of_previous()
+        self._compound_noun()
         self._out_in_a_warehouse()
         self._lines_of_stock()
         self._other_scopes()
@@ -1377,6 +1378,7 @@ class _State:
         self._that_period()
         self._values_never_bought()
         self._unknown_names()
+        self._bound_on_each_row()
         self._shown_too()
         if followup:
             assert context is not None
@@ -1430,6 +1432,24 @@ class _State:
             raise
         return f
 
+    def _bound_on_each_row(self) -> None:
+        """"revenue from orders worth more than 500 euros each": "each" right after a bound on a column of the
+        things' own rows (an order's total amount) says the bound is on each one, as it already is (was: 'each'
+        unplaced, refused). A bound on a figure summed per thing ("customers who spent over 500 each") is not read."""
+        for k, s in enumerate(self.spans):
+            if s.used or s.text != "each" or k < 2:
+                continue
+            j = k - 1
+            if self.spans[j].text == "__money__" or self.spans[j].first("currency") or self.spans[j].first("unit"):
+                j -= 1
+            num = self.spans[j]
+            if j < 1 or not num.first("number") or not self.spans[j - 1].has("comparator"):
+                continue
+            value = num.arg("number")
+            if any("." in x.field and x.field.split(".")[0] in {e.get("table") for e in self.layer.entities.values()}
+                   and x.op in ("<", "<=", ">", ">=") and value in x.values for x in self.form.filters):
+                s.used = True
+
     def _shown_too(self) -> None:
         """"Which customers have placed more than 30 orders? Show the number of orders too.": a last "too" / "as
         well" after a figure placed, in a clause that asks to show it, of a question grouped by the things (the
@@ -1439,8 +1459,13 @@ class _State:
         figure = self.spans[-2]
         if not figure.used or not any(x[0] in ("measure", "entity", "attribute", "dimension") for x in figure.senses):
             return
-        if not self.form.dimensions:
-            return  # "anything to reorder? show stock too": a figure beside listed things, not read here: refused
+        bounded = not self.form.measures and figure.first("measure") is not None and any(
+            x.field == figure.arg("measure") and x.op in ("<", "<=", ">", ">=", "between") for x in self.form.filters)
+        if not self.form.dimensions and not bounded:
+            # "anything to reorder? show stock too": a figure beside listed things, not read here: refused ("which
+            # products have more than 900 units in stock? give the stock too": the figure bounded, which a list
+            # shows beside each row, is read)
+            return
         k = len(self.spans) - 2
         while k > 0 and self.spans[k - 1].text not in ("show", "display", "give", "include", "list"):
             if self.spans[k - 1].text in (".", "?", ",", "and") or self.spans[k - 1].first("comparator"):
@@ -1509,6 +1534,16 @@ class _State:
                 raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
                                     hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
+    def _compound_noun(self) -> None:
+        """"which business customer order was the largest", "how many customer orders last month": a thing named
+        in the singular right before another thing is a modifier of it (orders of customers), not a thing asked
+        (was: orders counted per customer, or the customers counted)."""
+        for a, b in zip(self.spans, self.spans[1:], strict=False):
+            ea, eb = a.first("entity"), b.first("entity")
+            if ea and eb and ea[1] != eb[1] and not a.used and not a.text.endswith("s") and \
+                    a.text == self.layer.entities[ea[1]].get("singular"):
+                a.senses, a.used = [("stop",)], True
+
     def _instead_of_previous(self) -> None:
         """"by segment rather than country", "maximum delivery time instead of average": in a follow-up, the words
         right after "instead of" / "rather than" that name what the previous question had (a grouping, a figure,
@@ -1521,15 +1556,16 @@ class _State:
             if (a.text, b.text) not in (("instead", "of"), ("rather", "than")):
                 continue
             named = []
+            fillers = ("the", "a", "an", "per", "by")  # "per month instead of per carrier": the grouping word said again
             for x in self.spans[k + 2:]:
-                if x.text in ("the", "a", "an") or x.has("dimension") and x.arg("dimension") in c.dimensions or \
+                if x.text in fillers or x.has("dimension") and x.arg("dimension") in c.dimensions or \
                         x.first("grain") and x.arg("grain") == c.grain or \
                         x.first("measure") and x.arg("measure") in c.measures or \
                         (x.text in aggregates or x.has("grammar", "average")) and bool(c.measures):
                     named.append(x)
                 else:
                     break
-            if not any(x.text not in ("the", "a", "an") for x in named):
+            if not any(x.text not in fillers for x in named):
                 continue
             for x in (a, b, *named) if a.text == "rather" else (b, *named):
                 x.senses, x.used = [("stop",)], True
@@ -2074,6 +2110,13 @@ class _State:
                         x.used = True
                     self.form.notes.append(f"every:{dim.arg('dimension')}")
                     continue
+                zero = self.spans[i - 2] if i >= 2 else None
+                if held and zero is not None and not zero.used and not bounded and (
+                        zero.text in ("zero", "0", "nothing", "none") or zero.has("number", 0.0)) and all(
+                        "= 0" in str(self.layer.predicates[x].get("sql", "")) and
+                        self.layer.predicates[x].get("every_scope_is_summed") for x in held):
+                    # "out of stock (zero in every warehouse)": nothing in each one restates a sum of 0 over them
+                    zero.used = True
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test
@@ -3823,6 +3866,8 @@ class _State:
             if s.used or s.text != "each" or k + 1 >= len(self.spans):
                 continue
             verb = self.spans[k + 1]
+            if verb.text in ("has", "have", "had") and k + 2 < len(self.spans):
+                verb = self.spans[k + 2]  # "how many orders each has placed": the perfect's own verb
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
             if not (verb.first("activity") or figure):
                 continue
@@ -5148,6 +5193,8 @@ class _State:
                 and shown is not None and head < shown and not self._asks_aggregate():
             # "inactive items + qty on hand", "Tools products with their stock": the things named first, each
             # with the figure after them (a total is asked with "total stock of ...", "how much")
+            if self._of_each() and len(f.measures) > 1:
+                f.measures = [m for m in f.measures if m != "count"]  # "how many of each on hand": that figure's
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
         # "share of shipments delivered in more than 3 days by carrier": a bound on a duration is the share's
@@ -5616,8 +5663,10 @@ class _State:
         """"how much stock is left of each", "Garden products: how much stock does each have": "each" at the end
         (after "of", or as the subject of a last "have") is each of the things named."""
         texts = [s.text for s in self.spans]
+        # "Bosch products in Vantaa: how many of each on hand?": the figure's own words after "of each"
+        figure_after = len(texts) > 2 and texts[-3:-1] == ["of", "each"] and self.spans[-1].first("measure") is not None
         return len(texts) > 1 and texts[-2:] == ["of", "each"] or len(texts) > 2 and texts[-3] in ("does", "do") \
-            and texts[-2] == "each" and texts[-1] in ("have", "hold", "carry")
+            and texts[-2] == "each" and texts[-1] in ("have", "hold", "carry") or figure_after
 
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
@@ -5854,6 +5903,17 @@ class _State:
         return False
 
     # ----- follow-ups
+    def _every_of_one_value(self, context: QueryForm, i: int) -> bool:
+        """"now for every segment" after revenue from consumer customers: every value of the one named before, so
+        that condition goes and nothing is split (as "all segments"; "for each" / "by segment" still split)."""
+        nxt = self.next_content(i)
+        if self.spans[i].text != "for every" or nxt is None or nxt[0] != i + 1 or not nxt[1].first("dimension") \
+                or self.values_of(nxt[1]):
+            return False
+        dim = nxt[1].arg("dimension")
+        return dim not in context.dimensions and any(
+            x.field == dim and x.op == "=" and len(x.values) == 1 for x in context.filters)
+
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
         merge_verbs(self)
@@ -6061,8 +6121,8 @@ class _State:
         dropped = set()
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
-            if s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") and nxt is not None \
-                    and nxt[1].first("dimension"):
+            if (s.has("grammar", "drop_filter") and s.text not in ("all", "any", "every") or
+                    self._every_of_one_value(context, i)) and nxt is not None and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
         # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
         shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
@@ -6114,6 +6174,16 @@ class _State:
                 # "include consumers too" after business customers' revenue: both values now, not the new one in
                 # place of the old (was: refused, 'include' not placed)
                 kept.op, kept.values = "in", list(dict.fromkeys([*kept.values, *flt.values]))
+                for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
+                    said.used = True
+                continue
+            left_out = next((x for x in f.filters if x.field == flt.field and x.op in ("not in", "!=")), None)
+            if including and left_out is not None and flt.op in ("=", "in") and set(flt.values) <= set(left_out.values):
+                # "include the cancelled ones too" after orders excluding cancelled: those values no longer left out
+                # (was: refused, and the new value read as the only one)
+                left_out.values = [v for v in left_out.values if v not in flt.values]
+                if not left_out.values:
+                    f.filters = [x for x in f.filters if x is not left_out]
                 for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
                     said.used = True
                 continue
@@ -6220,7 +6290,7 @@ class _State:
             nxt = self.next_content(i)
             # "and for every carrier combined?": every one together (noted any:), as "all carriers"
             summed = s.text == "for every" and nxt is not None and nxt[1].first("dimension") is not None and \
-                f"any:{nxt[1].arg('dimension')}" in new.notes
+                f"any:{nxt[1].arg('dimension')}" in new.notes or self._every_of_one_value(context, i)
             if s.has("grammar", "drop_filter") or s.text in ("all", "any", "every") or summed:
                 target = None
                 if nxt and nxt[1].first("dimension"):
@@ -7752,7 +7822,8 @@ class _State:
                 before = self.spans[k - 1].text if k > 0 else ""
                 nxt_text = self.spans[k + 1].text if k + 1 < len(self.spans) else None
                 if s.text == "each" and (f.show or any(predicate_spec(self.layer, p).get("show") for p in f.predicates)) \
-                        and ((before == "of" and after is None) or (nxt_text == "with" and before in (
+                        and ((before == "of" and (after is None or self._of_each() and after[0] == len(self.spans) - 1))
+                             or (nxt_text == "with" and before in (
                             "show", "list", "give", "display", "name"))):
                     s.used = True
         tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
