@@ -1742,3 +1742,131 @@ def test_include_the_ones_left_out(parser, engine, context, question, gold):
 ])
 def test_the_same_period_named_a_year_earlier(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "do it by brand instead" after the top products: "instead" replaces the grouping, even with a pointer at the
+# ranked ones (was: the brand beside each product)
+@pytest.mark.parametrize("context, question, gold", [
+    (["top 5 products by units sold in 2025"], "do that by category instead",
+     f"SELECT p.category, SUM(oi.quantity) u FROM {LINES} WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 5"),
+    (["top 3 products by revenue in 2025"], "now do it by channel instead",
+     f"SELECT o.channel, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM {LINES} "
+     f"WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 3"),
+])
+def test_instead_regroups_the_ranked_ones(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what about the share of orders for web" after the web's share of revenue: the things named after "share of"
+# counted (was: the share of revenue again)
+@pytest.mark.parametrize("context, question, gold", [
+    (["what share of revenue came from the store channel in 2025?"], "and the share of orders for store?",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE channel = 'store') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
+    (["what share of revenue came from b2b in 2025?", "and from web?"], "how about the share of orders from b2b",
+     "SELECT 1.0 * COUNT(*) FILTER (WHERE channel = 'b2b') / COUNT(*) FROM orders WHERE year(order_date) = 2025"),
+])
+def test_share_of_other_things_after_a_share(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which one had the most late deliveries?" after carriers ranked: "which one" is one of the groups just shown,
+# in their period (was: a new question, every late shipment of all time counted)
+# "which category sold the most?" after sales by category last month: the top of the figure just shown, in its
+# period (was: units sold over all time)
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery time by carrier in 2025"], "which one had the most late deliveries?",
+     "SELECT carrier, COUNT(*) n FROM shipments WHERE year(shipped_at) = 2025 "
+     "AND delivered_at > shipped_at + INTERVAL 3 DAY GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    (["revenue by category in 2025"], "which category sold the most?",
+     f"SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM {LINES} "
+     f"WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    (["revenue by channel in 2025"], "which channel had the highest revenue?",
+     f"SELECT channel, SUM(total_amount) r FROM orders o WHERE {VALID} AND year(order_date) = 2025 "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+])
+def test_which_of_the_groups_shown(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "per warehouse" after the inactive products with their stock: the stock shown summed per warehouse (was: the
+# products counted per warehouse)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products are inactive?", "how much stock do we have of those?"], "by warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active GROUP BY 1"),
+    (["list the Kitchen products", "and their stock?"], "per warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Kitchen' GROUP BY 1"),
+])
+def test_listed_figure_regrouped(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "all channels but only norwegian customers" after b2b orders by status: "all <groups>" of a filter the previous
+# question had drops it (was: a new question, the Norwegian customers listed); "all brands again" restores them
+@pytest.mark.parametrize("context, question, gold", [
+    (["orders by status in 2025", "only store"], "all channels but only swedish customers",
+     "SELECT o.status, COUNT(*) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE year(o.order_date) = 2025 AND c.country = 'SE' GROUP BY 1"),
+    (["stock by category", "only in Kuopio", "only Lighting"], "all categories again",
+     "SELECT p.category, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio' GROUP BY 1"),
+])
+def test_all_groups_drops_their_filter(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what was the value of those returns" after returned orders counted: a status said as a noun ("returns") is
+# the column's own things, so their amount is summed (was: the count again)
+# "how much did he spend on those" after his delivered orders counted: a status revenue keeps whole (was: refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many orders were returned in 2025?", "only web orders"], "what was the value of those returns",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'returned' AND channel = 'web' AND year(order_date) = 2025"),
+    (["how many orders were cancelled in 2025?"], "and the total value of the cancellations?",
+     "SELECT SUM(total_amount) FROM orders WHERE status = 'cancelled' AND year(order_date) = 2025"),
+    (["how many orders did Erik Olsen place in 2025?", "how many were delivered?"], "how much did he spend on those",
+     "SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.status = 'delivered' AND year(o.order_date) = 2025"),
+])
+def test_amount_of_the_counted_orders(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and what revenue did it bring?" after a product's units sold this year: the revenue of the same sales (was:
+# refused, no answer "it" pointed at)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many units of the Philips Heat Pump did we sell in 2025?"], "and what revenue did it bring?",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM {LINES} "
+     f"WHERE {VALID} AND p.name = 'Philips Heat Pump' AND year(o.order_date) = 2025"),
+    (["units sold of Makita products in 2025"], "how much revenue did they bring in?",
+     f"SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM {LINES} "
+     f"WHERE {VALID} AND p.brand = 'Makita' AND year(o.order_date) = 2025"),
+])
+def test_revenue_of_the_units_sold(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show revenue instead of order count" after orders counted per month: "instead of" anywhere points back, and the
+# count it names is the figure replaced (was: a new question, 'instead' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of orders per channel in 2025"], "show revenue instead of order count",
+     f"SELECT channel, SUM(total_amount) FROM orders o WHERE {VALID} AND year(order_date) = 2025 GROUP BY 1"),
+    (["how many orders per status in 2025"], "give me the average order value instead of the order count",
+     f"SELECT status, AVG(total_amount) FROM orders o WHERE {VALID} AND year(order_date) = 2025 GROUP BY 1"),
+])
+def test_figure_instead_of_the_count(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show how many orders they placed instead, cancelled ones included" after their average order value: a count
+# of orders keeps every status, the status named among them (was: refused, or only the cancelled ones counted)
+@pytest.mark.parametrize("context, question, gold", [
+    (["average order value by channel in 2025"], "how many orders was that instead, cancelled ones included",
+     "SELECT channel, COUNT(*) FROM orders WHERE year(order_date) = 2025 GROUP BY 1"),
+    (["revenue by country in 2025", "only business customers"], "show how many orders they placed, returned ones too",
+     "SELECT c.country, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "AND c.segment = 'business' GROUP BY 1"),
+])
+def test_count_with_a_status_included(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

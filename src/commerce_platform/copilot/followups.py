@@ -222,7 +222,9 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             f = copy.deepcopy(context)
             f.measures = ["revenue"]
         elif ask == "spending" and subject == "orders" and not context.predicates and all(
-                x.field != "status" and _of_orders_or_customers(state, x.field) for x in context.filters):
+                (x.field != "status" or x.op in ("=", "in") and not {str(v) for v in x.values} & {"cancelled", "returned"})
+                and _of_orders_or_customers(state, x.field) for x in context.filters):
+            # ("how many were delivered?" -> "how much did he spend on those": a status revenue keeps whole)
             # "how many orders did <customer> place in 2025?" -> "and how much did he spend?": that customer's
             # revenue over the same period (or the one the follow-up names); "how many orders did customers in
             # Finland place last month?" -> "and the revenue from them?": those orders' revenue (was: refused
@@ -243,6 +245,16 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # their customers' revenue (no period was named, so all time)
         f = copy.deepcopy(context)
         f.measures, f.order_by = ["revenue"], None
+    elif ask == "spending" and context.kind == "aggregate" and len(context.measures) == 1 \
+            and context.measures != ["revenue"] and not (context.dimensions or context.grain or context.compare
+                                                        or context.derived or context.limit or context.predicates) \
+            and state.layer.measures.get(context.measures[0], {}).get("filter") == state.layer.measures["revenue"].get("filter"):
+        # "and what revenue did it bring?" after a product's units sold this year: the revenue of the same sales
+        # (was: refused)
+        f = copy.deepcopy(context)
+        f.measures, f.order_by = ["revenue"], None
+        if state.periods:
+            f.period, f.period_field = state.periods[0], None
     elif ranked(context, "product") and ask == "where" and context.limit == 1 and not state.periods:
         # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
         f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
@@ -773,7 +785,10 @@ def unknown_value(state: _State, context: QueryForm) -> None:
     hold next to the dimension the previous question filtered on is another value of it, which does not
     exist (not a word the copilot failed to read)."""
     spans = state.spans
-    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS]
+    # "all brands again" after only Oras: "again" restores every value, it names no brand
+    unread = [i for i, s in enumerate(spans) if not s.senses and not s.used and s.text not in OTHERS
+              and not (s.text == "again" and i > 1 and spans[i - 1].first("dimension")
+                       and spans[i - 2].text in ("all", "any", "every"))]
     customer = context.filter_on("customer")
     if unread and unread == list(range(unread[0], unread[-1] + 1)) and unread[0] > 0 \
             and (spans[unread[0] - 1].text in ("from", "for", "of", "by") or spans[unread[0] - 1].has(

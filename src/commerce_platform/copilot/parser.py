@@ -1563,6 +1563,10 @@ class _State:
                         x.first("measure") and x.arg("measure") in c.measures or \
                         (x.text in aggregates or x.has("grammar", "average")) and bool(c.measures):
                     named.append(x)
+                elif any(m.startswith("count") for m in c.measures) and (x.has("grammar", "count") or x.first(
+                        "entity") and x.arg("entity") == (c.subject or "orders") and x is not self.spans[-1]
+                        and self.spans[self.spans.index(x) + 1].has("grammar", "count")):
+                    named.append(x)  # "revenue instead of order count" after orders counted: the count replaced
                 else:
                     break
             if not any(x.text not in fillers for x in named):
@@ -1778,6 +1782,10 @@ class _State:
             return True
         if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
             return True  # "forget the category, all products"
+        after = self.next_content(self.spans.index(first)) if first is not None else None
+        if first is not None and first.text in ("all", "any", "every") and after is not None \
+                and after[1].first("dimension") and context.filter_on(str(after[1].arg("dimension"))):
+            return True  # "all channels but only norwegian customers" after b2b orders: that filter dropped
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
         if any(context.filter_on(dim) for _, _, dim in self._not_just()):
@@ -1789,7 +1797,7 @@ class _State:
         pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
-                                         "that one", "each one", "of that")
+                                         "that one", "each one", "of that", "which one", "instead of")
             for k in range(len(words) - 1))
         # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
         alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
@@ -1835,6 +1843,16 @@ class _State:
             # would be a column beside each row, which a new question "total revenue" does not ask)
             return True
         if self._condition_alone(strong):
+            return True
+        if first is not None and first.text == "which" and context.kind == "aggregate" and len(context.dimensions) == 1 \
+                and not context.limit and not (self.ids or self.periods) and content \
+                and content[0].has("dimension", context.dimensions[0]) and not self.values_of(content[0]) \
+                and any(s.first("ranking") or s.first("superlative") for s in content[1:]) \
+                and all(s.first("ranking") or s.first("superlative")
+                        or s.first("measure") and s.arg("measure") in context.measures for s in content[1:]):
+            # "which category sold the most?", "which category had the highest sales?" after sales by category
+            # last month: the top one of the groups just shown, in their period and conditions (was: a new
+            # question over all time)
             return True
         return not strong and not self.ids
 
@@ -2217,6 +2235,17 @@ class _State:
             s.used = nxt[1].used = True
             if after is not None:
                 after[1].used = True
+        counting = any(s.has("grammar", "count") for s in self.spans) and not any(s.first("measure") for s in self.spans)
+        for k, s in enumerate(self.spans):
+            if not counting or s.used or s.text not in ("included", "including", "too") or k < 2 \
+                    or self.spans[k - 1].text != "ones" or len(self.values_of(self.spans[k - 2])) != 1 \
+                    or self.values_of(self.spans[k - 2])[0][0] != "status" or k + 1 < len(self.spans) \
+                    and self.spans[k + 1].text not in ("?", "."):
+                continue
+            # "how many orders they placed, cancelled ones included": a count of orders keeps every status, so the
+            # status named is among those counted, never the only one (was: only the cancelled ones counted)
+            for x in self.spans[k - 2:k + 1]:
+                x.senses, x.used = [("stop",)], True
 
     def _negation_after_values(self) -> None:
         """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
@@ -3837,9 +3866,15 @@ class _State:
     def _of_own_entity(self, i: int, table: str) -> bool:
         """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
         nxt = self.next_content(i)
+        last = None
         while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
-            nxt = self.next_content(nxt[0])
+            last, nxt = nxt[1], self.next_content(nxt[0])
         ent = nxt[1].first("entity") if nxt is not None else None
+        if ent is None and (nxt is None or nxt[1].text.startswith("__period")) and last is not None \
+                and last.text.endswith("s") and any(
+                str(self.layer.dimensions.get(d, {}).get("column", "")).startswith(f"{table}.")
+                for d, _ in self.values_of(last)):
+            return True  # "the value of those returns": a value said as a noun of the column's own things (orders)
         return ent is not None and self.layer.entities[ent[1]]["table"] == table
 
     def _holds_items(self, i: int) -> bool:
@@ -5925,6 +5960,31 @@ class _State:
             if pointed is not None:
                 return pointed
         new = self.form
+        if not new.measures and new.subject and (new.derived or {}).get("kind") == "share" \
+                and (context.derived or {}).get("kind") == "share" and not any(
+                    m.startswith("count") for m in context.measures) and any(
+                s.has("grammar", "share") and [t.text for t in self.spans[i + 1:i + 2]] == ["of"]
+                and any(t.has("entity", new.subject) for t in self.spans[i + 2:i + 4])
+                for i, s in enumerate(self.spans)):
+            # "what about the share of orders for web" after the web's share of revenue: the things named after
+            # "share of" counted, as asked alone (was: the share of revenue again)
+            new.measures = ["count"]
+        if new.order_by and new.limit is None and any(
+                a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            new.limit = 1  # "which one had the most late deliveries?" after carriers: one of them, as "which carrier"
+        ranking_said = [s for s in self.spans if s.first("ranking") or s.first("measure")]
+        ranked_by, shown_figure = new.order_by, (context.measures[0] if len(context.measures) == 1 else None)
+        measure_specs = self.layer.measures
+        if len(ranking_said) == 1 and ranking_said[0].first("ranking") \
+                and ranking_said[0].text in self.layer.grammar.get("ranking_measures", {}) \
+                and context.kind == "aggregate" and context.dimensions and shown_figure and ranked_by \
+                and ranked_by != shown_figure and ranked_by in measure_specs and shown_figure in measure_specs \
+                and measure_specs[ranked_by].get("filter") and all(
+                    measure_specs[ranked_by].get(k) == measure_specs[shown_figure].get(k) for k in ("filter", "entity")):
+            # "which category sold the most?" after sales by category: a ranking said by its verb alone ranks the
+            # figure shown of the same rows (sales), not the verb's own default figure (units sold)
+            new.measures = [shown_figure if m == ranked_by else m for m in new.measures]
+            new.order_by = shown_figure
         opening = next((s for s in self.spans if not s.has("stop")), None)
         if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
                 and context.kind == "list" and (new.measures or new.show):
@@ -6126,8 +6186,11 @@ class _State:
                 dropped.add(nxt[1].arg("dimension"))
         # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
         shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
+        # "do it by brand instead" after the top 5 products: "instead" replaces the grouping, even with a
+        # pointer ("it") at the ranked ones (was: the brand beside each product)
+        instead = any(s.text == "instead" for s in self.spans)
         beside = [d for d in [*new.dimensions, *shown]
-                  if d not in dropped and d not in f.dimensions and of_the_ranked(self, context, d)]
+                  if d not in dropped and d not in f.dimensions and not instead and of_the_ranked(self, context, d)]
         regrouped = [d for d in new.dimensions if d not in dropped]
         adding = bool(regrouped or new.grain) and adds_grouping(self)
         if beside:
@@ -6142,8 +6205,10 @@ class _State:
                     and ({"by", "per"} & set(texts) or any(s.has("grammar", "group_by") for s in self.spans)):
                 # "break that down by channel", "by which carriers?" after a list: the listed rows counted per
                 # group (a list has no groups: the grouping was dropped and the same rows listed again);
-                # "which brands are they?" names a column beside each row instead
-                f.kind, f.measures, f.show, f.order_by = "aggregate", ["count"], [], None
+                # "which brands are they?" names a column beside each row instead; "per warehouse" after the
+                # discontinued products with their stock: the figure shown beside them summed per group
+                figures = [c for c in context.show if c in self.layer.measures]
+                f.kind, f.measures, f.show, f.order_by = "aggregate", figures or ["count"], [], None
         for d in regrouped:
             if not any(x.field == d for x in new.filters):
                 # "and by carrier?" after DHL's late shipments: every carrier, one row each (was: the one
@@ -6341,6 +6406,9 @@ class _State:
                         f.compare = None
                         f.dimensions = [d for d in f.dimensions if d != target]
                     s.used = nxt[1].used = True
+                    trailing = self.spans[nxt[0] + 1] if nxt[0] + 1 < len(self.spans) else None
+                    if trailing is not None and trailing.text == "again" and not trailing.senses:
+                        trailing.used = True  # "all brands again" after only Oras: every one, as before it was narrowed
                     if i > 0 and self.spans[i - 1].text in INCLUDING:
                         self.spans[i - 1].used = True  # "include all channels": as "all channels"
                     dropping = True
