@@ -1103,3 +1103,19 @@ def test_singular_thing_before_another_is_a_modifier(parser, engine, question, g
 ])
 def test_quarter_over_quarter_is_growth(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Share 0-1 please.", "(0-1)": the 0-to-1 range said beside a share word or in a bracket, written with a dash, is the
+# fraction the share already is (was: '0', '1' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("which carrier had the highest late rate for shipments sent in 2025? share 0-1",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2025-01-01' AND shipped_at < TIMESTAMP '2026-01-01' "
+     "GROUP BY carrier ORDER BY 2 DESC LIMIT 1"),
+    ("late rate of DHL shipments sent in 2025 (0-1)",
+     "SELECT AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) FROM shipments "
+     "WHERE carrier = 'DHL' AND delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2025-01-01' "
+     "AND shipped_at < TIMESTAMP '2026-01-01'"),
+])
+def test_fraction_scale_with_dash(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -680,6 +680,13 @@ class SemanticParser:
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
+        for k in range(len(clauses) - 1, 0, -1):
+            # "Which warehouse has the most of it so we can transfer?": a purpose clause with no comma before it
+            # that names a purpose of the layer stays in the question, where the purpose is read
+            if re.match(r"so\s+(?:we|i)\s", clauses[k], re.IGNORECASE) and \
+                    not re.search(r"[?.!;:,()\-—–]\s*$", clauses[k - 1]) and any(
+                        x[0] == "purpose" for sp in _State(self, clauses[k], as_of).spans for x in sp.senses):
+                clauses[k - 1:k + 1] = [f"{clauses[k - 1]} {clauses[k]}"]
         if len(clauses) < 2:
             return question, []
         blockers, plan, opener, plan_blockers = self.commentary
@@ -870,7 +877,10 @@ ALL_ON_EXTREME_DAY_RE = re.compile(r"\ball\b[^?.!]*\b(?:on|from)\s+the\s+(?:earl
 # "to thank" ("top 5 customers by revenue, to send a thank-you gift": the asker's plan) or "so
 # we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
-                              r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)",
+                              r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
+                              # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
+                              # with or without a comma (was: 'chase' left unplaced)
+                              r"|\s+(?=so\s+(?:we|i)\s+(?:can|could)\s[^,?.!;:()]*[?.!]*\s*$)",
                               re.IGNORECASE)
 
 
@@ -1331,6 +1341,7 @@ class _State:
         self._comparisons()
         self._predicate_bounds()
         self._ranges_and_comparators()
+        self._little_sales_bounded()
         self._duration_anchors()
         self._money_placed()
         self._percent_values()
@@ -1353,6 +1364,7 @@ class _State:
         self._contains()
         self._possessives()
         self._rest()
+        self._group_ranked_by_column_extreme()
         self._units_said_of_a_figure()
         self._each_did()
         self._those_with_figure()
@@ -2376,6 +2388,28 @@ class _State:
                 self.form.predicates.append("never_sold" if sold else "never_ordered")
                 self.form.notes.append("activity:orders")
                 s.used = t.used = True
+                obj = self.next_content(j)
+                if obj is not None and obj[1].text in ("any", "a", "an", "single") and not obj[1].used:
+                    obj = self.next_content(obj[0])
+                if not sold and obj is not None and not obj[1].used and obj[1].text in ("order", "orders") \
+                        and t.text in ("placed", "place", "made", "make"):
+                    # "who ordered in 2025 but hasn't placed any order this year": the order is what is not placed,
+                    # not the things asked for (was: read as orders, the two periods refused)
+                    obj[1].used = True
+                    for k in range(j + 1, obj[0]):
+                        self.spans[k].used = True
+
+    def _little_sales_bounded(self) -> None:
+        """"high margin but not selling: products that sold under 100 units this year": an upper bound on a sales
+        figure says how little "not selling" means; the products under it are listed, those with none at 0 (was:
+        only those with no sale at all, which the bound then could not change)."""
+        f = self.form
+        if "never_sold" not in f.predicates:
+            return
+        measures = self.layer.measures
+        if any(x.op in ("<", "<=") and x.field in measures and measures[x.field].get("filter")
+               and measures[x.field].get("line_sql") for x in f.filters):
+            f.predicates.remove("never_sold")
 
     def _never_ordered_with(self, j: int) -> bool:
         """"customers who never ordered online (or b2b)": no order of theirs with those values, kept as
@@ -3393,6 +3427,26 @@ class _State:
             s.used = nxt[1].used = True
             return
 
+    def _group_ranked_by_column_extreme(self) -> None:
+        """"which warehouse has the oldest stock update?": a superlative right before a date column of the group's own
+        table ranks the groups by that column's minimum / maximum (was: refused, nothing to rank by)."""
+        f = self.form
+        if len(f.dimensions) != 1 or f.measures or f.order_by != "@date" or f.grain or f.compare:
+            return
+        table = self.layer.dimensions[f.dimensions[0]]["column"].split(".")[0]
+        for i, s in enumerate(self.spans):
+            sa = s.first("superlative_attribute")
+            nxt = self.next_content(i)
+            if not (sa and sa[1] == "@date") or nxt is None or nxt[1].used or not nxt[1].first("attribute"):
+                continue
+            attr = str(nxt[1].arg("attribute"))
+            if attr.split(".")[0] != table or self.layer.column(attr).get("type") not in ("DATE", "TIMESTAMP"):
+                return
+            f.measures = [f"{'min' if f.direction == 'asc' else 'max'}:{attr}"]
+            f.order_by = f.measures[0]
+            s.used = nxt[1].used = True
+            return
+
     def _superlatives(self) -> None:
         f = self.form
         for i, s in enumerate(self.spans):
@@ -4189,13 +4243,20 @@ class _State:
         the fraction a share already is (was: refused, '0' and '1' not placed); a percent asked stays refused."""
         f = self.form
         if (f.derived or {}).get("kind") != "share" or (f.derived or {}).get("scale") != "fraction" or \
-                not re.search(r"\(\s*0\s*(?:to|-|–)\s*1\s*\)", self.question):
+                not re.search(r"\(\s*0\s*(?:to|-|–)\s*1\s*\)", self.question) and not re.search(
+                    # "Share 0-1 please.", "as a 0 to 1 fraction": the range said beside a share word
+                    r"\b(?:share|fraction|proportion|rate|ratio)\s+(?:as\s+)?0\s*(?:to|-|–)\s*1\b|"
+                    r"\b0\s*(?:to|-|–)\s*1\s+(?:share|fraction|proportion|rate|ratio|scale)\b", self.question, re.I):
             return
-        for k in range(len(self.spans) - 2):
-            zero, between, one = self.spans[k:k + 3]
+        for k in range(len(self.spans) - 1):
+            zero, between = self.spans[k:k + 2]
+            one = self.spans[k + 2] if k + 2 < len(self.spans) else between
             if zero.has("number", 0.0) and one.has("number", 1.0) and between.text in ("to", "-", "–") \
                     and not zero.used and not one.used:
                 zero.used = one.used = between.used = True
+                return
+            if zero.has("number", 0.0) and between.has("number", 1.0) and not zero.used and not between.used:
+                zero.used = between.used = True  # "0-1": the dash is not a word of its own
                 return
 
     def _only_through(self) -> None:
@@ -4212,7 +4273,8 @@ class _State:
             # as the orders' adjective, say the same "every order that way"; "only ever ordered in store" too
             # (was: 'ever' hid the verb, and one store order among others counted)
             k = i + 1 + (i + 2 < n and self.spans[i + 1].text == "ever")
-            verb = self.spans[k].text in verbs
+            # ("ever ordered" is one span, the layer's ever_ordered)
+            verb = self.spans[k].text in verbs or self.spans[k].text.removeprefix("ever ") in verbs
             k += verb
             prep = k < n and self.spans[k].text in preps
             k += prep
@@ -6665,7 +6727,9 @@ class _State:
         # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
         nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
                    and 0 < at_later - k <= 2]
-        never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered")]
+        # ("hasn't placed an order": the negation before the verb of ordering says it too)
+        never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered") or s.has(
+            "grammar", "negation") and (nxt := self.next_content(k)) is not None and nxt[1].has("activity", "orders")]
         said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
             never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
             # "ordered in 2025 but haven't ordered (at all) in 2026": the no-order words between the two periods
@@ -7408,6 +7472,12 @@ class _State:
             return f"{entity['table']}.{entity['period']}"
         if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
             return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
+        shared_predicate = ((f.derived or {}).get("condition") or {}).get("predicate")
+        if shared_predicate and predicate_spec(self.layer, shared_predicate).get("period_inside") and \
+                self._period_right_after(shared_predicate):
+            # "what share of customers have not ordered in the last 90 days": the period said right after the
+            # condition's verb dates its orders (was: refused as maybe their signup)
+            return "orders.order_date"
         conditioned = [n for p in f.predicates for n, e in self.layer.entities.items()
                        if n == predicate_spec(self.layer, p)["entity"] and e["table"] != subject_table and e.get("period")]
         if subject == "customers" and conditioned and "orders" not in activity:
@@ -7425,6 +7495,15 @@ class _State:
             return "shipments.shipped_at"
         entity = self.layer.entities[subject]
         return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _period_right_after(self, predicate: str) -> bool:
+        """Whether a period is said right after the words of the predicate ("not ordered in the last 90 days")."""
+        for k, s in enumerate(self.spans):
+            if s.first("predicate") and s.arg("predicate") == predicate:
+                nxt = self._past_prepositions(self.next_content(k))
+                if nxt is not None and nxt[1].text.startswith("__period"):
+                    return True
+        return False
 
     def _values_never_bought(self) -> None:
         """"which categories has customer 12 never bought from": the values of a product dimension
@@ -7467,6 +7546,9 @@ class _State:
             return
         f.subject = "products"
         f.show += [m for m in shown if m not in f.show]
+        # "more than five times their reorder level in stock": both sides of the ratio are shown beside it (was:
+        # the stock only)
+        f.show += [r for x in f.filters for r in measures.get(x.field, {}).get("restates", []) if r not in f.show]
         f.measures = []
 
     def _movers(self) -> None:
@@ -7477,6 +7559,9 @@ class _State:
             return
         f = self.form
         for i, s in enumerate(self.spans):
+            if not s.used and s.has("entity", "products") and s.text.endswith("s") and not s.has("mover"):
+                self._speed_of_products(i, spec)
+                continue
             if s.used or not s.has("mover"):
                 continue
             k = i
@@ -7522,6 +7607,35 @@ class _State:
             if spec["measure"] not in f.measures:
                 f.measures.append(spec["measure"])
             f.subject = f.subject or "products"
+
+    def _speed_of_products(self, i: int, spec: dict) -> None:
+        """"slowest 3 Garden products over the last 180 days (units)": a speed word before the products (past a number
+        and values), with the movers' figure named, ranks them as movers do (was: read as a delivery time, refused);
+        "slow products" alone may be slow sellers or late parcels, so it stays refused."""
+        f = self.form
+        if not any(x.has("measure", spec["measure"]) for x in self.spans):
+            return
+        between: list[Span] = []
+        prev = self.prev_content(i)
+        while prev is not None and not prev[1].used and (prev[1].first("number") or self.values_of(prev[1])):
+            between.append(prev[1])
+            prev = self.prev_content(prev[0])
+        if prev is None or prev[1].used or prev[1].text not in (*spec["slow"], *spec["fast"]) or f.order_by:
+            return
+        after = self.next_content(prev[0])
+        numbers = [x for x in between if x.first("number")]
+        if len(numbers) > 1 or numbers and after is not None and after[1] is not numbers[0]:
+            return  # a number elsewhere than right after the speed word ("slowest Garden 3 products") is not a count
+        if numbers:
+            f.limit = int(numbers[0].arg("number"))
+            numbers[0].used = True
+        prev[1].used = True
+        f.direction = "asc" if prev[1].text in spec["slow"] else "desc"
+        f.order_by = spec["measure"]
+        f.notes.append("order:explicit")
+        if spec["measure"] not in f.measures:
+            f.measures.append(spec["measure"])
+        f.subject = f.subject or "products"
 
     def _slow_things(self, f: QueryForm) -> None:
         """"the slow stuff", "slow products": a speed word read as a condition of another thing (late parcels) said

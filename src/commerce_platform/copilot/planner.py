@@ -479,11 +479,12 @@ class Planner:
         return conds
 
     def _having(self, form: QueryForm, line: bool, dates: bool | None = None, *,
-                per_row: dict[str, exp.Expr] | None = None, zero: list[exp.Expr] | None = None) -> list[exp.Expr]:
+                per_row: dict[str, exp.Expr] | None = None, zero: list[exp.Expr] | None = None,
+                own: str | None = None) -> list[exp.Expr]:
         """The conditions on measures (HAVING); ``dates`` True: only those on a date measure (a last or first
         order date), False: only the others, None: all. ``per_row``: a figure computed per listed row (stock
         beside units sold), compared as it is shown; ``zero``: the conditions on the other rows of a figure that
-        is 0 for a thing with none of them (``_zero_table``)."""
+        is 0 for a thing with none of them (``_zero_table``), ``own`` that thing's table."""
         out: list[exp.Expr] = []
         for f in form.filters:
             dated = self.layer.measures.get(f.field, {}).get("unit") == "date"
@@ -504,7 +505,7 @@ class Planner:
                 if per_row and f.field in per_row:
                     agg = per_row[f.field].copy()
                 elif zero is not None:
-                    agg = self._zero_figure(agg, [*([glossary] if glossary is not None else []), *zero])
+                    agg = self._zero_figure(agg, [*([glossary] if glossary is not None else []), *zero], own)
                 elif glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
                     agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
@@ -612,8 +613,12 @@ class Planner:
         return next((name for name, e in self.layer.entities.items() if zero and e["table"] == zero
                      and e.get("zero_when_none")), None)
 
-    def _zero_figure(self, agg: exp.Expr, sales: list[exp.Expr]) -> exp.Expr:
+    def _zero_figure(self, agg: exp.Expr, sales: list[exp.Expr], own: str | None = None) -> exp.Expr:
         """A figure over the rows the conditions keep (a FILTER, the rows joined outer), 0 when none."""
+        if own is not None and not isinstance(agg, exp.Filter) and tables_of(agg) and tables_of(agg) <= {own}:
+            # "active products with margin over 50% that sold under 100 units this year": a figure of the things'
+            # own columns is not timed by the sales period (was: no sale in it left the margin NULL)
+            return agg.copy()
         conds = [c.copy() for c in sales]
         inner = agg
         if isinstance(agg, exp.Filter):
@@ -680,7 +685,7 @@ class Planner:
             zero_sales = [c for c in conds if not tables_of(c) <= {zero_table}]
             conds = [c for c in conds if tables_of(c) <= {zero_table}]
             if dims:
-                aggs = [(m, self._zero_figure(agg, [*([filt] if filt is not None else []), *zero_sales]))
+                aggs = [(m, self._zero_figure(agg, [*([filt] if filt is not None else []), *zero_sales], zero_table))
                         for (m, agg), filt in zip(aggs, filters, strict=True)]
                 glossary = []
                 root = zero_table
@@ -852,13 +857,13 @@ class Planner:
         # a latest or earliest date is the same however often a row repeats (the layer marks it fan_safe)
         distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           or self.layer.measures.get(m, {}).get("fan_safe") for m in measures)
-        having = self._having(form, line, zero=zero_sales) + moved
+        having = self._having(form, line, zero=zero_sales, own=zero_table) + moved
         dated = self._having(form, line, dates=True)
         if dated and glossary and form.subject and (dims or form.grain):
             # "top spenders by revenue whose last order was before June": a last order is of every order, while
             # the revenue's rows leave cancelled and returned ones out, so the date picks the customers apart
             conds = [*conds, self._entities_having(form.subject, dated, conds)]
-            having = self._having(form, line, dates=False, zero=zero_sales) + moved
+            having = self._having(form, line, dates=False, zero=zero_sales, own=zero_table) + moved
         if having and form.subject and not dims and not form.grain:
             # "how many customers have more than 20 orders": the condition holds per customer, so it
             # picks the customers (a subquery grouped by their key), which are then counted
@@ -1233,7 +1238,7 @@ class Planner:
                 continue
             if zero_table is not None:
                 measure_cols.append(exp.alias_(self._zero_figure(agg, [*([filt] if filt is not None else []),
-                                                                        *zero_sales]), output_name(form, name)))
+                                                                        *zero_sales], table), output_name(form, name)))
                 continue
             if own_rows and filt is not None and isinstance(agg, exp.AggFunc):
                 measure_cols.append(exp.alias_(_filtered(agg, filt), output_name(form, name)))
@@ -1247,7 +1252,7 @@ class Planner:
                 if name not in per_rows and (per_row := self._fanning_measure(form, name, table)) is not None:
                     per_rows[name] = per_row
             having = self._having(form, line=line, per_row=per_rows,
-                                  zero=zero_sales if zero_table is not None else None)
+                                  zero=zero_sales if zero_table is not None else None, own=table)
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)
