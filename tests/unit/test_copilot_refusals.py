@@ -644,3 +644,14 @@ def test_an_action_on_the_data_is_refused(parser, question):
 def test_an_unknown_company_customer_is_not_found(parser, question):
     with pytest.raises(NotFound, match="no customer named"):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a cost said of the shipping verb, no product named: a shipping cost, which the lake lacks
+    # (was: the carrier's shipments listed with their products' unit cost)
+    "how much did shipping with Posti cost us last year?",
+    "what did shipping orders via Bring cost us in 2026",
+])
+def test_a_cost_of_shipping_is_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="shipping cost"):
+        parser.parse(question, COPILOT_AS_OF, None)

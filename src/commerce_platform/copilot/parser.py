@@ -1307,11 +1307,24 @@ class _State:
         return [(x[1], x[2]) for x in s.senses if x[0] == "value"]
 
     # ----- the grammar
+    def _cost_of_shipping(self) -> None:
+        """A cost said of the shipping verb with no product named is a shipping cost, which the lake lacks
+        ("what did shipping with DHL cost us in 2025"); "what did the products we shipped cost us" keeps unit cost."""
+        senses = [tuple(x) for s in self.spans for x in s.senses]
+        product_side = any(x[0] == "entity" and x[1] == "products"
+                           or x[0] in ("value", "dimension") and x[1] in ("product", "category", "brand")
+                           for x in senses)
+        if (("activity", "shipments") in senses and ("attribute", "products.unit_cost") in senses
+                and not product_side):
+            raise NotUnderstood("the retail lake has no data about shipping cost",
+                                hint="try: " + "; ".join(SUGGESTIONS[:4]))
+
     def interpret(self, context: QueryForm | None) -> QueryForm:
         unknown = [s.text for s in self.spans if s.senses and all(x[0] == "unknown" for x in s.senses)]
         if unknown:
             raise NotUnderstood(f"the retail lake has no data about {', '.join(unknown)}",
                                 hint="try: " + "; ".join(SUGGESTIONS[:4]))
+        self._cost_of_shipping()
         followup = context is not None and self._is_followup(context)
         self.context = context if followup else None
         if context is None:
