@@ -4231,9 +4231,11 @@ class _State:
             inventory = True  # "how many units are still in stock": the units the stock condition holds
         if units is not None and not self.periods and not any(s.first("activity") for s in self.spans) and any(
                 s.first("predicate") and "inventory." in self.layer.predicates.get(s.arg("predicate"), {}).get(
-                    "sql", "") for s in self.spans[:units]):
+                    "sql", "") for s in self.spans[:units]) and not any(
+                x.text == "with" for x in self.spans[max(0, units - 4):units]):
             # "inactive products that still have stock left: how many units?": a stock condition said first, nothing
-            # said of selling nor a period to sell in, the units are those held (was: units sold)
+            # said of selling nor a period to sell in, the units are those held (was: units sold); "..., with their
+            # units" stays a column shown beside each (stock and units sold)
             inventory = True
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
