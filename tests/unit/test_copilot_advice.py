@@ -1795,3 +1795,29 @@ def test_plans_and_advice_words(parser, engine, question, gold):
 ])
 def test_column_extreme_ranks_groups_and_slow_products(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "dead stock" beside the stock of discontinued products: the asker says which stock is dead (was: refused,
+# 'dead stock' placed only beside in-stock and never-sold products)
+@pytest.mark.parametrize("question, gold", [
+    ("Where's our dead stock? Units of discontinued products in each warehouse.",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active GROUP BY 1"),
+    ("dead stock: stock on hand of inactive products by warehouse",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active GROUP BY 1"),
+])
+def test_dead_stock_named_as_discontinued(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "Good upsell candidate." after a product ranked highest: why it is asked, set aside (was: refused, "good" mended
+# to "goods" and 'candidate' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("Which Garden product has the highest margin? Good upsell candidate.",
+     "SELECT name FROM products WHERE category = 'Garden' ORDER BY (unit_price - unit_cost) / unit_price DESC LIMIT 1"),
+    ("which Lighting product has the best margin - a good upsell candidate",
+     "SELECT name FROM products WHERE category = 'Lighting' ORDER BY (unit_price - unit_cost) / unit_price DESC LIMIT 1"),
+])
+def test_upsell_candidate_product(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1297,3 +1297,37 @@ def test_ever_ordered_and_latest_order_got(parser, engine, question, gold):
 ])
 def test_lapsed_said_with_a_negated_verb(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "show both months' revenue" after "sold less in A than in B": the two figures the comparison shows (was: refused,
+# 'both', 'months' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("Which categories sold less in October 2026 than in August 2026? Show both months' revenue.",
+     "SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31') a, SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31') b "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 HAVING COALESCE(a, 0) < COALESCE(b, 0)"),
+    ("which brands sold more in Q3 2026 than in Q2 2026, with both quarters' revenue",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') a, SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') b "
+     f"FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 HAVING COALESCE(a, 0) > COALESCE(b, 0)"),
+])
+def test_both_periods_figures_after_a_than_comparison(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "everyone who ordered in A but hasn't ordered since B": the lapsed customers ("hasn't ordered" is "haven't
+# ordered", "everyone who" the customers; was: refused as two periods)
+@pytest.mark.parametrize("question, gold", [
+    ("Win-back list: everyone who ordered in 2024 but hasn't ordered since 1 January 2025",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2024 "
+     "AND c.customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date >= DATE '2025-01-01')"),
+    ("everybody who ordered in 2025 but hasn't ordered in 2026",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "AND c.customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date >= DATE '2026-01-01')"),
+])
+def test_everyone_who_lapsed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1240,3 +1240,16 @@ def test_a_duration_restated_after_its_bound_lists_the_things(parser, engine, qu
 ])
 def test_delivered_ones_of_a_shipment_figure_are_delivered_parcels(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# shipments counted, no order noun said: "delivered" is of the parcels (a delivery date), not the order's status
+# (was: orders whose status is delivered, dropping parcels of orders later returned)
+@pytest.mark.parametrize("question, gold", [
+    ("how many shipments have been delivered",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL"),
+    ("how many shipments sent in 2025 were delivered",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2025-01-01' "
+     "AND shipped_at < TIMESTAMP '2026-01-01'"),
+])
+def test_delivered_shipments_counted(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1119,3 +1119,74 @@ def test_quarter_over_quarter_is_growth(parser, engine, question, gold):
 ])
 def test_fraction_scale_with_dash(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# bounds that hold the day itself: "on or after", "from <date> onwards" start on that day, "on or before" and
+# "until <date>" end on it (was: "on or after" read as after, the day left out; "until <full date>" refused)
+@pytest.mark.parametrize("question, gold", [
+    ("which orders were placed on or after 25 October 2026 and are still pending?",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date >= DATE '2026-10-25'"),
+    ("list the pending orders placed on or after Oct 25",
+     "SELECT order_id FROM orders WHERE status = 'pending' AND order_date >= DATE '2026-10-25'"),
+    ("number of orders from 2026-10-20 onwards",
+     "SELECT COUNT(*) FROM orders WHERE order_date >= DATE '2026-10-20'"),
+    ("how many orders were placed on or before 2024-03-31",
+     "SELECT COUNT(*) FROM orders WHERE order_date <= DATE '2024-03-31'"),
+    ("count of orders until 31 March 2024",
+     "SELECT COUNT(*) FROM orders WHERE order_date <= DATE '2024-03-31'"),
+])
+def test_inclusive_date_bounds(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "... and when they signed up" after a list of customers: the signup date shown beside them (was: dropped)
+@pytest.mark.parametrize("question, gold", [
+    ("show our Oslo customers and when they signed up",
+     "SELECT name, signup_date FROM customers WHERE city = 'Oslo'"),
+    ("list business customers in Helsinki and when they joined",
+     "SELECT name, signup_date FROM customers WHERE city = 'Helsinki' AND segment = 'business'"),
+])
+def test_when_they_signed_up_is_shown(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "how many units" after a stock condition, nothing said of selling nor a period: the units held (was: units sold)
+@pytest.mark.parametrize("question, gold", [
+    ("inactive products that still have stock left: which ones and how many units?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("which discontinued products are still in stock, and how many units",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+])
+def test_units_after_a_stock_condition_are_held(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "(cancelled and returned orders not counted)": "not counted" / "not included" after values leaves them out, as
+# "excluded" does (was: refused, 'not', 'counted' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("what did we give away in discounts on 2024 sales (cancelled and returned orders not counted)?",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'"),
+    ("number of orders in 2025, cancelled ones not included",
+     "SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND year(order_date) = 2025"),
+])
+def test_not_counted_after_values_excludes_them(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a restatement in brackets: "(last update before that date)" names the one date said ("that date"); "48 hours
+# (2 days)" is one duration in two units (was: refused, 'before' / '2', 'days' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("how many stock records have not been updated since 2026-10-15 (last update before that date)?",
+     "SELECT COUNT(*) FROM inventory WHERE updated_at < TIMESTAMP '2026-10-15'"),
+    ("share of shipments delivered in 2025 that arrived within 72 hours (3 days) of shipping",
+     "SELECT AVG(CASE WHEN delivered_at <= shipped_at + INTERVAL 72 HOUR THEN 1.0 ELSE 0.0 END) FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2025-01-01' AND shipped_at < TIMESTAMP '2026-01-01'"),
+    ("share of delivered shipments in 2025 that arrived within 2 days (48 hours) of shipping",
+     "SELECT AVG(CASE WHEN delivered_at <= shipped_at + INTERVAL 48 HOUR THEN 1.0 ELSE 0.0 END) FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND shipped_at >= TIMESTAMP '2025-01-01' AND shipped_at < TIMESTAMP '2026-01-01'"),
+])
+def test_bracket_restating_a_date_or_duration(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -243,6 +243,14 @@ class Periods:
         text = sub(rf"\b(?:week\s+(?:of\s+)?)?(?:from|between)?\s*(?:the\s+)?{DAY_RE}\s*(?:-|to|until|and)\s*(?:the\s+)?{DAY_RE}\s+(?:of\s+)?"
                    rf"({MONTH_RE})(?:\s*,?\s*(\d{{4}}))?\b",
                    lambda m: shared_year((m.group(1), m.group(3)), (m.group(2), m.group(3)), m.group(4)), text)
+        # bounds that hold the day itself: "placed on or after 20 Oct 2026", "from 2026-10-20 onwards" (from that
+        # day), "on or before 2026-10-20", "until 20 October 2026" (up to and with it); was the day left out
+        def from_day(m: re.Match) -> str:
+            d = _date_from(m.groups()[:10] if any(m.groups()[:10]) else m.groups()[10:])
+            return self._slot(_period(d, self.as_of, f"since {d}"))
+        text = sub(rf"\b(?:on\s+or\s+after\s+{DATE_RE}|from\s+{DATE_RE}\s+onwards?\b)", from_day, text)
+        text = sub(rf"\b(?:on\s+or\s+before|until|till|up\s+to|through)\s+{DATE_RE}", lambda m: self._slot(_period(
+            date(1900, 1, 1), _date_from(m.groups()), f"until {_date_from(m.groups())}")), text)
         # open ranges: "before 15 October 2026", "after 2025-06-30"
         text = sub(rf"\b(?:before|prior\s+to)\s+{DATE_RE}", lambda m: self._slot(_period(
             date(1900, 1, 1), _date_from(m.groups()) - timedelta(days=1), f"before {_date_from(m.groups())}")), text)
@@ -303,12 +311,12 @@ class Periods:
                 return self._slot(_period(date(1900, 1, 1), d - timedelta(days=1), f"before {d}"))
             if word == "after":
                 return self._slot(_period(d + timedelta(days=1), self.as_of, f"after {d}"))
-            if word == "since":
+            if word in ("since", "on or after"):
                 return self._slot(_period(d, self.as_of, f"since {d}"))
-            if word in ("until", "till", "up to"):
+            if word in ("until", "till", "up to", "on or before"):
                 return self._slot(_period(date(1900, 1, 1), d, f"until {d}"))
             return self._slot(_period(d, d, d.isoformat()))
-        text = sub(rf"\b(before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
+        text = sub(rf"\b(on\s+or\s+after|on\s+or\s+before|before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
                    rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|and|until|till|through)\s)",
                    yearless, text)
         # "since August", "since Aug 2025": from the month's first day to date
@@ -1222,6 +1230,16 @@ class _State:
             stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
             text = re.sub(rf"\blast\s+({'|'.join(map(re.escape, sorted(stems)))})\s+"
                           r"(?=(?:before|prior\s+to|since|after|until|on)\b)", lambda m: f"{stems[m.group(1)]} ", text)
+        # "not updated since 2026-10-20 (last update before that date)": "that date" is the one date the question
+        # names, said again (was: 'before' left unplaced)
+        named_dates = list(dict.fromkeys(m.group(0).strip() for m in re.finditer(DATE_RE, text)))
+        if len(named_dates) == 1:
+            text = re.sub(r"\b(?:that|this|the\s+same)\s+(?:date|day)\b", named_dates[0], text)
+        # "within 48 hours (2 days) of shipping": a duration restated in brackets in another unit is one duration
+        hours = {"hour": 1, "hours": 1, "day": 24, "days": 24, "week": 168, "weeks": 168}
+        text = re.sub(r"\b(\d+(?:\.\d+)?)\s*(hours?|days?|weeks?)\s*\(\s*(?:i\.e\.\s*|or\s+|=\s*)?(\d+(?:\.\d+)?)\s*"
+                      r"(hours?|days?|weeks?)\s*\)", lambda m: f"{m.group(1)} {m.group(2)}" if float(m.group(1)) * hours[
+                          m.group(2)] == float(m.group(3)) * hours[m.group(4)] else m.group(0), text)
         periods = Periods(as_of, tuple(w for w in self.layer.grammar["growth"] if w.replace(" ", "").isalpha()))
         text = periods.extract(text)
         # "how many orders did customer 42 place in 2025 and how many in 2026": the same figure asked again for a
@@ -4221,9 +4239,15 @@ class _State:
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "both"):
                 continue
-            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth"):
-                s.used = True
-                nxt = self.next_content(i)  # "both quarters' revenue": the two periods compared
+            nxt = self.next_content(i)
+            slots = [k for k, x in enumerate(self.spans) if x.text.startswith("__period")]
+            # "which categories sold less in October than in September? show both months' revenue": said after the
+            # two periods, of their grain, it asks for the two figures the comparison already shows (the
+            # comparison is read later; "ordered in both 2025 and 2026" says it before the periods)
+            restated = nxt is not None and nxt[1].first("grain") and nxt[1].text.endswith("s") and \
+                len({self.spans[k].text for k in slots}) >= 2 and all(k < i for k in slots)
+            if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth") or restated:
+                s.used = True  # "both quarters' revenue": the two periods compared
                 if nxt is not None and not nxt[1].used and nxt[1].first("grain") and nxt[1].text.endswith("s") \
                         and len({x.text for x in self.spans if x.text.startswith("__period")}) >= 2:
                     nxt[1].used = True
@@ -4360,6 +4384,14 @@ class _State:
                 s.first("predicate") and s.text.endswith("in stock") and "inventory." in self.layer.predicates.get(
                     s.arg("predicate"), {}).get("sql", "") for s in self.spans[units + 1:]):
             inventory = True  # "how many units are still in stock": the units the stock condition holds
+        if units is not None and not self.periods and not any(s.first("activity") for s in self.spans) and any(
+                s.first("predicate") and "inventory." in self.layer.predicates.get(s.arg("predicate"), {}).get(
+                    "sql", "") for s in self.spans[:units]) and not any(
+                x.text == "with" for x in self.spans[max(0, units - 4):units]):
+            # "inactive products that still have stock left: how many units?": a stock condition said first, nothing
+            # said of selling nor a period to sell in, the units are those held (was: units sold); "..., with their
+            # units" stays a column shown beside each (stock and units sold)
+            inventory = True
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold" and not set(x.values) <= sold_bounds:
@@ -4819,6 +4851,10 @@ class _State:
         of_parcels = bool(f.measures) and all(self.layer.measures.get(m, {}).get("entity") == "shipments"
                                               for m in f.measures) and f.subject in (None, "shipments") and \
             not any(x.has("entity", "orders") for x in self.spans)
+        # "how many shipments have been delivered", "the share of shipments sent this year and already delivered":
+        # the shipments counted, no order noun said, are delivered parcels (was: their order's status)
+        of_parcels = of_parcels or f.subject == "shipments" and all(m == "count" for m in f.measures) and \
+            not f.dimensions and not any(x.has("entity", "orders") for x in self.spans)
         if not of_parcels and not any(predicate_spec(self.layer, p)["entity"] == "shipments" for p in f.predicates):
             return
         for name, spec in self.layer.predicates.items():
@@ -5063,8 +5099,11 @@ class _State:
             f.subject, f.limit = owner, 1
             f.dimensions = [d for d in f.dimensions if self.layer.dimensions[d].get("entity") != asker]
             f.show.append(f"{other['table']}.{other['label']}")
-        if self.spans and self.spans[0].text == "when" and "activity:signup" in notes and not f.measures:
-            f.show.append("customers.signup_date")  # "when did Sofia Lund sign up"
+        # "when did Sofia Lund sign up"; "list our Oslo customers and when they joined": the date shown beside them
+        when = [k for k, x in enumerate(self.spans) if x.text == "when" and (k == 0 or self.spans[k - 1].text == "and") and any(
+            y.first("activity") and y.arg("activity") == "signup" for y in self.spans[k + 1:k + 4])]
+        if when and "activity:signup" in notes and not f.measures and "customers.signup_date" not in f.show:
+            f.show.append("customers.signup_date")
             f.subject = f.subject or "customers"
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
@@ -6753,6 +6792,9 @@ class _State:
             self.spans[k].used = True
         for k in ordered:
             self.spans[k].used = True
+        for k, x in enumerate(self.spans[:at_earlier]):
+            if x.has("grammar", "every_customer") and self.spans[k + 1].text == "who":
+                x.used = True  # "everyone who ordered in 2025 but hasn't ordered since": the customers who did
         f.subject = "customers"
         f.kind = "aggregate" if counted else "list"
         f.period, f.compare_period = later, before_tail or earlier
