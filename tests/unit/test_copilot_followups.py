@@ -1870,3 +1870,99 @@ def test_figure_instead_of_the_count(parser, engine, context, question, gold):
 ])
 def test_count_with_a_status_included(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "ok Kuopio then, which products there are below reorder level?" after the warehouse with the most such products:
+# the products of the group named, listed (was: the top warehouse's count again)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which warehouse should we restock first? the one with the most products below their reorder level"],
+     "ok Kuopio then. which products there are below reorder level?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+    (["which warehouse has the most products below reorder level?"],
+     "ok, Vantaa then. which products are below the reorder level there?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Vantaa' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+])
+def test_which_things_of_a_named_group_after_the_top_group(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "for shipments sent in 2025" after the fastest carrier: an opening "for" naming only things and their conditions
+# narrows the previous question (was: the 2025 shipments listed, a new question)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which carrier is the fastest on average?"], "for shipments shipped in 2025",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 AS d FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1 ORDER BY d LIMIT 1"),
+    (["which carrier is the fastest on average?", "for shipments sent in 2025"], "and for web orders only?",
+     "SELECT s.carrier, AVG(date_diff('second', s.shipped_at, s.delivered_at)) / 86400.0 AS d FROM shipments s "
+     "JOIN orders o USING (order_id) WHERE s.delivered_at IS NOT NULL AND year(s.shipped_at) = 2025 "
+     "AND o.channel = 'web' GROUP BY 1 ORDER BY d LIMIT 1"),
+    (["revenue by channel"], "for orders placed in 2025",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025 "
+     "GROUP BY 1"),
+])
+def test_for_things_alone_narrows_the_previous_question(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and by late rate instead?" after the fastest carrier by average delivery time: the share of late deliveries
+# replaces the average as what is ranked (was: refused, a share of an average delivery time)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which carrier should we use? fastest average delivery time in 2025"], "ok and by late rate instead?",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) AS r "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1 ORDER BY r LIMIT 1"),
+    (["slowest carrier on average in 2025"], "highest share of late shipments instead",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) AS r "
+     "FROM shipments WHERE delivered_at IS NOT NULL AND year(shipped_at) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+])
+def test_a_share_instead_of_an_average_ranked(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what's that worth at cost?" after products listed with their stock: the stock of the same rows, valued as named
+# (was: refused, 'at cost' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products have more than four times their reorder level in stock?"], "what is that worth at cost?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS q, SUM(reorder_level) AS r FROM inventory GROUP BY 1) "
+     "SELECT SUM(s.q * p.unit_cost) FROM s JOIN products p USING (product_id) WHERE s.q > 4 * s.r"),
+    (["which products are low on stock?"], "what's that worth at list price?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS q, SUM(reorder_level) AS r FROM inventory GROUP BY 1) "
+     "SELECT SUM(s.q * p.unit_price) FROM s JOIN products p USING (product_id) WHERE s.q <= s.r"),
+])
+def test_worth_at_a_valuation_of_the_listed_stock(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of each did we sell last month?" after products listed: each listed one's units, one with none
+# shown as 0 (was: refused, 'each' not placed; "their units sold" dropped the ones with none)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products are out of stock?"], "how many units of each did we sell in October?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1), "
+     "u AS (SELECT i.product_id, SUM(i.quantity) AS n FROM order_items i JOIN orders o USING (order_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1) "
+     "SELECT p.name, COALESCE(u.n, 0) FROM products p JOIN s USING (product_id) LEFT JOIN u USING (product_id) "
+     "WHERE s.q = 0"),
+    (["which products are out of stock?"], "units sold in September for each?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1), "
+     "u AS (SELECT i.product_id, SUM(i.quantity) AS n FROM order_items i JOIN orders o USING (order_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY 1) "
+     "SELECT p.name, COALESCE(u.n, 0) FROM products p JOIN s USING (product_id) LEFT JOIN u USING (product_id) "
+     "WHERE s.q = 0"),
+])
+def test_a_figure_of_each_listed_one_keeps_every_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "do we have enough of it in stock? how many units on hand" after the product most bought with another: whether it
+# is enough is the asker's call on the quantity held, which is read (was: refused, 'enough' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which product is most often bought together with the Ensto LED Bulb?"],
+     "do we have enough of it? units on hand in total",
+     "WITH x AS (SELECT DISTINCT i.order_id FROM order_items i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb'), t AS (SELECT i.product_id, COUNT(DISTINCT i.order_id) AS n "
+     "FROM order_items i JOIN x USING (order_id) JOIN products p USING (product_id) WHERE p.name <> 'Ensto LED Bulb' "
+     "GROUP BY 1 ORDER BY n DESC, MIN(p.name) LIMIT 1) SELECT SUM(v.quantity_on_hand) FROM inventory v JOIN t USING (product_id)"),
+])
+def test_enough_of_it_reads_the_quantity_held(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

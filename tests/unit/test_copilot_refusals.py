@@ -655,3 +655,34 @@ def test_an_unknown_company_customer_is_not_found(parser, question):
 def test_a_cost_of_shipping_is_refused(parser, question):
     with pytest.raises(NotUnderstood, match="shipping cost"):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a word not understood right after two capitalised words: no customer is looked for (was: no customer named
+    # Black Friday)
+    "how many pickers do we need in Kuopio for the Black Friday week?",
+    "how many drivers should we hire in Vantaa for the Easter Monday rush?",
+])
+def test_unknown_words_beside_a_name_are_not_understood(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a company form left beside the two names is the name's own ("AB"): still a customer the lake does not hold
+    "when did Byggmax Lindqvist AB last order from us?",
+])
+def test_two_names_with_a_company_form_are_not_found(parser, question):
+    with pytest.raises(NotFound, match="no customer named"):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a word written with a capital inside the sentence is a name, never a slip for a function word ("Stihl" is not
+    # "still"); what is bought with it is a product the lake does not hold (was: refused, or any hammer read)
+    "what sells together with the Stihl Chainsaw?",
+    "which products are bought together with the Stihl Hammer?",
+])
+def test_unknown_product_bought_with_is_not_found(parser, question):
+    with pytest.raises(NotFound, match="no product named"):
+        parser.parse(question, COPILOT_AS_OF, None)

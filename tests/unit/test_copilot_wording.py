@@ -1190,3 +1190,59 @@ def test_not_counted_after_values_excludes_them(parser, engine, question, gold):
 ])
 def test_bracket_restating_a_date_or_duration(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "products at or below their reorder level, with stock": the figure named after a comma at the end is shown beside
+# each, not a second condition (was: only the ones with stock above 0)
+@pytest.mark.parametrize("context, question, gold", [
+    ([], "what should we reorder? products at or below their reorder level, with stock",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS q, SUM(reorder_level) AS r FROM inventory GROUP BY 1) "
+     "SELECT p.name, s.q FROM products p JOIN s USING (product_id) WHERE s.q <= s.r"),
+    (["products at or under their reorder level, with stock"], "and only for Kuopio?",
+     "SELECT p.name, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio' AND i.quantity_on_hand <= i.reorder_level"),
+])
+def test_with_a_figure_after_a_comma_shows_it(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a colon, before
+# a question with its own period, is when the asker acts (was: refused, two periods)
+@pytest.mark.parametrize("question, gold", [
+    ("stock up for Q4: the 4 best selling products by units in Q4 2025",
+     "SELECT p.name, SUM(i.quantity) AS n FROM order_items i JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-10-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY n DESC LIMIT 4"),
+    ("for December: top 3 categories by revenue in December 2025",
+     "SELECT p.category, SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) AS r FROM order_items i "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-12-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY r DESC LIMIT 3"),
+])
+def test_a_preface_period_the_asker_acts_for(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "across all 120 products": a number between "all" and the things' noun restates how many there are (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("mean total stock per product, across all 120 products",
+     "SELECT AVG(q) FROM (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1)"),
+    ("average stock per product over all 120 products",
+     "SELECT AVG(q) FROM (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1)"),
+])
+def test_all_n_things_restates_the_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "Lighting products at or below reorder level in any single warehouse - product, warehouse, on hand": the thing's
+# noun and the place named as columns beside the condition's figures, one row per thing and place (was: the stock
+# summed per warehouse, a silent wrong; 'single' refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Plumbing products at or below reorder level in any single warehouse - product, warehouse, on hand",
+     "SELECT p.name, i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Plumbing' AND i.quantity_on_hand <= i.reorder_level"),
+    ("Garden products below their reorder level: product, warehouse and stock",
+     "SELECT p.name, i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Garden' AND i.quantity_on_hand < i.reorder_level"),
+])
+def test_thing_and_place_as_columns_list_each_pair(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1039,9 +1039,12 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if figure and "activity:sales" in new.notes:
         # "how many units of those did we sell in total?": the selling names the figure (units sold), no new rows
         figure += [s.text for s in state.spans if s.first("activity")] + ["we"]
+    # "what's that worth at cost?" after products listed with their stock: the valuation named (layer valued_at)
+    valuation = [s for s in state.spans if s.first("valued_at")] if words & {"worth", "value"} else []
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
                                             "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
-                                            "up", "up to", *figure} | POINTERS | _nouns(context)):
+                                            "up", "up to", *figure, *(s.text for s in valuation)}
+                      | POINTERS | _nouns(context)):
         return None  # "the total value of those orders": the pointer and the previous rows' own noun
     entities = state.layer.entities
     spec = state.layer.measures.get(new.measures[0] if len(new.measures) == 1 else "", {})
@@ -1054,6 +1057,17 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # named, over the same rows
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by, f.notes = "aggregate", list(new.measures), [], None, []
+        _use_all(state)
+        return f
+    valued = str(valuation[0].arg("valued_at")) if len(valuation) == 1 else ""
+    # ("add their stock value at price": a column beside each, added to the list, not a total)
+    if valued and words & {"worth", "value"} and not words & {"add", "adds", "added", "plus"} \
+            and not context.derived and not new.filters and not new.predicates \
+            and state.layer.measures.get(valued, {}).get("values") in (*context.show, *context.measures):
+        # "what's that worth at cost?" after products listed each with its stock: the stock the rows show,
+        # valued as named, over the same rows (was: refused, 'at cost' not placed)
+        f = copy.deepcopy(context)
+        f.kind, f.measures, f.show, f.order_by, f.notes = "aggregate", [valued], [], None, []
         _use_all(state)
         return f
     one = one_named(context)

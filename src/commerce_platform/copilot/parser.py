@@ -829,9 +829,16 @@ class SemanticParser:
         sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
-        if len(clauses) < 2 or state.periods or state.ids or state.texts:
-            return 0
         spans = state.spans
+        # "Stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a
+        # colon, before a question with its own period, is the time the asker acts for, not a second period asked
+        # (was: refused, two periods named)
+        acts_for = head.endswith(":") and len(state.periods) == 1 and len(spans) > 2 and \
+            spans[-1].text == "__period0__" and spans[-2].text == "for" and len(states) > 1 and bool(states[1].periods)
+        if acts_for:
+            spans = spans[:-2]
+        if len(clauses) < 2 or state.periods and not acts_for or state.ids or state.texts:
+            return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
@@ -984,6 +991,11 @@ class _State:
                 if tied:
                     self.unsure[m.group(0)] = tied
                 return m.group(0)
+            if m.group(0) in named and parser.lexicon.word_senses.get(better) and \
+                    all(x == ("stop",) for x in parser.lexicon.word_senses[better]):
+                # "what sells together with the Stihl Chainsaw?": a word written with a capital inside the
+                # sentence is a name, never a slip for a function word ("still"; was: read as one, the name lost)
+                return m.group(0)
             self.corrections.append((m.group(0), better))
             return better
         # typos mended before the rewrites below read the words ("sholud", "levle", "oredr"), save in a quoted
@@ -991,6 +1003,10 @@ class _State:
         kept_spans = [m.span() for rx in (TEXT_RE, DOMAIN_RE) for m in rx.finditer(text)]
         for code in dict.fromkeys(CODE_RE.findall(question)):
             kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", text)]
+
+        # words written with a capital inside a sentence (the shape of a name, as _titled reads it)
+        named = {w.lower() for sentence in re.split(r"[.?!:;\u2014]\s+", question)
+                 for w in re.findall(r"[\w'-]+", sentence)[1:] if w[:1].isupper() and w[1:2].islower()}
 
         def mend_free(m: re.Match) -> str:
             if any(a < m.end() and m.start() < b for a, b in kept_spans):
@@ -1022,6 +1038,15 @@ class _State:
         # comma before the question says which things are asked about ("among"), not a grouping by them
         text = re.sub(r"^(\s*)across\s+(?!(?:each|every)\b)(?=[^,?]{3,},\s*(?:how|what|which|who)\b)", r"\1among ",
                       text)
+        # "average stock per product, across all 120 products": a number between "all" and the things' noun only
+        # restates how many there are (never a year: "all 2025 orders"; was: refused, '120' not placed)
+        text = re.sub(r"\b(?:across|over|of|for)\s+all\s+(?!(?:19|20)\d\d\b)\d+\s+(?=[a-z]+s\b)",
+                      lambda m: m.group(0).split()[0] + " all ", text)
+        # "do we have enough of it in stock? how many units on hand": whether it is enough is the asker's call on
+        # the quantity held of the thing pointed at, which is what is read (was: refused, 'enough' not placed)
+        text = re.sub(r"\b(have|hold|got)\s+enough\s+(?=of\s+(?:it|them|those|these|that)\b)", r"\1 ", text)
+        # "at or below reorder level in any single warehouse": in any one of them, as "in any warehouse"
+        text = re.sub(r"\bin\s+any\s+(?:single|individual|one)\s+(?=[a-z]+\b)", "in any ", text)
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
@@ -1660,8 +1685,10 @@ class _State:
                 self.next_content(nxt[0]) is None and bool(nxt[1].first("measure")) and any(
                     x is not s and x.first("predicate") and nxt[1].arg("measure") in self.layer.predicates.get(
                         x.arg("predicate"), {}).get("show", []) for x in self.spans)
+            # ("products at or below their reorder level, with stock": the same figure set off by a comma at the end)
+            after_comma = nxt is None and bool(re.search(rf",\s*{re.escape(s.text)}\W*$", self.question, re.IGNORECASE))
             if other_condition and (nxt is None and any(x.text in ("show", "list", "display", "give")
-                                                        for x in self.spans[:k]) or shown_too) and \
+                                                        for x in self.spans[:k]) or shown_too or after_comma) and \
                     s.first("predicate") and s.text.startswith("with ") and \
                     self.layer.predicates.get(s.arg("predicate"), {}).get("measure_when_compared"):
                 # "show products at or below their reorder level with stock": the last words of a request to
@@ -1831,6 +1858,13 @@ class _State:
             return True  # "all channels but only norwegian customers" after b2b orders: that filter dropped
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
+        if first is not None and first.text == "for" and not self.ids and any(s.first("entity") for s in self.spans) \
+                and all(x[0] in ("stop", "entity", "value", "activity", "slot", "predicate")
+                        for s in self.spans for x in s.senses):
+            # "for shipments sent in 2025", "for b2b orders?" after a figure: an opening "for" that names only
+            # things and their conditions (no figure, ranking or question word) narrows the previous question
+            # (was: the shipments of 2025 listed, a new question)
+            return True
         if any(context.filter_on(dim) for _, _, dim in self._not_just()):
             return True  # "all Makita products, not just tools": the previous question, a condition of it dropped
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
@@ -1852,7 +1886,13 @@ class _State:
             w in ("those", "these") and k + 1 < len(self.spans) and self.spans[k + 1].has("entity", context.subject)
             and words[k + 2:k + 3] not in (["who"], ["which"], ["that"], ["with"], ["whose"], ["where"], ["of"])
             for k, w in enumerate(words))
-        if pointer or alone or same_noun or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
+        # "how many units of each did we sell last month?", "units sold last month for each?": "each" with no noun of
+        # its own stands for the previous answer's rows
+        each_alone = any(s.text in ("each", "for each") and (s.text == "for each" or k > 0 and words[k - 1] == "of")
+                         and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
+                                                                              or nxt[1].first("entity")))
+                         for k, s in enumerate(self.spans))
+        if pointer or alone or same_noun or each_alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if stands_for_rows(context) and the_related(self) not in (None, context.subject or "orders"):
@@ -5901,12 +5941,21 @@ class _State:
         """"which products are below the reorder level per warehouse / in which warehouse": the things asked
         with "which" are listed, each with the place (the layer's ``scoped_by`` of the condition stated) where the
         condition holds, one row per thing and place (was: a count per place, which names no thing)."""
-        if f.kind != "aggregate" or f.measures != ["count"] or len(f.dimensions) != 1 or f.order_by or f.limit:
+        if f.kind != "aggregate" or len(f.dimensions) != 1 or f.order_by or f.limit:
             return
         dim = f.dimensions[0]
-        if not any(self.layer.predicates.get(p, {}).get("scoped_by") == dim for p in f.predicates):
+        scoped = [p for p in f.predicates if self.layer.predicates.get(p, {}).get("scoped_by") == dim]
+        if not scoped:
             return
-        if not any(x.has("entity", f.subject or "") and self._is_which(k) for k, x in enumerate(self.spans)):
+        # "Lighting products at or below reorder level - product, warehouse, on hand": the thing's own noun and the
+        # place named in a list of columns (commas) beside the figures the condition shows, one row per thing and
+        # place (was: the stock summed per warehouse, no product named)
+        own = self.layer.entities.get(f.subject or "", {}).get("singular")
+        columns = f.measures and set(f.measures) <= {m for p in scoped for m in self.layer.predicates[p].get("show", [])} \
+            and re.search(rf"\b{own}\s*,\s*{re.escape(dim)}\s*(?:,|\band\b)", self.question, re.IGNORECASE)
+        if f.measures != ["count"] and not columns:
+            return
+        if not columns and not any(x.has("entity", f.subject or "") and self._is_which(k) for k, x in enumerate(self.spans)):
             return  # "how many products are below the reorder level per warehouse": the count is asked
         column = self.layer.dimensions[dim]["column"]
         f.kind, f.measures = "list", []
@@ -6141,14 +6190,16 @@ class _State:
                 and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
-        elif context.kind == "aggregate" and context.measures == ["count"] and len(context.dimensions) == 1 \
-                and not (context.grain or context.compare or context.derived or context.limit) and context.subject \
+        elif context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"]) \
+                and len(context.dimensions) == 1 and context.subject \
+                and not (context.grain or context.compare or context.derived) \
                 and not (new.measures or new.dimensions or new.order_by or new.limit or new.derived) \
                 and any(x.field == context.dimensions[0] and x.op in ("=", "in") for x in new.filters) \
                 and ({s.text for s in self.spans} & {"list", "show"} or picking or any(
                     s.first("entity") and self._is_which(k) for k, s in enumerate(self.spans))):
             # "just the b2b ones - list them" after open orders by channel, "only Bring - which orders were
-            # those?" after late deliveries by carrier: the counted things of that group listed
+            # those?" after late deliveries by carrier: the counted things of that group listed (also after the
+            # top one: "ok Vantaa then, which products there are low on stock?" after the warehouse with most)
             f.kind, f.measures, f.dimensions, f.limit, f.order_by = "list", [], [], None, None
             f.subject = new.subject or f.subject
             f.show += [c for c in new.show if c not in f.show]  # "... list them with the customer name"
@@ -6216,6 +6267,15 @@ class _State:
                                     hint="e.g. 'units sold of it in 2025', 'how many are there?'")
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+            for k, s in enumerate(self.spans):
+                nxt = self.next_content(k)
+                if not s.used and (s.text == "for each" or s.text == "each" and k > 0 and self.spans[k - 1].text == "of") \
+                        and (nxt is None or not (nxt[1].first("dimension") or nxt[1].first("entity"))):
+                    # "how many units of each did we sell last month?" after products listed: each listed one's
+                    # own figure, one with none shown as 0 (was: 'each' not placed, refused)
+                    s.used = True
+                    if "zero_included" not in f.notes:
+                        f.notes.append("zero_included")
             if f.subject == "products" and any(c.startswith("order_items.") for c in f.show) and any(
                     self.layer.measures.get(m, {}).get("entity") == "products" for m in new.measures):
                 # "how much stock do we have of those products?" after an order's lines: one row per product
@@ -6434,7 +6494,21 @@ class _State:
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
             f.derived = {"kind": "share", "scale": new.derived.get("scale", "fraction")}  # type: ignore[union-attr]
-            if share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates:
+            averaged = bool(context.measures) and all(self.layer.measures.get(m, {}).get("row_sql")
+                                                      for m in context.measures)
+            whole = share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates
+            if averaged and new.predicates and context.order_by in context.measures and not whole:
+                # "and by late rate instead? lowest share of late deliveries" after the fastest carrier by average
+                # delivery time: the share of the condition's things replaces the average as what is ranked
+                # (was: refused, a share of an average delivery time)
+                p = new.predicates[-1]
+                f.measures, f.order_by = ["count"], "count"
+                f.subject = self.layer.measures[context.measures[0]].get("entity") or f.subject
+                f.derived["condition"] = {"predicate": p}
+                f.predicates = [q for q in f.predicates if q != p]
+                if any(s.first("superlative") or s.first("ranking") for s in self.spans):
+                    f.direction = new.direction
+            elif whole:
                 # "now as a share of delivered shipments" after late ones: late of the delivered ones
                 f.derived["condition"] = {"predicate": context.predicates[0]}
                 f.predicates = [p for p in f.predicates if p != context.predicates[0]]
@@ -7953,10 +8027,18 @@ class _State:
                     prev is None or not (prev[1] in left and prev[1].text in titled)):
                 after = self.next_content(nxt[0])
                 name_parts = [s, nxt[1]]
-                if after is None or not (after[1] in left and after[1].text in titled):
+                if (after is None or not (after[1] in left and after[1].text in titled)) and \
+                        not (after is not None and after[0] == nxt[0] + 1 and after[1] in left and
+                             after[1].text not in self.layer.grammar.get("company_suffixes", [])):
                     # "has Pekka Virtanen spent": a person's first and last name, no customer of that name
+                    # ("how many pickers do we need for the Black Friday week?": a word not understood right after
+                    # the two names, not a company form, makes them no person's name; was: no customer named Black Friday)
                     written = {b: a for a, b in self.corrections}
                     person = " ".join(written.get(x.text, x.text).title() for x in name_parts)
+                    if any(x.has("grammar", "bought_together") for x in self.spans):
+                        # "what sells together with the Stihl Chainsaw?": what is bought with it is a product
+                        raise NotFound(f"there is no product named {person!r} in the lake", field="question",
+                                       hint="check the product's spelling, or ask for the products there are")
                     raise NotFound(f"there is no customer named {person} in the lake",
                                    field="question", hint="check the customer's name")
 
