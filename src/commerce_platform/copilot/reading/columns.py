@@ -1,0 +1,172 @@
+"""Columns shown: what is listed beside the answer (own columns, possessives, shown too)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..query import QueryForm
+from .base import StateBase
+
+
+class ColumnSteps(StateBase):
+    """Steps that read which columns are shown beside the answer."""
+
+    def _shown_too(self) -> None:
+        """"Which customers have placed more than 30 orders? Show the number of orders too.": a last "too" / "as
+        well" after a figure placed, in a clause that asks to show it, of a question grouped by the things (the
+        figure is each one's) adds nothing to read (was: 'too' unplaced, refused)."""
+        if len(self.spans) < 3 or not self.spans[-1].has("grammar", "adding") or self.spans[-1].used:
+            return
+        figure = self.spans[-2]
+        if not figure.used or not any(x[0] in ("measure", "entity", "attribute", "dimension") for x in figure.senses):
+            return
+        bounded = not self.form.measures and figure.first("measure") is not None and any(
+            x.field == figure.arg("measure") and x.op in ("<", "<=", ">", ">=", "between") for x in self.form.filters)
+        if not self.form.dimensions and not bounded:
+            # "anything to reorder? show stock too": a figure beside listed things, not read here: refused ("which
+            # products have more than 900 units in stock? give the stock too": the figure bounded, which a list
+            # shows beside each row, is read)
+            return
+        k = len(self.spans) - 2
+        while k > 0 and self.spans[k - 1].text not in ("show", "display", "give", "include", "list"):
+            if self.spans[k - 1].text in (".", "?", ",", "and") or self.spans[k - 1].first("comparator"):
+                return
+            k -= 1
+        if k > 0:
+            self.spans[-1].used = True
+
+    def _own_columns_listed(self, f: QueryForm) -> None:
+        """"which stock records are below reorder level": a figure shown beside each listed row that only sums a
+        column of the rows' own table (stock: SUM(inventory.quantity_on_hand)) is that row's column (was: a SUM
+        beside ungrouped columns, which failed)."""
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if f.kind != "list" or not table:
+            return
+        for k, m in enumerate(f.show):
+            sql = str(self.layer.measures.get(m, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table:
+                f.show[k] = f"{table}.{match.group(2)}"
+        for k, x in enumerate(f.filters):
+            # "which stock records have more than 390 units on hand": a bound on such a figure is on each row's
+            # own column (was: a HAVING over ungrouped columns, which failed)
+            sql = str(self.layer.measures.get(x.field, {}).get("sql", ""))
+            match = re.fullmatch(r"SUM\((\w+)\.(\w+)\)", sql)
+            if match and match.group(1) == table and x.op in ("<", "<=", ">", ">=", "=", "between"):
+                f.filters[k] = replace(x, field=f"{table}.{match.group(2)}")
+
+    def _entity_words_shown(self, f: QueryForm) -> None:
+        """"which SKUs are out of stock": the things listed are named by that code, so it is shown."""
+        if f.kind != "list":
+            return
+        shown = self.layer.grammar.get("entity_words_shown", {})
+        for s in self.spans:
+            column = shown.get(s.text)
+            if column and s.first("entity") and self.layer.entities[s.arg("entity")]["table"] == \
+                    column.split(".")[0] and f.subject == s.arg("entity") and column not in f.show:
+                f.show.append(column)
+
+    def _possessives(self) -> None:
+        """"business customers' orders by status": of two things joined by a possessive the second is what
+        is counted or listed; the owner (with its values) only restricts it."""
+        owners = {(m.group(1) + ("s" if m.group(2) == "s'" else ""), m.group(3))
+                  for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", self.question.lower().replace("’", "'"))}
+        for i, s in enumerate(self.spans):
+            nxt = self.next_content(i)
+            if s.used or nxt is None or (s.text, nxt[1].text) not in owners or self.form.subject:
+                continue
+            if s.first("entity") and nxt[1].first("entity") and s.arg("entity") != nxt[1].arg("entity"):
+                self.form.subject = nxt[1].arg("entity")
+                s.used = nxt[1].used = True
+
+    def _beside_shipment_noun(self, i: int) -> bool:
+        """A word right after or before a parcel noun ("parcels shipped", "delivered parcels") or after a
+        carrier ("which carrier shipped")."""
+        before = self.spans[i - 1] if i > 0 else None
+        after = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        k = i - 1
+        while k > 0 and self.spans[k].text in ("have", "has", "had", "been", "was", "were", "are", "is", "already"):
+            k -= 1
+        # "the shipments sent in Q3 that have been delivered": a clause said of the parcel noun before it
+        antecedent = next((x for x in reversed(self.spans[:k]) if x.first("entity")), None) \
+            if k < i - 1 and self.spans[k].text in ("that", "which") else None
+        return any(x is not None and x.has("entity", "shipments") for x in (before, after, antecedent)) or (
+            before is not None and self._is_carrier(before))
+
+    def _type_noun(self, i: int, dim: str) -> None:
+        """"the Vantaa warehouse", "in category Kitchen", "Helsinki customers": the dimension's or
+        its entity's name beside a value says what the value is; it is no grouping."""
+        table = self.layer.dimensions[dim]["column"].split(".")[0]
+        before = self.prev_content(i)
+        for j in {i - 1, i + 1, before[0] if before else -1}:
+            if not 0 <= j < len(self.spans) or self.spans[j].used:
+                continue
+            t = self.spans[j]
+            ent = t.first("entity")
+            if t.has("dimension", dim) and j in (i - 1, i + 1):
+                t.used = True
+            elif ent and self.layer.entities[ent[1]]["table"] == table:
+                t.used = True  # "Helsinki customers", "customers in Göteborg"
+                # "orders with no Bosch products": the things named first are the subject, not the value's own
+                if not any(x.first("entity") and x.arg("entity") != ent[1] for x in self.spans[:min(i, j)]):
+                    self.form.subject = self.form.subject or ent[1]
+
+    def _shown_beside(self) -> None:
+        """"low-stock products with their stock", "discontinued products and their category",
+        "... products, show the stock": a measure or dimension after "with/their/its/show" is a
+        column beside the listed things."""
+        f = self.form
+        shows = {"show", "showing", "plus", "give", "display"}
+        moved: set[int] = set()
+        for k, s in enumerate(self.spans):
+            before = {x.text for x in self.spans[max(0, k - 3):k]}
+            if s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures and f.subject and \
+                    self._is_which(k) and {x.text for x in self.spans[k + 1:k + 3]} & {"they", "it"} and any(
+                    x.has("entity", f.subject) and self._is_which(j) for j, x in enumerate(self.spans[:k])):
+                # "which products are low on stock, and what category are they in?": asked of each thing listed
+                # (the pronoun is them), a column beside it, not a count per category
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+                continue
+            j = k - 1
+            while j > 0 and self.spans[j].text in ("and", "total", "the", ","):
+                j -= 1
+            # "with their total stock and total reorder level": a measure joined by "and" to one shown beside
+            chained = j < k - 1 and "and" in {x.text for x in self.spans[j + 1:k]} and (j in moved or j in self.counts_shown)
+            # "in transit - order id and carrier" ("carrier and order id"): a field joined by "and" to a column
+            # shown beside each row is a column too (an id per row leaves nothing to group)
+            shown = [x for x in (self.spans[j] if j < k - 1 else None,
+                                 self.spans[k + 2] if k + 2 < len(self.spans) and self.spans[k + 1].text == "and" else None)
+                     if x is not None and x.first("attribute") and str(x.arg("attribute")) in f.show]
+            chained = chained or (bool(shown) and "and" in {x.text for x in self.spans[j + 1:k + 2]}
+                                  and not {"by", "per"} & {x.text for x in self.spans[max(0, k - 1):k]})
+            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
+                    # ("with stock": the word inside the span read as a figure by _compared_predicates)
+                    (("with" in before or s.text.startswith("with ")) and (f.predicates or f.subject)) or
+                    (shows & before and any(x.first("entity") for x in self.spans[:k]))):
+                continue
+            if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
+                s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
+                continue
+            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
+                    and not f.dimensions and "count" not in f.measures:
+                f.measures.remove(s.arg("measure"))
+                f.show.append(s.arg("measure"))
+                moved.add(k)
+            elif s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures:
+                f.dimensions.remove(s.arg("dimension"))
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+            elif s.first("dimension") and s.arg("dimension") in f.dimensions and f.measures and f.subject and \
+                    ("ranked" in f.notes or f.order_by in f.measures) and (own := self._own_dimension(f.subject)) and own not in f.dimensions and \
+                    self.layer.dimensions[s.arg("dimension")]["column"].split(".")[0] == \
+                    self.layer.entities[f.subject]["table"]:
+                # "top 5 customers by revenue, show their city": the customers are ranked, the city beside
+                f.dimensions[f.dimensions.index(s.arg("dimension"))] = own
+                f.show.append(self.layer.dimensions[s.arg("dimension")]["column"])
+            elif s.first("entity") and not s.used and f.subject and s.arg("entity") != f.subject and \
+                    shows & before:
+                # "stock records ..., show product" ("give product and warehouse"): the other entity's label beside each row
+                other = self.layer.entities[s.arg("entity")]
+                f.show.append(f"{other['table']}.{other['label']}")
+                s.used = True

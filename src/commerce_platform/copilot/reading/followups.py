@@ -1,0 +1,109 @@
+"""Follow-ups: a question said instead of the previous one, and the pieces of merging a follow-up into it."""
+
+from __future__ import annotations
+
+from ..query import QueryForm
+from .base import StateBase
+
+
+class FollowupSteps(StateBase):
+    """Steps that read a follow-up and merge it into the previous form."""
+
+    def _instead_of_previous(self) -> None:
+        """"by segment rather than country", "maximum delivery time instead of average": in a follow-up, the words
+        right after "instead of" / "rather than" that name what the previous question had (a grouping, a figure,
+        its aggregate) say what the new words replace; read as "instead", they add nothing themselves."""
+        c = self.context
+        if c is None:
+            return
+        aggregates = self.layer.grammar.get("aggregates", {})
+        for k, (a, b) in enumerate(zip(self.spans, self.spans[1:], strict=False)):
+            if (a.text, b.text) not in (("instead", "of"), ("rather", "than")):
+                continue
+            named = []
+            fillers = ("the", "a", "an", "per", "by")  # "per month instead of per carrier": the grouping word said again
+            for x in self.spans[k + 2:]:
+                if x.text in fillers or x.has("dimension") and x.arg("dimension") in c.dimensions or \
+                        x.first("grain") and x.arg("grain") == c.grain or \
+                        x.first("measure") and x.arg("measure") in c.measures or \
+                        (x.text in aggregates or x.has("grammar", "average")) and bool(c.measures):
+                    named.append(x)
+                elif any(m.startswith("count") for m in c.measures) and (x.has("grammar", "count") or x.first(
+                        "entity") and x.arg("entity") == (c.subject or "orders") and x is not self.spans[-1]
+                        and self.spans[self.spans.index(x) + 1].has("grammar", "count")):
+                    named.append(x)  # "revenue instead of order count" after orders counted: the count replaced
+                else:
+                    break
+            if not any(x.text not in fillers for x in named):
+                continue
+            for x in (a, b, *named) if a.text == "rather" else (b, *named):
+                x.senses, x.used = [("stop",)], True
+            if a.text == "rather":
+                a.text = "instead"  # the replacing reading of "instead" (not adding beside the previous grouping)
+
+    def _one_of_them(self) -> bool:
+        """"which of those brands is the biggest?": "which of" the plural things, then "is"/"was", asks for one of
+        them (was: the plural noun read as asking for all of them, every brand ranked)."""
+        words = [s.text for s in self.spans]
+        return any(words[k:k + 2] == ["which", "of"] and {"is", "was"} & set(words[k + 2:k + 6])
+                   for k in range(len(words)))
+
+    # ----- follow-ups
+    def _every_of_one_value(self, context: QueryForm, i: int) -> bool:
+        """"now for every segment" after revenue from consumer customers: every value of the one named before, so
+        that condition goes and nothing is split (as "all segments"; "for each" / "by segment" still split)."""
+        nxt = self.next_content(i)
+        if self.spans[i].text != "for every" or nxt is None or nxt[0] != i + 1 or not nxt[1].first("dimension") \
+                or self.values_of(nxt[1]):
+            return False
+        dim = nxt[1].arg("dimension")
+        return dim not in context.dimensions and any(
+            x.field == dim and x.op == "=" and len(x.values) == 1 for x in context.filters)
+
+    def _on_those_rows(self, f: QueryForm, context: QueryForm) -> None:
+        """"the avg discount per category on those same orders" after revenue per category: the new figure over
+        the rows the previous one counted, so the previous figure's own condition (revenue: orders not cancelled
+        or returned) stays as a condition, the layer predicate of that SQL (was: dropped with the old figure,
+        every order averaged)."""
+        texts = [s.text for s in self.spans]
+        those = [k for k in range(len(texts) - 1) if texts[k] in ("those", "these", "the same", "same")
+                 and (self.spans[k + 1].first("entity") or texts[k + 1] == "same" and k + 2 < len(texts)
+                      and self.spans[k + 2].first("entity"))]
+        if not those or f.measures == context.measures:
+            return
+        k = those[0] + (2 if texts[those[0] + 1] == "same" else 1)
+        entity = str(self.spans[k].arg("entity"))
+        specs = self.layer.measures
+        filters = {specs.get(m, {}).get("filter") for m in context.measures}
+        if len(filters) != 1 or None in filters or any(specs.get(m, {}).get("entity") != entity for m in context.measures):
+            return
+        if any(specs.get(m, {}).get("filter") for m in f.measures):
+            return  # the new figure keeps a condition of its own
+        row_filter = filters.pop()
+        named = next((n for n, p in self.layer.predicates.items() if p.get("sql") == row_filter
+                      and p.get("entity") == entity), None)
+        if named is None:
+            return
+        if named not in f.predicates:
+            f.predicates.append(named)
+        for s in self.spans[those[0]:k + 1]:
+            s.used = True
+
+    def _aggregate_swap(self, f: QueryForm, new: QueryForm) -> None:
+        """"and the median?", "and the maximum?" after an average duration (delivery time per carrier): the
+        same per-row duration under the aggregate named (layer aggregates), the rest of the question kept. Only
+        a duration (a measure with row_sql) has rows to aggregate another way; other measures are left alone."""
+        fns = self.layer.grammar["aggregates"]
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and (
+            s.text in fns or not all(x[0] == "stop" for x in s.senses))]
+        if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
+            return
+        old = f.measures[0]
+        base = old.split(":", 1)[1] if ":" in old and old.split(":", 1)[0] in fns.values() else old
+        if not self.layer.measures.get(base, {}).get("row_sql"):
+            return
+        fn = fns[bare[0].text]
+        f.measures = [base if fn == "avg" else f"{fn}:{base}"]
+        if f.order_by == old:
+            f.order_by = f.measures[0]
+        bare[0].used = True

@@ -1,0 +1,474 @@
+"""Periods and fields: which period applies to which date field, compared periods."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ...errors import NotUnderstood
+from ..lexicon import Span
+from ..periods import MONTH_RE, _one_unit, _period, shift_back
+from ..query import Filter, Period, QueryForm
+from ..semantic import predicate_spec
+from .base import StateBase
+from .patterns import EACH_WORDS, NUMBER_WORDS
+
+
+class PeriodFieldSteps(StateBase):
+    """Steps that place the periods read on the right date fields."""
+
+    def _between_periods(self, i: int) -> bool:
+        """"growth in Q3 2026 over Q2 2026": "over" right between two periods, a growth asked, compares them."""
+        left, right = self.prev_content(i), self.next_content(i)
+        return bool(left and right and left[0] == i - 1 and right[0] == i + 1 and left[1].text.startswith("__period")
+                    and right[1].text.startswith("__period") and any(x.has("grammar", "growth") for x in self.spans))
+
+    def _that_period(self) -> None:
+        """"in 2025 ..., cancelled orders as a share of all orders placed that year": "that year" points back
+        at the period already named (only when one was named before it)."""
+        # the period must be named in the same sentence ("... in September 2026? I mean shipped that month" is a
+        # second thought, read on its own)
+        said = [x for x in re.split(r"[?!]\s+|(?<=[a-z0-9]{2})\.\s+", self.question.lower()) if re.search(r"\b(?:that|same)\s+[a-z]+", x)]
+        if not said or not re.search(rf"\b(?:(?:19|20)\d{{2}}|q[1-4]|h[12]|this|last|{MONTH_RE})\b", said[0]):
+            return
+        for k, s in enumerate(self.spans):
+            if k == 0 or s.used or not s.first("grain") or self.spans[k - 1].text not in ("that", "same"):
+                continue
+            if any(x.text.startswith("__period") for x in self.spans[:k]) and len(
+                    {x.text for x in self.spans if x.text.startswith("__period")}) == 1:
+                s.used = True
+
+    def _lapsed(self, f: QueryForm, periods: list[Period]) -> bool:
+        """"Which customers ordered in 2025 but nothing this year?", "haven't ordered this year but did order in
+        2025": customers with an order (any status) in the earlier period and none in the later one, when the
+        two periods do not overlap and the later one is the one with no order."""
+        earlier, later = sorted(periods, key=lambda p: p.start)
+        before_tail = None
+        if earlier.start_date < later.start_date <= earlier.end_date <= later.end_date:
+            # "ordered this year but no orders after June 30": the later period is the earlier one's tail, so an
+            # order of the earlier one is one before the tail
+            before_tail = _period(earlier.start_date, later.start_date - timedelta(days=1),
+                                  f"{earlier.label} before {later.start}")
+        counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or earlier.end >= later.start and before_tail is None:
+            return False
+        spec = self.layer.grammar.get("lapsed", {})
+        slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
+        at_later = slot_at[self.periods.index(later)]
+        at_earlier = slot_at[self.periods.index(earlier)]
+        ordered = [k for k, s in enumerate(self.spans) if s.has("activity", "orders")]
+        # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
+        nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
+                   and 0 < at_later - k <= 2]
+        # ("hasn't placed an order": the negation before the verb of ordering says it too)
+        never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered") or s.has(
+            "grammar", "negation") and (nxt := self.next_content(k)) is not None and nxt[1].has("activity", "orders")]
+        said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
+            never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
+            # "ordered in 2025 but haven't ordered (at all) in 2026": the no-order words between the two periods
+            never and ordered and ordered[0] < at_earlier < never[0] < at_later)
+        if not said_none or "ordered_before" in f.predicates:
+            return False
+        for k in nothing:
+            self.spans[k].used = True
+        for k in ordered:
+            self.spans[k].used = True
+        for k, x in enumerate(self.spans[:at_earlier]):
+            if x.has("grammar", "every_customer") and self.spans[k + 1].text == "who":
+                x.used = True  # "everyone who ordered in 2025 but hasn't ordered since": the customers who did
+        f.subject = "customers"
+        f.kind = "aggregate" if counted else "list"
+        f.period, f.compare_period = later, before_tail or earlier
+        f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
+        f.notes = [n for n in f.notes if n != "activity:orders"]
+        return True
+
+    # ----- periods, fields, acceptance
+    def _signup_periods(self, f: QueryForm) -> set[int]:
+        """"revenue in 2026 of customers who signed up in 2025", "what did customers who signed up during 2026
+        generate in 2026": a period right after the signup is a condition on the customers' signup date, the
+        other period (if any) times the figure asked. Returns the positions of the signup periods."""
+        figures = [m.split(":")[-1] for m in f.measures]
+        timed = [self.layer.measures[m].get("entity") for m in figures if m in self.layer.measures] + [
+            m.split(".")[0] for m in figures if "." in m]
+        if not any(e not in (None, "customers") for e in timed) or "customers.signup_date" in f.show:
+            return set()
+        found: set[int] = set()
+        for k, s in enumerate(self.spans):
+            before = self.prev_content(k) if s.text.startswith("__period") else None
+            if before is not None and before[1].first("activity") and before[1].arg("activity") == "signup":
+                period = self.periods[int(s.text[8:-2])]
+                f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
+                s.used = True
+                found.add(k)
+        new = [k for k, s in enumerate(self.spans[:-1]) if s.first("activity") and s.arg("activity") == "signup"
+               and self.spans[k + 1].has("entity", "customers")]
+        if new and not found:
+            # "revenue from new customers this year": customers who signed up in the period the figure is of
+            slots = [s for s in self.spans if s.text.startswith("__period")]
+            if len(slots) != 1:
+                raise NotUnderstood(f"I could not tell since when '{self.spans[new[0]].text} customers' are new",
+                                    field="question", hint="e.g. 'revenue from new customers this year'")
+            period = self.periods[int(slots[0].text[8:-2])]
+            f.filters.append(Filter("customers.signup_date", "between", [period.start, period.end]))
+            for k in new:
+                self.spans[k].used = True
+        return found
+
+    def _than_periods(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"which categories sold less in Q3 than in Q2", "which brands had higher revenue in October than in
+        September": the groups whose figure in the first period is below (above) the one in the second, the
+        two periods side by side as growth does; only right after the comparative, with a grouping to pick."""
+        ks = [self.spans.index(x) for x in slots]
+        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group:
+            return False
+        if any(x.text.isdigit() or x.text in NUMBER_WORDS for x in self.spans):
+            return False  # "the 3 categories that sold less ...": a ranking asked as well
+        between = [x for x in self.spans[ks[0] + 1:ks[1]] if not x.has("stop") or x.text == "than"]
+        if [x.text for x in between] != ["than"] and [x.text for x in between] != ["than", "in"]:
+            return False
+        words = {"less": "down", "lower": "down", "fewer": "down", "smaller": "down",
+                 "more": "up", "higher": "up", "greater": "up", "bigger": "up"}
+        near = [x for x in self.spans[:ks[0]] if x.text in words]
+        if len(near) != 1 or any(x.text in words for x in self.spans[ks[0]:]):
+            return False
+        f.period, f.compare_period = self.periods[int(slots[0].text[8:-2])], self.periods[int(slots[1].text[8:-2])]
+        f.derived = {"kind": "growth", "direction": words[near[0].text]}
+        f.order_by, f.direction, f.limit = None, "desc", None  # the comparative's ranking: a condition instead
+        for x in [*near, *between]:
+            x.used = True
+        return True
+
+    def _all_units_restated(self, f: QueryForm) -> None:
+        """"monthly revenue for 2025 ... all twelve months": "all" and the number of the grain's units the period
+        holds restate the rows asked for (was: '12', 'months' left unplaced); another number is left to refuse."""
+        if f.grain not in ("year", "quarter", "month", "day") or f.period is None:
+            return
+        a, b = f.period.start_date, f.period.end_date
+        held = {"year": b.year - a.year + 1, "quarter": (b.year - a.year) * 4 + (b.month - 1) // 3 - (a.month - 1) // 3 + 1,
+                "month": (b.year - a.year) * 12 + b.month - a.month + 1, "day": (b - a).days + 1}[str(f.grain)]
+        for k in range(1, len(self.spans) - 1):
+            said, number, unit = self.spans[k - 1], self.spans[k], self.spans[k + 1]
+            if said.text in ("all", "every", "all the") and number.first("number") and number.arg("number") == held \
+                    and unit.first("grain") and unit.arg("grain") == f.grain and unit.text.endswith("s"):
+                said.used = number.used = unit.used = True
+
+    def _listed_units_of_grain(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each one unit of the
+        grain asked for and each following the last, are the rows of that grain over them all (was: refused as
+        two periods to compare)."""
+        if f.grain not in ("year", "quarter", "month") or f.compare_period:
+            return False
+        at = [self.spans.index(x) for x in slots]
+        if any(x.text not in (",", "and") for a, b in zip(at, at[1:], strict=False) for x in self.spans[a + 1:b]):
+            return False
+        said = [self.periods[int(x.text[8:-2])] for x in slots]
+
+        def unit(d: date) -> tuple[int, ...]:
+            return {"year": (d.year,), "quarter": (d.year, (d.month - 1) // 3), "month": (d.year, d.month)}[str(f.grain)]
+        starts_unit = {"year": lambda d: (d.month, d.day) == (1, 1), "month": lambda d: d.day == 1,
+                       "quarter": lambda d: d.day == 1 and d.month in (1, 4, 7, 10)}[str(f.grain)]
+        if not all(starts_unit(p.start_date) and unit(p.start_date) == unit(p.end_date) for p in said) or any(
+                b.start_date != a.end_date + timedelta(days=1) for a, b in zip(said, said[1:], strict=False)):
+            return False
+        f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
+        return True
+
+    def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
+        side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
+        k = self.spans.index(slots[0])
+        if self.spans[k + 1:k + 3] != [self.spans[k + 1], slots[1]] or self.spans[k + 1].text != "and" or not any(
+                s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
+            return False
+        f.derived = f.derived or {"kind": "periods"}
+        f.compare_period = self.periods[int(slots[1].text[8:-2])]
+        return True
+
+    def _periods_and_fields(self, f: QueryForm) -> None:
+        signup = self._signup_periods(f) if not f.period else set()
+        slots = list({s.text: s for k, s in enumerate(self.spans)
+                      if s.text.startswith("__period") and k not in signup}.values())
+        if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
+            # "the first six months of 2026, January through June": one period said twice, not two to compare
+            slots = slots[:1]
+        if not f.period and slots:
+            f.period = self.periods[int(slots[0].text[8:-2])]
+            for s in slots:
+                s.used = True
+            if len(slots) > 1 and f.derived and f.derived.get("kind") == "growth":
+                # growth is of the later period over the earlier, whichever is named first ("from Q2 to Q3")
+                first, second = f.period, self.periods[int(slots[1].text[8:-2])]
+                f.period, f.compare_period = sorted((first, second), key=lambda p: p.start, reverse=True)
+                a, b = self.spans.index(slots[0]), self.spans.index(slots[1])
+                for joining in self.spans[a + 1:b]:
+                    if joining.has("grammar", "compare"):
+                        # "did revenue for Jan-Oct 2026 change compared with Jan-Oct 2025": the growth's two
+                        # periods, joined by the comparing words (was: 'compared with' left unplaced)
+                        joining.used = True
+            elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
+            elif len(slots) == 2 and self._than_periods(f, slots):
+                pass
+            elif len(slots) == 2 and self._periods_side_by_side(f, slots):
+                pass
+            elif self._listed_units_of_grain(f, slots):
+                pass
+            elif len(slots) > 1:
+                raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
+                                    "'compared with' or 'compare ... with ...'", field="question",
+                                    hint="e.g. 'revenue 2025 vs 2024'")
+        for s in self.spans:
+            if s.text.startswith("__period"):
+                s.used = True
+        self._all_units_restated(f)
+        for name in list(f.predicates):
+            measure = self.layer.predicates.get(name, {}).get("period_measure")
+            if measure and f.compare_period:
+                raise NotUnderstood("I can put one period on the latest order, not two side by side",
+                                    field="question", hint="e.g. 'customers whose last order was in 2025'")
+            latest = [x for x in f.filters if x.op in ("=", "in") and x.field in self.layer.dimensions
+                      and self.layer.dimensions[x.field]["column"].startswith("orders.")]
+            if measure and latest and not self.layer.measures[measure]["sql"].startswith("MAX("):
+                # "customers who placed their first order through b2b": the value of the first order, which I
+                # cannot test (read as any order through b2b it would be a wrong count)
+                raise NotUnderstood("I can put a period on the first order, not a value of it",
+                                    field="question", hint="e.g. 'customers whose first order was in 2025'")
+            if measure and not f.period and latest:
+                # "customers whose most recent order was cancelled": the value of that one order
+                for x in latest:
+                    x.op = "latest in"
+                f.predicates.remove(name)
+                continue
+            if measure and f.period:
+                # "customers whose last order was more than a year ago": a condition on that date, shown
+                f.predicates.remove(name)
+                f.filters.append(Filter(measure, "between", [f.period.start, f.period.end]))
+                f.period = None
+        for n in list(f.notes):
+            if n.startswith("unit:"):
+                f.unit = n.split(":", 1)[1]
+        if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
+                _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
+            f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
+        if (f.derived or {}).get("kind") == "periods" and f.compare_period and f.dimensions and any(
+                s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+            # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
+            # period a column, one row per channel
+            # (was: one row per channel and period; unsaid, rows stay per period as the dev7 writer read it)
+            f.notes.append("periods_side_by_side")
+        if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
+            f.compare_period = shift_back(f.period, grain)
+            for s in self.spans:  # "compared to the month before": said by the growth's default
+                if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or
+                                   (s.first("grain") and grain)):
+                    s.used = True
+        if f.derived and f.derived.get("kind") == "growth":
+            for k, s in enumerate(self.spans):  # "by how many percent did it change", "by what percent"
+                nxt = self.next_content(k)
+                if not s.used and s.text == "by" and nxt is not None and (
+                        nxt[1].has("grammar") or nxt[1].text in self.layer.grammar.get("percent_words", [])):
+                    s.used = True
+        if f.derived and f.derived.get("kind") == "growth" and f.period and f.compare_period:
+            for k, s in enumerate(self.spans):  # "(Q1 2026 minus Q4 2025)": the later period less the earlier one
+                before, after = self.prev_content(k), self.next_content(k)
+                if not s.used and s.text in self.layer.grammar.get("minus_words", []) and before and after and all(
+                        x[1].text.startswith("__period") for x in (before, after)):
+                    said = [self.periods[int(x[1].text[8:-2])] for x in (before, after)]
+                    if [(p.start, p.end) for p in said] == [(q.start, q.end) for q in (f.period, f.compare_period)]:
+                        s.used = True
+                        f.derived["absolute"] = True
+        if f.derived and f.derived.get("kind") == "growth" and not f.period:
+            raise NotUnderstood("growth needs a period to compare", hint="e.g. 'revenue growth this year vs last year'")
+        if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition"):
+            self._share_condition(f)
+        asked = any(s.text in ("which", "what") and k + 1 < len(self.spans) and self.spans[k + 1].first("dimension")
+                    for k, s in enumerate(self.spans))  # "which brand has the highest revenue share": each
+        if f.derived and f.derived.get("kind") == "share" and not f.derived.get("condition") and f.limit \
+                and f.dimensions and not f.per_group and not asked and not any(
+                    s.used and (s.has("grammar", "group_by") or s.text in EACH_WORDS) for s in self.spans):
+            # "what pct of revenue came from our top 10 customers": the top ones together, not each
+            f.derived["together"] = True
+        if f.derived and f.derived.get("kind") == "ratio" and not f.derived.get("dimension"):
+            pair = next((x for x in f.filters if x.field in self.layer.dimensions and x.op in ("=", "in")
+                         and len(x.values) == 2), None)
+            if pair is None:
+                raise NotUnderstood("a ratio of what to what? name two values, e.g. 'ratio of web to store revenue'",
+                                    field="question")
+            f.filters.remove(pair)
+            # "web vs store ratio": one figure, so no row per compared value (each row would divide by nothing)
+            f.dimensions = [d for d in f.dimensions if d != pair.field]
+            if f.compare and f.compare.get("dimension") == pair.field:
+                f.compare = None
+            f.derived = {"kind": "ratio", "dimension": pair.field, "values": pair.values}
+            f.measures = f.measures or ["count"]
+            f.kind = "aggregate"
+        contains = [(n.split(":", 1)[1], "starts with" if n.startswith("starts:") else "contains")
+                    for n in f.notes if n.startswith(("contains:", "starts:"))]
+        for text, op in contains:
+            if any(x.op == op and x.values == [text] for x in f.filters):
+                # a text already looked for in its field: after "the parcel whose tracking code contains AB12",
+                # "who is the customer?" keeps that search on the parcels, never again on the customer's name
+                continue
+            # the text column named in the question ("customer names contain"), else the subject's name
+            named = [a for a in f.show if self.layer.column(a)["type"] == "VARCHAR"]
+            entity = self.layer.entities[f.subject or "products"]
+            if not named and text.lower() in self.addresses:
+                # an address is looked for in the field it belongs to, never in a name by default
+                raise NotUnderstood(f"which field should contain '{text}'?", field="question",
+                                    hint=f"e.g. 'customers with an email at {text}'")
+            name_col = named[0] if named else f"{entity['table']}.{entity['label']}"
+            if self.layer.column(name_col)["type"] != "VARCHAR" and entity.get("code") and text in self.codes:
+                name_col = f"{entity['table']}.{entity['code']}"  # "parcel SC-007562645": its tracking code
+            if self.layer.column(name_col)["type"] != "VARCHAR":
+                raise NotUnderstood(f"'{text}' would be looked for in {name_col.split('.')[-1]}, which is not text",
+                                    hint="e.g. \"products with 'drill' in the name\"")
+            if named:
+                f.show.remove(name_col)
+                f.subject = f.subject or next(n for n, e in self.layer.entities.items()
+                                              if e["table"] == name_col.split(".")[0])
+            if not any(x.field == name_col and x.op == op for x in f.filters):
+                f.filters.append(Filter(name_col, op, [text]))
+        dated = [m for m in f.measures if self.layer.measures.get(m, {}).get("unit") == "date"]
+        if f.order_by == "@date" and len(dated) == 1 and (f.kind != "list" or not self.layer.entities[
+                f.subject or "orders"].get("period")):
+            # "the product with the oldest last sale date": the one date the question computes is what is ranked
+            f.order_by = dated[0]
+        if f.kind == "list":
+            entity = self.layer.entities[f.subject or "orders"]
+            if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
+                attr = entity.get("period") if f.order_by == "@date" else entity.get("amount")
+                if attr is None:
+                    raise NotUnderstood(f"{entity['plural']} have no {'date' if f.order_by == '@date' else 'amount'} "
+                                        "to rank by", hint="e.g. 'most expensive products', 'newest customers'")
+                f.order_by = f"{entity['table']}.{attr}"
+        elif f.order_by == "@amount" and not f.derived and len(amounts := [m for m in f.measures if self._in_eur(m)]) == 1:
+            # "our biggest customer by revenue": the one amount the question names is what is ranked
+            f.order_by = amounts[0]
+        elif f.order_by and f.order_by.startswith("@"):
+            raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
+        if f.period and not f.period_field:
+            f.period_field = self._period_field(f)
+        if f.kind == "aggregate" and f.grain and not f.period_field:
+            f.period_field = self._period_field(f)
+        if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
+            f.subject = "orders"
+        order_side = [x for x in f.filters if "." not in x.field and x.field in self.layer.dimensions
+                      and not self.layer.dimensions[x.field]["column"].startswith("customers.")
+                      or "." in x.field and not x.field.startswith("customers.")]
+        if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
+                and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
+                and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup \
+                and not self.zero_included:
+            # "customers who signed up in 2026 and have placed an order": those with an order (was every one); not
+            # when those with none are asked too ("with the orders each has placed, zero included")
+            f.predicates.append("has_ordered")
+        self._distinct_measures(f)
+        self._summed_figures(f)
+        if f.measures[:1] == ["count"] and not f.dimensions and not f.grain and not f.derived and not f.order_by:
+            # "how many customers have brought in more than 5000 EUR of revenue": the amount the condition is on,
+            # named twice (its verb and its noun), is not a second figure
+            conditioned = {x.field for x in f.filters if x.field in self.layer.measures}
+            f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
+        self._check_units(f)
+        self._measures_without_their_filter(f)
+
+    def _period_field(self, f: QueryForm) -> str:
+        activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
+        # "max:delivery_time": an aggregate of a layer measure is timed like the measure
+        measure = next((m.split(":")[-1] for m in f.measures if m.split(":")[-1] in self.layer.measures), None)
+        if measure:
+            entity = self.layer.entities[self.layer.measures[measure]["entity"]]
+            placed = next((k for k, x in enumerate(self.spans) if x.first("activity") and x.arg("activity") == "orders"
+                           and x.text in self.layer.grammar["ordering_verbs"]), None)
+            if placed and entity["table"] != "orders" \
+                    and self.spans[placed - 1].first("entity") and self.spans[placed - 1].arg("entity") == "orders":
+                return "orders.order_date"  # "for orders placed this year, average days to shipment": their placing
+            if entity.get("period"):
+                return f"{entity['table']}.{entity['period']}"
+            return "orders.order_date"
+        shown = next((self.layer.measures[m]["entity"] if m in self.layer.measures else m[6:] for m in f.show
+                      if m in self.layer.measures or m.startswith("count:") and m[6:] in self.layer.entities), None)
+        if shown and "signup" not in activity and self.layer.entities[shown].get("period"):
+            # "customers in Oslo with their revenue (number of orders) in 2025": the period is of the figure shown
+            # beside them
+            entity = self.layer.entities[shown]
+            return f"{entity['table']}.{entity['period']}"
+        # "the median order amount in 2025 for business customers": an aggregate of a column is timed by
+        # the period of the column's own things (the orders), not by the customers' signup
+        column = next((m.split(":", 1)[1] for m in f.measures if m.count(":") == 1 and "." in m), None)
+        owner = next((e for e in self.layer.entities.values() if column and e["table"] == column.split(".")[0]), None)
+        if owner and owner.get("period") and "signup" not in activity:
+            return f"{owner['table']}.{owner['period']}"
+        subject = f.subject or "orders"
+        counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
+        if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
+            # "customers with more than 3 orders in 2025": the period is of the orders counted
+            entity = self.layer.entities[counted[0]]
+            return f"{entity['table']}.{entity['period']}"
+        measured = [x.field for x in f.filters if x.field in self.layer.measures]
+        # "top five customers by revenue in 2025, with the revenue": the period of the figure ranked or shown
+        measured += [m for m in (*f.show, f.order_by) if m in self.layer.measures and m not in measured]
+        if "orders" in activity and measured and any(x.first("entity") and x.arg("entity") == "orders"
+                                                     for x in self.spans):
+            return "orders.order_date"  # "shipments late by over 3 days, for orders placed in September"
+        if f.subject == "orders" and measured and "orders.order_date" in self.layer.measures[measured[0]].get("row_sql", ""):
+            # "which orders from October were shipped more than 3 days after the order date": the orders' own
+            # period, the day the figure starts from (not the ship date it ends on)
+            return "orders.order_date"
+        if "signup" not in activity and measured:
+            # "customers who spent over 3000 EUR in 2025": the period is of what the condition measures
+            entity = self.layer.entities[self.layer.measures[measured[0]]["entity"]]
+            if entity.get("period"):
+                return f"{entity['table']}.{entity['period']}"
+        if "signup" in activity:
+            return "customers.signup_date"
+        subject_table = self.layer.entities[subject]["table"]
+        # ("share of Finnish customers with a returned order this year": the share's own condition counts too)
+        shared = ((f.derived or {}).get("condition") or {}).get("filter") if (f.derived or {}).get("kind") == "share" \
+            else None
+        other = [self.layer.dimensions[x.field]["column"].split(".")[0] for x in [
+                 *f.filters, *([Filter(shared["field"], shared["op"], shared["values"])] if shared else [])]
+                 if x.field in self.layer.dimensions and x.op in ("=", "in")]
+        dated = [n for n, e in self.layer.entities.items() if e["table"] in other and e["table"] != subject_table
+                 and e.get("period")]
+        if subject == "customers" and dated:
+            # "customers with a cancelled order last month": the period is of the orders the condition is on
+            entity = self.layer.entities[dated[0]]
+            return f"{entity['table']}.{entity['period']}"
+        if any(predicate_spec(self.layer, p).get("period_inside") for p in f.predicates):
+            return "orders.order_date"  # "customers who have not ordered this year": a period of their orders
+        shared_predicate = ((f.derived or {}).get("condition") or {}).get("predicate")
+        if shared_predicate and predicate_spec(self.layer, shared_predicate).get("period_inside") and \
+                self._period_right_after(shared_predicate):
+            # "what share of customers have not ordered in the last 90 days": the period said right after the
+            # condition's verb dates its orders (was: refused as maybe their signup)
+            return "orders.order_date"
+        conditioned = [n for p in f.predicates for n, e in self.layer.entities.items()
+                       if n == predicate_spec(self.layer, p)["entity"] and e["table"] != subject_table and e.get("period")]
+        if subject == "customers" and conditioned and "orders" not in activity:
+            # "how many customers got a late delivery last month": the period is of the parcels the condition is on
+            entity = self.layer.entities[conditioned[0]]
+            return f"{entity['table']}.{entity['period']}"
+        if "orders" in activity or subject == "products":
+            return "orders.order_date"
+        shown_dated = [e for c in f.show if "." in c and c.split(".")[0] != subject_table
+                       for e in self.layer.entities.values() if e["table"] == c.split(".")[0] and e.get("period")]
+        if subject == "customers" and shown_dated and "signup" not in activity:
+            # "Helmi Larsen's order ids in October": the period is of the orders whose column is asked for
+            return f"{shown_dated[0]['table']}.{shown_dated[0]['period']}"
+        if "shipments" in activity:
+            return "shipments.shipped_at"
+        entity = self.layer.entities[subject]
+        return f"{entity['table']}.{entity['period']}" if entity.get("period") else "orders.order_date"
+
+    def _period_right_after(self, predicate: str) -> bool:
+        """Whether a period is said right after the words of the predicate ("not ordered in the last 90 days")."""
+        for k, s in enumerate(self.spans):
+            if s.first("predicate") and s.arg("predicate") == predicate:
+                nxt = self._past_prepositions(self.next_content(k))
+                if nxt is not None and nxt[1].text.startswith("__period"):
+                    return True
+        return False
