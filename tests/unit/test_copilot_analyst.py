@@ -1331,3 +1331,23 @@ def test_both_periods_figures_after_a_than_comparison(parser, engine, question, 
 ])
 def test_everyone_who_lapsed(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which customers had their latest order cancelled": "had their latest order" is the latest-order condition, as
+# "whose latest order was" (was: the status dropped and the newest customer by signup date answered); "how much
+# discount did we give" is the discount amount (was: the average discount percent)
+@pytest.mark.parametrize("question, gold", [
+    ("which customers had their latest order cancelled",
+     "SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.status = 'cancelled' AND NOT EXISTS (SELECT 1 FROM orders y WHERE y.customer_id = o.customer_id "
+     "AND (y.order_date > o.order_date OR (y.order_date = o.order_date AND y.order_id > o.order_id))))"),
+    ("customers that had their most recent order returned",
+     "SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.status = 'returned' AND NOT EXISTS (SELECT 1 FROM orders y WHERE y.customer_id = o.customer_id "
+     "AND (y.order_date > o.order_date OR (y.order_date = o.order_date AND y.order_id > o.order_id))))"),
+    ("how much discount did we give in 2025",
+     "SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025"),
+])
+def test_had_their_latest_order_and_discount_given(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
