@@ -13,8 +13,6 @@ from ..semantic import predicate_spec
 from .base import StateBase
 from .patterns import EACH_WORDS
 
-ENTITY_DIMENSION = {"products": "product", "customers": "customer"}
-
 
 class GroupingSteps(StateBase):
     """Steps that read how the rows are grouped."""
@@ -52,8 +50,9 @@ class GroupingSteps(StateBase):
                 "together", "combined")
             ranked_each = i > 0 and self.spans[i - 1].text in SORTING_VERBS or i + 2 < len(self.spans) and \
                 self.spans[i + 2].text in SORTING_VERBS
-            each_dim = t.arg("dimension") if t.first("dimension") else \
-                ENTITY_DIMENSION.get(str(t.arg("entity"))) if t.first("entity") else None
+            # (of things: those the layer sums figures for, customers and products; an order ranked is a list row)
+            each_dim = t.arg("dimension") if t.first("dimension") else self._own_dimension(str(t.arg("entity"))) \
+                if t.first("entity") and self.layer.entities[str(t.arg("entity"))].get("zero_when_none") else None
             if s.text in ("all", "every", "each") and ranked_each and each_dim and not s.used and not t.used \
                     and each_dim not in f.dimensions:
                 # "rank all cities by customers", "every product sorted by stock": one row each, ranked (was: "all
