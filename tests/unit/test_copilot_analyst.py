@@ -1235,6 +1235,15 @@ def test_who_placed_the_most_orders_ranks_customers(parser, engine, question, go
     ("rank all customers by revenue in 2025",
      "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
      f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+    # a list ranked: every row of it (was: a top 10), and "every customer" is not one customer (was: a top 1)
+    ("rank all orders by total amount in October 2026",
+     "SELECT order_id, total_amount FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("list every customer sorted by revenue in 2025",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name"),
+    ("all the categories ranked by units sold",
+     "SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} GROUP BY p.category"),
 ])
 def test_every_one_ranked_is_each_one(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

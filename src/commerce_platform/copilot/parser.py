@@ -383,9 +383,6 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
 
-# "rank all brands by revenue", "sort every category by units", "all cities ranked by customers": each one, ranked
-EVERY_ONE_RANKED_RE = re.compile(r"\b(?:rank|sort|order)(?:ed)?\s+(?:all|every|each)\b|\b(?:all|every)\s+(?:the\s+|our\s+)?"
-                                 r"[a-z]+s\s+(?:ranked|sorted)\b", re.IGNORECASE)
 # "(count)", "count them" after a question: its figure is said to be a count, which it must then be
 COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a count|the count|as a count)$",
                            re.IGNORECASE)
@@ -559,8 +556,10 @@ class _State(
             self._amount_not_count(f)
             self._purchases_are_sales(f)
             self._where_is_product(f)
-            if explicit_limit is None and EVERY_ONE_RANKED_RE.search(self.question):
+            if explicit_limit is None and self.every_one_ranked:
                 f.notes.append("sorted")  # "rank all brands by revenue": every brand, in that order (was a top 10)
+                if f.kind == "list":
+                    f.limit = None  # "rank all orders by total amount": every order, in that order
             if "sorted" in f.notes and explicit_limit is None and f.kind == "aggregate":
                 f.limit = None  # "revenue per category, highest first": every group, in that order
             self._entity_words_shown(f)

@@ -111,8 +111,12 @@ class StateBase:
         text = re.sub(r"\bnon-(?=[a-z])", "non ", text)     # "non-Finnish" is "not Finnish"
         # "order the categories by revenue", "sort products by price": a sorting verb opening the question is
         # "<things> sorted by <figure>" (the first "order" is not the orders table, nor a ranking of one)
-        text = re.sub(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?:the|our|all|all\s+the|these|those|my)"
-                      r"|(?:sort|rank|arrange))\s+(?![\d#])(.+?)\s+by\s+", r" \1 sorted by ", text)
+        sorting = re.match(r"^\s*(?:please\s+)?(?:(?:order|sort|rank|arrange)\s+(?P<which>the|our|all|all\s+the|these|"
+                           r"those|my)|(?:sort|rank|arrange))\s+(?![\d#])(?P<things>.+?)\s+by\s+", text)
+        # "rank all orders by amount": every one of them, in that order (no top N)
+        self.every_one_ranked = bool(sorting and (sorting.group("which") or "").startswith("all"))
+        if sorting:
+            text = f" {sorting.group('things')} sorted by {text[sorting.end():]}"
         text = re.sub(r"#\s*(?:of\s+)?(?=[a-z])", " number of ", text)  # "# of orders", "# orders"
         # "across customers who never ordered, how many are business": an opening "across <things>," set off by a
         # comma before the question says which things are asked about ("among"), not a grouping by them

@@ -53,6 +53,13 @@ class GroupingSteps(StateBase):
             # (of things: those the layer sums figures for, customers and products; an order ranked is a list row)
             each_dim = t.arg("dimension") if t.first("dimension") else self._own_dimension(str(t.arg("entity"))) \
                 if t.first("entity") and self.layer.entities[str(t.arg("entity"))].get("zero_when_none") else None
+            thing = self.spans[i + 2] if t.text in ("the", "our") and i + 2 < len(self.spans) else t
+            after = i + 3 if thing is not t else i + 2  # "all the brands ranked by units"
+            if s.text in ("all", "every", "each") and (thing.first("entity") or thing.first("dimension")) and (
+                    i > 0 and self.spans[i - 1].text in SORTING_VERBS
+                    or after < len(self.spans) and self.spans[after].text in SORTING_VERBS):
+                # "rank all orders by amount": every one of them in that order, however many (was a top 10)
+                self.every_one_ranked = True
             if s.text in ("all", "every", "each") and ranked_each and each_dim and not s.used and not t.used \
                     and each_dim not in f.dimensions:
                 # "rank all cities by customers", "every product sorted by stock": one row each, ranked (was: "all
