@@ -1200,7 +1200,7 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     dim = context.dimensions[0]
     named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
              and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
-    sub_dim = {"customers": "customer", "products": "product"}.get(new.subject or "")
+    sub_dim = state._thing_dimension(new.subject)
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None

@@ -799,10 +799,9 @@ class _State(
                         for sp in self.spans):
                     # "the average discount on their (sales) lines": the lines the measure is computed over
                     s.used = True
-                elif name in ("customers", "products") and ({"customers": "customer", "products": "product"}[name]
-                                                            not in f.dimensions) and self._is_which(i):
+                elif (own := self._thing_dimension(name)) and own not in f.dimensions and self._is_which(i):
                     # "which customer has the most orders": the entity the ranking is over
-                    f.dimensions.append({"customers": "customer", "products": "product"}[name])
+                    f.dimensions.append(own)
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
                         (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
@@ -993,6 +992,12 @@ class _State(
     def _own_dimension(self, entity: str) -> str | None:
         """The dimension that names the entity's things themselves ("customer" of customers)."""
         return next((d for d, spec in self.layer.dimensions.items() if spec.get("entity") == entity), None)
+
+    def _thing_dimension(self, entity: object) -> str | None:
+        """The own dimension of an entity the layer sums figures for (its `zero_when_none` things: customers,
+        products), else None: an order ranked or counted is a row of a list, not a group."""
+        spec = self.layer.entities.get(str(entity)) if entity else None
+        return self._own_dimension(str(entity)) if spec and spec.get("zero_when_none") else None
 
     def _pick_dim(self, dims: list[str]) -> int:
         preferred = {"products": ("warehouse", "category", "brand"), "customers": ("city", "country", "segment")}
@@ -1286,7 +1291,7 @@ class _State(
             if note.startswith("count_of:") and f.order_by == note.replace("count_of:", "count:"):
                 # "which customer has the most orders": count orders per customer
                 entity = note.split(":")[1]
-                sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+                sub_dim = self._thing_dimension(f.subject or "")
                 # "which carrier handled the most shipments to Norwegian customers": the group asked with
                 # "which" is ranked; the customers only say whose shipments are counted
                 which_group = any(x.first("dimension") and x.arg("dimension") in f.dimensions and self._is_which(k)
@@ -1555,7 +1560,7 @@ class _State(
             # "top products by revenue": ranked per product (a count of them is not a ranking of them)
             counting_subject = any(m == "count" or m == f"count:{f.subject}" for m in f.measures)
             # "which order had the most units": ranked per order (one order's figure, not the period's total)
-            sub_dim = {"customers": "customer", "products": "product", "orders": "order"}.get(f.subject or "")
+            sub_dim = self._own_dimension(f.subject or "")
             if sub_dim == "order" and f.order_by not in f.measures:
                 sub_dim = None  # "revenue of orders ... (by order date)": no ranking of orders by a figure
             if sub_dim and sub_dim not in f.dimensions and ranking and not counting_subject and not f.dimensions:
@@ -1643,7 +1648,7 @@ class _State(
             f.limit = f.limit or (1 if self._singular() else DEFAULT_TOP)
             return
         if f.subject:
-            sub_dim = {"customers": "customer", "products": "product"}.get(f.subject)
+            sub_dim = self._thing_dimension(f.subject)
             f.kind = "list"
             entity = self.layer.entities[f.subject]
             if entity["table"] == "inventory":
@@ -1973,7 +1978,7 @@ class _State(
             f.subject = (None if elliptic or of_them_counted(self) else new.subject) or f.subject
             each = [s for i, s in enumerate(self.spans) if s.text == "each" and not s.used
                     and [t.text for t in self.spans[i + 1:i + 3]] in (["of", "them"], ["of", "those"], ["of", "these"])]
-            own = {"customers": "customer", "products": "product"}.get(context.subject or "")
+            own = self._thing_dimension(context.subject or "")
             if each and own and f.subject != context.subject:
                 # "how many orders did each of them place?" after listed customers: counted per customer
                 f.dimensions = [own]
@@ -2029,7 +2034,7 @@ class _State(
                     and (context.subject is None or context.kind == "aggregate" and not context.dimensions
                          and new.subject != context.subject) \
                     and not any(m.startswith("count") for m in context.measures) \
-                    and {"customers": "customer", "products": "product"}.get(new.subject) not in context.dimensions:
+                    and self._thing_dimension(new.subject) not in context.dimensions:
                 # "what about the number of customers?" after revenue by country: those things counted under
                 # the same conditions (never the orders, the default of a count that names no thing); "how many
                 # orders had Makita items" after Makita's units sold: a figure's noun (products) was no thing
@@ -2295,7 +2300,7 @@ class _State(
                         part.used = True  # "drop the store part": the condition on that value
                     continue
                 elif nxt and nxt[1].first("entity"):
-                    target = {"customers": "customer", "products": "product"}.get(nxt[1].arg("entity"))
+                    target = self._thing_dimension(nxt[1].arg("entity"))
                     if nxt[1].arg("entity") == "orders":
                         # "all orders": every status (of a share: the whole it is taken of)
                         if not share_followup:

@@ -267,7 +267,7 @@ class AdviceSteps(StateBase):
         if "order_by" in need:
             fits &= f.order_by in need["order_by"]
         if "subject" in need:
-            sub_dim = {"customers": "customer", "products": "product"}.get(need["subject"])
+            sub_dim = self._thing_dimension(need["subject"])
             fits &= f.subject == need["subject"] or sub_dim in f.dimensions
         if "dimension" in need:
             fits &= bool(set(need["dimension"]) & set(f.dimensions))

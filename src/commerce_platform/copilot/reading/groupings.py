@@ -54,10 +54,10 @@ class GroupingSteps(StateBase):
             each_dim = t.arg("dimension") if t.first("dimension") else self._own_dimension(str(t.arg("entity"))) \
                 if t.first("entity") and self.layer.entities[str(t.arg("entity"))].get("zero_when_none") else None
             thing = self.spans[i + 2] if t.text in ("the", "our") and i + 2 < len(self.spans) else t
-            after = i + 3 if thing is not t else i + 2  # "all the brands ranked by units"
+            verb_at = i + 3 if thing is not t else i + 2  # "all the brands ranked by units"
             if s.text in ("all", "every", "each") and (thing.first("entity") or thing.first("dimension")) and (
                     i > 0 and self.spans[i - 1].text in SORTING_VERBS
-                    or after < len(self.spans) and self.spans[after].text in SORTING_VERBS):
+                    or verb_at < len(self.spans) and self.spans[verb_at].text in SORTING_VERBS):
                 # "rank all orders by amount": every one of them in that order, however many (was a top 10)
                 self.every_one_ranked = True
             if s.text in ("all", "every", "each") and ranked_each and each_dim and not s.used and not t.used \
@@ -203,8 +203,7 @@ class GroupingSteps(StateBase):
                 if s.text in EACH_WORDS:
                     f.notes.append(f"each:{dim}")  # a ranking restarts in each of these groups
                 s.used = t.used = True
-            elif t.first("entity") and not t.used and t.arg("entity") in ("customers", "products"):
-                dim = {"customers": "customer", "products": "product"}[t.arg("entity")]
+            elif t.first("entity") and not t.used and (dim := self._thing_dimension(t.arg("entity"))):
                 if dim not in f.dimensions:
                     f.dimensions.append(dim)
                 s.used = t.used = True
@@ -283,7 +282,7 @@ class GroupingSteps(StateBase):
             while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
                 nxt = self.next_content(nxt[0])
             ent = nxt[1].first("entity") if nxt else None
-            sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
+            sub_dim = self._thing_dimension(ent[1] if ent else "")
             if nxt is not None and sub_dim and (each or nxt[1].text.endswith("s")) and sub_dim not in f.dimensions:
                 f.dimensions.append(sub_dim)
                 s.used = True
@@ -292,7 +291,7 @@ class GroupingSteps(StateBase):
             # beside a group as a column asked is a group too, one row per pair (as "each warehouse and product")
             d, conj, e = self.spans[i + 1], self.spans[i + 2], self.spans[i + 3]
             ent = e.first("entity")
-            sub_dim = {"customers": "customer", "products": "product"}.get(ent[1] if ent else "")
+            sub_dim = self._thing_dimension(ent[1] if ent else "")
             scoping = d.first("dimension") and any(
                 x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
                 == d.arg("dimension") for x in self.spans)  # a state held per warehouse
@@ -387,7 +386,7 @@ class GroupingSteps(StateBase):
         if f.kind != "aggregate" or not within or not (f.order_by or "ranked" in f.notes) or f.derived:
             return
         ranked = [d for d in f.dimensions if d not in within]
-        sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+        sub_dim = self._thing_dimension(f.subject or "")
         if not ranked and sub_dim:
             ranked = [sub_dim]
             f.dimensions.append(sub_dim)
@@ -396,7 +395,7 @@ class GroupingSteps(StateBase):
         if explicit_limit is None:
             # the ranked noun's number: "the best-selling product" is one per group, "top products" ten
             nouns = [s for s in self.spans if s.has("dimension", ranked[0]) or (
-                s.first("entity") and {"customers": "customer", "products": "product"}.get(s.arg("entity")) == ranked[0])]
+                s.first("entity") and self._thing_dimension(s.arg("entity")) == ranked[0])]
             f.limit = 1 if nouns and not nouns[0].text.endswith("s") else DEFAULT_TOP
         f.order_by = f.order_by if f.order_by and not f.order_by.startswith("@") else (f.measures[0] if f.measures else None)
         f.per_group = within

@@ -395,9 +395,9 @@ class MeasureSteps(StateBase):
             s.used = True
             counted = self.spans[i - 1].first("entity") if i > 1 and s.text == "count" else None
             listed = next((str(x.arg("entity")) for x in self.spans[:i - 1] if x.first("entity")), None)
-            each_of = {"customers": "customer", "products": "product"}
-            if counted and self.spans[i - 2].text in ("their", "its") and f.subject is None and listed in each_of \
-                    and listed != counted[1] and each_of[listed] not in f.dimensions \
+            own = self._thing_dimension(listed)
+            if counted and self.spans[i - 2].text in ("their", "its") and f.subject is None and own \
+                    and listed != counted[1] and own not in f.dimensions \
                     and not any(x.field == f"count:{counted[1]}" for x in f.filters):
                 # "business customers in Tampere with their order count": each one's count of its orders beside
                 # them (was the customers counted), as "with their number of orders" below
@@ -466,7 +466,7 @@ class MeasureSteps(StateBase):
                             x is not t and set(self.values_of(x)) & set(self.values_of(t)) for x in self.spans):
                         # "customers with more than two orders cancelled ... the number of cancellations": the
                         # orders the condition counts, each customer's (not a count of the customers)
-                        own = {"customers": "customer", "products": "product"}.get(f.subject or "")
+                        own = self._thing_dimension(f.subject or "")
                         if own and own not in f.dimensions:
                             f.dimensions.append(own)
                         f.subject = owner
@@ -888,7 +888,7 @@ class MeasureSteps(StateBase):
         said = [s.text for s in self.spans if s.has("grammar", "growth")]
         if not said or any(w not in way for w in said) or len({way[w] for w in said}) != 1:
             return  # "which categories changed", "grew or decreased": no one way
-        sub_dim = {"customers": "customer", "products": "product"}.get(f.subject or "")
+        sub_dim = self._thing_dimension(f.subject or "")
         asked = [s for k, s in enumerate(self.spans) if self._is_which(k) and (
             (s.first("dimension") and s.arg("dimension") in f.dimensions and len(f.dimensions) == 1)
             or (not f.dimensions and sub_dim and s.first("entity") and s.arg("entity") == f.subject))]
