@@ -1303,3 +1303,21 @@ def test_turn_over_and_ordinal_days(parser, engine, question, gold):
 ])
 def test_one_product_per_warehouse_is_its_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Which Philips products do we have in stock?": "in stock" right after a verb of holding, things asked with "which" and
+# no figure asked, is the condition (was: every one listed with its stock, those with none too: a silent wrong);
+# "Quick one before the ops call:": before an event the lake does not hold is when the asker asks (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Which Philips products do we have in stock?",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE p.brand = 'Philips' "
+     "GROUP BY p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("which Philips products do we currently have in stock, leaving out the discontinued ones?",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE p.brand = 'Philips' AND p.active "
+     "GROUP BY p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("Quick one before the ops call: what percentage of the products in Kuopio are below their reorder level?",
+     "SELECT 100.0 * AVG(CASE WHEN quantity_on_hand < reorder_level THEN 1.0 ELSE 0.0 END) FROM inventory "
+     "WHERE warehouse = 'Kuopio'"),
+])
+def test_have_in_stock_and_a_time_the_asker_asks(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

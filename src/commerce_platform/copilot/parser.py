@@ -361,6 +361,13 @@ class SemanticParser:
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
+        cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
+                    and all(all(x[0] == "stop" for x in o.senses) or not o.senses for o in spans[k + 1:])
+                    and any(not o.senses for o in spans[k + 1:])), None)
+        if cut is not None and (sentence or head.endswith(":")):
+            # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
+            # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
+            spans = spans[:cut]
         if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
             spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
@@ -490,6 +497,7 @@ class _State(
         self._compound_noun()
         self._out_in_a_warehouse()
         self._lines_of_stock()
+        self._have_in_stock()
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
