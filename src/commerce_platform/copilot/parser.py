@@ -121,7 +121,7 @@ class SemanticParser:
         # "bring in", "took in": a phrase of the layer that ends in a preposition the period patterns take
         # ("in last month"); it is kept whole, else "bring" is left alone and read as the carrier Bring
         phrasal = sorted((" ".join(key) for key, senses in self.lexicon.phrases.items()
-                          if len(key) > 1 and key[-1] in ("in", "during", "for")
+                          if len(key) > 1 and key[-1] in ("in", "during", "for", "over")
                           and any(x[0] in ("measure", "activity") for x in senses)), key=len, reverse=True)
         self.phrasal_re = re.compile(rf"\b({'|'.join(map(re.escape, phrasal))})\b") if phrasal else None
         # the lexicon lives as long as the engine (300,000 names: millions of objects); frozen out of the cyclic
@@ -332,6 +332,10 @@ class SemanticParser:
         # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
         # end with the question mark)
         sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
+        # "I'm updating the dashboard and need one number: how many web orders ...?": what the asker is doing, said in
+        # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
+        sentence = sentence or head.endswith(":") and rest.endswith("?") and \
+            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         spans = state.spans
@@ -342,18 +346,46 @@ class SemanticParser:
             spans[-1].text == "__period0__" and spans[-2].text == "for" and len(states) > 1 and bool(states[1].periods)
         if acts_for:
             spans = spans[:-2]
-        if len(clauses) < 2 or state.periods and not acts_for or state.ids or state.texts:
+        # "I'm preparing the Q3 review. By what percent did orders grow in Q3 2026 compared with Q3 2025?": a
+        # sentence before a question that names the same period itself says what the asker prepares, no second
+        # period asked (was: refused, two periods named)
+        restated_period = sentence and bool(state.periods) and len(states) > 1 and all(
+            any((x.start_date, x.end_date) == (y.start_date, y.end_date) for o in states[1:] for y in o.periods)
+            for x in state.periods)
+        if restated_period:
+            spans = [sp for sp in spans if not sp.text.startswith("__period")]
+        if len(clauses) < 2 or state.periods and not (acts_for or restated_period) or state.ids or state.texts:
             return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
-        if {w for s in spans for w in s.text.split()} & blockers:
+        cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
+                    and all(all(x[0] == "stop" for x in o.senses) or not o.senses for o in spans[k + 1:])
+                    and any(not o.senses for o in spans[k + 1:])), None)
+        if cut is not None and (sentence or head.endswith(":")):
+            # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
+            # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
+            spans = spans[:cut]
+        if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
+            # "... and need one number: how many web orders ...?": one figure, which the question after it asks
+            spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
+        words = {w for s in spans for w in s.text.split()}
+        if sentence and "how" in words:
+            # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
+            # before a question of its own says what someone wonders, the question after it asks (was: a blocker)
+            words.discard("how")
+        if words & blockers:
             return 0
         said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
+        # "We're looking at the Swedish market. What were Paint sales in Sweden?": a dimension ("market") is said by
+        # the question when it names a value of it (was: refused, 'market' read as a grouping by country)
+        said |= {("dimension", x[1]) for x in list(said) if x[0] == "value"}
+        # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
         if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
-                   or tuple(x) == ("grammar", "recommend") for sp in spans for x in sp.senses):
+                   or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
+                   for sp in spans for x in sp.senses):
             return 0
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)]
@@ -465,6 +497,7 @@ class _State(
         self._compound_noun()
         self._out_in_a_warehouse()
         self._lines_of_stock()
+        self._have_in_stock()
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
@@ -1701,6 +1734,8 @@ class _State(
                 if self._how_much_per_group(subject):
                     f.subject = subject
                     return
+            if self._one_product_per_stock_place(f):
+                return
             f.measures = ["distinct:" + f.dimensions[0]]
             f.dimensions = f.dimensions[1:]
             return

@@ -20,6 +20,23 @@ DATE_RE = (rf"(?:(\d{{4}}-\d{{2}}-\d{{2}})|(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MON
            rf"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))")
 
 
+# "the first of March", "the twenty-third of May": a day of the month said as an ordinal word
+ORDINAL_DAYS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+                "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+                "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19}
+
+
+def _ordinal_day(words: str) -> int:
+    """"thirtieth" 30, "twenty-first" 21, "fifth" 5."""
+    parts = re.split(r"[\s-]+", words.lower())
+    if parts == ["twentieth"]:
+        return 20
+    if parts == ["thirtieth"]:
+        return 30
+    tens = {"twenty": 20, "thirty": 30}.get(parts[0], 0) if len(parts) > 1 else 0
+    return tens + ORDINAL_DAYS[parts[-1]]
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -88,6 +105,10 @@ class Periods:
             return f"{m.group(1)} {2000 + value}"
         text = sub(rf"\b({MONTH_RE}|in|of|for|during|year)\s+twenty[\s-]+({teens}|twenty|thirty)"
                    rf"(?:[\s-]+({units}))?\b", year_in_words, text)
+        # "from the first of March 2025 to the thirtieth of April 2025": a day said as an ordinal word before "of" and
+        # a month is that day of the month (was: refused, two periods named)
+        text = sub(rf"\bthe\s+((?:(?:twenty|thirty)[\s-]+)?(?:{'|'.join(ORDINAL_DAYS)})|twentieth|thirtieth)\s+of\s+({MONTH_RE})\b",
+                   lambda m: f"the {_ordinal_day(m.group(1))} of {m.group(2)}", text)
         # "since jan 1 this year", "1 March last year": a day whose year is said in words is that year's day
         # (was: read as two periods)
         text = sub(rf"\b((?:{DAY_RE}\s+(?:of\s+)?(?:{MONTH_RE})|(?:{MONTH_RE})\.?\s+{DAY_RE}))\s*,?\s+(?:of\s+)?"

@@ -216,6 +216,28 @@ class ConditionSteps(StateBase):
                 continue
             s.senses = []
 
+    def _have_in_stock(self) -> None:
+        """"Which Philips products do we have in stock(, leaving out the discontinued ones)?": things asked with
+        "which"/"what" and "in stock" right after a verb of holding ("have", "hold", "keep", "got"), with no figure asked (no count, amount, number, bound or ranking), is
+        the condition that they are in stock (was: every one listed with its stock, those with none too: a silent
+        wrong); "how many do we have in stock" stays the quantity."""
+        if "in_stock" not in self.layer.predicates or not self.spans or self.spans[0].text not in ("which", "what"):
+            return
+        if not any(s.has("entity", "products") for s in self.spans):
+            return
+        last = next((k for k, s in enumerate(self.spans) if s.text == "in stock" and s.senses == [("measure", "stock")]),
+                    None)
+        if last is None:
+            return
+        verb = next((k for k in range(last - 1, -1, -1) if self.spans[k].text not in ("currently", "still", "now")), None)
+        if verb is None or self.spans[verb].text not in ("have", "hold", "keep", "got"):
+            return
+        if any(x[0] in ("number", "comparator", "superlative", "ranking", "measure") or x == ("grammar", "count")
+               for k, s in enumerate(self.spans) if k != last for x in s.senses) or \
+                any(s.text in ("much", "many", "units", "quantity", "how") for s in self.spans):
+            return
+        self.spans[last].senses = [("predicate", "in_stock")]
+
     def _lines_of_stock(self) -> None:
         """"how many Nordline lines in Kuopio are under the reorder level", "the most warehouse lines below reorder
         level": bare "lines" in a question that names a warehouse or a stock condition and nothing of orders or

@@ -840,6 +840,25 @@ class MeasureSteps(StateBase):
         texts = [x.text for x in self.spans]
         return any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)) and "many" not in texts
 
+    def _one_product_per_stock_place(self, f: QueryForm) -> bool:
+        """"Bosch Paint Roller per warehouse": one named product and a place of its stock (a dimension of the stock
+        measure's table) with nothing else said is the product's stock in each place (was: the places holding it,
+        each with a count of 1, a figure that says nothing). "which warehouses have X" (a question word, a verb) and
+        a category or brand per warehouse are not touched."""
+        if len(f.dimensions) != 1 or f.predicates or f.period or len(f.filters) != 1 or \
+                f.filters[0].field != "product" or f.filters[0].op != "=" or len(f.filters[0].values) != 1:
+            return False
+        stock = self.layer.measures.get("stock")
+        column = self.layer.dimensions.get(f.dimensions[0], {}).get("column", "")
+        if stock is None or not column or \
+                not re.search(rf"\b{re.escape(column.split('.')[0])}\.", str(stock.get("sql", ""))):
+            return False
+        if not all((sp.first("value") is not None and sp.arg("value") == "product") or sp.has("grammar", "group_by")
+                   or sp.has("dimension", f.dimensions[0]) or sp.text == "the" for sp in self.spans):
+            return False
+        f.measures, f.subject = ["stock"], str(stock.get("entity") or "products")
+        return True
+
     def _how_much_per_group(self, subject: str) -> bool:
         """"how much was cancelled per channel": "how much" of things named by a condition, per group, is their
         amount summed in each group (not a count of them); with no condition it is refused (revenue or a total
