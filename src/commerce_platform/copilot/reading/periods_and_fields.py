@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ...errors import NotUnderstood
@@ -349,8 +350,14 @@ class PeriodFieldSteps(StateBase):
             f.order_by = amounts[0]
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
+        if f.period:
+            self._date_said_for_the_period(f)
         if f.period and not f.period_field:
-            f.period_field = self._period_field(f)
+            named = next((n.split(":", 1)[1] for n in f.notes if n.startswith("of_things_named:")), None)
+            if named:  # "shipments delivered in October - which orders?": the period of the things named first
+                f.period_field = self._period_field(replace(f, subject=named))
+            else:
+                f.period_field = self._period_field(f)
         if f.kind == "aggregate" and f.grain and not f.period_field:
             f.period_field = self._period_field(f)
         if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
@@ -374,6 +381,36 @@ class PeriodFieldSteps(StateBase):
             f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
+
+    def _date_said_for_the_period(self, f: QueryForm) -> None:
+        """"... delivered this year arrived late? Use the ship date for the year": "use (the) <a thing's date> for
+        the year / period / dates" says which date the question's period is on, as "(by ship date)" does (was:
+        refused on 'use', 'year')."""
+        dated = {f"{e['table']}.{e['period']}" for e in self.layer.entities.values() if e.get("period")}
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if s.used or s.text not in ("use", "using") or nxt is None or not nxt[1].first("attribute") or \
+                    str(nxt[1].arg("attribute")) not in dated:
+                continue
+            said = self.next_content(nxt[0])
+            if said is None or self.spans[nxt[0] + 1].text != "for" or said[1].used or not (
+                    said[1].first("grain") and not said[1].text.endswith("s") or said[1].text in ("period", "dates")):
+                continue
+            if self.next_content(said[0]) is not None:
+                continue  # more said after it: not only the period's date
+            field = str(nxt[1].arg("attribute"))
+            if f.period_field and f.period_field != field:
+                # "shipments delivered this year ... use the ship date": the event the period was on still holds
+                held = next((n for n, p in self.layer.predicates.items()
+                             if p.get("sql") == f"{f.period_field} IS NOT NULL"), None)
+                if held is None:
+                    continue
+                if held not in f.predicates:
+                    f.predicates.append(held)
+            f.period_field = field
+            f.notes.append("period_field:said")
+            s.used = nxt[1].used = said[1].used = True
+            return
 
     def _period_field(self, f: QueryForm) -> str:
         activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
