@@ -1339,3 +1339,21 @@ def test_which_orders_of_the_shipments_named(parser, engine, question, gold):
 ])
 def test_the_date_said_for_the_period(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "return rate 2025 vs 2026 so far", "Return rate (0-1) for 2025 and for 2026 so far, one row per year": a share of
+# two periods compared that are whole units of one grain, one right after the other, is the share per unit over both
+# (was: the second period dropped, the first one's share answered alone: a silent wrong; "and for" refused)
+@pytest.mark.parametrize("question, gold", [
+    ("Return rate (0-1) for 2025 and for 2026 so far, one row per year",
+     "SELECT year(order_date) AS yr, AVG(CASE WHEN status = 'returned' THEN 1.0 ELSE 0.0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+    ("return rate for 2025 vs 2026 so far",
+     "SELECT year(order_date) AS yr, AVG(CASE WHEN status = 'returned' THEN 1.0 ELSE 0.0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+    ("return rate in Q2 2026 vs Q3 2026",
+     "SELECT quarter(order_date) AS q, AVG(CASE WHEN status = 'returned' THEN 1.0 ELSE 0.0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' GROUP BY 1"),
+])
+def test_a_share_of_two_periods_one_after_the_other(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

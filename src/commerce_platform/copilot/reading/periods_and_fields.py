@@ -162,7 +162,9 @@ class PeriodFieldSteps(StateBase):
         if f.grain not in ("year", "quarter", "month") or f.compare_period:
             return False
         at = [self.spans.index(x) for x in slots]
-        if any(x.text not in (",", "and") for a, b in zip(at, at[1:], strict=False) for x in self.spans[a + 1:b]):
+        # ("for 2025 and for 2026 so far": the period's own preposition said again after "and")
+        if any(x.text not in (",", "and") and not (x.text in ("for", "in") and self.spans[j - 1].text in (",", "and"))
+               for a, b in zip(at, at[1:], strict=False) for j, x in enumerate(self.spans[a + 1:b], start=a + 1)):
             return False
         said = [self.periods[int(x.text[8:-2])] for x in slots]
 
@@ -175,6 +177,26 @@ class PeriodFieldSteps(StateBase):
             return False
         f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
         return True
+
+    def _periods_of_a_share(self, f: QueryForm) -> None:
+        """"return rate 2025 vs 2026 so far", "return rate for Q2 vs Q3, one row per quarter": a share (or ratio)
+        of two periods compared is one row per period when they are whole units of one grain (a year, a quarter, a
+        month) one right after the other: the share per unit over both. Other pairs are refused, never answered for
+        the first period alone (was: the second period dropped, the first one's share answered: a silent wrong)."""
+        first, second = sorted((f.period, f.compare_period), key=lambda p: p.start)  # type: ignore[arg-type]
+        grains = [f.grain] if f.grain else ["year", "quarter", "month"]
+        grain = next((g for g in grains if g in ("year", "quarter", "month")
+                      and _one_unit(first, str(g)) and _one_unit(second, str(g))), None)
+        if grain is None or second.start_date != first.end_date + timedelta(days=1):
+            raise NotUnderstood("I can give a share for one period, or per year, quarter or month over periods that "
+                                "follow each other, not for two other periods side by side", field="question",
+                                hint="e.g. 'return rate per year in 2025 and 2026'")
+        f.period = _period(first.start_date, second.end_date, f"{first.label} to {second.label}")
+        f.compare_period = None
+        f.grain = grain
+        for s in self.spans:  # "2025 vs 2026": the comparing word says the rows
+            if s.has("grammar", "compare"):
+                s.used = True
 
     def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
@@ -223,6 +245,8 @@ class PeriodFieldSteps(StateBase):
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        if f.period and f.compare_period and (f.derived or {}).get("kind") in ("share", "ratio"):
+            self._periods_of_a_share(f)
         self._all_units_restated(f)
         for name in list(f.predicates):
             measure = self.layer.predicates.get(name, {}).get("period_measure")
