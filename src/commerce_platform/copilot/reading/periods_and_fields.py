@@ -183,7 +183,8 @@ class PeriodFieldSteps(StateBase):
         of two periods compared is one row per period when they are whole units of one grain (a year, a quarter, a
         month) one right after the other: the share per unit over both. Other pairs are refused, never answered for
         the first period alone (was: the second period dropped, the first one's share answered: a silent wrong)."""
-        first, second = sorted((f.period, f.compare_period), key=lambda p: p.start)  # type: ignore[arg-type]
+        said = [p for p in (f.period, f.compare_period) if p is not None]
+        first, second = sorted(said, key=lambda p: p.start)
         grains = [f.grain] if f.grain else ["year", "quarter", "month"]
         grain = next((g for g in grains if g in ("year", "quarter", "month")
                       and _one_unit(first, str(g)) and _one_unit(second, str(g))), None)
@@ -377,9 +378,9 @@ class PeriodFieldSteps(StateBase):
         if f.period:
             self._date_said_for_the_period(f)
         if f.period and not f.period_field:
-            named = next((n.split(":", 1)[1] for n in f.notes if n.startswith("of_things_named:")), None)
-            if named:  # "shipments delivered in October - which orders?": the period of the things named first
-                f.period_field = self._period_field(replace(f, subject=named))
+            first_named = next((n.split(":", 1)[1] for n in f.notes if n.startswith("of_things_named:")), None)
+            if first_named:  # "shipments delivered in October - which orders?": the period of the things named first
+                f.period_field = self._period_field(replace(f, subject=first_named))
             else:
                 f.period_field = self._period_field(f)
         if f.kind == "aggregate" and f.grain and not f.period_field:
