@@ -1027,9 +1027,10 @@ def test_months_of_a_named_year_and_growth_in_euros(parser, engine, question, go
     ("best carrier by on-time rate (delivered within 3 days)?",
      "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) AS r "
      "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier ORDER BY r DESC LIMIT 1"),
+    # (a share of the shipments themselves, what happened to them said after: of every one, delivered or not)
     ("share of shipments delivered in more than 3 days by carrier",
      "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "
-     "FROM shipments WHERE delivered_at IS NOT NULL GROUP BY carrier"),
+     "FROM shipments GROUP BY carrier"),
 ])
 def test_a_bound_restating_late_and_a_share_of_a_bounded_duration(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

@@ -569,8 +569,10 @@ def test_percent_never_a_price(parser, question):
 
 @pytest.mark.parametrize("question", [
     # "out of all <things>" is the whole, every one; "out of <condition> <things>" names a whole the share's
-    # condition could be mistaken for: left unplaced rather than read as the share of that condition
-    "late delivery % by carrier 2025, out of delivered shipments",
+    # condition could be mistaken for: left unplaced rather than read as the share of that condition ("out of
+    # delivered shipments" beside a late share is that share's own base, read: test_copilot_order_status)
+    "late delivery % by carrier 2025, out of Bring shipments",
+    "share of orders cancelled out of delivered shipments",
 ])
 def test_a_share_out_of_a_condition_is_refused(parser, question):
     with pytest.raises(NotUnderstood, match="'out'"):
@@ -685,4 +687,15 @@ def test_two_names_with_a_company_form_are_not_found(parser, question):
 ])
 def test_unknown_product_bought_with_is_not_found(parser, question):
     with pytest.raises(NotFound, match="no product named"):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question", [
+    # a share of two periods that are not one unit right after the other cannot be put per unit: refused (was: the
+    # second period dropped and the first one's share answered alone, a silent wrong)
+    "return rate in Q1 2026 vs Q3 2026",
+    "cancellation rate October 2025 vs October 2026",
+])
+def test_a_share_of_two_periods_apart_is_not_understood(parser, question):
+    with pytest.raises(NotUnderstood, match="share for one period"):
         parser.parse(question, COPILOT_AS_OF, None)

@@ -842,6 +842,14 @@ class _State(
                     # listed; the customers named first only restrict them
                     f.subject = name
                     s.used = True
+                elif name == "orders" and f.subject == "shipments" and s.text == "orders" and self._is_which(i) \
+                        and self.next_content(i) is None and not f.dimensions and not f.measures:
+                    # "Bring shipments that have not been delivered yet - which orders?": the orders those shipments
+                    # are of are listed, the shipments named first only restrict them (was: refused on 'orders');
+                    # a period said is still of the shipments
+                    f.subject = name
+                    s.used = True
+                    f.notes.append("of_things_named:shipments")
                 elif name == "orders" and f.subject in ("customers", "products"):
                     s.used = True  # "customers with orders"/"products ordered": the activity
                     f.notes.append("activity:orders")

@@ -726,7 +726,7 @@ class Planner:
             cond = self._derived_condition(derived["condition"], form.subject, form)
             conds_extra = [cond]
             duration = self.layer.measures.get((derived["condition"].get("filter") or {}).get("field", ""), {})
-            if duration.get("row_sql") and duration.get("filter"):
+            if duration.get("row_sql") and duration.get("filter") and not derived.get("of_all"):
                 # "share delivered within 2 days": of the shipments that have a delivery time at all
                 glossary.append(fragment(duration["filter"]))
             predicate = derived["condition"].get("predicate") or ""

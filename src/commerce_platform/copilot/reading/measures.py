@@ -256,6 +256,15 @@ class MeasureSteps(StateBase):
                     # "the share of late ones, out of all their shipments": of the whole named, every one ("out of
                     # delivered shipments" names a condition of the whole, left unplaced)
                     s.used = True
+                elif s.text == "out" and not s.used and self.spans[k + 1].text == "of" and \
+                        self.spans[k + 2].has("activity", "delivered") and k + 3 < len(self.spans) and \
+                        self.spans[k + 3].has("entity", "shipments") and \
+                        all(x.has("entity", "shipments") for x in self.spans if x.first("entity")) and \
+                        any(predicate_spec(self.layer, str(x.arg("predicate"))).get("decidable")
+                            for x in self.spans if x.first("predicate")):
+                    # "late delivery % by carrier, out of delivered shipments": the whole named, as "(share of
+                    # delivered shipments)" names it (was: refused on 'out')
+                    s.used = True
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
@@ -1070,7 +1079,7 @@ class MeasureSteps(StateBase):
             durations.remove(x)
             restated = next(p for p, b in bounds.items() if x.field == b["measure"])
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
-        if (f.derived or {}).get("of_all"):
+        if (f.derived or {}).get("of_all") or self._share_of_the_things_said(f):
             scale["of_all"] = True  # "out of all their shipments": the whole as said, kept
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
@@ -1118,6 +1127,39 @@ class MeasureSteps(StateBase):
             f.subject = f.subject or self._subject_from_condition(f)
         if f.kind != "aggregate":
             f.kind = "aggregate"
+
+    def _share_of_the_things_said(self, f: QueryForm) -> bool:
+        """"what share of shipments sent this year were delivered late", "fraction of Bring shipments sent in
+        September that were delivered within two days": the share is of every thing named right after "<share>
+        of" (by the entity's own plural, not "deliveries"), its condition said after them as what happened to
+        them ("were delayed"): one not yet delivered is one not delivered late or in time, kept in the whole (was:
+        of the delivered ones only). Not when the things are named delivered ("delivered shipments", "that have
+        been delivered", "already delivered") or the condition is said as a rule ("are delivered within 2
+        days")."""
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        if at is None or at + 1 >= len(self.spans) or self.spans[at + 1].text != "of" or not f.subject:
+            return False
+        plural = self.layer.entities.get(f.subject, {}).get("plural")
+        n = at + 2
+        while n < len(self.spans) and self.spans[n].text != plural:
+            s = self.spans[n]
+            if not (s.senses and all(x[0] in ("stop", "value") for x in s.senses)):
+                return False  # "share of late shipments", "of delivered shipments": the whole is named otherwise
+            n += 1
+        if n >= len(self.spans) or not self.spans[n].has("entity", f.subject):
+            return False
+        after = self.spans[n + 1:]
+        if any(s.text in ("are", "is") for s in after):
+            return False
+        conditions = 0
+        for j, s in enumerate(after):
+            if s.has("activity", "delivered"):
+                nxt = after[j + 1] if j + 1 < len(after) else None
+                if nxt is None or not (nxt.first("predicate") or nxt.first("comparator")):
+                    return False  # "that have been delivered", "and already delivered": the delivered ones
+            if s.first("predicate") or s.first("comparator"):
+                conditions += 1
+        return conditions > 0
 
     def _had_one_as_share(self, f: QueryForm, candidates: list[Filter]) -> tuple[Filter | None, str] | None:
         """"what percent of customers in Sweden placed at least one order last quarter": the things named after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ...errors import NotUnderstood
@@ -161,7 +162,9 @@ class PeriodFieldSteps(StateBase):
         if f.grain not in ("year", "quarter", "month") or f.compare_period:
             return False
         at = [self.spans.index(x) for x in slots]
-        if any(x.text not in (",", "and") for a, b in zip(at, at[1:], strict=False) for x in self.spans[a + 1:b]):
+        # ("for 2025 and for 2026 so far": the period's own preposition said again after "and")
+        if any(x.text not in (",", "and") and not (x.text in ("for", "in") and self.spans[j - 1].text in (",", "and"))
+               for a, b in zip(at, at[1:], strict=False) for j, x in enumerate(self.spans[a + 1:b], start=a + 1)):
             return False
         said = [self.periods[int(x.text[8:-2])] for x in slots]
 
@@ -174,6 +177,27 @@ class PeriodFieldSteps(StateBase):
             return False
         f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
         return True
+
+    def _periods_of_a_share(self, f: QueryForm) -> None:
+        """"return rate 2025 vs 2026 so far", "return rate for Q2 vs Q3, one row per quarter": a share (or ratio)
+        of two periods compared is one row per period when they are whole units of one grain (a year, a quarter, a
+        month) one right after the other: the share per unit over both. Other pairs are refused, never answered for
+        the first period alone (was: the second period dropped, the first one's share answered: a silent wrong)."""
+        said = [p for p in (f.period, f.compare_period) if p is not None]
+        first, second = sorted(said, key=lambda p: p.start)
+        grains = [f.grain] if f.grain else ["year", "quarter", "month"]
+        grain = next((g for g in grains if g in ("year", "quarter", "month")
+                      and _one_unit(first, str(g)) and _one_unit(second, str(g))), None)
+        if grain is None or second.start_date != first.end_date + timedelta(days=1):
+            raise NotUnderstood("I can give a share for one period, or per year, quarter or month over periods that "
+                                "follow each other, not for two other periods side by side", field="question",
+                                hint="e.g. 'return rate per year in 2025 and 2026'")
+        f.period = _period(first.start_date, second.end_date, f"{first.label} to {second.label}")
+        f.compare_period = None
+        f.grain = grain
+        for s in self.spans:  # "2025 vs 2026": the comparing word says the rows
+            if s.has("grammar", "compare"):
+                s.used = True
 
     def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
@@ -222,6 +246,8 @@ class PeriodFieldSteps(StateBase):
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        if f.period and f.compare_period and (f.derived or {}).get("kind") in ("share", "ratio"):
+            self._periods_of_a_share(f)
         self._all_units_restated(f)
         for name in list(f.predicates):
             measure = self.layer.predicates.get(name, {}).get("period_measure")
@@ -349,8 +375,14 @@ class PeriodFieldSteps(StateBase):
             f.order_by = amounts[0]
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
+        if f.period:
+            self._date_said_for_the_period(f)
         if f.period and not f.period_field:
-            f.period_field = self._period_field(f)
+            first_named = next((n.split(":", 1)[1] for n in f.notes if n.startswith("of_things_named:")), None)
+            if first_named:  # "shipments delivered in October - which orders?": the period of the things named first
+                f.period_field = self._period_field(replace(f, subject=first_named))
+            else:
+                f.period_field = self._period_field(f)
         if f.kind == "aggregate" and f.grain and not f.period_field:
             f.period_field = self._period_field(f)
         if f.kind == "aggregate" and "count" in f.measures and f.subject is None:
@@ -374,6 +406,36 @@ class PeriodFieldSteps(StateBase):
             f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
+
+    def _date_said_for_the_period(self, f: QueryForm) -> None:
+        """"... delivered this year arrived late? Use the ship date for the year": "use (the) <a thing's date> for
+        the year / period / dates" says which date the question's period is on, as "(by ship date)" does (was:
+        refused on 'use', 'year')."""
+        dated = {f"{e['table']}.{e['period']}" for e in self.layer.entities.values() if e.get("period")}
+        for k, s in enumerate(self.spans):
+            nxt = self.next_content(k)
+            if s.used or s.text not in ("use", "using") or nxt is None or not nxt[1].first("attribute") or \
+                    str(nxt[1].arg("attribute")) not in dated:
+                continue
+            said = self.next_content(nxt[0])
+            if said is None or self.spans[nxt[0] + 1].text != "for" or said[1].used or not (
+                    said[1].first("grain") and not said[1].text.endswith("s") or said[1].text in ("period", "dates")):
+                continue
+            if self.next_content(said[0]) is not None:
+                continue  # more said after it: not only the period's date
+            field = str(nxt[1].arg("attribute"))
+            if f.period_field and f.period_field != field:
+                # "shipments delivered this year ... use the ship date": the event the period was on still holds
+                held = next((n for n, p in self.layer.predicates.items()
+                             if p.get("sql") == f"{f.period_field} IS NOT NULL"), None)
+                if held is None:
+                    continue
+                if held not in f.predicates:
+                    f.predicates.append(held)
+            f.period_field = field
+            f.notes.append("period_field:said")
+            s.used = nxt[1].used = said[1].used = True
+            return
 
     def _period_field(self, f: QueryForm) -> str:
         activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
