@@ -1821,3 +1821,49 @@ def test_dead_stock_named_as_discontinued(parser, engine, question, gold):
 ])
 def test_upsell_candidate_product(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# recB: "which X grew (fell) the most from P1 to P2": a growth verb ranking the groups ranks the change itself in the
+# measure's unit (percent only when said), a fall biggest first (was: the growth in percent, highest first, even for
+# a fall; "fell" was unplaced and the two periods refused); "dropped" / "drop" is such a fall only with two periods and
+# a superlative (elsewhere it leaves something out)
+@pytest.mark.parametrize("question, gold", [
+    ("Which category grew the most in revenue from Q2 2026 to Q3 2026?",
+     "SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') "
+     "AS growth FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY growth DESC LIMIT 1"),
+    ("Which brand's revenue fell the most from Q2 2026 to Q3 2026?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') "
+     "AS change FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+    ("which category decreased the most in units sold from Q2 2026 to Q3 2026",
+     "SELECT p.category, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') "
+     "- SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') AS change "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+    ("which brand grew revenue the most from Q2 to Q3 2026 (in %)",
+     "SELECT p.brand, 100.0 * (SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30')) "
+     "/ SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN "
+     "DATE '2026-04-01' AND DATE '2026-06-30') AS growth_pct FROM order_items oi JOIN orders o USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 "
+     "ORDER BY growth_pct DESC LIMIT 1"),
+    ("Which category's units sold dropped the most from Q2 to Q3 2026?",
+     "SELECT p.category, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') "
+     "- SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') AS change "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+    ("which brand had the biggest revenue drop in Q3 2026 compared with Q2 2026?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') "
+     "AS change FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+])
+def test_growth_verb_ranked_is_the_change(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
