@@ -339,7 +339,13 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += f"; figures over {other.label}"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
-        parts.append(f"ranked by {_field_words(form.order_by, layer)}, {direction}")
+        ranked = _field_words(form.order_by, layer)
+        if derived.get("kind") == "growth" and form.compare_period and form.period and not derived.get("direction"):
+            # "which category grew the most": the ranking is of the growth, not of the figure of one period
+            ranked = f"the change in {ranked}" if derived.get("absolute") else f"the growth in % of {ranked}"
+            if "growth_ranked_fall" in form.notes:
+                direction = "biggest fall first" if form.direction == "asc" else "smallest fall first"
+        parts.append(f"ranked by {ranked}, {direction}")
     if form.limit:
         parts.append(f"top {form.limit}" if form.direction == "desc" else f"first {form.limit}")
         if form.offset:  # "the second largest": the first ones passed over

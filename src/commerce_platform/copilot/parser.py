@@ -608,6 +608,7 @@ class _State(
             self._periods_and_fields(f)
             self._growth_direction(f)
             self._growth_bound(f)
+            self._growth_ranked(f)
             self._evaluative_direction(f)
             self._purposes(f)
             self._slow_things(f)

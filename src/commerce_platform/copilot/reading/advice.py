@@ -280,6 +280,8 @@ class AdviceSteps(StateBase):
             fits &= any(x.field in self.layer.measures and x.op in ("<", "<=") for x in f.filters)
         if "kind" in need:
             fits &= f.kind in need["kind"]
+        if "derived" in need:  # "trending": a figure's growth ranked
+            fits &= (f.derived or {}).get("kind") in need["derived"]
         if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
             fits &= set(need["measures_all"]) <= set(f.measures)
         return fits

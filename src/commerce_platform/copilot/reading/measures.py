@@ -213,6 +213,7 @@ class MeasureSteps(StateBase):
 
     def _shares_and_growth(self) -> None:
         f = self.form
+        self._fall_ranked()
         growth = [s for s in self.spans if not s.used and s.has("grammar", "growth")]
         for s in growth:
             s.used = True
@@ -268,6 +269,19 @@ class MeasureSteps(StateBase):
             # the layer's scale: a share is a 0-1 fraction unless the question says percent
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
+
+    def _fall_ranked(self) -> None:
+        """"which category's revenue dropped the most from Q2 to Q3", "the biggest revenue drop in Q3 compared
+        with Q2": a word of the layer's growth_fall_ranked ("drop", elsewhere leaving out) is a growth word where
+        two periods are named and a superlative ranks the groups (was: refused, two periods without a growth
+        word, or 'drop' unplaced)."""
+        words = set((self.layer.grammar.get("growth_fall_ranked") or {}).get("words", []))
+        if not words or sum(s.text.startswith("__period") for s in self.spans) != 2 \
+                or not any(s.first("superlative") for s in self.spans):
+            return
+        for s in self.spans:
+            if not s.used and s.text in words and not s.has("grammar", "growth"):
+                s.senses.append(("grammar", "growth"))
 
     def _sole_figure_in_percent(self, k: int) -> str | None:
         """"Average margin of the active Tools products, as a percent": a closing "as a percent" / "in percent"
@@ -926,6 +940,29 @@ class MeasureSteps(StateBase):
             f.dimensions.append(sub_dim)
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
         f.order_by = None
+
+    def _growth_ranked(self, f: QueryForm) -> None:
+        """"which category grew the most from Q2 to Q3", "which brand's revenue fell the most": a growth verb that
+        says which way (the layer's growth_direction) ranking the groups asks for the change itself, in the
+        measure's own unit (as every dev writer read it; in percent only when a percent or rate is said, "grew
+        the most in %"), and a fall ranks the biggest fall first (was: the growth in percent, highest first,
+        the fall's direction dropped: a silent wrong)."""
+        derived = f.derived or {}
+        table = self.layer.grammar.get("growth_direction", {})
+        way = {w: d for d in ("up", "down") for w in table.get(d, [])}
+        if derived.get("kind") != "growth" or derived.get("direction") or derived.get("bound") \
+                or not f.compare_period or not f.limit or f.kind != "aggregate":
+            return
+        said = [s.text for s in self.spans if s.has("grammar", "growth")]
+        if not said or any(w not in way for w in said) or len({way[w] for w in said}) != 1:
+            return  # "the highest growth", "top brands by revenue growth": the growth in percent, as the layer says
+        percent = set(self.layer.grammar.get("percent_words", [])) | set(self.layer.grammar.get("rate_words", ["rate"]))
+        if not derived.get("absolute") and any(s.text in percent or s.has("grammar", "share") for s in self.spans):
+            return
+        f.derived = {**derived, "absolute": True}
+        if way[said[0]] == "down":
+            f.direction = "asc" if f.direction == "desc" else "desc"
+            f.notes.append("growth_ranked_fall")
 
     def _summed_figures(self, f: QueryForm) -> None:
         """"products with over 700 on hand": a bound on a column of another table that the layer sums into a

@@ -93,6 +93,7 @@ class RankingSteps(StateBase):
 
     def _superlatives(self) -> None:
         f = self.form
+        self._first_one_restated()
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
@@ -373,6 +374,21 @@ class RankingSteps(StateBase):
         if t.first("superlative_attribute"):
             return "attribute", t.arg("superlative_attribute"), t
         return None
+
+    def _first_one_restated(self) -> None:
+        """"which active product has the lowest margin? first one for the price review": a "first one" after
+        another superlative that ranks the one asked is that ranking's first, said again, never a second ranking
+        by date (was: refused, nothing to rank by)."""
+        for k, s in enumerate(self.spans[:-1]):
+            t = self.spans[k + 1]
+            if s.used or t.used or s.text != "first" or t.text != "one":
+                continue
+            if k > 0 and self.spans[k - 1].text in ("the", "of", "that", "this"):
+                continue  # "which warehouse holds the most of the first one?": a row of an earlier answer
+            before = [x for x in self.spans[:k] if x.text != "first" and (
+                x.first("superlative") or x.first("superlative_attribute") or x.first("ranking"))]
+            if before and not any(x.text.isdigit() for x in self.spans[:k]):
+                s.used = t.used = True
 
     def _sorted_first(self) -> None:
         """"revenue per product category for 2025, highest first": the groups sorted by the one figure asked,
