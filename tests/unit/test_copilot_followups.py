@@ -1966,3 +1966,47 @@ def test_a_figure_of_each_listed_one_keeps_every_one(parser, engine, context, qu
 ])
 def test_enough_of_it_reads_the_quantity_held(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many makita units did we sell" after "and Makita?" (revenue of Bosch last quarter): a whole question whose
+# every value (and every condition of the previous figure) is said again, with no period or grouping of its own, is
+# another figure of the same things in the conversation's period (was: a new question over all time, a silent
+# wrong); a count of standing things ("how many customers in Oulu are there") or a value named anew stays new
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue for Tikkurila products in Q2 2026", "and Bosch?"], "how many bosch units did we sell",
+     "SELECT SUM(i.quantity) FROM order_items i JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    (["revenue from Oulu customers in 2025"], "how many orders did the oulu customers place",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.city = 'Oulu' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    (["units sold of Bosch products in Q2 2026"], "what was the bosch revenue",
+     "SELECT SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) FROM order_items i JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.brand = 'Bosch' "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    (["revenue from Oulu customers in 2025"], "how many customers in oulu are there",
+     "SELECT COUNT(*) FROM customers WHERE city = 'Oulu'"),
+    (["revenue from Oulu customers in 2025"], "how many orders did the helsinki customers place",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Helsinki'"),
+])
+def test_a_figure_of_the_same_values_keeps_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "per warehouse" after the stock of the most expensive product: the figure shown beside the ranked row, split by
+# the group named, for that same product (was: the ranked list grouped by warehouse, its limit keeping one
+# warehouse's row: a silent wrong); "how many did we sell this year?" with the thing sold left out: the units of
+# the ranked product (was: refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["what's our cheapest product?", "how much of it is in stock?"], "by warehouse",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i "
+     "WHERE i.product_id = (SELECT product_id FROM products ORDER BY unit_price LIMIT 1)"),
+    (["what's our most expensive product?", "how much of it is in stock?"], "per warehouse",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i "
+     "WHERE i.product_id = (SELECT product_id FROM products ORDER BY unit_price DESC LIMIT 1)"),
+    (["what's our cheapest product?"], "how many did we sell in 2025",
+     "SELECT SUM(i.quantity) FROM order_items i JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "AND i.product_id = (SELECT product_id FROM products ORDER BY unit_price LIMIT 1)"),
+])
+def test_a_figure_of_the_ranked_product_split_or_sold(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -681,6 +681,8 @@ class _State(
             return True
         if self._condition_alone(strong):
             return True
+        if self._figure_of_the_same_value(context):
+            return True
         if first is not None and first.text == "which" and context.kind == "aggregate" and len(context.dimensions) == 1 \
                 and not context.limit and not (self.ids or self.periods) and content \
                 and content[0].has("dimension", context.dimensions[0]) and not self.values_of(content[0]) \
@@ -1990,10 +1992,11 @@ class _State(
                                  within=copy.deepcopy(context).to_dict())
             key = self.layer.entities.get(context.subject or "", {}).get("key")
             if new.measures == ["count"] and "count:sold" in new.notes and context.subject == "products" \
-                    and context.limit and key and points_back(self.spans) and len(self.periods) <= 1 \
+                    and context.limit and key and (points_back(self.spans) or elliptic) and len(self.periods) <= 1 \
                     and "units_sold" in self.layer.measures:
                 # "how many of it did we sell this year?" after the most expensive product: the units sold of the
-                # product(s) listed as answered, in the period named
+                # product(s) listed as answered, in the period named ("how many did we sell this year?", the thing
+                # sold left out, is of the same ones: was refused)
                 return QueryForm(kind="aggregate", measures=["units_sold"], dimensions=["product"],
                                  filters=[Filter(f"products.{key}", "=", [PREVIOUS_ROWS])],
                                  period=self.periods[0] if self.periods else None,
@@ -2485,6 +2488,18 @@ class _State(
             # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
             # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
             columns = [self.layer.dimensions.get(d, {}).get("column", "") for d in f.dimensions]
+            figures = [c for c in context.show if c in self.layer.measures]
+            key = self.layer.entities.get(context.subject or "", {}).get("key")
+            table = self.layer.entities.get(context.subject or "", {}).get("table")
+            if figures and key and table and new.dimensions and not new.measures and all(
+                    c.split(".")[0] != table for c in columns) and all(
+                    re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
+                # "per warehouse" after the stock of the most expensive product: the figure shown beside the ranked
+                # row(s), split by the group named, for the same row(s) as answered (was: the ranked list grouped
+                # by it, so its limit kept one warehouse's row: a silent wrong)
+                return QueryForm(kind="aggregate", subject=context.subject, measures=figures,
+                                 dimensions=list(f.dimensions), filters=[Filter(f"{table}.{key}", "=", [PREVIOUS_ROWS])],
+                                 within=copy.deepcopy(context).to_dict())
             if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
                 raise NotUnderstood(f"I could not tell what {self.question!r} asks of the previous answer's rows ("
                                     f"{previous_words(context, self.layer)})",
