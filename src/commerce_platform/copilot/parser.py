@@ -44,6 +44,7 @@ from .followups import (
     negate_previous,
     of_the_ranked,
     of_them_counted,
+    other_orders_of_the_customer,
     points_back,
     previous_words,
     ranked_in_another_period,
@@ -54,6 +55,7 @@ from .followups import (
     share_whole,
     stands_for_rows,
     that_one_ranked,
+    the_one_beside,
     the_related,
     the_superlative,
     total_of_previous,
@@ -1858,7 +1860,8 @@ class _State(
         unknown_value(self, context)
         for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top, related_of_previous):
+                              total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
+                              other_orders_of_the_customer):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2110,6 +2113,9 @@ class _State(
         adding = bool(regrouped or new.grain) and adds_grouping(self)
         if beside:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "add their city", "their country too": beside, as said
         elif regrouped:
             if adding:
                 f.dimensions += [d for d in regrouped if d not in f.dimensions]  # "split that by channel too"
@@ -2390,6 +2396,15 @@ class _State(
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True
+        elif previous and context.period and len(self.periods) == 1 and not new.derived:
+            # "and the quarter before that, Q2 2026?": the period named is the one counted back from the previous
+            # answer's, said twice (was: 'quarter', 'before' not placed, refused); another period is not guessed
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
+            back = shift_back(context.period, grain, whole=True) if grain else None
+            if back is not None and (back.start, back.end) == (self.periods[0].start, self.periods[0].end):
+                for s in self.spans:
+                    if not s.used and (s.has("grammar", "previous") or s.first("grain")):
+                        s.used = True
         compare_word = [s for s in self.spans if s.has("grammar", "compare") and not s.used]
         if new.derived and new.derived.get("kind") == "growth" and f.period:
             # "what's the growth vs the previous month?": against the period before the previous answer's

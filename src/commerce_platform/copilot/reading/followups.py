@@ -94,7 +94,10 @@ class FollowupSteps(StateBase):
         same per-row duration under the aggregate named (layer aggregates), the rest of the question kept. Only
         a duration (a measure with row_sql) has rows to aggregate another way; other measures are left alone."""
         fns = self.layer.grammar["aggregates"]
-        bare = [s for s in self.spans if not s.has("grammar", "followup") and (
+        # ("and the median in hours instead of the average?": the unit said beside it, and the aggregate it replaces
+        # read as "instead", are not of the swap; was refused)
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and not s.first("unit") and not (
+            s.used and all(x[0] == "stop" for x in s.senses)) and (
             s.text in fns or not all(x[0] == "stop" for x in s.senses))]
         if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
             return
