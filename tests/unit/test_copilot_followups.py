@@ -2074,3 +2074,19 @@ def test_followup_words_said_beside_the_change(parser, engine, context, question
 ])
 def test_the_one_before_and_the_other_orders_of_the_customer(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "and how many units is that?" after the warehouse holding the most stock: the bare "units" is the previous figure's
+# own unit, the same answer (was: refused as units sold beside the ranking); "never mind philips" drops that
+# condition as "forget philips" does (layer drop_filter; was refused, 'never', 'mind' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Which warehouse holds the most stock of Garden products?"], "And how many units is that?",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Garden' GROUP BY 1 ORDER BY s DESC LIMIT 1"),
+    (["which 5 active products have the highest margin?", "only in lighting", "only Philips"],
+     "never mind philips, any lighting",
+     "SELECT name, (unit_price - unit_cost) / unit_price AS m FROM products WHERE active AND category = 'Lighting' "
+     "ORDER BY m DESC LIMIT 5"),
+])
+def test_units_of_the_figure_and_never_mind_a_condition(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

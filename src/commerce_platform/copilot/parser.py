@@ -1958,6 +1958,14 @@ class _State(
             # "how many across all warehouses?" after a product's stock: "how many" names no thing, so it asks the
             # previous figure, itself a number of units (was: the orders of the product counted)
             new.measures = list(context.measures)
+        if new.measures == ["units_sold"] and context.kind == "aggregate" and len(context.measures) == 1 \
+                and context.measures != ["units_sold"] \
+                and self.layer.measures.get(context.measures[0], {}).get("unit") == "units" \
+                and "count:sold" not in new.notes and "activity:sales" not in new.notes \
+                and [s.text for s in self.spans if s.first("measure")] == ["units"] and points_back(self.spans):
+            # "and how many units is that?" after the warehouse holding the most stock: the bare "units" is the
+            # previous figure's own unit (its stock), not units sold (was: refused, units sold beside the ranking)
+            new.measures = list(context.measures)
         if elliptic and "count:sold" in new.notes and new.measures == ["count"] and context.kind == "aggregate" \
                 and context.subject in (None, "products") and (context.subject == "products" or "product" in (
                     *context.dimensions, *(x.field for x in context.filters))):
