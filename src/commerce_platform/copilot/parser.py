@@ -2003,11 +2003,10 @@ class _State(
                                  within=copy.deepcopy(context).to_dict())
             key = self.layer.entities.get(context.subject or "", {}).get("key")
             if new.measures == ["count"] and "count:sold" in new.notes and context.subject == "products" \
-                    and context.limit and key and (points_back(self.spans) or elliptic) and len(self.periods) <= 1 \
+                    and context.limit and key and points_back(self.spans) and len(self.periods) <= 1 \
                     and "units_sold" in self.layer.measures:
                 # "how many of it did we sell this year?" after the most expensive product: the units sold of the
-                # product(s) listed as answered, in the period named ("how many did we sell this year?", the thing
-                # sold left out, is of the same ones: was refused)
+                # product(s) listed as answered, in the period named
                 return QueryForm(kind="aggregate", measures=["units_sold"], dimensions=["product"],
                                  filters=[Filter(f"products.{key}", "=", [PREVIOUS_ROWS])],
                                  period=self.periods[0] if self.periods else None,
