@@ -1024,7 +1024,8 @@ TOTAL_WORDS = frozenset({"total", "worth", "sum", "altogether", "combined", "add
 def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
     ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
-    words = {s.text for s in state.spans}
+    # ("add how many orders each of them placed": an opening "add" asks for a column beside, not a total)
+    words = {s.text for k, s in enumerate(state.spans) if not (k == 0 and s.has("grammar", "adding"))}
     if context.limit and context.limit > 1 and context.dimensions and words & TOTAL_WORDS and words & POINTERS \
             and state.form.measures and not state.periods and not state.ids:
         # "how many units of those did we sell in total?" after a top 5: a total over the ranked ones only
@@ -1261,4 +1262,65 @@ def every_group_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | 
     _use_all(state)
     f = copy.deepcopy(context)
     f.limit, f.offset = None, 0
+    return f
+
+
+# the one right before / after the one ranked by a date, said of it ("and the previous one?", "the one after that")
+BEFORE_ONE = frozenset({"previous", "prior", "preceding", "before", "earlier"})
+AFTER_ONE = frozenset({"next", "after", "following", "later"})
+
+
+def the_one_beside(state: _State, context: QueryForm) -> QueryForm | None:
+    """"and the previous one?", "the one before that?" after her latest order: the one ranked right after it
+    by the same date, going back in time (was: refused); after the first one, "the next one" goes forward. Only
+    after one row ranked by a date column, and only when nothing else is said."""
+    if context.kind != "list" or context.limit != 1 or not context.order_by or "." not in context.order_by \
+            or state.periods or state.ids:
+        return None
+    try:
+        dated = str(state.layer.column(context.order_by).get("type", "")) in ("DATE", "TIMESTAMP")
+    except KeyError:
+        return None
+    words = {s.text for s in state.spans}
+    toward = BEFORE_ONE if context.direction == "desc" else AFTER_ONE
+    if not dated or not words & toward or not words & {"one", "order", "orders", "shipment", "shipments"} \
+            or not _explained(state, toward | {"one", "the", "that", "this", "and", "what", "about", "how", "then",
+                                               "order", "shipment"}):
+        return None
+    if any(s.first("entity") and s.arg("entity") != context.subject for s in state.spans):
+        return None
+    f = copy.deepcopy(context)
+    f.offset = context.offset + 1
+    _use_all(state)
+    return f
+
+
+def other_orders_of_the_customer(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what about their other orders?", "does that customer have any other open orders?", "what else have they
+    ordered this year?" after the customer of one order: that customer's orders but the one answered about, under
+    the condition and period the question names (was: refused, 'other' / 'else' not placed)."""
+    one = one_named(context)
+    if one is None or one[0] != "order" or one[1] < 0 or context.subject != "customers" or len(state.periods) > 1 \
+            or state.ids:
+        return None
+    words = {s.text for s in state.spans}
+    if not words & {"other", "else"} or not (words & PLACING or any(s.has("entity", "orders") for s in state.spans)):
+        return None
+    new = state.form
+    shown = [s for s in state.spans if (a := s.first("attribute")) is not None and str(a[1]).startswith("orders.")]
+    said = {s.text for s in state.spans if s.first("predicate") is not None or s.text.startswith("__period")}
+    if not _explained(state, {"other", "else", "any", "all", "what", "about", "show", "with", "list", "which", "me",
+                              "the", "that", "this", "customer", "orders", "order", "did", "do", "does", "have", "has",
+                              "had", "and", "how", "of"} | PLACING | said | {s.text for s in shown}):
+        return None
+    if any(x.field != "status" for x in new.filters) or new.measures or new.dimensions:
+        return None
+    customer = copy.deepcopy(context)
+    customer.show, customer.order_by, customer.limit = [], None, None
+    f = QueryForm(kind="list", subject="orders", predicates=list(new.predicates),
+                  filters=[Filter("orders.customer_id", "=", [PREVIOUS_ROWS]), Filter("orders.order_id", "not in", [one[1]]),
+                           *copy.deepcopy(new.filters)],
+                  period=state.periods[0] if state.periods else None,
+                  show=[str(s.arg("attribute")) for s in shown], within=customer.to_dict())
+    _use_all(state)
     return f

@@ -44,6 +44,7 @@ from .followups import (
     negate_previous,
     of_the_ranked,
     of_them_counted,
+    other_orders_of_the_customer,
     points_back,
     previous_words,
     ranked_in_another_period,
@@ -54,6 +55,7 @@ from .followups import (
     share_whole,
     stands_for_rows,
     that_one_ranked,
+    the_one_beside,
     the_related,
     the_superlative,
     total_of_previous,
@@ -713,6 +715,8 @@ class _State(
             # would be a column beside each row, which a new question "total revenue" does not ask)
             return True
         if self._condition_alone(strong):
+            return True
+        if self._figure_of_the_same_value(context):
             return True
         if first is not None and first.text == "which" and context.kind == "aggregate" and len(context.dimensions) == 1 \
                 and not context.limit and not (self.ids or self.periods) and content \
@@ -1904,7 +1908,8 @@ class _State(
         unknown_value(self, context)
         for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top, related_of_previous):
+                              total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
+                              other_orders_of_the_customer):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2000,6 +2005,14 @@ class _State(
                 and any(s.text == "how many" for s in self.spans):
             # "how many across all warehouses?" after a product's stock: "how many" names no thing, so it asks the
             # previous figure, itself a number of units (was: the orders of the product counted)
+            new.measures = list(context.measures)
+        if new.measures == ["units_sold"] and context.kind == "aggregate" and len(context.measures) == 1 \
+                and context.measures != ["units_sold"] \
+                and self.layer.measures.get(context.measures[0], {}).get("unit") == "units" \
+                and "count:sold" not in new.notes and "activity:sales" not in new.notes \
+                and [s.text for s in self.spans if s.first("measure")] == ["units"] and points_back(self.spans):
+            # "and how many units is that?" after the warehouse holding the most stock: the bare "units" is the
+            # previous figure's own unit (its stock), not units sold (was: refused, units sold beside the ranking)
             new.measures = list(context.measures)
         if elliptic and "count:sold" in new.notes and new.measures == ["count"] and context.kind == "aggregate" \
                 and context.subject in (None, "products") and (context.subject == "products" or "product" in (
@@ -2155,6 +2168,9 @@ class _State(
         adding = bool(regrouped or new.grain) and adds_grouping(self)
         if beside:
             f.dimensions += beside  # "what city are they in?" after a top 3 customers: the city beside each
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "add their city", "their country too": beside, as said
         elif regrouped:
             if adding:
                 f.dimensions += [d for d in regrouped if d not in f.dimensions]  # "split that by channel too"
@@ -2435,6 +2451,15 @@ class _State(
             for s in self.spans:
                 if s.has("grammar", "previous") or (s.first("grain") and not s.used):
                     s.used = True
+        elif previous and context.period and len(self.periods) == 1 and not new.derived:
+            # "and the quarter before that, Q2 2026?": the period named is the one counted back from the previous
+            # answer's, said twice (was: 'quarter', 'before' not placed, refused); another period is not guessed
+            grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
+            back = shift_back(context.period, grain, whole=True) if grain else None
+            if back is not None and (back.start, back.end) == (self.periods[0].start, self.periods[0].end):
+                for s in self.spans:
+                    if not s.used and (s.has("grammar", "previous") or s.first("grain")):
+                        s.used = True
         compare_word = [s for s in self.spans if s.has("grammar", "compare") and not s.used]
         if new.derived and new.derived.get("kind") == "growth" and f.period:
             # "what's the growth vs the previous month?": against the period before the previous answer's
@@ -2533,6 +2558,18 @@ class _State(
             # "which carrier has it?" after the largest order: a list has no groups, so the group named is a
             # column beside the ranked rows (the same rows; was dropped unsaid); one with no column is not guessed
             columns = [self.layer.dimensions.get(d, {}).get("column", "") for d in f.dimensions]
+            figures = [c for c in context.show if c in self.layer.measures]
+            key = self.layer.entities.get(context.subject or "", {}).get("key")
+            table = self.layer.entities.get(context.subject or "", {}).get("table")
+            if figures and key and table and new.dimensions and not new.measures and all(
+                    c.split(".")[0] != table for c in columns) and all(
+                    re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
+                # "per warehouse" after the stock of the most expensive product: the figure shown beside the ranked
+                # row(s), split by the group named, for the same row(s) as answered (was: the ranked list grouped
+                # by it, so its limit kept one warehouse's row: a silent wrong)
+                return QueryForm(kind="aggregate", subject=context.subject, measures=figures,
+                                 dimensions=list(f.dimensions), filters=[Filter(f"{table}.{key}", "=", [PREVIOUS_ROWS])],
+                                 within=copy.deepcopy(context).to_dict())
             if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", c) for c in columns):
                 raise NotUnderstood(f"I could not tell what {self.question!r} asks of the previous answer's rows ("
                                     f"{previous_words(context, self.layer)})",

@@ -94,7 +94,10 @@ class FollowupSteps(StateBase):
         same per-row duration under the aggregate named (layer aggregates), the rest of the question kept. Only
         a duration (a measure with row_sql) has rows to aggregate another way; other measures are left alone."""
         fns = self.layer.grammar["aggregates"]
-        bare = [s for s in self.spans if not s.has("grammar", "followup") and (
+        # ("and the median in hours instead of the average?": the unit said beside it, and the aggregate it replaces
+        # read as "instead", are not of the swap; was refused)
+        bare = [s for s in self.spans if not s.has("grammar", "followup") and not s.first("unit") and not (
+            s.used and all(x[0] == "stop" for x in s.senses)) and (
             s.text in fns or not all(x[0] == "stop" for x in s.senses))]
         if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
             return
@@ -107,3 +110,36 @@ class FollowupSteps(StateBase):
         if f.order_by == old:
             f.order_by = f.measures[0]
         bare[0].used = True
+
+    def _figure_of_the_same_value(self, context: QueryForm) -> bool:
+        """"how many makita units did we sell" after "and Makita?" (revenue of Bosch last quarter): a whole question
+        whose every value is one the previous figure was already held to, with no period of its own and no grouping,
+        asks another figure of the same things in the conversation's period (was: a new question over all time).
+        Only after one figure of no groups and a period, every condition of it said again: a value the question
+        names anew is a new question."""
+        if context.kind != "aggregate" or context.period is None or context.dimensions or context.limit \
+                or context.compare or context.derived or context.grain or self.periods or self.ids:
+            return False
+        named = [s for s in self.spans if self.values_of(s)]
+        if not named or not any(s.first("measure") or s.has("grammar", "count") for s in self.spans):
+            return False
+        if any(x[0] in ("dimension", "ranking", "superlative", "grain") and not self.values_of(s)
+               and not (x[0] == "dimension" and s.first("entity")) for s in self.spans for x in s.senses):
+            return False  # a grouping or a ranking asked ("customers" is a thing named, not a grouping)
+        if not any(s.first("measure") for s in self.spans):
+            # a count: of the things the period dates ("how many orders"), not of standing ones ("how many
+            # customers in Oulu are there" counts them all, not the ones who ordered in the period)
+            k = next(k for k, s in enumerate(self.spans) if s.has("grammar", "count"))
+            thing = next((s.arg("entity") for s in self.spans[k + 1:] if s.first("entity")), None)
+            table = str(context.period_field or "orders.order_date").split(".")[0]
+            if thing is None or self.layer.entities.get(str(thing), {}).get("table") != table:
+                return False
+
+        def held(field: str, value: object) -> bool:
+            x = context.filter_on(field)
+            return x is not None and x.op in ("=", "in") and value in x.values
+        said = {field for s in named for field, value in self.values_of(s) if held(field, value)}
+        # every value held, and every condition of the previous figure said again (one left unsaid, or a
+        # predicate, leaves open whether it still holds)
+        return all(any(held(field, value) for field, value in self.values_of(s)) for s in named) \
+            and not context.predicates and all(x.field in said for x in context.filters)
