@@ -1821,3 +1821,71 @@ def test_dead_stock_named_as_discontinued(parser, engine, question, gold):
 ])
 def test_upsell_candidate_product(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# Recommendation phrasings placed through the layer's purpose and phrase tables (slice recA): "cross-sell idea"
+# (singular, was: refused on 'idea'; and as a preface before customers who never bought a category, was set aside),
+# "which X should we negotiate with first - the one with the highest ..." (the first of the ranking named, was:
+# refused on 'negotiate'), "products we have in stock" (the in-stock condition, was: the stock measure, so a dead
+# stock check listed products with no stock), "(no discount)" (full price lines, was: refused on 'no'), "we need
+# to refill X in Vantaa. Which other warehouse ..." (a transfer source among the others, was: refused on 'refill',
+# 'other'), "want to know what's slowing down" after a fall between two periods (was: refused on 'slowing'), and
+# "the most capital / money tied up in stock at cost" (the stock valued at cost, was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("cross-sell idea for the Bosch Garden Hose: which product was most often in the same order as it this year?",
+     "WITH x AS (SELECT DISTINCT oi.order_id FROM order_items oi JOIN products p USING (product_id) "
+     "JOIN orders o USING (order_id) WHERE p.name = 'Bosch Garden Hose' AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31') SELECT p.name, COUNT(DISTINCT oi.order_id) AS n FROM order_items oi JOIN x USING (order_id) "
+     "JOIN products p USING (product_id) WHERE p.name <> 'Bosch Garden Hose' GROUP BY p.name ORDER BY n DESC LIMIT 1"),
+    ("Cross-sell idea: which business customers buy Tools from us but have never bought anything in Garden?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'business' AND c.customer_id IN (SELECT o.customer_id FROM "
+     "orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE p.category = 'Tools' AND "
+     f"{VALID_ORDER}) AND c.customer_id NOT IN (SELECT o.customer_id FROM orders o JOIN order_items oi "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE p.category = 'Garden' AND {VALID_ORDER})"),
+    ("Which brand should we negotiate with first - the one with the highest stock value at cost?",
+     "SELECT p.brand, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY p.brand ORDER BY v DESC LIMIT 1"),
+    ("which category should we negotiate with first: the one with the highest stock value at cost",
+     "SELECT p.category, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY p.category ORDER BY v DESC LIMIT 1"),
+    ("dead stock check: products we have in stock but that haven't sold a single unit in the last 30 days",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE p.product_id "
+     "NOT IN (SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31') "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("how many products we have in stock",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY product_id HAVING SUM(quantity_on_hand) > 0)"),
+    ("Which category sold the most units at full price (no discount) last quarter?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE oi.discount_percent = 0 AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' "
+     "AND DATE '2026-09-30' GROUP BY p.category ORDER BY u DESC LIMIT 1"),
+    ("We need to refill Bosch Garden Hose in Vantaa. Which other warehouse has the most of it to transfer from?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose' AND i.warehouse <> 'Vantaa' ORDER BY i.quantity_on_hand DESC LIMIT 1"),
+    ("Which products sold fewer units in Q3 2026 than in Q3 2025? want to know what's slowing down",
+     "WITH a AS (SELECT oi.product_id, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND "
+     "DATE '2026-09-30') AS u26, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2025-07-01' AND "
+     f"DATE '2025-09-30') AS u25 FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "GROUP BY oi.product_id) SELECT p.name, COALESCE(a.u25, 0), COALESCE(a.u26, 0) FROM products p "
+     "LEFT JOIN a USING (product_id) WHERE COALESCE(a.u26, 0) < COALESCE(a.u25, 0)"),
+    ("which warehouse has the most capital tied up in stock at cost? candidate for a stock reduction",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY i.warehouse ORDER BY v DESC LIMIT 1"),
+    ("which product ties up the most money in stock at cost",
+     "SELECT p.name, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY p.name ORDER BY v DESC LIMIT 1"),
+])
+def test_recommendation_phrasings_of_the_layer(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# What these readings must not take: a bare negotiation with no ranking named, slowing down with no two periods,
+# money tied up in stock with no valuation (at cost or at list price) stay refused
+@pytest.mark.parametrize("question", [
+    "which brand should we negotiate with first?",
+    "which products are slowing down?",
+    "how much money is tied up in stock",
+])
+def test_recommendation_phrasings_still_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

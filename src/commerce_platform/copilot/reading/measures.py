@@ -36,7 +36,8 @@ class MeasureSteps(StateBase):
             # figure the valuation values (layer "values"), said with "value" / "worth", is the valued measure
             base = self.layer.measures.get(str(s.arg("valued_at")), {}).get("values")
             values = [x for x in self.spans if x.first("measure") and x.arg("measure") == base]
-            worth = [x for x in self.spans if x.text in ("worth", "value", "valued") and not x.used]
+            # "the most capital (money) tied up in stock at cost": an amount said of the figure valued is its value
+            worth = [x for x in self.spans if x.text in ("worth", "value", "valued", "money", "capital") and not x.used]
             if values and worth:
                 for x in values:
                     x.senses = [("measure", s.arg("valued_at"))]
