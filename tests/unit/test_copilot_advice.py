@@ -1889,3 +1889,44 @@ def test_recommendation_phrasings_of_the_layer(parser, engine, question, gold):
 def test_recommendation_phrasings_still_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# Reorder sizing and reorder priorities (slice recA): the units (or their cost) to top low-stock products back up to
+# their reorder level asked "if we topped ..., how many units ... in total", "what would it cost ... to top ...",
+# "... in total to get every low-stock product back up ..." are the total shortfall (was: refused); "Suggest
+# quantities." after the shortfall asked is that shortfall (was: 'quantities' read as units sold, refused); a
+# ranking by units sold of products low "in at least one warehouse" keeps units sold (was: the units read as stock,
+# refused); "shows up" as "appears" (was: refused on 'up')
+@pytest.mark.parametrize("question, gold", [
+    ("if we topped every low-stock product back up to its reorder level, how many units would we have to order in total?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS st, SUM(reorder_level) AS rl FROM inventory "
+     "GROUP BY product_id) SELECT SUM(rl - st) FROM s WHERE st <= rl"),
+    ("how many units would we have to order in total to get every low-stock product back up to its reorder level?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS st, SUM(reorder_level) AS rl FROM inventory "
+     "GROUP BY product_id) SELECT SUM(rl - st) FROM s WHERE st <= rl"),
+    ("what would it cost at unit cost to top every low-stock product back up to its total reorder level?",
+     "SELECT SUM((s.rl - s.st) * p.unit_cost) FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS st, "
+     "SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.st <= s.rl"),
+    ("For Drammen, which items are under their reorder level and how many units would bring each one back up to it? "
+     "Suggest quantities.",
+     "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Drammen' AND i.quantity_on_hand < i.reorder_level"),
+    ("Which active product sold the most units this year but is at or below its reorder level in at least one "
+     "warehouse?",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.active AND o.order_date BETWEEN DATE '2026-01-01' AND "
+     "DATE '2026-10-31' AND p.product_id IN (SELECT product_id FROM inventory WHERE quantity_on_hand <= reorder_level) "
+     "GROUP BY p.name ORDER BY u DESC LIMIT 1"),
+    ("top 4 sellers of the last 30 days (units) that are under the reorder level in at least one warehouse",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31' "
+     "AND p.product_id IN (SELECT product_id FROM inventory WHERE quantity_on_hand < reorder_level) "
+     "GROUP BY p.name ORDER BY u DESC LIMIT 4"),
+    ("which other category shows up most often in the same orders as paint?",
+     "WITH x AS (SELECT DISTINCT oi.order_id FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.category = 'Paint') SELECT p.category, COUNT(DISTINCT oi.order_id) AS n FROM order_items oi "
+     "JOIN x USING (order_id) JOIN products p USING (product_id) WHERE p.category <> 'Paint' "
+     "GROUP BY p.category ORDER BY n DESC LIMIT 1"),
+])
+def test_reorder_sizing_and_priorities(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

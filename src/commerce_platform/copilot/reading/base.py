@@ -188,10 +188,21 @@ class StateBase:
         # "how much would it cost (at unit cost) to bring every low-stock product back up to its reorder level": the
         # shortfall's cost (the layer's shortfall_cost) summed, as the units needed are the shortfall; only of things
         # said to be low (above the level the difference is no cost but a surplus)
-        text = re.sub(r"\bhow\s+much\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get)\s+"
+        # ("what would it cost at unit cost to top every low-stock product back up to its total reorder level": the
+        # same, asked with "what" and "top"; the level of each product is its total over the warehouses already)
+        text = re.sub(r"\b(?:how\s+much|what)\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get|top)\s+"
                       r"(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
-                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b",
+                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?\b",
                       lambda m: f" total shortfall cost of {m.group(1)} "
+                      if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
+        # "if we topped every low-stock product back up to its reorder level, how many units would we have to order in
+        # total?": the units short of the level of those said to be low, summed (the condition said first, in an "if"
+        # clause; was: refused on 'if', 'topped', 'back', 'up to')
+        text = re.sub(r"\bif\s+we\s+(?:topped|brought|got|filled)\s+(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
+                      r"(?:back\s+)?(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?"
+                      r"\s*,?\s*how\s+many\s+units\s+(?:would|will|should|do)\s+we\s+(?:have\s+to\s+|need\s+to\s+)?"
+                      r"(?:order|buy|reorder|purchase)\s+in\s+total\b",
+                      lambda m: f" total shortfall of {m.group(1)} "
                       if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
         # "how many units it takes to get back up to that level", "how many units would bring each one back up to
         # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
@@ -214,6 +225,10 @@ class StateBase:
                 of_whom = asked.group(1).startswith("units ")
                 what = "" if asked.group(1) == "units" or of_whom else asked.group(1)
                 held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
+                if re.search(r"\bin\s+total\b", text[asked.end():back.start()]):
+                    # "how many units would we have to order in total to get every low-stock product back up ...": a
+                    # total over all of them ("every" is not "each": no row per product)
+                    held = re.sub(r"^(?:every|all(?:\s+the)?|all\s+of\s+the|all\s+our)\s+", "", held)
                 held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
                 if of_whom and not held:
                     held = " " + asked.group(1)[len("units "):]  # "shortfall of each product below reorder level"

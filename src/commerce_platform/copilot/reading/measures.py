@@ -596,8 +596,13 @@ class MeasureSteps(StateBase):
                     "have", "has", "is", "are", "got"):
                 s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
+        # ("sold the most units this year but is at or below its reorder level in at least one warehouse": the
+        # warehouse said as the scope of a stock condition, held in some one of them, is that condition's, not a
+        # place the units are in; was: units read as stock)
+        scoped = "each:warehouse" in f.notes and ("activity:sales" in f.notes or any(
+            s.has("activity", "sales") or s.has("ranking", "units_sold") or s.has("mover") for s in self.spans))
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
-            any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+            any(s.has("dimension", "warehouse") and not (scoped and s.used) for s in self.spans)  # "across all warehouses"
         # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
         keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
         inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
