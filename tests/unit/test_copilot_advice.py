@@ -1930,3 +1930,36 @@ def test_recommendation_phrasings_still_refused(parser, question):
 ])
 def test_reorder_sizing_and_priorities(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# Lapsed customers and "the one to start with" (slice recA): "who have ordered at some point / at least once / but
+# ..." is an order before, as "ordered before but" (was: 'point' refused, or customers who never ordered listed,
+# or no row at all); "for a win-back campaign" beside lapsed customers (was: refused, no data about 'campaign');
+# "which city should marketing target first - the one with the highest revenue" (was: no data about 'marketing')
+@pytest.mark.parametrize("question, gold", [
+    ("For a win-back campaign, list business customers who have ordered at some point but placed no orders in the "
+     "last 120 days.",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-07-04'"),
+    ("list consumer customers who have ordered but placed no orders in the last 90 days",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-08-03'"),
+    ("customers in Helsinki who have ordered at least once but placed no orders in the last 60 days",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Helsinki' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-09-02'"),
+    ("Which city should marketing target first - the one with the highest revenue this year?",
+     "SELECT c.city, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY c.city "
+     "ORDER BY r DESC LIMIT 1"),
+])
+def test_lapsed_customers_and_where_to_start(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which city should marketing target first",
+    "win-back campaign: customers with no orders this year",
+])
+def test_where_to_start_and_win_back_need_their_figures(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -176,6 +176,12 @@ class StateBase:
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
                       r"\1 the most \2", text)
+        # "customers who have ordered at some point (at least once, in the past) but placed no orders in the last 120
+        # days", "who have ordered but ...": an order of theirs at any time before, as "ordered before but" says it
+        # (was: 'point' refused, or the ordering dropped and customers who never ordered listed, or none at all)
+        text = re.sub(r"\b((?:have|has|had|who|that)\s+(?:already\s+)?(?:ordered|bought|purchased))\s+(?:(?:at\s+(?:some|any)\s+"
+                      r"(?:point|time|stage)|at\s+least\s+once|in\s+the\s+past|previously|ever)\s+)?(?=but\s+(?:placed|made|"
+                      r"have\s+not|haven't|has\s+not|hasn't|had\s+not|hadn't|not|no|nothing|none)\b)", r"\1 before ", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
