@@ -1963,3 +1963,17 @@ def test_lapsed_customers_and_where_to_start(parser, engine, question, gold):
 def test_where_to_start_and_win_back_need_their_figures(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "Rank the low-stock products by units sold last month": every product in that stock state is ranked, one that sold
+# nothing at 0 (was: those with no sale left out, a silent shortfall of the list) (slice recA)
+@pytest.mark.parametrize("question, gold", [
+    ("Rank the low-stock products by units sold last month so I know what to reorder first.",
+     "SELECT p.name, COALESCE(u.units, 0) AS units FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS "
+     "st, SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s USING (product_id) LEFT JOIN (SELECT "
+     "oi.product_id, SUM(oi.quantity) AS units FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY oi.product_id) u "
+     "USING (product_id) WHERE s.st <= s.rl ORDER BY units DESC"),
+])
+def test_stock_state_products_ranked_with_zero(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
