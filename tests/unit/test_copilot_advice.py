@@ -1917,3 +1917,169 @@ def test_trending_is_a_growth_ranked(parser, engine, question, gold):
 ])
 def test_first_one_restates_the_ranking(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# Recommendation phrasings placed through the layer's purpose and phrase tables (slice recA): "cross-sell idea"
+# (singular, was: refused on 'idea'; and as a preface before customers who never bought a category, was set aside),
+# "which X should we negotiate with first - the one with the highest ..." (the first of the ranking named, was:
+# refused on 'negotiate'), "products we have in stock" (the in-stock condition, was: the stock measure, so a dead
+# stock check listed products with no stock), "(no discount)" (full price lines, was: refused on 'no'), "we need
+# to refill X in Vantaa. Which other warehouse ..." (a transfer source among the others, was: refused on 'refill',
+# 'other'), "want to know what's slowing down" after a fall between two periods (was: refused on 'slowing'), and
+# "the most capital / money tied up in stock at cost" (the stock valued at cost, was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("cross-sell idea for the Bosch Garden Hose: which product was most often in the same order as it this year?",
+     "WITH x AS (SELECT DISTINCT oi.order_id FROM order_items oi JOIN products p USING (product_id) "
+     "JOIN orders o USING (order_id) WHERE p.name = 'Bosch Garden Hose' AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31') SELECT p.name, COUNT(DISTINCT oi.order_id) AS n FROM order_items oi JOIN x USING (order_id) "
+     "JOIN products p USING (product_id) WHERE p.name <> 'Bosch Garden Hose' GROUP BY p.name ORDER BY n DESC LIMIT 1"),
+    ("Cross-sell idea: which business customers buy Tools from us but have never bought anything in Garden?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'business' AND c.customer_id IN (SELECT o.customer_id FROM "
+     "orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE p.category = 'Tools' AND "
+     f"{VALID_ORDER}) AND c.customer_id NOT IN (SELECT o.customer_id FROM orders o JOIN order_items oi "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE p.category = 'Garden' AND {VALID_ORDER})"),
+    ("Which brand should we negotiate with first - the one with the highest stock value at cost?",
+     "SELECT p.brand, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY p.brand ORDER BY v DESC LIMIT 1"),
+    ("which category should we negotiate with first: the one with the highest stock value at cost",
+     "SELECT p.category, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY p.category ORDER BY v DESC LIMIT 1"),
+    ("dead stock check: products we have in stock but that haven't sold a single unit in the last 30 days",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE p.product_id "
+     "NOT IN (SELECT oi.product_id FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31') "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("how many products we have in stock",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY product_id HAVING SUM(quantity_on_hand) > 0)"),
+    ("Which category sold the most units at full price (no discount) last quarter?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE oi.discount_percent = 0 AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' "
+     "AND DATE '2026-09-30' GROUP BY p.category ORDER BY u DESC LIMIT 1"),
+    ("We need to refill Bosch Garden Hose in Vantaa. Which other warehouse has the most of it to transfer from?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose' AND i.warehouse <> 'Vantaa' ORDER BY i.quantity_on_hand DESC LIMIT 1"),
+    ("Which products sold fewer units in Q3 2026 than in Q3 2025? want to know what's slowing down",
+     "WITH a AS (SELECT oi.product_id, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND "
+     "DATE '2026-09-30') AS u26, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2025-07-01' AND "
+     f"DATE '2025-09-30') AS u25 FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "GROUP BY oi.product_id) SELECT p.name, COALESCE(a.u25, 0), COALESCE(a.u26, 0) FROM products p "
+     "LEFT JOIN a USING (product_id) WHERE COALESCE(a.u26, 0) < COALESCE(a.u25, 0)"),
+    ("which warehouse has the most capital tied up in stock at cost? candidate for a stock reduction",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY i.warehouse ORDER BY v DESC LIMIT 1"),
+    ("which product ties up the most money in stock at cost",
+     "SELECT p.name, SUM(i.quantity_on_hand * p.unit_cost) AS v FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY p.name ORDER BY v DESC LIMIT 1"),
+])
+def test_recommendation_phrasings_of_the_layer(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# What these readings must not take: a bare negotiation with no ranking named, slowing down with no two periods,
+# money tied up in stock with no valuation (at cost or at list price) stay refused
+@pytest.mark.parametrize("question", [
+    "which brand should we negotiate with first?",
+    "which products are slowing down?",
+    "how much money is tied up in stock",
+])
+def test_recommendation_phrasings_still_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# Reorder sizing and reorder priorities (slice recA): the units (or their cost) to top low-stock products back up to
+# their reorder level asked "if we topped ..., how many units ... in total", "what would it cost ... to top ...",
+# "... in total to get every low-stock product back up ..." are the total shortfall (was: refused); "Suggest
+# quantities." after the shortfall asked is that shortfall (was: 'quantities' read as units sold, refused); a
+# ranking by units sold of products low "in at least one warehouse" keeps units sold (was: the units read as stock,
+# refused); "shows up" as "appears" (was: refused on 'up')
+@pytest.mark.parametrize("question, gold", [
+    ("if we topped every low-stock product back up to its reorder level, how many units would we have to order in total?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS st, SUM(reorder_level) AS rl FROM inventory "
+     "GROUP BY product_id) SELECT SUM(rl - st) FROM s WHERE st <= rl"),
+    ("how many units would we have to order in total to get every low-stock product back up to its reorder level?",
+     "WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS st, SUM(reorder_level) AS rl FROM inventory "
+     "GROUP BY product_id) SELECT SUM(rl - st) FROM s WHERE st <= rl"),
+    ("what would it cost at unit cost to top every low-stock product back up to its total reorder level?",
+     "SELECT SUM((s.rl - s.st) * p.unit_cost) FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS st, "
+     "SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.st <= s.rl"),
+    ("For Drammen, which items are under their reorder level and how many units would bring each one back up to it? "
+     "Suggest quantities.",
+     "SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Drammen' AND i.quantity_on_hand < i.reorder_level"),
+    ("Which active product sold the most units this year but is at or below its reorder level in at least one "
+     "warehouse?",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.active AND o.order_date BETWEEN DATE '2026-01-01' AND "
+     "DATE '2026-10-31' AND p.product_id IN (SELECT product_id FROM inventory WHERE quantity_on_hand <= reorder_level) "
+     "GROUP BY p.name ORDER BY u DESC LIMIT 1"),
+    ("top 4 sellers of the last 30 days (units) that are under the reorder level in at least one warehouse",
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31' "
+     "AND p.product_id IN (SELECT product_id FROM inventory WHERE quantity_on_hand < reorder_level) "
+     "GROUP BY p.name ORDER BY u DESC LIMIT 4"),
+    ("which other category shows up most often in the same orders as paint?",
+     "WITH x AS (SELECT DISTINCT oi.order_id FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.category = 'Paint') SELECT p.category, COUNT(DISTINCT oi.order_id) AS n FROM order_items oi "
+     "JOIN x USING (order_id) JOIN products p USING (product_id) WHERE p.category <> 'Paint' "
+     "GROUP BY p.category ORDER BY n DESC LIMIT 1"),
+])
+def test_reorder_sizing_and_priorities(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# Lapsed customers and "the one to start with" (slice recA): "who have ordered at some point / at least once / but
+# ..." is an order before, as "ordered before but" (was: 'point' refused, or customers who never ordered listed,
+# or no row at all); "for a win-back campaign" beside lapsed customers (was: refused, no data about 'campaign');
+# "which city should marketing target first - the one with the highest revenue" (was: no data about 'marketing')
+@pytest.mark.parametrize("question, gold", [
+    ("For a win-back campaign, list business customers who have ordered at some point but placed no orders in the "
+     "last 120 days.",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-07-04'"),
+    ("list consumer customers who have ordered but placed no orders in the last 90 days",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-08-03'"),
+    ("customers in Helsinki who have ordered at least once but placed no orders in the last 60 days",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Helsinki' "
+     "GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-09-02'"),
+    ("Which city should marketing target first - the one with the highest revenue this year?",
+     "SELECT c.city, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY c.city "
+     "ORDER BY r DESC LIMIT 1"),
+])
+def test_lapsed_customers_and_where_to_start(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which city should marketing target first",
+    "win-back campaign: customers with no orders this year",
+])
+def test_where_to_start_and_win_back_need_their_figures(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "Rank the low-stock products by units sold last month": every product in that stock state is ranked, one that sold
+# nothing at 0 (was: those with no sale left out, a silent shortfall of the list) (slice recA)
+@pytest.mark.parametrize("question, gold", [
+    ("Rank the low-stock products by units sold last month so I know what to reorder first.",
+     "SELECT p.name, COALESCE(u.units, 0) AS units FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS "
+     "st, SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s USING (product_id) LEFT JOIN (SELECT "
+     "oi.product_id, SUM(oi.quantity) AS units FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY oi.product_id) u "
+     "USING (product_id) WHERE s.st <= s.rl ORDER BY units DESC"),
+])
+def test_stock_state_products_ranked_with_zero(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "Customers to win back: top 10 by lifetime revenue who haven't ordered in the last 180 days": the preface is set
+# aside as saying why (not the win-back purpose, which needs an earlier order said), the ranking answers
+@pytest.mark.parametrize("question, same_as", [
+    ("Customers to win back: top 10 by lifetime revenue who haven't ordered in the last 180 days",
+     "top 10 customers by lifetime revenue who haven't ordered in the last 180 days"),
+])
+def test_win_back_preface_set_aside(parser, engine, question, same_as):
+    assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question

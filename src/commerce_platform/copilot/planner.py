@@ -560,7 +560,15 @@ class Planner:
         # "..., including those with zero": asked outright
         asked = "zero_included" in form.notes and any(
             self._counts_zero(form, m, table) for m in [ranked, *(m for m in form.show if self.is_measure(m))] if m)
-        if not (bottom or bound or asked):
+        # "rank the low-stock products by units sold last month": the things ranked are those in a state of their own
+        # stock (the layer's product conditions on inventory), each one of them whether it sold or not (was: those
+        # with no sale left out, a silent shortfall of the list)
+        entity = next((k for k, e in self.layer.entities.items() if e.get("table") == table), None)
+        stock_state = ranked is not None and form.order_by == ranked and form.direction == "desc" and any(
+            self.layer.predicates.get(p, {}).get("entity") == entity
+            and "inventory." in str(self.layer.predicates.get(p, {}).get("sql", "")) for p in form.predicates) \
+            and self._counts_zero(form, ranked, table)
+        if not (bottom or bound or asked or stock_state):
             return None
         # every other figure asked of these rows must be one of the same kind (an average has no 0)
         others = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]

@@ -192,6 +192,14 @@ class AdviceSteps(StateBase):
                     # named is where the stock goes, so the one to take from is among the others
                     f.filters = [replace(x, op="not in") if x.field == other and x.op in ("=", "in") else x
                                  for x in f.filters]
+                    if any(x.field == other and x.op == "not in" for x in f.filters):
+                        for k, word in enumerate(self.spans[:-1]):
+                            # "We need to refill X in Vantaa. Which other warehouse has the most of it?": 'other'
+                            # before the things ranked says what the named one's exclusion already does (was:
+                            # refused, 'other' unplaced)
+                            if word.text in ("other", "another") and not word.used and \
+                                    self.spans[k + 1].has("dimension", other) and not self.values_of(self.spans[k + 1]):
+                                word.used = True
                     words = set(purposes[sense[1]].get("other_end_words", []))
                     receiver_states = set(purposes[sense[1]].get("other_end_states", []))
                     for k, named in enumerate(self.spans):
@@ -284,4 +292,6 @@ class AdviceSteps(StateBase):
             fits &= (f.derived or {}).get("kind") in need["derived"]
         if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
             fits &= set(need["measures_all"]) <= set(f.measures)
+        if "derived" in need:  # "what's slowing down": a figure lower in the period asked than in the one compared
+            fits &= all((f.derived or {}).get(k) == v for k, v in need["derived"].items())
         return fits

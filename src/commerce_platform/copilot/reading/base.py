@@ -180,6 +180,12 @@ class StateBase:
         # orders they are in, as "appear in the most returned orders" says it
         text = re.sub(r"\b(in|on)\s+((?:[a-z0-9-]+\s+){0,2}?orders)\s+(?:the\s+)?most\s+(?:often|frequently)\b",
                       r"\1 the most \2", text)
+        # "customers who have ordered at some point (at least once, in the past) but placed no orders in the last 120
+        # days", "who have ordered but ...": an order of theirs at any time before, as "ordered before but" says it
+        # (was: 'point' refused, or the ordering dropped and customers who never ordered listed, or none at all)
+        text = re.sub(r"\b((?:have|has|had|who|that)\s+(?:already\s+)?(?:ordered|bought|purchased))\s+(?:(?:at\s+(?:some|any)\s+"
+                      r"(?:point|time|stage)|at\s+least\s+once|in\s+the\s+past|previously|ever)\s+)?(?=but\s+(?:placed|made|"
+                      r"have\s+not|haven't|has\s+not|hasn't|had\s+not|hadn't|not|no|nothing|none)\b)", r"\1 before ", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
         text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
@@ -192,10 +198,21 @@ class StateBase:
         # "how much would it cost (at unit cost) to bring every low-stock product back up to its reorder level": the
         # shortfall's cost (the layer's shortfall_cost) summed, as the units needed are the shortfall; only of things
         # said to be low (above the level the difference is no cost but a surplus)
-        text = re.sub(r"\bhow\s+much\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get)\s+"
+        # ("what would it cost at unit cost to top every low-stock product back up to its total reorder level": the
+        # same, asked with "what" and "top"; the level of each product is its total over the warehouses already)
+        text = re.sub(r"\b(?:how\s+much|what)\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get|top)\s+"
                       r"(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
-                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b",
+                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?\b",
                       lambda m: f" total shortfall cost of {m.group(1)} "
+                      if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
+        # "if we topped every low-stock product back up to its reorder level, how many units would we have to order in
+        # total?": the units short of the level of those said to be low, summed (the condition said first, in an "if"
+        # clause; was: refused on 'if', 'topped', 'back', 'up to')
+        text = re.sub(r"\bif\s+we\s+(?:topped|brought|got|filled)\s+(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
+                      r"(?:back\s+)?(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?"
+                      r"\s*,?\s*how\s+many\s+units\s+(?:would|will|should|do)\s+we\s+(?:have\s+to\s+|need\s+to\s+)?"
+                      r"(?:order|buy|reorder|purchase)\s+in\s+total\b",
+                      lambda m: f" total shortfall of {m.group(1)} "
                       if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
         # "how many units it takes to get back up to that level", "how many units would bring each one back up to
         # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
@@ -218,6 +235,10 @@ class StateBase:
                 of_whom = asked.group(1).startswith("units ")
                 what = "" if asked.group(1) == "units" or of_whom else asked.group(1)
                 held = back.group(1).strip()  # "to get the low-stock products back up to ...": whose shortfall
+                if re.search(r"\bin\s+total\b", text[asked.end():back.start()]):
+                    # "how many units would we have to order in total to get every low-stock product back up ...": a
+                    # total over all of them ("every" is not "each": no row per product)
+                    held = re.sub(r"^(?:every|all(?:\s+the)?|all\s+of\s+the|all\s+our)\s+", "", held)
                 held = "" if re.fullmatch(r"(?:it|them|those|these|stock|each(?:\s+one)?)?", held) else f" of {held}"
                 if of_whom and not held:
                     held = " " + asked.group(1)[len("units "):]  # "shortfall of each product below reorder level"

@@ -36,7 +36,8 @@ class MeasureSteps(StateBase):
             # figure the valuation values (layer "values"), said with "value" / "worth", is the valued measure
             base = self.layer.measures.get(str(s.arg("valued_at")), {}).get("values")
             values = [x for x in self.spans if x.first("measure") and x.arg("measure") == base]
-            worth = [x for x in self.spans if x.text in ("worth", "value", "valued") and not x.used]
+            # "the most capital (money) tied up in stock at cost": an amount said of the figure valued is its value
+            worth = [x for x in self.spans if x.text in ("worth", "value", "valued", "money", "capital") and not x.used]
             if values and worth:
                 for x in values:
                     x.senses = [("measure", s.arg("valued_at"))]
@@ -618,8 +619,13 @@ class MeasureSteps(StateBase):
                     "have", "has", "is", "are", "got"):
                 s.used = True  # "how much stock of it do we have left": the stock on hand (what is left)
         bare_units = any(s.text == "units" and s.has("measure", "units_sold") for s in self.spans)
+        # ("sold the most units this year but is at or below its reorder level in at least one warehouse": the
+        # warehouse said as the scope of a stock condition, held in some one of them, is that condition's, not a
+        # place the units are in; was: units read as stock)
+        scoped = "each:warehouse" in f.notes and ("activity:sales" in f.notes or any(
+            s.has("activity", "sales") or s.has("ranking", "units_sold") or s.has("mover") for s in self.spans))
         inventory = "stock" in f.measures or "warehouse" in f.dimensions or f.filter_on("warehouse") is not None or \
-            any(s.has("dimension", "warehouse") for s in self.spans)  # "across all warehouses"
+            any(s.has("dimension", "warehouse") and not (scoped and s.used) for s in self.spans)  # "across all warehouses"
         # "which product do we hold the most units of": a verb of keeping, and nothing said of selling
         keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
         inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
