@@ -1821,3 +1821,14 @@ def test_dead_stock_named_as_discontinued(parser, engine, question, gold):
 ])
 def test_upsell_candidate_product(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: "the most units left in the warehouses" is what the warehouses hold together, ranked per product
+# (was: split by warehouse, the warehouse ranked)
+@pytest.mark.parametrize("question, gold", [
+    ("which discontinued product has the most units left in the warehouses?",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS stock FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active GROUP BY p.name ORDER BY stock DESC LIMIT 1"),
+])
+def test_units_left_in_the_warehouses_are_summed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
