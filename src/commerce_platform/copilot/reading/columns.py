@@ -170,3 +170,14 @@ class ColumnSteps(StateBase):
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _where_the_order_is(self, f: QueryForm) -> None:
+        """"Who placed order 2629, and where is it now?": the one order named by its id, asked where it is after
+        another thing asked of it, is its status (and its parcel) shown beside the answer (was: the customer
+        alone, the second question dropped)."""
+        if f.kind != "list" or f.subject in (None, "orders") or f.measures or f.dimensions or f.order_by or \
+                not any(x.field == "orders.order_id" and x.op == "=" and len(x.values) == 1 for x in f.filters) or \
+                not re.search(r"\band\s+where(?:'s|\s+is)\s+(?:it|that order|the order)\b", self.question, re.IGNORECASE):
+            return
+        f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.shipped_at", "shipments.delivered_at")
+                   if c not in f.show]
