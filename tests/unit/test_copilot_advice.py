@@ -1832,3 +1832,21 @@ def test_upsell_candidate_product(parser, engine, question, gold):
 ])
 def test_units_left_in_the_warehouses_are_summed(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: "which product grew its revenue the most from Q2 to Q3": the growth's own figure after "its" stays the
+# figure grown (was: shown beside a list, Q2 dropped); a fraction bounded by a percent is shown in percent too (was:
+# the 0-1 fraction alone)
+@pytest.mark.parametrize("question, gold", [
+    ("Which product grew its revenue the most in euros from Q2 2026 to Q3 2026?",
+     "SELECT p.name, SUM(CASE WHEN o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "THEN oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) ELSE 0 END) - SUM(CASE WHEN o.order_date "
+     "BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' THEN oi.quantity * oi.unit_price * (1 - oi.discount_percent "
+     "/ 100) ELSE 0 END) AS growth FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') GROUP BY p.name ORDER BY growth DESC LIMIT 1"),
+    ("which products have a margin under 22%? might need a price review",
+     "SELECT name, (unit_price - unit_cost) / unit_price * 100 AS margin_pct FROM products "
+     "WHERE (unit_price - unit_cost) / unit_price < 0.22"),
+])
+def test_growth_of_its_figure_and_percent_bounds_shown(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1729,6 +1729,7 @@ class _State(
         it (its stock per warehouse, those with some on hand), never its catalog row; asked of several products
         at once ("where are the Bosch products?") it is refused (one row per product and warehouse is not read)."""
         self._where_the_order_is(f)
+        self._percent_bound_shown(f)
         if not self.spans or self.spans[0].text != "where" or f.kind != "list" or f.subject != "products" \
                 or f.measures or f.dimensions or f.grain or f.predicates or f.order_by or f.lookup \
                 or any(s.text in ("we", "our", "should") for s in self.spans) and not self._we_hold():
