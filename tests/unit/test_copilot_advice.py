@@ -1850,3 +1850,17 @@ def test_units_left_in_the_warehouses_are_summed(parser, engine, question, gold)
 ])
 def test_growth_of_its_figure_and_percent_bounds_shown(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: a bare "names" of a product list is the products' own name (was: the customers' names, every product
+# joined to its buyers); "the products we still sell" are the active ones (layer phrase of the active predicate)
+@pytest.mark.parametrize("question, gold", [
+    ("which products are low on stock? just the names",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS "
+     "reorder FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.stock <= s.reorder"),
+    ("What should I reorder among the products we still sell? Just the names please.",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS "
+     "reorder FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.stock <= s.reorder AND p.active"),
+])
+def test_bare_names_of_products_and_products_we_still_sell(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

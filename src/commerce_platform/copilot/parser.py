@@ -701,7 +701,13 @@ class _State(
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
         names = [x[1] for x in s.senses if x[0] == "attribute"]
         table = self.layer.entities[self.form.subject]["table"] if self.form.subject else None
-        return next((n for n in names if n.split(".")[0] == table), names[0])
+        own = next((n for n in names if n.split(".")[0] == table), None)
+        bare = names[0].split(".")[1]
+        if own is None and table and s.text in (bare, f"{bare}s") and bare in self.layer.tables[table]["columns"]:
+            # "products low on stock? just the names": the bare column word is the subject's own column (was:
+            # the customers' names, every product joined to every buyer)
+            return f"{table}.{bare}"
+        return own or names[0]
 
     def _number_before_entity(self) -> int | None:
         for i, s in enumerate(self.spans[:-1]):
