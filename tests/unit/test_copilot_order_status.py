@@ -1275,3 +1275,17 @@ def test_delivered_shipments_counted(parser, engine, question, gold):
 ])
 def test_order_status_read_of_the_one_order(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# dev39 slice: layer phrases "out for delivery" (not delivered) and "haven't gone out" (no shipment yet) (was: 'out',
+# "haven't", 'gone' unplaced, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("show me the three oldest paid orders that still haven't gone out",
+     "SELECT order_id, order_date FROM orders WHERE status = 'paid' ORDER BY order_date ASC LIMIT 3"),
+    ("how many orders are out for delivery right now, shipped but not delivered yet?",
+     "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE delivered_at IS NULL"),
+    ("how many orders are out for delivery?",
+     "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE delivered_at IS NULL"),
+])
+def test_out_for_delivery_and_not_gone_out(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
