@@ -2083,3 +2083,46 @@ def test_stock_state_products_ranked_with_zero(parser, engine, question, gold):
 ])
 def test_win_back_preface_set_aside(parser, engine, question, same_as):
     assert results_match(answer(parser, engine, same_as), answer(parser, engine, question)), question
+
+
+# dev39 slice: "the most units left in the warehouses" is what the warehouses hold together, ranked per product
+# (was: split by warehouse, the warehouse ranked)
+@pytest.mark.parametrize("question, gold", [
+    ("which discontinued product has the most units left in the warehouses?",
+     "SELECT p.name, SUM(i.quantity_on_hand) AS stock FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active GROUP BY p.name ORDER BY stock DESC LIMIT 1"),
+])
+def test_units_left_in_the_warehouses_are_summed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: "which product grew its revenue the most from Q2 to Q3": the growth's own figure after "its" stays the
+# figure grown (was: shown beside a list, Q2 dropped); a fraction bounded by a percent is shown in percent too (was:
+# the 0-1 fraction alone)
+@pytest.mark.parametrize("question, gold", [
+    ("Which product grew its revenue the most in euros from Q2 2026 to Q3 2026?",
+     "SELECT p.name, SUM(CASE WHEN o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "THEN oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) ELSE 0 END) - SUM(CASE WHEN o.order_date "
+     "BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' THEN oi.quantity * oi.unit_price * (1 - oi.discount_percent "
+     "/ 100) ELSE 0 END) AS growth FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled','returned') GROUP BY p.name ORDER BY growth DESC LIMIT 1"),
+    ("which products have a margin under 22%? might need a price review",
+     "SELECT name, (unit_price - unit_cost) / unit_price * 100 AS margin_pct FROM products "
+     "WHERE (unit_price - unit_cost) / unit_price < 0.22"),
+])
+def test_growth_of_its_figure_and_percent_bounds_shown(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: a bare "names" of a product list is the products' own name (was: the customers' names, every product
+# joined to its buyers); "the products we still sell" are the active ones (layer phrase of the active predicate)
+@pytest.mark.parametrize("question, gold", [
+    ("which products are low on stock? just the names",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS "
+     "reorder FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.stock <= s.reorder"),
+    ("What should I reorder among the products we still sell? Just the names please.",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS "
+     "reorder FROM inventory GROUP BY product_id) s USING (product_id) WHERE s.stock <= s.reorder AND p.active"),
+])
+def test_bare_names_of_products_and_products_we_still_sell(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

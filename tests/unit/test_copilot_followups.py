@@ -2085,3 +2085,14 @@ def test_the_one_before_and_the_other_orders_of_the_customer(parser, engine, con
 ])
 def test_units_of_the_figure_and_never_mind_a_condition(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# dev39 slice: bare "units" after a list of products held to a stock condition, nothing said of selling nor a
+# period, are the units those products hold (was: units sold)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which discontinued products still have stock on hand? we want to clear them out"],
+     "how many units is that in total?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE NOT p.active"),
+])
+def test_units_after_a_stock_condition_are_held(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

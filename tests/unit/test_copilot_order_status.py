@@ -1357,3 +1357,39 @@ def test_the_date_said_for_the_period(parser, engine, question, gold):
 ])
 def test_a_share_of_two_periods_one_after_the_other(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: order status read generically. A status right after "order" with no verb asking it picks the order
+# ("oldest order still pending": was asked, the status dropped); "and where is it now?" after another thing asked of
+# one order shows its status; "on the road / in transit the longest" ranks by the shipping date (was the order date);
+# "which carriers took them" after shipped orders is the carriers that carried them (was: a delivery time)
+@pytest.mark.parametrize("context, question, gold", [
+    (None, "oldest order still pending in the b2b channel?",
+     "SELECT order_id, order_date FROM orders WHERE status = 'pending' AND channel = 'b2b' ORDER BY order_date LIMIT 1"),
+    (None, "the oldest order pending in the store channel",
+     "SELECT order_id, order_date FROM orders WHERE status = 'pending' AND channel = 'store' ORDER BY order_date "
+     "LIMIT 1"),
+    (None, "Who placed order 120, and where is it now?",
+     "SELECT c.name, o.status FROM orders o JOIN customers c USING (customer_id) WHERE o.order_id = 120"),
+    (None, "Which order has been on the road the longest without being delivered?",
+     "SELECT order_id, shipped_at FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 1"),
+    (["how many orders shipped in 2025"], "which carriers took them and how many each?",
+     "SELECT carrier, COUNT(DISTINCT order_id) FROM shipments WHERE shipped_at >= TIMESTAMP '2025-01-01' "
+     "AND shipped_at < TIMESTAMP '2026-01-01' GROUP BY carrier"),
+])
+def test_order_status_read_of_the_one_order(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# dev39 slice: layer phrases "out for delivery" (not delivered) and "haven't gone out" (no shipment yet) (was: 'out',
+# "haven't", 'gone' unplaced, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("show me the three oldest paid orders that still haven't gone out",
+     "SELECT order_id, order_date FROM orders WHERE status = 'paid' ORDER BY order_date ASC LIMIT 3"),
+    ("how many orders are out for delivery right now, shipped but not delivered yet?",
+     "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE delivered_at IS NULL"),
+    ("how many orders are out for delivery?",
+     "SELECT COUNT(DISTINCT order_id) FROM shipments WHERE delivered_at IS NULL"),
+])
+def test_out_for_delivery_and_not_gone_out(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1321,3 +1321,22 @@ def test_one_product_per_warehouse_is_its_stock(parser, engine, question, gold):
 ])
 def test_have_in_stock_and_a_time_the_asker_asks(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev39 slice: fillers of the layer (grammar.fillers) "shows up" (appears), "by now" (so far) and "personally" (of a
+# purpose) add nothing to read (was: 'up', 'by', 'personally' unplaced, refused)
+@pytest.mark.parametrize("question, gold", [
+    ("which product shows up most often in orders together with the Nordline Wall Socket",
+     "SELECT p.name FROM (SELECT DISTINCT order_id, product_id FROM order_items) a JOIN (SELECT DISTINCT order_id, "
+     "product_id FROM order_items) b ON a.order_id = b.order_id AND b.product_id = 10 AND a.product_id <> 10 "
+     "JOIN products p ON p.product_id = a.product_id GROUP BY p.name ORDER BY COUNT(*) DESC LIMIT 1"),
+    ("What share of the orders placed last month have been delivered by now?",
+     "SELECT AVG(CASE WHEN status = 'delivered' THEN 1.0 ELSE 0.0 END) FROM orders "
+     "WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+    ("Top 5 customers by revenue this year, I'd like to call them personally",
+     "SELECT c.name, SUM(o.total_amount) AS revenue FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled','returned') AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY c.name ORDER BY revenue DESC LIMIT 5"),
+])
+def test_fillers_shows_up_by_now_personally(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

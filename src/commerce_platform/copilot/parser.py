@@ -469,6 +469,11 @@ def query_type(form: QueryForm) -> QueryType:
     return "orders"
 
 
+# a question opening with one of these asks whether a status holds ("is her last order still pending?")
+AUXILIARY_OPENINGS = frozenset({"is", "was", "has", "have", "had", "did", "does", "do", "are", "were", "when", "where",
+                                "what", "what's", "whats", "how", "and", "so"})
+
+
 class _State(
     ConditionSteps,
     RankingSteps,
@@ -734,7 +739,13 @@ class _State(
         """Of a word that names columns of several tables ("name"), the column of the subject's table."""
         names = [x[1] for x in s.senses if x[0] == "attribute"]
         table = self.layer.entities[self.form.subject]["table"] if self.form.subject else None
-        return next((n for n in names if n.split(".")[0] == table), names[0])
+        own = next((n for n in names if n.split(".")[0] == table), None)
+        bare = names[0].split(".")[1]
+        if own is None and table and s.text in (bare, f"{bare}s") and bare in self.layer.tables[table]["columns"]:
+            # "products low on stock? just the names": the bare column word is the subject's own column (was:
+            # the customers' names, every product joined to every buyer)
+            return f"{table}.{bare}"
+        return own or names[0]
 
     def _number_before_entity(self) -> int | None:
         for i, s in enumerate(self.spans[:-1]):
@@ -1176,6 +1187,11 @@ class _State(
             # "her latest order that was shipped", "... with status delivered": a clause that picks the order
             restrictive = {"that", "which", "who", "whose", "with", "where", "status"}
             of_it = [k for k in said if k > at and not restrictive & {x.text for x in self.spans[at + 1:k]}]
+            if self.spans and self.spans[0].text not in AUXILIARY_OPENINGS and \
+                    not re.search(r"\border\s*[,;:—–-]|\byet\b", self.question, re.IGNORECASE):
+                # "oldest order still pending in the store channel?", "the oldest order pending": a status right
+                # after the noun with no verb to ask it picks the order (was: asked, the status dropped)
+                of_it = [k for k in of_it if not {x.text for x in self.spans[at + 1:k]} <= {"still", "currently"}]
             if table == "orders" and status is not None and status.op in ("=", "in") and of_it:
                 # "has Mikko's most recent order been delivered yet?", "when was her latest order shipped": a
                 # status said of the one order (after its noun) is asked, and shown with its parcel; "her last
@@ -1771,6 +1787,8 @@ class _State(
         """"where is the Bosch Garden Hose?", "where can I find ...": a product's place is the warehouses holding
         it (its stock per warehouse, those with some on hand), never its catalog row; asked of several products
         at once ("where are the Bosch products?") it is refused (one row per product and warehouse is not read)."""
+        self._where_the_order_is(f)
+        self._percent_bound_shown(f)
         if not self.spans or self.spans[0].text != "where" or f.kind != "list" or f.subject != "products" \
                 or f.measures or f.dimensions or f.grain or f.predicates or f.order_by or f.lookup \
                 or any(s.text in ("we", "our", "should") for s in self.spans) and not self._we_hold():

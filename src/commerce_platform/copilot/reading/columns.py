@@ -150,7 +150,8 @@ class ColumnSteps(StateBase):
                 s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
                 continue
             if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
-                    and not f.dimensions and "count" not in f.measures:
+                    and not f.dimensions and "count" not in f.measures and not (f.derived or {}).get("kind") == "growth":
+                # ("which product grew its revenue the most from Q2 to Q3": the growth's own figure stays the figure)
                 f.measures.remove(s.arg("measure"))
                 f.show.append(s.arg("measure"))
                 moved.add(k)
@@ -170,3 +171,25 @@ class ColumnSteps(StateBase):
                 other = self.layer.entities[s.arg("entity")]
                 f.show.append(f"{other['table']}.{other['label']}")
                 s.used = True
+
+    def _where_the_order_is(self, f: QueryForm) -> None:
+        """"Who placed order 2629, and where is it now?": the one order named by its id, asked where it is after
+        another thing asked of it, is its status (and its parcel) shown beside the answer (was: the customer
+        alone, the second question dropped)."""
+        if f.kind != "list" or f.subject in (None, "orders") or f.measures or f.dimensions or f.order_by or \
+                not any(x.field == "orders.order_id" and x.op == "=" and len(x.values) == 1 for x in f.filters) or \
+                not re.search(r"\band\s+where(?:'s|\s+is)\s+(?:it|that order|the order)\b", self.question, re.IGNORECASE):
+            return
+        f.show += [c for c in ("orders.status", "shipments.carrier", "shipments.shipped_at", "shipments.delivered_at")
+                   if c not in f.show]
+
+    def _percent_bound_shown(self, f: QueryForm) -> None:
+        """"which products have a margin under 22%?": a fraction bounded by a percent is shown in percent too (the
+        layer's <measure>_pct beside the 0-1 figure; was: the fraction alone, where the reader said percent)."""
+        if f.kind != "list" or not re.search(r"\d\s*(?:%|percent\b|pct\b)", self.question, re.IGNORECASE):
+            return
+        for x in f.filters:
+            pct = f"{x.field}_pct"
+            if x.op in ("<", "<=", ">", ">=") and pct in self.layer.measures and pct not in f.show and \
+                    pct not in f.measures:
+                f.show.append(pct)

@@ -182,6 +182,9 @@ class ConditionSteps(StateBase):
             elif s.text == "used" and prev is not None and prev[1].first("dimension") \
                     and prev[1].arg("dimension") == "carrier":
                 s.used = True  # "which carriers have we used for customers in Oslo": the carriers that carried
+            elif i + 1 < len(self.spans) and self.spans[i + 1].text in ("them", "those", "these", "it") and \
+                    prev is not None and prev[1].first("dimension") and prev[1].arg("dimension") == "carrier":
+                s.used = True  # "which carriers took them?" (after orders shipped): the carriers that carried them
 
     def _slots(self) -> None:
         f = self.form

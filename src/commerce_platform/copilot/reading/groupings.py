@@ -95,7 +95,9 @@ class GroupingSteps(StateBase):
             place, held = self.spans[k], self.spans[i - 1]
             # "the most of in the warehouses overall": the places said with "overall" right after them are summed
             summed_here = k + 1 < len(self.spans) and self.spans[k + 1].text in self.layer.grammar.get("overall", [])
-            stocked = held.text in stock_verbs or held.first("predicate") and "inventory." in \
+            # "the most units left in the warehouses": what is left there is what they hold (was: split by them)
+            stocked = held.text in stock_verbs or held.text.endswith((" left", " remaining")) and \
+                held.has("measure", "stock") or held.first("predicate") and "inventory." in \
                 self.layer.predicates.get(held.arg("predicate"), {}).get("sql", "") or together or summed_here
             if s.text == "in" and stocked and not s.used and not place.used and place.first("dimension") and \
                     not self.values_of(place) and place.text.endswith("s"):

@@ -656,6 +656,14 @@ class MeasureSteps(StateBase):
             # said of selling nor a period to sell in, the units are those held (was: units sold); "..., with their
             # units" stays a column shown beside each (stock and units sold)
             inventory = True
+        previous = getattr(self, "context", None)
+        if units is not None and previous is not None and not self.periods and previous.period is None and \
+                not any(s.first("activity") for s in self.spans) and \
+                not any(n.startswith("activity:") for n in previous.notes) and not previous.measures and any(
+                "inventory." in self.layer.predicates.get(p, {}).get("sql", "") for p in previous.predicates):
+            # "how many units is that in total?" after "which discontinued products still have stock on hand?":
+            # the units those products hold (a stock condition before, nothing said of selling; was: units sold)
+            inventory = True
         if bare_units and inventory:
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold" and not set(x.values) <= sold_bounds:

@@ -364,6 +364,14 @@ class PeriodFieldSteps(StateBase):
             f.order_by = dated[0]
         if f.kind == "list":
             entity = self.layer.entities[f.subject or "orders"]
+            parcels = self.layer.entities.get("shipments", {})
+            if f.order_by == "@date" and f.subject == "orders" and parcels.get("period") and any(
+                    "IS NULL" in self.layer.predicates.get(p, {}).get("sql", "") and
+                    self.layer.predicates[p]["sql"].startswith("shipments.") for p in f.predicates) and any(
+                    s.text in self.layer.grammar.get("duration_extremes", {}) for s in self.spans):
+                # "which order has been on the road the longest without being delivered": the time on the road
+                # runs from its shipping, so the oldest shipped first (was: the oldest order date)
+                f.order_by = f"shipments.{parcels['period']}"
             if f.order_by and isinstance(f.order_by, str) and f.order_by.startswith("@"):
                 attr = entity.get("period") if f.order_by == "@date" else entity.get("amount")
                 if attr is None:
