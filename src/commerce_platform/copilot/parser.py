@@ -352,7 +352,12 @@ class SemanticParser:
         if {w for s in spans for w in s.text.split()} & blockers:
             return 0
         said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
-        if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
+        # "The warehouse wants to plan tomorrow's picking. Could you list ...?", "The carrier review is next
+        # Tuesday. How many ...?": a sentence of its own before the question may name things (a thing or a way
+        # of grouping or a column, as a plan after it may): who acts or what is reviewed, never a value, figure or condition
+        # (was: refused on its words the lake lacks)
+        named = ("entity", "dimension", "attribute") if sentence else ()
+        if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") for sp in spans for x in sp.senses):
             return 0
         end = question.index(head) + len(head)
@@ -2234,12 +2239,15 @@ class _State(
             averaged = bool(context.measures) and all(self.layer.measures.get(m, {}).get("row_sql")
                                                       for m in context.measures)
             whole = share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates
-            if averaged and new.predicates and context.order_by in context.measures and not whole:
+            # "now show the share of late deliveries instead" after the average delivery time per carrier (no
+            # ranking): the share replaces the average too, per the same groups (was: refused, a share of an average)
+            if averaged and new.predicates and (context.order_by in context.measures or context.order_by is None
+                                                and context.dimensions) and not whole:
                 # "and by late rate instead? lowest share of late deliveries" after the fastest carrier by average
                 # delivery time: the share of the condition's things replaces the average as what is ranked
                 # (was: refused, a share of an average delivery time)
                 p = new.predicates[-1]
-                f.measures, f.order_by = ["count"], "count"
+                f.measures, f.order_by = ["count"], "count" if context.order_by else None
                 f.subject = self.layer.measures[context.measures[0]].get("entity") or f.subject
                 f.derived["condition"] = {"predicate": p}
                 f.predicates = [q for q in f.predicates if q != p]
