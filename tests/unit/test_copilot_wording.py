@@ -1265,3 +1265,18 @@ def test_thing_and_place_as_columns_list_each_pair(parser, engine, question, gol
 ])
 def test_a_preface_sentence_naming_things_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "I want to know where to focus the Q4 push.", "I need to pick a carrier for the Q4 rush.": a period between "the"
+# and a word the lake lacks names the asker's own event; a plan after the question or a sentence before it that says
+# so is set aside (was: refused, two periods named)
+@pytest.mark.parametrize("question, gold", [
+    ("Which carrier delivered fastest on average in Q2 2026? I want to know who gets the Q4 rush.",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 AS t FROM shipments WHERE delivered_at IS NOT "
+     "NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 ORDER BY t LIMIT 1"),
+    ("I need to pick a carrier for the Q4 rush. Which carrier delivered fastest on average in Q2 2026?",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at)) / 86400.0 AS t FROM shipments WHERE delivered_at IS NOT "
+     "NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 ORDER BY t LIMIT 1"),
+])
+def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -282,10 +282,12 @@ class SemanticParser:
             said |= {("attribute", col) for x in said if x[0] == "measure" and x[1] in self.layer.measures
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
-            data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
+            events = _event_periods(state)
+            data_free[k] = (not state.periods or bool(events)) and not state.ids and not state.texts \
+                and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
-                        for sp in rest if sp.text not in plan.get("own_words", []))
+                        for sp in rest if sp.text not in plan.get("own_words", []) and sp not in events)
         for k, clause in enumerate(clauses):
             if k > 0 and not data_free[k] and COUNT_SAID_RE.match(clause.strip(" ()-—–.!?")) is not None:
                 # "(count)", "count them" after the question: says its figure is a count (checked once read)
@@ -342,7 +344,10 @@ class SemanticParser:
             spans[-1].text == "__period0__" and spans[-2].text == "for" and len(states) > 1 and bool(states[1].periods)
         if acts_for:
             spans = spans[:-2]
-        if len(clauses) < 2 or state.periods and not acts_for or state.ids or state.texts:
+        # "I need to pick a default carrier for the Q4 rush. Which carrier ...?": a period naming the asker's event
+        events = _event_periods(state) if sentence else []
+        spans = [sp for sp in spans if sp not in events]
+        if len(clauses) < 2 or state.periods and not acts_for and not events or state.ids or state.texts:
             return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
@@ -363,6 +368,19 @@ class SemanticParser:
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)]
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
+
+
+def _event_periods(state: _State) -> list:
+    """"the Q4 push", "the Q4 rush": in a clause that says why the question is asked, a period between "the" and a
+    word the lake lacks names the asker's own event, not a period of the data; those period slots when every period
+    of the clause is so said, else none."""
+    spans = state.spans
+    slots = [k for k, sp in enumerate(spans) if sp.text.startswith("__period")]
+    if not slots or len(slots) != len(state.periods):
+        return []
+    if all(0 < k < len(spans) - 1 and spans[k - 1].text == "the" and not spans[k + 1].senses for k in slots):
+        return [spans[k] for k in slots]
+    return []
 
 
 # "are any of our top 20 sellers ... at or below their reorder level": a condition asked of a ranking, read as "among"
