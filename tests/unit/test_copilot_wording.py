@@ -1280,3 +1280,13 @@ def test_a_preface_sentence_naming_things_is_set_aside(parser, engine, question,
 ])
 def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Which warehouse is emptiest, i.e. lowest total units on hand?": a question cut at an abbreviation is no statement
+# said before the question; its things are asked, never set aside (was, with the preface rule above: the whole stock)
+@pytest.mark.parametrize("question, gold", [
+    ("Which warehouse is emptiest, i.e. lowest total units on hand?",
+     "SELECT warehouse, SUM(quantity_on_hand) AS u FROM inventory GROUP BY 1 ORDER BY u ASC LIMIT 1"),
+])
+def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

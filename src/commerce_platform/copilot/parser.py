@@ -361,7 +361,10 @@ class SemanticParser:
         # Tuesday. How many ...?": a sentence of its own before the question may name things (a thing or a way
         # of grouping or a column, as a plan after it may): who acts or what is reviewed, never a value, figure or condition
         # (was: refused on its words the lake lacks)
-        named = ("entity", "dimension", "attribute") if sentence else ()
+        # (a statement only: not a question cut at an abbreviation, "Which warehouse is emptiest, i.e. lowest ...?")
+        stated = sentence and not re.search(r"\b(?:i\.e|e\.g|etc|vs|cf|approx)\.$", head, re.IGNORECASE) and \
+            not re.match(r"(?:which|what|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could)\b", head, re.I)
+        named = ("entity", "dimension", "attribute") if stated else ()
         if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") for sp in spans for x in sp.senses):
             return 0
