@@ -1361,3 +1361,46 @@ def test_everyone_who_lapsed(parser, engine, question, gold):
 ])
 def test_had_their_latest_order_and_discount_given(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which category lost the most revenue from Q2 to Q3", "the 4 products with the biggest drop in units sold": a fall
+# word of the layer (growth_fall) with a ranking, between two periods, ranks by the change in the figure's own units,
+# lowest first, the fall beside it (was: refused, two periods named); "decreased the most" ranks the lowest growth
+# first (was: the highest, a silent wrong); "the biggest increase in X" ranks the change of X in its own units (was:
+# refused, nothing to rank by); a fall between periods of different lengths is refused
+REV_LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which brand lost the most revenue from Q1 2026 to Q2 2026?",
+     f"SELECT p.brand, SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') - "
+     f"SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31') AS change "
+     f"FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+    ("Which 3 products had the biggest fall in units sold from August 2026 to September 2026?",
+     "SELECT p.name, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31') - "
+     "SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30') AS fall "
+     f"FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY p.name ORDER BY fall DESC LIMIT 3"),
+    ("which category's revenue decreased the most from Q1 2026 to Q2 2026",
+     f"SELECT p.category, 100.0 * (SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND "
+     f"DATE '2026-06-30') - SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31'))"
+     f" / SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31') AS g "
+     f"FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 ORDER BY g ASC LIMIT 1"),
+    ("Which category had the biggest increase in units sold from Q1 2026 to Q2 2026?",
+     "SELECT p.category, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') - "
+     "SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31') AS change "
+     f"FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
+     "GROUP BY 1 ORDER BY change DESC LIMIT 1"),
+])
+def test_a_fall_between_two_periods_is_ranked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "Which brand's revenue dropped the most from 2025 to Q3 2026?",
+])
+def test_a_fall_between_periods_of_different_lengths_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -2096,3 +2096,15 @@ def test_units_of_the_figure_and_never_mind_a_condition(parser, engine, context,
 ])
 def test_units_after_a_stock_condition_are_held(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "now show the share of late deliveries instead" after the average delivery time per carrier (not ranked): the share
+# of the condition's things replaces the average, per the same groups and period (was: refused, a share of an average)
+@pytest.mark.parametrize("context, question, gold", [
+    (["average delivery time by carrier last year in days"], "show the share of late shipments instead",
+     "SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY carrier"),
+])
+def test_a_share_replaces_an_average_per_group(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

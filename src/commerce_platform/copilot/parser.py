@@ -284,10 +284,12 @@ class SemanticParser:
             said |= {("attribute", col) for x in said if x[0] == "measure" and x[1] in self.layer.measures
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
-            data_free[k] = not state.periods and not state.ids and not state.texts and not (words & plan_blockers) \
+            events = _event_periods(state)
+            data_free[k] = (not state.periods or bool(events)) and not state.ids and not state.texts \
+                and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
                             or tuple(x) in PLAN_OWN_SENSES for x in sp.senses)
-                        for sp in rest if sp.text not in plan.get("own_words", []))
+                        for sp in rest if sp.text not in plan.get("own_words", []) and sp not in events)
         for k, clause in enumerate(clauses):
             if k > 0 and not data_free[k] and COUNT_SAID_RE.match(clause.strip(" ()-—–.!?")) is not None:
                 # "(count)", "count them" after the question: says its figure is a count (checked once read)
@@ -356,7 +358,11 @@ class SemanticParser:
             for x in state.periods)
         if restated_period:
             spans = [sp for sp in spans if not sp.text.startswith("__period")]
-        if len(clauses) < 2 or state.periods and not (acts_for or restated_period) or state.ids or state.texts:
+        # "I need to pick a default carrier for the Q4 rush. Which carrier ...?": a period naming the asker's event
+        events = _event_periods(state) if sentence else []
+        spans = [sp for sp in spans if sp not in events]
+        if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
+                or state.texts:
             return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
@@ -384,14 +390,35 @@ class SemanticParser:
         # "We're looking at the Swedish market. What were Paint sales in Sweden?": a dimension ("market") is said by
         # the question when it names a value of it (was: refused, 'market' read as a grouping by country)
         said |= {("dimension", x[1]) for x in list(said) if x[0] == "value"}
+        # "The warehouse wants to plan tomorrow's picking. Could you list ...?", "The carrier review is next
+        # Tuesday. How many ...?": a sentence of its own before the question may name things (a thing or a way
+        # of grouping or a column, as a plan after it may): who acts or what is reviewed, never a value, figure or condition
+        # (was: refused on its words the lake lacks)
+        # (a statement only: not a question cut at an abbreviation, "Which warehouse is emptiest, i.e. lowest ...?")
+        stated = sentence and not re.search(r"\b(?:i\.e|e\.g|etc|vs|cf|approx)\.$", head, re.IGNORECASE) and \
+            not re.match(r"(?:which|what|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could)\b", head, re.I)
+        named = ("entity", "dimension", "attribute") if stated else ()
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
-        if not all(x[0] in ("stop", "unknown", "intent") or tuple(x) in said
+        if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
                    for sp in spans for x in sp.senses):
             return 0
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)]
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
+
+
+def _event_periods(state: _State) -> list:
+    """"the Q4 push", "the Q4 rush": in a clause that says why the question is asked, a period between "the" and a
+    word the lake lacks names the asker's own event, not a period of the data; those period slots when every period
+    of the clause is so said, else none."""
+    spans = state.spans
+    slots = [k for k, sp in enumerate(spans) if sp.text.startswith("__period")]
+    if not slots or len(slots) != len(state.periods):
+        return []
+    if all(0 < k < len(spans) - 1 and spans[k - 1].text == "the" and not spans[k + 1].senses for k in slots):
+        return [spans[k] for k in slots]
+    return []
 
 
 # "are any of our top 20 sellers ... at or below their reorder level": a condition asked of a ranking, read as "among"
@@ -2317,12 +2344,15 @@ class _State(
             averaged = bool(context.measures) and all(self.layer.measures.get(m, {}).get("row_sql")
                                                       for m in context.measures)
             whole = share_whole(self, new) and len(context.predicates) == 1 and context.predicates[0] not in new.predicates
-            if averaged and new.predicates and context.order_by in context.measures and not whole:
+            # "now show the share of late deliveries instead" after the average delivery time per carrier (no
+            # ranking): the share replaces the average too, per the same groups (was: refused, a share of an average)
+            if averaged and new.predicates and (context.order_by in context.measures or context.order_by is None
+                                                and context.dimensions) and not whole:
                 # "and by late rate instead? lowest share of late deliveries" after the fastest carrier by average
                 # delivery time: the share of the condition's things replaces the average as what is ranked
                 # (was: refused, a share of an average delivery time)
                 p = new.predicates[-1]
-                f.measures, f.order_by = ["count"], "count"
+                f.measures, f.order_by = ["count"], "count" if context.order_by else None
                 f.subject = self.layer.measures[context.measures[0]].get("entity") or f.subject
                 f.derived["condition"] = {"predicate": p}
                 f.predicates = [q for q in f.predicates if q != p]

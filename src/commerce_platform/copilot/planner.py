@@ -820,6 +820,9 @@ class Planner:
                 outputs += [exp.alias_(this_cur, f"{name}_current"), exp.alias_(this_prev, f"{name}_previous"),
                             exp.alias_(change, f"{prefix}growth") if derived.get("absolute") else
                             exp.alias_(_percent(exp.paren(change), this_prev.copy()), f"{prefix}growth_pct")]
+                if derived.get("fall") and derived.get("absolute"):
+                    # "the biggest drop in units sold": how much it went down, beside the change
+                    outputs.append(exp.alias_(exp.Sub(this=this_prev.copy(), expression=this_cur.copy()), f"{prefix}fall"))
                 if k == 0:
                     cur, prev = this_cur, this_prev
             assert cur is not None and prev is not None

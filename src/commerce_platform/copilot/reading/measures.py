@@ -219,6 +219,17 @@ class MeasureSteps(StateBase):
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
+        fall = set(self.layer.grammar.get("growth_fall", {}).get("words", []))
+        fell = [s for s in self.spans if not s.used and s.text in fall]
+        if fell and not growth and len(self.periods) == 2 and any(
+                x.first("superlative") or x.first("superlative_attribute") for x in self.spans):
+            # "which category lost the most revenue from Q2 to Q3", "the biggest drop in units sold": how much the
+            # figure went down between the two periods, in its own units, ranked (lowest change first: below)
+            # (was: refused, two periods named)
+            for k, s in enumerate(self.spans):
+                if s in fell or (s.text == "going" and k + 1 < len(self.spans) and self.spans[k + 1].text == "from"):
+                    s.used = True  # ("going from Q2 to Q3": the move between the two periods)
+            f.derived = {"kind": "growth", "absolute": True, "fall": True}
         absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
         # "which brand grew the most in euros": the euros a growth is asked in are the change itself (README:
         # growth in percent unless euros are asked)
@@ -934,6 +945,25 @@ class MeasureSteps(StateBase):
         Q2" does); the things asked about ("which products") are the groups when none is named."""
         table = self.layer.grammar.get("growth_direction", {})
         way = {w: d for d in ("up", "down") for w in table.get(d, [])}
+        derived = f.derived or {}
+        if derived.get("kind") == "growth" and f.compare_period and (f.limit or f.order_by) and (derived.get("fall") or (
+                (said := [s.text for s in self.spans if s.has("grammar", "growth")])
+                and all(way.get(w) == "down" for w in said))):
+            # "the biggest drop", "decreased the most": the groups that went down the most are those with the lowest
+            # change (was: the highest growth first, a silent wrong); the least fall is not read
+            if f.direction != "desc" or f.order_by not in (None, *f.measures):
+                raise NotUnderstood("I can rank the things that went down the most, not the least",
+                                    hint="e.g. 'which category's revenue dropped the most from Q2 to Q3'")
+            f.direction = "asc"
+            if derived.get("fall") and f.period and f.period.start_date < f.compare_period.start_date:
+                # "the biggest drop, Q3 2025 vs Q3 2026": a fall is from the earlier period to the later one
+                f.period, f.compare_period = f.compare_period, f.period
+            if derived.get("fall") and f.period and abs((f.period.end_date - f.period.start_date) - (
+                    f.compare_period.end_date - f.compare_period.start_date)).days > 3:
+                # "dropped the most from 2025 to this year": a year against ten months is no like-for-like fall
+                raise NotUnderstood("the two periods are not of the same length, so a fall between them would "
+                                    "mislead", hint="e.g. 'dropped the most from Jan-Oct 2025 to Jan-Oct 2026'")
+            return
         if (f.derived or {}).get("kind") != "growth" or f.derived.get("direction") or not f.compare_period:  # type: ignore[union-attr]
             return
         if f.limit or "ranked" in f.notes or f.grain or f.per_group or f.compare or len(f.measures) != 1 \

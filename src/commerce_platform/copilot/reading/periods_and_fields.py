@@ -381,6 +381,13 @@ class PeriodFieldSteps(StateBase):
         elif f.order_by == "@amount" and not f.derived and len(amounts := [m for m in f.measures if self._in_eur(m)]) == 1:
             # "our biggest customer by revenue": the one amount the question names is what is ranked
             f.order_by = amounts[0]
+        elif f.order_by in ("@amount", "@date") and (f.derived or {}).get("kind") == "growth" and f.compare_period \
+                and len(f.measures) == 1:
+            # "the biggest growth in units sold", "the biggest drop in revenue from Q2 to Q3": the change of the one
+            # figure named between the two periods is what is ranked, a size of the change in the figure's own
+            # units, as "biggest" says of an amount (was: refused, nothing to rank by)
+            f.order_by = f.measures[0]
+            f.derived = {**(f.derived or {}), "absolute": True}
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
         if f.period:
