@@ -2108,3 +2108,24 @@ def test_units_after_a_stock_condition_are_held(parser, engine, context, questio
 ])
 def test_a_share_replaces_an_average_per_group(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# a fall ranked is turned to the biggest fall first once (two rules, from two branches, each turned it: the smallest
+# fall came first, a silent wrong); a growth asked again after a fall ranks the biggest growth first (was: the fall's
+# direction kept)
+@pytest.mark.parametrize("context, question, gold", [
+    (None, "which brand fell the most from Q2 2026 to Q3 2026",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date "
+     "BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent "
+     "/ 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') AS change "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} GROUP BY 1 ORDER BY change ASC LIMIT 1"),
+    (["which brand fell the most from Q2 2026 to Q3 2026"], "which brand grew the most from Q2 2026 to Q3 2026",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER (WHERE o.order_date "
+     "BETWEEN DATE '2026-07-01' AND DATE '2026-09-30') - SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent "
+     "/ 100)) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30') AS change "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} GROUP BY 1 ORDER BY change DESC LIMIT 1"),
+])
+def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

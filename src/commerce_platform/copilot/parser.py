@@ -2329,7 +2329,8 @@ class _State(
         said_way = any(s.first("superlative") or s.first("ranking") or s.has("mover") for s in self.spans)
         keep_way = bool(new.order_by) and not new.limit and not said_way and context.order_by is not None \
             and context.direction == "asc"
-        f.direction = new.direction if (new.order_by or new.limit) and not keep_way else f.direction
+        # ("which brand grew the most ..." after "... fell the most ...": the way said again is the new one)
+        f.direction = new.direction if (new.order_by or new.limit or said_way) and not keep_way else f.direction
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
                 and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):

@@ -288,10 +288,8 @@ class AdviceSteps(StateBase):
             fits &= any(x.field in self.layer.measures and x.op in ("<", "<=") for x in f.filters)
         if "kind" in need:
             fits &= f.kind in need["kind"]
-        if "derived" in need:  # "trending": a figure's growth ranked
-            fits &= (f.derived or {}).get("kind") in need["derived"]
         if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
             fits &= set(need["measures_all"]) <= set(f.measures)
-        if "derived" in need:  # "what's slowing down": a figure lower in the period asked than in the one compared
+        if "derived" in need:  # "trending": a figure's growth ranked; "what's slowing down": lower than in the one compared
             fits &= all((f.derived or {}).get(k) == v for k, v in need["derived"].items())
         return fits

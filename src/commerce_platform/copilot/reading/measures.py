@@ -955,10 +955,11 @@ class MeasureSteps(StateBase):
                 raise NotUnderstood("I can rank the things that went down the most, not the least",
                                     hint="e.g. 'which category's revenue dropped the most from Q2 to Q3'")
             f.direction = "asc"
+            f.notes.append("growth_ranked_fall")  # (the answer says "biggest fall first")
             if derived.get("fall") and f.period and f.period.start_date < f.compare_period.start_date:
                 # "the biggest drop, Q3 2025 vs Q3 2026": a fall is from the earlier period to the later one
                 f.period, f.compare_period = f.compare_period, f.period
-            if derived.get("fall") and f.period and abs((f.period.end_date - f.period.start_date) - (
+            if f.period and abs((f.period.end_date - f.period.start_date) - (
                     f.compare_period.end_date - f.compare_period.start_date)).days > 3:
                 # "dropped the most from 2025 to this year": a year against ten months is no like-for-like fall
                 raise NotUnderstood("the two periods are not of the same length, so a fall between them would "
@@ -1004,8 +1005,11 @@ class MeasureSteps(StateBase):
         if not derived.get("absolute") and any(s.text in percent or s.has("grammar", "share") for s in self.spans):
             return
         f.derived = {**derived, "absolute": True}
-        if way[said[0]] == "down":
-            f.direction = "asc" if f.direction == "desc" else "desc"
+        if way[said[0]] == "up" and "growth_ranked_fall" in f.notes:
+            f.notes.remove("growth_ranked_fall")  # a follow-up that asks for growth after a fall
+        if way[said[0]] == "down" and "growth_ranked_fall" not in f.notes:
+            # (a fall ranked is turned to the biggest fall first once, by _growth_direction, which ran before)
+            f.direction = "asc"
             f.notes.append("growth_ranked_fall")
 
     def _summed_figures(self, f: QueryForm) -> None:
