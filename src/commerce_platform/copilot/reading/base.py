@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,18 @@ from .patterns import (
 
 if TYPE_CHECKING:
     from ..parser import SemanticParser
+
+
+# "every low-stock product back up to its (total) reorder level": the things said, then the level they must reach
+EVERY_OF = r"(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?"
+OWN_REORDER_LEVEL = r"(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?"
+LOW_STATE_RE = re.compile(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b")
+
+
+def _only_of_low(phrase: str) -> Callable[[re.Match], str]:
+    """A rewrite into "<phrase> <things>" only of things said to be low (above the level the difference is no
+    shortfall but a surplus); other things are left as written."""
+    return lambda m: f" {phrase} {m.group(1)} " if LOW_STATE_RE.search(m.group(1)) else m.group(0)
 
 
 class StateBase:
@@ -200,20 +213,17 @@ class StateBase:
         # said to be low (above the level the difference is no cost but a surplus)
         # ("what would it cost at unit cost to top every low-stock product back up to its total reorder level": the
         # same, asked with "what" and "top"; the level of each product is its total over the warehouses already)
-        text = re.sub(r"\b(?:how\s+much|what)\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get|top)\s+"
-                      r"(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
-                      r"back\s+(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?\b",
-                      lambda m: f" total shortfall cost of {m.group(1)} "
-                      if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
+        text = re.sub(rf"\b(?:how\s+much|what)\s+would\s+it\s+cost\s+(?:at\s+(?:unit\s+)?cost\s+)?to\s+(?:bring|get|top)\s+"
+                      rf"{EVERY_OF}(.+?)\s+back\s+(?:up\s+)?to\s+{OWN_REORDER_LEVEL}\b",
+                      _only_of_low("total shortfall cost of"), text)
         # "if we topped every low-stock product back up to its reorder level, how many units would we have to order in
         # total?": the units short of the level of those said to be low, summed (the condition said first, in an "if"
         # clause; was: refused on 'if', 'topped', 'back', 'up to')
-        text = re.sub(r"\bif\s+we\s+(?:topped|brought|got|filled)\s+(?:(?:every|each|all(?:\s+the)?|the|our)\s+)?(.+?)\s+"
-                      r"(?:back\s+)?(?:up\s+)?to\s+(?:its|their|the)\s+(?:own\s+)?(?:total\s+)?reorder\s+(?:level|point)s?"
+        text = re.sub(rf"\bif\s+we\s+(?:topped|brought|got|filled)\s+{EVERY_OF}(.+?)\s+"
+                      rf"(?:back\s+)?(?:up\s+)?to\s+{OWN_REORDER_LEVEL}"
                       r"\s*,?\s*how\s+many\s+units\s+(?:would|will|should|do)\s+we\s+(?:have\s+to\s+|need\s+to\s+)?"
                       r"(?:order|buy|reorder|purchase)\s+in\s+total\b",
-                      lambda m: f" total shortfall of {m.group(1)} "
-                      if re.search(r"\blow[\s-]?stock\b|\bbelow\b|\bout\s+of\s+stock\b", m.group(1)) else m.group(0), text)
+                      _only_of_low("total shortfall of"), text)
         # "how many units it takes to get back up to that level", "how many units would bring each one back up to
         # it": the units short of the reorder level (the layer's shortfall), not units sold nor a count
         text = re.sub(r"\bhow\s+many\s+units\s+(?:(?:would\s+)?it\s+(?:takes?|would\s+take)|would\s+it\s+take|would|"

@@ -955,7 +955,8 @@ class MeasureSteps(StateBase):
                 raise NotUnderstood("I can rank the things that went down the most, not the least",
                                     hint="e.g. 'which category's revenue dropped the most from Q2 to Q3'")
             f.direction = "asc"
-            f.notes.append("growth_ranked_fall")  # (the answer says "biggest fall first")
+            if "growth_ranked_fall" not in f.notes:
+                f.notes.append("growth_ranked_fall")  # (the answer says "biggest fall first")
             if derived.get("fall") and f.period and f.period.start_date < f.compare_period.start_date:
                 # "the biggest drop, Q3 2025 vs Q3 2026": a fall is from the earlier period to the later one
                 f.period, f.compare_period = f.compare_period, f.period
@@ -1005,12 +1006,9 @@ class MeasureSteps(StateBase):
         if not derived.get("absolute") and any(s.text in percent or s.has("grammar", "share") for s in self.spans):
             return
         f.derived = {**derived, "absolute": True}
+        # (a fall ranked was already turned to the biggest fall first, once, by _growth_direction)
         if way[said[0]] == "up" and "growth_ranked_fall" in f.notes:
             f.notes.remove("growth_ranked_fall")  # a follow-up that asks for growth after a fall
-        if way[said[0]] == "down" and "growth_ranked_fall" not in f.notes:
-            # (a fall ranked is turned to the biggest fall first once, by _growth_direction, which ran before)
-            f.direction = "asc"
-            f.notes.append("growth_ranked_fall")
 
     def _summed_figures(self, f: QueryForm) -> None:
         """"products with over 700 on hand": a bound on a column of another table that the layer sums into a
