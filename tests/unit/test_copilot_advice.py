@@ -216,6 +216,9 @@ def test_purpose_clauses_answer_like_their_gold_sql(parser, engine, question, go
     ("which carrier should we use for Helsinki? pick the one with the lowest average delivery time",
      "carrier choice read as"),
     ("which 3 products sold the fewest units this year, thinking about discontinuing them", "discontinue read as"),
+    ("Which brand had the lowest turnover last year? Considering dropping it.", "discontinue read as"),  # an aside
+    # a reason that does not fit is only a reason: the question is answered as asked
+    ("Which category sold less in Q3 2026 than in Q2 2026? Might need a push.", "set aside as saying why"),
 ])
 def test_the_answer_says_which_definition_answered_the_purpose(parser, question, said):
     assert said in parser.parse(question, AS_OF).interpretation
@@ -228,6 +231,8 @@ def test_the_answer_says_which_definition_answered_the_purpose(parser, question,
     ("revenue by month in 2026, clearance candidates", "clearance"),
     ("where should we restock the Philips Cutting Board", "restock"),       # no figures per warehouse asked
     ("revenue by month, pick the one with the most", "pick the one"),       # no carrier to choose
+    # set aside after the question, a purpose is still checked against what was read
+    ("which products sold most in 2025? suggest quantities", "suggest quantities"),  # no shortfall read
 ])
 def test_a_purpose_beside_another_form_is_refused(parser, question, unplaced):
     with pytest.raises(NotUnderstood, match=unplaced):

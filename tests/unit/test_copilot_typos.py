@@ -303,3 +303,21 @@ def test_payed_is_paid(parser, engine, question, gold):
 ])
 def test_whos_is_who_is(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, unplaced", [
+    ("Stihl revenue 2025", "stihl"),                     # near "still": a name the lake lacks, not a slip
+    ("Verry revenue in 2025", "verry"),                  # near "very": no question opens with it
+])
+def test_a_capital_opening_word_is_not_mended_into_a_word_of_no_meaning(parser, question, unplaced):
+    with pytest.raises(NotUnderstood, match=f"could not place '{unplaced}'"):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("slipped, meant", [
+    ("Whcih product sold the most units in 2025?", "Which product sold the most units in 2025?"),
+    ("Toatl revenue in 2025", "Total revenue in 2025"),
+    ("Pleaes list open orders of customer 15", "Please list open orders of customer 15"),
+])
+def test_a_slip_in_a_word_that_opens_questions_is_still_mended(parser, engine, slipped, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped

@@ -175,6 +175,7 @@ class SemanticParser:
             state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
+        self._check_aside_purposes(asides, form, state, as_of)
         from .answers import describe_form  # the same words the answer uses
 
         if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
@@ -186,6 +187,31 @@ class SemanticParser:
             lookup = (form.lookup["entity"], int(form.lookup["id"]))
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
 
+
+    def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date) -> None:
+        """"Which products sold most in 2025? Suggest quantities.": a clause set aside as saying why may still name
+        a purpose of the layer. One that fits the form read (one of its ``requires`` shapes) is noted, so the
+        answer names its definition. One that does not fit is only a reason ("might need a promotion") unless
+        every shape of it asks for figures to be shown (``measures_all``: "suggest quantities"); then the
+        question asks for more than was read, and is refused (was: set aside unchecked, a best-seller list
+        answered without the quantities)."""
+        purposes = self.layer.grammar.get("purposes", {})
+
+        def shapes(name: str) -> list[dict]:
+            needs = purposes[name]["requires"]
+            return needs if isinstance(needs, list) else [needs]
+        for aside in asides:
+            named = list(dict.fromkeys(x[1] for sp in _State(self, aside, as_of).spans for x in sp.senses
+                                       if x[0] == "purpose" and x[1] in purposes))
+            fitting = [name for name in named if any(state._purpose_fits(form, need) for need in shapes(name))]
+            asks_figures = [name for name in named if all("measures_all" in need for need in shapes(name))]
+            if asks_figures and not fitting:
+                from .answers import describe_form
+
+                raise NotUnderstood(f"'{aside}' asks for more than the question gives: I read it as "
+                                    f"{describe_form(form, self.layer)}",
+                                    hint="ask for what the purpose needs in the question itself")
+            form.notes += [f"purpose:{name}" for name in fitting if f"purpose:{name}" not in form.notes]
 
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest

@@ -289,7 +289,8 @@ class AdviceSteps(StateBase):
         if "kind" in need:
             fits &= f.kind in need["kind"]
         if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
-            fits &= set(need["measures_all"]) <= set(f.measures)
+            # (a figure shown beside each thing listed counts as read: "and how many units would bring each back up")
+            fits &= set(need["measures_all"]) <= set(f.measures) | set(f.show)
         if "derived" in need:  # "trending": a figure's growth ranked; "what's slowing down": lower than in the one compared
             fits &= all((f.derived or {}).get(k) == v for k, v in need["derived"].items())
         return fits

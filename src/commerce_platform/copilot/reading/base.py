@@ -89,6 +89,11 @@ class StateBase:
                 # "what sells together with the Stihl Chainsaw?": a word written with a capital inside the
                 # sentence is a name, never a slip for a function word ("still"; was: read as one, the name lost)
                 return m.group(0)
+            if m.group(0) in opening and better not in openers and parser.lexicon.word_senses.get(better) and \
+                    all(x == ("stop",) for x in parser.lexicon.word_senses[better]):
+                # "Stihl revenue 2025": a capital opening the sentence may be a name; mended into a word of no
+                # meaning that never opens a question ("still") the name would be lost and the rest answered
+                return m.group(0)
             self.corrections.append((m.group(0), better))
             return better
         # typos mended before the rewrites below read the words ("sholud", "levle", "oredr"), save in a quoted
@@ -100,6 +105,9 @@ class StateBase:
         # words written with a capital inside a sentence (the shape of a name, as _titled reads it)
         named = {w.lower() for sentence in re.split(r"[.?!:;\u2014]\s+", question)
                  for w in re.findall(r"[\w'-]+", sentence)[1:] if w[:1].isupper() and w[1:2].islower()}
+        opening = {words[0].lower() for sentence in re.split(r"[.?!:;\u2014]\s+", question)
+                   if (words := re.findall(r"[\w'-]+", sentence)) and words[0][:1].isupper() and words[0][1:2].islower()}
+        openers = set(parser.layer.grammar.get("openers", []))
 
         def mend_free(m: re.Match) -> str:
             if any(a < m.end() and m.start() < b for a, b in kept_spans):
