@@ -1394,6 +1394,17 @@ REV_LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      "SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-03-31') AS change "
      f"FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} "
      "GROUP BY 1 ORDER BY change DESC LIMIT 1"),
+    # a fall asked in percent is ranked in percent (was: the difference in euros ranked, a silent wrong)
+    ("which category had the biggest percentage drop in revenue from Q1 2026 to Q2 2026",
+     f"SELECT p.category, 100.0 * (SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND "
+     f"DATE '2026-06-30') / SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND "
+     f"DATE '2026-03-31') - 1) AS g FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} GROUP BY 1 ORDER BY g ASC LIMIT 1"),
+    ("Which brand lost the most revenue in percent from Q1 2026 to Q2 2026?",
+     f"SELECT p.brand, 100.0 * (SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND "
+     f"DATE '2026-06-30') / SUM({REV_LINE}) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND "
+     f"DATE '2026-03-31') - 1) AS g FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} GROUP BY 1 ORDER BY g ASC LIMIT 1"),
 ])
 def test_a_fall_between_two_periods_is_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

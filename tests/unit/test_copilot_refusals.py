@@ -446,6 +446,12 @@ def _units_sold(period: str) -> str:
      "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING MIN(quantity_on_hand) > 150)"),
     ("How many products have fewer than 50 units in every single warehouse?",
      "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING MAX(quantity_on_hand) < 50)"),
+    # a bound "in at least one / any warehouse": on some one warehouse's own figure (was: 'at least one' read as a
+    # bound of its own, the products split by warehouse, no rows)
+    ("which products have fewer than 12 units in at least one warehouse",
+     "SELECT DISTINCT p.name FROM products p JOIN inventory i USING (product_id) WHERE i.quantity_on_hand < 12"),
+    ("how many products hold over 170 units in any warehouse?",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE quantity_on_hand > 170"),
     # counted too: the warehouses holding some of it (was: every warehouse with a record of it)
     ("how many warehouses carry the Nordline Cordless Drill 2?",
      "SELECT COUNT(*) FROM inventory i JOIN products p USING (product_id) "
@@ -469,6 +475,7 @@ def test_warehouse_stock_conditions_answered(parser, engine, question, gold):
 @pytest.mark.parametrize("question", [
     "products below their reorder level in every warehouse",
     "products with revenue over 100 in every warehouse",  # no sum of stock records
+    "products with revenue over 100 in at least one warehouse",
     "which products are in stock in all warehouses?",
     "products with over 200 on hand in Drammen that sold fewer than 3 units last month",
     "products in Kuopio below their reorder level with under 10 units sold this year",
@@ -699,3 +706,12 @@ def test_unknown_product_bought_with_is_not_found(parser, question):
 def test_a_share_of_two_periods_apart_is_not_understood(parser, question):
     with pytest.raises(NotUnderstood, match="share for one period"):
         parser.parse(question, COPILOT_AS_OF, None)
+
+
+@pytest.mark.parametrize("question, said", [
+    ("which products have fewer than 12 units in at least one warehouse", "in at least one warehouse (its own figure)"),
+    ("how many products have more than 150 units in every warehouse?", "in every warehouse (its own figure)"),
+    ("which products are out of stock in some warehouse?", "in at least one warehouse (its own figure)"),
+])
+def test_a_condition_held_per_warehouse_is_said_so(parser, question, said):
+    assert said in parser.parse(question, COPILOT_AS_OF).interpretation

@@ -303,6 +303,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         neg = "not " if negated_predicate(layer, name) else ""
         entity = form.subject if form.subject and form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
+        if p.get("scoped_by") and f"each:{p['scoped_by']}" in form.notes:  # "out of stock in at least one warehouse"
+            parts[-1] += f", in at least one {p['scoped_by']} (its own figure)"
     for f in form.filters:
         if form.compare and f.field == form.compare.get("dimension"):
             continue
@@ -317,6 +319,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         values = " and ".join(map(str, f.values)) if f.op == "between" else ", ".join(map(str, f.values))
         unit = f" {f.unit}" if f.unit else ""
         parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
+        held_in = next((n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))), None)
+        if held_in and f.field in layer.measures and f.op in OP_WORDS:
+            # "fewer than 50 units in every warehouse": the bound is on each place's own figure, not their sum
+            parts[-1] += f" in {'every' if held_in[0] == 'every' else 'at least one'} {held_in[1]} (its own figure)"
     if form.compare:
         parts.append(f"{form.compare['dimension']}: " + " vs ".join(map(str, form.compare["values"])))
     groups = [g for g in form.dimensions if not (form.compare and g == form.compare.get("dimension"))]

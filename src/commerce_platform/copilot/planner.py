@@ -492,15 +492,17 @@ class Planner:
                 continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
-                every = [n.split(":", 1)[1] for n in form.notes if n.startswith("every:")]
-                if every and f.op in _COMPARE:
-                    # "fewer than 50 units in every warehouse": the bound holds on each record of the places
-                    # (only for a figure that sums them)
-                    places = tables_of(self.field_sql(every[0]))
+                each = [n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))]
+                if each and f.op in _COMPARE:
+                    # "fewer than 50 units in every warehouse" / "in at least one warehouse": the bound holds on
+                    # each record of the places, or on some one of them (only for a figure that sums them)
+                    (kind, place), said = each[0], "every" if each[0][0] == "every" else "at least one"
+                    places = tables_of(self.field_sql(place))
                     if not (isinstance(agg, exp.Sum) and tables_of(agg.this) == places and glossary is None):
-                        raise NotUnderstood(f"I can test only a stock figure in every {every[0]}",
-                                            hint=f"e.g. 'products with fewer than 50 units in every {every[0]}'")
-                    out.append(exp.func("BOOL_AND", _COMPARE[f.op](this=agg.this.copy(), expression=_lit(f.values[0]))))
+                        raise NotUnderstood(f"I can test only a stock figure in {said} {place}",
+                                            hint=f"e.g. 'products with fewer than 50 units in {said} {place}'")
+                    out.append(exp.func("BOOL_AND" if kind == "every" else "BOOL_OR",
+                                        _COMPARE[f.op](this=agg.this.copy(), expression=_lit(f.values[0]))))
                     continue
                 if per_row and f.field in per_row:
                     agg = per_row[f.field].copy()

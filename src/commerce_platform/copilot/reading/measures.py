@@ -214,22 +214,20 @@ class MeasureSteps(StateBase):
 
     def _shares_and_growth(self) -> None:
         f = self.form
-        self._fall_ranked()
+        fell = self._fall_ranked()
         growth = [s for s in self.spans if not s.used and s.has("grammar", "growth")]
         for s in growth:
             s.used = True
             f.derived = {"kind": "growth"}
-        fall = set(self.layer.grammar.get("growth_fall", {}).get("words", []))
-        fell = [s for s in self.spans if not s.used and s.text in fall]
-        if fell and not growth and len(self.periods) == 2 and any(
-                x.first("superlative") or x.first("superlative_attribute") for x in self.spans):
+        if fell and all(s in fell for s in growth):
             # "which category lost the most revenue from Q2 to Q3", "the biggest drop in units sold": how much the
-            # figure went down between the two periods, in its own units, ranked (lowest change first: below)
-            # (was: refused, two periods named)
-            for k, s in enumerate(self.spans):
-                if s in fell or (s.text == "going" and k + 1 < len(self.spans) and self.spans[k + 1].text == "from"):
+            # figure went down between the two periods, ranked (the biggest fall first: _growth_direction), in the
+            # figure's own units with the fall beside it, or in percent when a percent is said
+            for k, s in enumerate(self.spans[:-1]):
+                if s.text == "going" and self.spans[k + 1].text == "from":
                     s.used = True  # ("going from Q2 to Q3": the move between the two periods)
-            f.derived = {"kind": "growth", "absolute": True, "fall": True}
+            in_percent = any(s.text in self.layer.grammar.get("percent_words", []) for s in self.spans)
+            f.derived = {"kind": "growth", "fall": True, **({} if in_percent else {"absolute": True})}
         absolute = [s for s in self.spans if not s.used and s.has("grammar", "growth_absolute")]
         # "which brand grew the most in euros": the euros a growth is asked in are the change itself (README:
         # growth in percent unless euros are asked)
@@ -282,18 +280,20 @@ class MeasureSteps(StateBase):
             percent = set(self.layer.grammar.get("percent_words", []))
             f.derived["scale"] = "percent" if any(s.text in percent for s in self.spans) else "fraction"
 
-    def _fall_ranked(self) -> None:
-        """"which category's revenue dropped the most from Q2 to Q3", "the biggest revenue drop in Q3 compared
-        with Q2": a word of the layer's growth_fall_ranked ("drop", elsewhere leaving out) is a growth word where
-        two periods are named and a superlative ranks the groups (was: refused, two periods without a growth
-        word, or 'drop' unplaced)."""
-        words = set((self.layer.grammar.get("growth_fall_ranked") or {}).get("words", []))
-        if not words or sum(s.text.startswith("__period") for s in self.spans) != 2 \
-                or not any(s.first("superlative") for s in self.spans):
-            return
-        for s in self.spans:
-            if not s.used and s.text in words and not s.has("grammar", "growth"):
+    def _fall_ranked(self) -> list:
+        """"which category's revenue dropped the most from Q2 to Q3", "who lost the most units from Q3 2025 to Q3
+        2026": a word of the layer's growth_fall (a figure went down; "drop" elsewhere leaves a filter out) is a
+        growth word where two periods are named and a superlative ranks the groups; those words (else none:
+        without a ranking or two periods a fall word is not placed)."""
+        words = set((self.layer.grammar.get("growth_fall") or {}).get("words", []))
+        if not words or len(self.periods) != 2 or not any(
+                s.first("superlative") or s.first("superlative_attribute") for s in self.spans):
+            return []
+        fell = [s for s in self.spans if not s.used and s.text in words]
+        for s in fell:
+            if not s.has("grammar", "growth"):
                 s.senses.append(("grammar", "growth"))
+        return fell
 
     def _sole_figure_in_percent(self, k: int) -> str | None:
         """"Average margin of the active Tools products, as a percent": a closing "as a percent" / "in percent"

@@ -387,7 +387,10 @@ class PeriodFieldSteps(StateBase):
             # figure named between the two periods is what is ranked, a size of the change in the figure's own
             # units, as "biggest" says of an amount (was: refused, nothing to rank by)
             f.order_by = f.measures[0]
-            f.derived = {**(f.derived or {}), "absolute": True}
+            # ("the biggest percentage drop in revenue": a change asked in percent stays in percent; was: the
+            # difference in euros ranked, a silent wrong)
+            if not any(s.text in self.layer.grammar.get("percent_words", []) for s in self.spans):
+                f.derived = {**(f.derived or {}), "absolute": True}
         elif f.order_by and f.order_by.startswith("@"):
             raise NotUnderstood("I could not tell what to rank by", hint="e.g. 'top 5 products by revenue'")
         if f.period:
