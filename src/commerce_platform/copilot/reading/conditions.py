@@ -343,16 +343,16 @@ class ConditionSteps(StateBase):
         (product, warehouse), neither over all warehouses together nor split by warehouse."""
         scopes = {p["scoped_by"] for p in self.layer.predicates.values() if p.get("scoped_by")}
 
-        def held(dim: Span) -> bool:  # a condition of the layer scoped by the places is said
+        def condition_said(dim: Span) -> bool:  # a condition of the layer scoped by the places is said
             return any(x.first("predicate") and self.layer.predicates.get(x.arg("predicate"), {}).get("scoped_by")
                        == dim.arg("dimension") for x in self.spans)
 
-        def bounded(k: int) -> bool:  # "fewer than 10 units" said before the places
+        def bound_said(k: int) -> bool:  # "fewer than 10 units" said before the places
             return any(x.first("comparator") and not x.used for x in self.spans[:k])
         for i, s in enumerate(self.spans[:-2]):
             num, dim = self.spans[i + 1], self.spans[i + 2]
             if s.has("comparator", ">=") and s.text == "at least" and num.has("number", 1.0) and \
-                    dim.first("dimension") and dim.arg("dimension") in scopes and not held(dim) and bounded(i):
+                    dim.first("dimension") and dim.arg("dimension") in scopes and not condition_said(dim) and bound_said(i):
                 # "fewer than 10 units in at least one warehouse": the bound holds on some one place's own figure
                 # (tested on each stock record by the planner; was: 'at least one' read as a bound of its own, the
                 # products grouped by warehouse, no rows)
@@ -360,7 +360,7 @@ class ConditionSteps(StateBase):
                 self.form.notes.append(f"some:{dim.arg('dimension')}")
                 continue
             if s.has("comparator", ">=") and s.text == "at least" and num.has("number", 1.0) and \
-                    dim.first("dimension") and dim.arg("dimension") in scopes and held(dim):
+                    dim.first("dimension") and dim.arg("dimension") in scopes and condition_said(dim):
                 s.used = num.used = dim.used = True
                 said = next((x.arg("predicate") for x in reversed(self.spans[:i]) if x.first("predicate")), None)
                 if said and self.layer.predicates.get(said, {}).get("some_scope_is_summed"):
@@ -370,12 +370,12 @@ class ConditionSteps(StateBase):
             dim = self.spans[i + 1]
             if s.text in ("any", "some") and not s.used and i > 0 and self.spans[i - 1].text == "in" and \
                     dim.first("dimension") and dim.arg("dimension") in scopes and not self.values_of(dim) and \
-                    not held(dim) and bounded(i - 1):
+                    not condition_said(dim) and bound_said(i - 1):
                 s.used = dim.used = self.spans[i - 1].used = True  # "over 500 units in any warehouse": in some one
                 self.form.notes.append(f"some:{dim.arg('dimension')}")
                 continue
             if s.text in ("any", "some") and not s.used and i > 0 and self.spans[i - 1].text == "in" and \
-                    dim.first("dimension") and dim.arg("dimension") in scopes and not self.values_of(dim) and held(dim):
+                    dim.first("dimension") and dim.arg("dimension") in scopes and not self.values_of(dim) and condition_said(dim):
                 # "out of stock in any (some) warehouse": held in some one warehouse, as "at least one"
                 s.used = dim.used = self.spans[i - 1].used = True
                 self.form.notes.append(f"each:{dim.arg('dimension')}")
