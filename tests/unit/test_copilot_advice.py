@@ -448,6 +448,15 @@ def test_a_plan_that_narrows_is_never_set_aside(parser):
      "SELECT c.name FROM customers c WHERE c.city = 'Helsinki' AND EXISTS (SELECT 1 FROM orders o WHERE "
      "o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND NOT "
      "EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.order_date >= DATE '2026-01-01')"),
+    # a bound on what they spent in the earlier period says they ordered then (was: refused, two periods named)
+    ("which customers spent over 2500 EUR in 2025 but have not ordered since 1 August 2026?",
+     "SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 AND c.customer_id NOT IN (SELECT customer_id FROM orders "
+     "WHERE order_date >= DATE '2026-08-01') GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 2500"),
+    ("customers who spent more than 800 euros in 2025 but nothing this year",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 AND c.customer_id NOT IN (SELECT customer_id FROM orders "
+     "WHERE order_date >= DATE '2026-01-01') GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 800"),
     ("Which carrier should we drop? I mean the one with the highest share of late deliveries among shipments "
      "sent this year.",
      "WITH l AS (SELECT carrier, AVG(CASE WHEN delivered_at > shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) "

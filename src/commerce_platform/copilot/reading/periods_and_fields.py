@@ -59,16 +59,21 @@ class PeriodFieldSteps(StateBase):
         at_later = slot_at[self.periods.index(later)]
         at_earlier = slot_at[self.periods.index(earlier)]
         ordered = [k for k, s in enumerate(self.spans) if s.has("activity", "orders")]
+        # "customers who spent more than 5000 EUR in 2025 but have not ordered since July": a bound on a figure of
+        # their orders says they ordered in that period as "ordered" does (the figure is of that period: planner)
+        bounds = {x.field for x in f.filters if x.field in self.layer.measures and x.op in (">", ">=")}
+        acted = sorted({*ordered, *(k for k, s in enumerate(self.spans) if s.first("measure")
+                                    and s.arg("measure") in bounds)})
         # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
         nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
                    and 0 < at_later - k <= 2]
         # ("hasn't placed an order": the negation before the verb of ordering says it too)
         never = [k for k, s in enumerate(self.spans) if s.has("predicate", "never_ordered") or s.has(
             "grammar", "negation") and (nxt := self.next_content(k)) is not None and nxt[1].has("activity", "orders")]
-        said_none = (nothing and ordered and any(k < at_earlier for k in ordered) and at_earlier < nothing[0]) or (
+        said_none = (nothing and acted and any(k < at_earlier for k in acted) and at_earlier < nothing[0]) or (
             never and ordered and never[0] < at_later < ordered[-1] < at_earlier) or (
             # "ordered in 2025 but haven't ordered (at all) in 2026": the no-order words between the two periods
-            never and ordered and ordered[0] < at_earlier < never[0] < at_later)
+            never and acted and acted[0] < at_earlier < never[0] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
         for k in nothing:
