@@ -640,6 +640,7 @@ class _State(
             self._which_per_scope(f)
         try:
             self._periods_and_fields(f)
+            self._growth_chronological(f)
             self._growth_direction(f)
             self._growth_bound(f)
             self._growth_ranked(f)
