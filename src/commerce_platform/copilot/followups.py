@@ -1208,6 +1208,16 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     for k in named:
         state.spans[k].used = state.spans[k - 1].used = True
     new.dimensions, new.within = [sub_dim], context.to_dict()
+    if new.order_by and new.limit is None:
+        # "which customer in that city spent the most?": one thing asked is the top one, as asked alone (was: every
+        # one of them ranked)
+        # ("which customers in that city": the things named, not "that city", say how many)
+        said = [s.text for s in state.spans if s.has("entity", new.subject) or s.has("dimension", sub_dim)]
+        new.limit = DEFAULT_TOP if any(w.endswith("s") for w in said) or not said else 1
+    if new.period is None and not state.periods and context.period is not None:
+        # "which product in that brand sold best?" after the brand ranked first last quarter: the same period, as
+        # "what's its best product?" keeps it (was: all time)
+        new.period, new.period_field = context.period, new.period_field or context.period_field
     return new
 
 
