@@ -2683,6 +2683,30 @@ class _State(
         table = self.layer.dimensions[field]["column"].split(".")[0] if field in self.layer.dimensions else "orders"
         return next((n for n, e in self.layer.entities.items() if e["table"] == table), "orders")
 
+    def _conditions_joined_by_or(self, f: QueryForm) -> None:
+        """"orders that are open or late", "products out of stock or discontinued", "b2b or Oslo customers": two
+        conditions of different kinds joined by "or" ask for the rows holding either one, which I cannot combine;
+        both kept would be the rows holding both (was: "or" read as "and", a silent wrong). Refused, naming what
+        was understood; values of one field ("pending or paid") are one condition and stay."""
+        def condition(s: Span) -> tuple[str, str] | None:
+            named = s.first("predicate")
+            if named is not None and (str(named[1]) in f.predicates or f"not_{named[1]}" in f.predicates):
+                return ("predicate", str(named[1]))
+            kept = [d for d, v in self.values_of(s) if any(x.field == d and v in x.values for x in f.filters)]
+            return ("value", kept[0]) if len(kept) == 1 else None
+        for k, s in enumerate(self.spans):
+            if s.text != "or" or s.used:
+                continue
+            before, after = self.prev_content(k), self.next_content(k)
+            if before is None or after is None:
+                continue
+            a, b = condition(before[1]), condition(after[1])
+            if a is None or b is None or a == b or (a[0] == b[0] == "value" and a[1] == b[1]):
+                continue
+            raise NotUnderstood(f"'{before[1].text}' or '{after[1].text}': I can combine conditions with 'and' "
+                                "but not with 'or'", field="question",
+                                hint="ask for each condition on its own, e.g. 'open orders' and then 'late orders'")
+
     def _accept(self, f: QueryForm) -> None:
         if any(s.text in self.layer.grammar.get("sold_lines", []) and s.first("entity") == ("entity", "order_lines")
                for s in self.spans) and "activity:sales" not in f.notes:
@@ -2698,6 +2722,7 @@ class _State(
         self._intents_and_currency(f)
         self._sales_orders_restated(f)
         self._own_entity_conflict(f)
+        self._conditions_joined_by_or(f)
         if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
             raise NotUnderstood("I cannot include the ones with none here", field="question",
