@@ -1202,6 +1202,13 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
              and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
     sub_dim = state._thing_dimension(new.subject)
+    bare = [s for s in state.spans if s.first("superlative") is not None]
+    if named and not new.measures and len(bare) == 1 and context.order_by in state.layer.measures:
+        # "what are that brand's 3 best products?": a bare "best" ranks on the figure the previous ranking was on,
+        # as "what's its best product?" does (was: the brands ranked again)
+        new.measures, new.order_by = [context.order_by], context.order_by
+        new.direction = "asc" if bare[0].first("superlative") == ("superlative", "asc") else "desc"
+        bare[0].used = True
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None
