@@ -1384,3 +1384,21 @@ def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question,
 ])
 def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+LOW_OVERALL = ("SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+               "WHERE p.name = '{name}' AND (SELECT SUM(quantity_on_hand) <= SUM(reorder_level) FROM inventory "
+               "WHERE product_id = p.product_id) ORDER BY i.quantity_on_hand DESC LIMIT 1")
+
+
+# a stock condition stated of "we" ("we're running low on X") is of our stock over every warehouse, not of each
+# warehouse the answer is split by (was: only the warehouses low on it ranked, so the one holding the most was left
+# out); asked of the warehouses ("which warehouses are we low on X in") it stays per warehouse
+@pytest.mark.parametrize("question, gold", [
+    ("We're running low on Makita Garden Hose 2 - which warehouse has the most of it?",
+     LOW_OVERALL.format(name="Makita Garden Hose 2")),
+    ("we are running low on Husqvarna Drain Trap, so which warehouse holds the most of it?",
+     LOW_OVERALL.format(name="Husqvarna Drain Trap")),
+])
+def test_a_stock_condition_stated_of_us_is_of_all_our_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -2683,6 +2683,21 @@ class _State(
         table = self.layer.dimensions[field]["column"].split(".")[0] if field in self.layer.dimensions else "orders"
         return next((n for n, e in self.layer.entities.items() if e["table"] == table), "orders")
 
+    def _conditions_said_of_us(self, f: QueryForm) -> None:
+        """"We're running low on the X - which warehouse has the most of it?", "we are out of Y, where is some
+        left?": a stock condition stated of "we" (the whole business, "we're" / "we are", a statement) is of our
+        stock over every place, not of each place the answer is split by (was: tested per warehouse, so the
+        warehouses that still hold plenty were left out). Asked ("are we low on X in each warehouse?") it stays
+        per place."""
+        for k, s in enumerate(self.spans):
+            named = s.first("predicate")
+            if named is None or str(named[1]) not in f.predicates or \
+                    not self.layer.predicates.get(str(named[1]), {}).get("scoped_by"):
+                continue
+            before = [x.text for x in self.spans[max(k - 2, 0):k]]
+            if before[-1:] == ["we're"] or before == ["we", "are"]:
+                f.notes.append(f"ours:{named[1]}")
+
     def _conditions_joined_by_or(self, f: QueryForm) -> None:
         """"orders that are open or late", "products out of stock or discontinued", "b2b or Oslo customers": two
         conditions of different kinds joined by "or" ask for the rows holding either one, which I cannot combine;
@@ -2723,6 +2738,7 @@ class _State(
         self._sales_orders_restated(f)
         self._own_entity_conflict(f)
         self._conditions_joined_by_or(f)
+        self._conditions_said_of_us(f)
         if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
             raise NotUnderstood("I cannot include the ones with none here", field="question",
