@@ -1402,3 +1402,17 @@ LOW_OVERALL = ("SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN pro
 ])
 def test_a_stock_condition_stated_of_us_is_of_all_our_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "neither A nor B": "nor" negates the condition after it as "neither" negates the one before (was: "nor" a stop
+# word, so "neither discontinued nor out of stock" kept the out-of-stock ones)
+@pytest.mark.parametrize("question, gold", [
+    ("which Garden products are neither inactive nor out of stock?",
+     "SELECT p.name FROM products p WHERE p.category = 'Garden' AND p.active AND "
+     "(SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = p.product_id) > 0"),
+    ("how many products are neither discontinued nor below their reorder level?",
+     "SELECT COUNT(*) FROM products p WHERE p.active AND (SELECT SUM(quantity_on_hand) > SUM(reorder_level) "
+     "FROM inventory i WHERE i.product_id = p.product_id)"),
+])
+def test_nor_negates_the_condition_after_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
