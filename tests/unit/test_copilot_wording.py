@@ -1416,3 +1416,19 @@ def test_a_stock_condition_stated_of_us_is_of_all_our_stock(parser, engine, ques
 ])
 def test_nor_negates_the_condition_after_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Garden products: stock in Kuopio vs Vantaa": the things named first are the rows, as without the "vs" ("Garden
+# products: stock in Kuopio" lists each one), each with the figure of every value compared beside it (was: the two
+# warehouses' totals); "stock of Garden products in Kuopio vs Vantaa" stays the two totals
+@pytest.mark.parametrize("question, gold", [
+    ("Kitchen products: stock in Kuopio vs Jonkoping",
+     "SELECT p.name, SUM(i.quantity_on_hand) FILTER (WHERE i.warehouse = 'Kuopio'), SUM(i.quantity_on_hand) FILTER "
+     "(WHERE i.warehouse = 'Jonkoping') FROM inventory i JOIN products p USING (product_id) WHERE p.category = 'Kitchen' "
+     "GROUP BY p.product_id, p.name"),
+    ("stock of Kitchen products in Kuopio vs Jonkoping",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Kitchen' AND i.warehouse IN ('Kuopio', 'Jonkoping') GROUP BY 1"),
+])
+def test_things_named_first_with_values_compared_are_the_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1513,6 +1513,14 @@ class _State(
                 f.measures = [m for m in f.measures if m != "count"]  # "how many of each on hand": that figure's
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
+        elif f.measures and f.subject in ("products", "customers") and f.compare and \
+                f.dimensions == [f.compare["dimension"]] and not f.grain and not ranking and not f.derived \
+                and head is not None and shown is not None and head < shown and not self._asks_aggregate() \
+                and (thing := self._thing_dimension(f.subject)) not in (None, f.compare["dimension"]):
+            # "Garden products: stock in Kuopio vs Vantaa": the things named first are the rows, as without the
+            # "vs" ("Garden products: stock in Kuopio" lists each one), each with the figure of every value compared
+            # beside it (was: the two warehouses' totals, the products dropped)
+            f.dimensions.insert(0, str(thing))
         # "share of shipments delivered in more than 3 days by carrier": a bound on a duration is the share's
         # condition (_share_condition), not the figure of each group
         share_of_duration = (f.derived or {}).get("kind") == "share" and any(
