@@ -740,6 +740,26 @@ def test_growth_of_a_possessive_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
 
 
+# a growth or fall between two periods named is from the earlier to the later, whichever is named first (was: the
+# first named taken as the current period, so "the biggest fall, 2025 vs 2026" answered the biggest rise)
+@pytest.mark.parametrize("question, gold", [
+    ("which category grew the most in revenue, 2024 vs 2025?",
+     "WITH r AS (SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FILTER "
+     "(WHERE year(o.order_date) = 2025) AS cur, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) "
+     "FILTER (WHERE year(o.order_date) = 2024) AS prev FROM order_items oi JOIN orders o USING (order_id) JOIN "
+     f"products p USING (product_id) WHERE {VALID_ORDER} GROUP BY 1) "
+     "SELECT category, cur, prev, cur - prev AS g FROM r ORDER BY g DESC NULLS LAST LIMIT 1"),
+    ("which brand had the biggest drop in units sold, Q2 2025 versus Q2 2026?",
+     "WITH r AS (SELECT p.brand, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-04-01' AND "
+     "DATE '2026-06-30') AS cur, SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2025-04-01' AND "
+     "DATE '2025-06-30') AS prev FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} GROUP BY 1) "
+     "SELECT brand, cur, prev, cur - prev AS g FROM r ORDER BY g ASC NULLS LAST LIMIT 1"),
+])
+def test_growth_between_two_periods_is_from_the_earlier_one(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 YTD_GROWTH = (f"SELECT SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31') "
               f"AS cur, SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-10-31') "
               f"AS prev, 100.0 * (cur - prev) / prev FROM orders o WHERE {VALID_ORDER}")

@@ -1212,6 +1212,37 @@ def test_that_one_group_of_the_previous_top(parser, engine, context, question, g
     assert_answers_like(parser, engine, question, gold, context)
 
 
+# "which product in that brand sold the most units?" after the one brand ranked first in a period: the top one (the
+# thing named is one) or the top ones (named in the plural), in the same period, as "what's its best product?" keeps
+# it (was: every product of the brand ranked, over all time)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which brand had the most revenue in 2025?"], "which product of that brand sold the most units?",
+     "WITH b AS (SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND year(o.order_date) = 2025 GROUP BY 1 ORDER BY r DESC LIMIT 1) "
+     "SELECT p.name, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID} AND year(o.order_date) = 2025 AND p.brand IN "
+     "(SELECT brand FROM b) GROUP BY p.product_id, p.name ORDER BY u DESC, p.name LIMIT 1"),
+    (["which city had the most orders in Q3 2026?"], "which customers in that city spent the most?",
+     "WITH t AS (SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE "
+     "o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' GROUP BY 1 ORDER BY n DESC, c.city LIMIT 1) "
+     "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' AND c.city IN "
+     "(SELECT city FROM t) GROUP BY c.customer_id, c.name ORDER BY r DESC, c.name LIMIT 10"),
+    # a bare "best" ranks on the figure the previous ranking was on (was: the categories ranked again)
+    (["which category had the highest revenue in Q2 2026?"], "what are that category's 2 best products?",
+     "WITH t AS (SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r "
+     "FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE "
+     f"{VALID} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 ORDER BY r DESC LIMIT 1) "
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND o.order_date BETWEEN "
+     "DATE '2026-04-01' AND DATE '2026-06-30' AND p.category IN (SELECT category FROM t) "
+     "GROUP BY p.product_id, p.name ORDER BY r DESC, p.name LIMIT 2"),
+])
+def test_the_top_ones_within_that_one_group_keep_its_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
 # "how many units of those do we have in total?" after products listed: their stock summed over the same rows (was:
 # refused, the summed figure named by the follow-up itself not taken)
 @pytest.mark.parametrize("context, question, gold", [

@@ -63,6 +63,26 @@ def test_an_unplaced_count_is_refused_not_dropped(parser, question):
         parser.parse(question, COPILOT_AS_OF)
 
 
+# two conditions of different kinds joined by "or" ask for the rows holding either one, which cannot be combined:
+# refused (was: "or" read as "and", the rows holding both); values of one field joined by "or" are one condition
+@pytest.mark.parametrize("question", [
+    "which parcels are late or still not delivered?",
+    "list Garden products that are low on stock or discontinued",
+    "how many of customer 12's orders are open or late?",
+])
+def test_conditions_joined_by_or_are_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="not with 'or'"):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("web orders that are paid or pending",
+     "SELECT order_id FROM orders WHERE channel = 'web' AND status IN ('paid', 'pending')"),
+])
+def test_values_of_one_field_joined_by_or_stay(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 @pytest.mark.parametrize("question, same_as", [
     # the count is already asked: the word restates it
     ("customers with more than 20 orders and their order count", "customers with more than 20 orders"),

@@ -1384,3 +1384,51 @@ def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question,
 ])
 def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+LOW_OVERALL = ("SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+               "WHERE p.name = '{name}' AND (SELECT SUM(quantity_on_hand) <= SUM(reorder_level) FROM inventory "
+               "WHERE product_id = p.product_id) ORDER BY i.quantity_on_hand DESC LIMIT 1")
+
+
+# a stock condition stated of "we" ("we're running low on X") is of our stock over every warehouse, not of each
+# warehouse the answer is split by (was: only the warehouses low on it ranked, so the one holding the most was left
+# out); asked of the warehouses ("which warehouses are we low on X in") it stays per warehouse
+@pytest.mark.parametrize("question, gold", [
+    ("We're running low on Makita Garden Hose 2 - which warehouse has the most of it?",
+     LOW_OVERALL.format(name="Makita Garden Hose 2")),
+    ("we are running low on Husqvarna Drain Trap, so which warehouse holds the most of it?",
+     LOW_OVERALL.format(name="Husqvarna Drain Trap")),
+])
+def test_a_stock_condition_stated_of_us_is_of_all_our_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "neither A nor B": "nor" negates the condition after it as "neither" negates the one before (was: "nor" a stop
+# word, so "neither discontinued nor out of stock" kept the out-of-stock ones)
+@pytest.mark.parametrize("question, gold", [
+    ("which Garden products are neither inactive nor out of stock?",
+     "SELECT p.name FROM products p WHERE p.category = 'Garden' AND p.active AND "
+     "(SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = p.product_id) > 0"),
+    ("how many products are neither discontinued nor below their reorder level?",
+     "SELECT COUNT(*) FROM products p WHERE p.active AND (SELECT SUM(quantity_on_hand) > SUM(reorder_level) "
+     "FROM inventory i WHERE i.product_id = p.product_id)"),
+])
+def test_nor_negates_the_condition_after_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "Garden products: stock in Kuopio vs Vantaa": the things named first are the rows, as without the "vs" ("Garden
+# products: stock in Kuopio" lists each one), each with the figure of every value compared beside it (was: the two
+# warehouses' totals); "stock of Garden products in Kuopio vs Vantaa" stays the two totals
+@pytest.mark.parametrize("question, gold", [
+    ("Kitchen products: stock in Kuopio vs Jonkoping",
+     "SELECT p.name, SUM(i.quantity_on_hand) FILTER (WHERE i.warehouse = 'Kuopio'), SUM(i.quantity_on_hand) FILTER "
+     "(WHERE i.warehouse = 'Jonkoping') FROM inventory i JOIN products p USING (product_id) WHERE p.category = 'Kitchen' "
+     "GROUP BY p.product_id, p.name"),
+    ("stock of Kitchen products in Kuopio vs Jonkoping",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Kitchen' AND i.warehouse IN ('Kuopio', 'Jonkoping') GROUP BY 1"),
+])
+def test_things_named_first_with_values_compared_are_the_rows(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1202,12 +1202,29 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
              and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
     sub_dim = state._thing_dimension(new.subject)
+    bare = [s for s in state.spans if s.first("superlative") is not None]
+    if named and not new.measures and len(bare) == 1 and context.order_by in state.layer.measures:
+        # "what are that brand's 3 best products?": a bare "best" ranks on the figure the previous ranking was on,
+        # as "what's its best product?" does (was: the brands ranked again)
+        new.measures, new.order_by = [context.order_by], context.order_by
+        new.direction = "asc" if bare[0].first("superlative") == ("superlative", "asc") else "desc"
+        bare[0].used = True
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None
     for k in named:
         state.spans[k].used = state.spans[k - 1].used = True
     new.dimensions, new.within = [sub_dim], context.to_dict()
+    if new.order_by and new.limit is None:
+        # "which customer in that city spent the most?": one thing asked is the top one, as asked alone (was: every
+        # one of them ranked)
+        # ("which customers in that city": the things named, not "that city", say how many)
+        said = [s.text for s in state.spans if s.has("entity", new.subject) or s.has("dimension", sub_dim)]
+        new.limit = DEFAULT_TOP if any(w.endswith("s") for w in said) or not said else 1
+    if new.period is None and not state.periods and context.period is not None:
+        # "which product in that brand sold best?" after the brand ranked first last quarter: the same period, as
+        # "what's its best product?" keeps it (was: all time)
+        new.period, new.period_field = context.period, new.period_field or context.period_field
     return new
 
 

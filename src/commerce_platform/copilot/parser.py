@@ -666,6 +666,7 @@ class _State(
             self._which_per_scope(f)
         try:
             self._periods_and_fields(f)
+            self._growth_chronological(f)
             self._growth_direction(f)
             self._growth_bound(f)
             self._growth_ranked(f)
@@ -1538,6 +1539,14 @@ class _State(
                 f.measures = [m for m in f.measures if m != "count"]  # "how many of each on hand": that figure's
             f.show += [m for m in f.measures if m not in f.show]
             f.measures = []
+        elif f.measures and f.subject in ("products", "customers") and f.compare and \
+                f.dimensions == [f.compare["dimension"]] and not f.grain and not ranking and not f.derived \
+                and head is not None and shown is not None and head < shown and not self._asks_aggregate() \
+                and (thing := self._thing_dimension(f.subject)) not in (None, f.compare["dimension"]):
+            # "Garden products: stock in Kuopio vs Vantaa": the things named first are the rows, as without the
+            # "vs" ("Garden products: stock in Kuopio" lists each one), each with the figure of every value compared
+            # beside it (was: the two warehouses' totals, the products dropped)
+            f.dimensions.insert(0, str(thing))
         # "share of shipments delivered in more than 3 days by carrier": a bound on a duration is the share's
         # condition (_share_condition), not the figure of each group
         share_of_duration = (f.derived or {}).get("kind") == "share" and any(
@@ -2708,6 +2717,45 @@ class _State(
         table = self.layer.dimensions[field]["column"].split(".")[0] if field in self.layer.dimensions else "orders"
         return next((n for n, e in self.layer.entities.items() if e["table"] == table), "orders")
 
+    def _conditions_said_of_us(self, f: QueryForm) -> None:
+        """"We're running low on the X - which warehouse has the most of it?", "we are out of Y, where is some
+        left?": a stock condition stated of "we" (the whole business, "we're" / "we are", a statement) is of our
+        stock over every place, not of each place the answer is split by (was: tested per warehouse, so the
+        warehouses that still hold plenty were left out). Asked ("are we low on X in each warehouse?") it stays
+        per place."""
+        for k, s in enumerate(self.spans):
+            named = s.first("predicate")
+            if named is None or str(named[1]) not in f.predicates or \
+                    not self.layer.predicates.get(str(named[1]), {}).get("scoped_by"):
+                continue
+            before = [x.text for x in self.spans[max(k - 2, 0):k]]
+            if before[-1:] == ["we're"] or before == ["we", "are"]:
+                f.notes.append(f"ours:{named[1]}")
+
+    def _conditions_joined_by_or(self, f: QueryForm) -> None:
+        """"orders that are open or late", "products out of stock or discontinued", "b2b or Oslo customers": two
+        conditions of different kinds joined by "or" ask for the rows holding either one, which I cannot combine;
+        both kept would be the rows holding both (was: "or" read as "and", a silent wrong). Refused, naming what
+        was understood; values of one field ("pending or paid") are one condition and stay."""
+        def condition(s: Span) -> tuple[str, str] | None:
+            named = s.first("predicate")
+            if named is not None and (str(named[1]) in f.predicates or f"not_{named[1]}" in f.predicates):
+                return ("predicate", str(named[1]))
+            kept = [d for d, v in self.values_of(s) if any(x.field == d and v in x.values for x in f.filters)]
+            return ("value", kept[0]) if len(kept) == 1 else None
+        for k, s in enumerate(self.spans):
+            if s.text != "or" or s.used:
+                continue
+            before, after = self.prev_content(k), self.next_content(k)
+            if before is None or after is None:
+                continue
+            a, b = condition(before[1]), condition(after[1])
+            if a is None or b is None or a == b or (a[0] == b[0] == "value" and a[1] == b[1]):
+                continue
+            raise NotUnderstood(f"'{before[1].text}' or '{after[1].text}': I can combine conditions with 'and' "
+                                "but not with 'or'", field="question",
+                                hint="ask for each condition on its own, e.g. 'open orders' and then 'late orders'")
+
     def _accept(self, f: QueryForm) -> None:
         if any(s.text in self.layer.grammar.get("sold_lines", []) and s.first("entity") == ("entity", "order_lines")
                for s in self.spans) and "activity:sales" not in f.notes:
@@ -2723,6 +2771,8 @@ class _State(
         self._intents_and_currency(f)
         self._sales_orders_restated(f)
         self._own_entity_conflict(f)
+        self._conditions_joined_by_or(f)
+        self._conditions_said_of_us(f)
         if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
             raise NotUnderstood("I cannot include the ones with none here", field="question",

@@ -218,7 +218,7 @@ class Planner:
                 if f"each:{scope}" in form.notes:
                     # "out of stock in any warehouse but Vantaa": held in some one of the others
                     inner.group_by(self.field_sql(scope), copy=False)
-            elif inner is not None and isinstance(cond, exp.In) and (
+            elif inner is not None and isinstance(cond, exp.In) and f"ours:{key}" not in form.notes and (
                     scope in form.dimensions or self.layer.dimensions.get(scope, {}).get("column") in form.show or (
                     self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
                 # "which warehouse has the most products below their reorder level": the condition

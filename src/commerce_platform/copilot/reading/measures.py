@@ -938,6 +938,15 @@ class MeasureSteps(StateBase):
         if f.order_by is None:
             f.limit = None
 
+    def _growth_chronological(self, f: QueryForm) -> None:
+        """"which brand grew the most, 2024 vs 2025", "the biggest fall in units, Q1 2025 versus Q1 2026": a growth
+        (or fall) between two periods named is always from the earlier one to the later one, whichever is named
+        first (was: the first named taken as the current one, so the biggest rise was answered as the biggest
+        fall)."""
+        if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period \
+                and f.period.start_date < f.compare_period.start_date:
+            f.period, f.compare_period = f.compare_period, f.period
+
     def _growth_direction(self, f: QueryForm) -> None:
         """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
         to October": a growth word that says which way (the layer's growth_direction), asked of the groups with
