@@ -303,3 +303,16 @@ def test_payed_is_paid(parser, engine, question, gold):
 ])
 def test_whos_is_who_is(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a capitalised name with two neighbours swapped is the lake's name, never a function word ("Olso" not "also")
+    ("how many customers live in Ouul", "SELECT COUNT(*) FROM customers WHERE city = 'Oulu'"),
+    ("customers in Epsoo", "SELECT customer_id FROM customers WHERE city = 'Espoo'"),
+    # a four-letter swap that makes a phrase with its neighbour ("all time"), not the other word as near ("item")
+    ("Which brand sold the most units of all itme?",
+     "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+])
+def test_a_swapped_name_and_a_swap_that_makes_a_phrase(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
