@@ -2126,3 +2126,27 @@ def test_growth_of_its_figure_and_percent_bounds_shown(parser, engine, question,
 ])
 def test_bare_names_of_products_and_products_we_still_sell(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: the asker's act named in an advice question before the criterion (layer purposes: a sales team's
+# call list, a homepage feature, a thank-you gift, a welcome discount, the warehouse that needs the most attention)
+@pytest.mark.parametrize("question, gold", [
+    ("Who should the sales team call? Customers who ordered in 2024 but have not ordered at all in 2025.",
+     "SELECT customer_id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AND NOT EXISTS (SELECT 1 FROM orders o "
+     "WHERE o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+    ("What brand should we feature on the homepage? The one with the most revenue from the web channel in 2025.",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE o.channel = 'web' AND o.status NOT IN "
+     "('cancelled','returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("Who deserves a thank-you gift? The 3 customers with the most orders in 2025",
+     "SELECT c.name, COUNT(*) n FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.name, c.customer_id ORDER BY n DESC LIMIT 3"),
+    ("Which customers have no orders at all? I want to send them a welcome discount.",
+     "SELECT customer_id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    ("Which warehouse needs the most attention? The one with the most products out of stock.",
+     "SELECT warehouse, COUNT(*) n FROM inventory WHERE quantity_on_hand = 0 GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+])
+def test_the_askers_act_before_the_criterion(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
