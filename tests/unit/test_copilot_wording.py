@@ -1384,3 +1384,21 @@ def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question,
 ])
 def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: a preface in which the asker says what they need, before a colon or a spaced dash (its "figure" is the
+# one the question asks; a grain word before the asker's own report or meeting is when it happens, no grouping), and
+# a preface sentence whose "from" has no period to range over
+@pytest.mark.parametrize("question, gold", [
+    ("For the quarterly board pack I need the headline number: revenue in Q3 2026.",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled','returned') "
+     "AND order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("I need a rough figure for the monthly ops meeting - how many orders came in over the last 30 days?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31'"),
+    ("We are sending flowers from the whole team to our best client. Which customer brought in the most revenue in 2026?",
+     "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN "
+     "('cancelled','returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.name, c.customer_id ORDER BY r DESC LIMIT 1"),
+])
+def test_the_askers_need_before_a_colon_or_dash(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -340,6 +340,15 @@ class SemanticParser:
         # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
         sentence = sentence or head.endswith(":") and rest.endswith("?") and \
             re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None
+        # "For the year-end pack I need the headline figure: total revenue in 2025.", "I need a rolling figure for
+        # the weekly sync - what's revenue over the last 30 days?": the asker's own need said before a colon or a
+        # spaced dash that the question (the last clause) follows is a sentence of its own too, whatever it ends with
+        end = question.index(head) + len(head)
+        joint = question[end:question.index(rest, end)] if rest else ""
+        needed = len(clauses) == 2 and (head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) is not None) and \
+            re.search(r"\b(?:i|we)\s+(?:need|want|would\s+like)\b|\b(?:i'd|we'd)\s+like\b",
+                      head.replace("’", "'"), re.IGNORECASE) is not None
+        sentence = sentence or needed
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         spans = state.spans
@@ -379,6 +388,21 @@ class SemanticParser:
         if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
             spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
+        if needed:
+            # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
+            # after the colon or dash asks, not a figure of its own
+            spans = [sp for sp in spans if sp.text not in ("figure", "figures", "number", "numbers")]
+        # "a thank-you note from the CEO": with no period nor number in the preface, a range word ranges over
+        # nothing; it is a plain preposition there
+        if not state.periods and not any(x[0] == "number" for sp in spans for x in sp.senses):
+            spans = [sp for sp in spans if not (sp.has("grammar", "range") and all(
+                x[0] == "stop" or tuple(x) == ("grammar", "range") for x in sp.senses))]
+        # "for the monthly ops review", "the annual report": a grain word before a noun of the asker's own report or
+        # meeting (the layer's commentary event nouns) names when that event happens, not a grouping of the data
+        event_nouns = set(self.layer.grammar.get("commentary", {}).get("event_nouns", []))
+        spans = [sp for k, sp in enumerate(spans) if not (
+            sp.senses and all(x[0] == "grain" for x in sp.senses)
+            and any(o.text in event_nouns for o in spans[k + 1:k + 4]))]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -403,8 +427,6 @@ class SemanticParser:
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
                    for sp in spans for x in sp.senses):
             return 0
-        end = question.index(head) + len(head)
-        joint = question[end:question.index(rest, end)]
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
