@@ -309,6 +309,9 @@ def test_whos_is_who_is(parser, engine, question, gold):
     # a capitalised name with two neighbours swapped is the lake's name, never a function word ("Olso" not "also")
     ("how many customers live in Ouul", "SELECT COUNT(*) FROM customers WHERE city = 'Oulu'"),
     ("customers in Epsoo", "SELECT customer_id FROM customers WHERE city = 'Espoo'"),
+    # a capitalised slip of a month name is still the month (not kept as a name)
+    ("How many orders were placed in Novmber 2025?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-11-01' AND DATE '2025-11-30'"),
     # a four-letter swap that makes a phrase with its neighbour ("all time"), not the other word as near ("item")
     ("Which brand sold the most units of all itme?",
      "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "

@@ -77,8 +77,8 @@ class StateBase:
                 if len(names) == 1:
                     self.corrections.append((m.group(0), next(iter(names))))
                     return next(iter(names))
-                if better is not None and all(x[0] in ("stop", "grammar") for x in
-                                              parser.lexicon.word_senses.get(better, [("stop",)])):
+                if better is not None and parser.lexicon.word_senses.get(better) and all(
+                        x[0] in ("stop", "grammar") for x in parser.lexicon.word_senses[better]):
                     return m.group(0)
             if better is None and not tied and len(m.group(0)) == 4:
                 # "over all tmie": a four-letter slip with two neighbours swapped is the word of the layer's phrase
