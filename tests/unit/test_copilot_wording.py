@@ -1399,6 +1399,15 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
      "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN "
      "('cancelled','returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
      "GROUP BY c.name, c.customer_id ORDER BY r DESC LIMIT 1"),
+    # "we'd like" is the asker's wish (a filler, as "I'd like"); a campaign named in a preface sentence says why
+    ("For the autumn campaign we'd like to focus on the strongest paint brands. Which 2 brands sold the most Paint "
+     "units in 2025?",
+     "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     "(product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Paint' AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 2"),
+    # the asker's decision asked first, then the request that decides it; its act ("host an event") says why
+    ("Where should we host a customer event? List the cities with more than 20 customers.",
+     "SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 20"),
 ])
 def test_the_askers_need_before_a_colon_or_dash(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

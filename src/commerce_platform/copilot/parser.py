@@ -349,6 +349,12 @@ class SemanticParser:
             re.search(r"\b(?:i|we)\s+(?:need|want|would\s+like)\b|\b(?:i'd|we'd)\s+like\b",
                       head.replace("’", "'"), re.IGNORECASE) is not None
         sentence = sentence or needed
+        # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
+        # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
+        # "the one(s) ..."; the decision's own words (an act the lake does not hold) only say why the criterion is asked
+        sentence = sentence or len(clauses) == 2 and head.endswith("?") and re.match(
+            r"(?:which|what|where|who)\b[^?]*\b(?:should|shall)\s+(?:we|i)\b", head, re.IGNORECASE) is not None and \
+            re.match(r"(?:list|show|give\s+me|take|pick|choose|the\s+ones?\b|those\b)", rest, re.IGNORECASE) is not None
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         spans = state.spans
