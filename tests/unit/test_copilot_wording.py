@@ -1408,6 +1408,18 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
     # the asker's decision asked first, then the request that decides it; its act ("host an event") says why
     ("Where should we host a customer event? List the cities with more than 20 customers.",
      "SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 20"),
+    # the asker's doing said before ", so I'd like to know" / ", so I need" and the question; "next year" there is
+    # when the asker acts, no grouping
+    ("We are planning the autumn push, so I'd like to know which 3 Paint products sold the most units in 2025.",
+     "SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     "(product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Paint' AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.name, p.product_id ORDER BY u DESC LIMIT 3"),
+    ("I'm building a trend chart for next year's plan, so I need revenue by month for 2024.",
+     "SELECT DATE_TRUNC('month', order_date) m, SUM(total_amount) FROM orders WHERE status NOT IN "
+     "('cancelled','returned') AND order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31' GROUP BY 1"),
+    ("We're reviewing the carrier contracts next year. Which carrier shipped the most parcels in 2025?",
+     "SELECT carrier, COUNT(*) n FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
 ])
 def test_the_askers_need_before_a_colon_or_dash(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

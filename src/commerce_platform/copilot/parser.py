@@ -348,6 +348,11 @@ class SemanticParser:
         needed = len(clauses) == 2 and (head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) is not None) and \
             re.search(r"\b(?:i|we)\s+(?:need|want|would\s+like)\b|\b(?:i'd|we'd)\s+like\b",
                       head.replace("’", "'"), re.IGNORECASE) is not None
+        # "We're building a chart for the spring review, so I need revenue by month for 2025.": what the asker does,
+        # said in the first person before a comma and "so I need" / "so I'd like to know" and the question
+        needed = needed or len(clauses) == 2 and head.endswith(",") and \
+            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None and \
+            re.match(r"so\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|like|want)\b", rest.replace("’", "'"), re.IGNORECASE) is not None
         sentence = sentence or needed
         # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
         # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
@@ -409,6 +414,11 @@ class SemanticParser:
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.senses and all(x[0] == "grain" for x in sp.senses)
             and any(o.text in event_nouns for o in spans[k + 1:k + 4]))]
+        if sentence:
+            # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
+            # is when the asker acts (the lake holds no future), not a grouping of the data
+            spans = [sp for k, sp in enumerate(spans) if not (
+                sp.senses and all(x[0] == "grain" for x in sp.senses) and k > 0 and spans[k - 1].text in ("next", "coming"))]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -481,6 +491,9 @@ COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a 
 # "to thank" ("top 5 customers by revenue, to send a thank-you gift": the asker's plan) or "so
 # we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
+                              # "We are planning the autumn push, so I'd like to know which ...": the asker's need
+                              # after a comma, the question in it (the clause before says why: _preface)
+                              r"|(?<=,)\s+(?=so\s+(?:i'd|we'd|i\s+would|we\s+would)\s+like\s+to\s+know\s[^,?.!;:()]*[?.!]*\s*$)"
                               r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
                               # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
                               # with or without a comma (was: 'chase' left unplaced)
