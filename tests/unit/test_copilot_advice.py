@@ -2150,3 +2150,22 @@ def test_bare_names_of_products_and_products_we_still_sell(parser, engine, quest
 ])
 def test_the_askers_act_before_the_criterion(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: "should we restock first" is the restock purpose (the low-stock list), "on the same orders as" is bought
+# together, "the gap between reorder level and stock on hand" is the shortfall
+@pytest.mark.parametrize("question, gold", [
+    ("what should we reorder first in Kuopio? products below reorder level there with the units short",
+     "SELECT product_id, SUM(reorder_level) - SUM(quantity_on_hand) FROM inventory WHERE warehouse = 'Kuopio' "
+     "GROUP BY product_id HAVING SUM(quantity_on_hand) < SUM(reorder_level)"),
+    ("What could we bundle with the Bosch Paint Roller? Show the 2 products that appear most often on the same orders "
+     "as it.",
+     "SELECT o.name, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN order_items b ON a.order_id = b.order_id "
+     "AND a.product_id <> b.product_id JOIN products t ON t.product_id = a.product_id JOIN products o ON "
+     "o.product_id = b.product_id WHERE t.name = 'Bosch Paint Roller' GROUP BY o.name ORDER BY n DESC LIMIT 2"),
+    ("for the Bosch Paint Roller, which warehouse has the largest gap between reorder level and stock on hand?",
+     "SELECT i.warehouse, i.reorder_level - i.quantity_on_hand g FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Paint Roller' ORDER BY g DESC LIMIT 1"),
+])
+def test_restock_first_same_orders_and_the_gap_to_reorder_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1399,7 +1399,7 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
      "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN "
      "('cancelled','returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
      "GROUP BY c.name, c.customer_id ORDER BY r DESC LIMIT 1"),
-    # "we'd like" is the asker's wish (a filler, as "I'd like"); a campaign named in a preface sentence says why
+    # "we'd like" in a preface is the asker's wish (not 'names like'); a campaign named there says why
     ("For the autumn campaign we'd like to focus on the strongest paint brands. Which 2 brands sold the most Paint "
      "units in 2025?",
      "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "

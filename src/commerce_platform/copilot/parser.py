@@ -414,6 +414,10 @@ class SemanticParser:
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.senses and all(x[0] == "grain" for x in sp.senses)
             and any(o.text in event_nouns for o in spans[k + 1:k + 4]))]
+        # "For the autumn push we'd like to focus on ...": "like" after "we'd" in a preface is the asker's wish, not
+        # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
+        spans = [sp for k, sp in enumerate(spans) if not (
+            sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
         if sentence:
             # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
             # is when the asker acts (the lake holds no future), not a grouping of the data
