@@ -2166,6 +2166,10 @@ def test_the_askers_act_before_the_criterion(parser, engine, question, gold):
     ("for the Bosch Paint Roller, which warehouse has the largest gap between reorder level and stock on hand?",
      "SELECT i.warehouse, i.reorder_level - i.quantity_on_hand g FROM inventory i JOIN products p USING (product_id) "
      "WHERE p.name = 'Bosch Paint Roller' ORDER BY g DESC LIMIT 1"),
+    # with a ranking named, the ones ranked first (as the intent "restock first")
+    ("Which products should we restock first? The 4 with the biggest shortfall below reorder level.",
+     "SELECT product_id, SUM(reorder_level) - SUM(quantity_on_hand) s FROM inventory GROUP BY product_id "
+     "ORDER BY s DESC LIMIT 4"),
 ])
 def test_restock_first_same_orders_and_the_gap_to_reorder_level(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
