@@ -2173,3 +2173,15 @@ def test_the_askers_act_before_the_criterion(parser, engine, question, gold):
 ])
 def test_restock_first_same_orders_and_the_gap_to_reorder_level(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: clearance with the asker's own floor on the stock: the products over it (layer: clearance requires)
+@pytest.mark.parametrize("question, gold", [
+    ("what could go on clearance? products with more than 300 units on hand that sold fewer than 30 units last quarter",
+     "SELECT p.product_id FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = "
+     "p.product_id) > 300 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE oi.product_id = p.product_id AND o.status NOT IN ('cancelled','returned') AND o.order_date BETWEEN "
+     "DATE '2026-07-01' AND DATE '2026-09-30'), 0) < 30"),
+])
+def test_clearance_over_the_stock_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
