@@ -1420,6 +1420,17 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
     ("We're reviewing the carrier contracts next year. Which carrier shipped the most parcels in 2025?",
      "SELECT carrier, COUNT(*) n FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND "
      "DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    # "before" an event the lake lacks (a campaign plan) is when the asker acts; "how much" the asker decides is
+    # no amount asked
+    ("We're reviewing whether price cuts pay off before next year's campaign plan is set. What was the revenue from "
+     "discounted order lines in Q3 2026?",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi JOIN orders o "
+     "USING (order_id) WHERE o.status NOT IN ('cancelled','returned') AND oi.discount_percent > 0 AND o.order_date "
+     "BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("We're deciding how much to invest in the B2B channel next year. What percent of 2026 revenue came from the b2b "
+     "channel?",
+     "SELECT 100.0 * SUM(total_amount) FILTER (WHERE channel = 'b2b') / SUM(total_amount) FROM orders WHERE status "
+     "NOT IN ('cancelled','returned') AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
 ])
 def test_the_askers_need_before_a_colon_or_dash(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

@@ -389,8 +389,14 @@ class SemanticParser:
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
+        if sentence:
+            # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
+            # is when the asker acts (the lake holds no future), not a grouping of the data
+            spans = [sp for k, sp in enumerate(spans) if not (
+                sp.senses and all(x[0] == "grain" for x in sp.senses) and k > 0 and spans[k - 1].text in ("next", "coming"))]
+        # (a concept the lake lacks is such an event too: "before next year's campaign calendar is set")
         cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
-                    and all(all(x[0] == "stop" for x in o.senses) or not o.senses for o in spans[k + 1:])
+                    and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
         if cut is not None and (sentence or head.endswith(":")):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
@@ -418,16 +424,15 @@ class SemanticParser:
         # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
-        if sentence:
-            # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
-            # is when the asker acts (the lake holds no future), not a grouping of the data
-            spans = [sp for k, sp in enumerate(spans) if not (
-                sp.senses and all(x[0] == "grain" for x in sp.senses) and k > 0 and spans[k - 1].text in ("next", "coming"))]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
             # before a question of its own says what someone wonders, the question after it asks (was: a blocker)
             words.discard("how")
+            if any(sp.text in ("how much", "how many") or sp.text == "how" and k + 1 < len(spans)
+                   and spans[k + 1].text in ("much", "many") for k, sp in enumerate(spans)):
+                # "We're deciding how much to invest in the webshop.": what the asker decides, not an amount asked
+                words -= {"much", "many"}
         if words & blockers:
             return 0
         said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
