@@ -2140,3 +2140,62 @@ def test_growth_of_its_figure_and_percent_bounds_shown(parser, engine, question,
 ])
 def test_bare_names_of_products_and_products_we_still_sell(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: the asker's act named in an advice question before the criterion (layer purposes: a sales team's
+# call list, a homepage feature, a thank-you gift, a welcome discount, the warehouse that needs the most attention)
+@pytest.mark.parametrize("question, gold", [
+    ("Who should the sales team call? Customers who ordered in 2024 but have not ordered at all in 2025.",
+     "SELECT customer_id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') AND NOT EXISTS (SELECT 1 FROM orders o "
+     "WHERE o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31')"),
+    ("What brand should we feature on the homepage? The one with the most revenue from the web channel in 2025.",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE o.channel = 'web' AND o.status NOT IN "
+     "('cancelled','returned') AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 1"),
+    ("Who deserves a thank-you gift? The 3 customers with the most orders in 2025",
+     "SELECT c.name, COUNT(*) n FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.name, c.customer_id ORDER BY n DESC LIMIT 3"),
+    ("Which customers have no orders at all? I want to send them a welcome discount.",
+     "SELECT customer_id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    ("Which warehouse needs the most attention? The one with the most products out of stock.",
+     "SELECT warehouse, COUNT(*) n FROM inventory WHERE quantity_on_hand = 0 GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+])
+def test_the_askers_act_before_the_criterion(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: "should we restock first" is the restock purpose (the low-stock list), "on the same orders as" is bought
+# together, "the gap between reorder level and stock on hand" is the shortfall
+@pytest.mark.parametrize("question, gold", [
+    ("what should we reorder first in Kuopio? products below reorder level there with the units short",
+     "SELECT product_id, SUM(reorder_level) - SUM(quantity_on_hand) FROM inventory WHERE warehouse = 'Kuopio' "
+     "GROUP BY product_id HAVING SUM(quantity_on_hand) < SUM(reorder_level)"),
+    ("What could we bundle with the Bosch Paint Roller? Show the 2 products that appear most often on the same orders "
+     "as it.",
+     "SELECT o.name, COUNT(DISTINCT a.order_id) n FROM order_items a JOIN order_items b ON a.order_id = b.order_id "
+     "AND a.product_id <> b.product_id JOIN products t ON t.product_id = a.product_id JOIN products o ON "
+     "o.product_id = b.product_id WHERE t.name = 'Bosch Paint Roller' GROUP BY o.name ORDER BY n DESC LIMIT 2"),
+    ("for the Bosch Paint Roller, which warehouse has the largest gap between reorder level and stock on hand?",
+     "SELECT i.warehouse, i.reorder_level - i.quantity_on_hand g FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Paint Roller' ORDER BY g DESC LIMIT 1"),
+    # with a ranking named, the ones ranked first (as the intent "restock first")
+    ("Which products should we restock first? The 4 with the biggest shortfall below reorder level.",
+     "SELECT product_id, SUM(reorder_level) - SUM(quantity_on_hand) s FROM inventory GROUP BY product_id "
+     "ORDER BY s DESC LIMIT 4"),
+])
+def test_restock_first_same_orders_and_the_gap_to_reorder_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: clearance with the asker's own floor on the stock: the products over it (layer: clearance requires)
+@pytest.mark.parametrize("question, gold", [
+    ("what could go on clearance? products with more than 300 units on hand that sold fewer than 30 units last quarter",
+     "SELECT p.product_id FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = "
+     "p.product_id) > 300 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE oi.product_id = p.product_id AND o.status NOT IN ('cancelled','returned') AND o.order_date BETWEEN "
+     "DATE '2026-07-01' AND DATE '2026-09-30'), 0) < 30"),
+])
+def test_clearance_over_the_stock_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -1436,3 +1436,15 @@ def test_a_fall_between_two_periods_is_ranked(parser, engine, question, gold):
 def test_a_fall_between_periods_of_different_lengths_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# dev42 slice: "a simple average over the products in each brand" says what is averaged within each group (the
+# products), no split by product; "simple average" is an average
+@pytest.mark.parametrize("question, gold", [
+    ("average margin per brand, as a simple average over the products in each brand",
+     "SELECT brand, AVG((unit_price - unit_cost) / unit_price) FROM products GROUP BY brand"),
+    ("mean unit price per brand, averaged over the products in each brand",
+     "SELECT brand, AVG(unit_price) FROM products GROUP BY brand"),
+])
+def test_an_average_over_the_things_in_each_group(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

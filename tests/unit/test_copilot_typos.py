@@ -321,3 +321,20 @@ def test_a_capital_opening_word_is_not_mended_into_a_word_of_no_meaning(parser, 
 ])
 def test_a_slip_in_a_word_that_opens_questions_is_still_mended(parser, engine, slipped, meant):
     assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a capitalised name with two neighbours swapped is the lake's name, never a function word ("Olso" not "also")
+    ("how many customers live in Ouul", "SELECT COUNT(*) FROM customers WHERE city = 'Oulu'"),
+    ("customers in Epsoo", "SELECT customer_id FROM customers WHERE city = 'Espoo'"),
+    ("Epsoo customers", "SELECT customer_id FROM customers WHERE city = 'Espoo'"),  # opening the sentence too
+    # a capitalised slip of a month name is still the month (not kept as a name)
+    ("How many orders were placed in Novmber 2025?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-11-01' AND DATE '2025-11-30'"),
+    # a four-letter swap that makes a phrase with its neighbour ("all time"), not the other word as near ("item")
+    ("Which brand sold the most units of all itme?",
+     "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+])
+def test_a_swapped_name_and_a_swap_that_makes_a_phrase(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

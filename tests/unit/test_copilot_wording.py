@@ -1432,3 +1432,53 @@ def test_nor_negates_the_condition_after_it(parser, engine, question, gold):
 ])
 def test_things_named_first_with_values_compared_are_the_rows(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# dev42 slice: a preface in which the asker says what they need, before a colon or a spaced dash (its "figure" is the
+# one the question asks; a grain word before the asker's own report or meeting is when it happens, no grouping), and
+# a preface sentence whose "from" has no period to range over
+@pytest.mark.parametrize("question, gold", [
+    ("For the quarterly board pack I need the headline number: revenue in Q3 2026.",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled','returned') "
+     "AND order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("I need a rough figure for the monthly ops meeting - how many orders came in over the last 30 days?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31'"),
+    ("We are sending flowers from the whole team to our best client. Which customer brought in the most revenue in 2026?",
+     "SELECT c.name, SUM(o.total_amount) r FROM orders o JOIN customers c USING (customer_id) WHERE o.status NOT IN "
+     "('cancelled','returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.name, c.customer_id ORDER BY r DESC LIMIT 1"),
+    # "we'd like" in a preface is the asker's wish (not 'names like'); a campaign named there says why
+    ("For the autumn campaign we'd like to focus on the strongest paint brands. Which 2 brands sold the most Paint "
+     "units in 2025?",
+     "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     "(product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Paint' AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 2"),
+    # the asker's decision asked first, then the request that decides it; its act ("host an event") says why
+    ("Where should we host a customer event? List the cities with more than 20 customers.",
+     "SELECT city, COUNT(*) FROM customers GROUP BY city HAVING COUNT(*) > 20"),
+    # the asker's doing said before ", so I'd like to know" / ", so I need" and the question; "next year" there is
+    # when the asker acts, no grouping
+    ("We are planning the autumn push, so I'd like to know which 3 Paint products sold the most units in 2025.",
+     "SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     "(product_id) WHERE o.status NOT IN ('cancelled','returned') AND p.category = 'Paint' AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.name, p.product_id ORDER BY u DESC LIMIT 3"),
+    ("I'm building a trend chart for next year's plan, so I need revenue by month for 2024.",
+     "SELECT DATE_TRUNC('month', order_date) m, SUM(total_amount) FROM orders WHERE status NOT IN "
+     "('cancelled','returned') AND order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31' GROUP BY 1"),
+    ("We're reviewing the carrier contracts next year. Which carrier shipped the most parcels in 2025?",
+     "SELECT carrier, COUNT(*) n FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+    # "before" an event the lake lacks (a campaign plan) is when the asker acts; "how much" the asker decides is
+    # no amount asked
+    ("We're reviewing whether price cuts pay off before next year's campaign plan is set. What was the revenue from "
+     "discounted order lines in Q3 2026?",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi JOIN orders o "
+     "USING (order_id) WHERE o.status NOT IN ('cancelled','returned') AND oi.discount_percent > 0 AND o.order_date "
+     "BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("We're deciding how much to invest in the B2B channel next year. What percent of 2026 revenue came from the b2b "
+     "channel?",
+     "SELECT 100.0 * SUM(total_amount) FILTER (WHERE channel = 'b2b') / SUM(total_amount) FROM orders WHERE status "
+     "NOT IN ('cancelled','returned') AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_the_askers_need_before_a_colon_or_dash(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

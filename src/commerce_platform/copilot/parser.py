@@ -366,6 +366,26 @@ class SemanticParser:
         # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
         sentence = sentence or head.endswith(":") and rest.endswith("?") and \
             re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None
+        # "For the year-end pack I need the headline figure: total revenue in 2025.", "I need a rolling figure for
+        # the weekly sync - what's revenue over the last 30 days?": the asker's own need said before a colon or a
+        # spaced dash that the question (the last clause) follows is a sentence of its own too, whatever it ends with
+        end = question.index(head) + len(head)
+        joint = question[end:question.index(rest, end)] if rest else ""
+        needed = len(clauses) == 2 and (head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) is not None) and \
+            re.search(r"\b(?:i|we)\s+(?:need|want|would\s+like)\b|\b(?:i'd|we'd)\s+like\b",
+                      head.replace("’", "'"), re.IGNORECASE) is not None
+        # "We're building a chart for the spring review, so I need revenue by month for 2025.": what the asker does,
+        # said in the first person before a comma and "so I need" / "so I'd like to know" and the question
+        needed = needed or len(clauses) == 2 and head.endswith(",") and \
+            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None and \
+            re.match(r"so\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|like|want)\b", rest.replace("’", "'"), re.IGNORECASE) is not None
+        sentence = sentence or needed
+        # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
+        # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
+        # "the one(s) ..."; the decision's own words (an act the lake does not hold) only say why the criterion is asked
+        sentence = sentence or len(clauses) == 2 and head.endswith("?") and re.match(
+            r"(?:which|what|where|who)\b[^?]*\b(?:should|shall)\s+(?:we|i)\b", head, re.IGNORECASE) is not None and \
+            re.match(r"(?:list|show|give\s+me|take|pick|choose|the\s+ones?\b|those\b)", rest, re.IGNORECASE) is not None
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         spans = state.spans
@@ -395,8 +415,14 @@ class SemanticParser:
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
+        if sentence:
+            # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
+            # is when the asker acts (the lake holds no future), not a grouping of the data
+            spans = [sp for k, sp in enumerate(spans) if not (
+                sp.senses and all(x[0] == "grain" for x in sp.senses) and k > 0 and spans[k - 1].text in ("next", "coming"))]
+        # (a concept the lake lacks is such an event too: "before next year's campaign calendar is set")
         cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
-                    and all(all(x[0] == "stop" for x in o.senses) or not o.senses for o in spans[k + 1:])
+                    and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
         if cut is not None and (sentence or head.endswith(":")):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
@@ -405,11 +431,34 @@ class SemanticParser:
         if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
             spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
+        if needed:
+            # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
+            # after the colon or dash asks, not a figure of its own
+            spans = [sp for sp in spans if sp.text not in ("figure", "figures", "number", "numbers")]
+        # "a thank-you note from the CEO": with no period nor number in the preface, a range word ranges over
+        # nothing; it is a plain preposition there
+        if not state.periods and not any(x[0] == "number" for sp in spans for x in sp.senses):
+            spans = [sp for sp in spans if not (sp.has("grammar", "range") and all(
+                x[0] == "stop" or tuple(x) == ("grammar", "range") for x in sp.senses))]
+        # "for the monthly ops review", "the annual report": a grain word before a noun of the asker's own report or
+        # meeting (the layer's commentary event nouns) names when that event happens, not a grouping of the data
+        event_nouns = set(self.layer.grammar.get("commentary", {}).get("event_nouns", []))
+        spans = [sp for k, sp in enumerate(spans) if not (
+            sp.senses and all(x[0] == "grain" for x in sp.senses)
+            and any(o.text in event_nouns for o in spans[k + 1:k + 4]))]
+        # "For the autumn push we'd like to focus on ...": "like" after "we'd" in a preface is the asker's wish, not
+        # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
+        spans = [sp for k, sp in enumerate(spans) if not (
+            sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
             # before a question of its own says what someone wonders, the question after it asks (was: a blocker)
             words.discard("how")
+            if any(sp.text in ("how much", "how many") or sp.text == "how" and k + 1 < len(spans)
+                   and spans[k + 1].text in ("much", "many") for k, sp in enumerate(spans)):
+                # "We're deciding how much to invest in the webshop.": what the asker decides, not an amount asked
+                words -= {"much", "many"}
         if words & blockers:
             return 0
         said = {tuple(x) for other in states[1:] for sp in other.spans for x in sp.senses}
@@ -429,8 +478,6 @@ class SemanticParser:
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
                    for sp in spans for x in sp.senses):
             return 0
-        end = question.index(head) + len(head)
-        joint = question[end:question.index(rest, end)]
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
 
 
@@ -479,6 +526,9 @@ COUNT_SAID_RE = re.compile(r"^(?:count|count them|count it|count those|counts|a 
 # "to thank" ("top 5 customers by revenue, to send a thank-you gift": the asker's plan) or "so
 # we"/"so I" (", so I know which to reorder first": the asker's purpose; was: a comma never parted "so I ...")
 COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
+                              # "We are planning the autumn push, so I'd like to know which ...": the asker's need
+                              # after a comma, the question in it (the clause before says why: _preface)
+                              r"|(?<=,)\s+(?=so\s+(?:i'd|we'd|i\s+would|we\s+would)\s+like\s+to\s+know\s[^,?.!;:()]*[?.!]*\s*$)"
                               r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
                               # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
                               # with or without a comma (was: 'chase' left unplaced)

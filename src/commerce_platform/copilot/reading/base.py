@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...errors import NotUnderstood
-from ..lexicon import Span, tokenize
+from ..lexicon import Span, _swaps, tokenize
 from ..periods import DATE_RE, Periods
 from ..query import Period, QueryForm
 from .patterns import (
@@ -69,6 +69,32 @@ class StateBase:
 
         def mend(m: re.Match) -> str:
             better, tied = parser.lexicon.mend(m.group(0))
+            if m.group(0) in named or m.group(0) in opening:
+                # "customers in Bregen": a word written with a capital inside the sentence is a name; two
+                # neighbours swapped in it (the commonest slip) reach a name of the lake when exactly one is so
+                # near, never a function word ("Olso" is Oslo, not "also"; was: mended to "also", the city lost);
+                # so may one opening the sentence ("Olso revenue in 2025")
+                names = _swaps(m.group(0)) & parser.lexicon.value_words
+                if len(names) == 1:
+                    self.corrections.append((m.group(0), next(iter(names))))
+                    return next(iter(names))
+            if m.group(0) in named and better is not None and parser.lexicon.word_senses.get(better) and all(
+                    x[0] in ("stop", "grammar") for x in parser.lexicon.word_senses[better]):
+                # "what sells together with the Stihl Chainsaw?": a word written with a capital inside the sentence
+                # is a name, never a slip for a function word ("still"; was: read as one, the name lost)
+                return m.group(0)
+            if better is None and not tied and len(m.group(0)) == 4:
+                # "over all tmie": a four-letter slip with two neighbours swapped is the word of the layer's phrase
+                # it makes with its neighbour, when only one such word does ("tiem" after "all" is "time", not
+                # "item"; was: left unplaced)
+                after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
+                before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
+                fits = [w for w in _swaps(m.group(0)) if w in parser.lexicon.targets and any(
+                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
+                    for key in parser.lexicon.phrases if len(key) > 1)]
+                if len(fits) == 1:
+                    self.corrections.append((m.group(0), fits[0]))
+                    return fits[0]
             if better is None and tied:
                 # "runing low": of the words equally near, the one that makes a phrase with its neighbour
                 after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
@@ -83,11 +109,6 @@ class StateBase:
             if better is None:
                 if tied:
                     self.unsure[m.group(0)] = tied
-                return m.group(0)
-            if m.group(0) in named and parser.lexicon.word_senses.get(better) and \
-                    all(x == ("stop",) for x in parser.lexicon.word_senses[better]):
-                # "what sells together with the Stihl Chainsaw?": a word written with a capital inside the
-                # sentence is a name, never a slip for a function word ("still"; was: read as one, the name lost)
                 return m.group(0)
             if m.group(0) in opening and better not in openers and parser.lexicon.word_senses.get(better) and \
                     all(x == ("stop",) for x in parser.lexicon.word_senses[better]):

@@ -145,6 +145,14 @@ class GroupingSteps(StateBase):
                     and any(x.has("grammar", "average") for x in self.spans[:i]):
                 s.used = t.used = True  # "the average margin across its products": averaged over them, not split
                 continue
+            if s.text in ("across", "over") and self.spans[i + 1].text == "the" and t.first("entity") and \
+                    j + 1 < len(self.spans) and (self.spans[j + 1].text in ("in each", "in every", "of each", "of every") or
+                                                 j + 2 < len(self.spans) and self.spans[j + 1].text in ("in", "of") and
+                                                 self.spans[j + 2].text in ("each", "every")) and any(x.has("grammar", "average") for x in self.spans[:i]):
+                # "avg stock per brand, averaged over the products of each brand": the rows averaged within each
+                # group the question names, not a split by product (was: grouped by brand and product)
+                s.used = t.used = True
+                continue
             if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
