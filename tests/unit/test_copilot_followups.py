@@ -2129,3 +2129,19 @@ def test_a_share_replaces_an_average_per_group(parser, engine, context, question
 ])
 def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "break it down by", "break that down by": a phrase of grouping leads as "by" does, also when its group names a
+# thing (product, customer) (was: a new question, the number of products, a silent wrong)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue of Makita products in 2025"], "break it down by product",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE p.brand = 'Makita' AND "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.product_id, p.name"),
+    (["units sold last quarter"], "break that down per customer",
+     "SELECT c.name, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' "
+     "AND DATE '2026-09-30' GROUP BY c.customer_id, c.name"),
+])
+def test_a_grouping_phrase_regroups_the_previous_figure(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -1384,3 +1384,17 @@ def test_a_period_naming_the_askers_event_is_set_aside(parser, engine, question,
 ])
 def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "the total amount of web-channel orders": the kind of a value said right after it ("web channel", "b2b-channel")
+# names that value, not a column to show; the amount of the things is their sum (was: the orders listed)
+@pytest.mark.parametrize("question, gold", [
+    ("total amount of web-channel orders that were paid in 2026",
+     "SELECT SUM(total_amount) FROM orders WHERE channel = 'web' AND status = 'paid' "
+     "AND order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("what is the value of store channel orders placed last quarter?",
+     "SELECT SUM(total_amount) FROM orders WHERE channel = 'store' "
+     "AND order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_a_values_kind_said_after_it_is_no_column(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -733,9 +733,15 @@ class _State(
                 for a, b in zip(self.spans, self.spans[1:], strict=False)):
             return True  # "that brand's best products" after the top brand: the one brand answered
         content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
-        if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
+        # "break it down by", "break that down by": a phrase of grouping leads as "by" does, after the words of
+        # the verb that carry nothing for the data ("break", "that", "down")
+        lead = next((s for s in self.spans if s.senses and not all(x[0] == "stop" for x in s.senses)), None)
+        if first is not None and (first.text in ("by", "per") or lead is not None and lead.has("grammar", "group_by")) \
+                and context.kind == "aggregate" and content and all(
                 s.first("dimension") is not None and not self.values_of(s) for s in content):
-            return True  # "per product" after a figure: the same figure regrouped (a thing named as its group)
+            # "per product" after a figure: the same figure regrouped (a thing named as its group); "split it down
+            # by store" after revenue too (was: "break it down by product" read as a new count of products)
+            return True
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
@@ -785,7 +791,11 @@ class _State(
         """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
         nxt = self.next_content(i)
         last = None
-        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate") or (
+                # "the value of web-channel orders", "of Vantaa warehouse stock": the kind of the value said right
+                # after it is part of naming that value, not a column (was: the orders listed, not their sum)
+                last is not None and any(nxt[1].has("dimension", d) for d, _ in self.values_of(last)))) \
+                and not nxt[1].first("entity"):
             last, nxt = nxt[1], self.next_content(nxt[0])
         ent = nxt[1].first("entity") if nxt is not None else None
         if ent is None and (nxt is None or nxt[1].text.startswith("__period")) and last is not None \
