@@ -1398,3 +1398,44 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
 ])
 def test_a_values_kind_said_after_it_is_no_column(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "asking for the pricing meeting", "it's for the board deck": for what the asker asks, said after the question, is
+# the asker's plan (an opener of the layer's plans), set aside when it names nothing new (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("How many shipments are still in transit? asking for the logistics meeting on friday",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL"),
+    ("which 3 brands sold the most units in 2025? it's for the board deck",
+     "SELECT p.brand, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_what_the_question_is_asked_for_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "I'm planning the restock round for Friday: ...": restocking said in a sentence before the question is the asker's
+# act (as in a plan after it), not a low-stock condition on what is asked (was: refused, a condition beside the
+# question's own)
+@pytest.mark.parametrize("question, gold", [
+    ("I'm preparing the Drammen replenishment round for Thursday: how many products are out of stock in the Drammen "
+     "warehouse?",
+     "SELECT COUNT(DISTINCT product_id) FROM inventory WHERE warehouse = 'Drammen' AND quantity_on_hand = 0"),
+])
+def test_restocking_in_a_preface_is_the_askers_act(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# a grain in a sentence before the question: after a word of time ahead ("next month") it is when the asker acts;
+# before a word the lake lacks ("the weekly stand-up") it names the asker's thing; with a period the question names
+# itself it is that period's kind; never a grouping (was: refused, a grouping by week beside the question)
+@pytest.mark.parametrize("question, gold", [
+    ("The insurers come round next month and will ask about it. What is the total stock value at cost in Vantaa?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Vantaa'"),
+    ("Finance wants a cancellations view for the quarter. How many orders were cancelled in Q3 2026?",
+     "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2026-07-01' AND "
+     "DATE '2026-09-30'"),
+])
+def test_a_grain_in_a_preface_is_the_askers_time(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -360,6 +360,15 @@ class SemanticParser:
             spans = [sp for sp in spans if not sp.text.startswith("__period")]
         # "I need to pick a default carrier for the Q4 rush. Which carrier ...?": a period naming the asker's event
         events = _event_periods(state) if sentence else []
+        if sentence:
+            # "The auditors come next week. What is ...?", "I'm building the monthly board pack: ...": a grain of the
+            # asker's own time or thing, no grouping (the layer's preface_times)
+            ahead = set(self.layer.grammar.get("preface_times", {}).get("ahead", []))
+            own_period = any(o.periods for o in states[1:])
+            times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
+                own_period or (k > 0 and spans[k - 1].text in ahead)
+                or (k + 1 < len(spans) and not spans[k + 1].senses))]
+            spans = [sp for sp in spans if sp not in times]
         spans = [sp for sp in spans if sp not in events]
         if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
                 or state.texts:
@@ -399,8 +408,11 @@ class SemanticParser:
             not re.match(r"(?:which|what|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could)\b", head, re.I)
         named = ("entity", "dimension", "attribute") if stated else ()
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
+        # "I'm planning the restock round for Friday: ...": restocking said in a sentence of its own is the asker's
+        # act, as in a plan after the question (PLAN_OWN_SENSES), not a low-stock condition on what is asked
         if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
+                   or (sentence and stated and tuple(x) in PLAN_OWN_SENSES)
                    for sp in spans for x in sp.senses):
             return 0
         end = question.index(head) + len(head)
