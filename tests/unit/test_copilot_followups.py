@@ -2145,3 +2145,18 @@ def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
 ])
 def test_a_grouping_phrase_regroups_the_previous_figure(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which month was the best?" after a figure per month: the periods of a grain are the groups ranked on that one
+# figure, as "which category was the best?" after one per category (was: refused, nothing changed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold by month in 2026"], "which month was the best one?",
+     "SELECT date_trunc('month', o.order_date) AS m, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    (["number of orders per quarter in 2025"], "which quarter had the fewest?",
+     "SELECT date_trunc('quarter', order_date) AS q, COUNT(*) AS n FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY n ASC LIMIT 1"),
+])
+def test_the_best_period_of_a_grain_is_ranked(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -2353,8 +2353,9 @@ class _State(
             and context.direction == "asc"
         # ("which brand grew the most ..." after "... fell the most ...": the way said again is the new one)
         f.direction = new.direction if (new.order_by or new.limit or said_way) and not keep_way else f.direction
-        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
-                and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+        # ("which month was the best?" after revenue by month: the periods of a grain are groups too; was: refused)
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 \
+                and (f.dimensions or f.grain) and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
             # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
             f.order_by, f.direction = f.measures[0], new.direction
