@@ -2160,3 +2160,14 @@ def test_a_grouping_phrase_regroups_the_previous_figure(parser, engine, context,
 ])
 def test_the_best_period_of_a_grain_is_ranked(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "as a percentage of all orders?" after a count of some orders: the previous figure put as a share of all of its
+# things, its condition the share's (was: read alone, refused: a share of what?)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many store orders were placed in 2025"], "as a percentage of all orders?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE channel = 'store') / COUNT(*) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_as_a_share_puts_the_previous_count_as_a_share(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

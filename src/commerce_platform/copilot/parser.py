@@ -689,6 +689,9 @@ class _State(
         if first is not None and first.text in ("all", "any", "every") and after is not None \
                 and after[1].first("dimension") and context.filter_on(str(after[1].arg("dimension"))):
             return True  # "all channels but only norwegian customers" after b2b orders: that filter dropped
+        if first is not None and first.text == "as" and len(self.spans) > 2 and self.spans[1].text in ("a", "an") \
+                and self.spans[2].has("grammar", "share"):
+            return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
         if first is not None and first.text == "for" and not self.ids and any(s.first("entity") for s in self.spans) \
