@@ -2171,3 +2171,14 @@ def test_the_best_period_of_a_grain_is_ranked(parser, engine, context, question,
 ])
 def test_as_a_share_puts_the_previous_count_as_a_share(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many of them have ordered something?" after customers: the ones with an order, the activity a condition on
+# them as "customers who have placed an order" reads it (was: refused, the added condition compared as no change)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many business customers signed up in 2024"], "how many of them have ordered something?",
+     "SELECT COUNT(*) FROM customers c WHERE c.segment = 'business' AND c.signup_date BETWEEN DATE '2024-01-01' AND "
+     "DATE '2024-12-31' AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+])
+def test_an_activity_of_them_is_a_condition_on_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

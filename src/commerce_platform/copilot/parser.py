@@ -2653,6 +2653,10 @@ class _State(
             f.dimensions = []
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
+        # "how many of them have placed an order?" after customers: the activity kept as a condition on them (read
+        # once merged, as "customers who have placed an order" reads it) is a change (was: refused, nothing changed)
+        before["activity"] = sorted(n for n in context.notes if n.startswith("activity:"))
+        after["activity"] = sorted(n for n in f.notes if n.startswith("activity:"))
         if before == after and context.lookup and context.kind == "list" and new.show \
                 and all(c in context.show for c in new.show):
             # "and the tracking number?" after the details of one order: already among its columns, so the
