@@ -1439,3 +1439,13 @@ def test_restocking_in_a_preface_is_the_askers_act(parser, engine, question, gol
 ])
 def test_a_grain_in_a_preface_is_the_askers_time(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "We're reviewing our discount policy. How much ...?": a figure's word right before a noun of the asker's own thing
+# (policy, meeting, review: the layer's preface_times things) names that thing, not a figure asked (was: refused)
+@pytest.mark.parametrize("question, gold", [
+    ("I'm preparing the revenue meeting. How many orders were placed in Q2 2026?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+])
+def test_a_figure_naming_the_askers_thing_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -368,6 +368,11 @@ class SemanticParser:
             times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
                 own_period or (k > 0 and spans[k - 1].text in ahead)
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
+            # "We're reviewing our discount policy. How much ...?": a figure's word naming the asker's own thing (the
+            # layer's preface_times things), not a figure asked
+            things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+            times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
+                      and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
             spans = [sp for sp in spans if sp not in times]
         spans = [sp for sp in spans if sp not in events]
         if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
