@@ -1449,3 +1449,21 @@ def test_a_grain_in_a_preface_is_the_askers_time(parser, engine, question, gold)
 ])
 def test_a_figure_naming_the_askers_thing_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# after the question, a clause naming no data at all may say the asker's wish ("want to see it", "need to know"): set
+# aside (the layer's commentary wishes); never when the wish names a thing the lake lacks ("want to see the weather")
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders were cancelled in September 2026? the support desk says complaints are piling up, need to "
+     "know it",
+     "SELECT COUNT(*) FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2026-09-01' AND "
+     "DATE '2026-09-30'"),
+])
+def test_a_wish_after_the_question_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_wish_for_what_the_lake_lacks_is_refused(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "How many orders were cancelled in September 2026? the support desk asks, want to "
+                               "see the weather too")

@@ -206,13 +206,20 @@ class SemanticParser:
             return question, []
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
+        wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
             # ("(zero included)" asks for the things with none too: never an aside; was: set aside, zeros left out)
+            # ("complaints are up, want to see the numbers": a wish of the asker's, in a clause naming no data, no
+            # narrowing: the layer's commentary wishes)
+            # (what the wish is of is said in function words only: "want to see the profit" asks what the lake lacks)
+            wished = next((j for j, s in enumerate(state.spans) if s.text in wishes), len(state.spans))
+            bare = all(all(x[0] in ("stop", "unknown") for x in s.senses) for s in state.spans) and all(
+                s.senses and all(x[0] == "stop" for x in s.senses) for s in state.spans[wished:])
             free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
-                not (words & blockers) and (all(
+                not (words & (blockers - wishes if bare else blockers)) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
