@@ -1467,3 +1467,17 @@ def test_a_wish_for_what_the_lake_lacks_is_refused(parser, engine):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, "How many orders were cancelled in September 2026? the support desk asks, want to "
                                "see the weather too")
+
+
+# "Drafting the weekly sales deck for the board, last slide: ...": an opening participle of the asker's own doing before
+# a colon is a sentence of its own, as "I'm drafting ..." is; "the last slide" says which of the asker's things, no
+# ranking; a participle that narrows ("Excluding returns:") stays a condition
+@pytest.mark.parametrize("question, gold", [
+    ("Drafting the weekly logistics deck for the board, last slide: how many shipments went out in September 2026?",
+     "SELECT COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("Excluding cancelled ones: how many orders were placed in September 2026?",
+     "SELECT COUNT(*) FROM orders WHERE status <> 'cancelled' AND order_date BETWEEN DATE '2026-09-01' AND "
+     "DATE '2026-09-30'"),
+])
+def test_an_opening_participle_of_the_askers_doing_is_a_preface(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -345,8 +345,10 @@ class SemanticParser:
         sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
         # "I'm updating the dashboard and need one number: how many web orders ...?": what the asker is doing, said in
         # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
+        # ("Putting together the ops review, first slide: how many ...?": an opening participle says the same, the
+        # asker's own doing; one that narrows, "Excluding returns:", is a blocker below)
         sentence = sentence or head.endswith(":") and rest.endswith("?") and \
-            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None
+            re.match(r"(?:i'm|i\s+am|we're|we\s+are|[a-z]+ing)\s", head.replace("’", "'"), re.IGNORECASE) is not None
         blockers = self.commentary[3] if sentence else self.commentary[0]
         state = states[0]
         spans = state.spans
@@ -375,9 +377,12 @@ class SemanticParser:
             times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
                 own_period or (k > 0 and spans[k - 1].text in ahead)
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
+            things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+            # ("the first slide", "the next meeting": which of the asker's own things, no ranking of the data)
+            times += [sp for k, sp in enumerate(spans) if sp.text in ("first", "last", "next", "final")
+                      and k + 1 < len(spans) and spans[k + 1].text in things]
             # "We're reviewing our discount policy. How much ...?": a figure's word naming the asker's own thing (the
             # layer's preface_times things), not a figure asked
-            things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
             times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
                       and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
             spans = [sp for sp in spans if sp not in times]
