@@ -1481,3 +1481,14 @@ def test_a_wish_for_what_the_lake_lacks_is_refused(parser, engine):
 ])
 def test_an_opening_participle_of_the_askers_doing_is_a_preface(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "orders with at least one discounted item": an order's item is its line, the one the condition is on (was: refused,
+# 'item' read as products)
+@pytest.mark.parametrize("question, gold", [
+    ("how many web orders in Q3 2026 contained a discounted item?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) WHERE oi.discount_percent > 0 "
+     "AND o.channel = 'web' AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_an_orders_discounted_item_is_its_line(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
