@@ -564,6 +564,7 @@ class _State(
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
+        self._how_many_more_than()
         self._measure_split_by_verb()
         self._in_any_scope()
         self._compared_predicates()
