@@ -1492,3 +1492,19 @@ def test_an_opening_participle_of_the_askers_doing_is_a_preface(parser, engine, 
 ])
 def test_an_orders_discounted_item_is_its_line(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "just curious how busy it gets": after the question, what the asker wonders about is a remark (the layer's remark
+# wonders); its "how" is the wondering's own word; a new value or figure in it still keeps it (refused)
+@pytest.mark.parametrize("question, gold", [
+    ("How many shipments did DHL carry in September 2026? just wondering how busy they get",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' "
+     "AND DATE '2026-09-30'"),
+])
+def test_what_the_asker_wonders_after_the_question_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_wondering_that_names_a_new_value_is_kept(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "How many orders were placed in September 2026? just curious how many were b2b")

@@ -233,8 +233,15 @@ class SemanticParser:
                 # "at least one" (was: 'not' refused)
                 free = True
             data_free.append(free)
+        wonders = tuple(self.layer.grammar.get("commentary", {}).get("remarks", {}).get("wonders", []))
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
+            opened = clause.strip(" ()-—–").lower().replace("’", "'")
+            # ("just curious how big the baskets get": what the asker wonders about, its "how" and the plan's verbs
+            # the wondering's own words; the layer's remark wonders)
+            wondering = next((w for w in sorted(wonders, key=len, reverse=True) if re.match(rf"{re.escape(w)}\b", opened)), None)
+            if wondering:
+                words = (words - set(wondering.split()) - {"how"}) & blockers - set(plan.get("allowed", []))
             if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
                     and not (state.periods or state.ids or state.texts or words & blockers) and not any(
                         x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
