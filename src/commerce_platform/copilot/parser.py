@@ -215,8 +215,11 @@ class SemanticParser:
             # ("complaints are up, want to see the numbers": a wish of the asker's, in a clause naming no data, no
             # narrowing: the layer's commentary wishes)
             # (what the wish is of is said in function words only: "want to see the profit" asks what the lake lacks)
-            wished = next((j for j, s in enumerate(state.spans) if s.text in wishes), len(state.spans))
-            bare = all(all(x[0] in ("stop", "unknown") for x in s.senses) for s in state.spans) and all(
+            # (no wish at all: nothing set aside on this rule)
+            wished = next((j for j, s in enumerate(state.spans) if set(s.text.split()) & wishes), None)
+            wished = len(state.spans) if wished is None else wished
+            bare = wished < len(state.spans) and all(all(x[0] in ("stop", "unknown") for x in s.senses)
+                                                     for s in state.spans) and all(
                 s.senses and all(x[0] == "stop" for x in s.senses) for s in state.spans[wished:])
             free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
                 not (words & (blockers - wishes if bare else blockers)) and (all(
