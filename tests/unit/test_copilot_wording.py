@@ -1511,3 +1511,15 @@ def test_what_the_asker_wonders_after_the_question_is_set_aside(parser, engine, 
 def test_a_wondering_that_names_a_new_value_is_kept(parser, engine):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, "How many orders were placed in September 2026? just curious how many were b2b")
+
+
+# "I'm calling the carriers today. How many ...?": a period from the as-of day on (the lake holds no data for it yet)
+# in a sentence before the question is when the asker acts, not a second period (was: refused, two periods named);
+# the question may go on past a bracket
+@pytest.mark.parametrize("question, gold", [
+    ("We're phoning the warehouses today. How many shipments sent more than 30 days ago (before 2 October 2026) "
+     "are still in transit?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL AND CAST(shipped_at AS DATE) < DATE '2026-10-02'"),
+])
+def test_the_askers_today_in_a_preface_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -352,7 +352,10 @@ class SemanticParser:
         # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
         # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
         # end with the question mark)
-        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
+        # ("... more than 5 days ago (before 27 October) are still ...?": the question may go on past a bracket too)
+        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?"))
+                                           or (len(clauses) > 2 and clauses[2].lstrip().startswith("(")
+                                               and question.rstrip().endswith("?")))
         # "I'm updating the dashboard and need one number: how many web orders ...?": what the asker is doing, said in
         # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
         # ("Putting together the ops review, first slide: how many ...?": an opening participle says the same, the
@@ -396,6 +399,12 @@ class SemanticParser:
             times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
                       and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
             spans = [sp for sp in spans if sp not in times]
+        # "I'm chasing carriers today. How many ...?": a period from the as-of day on (no data in the lake yet) said
+        # in a sentence of its own is when the asker acts, not a period asked
+        slots = [sp for sp in spans if re.fullmatch(r"__period\d+__", sp.text)]
+        if sentence and slots and len(slots) == len(state.periods) and all(
+                state.periods[int(sp.text[8:-2])].start_date >= state.as_of for sp in slots):
+            events = events + slots
         spans = [sp for sp in spans if sp not in events]
         if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
                 or state.texts:
