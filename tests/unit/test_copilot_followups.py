@@ -2182,3 +2182,17 @@ def test_as_a_share_puts_the_previous_count_as_a_share(parser, engine, context, 
 ])
 def test_an_activity_of_them_is_a_condition_on_them(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "so how many more did we sell in May than in April?" after one figure per period: that figure, the first period's
+# less the second's (was: refused on 'than', the count of "how many" read as orders)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue in March 2026", "and in April 2026?"], "how much more did we make in March 2026 than in April 2026?",
+     "SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') - "
+     "SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+])
+def test_how_many_more_than_after_a_figure_is_its_difference(parser, engine, context, question, gold):
+    expected = engine.execute(gold).rows[0][0]
+    got = answer(parser, engine, question, context)
+    assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)

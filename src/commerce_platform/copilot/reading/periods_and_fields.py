@@ -161,8 +161,14 @@ class PeriodFieldSteps(StateBase):
                     x.first("dimension") and not x.has("stop") or x.first("ranking") for x in self.spans):
             return
         noun = self.spans[asks[0] + 2] if asks[0] + 2 < slots[0] else None
-        if noun is None or not (noun.first("measure") or noun.first("entity")):
+        previous = getattr(self, "context", None)
+        # "so how many more did we sell in Q3 than in Q2?" after one figure per period: that figure (a follow-up)
+        said_before = previous is not None and len(previous.measures) == 1 and not previous.dimensions \
+            and not previous.grain and not previous.derived
+        if not (noun is not None and (noun.first("measure") or noun.first("entity"))) and not said_before:
             return  # "how many more did we sell ...": the figure not named, left to the rankings' reading
+        if said_before and noun is not None and (noun.first("measure") or noun.first("entity")):
+            return  # a figure named anew in a follow-up: left to the follow-up's reading
         self.spans[asks[0] + 1].used = True
         self.form.notes.append("more_than")
         if self.spans[asks[0] + 1].text != "more":
@@ -244,6 +250,13 @@ class PeriodFieldSteps(StateBase):
         if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
             # "the first six months of 2026, January through June": one period said twice, not two to compare
             slots = slots[:1]
+        previous = getattr(self, "context", None)
+        if previous is not None and "more_than" in self.form.notes and len(slots) == 2 and not (
+                f.dimensions or f.grain or f.derived):
+            # "so how many more did we sell in Q3 than in Q2?": the previous figure, the first period's less the
+            # second's (the count read from "how many" alone is that figure)
+            f.measures = list(previous.measures)
+            f.period = None
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -262,13 +275,14 @@ class PeriodFieldSteps(StateBase):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
-            elif len(slots) == 2 and "more_than" in f.notes and not (f.dimensions or f.grain or f.derived):
+            elif len(slots) == 2 and "more_than" in (*f.notes, *self.form.notes) and not (
+                    f.dimensions or f.grain or f.derived):
                 # "how many more units did we sell in Q3 than in Q2": the first period's figure less the second's
                 for x in self.spans[self.spans.index(slots[0]) + 1:self.spans.index(slots[1])]:
                     x.used = True  # "than (in)"
                 # ("how many fewer ...": the second's less the first's, the gap as asked, positive when it is so)
                 later = self.periods[int(slots[1].text[8:-2])]
-                if "fewer_than" in f.notes:
+                if "fewer_than" in (*f.notes, *self.form.notes):
                     f.period, later = later, f.period
                 f.compare_period = later
                 f.derived = {"kind": "growth", "absolute": True}
