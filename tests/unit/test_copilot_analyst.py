@@ -1448,3 +1448,21 @@ def test_a_fall_between_periods_of_different_lengths_is_refused(parser, question
 ])
 def test_an_average_over_the_things_in_each_group(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "how many more X in P1 than in P2": one figure, the first period's less the second's ("fewer"/"less": the gap the
+# other way), not a ranking of products (was: refused on two periods, or "how much more revenue ... than" read as the
+# products that grew); with no figure named ("how many more did we sell ...") the rankings' reading is left as it was
+@pytest.mark.parametrize("question, gold", [
+    ("how many more orders did we get in 2025 than in 2024?",
+     "SELECT COUNT(*) FILTER (WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') - COUNT(*) FILTER "
+     "(WHERE order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31') FROM orders"),
+    ("how much less revenue did we have in April 2026 than in March 2026?",
+     "SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') - "
+     "SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+])
+def test_how_many_more_than_between_two_periods_is_a_difference(parser, engine, question, gold):
+    expected = engine.execute(gold).rows[0][0]
+    got = answer(parser, engine, question)
+    assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)

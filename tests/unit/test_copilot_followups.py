@@ -2160,3 +2160,70 @@ def test_a_share_replaces_an_average_per_group(parser, engine, context, question
 ])
 def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "break it down by", "break that down by": a phrase of grouping leads as "by" does, also when its group names a
+# thing (product, customer) (was: a new question, the number of products, a silent wrong)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue of Makita products in 2025"], "break it down by product",
+     "SELECT p.name, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi "
+     "JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE p.brand = 'Makita' AND "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.product_id, p.name"),
+    (["units sold last quarter"], "break that down per customer",
+     "SELECT c.name, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' "
+     "AND DATE '2026-09-30' GROUP BY c.customer_id, c.name"),
+])
+def test_a_grouping_phrase_regroups_the_previous_figure(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which month was the best?" after a figure per month: the periods of a grain are the groups ranked on that one
+# figure, as "which category was the best?" after one per category (was: refused, nothing changed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold by month in 2026"], "which month was the best one?",
+     "SELECT date_trunc('month', o.order_date) AS m, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    (["number of orders per quarter in 2025"], "which quarter had the fewest?",
+     "SELECT date_trunc('quarter', order_date) AS q, COUNT(*) AS n FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY n ASC LIMIT 1"),
+])
+def test_the_best_period_of_a_grain_is_ranked(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "as a percentage of all orders?" after a count of some orders: the previous figure put as a share of all of its
+# things, its condition the share's (was: read alone, refused: a share of what?)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many store orders were placed in 2025"], "as a percentage of all orders?",
+     "SELECT 100.0 * COUNT(*) FILTER (WHERE channel = 'store') / COUNT(*) FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_as_a_share_puts_the_previous_count_as_a_share(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many of them have ordered something?" after customers: the ones with an order, the activity a condition on
+# them as "customers who have placed an order" reads it (was: refused, the added condition compared as no change)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many business customers signed up in 2024"], "how many of them have ordered something?",
+     "SELECT COUNT(*) FROM customers c WHERE c.segment = 'business' AND c.signup_date BETWEEN DATE '2024-01-01' AND "
+     "DATE '2024-12-31' AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+])
+def test_an_activity_of_them_is_a_condition_on_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "so how many more did we sell in May than in April?" after one figure per period: that figure, the first period's
+# less the second's (was: refused on 'than', the count of "how many" read as orders)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue in March 2026", "and in April 2026?"], "how much more did we make in March 2026 than in April 2026?",
+     "SELECT SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') - "
+     "SUM(total_amount) FILTER (WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30') FROM orders o "
+     f"WHERE {VALID_ORDER}"),
+])
+def test_how_many_more_than_after_a_figure_is_its_difference(parser, engine, context, question, gold):
+    expected = engine.execute(gold).rows[0][0]
+    got = answer(parser, engine, question, context)
+    assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)

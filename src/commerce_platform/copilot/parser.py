@@ -232,13 +232,23 @@ class SemanticParser:
             return question, []
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
+        wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
             words = {w for s in state.spans for w in s.text.split()}
             # ("(zero included)" asks for the things with none too: never an aside; was: set aside, zeros left out)
+            # ("complaints are up, want to see the numbers": a wish of the asker's, in a clause naming no data, no
+            # narrowing: the layer's commentary wishes)
+            # (what the wish is of is said in function words only: "want to see the profit" asks what the lake lacks)
+            # (no wish at all: nothing set aside on this rule)
+            wished = next((j for j, s in enumerate(state.spans) if set(s.text.split()) & wishes), None)
+            wished = len(state.spans) if wished is None else wished
+            bare = wished < len(state.spans) and all(all(x[0] in ("stop", "unknown") for x in s.senses)
+                                                     for s in state.spans) and all(
+                s.senses and all(x[0] == "stop" for x in s.senses) for s in state.spans[wished:])
             free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
-                not (words & blockers) and (all(
+                not (words & (blockers - wishes if bare else blockers)) and (all(
                 all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
                 or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
@@ -252,8 +262,15 @@ class SemanticParser:
                 # "at least one" (was: 'not' refused)
                 free = True
             data_free.append(free)
+        wonders = tuple(self.layer.grammar.get("commentary", {}).get("remarks", {}).get("wonders", []))
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
+            opened = clause.strip(" ()-—–").lower().replace("’", "'")
+            # ("just curious how big the baskets get": what the asker wonders about, its "how" and the plan's verbs
+            # the wondering's own words; the layer's remark wonders)
+            wondering = next((w for w in sorted(wonders, key=len, reverse=True) if re.match(rf"{re.escape(w)}\b", opened)), None)
+            if wondering:
+                words = (words - set(wondering.split()) - {"how"}) & blockers - set(plan.get("allowed", []))
             if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
                     and not (state.periods or state.ids or state.texts or words & blockers) and not any(
                         x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
@@ -361,11 +378,16 @@ class SemanticParser:
         # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
         # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
         # end with the question mark)
-        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?")))
+        # ("... more than 5 days ago (before 27 October) are still ...?": the question may go on past a bracket too)
+        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?"))
+                                           or (len(clauses) > 2 and clauses[2].lstrip().startswith("(")
+                                               and question.rstrip().endswith("?")))
         # "I'm updating the dashboard and need one number: how many web orders ...?": what the asker is doing, said in
         # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
+        # ("Putting together the ops review, first slide: how many ...?": an opening participle says the same, the
+        # asker's own doing; one that narrows, "Excluding returns:", is a blocker below)
         sentence = sentence or head.endswith(":") and rest.endswith("?") and \
-            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None
+            re.match(r"(?:i'm|i\s+am|we're|we\s+are|[a-z]+ing)\s", head.replace("’", "'"), re.IGNORECASE) is not None
         # "For the year-end pack I need the headline figure: total revenue in 2025.", "I need a rolling figure for
         # the weekly sync - what's revenue over the last 30 days?": the asker's own need said before a colon or a
         # spaced dash that the question (the last clause) follows is a sentence of its own too, whatever it ends with
@@ -406,6 +428,29 @@ class SemanticParser:
             spans = [sp for sp in spans if not sp.text.startswith("__period")]
         # "I need to pick a default carrier for the Q4 rush. Which carrier ...?": a period naming the asker's event
         events = _event_periods(state) if sentence else []
+        if sentence:
+            # "The auditors come next week. What is ...?", "I'm building the monthly board pack: ...": a grain of the
+            # asker's own time or thing, no grouping (the layer's preface_times)
+            ahead = set(self.layer.grammar.get("preface_times", {}).get("ahead", []))
+            own_period = any(o.periods for o in states[1:])
+            times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
+                own_period or (k > 0 and spans[k - 1].text in ahead)
+                or (k + 1 < len(spans) and not spans[k + 1].senses))]
+            things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+            # ("the first slide", "the next meeting": which of the asker's own things, no ranking of the data)
+            times += [sp for k, sp in enumerate(spans) if sp.text in ("first", "last", "next", "final")
+                      and k + 1 < len(spans) and spans[k + 1].text in things]
+            # "We're reviewing our discount policy. How much ...?": a figure's word naming the asker's own thing (the
+            # layer's preface_times things), not a figure asked
+            times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
+                      and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
+            spans = [sp for sp in spans if sp not in times]
+        # "I'm chasing carriers today. How many ...?": a period from the as-of day on (no data in the lake yet) said
+        # in a sentence of its own is when the asker acts, not a period asked
+        slots = [sp for sp in spans if re.fullmatch(r"__period\d+__", sp.text)]
+        if sentence and slots and len(slots) == len(state.periods) and all(
+                state.periods[int(sp.text[8:-2])].start_date >= state.as_of for sp in slots):
+            events = events + slots
         spans = [sp for sp in spans if sp not in events]
         if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
                 or state.texts:
@@ -415,11 +460,6 @@ class SemanticParser:
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
-        if sentence:
-            # "We're trimming the range next year.": "next" and a grain word in a sentence said before the question
-            # is when the asker acts (the lake holds no future), not a grouping of the data
-            spans = [sp for k, sp in enumerate(spans) if not (
-                sp.senses and all(x[0] == "grain" for x in sp.senses) and k > 0 and spans[k - 1].text in ("next", "coming"))]
         # (a concept the lake lacks is such an event too: "before next year's campaign calendar is set")
         cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
                     and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
@@ -441,8 +481,8 @@ class SemanticParser:
             spans = [sp for sp in spans if not (sp.has("grammar", "range") and all(
                 x[0] == "stop" or tuple(x) == ("grammar", "range") for x in sp.senses))]
         # "for the monthly ops review", "the annual report": a grain word before a noun of the asker's own report or
-        # meeting (the layer's commentary event nouns) names when that event happens, not a grouping of the data
-        event_nouns = set(self.layer.grammar.get("commentary", {}).get("event_nouns", []))
+        # meeting (the layer's preface_times things) names when that event happens, not a grouping of the data
+        event_nouns = set(self.layer.grammar.get("preface_times", {}).get("things", []))
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.senses and all(x[0] == "grain" for x in sp.senses)
             and any(o.text in event_nouns for o in spans[k + 1:k + 4]))]
@@ -474,8 +514,11 @@ class SemanticParser:
             not re.match(r"(?:which|what|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could)\b", head, re.I)
         named = ("entity", "dimension", "attribute") if stated else ()
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
+        # "I'm planning the restock round for Friday: ...": restocking said in a sentence of its own is the asker's
+        # act, as in a plan after the question (PLAN_OWN_SENSES), not a low-stock condition on what is asked
         if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
+                   or (sentence and stated and tuple(x) in PLAN_OWN_SENSES)
                    for sp in spans for x in sp.senses):
             return 0
         return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
@@ -611,6 +654,7 @@ class _State(
         self._other_scopes()
         self._by_how_many_below()
         self._slots()
+        self._how_many_more_than()
         self._measure_split_by_verb()
         self._in_any_scope()
         self._compared_predicates()
@@ -754,6 +798,9 @@ class _State(
         if first is not None and first.text in ("all", "any", "every") and after is not None \
                 and after[1].first("dimension") and context.filter_on(str(after[1].arg("dimension"))):
             return True  # "all channels but only norwegian customers" after b2b orders: that filter dropped
+        if first is not None and first.text == "as" and len(self.spans) > 2 and self.spans[1].text in ("a", "an") \
+                and self.spans[2].has("grammar", "share"):
+            return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
         if first is not None and first.text == "for" and not self.ids and any(s.first("entity") for s in self.spans) \
@@ -810,9 +857,15 @@ class _State(
                 for a, b in zip(self.spans, self.spans[1:], strict=False)):
             return True  # "that brand's best products" after the top brand: the one brand answered
         content = [s for s in self.spans if s.senses and not all(x[0] in ("stop", "grammar") for x in s.senses)]
-        if first is not None and first.text in ("by", "per") and context.kind == "aggregate" and content and all(
+        # "break it down by", "break that down by": a phrase of grouping leads as "by" does, after the words of
+        # the verb that carry nothing for the data ("break", "that", "down")
+        lead = next((s for s in self.spans if s.senses and not all(x[0] == "stop" for x in s.senses)), None)
+        if first is not None and (first.text in ("by", "per") or lead is not None and lead.has("grammar", "group_by")) \
+                and context.kind == "aggregate" and content and all(
                 s.first("dimension") is not None and not self.values_of(s) for s in content):
-            return True  # "per product" after a figure: the same figure regrouped (a thing named as its group)
+            # "per product" after a figure: the same figure regrouped (a thing named as its group); "split it down
+            # by store" after revenue too (was: "break it down by product" read as a new count of products)
+            return True
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
@@ -862,7 +915,11 @@ class _State(
         """"value of cancelled orders": past the conditions, "of" leads to the column's own things."""
         nxt = self.next_content(i)
         last = None
-        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+        while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate") or (
+                # "the value of web-channel orders", "of Vantaa warehouse stock": the kind of the value said right
+                # after it is part of naming that value, not a column (was: the orders listed, not their sum)
+                last is not None and any(nxt[1].has("dimension", d) for d, _ in self.values_of(last)))) \
+                and not nxt[1].first("entity"):
             last, nxt = nxt[1], self.next_content(nxt[0])
         ent = nxt[1].first("entity") if nxt is not None else None
         if ent is None and (nxt is None or nxt[1].text.startswith("__period")) and last is not None \
@@ -2416,8 +2473,9 @@ class _State(
             and context.direction == "asc"
         # ("which brand grew the most ..." after "... fell the most ...": the way said again is the new one)
         f.direction = new.direction if (new.order_by or new.limit or said_way) and not keep_way else f.direction
-        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
-                and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+        # ("which month was the best?" after revenue by month: the periods of a grain are groups too; was: refused)
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 \
+                and (f.dimensions or f.grain) and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
             # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
             f.order_by, f.direction = f.measures[0], new.direction
@@ -2712,6 +2770,10 @@ class _State(
             f.dimensions = []
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
+        # "how many of them have placed an order?" after customers: the activity kept as a condition on them (read
+        # once merged, as "customers who have placed an order" reads it) is a change (was: refused, nothing changed)
+        before["activity"] = sorted(n for n in context.notes if n.startswith("activity:"))
+        after["activity"] = sorted(n for n in f.notes if n.startswith("activity:"))
         if before == after and context.lookup and context.kind == "list" and new.show \
                 and all(c in context.show for c in new.show):
             # "and the tracking number?" after the details of one order: already among its columns, so the

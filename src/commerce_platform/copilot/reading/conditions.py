@@ -782,6 +782,11 @@ class ConditionSteps(StateBase):
             if spec.get("entity") == "order_lines" and i > 1 and self.spans[i - 1].text in ("item", "items") and \
                     self.spans[i - 2].text in ("some", "any", "an", "a"):
                 self.spans[i - 1].used = True  # "had some item with a discount": the line the condition is on
+            if spec.get("entity") == "order_lines" and i + 1 < len(self.spans) and \
+                    self.spans[i + 1].text in ("item", "items") and any(x.has("entity", "orders") for x in self.spans):
+                # "orders with at least one discounted item": an order's item is its line, the condition's own
+                # (was: refused, 'item' read as products)
+                self.spans[i + 1].used = True
             column = spec.get("bounded_by")
             if not column:
                 continue

@@ -943,8 +943,9 @@ class MeasureSteps(StateBase):
         (or fall) between two periods named is always from the earlier one to the later one, whichever is named
         first (was: the first named taken as the current one, so the biggest rise was answered as the biggest
         fall)."""
+        # ("how much more in March than in April": a gap asked between the periods in the order said, not a growth)
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period \
-                and f.period.start_date < f.compare_period.start_date:
+                and f.period.start_date < f.compare_period.start_date and "more_than" not in (*f.notes, *self.form.notes):
             f.period, f.compare_period = f.compare_period, f.period
 
     def _growth_direction(self, f: QueryForm) -> None:

@@ -146,6 +146,39 @@ class PeriodFieldSteps(StateBase):
             x.used = True
         return True
 
+    def _how_many_more_than(self) -> None:
+        """"how many more orders did we get in May than in April", "how much less revenue in 2025 than in 2024": one
+        figure, the first period's less the second's (an absolute change; "fewer"/"less" the gap the other way), not
+        a ranking; "more"/"less"/"fewer" right after "how many"/"how much" and before the figure's own noun, and
+        "than" alone joining two periods. Read before the rankings (the comparative marked used); the periods and
+        "than" are placed by _periods_and_fields (left unplaced, so refused, when the figure is not one)."""
+        slots = [k for k, x in enumerate(self.spans) if x.text.startswith("__period")]
+        if len(slots) != 2:
+            return
+        between = [x for x in self.spans[slots[0] + 1:slots[1]] if not x.has("stop") or x.text == "than"]
+        if [x.text for x in between] not in (["than"], ["than", "in"]):
+            return
+        asks = [k for k, x in enumerate(self.spans[:slots[0]]) if x.text == "how many"
+                or (x.text == "much" and k > 0 and self.spans[k - 1].text == "how")]
+        comparative = ("more", "less", "fewer")
+        if len(asks) != 1 or self.spans[asks[0] + 1].text not in comparative \
+                or any(x.text in comparative for x in self.spans[asks[0] + 2:]) or any(
+                    x.first("dimension") and not x.has("stop") or x.first("ranking") for x in self.spans):
+            return
+        noun = self.spans[asks[0] + 2] if asks[0] + 2 < slots[0] else None
+        previous = getattr(self, "context", None)
+        # "so how many more did we sell in Q3 than in Q2?" after one figure per period: that figure (a follow-up)
+        said_before = previous is not None and len(previous.measures) == 1 and not previous.dimensions \
+            and not previous.grain and not previous.derived
+        if not (noun is not None and (noun.first("measure") or noun.first("entity"))) and not said_before:
+            return  # "how many more did we sell ...": the figure not named, left to the rankings' reading
+        if said_before and noun is not None and (noun.first("measure") or noun.first("entity")):
+            return  # a figure named anew in a follow-up: left to the follow-up's reading
+        self.spans[asks[0] + 1].used = True
+        self.form.notes.append("more_than")
+        if self.spans[asks[0] + 1].text != "more":
+            self.form.notes.append("fewer_than")
+
     def _all_units_restated(self, f: QueryForm) -> None:
         """"monthly revenue for 2025 ... all twelve months": "all" and the number of the grain's units the period
         holds restate the rows asked for (was: '12', 'months' left unplaced); another number is left to refuse."""
@@ -222,6 +255,13 @@ class PeriodFieldSteps(StateBase):
         if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
             # "the first six months of 2026, January through June": one period said twice, not two to compare
             slots = slots[:1]
+        previous = getattr(self, "context", None)
+        if previous is not None and "more_than" in self.form.notes and len(slots) == 2 and not (
+                f.dimensions or f.grain or f.derived):
+            # "so how many more did we sell in Q3 than in Q2?": the previous figure, the first period's less the
+            # second's (the count read from "how many" alone is that figure)
+            f.measures = list(previous.measures)
+            f.period = None
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -240,6 +280,20 @@ class PeriodFieldSteps(StateBase):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
+            elif len(slots) == 2 and "more_than" in (*f.notes, *self.form.notes) and not (
+                    f.dimensions or f.grain or f.derived):
+                # "how many more units did we sell in Q3 than in Q2": the first period's figure less the second's
+                for x in self.spans[self.spans.index(slots[0]) + 1:self.spans.index(slots[1])]:
+                    x.used = True  # "than (in)"
+                # ("how many fewer ...": the second's less the first's, the gap as asked, positive when it is so)
+                later = self.periods[int(slots[1].text[8:-2])]
+                if "fewer_than" in (*f.notes, *self.form.notes):
+                    f.period, later = later, f.period
+                f.compare_period = later
+                f.derived = {"kind": "growth", "absolute": True}
+                # ("how many more units": the count word and the figure's noun, split by the comparative, name one
+                # figure, not two)
+                f.measures = list(dict.fromkeys(f.measures))
             elif len(slots) == 2 and self._periods_side_by_side(f, slots):
                 pass
             elif self._listed_units_of_grain(f, slots):
@@ -268,8 +322,8 @@ class PeriodFieldSteps(StateBase):
                                     field="question", hint="e.g. 'customers whose first order was in 2025'")
             if measure and not f.period and latest:
                 # "customers whose most recent order was cancelled": the value of that one order
-                for x in latest:
-                    x.op = "latest in"
+                for cond in latest:
+                    cond.op = "latest in"
                 f.predicates.remove(name)
                 continue
             if measure and f.period:
