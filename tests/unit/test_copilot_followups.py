@@ -2129,3 +2129,89 @@ def test_a_share_replaces_an_average_per_group(parser, engine, context, question
 ])
 def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# a closing "only" restricts the previous question as an opening one does ("Oslo customers only" = "only Oslo
+# customers"), its grouping and period kept (was: the Oslo customers listed, a new question)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold per brand in August"], "Oslo customers only",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) JOIN customers c ON c.customer_id = o.customer_id WHERE c.city = 'Oslo' AND "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31' GROUP BY 1"),
+    (["number of orders per channel in 2025"], "business customers only",
+     "SELECT o.channel, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'business' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_a_closing_only_restricts_the_previous_question(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "its <things>" after the one group ranked first names that group, as "that category's products": the things
+# grouped within it (was: the ranking regrouped by the things, still its top 1)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which category had the most revenue last year?"], "list the stock of each of its products",
+     "WITH t AS (SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category IN (SELECT category FROM t) GROUP BY p.name, p.product_id"),
+])
+def test_its_things_are_within_the_one_ranked(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a figure of what is held now (stock) asked after a product's sales of a period: the product kept, the period and
+# its months dropped (layer current_figures; was: the stock of every product, or refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Makita Hammer units sold in 2025", "per month"], "and how much is on hand?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+    (["how many Bosch Garden Hose did we sell last quarter"], "how many do we have left",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose'"),
+])
+def test_stock_after_sales_of_a_period_drops_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a time grain named alone replaces the previous groups, but a group narrowed to two or more values named to compare
+# stays: each value's months apart (was: the values summed together per month)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold per category in 2025", "only Paint and Garden"], "and by month?",
+     "SELECT p.category, date_trunc('month', o.order_date), SUM(oi.quantity) FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.category IN ('Paint', 'Garden') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1, 2"),
+])
+def test_a_grain_keeps_the_values_compared(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show it per month" after a count: the count per month, not the counted things listed ("show" with a grain)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many web orders were there in 2025?", "how many different customers placed them"], "show that by month",
+     "SELECT date_trunc('month', o.order_date), COUNT(DISTINCT o.customer_id) FROM orders o WHERE o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_show_with_a_grain_after_a_count_regroups_it(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many customers ..., per channel" after a figure per channel: the customers counted per the same groups (the
+# grouping said again changes nothing; was: the orders counted)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue per city in 2025"], "and how many customers ordered per city",
+     "SELECT c.city, COUNT(DISTINCT c.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_a_count_of_other_things_with_the_same_grouping(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "in any warehouse? list the warehouses": "any" alone drops a condition and adds no grouping, but the groups asked
+# for too are kept (was: one product-level figure)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how much stock of Bosch Garden Hose do we have"], "is it under its reorder level in any warehouse? list the warehouses",
+     "SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Bosch Garden Hose' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+])
+def test_any_group_with_the_groups_asked_keeps_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

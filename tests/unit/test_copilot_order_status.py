@@ -1393,3 +1393,14 @@ def test_order_status_read_of_the_one_order(parser, engine, context, question, g
 ])
 def test_out_for_delivery_and_not_gone_out(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "<customers>: which of their orders ...": the orders are listed, the customers named first only restrict them
+# (was: the customers listed)
+@pytest.mark.parametrize("question, gold", [
+    ("Tallinn customers: which of their orders are still in transit?",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.city = 'Tallinn' AND s.delivered_at IS NULL"),
+])
+def test_which_of_their_orders_lists_the_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

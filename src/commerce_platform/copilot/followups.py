@@ -1202,6 +1202,15 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     named = [k for k, s in enumerate(state.spans[1:], start=1) if s.has("dimension", dim)
              and state.spans[k - 1].text in ("that", "this") and not s.text.endswith("s")]
     sub_dim = state._thing_dimension(new.subject)
+    # "the margin of each of its products" after the one brand ranked first: "its" before another kind of thing
+    # names that one group too, the things grouped within it (was: the brand ranking regrouped by product)
+    its = [k for k, s in enumerate(state.spans[:-1]) if s.text == "its" and state.spans[k + 1].first("dimension")
+           and state.spans[k + 1].arg("dimension") not in (dim, None)]
+    if not named and len(its) == 1 and new.measures and new.filter_on(dim) is None \
+            and new.dimensions == [state.spans[its[0] + 1].arg("dimension")]:
+        state.spans[its[0]].used = state.spans[its[0] + 1].used = True
+        new.within = context.to_dict()
+        return new
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None

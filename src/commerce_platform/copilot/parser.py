@@ -686,6 +686,13 @@ class _State(
             # things and their conditions (no figure, ranking or question word) narrows the previous question
             # (was: the shipments of 2025 listed, a new question)
             return True
+        said = [s for s in self.spans if s.senses]
+        if len(said) > 1 and said[-1].text == "only" and not self.ids and any(
+                x[0] in ("value", "predicate") for s in said for x in s.senses) and all(
+                x[0] in ("stop", "entity", "dimension", "value", "predicate", "grammar") for s in said for x in s.senses):
+            # "Oslo customers only", "business orders only" after a figure: the closing "only" restricts the
+            # previous question as an opening one does ("only Oslo customers"), not a new list of those things
+            return True
         if any(context.filter_on(dim) for _, _, dim in self._not_just()):
             return True  # "all Makita products, not just tools": the previous question, a condition of it dropped
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
@@ -742,9 +749,11 @@ class _State(
             return True  # "who spent the most?" after customers: no one named, so among those
         if context.kind == "aggregate" and not self.ids and not self.periods and len(self.content()) <= 3 and not any(
                 x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
-                for x in s.senses) and any(s.first("measure") for s in self.spans):
+                for x in s.senses if not (x[0] == "attribute" and s.senses[0][0] == "measure")) \
+                and any(s.first("measure") for s in self.spans):
             # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
-            # would be a column beside each row, which a new question "total revenue" does not ask)
+            # would be a column beside each row, which a new question "total revenue" does not ask); a span read
+            # first as a figure is one, though it also names a column ("and how much is on hand?")
             return True
         if self._condition_alone(strong):
             return True
@@ -880,9 +889,11 @@ class _State(
                     f.dimensions.append(own)
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
+                        (self._is_which(i) or self._whole_of_share(i) or [t.text for t in self.spans[max(0, i - 3):i]]
+                         in (["which", "of", "their"], ["what", "of", "their"])) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
-                    # listed; the customers named first only restrict them
+                    # listed; the customers named first only restrict them ("Bergen customers: which of their
+                    # orders were cancelled?" too)
                     f.subject = name
                     s.used = True
                 elif name == "orders" and f.subject == "shipments" and s.text == "orders" and self._is_which(i) \
@@ -2023,8 +2034,9 @@ class _State(
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
-                and ({s.text for s in self.spans} & {"list", "show"} or picking):
-            # "list the business ones" after a count: the counted things listed, the new condition kept
+                and not new.grain and ({s.text for s in self.spans} & {"list", "show"} or picking):
+            # "list the business ones" after a count: the counted things listed, the new condition kept ("show
+            # that by month" asks the count per month, not a list)
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
         elif context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"]) \
                 and len(context.dimensions) == 1 and context.subject \
@@ -2132,7 +2144,8 @@ class _State(
                 # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
                 # the other things counted
                 f.subject = new.subject
-            elif new.measures == ["count"] and new.subject and not new.dimensions \
+            elif new.measures == ["count"] and new.subject \
+                    and all(d in context.dimensions for d in new.dimensions) \
                     and (context.subject is None or context.kind == "aggregate" and not context.dimensions
                          and new.subject != context.subject) \
                     and not any(m.startswith("count") for m in context.measures) \
@@ -2140,7 +2153,8 @@ class _State(
                 # "what about the number of customers?" after revenue by country: those things counted under
                 # the same conditions (never the orders, the default of a count that names no thing); "how many
                 # orders had Makita items" after Makita's units sold: a figure's noun (products) was no thing
-                # counted, so the things named now are (was: the products counted)
+                # counted, so the things named now are (was: the products counted); the same grouping said again
+                # ("how many customers ordered, per country" after revenue per country) changes nothing of it
                 f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
@@ -2192,6 +2206,12 @@ class _State(
                 # the catalog has no date, so the previous figure's period does not apply to it (the answer
                 # names no period)
                 f.period, f.period_field = None, None
+            current = set(self.layer.grammar.get("current_figures", {}).get("measures", []))
+            if all(m in current for m in f.measures) and not any(m in current for m in context.measures) \
+                    and not self.periods and not new.grain and not new.compare_period and not new.derived:
+                # "and how many are on hand?" after a product's units sold this year by month: what is held now
+                # has no period of the sales (layer current_figures); the product kept, the months dropped
+                f.period, f.period_field, f.grain, f.compare_period = None, None, None, None
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -2238,7 +2258,10 @@ class _State(
         if new.grain:
             f.grain = new.grain
             if not adding and not regrouped and not beside:
-                f.dimensions = []  # "now by month": the months replace the previous groups
+                # "now by month": the months replace the previous groups; a group narrowed to two or more values
+                # named to compare ("Makita and Bosch only") stays, each one's months apart (was: summed together)
+                f.dimensions = [d for d in f.dimensions if any(x.field == d and x.op == "in" and len(x.values) > 1
+                                                               for x in f.filters)]
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
         including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
@@ -2433,7 +2456,12 @@ class _State(
                             "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
-                    elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
+                    elif target not in context.dimensions and not any(
+                            k not in (i, nxt[0]) and t.has("dimension", target) and not self.values_of(t)
+                            and self.spans[k - 1].text not in ("all", "any", "every")
+                            for k, t in enumerate(self.spans) if k > 0):
+                        # "all channels" drops a filter, it adds no grouping (unless the groups are asked too: "is
+                        # it low in any warehouse? list the warehouses")
                         f.dimensions = [d for d in f.dimensions if d != target] or [
                             d for d in context.dimensions if d != target]
                     elif i > 0 and self.spans[i - 1].text == "across" and not new.dimensions:
