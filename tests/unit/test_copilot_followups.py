@@ -2215,3 +2215,64 @@ def test_a_count_of_other_things_with_the_same_grouping(parser, engine, context,
 ])
 def test_any_group_with_the_groups_asked_keeps_them(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which month was the weakest?" after a figure per month: the months ranked on that figure, the top one (was:
+# refused); as "which category sold the most?" after sales by category
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of orders per month in 2025"], "which month had the fewest?",
+     "SELECT date_trunc('month', o.order_date) AS m FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY COUNT(*) ASC LIMIT 1"),
+])
+def test_which_month_after_a_figure_per_month(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "those two" after two values named: the number counts the values named before, no top N (was: refused, '2')
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue per channel in 2025", "only web and store"], "and units sold for these two?",
+     "SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.channel IN ('web', 'store') AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1"),
+])
+def test_those_n_counts_the_values_named(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how much stock of each do we have?" after products listed: each one's stock beside it (no sales that could be
+# missing, so no 'ones with none' to add; was: refused); "which of them sold ...?" counts sales (not cancelled or
+# returned), as "which inactive products sold ...?" does
+@pytest.mark.parametrize("context, question, gold", [
+    (["show the inactive products"], "how much stock of each is on hand?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name"),
+    (["show the inactive products"], "which of them sold in 2025?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_figures_and_sales_of_listed_products(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# the one thing ranked first, its figure: "of it per warehouse" splits that one's figure by the groups named;
+# "its average ..." names the one too, in the ranking's period; "compare with the other carriers" then shows every
+# carrier's figure (was: refused, the figure beside the ranking)
+@pytest.mark.parametrize("context, question, gold", [
+    (["best selling Paint product in 2025 by units"], "how much stock is there of it in each warehouse",
+     "WITH t AS (SELECT p.product_id FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND p.category = 'Paint' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(oi.quantity) DESC LIMIT 1) "
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i WHERE i.product_id IN (SELECT product_id FROM t)"),
+    (["which carrier sent the most shipments in 2025?"], "what's its average delivery time in days",
+     "WITH t AS (SELECT carrier FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1) SELECT AVG(date_diff('second', shipped_at, "
+     "delivered_at) / 86400.0) FROM shipments WHERE carrier IN (SELECT carrier FROM t) AND delivered_at IS NOT NULL "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    (["which carrier sent the most shipments in 2025?", "what's its average delivery time in days"],
+     "how does that compare to the other carriers",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) FROM shipments WHERE "
+     "delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1"),
+])
+def test_figure_of_the_one_ranked_and_the_others(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -56,6 +56,7 @@ from .followups import (
     stands_for_rows,
     that_one_ranked,
     the_one_beside,
+    the_other_groups,
     the_related,
     the_superlative,
     total_of_previous,
@@ -606,6 +607,10 @@ class _State(
             assert context is not None
             new = self.form
             f = self._merge(context)
+            if f.subject == "products":
+                # "which of them sold this year?" after products listed: sold in orders that count as sales, as
+                # "which inactive products sold this year?" reads it (was: any order, cancelled ones too)
+                self._purchases_are_sales(f)
             if new.offset or new.limit or new.order_by:
                 f.offset = new.offset  # a ranking said again says its own place ("top 5 instead": none skipped)
             if f.limit != 1:
@@ -759,15 +764,18 @@ class _State(
             return True
         if self._figure_of_the_same_value(context):
             return True
-        if first is not None and first.text == "which" and context.kind == "aggregate" and len(context.dimensions) == 1 \
+        if first is not None and first.text == "which" and context.kind == "aggregate" \
+                and (len(context.dimensions) == 1 and not context.grain or not context.dimensions and context.grain) \
                 and not context.limit and not (self.ids or self.periods) and content \
-                and content[0].has("dimension", context.dimensions[0]) and not self.values_of(content[0]) \
+                and (content[0].has("dimension", context.dimensions[0]) if context.dimensions
+                     else content[0].has("grain", context.grain) and not content[0].text.endswith("s")) \
+                and not self.values_of(content[0]) \
                 and any(s.first("ranking") or s.first("superlative") for s in content[1:]) \
                 and all(s.first("ranking") or s.first("superlative")
                         or s.first("measure") and s.arg("measure") in context.measures for s in content[1:]):
             # "which category sold the most?", "which category had the highest sales?" after sales by category
             # last month: the top one of the groups just shown, in their period and conditions (was: a new
-            # question over all time)
+            # question over all time); "which month was the best?" after revenue per month: the top month
             return True
         return not strong and not self.ids
 
@@ -1960,12 +1968,19 @@ class _State(
 
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
+        for k, s in enumerate(self.spans[1:], start=1):
+            if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
+                    and self.next_content(k) is None and any(
+                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters):
+                # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
+                # counts the values named before (the same ones), it asks no top N
+                s.used = True
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
-                              other_orders_of_the_customer):
+                              other_orders_of_the_customer, the_other_groups):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2130,7 +2145,10 @@ class _State(
                     # "how many units of each did we sell last month?" after products listed: each listed one's
                     # own figure, one with none shown as 0 (was: 'each' not placed, refused)
                     s.used = True
-                    if "zero_included" not in f.notes:
+                    current = set(self.layer.grammar.get("current_figures", {}).get("measures", []))
+                    if "zero_included" not in f.notes and not all(m in current for m in new.measures):
+                        # (a figure held now, "how much stock of each", is shown beside each listed one as "how much
+                        # stock do they have?" is: it has no sales that could be missing)
                         f.notes.append("zero_included")
             if f.subject == "products" and any(c.startswith("order_items.") for c in f.show) and any(
                     self.layer.measures.get(m, {}).get("entity") == "products" for m in new.measures):
@@ -2354,10 +2372,11 @@ class _State(
             and context.direction == "asc"
         # ("which brand grew the most ..." after "... fell the most ...": the way said again is the new one)
         f.direction = new.direction if (new.order_by or new.limit or said_way) and not keep_way else f.direction
-        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 and f.dimensions \
-                and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+        if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 \
+                and (f.dimensions or f.grain and "sorted" not in new.notes) and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
-            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
+            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure (per
+            # month too: "which month was the weakest?" after revenue per month)
             f.order_by, f.direction = f.measures[0], new.direction
             f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
                 else f.limit
