@@ -1404,3 +1404,16 @@ def test_out_for_delivery_and_not_gone_out(parser, engine, question, gold):
 ])
 def test_which_of_their_orders_lists_the_orders(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "since before <day>": a state begun before the day is dated before it; an "and" after the day that joins another
+# clause (not a second day of a range) leaves the day as said (was: the month alone taken, 'since', 'before' unread)
+@pytest.mark.parametrize("question, gold", [
+    ("which parcels have been on the road since before 15 September and are still not delivered?",
+     "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND CAST(shipped_at AS DATE) < DATE '2026-09-15'"),
+    ("how many shipments were sent before 20 Aug and delivered late",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-08-20'"),
+])
+def test_since_before_a_day_and_a_clause_after_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
