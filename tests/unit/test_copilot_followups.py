@@ -2268,6 +2268,12 @@ def test_figures_and_sales_of_listed_products(parser, engine, context, question,
      "DATE '2025-12-31' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1) SELECT AVG(date_diff('second', shipped_at, "
      "delivered_at) / 86400.0) FROM shipments WHERE carrier IN (SELECT carrier FROM t) AND delivered_at IS NOT NULL "
      "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a figure of the catalog has no date: the ranking's period is not kept for it
+    (["best selling Garden product in 2025 by units"], "and its margin?",
+     "WITH t AS (SELECT p.product_id FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(oi.quantity) DESC LIMIT 1) "
+     "SELECT (unit_price - unit_cost) / unit_price FROM products WHERE product_id IN (SELECT product_id FROM t)"),
     (["which carrier sent the most shipments in 2025?", "what's its average delivery time in days"],
      "how does that compare to the other carriers",
      "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) FROM shipments WHERE "

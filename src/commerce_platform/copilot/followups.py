@@ -1234,8 +1234,12 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
     its = [k for k in range(len(texts) - 1) if texts[k] == "its" and (
         state.spans[k + 1].first("measure") or state.spans[k + 1].has("grammar", "average")
         and k + 2 < len(texts) and state.spans[k + 2].first("measure"))]
+    dated = {e["table"] for e in state.layer.entities.values() if e.get("period")}
+    sql = " ".join(str(state.layer.measures.get(m, {}).get(k, "")) for m in new.measures for k in ("sql", "line_sql"))
     if its and not pointed and not state.periods and context.period and new.period is None \
-            and context.kind == "aggregate" and len(context.dimensions) == 1:
+            and context.kind == "aggregate" and len(context.dimensions) == 1 \
+            and set(re.findall(r"\b([a-z_]+)\.", sql)) & dated:
+        # (a figure of the catalog, "its margin", has no date: no period is kept for it)
         new.period, new.period_field = copy.deepcopy(context.period), context.period_field
     pointed = pointed or its
     if not pointed or context.limit != 1 or context.offset or not new.measures or new.grain \
