@@ -2282,3 +2282,30 @@ def test_figures_and_sales_of_listed_products(parser, engine, context, question,
 ])
 def test_figure_of_the_one_ranked_and_the_others(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many of those customers ..." after orders counted: "those" with a noun names the things counted (the customers
+# of those orders, under the same conditions), never the orders counted again (was: the orders of business customers)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many store orders did Oslo customers place in 2025?"], "and how many of those customers are consumers",
+     "SELECT COUNT(DISTINCT c.customer_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.channel = 'store' AND c.segment = 'consumer' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31'"),
+])
+def test_how_many_of_those_things_counts_those_things(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "both" after a value swapped for another ("and store?" after web orders): the value replaced and the new one, each
+# apart ("both together": one figure of the two); was: refused, 'both' not placed
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of web orders in 2025", "and store?"], "both by quarter",
+     "SELECT o.channel, quarter(o.order_date), COUNT(*) FROM orders o WHERE o.channel IN ('web', 'store') AND "
+     "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1, 2"),
+    (["units sold of Paint products in 2025", "and Garden?"], "both together",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.category IN ('Paint', 'Garden') AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31'"),
+])
+def test_both_names_the_value_replaced_and_the_new_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

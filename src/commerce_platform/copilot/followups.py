@@ -849,7 +849,10 @@ def of_them_counted(state: _State) -> bool:
     """"how many of them went to customers in Sweden?": the previous answer's things counted; a thing named after
     them is a condition on them, not the thing counted."""
     texts = [s.text for s in state.spans]
+    # ("how many of those customers are business?" after orders counted: "those" with a noun names the things
+    # counted, the customers of those rows, as "how many customers was that?")
     return any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
+               and not (texts[k + 2] != "them" and k + 3 < len(texts) and state.spans[k + 3].first("entity"))
                for k in range(len(texts)))
 
 

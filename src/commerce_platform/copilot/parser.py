@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -507,6 +508,10 @@ def query_type(form: QueryForm) -> QueryType:
 # a question opening with one of these asks whether a status holds ("is her last order still pending?")
 AUXILIARY_OPENINGS = frozenset({"is", "was", "has", "have", "had", "did", "does", "do", "are", "were", "when", "where",
                                 "what", "what's", "whats", "how", "and", "so"})
+
+
+# a note on a follow-up's form: the value a new one replaced ("Turku" after "Tampere"), for "both" next
+SWAPPED = "swapped:"
 
 
 class _State(
@@ -2033,6 +2038,23 @@ class _State(
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        for s in self.spans:
+            swapped = [n for n in context.notes if n.startswith(SWAPPED)]
+            if s.used or not s.has("grammar", "both") or len(swapped) != 1 or new.filters:
+                continue
+            field, value = swapped[0][len(SWAPPED):].split(":", 1)
+            now = next((x for x in f.filters if x.field == field and x.op == "=" and len(x.values) == 1), None)
+            if now is not None and json.loads(value) not in now.values:
+                # "both per month" after "Turku for the same period?" (Tampere before): the value replaced and the
+                # one that replaced it, each apart (was: refused, 'both' not placed)
+                now.op, now.values = "in", [json.loads(value), *now.values]
+                summed = {"together", "combined", "altogether", "total", "in total"} & {t.text for t in self.spans}
+                for t in self.spans:
+                    if t.text in summed:
+                        t.used = True  # ("both together": one figure of the two)
+                if field not in f.dimensions and not summed:
+                    f.dimensions.append(field)
+                s.used = True
         self._every_group_asked(f)
         family = set(self.layer.grammar.get("valued_at", {}).values())
         for s in self.spans:
@@ -2321,6 +2343,11 @@ class _State(
                 for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
                     said.used = True
                 continue
+            if kept is not None and kept.op == flt.op == "=" and len(kept.values) == len(flt.values) == 1 \
+                    and kept.values != flt.values:
+                # "Turku for the same period?" after Tampere's revenue: the value it replaces, kept for "both" next
+                f.notes = [n for n in f.notes if not n.startswith(f"{SWAPPED}{flt.field}:")]
+                f.notes.append(f"{SWAPPED}{flt.field}:{json.dumps(kept.values[0])}")
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
