@@ -1417,3 +1417,18 @@ def test_which_of_their_orders_lists_the_orders(parser, engine, question, gold):
 ])
 def test_since_before_a_day_and_a_clause_after_it(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which carrier has each of them?": "each" is each of the things named, so the carrier (a field of the shipment,
+# one to one with its order) is shown beside each order listed, not the orders counted per carrier (was: refused);
+# a marker word right before a status value ("marked delivered") says that status (layer status_markers)
+@pytest.mark.parametrize("question, gold", [
+    ("Aino Andersson has orders marked delivered - which carrier took each of them?",
+     "SELECT o.order_id, s.carrier FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.name = 'Aino Andersson' AND o.status = 'delivered'"),
+    ("show Mikko Koskinen's delivered orders and the carrier of each",
+     "SELECT o.order_id, s.carrier FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.name = 'Mikko Koskinen' AND o.status = 'delivered'"),
+])
+def test_the_carrier_of_each_order_is_shown_beside_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

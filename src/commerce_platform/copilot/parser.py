@@ -556,6 +556,7 @@ class _State(
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
+        self._status_markers()
         self._widen()
         self._negation_after_values()
         self._negations()
@@ -1212,6 +1213,36 @@ class _State(
         return k > i + 1 and k < len(self.spans) and bool(self.spans[k].first("entity")) and \
             not self.spans[k].text.endswith("s")
 
+    def _field_of_each(self, f: QueryForm) -> None:
+        """"which carrier has each of Emma's open orders?", "her orders and the carrier of each": "each" with no noun
+        of its own (or "each of them") is each of the things named, so the group's field of a table joined one to
+        one is shown beside each one listed (was: refused, the things counted per carrier)."""
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if table is None or len(f.dimensions) != 1 or f.measures or f.grain or f.order_by or f.limit or f.derived:
+            return
+        column = str(self.layer.dimensions.get(f.dimensions[0], {}).get("column", ""))
+        if column.split(".")[0] not in self._one_to_one(table) - {table}:
+            return
+        texts = [x.text for x in self.spans]
+
+        def thing_after(k: int) -> bool:  # "each of Emma's open orders": past the values, the things named
+            j = k + 2
+            while j < len(self.spans) and self.values_of(self.spans[j]):
+                j += 1
+            return j < len(self.spans) and self.spans[j].has("entity", str(f.subject))
+        each = [k for k, x in enumerate(self.spans) if x.text == "each" and not x.used and (
+            texts[k + 1:k + 3] in (["of", "them"], ["of", "those"], ["of", "these"])
+            or texts[k + 1:k + 2] == ["of"] and thing_after(k)
+            or self.next_content(k) is None and k > 0 and texts[k - 1] == "of")]
+        if len(each) != 1:
+            return
+        f.kind, f.dimensions = "list", []
+        f.show.append(column)
+        self.spans[each[0]].used = True
+        for x in self.spans[each[0] + 1:each[0] + 3]:
+            if x.text in ("of", "them", "those", "these"):
+                x.used = True
+
     def _one_to_one(self, table: str) -> set[str]:
         """The table and those joined to it one to one (an order and its shipment)."""
         return {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
@@ -1238,6 +1269,7 @@ class _State(
         notes = f.notes
         if self._attribute_ranked_per_group(f):
             return
+        self._field_of_each(f)
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
