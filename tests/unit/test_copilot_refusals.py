@@ -720,3 +720,13 @@ def test_a_name_set_off_before_the_question_is_not_found(parser, question):
 ])
 def test_a_name_held_set_off_before_the_question_is_kept(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# capitalised words that name no one (no company form, no word of the lake's customer names) before a dash stay a
+# preface set aside ("Board Meeting - ..."), as before
+@pytest.mark.parametrize("question, gold", [
+    ("Budget Review - how many orders did we get in 2025?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_titled_preface_that_names_no_one_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -370,9 +370,14 @@ class SemanticParser:
         if 2 <= len(names) <= 4 and all(w[:1].isupper() and (w[1:2].islower() or w.isupper() and len(w) > 1)
                                         for w in names) and not (sentence and len(names) > 2):
             # "Rautia Oy: how many orders in 2025", "Aino Mäki - how many orders has she placed?": a name alone
-            # (every word capitalised, two to four) before the question is whom it is about, never an aside to set
-            # aside (was: every order counted, the name dropped); a name the lake lacks is not found
-            return 0
+            # (every word capitalised, two to four, one a company form or a word of the lake's customer names)
+            # before the question is whom it is about, never an aside to set aside (was: every order counted, the
+            # name dropped); a name the lake lacks is not found. ("Board Meeting - ..." names no one: set aside)
+            lowered = {w.lower() for w in names}
+            if lowered & set(self.layer.grammar.get("company_suffixes", [])) or any(
+                    lowered & set(key) for key, senses in self.lexicon.phrases.items() if len(key) > 1
+                    and any(x[0] == "value" and x[1] == "customer" for x in senses)):
+                return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
