@@ -2309,3 +2309,15 @@ def test_how_many_of_those_things_counts_those_things(parser, engine, context, q
 ])
 def test_both_names_the_value_replaced_and_the_new_one(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# a value of the ranked dimension named after a figure within the previous top one replaces that top one (kept, it
+# would leave nothing unless the value were the top one: a silent empty answer)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which carrier sent the most shipments in 2025?", "how many of them were late"],
+     "and how many DHL shipments were late",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_value_of_the_ranked_dimension_replaces_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -2392,6 +2392,10 @@ class _State(
             elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
+        if f.within and any(x.field in (f.within.get("dimensions") or []) and x.op in ("=", "in") for x in new.filters):
+            # "and how many Oslo customers ...?" after the city with the most customers: the value named replaces
+            # the previous top one (kept, it would leave nothing unless Oslo were that city)
+            f.within = None
         for k, s in enumerate(self.spans[:-2]):
             if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
                 # "active or not": the condition and its complement together are every one, so neither stays
