@@ -2141,6 +2141,10 @@ def test_a_fall_ranked_is_turned_once(parser, engine, context, question, gold):
     (["number of orders per channel in 2025"], "business customers only",
      "SELECT o.channel, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'business' "
      "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    # after a list: the thing named only carries the value, the listed ones are restricted (not a new list of it)
+    (["list the cancelled orders from 2025"], "Turku customers only",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Turku' AND "
+     "o.status = 'cancelled' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
 ])
 def test_a_closing_only_restricts_the_previous_question(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -2710,7 +2710,12 @@ class _State(
                 self.layer.measures.get(m.split(":")[-1], {}).get("units")
                 for m in f.measures + [x.field for x in f.filters]):
             f.unit = None  # "and the number of undelivered shipments?" after days per carrier: the unit went with its time
-        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+        # "only Oslo customers" after open orders listed: the thing named only carries the value that restricts
+        # the listed ones (their customers in Oslo), no new list of customers
+        carried = context.kind == "list" and bool({"only", "just"} & set(texts)) and all(
+            k > 0 and self.values_of(self.spans[k - 1]) for k, x in enumerate(self.spans) if x.has("entity", new.subject))
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list") \
+                and not carried:
             # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:
