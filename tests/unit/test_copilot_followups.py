@@ -2227,3 +2227,199 @@ def test_how_many_more_than_after_a_figure_is_its_difference(parser, engine, con
     expected = engine.execute(gold).rows[0][0]
     got = answer(parser, engine, question, context)
     assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)
+
+
+# a closing "only" restricts the previous question as an opening one does ("Oslo customers only" = "only Oslo
+# customers"), its grouping and period kept (was: the Oslo customers listed, a new question)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold per brand in August"], "Oslo customers only",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     "USING (product_id) JOIN customers c ON c.customer_id = o.customer_id WHERE c.city = 'Oslo' AND "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31' GROUP BY 1"),
+    (["number of orders per channel in 2025"], "business customers only",
+     "SELECT o.channel, COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.segment = 'business' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    # after a list: the thing named only carries the value, the listed ones are restricted (not a new list of it)
+    (["list the cancelled orders from 2025"], "Turku customers only",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Turku' AND "
+     "o.status = 'cancelled' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_closing_only_restricts_the_previous_question(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "its <things>" after the one group ranked first names that group, as "that category's products": the things
+# grouped within it (was: the ranking regrouped by the things, still its top 1)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which category had the most revenue last year?"], "list the stock of each of its products",
+     "WITH t AS (SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category IN (SELECT category FROM t) GROUP BY p.name, p.product_id"),
+])
+def test_its_things_are_within_the_one_ranked(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a figure of what is held now (stock) asked after a product's sales of a period: the product kept, the period and
+# its months dropped (layer current_figures; was: the stock of every product, or refused)
+@pytest.mark.parametrize("context, question, gold", [
+    (["Makita Hammer units sold in 2025", "per month"], "and how much is on hand?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+    (["how many Bosch Garden Hose did we sell last quarter"], "how many do we have left",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose'"),
+])
+def test_stock_after_sales_of_a_period_drops_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a time grain named alone replaces the previous groups, but a group narrowed to two or more values named to compare
+# stays: each value's months apart (was: the values summed together per month)
+@pytest.mark.parametrize("context, question, gold", [
+    (["units sold per category in 2025", "only Paint and Garden"], "and by month?",
+     "SELECT p.category, date_trunc('month', o.order_date), SUM(oi.quantity) FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.category IN ('Paint', 'Garden') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1, 2"),
+])
+def test_a_grain_keeps_the_values_compared(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "show it per month" after a count: the count per month, not the counted things listed ("show" with a grain)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many web orders were there in 2025?", "how many different customers placed them"], "show that by month",
+     "SELECT date_trunc('month', o.order_date), COUNT(DISTINCT o.customer_id) FROM orders o WHERE o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_show_with_a_grain_after_a_count_regroups_it(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many customers ..., per channel" after a figure per channel: the customers counted per the same groups (the
+# grouping said again changes nothing; was: the orders counted)
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue per city in 2025"], "and how many customers ordered per city",
+     "SELECT c.city, COUNT(DISTINCT c.customer_id) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_a_count_of_other_things_with_the_same_grouping(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "in any warehouse? list the warehouses": "any" alone drops a condition and adds no grouping, but the groups asked
+# for too are kept (was: one product-level figure)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how much stock of Bosch Garden Hose do we have"], "is it under its reorder level in any warehouse? list the warehouses",
+     "SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Bosch Garden Hose' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+])
+def test_any_group_with_the_groups_asked_keeps_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which month was the weakest?" after a figure per month: the months ranked on that figure, the top one (was:
+# refused); as "which category sold the most?" after sales by category
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of orders per month in 2025"], "which month had the fewest?",
+     "SELECT date_trunc('month', o.order_date) AS m FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY COUNT(*) ASC LIMIT 1"),
+])
+def test_which_month_after_a_figure_per_month(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "those two" after two values named: the number counts the values named before, no top N (was: refused, '2')
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue per channel in 2025", "only web and store"], "and units sold for these two?",
+     "SELECT o.channel, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.channel IN ('web', 'store') AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1"),
+])
+def test_those_n_counts_the_values_named(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how much stock of each do we have?" after products listed: each one's stock beside it (no sales that could be
+# missing, so no 'ones with none' to add; was: refused); "which of them sold ...?" counts sales (not cancelled or
+# returned), as "which inactive products sold ...?" does
+@pytest.mark.parametrize("context, question, gold", [
+    (["show the inactive products"], "how much stock of each is on hand?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name"),
+    (["show the inactive products"], "which of them sold in 2025?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_figures_and_sales_of_listed_products(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# the one thing ranked first, its figure: "of it per warehouse" splits that one's figure by the groups named;
+# "its average ..." names the one too, in the ranking's period; "compare with the other carriers" then shows every
+# carrier's figure (was: refused, the figure beside the ranking)
+@pytest.mark.parametrize("context, question, gold", [
+    (["best selling Paint product in 2025 by units"], "how much stock is there of it in each warehouse",
+     "WITH t AS (SELECT p.product_id FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND p.category = 'Paint' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(oi.quantity) DESC LIMIT 1) "
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i WHERE i.product_id IN (SELECT product_id FROM t)"),
+    (["which carrier sent the most shipments in 2025?"], "what's its average delivery time in days",
+     "WITH t AS (SELECT carrier FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1) SELECT AVG(date_diff('second', shipped_at, "
+     "delivered_at) / 86400.0) FROM shipments WHERE carrier IN (SELECT carrier FROM t) AND delivered_at IS NOT NULL "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # a figure of the catalog has no date: the ranking's period is not kept for it
+    (["best selling Garden product in 2025 by units"], "and its margin?",
+     "WITH t AS (SELECT p.product_id FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(oi.quantity) DESC LIMIT 1) "
+     "SELECT (unit_price - unit_cost) / unit_price FROM products WHERE product_id IN (SELECT product_id FROM t)"),
+    (["which carrier sent the most shipments in 2025?", "what's its average delivery time in days"],
+     "how does that compare to the other carriers",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at) / 86400.0) FROM shipments WHERE "
+     "delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1"),
+])
+def test_figure_of_the_one_ranked_and_the_others(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many of those customers ..." after orders counted: "those" with a noun names the things counted (the customers
+# of those orders, under the same conditions), never the orders counted again (was: the orders of business customers)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many store orders did Oslo customers place in 2025?"], "and how many of those customers are consumers",
+     "SELECT COUNT(DISTINCT c.customer_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.channel = 'store' AND c.segment = 'consumer' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31'"),
+])
+def test_how_many_of_those_things_counts_those_things(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "both" after a value swapped for another ("and store?" after web orders): the value replaced and the new one, each
+# apart ("both together": one figure of the two); was: refused, 'both' not placed
+@pytest.mark.parametrize("context, question, gold", [
+    (["number of web orders in 2025", "and store?"], "both by quarter",
+     "SELECT o.channel, quarter(o.order_date), COUNT(*) FROM orders o WHERE o.channel IN ('web', 'store') AND "
+     "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1, 2"),
+    (["units sold of Paint products in 2025", "and Garden?"], "both together",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.category IN ('Paint', 'Garden') AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31'"),
+])
+def test_both_names_the_value_replaced_and_the_new_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# a value of the ranked dimension named after a figure within the previous top one replaces that top one (kept, it
+# would leave nothing unless the value were the top one: a silent empty answer)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which carrier sent the most shipments in 2025?", "how many of them were late"],
+     "and how many DHL shipments were late",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_value_of_the_ranked_dimension_replaces_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -1393,3 +1393,42 @@ def test_order_status_read_of_the_one_order(parser, engine, context, question, g
 ])
 def test_out_for_delivery_and_not_gone_out(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "<customers>: which of their orders ...": the orders are listed, the customers named first only restrict them
+# (was: the customers listed)
+@pytest.mark.parametrize("question, gold", [
+    ("Tallinn customers: which of their orders are still in transit?",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.city = 'Tallinn' AND s.delivered_at IS NULL"),
+])
+def test_which_of_their_orders_lists_the_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "since before <day>": a state begun before the day is dated before it; an "and" after the day that joins another
+# clause (not a second day of a range) leaves the day as said (was: the month alone taken, 'since', 'before' unread)
+@pytest.mark.parametrize("question, gold", [
+    ("which parcels have been on the road since before 15 September and are still not delivered?",
+     "SELECT shipment_id FROM shipments WHERE delivered_at IS NULL AND CAST(shipped_at AS DATE) < DATE '2026-09-15'"),
+    ("how many shipments were sent before 20 Aug and delivered late",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND CAST(shipped_at AS DATE) < DATE '2026-08-20'"),
+])
+def test_since_before_a_day_and_a_clause_after_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "which carrier has each of them?": "each" is each of the things named, so the carrier (a field of the shipment,
+# one to one with its order) is shown beside each order listed, not the orders counted per carrier (was: refused);
+# a marker word right before a status value ("marked delivered") says that status (layer status_markers)
+@pytest.mark.parametrize("question, gold", [
+    ("Aino Andersson has orders marked delivered - which carrier took each of them?",
+     "SELECT o.order_id, s.carrier FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.name = 'Aino Andersson' AND o.status = 'delivered'"),
+    ("show Mikko Koskinen's delivered orders and the carrier of each",
+     "SELECT o.order_id, s.carrier FROM orders o JOIN customers c USING (customer_id) JOIN shipments s "
+     "ON s.order_id = o.order_id WHERE c.name = 'Mikko Koskinen' AND o.status = 'delivered'"),
+])
+def test_the_carrier_of_each_order_is_shown_beside_it(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

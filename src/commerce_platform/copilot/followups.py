@@ -849,7 +849,10 @@ def of_them_counted(state: _State) -> bool:
     """"how many of them went to customers in Sweden?": the previous answer's things counted; a thing named after
     them is a condition on them, not the thing counted."""
     texts = [s.text for s in state.spans]
+    # ("how many of those customers are business?" after orders counted: "those" with a noun names the things
+    # counted, the customers of those rows, as "how many customers was that?")
     return any(texts[k:k + 2] == ["how many", "of"] and texts[k + 2:k + 3] in (["them"], ["those"], ["these"])
+               and not (texts[k + 2] != "them" and k + 3 < len(texts) and state.spans[k + 3].first("entity"))
                for k in range(len(texts)))
 
 
@@ -1209,6 +1212,15 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
         new.measures, new.order_by = [context.order_by], context.order_by
         new.direction = "asc" if bare[0].first("superlative") == ("superlative", "asc") else "desc"
         bare[0].used = True
+    # "the margin of each of its products" after the one brand ranked first: "its" before another kind of thing
+    # names that one group too, the things grouped within it (was: the brand ranking regrouped by product)
+    its = [k for k, s in enumerate(state.spans[:-1]) if s.text == "its" and state.spans[k + 1].first("dimension")
+           and state.spans[k + 1].arg("dimension") not in (dim, None)]
+    if not named and len(its) == 1 and new.measures and new.filter_on(dim) is None \
+            and new.dimensions == [state.spans[its[0] + 1].arg("dimension")]:
+        state.spans[its[0]].used = state.spans[its[0] + 1].used = True
+        new.within = context.to_dict()
+        return new
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None
@@ -1237,7 +1249,20 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
     texts = [s.text for s in state.spans]
     pointed = [k for k in range(len(texts) - 1) if texts[k] in ("of", "for") and texts[k + 1] in ("that", "it")
                and texts[k + 2:k + 3] != ["one"] or texts[k:k + 3] in (["of", "that", "one"], ["for", "that", "one"])]
-    if not pointed or context.limit != 1 or context.offset or new.dimensions or not new.measures or new.grain \
+    # "what's its average delivery time?" after the one carrier ranked first: "its" before the figure names that
+    # one too; no period said, the ranking's own period holds (the figure of that carrier then)
+    its = [k for k in range(len(texts) - 1) if texts[k] == "its" and (
+        state.spans[k + 1].first("measure") or state.spans[k + 1].has("grammar", "average")
+        and k + 2 < len(texts) and state.spans[k + 2].first("measure"))]
+    dated = {e["table"] for e in state.layer.entities.values() if e.get("period")}
+    sql = " ".join(str(state.layer.measures.get(m, {}).get(k, "")) for m in new.measures for k in ("sql", "line_sql"))
+    if its and not pointed and not state.periods and context.period and new.period is None \
+            and context.kind == "aggregate" and len(context.dimensions) == 1 \
+            and set(re.findall(r"\b([a-z_]+)\.", sql)) & dated:
+        # (a figure of the catalog, "its margin", has no date: no period is kept for it)
+        new.period, new.period_field = copy.deepcopy(context.period), context.period_field
+    pointed = pointed or its
+    if not pointed or context.limit != 1 or context.offset or not new.measures or new.grain \
             or new.derived or new.compare or new.filters or new.within or new.per_group:
         return None
     if context.kind == "bought_together" and not context.dimensions:
@@ -1246,11 +1271,14 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
         dim = context.dimensions[0]
     else:
         return None
+    if dim in new.dimensions:
+        return None
     for k in pointed:
         for s in state.spans[k:k + 3]:
-            if s.text in ("of", "for", "that", "it", "one"):
+            if s.text in ("of", "for", "that", "it", "one", "its"):
                 s.used = True
-    new.kind, new.dimensions, new.within = "aggregate", [dim], context.to_dict()
+    # "how much stock is there of it per warehouse": that one thing's figure, split by the groups named
+    new.kind, new.dimensions, new.within = "aggregate", [dim, *new.dimensions], context.to_dict()
     new.order_by, new.limit = None, None
     return new
 
@@ -1279,6 +1307,33 @@ def every_group_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | 
     _use_all(state)
     f = copy.deepcopy(context)
     f.limit, f.offset = None, 0
+    return f
+
+
+COMPARE_WORDS = frozenset({"compare", "compared", "comparing", "with", "to", "against", "vs", "versus", "the", "it",
+                           "that", "this", "and", "other", "others", "rest", "please", "now", "show", "me", "how",
+                           "about", "what", "of", "does", "do", "is", "are", "looks", "look"})
+
+
+def the_other_groups(state: _State, context: QueryForm) -> QueryForm | None:
+    """"compare with the other carriers" after the top carrier's figure (``within`` the previous top one, or its top
+    1): the same figure for every group of that dimension, side by side, the top one among them (was: refused)."""
+    if context.kind != "aggregate" or len(context.dimensions) != 1 or context.grain or context.compare \
+            or context.per_group or not (context.within or context.limit == 1) or state.periods or state.ids:
+        return None
+    dim, texts = context.dimensions[0], [s.text for s in state.spans]
+    named = [k for k, s in enumerate(state.spans) if k > 0 and s.has("dimension", dim) and texts[k - 1] == "other"
+             and s.text.endswith("s") and not state.values_of(s)]
+    words = {w for t in texts for w in t.split()}
+    if len(named) != 1 or not {"compare", "compared", "comparing", "vs", "versus", "against"} & words:
+        return None
+    if not all(set(t.split()) <= COMPARE_WORDS or k == named[0] for k, t in enumerate(texts)):
+        return None
+    _use_all(state)
+    f = copy.deepcopy(context)
+    f.within, f.limit, f.offset = None, None, 0
+    if context.limit == 1 and not context.within:
+        f.order_by = None
     return f
 
 

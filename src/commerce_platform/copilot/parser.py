@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -56,6 +57,7 @@ from .followups import (
     stands_for_rows,
     that_one_ranked,
     the_one_beside,
+    the_other_groups,
     the_related,
     the_superlative,
     total_of_previous,
@@ -455,6 +457,18 @@ class SemanticParser:
         if len(clauses) < 2 or state.periods and not (acts_for or restated_period or events) or state.ids \
                 or state.texts:
             return 0
+        names = re.findall(r"[\w'-]+", head)
+        if 2 <= len(names) <= 4 and all(w[:1].isupper() and (w[1:2].islower() or w.isupper() and len(w) > 1)
+                                        for w in names) and not (sentence and len(names) > 2):
+            # "Rautia Oy: how many orders in 2025", "Aino Mäki - how many orders has she placed?": a name alone
+            # (every word capitalised, two to four, one a company form or a word of the lake's customer names)
+            # before the question is whom it is about, never an aside to set aside (was: every order counted, the
+            # name dropped); a name the lake lacks is not found. ("Board Meeting - ..." names no one: set aside)
+            lowered = {w.lower() for w in names}
+            if lowered & set(self.layer.grammar.get("company_suffixes", [])) or any(
+                    lowered & set(key) for key, senses in self.lexicon.phrases.items() if len(key) > 1
+                    and any(x[0] == "value" and x[1] == "customer" for x in senses)):
+                return 0
         if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
@@ -620,6 +634,10 @@ AUXILIARY_OPENINGS = frozenset({"is", "was", "has", "have", "had", "did", "does"
                                 "what", "what's", "whats", "how", "and", "so"})
 
 
+# a note on a follow-up's form: the value a new one replaced ("Turku" after "Tampere"), for "both" next
+SWAPPED = "swapped:"
+
+
 class _State(
     ConditionSteps,
     RankingSteps,
@@ -663,6 +681,7 @@ class _State(
         self._verbs_not_values()
         self._single_items()
         self._carrying_verbs()
+        self._status_markers()
         self._widen()
         self._negation_after_values()
         self._negations()
@@ -726,6 +745,10 @@ class _State(
             assert context is not None
             new = self.form
             f = self._merge(context)
+            if f.subject == "products":
+                # "which of them sold this year?" after products listed: sold in orders that count as sales, as
+                # "which inactive products sold this year?" reads it (was: any order, cancelled ones too)
+                self._purchases_are_sales(f)
             if new.offset or new.limit or new.order_by:
                 f.offset = new.offset  # a ranking said again says its own place ("top 5 instead": none skipped)
             if f.limit != 1:
@@ -810,6 +833,13 @@ class _State(
             # things and their conditions (no figure, ranking or question word) narrows the previous question
             # (was: the shipments of 2025 listed, a new question)
             return True
+        said = [s for s in self.spans if s.senses]
+        if len(said) > 1 and said[-1].text == "only" and not self.ids and any(
+                x[0] in ("value", "predicate") for s in said for x in s.senses) and all(
+                x[0] in ("stop", "entity", "dimension", "value", "predicate", "grammar") for s in said for x in s.senses):
+            # "Oslo customers only", "business orders only" after a figure: the closing "only" restricts the
+            # previous question as an opening one does ("only Oslo customers"), not a new list of those things
+            return True
         if any(context.filter_on(dim) for _, _, dim in self._not_just()):
             return True  # "all Makita products, not just tools": the previous question, a condition of it dropped
         # "how many units is that?", "which of those ...": a pointer back to the previous answer
@@ -872,23 +902,28 @@ class _State(
             return True  # "who spent the most?" after customers: no one named, so among those
         if context.kind == "aggregate" and not self.ids and not self.periods and len(self.content()) <= 3 and not any(
                 x[0] in ("entity", "dimension", "value", "predicate", "ranking", "attribute") for s in self.spans
-                for x in s.senses) and any(s.first("measure") for s in self.spans):
+                for x in s.senses if not (x[0] == "attribute" and s.senses[0][0] == "measure")) \
+                and any(s.first("measure") for s in self.spans):
             # "how many units?", "revenue?": a figure alone, of the previous figure's things (after a list it
-            # would be a column beside each row, which a new question "total revenue" does not ask)
+            # would be a column beside each row, which a new question "total revenue" does not ask); a span read
+            # first as a figure is one, though it also names a column ("and how much is on hand?")
             return True
         if self._condition_alone(strong):
             return True
         if self._figure_of_the_same_value(context):
             return True
-        if first is not None and first.text == "which" and context.kind == "aggregate" and len(context.dimensions) == 1 \
+        if first is not None and first.text == "which" and context.kind == "aggregate" \
+                and (len(context.dimensions) == 1 and not context.grain or not context.dimensions and context.grain) \
                 and not context.limit and not (self.ids or self.periods) and content \
-                and content[0].has("dimension", context.dimensions[0]) and not self.values_of(content[0]) \
+                and (content[0].has("dimension", context.dimensions[0]) if context.dimensions
+                     else content[0].has("grain", context.grain) and not content[0].text.endswith("s")) \
+                and not self.values_of(content[0]) \
                 and any(s.first("ranking") or s.first("superlative") for s in content[1:]) \
                 and all(s.first("ranking") or s.first("superlative")
                         or s.first("measure") and s.arg("measure") in context.measures for s in content[1:]):
             # "which category sold the most?", "which category had the highest sales?" after sales by category
             # last month: the top one of the groups just shown, in their period and conditions (was: a new
-            # question over all time)
+            # question over all time); "which month was the best?" after revenue per month: the top month
             return True
         return not strong and not self.ids
 
@@ -1014,9 +1049,11 @@ class _State(
                     f.dimensions.append(own)
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        (self._is_which(i) or self._whole_of_share(i)) and not f.dimensions:
+                        (self._is_which(i) or self._whole_of_share(i) or [t.text for t in self.spans[max(0, i - 3):i]]
+                         in (["which", "of", "their"], ["what", "of", "their"])) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
-                    # listed; the customers named first only restrict them
+                    # listed; the customers named first only restrict them ("Bergen customers: which of their
+                    # orders were cancelled?" too)
                     f.subject = name
                     s.used = True
                 elif name == "orders" and f.subject == "shipments" and s.text == "orders" and self._is_which(i) \
@@ -1315,6 +1352,36 @@ class _State(
         return k > i + 1 and k < len(self.spans) and bool(self.spans[k].first("entity")) and \
             not self.spans[k].text.endswith("s")
 
+    def _field_of_each(self, f: QueryForm) -> None:
+        """"which carrier has each of Emma's open orders?", "her orders and the carrier of each": "each" with no noun
+        of its own (or "each of them") is each of the things named, so the group's field of a table joined one to
+        one is shown beside each one listed (was: refused, the things counted per carrier)."""
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if table is None or len(f.dimensions) != 1 or f.measures or f.grain or f.order_by or f.limit or f.derived:
+            return
+        column = str(self.layer.dimensions.get(f.dimensions[0], {}).get("column", ""))
+        if column.split(".")[0] not in self._one_to_one(table) - {table}:
+            return
+        texts = [x.text for x in self.spans]
+
+        def thing_after(k: int) -> bool:  # "each of Emma's open orders": past the values, the things named
+            j = k + 2
+            while j < len(self.spans) and self.values_of(self.spans[j]):
+                j += 1
+            return j < len(self.spans) and self.spans[j].has("entity", str(f.subject))
+        each = [k for k, x in enumerate(self.spans) if x.text == "each" and not x.used and (
+            texts[k + 1:k + 3] in (["of", "them"], ["of", "those"], ["of", "these"])
+            or texts[k + 1:k + 2] == ["of"] and thing_after(k)
+            or self.next_content(k) is None and k > 0 and texts[k - 1] == "of")]
+        if len(each) != 1:
+            return
+        f.kind, f.dimensions = "list", []
+        f.show.append(column)
+        self.spans[each[0]].used = True
+        for x in self.spans[each[0] + 1:each[0] + 3]:
+            if x.text in ("of", "them", "those", "these"):
+                x.used = True
+
     def _one_to_one(self, table: str) -> set[str]:
         """The table and those joined to it one to one (an order and its shipment)."""
         return {table} | {j[side].split(".")[0] for j in self.layer.joins if j.get("cardinality") == "one_to_one"
@@ -1341,6 +1408,7 @@ class _State(
         notes = f.notes
         if self._attribute_ranked_per_group(f):
             return
+        self._field_of_each(f)
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
@@ -2091,12 +2159,19 @@ class _State(
 
     def _merge(self, context: QueryForm) -> QueryForm:
         relative_to_previous(self, context)
+        for k, s in enumerate(self.spans[1:], start=1):
+            if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
+                    and self.next_content(k) is None and any(
+                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters):
+                # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
+                # counts the values named before (the same ones), it asks no top N
+                s.used = True
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
-                              other_orders_of_the_customer):
+                              other_orders_of_the_customer, the_other_groups):
             pointed = pointing_back(self, context)
             if pointed is not None:
                 return pointed
@@ -2142,6 +2217,23 @@ class _State(
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+        for s in self.spans:
+            swapped_notes = [n for n in context.notes if n.startswith(SWAPPED)]
+            if s.used or not s.has("grammar", "both") or len(swapped_notes) != 1 or new.filters:
+                continue
+            field, value = swapped_notes[0][len(SWAPPED):].split(":", 1)
+            now = next((x for x in f.filters if x.field == field and x.op == "=" and len(x.values) == 1), None)
+            if now is not None and json.loads(value) not in now.values:
+                # "both per month" after "Turku for the same period?" (Tampere before): the value replaced and the
+                # one that replaced it, each apart (was: refused, 'both' not placed)
+                now.op, now.values = "in", [json.loads(value), *now.values]
+                summed_words = {"together", "combined", "altogether", "total", "in total"} & {t.text for t in self.spans}
+                for t in self.spans:
+                    if t.text in summed_words:
+                        t.used = True  # ("both together": one figure of the two)
+                if field not in f.dimensions and not summed_words:
+                    f.dimensions.append(field)
+                s.used = True
         self._every_group_asked(f)
         family = set(self.layer.grammar.get("valued_at", {}).values())
         for s in self.spans:
@@ -2165,8 +2257,9 @@ class _State(
         texts = [s.text for s in self.spans]
         picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
-                and ({s.text for s in self.spans} & {"list", "show"} or picking):
-            # "list the business ones" after a count: the counted things listed, the new condition kept
+                and not new.grain and ({s.text for s in self.spans} & {"list", "show"} or picking):
+            # "list the business ones" after a count: the counted things listed, the new condition kept ("show
+            # that by month" asks the count per month, not a list)
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
         elif context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"]) \
                 and len(context.dimensions) == 1 and context.subject \
@@ -2260,7 +2353,10 @@ class _State(
                     # "how many units of each did we sell last month?" after products listed: each listed one's
                     # own figure, one with none shown as 0 (was: 'each' not placed, refused)
                     s.used = True
-                    if "zero_included" not in f.notes:
+                    current = set(self.layer.grammar.get("current_figures", {}).get("measures", []))
+                    if "zero_included" not in f.notes and not all(m in current for m in new.measures):
+                        # (a figure held now, "how much stock of each", is shown beside each listed one as "how much
+                        # stock do they have?" is: it has no sales that could be missing)
                         f.notes.append("zero_included")
             if f.subject == "products" and any(c.startswith("order_items.") for c in f.show) and any(
                     self.layer.measures.get(m, {}).get("entity") == "products" for m in new.measures):
@@ -2274,7 +2370,8 @@ class _State(
                 # "and how many orders was that?" after how many customers ordered on the web: the same conditions,
                 # the other things counted
                 f.subject = new.subject
-            elif new.measures == ["count"] and new.subject and not new.dimensions \
+            elif new.measures == ["count"] and new.subject \
+                    and all(d in context.dimensions for d in new.dimensions) \
                     and (context.subject is None or context.kind == "aggregate" and not context.dimensions
                          and new.subject != context.subject) \
                     and not any(m.startswith("count") for m in context.measures) \
@@ -2282,7 +2379,8 @@ class _State(
                 # "what about the number of customers?" after revenue by country: those things counted under
                 # the same conditions (never the orders, the default of a count that names no thing); "how many
                 # orders had Makita items" after Makita's units sold: a figure's noun (products) was no thing
-                # counted, so the things named now are (was: the products counted)
+                # counted, so the things named now are (was: the products counted); the same grouping said again
+                # ("how many customers ordered, per country" after revenue per country) changes nothing of it
                 f.subject = new.subject
             if new.subject and f.subject and new.subject != f.subject and (f.dimensions or f.lookup):
                 # "top customers by revenue" -> "and the number of orders?": orders counted per customer,
@@ -2334,6 +2432,12 @@ class _State(
                 # the catalog has no date, so the previous figure's period does not apply to it (the answer
                 # names no period)
                 f.period, f.period_field = None, None
+            current = set(self.layer.grammar.get("current_figures", {}).get("measures", []))
+            if all(m in current for m in f.measures) and not any(m in current for m in context.measures) \
+                    and not self.periods and not new.grain and not new.compare_period and not new.derived:
+                # "and how many are on hand?" after a product's units sold this year by month: what is held now
+                # has no period of the sales (layer current_figures); the product kept, the months dropped
+                f.period, f.period_field, f.grain, f.compare_period = None, None, None, None
             f.derived = new.derived or (context.derived if context.derived and context.derived.get("kind") == "share"
                                         and not context.derived.get("condition") else None)
         # "same for brands": the new grouping replaces the old one of the same role; a dimension
@@ -2380,7 +2484,10 @@ class _State(
         if new.grain:
             f.grain = new.grain
             if not adding and not regrouped and not beside:
-                f.dimensions = []  # "now by month": the months replace the previous groups
+                # "now by month": the months replace the previous groups; a group narrowed to two or more values
+                # named to compare ("Makita and Bosch only") stays, each one's months apart (was: summed together)
+                f.dimensions = [d for d in f.dimensions if any(x.field == d and x.op == "in" and len(x.values) > 1
+                                                               for x in f.filters)]
         key = f"{new.lookup['entity']}_id" if new.lookup else None
         bare_units = any(s.text == "units" and s.first("measure") for s in self.spans)
         including = [s for s in self.spans if not s.used and (s.text in INCLUDING or s.has("grammar", "adding"))]
@@ -2415,6 +2522,11 @@ class _State(
                 for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
                     said.used = True
                 continue
+            if kept is not None and kept.op == flt.op == "=" and len(kept.values) == len(flt.values) == 1 \
+                    and kept.values != flt.values:
+                # "Turku for the same period?" after Tampere's revenue: the value it replaces, kept for "both" next
+                f.notes = [n for n in f.notes if not n.startswith(f"{SWAPPED}{flt.field}:")]
+                f.notes.append(f"{SWAPPED}{flt.field}:{json.dumps(kept.values[0])}")
             f.filters = [x for x in f.filters if x.field != flt.field]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
@@ -2422,6 +2534,10 @@ class _State(
             elif f.compare and f.compare["dimension"] == flt.field:
                 f.compare = None
                 f.dimensions = [d for d in f.dimensions if d != flt.field]
+        if f.within and any(x.field in (f.within.get("dimensions") or []) and x.op in ("=", "in") for x in new.filters):
+            # "and how many Oslo customers ...?" after the city with the most customers: the value named replaces
+            # the previous top one (kept, it would leave nothing unless Oslo were that city)
+            f.within = None
         for k, s in enumerate(self.spans[:-2]):
             if s.first("predicate") and [x.text for x in self.spans[k + 1:k + 3]] == ["or", "not"]:
                 # "active or not": the condition and its complement together are every one, so neither stays
@@ -2475,9 +2591,10 @@ class _State(
         f.direction = new.direction if (new.order_by or new.limit or said_way) and not keep_way else f.direction
         # ("which month was the best?" after revenue by month: the periods of a grain are groups too; was: refused)
         if "ranked" in new.notes and not new.order_by and not new.limit and len(f.measures) == 1 \
-                and (f.dimensions or f.grain) and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
+                and (f.dimensions or f.grain and "sorted" not in new.notes) and f.kind == "aggregate" and not f.compare and (not f.derived or f.derived.get("kind") == "share"
                                                                  and not new.derived):
-            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure
+            # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure (per
+            # month too: "which month was the weakest?" after revenue per month)
             f.order_by, f.direction = f.measures[0], new.direction
             f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
                 else f.limit
@@ -2576,7 +2693,12 @@ class _State(
                             "column", x.field)).startswith(f"{table}.")]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
-                    elif target not in context.dimensions:  # "all channels" drops a filter, it adds no grouping
+                    elif target not in context.dimensions and not any(
+                            k not in (i, nxt[0]) and t.has("dimension", target) and not self.values_of(t)
+                            and self.spans[k - 1].text not in ("all", "any", "every")
+                            for k, t in enumerate(self.spans) if k > 0):
+                        # "all channels" drops a filter, it adds no grouping (unless the groups are asked too: "is
+                        # it low in any warehouse? list the warehouses")
                         f.dimensions = [d for d in f.dimensions if d != target] or [
                             d for d in context.dimensions if d != target]
                     elif i > 0 and self.spans[i - 1].text == "across" and not new.dimensions:
@@ -2731,7 +2853,12 @@ class _State(
                 self.layer.measures.get(m.split(":")[-1], {}).get("units")
                 for m in f.measures + [x.field for x in f.filters]):
             f.unit = None  # "and the number of undelivered shipments?" after days per carrier: the unit went with its time
-        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list"):
+        # "only Oslo customers" after open orders listed: the thing named only carries the value that restricts
+        # the listed ones (their customers in Oslo), no new list of customers
+        carried = context.kind == "list" and bool({"only", "just"} & set(texts)) and all(
+            k > 0 and self.values_of(self.spans[k - 1]) for k, x in enumerate(self.spans) if x.has("entity", new.subject))
+        if new.subject and new.subject != f.subject and f.kind == "list" and not (picking and context.kind == "list") \
+                and not carried:
             # ("which of them have open orders?" after customers listed: the listed ones, the orders a condition)
             f.subject = new.subject
         if within:

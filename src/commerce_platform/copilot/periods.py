@@ -235,9 +235,15 @@ class Periods:
             if word in ("until", "till", "up to", "on or before"):
                 return self._slot(_period(date(1900, 1, 1), d, f"until {d}"))
             return self._slot(_period(d, d, d.isoformat()))
+        # "on the road since before 1 October": a state begun before the day is dated before it ("since" adds only
+        # that it lasts, which the state itself says)
+        text = sub(r"\bsince\s+(?=(?:before|prior\s+to)\s)", "", text)
         text = sub(rf"\b(on\s+or\s+after|on\s+or\s+before|before|prior\s+to|after|since|until|till|up\s+to|on)\s+(?:(?:the\s+)?{DAY_RE}\s+(?:of\s+)?({MONTH_RE})"
-                   rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|and|until|till|through)\s)",
+                   rf"|({MONTH_RE})\.?\s+{DAY_RE})\b(?!\s*,?\s*\d{{4}})(?!\s*(?:-|to|until|till|through)\s)"
+                   rf"(?!\s*and\s+(?:the\s+)?(?:\d|{MONTH_RE}))",
                    yearless, text)
+        # ("before 1 October and still not delivered": an "and" that joins another clause, not a second day of a
+        # range, leaves the day as said; was: the day unread, the month alone taken)
         # "since August", "since Aug 2025": from the month's first day to date
         def since_month(m: re.Match) -> str:
             first = self._month_period(m.group(1), m.group(2))

@@ -167,6 +167,14 @@ class ConditionSteps(StateBase):
             s.first("predicate") is not None and not any(x[0] in ("measure", "entity", "ranking") for x in s.senses)
             for s in strong)
 
+    def _status_markers(self) -> None:
+        """"Emma has orders marked cancelled": a marker word (layer status_markers) right before a status value
+        says that status; it is placed with it, nothing more."""
+        words = set(self.layer.grammar.get("status_markers", {}).get("words", []))
+        for i, s in enumerate(self.spans[:-1]):
+            if not s.used and s.text in words and any(d == "status" for d, _ in self.values_of(self.spans[i + 1])):
+                s.used = True
+
     def _carrying_verbs(self) -> None:
         """"which carrier took order 7": a verb of carrying (layer carrying_verbs) right before an id or a thing
         is placed as a verb; "took" is a delivery time only with a span of time ("took more than 4 days")."""
@@ -182,9 +190,9 @@ class ConditionSteps(StateBase):
             elif s.text == "used" and prev is not None and prev[1].first("dimension") \
                     and prev[1].arg("dimension") == "carrier":
                 s.used = True  # "which carriers have we used for customers in Oslo": the carriers that carried
-            elif i + 1 < len(self.spans) and self.spans[i + 1].text in ("them", "those", "these", "it") and \
+            elif i + 1 < len(self.spans) and self.spans[i + 1].text in ("them", "those", "these", "it", "each") and \
                     prev is not None and prev[1].first("dimension") and prev[1].arg("dimension") == "carrier":
-                s.used = True  # "which carriers took them?" (after orders shipped): the carriers that carried them
+                s.used = True  # "which carriers took them?" (after orders shipped), "which carrier took each of them?"
 
     def _slots(self) -> None:
         f = self.form

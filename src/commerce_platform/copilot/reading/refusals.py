@@ -116,6 +116,11 @@ class RefusalSteps(StateBase):
         for sentence in re.split(r"[.?!:;\u2014]\s+", self.question):
             words = re.findall(r"[\w'-]+", sentence)
             out |= {w.lower() for w in words[1:] if w[:1].isupper() and w[1:2].islower()}
+        # "Aino Mäki - how many orders has she placed?": capitalised words opening the question, set off by a colon
+        # or a spaced dash, are a name too (its first word's capital is the name's own)
+        opening = re.match(r"\s*([A-Z][\w'-]*)(?:\s+[A-Z][\w'-]*){1,3}\s*(?::|\s[—–-]\s)", self.question)
+        if opening is not None:
+            out.add(opening.group(1).lower())
         # a name the spelling mender took for a lake word ("Maija" as "maja") is still the name written
         return out | {better for original, better in self.corrections if original in out}
 
@@ -164,8 +169,16 @@ class RefusalSteps(StateBase):
         # is left, none a kind of product, one of them a word of the lake's customer names ("Oy") or a company form
         # (layer company_suffixes): a customer the lake does not hold (was: refused as not understood)
         at = [k for k, s in enumerate(self.spans) if s in left]
-        if 3 <= len(at) <= 4 and at == list(range(at[0], at[-1] + 1)) and all(
-                self.spans[k].text in titled and self.spans[k].text.isalpha() and not self.spans[k].first("product_kind")
+        suffixes = set(self.layer.grammar.get("company_suffixes", []))
+        # "Bauhaus Oy orders last year": two such words, the last a company form, name a company too
+        # (its first word may open the question: a capital there is the name's own when the company form after it
+        # is written with one too)
+        two = len(at) == 2 and self.spans[at[-1]].text in suffixes and self.spans[at[0]].text not in suffixes \
+            and self.spans[at[-1]].text in titled
+        opening = re.match(r"\s*([A-Z][a-z]+)\b", self.question)
+        named_at = titled | ({opening.group(1).lower()} if two and opening else set())
+        if (3 <= len(at) <= 4 or two) and at == list(range(at[0], at[-1] + 1)) and all(
+                self.spans[k].text in named_at and self.spans[k].text.isalpha() and not self.spans[k].first("product_kind")
                 for k in at):
             words = {self.spans[k].text for k in at} & self.p.lexicon.value_words
             company = {self.spans[k].text for k in at} & set(self.layer.grammar.get("company_suffixes", []))
