@@ -2227,3 +2227,60 @@ def test_how_many_more_than_after_a_figure_is_its_difference(parser, engine, con
     expected = engine.execute(gold).rows[0][0]
     got = answer(parser, engine, question, context)
     assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)
+
+
+# "and everywhere?" after a figure held to a place: every place, the condition on the place dropped (layer
+# grammar.everywhere); said beside "not only <place>" it agrees with it (was: refused on 'everywhere')
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue from customers in Sweden in 2025"], "and everywhere?",
+     f"SELECT SUM(total_amount) FROM orders o WHERE {VALID_ORDER} AND order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31'"),
+    (["units in stock in the Kuopio warehouse"], "what about everywhere, not just Kuopio?",
+     "SELECT SUM(quantity_on_hand) FROM inventory"),
+    (["number of orders from Oslo customers in 2026"], "and everywhere",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_everywhere_drops_the_condition_on_a_place(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "number of customers instead, please": the courtesy words closing a follow-up are not its last word, so
+# "instead" still says it replaces the previous figure (was: a new question, refused on 'instead'); "counts" is
+# a count as "count" is
+@pytest.mark.parametrize("context, question, gold", [
+    (["revenue per month in 2025"], "customer counts instead please",
+     "SELECT date_trunc('month', order_date) AS m, COUNT(DISTINCT customer_id) FROM orders WHERE order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY m"),
+    (["revenue by channel in 2026"], "the number of orders instead, thanks",
+     "SELECT channel, COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY channel"),
+])
+def test_instead_before_courtesy_words_replaces_the_figure(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which of its products sold the most units?" after the top brand: its one best product (the figure said beside
+# the ranking verb restates it; "which of" picks one) (was: the brands ranked again by units, a silent wrong)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which category had the highest revenue in 2025?"], "which of its products sold the most units?",
+     "SELECT p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND p.category = ("
+     "SELECT p2.category FROM order_items i2 JOIN orders o2 USING (order_id) JOIN products p2 USING (product_id) "
+     "WHERE o2.status NOT IN ('cancelled', 'returned') AND o2.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(i2.quantity * i2.unit_price * (1 - i2.discount_percent / 100)) "
+     "DESC LIMIT 1) GROUP BY p.name ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_which_of_its_things_ranked_within_the_top_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "how many units of each did we sell?" after a top 3: "each" alone stands for the ranked ones, the figure shown
+# beside them (was: refused on 'each')
+@pytest.mark.parametrize("context, question, gold", [
+    (["top 3 categories by revenue in 2025"], "how many units of each did we sell?",
+     "SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY p.category ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 3"),
+])
+def test_each_alone_after_a_top_n_is_each_ranked_one(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

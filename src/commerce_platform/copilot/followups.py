@@ -853,12 +853,21 @@ def of_them_counted(state: _State) -> bool:
                for k in range(len(texts)))
 
 
+def each_alone(state: _State) -> bool:
+    """"how many units of each do we have?", "the revenue for each?": "each" with no noun of its own stands for
+    the previous answer's rows (as "each of them")."""
+    spans = state.spans
+    return any(s.text in ("each", "for each") and (s.text == "for each" or k > 0 and spans[k - 1].text == "of")
+               and ((nxt := state.next_content(k)) is None or not (nxt[1].first("dimension") or nxt[1].first("entity")))
+               for k, s in enumerate(spans))
+
+
 def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
     """The question points back ("they", "those") at the top N of the previous ranking. With
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
     if not (context.limit and context.order_by in context.measures and context.dimensions
-            and points_back(state.spans)):
+            and (points_back(state.spans) or each_alone(state))):
         return False
     if dimension is None:
         return True
@@ -919,8 +928,13 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
         "measure") is not None]
     if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1 or len(by) > 1:
         return None
-    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by]} | {"what", "which", "who", "is", "are",
-                                                                                    "was", "were", "the", "of", "and"}
+    # "which of its products sold the most units?": the figure said again beside the ranking verb that names it
+    # ("sold the most" ranks on units sold) adds nothing to it
+    verb = ranking[0].first("ranking")
+    restated = [s for s in spans if verb is not None and s.first("measure") is not None
+                and s.arg("measure") == verb[1] and s not in by]
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by, *restated]}
+                      | {"what", "which", "who", "is", "are", "was", "were", "the", "of", "and"}
                       | ({"by"} if by else set())):
         return None
     f = copy.deepcopy(context)
@@ -931,7 +945,11 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
     elif named is not None:  # "its best selling product": ranked on that figure
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
-    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
+    # "which of its products sold best?": "which of" picks one of them, as "which of those brands is the biggest?"
+    k = spans.index(other[0])
+    picked = any(spans[j].text == "which" and spans[j + 1].text == "of" for j in range(max(0, k - 3), k - 1))
+    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") or picked \
+        else DEFAULT_TOP
     _use_all(state)
     return f
 

@@ -816,7 +816,11 @@ class _State(
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
         # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+        # ("order counts instead please": the courtesy words closing it (layer action_verbs.courtesy) are not the
+        # last word said of the data)
+        courtesy = set(self.layer.grammar.get("action_verbs", {}).get("courtesy", []))
+        said = words[:max((k + 1 for k, w in enumerate(words) if w not in courtesy), default=0)]
+        pointer = (said[-1:] and said[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one", "each one", "of that", "which one", "instead of")
@@ -2309,6 +2313,9 @@ class _State(
                     elif s.text == "each" and [t.text for t in self.spans[k + 1:k + 3]] in (
                             ["of", "them"], ["of", "those"], ["of", "these"]):
                         s.used = True  # "how many orders did each of them place?": one figure per ranked one
+                    elif s.text in ("each", "for each") and (s.text == "for each" or k > 0 and self.spans[k - 1].text == "of") \
+                            and (right_of is None or not (right_of[1].first("dimension") or right_of[1].first("entity"))):
+                        s.used = True  # "how much stock of each is left?": "each" alone, each ranked one
                     elif s.text.isdigit() and int(s.text) == context.limit and (left_of is not None and left_of[1].text in (
                             "those", "these", "same", "the same") or k > 0 and self.spans[k - 1].text in ("those", "these")) \
                             and right_of is not None \
@@ -2533,6 +2540,15 @@ class _State(
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
         dropping = bool(self.widened)
+        places = self.layer.grammar.get("everywhere", {}).get("dimensions", [])
+        for k, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "everywhere") or k + 1 < len(self.spans) and self.spans[k + 1].text == "else":
+                continue
+            # "and everywhere?" after the stock in Kuopio: every place, the condition on a place dropped (layer
+            # grammar.everywhere); "everywhere else" keeps the place out, which is not read here
+            if any(x.field in places for x in f.filters) or any(d in places for d in self.widened):
+                f.filters = [x for x in f.filters if x.field not in places]
+                s.used = True
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
             # "and for every carrier combined?": every one together (noted any:), as "all carriers"
