@@ -2284,3 +2284,26 @@ def test_which_of_its_things_ranked_within_the_top_one(parser, engine, context, 
 ])
 def test_each_alone_after_a_top_n_is_each_ranked_one(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "include the discontinued Garden products too": an opening "include" adds rows to the previous question, so the
+# condition it names the other side of goes, the rest kept (was: a new question, refused on 'include', 'too')
+@pytest.mark.parametrize("context, question, gold", [
+    (["which products are at or below their reorder level in Kuopio?", "only active ones", "only Garden"],
+     "include the inactive Garden products too",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand <= i.reorder_level AND p.category = 'Garden'"),
+])
+def test_opening_include_widens_the_previous_question(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what was DHL's average delivery time in days?" after DHL's shipments last month: the unit of the duration is no
+# grouping, so the figure of the same carrier keeps the conversation's period (was: all time)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many shipments did DHL send in September 2026?"], "what was DHL's average delivery time in days?",
+     "SELECT AVG(epoch(delivered_at - shipped_at) / 86400.0) FROM shipments WHERE carrier = 'DHL' AND delivered_at "
+     "IS NOT NULL AND shipped_at >= TIMESTAMP '2026-09-01' AND shipped_at < TIMESTAMP '2026-10-01'"),
+])
+def test_a_duration_in_a_unit_of_the_same_value_keeps_the_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...errors import NotUnderstood
-from ..lexicon import Span, _swaps, tokenize
+from ..lexicon import Span, _swaps, is_english_word, tokenize
 from ..periods import DATE_RE, Periods
 from ..query import Period, QueryForm
 from .patterns import (
@@ -57,6 +57,17 @@ class StateBase:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        lexicon = parser.lexicon
+
+        def unpossessed(m: re.Match) -> str:
+            # "was bosch revenue up? and makitas average discount": a name's possessive, the apostrophe left out
+            # ("makita's"); only a word neither the lexicon nor English knows ("brings" stays the verb)
+            word = m.group(0)
+            if word[:-1] in lexicon.value_words and word not in lexicon.words and word not in lexicon.extra_words \
+                    and not is_english_word(word):
+                return word[:-1]
+            return word
+        text = re.sub(r"(?<![\w'-])[a-zåäöøæ]{3,}s(?![\w'-])", unpossessed, text)
         # "share of delivered shipments taking more than 3 days": the things that took that long (a participle
         # after the things, read before "taking" is mended to "takings"; "are taking", of parcels still on the
         # road, is left as said)
