@@ -2307,3 +2307,18 @@ def test_opening_include_widens_the_previous_question(parser, engine, context, q
 ])
 def test_a_duration_in_a_unit_of_the_same_value_keeps_the_period(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what is that stock worth at cost?" after products listed with their stock: "that" before the figure shown points
+# back at those rows, their conditions kept (was: a new question over every product, a silent wrong); "what would it
+# fetch" is what it is worth
+@pytest.mark.parametrize("context, question, gold", [
+    (["inactive products that still have stock"], "what is that stock worth at cost, in total?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE NOT p.active"),
+    (["Garden products that are in stock"], "what would that stock fetch at list price?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Garden'"),
+])
+def test_that_figure_shown_points_back_at_the_listed_rows(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -858,6 +858,10 @@ class _State(
         if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
                for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
             return True  # "which products were in that order?" after the biggest order: that one, not any
+        if any(a.text in ("that", "this", "those", "these") and b.first("measure") is not None
+               and b.arg("measure") in (*context.measures, *context.show)
+               for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "what is that stock worth at cost?" after products listed with their stock: that figure
         if context.kind == "aggregate" and context.limit == 1 and len(context.dimensions) == 1 and any(
                 a.text in ("that", "this") and b.has("dimension", context.dimensions[0]) and not b.text.endswith("s")
                 for a, b in zip(self.spans, self.spans[1:], strict=False)):

@@ -57,13 +57,17 @@ class StateBase:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        # "what would that stock fetch at list price?", "how much could it fetch": what it would sell for, its worth
+        text = re.sub(r"\b(would|could|will|might)\b([\w\s'-]{0,40}?)\bfetch\b", r"\1\2be worth", text)
         lexicon = parser.lexicon
 
         def unpossessed(m: re.Match) -> str:
             # "was bosch revenue up? and makitas average discount": a name's possessive, the apostrophe left out
             # ("makita's"); only a word neither the lexicon nor English knows ("brings" stays the verb)
             word = m.group(0)
+            # (a whole name, one word: "wheelbarrows" is the plural of a word of product names, not a possessive)
             if word[:-1] in lexicon.value_words and word not in lexicon.words and word not in lexicon.extra_words \
+                    and any(x[0] == "value" for x in lexicon.word_senses.get(word[:-1], ())) \
                     and not is_english_word(word):
                 return word[:-1]
             return word
