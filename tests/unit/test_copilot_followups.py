@@ -2322,3 +2322,15 @@ def test_a_duration_in_a_unit_of_the_same_value_keeps_the_period(parser, engine,
 ])
 def test_that_figure_shown_points_back_at_the_listed_rows(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what did she buy in it, and how many of each?" after the one order ranked: that order's lines with their
+# quantities, as "what was in it?" (was: refused, no count beside the listed order)
+@pytest.mark.parametrize("context, question, gold", [
+    (["the biggest order in September 2026"], "what did they buy in it, and how many of each?",
+     "SELECT p.name, oi.quantity FROM order_items oi JOIN products p USING (product_id) WHERE oi.order_id = ("
+     "SELECT order_id FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' "
+     "ORDER BY total_amount DESC, order_id LIMIT 1)"),
+])
+def test_what_they_bought_in_the_order_is_its_lines(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

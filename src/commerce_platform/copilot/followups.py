@@ -30,6 +30,8 @@ PRONOUNS = frozenset({"it", "they", "them", "their", "those", "these", "he", "sh
 PERSON = frozenset({"who", "whom", "whose"})
 PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "made", "make", "customer"})
 CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})
+# "what did she buy in it, and how many of each?" after her latest order: what it contained, each line's quantity
+BOUGHT_IN = frozenset({"buy", "bought", "get", "got", "and", "how many", "of", "each"})
 LIVING = frozenset({"live", "lives", "living", "located", "based", "from", "situated"})
 LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "see"})
 WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
@@ -138,7 +140,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are", "customer", "customers"}):
         # ("where are those customers based?": the people of the previous rows named)
         ask = "where"
-    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
+    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"} | BOUGHT_IN):
         ask = "contents"
     elif "when" in words and explained(WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"

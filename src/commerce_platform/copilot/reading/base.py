@@ -72,6 +72,13 @@ class StateBase:
                 return word[:-1]
             return word
         text = re.sub(r"(?<![\w'-])[a-zåäöøæ]{3,}s(?![\w'-])", unpossessed, text)
+
+        def counts_of(m: re.Match) -> str:
+            # "order counts per month": a thing's counts are its count ("counts" alone, "with the counts", says
+            # nothing of its own)
+            thing = m.group(1)
+            return f"{thing} count" if any(x[0] == "entity" for x in lexicon.word_senses.get(thing, ())) else m.group(0)
+        text = re.sub(r"\b([a-z]+) counts\b", counts_of, text)
         # "share of delivered shipments taking more than 3 days": the things that took that long (a participle
         # after the things, read before "taking" is mended to "takings"; "are taking", of parcels still on the
         # road, is left as said)
