@@ -909,7 +909,8 @@ TOP_WAREHOUSE = "which warehouse has the most products below their reorder level
 
 
 @pytest.mark.parametrize("context, question", [
-    ([TOP_WAREHOUSE], "which products are those there?"),        # was: every product listed
+    # ("which products are those there?" is now the products of that warehouse: see
+    # test_those_after_the_top_group_of_a_count_lists_its_counted_things; was: every product listed)
     ([TOP_WAREHOUSE], "which products are those in that warehouse?"),  # was: products counted per warehouse
 ])
 def test_a_bare_those_is_never_read_as_a_new_question(parser, context, question):
@@ -2333,4 +2334,23 @@ def test_that_figure_shown_points_back_at_the_listed_rows(parser, engine, contex
      "ORDER BY total_amount DESC, order_id LIMIT 1)"),
 ])
 def test_what_they_bought_in_the_order_is_its_lines(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which orders are those?" after the channel with the most cancelled orders: the counted things of the one group
+# ranked first, listed under the same conditions (was: refused, what it refers to not told)
+@pytest.mark.parametrize("context, question, gold", [
+    (["which channel had the most cancelled orders in 2025?"], "which orders are those?",
+     "SELECT order_id FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' AND channel = (SELECT channel FROM orders WHERE status = 'cancelled' AND order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY channel ORDER BY COUNT(*) DESC, channel LIMIT 1)"),
+    ([TOP_WAREHOUSE], "which products are those there?",
+     "SELECT product_id FROM inventory WHERE quantity_on_hand < reorder_level AND warehouse = (SELECT warehouse "
+     "FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY warehouse ORDER BY COUNT(*) DESC, warehouse "
+     "LIMIT 1)"),
+    (["which warehouse has the most products out of stock?"], "which products are those there?",
+     "SELECT product_id FROM inventory WHERE quantity_on_hand = 0 AND warehouse = (SELECT warehouse FROM inventory "
+     "WHERE quantity_on_hand = 0 GROUP BY warehouse ORDER BY COUNT(*) DESC, warehouse LIMIT 1)"),
+])
+def test_those_after_the_top_group_of_a_count_lists_its_counted_things(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -377,6 +377,32 @@ def column_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     return QueryForm(kind="list", subject=own, show=shown, within=ranking.to_dict())
 
 
+def counted_of_the_top_group(state: _State, context: QueryForm) -> QueryForm | None:
+    """"which products are those?" after the warehouse with the most products below their reorder level: the counted
+    things of the one group ranked first, listed under the same conditions (the ranking kept as it was answered,
+    ``within``)."""
+    new = state.form
+    if not (context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"])
+            and len(context.dimensions) == 1 and context.subject and context.limit == 1 and not context.offset
+            and context.order_by in context.measures and not context.within
+            and not (context.grain or context.compare or context.derived or context.per_group)):
+        return None
+    if new.measures or new.dimensions or new.order_by or new.limit or new.derived or new.filters or new.predicates \
+            or state.periods or state.ids or new.subject not in (None, context.subject) or not points_back(state.spans):
+        return None
+    if not any(s.has("entity", context.subject) and state._is_which(k) for k, s in enumerate(state.spans)):
+        return None
+    if not _explained(state, {"which", "what", "are", "were", "is", "was", "there", "the", *_nouns(context)}
+                      | {s.text for s in state.spans if s.has("entity", context.subject)}):
+        return None
+    f = copy.deepcopy(context)
+    f.within = None
+    within = f.to_dict()
+    f.kind, f.measures, f.dimensions, f.limit, f.order_by, f.within = "list", [], [], None, None, within
+    _use_all(state)
+    return f
+
+
 def counted_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     """"list those returned orders" after the customer with the most returned orders: the things counted for the
     ranked one(s), listed (held as ranked; the conditions they were counted under kept)."""

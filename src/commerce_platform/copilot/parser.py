@@ -33,6 +33,7 @@ from .followups import (
     count_previous,
     counted,
     counted_of_the_ranked,
+    counted_of_the_top_group,
     drop_period,
     drop_value,
     earlier_note,
@@ -2103,7 +2104,8 @@ class _State(
         relative_to_previous(self, context)
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
+                              about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
                               other_orders_of_the_customer):
