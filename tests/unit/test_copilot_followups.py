@@ -2354,3 +2354,11 @@ def test_what_they_bought_in_the_order_is_its_lines(parser, engine, context, que
 ])
 def test_those_after_the_top_group_of_a_count_lists_its_counted_things(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_an_opening_including_with_a_figure_of_its_own_is_no_follow_up(parser):
+    # "including returns, what was revenue in 2025?" asks a figure of its own: never merged into the previous
+    # question's grouping (the stock per warehouse), here refused as it was before
+    form = parser.parse("stock by warehouse", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="including"):
+        parser.parse("including cancelled orders, what was revenue in 2025?", COPILOT_AS_OF, form)

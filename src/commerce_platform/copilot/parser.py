@@ -804,8 +804,12 @@ class _State(
             return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
-        if first is not None and first.text in ("include", "including", "incl"):
-            return True  # "include the discontinued Garden products too": more rows of the previous question
+        if first is not None and first.text in ("include", "including", "incl") and not any(
+                x[0] in ("measure", "ranking", "superlative") or x == ("grammar", "count")
+                for s in self.spans for x in s.senses):
+            # "include the discontinued Garden products too": more rows of the previous question ("including
+            # returns, what was revenue in 2025?" asks a figure of its own: a new question)
+            return True
         if first is not None and first.text == "for" and not self.ids and any(s.first("entity") for s in self.spans) \
                 and all(x[0] in ("stop", "entity", "value", "activity", "slot", "predicate")
                         for s in self.spans for x in s.senses):
