@@ -30,6 +30,8 @@ PRONOUNS = frozenset({"it", "they", "them", "their", "those", "these", "he", "sh
 PERSON = frozenset({"who", "whom", "whose"})
 PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "made", "make", "customer"})
 CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})
+# "what did she buy in it, and how many of each?" after her latest order: what it contained, each line's quantity
+BOUGHT_IN = frozenset({"buy", "bought", "get", "got", "and", "how many", "of", "each"})
 LIVING = frozenset({"live", "lives", "living", "located", "based", "from", "situated"})
 LISTING = frozenset({"who", "which", "what", "list", "show", "name", "names", "see"})
 WHEN = frozenset({"placed", "ordered", "shipped", "sent", "delivered", "arrive", "arrived", "ship", "deliver",
@@ -138,7 +140,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     elif where and explained(LIVING | {"where", "do", "does", "did", "is", "are", "customer", "customers"}):
         # ("where are those customers based?": the people of the previous rows named)
         ask = "where"
-    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"}):
+    elif contents and explained(CONTENTS | {"what", "which", "was", "were", "is", "are", "did", "does"} | BOUGHT_IN):
         ask = "contents"
     elif "when" in words and explained(WHEN | {"when", "was", "is", "were", "did", "does"}):
         ask = "when"
@@ -373,6 +375,32 @@ def column_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
     ranking = copy.deepcopy(context)
     ranking.dimensions = ranking.dimensions[:1]
     return QueryForm(kind="list", subject=own, show=shown, within=ranking.to_dict())
+
+
+def counted_of_the_top_group(state: _State, context: QueryForm) -> QueryForm | None:
+    """"which products are those?" after the warehouse with the most products below their reorder level: the counted
+    things of the one group ranked first, listed under the same conditions (the ranking kept as it was answered,
+    ``within``)."""
+    new = state.form
+    if not (context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"])
+            and len(context.dimensions) == 1 and context.subject and context.limit == 1 and not context.offset
+            and context.order_by in context.measures and not context.within
+            and not (context.grain or context.compare or context.derived or context.per_group)):
+        return None
+    if new.measures or new.dimensions or new.order_by or new.limit or new.derived or new.filters or new.predicates \
+            or state.periods or state.ids or new.subject not in (None, context.subject) or not points_back(state.spans):
+        return None
+    if not any(s.has("entity", context.subject) and state._is_which(k) for k, s in enumerate(state.spans)):
+        return None
+    if not _explained(state, {"which", "what", "are", "were", "is", "was", "there", "the", *_nouns(context)}
+                      | {s.text for s in state.spans if s.has("entity", context.subject)}):
+        return None
+    f = copy.deepcopy(context)
+    f.within = None
+    within = f.to_dict()
+    f.kind, f.measures, f.dimensions, f.limit, f.order_by, f.within = "list", [], [], None, None, within
+    _use_all(state)
+    return f
 
 
 def counted_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
@@ -856,12 +884,21 @@ def of_them_counted(state: _State) -> bool:
                for k in range(len(texts)))
 
 
+def each_alone(state: _State) -> bool:
+    """"how many units of each do we have?", "the revenue for each?": "each" with no noun of its own stands for
+    the previous answer's rows (as "each of them")."""
+    spans = state.spans
+    return any(s.text in ("each", "for each") and (s.text == "for each" or k > 0 and spans[k - 1].text == "of")
+               and ((nxt := state.next_content(k)) is None or not (nxt[1].first("dimension") or nxt[1].first("entity")))
+               for k, s in enumerate(spans))
+
+
 def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = None) -> bool:
     """The question points back ("they", "those") at the top N of the previous ranking. With
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
     if not (context.limit and context.order_by in context.measures and context.dimensions
-            and points_back(state.spans)):
+            and (points_back(state.spans) or each_alone(state))):
         return False
     if dimension is None:
         return True
@@ -922,8 +959,13 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
         "measure") is not None]
     if len(ranking) != 1 or len(other) != 1 or len(numbers) > 1 or len(by) > 1:
         return None
-    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by]} | {"what", "which", "who", "is", "are",
-                                                                                    "was", "were", "the", "of", "and"}
+    # "which of its products sold the most units?": the figure said again beside the ranking verb that names it
+    # ("sold the most" ranks on units sold) adds nothing to it
+    verb = ranking[0].first("ranking")
+    restated = [s for s in spans if verb is not None and s.first("measure") is not None
+                and s.arg("measure") == verb[1] and s not in by]
+    if not _explained(state, {s.text for s in [*ranking, *other, *numbers, *by, *restated]}
+                      | {"what", "which", "who", "is", "are", "was", "were", "the", "of", "and"}
                       | ({"by"} if by else set())):
         return None
     f = copy.deepcopy(context)
@@ -934,7 +976,11 @@ def best_of_the_top(state: _State, context: QueryForm) -> QueryForm | None:
     elif named is not None:  # "its best selling product": ranked on that figure
         f.measures, f.order_by = [str(named[1])], str(named[1])
     f.direction = "asc" if ranking[0].first("superlative") == ("superlative", "asc") else "desc"
-    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") else DEFAULT_TOP
+    # "which of its products sold best?": "which of" picks one of them, as "which of those brands is the biggest?"
+    k = spans.index(other[0])
+    picked = any(spans[j].text == "which" and spans[j + 1].text == "of" for j in range(max(0, k - 3), k - 1))
+    f.limit = int(numbers[0].arg("number")) if numbers else 1 if not other[0].text.endswith("s") or picked \
+        else DEFAULT_TOP
     _use_all(state)
     return f
 

@@ -104,6 +104,8 @@ class Lexicon:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
             lex.add(phrase, ("grammar", "residence"))
+        for phrase in grammar.get("everywhere", {}).get("words", []):  # "and everywhere?": no place condition
+            lex.add(phrase, ("grammar", "everywhere"))
         for phrase in grammar.get("person_pronouns", []):
             lex.add(phrase, ("grammar", "person_pronoun"))
         for phrase in grammar["superlative_desc"]:

@@ -34,6 +34,7 @@ from .followups import (
     count_previous,
     counted,
     counted_of_the_ranked,
+    counted_of_the_top_group,
     drop_period,
     drop_value,
     earlier_note,
@@ -826,6 +827,12 @@ class _State(
             return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
             return True  # "except web orders": a condition added to the previous question
+        if first is not None and first.text in ("include", "including", "incl") and not any(
+                x[0] in ("measure", "ranking", "superlative") or x == ("grammar", "count")
+                for s in self.spans for x in s.senses):
+            # "include the discontinued Garden products too": more rows of the previous question ("including
+            # returns, what was revenue in 2025?" asks a figure of its own: a new question)
+            return True
         if first is not None and first.text == "for" and not self.ids and any(s.first("entity") for s in self.spans) \
                 and all(x[0] in ("stop", "entity", "value", "activity", "slot", "predicate")
                         for s in self.spans for x in s.senses):
@@ -846,7 +853,11 @@ class _State(
         words = [s.text for s in self.spans]
         # ("instead" anywhere: "show that as a share of delivered shipments instead")
         # ("then" closing a clause: "avg delivery time per carrier then? in days", asked on from the previous one)
-        pointer = (words[-1:] and words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+        # ("order counts instead please": the courtesy words closing it (layer action_verbs.courtesy) are not the
+        # last word said of the data)
+        courtesy = set(self.layer.grammar.get("action_verbs", {}).get("courtesy", []))
+        said = words[:max((k + 1 for k, w in enumerate(words) if w not in courtesy), default=0)]
+        pointer = (said[-1:] and said[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one", "each one", "of that", "which one", "instead of")
@@ -882,6 +893,10 @@ class _State(
         if any(a.text in ("that", "this") and context.subject and b.has("entity", context.subject)
                for a, b in zip(self.spans, self.spans[1:], strict=False)) and context.kind == "list":
             return True  # "which products were in that order?" after the biggest order: that one, not any
+        if any(a.text in ("that", "this", "those", "these") and b.first("measure") is not None
+               and b.arg("measure") in (*context.measures, *context.show)
+               for a, b in zip(self.spans, self.spans[1:], strict=False)):
+            return True  # "what is that stock worth at cost?" after products listed with their stock: that figure
         if context.kind == "aggregate" and context.limit == 1 and len(context.dimensions) == 1 and any(
                 a.text in ("that", "this") and b.has("dimension", context.dimensions[0]) and not b.text.endswith("s")
                 for a, b in zip(self.spans, self.spans[1:], strict=False)):
@@ -2168,7 +2183,8 @@ class _State(
                 s.used = True
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
+                              about_previous, negate_previous, drop_period, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
                               other_orders_of_the_customer, the_other_groups):
@@ -2407,6 +2423,9 @@ class _State(
                     elif s.text == "each" and [t.text for t in self.spans[k + 1:k + 3]] in (
                             ["of", "them"], ["of", "those"], ["of", "these"]):
                         s.used = True  # "how many orders did each of them place?": one figure per ranked one
+                    elif s.text in ("each", "for each") and (s.text == "for each" or k > 0 and self.spans[k - 1].text == "of") \
+                            and (right_of is None or not (right_of[1].first("dimension") or right_of[1].first("entity"))):
+                        s.used = True  # "how much stock of each is left?": "each" alone, each ranked one
                     elif s.text.isdigit() and int(s.text) == context.limit and (left_of is not None and left_of[1].text in (
                             "those", "these", "same", "the same") or k > 0 and self.spans[k - 1].text in ("those", "these")) \
                             and right_of is not None \
@@ -2650,6 +2669,15 @@ class _State(
             f.lookup = new.lookup
         # "what about all channels?": drop the filter on that dimension
         dropping = bool(self.widened)
+        places = self.layer.grammar.get("everywhere", {}).get("dimensions", [])
+        for k, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "everywhere") or k + 1 < len(self.spans) and self.spans[k + 1].text == "else":
+                continue
+            # "and everywhere?" after the stock in Kuopio: every place, the condition on a place dropped (layer
+            # grammar.everywhere); "everywhere else" keeps the place out, which is not read here
+            if any(x.field in places for x in f.filters) or any(d in places for d in self.widened):
+                f.filters = [x for x in f.filters if x.field not in places]
+                s.used = True
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
             # "and for every carrier combined?": every one together (noted any:), as "all carriers"

@@ -417,9 +417,12 @@ class Planner:
         # replaced by "in the previous top"
         marker = "\x00previous_top"
         outer = self.plan(replace(form, within=None, filters=[*form.filters, Filter(dim, "=", [marker])]))
-        stand_in = next(node for node in outer.find_all(exp.EQ)
-                        if isinstance(node.expression, exp.Literal) and node.expression.this == marker)
-        stand_in.replace(stand_in.this.copy().isin(query=top))
+        # (every stand-in: a condition planned per group reads the group again inside its own subquery, as
+        # "products below their reorder level" in one warehouse does)
+        stand_ins = [node for node in outer.find_all(exp.EQ)
+                     if isinstance(node.expression, exp.Literal) and node.expression.this == marker]
+        for stand_in in stand_ins:
+            stand_in.replace(stand_in.this.copy().isin(query=top.copy()))
         return self._aliased(outer)
 
     def _aliased(self, select: exp.Select) -> exp.Select:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...errors import NotUnderstood
-from ..lexicon import Span, _swaps, tokenize
+from ..lexicon import Span, _swaps, is_english_word, tokenize
 from ..periods import DATE_RE, Periods
 from ..query import Period, QueryForm
 from .patterns import (
@@ -57,6 +57,28 @@ class StateBase:
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"
+        # "what would that stock fetch at list price?", "how much could it fetch": what it would sell for, its worth
+        text = re.sub(r"\b(would|could|will|might)\b([\w\s'-]{0,40}?)\bfetch\b", r"\1\2be worth", text)
+        lexicon = parser.lexicon
+
+        def unpossessed(m: re.Match) -> str:
+            # "was bosch revenue up? and makitas average discount": a name's possessive, the apostrophe left out
+            # ("makita's"); only a word neither the lexicon nor English knows ("brings" stays the verb)
+            word = m.group(0)
+            # (a whole name, one word: "wheelbarrows" is the plural of a word of product names, not a possessive)
+            if word[:-1] in lexicon.value_words and word not in lexicon.words and word not in lexicon.extra_words \
+                    and any(x[0] == "value" for x in lexicon.word_senses.get(word[:-1], ())) \
+                    and not is_english_word(word):
+                return word[:-1]
+            return word
+        text = re.sub(r"(?<![\w'-])[a-zåäöøæ]{3,}s(?![\w'-])", unpossessed, text)
+
+        def counts_of(m: re.Match) -> str:
+            # "order counts per month": a thing's counts are its count ("counts" alone, "with the counts", says
+            # nothing of its own)
+            thing = m.group(1)
+            return f"{thing} count" if any(x[0] == "entity" for x in lexicon.word_senses.get(thing, ())) else m.group(0)
+        text = re.sub(r"\b([a-z]+) counts\b", counts_of, text)
         # "share of delivered shipments taking more than 3 days": the things that took that long (a participle
         # after the things, read before "taking" is mended to "takings"; "are taking", of parcels still on the
         # road, is left as said)

@@ -123,8 +123,12 @@ class FollowupSteps(StateBase):
         named = [s for s in self.spans if self.values_of(s)]
         if not named or not any(s.first("measure") or s.has("grammar", "count") for s in self.spans):
             return False
+        # ("average delivery time in days": a unit of the duration named, no grouping by day)
+        durations = {m for m, spec in self.layer.measures.items() if spec.get("units")}
+        timed = any(s.first("measure") and s.arg("measure") in durations for s in self.spans)
         if any(x[0] in ("dimension", "ranking", "superlative", "grain") and not self.values_of(s)
-               and not (x[0] == "dimension" and s.first("entity")) for s in self.spans for x in s.senses):
+               and not (x[0] == "dimension" and s.first("entity")) and not (timed and s.first("unit"))
+               for s in self.spans for x in s.senses):
             return False  # a grouping or a ranking asked ("customers" is a thing named, not a grouping)
         if not any(s.first("measure") for s in self.spans):
             # a count: of the things the period dates ("how many orders"), not of standing ones ("how many
