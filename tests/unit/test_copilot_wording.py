@@ -1621,3 +1621,27 @@ def test_a_wondering_that_names_a_new_value_is_kept(parser, engine):
 ])
 def test_the_askers_today_in_a_preface_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "We're thinking of discontinuing a few lines. Which ...?": a purpose of the layer said in a statement of its own
+# before the question is the asker's plan, as after the question: set aside (its "more" is of the asker's own act);
+# a value the question does not name keeps it (refused)
+@pytest.mark.parametrize("question, gold", [
+    ("We are considering whether to discontinue more products. How many units of inactive products did we sell in 2025?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE p.active = FALSE AND o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("Our transport buyer wants to renegotiate with the carriers. What was the average delivery time in days per carrier "
+     "for shipments sent in 2026?",
+     "SELECT carrier, AVG(DATE_DIFF('second', shipped_at, delivered_at)) / 86400.0 FROM shipments "
+     "WHERE delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY carrier"),
+])
+def test_a_purpose_in_a_preface_sentence_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_purpose_preface_naming_a_new_value_is_kept(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "We're thinking of delisting some Bosch items. Which active products have not sold "
+                               "anything in the last 60 days?")

@@ -516,6 +516,14 @@ class SemanticParser:
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
         # "I'm planning the restock round for Friday: ...": restocking said in a sentence of its own is the asker's
         # act, as in a plan after the question (PLAN_OWN_SENSES), not a low-stock condition on what is asked
+        # "We're thinking of discontinuing a few lines. Which products ...?", "Our buyer wants to renegotiate with
+        # suppliers. ...": a purpose of the layer said in a statement of its own before the question is the asker's
+        # plan, as it is after the question: set aside, and checked against the form read (_check_aside_purposes:
+        # noted when it fits, refused when it asks for figures the question does not give); its "more" or "new"
+        # ("whether to drop more lines") is of the asker's own act (the plan's own words), no ranking of the data
+        if stated and any(x[0] == "purpose" for sp in spans for x in sp.senses):
+            named += ("purpose",)
+            spans = [sp for sp in spans if sp.text not in self.commentary[1].get("own_words", [])]
         if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
                    or (sentence and stated and tuple(x) in PLAN_OWN_SENSES)
