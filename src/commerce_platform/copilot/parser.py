@@ -139,6 +139,7 @@ class SemanticParser:
         if len(question) > MAX_QUESTION_CHARS:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
+        original = question
         question, asides = self.set_aside_commentary(question, as_of)
         any_of = ANY_OF_RANKING_RE.match(question)
         if any_of is not None:
@@ -175,7 +176,8 @@ class SemanticParser:
             state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
-        self._check_aside_purposes(asides, form, state, as_of)
+        self._check_aside_purposes(asides, form, state, as_of, preface=asides[0] if asides and
+                                   original.lstrip(" (").startswith(asides[0]) else None)
         from .answers import describe_form  # the same words the answer uses
 
         if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
@@ -188,7 +190,8 @@ class SemanticParser:
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
 
 
-    def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date) -> None:
+    def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date,
+                              preface: str | None = None) -> None:
         """"Which products sold most in 2025? Suggest quantities.": a clause set aside as saying why may still name
         a purpose of the layer. One that fits the form read (one of its ``requires`` shapes) is noted, so the
         answer names its definition. One that does not fit is only a reason ("might need a promotion") unless
@@ -205,6 +208,14 @@ class SemanticParser:
                                        if x[0] == "purpose" and x[1] in purposes))
             fitting = [name for name in named if any(state._purpose_fits(form, need) for need in shapes(name))]
             asks_figures = [name for name in named if all("measures_all" in need for need in shapes(name))]
+            # "We want to cut the range - which 5 products sold the most?": a purpose said before the question that
+            # wants a ranking the other way (the fewest) than the one the question reads says another reading is
+            # meant: refused, never set aside (a plain figure, "how much did the discontinued ones bring in", is
+            # only the reason)
+            if aside == preface and not fitting and (form.order_by is not None or form.limit) and any(
+                    "ranked" in need for name in named for need in shapes(name)):
+                raise NotUnderstood(f"I could not place '{aside}' in the question: it wants another ranking than the "
+                                    "one asked", hint="say the ranking the purpose needs in the question itself")
             if asks_figures and not fitting:
                 from .answers import describe_form
 
@@ -2043,8 +2054,17 @@ class _State(
             if s.text in ("total", "sum") and prev is not None and (
                     prev.text in ("whose", "their", "its") or prev.first("number") or prev.first("measure")):
                 continue
+            after = [x for x in self.spans[k + 2:k + 4] if x.text != "of"][:1]
+            if s.text in ("total", "sum") and k + 1 < len(self.spans) and self.spans[k + 1].first("measure") \
+                    and after and after[0].first("comparator"):
+                # "which products have total stock over 4 times their reorder level", "a total stock of more than
+                # 900": the total compared right after it is each one's own figure, bounded, not one figure over
+                # them all (was: a grand total of stock)
+                continue
             if s.first("predicate") and len(s.text.split()) > 1:
                 continue  # "at or below the total reorder level": the condition's own words, each thing's total
+            if s.first("measure") and "total" in s.text.split()[1:] and s.text.split()[0] in ("times", "x"):
+                continue  # "over 3 times their total reorder level": a multiple's own name, each thing's figure
             if set(s.text.split()) & {"much", "many", "total", "sum", "average", "avg", "number", "count", "overall",
                                       "combined", "altogether", "mean", "median"}:
                 return True

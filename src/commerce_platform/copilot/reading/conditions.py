@@ -47,17 +47,6 @@ class ConditionSteps(StateBase):
             places = place is not None and place[1].has("dimension", self.layer.predicates[name or ""].get("scoped_by"))
             if measure and nxt is not None and nxt[1].first("comparator") and not places:
                 s.senses = [("measure", measure)]
-            num2 = self.next_content(nxt[0]) if nxt is not None else None
-            after = self.next_content(num2[0]) if num2 is not None and num2[1].first("number") else None
-            if s.first("measure") and nxt is not None and nxt[1].first("comparator") and after is not None and \
-                    after[1].first("measure") and self.layer.measures.get(after[1].arg("measure"), {}).get("unit") == "x" \
-                    and str(self.layer.measures[after[1].arg("measure")].get("sql", "")).startswith(
-                        f"{self.layer.measures.get(s.arg('measure'), {}).get('sql')} /"):
-                # "products whose total stock is over 4 times their reorder level": the figure before the comparator
-                # is the multiple's own numerator, named as its subject; not a figure asked (a grand total of it)
-                s.senses = [("stop",)]
-                s.used = True
-                continue
             figure = measure or (s.arg("measure") if s.first("measure") else None)
             if figure and nxt is not None and nxt[1].first("predicate") and figure in self.layer.predicates.get(
                     nxt[1].arg("predicate"), {}).get("show", []) and any(
