@@ -1649,3 +1649,29 @@ def test_a_purpose_in_a_preface_sentence_is_set_aside(parser, engine, question, 
 def test_a_purpose_preface_naming_a_new_value_or_another_ranking_is_kept(parser, engine, question):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, question)
+
+
+# a preface sentence whose only data-like words are the asker's own: a unit after a word the lake lacks ("the overtime
+# hours"), one of the asker's own things ending it after a determiner ("our call list"), or "for the <own thing>,"
+# before "could you ...": set aside; a unit after a figure's word ("delivery hours") or a value keeps it
+@pytest.mark.parametrize("question, gold", [
+    ("We're planning where to put the spare overtime hours. Which warehouse has the most products at zero stock?",
+     "SELECT warehouse, COUNT(*) FROM inventory WHERE quantity_on_hand = 0 GROUP BY warehouse ORDER BY 2 DESC LIMIT 1"),
+    ("We're refreshing our VIP mailing list. Which 3 customers spent the most in 2026?",
+     "SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY c.customer_id, c.name ORDER BY 2 DESC LIMIT 3"),
+    ("For the operations deck, could you tell me how many shipments were sent in September 2026?",
+     "SELECT COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+])
+def test_the_askers_own_things_in_a_preface_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "We're looking at delivery hours. Which carrier was fastest in 2025?",
+    "For the Bosch supplier deck, could you tell me how many units we sold in 2025?",
+])
+def test_a_preface_with_a_figure_or_value_of_its_own_is_kept(parser, engine, question):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, question)

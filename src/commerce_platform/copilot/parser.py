@@ -413,6 +413,12 @@ class SemanticParser:
             re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None and \
             re.match(r"so\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|like|want)\b", rest.replace("’", "'"), re.IGNORECASE) is not None
         sentence = sentence or needed
+        # "For the supply review, could you tell me how many ...?": "for" the asker's own thing (the layer's
+        # preface_times things, its last word) before a comma and a request is what the answer is for, as a sentence
+        owner = re.fullmatch(r"for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}(?P<thing>[\w-]+),", head, re.I)
+        sentence = sentence or len(clauses) == 2 and owner is not None and \
+            owner.group("thing").lower() in self.layer.grammar.get("preface_times", {}).get("things", []) and \
+            re.match(r"(?:could|can|would)\s+you\s", rest, re.IGNORECASE) is not None
         # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
         # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
         # "the one(s) ..."; the decision's own words (an act the lake does not hold) only say why the criterion is asked
@@ -455,6 +461,11 @@ class SemanticParser:
             # layer's preface_times things), not a figure asked
             times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
                       and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
+            # "We're planning the overtime hours for Friday. Which ...?": a unit right after a word the lake lacks (no
+            # number nor figure before it) names the asker's own resource, no unit of a figure asked
+            # ("the delivery hours": after a figure's word, it stays)
+            times += [sp for k, sp in enumerate(spans) if sp.first("unit")
+                      and all(x[0] in ("grain", "unit") for x in sp.senses) and k > 0 and not spans[k - 1].senses]
             spans = [sp for sp in spans if sp not in times]
         # "I'm chasing carriers today. How many ...?": a period from the as-of day on (no data in the lake yet) said
         # in a sentence of its own is when the asker acts, not a period asked
@@ -501,6 +512,12 @@ class SemanticParser:
         # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
+        if sentence and len(spans) > 1 and spans[-1].text in event_nouns and any(
+                sp.text in ("our", "my", "the", "a", "an", "this") for sp in spans[-4:-1]):
+            # "I'm putting together our call list. Who ...?", "We're updating the price list.": one of the asker's own
+            # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
+            # works on, not a request to list
+            spans = spans[:-1]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -592,6 +609,8 @@ COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
                               # after a comma, the question in it (the clause before says why: _preface)
                               r"|(?<=,)\s+(?=so\s+(?:i'd|we'd|i\s+would|we\s+would)\s+like\s+to\s+know\s[^,?.!;:()]*[?.!]*\s*$)"
                               r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
+                              # "For the pricing deck, could you tell me ...?": a request after a comma (_preface)
+                              r"|(?<=,)\s+(?=(?:could|can|would)\s+you\s[^,?.!;:()]*\?\s*$)"
                               # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
                               # with or without a comma (was: 'chase' left unplaced)
                               r"|\s+(?=so\s+(?:we|i)\s+(?:can|could)\s[^,?.!;:()]*[?.!]*\s*$)",
