@@ -1675,3 +1675,19 @@ def test_the_askers_own_things_in_a_preface_are_set_aside(parser, engine, questi
 def test_a_preface_with_a_figure_or_value_of_its_own_is_kept(parser, engine, question):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, question)
+
+
+# "... per week? Weekly counts are fine.": a clause saying what is asked is acceptable restates it, set aside when
+# all its data is said by the question (the layer's commentary approvals); a new value in it keeps it (refused)
+@pytest.mark.parametrize("question, gold", [
+    ("How many shipments went out per week in September 2026? Weekly numbers are fine.",
+     "SELECT DATE_TRUNC('week', shipped_at), COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY 1"),
+])
+def test_an_approval_restating_the_question_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_approval_naming_a_new_value_is_kept(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "How many orders were placed per week in September 2026? Store figures are fine.")

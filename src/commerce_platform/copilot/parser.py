@@ -290,6 +290,18 @@ class SemanticParser:
                 # "- it felt really slow to the customer": how it felt to someone, an opinion; it names no
                 # condition, whatever its words (none may narrow or ask: the blockers; no value not said before)
                 data_free[k] = True
+        approvals = self.layer.grammar.get("commentary", {}).get("approvals", {})
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            said_text = " ".join(clause.strip(" ()-—–.!").lower().split())
+            if data_free[k] or k == 0 or state.periods or state.ids or state.texts or not any(
+                    said_text.endswith(f" {e}") for e in approvals.get("endings", [])):
+                continue
+            # "... per month in 2025? Monthly figures are fine.": saying that what is asked is acceptable restates
+            # it; set aside when all its data is said by the question (the layer's commentary approvals)
+            said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
+            words = {w for sp in state.spans for w in sp.text.split()} - set(approvals.get("nouns", []))
+            data_free[k] = not (words & blockers) and all(
+                x[0] in ("stop", "unknown") or tuple(x) in said for sp in state.spans for x in sp.senses)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or \
                     RESTATED_RE.match(clause.strip(" ()-—–")) is None:
