@@ -1691,3 +1691,22 @@ def test_an_approval_restating_the_question_is_set_aside(parser, engine, questio
 def test_an_approval_naming_a_new_value_is_kept(parser, engine):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, "How many orders were placed per week in September 2026? Store figures are fine.")
+
+
+# "I'm walking the Kuopio aisles today. How many products are at zero there?": "there" / "in that warehouse" closing
+# the question is the one place the sentence before names; said as that place, the sentence is set aside; with two
+# places named before, "there" is not resolved (refused)
+@pytest.mark.parametrize("question, gold", [
+    ("I'm doing the Kuopio audit this morning. How many products have nothing on hand there?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Kuopio' AND quantity_on_hand = 0"),
+    ("We're visiting the Drammen site. Which products are at zero in that warehouse?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Drammen' "
+     "AND i.quantity_on_hand = 0"),
+])
+def test_there_is_the_place_the_preface_names(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_there_with_two_places_before_is_kept(parser, engine):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "We're moving stock between Kuopio and Vantaa. How many products are at zero there?")

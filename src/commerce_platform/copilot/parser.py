@@ -231,6 +231,7 @@ class SemanticParser:
         none of its words is in the data (no measure, thing, value, period, number, condition: only words the
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
+        asked = question
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
         for k in range(len(clauses) - 1, 0, -1):
             # "Which warehouse has the most of it so we can transfer?": a purpose clause with no comma before it
@@ -241,6 +242,19 @@ class SemanticParser:
                 clauses[k - 1:k + 1] = [f"{clauses[k - 1]} {clauses[k]}"]
         if len(clauses) < 2:
             return question, []
+        there = THERE_RE.search(clauses[-1]) if len(clauses) == 2 and clauses[0].rstrip().endswith(".") else None
+        if there is not None:
+            # "I'm walking the Oslo shelves today. How many products are at zero there?": "there", "in that
+            # warehouse" closing the question is the one place the sentence before it names (one value of a
+            # warehouse, city or country, no other reading of its words); said in the question as that place, the
+            # sentence may then be set aside as any other (was: refused, or the place lost)
+            named = [x for sp in _State(self, clauses[0].strip(" ()"), as_of).spans if sp.senses
+                     and all(x[0] == "value" and x[1] in ("warehouse", "city", "country") for x in sp.senses)
+                     for x in sp.senses]
+            if len(named) == 1 and there.group("dim") in (None, named[0][1]):
+                said = clauses[-1][:there.start()] + f" in {named[0][2]}" + clauses[-1][there.end():]
+                question = question[:question.rindex(clauses[-1])] + said + question[question.rindex(clauses[-1]) + len(clauses[-1]):]
+                clauses[-1] = said
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
@@ -361,7 +375,7 @@ class SemanticParser:
                 # "(count)", "count them" after the question: says its figure is a count (checked once read)
                 data_free[k] = True
         if all(data_free):
-            return question, []
+            return asked, []
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
         # unless it ends with a colon or a spaced dash and names nothing the question does not name itself
         # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
@@ -369,10 +383,10 @@ class SemanticParser:
         preface = self._preface(clauses, states, question)
         first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
         if first is None:
-            return question, []
+            return asked, []
         data_free = [k < preface or (free and k > first) for k, free in enumerate(data_free)]
         if not any(data_free):
-            return question, []
+            return asked, []
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
         asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
         return kept, asides
@@ -604,6 +618,9 @@ PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicat
 # "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
 COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
                                     r"\s*[.!?]*$", re.IGNORECASE)
+# "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
+THERE_RE = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>warehouse|city|country)|there)(?=\s*[?.!]*\s*$)",
+                      re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
