@@ -1710,3 +1710,14 @@ def test_there_is_the_place_the_preface_names(parser, engine, question, gold):
 def test_there_with_two_places_before_is_kept(parser, engine):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, "We're moving stock between Kuopio and Vantaa. How many products are at zero there?")
+
+
+# "... ? Just need the names for the price review.": "for" one of the asker's own things (only words the lake lacks)
+# closing a clause after the question is set aside, the clause's request kept; a value in it keeps it as said
+@pytest.mark.parametrize("question, gold", [
+    ("Which Oras products are out of stock? Only need the names for the supplier meeting.",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE p.brand = 'Oras' "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) = 0"),
+])
+def test_for_the_askers_own_thing_after_the_question_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

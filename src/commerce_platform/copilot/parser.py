@@ -231,6 +231,21 @@ class SemanticParser:
         none of its words is in the data (no measure, thing, value, period, number, condition: only words the
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
+        own_asides: list[str] = []
+        things = self.layer.grammar.get("preface_times", {}).get("things", [])
+        for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
+            own = OWN_THING_END_RE.search(clause or "") if k > 0 else None
+            spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
+            # (the thing's word as mended: "the catalogue updte")
+            if not spans or spans[-1].text not in things or not all(
+                    all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
+                continue
+            # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
+            # preface_times things; only words the lake lacks) closing a clause after the question says what the
+            # answer is for, set aside; the clause's own request stays
+            at = question.rindex(clause)
+            question = question[:at] + clause[:own.start()] + clause[own.end():] + question[at + len(clause):]
+            own_asides.append(own.group(0).strip())
         asked = question
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
         for k in range(len(clauses) - 1, 0, -1):
@@ -241,7 +256,7 @@ class SemanticParser:
                         x[0] == "purpose" for sp in _State(self, clauses[k], as_of).spans for x in sp.senses):
                 clauses[k - 1:k + 1] = [f"{clauses[k - 1]} {clauses[k]}"]
         if len(clauses) < 2:
-            return question, []
+            return question, list(own_asides)
         there = THERE_RE.search(clauses[-1]) if len(clauses) == 2 and clauses[0].rstrip().endswith(".") else None
         if there is not None:
             # "I'm walking the Oslo shelves today. How many products are at zero there?": "there", "in that
@@ -375,7 +390,7 @@ class SemanticParser:
                 # "(count)", "count them" after the question: says its figure is a count (checked once read)
                 data_free[k] = True
         if all(data_free):
-            return asked, []
+            return asked, list(own_asides)
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
         # unless it ends with a colon or a spaced dash and names nothing the question does not name itself
         # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
@@ -383,13 +398,13 @@ class SemanticParser:
         preface = self._preface(clauses, states, question)
         first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
         if first is None:
-            return asked, []
+            return asked, list(own_asides)
         data_free = [k < preface or (free and k > first) for k, free in enumerate(data_free)]
         if not any(data_free):
-            return asked, []
+            return asked, list(own_asides)
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
         asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
-        return kept, asides
+        return kept, own_asides + asides
 
     def _columns_after_colon(self, question: str, as_of: date) -> str:
         """"List shipments still in transit: order id, carrier and ship date.": after a list asked for, a colon
@@ -621,6 +636,9 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 THERE_RE = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>warehouse|city|country)|there)(?=\s*[?.!]*\s*$)",
                       re.IGNORECASE)
+# "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
+OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
+                              re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
