@@ -403,7 +403,7 @@ class SemanticParser:
         if not any(data_free):
             return asked, list(own_asides)
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
-        asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
+        asides = [c.strip(" ()-—–:,").strip() for c, free in zip(clauses, data_free, strict=True) if free]
         return kept, own_asides + asides
 
     def _columns_after_colon(self, question: str, as_of: date) -> str:
