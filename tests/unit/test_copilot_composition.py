@@ -1359,3 +1359,17 @@ def test_count_each_has_beside_each_one(parser, engine, question, gold):
 ])
 def test_share_of_stock_records_counts_rows(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "which products have total stock over 4 times their reorder level": a total compared right after it is each one's
+# own figure, bounded, not one figure over them all (was: one grand total of stock over the products found)
+@pytest.mark.parametrize("question, gold", [
+    ("Which products have a total stock of more than 7 times their total reorder level?",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) > 7 * SUM(i.reorder_level)"),
+    ("list products whose total stock is at least 8 times their reorder level",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) >= 8 * SUM(i.reorder_level)"),
+])
+def test_a_total_compared_is_each_ones_own(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

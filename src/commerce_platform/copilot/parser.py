@@ -142,6 +142,7 @@ class SemanticParser:
         if len(question) > MAX_QUESTION_CHARS:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
+        original = question
         question, asides = self.set_aside_commentary(question, as_of)
         any_of = ANY_OF_RANKING_RE.match(question)
         if any_of is not None:
@@ -178,7 +179,8 @@ class SemanticParser:
             state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
-        self._check_aside_purposes(asides, form, state, as_of)
+        self._check_aside_purposes(asides, form, state, as_of, preface=asides[0] if asides and
+                                   original.lstrip(" (").startswith(asides[0]) else None)
         from .answers import describe_form  # the same words the answer uses
 
         if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
@@ -191,7 +193,8 @@ class SemanticParser:
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
 
 
-    def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date) -> None:
+    def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date,
+                              preface: str | None = None) -> None:
         """"Which products sold most in 2025? Suggest quantities.": a clause set aside as saying why may still name
         a purpose of the layer. One that fits the form read (one of its ``requires`` shapes) is noted, so the
         answer names its definition. One that does not fit is only a reason ("might need a promotion") unless
@@ -208,6 +211,14 @@ class SemanticParser:
                                        if x[0] == "purpose" and x[1] in purposes))
             fitting = [name for name in named if any(state._purpose_fits(form, need) for need in shapes(name))]
             asks_figures = [name for name in named if all("measures_all" in need for need in shapes(name))]
+            # "We want to cut the range - which 5 products sold the most?": a purpose said before the question that
+            # wants a ranking the other way (the fewest) than the one the question reads says another reading is
+            # meant: refused, never set aside (a plain figure, "how much did the discontinued ones bring in", is
+            # only the reason)
+            if aside == preface and not fitting and (form.order_by is not None or form.limit) and any(
+                    "ranked" in need for name in named for need in shapes(name)):
+                raise NotUnderstood(f"I could not place '{aside}' in the question: it wants another ranking than the "
+                                    "one asked", hint="say the ranking the purpose needs in the question itself")
             if asks_figures and not fitting:
                 from .answers import describe_form
 
@@ -223,6 +234,22 @@ class SemanticParser:
         none of its words is in the data (no measure, thing, value, period, number, condition: only words the
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
+        own_asides: list[str] = []
+        things = self.layer.grammar.get("preface_times", {}).get("things", [])
+        for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
+            own = OWN_THING_END_RE.search(clause or "") if k > 0 else None
+            spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
+            # (the thing's word as mended: "the catalogue updte")
+            if not spans or spans[-1].text not in things or not all(
+                    all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
+                continue
+            # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
+            # preface_times things; only words the lake lacks) closing a clause after the question says what the
+            # answer is for, set aside; the clause's own request stays
+            at = question.rindex(clause)
+            question = question[:at] + clause[:own.start()] + clause[own.end():] + question[at + len(clause):]
+            own_asides.append(own.group(0).strip())
+        asked = question
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
         for k in range(len(clauses) - 1, 0, -1):
             # "Which warehouse has the most of it so we can transfer?": a purpose clause with no comma before it
@@ -232,7 +259,20 @@ class SemanticParser:
                         x[0] == "purpose" for sp in _State(self, clauses[k], as_of).spans for x in sp.senses):
                 clauses[k - 1:k + 1] = [f"{clauses[k - 1]} {clauses[k]}"]
         if len(clauses) < 2:
-            return question, []
+            return question, list(own_asides)
+        there = THERE_RE.search(clauses[-1]) if len(clauses) == 2 and clauses[0].rstrip().endswith(".") else None
+        if there is not None:
+            # "I'm walking the Oslo shelves today. How many products are at zero there?": "there", "in that
+            # warehouse" closing the question is the one place the sentence before it names (one value of a
+            # warehouse, city or country, no other reading of its words); said in the question as that place, the
+            # sentence may then be set aside as any other (was: refused, or the place lost)
+            named = [x for sp in _State(self, clauses[0].strip(" ()"), as_of).spans if sp.senses
+                     and all(x[0] == "value" and x[1] in ("warehouse", "city", "country") for x in sp.senses)
+                     for x in sp.senses]
+            if len(named) == 1 and there.group("dim") in (None, named[0][1]):
+                said = clauses[-1][:there.start()] + f" in {named[0][2]}" + clauses[-1][there.end():]
+                question = question[:question.rindex(clauses[-1])] + said + question[question.rindex(clauses[-1]) + len(clauses[-1]):]
+                clauses[-1] = said
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
@@ -282,6 +322,18 @@ class SemanticParser:
                 # "- it felt really slow to the customer": how it felt to someone, an opinion; it names no
                 # condition, whatever its words (none may narrow or ask: the blockers; no value not said before)
                 data_free[k] = True
+        approvals = self.layer.grammar.get("commentary", {}).get("approvals", {})
+        for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
+            said_text = " ".join(clause.strip(" ()-—–.!").lower().split())
+            if data_free[k] or k == 0 or state.periods or state.ids or state.texts or not any(
+                    said_text.endswith(f" {e}") for e in approvals.get("endings", [])):
+                continue
+            # "... per month in 2025? Monthly figures are fine.": saying that what is asked is acceptable restates
+            # it; set aside when all its data is said by the question (the layer's commentary approvals)
+            said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
+            words = {w for sp in state.spans for w in sp.text.split()} - set(approvals.get("nouns", []))
+            data_free[k] = not (words & blockers) and all(
+                x[0] in ("stop", "unknown") or tuple(x) in said for sp in state.spans for x in sp.senses)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or \
                     RESTATED_RE.match(clause.strip(" ()-—–")) is None:
@@ -341,7 +393,7 @@ class SemanticParser:
                 # "(count)", "count them" after the question: says its figure is a count (checked once read)
                 data_free[k] = True
         if all(data_free):
-            return question, []
+            return asked, list(own_asides)
         # only what follows the question: a preface ("Bundle idea: which two products ...") may say what is asked,
         # unless it ends with a colon or a spaced dash and names nothing the question does not name itself
         # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
@@ -349,13 +401,13 @@ class SemanticParser:
         preface = self._preface(clauses, states, question)
         first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
         if first is None:
-            return question, []
+            return asked, list(own_asides)
         data_free = [k < preface or (free and k > first) for k, free in enumerate(data_free)]
         if not any(data_free):
-            return question, []
+            return asked, list(own_asides)
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
-        asides = [c.strip(" ()-—–:").strip() for c, free in zip(clauses, data_free, strict=True) if free]
-        return kept, asides
+        asides = [c.strip(" ()-—–:,").strip() for c, free in zip(clauses, data_free, strict=True) if free]
+        return kept, own_asides + asides
 
     def _columns_after_colon(self, question: str, as_of: date) -> str:
         """"List shipments still in transit: order id, carrier and ship date.": after a list asked for, a colon
@@ -405,6 +457,12 @@ class SemanticParser:
             re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None and \
             re.match(r"so\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|like|want)\b", rest.replace("’", "'"), re.IGNORECASE) is not None
         sentence = sentence or needed
+        # "For the supply review, could you tell me how many ...?": "for" the asker's own thing (the layer's
+        # preface_times things, its last word) before a comma and a request is what the answer is for, as a sentence
+        owner = re.fullmatch(r"for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}(?P<thing>[\w-]+),", head, re.I)
+        sentence = sentence or len(clauses) == 2 and owner is not None and \
+            owner.group("thing").lower() in self.layer.grammar.get("preface_times", {}).get("things", []) and \
+            re.match(r"(?:could|can|would)\s+you\s", rest, re.IGNORECASE) is not None
         # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
         # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
         # "the one(s) ..."; the decision's own words (an act the lake does not hold) only say why the criterion is asked
@@ -447,6 +505,11 @@ class SemanticParser:
             # layer's preface_times things), not a figure asked
             times += [sp for k, sp in enumerate(spans) if sp.first("measure") and k + 1 < len(spans)
                       and spans[k + 1].text in things and all(x[0] in ("stop", "unknown") for x in spans[k + 1].senses)]
+            # "We're planning the overtime hours for Friday. Which ...?": a unit right after a word the lake lacks (no
+            # number nor figure before it) names the asker's own resource, no unit of a figure asked
+            # ("the delivery hours": after a figure's word, it stays)
+            times += [sp for k, sp in enumerate(spans) if sp.first("unit")
+                      and all(x[0] in ("grain", "unit") for x in sp.senses) and k > 0 and not spans[k - 1].senses]
             spans = [sp for sp in spans if sp not in times]
         # "I'm chasing carriers today. How many ...?": a period from the as-of day on (no data in the lake yet) said
         # in a sentence of its own is when the asker acts, not a period asked
@@ -505,6 +568,12 @@ class SemanticParser:
         # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
         spans = [sp for k, sp in enumerate(spans) if not (
             sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
+        if sentence and len(spans) > 1 and spans[-1].text in event_nouns and any(
+                sp.text in ("our", "my", "the", "a", "an", "this") for sp in spans[-4:-1]):
+            # "I'm putting together our call list. Who ...?", "We're updating the price list.": one of the asker's own
+            # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
+            # works on, not a request to list
+            spans = spans[:-1]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -531,6 +600,14 @@ class SemanticParser:
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
         # "I'm planning the restock round for Friday: ...": restocking said in a sentence of its own is the asker's
         # act, as in a plan after the question (PLAN_OWN_SENSES), not a low-stock condition on what is asked
+        # "We're thinking of discontinuing a few lines. Which products ...?", "Our buyer wants to renegotiate with
+        # suppliers. ...": a purpose of the layer said in a statement of its own before the question is the asker's
+        # plan, as it is after the question: set aside, and checked against the form read (_check_aside_purposes:
+        # noted when it fits, refused when it asks for figures the question does not give); its "more" or "new"
+        # ("whether to drop more lines") is of the asker's own act (the plan's own words), no ranking of the data
+        if stated and any(x[0] == "purpose" for sp in spans for x in sp.senses):
+            named += ("purpose",)
+            spans = [sp for sp in spans if sp.text not in self.commentary[1].get("own_words", [])]
         if not all(x[0] in ("stop", "unknown", "intent") or x[0] in named or tuple(x) in said
                    or tuple(x) == ("grammar", "recommend") or (sp.text == "and" and tuple(x) == ("grammar", "followup"))
                    or (sentence and stated and tuple(x) in PLAN_OWN_SENSES)
@@ -571,6 +648,12 @@ PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicat
 # "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
 COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
                                     r"\s*[.!?]*$", re.IGNORECASE)
+# "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
+THERE_RE = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>warehouse|city|country)|there)(?=\s*[?.!]*\s*$)",
+                      re.IGNORECASE)
+# "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
+OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
+                              re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
@@ -588,6 +671,8 @@ COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
                               # after a comma, the question in it (the clause before says why: _preface)
                               r"|(?<=,)\s+(?=so\s+(?:i'd|we'd|i\s+would|we\s+would)\s+like\s+to\s+know\s[^,?.!;:()]*[?.!]*\s*$)"
                               r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
+                              # "For the pricing deck, could you tell me ...?": a request after a comma (_preface)
+                              r"|(?<=,)\s+(?=(?:could|can|would)\s+you\s[^,?.!;:()]*\?\s*$)"
                               # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
                               # with or without a comma (was: 'chase' left unplaced)
                               r"|\s+(?=so\s+(?:we|i)\s+(?:can|could)\s[^,?.!;:()]*[?.!]*\s*$)",
@@ -2118,8 +2203,17 @@ class _State(
             if s.text in ("total", "sum") and prev is not None and (
                     prev.text in ("whose", "their", "its") or prev.first("number") or prev.first("measure")):
                 continue
+            after = [x for x in self.spans[k + 2:k + 4] if x.text != "of"][:1]
+            if s.text in ("total", "sum") and k + 1 < len(self.spans) and self.spans[k + 1].first("measure") \
+                    and after and after[0].first("comparator"):
+                # "which products have total stock over 4 times their reorder level", "a total stock of more than
+                # 900": the total compared right after it is each one's own figure, bounded, not one figure over
+                # them all (was: a grand total of stock)
+                continue
             if s.first("predicate") and len(s.text.split()) > 1:
                 continue  # "at or below the total reorder level": the condition's own words, each thing's total
+            if s.first("measure") and "total" in s.text.split()[1:] and s.text.split()[0] in ("times", "x"):
+                continue  # "over 3 times their total reorder level": a multiple's own name, each thing's figure
             if set(s.text.split()) & {"much", "many", "total", "sum", "average", "avg", "number", "count", "overall",
                                       "combined", "altogether", "mean", "median"}:
                 return True
