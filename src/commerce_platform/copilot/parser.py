@@ -240,7 +240,7 @@ class SemanticParser:
             own = OWN_THING_END_RE.search(clause or "") if k > 0 else None
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
             # (the thing's word as mended: "the catalogue updte")
-            if not spans or spans[-1].text not in things or not all(
+            if own is None or not spans or spans[-1].text not in things or not all(
                     all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
                 continue
             # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
@@ -596,7 +596,7 @@ class SemanticParser:
         # (a statement only: not a question cut at an abbreviation, "Which warehouse is emptiest, i.e. lowest ...?")
         stated = sentence and not re.search(r"\b(?:i\.e|e\.g|etc|vs|cf|approx)\.$", head, re.IGNORECASE) and \
             not re.match(r"(?:which|what|who|whom|whose|how|where|when|why|is|are|do|does|did|can|could)\b", head, re.I)
-        named = ("entity", "dimension", "attribute") if stated else ()
+        named: tuple[str, ...] = ("entity", "dimension", "attribute") if stated else ()
         # "... and need one number": "and" joins the asker's own acts (not a follow-up's "and")
         # "I'm planning the restock round for Friday: ...": restocking said in a sentence of its own is the asker's
         # act, as in a plan after the question (PLAN_OWN_SENSES), not a low-stock condition on what is asked
@@ -941,8 +941,8 @@ class _State(
         # ("order counts instead please": the courtesy words closing it (layer action_verbs.courtesy) are not the
         # last word said of the data)
         courtesy = set(self.layer.grammar.get("action_verbs", {}).get("courtesy", []))
-        said = words[:max((k + 1 for k, w in enumerate(words) if w not in courtesy), default=0)]
-        pointer = (said[-1:] and said[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
+        said_words = words[:max((k + 1 for k, w in enumerate(words) if w not in courtesy), default=0)]
+        pointer = (said_words[-1:] and said_words[-1] in ("that", "those", "them", "these", "it", "instead")) or bool(
             re.search(r"\b(?<!ok )(?<!okay )(?<!so )(?<!and )(?<!right )then\s*(?:\?|$)", self.question.lower())) or any(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one", "each one", "of that", "which one", "instead of")
