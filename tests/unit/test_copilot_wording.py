@@ -1721,3 +1721,17 @@ def test_there_with_two_places_before_is_kept(parser, engine):
 ])
 def test_for_the_askers_own_thing_after_the_question_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "how much of <a product> do we have": its pieces held, as "how many ... do we have" (was: its stock records counted
+# per warehouse, or its catalog row listed)
+@pytest.mark.parametrize("question, gold", [
+    ("how much of the Bosch Garden Hose do we have in each warehouse?",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose' GROUP BY 1"),
+    ("how much Bosch Garden Hose have we got in Vantaa",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Bosch Garden Hose' AND i.warehouse = 'Vantaa'"),
+])
+def test_how_much_of_a_product_we_have_is_its_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

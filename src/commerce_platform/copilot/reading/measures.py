@@ -423,6 +423,17 @@ class MeasureSteps(StateBase):
 
     def _counts(self) -> None:
         f = self.form
+        for i in range(len(self.spans) - 2):
+            # "how much of the Makita Hammer do we have in each warehouse": a named product's pieces held, as "how
+            # many Makita Hammers do we have" (was: its stock records counted, or its catalog row listed)
+            how, much = self.spans[i:i + 2]
+            nxt = self.next_content(i + 1)
+            if how.text == "how" and much.text == "much" and not how.used and nxt is not None \
+                    and any(dim == "product" for dim, _ in self.values_of(nxt[1])) and self._items_of_stock(nxt[0], nxt[0]):
+                how.used = much.used = True
+                f.notes.append("count:stock")
+                if "count" not in f.measures:
+                    f.measures.append("count")
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "count"):
                 continue
