@@ -120,6 +120,10 @@ class SemanticParser:
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
+        # "... How many products are at zero there?": a closing pointer at a place of the layer (set_aside_commentary)
+        self.places = tuple(self.layer.grammar.get("places", {}).get("dimensions", []))
+        self.there_re = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>" + "|".join(map(re.escape, self.places))
+                                   + r")|there)(?=\s*[?.!]*\s*$)", re.IGNORECASE)
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
@@ -260,14 +264,14 @@ class SemanticParser:
                 clauses[k - 1:k + 1] = [f"{clauses[k - 1]} {clauses[k]}"]
         if len(clauses) < 2:
             return question, list(own_asides)
-        there = THERE_RE.search(clauses[-1]) if len(clauses) == 2 and clauses[0].rstrip().endswith(".") else None
+        there = self.there_re.search(clauses[-1]) if len(clauses) == 2 and clauses[0].rstrip().endswith(".") else None
         if there is not None:
             # "I'm walking the Oslo shelves today. How many products are at zero there?": "there", "in that
             # warehouse" closing the question is the one place the sentence before it names (one value of a
             # warehouse, city or country, no other reading of its words); said in the question as that place, the
             # sentence may then be set aside as any other (was: refused, or the place lost)
             named = [x for sp in _State(self, clauses[0].strip(" ()"), as_of).spans if sp.senses
-                     and all(x[0] == "value" and x[1] in ("warehouse", "city", "country") for x in sp.senses)
+                     and all(x[0] == "value" and x[1] in self.places for x in sp.senses)
                      for x in sp.senses]
             if len(named) == 1 and there.group("dim") in (None, named[0][1]):
                 said = clauses[-1][:there.start()] + f" in {named[0][2]}" + clauses[-1][there.end():]
@@ -649,8 +653,6 @@ PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicat
 COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
-THERE_RE = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>warehouse|city|country)|there)(?=\s*[?.!]*\s*$)",
-                      re.IGNORECASE)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
 OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
                               re.IGNORECASE)
