@@ -250,7 +250,7 @@ class Lexicon:
             if jumbled:
                 return None, tuple(sorted(candidates | jumbled))
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")
-            candidates = (_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
+            candidates = (adjacent_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
             candidates = self._two_edits(token)
         if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
@@ -259,7 +259,7 @@ class Lexicon:
         if not candidates and not is_english_word(token):
             # "cnacel", "gievs", "daets": not a word, and two neighbours swapped (the commonest slip) from one
             # common English word only; a word the parser does not know then stays unexplained, as before
-            swapped = _swaps(token) & _english_words()
+            swapped = adjacent_swaps(token) & _english_words()
             candidates = swapped if len(swapped) == 1 else set()
         return self._pick(token, _forms_if_english(token, candidates))
 
@@ -275,7 +275,7 @@ class Lexicon:
         candidates = _forms_if_english(token, candidates)
         if len(candidates) > 1 and not is_english_word(token):
             # two neighbours swapped is the commonest slip: "still opne" is "open", though "one" is a letter away
-            swapped = candidates & _swaps(token)
+            swapped = candidates & adjacent_swaps(token)
             candidates = swapped if len(swapped) == 1 else candidates
         return candidates.pop() if len(candidates) == 1 else None
 
@@ -299,7 +299,7 @@ class Lexicon:
         if len(exchanged) == 1 and not exchanged & self.value_words:
             # "costumers": the same letters, two of them exchanged, is "customers", not "consumers"
             return exchanged.pop(), ()
-        swapped = candidates & _swaps(token)
+        swapped = candidates & adjacent_swaps(token)
         if len(swapped) == 1 and not candidates & self.value_words:
             # "producst": "products" (same letters, two swapped) is nearer than "product" (one lost)
             return swapped.pop(), ()
@@ -430,7 +430,7 @@ def _forms_if_english(token: str, candidates: set[str]) -> set[str]:
     if not is_english_word(token):
         return candidates
     # ... save two neighbours swapped, the commonest slip of all ("spilt that by channel": "split")
-    return {w for w in candidates if w.startswith(token) or token.startswith(w) or w in _swaps(token)}
+    return {w for w in candidates if w.startswith(token) or token.startswith(w) or w in adjacent_swaps(token)}
 
 
 def _doubled_english(token: str) -> bool:
@@ -455,7 +455,7 @@ def _inserts(word: str) -> set[str]:
     return {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in LETTERS}
 
 
-def _swaps(word: str) -> set[str]:
+def adjacent_swaps(word: str) -> set[str]:
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} - {word}
 
 
@@ -494,7 +494,7 @@ def _within_two(token: str, word: str) -> bool:
         return False  # two edits change at most four letter counts
     if len(word) == len(token) + 2 and _lost_from(token, word):
         return True
-    return any(_one_apart(s, word) for s in _swaps(token))
+    return any(_one_apart(s, word) for s in adjacent_swaps(token))
 
 
 def _exchanged(token: str, word: str) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...errors import NotUnderstood
-from ..lexicon import Span, _swaps, is_english_word, tokenize
+from ..lexicon import Span, adjacent_swaps, is_english_word, tokenize
 from ..periods import DATE_RE, Periods
 from ..query import Period, QueryForm
 from .patterns import (
@@ -96,7 +96,7 @@ class StateBase:
                 # neighbours swapped in it (the commonest slip) reach a name of the lake when exactly one is so
                 # near, never a function word ("Olso" is Oslo, not "also"; was: mended to "also", the city lost);
                 # so may one opening the sentence ("Olso revenue in 2025")
-                names = _swaps(m.group(0)) & parser.lexicon.value_words
+                names = adjacent_swaps(m.group(0)) & parser.lexicon.value_words
                 if len(names) == 1:
                     self.corrections.append((m.group(0), next(iter(names))))
                     return next(iter(names))
@@ -111,7 +111,7 @@ class StateBase:
                 # "item"; was: left unplaced)
                 after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
                 before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
-                fits = [w for w in _swaps(m.group(0)) if w in parser.lexicon.targets and any(
+                fits = [w for w in adjacent_swaps(m.group(0)) if w in parser.lexicon.targets and any(
                     after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
                     for key in parser.lexicon.phrases if len(key) > 1)]
                 if len(fits) == 1:
