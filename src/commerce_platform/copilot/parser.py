@@ -206,14 +206,11 @@ class SemanticParser:
         question asks for more than was read, and is refused (was: set aside unchecked, a best-seller list
         answered without the quantities)."""
         purposes = self.layer.grammar.get("purposes", {})
-
-        def shapes(name: str) -> list[dict]:
-            needs = purposes[name]["requires"]
-            return needs if isinstance(needs, list) else [needs]
+        shapes = state._purpose_shapes
         for aside in asides:
             named = list(dict.fromkeys(x[1] for sp in _State(self, aside, as_of).spans for x in sp.senses
                                        if x[0] == "purpose" and x[1] in purposes))
-            fitting = [name for name in named if any(state._purpose_fits(form, need) for need in shapes(name))]
+            fitting = [name for name in named if state._fits_purpose(form, name)]
             asks_figures = [name for name in named if all("measures_all" in need for need in shapes(name))]
             # "We want to cut the range - which 5 products sold the most?": a purpose said before the question that
             # wants a ranking the other way (the fewest) than the one the question reads says another reading is

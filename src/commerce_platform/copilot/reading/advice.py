@@ -173,16 +173,13 @@ class AdviceSteps(StateBase):
         the layer lists them as purposes of the form that was read (any one of its ``requires`` shapes);
         never as skipped words. The purpose is noted so the answer says which definition answered it."""
         purposes = self.layer.grammar.get("purposes", {})
-        def fits(name: str) -> bool:
-            needs = purposes[name]["requires"]
-            return any(self._purpose_fits(f, need) for need in (needs if isinstance(needs, list) else [needs]))
         for s in self.spans:
             # a phrase of several purposes ("pick the one with": a carrier's choice, or any ranked group's first)
             # is the first one that fits the form
-            sense = next((x for x in s.senses if x[0] == "purpose" and fits(x[1])), s.first("purpose"))
+            sense = next((x for x in s.senses if x[0] == "purpose" and self._fits_purpose(f, x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
-            if fits(sense[1]):
+            if self._fits_purpose(f, sense[1]):
                 s.used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
@@ -256,6 +253,14 @@ class AdviceSteps(StateBase):
         counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
         return counted and not f.derived and bool(f.predicates) and all(
             self.layer.predicates.get(p, {}).get("undesirable") for p in f.predicates)
+
+    def _purpose_shapes(self, name: str) -> list[dict]:
+        """The layer's ``requires`` of a purpose: one shape or a list of shapes, any one of which fits."""
+        needs = self.layer.grammar["purposes"][name]["requires"]
+        return needs if isinstance(needs, list) else [needs]
+
+    def _fits_purpose(self, f: QueryForm, name: str) -> bool:
+        return any(self._purpose_fits(f, need) for need in self._purpose_shapes(name))
 
     def _purpose_fits(self, f: QueryForm, need: dict) -> bool:
         fits = True

@@ -146,10 +146,10 @@ class StateBase:
             kept_spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(code.lower())}(?![\w-])", text)]
 
         # words written with a capital inside a sentence (the shape of a name, as _titled reads it)
-        named = {w.lower() for sentence in re.split(r"[.?!:;\u2014]\s+", question)
-                 for w in re.findall(r"[\w'-]+", sentence)[1:] if w[:1].isupper() and w[1:2].islower()}
-        opening = {words[0].lower() for sentence in re.split(r"[.?!:;\u2014]\s+", question)
-                   if (words := re.findall(r"[\w'-]+", sentence)) and words[0][:1].isupper() and words[0][1:2].islower()}
+        # (and the capitalised word opening each sentence, which may be a name or a slip: `opening`)
+        sentences = [re.findall(r"[\w'-]+", sentence) for sentence in re.split(r"[.?!:;\u2014]\s+", question)]
+        named = {w.lower() for words in sentences for w in words[1:] if w[:1].isupper() and w[1:2].islower()}
+        opening = {words[0].lower() for words in sentences if words and words[0][:1].isupper() and words[0][1:2].islower()}
         openers = set(parser.layer.grammar.get("openers", []))
 
         def mend_free(m: re.Match) -> str:
