@@ -470,6 +470,27 @@ def test_lapsed_customers_dropping_and_slow_movers(parser, engine, question, gol
     assert_answers_like(parser, engine, question, gold)
 
 
+# customers with an order in each of two periods ("in both ... and ..."): an order in the later period and one in
+# the earlier, not one span from the first to the last (was: refused as two periods, or the span counted)
+@pytest.mark.parametrize("question, gold", [
+    ("count the customers that placed orders in both 2024 and 2025",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE year(order_date) = 2024 INTERSECT "
+     "SELECT customer_id FROM orders WHERE year(order_date) = 2025)"),
+    ("which business customers bought both in July and in August?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'business' AND c.customer_id IN (SELECT customer_id FROM "
+     "orders WHERE order_date BETWEEN DATE '2026-07-01' AND DATE '2026-07-31' INTERSECT SELECT customer_id FROM "
+     "orders WHERE order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31')"),
+])
+def test_customers_who_ordered_in_both_periods(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_figure_in_both_periods_is_still_refused(parser):
+    # "both" with a figure, not customers who ordered: two periods with no comparing word, refused as before
+    with pytest.raises(NotUnderstood):
+        parser.parse("revenue by category in both 2024 and 2025", COPILOT_AS_OF)
+
+
 def test_went_quiet_without_periods_is_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("which customers went quiet?", COPILOT_AS_OF)

@@ -468,6 +468,31 @@ def test_customers_only_through_a_channel_have_every_order_there(parser, engine,
     assert_answers_like(parser, engine, question, gold)
 
 
+# "every one of their orders <value>", "whose orders were all <value>": the value of every order of the customer
+# (was: 'all' dropped, customers with one such order counted: a silent wrong; or 'every' left unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("count the customers for whom each one of their orders was cancelled",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(status = 'cancelled'))"),
+    ("which consumer customers have had all their orders delivered?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'consumer' AND c.customer_id IN (SELECT customer_id FROM "
+     "orders GROUP BY 1 HAVING BOOL_AND(status = 'delivered'))"),
+    ("number of customers whose orders were all placed in store",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY 1 HAVING BOOL_AND(channel = 'store'))"),
+])
+def test_every_one_of_their_orders_holds_for_each_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # a value of their shipments, not of the orders, and every order of one period: not tested, refused
+    "which customers had each of their orders shipped by Bring?",
+    "how many customers had all of their orders delivered in 2025?",
+])
+def test_every_one_of_their_orders_that_cannot_be_tested_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, None)
+
+
 STOCK_TOTALS = "(SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorder_level) AS reorder FROM inventory GROUP BY 1)"
 DAYS = "epoch(s.delivered_at - s.shipped_at) / 86400.0"
 

@@ -2558,3 +2558,15 @@ def test_an_opening_including_with_a_figure_of_its_own_is_no_follow_up(parser):
     form = parser.parse("stock by warehouse", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="including"):
         parser.parse("including cancelled orders, what was revenue in 2025?", COPILOT_AS_OF, form)
+
+
+# "and those who ordered in both July and August?" after customers counted in one month: an order in each of the
+# two months, not one span over both (was: refused, 'both' left unplaced)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many customers placed an order in August?"], "what about the ones who ordered in both July and August?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE order_date BETWEEN DATE '2026-07-01' AND "
+     "DATE '2026-07-31' INTERSECT SELECT customer_id FROM orders WHERE order_date BETWEEN DATE '2026-08-01' AND "
+     "DATE '2026-08-31')"),
+])
+def test_follow_up_customers_in_both_periods(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

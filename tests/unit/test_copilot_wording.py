@@ -1595,6 +1595,21 @@ def test_an_orders_discounted_item_is_its_line(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
 
 
+# "lines that carried a discount" / "carrying no discount": the discounted (full-price) lines, as "with a discount"
+# (was: refused, no condition found to take the share of)
+@pytest.mark.parametrize("question, gold", [
+    ("what share of Q3 2026 revenue was from order lines carrying a discount?",
+     "SELECT SUM(oi.quantity*oi.unit_price*(1-oi.discount_percent/100)) FILTER (WHERE oi.discount_percent > 0) / "
+     "SUM(oi.quantity*oi.unit_price*(1-oi.discount_percent/100)) FROM order_items oi JOIN orders o USING (order_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("how many order lines carried no discount in September 2026?",
+     "SELECT COUNT(*) FROM order_items oi JOIN orders o USING (order_id) WHERE oi.discount_percent = 0 "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+])
+def test_lines_that_carried_a_discount(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
 # "just curious how busy it gets": after the question, what the asker wonders about is a remark (the layer's remark
 # wonders); its "how" is the wondering's own word; a new value or figure in it still keeps it (refused)
 @pytest.mark.parametrize("question, gold", [

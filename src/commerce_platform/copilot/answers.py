@@ -305,6 +305,11 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
         if p.get("scoped_by") and f"each:{p['scoped_by']}" in form.notes:  # "out of stock in at least one warehouse"
             parts[-1] += f", in at least one {p['scoped_by']} (its own figure)"
+        if p.get("period_compare") and form.compare_period and form.period and not lapsed:
+            # "ordered in both 2025 and 2026": an order in the other period named as well as in this one
+            other = form.compare_period
+            parts[-1] += (f": an order in {other.label} ({other.start} to {other.end}) and one in "
+                          f"{form.period.label} ({form.period.start} to {form.period.end})")
     for f in form.filters:
         if form.compare and f.field == form.compare.get("dimension"):
             continue

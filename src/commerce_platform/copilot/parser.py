@@ -807,6 +807,7 @@ class _State(
         self._values_held_together()
         self._fraction_scale_said()
         self._only_through()
+        self._every_one_of_their_orders()
         self._units_of_stock()
         self._shown_beside()
         self._figure_restated()

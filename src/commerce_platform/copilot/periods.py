@@ -65,11 +65,13 @@ def _date_from(groups: tuple) -> date:
 class Periods:
     """Finds every period in the text and replaces it with a slot ``__period0__``."""
 
-    def __init__(self, as_of: date, change_words: tuple[str, ...] = ()) -> None:
+    def __init__(self, as_of: date, change_words: tuple[str, ...] = (), both_words: tuple[str, ...] = ()) -> None:
         self.as_of = as_of
         self.found: list[Period] = []
         # "growth", "change": a question about how a figure moved, where "from March to April" names two months
         self.change_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, change_words))})\b") if change_words else None
+        # "both": "ordered in both September and October" names two months, each on its own, not one span
+        self.both_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, both_words))})\s*$") if both_words else None
 
     def _slot(self, period: Period) -> str:
         self.found.append(period)
@@ -187,8 +189,9 @@ class Periods:
                     and self.change_re.search(m.string):
                 # "the percentage change from September to October": the two months compared, not both together
                 return f"from {self._slot(first)} to {self._slot(last)}"
-            if re.search(r"\band\b", m.group(0)) and not m.group(0).lstrip().startswith("between") and \
-                    last.start_date != first.end_date + timedelta(days=1):
+            if re.search(r"\band\b", m.group(0)) and not m.group(0).lstrip().startswith("between") and (
+                    last.start_date != first.end_date + timedelta(days=1)
+                    or self.both_re is not None and self.both_re.search(m.string[:m.start()])):
                 # "October 2025 and October 2026": two months apart are two periods, not every month between
                 # them (was: one span from the first to the last, thirteen months summed)
                 return f" {self._slot(first)} and {self._slot(last)}"

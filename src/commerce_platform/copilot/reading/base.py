@@ -433,7 +433,8 @@ class StateBase:
                           m.group(2)] == float(m.group(3)) * hours[m.group(4)] else m.group(0), text)
         # ("lost the most revenue from Q2 to Q3": a fall word is a change word too, the layer's growth_fall)
         change_words = [*self.layer.grammar["growth"], *self.layer.grammar.get("growth_fall", {}).get("words", [])]
-        periods = Periods(as_of, tuple(w for w in change_words if w.replace(" ", "").isalpha()))
+        periods = Periods(as_of, tuple(w for w in change_words if w.replace(" ", "").isalpha()),
+                          tuple(self.layer.grammar.get("both", [])))
         text = periods.extract(text)
         # "how many orders did customer 42 place in 2025 and how many in 2026": the same figure asked again for a
         # second period, the two side by side as "in 2025 vs 2026" says it

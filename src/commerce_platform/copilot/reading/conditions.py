@@ -1232,6 +1232,59 @@ class ConditionSteps(StateBase):
             flt.values = list(flt.values)
             s.used = True
 
+    def _every_one_of_their_orders(self) -> None:
+        """"How many customers had every single one of their orders delivered?", "customers whose orders were all
+        cancelled": the value said of the orders holds for every order of the customer (as "only ... orders"),
+        not for one order among others (was: 'all' dropped, customers with one such order counted, or refused).
+        Words from the layer (grammar.every_one_of_their); a universal said of their orders with no value of the
+        orders themselves to hold it (a shipment's carrier) is refused, never read as "some order"."""
+        spec = self.layer.grammar.get("every_one_of_their", {})
+        universal, fillers = spec.get("universal", []), spec.get("fillers", [])
+        owners, links = spec.get("owners", []), spec.get("links", [])
+        f = self.form
+        n = len(self.spans)
+        said: list[int] = []
+        for k, s in enumerate(self.spans):
+            if not s.has("entity", "orders") or k == 0:
+                continue
+            j = k - 1
+            if self.spans[j].text not in owners:
+                continue
+            before = j - 1
+            # "every single one of their orders", "all (of) their orders"
+            while before >= 0 and self.spans[before].text in fillers:
+                before -= 1
+            if before >= 0 and self.spans[before].text in universal and not self.spans[before].used:
+                said = [before, *range(before + 1, j)]
+                break
+            # "whose orders were all ...", "their orders have all been ..."
+            after = k + 1
+            while after < n and self.spans[after].text in links:
+                after += 1
+            if after < n and self.spans[after].text in universal and not self.spans[after].used:
+                said = [after]
+                break
+        if not said or f.subject != "customers":
+            return
+        if any(s.text.startswith("__period") for s in self.spans):
+            # "all of their orders in 2025 delivered": every order of the period, which I do not test (every order
+            # ever, with one in the period, would be another count)
+            raise NotUnderstood(f"I can test '{self.spans[said[0]].text}' of their orders over all their orders, "
+                                "not over the orders of a period", field=self.spans[said[0]].text,
+                                hint="e.g. 'customers who had all of their orders delivered'")
+        held = [x for x in f.filters if x.op in ("=", "in")
+                and self.layer.dimensions.get(x.field, {}).get("column", "").split(".")[0] == "orders"]
+        if len(held) != 1 or len(f.filters) != len(held) and any(
+                self.layer.dimensions.get(x.field, {}).get("column", "").split(".")[0] not in ("orders", "customers")
+                for x in f.filters if x not in held):
+            raise NotUnderstood(f"I can test '{self.spans[said[0]].text}' of their orders only on one value of the "
+                                "orders themselves (their status or channel)", field=self.spans[said[0]].text,
+                                hint="e.g. 'customers who had all of their orders delivered'")
+        held[0].op = "only of"
+        held[0].values = list(held[0].values)
+        for k in said:
+            self.spans[k].used = True
+
     def _status_of_ones_orders(self) -> None:
         """"what's the status of <one customer>'s orders from October": the status of each of that one
         customer's orders is asked (a list of them with their status), not a count per status; a count word

@@ -90,6 +90,40 @@ class PeriodFieldSteps(StateBase):
         f.notes = [n for n in f.notes if n != "activity:orders"]
         return True
 
+    def _ordered_in_both(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"How many customers ordered in both 2025 and 2026?", "customers who bought both in May and in June":
+        customers with an order (any status) in each of two periods that do not overlap: an order in the later
+        period (the query's period) and one in the earlier (the predicate's own), not one span from the first to
+        the last. Only with the layer's word for both (grammar.both) right before the first period, the
+        periods joined by "and", and a word of ordering before them."""
+        words = self.layer.grammar.get("both", [])
+        ks = [self.spans.index(x) for x in slots]
+        earlier, later = sorted((self.periods[int(x.text[8:-2])] for x in slots), key=lambda p: p.start)
+        counted = f.measures == ["count"] and f.subject in (None, "customers")
+        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+                or f.grain or f.compare or earlier.end >= later.start or f.predicates:
+            return False
+        before = [k for k in range(ks[0]) if not self.spans[k].has("stop") or self.spans[k].text in words]
+        if not before or self.spans[before[-1]].text not in words:
+            return False
+        between = [x.text for x in self.spans[ks[0] + 1:ks[1]]]
+        if between not in (["and"], ["and", "in"], ["and", "during"]):
+            return False
+        ordered = [k for k in before[:-1] if self.spans[k].has("activity", "orders")]
+        if not ordered:
+            return False
+        self.spans[before[-1]].used = True
+        for k in ordered:
+            self.spans[k].used = True
+        for x in self.spans[ks[0] + 1:ks[1]]:
+            x.used = True
+        f.subject = "customers"
+        f.kind = "aggregate" if counted else "list"
+        f.period, f.compare_period = later, earlier
+        f.period_field = "orders.order_date"
+        f.predicates = [*f.predicates, "ordered_in_both"]
+        return True
+
     # ----- periods, fields, acceptance
     def _signup_periods(self, f: QueryForm) -> set[int]:
         """"revenue in 2026 of customers who signed up in 2025", "what did customers who signed up during 2026
@@ -262,6 +296,11 @@ class PeriodFieldSteps(StateBase):
             # second's (the count read from "how many" alone is that figure)
             f.measures = list(previous.measures)
             f.period = None
+        slot_spans = {(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}
+        if previous is not None and len(slots) == 2 and f.period and f.compare_period and not f.derived and {
+                (f.period.start, f.period.end), (f.compare_period.start, f.compare_period.end)} == slot_spans:
+            # "and those who ordered in both September and October?": the two periods the merge put side by side
+            self._ordered_in_both(f, slots)
         if not f.period and slots:
             f.period = self.periods[int(slots[0].text[8:-2])]
             for s in slots:
@@ -277,6 +316,8 @@ class PeriodFieldSteps(StateBase):
                         # periods, joined by the comparing words (was: 'compared with' left unplaced)
                         joining.used = True
             elif len(slots) == 2 and self._lapsed(f, [self.periods[int(x.text[8:-2])] for x in slots]):
+                pass
+            elif len(slots) == 2 and self._ordered_in_both(f, slots):
                 pass
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
