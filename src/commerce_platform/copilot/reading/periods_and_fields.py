@@ -248,6 +248,19 @@ class PeriodFieldSteps(StateBase):
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
         return True
 
+    def _not_since(self, f: QueryForm) -> None:
+        """"business customers with no order since 1 June", "customers who haven't ordered since May": no order
+        *since* a day says they did order before it (lapsed customers, as "ordered before but not since" reads),
+        not customers who never ordered at all (was: those counted too)."""
+        p = f.period
+        since = self.layer.grammar.get("lapsed", {}).get("since", [])
+        if p is None or f.compare_period or "never_ordered" not in f.predicates \
+                or not p.label.startswith(("since ", "after ")) or f.subject not in (None, "customers") \
+                or {"ordered_before", "ordered_in_earlier"} & set(f.predicates) or not since \
+                or not re.search(rf"\b(?:{'|'.join(map(re.escape, since))})\b", self.question, re.IGNORECASE):
+            return
+        f.predicates.insert(f.predicates.index("never_ordered"), "ordered_before")
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -305,6 +318,7 @@ class PeriodFieldSteps(StateBase):
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        self._not_since(f)
         if f.period and f.compare_period and (f.derived or {}).get("kind") in ("share", "ratio"):
             self._periods_of_a_share(f)
         self._all_units_restated(f)
