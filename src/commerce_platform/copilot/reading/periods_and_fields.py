@@ -348,11 +348,14 @@ class PeriodFieldSteps(StateBase):
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
+        rows_said = bool(f.grain)
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
-        if (f.derived or {}).get("kind") == "periods" and f.compare_period and f.dimensions and any(
+        if (f.derived or {}).get("kind") == "periods" and f.compare_period and (f.dimensions or not rows_said) and any(
                 s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+            # ("orders in Q2 2026 compared with Q2 2025, side by side": with no grouping, one row with each period's
+            # figure a column; "... side by side (one row per month)" keeps the rows it says)
             # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
             # period a column, one row per channel
             # (was: one row per channel and period; unsaid, rows stay per period as the dev7 writer read it)
