@@ -453,6 +453,15 @@ def test_a_plan_that_narrows_is_never_set_aside(parser):
      "SELECT c.name, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) WHERE "
      f"{VALID_ORDER} AND year(o.order_date) = 2025 AND c.customer_id NOT IN (SELECT customer_id FROM orders "
      "WHERE order_date >= DATE '2026-08-01') GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 2500"),
+    # no order *since* a day: they ordered before it (lapsed), not customers who never ordered at all
+    ("consumer customers who have placed no orders since 2026-07-01 - who should we email?",
+     "SELECT c.name FROM customers c WHERE c.segment = 'consumer' AND EXISTS (SELECT 1 FROM orders o WHERE "
+     "o.customer_id = c.customer_id) AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date >= DATE '2026-07-01')"),
+    ("number of customers without orders since April 2026",
+     "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date < DATE '2026-04-01') AND NOT EXISTS (SELECT 1 FROM orders o WHERE "
+     "o.customer_id = c.customer_id AND o.order_date >= DATE '2026-04-01')"),
     ("customers who spent more than 800 euros in 2025 but nothing this year",
      "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE "
      f"{VALID_ORDER} AND year(o.order_date) = 2025 AND c.customer_id NOT IN (SELECT customer_id FROM orders "
@@ -948,8 +957,10 @@ def test_ordering_without_the_level_to_reach_is_no_shortfall(parser):
 
 
 @pytest.mark.parametrize("question, gold", [
+    # (no order since a day: customers who ordered before it, not those who never ordered)
     ("How many customers haven't ordered anything since the end of March 2026?",
-     "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id) "
+     "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
      "AND o.order_date >= DATE '2026-04-01')"),
     ("how many orders were placed after August 2026?",
      "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-10-31'"),

@@ -1219,11 +1219,21 @@ def test_how_many_each_of_the_listed_ones(parser, engine):
 
 
 @pytest.mark.parametrize("question, gold", [
-    # two months apart joined by "and", asked side by side: one row each (was: every month between them summed)
-    ("Show revenue for January 2026 and March 2026 side by side",
+    # two months apart joined by "and", asked side by side, one row per month: one row each (was: every month
+    # between them summed)
+    ("Show revenue for January 2026 and March 2026 side by side, one row per month",
      f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID} AND "
      "(o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-01-31' OR "
      "o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') GROUP BY 1"),
+    # with no rows said and no grouping, side by side is one row, each period's figure a column
+    ("Show revenue for January 2026 and March 2026 side by side",
+     f"SELECT SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-01-31'), "
+     "SUM(o.total_amount) FILTER (WHERE o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31') "
+     f"FROM orders o WHERE {VALID}"),
+    ("how many units did we sell in Q3 2026 compared with Q3 2025, side by side please",
+     f"SELECT SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'), "
+     "SUM(oi.quantity) FILTER (WHERE o.order_date BETWEEN DATE '2025-07-01' AND DATE '2025-09-30') "
+     f"FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID}"),
 ])
 def test_two_periods_joined_by_and_side_by_side(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

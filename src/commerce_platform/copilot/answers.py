@@ -340,7 +340,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"{column} in {form.period.label} ({form.period.start} to {form.period.end})")
         if derived.get("kind") == "periods" and form.compare_period:  # both periods are computed: say both
             other = form.compare_period
-            parts[-1] += f" vs {other.label} ({other.start} to {other.end}), one row each"
+            # ("side by side": each period's figure a column beside the other)
+            each = "a column each" if "periods_side_by_side" in form.notes else "one row each"
+            parts[-1] += f" vs {other.label} ({other.start} to {other.end}), {each}"
     if "ordered_in_earlier" in form.predicates and form.compare_period:
         other = form.compare_period  # "ordered in 2025 but nothing this year": the earlier period's order
         parts.append(f"customers with an order in {other.label} ({other.start} to {other.end}) and none in "

@@ -767,10 +767,11 @@ class Planner:
                     for v in derived["values"])
             outputs.append(exp.alias_(exp.Div(this=a, expression=exp.func("NULLIF", b, exp.Literal.number(0))),
                                       f"{name}_ratio"))
-        elif derived.get("kind") == "periods" and form.compare_period and form.period and dims and not form.grain \
+        elif derived.get("kind") == "periods" and form.compare_period and form.period and not form.grain \
                 and not form.limit and not form.order_by and "periods_side_by_side" in form.notes:
             # "orders per channel, 2024 vs 2025 side by side": one row per channel, each period's figure a column
-            # beside the other, as "A vs B per X" puts them (was: one row per channel and period)
+            # beside the other, as "A vs B per X" puts them (was: one row per channel and period); with no
+            # grouping, one row ("orders in Q2 2026 vs Q2 2025, side by side")
             conds_extra = []
             column = form.period_field or self._default_period_field(form, measures)
             both = (form.period, form.compare_period)

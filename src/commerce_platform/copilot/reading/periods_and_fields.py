@@ -282,6 +282,19 @@ class PeriodFieldSteps(StateBase):
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
         return True
 
+    def _not_since(self, f: QueryForm) -> None:
+        """"business customers with no order since 1 June", "customers who haven't ordered since May": no order
+        *since* a day says they did order before it (lapsed customers, as "ordered before but not since" reads),
+        not customers who never ordered at all (was: those counted too)."""
+        p = f.period
+        since = self.layer.grammar.get("lapsed", {}).get("since", [])
+        if p is None or f.compare_period or "never_ordered" not in f.predicates \
+                or not p.label.startswith(("since ", "after ")) or f.subject not in (None, "customers") \
+                or {"ordered_before", "ordered_in_earlier"} & set(f.predicates) or not since \
+                or not re.search(rf"\b(?:{'|'.join(map(re.escape, since))})\b", self.question, re.IGNORECASE):
+            return
+        f.predicates.insert(f.predicates.index("never_ordered"), "ordered_before")
+
     def _periods_and_fields(self, f: QueryForm) -> None:
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
@@ -346,6 +359,7 @@ class PeriodFieldSteps(StateBase):
         for s in self.spans:
             if s.text.startswith("__period"):
                 s.used = True
+        self._not_since(f)
         if f.period and f.compare_period and (f.derived or {}).get("kind") in ("share", "ratio"):
             self._periods_of_a_share(f)
         self._all_units_restated(f)
@@ -375,11 +389,14 @@ class PeriodFieldSteps(StateBase):
         for n in list(f.notes):
             if n.startswith("unit:"):
                 f.unit = n.split(":", 1)[1]
+        rows_said = bool(f.grain)
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
                 _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
             f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
-        if (f.derived or {}).get("kind") == "periods" and f.compare_period and f.dimensions and any(
+        if (f.derived or {}).get("kind") == "periods" and f.compare_period and (f.dimensions or not rows_said) and any(
                 s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+            # ("orders in Q2 2026 compared with Q2 2025, side by side": with no grouping, one row with each period's
+            # figure a column; "... side by side (one row per month)" keeps the rows it says)
             # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
             # period a column, one row per channel
             # (was: one row per channel and period; unsaid, rows stay per period as the dev7 writer read it)
