@@ -49,6 +49,10 @@ def test_seeds_give_different_swaps_and_items_keep_their_gold():
     ([["2026-03", 5.0]], [["2026-04-01", 5]], False),
     ([["Q1", 5.0]], [["2026-01-01", 5]], False),              # other labels are compared as written
     ([[1.0, 5.0], [2.0, 6.0]], [["2026-01-01", 5], ["2026-04-01", 6]], False),
+    ([[2.0, 5.0], [3.0, 6.0]], [["Q2", "2026-04-01", 5], ["Q3", "2026-07-01", 6]], True),  # quarters, by number
+    ([[2024, 5.0], [2025, 6.0]], [["Q4 2024", "2024-10-01", 5], ["Q4 2025", "2025-10-01", 6]], True),  # by year
+    ([[2.0, 5.0], [3.0, 6.0]], [["Q2", "2026-04-01", 5], ["Q3", "2026-07-01", 7]], False),
+    ([[2.0, 5.0], [3.0, 6.0]], [["2026-04-01", 5], ["2026-07-01", 6]], False),  # months April and July, not quarters
     ([[5.0]], [[5.0], [6.0]], False),                          # the row count must agree
 ])
 def test_a_period_label_is_compared_by_the_period_it_names(gold, pred, same):

@@ -105,31 +105,39 @@ def results_match(gold_rows: list[list[Any]], pred_rows: list[list[Any]]) -> boo
         return True
     gold_cols = list(zip(*[[_norm(v) for v in r] for r in gold_rows], strict=True))
     pred_cols = list(zip(*[[_norm(v) for v in r] for r in pred_rows], strict=True))
-    return all(any(_column_equal(list(g), _as_labelled(list(p), list(g))) for p in pred_cols) for g in gold_cols)
+    # rows labelled "Q3" / "Q4 2025" are quarters, named elsewhere in the row by their first days
+    quarters = any(all(isinstance(v, str) and QUARTER_LABEL.match(v) for v in p) for p in pred_cols)
+    return all(any(_column_equal(list(g), labelled) for p in pred_cols
+                   for labelled in _as_labelled(list(p), list(g), quarters)) for g in gold_cols)
 
 
 MONTH_LABEL = re.compile(r"\d{4}-\d{2}")
+QUARTER_LABEL = re.compile(r"Q[1-4]\b")
 
 
-def _as_labelled(pred: list[Any], gold: list[Any]) -> list[Any]:
-    """The same periods written as the gold writes them: a month as its first day or as "2026-03" (or, when all
-    fall in one year, as its number 3), a year as its first day or as 2026 (writers differ; the period is the
-    same)."""
+def _as_labelled(pred: list[Any], gold: list[Any], quarters: bool = False) -> list[list[Any]]:
+    """The column as written, and the same periods written as the gold writes them: a month as its first day or
+    as "2026-03" (or, when all fall in one year, as its number 3), a quarter of one year (rows the answer labels
+    as quarters) as its number (quarter(date)), a year, or the same quarter or month of several years, as its
+    year (writers differ; the period is the same)."""
     def all_(values: list[Any], test: Callable[[Any], bool]) -> bool:
         return all(v is not None and test(v) for v in values)
+    labellings = [pred]
     first_days = all_(pred, lambda v: isinstance(v, str) and _looks_date(v) and v.endswith("-01"))
     if first_days and all_(gold, lambda v: isinstance(v, str) and MONTH_LABEL.fullmatch(v) is not None):
-        return [v[:7] for v in pred]
+        labellings.append([v[:7] for v in pred])
     years = all_(pred, lambda v: isinstance(v, float) and v.is_integer() and 1900 < v < 2100)
     if years and all_(gold, lambda v: isinstance(v, str) and _looks_date(v) and v.endswith("-01-01")):
-        return [f"{int(v)}-01-01" for v in pred]
-    if first_days and all_(pred, lambda v: v.endswith("-01-01")) and all_(
-            gold, lambda v: isinstance(v, float) and v.is_integer()):
-        return [float(v[:4]) for v in pred]
-    if first_days and len({v[:4] for v in pred}) == 1 and all_(
-            gold, lambda v: isinstance(v, float) and v.is_integer() and 1 <= v <= 12):
-        return [float(v[5:7]) for v in pred]  # the months of one year, as their numbers (month(date))
-    return pred
+        labellings.append([f"{int(v)}-01-01" for v in pred])
+    if not first_days or not all_(gold, lambda v: isinstance(v, float) and v.is_integer()):
+        return labellings
+    if len({v[4:] for v in pred}) == 1 and len({v[:4] for v in pred}) == len(pred):
+        labellings.append([float(v[:4]) for v in pred])  # one period of each year ("Q4 2024 vs Q4 2025"), by year
+    if len({v[:4] for v in pred}) == 1:
+        labellings.append([float(v[5:7]) for v in pred])  # the months of one year, as their numbers (month(date))
+        if quarters and all(v[5:7] in ("01", "04", "07", "10") for v in pred):
+            labellings.append([float((int(v[5:7]) - 1) // 3 + 1) for v in pred])  # its quarters (quarter(date))
+    return labellings
 
 
 @dataclass
