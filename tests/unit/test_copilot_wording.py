@@ -1753,3 +1753,19 @@ def test_how_much_of_a_product_we_have_is_its_stock(parser, engine, question, go
 ])
 def test_by_after_the_activity_verb_names_the_agent(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "the top 3 cities by revenue in 2025, and how much did each bring in?": "each" before the figure's own verb after
+# the groups were named is each of those groups, whose figure is already shown (was: refused on 'each')
+@pytest.mark.parametrize("question, gold", [
+    ("top 4 customer countries by revenue in 2025 - how much did each bring in?",
+     "SELECT c.country, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 4"),
+    ("the 3 best categories by units sold this year, and how many units did each sell?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_each_after_the_groups_is_each_group(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
