@@ -910,6 +910,15 @@ STOCK_ON_HAND = "(SELECT product_id, SUM(quantity_on_hand) AS stock FROM invento
      "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-04-30'"),
     ("orders in Q2 2026, April through June",
      "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    # a run of months with no year ends in the last month's own year (was: January 2026 to December 2025, backwards),
+    # so a year said before it names the same days
+    ("units sold per month in 2025, from January to December",
+     "SELECT date_trunc('month', o.order_date) AS m, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    ("number of orders January through December",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("orders from November to February",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2025-11-01' AND DATE '2026-02-28'"),
 ])
 def test_first_months_and_a_period_said_twice(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

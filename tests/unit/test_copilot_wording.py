@@ -1228,6 +1228,10 @@ def test_a_preface_period_the_asker_acts_for(parser, engine, question, gold):
      "SELECT AVG(q) FROM (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1)"),
     ("average stock per product over all 120 products",
      "SELECT AVG(q) FROM (SELECT product_id, SUM(quantity_on_hand) AS q FROM inventory GROUP BY 1)"),
+    # the number said in words restates it the same (was: refused, '4' not placed)
+    ("total units on hand over all four warehouses", "SELECT SUM(quantity_on_hand) FROM inventory"),
+    ("what is the stock value at cost across all four warehouses?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id)"),
 ])
 def test_all_n_things_restates_the_count(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -1749,4 +1753,34 @@ def test_for_the_askers_own_thing_after_the_question_is_set_aside(parser, engine
      "WHERE p.name = 'Bosch Garden Hose' AND i.warehouse = 'Vantaa'"),
 ])
 def test_how_much_of_a_product_we_have_is_its_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "orders placed by customers in Finland": "by" right after the activity's participle (or a purchase verb) names who
+# did it, not a split per customer (was: counted per customer)
+@pytest.mark.parametrize("question, gold", [
+    ("number of orders placed by customers in Norway in 2025",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'NO' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("how many units were bought by customers in Denmark in 2025?",
+     "SELECT SUM(oi.quantity) FROM orders o JOIN order_items oi USING (order_id) JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND c.country = 'DK' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_by_after_the_activity_verb_names_the_agent(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "the top 3 cities by revenue in 2025, and how much did each bring in?": "each" before the figure's own verb after
+# the groups were named is each of those groups, whose figure is already shown (was: refused on 'each')
+@pytest.mark.parametrize("question, gold", [
+    ("top 4 customer countries by revenue in 2025 - how much did each bring in?",
+     "SELECT c.country, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY r DESC LIMIT 4"),
+    ("the 3 best categories by units sold this year, and how many units did each sell?",
+     "SELECT p.category, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o USING (order_id) "
+     f"JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' "
+     "AND DATE '2026-10-31' GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+])
+def test_each_after_the_groups_is_each_group(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

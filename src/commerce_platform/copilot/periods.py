@@ -185,6 +185,12 @@ class Periods:
             year = yb or ya
             first = self._month_period(a, ya or year)
             last = self._month_period(b, yb or year)
+            if not year and first.start_date > last.start_date:
+                # "January through December" with no year: the run of months ending in the last month's own year
+                # (its latest start up to the as-of day; was: each month on its own, January 2026 to December 2025,
+                # a range running backwards); one across the new year ("November to February") starts the year before
+                start_year = last.start_date.year - (MONTHS[a] > MONTHS[b])
+                first = self._month_period(a, str(start_year))
             if m.group(0).lstrip().startswith("from") and re.search(r"\bto\b", m.group(0)) and self.change_re \
                     and self.change_re.search(m.string):
                 # "the percentage change from September to October": the two months compared, not both together

@@ -187,8 +187,10 @@ class StateBase:
         text = re.sub(r"^(\s*)across\s+(?!(?:each|every)\b)(?=[^,?]{3,},\s*(?:how|what|which|who)\b)", r"\1among ",
                       text)
         # "average stock per product, across all 120 products": a number between "all" and the things' noun only
-        # restates how many there are (never a year: "all 2025 orders"; was: refused, '120' not placed)
-        text = re.sub(r"\b(?:across|over|of|for)\s+all\s+(?!(?:19|20)\d\d\b)\d+\s+(?=[a-z]+s\b)",
+        # restates how many there are (never a year: "all 2025 orders"; was: refused, '120' not placed); a number
+        # said in words restates it the same ("across all four warehouses"; was: refused, '4' not placed)
+        count_words = "|".join(w for w, n in NUMBER_WORDS.items() if n > 1)
+        text = re.sub(rf"\b(?:across|over|of|for)\s+all\s+(?:(?!(?:19|20)\d\d\b)\d+|{count_words})\s+(?=[a-z]+s\b)",
                       lambda m: m.group(0).split()[0] + " all ", text)
         # "do we have enough of it in stock? how many units on hand": whether it is enough is the asker's call on
         # the quantity held of the thing pointed at, which is what is read (was: refused, 'enough' not placed)

@@ -1104,6 +1104,19 @@ class ConditionSteps(StateBase):
         customers bought last year, and how much did each spend?": "each" before the figure's own verb is each of the
         things listed (was: refused on 'each')."""
         f = self.form
+        if f.dimensions and len(f.measures) == 1 and not f.derived:
+            # "the top 3 cities by revenue in 2025, and how much did each bring in?": "each" before the figure's own
+            # verb (or the activity's), after the groups were named, is each of those groups; the figure asked is
+            # the one already shown per group (was: refused on 'each')
+            for k, s in enumerate(self.spans[:-1]):
+                verb = self.spans[k + 1]
+                if verb.text in ("has", "have", "had") and k + 2 < len(self.spans):
+                    verb = self.spans[k + 2]
+                if not s.used and s.text == "each" and (verb.has("measure", f.measures[0]) or verb.first("activity")) \
+                        and any(x.used and x.first("dimension") and x.arg("dimension") in f.dimensions
+                                                  for x in self.spans[:k]):
+                    s.used = verb.used = True
+            return
         if f.dimensions or len(f.measures) != 1 or f.derived:
             return
         for k, s in enumerate(self.spans):

@@ -157,6 +157,15 @@ class GroupingSteps(StateBase):
                     x.text in ("total", "in total") for x in self.spans[:i]):
                 s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
                 continue
+            if s.text == "by" and j == i + 1 and i > 0 and self.spans[i - 1].first("activity") and \
+                    (self.spans[i - 1].text.endswith("ed") or self.spans[i - 1].text in self.layer.grammar.get(
+                        "purchase_verbs", [])) and t.first("entity") and t.text.endswith("s") \
+                    and not any(x.first("ranking") or x.first("superlative") for x in self.spans):
+                # "orders placed by customers in Finland", "units bought by customers in Denmark": "by" right after
+                # the activity's participle (or a purchase verb of the layer) names who did it (the agent), not a
+                # split per customer (was: counted per customer, a silent wrong once read)
+                s.used = True
+                continue
             if s.text == "across" and self.prev_content(i) is None and j == i + 1 and t.first("entity") \
                     and not t.first("dimension"):
                 s.used = True  # "Across order lines with a discount, what is the average ...": over those rows
