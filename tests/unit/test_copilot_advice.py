@@ -2241,3 +2241,13 @@ def test_each_of_the_things_a_condition_lists_has_its_own_figure(parser, engine,
 def test_each_after_a_single_total_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# rec slice: "helps me ..." after the question opens the asker's plan (layer: commentary.plans.openers)
+@pytest.mark.parametrize("question, gold", [
+    ("Which Kitchen products are out of stock? Helps us plan the restock.",
+     "SELECT p.product_id FROM products p WHERE p.category = 'Kitchen' AND p.product_id IN (SELECT product_id FROM "
+     "inventory GROUP BY product_id HAVING SUM(quantity_on_hand) = 0)"),
+])
+def test_a_plan_opened_by_helps_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
