@@ -2251,3 +2251,26 @@ def test_each_after_a_single_total_is_refused(parser, question):
 ])
 def test_a_plan_opened_by_helps_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec slice: "what could we promote? <floor on stock> <ceiling on sales>": the asker's own bounds say which (layer:
+# purposes.promote_overstock); ranked it stays the promote purpose, and with neither it is refused
+@pytest.mark.parametrize("question, gold", [
+    ("which Garden products can we promote? those with over 500 units on hand and under 40 units sold this year",
+     "SELECT p.product_id FROM products p WHERE p.category = 'Garden' AND (SELECT SUM(quantity_on_hand) FROM "
+     "inventory i WHERE i.product_id = p.product_id) > 500 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi "
+     f"JOIN orders o USING (order_id) WHERE oi.product_id = p.product_id AND {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31'), 0) < 40"),
+    ("which brand could we promote, by revenue this year?",
+     f"SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.brand "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1"),
+])
+def test_what_could_we_promote_with_the_askers_own_bounds(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["which products could we promote?"])
+def test_could_we_promote_with_nothing_to_go_by_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
