@@ -2274,3 +2274,20 @@ def test_what_could_we_promote_with_the_askers_own_bounds(parser, engine, questi
 def test_could_we_promote_with_nothing_to_go_by_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# rec slice: "customers worth a win-back: <a floor on their orders> but nothing ordered in <period>": lapsed
+# customers by the asker's own floor (layer: purposes.win_back, never_ordered's "nothing ordered")
+@pytest.mark.parametrize("question, gold", [
+    ("consumer customers worth a win-back: more than 6 orders overall but nothing ordered since 2026-05-01",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING COUNT(DISTINCT o.order_id) > 6 AND MAX(o.order_date) < DATE '2026-05-01'"),
+])
+def test_customers_worth_a_win_back_by_their_order_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["Customers worth a win-back campaign"])
+def test_a_win_back_with_nothing_to_go_by_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
