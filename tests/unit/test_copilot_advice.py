@@ -2231,3 +2231,95 @@ def test_restock_first_same_orders_and_the_gap_to_reorder_level(parser, engine, 
 ])
 def test_clearance_over_the_stock_asked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec slice: "each" said of the things a condition lists is each of them with its own figure (was: refused on 'each')
+LOW_STOCK = ("(SELECT product_id FROM inventory GROUP BY product_id HAVING SUM(quantity_on_hand) <= "
+             "SUM(reorder_level))")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the figure's own verb after "each" / "of each did we": each listed one, one with no sale at 0
+    ("For the products at or below their reorder level, how many units did each sell in the last 14 days?",
+     "SELECT p.name, COALESCE(SUM(CASE WHEN o.order_id IS NOT NULL THEN oi.quantity END), 0) FROM products p "
+     "LEFT JOIN order_items oi ON oi.product_id = p.product_id LEFT JOIN orders o ON o.order_id = oi.order_id "
+     f"AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-18' AND "
+     f"DATE '2026-10-31' WHERE p.product_id IN {LOW_STOCK} GROUP BY p.product_id, p.name"),
+    ("Of the out-of-stock products, how many units of each did we sell in September 2026?",
+     "SELECT p.name, COALESCE(SUM(CASE WHEN o.order_id IS NOT NULL THEN oi.quantity END), 0) FROM products p "
+     "LEFT JOIN order_items oi ON oi.product_id = p.product_id LEFT JOIN orders o ON o.order_id = oi.order_id "
+     f"AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-09-01' AND "
+     "DATE '2026-09-30' WHERE p.product_id IN (SELECT product_id FROM inventory GROUP BY product_id "
+     "HAVING SUM(quantity_on_hand) = 0) GROUP BY p.product_id, p.name"),
+    # "each" closing the question right after the figure's word: the figure per one of the things named
+    ("inactive products that still hold stock: how many units each?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("Which Paint products are in stock, and how many units each?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Paint' GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+    ("Lighting products in stock, how much stock each?",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.category = 'Lighting' GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+])
+def test_each_of_the_things_a_condition_lists_has_its_own_figure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # a single total with "each" after its figure: no thing named to be each of, never the sum given
+    "how much revenue did we make in 2025, revenue for each",
+])
+def test_each_after_a_single_total_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# rec slice: "helps me ..." after the question opens the asker's plan (layer: commentary.plans.openers)
+@pytest.mark.parametrize("question, gold", [
+    ("Which Kitchen products are out of stock? Helps us plan the restock.",
+     "SELECT p.product_id FROM products p WHERE p.category = 'Kitchen' AND p.product_id IN (SELECT product_id FROM "
+     "inventory GROUP BY product_id HAVING SUM(quantity_on_hand) = 0)"),
+])
+def test_a_plan_opened_by_helps_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# rec slice: "what could we promote? <floor on stock> <ceiling on sales>": the asker's own bounds say which (layer:
+# purposes.promote_overstock); ranked it stays the promote purpose, and with neither it is refused
+@pytest.mark.parametrize("question, gold", [
+    ("which Garden products can we promote? those with over 500 units on hand and under 40 units sold this year",
+     "SELECT p.product_id FROM products p WHERE p.category = 'Garden' AND (SELECT SUM(quantity_on_hand) FROM "
+     "inventory i WHERE i.product_id = p.product_id) > 500 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi "
+     f"JOIN orders o USING (order_id) WHERE oi.product_id = p.product_id AND {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31'), 0) < 40"),
+    ("which brand could we promote, by revenue this year?",
+     f"SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY p.brand "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1"),
+])
+def test_what_could_we_promote_with_the_askers_own_bounds(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["which products could we promote?"])
+def test_could_we_promote_with_nothing_to_go_by_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# rec slice: "customers worth a win-back: <a floor on their orders> but nothing ordered in <period>": lapsed
+# customers by the asker's own floor (layer: purposes.win_back, never_ordered's "nothing ordered")
+@pytest.mark.parametrize("question, gold", [
+    ("consumer customers worth a win-back: more than 6 orders overall but nothing ordered since 2026-05-01",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING COUNT(DISTINCT o.order_id) > 6 AND MAX(o.order_date) < DATE '2026-05-01'"),
+])
+def test_customers_worth_a_win_back_by_their_order_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["Customers worth a win-back campaign"])
+def test_a_win_back_with_nothing_to_go_by_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -809,6 +809,7 @@ class _State(
         self._only_through()
         self._every_one_of_their_orders()
         self._units_of_stock()
+        self._each_closing()
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
@@ -3199,7 +3200,11 @@ class _State(
                 if s.text == "each" and (f.show or any(predicate_spec(self.layer, p).get("show") for p in f.predicates)) \
                         and ((before == "of" and (after is None or self._of_each() and after[0] == len(self.spans) - 1))
                              or (nxt_text == "with" and before in (
-                            "show", "list", "give", "display", "name"))):
+                            "show", "list", "give", "display", "name"))
+                             or (after is None and k == len(self.spans) - 1 and self.spans[k - 1].used
+                                 and self.spans[k - 1].first("measure") is not None)):
+                    # ("discontinued products still in stock, and how many units each?": "each" closing the
+                    # question right after the figure's word is each of the things listed with it beside)
                     s.used = True
         tail = re.search(r"[—–,:;-]\s*((?:total|totals|sum|number|amount|figure|figures)(?:\s+(?:amount|value))?)\W*$", self.question, re.IGNORECASE)
         if tail and f.kind == "list" and not f.measures and not f.show:

@@ -1119,18 +1119,33 @@ class ConditionSteps(StateBase):
             return
         if f.dimensions or len(f.measures) != 1 or f.derived:
             return
+        auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
         for k, s in enumerate(self.spans):
             if s.used or s.text != "each" or k + 1 >= len(self.spans):
                 continue
             verb = self.spans[k + 1]
             if verb.text in ("has", "have", "had") and k + 2 < len(self.spans):
                 verb = self.spans[k + 2]  # "how many orders each has placed": the perfect's own verb
+            elif k > 0 and self.spans[k - 1].text == "of" and verb.text in auxiliaries and "'" not in verb.text \
+                    and [x.text for x in self.spans[k + 2:k + 3]] == ["we"] and k + 3 < len(self.spans):
+                verb = self.spans[k + 3]  # "how many units of each did we sell": the question's own verb past "did we"
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
             if not (verb.first("activity") or figure):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
                      and (figure or x.arg("entity") != f.subject)]
-            if len(named) == 1:
+            own = [x for x in self.spans[:k] if x.has("entity", f.subject)] if f.subject else []
+            if not named and own and f.measures[0] in self.layer.measures and \
+                    self.layer.measures[f.measures[0]].get("entity") != f.subject and \
+                    any(x.first("predicate") and x.used for x in self.spans[:k]):
+                # "for the products that are low on stock, how many units did each sell this year?", "of the
+                # discontinued products, how many units of each did we sell": each of the things listed (those in
+                # the condition named) with its own figure beside it, one with none at 0 (was: refused on 'each')
+                f.show.append(f.measures.pop())
+                if "zero_included" not in f.notes:
+                    f.notes.append("zero_included")
+                s.used = True
+            elif len(named) == 1:
                 f.dimensions.append(str(named[0].arg("dimension")))
                 s.used = True
             elif not named and f.subject and f.measures[0] in self.layer.measures and any(
@@ -1141,6 +1156,27 @@ class ConditionSteps(StateBase):
                 f.show.append(f.measures.pop())
                 s.used = True
             return
+
+    def _each_closing(self) -> None:
+        """"inactive products that still have stock left: how many units each?": "each" closing the question
+        right after the one figure's word, the things named being those the figure is held by (stock of
+        products), is each of them: the figure per one of them (was: refused on 'each')."""
+        f = self.form
+        if f.kind != "aggregate" or f.dimensions or f.grain or len(f.measures) != 1 or f.derived or f.order_by:
+            return
+        spans = [x for x in self.spans if not (x.senses and all(y[0] == "stop" for y in x.senses))]
+        if len(spans) < 2 or spans[-1].text != "each" or spans[-1].used or spans[-1] is not self.spans[-1]:
+            return
+        figure = spans[-2]
+        entity = self.layer.measures.get(f.measures[0], {}).get("entity")
+        dim = self._thing_dimension(entity)
+        # the things named: the subject, or those a condition said of them names ("products in stock")
+        named = f.subject == entity or f.subject is None and any(
+            self.layer.predicates.get(p, {}).get("entity") == entity for p in f.predicates)
+        if not figure.used or figure.first("measure") is None or dim is None or not named:
+            return
+        f.dimensions.append(dim)
+        spans[-1].used = True
 
     def _those_with_figure(self) -> None:
         """"number of orders per customer, only those with 8 or more": a bound said last, after "with", of the one

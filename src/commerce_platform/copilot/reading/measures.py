@@ -766,8 +766,12 @@ class MeasureSteps(StateBase):
                     and any(o.first("measure") and o.arg("measure") == s.arg("measure") for o in self.spans[:before[0]]):
                 before[1].used = True
             after = self.next_content(k)
+            # ("how much stock each?" closing a single total: no figure "for each", "each" left unplaced, never
+            # dropped to give the sum; a follow-up's "each" is each of the previous rows)
+            total = f.kind == "aggregate" and not (f.dimensions or f.grain or f.order_by or f.limit or f.derived) \
+                and getattr(self, "context", None) is None and after is not None and after[0] == k + 1
             if after is not None and not after[1].used and after[1].text in EACH_WORDS \
-                    and after[1].has("grammar", "group_by") and self.next_content(after[0]) is None:
+                    and after[1].has("grammar", "group_by") and self.next_content(after[0]) is None and not total:
                 after[1].used = True
 
     def _amount_of_measure(self, f: QueryForm) -> None:
