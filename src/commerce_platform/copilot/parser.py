@@ -120,6 +120,9 @@ class SemanticParser:
         # the sentence shapes said before the question (_preface), one row of the layer's preface_kinds each
         self.preface_kinds = [PrefaceKind.of(row, self.layer.grammar)
                               for row in self.layer.grammar.get("preface_kinds", {}).get("kinds", [])]
+        # the words a preface's own readings turn on (_preface): the layer's preface_kinds words
+        self.preface_words = {key: frozenset(words) for key, words in
+                              self.layer.grammar.get("preface_kinds", {}).get("words", {}).items() if isinstance(words, list)}
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
@@ -444,6 +447,8 @@ class SemanticParser:
         sentence = any(kind.sentence for kind in kinds)
         needed = {word for kind in kinds for word in kind.stands_for_question}
         blockers = self.commentary[3] if sentence else self.commentary[0]
+        own = {key: self.preface_words.get(key, frozenset()) for key in
+               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners")}
         state = states[0]
         spans = state.spans
         # "Stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a
@@ -473,7 +478,7 @@ class SemanticParser:
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
             things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
             # ("the first slide", "the next meeting": which of the asker's own things, no ranking of the data)
-            times += [sp for k, sp in enumerate(spans) if sp.text in ("first", "last", "next", "final")
+            times += [sp for k, sp in enumerate(spans) if sp.text in own["ordinals"]
                       and k + 1 < len(spans) and spans[k + 1].text in things]
             # "We're reviewing our discount policy. How much ...?": a figure's word naming the asker's own thing (the
             # layer's preface_times things), not a figure asked
@@ -507,22 +512,22 @@ class SemanticParser:
                     lowered & set(key) for key, senses in self.lexicon.phrases.items() if len(key) > 1
                     and any(x[0] == "value" and x[1] == "customer" for x in senses)):
                 return 0
-        if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
+        if spans and spans[0].text in own["event_bounds"] and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
         # (a concept the lake lacks is such an event too: "before next year's campaign calendar is set")
-        cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
+        cut = next((k for k, sp in enumerate(spans) if sp.text in own["event_bounds"] and k + 1 < len(spans)
                     and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
         if cut is not None and (sentence or head.endswith(":")):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
             # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
             spans = spans[:cut]
-        if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
+        if len(states) > 1 and states[1].spans and states[1].spans[0].text in own["figure_openers"]:
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
-            spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
+            spans = [sp for sp in spans if sp.text not in own["one_figure"]]
         if needed:
             # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
             # after the colon or dash asks, not a figure of its own
@@ -542,9 +547,9 @@ class SemanticParser:
         # "For the autumn push we'd like to focus on ...": "like" after "we'd" in a preface is the asker's wish, not
         # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
         spans = [sp for k, sp in enumerate(spans) if not (
-            sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
+            sp.text == "like" and k > 0 and spans[k - 1].text in own["wish_subjects"])]
         if sentence and len(spans) > 1 and spans[-1].text in event_nouns and any(
-                sp.text in ("our", "my", "the", "a", "an", "this") for sp in spans[-4:-1]):
+                sp.text in own["determiners"] for sp in spans[-4:-1]):
             # "I'm putting together our call list. Who ...?", "We're updating the price list.": one of the asker's own
             # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
             # works on, not a request to list
