@@ -1390,6 +1390,64 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
     assert_answers_like(parser, engine, question, gold)
 
 
+# the sentence shapes said before the question are rows of the layer's grammar.preface_kinds, read by one loop
+# (SemanticParser._preface): one reworded question per kind, whose first clause fits that kind, is set aside as saying
+# why and the question after it answered as asked (a curly apostrophe is read as a straight one where the row says so)
+PREFACE_KIND_CASES = [
+    ("statement", "We need to brief the finance team. How many orders were placed in August 2026?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("statement_question_goes_on",
+     "Our shelves are bare in places. How many units did each out-of-stock product sell last quarter, "
+     "so I can see which to restock first?",
+     "SELECT p.name, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "AND p.product_id IN (SELECT product_id FROM inventory GROUP BY 1 HAVING SUM(quantity_on_hand) = 0) GROUP BY 1"),
+    ("statement_question_past_bracket",
+     "I'm ringing the carriers this morning. How many shipments sent more than 20 days ago (before 12 October 2026) "
+     "are still in transit?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at IS NULL AND CAST(shipped_at AS DATE) < DATE '2026-10-12'"),
+    ("doing_colon", "We’re preparing the monthly newsletter: how many web orders did we get in August 2026?",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'web' AND order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("need_then_question", "I need a headline number for the team sync: how many orders were placed in 2025?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("doing_so_need", "We're drafting the budget, so I need revenue by month for 2025.",
+     f"SELECT DATE_TRUNC('month', o.order_date), SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    ("for_own_thing_request", "For our pricing workshop, could you tell me how many units we sold in August 2026?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("aside_before", "Board memo - how many orders were placed in August 2026?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("decision_then_criterion", "Which carrier should we use? Show me the number of shipments per carrier in 2025.",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1"),
+]
+
+
+def _preface_kinds_fitting(parser, question):
+    from commerce_platform.copilot.parser import COMMENTARY_SPLIT
+
+    clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
+    head, rest = clauses[0].strip(), clauses[1].strip()
+    end = question.index(head) + len(head)
+    joint = question[end:question.index(rest, end)]
+    return [kind.name for kind in parser.preface_kinds if kind.fits(clauses, question, head, rest, joint)]
+
+
+@pytest.mark.parametrize("kind, question, gold", PREFACE_KIND_CASES)
+def test_each_preface_kind_of_the_layer_is_read(parser, engine, kind, question, gold):
+    # (a sentence kind set off by a colon or a spaced dash is set off as aside_before is, too)
+    fitting = _preface_kinds_fitting(parser, question)
+    assert [name for name in fitting if name != "aside_before" or kind == "aside_before"] == [kind]
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_every_preface_kind_has_a_note_and_a_case(parser):
+    rows = parser.layer.grammar["preface_kinds"]["kinds"]
+    assert all(row.get("note") for row in rows)
+    assert sorted(row["name"] for row in rows) == sorted(kind for kind, _, _ in PREFACE_KIND_CASES)
+
+
 LOW_OVERALL = ("SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
                "WHERE p.name = '{name}' AND (SELECT SUM(quantity_on_hand) <= SUM(reorder_level) FROM inventory "
                "WHERE product_id = p.product_id) ORDER BY i.quantity_on_hand DESC LIMIT 1")

@@ -117,6 +117,12 @@ class SemanticParser:
         opener = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(plan.get("openers", []), key=len, reverse=True)))
                             + r")\b", re.IGNORECASE) if plan.get("openers") else None
         self.commentary = (blockers, plan, opener, blockers - set(plan.get("allowed", [])))
+        # the sentence shapes said before the question (_preface), one row of the layer's preface_kinds each
+        self.preface_kinds = [PrefaceKind.of(row, self.layer.grammar)
+                              for row in self.layer.grammar.get("preface_kinds", {}).get("kinds", [])]
+        # the words a preface's own readings turn on (_preface): the layer's preface_kinds words
+        self.preface_words = {key: frozenset(words) for key, words in
+                              self.layer.grammar.get("preface_kinds", {}).get("words", {}).items() if isinstance(words, list)}
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
@@ -428,49 +434,21 @@ class SemanticParser:
         "For a Norwegian promo -"): it ends with a colon or a spaced dash, names no period, id or text, none of
         its words may narrow or ask (the layer's commentary blockers), and its words are function words, words
         the lake does not hold, or what the question after it names itself (the same value, measure or thing);
-        else 0. A purpose ("Bundle idea:") is kept: it says which reading of the question is meant."""
+        else 0. A purpose ("Bundle idea:") is kept: it says which reading of the question is meant. The shapes a
+        preface may take (set off by a colon or a spaced dash, or a sentence of its own: the asker's need, plan,
+        doing or decision) are rows of the layer's ``grammar.preface_kinds`` (``PrefaceKind``), read by one loop."""
         head, rest = clauses[0].strip(), clauses[1].strip() if len(clauses) > 1 else ""
-        # "We need to free up space. Which warehouse ...?": a sentence said before the question, the asker's need
-        # or plan; its own verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
-        # (the question may go on after a comma: "..., so I know which to reorder first?"; was: its first part had to
-        # end with the question mark)
-        # ("... more than 5 days ago (before 27 October) are still ...?": the question may go on past a bracket too)
-        sentence = head.endswith(".") and (rest.endswith("?") or (rest.endswith(",") and question.rstrip().endswith("?"))
-                                           or (len(clauses) > 2 and clauses[2].lstrip().startswith("(")
-                                               and question.rstrip().endswith("?")))
-        # "I'm updating the dashboard and need one number: how many web orders ...?": what the asker is doing, said in
-        # the first person before a colon and a question, is a sentence of its own too (its "need" is the asker's)
-        # ("Putting together the ops review, first slide: how many ...?": an opening participle says the same, the
-        # asker's own doing; one that narrows, "Excluding returns:", is a blocker below)
-        sentence = sentence or head.endswith(":") and rest.endswith("?") and \
-            re.match(r"(?:i'm|i\s+am|we're|we\s+are|[a-z]+ing)\s", head.replace("’", "'"), re.IGNORECASE) is not None
-        # "For the year-end pack I need the headline figure: total revenue in 2025.", "I need a rolling figure for
-        # the weekly sync - what's revenue over the last 30 days?": the asker's own need said before a colon or a
-        # spaced dash that the question (the last clause) follows is a sentence of its own too, whatever it ends with
         end = question.index(head) + len(head)
         joint = question[end:question.index(rest, end)] if rest else ""
-        needed = len(clauses) == 2 and (head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) is not None) and \
-            re.search(r"\b(?:i|we)\s+(?:need|want|would\s+like)\b|\b(?:i'd|we'd)\s+like\b",
-                      head.replace("’", "'"), re.IGNORECASE) is not None
-        # "We're building a chart for the spring review, so I need revenue by month for 2025.": what the asker does,
-        # said in the first person before a comma and "so I need" / "so I'd like to know" and the question
-        needed = needed or len(clauses) == 2 and head.endswith(",") and \
-            re.match(r"(?:i'm|i\s+am|we're|we\s+are)\s", head.replace("’", "'"), re.IGNORECASE) is not None and \
-            re.match(r"so\s+(?:i|we)(?:'d|\s+would)?\s+(?:need|like|want)\b", rest.replace("’", "'"), re.IGNORECASE) is not None
-        sentence = sentence or needed
-        # "For the supply review, could you tell me how many ...?": "for" the asker's own thing (the layer's
-        # preface_times things, its last word) before a comma and a request is what the answer is for, as a sentence
-        owner = re.fullmatch(r"for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}(?P<thing>[\w-]+),", head, re.I)
-        sentence = sentence or len(clauses) == 2 and owner is not None and \
-            owner.group("thing").lower() in self.layer.grammar.get("preface_times", {}).get("things", []) and \
-            re.match(r"(?:could|can|would)\s+you\s", rest, re.IGNORECASE) is not None
-        # "Where should we run a web campaign? List the cities where ...", "Which product should we stock up on? The
-        # one with ...": the asker's decision asked first, then the criterion that decides it, as a request or as
-        # "the one(s) ..."; the decision's own words (an act the lake does not hold) only say why the criterion is asked
-        sentence = sentence or len(clauses) == 2 and head.endswith("?") and re.match(
-            r"(?:which|what|where|who)\b[^?]*\b(?:should|shall)\s+(?:we|i)\b", head, re.IGNORECASE) is not None and \
-            re.match(r"(?:list|show|give\s+me|take|pick|choose|the\s+ones?\b|those\b)", rest, re.IGNORECASE) is not None
+        # the shapes said before the question (the layer's preface_kinds, each row with its note): one set off by a
+        # colon or a spaced dash, or a sentence of its own (the asker's need, plan, doing or decision), whose own
+        # verbs ("need", "want") are the plan's, not a narrowing (the plan's blockers)
+        kinds = [kind for kind in self.preface_kinds if kind.fits(clauses, question, head, rest, joint)]
+        sentence = any(kind.sentence for kind in kinds)
+        needed = {word for kind in kinds for word in kind.stands_for_question}
         blockers = self.commentary[3] if sentence else self.commentary[0]
+        own = {key: self.preface_words.get(key, frozenset()) for key in
+               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners")}
         state = states[0]
         spans = state.spans
         # "Stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a
@@ -500,7 +478,7 @@ class SemanticParser:
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
             things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
             # ("the first slide", "the next meeting": which of the asker's own things, no ranking of the data)
-            times += [sp for k, sp in enumerate(spans) if sp.text in ("first", "last", "next", "final")
+            times += [sp for k, sp in enumerate(spans) if sp.text in own["ordinals"]
                       and k + 1 < len(spans) and spans[k + 1].text in things]
             # "We're reviewing our discount policy. How much ...?": a figure's word naming the asker's own thing (the
             # layer's preface_times things), not a figure asked
@@ -534,26 +512,27 @@ class SemanticParser:
                     lowered & set(key) for key, senses in self.lexicon.phrases.items() if len(key) > 1
                     and any(x[0] == "value" and x[1] == "customer" for x in senses)):
                 return 0
-        if spans and spans[0].text in ("before", "after") and len(spans) > 1 and any(o.periods for o in states[1:]):
+        if spans and spans[0].text in own["event_bounds"] and len(spans) > 1 and any(o.periods for o in states[1:]):
             # "Before winter: which 3 Heating products sold the most in Q4 last year?": a time the lake cannot place
             # said before a question with its own period is when the asker acts, not a bound on that period (was:
             # refused on 'before', 'winter')
             spans = spans[1:]
         # (a concept the lake lacks is such an event too: "before next year's campaign calendar is set")
-        cut = next((k for k, sp in enumerate(spans) if sp.text in ("before", "after") and k + 1 < len(spans)
+        cut = next((k for k, sp in enumerate(spans) if sp.text in own["event_bounds"] and k + 1 < len(spans)
                     and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
         if cut is not None and (sentence or head.endswith(":")):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
             # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
             spans = spans[:cut]
-        if len(states) > 1 and states[1].spans and states[1].spans[0].text in ("how many", "how much", "how", "what"):
+        if len(states) > 1 and states[1].spans and states[1].spans[0].text in own["figure_openers"]:
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
-            spans = [sp for sp in spans if sp.text not in ("one number", "one figure", "a single number", "a single figure")]
+            spans = [sp for sp in spans if sp.text not in own["one_figure"]]
         if needed:
             # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
             # after the colon or dash asks, not a figure of its own
-            spans = [sp for sp in spans if sp.text not in ("figure", "figures", "number", "numbers")]
+            # (the kind's stands_for_question words)
+            spans = [sp for sp in spans if sp.text not in needed]
         # "a thank-you note from the CEO": with no period nor number in the preface, a range word ranges over
         # nothing; it is a plain preposition there
         if not state.periods and not any(x[0] == "number" for sp in spans for x in sp.senses):
@@ -568,9 +547,9 @@ class SemanticParser:
         # "For the autumn push we'd like to focus on ...": "like" after "we'd" in a preface is the asker's wish, not
         # "names like" (a preface only; "We'd like the Finnish ones." after a question narrows it and stays refused)
         spans = [sp for k, sp in enumerate(spans) if not (
-            sp.text == "like" and k > 0 and spans[k - 1].text in ("we'd", "i'd", "would"))]
+            sp.text == "like" and k > 0 and spans[k - 1].text in own["wish_subjects"])]
         if sentence and len(spans) > 1 and spans[-1].text in event_nouns and any(
-                sp.text in ("our", "my", "the", "a", "an", "this") for sp in spans[-4:-1]):
+                sp.text in own["determiners"] for sp in spans[-4:-1]):
             # "I'm putting together our call list. Who ...?", "We're updating the price list.": one of the asker's own
             # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
             # works on, not a request to list
@@ -614,7 +593,80 @@ class SemanticParser:
                    or (sentence and stated and tuple(x) in PLAN_OWN_SENSES)
                    for sp in spans for x in sp.senses):
             return 0
-        return 1 if sentence or head.endswith(":") or re.fullmatch(r"\s+[—–-]\s+", joint) else 0
+        return 1 if kinds else 0
+
+
+# a spaced dash joining two clauses ("For a Norwegian promo - top products sold in Norway")
+SPACED_DASH_RE = re.compile(r"\s+[—–-]\s+")
+
+
+@dataclass(frozen=True)
+class PrefaceKind:
+    """One sentence shape said before the question (a row of the layer's ``grammar.preface_kinds``, read by
+    ``SemanticParser._preface``): how the preface ends or is joined to the question, how the question's first clause
+    and the whole question end, how many clauses there are, and the patterns the preface (head) and the question's
+    first clause (rest) match; ``stands_for_question``: words of the preface the question after it says itself
+    ("I need the headline figure: total revenue ..."); ``sentence``: a sentence of its own (the asker's need or plan),
+    not only set off from the question."""
+
+    name: str
+    ends: tuple[str, ...] = ()
+    rest_ends: tuple[str, ...] = ()
+    question_ends: str = ""
+    next_starts: str = ""
+    clauses: int | None = None
+    min_clauses: int = 2
+    straight_quotes: bool = False
+    head: re.Pattern[str] | None = None
+    head_how: str = "match"
+    rest: re.Pattern[str] | None = None
+    words: tuple[tuple[str, frozenset[str]], ...] = ()
+    stands_for_question: frozenset[str] = frozenset()
+    sentence: bool = True
+
+    @classmethod
+    def of(cls, row: dict, grammar: dict) -> PrefaceKind:
+        def table(path: str) -> frozenset[str]:
+            found: object = grammar
+            for key in path.split("."):
+                found = found.get(key, {}) if isinstance(found, dict) else {}
+            return frozenset(str(w).lower() for w in found) if isinstance(found, list) else frozenset()
+
+        if row.get("head_how", "match") not in ("match", "search", "fullmatch"):
+            raise ValueError(f"preface kind {row.get('name')}: head_how is match, search or fullmatch")
+        return cls(name=row["name"], ends=tuple(row.get("ends", [])), rest_ends=tuple(row.get("rest_ends", [])),
+                   question_ends=row.get("question_ends", ""), next_starts=row.get("next_starts", ""),
+                   clauses=row.get("clauses"), min_clauses=row.get("min_clauses", 2),
+                   straight_quotes=bool(row.get("straight_quotes")),
+                   head=re.compile(row["head"], re.IGNORECASE) if row.get("head") else None,
+                   head_how=row.get("head_how", "match"),
+                   rest=re.compile(row["rest"], re.IGNORECASE) if row.get("rest") else None,
+                   words=tuple((group, table(path)) for group, path in row.get("words", {}).items()),
+                   stands_for_question=frozenset(row.get("stands_for_question", [])),
+                   sentence=row.get("sentence", True) is not False)
+
+    def fits(self, clauses: list[str], question: str, head: str, rest: str, joint: str) -> bool:
+        """Whether the first clause (head), said before the question's first clause (rest) across ``joint``, is a
+        preface of this kind."""
+        if len(clauses) < self.min_clauses or self.clauses is not None and len(clauses) != self.clauses:
+            return False
+        if self.ends and not any(SPACED_DASH_RE.fullmatch(joint) is not None if end == "spaced_dash"
+                                 else head.endswith(end) for end in self.ends):
+            return False
+        if self.rest_ends and not rest.endswith(self.rest_ends):
+            return False
+        if self.question_ends and not question.rstrip().endswith(self.question_ends):
+            return False
+        if self.next_starts and not (len(clauses) > 2 and clauses[2].lstrip().startswith(self.next_starts)):
+            return False
+        if self.straight_quotes:
+            head, rest = head.replace("’", "'"), rest.replace("’", "'")
+        if self.head is not None:
+            found = (self.head.search(head) if self.head_how == "search" else self.head.fullmatch(head)
+                     if self.head_how == "fullmatch" else self.head.match(head))
+            if found is None or any((found.group(group) or "").lower() not in words for group, words in self.words):
+                return False
+        return self.rest is None or self.rest.match(rest) is not None
 
 
 def _event_periods(state: _State) -> list:
