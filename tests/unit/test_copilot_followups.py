@@ -2558,3 +2558,14 @@ def test_an_opening_including_with_a_figure_of_its_own_is_no_follow_up(parser):
     form = parser.parse("stock by warehouse", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="including"):
         parser.parse("including cancelled orders, what was revenue in 2025?", COPILOT_AS_OF, form)
+
+
+# "which ones are b2b?" after a count: the counted things picked out and listed, as "which of them" (was: the count)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many orders are open?"], "which ones are b2b?",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') AND channel = 'b2b'"),
+    (["how many customers in Oslo?"], "which are consumers?",
+     "SELECT name FROM customers WHERE city = 'Oslo' AND segment = 'consumer'"),
+])
+def test_which_ones_after_a_count_lists_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

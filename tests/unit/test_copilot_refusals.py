@@ -69,6 +69,7 @@ def test_an_unplaced_count_is_refused_not_dropped(parser, question):
     "which parcels are late or still not delivered?",
     "list Garden products that are low on stock or discontinued",
     "how many of customer 12's orders are open or late?",
+    "list products out of stock in all warehouses or discontinued",  # the place said between the two
 ])
 def test_conditions_joined_by_or_are_refused(parser, question):
     with pytest.raises(NotUnderstood, match="not with 'or'"):

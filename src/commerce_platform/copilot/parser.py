@@ -819,6 +819,7 @@ class _State(
         self._status_of_ones_orders()
         self._undelivered_orders()
         self._which_order_ranked()
+        self._which_one_it_is()
         self._measures_shown_per_item()
         self._average_over_periods()
         self._that_period()
@@ -2364,7 +2365,9 @@ class _State(
                     for w in [s, *worth]:
                         w.used = True
         texts = [s.text for s in self.spans]
-        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
+        # "which of those went with DHL?", "which ones are in the Kitchen category?", "which are business?": the
+        # counted things picked out and listed (was: "which ones" after a count kept the count, a silent wrong)
+        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] in (["of"], ["ones"], ["are"], ["were"])
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
                 and not new.grain and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept ("show
@@ -3110,9 +3113,15 @@ class _State(
             if before is None or after is None:
                 continue
             a, b = condition(before[1]), condition(after[1])
+            j = before[0]
+            while a is None and j > 0 and (self.spans[j].has("stop") or self.spans[j].text in ("all", "every", "in", "at")
+                                           or self.spans[j].first("dimension") and not self.values_of(self.spans[j])):
+                # "out of stock in all warehouses or low on stock": the condition before the place it is said of
+                j -= 1
+                a = condition(self.spans[j])
             if a is None or b is None or a == b or (a[0] == b[0] == "value" and a[1] == b[1]):
                 continue
-            raise NotUnderstood(f"'{before[1].text}' or '{after[1].text}': I can combine conditions with 'and' "
+            raise NotUnderstood(f"'{self.spans[j].text}' or '{after[1].text}': I can combine conditions with 'and' "
                                 "but not with 'or'", field="question",
                                 hint="ask for each condition on its own, e.g. 'open orders' and then 'late orders'")
 

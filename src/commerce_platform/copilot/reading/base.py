@@ -198,10 +198,15 @@ class StateBase:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        # "gross profit, i.e. discounted line revenue minus unit cost times quantity": a line's revenue is net of its
+        # discount already (the layer's line_sql), so "discounted" before it restates that; it is no condition that
+        # the lines had a discount (was: only discounted lines summed, a silent wrong)
+        text = re.sub(r"\bdiscounted\s+(?=line\s+(?:revenue|sales|totals?|amounts?)\b)", "", text)
         text = re.sub(r"\bcounted\s+(?=(?:by|per)\b)", "number ", text)  # "shipped orders, counted by carrier"
         # "when was her last parcel shipped and by whom?": a parcel is carried by a carrier
-        if re.search(r"\b(?:parcels?|shipments?|shipped|dispatched|delivered)\b", text):
-            text = re.sub(r"\bby\s+whom\b", "by which carrier", text)
+        if re.search(r"\b(?:parcels?|shipments?|ship|shipped|dispatched|delivered)\b", text):
+            # ("... did we ship in October, and with whom?": the carrier they went with, said the same way)
+            text = re.sub(r"\b(by|with)\s+whom\b", r"\1 which carrier", text)
         # "how many products appeared in orders placed in October": were in them
         text = re.sub(r"\b(?:appeared|appear|appears|featured)\s+(?=(?:in|on)\b)", "were ", text)
         # "how many items (units) were on order 1234": of one order, items are counted as the units on its
@@ -400,8 +405,10 @@ class StateBase:
         kept: list[str] = []
 
         def keep(m: re.Match) -> str:
-            if re.search(r"\b(?:with|by|via|through|using|from|on|at|of)\s+$", m.string[:m.start()]):
-                return m.group(0)  # "shipped with bring in 2025": after a preposition it is a name, not the verb
+            if re.search(r"\b(?:with|by|via|through|using|from|on|at|of|for|vs|versus)\s+$", m.string[:m.start()]):
+                # "shipped with bring in 2025", "avg hours to delivery for bring in 2026": after a preposition
+                # it is a name, not the verb
+                return m.group(0)
             first = m.group(1).split()[0]
             if re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", question.replace("’", "'")) is None:
                 return m.group(0)  # "Bring in 2025: late deliveries": written as a name

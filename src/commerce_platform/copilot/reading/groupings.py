@@ -153,9 +153,12 @@ class GroupingSteps(StateBase):
                 # group the question names, not a split by product (was: grouped by brand and product)
                 s.used = t.used = True
                 continue
-            if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
-                    x.text in ("total", "in total") for x in self.spans[:i]):
-                s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
+            if s.text == "across" and (t.first("dimension") or t.first("entity")) and not self.values_of(t) \
+                    and t.text.endswith("s") and all(x.text in ("the", "our", "those", "these") for x in self.spans[i + 1:j]) \
+                    and any(x.text in ("total", "in total") for x in self.spans[:i]):
+                # "total stock and total reorder level across warehouses", "the total shortfall across the products
+                # that are below their level": one total over them (was: split by product when "the" came between)
+                s.used = t.used = True
                 continue
             if s.text == "across" and self.prev_content(i) is None and j == i + 1 and t.first("entity") \
                     and not t.first("dimension"):
