@@ -1735,3 +1735,19 @@ def test_for_the_askers_own_thing_after_the_question_is_set_aside(parser, engine
 ])
 def test_how_much_of_a_product_we_have_is_its_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "rn" (layer abbreviations: right now); a marker word before a named condition ("marked inactive", "flagged
+# late") says that condition; "how many in each?" closing a question about groups is the count per group
+@pytest.mark.parametrize("question, gold", [
+    ("how many products low on stock rn?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY product_id "
+     "HAVING SUM(quantity_on_hand) <= SUM(reorder_level))"),
+    ("how many shipments are flagged late?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY"),
+    ("list the products that are marked inactive", "SELECT name FROM products WHERE NOT active"),
+    ("which brands have inactive products - how many in each?",
+     "SELECT brand, COUNT(*) FROM products WHERE NOT active GROUP BY brand"),
+])
+def test_chat_shorthand_markers_and_in_each(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

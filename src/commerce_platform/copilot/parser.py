@@ -811,6 +811,7 @@ class _State(
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
+        self._how_many_in_each()
         self._dimension_mix()
         self._over_the_things()
         self._event_predicate_dated()

@@ -356,6 +356,18 @@ class GroupingSteps(StateBase):
                 s.used = True
                 f.period_field = field
 
+    def _how_many_in_each(self) -> None:
+        """"which categories have low-stock products, and how many in each?": "in each" closing the question, with
+        no noun after it, is each of the groups already named; the count per group is what is asked (was: refused,
+        'in each' not placed)."""
+        f = self.form
+        if len(f.dimensions) != 1 or not any(m == "count" or m.startswith("count:") for m in f.measures):
+            return
+        for k, s in enumerate(self.spans):
+            if not s.used and s.text in EACH_WORDS and self.next_content(k) is None and \
+                    any(x.text == "how many" for x in self.spans[max(0, k - 3):k]):
+                s.used = True
+
     def _one_row_per(self) -> None:
         """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape
         ("per year" is the grouping, read where it stands; "one row" adds nothing)."""
