@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...errors import NotFound, NotUnderstood
-from ..lexicon import Span
+from ..lexicon import Span, is_english_word
 from ..query import QueryForm
 from .base import StateBase
 from .patterns import EACH_WORDS, SUGGESTIONS
@@ -137,7 +137,9 @@ class RefusalSteps(StateBase):
             nxt = self.next_content(k)
             # "products below reorder level in malmo warehouse": a word written in lower case that names nothing,
             # right before the singular noun of a dimension, stands where that dimension's name stands all the same
-            lower = s in left and s.text.isalpha() and len(s.text) >= 4 and nxt is not None and nxt[0] == k + 1 \
+            # (never an English word: "out of stock in another warehouse" names no warehouse)
+            lower = s in left and s.text.isalpha() and len(s.text) >= 4 and not is_english_word(s.text) \
+                and nxt is not None and nxt[0] == k + 1 \
                 and not nxt[1].text.endswith("s") and k > 0 and self.spans[k - 1].text in ("in", "at", "from", "the")
             if nxt is None or s.text not in titled and not lower:
                 continue
