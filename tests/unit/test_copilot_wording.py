@@ -1751,3 +1751,19 @@ def test_how_much_of_a_product_we_have_is_its_stock(parser, engine, question, go
 ])
 def test_chat_shorthand_markers_and_in_each(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "ordered with us before but not a single time this year": "with us" and "a single time" / "once" only say it; the
+# ordering before, none in the period (was: refused, 'before', 'not' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("which customers bought from us before but not once in 2026?",
+     "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_date < "
+     "DATE '2026-01-01') AND customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31')"),
+    ("customers that ordered with us before but not a single time last month",
+     "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_date < "
+     "DATE '2026-10-01') AND customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date BETWEEN "
+     "DATE '2026-10-01' AND DATE '2026-10-31')"),
+])
+def test_ordered_with_us_before_but_not_a_single_time(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -256,7 +256,7 @@ class StateBase:
                       r"(?:point|time|stage)|at\s+least\s+once|in\s+the\s+past|previously|ever)\s+)?(?=but\s+(?:placed|made|"
                       r"have\s+not|haven't|has\s+not|hasn't|had\s+not|hadn't|not|no|nothing|none)\b)", r"\1 before ", text)
         # "customers who ordered before but not in the last 90 days": the "not" is of the ordering said before it
-        text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
+        text = ORDERED_BEFORE_BUT_NOT.sub(r"\1 before but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
         text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
@@ -353,7 +353,7 @@ class StateBase:
         # typos first: "last motnh" and "ordre 1234" must reach the period and id patterns mended
         text = re.sub(r"(?<![\w])[a-zåäöøæ]{4,}(?![\w'])", mend, text)
         if self.corrections:  # "orderd before but not since May": the mended words read as the rewrite reads them
-            text = ORDERED_BEFORE_BUT_NOT.sub(r"\1\2 but have not ordered ", text)
+            text = ORDERED_BEFORE_BUT_NOT.sub(r"\1 before but have not ordered ", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
         # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
         # its things (layer value_nouns), asked about with no noun of its own after it, names those things
