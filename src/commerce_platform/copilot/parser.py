@@ -2271,10 +2271,13 @@ class _State(
         relative_to_previous(self, context)
         for k, s in enumerate(self.spans[1:], start=1):
             if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
-                    and self.next_content(k) is None and any(
-                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters):
+                    and (self.next_content(k) is None and any(
+                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters)
+                         or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
+                         and not context.offset):
                 # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
-                # counts the values named before (the same ones), it asks no top N
+                # counts the values named before (the same ones), it asks no top N; "what revenue did those three
+                # bring in?" after the top 3 brands: the same three, the ranking kept (was: refused, '3' not placed)
                 s.used = True
         merge_verbs(self)
         unknown_value(self, context)
