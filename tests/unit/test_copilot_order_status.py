@@ -1472,3 +1472,16 @@ def test_carrier_asked_beside_each_row(parser, engine, question, gold):
 ])
 def test_transit_and_the_order_of_the_one_shipment(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "delivered in a single day", "arrived within a day": within one day of shipping (was: refused, 'single', 'day')
+@pytest.mark.parametrize("question, gold", [
+    ("how many DHL parcels arrived within a day in 2025?",
+     "SELECT COUNT(*) FROM shipments WHERE carrier = 'DHL' AND delivered_at <= shipped_at + INTERVAL 1 DAY "
+     "AND shipped_at >= DATE '2025-01-01' AND shipped_at < DATE '2026-01-01'"),
+    ("count of September 2026 shipments delivered in a single day",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at <= shipped_at + INTERVAL 1 DAY "
+     "AND shipped_at >= DATE '2026-09-01' AND shipped_at < DATE '2026-10-01'"),
+])
+def test_delivered_within_a_single_day(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

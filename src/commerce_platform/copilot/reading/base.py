@@ -198,6 +198,10 @@ class StateBase:
         # "the largest number of customers": the highest count (not the largest amount of something)
         text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
+        # "shipments delivered in a single day", "arrived within a day": within one day of shipping, the bound the
+        # delivery time reads ("within 1 day"); only right after a verb of arriving
+        text = re.sub(r"\b(delivered|arrived|delivery)\s+(?:in|within)\s+(?:a\s+single|a|one\s+single|one)\s+day\b",
+                      r"\1 within 1 day", text)
         # "gross profit, i.e. discounted line revenue minus unit cost times quantity": a line's revenue is net of its
         # discount already (the layer's line_sql), so "discounted" before it restates that; it is no condition that
         # the lines had a discount (was: only discounted lines summed, a silent wrong)
