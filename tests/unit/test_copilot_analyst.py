@@ -1491,3 +1491,39 @@ def test_how_many_more_than_between_two_periods_is_a_difference(parser, engine, 
     expected = engine.execute(gold).rows[0][0]
     got = answer(parser, engine, question)
     assert len(got) == 1 and any(abs(float(v) - float(expected)) < 0.01 for v in got[0]), (question, expected, got)
+
+
+# "the highest discount we gave on an order line": a superlative of a figure that is the average of one number
+# column, with nothing grouped or ranked, is that column's maximum / minimum (was: the average "ranked" with no groups)
+@pytest.mark.parametrize("question, gold", [
+    ("what is the highest discount we have given on an order line in 2025?",
+     "SELECT MAX(oi.discount_percent) FROM order_items oi JOIN orders o USING (order_id) "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("smallest discount on any order line", "SELECT MIN(discount_percent) FROM order_items"),
+])
+def test_superlative_of_a_row_average_is_the_column_extreme(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "gross profit, i.e. discounted line revenue minus ...": a line's revenue is net of its discount already, so
+# "discounted" before it restates that; no condition that the line had a discount (was: only discounted lines)
+@pytest.mark.parametrize("question, gold", [
+    ("gross profit in 2026 - i.e. discounted line revenue minus quantity times unit cost",
+     "SELECT SUM(oi.quantity * (oi.unit_price * (1 - oi.discount_percent / 100) - p.unit_cost)) FROM orders o "
+     "JOIN order_items oi USING (order_id) JOIN products p USING (product_id) WHERE o.status NOT IN "
+     "('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_discounted_line_revenue_is_the_net_line_revenue(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "the total shortfall across the products below their level": one total over them, not a split by product
+@pytest.mark.parametrize("question, gold", [
+    ("In Kuopio, what is the total shortfall across the products below their reorder level there?",
+     "SELECT SUM(reorder_level - quantity_on_hand) FROM inventory WHERE warehouse = 'Kuopio' "
+     "AND quantity_on_hand < reorder_level"),
+    ("total stock across the products in the Tools category",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.category = 'Tools'"),
+])
+def test_total_across_the_things_is_one_total(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

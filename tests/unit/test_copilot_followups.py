@@ -2570,3 +2570,29 @@ def test_an_opening_including_with_a_figure_of_its_own_is_no_follow_up(parser):
 ])
 def test_follow_up_customers_in_both_periods(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+# "which ones are b2b?" after a count: the counted things picked out and listed, as "which of them" (was: the count)
+@pytest.mark.parametrize("context, question, gold", [
+    (["how many orders are open?"], "which ones are b2b?",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') AND channel = 'b2b'"),
+    (["how many customers in Oslo?"], "which are consumers?",
+     "SELECT name FROM customers WHERE city = 'Oslo' AND segment = 'consumer'"),
+])
+def test_which_ones_after_a_count_lists_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+# "what revenue did those three bring in?" after the top 3: the number after the pointer counts the ranked ones
+# (the same three), the ranking kept (was: refused, '3' not placed)
+@pytest.mark.parametrize("context, question, gold", [
+    (["top 5 categories by revenue in 2025"], "how many orders did those 5 have?",
+     "WITH top AS (SELECT p.category FROM orders o JOIN order_items oi USING (order_id) JOIN products p "
+     "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) "
+     "DESC LIMIT 5) SELECT p.category, COUNT(DISTINCT o.order_id) FROM orders o JOIN order_items oi USING (order_id) "
+     "JOIN products p USING (product_id) WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "AND p.category IN (SELECT category FROM top) GROUP BY 1"),
+])
+def test_those_n_after_a_top_n_are_the_ranked_ones(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -69,6 +69,7 @@ def test_an_unplaced_count_is_refused_not_dropped(parser, question):
     "which parcels are late or still not delivered?",
     "list Garden products that are low on stock or discontinued",
     "how many of customer 12's orders are open or late?",
+    "list products out of stock in all warehouses or discontinued",  # the place said between the two
 ])
 def test_conditions_joined_by_or_are_refused(parser, question):
     with pytest.raises(NotUnderstood, match="not with 'or'"):
@@ -766,3 +767,14 @@ def test_a_name_held_set_off_before_the_question_is_kept(parser, engine, questio
 ])
 def test_a_titled_preface_that_names_no_one_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# a name the lake does not hold is not found, also written with a possessive ("Pekka Lahtinen's") or in lower case
+# right before the singular noun of a place ("in the tartu warehouse"); was: refused as words not placed
+@pytest.mark.parametrize("question, said", [
+    ("when was Pekka Lahtinen's most recent order shipped?", "no customer named Pekka Lahtinen"),
+    ("stock in the tartu warehouse", "no warehouse named 'Tartu'"),
+])
+def test_a_missing_name_said_in_passing_is_not_found(parser, question, said):
+    with pytest.raises(NotFound, match=said):
+        parser.parse(question, COPILOT_AS_OF)

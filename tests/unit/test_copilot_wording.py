@@ -1842,3 +1842,35 @@ def test_by_after_the_activity_verb_names_the_agent(parser, engine, question, go
 ])
 def test_each_after_the_groups_is_each_group(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "rn" (layer abbreviations: right now); a marker word before a named condition ("marked inactive", "flagged
+# late") says that condition; "how many in each?" closing a question about groups is the count per group
+@pytest.mark.parametrize("question, gold", [
+    ("how many products low on stock rn?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY product_id "
+     "HAVING SUM(quantity_on_hand) <= SUM(reorder_level))"),
+    ("how many shipments are flagged late?",
+     "SELECT COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY"),
+    ("list the products that are marked inactive", "SELECT name FROM products WHERE NOT active"),
+    ("which brands have inactive products - how many in each?",
+     "SELECT brand, COUNT(*) FROM products WHERE NOT active GROUP BY brand"),
+])
+def test_chat_shorthand_markers_and_in_each(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# "ordered with us before but not a single time this year": "with us" and "a single time" / "once" only say it; the
+# ordering before, none in the period (was: refused, 'before', 'not' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("which customers bought from us before but not once in 2026?",
+     "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_date < "
+     "DATE '2026-01-01') AND customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31')"),
+    ("customers that ordered with us before but not a single time last month",
+     "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_date < "
+     "DATE '2026-10-01') AND customer_id NOT IN (SELECT customer_id FROM orders WHERE order_date BETWEEN "
+     "DATE '2026-10-01' AND DATE '2026-10-31')"),
+])
+def test_ordered_with_us_before_but_not_a_single_time(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -865,6 +865,7 @@ class _State(
         self._shown_beside()
         self._figure_restated()
         self._one_row_per()
+        self._how_many_in_each()
         self._dimension_mix()
         self._over_the_things()
         self._event_predicate_dated()
@@ -873,6 +874,7 @@ class _State(
         self._status_of_ones_orders()
         self._undelivered_orders()
         self._which_order_ranked()
+        self._which_one_it_is()
         self._measures_shown_per_item()
         self._average_over_periods()
         self._that_period()
@@ -2323,10 +2325,13 @@ class _State(
         relative_to_previous(self, context)
         for k, s in enumerate(self.spans[1:], start=1):
             if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
-                    and self.next_content(k) is None and any(
-                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters):
+                    and (self.next_content(k) is None and any(
+                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters)
+                         or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
+                         and not context.offset):
                 # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
-                # counts the values named before (the same ones), it asks no top N
+                # counts the values named before (the same ones), it asks no top N; "what revenue did those three
+                # bring in?" after the top 3 brands: the same three, the ranking kept (was: refused, '3' not placed)
                 s.used = True
         merge_verbs(self)
         unknown_value(self, context)
@@ -2418,7 +2423,9 @@ class _State(
                     for w in [s, *worth]:
                         w.used = True
         texts = [s.text for s in self.spans]
-        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] == ["of"]  # "which of those went with DHL?"
+        # "which of those went with DHL?", "which ones are in the Kitchen category?", "which are business?": the
+        # counted things picked out and listed (was: "which ones" after a count kept the count, a silent wrong)
+        picking = texts[:1] in (["which"], ["who"]) and texts[1:2] in (["of"], ["ones"], ["are"], ["were"])
         if counted(context) and not new.measures and not new.dimensions and not new.order_by and not new.limit \
                 and not new.grain and ({s.text for s in self.spans} & {"list", "show"} or picking):
             # "list the business ones" after a count: the counted things listed, the new condition kept ("show
@@ -3164,9 +3171,15 @@ class _State(
             if before is None or after is None:
                 continue
             a, b = condition(before[1]), condition(after[1])
+            j = before[0]
+            while a is None and j > 0 and (self.spans[j].has("stop") or self.spans[j].text in ("all", "every", "in", "at")
+                                           or self.spans[j].first("dimension") and not self.values_of(self.spans[j])):
+                # "out of stock in all warehouses or low on stock": the condition before the place it is said of
+                j -= 1
+                a = condition(self.spans[j])
             if a is None or b is None or a == b or (a[0] == b[0] == "value" and a[1] == b[1]):
                 continue
-            raise NotUnderstood(f"'{before[1].text}' or '{after[1].text}': I can combine conditions with 'and' "
+            raise NotUnderstood(f"'{self.spans[j].text}' or '{after[1].text}': I can combine conditions with 'and' "
                                 "but not with 'or'", field="question",
                                 hint="ask for each condition on its own, e.g. 'open orders' and then 'late orders'")
 

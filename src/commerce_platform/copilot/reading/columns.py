@@ -121,6 +121,12 @@ class ColumnSteps(StateBase):
         moved: set[int] = set()
         for k, s in enumerate(self.spans):
             before = {x.text for x in self.spans[max(0, k - 3):k]}
+            j = k - 1
+            while j > 0 and (self.spans[j].text in ("and", ",", "the") or self.spans[j].first("attribute") or
+                             self.spans[j].first("entity") or self.spans[j].first("dimension")):
+                j -= 1
+            if j >= 0 and self.spans[j].text in shows:
+                before.add(self.spans[j].text)  # "give shipment id, order and carrier": the last field of a list shown
             if s.first("dimension") and s.arg("dimension") in f.dimensions and not f.measures and f.subject and \
                     self._is_which(k) and {x.text for x in self.spans[k + 1:k + 3]} & {"they", "it"} and any(
                     x.has("entity", f.subject) and self._is_which(j) for j, x in enumerate(self.spans[:k])):
@@ -138,7 +144,8 @@ class ColumnSteps(StateBase):
             # shown beside each row is a column too (an id per row leaves nothing to group)
             shown = [x for x in (self.spans[j] if j < k - 1 else None,
                                  self.spans[k + 2] if k + 2 < len(self.spans) and self.spans[k + 1].text == "and" else None)
-                     if x is not None and x.first("attribute") and str(x.arg("attribute")) in f.show]
+                     # ("shipment id": any of the word's columns shown, not only its first sense, the customer id)
+                     if x is not None and any(a[0] == "attribute" and str(a[1]) in f.show for a in x.senses)]
             chained = chained or (bool(shown) and "and" in {x.text for x in self.spans[j + 1:k + 2]}
                                   and not {"by", "per"} & {x.text for x in self.spans[max(0, k - 1):k]})
             if not ({"their", "its", "with current", "with their", "with its"} & before or chained or

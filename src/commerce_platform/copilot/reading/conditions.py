@@ -169,10 +169,12 @@ class ConditionSteps(StateBase):
 
     def _status_markers(self) -> None:
         """"Emma has orders marked cancelled": a marker word (layer status_markers) right before a status value
-        says that status; it is placed with it, nothing more."""
+        says that status; it is placed with it, nothing more ("products marked inactive": right before a named
+        condition of the rows, the same)."""
         words = set(self.layer.grammar.get("status_markers", {}).get("words", []))
         for i, s in enumerate(self.spans[:-1]):
-            if not s.used and s.text in words and any(d == "status" for d, _ in self.values_of(self.spans[i + 1])):
+            if not s.used and s.text in words and (any(d == "status" for d, _ in self.values_of(self.spans[i + 1]))
+                                                   or self.spans[i + 1].first("predicate")):
                 s.used = True
 
     def _carrying_verbs(self) -> None:

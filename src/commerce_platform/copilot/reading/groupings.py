@@ -153,9 +153,12 @@ class GroupingSteps(StateBase):
                 # group the question names, not a split by product (was: grouped by brand and product)
                 s.used = t.used = True
                 continue
-            if s.text == "across" and t.first("dimension") and not self.values_of(t) and j == i + 1 and any(
-                    x.text in ("total", "in total") for x in self.spans[:i]):
-                s.used = t.used = True  # "total stock and total reorder level across warehouses": one total
+            if s.text == "across" and (t.first("dimension") or t.first("entity")) and not self.values_of(t) \
+                    and t.text.endswith("s") and all(x.text in ("the", "our", "those", "these") for x in self.spans[i + 1:j]) \
+                    and any(x.text in ("total", "in total") for x in self.spans[:i]):
+                # "total stock and total reorder level across warehouses", "the total shortfall across the products
+                # that are below their level": one total over them (was: split by product when "the" came between)
+                s.used = t.used = True
                 continue
             if s.text == "by" and j == i + 1 and i > 0 and self.spans[i - 1].first("activity") and \
                     (self.spans[i - 1].text.endswith("ed") or self.spans[i - 1].text in self.layer.grammar.get(
@@ -361,6 +364,18 @@ class GroupingSteps(StateBase):
             if dated and parent and spec.get("period") and f.period_field in (None, field):
                 s.used = True
                 f.period_field = field
+
+    def _how_many_in_each(self) -> None:
+        """"which categories have low-stock products, and how many in each?": "in each" closing the question, with
+        no noun after it, is each of the groups already named; the count per group is what is asked (was: refused,
+        'in each' not placed)."""
+        f = self.form
+        if len(f.dimensions) != 1 or not any(m == "count" or m.startswith("count:") for m in f.measures):
+            return
+        for k, s in enumerate(self.spans):
+            if not s.used and s.text in EACH_WORDS and self.next_content(k) is None and \
+                    any(x.text == "how many" for x in self.spans[max(0, k - 3):k]):
+                s.used = True
 
     def _one_row_per(self) -> None:
         """"2024 versus 2025, one row per year", "one row per country": the grouping said as the table's shape

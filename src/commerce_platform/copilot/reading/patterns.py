@@ -18,9 +18,10 @@ SUGGESTIONS = [
 
 # "customers who ordered before but not (nothing, none) in the last 90 days": the "not" is of the
 # ordering said before it ("but not at all in 2026" as "but not in 2026"; was: refused on 'not')
-ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:from\s+us\s+)?before)"
-                                    r"\s+but\s+(?:not|nothing|none)\s+(?:at\s+all\s+)?"
-                                    r"(?=(?:in|during|within|since)\b)")
+# ("ordered with us before but not a single time this year": the same, "with us" and "a single time" only say it)
+ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:(?:from|with)\s+us\s+)?before)"
+                                    r"\s+but\s+(?:not|nothing|none)\s+(?:at\s+all\s+|(?:a\s+)?single\s+time\s+|once\s+)?"
+                                    r"(?=(?:in|during|within|since|this|last)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

@@ -49,6 +49,23 @@ class RankingSteps(StateBase):
         listing = words & {"which", "list", "show", "who"} or any(x.first("number") for x in self.spans)
         return bool(same and not listing and self.layer.column(attr)["type"] in ("INT", "DOUBLE"))
 
+    def _extreme_of_row_value(self, t: Span) -> bool:
+        """"highest discount ... on an order line": ``t`` is both a figure (the column's average) and a number column, and the question
+        names no group, no number, no list word and no thing other than the column's own rows."""
+        attr = t.first("attribute")
+        measure = self.layer.measures.get(str(t.arg("measure")), {}) if t.first("measure") else {}
+        sql = str(measure.get("sql") or measure.get("line_sql") or "")
+        if not (attr and sql == f"AVG({attr[1]})") or self.layer.column(str(attr[1]))["type"] not in ("INT", "DOUBLE"):
+            return False  # only a figure that is the average of that very column ("discount": of discount_percent)
+        table = str(attr[1]).split(".")[0]
+        for x in self.spans:
+            if x.first("dimension") or x.first("number") or x.first("grain") or x.text in ("which", "list", "show", "who"):
+                return False
+            e = x.first("entity")
+            if e and x is not t and self.layer.entities.get(str(e[1]), {}).get("table") != table:
+                return False
+        return not self.form.dimensions and self.form.order_by is None
+
     def _extreme_of_column_per_group(self) -> None:
         """"earliest signup date per city", "latest order date by channel", "highest unit price per category": a
         superlative right before a date or number column, said per group and of no thing ranked, is that column's
@@ -145,6 +162,13 @@ class RankingSteps(StateBase):
                 if any(x.first("dimension") and self._is_which(k) for k, x in enumerate(self.spans)):
                     f.order_by, f.direction = f.measures[-1], "desc" if fn == "max" else "asc"
                     f.notes.append("ranked")
+                s.used = nxt[1].used = True
+                continue
+            if sup and nxt and not nxt[1].used and self._extreme_of_row_value(nxt[1]):
+                # "the highest discount we ever gave on an order line": a superlative of a word that is both a
+                # figure and a number column of one row, with nothing grouped or ranked, is that column's
+                # maximum / minimum (was: the average figure "ranked" with no groups)
+                f.measures.append(f"{'max' if sup[1] == 'desc' else 'min'}:{nxt[1].arg('attribute')}")
                 s.used = nxt[1].used = True
                 continue
             if sa and nxt and nxt[1].first("attribute") and not nxt[1].used and self._extreme_of_attribute(sa, nxt[1]):
@@ -422,6 +446,28 @@ class RankingSteps(StateBase):
             return
         f.limit = 1
         f.notes.append("ties")
+
+    def _which_one_it_is(self) -> None:
+        """"what's the oldest shipment not yet delivered? which order is it": a closing "which <thing> is it" about
+        the one row ranked, where that row holds the other thing's key (a shipment its order id), asks that key
+        beside the row (was: refused, 'order' not placed)."""
+        f = self.form
+        own = self.layer.entities.get(f.subject or "", {}).get("table")
+        if f.limit not in (None, 1) or f.order_by is None or not own or f.dimensions or f.measures:
+            return
+        for k, s in enumerate(self.spans[1:], start=1):
+            e = s.first("entity")
+            rest = {x.text for x in self.spans[k + 1:]}
+            if s.used or e is None or self.spans[k - 1].text != "which" or not rest or \
+                    not rest <= {"is", "was", "it", "that", "this"} or not ({"it", "that", "this"} & rest):
+                continue
+            other = self.layer.entities.get(str(e[1]), {})
+            key = other.get("key")
+            if other.get("table") != own and key in self.layer.tables[own]["columns"]:
+                if f"{own}.{key}" not in f.show:
+                    f.show.append(f"{own}.{key}")
+                s.used = self.spans[k - 1].used = True
+            return
 
     def _which_order_ranked(self) -> None:
         """"which order(s) had the most units": orders asked for, ranked by a figure summed per order (was the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...errors import NotFound, NotUnderstood
-from ..lexicon import Span
+from ..lexicon import Span, is_english_word
 from ..query import QueryForm
 from .base import StateBase
 from .patterns import EACH_WORDS, SUGGESTIONS
@@ -116,6 +116,8 @@ class RefusalSteps(StateBase):
         for sentence in re.split(r"[.?!:;\u2014]\s+", self.question):
             words = re.findall(r"[\w'-]+", sentence)
             out |= {w.lower() for w in words[1:] if w[:1].isupper() and w[1:2].islower()}
+            # "when was Anna Virtanen's last delivery?": the name without its possessive ending
+            out |= {w[:-2].lower() for w in words[1:] if w[:1].isupper() and w[1:2].islower() and w.endswith("'s")}
         # "Aino Mäki - how many orders has she placed?": capitalised words opening the question, set off by a colon
         # or a spaced dash, are a name too (its first word's capital is the name's own)
         opening = re.match(r"\s*([A-Z][\w'-]*)(?:\s+[A-Z][\w'-]*){1,3}\s*(?::|\s[—–-]\s)", self.question)
@@ -133,7 +135,13 @@ class RefusalSteps(StateBase):
                                                                  self.layer.entities.items())}
         for k, s in enumerate(self.spans):
             nxt = self.next_content(k)
-            if nxt is None or s.text not in titled:
+            # "products below reorder level in malmo warehouse": a word written in lower case that names nothing,
+            # right before the singular noun of a dimension, stands where that dimension's name stands all the same
+            # (never an English word: "out of stock in another warehouse" names no warehouse)
+            lower = s in left and s.text.isalpha() and len(s.text) >= 4 and not is_english_word(s.text) \
+                and nxt is not None and nxt[0] == k + 1 \
+                and not nxt[1].text.endswith("s") and k > 0 and self.spans[k - 1].text in ("in", "at", "from", "the")
+            if nxt is None or s.text not in titled and not lower:
                 continue
             noun = nxt[1].first("dimension")
             if noun is None or nxt[1].first("entity") or noun[1] not in closed:
