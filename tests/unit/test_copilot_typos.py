@@ -349,3 +349,28 @@ def test_a_swapped_name_and_a_swap_that_makes_a_phrase(parser, engine, question,
 ])
 def test_a_possessive_without_its_apostrophe_is_the_name(parser, engine, slipped, meant):
     assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
+
+
+# "per chanle": a far key typed ("change") is no nearer than two neighbours swapped on top of a lost double letter
+# ("channel"); both are named and the question refused (was: read as "change", a growth figure: a silent wrong)
+def test_a_far_key_letter_and_a_swapped_misspelling_are_both_named(parser):
+    assert parser.lexicon.mend("chanle") == (None, ("change", "channel"))
+    assert parser.lexicon.mend("chanel") == ("channel", ())   # one letter lost: still mended
+    for question in ("revenue split by chanle for 2025", "units sold per brand and chanle in 2026"):
+        with pytest.raises(NotUnderstood):
+            parser.parse(question, date_of_tests())
+
+
+# a slip in the function words of "among our top N ..., which ones ..." (the condition tested within the ranking)
+# and in the second noun of a possessive ("consumer customers' odrers": the orders are counted) reads as the clean
+# question (was: the condition ranked first, and the customers counted: silent wrongs)
+@pytest.mark.parametrize("slipped, meant", [
+    ("Amogn the top 5 products by revenue in 2025, which ones have a margin below 40%?",
+     "Among the top 5 products by revenue in 2025, which ones have a margin below 40%?"),
+    ("Of our top 10 products by units sold in 2025, wihch ones are out of stock now?",
+     "Of our top 10 products by units sold in 2025, which ones are out of stock now?"),
+    ("orders per status of consumer customers' odrers in 2025",
+     "orders per status of consumer customers' orders in 2025"),
+])
+def test_a_slip_in_a_shape_read_from_the_words_answers_like_the_clean_one(parser, engine, slipped, meant):
+    assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped

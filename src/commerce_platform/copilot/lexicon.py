@@ -247,6 +247,10 @@ class Lexicon:
             # (six letters or more, as for any two-edit reading: "theer" stays "their")
             jumbled = {w for w in self._anagrams().get("".join(sorted(token)), ())
                        if w[0] == token[0] and _two_exchanges(token, w)} - candidates
+            # "per chanle": so is a word two neighbours swapped and one more slip away ("channel": "chanel" with
+            # its letters swapped), a meaningful word, no nearer than a far key typed ("change"); both are named
+            jumbled |= {w for w in self._two_edits(token) if w in self.targets and w not in self.value_words
+                        and any(_one_apart(s, w) for s in adjacent_swaps(token))} - candidates
             if jumbled:
                 return None, tuple(sorted(candidates | jumbled))
         if not candidates:  # function words: two letters swapped or one lost ("whihc", "usualy")

@@ -144,6 +144,20 @@ class SemanticParser:
         gc.collect()
         gc.freeze()
 
+    def _function_words_mended(self, question: str) -> str:
+        """``question`` with each slip in a lower-case word mended as the state mends it, and one in the capitalised
+        word opening it only into a function word of the layer (a capitalised word may be a name)."""
+        lexicon = self.lexicon
+        function_words = (lexicon.words - lexicon.targets) | lexicon.extra_words
+
+        def mended(m: re.Match) -> str:
+            word = m.group(0)
+            if word[:1].isupper() and m.start() > 0:
+                return word
+            better = lexicon.correct(word.lower())
+            return better if better is not None and (word.islower() or better in function_words) else word
+        return re.sub(r"(?<![\w'-])[A-Za-z][a-z]{3,}(?![\w'-])", mended, question)
+
     # ------------------------------------------------------------------ entry
     def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
         question = (question or "").strip()
@@ -154,6 +168,12 @@ class SemanticParser:
                                    hint="ask a shorter question")
         original = question
         question, asides = self.set_aside_commentary(question, as_of)
+        if not (ANY_OF_RANKING_RE.match(question) or AMONG_RE.match(question)):
+            # "Amogn our ten best sellers ..., whihc ones ...": the shapes below are read with their function words
+            # mended ("among", "which"), as the state mends them; a name is never mended here
+            mended = self._function_words_mended(question)
+            if ANY_OF_RANKING_RE.match(mended) or AMONG_RE.match(mended):
+                question = mended
         any_of = ANY_OF_RANKING_RE.match(question)
         if any_of is not None:
             # "Are any of our top 20 sellers this year at or below their reorder level?": the condition within the

@@ -118,11 +118,12 @@ class StateBase:
                     self.corrections.append((m.group(0), fits[0]))
                     return fits[0]
             if better is None and tied:
-                # "runing low": of the words equally near, the one that makes a phrase with its neighbour
-                after = re.match(r"\s*([a-zåäöøæ]+)", m.string[m.end():])
-                before = re.search(r"([a-zåäöøæ]+)\s*$", m.string[:m.start()])
+                # "runing low": of the words equally near, the one that makes a phrase with its neighbours, the whole
+                # phrase said ("per chanle in 2026" is not "change in %": the tie stays, both named)
+                said_after = tuple(re.findall(r"[a-zåäöøæ%]+", m.string[m.end():])[:parser.lexicon.max_words])
+                said_before = tuple(re.findall(r"[a-zåäöøæ%]+", m.string[:m.start()])[-parser.lexicon.max_words:])
                 fits = [w for w in tied if any(
-                    after and key[:2] == (w, after.group(1)) or before and key[-2:] == (before.group(1), w)
+                    key[0] == w and key[1:] == said_after[:len(key) - 1] or key[-1] == w and key[:-1] == said_before[len(said_before) - len(key) + 1:]
                     for key in parser.lexicon.phrases if len(key) > 1)]
                 better = fits[0] if len(fits) == 1 else None
                 if better is not None:

@@ -70,8 +70,12 @@ class ColumnSteps(StateBase):
     def _possessives(self) -> None:
         """"business customers' orders by status": of two things joined by a possessive the second is what
         is counted or listed; the owner (with its values) only restricts it."""
+        # (with the slips mended as the spans read them: "business customers' ordesr")
+        said = self.question.lower().replace("’", "'")
+        for wrong, right in self.corrections:
+            said = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", right, said)
         owners = {(m.group(1) + ("s" if m.group(2) == "s'" else ""), m.group(3))
-                  for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", self.question.lower().replace("’", "'"))}
+                  for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", said)}
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
             if s.used or nxt is None or (s.text, nxt[1].text) not in owners or self.form.subject:
