@@ -180,6 +180,13 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
     ("consumer customers in Denmark: names and how many orders they placed",
      "SELECT c.name, COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE "
      "c.segment = 'consumer' AND c.country = 'DK' GROUP BY c.name, c.customer_id"),
+    # "everyone who ..." in a question of its own: the customers who did it
+    ("everybody who spent over 4,000 EUR in 2025",
+     f"SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY c.name, c.customer_id HAVING SUM(o.total_amount) > 4000"),
+    ("give me everyone who has placed more than 15 orders, names and how much they spent",
+     f"SELECT c.name, SUM(o.total_amount) FILTER (WHERE {VALID}) FROM orders o JOIN customers c USING (customer_id) "
+     "GROUP BY c.name, c.customer_id HAVING COUNT(DISTINCT o.order_id) > 15"),
     # one figure said again with each of two values, joined by "and": each value's figure beside the other's
     ("b2b revenue and web revenue for every month of 2025",
      "SELECT date_trunc('month', o.order_date) m, SUM(o.total_amount) FILTER (WHERE o.channel = 'b2b'), "

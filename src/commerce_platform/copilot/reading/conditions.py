@@ -1147,6 +1147,8 @@ class ConditionSteps(StateBase):
             if verb.text in ("has", "have", "had") and k + 2 < len(self.spans):
                 verb = self.spans[k + 2]  # "how many orders each has placed": the perfect's own verb
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
+            if listed and not verb.first("activity"):
+                continue  # ("names and how much they spent": the figure shown beside each, read with the columns)
             if not (verb.first("activity") or figure):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
