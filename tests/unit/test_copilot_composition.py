@@ -170,6 +170,31 @@ LINE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      "SELECT name, unit_price FROM products WHERE active ORDER BY unit_price DESC LIMIT 3"),
     ("what is our inventory worth at cost",
      "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id)"),
+    # a figure asked "how much" of "they" / "each" after the things listed is each one's, beside it (not one total)
+    ("customers who spent more than 2,000 EUR in 2025, names and how much they spent",
+     f"SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND "
+     "year(o.order_date) = 2025 GROUP BY c.name, c.customer_id HAVING SUM(o.total_amount) > 2000"),
+    ("business customers in Sweden - their names and how much revenue did they bring in this year",
+     f"SELECT c.name, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND "
+     "c.segment = 'business' AND c.country = 'SE' AND o.order_date >= DATE '2026-01-01' GROUP BY c.name, c.customer_id"),
+    ("consumer customers in Denmark: names and how many orders they placed",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     "c.segment = 'consumer' AND c.country = 'DK' GROUP BY c.name, c.customer_id"),
+    # "everyone who ..." in a question of its own: the customers who did it
+    ("everybody who spent over 4,000 EUR in 2025",
+     f"SELECT c.name FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} AND year(o.order_date) = 2025 "
+     "GROUP BY c.name, c.customer_id HAVING SUM(o.total_amount) > 4000"),
+    ("give me everyone who has placed more than 15 orders, names and how much they spent",
+     f"SELECT c.name, SUM(o.total_amount) FILTER (WHERE {VALID}) FROM orders o JOIN customers c USING (customer_id) "
+     "GROUP BY c.name, c.customer_id HAVING COUNT(DISTINCT o.order_id) > 15"),
+    # one figure said again with each of two values, joined by "and": each value's figure beside the other's
+    ("b2b revenue and web revenue for every month of 2025",
+     "SELECT date_trunc('month', o.order_date) m, SUM(o.total_amount) FILTER (WHERE o.channel = 'b2b'), "
+     "SUM(o.total_amount) FILTER (WHERE o.channel = 'web') FROM orders o WHERE "
+     f"{VALID} AND year(o.order_date) = 2025 GROUP BY 1"),
+    ("Tampere revenue and Turku revenue last year",
+     "SELECT c.city, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID} AND year(o.order_date) = 2025 AND c.city IN ('Tampere', 'Turku') GROUP BY 1"),
 ])
 def test_question_answers_like_its_gold_sql(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

@@ -823,6 +823,8 @@ class _State(
         f = self.form
         self._instead_of_previous()
         self._compound_noun()
+        if not followup:
+            self._everyone_who()
         self._out_in_a_warehouse()
         self._lines_of_stock()
         self._have_in_stock()
@@ -961,6 +963,18 @@ class _State(
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _everyone_who(self) -> None:
+        """"everyone who has spent more than 3,000 EUR this year", "everybody who ordered in May": in a question
+        of its own, "everyone who ..." are the people of the lake who did it, the customers, as "customers who ..."
+        reads (was: refused on 'everyone', or a list of orders)."""
+        if "customers" not in self.layer.entities:
+            return
+        like = _State(self.p, "customers", self.as_of).spans
+        for k, s in enumerate(self.spans[:-1]):
+            if s.has("grammar", "every_customer") and not s.used and self.spans[k + 1].text == "who" and \
+                    len(like) == 1 and like[0].first("entity"):
+                s.senses = list(like[0].senses)
 
     def _compound_noun(self) -> None:
         """"which business customer order was the largest", "how many customer orders last month": a thing named

@@ -152,7 +152,15 @@ class ColumnSteps(StateBase):
                      if x is not None and any(a[0] == "attribute" and str(a[1]) in f.show for a in x.senses)]
             chained = chained or (bool(shown) and "and" in {x.text for x in self.spans[j + 1:k + 2]}
                                   and not {"by", "per"} & {x.text for x in self.spans[max(0, k - 1):k]})
-            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or
+            # "customers who spent more than 3,000 this year - names and how much they spent": a figure asked "how
+            # much" of "they" / "each" after things listed is each one's figure, shown beside it (was: one total)
+            near = [x.text for x in self.spans[max(0, k - 4):k]]
+            after = {x.text for x in self.spans[k + 1:k + 3]}  # ("how much revenue did they bring in")
+            # (never beside a ranking: "which customers ordered most and how much did they spend" is ranked by one
+            # of the two, which is not said)
+            of_each = bool({"they", "each"} & (set(near[-2:]) | after)) and "how" in near and \
+                bool({"much", "many"} & set(near)) and not f.order_by and not f.limit
+            if not ({"their", "its", "with current", "with their", "with its"} & before or chained or of_each or
                     # ("with stock": the word inside the span read as a figure by _compared_predicates)
                     (("with" in before or s.text.startswith("with ")) and (f.predicates or f.subject)) or
                     (shows & before and any(x.first("entity") for x in self.spans[:k]))):

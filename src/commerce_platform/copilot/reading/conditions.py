@@ -720,9 +720,23 @@ class ConditionSteps(StateBase):
         return next((self.spans[k].arg("entity") for k in range(i - 1, -1, -1) if self.spans[k].first("entity")),
                     None)
 
+    def _figure_of_each_value(self, i: int) -> bool:
+        """"web revenue and store revenue for every month": one figure said again with each of two values of one
+        dimension, joined by "and", is each value's figure put beside the other's, as "vs" puts them (was: one
+        figure of the two values summed)."""
+        left, right = self.prev_content(i), self.next_content(i)
+        if left is None or right is None or not left[1].first("measure"):
+            return False
+        before, after = self.prev_content(left[0]), self.next_content(right[0])
+        if before is None or after is None or not after[1].has("measure", left[1].arg("measure")) or \
+                before[1].used or right[1].used:
+            return False
+        return bool({d for d, _ in self.values_of(before[1])} & {d for d, _ in self.values_of(right[1])})
+
     def _comparisons(self) -> None:
         for i, s in enumerate(self.spans):
-            if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)):
+            if s.used or not (s.has("grammar", "compare") or s.text == "over" and self._between_periods(i)
+                              or s.text == "and" and self._figure_of_each_value(i)):
                 continue
             if s.text == "compare":
                 # "compare revenue for Jan-Oct 2026 with Jan-Oct 2025": the verb's two periods joined by "with"
@@ -1123,7 +1137,14 @@ class ConditionSteps(StateBase):
             return
         auxiliaries = set(self.layer.grammar.get("auxiliaries", []))
         for k, s in enumerate(self.spans):
-            if s.used or s.text != "each" or k + 1 >= len(self.spans):
+            # "business customers in Finland - names and how many orders they placed": "they" after the things'
+            # own column was listed is each of them, as "each" is (was: one count over all of them)
+            listed = s.text == "they" and any(
+                x.first("attribute") and not x.first("entity") and self.spans[j + 1].text == "and" and any(
+                    e.first("entity") and str(x.arg("attribute")).split(".")[0] ==
+                    self.layer.entities[str(e.arg("entity"))]["table"] for e in self.spans[:j])
+                for j, x in enumerate(self.spans[:k]))
+            if s.used or s.text != "each" and not listed or k + 1 >= len(self.spans):
                 continue
             verb = self.spans[k + 1]
             if verb.text in ("has", "have", "had") and k + 2 < len(self.spans):
@@ -1132,6 +1153,8 @@ class ConditionSteps(StateBase):
                     and [x.text for x in self.spans[k + 2:k + 3]] == ["we"] and k + 3 < len(self.spans):
                 verb = self.spans[k + 3]  # "how many units of each did we sell": the question's own verb past "did we"
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
+            if listed and not verb.first("activity"):
+                continue  # ("names and how much they spent": the figure shown beside each, read with the columns)
             if not (verb.first("activity") or figure):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
