@@ -1874,3 +1874,18 @@ def test_chat_shorthand_markers_and_in_each(parser, engine, question, gold):
 ])
 def test_ordered_with_us_before_but_not_a_single_time(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "people" who order are customers (layer synonym; was a stop word: "how many people ordered in May" counted orders,
+# a silent wrong); "people" doing what the lake does not hold stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("how many people placed an order in May 2026?",
+     "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE order_date BETWEEN DATE '2026-05-01' AND DATE '2026-05-31'"),
+    ("which city do most of our people live in?", None),
+])
+def test_people_who_order_are_customers(parser, engine, question, gold):
+    if gold is None:
+        with pytest.raises(NotUnderstood):
+            parser.parse(question, COPILOT_AS_OF)
+    else:
+        assert_answers_like(parser, engine, question, gold)
