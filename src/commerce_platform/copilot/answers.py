@@ -368,7 +368,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     zero = Planner(layer).zero_entity(form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0
         parts.append(f"every {layer.entities[zero]['singular']} counted, one with none as 0")
-    if form.within and form.within.get("limit") and form.within.get("kind") != "list":
+    if form.within and form.within.get("limit") and "population:previous_top" in form.notes \
+            and (ranking := QueryForm.from_dict(form.within)) is not None:
+        # "how many units of each do we have in stock?" after a top 5: the ranked ones are the population, said
+        # with the ranking that chose them
+        parts.insert(0, f"among the {form.within['limit']} ranked in the previous answer ({describe_form(ranking, layer)})")
+    elif form.within and form.within.get("limit") and form.within.get("kind") != "list":
         parts.append(f"within the previous top {form.within['limit']}")
     for note in form.notes:
         if note.startswith("corrected:"):
