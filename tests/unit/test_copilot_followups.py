@@ -130,6 +130,8 @@ def test_follow_up_pointing_back(parser, engine, context, question, gold):
     (["number of customers per country"], "can you split that by segment rather than city?", "'rather', 'than'"),
     # "each of them" after one summed figure: no rows to take each of (was: the total again, "each" dropped)
     (["what was the revenue in 2024?"], "and what did each of them spend?", "no rows to take each of"),
+    # listed by a period of their own (signed up in 2025): when the figure is counted is not said, not guessed
+    (["list customers who signed up in 2025"], "how much has each of them spent?", "'each'"),
 ])
 def test_follow_up_that_cannot_apply_names_the_previous_question(parser, context, question, said):
     form = None
@@ -2617,6 +2619,11 @@ def test_follow_up_customers_in_both_periods(parser, engine, context, question, 
      "SELECT AVG(epoch(s.delivered_at - s.shipped_at) / 86400.0) FROM shipments s JOIN orders o USING (order_id) "
      "WHERE s.carrier IN (SELECT carrier FROM t) AND s.delivered_at IS NOT NULL AND o.order_date BETWEEN "
      "DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # the listed ones as the population: each one with the figure named beside it, one with none as 0
+    (["list the private customers in Tampere"], "what did each of them spend in 2025?",
+     "SELECT c.name, COALESCE(SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned') AND "
+     "year(o.order_date) = 2025), 0) FROM customers c LEFT JOIN orders o USING (customer_id) WHERE c.segment = "
+     "'consumer' AND c.city = 'Tampere' GROUP BY c.customer_id, c.name"),
 ])
 def test_follow_up_about_the_rows_of_a_previous_ranking(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)

@@ -1561,3 +1561,40 @@ def population_of_the_ranked(state: _State, ranking: QueryForm, figures: list[st
     elif not all(_undated(state.layer, m) for m in figures):
         g.period, g.period_field = ranking.period, ranking.period_field
     return g
+
+
+def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how much did each of them spend last year?" after customers listed: the listed ones as they were answered
+    (their keys, ``within``) are the population, each shown with the figure named beside it, one with none as 0.
+    The period is the one named; with none named the list must have had none (its own period says which ones were
+    listed, not when the figure is counted), else the question is left to the merge."""
+    new = state.form
+    words = [s.text for s in state.spans]
+    each = [k for k in range(len(words)) if words[k:k + 3] in (["each", "of", "them"], ["each", "of", "those"],
+                                                                 ["each", "of", "these"])]
+    if context.kind != "list" or not context.subject or context.limit or context.lookup or context.within \
+            or not (each or each_alone(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
+            or new.grain or new.compare or new.derived or new.filters or new.predicates or state.ids \
+            or len(state.periods) > 1 or (context.period is not None and not state.periods) \
+            or any(m.startswith("count") for m in new.measures):
+        return None
+    entity = state.layer.entities.get(context.subject, {})
+    if not entity.get("key") or not entity.get("zero_when_none"):
+        return None
+    g = QueryForm(kind="list", subject=context.subject, show=list(new.measures), unit=new.unit,
+                  filters=[Filter(f"{entity['table']}.{entity['key']}", "=", [PREVIOUS_ROWS])],
+                  period=new.period if state.periods else None,
+                  period_field=new.period_field if state.periods else None,
+                  within=copy.deepcopy(context).to_dict(), notes=["zero_included"])
+    try:
+        state.p.planner.plan(g)
+    except NotUnderstood:
+        return None
+    if state.p.planner.zero_entity(replace(g, within=None)) is None:
+        return None
+    for k in each:
+        state.spans[k].used = True
+    for s in state.spans:
+        if s.text in ("each", "for each") and not s.used:
+            s.used = True
+    return g

@@ -42,6 +42,7 @@ from .followups import (
     earlier_period,
     elliptic_count,
     every_group_of_the_ranked,
+    figure_of_each_listed,
     figure_of_the_one_answered,
     figure_of_the_ranked_ones,
     merge_verbs,
@@ -2284,7 +2285,7 @@ class _State(
         merge_verbs(self)
         unknown_value(self, context)
         for pointing_back in (each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
-                              about_previous, negate_previous, drop_period, total_of_the_ranked, ranked_in_another_period,
+                              about_previous, negate_previous, drop_period, total_of_the_ranked, figure_of_each_listed, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
                               other_orders_of_the_customer, the_other_groups):
@@ -3150,7 +3151,9 @@ class _State(
         self._own_entity_conflict(f)
         self._conditions_joined_by_or(f)
         self._conditions_said_of_us(f)
-        if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
+        # (the listed ones of the previous answer as the population: planned as the list with the figures beside)
+        listed = replace(f, within=None) if f.within and f.within.get("kind") == "list" and f.kind == "list" else f
+        if "zero_included" in f.notes and self.p.planner.zero_entity(listed) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
             raise NotUnderstood("I cannot include the ones with none here", field="question",
                                 hint="e.g. 'business customers in Tampere with their number of orders in 2026, "
