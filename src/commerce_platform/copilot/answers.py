@@ -7,6 +7,7 @@ time series; a total where adding up makes sense. The SQL and the table carry th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -367,10 +368,16 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += " in each " + ", ".join(form.per_group)
         if "ties" in form.notes:  # "all of those placed on the earliest date": every one of that day
             parts[-1] = f"every one of the {'last' if form.direction == 'desc' else 'first'} {form.limit} day(s)"
-    zero = Planner(layer).zero_entity(form)
+    zero = Planner(layer).zero_entity(replace(form, within=None) if form.within and form.within.get("kind") == "list"
+                                      and form.kind == "list" else form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0
         parts.append(f"every {layer.entities[zero]['singular']} counted, one with none as 0")
-    if form.within and form.within.get("limit") and form.within.get("kind") != "list":
+    if form.within and form.within.get("limit") and "population:previous_top" in form.notes \
+            and (ranking := QueryForm.from_dict(form.within)) is not None:
+        # "how many units of each do we have in stock?" after a top 5: the ranked ones are the population, said
+        # with the ranking that chose them
+        parts.insert(0, f"among the {form.within['limit']} ranked in the previous answer ({describe_form(ranking, layer)})")
+    elif form.within and form.within.get("limit") and form.within.get("kind") != "list":
         parts.append(f"within the previous top {form.within['limit']}")
     for note in form.notes:
         if note.startswith("corrected:"):

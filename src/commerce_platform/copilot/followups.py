@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import copy
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -1442,3 +1443,158 @@ def other_orders_of_the_customer(state: _State, context: QueryForm) -> QueryForm
                   show=[str(s.arg("attribute")) for s in shown], within=customer.to_dict())
     _use_all(state)
     return f
+
+
+def _ranked_population(form: QueryForm) -> bool:
+    """A top (or bottom) N of one dimension ranked by a figure: rows that can be a population of their own."""
+    return (form.kind == "aggregate" and len(form.dimensions) == 1 and bool(form.limit) and not form.offset
+            and form.order_by in form.measures and not form.grain and not form.compare and not form.derived
+            and not form.per_group and not form.within)
+
+
+def _undated(layer, measure: str) -> bool:
+    """A figure of what is held now (layer current_figures), or of tables with no date: no period applies to it."""
+    if measure in layer.grammar.get("current_figures", {}).get("measures", []):
+        return True
+    dated = {e["table"]: e.get("period") for e in layer.entities.values()}
+    spec = layer.measures.get(measure, {})
+    tables = re.findall(r"\b([a-z_]+)\.", str(spec.get("sql", "x.")))  # (a figure of order lines: of dated orders)
+    return bool(tables) and all(t in dated and not dated[t] for t in tables)
+
+
+def figure_of_the_ranked_ones(state: _State, context: QueryForm, f: QueryForm) -> QueryForm:
+    """"how many units of each do we have in stock?" after the top 5 products by margin, "which of those have less
+    than 400 in stock?" after the top 8 by revenue: the merged form keeps the ranking and puts the new figure (or
+    the condition on it) beside it, but a figure of another table cannot stand in the ranking's query (it would
+    count the ranked rows more than once). The ranked ones are then a population: the ranking as it was answered
+    (``within``) gives the N keys, and the new figure is computed for each of them, under the new question's own
+    conditions and period only (a figure held now has none; a dated one keeps the ranking's period when none is
+    named). Anything else stays as merged, and a form that still cannot be planned is refused as before."""
+    ranking = QueryForm.from_dict(f.within) if f.within and f.within.get("kind") == "aggregate" else context
+    if ranking is None or not _ranked_population(ranking) or f.dimensions[:1] != ranking.dimensions \
+            or f.kind != "aggregate" or f.grain or f.compare or f.derived or f.per_group:
+        return f
+    try:
+        state.p.planner.plan(f)
+        return f
+    except NotUnderstood as fans:
+        if "more than once" not in fans.message:
+            return f
+        refusal = fans
+    old_filters = [x for x in ranking.filters]
+    conditions = [copy.deepcopy(x) for x in f.filters if x not in old_filters]
+    figures = [m for m in f.measures if m not in ranking.measures]
+    figures += [x.field for x in conditions if x.field in state.layer.measures and x.field not in figures]
+    if not figures or any(m.startswith("count") for m in figures):
+        raise refusal
+    g = population_of_the_ranked(state, ranking, figures, conditions, [p for p in f.predicates if p not in ranking.predicates],
+                                 f.period, f.period_field, list(ranking.dimensions))
+    g.unit = f.unit
+    try:
+        state.p.planner.plan(g)
+    except NotUnderstood:
+        raise refusal from None
+    return g
+
+
+def total_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how much did those five spend in total in 2025?", "what's their combined stock?" after a top 5: one total
+    of the figure named over the ranked ones, the ranking as it was answered (``within``) the population (was:
+    refused). The figure keeps the ranking's period when none is named and it is a dated one."""
+    new = state.form
+    words = {s.text for s in state.spans}
+    measures = list(new.measures)
+    if measures == ["count"] and "count:sold" in new.notes and "units_sold" in state.layer.measures:
+        measures = ["units_sold"]  # "how many units of those did we sell in total?": units sold, as asked alone
+    if not _ranked_population(context) or context.limit == 1 or not words & TOTAL_WORDS or not (points_back(state.spans) or words & POINTERS) \
+            or not measures or new.dimensions or new.order_by or new.limit or new.grain or new.compare \
+            or new.derived or state.ids or len(state.periods) > 1 or any(m.startswith("count") for m in measures):
+        return None
+    layer = state.layer
+    if not all(str(layer.measures.get(m, {}).get("sql") or layer.measures.get(m, {}).get("line_sql") or "").upper()
+               .startswith("SUM(") for m in measures):
+        return None  # a total of averages or of a distinct count is not one figure summed over them
+    spans = state.spans
+    for k, s in enumerate(spans):
+        if s.text in TOTAL_WORDS | POINTERS or s.text in ("in total", "all"):
+            s.used = True
+        elif "activity:sales" in new.notes and (s.first("activity") is not None or s.text == "we"):
+            s.used = True  # "how many units of those did we sell": the selling names the figure (units sold)
+        elif s.first("number") is not None and k > 0 and spans[k - 1].text in ("those", "these", "the") \
+                and float(s.arg("number")) == context.limit:
+            s.used = True  # "those five": the ranked ones, as many as there were
+    g = population_of_the_ranked(state, context, measures, copy.deepcopy(new.filters), list(new.predicates),
+                                 new.period, new.period_field, [])
+    g.subject, g.unit = new.subject, new.unit
+    return g
+
+
+def each_of_one_figure(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how much did each of them spend?" after total revenue: the previous answer is one summed figure, with no
+    rows of its own to take each of (a count has its counted things; a total has none named): refused, never the
+    figure again with "each" dropped."""
+    words = [s.text for s in state.spans]
+    each = each_alone(state) or any(words[k:k + 3] in (["each", "of", "them"], ["each", "of", "those"],
+                                                       ["each", "of", "these"]) for k in range(len(words)))
+    if not each or context.kind != "aggregate" or context.dimensions or context.grain or context.compare \
+            or context.lookup or context.within or not context.measures:
+        return None
+    spec = state.layer.measures
+    if any(m == "count" or m.startswith("count") or "COUNT(" in str(spec.get(m, {}).get("sql", "")).upper()
+           for m in context.measures):
+        return None
+    raise refuse(state, context, "the previous answer is one figure, with no rows to take each of")
+
+
+def population_of_the_ranked(state: _State, ranking: QueryForm, figures: list[str], conditions: list[Filter],
+                             predicates: list[str], period: Period | None, period_field: str | None,
+                             dimensions: list[str]) -> QueryForm:
+    """The figures asked of the ranked ones of the previous answer, the ranking as it was answered (``within``) the
+    population: under the new question's own conditions only, in the period it names; with none named, a figure
+    held now has none and a dated one keeps the ranking's period ("their deliveries" of the carrier that shipped
+    the most in 2025: its deliveries of 2025). Per ranked one with ``dimensions``, else one total."""
+    g = QueryForm(kind="aggregate", measures=list(figures), dimensions=dimensions, filters=conditions,
+                  predicates=predicates, within=replace(ranking, within=None).to_dict(),
+                  notes=["population:previous_top"])
+    if state.periods:
+        g.period, g.period_field = period, period_field
+    elif not all(_undated(state.layer, m) for m in figures):
+        g.period, g.period_field = ranking.period, ranking.period_field
+    return g
+
+
+def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how much did each of them spend last year?" after customers listed: the listed ones as they were answered
+    (their keys, ``within``) are the population, each shown with the figure named beside it, one with none as 0.
+    The period is the one named; with none named the list must have had none (its own period says which ones were
+    listed, not when the figure is counted), else the question is left to the merge."""
+    new = state.form
+    words = [s.text for s in state.spans]
+    each = [k for k in range(len(words)) if words[k:k + 3] in (["each", "of", "them"], ["each", "of", "those"],
+                                                                 ["each", "of", "these"])]
+    if context.kind != "list" or not context.subject or context.limit or context.lookup or context.within \
+            or not (each or each_alone(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
+            or new.grain or new.compare or new.derived or new.filters or new.predicates or state.ids \
+            or len(state.periods) > 1 or (context.period is not None and not state.periods) \
+            or any(m.startswith("count") for m in new.measures):
+        return None
+    entity = state.layer.entities.get(context.subject, {})
+    if not entity.get("key") or not entity.get("zero_when_none"):
+        return None
+    g = QueryForm(kind="list", subject=context.subject, show=list(new.measures), unit=new.unit,
+                  filters=[Filter(f"{entity['table']}.{entity['key']}", "=", [PREVIOUS_ROWS])],
+                  period=new.period if state.periods else None,
+                  period_field=new.period_field if state.periods else None,
+                  within=copy.deepcopy(context).to_dict(), notes=["zero_included"])
+    try:
+        state.p.planner.plan(g)
+    except NotUnderstood:
+        return None
+    if state.p.planner.zero_entity(replace(g, within=None)) is None:
+        return None
+    for k in each:
+        state.spans[k].used = True
+    for s in state.spans:
+        if s.text in ("each", "for each") and not s.used:
+            s.used = True
+    return g

@@ -37,17 +37,21 @@ from .followups import (
     counted_of_the_top_group,
     drop_period,
     drop_value,
+    each_of_one_figure,
     earlier_note,
     earlier_period,
     elliptic_count,
     every_group_of_the_ranked,
+    figure_of_each_listed,
     figure_of_the_one_answered,
+    figure_of_the_ranked_ones,
     merge_verbs,
     negate_previous,
     of_the_ranked,
     of_them_counted,
     other_orders_of_the_customer,
     points_back,
+    population_of_the_ranked,
     previous_words,
     ranked_in_another_period,
     related_of_previous,
@@ -62,6 +66,7 @@ from .followups import (
     the_related,
     the_superlative,
     total_of_previous,
+    total_of_the_ranked,
     unknown_value,
     within_top,
 )
@@ -955,6 +960,8 @@ class _State(
             self._slow_things(f)
             self._net_of_discount(f)
             self._accept(f)
+            if followup and context is not None:
+                f = figure_of_the_ranked_ones(self, context, f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
                 # a follow-up refused says which question it could not be applied to
@@ -2369,8 +2376,8 @@ class _State(
                 s.used = True
         merge_verbs(self)
         unknown_value(self, context)
-        for pointing_back in (that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
-                              about_previous, negate_previous, drop_period, ranked_in_another_period,
+        for pointing_back in (each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
+                              about_previous, negate_previous, drop_period, total_of_the_ranked, figure_of_each_listed, ranked_in_another_period,
                               column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
                               total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
                               other_orders_of_the_customer, the_other_groups):
@@ -2623,6 +2630,16 @@ class _State(
                 measures = self.layer.measures
                 for m in f.measures[len(context.measures):]:
                     row_filter = measures.get(m, {}).get("filter")
+                    if row_filter and not all(measures.get(c, {}).get("filter") == row_filter for c in context.measures) \
+                            and not new.filters and not new.predicates and not context.within \
+                            and not any(x.startswith("count") for x in f.measures[len(context.measures):]):
+                        # "and how long did their deliveries take?" after the carrier that shipped the most: the
+                        # figure counts other rows than the ranking, so it is computed apart for the ranked ones
+                        # (the ranking as answered, their population), not beside it (was: refused)
+                        g = population_of_the_ranked(self, context, f.measures[len(context.measures):], [], [],
+                                                     f.period, f.period_field, list(context.dimensions[:1]))
+                        g.unit = new.unit
+                        return g
                     if row_filter and not all(measures.get(c, {}).get("filter") == row_filter for c in context.measures):
                         # "and their revenue?" after the top 3 by number of orders: revenue's own condition (no
                         # cancelled or returned orders) would recount the ranking, so the top ones could change
@@ -3234,7 +3251,9 @@ class _State(
         self._own_entity_conflict(f)
         self._conditions_joined_by_or(f)
         self._conditions_said_of_us(f)
-        if "zero_included" in f.notes and self.p.planner.zero_entity(f) is None:
+        # (the listed ones of the previous answer as the population: planned as the list with the figures beside)
+        listed = replace(f, within=None) if f.within and f.within.get("kind") == "list" and f.kind == "list" else f
+        if "zero_included" in f.notes and self.p.planner.zero_entity(listed) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer
             raise NotUnderstood("I cannot include the ones with none here", field="question",
                                 hint="e.g. 'business customers in Tampere with their number of orders in 2026, "
