@@ -1877,11 +1877,16 @@ def test_ordered_with_us_before_but_not_a_single_time(parser, engine, question, 
 
 
 # "people" who order are customers (layer synonym; was a stop word: "how many people ordered in May" counted orders,
-# a silent wrong); "people" doing what the lake does not hold stays refused
+# a silent wrong), plural as "customers" is (layer irregular_plurals); "people" doing what the lake does not hold
+# stays refused
 @pytest.mark.parametrize("question, gold", [
     ("how many people placed an order in May 2026?",
      "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE order_date BETWEEN DATE '2026-05-01' AND DATE '2026-05-31'"),
     ("which city do most of our people live in?", None),
+    ("which 3 products do people buy most often together with the Nordline Wall Socket?",
+     "SELECT p.name, COUNT(DISTINCT a.order_id) AS n FROM order_items a JOIN order_items b ON a.order_id = b.order_id "
+     "AND b.product_id <> a.product_id JOIN products p ON p.product_id = b.product_id WHERE a.product_id = (SELECT "
+     "product_id FROM products WHERE name = 'Nordline Wall Socket') GROUP BY p.name ORDER BY n DESC LIMIT 3"),
 ])
 def test_people_who_order_are_customers(parser, engine, question, gold):
     if gold is None:

@@ -1718,7 +1718,8 @@ class _State(
                 if s.has("grammar", "together_shared"):
                     s.used = True  # "show how many orders they shared": the orders in common, shown anyway
                 verb = self.next_content(k)
-                if not s.used and s.has("entity", "customers") and s.text.endswith("s") and verb is not None and (
+                plural = s.text.endswith("s") or s.text in self.layer.grammar.get("irregular_plurals", [])
+                if not s.used and s.has("entity", "customers") and plural and verb is not None and (
                         verb[1].has("grammar", "bought_together") or verb[1].first("activity")):
                     # "top 3 items customers buy together with X": the buyers, who buy every basket (was: refused)
                     s.used = True
