@@ -1842,3 +1842,29 @@ def test_by_after_the_activity_verb_names_the_agent(parser, engine, question, go
 ])
 def test_each_after_the_groups_is_each_group(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "Who should get a loyalty voucher? List consumer customers with ...": the asker's decision may be asked of who or
+# what should get something (its "who" and "get" stand for the ones the criterion picks); a preface may follow another
+# ("We're planning the spring range. Who should get ...? List ..."), each read against the clauses after it
+@pytest.mark.parametrize("question, gold", [
+    ("Who should receive a thank-you card? List business customers with at least 20 orders.",
+     "SELECT c.customer_id, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "GROUP BY 1 HAVING COUNT(*) >= 20"),
+    ("We're planning the spring range. Who should get a gift card? List consumer customers with at least 20 orders.",
+     "SELECT c.customer_id, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY 1 HAVING COUNT(*) >= 20"),
+])
+def test_decision_of_who_should_get_then_criterion(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# what the decision names that the criterion does not (a value: "a web voucher") is never dropped: refused
+@pytest.mark.parametrize("question", [
+    "Who should get a web voucher? List consumer customers with at least 15 orders.",
+    "We're planning the spring range. Who should get a Paint voucher? List consumer customers with at least 15 orders.",
+])
+def test_decision_naming_a_value_of_its_own_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+

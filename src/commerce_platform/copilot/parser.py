@@ -406,6 +406,11 @@ class SemanticParser:
         # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
         # then it says why the question is asked, as a plan after it does
         preface = self._preface(clauses, states, question)
+        while 0 < preface < len(clauses) - 1 and self._preface(clauses[preface:], states[preface:], question):
+            # "We're planning the spring range. Who should get a gift card? List consumer customers with ...": a
+            # preface may follow another, each a shape of the layer's preface_kinds read against the clauses after
+            # it (was: only the first set aside, the decision's own words left to refuse)
+            preface += 1
         first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
         if first is None:
             return asked, list(own_asides)
