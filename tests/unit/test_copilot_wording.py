@@ -1868,3 +1868,11 @@ def test_decision_naming_a_value_of_its_own_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
 
+
+# "top 5 cities by orders in 2025 - where should we hold the roadshow": the asker's decision said after the question
+# (the plan openers "where should we") says what the answer is for
+def test_where_should_we_after_the_question_is_the_plan(parser, engine):
+    assert_answers_like(parser, engine, "top 5 cities by number of orders in 2025 - where should we hold the roadshow",
+                        "SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE "
+                        "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC "
+                        "LIMIT 5")
