@@ -1876,3 +1876,14 @@ def test_where_should_we_after_the_question_is_the_plan(parser, engine):
                         "SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE "
                         "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC "
                         "LIMIT 5")
+
+
+# "Finance is closing the month. How many open orders do we have right now?": a question said of now (the layer's
+# present_words) names its own time, so a grain in the sentence before it is the asker's own time, no grouping;
+# with no time of its own the question stays refused (the grain may say which period is meant)
+def test_grain_before_a_question_of_now_is_the_askers_time(parser, engine):
+    assert_answers_like(parser, engine, "Accounting is closing the quarter. Which products are currently out of stock?",
+                        "SELECT p.name FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i "
+                        "WHERE i.product_id = p.product_id) = 0")
+    with pytest.raises(NotUnderstood):
+        parser.parse("We are closing the quarter. How many orders were cancelled?", COPILOT_AS_OF)

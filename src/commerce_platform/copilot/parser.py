@@ -477,7 +477,10 @@ class SemanticParser:
             # "The auditors come next week. What is ...?", "I'm building the monthly board pack: ...": a grain of the
             # asker's own time or thing, no grouping (the layer's preface_times)
             ahead = set(self.layer.grammar.get("preface_times", {}).get("ahead", []))
-            own_period = any(o.periods for o in states[1:])
+            # ("Finance is closing the month. How many open orders do we have right now?": a question said of now, a
+            # word of the layer's present_words, names its own time too)
+            present = set(self.layer.grammar.get("present_words", []))
+            own_period = any(o.periods or any(sp.text in present for sp in o.spans) for o in states[1:])
             times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
                 own_period or (k > 0 and spans[k - 1].text in ahead)
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
