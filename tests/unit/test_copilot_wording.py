@@ -1887,3 +1887,13 @@ def test_grain_before_a_question_of_now_is_the_askers_time(parser, engine):
                         "WHERE i.product_id = p.product_id) = 0")
     with pytest.raises(NotUnderstood):
         parser.parse("We are closing the quarter. How many orders were cancelled?", COPILOT_AS_OF)
+
+
+# "low-stock products that sold ... - those are urgent to reorder": "those are" / "these are" after the question opens
+# the asker's plan for the ones found (the plan openers), set aside when it names nothing new
+def test_those_are_after_the_question_is_the_plan(parser, engine):
+    assert_answers_like(parser, engine, "inactive products that sold more than 20 units in 2025 - these are urgent "
+                        "to clear out",
+                        "SELECT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING "
+                        f"(order_id) WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+                        "AND DATE '2025-12-31' GROUP BY p.name, p.product_id HAVING SUM(oi.quantity) > 20")
