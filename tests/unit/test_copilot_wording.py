@@ -1894,3 +1894,58 @@ def test_people_who_order_are_customers(parser, engine, question, gold):
             parser.parse(question, COPILOT_AS_OF)
     else:
         assert_answers_like(parser, engine, question, gold)
+
+
+# "Who should get a loyalty voucher? List consumer customers with ...": the asker's decision may be asked of who or
+# what should get something (its "who" and "get" stand for the ones the criterion picks); a preface may follow another
+# ("We're planning the spring range. Who should get ...? List ..."), each read against the clauses after it
+@pytest.mark.parametrize("question, gold", [
+    ("Who should receive a thank-you card? List business customers with at least 20 orders.",
+     "SELECT c.customer_id, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "GROUP BY 1 HAVING COUNT(*) >= 20"),
+    ("We're planning the spring range. Who should get a gift card? List consumer customers with at least 20 orders.",
+     "SELECT c.customer_id, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY 1 HAVING COUNT(*) >= 20"),
+])
+def test_decision_of_who_should_get_then_criterion(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# what the decision names that the criterion does not (a value: "a web voucher") is never dropped: refused
+@pytest.mark.parametrize("question", [
+    "Who should get a web voucher? List consumer customers with at least 15 orders.",
+    "We're planning the spring range. Who should get a Paint voucher? List consumer customers with at least 15 orders.",
+])
+def test_decision_naming_a_value_of_its_own_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "top 5 cities by orders in 2025 - where should we hold the roadshow": the asker's decision said after the question
+# (the plan openers "where should we") says what the answer is for
+def test_where_should_we_after_the_question_is_the_plan(parser, engine):
+    assert_answers_like(parser, engine, "top 5 cities by number of orders in 2025 - where should we hold the roadshow",
+                        "SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE "
+                        "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC "
+                        "LIMIT 5")
+
+
+# "Finance is closing the month. How many open orders do we have right now?": a question said of now (the layer's
+# present_words) names its own time, so a grain in the sentence before it is the asker's own time, no grouping;
+# with no time of its own the question stays refused (the grain may say which period is meant)
+def test_grain_before_a_question_of_now_is_the_askers_time(parser, engine):
+    assert_answers_like(parser, engine, "Accounting is closing the quarter. Which products are currently out of stock?",
+                        "SELECT p.name FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i "
+                        "WHERE i.product_id = p.product_id) = 0")
+    with pytest.raises(NotUnderstood):
+        parser.parse("We are closing the quarter. How many orders were cancelled?", COPILOT_AS_OF)
+
+
+# "low-stock products that sold ... - those are urgent to reorder": "those are" / "these are" after the question opens
+# the asker's plan for the ones found (the plan openers), set aside when it names nothing new
+def test_those_are_after_the_question_is_the_plan(parser, engine):
+    assert_answers_like(parser, engine, "inactive products that sold more than 20 units in 2025 - these are urgent "
+                        "to clear out",
+                        "SELECT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING "
+                        f"(order_id) WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
+                        "AND DATE '2025-12-31' GROUP BY p.name, p.product_id HAVING SUM(oi.quantity) > 20")

@@ -431,6 +431,11 @@ class SemanticParser:
         # ("Cross-sell idea: which business customers ...", "For a Norwegian promo - top products sold in Norway"):
         # then it says why the question is asked, as a plan after it does
         preface = self._preface(clauses, states, question)
+        while 0 < preface < len(clauses) - 1 and self._preface(clauses[preface:], states[preface:], question):
+            # "We're planning the spring range. Who should get a gift card? List consumer customers with ...": a
+            # preface may follow another, each a shape of the layer's preface_kinds read against the clauses after
+            # it (was: only the first set aside, the decision's own words left to refuse)
+            preface += 1
         first = next((k for k in range(preface, len(clauses)) if not data_free[k]), None)
         if first is None:
             return asked, list(own_asides)
@@ -497,7 +502,10 @@ class SemanticParser:
             # "The auditors come next week. What is ...?", "I'm building the monthly board pack: ...": a grain of the
             # asker's own time or thing, no grouping (the layer's preface_times)
             ahead = set(self.layer.grammar.get("preface_times", {}).get("ahead", []))
-            own_period = any(o.periods for o in states[1:])
+            # ("Finance is closing the month. How many open orders do we have right now?": a question said of now, a
+            # word of the layer's present_words, names its own time too)
+            present = set(self.layer.grammar.get("present_words", []))
+            own_period = any(o.periods or any(sp.text in present for sp in o.spans) for o in states[1:])
             times = [sp for k, sp in enumerate(spans) if sp.first("grain") and (
                 own_period or (k > 0 and spans[k - 1].text in ahead)
                 or (k + 1 < len(spans) and not spans[k + 1].senses))]
