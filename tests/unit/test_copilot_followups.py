@@ -2090,6 +2090,20 @@ def test_followup_words_said_beside_the_change(parser, engine, context, question
     assert_answers_like(parser, engine, question, gold, context)
 
 
+# "and the longest one?", "and the shortest?" after one average duration of no groups: nothing to rank, so the
+# superlative names the maximum / minimum of the per-row duration, the rest kept (was: refused, nothing to rank)
+@pytest.mark.parametrize("context, question, gold", [
+    (["mean delivery time in hours for DHL in September 2026"], "and the longest one?",
+     "SELECT MAX(date_diff('second', shipped_at, delivered_at)) / 3600.0 FROM shipments WHERE carrier = 'DHL' "
+     "AND delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    (["avg delivery time for Bring in 2025"], "and the shortest?",
+     "SELECT MIN(date_diff('second', shipped_at, delivered_at)) / 86400.0 FROM shipments WHERE carrier = 'Bring' "
+     "AND delivered_at IS NOT NULL AND CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_a_superlative_after_one_average_duration_is_its_extreme(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
 # "and the previous one?" after her latest order: the one right before it by the same date (after the first one,
 # "the next one" goes forward); "what about their other orders?", "any other open orders?", "what else have they
 # ordered this year?" after the customer of one order: that customer's orders but that one (was: refused)

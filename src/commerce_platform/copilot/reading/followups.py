@@ -99,13 +99,22 @@ class FollowupSteps(StateBase):
         bare = [s for s in self.spans if not s.has("grammar", "followup") and not s.first("unit") and not (
             s.used and all(x[0] == "stop" for x in s.senses)) and (
             s.text in fns or not all(x[0] == "stop" for x in s.senses))]
-        if new.measures or len(bare) != 1 or bare[0].used or bare[0].text not in fns or len(f.measures) != 1:
+        extremes = self.layer.grammar.get("duration_extremes", {})
+        # ("and the longest one?", "and the maximum?" after one average duration of no groups: a superlative has
+        # nothing to rank there, so it names the aggregate of the per-row duration; was: refused, nothing to rank)
+        ungrouped = len(bare) == 1 and (bare[0].first("superlative") is not None or bare[0].text in extremes) \
+            and f.kind == "aggregate" \
+            and not (f.dimensions or f.grain or f.compare or f.derived or new.dimensions or new.grain)
+        if new.measures or len(bare) != 1 or bare[0].used and not ungrouped or len(f.measures) != 1 or (
+                bare[0].text not in fns and not (ungrouped and bare[0].text in extremes)):
             return
         old = f.measures[0]
         base = old.split(":", 1)[1] if ":" in old and old.split(":", 1)[0] in fns.values() else old
         if not self.layer.measures.get(base, {}).get("row_sql"):
             return
-        fn = fns[bare[0].text]
+        fn = fns.get(bare[0].text) or extremes[bare[0].text]
+        if ungrouped:
+            f.order_by, f.direction, f.limit = None, "desc", None  # the superlative ranks nothing here
         f.measures = [base if fn == "avg" else f"{fn}:{base}"]
         if f.order_by == old:
             f.order_by = f.measures[0]
