@@ -840,6 +840,11 @@ def _other_place(a: str, cond_a: str, cond_b: str) -> str:
      _two_places("Drammen", "a.quantity_on_hand > 3 * a.reorder_level", "Kuopio", "b.quantity_on_hand = 0")),
     ("products with no stock in Vantaa that another warehouse still has on hand (to move over)",
      _other_place("Vantaa", "a.quantity_on_hand = 0", "b.quantity_on_hand > 0")),
+    ("items below their reorder level in Kuopio but in stock in Drammen",
+     _two_places("Kuopio", "a.quantity_on_hand < a.reorder_level", "Drammen", "b.quantity_on_hand > 0")),
+    # counted: how many products keep both
+    ("how many items have no stock in Drammen yet more than 40 units in Jonkoping",
+     f"SELECT COUNT(*) FROM ({_two_places('Drammen', 'a.quantity_on_hand = 0', 'Jonkoping', 'b.quantity_on_hand > 40')})"),
 ])
 def test_a_different_stock_condition_per_warehouse_is_tested_in_each(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

@@ -252,8 +252,9 @@ def _scoped_conditions_described(form: QueryForm, layer: SemanticLayer) -> str:
         if c["place"] == "other":
             return f"in another {dim} (a different one from the first)"
         return f"in some one {dim}"
-    shown = [c["value"] for c in (first, second) if c.get("value")]
-    return (f"list of products {condition(first)} {place(first)}, and {condition(second)} {place(second)}; "
+    shown = [c["value"] for c in (first, second) if c.get("value")] if form.kind == "list" else []
+    head = "number of products" if form.kind == "aggregate" else "list of products"
+    return (f"{head} {condition(first)} {place(first)}, and {condition(second)} {place(second)}; "
             f"each condition tested on that {dim}'s own stock records, not on all {dim}s together"
             + (f"; shown with the stock in {', '.join(shown)}" if shown else ""))
 

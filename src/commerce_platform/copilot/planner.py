@@ -298,6 +298,10 @@ class Planner:
                     fragment("s.product_id = products.product_id")).where(
                     exp.column(place_a.name, table="s").eq(_lit(condition["value"])))
                 select = select.select(exp.alias_(exp.Subquery(this=figure), f"stock_{condition['value'].lower()}"))
+        if form.kind == "aggregate":
+            # "how many products are ...": the products kept, counted
+            return exp.select(exp.alias_(exp.func("COUNT", exp.Star()), "products")).from_("products").where(
+                exp.and_(*conds)).limit(1000)
         return select.where(exp.and_(*conds)).order_by("product").limit(1000)
 
     def filter_sql(self, f: Filter) -> exp.Expr:

@@ -137,14 +137,22 @@ def _read(parser: SemanticParser, question: str, as_of: date) -> QueryForm | Non
             form = parser.parse(text, as_of).form
         except (NotUnderstood, ValidationFailed):
             return None
+        counted = k == 0 and form.kind == "aggregate" and form.measures == ["count"]
+        if counted:
+            # "how many products are out of stock in Vantaa but ...": the products kept, counted
+            form.kind, form.measures = "list", []
         condition = _one_condition(parser, form, dim, named)
         if condition is None:
             return None
+        if counted:
+            condition["counted"] = True
         conditions.append({**condition, "place": place["kind"], "value": place.get("value")})
     if kinds == ("other", "named"):
         # "... where another warehouse has spare while Turku is below": the named place first, then the others
         conditions.reverse()
-    return QueryForm(kind="list", subject="products", notes=["scoped_conditions"],
+    counted = any(c.pop("counted", False) for c in conditions)
+    return QueryForm(kind="aggregate" if counted else "list", subject="products",
+                     measures=["count"] if counted else [], notes=["scoped_conditions"],
                      derived={"kind": "scoped_conditions", "conditions": conditions, "dimension": dim})
 
 
