@@ -231,13 +231,44 @@ def _measure_words(form: QueryForm, name: str, layer: SemanticLayer) -> str:
     return f"{m['label'].lower()}{unit_words} ({m['definition']})"
 
 
+def _scoped_conditions_described(form: QueryForm, layer: SemanticLayer) -> str:
+    """"products out of stock (stock = 0) in Vantaa, and with stock > 50 in Kuopio": each condition with the
+    place whose own figure it is tested on."""
+    spec = form.derived or {}
+    dim, (first, second) = spec["dimension"], spec["conditions"]
+
+    def condition(c: dict) -> str:
+        if c.get("predicate"):
+            p = layer.predicates[c["predicate"]]
+            return f"{p['label']} ({p.get('definition', '')}, counted in that {dim} alone)"
+        m = layer.measures[c["measure"]]
+        bound = " and ".join(f"{v:g}" for v in c["values"]) if c["op"] == "between" else f"{c['values'][0]:g}"
+        return f"with {m['label'].lower()} {c['op']} {bound} (counted in that {dim} alone)"
+
+    def place(c: dict) -> str:
+        if c.get("value"):
+            return f"in {dim} {c['value']}"
+        if c["place"] == "other" and first.get("value"):
+            return f"in some {dim} other than {first['value']}"
+        if c["place"] == "other":
+            return f"in another {dim} (a different one from the first)"
+        return f"in some one {dim}"
+    shown = [c["value"] for c in (first, second) if c.get("value")] if form.kind == "list" else []
+    head = "number of products" if form.kind == "aggregate" else "list of products"
+    return (f"{head} {condition(first)} {place(first)}, and {condition(second)} {place(second)}; "
+            f"each condition tested on that {dim}'s own stock records, not on all {dim}s together"
+            + (f"; shown with the stock in {', '.join(shown)}" if shown else ""))
+
+
 def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     """What was computed, in words: measure with its glossary definition, conditions, filters,
     comparison, grouping, period, ranking; read back to the user with every answer."""
     layer = layer or SemanticLayer.load()
     parts: list[str] = []
     subject = form.subject or "orders"
-    if form.kind == "bought_together":
+    if (form.derived or {}).get("kind") == "scoped_conditions":
+        parts.append(_scoped_conditions_described(form, layer))
+    elif form.kind == "bought_together":
         anchor = next((f for f in form.filters if f.field == "product"), None) or next(
             (f for f in form.filters if f.op in ("=", "in") and f.field in layer.dimensions
              and layer.dimensions[f.field]["column"].startswith("products.")), None)

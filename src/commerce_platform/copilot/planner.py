@@ -237,6 +237,73 @@ class Planner:
             return exp.and_(fragment(p["decidable"]), exp.Not(this=exp.Paren(this=cond)))
         return exp.Not(this=exp.Paren(this=cond)) if negate else cond
 
+    def _place_condition(self, condition: dict, alias: str, dim: str) -> exp.Select:
+        """(thing, place) pairs whose own figure holds the condition: the layer's predicate or bound, its sums
+        taken over the rows of one place (the stock records of one product in one warehouse)."""
+        if condition.get("predicate"):
+            having = fragment(self.layer.predicates[condition["predicate"]]["sql"]).find(exp.Having)
+            if having is None:
+                raise NotUnderstood(f"I cannot test {condition['predicate']} in one {dim}")
+            test = having.this.copy()
+        else:
+            figure = fragment(self.layer.measures[condition["measure"]]["sql"])
+            values = [_lit(v) for v in condition["values"]]
+            op = condition["op"]
+            test = exp.Between(this=figure, low=values[0], high=values[-1]) if op == "between" else {
+                "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}[op](this=figure, expression=values[0])
+        table, name = str(self.layer.dimensions[dim]["column"]).split(".")
+        for col in test.find_all(exp.Column):
+            if col.table == table:
+                col.set("table", exp.to_identifier(alias))
+        key = f"{alias}.product_id"
+        place = exp.column(name, table=alias)
+        select = exp.select(fragment(key), place.copy()).from_(exp.alias_(exp.to_table(table), alias, table=True))
+        if condition.get("value"):
+            select = select.where(place.copy().eq(_lit(condition["value"])))
+        return select.group_by(fragment(key), place.copy()).having(test)
+
+    def _scoped_conditions(self, form: QueryForm) -> exp.Select:
+        """"out of stock in Vantaa but over 50 units in Kuopio": each condition on its own place's figure; "in one
+        warehouse ... in another": on two different places of the same product; "in Vantaa ... in some other
+        warehouse": the second on a place other than the one named."""
+        spec = form.derived or {}
+        dim, (first, second) = spec["dimension"], spec["conditions"]
+        a, b = self._place_condition(first, "a", dim), self._place_condition(second, "b", dim)
+        product = fragment("products.product_id")
+        table, name = str(self.layer.dimensions[dim]["column"]).split(".")
+        place_a, place_b = exp.column(name, table="x"), exp.column(name, table="y")
+        if second["place"] == "other" and first.get("value"):
+            # "some other warehouse": any place but the one named
+            b = b.where(exp.column(place_b.name, table="b").neq(_lit(first["value"])))
+        if first.get("value") and (second.get("value") or second["place"] == "other"):
+            conds: list[exp.Expr] = [
+                product.copy().isin(exp.select(fragment("x.product_id")).from_(exp.alias_(exp.Subquery(this=a), "x"))),
+                product.copy().isin(exp.select(fragment("y.product_id")).from_(exp.alias_(exp.Subquery(this=b), "y")))]
+        else:
+            # "in one warehouse ... in another": two different places of the same product
+            pairs = exp.select("1").from_(exp.alias_(exp.Subquery(this=a), "x")).join(
+                exp.alias_(exp.Subquery(this=b), "y"), on=exp.and_(fragment("x.product_id = y.product_id"),
+                                                                   place_a.neq(place_b))).where(
+                fragment("x.product_id = products.product_id"))
+            conds = [exp.Exists(this=pairs)]
+        select = exp.select(exp.alias_(fragment("products.name"), "product")).from_("products")
+        for condition in (first, second):
+            if condition.get("value"):
+                # the named place's own figure beside each product
+                stock = fragment(self.layer.measures["stock"]["sql"])
+                for col in stock.find_all(exp.Column):
+                    col.set("table", exp.to_identifier("s"))
+                figure = exp.select(exp.func("COALESCE", stock, _lit(0))).from_(
+                    exp.alias_(exp.to_table(table), "s", table=True)).where(
+                    fragment("s.product_id = products.product_id")).where(
+                    exp.column(place_a.name, table="s").eq(_lit(condition["value"])))
+                select = select.select(exp.alias_(exp.Subquery(this=figure), f"stock_{condition['value'].lower()}"))
+        if form.kind == "aggregate":
+            # "how many products are ...": the products kept, counted
+            return exp.select(exp.alias_(exp.func("COUNT", exp.Star()), "products")).from_("products").where(
+                exp.and_(*conds)).limit(1000)
+        return select.where(exp.and_(*conds)).order_by("product").limit(1000)
+
     def filter_sql(self, f: Filter) -> exp.Expr:
         col = self.field_sql(f.field)
         vals = [_lit(v) for v in f.values]
@@ -364,6 +431,8 @@ class Planner:
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
+        if (form.derived or {}).get("kind") == "scoped_conditions":
+            return self._scoped_conditions(form)
         if form.offset and (form.within or form.kind not in ("list", "aggregate") or (form.derived or {}).get("together")):
             # only a plain ranking skips its first places; elsewhere "second" would be read as the first
             raise NotUnderstood("I can name the second or third of a ranking only in a plain ranked list",
