@@ -376,11 +376,11 @@ def test_a_slip_in_a_shape_read_from_the_words_answers_like_the_clean_one(parser
     assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
 
 
-# a slip on top of a misspelling that keeps every letter typed: a past tense swapped ("delivedr": "deliverd", not
+# a slip on top of a misspelling that keeps every letter typed: a past tense swapped ("delivedr": "delivered", not
 # "deliver" with a stray "d"), a plural kept plural ("warehsues": "warehouses", the total over all of them, not per
 # warehouse), a letter lost and a swap in five letters ("odres"), a segment ("busiens": "business", not "busiest",
-# which lacks the "n"), a function word the same letters make ("basde": "based", not "base") (was: silent wrongs or
-# refusals)
+# which lacks the "n"), a function word the same letters make ("basde": "based", not "base"), and a shape read off the
+# written words ("all of those placed on the earliset date") (was: silent wrongs or refusals)
 @pytest.mark.parametrize("question, gold", [
     ("how many parcels were delivedr in September 2026",
      "SELECT COUNT(*) FROM shipments WHERE CAST(delivered_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
@@ -395,6 +395,9 @@ def test_a_slip_in_a_shape_read_from_the_words_answers_like_the_clean_one(parser
      "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
      "AND year(shipped_at) = 2025 GROUP BY 1"),
     ("Which customers are basde in Oslo?", "SELECT customer_id, name FROM customers WHERE city = 'Oslo'"),
+    ("the oldest paid orders - all of those placed on the earliset date",
+     "SELECT order_id FROM orders WHERE status = 'paid' AND order_date = "
+     "(SELECT MIN(order_date) FROM orders WHERE status = 'paid')"),
 ])
 def test_a_slip_that_keeps_every_letter_typed_answers_like_its_gold(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
