@@ -374,3 +374,41 @@ def test_a_far_key_letter_and_a_swapped_misspelling_are_both_named(parser):
 ])
 def test_a_slip_in_a_shape_read_from_the_words_answers_like_the_clean_one(parser, engine, slipped, meant):
     assert results_match(answer(parser, engine, meant), answer(parser, engine, slipped)), slipped
+
+
+# a slip on top of a misspelling that keeps every letter typed: a past tense swapped ("delivedr": "delivered", not
+# "deliver" with a stray "d"), a plural kept plural ("warehsues": "warehouses", the total over all of them, not per
+# warehouse), a letter lost and a swap in five letters ("odres"), a segment ("busiens": "business", not "busiest",
+# which lacks the "n"), a function word the same letters make ("basde": "based", not "base"), and a shape read off the
+# written words ("all of those placed on the earliset date") (was: silent wrongs or refusals)
+@pytest.mark.parametrize("question, gold", [
+    ("how many parcels were delivedr in September 2026",
+     "SELECT COUNT(*) FROM shipments WHERE CAST(delivered_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    ("Makita Hammer units on hand in our warehsues altogether",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+    ("odres per channel in October",
+     "SELECT channel, COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"),
+    ("revenue from busiens customers in 2025",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID} "
+     "AND c.segment = 'business' AND year(o.order_date) = 2025"),
+    ("late delivreis per carrier in 2025",
+     "SELECT carrier, COUNT(*) FROM shipments WHERE delivered_at > shipped_at + INTERVAL 3 DAY "
+     "AND year(shipped_at) = 2025 GROUP BY 1"),
+    ("Which customers are basde in Oslo?", "SELECT customer_id, name FROM customers WHERE city = 'Oslo'"),
+    ("the oldest paid orders - all of those placed on the earliset date",
+     "SELECT order_id FROM orders WHERE status = 'paid' AND order_date = "
+     "(SELECT MIN(order_date) FROM orders WHERE status = 'paid')"),
+])
+def test_a_slip_that_keeps_every_letter_typed_answers_like_its_gold(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# ... but a slip equally near words the typed letters fit stays unmended: "delievres" ("deliveres": a letter lost from
+# "deliveries", one added to "delivers", a neighbouring key in "delivered"), "pacle" ("parcel" or "place", two swaps)
+def test_a_slip_near_words_the_typed_letters_all_fit_is_refused(parser):
+    assert parser.lexicon.mend("ordedr") == ("ordered", ())
+    assert parser.lexicon.mend("delievres") == (None, ("delivered", "deliveries", "delivers"))
+    assert parser.lexicon.mend("pacle") == (None, ())
+    for question in ("which carrier is best for delievres to Bergen customers?", "how many orders did they pacle in 2025"):
+        with pytest.raises(NotUnderstood):
+            parser.parse(question, date_of_tests())

@@ -236,6 +236,16 @@ class Lexicon:
         # an inflection is not a typo: "brings" is not the carrier "Bring"
         candidates = {w for w in _edits(token) if (w in self.targets or w in self.extra_words)
                       and not (w in self.value_words and token.startswith(w))}
+        if candidates and all(len(c) < len(token) for c in candidates) and not is_english_word(token):
+            # "ordedr": a letter the word lacks typed ("order") or an inflection of that very word with two
+            # neighbours swapped and a letter lost, every letter typed kept ("ordered": "orderd" swapped); the
+            # letter is the inflection's, so it is read (was: "order", a form the question did not say)
+            kept = {w for w in self._two_edits(token) if w in self.targets and _letters_kept(token, w)
+                    and any(w.startswith(c) for c in candidates)}
+            if len(kept) == 1:
+                return kept.pop(), ()
+            # "basde": so is a function word the same letters make, two neighbours swapped ("based", not "base")
+            candidates |= adjacent_swaps(token) & ((self.words - self.targets) | self.extra_words)
         if candidates and not any(_double_lost(token, c) for c in candidates) and _doubled_english(token):
             # "our acount managers": one of a double lost from a common English word the lake lacks ("account")
             # is that word, the commonest slip, not a letter replaced in a known one ("amount"); it stays
@@ -257,6 +267,14 @@ class Lexicon:
             candidates = (adjacent_swaps(token) | _inserts(token)) & ((self.words - self.targets) | self.extra_words)
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
             candidates = self._two_edits(token)
+        if not candidates and not is_english_word(token):
+            # "odres": five letters, two neighbours swapped in a word that lost a letter ("oders": "orders"), every
+            # letter typed kept; read only when one meaningful word is so near (a lake value never) and no other
+            # word is two slips away but its own stem ("odres": "order"; "pacle" may be "parcel" or "place": left)
+            near = self._two_edits(token)
+            kept = {w for w in near if w in self.targets and w not in self.value_words and _letters_kept(token, w)}
+            candidates = kept if len(kept) == 1 and all(
+                any(w.startswith(o) for w in kept) for o in near - kept) else set()
         if not candidates:  # letters jumbled further ("utnis", "costuemrs"): the same letters, same first one
             candidates = {w for w in self._anagrams().get("".join(sorted(token)), ())
                           if w[0] == token[0] and w != token}
@@ -299,6 +317,17 @@ class Lexicon:
             kept = {c for c in candidates if keeps(token, c)}
             if len(kept) == 1 and not kept & self.value_words:
                 return kept.pop(), ()
+        kept = {c for c in candidates if _one_letter_lost(token, c)}
+        if len(kept) == 1 and all(Counter(token) - Counter(c) and not _swapped_near_key(token, c)
+                                  for c in candidates - kept) and not any(_one_apart(token, c) for c in candidates) and (
+                not kept & self.value_words or is_english_word(next(iter(kept)))):
+            # "warehsues", "delivreis", "busiens", two slips from each word: the word that holds every letter typed
+            # and one lost ("warehouses", "deliveries", "business"), not one the typed letters do not fit
+            # ("warehouse" has one "s", "delivers" no "i", "busiest" no "n"): a plural stays plural (was: the
+            # singular, rows per warehouse for a total); a lake value so read must be a common word (the segment
+            # "business"), never a name. A word one slip away, or a swap and a neighbouring key away, is as near:
+            # "deliveres" and "delievres" stay named ("delivered", "deliveries", "delivers")
+            return kept.pop(), ()
         exchanged = {c for c in candidates if _exchanged(token, c)}
         if len(exchanged) == 1 and not exchanged & self.value_words:
             # "costumers": the same letters, two of them exchanged, is "customers", not "consumers"
@@ -524,6 +553,20 @@ def _same_letters(token: str, word: str) -> bool:
 def _one_letter_lost(token: str, word: str) -> bool:
     """``word`` is ``token``'s letters (in any order) and one more."""
     return len(word) == len(token) + 1 and not Counter(token) - Counter(word)
+
+
+def _letters_kept(token: str, word: str) -> bool:
+    """``word`` is ``token`` with two neighbours swapped and one letter lost: every letter typed kept."""
+    return _one_letter_lost(token, word) and any(_lost_from(s, word) for s in adjacent_swaps(token))
+
+
+def _swapped_near_key(token: str, word: str) -> bool:
+    """``word`` is ``token`` with two neighbours swapped and one letter typed for a key next to it."""
+    for s in adjacent_swaps(token):
+        diff = [(a, b) for a, b in zip(s, word, strict=False) if a != b] if len(s) == len(word) else []
+        if len(diff) == 1 and _keys_near(*diff[0]):
+            return True
+    return False
 
 
 def _double_lost(token: str, word: str) -> bool:

@@ -506,6 +506,14 @@ class StateBase:
         self.form = QueryForm()
 
     # ----- helpers
+    def said_mended(self) -> str:
+        """The question as written (lower case), its slips mended as the spans read them: for the steps that
+        read a shape off the written words ("all of those placed on the earliset date": "earliest")."""
+        said = self.question.lower().replace("’", "'")
+        for wrong, right in self.corrections:
+            said = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", right, said)
+        return said
+
     def content(self) -> list[Span]:
         return [s for s in self.spans if not s.used and not (len(s.senses) == 1 and s.senses[0][0] == "stop")]
 

@@ -71,9 +71,7 @@ class ColumnSteps(StateBase):
         """"business customers' orders by status": of two things joined by a possessive the second is what
         is counted or listed; the owner (with its values) only restricts it."""
         # (with the slips mended as the spans read them: "business customers' ordesr")
-        said = self.question.lower().replace("’", "'")
-        for wrong, right in self.corrections:
-            said = re.sub(rf"(?<![\w-]){re.escape(wrong)}(?![\w-])", right, said)
+        said = self.said_mended()
         owners = {(m.group(1) + ("s" if m.group(2) == "s'" else ""), m.group(3))
                   for m in re.finditer(r"\b([a-zåäö]+?)(s'|'s)\s+([a-zåäö]+)", said)}
         for i, s in enumerate(self.spans):

@@ -439,7 +439,7 @@ class RankingSteps(StateBase):
     def _all_on_the_extreme_date(self, f: QueryForm) -> None:
         """"the oldest open orders? all of those placed on the earliest date": every one of that first day (the
         ranking's ties kept), not the first ten in date order."""
-        if f.kind != "list" or f.order_by is None or f.per_group or not ALL_ON_EXTREME_DAY_RE.search(self.question):
+        if f.kind != "list" or f.order_by is None or f.per_group or not ALL_ON_EXTREME_DAY_RE.search(self.said_mended()):
             return
         if f.order_by != "@date" and ("." not in f.order_by or
                                       self.layer.column(f.order_by)["type"] not in ("DATE", "TIMESTAMP")):
