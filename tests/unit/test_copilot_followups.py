@@ -869,6 +869,9 @@ def test_a_followup_keeps_the_previous_question_and_changes_what_it_says(parser,
 @pytest.mark.parametrize("context, question", [
     # the top three together or each one: not guessed
     (["the 3 newest customers"], "how many orders have they placed?"),
+    # a condition of the new figure would narrow the ranked figure kept beside it (their revenue of late-shipped
+    # orders shown as their revenue)
+    (["top 4 customers by revenue in 2025"], "how many of their shipments were delayed?"),
 ])
 def test_a_count_beside_several_ranked_rows_is_refused(parser, engine, context, question):
     with pytest.raises(NotUnderstood):

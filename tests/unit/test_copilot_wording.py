@@ -1949,3 +1949,17 @@ def test_those_are_after_the_question_is_the_plan(parser, engine):
                         "SELECT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING "
                         f"(order_id) WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' "
                         "AND DATE '2025-12-31' GROUP BY p.name, p.product_id HAVING SUM(oi.quantity) > 20")
+
+
+# "do the warehouses hold in total": the places holding it are summed, as "in total" says (was: split by warehouse, a
+# silent wrong); without a total word the places stay a split
+@pytest.mark.parametrize("question, gold", [
+    ("how many Makita Hammers do the warehouses hold in total?",
+     "SELECT SUM(quantity_on_hand) FROM inventory WHERE product_id = (SELECT product_id FROM products "
+     "WHERE name = 'Makita Hammer')"),
+    ("how many Makita Hammers do the warehouses hold?",
+     "SELECT warehouse, SUM(quantity_on_hand) FROM inventory WHERE product_id = (SELECT product_id FROM products "
+     "WHERE name = 'Makita Hammer') GROUP BY warehouse"),
+])
+def test_places_holding_stock_in_total_are_summed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -105,6 +105,13 @@ class GroupingSteps(StateBase):
                 for x in self.spans[i:k + 1]:
                     x.used = True
                 f.notes.append(f"any:{place.arg('dimension')}")
+        for i, s in enumerate(self.spans[:-1]):
+            if together and not s.used and s.first("dimension") and not self.values_of(s) and s.text.endswith("s") \
+                    and self.spans[i + 1].text in stock_verbs:
+                # "how many X do the warehouses hold in total": the places holding it, summed as "in total" says
+                # (was: split by warehouse)
+                s.used = True
+                f.notes.append(f"any:{s.arg('dimension')}")
         places = [d for d, spec in self.layer.dimensions.items() if spec.get("column", "").startswith("inventory.")]
         for i, s in enumerate(self.spans[1:], start=1):
             held = self.spans[i - 1]
