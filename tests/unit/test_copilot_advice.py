@@ -2323,3 +2323,17 @@ def test_customers_worth_a_win_back_by_their_order_count(parser, engine, questio
 def test_a_win_back_with_nothing_to_go_by_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# rec2 slice: lapsed customers of a category or brand: "bought <products> in <earlier> but none of them in <later>"
+# tests purchases with a line of those products in each period (was: any order at all in either period)
+@pytest.mark.parametrize("question, gold", [
+    ("Which customers bought Makita products in 2025 but haven't bought any Makita this year?",
+     "SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id) JOIN order_items i "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND p.brand = 'Makita' AND "
+     "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND c.customer_id NOT IN (SELECT o2.customer_id "
+     "FROM orders o2 JOIN order_items i2 USING (order_id) JOIN products p2 USING (product_id) WHERE o2.status NOT IN "
+     "('cancelled', 'returned') AND p2.brand = 'Makita' AND o2.order_date >= DATE '2026-01-01')"),
+])
+def test_lapsed_customers_of_a_category_or_brand(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
