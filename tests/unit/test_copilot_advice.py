@@ -2337,3 +2337,50 @@ def test_a_win_back_with_nothing_to_go_by_is_refused(parser, question):
 ])
 def test_lapsed_customers_of_a_category_or_brand(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec2 slice: "<the asker's own bounds> - discount candidates / reorder candidates": the bounds say which products
+# (layer: purposes.discount_overstock, purposes.reorder_candidates); was read as the average discount, or as the
+# glossary's low stock with the stock bound moved onto units sold. With no bounds it is not placed (refused).
+@pytest.mark.parametrize("question, gold", [
+    ("Tools products with more than 250 units in stock that sold under 40 units last quarter - candidates for a discount",
+     "SELECT p.product_id FROM products p WHERE p.category = 'Tools' AND (SELECT SUM(quantity_on_hand) FROM "
+     "inventory i WHERE i.product_id = p.product_id) > 250 AND COALESCE((SELECT SUM(oi.quantity) FROM order_items oi "
+     f"JOIN orders o USING (order_id) WHERE oi.product_id = p.product_id AND {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-07-01' AND DATE '2026-09-30'), 0) < 40"),
+    ("products that sold over 80 units in Q2 2026 but have fewer than 300 units on hand: candidates for reordering",
+     "SELECT p.product_id FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE "
+     "i.product_id = p.product_id) < 300 AND (SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE oi.product_id = p.product_id AND {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-04-01' AND DATE '2026-06-30') > 80"),
+])
+def test_discount_and_reorder_candidates_by_the_askers_bounds(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["which products are reorder candidates?", "which products should we discount?"])
+def test_candidates_with_no_bounds_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# rec2 slice: "<figure> per brand/category - which need a push?": the figure for each, unranked (layer:
+# purposes.needs_push_figures); "who should get a loyalty voucher? <customers>": the customers asked for (layer:
+# purposes.loyalty); with no figure named, "which categories need a push?" stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("revenue by brand in 2025: which brands could use a boost?",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi JOIN "
+     f"orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY p.brand"),
+    ("Which business customers should get a loyalty voucher? those with more than 20 orders",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "GROUP BY c.customer_id HAVING COUNT(*) > 20"),
+])
+def test_push_figures_and_loyalty_vouchers(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["which categories need a push?"])
+def test_a_push_with_no_figure_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
