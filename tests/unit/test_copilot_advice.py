@@ -2384,3 +2384,19 @@ def test_push_figures_and_loyalty_vouchers(parser, engine, question, gold):
 def test_a_push_with_no_figure_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# rec2 slice: "customers with open orders ... - give customer and order": the order named in the fields shown is a
+# column beside each customer (its id), not the activity of ordering (was: dropped, the customers alone listed)
+@pytest.mark.parametrize("question, gold", [
+    ("customers with pending orders placed before 2026-10-20 - give customer and order",
+     "SELECT c.name, o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'pending' "
+     "AND o.order_date < DATE '2026-10-20'"),
+    # ("give their names and order counts": 'order' qualifying 'counts' is no field of its own)
+    ("Which business customers in Finland placed more than 10 orders in 2025? Give their names and order counts.",
+     "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' AND "
+     "c.country = 'FI' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, "
+     "c.name HAVING COUNT(*) > 10"),
+])
+def test_an_order_named_among_the_fields_shown_is_a_column(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
