@@ -2400,3 +2400,15 @@ def test_a_push_with_no_figure_is_refused(parser, question):
 ])
 def test_an_order_named_among_the_fields_shown_is_a_column(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec2 slice: "<low-stock products>, how many units short of the total reorder level? list product and shortfall":
+# the product asked to be listed names the rows, each with its own total (was: one total over all of them)
+@pytest.mark.parametrize("question, gold", [
+    ("For low-stock products in Kitchen or Garden, how many units short of the total reorder level are we? list "
+     "product and shortfall",
+     "SELECT p.name, st.r - st.s FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) s, SUM(reorder_level) r "
+     "FROM inventory GROUP BY product_id) st USING (product_id) WHERE p.category IN ('Kitchen', 'Garden') AND st.s <= st.r"),
+])
+def test_listed_products_each_with_their_shortfall(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
