@@ -2412,3 +2412,14 @@ def test_an_order_named_among_the_fields_shown_is_a_column(parser, engine, quest
 ])
 def test_listed_products_each_with_their_shortfall(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec2 slice: "<inactive products in stock> - how many units each? (clearance list)": the purpose said after the
+# closing "each" does not hide it (each product's stock; layer: purposes.clearance "clearance list")
+@pytest.mark.parametrize("question, gold", [
+    ("inactive products still holding stock: how many units each? for a clearance list",
+     "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0"),
+])
+def test_each_closing_before_a_purpose(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
