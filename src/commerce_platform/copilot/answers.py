@@ -377,9 +377,13 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += f" vs {other.label} ({other.start} to {other.end}), {each}"
     if "ordered_in_earlier" in form.predicates and form.compare_period:
         other = form.compare_period  # "ordered in 2025 but nothing this year": the earlier period's order
-        parts.append(f"customers with an order in {other.label} ({other.start} to {other.end}) and none in "
+        lines = Planner(layer).lapsed_lines(form)
+        # "bought Tools in 2025 but none in 2026": a purchase with a line of the products named, in each period
+        what = ("a purchase (not cancelled or returned) with " + " and ".join(
+            f"{f.field} {' or '.join(map(str, f.values))}" for f in lines)) if lines else "an order"
+        parts.append(f"customers with {what} in {other.label} ({other.start} to {other.end}) and none in "
                      f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
-                     f"customers with an order in {other.label}")
+                     f"customers with {what} in {other.label}")
         if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters):
             parts[-1] += f"; figures over {other.label}"
     if form.order_by:

@@ -1283,7 +1283,7 @@ class _State(
                     f.subject = name
                     s.used = True
                     f.notes.append("of_things_named:shipments")
-                elif name == "orders" and f.subject in ("customers", "products"):
+                elif name == "orders" and f.subject in ("customers", "products") and not self._field_shown(i):
                     s.used = True  # "customers with orders"/"products ordered": the activity
                     f.notes.append("activity:orders")
                 elif (f.derived or {}).get("kind") == "average_per" and (f.derived or {}).get("entity") == name \
@@ -1612,6 +1612,18 @@ class _State(
             return False
         table, other_table = (self.layer.entities.get(e, {}).get("table") for e in (entity, other))
         return entity == other or table is not None and other_table in self._one_to_one(table)
+
+    def _field_shown(self, i: int) -> bool:
+        """"customers with open orders - give customer and order": a thing named in the list of fields after a show
+        verb is a column shown beside each row (left to ``_shown_beside``), not the activity of ordering."""
+        j = i - 1
+        while j >= 0 and (self.spans[j].text in ("and", ",", "the", "their", "its") or self.spans[j].first("entity")
+                          or self.spans[j].first("dimension") or self.spans[j].first("attribute")):
+            j -= 1
+        # ("give their names and order counts": a word qualifying the next one is not itself a field)
+        after = self.spans[i + 1].text if i + 1 < len(self.spans) else None
+        return j >= 0 and self.spans[j].text in ("show", "showing", "give", "display") and \
+            after in (None, ",", "and", ".", "?", "!", ";")
 
     def _is_which(self, i: int) -> bool:
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \

@@ -200,6 +200,22 @@ class Planner:
             if inner is not None:
                 inner.where(exp.Between(this=fragment(p["period_compare"]), low=_date(form.compare_period.start),
                                         high=_date(form.compare_period.end)), copy=False)
+        if key in ("never_ordered", "ordered_in_earlier") and form is not None and (lines := self.lapsed_lines(form)):
+            # "bought Tools in 2025 but no Tools in 2026": both tests are of purchases (orders that count as a sale:
+            # the revenue glossary) with a line of the products named, not of any order
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.join("order_items AS xi", on="xi.order_id = x.order_id", copy=False)
+                inner.join("products AS xp", on="xp.product_id = xi.product_id", copy=False)
+                valid = fragment(self.layer.measures["revenue"]["filter"])
+                for c in valid.find_all(exp.Column):
+                    if c.table == "orders":
+                        c.set("table", exp.to_identifier("x"))
+                inner.where(valid, copy=False)
+                for f in lines:
+                    col = self.field_sql(f.field)
+                    col.set("table", exp.to_identifier("xp"))
+                    inner.where(col.isin(*(_lit(v) for v in f.values)), copy=False)
         scope = p.get("scoped_by")
         if scope and form is not None:
             # "out of stock in Vantaa": the stock of that warehouse, not of all warehouses
@@ -303,6 +319,14 @@ class Planner:
             return exp.select(exp.alias_(exp.func("COUNT", exp.Star()), "products")).from_("products").where(
                 exp.and_(*conds)).limit(1000)
         return select.where(exp.and_(*conds)).order_by("product").limit(1000)
+
+    def lapsed_lines(self, form: QueryForm) -> list[Filter]:
+        """The product filters of a lapsed-customers question ("bought Tools in 2025 but none in 2026"): the
+        products both periods' purchases are of."""
+        if "ordered_in_earlier" not in form.predicates or form.compare_period is None:
+            return []
+        return [f for f in form.filters if f.op in ("=", "in") and not self.is_measure(f.field)
+                and tables_of(self.field_sql(f.field)) == {"products"}]
 
     def filter_sql(self, f: Filter) -> exp.Expr:
         col = self.field_sql(f.field)

@@ -288,6 +288,11 @@ class AdviceSteps(StateBase):
             fits &= any(x.field in need["filter_on"] and x.op in (">", ">=") for x in f.filters)
         if "filter_on_any" in need:
             fits &= any(x.field in need["filter_on_any"] and x.op in ("=", "in") for x in f.filters)
+        if need.get("measured"):  # "units sold per category - which need a push?": a figure named, not a count
+            fits &= bool(f.measures) and "count" not in f.measures
+        if "filter_below_on" in need:
+            # "sold fewer than 60 units": an upper limit on one of the figures named
+            fits &= any(x.field in need["filter_below_on"] and x.op in ("<", "<=") for x in f.filters)
         if need.get("filter_below"):
             # "margin under 25% - should we drop them": an upper limit on a measure
             fits &= any(x.field in self.layer.measures and x.op in ("<", "<=") for x in f.filters)

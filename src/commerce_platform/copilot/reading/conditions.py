@@ -1190,7 +1190,15 @@ class ConditionSteps(StateBase):
         if f.kind != "aggregate" or f.dimensions or f.grain or len(f.measures) != 1 or f.derived or f.order_by:
             return
         spans = [x for x in self.spans if not (x.senses and all(y[0] == "stop" for y in x.senses))]
-        if len(spans) < 2 or spans[-1].text != "each" or spans[-1].used or spans[-1] is not self.spans[-1]:
+        # ("... how many units each? (clearance list)": a purpose said after it names what the list is for; it is
+        # placed, or refused, by the purposes step)
+        tail = 0
+        while len(spans) > 2 and spans[-1].first("purpose") and not spans[-1].used:
+            spans.pop()
+            tail += 1
+        last = self.spans[-1 - tail] if tail < len(self.spans) else None
+        if len(spans) < 2 or spans[-1].text != "each" or spans[-1].used or spans[-1] is not last or \
+                any(not x.first("purpose") for x in self.spans[len(self.spans) - tail:]):
             return
         figure = spans[-2]
         entity = self.layer.measures.get(f.measures[0], {}).get("entity")

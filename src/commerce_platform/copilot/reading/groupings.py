@@ -513,12 +513,19 @@ class GroupingSteps(StateBase):
         # "whose total stock", "their total reorder level": each one's total, not a total over them
         words = {s.text for k, s in enumerate(self.spans)
                  if not (k > 0 and self.spans[k - 1].text in ("whose", "their", "its"))}
-        if words & {"total", "overall", "altogether", "in total", "sum", "combined"}:
+        # "..., how many units short of the total reorder level? list product and shortfall": the things asked to
+        # be listed name the rows (each product with its figures, each one's total), whatever "total" said before
+        listed = any(s.text in ("list", "show", "give") and (nxt := self.next_content(k)) is not None
+                     and nxt[1].has("entity", "products") and not nxt[1].text.endswith("s")
+                     for k, s in enumerate(self.spans))
+        if words & {"total", "overall", "altogether", "in total", "sum", "combined"} and not listed:
             return
         measures = self.layer.measures
         restated = {r for x in f.filters for r in measures.get(x.field, {}).get("restates", [])}
         shown = [m for m in f.measures if m in restated
                  or set(measures.get(m, {}).get("shown_with", [])) & set(f.predicates)]
+        if listed and shown:
+            shown = list(f.measures)
         if not shown or len(shown) != len(f.measures):
             return
         f.subject = "products"
