@@ -1479,8 +1479,8 @@ def figure_of_the_ranked_ones(state: _State, context: QueryForm, f: QueryForm) -
         # "how many shipments of each of them were late?" after the top 5 customers by revenue: a condition of the
         # new figure would also narrow the ranking's figure kept beside it (revenue of their late-shipped orders
         # shown as their revenue: a silent wrong), so the ranked ones are a population here too
-        narrowed = ([x for x in f.filters if x not in ranking.filters] or
-                    [p for p in f.predicates if p not in ranking.predicates])
+        narrowed = any(x not in ranking.filters for x in f.filters) or any(
+            p not in ranking.predicates for p in f.predicates)
         if not (narrowed and set(ranking.measures) & set(f.measures) and set(f.measures) - set(ranking.measures)):
             return f
         refusal = refuse(state, ranking, "a condition of the new figure would change the ranked figure shown beside "
