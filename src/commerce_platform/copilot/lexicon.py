@@ -210,6 +210,7 @@ class Lexicon:
         # action verbs, words only tested at the start of a question: "web cancel rate" still mends 'cancel')
         lex.extra_words |= _phrase_words({k: v for k, v in grammar.items()
                                           if k not in ("commentary", "action_verbs")}) - lex.words
+        _english_words()  # the common-word list loads with the lexicon, not in the first question that needs it (~140 ms)
         return lex
 
     # ----- matching
