@@ -146,15 +146,14 @@ class SemanticParser:
         self.phrasal_re = re.compile(rf"\b({'|'.join(map(re.escape, phrasal))})\b") if phrasal else None
         # the lexicon lives as long as the engine (300,000 names: millions of objects); frozen out of the cyclic
         # collector's view, a full collection no longer walks it in the middle of a question (was: ~35 ms pauses)
-        # the lexicon's words that name nothing of the lake, once (the set difference walks every phrase, ~12 ms)
-        self.function_words = frozenset((self.lexicon.words - self.lexicon.targets) | self.lexicon.extra_words)
         gc.collect()
         gc.freeze()
 
     def _function_words_mended(self, question: str) -> str:
         """``question`` with each slip in a lower-case word mended as the state mends it, and one in the capitalised
         word opening it only into a function word of the layer (a capitalised word may be a name)."""
-        lexicon, function_words = self.lexicon, self.function_words
+        lexicon = self.lexicon
+        function_words = lexicon.function_words()
 
         def mended(m: re.Match) -> str:
             word = m.group(0)
