@@ -778,3 +778,21 @@ def test_a_titled_preface_that_names_no_one_is_set_aside(parser, engine, questio
 def test_a_missing_name_said_in_passing_is_not_found(parser, question, said):
     with pytest.raises(NotFound, match=said):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "ordered" and "never ordered" with no period to tell them apart (layer contradicts_without_period): refused, never
+# answered with no rows (was: 0 rows, a silent wrong); with periods they are the lapsed reading
+@pytest.mark.parametrize("question", [
+    "customers in Vantaa who ordered but not in Kuopio",
+    "which customers from Kuopio ordered before but not in Vantaa?",
+])
+def test_ordered_and_never_ordered_without_a_period_are_refused(parser, question):
+    with pytest.raises(NotUnderstood, match="cannot both hold"):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_ordered_and_not_ordered_in_named_periods_still_read(parser, engine):
+    assert_answers_like(parser, engine, "customers who ordered in 2025 but have not ordered in 2026",
+                        "SELECT name FROM customers WHERE customer_id IN (SELECT customer_id FROM orders WHERE order_date "
+                        "BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND customer_id NOT IN (SELECT customer_id "
+                        "FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31')")

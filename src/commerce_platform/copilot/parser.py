@@ -3270,6 +3270,20 @@ class _State(
                                 "but not with 'or'", field="question",
                                 hint="ask for each condition on its own, e.g. 'open orders' and then 'late orders'")
 
+    def _contradicting_conditions(self, f: QueryForm) -> None:
+        """Two conditions that cannot both hold unless a period tells them apart (the layer's
+        contradicts_without_period: "ordered" and "never ordered" with no period named) are refused, never answered
+        with no rows ("customers in Vantaa who ordered but not in Kuopio": was 0 rows, a silent wrong)."""
+        if f.period is not None or f.compare_period is not None:
+            return
+        for name in f.predicates:
+            for other in self.layer.predicates.get(name, {}).get("contradicts_without_period", []):
+                if other in f.predicates:
+                    label = predicate_spec(self.layer, name).get("label", name)
+                    raise NotUnderstood(f"'{label}' and '{predicate_spec(self.layer, other).get('label', other)}' "
+                                        "cannot both hold with no period named",
+                                        hint="say the period each is about, e.g. 'ordered in 2025 but not in 2026'")
+
     def _accept(self, f: QueryForm) -> None:
         for name in list(f.predicates):
             restated = set(self.layer.predicates.get(name, {}).get("restated_by", []))
@@ -3282,6 +3296,7 @@ class _State(
         if any(s.text in self.layer.grammar.get("sold_lines", []) and s.first("entity") == ("entity", "order_lines")
                for s in self.spans) and "activity:sales" not in f.notes:
             f.notes.append("activity:sales")  # "sales lines": the lines of orders that count as sales
+        self._contradicting_conditions(f)
         self._kinds_together(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
