@@ -1302,10 +1302,9 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
         state.spans[k + 1].first("measure") or state.spans[k + 1].has("grammar", "average")
         and k + 2 < len(texts) and state.spans[k + 2].first("measure"))]
     dated = {e["table"] for e in state.layer.entities.values() if e.get("period")}
-    sql = " ".join(str(state.layer.measures.get(m, {}).get(k, "")) for m in new.measures for k in ("sql", "line_sql"))
     if its and not pointed and not state.periods and context.period and new.period is None \
             and context.kind == "aggregate" and len(context.dimensions) == 1 \
-            and set(re.findall(r"\b([a-z_]+)\.", sql)) & dated:
+            and any(state.layer.measure_tables(m, ("sql", "line_sql")) & dated for m in new.measures):
         # (a figure of the catalog, "its margin", has no date: no period is kept for it)
         new.period, new.period_field = copy.deepcopy(context.period), context.period_field
     pointed = pointed or its
@@ -1457,8 +1456,7 @@ def _undated(layer, measure: str) -> bool:
     if measure in layer.grammar.get("current_figures", {}).get("measures", []):
         return True
     dated = {e["table"]: e.get("period") for e in layer.entities.values()}
-    spec = layer.measures.get(measure, {})
-    tables = re.findall(r"\b([a-z_]+)\.", str(spec.get("sql", "x.")))  # (a figure of order lines: of dated orders)
+    tables = layer.measure_tables(measure)  # (a figure of order lines: of dated orders)
     return bool(tables) and all(t in dated and not dated[t] for t in tables)
 
 

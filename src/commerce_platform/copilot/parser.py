@@ -87,6 +87,7 @@ from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
+from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
 if TYPE_CHECKING:  # models imports this module's limits
@@ -179,8 +180,6 @@ class SemanticParser:
             mended = self._function_words_mended(question)
             if ANY_OF_RANKING_RE.match(mended) or AMONG_RE.match(mended):
                 question = mended
-        from .scoped import read_scoped_conditions
-
         scoped = read_scoped_conditions(self, question, as_of)
         if scoped is not None:
             # "out of stock in Vantaa but over 50 units in Kuopio": one condition per place (scoped.py)
@@ -2684,9 +2683,8 @@ class _State(
                             f"rows than the ranking did, so the top ones could change ({previous_words(context, self.layer)})",
                             hint="ask for the ranking by that figure, or for the figure of the ones named")
             dated = {e["table"]: e.get("period") for e in self.layer.entities.values()}
-            undated = all(m in self.layer.measures and all(
-                t in dated and not dated[t] for t in re.findall(r"\b([a-z_]+)\.", str(self.layer.measures[m].get("sql", "x.")))
-            ) for m in f.measures)
+            undated = all(m in self.layer.measures and "sql" in self.layer.measures[m] and all(
+                t in dated and not dated[t] for t in self.layer.measure_tables(m)) for m in f.measures)
             if undated and f.period and not self.periods and not f.grain and not f.compare_period and not f.derived:
                 # "and the average margin of the products in each category?" after revenue this year: a figure of
                 # the catalog has no date, so the previous figure's period does not apply to it (the answer

@@ -175,8 +175,6 @@ def _one_condition(parser: SemanticParser, form: QueryForm, dim: str, named: str
         return {"predicate": scoped[0]}
     bound = bounds[0]
     spec = layer.measures.get(bound.field, {})
-    sql = str(spec.get("sql", ""))
-    tables = set(re.findall(r"\b([a-z_]+)\.[a-z_]+\b", sql))
-    if spec.get("entity") != "products" or tables != {"inventory"} or bound.op not in ("<", "<=", ">", ">=", "=", "between"):
+    if spec.get("entity") != "products" or layer.measure_tables(bound.field) != {"inventory"} or bound.op not in ("<", "<=", ">", ">=", "=", "between"):
         return None
     return {"measure": bound.field, "op": bound.op, "values": list(bound.values)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -25,6 +26,9 @@ log = get_logger("copilot.semantic")
 
 MAX_NAMES = 2_000_000
 T = TypeVar("T")
+
+
+QUALIFIER_RE = re.compile(r"\b([a-z_]+)\.")  # "oi.quantity": the table (alias) a column is qualified with
 
 
 @dataclass
@@ -49,6 +53,11 @@ class SemanticLayer:
     def column(self, qualified: str) -> dict[str, Any]:
         table, column = qualified.split(".")
         return self.tables[table]["columns"][column]
+
+    def measure_tables(self, name: str, keys: tuple[str, ...] = ("sql",)) -> set[str]:
+        """The tables a measure's SQL (and, with ``keys``, its other SQL forms) qualifies columns with."""
+        spec = self.measures.get(name, {})
+        return {t for k in keys for t in QUALIFIER_RE.findall(str(spec.get(k) or ""))}
 
     def categorical_columns(self) -> list[tuple[str, str]]:
         return [(t, c) for t, spec in self.tables.items() for c, col in spec["columns"].items()
