@@ -26,7 +26,7 @@ DATA = Path(__file__).parent / "data"
 SET_FILES: dict[str, Path | None] = {
     "dev": None, "dev2": DATA / "copilot_dev2.json", "dev3": DATA / "copilot_dev3.json",
     "dev4": DATA / "copilot_dev4.json", "dev5": DATA / "copilot_dev5.json",
-    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 45)}, "heldout": DATA / "copilot_heldout.json",
+    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 48)}, "heldout": DATA / "copilot_heldout.json",
     "heldout2": DATA / "copilot_heldout2.json", "heldout3": DATA / "copilot_heldout3.json",
     "heldout4": DATA / "copilot_heldout4.json", "heldout5": DATA / "copilot_heldout5.json",
     "heldout6": DATA / "copilot_heldout6.json", "heldout7": DATA / "copilot_heldout7.json",
