@@ -32,6 +32,7 @@ SET_FILES: dict[str, Path | None] = {
     "heldout6": DATA / "copilot_heldout6.json", "heldout7": DATA / "copilot_heldout7.json",
     "heldout8": DATA / "copilot_heldout8.json", "heldout9": DATA / "copilot_heldout9.json",
     "heldout10": DATA / "copilot_heldout10.json", "heldout11": DATA / "copilot_heldout11.json",
+    "heldout12": DATA / "copilot_heldout12.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
