@@ -1791,8 +1791,8 @@ class _State(
                     if s.first("number") and not s.used and nxt is not None and nxt.has("dimension", f.dimensions[0]):
                         f.limit = int(s.arg("number"))  # "which 2 categories"
                         s.used = True
-            if f.limit is None and (self._singular() or self._what_sells_best()):
-                f.limit = 1
+            if f.limit is None and not f.filter_on("count:orders") and (self._singular() or self._what_sells_best()):
+                f.limit = 1  # (a bound on the shared orders says which ones: every one over it)
             return
         if "recommend" in notes:
             if f.lookup and f.lookup["entity"] == "customer" or f.filter_on("customer"):
@@ -2366,6 +2366,10 @@ class _State(
                 return "products"
         return "orders"
 
+    def _plural_noun_next(self, k: int) -> bool:
+        nxt = self.spans[k + 1] if k + 1 < len(self.spans) else None
+        return nxt is not None and bool(nxt.first("entity")) and nxt.text.endswith("s")
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -2389,8 +2393,9 @@ class _State(
             ent = s.first("entity")
             if ent and not s.text.endswith("s") and s.text not in ("sales", "inventory"):
                 return True  # "which product", "most recent signup"
-            if self.values_of(s) and not s.text.endswith("s") and k > 0 and self.spans[k - 1].text in ("which", "what"):
-                return True  # "which consumer in Stockholm"
+            if self.values_of(s) and not s.text.endswith("s") and k > 0 and self.spans[k - 1].text in ("which", "what") \
+                    and not self._plural_noun_next(k):
+                return True  # "which consumer in Stockholm" (not "which Kitchen products": the noun after says many)
             if s.first("dimension") and not s.text.endswith("s") and s.text not in ("status",):
                 return True
             if s.first("grain") and not s.text.endswith("s") and self._is_which(self.spans.index(s)):

@@ -1441,7 +1441,9 @@ class Planner:
         if group == product.field and group != "product":
             # "what other category goes with Paint": Paint itself is not an answer
             conds.append(exp.Not(this=exp.column(column, table="other").isin(*[_lit(v) for v in product.values])))
-        basket = self._basket_conditions(form, product)
+        others, together, rest = self._together_narrowed(form, product)
+        conds += others
+        basket = self._basket_conditions(replace(form, filters=rest), product)
         conds += basket
         # the other side of each pair, named by the grouping asked for (a product by its name)
         shown, label = ("name", "product") if group == "product" else (column, group)
@@ -1464,13 +1466,42 @@ class Planner:
             # "how many different products were bought with X": the other products, counted once each
             return pairs.select(exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[
                 exp.column("product_id", table="other")])), "products"))
-        return (pairs.select(exp.alias_(exp.column(shown, table="other"), label),
-                             exp.alias_(exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")])),
-                                        "orders_together"))
-                .group_by(exp.column(shown, table="other"))
-                .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
-                          exp.Ordered(this=exp.column(label)))
-                .limit(form.limit or DEFAULT_TOP))
+        shared = exp.func("COUNT", exp.Distinct(expressions=[exp.column("order_id", table="a")]))
+        select = (pairs.select(exp.alias_(exp.column(shown, table="other"), label), exp.alias_(shared, "orders_together"))
+                  .group_by(exp.column(shown, table="other"))
+                  .order_by(exp.Ordered(this=exp.column("orders_together"), desc=True),
+                            exp.Ordered(this=exp.column(label))))
+        for f in together:
+            select = select.having(self._together_bound(shared, f))
+        # "appeared with X more than 3 times": every product over the bound (a ranking only when a top N is asked)
+        return select.limit(form.limit) if together and form.limit else select if together else \
+            select.limit(form.limit or DEFAULT_TOP)
+
+    def _together_narrowed(self, form: QueryForm, anchor: Filter) -> tuple[list[exp.Expr], list[Filter], list[Filter]]:
+        """"Garden products bought with the Makita Hammer", "bought with the Bosch Garden Hose, excluding Bosch
+        products", "in the same order as X more than 3 times": with a named product as the anchor, a condition on
+        another product field is of the other products (the anchor is already named), and a bound on a count of
+        orders is on the orders the two share; the rest are the baskets' own conditions. Returns (conditions on
+        the other products, bounds on the shared orders, the remaining filters)."""
+        others: list[exp.Expr] = []
+        together: list[Filter] = []
+        rest: list[Filter] = []
+        for f in form.filters:
+            column = self.layer.dimensions.get(f.field, {}).get("column", "")
+            if f is not anchor and anchor.field == "product" and column.startswith("products.") and \
+                    f.op in ("=", "in", "not in"):
+                named = exp.column(column.split(".")[1], table="other").isin(*[_lit(v) for v in f.values])
+                others.append(exp.Not(this=named) if f.op == "not in" else named)
+            elif f.field == "count:orders" and f.op in ("<", "<=", ">", ">=", "=") and len(f.values) == 1:
+                together.append(f)
+            else:
+                rest.append(f)
+        return others, together, rest
+
+    @staticmethod
+    def _together_bound(shared: exp.Expr, f: Filter) -> exp.Expr:
+        ops: dict[str, type[exp.Expr]] = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
+        return ops[f.op](this=shared.copy(), expression=_lit(f.values[0]))
 
     def _basket_conditions(self, form: QueryForm, anchor: Filter) -> list[exp.Expr]:
         """"what do business customers buy with X", "bought with X in 2025": the baskets (orders) held to the

@@ -22,6 +22,8 @@ from .patterns import (
     TEXT_RE,
     _all_listed,
 )
+from .reorder_gap import restate_reorder_gap
+from .together_words import restate_together
 
 if TYPE_CHECKING:
     from ..parser import SemanticParser
@@ -271,6 +273,12 @@ class StateBase:
         # "since the start of this year": this year to date, the period the calendar words name
         text = re.sub(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?=this\s+(?:year|month|quarter|week)\b)", "in ",
                       text)
+        # "how many units would it take to bring every item in Vantaa below its reorder level back up to that level",
+        # "items under reorder level, with the gap": the shortfall (reading/reorder_gap.py)
+        text = restate_reorder_gap(text, self.layer.grammar.get("reorder_gap", {}))
+        # "in the same order as X more than 3 times", "not counting other Bosch products" (reading/together_words.py)
+        text = restate_together(text, self.layer.grammar.get("bought_together", []),
+                                self.layer.grammar.get("together_narrowing", {}))
         # "how much would it cost (at unit cost) to bring every low-stock product back up to its reorder level": the
         # shortfall's cost (the layer's shortfall_cost) summed, as the units needed are the shortfall; only of things
         # said to be low (above the level the difference is no cost but a surplus)

@@ -1,0 +1,57 @@
+"""The units needed to bring things back up to their reorder level, said in other words (reading/reorder_gap.py).
+
+What each part checks:
+- "how many units would it take / would <warehouse> need to bring every item below its level back up to that
+  level", "units missing to get every product there back up to its reorder level": the shortfall, one total for
+  every item, one figure per item otherwise, per warehouse when ranked by warehouse.
+- "how far they are below reorder level", "the shortfall between its reorder level and stock", a restated
+  definition ("i.e. sum of (reorder level - on hand) over the items below their level"): the shortfall.
+- "with the gap", "the biggest top-up" of things below the level: the shortfall; a gap of anything else is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce_platform.errors import NotUnderstood
+from tests.unit.conftest import COPILOT_AS_OF, assert_answers_like
+
+ROW_GAP = "SELECT SUM(reorder_level - quantity_on_hand) FROM inventory WHERE warehouse = '{w}' AND quantity_on_hand < reorder_level"
+ROW_GAP_LIST = ("SELECT p.name, i.reorder_level - i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+                "WHERE i.warehouse = '{w}' AND i.quantity_on_hand < i.reorder_level")
+BY_WAREHOUSE = ("SELECT warehouse, SUM(reorder_level - quantity_on_hand) AS s FROM inventory "
+                "WHERE quantity_on_hand < reorder_level GROUP BY warehouse ORDER BY s {d} LIMIT 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("what's the number of units it would take to top every Kuopio item under its reorder level back up to it?",
+     ROW_GAP.format(w="Kuopio")),
+    ("How many units in total do we need to order to get all the products in Jonkoping that are below reorder level "
+     "back up to the level?", ROW_GAP.format(w="Jonkoping")),
+    ("how many units would Vantaa need altogether to bring each item below its reorder level up to that level",
+     ROW_GAP.format(w="Vantaa")),
+    ("Jonkoping items under reorder level, and how many units to order to get each back to the level",
+     ROW_GAP_LIST.format(w="Jonkoping")),
+    ("products below their reorder level in Kuopio with the gap", ROW_GAP_LIST.format(w="Kuopio")),
+    ("which warehouse requires the largest top-up? units missing to bring every item there back to its reorder level",
+     BY_WAREHOUSE.format(d="DESC")),
+    ("which warehouse has the smallest reorder gap, i.e. the sum of (reorder level minus on hand) over the products "
+     "below their level", BY_WAREHOUSE.format(d="ASC")),
+    ("Vantaa: top 3 items to restock, ranked by how far each is under the reorder level",
+     "SELECT p.name, i.reorder_level - i.quantity_on_hand AS s FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Vantaa' ORDER BY s DESC LIMIT 3"),
+    ("which product has the largest gap between its total reorder level and its total stock on hand?",
+     "SELECT p.name, SUM(i.reorder_level) - SUM(i.quantity_on_hand) AS s FROM inventory i JOIN products p "
+     "USING (product_id) GROUP BY p.name ORDER BY s DESC LIMIT 1"),
+])
+def test_units_to_reach_the_reorder_level_are_the_shortfall(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "what is the gap between web and store revenue in 2025",          # a gap of something else
+    "products below reorder level, and what is the gap in revenue",  # a gap of another figure
+])
+def test_a_gap_of_anything_else_is_not_the_shortfall(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
