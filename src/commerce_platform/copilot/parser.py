@@ -87,6 +87,7 @@ from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
+from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
@@ -180,6 +181,12 @@ class SemanticParser:
             mended = self._function_words_mended(question)
             if ANY_OF_RANKING_RE.match(mended) or AMONG_RE.match(mended):
                 question = mended
+        figured = read_row_figures(self, question, as_of, context)
+        if figured is not None:
+            # "Which customers have had more than 2 orders returned? Show how many.": the list, its figure beside
+            # each row (row_figures.py)
+            figured.form.notes += [f"aside:{a}" for a in asides]
+            return figured
         scoped = read_scoped_conditions(self, question, as_of)
         if scoped is not None:
             # "out of stock in Vantaa but over 50 units in Kuopio": one condition per place (scoped.py)
@@ -462,6 +469,13 @@ class SemanticParser:
         m = COLUMNS_AFTER_COLON_RE.match(question)
         if m is None:
             return question
+        if not LIST_OR_SHOW_RE.match(m.group("head")):
+            # "web orders placed on 2026-10-31: order id, channel and total": the things themselves named first
+            # (their entity the head's first word of data past values and conditions) ask for a list as "list" does
+            head = [sp for sp in _State(self, m.group("head"), as_of).spans
+                    if not all(x[0] in ("stop", "value", "predicate") for x in sp.senses)]
+            if not head or not any(x[0] == "entity" for x in head[0].senses):
+                return question
         spans = _State(self, m.group("cols"), as_of).spans
         named = [sp for sp in spans if not all(x[0] == "stop" or x == ("grammar", "followup") for x in sp.senses)]
         if len(named) < 2 or not all(any(x[0] == "attribute" for x in sp.senses) for sp in named):
@@ -741,7 +755,8 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
 # low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
 PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
 # "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
-COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
+LIST_OR_SHOW_RE = re.compile(r"\s*(?:list|show)\b", re.IGNORECASE)
+COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
