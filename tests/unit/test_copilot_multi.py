@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import COPILOT_AS_OF, answer, assert_answers_like
+from .conftest import COPILOT_AS_OF, VALID_ORDER, answer, assert_answers_like
 
 pytestmark = pytest.mark.functional
 
@@ -56,3 +56,73 @@ def test_a_figure_for_a_list_without_one_is_not_the_rows_count(parser, engine):
     except Exception:  # refused is fine
         return
     assert rows is not None and all(len(r) > 1 for r in rows)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # a date column named right before the period is the date the period is on
+    ("how many products in Drammen have zero units and a stock record updated before 15 October 2026?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Drammen' AND quantity_on_hand = 0 "
+     "AND updated_at < TIMESTAMP '2026-10-15 00:00:00'"),
+    # ... the things' own date otherwise
+    ("how many orders were placed before 15 October 2026?",
+     "SELECT COUNT(*) FROM orders WHERE order_date < DATE '2026-10-15'"),
+    # stock exactly at the reorder level is neither below nor above it
+    ("which products in Vantaa hold exactly as many units as their reorder level?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Vantaa' "
+     "AND i.quantity_on_hand = i.reorder_level"),
+    ("how many products in Vantaa are at or below their reorder level?",
+     "SELECT COUNT(*) FROM inventory WHERE warehouse = 'Vantaa' AND quantity_on_hand <= reorder_level"),
+    # having ordered, said apart from "never through a channel", still holds
+    ("How many customers have bought from us, but never in a store?",
+     "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id) "
+     "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id AND o.channel = 'store')"),
+    ("How many customers never ordered in a store?",
+     "SELECT COUNT(*) FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.channel = 'store')"),
+    # "shipped" in a list of the orders' statuses is their status: "not yet delivered" restates it (orders with no
+    # parcel yet included)
+    ("Erik Olsen's orders that are still pending, paid or shipped, i.e. not delivered yet",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.name = 'Erik Olsen' "
+     "AND o.status IN ('pending', 'paid', 'shipped')"),
+    ("how many customers ordered in each month of Q2 2026?",
+     "SELECT month(order_date), COUNT(DISTINCT customer_id) FROM orders "
+     "WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1"),
+    ("how many products do we hold per warehouse?",
+     "SELECT warehouse, COUNT(DISTINCT product_id) FROM inventory GROUP BY warehouse"),
+])
+def test_conditions_on_the_right_things(parser, engine, question, gold):
+    assert engine.execute(gold).rows
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, words", [
+    # orders are tied to no warehouse: a split of them by where stock sits counts each under every warehouse
+    ("From which warehouse did the most orders go out in October?", "not tied"),
+    ("number of customers per warehouse", "not tied"),
+    # "which X ... in each month": a condition in every month, not a count per month
+    ("Which customers bought something in every month of Q2 2026?", "every month"),
+    ("which products were sold in each month of 2025", "every month"),
+])
+def test_shapes_refused_rather_than_misread(parser, question, words):
+    from commerce_platform.errors import NotUnderstood
+
+    with pytest.raises(NotUnderstood, match=words):
+        parser.parse(question, AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "the highest total" of orders is their own amount, not a column named in the next sentence
+    ("Which b2b order of 2025 had the largest total? Show its id and amount.",
+     "SELECT order_id, total_amount FROM orders WHERE channel = 'b2b' AND year(order_date) = 2025 "
+     "ORDER BY total_amount DESC LIMIT 1"),
+    # ... "total" before a figure is that figure's
+    ("which brand had the biggest total units sold in 2025",
+     "SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY p.brand ORDER BY u DESC LIMIT 1"),
+    # a superlative before one column in the singular asks for the one
+    ("Lowest store order total in September 2026, leaving out returned orders",
+     "SELECT MIN(total_amount) FROM orders WHERE channel = 'store' AND status <> 'returned' "
+     "AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+])
+def test_superlatives_of_an_amount(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

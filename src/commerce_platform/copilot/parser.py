@@ -2381,6 +2381,20 @@ class _State(
                 return "products"
         return "orders"
 
+    def _superlative_of_one_amount(self) -> bool:
+        """"Smallest web order total in October": a superlative opening the question, past the values said of the
+        things, before one column named in the singular asks for the one (was: a first 10, for the plural of a thing
+        named later in a condition)."""
+        if not self.spans or not (self.spans[0].first("superlative") or self.spans[0].first("superlative_attribute")):
+            return False
+        k = 1
+        while k < len(self.spans) and (self.values_of(self.spans[k]) or self.spans[k].has("stop")) \
+                and not self.spans[k].first("attribute"):
+            k += 1
+        named = self.spans[k] if k < len(self.spans) else None
+        return named is not None and bool(named.first("attribute")) and not named.first("entity") \
+            and not named.text.endswith("s")
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -2395,6 +2409,8 @@ class _State(
         if [s.text for s in self.spans[:1]] == ["who"] and len(self.spans) > 1 and self.spans[1].text not in (
                 "are", "were", "have", "do") and any(s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "who bought the most drills this year": one person asked, as "who is our top customer"
+        if self._superlative_of_one_amount():
+            return True
         rankings = self.layer.grammar["ranking_measures"]
         if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
             return True  # "the best seller" (of "best sellers"): one thing ranked
@@ -3297,6 +3313,29 @@ class _State(
                                         "cannot both hold with no period named",
                                         hint="say the period each is about, e.g. 'ordered in 2025 but not in 2026'")
 
+    def _things_asked_not_counted_per_period(self, f: QueryForm) -> None:
+        """"Which customers placed at least one order in each month of Q3?", "which products sold every month":
+        the things asked for by "which" read as a figure per period, with no row per thing, answer another
+        question (how many per month, not which ones did so in every one): refused (was: a count per month)."""
+        if f.kind != "aggregate" or f.dimensions or f.order_by or f.limit or f.derived or f.per_group or f.compare:
+            return
+        asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._is_which(k)), None)
+        if asked is None or not asked.text.endswith("s"):
+            return
+        if not f.grain:
+            if asked.arg("entity") == f.subject and set(f.measures) <= {"count"}:
+                return  # "which customers ..., and how many are there?": the things asked, counted
+            # "Which Gothenburg customers had an order returned, and what was the total value of those orders?": one
+            # figure over all of them names none of the things asked (was: one sum, the customers lost)
+            raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read one figure over all "
+                                "of them", hint=f"ask for the figure per {asked.text.rstrip('s')}, e.g. "
+                                f"'... by {asked.text.rstrip('s')}'")
+        if asked.arg("entity") != f.subject:
+            return
+        raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read a figure per {f.grain}; "
+                            f"I cannot test a condition in every {f.grain} of a period",
+                            hint=f"ask 'how many {asked.text} ... per {f.grain}' or name one {f.grain}")
+
     def _accept(self, f: QueryForm) -> None:
         for name in list(f.predicates):
             restated = set(self.layer.predicates.get(name, {}).get("restated_by", []))
@@ -3310,6 +3349,7 @@ class _State(
                for s in self.spans) and "activity:sales" not in f.notes:
             f.notes.append("activity:sales")  # "sales lines": the lines of orders that count as sales
         self._contradicting_conditions(f)
+        self._things_asked_not_counted_per_period(f)
         self._kinds_together(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
