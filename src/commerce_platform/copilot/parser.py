@@ -87,6 +87,7 @@ from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
+from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 
@@ -180,6 +181,12 @@ class SemanticParser:
             mended = self._function_words_mended(question)
             if ANY_OF_RANKING_RE.match(mended) or AMONG_RE.match(mended):
                 question = mended
+        figured = read_row_figures(self, question, as_of, context)
+        if figured is not None:
+            # "Which customers have had more than 2 orders returned? Show how many.": the list, its figure beside
+            # each row (row_figures.py)
+            figured.form.notes += [f"aside:{a}" for a in asides]
+            return figured
         scoped = read_scoped_conditions(self, question, as_of)
         if scoped is not None:
             # "out of stock in Vantaa but over 50 units in Kuopio": one condition per place (scoped.py)
@@ -462,6 +469,13 @@ class SemanticParser:
         m = COLUMNS_AFTER_COLON_RE.match(question)
         if m is None:
             return question
+        if not LIST_OR_SHOW_RE.match(m.group("head")):
+            # "web orders placed on 2026-10-31: order id, channel and total": the things themselves named first
+            # (their entity the head's first word of data past values and conditions) ask for a list as "list" does
+            head = [sp for sp in _State(self, m.group("head"), as_of).spans
+                    if not all(x[0] in ("stop", "value", "predicate") for x in sp.senses)]
+            if not head or not any(x[0] == "entity" for x in head[0].senses):
+                return question
         spans = _State(self, m.group("cols"), as_of).spans
         named = [sp for sp in spans if not all(x[0] == "stop" or x == ("grammar", "followup") for x in sp.senses)]
         if len(named) < 2 or not all(any(x[0] == "attribute" for x in sp.senses) for sp in named):
@@ -741,7 +755,8 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
 # low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
 PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
 # "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
-COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*(?:list|show)\b[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
+LIST_OR_SHOW_RE = re.compile(r"\s*(?:list|show)\b", re.IGNORECASE)
+COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
@@ -2370,6 +2385,20 @@ class _State(
         nxt = self.spans[k + 1] if k + 1 < len(self.spans) else None
         return nxt is not None and bool(nxt.first("entity")) and nxt.text.endswith("s")
 
+    def _superlative_of_one_amount(self) -> bool:
+        """"Smallest web order total in October": a superlative opening the question, past the values said of the
+        things, before one column named in the singular asks for the one (was: a first 10, for the plural of a thing
+        named later in a condition)."""
+        if not self.spans or not (self.spans[0].first("superlative") or self.spans[0].first("superlative_attribute")):
+            return False
+        k = 1
+        while k < len(self.spans) and (self.values_of(self.spans[k]) or self.spans[k].has("stop")) \
+                and not self.spans[k].first("attribute"):
+            k += 1
+        named = self.spans[k] if k < len(self.spans) else None
+        return named is not None and bool(named.first("attribute")) and not named.first("entity") \
+            and not named.text.endswith("s")
+
     def _singular(self) -> bool:
         if self.pointer_one:
             return True
@@ -2384,6 +2413,8 @@ class _State(
         if [s.text for s in self.spans[:1]] == ["who"] and len(self.spans) > 1 and self.spans[1].text not in (
                 "are", "were", "have", "do") and any(s.first("superlative") or s.first("ranking") for s in self.spans):
             return True  # "who bought the most drills this year": one person asked, as "who is our top customer"
+        if self._superlative_of_one_amount():
+            return True
         rankings = self.layer.grammar["ranking_measures"]
         if any(s.first("ranking") and s.text + "s" in rankings for s in self.spans):
             return True  # "the best seller" (of "best sellers"): one thing ranked
@@ -3287,6 +3318,29 @@ class _State(
                                         "cannot both hold with no period named",
                                         hint="say the period each is about, e.g. 'ordered in 2025 but not in 2026'")
 
+    def _things_asked_not_counted_per_period(self, f: QueryForm) -> None:
+        """"Which customers placed at least one order in each month of Q3?", "which products sold every month":
+        the things asked for by "which" read as a figure per period, with no row per thing, answer another
+        question (how many per month, not which ones did so in every one): refused (was: a count per month)."""
+        if f.kind != "aggregate" or f.dimensions or f.order_by or f.limit or f.derived or f.per_group or f.compare:
+            return
+        asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._is_which(k)), None)
+        if asked is None or not asked.text.endswith("s"):
+            return
+        if not f.grain:
+            if asked.arg("entity") == f.subject and set(f.measures) <= {"count"}:
+                return  # "which customers ..., and how many are there?": the things asked, counted
+            # "Which Gothenburg customers had an order returned, and what was the total value of those orders?": one
+            # figure over all of them names none of the things asked (was: one sum, the customers lost)
+            raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read one figure over all "
+                                "of them", hint=f"ask for the figure per {asked.text.rstrip('s')}, e.g. "
+                                f"'... by {asked.text.rstrip('s')}'")
+        if asked.arg("entity") != f.subject:
+            return
+        raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read a figure per {f.grain}; "
+                            f"I cannot test a condition in every {f.grain} of a period",
+                            hint=f"ask 'how many {asked.text} ... per {f.grain}' or name one {f.grain}")
+
     def _accept(self, f: QueryForm) -> None:
         for name in list(f.predicates):
             restated = set(self.layer.predicates.get(name, {}).get("restated_by", []))
@@ -3300,6 +3354,7 @@ class _State(
                for s in self.spans) and "activity:sales" not in f.notes:
             f.notes.append("activity:sales")  # "sales lines": the lines of orders that count as sales
         self._contradicting_conditions(f)
+        self._things_asked_not_counted_per_period(f)
         self._kinds_together(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)

@@ -736,6 +736,17 @@ class Planner:
             return exp.func("COALESCE", figure, exp.Literal.number(0))
         return figure
 
+    def _not_split_by_stock_place(self, root: str, dim_tables: set[str], dims: list[str]) -> None:
+        """"Which warehouse shipped the most orders?": a stock record's place (inventory) is where a product is held,
+        in every warehouse that holds it; orders, their lines, shipments and customers are tied to no warehouse, so a
+        split of them by it counts each under every warehouse holding any of its products. Refused (was: the orders
+        of every product held there counted for each warehouse, a silent wrong)."""
+        stock = {t for t, spec in self.layer.tables.items() if "quantity_on_hand" in spec.get("columns", {})}
+        if dim_tables & stock and root not in stock and root != "products":
+            placed = ", ".join(d for d in dims if {t for t in tables_of(self.field_sql(d))} & stock)
+            raise NotUnderstood(f"{root} are not tied to a {placed}: the lake holds where stock sits, not where an "
+                                "order was sent from", hint=f"ask about stock or products by {placed}")
+
     def _aggregate(self, form: QueryForm, top: bool = True) -> exp.Select:
         derived = form.derived or {}
         if derived.get("kind") == "average_per" and derived.get("grain"):
@@ -779,6 +790,7 @@ class Planner:
         root = self._root(form, measures, line)
         # "slowest sellers", "customers who spent less than 100 EUR": every thing counts, one with no sales as 0
         dim_tables = {t for e in dim_sql for t in tables_of(e)}
+        self._not_split_by_stock_place(root, dim_tables, dims)
         subject_table = self.layer.entities.get(form.subject or "", {}).get("table")
         zero_table = (self._zero_table(form, next(iter(dim_tables)), form.order_by if form.order_by in measures
                                        else measures[0]) if dims and len(dim_tables) == 1 else

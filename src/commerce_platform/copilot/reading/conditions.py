@@ -1439,8 +1439,11 @@ class ConditionSteps(StateBase):
         f = self.form
         if "not_delivered" not in f.predicates or f.subject != "orders":
             return
-        if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or "ship" in x.text
-               for x in self.spans):
+        # ("still pending, paid or shipped (so not yet delivered)": "shipped" one of a list of the orders' statuses
+        # is their status, nothing said of parcels)
+        listed = {v for x in f.filters if x.field == "status" and x.op == "in" and len(x.values) > 1 for v in x.values}
+        if any(x.has("entity", "shipments") or self._is_carrier(x) or x.first("measure") or (
+                "ship" in x.text and not any(x.has("value", "status", v) for v in listed)) for x in self.spans):
             return
         # "which of Erik's orders are still in transit", "on the way": words that say a parcel is moving
         moving = set(self.layer.predicates["not_delivered"].get("said_of_parcels", []))

@@ -525,6 +525,10 @@ class PeriodFieldSteps(StateBase):
         order_side = [x for x in f.filters if "." not in x.field and x.field in self.layer.dimensions
                       and not self.layer.dimensions[x.field]["column"].startswith("customers.")
                       or "." in x.field and not x.field.startswith("customers.")]
+        if self._ordering_said_unnegated():
+            # "customers who have placed orders, but never through the web": none of their orders on the web says
+            # nothing of whether they ordered at all; the ordering said apart from it still holds (was: dropped)
+            order_side = [x for x in order_side if x.op != "never in"]
         if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
                 and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
                 and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup \
@@ -572,7 +576,36 @@ class PeriodFieldSteps(StateBase):
             s.used = nxt[1].used = said[1].used = True
             return
 
+    def _ordering_said_unnegated(self) -> bool:
+        """An ordering verb of the orders said with no negation right before it ("have placed orders")."""
+        for k, s in enumerate(self.spans):
+            if not s.has("activity", "orders"):
+                continue
+            before = self.prev_content(k)
+            if before is None or not before[1].has("grammar", "negation"):
+                return True
+        return False
+
+    def _date_column_before_period(self) -> str | None:
+        """"products with nothing on hand in Vantaa where the stock record was last updated before 20 October": a
+        date column named right before the period ("updated before ...", "signup date in 2025") is the date the
+        period is on, whatever the things counted (was: their default date, the orders', a condition misplaced)."""
+        bounds = {*self.layer.grammar.get("previous", []), *self.layer.grammar.get("range", [])}
+        for k, s in enumerate(self.spans):
+            if not (s.first("slot") and str(s.arg("slot")).startswith("__period")):
+                continue
+            j = k - 1
+            while j >= 0 and (self.spans[j].text in bounds or all(x[0] == "stop" for x in self.spans[j].senses)):
+                j -= 1
+            said = self.spans[j].first("attribute") if j >= 0 else None
+            if said is not None and self.layer.column(str(said[1]))["type"] in ("DATE", "TIMESTAMP"):
+                return str(said[1])
+        return None
+
     def _period_field(self, f: QueryForm) -> str:
+        said = self._date_column_before_period()
+        if said is not None:
+            return said
         activity = [n.split(":")[1] for n in f.notes if n.startswith("activity:")]
         # "max:delivery_time": an aggregate of a layer measure is timed like the measure
         measure = next((m.split(":")[-1] for m in f.measures if m.split(":")[-1] in self.layer.measures), None)

@@ -38,6 +38,25 @@ class RankingSteps(StateBase):
                 raise NotUnderstood(f"'{s.text}' is a {dim} ({value}), not a kind of thing to pick one of",
                                     hint=f"e.g. 'which {dim} sold the most', 'best selling products in {value}'")
 
+    def _sup_of_amount_noun(self, i: int) -> str | None:
+        """"which store order had the highest total?": the superlative is of the things' own amount column when the
+        word after it is one of the layer's amount_nouns closing the phrase (no figure, column or thing after) and
+        the thing named before it has an amount the noun names (the column's own words say "total")."""
+        nouns = self.layer.grammar.get("amount_nouns", [])
+        if i + 1 >= len(self.spans) or self.spans[i + 1].text not in nouns:
+            return None
+        after = self.spans[i + 2] if i + 2 < len(self.spans) else None
+        if after is not None and any(x[0] in ("measure", "attribute", "entity", "dimension", "count")
+                                     for x in after.senses):
+            return None
+        named = next((x.arg("entity") for x in reversed(self.spans[:i]) if x.first("entity")), None)
+        entity = self.layer.entities.get(str(named), {})
+        if not entity.get("amount"):
+            return None
+        column = f"{entity['table']}.{entity['amount']}"
+        words = " ".join([entity["amount"].replace("_", " "), *self.layer.column(column).get("synonyms", [])])
+        return column if self.spans[i + 1].text.rstrip("s") in words.split() else None
+
     def _extreme_of_attribute(self, sa: tuple, t: Span) -> bool:
         """"smallest order amount", "highest unit price": a superlative naming the very amount it is followed by,
         asked as a figure (no "which", list word or count of things ranked)."""
@@ -225,6 +244,10 @@ class RankingSteps(StateBase):
             if nxt and nxt[1].first("number") and not nxt[1].used:
                 f.limit = int(nxt[1].arg("number"))
                 nxt[1].used = True
+            if (amount := self._sup_of_amount_noun(i)) is not None:
+                f.order_by = amount  # "which store order had the highest total?": the order's own amount
+                self.spans[i + 1].used = True
+                continue
             target = self._sup_target(i) or self._sup_target_left(i)
             if target is not None:
                 kind, name, span = target
