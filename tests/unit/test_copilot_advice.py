@@ -2423,3 +2423,37 @@ def test_listed_products_each_with_their_shortfall(parser, engine, question, gol
 ])
 def test_each_closing_before_a_purpose(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# reca slice: lapsed customers with a figure of their orders ("top N customers by revenue in <earlier> who haven't
+# ordered in <later>", "... with their <earlier> revenue"): the figure is over the earlier period, the one they
+# ordered in (was: refused, two periods); a period said again is where it is first said
+LAPSED_REVENUE_2025 = (
+    "SELECT c.customer_id, SUM(o.total_amount) FROM customers c JOIN orders o USING (customer_id) WHERE "
+    f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND c.customer_id NOT IN "
+    "(SELECT customer_id FROM orders WHERE order_date >= DATE '2026-01-01') {segment}GROUP BY c.customer_id "
+    "{having}ORDER BY 2 DESC LIMIT {n}")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("the 3 customers with the most revenue in 2025 who placed no orders in 2026",
+     LAPSED_REVENUE_2025.format(segment="", having="", n=3)),
+    ("list customers that bought in 2025 but have not ordered in 2026, and show what they spent in 2025",
+     LAPSED_REVENUE_2025.format(segment="", having="", n=1000)),
+    ("consumer customers with more than 1000 EUR of revenue in 2025 and nothing in 2026",
+     LAPSED_REVENUE_2025.format(segment="AND c.segment = 'consumer' ", having="HAVING SUM(o.total_amount) > 1000 ",
+                                n=1000)),
+])
+def test_lapsed_customers_with_a_figure_of_the_earlier_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "average order value in 2025 of customers who ordered nothing in 2026",  # one figure, not per customer
+    "revenue in 2025 per customer for customers who ordered nothing in 2026",  # per customer, not ranked or shown
+    "how many customers ordered in 2025 but not in 2026 and what was their revenue",
+    "revenue in 2025 by city of customers who ordered nothing in 2026",
+])
+def test_lapsed_customers_with_a_figure_not_of_each_customer_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -384,7 +384,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"customers with {what} in {other.label} ({other.start} to {other.end}) and none in "
                      f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
                      f"customers with {what} in {other.label}")
-        if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters):
+        if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters) or any(
+                m in layer.measures for m in (*form.measures, *form.show)):
             parts[-1] += f"; figures over {other.label}"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"
