@@ -2457,3 +2457,20 @@ def test_lapsed_customers_with_a_figure_of_the_earlier_period(parser, engine, qu
 def test_lapsed_customers_with_a_figure_not_of_each_customer_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# reca slice: "<customers> to call: <condition>" names what the list is for (layer: purposes.call_list "to call",
+# "accounts to call", "for our sales team to call"); said of other things it is not placed
+@pytest.mark.parametrize("question, gold", [
+    ("consumer accounts to call - they ordered before but not since 1 July",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING MAX(o.order_date) < DATE '2026-07-01'"),
+])
+def test_customers_to_call(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["products to call", "which carrier to call"])
+def test_to_call_said_of_other_things_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
