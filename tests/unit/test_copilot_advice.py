@@ -2474,3 +2474,33 @@ def test_customers_to_call(parser, engine, question, gold):
 def test_to_call_said_of_other_things_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# reca slice: "which of our <N best sellers ...> has <customer> never bought": the ranking as it stands, then the ones
+# of it none of that customer's purchases (any time) has (was: refused, 'never ordered' of products is by nobody);
+# "the top N products <customer> never bought" (which would rank the never-bought ones) stays refused
+TOP_NOT_BOUGHT = (
+    "WITH top AS (SELECT oi.product_id, SUM(oi.quantity) AS units FROM orders o JOIN order_items oi USING (order_id) "
+    f"WHERE {VALID_ORDER} {{period}}GROUP BY oi.product_id ORDER BY units DESC LIMIT {{n}}) SELECT p.name, top.units "
+    "FROM top JOIN products p USING (product_id) WHERE top.product_id NOT IN (SELECT oi.product_id FROM orders o "
+    f"JOIN order_items oi USING (order_id) JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND {{who}})")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which of the top 4 products by units sold in 2025 has customer 36 not bought?",
+     TOP_NOT_BOUGHT.format(period="AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' ", n=4,
+                           who="c.customer_id = 36")),
+    ("Which of our 6 best-selling items (units, all time) did Talo Berg Oy never buy",
+     TOP_NOT_BOUGHT.format(period="", n=6, who="c.name = 'Talo Berg Oy'")),
+])
+def test_which_of_the_top_products_a_customer_never_bought(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "top 5 products by units that customer 36 has never bought",
+    "products customer 36 never bought, ranked by units sold",
+])
+def test_a_ranking_of_the_products_a_customer_never_bought_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

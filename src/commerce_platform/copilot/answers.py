@@ -188,7 +188,8 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
             "never bought in": "never bought (no purchase, not cancelled or returned, with)",
-            "no line in": "none (no line of the order with)"}
+            "no line in": "none (no line of the order with)",
+            "not bought by": "has never bought it (no purchase, not cancelled or returned, at any time):"}
 
 
 def _is_count(name: str) -> bool:

@@ -34,6 +34,19 @@ class AdviceSteps(StateBase):
             f.show.append("products.active")
         f.notes.append("reorder_advice")
 
+    def _not_bought_by_named(self, f: QueryForm) -> None:
+        """"which of them has customer 36 never bought?" within a ranking of products (said after it or in "which of
+        our 10 best sellers has ..."): the products of the ranking none of that customer's purchases has, not the
+        products nobody ordered (was: refused as always empty). Only within a ranking: "the top 5 products customer
+        36 never bought" would rank the ones never bought instead."""
+        whose = [x for x in f.filters if x.field in ("customer", "customers.customer_id")]
+        ranked = (f.within or {}).get("dimensions") == ["product"] and f.subject in (None, "products") and \
+            f.dimensions == ["product"]
+        if not ranked or f.predicates != ["never_ordered"] or len(whose) != 1 or whose[0].op != "=":
+            return
+        f.predicates = []
+        f.filters = [replace(x, op="not bought by") if x is whose[0] else x for x in f.filters]
+
     def _little_sales_bounded(self) -> None:
         """"high margin but not selling: products that sold under 100 units this year": an upper bound on a sales
         figure says how little "not selling" means; the products under it are listed, those with none at 0 (was:
