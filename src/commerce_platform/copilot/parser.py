@@ -1241,13 +1241,14 @@ class _State(
                 earlier = next((k for k in range(i - 1, -1, -1) if any(d == dim for d, _ in self.values_of(self.spans[k]))),
                                None)
                 if existing is not None and earlier is not None and any(
-                        x.text in ("also", "as well", "too") for x in self.spans[earlier + 1:i]):
+                        x.text in ("also", "as well", "too") or x.text.startswith("also ") and x.has("grammar", "bought_together")
+                        for x in self.spans[earlier + 1:i]):
                     # "orders with the Makita Copper Pipe that also contain the Gustavsberg Cable Reel": both, not
-                    # either; said of a share it has two wholes, which is not read
+                    # either; said of a share, the ones with the first are the whole (advice.py)
                     if any(x.has("grammar", "share") for x in self.spans):
-                        raise NotUnderstood(f"a share of the ones with {existing.values[0]} that also have {value}: I "
-                                            "can give the orders with both, or each one's share, not one within the other",
-                                            hint=f"e.g. 'how many orders contain both {existing.values[0]} and {value}'")
+                        self._share_of_orders_with_both(f, existing, dim, value)
+                        s.used = True
+                        continue
                     existing.op = "all of"
                 if existing is not None:
                     if value not in existing.values:
@@ -1767,6 +1768,16 @@ class _State(
             # (not what else is bought with either)
             products.op = "all of"
             notes.remove("together")
+            return
+        if "together" in notes and products is not None and products.op in ("in", "all of") and \
+                len(products.values) >= 2 and f.subject == "customers" and f.limit is None and not f.order_by and \
+                any(x.text.startswith("also ") and x.has("grammar", "bought_together") for x in self.spans):
+            # "customers who bought A and also bought B": the customers who bought every one of them (was: the
+            # products bought with either, the customers and their count dropped)
+            products.op = "all of"
+            notes.remove("together")
+            if not f.measures:
+                f.kind = "list"
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
