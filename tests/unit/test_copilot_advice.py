@@ -2551,3 +2551,24 @@ def test_customers_who_bought_one_and_also_another(parser, engine, question, gol
 def test_share_of_customers_who_also_bought_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# reca slice: "lapsed customers (ordered before, nothing since <day>)": 'lapsed' names the lapsed customers' list when
+# the question says which (layer: purposes.lapsed; alone it is refused, there is no period to be lapsed in), and
+# "ordered before, nothing since ..." joined by a comma reads as "ordered before but nothing since ..."
+@pytest.mark.parametrize("question, gold", [
+    ("lapsed consumer customers (ordered before, nothing since 1 June 2026)",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING MAX(o.order_date) < DATE '2026-06-01'"),
+    ("customers in Tallinn who ordered before, but not in the last 60 days",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.city = 'Tallinn' "
+     "GROUP BY c.customer_id HAVING MAX(o.order_date) < DATE '2026-09-02'"),
+])
+def test_lapsed_customers_said_so(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["lapsed customers in Oslo", "lapsed products"])
+def test_lapsed_with_no_period_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
