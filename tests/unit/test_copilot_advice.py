@@ -2572,3 +2572,15 @@ def test_lapsed_customers_said_so(parser, engine, question, gold):
 def test_lapsed_with_no_period_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# reca slice: "which 3 lapsed customers (no order since <day>) spent the most": a purpose word between the number and
+# what is ranked is passed as a condition is ("which 3 active products"); the number is how many
+@pytest.mark.parametrize("question, gold", [
+    ("Which 3 lapsed customers (no order since 1 June 2026) spent the most with us overall?",
+     "SELECT c.name, SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned')) AS r FROM customers c "
+     "JOIN orders o USING (customer_id) GROUP BY c.customer_id, c.name HAVING MAX(o.order_date) < DATE '2026-06-01' "
+     "ORDER BY r DESC LIMIT 3"),
+])
+def test_a_number_before_a_purpose_word_and_the_things_ranked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
