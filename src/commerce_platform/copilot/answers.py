@@ -188,7 +188,8 @@ OP_WORDS = {"=": "=", "in": "in", "not in": "not", "<": "<", "<=": "<=", ">": ">
             "never in": "never (no order with)", "latest in": "on the latest order",
             "bought in": "bought (a purchase, not cancelled or returned, with)",
             "never bought in": "never bought (no purchase, not cancelled or returned, with)",
-            "no line in": "none (no line of the order with)"}
+            "no line in": "none (no line of the order with)",
+            "not bought by": "has never bought it (no purchase, not cancelled or returned, at any time):"}
 
 
 def _is_count(name: str) -> bool:
@@ -384,7 +385,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"customers with {what} in {other.label} ({other.start} to {other.end}) and none in "
                      f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
                      f"customers with {what} in {other.label}")
-        if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters):
+        if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters) or any(
+                m in layer.measures for m in (*form.measures, *form.show)):
             parts[-1] += f"; figures over {other.label}"
     if form.order_by:
         direction = "highest first" if form.direction == "desc" else "lowest first"

@@ -165,6 +165,21 @@ class SemanticParser:
             return better if better is not None and (word.islower() or better in function_words) else word
         return re.sub(r"(?<![\w'-])[A-Za-z][a-z]{3,}(?![\w'-])", mended, question)
 
+    def _which_of_the_top(self, question: str, as_of: date, context: QueryForm | None) -> ParseResult | None:
+        """"Which of our 10 best sellers this year has customer 36 never bought?": the condition is tested within
+        the ranking as it stands, as "among our 10 best sellers, which ones ..." (a top 10 of the ones never bought
+        would name others); None when the ranking or the condition is not read so (the question is read whole)."""
+        which_of = WHICH_OF_RANKING_RE.match(question)
+        if which_of is None:
+            return None
+        try:
+            ranked = self.parse(which_of.group("ranking"), as_of, context)
+            if not ranked.form.limit or ranked.form.kind != "aggregate":
+                return None
+            return self.parse(f"which of them {which_of.group('rest')}", as_of, ranked.form)
+        except NotUnderstood:
+            return None
+
     # ------------------------------------------------------------------ entry
     def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
         question = (question or "").strip()
@@ -200,6 +215,9 @@ class SemanticParser:
             # "Are any of our top 20 sellers this year at or below their reorder level?": the condition within the
             # ranking, as "among our top 20 ..., which ones are ..." (was: the condition first, then a top 20 of them)
             question = f"among {any_of.group('ranking')}, which ones are {any_of.group('rest')}"
+        within_top = self._which_of_the_top(question, as_of, context)
+        if within_top is not None:
+            return within_top
         among = AMONG_RE.match(question)
         if among is not None:
             # "Among our ten best sellers this year, which ones have a margin under 30%?": the condition is
@@ -745,6 +763,10 @@ ANY_OF_RANKING_RE = re.compile(r"^\s*(?:are|is)\s+any\s+of\s+(?P<ranking>(?:our|
 # "among our top 10 ..., which ones ...": a condition within a ranking said first
 AMONG_RE = re.compile(r"^\s*(?:among|of)\s+(?P<ranking>(?:our|the)\s+[^,]+?),\s*which\s+(?:ones|of\s+(?:them|those|these))?\s*"
                       r"(?P<rest>.+)$", re.IGNORECASE)
+# "which of our 5 best sellers (all time) has customer 36 never bought": a condition within a ranking with a number,
+# the ranking said first (its brackets may hold commas, which "among ..., which" cannot)
+WHICH_OF_RANKING_RE = re.compile(r"^\s*which\s+of\s+(?P<ranking>(?:our|the)\s+(?:top\s+)?\d+\s[^?]*?)\s+"
+                                 r"(?P<rest>(?:has|have|did)\s[^?]*?)\s*\?*\s*$", re.IGNORECASE)
 # "should we cancel them?": asks whether to act on the ones asked about, a verb and a pointer only (its verb may be a
 # word of the data, "cancel", but names no condition: it is the decision the answer informs)
 ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|those|these|it|this\s+one|that\s+one)\s*[?.!]*$",
@@ -1234,13 +1256,14 @@ class _State(
                 earlier = next((k for k in range(i - 1, -1, -1) if any(d == dim for d, _ in self.values_of(self.spans[k]))),
                                None)
                 if existing is not None and earlier is not None and any(
-                        x.text in ("also", "as well", "too") for x in self.spans[earlier + 1:i]):
+                        x.text in ("also", "as well", "too") or x.text.startswith("also ") and x.has("grammar", "bought_together")
+                        for x in self.spans[earlier + 1:i]):
                     # "orders with the Makita Copper Pipe that also contain the Gustavsberg Cable Reel": both, not
-                    # either; said of a share it has two wholes, which is not read
+                    # either; said of a share, the ones with the first are the whole (advice.py)
                     if any(x.has("grammar", "share") for x in self.spans):
-                        raise NotUnderstood(f"a share of the ones with {existing.values[0]} that also have {value}: I "
-                                            "can give the orders with both, or each one's share, not one within the other",
-                                            hint=f"e.g. 'how many orders contain both {existing.values[0]} and {value}'")
+                        self._share_of_orders_with_both(f, existing, dim, value)
+                        s.used = True
+                        continue
                     existing.op = "all of"
                 if existing is not None:
                     if value not in existing.values:
@@ -1760,6 +1783,16 @@ class _State(
             # (not what else is bought with either)
             products.op = "all of"
             notes.remove("together")
+            return
+        if "together" in notes and products is not None and products.op in ("in", "all of") and \
+                len(products.values) >= 2 and f.subject == "customers" and f.limit is None and not f.order_by and \
+                any(x.text.startswith("also ") and x.has("grammar", "bought_together") for x in self.spans):
+            # "customers who bought A and also bought B": the customers who bought every one of them (was: the
+            # products bought with either, the customers and their count dropped)
+            products.op = "all of"
+            notes.remove("together")
+            if not f.measures:
+                f.kind = "list"
             return
         if "together" in notes and anchor:
             f.kind = "bought_together"
@@ -3365,6 +3398,7 @@ class _State(
         self._conditions_per_scope(f)
         self._intents_and_currency(f)
         self._sales_orders_restated(f)
+        self._not_bought_by_named(f)
         self._own_entity_conflict(f)
         self._conditions_joined_by_or(f)
         self._conditions_said_of_us(f)

@@ -328,6 +328,21 @@ class Planner:
         return [f for f in form.filters if f.op in ("=", "in") and not self.is_measure(f.field)
                 and tables_of(self.field_sql(f.field)) == {"products"}]
 
+    def _not_bought_by(self, col: exp.Expr, vals: list[exp.Expr]) -> exp.Expr:
+        """"which of our 10 best sellers has customer 36 never bought": a product none of the customer's purchases
+        (orders that count as a sale: the revenue glossary), at any time, has a line of."""
+        inner = col.copy()
+        inner.set("table", exp.to_identifier("xc"))
+        valid = fragment(self.layer.measures["revenue"]["filter"])
+        for c in valid.find_all(exp.Column):
+            if c.table == "orders":
+                c.set("table", exp.to_identifier("x"))
+        return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x")
+                                       .join("order_items AS xi", on="xi.order_id = x.order_id")
+                                       .join("customers AS xc", on="xc.customer_id = x.customer_id")
+                                       .where(fragment("xi.product_id = products.product_id")).where(valid)
+                                       .where(inner.isin(*vals))))
+
     def filter_sql(self, f: Filter) -> exp.Expr:
         col = self.field_sql(f.field)
         vals = [_lit(v) for v in f.values]
@@ -360,6 +375,8 @@ class Planner:
                                 .where(fragment("x.customer_id = customers.customer_id")).where(valid)
                                 .where(inner.isin(*vals)))
             return bought if op == "bought in" else exp.Not(this=bought)
+        if op == "not bought by":
+            return self._not_bought_by(col, vals)
         if op == "no line in":
             # "orders with Makita products but no Bosch products": no line of the order has the value (not: some
             # line lacks it)

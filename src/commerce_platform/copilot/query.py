@@ -16,7 +16,7 @@ from typing import Any
 
 OPS: tuple[str, ...] = ("=", "in", "not in", "<", "<=", ">", ">=", "between", "is null", "is not null", "contains",
                         "not contains", "starts with", "all of", "only of", "never in", "latest in", "bought in", "never bought in",
-                        "no line in")
+                        "no line in", "not bought by")
 
 
 @dataclass

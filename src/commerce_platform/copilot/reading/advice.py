@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ...errors import NotUnderstood
 from ..lexicon import Span
-from ..query import QueryForm
+from ..query import Filter, QueryForm
 from .base import StateBase
 
 
@@ -33,6 +34,38 @@ class AdviceSteps(StateBase):
         if "products.active" not in f.show:
             f.show.append("products.active")
         f.notes.append("reorder_advice")
+
+    def _share_of_orders_with_both(self, f: QueryForm, whole: Filter, dim: str, value: str) -> None:
+        """"what share of orders containing A also contain B" (how often B goes with A, for a bundle): the orders
+        with a line of A are the whole, those of them with a line of B the part (was: refused); "sales orders" (the
+        layer's sales_orders_restated words) keeps the orders that count as sales. Of other things (customers who
+        bought A) it stays refused."""
+        if f.subject not in (None, "orders") or not str(self.layer.dimensions[dim]["column"]).startswith("products."):
+            raise NotUnderstood(f"a share of the ones with {whole.values[0]} that also have {value}: I can give the "
+                                "orders with both, or each one's share, not one within the other",
+                                hint=f"e.g. 'how many orders contain both {whole.values[0]} and {value}'")
+        whole.op = "all of"  # the orders with a line of it (per order, not per line)
+        f.filters.append(Filter(dim, "=", [value]))
+        sales = self.layer.grammar.get("sales_orders_restated", {}).get("words", [])
+        if any(s.text in sales for s in self.spans) or re.search(
+                rf"\b(?:{'|'.join(map(re.escape, sales))})\b", self.question, re.IGNORECASE) and sales:
+            f.filters.insert(0, Filter("status", "not in", list(self.layer.grammar.get("lost_statuses", []))))
+            for s in self.spans:
+                if s.text in sales or s.text == "sales" and s.has("measure", "revenue") and not s.used:
+                    s.used = True
+
+    def _not_bought_by_named(self, f: QueryForm) -> None:
+        """"which of them has customer 36 never bought?" within a ranking of products (said after it or in "which of
+        our 10 best sellers has ..."): the products of the ranking none of that customer's purchases has, not the
+        products nobody ordered (was: refused as always empty). Only within a ranking: "the top 5 products customer
+        36 never bought" would rank the ones never bought instead."""
+        whose = [x for x in f.filters if x.field in ("customer", "customers.customer_id")]
+        ranked = (f.within or {}).get("dimensions") == ["product"] and f.subject in (None, "products") and \
+            f.dimensions == ["product"]
+        if not ranked or f.predicates != ["never_ordered"] or len(whose) != 1 or whose[0].op != "=":
+            return
+        f.predicates = []
+        f.filters = [replace(x, op="not bought by") if x is whose[0] else x for x in f.filters]
 
     def _little_sales_bounded(self) -> None:
         """"high margin but not selling: products that sold under 100 units this year": an upper bound on a sales

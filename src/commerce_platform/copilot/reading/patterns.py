@@ -20,7 +20,7 @@ SUGGESTIONS = [
 # ordering said before it ("but not at all in 2026" as "but not in 2026"; was: refused on 'not')
 # ("ordered with us before but not a single time this year": the same, "with us" and "a single time" only say it)
 ORDERED_BEFORE_BUT_NOT = re.compile(r"\b(ordered|bought|purchased)(\s+(?:(?:from|with)\s+us\s+)?before)"
-                                    r"\s+but\s+(?:not|nothing|none)\s+(?:at\s+all\s+|(?:a\s+)?single\s+time\s+|once\s+)?"
+                                    r"(?:\s+but|\s*,(?:\s*but)?)\s+(?:not|nothing|none)\s+(?:at\s+all\s+|(?:a\s+)?single\s+time\s+|once\s+)?"
                                     r"(?=(?:in|during|within|since|this|last)\b)")
 # Words read by the parser's own patterns (periods, ids), so known to the typo mender too.
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

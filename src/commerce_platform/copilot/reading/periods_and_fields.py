@@ -51,19 +51,29 @@ class PeriodFieldSteps(StateBase):
             before_tail = _period(earlier.start_date, later.start_date - timedelta(days=1),
                                   f"{earlier.label} before {later.start}")
         counted = f.measures == ["count"] and f.subject == "customers"  # "how many customers ordered in 2025 but ..."
-        if f.subject not in (None, "customers") or f.dimensions or (f.measures and not counted) or f.derived \
+        measured = self._lapsed_figures(f)
+        if f.subject not in (None, "customers") or f.dimensions and not measured or \
+                (f.measures and not counted and not measured) or f.derived \
                 or earlier.end >= later.start and before_tail is None:
             return False
         spec = self.layer.grammar.get("lapsed", {})
-        slot_at = {int(s.text[8:-2]): k for k, s in enumerate(self.spans) if s.text.startswith("__period")}
+        slot_at: dict[int, int] = {}
+        for k, s in enumerate(self.spans):
+            if s.text.startswith("__period"):
+                # ("... in 2025 but nothing in 2026, with their 2025 revenue": a period said again stands where it is
+                # first said)
+                slot_at.setdefault(int(s.text[8:-2]), k)
         at_later = slot_at[self.periods.index(later)]
         at_earlier = slot_at[self.periods.index(earlier)]
         ordered = [k for k, s in enumerate(self.spans) if s.has("activity", "orders")]
         # "customers who spent more than 5000 EUR in 2025 but have not ordered since July": a bound on a figure of
         # their orders says they ordered in that period as "ordered" does (the figure is of that period: planner)
         bounds = {x.field for x in f.filters if x.field in self.layer.measures and x.op in (">", ">=")}
+        # ("top 10 customers by revenue in 2025 who haven't ordered this year": a figure of their orders, shown or
+        # ranked per customer, is of the period it is said with, so they ordered in it)
+        figures = bounds | set(measured)
         acted = sorted({*ordered, *(k for k, s in enumerate(self.spans) if s.first("measure")
-                                    and s.arg("measure") in bounds)})
+                                    and s.arg("measure") in figures)})
         # the "no order" words: the never-ordered condition, or "nothing" / "none" said just before the later period
         nothing = [k for k, s in enumerate(self.spans) if not s.used and s.text in spec.get("nothing", [])
                    and 0 < at_later - k <= 2]
@@ -89,6 +99,21 @@ class PeriodFieldSteps(StateBase):
         f.predicates = [p for p in f.predicates if p != "never_ordered"] + ["never_ordered", "ordered_in_earlier"]
         f.notes = [n for n in f.notes if n != "activity:orders"]
         return True
+
+    def _lapsed_figures(self, f: QueryForm) -> list[str]:
+        """The figures of customers' orders a lapsed-customers question shows or ranks them by ("top 10 customers by
+        revenue in 2025 but no order in 2026", "with their 2025 revenue"): measures of the orders entity, per customer
+        (no other grouping); the planner computes them over the earlier period. Empty when anything else is asked."""
+        figures = [m for m in (*f.measures, *f.show) if m in self.layer.measures]
+        if not figures or any(m not in self.layer.measures for m in f.measures) or any(self.layer.measures[m].get("entity") != "orders" or
+                              self.layer.measures[m].get("unit") == "date" for m in figures):
+            return []
+        if f.grain or f.compare or f.subject != "customers" or f.dimensions != (["customer"] if f.measures else []) \
+                or any(m != f.order_by for m in f.measures):
+            # (a figure asked, not only shown, is the customers' ranking: "average order value of ..." is one
+            # figure, and a figure per customer with no ranking is not listed beside them)
+            return []
+        return figures
 
     def _ordered_in_both(self, f: QueryForm, slots: list[Span]) -> bool:
         """"How many customers ordered in both 2025 and 2026?", "customers who bought both in May and in June":

@@ -273,9 +273,11 @@ class RankingSteps(StateBase):
         # "the 5 products with the lowest margin": a number just before what is ranked
         for i, s in enumerate(self.spans):
             nxt = self.next_content(i)
-            # past the conditions on what is ranked: "the 5 active products", "top 3 Bosch products"
+            # past the conditions on what is ranked: "the 5 active products", "top 3 Bosch products" (and a word of what
+            # they are for: "which 5 lapsed customers ...", placed as a purpose only where the form says so)
             k = i + 1
-            while nxt is not None and nxt[0] == k and (nxt[1].first("predicate") or self.values_of(nxt[1])) \
+            while nxt is not None and nxt[0] == k and (nxt[1].first("predicate") or self.values_of(nxt[1])
+                                                       or nxt[1].first("purpose")) \
                     and not (nxt[1].first("entity") or nxt[1].first("dimension")):
                 after = self.next_content(k)
                 k += 1
