@@ -1485,3 +1485,45 @@ def test_transit_and_the_order_of_the_one_shipment(parser, engine, question, gol
 ])
 def test_delivered_within_a_single_day(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "longest"/"shortest" never rank by an id: "... on the road the longest? order id" is the oldest parcel with its
+# order id shown (was: ranked by the highest order id, a silent wrong); an id of another table the ranked
+# things carry (the shipment's order_id) is shown beside them
+@pytest.mark.parametrize("question, gold", [
+    ("which parcel still not delivered has been in transit longest? give the order id",
+     "SELECT order_id, shipped_at FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 1"),
+    ("the 3 undelivered shipments on the road the longest - order ids",
+     "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 3"),
+    ("which open order has waited the longest? order number please",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') ORDER BY order_date, order_id LIMIT 1"),
+])
+def test_a_duration_extreme_never_ranks_by_an_id(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_id_named_after_a_ranking_is_not_its_measure(parser, engine):
+    # near miss: "highest order id" names the id as what is ranked, and stays so
+    assert_answers_like(parser, engine, "which undelivered shipment has the highest order id?",
+                        "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY order_id DESC LIMIT 1")
+
+
+# "shipped late": the parcel's event right before a condition of the parcel says how it went, never the order
+# status (was: status shipped, orders still in transit, none of them late: 0 rows); a period after it is when they
+# were shipped
+@pytest.mark.parametrize("question, gold", [
+    ("list the orders that were shipped late in August 2026",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE "
+     "s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND s.shipped_at >= TIMESTAMP '2026-08-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-09-01'"),
+    ("how many orders got shipped delayed?",
+     "SELECT COUNT(DISTINCT s.order_id) FROM shipments s WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY"),
+])
+def test_an_event_said_of_a_parcel_condition_is_no_status(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_event_alone_is_still_the_status(parser, engine):
+    # near miss: "shipped" with no condition of the parcel after it is the order status
+    assert_answers_like(parser, engine, "how many orders are shipped right now?",
+                        "SELECT COUNT(*) FROM orders WHERE status = 'shipped'")
