@@ -1508,6 +1508,40 @@ def test_an_id_named_after_a_ranking_is_not_its_measure(parser, engine):
                         "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY order_id DESC LIMIT 1")
 
 
+# two periods each said right after its own event's verb ("placed in ...", "shipped in ...") are two conditions on
+# the same orders, the order date and the ship date (was: refused as two periods to compare; the same period said
+# of both was read once, on the ship date only, a silent wrong)
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders that were placed in September 2026 got shipped in October 2026?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at >= TIMESTAMP '2026-10-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+    ("count the orders ordered in August 2026 and shipped in August 2026",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-08-01' AND DATE '2026-08-31' AND s.shipped_at >= TIMESTAMP '2026-08-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-09-01'"),
+    ("which orders shipped in October were placed in September? list them",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at >= TIMESTAMP '2026-10-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+    ("number of orders placed in September 2026 that shipped before 3 October 2026",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at < TIMESTAMP '2026-10-03'"),
+])
+def test_periods_of_two_events_are_two_conditions(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_periods_of_two_events_near_misses(parser, engine):
+    # "delivered" is also an order status: two periods with it stay refused, never a guess
+    with pytest.raises(NotUnderstood, match="two periods"):
+        answer(parser, engine, "how many orders placed in 2025 were delivered in 2026")
+    # two periods of one event are still compared, one row each
+    assert_answers_like(parser, engine, "number of orders placed in Q3 2026 vs Q2 2026",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' "
+                        "GROUP BY order_date >= DATE '2026-07-01'")
+
+
 # "shipped late": the parcel's event right before a condition of the parcel says how it went, never the order
 # status (was: status shipped, orders still in transit, none of them late: 0 rows); a period after it is when they
 # were shipped
