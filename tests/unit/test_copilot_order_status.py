@@ -1561,3 +1561,32 @@ def test_an_event_alone_is_still_the_status(parser, engine):
     # near miss: "shipped" with no condition of the parcel after it is the order status
     assert_answers_like(parser, engine, "how many orders are shipped right now?",
                         "SELECT COUNT(*) FROM orders WHERE status = 'shipped'")
+
+
+# "shipped the next day", "shipped the same day as ordered", "shipped 1 day after the order date": that many whole
+# calendar days from the order date to the ship date (was: refused, 'next', 'day' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("How many September 2026 orders got shipped on the following day?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date BETWEEN "
+     "DATE '2026-09-01' AND DATE '2026-09-30' AND CAST(s.shipped_at AS DATE) = o.order_date + 1"),
+    ("count orders shipped the same day as they were ordered",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE CAST(s.shipped_at AS DATE) = o.order_date"),
+    ("how many 2025 orders were shipped on their order date",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' AND CAST(s.shipped_at AS DATE) = o.order_date"),
+    ("how many orders got shipped 2 or more calendar days after the order?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+    ("how many orders were shipped 3 days after their order date?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) = 3"),
+])
+def test_shipped_a_number_of_days_after_the_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_shipped_the_next_day_near_miss(parser, engine):
+    # "delivered the next day" is no ship date: left to refuse, never read as the order-to-ship days
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "how many orders were delivered the next day after the order date?")
