@@ -1590,3 +1590,26 @@ def test_shipped_the_next_day_near_miss(parser, engine):
     # "delivered the next day" is no ship date: left to refuse, never read as the order-to-ship days
     with pytest.raises(NotUnderstood):
         answer(parser, engine, "how many orders were delivered the next day after the order date?")
+
+
+# "<things> per <group>, top N": the things said are counted in each group and the groups ranked by that count (was:
+# ranked by revenue or by the orders' amounts, a silent wrong)
+@pytest.mark.parametrize("question, gold", [
+    ("delayed shipments per customer in 2026 - top 3",
+     "SELECT c.name, COUNT(DISTINCT s.shipment_id) AS n FROM shipments s JOIN orders o USING (order_id) JOIN customers c "
+     "USING (customer_id) WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND s.shipped_at >= TIMESTAMP '2026-01-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01' GROUP BY c.name, c.customer_id ORDER BY n DESC, c.name LIMIT 3"),
+    ("returned orders per customer, top 4",
+     "SELECT c.name, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'returned' "
+     "GROUP BY c.name, c.customer_id ORDER BY n DESC, c.name LIMIT 4"),
+])
+def test_things_per_group_ranked_by_their_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_figure_per_group_is_still_ranked_by_it(parser, engine):
+    # near miss: a figure named before "per" is what is ranked, and "top 5 customers" alone stays by revenue
+    assert_answers_like(parser, engine, "revenue per customer, top 3",
+                        "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+                        "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY c.name, c.customer_id "
+                        "ORDER BY r DESC LIMIT 3")

@@ -1173,6 +1173,15 @@ class _State(
             self.form.period_field = event  # "orders shipped late in September": when they were shipped
         return True
 
+    def _things_per_group(self, f: QueryForm) -> bool:
+        """"late deliveries per customer, top 5": the subject's noun said right before "per" and the grouping, so
+        the figure ranked is how many of those things each group has (was: ranked by revenue, a silent wrong)."""
+        for k, s in enumerate(self.spans[:-2]):
+            if s.has("entity", f.subject or "") and self.spans[k + 1].text == "per" and \
+                    self.spans[k + 2].has("dimension", f.dimensions[0]):
+                return True
+        return False
+
     def _shown_beside_ranked(self, s: Span, subject: dict[str, Any]) -> str | None:
         """The column a word after a ranking shows beside the ranked one (never ranks by): a text of its own table
         ("... on the road the longest? tracking number"), or an id it carries of another table ("... order id":
@@ -2176,6 +2185,8 @@ class _State(
                 default = "count"  # "which cities ordered the most": the most orders, as of customers
             if f.order_by == "@amount" and not f.derived:
                 default = self.layer.grammar["ranking_default_amount"].get(f.subject or "", default)
+            elif f.order_by is None and not f.derived and self._things_per_group(f):
+                default = "count"  # "cancelled orders per customer, top 5": the things said are counted in each
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]
