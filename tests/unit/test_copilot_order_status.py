@@ -1485,3 +1485,131 @@ def test_transit_and_the_order_of_the_one_shipment(parser, engine, question, gol
 ])
 def test_delivered_within_a_single_day(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "longest"/"shortest" never rank by an id: "... on the road the longest? order id" is the oldest parcel with its
+# order id shown (was: ranked by the highest order id, a silent wrong); an id of another table the ranked
+# things carry (the shipment's order_id) is shown beside them
+@pytest.mark.parametrize("question, gold", [
+    ("which parcel still not delivered has been in transit longest? give the order id",
+     "SELECT order_id, shipped_at FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 1"),
+    ("the 3 undelivered shipments on the road the longest - order ids",
+     "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY shipped_at LIMIT 3"),
+    ("which open order has waited the longest? order number please",
+     "SELECT order_id FROM orders WHERE status IN ('pending', 'paid') ORDER BY order_date, order_id LIMIT 1"),
+])
+def test_a_duration_extreme_never_ranks_by_an_id(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_id_named_after_a_ranking_is_not_its_measure(parser, engine):
+    # near miss: "highest order id" names the id as what is ranked, and stays so
+    assert_answers_like(parser, engine, "which undelivered shipment has the highest order id?",
+                        "SELECT order_id FROM shipments WHERE delivered_at IS NULL ORDER BY order_id DESC LIMIT 1")
+
+
+# two periods each said right after its own event's verb ("placed in ...", "shipped in ...") are two conditions on
+# the same orders, the order date and the ship date (was: refused as two periods to compare; the same period said
+# of both was read once, on the ship date only, a silent wrong)
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders that were placed in September 2026 got shipped in October 2026?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at >= TIMESTAMP '2026-10-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+    ("count the orders ordered in August 2026 and shipped in August 2026",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-08-01' AND DATE '2026-08-31' AND s.shipped_at >= TIMESTAMP '2026-08-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-09-01'"),
+    ("which orders shipped in October were placed in September? list them",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at >= TIMESTAMP '2026-10-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+    ("number of orders placed in September 2026 that shipped before 3 October 2026",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' AND s.shipped_at < TIMESTAMP '2026-10-03'"),
+])
+def test_periods_of_two_events_are_two_conditions(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_periods_of_two_events_near_misses(parser, engine):
+    # "delivered" is also an order status: two periods with it stay refused, never a guess
+    with pytest.raises(NotUnderstood, match="two periods"):
+        answer(parser, engine, "how many orders placed in 2025 were delivered in 2026")
+    # two periods of one event are still compared, one row each
+    assert_answers_like(parser, engine, "number of orders placed in Q3 2026 vs Q2 2026",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' "
+                        "GROUP BY order_date >= DATE '2026-07-01'")
+
+
+# "shipped late": the parcel's event right before a condition of the parcel says how it went, never the order
+# status (was: status shipped, orders still in transit, none of them late: 0 rows); a period after it is when they
+# were shipped
+@pytest.mark.parametrize("question, gold", [
+    ("list the orders that were shipped late in August 2026",
+     "SELECT DISTINCT o.order_id FROM orders o JOIN shipments s USING (order_id) WHERE "
+     "s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND s.shipped_at >= TIMESTAMP '2026-08-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-09-01'"),
+    ("how many orders got shipped delayed?",
+     "SELECT COUNT(DISTINCT s.order_id) FROM shipments s WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY"),
+])
+def test_an_event_said_of_a_parcel_condition_is_no_status(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_an_event_alone_is_still_the_status(parser, engine):
+    # near miss: "shipped" with no condition of the parcel after it is the order status
+    assert_answers_like(parser, engine, "how many orders are shipped right now?",
+                        "SELECT COUNT(*) FROM orders WHERE status = 'shipped'")
+
+
+# "shipped the next day", "shipped the same day as ordered", "shipped 1 day after the order date": that many whole
+# calendar days from the order date to the ship date (was: refused, 'next', 'day' unplaced)
+@pytest.mark.parametrize("question, gold", [
+    ("How many September 2026 orders got shipped on the following day?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date BETWEEN "
+     "DATE '2026-09-01' AND DATE '2026-09-30' AND CAST(s.shipped_at AS DATE) = o.order_date + 1"),
+    ("count orders shipped the same day as they were ordered",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE CAST(s.shipped_at AS DATE) = o.order_date"),
+    ("how many 2025 orders were shipped on their order date",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) WHERE o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' AND CAST(s.shipped_at AS DATE) = o.order_date"),
+    ("how many orders got shipped 2 or more calendar days after the order?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) >= 2"),
+    ("how many orders were shipped 3 days after their order date?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN shipments s USING (order_id) "
+     "WHERE date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) = 3"),
+])
+def test_shipped_a_number_of_days_after_the_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_shipped_the_next_day_near_miss(parser, engine):
+    # "delivered the next day" is no ship date: left to refuse, never read as the order-to-ship days
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "how many orders were delivered the next day after the order date?")
+
+
+# "<things> per <group>, top N": the things said are counted in each group and the groups ranked by that count (was:
+# ranked by revenue or by the orders' amounts, a silent wrong)
+@pytest.mark.parametrize("question, gold", [
+    ("delayed shipments per customer in 2026 - top 3",
+     "SELECT c.name, COUNT(DISTINCT s.shipment_id) AS n FROM shipments s JOIN orders o USING (order_id) JOIN customers c "
+     "USING (customer_id) WHERE s.delivered_at > s.shipped_at + INTERVAL 3 DAY AND s.shipped_at >= TIMESTAMP '2026-01-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01' GROUP BY c.name, c.customer_id ORDER BY n DESC, c.name LIMIT 3"),
+    ("returned orders per customer, top 4",
+     "SELECT c.name, COUNT(*) AS n FROM orders o JOIN customers c USING (customer_id) WHERE o.status = 'returned' "
+     "GROUP BY c.name, c.customer_id ORDER BY n DESC, c.name LIMIT 4"),
+])
+def test_things_per_group_ranked_by_their_count(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_figure_per_group_is_still_ranked_by_it(parser, engine):
+    # near miss: a figure named before "per" is what is ranked, and "top 5 customers" alone stays by revenue
+    assert_answers_like(parser, engine, "revenue per customer, top 3",
+                        "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
+                        "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY c.name, c.customer_id "
+                        "ORDER BY r DESC LIMIT 3")

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -1194,6 +1194,46 @@ class _State(
             return f"{table}.{bare}"
         return own or names[0]
 
+    def _said_of_parcel_state(self, i: int, event: str) -> bool:
+        """"orders shipped late", "share of orders shipped late this year": the event word right before a condition
+        of the event's own things (a late parcel) says how the parcel went, never the order's status (was: status
+        shipped, orders still in transit, of which none is late: 0 rows, or a share over the wrong orders)."""
+        nxt = self.next_content(i)
+        if nxt is None or nxt[0] != i + 1 or not any(
+                x[0] == "predicate" and self.layer.predicates.get(str(x[1]), {}).get("entity") == event.split(".")[0]
+                for x in nxt[1].senses):
+            return False
+        after = self.next_content(nxt[0])
+        own_period = any(f"{e['table']}.{e.get('period')}" == event for e in self.layer.entities.values())
+        if own_period and after is not None and after[1].text.startswith("__period") and \
+                "period_field:said" not in self.form.notes:
+            self.form.period_field = event  # "orders shipped late in September": when they were shipped
+        return True
+
+    def _things_per_group(self, f: QueryForm) -> bool:
+        """"late deliveries per customer, top 5": the subject's noun said right before "per" and the grouping, so
+        the figure ranked is how many of those things each group has (was: ranked by revenue, a silent wrong)."""
+        for k, s in enumerate(self.spans[:-2]):
+            if s.has("entity", f.subject or "") and self.spans[k + 1].text == "per" and \
+                    self.spans[k + 2].has("dimension", f.dimensions[0]):
+                return True
+        return False
+
+    def _shown_beside_ranked(self, s: Span, subject: dict[str, Any]) -> str | None:
+        """The column a word after a ranking shows beside the ranked one (never ranks by): a text of its own table
+        ("... on the road the longest? tracking number"), or an id it carries of another table ("... order id":
+        the shipment's order_id), or None."""
+        if not s.first("attribute"):
+            return None
+        attr = str(s.arg("attribute"))
+        table, column = attr.split(".")
+        own = self.layer.tables[subject["table"]]["columns"]
+        if table != subject["table"] and column.endswith("_id") and column in own:
+            return f"{subject['table']}.{column}"
+        if table == subject["table"] and self.layer.column(attr)["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+            return attr
+        return None
+
     def _number_before_entity(self) -> int | None:
         for i, s in enumerate(self.spans[:-1]):
             if not s.used and s.first("number") and self.spans[i + 1].first("entity"):
@@ -1356,14 +1396,14 @@ class _State(
             if f.order_by is not None and s.first("attribute") and str(s.arg("attribute")) in ranked_labels:
                 s.used = True  # "top 10 customers by revenue - names and revenue": each ranked one is named anyway
                 continue
-            if f.order_by is not None and subject and s.first("attribute") and any(
-                    x.first("superlative") or x.first("superlative_attribute") or x.first("ranking")
-                    for x in self.spans[:i]) and s.arg("attribute").split(".")[0] == subject["table"] and \
-                    self.layer.column(s.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
+            shown = self._shown_beside_ranked(s, subject) if f.order_by is not None and subject and any(
+                x.first("superlative") or x.first("superlative_attribute") or x.first("ranking")
+                for x in self.spans[:i]) else None
+            if shown is not None:
                 # "the shipment on the road the longest? tracking number": a text of what is ranked is shown beside
                 # it, never ranked by
-                if s.arg("attribute") not in f.show:
-                    f.show.append(s.arg("attribute"))
+                if shown not in f.show:
+                    f.show.append(shown)
                 s.used = True
                 continue
             subject_date = f.order_by == "@date" and subject is not None and bool(s.first("attribute")) and \
@@ -1444,6 +1484,8 @@ class _State(
                 self.layer.measures.get(x.arg("measure") or "", {}).get("row_sql") for x in self.spans if x.first("measure")):
             return True  # "took more than 4 days to be delivered": the duration's own event, not the order's status
         event = self.layer.grammar["events"].get(values[0][1])
+        if event and self._said_of_parcel_state(i, event):
+            return True
         about_shipments = any(x.has("entity", "shipments") or x.has("measure", "delivery_time")
                               or x.has("dimension", "carrier") or x.has("predicate", "late") for x in self.spans)
         after = self.next_content(i)
@@ -2191,6 +2233,8 @@ class _State(
                 default = "count"  # "which cities ordered the most": the most orders, as of customers
             if f.order_by == "@amount" and not f.derived:
                 default = self.layer.grammar["ranking_default_amount"].get(f.subject or "", default)
+            elif f.order_by is None and not f.derived and self._things_per_group(f):
+                default = "count"  # "cancelled orders per customer, top 5": the things said are counted in each
             f.measures = [default if default in self.layer.measures else "count"]
             if f.order_by is None or f.order_by.startswith("@"):
                 f.order_by = f.measures[0]

@@ -41,6 +41,20 @@ def _only_of_low(phrase: str) -> Callable[[re.Match], str]:
     return lambda m: f" {phrase} {m.group(1)} " if LOW_STATE_RE.search(m.group(1)) else m.group(0)
 
 
+
+def _bound_after(said: str | None) -> str:
+    """The comparator of "N days (or more | or less) after the order date": "exactly" with none said."""
+    if not said:
+        return "exactly"
+    return "at least" if said.split()[-1] in ("more", "later", "longer") else "at most"
+
+
+def _said_between(said: str, number: str) -> str | None:
+    """"2 or more days after": the bound said between the number and its unit, or None."""
+    m = re.search(rf"\b{re.escape(number)}\s+(or\s+(?:more|less|fewer))\b", said)
+    return m.group(1) if m else None
+
+
 class StateBase:
     """One parse's state: the question read into spans, the form being filled, shared helpers."""
 
@@ -231,11 +245,24 @@ class StateBase:
         # "orders shipped two calendar days or more after the order date": the days from the order date to the ship
         # date, bounded (the layer's calendar-day measure)
         text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:(more\s+than|at\s+least|over|less\s+than|fewer\s+than|"
-                      r"at\s+most|under)\s+)?([a-z0-9]+)\s+(?:calendar\s+)?days?\s*(or\s+more|or\s+later|or\s+longer|or\s+less|"
-                      r"or\s+fewer)?\s+after\s+(?:the\s+|their\s+|its\s+)?order(?:\s+date)?\b",
-                      lambda m: m.group(0) if bool(m.group(1)) == bool(m.group(3)) else
-                      f" had {m.group(1) or ('at least' if m.group(3).split()[-1] in ('more', 'later', 'longer') else 'at most')} "
-                      f"{m.group(2)} days between order date and ship date ", text)
+                      r"at\s+most|under)\s+)?([a-z0-9]+)\s+(?:(?:or\s+more|or\s+less|or\s+fewer)\s+(?=(?:calendar\s+)?days?\b))?"
+                      r"(?:calendar\s+)?days?\s*(or\s+more|or\s+later|or\s+longer|or\s+less|or\s+fewer)?\s+after\s+(?:the\s+|their\s+|its\s+)?order(?:\s+date)?\b",
+                      lambda m: m.group(0) if m.group(1) and m.group(3) else
+                      f" had {m.group(1) or _bound_after(m.group(3) or _said_between(m.group(0), m.group(2)))} "
+                      f"{m.group(2)} days between order date and ship date ",
+                      text)
+        # "shipped the (very) next day (after the order date)", "shipped the same day as ordered": one whole day, or
+        # none, from the order date to the ship date, the same calendar-day measure
+        text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:on\s+)?the\s+(?:very\s+)?(next|following|same)\s+"
+                      r"day(?:\s+(?:after|as)\s+(?:the\s+|their\s+|its\s+)?(?:order(?:\s+date)?|ordering|being\s+ordered|"
+                      r"(?:it|they)\s+(?:was|were)\s+(?:ordered|placed)))?\b",
+                      lambda m: f" had exactly {0 if m.group(1) == 'same' else 1} days between order date and ship date ",
+                      text)
+        # ("shipped on the order date", "shipped on the day it was ordered": none; was: the date word dropped, every
+        # shipped order counted)
+        text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+on\s+(?:the|their|its)\s+(?:own\s+)?(?:order\s+date|"
+                      r"day\s+(?:of\s+(?:the|their|its)\s+order|(?:it|they)\s+(?:was|were)\s+(?:ordered|placed)))\b",
+                      " had exactly 0 days between order date and ship date ", text)
         # "if we only count active products", "counting only web orders": a restriction to those things, as
         # "only" says it (no count is asked)
         text = re.sub(r"\b(?:(?:if|when)\s+(?:we|you)\s+(?:only\s+count|count\s+only)|only\s+counting|counting\s+only)\b",

@@ -307,6 +307,52 @@ class PeriodFieldSteps(StateBase):
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
         return True
 
+    def _periods_of_two_events(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"orders placed in October shipped in November": two periods, each said right after the verb of its own
+        event on a different date (an ordering verb: the order date; "shipped"/"delivered": the parcel's dates,
+        layer grammar events, when the date is its entity's own period column), are two conditions on the same things, never two periods to compare (was:
+        refused)."""
+        if f.compare or f.derived or f.grain or f.compare_period:
+            return False
+        fields = self._two_events(slots)
+        if fields is None:
+            return False
+        first, second = (self.periods[int(x.text[8:-2])] for x in slots)
+        f.period, f.period_field = first, fields[0]
+        # ("shipped before 5 October": up to its last day; "shipped in November" when November begins on the as-of
+        # day: since its first day, nothing of it being past yet)
+        if second.start <= "1900-01-01":
+            f.filters.append(Filter(fields[1], "<=", [second.end]))
+        elif second.end_date >= self.as_of:
+            f.filters.append(Filter(fields[1], ">=", [second.start]))
+        else:
+            f.filters.append(Filter(fields[1], "between", [second.start, second.end]))
+        return True
+
+    def _two_events(self, slots: list[Span]) -> list[str] | None:
+        """The two different event dates two periods are said of ("placed in ... shipped in ..."), or None."""
+        if len(slots) != 2:
+            return None
+        fields = [self._event_of_period(self.spans.index(x)) for x in slots]
+        return [fields[0], fields[1]] if fields[0] and fields[1] and fields[0] != fields[1] else None
+
+    def _event_of_period(self, k: int) -> str | None:
+        """The date column of the event whose verb comes right before the period at ``k`` ("placed in", "shipped
+        in", "only got shipped in"), or None."""
+        before = self.prev_content(k)
+        while before is not None and before[1].text in self.layer.grammar.get("event_adverbs", []):
+            before = self.prev_content(before[0])
+        if before is None:
+            return None
+        verb = before[1]
+        if verb.text in self.layer.grammar["ordering_verbs"]:
+            entity = self.layer.entities["orders"]
+            return f"{entity['table']}.{entity['period']}"
+        # (an event whose date is no entity's own period column, "delivered", is also an order status: left out)
+        own = {f"{e['table']}.{e.get('period')}" for e in self.layer.entities.values()}
+        return next((self.layer.grammar["events"][v] for _, v in self.values_of(verb)
+                     if self.layer.grammar["events"].get(v) in own), None)
+
     def _not_since(self, f: QueryForm) -> None:
         """"business customers with no order since 1 June", "customers who haven't ordered since May": no order
         *since* a day says they did order before it (lapsed customers, as "ordered before but not since" reads),
@@ -324,8 +370,13 @@ class PeriodFieldSteps(StateBase):
         signup = self._signup_periods(f) if not f.period else set()
         slots = list({s.text: s for k, s in enumerate(self.spans)
                       if s.text.startswith("__period") and k not in signup}.values())
-        if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1:
+        each = [s for k, s in enumerate(self.spans) if s.text.startswith("__period") and k not in signup]
+        if len(slots) == 1 and self._two_events(each):
+            slots = each  # "placed in September and shipped in September": one period said of two events
+        if len(slots) > 1 and len({(p.start, p.end) for p in (self.periods[int(s.text[8:-2])] for s in slots)}) == 1 \
+                and not self._two_events(slots):
             # "the first six months of 2026, January through June": one period said twice, not two to compare
+            # (but "placed in September and shipped in September": the same period of two events, both conditions)
             slots = slots[:1]
         previous = getattr(self, "context", None)
         if previous is not None and "more_than" in self.form.notes and len(slots) == 2 and not (
@@ -374,6 +425,8 @@ class PeriodFieldSteps(StateBase):
                 # figure, not two)
                 f.measures = list(dict.fromkeys(f.measures))
             elif len(slots) == 2 and self._periods_side_by_side(f, slots):
+                pass
+            elif len(slots) == 2 and self._periods_of_two_events(f, slots):
                 pass
             elif self._listed_units_of_grain(f, slots):
                 pass

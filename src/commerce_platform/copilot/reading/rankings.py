@@ -417,8 +417,11 @@ class RankingSteps(StateBase):
             return "measure", t.arg("measure"), t
         if t.first("attribute"):
             if self.spans[i].text in self.layer.grammar.get("duration_extremes", {}) and \
-                    self.layer.column(t.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP"):
-                return None  # "on the road the longest? tracking number": a text is shown, never long or short
+                    (self.layer.column(t.arg("attribute"))["type"] not in ("INT", "DOUBLE", "DATE", "TIMESTAMP")
+                     or t.arg("attribute").endswith("_id")):
+                # "on the road the longest? tracking number": a text is shown, never long or short; nor is an id
+                # ("... longest? order id" ranked by the highest order id, a silent wrong)
+                return None
             return "attribute", t.arg("attribute"), t
         if t.first("superlative_attribute"):
             return "attribute", t.arg("superlative_attribute"), t
