@@ -112,3 +112,11 @@ def test_orders_that_count_as_revenue(parser, engine, question, gold):
 ])
 def test_not_updated_since_without_apostrophe(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", ["orders January 2026 vs March 2026, one row per year",
+                                      "units sold in Q1 2026 compared with Q3 2026, a row for each year"])
+def test_periods_in_one_year_by_year_refused(parser, question):
+    # both periods in one year: no row per year to give (was: a query that failed)
+    with pytest.raises(NotUnderstood, match="lie in one year"):
+        parser.parse(question, COPILOT_AS_OF)

@@ -403,6 +403,12 @@ class PeriodFieldSteps(StateBase):
             # "2024 versus 2025, one row per year": the years compared are the rows; so are "Q2 2025 vs Q2 2026,
             # one row per year", each in one year of its own (was: grouped by the year too, a query that failed)
             f.grain = None
+        if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and None is not \
+                unit_of(f.period, f.grain) == unit_of(f.compare_period, f.grain):
+            # "revenue Q1 2026 vs Q2 2026, one row per year": both in one year, no row per year of them to give
+            # (was: a query that failed)
+            raise NotUnderstood(f"both periods lie in one {f.grain}, so there is no row per {f.grain} to compare",
+                                field="question", hint="drop the 'per " + f.grain + "', e.g. 'revenue Q1 2026 vs Q2 2026'")
         if (f.derived or {}).get("kind") == "periods" and f.compare_period and (f.dimensions or not rows_said) and any(
                 s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
             # ("orders in Q2 2026 compared with Q2 2025, side by side": with no grouping, one row with each period's
