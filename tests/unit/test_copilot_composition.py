@@ -1246,20 +1246,22 @@ def test_stock_records_counted_and_a_restated_value(parser, engine, question, go
     assert_answers_like(parser, engine, question, gold)
 
 
-OSLO_2025 = "c.city = 'Oslo' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"
-
-
 # a count after "with their" is each listed thing's count beside it (was: one count of all their orders); with a
-# figure beside it, each over its own rows (the count of any status, the revenue of orders that count as sales)
+# figure beside it, each over its own rows (the count of any status, the revenue of orders that count as sales);
+# every customer in Oslo listed, one with no order in 2025 at 0 (was: joined inner, those silently left out)
+OSLO_2025_OUTER = ("FROM customers c LEFT JOIN orders o ON o.customer_id = c.customer_id AND o.order_date "
+                   "BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' WHERE c.city = 'Oslo' GROUP BY c.customer_id, c.name")
+
+
 @pytest.mark.parametrize("question, gold", [
     ("customers in Oslo with their number of orders in 2025",
-     f"SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+     f"SELECT c.name, COUNT(o.order_id) {OSLO_2025_OUTER}"),
     ("customers in Oslo with their revenue and number of orders in 2025",
-     "SELECT c.name, COUNT(*), SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned')) "
-     f"FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+     "SELECT c.name, COUNT(o.order_id), COALESCE(SUM(o.total_amount) FILTER (WHERE o.status NOT IN "
+     f"('cancelled', 'returned')), 0) {OSLO_2025_OUTER}"),
     ("customers in Oslo with their number of orders and revenue in 2025",
-     "SELECT c.name, COUNT(*), SUM(o.total_amount) FILTER (WHERE o.status NOT IN ('cancelled', 'returned')) "
-     f"FROM customers c JOIN orders o USING (customer_id) WHERE {OSLO_2025} GROUP BY c.customer_id, c.name"),
+     "SELECT c.name, COUNT(o.order_id), COALESCE(SUM(o.total_amount) FILTER (WHERE o.status NOT IN "
+     f"('cancelled', 'returned')), 0) {OSLO_2025_OUTER}"),
 ])
 def test_a_count_with_their_is_per_listed_thing(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -1457,8 +1459,9 @@ def test_periods_side_by_side_per_group_are_columns(parser, engine, question, go
     ("List our Danish customers with the number of orders each has placed (zero included)",
      "SELECT c.name, COUNT(DISTINCT o.order_id) FROM customers c LEFT JOIN orders o USING (customer_id) "
      "WHERE c.country = 'DK' GROUP BY c.customer_id, c.name"),
+    # (every one listed, one with none at 0: a list with a figure beside each row drops no row)
     ("business customers in Oslo with the number of orders each",
-     "SELECT c.name, COUNT(*) FROM customers c JOIN orders o USING (customer_id) "
+     "SELECT c.name, COUNT(o.order_id) FROM customers c LEFT JOIN orders o USING (customer_id) "
      "WHERE c.segment = 'business' AND c.city = 'Oslo' GROUP BY c.customer_id, c.name"),
 ])
 def test_count_each_has_beside_each_one(parser, engine, question, gold):

@@ -112,6 +112,8 @@ class Lexicon:
                 lex.add(phrase, ("grammar", kind))
         for phrase in grammar.get("residence", {}).get("words", []):
             lex.add(phrase, ("grammar", "residence"))
+        for phrase in grammar.get("held_where", {}).get("words", []):  # "in stock anywhere": in some warehouse
+            lex.add(phrase, ("grammar", "held_where"))
         for phrase in grammar.get("everywhere", {}).get("words", []):  # "and everywhere?": no place condition
             lex.add(phrase, ("grammar", "everywhere"))
         for phrase in grammar.get("person_pronouns", []):

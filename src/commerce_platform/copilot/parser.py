@@ -82,6 +82,7 @@ from .reading.columns import ColumnSteps
 from .reading.conditions import ConditionSteps
 from .reading.followups import FollowupSteps
 from .reading.groupings import GroupingSteps
+from .reading.held_where import HeldWhereSteps
 from .reading.measures import MeasureSteps
 from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
 from .reading.periods_and_fields import PeriodFieldSteps
@@ -864,6 +865,7 @@ class _State(
     RefusalSteps,
     PeriodFieldSteps,
     ColumnSteps,
+    HeldWhereSteps,
     StateBase,
 ):
     """One parse: the spans, what each was used for, and the form being filled."""
@@ -1008,6 +1010,7 @@ class _State(
             self._no_such_orders(f)
             self._counted_where(f)
             self._which_per_scope(f)
+            self._held_where(f)
         try:
             self._periods_and_fields(f)
             self._growth_chronological(f)
@@ -3447,6 +3450,8 @@ class _State(
         self._conditions_joined_by_or(f)
         self._conditions_said_of_us(f)
         # (the listed ones of the previous answer as the population: planned as the list with the figures beside)
+        self._names_beside_figure(f)
+        self._figures_beside_listed(f)
         listed = replace(f, within=None) if f.within and f.within.get("kind") == "list" and f.kind == "list" else f
         if "zero_included" in f.notes and self.p.planner.zero_entity(listed) is None:
             # "including those with zero" where no thing's rows can be joined outer: dropped, it would be a wrong answer

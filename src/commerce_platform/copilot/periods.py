@@ -449,6 +449,15 @@ def _one_unit(period: Period, grain: str) -> bool:
     return False
 
 
+def unit_of(period: Period, grain: str) -> tuple[int, int] | None:
+    """The one unit of the grain a period lies within (Q2 2025 within the year 2025), or None."""
+    a, b = period.start_date, period.end_date
+    keys = {"year": lambda d: (d.year, 0), "quarter": lambda d: (d.year, (d.month - 1) // 3),
+            "month": lambda d: (d.year, d.month)}
+    key = keys.get(grain)
+    return key(a) if key is not None and key(a) == key(b) else None
+
+
 def _through(start: date, as_of: date) -> date:
     """The last whole day of a period "to date": the day before the as-of day (ARCHITECTURE 7.1:
     periods are relative to --as-of, default today, a day whose data is still coming in), or the

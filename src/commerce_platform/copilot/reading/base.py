@@ -416,6 +416,10 @@ class StateBase:
             text = re.sub(rf",?\s*\b(?:{'|'.join(map(re.escape, sorted(zeros, key=len, reverse=True)))})\b", " ", text)
         # "with at least 5 revenue orders": a number of the orders that count as revenue, not 5 EUR of revenue
         counted = self.layer.grammar.get("counted_sales_orders")
+        if counted and counted.get("clauses"):
+            # "discount given on sales that counted as revenue": the glossary's orders said in a clause
+            text = re.sub(rf"\b(?:{'|'.join(map(re.escape, sorted(counted['clauses'], key=len, reverse=True)))})\b",
+                          f" {counted['as']} ", text)
         if counted:
             numbers = "|".join([r"\d+", *NUMBER_WORDS])
             text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
@@ -464,7 +468,7 @@ class StateBase:
         dated = {w for spec in self.layer.tables.values() for col in spec["columns"].values()
                  if col["type"] in ("DATE", "TIMESTAMP") for w in col.get("synonyms", []) if " " not in w}
         if dated:
-            text = re.sub(rf"\b(?:haven't|hasn't|have\s+not|has\s+not|not)\s+(?:been\s+)?"
+            text = re.sub(rf"\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|not)\s+(?:been\s+)?"
                           rf"({'|'.join(map(re.escape, sorted(dated)))})\s+since(?:\s+before)?\b", r"\1 before", text)
             # "last updated before 15 October", "(last update before ...)": that one date, not a ranking
             stems = {w: w for w in dated} | {w[:-1]: w for w in dated if w.endswith("ed")}
@@ -590,6 +594,7 @@ class StateBase:
         def _is_which(self, i: int) -> bool: ...
         def _field_shown(self, i: int) -> bool: ...
         def _summed_figures(self, f: QueryForm) -> None: ...
+        def _figure_asked_first(self, f: QueryForm) -> bool: ...
         def _measures_without_their_filter(self, f: QueryForm) -> None: ...
         def _distinct_measures(self, f: QueryForm) -> None: ...
         def _holding_places(self, f: QueryForm, dim: str) -> None: ...

@@ -210,3 +210,59 @@ class ColumnSteps(StateBase):
             if x.op in ("<", "<=", ">", ">=") and pct in self.layer.measures and pct not in f.show and \
                     pct not in f.measures:
                 f.show.append(pct)
+
+    def _figures_beside_listed(self, f: QueryForm) -> None:
+        """"customers in Oslo with their number of orders": a list of things, each with a figure of its rows shown
+        beside it, lists every one of the things its own conditions keep, one with none of those rows at 0 (was:
+        joined inner, those with none silently left out). Not where the rows kept say which things are listed:
+        a condition on other rows ("which products did Mikko Rask buy, with the units of each"), an activity said
+        of the things before the figure ("customers who ordered this year, with their revenue"), a figure named
+        twice ("that have generated any revenue, with their revenue"); only where the figure's rows join outer."""
+        if f.kind != "list" or "zero_included" in f.notes or "with_rows" in f.notes or f.within or f.lookup:
+            return
+        shown = [m for m in f.show if self.p.planner.is_measure(m)]
+        table = self.layer.entities.get(f.subject or "", {}).get("table")
+        if not shown or not table or not self._own_conditions(f, table):
+            return
+        if not self._figure_before_activity(len(shown)):
+            return
+        trial = replace(f, notes=[*f.notes, "zero_included"])
+        if self.p.planner.zero_entity(trial) is not None:
+            f.notes.append("zero_included")
+
+    def _figure_before_activity(self, figures: int) -> bool:
+        """Whether the question names each of the shown figures once, with no activity said before them
+        ("customers in Oslo with the number of orders each has placed", not "customers who ordered, with ...")."""
+        def counted(k: int) -> bool:  # "number of orders", "order count"
+            return any(0 <= j < len(self.spans) and self.spans[j].has("grammar", "count") for j in (k - 1, k + 1))
+
+        named = [k for k, s in enumerate(self.spans) if s.first("measure") or s.first("entity") and counted(k)]
+        return len(named) == figures and not any(s.first("activity") for s in self.spans[:named[0]])
+
+    def _own_conditions(self, f: QueryForm, table: str) -> bool:
+        """Whether every value condition of the form is on the listed things' own columns."""
+        for x in f.filters:
+            column = self.layer.dimensions[x.field]["column"] if x.field in self.layer.dimensions else x.field
+            if self.p.planner.is_measure(x.field) or not column.startswith(table + "."):
+                return False
+        return True
+
+    def _names_beside_figure(self, f: QueryForm) -> None:
+        """"Oslo customers - names and how many orders did they place": a figure asked together with the things'
+        names is each thing's figure beside it, the things listed (was: one total, the names silently dropped)."""
+        if f.kind != "aggregate" or not f.measures or not f.show or f.dimensions or f.grain or f.derived \
+                or f.compare or f.compare_period or f.limit or f.order_by or f.per_group or f.within or f.lookup:
+            return
+        entity = next((k for k, e in self.layer.entities.items() if e.get("zero_when_none")
+                       and set(f.show) == {f"{e['table']}.{e['label']}"}), None)
+        if entity is None or entity == f.subject:
+            return
+        counted = f.subject or "orders"
+        f.show = [*f.show, *(f"count:{counted}" if m == "count" else m for m in f.measures)]
+        f.kind, f.subject, f.measures = "list", entity, []
+
+    def _figure_asked_first(self, f: QueryForm) -> bool:
+        """"customers in Oslo with the number of orders each has placed": the activity said after the figure is the
+        figure's own (each one's count), not a condition that the things have ordered."""
+        shown = [m for m in f.show if self.p.planner.is_measure(m)]
+        return f.kind == "list" and bool(shown) and self._figure_before_activity(len(shown))

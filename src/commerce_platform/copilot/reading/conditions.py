@@ -63,8 +63,11 @@ class ConditionSteps(StateBase):
                 continue
             stock_condition = any(x.first("predicate") and "inventory." in self.layer.predicates.get(
                 x.arg("predicate"), {}).get("sql", "") for x in self.spans)
-            if stock_condition and s.text in self.layer.grammar.get("stock_quantity_words", []) and k > 0 and \
-                    self.spans[k - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
+            # ("the five products with the lowest total stock and their quantities": the stock ranked by, named again)
+            stock_named = stock_condition or any(x.first("measure") and x.arg("measure") == "stock" for x in self.spans[:k])
+            j = k - 1 if k > 1 and self.spans[k - 1].text in ("their", "its", "the") else k
+            if stock_named and s.text in self.layer.grammar.get("stock_quantity_words", []) and j > 0 and \
+                    self.spans[j - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
                 # "in-stock products, list them with quantities": the quantity on hand the condition is about
                 s.senses = [("measure", "stock")]
             other_condition = any(x is not s and x.first("predicate") and "stock" in self.layer.predicates.get(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from ...errors import NotUnderstood
 from ..lexicon import Span
-from ..periods import MONTH_RE, _one_unit, _period, shift_back
+from ..periods import MONTH_RE, _one_unit, _period, shift_back, unit_of
 from ..query import Filter, Period, QueryForm
 from ..semantic import predicate_spec
 from .base import StateBase
@@ -300,7 +300,13 @@ class PeriodFieldSteps(StateBase):
         """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
         side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
         k = self.spans.index(slots[0])
-        if self.spans[k + 1:k + 3] != [self.spans[k + 1], slots[1]] or self.spans[k + 1].text != "and" or not any(
+        between = [s.text for s in self.spans[k + 1:self.spans.index(slots[1])]]
+        # ("revenue in Q2 2025 and in Q2 2026, one row per year": each in one year of its own, the rows said)
+        # (two whole units of the grain listed, "by year for 2024 and 2026", stay refused: not every year between)
+        pair = [self.periods[int(s.text[8:-2])] for s in slots[:2]]
+        rows = f.grain is not None and None is not unit_of(pair[0], f.grain) != unit_of(pair[1], f.grain) is not None \
+            and not all(_one_unit(p, f.grain) for p in pair)
+        if between not in (["and"], ["and", "in"]) or not rows and not any(
                 s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
             return False
         f.derived = f.derived or {"kind": "periods"}
@@ -469,8 +475,18 @@ class PeriodFieldSteps(StateBase):
                 f.unit = n.split(":", 1)[1]
         rows_said = bool(f.grain)
         if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and all(
-                _one_unit(p, f.grain) for p in (f.period, f.compare_period)):
-            f.grain = None  # "2024 versus 2025, one row per year": the years compared are the rows
+                _one_unit(p, f.grain) for p in (f.period, f.compare_period)) or (f.derived or {}).get("kind") == \
+                "periods" and f.grain and f.period and f.compare_period and None is not unit_of(
+                f.period, f.grain) != unit_of(f.compare_period, f.grain) is not None:
+            # "2024 versus 2025, one row per year": the years compared are the rows; so are "Q2 2025 vs Q2 2026,
+            # one row per year", each in one year of its own (was: grouped by the year too, a query that failed)
+            f.grain = None
+        if (f.derived or {}).get("kind") == "periods" and f.grain and f.period and f.compare_period and None is not \
+                unit_of(f.period, f.grain) == unit_of(f.compare_period, f.grain):
+            # "revenue Q1 2026 vs Q2 2026, one row per year": both in one year, no row per year of them to give
+            # (was: a query that failed)
+            raise NotUnderstood(f"both periods lie in one {f.grain}, so there is no row per {f.grain} to compare",
+                                field="question", hint="drop the 'per " + f.grain + "', e.g. 'revenue Q1 2026 vs Q2 2026'")
         if (f.derived or {}).get("kind") == "periods" and f.compare_period and (f.dimensions or not rows_said) and any(
                 s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
             # ("orders in Q2 2026 compared with Q2 2025, side by side": with no grouping, one row with each period's
@@ -610,7 +626,7 @@ class PeriodFieldSteps(StateBase):
         if f.subject == "customers" and "activity:orders" in f.notes and not f.predicates and not order_side \
                 and not f.dimensions and not f.order_by and set(f.measures) <= {"count"} and f.kind in ("list", "aggregate") \
                 and (f.period is None or f.period_field == "customers.signup_date") and not f.lookup \
-                and not self.zero_included:
+                and not self.zero_included and not self._figure_asked_first(f):
             # "customers who signed up in 2026 and have placed an order": those with an order (was every one); not
             # when those with none are asked too ("with the orders each has placed, zero included")
             f.predicates.append("has_ordered")
