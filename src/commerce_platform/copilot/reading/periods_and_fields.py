@@ -259,8 +259,8 @@ class PeriodFieldSteps(StateBase):
         """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each whole units of
         the grain asked for (one or more) and each following the last, are the rows of that grain over them all (was: refused as
         two periods to compare)."""
-        if f.grain not in ("year", "quarter", "month") or f.compare_period:
-            return False
+        if f.grain not in ("year", "quarter", "month") or f.compare_period or len(slots) < 2:
+            return False  # (one period alone is no list: left as said)
         at = [self.spans.index(x) for x in slots]
         # ("for 2025 and for 2026 so far": the period's own preposition said again after "and")
         if any(x.text not in (",", "and") and not (x.text in ("for", "in") and self.spans[j - 1].text in (",", "and"))
