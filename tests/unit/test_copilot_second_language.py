@@ -208,3 +208,17 @@ def test_months_with_a_gap_per_month_refused(parser):
     # the near miss: June and August leave July out, so they are no run of months to group
     with pytest.raises(NotUnderstood):
         parser.parse("units sold per month in April and June 2026", COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("follow_up, gold", [
+    # "group it by <x>": the answer grouped anew, by that alone
+    ("group it by channel", "SELECT channel, COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' AND "
+                            "DATE '2025-12-31' GROUP BY channel"),
+    # the near misses: "split that by", "group it by ... too" put the new grouping beside the old one
+    ("split that by channel", "SELECT status, channel, COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' "
+                            "AND DATE '2025-12-31' GROUP BY status, channel"),
+    ("group it by channel too", "SELECT status, channel, COUNT(*) FROM orders WHERE order_date BETWEEN DATE "
+                                "'2025-01-01' AND DATE '2025-12-31' GROUP BY status, channel"),
+])
+def test_group_it_by_groups_anew(parser, engine, follow_up, gold):
+    assert_answers_like(parser, engine, follow_up, gold, ["orders per status in 2025"])
