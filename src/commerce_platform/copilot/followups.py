@@ -759,6 +759,8 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
 
 # "split that by warehouse": verbs that only say the grouping that follows them
 GROUPING_VERBS = frozenset({"split", "divide", "separate", "segment", "group", "bucket", "slice"})
+# "group it by channel": a grouping verb that groups the answer anew (the others split the groups it has)
+REGROUPING_VERBS = frozenset({"group"})
 # "rank them by revenue": verbs that only say the ranking on the figure that follows
 SORTING_VERBS = frozenset({"rank", "ranked", "sort", "sorted"})
 # "which carrier is handling it?": verbs that only say a carrier carries the shipment
@@ -769,7 +771,7 @@ CARRYING_VERBS = frozenset({"handling", "handles", "handled", "carrying", "carri
 def adds_grouping(state: _State) -> bool:
     """"split that by channel too", "split that by country": the new grouping goes beside the previous one
     (a word of the layer's adding list, or a grouping verb on the previous answer); "now by month", "by
-    quarter instead" name the grouping that replaces it."""
+    quarter instead", "group it by channel" name the grouping that replaces it."""
     spans = state.spans
     if any(s.text == "instead" for s in spans):
         return False
@@ -778,7 +780,8 @@ def adds_grouping(state: _State) -> bool:
             if s.has("grammar", "adding"):
                 s.used = True
         return True
-    return any(s.text in GROUPING_VERBS and b.text in ("that", "it", "this", "them", "those")
+    # ("group it by channel" after orders per status: grouped anew, by that alone, as "group by city" reads)
+    return any(s.text in GROUPING_VERBS - REGROUPING_VERBS and b.text in ("that", "it", "this", "them", "those")
                for s, b in zip(spans, spans[1:], strict=False))
 
 

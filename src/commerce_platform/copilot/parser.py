@@ -70,6 +70,7 @@ from .followups import (
     unknown_value,
     within_top,
 )
+from .labels import place_grain_labels
 from .lexicon import Lexicon, Span
 from .periods import Periods as Periods
 from .periods import _period, shift_back
@@ -893,6 +894,7 @@ class _State(
             self._everyone_who()
         self._out_in_a_warehouse()
         self._lines_of_stock()
+        self._quantity_in_a_warehouse()
         self._have_in_stock()
         self._other_scopes()
         self._by_how_many_below()
@@ -3072,8 +3074,9 @@ class _State(
                         # "and for all customers?" after business customers: no condition on the customers' own
                         # columns is left (every customer)
                         table = self.layer.entities[str(nxt[1].arg("entity"))]["table"]
+                        there = self._there_after(nxt[0], places)
                         f.filters = [x for x in f.filters if not str(self.layer.dimensions.get(x.field, {}).get(
-                            "column", x.field)).startswith(f"{table}.")]
+                            "column", x.field)).startswith(f"{table}.") or there and x.field in places]
                     if s.text not in ("all", "any", "every"):  # "forget the category": its grouping too
                         f.dimensions = [d for d in f.dimensions if d != target]
                     elif target not in context.dimensions and not any(
@@ -3421,6 +3424,16 @@ class _State(
                             f"I cannot test a condition in every {f.grain} of a period",
                             hint=f"ask 'how many {asked.text} ... per {f.grain}' or name one {f.grain}")
 
+    def _there_after(self, k: int, places: list[str]) -> bool:
+        """"what about all customers there, not only business" after business customers in Stockholm: "there"
+        right after the things is the place the previous question named, so its condition stays (marks it used)."""
+        there = self.spans[k + 1] if k + 1 < len(self.spans) else None
+        if there is None or there.text != "there" or there.used or not any(
+                x.field in places for x in (self.context.filters if self.context else [])):
+            return False
+        there.used = True
+        return True
+
     def _accept(self, f: QueryForm) -> None:
         for name in list(f.predicates):
             restated = set(self.layer.predicates.get(name, {}).get("restated_by", []))
@@ -3531,6 +3544,7 @@ class _State(
                                 hint="say it in the question, e.g. 'how many paid orders' or 'total amount of paid orders'")
         # "their order count" beside a count already asked ("more than 20 orders", "customer count") is that count
         counted = "count" in f.measures or any(x.field.split(":")[0] == "count" for x in f.filters)
+        place_grain_labels(self.spans, f, self.layer.grammar.get("grain_labels", {}))
         left = [s for s in self.spans if not s.used and (not s.has("stop") or s in self.unplaced and not counted)]
         if left:
             from .answers import describe_form

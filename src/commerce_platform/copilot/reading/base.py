@@ -55,6 +55,21 @@ def _said_between(said: str, number: str) -> str | None:
     return m.group(1) if m else None
 
 
+def restated_fraction_scale(text: str, grammar: dict) -> str:
+    """"what fraction of 2025 sales was Tools? answer 0-1": the 0-1 scale of a share (the layer's
+    fraction_scale) is how a share without a word of percent is given, so it is set aside; beside "percent" it
+    contradicts it and is kept (left to refuse)."""
+    table = grammar.get("fraction_scale", {})
+    said = [w for w in table.get("words", []) if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    if not said or any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in grammar.get("percent_words", [])):
+        return text
+    kept = text
+    for w in sorted(said, key=len, reverse=True):
+        kept = re.sub(rf"(?<![\w-]){re.escape(w)}(?![\w-])", " ", kept)
+    # (said alone, a clause of its own, it is read with the whole question, where a percent may contradict it)
+    return kept if re.search(r"\w", kept) else text
+
+
 class StateBase:
     """One parse's state: the question read into spans, the form being filled, shared helpers."""
 
@@ -226,6 +241,7 @@ class StateBase:
         # the lines had a discount (was: only discounted lines summed, a silent wrong)
         text = re.sub(r"\bdiscounted\s+(?=line\s+(?:revenue|sales|totals?|amounts?)\b)", "", text)
         text = re.sub(r"\bcounted\s+(?=(?:by|per)\b)", "number ", text)  # "shipped orders, counted by carrier"
+        text = restated_fraction_scale(text, self.layer.grammar)  # "what fraction of sales was Tools? answer 0-1"
         # "when was her last parcel shipped and by whom?": a parcel is carried by a carrier
         if re.search(r"\b(?:parcels?|shipments?|ship|shipped|dispatched|delivered)\b", text):
             # ("... did we ship in October, and with whom?": the carrier they went with, said the same way)

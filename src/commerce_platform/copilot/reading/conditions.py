@@ -254,40 +254,57 @@ class ConditionSteps(StateBase):
             return
         self.spans[last].senses = [("predicate", "in_stock")]
 
+    def _span_tables(self, s: Span) -> set[str]:
+        """The tables a span's senses are of (an activity is of orders)."""
+        out: set[str] = set()
+        for sense in s.senses:
+            kind, name = sense[0], str(sense[1]) if len(sense) > 1 else ""
+            if kind == "entity":
+                out.add(self.layer.entities[name]["table"])
+            elif kind in ("dimension", "value") and name in self.layer.dimensions:
+                out.add(self.layer.dimensions[name]["column"].split(".")[0])
+            elif kind in ("measure", "predicate"):
+                spec = (self.layer.measures if kind == "measure" else self.layer.predicates).get(name, {})
+                out.add(self.layer.entities.get(spec.get("entity", ""), {}).get("table", "?"))
+            elif kind == "activity":
+                out.add("orders")
+        return out
+
+    def _only_stock_said(self, others: list[Span]) -> bool:
+        """A warehouse (or a stock condition scoped by one) is named and every other word is of products and
+        their stock, nothing of orders or sales."""
+        stock_tables = {self.layer.entities[n]["table"] for n in ("products", "stock_records") if n in self.layer.entities}
+        stock_said = any(s.has("dimension", "warehouse") or any(c == "warehouse" for c, _ in self.values_of(s))
+                         or (s.first("predicate") and predicate_spec(self.layer, s.arg("predicate")).get("scoped_by"))
+                         for s in others)
+        return stock_said and all(self._span_tables(s) <= stock_tables for s in others)
+
     def _lines_of_stock(self) -> None:
         """"how many Nordline lines in Kuopio are under the reorder level", "the most warehouse lines below reorder
         level": bare "lines" in a question that names a warehouse or a stock condition and nothing of orders or
         sales (every other word is of products and their stock) are stock records, one per product and warehouse
         (was: order lines, counted through every sale of the products)."""
-        stock_tables = {self.layer.entities[n]["table"] for n in ("products", "stock_records") if n in self.layer.entities}
         if "stock_records" not in self.layer.entities or "order_lines" not in self.layer.entities:
             return
-
-        def tables(s: Span) -> set[str]:
-            out: set[str] = set()
-            for sense in s.senses:
-                kind, name = sense[0], str(sense[1]) if len(sense) > 1 else ""
-                if kind == "entity":
-                    out.add(self.layer.entities[name]["table"])
-                elif kind in ("dimension", "value") and name in self.layer.dimensions:
-                    out.add(self.layer.dimensions[name]["column"].split(".")[0])
-                elif kind in ("measure", "predicate"):
-                    spec = (self.layer.measures if kind == "measure" else self.layer.predicates).get(name, {})
-                    out.add(self.layer.entities.get(spec.get("entity", ""), {}).get("table", "?"))
-                elif kind == "activity":
-                    out.add("orders")
-            return out
         lines = [s for s in self.spans if s.text in ("line", "lines") and s.senses == [("entity", "order_lines")]]
-        if not lines:
-            return
-        others = [s for s in self.spans if s not in lines]
-        stock_said = any(s.has("dimension", "warehouse") or any(c == "warehouse" for c, _ in self.values_of(s))
-                         or (s.first("predicate") and predicate_spec(self.layer, s.arg("predicate")).get("scoped_by"))
-                         for s in others)
-        if not stock_said or any(not tables(s) <= stock_tables for s in others):
+        if not lines or not self._only_stock_said([s for s in self.spans if s not in lines]):
             return
         for s in lines:
             s.senses = [("entity", "stock_records")]
+
+    def _quantity_in_a_warehouse(self) -> None:
+        """"which product has the biggest quantity in Jonkoping?": a bare quantity word (the layer's
+        stock_quantity_words, else units sold) in a question that names a warehouse and nothing of orders or
+        sales is the quantity on hand there (was: refused, units sold joined to stock)."""
+        if "stock" not in self.layer.measures:
+            return
+        words = set(self.layer.grammar.get("stock_quantity_words", []))
+        said = [s for s in self.spans if s.text in words and s.first("measure") and all(
+            x[0] in ("measure", "attribute") for x in s.senses)]
+        if not said or not self._only_stock_said([s for s in self.spans if s not in said]):
+            return
+        for s in said:
+            s.senses = [("measure", "stock")]
 
     def _by_how_many_below(self) -> None:
         """"which products are below their reorder level and by how many units": 'by how many (units)' / 'by

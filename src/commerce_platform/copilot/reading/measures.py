@@ -458,7 +458,11 @@ class MeasureSteps(StateBase):
                 # "customers with more than 2 returned orders, and how many each": as "with how many" below
                 nxt[1].used = True
                 continue
-            if nxt is None:
+            # "orders from Norway last year, how many? Norwegian customers only": a question mark closes the
+            # count asked after the things; what follows it is a sentence of its own (not the things counted)
+            closed = s.text == "how many" and len(re.findall(r"\bhow\s+many\b", self.question, re.I)) == 1 and \
+                re.search(r"\bhow\s+many\s*\?", self.question, re.I) is not None and i > 0
+            if nxt is None or closed:
                 # "..., how many?"; "paid orders not shipped yet — count": a count asked after a dash or comma
                 # the word as written: a mended slip ("coutn") is the same count
                 written = "|".join(re.escape(a) for a, b in [*self.corrections, ("count", "count")] if b == "count")

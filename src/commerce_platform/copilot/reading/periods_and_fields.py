@@ -157,8 +157,12 @@ class PeriodFieldSteps(StateBase):
         figures = [m.split(":")[-1] for m in f.measures]
         timed = [self.layer.measures[m].get("entity") for m in figures if m in self.layer.measures] + [
             m.split(".")[0] for m in figures if "." in m]
-        if not any(e not in (None, "customers") for e in timed) or "customers.signup_date" in f.show:
+        beside_orders = not any(e not in (None, "customers") for e in timed) and self._signup_beside_orders()
+        if "customers.signup_date" in f.show or not any(e not in (None, "customers") for e in timed) and \
+                not beside_orders:
             return set()
+        if beside_orders and not f.period_field:
+            f.period_field = "orders.order_date"  # (the other period: of their orders)
         found: set[int] = set()
         for k, s in enumerate(self.spans):
             before = self.prev_content(k) if s.text.startswith("__period") else None
@@ -180,6 +184,26 @@ class PeriodFieldSteps(StateBase):
             for k in new:
                 self.spans[k].used = True
         return found
+
+    def _signup_beside_orders(self) -> bool:
+        """"how many customers who signed up in 2024 have no orders in 2026": of customers counted, two periods,
+        one right after the signup and the other after a word of their orders ("ordered", "orders", a condition on
+        their orders timed inside, "no orders"; nothing compares them): the signup one is a condition on the
+        customers, the other times their orders."""
+        slots = [k for k, s in enumerate(self.spans) if s.text.startswith("__period")]
+        if len(slots) != 2 or any(s.has("grammar", "compare") for s in self.spans):
+            return False
+        kinds = []
+        for k in slots:
+            before = self.prev_content(k)
+            while before is not None and before[1].text in ("at all", "all", "any", "at"):
+                before = self.prev_content(before[0])
+            kinds.append(None if before is None else "signup" if before[1].has("activity", "signup")
+                         else "orders" if before[1].has("activity", "orders") or before[1].has("entity", "orders")
+                         or before[1].first("predicate") and self.layer.predicates.get(
+                             str(before[1].arg("predicate")), {}).get("period_inside") == "x.order_date"
+                         else None)
+        return sorted(k or "" for k in kinds) == ["orders", "signup"]
 
     def _than_periods(self, f: QueryForm, slots: list[Span]) -> bool:
         """"which categories sold less in Q3 than in Q2", "which brands had higher revenue in October than in
@@ -214,9 +238,11 @@ class PeriodFieldSteps(StateBase):
         slots = [k for k, x in enumerate(self.spans) if x.text.startswith("__period")]
         if len(slots) != 2:
             return
-        between = [x for x in self.spans[slots[0] + 1:slots[1]] if not x.has("stop") or x.text == "than"]
-        if [x.text for x in between] not in (["than"], ["than", "in"]):
-            return
+        between = [x for x in self.spans[slots[0] + 1:slots[1]]
+                   if not x.has("stop") or x.text == "than" or x.has("grammar", "compare")]
+        if [x.text for x in between] not in (["than"], ["than", "in"]) and not (
+                len(between) == 1 and between[0].has("grammar", "compare")):
+            return  # ("how much more revenue in 2025 compared to 2024": the comparing words join them as "than")
         asks = [k for k, x in enumerate(self.spans[:slots[0]]) if x.text == "how many"
                 or (x.text == "much" and k > 0 and self.spans[k - 1].text == "how")]
         comparative = ("more", "less", "fewer")
@@ -234,6 +260,8 @@ class PeriodFieldSteps(StateBase):
         if said_before and noun is not None and (noun.first("measure") or noun.first("entity")):
             return  # a figure named anew in a follow-up: left to the follow-up's reading
         self.spans[asks[0] + 1].used = True
+        if between[0].text != "than":
+            between[0].used = True  # the comparing words read as "than" (not two periods side by side)
         self.form.notes.append("more_than")
         if self.spans[asks[0] + 1].text != "more":
             self.form.notes.append("fewer_than")
@@ -253,11 +281,11 @@ class PeriodFieldSteps(StateBase):
                 said.used = number.used = unit.used = True
 
     def _listed_units_of_grain(self, f: QueryForm, slots: list[Span]) -> bool:
-        """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each one unit of the
-        grain asked for and each following the last, are the rows of that grain over them all (was: refused as
+        """"Revenue per year (2024, 2025 and 2026 so far)": periods listed one after another, each whole units of
+        the grain asked for (one or more) and each following the last, are the rows of that grain over them all (was: refused as
         two periods to compare)."""
-        if f.grain not in ("year", "quarter", "month") or f.compare_period:
-            return False
+        if f.grain not in ("year", "quarter", "month") or f.compare_period or len(slots) < 2:
+            return False  # (one period alone is no list: left as said)
         at = [self.spans.index(x) for x in slots]
         # ("for 2025 and for 2026 so far": the period's own preposition said again after "and")
         if any(x.text not in (",", "and") and not (x.text in ("for", "in") and self.spans[j - 1].text in (",", "and"))
@@ -269,10 +297,16 @@ class PeriodFieldSteps(StateBase):
             return {"year": (d.year,), "quarter": (d.year, (d.month - 1) // 3), "month": (d.year, d.month)}[str(f.grain)]
         starts_unit = {"year": lambda d: (d.month, d.day) == (1, 1), "month": lambda d: d.day == 1,
                        "quarter": lambda d: d.day == 1 and d.month in (1, 4, 7, 10)}[str(f.grain)]
-        if not all(starts_unit(p.start_date) and unit(p.start_date) == unit(p.end_date) for p in said) or any(
+        # ("per month in June, July and August": "July and August" read as one period, whole months all the same)
+        if not all(starts_unit(p.start_date) and (unit(p.start_date) == unit(p.end_date) or starts_unit(
+                p.end_date + timedelta(days=1))) for p in said) or any(
                 b.start_date != a.end_date + timedelta(days=1) for a, b in zip(said, said[1:], strict=False)):
             return False
-        f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
+        def ends(label: str) -> list[str]:  # "July 2026 to August 2026": a range's two ends ("2026 year to date" is one)
+            parts = label.split(" to ")
+            return [parts[0], parts[-1]] if len(parts) == 2 and any(c.isdigit() for c in parts[1]) else [label, label]
+        first, last = ends(said[0].label)[0], ends(said[-1].label)[1]
+        f.period = _period(said[0].start_date, said[-1].end_date, f"{first} to {last}")
         return True
 
     def _periods_of_a_share(self, f: QueryForm) -> None:

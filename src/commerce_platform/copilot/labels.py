@@ -1,0 +1,33 @@
+"""Labels a grouping's own rows are asked in: "revenue per month this year (month number)" asks the months
+shown as their numbers, which the month rows are already (one year's months by their first days); the words
+restate the grouping and are placed only when the question groups by that grain within one year (elsewhere
+they stay unplaced: the month numbers of several years would merge the years' months, another figure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .lexicon import Span
+    from .query import QueryForm
+
+
+def place_grain_labels(spans: list[Span], form: QueryForm, table: dict[str, list[str]]) -> None:
+    """Marks used the words of a label of the grain the form groups by (the layer's grain_labels), said as one
+    run of words ("month number", "month as a number"), of a period in one year; a label of another grain, or of
+months over several years, is left unplaced."""
+    period = form.period
+    if not form.grain or period is None or period.start_date.year != period.end_date.year:
+        return
+    phrases = [p.split() for p in table.get(form.grain, [])]
+    for words in sorted(phrases, key=len, reverse=True):
+        for k in range(len(spans)):
+            run, taken = [], 0
+            for s in spans[k:]:
+                run.append(s)
+                taken += len(s.text.split())
+                if taken >= len(words):
+                    break
+            if taken == len(words) and " ".join(s.text for s in run).split() == words:
+                for s in run:
+                    s.used = True
