@@ -41,7 +41,6 @@ def _only_of_low(phrase: str) -> Callable[[re.Match], str]:
     return lambda m: f" {phrase} {m.group(1)} " if LOW_STATE_RE.search(m.group(1)) else m.group(0)
 
 
-
 def _bound_after(said: str | None) -> str:
     """The comparator of "N days (or more | or less) after the order date": "exactly" with none said."""
     if not said:
