@@ -1613,3 +1613,25 @@ def test_a_figure_per_group_is_still_ranked_by_it(parser, engine):
                         "SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) "
                         "WHERE o.status NOT IN ('cancelled', 'returned') GROUP BY c.name, c.customer_id "
                         "ORDER BY r DESC LIMIT 3")
+
+
+# "how many <unit> on average ... to deliver": the duration is an average already, so "on average" is its word
+# and no count of orders rides along (was: a number of orders beside the delivery time); elsewhere "how many ...
+# on average" stays a count's average.
+@pytest.mark.parametrize("question, gold", [
+    ("how many hours on average does Posti take to deliver",
+     "SELECT AVG(EPOCH(delivered_at) - EPOCH(shipped_at)) / 3600 FROM shipments "
+     "WHERE carrier = 'Posti' AND delivered_at IS NOT NULL"),
+    ("how many days on average DHL uses to deliver in 2025",
+     "SELECT AVG(EPOCH(delivered_at) - EPOCH(shipped_at)) / 86400 FROM shipments WHERE carrier = 'DHL' "
+     "AND delivered_at IS NOT NULL AND shipped_at >= '2025-01-01' AND shipped_at < '2026-01-01'"),
+])
+def test_how_many_units_on_average_is_the_duration_alone(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+    form = parser.parse(question, COPILOT_AS_OF).form
+    assert "count" not in form.measures
+
+
+def test_how_many_on_average_per_thing_stays_a_count(parser):
+    form = parser.parse("how many orders on average per customer", COPILOT_AS_OF).form
+    assert "count" in form.measures

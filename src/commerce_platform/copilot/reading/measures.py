@@ -388,6 +388,10 @@ class MeasureSteps(StateBase):
             if s.used or not (fn or how_many) or fn == "avg":  # a duration measure is already an average
                 continue
             nxt = self.next_content(i)
+            averaged = None
+            if how_many and nxt is not None and not nxt[1].used and g["aggregates"].get(nxt[1].text) == "avg":
+                # "how many days on average does DHL take to deliver": the duration is an average already
+                averaged, nxt = nxt[1], self.next_content(nxt[0])
             while nxt is not None and not nxt[1].used and self.values_of(nxt[1]) and not (
                     nxt[1].first("measure") or nxt[1].first("entity")):
                 nxt = self.next_content(nxt[0])  # "longest DHL delivery": past the value naming whose parcels
@@ -410,6 +414,8 @@ class MeasureSteps(StateBase):
                 f.unit = s.arg("unit")
                 f.measures.append(duration)
                 self.spans[i - 1].used = True
+                if averaged is not None:
+                    averaged.used = True
             else:
                 f.measures.append(f"{fn}:{duration}")
             self._unit_in_words(nxt[1])
