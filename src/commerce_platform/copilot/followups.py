@@ -305,6 +305,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                       within=copy.deepcopy(context).to_dict())
     if f is None and not words & PRONOUNS:
         return None  # "that order" named again: the general merge reads the rest
+    if f is None and ask == "spending":
+        # "how much did those spend this year?" after customers listed: each listed one's spend
+        f = figure_of_each_listed(state, context)
+        if f is not None:
+            return f
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -1579,7 +1584,7 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
     each = [k for k in range(len(words)) if words[k:k + 3] in (["each", "of", "them"], ["each", "of", "those"],
                                                                  ["each", "of", "these"])]
     if context.kind != "list" or not context.subject or context.limit or context.lookup or context.within \
-            or not (each or each_alone(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
+            or not (each or each_alone(state) or _they_did(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
             or new.grain or new.compare or new.derived or new.filters or new.predicates or state.ids \
             or len(state.periods) > 1 or (context.period is not None and not state.periods) \
             or any(m.startswith("count") for m in new.measures):
@@ -1604,3 +1609,12 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
         if s.text in ("each", "for each") and not s.used:
             s.used = True
     return g
+
+
+def _they_did(state: _State) -> bool:
+    """"how much did those spend this year?", "what did they buy for in 2025?": a plural pointer the doer of the
+    figure (right after "did"/"do"), no total asked: the figure of each listed one, as "each of them" says."""
+    words = [s.text for s in state.spans]
+    return not set(words) & TOTAL_WORDS and any(
+        w in ("those", "they", "these") and k > 0 and words[k - 1] in ("did", "do", "have", "has")
+        for k, w in enumerate(words))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from ..errors import NotUnderstood, ValidationFailed
+from .behind import counted_behind_figure
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
@@ -935,6 +936,7 @@ class _State(
             assert context is not None
             new = self.form
             f = self._merge(context)
+            f = counted_behind_figure(self, context, f)
             if f.subject == "products":
                 # "which of them sold this year?" after products listed: sold in orders that count as sales, as
                 # "which inactive products sold this year?" reads it (was: any order, cancelled ones too)
