@@ -903,7 +903,9 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
     """The question points back ("they", "those") at the top N of the previous ranking. With
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
-    if not (context.limit and context.order_by in context.measures and context.dimensions
+    # ("which of them are in Finland?" after a top 10: the ones kept of the top N, ``within``, are ranked ones too)
+    held = bool(context.limit or context.within and context.within.get("limit"))
+    if not (held and context.order_by in context.measures and context.dimensions
             and (points_back(state.spans) or each_alone(state))):
         return False
     if dimension is None:
@@ -1482,7 +1484,10 @@ def figure_of_the_ranked_ones(state: _State, context: QueryForm, f: QueryForm) -
         # "how many shipments of each of them were late?" after the top 5 customers by revenue: a condition of the
         # new figure would also narrow the ranking's figure kept beside it (revenue of their late-shipped orders
         # shown as their revenue: a silent wrong), so the ranked ones are a population here too
-        narrowed = any(x not in ranking.filters for x in f.filters) or any(
+        # (a condition the previous answer already kept the ranked ones by, "which of them are in Finland?", says
+        # which of them, not what is counted of each)
+        kept = context.filters if context.within else []
+        narrowed = any(x not in ranking.filters and x not in kept for x in f.filters) or any(
             p not in ranking.predicates for p in f.predicates)
         if not (narrowed and set(ranking.measures) & set(f.measures) and set(f.measures) - set(ranking.measures)):
             return f
