@@ -181,3 +181,13 @@ def test_a_count_that_points_at_no_one_is_not_held_to_the_kept_ones(parser):
 ])
 def test_the_whole_unit_of_the_previous_period(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_the_figure_of_each_listed_one_is_said_in_the_interpretation(parser):
+    from commerce_platform.copilot.answers import describe_form
+
+    form = parser.parse("customers in Tampere", AS_OF, None).form
+    said = describe_form(parser.parse("how much did they spend in 2025", AS_OF, form).form, parser.layer)
+    assert "each with revenue" in said
+    # near miss: a plain list names no figure beside
+    assert "each with" not in describe_form(form, parser.layer)
