@@ -996,10 +996,10 @@ LINES = "order_items oi JOIN orders o USING (order_id) JOIN products p USING (pr
      "and all segments too",
      f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
      "AND c.country = 'NO' AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
-    # the things named counted, not the orders
+    # the things named counted, not the orders ("was that": the customers behind that revenue, sales only)
     (["revenue per country in 2025"], "and how many customers was that?",
      "SELECT c.country, COUNT(DISTINCT o.customer_id) FROM orders o JOIN customers c USING (customer_id) "
-     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
     (["revenue by channel this year"], "what about the number of customers who bought?",
      "SELECT o.channel, COUNT(DISTINCT o.customer_id) FROM orders o "
      "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),

@@ -289,7 +289,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
     elif form.kind == "not_bought":
         parts.append(f"{form.dimensions[0]} values with no order line of this customer (any status)")
     elif form.kind == "list":
-        parts.append(f"list of {subject}")
+        # "how much did each of them spend?" after customers listed: the figure shown beside each is said too
+        shown = [m for m in form.show if m in layer.measures]
+        parts.append(f"list of {subject}" + (f", each with {', '.join(_measure_words(form, m, layer) for m in shown)}"
+                                             if shown else ""))
     else:
         parts.append(", ".join(_measure_words(form, m, layer) for m in form.measures) or "count")
     derived = form.derived or {}

@@ -305,6 +305,11 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                       within=copy.deepcopy(context).to_dict())
     if f is None and not words & PRONOUNS:
         return None  # "that order" named again: the general merge reads the rest
+    if f is None and ask == "spending":
+        # "how much did those spend this year?" after customers listed: each listed one's spend
+        f = figure_of_each_listed(state, context)
+        if f is not None:
+            return f
     if f is None:
         raise refuse(state, context, f"I could not tell what {state.question!r} refers to in the previous answer")
     if state.periods and f.period != state.periods[0]:
@@ -901,7 +906,9 @@ def of_the_ranked(state: _State, context: QueryForm, dimension: str | None = Non
     """The question points back ("they", "those") at the top N of the previous ranking. With
     ``dimension``: also, that dimension describes the ranked things (a customer's city), so it can
     stand beside each of them without changing which ones they are."""
-    if not (context.limit and context.order_by in context.measures and context.dimensions
+    # ("which of them are in Finland?" after a top 10: the ones kept of the top N, ``within``, are ranked ones too)
+    held = bool(context.limit or context.within and context.within.get("limit"))
+    if not (held and context.order_by in context.measures and context.dimensions
             and (points_back(state.spans) or each_alone(state))):
         return False
     if dimension is None:
@@ -1480,7 +1487,10 @@ def figure_of_the_ranked_ones(state: _State, context: QueryForm, f: QueryForm) -
         # "how many shipments of each of them were late?" after the top 5 customers by revenue: a condition of the
         # new figure would also narrow the ranking's figure kept beside it (revenue of their late-shipped orders
         # shown as their revenue: a silent wrong), so the ranked ones are a population here too
-        narrowed = any(x not in ranking.filters for x in f.filters) or any(
+        # (a condition the previous answer already kept the ranked ones by, "which of them are in Finland?", says
+        # which of them, not what is counted of each)
+        kept = context.filters if context.within else []
+        narrowed = any(x not in ranking.filters and x not in kept for x in f.filters) or any(
             p not in ranking.predicates for p in f.predicates)
         if not (narrowed and set(ranking.measures) & set(f.measures) and set(f.measures) - set(ranking.measures)):
             return f
@@ -1582,7 +1592,7 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
     each = [k for k in range(len(words)) if words[k:k + 3] in (["each", "of", "them"], ["each", "of", "those"],
                                                                  ["each", "of", "these"])]
     if context.kind != "list" or not context.subject or context.limit or context.lookup or context.within \
-            or not (each or each_alone(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
+            or not (each or each_alone(state) or _they_did(state)) or not new.measures or new.dimensions or new.order_by or new.limit \
             or new.grain or new.compare or new.derived or new.filters or new.predicates or state.ids \
             or len(state.periods) > 1 or (context.period is not None and not state.periods) \
             or any(m.startswith("count") for m in new.measures):
@@ -1607,3 +1617,12 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
         if s.text in ("each", "for each") and not s.used:
             s.used = True
     return g
+
+
+def _they_did(state: _State) -> bool:
+    """"how much did those spend this year?", "what did they buy for in 2025?": a plural pointer the doer of the
+    figure (right after "did"/"do"), no total asked: the figure of each listed one, as "each of them" says."""
+    words = [s.text for s in state.spans]
+    return not set(words) & TOTAL_WORDS and any(
+        w in ("those", "they", "these") and k > 0 and words[k - 1] in ("did", "do", "have", "has")
+        for k, w in enumerate(words))

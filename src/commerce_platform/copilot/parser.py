@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from ..errors import NotUnderstood, ValidationFailed
+from .behind import counted_behind_figure, figure_of_those_counted
 from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
@@ -90,8 +91,10 @@ from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
 from .row_figures import read_row_figures
+from .restated import subject_said_again
 from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
+from .whole_period import whole_of_previous_period
 
 if TYPE_CHECKING:  # models imports this module's limits
     from .models import QueryType
@@ -884,6 +887,8 @@ class _State(
                                 hint="ask it again in full, e.g. 'products out of stock in Vantaa but over 50 units "
                                      "in Kuopio'")
         self.context = context if followup else None
+        if followup and context is not None:
+            whole_of_previous_period(self, context)
         if context is None:
             self._pointer_without_referent()
         self._action_requested()
@@ -976,6 +981,9 @@ class _State(
             assert context is not None
             new = self.form
             f = self._merge(context)
+            f = counted_behind_figure(self, context, f)
+            f = figure_of_those_counted(self, context, f)
+            f = subject_said_again(self, context, new, f)
             if f.subject == "products":
                 # "which of them sold this year?" after products listed: sold in orders that count as sales, as
                 # "which inactive products sold this year?" reads it (was: any order, cancelled ones too)
@@ -1119,7 +1127,8 @@ class _State(
             for k, w in enumerate(words))
         # "how many units of each did we sell last month?", "units sold last month for each?": "each" with no noun of
         # its own stands for the previous answer's rows
-        each_alone = any(s.text in ("each", "for each") and (s.text == "for each" or k > 0 and words[k - 1] == "of")
+        closing_each = set(self.layer.grammar.get("each_of_previous", {}).get("words", []))
+        each_alone = any((s.text == "each" and k > 0 and words[k - 1] == "of" or s.text in closing_each)
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))

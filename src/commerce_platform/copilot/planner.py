@@ -522,7 +522,9 @@ class Planner:
             return self._aliased(outer)
         assert len(ranking.dimensions) == 1 or ranking.kind == "bought_together"
         dim = ranking.dimensions[0] if ranking.dimensions else "product"  # the products bought together
-        top = exp.select(exp.column(dim)).from_(self.plan(ranking).subquery("previous_top"))
+        ranked = self.plan(ranking)
+        held_key = self._ranked_key(ranking, ranked, dim)
+        top = exp.select(exp.column("previous_key" if held_key else dim)).from_(ranked.subquery("previous_top"))
         # planned with a stand-in filter on the dimension (so its table is joined), then the stand-in is
         # replaced by "in the previous top"
         marker = "\x00previous_top"
@@ -532,8 +534,25 @@ class Planner:
         stand_ins = [node for node in outer.find_all(exp.EQ)
                      if isinstance(node.expression, exp.Literal) and node.expression.this == marker]
         for stand_in in stand_ins:
-            stand_in.replace(stand_in.this.copy().isin(query=top.copy()))
+            # people share names: the ranked customers or products are matched on their key, not their name
+            held = exp.column(held_key, table=stand_in.this.table) if held_key else stand_in.this.copy()
+            stand_in.replace(held.isin(query=top.copy()))
         return self._aliased(outer)
+
+    def _ranked_key(self, ranking: QueryForm, ranked: exp.Select, dim: str) -> str | None:
+        """The key of the ranked thing ("customer": customer_id), selected beside its name as previous_key when
+        the ranking groups by it (then the top N is held by key); None when the dimension is no thing's name."""
+        entity = self.layer.dimensions.get(dim, {}).get("entity")
+        if not entity or ranking.kind != "aggregate":
+            return None
+        spec = self.layer.entities[entity]
+        alias = self.layer.tables[spec["table"]]["alias"]
+        grouped = ranked.args.get("group")
+        column = exp.column(str(spec["key"]), table=alias)
+        if grouped is None or not any(e == column for e in grouped.expressions):
+            return None
+        ranked.select(exp.alias_(column.copy(), "previous_key"), copy=False)
+        return str(spec["key"])
 
     def _aliased(self, select: exp.Select) -> exp.Select:
         """Lake tables by their layer alias (orders AS o, o.status): the SQL people read and approve.
