@@ -90,8 +90,8 @@ from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
-from .row_figures import read_row_figures
 from .restated import subject_said_again
+from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
 from .whole_period import whole_of_previous_period
