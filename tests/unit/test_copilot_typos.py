@@ -56,6 +56,7 @@ def test_a_slipped_follow_up_answers_like_the_clean_one(parser, engine, context,
     ("deliverey", "delivery"),   # a stray letter typed, not "y" for "d" (keys far apart: "delivered")
     ("itmes", "items"),          # not "times": people seldom slip on the first letter
     ("spilt", "split"),          # a real word, but two neighbours swapped is the commonest slip
+    ("lien", "line"),            # two swapped, not the stock verb "lies" a far key away
     # real words the lexicon lacks are left alone, never read as a word two arbitrary edits away
     ("driver", None), ("weather", None),
 ])

@@ -303,7 +303,11 @@ class Lexicon:
         English word the lexicon lacks is left unexplained rather than read as something else."""
         edits = _edits(token)
         # a grammar word that is also a meaningful word ("order") is a candidate, not a function word
-        if edits & ((self.words | self.extra_words) - self.targets):
+        grammar = edits & ((self.words | self.extra_words) - self.targets)
+        swapped = {w for w in adjacent_swaps(token) if w in self.targets and w not in self.value_words}
+        # ... unless it is a far key typed and one meaningful word is two neighbours swapped, the commonest slip
+        # ("one lien": "line", not the stock verb "lies")
+        if grammar and not (len(swapped) == 1 and all(_far_key(token, w) for w in grammar)):
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         candidates = _forms_if_english(token, candidates)
