@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
-Sets: the shipped dev set and forty-three more dev sets written blind (benchmarks/data/copilot_dev2.json ...
-copilot_dev44.json; all tuned on), eleven blind held-out sets (copilot_heldout.json ... copilot_heldout11.json,
+Sets: the shipped dev set and forty-six more dev sets written blind (benchmarks/data/copilot_dev2.json ...
+copilot_dev47.json; all tuned on), twelve blind held-out sets (copilot_heldout.json ... copilot_heldout12.json,
 written by people who had not read the parser; never tune rules to them, never print their misses), and
 sets with one adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
