@@ -9,6 +9,8 @@ What each part checks:
 - 'For the/our <words> <own thing> I need/we want ...': set aside when its words are ones the lake lacks and its
   last is one of the asker's own things (the layer's preface_times things); one that names a value ('Finnish') is
   not set aside.
+- A sentence said before a request that ends with a full stop ('We want to understand onboarding. List the
+  customers who ...') is the asker's need as before a question; one that names a value ('The Oslo team ...') is not.
 """
 import pytest
 
@@ -18,6 +20,8 @@ from .conftest import COPILOT_AS_OF, assert_answers_like
 
 LOW_MARGIN = ("SELECT p.product_id, p.name, (p.unit_price - p.unit_cost) / p.unit_price AS margin FROM products p "
               "WHERE (p.unit_price - p.unit_cost) / p.unit_price < 0.25")
+NEVER_ORDERED_2024 = ("SELECT c.customer_id, c.name FROM customers c WHERE c.signup_date BETWEEN DATE '2024-01-01' "
+                      "AND DATE '2024-12-31' AND c.customer_id NOT IN (SELECT customer_id FROM orders)")
 INACTIVE_STOCK = ("SELECT p.product_id, p.name, SUM(i.quantity_on_hand) AS stock FROM products p JOIN inventory i "
                   "ON i.product_id = p.product_id WHERE p.active = FALSE GROUP BY p.product_id, p.name "
                   "HAVING SUM(i.quantity_on_hand) > 0")
@@ -38,6 +42,9 @@ BIG_SPENDERS = ("SELECT c.customer_id, c.name, SUM(o.total_amount) AS revenue FR
     ("how many web orders were placed in 2025, maybe we need more staff?", WEB_2025),
     ("For our loyalty program I need everyone who has spent more than 3000 EUR in 2025", BIG_SPENDERS),
     ("For the supplier workshop we need the number of orders placed in 2025.", ORDERS_2025),
+    ("We are looking into onboarding. List the customers who signed up in 2024 but never placed an order.",
+     NEVER_ORDERED_2024),
+    ("We are tidying the catalogue. Show the inactive products that still have stock.", INACTIVE_STOCK),
 ])
 def test_an_aside_of_the_askers_plan_is_set_aside(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -49,6 +56,8 @@ def test_an_aside_of_the_askers_plan_is_set_aside(parser, engine, question, gold
     "which products have stock over 500, perhaps we sell them off in Helsinki?",
     # the own thing names a value: not set aside
     "For the Finnish country manager's review I need the number of orders placed in 2025.",
+    # the sentence before a request names a value: not set aside
+    "The Oslo team is tidying the catalogue. Show the inactive products that still have stock.",
     # near miss: no 'maybe' and no comma plan: a word the lake lacks stays unplaced
     "products with margin under 25% maybe raise price",
 ])
