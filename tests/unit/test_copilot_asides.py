@@ -8,7 +8,8 @@ What each part checks:
   the lake (a channel, a city) is refused, never set aside nor applied.
 - 'For the/our <words> <own thing> I need/we want ...': set aside when its words are ones the lake lacks and its
   last is one of the asker's own things (the layer's preface_times things); one that names a value ('Finnish') is
-  not set aside.
+  not set aside. A grain word before the thing ('the annual report', 'the quarterly finance pack') is when it
+  happens, no grouping; 'the monthly breakdown' (no own thing) still groups by month.
 - A sentence said before a request that ends with a full stop ('We want to understand onboarding. List the
   customers who ...') is the asker's need as before a question; one that names a value ('The Oslo team ...') is not.
 """
@@ -42,6 +43,11 @@ BIG_SPENDERS = ("SELECT c.customer_id, c.name, SUM(o.total_amount) AS revenue FR
     ("how many web orders were placed in 2025, maybe we need more staff?", WEB_2025),
     ("For our loyalty program I need everyone who has spent more than 3000 EUR in 2025", BIG_SPENDERS),
     ("For the supplier workshop we need the number of orders placed in 2025.", ORDERS_2025),
+    ("For the yearly supplier review I need the number of orders placed in 2025.", ORDERS_2025),
+    ("For the quarterly finance pack we need the number of orders placed in 2025.", ORDERS_2025),
+    ("For the monthly breakdown I need the number of orders placed in 2025.",
+     "SELECT DATE_TRUNC('month', o.order_date), COUNT(*) FROM orders o "
+     "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
     ("We are looking into onboarding. List the customers who signed up in 2024 but never placed an order.",
      NEVER_ORDERED_2024),
     ("We are tidying the catalogue. Show the inactive products that still have stock.", INACTIVE_STOCK),
@@ -56,6 +62,7 @@ def test_an_aside_of_the_askers_plan_is_set_aside(parser, engine, question, gold
     "which products have stock over 500, perhaps we sell them off in Helsinki?",
     # the own thing names a value: not set aside
     "For the Finnish country manager's review I need the number of orders placed in 2025.",
+    "For the annual Finnish report I need the number of orders placed in 2025.",
     # the sentence before a request names a value: not set aside
     "The Oslo team is tidying the catalogue. Show the inactive products that still have stock.",
     # near miss: no 'maybe' and no comma plan: a word the lake lacks stays unplaced

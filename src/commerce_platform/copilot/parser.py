@@ -307,8 +307,9 @@ class SemanticParser:
         start = OWN_THING_START_RE.match(question)
         spans = _State(self, start.group("head"), as_of).spans if start is not None else []
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
+        # ("the annual report", "the quarterly finance pack": a grain before the thing is when it happens, no grouping)
         if start is None or not spans or spans[-1].text not in things or not all(
-                all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
+                all(x[0] in ("stop", "unknown", "grain") for x in sp.senses) for sp in spans):
             return question
         own_asides.append(start.group("head"))
         return question[start.end():]
