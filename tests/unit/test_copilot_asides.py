@@ -9,7 +9,8 @@ What each part checks:
 - 'For the/our <words> <own thing> I need/we want ...': set aside when its words are ones the lake lacks and its
   last is one of the asker's own things (the layer's preface_times things); one that names a value ('Finnish') is
   not set aside. A grain word before the thing ('the annual report', 'the quarterly finance pack') is when it
-  happens, no grouping; 'the monthly breakdown' (no own thing) still groups by month.
+  happens, no grouping; 'the monthly breakdown' (no own thing) still groups by month. A value the need names
+  itself ('For the Finnish country manager's review I need ... customers in Finland') is restated: set aside.
 - A sentence said before a request that ends with a full stop ('We want to understand onboarding. List the
   customers who ...') is the asker's need as before a question; one that names a value ('The Oslo team ...') is not.
 """
@@ -48,6 +49,9 @@ BIG_SPENDERS = ("SELECT c.customer_id, c.name, SUM(o.total_amount) AS revenue FR
     ("For the monthly breakdown I need the number of orders placed in 2025.",
      "SELECT DATE_TRUNC('month', o.order_date), COUNT(*) FROM orders o "
      "WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    ("For the Finnish country manager's review I need the count of orders placed by customers in Finland in 2025.",
+     "SELECT COUNT(*) FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE c.country = 'FI' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
     ("We are looking into onboarding. List the customers who signed up in 2024 but never placed an order.",
      NEVER_ORDERED_2024),
     ("We are tidying the catalogue. Show the inactive products that still have stock.", INACTIVE_STOCK),

@@ -307,9 +307,16 @@ class SemanticParser:
         start = OWN_THING_START_RE.match(question)
         spans = _State(self, start.group("head"), as_of).spans if start is not None else []
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
+        if start is None or not spans or spans[-1].text not in things:
+            return question
         # ("the annual report", "the quarterly finance pack": a grain before the thing is when it happens, no grouping)
-        if start is None or not spans or spans[-1].text not in things or not all(
-                all(x[0] in ("stop", "unknown", "grain") for x in sp.senses) for sp in spans):
+        # ("For the Finnish country manager's review I need ... customers in Finland": a value the need names itself,
+        # and its dimension's word beside it, restate it; any other value may be a condition: the head is kept)
+        said = {tuple(x) for sp in _State(self, question[start.end():], as_of).spans for x in sp.senses}
+        dims = {x[1] for sp in spans for x in sp.senses if x[0] == "value" and tuple(x) in said}
+        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said for x in sp.senses) or (
+                any(x[0] == "dimension" and x[1] in dims for x in sp.senses)
+                and all(x[0] in ("dimension", "attribute") for x in sp.senses)) for sp in spans):
             return question
         own_asides.append(start.group("head"))
         return question[start.end():]
