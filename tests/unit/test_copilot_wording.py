@@ -1397,6 +1397,8 @@ def test_a_question_cut_at_an_abbreviation_is_no_preface(parser, engine, questio
 PREFACE_KIND_CASES = [
     ("statement", "We need to brief the finance team. How many orders were placed in August 2026?",
      "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("statement_then_request", "We are briefing the finance team. List the web orders placed on 2026-08-03.",
+     "SELECT order_id FROM orders WHERE channel = 'web' AND order_date = DATE '2026-08-03'"),
     ("statement_question_goes_on",
      "Our shelves are bare in places. How many units did each out-of-stock product sell last quarter, "
      "so I can see which to restock first?",

@@ -298,6 +298,29 @@ class SemanticParser:
                                     hint="ask for what the purpose needs in the question itself")
             form.notes += [f"purpose:{name}" for name in fitting if f"purpose:{name}" not in form.notes]
 
+    def _own_thing_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"For the loyalty programme I need everyone who ...": "for" one of the asker's own things (the layer's
+        preface_times things, its last word; every other word one the lake lacks or a function word) opening the
+        question before the asker's own need says what the answer is for; it is set aside (appended to
+        own_asides) and the need stays. A head that names anything of the lake ("For the Finnish ... review",
+        "For the annual report") is kept, where it is read or refused."""
+        start = OWN_THING_START_RE.match(question)
+        spans = _State(self, start.group("head"), as_of).spans if start is not None else []
+        things = self.layer.grammar.get("preface_times", {}).get("things", [])
+        if start is None or not spans or spans[-1].text not in things:
+            return question
+        # ("the annual report", "the quarterly finance pack": a grain before the thing is when it happens, no grouping)
+        # ("For the Finnish country manager's review I need ... customers in Finland": a value the need names itself,
+        # and its dimension's word beside it, restate it; any other value may be a condition: the head is kept)
+        said = {tuple(x) for sp in _State(self, question[start.end():], as_of).spans for x in sp.senses}
+        dims = {x[1] for sp in spans for x in sp.senses if x[0] == "value" and tuple(x) in said}
+        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said for x in sp.senses) or (
+                any(x[0] == "dimension" and x[1] in dims for x in sp.senses)
+                and all(x[0] in ("dimension", "attribute") for x in sp.senses)) for sp in spans):
+            return question
+        own_asides.append(start.group("head"))
+        return question[start.end():]
+
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
         turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
@@ -320,6 +343,7 @@ class SemanticParser:
             at = question.rindex(clause)
             question = question[:at] + clause[:own.start()] + clause[own.end():] + question[at + len(clause):]
             own_asides.append(own.group(0).strip())
+        question = self._own_thing_first(question, as_of, own_asides)
         asked = question
         clauses = [c for c in COMMENTARY_SPLIT.split(question) if c and c.strip(" ?.!;:,()-—–")]
         for k in range(len(clauses) - 1, 0, -1):
@@ -789,6 +813,9 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
 OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
                               re.IGNORECASE)
+# "For the loyalty programme I need ...": "for" the asker's own thing opening the question, its need after it
+OWN_THING_START_RE = re.compile(r"^(?P<head>for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}?[\w-]+)\s*,?\s+"
+                                r"(?=(?:i|we)\s+(?:need|want|would\s+like)\b|(?:i'd|we'd)\s+like\b)", re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
@@ -806,6 +833,9 @@ COMMENTARY_SPLIT = re.compile(r"(?<=[?.!;:])\s+|(\s+[—–-]\s+)|(\([^()]*\))"
                               # after a comma, the question in it (the clause before says why: _preface)
                               r"|(?<=,)\s+(?=so\s+(?:i'd|we'd|i\s+would|we\s+would)\s+like\s+to\s+know\s[^,?.!;:()]*[?.!]*\s*$)"
                               r"|(?<=,)\s+(?=(?:(?:so\s+)?(?:we|i)|to\s+(?:send|thank|reward|invite))\s[^,?.!;:()]*[?.!]*\s*$)"
+                              # "products with margin under 22 %, maybe we raise price? give name ...": the asker's
+                              # guess at a plan after a comma, closed by its own sentence end (a plan: set_aside_commentary)
+                              r"|(?<=,)\s+(?=(?:maybe|perhaps)\s+(?:we|i)\s[^,?.!;:()]*(?:[?.!]|$))"
                               # "For the pricing deck, could you tell me ...?": a request after a comma (_preface)
                               r"|(?<=,)\s+(?=(?:could|can|would)\s+you\s[^,?.!;:()]*\?\s*$)"
                               # "show the 3 oldest open orders so we can chase them": a purpose clause at the end,
