@@ -1,0 +1,33 @@
+"""A place of stock that is no warehouse: "what should we restock in Turku" names a customer city, and stock is
+held in warehouses (inventory.warehouse). Read as the customers' city, the answer would be the stock of products
+Turku customers once bought, which is not what was asked; with no verb of buying or selling that ties the place to
+the customers, the question is refused, naming the place (layer grammar ``stock_place``)."""
+from __future__ import annotations
+
+from ..errors import NotUnderstood
+from .query import QueryForm
+from .semantic import SemanticLayer
+
+
+def _of_stock(form: QueryForm, layer: SemanticLayer, tables: list[str]) -> bool:
+    """Whether the figure or a condition asked is of stock (reads one of the layer's stock tables)."""
+    sqls = [str(layer.predicates.get(p.removeprefix("not_"), {}).get("sql", "")) for p in form.predicates]
+    sqls += [str(layer.measures.get(m.split(":")[-1], {}).get("sql", "")) for m in form.measures]
+    return any(f"{t}." in sql for sql in sqls for t in tables)
+
+
+def check_stock_place(form: QueryForm, layer: SemanticLayer) -> None:
+    """Refuse a stock question whose only place is a customer's (no verb ties it to the customers)."""
+    spec = layer.grammar.get("stock_place") or {}
+    if not spec or any(n.startswith("activity:") for n in form.notes):
+        return  # "low stock products bought by customers in Turku": the place is the buyers'
+    if not _of_stock(form, layer, spec.get("tables", [])):
+        return
+    for flt in form.filters:
+        if flt.field in spec.get("customer_places", []) and flt.op == "=":
+            where = ", ".join(map(str, flt.values))
+            raise NotUnderstood(
+                f"{where} is a customer {flt.field}, not a warehouse: stock is held in warehouses, and I would "
+                f"not know whose stock in {where} is meant",
+                hint="name a warehouse, or say what the customers there bought (e.g. 'low stock products bought by "
+                     "customers in that city')")
