@@ -2038,3 +2038,16 @@ def test_a_share_in_percent_and_as_a_fraction_is_refused(parser):
 ])
 def test_a_share_in_one_scale_answers_in_it(parser, question, scale):
     assert scale in parser.parse(question, COPILOT_AS_OF).interpretation
+
+
+# "where is the X in stock": a question opening with 'where' asks the places holding it, each above 0 (was: one
+# total); "is the X in stock" stays one figure
+@pytest.mark.parametrize("question, gold", [
+    ("where's the Makita Hammer in stock?",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Makita Hammer' GROUP BY 1 HAVING SUM(i.quantity_on_hand) > 0"),
+    ("is the Makita Hammer in stock",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Makita Hammer'"),
+])
+def test_where_a_thing_is_in_stock_lists_its_places(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
