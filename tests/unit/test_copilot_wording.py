@@ -2051,3 +2051,17 @@ def test_a_share_in_one_scale_answers_in_it(parser, question, scale):
 ])
 def test_where_a_thing_is_in_stock_lists_its_places(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "quantity of Makita products in Kuopio": a quantity of products in a warehouse is their stock there (was: the
+# products counted); "number of ..." there stays a count of products
+@pytest.mark.parametrize("question, gold", [
+    ("total quantity of Bosch products at Vantaa",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.brand = 'Bosch' AND i.warehouse = 'Vantaa'"),
+    ("number of Bosch products at Vantaa",
+     "SELECT COUNT(DISTINCT p.product_id) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.brand = 'Bosch' AND i.warehouse = 'Vantaa'"),
+])
+def test_a_quantity_of_products_in_a_warehouse_is_their_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

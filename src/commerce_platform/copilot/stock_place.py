@@ -4,6 +4,8 @@ Turku customers once bought, which is not what was asked; with no verb of buying
 the customers, the question is refused, naming the place (layer grammar ``stock_place``)."""
 from __future__ import annotations
 
+import re
+
 from ..errors import NotUnderstood
 from .query import QueryForm
 from .semantic import SemanticLayer
@@ -31,3 +33,17 @@ def check_stock_place(form: QueryForm, layer: SemanticLayer) -> None:
                 f"not know whose stock in {where} is meant",
                 hint="name a warehouse, or say what the customers there bought (e.g. 'low stock products bought by "
                      "customers in that city')")
+
+
+def quantity_held(question: str, form: QueryForm, layer: SemanticLayer) -> None:
+    """"quantity of Makita products in Kuopio": a word of quantity (not a number of) of things placed in a warehouse
+    is the quantity held there, the stock summed (was: the products counted). Layer ``stock_place.quantity``."""
+    spec = (layer.grammar.get("stock_place") or {}).get("quantity") or {}
+    words = "|".join(map(re.escape, spec.get("words", [])))
+    if not words or form.kind != "aggregate" or form.measures != ["count"] or form.subject != spec.get("subject") \
+            or form.dimensions or form.derived or form.predicates:
+        return
+    if not any(flt.field == spec.get("place") and flt.op == "=" for flt in form.filters):
+        return
+    if re.search(rf"(?<![\w-])(?:{words})(?![\w-])", question, re.IGNORECASE):
+        form.measures = [spec["measure"]]
