@@ -338,6 +338,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         p = predicate_spec(layer, name)
         neg = "not " if negated_predicate(layer, name) else ""
         entity = form.subject if form.subject and form.subject in p.get("by_entity", {}) else p["entity"]  # "products never ordered"
+        if p.get("in_period") and p.get("period_inside") and form.period and \
+                form.period_field in (None, "orders.order_date"):
+            p = {**p, **p["in_period"]}  # "customers who have not ordered in 2026": the period dates the orders inside
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
         if p.get("scoped_by") and f"each:{p['scoped_by']}" in form.notes:  # "out of stock in at least one warehouse"
             parts[-1] += f", in at least one {p['scoped_by']} (its own figure)"

@@ -94,6 +94,8 @@ from .restated import subject_said_again
 from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
 from .semantic import SemanticLayer, Vocabulary, per_engine, predicate_spec, vocabulary_for
+from .share_scale import check_share_scale
+from .stock_place import check_stock_place, quantity_held
 from .whole_period import whole_of_previous_period
 
 if TYPE_CHECKING:  # models imports this module's limits
@@ -253,6 +255,9 @@ class SemanticParser:
             state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
+        check_share_scale(question, form, self.layer)  # "what percent ..., as a fraction?" (share_scale.py)
+        quantity_held(question, form, self.layer)  # "quantity of X in Kuopio": the stock there
+        check_stock_place(form, self.layer)  # "restock in Turku": a customer city is no warehouse (stock_place.py)
         self._check_aside_purposes(asides, form, state, as_of, preface=asides[0] if asides and
                                    original.lstrip(" (").startswith(asides[0]) else None)
         from .answers import describe_form  # the same words the answer uses

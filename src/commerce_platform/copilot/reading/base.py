@@ -439,6 +439,14 @@ class StateBase:
             numbers = "|".join([r"\d+", *NUMBER_WORDS])
             text = re.sub(rf"\b({numbers})\s+(?:{'|'.join(map(re.escape, counted['words']))})\b",
                           lambda m: f"{m.group(1)} {counted['as']}", text)
+            # "how many revenue orders in October", "number of sales orders": a count of those orders (the
+            # glossary's sales); "sales orders only" said later restates its own condition and is left as it is
+            counting = "|".join(map(re.escape, sorted(counted.get("counting", []), key=len, reverse=True)))
+            if counting:
+                words = sorted([*counted["words"], *counted.get("counting_words", [])], key=len, reverse=True)
+                # "sales orders by channel": said first, the orders are the thing counted too
+                text = re.sub(rf"(?:^\s*|\b({counting})\s+)(?:the\s+)?(?:{'|'.join(map(re.escape, words))})\b",
+                              lambda m: f"{m.group(1) or ''} {counted['as']}", text)
 
         def id_slot(m: re.Match) -> str:
             if re.fullmatch(r"[a-z]+\s+\d+", m.group(0)) and 1990 <= int(m.group(2)) <= 2100 and re.search(

@@ -26,9 +26,11 @@ class HeldWhereSteps(StateBase):
             return
         anywhere = [s for s in self.spans if s.has("grammar", "held_where") and not s.used]
         asked = re.match(rf"\s*(?:{'|'.join(map(re.escape, spec.get('asking', [])))})\b", self.question, re.I)
+        where = "|".join(map(re.escape, spec.get("where", [])))
+        placed = bool(where) and re.match(rf"\s*(?:{where})(?![\w'])", self.question, re.I) is not None
         if f.dimensions == [dim] and asked and not anywhere:
             f.filters.append(Filter(measure, ">", [0.0]))
-        elif not f.dimensions and anywhere:
+        elif not f.dimensions and (anywhere or placed):  # "where is the X in stock": its places asked
             f.dimensions = [dim]
             f.filters.append(Filter(measure, ">", [0.0]))
             for s in anywhere:
