@@ -311,6 +311,11 @@ class Lexicon:
             return None
         candidates = {w for w in edits if w in self.targets and w not in self.value_words and len(w) >= 3}
         candidates = _forms_if_english(token, candidates)
+        alone = {w for w in candidates if w in self.word_senses}
+        if len(candidates) > 1 and len(alone) == 1:
+            # "stok": a word that means something said alone ("stock"), not one known only inside a longer
+            # phrase ("stop" of "stop stocking"), which a slip of one word alone cannot be
+            candidates = alone
         if len(candidates) > 1 and not is_english_word(token):
             # two neighbours swapped is the commonest slip: "still opne" is "open", though "one" is a letter away
             swapped = candidates & adjacent_swaps(token)

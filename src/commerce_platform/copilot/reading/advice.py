@@ -281,6 +281,8 @@ class AdviceSteps(StateBase):
         or a count of things under one ("the most late deliveries", was: read as the best, so refused beside
         "which carrier should we drop")."""
         condition = (f.derived or {}).get("condition") or {}
+        if not f.derived and self.layer.measures.get(f.order_by or "", {}).get("worse_high"):
+            return True  # "the slowest average delivery time": the longer, the worse
         if (f.derived or {}).get("kind") == "share":
             return bool(self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
         counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
