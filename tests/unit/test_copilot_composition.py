@@ -614,6 +614,30 @@ def test_a_figure_of_one_thing_on_average_is_averaged_over_them(parser, engine, 
     assert_answers_like(parser, engine, question, gold)
 
 
+@pytest.mark.parametrize("question, gold", [
+    # "one order" is the one thing averaged, as "an order" is; "every order"/"all orders" of that same thing
+    # restates which ones are averaged (all of them), and "whatever its status" keeps every status
+    ("on average, how many units fit into one order? include every order, whatever its status",
+     "SELECT AVG(u) FROM (SELECT order_id, SUM(quantity) AS u FROM order_items GROUP BY 1)"),
+    ("counting all 2026 orders regardless of status, how many units sit on an order on average?",
+     "SELECT AVG(u) FROM (SELECT o.order_id, SUM(oi.quantity) AS u FROM order_items oi JOIN orders o "
+     "USING (order_id) WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1)"),
+    ("how many order lines does one order have on average, all orders counted",
+     "SELECT AVG(n) FROM (SELECT order_id, COUNT(*) AS n FROM order_items GROUP BY 1)"),
+])
+def test_one_thing_averaged_over_every_one_of_them(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, unplaced", [
+    # "every customer" is not the order averaged: it is not read as a restatement of the orders
+    ("on average how many units go into one order? count every customer", "could not place"),
+])
+def test_every_other_thing_beside_one_averaged_is_not_set_aside(parser, question, unplaced):
+    with pytest.raises(NotUnderstood, match=unplaced):
+        parser.parse(question, COPILOT_AS_OF)
+
+
 @pytest.mark.parametrize("question, same_as", [
     # "per customer 2025": a figure of each of many customers is no one customer's id; the number is a year
     ("avg revenue per buying customer 2025", "avg revenue per buying customer in 2025"),

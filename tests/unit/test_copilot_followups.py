@@ -2670,3 +2670,24 @@ def test_those_n_after_a_top_n_are_the_ranked_ones(parser, engine, context, ques
 ])
 def test_follow_up_about_the_rows_of_a_previous_ranking(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # units of each thing listed with no figure: held or sold is not said, both named, neither guessed
+    ("show the Bosch products", "and how many units of each?"),
+    ("list the inactive products", "how many units for each of them?"),
+])
+def test_bare_units_of_each_listed_is_refused_naming_both(parser, context, question):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood, match="units in stock or the units sold"):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+def test_units_sold_of_each_listed_is_answered(parser, engine):
+    # near miss: selling said, the units sold of each listed one (none as 0)
+    got = answer(parser, engine, "how many units of each did we sell in 2025?", ["show the Bosch products"])
+    gold = engine.execute("SELECT COUNT(*) FROM products WHERE brand = 'Bosch'").rows[0][0]
+    total = engine.execute("SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+                           f"USING (product_id) WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND year(o.order_date) = 2025"
+                           ).rows[0][0]
+    assert len(got) == gold and sum(row[-1] or 0 for row in got) == total

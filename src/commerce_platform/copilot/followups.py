@@ -1600,6 +1600,7 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
     entity = state.layer.entities.get(context.subject, {})
     if not entity.get("key") or not entity.get("zero_when_none"):
         return None
+    _bare_units_of_each(state, context)
     g = QueryForm(kind="list", subject=context.subject, show=list(new.measures), unit=new.unit,
                   filters=[Filter(f"{entity['table']}.{entity['key']}", "=", [PREVIOUS_ROWS])],
                   period=new.period if state.periods else None,
@@ -1617,6 +1618,19 @@ def figure_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None
         if s.text in ("each", "for each") and not s.used:
             s.used = True
     return g
+
+
+def _bare_units_of_each(state: _State, context: QueryForm) -> None:
+    """"how many units of each?" after things listed with no figure of stock nor of selling: units held or units
+    sold is not said, so both are named and neither guessed (was: units sold)."""
+    if state.form.measures != ["units_sold"] or state.periods or any(s.first("activity") for s in state.spans):
+        return
+    if not any(s.text == "units" and s.has("measure", "units_sold") for s in state.spans):
+        return
+    if context.measures or context.show or any(n.startswith("activity:") for n in context.notes):
+        return  # the list's own figures (stock shown, sales counted) say which units
+    raise NotUnderstood("'units' of each could be the units in stock or the units sold",
+                        hint="say 'how much stock of each' or 'how many units of each were sold'")
 
 
 def _they_did(state: _State) -> bool:

@@ -87,6 +87,7 @@ from .reading.groupings import GroupingSteps
 from .reading.held_where import HeldWhereSteps
 from .reading.measures import MeasureSteps
 from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
+from .reading.per_one import PerOneSteps
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
@@ -905,6 +906,7 @@ class _State(
     PeriodFieldSteps,
     ColumnSteps,
     HeldWhereSteps,
+    PerOneSteps,
     StateBase,
 ):
     """One parse: the spans, what each was used for, and the form being filled."""
@@ -930,6 +932,7 @@ class _State(
         f = self.form
         self._instead_of_previous()
         self._compound_noun()
+        self._one_thing_averaged()
         if not followup:
             self._everyone_who()
         self._out_in_a_warehouse()

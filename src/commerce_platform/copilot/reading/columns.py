@@ -122,7 +122,9 @@ class ColumnSteps(StateBase):
         shows = {"show", "showing", "plus", "give", "display"}
         moved: set[int] = set()
         for k, s in enumerate(self.spans):
-            before = {x.text for x in self.spans[max(0, k - 3):k]}
+            # ("every order, whatever its status, how many units ...": "its" of "whatever its" owns no column)
+            before = {x.text for i, x in enumerate(self.spans[max(0, k - 3):k], start=max(0, k - 3))
+                      if not (i > 0 and self.spans[i - 1].text == "whatever")}
             j = k - 1
             while j > 0 and (self.spans[j].text in ("and", ",", "the") or self.spans[j].first("attribute") or
                              self.spans[j].first("entity") or self.spans[j].first("dimension")):

@@ -722,7 +722,7 @@ class MeasureSteps(StateBase):
         j = k - 1
         while j > 0 and self.spans[j].used and (self.values_of(self.spans[j]) or self.spans[j].first("predicate")):
             j -= 1
-        return self.spans[j].text in ("a", "an", "each")
+        return self.spans[j].text in ("a", "an", "each", "one")
 
     def _average_over_periods(self) -> None:
         """"average monthly revenue in 2025", "average revenue per month", "median weekly orders": each
