@@ -207,11 +207,7 @@ class Planner:
             if inner is not None:
                 inner.join("order_items AS xi", on="xi.order_id = x.order_id", copy=False)
                 inner.join("products AS xp", on="xp.product_id = xi.product_id", copy=False)
-                valid = fragment(self.layer.measures["revenue"]["filter"])
-                for c in valid.find_all(exp.Column):
-                    if c.table == "orders":
-                        c.set("table", exp.to_identifier("x"))
-                inner.where(valid, copy=False)
+                inner.where(self._sale_condition_on("x"), copy=False)
                 for f in lines:
                     col = self.field_sql(f.field)
                     col.set("table", exp.to_identifier("xp"))
@@ -328,15 +324,21 @@ class Planner:
         return [f for f in form.filters if f.op in ("=", "in") and not self.is_measure(f.field)
                 and tables_of(self.field_sql(f.field)) == {"products"}]
 
+    def _sale_condition_on(self, alias: str) -> exp.Expr:
+        """The revenue glossary's order condition (an order that counts as a sale), on the orders aliased ``alias``
+        of a subquery."""
+        valid = fragment(self.layer.measures["revenue"]["filter"])
+        for c in valid.find_all(exp.Column):
+            if c.table == "orders":
+                c.set("table", exp.to_identifier(alias))
+        return valid
+
     def _not_bought_by(self, col: exp.Expr, vals: list[exp.Expr]) -> exp.Expr:
         """"which of our 10 best sellers has customer 36 never bought": a product none of the customer's purchases
         (orders that count as a sale: the revenue glossary), at any time, has a line of."""
         inner = col.copy()
         inner.set("table", exp.to_identifier("xc"))
-        valid = fragment(self.layer.measures["revenue"]["filter"])
-        for c in valid.find_all(exp.Column):
-            if c.table == "orders":
-                c.set("table", exp.to_identifier("x"))
+        valid = self._sale_condition_on("x")
         return exp.Not(this=exp.Exists(this=exp.select("1").from_("orders AS x")
                                        .join("order_items AS xi", on="xi.order_id = x.order_id")
                                        .join("customers AS xc", on="xc.customer_id = x.customer_id")
@@ -365,10 +367,7 @@ class Planner:
             # order that counts as a sale: the revenue glossary) has a line of the value; the same test both ways
             inner = col.copy()
             inner.set("table", exp.to_identifier("xp"))
-            valid = fragment(self.layer.measures["revenue"]["filter"])
-            for c in valid.find_all(exp.Column):
-                if c.table == "orders":
-                    c.set("table", exp.to_identifier("x"))
+            valid = self._sale_condition_on("x")
             bought = exp.Exists(this=exp.select("1").from_("orders AS x")
                                 .join("order_items AS xi", on="xi.order_id = x.order_id")
                                 .join("products AS xp", on="xp.product_id = xi.product_id")
