@@ -279,7 +279,8 @@ class Lexicon:
             candidates = (adjacent_swaps(token) | _inserts(token)) & self.function_words()
         if not candidates and len(token) >= MIN_TWO_EDIT_LENGTH:
             candidates = self._two_edits(token)
-        if not candidates and not is_english_word(token):
+        if not candidates and len(token) < MIN_TWO_EDIT_LENGTH and not is_english_word(token):
+            # (six letters or more found nothing two edits away just above)
             # "odres": five letters, two neighbours swapped in a word that lost a letter ("oders": "orders"), every
             # letter typed kept; read only when one meaningful word is so near (a lake value never) and no other
             # word is two slips away but its own stem ("odres": "order"; "pacle" may be "parcel" or "place": left)
@@ -303,7 +304,7 @@ class Lexicon:
         English word the lexicon lacks is left unexplained rather than read as something else."""
         edits = _edits(token)
         # a grammar word that is also a meaningful word ("order") is a candidate, not a function word
-        grammar = edits & ((self.words | self.extra_words) - self.targets)
+        grammar = {w for w in edits if (w in self.words or w in self.extra_words) and w not in self.targets}
         swapped = {w for w in adjacent_swaps(token) if w in self.targets and w not in self.value_words}
         # ... unless it is a far key typed and one meaningful word is two neighbours swapped, the commonest slip
         # ("one lien": "line", not the stock verb "lies")

@@ -1087,11 +1087,12 @@ class _State(
         reads (was: refused on 'everyone', or a list of orders)."""
         if "customers" not in self.layer.entities:
             return
-        like = _State(self.p, "customers", self.as_of).spans
         for k, s in enumerate(self.spans[:-1]):
-            if s.has("grammar", "every_customer") and not s.used and self.spans[k + 1].text == "who" and \
-                    len(like) == 1 and like[0].first("entity"):
-                s.senses = list(like[0].senses)
+            if s.has("grammar", "every_customer") and not s.used and self.spans[k + 1].text == "who":
+                # (the word's senses read only here: a state of its own per question would be work for nothing)
+                like = _State(self.p, "customers", self.as_of).spans
+                if len(like) == 1 and like[0].first("entity"):
+                    s.senses = list(like[0].senses)
 
     def _compound_noun(self) -> None:
         """"which business customer order was the largest", "how many customer orders last month": a thing named

@@ -261,8 +261,8 @@ class Planner:
             figure = fragment(self.layer.measures[condition["measure"]]["sql"])
             values = [_lit(v) for v in condition["values"]]
             op = condition["op"]
-            test = exp.Between(this=figure, low=values[0], high=values[-1]) if op == "between" else {
-                "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}[op](this=figure, expression=values[0])
+            test = exp.Between(this=figure, low=values[0], high=values[-1]) if op == "between" else \
+                _COMPARE[op](this=figure, expression=values[0])
         table, name = str(self.layer.dimensions[dim]["column"]).split(".")
         for col in test.find_all(exp.Column):
             if col.table == table:
@@ -1547,8 +1547,7 @@ class Planner:
 
     @staticmethod
     def _together_bound(shared: exp.Expr, f: Filter) -> exp.Expr:
-        ops: dict[str, type[exp.Expr]] = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ}
-        return ops[f.op](this=shared.copy(), expression=_lit(f.values[0]))
+        return _COMPARE[f.op](this=shared.copy(), expression=_lit(f.values[0]))
 
     def _basket_conditions(self, form: QueryForm, anchor: Filter) -> list[exp.Expr]:
         """"what do business customers buy with X", "bought with X in 2025": the baskets (orders) held to the

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .query import QueryForm
+from .reading.patterns import alternation as _alternation
 
 if TYPE_CHECKING:
     from .parser import ParseResult, SemanticParser
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 # the last clause: after a sentence's end, a semicolon or ", and" (the list's own clause before it)
 _SPLIT_RE = re.compile(r"^(?P<main>.+)(?:[?.!;]\s+|,\s+(?=and\b))(?P<tail>[^?.!;]+?)\s*[?.!]*\s*$", re.IGNORECASE | re.DOTALL)
 _LIST_OPENER_RE = re.compile(r"^\s*(?:which|what|list|show)\b", re.IGNORECASE)
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 def _has(words: list[str], text: str) -> bool:

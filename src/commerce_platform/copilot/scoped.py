@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import NotUnderstood, ValidationFailed
 from .query import QueryForm
+from .reading.patterns import alternation
 
 if TYPE_CHECKING:
     from .parser import SemanticParser
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return alternation(words, flexible_spaces=False)
 
 
 def scope_dimension(parser: SemanticParser) -> str | None:

@@ -6,6 +6,7 @@ import calendar
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from .periods import _month_end
 from .query import Period, QueryForm
 
 if TYPE_CHECKING:
@@ -21,10 +22,10 @@ def _whole(unit: str, start: date, end: date) -> tuple[date, date, str] | None:
         return date(start.year, 1, 1), date(start.year, 12, 31), str(start.year)
     if unit == "quarter" and (start.month - 1) // 3 == (end.month - 1) // 3:
         first = 3 * ((start.month - 1) // 3) + 1
-        last = date(start.year, first + 2, calendar.monthrange(start.year, first + 2)[1])
+        last = _month_end(start.year, first + 2)
         return date(start.year, first, 1), last, f"Q{(first - 1) // 3 + 1} {start.year}"
     if unit == "month" and start.month == end.month:
-        last = date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+        last = _month_end(start.year, start.month)
         return date(start.year, start.month, 1), last, f"{calendar.month_name[start.month]} {start.year}"
     return None
 

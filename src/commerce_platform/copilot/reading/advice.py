@@ -47,8 +47,8 @@ class AdviceSteps(StateBase):
         whole.op = "all of"  # the orders with a line of it (per order, not per line)
         f.filters.append(Filter(dim, "=", [value]))
         sales = self.layer.grammar.get("sales_orders_restated", {}).get("words", [])
-        if any(s.text in sales for s in self.spans) or re.search(
-                rf"\b(?:{'|'.join(map(re.escape, sales))})\b", self.question, re.IGNORECASE) and sales:
+        if sales and (any(s.text in sales for s in self.spans) or re.search(
+                rf"\b(?:{'|'.join(map(re.escape, sales))})\b", self.question, re.IGNORECASE)):
             f.filters.insert(0, Filter("status", "not in", list(self.layer.grammar.get("lost_statuses", []))))
             for s in self.spans:
                 if s.text in sales or s.text == "sales" and s.has("measure", "revenue") and not s.used:

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
+
+
+def alternation(words: list[str], flexible_spaces: bool = True) -> str:
+    """A regex alternation of the layer's phrases ``words``, longest first (so "low stock" wins over "low"), each
+    escaped; with ``flexible_spaces`` a space in a phrase matches any run of whitespace."""
+    return _alternation(tuple(words), flexible_spaces)
+
+
+@lru_cache(maxsize=256)
+def _alternation(words: tuple[str, ...], flexible_spaces: bool) -> str:
+    # (the layer's tables are fixed: built once per table, not on every question that reads them)
+    escaped = (re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(e.replace(r"\ ", r"\s+") for e in escaped) if flexible_spaces else "|".join(escaped)
+
 
 SUGGESTIONS = [
     "revenue by month in 2025",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .patterns import alternation
+
 # the level the things must reach: "(back) up to its reorder level", "back to that level", "to the level"
 _LEVEL = r"(?:(?:its|their|the|that|this|those)\s+)?(?:own\s+)?(?:total\s+|combined\s+)?(?:reorder\s+)?(?:levels?|points?)\b"
 _LOW = re.compile(r"\blow[\s-]?stock\b|\bbelow\b|\bunder\b|\bout\s+of\s+stock\b|\bshort\s+of\b")
@@ -17,7 +19,7 @@ _EACH = re.compile(r"^(?:each(?:\s+one)?(?:\s+of\s+(?:them|those|these|the)\b)?|
 
 
 def _words(spec: dict[str, Any], key: str) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(spec.get(key, []), key=len, reverse=True))
+    return alternation(spec.get(key, []))
 
 
 def restate_reorder_gap(text: str, spec: dict[str, Any]) -> str:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+from .patterns import alternation as _alternation
 
 
 def restate_together(text: str, together: list[str], spec: dict[str, Any]) -> str:
