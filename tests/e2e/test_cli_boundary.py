@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def _snapshot(home: Path) -> dict[str, int]:
     """Row counts of every SQLite table in the home (the key-value tables per logical table) and files."""
     counts: dict[str, int] = {}
     for db in sorted(home.rglob("*.db")):
-        with sqlite3.connect(db) as con:
+        with closing(sqlite3.connect(db)) as con:  # closed before the files are counted (WAL sidecars)
             for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
                 counts[f"{db.name}:{table}"] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     counts["files"] = sum(1 for p in home.rglob("*") if p.is_file())
@@ -120,6 +121,7 @@ def test_demo_force_rebuilds_without_duplicates_and_summarises_in_words(tmp_path
     home = tmp_path / "home"
     first = commerce("--home", str(home), "demo")
     assert first.returncode == 0, first.stderr
+    assert not sorted(home.rglob("*.db-wal")), "the CLI left a SQLite write-ahead log behind (engine not disposed)"
     before = _snapshot(home)
     assert before["platform.db:support_customers"] > 0 and before["platform.db:kv_items"] > 0
     again = commerce("--home", str(home), "demo", "--force")

@@ -8,6 +8,7 @@ table: it is stamped at the baseline revision (the create_all schema) and upgrad
 
 from __future__ import annotations
 
+import atexit
 import threading
 import weakref
 import zlib
@@ -51,6 +52,9 @@ def sql_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     engine = sa.create_engine(url, **kwargs)
+    # Pooled connections closed at exit, not left to interpreter teardown: a SQLite file in WAL mode
+    # otherwise keeps its -wal and -shm files after a CLI run whenever teardown skips a connection.
+    atexit.register(engine.dispose)
     if url.startswith("sqlite"):
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # WAL lets readers and one writer work at once
