@@ -126,6 +126,10 @@ MOST_OF = ("SELECT i.warehouse FROM inventory i JOIN products p USING (product_i
      MOST_OF.format(p="Makita Hammer", other="AND i.warehouse <> 'Kuopio' ")),
     ("Philips Wall Paint 2 is low. Which warehouse could we move it from, the one with the most units?",
      MOST_OF.format(p="Philips Wall Paint 2", other="")),
+    # the premise "is low" is the product's state, not a condition on the warehouses to take from (was: only the
+    # warehouses where it is low ranked, a silent wrong)
+    ("The Makita Garden Hose 2 is low. Which warehouse could we move it from - the one holding the most?",
+     MOST_OF.format(p="Makita Garden Hose 2", other="")),
     ("slow movers that tie up a lot of stock: products with more than 600 units on hand and under 50 units sold in "
      "Q3 2026",
      "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS st FROM inventory GROUP BY 1) s "
