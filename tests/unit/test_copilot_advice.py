@@ -2584,3 +2584,37 @@ def test_lapsed_with_no_period_is_refused(parser, question):
 ])
 def test_a_number_before_a_purpose_word_and_the_things_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# slice ref3: "stock per unit sold" / "stock relative to the units we sold" is a product's stock (all warehouses)
+# over its own units sold in the period (layer measure stock_per_unit_sold, per_dimension product), a product that
+# sold nothing there left out; "overstock" ranked by it highest first. Asked as a total, per another grouping, of one
+# warehouse, or ranked by it beside another figure it is refused.
+PER_UNIT_SOLD = ("SELECT p.name, s.st * 1.0 / u.units AS r FROM products p JOIN (SELECT product_id, "
+                 "SUM(quantity_on_hand) AS st FROM inventory GROUP BY 1) s USING (product_id) JOIN (SELECT "
+                 "oi.product_id, SUM(oi.quantity) AS units FROM order_items oi JOIN orders o USING (order_id) WHERE "
+                 f"{VALID_ORDER} AND o.order_date BETWEEN DATE '{{a}}' AND DATE '{{b}}' GROUP BY 1) u "
+                 "USING (product_id) {where}ORDER BY r {d} LIMIT {n}")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("overstock check: the 3 products with the most stock relative to the units we sold in 2025",
+     PER_UNIT_SOLD.format(a="2025-01-01", b="2025-12-31", where="", d="DESC", n=3)),
+    ("which 4 Garden products have the highest stock per unit sold over the last 90 days?",
+     PER_UNIT_SOLD.format(a="2026-08-03", b="2026-10-31", where="WHERE p.category = 'Garden' ", d="DESC", n=4)),
+    ("the 5 products with the least stock per unit sold this year",
+     PER_UNIT_SOLD.format(a="2026-01-01", b="2026-10-31", where="", d="ASC", n=5)),
+])
+def test_stock_per_unit_sold_of_each_product(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "stock per unit sold this year",                                   # one figure over every product
+    "stock per unit sold by category in 2025",                         # another grouping
+    "the 5 products with the most stock per unit sold in Drammen this year",  # the stock is of every warehouse
+    "the 5 products with the most stock per unit sold based on this year's sales",  # ranked beside revenue
+])
+def test_stock_per_unit_sold_not_per_product_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

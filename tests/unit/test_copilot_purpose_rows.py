@@ -91,3 +91,69 @@ def test_stop_phrases_and_the_slowest_carrier(parser, engine, question, gold):
 def test_stop_and_favour_without_a_fitting_form_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# slice ref3: purposes and plans of recommendation questions added as layer rows. "should we push / promote" said of
+# the things whose figure fell between two periods is push_declining (the ones that fell, not a forecast);
+# "could we drop / stop stocking" said of products with no sales in the period is discontinue; "rank ... by how many
+# units they sold" is a ranking by units sold; "helps decide what to ..." is the asker's plan; "to send over" /
+# "could we move it from" the warehouse to transfer from; "tie up a lot of stock" the asker's own bounds on stock and
+# sales; "put to campaign" the promote purpose of a ranking.
+FELL = ("SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+        f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-09-30' GROUP BY p.brand "
+        "HAVING COALESCE(SUM(oi.quantity) FILTER (WHERE o.order_date >= DATE '2026-07-01'), 0) < "
+        "COALESCE(SUM(oi.quantity) FILTER (WHERE o.order_date < DATE '2026-07-01'), 0)")
+STOCK_SOLD = ("SELECT p.name, COALESCE(u.units, 0) AS units FROM products p JOIN (SELECT product_id, "
+              "SUM(quantity_on_hand) AS st, SUM(reorder_level) AS rl FROM inventory GROUP BY product_id) s "
+              "USING (product_id) LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units FROM order_items oi "
+              f"JOIN orders o USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '{{a}}' AND "
+              "DATE '{b}' GROUP BY oi.product_id) u USING (product_id) WHERE {cond}")
+MOST_OF = ("SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.name = '{p}' {other}"
+           "ORDER BY i.quantity_on_hand DESC LIMIT 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which brands should we promote - the ones whose units sold fell in Q3 2026 compared to Q2 2026", FELL),
+    ("which active products could we drop? the ones that sold nothing in September 2026",
+     NOT_SOLD.format(a="2026-09-01", b="2026-09-30")),
+    ("What could we stop stocking? List active products with no sales last month.",
+     NOT_SOLD.format(a="2026-10-01", b="2026-10-31")),
+    ("rank the out-of-stock products by how many units they sold this year",
+     STOCK_SOLD.format(a="2026-01-01", b="2026-10-31", cond="s.st = 0")),
+    ("For the products at or below their reorder level, how many units did each sell last month? Helps decide what "
+     "to reorder first.", STOCK_SOLD.format(a="2026-10-01", b="2026-10-31", cond="s.st <= s.rl")),
+    ("Kuopio has run out of the Makita Hammer - which warehouse has the most to send over?",
+     MOST_OF.format(p="Makita Hammer", other="AND i.warehouse <> 'Kuopio' ")),
+    ("Philips Wall Paint 2 is low. Which warehouse could we move it from, the one with the most units?",
+     MOST_OF.format(p="Philips Wall Paint 2", other="")),
+    # the premise "is low" is the product's state, not a condition on the warehouses to take from (was: only the
+    # warehouses where it is low ranked, a silent wrong)
+    ("The Makita Garden Hose 2 is low. Which warehouse could we move it from - the one holding the most?",
+     MOST_OF.format(p="Makita Garden Hose 2", other="")),
+    ("slow movers that tie up a lot of stock: products with more than 600 units on hand and under 50 units sold in "
+     "Q3 2026",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS st FROM inventory GROUP BY 1) s "
+     "USING (product_id) LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' "
+     "GROUP BY 1) u USING (product_id) WHERE s.st > 600 AND COALESCE(u.units, 0) < 50"),
+    ("which category we put to campaign - the one with most units sold last month",
+     "SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_ref3_purpose_rows_answer_like_the_plain_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which categories should we push?",                                 # no figure, no periods
+    "which products could we drop?",                                    # nothing ranked, bounded or unsold
+    "which products tie up a lot of stock?",                            # no bounds of the asker's own
+    "which category should we put in the campaign?",                    # nothing ranked
+    "which brand we put to campaign - the brand with fewest pieces sold last quarter",  # the least is not promoted
+    "which warehouse has the fewest units to send over",                # the fewest is not where to take from
+    "which products sold the most units this year? helps decide what revenue to expect",  # the plan names a figure
+])
+def test_ref3_purpose_rows_beside_another_form_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -259,6 +259,7 @@ class SemanticParser:
         check_share_scale(question, form, self.layer)  # "what percent ..., as a fraction?" (share_scale.py)
         quantity_held(question, form, self.layer)  # "quantity of X in Kuopio": the stock there
         check_stock_place(form, self.layer)  # "restock in Turku": a customer city is no warehouse (stock_place.py)
+        self._check_per_dimension(form)
         self._check_aside_purposes(asides, form, state, as_of, preface=asides[0] if asides and
                                    original.lstrip(" (").startswith(asides[0]) else None)
         from .answers import describe_form  # the same words the answer uses
@@ -272,6 +273,32 @@ class SemanticParser:
             lookup = (form.lookup["entity"], int(form.lookup["id"]))
         return ParseResult(sql, query_type(form), form, describe_form(form, self.layer), lookup)
 
+
+    def _check_per_dimension(self, form: QueryForm) -> None:
+        """"the 5 products with the most stock per unit sold": a figure the layer defines only for each thing of one
+        dimension (``per_dimension``: stock per unit sold is a product's stock over its own sales) is computed
+        grouped by it; asked as a total, per another grouping or of one thing alone it is refused (was: a query
+        that fails, or would mix the stock of one product with the sales of many)."""
+        fields = {*form.measures, *form.show, form.order_by or "", *(x.field for x in form.filters)}
+        for name in sorted(f for f in fields if f in self.layer.measures):
+            per = self.layer.measures[name].get("per_dimension")
+            own = self.layer.dimensions.get(per, {}).get("entity")
+            grouped = form.dimensions == [per] or (not form.dimensions and own is not None and form.subject == own)
+            label = self.layer.measures[name].get("label", name).lower()
+            scoped = [x.field for x in form.filters if x.field in self.layer.measures[name].get("not_scoped_by", [])]
+            if scoped:
+                # "stock per unit sold in Drammen": the stock is of every warehouse, the sales of no warehouse
+                raise NotUnderstood(f"{label} counts the stock of every {scoped[0]}; "
+                                    f"I cannot narrow it to one {scoped[0]}",
+                                    hint=f"ask it without the {scoped[0]}, or ask for the stock there")
+            if per and name == form.order_by and name not in (form.measures or form.show):
+                # "the most stock per unit sold based on this year's sales": ranked by it, another figure read
+                raise NotUnderstood(f"I read a ranking by {label}, but another figure beside it",
+                                    hint=f"ask for the {label} alone, e.g. 'the 5 products with the most {label} "
+                                         "this year'")
+            if per and (not grouped or form.grain):
+                raise NotUnderstood(f"{label} is a figure of each {per} on its own: I can give it per {per} only",
+                                    hint=f"ask it per {per}, e.g. 'the 5 products with the most {label} this year'")
 
     def _check_aside_purposes(self, asides: list[str], form: QueryForm, state: _State, as_of: date,
                               preface: str | None = None) -> None:

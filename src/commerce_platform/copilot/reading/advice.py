@@ -262,10 +262,14 @@ class AdviceSteps(StateBase):
                     # warehouse named before the question (a premise) is the receiver's too
                     asks = next((k for k, x in enumerate(self.spans) if x.text in ("which", "what", "where")), None)
                     named_at = [k for k, x in enumerate(self.spans) if any(v[0] == other for v in self.values_of(x))]
+                    # "Makita Garden Hose 2 is low. From which warehouse can we move it?": with no warehouse named, a
+                    # state of the one product named, said before the question, is the premise (where it runs low),
+                    # never a condition on the warehouses ranked to take from (was: only the low ones ranked)
+                    one_product = [x for x in f.filters if x.field == "product" and x.op == "=" and len(x.values) == 1]
                     for k, x in enumerate(self.spans):
                         state = x.arg("predicate") if x.first("predicate") else None
                         if state in receiver_states and state in f.predicates and asks is not None and k < asks \
-                                and named_at and all(j < asks for j in named_at):
+                                and ((named_at and all(j < asks for j in named_at)) or (not named_at and one_product)):
                             f.predicates.remove(state)
                             f.notes.append(f"receiver_state:{state}")
                     for state in f.predicates:
