@@ -977,6 +977,7 @@ class _State(
                      " ".join(x.text for x in self.spans)):
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
             f.notes.append("with_rows")
+        self._plural_extremes()
         self._superlatives()
         self._extreme_of_column_per_group()
         self._counts()
@@ -1080,6 +1081,28 @@ class _State(
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _plural_extremes(self) -> None:
+        """"the biggest order totals in 2025": a superlative of a thing's amount named in the plural, with no number,
+        asks for the few largest things, ranked by it, as "the biggest orders in 2025" (was: the one largest
+        amount, MAX)."""
+        for k, s in enumerate(self.spans[:-1]):
+            sa, nxt = s.first("superlative_attribute"), self.spans[k + 1]
+            if s.used or nxt.used or sa is None or sa[1] != "@amount" or not nxt.first("attribute"):
+                continue
+            plural = self.words[nxt.end - 1].endswith("s") and not self.words[nxt.end - 1].endswith("ss") \
+                or re.search(rf"\b{re.escape(nxt.text)}s\b", self.question, re.IGNORECASE)
+            if not plural or any(x.first("number") or x.first("dimension") or x.has("grammar", "group_by")
+                                 for x in self.spans):
+                continue  # ("the 5 biggest order totals", "largest order amounts per channel": left as read)
+            table = str(nxt.arg("attribute")).split(".")[0]
+            owner = [spec for spec in self.layer.entities.values() if spec.get("table") == table
+                     and f"{table}.{spec.get('amount')}" == nxt.arg("attribute") and spec.get("plural")]
+            if len(owner) != 1:
+                continue
+            like = _State(self.p, str(owner[0]["plural"]), self.as_of).spans
+            if len(like) == 1 and like[0].first("entity"):
+                nxt.senses = list(like[0].senses)
 
     def _everyone_who(self) -> None:
         """"everyone who has spent more than 3,000 EUR this year", "everybody who ordered in May": in a question
