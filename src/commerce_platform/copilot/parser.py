@@ -1102,7 +1102,7 @@ class _State(
                 continue
             like = _State(self.p, str(owner[0]["plural"]), self.as_of).spans
             if len(like) == 1 and like[0].first("entity"):
-                nxt.senses = list(like[0].senses)
+                nxt.senses, nxt.text = list(like[0].senses), like[0].text
 
     def _everyone_who(self) -> None:
         """"everyone who has spent more than 3,000 EUR this year", "everybody who ordered in May": in a question
