@@ -320,7 +320,12 @@ class SemanticParser:
         # and its dimension's word beside it, restate it; any other value may be a condition: the head is kept)
         said = {tuple(x) for sp in _State(self, question[start.end():], as_of).spans for x in sp.senses}
         dims = {x[1] for sp in spans for x in sp.senses if x[0] == "value" and tuple(x) in said}
-        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said for x in sp.senses) or (
+        # ("For the Swedish review I need ... customers in Finland": a value of a dimension the need names with its own
+        # value is whom the review is for; the need's own value is the condition, never both side by side)
+        named = {x[1] for x in said if x[0] == "value"}
+        dims |= {x[1] for sp in spans for x in sp.senses if x[0] == "value" and x[1] in named}
+        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said or x[0] == "value" and x[1] in named
+                       for x in sp.senses) or (
                 any(x[0] == "dimension" and x[1] in dims for x in sp.senses)
                 and all(x[0] in ("dimension", "attribute") for x in sp.senses)) for sp in spans):
             return question
@@ -2481,6 +2486,30 @@ class _State(
                             and head.startswith(nxt[1].text.lower()):
                         s.used = True
 
+    def _one_of_a_kind(self, f: QueryForm) -> None:
+        """"how much did the Copper Pipe bring in last year": a kind of product said as one thing ("the", the
+        singular) that several product names hold, with a figure asked, would sum them all into one figure as if
+        it were one product: refused, naming them (a list of them, "copper pipes" in the plural, or the figure per
+        product stays read)."""
+        if not f.measures or f.dimensions or f.kind == "list":
+            return
+        names = list(self.p.vocab.product_names.values()) if self.p.vocab is not None else []
+        for i, s in enumerate(self.spans):
+            kind = s.first("product_kind")
+            if kind is None or i == 0 or self.spans[i - 1].text not in ("the", "that", "this", "our"):
+                continue
+            word = self.words[s.end - 1]
+            nxt = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if word.endswith("s") or re.search(rf"\b{re.escape(str(kind[1]))}s\b", self.question, re.IGNORECASE) \
+                    or nxt is not None and nxt.first("entity"):
+                continue
+            held = sorted(n for n in names if str(kind[1]) in n.lower())
+            if len(held) > 1:
+                raise NotUnderstood(f"'{s.text}' is part of {len(held)} product names ({', '.join(held[:5])}"
+                                    f"{', ...' if len(held) > 5 else ''}); I would sum them into one figure",
+                                    hint=f"name the product in full, or ask per product, e.g. '... per product of "
+                                         f"the {kind[1]}s'")
+
     def _joined_by_and(self, x: Filter) -> bool:
         """Whether the values of the filter are said in one list joined by "and" ("the X and the Y")."""
         at = [k for k, s in enumerate(self.spans) if any(d == x.field and v in x.values for d, v in self.values_of(s))]
@@ -3520,6 +3549,7 @@ class _State(
         self._contradicting_conditions(f)
         self._things_asked_not_counted_per_period(f)
         self._kinds_together(f)
+        self._one_of_a_kind(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
         self._sold_products_counted(f)
