@@ -68,7 +68,8 @@ class GroupingSteps(StateBase):
                 f.dimensions.append(str(each_dim))
                 continue
             # ("every customer who spent more than 5000 EUR": the things asked, each one of them, no split to drop)
-            relative = t.first("entity") and i + 2 < len(self.spans) and self.spans[i + 2].text in ("who", "whose")
+            relative = t.first("entity") and i + 2 < len(self.spans) and self.spans[i + 2].text.split()[0] in (
+                "who", "whose", "that", "which", "with")
             if relative and s.text in ("all", "every") and not s.used and not t.used:
                 s.used = True  # (read as "customers who ...": every one of them listed, not a split or a count)
                 continue
