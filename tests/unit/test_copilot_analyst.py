@@ -1573,6 +1573,13 @@ def test_total_across_the_things_is_one_total(parser, engine, question, gold):
      f"SELECT AVG(CASE WHEN {LATE} THEN 1.0 ELSE 0 END) FROM shipments s WHERE s.delivered_at IS NOT NULL"),
     ("For the Norwegian market review we need the number of customers in Denmark",
      "SELECT COUNT(*) FROM customers c WHERE c.country = 'DK'"),
+    ("how many customers are there in Denmark? it's for the Norwegian team",
+     "SELECT COUNT(*) FROM customers c WHERE c.country = 'DK'"),
+    ("Norwegian deck: number of customers in Denmark",
+     "SELECT COUNT(*) FROM customers c WHERE c.country = 'DK'"),
+    ("all products with stock below 10",
+     "SELECT p.product_id FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id "
+     "HAVING SUM(i.quantity_on_hand) < 10"),
 ])
 def test_confident_readings_that_were_wrong(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -1591,6 +1598,8 @@ def test_confident_readings_that_were_wrong(parser, engine, question, gold):
      f"FROM orders o WHERE {VALID_ORDER}"),
     ("For the Norwegian market review we need the number of customers",
      "SELECT COUNT(*) FROM customers c WHERE c.country = 'NO'"),
+    ("how many customers are there in Denmark or Norway",
+     "SELECT COUNT(*) FROM customers c WHERE c.country IN ('DK', 'NO')"),
 ])
 def test_near_misses_of_the_confident_readings(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)

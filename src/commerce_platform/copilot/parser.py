@@ -937,6 +937,7 @@ class _State(
         f = self.form
         self._instead_of_previous()
         self._compound_noun()
+        self._occasion_values()
         self._one_thing_averaged()
         if not followup:
             self._everyone_who()
@@ -1086,6 +1087,28 @@ class _State(
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _occasion_values(self) -> None:
+        """"How many customers do we have in Finland? It is for the Swedish review.": a value said of one of the
+        asker's own things (the layer's preface_times things: a review, a team, a deck), where the question names
+        another value of the same dimension as its condition, says whom the thing is for, not a second condition
+        (was: both countries read, FI and SE); set aside and noted. Said alone, it stays the condition."""
+        things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+        for k, s in enumerate(self.spans):
+            values = self.values_of(s)
+            if s.used or not values or len(values) != 1:
+                continue
+            end = next((j for j in range(k + 1, min(k + 4, len(self.spans))) if self.spans[j].text in things), None)
+            if end is None or any(self.values_of(x) or x.first("entity") or x.first("measure")
+                                  for x in self.spans[k + 1:end]):
+                continue
+            dim = values[0][0]
+            if not any(d == dim and v != values[0][1] for j, x in enumerate(self.spans) if not k <= j <= end
+                       for d, v in self.values_of(x)):
+                continue
+            for x in self.spans[k:end + 1]:
+                x.used = True
+            self.form.notes.append(f"aside:{' '.join(x.text for x in self.spans[k:end + 1])}")
 
     def _plural_extremes(self) -> None:
         """"the biggest order totals in 2025": a superlative of a thing's amount named in the plural, with no number,
