@@ -313,7 +313,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             name = cond["predicate"]
             p = predicate_spec(layer, name)
             what = ("not " if negated_predicate(layer, name) else "") + f"{p['label']} ({p['definition']})"
-            parts.append(f"{scale}: the share that is {what}")
+            whole = f", out of those where {p['decidable']}" if p.get("decidable") and not derived.get("of_all") else ""
+            parts.append(f"{scale}: the share that is {what}{whole}")
         elif cond:
             f = cond["filter"]
             parts.append(f"{scale}: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "

@@ -347,7 +347,12 @@ class SemanticParser:
         # and its dimension's word beside it, restate it; any other value may be a condition: the head is kept)
         said = {tuple(x) for sp in _State(self, question[start.end():], as_of).spans for x in sp.senses}
         dims = {x[1] for sp in spans for x in sp.senses if x[0] == "value" and tuple(x) in said}
-        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said for x in sp.senses) or (
+        # ("For the Swedish review I need ... customers in Finland": a value of a dimension the need names with its own
+        # value is whom the review is for; the need's own value is the condition, never both side by side)
+        named = {x[1] for x in said if x[0] == "value"}
+        dims |= {x[1] for sp in spans for x in sp.senses if x[0] == "value" and x[1] in named}
+        if not all(all(x[0] in ("stop", "unknown", "grain") or tuple(x) in said or x[0] == "value" and x[1] in named
+                       for x in sp.senses) or (
                 any(x[0] == "dimension" and x[1] in dims for x in sp.senses)
                 and all(x[0] in ("dimension", "attribute") for x in sp.senses)) for sp in spans):
             return question
@@ -959,6 +964,7 @@ class _State(
         f = self.form
         self._instead_of_previous()
         self._compound_noun()
+        self._occasion_values()
         self._one_thing_averaged()
         if not followup:
             self._everyone_who()
@@ -1004,6 +1010,7 @@ class _State(
                      " ".join(x.text for x in self.spans)):
             # "the lowest revenue (among brands that sold anything)": only those with sales are ranked, none at 0
             f.notes.append("with_rows")
+        self._plural_extremes()
         self._superlatives()
         self._extreme_of_column_per_group()
         self._counts()
@@ -1107,6 +1114,50 @@ class _State(
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _occasion_values(self) -> None:
+        """"How many customers do we have in Finland? It is for the Swedish review.": a value said of one of the
+        asker's own things (the layer's preface_times things: a review, a team, a deck), where the question names
+        another value of the same dimension as its condition, says whom the thing is for, not a second condition
+        (was: both countries read, FI and SE); set aside and noted. Said alone, it stays the condition."""
+        things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+        for k, s in enumerate(self.spans):
+            values = self.values_of(s)
+            if s.used or not values or len(values) != 1:
+                continue
+            end = next((j for j in range(k + 1, min(k + 4, len(self.spans))) if self.spans[j].text in things), None)
+            if end is None or any(self.values_of(x) or x.first("entity") or x.first("measure")
+                                  for x in self.spans[k + 1:end]):
+                continue
+            dim = values[0][0]
+            if not any(d == dim and v != values[0][1] for j, x in enumerate(self.spans) if not k <= j <= end
+                       for d, v in self.values_of(x)):
+                continue
+            for x in self.spans[k:end + 1]:
+                x.used = True
+            self.form.notes.append(f"aside:{' '.join(x.text for x in self.spans[k:end + 1])}")
+
+    def _plural_extremes(self) -> None:
+        """"the biggest order totals in 2025": a superlative of a thing's amount named in the plural, with no number,
+        asks for the few largest things, ranked by it, as "the biggest orders in 2025" (was: the one largest
+        amount, MAX)."""
+        for k, s in enumerate(self.spans[:-1]):
+            sa, nxt = s.first("superlative_attribute"), self.spans[k + 1]
+            if s.used or nxt.used or sa is None or sa[1] != "@amount" or not nxt.first("attribute"):
+                continue
+            plural = self.words[nxt.end - 1].endswith("s") and not self.words[nxt.end - 1].endswith("ss") \
+                or re.search(rf"\b{re.escape(nxt.text)}s\b", self.question, re.IGNORECASE)
+            if not plural or any(x.first("number") or x.first("dimension") or x.has("grammar", "group_by")
+                                 for x in self.spans):
+                continue  # ("the 5 biggest order totals", "largest order amounts per channel": left as read)
+            table = str(nxt.arg("attribute")).split(".")[0]
+            owner = [spec for spec in self.layer.entities.values() if spec.get("table") == table
+                     and f"{table}.{spec.get('amount')}" == nxt.arg("attribute") and spec.get("plural")]
+            if len(owner) != 1:
+                continue
+            like = _State(self.p, str(owner[0]["plural"]), self.as_of).spans
+            if len(like) == 1 and like[0].first("entity"):
+                nxt.senses, nxt.text = list(like[0].senses), like[0].text
 
     def _everyone_who(self) -> None:
         """"everyone who has spent more than 3,000 EUR this year", "everybody who ordered in May": in a question
@@ -2485,6 +2536,30 @@ class _State(
                             and head.startswith(nxt[1].text.lower()):
                         s.used = True
 
+    def _one_of_a_kind(self, f: QueryForm) -> None:
+        """"how much did the Copper Pipe bring in last year": a kind of product said as one thing ("the", the
+        singular) that several product names hold, with a figure asked, would sum them all into one figure as if
+        it were one product: refused, naming them (a list of them, "copper pipes" in the plural, or the figure per
+        product stays read)."""
+        if not f.measures or f.dimensions or f.kind == "list":
+            return
+        names = list(self.p.vocab.product_names.values()) if self.p.vocab is not None else []
+        for i, s in enumerate(self.spans):
+            kind = s.first("product_kind")
+            if kind is None or i == 0 or self.spans[i - 1].text not in ("the", "that", "this", "our"):
+                continue
+            word = self.words[s.end - 1]
+            nxt = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if word.endswith("s") or re.search(rf"\b{re.escape(str(kind[1]))}s\b", self.question, re.IGNORECASE) \
+                    or nxt is not None and nxt.first("entity"):
+                continue
+            held = sorted(n for n in names if str(kind[1]) in n.lower())
+            if len(held) > 1:
+                raise NotUnderstood(f"'{s.text}' is part of {len(held)} product names ({', '.join(held[:5])}"
+                                    f"{', ...' if len(held) > 5 else ''}); I would sum them into one figure",
+                                    hint=f"name the product in full, or ask per product, e.g. '... per product of "
+                                         f"the {kind[1]}s'")
+
     def _joined_by_and(self, x: Filter) -> bool:
         """Whether the values of the filter are said in one list joined by "and" ("the X and the Y")."""
         at = [k for k, s in enumerate(self.spans) if any(d == x.field and v in x.values for d, v in self.values_of(s))]
@@ -3524,6 +3599,7 @@ class _State(
         self._contradicting_conditions(f)
         self._things_asked_not_counted_per_period(f)
         self._kinds_together(f)
+        self._one_of_a_kind(f)
         self._share_of_dated_condition(f)
         self._at_most_counted(f)
         self._sold_products_counted(f)

@@ -116,6 +116,7 @@ class Vocabulary:
     product_names: dict[str, str] = field(default_factory=dict)        # lower name -> name
     customer_names: dict[str, str] = field(default_factory=dict)
     skus: dict[str, str] = field(default_factory=dict)                 # lower sku -> sku
+    years: list[int] = field(default_factory=list)                     # years of the entities' own dates
 
     @classmethod
     def from_engine(cls, engine, layer: SemanticLayer | None = None) -> Vocabulary:
@@ -138,6 +139,17 @@ class Vocabulary:
                                  .limit(MAX_NAMES).sql("duckdb"))
             for (value,) in res.rows:
                 target[str(value).lower()] = str(value)
+        # "revenue over 2025": a year the lake holds dates of is a period, never an amount (periods.py)
+        years: set[int] = set()
+        for spec in layer.entities.values():
+            if not spec.get("period") or (tables is not None and spec["table"] not in tables):
+                continue
+            col = exp.column(spec["period"])
+            res = engine.execute(select(exp.func("MIN", col), exp.func("MAX", col)).from_(spec["table"]).sql("duckdb"))
+            for low, high in res.rows:
+                if low is not None and high is not None:
+                    years.update(range(int(str(low)[:4]), int(str(high)[:4]) + 1))
+        vocab.years = sorted(years)
         return vocab
 
 

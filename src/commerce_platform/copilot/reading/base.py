@@ -509,6 +509,7 @@ class StateBase:
                           m.group(2)] == float(m.group(3)) * hours[m.group(4)] else m.group(0), text)
         # ("lost the most revenue from Q2 to Q3": a fall word is a change word too, the layer's growth_fall)
         change_words = [*self.layer.grammar["growth"], *self.layer.grammar.get("growth_fall", {}).get("words", [])]
+        text = self._year_said_over(text, as_of, change_words)
         periods = Periods(as_of, tuple(w for w in change_words if w.replace(" ", "").isalpha()),
                           tuple(self.layer.grammar.get("both", [])))
         text = periods.extract(text)
@@ -562,12 +563,36 @@ class StateBase:
             index[k] = same
         words = [f"__period{index[int(w[8:-2])]}__" if w.startswith("__period") else w for w in words]
         self.periods = unique
+        self.words = words  # the tokens the spans were read from (a span's own words: words[start:end])
         self.spans: list[Span] = parser.lexicon.spans(words)
         self.unplaced: list[Span] = []  # stop words that asked for something here: never dropped silently
         self.counts_shown: set[int] = set()  # spans of things counted per listed thing ("with their number of orders")
         self.form = QueryForm()
 
     # ----- helpers
+    def _year_said_over(self, text: str, as_of: date, change_words: list[str]) -> str:
+        """"revenue over 2025 by month", "orders across 2025": a year the lake holds dates of, after "over" or
+        "across", with no unit, measure or thing counted after it and no other period in the question, is that
+        year (was: a bound, revenue > 2025); "over 2000 EUR", "over 2025 orders" stay amounts and counts."""
+        years = set(getattr(self.p.vocab, "years", None) or ())
+        lexicon = self.p.lexicon
+        counted = ("measure", "entity", "unit", "activity", "attribute", "value")
+
+        def year(m: re.Match) -> str:
+            if int(m.group(2)) not in years:
+                return m.group(0)
+            after = re.match(r"\s*([a-z]+)", text[m.end():])
+            if after and any(x[0] in counted for x in lexicon.word_senses.get(after.group(1), ())):
+                return m.group(0)  # "over 2025 orders", "over 2025 units": a count
+            rest = text[:m.start()] + " " + text[m.end():]
+            others = Periods(as_of, tuple(w for w in change_words if w.replace(" ", "").isalpha()))
+            others.extract(rest)
+            if others.found or re.search(r"\b(?:19|20)\d{2}\b", rest):
+                return m.group(0)  # "spent over 2025 in 2025": the period is said elsewhere
+            return f" in {m.group(2)} "
+        return re.sub(r"\b(over|across)\s+((?:19|20)\d{2})\b(?!\s*(?:[.,]\d|€|eur\b|euros?\b|\$|%|percent\b|kr\b|sek\b))",
+                      year, text)
+
     def said_mended(self) -> str:
         """The question as written (lower case), its slips mended as the spans read them: for the steps that
         read a shape off the written words ("all of those placed on the earliset date": "earliest")."""
@@ -612,6 +637,7 @@ class StateBase:
         def _type_noun(self, i: int, dim: str) -> None: ...
         def _own_dimension(self, entity: str) -> str | None: ...
         def _thing_dimension(self, entity: object) -> str | None: ...
+        def _same_rows(self, entity: str | None, other: str | None) -> bool: ...
         def _tied_tables(self, table: str) -> set[str]: ...
         def _by_value_then_singular_entity(self, i: int) -> bool: ...
         def _is_which(self, i: int) -> bool: ...

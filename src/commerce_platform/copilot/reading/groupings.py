@@ -67,7 +67,14 @@ class GroupingSteps(StateBase):
                 s.used = t.used = True
                 f.dimensions.append(str(each_dim))
                 continue
-            if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension"):
+            # ("every customer who spent more than 5000 EUR": the things asked, each one of them, no split to drop)
+            relative = t.first("entity") and i + 2 < len(self.spans) and self.spans[i + 2].text.split()[0] in (
+                "who", "whose", "that", "which", "with")
+            if relative and s.text in ("all", "every") and not s.used and not t.used:
+                s.used = True  # (read as "customers who ...": every one of them listed, not a split or a count)
+                continue
+            if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension") \
+                    and not relative:
                 s.used = t.used = True  # "(any status)", "all channels", "across all warehouses": no split
                 f.notes.append(f"any:{t.arg('dimension')}")  # "any status": not even the glossary's status filter
                 if i > 0 and self.spans[i - 1].has("grammar", "group_by"):

@@ -194,11 +194,23 @@ class MeasureSteps(StateBase):
         # the share's condition is still among the predicates here (it becomes the condition later)
         name = ((f.derived or {}).get("condition") or {}).get("predicate") or (
             f.predicates[0] if len(f.predicates) == 1 else "")
+        at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), None)
+        after = [str(s.arg("predicate")) for s in self.spans[at or 0:] if s.first("predicate")] if at else []
+        if not name and len(after) == 1 and after[0] in f.predicates:
+            # ("of the orders shipped in 2025 that have been delivered, what share arrived late": the condition
+            # said after "share" is the part; those said before it name the whole)
+            name = after[0]
         predicate = self.layer.predicates.get(name) or self.layer.predicates.get(name.removeprefix("not_"))
-        if f.derived is None or f.derived.get("kind") != "share" or predicate is None or f.measures != ["count"]:
+        named = {str(s.arg("entity")) for s in self.spans if s.first("entity")}
+        if f.derived is None or f.derived.get("kind") != "share" or predicate is None or f.measures != ["count"] and (
+                f.measures or not named):
             return
-        if any(s.first("entity") for s in self.spans) or f.subject not in (None, "orders"):
+        if f.subject not in (None, "orders") or named and (
+                len(named - {predicate["entity"]}) != 1 or not self._same_rows(next(iter(named - {predicate["entity"]})),
+                                                                           predicate["entity"])):
             return
+        # ("what share of orders arrived late": an order is late through its one shipment; the whole is the orders
+        # shipped, their shipments, never every order placed, unshipped ones counted as on time)
         f.subject = predicate["entity"]
 
     def _duration_anchors(self) -> None:

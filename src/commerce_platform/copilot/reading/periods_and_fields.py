@@ -210,7 +210,8 @@ class PeriodFieldSteps(StateBase):
         September": the groups whose figure in the first period is below (above) the one in the second, the
         two periods side by side as growth does; only right after the comparative, with a grouping to pick."""
         ks = [self.spans.index(x) for x in slots]
-        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group:
+        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group \
+                or "more_than" in (*f.notes, *self.form.notes):
             return False
         if any(x.text.isdigit() or x.text in NUMBER_WORDS for x in self.spans):
             return False  # "the 3 categories that sold less ...": a ranking asked as well
@@ -246,9 +247,14 @@ class PeriodFieldSteps(StateBase):
         asks = [k for k, x in enumerate(self.spans[:slots[0]]) if x.text == "how many"
                 or (x.text == "much" and k > 0 and self.spans[k - 1].text == "how")]
         comparative = ("more", "less", "fewer")
+        # ("how much more revenue in 2025 than in 2024 per category": the gap in each group, one row each; "which
+        # category ..." asks for one of them, left to the rankings)
+        grouped = [k for k, x in enumerate(self.spans) if x.first("dimension") and not x.has("stop")]
         if len(asks) != 1 or self.spans[asks[0] + 1].text not in comparative \
                 or any(x.text in comparative for x in self.spans[asks[0] + 2:]) or any(
-                    x.first("dimension") and not x.has("stop") or x.first("ranking") for x in self.spans):
+                    x.first("ranking") or x.first("grain") for x in self.spans) or any(
+                    k == 0 or not self.spans[k - 1].has("grammar", "group_by") or self.values_of(self.spans[k])
+                    for k in grouped):
             return
         noun = self.spans[asks[0] + 2] if asks[0] + 2 < slots[0] else None
         previous = getattr(self, "context", None)
@@ -451,7 +457,7 @@ class PeriodFieldSteps(StateBase):
             elif len(slots) == 2 and self._than_periods(f, slots):
                 pass
             elif len(slots) == 2 and "more_than" in (*f.notes, *self.form.notes) and not (
-                    f.dimensions or f.grain or f.derived):
+                    f.grain or f.derived or f.compare or f.limit or f.order_by):
                 # "how many more units did we sell in Q3 than in Q2": the first period's figure less the second's
                 for x in self.spans[self.spans.index(slots[0]) + 1:self.spans.index(slots[1])]:
                     x.used = True  # "than (in)"
