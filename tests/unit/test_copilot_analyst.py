@@ -42,6 +42,11 @@ What each part checks:
   asker's own act in it ("we need to compare them fairly"). After a list asked for ("list/show <things> ...:"),
   a colon and only columns of the data, two or more ("order id, carrier and ship date"), say what to show of
   each thing, as "with ..." does: never a count per one of them; "ship time" is when a parcel was shipped.
+- Two or three conditions at once (dev46): a stock condition "in both <place> and <place>" holds in each place; "either
+  A or B" keeps the rows with one of them; "a total over/between N EUR" said of orders is the order total (said of
+  customers or products, or with no money, it stays refused); "did not include/contain any <value> product" said of
+  orders is no line of the order with it; a lower-case value right before the things' noun ("did Swedish consumer
+  customers place") describes them; "how long did the delivery of order N take" is that thing's duration.
 """
 
 from __future__ import annotations
@@ -1531,3 +1536,71 @@ def test_discounted_line_revenue_is_the_net_line_revenue(parser, engine, questio
 ])
 def test_total_across_the_things_is_one_total(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# two or three conditions at once (dev46): a stock condition "in both <place> and <place>" holds in each place named
+# (was: a crash); "either A or B" is the rows with one of them; "a total over/between N EUR" said of orders is the
+# order total; "did not include/contain any <brand/category> product" said of orders is no line of the order with it
+@pytest.mark.parametrize("question, gold", [
+    ("Which products are at zero stock in both Kuopio and Jonkoping?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse IN ('Kuopio', 'Jonkoping') "
+     "AND i.quantity_on_hand = 0 GROUP BY p.name HAVING COUNT(DISTINCT i.warehouse) = 2"),
+    ("how many products sit below the reorder level in both Vantaa and Drammen?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory WHERE warehouse IN ('Vantaa', 'Drammen') "
+     "AND quantity_on_hand < reorder_level GROUP BY product_id HAVING COUNT(DISTINCT warehouse) = 2)"),
+    ("How many orders in 2025 are either shipped or delivered?",
+     "SELECT COUNT(*) FROM orders WHERE status IN ('shipped', 'delivered') "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("how many web orders last quarter had a total over 250 EUR?",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'web' AND total_amount > 250 "
+     "AND order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("Number of orders in 2025 with a total between 50 and 150 euros that are either paid or shipped",
+     "SELECT COUNT(*) FROM orders WHERE total_amount BETWEEN 50 AND 150 AND status IN ('paid', 'shipped') "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("How many orders in Q2 2026 did not contain any Garden product?",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' AND NOT EXISTS "
+     "(SELECT 1 FROM order_items i JOIN products p USING (product_id) WHERE i.order_id = o.order_id "
+     "AND p.category = 'Garden')"),
+    ("how many 2025 orders didn't include a Bosch product?",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND NOT EXISTS "
+     "(SELECT 1 FROM order_items i JOIN products p USING (product_id) WHERE i.order_id = o.order_id "
+     "AND p.brand = 'Bosch')"),
+])
+def test_conditions_in_both_places_either_value_order_totals_and_lines_not_included(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "Which products are not out of stock in both Vantaa and Drammen?",   # in neither, or not in both: refused
+    "customers with a total over 5000 EUR in 2025",                      # their spend, not an order's total
+    "which products had a total over 1000 EUR last month?",              # a product's sales, not an order total
+    "customers with a total over 5 orders",                              # no amount of money: no order total
+])
+def test_near_misses_of_both_places_and_order_totals_stay_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "did Swedish consumer customers place": a lower-case value right before the things' noun describes them (an adjective
+# of the subject), never the verb after the auxiliary (was: refused); "how long did the delivery of order N take":
+# the duration of the thing named between "how long" and "take" (the layer's duration_of_entity)
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders did Norwegian business customers place on the web in 2025?",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'NO' "
+     "AND c.segment = 'business' AND o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("How long did the delivery of order 1200 take?",
+     "SELECT date_diff('second', shipped_at, delivered_at) / 86400.0 FROM shipments WHERE order_id = 1200"),
+    ("how long did the shipment of order 1200 take, in hours?",
+     "SELECT date_diff('second', shipped_at, delivered_at) / 3600.0 FROM shipments WHERE order_id = 1200"),
+])
+def test_values_before_the_noun_and_how_long_a_delivery_took(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "how long did shipping take for order 1200",   # from the order to the shipping, or the transit: refused
+    "how long did order 1200 take",                # no thing whose duration is asked
+])
+def test_how_long_without_a_thing_with_a_duration_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -459,6 +459,10 @@ class ConditionSteps(StateBase):
                 continue
             if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
                 continue  # written capitalized somewhere: a name
+            if i + 1 < len(self.spans) and self.spans[i + 1].first("entity"):
+                # "did Swedish consumer customers place": a value right before the things' noun says which of them
+                # (an adjective of the subject), never the verb (was: refused, 'consumer' read as a verb)
+                continue
             # "did Norway bring", "did business customers bring": the words between the auxiliary and
             # the verb are its subject (values, an entity, a pronoun, a determiner)
             j = i - 1
@@ -542,6 +546,30 @@ class ConditionSteps(StateBase):
             for x in self.spans[k - 2:k + 1]:
                 x.senses, x.used = [("stop",)], True
 
+    def _either_or_values(self) -> None:
+        """"orders that are either paid or shipped": "either" before two or more values of one dimension joined by
+        "or" only says that one of them is enough, as the values listed already say (the rows with any of them)
+        (was: refused, 'either' not placed)."""
+        for i, s in enumerate(self.spans):
+            if s.used or s.senses or s.text != "either":
+                continue
+            nxt = self.next_content(i)
+            first = self.values_of(nxt[1]) if nxt is not None else []
+            if not first:
+                continue
+            dims = {d for d, _ in first}
+            k, joined = nxt[0], False
+            while (after := self.next_content(k, skip_stop=False)) is not None:
+                k, t = after
+                if t.text in ("or", ","):
+                    joined = joined or t.text == "or"
+                    continue
+                if not ({d for d, _ in self.values_of(t)} & dims):
+                    break
+                if joined:
+                    s.used = True
+                    break
+
     def _negation_after_values(self) -> None:
         """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
         dimension (layer grammar ``negation_after``), nothing named after it, leaves those values out as "excluding
@@ -593,6 +621,12 @@ class ConditionSteps(StateBase):
             if nxt is None:
                 continue
             j, t = nxt
+            verb = self._line_verb_before_value(i, j)
+            if verb is not None:
+                # "orders that did not include any Electrical product": the verb of the order's lines between the
+                # negation and the value; the value is what no line of the order has
+                t.used = True
+                j, t = verb
             negated_phrase = self.p.lexicon.phrases.get(("not", *t.text.split()), [])
             named = next((x[1] for x in negated_phrase if x[0] == "predicate"), None)
             if named and not t.used:
@@ -681,6 +715,24 @@ class ConditionSteps(StateBase):
                     obj[1].used = True
                     for k in range(j + 1, obj[0]):
                         self.spans[k].used = True
+
+    def _line_verb_before_value(self, i: int, j: int) -> tuple[int, Span] | None:
+        """The value after "not contain"/"not include" (the layer's contains words, "any" or "a" between) said of
+        orders, when it is a value of the products (one of the order's lines); else None."""
+        t = self.spans[j]
+        if t.used or not t.has("grammar", "contains") or any(x[0] != "grammar" for x in t.senses):
+            return None
+        after = self.next_content(j)
+        while after is not None and after[1].text in ("any", "a", "an", "single") and not after[1].used:
+            after = self.next_content(after[0])
+        first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+        values = self.values_of(after[1]) if after is not None else []
+        if after is None or after[1].used or not values or first != "orders" or \
+                not self.layer.dimensions[values[0][0]]["column"].startswith("products."):
+            return None
+        for x in self.spans[j + 1:after[0]]:
+            x.used = True
+        return after
 
     def _never_ordered_with(self, j: int) -> bool:
         """"customers who never ordered online (or b2b)": no order of theirs with those values, kept as
