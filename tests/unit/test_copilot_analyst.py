@@ -46,7 +46,9 @@ What each part checks:
   A or B" keeps the rows with one of them; "a total over/between N EUR" said of orders is the order total (said of
   customers or products, or with no money, it stays refused); "did not include/contain any <value> product" said of
   orders is no line of the order with it; a lower-case value right before the things' noun ("did Swedish consumer
-  customers place") describes them; "how long did the delivery of order N take" is that thing's duration.
+  customers place") describes them; "how long did the delivery of order N take" is that thing's duration; a stock
+  valuation's formula with the on-hand quantity either side ("on-hand quantity times unit price", "on hand x unit
+  cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line.
 """
 
 from __future__ import annotations
@@ -1602,5 +1604,33 @@ def test_values_before_the_noun_and_how_long_a_delivery_took(parser, engine, que
     "how long did order 1200 take",                # no thing whose duration is asked
 ])
 def test_how_long_without_a_thing_with_a_duration_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# a stock valuation said as its formula with the on-hand quantity first or last ("unit price times on-hand quantity",
+# "(on hand x unit cost)") is that valuation; shipments "for orders that included a <value> product": the orders
+# only lead to their lines, the value is the condition (was: refused, 'times'/'x' or 'orders' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("retail value of the Kuopio stock (on-hand quantity times unit price)",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio'"),
+    ("What is the stock value of Tools products (unit cost x on hand)?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Tools'"),
+    ("How many late deliveries were there last quarter for orders that contained a Garden product?",
+     "SELECT COUNT(DISTINCT s.shipment_id) FROM shipments s JOIN order_items i USING (order_id) JOIN products p "
+     "USING (product_id) WHERE p.category = 'Garden' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_valuation_formulas_and_shipments_of_orders_holding_a_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "average delivery time in 2025 for orders that contained a Garden product",   # the lines would repeat shipments
+    "late shipments of orders with a total over 500",                             # no value of the products
+])
+def test_shipments_of_orders_without_a_product_value_or_fanning_out_stay_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)

@@ -966,6 +966,7 @@ class _State(
         self._status_markers()
         self._widen()
         self._either_or_values()
+        self._orders_holding_lines()
         self._negation_after_values()
         self._negations()
         self._ages()

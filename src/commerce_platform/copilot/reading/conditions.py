@@ -570,6 +570,25 @@ class ConditionSteps(StateBase):
                     s.used = True
                     break
 
+    def _orders_holding_lines(self) -> None:
+        """"late deliveries in 2025 for orders that included a Heating product": the orders named after other things
+        (their shipments) only lead to the order's lines, whose value (of the products) is the condition; the
+        orders' noun is placed by it (was: refused, 'orders' not placed)."""
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("entity", "orders") or len(s.senses) != 1:
+                continue
+            first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+            if first in (None, "orders", "products", "customers"):
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and nxt[1].has("grammar", "contains") and all(x[0] == "grammar" for x in nxt[1].senses):
+                nxt = self.next_content(nxt[0])
+            elif not (i + 1 < len(self.spans) and self.spans[i + 1].text == "with"):
+                continue
+            values = self.values_of(nxt[1]) if nxt is not None else []
+            if values and self.layer.dimensions[values[0][0]]["column"].startswith("products."):
+                s.used = True
+
     def _negation_after_values(self) -> None:
         """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
         dimension (layer grammar ``negation_after``), nothing named after it, leaves those values out as "excluding
