@@ -48,7 +48,8 @@ What each part checks:
   orders is no line of the order with it; a lower-case value right before the things' noun ("did Swedish consumer
   customers place") describes them; "how long did the delivery of order N take" is that thing's duration; a stock
   valuation's formula with the on-hand quantity either side ("on-hand quantity times unit price", "on hand x unit
-  cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line.
+  cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line; a
+  stock state "in every warehouse" / "in all four warehouses" is held in each warehouse on its own.
 """
 
 from __future__ import annotations
@@ -1632,5 +1633,27 @@ def test_valuation_formulas_and_shipments_of_orders_holding_a_value(parser, engi
     "late shipments of orders with a total over 500",                             # no value of the products
 ])
 def test_shipments_of_orders_without_a_product_value_or_fanning_out_stay_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "in every warehouse", "in all four warehouses", "in every one of the four warehouses": a stock state held in each
+# warehouse on its own (every value of the place, as "in both A and B"); a number of places that is not how many the
+# lake holds ("all three warehouses" of four) stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("How many products are under their reorder level in all four warehouses?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING BOOL_AND(quantity_on_hand < reorder_level))"),
+    ("how many Tools products have stock in every one of the four warehouses?",
+     "SELECT COUNT(*) FROM (SELECT p.product_id FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Tools' GROUP BY 1 HAVING MIN(i.quantity_on_hand) > 0)"),
+])
+def test_a_stock_state_in_every_warehouse_is_held_in_each(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "How many products are below the reorder level in all three warehouses?",
+])
+def test_a_number_of_places_the_lake_does_not_hold_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)

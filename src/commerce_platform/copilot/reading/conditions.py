@@ -419,6 +419,7 @@ class ConditionSteps(StateBase):
         for i, s in enumerate(self.spans[:-1]):
             # "in every single warehouse": every one of them
             last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
+            last = self._all_n_places(i, last)  # "in all four warehouses", "in every one of the four warehouses"
             dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
@@ -439,6 +440,15 @@ class ConditionSteps(StateBase):
                         self.layer.predicates[x].get("every_scope_is_summed") for x in held):
                     # "out of stock (zero in every warehouse)": nothing in each one restates a sum of 0 over them
                     zero.used = True
+                values = self._every_value(dim.arg("dimension"))
+                if held and not bounded and values and not any(x.field == dim.arg("dimension") for x in self.form.filters) \
+                        and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held):
+                    # "below the reorder level in every warehouse": held in each one, as "in both A and B" is of the
+                    # two named: every value of the place, each tested on its own (was: refused)
+                    for x in self.spans[i - 1:last + 1]:
+                        x.used = True
+                    self.form.filters.append(Filter(dim.arg("dimension"), "all of", values))
+                    continue
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test
@@ -446,6 +456,35 @@ class ConditionSteps(StateBase):
                     raise NotUnderstood(f"I can test that condition only on the {place}s together or in one "
                                         f"{place} at a time, not in every {place} each",
                                         hint="e.g. 'products below their reorder level' (all warehouses together)")
+
+    def _every_value(self, dim: str) -> list[str]:
+        """Every value of a categorical dimension in the lake (its vocabulary), or [] when it is not known."""
+        vocab = getattr(self.p, "vocab", None)
+        column = self.layer.dimensions.get(dim, {}).get("column", "")
+        return list(vocab.values.get(column.split(".")[-1], [])) if vocab is not None and column else []
+
+    def _all_n_places(self, i: int, last: int) -> int:
+        """"in all four warehouses", "in every one of the four warehouses": the number of places said, when it is the
+        number of them the lake holds, restates "all"; the index of the place's noun past it (else ``last``)."""
+        s = self.spans[i]
+        k = i + 1
+        if s.text == "every" and [x.text for x in self.spans[k:k + 2]] == ["one", "of"]:
+            k += 2
+            if k < len(self.spans) and self.spans[k].text == "the":
+                k += 1
+        elif s.text != "all":
+            return last
+        if k + 1 >= len(self.spans) or not self.spans[k].first("number"):
+            return last
+        dim = self.spans[k + 1]
+        if not dim.first("dimension") or self.values_of(dim):
+            return last
+        values = self._every_value(dim.arg("dimension"))
+        if not values or float(self.spans[k].arg("number")) != float(len(values)):
+            return last
+        for x in self.spans[i + 1:k + 1]:
+            x.senses, x.used = [("stop",)], True
+        return k + 1
 
     def _verbs_not_values(self) -> None:
         """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written
