@@ -49,7 +49,9 @@ What each part checks:
   customers place") describes them; "how long did the delivery of order N take" is that thing's duration; a stock
   valuation's formula with the on-hand quantity either side ("on-hand quantity times unit price", "on hand x unit
   cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line; a
-  stock state "in every warehouse" / "in all four warehouses" is held in each warehouse on its own.
+  stock state "in every warehouse" / "in all four warehouses" is held in each warehouse on its own; "(revenue divided
+  by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is the other warehouses'
+  stock; "Show both figures." after a comparison of two periods restates what the comparison shows.
 """
 
 from __future__ import annotations
@@ -1657,3 +1659,36 @@ def test_a_stock_state_in_every_warehouse_is_held_in_each(parser, engine, questi
 def test_a_number_of_places_the_lake_does_not_hold_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "(revenue divided by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is
+# "excluding what sits there" (the stock of the other warehouses)
+@pytest.mark.parametrize("question, gold", [
+    ("average selling price per unit of Bosch products in 2026 after discounts (revenue divided by units)",
+     "SELECT SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) / SUM(i.quantity) FROM orders o "
+     f"JOIN order_items i USING (order_id) JOIN products p USING (product_id) WHERE p.brand = 'Bosch' AND {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("total stock of Makita products, excluding whatever sits in Kuopio",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.brand = 'Makita' "
+     "AND i.warehouse <> 'Kuopio'"),
+])
+def test_average_selling_price_restated_and_whatever_sits_elsewhere(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_revenue_divided_by_orders_is_no_selling_price(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("revenue divided by orders in 2025", COPILOT_AS_OF)
+
+
+# "which brands have more revenue this year than in 2025? Show both figures.": the comparison of the two periods shows
+# both periods' figures already; "both figures/numbers" said after them restates it (was: 'both' refused)
+def test_both_figures_after_a_comparison_of_two_periods_restate_it(parser, engine):
+    said = "Which categories already have more revenue this year than in the whole of 2025? Show both figures."
+    plain = "Which categories already have more revenue this year than in the whole of 2025?"
+    assert answer(parser, engine, said) == answer(parser, engine, plain)
+
+
+def test_both_figures_with_one_period_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("Revenue in 2025 for Makita, show both figures", COPILOT_AS_OF)

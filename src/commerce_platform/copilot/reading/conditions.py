@@ -419,7 +419,7 @@ class ConditionSteps(StateBase):
         for i, s in enumerate(self.spans[:-1]):
             # "in every single warehouse": every one of them
             last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
-            last = self._all_n_places(i, last)  # "in all four warehouses", "in every one of the four warehouses"
+            last = self._all_n_places(i, last, scopes)  # "in all four warehouses", "in every one of the four warehouses"
             dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
@@ -463,7 +463,7 @@ class ConditionSteps(StateBase):
         column = self.layer.dimensions.get(dim, {}).get("column", "")
         return list(vocab.values.get(column.split(".")[-1], [])) if vocab is not None and column else []
 
-    def _all_n_places(self, i: int, last: int) -> int:
+    def _all_n_places(self, i: int, last: int, scopes: set[str]) -> int:
         """"in all four warehouses", "in every one of the four warehouses": the number of places said, when it is the
         number of them the lake holds, restates "all"; the index of the place's noun past it (else ``last``)."""
         s = self.spans[i]
@@ -477,8 +477,9 @@ class ConditionSteps(StateBase):
         if k + 1 >= len(self.spans) or not self.spans[k].first("number"):
             return last
         dim = self.spans[k + 1]
-        if not dim.first("dimension") or self.values_of(dim):
-            return last
+        if not dim.first("dimension") or self.values_of(dim) or dim.arg("dimension") not in scopes or \
+                i == 0 or self.spans[i - 1].text != "in":
+            return last  # (only the places a stock condition is scoped by: "all three channels" is read elsewhere)
         values = self._every_value(dim.arg("dimension"))
         if not values or float(self.spans[k].arg("number")) != float(len(values)):
             return last
@@ -1380,6 +1381,14 @@ class ConditionSteps(StateBase):
             # comparison is read later; "ordered in both 2025 and 2026" says it before the periods)
             restated = nxt is not None and nxt[1].first("grain") and nxt[1].text.endswith("s") and \
                 len({self.spans[k].text for k in slots}) >= 2 and all(k < i for k in slots)
+            # "more revenue this year than in 2025? Show both figures.": said after the two periods, "both" and a
+            # noun of figures ask for the two periods' figures, which the comparison shows (was: 'both' refused)
+            noun = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if noun is not None and noun.text in ("figures", "numbers", "values", "totals") and \
+                    all(x[0] == "stop" for x in noun.senses) and \
+                    len({self.spans[k].text for k in slots}) >= 2 and all(k < i for k in slots):
+                restated = True
+                noun.used = True
             if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth") or restated:
                 s.used = True  # "both quarters' revenue": the two periods compared
                 if nxt is not None and not nxt[1].used and nxt[1].first("grain") and nxt[1].text.endswith("s") \
