@@ -51,7 +51,8 @@ What each part checks:
   cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line; a
   stock state "in every warehouse" / "in all four warehouses" is held in each warehouse on its own; "(revenue divided
   by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is the other warehouses'
-  stock; "Show both figures." after a comparison of two periods restates what the comparison shows.
+  stock; "Show both figures." after a comparison of two periods restates what the comparison shows; "leaving /
+  setting <things> aside" leaves them out, as "excluding <things>".
 """
 
 from __future__ import annotations
@@ -1692,3 +1693,21 @@ def test_both_figures_after_a_comparison_of_two_periods_restate_it(parser, engin
 def test_both_figures_with_one_period_stays_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("Revenue in 2025 for Makita, show both figures", COPILOT_AS_OF)
+
+
+# "Leaving discontinued products aside, ...", "setting cancelled orders aside": the words between the verb and
+# "aside" are left out, as "excluding ..." (the layer's aside_negation)
+@pytest.mark.parametrize("question, gold", [
+    ("Leaving discontinued products aside, how many products are at zero stock in Vantaa?",
+     "SELECT COUNT(*) FROM inventory i JOIN products p USING (product_id) WHERE p.active AND i.warehouse = 'Vantaa' "
+     "AND i.quantity_on_hand = 0"),
+    ("setting returned orders aside, how many orders did we get in 2025?",
+     "SELECT COUNT(*) FROM orders WHERE status <> 'returned' AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_things_set_aside_are_left_out(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_pointer_set_aside_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("putting that aside, how many orders in 2025?", COPILOT_AS_OF)
