@@ -595,7 +595,7 @@ class ConditionSteps(StateBase):
                 continue
             nxt = self.next_content(i)
             first = self.values_of(nxt[1]) if nxt is not None else []
-            if not first:
+            if nxt is None or not first:
                 continue
             dims = {d for d, _ in first}
             k, joined = nxt[0], False
