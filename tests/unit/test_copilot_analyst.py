@@ -42,6 +42,17 @@ What each part checks:
   asker's own act in it ("we need to compare them fairly"). After a list asked for ("list/show <things> ...:"),
   a colon and only columns of the data, two or more ("order id, carrier and ship date"), say what to show of
   each thing, as "with ..." does: never a count per one of them; "ship time" is when a parcel was shipped.
+- Two or three conditions at once (dev46): a stock condition "in both <place> and <place>" holds in each place; "either
+  A or B" keeps the rows with one of them; "a total over/between N EUR" said of orders is the order total (said of
+  customers or products, or with no money, it stays refused); "did not include/contain any <value> product" said of
+  orders is no line of the order with it; a lower-case value right before the things' noun ("did Swedish consumer
+  customers place") describes them; "how long did the delivery of order N take" is that thing's duration; a stock
+  valuation's formula with the on-hand quantity either side ("on-hand quantity times unit price", "on hand x unit
+  cost") is that valuation; shipments "for orders that included a <value> product" have that value on a line; a
+  stock state "in every warehouse" / "in all four warehouses" is held in each warehouse on its own; "(revenue divided
+  by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is the other warehouses'
+  stock; "Show both figures." after a comparison of two periods restates what the comparison shows; "leaving /
+  setting <things> aside" leaves them out, as "excluding <things>".
 """
 
 from __future__ import annotations
@@ -1613,3 +1624,174 @@ def test_near_misses_of_the_confident_readings(parser, engine, question, gold):
 def test_a_kind_said_as_one_product_is_refused_for_one_figure(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+
+
+# two or three conditions at once (dev46): a stock condition "in both <place> and <place>" holds in each place named
+# (was: a crash); "either A or B" is the rows with one of them; "a total over/between N EUR" said of orders is the
+# order total; "did not include/contain any <brand/category> product" said of orders is no line of the order with it
+@pytest.mark.parametrize("question, gold", [
+    ("Which products are at zero stock in both Kuopio and Jonkoping?",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse IN ('Kuopio', 'Jonkoping') "
+     "AND i.quantity_on_hand = 0 GROUP BY p.name HAVING COUNT(DISTINCT i.warehouse) = 2"),
+    ("how many products sit below the reorder level in both Vantaa and Drammen?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory WHERE warehouse IN ('Vantaa', 'Drammen') "
+     "AND quantity_on_hand < reorder_level GROUP BY product_id HAVING COUNT(DISTINCT warehouse) = 2)"),
+    ("How many orders in 2025 are either shipped or delivered?",
+     "SELECT COUNT(*) FROM orders WHERE status IN ('shipped', 'delivered') "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("how many web orders last quarter had a total over 250 EUR?",
+     "SELECT COUNT(*) FROM orders WHERE channel = 'web' AND total_amount > 250 "
+     "AND order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("Number of orders in 2025 with a total between 50 and 150 euros that are either paid or shipped",
+     "SELECT COUNT(*) FROM orders WHERE total_amount BETWEEN 50 AND 150 AND status IN ('paid', 'shipped') "
+     "AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("How many orders in Q2 2026 did not contain any Garden product?",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' AND NOT EXISTS "
+     "(SELECT 1 FROM order_items i JOIN products p USING (product_id) WHERE i.order_id = o.order_id "
+     "AND p.category = 'Garden')"),
+    ("how many 2025 orders didn't include a Bosch product?",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND NOT EXISTS "
+     "(SELECT 1 FROM order_items i JOIN products p USING (product_id) WHERE i.order_id = o.order_id "
+     "AND p.brand = 'Bosch')"),
+])
+def test_conditions_in_both_places_either_value_order_totals_and_lines_not_included(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "Which products are not out of stock in both Vantaa and Drammen?",   # in neither, or not in both: refused
+    "customers with a total over 5000 EUR in 2025",                      # their spend, not an order's total
+    "which products had a total over 1000 EUR last month?",              # a product's sales, not an order total
+    "customers with a total over 5 orders",                              # no amount of money: no order total
+])
+def test_near_misses_of_both_places_and_order_totals_stay_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "did Swedish consumer customers place": a lower-case value right before the things' noun describes them (an adjective
+# of the subject), never the verb after the auxiliary (was: refused); "how long did the delivery of order N take":
+# the duration of the thing named between "how long" and "take" (the layer's duration_of_entity)
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders did Norwegian business customers place on the web in 2025?",
+     "SELECT COUNT(*) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'NO' "
+     "AND c.segment = 'business' AND o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("How long did the delivery of order 1200 take?",
+     "SELECT date_diff('second', shipped_at, delivered_at) / 86400.0 FROM shipments WHERE order_id = 1200"),
+    ("how long did the shipment of order 1200 take, in hours?",
+     "SELECT date_diff('second', shipped_at, delivered_at) / 3600.0 FROM shipments WHERE order_id = 1200"),
+])
+def test_values_before_the_noun_and_how_long_a_delivery_took(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "how long did shipping take for order 1200",   # from the order to the shipping, or the transit: refused
+    "how long did order 1200 take",                # no thing whose duration is asked
+])
+def test_how_long_without_a_thing_with_a_duration_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# a stock valuation said as its formula with the on-hand quantity first or last ("unit price times on-hand quantity",
+# "(on hand x unit cost)") is that valuation; shipments "for orders that included a <value> product": the orders
+# only lead to their lines, the value is the condition (was: refused, 'times'/'x' or 'orders' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("retail value of the Kuopio stock (on-hand quantity times unit price)",
+     "SELECT SUM(i.quantity_on_hand * p.unit_price) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE i.warehouse = 'Kuopio'"),
+    ("What is the stock value of Tools products (unit cost x on hand)?",
+     "SELECT SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Tools'"),
+    ("How many late deliveries were there last quarter for orders that contained a Garden product?",
+     "SELECT COUNT(DISTINCT s.shipment_id) FROM shipments s JOIN order_items i USING (order_id) JOIN products p "
+     "USING (product_id) WHERE p.category = 'Garden' AND s.delivered_at > s.shipped_at + INTERVAL 3 DAY "
+     "AND CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+])
+def test_valuation_formulas_and_shipments_of_orders_holding_a_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "average delivery time in 2025 for orders that contained a Garden product",   # the lines would repeat shipments
+    "late shipments of orders with a total over 500",                             # no value of the products
+])
+def test_shipments_of_orders_without_a_product_value_or_fanning_out_stay_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "in every warehouse", "in all four warehouses", "in every one of the four warehouses": a stock state held in each
+# warehouse on its own (every value of the place, as "in both A and B"); a number of places that is not how many the
+# lake holds ("all three warehouses" of four) stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("How many products are under their reorder level in all four warehouses?",
+     "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY 1 HAVING BOOL_AND(quantity_on_hand < reorder_level))"),
+    ("how many Tools products have stock in every one of the four warehouses?",
+     "SELECT COUNT(*) FROM (SELECT p.product_id FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.category = 'Tools' GROUP BY 1 HAVING MIN(i.quantity_on_hand) > 0)"),
+])
+def test_a_stock_state_in_every_warehouse_is_held_in_each(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "How many products are below the reorder level in all three warehouses?",
+])
+def test_a_number_of_places_the_lake_does_not_hold_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# "(revenue divided by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is
+# "excluding what sits there" (the stock of the other warehouses)
+@pytest.mark.parametrize("question, gold", [
+    ("average selling price per unit of Bosch products in 2026 after discounts (revenue divided by units)",
+     "SELECT SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) / SUM(i.quantity) FROM orders o "
+     f"JOIN order_items i USING (order_id) JOIN products p USING (product_id) WHERE p.brand = 'Bosch' AND {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("total stock of Makita products, excluding whatever sits in Kuopio",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.brand = 'Makita' "
+     "AND i.warehouse <> 'Kuopio'"),
+])
+def test_average_selling_price_restated_and_whatever_sits_elsewhere(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_revenue_divided_by_orders_is_no_selling_price(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("revenue divided by orders in 2025", COPILOT_AS_OF)
+
+
+# "which brands have more revenue this year than in 2025? Show both figures.": the comparison of the two periods shows
+# both periods' figures already; "both figures/numbers" said after them restates it (was: 'both' refused)
+def test_both_figures_after_a_comparison_of_two_periods_restate_it(parser, engine):
+    said = "Which categories already have more revenue this year than in the whole of 2025? Show both figures."
+    plain = "Which categories already have more revenue this year than in the whole of 2025?"
+    assert answer(parser, engine, said) == answer(parser, engine, plain)
+
+
+def test_both_figures_with_one_period_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("Revenue in 2025 for Makita, show both figures", COPILOT_AS_OF)
+
+
+# "Leaving discontinued products aside, ...", "setting cancelled orders aside": the words between the verb and
+# "aside" are left out, as "excluding ..." (the layer's aside_negation)
+@pytest.mark.parametrize("question, gold", [
+    ("Leaving discontinued products aside, how many products are at zero stock in Vantaa?",
+     "SELECT COUNT(*) FROM inventory i JOIN products p USING (product_id) WHERE p.active AND i.warehouse = 'Vantaa' "
+     "AND i.quantity_on_hand = 0"),
+    ("setting returned orders aside, how many orders did we get in 2025?",
+     "SELECT COUNT(*) FROM orders WHERE status <> 'returned' AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_things_set_aside_are_left_out(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_pointer_set_aside_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("putting that aside, how many orders in 2025?", COPILOT_AS_OF)

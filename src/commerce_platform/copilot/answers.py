@@ -363,6 +363,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             continue
         values = " and ".join(map(str, f.values)) if f.op == "between" else ", ".join(map(str, f.values))
         unit = f" {f.unit}" if f.unit else ""
+        scoped = [n for n in form.predicates if f.op == "all of" and (layer.predicates.get(
+            n[4:] if n.startswith("not_") and n not in layer.predicates else n) or {}).get("scoped_by") == f.field]
+        if scoped:
+            # "out of stock in both Vantaa and Drammen": the condition tested in each place on its own
+            parts.append(f"{_field_words(f.field, layer)}: the condition held in each of {values} (its own figure)")
+            continue
         parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
         held_in = next((n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))), None)
         if held_in and f.field in layer.measures and f.op in OP_WORDS:

@@ -148,6 +148,18 @@ class SemanticParser:
         self.abbreviations = {k: v for k, v in self.layer.grammar.get("abbreviations", {}).items() if not k.startswith("_")}
         self.abbreviations_re = re.compile(r"(?<![\w/'-])(?:" + "|".join(
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
+        # "orders with a total over 500 EUR": "a total", a bound and an amount of money (the layer's money_total)
+        money = self.layer.grammar.get("money_total", {})
+        alt = lambda key: "|".join(map(re.escape, sorted(money.get(key, []), key=len, reverse=True)))  # noqa: E731
+        currency = alt("currency") or "|".join(map(re.escape, sorted(self.layer.grammar.get("currency", []), key=len,
+                                                                       reverse=True)))
+        number = r"(?:€\s*)?\d[\d.,]*(?:\s*k)?"
+        self.money_total_re = re.compile(
+            rf"(?<![\w-])(?:{alt('words')})(?=\s+(?:{alt('bounds')})\s+{number}(?:\s+(?:{alt('and')})\s+{number})?"
+            rf"\s*(?:{currency})(?![\w]))") if money.get("words") and money.get("bounds") else None
+        self.money_total_as = money.get("as", "")
+        self.thing_nouns = frozenset(key[0] for key, senses in self.lexicon.phrases.items() if len(key) == 1
+                                     and any(x[0] == "entity" for x in senses))
         # "bring in", "took in": a phrase of the layer that ends in a preposition the period patterns take
         # ("in last month"); it is kept whole, else "bring" is left alone and read as the carrier Bring
         phrasal = sorted((" ".join(key) for key, senses in self.lexicon.phrases.items()
@@ -986,6 +998,8 @@ class _State(
         self._carrying_verbs()
         self._status_markers()
         self._widen()
+        self._either_or_values()
+        self._orders_holding_lines()
         self._negation_after_values()
         self._negations()
         self._ages()

@@ -179,6 +179,17 @@ class Planner:
         negate = name.startswith("not_") and name not in self.layer.predicates
         key = name[4:] if negate else name
         p = self.layer.predicates[key]
+        scope = p.get("scoped_by")
+        each = next((f for f in form.filters if f.field == scope and f.op == "all of"), None) \
+            if scope and form is not None else None
+        if each is not None and form is not None:
+            # "out of stock in both Vantaa and Drammen": the condition holds in each place named, one test per place
+            # (was: a crash on the "all of" place filter); "not ... in both" could mean in neither or not in both
+            if negate:
+                raise NotUnderstood(f"I cannot tell whether 'not' is said of each {scope} or of them all",
+                                    hint=f"say 'in neither' or 'not in every {scope}'")
+            return exp.and_(*[self.predicate_sql(name, entity, replace(form, filters=[
+                replace(f, op="=", values=[v]) if f is each else f for f in form.filters])) for v in each.values])
         sql = (p.get("by_entity") or {}).get(entity or "", p["sql"])
         cond = fragment(sql)
         if p.get("period_inside") and form is not None and form.period and \

@@ -84,6 +84,25 @@ class StateBase:
         # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "qtr", "wh", "w/"
+        aside = self.layer.grammar.get("aside_negation", {})
+        if aside.get("verbs") and aside.get("closer"):
+            # "Leaving discontinued products aside, ...": those few words left out, as "excluding ..."
+            verbs = "|".join(map(re.escape, aside["verbs"]))
+            text = re.sub(rf"\b(?:{verbs})\s+((?:[\w'-]+\s+){{0,{int(aside.get('max_words', 4)) - 1}}}[\w'-]+)\s+"
+                          rf"{re.escape(aside['closer'])}\b", lambda m: f"{aside.get('as', 'excluding')} {m.group(1)}", text)
+        if parser.money_total_re is not None:  # "orders with a total over 500 EUR": the order total
+            money = self.layer.grammar.get("money_total", {})
+            owners, reach = set(money.get("owners", [])), int(money.get("reach", 6))
+
+            def order_total(m: re.Match) -> str:
+                # said of orders: an order's noun among the few words before, no noun of another thing between
+                before = re.findall(r"[\w'-]+", text[:m.start()])[-reach:]
+                at = max((k for k, w in enumerate(before) if w in owners), default=None)
+                if at is None or any(w in parser.thing_nouns and w not in owners for w in before[at + 1:]):
+                    return m.group(0)
+                return parser.money_total_as
+
+            text = parser.money_total_re.sub(order_total, text)
         text = re.sub(r"\b(what|that|it|there|who|where|here|how)'s\b", r"\1 is", text)
         text = re.sub(r"\b(who|we|they|you|i)'ve\b", r"\1 have", text)  # "customers who've spent over 5000"
         text = re.sub(r"(?<=[a-z0-9])'s\b", "", text)      # "this year's orders", "customer 15's"

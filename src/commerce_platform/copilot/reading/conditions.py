@@ -419,6 +419,7 @@ class ConditionSteps(StateBase):
         for i, s in enumerate(self.spans[:-1]):
             # "in every single warehouse": every one of them
             last = i + 2 if s.text == "every" and self.spans[i + 1].text == "single" and i + 2 < len(self.spans) else i + 1
+            last = self._all_n_places(i, last, scopes)  # "in all four warehouses", "in every one of the four warehouses"
             dim = self.spans[last]
             if s.text in ("every", "all") and i > 0 and self.spans[i - 1].text == "in" and dim.first("dimension") and \
                     dim.arg("dimension") in scopes and not self.values_of(dim):
@@ -439,6 +440,15 @@ class ConditionSteps(StateBase):
                         self.layer.predicates[x].get("every_scope_is_summed") for x in held):
                     # "out of stock (zero in every warehouse)": nothing in each one restates a sum of 0 over them
                     zero.used = True
+                values = self._every_value(dim.arg("dimension"))
+                if held and not bounded and values and not any(x.field == dim.arg("dimension") for x in self.form.filters) \
+                        and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held):
+                    # "below the reorder level in every warehouse": held in each one, as "in both A and B" is of the
+                    # two named: every value of the place, each tested on its own (was: refused)
+                    for x in self.spans[i - 1:last + 1]:
+                        x.used = True
+                    self.form.filters.append(Filter(dim.arg("dimension"), "all of", values))
+                    continue
                 if held and not all(self.layer.predicates[x].get("every_scope_is_summed") for x in held) or bounded:
                     # "below their reorder level in every warehouse", "more than 200 units in every warehouse":
                     # held in each one, which the summed stock of all of them does not test
@@ -446,6 +456,36 @@ class ConditionSteps(StateBase):
                     raise NotUnderstood(f"I can test that condition only on the {place}s together or in one "
                                         f"{place} at a time, not in every {place} each",
                                         hint="e.g. 'products below their reorder level' (all warehouses together)")
+
+    def _every_value(self, dim: str) -> list[str]:
+        """Every value of a categorical dimension in the lake (its vocabulary), or [] when it is not known."""
+        vocab = getattr(self.p, "vocab", None)
+        column = self.layer.dimensions.get(dim, {}).get("column", "")
+        return list(vocab.values.get(column.split(".")[-1], [])) if vocab is not None and column else []
+
+    def _all_n_places(self, i: int, last: int, scopes: set[str]) -> int:
+        """"in all four warehouses", "in every one of the four warehouses": the number of places said, when it is the
+        number of them the lake holds, restates "all"; the index of the place's noun past it (else ``last``)."""
+        s = self.spans[i]
+        k = i + 1
+        if s.text == "every" and [x.text for x in self.spans[k:k + 2]] == ["one", "of"]:
+            k += 2
+            if k < len(self.spans) and self.spans[k].text == "the":
+                k += 1
+        elif s.text != "all":
+            return last
+        if k + 1 >= len(self.spans) or not self.spans[k].first("number"):
+            return last
+        dim = self.spans[k + 1]
+        if not dim.first("dimension") or self.values_of(dim) or dim.arg("dimension") not in scopes or \
+                i == 0 or self.spans[i - 1].text != "in":
+            return last  # (only the places a stock condition is scoped by: "all three channels" is read elsewhere)
+        values = self._every_value(dim.arg("dimension"))
+        if not values or float(self.spans[k].arg("number")) != float(len(values)):
+            return last
+        for x in self.spans[i + 1:k + 1]:
+            x.senses, x.used = [("stop",)], True
+        return k + 1
 
     def _verbs_not_values(self) -> None:
         """"did Norway bring ...", "does it post ...": a lake value that is also an English verb, written
@@ -459,6 +499,10 @@ class ConditionSteps(StateBase):
                 continue
             if re.search(rf"(?<![\w-]){re.escape(s.text)}(?![\w-])", self.question) is None:
                 continue  # written capitalized somewhere: a name
+            if i + 1 < len(self.spans) and self.spans[i + 1].first("entity"):
+                # "did Swedish consumer customers place": a value right before the things' noun says which of them
+                # (an adjective of the subject), never the verb (was: refused, 'consumer' read as a verb)
+                continue
             # "did Norway bring", "did business customers bring": the words between the auxiliary and
             # the verb are its subject (values, an entity, a pronoun, a determiner)
             j = i - 1
@@ -542,6 +586,49 @@ class ConditionSteps(StateBase):
             for x in self.spans[k - 2:k + 1]:
                 x.senses, x.used = [("stop",)], True
 
+    def _either_or_values(self) -> None:
+        """"orders that are either paid or shipped": "either" before two or more values of one dimension joined by
+        "or" only says that one of them is enough, as the values listed already say (the rows with any of them)
+        (was: refused, 'either' not placed)."""
+        for i, s in enumerate(self.spans):
+            if s.used or s.senses or s.text != "either":
+                continue
+            nxt = self.next_content(i)
+            first = self.values_of(nxt[1]) if nxt is not None else []
+            if nxt is None or not first:
+                continue
+            dims = {d for d, _ in first}
+            k, joined = nxt[0], False
+            while (after := self.next_content(k, skip_stop=False)) is not None:
+                k, t = after
+                if t.text in ("or", ","):
+                    joined = joined or t.text == "or"
+                    continue
+                if not ({d for d, _ in self.values_of(t)} & dims):
+                    break
+                if joined:
+                    s.used = True
+                    break
+
+    def _orders_holding_lines(self) -> None:
+        """"late deliveries in 2025 for orders that included a Heating product": the orders named after other things
+        (their shipments) only lead to the order's lines, whose value (of the products) is the condition; the
+        orders' noun is placed by it (was: refused, 'orders' not placed)."""
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("entity", "orders") or len(s.senses) != 1:
+                continue
+            first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+            if first in (None, "orders", "products", "customers"):
+                continue
+            nxt = self.next_content(i)
+            if nxt is not None and nxt[1].has("grammar", "contains") and all(x[0] == "grammar" for x in nxt[1].senses):
+                nxt = self.next_content(nxt[0])
+            elif not (i + 1 < len(self.spans) and self.spans[i + 1].text == "with"):
+                continue
+            values = self.values_of(nxt[1]) if nxt is not None else []
+            if values and self.layer.dimensions[values[0][0]]["column"].startswith("products."):
+                s.used = True
+
     def _negation_after_values(self) -> None:
         """"(cancelled and returned excluded)", "cancelled ones left out": a negation said after values of one
         dimension (layer grammar ``negation_after``), nothing named after it, leaves those values out as "excluding
@@ -593,6 +680,12 @@ class ConditionSteps(StateBase):
             if nxt is None:
                 continue
             j, t = nxt
+            verb = self._line_verb_before_value(i, j)
+            if verb is not None:
+                # "orders that did not include any Electrical product": the verb of the order's lines between the
+                # negation and the value; the value is what no line of the order has
+                t.used = True
+                j, t = verb
             negated_phrase = self.p.lexicon.phrases.get(("not", *t.text.split()), [])
             named = next((x[1] for x in negated_phrase if x[0] == "predicate"), None)
             if named and not t.used:
@@ -681,6 +774,24 @@ class ConditionSteps(StateBase):
                     obj[1].used = True
                     for k in range(j + 1, obj[0]):
                         self.spans[k].used = True
+
+    def _line_verb_before_value(self, i: int, j: int) -> tuple[int, Span] | None:
+        """The value after "not contain"/"not include" (the layer's contains words, "any" or "a" between) said of
+        orders, when it is a value of the products (one of the order's lines); else None."""
+        t = self.spans[j]
+        if t.used or not t.has("grammar", "contains") or any(x[0] != "grammar" for x in t.senses):
+            return None
+        after = self.next_content(j)
+        while after is not None and after[1].text in ("any", "a", "an", "single") and not after[1].used:
+            after = self.next_content(after[0])
+        first = next((x.arg("entity") for x in self.spans[:i] if x.first("entity")), None)
+        values = self.values_of(after[1]) if after is not None else []
+        if after is None or after[1].used or not values or first != "orders" or \
+                not self.layer.dimensions[values[0][0]]["column"].startswith("products."):
+            return None
+        for x in self.spans[j + 1:after[0]]:
+            x.used = True
+        return after
 
     def _never_ordered_with(self, j: int) -> bool:
         """"customers who never ordered online (or b2b)": no order of theirs with those values, kept as
@@ -1270,6 +1381,14 @@ class ConditionSteps(StateBase):
             # comparison is read later; "ordered in both 2025 and 2026" says it before the periods)
             restated = nxt is not None and nxt[1].first("grain") and nxt[1].text.endswith("s") and \
                 len({self.spans[k].text for k in slots}) >= 2 and all(k < i for k in slots)
+            # "more revenue this year than in 2025? Show both figures.": said after the two periods, "both" and a
+            # noun of figures ask for the two periods' figures, which the comparison shows (was: 'both' refused)
+            noun = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if noun is not None and noun.text in ("figures", "numbers", "values", "totals") and \
+                    all(x[0] == "stop" for x in noun.senses) and \
+                    len({self.spans[k].text for k in slots}) >= 2 and all(k < i for k in slots):
+                restated = True
+                noun.used = True
             if f.compare or (f.derived or {}).get("kind") in ("periods", "predicates", "growth") or restated:
                 s.used = True  # "both quarters' revenue": the two periods compared
                 if nxt is not None and not nxt[1].used and nxt[1].first("grain") and nxt[1].text.endswith("s") \

@@ -124,6 +124,20 @@ class MeasureSteps(StateBase):
         (was: "long" unplaced); with no such measure it stays unplaced."""
         durations = [x for x in self.spans if x.first("measure")
                      and self.layer.measures.get(str(x.arg("measure")), {}).get("unit") in ("days", "hours")]
+        kinds = self.layer.grammar.get("duration_of_entity", {})
+        asked = [k for k, s in enumerate(self.spans[1:], start=1)
+                 if s.text == "long" and not s.senses and self.spans[k - 1].text == "how"]
+        if asked and not durations:
+            # "how long did the delivery of order 1000 take?": the thing's own duration (the layer's
+            # duration_of_entity), the thing named between "how long" and "take" (was: 'long' unplaced)
+            things = [t for t in self.spans[asked[0] + 1:] if not t.used and any(
+                x[0] == "entity" and x[1] in kinds for x in t.senses)]
+            takes = [t for t in self.spans[asked[0] + 1:] if t.text in ("take", "took", "takes") and not t.used]
+            if len(things) == 1 and len(takes) == 1 and self.spans.index(things[0]) < self.spans.index(takes[0]):
+                entity = next(x[1] for x in things[0].senses if x[0] == "entity" and x[1] in kinds)
+                things[0].senses = [("measure", kinds[entity])]
+                takes[0].senses, takes[0].used = [("stop",)], True
+                durations = [things[0]]
         for k, s in enumerate(self.spans[1:], start=1):
             if s.text == "long" and not s.senses and self.spans[k - 1].text == "how" and durations:
                 s.senses, s.used = [("stop",)], True
