@@ -2584,3 +2584,57 @@ def test_lapsed_with_no_period_is_refused(parser, question):
 ])
 def test_a_number_before_a_purpose_word_and_the_things_ranked(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec4 slice: a product value that is a plural noun ("which 3 tools") names its products after which / what, a number
+# of them between; "in that warehouse" after the question named one warehouse points at it (no split by warehouse);
+# where the asker will promote the ones found ("push them online") is the asker's act, no channel of the figures;
+# "customers to call back" is a call list
+MARGIN = "(p.unit_price - p.unit_cost) / p.unit_price"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which 3 tools have the best margin? want to push them",
+     f"SELECT p.name, {MARGIN} FROM products p WHERE p.category = 'Tools' ORDER BY 2 DESC LIMIT 3"),
+    ("what four tools sold the most units in 2025",
+     f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY p.name ORDER BY u DESC LIMIT 4"),
+    ("What does Kuopio have to reorder? The products under their reorder level in that warehouse.",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+    ("Which 2 categories brought the most revenue last year? we want to promote them online",
+     f"SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY r DESC LIMIT 2"),
+    ("top 3 brands by units sold in store last year? want to push them in the web shop too",
+     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.channel = 'store' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+    ("consumer customers to call back: ordered before but nothing in the last 60 days",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING MAX(o.order_date) < DATE '2026-09-02'"),
+])
+def test_category_nouns_place_pointers_and_promotion_places(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, kept", [
+    # the channel said in the question itself stays a condition; a plan after it only says why
+    ("Which 2 categories had the most revenue online last year? we want to promote them", "o.channel = 'web'"),
+])
+def test_a_channel_asked_stays_beside_a_promotion_plan(parser, question, kept):
+    assert kept in parser.parse(question, COPILOT_AS_OF).sql
+
+
+@pytest.mark.parametrize("question", [
+    "which tool has the best margin?",  # the singular is no noun of the layer for the Tools products
+])
+def test_a_singular_category_word_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_that_place_with_two_places_named_is_not_one_of_them(parser):
+    sql = parser.parse("Kuopio and Vantaa products below reorder level in that warehouse", COPILOT_AS_OF).sql
+    assert "= 'Kuopio'" not in sql and "= 'Vantaa'" not in sql
