@@ -2638,3 +2638,44 @@ def test_a_singular_category_word_stays_refused(parser, question):
 def test_that_place_with_two_places_named_is_not_one_of_them(parser):
     sql = parser.parse("Kuopio and Vantaa products below reorder level in that warehouse", COPILOT_AS_OF).sql
     assert "= 'Kuopio'" not in sql and "= 'Vantaa'" not in sql
+
+
+# rec4 slice: the asker's own criterion after a wish to drop ("What could we stop selling? List ... with no units sold
+# in <period>") is the list of those products; "which categories should we push - the ones whose revenue fell ..." the
+# ones the criterion keeps; "strongest" is the top end as "weakest" is the bottom; "customers buying X" as "customers
+# who buy X"
+UNSOLD_45 = (f"SELECT p.name FROM products p WHERE p.active AND p.product_id NOT IN (SELECT oi.product_id FROM "
+             f"order_items oi JOIN orders o USING (order_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2026-09-17' "
+             "AND DATE '2026-10-31')")
+LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("What could we stop selling? List the active products with no units sold in the last 45 days.", UNSOLD_45),
+    ("which active products should we stop carrying? the ones that sold nothing in the last 45 days", UNSOLD_45),
+    ("which categories should we push - those whose revenue fell in September 2026 compared to August 2026",
+     f"SELECT p.category FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-09-30' GROUP BY 1 HAVING "
+     f"SUM(CASE WHEN o.order_date >= DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END) < "
+     f"SUM(CASE WHEN o.order_date < DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END)"),
+    ("Based on units sold in 2025, which brand is our strongest?",
+     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    ("Customers buying Garden products - which other category turns up most often in the same orders?",
+     "SELECT p.category, COUNT(DISTINCT oi.order_id) n FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.category <> 'Garden' AND oi.order_id IN (SELECT oi2.order_id FROM order_items oi2 JOIN products p2 "
+     "USING (product_id) WHERE p2.category = 'Garden') GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+])
+def test_drop_push_strongest_and_buying_customers(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "what could we stop stocking?",  # no criterion: which products to drop is the asker's decision
+    "which products should we push?",  # no ranking nor criterion
+    "buying customers in 2025",  # before the noun it is no clause of what they do
+])
+def test_a_wish_with_no_criterion_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

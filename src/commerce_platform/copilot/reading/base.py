@@ -430,6 +430,14 @@ class StateBase:
             text = re.sub(rf"\b({asking})(\s+(?:{numbers_re}))?\s+({'|'.join(map(re.escape, words))})\b"
                           rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
                           lambda m, w=words: f"{m.group(1)}{m.group(2) or ''} {m.group(3)} {w[m.group(3)]}", text)
+        # "Customers buying paint - which other category ...": a participle right after the customers' noun says what
+        # they do, as "customers who buy paint" (layer grammar.participle_clauses; "buying customers" before the
+        # noun names those with orders, left as it is)
+        clauses = {k: v for k, v in self.layer.grammar.get("participle_clauses", {}).items() if not k.startswith("_")}
+        if clauses:
+            who = sorted(self.layer.tables.get("customers", {}).get("synonyms", []), key=len, reverse=True)
+            text = re.sub(rf"\b({'|'.join(map(re.escape, who))})\s+({'|'.join(map(re.escape, clauses))})\b",
+                          lambda m: f"{m.group(1)} {clauses[m.group(2)]}", text)
         # "with their number of orders, including those with zero": every thing listed, one with none at 0 (a note the
         # planner reads; refused where it cannot join the figure's rows outer)
         zeros = self.layer.grammar.get("zero_included", {}).get("words", [])
