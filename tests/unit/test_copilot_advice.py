@@ -2679,3 +2679,20 @@ def test_drop_push_strongest_and_buying_customers(parser, engine, question, gold
 def test_a_wish_with_no_criterion_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# rec4 slice: "what" in a plan after the question is what the asker decides ("Helps decide what to reorder first."),
+# as "which" is; a plan naming a value of its own still narrows the question (never set aside)
+@pytest.mark.parametrize("question, gold", [
+    ("Of the products low on stock, how many units did each sell in 2025? Helps decide what to reorder first.",
+     f"SELECT p.name, COALESCE(SUM(oi.quantity) FILTER (WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' "
+     f"AND DATE '2025-12-31'), 0) FROM {STOCK} p LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o "
+     "USING (order_id) WHERE p.stock <= p.reorder GROUP BY p.product_id, p.name"),
+])
+def test_a_plan_deciding_what_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_plan_saying_what_of_a_value_is_not_set_aside(parser):
+    result = parser.parse("top 5 products by units in 2025? we want to see what sold in Finland", COPILOT_AS_OF)
+    assert "set aside" not in result.interpretation
