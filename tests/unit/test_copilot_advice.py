@@ -2696,3 +2696,24 @@ def test_a_plan_deciding_what_is_set_aside(parser, engine, question, gold):
 def test_a_plan_saying_what_of_a_value_is_not_set_aside(parser):
     result = parser.parse("top 5 products by units in 2025? we want to see what sold in Finland", COPILOT_AS_OF)
     assert "set aside" not in result.interpretation
+
+
+# rec4 slice: "rank ... by how many units they sold" ranks by the figure the clause says (layer ranked_by_clauses);
+# "how much they sold" (units or revenue?) is no clause of the layer and stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("rank the low-stock products by how many units they sold in September 2026",
+     f"SELECT p.name, COALESCE(SUM(oi.quantity) FILTER (WHERE {VALID} AND o.order_date BETWEEN DATE '2026-09-01' "
+     f"AND DATE '2026-09-30'), 0) u FROM {STOCK} p LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o "
+     "USING (order_id) WHERE p.stock <= p.reorder GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 10"),
+    ("top 3 consumer customers by how many orders they placed in 2025",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) n FROM customers c JOIN orders o USING (customer_id) WHERE "
+     "c.segment = 'consumer' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, "
+     "c.name ORDER BY n DESC LIMIT 3"),
+])
+def test_ranked_by_a_figure_said_in_a_clause(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_ranked_by_how_much_they_sold_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("rank products by how much they sold last month", COPILOT_AS_OF)

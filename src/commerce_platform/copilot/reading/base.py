@@ -430,6 +430,12 @@ class StateBase:
             text = re.sub(rf"\b({asking})(\s+(?:{numbers_re}))?\s+({'|'.join(map(re.escape, words))})\b"
                           rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
                           lambda m, w=words: f"{m.group(1)}{m.group(2) or ''} {m.group(3)} {w[m.group(3)]}", text)
+        # "rank the low-stock products by how many units they sold last month": a clause after "by" that says a figure
+        # of the layer in words ranks by that figure (layer grammar.ranked_by_clauses)
+        by_clauses = {k: v for k, v in self.layer.grammar.get("ranked_by_clauses", {}).items() if not k.startswith("_")}
+        if by_clauses:
+            text = re.sub(rf"\bby\s+({'|'.join(map(re.escape, sorted(by_clauses, key=len, reverse=True)))})\b",
+                          lambda m: f"by {by_clauses[m.group(1)]}", text)
         # "Customers buying paint - which other category ...": a participle right after the customers' noun says what
         # they do, as "customers who buy paint" (layer grammar.participle_clauses; "buying customers" before the
         # noun names those with orders, left as it is)
