@@ -2709,6 +2709,10 @@ def test_a_plan_saying_what_of_a_value_is_not_set_aside(parser):
      "SELECT c.name, COUNT(DISTINCT o.order_id) n FROM customers c JOIN orders o USING (customer_id) WHERE "
      "c.segment = 'consumer' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, "
      "c.name ORDER BY n DESC LIMIT 3"),
+    ("rank the carriers by the share of their delivered shipments that arrived late in 2025",
+     "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) FROM "
+     "shipments s WHERE s.delivered_at IS NOT NULL AND s.shipped_at >= TIMESTAMP '2025-01-01' AND s.shipped_at < "
+     "TIMESTAMP '2026-01-01' GROUP BY 1"),
 ])
 def test_ranked_by_a_figure_said_in_a_clause(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
