@@ -2721,3 +2721,17 @@ def test_ranked_by_a_figure_said_in_a_clause(parser, engine, question, gold):
 def test_ranked_by_how_much_they_sold_stays_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("rank products by how much they sold last month", COPILOT_AS_OF)
+
+
+# rec4 slice: a carrier's "on-time record" is its on-time rate (the share not late), not a count of on-time parcels
+ON_TIME_2025 = ("SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) r "
+                "FROM shipments s WHERE s.delivered_at IS NOT NULL AND s.shipped_at >= TIMESTAMP '2025-01-01' AND "
+                "s.shipped_at < TIMESTAMP '2026-01-01' GROUP BY 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which carrier had the best on-time record in 2025?", f"{ON_TIME_2025} ORDER BY r DESC LIMIT 1"),
+    ("which carrier had the worst on time record in 2025", f"{ON_TIME_2025} ORDER BY r ASC LIMIT 1"),
+])
+def test_an_on_time_record_is_the_on_time_rate(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
