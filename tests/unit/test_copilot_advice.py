@@ -2735,3 +2735,27 @@ ON_TIME_2025 = ("SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at +
 ])
 def test_an_on_time_record_is_the_on_time_rate(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# rec4 slice: where the asker will put more money or attention ("deserves more investment", "should get more attention
+# next year") is the asker's decision; the ranking said beside it decides; with no ranking it stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("Which channel deserves more investment? Which one had the highest average order value in 2025?",
+     f"SELECT o.channel, SUM(o.total_amount) / COUNT(DISTINCT o.order_id) a FROM orders o WHERE {VALID} AND "
+     "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY a DESC LIMIT 1"),
+    ("Which brand should get more attention next year? Give me the one with the fewest units sold in 2025.",
+     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY u ASC LIMIT 1"),
+])
+def test_more_investment_or_attention_goes_by_the_ranking_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which channel deserves more investment?",
+    "which category deserves more attention - revenue by category in 2025",
+])
+def test_more_investment_with_no_ranking_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
