@@ -2642,8 +2642,8 @@ def test_that_place_with_two_places_named_is_not_one_of_them(parser):
 
 # rec4 slice: the asker's own criterion after a wish to drop ("What could we stop selling? List ... with no units sold
 # in <period>") is the list of those products; "which categories should we push - the ones whose revenue fell ..." the
-# ones the criterion keeps; "strongest" is the top end as "weakest" is the bottom; "customers buying X" as "customers
-# who buy X"
+# ones the criterion keeps; "our strongest market" is the best one by the figure named; "customers buying X" as
+# "customers who buy X"
 UNSOLD_45 = (f"SELECT p.name FROM products p WHERE p.active AND p.product_id NOT IN (SELECT oi.product_id FROM "
              f"order_items oi JOIN orders o USING (order_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2026-09-17' "
              "AND DATE '2026-10-31')")
@@ -2658,9 +2658,9 @@ LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
      f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-09-30' GROUP BY 1 HAVING "
      f"SUM(CASE WHEN o.order_date >= DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END) < "
      f"SUM(CASE WHEN o.order_date < DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END)"),
-    ("Based on units sold in 2025, which brand is our strongest?",
-     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
-     f"USING (product_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+    ("Based on units sold in 2025, which country is our strongest market?",
+     f"SELECT c.country, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN customers c "
+     f"USING (customer_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
      "GROUP BY 1 ORDER BY u DESC LIMIT 1"),
     ("Customers buying Garden products - which other category turns up most often in the same orders?",
      "SELECT p.category, COUNT(DISTINCT oi.order_id) n FROM order_items oi JOIN products p USING (product_id) "
@@ -2759,3 +2759,13 @@ def test_more_investment_or_attention_goes_by_the_ranking_asked(parser, engine, 
 def test_more_investment_with_no_ranking_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_strongest_in_a_preface_plan_is_set_aside(parser, engine):
+    # "strongest" alone is no ranking word: in a plan before the question it is the asker's, the question ranks
+    question = ("For the summer push we'd like to focus on the strongest garden brands. Which 2 brands sold the "
+                "most Garden units in 2025?")
+    gold = (f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+            f"USING (product_id) WHERE {VALID} AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2025-01-01' "
+            "AND DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 2")
+    assert_answers_like(parser, engine, question, gold)

@@ -427,9 +427,11 @@ class StateBase:
                 continue
             asking = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers.get(
                 entity, ["which", "what", "how many", "number of"]))
+
+            def noun_named(m: re.Match[str], w: dict[str, str] = words) -> str:
+                return f"{m.group(1)}{m.group(2) or ''} {m.group(3)} {w[m.group(3)]}"
             text = re.sub(rf"\b({asking})(\s+(?:{numbers_re}))?\s+({'|'.join(map(re.escape, words))})\b"
-                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
-                          lambda m, w=words: f"{m.group(1)}{m.group(2) or ''} {m.group(3)} {w[m.group(3)]}", text)
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)", noun_named, text)
         # "rank the low-stock products by how many units they sold last month": a clause after "by" that says a figure
         # of the layer in words ranks by that figure (layer grammar.ranked_by_clauses)
         by_clauses = {k: v for k, v in self.layer.grammar.get("ranked_by_clauses", {}).items() if not k.startswith("_")}
