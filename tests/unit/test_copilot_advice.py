@@ -2618,3 +2618,190 @@ def test_stock_per_unit_sold_of_each_product(parser, engine, question, gold):
 def test_stock_per_unit_sold_not_per_product_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+
+
+# rec4 slice: a product value that is a plural noun ("which 3 tools") names its products after which / what, a number
+# of them between; "in that warehouse" after the question named one warehouse points at it (no split by warehouse);
+# where the asker will promote the ones found ("push them online") is the asker's act, no channel of the figures;
+# "customers to call back" is a call list
+MARGIN = "(p.unit_price - p.unit_cost) / p.unit_price"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("Which 3 tools have the best margin? want to push them",
+     f"SELECT p.name, {MARGIN} FROM products p WHERE p.category = 'Tools' ORDER BY 2 DESC LIMIT 3"),
+    ("what four tools sold the most units in 2025",
+     f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND p.category = 'Tools' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY p.name ORDER BY u DESC LIMIT 4"),
+    ("What does Kuopio have to reorder? The products under their reorder level in that warehouse.",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "AND i.quantity_on_hand < i.reorder_level"),
+    ("Which 2 categories brought the most revenue last year? we want to promote them online",
+     f"SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) r FROM order_items oi "
+     f"JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE {VALID} AND o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY r DESC LIMIT 2"),
+    ("top 3 brands by units sold in store last year? want to push them in the web shop too",
+     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.channel = 'store' AND o.order_date BETWEEN DATE '2025-01-01' AND "
+     "DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 3"),
+    ("consumer customers to call back: ordered before but nothing in the last 60 days",
+     "SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "GROUP BY c.customer_id HAVING MAX(o.order_date) < DATE '2026-09-02'"),
+])
+def test_category_nouns_place_pointers_and_promotion_places(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, kept", [
+    # the channel said in the question itself stays a condition; a plan after it only says why
+    ("Which 2 categories had the most revenue online last year? we want to promote them", "o.channel = 'web'"),
+])
+def test_a_channel_asked_stays_beside_a_promotion_plan(parser, question, kept):
+    assert kept in parser.parse(question, COPILOT_AS_OF).sql
+
+
+@pytest.mark.parametrize("question", [
+    "which tool has the best margin?",  # the singular is no noun of the layer for the Tools products
+])
+def test_a_singular_category_word_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_that_place_with_two_places_named_is_not_one_of_them(parser):
+    sql = parser.parse("Kuopio and Vantaa products below reorder level in that warehouse", COPILOT_AS_OF).sql
+    assert "= 'Kuopio'" not in sql and "= 'Vantaa'" not in sql
+
+
+# rec4 slice: the asker's own criterion after a wish to drop ("What could we stop selling? List ... with no units sold
+# in <period>") is the list of those products; "which categories should we push - the ones whose revenue fell ..." the
+# ones the criterion keeps; "our strongest market" is the best one by the figure named; "customers buying X" as
+# "customers who buy X"
+UNSOLD_45 = (f"SELECT p.name FROM products p WHERE p.active AND p.product_id NOT IN (SELECT oi.product_id FROM "
+             f"order_items oi JOIN orders o USING (order_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2026-09-17' "
+             "AND DATE '2026-10-31')")
+LINE_REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("What could we stop selling? List the active products with no units sold in the last 45 days.", UNSOLD_45),
+    ("which active products should we stop carrying? the ones that sold nothing in the last 45 days", UNSOLD_45),
+    ("which categories should we push - those whose revenue fell in September 2026 compared to August 2026",
+     f"SELECT p.category FROM orders o JOIN order_items oi USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-09-30' GROUP BY 1 HAVING "
+     f"SUM(CASE WHEN o.order_date >= DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END) < "
+     f"SUM(CASE WHEN o.order_date < DATE '2026-09-01' THEN {LINE_REVENUE} ELSE 0 END)"),
+    ("Based on units sold in 2025, which country is our strongest market?",
+     f"SELECT c.country, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN customers c "
+     f"USING (customer_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY u DESC LIMIT 1"),
+    ("Customers buying Garden products - which other category turns up most often in the same orders?",
+     "SELECT p.category, COUNT(DISTINCT oi.order_id) n FROM order_items oi JOIN products p USING (product_id) "
+     "WHERE p.category <> 'Garden' AND oi.order_id IN (SELECT oi2.order_id FROM order_items oi2 JOIN products p2 "
+     "USING (product_id) WHERE p2.category = 'Garden') GROUP BY 1 ORDER BY n DESC LIMIT 1"),
+])
+def test_drop_push_strongest_and_buying_customers(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "what could we stop stocking?",  # no criterion: which products to drop is the asker's decision
+    "which products should we push?",  # no ranking nor criterion
+    "buying customers in 2025",  # before the noun it is no clause of what they do
+])
+def test_a_wish_with_no_criterion_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# rec4 slice: "what" in a plan after the question is what the asker decides ("Helps decide what to reorder first."),
+# as "which" is; a plan naming a value of its own still narrows the question (never set aside)
+@pytest.mark.parametrize("question, gold", [
+    ("Of the products low on stock, how many units did each sell in 2025? Helps decide what to reorder first.",
+     f"SELECT p.name, COALESCE(SUM(oi.quantity) FILTER (WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' "
+     f"AND DATE '2025-12-31'), 0) FROM {STOCK} p LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o "
+     "USING (order_id) WHERE p.stock <= p.reorder GROUP BY p.product_id, p.name"),
+])
+def test_a_plan_deciding_what_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_plan_saying_what_of_a_value_is_not_set_aside(parser):
+    result = parser.parse("top 5 products by units in 2025? we want to see what sold in Finland", COPILOT_AS_OF)
+    assert "set aside" not in result.interpretation
+
+
+# rec4 slice: "rank ... by how many units they sold" ranks by the figure the clause says (layer ranked_by_clauses);
+# "how much they sold" (units or revenue?) is no clause of the layer and stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("rank the low-stock products by how many units they sold in September 2026",
+     f"SELECT p.name, COALESCE(SUM(oi.quantity) FILTER (WHERE {VALID} AND o.order_date BETWEEN DATE '2026-09-01' "
+     f"AND DATE '2026-09-30'), 0) u FROM {STOCK} p LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o "
+     "USING (order_id) WHERE p.stock <= p.reorder GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 10"),
+    ("top 3 consumer customers by how many orders they placed in 2025",
+     "SELECT c.name, COUNT(DISTINCT o.order_id) n FROM customers c JOIN orders o USING (customer_id) WHERE "
+     "c.segment = 'consumer' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, "
+     "c.name ORDER BY n DESC LIMIT 3"),
+    ("rank the carriers by the share of their delivered shipments that arrived late in 2025",
+     "SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) FROM "
+     "shipments s WHERE s.delivered_at IS NOT NULL AND s.shipped_at >= TIMESTAMP '2025-01-01' AND s.shipped_at < "
+     "TIMESTAMP '2026-01-01' GROUP BY 1"),
+])
+def test_ranked_by_a_figure_said_in_a_clause(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_ranked_by_how_much_they_sold_stays_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("rank products by how much they sold last month", COPILOT_AS_OF)
+
+
+# rec4 slice: a carrier's "on-time record" is its on-time rate (the share not late), not a count of on-time parcels
+ON_TIME_2025 = ("SELECT s.carrier, AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 0.0 ELSE 1.0 END) r "
+                "FROM shipments s WHERE s.delivered_at IS NOT NULL AND s.shipped_at >= TIMESTAMP '2025-01-01' AND "
+                "s.shipped_at < TIMESTAMP '2026-01-01' GROUP BY 1")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which carrier had the best on-time record in 2025?", f"{ON_TIME_2025} ORDER BY r DESC LIMIT 1"),
+    ("which carrier had the worst on time record in 2025", f"{ON_TIME_2025} ORDER BY r ASC LIMIT 1"),
+])
+def test_an_on_time_record_is_the_on_time_rate(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+# rec4 slice: where the asker will put more money or attention ("deserves more investment", "should get more attention
+# next year") is the asker's decision; the ranking said beside it decides; with no ranking it stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("Which channel deserves more investment? Which one had the highest average order value in 2025?",
+     f"SELECT o.channel, SUM(o.total_amount) / COUNT(DISTINCT o.order_id) a FROM orders o WHERE {VALID} AND "
+     "o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY a DESC LIMIT 1"),
+    ("Which brand should get more attention next year? Give me the one with the fewest units sold in 2025.",
+     f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "GROUP BY 1 ORDER BY u ASC LIMIT 1"),
+])
+def test_more_investment_or_attention_goes_by_the_ranking_asked(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which channel deserves more investment?",
+    "which category deserves more attention - revenue by category in 2025",
+])
+def test_more_investment_with_no_ranking_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_strongest_in_a_preface_plan_is_set_aside(parser, engine):
+    # "strongest" alone is no ranking word: in a plan before the question it is the asker's, the question ranks
+    question = ("For the summer push we'd like to focus on the strongest garden brands. Which 2 brands sold the "
+                "most Garden units in 2025?")
+    gold = (f"SELECT p.brand, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+            f"USING (product_id) WHERE {VALID} AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2025-01-01' "
+            "AND DATE '2025-12-31' GROUP BY 1 ORDER BY u DESC LIMIT 2")
+    assert_answers_like(parser, engine, question, gold)

@@ -433,14 +433,38 @@ class StateBase:
         text = parser.abbreviations_re.sub(lambda m: parser.abbreviations[m.group(0)], text)  # "csuts": "custs"
         # "how many consumers signed up", "which consumer placed the most orders": a value that is also a noun for
         # its things (layer value_nouns), asked about with no noun of its own after it, names those things
-        nouns = {w: f"{w} {entity}" for entity, words in self.layer.grammar.get("value_nouns", {}).items()
-                 if not entity.startswith("_") for w, entity in words.items()}
-        if nouns:
-            heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
-            heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
-            text = re.sub(rf"\b(which|what|how\s+many|number\s+of)\s+({'|'.join(map(re.escape, nouns))})\b"
-                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)",
-                          lambda m: f"{m.group(1)} {nouns[m.group(2)]}", text)
+        # ("which 5 tools have the best margin": a product value that is a plural noun names its products after
+        # which / what, a number of them between; the layer's _openers say which question words each entity's
+        # nouns follow)
+        value_nouns = self.layer.grammar.get("value_nouns", {})
+        openers = value_nouns.get("_openers", {})
+        heads = {w for spec in self.layer.tables.values() for syn in spec.get("synonyms", []) for w in syn.split()}
+        heads |= {w for spec in self.layer.dimensions.values() for syn in spec["synonyms"] for w in syn.split()}
+        numbers_re = "|".join([r"\d+", *NUMBER_WORDS])
+        for entity, words in value_nouns.items():
+            if entity.startswith("_"):
+                continue
+            asking = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in openers.get(
+                entity, ["which", "what", "how many", "number of"]))
+
+            def noun_named(m: re.Match[str], w: dict[str, str] = words) -> str:
+                return f"{m.group(1)}{m.group(2) or ''} {m.group(3)} {w[m.group(3)]}"
+            text = re.sub(rf"\b({asking})(\s+(?:{numbers_re}))?\s+({'|'.join(map(re.escape, words))})\b"
+                          rf"(?![\w-]|\s+(?:{'|'.join(map(re.escape, sorted(heads)))})\b)", noun_named, text)
+        # "rank the low-stock products by how many units they sold last month": a clause after "by" that says a figure
+        # of the layer in words ranks by that figure (layer grammar.ranked_by_clauses)
+        by_clauses = {k: v for k, v in self.layer.grammar.get("ranked_by_clauses", {}).items() if not k.startswith("_")}
+        if by_clauses:
+            text = re.sub(rf"\bby\s+({'|'.join(map(re.escape, sorted(by_clauses, key=len, reverse=True)))})\b",
+                          lambda m: f"by {by_clauses[m.group(1)]}", text)
+        # "Customers buying paint - which other category ...": a participle right after the customers' noun says what
+        # they do, as "customers who buy paint" (layer grammar.participle_clauses; "buying customers" before the
+        # noun names those with orders, left as it is)
+        clauses = {k: v for k, v in self.layer.grammar.get("participle_clauses", {}).items() if not k.startswith("_")}
+        if clauses:
+            who = sorted(self.layer.tables.get("customers", {}).get("synonyms", []), key=len, reverse=True)
+            text = re.sub(rf"\b({'|'.join(map(re.escape, who))})\s+({'|'.join(map(re.escape, clauses))})\b",
+                          lambda m: f"{m.group(1)} {clauses[m.group(2)]}", text)
         # "with their number of orders, including those with zero": every thing listed, one with none at 0 (a note the
         # planner reads; refused where it cannot join the figure's rows outer)
         zeros = self.layer.grammar.get("zero_included", {}).get("words", [])

@@ -41,8 +41,26 @@ class GroupingSteps(StateBase):
                     self.form.grain is not None and t.has("grain", self.form.grain):
                 s.used = t.used = True
 
+    def _place_pointed_at(self) -> None:
+        """"What should Vantaa reorder? Products below their reorder level in that warehouse.": "in / at / from that
+        <place>" (a dimension of the layer's places) after the question named one value of it points at that value,
+        which the value's filter already says; no split by the place (was: the products counted per warehouse, a
+        silent wrong). With no value of it said, or two, it is left to be read as before."""
+        places = set(self.layer.grammar.get("places", {}).get("dimensions", []))
+        for i, s in enumerate(self.spans[1:-1], start=1):
+            place = self.spans[i + 1]
+            if s.text != "that" or s.used or place.used or self.spans[i - 1].text not in ("in", "at", "from") or \
+                    not place.first("dimension") or place.arg("dimension") not in places or self.values_of(place):
+                continue
+            dim = place.arg("dimension")
+            named = {x[2] for o in self.spans[:i - 1] for x in o.senses if x[0] == "value" and x[1] == dim}
+            if len(named) == 1:
+                for x in self.spans[i - 1:i + 2]:
+                    x.used = True
+
     def _groupings(self) -> None:
         f = self.form
+        self._place_pointed_at()
         for i, s in enumerate(self.spans[:-1]):
             t = self.spans[i + 1]
             # "for every carrier combined": every one summed together, not a figure for each (was: split by it)
