@@ -2691,3 +2691,62 @@ def test_units_sold_of_each_listed_is_answered(parser, engine):
                            f"USING (product_id) WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND year(o.order_date) = 2025"
                            ).rows[0][0]
     assert len(got) == gold and sum(row[-1] or 0 for row in got) == total
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the <place> one" / "the <place> <noun of the ranked thing>": that one row of the previous ranking
+    (["top 4 customers by revenue in 2025"], "where does the second one live?",
+     "SELECT c.name, c.city FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name, c.city "
+     "ORDER BY SUM(o.total_amount) DESC, c.name LIMIT 1 OFFSET 1"),
+    (["top 3 products by units sold in 2025"], "how much stock do we hold of the third product?",
+     "WITH t AS (SELECT p.product_id, p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1, 2 "
+     "ORDER BY SUM(oi.quantity) DESC, p.name LIMIT 1 OFFSET 2) "
+     "SELECT t.name, SUM(i.quantity_on_hand) FROM inventory i JOIN t USING (product_id) GROUP BY t.name"),
+    (["the 5 biggest orders this year"], "which customer placed the 4th one?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31' ORDER BY o.total_amount DESC, o.order_id LIMIT 1 OFFSET 3"),
+    (["top 5 customers by revenue this year"], "and how many orders did the first customer place?",
+     "WITH t AS (SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1, c.name "
+     "ORDER BY SUM(o.total_amount) DESC, c.name LIMIT 1) SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN t "
+     "USING (customer_id) WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_follow_up_names_one_place_of_the_previous_ranking(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # a place beyond the ranking's top N names nothing it showed
+    ("top 3 products by units sold in 2025", "how much stock of the fifth one?"),
+    # the place in another period would rank again: refused, never the place of another ranking
+    ("top 5 customers by revenue this year", "how much did the second customer spend in 2024?"),
+    # nothing ranked: no place to name
+    ("revenue by category in 2025", "what about the second one?"),
+])
+def test_place_the_previous_ranking_cannot_name_is_refused(parser, question, context):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+def test_place_of_the_ranking_is_said_in_the_interpretation(parser):
+    form = parser.parse("top 3 products by units sold in 2025", COPILOT_AS_OF).form
+    said = parser.parse("how much stock do we have of the second one?", COPILOT_AS_OF, form).interpretation
+    assert "place 2" in said
+
+
+def test_units_of_each_listed_with_its_stock_is_that_list(parser, engine):
+    # the list already shows each one's stock: "how many units of each" asks that figure (the units held)
+    assert_answers_like(parser, engine, "and how many units of each?",
+                        "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE NOT p.active GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0",
+                        ["which discontinued products are still in stock"])
+
+
+def test_first_one_after_a_top_one_is_not_read_as_its_row(parser):
+    # a place names one of several: after one product ranked, "the first one" may be a row of an earlier answer
+    form = parser.parse("which product do we hold the most units of?", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("which warehouse has the most of the first one?", COPILOT_AS_OF, form)

@@ -78,6 +78,7 @@ from .periods import _period, shift_back
 from .periods import relative_period as relative_period
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, QueryForm
+from .ranked_row import row_kept, row_of_the_ranking
 from .reading.advice import AdviceSteps
 from .reading.base import StateBase
 from .reading.columns import ColumnSteps
@@ -196,6 +197,10 @@ class SemanticParser:
         if len(question) > MAX_QUESTION_CHARS:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
+        rewritten, narrowed = row_of_the_ranking(self, question, context)
+        if narrowed is not context and narrowed is not None:
+            # "how many orders did the second one place?" after a top 5: that one row of the ranking (ranked_row.py)
+            return row_kept(self.parse(rewritten, as_of, narrowed), narrowed, question, self.layer)
         original = question
         question, asides = self.set_aside_commentary(question, as_of)
         if not (ANY_OF_RANKING_RE.match(question) or AMONG_RE.match(question)):
@@ -3351,6 +3356,12 @@ class _State(
                 and not (new.filters or new.predicates or new.dimensions or new.grain or self.periods):
             # "how many across all warehouses?" after a product's stock: the figure was already over every
             # warehouse, so the same answer is the one asked (nothing changes, nothing is guessed)
+            return f
+        if before == after and context.kind == "list" and not context.lookup and new.measures \
+                and all(m in context.show for m in new.measures) and any(s.text in EACH_WORDS for s in self.spans) \
+                and not (new.filters or new.predicates or new.dimensions or new.grain or new.order_by or self.periods):
+            # "how many units of each?" after the inactive products still in stock, each listed with its stock: the
+            # figure asked of each row is already beside it (nothing changes, nothing is guessed; was: refused)
             return f
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess
