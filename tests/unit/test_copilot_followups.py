@@ -2750,3 +2750,25 @@ def test_first_one_after_a_top_one_is_not_read_as_its_row(parser):
     form = parser.parse("which product do we hold the most units of?", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("which warehouse has the most of the first one?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a condition within the rows of a ranked list, as they were answered (never a new top N of the ones meeting it)
+    (["the 4 largest orders in 2025"], "which of those were web orders?",
+     "WITH t AS (SELECT order_id, channel FROM orders WHERE year(order_date) = 2025 ORDER BY total_amount DESC, "
+     "order_id LIMIT 4) SELECT order_id FROM t WHERE channel = 'web'"),
+    # another kind of thing named beside the pointer: the things of that kind the rows belong to, each once
+    (["the 6 biggest orders this year", "who placed them?"], "which of these customers are business customers?",
+     "WITH t AS (SELECT order_id, customer_id FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND "
+     "DATE '2026-10-31' ORDER BY total_amount DESC, order_id LIMIT 6) SELECT DISTINCT c.name FROM t JOIN customers c "
+     "USING (customer_id) WHERE c.segment = 'business'"),
+])
+def test_condition_within_the_rows_of_a_ranked_list(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_condition_within_a_ranked_list_with_another_period_is_refused(parser):
+    # near miss: a period of its own would say another population than the rows answered
+    form = parser.parse("the 4 largest orders in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("which of them were delivered last month?", COPILOT_AS_OF, form)

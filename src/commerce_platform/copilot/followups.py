@@ -1173,6 +1173,46 @@ def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
     return True
 
 
+def condition_within_ranked_rows(state: _State, context: QueryForm, new: QueryForm) -> QueryForm | None:
+    """"which of them came through the web?" after the 5 biggest orders, "which of those customers are business
+    customers?" after who placed them: a condition within the rows of a ranked list as they were answered
+    (``within``: their keys), never a new top 5 of the ones meeting it. With another kind of thing named beside the
+    pointer ("those customers"), the things of that kind the rows belong to, each once; else the rows themselves."""
+    words = [s.text for s in state.spans]
+    pointed = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
+                  for k in range(len(words) - 1))
+    if not (pointed and context.kind == "list" and context.subject and context.limit and new.filters) \
+            or context.lookup or context.within or context.per_group or context.derived or new.predicates \
+            or new.measures or new.order_by or new.limit or new.dimensions or new.grain or state.periods or state.ids:
+        return None
+    entities = state.layer.entities
+    spec = entities.get(context.subject, {})
+    if not spec.get("key"):
+        return None
+    named = {s.arg("entity") for s in state.spans if s.first("entity") is not None} - {None, context.subject}
+    if len(named) > 1:
+        return None
+    subject = str(named.pop()) if named else context.subject
+    if not entities.get(subject, {}).get("key"):
+        return None
+    if subject == context.subject:
+        f = copy.deepcopy(context)
+        f.filters = [*f.filters, *copy.deepcopy(new.filters)]
+        f.limit, f.offset, f.order_by = None, 0, None
+    else:
+        f = QueryForm(kind="list", subject=subject, filters=copy.deepcopy(new.filters))
+    f.filters.append(Filter(f"{spec['table']}.{spec['key']}", "=", [PREVIOUS_ROWS]))
+    f.within = replace(context, within=None).to_dict()
+    try:
+        state.p.planner.plan(f)
+    except NotUnderstood:
+        return None
+    for s in state.spans:
+        if s.first("entity") is not None or s.text in ("which", "ones", "of", "them", "those", "these"):
+            s.used = True
+    return f
+
+
 INCLUDING = frozenset({"including", "include", "incl", "plus"})
 
 

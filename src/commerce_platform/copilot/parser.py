@@ -32,6 +32,7 @@ from .followups import (
     change_number,
     column_of_the_ranked,
     complementary,
+    condition_within_ranked_rows,
     count_previous,
     counted,
     counted_of_the_ranked,
@@ -2629,6 +2630,9 @@ class _State(
                 and any("total" in x.text.split() for x in self.spans):
             # "and their total amount?" after orders counted per status: the amount of the counted things summed
             new.measures, new.show = [f"sum:{new.show[0]}"], []
+        listed = condition_within_ranked_rows(self, context, new)
+        if listed is not None:
+            return listed
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
