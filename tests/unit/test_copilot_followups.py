@@ -2772,3 +2772,54 @@ def test_condition_within_a_ranked_list_with_another_period_is_refused(parser):
     form = parser.parse("the 4 largest orders in 2025", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("which of them were delivered last month?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the one before" a whole quarter is the quarter before (not its 92 days, from 31 March)
+    (["web revenue in Q3 2026"], "same for the one before",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    # "the period before": the previous answer's own unit
+    (["how many orders in Q1 2026"], "and the period before?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-10-01' AND DATE '2025-12-31'"),
+    (["units sold in April 2026"], "what about the period before",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31'"),
+])
+def test_follow_up_one_unit_before_the_previous_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_days_before_a_span_of_days_stay_days(parser, engine):
+    # near miss: a period of days that is no calendar unit goes back by as many days
+    assert_answers_like(parser, engine, "and the one before?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-05-22' AND DATE '2026-06-09'",
+                        ["how many orders from 2026-06-10 to 2026-06-28"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a remark opening a follow-up (an interjection, an acknowledgement) answers the previous answer: set aside
+    (["revenue per channel in 2025"], "hmm, and per country?",
+     f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    (["number of orders per channel this year"], "okay great. what about 2024?",
+     "SELECT channel, COUNT(*) FROM orders WHERE year(order_date) = 2024 GROUP BY 1"),
+    (["revenue from Norwegian customers in 2025"], "cool - only the business ones",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'NO' AND c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_remark_opening_a_follow_up_is_set_aside(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_remark_is_said_in_the_interpretation(parser):
+    form = parser.parse("revenue per channel in 2025", COPILOT_AS_OF).form
+    said = parser.parse("hm, and per country?", COPILOT_AS_OF, form).interpretation
+    assert "'hm'" in said and "country" in said
+
+
+def test_remark_word_inside_a_question_is_still_read(parser):
+    # near miss: not opening the follow-up before a break, the word is read as any word ('great' is placed nowhere)
+    form = parser.parse("revenue per channel in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and which country is great?", COPILOT_AS_OF, form)

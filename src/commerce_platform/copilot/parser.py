@@ -93,6 +93,7 @@ from .reading.per_one import PerOneSteps
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
+from .remark_before import remark_set_aside
 from .restated import subject_said_again
 from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
@@ -203,7 +204,13 @@ class SemanticParser:
             # "how many orders did the second one place?" after a top 5: that one row of the ranking (ranked_row.py)
             return row_kept(self.parse(rewritten, as_of, narrowed), narrowed, question, self.layer)
         original = question
+        remark = None
+        if context is not None:
+            # "hm, what about only business customers": the remark opening a follow-up (remark_before.py)
+            question, remark = remark_set_aside(self, question)
         question, asides = self.set_aside_commentary(question, as_of)
+        if remark is not None:
+            asides = [remark, *asides]
         if not (ANY_OF_RANKING_RE.match(question) or AMONG_RE.match(question)):
             # "Amogn our ten best sellers ..., whihc ones ...": the shapes below are read with their function words
             # mended ("among", "which"), as the state mends them; a name is never mended here
@@ -3206,7 +3213,9 @@ class _State(
                                    f"the {length} days before")
                 num.used = True
             for s in self.spans:
-                if s.has("grammar", "previous") or (s.first("grain") and not s.used):
+                # ("and the period before?": the previous answer's own unit, as "the one before" says it)
+                if s.has("grammar", "previous") or (s.first("grain") and not s.used) or s.text in (
+                        "period", "time period", "timeframe", "time frame"):
                     s.used = True
         elif previous and context.period and len(self.periods) == 1 and not new.derived:
             # "and the quarter before that, Q2 2026?": the period named is the one counted back from the previous

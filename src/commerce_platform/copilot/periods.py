@@ -511,7 +511,11 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
                             and start.month == end.month):
         prev_end = start - timedelta(days=1)
         return _period(prev_end.replace(day=1), prev_end, f"{calendar.month_name[prev_end.month]} {prev_end.year}")
-    if grain == "quarter":
+    # ("same for the one before" after Q3 2026: a whole calendar quarter is followed back by the quarter before, not
+    # by its 92 days, which would start on 31 March)
+    whole_quarter = start.day == 1 and start.month in (1, 4, 7, 10) and start.year == end.year \
+        and end == _month_end(end.year, start.month + 2)
+    if grain == "quarter" or grain is None and whole_quarter:
         prev_end = start - timedelta(days=1)
         s = date(prev_end.year, 3 * ((prev_end.month - 1) // 3) + 1, 1)
         return _period(s, prev_end, f"Q{(s.month - 1) // 3 + 1} {s.year}")
