@@ -2823,3 +2823,23 @@ def test_remark_word_inside_a_question_is_still_read(parser):
     form = parser.parse("revenue per channel in 2025", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("and which country is great?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a quarter or month named with no year, after an answer over one calendar year, is in that year
+    (["units sold per brand in 2025"], "only the third quarter",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-07-01' AND DATE '2025-09-30' "
+     "GROUP BY 1"),
+    (["how many orders did we get in 2024?"], "and in May?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2024-05-01' AND DATE '2024-05-31'"),
+])
+def test_yearless_unit_in_a_follow_up_is_in_the_previous_year(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_unit_with_its_year_said_keeps_it(parser, engine):
+    # near miss: the year said is the year read, whatever the previous answer's
+    assert_answers_like(parser, engine, "and Q2 2026?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'",
+                        ["how many orders did we get in 2024?"])

@@ -661,6 +661,24 @@ def _unit_before(start: date, unit: str) -> Period:
     return Period(date(end.year, first, 1).isoformat(), end.isoformat(), label)
 
 
+def _in_the_previous_year(state: _State, previous: Period) -> None:
+    """"just the fourth quarter" after revenue in 2025, "and March?" after 2024: a quarter or month named with
+    no year, after an answer over one calendar year, is that year's (was: the as-of year's, Q4 2026: a silent wrong).
+    Only moved back: a unit of a later year than the one taken would lie after the as-of day."""
+    if len(state.periods) != 1 or previous.start_date.year != previous.end_date.year:
+        return
+    named = state.periods[0]
+    year = previous.start_date.year
+    if (named.start, named.end) not in getattr(state, "yearless_periods", set()) or named.start_date.year <= year:
+        return
+    label = named.label.rsplit(" ", 1)[0]
+    months = 3 if label.startswith("Q") else 1
+    first = named.start_date.month
+    start, end = date(year, first, 1), date(year, first + months - 1,
+                                            calendar.monthrange(year, first + months - 1)[1])
+    state.periods[0] = Period(start.isoformat(), end.isoformat(), f"{label} {year}")
+
+
 def relative_to_previous(state: _State, context: QueryForm) -> None:
     """"and the previous year?", "same period last year?": the period the question names is counted
     back from the previous answer's period, not from today (today's "previous year" would repeat
@@ -675,6 +693,7 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         raise refuse(state, context, f"I could not tell which part of {same.group(1)} is the same period")
     if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
         return
+    _in_the_previous_year(state, context.period)
     unit = PREVIOUS_UNIT.search(text)
     if unit and state.periods:
         state.periods[0] = _unit_before(context.period.start_date, unit.group(1))

@@ -522,6 +522,7 @@ class StateBase:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
+        self.yearless_periods = set(periods.yearless)  # ("the fourth quarter": no year said; followups.py)
         # a period wholly after the as-of day has no rows yet: a forecast, which the lake cannot answer
         future = [p for p in periods.found if p.start_date > as_of]
         if future:
