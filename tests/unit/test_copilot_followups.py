@@ -2843,3 +2843,34 @@ def test_unit_with_its_year_said_keeps_it(parser, engine):
     assert_answers_like(parser, engine, "and Q2 2026?",
                         "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'",
                         ["how many orders did we get in 2024?"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "that <unit>" of the previous answer's own period: that period, kept
+    (["show the orders of Helmi Larsen from September 2026"], "what did she spend that month?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.name = 'Helmi Larsen' AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # "came out on top": the first of the ranking
+    (["units sold per category in Q2 2026"], "which category came out on top?",
+     "SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+    # the other groups ranked within the one group ranked first ("within that category")
+    (["revenue per category in Q2 2026", "which category was on top?"], "top 2 brands within that category",
+     "WITH t AS (SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' AND p.category IN "
+     "(SELECT category FROM t) GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) "
+     "DESC LIMIT 2"),
+])
+def test_follow_up_points_at_the_previous_period_or_top_group(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_that_month_with_no_previous_period_is_refused(parser):
+    # near miss: the previous answer had no period for "that month" to point at
+    form = parser.parse("show the orders of Helmi Larsen", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("what did she spend that month?", COPILOT_AS_OF, form)

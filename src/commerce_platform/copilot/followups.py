@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
+from .periods import unit_of
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
@@ -116,8 +117,18 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if not (words & PRONOUNS or named_back) or state.ids:
         return None
 
+    # "how much did he spend that month?" after his orders of October: "that" + a grain (or "time", "period") points
+    # back at the previous answer's period, kept as it is
+    # (a grain only when it is the finest unit the previous period lies in: "that year" after October is the year)
+    finest = next((g for g in ("month", "quarter", "year") if context.period is not None
+                   and unit_of(context.period, g) is not None), None)
+    period_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
+                   if context.period is not None and not state.periods and a.text == "that"
+                   and (b.text in ("time", "period", "timeframe") or finest is not None and b.arg("grain") == finest)
+                   for w in (a.text, b.text)}
+
     def explained(allowed: set[str] | frozenset[str]) -> bool:
-        return _explained(state, set(allowed) | named_back)
+        return _explained(state, set(allowed) | named_back | period_back)
     theirs = orders_of_previous(state, context)
     if theirs is not None:
         return theirs
@@ -1337,6 +1348,16 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
         state.spans[its[0]].used = state.spans[its[0] + 1].used = True
         new.within = context.to_dict()
         return new
+    if named and len(new.dimensions) == 2 and dim in new.dimensions and new.measures and not new.grain \
+            and new.filter_on(dim) is None:
+        # "top three brands within that category" after the one category ranked first: the other groups ranked
+        # within that one (was: brand and category pairs ranked, the category's name read as a grouping: a silent
+        # wrong)
+        sub_dim = next(d for d in new.dimensions if d != dim)
+        new.dimensions = [dim]
+        for s in state.spans:
+            if s.text in ("same period", "same time", "same dates") and not state.periods:
+                s.used = True  # ("..., same period": the ranking's own period, kept below)
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None
