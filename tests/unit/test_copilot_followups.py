@@ -2874,3 +2874,20 @@ def test_that_month_with_no_previous_period_is_refused(parser):
     form = parser.parse("show the orders of Helmi Larsen", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("what did she spend that month?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a follow-up naming the country that holds the previous city replaces the city
+    (["how many orders came from Turku customers in 2025?"], "and what about Finland overall?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'FI' "
+     "AND year(o.order_date) = 2025"),
+    (["revenue from Oslo customers in 2025"], "and Sweden?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'SE' AND year(o.order_date) = 2025"),
+    # near miss: a city after its country narrows it (the country kept)
+    (["revenue from Finnish customers in 2025"], "and just Tampere?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.city = 'Tampere' AND year(o.order_date) = 2025"),
+])
+def test_follow_up_naming_the_country_holding_the_city(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

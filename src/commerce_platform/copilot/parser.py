@@ -2968,6 +2968,11 @@ class _State(
                 f.notes = [n for n in f.notes if not n.startswith(f"{SWAPPED}{flt.field}:")]
                 f.notes.append(f"{SWAPPED}{flt.field}:{json.dumps(kept.values[0])}")
             f.filters = [x for x in f.filters if x.field != flt.field]
+            # "what about Finland as a whole?" after Oulu: a place that holds the previous one (layer place_within)
+            # replaces it, never narrowed by it (was: Oulu kept beside Finland, a silent wrong)
+            inner = [d for d, outer in self.layer.grammar.get("place_within", {}).items() if outer == flt.field]
+            if inner and flt.op in ("=", "in") and not any(x.field in inner for x in new.filters):
+                f.filters = [x for x in f.filters if x.field not in inner]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
                 f.compare = {**f.compare, "values": list(flt.values)}  # "what about Denmark and Estonia?": compared
