@@ -124,7 +124,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                    and unit_of(context.period, g) is not None), None)
     period_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
                    if context.period is not None and not state.periods and a.text == "that"
-                   and (b.text in ("time", "period", "timeframe") or finest is not None and b.arg("grain") == finest)
+                   and (b.text in ("time", "period", "timeframe") or finest is not None and b.first("grain") is not None
+                        and b.arg("grain") == finest)
                    for w in (a.text, b.text)}
 
     def explained(allowed: set[str] | frozenset[str]) -> bool:
