@@ -2891,3 +2891,10 @@ def test_that_month_with_no_previous_period_is_refused(parser):
 ])
 def test_follow_up_naming_the_country_holding_the_city(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_month_said_with_a_relative_period_keeps_its_year(parser, engine):
+    # near miss: "last month, October" names October's year with "last month": not moved to the previous year
+    assert_answers_like(parser, engine, "and last month, October?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'",
+                        ["how many orders did we get in 2024?"])

@@ -70,7 +70,7 @@ class Periods:
         self.found: list[Period] = []
         # the quarters, halves and months named with no year ("the fourth quarter", "in March"): the as-of year
         # was taken; a follow-up may read them in the previous answer's year instead
-        self.yearless: set[tuple[str, str]] = set()
+        self.yearless: list[tuple[str, str]] = []  # one entry per slot so named
         # "growth", "change": a question about how a figure moved, where "from March to April" names two months
         self.change_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, change_words))})\b") if change_words else None
         # "both": "ordered in both September and October" names two months, each on its own, not one span
@@ -89,7 +89,7 @@ class Periods:
 
     def _said_yearless(self, period: Period, yearless: bool) -> Period:
         if yearless:
-            self.yearless.add((period.start, period.end))
+            self.yearless.append((period.start, period.end))
         return period
 
     def _named_year(self, words: str | None) -> int:
