@@ -2691,3 +2691,210 @@ def test_units_sold_of_each_listed_is_answered(parser, engine):
                            f"USING (product_id) WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND year(o.order_date) = 2025"
                            ).rows[0][0]
     assert len(got) == gold and sum(row[-1] or 0 for row in got) == total
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the <place> one" / "the <place> <noun of the ranked thing>": that one row of the previous ranking
+    (["top 4 customers by revenue in 2025"], "where does the second one live?",
+     "SELECT c.name, c.city FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name, c.city "
+     "ORDER BY SUM(o.total_amount) DESC, c.name LIMIT 1 OFFSET 1"),
+    (["top 3 products by units sold in 2025"], "how much stock do we hold of the third product?",
+     "WITH t AS (SELECT p.product_id, p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND year(o.order_date) = 2025 GROUP BY 1, 2 "
+     "ORDER BY SUM(oi.quantity) DESC, p.name LIMIT 1 OFFSET 2) "
+     "SELECT t.name, SUM(i.quantity_on_hand) FROM inventory i JOIN t USING (product_id) GROUP BY t.name"),
+    (["the 5 biggest orders this year"], "which customer placed the 4th one?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31' ORDER BY o.total_amount DESC, o.order_id LIMIT 1 OFFSET 3"),
+    (["top 5 customers by revenue this year"], "and how many orders did the first customer place?",
+     "WITH t AS (SELECT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1, c.name "
+     "ORDER BY SUM(o.total_amount) DESC, c.name LIMIT 1) SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN t "
+     "USING (customer_id) WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_follow_up_names_one_place_of_the_previous_ranking(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # a place beyond the ranking's top N names nothing it showed
+    ("top 3 products by units sold in 2025", "how much stock of the fifth one?"),
+    # the place in another period would rank again: refused, never the place of another ranking
+    ("top 5 customers by revenue this year", "how much did the second customer spend in 2024?"),
+    # nothing ranked: no place to name
+    ("revenue by category in 2025", "what about the second one?"),
+])
+def test_place_the_previous_ranking_cannot_name_is_refused(parser, question, context):
+    form = parser.parse(context, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+def test_place_of_the_ranking_is_said_in_the_interpretation(parser):
+    form = parser.parse("top 3 products by units sold in 2025", COPILOT_AS_OF).form
+    said = parser.parse("how much stock do we have of the second one?", COPILOT_AS_OF, form).interpretation
+    assert "place 2" in said
+
+
+def test_units_of_each_listed_with_its_stock_is_that_list(parser, engine):
+    # the list already shows each one's stock: "how many units of each" asks that figure (the units held)
+    assert_answers_like(parser, engine, "and how many units of each?",
+                        "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE NOT p.active GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) > 0",
+                        ["which discontinued products are still in stock"])
+
+
+def test_first_one_after_a_top_one_is_not_read_as_its_row(parser):
+    # a place names one of several: after one product ranked, "the first one" may be a row of an earlier answer
+    form = parser.parse("which product do we hold the most units of?", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("which warehouse has the most of the first one?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a condition within the rows of a ranked list, as they were answered (never a new top N of the ones meeting it)
+    (["the 4 largest orders in 2025"], "which of those were web orders?",
+     "WITH t AS (SELECT order_id, channel FROM orders WHERE year(order_date) = 2025 ORDER BY total_amount DESC, "
+     "order_id LIMIT 4) SELECT order_id FROM t WHERE channel = 'web'"),
+    # another kind of thing named beside the pointer: the things of that kind the rows belong to, each once
+    (["the 6 biggest orders this year", "who placed them?"], "which of these customers are business customers?",
+     "WITH t AS (SELECT order_id, customer_id FROM orders WHERE order_date BETWEEN DATE '2026-01-01' AND "
+     "DATE '2026-10-31' ORDER BY total_amount DESC, order_id LIMIT 6) SELECT DISTINCT c.name FROM t JOIN customers c "
+     "USING (customer_id) WHERE c.segment = 'business'"),
+])
+def test_condition_within_the_rows_of_a_ranked_list(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_condition_within_a_ranked_list_with_another_period_is_refused(parser):
+    # near miss: a period of its own would say another population than the rows answered
+    form = parser.parse("the 4 largest orders in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("which of them were delivered last month?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the one before" a whole quarter is the quarter before (not its 92 days, from 31 March)
+    (["web revenue in Q3 2026"], "same for the one before",
+     f"SELECT SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    # "the period before": the previous answer's own unit
+    (["how many orders in Q1 2026"], "and the period before?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2025-10-01' AND DATE '2025-12-31'"),
+    (["units sold in April 2026"], "what about the period before",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31'"),
+])
+def test_follow_up_one_unit_before_the_previous_period(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_days_before_a_span_of_days_stay_days(parser, engine):
+    # near miss: a period of days that is no calendar unit goes back by as many days
+    assert_answers_like(parser, engine, "and the one before?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-05-22' AND DATE '2026-06-09'",
+                        ["how many orders from 2026-06-10 to 2026-06-28"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a remark opening a follow-up (an interjection, an acknowledgement) answers the previous answer: set aside
+    (["revenue per channel in 2025"], "hmm, and per country?",
+     f"SELECT c.country, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND year(o.order_date) = 2025 GROUP BY 1"),
+    (["number of orders per channel this year"], "okay great. what about 2024?",
+     "SELECT channel, COUNT(*) FROM orders WHERE year(order_date) = 2024 GROUP BY 1"),
+    (["revenue from Norwegian customers in 2025"], "cool - only the business ones",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'NO' AND c.segment = 'business' AND year(o.order_date) = 2025"),
+])
+def test_remark_opening_a_follow_up_is_set_aside(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_remark_is_said_in_the_interpretation(parser):
+    form = parser.parse("revenue per channel in 2025", COPILOT_AS_OF).form
+    said = parser.parse("hm, and per country?", COPILOT_AS_OF, form).interpretation
+    assert "'hm'" in said and "country" in said
+
+
+def test_remark_word_inside_a_question_is_still_read(parser):
+    # near miss: not opening the follow-up before a break, the word is read as any word ('great' is placed nowhere)
+    form = parser.parse("revenue per channel in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and which country is great?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a quarter or month named with no year, after an answer over one calendar year, is in that year
+    (["units sold per brand in 2025"], "only the third quarter",
+     "SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-07-01' AND DATE '2025-09-30' "
+     "GROUP BY 1"),
+    (["how many orders did we get in 2024?"], "and in May?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2024-05-01' AND DATE '2024-05-31'"),
+])
+def test_yearless_unit_in_a_follow_up_is_in_the_previous_year(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_unit_with_its_year_said_keeps_it(parser, engine):
+    # near miss: the year said is the year read, whatever the previous answer's
+    assert_answers_like(parser, engine, "and Q2 2026?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'",
+                        ["how many orders did we get in 2024?"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "that <unit>" of the previous answer's own period: that period, kept
+    (["show the orders of Helmi Larsen from September 2026"], "what did she spend that month?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.name = 'Helmi Larsen' AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+    # "came out on top": the first of the ranking
+    (["units sold per category in Q2 2026"], "which category came out on top?",
+     "SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+    # the other groups ranked within the one group ranked first ("within that category")
+    (["revenue per category in Q2 2026", "which category was on top?"], "top 2 brands within that category",
+     "WITH t AS (SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING "
+     f"(product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) DESC LIMIT 1) "
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30' AND p.category IN "
+     "(SELECT category FROM t) GROUP BY 1 ORDER BY SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) "
+     "DESC LIMIT 2"),
+])
+def test_follow_up_points_at_the_previous_period_or_top_group(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_that_month_with_no_previous_period_is_refused(parser):
+    # near miss: the previous answer had no period for "that month" to point at
+    form = parser.parse("show the orders of Helmi Larsen", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("what did she spend that month?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a follow-up naming the country that holds the previous city replaces the city
+    (["how many orders came from Turku customers in 2025?"], "and what about Finland overall?",
+     "SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'FI' "
+     "AND year(o.order_date) = 2025"),
+    (["revenue from Oslo customers in 2025"], "and Sweden?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.country = 'SE' AND year(o.order_date) = 2025"),
+    # near miss: a city after its country narrows it (the country kept)
+    (["revenue from Finnish customers in 2025"], "and just Tampere?",
+     f"SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND c.city = 'Tampere' AND year(o.order_date) = 2025"),
+])
+def test_follow_up_naming_the_country_holding_the_city(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_month_said_with_a_relative_period_keeps_its_year(parser, engine):
+    # near miss: "last month, October" names October's year with "last month": not moved to the previous year
+    assert_answers_like(parser, engine, "and last month, October?",
+                        "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'",
+                        ["how many orders did we get in 2024?"])

@@ -428,7 +428,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         # with the ranking that chose them
         parts.insert(0, f"among the {form.within['limit']} ranked in the previous answer ({describe_form(ranking, layer)})")
     elif form.within and form.within.get("limit") and form.within.get("kind") != "list":
-        parts.append(f"within the previous top {form.within['limit']}")
+        parts.append(f"within the previous top {form.within['limit']}" if not form.within.get("offset") else
+                     # "how much stock of the second one?": one place of the previous ranking
+                     f"of the one at place {int(form.within['offset']) + 1} of the previous ranking")
     for note in form.notes:
         if note.startswith("corrected:"):
             parts.append("read " + note.split(":", 1)[1])

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, NotUnderstood
+from .periods import unit_of
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS
 from .query import Filter, Period, QueryForm
 from .semantic import negated_predicate, predicate_spec
@@ -116,8 +117,19 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if not (words & PRONOUNS or named_back) or state.ids:
         return None
 
+    # "how much did he spend that month?" after his orders of October: "that" + a grain (or "time", "period") points
+    # back at the previous answer's period, kept as it is
+    # (a grain only when it is the finest unit the previous period lies in: "that year" after October is the year)
+    finest = next((g for g in ("month", "quarter", "year") if context.period is not None
+                   and unit_of(context.period, g) is not None), None)
+    period_back = {w for a, b in zip(state.spans, state.spans[1:], strict=False)
+                   if context.period is not None and not state.periods and a.text == "that"
+                   and (b.text in ("time", "period", "timeframe") or finest is not None and b.first("grain") is not None
+                        and b.arg("grain") == finest)
+                   for w in (a.text, b.text)}
+
     def explained(allowed: set[str] | frozenset[str]) -> bool:
-        return _explained(state, set(allowed) | named_back)
+        return _explained(state, set(allowed) | named_back | period_back)
     theirs = orders_of_previous(state, context)
     if theirs is not None:
         return theirs
@@ -661,6 +673,24 @@ def _unit_before(start: date, unit: str) -> Period:
     return Period(date(end.year, first, 1).isoformat(), end.isoformat(), label)
 
 
+def _in_the_previous_year(state: _State, previous: Period) -> None:
+    """"just the fourth quarter" after revenue in 2025, "and March?" after 2024: a quarter or month named with
+    no year, after an answer over one calendar year, is that year's (was: the as-of year's, Q4 2026: a silent wrong).
+    Only moved back: a unit of a later year than the one taken would lie after the as-of day."""
+    if len(state.periods) != 1 or previous.start_date.year != previous.end_date.year:
+        return
+    named = state.periods[0]
+    year = previous.start_date.year
+    if (named.start, named.end) not in getattr(state, "yearless_periods", set()) or named.start_date.year <= year:
+        return
+    label = named.label.rsplit(" ", 1)[0]
+    months = 3 if label.startswith("Q") else 1
+    first = named.start_date.month
+    start, end = date(year, first, 1), date(year, first + months - 1,
+                                            calendar.monthrange(year, first + months - 1)[1])
+    state.periods[0] = Period(start.isoformat(), end.isoformat(), f"{label} {year}")
+
+
 def relative_to_previous(state: _State, context: QueryForm) -> None:
     """"and the previous year?", "same period last year?": the period the question names is counted
     back from the previous answer's period, not from today (today's "previous year" would repeat
@@ -675,6 +705,7 @@ def relative_to_previous(state: _State, context: QueryForm) -> None:
         raise refuse(state, context, f"I could not tell which part of {same.group(1)} is the same period")
     if context.period is None or len(state.periods) > 1 or context.period.start_date <= date(1900, 1, 1):
         return
+    _in_the_previous_year(state, context.period)
     unit = PREVIOUS_UNIT.search(text)
     if unit and state.periods:
         state.periods[0] = _unit_before(context.period.start_date, unit.group(1))
@@ -1173,6 +1204,46 @@ def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
     return True
 
 
+def condition_within_ranked_rows(state: _State, context: QueryForm, new: QueryForm) -> QueryForm | None:
+    """"which of them came through the web?" after the 5 biggest orders, "which of those customers are business
+    customers?" after who placed them: a condition within the rows of a ranked list as they were answered
+    (``within``: their keys), never a new top 5 of the ones meeting it. With another kind of thing named beside the
+    pointer ("those customers"), the things of that kind the rows belong to, each once; else the rows themselves."""
+    words = [s.text for s in state.spans]
+    pointed = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
+                  for k in range(len(words) - 1))
+    if not (pointed and context.kind == "list" and context.subject and context.limit and new.filters) \
+            or context.lookup or context.within or context.per_group or context.derived or new.predicates \
+            or new.measures or new.order_by or new.limit or new.dimensions or new.grain or state.periods or state.ids:
+        return None
+    entities = state.layer.entities
+    spec = entities.get(context.subject, {})
+    if not spec.get("key"):
+        return None
+    named = {s.arg("entity") for s in state.spans if s.first("entity") is not None} - {None, context.subject}
+    if len(named) > 1:
+        return None
+    subject = str(named.pop()) if named else context.subject
+    if not entities.get(subject, {}).get("key"):
+        return None
+    if subject == context.subject:
+        f = copy.deepcopy(context)
+        f.filters = [*f.filters, *copy.deepcopy(new.filters)]
+        f.limit, f.offset, f.order_by = None, 0, None
+    else:
+        f = QueryForm(kind="list", subject=subject, filters=copy.deepcopy(new.filters))
+    f.filters.append(Filter(f"{spec['table']}.{spec['key']}", "=", [PREVIOUS_ROWS]))
+    f.within = replace(context, within=None).to_dict()
+    try:
+        state.p.planner.plan(f)
+    except NotUnderstood:
+        return None
+    for s in state.spans:
+        if s.first("entity") is not None or s.text in ("which", "ones", "of", "them", "those", "these"):
+            s.used = True
+    return f
+
+
 INCLUDING = frozenset({"including", "include", "incl", "plus"})
 
 
@@ -1278,6 +1349,16 @@ def that_one_ranked(state: _State, context: QueryForm) -> QueryForm | None:
         state.spans[its[0]].used = state.spans[its[0] + 1].used = True
         new.within = context.to_dict()
         return new
+    if named and len(new.dimensions) == 2 and dim in new.dimensions and new.measures and not new.grain \
+            and new.filter_on(dim) is None:
+        # "top three brands within that category" after the one category ranked first: the other groups ranked
+        # within that one (was: brand and category pairs ranked, the category's name read as a grouping: a silent
+        # wrong)
+        sub_dim = next(d for d in new.dimensions if d != dim)
+        new.dimensions = [dim]
+        for s in state.spans:
+            if s.text in ("same period", "same time", "same dates") and not state.periods:
+                s.used = True  # ("..., same period": the ranking's own period, kept below)
     if not named or new.dimensions != [dim] or not new.measures or sub_dim is None or sub_dim == dim \
             or new.filter_on(dim) is not None:
         return None

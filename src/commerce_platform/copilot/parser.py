@@ -32,6 +32,7 @@ from .followups import (
     change_number,
     column_of_the_ranked,
     complementary,
+    condition_within_ranked_rows,
     count_previous,
     counted,
     counted_of_the_ranked,
@@ -78,6 +79,7 @@ from .periods import _period, shift_back
 from .periods import relative_period as relative_period
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, QueryForm
+from .ranked_row import row_kept, row_of_the_ranking
 from .reading.advice import AdviceSteps
 from .reading.base import StateBase
 from .reading.columns import ColumnSteps
@@ -91,6 +93,7 @@ from .reading.per_one import PerOneSteps
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
 from .reading.refusals import RefusalSteps
+from .remark_before import remark_set_aside
 from .restated import subject_said_again
 from .row_figures import read_row_figures
 from .scoped import read_scoped_conditions
@@ -208,8 +211,18 @@ class SemanticParser:
         if len(question) > MAX_QUESTION_CHARS:
             raise ValidationFailed(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question",
                                    hint="ask a shorter question")
+        rewritten, narrowed = row_of_the_ranking(self, question, context)
+        if narrowed is not context and narrowed is not None:
+            # "how many orders did the second one place?" after a top 5: that one row of the ranking (ranked_row.py)
+            return row_kept(self.parse(rewritten, as_of, narrowed), narrowed, question, self.layer)
         original = question
+        remark = None
+        if context is not None:
+            # "hm, what about only business customers": the remark opening a follow-up (remark_before.py)
+            question, remark = remark_set_aside(self, question)
         question, asides = self.set_aside_commentary(question, as_of)
+        if remark is not None:
+            asides = [remark, *asides]
         if not (ANY_OF_RANKING_RE.match(question) or AMONG_RE.match(question)):
             # "Amogn our ten best sellers ..., whihc ones ...": the shapes below are read with their function words
             # mended ("among", "which"), as the state mends them; a name is never mended here
@@ -2740,6 +2753,9 @@ class _State(
                 and any("total" in x.text.split() for x in self.spans):
             # "and their total amount?" after orders counted per status: the amount of the counted things summed
             new.measures, new.show = [f"sum:{new.show[0]}"], []
+        listed = condition_within_ranked_rows(self, context, new)
+        if listed is not None:
+            return listed
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
@@ -3068,6 +3084,11 @@ class _State(
                 f.notes = [n for n in f.notes if not n.startswith(f"{SWAPPED}{flt.field}:")]
                 f.notes.append(f"{SWAPPED}{flt.field}:{json.dumps(kept.values[0])}")
             f.filters = [x for x in f.filters if x.field != flt.field]
+            # "what about Finland as a whole?" after Oulu: a place that holds the previous one (layer place_within)
+            # replaces it, never narrowed by it (was: Oulu kept beside Finland, a silent wrong)
+            inner = [d for d, outer in self.layer.grammar.get("place_within", {}).items() if outer == flt.field]
+            if inner and flt.op in ("=", "in") and not any(x.field in inner for x in new.filters):
+                f.filters = [x for x in f.filters if x.field not in inner]
             f.filters.append(flt)
             if f.compare and f.compare["dimension"] == flt.field and flt.op == "in" and len(flt.values) > 1:
                 f.compare = {**f.compare, "values": list(flt.values)}  # "what about Denmark and Estonia?": compared
@@ -3313,7 +3334,9 @@ class _State(
                                    f"the {length} days before")
                 num.used = True
             for s in self.spans:
-                if s.has("grammar", "previous") or (s.first("grain") and not s.used):
+                # ("and the period before?": the previous answer's own unit, as "the one before" says it)
+                if s.has("grammar", "previous") or (s.first("grain") and not s.used) or s.text in (
+                        "period", "time period", "timeframe", "time frame"):
                     s.used = True
         elif previous and context.period and len(self.periods) == 1 and not new.derived:
             # "and the quarter before that, Q2 2026?": the period named is the one counted back from the previous
@@ -3467,6 +3490,12 @@ class _State(
                 and not (new.filters or new.predicates or new.dimensions or new.grain or self.periods):
             # "how many across all warehouses?" after a product's stock: the figure was already over every
             # warehouse, so the same answer is the one asked (nothing changes, nothing is guessed)
+            return f
+        if before == after and context.kind == "list" and not context.lookup and new.measures \
+                and all(m in context.show for m in new.measures) and any(s.text in EACH_WORDS for s in self.spans) \
+                and not (new.filters or new.predicates or new.dimensions or new.grain or new.order_by or self.periods):
+            # "how many units of each?" after the inactive products still in stock, each listed with its stock: the
+            # figure asked of each row is already beside it (nothing changes, nothing is guessed; was: refused)
             return f
         if before == after:
             # re-running the previous answer for a question that changes nothing would be a guess

@@ -68,6 +68,9 @@ class Periods:
     def __init__(self, as_of: date, change_words: tuple[str, ...] = (), both_words: tuple[str, ...] = ()) -> None:
         self.as_of = as_of
         self.found: list[Period] = []
+        # the quarters, halves and months named with no year ("the fourth quarter", "in March"): the as-of year
+        # was taken; a follow-up may read them in the previous answer's year instead
+        self.yearless: list[tuple[str, str]] = []  # one entry per slot so named
         # "growth", "change": a question about how a figure moved, where "from March to April" names two months
         self.change_re = re.compile(rf"\b(?:{'|'.join(map(re.escape, change_words))})\b") if change_words else None
         # "both": "ordered in both September and October" names two months, each on its own, not one span
@@ -84,6 +87,11 @@ class Periods:
             end = _through(start, self.as_of)
         return _period(start, end, label)
 
+    def _said_yearless(self, period: Period, yearless: bool) -> Period:
+        if yearless:
+            self.yearless.append((period.start, period.end))
+        return period
+
     def _named_year(self, words: str | None) -> int:
         """"Q3 this year", "H1 last year"; no words: the as-of year."""
         return self.as_of.year - 1 if words and words.startswith(("last", "previous")) else self.as_of.year
@@ -92,7 +100,8 @@ class Periods:
         mo = MONTHS[name]
         y = int(year) if year else (default_year if default_year else
                                     (self.as_of.year if mo <= self.as_of.month else self.as_of.year - 1))
-        return self._calendar(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}")
+        return self._said_yearless(self._calendar(date(y, mo, 1), _month_end(y, mo), f"{calendar.month_name[mo]} {y}"),
+                                   not (year or default_year))
 
     def extract(self, text: str) -> str:
         sub = re.sub
@@ -306,7 +315,8 @@ class Periods:
             word = m.group(1)
             qn = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(word.split()[0]) or int(word[1])
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
-            return self._slot(self._calendar(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn), f"Q{qn} {y}"))
+            return self._slot(self._said_yearless(self._calendar(date(y, 3 * qn - 2, 1), _month_end(y, 3 * qn),
+                                                                 f"Q{qn} {y}"), not (m.group(2) or m.group(3))))
         this_last = r"(?:\s+(?:of\s+)?(?:(\d{4})|(this year|last year|previous year)))?"
         text = sub(r"\b(q[1-4]|(?:first|second|third|fourth) quarter)" + this_last + r"\b", quarter, text)
 
@@ -511,7 +521,11 @@ def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Per
                             and start.month == end.month):
         prev_end = start - timedelta(days=1)
         return _period(prev_end.replace(day=1), prev_end, f"{calendar.month_name[prev_end.month]} {prev_end.year}")
-    if grain == "quarter":
+    # ("same for the one before" after Q3 2026: a whole calendar quarter is followed back by the quarter before, not
+    # by its 92 days, which would start on 31 March)
+    whole_quarter = start.day == 1 and start.month in (1, 4, 7, 10) and start.year == end.year \
+        and end == _month_end(end.year, start.month + 2)
+    if grain == "quarter" or grain is None and whole_quarter:
         prev_end = start - timedelta(days=1)
         s = date(prev_end.year, 3 * ((prev_end.month - 1) // 3) + 1, 1)
         return _period(s, prev_end, f"Q{(s.month - 1) // 3 + 1} {s.year}")

@@ -566,6 +566,10 @@ class StateBase:
         # "above 50%": a number in percent (a fraction for measures kept as fractions, like margin)
         text = re.sub(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b)", r" \1 __pct__ ", text)
         self.periods = periods.found
+        # ("the fourth quarter": no year said; followups.py) (every slot of those dates so said: "last month, October"
+        # names October's year with its other slot)
+        self.yearless_periods = {k for k in periods.yearless if periods.yearless.count(k) == sum(
+            (p.start, p.end) == k for p in periods.found)}
         # a period wholly after the as-of day has no rows yet: a forecast, which the lake cannot answer
         future = [p for p in periods.found if p.start_date > as_of]
         if future:
