@@ -2898,3 +2898,26 @@ def test_month_said_with_a_relative_period_keeps_its_year(parser, engine):
     assert_answers_like(parser, engine, "and last month, October?",
                         "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'",
                         ["how many orders did we get in 2024?"])
+
+
+@pytest.mark.parametrize("context, question", [
+    # a sum, an average: one figure with no rows behind it to pick from
+    (["show the orders Helmi Larsen placed in September 2026", "what did he spend in that month?"],
+     "which of those orders were delivered already?"),
+    (["average order value of web orders in 2025"], "which of them went to Sweden?"),
+])
+def test_picking_rows_out_of_one_figure_is_refused(parser, context, question):
+    form = None
+    for earlier in context:
+        form = parser.parse(earlier, COPILOT_AS_OF, form).form
+    with pytest.raises(NotUnderstood, match="one figure, not a list"):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+def test_picking_rows_out_of_a_count_still_lists_them(parser, engine):
+    # the near miss: after a count the counted things are there to pick from
+    assert_answers_like(
+        parser, engine, "which of those orders were delivered already?",
+        "SELECT DISTINCT o.order_id FROM orders o JOIN customers c USING (customer_id) "
+        "WHERE c.name = 'Erik Olsen' AND o.status = 'delivered' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'",
+        context=["how many orders did Erik Olsen place in October 2026"])

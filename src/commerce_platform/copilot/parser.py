@@ -56,6 +56,7 @@ from .followups import (
     population_of_the_ranked,
     previous_words,
     ranked_in_another_period,
+    refuse,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -2805,6 +2806,12 @@ class _State(
             # "list the business ones" after a count: the counted things listed, the new condition kept ("show
             # that by month" asks the count per month, not a list)
             f.kind, f.measures, f.limit, f.order_by = "list", [], None, None
+        elif picking and texts[1:2] == ["of"] and context.kind == "aggregate" and not context.dimensions \
+                and not context.grain and not (new.measures or new.dimensions or new.order_by or new.limit or new.grain):
+            # "which of those orders were shipped?" after his spend that month: the previous answer is one figure
+            # (a sum), no rows to pick from (was: the sum again under the new condition, a silent wrong)
+            raise refuse(self, context, "the previous answer is one figure, not a list to pick from; ask for the "
+                                        "list of them with the condition")
         elif context.kind == "aggregate" and context.measures in (["count"], [f"count:{context.subject}"]) \
                 and len(context.dimensions) == 1 and context.subject \
                 and not (context.grain or context.compare or context.derived) \
