@@ -1504,7 +1504,8 @@ class _State(
                     f.dimensions.append(own)
                     s.used = True
                 elif name in ("orders", "shipments") and f.subject == "customers" and s.text.endswith("s") and \
-                        (self._is_which(i) or self._whole_of_share(i) or [t.text for t in self.spans[max(0, i - 3):i]]
+                        (self._is_which(i) and not self._relative_which(i) or self._whole_of_share(i)
+                         or [t.text for t in self.spans[max(0, i - 3):i]]
                          in (["which", "of", "their"], ["what", "of", "their"])) and not f.dimensions:
                     # "Stockholm customers with a parcel in transit - which orders?": the things asked for are
                     # listed; the customers named first only restrict them ("Bergen customers: which of their
@@ -1862,6 +1863,12 @@ class _State(
         after = self.spans[i + 1].text if i + 1 < len(self.spans) else None
         return j >= 0 and self.spans[j].text in ("show", "showing", "give", "display") and \
             after in (None, ",", "and", ".", "?", "!", ";")
+
+    def _relative_which(self, i: int) -> bool:
+        """"number of customers who placed orders": the "who" before the noun opens a clause of the noun right
+        before it (the customers), it does not ask which of these things (was: the orders counted, a silent wrong)."""
+        return any(x.text == "who" and k > 0 and self.spans[k - 1].first("entity") is not None
+                   for k, x in enumerate(self.spans[max(0, i - 2):i], start=max(0, i - 2)))
 
     def _is_which(self, i: int) -> bool:
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
@@ -3607,7 +3614,8 @@ class _State(
         question (how many per month, not which ones did so in every one): refused (was: a count per month)."""
         if f.kind != "aggregate" or f.dimensions or f.order_by or f.limit or f.derived or f.per_group or f.compare:
             return
-        asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._is_which(k)), None)
+        asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._is_which(k)
+                      and not self._relative_which(k)), None)
         if asked is None or not asked.text.endswith("s"):
             return
         if not f.grain:
