@@ -2921,3 +2921,36 @@ def test_picking_rows_out_of_a_count_still_lists_them(parser, engine):
         "SELECT DISTINCT o.order_id FROM orders o JOIN customers c USING (customer_id) "
         "WHERE c.name = 'Erik Olsen' AND o.status = 'delivered' AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'",
         context=["how many orders did Erik Olsen place in October 2026"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "<people> who placed orders": the relative "who" opens a clause of the people, who are counted (not the orders)
+    ([], "count of customers who placed orders in 2025",
+     "SELECT COUNT(DISTINCT customer_id) FROM orders WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    (["revenue by channel in September 2026"], "and the count of customers who placed orders",
+     "SELECT channel, COUNT(DISTINCT customer_id) FROM orders "
+     "WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY channel"),
+    # near miss: "which orders did ... place": the orders asked are listed
+    ([], "which orders did customers from Oslo place in 2025",
+     "SELECT o.order_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_customers_who_placed_orders_are_counted(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context or None)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "<one of the groups> by <another field>": that group split, in the previous figure and period
+    (["units sold per category in May 2026"], "break Garden down by brand",
+     f"SELECT p.brand, SUM(oi.quantity) FROM {LINES} WHERE {VALID_ORDER} AND p.category = 'Garden' "
+     "AND o.order_date BETWEEN DATE '2026-05-01' AND DATE '2026-05-31' GROUP BY p.brand"),
+    (["revenue per category in April 2026"], "Paint by product",
+     f"SELECT p.name, {REVENUE} FROM {LINES} WHERE {VALID_ORDER} AND p.category = 'Paint' "
+     "AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-04-30' GROUP BY p.product_id, p.name"),
+    # near miss: the group alone narrows the previous grouping, which stays
+    (["units sold per category in May 2026"], "only Garden",
+     f"SELECT p.category, SUM(oi.quantity) FROM {LINES} WHERE {VALID_ORDER} AND p.category = 'Garden' "
+     "AND o.order_date BETWEEN DATE '2026-05-01' AND DATE '2026-05-31' GROUP BY p.category"),
+])
+def test_one_group_broken_down_by_another_field(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

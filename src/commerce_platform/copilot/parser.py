@@ -1310,6 +1310,16 @@ class _State(
             # "per product" after a figure: the same figure regrouped (a thing named as its group); "split it down
             # by store" after revenue too (was: "break it down by product" read as a new count of products)
             return True
+        if context.kind == "aggregate" and context.dimensions and not (self.ids or self.periods) and content \
+                and any(s.first("dimension") is not None and not self.values_of(s) for s in content) \
+                and any(self.values_of(s) for s in content) and all(
+                s.first("dimension") is not None and not self.values_of(s)
+                or self.values_of(s) and all(d in context.dimensions for d, _ in self.values_of(s)) for s in content) \
+                and any(x.text in ("by", "per") for x in self.spans):
+            # "break Paint down by product", "Paint by product" after revenue per category: one of the groups
+            # just shown split by another field, in the previous figure and period (was: a count of the Paint
+            # products, the grouping dropped, a silent wrong)
+            return True
         if first is not None and first.text == "who" and not self.ids and not any(
                 x[0] in ("entity", "dimension", "value") for s in self.spans for x in s.senses) and (
                 context.subject == "customers" and not context.dimensions or context.dimensions == ["customer"]):
