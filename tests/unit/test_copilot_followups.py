@@ -2954,3 +2954,19 @@ def test_customers_who_placed_orders_are_counted(parser, engine, context, questi
 ])
 def test_one_group_broken_down_by_another_field(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "... sell <period> in total" after products listed with no period: that period's sales of them, one sum
+    (["show the inactive products"], "how many units of those did we sell in 2025 in total?",
+     f"SELECT SUM(oi.quantity) FROM {LINES} WHERE {VALID_ORDER} AND NOT p.active "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # near miss: without "in total" each listed product keeps its own figure
+    (["show the inactive products"], "how many units of those did we sell in 2025?",
+     f"SELECT p.product_id, p.name, COALESCE(SUM(oi.quantity) FILTER (WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'), 0) FROM products p "
+     "LEFT JOIN order_items oi USING (product_id) LEFT JOIN orders o USING (order_id) WHERE NOT p.active "
+     "GROUP BY p.product_id, p.name"),
+])
+def test_total_sold_in_a_period_of_listed_products(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

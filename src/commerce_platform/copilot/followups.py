@@ -1123,9 +1123,14 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # (was the total over all of them, the ranking dropped)
         raise refuse(state, context, "a total over the previous top ones cannot be said yet; ask for the "
                                      "figure of each of them, or the total without the ranking")
-    if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods or state.ids:
-        return None
     new = state.form
+    # "how many units of them did we sell this year in total?" after products listed with no period: the sales of
+    # the period said, summed over those products (was: the list again, each with its units, a silent wrong)
+    sold_in = len(state.periods) == 1 and context.period is None \
+        and "activity:sales" in new.notes and context.subject == "products" and not context.dimensions
+    if context.kind != "list" or context.limit or not words & TOTAL_WORDS or state.periods and not sold_in \
+            or state.ids:
+        return None
     # ("how many units ... do we have": the units read as the stock, the figure the new question names)
     figure = [s.text for s in state.spans if s.first("measure")] + ["how many"] if len(new.measures) == 1 else []
     if figure and "activity:sales" in new.notes:
@@ -1136,7 +1141,8 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     if not _explained(state, TOTAL_WORDS | {"what", "how", "much", "is", "are", "was", "were", "do", "does", "did",
                                             "come", "came", "to", "in", "that", "it", "all", "of", "the", "value",
                                             "up", "up to", *figure, *(s.text for s in valuation)}
-                      | POINTERS | _nouns(context)):
+                      | POINTERS | _nouns(context) | {s.text for s in state.spans if sold_in
+                                                       and s.text.startswith("__period")}):
         return None  # "the total value of those orders": the pointer and the previous rows' own noun
     entities = state.layer.entities
     spec = state.layer.measures.get(new.measures[0] if len(new.measures) == 1 else "", {})
@@ -1149,6 +1155,8 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # named, over the same rows
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by, f.notes = "aggregate", list(new.measures), [], None, []
+        if sold_in:
+            f.period = copy.deepcopy(state.periods[0])
         _use_all(state)
         return f
     valued = str(valuation[0].arg("valued_at")) if len(valuation) == 1 else ""
