@@ -2970,3 +2970,18 @@ def test_one_group_broken_down_by_another_field(parser, engine, context, questio
 ])
 def test_total_sold_in_a_period_of_listed_products(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+LATE = "s.delivered_at > s.shipped_at + INTERVAL 3 DAY"
+SEPT_SHIPPED = "CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "its <things>" in a share after the one group ranked first: the share of that group's own things
+    (["which carrier handled the most shipments in September 2026?"], "what fraction of its shipments were late?",
+     f"SELECT carrier, COUNT(*) FILTER (WHERE {LATE}) * 1.0 / COUNT(*) FROM shipments s WHERE {SEPT_SHIPPED} "
+     f"AND carrier = (SELECT carrier FROM shipments s WHERE {SEPT_SHIPPED} GROUP BY carrier "
+     "ORDER BY COUNT(*) DESC, carrier LIMIT 1) GROUP BY carrier"),
+])
+def test_share_of_its_things_after_the_top_group(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

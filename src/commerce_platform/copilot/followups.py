@@ -1400,15 +1400,23 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
     its = [k for k in range(len(texts) - 1) if texts[k] == "its" and (
         state.spans[k + 1].first("measure") or state.spans[k + 1].has("grammar", "average")
         and k + 2 < len(texts) and state.spans[k + 2].first("measure"))]
+    # "what share of its shipments were late?" after the one carrier ranked first: "its" before the share's own
+    # things names that one too, in the ranking's period when none is said (was: every carrier ranked by the share, another carrier's, a silent wrong)
+    its_share = [k for k in range(len(texts) - 1) if texts[k] == "its" and state.spans[k + 1].first("entity")
+                 and (new.derived or {}).get("kind") == "share"]
     dated = {e["table"] for e in state.layer.entities.values() if e.get("period")}
+    if its_share and not pointed and not state.periods and context.period and new.period is None \
+            and context.kind == "aggregate" and len(context.dimensions) == 1 and any(
+                str(state.layer.entities[str(state.spans[k + 1].arg("entity"))]["table"]) in dated for k in its_share):
+        new.period, new.period_field = copy.deepcopy(context.period), context.period_field
     if its and not pointed and not state.periods and context.period and new.period is None \
             and context.kind == "aggregate" and len(context.dimensions) == 1 \
             and any(state.layer.measure_tables(m, ("sql", "line_sql")) & dated for m in new.measures):
         # (a figure of the catalog, "its margin", has no date: no period is kept for it)
         new.period, new.period_field = copy.deepcopy(context.period), context.period_field
-    pointed = pointed or its
-    if not pointed or context.limit != 1 or context.offset or not new.measures or new.grain \
-            or new.derived or new.compare or new.filters or new.within or new.per_group:
+    pointed = pointed or its or its_share
+    if not pointed or context.limit != 1 or context.offset or not (new.measures or its_share) or new.grain \
+            or new.derived and not its_share or new.compare or new.filters or new.within or new.per_group:
         return None
     if context.kind == "bought_together" and not context.dimensions:
         dim = "product"
