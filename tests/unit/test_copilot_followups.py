@@ -2985,3 +2985,13 @@ SEPT_SHIPPED = "CAST(s.shipped_at AS DATE) BETWEEN DATE '2026-09-01' AND DATE '2
 ])
 def test_share_of_its_things_after_the_top_group(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_the_top_one_of_each_listed_with_a_figure(parser, engine):
+    # the previous rows (an id within the listed ones) are many, not one named: was a crash on the pointer
+    assert_answers_like(
+        parser, engine, "which one sold the most?",
+        f"SELECT p.name, SUM(oi.quantity) u FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+        f"USING (product_id) WHERE NOT p.active AND {VALID_ORDER} AND year(o.order_date) = 2025 "
+        f"GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 1",
+        context=["list the discontinued products", "how many units of each did we sell in 2025?"])

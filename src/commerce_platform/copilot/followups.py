@@ -70,7 +70,8 @@ def one_named(context: QueryForm) -> tuple[str, int] | None:
     for x in context.filters:
         column = x.field.split(".")[-1]
         if column.endswith("_id") and x.op == "=" and len(x.values) == 1 and column[:-3] in (
-                "order", "customer", "product"):
+                "order", "customer", "product") and x.values[0] != PREVIOUS_ROWS:
+            # (an id equal to the previous answer's rows, PREVIOUS_ROWS, is many rows, not one named)
             return column[:-3], int(x.values[0])
     if context.subject == "customers" and not context.limit and [
             (x.field, x.op, len(x.values)) for x in context.filters] == [("customer", "=", 1)]:
