@@ -2099,3 +2099,16 @@ def test_restated_grouping_and_difference_words(parser, engine, question, gold):
 def test_separately_or_difference_without_their_anchor_stays_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_each_kind_of_product_then_the_product_noun_is_one_row_per_product(parser, engine):
+    # "each <kind> product": every product of that kind, a row each (the kind is a name filter)
+    assert_answers_like(parser, engine, "units on hand for each heat pump product",
+                        "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE p.name ILIKE '%heat pump%' GROUP BY p.name, p.product_id")
+
+
+def test_each_kind_of_product_without_the_product_noun_stays_refused(parser):
+    # "each copper pipe": each brand? each product? each warehouse? not said
+    with pytest.raises(NotUnderstood, match="each"):
+        parser.parse("stock of each heat pump", COPILOT_AS_OF)
