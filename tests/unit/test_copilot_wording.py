@@ -2067,3 +2067,48 @@ def test_where_a_thing_is_in_stock_lists_its_places(parser, engine, question, go
 ])
 def test_a_quantity_of_products_in_a_warehouse_is_their_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+REVENUE = "oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "mnth": a short form of month, like "mth"
+    ("customer signups each mnth this year",
+     "SELECT DATE_TRUNC('month', signup_date), COUNT(*) FROM customers "
+     "WHERE signup_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1"),
+    # "the difference" beside a change between two periods: the change in absolute figures, not a percent
+    ("how did revenue per channel change from 2024 to 2025? give the difference (2025 minus 2024)",
+     f"SELECT o.channel, SUM(CASE WHEN o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' THEN {REVENUE} "
+     f"ELSE 0 END) - SUM(CASE WHEN o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31' THEN {REVENUE} "
+     f"ELSE 0 END) FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} GROUP BY o.channel"),
+    # "separately" right after the grouping restates it: one row per year
+    ("garden revenue in 2024 and in 2025, per year separately",
+     f"SELECT YEAR(o.order_date), SUM({REVENUE}) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) WHERE {VALID_ORDER} AND p.category = 'Garden' "
+     "AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+])
+def test_restated_grouping_and_difference_words(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "revenue for Garden and Heating separately",     # no grouping before it: which split is meant is not said
+    "difference in revenue between 2024 and 2025",   # two periods with no comparison word stay refused
+])
+def test_separately_or_difference_without_their_anchor_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_each_kind_of_product_then_the_product_noun_is_one_row_per_product(parser, engine):
+    # "each <kind> product": every product of that kind, a row each (the kind is a name filter)
+    assert_answers_like(parser, engine, "units on hand for each heat pump product",
+                        "SELECT p.name, SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+                        "WHERE p.name ILIKE '%heat pump%' GROUP BY p.name, p.product_id")
+
+
+def test_each_kind_of_product_without_the_product_noun_stays_refused(parser):
+    # "each copper pipe": each brand? each product? each warehouse? not said
+    with pytest.raises(NotUnderstood, match="each"):
+        parser.parse("stock of each heat pump", COPILOT_AS_OF)

@@ -3731,6 +3731,10 @@ class _State(
                     s.arg("entity") == (f.derived or {}).get("entity") and nxt is not None and \
                     nxt[1].first("activity") and nxt[1].used:
                 s.used = True  # "per customer, counting only customers who have ordered": the only ones averaged
+            if not s.used and s.text in self.layer.grammar.get("separately", []) and (f.dimensions or f.grain) and k > 1 \
+                    and self.spans[k - 1].used and (self.spans[k - 1].first("grain") or self.spans[k - 1].first(
+                        "dimension")) and self.spans[k - 2].has("grammar", "group_by"):
+                s.used = True  # "each year separately", "per category individually": the grouping restated
             if not s.used and s.text == "time" and self.spans[0].text == "when" and k > 1 \
                     and [x.text for x in self.spans[k - 2:k]] == ["date", "and"]:
                 s.used = True  # "when exactly (date and time) was order 1 delivered": what "when" asks

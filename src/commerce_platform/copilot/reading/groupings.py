@@ -333,7 +333,8 @@ class GroupingSteps(StateBase):
                     or not asks_measure or totals:
                 continue
             nxt = self.next_content(i)
-            while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate")) and not nxt[1].first("entity"):
+            while nxt is not None and (self.values_of(nxt[1]) or nxt[1].first("predicate") or nxt[1].first(
+                    "product_kind")) and not nxt[1].first("entity"):  # "stock of each copper pipe product"
                 nxt = self.next_content(nxt[0])
             ent = nxt[1].first("entity") if nxt else None
             sub_dim = self._thing_dimension(ent[1] if ent else "")
