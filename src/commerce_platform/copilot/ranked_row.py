@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import NotUnderstood
 from .query import QueryForm
+from .reading.patterns import alternation
 
 if TYPE_CHECKING:
     from .parser import ParseResult, SemanticParser
@@ -53,8 +54,8 @@ def row_of_the_ranking(parser: SemanticParser, question: str,
     nouns = _ranked_nouns(parser, context)
     if nouns is None:
         return question, context
-    alternation = "|".join(map(re.escape, sorted(places, key=len, reverse=True)))
-    found = [m for m in re.finditer(rf"\bthe\s+({alternation})\s+([\w-]+)\b", question, re.IGNORECASE)
+    found = [m for m in re.finditer(rf"\bthe\s+({alternation(list(places), flexible_spaces=False)})\s+([\w-]+)\b",
+                                    question, re.IGNORECASE)
              if m.group(2).lower() in ("one", *nouns)]
     if len(found) != 1:
         return question, context

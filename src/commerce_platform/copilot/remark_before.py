@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .reading.patterns import alternation
+
 if TYPE_CHECKING:
     from .parser import SemanticParser
 
@@ -19,8 +21,7 @@ def remark_set_aside(parser: SemanticParser, question: str) -> tuple[str, str | 
     words = [w for w in parser.layer.grammar.get("remarks_before_followup", []) if not w.startswith("_")]
     if not words:
         return question, None
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    one = rf"(?:{alternation})"
+    one = rf"(?:{alternation(words, flexible_spaces=False)})"
     m = re.match(rf"^\s*(?P<remark>{one}(?:(?:{BREAK}|\s+){one})*){BREAK}(?P<rest>\w.*)$", question,
                  re.IGNORECASE | re.DOTALL)
     if m is None:
