@@ -89,7 +89,7 @@ from .reading.followups import FollowupSteps
 from .reading.groupings import GroupingSteps
 from .reading.held_where import HeldWhereSteps
 from .reading.measures import MeasureSteps
-from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS
+from .reading.patterns import EACH_WORDS, PARSER_WORDS, SUGGESTIONS, alternation
 from .reading.per_one import PerOneSteps
 from .reading.periods_and_fields import PeriodFieldSteps
 from .reading.rankings import RankingSteps
@@ -154,9 +154,8 @@ class SemanticParser:
             map(re.escape, sorted(self.abbreviations, key=len, reverse=True))) + r")(?![\w/'-])")
         # "orders with a total over 500 EUR": "a total", a bound and an amount of money (the layer's money_total)
         money = self.layer.grammar.get("money_total", {})
-        alt = lambda key: "|".join(map(re.escape, sorted(money.get(key, []), key=len, reverse=True)))  # noqa: E731
-        currency = alt("currency") or "|".join(map(re.escape, sorted(self.layer.grammar.get("currency", []), key=len,
-                                                                       reverse=True)))
+        alt = lambda key: alternation(money.get(key, []), flexible_spaces=False)  # noqa: E731
+        currency = alt("currency") or alternation(self.layer.grammar.get("currency", []), flexible_spaces=False)
         number = r"(?:€\s*)?\d[\d.,]*(?:\s*k)?"
         self.money_total_re = re.compile(
             rf"(?<![\w-])(?:{alt('words')})(?=\s+(?:{alt('bounds')})\s+{number}(?:\s+(?:{alt('and')})\s+{number})?"
