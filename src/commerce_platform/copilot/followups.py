@@ -1196,14 +1196,20 @@ def _nouns(context: QueryForm) -> set[str]:
     return {context.subject, context.subject.removesuffix("s")} if context.subject else set()
 
 
+PICKING_AMONG = frozenset({"of them", "of those", "of these", "which ones"})
+
+
+def picks_among_previous(spans: list[Span]) -> bool:
+    """"which of them ...", "which ones ...": the question picks some of the previous answer's rows."""
+    return any(f"{a.text} {b.text}" in PICKING_AMONG for a, b in zip(spans, spans[1:], strict=False))
+
+
 def within_top(state: _State, context: QueryForm, new: QueryForm) -> bool:
     """"which of them are business customers?" after a top 10: a condition within those ten (the form keeps
     the ranking as it was answered, ``within``; ranking again among the business ones would name others).
     A ranking of another shape is refused."""
-    words = [s.text for s in state.spans]
     # ("just the Lighting ones" restates the ranking with the condition; "which ones" asks within it)
-    within = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
-                 for k in range(len(words) - 1))
+    within = picks_among_previous(state.spans)
     if not (within and context.limit and (new.filters or new.predicates) and not new.order_by):
         return False
     if context.kind != "aggregate" or len(context.dimensions) != 1 or context.grain or context.per_group \
@@ -1218,9 +1224,7 @@ def condition_within_ranked_rows(state: _State, context: QueryForm, new: QueryFo
     customers?" after who placed them: a condition within the rows of a ranked list as they were answered
     (``within``: their keys), never a new top 5 of the ones meeting it. With another kind of thing named beside the
     pointer ("those customers"), the things of that kind the rows belong to, each once; else the rows themselves."""
-    words = [s.text for s in state.spans]
-    pointed = any(" ".join(words[k:k + 2]) in ("of them", "of those", "of these", "which ones")
-                  for k in range(len(words) - 1))
+    pointed = picks_among_previous(state.spans)
     if not (pointed and context.kind == "list" and context.subject and context.limit and new.filters) \
             or context.lookup or context.within or context.per_group or context.derived or new.predicates \
             or new.measures or new.order_by or new.limit or new.dimensions or new.grain or state.periods or state.ids:
