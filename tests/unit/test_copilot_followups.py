@@ -2906,12 +2906,9 @@ def test_month_said_with_a_relative_period_keeps_its_year(parser, engine):
      "which of those orders were delivered already?"),
     (["average order value of web orders in 2025"], "which of them went to Sweden?"),
 ])
-def test_picking_rows_out_of_one_figure_is_refused(parser, context, question):
-    form = None
-    for earlier in context:
-        form = parser.parse(earlier, COPILOT_AS_OF, form).form
+def test_picking_rows_out_of_one_figure_is_refused(parser, engine, context, question):
     with pytest.raises(NotUnderstood, match="one figure, not a list"):
-        parser.parse(question, COPILOT_AS_OF, form)
+        answer(parser, engine, question, context)
 
 
 def test_picking_rows_out_of_a_count_still_lists_them(parser, engine):
