@@ -2112,3 +2112,50 @@ def test_each_kind_of_product_without_the_product_noun_stays_refused(parser):
     # "each copper pipe": each brand? each product? each warehouse? not said
     with pytest.raises(NotUnderstood, match="each"):
         parser.parse("stock of each heat pump", COPILOT_AS_OF)
+
+
+STOCK = "SELECT {cols} FROM inventory i JOIN products p USING (product_id) WHERE {where}"
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "holding" is a verb of keeping, as "hold": the units held are the stock, not the units sold
+    ("how many units of discontinued products are we still holding?",
+     STOCK.format(cols="SUM(i.quantity_on_hand)", where="NOT p.active")),
+    ("how many units of Kitchen products are we holding in Vantaa",
+     STOCK.format(cols="SUM(i.quantity_on_hand)", where="p.category = 'Kitchen' AND i.warehouse = 'Vantaa'")),
+    # "in every <place>" said of figures alone: one row per place, as "in each"
+    ("stock and reorder level of the Makita Hammer in every warehouse",
+     STOCK.format(cols="i.warehouse, SUM(i.quantity_on_hand), SUM(i.reorder_level)",
+                  where="p.name = 'Makita Hammer' GROUP BY i.warehouse")),
+    ("what is the stock of Paint products in every warehouse?",
+     STOCK.format(cols="i.warehouse, SUM(i.quantity_on_hand)", where="p.category = 'Paint' GROUP BY i.warehouse")),
+    # a figure named in the plural of things named in the plural: one figure each
+    ("list the on-hand quantities of Garden products in Drammen",
+     STOCK.format(cols="p.name, SUM(i.quantity_on_hand)",
+                  where="p.category = 'Garden' AND i.warehouse = 'Drammen' GROUP BY p.name, p.product_id")),
+    ("stock levels of Bosch products in Kuopio",
+     STOCK.format(cols="p.name, SUM(i.quantity_on_hand)",
+                  where="p.brand = 'Bosch' AND i.warehouse = 'Kuopio' GROUP BY p.name, p.product_id")),
+])
+def test_stock_held_per_place_and_per_thing(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # near misses keep their old meaning: units sold with a selling verb; a total said sums the places / things;
+    # a bound "in every warehouse" holds in each place; the stock without a plural figure is one sum
+    ("how many units of discontinued products did we sell in 2025?",
+     f"SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND NOT p.active AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("total stock of the Makita Hammer in every warehouse",
+     STOCK.format(cols="SUM(i.quantity_on_hand)", where="p.name = 'Makita Hammer'")),
+    ("total stock levels of Bosch products in Kuopio",
+     STOCK.format(cols="SUM(i.quantity_on_hand)", where="p.brand = 'Bosch' AND i.warehouse = 'Kuopio'")),
+    ("show the stock of Garden products in Drammen",
+     STOCK.format(cols="SUM(i.quantity_on_hand)", where="p.category = 'Garden' AND i.warehouse = 'Drammen'")),
+    ("products with fewer than 40 units in every warehouse",
+     "SELECT p.product_id FROM products p WHERE p.product_id NOT IN "
+     "(SELECT product_id FROM inventory WHERE quantity_on_hand >= 40)"),
+])
+def test_stock_near_misses_keep_their_meaning(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -58,6 +58,51 @@ class GroupingSteps(StateBase):
                 for x in self.spans[i - 1:i + 2]:
                     x.used = True
 
+    def _figures_of_each_thing(self, totals: set[str]) -> None:
+        """"on-hand quantities of Kitchen products in Kuopio", "stock levels of Bosch products": a figure named in
+        the plural (the layer's ``grammar.plural_figures``: one figure each) of things named in the plural, nothing
+        summing them and no grouping said, is one row per thing (was: one summed figure)."""
+        f = self.form
+        plural = set(self.layer.grammar.get("plural_figures", []))
+        if totals or f.dimensions or f.grain:
+            return
+        for i, s in enumerate(self.spans):
+            said = s.first("measure") and s.text.split()[-1] in plural
+            after = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            restated = s.first("measure") and after is not None and after.text in plural and not after.used
+            if not (said or restated) or s.used:
+                continue
+            k = i + 2 if restated else i + 1
+            if k >= len(self.spans) or self.spans[k].text not in ("of", "for"):
+                continue
+            nxt = self.next_content(k)
+            while nxt is not None and self.values_of(nxt[1]) and not nxt[1].first("entity"):
+                nxt = self.next_content(nxt[0])  # "of Kitchen products", "for the Bosch and Makita products"
+            ent = nxt[1].first("entity") if nxt else None
+            sub_dim = self._thing_dimension(ent[1] if ent else "")
+            if nxt is None or not sub_dim or not nxt[1].text.endswith("s") or self.values_of(nxt[1]):
+                continue
+            f.dimensions.append(sub_dim)
+            if restated and after is not None and after.first("attribute"):
+                after.used = True
+            return
+
+    def _in_every_place(self, i: int) -> bool:
+        """"in every <place>" (a singular place of the layer's ``places``, no value named) said of figures alone: no
+        condition or bound that could hold in each place, no word summing the places ("in total", "combined",
+        "across"), nothing ranked or asked as a count of things, and a figure asked."""
+        s = self.spans[i]
+        t = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        if s.text != "every" or s.used or t is None or t.used or i == 0 or self.spans[i - 1].text != "in" or \
+                not t.first("dimension") or self.values_of(t) or t.text.endswith("s") or \
+                t.arg("dimension") not in self.layer.grammar.get("places", {}).get("dimensions", []):
+            return False
+        rest = [x for k, x in enumerate(self.spans) if k not in (i - 1, i, i + 1)]
+        summing = set(self.layer.grammar.get("overall", [])) | {"total", "combined", "together", "across", "sum"}
+        return any(x.first("measure") for x in rest) and not self.form.dimensions and not self.form.predicates and not any(
+            x.first("comparator") or x.first("predicate") or x.first("ranking") or x.first("superlative")
+            or x.text in summing for x in rest)
+
     def _groupings(self) -> None:
         f = self.form
         self._place_pointed_at()
@@ -90,6 +135,13 @@ class GroupingSteps(StateBase):
                 "who", "whose", "that", "which", "with")
             if relative and s.text in ("all", "every") and not s.used and not t.used:
                 s.used = True  # (read as "customers who ...": every one of them listed, not a split or a count)
+                continue
+            if self._in_every_place(i) and each_dim not in f.dimensions:
+                # "on hand and reorder level of the X in every warehouse": said of a figure with no condition to hold
+                # in each place and nothing summing them, "in every <place>" is one row per place, as "in each"
+                # (was: read as "all warehouses", one summed row)
+                s.used = t.used = self.spans[i - 1].used = True
+                f.dimensions.append(str(each_dim))
                 continue
             if (s.text in ("any", "all", "every") or summed) and not s.used and not t.used and t.first("dimension") \
                     and not relative:
@@ -341,6 +393,7 @@ class GroupingSteps(StateBase):
             if nxt is not None and sub_dim and (each or nxt[1].text.endswith("s")) and sub_dim not in f.dimensions:
                 f.dimensions.append(sub_dim)
                 s.used = True
+        self._figures_of_each_thing(totals)
         for i, s in enumerate(self.spans[:-3]):
             # "in which warehouses is stock below the reorder level? Give warehouse and product": the thing named
             # beside a group as a column asked is a group too, one row per pair (as "each warehouse and product")
