@@ -2992,3 +2992,39 @@ def test_the_top_one_of_each_listed_with_a_figure(parser, engine):
         f"USING (product_id) WHERE NOT p.active AND {VALID_ORDER} AND year(o.order_date) = 2025 "
         f"GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 1",
         context=["list the discontinued products", "how many units of each did we sell in 2025?"])
+
+
+NOT_DELIVERED_SEPT = f"s.delivered_at IS NULL AND {SEPT_SHIPPED}"
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "which <things> are they?" after a count (per group or not): the things counted, or the one each belongs to,
+    # listed under the same conditions
+    (["how many shipments per carrier were still undelivered in September 2026?"], "what orders are those?",
+     f"SELECT DISTINCT s.order_id FROM shipments s WHERE {NOT_DELIVERED_SEPT}"),
+    (["how many shipments sent in September 2026 are not delivered?"], "which orders are these?",
+     f"SELECT DISTINCT s.order_id FROM shipments s WHERE {NOT_DELIVERED_SEPT}"),
+    (["number of cancelled orders per channel in 2025"], "which orders are they?",
+     "SELECT order_id FROM orders WHERE status = 'cancelled' AND order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31'"),
+    # "who placed them?" after orders listed (not ranked): their customers, each once
+    (["how many shipments sent in September 2026 are not delivered?", "which orders are these?"], "who placed them?",
+     f"SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id) JOIN shipments s "
+     f"USING (order_id) WHERE {NOT_DELIVERED_SEPT}"),
+    (["list the returned orders of 2025"], "who placed those?",
+     "SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'returned' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    # near miss: after a ranked list the same ranked orders keep their rows, each with its customer beside
+    (["the 3 biggest orders of 2025"], "who placed them?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE o.order_date BETWEEN "
+     "DATE '2025-01-01' AND DATE '2025-12-31' ORDER BY o.total_amount DESC LIMIT 3"),
+])
+def test_which_things_after_a_count_and_who_placed_them(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_which_other_things_after_a_count_stay_refused(parser):
+    # near miss: the customers counted are not orders, nor is each of them one order
+    form = parser.parse("how many customers ordered in September 2026?", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("which orders are they?", COPILOT_AS_OF, form)

@@ -2159,3 +2159,21 @@ def test_stock_held_per_place_and_per_thing(parser, engine, question, gold):
 ])
 def test_stock_near_misses_keep_their_meaning(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "what did <things> <figure verb>": "what" is the figure asked of them all, one figure
+    ("what did Bosch products turn over in 2025?",
+     f"SELECT SUM({REVENUE}) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.brand = 'Bosch' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("What did Garden products bring in last quarter?",
+     f"SELECT SUM({REVENUE}) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND p.category = 'Garden' AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    # near miss: the things named first with the figure after them, no "what" before a verb, keep a row each
+    ("Garden products with their revenue last quarter",
+     f"SELECT p.name, COALESCE(SUM({REVENUE}) FILTER (WHERE {VALID_ORDER} AND o.order_date BETWEEN "
+     "DATE '2026-07-01' AND DATE '2026-09-30'), 0) FROM products p LEFT JOIN order_items oi USING (product_id) "
+     "LEFT JOIN orders o USING (order_id) WHERE p.category = 'Garden' GROUP BY p.name, p.product_id"),
+])
+def test_what_did_things_earn_is_one_figure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -87,6 +87,27 @@ def counted(context: QueryForm) -> bool:
             and not context.grain and not context.compare and not context.derived and bool(context.subject))
 
 
+def counted_in_groups(context: QueryForm) -> bool:
+    """The previous answer is a count of things per group ("how many of those are not delivered, per carrier"), no
+    ranking, period rows or comparison."""
+    return (context.kind == "aggregate" and context.measures == ["count"] and bool(context.dimensions)
+            and not context.grain and not context.compare and not context.derived and not context.limit
+            and not context.per_group and bool(context.subject))
+
+
+def one_each(state: _State, things: str, other: str) -> bool:
+    """Each of ``things`` belongs to one of ``other`` (a direct join of the layer, many to one or one to one): a
+    shipment's order, an order's customer."""
+    entities = state.layer.entities
+    a, b = entities.get(things, {}).get("table"), entities.get(other, {}).get("table")
+    for j in state.layer.joins:
+        left, right = j["left"].split(".")[0], j["right"].split(".")[0]
+        if (left, right) == (a, b) and j.get("cardinality") in ("many_to_one", "one_to_one") or \
+                (left, right) == (b, a) and j.get("cardinality") == "one_to_one":
+            return True
+    return False
+
+
 def _of_orders_or_customers(state: _State, field: str) -> bool:
     """A filter on a column of the orders themselves or of their customers (not on their lines or products)."""
     column = str(state.layer.dimensions.get(field, {}).get("column", field))
@@ -145,6 +166,19 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     person = bool(words & PERSON) or any(s.has("entity", "customers") for s in spans)
     contents = bool(words & {"what", "which"}) and bool(words & CONTENTS) and not person and not where
     listing = bool(words & LISTING) and not spending and not where and not contents
+    # "which orders are they?" after counted shipments (per carrier or not): the things counted, or the one thing each
+    # of them belongs to, named with "which/what ... they / those" (was: the count again, of orders)
+    things = [(s.text, str(s.arg("entity"))) for s in spans if s.first("entity") is not None]
+    asked_of_counted = len(things) == 1 and bool(words & {"which", "what"}) and (
+        counted(context) or counted_in_groups(context)) and context.subject is not None
+    named_thing = things[0] if asked_of_counted and (
+        things[0][1] == context.subject or one_each(state, context.subject, things[0][1])) else None
+    if asked_of_counted and named_thing is None and bool(words & {"they", "those", "these"}) and \
+            _explained(state, LISTING | {"are", "were", "is", "the", things[0][0]}):
+        # "which orders are they?" after counted customers: the things counted are not those, nor is each one of
+        # them one order (was: the orders counted again)
+        raise refuse(state, context, f"the previous answer counted {context.subject}, which are not {things[0][0]}; "
+                                     f"ask for the {things[0][0]} with their conditions in full")
     shown = [s for s in spans if s.first("attribute") is not None and s.first("measure") is None]
     one = one_named(context)
     ask = None
@@ -164,6 +198,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     elif person and explained(PERSON | PLACING | {"customers", "which", "did", "was", "is", "are"}):
         ask = "person"
     elif listing and explained(LISTING | {"are", "were", "is", "ones", "all", "me"}):
+        ask = "list"
+    elif listing and named_thing is not None and explained(LISTING | {"are", "were", "is", "the", named_thing[0]}):
         ask = "list"
     elif listing and shown and words & {"show", "list", "see", "give"} and words & {"with", "including", "plus"} \
             and explained(LISTING | {"are", "were", "is", "ones", "all", "me", "with", "and",
@@ -219,6 +255,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
             # where an order went is where its customer lives
             f = QueryForm(kind="list", subject="customers", filters=[Filter("orders.order_id", "=", [ident])],
                           lookup=lookup, show=["customers.name", "customers.city", "customers.country"])
+    elif named_thing is not None and ask == "list" and (counted_in_groups(context) or named_thing[1] != context.subject):
+        # the things counted (or the one each belongs to) under the same conditions, listed: no count, no groups
+        f = copy.deepcopy(context)
+        f.kind, f.subject, f.measures, f.limit, f.order_by, f.dimensions = "list", named_thing[1], [], None, None, []
+        if named_thing[1] != context.subject:
+            f.notes = [*f.notes, f"of_things_named:{context.subject}"]
     elif counted(context):
         subject = context.subject
         named = [s.arg("entity") for s in spans if s.first("entity") is not None]
@@ -293,6 +335,13 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # sales: cancelled and returned ones left out)
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by = "aggregate", ["revenue"], [], None
+    elif context.kind == "list" and context.subject == "orders" and ask == "person" and not context.limit \
+            and not context.lookup and one is None and words & {"them", "those", "these", "they"}:
+        # "which orders are they?" -> "who placed them?": the customers of those orders, each once (a list not ranked
+        # is no set of rows to put names beside: one customer may have placed several of them)
+        f = copy.deepcopy(context)
+        f.kind, f.subject, f.measures, f.limit, f.order_by, f.show, f.dimensions = \
+            "list", "customers", [], None, None, [], []
     elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
         # "the biggest order" -> "who placed it?": the same orders, their customer beside
         f = copy.deepcopy(context)

@@ -2618,6 +2618,12 @@ class _State(
         stock" and "50 units total" are each one's own figure; "how much stock is left of each": "of each" at the
         end is each of the things named, so "how much"/"how many" asks each one's figure."""
         of_each = self._of_each()
+        if not of_each and len(self.spans) > 2 and self.spans[0].text == "what" and \
+                self.spans[1].text in ("did", "do", "does", "has", "have", "had") and any(
+                    x.first("measure") for x in self.spans[3:]):
+            # "what did Tikkurila products turn over in Q3?": "what" is the object of the figure's verb, one figure
+            # asked of them all, as "how much did ... turn over" (was: each product listed with its own)
+            return True
         for k, s in enumerate(self.spans):
             if of_each and set(s.text.split()) & {"much", "many"} and not set(s.text.split()) & {"total", "sum"}:
                 continue
