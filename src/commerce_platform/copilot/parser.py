@@ -980,6 +980,12 @@ class _State(
             raise NotUnderstood("I cannot change a question with a different condition per warehouse in a follow-up",
                                 hint="ask it again in full, e.g. 'products out of stock in Vantaa but over 50 units "
                                      "in Kuopio'")
+        if context is not None and not followup and re.search(
+                r"\bthe\s+one\s+(?:that|which|who)\b", " ".join(s.text for s in self.spans)):
+            # "what brand is the one that sold the most?" after products listed with their units sold: "the one"
+            # picks a row of the previous answer, which a question read afresh would not (was: every brand ranked)
+            raise NotUnderstood("'the one that ...' points at a row of the previous answer, which I cannot pick here",
+                                field="question", hint="ask it in full, e.g. 'which of those sold the most units?'")
         self.context = context if followup else None
         if followup and context is not None:
             whole_of_previous_period(self, context)

@@ -58,6 +58,16 @@ def tables_of(expression: exp.Expr) -> set[str]:
     return out
 
 
+def _summed_tables(expression: exp.Expr) -> set[str]:
+    """Tables whose columns a SUM or AVG of the expression itself adds up (not one in its own subqueries): figures
+    that repeated rows change."""
+    out: set[str] = set()
+    for node in expression.find_all(exp.Sum, exp.Avg):
+        if node is expression or not any(isinstance(a, (exp.Subquery, exp.Select)) for a in _ancestors(node, expression)):
+            out |= tables_of(node)
+    return out
+
+
 def _ancestors(node: exp.Expr, stop: exp.Expr):
     if node is stop:
         return
@@ -474,11 +484,41 @@ class Planner:
         needed = set()
         for part in parts:
             needed |= tables_of(part)
+        summed = set().union(*(_summed_tables(part) for part in parts)) if parts else set()
+        if distinct_ok and self._fans_into_two_branches(root, summed):
+            # "products holding over 300 units that sold under 15 units": the stock records and the order lines
+            # of a product both multiply its row; joined together, each sum counts the other's rows as often as
+            # there are of them (was: the stock summed once per order line)
+            raise NotUnderstood(f"combining these would count the rows of {root} more than once (its rows in two "
+                                "other tables multiply each other)",
+                                hint="ask for the figures or conditions separately")
         select = select.from_(root)
         for table, on in self._joins(root, needed | {root}, distinct_ok=distinct_ok):
             # an order not yet shipped still has a status: shown columns join outer
             select = select.join(table, on=on, join_type="left" if outer else None)
         return select
+
+    def _fans_into_two_branches(self, root: str, needed: set[str]) -> bool:
+        """Two needed tables each reached from the root through a one-to-many join of its own branch (a product's
+        stock records and its order lines): their rows multiply each other."""
+        prev: dict[str, tuple[str, bool] | None] = {root: None}
+        queue = deque([root])
+        while queue:
+            t = queue.popleft()
+            for other, _on, fans in self._edges.get(t, []):
+                if other not in prev:
+                    prev[other] = (t, fans)
+                    queue.append(other)
+        branches = set()
+        for table in needed - {root}:
+            path, t = [], table
+            while (step := prev.get(t)) is not None:
+                path.append((t, step[1]))
+                t = step[0]
+            first_fan = next((t for t, fans in reversed(path) if fans), None)
+            if first_fan is not None:
+                branches.add(first_fan)
+        return len(branches) > 1
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
