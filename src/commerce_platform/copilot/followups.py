@@ -172,7 +172,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
     asked_of_counted = len(things) == 1 and bool(words & {"which", "what"}) and (
         counted(context) or counted_in_groups(context)) and context.subject is not None
     named_thing = things[0] if asked_of_counted and (
-        things[0][1] == context.subject or one_each(state, context.subject, things[0][1])) else None
+        things[0][1] == context.subject or one_each(state, context.subject or "", things[0][1])) else None
     if asked_of_counted and named_thing is None and bool(words & {"they", "those", "these"}) and \
             _explained(state, LISTING | {"are", "were", "is", "the", things[0][0]}):
         # "which orders are they?" after counted customers: the things counted are not those, nor is each one of
