@@ -6,8 +6,9 @@ What each part checks:
   with ...": the worst carrier. ("should we use / push" are not phrases: a decision asked in a sentence of its own
   before the criterion ("Which carrier should we use? Show me ...") is set aside by the preface reading only while
   its words are not the layer's.)
-- "which carrier should we favour" is not a phrase yet: its criterion is often "the late share among shipments
-  shipped", all shipments as the denominator, which the late share (of delivered ones) does not read.
+- "which carrier should we favour" is placed only beside a plain figure ranked (rec5): its criterion is often "the
+  late share among shipments shipped", all shipments as the denominator, which the late share (of delivered ones)
+  does not read, so beside a share it stays refused.
 - "stop stocking / selling / carrying" is a wish to discontinue, "stop working with" one to avoid; the slip "stok"
   is still "stock" (a four-letter slip mends to the one word meaning something said alone, not to "stop", known only
   inside those phrases). "stop using" is not a phrase yet: "over 2025 and 2026" is misread as a figure over 2025.
@@ -155,5 +156,89 @@ def test_ref3_purpose_rows_answer_like_the_plain_question(parser, engine, questi
     "which products sold the most units this year? helps decide what revenue to expect",  # the plan names a figure
 ])
 def test_ref3_purpose_rows_beside_another_form_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# slice rec5: more decisions of buyers answered by the criterion the asker names beside them (layer purpose rows):
+# "should we favour" (a plain figure ranked; a share stays refused, its base read two ways), "have a word with" (the
+# worst by the criterion), "the one I want to back" / "put more effort into" (the first by it), "make sure we don't
+# run out of it" (the best seller), "a welcome call", "I'd like to call" / "sales should chase those" / "to hand to the
+# sales team" / "to phone about" (the customers listed), "the end-cap display" / "the shop window" (the highest
+# ranked), "check its quality" (the product ranked highest); and a bound on an order's amount said of customers
+# with "in total" / "altogether" after it holds on the sum of each one's orders (was: each order, a silent wrong).
+def _top_product(cond: str, a: str, b: str, by: str = "SUM(oi.quantity)") -> str:
+    return ("SELECT p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+            f"WHERE {cond} AND o.order_date BETWEEN DATE '{a}' AND DATE '{b}' GROUP BY p.product_id, p.name "
+            f"ORDER BY {by} DESC LIMIT 1")
+
+
+LINE_REVENUE = "SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100))"
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("which carrier should we favor? the one with the fastest average delivery time in 2025",
+     CARRIER_TIME.format(a="2025-01-01", b="2026-01-01", d="ASC")),
+    ("Which carrier should we have a word with? The one with the highest late share in Q3 2026",
+     "SELECT s.carrier FROM shipments s WHERE s.delivered_at IS NOT NULL AND s.shipped_at >= TIMESTAMP '2026-07-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-10-01' GROUP BY s.carrier "
+     "ORDER BY AVG(CASE WHEN s.delivered_at > s.shipped_at + INTERVAL 3 DAY THEN 1.0 ELSE 0.0 END) DESC LIMIT 1"),
+    ("which carrier should we complain to - slowest average delivery time in 2025",
+     CARRIER_TIME.format(a="2025-01-01", b="2026-01-01", d="DESC")),
+    ("Which category brought in the most revenue in 2025? That's the one we want to back.",
+     "SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     f"ORDER BY {LINE_REVENUE} DESC LIMIT 1"),
+    ("What brand should we put more effort into? The one with the most units sold in 2025.",
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+    ("Which product sold the most units last month? We want to make sure we don't run out of it.",
+     _top_product(VALID_ORDER, "2026-10-01", "2026-10-31")),
+    ("Customers who signed up in 2025 and have never ordered. We'll do a welcome call.",
+     "SELECT c.name FROM customers c WHERE c.signup_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+     "AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    ("We'd like to call customers who returned more than one order in 2025. Who are they?",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'returned' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "HAVING COUNT(DISTINCT o.order_id) > 1"),
+    ("I need consumer customers with no orders in the last 60 days, to hand to the sales team.",
+     "SELECT c.name FROM customers c WHERE c.segment = 'consumer' AND c.customer_id NOT IN (SELECT customer_id "
+     "FROM orders WHERE order_date BETWEEN DATE '2026-09-02' AND DATE '2026-10-31')"),
+    ("list the customers to phone about their pending orders",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.status = 'pending'"),
+    ("Which Garden product had the most units sold in Q3 2026? I'd give it the end-cap display.",
+     _top_product(f"{VALID_ORDER} AND p.category = 'Garden'", "2026-07-01", "2026-09-30")),
+    ("which brand should we put in the shop window - the one with the most revenue last quarter",
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30' GROUP BY 1 "
+     f"ORDER BY {LINE_REVENUE} DESC LIMIT 1"),
+    ("Which product had the most units in cancelled orders in 2025? We should check its quality.",
+     _top_product("o.status = 'cancelled'", "2025-01-01", "2025-12-31")),
+    ("Which consumer customers have open orders worth more than 500 EUR altogether?",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+     "AND o.status IN ('pending', 'paid') GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 500"),
+    ("business customers whose orders in 2025 were worth more than 5000 EUR in total",
+     "SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'business' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY c.customer_id, c.name "
+     "HAVING SUM(o.total_amount) > 5000"),
+    # near-misses keeping their meaning: no overall word, each order over the bound; orders listed, each one
+    ("customers with orders worth more than 1000 EUR",
+     "SELECT DISTINCT c.name FROM customers c JOIN orders o USING (customer_id) WHERE o.total_amount > 1000"),
+    ("orders worth more than 1000 EUR in total",
+     "SELECT o.order_id FROM orders o WHERE o.total_amount > 1000"),
+])
+def test_rec5_purpose_rows_answer_like_the_plain_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "Which carrier should we have a word with? The one with the lowest late share in 2025",  # the best, not worst
+    "which carrier should we have a word with",                         # nothing ranked
+    "which carrier should we favor?",                                   # no figure named
+    "which brand should we back?",                                      # no figure named
+    "which category would you put more effort into?",                   # no figure named
+])
+def test_rec5_purpose_rows_without_a_fitting_form_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)

@@ -1075,6 +1075,7 @@ class _State(
         self._values_never_bought()
         self._unknown_names()
         self._bound_on_each_row()
+        self._amount_summed_per_thing()
         self._shown_too()
         if followup:
             assert context is not None
