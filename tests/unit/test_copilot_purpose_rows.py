@@ -242,3 +242,52 @@ def test_rec5_purpose_rows_answer_like_the_plain_question(parser, engine, questi
 def test_rec5_purpose_rows_without_a_fitting_form_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# slice rec5, second part: "furthest / farthest under its total reorder level" ranks by the shortfall (ranking_measures
+# rows); "reorder that first" / "that's my first reorder" is the restock-first purpose of a ranking; "judged by X" is
+# "ranked by X"; "measured as" restates the share; "negotiate (volume) pricing with first", "needs restocking
+# attention most", "rebalance from" are purpose rows; a premise "X is low." before a question whose purpose of moving
+# stock is said after it (set aside) is where it runs low, no condition on the warehouses ranked.
+SHORTFALL_TOP = ("SELECT p.name FROM products p JOIN inventory i USING (product_id) {where} GROUP BY p.product_id, p.name "
+                 "ORDER BY SUM(i.reorder_level) - SUM(i.quantity_on_hand) DESC LIMIT {n}")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("In Garden, which product is furthest under its total reorder level? Reorder that first.",
+     SHORTFALL_TOP.format(where="WHERE p.category = 'Garden'", n=1)),
+    ("which 3 products are farthest below their combined reorder levels", SHORTFALL_TOP.format(where="", n=3)),
+    ("kitchen: which product is the furthest below its reorder level? that's my first reorder",
+     SHORTFALL_TOP.format(where="WHERE p.category = 'Kitchen'", n=1)),
+    ("Which category should we put more effort into, judged by units sold in 2025?",
+     "SELECT p.category FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+    ("Which channel had the highest cancellation rate in 2025, measured as cancelled orders over all orders?",
+     "SELECT o.channel FROM orders o WHERE o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     "ORDER BY AVG(CASE WHEN o.status = 'cancelled' THEN 1.0 ELSE 0.0 END) DESC LIMIT 1"),
+    ("Which brand should we negotiate pricing with first? The one with the highest revenue in 2025.",
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     f"ORDER BY {LINE_REVENUE} DESC LIMIT 1"),
+    ("which warehouse needs the most restocking attention, i.e. has the most products below their reorder level there?",
+     "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY warehouse "
+     "ORDER BY COUNT(*) DESC LIMIT 1"),
+    ("Makita Hammer is low. Which warehouse holds the most of it? We could rebalance from there.",
+     MOST_OF.format(p="Makita Hammer", other="")),
+    ("The Makita Hammer is running low. Which warehouse has the most of it? We could transfer from there.",
+     MOST_OF.format(p="Makita Hammer", other="")),
+])
+def test_rec5_rankings_and_premises_answer_like_the_plain_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which channels were judged late",                                  # no ranking after 'judged'
+    "which warehouse has the fewest Makita Hammer units to rebalance from",  # the fewest is not where to take from
+    "Which warehouse needs restocking attention most?",                 # no figure named
+    "which brand should we negotiate pricing with first?",              # no figure named
+])
+def test_rec5_second_part_without_a_fitting_form_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

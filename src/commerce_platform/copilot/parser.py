@@ -355,6 +355,8 @@ class SemanticParser:
                                     f"{describe_form(form, self.layer)}",
                                     hint="ask for what the purpose needs in the question itself")
             form.notes += [f"purpose:{name}" for name in fitting if f"purpose:{name}" not in form.notes]
+            for name in fitting:
+                state._premise_of_aside_purpose(form, name)
 
     def _own_thing_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
         """"For the loyalty programme I need everyone who ...": "for" one of the asker's own things (the layer's

@@ -280,6 +280,25 @@ class AdviceSteps(StateBase):
                             # receiver's), not of the others ranked
                             f.notes.append(f"receiver_scope:{state}")
 
+    def _premise_of_aside_purpose(self, f: QueryForm, name: str) -> None:
+        """"Makita Hammer is low. Which warehouse holds the most of it? We could transfer from there.": a purpose of
+        moving stock said after the question (set aside, then checked against the form) reads the premise as it
+        does inside the question: with no warehouse named, a state of the one product named, said before the
+        question word, is where it runs low, never a condition on the warehouses ranked to take from (was: only
+        the warehouses where it is low ranked, a silent wrong)."""
+        spec = self.layer.grammar.get("purposes", {}).get(name, {})
+        other, states = spec.get("other_end"), set(spec.get("other_end_states", []))
+        if not other or not states or any(x.field == other for x in f.filters):
+            return
+        if len([x for x in f.filters if x.field == "product" and x.op == "=" and len(x.values) == 1]) != 1:
+            return
+        asks = next((k for k, x in enumerate(self.spans) if x.text in ("which", "what", "where")), None)
+        for k, x in enumerate(self.spans):
+            state = x.arg("predicate") if x.first("predicate") else None
+            if asks is not None and k < asks and state in states and state in f.predicates:
+                f.predicates.remove(state)
+                f.notes.append(f"receiver_state:{state}")
+
     def _worse_high(self, f: QueryForm) -> bool:
         """The higher the ranked figure, the worse: a share of an undesirable condition ("the highest late share"),
         or a count of things under one ("the most late deliveries", was: read as the best, so refused beside
