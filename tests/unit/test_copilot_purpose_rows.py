@@ -352,3 +352,38 @@ def test_rec5_growth_between_two_periods(parser, engine, question, gold):
 def test_rec5_two_periods_between_without_a_growth_stay_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("revenue between Q3 2025 and Q3 2026", COPILOT_AS_OF)
+
+
+# slice rec5, fourth part: "help me decide where to fix pricing first" (reprice, beside the lowest margin), "the
+# first candidate to consolidate" (the one ranked first by the asker's figure), "a clearance discount" beside a bound
+# on stock as a multiple of the reorder level, "say" before a criterion (as "i.e."), "should we expand next year -
+# whichever ..." (the one the criterion ranks first).
+@pytest.mark.parametrize("question, gold", [
+    ("which brand has the lowest average product margin? help me decide where to fix pricing first",
+     "SELECT brand FROM products GROUP BY brand ORDER BY AVG((unit_price - unit_cost) / unit_price) ASC LIMIT 1"),
+    ("Which warehouse holds the most units in total? Would be the first candidate to consolidate.",
+     "SELECT warehouse FROM inventory GROUP BY warehouse ORDER BY SUM(quantity_on_hand) DESC LIMIT 1"),
+    ("which carrier should we consolidate first - the one with the fewest shipments in 2025",
+     "SELECT carrier FROM shipments WHERE shipped_at >= TIMESTAMP '2025-01-01' AND shipped_at < TIMESTAMP '2026-01-01' "
+     "GROUP BY carrier ORDER BY COUNT(*) ASC LIMIT 1"),
+    ("Which products are overstocked, say total stock more than eight times the total reorder level? Candidates for "
+     "a clearance discount.",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) GROUP BY p.product_id, p.name "
+     "HAVING SUM(i.quantity_on_hand) > 8 * SUM(i.reorder_level)"),
+    ("which brand should we expand next year - whichever had the most revenue in 2025",
+     "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 "
+     f"ORDER BY {LINE_REVENUE} DESC LIMIT 1"),
+])
+def test_rec5_fourth_part_answers_like_the_plain_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which warehouse should we consolidate?",                           # no figure named
+    "what category should we expand next year?",                        # no figure named
+    "which category has the highest revenue in 2025? help me decide where to fix pricing first",  # not the margin
+])
+def test_rec5_fourth_part_without_a_fitting_form_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
