@@ -387,3 +387,49 @@ def test_rec5_fourth_part_answers_like_the_plain_question(parser, engine, questi
 def test_rec5_fourth_part_without_a_fitting_form_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# slice rec5, fifth part: "because" right after a purpose placed gives the asker's criterion as the condition read;
+# "which <group> has the higher X" is the first of the groups by X; "should our promotions target" is the one ranked
+# first by the criterion asked.
+@pytest.mark.parametrize("question, gold", [
+    ("which active products could we drop because they sold nothing in September 2026?",
+     NOT_SOLD.format(a="2026-09-01", b="2026-09-30")),
+    ("which segment has the higher average order value in 2026",
+     "SELECT c.segment FROM orders o JOIN customers c USING (customer_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 "
+     "ORDER BY AVG(o.total_amount) DESC LIMIT 1"),
+    ("which channel had the lower revenue in 2025, web or store?",
+     f"SELECT o.channel FROM orders o WHERE {VALID_ORDER} AND o.channel IN ('web', 'store') AND o.order_date "
+     "BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(o.total_amount) ASC LIMIT 1"),
+    ("Should our promotions target web or store buyers? Tell me which channel has the higher revenue in 2025.",
+     f"SELECT o.channel FROM orders o WHERE {VALID_ORDER} AND o.channel IN ('web', 'store') AND o.order_date "
+     "BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY SUM(o.total_amount) DESC LIMIT 1"),
+])
+def test_rec5_fifth_part_answers_like_the_plain_question(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which products could we drop because they are popular",           # the purpose does not fit: nothing placed
+    "Should our promotions target consumers or business customers?",    # no figure named
+])
+def test_rec5_fifth_part_without_a_fitting_form_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+# slice rec5: "holding" is a stock verb as "hold" is ("how many units ... are we holding" was units sold, a silent wrong)
+@pytest.mark.parametrize("question, gold", [
+    ("How many units of discontinued products are we holding in total?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE NOT p.active"),
+    ("which warehouse is holding the fewest Paint units",
+     "SELECT i.warehouse FROM inventory i JOIN products p USING (product_id) WHERE p.category = 'Paint' "
+     "GROUP BY 1 ORDER BY SUM(i.quantity_on_hand) ASC LIMIT 1"),
+    # near-miss keeping its meaning: units sold are still units sold
+    ("How many units of discontinued products did we sell in 2025?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     f"WHERE NOT p.active AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+])
+def test_rec5_holding_is_stock(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

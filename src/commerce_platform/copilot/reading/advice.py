@@ -214,6 +214,12 @@ class AdviceSteps(StateBase):
                 continue
             if self._fits_purpose(f, sense[1]):
                 s.used = True
+                k = self.spans.index(s)
+                if k + 1 < len(self.spans) and self.spans[k + 1].text == "because" and not self.spans[k + 1].senses:
+                    # "which active products could we drop because they have no sales in the last 30 days": the
+                    # reason said right after the purpose is the asker's criterion, read as the question's condition
+                    # (was: refused on 'because')
+                    self.spans[k + 1].used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
                 other = purposes[sense[1]].get("other_end")
