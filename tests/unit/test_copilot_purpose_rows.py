@@ -433,3 +433,22 @@ def test_rec5_fifth_part_without_a_fitting_form_is_refused(parser, question):
 ])
 def test_rec5_holding_is_stock(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# slice rec5: "no units left" / "zero units left" is out of stock (was: 'left' unplaced); "we ought to reorder
+# urgently" is the restock purpose beside a stock condition, its "because" giving the condition
+@pytest.mark.parametrize("question, gold", [
+    ("any Kitchen products we ought to reorder urgently because we have zero units left across all warehouses?",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE p.category = 'Kitchen' "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) = 0"),
+    ("which Garden products have no units left?",
+     "SELECT p.name FROM products p JOIN inventory i USING (product_id) WHERE p.category = 'Garden' "
+     "GROUP BY p.product_id, p.name HAVING SUM(i.quantity_on_hand) = 0"),
+])
+def test_rec5_units_left_and_urgent_reorder(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_rec5_an_urgent_reorder_without_a_stock_condition_is_refused(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which products should we reorder urgently?", COPILOT_AS_OF)
