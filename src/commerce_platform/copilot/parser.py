@@ -355,6 +355,8 @@ class SemanticParser:
                                     f"{describe_form(form, self.layer)}",
                                     hint="ask for what the purpose needs in the question itself")
             form.notes += [f"purpose:{name}" for name in fitting if f"purpose:{name}" not in form.notes]
+            for name in fitting:
+                state._premise_of_aside_purpose(form, name)
 
     def _own_thing_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
         """"For the loyalty programme I need everyone who ...": "for" one of the asker's own things (the layer's
@@ -1081,6 +1083,7 @@ class _State(
         self._values_never_bought()
         self._unknown_names()
         self._bound_on_each_row()
+        self._amount_summed_per_thing()
         self._shown_too()
         if followup:
             assert context is not None
@@ -2619,6 +2622,17 @@ class _State(
         return "and" in between and between <= {"and", ",", "the", "a", "an"} | {
             s.text for k in at for s in [self.spans[k]]}
 
+    def _closes_a_bound(self, k: int) -> bool:
+        """Whether the span at ``k`` comes right after a bound on a figure: a comparator, a number, then only the
+        figure's words ("more than 300 units (of stock)"), no other word between."""
+        for j in range(k - 1, max(k - 5, 0), -1):
+            here = self.spans[j]
+            if here.first("number"):
+                return j > 0 and self.spans[j - 1].first("comparator") is not None
+            if not (here.first("measure") or here.first("unit") or here.text == "of"):
+                return False
+        return False
+
     def _asks_aggregate(self) -> bool:
         """Whether a word asks for one figure over the things ("how much", "total", "average"); "whose total
         stock" and "50 units total" are each one's own figure; "how much stock is left of each": "of each" at the
@@ -2646,6 +2660,13 @@ class _State(
                 continue
             if s.first("predicate") and len(s.text.split()) > 1:
                 continue  # "at or below the total reorder level": the condition's own words, each thing's total
+            if s.text in self.layer.grammar.get("fillers", []):
+                continue  # "I mean ones holding ...": a filler's "mean" is no average (was: one figure over them all)
+            if s.text == "total" and k > 1 and self.spans[k - 1].text == "in" and self._closes_a_bound(k - 1):
+                # "products with more than 300 units in total stock", "holding over 300 units of stock in total": the
+                # bound's own figure, each thing's total over the warehouses, not one figure over them all (was: a
+                # grand total of stock, a silent wrong)
+                continue
             if s.first("measure") and "total" in s.text.split()[1:] and s.text.split()[0] in ("times", "x"):
                 continue  # "over 3 times their total reorder level": a multiple's own name, each thing's figure
             if set(s.text.split()) & {"much", "many", "total", "sum", "average", "avg", "number", "count", "overall",

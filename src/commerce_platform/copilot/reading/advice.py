@@ -214,6 +214,12 @@ class AdviceSteps(StateBase):
                 continue
             if self._fits_purpose(f, sense[1]):
                 s.used = True
+                k = self.spans.index(s)
+                if k + 1 < len(self.spans) and self.spans[k + 1].text == "because" and not self.spans[k + 1].senses:
+                    # "which active products could we drop because they have no sales in the last 30 days": the
+                    # reason said right after the purpose is the asker's criterion, read as the question's condition
+                    # (was: refused on 'because')
+                    self.spans[k + 1].used = True
                 if f"purpose:{sense[1]}" not in f.notes:
                     f.notes.append(f"purpose:{sense[1]}")
                 other = purposes[sense[1]].get("other_end")
@@ -279,6 +285,25 @@ class AdviceSteps(StateBase):
                             # the things asked about, said of the warehouse named, is that warehouse's (the
                             # receiver's), not of the others ranked
                             f.notes.append(f"receiver_scope:{state}")
+
+    def _premise_of_aside_purpose(self, f: QueryForm, name: str) -> None:
+        """"Makita Hammer is low. Which warehouse holds the most of it? We could transfer from there.": a purpose of
+        moving stock said after the question (set aside, then checked against the form) reads the premise as it
+        does inside the question: with no warehouse named, a state of the one product named, said before the
+        question word, is where it runs low, never a condition on the warehouses ranked to take from (was: only
+        the warehouses where it is low ranked, a silent wrong)."""
+        spec = self.layer.grammar.get("purposes", {}).get(name, {})
+        other, states = spec.get("other_end"), set(spec.get("other_end_states", []))
+        if not other or not states or any(x.field == other for x in f.filters):
+            return
+        if len([x for x in f.filters if x.field == "product" and x.op == "=" and len(x.values) == 1]) != 1:
+            return
+        asks = next((k for k, x in enumerate(self.spans) if x.text in ("which", "what", "where")), None)
+        for k, x in enumerate(self.spans):
+            state = x.arg("predicate") if x.first("predicate") else None
+            if asks is not None and k < asks and state in states and state in f.predicates:
+                f.predicates.remove(state)
+                f.notes.append(f"receiver_state:{state}")
 
     def _worse_high(self, f: QueryForm) -> bool:
         """The higher the ranked figure, the worse: a share of an undesirable condition ("the highest late share"),

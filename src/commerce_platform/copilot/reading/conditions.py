@@ -34,6 +34,39 @@ class ConditionSteps(StateBase):
                    and x.op in ("<", "<=", ">", ">=") and value in x.values for x in self.form.filters):
                 s.used = True
 
+    def _amount_summed_per_thing(self) -> None:
+        """"business customers with open orders worth more than 1000 EUR in total": a bound on an order's own amount
+        (the entity's amount column) said of other things listed (customers), with an overall word right after the
+        amount ("in total", "altogether", "combined"), holds on the sum of each listed one's orders, not on each order
+        (was: each order over it, a silent wrong); the orders' own conditions (open, a period) stay on the orders
+        summed. Orders listed ("orders worth more than 500 in total") are left as they are read."""
+        f = self.form
+        owner = self.layer.entities.get(f.subject or "", {}).get("table")
+        if owner is None or f.dimensions or f.grain or f.compare or f.derived:
+            return
+        overall = set(self.layer.grammar.get("overall", [])) - {"overall"}
+        texts = [s.text for s in self.spans]
+        for n, x in enumerate(f.filters):
+            table, _, column = x.field.partition(".")
+            entity = next((e for e in self.layer.entities.values() if e.get("table") == table), None)
+            if entity is None or entity.get("amount") != column or x.op not in ("<", "<=", ">", ">=") or \
+                    len(x.values) != 1 or not any(j["cardinality"] == "many_to_one" and j["left"].startswith(f"{table}.")
+                                                  and j["right"].startswith(f"{owner}.") for j in self.layer.joins):
+                continue  # (only an amount of the listed things' own rows: an order's, of a customer listed)
+            for k, s in enumerate(self.spans):
+                if not s.first("number") or s.arg("number") != x.values[0] or k == 0 or \
+                        not self.spans[k - 1].has("comparator"):
+                    continue
+                j = k + 1
+                while j < len(texts) and (texts[j] == "__money__" or self.spans[j].first("currency")):
+                    j += 1
+                said = " ".join(texts[j:j + 2])
+                if texts[j:j + 1] and (texts[j] in overall or said in overall):
+                    f.filters[n] = replace(x, field=f"sum:{x.field}")
+                    for u in self.spans[j:j + (2 if said in overall and texts[j] not in overall else 1)]:
+                        u.used = True
+                    break
+
     def _compared_predicates(self) -> None:
         """"products with stock under 50", "with stock over 500 units": a condition's words followed by a
         comparator name the measure compared (layer measure_when_compared), not the condition (in stock)."""

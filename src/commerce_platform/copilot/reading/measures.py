@@ -998,6 +998,14 @@ class MeasureSteps(StateBase):
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period \
                 and f.period.start_date < f.compare_period.start_date and "more_than" not in (*f.notes, *self.form.notes):
             f.period, f.compare_period = f.compare_period, f.period
+        if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period:
+            # "which channel grew revenue the most between Q3 2025 and Q3 2026": "between" the two periods compared
+            # says what "from ... to" says (was: 'between' unplaced, refused)
+            slot = re.compile(r"__period\d+__")
+            for k, s in enumerate(self.spans[:-3]):
+                if not s.used and s.text == "between" and slot.fullmatch(self.spans[k + 1].text) and \
+                        self.spans[k + 2].text == "and" and slot.fullmatch(self.spans[k + 3].text):
+                    s.used = self.spans[k + 2].used = True
 
     def _growth_direction(self, f: QueryForm) -> None:
         """"which categories had a revenue decrease from Q2 to Q3", "which products grew in units from September
