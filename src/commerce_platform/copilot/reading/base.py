@@ -285,6 +285,14 @@ class StateBase:
                       f" had {m.group(1) or _bound_after(m.group(3) or _said_between(m.group(0), m.group(2)))} "
                       f"{m.group(2)} days between order date and ship date ",
                       text)
+        # "how many days after it was ordered did order 1267 get shipped?", "how many days after the order date was
+        # it shipped": the whole days from the order date to the ship date asked as a figure, the same calendar-day
+        # measure (was: refused, 'days' and 'after' not placed)
+        text = re.sub(r"\bhow\s+many\s+(?:calendar\s+)?days\s+after\s+(?:(?:the|their|its)\s+order(?:\s+date)?|"
+                      r"(?:it|they)\s+(?:was|were|got)\s+(?:ordered|placed)|(?:being\s+)?ordered|ordering)\s+"
+                      r"(?:did|was|were)\s+(?P<what>(?!(?:it|they|we|you)\b)(?:[a-z0-9'-]+\s+){0,3}?(?:orders?|[a-z]+\s+(?:#|no\.?\s*|number\s+)?\d+))\s+"
+                      r"(?:(?:get|got)\s+)?(?:shipp?ed|ship|dispatched|sent\s+out)\b",
+                      lambda m: f" how many days between order date and ship date for {m.group('what')} ", text)
         # "shipped the (very) next day (after the order date)", "shipped the same day as ordered": one whole day, or
         # none, from the order date to the ship date, the same calendar-day measure
         text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:on\s+)?the\s+(?:very\s+)?(next|following|same)\s+"
