@@ -293,6 +293,15 @@ class StateBase:
                       r"(?:did|was|were)\s+(?P<what>(?!(?:it|they|we|you)\b)(?:[a-z0-9'-]+\s+){0,3}?(?:orders?|[a-z]+\s+(?:#|no\.?\s*|number\s+)?\d+))\s+"
                       r"(?:(?:get|got)\s+)?(?:shipp?ed|ship|dispatched|sent\s+out)\b",
                       lambda m: f" how many days between order date and ship date for {m.group('what')} ", text)
+        # "customers in Oslo and how many orders each of them has placed": each listed customer's own number of orders
+        # beside it, every one listed (one with none at 0), as "customers in Oslo with their number of orders" says it
+        # (was: refused, 'each' not placed; "each has placed" was a grouping of the orders, customers with none lost)
+        text = re.sub(r"\s*,?\s*\band\s+how\s+many\s+orders\s+each(?:\s+(?:one\s+)?of\s+them)?\s+(?:has\s+|have\s+|had\s+)?"
+                      r"(?:placed|made|put\s+in)\b(?=\s*(?:[?.!]|$))", " with their number of orders", text)
+        # "business customers who each spent more than 5000 EUR": "each" after "who" says the bound holds of every one
+        # of them on its own, which a bound on the things listed is already (was: refused, 'each' not placed)
+        text = re.sub(r"\b(who|that)\s+each\s+(?=(?:spent|placed|ordered|bought|made|sold|generated|have|has|had)\b)",
+                      r"\1 ", text)
         # "shipped the (very) next day (after the order date)", "shipped the same day as ordered": one whole day, or
         # none, from the order date to the ship date, the same calendar-day measure
         text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:on\s+)?the\s+(?:very\s+)?(next|following|same)\s+"
