@@ -2112,3 +2112,25 @@ def test_each_kind_of_product_without_the_product_noun_stays_refused(parser):
     # "each copper pipe": each brand? each product? each warehouse? not said
     with pytest.raises(NotUnderstood, match="each"):
         parser.parse("stock of each heat pump", COPILOT_AS_OF)
+
+
+# "strictly below the reorder level", "strictly more than N": a strict comparator is strict already, so "strictly"
+# restates it (was: refused, 'strictly' not placed); before a bound that includes its value it keeps refusing
+@pytest.mark.parametrize("question, gold", [
+    ("Kitchen products whose total stock is strictly under their total reorder level",
+     "SELECT p.name FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) s, SUM(reorder_level) r "
+     "FROM inventory GROUP BY product_id) i USING (product_id) WHERE p.category = 'Kitchen' AND i.s < i.r"),
+    ("how many customers placed strictly more than 20 orders?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id HAVING COUNT(*) > 20)"),
+])
+def test_strictly_restates_a_strict_bound(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "customers with strictly at least 20 orders",
+    "products with stock strictly below or at the reorder level",
+])
+def test_strictly_before_an_inclusive_bound_refuses(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -293,6 +293,14 @@ class StateBase:
                       r"(?:did|was|were)\s+(?P<what>(?!(?:it|they|we|you)\b)(?:[a-z0-9'-]+\s+){0,3}?(?:orders?|[a-z]+\s+(?:#|no\.?\s*|number\s+)?\d+))\s+"
                       r"(?:(?:get|got)\s+)?(?:shipp?ed|ship|dispatched|sent\s+out)\b",
                       lambda m: f" how many days between order date and ship date for {m.group('what')} ", text)
+        # "stock strictly below the reorder level", "strictly more than 20 orders": a strict comparator (the layer's,
+        # "<" or ">") is strict already, so "strictly" restates it (was: refused, 'strictly' not placed); before one
+        # that includes its bound ("strictly at least", "strictly below or at") it is left to refuse
+        strict = sorted((w for w, op in self.layer.grammar.get("comparators", {}).items() if op in ("<", ">")),
+                        key=len, reverse=True)
+        if strict:
+            text = re.sub(rf"\bstrictly\s+(?=(?:{'|'.join(map(re.escape, strict))})\b(?!\s+or\s+(?:at|equal|on)\b))", "",
+                          text)
         # "customers in Oslo and how many orders each of them has placed": each listed customer's own number of orders
         # beside it, every one listed (one with none at 0), as "customers in Oslo with their number of orders" says it
         # (was: refused, 'each' not placed; "each has placed" was a grouping of the orders, customers with none lost)
