@@ -55,3 +55,27 @@ def test_units_to_reach_the_reorder_level_are_the_shortfall(parser, engine, ques
 def test_a_gap_of_anything_else_is_not_the_shortfall(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "for low-stock X products, how many units are they short of the total reorder level?", "how many units is each
+# low-stock X product below its reorder level": each one's shortfall (was: refused on 'short'; "below" was the stock
+# summed over them, one figure); of things not said to be low it keeps refusing
+_SHORT_EACH = ("SELECT p.name, s.r - s.s FROM (SELECT product_id, SUM(quantity_on_hand) s, SUM(reorder_level) r "
+               "FROM inventory GROUP BY product_id) s JOIN products p USING (product_id) WHERE s.s <= s.r AND ")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("For low-stock Kitchen products, how many units are they short of their reorder level?",
+     _SHORT_EACH + "p.category = 'Kitchen'"),
+    ("how many units is each low stock Garden item below its total reorder level",
+     _SHORT_EACH + "p.category = 'Garden'"),
+    ("out of stock products - how many units is each one under the reorder level?",
+     _SHORT_EACH + "s.s = 0"),
+])
+def test_how_many_units_each_is_short_of_the_level(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_how_many_units_short_of_things_not_said_low_refuses(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("For Garden products, how many units are they short of their reorder level?", COPILOT_AS_OF)

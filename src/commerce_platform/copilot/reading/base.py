@@ -361,6 +361,18 @@ class StateBase:
                       text)
         # "how many units would it take to bring every item in Vantaa below its reorder level back up to that level",
         # "items under reorder level, with the gap": the shortfall (reading/reorder_gap.py)
+        # "for low-stock Garden products, how many units are they short of the total reorder level?", "how many units is
+        # each low-stock product short of its reorder level": each one's shortfall, as "the shortfall of each" says it
+        # (was: refused, 'short' not placed); only of things said to be low elsewhere in the question (above the
+        # level the difference is no shortfall)
+        short = re.search(r"\bhow\s+many\s+units\s+(?:are|is)\s+(?P<things>they|each(?:\s+one)?(?:\s+of\s+(?:them|those|"
+                          r"these))?|each\s+(?:[a-z0-9-]+\s+){0,4}?(?:products?|items?))\s+(?:short\s+of|below|under)\s+"
+                          rf"{OWN_REORDER_LEVEL}(?:\s+overall)?(?=\s*(?:[?.!,;]|$))", text)
+        if short is not None and LOW_STATE_RE.search(text[:short.start()] + " " + short.group("things")):
+            things = short.group("things")
+            said = "the shortfall of each" if not things.startswith("each ") or re.match(
+                r"each\s+(?:one|of)\b", things) else f"the shortfall of {things}"
+            text = f"{text[:short.start()]} what is {said} {text[short.end():]}"
         text = restate_reorder_gap(text, self.layer.grammar.get("reorder_gap", {}))
         # "in the same order as X more than 3 times", "not counting other Bosch products" (reading/together_words.py)
         text = restate_together(text, self.layer.grammar.get("bought_together", []),
