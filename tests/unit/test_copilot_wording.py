@@ -2134,3 +2134,22 @@ def test_strictly_restates_a_strict_bound(parser, engine, question, gold):
 def test_strictly_before_an_inclusive_bound_refuses(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# "customers placing orders in 2025": a participle right after the customers' noun is the clause "who place" (the
+# layer's participle_clauses; was: refused on 'placing'); without the customers' noun before it, it keeps refusing
+@pytest.mark.parametrize("question, gold", [
+    ("which 2 countries had the most customers placing orders in 2026?",
+     "SELECT c.country, COUNT(DISTINCT o.customer_id) n FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY c.country ORDER BY n DESC LIMIT 2"),
+    ("how many customers placing orders through the web in October 2026",
+     "SELECT COUNT(DISTINCT o.customer_id) FROM orders o WHERE o.channel = 'web' "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_customers_placing_orders(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_placing_without_the_customers_refuses(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("placing orders: how many in 2025", COPILOT_AS_OF)
