@@ -1536,3 +1536,20 @@ def test_orders_that_contained_a_kind_of_product(parser, engine, question, gold)
 def test_orders_that_contain_a_number_of_a_kind_refuses(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("how many orders contain more than 2 copper pipes", COPILOT_AS_OF)
+
+
+# "on average, how many orders has each customer placed?", "how many orders did each X customer make on average":
+# the average over the customers of each one's number of orders (was: refused on 'average'); without "on average"
+# it keeps its old meaning (a count per customer)
+@pytest.mark.parametrize("question, gold", [
+    ("On average, how many orders has each customer made?",
+     "SELECT AVG(n) FROM (SELECT customer_id, COUNT(*) n FROM orders GROUP BY customer_id)"),
+    ("how many orders did each consumer customer place on average in 2026?",
+     "SELECT AVG(n) FROM (SELECT o.customer_id, COUNT(*) n FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'consumer' AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+     "GROUP BY o.customer_id)"),
+    ("how many orders has each customer placed?",
+     "SELECT c.name, COUNT(*) FROM orders o JOIN customers c USING (customer_id) GROUP BY c.customer_id, c.name"),
+])
+def test_on_average_how_many_orders_has_each_customer_placed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -301,6 +301,15 @@ class StateBase:
         if strict:
             text = re.sub(rf"\bstrictly\s+(?=(?:{'|'.join(map(re.escape, strict))})\b(?!\s+or\s+(?:at|equal|on)\b))", "",
                           text)
+        # "on average, how many orders has each customer placed?", "how many orders did each customer make on average":
+        # the average over the customers of each one's number of orders, as "average number of orders per customer"
+        # says it (was: refused, 'average' not placed)
+        avg = r"(?:on\s+average|on\s+avg\.?)"
+        text = re.sub(rf"(?:\b{avg}\s*,?\s*)?\bhow\s+many\s+orders\s+(?:has|have|did|does|do)\s+each\s+((?:[a-z0-9-]+\s+){{0,2}}?"
+                      rf"[a-z]+?)s?\s+(?:placed|made|place|make|put\s+in)(?:\s+(?:with\s+us|in\s+total|altogether))?"
+                      rf"(?P<after>\s+{avg})?\b",
+                      lambda m: f" average number of orders per {m.group(1)} " if m.group("after") or re.match(
+                          avg, m.group(0).strip()) else m.group(0), text)
         # "customers in Oslo and how many orders each of them has placed": each listed customer's own number of orders
         # beside it, every one listed (one with none at 0), as "customers in Oslo with their number of orders" says it
         # (was: refused, 'each' not placed; "each has placed" was a grouping of the orders, customers with none lost)
