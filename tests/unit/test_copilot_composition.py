@@ -1553,3 +1553,25 @@ def test_orders_that_contain_a_number_of_a_kind_refuses(parser):
 ])
 def test_on_average_how_many_orders_has_each_customer_placed(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "customers who ordered through all three channels", "bought from every category": every value the lake holds of
+# the dimension, as "through both web, store and b2b" (was: '3' refused; "every channel" dropped, every ordering
+# customer counted: a silent wrong); a number that is not how many values there are keeps refusing, and "through
+# each channel" stays a figure per channel
+@pytest.mark.parametrize("question, gold", [
+    ("how many customers have placed orders via all 3 channels?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM orders GROUP BY customer_id HAVING COUNT(DISTINCT channel) = 3)"),
+    ("number of business customers who ordered through every channel",
+     "SELECT COUNT(*) FROM (SELECT o.customer_id FROM orders o JOIN customers c USING (customer_id) "
+     "WHERE c.segment = 'business' GROUP BY o.customer_id HAVING COUNT(DISTINCT o.channel) = 3)"),
+    ("how many customers ordered through each channel",
+     "SELECT channel, COUNT(DISTINCT customer_id) FROM orders GROUP BY channel"),
+])
+def test_ordered_through_every_value(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_ordered_through_a_wrong_number_of_values_refuses(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many customers have ordered through all four channels", COPILOT_AS_OF)

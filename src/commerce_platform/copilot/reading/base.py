@@ -363,6 +363,14 @@ class StateBase:
         text = ORDERED_BEFORE_BUT_NOT.sub(r"\1 before but have not ordered ", text)
         # "through all three channels (web, store and b2b)": every one of the values listed, as "both" says it
         text = re.sub(r"\ball\s+(two|three|four|five|[2-9])\s+[a-z]+s\s*\(([^()]+)\)", _all_listed, text)
+        # "customers who have ordered through all three channels", "bought from every category": every one of the
+        # values the lake holds, as the list said with "both" (was: '3' refused, or "every channel" dropped and every
+        # ordering customer counted); a number that is not how many values there are is left to refuse ("through each
+        # channel" is a figure per channel, not read here)
+        text = re.sub(r"\b(?P<verb>ordered|order|orders|bought|buy|buys|purchased|purchase|shopped|shop|shops)\s+"
+                      r"(?P<prep>through|via|in|from|on|across|using)\s+(?:every(?:\s+single)?\s+(?P<one>[a-z]+)"
+                      r"|all(?:\s+(?:of\s+)?(?:the|our))?\s+(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)\s+)?"
+                      r"(?P<many>[a-z]+))\b(?!\s*\()", self._all_values_said, text)
         # "more than twice their reorder level": 2 times it (the layer's stock multiple)
         text = re.sub(r"\btwice\s+(?=(?:their|its|the)\s+(?:own\s+)?reorder\s+(?:level|point)s?\b)", "2 times ", text)
         # "since the start of this year": this year to date, the period the calendar words name
@@ -663,6 +671,21 @@ class StateBase:
         self.form = QueryForm()
 
     # ----- helpers
+    def _all_values_said(self, m: re.Match) -> str:
+        """"ordered through all three channels" -> "ordered through both web, store and b2b": the lake's values of the
+        dimension named (a small list: at most ten), all of them; unchanged where the word names no such dimension or
+        the number said is not how many values it has."""
+        word = m.group("one") or m.group("many")
+        dims = [d for d, spec in self.layer.dimensions.items() if word in spec.get("synonyms", [])]
+        vocab = getattr(self.p, "vocab", None)
+        column = str(self.layer.dimensions[dims[0]].get("column", "")) if len(dims) == 1 else ""
+        values = list(vocab.values.get(column.split(".")[-1], [])) if vocab is not None and column else []
+        if not values or not 2 <= len(values) <= 10:
+            return m.group(0)
+        if m.group("n") and (NUMBER_WORDS.get(m.group("n")) or int(m.group("n"))) != len(values):
+            return m.group(0)
+        return f"{m.group('verb')} {m.group('prep')} both {', '.join(values[:-1])} and {values[-1]}"
+
     def _year_said_over(self, text: str, as_of: date, change_words: list[str]) -> str:
         """"revenue over 2025 by month", "orders across 2025": a year the lake holds dates of, after "over" or
         "across", with no unit, measure or thing counted after it and no other period in the question, is that
