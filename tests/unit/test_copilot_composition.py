@@ -1575,3 +1575,24 @@ def test_ordered_through_every_value(parser, engine, question, gold):
 def test_ordered_through_a_wrong_number_of_values_refuses(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("how many customers have ordered through all four channels", COPILOT_AS_OF)
+
+
+# "the three best days for revenue", "top 3 months by orders", "which 2 weeks had the most units sold": the periods
+# of that grain ranked by the figure, that many (was: refused on 'days' / '3', or the products ranked); a period of
+# N grains ("the last 3 months") is still a period
+@pytest.mark.parametrize("question, gold", [
+    ("which were the 2 best months for revenue in 2025?",
+     "SELECT date_trunc('month', order_date) m, SUM(total_amount) r FROM orders o WHERE " + VALID_ORDER +
+     " AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY m ORDER BY r DESC LIMIT 2"),
+    ("top 4 days by number of orders in September 2026",
+     "SELECT order_date, COUNT(*) n FROM orders WHERE order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' "
+     "GROUP BY order_date ORDER BY n DESC, order_date LIMIT 4"),
+    ("which 2 quarters had the most orders in 2025?",
+     "SELECT date_trunc('quarter', order_date) q, COUNT(*) n FROM orders "
+     "WHERE order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY q ORDER BY n DESC LIMIT 2"),
+    ("revenue in the last 3 months",
+     "SELECT SUM(total_amount) FROM orders o WHERE " + VALID_ORDER +
+     " AND order_date BETWEEN DATE '2026-08-03' AND DATE '2026-10-31'"),
+])
+def test_the_n_best_periods_of_a_grain(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

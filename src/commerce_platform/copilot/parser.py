@@ -1883,6 +1883,12 @@ class _State(
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
                 self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
             return True  # "busiest day last month", "best month of 2025 by revenue": which one, the most first
+        if self.spans[i].first("grain") and self.spans[i].text.endswith("s") and i > 1:
+            # "the three best days for revenue", "top 3 months by orders", "the 5 busiest weeks": which ones, ranked
+            a, b = self.spans[i - 2], self.spans[i - 1]
+            if b.first("number") and (a.text == "top" or a.first("superlative") and a.text not in ("more", "most")) or \
+                    a.first("number") and b.first("superlative") and b.text not in ("more", "most"):
+                return True
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
     # ----- kinds
