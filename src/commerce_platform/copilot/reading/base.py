@@ -468,6 +468,15 @@ class StateBase:
             self.texts.append(m.group(1).strip())
             return f" __text{len(self.texts) - 1}__ "
         text = TEXT_RE.sub(text_slot, text)
+        # "how many customers have the first name Anna?": a name that starts with that word and a space, a text looked
+        # for as "a name starting with 'Anna '" (was: refused); only a capitalised name right after it ("first name
+        # and city" is no name)
+        first = re.search(r"\bfirst\s+name\s+(?:is\s+|of\s+)?[\"'“‘]?([A-Z][a-zA-Z-]+)\b(?![\"'”’])", question)
+        if first is not None:
+            said = re.compile(rf"\b(?:the\s+|a\s+)?first\s+name\s+(?:is\s+|of\s+)?{re.escape(first.group(1).lower())}\b")
+            if said.search(text):
+                self.texts.append(first.group(1) + " ")
+                text = said.sub(f" a name starting with __text{len(self.texts) - 1}__ ", text, count=1)
         # a code written in capitals with a hyphen ("AB-", "XY-000123") that the lexicon does not know
         # is a text to look for, kept as written (tokens would lose the hyphen)
         self.codes: set[str] = set()
