@@ -1596,3 +1596,30 @@ def test_ordered_through_a_wrong_number_of_values_refuses(parser):
 ])
 def test_the_n_best_periods_of_a_grain(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "orders with a discount of at least 10% on every single line", "orders with all lines discounted": the condition
+# on the lines holds on each line of the order (was: 'every' refused; "all lines" dropped, an order with one such
+# line counted: a silent wrong); of lines of some products only it is refused; over all lines a figure is unchanged
+@pytest.mark.parametrize("question, gold", [
+    ("how many orders placed in 2026 had at least 5% discount on each one of their lines?",
+     "SELECT COUNT(*) FROM (SELECT o.order_id FROM orders o JOIN order_items i USING (order_id) WHERE o.order_date "
+     "BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY o.order_id HAVING MIN(i.discount_percent) >= 5)"),
+    ("number of store orders with all the lines discounted",
+     "SELECT COUNT(*) FROM (SELECT o.order_id FROM orders o JOIN order_items i USING (order_id) "
+     "WHERE o.channel = 'store' GROUP BY o.order_id HAVING MIN(i.discount_percent) > 0)"),
+    ("average discount pct across all order lines", "SELECT AVG(discount_percent) FROM order_items"),
+])
+def test_a_condition_on_every_line_of_the_order(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_every_line_of_some_products_refuses(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many orders had a discount of at least 10% on every line of Makita products", COPILOT_AS_OF)
+
+
+def test_orders_across_all_channels_names_no_act_of_ordering(parser, engine):
+    # near miss: "orders across all channels" are the orders of any channel, no customer tested in each
+    assert_answers_like(parser, engine, "how many open orders across all channels?",
+                        "SELECT COUNT(*) FROM orders WHERE status IN ('pending', 'paid')")

@@ -418,6 +418,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += " in each " + ", ".join(form.per_group)
         if "ties" in form.notes:  # "all of those placed on the earliest date": every one of that day
             parts[-1] = f"every one of the {'last' if form.direction == 'desc' else 'first'} {form.limit} day(s)"
+    if "every_line" in form.notes:  # "a discount on every single line": each line of the order, not one of them
+        parts.append("the conditions on the lines held on every line of the order")
     zero = Planner(layer).zero_entity(replace(form, within=None) if form.within and form.within.get("kind") == "list"
                                       and form.kind == "list" else form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0

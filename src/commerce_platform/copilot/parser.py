@@ -1076,6 +1076,7 @@ class _State(
         self._unknown_names()
         self._bound_on_each_row()
         self._shown_too()
+        self._every_line_of_the_orders()
         if followup:
             assert context is not None
             new = self.form

@@ -600,6 +600,14 @@ class Planner:
                  for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
+        if "every_line" in form.notes:
+            # "orders with a discount of at least 10% on every line": the conditions on the lines hold on each line of
+            # the order (an order is kept when all of its lines meet them), not on some one line
+            lines = [c for c in conds if tables_of(c) == {"order_items"}]
+            if lines:
+                conds = [c for c in conds if c not in lines]
+                conds.append(self._entities_having("orders", [exp.func("BOOL_AND", exp.and_(*[c.copy() for c in lines]))],
+                                                   []))
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
             form.period_field in (None, "orders.order_date")
         # "orders per customer in 2025, customers who ordered at least once": the orders measured are in

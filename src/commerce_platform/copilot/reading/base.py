@@ -366,8 +366,8 @@ class StateBase:
         # "customers who have ordered through all three channels", "bought from every category": every one of the
         # values the lake holds, as the list said with "both" (was: '3' refused, or "every channel" dropped and every
         # ordering customer counted); a number that is not how many values there are is left to refuse ("through each
-        # channel" is a figure per channel, not read here)
-        text = re.sub(r"\b(?P<verb>ordered|order|orders|bought|buy|buys|purchased|purchase|shopped|shop|shops)\s+"
+        # channel" is a figure per channel, not read here; "open orders across all channels" names no act of ordering)
+        text = re.sub(r"\b(?P<verb>ordered|bought|purchased|shopped|(?:placed|place|made|make)\s+(?:their\s+)?orders)\s+"
                       r"(?P<prep>through|via|in|from|on|across|using)\s+(?:every(?:\s+single)?\s+(?P<one>[a-z]+)"
                       r"|all(?:\s+(?:of\s+)?(?:the|our))?\s+(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)\s+)?"
                       r"(?P<many>[a-z]+))\b(?!\s*\()", self._all_values_said, text)

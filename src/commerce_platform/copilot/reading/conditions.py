@@ -1509,6 +1509,43 @@ class ConditionSteps(StateBase):
         for k in said:
             self.spans[k].used = True
 
+    def _every_line_of_the_orders(self) -> None:
+        """"how many orders had a discount of at least 10% on every single line?", "orders with all lines discounted":
+        the condition said of the lines holds on every line of the order (the layer's note ``every_line``; the
+        planner tests it on all of them), not on one line among others (was: 'every' refused; "all lines" dropped, an
+        order with one such line counted). Only of orders, with conditions on the lines' own columns; a condition on
+        the products of the lines ("every Makita line") is refused."""
+        spec = self.layer.grammar.get("every_one_of_their", {})
+        universal, fillers = set(spec.get("universal", [])), set(spec.get("fillers", [])) | {"its", "their", "the"}
+        f = self.form
+        said: list[int] = []
+        for k, s in enumerate(self.spans):
+            if s.used or s.text not in universal:
+                continue
+            j = k + 1
+            while j < len(self.spans) and self.spans[j].text in fillers:
+                j += 1
+            if j < len(self.spans) and self.spans[j].has("entity", "order_lines"):
+                said = list(range(k, j + 1))
+                break
+        if not said or f.subject != "orders" or f.dimensions or f.grain:
+            return  # ("average discount across all order lines": the lines a figure is taken over, read elsewhere)
+        lines = [x for x in f.filters if str(self.layer.dimensions.get(x.field, {}).get("column", x.field)).split(".")[0]
+                 == "order_items"]
+        held = [p for p in f.predicates if re.fullmatch(r"order_items\.\w+\s*[<>=!]+\s*[\w.]+",
+                                                         str(self.layer.predicates.get(p, {}).get("sql", "")).strip())]
+        products = [x for x in f.filters if str(self.layer.dimensions.get(x.field, {}).get("column", x.field)).split(".")[0]
+                    == "products"]
+        if not (lines or held):
+            return
+        if products:
+            raise NotUnderstood(f"I can test '{self.spans[said[0]].text} line' only on a value of the order lines "
+                                "themselves (their discount)", field=self.spans[said[0]].text,
+                                hint="e.g. 'orders with a discount of at least 10% on every line'")
+        f.notes.append("every_line")
+        for k in said:
+            self.spans[k].used = True
+
     def _status_of_ones_orders(self) -> None:
         """"what's the status of <one customer>'s orders from October": the status of each of that one
         customer's orders is asked (a list of them with their status), not a count per status; a count word
