@@ -345,6 +345,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
         if p.get("scoped_by") and f"each:{p['scoped_by']}" in form.notes:  # "out of stock in at least one warehouse"
             parts[-1] += f", in at least one {p['scoped_by']} (its own figure)"
+        counted = next((f for f in form.filters if p.get("scoped_by") and f.field == "ndistinct:" + str(
+            layer.dimensions.get(p["scoped_by"], {}).get("column"))), None)
+        if counted is not None:  # "out of stock in at least two warehouses": the places where it holds are counted
+            parts[-1] += f", each {p['scoped_by']} on its own figure (the {p['scoped_by']}s where it holds are counted)"
         if p.get("period_compare") and form.compare_period and form.period and not lapsed:
             # "ordered in both 2025 and 2026": an order in the other period named as well as in this one
             other = form.compare_period
