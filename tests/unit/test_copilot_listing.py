@@ -179,3 +179,21 @@ def test_a_bound_in_at_least_one_warehouse_keeps_its_meaning(parser, engine):
     assert_answers_like(parser, engine, "products with zero qty in at least one warehouse",
                         "SELECT DISTINCT p.name FROM products p JOIN inventory i USING (product_id) "
                         "WHERE i.quantity_on_hand = 0")
+
+
+# "how many copper pipes do we have in stock": a kind of product said without its brand, held, is the stock of every
+# product whose name holds it (was: refused, a count of orders beside the stock); sold, it stays the units sold
+@pytest.mark.parametrize("question, gold", [
+    ("How many cordless drills do we have in stock in total?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name ILIKE '%cordless drill%'"),
+    ("how many copper pipes do we hold in Kuopio",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name ILIKE '%copper pipe%' AND i.warehouse = 'Kuopio'"),
+    ("how many copper pipes did we sell in 2025",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE p.name ILIKE '%copper pipe%' AND " + VALID_ORDER + " AND o.order_date BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31'"),
+])
+def test_how_many_of_a_kind_of_product_do_we_have(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

@@ -2094,10 +2094,11 @@ class _State(
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        # ("how many copper pipes do we have in stock": the pieces counted are the stock named too, one figure)
         if "count:stock" in notes:
-            f.measures = [m if m != "count" else "stock" for m in f.measures]
+            f.measures = list(dict.fromkeys(m if m != "count" else "stock" for m in f.measures))
         if "count:sold" in notes and "units_sold" in self.layer.measures:
-            f.measures = [m if m != "count" else "units_sold" for m in f.measures]
+            f.measures = list(dict.fromkeys(m if m != "count" else "units_sold" for m in f.measures))
         if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
                 f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
                     self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)
