@@ -1663,3 +1663,25 @@ def test_how_many_days_after_the_order_was_it_shipped(parser, engine, question, 
 def test_how_many_days_after_the_order_near_miss(parser, engine, question):
     with pytest.raises(NotUnderstood):
         answer(parser, engine, question)
+
+
+# "the average number of calendar days between the order date and the date the shipment went out": whole days from
+# the order date to the ship date ("calendar" picks the calendar-day measure; was: refused), and "the average number
+# of hours between order and shipment" is the duration alone (was: a number of orders beside it)
+@pytest.mark.parametrize("question, gold", [
+    ("For web orders placed in 2025, what is the average number of calendar days between the order date and the "
+     "date the parcel was shipped?",
+     "SELECT AVG(date_diff('day', o.order_date, CAST(s.shipped_at AS DATE))) FROM orders o JOIN shipments s "
+     "USING (order_id) WHERE o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("average number of hours between order and shipment",
+     "SELECT AVG(EPOCH(s.shipped_at) - EPOCH(CAST(o.order_date AS TIMESTAMP))) / 3600 FROM orders o "
+     "JOIN shipments s USING (order_id) WHERE s.shipped_at IS NOT NULL"),
+])
+def test_average_number_of_calendar_days_to_ship(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_calendar_days_of_another_span_refuses(parser, engine):
+    # near miss: "calendar days" of a delivery names no calendar-day measure; left to refuse
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "average number of calendar days between shipping and delivery")

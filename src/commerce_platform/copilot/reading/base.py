@@ -285,6 +285,18 @@ class StateBase:
                       f" had {m.group(1) or _bound_after(m.group(3) or _said_between(m.group(0), m.group(2)))} "
                       f"{m.group(2)} days between order date and ship date ",
                       text)
+        # "the average number of calendar days between the order date and the date the shipment went out": whole days
+        # from the order date to the ship date (the layer's calendar-day measure; "calendar" picks it over the time to
+        # ship in hours), and "the number of" before it names that figure, not a count of orders (was: refused on
+        # 'calendar', or a number of orders beside the days)
+        text = re.sub(r"\b(?:the\s+)?date\s+(?:the|its|their)\s+(?:shipment|parcel|order)s?\s+(?:went\s+out|was\s+shipped|"
+                      r"were\s+shipped|shipped|left)\b", "the ship date", text)
+        text = re.sub(r"\b(?:(?:the\s+)?number\s+of\s+)?calendar\s+days\s+(?:between|from)\s+(?:the\s+|their\s+|its\s+)?"
+                      r"order\s+date\s+(?:and|to|until)\s+(?:the\s+)?(?:ship(?:ping)?\s+date|shipment|shipping|dispatch)\b",
+                      " days between order date and ship date ", text)
+        # ("the average number of hours between order and shipment": the duration in that unit, not a count beside it)
+        text = re.sub(r"\b(average|avg|mean)\s+number\s+of\s+(days|hours|minutes|weeks)\s+(?=(?:between|from)\s)",
+                      r"\1 \2 ", text)
         # "how many days after it was ordered did order 1267 get shipped?", "how many days after the order date was
         # it shipped": the whole days from the order date to the ship date asked as a figure, the same calendar-day
         # measure (was: refused, 'days' and 'after' not placed)
