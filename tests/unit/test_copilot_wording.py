@@ -2169,3 +2169,23 @@ def test_first_name(parser, engine, question, gold):
 def test_first_name_in_lower_case_refuses(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("how many customers have the first name anna", COPILOT_AS_OF)
+
+
+# "total units sold in 2025, across everything?", "revenue last month across the board": over all things, which a
+# figure with no condition is already (was: refused on 'across'); "across all channels" before a grouping is untouched
+@pytest.mark.parametrize("question, gold", [
+    ("units sold in 2026 across everything",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) WHERE " + VALID_ORDER +
+     " AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("what was revenue in September 2026 across the board?",
+     "SELECT SUM(total_amount) FROM orders o WHERE " + VALID_ORDER +
+     " AND order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30'"),
+])
+def test_across_everything_restates_no_condition(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_across_everything_before_more_words_refuses(parser):
+    # near miss: said mid-question, before other words, it is not read here
+    with pytest.raises(NotUnderstood):
+        parser.parse("across everything but Garden, units sold in 2026", COPILOT_AS_OF)

@@ -285,6 +285,10 @@ class StateBase:
                       f" had {m.group(1) or _bound_after(m.group(3) or _said_between(m.group(0), m.group(2)))} "
                       f"{m.group(2)} days between order date and ship date ",
                       text)
+        # "total units sold in 2025, across everything?": over all of the things, which a figure with no condition is
+        # already (was: refused, 'across' not placed)
+        text = re.sub(r"\s*,?\s*\b(?:across|over|for)\s+(?:absolutely\s+)?(?:everything|the\s+board)\b(?=\s*(?:[?.!]|$))",
+                      " ", text)
         # "the average number of calendar days between the order date and the date the shipment went out": whole days
         # from the order date to the ship date (the layer's calendar-day measure; "calendar" picks it over the time to
         # ship in hours), and "the number of" before it names that figure, not a count of orders (was: refused on
