@@ -158,12 +158,12 @@ class StateBase:
                 # "the Husqvarna Cordless Dril": a four-letter word written as a name, right after the words a
                 # product's name of the lake opens with, is that name's next word when exactly one is one edit away
                 # (was: not found, as a product the lake does not hold)
-                said = re.findall(r"[a-zåäöøæ0-9]+", m.string[:m.start()])[-3:]
-                names = getattr(getattr(parser, "vocab", None), "product_names", None) or {}
-                tails = set()
-                for k in range(len(said)):
-                    head = " ".join(said[k:]) + " "
-                    tails |= {name[len(head):].split()[0] for name in names
+                before_words = re.findall(r"[a-zåäöøæ0-9]+", m.string[:m.start()])[-3:]
+                product_names: dict[str, str] = getattr(getattr(parser, "vocab", None), "product_names", None) or {}
+                tails: set[str] = set()
+                for k in range(len(before_words)):
+                    head = " ".join(before_words[k:]) + " "
+                    tails |= {name[len(head):].split()[0] for name in product_names
                               if name.startswith(head) and name[len(head):].strip()}
                 near = [w for w in tails if w != m.group(0) and w in _edits(m.group(0))]
                 if len(near) == 1:
@@ -504,10 +504,10 @@ class StateBase:
         # and city" is no name)
         first = re.search(r"\bfirst\s+name\s+(?:is\s+|of\s+)?[\"'“‘]?([A-Z][a-zA-Z-]+)\b(?![\"'”’])", question)
         if first is not None:
-            said = re.compile(rf"\b(?:the\s+|a\s+)?first\s+name\s+(?:is\s+|of\s+)?{re.escape(first.group(1).lower())}\b")
-            if said.search(text):
+            first_said = re.compile(rf"\b(?:the\s+|a\s+)?first\s+name\s+(?:is\s+|of\s+)?{re.escape(first.group(1).lower())}\b")
+            if first_said.search(text):
                 self.texts.append(first.group(1) + " ")
-                text = said.sub(f" a name starting with __text{len(self.texts) - 1}__ ", text, count=1)
+                text = first_said.sub(f" a name starting with __text{len(self.texts) - 1}__ ", text, count=1)
         # a code written in capitals with a hyphen ("AB-", "XY-000123") that the lexicon does not know
         # is a text to look for, kept as written (tokens would lose the hyphen)
         self.codes: set[str] = set()
