@@ -96,3 +96,17 @@ def test_how_many_units_short_of_things_not_said_low_refuses(parser):
 ])
 def test_on_hand_minus_reorder_level_is_the_surplus(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "how many units short of the reorder level is each product that's below it overall?": "it" after "below" is the
+# reorder level named before (was: refused on 'below'); with no reorder level named before, it keeps refusing
+def test_below_it_is_the_reorder_level_named_before(parser, engine):
+    assert_answers_like(parser, engine, "how many units short of the reorder level is each product that is under it "
+                        "in total?",
+                        "SELECT p.name, s.r - s.s FROM (SELECT product_id, SUM(quantity_on_hand) s, SUM(reorder_level) r "
+                        "FROM inventory GROUP BY product_id) s JOIN products p USING (product_id) WHERE s.s < s.r")
+
+
+def test_below_it_without_a_level_refuses(parser):
+    with pytest.raises(NotUnderstood):
+        parser.parse("which products are below it", COPILOT_AS_OF)

@@ -409,6 +409,10 @@ class StateBase:
                       text)
         # "how many units would it take to bring every item in Vantaa below its reorder level back up to that level",
         # "items under reorder level, with the gap": the shortfall (reading/reorder_gap.py)
+        # "how many units short of the reorder level is each product that's below it overall?": "it" after "below" is the
+        # reorder level named before it, as "that is below its reorder level" says it (was: refused, 'below' not placed)
+        text = re.sub(r"\b((?:reorder\s+(?:level|point)s?)\b.*?\b(?:that|which|who)(?:'s|\s+is|\s+are|s)?\s+(?:below|under))\s+"
+                      r"it(?:\s+(?:overall|in\s+total|altogether))?\b(?=\s*(?:[?.!,;]|$))", r"\1 its reorder level", text)
         # "for low-stock Garden products, how many units are they short of the total reorder level?", "how many units is
         # each low-stock product short of its reorder level": each one's shortfall, as "the shortfall of each" says it
         # (was: refused, 'short' not placed); only of things said to be low elsewhere in the question (above the
