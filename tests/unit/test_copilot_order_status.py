@@ -1635,3 +1635,53 @@ def test_how_many_units_on_average_is_the_duration_alone(parser, engine, questio
 def test_how_many_on_average_per_thing_stays_a_count(parser):
     form = parser.parse("how many orders on average per customer", COPILOT_AS_OF).form
     assert "count" in form.measures
+
+
+# "how many days after it was ordered did order N get shipped?": the whole days from the order date to the ship
+# date asked as a figure, the calendar-day measure (was: refused, 'days' and 'after' not placed)
+@pytest.mark.parametrize("question, gold", [
+    ("how many days after the order date was order 1300 dispatched?",
+     "SELECT date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) FROM orders o JOIN shipments s "
+     "USING (order_id) WHERE o.order_id = 1300"),
+    ("How many calendar days after ordering did order #2100 ship",
+     "SELECT date_diff('day', o.order_date, CAST(s.shipped_at AS DATE)) FROM orders o JOIN shipments s "
+     "USING (order_id) WHERE o.order_id = 2100"),
+    ("how many days after they were placed were b2b orders shipped on average in 2026?",
+     "SELECT AVG(date_diff('day', o.order_date, CAST(s.shipped_at AS DATE))) FROM orders o JOIN shipments s "
+     "USING (order_id) WHERE o.channel = 'b2b' AND s.shipped_at >= TIMESTAMP '2026-01-01' "
+     "AND s.shipped_at < TIMESTAMP '2026-11-01'"),
+])
+def test_how_many_days_after_the_order_was_it_shipped(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # a delivery is no ship date, and "it" points at nothing here: both left to refuse
+    "how many days after it was ordered did order 1300 get delivered?",
+    "how many days after the order date was it shipped?",
+])
+def test_how_many_days_after_the_order_near_miss(parser, engine, question):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, question)
+
+
+# "the average number of calendar days between the order date and the date the shipment went out": whole days from
+# the order date to the ship date ("calendar" picks the calendar-day measure; was: refused), and "the average number
+# of hours between order and shipment" is the duration alone (was: a number of orders beside it)
+@pytest.mark.parametrize("question, gold", [
+    ("For web orders placed in 2025, what is the average number of calendar days between the order date and the "
+     "date the parcel was shipped?",
+     "SELECT AVG(date_diff('day', o.order_date, CAST(s.shipped_at AS DATE))) FROM orders o JOIN shipments s "
+     "USING (order_id) WHERE o.channel = 'web' AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
+    ("average number of hours between order and shipment",
+     "SELECT AVG(EPOCH(s.shipped_at) - EPOCH(CAST(o.order_date AS TIMESTAMP))) / 3600 FROM orders o "
+     "JOIN shipments s USING (order_id) WHERE s.shipped_at IS NOT NULL"),
+])
+def test_average_number_of_calendar_days_to_ship(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_calendar_days_of_another_span_refuses(parser, engine):
+    # near miss: "calendar days" of a delivery names no calendar-day measure; left to refuse
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, "average number of calendar days between shipping and delivery")

@@ -345,6 +345,10 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         parts.append(f"only {neg}{p['label']} {layer.entities[entity]['plural']} ({p['definition']})")
         if p.get("scoped_by") and f"each:{p['scoped_by']}" in form.notes:  # "out of stock in at least one warehouse"
             parts[-1] += f", in at least one {p['scoped_by']} (its own figure)"
+        counted = next((f for f in form.filters if p.get("scoped_by") and f.field == "ndistinct:" + str(
+            layer.dimensions.get(p["scoped_by"], {}).get("column"))), None)
+        if counted is not None:  # "out of stock in at least two warehouses": the places where it holds are counted
+            parts[-1] += f", each {p['scoped_by']} on its own figure (the {p['scoped_by']}s where it holds are counted)"
         if p.get("period_compare") and form.compare_period and form.period and not lapsed:
             # "ordered in both 2025 and 2026": an order in the other period named as well as in this one
             other = form.compare_period
@@ -418,6 +422,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] += " in each " + ", ".join(form.per_group)
         if "ties" in form.notes:  # "all of those placed on the earliest date": every one of that day
             parts[-1] = f"every one of the {'last' if form.direction == 'desc' else 'first'} {form.limit} day(s)"
+    if "every_line" in form.notes:  # "a discount on every single line": each line of the order, not one of them
+        parts.append("the conditions on the lines held on every line of the order")
     zero = Planner(layer).zero_entity(replace(form, within=None) if form.within and form.within.get("kind") == "list"
                                       and form.kind == "list" else form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0

@@ -1085,6 +1085,7 @@ class _State(
         self._bound_on_each_row()
         self._amount_summed_per_thing()
         self._shown_too()
+        self._every_line_of_the_orders()
         if followup:
             assert context is not None
             new = self.form
@@ -1892,6 +1893,12 @@ class _State(
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
                 self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
             return True  # "busiest day last month", "best month of 2025 by revenue": which one, the most first
+        if self.spans[i].first("grain") and self.spans[i].text.endswith("s") and i > 1:
+            # "the three best days for revenue", "top 3 months by orders", "the 5 busiest weeks": which ones, ranked
+            a, b = self.spans[i - 2], self.spans[i - 1]
+            if b.first("number") and (a.text == "top" or a.first("superlative") and a.text not in ("more", "most")) or \
+                    a.first("number") and b.first("superlative") and b.text not in ("more", "most"):
+                return True
         return any(x.text in ("which", "what", "who") for x in self.spans[max(0, i - 2):i])
 
     # ----- kinds
@@ -2096,10 +2103,11 @@ class _State(
                     f.dimensions.append(sub_dim)
                 f.measures = [m for m in f.measures if m != "count"] + [f.order_by]
                 f.subject = entity if f.subject is None or sub_dim else f.subject
+        # ("how many copper pipes do we have in stock": the pieces counted are the stock named too, one figure)
         if "count:stock" in notes:
-            f.measures = [m if m != "count" else "stock" for m in f.measures]
+            f.measures = list(dict.fromkeys(m if m != "count" else "stock" for m in f.measures))
         if "count:sold" in notes and "units_sold" in self.layer.measures:
-            f.measures = [m if m != "count" else "units_sold" for m in f.measures]
+            f.measures = list(dict.fromkeys(m if m != "count" else "units_sold" for m in f.measures))
         if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
                 f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
                     self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)

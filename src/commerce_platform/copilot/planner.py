@@ -253,7 +253,9 @@ class Planner:
                     inner.group_by(self.field_sql(scope), copy=False)
             elif inner is not None and isinstance(cond, exp.In) and f"ours:{key}" not in form.notes and (
                     scope in form.dimensions or self.layer.dimensions.get(scope, {}).get("column") in form.show or (
-                    self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope)))):
+                    self.layer.entities.get(form.subject or "", {}).get("table") in tables_of(self.field_sql(scope))) or
+                    # "products out of stock in at least two warehouses": the places where it holds are counted
+                    any(f.field == f"ndistinct:{self.layer.dimensions.get(scope, {}).get('column')}" for f in form.filters)):
                 # "which warehouse has the most products below their reorder level": the condition
                 # holds per product in each warehouse, so it is tested per (product, warehouse); so is it of
                 # stock records counted ("positions with zero units on hand"), each one a product in a warehouse, and
@@ -640,6 +642,14 @@ class Planner:
                  for f in form.filters if not self.is_measure(f.field)]
         conds += [self._row_condition(f) for f in form.filters if self.is_measure(f.field) and self._row_level(form, f)]
         conds += [self.predicate_sql(p, entity, form) for p in form.predicates]
+        if "every_line" in form.notes:
+            # "orders with a discount of at least 10% on every line": the conditions on the lines hold on each line of
+            # the order (an order is kept when all of its lines meet them), not on some one line
+            lines = [c for c in conds if tables_of(c) == {"order_items"}]
+            if lines:
+                conds = [c for c in conds if c not in lines]
+                conds.append(self._entities_having("orders", [exp.func("BOOL_AND", exp.and_(*[c.copy() for c in lines]))],
+                                                   []))
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
             form.period_field in (None, "orders.order_date")
         # "orders per customer in 2025, customers who ordered at least once": the orders measured are in
@@ -1379,7 +1389,7 @@ class Planner:
                   if (column := self.layer.dimensions.get(d, {}).get("column", "")) and "." in column
                   and column not in columns and column not in extra]
         for f in form.filters:
-            if "." in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in") \
+            if "." in f.field and ":" not in f.field and f.field not in columns and f.field not in extra and f.op not in ("=", "in") \
                     and (f.field.split(".")[0] == table or form.subject != "customers"):
                 # (a column of each customer's orders or parcels would repeat the customer once per row)
                 extra.append(f.field)
@@ -1434,6 +1444,10 @@ class Planner:
         # lines) would multiply a figure summed over its own fanning table (stock) too
         cond_tables = {t for c in conds for t in tables_of(c)} - {table}
         mixed = mixed or any(t - {table} and cond_tables - t for t in sides.values()) or zero_table is not None
+        # "products out of stock in at least two warehouses": the rows joined are those of the places where the state
+        # holds, so a figure shown beside each thing (its stock) is taken over all of its own rows instead
+        mixed = mixed or any(f.field.startswith("ndistinct:") for f in form.filters) and any(
+            self.layer.predicates.get(p, {}).get("scoped_by") for p in form.predicates)
         per_rows: dict[str, exp.Expr] = {}
         # "customers with their revenue and number of orders": each figure over its own rows (the revenue's
         # glossary filter on the revenue alone), not the count cut to the revenue's orders

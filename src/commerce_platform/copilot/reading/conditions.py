@@ -1267,7 +1267,7 @@ class ConditionSteps(StateBase):
         return nxt[0] if nxt is not None and nxt[1].text.startswith("__text") else None
 
     def _holds_items(self, i: int) -> bool:
-        nxt = self.next_content(i)
+        nxt = first = self.next_content(i)
         while nxt is not None and (nxt[1].first("number") or nxt[1].first("comparator") or nxt[1].has("grammar", "both")):
             nxt = self.next_content(nxt[0])
         if nxt is None or self._entity_before(i) != "orders":
@@ -1275,8 +1275,11 @@ class ConditionSteps(StateBase):
         t = nxt[1]
         item_side = {d for d, spec in self.layer.dimensions.items()
                      if spec["column"].split(".")[0] in ("products", "order_items")}
+        # ("orders that contained copper pipes": a kind of product said without its brand, right after the verb, is
+        # what the orders hold too; with a number before it, "contain more than 2 copper pipes", it is left to refuse)
         return bool({d for d, _ in self.values_of(t)} & item_side or t.has("entity", "products")
-                    or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate"))
+                    or t.has("entity", "order_lines") or t.has("measure", "units_sold") or t.first("predicate")
+                    or (nxt is first and t.first("product_kind")))
 
     def _each_did(self) -> None:
         """"For customers in Tampere, the number of orders each placed": "each" before the verb is each of the
@@ -1536,6 +1539,43 @@ class ConditionSteps(StateBase):
                                 hint="e.g. 'customers who had all of their orders delivered'")
         held[0].op = "only of"
         held[0].values = list(held[0].values)
+        for k in said:
+            self.spans[k].used = True
+
+    def _every_line_of_the_orders(self) -> None:
+        """"how many orders had a discount of at least 10% on every single line?", "orders with all lines discounted":
+        the condition said of the lines holds on every line of the order (the layer's note ``every_line``; the
+        planner tests it on all of them), not on one line among others (was: 'every' refused; "all lines" dropped, an
+        order with one such line counted). Only of orders, with conditions on the lines' own columns; a condition on
+        the products of the lines ("every Makita line") is refused."""
+        spec = self.layer.grammar.get("every_one_of_their", {})
+        universal, fillers = set(spec.get("universal", [])), set(spec.get("fillers", [])) | {"its", "their", "the"}
+        f = self.form
+        said: list[int] = []
+        for k, s in enumerate(self.spans):
+            if s.used or s.text not in universal:
+                continue
+            j = k + 1
+            while j < len(self.spans) and self.spans[j].text in fillers:
+                j += 1
+            if j < len(self.spans) and self.spans[j].has("entity", "order_lines"):
+                said = list(range(k, j + 1))
+                break
+        if not said or f.subject != "orders" or f.dimensions or f.grain:
+            return  # ("average discount across all order lines": the lines a figure is taken over, read elsewhere)
+        lines = [x for x in f.filters if str(self.layer.dimensions.get(x.field, {}).get("column", x.field)).split(".")[0]
+                 == "order_items"]
+        held = [p for p in f.predicates if re.fullmatch(r"order_items\.\w+\s*[<>=!]+\s*[\w.]+",
+                                                         str(self.layer.predicates.get(p, {}).get("sql", "")).strip())]
+        products = [x for x in f.filters if str(self.layer.dimensions.get(x.field, {}).get("column", x.field)).split(".")[0]
+                    == "products"]
+        if not (lines or held):
+            return
+        if products:
+            raise NotUnderstood(f"I can test '{self.spans[said[0]].text} line' only on a value of the order lines "
+                                "themselves (their discount)", field=self.spans[said[0]].text,
+                                hint="e.g. 'orders with a discount of at least 10% on every line'")
+        f.notes.append("every_line")
         for k in said:
             self.spans[k].used = True
 

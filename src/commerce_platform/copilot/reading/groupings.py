@@ -206,6 +206,14 @@ class GroupingSteps(StateBase):
                     and place.first("dimension") and not self.values_of(place) and (place.text.endswith("s") or every) \
                     and sum(x.first("dimension") == place.first("dimension") for x in self.spans) == 1:
                 s.used = True  # "(reorder level minus stock, all warehouses together)": summed over them, not split
+        for i, s in enumerate(self.spans[3:], start=3):
+            kind, noun = self.spans[i - 2], self.spans[i - 1]
+            if not s.used and s.text in ("together", "combined") and self.spans[i - 3].text == "all" and \
+                    kind.first("product_kind") and noun.has("entity", "products") and "product" not in f.dimensions \
+                    and not any(x is not noun and x.has("dimension", "product") for x in self.spans):
+                # "How many copper pipes did we sell? All copper pipe products together.": every product of that kind,
+                # summed (the kind's condition already holds them all), not split by product
+                s.used = True
         for i, s in enumerate(self.spans):
             if not s.used and s.has("grammar", "summed_over"):
                 # "less than 300 units in total across (all) warehouses": summed over them, never split by them

@@ -610,7 +610,9 @@ class MeasureSteps(StateBase):
         """"how many <a product> ... in Vantaa / sitting": the items counted are a product's pieces in
         stock (the words name no thing counted, a product is named, and a warehouse or a keeping verb)."""
         named = [v for k in range(first, last + 1) for v in self.values_of(self.spans[k])]
-        if not any(dim == "product" for dim, _ in named):
+        # ("how many copper pipes do we have": a kind of product said without its brand names products too)
+        if not any(dim == "product" for dim, _ in named) and not any(
+                self.spans[k].first("product_kind") for k in range(first, last + 1)):
             return False
         keeping = set(self.layer.grammar.get("stock_verbs", []))
         held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))

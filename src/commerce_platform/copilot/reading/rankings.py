@@ -286,7 +286,10 @@ class RankingSteps(StateBase):
                 nxt = (i + 1, nxt[1])  # read as if the noun followed the number
             ranked = f.order_by or "ranked" in f.notes or {"together", "recommend"} & set(f.notes)
             if (not s.used and s.first("number") and nxt and nxt[0] == i + 1 and ranked and
-                    (nxt[1].first("entity") or nxt[1].first("dimension")) and nxt[1].text.endswith("s")):
+                    (nxt[1].first("entity") or nxt[1].first("dimension") or (
+                        nxt[1].first("grain") and f.grain is not None and nxt[1].has("grain", f.grain)))
+                    and nxt[1].text.endswith("s")):
+                # ("which 3 days had the highest revenue": the time grain grouped by is what is ranked too)
                 f.limit = int(s.arg("number"))
                 s.used = True
             elif not s.used and s.first("number") and ranked and k > i + 1 and k < len(self.spans) and \
