@@ -804,14 +804,31 @@ def test_ordered_and_not_ordered_in_named_periods_still_read(parser, engine):
 
 
 @pytest.mark.parametrize("question", [
-    # a product's stock records and its order lines both multiply its row: summed together, each counts the other's
-    "products we could discount, holding more than 400 units in total stock that sold fewer than 10 units last quarter",
-    "Any active products we should discount? ones holding over 250 units in total stock that sold under 20 units in "
-    "the last 60 days.",
+    # a product's stock records and its order lines both multiply its row: summed together in one join, each would
+    # count the other's rows, so without a reading that sums them apart the question is refused
+    "products holding more than 400 units in total stock that sold fewer than 10 units last quarter",
+    "stock and units sold per brand",
 ])
 def test_sums_over_two_multiplying_tables_are_refused(parser, question):
-    with pytest.raises(NotUnderstood):
+    with pytest.raises(NotUnderstood, match="more than once"):
         parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, floor, ceiling, start, where", [
+    # the discount candidates sum each product's stock apart from its order lines: the same shape answered right
+    ("products we could discount, holding more than 400 units in total stock that sold fewer than 10 units last quarter",
+     400, 10, "2026-07-01' AND DATE '2026-09-30", "TRUE"),
+    ("Any active products we should discount? ones holding over 250 units in total stock that sold under 20 units in "
+     "the last 60 days.", 250, 20, "2026-09-02' AND DATE '2026-10-31", "p.active"),
+])
+def test_discount_candidates_sum_stock_apart_from_sales(parser, engine, question, floor, ceiling, start, where):
+    assert_answers_like(
+        parser, engine, question,
+        "SELECT p.name, s.stock FROM products p JOIN (SELECT product_id, SUM(quantity_on_hand) AS stock FROM inventory "
+        "GROUP BY product_id) s USING (product_id) LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS units "
+        f"FROM order_items oi JOIN orders o USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN "
+        f"DATE '{start}' GROUP BY oi.product_id) u USING (product_id) "
+        f"WHERE {where} AND s.stock > {floor} AND COALESCE(u.units, 0) < {ceiling}")
 
 
 def test_discount_candidates_said_as_we_should_discount(parser, engine):
