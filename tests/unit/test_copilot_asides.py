@@ -75,3 +75,39 @@ def test_an_aside_of_the_askers_plan_is_set_aside(parser, engine, question, gold
 def test_an_aside_naming_a_value_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# ---- talk around the request: greetings, hedges and sign-offs (the layer's commentary talk), "for" the asker's own
+# thing closing the question after a comma, approvals led by "just", and a wish for the answer's form only
+@pytest.mark.parametrize("question, gold", [
+    ("Hello! How many orders were placed in 2025?", ORDERS_2025),
+    ("Good afternoon, how many web orders were placed in 2025?", WEB_2025),
+    ("Out of curiosity, how many orders were placed in 2025?", ORDERS_2025),
+    ("Hi there! Quick question: how many web orders came in during 2025? Thanks!", WEB_2025),
+    ("How many orders were placed in 2025, if possible?", ORDERS_2025),
+    ("Number of web orders in 2025, cheers.", WEB_2025),
+    ("Number of orders placed in 2025, for the supplier memo.", ORDERS_2025),
+    ("Count of web orders in 2025 please, for a slide in the quarterly board deck.", WEB_2025),
+    ("How many web orders in 2025? Just the count is fine.", WEB_2025),
+    ("How many orders were placed in 2025? I only need a rough idea.", ORDERS_2025),
+    ("Quick one before the supplier call - how many orders were placed in 2025?", ORDERS_2025),
+    # near miss: a wish that names a value narrows the question, as before
+    ("How many orders were placed in 2025? I just need the web ones.", WEB_2025),
+])
+def test_talk_around_the_request_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # a greeting's word with no punctuation after it is no greeting: left to refuse
+    "Morning orders - how many were placed in 2025?",
+    # the own thing after the comma names a value: it may be a condition
+    "How many orders were placed in 2025, for the Finnish team?",
+    # the approval names a value: it narrows, never set aside
+    "How many orders were placed in 2025? Just the web ones are fine.",
+    # the sign-off is not the question's end: its words stay and are refused
+    "Thanks to the returns, how many orders were placed in 2025 lately?",
+])
+def test_talk_that_may_bear_on_the_request_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

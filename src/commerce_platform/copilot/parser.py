@@ -142,6 +142,16 @@ class SemanticParser:
         # the words a preface's own readings turn on (_preface): the layer's preface_kinds words
         self.preface_words = {key: frozenset(words) for key, words in
                               self.layer.grammar.get("preface_kinds", {}).get("words", {}).items() if isinstance(words, list)}
+        # the talk around a request (_talk_set_aside): greetings and hedges opening it, sign-offs closing it
+        talk = spec.get("talk", {})
+        said = lambda key: "|".join(re.escape(w).replace(r"\ ", r"\s+")  # noqa: E731
+                                    for w in sorted(talk.get(key, []), key=len, reverse=True))
+        self.talk_opening_re = re.compile(
+            rf"^\s*(?P<talk>(?:{said('greetings')})\s*[!.,]+|(?:{said('hedges')})\s*(?:[,:!]|\s[—–-](?=\s)))\s+(?=\S)",
+            re.IGNORECASE) if talk.get("greetings") and talk.get("hedges") else None
+        self.talk_closing_re = re.compile(
+            rf"(?:(?<=[?.!,;])|(?<=[?.!,;]\s)|\s+[—–-])\s*(?P<talk>(?:{said('signoffs')})\s*(?P<end>[.!?]*))\s*$",
+            re.IGNORECASE) if talk.get("signoffs") else None
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
@@ -384,6 +394,25 @@ class SemanticParser:
         own_asides.append(start.group("head"))
         return question[start.end():]
 
+    def _talk_set_aside(self, question: str, own_asides: list[str]) -> str:
+        """"Morning! Could you check ...?", "Just curious, which ...?", "... per warehouse, thanks!": a greeting or a
+        hedge opening the question and a sign-off closing it (the layer's commentary talk) never bear on what is
+        asked; each is set aside whole (appended to own_asides), as often as one follows another, while a request
+        remains. Only the phrase and its punctuation go: every other word stays where it is read or refused."""
+        while True:
+            opening = self.talk_opening_re.match(question) if self.talk_opening_re is not None else None
+            closing = self.talk_closing_re.search(question) if self.talk_closing_re is not None else None
+            if opening is not None and question[opening.end():].strip(" ?.!,;:-—–"):
+                own_asides.append(opening.group("talk").strip(" ,:!.—–-"))
+                question = question[opening.end():]
+            elif closing is not None and question[:closing.start()].strip(" ?.!,;:-—–"):
+                own_asides.append(closing.group("talk").strip(" .!?"))
+                question = question[:closing.start()].rstrip(" ,;—–-")
+                if "?" in closing.group("end") and not question.endswith(("?", ".", "!")):
+                    question += "?"  # "..., if possible?": the question's own mark stays
+            else:
+                return question
+
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
         turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
@@ -392,19 +421,28 @@ class SemanticParser:
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         own_asides: list[str] = []
+        question = self._talk_set_aside(question, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
         for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
-            own = OWN_THING_END_RE.search(clause or "") if k > 0 else None
+            own = OWN_THING_END_RE.search(clause or "")
+            # ("Revenue by channel for 2025 please, for the board pack.": after a comma closing the question's own
+            # clause too; the comma goes with it)
+            before = clause[:own.start()] if own is not None else ""
+            if own is not None and k == 0 and not before.endswith(","):
+                own = None
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
-            # (the thing's word as mended: "the catalogue updte")
-            if own is None or not spans or spans[-1].text not in things or not all(
-                    all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
+            # (the thing's word as mended: "the catalogue updte"; the last word of a phrase, "the board deck")
+            # ("for the annual summary": a grain before the thing is when it happens, no grouping)
+            if own is None or not spans or spans[-1].text.split()[-1] not in things or not all(
+                    all(x[0] in ("stop", "unknown") or (x[0] == "grain" and j < len(spans) - 1) for x in sp.senses)
+                    for j, sp in enumerate(spans)):
                 continue
             # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
             # preface_times things; only words the lake lacks) closing a clause after the question says what the
             # answer is for, set aside; the clause's own request stays
             at = question.rindex(clause)
-            question = question[:at] + clause[:own.start()] + clause[own.end():] + question[at + len(clause):]
+            before = before.rstrip(" ,") if k == 0 else before
+            question = question[:at] + before + clause[own.end():] + question[at + len(clause):]
             own_asides.append(own.group(0).strip())
         question = self._own_thing_first(question, as_of, own_asides)
         asked = question
@@ -434,6 +472,10 @@ class SemanticParser:
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
+        # ("I just need the ballpark": a lead word before the wish, in a clause naming no data at all)
+        wish_leads = set(self.layer.grammar.get("commentary", {}).get("wish_leads", []))
+        # ("I need the ballpark": what is wished is the answer's own form, no thing the lake lacks)
+        wish_objects = set(self.layer.grammar.get("commentary", {}).get("wish_objects", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
@@ -446,12 +488,12 @@ class SemanticParser:
             wished = next((j for j, s in enumerate(state.spans) if set(s.text.split()) & wishes), None)
             wished = len(state.spans) if wished is None else wished
             bare = wished < len(state.spans) and all(all(x[0] in ("stop", "unknown") for x in s.senses)
-                                                     for s in state.spans) and all(
-                s.senses and all(x[0] == "stop" for x in s.senses) for s in state.spans[wished:])
+                                                     or s.text in wish_leads for s in state.spans) and all(
+                s.senses and all(x[0] == "stop" for x in s.senses) or s.text in wish_objects for s in state.spans[wished:])
             free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
-                not (words & (blockers - wishes if bare else blockers)) and (all(
-                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
-                or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
+                not (words & (blockers - wishes - wish_leads if bare else blockers)) and (all(
+                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) or bare and s.text in wish_leads
+                for s in state.spans) or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
                     " ".join(clause.strip(" ()").lower().split()) in together_restated and \
                     any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
@@ -482,16 +524,23 @@ class SemanticParser:
                 data_free[k] = True
         approvals = self.layer.grammar.get("commentary", {}).get("approvals", {})
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
-            said_text = " ".join(clause.strip(" ()-—–.!").lower().split())
+            said_text = " ".join(clause.strip(" ()-—–.!,").lower().split())
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or not any(
                     said_text.endswith(f" {e}") for e in approvals.get("endings", [])):
                 continue
             # "... per month in 2025? Monthly figures are fine.": saying that what is asked is acceptable restates
             # it; set aside when all its data is said by the question (the layer's commentary approvals)
             said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
-            words = {w for sp in state.spans for w in sp.text.split()} - set(approvals.get("nouns", []))
+            nouns = set(approvals.get("nouns", []))
+            # ("just the number is fine": a lead word before the figure's noun says which form of the answer will do,
+            # when the clause names no data at all; "just the Finnish ones are fine" narrows and stays)
+            leads = set(approvals.get("leads", []))
+            lead_free = all(sp.text in leads or sp.text in nouns or all(x[0] in ("stop", "unknown") for x in sp.senses)
+                            for sp in state.spans)
+            spans = [sp for sp in state.spans if not (lead_free and sp.text in leads)]
+            words = {w for sp in spans for w in sp.text.split()} - nouns
             data_free[k] = not (words & blockers) and all(
-                x[0] in ("stop", "unknown") or tuple(x) in said for sp in state.spans for x in sp.senses)
+                x[0] in ("stop", "unknown") or tuple(x) in said for sp in spans for x in sp.senses)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or \
                     RESTATED_RE.match(clause.strip(" ()-—–")) is None:
@@ -687,7 +736,7 @@ class SemanticParser:
         cut = next((k for k, sp in enumerate(spans) if sp.text in own["event_bounds"] and k + 1 < len(spans)
                     and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
-        if cut is not None and (sentence or head.endswith(":")):
+        if cut is not None and (sentence or head.endswith(":") or SPACED_DASH_RE.fullmatch(joint) is not None):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
             # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
             spans = spans[:cut]
@@ -874,7 +923,7 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
-OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
+OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,5}[\w-]+(?=\s*[.!]*\s*$)",
                               re.IGNORECASE)
 # "For the loyalty programme I need ...": "for" the asker's own thing opening the question, its need after it
 OWN_THING_START_RE = re.compile(r"^(?P<head>for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}?[\w-]+)\s*,?\s+"
