@@ -111,3 +111,30 @@ def test_talk_around_the_request_is_set_aside(parser, engine, question, gold):
 def test_talk_that_may_bear_on_the_request_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# ---- who asks ("Marketing wants to know how many ...") opening the question, and someone's say after it ("The
+# Finnish team thinks it was a record month.", the layer's remark verbs)
+@pytest.mark.parametrize("question, gold", [
+    ("Finance wants to know how many web orders were placed in 2025.", WEB_2025),
+    ("The warehouse is asking how many orders were placed in 2025?", ORDERS_2025),
+    ("My manager would like to know how many web orders came in during 2025.", WEB_2025),
+    ("How many web orders were placed in 2025? The sales team reckons it was a record year.", WEB_2025),
+    ("Number of orders placed in 2025? Our accountant disputes it.", ORDERS_2025),
+])
+def test_who_asks_and_what_someone_says_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # someone's say names a value the question does not: it may narrow, refused
+    "How many orders were placed in 2025? The manager says the web ones are what counts.",
+    "How many orders were placed in 2025? The Oslo team thinks it was a lot.",
+    # who asks names a value: it may be a condition of the question, never dropped
+    "The web team wants to know how many orders were placed in 2025.",
+    # someone's say with a word that narrows (the blockers): refused
+    "How many orders were placed in 2025? The CFO says only the figure matters.",
+])
+def test_a_say_or_asker_that_may_bear_on_the_request_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

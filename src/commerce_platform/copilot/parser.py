@@ -152,9 +152,20 @@ class SemanticParser:
         self.talk_closing_re = re.compile(
             rf"(?:(?<=[?.!,;])|(?<=[?.!,;]\s)|\s+[—–-])\s*(?P<talk>(?:{said('signoffs')})\s*(?P<end>[.!?]*))\s*$",
             re.IGNORECASE) if talk.get("signoffs") else None
+        # "Marketing wants to know how many ...": who asks, a reporting verb of the layer, then the question
+        self.reported_re = re.compile(
+            rf"^\s*(?P<talk>(?P<who>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?:{said('reporting')}))\s+"
+            rf"(?=(?:{said('reported_questions')})\b\s*\S)", re.IGNORECASE) \
+            if talk.get("reporting") and talk.get("reported_questions") else None
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
+        # "The Finnish team thinks it was a record month.", "The customer disputes it.": someone (one to three words)
+        # and a verb of saying or believing (the layer's remark verbs) open a remark as the openers do
+        verbs = spec.get("remarks", {}).get("verbs", [])
+        self.remark_said_re = re.compile(r"^\s*(?:(?:the|our|my|a|an|this|that|one)\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+\s+(?:"
+                                         + "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
+                                         + r")\b", re.IGNORECASE) if verbs else None
         # "... How many products are at zero there?": a closing pointer at a place of the layer (set_aside_commentary)
         self.places = tuple(self.layer.grammar.get("places", {}).get("dimensions", []))
         self.there_re = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>" + "|".join(map(re.escape, self.places))
@@ -413,6 +424,25 @@ class SemanticParser:
             else:
                 return question
 
+    def _reported_request_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"Marketing wants to know how many new customers signed up this year.", "The warehouse is asking which
+        ...": who asks (one to three words) and a reporting verb of the layer (commentary talk reporting) opening the
+        question before its own question word is whom the question is asked for, set aside (appended to own_asides);
+        the question stays. Only when who asks names nothing of the data but a thing or a way of grouping (a team,
+        "the warehouse", a concept the lake lacks): a value ("The Oslo team wants to know ..."), a figure, period,
+        number or condition may be a condition on the question, and the question is read whole (or refused)."""
+        found = self.reported_re.match(question) if self.reported_re is not None else None
+        if found is None or re.search(r"\b(?:who|which|that|whose|whom)\b", found.group("who"), re.IGNORECASE):
+            return question  # ("customers who asked which ...": a relative clause, no one asking)
+        state = _State(self, found.group("who"), as_of)
+        # (a thing's or a grouping's word may name its column too: "warehouse")
+        if state.periods or state.ids or state.texts or not state.spans or not all(
+                x[0] in ("stop", "unknown", "entity", "dimension") or x[0] == "attribute" and any(
+                    y[0] in ("entity", "dimension") for y in sp.senses) for sp in state.spans for x in sp.senses):
+            return question
+        own_asides.append(found.group("talk"))
+        return question[found.end():]
+
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
         turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
@@ -422,6 +452,7 @@ class SemanticParser:
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         own_asides: list[str] = []
         question = self._talk_set_aside(question, own_asides)
+        question = self._reported_request_first(question, as_of, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
         for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
             own = OWN_THING_END_RE.search(clause or "")
@@ -514,7 +545,8 @@ class SemanticParser:
             wondering = next((w for w in sorted(wonders, key=len, reverse=True) if re.match(rf"{re.escape(w)}\b", opened)), None)
             if wondering:
                 words = (words - set(wondering.split()) - {"how"}) & blockers - set(plan.get("allowed", []))
-            if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
+            if not data_free[k] and self.remark_re is not None and (self.remark_re.match(clause.strip(" ()-—–")) or (
+                    self.remark_said_re is not None and self.remark_said_re.match(clause.strip(" ()-—–")))) \
                     and not (state.periods or state.ids or state.texts or words & blockers) and not any(
                         x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
                                                             for sp in other.spans for y in sp.senses}
