@@ -138,3 +138,44 @@ def test_who_asks_and_what_someone_says_are_set_aside(parser, engine, question, 
 def test_a_say_or_asker_that_may_bear_on_the_request_is_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+NEVER_ORDERED = ("SELECT c.customer_id, c.name FROM customers c "
+                 "WHERE c.customer_id NOT IN (SELECT customer_id FROM orders)")
+WEB_2025_BY_STATUS = ("SELECT o.status, COUNT(*) FROM orders o WHERE o.channel = 'web' "
+                      "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY o.status")
+
+
+# ---- approvals naming the listed things' names or the question's own grouping, a plan in the first person with a
+# grain before the asker's own thing, an opinion ("too often") in a sentence before the question, and a slip in a
+# word of the talk ("Thanks a milion")
+@pytest.mark.parametrize("question, gold", [
+    ("Who are the customers that never placed an order? Just names is fine.", NEVER_ORDERED),
+    ("Which customers have not ordered anything yet? The names will do.", NEVER_ORDERED),
+    ("Web orders in 2025 by status? Figures per status are fine.", WEB_2025_BY_STATUS),
+    ("How many web orders were placed in 2025? I'm preparing the quarterly memo.", WEB_2025),
+    ("How many orders were placed in 2025? I am drafting the annual report.", ORDERS_2025),
+    ("Our auditor thinks we check too rarely. How many web orders were placed in 2025?", WEB_2025),
+    ("How many web orders were placed in 2025? Thanks a milion", WEB_2025),
+    ("Mornnig! How many orders were placed in 2025?", ORDERS_2025),
+    ("How many web orders were placed in 2025? Just wonderng.", WEB_2025),
+])
+def test_approvals_plans_and_slipped_talk_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # names after a count ask for other rows than the count: not an approval of it
+    "How many customers never placed an order? Names are enough.",
+    # a grouping the question does not say: it would change the answer
+    "Web orders in 2025 by status? Figures per channel are fine.",
+    # the things listed have no name of their own (orders): not set aside
+    "Which web orders were returned in 2025? Names are fine.",
+    # a plan that narrows ("only"), first person or not
+    "How many orders were placed in 2025? I'm only counting the web ones.",
+    # a slip the lexicon is unsure of is never mended into the talk ("plase": phase, plate or please)
+    "How many orders were placed in 2025 plase",
+])
+def test_approvals_and_plans_that_may_bear_on_the_request_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

@@ -74,7 +74,7 @@ from .followups import (
     within_top,
 )
 from .labels import place_grain_labels
-from .lexicon import Lexicon, Span
+from .lexicon import Lexicon, Span, _edits
 from .periods import Periods as Periods
 from .periods import _period, shift_back
 from .periods import relative_period as relative_period
@@ -152,6 +152,11 @@ class SemanticParser:
         self.talk_closing_re = re.compile(
             rf"(?:(?<=[?.!,;])|(?<=[?.!,;]\s)|\s+[—–-])\s*(?P<talk>(?:{said('signoffs')})\s*(?P<end>[.!?]*))\s*$",
             re.IGNORECASE) if talk.get("signoffs") else None
+        # the words of the talk and the remarks (_talk_words_mended): a slip in one is mended to it
+        self.talk_words = frozenset(w for key in ("greetings", "hedges", "signoffs") for phrase in talk.get(key, [])
+                                    for w in phrase.lower().split() if len(w) >= 5 and w.isalpha()) | frozenset(
+            w for key in ("openers", "verbs") for phrase in spec.get("remarks", {}).get(key, [])
+            for w in phrase.lower().split() if len(w) >= 5 and w.isalpha())
         # "Marketing wants to know how many ...": who asks, a reporting verb of the layer, then the question
         self.reported_re = re.compile(
             rf"^\s*(?P<talk>(?P<who>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?:{said('reporting')}))\s+"
@@ -405,6 +410,25 @@ class SemanticParser:
         own_asides.append(start.group("head"))
         return question[start.end():]
 
+    def _talk_words_mended(self, question: str) -> str:
+        """``question`` with a slip in a word of the talk or the remarks mended ("Just wonderng.", "Curiuos.",
+        "Thanks a milion"): a word of five letters or more the lexicon does not hold, one edit from exactly one
+        talk word, and that the lexicon would not mend into another word (nor is unsure of: "plase" may be "phase")."""
+        lexicon = self.lexicon
+
+        def mended(m: re.Match) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if low in self.talk_words or low in lexicon.words or low in lexicon.extra_words:
+                return word
+            near = _edits(low) & self.talk_words
+            better, tied = lexicon.mend(low)
+            if len(near) != 1 or tied or better is not None and better not in near:
+                return word
+            talk = next(iter(near))
+            return talk.capitalize() if word[:1].isupper() else talk
+        return re.sub(r"(?<![\w'-])[A-Za-z]{5,}(?![\w'-])", mended, question)
+
     def _talk_set_aside(self, question: str, own_asides: list[str]) -> str:
         """"Morning! Could you check ...?", "Just curious, which ...?", "... per warehouse, thanks!": a greeting or a
         hedge opening the question and a sign-off closing it (the layer's commentary talk) never bear on what is
@@ -451,6 +475,7 @@ class SemanticParser:
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         own_asides: list[str] = []
+        question = self._talk_words_mended(question)
         question = self._talk_set_aside(question, own_asides)
         question = self._reported_request_first(question, as_of, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
@@ -564,12 +589,28 @@ class SemanticParser:
             # it; set aside when all its data is said by the question (the layer's commentary approvals)
             said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
             nouns = set(approvals.get("nouns", []))
+            spans = list(state.spans)
+            # ("Count per status is enough.": a grouping word before a way of grouping the question says itself
+            # restates that grouping, the layer's approval groupers)
+            groupers = set(approvals.get("groupers", []))
+            spans = [sp for j, sp in enumerate(spans) if not (
+                sp.text in groupers and j + 1 < len(spans)
+                and any(x[0] == "dimension" and tuple(x) in said for x in spans[j + 1].senses))]
+            # ("Which customers have never ordered? Names are enough.": the name of the things a question before it
+            # lists, which a list shows; never after a count, "how many ...? Names are enough" asks for other rows)
+            listed = {x[1] for j in range(k) if LISTS_ASKED_RE.match(clauses[j].strip(" ()-—–")) is not None
+                      for sp in states[j].spans for x in sp.senses if x[0] == "entity"}
+            # (the name column of whichever table, "names" read as the customers'; the listed things have one)
+            named = any("name" in (self.layer.tables.get(e) or {}).get("columns", {}) for e in listed)
+            spans = [sp for sp in spans if not (
+                named and sp.text in approvals.get("name_nouns", []) and sp.senses
+                and all(x[0] == "attribute" and x[1].endswith(".name") for x in sp.senses))]
             # ("just the number is fine": a lead word before the figure's noun says which form of the answer will do,
             # when the clause names no data at all; "just the Finnish ones are fine" narrows and stays)
             leads = set(approvals.get("leads", []))
             lead_free = all(sp.text in leads or sp.text in nouns or all(x[0] in ("stop", "unknown") for x in sp.senses)
-                            for sp in state.spans)
-            spans = [sp for sp in state.spans if not (lead_free and sp.text in leads)]
+                            for sp in spans)
+            spans = [sp for sp in spans if not (lead_free and sp.text in leads)]
             words = {w for sp in spans for w in sp.text.split()} - nouns
             data_free[k] = not (words & blockers) and all(
                 x[0] in ("stop", "unknown") or tuple(x) in said for sp in spans for x in sp.senses)
@@ -622,6 +663,11 @@ class SemanticParser:
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
             events = _event_periods(state)
+            # ("I'm writing the half-year note.": a grain a few words before one of the asker's own things, the
+            # layer's preface_times things, is when that thing is due, no grouping, as in a preface)
+            own_things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+            events = events + [sp for j, sp in enumerate(rest) if sp.senses and all(x[0] == "grain" for x in sp.senses)
+                               and any(o.text in own_things for o in rest[j + 1:j + 4])]
             data_free[k] = (not state.periods or bool(events)) and not state.ids and not state.texts \
                 and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
@@ -801,6 +847,12 @@ class SemanticParser:
             # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
             # works on, not a request to list
             spans = spans[:-1]
+        if sentence:
+            # "The pricing committee thinks we discount too often.": an excess in someone's view (the plan's
+            # opinions), not "too" as "also"
+            opinion = set(self.commentary[1].get("opinions", []))
+            spans = [sp for j, sp in enumerate(spans)
+                     if not (sp.text == "too" and j + 1 < len(spans) and f"too {spans[j + 1].text}" in opinion)]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -960,6 +1012,9 @@ OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'
 # "For the loyalty programme I need ...": "for" the asker's own thing opening the question, its need after it
 OWN_THING_START_RE = re.compile(r"^(?P<head>for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}?[\w-]+)\s*,?\s+"
                                 r"(?=(?:i|we)\s+(?:need|want|would\s+like)\b|(?:i'd|we'd)\s+like\b)", re.IGNORECASE)
+# "Which customers ...?", "List the products ...": a clause asking for a list of things (an approval after it may
+# name their name: "Names are enough.")
+LISTS_ASKED_RE = re.compile(r"(?:which|who|list|show(?:\s+me)?|give\s+me\s+(?:a\s+)?list)\b", re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
