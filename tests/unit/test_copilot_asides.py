@@ -179,3 +179,23 @@ def test_approvals_plans_and_slipped_talk_are_set_aside(parser, engine, question
 def test_approvals_and_plans_that_may_bear_on_the_request_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# ---- "for" the asker's own thing after the question naming a value the question names itself ("Preparing for the
+# Makita rep visit."), and more talk of the layer (abbreviated sign-offs, "btw")
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders were placed through the web channel in 2025? Getting ready for the web team sync.", WEB_2025),
+    ("Hiya! btw, how many web orders were placed in 2025? thx", WEB_2025),
+    ("By the way - how many orders were placed in 2025, asap.", ORDERS_2025),
+])
+def test_own_things_with_values_said_and_more_talk_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # the own thing names a value the question does not: it may be a condition, never set aside
+    "How many orders were placed in 2025? Getting ready for the web team sync.",
+])
+def test_own_things_with_a_new_value_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

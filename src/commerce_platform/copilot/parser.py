@@ -410,6 +410,13 @@ class SemanticParser:
         own_asides.append(start.group("head"))
         return question[start.end():]
 
+    def _values_said(self, text: str, as_of: date) -> set[tuple]:
+        """The values ``text`` names (each sense as a tuple); none when it cannot be read on its own."""
+        try:
+            return {tuple(x) for sp in _State(self, text, as_of).spans for x in sp.senses if x[0] == "value"}
+        except NotUnderstood:
+            return set()
+
     def _talk_words_mended(self, question: str) -> str:
         """``question`` with a slip in a word of the talk or the remarks mended ("Just wonderng.", "Curiuos.",
         "Thanks a milion"): a word of five letters or more the lexicon does not hold, one edit from exactly one
@@ -487,10 +494,14 @@ class SemanticParser:
             if own is not None and k == 0 and not before.endswith(","):
                 own = None
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
+            # ("Preparing for the Makita rep visit.": a value the question names itself, before the thing, is whom
+            # the thing is with; any other value may be a condition and the clause stays)
+            said = self._values_said(question.replace(own.group(0), " "), as_of) if spans else set()
             # (the thing's word as mended: "the catalogue updte"; the last word of a phrase, "the board deck")
             # ("for the annual summary": a grain before the thing is when it happens, no grouping)
             if own is None or not spans or spans[-1].text.split()[-1] not in things or not all(
-                    all(x[0] in ("stop", "unknown") or (x[0] == "grain" and j < len(spans) - 1) for x in sp.senses)
+                    all(x[0] in ("stop", "unknown") or (x[0] == "grain" and j < len(spans) - 1)
+                        or (tuple(x) in said and j < len(spans) - 1) for x in sp.senses)
                     for j, sp in enumerate(spans)):
                 continue
             # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
