@@ -199,3 +199,31 @@ def test_own_things_with_values_said_and_more_talk_are_set_aside(parser, engine,
 def test_own_things_with_a_new_value_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# ---- more talk: well-wishing and asking for help before the question, checking hedges, sign-offs that name a day
+# or the weekend as a phrase only, and plans said with "need to" / "going into"
+@pytest.mark.parametrize("question, gold", [
+    ("Hope you are well. How many web orders were placed in 2025?", WEB_2025),
+    ("Can you help me out? How many orders were placed in 2025?", ORDERS_2025),
+    ("Just checking: how many web orders were placed in 2025?", WEB_2025),
+    ("How many orders were placed in 2025? Have a great weekend!", ORDERS_2025),
+    ("How many web orders were placed in 2025? I appreciate it.", WEB_2025),
+    ("How many orders were placed in 2025? Need to paste it into the supplier memo.", ORDERS_2025),
+    ("Number of web orders placed in 2025? It's going into the board deck.", WEB_2025),
+    # near miss: a "need to" clause naming a value narrows the question as before
+    ("How many orders were placed in 2025? Need to see the web ones.", WEB_2025),
+])
+def test_more_talk_around_the_request_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # "weekend" outside the sign-off's whole phrase is a condition word: not set aside as talk
+    "How many orders were placed in 2025? Nice weekend ones.",
+    # "need to" with a word that narrows
+    "How many orders were placed in 2025? Need to skip the returned ones.",
+])
+def test_talk_words_outside_their_phrase_are_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

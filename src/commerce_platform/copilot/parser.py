@@ -147,7 +147,7 @@ class SemanticParser:
         said = lambda key: "|".join(re.escape(w).replace(r"\ ", r"\s+")  # noqa: E731
                                     for w in sorted(talk.get(key, []), key=len, reverse=True))
         self.talk_opening_re = re.compile(
-            rf"^\s*(?P<talk>(?:{said('greetings')})\s*[!.,]+|(?:{said('hedges')})\s*(?:[,:!]|\s[—–-](?=\s)))\s+(?=\S)",
+            rf"^\s*(?P<talk>(?:{said('greetings')})\s*[!.,?]+|(?:{said('hedges')})\s*(?:[,:!]|\s[—–-](?=\s)))\s+(?=\S)",
             re.IGNORECASE) if talk.get("greetings") and talk.get("hedges") else None
         self.talk_closing_re = re.compile(
             rf"(?:(?<=[?.!,;])|(?<=[?.!,;]\s)|\s+[—–-])\s*(?P<talk>(?:{said('signoffs')})\s*(?P<end>[.!?]*))\s*$",
@@ -445,7 +445,7 @@ class SemanticParser:
             opening = self.talk_opening_re.match(question) if self.talk_opening_re is not None else None
             closing = self.talk_closing_re.search(question) if self.talk_closing_re is not None else None
             if opening is not None and question[opening.end():].strip(" ?.!,;:-—–"):
-                own_asides.append(opening.group("talk").strip(" ,:!.—–-"))
+                own_asides.append(opening.group("talk").strip(" ,:!?.—–-"))
                 question = question[opening.end():]
             elif closing is not None and question[:closing.start()].strip(" ?.!,;:-—–"):
                 own_asides.append(closing.group("talk").strip(" .!?"))
