@@ -227,3 +227,23 @@ def test_more_talk_around_the_request_is_set_aside(parser, engine, question, gol
 def test_talk_words_outside_their_phrase_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# ---- a sign-off and a name closing the question (a signature), and a statement ended by "!" before it
+@pytest.mark.parametrize("question, gold", [
+    ("How many web orders were placed in 2025? Thanks, Zed", WEB_2025),
+    ("How many orders were placed in 2025? Kind regards, Quinn Xavier", ORDERS_2025),
+    ("Busy week! How many web orders were placed in 2025?", WEB_2025),
+])
+def test_a_signature_and_an_exclaimed_statement_are_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_signature_naming_a_customer_is_refused(parser, engine):
+    # the name is a customer of the lake: who signs, or whom the question is about? refused, never read as either
+    customer = engine.execute("SELECT name FROM customers ORDER BY customer_id LIMIT 1").rows[0][0]
+    with pytest.raises(NotUnderstood):
+        parser.parse(f"How many orders were placed in 2025? Best regards, {customer}", COPILOT_AS_OF)
+    # near miss: a statement ended by "!" that narrows ("only") keeps its meaning or refuses, never set aside
+    with pytest.raises(NotUnderstood):
+        parser.parse("Only the web ones, sadly! How many orders were placed in 2025?", COPILOT_AS_OF)

@@ -157,6 +157,10 @@ class SemanticParser:
                                     for w in phrase.lower().split() if len(w) >= 5 and w.isalpha()) | frozenset(
             w for key in ("openers", "verbs") for phrase in spec.get("remarks", {}).get(key, [])
             for w in phrase.lower().split() if len(w) >= 5 and w.isalpha())
+        # "... ? Thanks, Anna": a sign-off and the asker's name closing the question (_signature_set_aside)
+        self.signature_re = re.compile(
+            rf"(?:(?<=[?.!])|(?<=[?.!]\s))\s*(?P<talk>(?i:{said('signatures')})\s*[,!.]*\s*(?:[—–-]\s*)?"
+            rf"(?P<name>[A-ZÅÄÖ][\w'-]*(?:\s+[A-ZÅÄÖ][\w'-]*){{0,2}})\s*[.!]*)\s*$") if talk.get("signatures") else None
         # "Marketing wants to know how many ...": who asks, a reporting verb of the layer, then the question
         self.reported_re = re.compile(
             rf"^\s*(?P<talk>(?P<who>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?:{said('reporting')}))\s+"
@@ -436,6 +440,21 @@ class SemanticParser:
             return talk.capitalize() if word[:1].isupper() else talk
         return re.sub(r"(?<![\w'-])[A-Za-z]{5,}(?![\w'-])", mended, question)
 
+    def _signature_set_aside(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"How many orders in 2025? Thanks, Anna": a sign-off of the layer (commentary talk signatures) and a name
+        closing the question sign it; both are set aside (appended to own_asides). A name that is a value of the lake
+        ("Best, Maja Lund": a customer) may be who signs or whom the question is about: refused, never read as either
+        (was: read as a customer condition)."""
+        found = self.signature_re.search(question) if self.signature_re is not None else None
+        if found is None or not question[:found.start()].strip(" ?.!,;:-—–"):
+            return question
+        if self._values_said(found.group("name"), as_of):
+            raise NotUnderstood(f"'{found.group('talk').strip()}' closes the question: I cannot tell whether "
+                                f"'{found.group('name')}' signs it or is whom it is about",
+                                hint=f"ask about {found.group('name')} in the question itself, or leave the name out")
+        own_asides.append(found.group("talk").strip(" .!"))
+        return question[:found.start()].rstrip(" ,;—–-")
+
     def _talk_set_aside(self, question: str, own_asides: list[str]) -> str:
         """"Morning! Could you check ...?", "Just curious, which ...?", "... per warehouse, thanks!": a greeting or a
         hedge opening the question and a sign-off closing it (the layer's commentary talk) never bear on what is
@@ -483,6 +502,7 @@ class SemanticParser:
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         own_asides: list[str] = []
         question = self._talk_words_mended(question)
+        question = self._signature_set_aside(question, as_of, own_asides)
         question = self._talk_set_aside(question, own_asides)
         question = self._reported_request_first(question, as_of, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
