@@ -247,3 +247,21 @@ def test_a_signature_naming_a_customer_is_refused(parser, engine):
     # near miss: a statement ended by "!" that narrows ("only") keeps its meaning or refuses, never set aside
     with pytest.raises(NotUnderstood):
         parser.parse("Only the web ones, sadly! How many orders were placed in 2025?", COPILOT_AS_OF)
+
+
+# ---- "for" the asker's own thing closing the question itself, with no comma before it
+@pytest.mark.parametrize("question, gold", [
+    ("How many orders were placed in 2025 for the supplier meeting?", ORDERS_2025),
+    ("Could I get the number of web orders in 2025 for the weekly sync?", WEB_2025),
+])
+def test_own_thing_closing_the_question_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_own_thing_closing_the_question_with_a_value_is_kept_or_refused(parser, engine):
+    # near miss: the own thing names a value ("the web team"): never dropped; read as a condition or refused
+    try:
+        got = parser.parse("How many orders were placed in 2025 for the web team?", COPILOT_AS_OF)
+    except NotUnderstood:
+        return
+    assert "web" in got.sql

@@ -508,11 +508,9 @@ class SemanticParser:
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
         for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
             own = OWN_THING_END_RE.search(clause or "")
-            # ("Revenue by channel for 2025 please, for the board pack.": after a comma closing the question's own
-            # clause too; the comma goes with it)
+            # ("Revenue by channel for 2025 please, for the board pack.", "What was revenue in 2025 for the board
+            # meeting?": closing the question's own clause too, a comma before it going with it)
             before = clause[:own.start()] if own is not None else ""
-            if own is not None and k == 0 and not before.endswith(","):
-                own = None
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
             # ("Preparing for the Makita rep visit.": a value the question names itself, before the thing, is whom
             # the thing is with; any other value may be a condition and the clause stays)
@@ -1038,7 +1036,7 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
-OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,5}[\w-]+(?=\s*[.!]*\s*$)",
+OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,5}[\w-]+(?=\s*[.!?]*\s*$)",
                               re.IGNORECASE)
 # "For the loyalty programme I need ...": "for" the asker's own thing opening the question, its need after it
 OWN_THING_START_RE = re.compile(r"^(?P<head>for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}?[\w-]+)\s*,?\s+"
