@@ -265,3 +265,23 @@ def test_own_thing_closing_the_question_with_a_value_is_kept_or_refused(parser, 
     except NotUnderstood:
         return
     assert "web" in got.sql
+
+
+# ---- a label closed by "check" / "question" before a colon names the asking, not a check of the data
+@pytest.mark.parametrize("question, gold", [
+    ("Cash-flow check: how many orders were placed in 2025?", ORDERS_2025),
+    ("Planning question: how many web orders were placed in 2025?", WEB_2025),
+    # near miss: the label names a value: kept as the question's condition, never dropped
+    ("Web check: how many orders were placed in 2025?", WEB_2025),
+])
+def test_a_label_before_a_colon_is_set_aside(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_label_that_narrows_keeps_its_condition(parser):
+    # near miss: a label that narrows ("excluding returns") is never set aside: its condition is kept (or refused)
+    try:
+        got = parser.parse("Excluding-returns check: how many orders were placed in 2025?", COPILOT_AS_OF)
+    except NotUnderstood:
+        return
+    assert "returned" in got.sql

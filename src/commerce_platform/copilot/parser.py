@@ -514,12 +514,13 @@ class SemanticParser:
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
             # ("Preparing for the Makita rep visit.": a value the question names itself, before the thing, is whom
             # the thing is with; any other value may be a condition and the clause stays)
-            said = self._values_said(question.replace(own.group(0), " "), as_of) if spans else set()
+            values_said = self._values_said(question.replace(own.group(0), " "), as_of) \
+                if own is not None and spans else set()
             # (the thing's word as mended: "the catalogue updte"; the last word of a phrase, "the board deck")
             # ("for the annual summary": a grain before the thing is when it happens, no grouping)
             if own is None or not spans or spans[-1].text.split()[-1] not in things or not all(
                     all(x[0] in ("stop", "unknown") or (x[0] == "grain" and j < len(spans) - 1)
-                        or (tuple(x) in said and j < len(spans) - 1) for x in sp.senses)
+                        or (tuple(x) in values_said and j < len(spans) - 1) for x in sp.senses)
                     for j, sp in enumerate(spans)):
                 continue
             # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
@@ -630,9 +631,9 @@ class SemanticParser:
             listed = {x[1] for j in range(k) if LISTS_ASKED_RE.match(clauses[j].strip(" ()-—–")) is not None
                       for sp in states[j].spans for x in sp.senses if x[0] == "entity"}
             # (the name column of whichever table, "names" read as the customers'; the listed things have one)
-            named = any("name" in (self.layer.tables.get(e) or {}).get("columns", {}) for e in listed)
+            has_name = any("name" in (self.layer.tables.get(e) or {}).get("columns", {}) for e in listed)
             spans = [sp for sp in spans if not (
-                named and sp.text in approvals.get("name_nouns", []) and sp.senses
+                has_name and sp.text in approvals.get("name_nouns", []) and sp.senses
                 and all(x[0] == "attribute" and x[1].endswith(".name") for x in sp.senses))]
             # ("just the number is fine": a lead word before the figure's noun says which form of the answer will do,
             # when the clause names no data at all; "just the Finnish ones are fine" narrows and stays)
@@ -767,7 +768,8 @@ class SemanticParser:
         needed = {word for kind in kinds for word in kind.stands_for_question}
         blockers = self.commentary[3] if sentence else self.commentary[0]
         own = {key: self.preface_words.get(key, frozenset()) for key in
-               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners")}
+               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners",
+                "label_nouns")}
         state = states[0]
         spans = state.spans
         # "Stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a
@@ -850,6 +852,10 @@ class SemanticParser:
         if len(states) > 1 and states[1].spans and states[1].spans[0].text in own["figure_openers"]:
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
             spans = [sp for sp in spans if sp.text not in own["one_figure"]]
+        if head.endswith(":") and len(spans) > 1 and spans[-1].text in own["label_nouns"]:
+            # "Cash-flow check: what is ...?": the noun closing a label before a colon names the asking itself, no
+            # check of the data asked (the layer's preface_kinds label_nouns); the label's other words are read as before
+            spans = spans[:-1]
         if needed:
             # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
             # after the colon or dash asks, not a figure of its own
