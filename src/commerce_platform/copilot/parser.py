@@ -74,7 +74,7 @@ from .followups import (
     within_top,
 )
 from .labels import place_grain_labels
-from .lexicon import Lexicon, Span
+from .lexicon import Lexicon, Span, _edits
 from .periods import Periods as Periods
 from .periods import _period, shift_back
 from .periods import relative_period as relative_period
@@ -142,9 +142,39 @@ class SemanticParser:
         # the words a preface's own readings turn on (_preface): the layer's preface_kinds words
         self.preface_words = {key: frozenset(words) for key, words in
                               self.layer.grammar.get("preface_kinds", {}).get("words", {}).items() if isinstance(words, list)}
+        # the talk around a request (_talk_set_aside): greetings and hedges opening it, sign-offs closing it
+        talk = spec.get("talk", {})
+        said = lambda key: "|".join(re.escape(w).replace(r"\ ", r"\s+")  # noqa: E731
+                                    for w in sorted(talk.get(key, []), key=len, reverse=True))
+        self.talk_opening_re = re.compile(
+            rf"^\s*(?P<talk>(?:{said('greetings')})\s*[!.,?]+|(?:{said('hedges')})\s*(?:[,:!]|\s[—–-](?=\s)))\s+(?=\S)",
+            re.IGNORECASE) if talk.get("greetings") and talk.get("hedges") else None
+        self.talk_closing_re = re.compile(
+            rf"(?:(?<=[?.!,;])|(?<=[?.!,;]\s)|\s+[—–-])\s*(?P<talk>(?:{said('signoffs')})\s*(?P<end>[.!?]*))\s*$",
+            re.IGNORECASE) if talk.get("signoffs") else None
+        # the words of the talk and the remarks (_talk_words_mended): a slip in one is mended to it
+        self.talk_words = frozenset(w for key in ("greetings", "hedges", "signoffs") for phrase in talk.get(key, [])
+                                    for w in phrase.lower().split() if len(w) >= 5 and w.isalpha()) | frozenset(
+            w for key in ("openers", "verbs") for phrase in spec.get("remarks", {}).get(key, [])
+            for w in phrase.lower().split() if len(w) >= 5 and w.isalpha())
+        # "... ? Thanks, Anna": a sign-off and the asker's name closing the question (_signature_set_aside)
+        self.signature_re = re.compile(
+            rf"(?:(?<=[?.!])|(?<=[?.!]\s))\s*(?P<talk>(?i:{said('signatures')})\s*[,!.]*\s*(?:[—–-]\s*)?"
+            rf"(?P<name>[A-ZÅÄÖ][\w'-]*(?:\s+[A-ZÅÄÖ][\w'-]*){{0,2}})\s*[.!]*)\s*$") if talk.get("signatures") else None
+        # "Marketing wants to know how many ...": who asks, a reporting verb of the layer, then the question
+        self.reported_re = re.compile(
+            rf"^\s*(?P<talk>(?P<who>[\w'-]+(?:\s+[\w'-]+){{0,2}}?)\s+(?:{said('reporting')}))\s+"
+            rf"(?=(?:{said('reported_questions')})\b\s*\S)", re.IGNORECASE) \
+            if talk.get("reporting") and talk.get("reported_questions") else None
         remarks = spec.get("remarks", {}).get("openers", [])
         self.remark_re = re.compile(r"^\s*(?:" + "|".join(map(re.escape, sorted(remarks, key=len, reverse=True)))
                                     + r")\b", re.IGNORECASE) if remarks else None
+        # "The Finnish team thinks it was a record month.", "The customer disputes it.": someone (one to three words)
+        # and a verb of saying or believing (the layer's remark verbs) open a remark as the openers do
+        verbs = spec.get("remarks", {}).get("verbs", [])
+        self.remark_said_re = re.compile(r"^\s*(?:(?:the|our|my|a|an|this|that|one)\s+)?(?:[\w'-]+\s+){0,2}?[\w'-]+\s+(?:"
+                                         + "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
+                                         + r")\b", re.IGNORECASE) if verbs else None
         # "... How many products are at zero there?": a closing pointer at a place of the layer (set_aside_commentary)
         self.places = tuple(self.layer.grammar.get("places", {}).get("dimensions", []))
         self.there_re = re.compile(r"\s+(?:(?:in|at|from)\s+that\s+(?P<dim>" + "|".join(map(re.escape, self.places))
@@ -386,6 +416,85 @@ class SemanticParser:
         own_asides.append(start.group("head"))
         return question[start.end():]
 
+    def _values_said(self, text: str, as_of: date) -> set[tuple]:
+        """The values ``text`` names (each sense as a tuple); none when it cannot be read on its own."""
+        try:
+            return {tuple(x) for sp in _State(self, text, as_of).spans for x in sp.senses if x[0] == "value"}
+        except NotUnderstood:
+            return set()
+
+    def _talk_words_mended(self, question: str) -> str:
+        """``question`` with a slip in a word of the talk or the remarks mended ("Just wonderng.", "Curiuos.",
+        "Thanks a milion"): a word of five letters or more the lexicon does not hold, one edit from exactly one
+        talk word, and that the lexicon would not mend into another word (nor is unsure of: "plase" may be "phase")."""
+        lexicon = self.lexicon
+
+        def mended(m: re.Match) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if low in self.talk_words or low in lexicon.words or low in lexicon.extra_words:
+                return word
+            near = _edits(low) & self.talk_words
+            better, tied = lexicon.mend(low)
+            if len(near) != 1 or tied or better is not None and better not in near:
+                return word
+            talk = next(iter(near))
+            return talk.capitalize() if word[:1].isupper() else talk
+        return re.sub(r"(?<![\w'-])[A-Za-z]{5,}(?![\w'-])", mended, question)
+
+    def _signature_set_aside(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"How many orders in 2025? Thanks, Anna": a sign-off of the layer (commentary talk signatures) and a name
+        closing the question sign it; both are set aside (appended to own_asides). A name that is a value of the lake
+        ("Best, Maja Lund": a customer) may be who signs or whom the question is about: refused, never read as either
+        (was: read as a customer condition)."""
+        found = self.signature_re.search(question) if self.signature_re is not None else None
+        if found is None or not question[:found.start()].strip(" ?.!,;:-—–"):
+            return question
+        if self._values_said(found.group("name"), as_of):
+            raise NotUnderstood(f"'{found.group('talk').strip()}' closes the question: I cannot tell whether "
+                                f"'{found.group('name')}' signs it or is whom it is about",
+                                hint=f"ask about {found.group('name')} in the question itself, or leave the name out")
+        own_asides.append(found.group("talk").strip(" .!"))
+        return question[:found.start()].rstrip(" ,;—–-")
+
+    def _talk_set_aside(self, question: str, own_asides: list[str]) -> str:
+        """"Morning! Could you check ...?", "Just curious, which ...?", "... per warehouse, thanks!": a greeting or a
+        hedge opening the question and a sign-off closing it (the layer's commentary talk) never bear on what is
+        asked; each is set aside whole (appended to own_asides), as often as one follows another, while a request
+        remains. Only the phrase and its punctuation go: every other word stays where it is read or refused."""
+        while True:
+            opening = self.talk_opening_re.match(question) if self.talk_opening_re is not None else None
+            closing = self.talk_closing_re.search(question) if self.talk_closing_re is not None else None
+            if opening is not None and question[opening.end():].strip(" ?.!,;:-—–"):
+                own_asides.append(opening.group("talk").strip(" ,:!?.—–-"))
+                question = question[opening.end():]
+            elif closing is not None and question[:closing.start()].strip(" ?.!,;:-—–"):
+                own_asides.append(closing.group("talk").strip(" .!?"))
+                question = question[:closing.start()].rstrip(" ,;—–-")
+                if "?" in closing.group("end") and not question.endswith(("?", ".", "!")):
+                    question += "?"  # "..., if possible?": the question's own mark stays
+            else:
+                return question
+
+    def _reported_request_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"Marketing wants to know how many new customers signed up this year.", "The warehouse is asking which
+        ...": who asks (one to three words) and a reporting verb of the layer (commentary talk reporting) opening the
+        question before its own question word is whom the question is asked for, set aside (appended to own_asides);
+        the question stays. Only when who asks names nothing of the data but a thing or a way of grouping (a team,
+        "the warehouse", a concept the lake lacks): a value ("The Oslo team wants to know ..."), a figure, period,
+        number or condition may be a condition on the question, and the question is read whole (or refused)."""
+        found = self.reported_re.match(question) if self.reported_re is not None else None
+        if found is None or re.search(r"\b(?:who|which|that|whose|whom)\b", found.group("who"), re.IGNORECASE):
+            return question  # ("customers who asked which ...": a relative clause, no one asking)
+        state = _State(self, found.group("who"), as_of)
+        # (a thing's or a grouping's word may name its column too: "warehouse")
+        if state.periods or state.ids or state.texts or not state.spans or not all(
+                x[0] in ("stop", "unknown", "entity", "dimension") or x[0] == "attribute" and any(
+                    y[0] in ("entity", "dimension") for y in sp.senses) for sp in state.spans for x in sp.senses):
+            return question
+        own_asides.append(found.group("talk"))
+        return question[found.end():]
+
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
         turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
@@ -394,19 +503,34 @@ class SemanticParser:
         lexicon does not hold, stop words, purposes or concepts the lake lacks) and none may narrow or ask
         (the layer's blockers: "only", "except", "first", "more", "need", "show", "which" ...)."""
         own_asides: list[str] = []
+        question = self._talk_words_mended(question)
+        question = self._signature_set_aside(question, as_of, own_asides)
+        question = self._talk_set_aside(question, own_asides)
+        question = self._reported_request_first(question, as_of, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
         for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
-            own = OWN_THING_END_RE.search(clause or "") if k > 0 else None
+            own = OWN_THING_END_RE.search(clause or "")
+            # ("Revenue by channel for 2025 please, for the board pack.", "What was revenue in 2025 for the board
+            # meeting?": closing the question's own clause too, a comma before it going with it)
+            before = clause[:own.start()] if own is not None else ""
             spans = _State(self, own.group(0).strip(), as_of).spans if own is not None else []
-            # (the thing's word as mended: "the catalogue updte")
-            if own is None or not spans or spans[-1].text not in things or not all(
-                    all(x[0] in ("stop", "unknown") for x in sp.senses) for sp in spans):
+            # ("Preparing for the Makita rep visit.": a value the question names itself, before the thing, is whom
+            # the thing is with; any other value may be a condition and the clause stays)
+            values_said = self._values_said(question.replace(own.group(0), " "), as_of) \
+                if own is not None and spans else set()
+            # (the thing's word as mended: "the catalogue updte"; the last word of a phrase, "the board deck")
+            # ("for the annual summary": a grain before the thing is when it happens, no grouping)
+            if own is None or not spans or spans[-1].text.split()[-1] not in things or not all(
+                    all(x[0] in ("stop", "unknown") or (x[0] == "grain" and j < len(spans) - 1)
+                        or (tuple(x) in values_said and j < len(spans) - 1) for x in sp.senses)
+                    for j, sp in enumerate(spans)):
                 continue
             # "... ? Just need the names for the catalogue update.": "for" one of the asker's own things (the layer's
             # preface_times things; only words the lake lacks) closing a clause after the question says what the
             # answer is for, set aside; the clause's own request stays
             at = question.rindex(clause)
-            question = question[:at] + clause[:own.start()] + clause[own.end():] + question[at + len(clause):]
+            before = before.rstrip(" ,") if k == 0 else before
+            question = question[:at] + before + clause[own.end():] + question[at + len(clause):]
             own_asides.append(own.group(0).strip())
         question = self._own_thing_first(question, as_of, own_asides)
         asked = question
@@ -436,6 +560,10 @@ class SemanticParser:
         blockers, plan, opener, plan_blockers = self.commentary
         together_restated = set(self.layer.grammar.get("bought_together_restated", []))
         wishes = set(self.layer.grammar.get("commentary", {}).get("wishes", []))
+        # ("I just need the ballpark": a lead word before the wish, in a clause naming no data at all)
+        wish_leads = set(self.layer.grammar.get("commentary", {}).get("wish_leads", []))
+        # ("I need the ballpark": what is wished is the answer's own form, no thing the lake lacks)
+        wish_objects = set(self.layer.grammar.get("commentary", {}).get("wish_objects", []))
         data_free = []
         states = [_State(self, clause.strip(" ()"), as_of) for clause in clauses]
         for clause, state in zip(clauses, states, strict=True):
@@ -448,12 +576,12 @@ class SemanticParser:
             wished = next((j for j, s in enumerate(state.spans) if set(s.text.split()) & wishes), None)
             wished = len(state.spans) if wished is None else wished
             bare = wished < len(state.spans) and all(all(x[0] in ("stop", "unknown") for x in s.senses)
-                                                     for s in state.spans) and all(
-                s.senses and all(x[0] == "stop" for x in s.senses) for s in state.spans[wished:])
+                                                     or s.text in wish_leads for s in state.spans) and all(
+                s.senses and all(x[0] == "stop" for x in s.senses) or s.text in wish_objects for s in state.spans[wished:])
             free = not state.periods and not state.ids and not state.texts and not state.zero_included and \
-                not (words & (blockers - wishes if bare else blockers)) and (all(
-                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) for s in state.spans)
-                or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
+                not (words & (blockers - wishes - wish_leads if bare else blockers)) and (all(
+                all(x[0] in ("stop", "unknown", "purpose", "intent") for x in s.senses) or bare and s.text in wish_leads
+                for s in state.spans) or ADVICE_ASKED_RE.match(clause.strip(" ()")) is not None)
             if not free and clause.strip().startswith("(") and \
                     " ".join(clause.strip(" ()").lower().split()) in together_restated and \
                     any(sp.has("grammar", "bought_together") for j, other in enumerate(states) if other is not state
@@ -474,7 +602,8 @@ class SemanticParser:
             wondering = next((w for w in sorted(wonders, key=len, reverse=True) if re.match(rf"{re.escape(w)}\b", opened)), None)
             if wondering:
                 words = (words - set(wondering.split()) - {"how"}) & blockers - set(plan.get("allowed", []))
-            if not data_free[k] and self.remark_re is not None and self.remark_re.match(clause.strip(" ()-—–")) \
+            if not data_free[k] and self.remark_re is not None and (self.remark_re.match(clause.strip(" ()-—–")) or (
+                    self.remark_said_re is not None and self.remark_said_re.match(clause.strip(" ()-—–")))) \
                     and not (state.periods or state.ids or state.texts or words & blockers) and not any(
                         x[0] == "value" and tuple(x) not in {tuple(y) for j, other in enumerate(states) if j != k
                                                             for sp in other.spans for y in sp.senses}
@@ -484,16 +613,39 @@ class SemanticParser:
                 data_free[k] = True
         approvals = self.layer.grammar.get("commentary", {}).get("approvals", {})
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
-            said_text = " ".join(clause.strip(" ()-—–.!").lower().split())
+            said_text = " ".join(clause.strip(" ()-—–.!,").lower().split())
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or not any(
                     said_text.endswith(f" {e}") for e in approvals.get("endings", [])):
                 continue
             # "... per month in 2025? Monthly figures are fine.": saying that what is asked is acceptable restates
             # it; set aside when all its data is said by the question (the layer's commentary approvals)
             said = {tuple(x) for j, other in enumerate(states) if j != k for sp in other.spans for x in sp.senses}
-            words = {w for sp in state.spans for w in sp.text.split()} - set(approvals.get("nouns", []))
+            nouns = set(approvals.get("nouns", []))
+            spans = list(state.spans)
+            # ("Count per status is enough.": a grouping word before a way of grouping the question says itself
+            # restates that grouping, the layer's approval groupers)
+            groupers = set(approvals.get("groupers", []))
+            spans = [sp for j, sp in enumerate(spans) if not (
+                sp.text in groupers and j + 1 < len(spans)
+                and any(x[0] == "dimension" and tuple(x) in said for x in spans[j + 1].senses))]
+            # ("Which customers have never ordered? Names are enough.": the name of the things a question before it
+            # lists, which a list shows; never after a count, "how many ...? Names are enough" asks for other rows)
+            listed = {x[1] for j in range(k) if LISTS_ASKED_RE.match(clauses[j].strip(" ()-—–")) is not None
+                      for sp in states[j].spans for x in sp.senses if x[0] == "entity"}
+            # (the name column of whichever table, "names" read as the customers'; the listed things have one)
+            has_name = any("name" in (self.layer.tables.get(e) or {}).get("columns", {}) for e in listed)
+            spans = [sp for sp in spans if not (
+                has_name and sp.text in approvals.get("name_nouns", []) and sp.senses
+                and all(x[0] == "attribute" and x[1].endswith(".name") for x in sp.senses))]
+            # ("just the number is fine": a lead word before the figure's noun says which form of the answer will do,
+            # when the clause names no data at all; "just the Finnish ones are fine" narrows and stays)
+            leads = set(approvals.get("leads", []))
+            lead_free = all(sp.text in leads or sp.text in nouns or all(x[0] in ("stop", "unknown") for x in sp.senses)
+                            for sp in spans)
+            spans = [sp for sp in spans if not (lead_free and sp.text in leads)]
+            words = {w for sp in spans for w in sp.text.split()} - nouns
             data_free[k] = not (words & blockers) and all(
-                x[0] in ("stop", "unknown") or tuple(x) in said for sp in state.spans for x in sp.senses)
+                x[0] in ("stop", "unknown") or tuple(x) in said for sp in spans for x in sp.senses)
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             if data_free[k] or k == 0 or state.periods or state.ids or state.texts or \
                     RESTATED_RE.match(clause.strip(" ()-—–")) is None:
@@ -543,6 +695,11 @@ class SemanticParser:
                      for col in re.findall(r"\b[a-z_]+\.[a-z_]+\b", " ".join(
                          str(self.layer.measures[x[1]].get(key) or "") for key in ("sql", "line_sql")))}
             events = _event_periods(state)
+            # ("I'm writing the half-year note.": a grain a few words before one of the asker's own things, the
+            # layer's preface_times things, is when that thing is due, no grouping, as in a preface)
+            own_things = set(self.layer.grammar.get("preface_times", {}).get("things", []))
+            events = events + [sp for j, sp in enumerate(rest) if sp.senses and all(x[0] == "grain" for x in sp.senses)
+                               and any(o.text in own_things for o in rest[j + 1:j + 4])]
             data_free[k] = (not state.periods or bool(events)) and not state.ids and not state.texts \
                 and not (words & plan_blockers) \
                 and all(all(x[0] in ("stop", "unknown", "purpose", "intent", "entity", "dimension") or tuple(x) in said
@@ -613,7 +770,8 @@ class SemanticParser:
         needed = {word for kind in kinds for word in kind.stands_for_question}
         blockers = self.commentary[3] if sentence else self.commentary[0]
         own = {key: self.preface_words.get(key, frozenset()) for key in
-               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners")}
+               ("ordinals", "event_bounds", "figure_openers", "one_figure", "wish_subjects", "determiners",
+                "label_nouns")}
         state = states[0]
         spans = state.spans
         # "Stock up for Q4: the 5 best sellers by units in Q4 2025": "for" a period closing a preface set off by a
@@ -689,13 +847,17 @@ class SemanticParser:
         cut = next((k for k, sp in enumerate(spans) if sp.text in own["event_bounds"] and k + 1 < len(spans)
                     and all(all(x[0] in ("stop", "unknown") for x in o.senses) or not o.senses for o in spans[k + 1:])
                     and any(not o.senses for o in spans[k + 1:])), None)
-        if cut is not None and (sentence or head.endswith(":")):
+        if cut is not None and (sentence or head.endswith(":") or SPACED_DASH_RE.fullmatch(joint) is not None):
             # "Quick one before the ops call: what percentage ...?": before or after an event the lake does not hold
             # (only words it cannot place) is when the asker asks, no bound on the data (was: refused on 'before')
             spans = spans[:cut]
         if len(states) > 1 and states[1].spans and states[1].spans[0].text in own["figure_openers"]:
             # "... and need one number: how many web orders ...?": one figure, which the question after it asks
             spans = [sp for sp in spans if sp.text not in own["one_figure"]]
+        if head.endswith(":") and len(spans) > 1 and spans[-1].text in own["label_nouns"]:
+            # "Cash-flow check: what is ...?": the noun closing a label before a colon names the asking itself, no
+            # check of the data asked (the layer's preface_kinds label_nouns); the label's other words are read as before
+            spans = spans[:-1]
         if needed:
             # "I need the headline figure: total revenue ...": the figure the asker needs is the one the question
             # after the colon or dash asks, not a figure of its own
@@ -722,6 +884,12 @@ class SemanticParser:
             # things (the layer's preface_times things) ending the sentence after a determiner is what the asker
             # works on, not a request to list
             spans = spans[:-1]
+        if sentence:
+            # "The pricing committee thinks we discount too often.": an excess in someone's view (the plan's
+            # opinions), not "too" as "also"
+            opinion = set(self.commentary[1].get("opinions", []))
+            spans = [sp for j, sp in enumerate(spans)
+                     if not (sp.text == "too" and j + 1 < len(spans) and f"too {spans[j + 1].text}" in opinion)]
         words = {w for s in spans for w in s.text.split()}
         if sentence and "how" in words:
             # "The CFO asked how revenue developed. What was the revenue growth ...?": "how" in a sentence said
@@ -876,11 +1044,14 @@ COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]
                                     r"\s*[.!?]*$", re.IGNORECASE)
 # "... at zero there?", "... in that warehouse?": a place said before, closing the question (set_aside_commentary)
 # "... for the catalogue update.": "for" the asker's own thing closing a clause after the question (set_aside_commentary)
-OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,3}[\w-]+(?=\s*[.!]*\s*$)",
+OWN_THING_END_RE = re.compile(r"\s+for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,5}[\w-]+(?=\s*[.!?]*\s*$)",
                               re.IGNORECASE)
 # "For the loyalty programme I need ...": "for" the asker's own thing opening the question, its need after it
 OWN_THING_START_RE = re.compile(r"^(?P<head>for\s+(?:the|our|my|a|an|this|next)\s+(?:[\w'-]+\s+){0,4}?[\w-]+)\s*,?\s+"
                                 r"(?=(?:i|we)\s+(?:need|want|would\s+like)\b|(?:i'd|we'd)\s+like\b)", re.IGNORECASE)
+# "Which customers ...?", "List the products ...": a clause asking for a list of things (an approval after it may
+# name their name: "Names are enough.")
+LISTS_ASKED_RE = re.compile(r"(?:which|who|list|show(?:\s+me)?|give\s+me\s+(?:a\s+)?list)\b", re.IGNORECASE)
 # "Rate, not count.", "revenue - not units": a word or two said again against another (set_aside_commentary)
 RESTATED_RE = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*,?\s+not\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+){0,2}\s*[.!]*$",
                          re.IGNORECASE)
