@@ -25,56 +25,31 @@ from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
     INCLUDING,
-    about_previous,
     adds_grouping,
-    best_of_the_top,
     between_them,
-    change_number,
-    column_of_the_ranked,
     complementary,
-    condition_within_ranked_rows,
-    count_previous,
     counted,
-    counted_of_the_ranked,
-    counted_of_the_top_group,
-    drop_period,
     drop_value,
-    each_of_one_figure,
     earlier_note,
     earlier_period,
     elliptic_count,
-    every_group_of_the_ranked,
-    figure_of_each_listed,
-    figure_of_the_one_answered,
     figure_of_the_ranked_ones,
-    merge_verbs,
-    negate_previous,
     of_the_ranked,
     of_them_counted,
-    other_orders_of_the_customer,
     points_back,
     population_of_the_ranked,
     previous_words,
-    ranked_in_another_period,
     refuse,
-    related_of_previous,
-    relative_to_previous,
-    resort,
     same_columns,
     share_whole,
     stands_for_rows,
-    that_one_ranked,
-    the_one_beside,
-    the_other_groups,
     the_related,
     the_superlative,
-    total_of_previous,
-    total_of_the_ranked,
-    unknown_value,
     within_top,
 )
 from .labels import place_grain_labels
 from .lexicon import Lexicon, Span
+from .merge_shapes import MERGE_SHAPES
 from .periods import Periods as Periods
 from .periods import _period, shift_back
 from .periods import relative_period as relative_period
@@ -2710,69 +2685,17 @@ class _State(
         return False
 
     def _merge(self, context: QueryForm) -> QueryForm:
-        relative_to_previous(self, context)
-        for k, s in enumerate(self.spans[1:], start=1):
-            if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
-                    and (self.next_content(k) is None and any(
-                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters)
-                         or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
-                         and not context.offset):
-                # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
-                # counts the values named before (the same ones), it asks no top N; "what revenue did those three
-                # bring in?" after the top 3 brands: the same three, the ranking kept (was: refused, '3' not placed)
-                s.used = True
-        merge_verbs(self)
-        unknown_value(self, context)
-        for pointing_back in (each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
-                              about_previous, negate_previous, drop_period, total_of_the_ranked, figure_of_each_listed, ranked_in_another_period,
-                              column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
-                              other_orders_of_the_customer, the_other_groups):
-            pointed = pointing_back(self, context)
+        """A follow-up merged with the previous answer's form: the first shape of ``MERGE_SHAPES`` (merge_shapes.py)
+        that answers it, else the general carry-over (the previous form with what the follow-up names changed)."""
+        for shape in MERGE_SHAPES:
+            pointed = shape(self, context)
             if pointed is not None:
                 return pointed
+        return self._carry_over(context)
+
+    def _carry_over(self, context: QueryForm) -> QueryForm:
+        """The previous answer's form carried over, with what the follow-up names changed in it."""
         new = self.form
-        if not new.measures and new.subject and (new.derived or {}).get("kind") == "share" \
-                and (context.derived or {}).get("kind") == "share" and not any(
-                    m.startswith("count") for m in context.measures) and any(
-                s.has("grammar", "share") and [t.text for t in self.spans[i + 1:i + 2]] == ["of"]
-                and any(t.has("entity", new.subject) for t in self.spans[i + 2:i + 4])
-                for i, s in enumerate(self.spans)):
-            # "what about the share of orders for web" after the web's share of revenue: the things named after
-            # "share of" counted, as asked alone (was: the share of revenue again)
-            new.measures = ["count"]
-        if new.order_by and new.limit is None and any(
-                a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
-            new.limit = 1  # "which one had the most late deliveries?" after carriers: one of them, as "which carrier"
-        ranking_said = [s for s in self.spans if s.first("ranking") or s.first("measure")]
-        ranked_by, shown_figure = new.order_by, (context.measures[0] if len(context.measures) == 1 else None)
-        measure_specs = self.layer.measures
-        if len(ranking_said) == 1 and ranking_said[0].first("ranking") \
-                and ranking_said[0].text in self.layer.grammar.get("ranking_measures", {}) \
-                and context.kind == "aggregate" and context.dimensions and shown_figure and ranked_by \
-                and ranked_by != shown_figure and ranked_by in measure_specs and shown_figure in measure_specs \
-                and measure_specs[ranked_by].get("filter") and all(
-                    measure_specs[ranked_by].get(k) == measure_specs[shown_figure].get(k) for k in ("filter", "entity")):
-            # "which category sold the most?" after sales by category: a ranking said by its verb alone ranks the
-            # figure shown of the same rows (sales), not the verb's own default figure (units sold)
-            new.measures = [shown_figure if m == ranked_by else m for m in new.measures]
-            new.order_by = shown_figure
-        opening = next((s for s in self.spans if not s.has("stop")), None)
-        if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
-                and context.kind == "list" and (new.measures or new.show):
-            # "add their stock value at price", "plus units sold" after a list: the figure shown beside each listed
-            # one, as "also show" (was: refused, 'add' not placed)
-            opening.used = True
-        table = self.layer.entities.get(context.subject or "", {}).get("table")
-        if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
-                and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
-                and self.layer.column(new.show[0]).get("unit") and points_back(self.spans) \
-                and any("total" in x.text.split() for x in self.spans):
-            # "and their total amount?" after orders counted per status: the amount of the counted things summed
-            new.measures, new.show = [f"sum:{new.show[0]}"], []
-        listed = condition_within_ranked_rows(self, context, new)
-        if listed is not None:
-            return listed
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]

@@ -1,0 +1,145 @@
+"""The shapes a follow-up is tried against before the general carry-over of ``_State._merge`` (parser.py).
+
+``MERGE_SHAPES`` is tried in order, the first entry that returns a form wins (its answer is the follow-up's).
+An entry that returns ``None`` either did not match or only read the follow-up's own words or form so the
+entries after it (and the carry-over) see them placed: a period counted back from the previous one, a number
+that closes a pointer, a figure said by its verb. A question of a shape the previous answer cannot support is
+refused by its entry, naming that answer. Add a shape as one small named function, at the place in the table
+where it must be tried (the first match wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .followups import (
+    about_previous,
+    best_of_the_top,
+    change_number,
+    column_of_the_ranked,
+    condition_within_ranked_rows,
+    count_previous,
+    counted_of_the_ranked,
+    counted_of_the_top_group,
+    drop_period,
+    each_of_one_figure,
+    every_group_of_the_ranked,
+    figure_of_each_listed,
+    figure_of_the_one_answered,
+    merge_verbs,
+    negate_previous,
+    other_orders_of_the_customer,
+    points_back,
+    ranked_in_another_period,
+    related_of_previous,
+    relative_to_previous,
+    resort,
+    that_one_ranked,
+    the_one_beside,
+    the_other_groups,
+    total_of_previous,
+    total_of_the_ranked,
+    unknown_value,
+)
+
+if TYPE_CHECKING:
+    from .parser import _State
+    from .query import QueryForm
+
+Shape = Callable[["_State", "QueryForm"], "QueryForm | None"]
+
+
+def number_closing_the_pointer(state: _State, context: QueryForm) -> None:
+    """"and revenue for those two?" after "just Paint and Lighting": the number closing the pointer counts the
+    values named before (the same ones), it asks no top N; "what revenue did those three bring in?" after the top
+    3 brands: the same three, the ranking kept (was: refused, '3' not placed)."""
+    for k, s in enumerate(state.spans[1:], start=1):
+        if not s.used and s.first("number") and state.spans[k - 1].text in ("those", "these", "both", "the") \
+                and (state.next_content(k) is None and any(
+                    x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters)
+                     or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
+                     and not context.offset):
+            s.used = True
+
+
+def verbs_around_names(state: _State, context: QueryForm) -> None:
+    """The verbs a follow-up uses around what it names, placed (``merge_verbs``)."""
+    merge_verbs(state)
+
+
+def share_of_the_things_named(state: _State, context: QueryForm) -> None:
+    """"what about the share of orders for web" after the web's share of revenue: the things named after "share
+    of" counted, as asked alone (was: the share of revenue again)."""
+    new = state.form
+    if not new.measures and new.subject and (new.derived or {}).get("kind") == "share" \
+            and (context.derived or {}).get("kind") == "share" and not any(
+                m.startswith("count") for m in context.measures) and any(
+            s.has("grammar", "share") and [t.text for t in state.spans[i + 1:i + 2]] == ["of"]
+            and any(t.has("entity", new.subject) for t in state.spans[i + 2:i + 4])
+            for i, s in enumerate(state.spans)):
+        new.measures = ["count"]
+
+
+def which_one_of_them(state: _State, context: QueryForm) -> None:
+    """"which one had the most late deliveries?" after carriers: one of them, as "which carrier"."""
+    new = state.form
+    if new.order_by and new.limit is None and any(
+            a.text == "which" and b.text == "one" for a, b in zip(state.spans, state.spans[1:], strict=False)):
+        new.limit = 1
+
+
+def ranking_verb_of_the_figure_shown(state: _State, context: QueryForm) -> None:
+    """"which category sold the most?" after sales by category: a ranking said by its verb alone ranks the figure
+    shown of the same rows (sales), not the verb's own default figure (units sold)."""
+    new = state.form
+    ranking_said = [s for s in state.spans if s.first("ranking") or s.first("measure")]
+    ranked_by, shown_figure = new.order_by, (context.measures[0] if len(context.measures) == 1 else None)
+    measure_specs = state.layer.measures
+    if len(ranking_said) == 1 and ranking_said[0].first("ranking") \
+            and ranking_said[0].text in state.layer.grammar.get("ranking_measures", {}) \
+            and context.kind == "aggregate" and context.dimensions and shown_figure and ranked_by \
+            and ranked_by != shown_figure and ranked_by in measure_specs and shown_figure in measure_specs \
+            and measure_specs[ranked_by].get("filter") and all(
+                measure_specs[ranked_by].get(k) == measure_specs[shown_figure].get(k) for k in ("filter", "entity")):
+        new.measures = [shown_figure if m == ranked_by else m for m in new.measures]
+        new.order_by = shown_figure
+
+
+def figure_added_to_a_list(state: _State, context: QueryForm) -> None:
+    """"add their stock value at price", "plus units sold" after a list: the figure shown beside each listed one,
+    as "also show" (was: refused, 'add' not placed)."""
+    new = state.form
+    opening = next((s for s in state.spans if not s.has("stop")), None)
+    if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
+            and context.kind == "list" and (new.measures or new.show):
+        opening.used = True
+
+
+def total_of_the_counted(state: _State, context: QueryForm) -> None:
+    """"and their total amount?" after orders counted per status: the amount of the counted things summed."""
+    new = state.form
+    table = state.layer.entities.get(context.subject or "", {}).get("table")
+    if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
+            and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
+            and state.layer.column(new.show[0]).get("unit") and points_back(state.spans) \
+            and any("total" in x.text.split() for x in state.spans):
+        new.measures, new.show = [f"sum:{new.show[0]}"], []
+
+
+def condition_within_the_ranked_rows(state: _State, context: QueryForm) -> QueryForm | None:
+    """"which of them came through the web?" after the 5 biggest orders (``condition_within_ranked_rows``)."""
+    return condition_within_ranked_rows(state, context, state.form)
+
+
+# Tried in this order by ``_State._merge``; the first entry that returns a form wins.
+MERGE_SHAPES: tuple[Shape, ...] = (
+    relative_to_previous, number_closing_the_pointer, verbs_around_names, unknown_value,
+    each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
+    counted_of_the_top_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
+    figure_of_each_listed, ranked_in_another_period, column_of_the_ranked, counted_of_the_ranked, change_number,
+    count_previous, resort, total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
+    other_orders_of_the_customer, the_other_groups,
+    share_of_the_things_named, which_one_of_them, ranking_verb_of_the_figure_shown, figure_added_to_a_list,
+    total_of_the_counted, condition_within_the_ranked_rows,
+)
