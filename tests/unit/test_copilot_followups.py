@@ -2992,3 +2992,64 @@ def test_the_top_one_of_each_listed_with_a_figure(parser, engine):
         f"USING (product_id) WHERE NOT p.active AND {VALID_ORDER} AND year(o.order_date) = 2025 "
         f"GROUP BY p.product_id, p.name ORDER BY u DESC LIMIT 1",
         context=["list the discontinued products", "how many units of each did we sell in 2025?"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the things counted per group, asked by name: every group's, listed (the grouping dropped)
+    (["how many parcels have not been delivered yet, per carrier?"], "what orders were those?",
+     "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
+    (["number of shipments per carrier in September 2026"], "which shipments are they?",
+     "SELECT shipment_id FROM shipments WHERE shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND shipped_at < TIMESTAMP '2026-10-01'"),
+    (["how many pending orders are there per channel"], "list them",
+     "SELECT order_id FROM orders WHERE status = 'pending'"),
+    # after one count too: "which orders are they?" lists them (was: the orders counted, a silent wrong)
+    (["how many shipments are still in transit?"], "and which orders are these?",
+     "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
+    # (the customers of counted orders keep their reading: each customer once)
+    (["how many orders were placed by customers in Oslo in October 2026"], "which customers are they?",
+     "SELECT DISTINCT c.customer_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_counted_things_of_the_groups_listed(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # a kind the counted things are not one of, one to one: which of its rows is not guessed
+    (["how many parcels have not been delivered yet, per carrier?"], "which products are they?"),
+    # "who placed them?" after orders listed (no ranking): each order's customer or the customers, each once?
+    (["list the pending orders"], "who placed them?"),
+    (["which orders are still pending in the web channel?"], "which customers placed them?"),
+    # the customers of a ranked category are no column of theirs: which of them (bought? when?) is not guessed
+    (["which category had the highest revenue in 2025?"], "which customers bought from that category?"),
+])
+def test_counted_or_listed_things_not_guessed(parser, context, question):
+    form = None
+    for q in context:
+        form = parser.parse(q, COPILOT_AS_OF, form).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the things of the group ranked: every one of them (the ranking as answered, not its figure's conditions)
+    (["which category had the highest revenue in 2025?"], "list its products",
+     "SELECT product_id FROM products WHERE category = (SELECT p.category FROM order_items oi JOIN orders o "
+     "USING (order_id) JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND "
+     "year(o.order_date) = 2025 GROUP BY p.category ORDER BY SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) DESC LIMIT 1)"),
+    (["units sold by brand in September 2026", "which brand sold the least?"], "what products are in that brand?",
+     "SELECT product_id FROM products WHERE brand = (SELECT p.brand FROM products p LEFT JOIN order_items oi "
+     "USING (product_id) LEFT JOIN orders o ON o.order_id = oi.order_id AND o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY p.brand "
+     "ORDER BY COALESCE(SUM(CASE WHEN o.order_id IS NOT NULL THEN oi.quantity END), 0), p.brand LIMIT 1)"),
+    (["top 2 countries by number of customers"], "which customers do they have?",
+     "SELECT customer_id FROM customers WHERE country IN (SELECT country FROM customers GROUP BY country "
+     "ORDER BY COUNT(*) DESC, country LIMIT 2)"),
+    # (a value named is a new condition, as asked alone)
+    (["which category had the highest revenue in 2025?"], "what products does Makita have?",
+     "SELECT product_id FROM products WHERE brand = 'Makita'"),
+])
+def test_things_of_the_ranked_group_listed(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -10,10 +10,13 @@ where it must be tried (the first match wins).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .followups import (
+    PRONOUNS,
+    _explained,
     about_previous,
     best_of_the_top,
     change_number,
@@ -42,10 +45,10 @@ from .followups import (
     total_of_the_ranked,
     unknown_value,
 )
+from .query import QueryForm
 
 if TYPE_CHECKING:
     from .parser import _State
-    from .query import QueryForm
 
 Shape = Callable[["_State", "QueryForm"], "QueryForm | None"]
 
@@ -132,11 +135,93 @@ def condition_within_the_ranked_rows(state: _State, context: QueryForm) -> Query
     return condition_within_ranked_rows(state, context, state.form)
 
 
+# "which orders are they?", "list them", "which shipments were those?": the counted things asked for by name
+COUNTED_LISTED = frozenset({"which", "what", "are", "were", "is", "was", "list", "show", "me", "the", "all", "ones"})
+
+
+def the_counted_things_listed(state: _State, context: QueryForm) -> QueryForm | None:
+    """"which orders are they?" after the undelivered shipments counted per carrier, "list them" after customers
+    counted per country: the things counted, listed (every group's, the grouping dropped: a list has no groups).
+    The kind named may be the counted one or the one each counted thing is one of, one to one (a shipment's
+    order); any other kind ("which customers are they?" after orders: each order or each customer once?) is left
+    to the rest. Was: "which orders are they?" after a count answered the count of the orders, a silent wrong,
+    and "list them" after counts per group was refused."""
+    new, layer = state.form, state.layer
+    subject = context.subject
+    if not subject or context.kind != "aggregate" or context.measures not in (["count"], [f"count:{subject}"]) \
+            or context.grain or context.compare or context.derived or context.limit or context.per_group \
+            or context.within or context.lookup or context.compare_period:
+        return None
+    if new.filters or new.predicates or new.dimensions or new.grain or new.order_by or new.limit or new.derived \
+            or new.compare or state.periods or state.ids:
+        return None
+    words = {s.text for s in state.spans}
+    if not (words & PRONOUNS and words & {"which", "what", "list", "show"}):
+        return None
+    named = {str(s.arg("entity")) for s in state.spans if s.first("entity") is not None}
+    if len(named) > 1 or not _explained(state, COUNTED_LISTED | {s.text for s in state.spans
+                                                                 if s.first("entity") is not None}):
+        return None
+    listed = named.pop() if named else subject
+    if listed != subject:
+        tables = {layer.entities.get(subject, {}).get("table"), layer.entities.get(listed, {}).get("table")}
+        if not any(j.get("cardinality") == "one_to_one" and {j["left"].split(".")[0], j["right"].split(".")[0]}
+                   == tables for j in layer.joins):
+            return None
+    f = copy.deepcopy(context)
+    f.kind, f.subject, f.measures, f.dimensions, f.order_by = "list", listed, [], [], None
+    for s in state.spans:
+        s.used = True
+    return f
+
+
+# "what products does that brand have?", "list its products", "which products are in that category?"
+OF_THE_GROUP = frozenset({"which", "what", "list", "show", "me", "the", "all", "does", "do", "did", "have", "has",
+                          "are", "is", "in", "of", "that", "this", "it", "its", "their", "they", "them", "those",
+                          "these", "belong", "belongs", "to", "under", "from"})
+
+
+def things_of_the_ranked_group(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what products does that brand have?" after the brand that sold the fewest units, "list its products" after
+    the category with the most revenue: every thing of the kind named that the group ranked holds, each once (the
+    group is a column of that thing's own table; the ranking kept as it was answered, ``within``, not its figure's
+    conditions: the brand's products, not only the ones it sold). Was: refused, nothing changed."""
+    new, layer = state.form, state.layer
+    if not (context.kind == "aggregate" and len(context.dimensions) == 1 and context.limit and not context.offset
+            and context.order_by in context.measures) or context.within or context.grain or context.compare \
+            or context.derived or context.per_group or context.lookup:
+        return None
+    dim = context.dimensions[0]
+    if new.measures or new.dimensions not in ([], [dim]) or new.grain or new.order_by or new.limit or new.derived \
+            or new.filters or new.predicates or new.show or state.periods or state.ids:
+        return None  # ("that brand" reads as its grouping too)
+    named = {str(s.arg("entity")) for s in state.spans if s.first("entity") is not None}
+    if len(named) != 1:
+        return None
+    listed = named.pop()
+    table = layer.entities.get(listed, {}).get("table")
+    if not table or str(layer.dimensions.get(dim, {}).get("column", "")).split(".")[0] != table \
+            or layer.dimensions.get(dim, {}).get("entity") == listed:
+        return None
+    group_words = {s.text for s in state.spans if s.has("dimension", dim) and not state.values_of(s)}
+    words = [s.text for s in state.spans]
+    pointer = any(w in ("it", "its", "they", "their", "them", "those", "these") for w in words) or any(
+        a in ("that", "this", "those", "these") and b in group_words for a, b in zip(words, words[1:], strict=False))
+    if not pointer or not words[:1] or words[0] not in ("which", "what", "list", "show") \
+            or not _explained(state, OF_THE_GROUP | group_words | {s.text for s in state.spans
+                                                                   if s.has("entity", listed)}):
+        return None
+    ranking = copy.deepcopy(context)
+    for s in state.spans:
+        s.used = True
+    return QueryForm(kind="list", subject=listed, within=ranking.to_dict())
+
+
 # Tried in this order by ``_State._merge``; the first entry that returns a form wins.
 MERGE_SHAPES: tuple[Shape, ...] = (
     relative_to_previous, number_closing_the_pointer, verbs_around_names, unknown_value,
     each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
-    counted_of_the_top_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
+    counted_of_the_top_group, the_counted_things_listed, things_of_the_ranked_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
     figure_of_each_listed, ranked_in_another_period, column_of_the_ranked, counted_of_the_ranked, change_number,
     count_previous, resort, total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
     other_orders_of_the_customer, the_other_groups,
