@@ -2995,7 +2995,10 @@ def test_the_top_one_of_each_listed_with_a_figure(parser, engine):
 
 
 @pytest.mark.parametrize("context, question, gold", [
-    # the things counted per group, asked by name: every group's, listed (the grouping dropped)
+    # the things counted per group, asked by name: every group's, listed (the grouping dropped); then who placed
+    # them: the customers, each once
+    (["how many parcels are not delivered yet, by carrier?", "which orders are they?"], "who placed them?",
+     "SELECT DISTINCT o.customer_id FROM shipments s JOIN orders o USING (order_id) WHERE s.delivered_at IS NULL"),
     (["how many parcels have not been delivered yet, per carrier?"], "what orders were those?",
      "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
     (["number of shipments per carrier in September 2026"], "which shipments are they?",
@@ -3006,6 +3009,15 @@ def test_the_top_one_of_each_listed_with_a_figure(parser, engine):
     # after one count too: "which orders are they?" lists them (was: the orders counted, a silent wrong)
     (["how many shipments are still in transit?"], "and which orders are these?",
      "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
+    # "who placed them?" after orders listed with no ranking: their customers, each once (as "who are the
+    # customers?"); after a ranked list each ranked order keeps its customer beside it
+    (["list the pending orders"], "who placed them?",
+     "SELECT DISTINCT customer_id FROM orders WHERE status = 'pending'"),
+    (["which web orders are still pending?"], "which customers placed them?",
+     "SELECT DISTINCT customer_id FROM orders WHERE status = 'pending' AND channel = 'web'"),
+    (["the 4 biggest orders in 2025"], "who placed them?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "ORDER BY o.total_amount DESC LIMIT 4"),
     # (the customers of counted orders keep their reading: each customer once)
     (["how many orders were placed by customers in Oslo in October 2026"], "which customers are they?",
      "SELECT DISTINCT c.customer_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
@@ -3018,9 +3030,6 @@ def test_counted_things_of_the_groups_listed(parser, engine, context, question, 
 @pytest.mark.parametrize("context, question", [
     # a kind the counted things are not one of, one to one: which of its rows is not guessed
     (["how many parcels have not been delivered yet, per carrier?"], "which products are they?"),
-    # "who placed them?" after orders listed (no ranking): each order's customer or the customers, each once?
-    (["list the pending orders"], "who placed them?"),
-    (["which orders are still pending in the web channel?"], "which customers placed them?"),
     # the customers of a ranked category are no column of theirs: which of them (bought? when?) is not guessed
     (["which category had the highest revenue in 2025?"], "which customers bought from that category?"),
 ])
@@ -3053,3 +3062,50 @@ def test_counted_or_listed_things_not_guessed(parser, context, question):
 ])
 def test_things_of_the_ranked_group_listed(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "those N days" is the previous period said again when it spans exactly that many days
+    (["how many orders were placed in the last 14 days"], "what did they bring in during those 2 weeks?",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') "
+     "AND order_date BETWEEN DATE '2026-10-18' AND DATE '2026-10-31'"),
+    (["how many customers are in Oslo?", "how many of them placed an order in the last 30 days"],
+     "what did they spend in total over those 30 days?",
+     "SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31'"),
+    (["revenue in the last 7 days"], "and how many orders in these 7 days?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'"),
+])
+def test_the_same_days_said_again(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_other_days_than_the_previous_period_are_not_guessed(parser):
+    # October has 31 days: "those 30 days" is not the period before, and which 30 is not guessed
+    form = parser.parse("revenue in October 2026", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and how many orders in those 30 days?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the one that ..." after rows listed: one of those rows (as "which one ..."), never a new ranking of all
+    (["list the discontinued products"], "what category is the one that costs the most?",
+     "SELECT category FROM products WHERE NOT active ORDER BY unit_price DESC LIMIT 1"),
+    (["which products are out of stock?", "how many units of each did we sell in 2025?"],
+     "what brand is the one which sold the most?",
+     "SELECT p.brand FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 AND p.product_id IN "
+     "(SELECT product_id FROM inventory GROUP BY product_id HAVING SUM(quantity_on_hand) = 0) "
+     "GROUP BY p.product_id, p.brand ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_the_one_that_picks_a_listed_row(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_the_one_that_after_one_row_keeps_its_reading(parser, engine):
+    # after a one-row answer "the one that ..." is no pick among rows: read as before (a new question)
+    assert_answers_like(parser, engine, "which brand is the one that sold the most units in 2025?",
+                        "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+                        "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 "
+                        "GROUP BY p.brand ORDER BY SUM(oi.quantity) DESC LIMIT 1",
+                        ["what's our most expensive product?"])

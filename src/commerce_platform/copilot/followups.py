@@ -294,14 +294,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by = "aggregate", ["revenue"], [], None
     elif context.kind == "list" and context.subject == "orders" and ask == "person" and not context.limit \
-            and not context.lookup and not any(x.field in ("customer", "customers.customer_id", "orders.customer_id")
-                                               and x.op == "=" and len(x.values) == 1 for x in context.filters):
-        # "who placed them?" after the undelivered orders listed (no ranking, no one customer): each order with its
-        # customer, or the customers, each once? Not guessed (after a top N ranked list each one ranked is kept,
-        # below; the customers of a count are in the counted branch above)
-        raise refuse(state, context, "I could not tell whether that asks each order's customer or the customers "
-                                     "who placed them, each once; for the customers ask 'list the customers of "
-                                     "those orders'")
+            and not context.lookup and not context.derived and not context.compare:
+        # "who placed them?" after the undelivered orders listed (no ranking): the customers of those orders, each
+        # once, as "who are the customers?" reads them (related_of_previous); after a ranked list each ranked
+        # order keeps its place, its customer beside it (below)
+        f = copy.deepcopy(context)
+        f.kind, f.subject, f.measures, f.show, f.order_by, f.direction = "list", "customers", [], [], None, "desc"
     elif context.kind == "list" and context.subject == "orders" and ask in ("person", "where"):
         # "the biggest order" -> "who placed it?": the same orders, their customer beside
         f = copy.deepcopy(context)

@@ -66,6 +66,34 @@ def number_closing_the_pointer(state: _State, context: QueryForm) -> None:
             s.used = True
 
 
+DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def the_same_days_again(state: _State, context: QueryForm) -> None:
+    """"how much did they spend in total over those 30 days?" after the customers who ordered in the last 30 days:
+    "those N days" (weeks) is the previous answer's period said again, kept as it was; only when it spans exactly
+    that many days (another length would be another period, not guessed). Was: refused, '30', 'days' not placed."""
+    period = context.period
+    if period is None or state.periods:
+        return
+    length = (period.end_date - period.start_date).days + 1
+    spans = state.spans
+    for k in range(1, len(spans) - 1):
+        pointer, num, unit = spans[k - 1], spans[k], spans[k + 1]
+        if pointer.text not in ("those", "these", "that", "the same") or num.used or unit.used \
+                or num.first("number") is None or unit.text not in DAYS_IN:
+            continue
+        if float(num.arg("number")) * DAYS_IN[unit.text] != length or any(
+                t.has("grammar", "previous") for t in spans[k + 2:k + 4]):
+            continue  # ("those 30 days before that": another period)
+        said = [pointer, num, unit]
+        if k >= 2 and (spans[k - 2].has("grammar", "summed_over")
+                       or spans[k - 2].text in ("over", "in", "during", "for", "across", "within")):
+            said.append(spans[k - 2])  # "in total over those 30 days": summed over the period, as asked
+        for t in said:
+            t.used = True
+
+
 def verbs_around_names(state: _State, context: QueryForm) -> None:
     """The verbs a follow-up uses around what it names, placed (``merge_verbs``)."""
     merge_verbs(state)
@@ -219,7 +247,7 @@ def things_of_the_ranked_group(state: _State, context: QueryForm) -> QueryForm |
 
 # Tried in this order by ``_State._merge``; the first entry that returns a form wins.
 MERGE_SHAPES: tuple[Shape, ...] = (
-    relative_to_previous, number_closing_the_pointer, verbs_around_names, unknown_value,
+    relative_to_previous, the_same_days_again, number_closing_the_pointer, verbs_around_names, unknown_value,
     each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
     counted_of_the_top_group, the_counted_things_listed, things_of_the_ranked_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
     figure_of_each_listed, ranked_in_another_period, column_of_the_ranked, counted_of_the_ranked, change_number,

@@ -1254,6 +1254,13 @@ class _State(
         if pointer or alone or same_noun or each_alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
+        if context.kind == "list" and context.limit != 1 and not context.lookup and any(
+                words[k:k + 3] in (["the", "one", "that"], ["the", "one", "which"]) for k in range(len(words) - 2)) \
+                and not any(s.first("entity") and s.arg("entity") != context.subject for s in self.spans):
+            # "what brand is the one that sold the most?" after products listed with their units sold: "the one
+            # that ..." picks one of the rows just listed, as "which one sold the most?" does (was: a new ranking
+            # of every brand over all time, a silent wrong)
+            return True
         if stands_for_rows(context) and the_related(self) not in (None, context.subject or "orders"):
             return True  # "who are the customers?" after (a count of) orders: the definite ones of those rows
         if elliptic_count(self):
