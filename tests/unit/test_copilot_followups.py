@@ -3109,3 +3109,47 @@ def test_the_one_that_after_one_row_keeps_its_reading(parser, engine):
                         "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 "
                         "GROUP BY p.brand ORDER BY SUM(oi.quantity) DESC LIMIT 1",
                         ["what's our most expensive product?"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a bare closing "since" after things dated by their own date (signup): their activity since then, all of it
+    (["how many customers signed up in 2025"], "and how many of those have ordered since?",
+     "SELECT COUNT(*) FROM customers c WHERE year(c.signup_date) = 2025 "
+     "AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    (["list the customers who joined in March 2026"], "which of them placed an order since?",
+     "SELECT customer_id FROM customers c WHERE c.signup_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31' "
+     "AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+])
+def test_since_their_own_date(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # "since" after a period of the orders themselves: since when (its start? its end?) is not guessed
+    (["how many orders were placed in January 2026"], "how many were cancelled since?"),
+    (["how many customers placed an order in 2025"], "how many of them have placed an order since?"),
+])
+def test_since_another_date_is_not_guessed(parser, context, question):
+    form = parser.parse(context[0], COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "how much of it do we have" after a question about one named product: that product's stock
+    (["units sold of Ensto LED Bulb in 2025"], "and how much of it do we have?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Ensto LED Bulb'"),
+    (["Ensto LED Bulb: which warehouse has the largest shortfall below its reorder level?"],
+     "how much of it do we have in each warehouse?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb'"),
+    (["units sold of Ensto LED Bulb in 2025"], "how much of it do we have in Kuopio right now?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND i.warehouse = 'Kuopio'"),
+    # (a verb of selling keeps the figure of the sales)
+    (["units sold of Ensto LED Bulb in 2025"], "how much of it did we sell in 2024?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2024"),
+])
+def test_held_of_the_named_product(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -11,6 +11,7 @@ where it must be tried (the first match wins).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,61 @@ def the_same_days_again(state: _State, context: QueryForm) -> None:
             said.append(spans[k - 2])  # "in total over those 30 days": summed over the period, as asked
         for t in said:
             t.used = True
+
+
+def since_their_own_date(state: _State, context: QueryForm) -> None:
+    """"how many of them have placed an order since?" after the customers who signed up in 2025: a bare closing
+    "since" counts from the previous answer's period, which was on the things' own date (their signup): their
+    activity since then is all of it (none comes before a thing's own start), so the activity is kept as said,
+    with no period of its own. Was: refused, 'since' not placed. Said of another date (the previous period on the
+    orders) it is left unplaced."""
+    spans = state.spans
+    k = next((i for i, s in enumerate(spans) if s.text == "since" and not s.senses and not s.used), None)
+    entities = state.layer.entities
+    spec = entities.get(context.subject or "", {})
+    own = spec.get("period")
+    if k is None or state.next_content(k) is not None or state.periods or context.period is None or not own \
+            or context.period_field not in (None, f"{spec.get('table')}.{own}") \
+            or any(n.startswith("activity:") and n.split(":", 1)[1] in entities for n in context.notes):
+        return
+    activities = [n.split(":", 1)[1] for n in state.form.notes if n.startswith("activity:")]
+    if len(activities) == 1 and activities[0] != context.subject and activities[0] in entities:
+        spans[k].used = True
+
+
+HELD_WORDS = frozenset({"how", "much", "of", "it", "them", "that", "those", "and", "now", "right now", "currently",
+                        "still", "left", "on hand", "in stock", "in total"})
+
+
+def held_of_the_named_product(state: _State, context: QueryForm) -> QueryForm | None:
+    """"how much of it do we have in each warehouse?" after a question about one named product (its surplus, its
+    units sold): "how much of it" + a phrase of holding ("do we have", layer holding_phrases) asks the quantity of
+    that product held, its stock (layer stock_place.quantity.measure), as "how much of the X do we have" does,
+    split or narrowed as the follow-up says (the previous figure, ranking and period are not asked). Was: refused,
+    nothing changed. A period, a figure or a verb of selling said beside it is left to the rest."""
+    new, layer = state.form, state.layer
+    measure = ((layer.grammar.get("stock_place") or {}).get("quantity") or {}).get("measure")
+    product = context.filter_on("product")
+    if not measure or measure not in layer.measures or product is None or product.op not in ("=", "in") \
+            or new.measures or new.subject or new.predicates or new.order_by or new.limit or new.derived \
+            or new.grain or state.periods or state.ids or any(n.startswith("activity:") for n in new.notes) \
+            or any(s.first("activity") or s.first("entity") or s.first("measure") for s in state.spans):
+        return None
+    held = "|".join(re.escape(w) for w in layer.grammar.get("holding_phrases", []))
+    words = [s.text for s in state.spans]
+    at = next((k for k in range(len(words) - 3) if words[k:k + 3] == ["how", "much", "of"]
+               and words[k + 3] in ("it", "them", "that", "those")), None)
+    if at is None or not held or re.search(rf"\b(?:{held})\b", state.question, re.IGNORECASE) is None:
+        return None
+    if not all(s.used or s.text in HELD_WORDS or not s.senses or all(x[0] in ("stop", "grammar") for x in s.senses)
+               and not s.has("grammar", "previous") for s in state.spans):
+        return None
+    if any(x.field == "product" for x in new.filters):
+        return None  # ("how much of it ... of the Bosch Drill": another product named)
+    for s in state.spans:
+        s.used = True
+    return QueryForm(kind="aggregate", measures=[measure], dimensions=list(new.dimensions),
+                     filters=[copy.deepcopy(product), *copy.deepcopy(new.filters)])
 
 
 def verbs_around_names(state: _State, context: QueryForm) -> None:
@@ -247,7 +303,8 @@ def things_of_the_ranked_group(state: _State, context: QueryForm) -> QueryForm |
 
 # Tried in this order by ``_State._merge``; the first entry that returns a form wins.
 MERGE_SHAPES: tuple[Shape, ...] = (
-    relative_to_previous, the_same_days_again, number_closing_the_pointer, verbs_around_names, unknown_value,
+    relative_to_previous, the_same_days_again, since_their_own_date, held_of_the_named_product,
+    number_closing_the_pointer, verbs_around_names, unknown_value,
     each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
     counted_of_the_top_group, the_counted_things_listed, things_of_the_ranked_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
     figure_of_each_listed, ranked_in_another_period, column_of_the_ranked, counted_of_the_ranked, change_number,
