@@ -1872,10 +1872,22 @@ class _State(
         f = self.form
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
-        notes = f.notes
         if self._attribute_ranked_per_group(f):
             return
         self._field_of_each(f)
+        self._fields_of_the_ranked_one(f)
+        self._one_largest_of_another(f)
+        if self._bought_together_or_recommended(f):
+            return
+        self._counts_named(f)
+        if self._kind_of_lookup(f):
+            return
+        self._kind_of_figures_or_list(f)
+
+    def _fields_of_the_ranked_one(self, f: QueryForm) -> None:
+        """"her latest order that was shipped", "Erik's last parcel: when was it shipped": the one ranked row's own
+        fields and status, shown beside it (notes ranked_one:)."""
+        notes = f.notes
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
@@ -1922,6 +1934,11 @@ class _State(
                 # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
                 f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                        "shipments.delivered_at") if c not in f.show]
+
+    def _one_largest_of_another(self, f: QueryForm) -> None:
+        """"which customer placed the single largest order": the one largest thing shown with its owner; "when did
+        X sign up": the date shown beside them."""
+        notes = f.notes
         ranked_one = [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]
         owner = next((n for n, e in self.layer.entities.items() if ranked_one and e["table"] == ranked_one[0]), None)
         asker = next((x.arg("entity") for k, x in enumerate(self.spans) if x.first("entity") and self._is_which(k)
@@ -1940,6 +1957,10 @@ class _State(
         if when and "activity:signup" in notes and not f.measures and "customers.signup_date" not in f.show:
             f.show.append("customers.signup_date")
             f.subject = f.subject or "customers"
+
+    def _bought_together_or_recommended(self, f: QueryForm) -> bool:
+        """Baskets ("bought together with X", pairs) and recommendations; True when the kind is decided."""
+        notes = f.notes
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
             f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
@@ -1957,7 +1978,7 @@ class _State(
             self.spans[two[0]].used = self.spans[two[0] + 1].used = True
             for s in pairs:
                 s.used = True  # "which two products ...? give the pair": the one pair
-            return
+            return True
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
             f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
@@ -1969,7 +1990,7 @@ class _State(
                 if k > 0 and self.spans[k - 1].first("number") and not self.spans[k - 1].used:
                     f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
                     self.spans[k - 1].used = True
-            return
+            return True
         if "together" in notes and not anchor and f.subject == "products" and not f.dimensions and not f.measures:
             # "which products are most often bought together": of what, or pairs? (was: every product listed)
             raise NotUnderstood("products bought together with what? name a product, a category or a brand, or "
@@ -1982,7 +2003,7 @@ class _State(
             # (not what else is bought with either)
             products.op = "all of"
             notes.remove("together")
-            return
+            return True
         if "together" in notes and products is not None and products.op in ("in", "all of") and \
                 len(products.values) >= 2 and f.subject == "customers" and f.limit is None and not f.order_by and \
                 any(x.text.startswith("also ") and x.has("grammar", "bought_together") for x in self.spans):
@@ -1992,7 +2013,7 @@ class _State(
             notes.remove("together")
             if not f.measures:
                 f.kind = "list"
-            return
+            return True
         if "together" in notes and anchor:
             f.kind = "bought_together"
             for k, s in enumerate(self.spans):
@@ -2040,14 +2061,14 @@ class _State(
                         s.used = True
             if f.limit is None and not f.filter_on("count:orders") and (self._singular() or self._what_sells_best()):
                 f.limit = 1  # (a bound on the shared orders says which ones: every one over it)
-            return
+            return True
         if "recommend" in notes:
             if f.lookup and f.lookup["entity"] == "customer" or f.filter_on("customer"):
                 f.kind = "recommend_customer"
-                return
+                return True
             if products:
                 f.kind = "bought_together"
-                return
+                return True
             f.subject = f.subject or "products"
             # "suggest the 3 with the lowest revenue": what is ranked is what is shown
             ranked_measure = f.order_by if f.order_by in self.layer.measures else None
@@ -2056,6 +2077,12 @@ class _State(
             f.limit = f.limit or (1 if self._singular() else 10)  # "suggest the best seller": one
             f.dimensions = f.dimensions or ["product"]
             notes.remove("recommend")
+        return False
+
+    def _counts_named(self, f: QueryForm) -> None:
+        """"which customer has the most orders" (count_of:), pieces in stock (count:stock), units sold (count:sold):
+        the figure a count names."""
+        notes = f.notes
         for note in list(notes):
             if note.startswith("count_of:") and f.order_by == note.replace("count_of:", "count:"):
                 # "which customer has the most orders": count orders per customer
@@ -2073,6 +2100,9 @@ class _State(
             f.measures = [m if m != "count" else "stock" for m in f.measures]
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = [m if m != "count" else "units_sold" for m in f.measures]
+
+    def _kind_of_lookup(self, f: QueryForm) -> bool:
+        """An id question: its details, its lines or the figure asked of it; True when the kind is decided."""
         if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
                 f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
                     self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)
@@ -2154,7 +2184,12 @@ class _State(
                 f.dimensions = []
                 if f.order_by and f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
-            return
+            return True
+        return False
+
+    def _kind_of_figures_or_list(self, f: QueryForm) -> None:
+        """The rest: a figure (per group, ranked), a list of things, or refused."""
+        notes = f.notes
         filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
         if any(m.startswith("count") for m in f.measures):
             # "how many shipments took more than 4 days to arrive": the duration only filters
