@@ -3153,3 +3153,19 @@ def test_since_another_date_is_not_guessed(parser, context, question):
 ])
 def test_held_of_the_named_product(parser, engine, context, question, gold):
     assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the figure of the one ranked keeps the thing the previous question named (one product), not the group's whole
+    (["Ensto LED Bulb: which warehouse has the largest shortfall below its reorder level?"], "and its stock there?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND i.warehouse = 'Vantaa'"),
+    # (a condition that is no value of the figure's own things is the ranking's alone, as before)
+    (["which carrier shipped the most parcels in 2025?"], "what's its average delivery time?",
+     "WITH t AS (SELECT carrier FROM shipments WHERE year(shipped_at) = 2025 GROUP BY carrier "
+     "ORDER BY COUNT(*) DESC LIMIT 1) SELECT s.carrier, AVG(date_diff('second', s.shipped_at, s.delivered_at)) / 86400.0 "
+     "FROM shipments s JOIN t USING (carrier) WHERE s.delivered_at IS NOT NULL AND year(s.shipped_at) = 2025 "
+     "GROUP BY s.carrier"),
+])
+def test_figure_of_the_one_ranked_keeps_the_thing_named(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
