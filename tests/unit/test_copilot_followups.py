@@ -3028,3 +3028,182 @@ def test_which_other_things_after_a_count_stay_refused(parser):
     form = parser.parse("how many customers ordered in September 2026?", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood):
         parser.parse("which orders are they?", COPILOT_AS_OF, form)
+
+
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the things counted per group, asked by name: every group's, listed (the grouping dropped); then who placed
+    # them: the customers, each once
+    (["how many parcels are not delivered yet, by carrier?", "which orders are they?"], "who placed them?",
+     "SELECT DISTINCT o.customer_id FROM shipments s JOIN orders o USING (order_id) WHERE s.delivered_at IS NULL"),
+    (["how many parcels have not been delivered yet, per carrier?"], "what orders were those?",
+     "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
+    (["number of shipments per carrier in September 2026"], "which shipments are they?",
+     "SELECT shipment_id FROM shipments WHERE shipped_at >= TIMESTAMP '2026-09-01' "
+     "AND shipped_at < TIMESTAMP '2026-10-01'"),
+    (["how many pending orders are there per channel"], "list them",
+     "SELECT order_id FROM orders WHERE status = 'pending'"),
+    # after one count too: "which orders are they?" lists them (was: the orders counted, a silent wrong)
+    (["how many shipments are still in transit?"], "and which orders are these?",
+     "SELECT DISTINCT order_id FROM shipments WHERE delivered_at IS NULL"),
+    # "who placed them?" after orders listed with no ranking: their customers, each once (as "who are the
+    # customers?"); after a ranked list each ranked order keeps its customer beside it
+    (["list the pending orders"], "who placed them?",
+     "SELECT DISTINCT customer_id FROM orders WHERE status = 'pending'"),
+    (["which web orders are still pending?"], "which customers placed them?",
+     "SELECT DISTINCT customer_id FROM orders WHERE status = 'pending' AND channel = 'web'"),
+    (["the 4 biggest orders in 2025"], "who placed them?",
+     "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) WHERE year(o.order_date) = 2025 "
+     "ORDER BY o.total_amount DESC LIMIT 4"),
+    # (the customers of counted orders keep their reading: each customer once)
+    (["how many orders were placed by customers in Oslo in October 2026"], "which customers are they?",
+     "SELECT DISTINCT c.customer_id FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_counted_things_of_the_groups_listed(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # a kind the counted things are not one of, one to one: which of its rows is not guessed
+    (["how many parcels have not been delivered yet, per carrier?"], "which products are they?"),
+    # the customers of a ranked category are no column of theirs: which of them (bought? when?) is not guessed
+    (["which category had the highest revenue in 2025?"], "which customers bought from that category?"),
+])
+def test_counted_or_listed_things_not_guessed(parser, context, question):
+    form = None
+    for q in context:
+        form = parser.parse(q, COPILOT_AS_OF, form).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the things of the group ranked: every one of them (the ranking as answered, not its figure's conditions)
+    (["which category had the highest revenue in 2025?"], "list its products",
+     "SELECT product_id FROM products WHERE category = (SELECT p.category FROM order_items oi JOIN orders o "
+     "USING (order_id) JOIN products p USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND "
+     "year(o.order_date) = 2025 GROUP BY p.category ORDER BY SUM(oi.quantity * oi.unit_price * "
+     "(1 - oi.discount_percent / 100)) DESC LIMIT 1)"),
+    (["units sold by brand in September 2026", "which brand sold the least?"], "what products are in that brand?",
+     "SELECT product_id FROM products WHERE brand = (SELECT p.brand FROM products p LEFT JOIN order_items oi "
+     "USING (product_id) LEFT JOIN orders o ON o.order_id = oi.order_id AND o.status NOT IN ('cancelled', 'returned') "
+     "AND o.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' GROUP BY p.brand "
+     "ORDER BY COALESCE(SUM(CASE WHEN o.order_id IS NOT NULL THEN oi.quantity END), 0), p.brand LIMIT 1)"),
+    (["top 2 countries by number of customers"], "which customers do they have?",
+     "SELECT customer_id FROM customers WHERE country IN (SELECT country FROM customers GROUP BY country "
+     "ORDER BY COUNT(*) DESC, country LIMIT 2)"),
+    # (a value named is a new condition, as asked alone)
+    (["which category had the highest revenue in 2025?"], "what products does Makita have?",
+     "SELECT product_id FROM products WHERE brand = 'Makita'"),
+])
+def test_things_of_the_ranked_group_listed(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "those N days" is the previous period said again when it spans exactly that many days
+    (["how many orders were placed in the last 14 days"], "what did they bring in during those 2 weeks?",
+     "SELECT SUM(total_amount) FROM orders WHERE status NOT IN ('cancelled', 'returned') "
+     "AND order_date BETWEEN DATE '2026-10-18' AND DATE '2026-10-31'"),
+    (["how many customers are in Oslo?", "how many of them placed an order in the last 30 days"],
+     "what did they spend in total over those 30 days?",
+     "SELECT SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE c.city = 'Oslo' "
+     "AND o.status NOT IN ('cancelled', 'returned') AND o.order_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31'"),
+    (["revenue in the last 7 days"], "and how many orders in these 7 days?",
+     "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'"),
+])
+def test_the_same_days_said_again(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_other_days_than_the_previous_period_are_not_guessed(parser):
+    # October has 31 days: "those 30 days" is not the period before, and which 30 is not guessed
+    form = parser.parse("revenue in October 2026", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("and how many orders in those 30 days?", COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "the one that ..." after rows listed: one of those rows (as "which one ..."), never a new ranking of all
+    (["list the discontinued products"], "what category is the one that costs the most?",
+     "SELECT category FROM products WHERE NOT active ORDER BY unit_price DESC LIMIT 1"),
+    (["which products are out of stock?", "how many units of each did we sell in 2025?"],
+     "what brand is the one which sold the most?",
+     "SELECT p.brand FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     "WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 AND p.product_id IN "
+     "(SELECT product_id FROM inventory GROUP BY product_id HAVING SUM(quantity_on_hand) = 0) "
+     "GROUP BY p.product_id, p.brand ORDER BY SUM(oi.quantity) DESC LIMIT 1"),
+])
+def test_the_one_that_picks_a_listed_row(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_the_one_that_after_one_row_keeps_its_reading(parser, engine):
+    # after a one-row answer "the one that ..." is no pick among rows: read as before (a new question)
+    assert_answers_like(parser, engine, "which brand is the one that sold the most units in 2025?",
+                        "SELECT p.brand FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+                        "USING (product_id) WHERE o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2025 "
+                        "GROUP BY p.brand ORDER BY SUM(oi.quantity) DESC LIMIT 1",
+                        ["what's our most expensive product?"])
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a bare closing "since" after things dated by their own date (signup): their activity since then, all of it
+    (["how many customers signed up in 2025"], "and how many of those have ordered since?",
+     "SELECT COUNT(*) FROM customers c WHERE year(c.signup_date) = 2025 "
+     "AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+    (["list the customers who joined in March 2026"], "which of them placed an order since?",
+     "SELECT customer_id FROM customers c WHERE c.signup_date BETWEEN DATE '2026-03-01' AND DATE '2026-03-31' "
+     "AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id)"),
+])
+def test_since_their_own_date(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question", [
+    # "since" after a period of the orders themselves: since when (its start? its end?) is not guessed
+    (["how many orders were placed in January 2026"], "how many were cancelled since?"),
+    (["how many customers placed an order in 2025"], "how many of them have placed an order since?"),
+])
+def test_since_another_date_is_not_guessed(parser, context, question):
+    form = parser.parse(context[0], COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF, form)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "how much of it do we have" after a question about one named product: that product's stock
+    (["units sold of Ensto LED Bulb in 2025"], "and how much of it do we have?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) WHERE p.name = 'Ensto LED Bulb'"),
+    (["Ensto LED Bulb: which warehouse has the largest shortfall below its reorder level?"],
+     "how much of it do we have in each warehouse?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb'"),
+    (["units sold of Ensto LED Bulb in 2025"], "how much of it do we have in Kuopio right now?",
+     "SELECT SUM(i.quantity_on_hand) FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND i.warehouse = 'Kuopio'"),
+    # (a verb of selling keeps the figure of the sales)
+    (["units sold of Ensto LED Bulb in 2025"], "how much of it did we sell in 2024?",
+     "SELECT SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND o.status NOT IN ('cancelled', 'returned') AND year(o.order_date) = 2024"),
+])
+def test_held_of_the_named_product(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the figure of the one ranked keeps the thing the previous question named (one product), not the group's whole
+    (["Ensto LED Bulb: which warehouse has the largest shortfall below its reorder level?"], "and its stock there?",
+     "SELECT i.warehouse, i.quantity_on_hand FROM inventory i JOIN products p USING (product_id) "
+     "WHERE p.name = 'Ensto LED Bulb' AND i.warehouse = 'Vantaa'"),
+    # (a condition that is no value of the figure's own things is the ranking's alone, as before)
+    (["which carrier shipped the most parcels in 2025?"], "what's its average delivery time?",
+     "WITH t AS (SELECT carrier FROM shipments WHERE year(shipped_at) = 2025 GROUP BY carrier "
+     "ORDER BY COUNT(*) DESC LIMIT 1) SELECT s.carrier, AVG(date_diff('second', s.shipped_at, s.delivered_at)) / 86400.0 "
+     "FROM shipments s JOIN t USING (carrier) WHERE s.delivered_at IS NOT NULL AND year(s.shipped_at) = 2025 "
+     "GROUP BY s.carrier"),
+])
+def test_figure_of_the_one_ranked_keeps_the_thing_named(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)

@@ -854,10 +854,11 @@ def test_sum_beside_a_condition_held_in_one_place_keeps_its_answer(parser, engin
 
 
 def test_the_one_that_after_an_answer_read_afresh_is_refused(parser, engine):
-    # "the one that ..." picks a row of the previous answer; read as a new question it would rank every brand
+    # "the one that ..." picks a row of the previous answer; naming other things than those rows, read as a new
+    # question it would rank every customer
     form = parser.parse("which products are out of stock?", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="the one"):
-        parser.parse("which category is the one that sold the most?", COPILOT_AS_OF, form)
+        parser.parse("which customer is the one that bought the most?", COPILOT_AS_OF, form)
     # near miss: asked with no previous answer, it is a question of its own
     assert_answers_like(parser, engine, "which category is the one that sold the most?",
                         f"SELECT p.category, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) "

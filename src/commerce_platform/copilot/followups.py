@@ -336,7 +336,8 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         f = copy.deepcopy(context)
         f.kind, f.measures, f.show, f.order_by = "aggregate", ["revenue"], [], None
     elif context.kind == "list" and context.subject == "orders" and ask == "person" and not context.limit \
-            and not context.lookup and one is None and words & {"them", "those", "these", "they"}:
+            and not context.lookup and not context.derived and not context.compare and one is None \
+            and words & {"them", "those", "these", "they"}:
         # "which orders are they?" -> "who placed them?": the customers of those orders, each once (a list not ranked
         # is no set of rows to put names beside: one customer may have placed several of them)
         f = copy.deepcopy(context)
@@ -1484,6 +1485,13 @@ def figure_of_the_one_answered(state: _State, context: QueryForm) -> QueryForm |
         for s in state.spans[k:k + 3]:
             if s.text in ("of", "for", "that", "it", "one", "its"):
                 s.used = True
+    # "and its stock there?" after the warehouse with the largest shortfall of one named product: the thing the
+    # previous question named (a value of the figure's own things) stays named, the figure is of it in the one
+    # ranked (was: the warehouse's whole stock, the product dropped, a silent wrong)
+    dims, measures = state.layer.dimensions, state.layer.measures
+    owners = {measures.get(m.split(":")[-1], {}).get("entity") for m in new.measures} - {None}
+    new.filters = [copy.deepcopy(x) for x in context.filters if x.field != dim and x.op in ("=", "in")
+                   and dims.get(x.field, {}).get("entity") in owners]
     # "how much stock is there of it per warehouse": that one thing's figure, split by the groups named
     new.kind, new.dimensions, new.within = "aggregate", [dim, *new.dimensions], context.to_dict()
     new.order_by, new.limit = None, None

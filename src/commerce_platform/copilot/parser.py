@@ -25,56 +25,31 @@ from .followups import (
     EARLIER,
     FOLLOWUP_WORDS,
     INCLUDING,
-    about_previous,
     adds_grouping,
-    best_of_the_top,
     between_them,
-    change_number,
-    column_of_the_ranked,
     complementary,
-    condition_within_ranked_rows,
-    count_previous,
     counted,
-    counted_of_the_ranked,
-    counted_of_the_top_group,
-    drop_period,
     drop_value,
-    each_of_one_figure,
     earlier_note,
     earlier_period,
     elliptic_count,
-    every_group_of_the_ranked,
-    figure_of_each_listed,
-    figure_of_the_one_answered,
     figure_of_the_ranked_ones,
-    merge_verbs,
-    negate_previous,
     of_the_ranked,
     of_them_counted,
-    other_orders_of_the_customer,
     points_back,
     population_of_the_ranked,
     previous_words,
-    ranked_in_another_period,
     refuse,
-    related_of_previous,
-    relative_to_previous,
-    resort,
     same_columns,
     share_whole,
     stands_for_rows,
-    that_one_ranked,
-    the_one_beside,
-    the_other_groups,
     the_related,
     the_superlative,
-    total_of_previous,
-    total_of_the_ranked,
-    unknown_value,
     within_top,
 )
 from .labels import place_grain_labels
 from .lexicon import Lexicon, Span, _edits
+from .merge_shapes import MERGE_SHAPES
 from .periods import Periods as Periods
 from .periods import _period, shift_back
 from .periods import relative_period as relative_period
@@ -1153,10 +1128,11 @@ class _State(
             raise NotUnderstood("I cannot change a question with a different condition per warehouse in a follow-up",
                                 hint="ask it again in full, e.g. 'products out of stock in Vantaa but over 50 units "
                                      "in Kuopio'")
-        if context is not None and not followup and re.search(
+        if context is not None and not followup and context.kind == "list" and context.limit != 1 and re.search(
                 r"\bthe\s+one\s+(?:that|which|who)\b", " ".join(s.text for s in self.spans)):
-            # "what brand is the one that sold the most?" after products listed with their units sold: "the one"
-            # picks a row of the previous answer, which a question read afresh would not (was: every brand ranked)
+            # "which customer is the one that bought the most?" after products listed: "the one" picks a row of the
+            # previous answer, but names other things than its rows (the rows' own kind is a follow-up, _is_followup);
+            # read afresh it would rank every customer. After one row there is nothing to pick: read afresh.
             raise NotUnderstood("'the one that ...' points at a row of the previous answer, which I cannot pick here",
                                 field="question", hint="ask it in full, e.g. 'which of those sold the most units?'")
         self.context = context if followup else None
@@ -1460,6 +1436,13 @@ class _State(
         if pointer or alone or same_noun or each_alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
                                               "ones") for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
+        if context.kind == "list" and context.limit != 1 and not context.lookup and any(
+                words[k:k + 3] in (["the", "one", "that"], ["the", "one", "which"]) for k in range(len(words) - 2)) \
+                and not any(s.first("entity") and s.arg("entity") != context.subject for s in self.spans):
+            # "what brand is the one that sold the most?" after products listed with their units sold: "the one
+            # that ..." picks one of the rows just listed, as "which one sold the most?" does (was: a new ranking
+            # of every brand over all time, a silent wrong)
+            return True
         if stands_for_rows(context) and the_related(self) not in (None, context.subject or "orders"):
             return True  # "who are the customers?" after (a count of) orders: the definite ones of those rows
         if elliptic_count(self):
@@ -2077,10 +2060,22 @@ class _State(
         f = self.form
         if f.kind == "not_bought":
             return  # decided by _values_never_bought
-        notes = f.notes
         if self._attribute_ranked_per_group(f):
             return
         self._field_of_each(f)
+        self._fields_of_the_ranked_one(f)
+        self._one_largest_of_another(f)
+        if self._bought_together_or_recommended(f):
+            return
+        self._counts_named(f)
+        if self._kind_of_lookup(f):
+            return
+        self._kind_of_figures_or_list(f)
+
+    def _fields_of_the_ranked_one(self, f: QueryForm) -> None:
+        """"her latest order that was shipped", "Erik's last parcel: when was it shipped": the one ranked row's own
+        fields and status, shown beside it (notes ranked_one:)."""
+        notes = f.notes
         for note in [n for n in notes if n.startswith("ranked_one:")]:
             table, at = note.split(":")[1], int(note.split(":")[2])
             status = f.filter_on("status")
@@ -2127,6 +2122,11 @@ class _State(
                 # "when did Talo Laine Oy's last order ship, and with which carrier?": the one order's parcel
                 f.show += [c for c in ("shipments.carrier", "shipments.tracking_number", "shipments.shipped_at",
                                        "shipments.delivered_at") if c not in f.show]
+
+    def _one_largest_of_another(self, f: QueryForm) -> None:
+        """"which customer placed the single largest order": the one largest thing shown with its owner; "when did
+        X sign up": the date shown beside them."""
+        notes = f.notes
         ranked_one = [n.split(":")[1] for n in notes if n.startswith("ranked_one:")]
         owner = next((n for n, e in self.layer.entities.items() if ranked_one and e["table"] == ranked_one[0]), None)
         asker = next((x.arg("entity") for k, x in enumerate(self.spans) if x.first("entity") and self._is_which(k)
@@ -2145,6 +2145,10 @@ class _State(
         if when and "activity:signup" in notes and not f.measures and "customers.signup_date" not in f.show:
             f.show.append("customers.signup_date")
             f.subject = f.subject or "customers"
+
+    def _bought_together_or_recommended(self, f: QueryForm) -> bool:
+        """Baskets ("bought together with X", pairs) and recommendations; True when the kind is decided."""
+        notes = f.notes
         products = f.filter_on("product")
         if ("together" in notes or "recommend" in notes) and f.limit is None:
             f.limit = self._number_before_entity()  # "give me 5 products", "suggest 3 products"
@@ -2162,7 +2166,7 @@ class _State(
             self.spans[two[0]].used = self.spans[two[0] + 1].used = True
             for s in pairs:
                 s.used = True  # "which two products ...? give the pair": the one pair
-            return
+            return True
         if "together" in notes and not anchor and pairs and not f.filters and not f.dimensions[1:]:
             # "the 5 product pairs most often bought together": every two products of one order, counted
             f.kind, f.measures, f.dimensions, f.order_by = "bought_together", [], [], None
@@ -2174,7 +2178,7 @@ class _State(
                 if k > 0 and self.spans[k - 1].first("number") and not self.spans[k - 1].used:
                     f.limit = int(self.spans[k - 1].arg("number"))  # "the 5 product pairs"
                     self.spans[k - 1].used = True
-            return
+            return True
         if "together" in notes and not anchor and f.subject == "products" and not f.dimensions and not f.measures:
             # "which products are most often bought together": of what, or pairs? (was: every product listed)
             raise NotUnderstood("products bought together with what? name a product, a category or a brand, or "
@@ -2187,7 +2191,7 @@ class _State(
             # (not what else is bought with either)
             products.op = "all of"
             notes.remove("together")
-            return
+            return True
         if "together" in notes and products is not None and products.op in ("in", "all of") and \
                 len(products.values) >= 2 and f.subject == "customers" and f.limit is None and not f.order_by and \
                 any(x.text.startswith("also ") and x.has("grammar", "bought_together") for x in self.spans):
@@ -2197,7 +2201,7 @@ class _State(
             notes.remove("together")
             if not f.measures:
                 f.kind = "list"
-            return
+            return True
         if "together" in notes and anchor:
             f.kind = "bought_together"
             for k, s in enumerate(self.spans):
@@ -2245,14 +2249,14 @@ class _State(
                         s.used = True
             if f.limit is None and not f.filter_on("count:orders") and (self._singular() or self._what_sells_best()):
                 f.limit = 1  # (a bound on the shared orders says which ones: every one over it)
-            return
+            return True
         if "recommend" in notes:
             if f.lookup and f.lookup["entity"] == "customer" or f.filter_on("customer"):
                 f.kind = "recommend_customer"
-                return
+                return True
             if products:
                 f.kind = "bought_together"
-                return
+                return True
             f.subject = f.subject or "products"
             # "suggest the 3 with the lowest revenue": what is ranked is what is shown
             ranked_measure = f.order_by if f.order_by in self.layer.measures else None
@@ -2261,6 +2265,12 @@ class _State(
             f.limit = f.limit or (1 if self._singular() else 10)  # "suggest the best seller": one
             f.dimensions = f.dimensions or ["product"]
             notes.remove("recommend")
+        return False
+
+    def _counts_named(self, f: QueryForm) -> None:
+        """"which customer has the most orders" (count_of:), pieces in stock (count:stock), units sold (count:sold):
+        the figure a count names."""
+        notes = f.notes
         for note in list(notes):
             if note.startswith("count_of:") and f.order_by == note.replace("count_of:", "count:"):
                 # "which customer has the most orders": count orders per customer
@@ -2279,6 +2289,9 @@ class _State(
             f.measures = list(dict.fromkeys(m if m != "count" else "stock" for m in f.measures))
         if "count:sold" in notes and "units_sold" in self.layer.measures:
             f.measures = list(dict.fromkeys(m if m != "count" else "units_sold" for m in f.measures))
+
+    def _kind_of_lookup(self, f: QueryForm) -> bool:
+        """An id question: its details, its lines or the figure asked of it; True when the kind is decided."""
         if f.lookup and f.lookup["entity"] == "order" and f.measures == ["count"] and not f.dimensions and (
                 f.subject in (None, "orders") and any(  # "how many Makita Copper Pipe were on order 1"
                     self.layer.dimensions.get(x.field, {}).get("column", "").startswith("products.") for x in f.filters)
@@ -2360,7 +2373,12 @@ class _State(
                 f.dimensions = []
                 if f.order_by and f.limit is None:
                     f.limit = 1 if self._singular() else DEFAULT_TOP  # "customer 15's most recent order"
-            return
+            return True
+        return False
+
+    def _kind_of_figures_or_list(self, f: QueryForm) -> None:
+        """The rest: a figure (per group, ranked), a list of things, or refused."""
+        notes = f.notes
         filtered = {x.field for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")}
         if any(m.startswith("count") for m in f.measures):
             # "how many shipments took more than 4 days to arrive": the duration only filters
@@ -2922,69 +2940,17 @@ class _State(
         return False
 
     def _merge(self, context: QueryForm) -> QueryForm:
-        relative_to_previous(self, context)
-        for k, s in enumerate(self.spans[1:], start=1):
-            if not s.used and s.first("number") and self.spans[k - 1].text in ("those", "these", "both", "the") \
-                    and (self.next_content(k) is None and any(
-                        x.op == "in" and len(x.values) == float(s.arg("number")) for x in context.filters)
-                         or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
-                         and not context.offset):
-                # "and revenue for those two?" after "just Paint and Lighting": the number closing the pointer
-                # counts the values named before (the same ones), it asks no top N; "what revenue did those three
-                # bring in?" after the top 3 brands: the same three, the ranking kept (was: refused, '3' not placed)
-                s.used = True
-        merge_verbs(self)
-        unknown_value(self, context)
-        for pointing_back in (each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked, counted_of_the_top_group,
-                              about_previous, negate_previous, drop_period, total_of_the_ranked, figure_of_each_listed, ranked_in_another_period,
-                              column_of_the_ranked, counted_of_the_ranked, change_number, count_previous, resort,
-                              total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
-                              other_orders_of_the_customer, the_other_groups):
-            pointed = pointing_back(self, context)
+        """A follow-up merged with the previous answer's form: the first shape of ``MERGE_SHAPES`` (merge_shapes.py)
+        that answers it, else the general carry-over (the previous form with what the follow-up names changed)."""
+        for shape in MERGE_SHAPES:
+            pointed = shape(self, context)
             if pointed is not None:
                 return pointed
+        return self._carry_over(context)
+
+    def _carry_over(self, context: QueryForm) -> QueryForm:
+        """The previous answer's form carried over, with what the follow-up names changed in it."""
         new = self.form
-        if not new.measures and new.subject and (new.derived or {}).get("kind") == "share" \
-                and (context.derived or {}).get("kind") == "share" and not any(
-                    m.startswith("count") for m in context.measures) and any(
-                s.has("grammar", "share") and [t.text for t in self.spans[i + 1:i + 2]] == ["of"]
-                and any(t.has("entity", new.subject) for t in self.spans[i + 2:i + 4])
-                for i, s in enumerate(self.spans)):
-            # "what about the share of orders for web" after the web's share of revenue: the things named after
-            # "share of" counted, as asked alone (was: the share of revenue again)
-            new.measures = ["count"]
-        if new.order_by and new.limit is None and any(
-                a.text == "which" and b.text == "one" for a, b in zip(self.spans, self.spans[1:], strict=False)):
-            new.limit = 1  # "which one had the most late deliveries?" after carriers: one of them, as "which carrier"
-        ranking_said = [s for s in self.spans if s.first("ranking") or s.first("measure")]
-        ranked_by, shown_figure = new.order_by, (context.measures[0] if len(context.measures) == 1 else None)
-        measure_specs = self.layer.measures
-        if len(ranking_said) == 1 and ranking_said[0].first("ranking") \
-                and ranking_said[0].text in self.layer.grammar.get("ranking_measures", {}) \
-                and context.kind == "aggregate" and context.dimensions and shown_figure and ranked_by \
-                and ranked_by != shown_figure and ranked_by in measure_specs and shown_figure in measure_specs \
-                and measure_specs[ranked_by].get("filter") and all(
-                    measure_specs[ranked_by].get(k) == measure_specs[shown_figure].get(k) for k in ("filter", "entity")):
-            # "which category sold the most?" after sales by category: a ranking said by its verb alone ranks the
-            # figure shown of the same rows (sales), not the verb's own default figure (units sold)
-            new.measures = [shown_figure if m == ranked_by else m for m in new.measures]
-            new.order_by = shown_figure
-        opening = next((s for s in self.spans if not s.has("stop")), None)
-        if opening is not None and not opening.used and opening.text in ("add", "plus") and not opening.senses[1:] \
-                and context.kind == "list" and (new.measures or new.show):
-            # "add their stock value at price", "plus units sold" after a list: the figure shown beside each listed
-            # one, as "also show" (was: refused, 'add' not placed)
-            opening.used = True
-        table = self.layer.entities.get(context.subject or "", {}).get("table")
-        if not new.measures and len(new.show) == 1 and new.show[0].split(".")[0] == table and context.kind == "aggregate" \
-                and context.measures == ["count"] and not (context.derived or context.compare or context.limit) \
-                and self.layer.column(new.show[0]).get("unit") and points_back(self.spans) \
-                and any("total" in x.text.split() for x in self.spans):
-            # "and their total amount?" after orders counted per status: the amount of the counted things summed
-            new.measures, new.show = [f"sum:{new.show[0]}"], []
-        listed = condition_within_ranked_rows(self, context, new)
-        if listed is not None:
-            return listed
         within = within_top(self, context, new)
         f = copy.deepcopy(context)
         f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
