@@ -1795,3 +1795,27 @@ def test_things_set_aside_are_left_out(parser, engine, question, gold):
 def test_a_pointer_set_aside_stays_refused(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("putting that aside, how many orders in 2025?", COPILOT_AS_OF)
+
+
+# "spent over N in P1 but have bought nothing in P2": no purchase (an order that counts as a sale) in the later
+# period when the no-order words are said with a verb of purchase; "ordered nothing" keeps any order (was: an order of
+# any status in P2 excluded them)
+@pytest.mark.parametrize("question, gold", [
+    ("which customers with more than 1500 euros of revenue in 2025 have purchased nothing since 1 May 2026?",
+     f"SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE {VALID_ORDER} AND o.order_date "
+     "BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' AND c.customer_id NOT IN (SELECT customer_id FROM orders WHERE "
+     "status NOT IN ('cancelled','returned') AND order_date BETWEEN DATE '2026-05-01' AND DATE '2026-10-31') "
+     "GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 1500"),
+    ("how many customers ordered in 2025 but haven't bought anything in 2026",
+     "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND NOT EXISTS (SELECT 1 FROM orders o "
+     "WHERE o.customer_id = c.customer_id AND o.status NOT IN ('cancelled','returned') AND o.order_date BETWEEN "
+     "DATE '2026-01-01' AND DATE '2026-10-31')"),
+    # near miss: "ordered nothing" / "haven't ordered" is no order of any status
+    ("how many customers bought in 2025 but have ordered nothing in 2026",
+     "SELECT COUNT(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.customer_id "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31') AND NOT EXISTS (SELECT 1 FROM orders o "
+     "WHERE o.customer_id = c.customer_id AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31')"),
+])
+def test_lapsed_purchases_said_with_a_verb_of_purchase(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)

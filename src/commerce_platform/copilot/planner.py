@@ -221,6 +221,13 @@ class Planner:
             if inner is not None:
                 inner.where(exp.Between(this=fragment(p["period_compare"]), low=_date(form.compare_period.start),
                                         high=_date(form.compare_period.end)), copy=False)
+        if key == "never_ordered" and form is not None and "lapsed_sales" in form.notes and \
+                not self.lapsed_lines(form):
+            # "spent over 2000 in 2025 but have bought nothing since May": no purchase (an order that counts as a
+            # sale: the revenue glossary) in the later period
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(self._sale_condition_on("x"), copy=False)
         if key in ("never_ordered", "ordered_in_earlier") and form is not None and (lines := self.lapsed_lines(form)):
             # "bought Tools in 2025 but no Tools in 2026": both tests are of purchases (orders that count as a sale:
             # the revenue glossary) with a line of the products named, not of any order
