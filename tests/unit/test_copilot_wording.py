@@ -2177,3 +2177,30 @@ def test_stock_near_misses_keep_their_meaning(parser, engine, question, gold):
 ])
 def test_what_did_things_earn_is_one_figure(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+# "what did <customer> buy": "what" is the object of the verb of purchase, the products of the customer's purchases
+# (orders that count as a sale), as "which products did ... buy" (was: the customer's own row listed)
+@pytest.mark.parametrize("question, gold", [
+    ("What has customer 20 bought?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE o.customer_id = 20 AND {VALID_ORDER}"),
+    ("what did customer 20 buy in 2026?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE o.customer_id = 20 AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    # near miss: the orders placed stay the orders
+    ("what did customer 20 order",
+     "SELECT o.order_id, o.order_date FROM orders o WHERE o.customer_id = 20"),
+])
+def test_what_a_customer_bought_is_the_products(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "how much did customer 20 buy",  # units or euros: no figure said
+    "what did customer 20 buy in total",
+    "what did customer 20 buy from Bosch",
+])
+def test_what_a_customer_bought_otherwise_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
