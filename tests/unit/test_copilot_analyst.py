@@ -1855,6 +1855,7 @@ def test_a_figure_of_things_picked_by_their_sales(parser, engine, question, gold
 @pytest.mark.parametrize("question", [
     "stock on hand and units sold in September 2026 of Tools products that sold under 40 units in September 2026",
     "what is the combined stock and revenue of Tools products that sold under 40 units in September 2026",
+    "overall stock and units sold of Tools products with fewer than 40 units sold in September 2026",
 ])
 def test_stock_and_sales_of_things_picked_by_their_sales_are_refused(parser, question):
     with pytest.raises(NotUnderstood):

@@ -168,7 +168,9 @@ class ColumnSteps(StateBase):
             if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
                 s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
                 continue
-            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
+            bound = (b := self.prev_content(k)) is not None and b[1].first("number") and \
+                f.filter_on(str(s.arg("measure"))) is not None if s.first("measure") else False
+            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) and not bound \
                     and not f.dimensions and "count" not in f.measures and not (f.derived or {}).get("kind") == "growth":
                 # ("which product grew its revenue the most from Q2 to Q3": the growth's own figure stays the figure)
                 f.measures.remove(s.arg("measure"))
