@@ -1847,6 +1847,15 @@ def test_lapsed_purchases_said_with_a_verb_of_purchase(parser, engine, question,
      "p2.product_id LEFT JOIN orders o2 ON o2.order_id = i2.order_id AND o2.status NOT IN ('cancelled','returned') "
      "AND o2.order_date BETWEEN DATE '2026-09-01' AND DATE '2026-09-30' WHERE p2.category = 'Tools' "
      "GROUP BY p2.product_id HAVING COALESCE(SUM(i2.quantity) FILTER (WHERE o2.order_id IS NOT NULL), 0) < 40)"),
+    # the figure asked, named again in the condition after "with", is one total (was: listed per product)
+    ("total revenue of Tools products with revenue under 3000 in 2026",
+     "SELECT SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) FROM order_items oi JOIN orders o "
+     f"USING (order_id) JOIN products p USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE "
+     "'2026-01-01' AND DATE '2026-10-31' AND p.category = 'Tools' AND p.product_id IN (SELECT p2.product_id FROM "
+     "products p2 LEFT JOIN order_items i2 ON i2.product_id = p2.product_id LEFT JOIN orders o2 ON o2.order_id = "
+     "i2.order_id AND o2.status NOT IN ('cancelled','returned') AND o2.order_date BETWEEN DATE '2026-01-01' AND "
+     "DATE '2026-10-31' WHERE p2.category = 'Tools' GROUP BY p2.product_id HAVING COALESCE(SUM(i2.quantity * "
+     "i2.unit_price * (1 - i2.discount_percent / 100)) FILTER (WHERE o2.order_id IS NOT NULL), 0) < 3000)"),
 ])
 def test_a_figure_of_things_picked_by_their_sales(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
@@ -1856,6 +1865,8 @@ def test_a_figure_of_things_picked_by_their_sales(parser, engine, question, gold
     "stock on hand and units sold in September 2026 of Tools products that sold under 40 units in September 2026",
     "what is the combined stock and revenue of Tools products that sold under 40 units in September 2026",
     "overall stock and units sold of Tools products with fewer than 40 units sold in September 2026",
+    # (was: the revenue asked moved to a column beside one total, and dropped)
+    "total revenue and stock of Tools products with revenue under 3000 in 2026",
 ])
 def test_stock_and_sales_of_things_picked_by_their_sales_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
