@@ -1871,3 +1871,10 @@ def test_a_figure_of_things_picked_by_their_sales(parser, engine, question, gold
 def test_stock_and_sales_of_things_picked_by_their_sales_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_a_figure_named_only_in_its_condition_after_with_stays_a_column(parser):
+    # near miss: named once, in the condition, it is shown beside each product (the ranking stays on the stock)
+    form = parser.parse("among active products with fewer than 20 units sold in the last 90 days, the one with the "
+                        "most on hand", COPILOT_AS_OF).form
+    assert "units_sold" not in form.measures
