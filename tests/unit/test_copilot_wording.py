@@ -2256,3 +2256,61 @@ def test_across_everything_before_more_words_refuses(parser):
     # near miss: said mid-question, before other words, it is not read here
     with pytest.raises(NotUnderstood):
         parser.parse("across everything but Garden, units sold in 2026", COPILOT_AS_OF)
+
+
+
+
+# "what did <customer> buy": "what" is the object of the verb of purchase, the products of the customer's purchases
+# (orders that count as a sale), as "which products did ... buy" (was: the customer's own row listed)
+@pytest.mark.parametrize("question, gold", [
+    ("What has customer 15 bought?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE o.customer_id = 15 AND {VALID_ORDER}"),
+    ("what did customer 15 buy in 2026?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE o.customer_id = 15 AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+    ("Which products has customer 15 bought?",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     f"WHERE o.customer_id = 15 AND {VALID_ORDER}"),
+    # near miss: the products ordered are of every order, whatever its status
+    ("which products did customer 15 order",
+     "SELECT DISTINCT p.name FROM products p JOIN order_items oi USING (product_id) JOIN orders o USING (order_id) "
+     "WHERE o.customer_id = 15"),
+    # near miss: the orders placed stay the orders
+    ("what did customer 15 order",
+     "SELECT o.order_id, o.order_date FROM orders o WHERE o.customer_id = 15"),
+])
+def test_what_a_customer_bought_is_the_products(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "how much did customer 15 buy",  # units or euros: no figure said
+    "what did customer 15 buy in total",
+    "what did customer 15 buy from Bosch",
+])
+def test_what_a_customer_bought_otherwise_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_what_they_bought_after_a_customer_is_the_products(parser, engine):
+    assert_answers_like(parser, engine, "and what did they buy?", "SELECT DISTINCT p.name FROM products p JOIN "
+                        "order_items oi USING (product_id) JOIN orders o USING (order_id) WHERE o.customer_id = 15 "
+                        f"AND {VALID_ORDER}", context=["show me customer 15"])
+
+
+def test_what_they_bought_after_customers_of_a_city_is_their_products(parser, engine):
+    assert_answers_like(parser, engine, "ok, what have they bought?", "SELECT DISTINCT p.name FROM products p JOIN "
+                        "order_items oi USING (product_id) JOIN orders o USING (order_id) JOIN customers c USING "
+                        f"(customer_id) WHERE c.city = 'Oulu' AND {VALID_ORDER}", context=["list the customers in Oulu"])
+
+
+@pytest.mark.parametrize("first", [
+    "top 5 customers by revenue in 2025",  # (was: the same ranking again)
+    "customers who ordered in 2025 but nothing in 2026",
+])
+def test_what_they_bought_after_other_customer_answers_is_refused(parser, first):
+    context = parser.parse(first, COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("what did they buy?", COPILOT_AS_OF, context)

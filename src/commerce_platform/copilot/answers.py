@@ -399,9 +399,16 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         # "bought Tools in 2025 but none in 2026": a purchase with a line of the products named, in each period
         what = ("a purchase (not cancelled or returned) with " + " and ".join(
             f"{f.field} {' or '.join(map(str, f.values))}" for f in lines)) if lines else "an order"
-        parts.append(f"customers with {what} in {other.label} ({other.start} to {other.end}) and none in "
-                     f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
-                     f"customers with {what} in {other.label}")
+        if "lapsed_sales" in form.notes and not lines:
+            # ("... but bought nothing since May": no purchase in the later period, an order of any status before)
+            what = "an order in"
+            parts.append(f"customers with {what} {other.label} ({other.start} to {other.end}) and no purchase "
+                         f"(not cancelled or returned) in {form.period.label} ({form.period.start} to "
+                         f"{form.period.end})" if form.period else f"customers with {what} {other.label}")
+        else:
+            parts.append(f"customers with {what} in {other.label} ({other.start} to {other.end}) and none in "
+                         f"{form.period.label} ({form.period.start} to {form.period.end})" if form.period else
+                         f"customers with {what} in {other.label}")
         if any(f.field.startswith("count:") or f.field in layer.measures for f in form.filters) or any(
                 m in layer.measures for m in (*form.measures, *form.show)):
             parts[-1] += f"; figures over {other.label}"

@@ -1240,6 +1240,8 @@ class _State(
             f = counted_behind_figure(self, context, f)
             f = figure_of_those_counted(self, context, f)
             f = subject_said_again(self, context, new, f)
+            if f.subject == "customers":
+                self._what_they_bought(f)  # "what did they buy?" after a customer: the products bought
             if f.subject == "products":
                 # "which of them sold this year?" after products listed: sold in orders that count as sales, as
                 # "which inactive products sold this year?" reads it (was: any order, cancelled ones too)
@@ -1259,6 +1261,7 @@ class _State(
             if self.zero_included:
                 f.notes.append("zero_included")
             self._amount_not_count(f)
+            self._what_they_bought(f)
             self._purchases_are_sales(f)
             self._where_is_product(f)
             if explicit_limit is None and self.every_one_ranked:
@@ -3708,6 +3711,45 @@ class _State(
             f.notes = [n for n in f.notes if not n.startswith(EARLIER)] + [earlier_note(context.period)]
         return f
 
+    def _what_they_bought(self, f: QueryForm) -> None:
+        """"What did customer 15 buy?", "what has <customer> purchased this year?": "what" is the object of the verb of
+        purchase, the things bought: the products of the customer's purchases (orders that count as a sale), as
+        "which products did ... buy" (was: the customer listed). "How much/many did ... buy" says no figure (units?
+        euros?) and is refused; so is the shape with anything else said (never the customer row)."""
+        verbs = set(self.layer.grammar.get("purchase_verbs", []))
+        texts = [s.text for s in self.spans]
+        while texts and texts[0] in ("and", "so", "then", "ok", "okay", ","):
+            texts = texts[1:]  # ("and what did they buy?")
+        at = next((k for k, s in enumerate(self.spans) if s.text in verbs and s.first("activity")), None)
+        if at is None or f.subject != "customers" or len(texts) < 4:
+            return
+        asked = "what" if texts[0] == "what" else "how much" if texts[:2] in (["how", "much"], ["how", "many"]) else None
+        aux = texts[1] if asked == "what" else texts[2] if asked else None
+        dims = self.layer.dimensions
+        customer = [x for x in f.filters if x.field.startswith("customers.") or str(
+            dims.get(x.field, {}).get("column", "")).startswith("customers.")]
+        if aux not in ("did", "do", "does", "has", "have", "had"):
+            return
+        trailing = any(not (s.text.startswith("__period") or s.has("stop") and not s.first("entity"))
+                       or s.text == "not" or "total" in s.text.split() for s in self.spans[at + 1:])
+        if trailing and (asked != "what" or not customer) or f.measures and (trailing or asked != "what"):
+            return  # ("what do people buy along with X": no customers' purchases named)
+        if asked != "what":
+            raise NotUnderstood(f"I could not tell which figure '{' '.join(texts[:2])}' asks of what was bought",
+                                field="question", hint="e.g. 'which products did ... buy', 'revenue from ...', "
+                                "'units bought by ...'")
+        if trailing or f.kind != "list" or f.measures or f.dimensions or f.order_by or f.grain or f.derived \
+                or len(customer) != len(f.filters) or any(p != "has_ordered" for p in f.predicates) \
+                or any(not c.startswith("customers.") for c in f.show) or any(s.has("grammar", "negation") for s in self.spans):
+            raise NotUnderstood("I could not tell what was bought here", field="question",
+                                hint="e.g. 'which products did customer 15 buy in 2026?'")
+        f.subject = "products"
+        f.show = []
+        f.predicates = ["purchase"]
+        f.notes = [*f.notes, "activity:sales"] if "activity:sales" not in f.notes else f.notes
+        if self.periods and f.period_field is None:
+            f.period_field = "orders.order_date"
+
     def _purchases_are_sales(self, f: QueryForm) -> None:
         """"who bought Makita products in October", "customers who bought Husqvarna": a purchase of products is
         an order that counts as a sale, as "bought X but never Y" reads it (a cancelled or returned order was not
@@ -3718,6 +3760,14 @@ class _State(
                     s.text.startswith("__period") for s in self.spans) and not any(
                     s.has("grammar", "negation") for s in self.spans):
             # "out of stock products that sold something last month": sold in orders that count as sales
+            f.predicates.append("purchase")
+            return
+        if f.subject == "products" and f.kind == "list" and not f.measures and "purchase" not in f.predicates and any(
+                x.field == "customer" or x.field.startswith("customers.") for x in f.filters) and any(
+                s.text in verbs and s.first("activity") for s in self.spans) and not any(
+                s.has("grammar", "negation") for s in self.spans):
+            # "which products did customer 15 buy": the products of the customer's purchases, as "what did customer
+            # 15 buy" (a cancelled or returned order was not bought); "which products did ... order" keeps every one
             f.predicates.append("purchase")
             return
         if f.subject != "customers" or "purchase" in f.predicates or f.kind not in ("list", "aggregate") \

@@ -221,6 +221,13 @@ class Planner:
             if inner is not None:
                 inner.where(exp.Between(this=fragment(p["period_compare"]), low=_date(form.compare_period.start),
                                         high=_date(form.compare_period.end)), copy=False)
+        if key == "never_ordered" and form is not None and "lapsed_sales" in form.notes and \
+                not self.lapsed_lines(form):
+            # "spent over 2000 in 2025 but have bought nothing since May": no purchase (an order that counts as a
+            # sale: the revenue glossary) in the later period
+            inner = cond.find(exp.Select)
+            if inner is not None:
+                inner.where(self._sale_condition_on("x"), copy=False)
         if key in ("never_ordered", "ordered_in_earlier") and form is not None and (lines := self.lapsed_lines(form)):
             # "bought Tools in 2025 but no Tools in 2026": both tests are of purchases (orders that count as a sale:
             # the revenue glossary) with a line of the products named, not of any order
@@ -482,12 +489,12 @@ class Planner:
         return order
 
     def _from(self, select: exp.Select, root: str, parts: list[exp.Expr], distinct_ok: bool,
-              outer: bool = False) -> exp.Select:
+              outer: bool = False, root_summed: bool = False) -> exp.Select:
         needed = set()
         for part in parts:
             needed |= tables_of(part)
         summed = set().union(*(_summed_tables(part) for part in parts)) if parts else set()
-        if distinct_ok and self._fans_into_two_branches(root, summed):
+        if distinct_ok and self._fans_into_two_branches(root, summed, root_summed):
             # "products holding over 300 units that sold under 15 units": the stock records and the order lines
             # of a product both multiply its row; joined together, each sum counts the other's rows as often as
             # there are of them (was: the stock summed once per order line)
@@ -500,9 +507,10 @@ class Planner:
             select = select.join(table, on=on, join_type="left" if outer else None)
         return select
 
-    def _fans_into_two_branches(self, root: str, needed: set[str]) -> bool:
+    def _fans_into_two_branches(self, root: str, needed: set[str], root_summed: bool = False) -> bool:
         """Two needed tables each reached from the root through a one-to-many join of its own branch (a product's
-        stock records and its order lines): their rows multiply each other."""
+        stock records and its order lines): their rows multiply each other; with ``root_summed`` (one total over the
+        things a condition picked, no grouping), also the root's own rows summed beside one such table."""
         prev: dict[str, tuple[str, bool] | None] = {root: None}
         queue = deque([root])
         while queue:
@@ -520,7 +528,9 @@ class Planner:
             first_fan = next((t for t, fans in reversed(path) if fans), None)
             if first_fan is not None:
                 branches.add(first_fan)
-        return len(branches) > 1
+        # ("total stock and units sold of products that sold under 30 units": the root's own rows summed beside a
+        # table reached through a one-to-many join: each root row counted once per row of it)
+        return len(branches) > 1 or root_summed and root in needed and bool(branches)
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
@@ -832,6 +842,17 @@ class Planner:
             return exp.func("COALESCE", figure, exp.Literal.number(0))
         return figure
 
+    @staticmethod
+    def _timed_by(agg: exp.Expr, conds: list[exp.Expr]) -> exp.Expr:
+        """The figure over the rows the conditions keep (a FILTER beside its own, if any)."""
+        if not conds:
+            return agg
+        own = [agg.expression.this.copy()] if isinstance(agg, exp.Filter) else []
+        inner = agg.this if isinstance(agg, exp.Filter) else agg
+        unique = list({c.sql(): c for c in reversed([*own, *(c.copy() for c in conds)])}.values())[::-1]
+        figure = exp.Filter(this=inner.copy(), expression=exp.Where(this=exp.and_(*unique)))
+        return exp.func("COALESCE", figure, exp.Literal.number(0)) if isinstance(inner, (exp.Sum, exp.Count)) else figure
+
     def _not_split_by_stock_place(self, root: str, dim_tables: set[str], dims: list[str]) -> None:
         """"Which warehouse shipped the most orders?": a stock record's place (inventory) is where a product is held,
         in every warehouse that holds it; orders, their lines, shipments and customers are tied to no warehouse, so a
@@ -903,6 +924,12 @@ class Planner:
                         for (m, agg), filt in zip(aggs, filters, strict=True)]
                 glossary = []
                 root = zero_table
+            elif zero_sales:
+                # "total units sold last month of products that sold fewer than 30 units": the period (and any other
+                # condition of the sales) said with a figure of those sales times that figure too, as it does the
+                # condition (was: the figure summed over all time); a figure of other rows (their stock) is not
+                aggs = [(m, self._timed_by(agg, [c for c in zero_sales if self._figure_side(zero_table, [agg], [c])]))
+                        for m, agg in aggs]
         pivot = self._pivot(form, dims) if top else None
         if pivot is not None:
             # "web vs store revenue per month": one row per month, the compared values as columns
@@ -1090,7 +1117,8 @@ class Planner:
         if zero_table is not None:
             distinct_ok = True
         select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok,
-                            outer=zero_table is not None and bool(dims))
+                            outer=zero_table is not None and bool(dims),
+                            root_summed=zero_table is not None and not dims and not form.grain)
         where = [*glossary, *conds]
         if where:
             select = select.where(exp.and_(*where))

@@ -168,7 +168,14 @@ class ColumnSteps(StateBase):
             if s.first("grain") and not s.used and s.arg("grain") == f.grain and shows & before:
                 s.used = True  # "which months had revenue above 30,000? Show the month and the amount": the grouping
                 continue
-            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) \
+            # ("total revenue and stock of products with revenue under 500", "stock and units sold of products with
+            # fewer than 30 units sold": the figure asked before, named again in its own condition after "with",
+            # stays asked; named only in the condition it is a column beside each, as before)
+            bound = bool(s.first("measure") and f.filter_on(str(s.arg("measure"))) is not None and (
+                (b := self.prev_content(k)) is not None and b[1].first("number") or (
+                    a := self.next_content(k)) is not None and a[1].first("comparator")) and any(
+                x.has("measure", s.arg("measure")) for x in self.spans[:k]))
+            if s.first("measure") and s.arg("measure") in f.measures and (f.predicates or f.subject) and not bound \
                     and not f.dimensions and "count" not in f.measures and not (f.derived or {}).get("kind") == "growth":
                 # ("which product grew its revenue the most from Q2 to Q3": the growth's own figure stays the figure)
                 f.measures.remove(s.arg("measure"))

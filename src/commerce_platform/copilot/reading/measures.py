@@ -703,6 +703,9 @@ class MeasureSteps(StateBase):
             if s.first("comparator") and before is not None and before[1].has("activity", "sales") and \
                     after is not None and after[1].first("number"):
                 sold_bounds.add(after[1].arg("number"))
+            if s.first("number") and after is not None and after[1].has("measure", "units_sold") and \
+                    after[1].text != "units":
+                sold_bounds.add(s.arg("number"))  # "with fewer than 30 units sold": a bound on the units sold
         units = next((k for k, s in enumerate(self.spans) if s.text == "units"), None)
         if units is not None and not any(s.first("activity") for s in self.spans) and any(
                 s.first("predicate") and s.text.endswith("in stock") and "inventory." in self.layer.predicates.get(
@@ -728,7 +731,13 @@ class MeasureSteps(StateBase):
             for x in f.filters:  # "fewer than 60 units across all warehouses": units in stock
                 if x.field == "units_sold" and not set(x.values) <= sold_bounds:
                     x.field = "stock"
-        if bare_units and inventory and "units_sold" in f.measures:
+        # ("total stock and units sold of products that sold fewer than 30 units": units sold named in its own words,
+        # not beside a number or a comparator of a condition, is asked as well as the stock; was: dropped for the
+        # bare "units" of the condition)
+        asked = any(s.has("measure", "units_sold") and s.text != "units" and not any(
+            x is not None and (x[1].first("number") or x[1].first("comparator"))
+            for x in (self.prev_content(k), self.next_content(k))) for k, s in enumerate(self.spans))
+        if bare_units and inventory and "units_sold" in f.measures and not asked:
             f.measures.remove("units_sold")
             if "stock" not in f.measures:
                 f.measures.append("stock")

@@ -86,6 +86,15 @@ class PeriodFieldSteps(StateBase):
             never and acted and acted[0] < at_earlier < never[0] < at_later)
         if not said_none or "ordered_before" in f.predicates:
             return False
+        # "spent over 2000 in 2025 but have bought nothing since May": the later period's no-order words said with a
+        # verb of purchase ("bought nothing", "haven't bought", "purchased nothing") are of purchases (orders that
+        # count as a sale), "ordered nothing" of any order
+        buying = set(self.layer.grammar.get("purchase_verbs", []))
+        said = [self.spans[k].text for k in never if k < at_later] + [
+            x[1].text for k in (*nothing, *never) if k < at_later for x in (
+                self.prev_content(k) if k in nothing else None, self.next_content(k)) if x is not None]
+        if any(set(t.split()) & buying for t in said):
+            f.notes = [*f.notes, "lapsed_sales"]
         for k in nothing:
             self.spans[k].used = True
         for k in ordered:
