@@ -280,3 +280,18 @@ def test_average_discount_by_category_keeps_its_meaning(parser, engine):
     assert_answers_like(parser, engine, "average discount rate per category",
                         "SELECT p.category, AVG(oi.discount_percent) FROM order_items oi JOIN products p "
                         "USING (product_id) GROUP BY 1")
+
+
+# "Garden products and how much revenue they made": "how much" before a figure named asks that figure of each thing
+# listed (was: the things' prices summed, the figure dropped)
+def test_how_much_of_a_named_figure_beside_things(parser, engine):
+    assert_answers_like(parser, engine, "Kitchen products and how much revenue they brought in",
+                        "SELECT p.name, COALESCE(SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) "
+                        f"FILTER (WHERE {VALID_ORDER}), 0) FROM products p LEFT JOIN order_items oi USING (product_id) "
+                        "LEFT JOIN orders o USING (order_id) WHERE p.category = 'Kitchen' GROUP BY p.product_id, p.name")
+
+
+def test_how_much_of_things_alone_keeps_their_amount(parser, engine):
+    # near miss: no figure named, "how much" is the things' own amount summed
+    assert_answers_like(parser, engine, "paid orders: how much is that in total?",
+                        "SELECT SUM(total_amount) FROM orders WHERE status = 'paid'")

@@ -2623,8 +2623,10 @@ class _State(
         # "discontinued products we still have stock of, and how much": the figure the condition states (their
         # stock) is the how much, shown beside each; not their prices summed
         stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
-        if amount and not f.dimensions and not f.grain and not ranking and not stated and not self._of_each() and any(
-                texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
+        # ("Garden products and how much revenue they made": a figure named after "how much" is what it asks)
+        figures_named = [m for m in f.show if m in self.layer.measures]
+        if amount and not f.dimensions and not f.grain and not ranking and not stated and not figures_named \
+                and not self._of_each() and any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
             table = self.layer.entities[f.subject or ""]["table"]
             f.kind = "aggregate"

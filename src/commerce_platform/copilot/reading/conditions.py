@@ -1331,7 +1331,7 @@ class ConditionSteps(StateBase):
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
             if listed and not joined and not verb.first("activity"):
                 continue  # ("names and how much they spent": the figure shown beside each, read with the columns)
-            if not (verb.first("activity") or figure):
+            if not (verb.first("activity") or figure or joined):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
                      and (figure or x.arg("entity") != f.subject)]

@@ -562,9 +562,12 @@ class MeasureSteps(StateBase):
                         f.notes.append("count:sold")
                     elif self._items_of_stock(j, k):
                         f.notes.append("count:stock")  # "how many Bosch Garden Hoses do we have in Vantaa"
-                    elif f.subject is None and not f.measures and self._product_named(j, k):
+                    elif f.subject is None and not f.measures and self._product_named(j, k) and \
+                            not any(x.first("entity") or x.first("number") or x.text.startswith("__")
+                                    for x in self.spans[k + 1:]):
                         # "how many copper pipes are there": products named, nothing said of holding or selling:
-                        # their pieces in stock or the products themselves; not placed (was: orders counted)
+                        # their pieces in stock or the products themselves; not placed (was: orders counted); "how
+                        # many X were on order 12" names the things they are counted in
                         s.used = False
                         self.unplaced.append(s)
                         continue
