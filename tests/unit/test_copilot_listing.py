@@ -295,3 +295,18 @@ def test_how_much_of_things_alone_keeps_their_amount(parser, engine):
     # near miss: no figure named, "how much" is the things' own amount summed
     assert_answers_like(parser, engine, "paid orders: how much is that in total?",
                         "SELECT SUM(total_amount) FROM orders WHERE status = 'paid'")
+
+
+def test_highest_discount_percent_is_its_top_value(parser, engine):
+    # near miss of the discount percent grouping: ranked alone, it is the top value held, not the one that sold most
+    assert_answers_like(parser, engine, "what is the biggest discount percentage ever given on a line",
+                        "SELECT MAX(discount_percent) FROM order_items")
+
+
+def test_how_much_of_a_figure_asked_of_them_all_is_not_listed(parser):
+    # near miss: "<things> - how much revenue did they make" asks one figure of them all, never a list of each
+    try:
+        form = parser.parse("Garden products - how much revenue did they make in 2025?", COPILOT_AS_OF).form
+    except NotUnderstood:
+        return
+    assert not [m for m in form.show if m == "revenue"]

@@ -2600,6 +2600,14 @@ class _State(
             if f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             return
+        if len(f.dimensions) == 1 and ranking and not f.derived and not f.measures and not f.grain \
+                and (f.order_by is None or f.order_by.startswith("@")) and self.layer.dimensions[f.dimensions[0]].get("numeric"):
+            # "the highest discount percentage given": a number held on each row ranked is its own top value,
+            # not the value whose rows sold the most
+            f.kind = "aggregate"
+            f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{self.layer.dimensions[f.dimensions[0]]['column']}"]
+            f.dimensions, f.limit, f.order_by = [], None, None
+            return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
             default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
@@ -2624,7 +2632,10 @@ class _State(
         # stock) is the how much, shown beside each; not their prices summed
         stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
         # ("Garden products and how much revenue they made": a figure named after "how much" is what it asks)
-        figures_named = [m for m in f.show if m in self.layer.measures]
+        # ("Discontinued products - how much revenue did they make": asked of them all, one total)
+        figures_named = [m for m in f.show if m in self.layer.measures] if any(
+            texts[k - 1] in ("and", "with") and (texts[k] == "how much" or texts[k:k + 2] == ["how", "much"])
+            for k in range(1, len(texts))) else []
         if amount and not f.dimensions and not f.grain and not ranking and not stated and not figures_named \
                 and not self._of_each() and any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
