@@ -2512,6 +2512,20 @@ class _State(
                 and self.question.rstrip().endswith("?"):
             f.measures = ["count"]  # "shipments sent yesterday?": asked as a question, how many
         count_dims = [n.split(":")[1] for n in notes if n.startswith("count_distinct:")]
+        held = self.layer.dimensions[count_dims[0]]["column"] if count_dims and len(count_dims) == 1 and \
+            count_dims[0] in self.layer.dimensions else None
+        if held and f.subject in self.layer.entities and not (
+                f.measures or f.dimensions or f.grain or f.lookup or f.compare or f.derived) and any(
+                x.field == "ndistinct:" + held for x in f.filters):
+            # "products below reorder level in at least three warehouses, with the number of warehouses": the
+            # count the condition is on, shown beside each of the things listed (was: one count over all of them)
+            notes.remove("count_distinct:" + count_dims[0])
+            count_dims = []
+        if count_dims and self._count_beside_things(count_dims[0]):
+            # "products with the number of warehouses", "brands and how many categories": a count of values beside
+            # things listed is each one's count; not read so (was: one count over all of them, or another grouping)
+            raise NotUnderstood(f"I cannot yet give the number of {count_dims[0]} values beside each of the things "
+                                "listed", hint="ask for the count alone, e.g. 'how many categories are there'")
         if count_dims:
             f.dimensions = [d for d in f.dimensions if d not in count_dims]
             f.measures = ["distinct:" + count_dims[0]]
@@ -2607,6 +2621,14 @@ class _State(
             if f.limit is None:
                 f.limit = 1 if self._singular() else DEFAULT_TOP
             return
+        if len(f.dimensions) == 1 and ranking and not f.derived and not f.measures and not f.grain \
+                and (f.order_by is None or f.order_by.startswith("@")) and self.layer.dimensions[f.dimensions[0]].get("numeric"):
+            # "the highest discount percentage given": a number held on each row ranked is its own top value,
+            # not the value whose rows sold the most
+            f.kind = "aggregate"
+            f.measures = [f"{'max' if f.direction == 'desc' else 'min'}:{self.layer.dimensions[f.dimensions[0]]['column']}"]
+            f.dimensions, f.limit, f.order_by = [], None, None
+            return
         if f.dimensions and (ranking or f.derived):
             f.kind = "aggregate"
             default = self.layer.grammar["ranking_default"].get(f.dimensions[0], "revenue")
@@ -2630,8 +2652,13 @@ class _State(
         # "discontinued products we still have stock of, and how much": the figure the condition states (their
         # stock) is the how much, shown beside each; not their prices summed
         stated = [m for p in f.predicates for m in predicate_spec(self.layer, p).get("show", [])]
-        if amount and not f.dimensions and not f.grain and not ranking and not stated and not self._of_each() and any(
-                texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
+        # ("Garden products and how much revenue they made": a figure named after "how much" is what it asks)
+        # ("Discontinued products - how much revenue did they make": asked of them all, one total)
+        figures_named = [m for m in f.show if m in self.layer.measures] if any(
+            texts[k - 1] in ("and", "with") and (texts[k] == "how much" or texts[k:k + 2] == ["how", "much"])
+            for k in range(1, len(texts))) else []
+        if amount and not f.dimensions and not f.grain and not ranking and not stated and not figures_named \
+                and not self._of_each() and any(texts[k:k + 2] == ["how", "much"] for k in range(len(texts) - 1)):
             # "paid orders: how much (money) is that in total?": the things' amount summed, not a list of them
             table = self.layer.entities[f.subject or ""]["table"]
             f.kind = "aggregate"
@@ -2907,6 +2934,23 @@ class _State(
         named = self.spans[k] if k < len(self.spans) else None
         return named is not None and bool(named.first("attribute")) and not named.first("entity") \
             and not named.text.endswith("s")
+
+    def _count_beside_things(self, dim: str) -> bool:
+        """A count word said right after "with"/"and" (a "the", "their" or "its" between), after some thing or
+        value named before it: a count asked beside the things listed ("products with the number of warehouses")."""
+        skip = ("the", "their", "its")
+        for k, s in enumerate(self.spans):
+            if not s.has("grammar", "count"):
+                continue
+            j = k - 1
+            while j >= 0 and self.spans[j].text in skip:
+                j -= 1
+            if j <= 0 or self.spans[j].text not in ("with", "and"):
+                continue
+            if any(x.first("entity") or x.first("dimension") and x.arg("dimension") != dim or self.values_of(x)
+                   for x in self.spans[:j]):
+                return True
+        return False
 
     def _singular(self) -> bool:
         if self.pointer_one:

@@ -1311,6 +1311,15 @@ class ConditionSteps(StateBase):
                     e.first("entity") and str(x.arg("attribute")).split(".")[0] ==
                     self.layer.entities[str(e.arg("entity"))]["table"] for e in self.spans[:j])
                 for j, x in enumerate(self.spans[:k]))
+            # "customers in Oslo and how many orders they placed": "they" right after "<things> and how many <x>"
+            # is each of the things listed (was: one count over all of them, the things' word dropped)
+            joined = s.text == "they" and not listed and any(
+                a.text == "and" and b.text == "how many" and self.spans[j + 2:k] and
+                all(not x.first("entity") or x.arg("entity") == f.subject for x in self.spans[j + 2:k]) and any(
+                    e.first("entity") and e.first("dimension") and e.arg("entity") != f.subject
+                    for e in self.spans[:j])
+                for j, (a, b) in enumerate(zip(self.spans[:k], self.spans[1:k], strict=False)))
+            listed = listed or joined
             if s.used or s.text != "each" and not listed or k + 1 >= len(self.spans):
                 continue
             verb = self.spans[k + 1]
@@ -1320,9 +1329,9 @@ class ConditionSteps(StateBase):
                     and [x.text for x in self.spans[k + 2:k + 3]] == ["we"] and k + 3 < len(self.spans):
                 verb = self.spans[k + 3]  # "how many units of each did we sell": the question's own verb past "did we"
             figure = verb.has("measure", f.measures[0]) and not verb.first("activity")
-            if listed and not verb.first("activity"):
+            if listed and not joined and not verb.first("activity"):
                 continue  # ("names and how much they spent": the figure shown beside each, read with the columns)
-            if not (verb.first("activity") or figure):
+            if not (verb.first("activity") or figure or joined):
                 continue
             named = [x for x in self.spans[:k] if x.first("entity") and x.first("dimension")
                      and (figure or x.arg("entity") != f.subject)]

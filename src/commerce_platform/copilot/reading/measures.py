@@ -562,6 +562,15 @@ class MeasureSteps(StateBase):
                         f.notes.append("count:sold")
                     elif self._items_of_stock(j, k):
                         f.notes.append("count:stock")  # "how many Bosch Garden Hoses do we have in Vantaa"
+                    elif f.subject is None and not f.measures and self._product_named(j, k) and \
+                            not any(x.first("entity") or x.first("number") or x.text.startswith("__")
+                                    for x in self.spans[k + 1:]):
+                        # "how many copper pipes are there": products named, nothing said of holding or selling:
+                        # their pieces in stock or the products themselves; not placed (was: orders counted); "how
+                        # many X were on order 12" names the things they are counted in
+                        s.used = False
+                        self.unplaced.append(s)
+                        continue
                     if "count" not in f.measures:  # "..., how many?": a count of whatever the subject is
                         f.measures.append("count")
                     continue
@@ -605,6 +614,11 @@ class MeasureSteps(StateBase):
             return False
         return not self.periods and not any(n.startswith("activity:") for n in self.form.notes) and not any(
             s.first("activity") for s in self.spans)
+
+    def _product_named(self, first: int, last: int) -> bool:
+        """A product (by name) or a kind of product is said among spans first..last."""
+        return any(dim == "product" for k in range(first, last + 1) for dim, _ in self.values_of(self.spans[k])) or \
+            any(self.spans[k].first("product_kind") for k in range(first, last + 1))
 
     def _items_of_stock(self, first: int, last: int) -> bool:
         """"how many <a product> ... in Vantaa / sitting": the items counted are a product's pieces in
