@@ -11,7 +11,6 @@ where it must be tried (the first match wins).
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -47,6 +46,7 @@ from .followups import (
     unknown_value,
 )
 from .query import QueryForm
+from .reading.patterns import phrase_said
 
 if TYPE_CHECKING:
     from .parser import _State
@@ -133,11 +133,10 @@ def held_of_the_named_product(state: _State, context: QueryForm) -> QueryForm | 
             or new.grain or state.periods or state.ids or any(n.startswith("activity:") for n in new.notes) \
             or any(s.first("activity") or s.first("entity") or s.first("measure") for s in state.spans):
         return None
-    held = "|".join(re.escape(w) for w in layer.grammar.get("holding_phrases", []))
     words = [s.text for s in state.spans]
     at = next((k for k in range(len(words) - 3) if words[k:k + 3] == ["how", "much", "of"]
                and words[k + 3] in ("it", "them", "that", "those")), None)
-    if at is None or not held or re.search(rf"\b(?:{held})\b", state.question, re.IGNORECASE) is None:
+    if at is None or not phrase_said(layer.grammar.get("holding_phrases", []), state.question):
         return None
     if not all(s.used or s.text in HELD_WORDS or not s.senses or all(x[0] in ("stop", "grammar") for x in s.senses)
                and not s.has("grammar", "previous") for s in state.spans):

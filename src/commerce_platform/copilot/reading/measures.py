@@ -12,7 +12,7 @@ from ..lexicon import Span
 from ..query import Filter, QueryForm
 from ..semantic import predicate_spec
 from .base import StateBase
-from .patterns import EACH_WORDS, NUMBER_WORDS
+from .patterns import EACH_WORDS, NUMBER_WORDS, phrase_said
 
 
 class MeasureSteps(StateBase):
@@ -608,9 +608,8 @@ class MeasureSteps(StateBase):
         """"which product do we have the most of (in the warehouses)": a ranking of things held (a phrase of
         holding or a verb of keeping), nothing said of selling, buying or a period, ranks them by what is held
         (the layer's ``ranking_default_held``; was: by units sold)."""
-        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
         keeping = {s.text for s in self.spans} & set(self.layer.grammar.get("stock_verbs", []))
-        if not (keeping or held and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE)):
+        if not (keeping or phrase_said(self.layer.grammar.get("holding_phrases", []), self.question)):
             return False
         return not self.periods and not any(n.startswith("activity:") for n in self.form.notes) and not any(
             s.first("activity") for s in self.spans)
@@ -629,8 +628,7 @@ class MeasureSteps(StateBase):
                 self.spans[k].first("product_kind") for k in range(first, last + 1)):
             return False
         keeping = set(self.layer.grammar.get("stock_verbs", []))
-        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
-        if held and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE):
+        if phrase_said(self.layer.grammar.get("holding_phrases", []), self.question):
             return True  # "how many Bosch Garden Hoses do we have": what is held, not orders
         return any(s.text in keeping or s.has("dimension", "warehouse")
                    or any(dim == "warehouse" for dim, _ in self.values_of(s)) for s in self.spans)
@@ -705,9 +703,8 @@ class MeasureSteps(StateBase):
         inventory = inventory or bool(keeping) and not any(n == "activity:sales" for n in f.notes)
         # "Bosch products we have fewer than 500 units of": units held (a phrase of holding), nothing said of
         # selling or buying, nor a period the units would be counted over
-        held = "|".join(re.escape(w) for w in self.layer.grammar.get("holding_phrases", []))
-        inventory = inventory or bool(held) and re.search(rf"\b(?:{held})\b", self.question, re.IGNORECASE) \
-            is not None and not self.periods and not any(
+        inventory = inventory or phrase_said(self.layer.grammar.get("holding_phrases", []), self.question) \
+            and not self.periods and not any(
                 n.startswith("activity:") for n in f.notes) and not any(s.first("activity") for s in self.spans)
         # "(over 300 on hand in Vantaa) that sold fewer than 5 units": a bound said right after a verb of
         # selling is of the units sold, whatever else the question says of stock

@@ -13,6 +13,11 @@ def alternation(words: list[str], flexible_spaces: bool = True) -> str:
     return _alternation(tuple(words), flexible_spaces)
 
 
+def phrase_said(words: list[str], text: str) -> bool:
+    """Whether one of the layer's phrases ``words`` stands in ``text`` as whole words (any case)."""
+    return bool(words) and re.search(rf"\b(?:{alternation(words, False)})\b", text, re.IGNORECASE) is not None
+
+
 @lru_cache(maxsize=256)
 def _alternation(words: tuple[str, ...], flexible_spaces: bool) -> str:
     # (the layer's tables are fixed: built once per table, not on every question that reads them)
