@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
 Sets: the shipped dev set and fifty more dev sets written blind (benchmarks/data/copilot_dev2.json ...
-copilot_dev51.json; all tuned on), fourteen blind held-out sets (copilot_heldout.json ... copilot_heldout14.json,
+copilot_dev51.json; all tuned on), fifteen blind held-out sets (copilot_heldout.json ... copilot_heldout15.json,
 written by people who had not read the parser; never tune rules to them, never print their misses), and
 sets with one adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
@@ -33,7 +33,7 @@ SET_FILES: dict[str, Path | None] = {
     "heldout8": DATA / "copilot_heldout8.json", "heldout9": DATA / "copilot_heldout9.json",
     "heldout10": DATA / "copilot_heldout10.json", "heldout11": DATA / "copilot_heldout11.json",
     "heldout12": DATA / "copilot_heldout12.json", "heldout13": DATA / "copilot_heldout13.json",
-    "heldout14": DATA / "copilot_heldout14.json",
+    "heldout14": DATA / "copilot_heldout14.json", "heldout15": DATA / "copilot_heldout15.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
