@@ -306,6 +306,17 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
                                  for p, c in conditions) + ", one row each")
     if derived.get("kind") == "columns":
         parts.append(f"one column per {derived['dimension']}: {', '.join(map(str, derived['values']))}")
+    if derived.get("kind") == "beside_all" and derived.get("predicate"):
+        p = predicate_spec(layer, derived["predicate"])
+        parts.append(f"beside it the same figure of those only: {p['label']} ({p.get('definition', '')})")
+    elif derived.get("kind") == "beside_all" and derived.get("of_those"):
+        group = derived["filter"]
+        parts.append(f"beside it the same figure of those only where {group['field']} = "
+                     f"{', '.join(map(str, group['values']))}")
+    elif derived.get("kind") == "beside_all":
+        group = derived["filter"]
+        parts.append(f"in one row: the figure where {group['field']} = {', '.join(map(str, group['values']))}, and "
+                     f"beside it the same figure over all (that condition left out; every other condition kept)")
     if derived.get("kind") == "share":
         cond = derived.get("condition")
         scale = "as a percentage" if derived.get("scale", "fraction") == "percent" else "as a fraction (0-1)"

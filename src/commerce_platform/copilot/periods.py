@@ -211,6 +211,23 @@ class Periods:
                 # them (was: one span from the first to the last, thirteen months summed)
                 return f" {self._slot(first)} and {self._slot(last)}"
             return self._slot(_period(first.start_date, last.end_date, f"{first.label} to {last.label}"))
+        # "per month in 2026 up to October", "2025, Q1 through Q4": a year, then how far into it (a month or a run of
+        # its quarters said without a year of their own) is that year up to there, one period (was: the year and a
+        # yearless month or two quarters, refused as periods to compare)
+        def year_up_to_month(m: re.Match) -> str:
+            y, mo = int(m.group(1)), MONTHS[m.group(2)]
+            return self._slot(self._calendar(date(y, 1, 1), _month_end(y, mo), f"{y} up to {calendar.month_name[mo]}"))
+        # (not "from 2024 through June": a range from a year, whose end's year is not said)
+        text = sub(rf"(?<!from )(?<!between )\b((?:19|20)\d{{2}})\s*,?\s+(?:up\s+to|through|until|till)\s+"
+                   rf"(?:and\s+including\s+)?({MONTH_RE})\b"
+                   rf"(?!\.?\s*,?\s*\d)", year_up_to_month, text)
+
+        def year_quarters(m: re.Match) -> str:
+            y, a, b = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            label = str(y) if (a, b) == (1, 4) else f"Q{a} {y} to Q{b} {y}"
+            return self._slot(self._calendar(date(y, 3 * a - 2, 1), _month_end(y, 3 * b), label))
+        text = sub(r"(?<!from )(?<!between )\b((?:19|20)\d{2})\s*,?\s+(?:from\s+)?q([1-4])\s*(?:to|through|until|till|-|\.\.)\s*q([1-4])\b"
+                   r"(?!\s*,?\s*(?:of\s+)?\d)", lambda m: year_quarters(m) if m.group(2) < m.group(3) else m.group(0), text)
         text = sub(rf"\b(?:from|between|over)?\s*({MONTH_RE})(?:\s+(\d{{4}}))?\s*(?:to|and|until|till|through|-)\s*"
                    rf"({MONTH_RE})(?:\s+(\d{{4}})|\s+(?:of\s+)?(this|last|previous)\s+year)?\b", month_range, text)
         # "from Oct 25 onwards", "from 3 March 2026 on", "from August onward": from that day (the month's first) to date

@@ -103,6 +103,18 @@ def _filtered(agg: exp.Expr, condition: exp.Expr) -> exp.Expr:
     return exp.Filter(this=agg.copy(), expression=exp.Where(this=condition))
 
 
+def _each_filtered(agg: exp.Expr, condition: exp.Expr) -> exp.Expr:
+    """``agg`` with ``condition`` on each aggregate it holds ("AVG(x) / 86400": the AVG filtered, not the division)."""
+    if isinstance(agg, (exp.AggFunc, exp.Filter)):
+        return _filtered(agg, condition)
+    out = agg.copy()
+    inner = [n for n in out.find_all(exp.AggFunc, exp.Filter)
+             if not any(isinstance(a, (exp.AggFunc, exp.Filter)) for a in _ancestors(n, out))]
+    for node in inner:
+        node.replace(_filtered(node, condition.copy()))
+    return out
+
+
 def _percent(part: exp.Expr, whole: exp.Expr, scale: float = 100.0) -> exp.Expr:
     """scale * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
     return exp.Div(this=exp.Mul(this=exp.Literal.number(scale), expression=part),
@@ -881,7 +893,12 @@ class Planner:
         derived_on = [self._derived_condition(derived["condition"], form.subject, form)] \
             if derived.get("kind") == "share" and derived.get("condition") else []
         # "what share of revenue was Plumbing": the part is of product lines, so the whole is too
-        touches_products = any(tables_of(e) & PRODUCT_SIDE for e in [*dim_sql, *conds, *side_by_side, *derived_on])
+        # ("Tools revenue next to revenue of all categories": the group's condition is of product lines too)
+        group_of = ([self.filter_sql(Filter(**derived["filter"]))] if derived.get("filter") else
+                    [self.predicate_sql(derived["predicate"], form.subject, form)]) \
+            if derived.get("kind") == "beside_all" else []
+        touches_products = any(tables_of(e) & PRODUCT_SIDE
+                               for e in [*dim_sql, *conds, *side_by_side, *derived_on, *group_of])
         measures = form.measures or ["count"]
         line = touches_products and any(self.layer.measures.get(m, {}).get("line_sql") for m in measures)
         aggs = []
@@ -1009,6 +1026,16 @@ class Planner:
                     outputs.append(exp.alias_(_filtered(agg, self.period_sql(column, p.start, p.end)),
                                               f"{output_name(form, name)}_{said}", quoted=True))
             conds = self._in_either_period(form, column)
+        elif derived.get("kind") == "beside_all" and group_of:
+            # "Helsinki revenue next to revenue of all customers": the figure under the group's condition beside the
+            # same figure without it, one row (every other condition holds for both)
+            conds_extra = []
+            said = "_".join(str(v) for v in derived["filter"]["values"]) if derived.get("filter") else \
+                derived["predicate"]
+            for name, agg in aggs:
+                outputs.append(exp.alias_(_each_filtered(agg, group_of[0].copy()), f"{output_name(form, name)}_{said}",
+                                          quoted=True))
+                outputs.append(exp.alias_(agg.copy(), f"{output_name(form, name)}_all", quoted=True))
         elif derived.get("kind") == "periods" and form.compare_period and form.period:
             # "Q1 vs Q2": one row per period, side by side
             conds_extra = []

@@ -662,6 +662,42 @@ class MeasureSteps(StateBase):
                 zero.used = between.used = True  # "0-1": the dash is not a word of its own
                 return
 
+    PERCENT_SCALE = re.compile(
+        r"\(\s*0\s*(?:to|-|–)\s*100\s*(?:%|scale)?\s*\)"
+        r"|\b(?:as|in|on)\s+(?:a\s+)?(?:percentage\s+|percent\s+)?0\s*(?:to|-|–)\s*100\b(?!\s*(?:eur|€|euros?|units?)\b)"
+        r"|\b(?:percent|percentage)\s*\(?\s*0\s*(?:to|-|–)\s*100\b"
+        r"|\b0\s*(?:to|-|–)\s*100\s+(?:scale|please|pls)\b"
+        r"|[?.]\s*0\s*(?:to|-|–)\s*100\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
+
+    def _percent_scale_said(self) -> None:
+        """"What percent (0-100) of active products are low stock?", "share of units in stock, as a percentage 0-100",
+        "percent growth ..., as 0-100": a 0-to-100 range said as the scale of a share asked in percent (or of a growth
+        in %) restates it (was: refused, '0' and '100' not placed); beside a fraction, or as an amount, it stays
+        unplaced."""
+        f = self.form
+        derived = f.derived or {}
+        percent = derived.get("kind") == "share" and derived.get("scale") == "percent" or \
+            derived.get("kind") == "growth" and not derived.get("absolute")
+        if not percent or not self.PERCENT_SCALE.search(self.question):
+            return
+        for k in range(len(self.spans) - 1):
+            zero, between = self.spans[k:k + 2]
+            hundred = self.spans[k + 2] if k + 2 < len(self.spans) else between
+            if zero.has("number", 0.0) and hundred.has("number", 100.0) and between.text in ("to", "-", "–") \
+                    and not zero.used and not hundred.used:
+                placed = [zero, between, hundred]
+                after = k + 3
+            elif zero.has("number", 0.0) and between.has("number", 100.0) and not zero.used and not between.used:
+                placed = [zero, between]  # "0-100": the dash is not a word of its own
+                after = k + 2
+            else:
+                continue
+            if after < len(self.spans) and self.spans[after].text == "scale":
+                placed.append(self.spans[after])
+            for x in placed:
+                x.used = True
+            return
+
     def _units_said_of_a_figure(self) -> None:
         """"show the shortfall in units", "stock in units": "in units" after a figure counted in units is that
         figure's own unit, not a second figure (was: units sold added, and the ranking moved to it)."""

@@ -348,18 +348,60 @@ class PeriodFieldSteps(StateBase):
     def _periods_side_by_side(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue for October 2025 and October 2026 side by side": two periods joined by "and", asked side by
         side, are put beside each other as "vs" puts them (was: refused as two periods, or read as one span)."""
-        k = self.spans.index(slots[0])
-        between = [s.text for s in self.spans[k + 1:self.spans.index(slots[1])]]
         # ("revenue in Q2 2025 and in Q2 2026, one row per year": each in one year of its own, the rows said)
         # (two whole units of the grain listed, "by year for 2024 and 2026", stay refused: not every year between)
         pair = [self.periods[int(s.text[8:-2])] for s in slots[:2]]
         rows = f.grain is not None and None is not unit_of(pair[0], f.grain) != unit_of(pair[1], f.grain) is not None \
             and not all(_one_unit(p, f.grain) for p in pair)
-        if between not in (["and"], ["and", "in"]) or not rows and not any(
+        one_row = self._one_row_spans()
+        # ("revenue by category for 2025 and for 2026 so far, side by side", "count for Q3 2025 and count for Q3
+        # 2026": the figure said again after "and", and "for"/"in" before each period, join the same two periods)
+        joined = self._periods_joined(f, slots)
+        if joined is None or not rows and not one_row and not any(
                 s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
             return False
+        for x in joined:
+            x.used = True
+        for x in one_row:
+            x.used = True  # "- one row with both figures": each period's figure a column, as "side by side" says
         f.derived = f.derived or {"kind": "periods"}
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
+        if one_row and " ".join(x.text for x in one_row) not in ("side by side", "next to each other") \
+                and "periods_side_by_side" not in f.notes:
+            f.notes.append("periods_side_by_side")
+        return True
+
+    def _spans_between_periods(self, slots: list[Span]) -> list[Span]:
+        """The spans from where the first of two periods is first said to where the second is first said."""
+        texts = [x.text for x in self.spans]
+        return self.spans[texts.index(slots[0].text) + 1:texts.index(slots[1].text)]
+
+    def _periods_joined(self, f: QueryForm, slots: list[Span]) -> list[Span] | None:
+        """The words between two periods when they only join them: "and", the figure said again, "for"/"in"/"of"
+        before the second ("for 2025 and for 2026", "in Q3 2025 and count for Q3 2026"); None otherwise."""
+        between = self._spans_between_periods(slots)
+        # ("H2 2025 (Jul-Dec) and H2 2024": the first period said again in other words is no word between)
+        said = [x for x in between if x.text not in ("for", "in", "of", "during", slots[0].text)]
+        if not said or said[0].text != "and" or not all(self._restates_figure(x, f) for x in said[1:]):
+            return None
+        return between
+
+    def _periods_minus(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"revenue in September 2026 minus revenue in September 2025", "order count per channel, Q3 2026 minus Q3
+        2025": the first period's figure less the second's (per row when grouped), the absolute change that "how many
+        more ... than" reads; the figure may be said again after "minus" (layer grammar periods_minus)."""
+        if f.compare or f.derived or f.compare_period or f.grain or len(set(f.measures)) != 1:
+            return False
+        between = self._spans_between_periods(slots)
+        said = [x for x in between if x.text not in ("in", "for", "of", "during", slots[0].text)]
+        if not said or said[0].text not in self.layer.grammar.get("periods_minus", []) or not all(
+                self._restates_figure(x, f) for x in said[1:]):
+            return False
+        for x in between:
+            x.used = True
+        f.measures = list(dict.fromkeys(f.measures))
+        f.compare_period = self.periods[int(slots[1].text[8:-2])]
+        f.derived = {"kind": "growth", "absolute": True}
         return True
 
     def _periods_of_two_events(self, f: QueryForm, slots: list[Span]) -> bool:
@@ -480,6 +522,8 @@ class PeriodFieldSteps(StateBase):
                 # figure, not two)
                 f.measures = list(dict.fromkeys(f.measures))
             elif len(slots) == 2 and self._periods_side_by_side(f, slots):
+                pass
+            elif len(slots) == 2 and self._periods_minus(f, slots):
                 pass
             elif len(slots) == 2 and self._periods_of_two_events(f, slots):
                 pass
