@@ -165,3 +165,31 @@ def test_store_manager_purposes_beside_their_criterion(parser, engine, question,
 def test_store_manager_purposes_without_a_fitting_criterion_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+# the worst of products is also the most of a bad outcome: a count of lost orders (the layer's lost_statuses)
+@pytest.mark.parametrize("question, gold", [
+    ("which product should we drop? the one in the most cancelled orders",
+     "SELECT p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status = 'cancelled' GROUP BY p.product_id, p.name ORDER BY COUNT(DISTINCT o.order_id) DESC LIMIT 1"),
+    ("which product shows up in the most cancelled orders? we might drop it",
+     "SELECT p.name FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE o.status = 'cancelled' GROUP BY p.product_id, p.name ORDER BY COUNT(DISTINCT o.order_id) DESC LIMIT 1"),
+    ("which warehouse needs restocking most - the one with the most products below reorder level",
+     "SELECT warehouse FROM inventory WHERE quantity_on_hand < reorder_level GROUP BY warehouse "
+     "ORDER BY COUNT(*) DESC LIMIT 1"),
+    ("kuopio is full, which 3 products have the most units there",
+     "SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Kuopio' "
+     "ORDER BY i.quantity_on_hand DESC LIMIT 3"),
+])
+def test_worst_products_and_full_warehouses(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "which product should we drop? the one in the fewest returned orders",  # the fewest bad outcomes is not the worst
+    "which carrier is full",                                             # a state of no warehouse
+])
+def test_worst_of_the_other_end_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)

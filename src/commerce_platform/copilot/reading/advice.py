@@ -353,6 +353,11 @@ class AdviceSteps(StateBase):
                 return True  # "the highest cancellation rate": a share of lost orders (cancelled, returned) is bad
             return bool(self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
         counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
+        lost = set(self.layer.grammar.get("lost_statuses", []))
+        statuses = [x for x in f.filters if x.field == "status"]
+        if counted and not f.derived and not f.predicates and len(statuses) == 1 and statuses[0].op in ("=", "in") \
+                and set(statuses[0].values) <= lost:
+            return True  # "the product in the most returned orders": a count of lost orders is bad
         return counted and not f.derived and bool(f.predicates) and all(
             self.layer.predicates.get(p, {}).get("undesirable") for p in f.predicates)
 
