@@ -463,6 +463,11 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             spec = layer.grammar.get("purposes", {}).get(name, {})
             if spec.get("description"):
                 parts.append(f"{name.replace('_', ' ')} read as: {spec['description']}")
+        elif note.startswith("purpose_ranked:"):  # "go by revenue": the end picked is the purpose's, not said
+            name = note.split(":", 1)[1]
+            spec = layer.grammar.get("purposes", {}).get(name, {}).get("ranks_unranked", {})
+            if spec.get("description"):
+                parts.append(f"no order was asked: {spec['description']}")
         elif note == "reorder_advice" and layer.grammar.get("reorder_advice", {}).get("description"):
             parts.append(layer.grammar["reorder_advice"]["description"])
         elif note.startswith("aside:"):

@@ -62,6 +62,19 @@ class Span:
         return any(s[0] == kind and s[1:1 + len(args)] == tuple(args) for s in self.senses)
 
 
+def purpose_patterns(purpose: dict) -> list[str]:
+    """A purpose's ``phrase_patterns`` written out: each form with each kind and noun ("the winter campaign", "for an
+    in-store promotion"; ``{a}`` is "a" or "an" before the kind)."""
+    spec = purpose.get("phrase_patterns") or {}
+    out = []
+    for form in spec.get("forms", []):
+        for kind in spec.get("kinds", []):
+            for noun in spec.get("nouns", [""]):
+                article = "an" if kind[:1] in "aeiou" else "a"
+                out.append(" ".join(form.format(kind=kind, noun=noun, a=article).split()))
+    return out
+
+
 @dataclass
 class Lexicon:
     phrases: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
@@ -137,7 +150,7 @@ class Lexicon:
         for phrase, place in grammar.get("ordinals", {}).items():  # "the second highest": a place in a ranking
             lex.add(phrase, ("ordinal", place))
         for name, purpose in grammar.get("purposes", {}).items():
-            for phrase in purpose["phrases"]:
+            for phrase in [*purpose["phrases"], *purpose_patterns(purpose)]:
                 lex.add(phrase, ("purpose", name))
         for phrase in grammar.get("movers", {}).get("nouns", []):
             lex.add(phrase, ("mover",))

@@ -212,6 +212,10 @@ class AdviceSteps(StateBase):
             sense = next((x for x in s.senses if x[0] == "purpose" and self._fits_purpose(f, x[1])), s.first("purpose"))
             if s.used or sense is None:
                 continue
+            if not self._fits_purpose(f, sense[1]):
+                # "what city would you pick for an in-store promotion? go by store revenue in 2025": the figure is
+                # named, the end to pick from is the purpose's (the layer's ``ranks_unranked``)
+                sense = next((x for x in s.senses if x[0] == "purpose" and self._rank_for_purpose(f, x[1])), sense)
             if self._fits_purpose(f, sense[1]):
                 s.used = True
                 k = self.spans.index(s)
@@ -286,6 +290,36 @@ class AdviceSteps(StateBase):
                             # receiver's), not of the others ranked
                             f.notes.append(f"receiver_scope:{state}")
 
+    def _rank_for_purpose(self, f: QueryForm, name: str) -> bool:
+        """"what city would you pick for an in-store promotion? go by store channel revenue in 2025", "which brand
+        should get the winter campaign, going by units sold last quarter": one figure named per value of one grouping,
+        no ranking said, and the one asked for (the grouping's noun singular): the purpose says which end is picked
+        (the layer's ``ranks_unranked``: a promotion goes to the highest), so the form is ranked that way, top 1, and
+        the answer says the order came from the purpose. A count, several figures, a plural ("which cities") or a
+        grouping the purpose does not list is left as read (refused on the purpose's words)."""
+        spec = self.layer.grammar.get("purposes", {}).get(name, {}).get("ranks_unranked")
+        if not spec or f.order_by or f.limit or f.compare or f.derived or f.grain or f.per_group or f.within \
+                or f.kind != "aggregate" or len(f.dimensions) != 1 or f.dimensions[0] not in spec["dimension"]:
+            return False
+        if len(f.measures) != 1 or f.measures[0] not in self.layer.measures:
+            return False
+        dim = f.dimensions[0]
+        plurals = set(self.layer.grammar.get("irregular_plurals", []))
+        nouns = [x for x in self.spans if x.has("dimension", dim) and not self.values_of(x)]
+        if not nouns or any(x.text.endswith("s") or x.text in plurals for x in nouns):
+            return False  # "which cities should get it": how many is not said
+        measure = f.measures[0]
+        worse_high = bool(self.layer.measures[measure].get("worse_high"))
+        direction = spec["direction"] if spec["direction"] in ("asc", "desc") else \
+            ("asc" if worse_high else "desc") if spec["direction"] == "best" else ("desc" if worse_high else "asc")
+        before = (f.order_by, f.direction, f.limit)
+        f.order_by, f.direction, f.limit = measure, direction, 1
+        if not self._fits_purpose(f, name):
+            f.order_by, f.direction, f.limit = before
+            return False
+        f.notes.append(f"purpose_ranked:{name}")
+        return True
+
     def _premise_of_aside_purpose(self, f: QueryForm, name: str) -> None:
         """"Makita Hammer is low. Which warehouse holds the most of it? We could transfer from there.": a purpose of
         moving stock said after the question (set aside, then checked against the form) reads the premise as it
@@ -313,8 +347,17 @@ class AdviceSteps(StateBase):
         if not f.derived and self.layer.measures.get(f.order_by or "", {}).get("worse_high"):
             return True  # "the slowest average delivery time": the longer, the worse
         if (f.derived or {}).get("kind") == "share":
+            shared = condition.get("filter") or {}
+            if shared.get("field") == "status" and shared.get("op") in ("=", "in") and shared.get("values") and \
+                    set(shared["values"]) <= set(self.layer.grammar.get("lost_statuses", [])):
+                return True  # "the highest cancellation rate": a share of lost orders (cancelled, returned) is bad
             return bool(self.layer.predicates.get(condition.get("predicate") or "", {}).get("undesirable"))
         counted = f.order_by is not None and (f.order_by == "count" or f.order_by.startswith("count:"))
+        lost = set(self.layer.grammar.get("lost_statuses", []))
+        statuses = [x for x in f.filters if x.field == "status"]
+        if counted and not f.derived and not f.predicates and len(statuses) == 1 and statuses[0].op in ("=", "in") \
+                and set(statuses[0].values) <= lost:
+            return True  # "the product in the most returned orders": a count of lost orders is bad
         return counted and not f.derived and bool(f.predicates) and all(
             self.layer.predicates.get(p, {}).get("undesirable") for p in f.predicates)
 
