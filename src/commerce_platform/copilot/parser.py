@@ -2562,6 +2562,16 @@ class _State(
             who_orders = f.subject == "orders" and self.spans[0].text == "who" and not f.lookup and not f.show \
                 and all(m in ("count", "count:orders") or self.layer.measures.get(m, {}).get("entity") == "orders"
                         for m in f.measures)
+            if ranking and not f.dimensions and not f.grain and f.subject is None and sales and \
+                    "order:explicit" in notes and f.limit is None and "ranked" not in notes and not any(
+                        x.first("ranking") or x.first("superlative") or x.first("superlative_attribute")
+                        for x in self.spans) and not self._something_ranked(-1):
+                # "revenue by unit price": nothing named to rank by the figure after "by", and no grouping of that
+                # name (was: the products ranked by it, the figure it was ranked by not even shown)
+                said = next((x.text for k, x in enumerate(self.spans) if k > 0 and self.spans[k - 1].text in
+                             ("by", "per") and (x.first("measure") or x.first("attribute"))), str(f.order_by))
+                raise NotUnderstood(f"I could not tell what to rank by {said}, nor is {said} a grouping I have",
+                                    field=said, hint=f"name the things ranked, e.g. 'top 10 products by {said}'")
             if ranking and not f.dimensions and not f.grain and (f.subject is None and sales or who_orders):
                 # "best sellers", "who spent most", "which consumer spent most" (a kind of customer); "who placed
                 # the most orders": the orders counted per customer (was: every order counted, no one named)
@@ -2612,6 +2622,12 @@ class _State(
                 # "how many in stock products": a condition's phrase that names its own things names what is counted
                 owning = {e for s in self.spans if s.first("predicate")
                           for e in [str(predicate_spec(self.layer, str(s.arg("predicate")))["entity"])] if e in s.text.split()}
+                # "low stock count by category": no thing named at all, the conditions all said of one kind of thing
+                # count those things (was: the orders holding them)
+                said_of = {str(predicate_spec(self.layer, p)["entity"]) for p in f.predicates}
+                if not owning and len(said_of) == 1 and said_of <= set(self.layer.entities) and \
+                        not any(s.first("entity") for s in self.spans):
+                    owning = said_of
                 f.subject = next((n for n, e in self.layer.entities.items() if e["table"] in tables),
                                  owning.pop() if len(owning) == 1 else "orders")
             return

@@ -930,13 +930,19 @@ class Planner:
                                        else measures[0]) if dims and len(dim_tables) == 1 else
                       self._zero_table(form, subject_table, None) if not dims and form.subject else None) if top else None
         zero_sales: list[exp.Expr] | None = None
+        counted_beside = False
         if zero_table is not None and not self._figure_side(
                 zero_table, [a for _, a in aggs] if dims else self._having(form, line), conds):
             zero_table = None
         if zero_table is not None:
             zero_sales = [c for c in conds if not tables_of(c) <= {zero_table}]
             conds = [c for c in conds if tables_of(c) <= {zero_table}]
-            if dims:
+            # "number of products and units sold among those that sold fewer than 30 units": the things counted
+            # beside a figure of their sales are every one the condition keeps, one with no sales too (its sales
+            # joined outer, each figure over its own rows), as the count alone is
+            counted_beside = not dims and len(aggs) > 1 and any(m == "count" for m, _ in aggs) and all(
+                m == "count" or self._counts_zero(form, m, zero_table) for m, _ in aggs)
+            if dims or counted_beside:
                 aggs = [(m, self._zero_figure(agg, [*([filt] if filt is not None else []), *zero_sales], zero_table))
                         for (m, agg), filt in zip(aggs, filters, strict=True)]
                 glossary = []
@@ -1144,7 +1150,7 @@ class Planner:
         if zero_table is not None:
             distinct_ok = True
         select = self._from(select, root, [*outputs, *conds, *glossary, *conds_extra, *having], distinct_ok,
-                            outer=zero_table is not None and bool(dims),
+                            outer=zero_table is not None and (bool(dims) or counted_beside),
                             root_summed=zero_table is not None and not dims and not form.grain)
         where = [*glossary, *conds]
         if where:

@@ -340,6 +340,13 @@ class GroupingSteps(StateBase):
                 if key not in f.measures:
                     f.measures.append(key)
                 s.used = t.used = self.spans[j + 1].used = True
+            elif s.text in ("by", "per") and not t.used and (dim := self._grouping_of_figure(t)) is not None and \
+                    not self._something_ranked(j):
+                # "revenue by discount", "units sold per discount": with nothing ranked, a figure that is also a column
+                # of rows with a grouping of its own is that grouping (was: products ranked by the average discount)
+                if dim not in f.dimensions:
+                    f.dimensions.append(dim)
+                s.used = t.used = True
             elif (t.first("measure") or t.first("attribute") or t.first("ranking")) and s.text in ("by", "per"):
                 # "top products by revenue": the ranking key
                 key = next(t.arg(kind) for kind in ("measure", "ranking", "attribute") if t.first(kind))
@@ -576,6 +583,29 @@ class GroupingSteps(StateBase):
             for x in (s, self.spans[j], *([counted] if counted is not None else [])):
                 x.used = True
             return
+
+    def _grouping_of_figure(self, t: Span) -> str | None:
+        """The layer's grouping on the very column a word names as a figure or attribute ("discount": the lines'
+        discount percent), if there is one."""
+        column = t.arg("attribute") if t.first("attribute") else None
+        if column is None:
+            return None
+        return next((d for d, spec in self.layer.dimensions.items() if spec.get("column") == column), None)
+
+    def _something_ranked(self, k: int) -> bool:
+        """Whether the question names things that "by <figure>" could rank: a ranking or superlative word, or
+        things listed (an entity or grouping said other than as what a count counts)."""
+        for j, x in enumerate(self.spans):
+            if j == k:
+                continue
+            if x.first("ranking") or x.first("superlative") or x.first("superlative_attribute") or \
+                    x.text in ("rank", "ranked", "sort", "sorted", "order by", "sort by"):
+                return True
+            if x.first("entity") or x.first("dimension"):
+                before = self.prev_content(j)
+                if before is None or not (before[1].has("grammar", "count") or before[1].text == "how many"):
+                    return True
+        return False
 
     def _holding_places(self, f: QueryForm, dim: str) -> None:
         """"which warehouses have the Ensto Rake", "how many warehouses carry it": those holding some of it,

@@ -466,6 +466,7 @@ class MeasureSteps(StateBase):
                 f.notes.append("count:stock")
                 if "count" not in f.measures:
                     f.measures.append("count")
+        self._same_things_counted_twice()
         for i, s in enumerate(self.spans):
             if s.used or not s.has("grammar", "count"):
                 continue
@@ -590,6 +591,12 @@ class MeasureSteps(StateBase):
             if (leading & {"their", "its", "with their", "with its"} or each_after) and owner and owner != t.arg("entity") \
                     and f.subject in (None, owner) and self.layer.entities[owner].get("table") \
                     and any(d.get("entity") == owner for d in self.layer.dimensions.values()):
+                if "count" in f.measures and not f.dimensions:
+                    # "number of customers and their number of orders in Oslo": the things are counted, not listed,
+                    # so there is no row for each one's count to stand beside (was: that count dropped)
+                    raise NotUnderstood(f"the {owner} are counted, so I cannot show each one's number of {t.text} "
+                                        "beside them", field=t.text,
+                                        hint=f"list them with it, e.g. '{owner} with their number of {t.text}'")
                 # "customers in Oslo with their number of orders": each customer's count beside them, not one
                 # count of all their orders
                 f.subject = owner
@@ -599,10 +606,67 @@ class MeasureSteps(StateBase):
                     each_after[1].used = True
                 self.counts_shown.add(j)
                 continue
+            also = self.spans[j + 2] if j + 2 < len(self.spans) and self.spans[j + 1].text == "and" else None
+            if also is not None and s.text != "count" and also.first("entity") and not also.used and also.text.endswith("s") and \
+                    self.layer.entities.get(str(also.arg("entity")), {}).get("table") != \
+                    self.layer.entities.get(str(t.arg("entity")), {}).get("table"):
+                # "how many customers and orders per city": two kinds of things counted in one answer (was: the
+                # second dropped)
+                raise NotUnderstood(f"I can count one kind of thing at a time here ({t.text} and {also.text} were "
+                                    "both asked)", field=also.text,
+                                    hint=f"ask for each count on its own, e.g. 'number of {also.text}'")
+            # (a bare "count" is also a verb of instruction: "don't count cancelled orders", "count every order")
+            if "count" in f.measures and f.subject is not None and f.subject != t.arg("entity") and s.text != "count" and \
+                    self.layer.entities.get(str(t.arg("entity")), {}).get("table") != \
+                    self.layer.entities.get(f.subject, {}).get("table"):
+                # "number of orders and number of customers in Oslo": two kinds of things counted in one answer
+                # (was: the second count dropped, the first alone answered)
+                raise NotUnderstood(f"I can count one kind of thing at a time here ({f.subject} and {t.text} "
+                                    "were both asked)", field=t.text,
+                                    hint=f"ask for each count on its own, e.g. 'number of {t.text}'")
             f.subject = f.subject or t.arg("entity")
             if "count" not in f.measures:
                 f.measures.append("count")
             t.used = True
+
+    def _same_things_counted_twice(self) -> None:
+        """"number of orders, and number of those orders with a discounted line", "how many orders in 2025 and how
+        many of them were cancelled": the same things counted twice, under different conditions, is two figures the
+        form cannot hold apart (was: the second count's condition put on the first, one count answered)."""
+        counted: list[str] = []
+        said_values: dict[str, set[str]] = {}
+        for i, s in enumerate(self.spans):
+            if s.used or not s.has("grammar", "count") or s.text == "count":
+                continue
+            said = [x.text for x in self.spans[i + 1:i + 3]]
+            nxt = self.next_content(i)
+            if nxt is None:
+                continue
+            j, t = nxt
+            if said[:1] in (["those"], ["these"], ["them"]) or said[:1] == ["of"] and said[1:] in (
+                    ["them"], ["those"], ["these"]):
+                if counted:
+                    raise NotUnderstood(f"two counts of {counted[0]} were asked, the second of some of them; I can "
+                                        "give one count at a time", field=s.text,
+                                        hint=f"ask each on its own, e.g. 'number of {counted[0]}' and then the other")
+                continue
+            dims: set[str] = set()
+            while t.first("predicate") or self.values_of(t):
+                dims |= {d for d, _ in self.values_of(t)}
+                after = self.next_content(j)
+                if after is None:
+                    break
+                j, t = after
+            if t.first("entity") and t.text.endswith("s"):
+                # ("by segment - how many consumers and how many business accounts": each count a value of the
+                # grouping asked, the breakdown itself)
+                split = bool(dims) and dims <= set(self.form.dimensions) and dims == said_values.get(str(t.arg("entity")))
+                said_values.setdefault(str(t.arg("entity")), dims)
+                if t.arg("entity") in counted and not split:
+                    raise NotUnderstood(f"two counts of {t.text} were asked, under different conditions; I can give "
+                                        "one count at a time", field=s.text,
+                                        hint=f"ask each on its own, e.g. 'number of {t.text}' and then the other")
+                counted.append(str(t.arg("entity")))
 
     def _held_not_sold(self) -> bool:
         """"which product do we have the most of (in the warehouses)": a ranking of things held (a phrase of
@@ -1104,11 +1168,22 @@ class MeasureSteps(StateBase):
         if not said or any(w not in way for w in said) or len({way[w] for w in said}) != 1:
             return  # "which categories changed", "grew or decreased": no one way
         sub_dim = self._thing_dimension(f.subject or "")
-        asked = [s for k, s in enumerate(self.spans) if self._is_which(k) and (
+        # ("categories whose revenue fell in 2026", "brands where units sold went down": the groups named in the
+        # plural, a clause of theirs after them, are those asked for, as "which categories ..." are; was: every
+        # group listed, the way it moved dropped)
+        asked = [s for k, s in enumerate(self.spans) if (self._is_which(k) or (
+            k + 1 < len(self.spans) and self.spans[k + 1].text in ("whose", "where", "that", "which")
+            and s.text.endswith("s") and not self.values_of(s))) and (
             (s.first("dimension") and s.arg("dimension") in f.dimensions and len(f.dimensions) == 1)
             or (not f.dimensions and sub_dim and s.first("entity") and s.arg("entity") == f.subject))]
         if len(asked) != 1:
             return
+        if f.period and abs((f.period.end_date - f.period.start_date) - (
+                f.compare_period.end_date - f.compare_period.start_date)).days > 3:
+            # "categories whose revenue fell from 2025 to 2026": a year against ten months is no like-for-like move
+            raise NotUnderstood("the two periods are not of the same length, so which way the figure moved between "
+                                "them would mislead", hint="e.g. 'categories whose revenue fell from Jan-Oct 2025 "
+                                                           "to Jan-Oct 2026'")
         if not f.dimensions and sub_dim:
             f.dimensions.append(sub_dim)
         f.derived = {**(f.derived or {}), "direction": way[said[0]]}
@@ -1193,6 +1268,15 @@ class MeasureSteps(StateBase):
                     f.subject = entity
                 elif "count_distinct:" + dim in f.notes and not f.dimensions and not f.grain:
                     # "in how many countries do we have customers": one number, the values counted
+                    self._bound_per_value(f, dim, entity or "products")
+                    f.measures = ["ndistinct:" + column]
+                    f.subject = entity or "products"
+                    self._holding_places(f, dim)
+                elif "count_distinct:" + dim in f.notes and f.dimensions and not f.grain and \
+                        not f.order_by and not f.limit and dim not in f.dimensions:
+                    # "number of warehouses per product", "how many brands per category": how many different values
+                    # each group holds (was: one row per value and group, each counting the table's rows)
+                    self._bound_per_value(f, dim, entity or "products")
                     f.measures = ["ndistinct:" + column]
                     f.subject = entity or "products"
                     self._holding_places(f, dim)
@@ -1202,6 +1286,25 @@ class MeasureSteps(StateBase):
                     f.subject = entity or "products"
                     f.notes.append("values_of:" + dim)
                     self._holding_places(f, dim)
+
+    def _bound_per_value(self, f: QueryForm, dim: str, subject: str) -> None:
+        """"how many cities have revenue above 100,000", "how many categories have fewer than 15 products": a bound
+        on a figure said of the values counted holds per value (per city), which the count of values does not test;
+        it is read per thing only when the things are named ("cities with customers who spent over 5000")."""
+        for x in f.filters:
+            if not self.p.planner.is_measure(x.field) or self.layer.measures.get(x.field, {}).get("row_sql"):
+                continue
+            counted = x.field.split(":", 1)[1] if x.field.startswith("count:") else None
+            named = any(s.first("entity") and s.arg("entity") == subject for s in self.spans)
+            if x.field == "count" or counted == subject or not named:
+                raise NotUnderstood(f"I can count the {dim} values, but not test a figure of each {dim} "
+                                    f"({self._field_words(x.field)} {x.op} {x.values[0]})", field=dim,
+                                    hint=f"ask for the figure per {dim}, e.g. '{self._field_words(x.field)} by {dim}'")
+
+    def _field_words(self, field: str) -> str:
+        if field.startswith("count:"):
+            return "number of " + field.split(":", 1)[1]
+        return str(self.layer.measures.get(field, {}).get("label") or field.replace("_", " ")).lower()
 
     def _check_units(self, f: QueryForm) -> None:
         durations = [m for m in f.measures + [x.field for x in f.filters]

@@ -728,10 +728,35 @@ class PeriodFieldSteps(StateBase):
         if f.measures[:1] == ["count"] and not f.dimensions and not f.grain and not f.derived and not f.order_by:
             # "how many customers have brought in more than 5000 EUR of revenue": the amount the condition is on,
             # named twice (its verb and its noun), is not a second figure
-            conditioned = {x.field for x in f.filters if x.field in self.layer.measures}
+            # ("number of products and units sold among those that sold fewer than 30 units": a figure joined to the
+            # count by "and" before any bound is asked too, kept; was dropped, the count alone answered)
+            conditioned = {x.field for x in f.filters if x.field in self.layer.measures} - self._asked_beside_count()
             f.measures = [m for m in f.measures if m == "count" or m not in conditioned]
         self._check_units(f)
         self._measures_without_their_filter(f)
+
+    def _asked_beside_count(self) -> set[str]:
+        """Figures asked together with a count: named right after "and" (or "and the", "and their", "and total")
+        following the count word, before any bound ("number of products and units sold among those that sold
+        fewer than 30 units"). Named only in the bound ("how many customers spent more than 5000 EUR of revenue")
+        they are the condition's, not asked."""
+        asked: set[str] = set()
+        counted = False
+        for k, s in enumerate(self.spans):
+            if s.first("comparator") or s.first("number"):
+                break
+            if s.has("grammar", "count") or s.text == "how many":
+                counted = True
+                continue
+            measure = s.first("measure")
+            if not counted or not measure:
+                continue
+            j = k - 1
+            while j > 0 and self.spans[j].text in ("the", "their", "its", "total", "how many", "how much", "much"):
+                j -= 1
+            if j > 0 and self.spans[j].text == "and":
+                asked.add(str(measure[1]))
+        return asked
 
     def _date_said_for_the_period(self, f: QueryForm) -> None:
         """"... delivered this year arrived late? Use the ship date for the year": "use (the) <a thing's date> for

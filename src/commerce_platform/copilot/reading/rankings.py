@@ -134,6 +134,17 @@ class RankingSteps(StateBase):
             if s.used:
                 continue
             rank = s.first("ranking")
+            # "the top seller last month (revenue)": a figure alone in brackets after a ranking word is what it
+            # ranks by, as "by revenue" is (was: ranked by units sold, the revenue a column beside)
+            bracketed = next((x for x in self.spans[i + 1:] if x.first("measure") and not x.used and re.search(
+                rf"\(\s*{re.escape(x.text)}\s*\)", self.question, re.IGNORECASE)), None) if rank else None
+            if rank and bracketed is not None and "order:explicit" not in f.notes:
+                key = str(bracketed.arg("measure"))
+                f.order_by = key
+                f.notes.append("order:explicit")
+                if key not in f.measures:
+                    f.measures.append(key)
+                bracketed.used = True
             if rank:
                 if "order:explicit" not in f.notes:  # "best-selling brand ... by revenue": by revenue
                     f.order_by = rank[1]
@@ -265,6 +276,15 @@ class RankingSteps(StateBase):
                 elif kind == "entity":
                     f.order_by = f"count:{name}"
                     f.notes.append(f"count_of:{name}")
+                elif kind == "distinct":
+                    if any(x.first("activity") for x in self.spans):
+                        # "which customer bought from the most categories": of which orders (any status, or only
+                        # those that count as sales) is not settled here
+                        raise NotUnderstood(f"I can rank by how many different {span.text} each has, but not by "
+                                            f"those of what was {', '.join(x.text for x in self.spans if x.first('activity'))}",
+                                            field=span.text, hint="e.g. 'which country has the most cities'")
+                    f.order_by = "ndistinct:" + self.layer.dimensions[name]["column"]
+                    f.measures.append(f.order_by)
             elif s.text in self.layer.grammar.get("duration_extremes", {}) and f.order_by is None:
                 # "shipments waiting the longest", "on the road the longest": no duration named, so the time
                 # since their own date (the oldest first); was the default newest-first list
@@ -415,6 +435,10 @@ class RankingSteps(StateBase):
         if t.first("entity") and self.spans[i].text in ("most", "fewest", "least", "more", "less", "fewer"):
             return "entity", t.arg("entity"), t  # "which city has the most customers"
         if t.first("dimension"):
+            if self.spans[i].text in ("most", "fewest", "least") and t.text.endswith("s") and not self.values_of(t) \
+                    and t.text != self.spans[i].text:
+                # "which category has the most brands": how many different values each one holds, ranked
+                return "distinct", t.arg("dimension"), t
             return None
         if t.first("measure"):
             return "measure", t.arg("measure"), t
