@@ -1295,6 +1295,8 @@ class _State(
             if not followup:
                 self._figure_beside_all(f)
                 self._figure_of_those(f)
+            if self.counted_twice is not None and (f.derived or {}).get("kind") != "beside_all":
+                raise self.counted_twice
             self._periods_and_fields(f)
             if not followup:
                 self._bounded_count_shown(f)

@@ -80,6 +80,7 @@ class StateBase:
         self.as_of = as_of
         self.question = question
         self.widened: list[str] = []  # fields whose condition "not just <value>" drops
+        self.counted_twice: NotUnderstood | None = None  # two counts of the same things, unless read as one row
         text = " " + question.lower().replace("’", "'") + " "
         # a dash joining two words or numbers ("Jan–Oct", "2024–2025") is a hyphen; spaced, it separates clauses
         text = re.sub(r"(?<=\w)[\u2010-\u2013\u2212](?=\w)", "-", text)

@@ -632,7 +632,9 @@ class MeasureSteps(StateBase):
     def _same_things_counted_twice(self) -> None:
         """"number of orders, and number of those orders with a discounted line", "how many orders in 2025 and how
         many of them were cancelled": the same things counted twice, under different conditions, is two figures the
-        form cannot hold apart (was: the second count's condition put on the first, one count answered)."""
+        form cannot hold apart (was: the second count's condition put on the first, one count answered). The refusal
+        is kept in ``counted_twice`` and raised after the readings of two figures in one row (``reading/beside_all``),
+        which may place both counts."""
         counted: list[str] = []
         said_values: dict[str, set[str]] = {}
         for i, s in enumerate(self.spans):
@@ -646,9 +648,10 @@ class MeasureSteps(StateBase):
             if said[:1] in (["those"], ["these"], ["them"]) or said[:1] == ["of"] and said[1:] in (
                     ["them"], ["those"], ["these"]):
                 if counted:
-                    raise NotUnderstood(f"two counts of {counted[0]} were asked, the second of some of them; I can "
-                                        "give one count at a time", field=s.text,
-                                        hint=f"ask each on its own, e.g. 'number of {counted[0]}' and then the other")
+                    self.counted_twice = NotUnderstood(
+                        f"two counts of {counted[0]} were asked, the second of some of them; I can give one count at "
+                        "a time", field=s.text, hint=f"ask each on its own, e.g. 'number of {counted[0]}' and then the other")
+                    return
                 continue
             dims: set[str] = set()
             while t.first("predicate") or self.values_of(t):
@@ -663,9 +666,10 @@ class MeasureSteps(StateBase):
                 split = bool(dims) and dims <= set(self.form.dimensions) and dims == said_values.get(str(t.arg("entity")))
                 said_values.setdefault(str(t.arg("entity")), dims)
                 if t.arg("entity") in counted and not split:
-                    raise NotUnderstood(f"two counts of {t.text} were asked, under different conditions; I can give "
-                                        "one count at a time", field=s.text,
-                                        hint=f"ask each on its own, e.g. 'number of {t.text}' and then the other")
+                    self.counted_twice = NotUnderstood(
+                        f"two counts of {t.text} were asked, under different conditions; I can give one count at a "
+                        "time", field=s.text, hint=f"ask each on its own, e.g. 'number of {t.text}' and then the other")
+                    return
                 counted.append(str(t.arg("entity")))
 
     def _held_not_sold(self) -> bool:
