@@ -742,10 +742,14 @@ def test_single_elsewhere_is_refused(parser, question, unplaced):
 
 
 def test_how_many_sold_after_a_list_is_still_refused(parser):
-    # as a follow-up the unnamed count keeps its refusal (the units of which rows would be a guess)
+    # as a follow-up an unnamed count of another kind keeps its refusal (the rows of which would be a guess)
     form = parser.parse("the priciest product", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="what to count"):
-        parser.parse("how many did we sell last year?", COPILOT_AS_OF, form)
+        parser.parse("how many were cancelled last year?", COPILOT_AS_OF, form)
+    # "how many did we sell" after the one product ranked is its units sold, as "how many of it did we sell" (the
+    # dev37 writer's reading; was refused here)
+    sql = parser.parse("how many did we sell last year?", COPILOT_AS_OF, form).sql
+    assert "SUM(oi.quantity)" in sql and "previous_rows" in sql
 
 
 STOCK = ("(SELECT p.product_id, p.name, p.category, p.brand, p.active, SUM(i.quantity_on_hand) AS stock, "

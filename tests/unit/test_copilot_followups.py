@@ -391,10 +391,13 @@ def test_follow_up_replaces_or_complements_what_it_points_at(parser, engine, con
 
 
 def test_a_count_beside_listed_rows_is_refused(parser):
-    # "how many did we sell" is no count of the listed product: refused, never dropped silently
+    # a count of another kind is no count of the listed product: refused, never dropped silently
     form = parser.parse("the cheapest product", COPILOT_AS_OF).form
     with pytest.raises(NotUnderstood, match="what to count"):
-        parser.parse("how many did we sell in 2025?", COPILOT_AS_OF, form)
+        parser.parse("how many did customers return in 2025?", COPILOT_AS_OF, form)
+    # "how many did we sell" names no thing: the units sold of the one product ranked, as "how many of it did we sell"
+    sql = parser.parse("how many did we sell in 2025?", COPILOT_AS_OF, form).sql
+    assert "SUM(oi.quantity)" in sql and "previous_rows" in sql
 
 
 @pytest.mark.parametrize("context, question, gold", [

@@ -725,7 +725,7 @@ def _unit_before(start: date, unit: str) -> Period:
 
 
 def _in_the_previous_year(state: _State, previous: Period) -> None:
-    """"just the fourth quarter" after revenue in 2025, "and March?" after 2024: a quarter or month named with
+    """"just the fourth quarter" after revenue in 2025, "and March?" after 2024: a quarter, half or month named with
     no year, after an answer over one calendar year, is that year's (was: the as-of year's, Q4 2026: a silent wrong).
     Only moved back: a unit of a later year than the one taken would lie after the as-of day."""
     if len(state.periods) != 1 or previous.start_date.year != previous.end_date.year:
@@ -735,7 +735,8 @@ def _in_the_previous_year(state: _State, previous: Period) -> None:
     if (named.start, named.end) not in getattr(state, "yearless_periods", set()) or named.start_date.year <= year:
         return
     label = named.label.rsplit(" ", 1)[0]
-    months = 3 if label.startswith("Q") else 1
+    # ("just the second half" after revenue by month in 2025: H2 2025, as a quarter is; was: H2 of the as-of year)
+    months = 3 if label.startswith("Q") else 6 if label.startswith("H") else 1
     first = named.start_date.month
     start, end = date(year, first, 1), date(year, first + months - 1,
                                             calendar.monthrange(year, first + months - 1)[1])
@@ -1167,7 +1168,11 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     """"what are they worth in total?" after listed orders: the sum of what each is worth (layer entity key
     ``worth``); "what did that come to in total?" after the lines of one order: that order's worth."""
     # ("add how many orders each of them placed": an opening "add" asks for a column beside, not a total)
-    words = {s.text for k, s in enumerate(state.spans) if not (k == 0 and s.has("grammar", "adding"))}
+    # ("with their total stock" after products listed: each one's own total, a column beside it, not one total over
+    # them; was: the stock summed over every listed product, a silent wrong; "what is their total stock?" asks one)
+    beside = any(s.text in ("with", "show", "list", "add") for s in state.spans)
+    words = {s.text for k, s in enumerate(state.spans) if not (k == 0 and s.has("grammar", "adding"))
+             and not (beside and s.text in TOTAL_WORDS and k > 0 and state.spans[k - 1].text in ("their", "its"))}
     if context.limit and context.limit > 1 and context.dimensions and words & TOTAL_WORDS and words & POINTERS \
             and state.form.measures and not state.periods and not state.ids:
         # "how many units of those did we sell in total?" after a top 5: a total over the ranked ones only
@@ -1341,6 +1346,17 @@ def the_superlative(spans: list[Span]) -> bool:
     """"and the slowest?": "the" right before a superlative names one thing."""
     return any(a.text == "the" and any(b.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))
                for a, b in zip(spans, spans[1:], strict=False))
+
+
+def superlative_ones(spans: list[Span]) -> bool:
+    """"and the least selling ones?", "the cheapest ones then" after a top 5: "ones" right after the superlative
+    names as many as before, not one (was: the one lowest)."""
+    def ranks(a: Span) -> bool:
+        return any(a.first(k) is not None for k in ("superlative", "superlative_attribute", "ranking"))
+    # ("the least selling ones": one verb of the figure between; not "the most late ones", a condition)
+    return any(b.text == "ones" and (ranks(spans[k - 1]) or k > 1 and ranks(spans[k - 2]) and (
+        spans[k - 1].first("activity") is not None or spans[k - 1].first("mover") is not None))
+               for k, b in enumerate(spans) if k > 0)
 
 
 ASCENDING = frozenset({"ascending", "asc", "lowest", "smallest"})

@@ -11,9 +11,11 @@ where it must be tried (the first match wins).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..errors import NotUnderstood
 from .followups import (
     PRONOUNS,
     _explained,
@@ -26,15 +28,18 @@ from .followups import (
     counted_of_the_ranked,
     counted_of_the_top_group,
     drop_period,
+    each_alone,
     each_of_one_figure,
     every_group_of_the_ranked,
     figure_of_each_listed,
     figure_of_the_one_answered,
     merge_verbs,
     negate_previous,
+    one_each,
     other_orders_of_the_customer,
     points_back,
     ranked_in_another_period,
+    refuse,
     related_of_previous,
     relative_to_previous,
     resort,
@@ -65,6 +70,11 @@ def number_closing_the_pointer(state: _State, context: QueryForm) -> None:
                      or context.limit == float(s.arg("number")) and context.order_by and context.dimensions
                      and not context.offset):
             s.used = True
+            if k >= 3 and [t.text for t in state.spans[k - 3:k - 1]] == ["each", "of"] and context.limit \
+                    and context.dimensions and not state.spans[k - 3].used:
+                # "the current stock of each of those five?" after the top 5 products: one figure per ranked one, as
+                # "each of them" (was: refused, 'each' not placed)
+                state.spans[k - 3].used = True
 
 
 DAYS_IN = {"day": 1, "days": 1, "week": 7, "weeks": 7}
@@ -258,6 +268,121 @@ def the_counted_things_listed(state: _State, context: QueryForm) -> QueryForm | 
     return f
 
 
+LIST_VERBS = frozenset({"list", "show", "give"})
+SAID_DESCENDING = re.compile(r"\b(?:desc|descending|highest|most|largest|biggest|newest|latest)\b", re.IGNORECASE)
+
+
+def the_counted_things_listed_with(state: _State, context: QueryForm) -> QueryForm | None:
+    """"show them with their stock" after the products below their reorder level counted, "list them sorted by
+    amount" after the open orders counted: the counted things listed, each with the figures or columns named after
+    the list verb beside it and in the order named, under the count's own conditions. The figure is each one's own
+    (every one of them listed, one with none at 0 where its rows join outer), never one total over them. After a
+    count with a period, a figure beside each one could be of that period or of all time: refused. Was: the figure
+    summed over the counted things (one number), or the count again with the order dropped: silent wrongs."""
+    new = state.form
+    subject = context.subject
+    if not subject or context.kind != "aggregate" or context.measures not in (["count"], [f"count:{subject}"]) \
+            or context.grain or context.compare or context.derived or context.limit \
+            or context.per_group or context.within or context.lookup or context.compare_period:
+        return None
+    opening = next((s for s in state.spans if not s.has("stop") or s.text in LIST_VERBS), None)
+    listing = opening is not None and opening.text in LIST_VERBS and points_back(state.spans)
+    # "and for PostNord only, the tracking numbers?" after parcels in transit counted per carrier: columns of the
+    # counted things named alone (no figure, no order) ask for the things themselves, listed (a list has no groups)
+    table = state.layer.entities.get(subject, {}).get("table")
+    columns_only = bool(new.show) and not new.measures and not new.order_by and all(
+        c.split(".")[0] == table and state.layer.column(c).get("type") not in ("INT", "DOUBLE", "DATE", "TIMESTAMP")
+        for c in new.show)
+    if not (listing or columns_only) or context.dimensions and not columns_only:
+        return None
+    figures = [m for m in new.measures if m != "count"]
+    # "list the ones from business customers" after the open orders counted: "the ones" are the counted things, the
+    # other kind named after a preposition a condition on them (was: the customers listed, a silent wrong)
+    spans = state.spans
+
+    def after_preposition(k: int) -> int | None:
+        """Where the preposition before the kind named at ``k`` is, over the values said before it."""
+        j = k - 1
+        while j >= 0 and state.values_of(spans[j]):
+            j -= 1
+        return j if j >= 0 and spans[j].text in ("from", "by", "of", "with", "for") else None
+    ones = any(s.text == "ones" for s in spans) and new.subject not in (None, subject) and any(
+        s.has("entity", new.subject) and after_preposition(k) is not None for k, s in enumerate(spans)) \
+        and not any(s.has("entity", subject) for s in spans)
+    if len(figures) != len(new.measures) or not (figures or new.order_by or new.show or ones) or new.dimensions \
+            or new.grain or new.derived or new.compare or new.limit or new.per_group or state.ids \
+            or state.periods or new.subject not in (None, subject) and not ones:
+        return None
+    if figures and context.period is not None:
+        raise refuse(state, context, "a figure beside each of them could be of the counted period or of all time; "
+                                     "ask for the list with the period said of the figure")
+    if any(p not in context.predicates for p in new.predicates):
+        # ("list them with stock and reorder level": "with stock" also reads as the in-stock condition; a condition
+        # beside the figures is not told from a figure's own words here)
+        raise refuse(state, context, "I could not tell which words name the columns to show and which a condition")
+    f = copy.deepcopy(context)
+    f.kind, f.measures, f.dimensions = "list", [], []
+    f.show += [c for c in [*figures, *new.show] if c not in f.show]
+    f.filters += [copy.deepcopy(x) for x in new.filters if x not in f.filters]
+    if new.order_by:
+        f.order_by, f.direction = new.order_by, new.direction
+        f.notes = [*f.notes, "order:explicit", "sorted"]
+        if not any(s.first("superlative") or s.first("superlative_attribute") or s.first("ranking")
+                   for s in state.spans) and not SAID_DESCENDING.search(state.question):
+            f.direction = "asc"  # "show them sorted by price": lowest first unless said, as asked alone
+    if figures:
+        trial = copy.deepcopy(f)
+        trial.notes.append("zero_included")
+        try:
+            if state.p.planner.zero_entity(trial) is not None:
+                f = trial
+        except NotUnderstood:
+            pass
+    try:
+        state.p.planner.plan(f)
+    except NotUnderstood:
+        return None
+    if opening is not None and listing:
+        opening.used = True
+    for s in state.spans:
+        if s.text in PRONOUNS or s.text in ("with", "me", "and", "sorted", "sort", "by", "order", "ordered"):
+            s.used = True
+    if ones:
+        for k, s in enumerate(spans):
+            if s.has("entity", new.subject) and (j := after_preposition(k)) is not None:
+                s.used = spans[j].used = True
+    return f
+
+
+def column_of_each_listed(state: _State, context: QueryForm) -> QueryForm | None:
+    """"what's the status of each" after yesterday's orders listed: a field of each listed row ("of each" with no
+    noun of its own, the previous rows), shown beside it, the same rows (was: the orders counted per status, a silent
+    wrong). Only a field of the listed things' own table or of a thing each row has one of (an order's shipment); a
+    figure or another grouping is left to the rest."""
+    new, layer = state.form, state.layer
+    table = layer.entities.get(context.subject or "", {}).get("table")
+    if context.kind != "list" or not table or context.lookup or len(new.dimensions) != 1 or new.measures \
+            or new.grain or new.filters or new.predicates or new.order_by or new.limit or new.derived \
+            or state.periods or state.ids or not each_alone(state):
+        return None
+    column = str(layer.dimensions.get(new.dimensions[0], {}).get("column", ""))
+    owner = next((n for n, e in layer.entities.items() if e.get("table") == column.split(".")[0]), None)
+    if column.split(".")[0] != table and (owner is None or not one_each(state, owner, context.subject or "")
+                                          and not one_each(state, context.subject or "", owner)):
+        return None  # (a field of things each listed row has several of is no column of the row)
+    f = copy.deepcopy(context)
+    f.show += [column] if column not in f.show else []
+    try:
+        state.p.planner.plan(f)
+    except NotUnderstood:
+        return None
+    for s in state.spans:
+        if s.text in ("each", "for each", "of", "what", "what's", "is", "was", "the", "show", "me", "list") \
+                or s.has("dimension", new.dimensions[0]):
+            s.used = True
+    return f
+
+
 # "what products does that brand have?", "list its products", "which products are in that category?"
 OF_THE_GROUP = frozenset({"which", "what", "list", "show", "me", "the", "all", "does", "do", "did", "have", "has",
                           "are", "is", "in", "of", "that", "this", "it", "its", "their", "they", "them", "those",
@@ -305,7 +430,8 @@ MERGE_SHAPES: tuple[Shape, ...] = (
     relative_to_previous, the_same_days_again, since_their_own_date, held_of_the_named_product,
     number_closing_the_pointer, verbs_around_names, unknown_value,
     each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
-    counted_of_the_top_group, the_counted_things_listed, things_of_the_ranked_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
+    counted_of_the_top_group, the_counted_things_listed, the_counted_things_listed_with, column_of_each_listed,
+    things_of_the_ranked_group, about_previous, negate_previous, drop_period, total_of_the_ranked,
     figure_of_each_listed, ranked_in_another_period, column_of_the_ranked, counted_of_the_ranked, change_number,
     count_previous, resort, total_of_previous, best_of_the_top, related_of_previous, the_one_beside,
     other_orders_of_the_customer, the_other_groups,

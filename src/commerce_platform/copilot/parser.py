@@ -43,6 +43,7 @@ from .followups import (
     same_columns,
     share_whole,
     stands_for_rows,
+    superlative_ones,
     the_related,
     the_superlative,
     within_top,
@@ -51,7 +52,7 @@ from .labels import place_grain_labels
 from .lexicon import Lexicon, Span, _edits
 from .merge_shapes import MERGE_SHAPES
 from .periods import Periods as Periods
-from .periods import _period, shift_back
+from .periods import _period, shift_back, shift_over
 from .periods import relative_period as relative_period
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, QueryForm
@@ -1148,6 +1149,7 @@ class _State(
         self.context = context if followup else None
         if followup and context is not None:
             whole_of_previous_period(self, context)
+            self._columns_of_the_previous_things(context)
         if context is None:
             self._pointer_without_referent()
         self._action_requested()
@@ -1388,6 +1390,21 @@ class _State(
                     a.text == self.layer.entities[ea[1]].get("singular"):
                 a.senses, a.used = [("stop",)], True
 
+    def _columns_of_the_previous_things(self, context: QueryForm) -> None:
+        """"name and brand" after products listed: a column word of several tables ("name": a customer's or a
+        product's) is first the column of the previous answer's own things (was: the customers' name, joined
+        through every order line of the products, a silent wrong)."""
+        table = self.layer.entities.get(context.subject or "", {}).get("table")
+        if not table:
+            return
+        for s in self.spans:
+            columns = [x for x in s.senses if x[0] == "attribute"]
+            own = [x for x in columns if str(x[1]).startswith(f"{table}.")]
+            if len(columns) > 1 and len(own) == 1 and columns[0] != own[0]:
+                at = s.senses.index(columns[0])
+                s.senses.remove(own[0])
+                s.senses.insert(at, own[0])
+
     def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
         if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
@@ -1401,8 +1418,11 @@ class _State(
         if first is not None and first.text == "as" and len(self.spans) > 2 and self.spans[1].text in ("a", "an") \
                 and self.spans[2].has("grammar", "share"):
             return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
-        if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus"):
-            return True  # "except web orders": a condition added to the previous question
+        if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus", "exclude",
+                                                "leave out", "without"):
+            # "except web orders": a condition added to the previous question ("exclude business customers" after
+            # the top 10 customers: the ranking kept, without them; was: every other customer listed afresh)
+            return True
         if first is not None and first.text in ("include", "including", "incl") and not any(
                 x[0] in ("measure", "ranking", "superlative") or x == ("grammar", "count")
                 for s in self.spans for x in s.senses):
@@ -1469,6 +1489,13 @@ class _State(
             return True  # "who are the customers?" after (a count of) orders: the definite ones of those rows
         if elliptic_count(self):
             return True  # "how many came from business customers?": the previous answer's things counted
+        if not any(s.first("entity") for s in self.spans) and any(
+                words[k:k + 2] == ["how many", "of"] and k + 2 < len(self.spans) and self.values_of(self.spans[k + 2])
+                and all(any(x.field == d and x.op in ("=", "in") and v in x.values for x in context.filters)
+                        for d, v in self.values_of(self.spans[k + 2])) for k in range(len(words))):
+            # "how many of DHL's were late?" after DHL's shipments in October: "of" the value the previous question
+            # kept, no thing named, is of its rows (was: a new count of DHL's late orders, the period dropped)
+            return True
         strong = [s for s in self.spans if any(x[0] in ("measure", "entity", "ranking", "predicate") for x in s.senses)]
         if context.period and not self.periods and any(
                 a.text == "that" and (b.text in ("time", "period", "timeframe") or b.first("grain") is not None)
@@ -3158,8 +3185,10 @@ class _State(
                                  within=copy.deepcopy(context).to_dict())
             key = self.layer.entities.get(context.subject or "", {}).get("key")
             if new.measures == ["count"] and "count:sold" in new.notes and context.subject == "products" \
-                    and context.limit and key and points_back(self.spans) and len(self.periods) <= 1 \
+                    and context.limit and key and (points_back(self.spans) or elliptic) and len(self.periods) <= 1 \
                     and "units_sold" in self.layer.measures:
+                # ("how many did we sell this year?" names no thing after "how many": the ranked product(s), as
+                # "how many of it"; was: refused)
                 # "how many of it did we sell this year?" after the most expensive product: the units sold of the
                 # product(s) listed as answered, in the period named
                 return QueryForm(kind="aggregate", measures=["units_sold"], dimensions=["product"],
@@ -3171,6 +3200,18 @@ class _State(
                 raise NotUnderstood(f"I could not tell what to count beside the previous answer's rows ("
                                     f"{previous_words(context, self.layer)})",
                                     hint="e.g. 'units sold of it in 2025', 'how many are there?'")
+            table = self.layer.entities.get(context.subject or "", {}).get("table")
+            own_sum = [m for m in new.measures if re.fullmatch(
+                rf"SUM\({re.escape(str(table))}\.\w+\)", str(self.layer.measures.get(m, {}).get("sql", "")))]
+            if table and own_sum and own_sum == new.measures and not context.limit and not context.lookup \
+                    and not context.within and not context.dimensions and not new.dimensions and not new.grain \
+                    and not new.order_by and not {"each", "for each", "their", "its", "per"} & {t.text for t in self.spans}:
+                # "and yesterday's revenue?" after yesterday's orders listed: a sum of a column of the listed rows
+                # themselves is the total over them (beside each, it would be the row's own amount again; was: the
+                # list with each order's total repeated as its revenue, a silent wrong)
+                f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", list(new.measures), [], None, None
+                f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+                return f
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
             for k, s in enumerate(self.spans):
@@ -3316,10 +3357,13 @@ class _State(
                 figures = [c for c in context.show if c in self.layer.measures]
                 f.kind, f.measures, f.show, f.order_by = "aggregate", figures or ["count"], [], None
         for d in regrouped:
-            if not any(x.field == d for x in new.filters):
+            # (a condition on the dimension's own column is on it too: "count per discount level" after the lines
+            # with a 20% discount, every level; was: the one level kept, one row)
+            on_it = {d, self.layer.dimensions.get(d, {}).get("column")}
+            if not any(x.field in on_it for x in new.filters):
                 # "and by carrier?" after DHL's late shipments: every carrier, one row each (was: the one
                 # carrier named before, grouped into one row); two or more values named stay ("Finland and Sweden")
-                f.filters = [x for x in f.filters if not (x.field == d and x.op == "=" and len(x.values) == 1)]
+                f.filters = [x for x in f.filters if not (x.field in on_it and x.op == "=" and len(x.values) == 1)]
         if new.grain:
             f.grain = new.grain
             if not adding and not regrouped and not beside:
@@ -3408,7 +3452,7 @@ class _State(
         if new.limit:
             f.limit = new.limit
         elif new.order_by and ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
-                and (not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans)
+                and not superlative_ones(self.spans) and (not any((s.first("entity") or s.first("dimension")) and s.text.endswith("s") for s in self.spans)
                      or self._one_of_them()):
             f.limit = 1  # "which of those spent the most?", "and the slowest?": one of them
         elif new.order_by and f.kind == "list" and new.order_by not in self.layer.measures and self._singular():
@@ -3440,8 +3484,8 @@ class _State(
             # "and the lowest?", "which was the best?" after figures per group: ranked on that one figure (per
             # month too: "which month was the weakest?" after revenue per month)
             f.order_by, f.direction = f.measures[0], new.direction
-            f.limit = 1 if {s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans) \
-                else f.limit
+            f.limit = 1 if ({s.text for s in self.spans} & {"which", "who", "one"} or the_superlative(self.spans)) \
+                and not superlative_ones(self.spans) else f.limit
         share_followup = bool(new.derived and new.derived.get("kind") == "share" and not new.measures)
         if share_followup:
             # "and the share of all orders?": the previous condition becomes the share's condition
@@ -3601,6 +3645,28 @@ class _State(
             f.dimensions, f.grain, f.limit, f.per_group = [], None, None, []
             f.order_by = f.order_by if f.order_by in f.measures else None
             self.spans[total[0]].used = self.spans[total[0] + 1].used = True
+        # "and the total?", "just the total", "total across all warehouses?" after figures per group: a summed figure
+        # (or a count) over the groups, the filters kept, as "in total" (was: refused, nothing changed)
+        summed = all(m == "count" or m.startswith("count:") or str(self.layer.measures.get(m, {}).get("sql", "")).upper()
+                     .startswith("SUM(") for m in f.measures)
+        bare_total = [s for s in self.spans if not s.used and s.text in ("total", "sum", "grand total", "total across",
+                                                                        "total over", "sum across", "summed across")]
+        if len(bare_total) == 1 and (context.dimensions or context.grain) and not new.dimensions and not new.grain \
+                and not new.measures and not new.filters and not new.predicates and f.kind == "aggregate" and summed \
+                and f.measures and not f.compare and not f.derived and not f.limit and not f.per_group:
+            across = [k for k, s in enumerate(self.spans) if s.text in ("all", "every") and k + 1 < len(self.spans)
+                      and self.spans[k + 1].first("dimension") in [("dimension", d) for d in context.dimensions]]
+            f.dimensions, f.grain, f.order_by = [], None, None
+            bare_total[0].used = True
+            for k in across:  # ("total across all warehouses": the groups said, summed)
+                self.spans[k].used = self.spans[k + 1].used = True
+        summed_groups = [n[4:] for n in new.notes if n.startswith("any:") and n[4:] in f.dimensions]
+        if summed_groups and summed and f.measures and f.kind == "aggregate" and not new.dimensions \
+                and any(s.has("grammar", "summed_over") for s in self.spans) and not f.limit and not f.compare:
+            # "total across all warehouses?" after a product's stock per warehouse: summed over those groups (was:
+            # refused, the groups kept)
+            f.dimensions = [d for d in f.dimensions if d not in summed_groups]
+            f.order_by = f.order_by if f.order_by in f.measures else None
         # "and the month before?": the previous period of that grain
         previous = [s for s in self.spans if s.has("grammar", "previous") and not s.used]
         if previous and context.period and not new.period and not self.periods:
@@ -3643,7 +3709,8 @@ class _State(
                 for s in self.spans:
                     if s.text == "between" or s.text in ("them", "those", "these", "both", "two"):
                         s.used = True
-            f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_back(f.period, grain)
+            f.derived, f.compare_period = {"kind": "growth"}, other[0] if other else shift_over(
+                f.period, [s.text for s in self.spans], grain)
             for s in self.spans:
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or s.first("grain")
                                    or s.text.startswith("__period")):

@@ -340,7 +340,8 @@ class Periods:
         def half(m: re.Match) -> str:
             h = 1 if m.group(1) in ("h1", "first half") else 2
             y = int(m.group(2)) if m.group(2) else self._named_year(m.group(3))
-            return self._slot(self._calendar(date(y, 6 * h - 5, 1), _month_end(y, 6 * h), f"H{h} {y}"))
+            return self._slot(self._said_yearless(self._calendar(date(y, 6 * h - 5, 1), _month_end(y, 6 * h),
+                                                                 f"H{h} {y}"), not (m.group(2) or m.group(3))))
         text = sub(r"\b(h1|h2|first half|second half)" + this_last + r"\b", half, text)
 
         def first_months(m: re.Match) -> str:
@@ -519,6 +520,26 @@ def relative_period(kind: str, as_of: date) -> Period:
         d = as_of - timedelta(days=1)
         return _period(d, d, "yesterday")
     return _period(as_of, as_of, "today")
+
+
+# the growth phrases that name the unit compared over ("year over year" after Q3 2026: Q3 2025, not Q2 2026)
+OVER_UNIT = {"year over year": "year", "yoy": "year", "year on year": "year", "month over month": "month",
+             "mom": "month", "month on month": "month", "quarter over quarter": "quarter", "qoq": "quarter",
+             "quarter on quarter": "quarter"}
+
+
+def shift_over(period: Period, texts: list[str], grain: str | None) -> Period:
+    """The period a growth compares with: the one before (``shift_back``), over the unit its phrase names ("year
+    over year" after Q3 2026: Q3 2025, labelled so), else over ``grain``."""
+    said = {OVER_UNIT[t] for t in texts if t in OVER_UNIT}
+    if len(said) != 1:
+        return shift_back(period, grain)
+    unit = said.pop()
+    before = shift_back(period, unit)
+    named = re.fullmatch(r"(Q[1-4]|H[12]|[A-Z][a-z]+) (\d{4})", period.label)
+    if unit == "year" and named and int(named.group(2)) == period.start_date.year == before.start_date.year + 1:
+        before = Period(before.start, before.end, f"{named.group(1)} {before.start_date.year}")
+    return before
 
 
 def shift_back(period: Period, grain: str | None, *, whole: bool = False) -> Period:

@@ -60,6 +60,10 @@ def row_of_the_ranking(parser: SemanticParser, question: str,
     if len(found) != 1:
         return question, context
     m = found[0]
+    rest = set(re.findall(r"[a-z']+", (question[:m.start()] + " " + question[m.end():]).lower()))
+    if m.group(1).lower() == "top" and rest <= {"only", "just", "show", "me", "and", "then", "give", "please", "ok",
+                                                "okay", "now", "so"}:
+        return question, context  # "just the top one": the ranking cut to its first, as said alone (not "just it")
     place = int(places[m.group(1).lower()])
     if place < 1 or place > context.limit:
         return question, context

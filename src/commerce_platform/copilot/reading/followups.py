@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...errors import NotUnderstood
 from ..query import QueryForm
 from .base import StateBase
 
@@ -32,6 +33,17 @@ class FollowupSteps(StateBase):
                         "entity") and x.arg("entity") == (c.subject or "orders") and x is not self.spans[-1]
                         and self.spans[self.spans.index(x) + 1].has("grammar", "count")):
                     named.append(x)  # "revenue instead of order count" after orders counted: the count replaced
+                elif self.values_of(x) and not any(x.first(k) for k in ("dimension", "measure", "entity", "grain")):
+                    # "Sweden instead of Finland" after Finland's revenue: the one value the previous question kept,
+                    # now replaced (was: both values kept, their revenue summed); a value it did not keep, or one of
+                    # several it kept, is refused (which of them goes is not told)
+                    kept = [f for d, v in self.values_of(x) for f in c.filters
+                            if f.field == d and f.op in ("=", "in") and v in f.values]
+                    if not kept or any(len(f.values) != 1 for f in kept):
+                        raise NotUnderstood(f"I could not tell what '{x.text}' after '{a.text} {b.text}' replaces: the "
+                                            "previous question kept " + ("several values" if kept else "no such value"),
+                                            field="question", hint="e.g. 'and for Sweden?'")
+                    named.append(x)
                 else:
                     break
             if not any(x.text not in fillers for x in named):

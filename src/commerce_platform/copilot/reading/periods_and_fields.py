@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from ...errors import NotUnderstood
 from ..lexicon import Span
-from ..periods import MONTH_RE, _one_unit, _period, shift_back, unit_of
+from ..periods import MONTH_RE, _one_unit, _period, shift_over, unit_of
 from ..query import Filter, Period, QueryForm
 from ..semantic import predicate_spec
 from .base import StateBase
@@ -590,7 +590,7 @@ class PeriodFieldSteps(StateBase):
             f.notes.append("periods_side_by_side")
         if f.derived and f.derived.get("kind") == "growth" and f.period and not f.compare_period:
             grain = next((s.arg("grain") for s in self.spans if s.first("grain") and not s.used), None)
-            f.compare_period = shift_back(f.period, grain)
+            f.compare_period = shift_over(f.period, [s.text for s in self.spans], grain)
             for s in self.spans:  # "compared to the month before": said by the growth's default
                 if not s.used and (s.has("grammar", "previous") or s.has("grammar", "compare") or
                                    (s.first("grain") and grain)):

@@ -233,6 +233,18 @@ class RankingSteps(StateBase):
                 # place already ranked, not a second ranking by date
                 s.used = True
                 continue
+            then = self.spans[i + 1] if i + 1 < len(self.spans) else None
+            if sa and s.text != "first" and then is not None and then.text == "first" and not then.used \
+                    and self.next_content(i + 1) is None and not any(x.first("number") for x in self.spans):
+                # "list the open orders, newest first": a sort order, every one of them in that order (was: the
+                # "first" read as the earliest, the newest listed last, and a top 10)
+                if "order:explicit" not in f.notes or f.order_by is None:
+                    f.order_by = sa[1]
+                f.direction = sa[2]
+                f.notes += ["order:explicit", "sorted"]
+                self.every_one_ranked = True
+                s.used = then.used = True
+                continue
             if sa and not (sup and self._sup_target(i)):
                 if "order:explicit" not in f.notes or f.order_by is None:
                     f.order_by = sa[1]  # "the biggest customer by number of orders": by what is named
