@@ -662,6 +662,29 @@ class MeasureSteps(StateBase):
                 zero.used = between.used = True  # "0-1": the dash is not a word of its own
                 return
 
+    def _percent_scale_said(self) -> None:
+        """"What percent of all orders have been cancelled? (0-100)", "each category's share of stock, as a percentage
+        0-100", "percent growth ..., as 0-100": a 0-to-100 range said of a figure read in percent (a share in percent,
+        or a growth in %) says its scale, the percent the figure already is (was: refused, '0' and '100' not placed);
+        beside a share given as a 0-1 fraction or a figure in euros it stays unplaced, so refused."""
+        f = self.form
+        derived = f.derived or {}
+        in_percent = (derived.get("kind") == "share" and derived.get("scale") == "percent") or (
+            derived.get("kind") == "growth" and not derived.get("absolute"))
+        if not in_percent:
+            return
+        if not re.search(r"(?<![\d.,])0\s*(?:-|–|to)\s*100(?![\d.,%])", self.question):
+            return
+        for k in range(len(self.spans) - 1):
+            zero, hundred = self.spans[k], self.spans[k + 1]
+            joint = [hundred] if hundred.text in ("to", "-", "–") else []
+            if joint and k + 2 < len(self.spans):
+                hundred = self.spans[k + 2]  # "(0 to 100)": the range's own word between
+            if zero.has("number", 0.0) and hundred.has("number", 100.0) and not zero.used and not hundred.used:
+                for x in (zero, hundred, *joint):
+                    x.used = True
+                return
+
     def _units_said_of_a_figure(self) -> None:
         """"show the shortfall in units", "stock in units": "in units" after a figure counted in units is that
         figure's own unit, not a second figure (was: units sold added, and the ranking moved to it)."""
@@ -1020,6 +1043,11 @@ class MeasureSteps(StateBase):
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period \
                 and f.period.start_date < f.compare_period.start_date and "more_than" not in (*f.notes, *self.form.notes):
             f.period, f.compare_period = f.compare_period, f.period
+            way = (f.derived or {}).get("direction")
+            if f.derived is not None and way in ("up", "down"):
+                # "which categories sold less in Q2 than in Q3": lower in the earlier period is higher in the later
+                # one, the periods now said the other way round (was: the direction kept, the answer inverted)
+                f.derived["direction"] = "down" if way == "up" else "up"
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period:
             # "which channel grew revenue the most between Q3 2025 and Q3 2026": "between" the two periods compared
             # says what "from ... to" says (was: 'between' unplaced, refused)
