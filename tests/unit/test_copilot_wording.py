@@ -1435,6 +1435,11 @@ PREFACE_KIND_CASES = [
      f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
     ("aside_before", "Board memo - how many orders were placed in August 2026?",
      "SELECT COUNT(*) FROM orders WHERE order_date BETWEEN DATE '2026-08-01' AND DATE '2026-08-31'"),
+    ("for_own_thing_colon", "For the Friday logistics email: stock on hand per warehouse.",
+     "SELECT warehouse, SUM(quantity_on_hand) FROM inventory GROUP BY 1"),
+    ("decision_help_colon", "help us pick a carrier - which one shipped the most parcels in 2025?",
+     "SELECT carrier, COUNT(*) AS n FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' "
+     "AND DATE '2025-12-31' GROUP BY 1 ORDER BY n DESC LIMIT 1"),
     ("decision_then_criterion", "Which carrier should we use? Show me the number of shipments per carrier in 2025.",
      "SELECT carrier, COUNT(*) FROM shipments WHERE CAST(shipped_at AS DATE) BETWEEN DATE '2025-01-01' "
      "AND DATE '2025-12-31' GROUP BY 1"),

@@ -385,6 +385,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts.append(f"{_field_words(f.field, layer)}: the condition held in each of {values} (its own figure)")
             continue
         parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
+        if f.period is not None:  # "over 10000 EUR in 2025 but less than 3000 EUR this year": the bound's own period
+            parts[-1] += f" in {f.period.label} ({f.period.start} to {f.period.end})"
         held_in = next((n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))), None)
         if held_in and f.field in layer.measures and f.op in OP_WORDS:
             # "fewer than 50 units in every warehouse": the bound is on each place's own figure, not their sum

@@ -473,6 +473,59 @@ class SemanticParser:
         own_asides.append(found.group("talk"))
         return question[found.end():]
 
+    def _someone_did_first(self, question: str, as_of: date, own_asides: list[str]) -> str:
+        """"Jonkoping called. Which products have zero on hand in the Jonkoping warehouse?", "Ingrid Heikkinen just
+        emailed. What's the status of her most recent order?": a sentence before the question that opens with one value
+        of the lake (whom it is about) and says only what happened, in words the lake lacks (no blocker, no period,
+        id, text nor any other data), is news, no condition. When the question names that value itself, the sentence
+        is set aside whole; when it points back at a customer with a pronoun ("her", "his"), the name stays with the
+        question (as "Ingrid Heikkinen: what's ...?") and only the news is set aside. Anything else is left as it is."""
+        m = re.match(r"^\s*(?P<head>[^.!?:;()]+?)(?:[.!]\s+|\s+[—–-]\s+)(?P<rest>\S.*\?)\s*$", question)
+        if m is None:
+            # "vantaa is looking thin, which items are under the reorder level there": the news before a comma and a
+            # question of its own (its question word first), written in a hurry without a question mark
+            m = re.match(r"^\s*(?P<head>[^.!?:;,()]+?),\s+(?P<rest>(?:which|what|who|how|where|when)\b[^,]*?)\s*[?.!]*\s*$",
+                         question, re.IGNORECASE)
+        if m is None:
+            return question
+        state = _State(self, m.group("head"), as_of)
+        spans = state.spans
+        if state.periods or state.ids or state.texts or len(spans) < 2 or not spans[0].senses or not all(
+                x[0] == "value" for x in spans[0].senses):
+            return question
+        news = spans[1:]
+        # ("just emailed": "just" before a word the lake lacks is when it happened, no narrowing; "called" closing the
+        # sentence names nothing, the names it would introduce being absent)
+        kept = [sp for k, sp in enumerate(news) if not (
+            sp.text == "just" and k + 1 < len(news) and not news[k + 1].senses) and not (
+            k == len(news) - 1 and sp.senses and all(x == ("grammar", "contains") for x in sp.senses))]
+        closing = len(kept) < len(news) and news[-1] not in kept
+        if not (closing or any(not sp.senses for sp in kept)) or {w for sp in kept for w in sp.text.split()} & self.commentary[0] \
+                or not all(all(x[0] == "stop" for x in sp.senses) for sp in kept):
+            return question
+        said = self._values_said(m.group("rest"), as_of)
+        if all(tuple(x) in said for x in spans[0].senses):
+            own_asides.append(m.group("head").strip())
+            return m.group("rest")
+        pronouns = set(self.layer.grammar.get("person_pronouns", []))
+        if all(x[1] == "customer" for x in spans[0].senses) and any(
+                w in pronouns for w in re.findall(r"[a-z]+", m.group("rest").lower())):
+            name = m.group("head").strip()[:len(spans[0].text)] if m.group("head").strip().lower().startswith(
+                spans[0].text) else None
+            if name is None:
+                return question
+            own_asides.append(m.group("head").strip()[len(name):].strip())
+            return f"{name}: {m.group('rest')}"
+        there = self.there_re.search(m.group("rest"))
+        if len(spans[0].senses) == 1 and spans[0].senses[0][1] in self.places and there is not None and \
+                there.group("dim") in (None, spans[0].senses[0][1]):
+            # "drammen is full, what are the 5 products with the most units sitting there": "there" closing the question
+            # is the one place the news is of, said in the question as that place (as after a sentence of its own)
+            own_asides.append(m.group("head").strip())
+            rest = m.group("rest")
+            return rest[:there.start()] + f" in {spans[0].senses[0][2]}" + rest[there.end():]
+        return question
+
     def set_aside_commentary(self, question: str, as_of: date) -> tuple[str, list[str]]:
         """The question without the clauses after it that only say why it is asked ("Which brand had the lowest
         turnover last year? Considering dropping it."), and those clauses. A clause is a sentence, a part set
@@ -485,6 +538,7 @@ class SemanticParser:
         question = self._signature_set_aside(question, as_of, own_asides)
         question = self._talk_set_aside(question, own_asides)
         question = self._reported_request_first(question, as_of, own_asides)
+        question = self._someone_did_first(question, as_of, own_asides)
         things = self.layer.grammar.get("preface_times", {}).get("things", [])
         for k, clause in enumerate(COMMENTARY_SPLIT.split(question)):
             own = OWN_THING_END_RE.search(clause or "")
@@ -571,6 +625,23 @@ class SemanticParser:
                 # "at least one" (was: 'not' refused)
                 free = True
             data_free.append(free)
+        # "How many Makita Hammers have we sold this year? The Makita rep is visiting tomorrow.": a clause after the
+        # question whose only data is a value the question names itself (every other word a function word or one the
+        # lake lacks; no period, id, text, number nor blocker) says something of what is asked, not another condition
+        # (a value the question does not name may narrow it: the clause stays, read or refused)
+        for k, state in enumerate(states):
+            if k == 0 or data_free[k] or state.periods or state.ids or state.texts or state.zero_included:
+                continue
+            own_values = {tuple(x) for sp in state.spans for x in sp.senses if x[0] == "value"}
+            others = {tuple(x) for j, other in enumerate(states) if j != k and not data_free[j]
+                      for sp in other.spans for x in sp.senses if x[0] == "value"}
+            # ("the Makita rep" after "Makita Hammers": a value whose words are within a value the question names)
+            value_names = [f" {str(x[2]).lower()} " for x in others if len(x) > 2]
+            others |= {x for x in own_values if len(x) > 2 and any(f" {str(x[2]).lower()} " in n for n in value_names)}
+            words = {w for sp in state.spans for w in sp.text.split()}
+            data_free[k] = bool(own_values) and own_values <= others and not (words & blockers) and all(
+                all(x[0] in ("stop", "unknown") for x in sp.senses)
+                or all(x[0] == "value" and tuple(x) in others for x in sp.senses) for sp in state.spans)
         wonders = tuple(self.layer.grammar.get("commentary", {}).get("remarks", {}).get("wonders", []))
         for k, (clause, state) in enumerate(zip(clauses, states, strict=True)):
             words = {w for sp in state.spans for w in sp.text.split()}
@@ -707,6 +778,18 @@ class SemanticParser:
             return asked, list(own_asides)
         kept = " ".join(c.strip() for c, free in zip(clauses, data_free, strict=True) if not free)
         asides = [c.strip(" ()-—–:,").strip() for c, free in zip(clauses, data_free, strict=True) if free]
+        which_one = re.match(r"\s*which\s+ones?\b(?!\s+of\b)", kept, re.IGNORECASE)
+        if preface and which_one is not None:
+            # "help me decide on a carrier: which one had the lowest late share?": "which one" after a preface set aside
+            # is one of the things the preface names (its one way of grouping, said by its word), never one figure
+            # over them all (a preface naming none leaves the question as it is; one naming several is refused)
+            picked = {sp.text for k in range(preface) for sp in states[k].spans
+                      if any(x[0] == "dimension" for x in sp.senses) and not any(x[0] == "value" for x in sp.senses)}
+            if len(picked) > 1:
+                raise NotUnderstood(f"I could not tell which of {', '.join(sorted(picked))} 'which one' asks for",
+                                    hint="name the things to pick from in the question, e.g. 'which carrier ...'")
+            if picked:
+                kept = f"which {next(iter(picked))}{kept[which_one.end():]}"
         return kept, own_asides + asides
 
     def _columns_after_colon(self, question: str, as_of: date) -> str:
@@ -1015,7 +1098,9 @@ ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|t
 # trade account", "deciding where to push upsells"): what the asker will do with the answer, never a condition on it
 # "those need an urgent reorder", "we should restock those": reordering the ones found is the asker's act too, not a
 # low-stock condition on them; "that's where I'd send the buyer": sending is the asker's act, not a carrier's
-PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying")}
+# "might drop it", "maybe we drop those": dropping the ones found is the asker's act too, not a condition dropped
+PLAN_OWN_SENSES = {("grammar", "followup"), ("grammar", "recommend"), ("predicate", "low_stock"), ("grammar", "carrying"),
+                   ("grammar", "drop_filter")}
 # "List shipments ...: order id, carrier and ship date": a list asked for, then after a colon what to show
 LIST_OR_SHOW_RE = re.compile(r"\s*(?:list|show)\b", re.IGNORECASE)
 COLUMNS_AFTER_COLON_RE = re.compile(r"^(?P<head>\s*[^:]*?)\s*:\s*(?P<cols>[\w\s]+?(?:,|\band\b)[\w\s,]*?)"
@@ -2735,6 +2820,9 @@ class _State(
                     self.layer.dimensions[x.field]["column"].startswith("orders.") for x in f.filters
                     if x.field in self.layer.dimensions):
             f.subject = "customers"  # "who returned stuff this year", "who cancelled orders in May": the people
+        if self.spans and self.spans[0].text == "who" and f.subject is None and not f.measures and not ranking \
+                and not f.dimensions and not f.lookup and "activity:signup" in notes and "customers" in self.layer.entities:
+            f.subject = "customers"  # "who signed up in September?", "who joined last month?": the people who did
         if f.subject in self.layer.entities and ranking and f.grain and not f.dimensions and f.order_by is None \
                 and not f.lookup and not f.show:
             # "in which month of 2025 did web orders peak": the things counted per period, the most first (was a

@@ -8,6 +8,7 @@ that would double-count (a SUM across a one-to-many join).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -706,6 +707,14 @@ class Planner:
                 continue
             if self.is_measure(f.field) and not self._row_level(form, f):
                 agg, glossary = self.measure_sql(form, f.field, line=line)
+                if f.period is not None:
+                    # "over 10000 EUR in 2025 but less than 3000 EUR this year": the figure over the bound's own period
+                    scope = self.period_sql(form.period_field or self._default_period_field(form, [f.field]),
+                                            f.period.start, f.period.end)
+                    glossary = exp.and_(glossary.copy(), scope) if glossary is not None else scope
+                    if zero is None and not (per_row and f.field in per_row):
+                        agg = self._timed_by(agg, [glossary])
+                        glossary = None
                 each = [n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))]
                 if each and f.op in _COMPARE:
                     # "fewer than 50 units in every warehouse" / "in at least one warehouse": the bound holds on
@@ -1491,7 +1500,11 @@ class Planner:
             conds = [c for c in conds if tables_of(c) <= {table}]
         measure_cols = []
         shown = [m for m in form.show if self.is_measure(m)]
-        bounds = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)]
+        bounds = [f.field for f in form.filters if self.is_measure(f.field) and not self._row_level(form, f)
+                  and f.period is None]
+        # ("over 10000 EUR in 2025 but less than 3000 EUR this year": each bound's figure over its own period, shown)
+        dated_bounds = [f for f in form.filters if f.period is not None and self.is_measure(f.field)
+                        and not self._row_level(form, f)]
         if form.order_by and self.is_measure(form.order_by):
             shown.insert(0, form.order_by)
         elif having:
@@ -1536,6 +1549,12 @@ class Planner:
                     per_rows[name] = per_row
             having = self._having(form, line=line, per_row=per_rows,
                                   zero=zero_sales if zero_table is not None else None, own=table)
+        for f in dated_bounds:
+            figure = self._having(replace(form, filters=[f]), line=line, per_row=per_rows or None,
+                                  zero=zero_sales if zero_table is not None else None, own=table)
+            if figure:
+                label = re.sub(r"\W+", "_", f.period.label if f.period is not None else "").strip("_").lower()
+                measure_cols.append(exp.alias_(figure[0].this.copy(), f"{output_name(form, f.field)}_{label}"))
         select = exp.select(*outputs, *measure_cols)
         # an order not yet shipped is listed with empty parcel columns; a condition on the parcel ("not delivered":
         # delivered_at IS NULL) needs a parcel, so then the join stays inner (an outer one let unshipped orders in)

@@ -28,6 +28,9 @@ class Filter:
     op: str
     values: list[Any] = dataclasses.field(default_factory=list)  # "field" is an attribute here
     unit: str | None = None  # of a duration's values ("more than 48 hours")
+    # a bound on a measure held over a period of its own ("over 1000 EUR in 2025 but less than 200 EUR this year"):
+    # the figure is taken over that period alone (the form's period is then none: each bound says its own)
+    period: Period | None = None
 
 
 @dataclass
@@ -96,7 +99,8 @@ class QueryForm:
         if not data or "kind" not in data:
             return None  # turns stored by the first parser carry another shape: no context
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known["filters"] = [Filter(**f) for f in known.get("filters") or []]
+        known["filters"] = [Filter(**{**f, "period": Period(**f["period"]) if isinstance(f.get("period"), dict)
+                                      else f.get("period")}) for f in known.get("filters") or []]
         for key in ("period", "compare_period"):
             if known.get(key):
                 known[key] = Period(**known[key])

@@ -1049,6 +1049,7 @@ class ConditionSteps(StateBase):
         return False
 
     def _ranges_and_comparators(self) -> None:
+        placed_money: tuple[int, tuple[str, Span | None]] | None = None  # the last amount placed on a figure, its span
         for i, s in enumerate(self.spans):
             if s.used:
                 continue
@@ -1119,6 +1120,13 @@ class ConditionSteps(StateBase):
                 # "products with under 20 sold in September": a bare number said of selling counts units sold
                 target = ("units_sold", None)
                 after[1].used = True
+            if target is None and money and placed_money is not None and all(
+                    x.text in ("but", "and", "yet", "while", "whereas", ",") or x.text.startswith("__period")
+                    for x in self.spans[placed_money[0] + 1:i]) and any(
+                    x.text.startswith("__period") for x in self.spans[placed_money[0] + 1:i]):
+                # "spent over 10000 EUR in 2025 but less than 3000 EUR this year": a second amount right after the
+                # first one's period bounds the same figure (each bound's period is placed by _bounds_per_period)
+                target = placed_money[1]
             if target is None and money:
                 target = self._amount_near(i)  # "web orders in Oslo this year over 200 EUR": the orders' total
             if target is None and unit is not None and self._about_shipping():
@@ -1146,6 +1154,8 @@ class ConditionSteps(StateBase):
                 value = value / 100
             self._attach(target, op, [value], unit.arg("unit") if unit else None)
             s.used = num.used = True
+            if money and target[0] in self.layer.measures:
+                placed_money = (j + 1, target)
             if unit is not None:
                 unit.used = True
 

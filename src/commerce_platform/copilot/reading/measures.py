@@ -1124,6 +1124,11 @@ class MeasureSteps(StateBase):
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period \
                 and f.period.start_date < f.compare_period.start_date and "more_than" not in (*f.notes, *self.form.notes):
             f.period, f.compare_period = f.compare_period, f.period
+            way = (f.derived or {}).get("direction")
+            if f.derived is not None and way in ("up", "down"):
+                # "which categories sold less in Q2 than in Q3": lower in the earlier period is higher in the later
+                # one, the periods now said the other way round (was: the direction kept, the answer inverted)
+                f.derived["direction"] = "down" if way == "up" else "up"
         if (f.derived or {}).get("kind") == "growth" and f.period and f.compare_period:
             # "which channel grew revenue the most between Q3 2025 and Q3 2026": "between" the two periods compared
             # says what "from ... to" says (was: 'between' unplaced, refused)

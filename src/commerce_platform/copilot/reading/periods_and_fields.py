@@ -219,21 +219,39 @@ class PeriodFieldSteps(StateBase):
         September": the groups whose figure in the first period is below (above) the one in the second, the
         two periods side by side as growth does; only right after the comparative, with a grouping to pick."""
         ks = [self.spans.index(x) for x in slots]
-        if not f.dimensions or f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group \
+        if f.compare or f.derived or len(f.measures) > 1 or f.grain or f.per_group \
                 or "more_than" in (*f.notes, *self.form.notes):
             return False
         if any(x.text.isdigit() or x.text in NUMBER_WORDS for x in self.spans):
             return False  # "the 3 categories that sold less ...": a ranking asked as well
         between = [x for x in self.spans[ks[0] + 1:ks[1]] if not x.has("stop") or x.text == "than"]
-        if [x.text for x in between] != ["than"] and [x.text for x in between] != ["than", "in"]:
-            return False
         words = {"less": "down", "lower": "down", "fewer": "down", "smaller": "down",
                  "more": "up", "higher": "up", "greater": "up", "bigger": "up"}
-        near = [x for x in self.spans[:ks[0]] if x.text in words]
-        if len(near) != 1 or any(x.text in words for x in self.spans[ks[0]:]):
+        if between and not between[0].used and between[0].text.endswith(" than") and \
+                between[0].text.split()[0] in words and [x.text for x in between[1:]] in ([], ["in"]):
+            # "products whose revenue last year was higher than this year": the comparative said between the two
+            # periods, the figure before the first, as "higher revenue last year than this year" reads
+            if any(x.text in words or x.first("comparator") for k, x in enumerate(self.spans)
+                   if k not in (ks[0], self.spans.index(between[0]))) or not any(
+                    x.first("measure") for x in self.spans[:ks[0]]):
+                return False
+            near = [between[0]]
+            direction = words[between[0].text.split()[0]]
+            # ("products whose ...": the things named first are the groups, one row each)
+            things = [x.arg("dimension") for x in self.spans[:ks[0]] if x.first("entity") and x.first("dimension")]
+            if not f.dimensions and len(things) == 1 and things[0] in self.layer.dimensions:
+                f.dimensions = [str(things[0])]
+        else:
+            if [x.text for x in between] != ["than"] and [x.text for x in between] != ["than", "in"]:
+                return False
+            near = [x for x in self.spans[:ks[0]] if x.text in words]
+            if len(near) != 1 or any(x.text in words for x in self.spans[ks[0]:]):
+                return False
+            direction = words[near[0].text]
+        if not f.dimensions:
             return False
         f.period, f.compare_period = self.periods[int(slots[0].text[8:-2])], self.periods[int(slots[1].text[8:-2])]
-        f.derived = {"kind": "growth", "direction": words[near[0].text]}
+        f.derived = {"kind": "growth", "direction": direction}
         f.order_by, f.direction, f.limit = None, "desc", None  # the comparative's ranking: a condition instead
         for x in [*near, *between]:
             x.used = True
@@ -389,8 +407,13 @@ class PeriodFieldSteps(StateBase):
     def _periods_minus(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue in September 2026 minus revenue in September 2025", "order count per channel, Q3 2026 minus Q3
         2025": the first period's figure less the second's (per row when grouped), the absolute change that "how many
-        more ... than" reads; the figure may be said again after "minus" (layer grammar periods_minus)."""
+        more ... than" reads; the figure may be said again after "minus" (layer grammar periods_minus). The earlier
+        period said first ("2025 minus 2026") is left refused: a growth is always the later period less the earlier,
+        so it would be answered the other way round."""
         if f.compare or f.derived or f.compare_period or f.grain or len(set(f.measures)) != 1:
+            return False
+        first, second = (self.periods[int(x.text[8:-2])] for x in slots[:2])
+        if first.start_date <= second.start_date:
             return False
         between = self._spans_between_periods(slots)
         said = [x for x in between if x.text not in ("in", "for", "of", "during", slots[0].text)]
@@ -402,6 +425,63 @@ class PeriodFieldSteps(StateBase):
         f.measures = list(dict.fromkeys(f.measures))
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
         f.derived = {"kind": "growth", "absolute": True}
+        return True
+
+    def _periods_in_total(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"Heating revenue for 2024 and 2025 in total", "orders in Q1 and Q2 2026 altogether": periods listed one
+        after another (only "and", a comma or their own preposition between), each starting the day after the last
+        ends, and closed by words that say they are taken together (the layer's periods_in_total) are one period over
+        them all (was: refused as two periods to compare). Without those words, or with a gap between them, the
+        question stays refused: side by side or summed is not said."""
+        together = {" ".join(w.split()) for w in self.layer.grammar.get("periods_in_total", {}).get("words", [])}
+        if f.grain or f.compare or f.derived or f.compare_period or len(slots) < 2 or not together:
+            return False
+        at = [self.spans.index(x) for x in slots]
+        if at != sorted(at) or any(x.text not in (",", "and") and not (
+                x.text in ("for", "in") and self.spans[j - 1].text in (",", "and"))
+                for a, b in zip(at, at[1:], strict=False) for j, x in enumerate(self.spans[a + 1:b], start=a + 1)):
+            return False
+        if " ".join(x.text for x in self.spans[at[-1] + 1:]) not in together:
+            return False
+        said = [self.periods[int(x.text[8:-2])] for x in slots]
+        if any(b.start_date != a.end_date + timedelta(days=1) for a, b in zip(said, said[1:], strict=False)):
+            return False
+        f.period = _period(said[0].start_date, said[-1].end_date, f"{said[0].label} to {said[-1].label}")
+        for x in self.spans[at[0] + 1:]:
+            x.used = True
+        return True
+
+    def _bounds_per_period(self, f: QueryForm, slots: list[Span]) -> bool:
+        """"products that sold more than 100 units in 2025 but fewer than 80 in 2026 so far", "business customers who
+        spent over 10000 EUR in 2025 but less than 3000 EUR this year": two bounds on figures, each followed by a
+        period of its own before the next bound begins (only joining words between), are each held over that period,
+        the figure taken over it alone (was: refused as two periods to compare). A ranking, a grouping by time, a
+        comparison or any other layout is left as it was (refused)."""
+        if f.compare or f.derived or f.grain or f.compare_period or f.order_by or f.limit or f.per_group \
+                or f.dimensions or any(m in self.layer.measures for m in f.measures):
+            return False  # (a figure shown per group would have no one period: left refused)
+        bounds = [x for x in f.filters if (x.field in self.layer.measures or x.field.startswith("count:"))
+                  and x.op in ("<", "<=", ">", ">=") and len(x.values) == 1 and x.period is None]
+        figures = [x for x in f.filters if x.field in self.layer.measures or x.field.startswith(("count:", "ndistinct:"))]
+        if len(bounds) != 2 or len(figures) != 2:
+            return False
+        comps = [k for k, x in enumerate(self.spans) if x.used and x.first("comparator") and k + 1 < len(self.spans)
+                 and self.spans[k + 1].first("number")]
+        ks = [self.spans.index(x) for x in slots]
+        if len(comps) != 2 or not comps[0] < ks[0] < comps[1] < ks[1]:
+            return False
+        # between the first period and the second bound only joining words ("but", "and", "while", a comma)
+        joining = ("but", "and", "yet", "while", "whereas", ",")
+        if not all(x.text in joining or x.has("stop") for x in self.spans[ks[0] + 1:comps[1]]):
+            return False
+        numbers = [self.spans[k + 1].arg("number") for k in comps]
+        if numbers[0] == numbers[1] or {b.values[0] for b in bounds} != set(numbers):
+            return False
+        for b in bounds:
+            b.period = self.periods[int(slots[numbers.index(b.values[0])].text[8:-2])]
+        f.period = None
+        for x in self.spans[ks[0] + 1:comps[1]]:
+            x.used = True  # the joining words
         return True
 
     def _periods_of_two_events(self, f: QueryForm, slots: list[Span]) -> bool:
@@ -528,6 +608,10 @@ class PeriodFieldSteps(StateBase):
             elif len(slots) == 2 and self._periods_of_two_events(f, slots):
                 pass
             elif self._listed_units_of_grain(f, slots):
+                pass
+            elif len(slots) == 2 and self._bounds_per_period(f, slots):
+                pass
+            elif self._periods_in_total(f, slots):
                 pass
             elif len(slots) > 1:
                 raise NotUnderstood("the question names two periods; I can compare them only with 'vs', "
