@@ -159,12 +159,18 @@ def test_store_manager_purposes_beside_their_criterion(parser, engine, question,
     "what should go on the end-cap?",                        # no figure named
     "which customer should we invite to the launch?",        # no figure named
     "who is our most loyal customer?",                       # loyal by what is not said
-    "the active product with the lowest units sold last month - want the team to push it",  # push wants the highest
     "what's not moving?",                                    # no figure named
 ])
 def test_store_manager_purposes_without_a_fitting_criterion_are_refused(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+def test_a_purpose_after_an_explicit_ranking_is_set_aside_not_read_as_the_criterion(parser):
+    # the ranking asked is answered as asked; the plan after it only says why, and the answer says it was set aside
+    parsed = parser.parse("the active product with the lowest units sold last month - want the team to push it",
+                          COPILOT_AS_OF)
+    assert "lowest first" in parsed.interpretation and "set aside as saying why" in parsed.interpretation
 
 
 # the worst of products is also the most of a bad outcome: a count of lost orders (the layer's lost_statuses)
