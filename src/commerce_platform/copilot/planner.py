@@ -472,8 +472,9 @@ class Planner:
         return exp.Between(this=col, low=_date(start), high=_date(end))
 
     # ----- joins
-    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expr]]:
-        """Breadth-first paths from the root to every needed table (shortest, stable)."""
+    def _paths_from(self, root: str) -> dict[str, tuple[str, exp.Expr, bool] | None]:
+        """Breadth-first over the layer's joins from the root: each reachable table's previous table, the join's ON
+        and whether the join fans out (one-to-many); the shortest path, stable in the layer's order."""
         prev: dict[str, tuple[str, exp.Expr, bool] | None] = {root: None}
         queue = deque([root])
         while queue:
@@ -482,16 +483,26 @@ class Planner:
                 if other not in prev:
                     prev[other] = (t, on, fans)
                     queue.append(other)
+        return prev
+
+    @staticmethod
+    def _path_to(prev: dict[str, tuple[str, exp.Expr, bool] | None], table: str) -> list[tuple[str, exp.Expr, bool]]:
+        """The joins from the root to the table, root side first (as ``(table, on, fans)``)."""
+        path = []
+        t = table
+        while (step := prev.get(t)) is not None:
+            frm, on, fans = step
+            path.append((t, on, fans))
+            t = frm
+        return path[::-1]
+
+    def _joins(self, root: str, needed: set[str], *, distinct_ok: bool) -> list[tuple[str, exp.Expr]]:
+        """Paths from the root to every needed table (shortest, stable)."""
+        prev = self._paths_from(root)
         order: list[tuple[str, exp.Expr]] = []
         seen = {root}
         for table in sorted(needed - {root}):
-            path = []
-            t = table
-            while (step := prev.get(t)) is not None:
-                frm, on, fans = step
-                path.append((t, on, fans))
-                t = frm
-            for t, on, fans in reversed(path):
+            for t, on, fans in self._path_to(prev, table):
                 if t in seen:
                     continue
                 if fans and not distinct_ok:
@@ -524,21 +535,10 @@ class Planner:
         """Two needed tables each reached from the root through a one-to-many join of its own branch (a product's
         stock records and its order lines): their rows multiply each other; with ``root_summed`` (one total over the
         things a condition picked, no grouping), also the root's own rows summed beside one such table."""
-        prev: dict[str, tuple[str, bool] | None] = {root: None}
-        queue = deque([root])
-        while queue:
-            t = queue.popleft()
-            for other, _on, fans in self._edges.get(t, []):
-                if other not in prev:
-                    prev[other] = (t, fans)
-                    queue.append(other)
+        prev = self._paths_from(root)
         branches = set()
         for table in needed - {root}:
-            path, t = [], table
-            while (step := prev.get(t)) is not None:
-                path.append((t, step[1]))
-                t = step[0]
-            first_fan = next((t for t, fans in reversed(path) if fans), None)
+            first_fan = next((t for t, _on, fans in self._path_to(prev, table) if fans), None)
             if first_fan is not None:
                 branches.add(first_fan)
         # ("total stock and units sold of products that sold under 30 units": the root's own rows summed beside a
