@@ -719,16 +719,7 @@ class MeasureSteps(StateBase):
                     r"\b(?:share|fraction|proportion|rate|ratio)\s+(?:as\s+)?0\s*(?:to|-|–)\s*1\b|"
                     r"\b0\s*(?:to|-|–)\s*1\s+(?:share|fraction|proportion|rate|ratio|scale)\b", self.question, re.I):
             return
-        for k in range(len(self.spans) - 1):
-            zero, between = self.spans[k:k + 2]
-            one = self.spans[k + 2] if k + 2 < len(self.spans) else between
-            if zero.has("number", 0.0) and one.has("number", 1.0) and between.text in ("to", "-", "–") \
-                    and not zero.used and not one.used:
-                zero.used = one.used = between.used = True
-                return
-            if zero.has("number", 0.0) and between.has("number", 1.0) and not zero.used and not between.used:
-                zero.used = between.used = True  # "0-1": the dash is not a word of its own
-                return
+        self._range_placed(1.0)
 
     PERCENT_SCALE = re.compile(
         r"\(\s*0\s*(?:to|-|–)\s*100\s*(?:%|scale)?\s*\)"
@@ -748,19 +739,22 @@ class MeasureSteps(StateBase):
             derived.get("kind") == "growth" and not derived.get("absolute")
         if not percent or not self.PERCENT_SCALE.search(self.question):
             return
+        self._range_placed(100.0, then=("scale",))
+
+    def _range_placed(self, top: float, then: tuple[str, ...] = ()) -> None:
+        """The first unplaced range from 0 to ``top`` ("0 to 1", "0-100") placed, with a word of ``then`` right
+        after it ("0-100 scale"): the scale a share or percent was already read in."""
         for k in range(len(self.spans) - 1):
             zero, between = self.spans[k:k + 2]
-            hundred = self.spans[k + 2] if k + 2 < len(self.spans) else between
-            if zero.has("number", 0.0) and hundred.has("number", 100.0) and between.text in ("to", "-", "–") \
-                    and not zero.used and not hundred.used:
-                placed = [zero, between, hundred]
-                after = k + 3
-            elif zero.has("number", 0.0) and between.has("number", 100.0) and not zero.used and not between.used:
-                placed = [zero, between]  # "0-100": the dash is not a word of its own
-                after = k + 2
+            end = self.spans[k + 2] if k + 2 < len(self.spans) else between
+            if zero.has("number", 0.0) and end.has("number", top) and between.text in ("to", "-", "–") \
+                    and not zero.used and not end.used:
+                placed, after = [zero, between, end], k + 3
+            elif zero.has("number", 0.0) and between.has("number", top) and not zero.used and not between.used:
+                placed, after = [zero, between], k + 2  # "0-1": the dash is not a word of its own
             else:
                 continue
-            if after < len(self.spans) and self.spans[after].text == "scale":
+            if after < len(self.spans) and self.spans[after].text in then:
                 placed.append(self.spans[after])
             for x in placed:
                 x.used = True
