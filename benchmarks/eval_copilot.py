@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
 Sets: the shipped dev set and fifty-six more dev sets written blind (benchmarks/data/copilot_dev2.json ...
-copilot_dev57.json; all tuned on), fifteen blind held-out sets (copilot_heldout.json ... copilot_heldout15.json,
+copilot_dev57.json; all tuned on), sixteen blind held-out sets (copilot_heldout.json ... copilot_heldout16.json,
 written by people who had not read the parser; never tune rules to them, never print their misses), and
 sets with one adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
@@ -34,6 +34,7 @@ SET_FILES: dict[str, Path | None] = {
     "heldout10": DATA / "copilot_heldout10.json", "heldout11": DATA / "copilot_heldout11.json",
     "heldout12": DATA / "copilot_heldout12.json", "heldout13": DATA / "copilot_heldout13.json",
     "heldout14": DATA / "copilot_heldout14.json", "heldout15": DATA / "copilot_heldout15.json",
+    "heldout16": DATA / "copilot_heldout16.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
