@@ -193,3 +193,52 @@ def test_closing_remark_word_without_a_number_is_still_read(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("the business ones is enough", COPILOT_AS_OF, form)
 
+
+TOP5_2025 = (f"SELECT c.name, SUM(o.total_amount) AS r FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+             "AND year(o.order_date) = 2025 GROUP BY c.customer_id, c.name ORDER BY r DESC")
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "number one" / "number 2": the row at that place of the ranking; "who was ...?" names that customer
+    (["top 5 customers by revenue in 2025"], "who was number one", f"{TOP5_2025} LIMIT 1"),
+    (["top 5 customers by revenue in 2025"], "and who was number 2?", f"{TOP5_2025} LIMIT 1 OFFSET 1"),
+    (["top 5 customers by revenue in 2025"], "who was the top one", f"{TOP5_2025} LIMIT 1"),
+])
+def test_place_said_as_a_number(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_thing_number_is_an_id_not_a_place(parser):
+    # near miss: "customer number 3" is the customer with id 3, not the third of the ranking
+    form = parser.parse("top 5 customers by revenue in 2025", COPILOT_AS_OF).form
+    result = parser.parse("what about customer number 3", COPILOT_AS_OF, form)
+    assert any(x.field.endswith("customer_id") and x.values == [3] for x in result.form.filters)
+
+
+def test_who_was_it_after_several_ranked_is_refused(parser):
+    # near miss: "it" after a top 5 names none of the five
+    form = parser.parse("top 5 customers by revenue in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("who was it", COPILOT_AS_OF, form)
+
+
+def test_each_as_the_subject_of_the_follow_up_is_each_group(parser, engine):
+    # "how many shipments did each carry?" after a figure per carrier: each of the groups just shown
+    assert_answers_like(parser, engine, "how many shipments did each carry",
+                        "SELECT carrier, COUNT(*) FROM shipments WHERE year(shipped_at) = 2025 GROUP BY 1",
+                        ["average delivery time by carrier in 2025"])
+
+
+def test_each_without_groups_before_is_refused(parser):
+    # near miss: after orders listed there are no groups for "each" to be
+    form = parser.parse("orders of customer 7 in 2025", COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        parser.parse("how many items did each have", COPILOT_AS_OF, form)
+
+
+def test_figure_added_beside_listed_rows_with_too(parser, engine):
+    # "show their stock too" after products listed: the figure beside each row, "too" placed as said
+    assert_answers_like(parser, engine, "show their stock too",
+                        "SELECT p.name, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+                        "WHERE p.category = 'Garden' GROUP BY p.product_id, p.name",
+                        ["products in the Garden category"])

@@ -317,9 +317,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
         f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
                       filters=[Filter("stock", ">", [0])], within=copy.deepcopy(context).to_dict())
-    elif ranked(context, "customer") and ask in ("where", "spending"):
+    elif ranked(context, "customer") and (ask in ("where", "spending") or ask == "person" and (
+            context.limit == 1 or words & {"they", "those", "these"})):
         f = copy.deepcopy(context)
-        if ask == "where":
+        if ask == "person":
+            pass  # "who was the top one?" after the top customers by revenue: the ranked one(s), named as ranked
+        elif ask == "where":
             # "top 5 customers by revenue" -> "where do they live?": the same ranking, their city beside
             f.dimensions += [d for d in ("city", "country") if d not in f.dimensions]
         elif same_rows_as_revenue(state, context):

@@ -1561,7 +1561,9 @@ class _State(
         # "how many units of each did we sell last month?", "units sold last month for each?": "each" with no noun of
         # its own stands for the previous answer's rows
         closing_each = set(self.layer.grammar.get("each_of_previous", {}).get("words", []))
-        each_alone = any((s.text == "each" and k > 0 and words[k - 1] == "of" or s.text in closing_each)
+        # ("how many shipments did each carry?" after a figure per carrier: "each" the subject of an auxiliary)
+        each_alone = any((s.text == "each" and k > 0 and words[k - 1] in ("of", "did", "does", "do", "has", "have")
+                          or s.text in closing_each)
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))
@@ -3334,6 +3336,9 @@ class _State(
                 return f
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "show their margin too": beside the columns already shown, as said
             for k, s in enumerate(self.spans):
                 nxt = self.next_content(k)
                 if not s.used and (s.text == "for each" or s.text == "each" and k > 0 and self.spans[k - 1].text == "of") \
