@@ -317,9 +317,12 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
         # "the best selling product" -> "where is it now?": the warehouses holding it (the ranking kept as answered)
         f = QueryForm(kind="aggregate", subject="products", measures=["stock"], dimensions=["warehouse"],
                       filters=[Filter("stock", ">", [0])], within=copy.deepcopy(context).to_dict())
-    elif ranked(context, "customer") and ask in ("where", "spending"):
+    elif ranked(context, "customer") and (ask in ("where", "spending") or ask == "person" and (
+            context.limit == 1 or words & {"they", "those", "these"})):
         f = copy.deepcopy(context)
-        if ask == "where":
+        if ask == "person":
+            pass  # "who was the top one?" after the top customers by revenue: the ranked one(s), named as ranked
+        elif ask == "where":
             # "top 5 customers by revenue" -> "where do they live?": the same ranking, their city beside
             f.dimensions += [d for d in ("city", "country") if d not in f.dimensions]
         elif same_rows_as_revenue(state, context):
@@ -790,6 +793,15 @@ NUMBER_CHANGE = frozenset({"give", "show", "me", "instead", "make", "it", "that"
                            "us", "let", "see", "list", "eur", "euros", "euro", "to"}) | THRESHOLD_MOVES
 
 
+def _percent_scale(state: _State, field: str) -> float | None:
+    """The factor a number said in percent takes on ``field``: 0.01 on a 0-1 fraction measure, 1 on a column (or
+    measure) kept in percent; None on any other field (a percent is no amount, count or number of days)."""
+    spec = state.layer.measures.get(field)
+    if spec is not None:
+        return 0.01 if spec.get("fraction") else 1.0 if spec.get("unit") in ("%", "percent") else None
+    return 1.0 if "." in field and state.layer.column(field).get("unit") == "%" else None
+
+
 def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     """"give me 10 instead": the previous ranking's limit; "and over 1000?": the previous question's one
     threshold, with the comparator the follow-up says. Nothing else may be said beside the number."""
@@ -803,19 +815,34 @@ def change_number(state: _State, context: QueryForm) -> QueryForm | None:
     value_swap = not comparators and not context.limit and len(equal) == 1 and not any(
         x.op in ("<", "<=", ">", ">=") for x in f.filters)
     said = {"at", "__pct__"} if value_swap else set()
+    thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
+                  and isinstance(x.values[0], (int, float))]
+    # "and above 50 percent?" after "products with a margin under 30%": a number said in percent moves the one
+    # threshold kept on a percent scale (a 0-1 fraction or a column in %); said of another figure it is refused
+    in_percent = not value_swap and any(s.text == "__pct__" for s in state.spans)
+    scale = _percent_scale(state, thresholds[0].field) if in_percent and len(thresholds) == 1 else None
+    if in_percent and scale is not None:
+        said = {"__pct__"}
     if not _explained(state, NUMBER_CHANGE | {numbers[0].text} | {s.text for s in comparators} | said):
         return None
     if comparators and {s.text for s in state.spans} & THRESHOLD_MOVES:
         return None  # "raise the bar up to 8000": the number moved, not a new comparator (refused)
     value = float(numbers[0].arg("number"))
+    if in_percent and scale is not None:
+        # (the percent said: the scale is not guessed from the number; "over 0.5%" is 0.005 of a fraction)
+        thresholds[0].values = [value * scale]
+        if comparators:
+            k = comparators[0].first("comparator")
+            assert k is not None
+            thresholds[0].op = str(k[1])
+        _use_all(state)
+        return f
     if value_swap:
         # "and at 10%?" after units sold with a 20% discount: the one number the previous question was equal to,
         # swapped (was: refused, only a threshold or a limit was changed)
         equal[0].values = [value]
         _use_all(state)
         return f
-    thresholds = [x for x in f.filters if x.op in ("<", "<=", ">", ">=") and len(x.values) == 1
-                  and isinstance(x.values[0], (int, float))]
     if len(thresholds) == 1 and state.layer.measures.get(thresholds[0].field, {}).get("fraction") \
             and (comparators or not context.limit):
         # "make it 30" after "a margin under 25%": a 0-1 fraction said in percent (as the question read it);
@@ -961,8 +988,11 @@ def elliptic_count(state: _State) -> bool:
     """"how many came from business customers?": a count whose thing is not said (a verb right after
     "how many"), so the things of the previous answer are counted."""
     spans = state.spans
-    return any(s.text == "how many" and spans[k + 1].text in ELLIPSIS_NEXT
-               for k, s in enumerate(spans[:-1]))
+    # ("how many delayed?", "how many cancelled?" after things counted: a condition right after "how many", no
+    # thing named anywhere, is said of the previous answer's things, as "how many were delayed?")
+    return any(s.text == "how many" and (spans[k + 1].text in ELLIPSIS_NEXT or (
+        spans[k + 1].first("predicate") is not None or state.values_of(spans[k + 1]))
+        and not any(x.first("entity") is not None for x in spans)) for k, s in enumerate(spans[:-1]))
 
 
 def of_them_counted(state: _State) -> bool:
@@ -1325,12 +1355,15 @@ def same_columns(layer, a: str, b: str) -> bool:
     """Two predicates (``not_`` negations too) whose SQL reads the same columns: "active" and
     "inactive", "low on stock" and "out of stock", "late" and "not delivered" say the same thing
     differently, so a follow-up naming one replaces the other rather than adding a contradiction."""
-    def columns(name: str) -> set[str]:
-        try:
-            return set(re.findall(r"\b[a-z_]+\.[a-z_]+\b", predicate_spec(layer, name)["sql"]))
-        except KeyError:
-            return set()
-    return bool(columns(a) & columns(b))
+    return bool(predicate_columns(layer, a) & predicate_columns(layer, b))
+
+
+def predicate_columns(layer, name: str) -> set[str]:
+    """The columns (table.column) a predicate's SQL reads (none for one the layer does not hold)."""
+    try:
+        return set(re.findall(r"\b[a-z_]+\.[a-z_]+\b", predicate_spec(layer, name)["sql"]))
+    except KeyError:
+        return set()
 
 
 def share_whole(state: _State, new: QueryForm) -> bool:

@@ -38,6 +38,7 @@ from .followups import (
     of_them_counted,
     points_back,
     population_of_the_ranked,
+    predicate_columns,
     previous_words,
     refuse,
     same_columns,
@@ -52,7 +53,7 @@ from .labels import place_grain_labels
 from .lexicon import Lexicon, Span, _edits
 from .merge_shapes import MERGE_SHAPES
 from .periods import Periods as Periods
-from .periods import _period, shift_back, shift_over
+from .periods import _period, shift_back, shift_over, unit_of
 from .periods import relative_period as relative_period
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS, Planner, fragment
 from .query import Filter, QueryForm
@@ -1296,6 +1297,7 @@ class _State(
         self._contains()
         self._possessives()
         self._rest()
+        self._values_compared()
         self._group_ranked_by_column_extreme()
         self._units_said_of_a_figure()
         self._each_did()
@@ -1501,8 +1503,11 @@ class _State(
                 and after[1].first("dimension") and context.filter_on(str(after[1].arg("dimension"))):
             return True  # "all channels but only norwegian customers" after b2b orders: that filter dropped
         if first is not None and first.text == "as" and len(self.spans) > 2 and self.spans[1].text in ("a", "an") \
-                and self.spans[2].has("grammar", "share"):
-            return True  # "as a percentage of all shipments?": the previous figure put as a share (was: refused)
+                and self.spans[2].has("grammar", "share") or first is not None and first.text == "as" \
+                and len(self.spans) > 1 and self.spans[1].has("grammar", "share"):
+            # "as a percentage of all shipments?": the previous figure put as a share (was: refused); "as percentage
+            # of each channel's orders" with no article too (was: a new share of all orders, the period dropped)
+            return True
         if first is not None and first.text in ("except", "excluding", "apart from", "but not", "minus", "exclude",
                                                 "leave out", "without"):
             # "except web orders": a condition added to the previous question ("exclude business customers" after
@@ -1556,7 +1561,9 @@ class _State(
         # "how many units of each did we sell last month?", "units sold last month for each?": "each" with no noun of
         # its own stands for the previous answer's rows
         closing_each = set(self.layer.grammar.get("each_of_previous", {}).get("words", []))
-        each_alone = any((s.text == "each" and k > 0 and words[k - 1] == "of" or s.text in closing_each)
+        # ("how many shipments did each carry?" after a figure per carrier: "each" the subject of an auxiliary)
+        each_alone = any((s.text == "each" and k > 0 and words[k - 1] in ("of", "did", "does", "do", "has", "have")
+                          or s.text in closing_each)
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))
@@ -3143,7 +3150,22 @@ class _State(
             pointed = shape(self, context)
             if pointed is not None:
                 return pointed
-        return self._carry_over(context)
+        f = self._carry_over(context)
+        if f.kind == "aggregate" and f.limit and f.order_by in f.measures and not (
+                f.dimensions or f.grain or f.per_group or f.compare or f.derived or f.within):
+            things = {str(s.arg("entity")) for s in self.spans if s.first("entity") is not None}
+            dims = [self._thing_dimension(t) for t in things]
+            if len(things) == 1 and dims[0] is not None and not f.filter_on(dims[0]):
+                # "what are the 3 products he bought most units of?" after his orders counted: the one kind of
+                # thing named is what the top N ranks, under the previous question's conditions
+                f.dimensions = [str(dims[0])]
+                return f
+            # "what are the 3 products he bought most units of?" after his orders counted: a top N of one figure
+            # with no things to rank is no answer (was: his units summed, 'LIMIT 3' on the one row, a silent
+            # wrong); the things ranked were not placed as the groups
+            raise refuse(self, context, "I could not tell which things to rank; ask for the ranking in full, e.g. "
+                                        "'top 3 products by units sold to <customer>'")
+        return f
 
     def _carry_over(self, context: QueryForm) -> QueryForm:
         """The previous answer's form carried over, with what the follow-up names changed in it."""
@@ -3300,8 +3322,23 @@ class _State(
                 f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", list(new.measures), [], None, None
                 f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
                 return f
+            if all(m.startswith("sum:") or m in self.layer.measures and not m.startswith("count") for m in new.measures) \
+                    and "total" in {t.text for t in self.spans} \
+                    and not context.limit and not context.lookup and not context.within and not context.dimensions \
+                    and not new.dimensions and not new.grain and not new.order_by \
+                    and not {"each", "for each", "their", "its", "per"} & {t.text for t in self.spans}:
+                # "what's the total value of those orders?" after the orders of undelivered shipments listed: the
+                # total said of a column is summed over the listed rows (was: each row's own amount beside it, a
+                # silent wrong)
+                f.kind, f.measures, f.show, f.order_by, f.limit = "aggregate", list(new.measures), [], None, None
+                f.subject = new.subject or f.subject
+                f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+                return f
             # "what about margin?" after a list: a column beside the listed things
             f.show += [m for m in new.measures if not m.startswith("count") and m not in f.show]
+            for s in self.spans:
+                if s.has("grammar", "adding") and not s.used:
+                    s.used = True  # "show their margin too": beside the columns already shown, as said
             for k, s in enumerate(self.spans):
                 nxt = self.next_content(k)
                 if not s.used and (s.text == "for each" or s.text == "each" and k > 0 and self.spans[k - 1].text == "of") \
@@ -3417,6 +3454,17 @@ class _State(
                     self._every_of_one_value(context, i)) and nxt is not None and nxt[1].first("dimension"):
                 dropped.add(nxt[1].arg("dimension"))
         # "and their categories?": a column named bare describes the ranked ones (a dimension of their table)
+        grains = [k for k, s in enumerate(self.spans) if s.first("grain") is not None]
+        finest = next((g for g in ("month", "quarter", "year") if context.period is not None
+                       and unit_of(context.period, g) is not None), None)
+        if new.grain and context.period and not self.periods and len(grains) == 1 and grains[0] > 0 \
+                and self.spans[grains[0] - 1].text in ("that", "the same") \
+                and self.spans[grains[0]].arg("grain") == new.grain == finest:
+            # "how many orders did each of them place that year?" after a top 10 of 2025: "that year" points at
+            # the previous answer's period (kept), no grouping by year (was: the customers regrouped by year); only
+            # the finest unit the period lies in ("that month" after a year is no period of it)
+            new.grain = None
+            self.spans[grains[0]].used = True
         shown = [d for d, spec in self.layer.dimensions.items() if spec.get("column") in new.show]
         # "do it by brand instead" after the top 5 products: "instead" replaces the grouping, even with a
         # pointer ("it") at the ranked ones (was: the brand beside each product)
@@ -3480,6 +3528,8 @@ class _State(
                 # "include consumers too" after business customers' revenue: both values now, not the new one in
                 # place of the old (was: refused, 'include' not placed)
                 kept.op, kept.values = "in", list(dict.fromkeys([*kept.values, *flt.values]))
+                if f.compare and f.compare["dimension"] == flt.field:
+                    f.compare = {**f.compare, "values": list(kept.values)}  # "add Tampere too": compared as well
                 for said in [*including, *(y for y in self.spans if y.text in ("too", "also", "as well"))]:
                     said.used = True
                 continue
@@ -3820,10 +3870,24 @@ class _State(
                     s.used = True
         if context.period and not self.periods and not new.period:
             # "how many orders did they place in that time?", "... that year": the previous period, kept
-            for a, b in zip(self.spans, self.spans[1:], strict=False):
-                if a.text in ("that", "the same") and not b.used and (b.text in ("time", "period", "timeframe")
-                                                                      or b.first("grain") is not None):
+            # ("per month within the quarter" after last quarter, "total for the week" after the last 7 days: "the"
+            # + the one unit the previous period is, the same period; "over the same period": its preposition too)
+            days = (context.period.end_date - context.period.start_date).days + 1
+            finest = "week" if days == 7 else next((g for g in ("month", "quarter", "year")
+                                                    if unit_of(context.period, g) is not None), None)
+            for k, (a, b) in enumerate(zip(self.spans, self.spans[1:], strict=False)):
+                if not b.used and (a.text in ("that", "the same") and (b.text in ("time", "period", "timeframe")
+                                                                      or b.first("grain") is not None)
+                                   or a.text == "the" and b.first("grain") is not None and b.arg("grain") == finest
+                                   and b.text == finest):
                     b.used = True
+                    if k > 0 and self.spans[k - 1].text in ("over", "within", "during", "for", "in") \
+                            and not self.spans[k - 1].used:
+                        self.spans[k - 1].used = True
+            for k, s in enumerate(self.spans[2:], start=2):
+                if s.text in ("same period", "same time", "same timeframe") and self.spans[k - 1].text == "the" \
+                        and self.spans[k - 2].text in ("over", "within", "during") and not self.spans[k - 2].used:
+                    self.spans[k - 2].used = True  # "over the same period": the previous period, kept
         one_customer = any(x.field in ("customer", "customers.customer_id", "orders.customer_id") and x.op == "="
                            and len(x.values) == 1 for x in context.filters)
         for s in self.spans:
@@ -3906,6 +3970,15 @@ class _State(
                                     hint="e.g. 'who placed it?', 'how many are there?'")
             f.show += [c for c in columns if c not in f.show]
             f.dimensions = []
+        valued = {str(self.layer.dimensions.get(x.field, {}).get("column") or x.field) for x in f.filters
+                  if x.op in ("=", "in") and x in new.filters and x not in context.filters}
+        if valued and f.predicates:
+            # "and how many are shipped (status shipped)?" after open orders: a value named on the very column a kept
+            # condition reads (open: status pending or paid) replaces that condition, as another condition on the
+            # same columns does (was: both kept, status shipped and open, a silent wrong of 0); a value left out
+            # ("without the paid ones") narrows it instead
+            f.predicates = [q for q in f.predicates if q in new.predicates
+                            or not valued & predicate_columns(self.layer, q)]
         before, after = context.to_dict(), f.to_dict()
         before.pop("notes"), after.pop("notes")
         # "how many of them have placed an order?" after customers: the activity kept as a condition on them (read

@@ -57,6 +57,15 @@ def row_of_the_ranking(parser: SemanticParser, question: str,
     found = [m for m in re.finditer(rf"\bthe\s+({alternation(list(places), flexible_spaces=False)})\s+([\w-]+)\b",
                                     question, re.IGNORECASE)
              if m.group(2).lower() in ("one", *nouns)]
+    numbered = {k: v for k, v in table.get("numbered", {}).items() if not k.startswith("_")}
+    if not found and numbered:
+        # "who was number one?", "and number 2?": the place said as a number after "number"
+        # ("customer number 5", "order no 3": a thing named before "number" is an id, never a place)
+        found = [m for m in re.finditer(rf"\bnumber\s+({alternation(list(numbered), flexible_spaces=False)})\b",
+                                        question, re.IGNORECASE)
+                 if not any(x[0] in ("entity", "dimension") for x in parser.lexicon.word_senses.get(
+                     (re.findall(r"[\w-]+", question[:m.start()].lower()) or [""])[-1], []))]
+        places = {**places, **numbered}
     if len(found) != 1:
         return question, context
     m = found[0]

@@ -961,6 +961,22 @@ class ConditionSteps(StateBase):
                 if not s.used and s.text == "compare":
                     s.used = True
 
+    def _values_compared(self) -> None:
+        """"compare revenue in Helsinki and Stockholm this year": the verb "compare" before values of one field
+        joined by "and" (read as one condition on them) puts them side by side, one row each, as "Helsinki vs
+        Stockholm" does (was: 'compare' not placed, refused). Values of two fields, or no such condition, leave the
+        verb unplaced."""
+        verbs = [s for s in self.spans if not s.used and s.text in ("compare", "comparing") and s.has("grammar", "compare")]
+        joined = [x for x in self.form.filters if x.op == "in" and len(x.values) > 1 and x.field in self.layer.dimensions]
+        if len(verbs) != 1 or len(joined) != 1 or self.form.compare or self.form.derived or self.form.compare_period \
+                or any(x.op == "in" and x is not joined[0] for x in self.form.filters):
+            return
+        dim = joined[0].field
+        self.form.compare = {"dimension": dim, "values": list(joined[0].values)}
+        if dim not in self.form.dimensions:
+            self.form.dimensions.append(dim)
+        verbs[0].used = True
+
     def _predicate_bounds(self) -> None:
         """"with a discount of 15% or more", "discounted by 20%", "with a discount above 15%": a number right after
         a condition that a column is above zero (the layer's bounded_by) bounds that column instead."""

@@ -577,8 +577,10 @@ class GroupingSteps(StateBase):
             if j < 0 or not set(self.spans[j].text.split()) & {"all", "every"}:
                 continue
             said = self.spans[j].text.split()[:-1] or ([self.spans[j - 1].text] if j > 0 else [])
-            if not set(said) & {"for", "across", "over"}:
-                continue  # "forget the category, all products": the condition dropped, the top N kept
+            if not set(said) & {"for", "across", "over"} and f.filters:
+                # "forget the category, all products": the condition dropped, the top N kept (with no condition
+                # to drop, "... all brands pls" after the top 5 brands asks every brand)
+                continue
             f.limit, f.offset = None, 0
             for x in (s, self.spans[j], *([counted] if counted is not None else [])):
                 x.used = True
