@@ -1331,6 +1331,8 @@ class _State(
         self._amount_summed_per_thing()
         self._shown_too()
         self._every_line_of_the_orders()
+        self._lines_of_the_orders()
+        self._second_count_of_its_own()
         if followup:
             assert context is not None
             new = self.form
