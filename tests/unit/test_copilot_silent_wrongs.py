@@ -156,3 +156,34 @@ def test_column_of_the_one_customer_beside_a_grouping(parser, engine):
 ])
 def test_conditions_held_where_they_belong(parser, engine, question, gold):
     assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("number of orders from 2026-02-01 to 2026-02-20, both ends included",
+     "SELECT COUNT(*) FROM orders o WHERE o.order_date BETWEEN DATE '2026-02-01' AND DATE '2026-02-20'"),
+    ("how many products have a unit price between 50 and 80 euros, inclusive",
+     "SELECT COUNT(*) FROM products WHERE unit_price BETWEEN 50 AND 80"),
+    ("how many orders that were delivered have no shipment row?",
+     "SELECT COUNT(*) FROM orders o WHERE o.status = 'delivered' AND NOT EXISTS (SELECT 1 FROM shipments s "
+     "WHERE s.order_id = o.order_id)"),
+    ("how many products have stock in Drammen but none in Kuopio",
+     "SELECT COUNT(*) FROM products p WHERE (SELECT SUM(quantity_on_hand) FROM inventory i WHERE i.product_id = "
+     "p.product_id AND i.warehouse = 'Drammen') > 0 AND (SELECT SUM(quantity_on_hand) FROM inventory i WHERE "
+     "i.product_id = p.product_id AND i.warehouse = 'Kuopio') = 0"),
+    ("Makita revenue in 2024 and in 2025, side by side in one row",
+     "SELECT SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) FILTER (WHERE year(o.order_date) = 2024), "
+     "SUM(i.quantity * i.unit_price * (1 - i.discount_percent / 100)) FILTER (WHERE year(o.order_date) = 2025) "
+     "FROM orders o JOIN order_items i ON i.order_id = o.order_id JOIN products p ON p.product_id = i.product_id "
+     f"WHERE {VALID_ORDER} AND p.brand = 'Makita'"),
+])
+def test_restated_words_placed(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "how many orders after 2026-02-01 inclusive",  # "inclusive" would move the bound: left unplaced
+    "top 5 rows of products by price",  # a row word after no noun of a thing
+])
+def test_restating_words_elsewhere_refused(parser, engine, question):
+    with pytest.raises(NotUnderstood):
+        answer(parser, engine, question)

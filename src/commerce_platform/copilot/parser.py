@@ -1333,6 +1333,8 @@ class _State(
         self._every_line_of_the_orders()
         self._lines_of_the_orders()
         self._second_count_of_its_own()
+        self._inclusive_range_said()
+        self._rows_of_the_named()
         if followup:
             assert context is not None
             new = self.form

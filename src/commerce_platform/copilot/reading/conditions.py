@@ -1658,6 +1658,43 @@ class ConditionSteps(StateBase):
         elif not near and any(m != "count" for m in f.measures):
             f.notes.append("some_line")
 
+    def _rows_of_the_named(self) -> None:
+        """"orders that have no shipment record", "shipment records shipped in 2025": a word of the layer's
+        ``row_words`` right after words that end in the noun of a thing of the lake (placed: an entity, or a condition
+        said with it, "have no shipment") is that thing's row, the thing itself."""
+        words = set(self.layer.grammar.get("row_words", []))
+        nouns = {str(e.get(k, "")).split()[-1] for e in self.layer.entities.values() for k in ("singular", "plural")
+                 if e.get(k)}
+        for k in range(1, len(self.spans)):
+            s, before = self.spans[k], self.spans[k - 1]
+            if not s.used and s.text in words and before.used and before.text.split()[-1] in nouns and (
+                    before.first("entity") or before.first("predicate")):
+                s.used = True
+
+    def _inclusive_range_said(self) -> None:
+        """"orders between 2026-03-15 and 2026-04-15 (both days included)", "a unit price between 20 and 30 EUR,
+        inclusive": beside a range between two ends (a "between" bound, or a period said "between"/"from" one day
+        to another) the layer's ``inclusive_range`` words restate that both ends are in, as they already are; beside
+        anything else ("after May 1, inclusive") they stay unplaced."""
+        f = self.form
+        ranged = any(x.op == "between" for x in f.filters) or any(" to " in p.label for p in self.periods) \
+            and re.search(r"\b(?:between|from)\b", self.question, re.IGNORECASE) is not None
+        if not ranged:
+            return
+        texts = [s.text for s in self.spans]
+        for phrase in sorted(self.layer.grammar.get("inclusive_range", []), key=len, reverse=True):
+            words = phrase.split()
+            for k in range(len(texts)):
+                run, said = [], []
+                for s in self.spans[k:]:
+                    if len(said) >= len(words):
+                        break
+                    run.append(s)
+                    said += s.text.split()
+                if said == words and not any(s.used for s in run):
+                    for s in run:
+                        s.used = True
+
     def _status_of_ones_orders(self) -> None:
         """"what's the status of <one customer>'s orders from October": the status of each of that one
         customer's orders is asked (a list of them with their status), not a count per status; a count word
