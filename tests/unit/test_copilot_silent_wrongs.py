@@ -18,7 +18,7 @@ What each part checks:
   dropped).
 - "both X and Y" tested on the rows the other conditions keep (orders not cancelled or returned), not on every row.
 - Refused rather than answered wrong: a second count after "and" with its own condition; "<figure> minus <value>"
-  when the figure's glossary already leaves that value out.
+  when the figure's glossary already leaves that value out; "which <thing> has the highest ..." read as one total.
 - A bound on another figure of the things counted per group ("customers per city with more than 5 orders") holds
   per thing; "customers who ordered in 2025" counted per country are dated by their orders, not their signup.
 - A condition whose subquery refers to the products ("never sold") joins them under a stock total (was: SQL error).
@@ -123,6 +123,8 @@ def test_date_format_labels_the_grain(parser, engine, question, gold):
     "which month in 2025 had the most orders? as YYYY-MM-DD",  # a day's format beside months
     "per warehouse, the number of products with zero stock there and the number under their reorder level there",
     "revenue minus returned orders in 2025",
+    # a ranking of the things asked for, lost on the way to one total
+    "where is most of our cash stuck - which product has the largest stock value at cost",
 ])
 def test_refused_rather_than_read_wrong(parser, engine, question):
     with pytest.raises(NotUnderstood):
