@@ -329,7 +329,7 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         elif cond:
             f = cond["filter"]
             parts.append(f"{scale}: the share with {f['field']} {OP_WORDS.get(f['op'], f['op'])} "
-                         f"{', '.join(map(str, f['values']))}")
+                         f"{', '.join(map(str, f['values']))}{' ' + f['unit'] if f.get('unit') else ''}")
         elif derived.get("together") and form.limit:
             parts.append(f"{scale} of the total: the top {form.limit} together")
         else:
@@ -444,6 +444,8 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts[-1] = f"every one of the {'last' if form.direction == 'desc' else 'first'} {form.limit} day(s)"
     if "every_line" in form.notes:  # "a discount on every single line": each line of the order, not one of them
         parts.append("the conditions on the lines held on every line of the order")
+    if "some_line" in form.notes:  # "orders that had at least one discounted line": those whole orders
+        parts.append("orders with at least one such line, each order counted whole")
     zero = Planner(layer).zero_entity(replace(form, within=None) if form.within and form.within.get("kind") == "list"
                                       and form.kind == "list" else form)
     if zero is not None:  # "slowest sellers": the unsold ones are in the ranking, at 0

@@ -12,14 +12,23 @@ if TYPE_CHECKING:
     from .query import QueryForm
 
 
-def place_grain_labels(spans: list[Span], form: QueryForm, table: dict[str, list[str]]) -> None:
+def place_grain_labels(spans: list[Span], form: QueryForm, table: dict) -> None:
     """Marks used the words of a label of the grain the form groups by (the layer's grain_labels), said as one
     run of words ("month number", "month as a number"), of a period in one year; a label of another grain, or of
-months over several years, is left unplaced."""
-    period = form.period
-    if not form.grain or period is None or period.start_date.year != period.end_date.year:
+    months over several years, is left unplaced. A date format of the grain (table ``formats``: "as YYYY-MM" of
+    months) is placed over any years: the rows name the same periods by their first days."""
+    if not form.grain:
         return
-    phrases = [p.split() for p in table.get(form.grain, [])]
+    _place(spans, (table.get("formats") or {}).get(form.grain, []))
+    period = form.period
+    if period is None or period.start_date.year != period.end_date.year:
+        return
+    _place(spans, table.get(form.grain, []))
+
+
+def _place(spans: list[Span], labels: list[str]) -> None:
+    """Marks used each run of spans whose words are one of ``labels`` (longest first)."""
+    phrases = [p.split() for p in labels]
     for words in sorted(phrases, key=len, reverse=True):
         for k in range(len(spans)):
             run, taken = [], 0

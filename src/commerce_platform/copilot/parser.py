@@ -1333,6 +1333,10 @@ class _State(
         self._amount_summed_per_thing()
         self._shown_too()
         self._every_line_of_the_orders()
+        self._lines_of_the_orders()
+        self._second_count_of_its_own()
+        self._inclusive_range_said()
+        self._rows_of_the_named()
         if followup:
             assert context is not None
             new = self.form
@@ -4199,6 +4203,15 @@ class _State(
                for s in self.spans) and "activity:sales" not in f.notes:
             f.notes.append("activity:sales")  # "sales lines": the lines of orders that count as sales
         self._contradicting_conditions(f)
+        if f.kind == "aggregate" and f.order_by and "ranked" in f.notes and not (
+                f.dimensions or f.grain or f.limit or f.compare or f.derived or f.within or f.lookup or f.per_group) \
+                and any(s.first("entity") and s.used and self.spans[k - 1].text in ("which", "what")
+                        for k, s in enumerate(self.spans) if k > 0):
+            # "where's most of our money tied up - which product has the highest stock value": a ranking of the
+            # things asked for ("which product"), read as one total over all of them (nothing grouped, no top n):
+            # the ranking was lost on the way (was: the total answered)
+            raise NotUnderstood("I read a ranking, but one total over all the things, not which one ranks first",
+                                field="question", hint="e.g. 'which product has the highest stock value at cost'")
         self._things_asked_not_counted_per_period(f)
         self._kinds_together(f)
         self._one_of_a_kind(f)

@@ -59,6 +59,20 @@ def tables_of(expression: exp.Expr) -> set[str]:
     return out
 
 
+def _outer_references(expression: exp.Expr) -> set[str]:
+    """Tables a subquery of the expression refers to from outside it (a correlated "WHERE i2.product_id =
+    products.product_id"): the query around it must join them."""
+    out = set()
+    for col in expression.find_all(exp.Column):
+        selects = [a for a in _ancestors(col, expression) if isinstance(a, exp.Select)]
+        if not col.table or not selects:
+            continue
+        names = {n for sel in selects for t in sel.find_all(exp.Table) for n in (t.name, t.alias) if n}
+        if col.table not in names:
+            out.add(col.table)
+    return out
+
+
 def _summed_tables(expression: exp.Expr) -> set[str]:
     """Tables whose columns a SUM or AVG of the expression itself adds up (not one in its own subqueries): figures
     that repeated rows change."""
@@ -516,7 +530,8 @@ class Planner:
               outer: bool = False, root_summed: bool = False) -> exp.Select:
         needed = set()
         for part in parts:
-            needed |= tables_of(part)
+            # ("total stock of products that never sold": the condition's subquery refers to the products)
+            needed |= tables_of(part) | (_outer_references(part) & set(self.layer.tables))
         summed = set().union(*(_summed_tables(part) for part in parts)) if parts else set()
         if distinct_ok and self._fans_into_two_branches(root, summed, root_summed):
             # "products holding over 300 units that sold under 15 units": the stock records and the order lines
@@ -673,6 +688,14 @@ class Planner:
                 conds = [c for c in conds if c not in lines]
                 conds.append(self._entities_having("orders", [exp.func("BOOL_AND", exp.and_(*[c.copy() for c in lines]))],
                                                    []))
+        if "some_line" in form.notes:
+            # "revenue from orders that had at least one discounted line": an order is kept when some line of it
+            # meets the conditions on the lines, and then summed whole (not only that line)
+            lines = [c for c in conds if tables_of(c) == {"order_items"}]
+            if lines:
+                conds = [c for c in conds if c not in lines]
+                conds.append(self._entities_having("orders", [exp.func("BOOL_OR", exp.and_(*[c.copy() for c in lines]))],
+                                                   []))
         inside = any(self.layer.predicates.get(p, {}).get("period_inside") for p in form.predicates) and \
             form.period_field in (None, "orders.order_date")
         # "orders per customer in 2025, customers who ordered at least once": the orders measured are in
@@ -734,11 +757,22 @@ class Planner:
                 elif glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
                     agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
+                values = self._in_unit_shown(form, f)
                 if f.op == "between":
-                    out.append(exp.Between(this=agg, low=_lit(f.values[0]), high=_lit(f.values[1])))
+                    out.append(exp.Between(this=agg, low=_lit(values[0]), high=_lit(values[1])))
                 elif f.op in _COMPARE:
-                    out.append(_COMPARE[f.op](this=agg, expression=_lit(f.values[0])))
+                    out.append(_COMPARE[f.op](this=agg, expression=_lit(values[0])))
         return out
+
+    def _in_unit_shown(self, form: QueryForm, f: Filter) -> list:
+        """A bound on a duration's aggregate said in its own unit ("an average delivery time above 50 hours"),
+        turned into the unit the aggregate is computed in (the one shown: days unless another is asked for)."""
+        spec = self.layer.measures.get(f.field.split(":", 1)[-1], {})
+        units = spec.get("units")
+        if not units or not f.unit or f.unit not in units:
+            return list(f.values)
+        shown = units[form.unit or spec["unit"]]
+        return [float(v) * units[f.unit] / shown if isinstance(v, (int, float)) else v for v in f.values]
 
     @staticmethod
     def _zero_satisfies(f: Filter) -> bool:
@@ -1151,6 +1185,18 @@ class Planner:
             # the revenue's rows leave cancelled and returned ones out, so the date picks the customers apart
             conds = [*conds, self._entities_having(form.subject, dated, conds)]
             having = self._having(form, line, dates=False, zero=zero_sales, own=zero_table) + moved
+        each_own = [x for x in form.filters if self.is_measure(x.field) and not self._row_level(form, x)
+                    and x.field not in ("count", f"count:{form.subject}", *form.measures) and x.period is None
+                    and self.layer.measures.get(x.field, {}).get("unit") != "date"
+                    and self._figure_of_children(x.field, form.subject)]
+        if each_own and form.subject in self.layer.entities and (dims or form.grain) and form.measures == ["count"] \
+                and not derived and zero_table is None and not moved and not any(
+                    n.startswith(("every:", "some:")) for n in form.notes):
+            # "how many customers per city had more than 5 orders": the bound on another figure (their orders) holds
+            # per customer, who are then counted in each city (was: the city's orders bounded, its customers counted)
+            conds = [*conds, self._entities_having(form.subject, self._having(replace(form, filters=each_own), line),
+                                                   conds)]
+            having = self._having(replace(form, filters=[x for x in form.filters if x not in each_own]), line)
         if having and form.subject and not dims and not form.grain:
             # "how many customers have more than 20 orders": the condition holds per customer, so it
             # picks the customers (a subquery grouped by their key), which are then counted
@@ -1171,6 +1217,11 @@ class Planner:
         # "top customers with their city": a column of the ranked thing's own row, beside its figure
         owners = {self.layer.entities[self.layer.dimensions[d]["entity"]]["table"]
                   for d in dims if self.layer.dimensions.get(d, {}).get("entity")}
+        # "which city is customer X in, and what's their segment": one thing named by its own dimension has one
+        # value of each of its columns, shown beside the grouping (was: the segment dropped)
+        owners |= {self.layer.entities[self.layer.dimensions[f.field]["entity"]]["table"] for f in form.filters
+                   if f.op == "=" and len(f.values) == 1 and self.layer.dimensions.get(f.field, {}).get("entity")
+                   and dims}
         beside = [fragment(c) for c in dict.fromkeys(form.show) if "." in c and not self.is_measure(c)
                   and c.split(".")[0] in owners]
         if beside:
@@ -1307,7 +1358,49 @@ class Planner:
         having: list[exp.Expr] = [exp.EQ(this=exp.Count(this=exp.Distinct(expressions=[self.field_sql(f.field)])),
                          expression=exp.Literal.number(len(set(f.values))))]
         return self._entities_having(form.subject or "orders", having,
-                                     [self.filter_sql(values), *self._period_of_rows(form)])
+                                     [self.filter_sql(values), *self._period_of_rows(form), *self._rows_own(form, f)])
+
+    def _figure_of_children(self, name: str, subject: str | None) -> bool:
+        """Whether a figure is summed over rows each of which belongs to one of the subject's things (orders of a
+        customer, lines of a product: many-to-one joins up to the subject's table), so that each thing has a
+        figure of its own ("customers with more than 5 orders"; an order has no number of customers of its own)."""
+        if subject not in self.layer.entities:
+            return False
+        if name.startswith("count:") and name[6:] in self.layer.entities:
+            tables = {self.layer.entities[name[6:]]["table"]}
+        elif name in self.layer.measures:
+            spec = self.layer.measures[name]
+            tables = set()
+            for key in ("sql", "line_sql"):
+                if spec.get(key):
+                    tables |= tables_of(fragment(spec[key]))
+        else:
+            return False
+        top = self.layer.entities[subject]["table"]
+        up = {j["left"].split(".")[0]: j["right"].split(".")[0] for j in self.layer.joins
+              if j["cardinality"] == "many_to_one"}
+        for table in tables:
+            seen = set()
+            while table != top and table in up and table not in seen:
+                seen.add(table)
+                table = up[table]
+            if table == top and table not in seen:
+                return True
+        return False
+
+    def _rows_own(self, form: QueryForm, f: Filter) -> list[exp.Expr]:
+        """"customers who bought both Makita and Bosch in 2025 (non-cancelled, non-returned orders)": the other
+        conditions on the rows tested (not on the things themselves) hold inside the test too, as the period does
+        (was: a Makita line of a cancelled order counted)."""
+        subject = self.layer.entities[form.subject or "orders"]["table"]
+        out = []
+        for x in form.filters:
+            if x is f or x.op in ("all of", "only of", "contains all") or self.is_measure(x.field):
+                continue
+            cond = self.filter_sql(x)
+            if not tables_of(cond) <= {subject}:
+                out.append(cond)
+        return out
 
     def _period_of_rows(self, form: QueryForm) -> list[exp.Expr]:
         """"customers who ordered through all three channels in 2025": a period on the rows tested (the orders),

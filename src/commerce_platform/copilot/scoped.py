@@ -115,6 +115,11 @@ def _read(parser: SemanticParser, question: str, as_of: date) -> QueryForm | Non
         start, end = place["start"] - offset, place["end"] - offset
         head, tail = clause[:start].rstrip(), clause[end:].strip()
         named = place.get("value") or stand_in
+        nothing = spec.get("none_phrases", {})
+        if k == 1 and place["prep"] and not tail.strip(" ?.!,;:") and nothing.get("phrases") and re.fullmatch(
+                rf"(?:{_alternation(nothing['phrases'])})", head.strip(), re.IGNORECASE):
+            # "... have stock in Kuopio but none in Vantaa": none there is being out of stock there
+            head = nothing["read_as"]
         verbs = _alternation(spec.get("subject_verbs", []))
         if not place["prep"]:
             # "Kuopio holds more than twice its reorder level": the place is the subject; read as "... in Kuopio"

@@ -9,7 +9,7 @@ from ...errors import NotUnderstood
 from ..followups import points_back, same_columns
 from ..lexicon import Span
 from ..query import Filter, QueryForm
-from ..semantic import predicate_spec
+from ..semantic import negated_predicate, predicate_spec
 from .base import StateBase
 
 
@@ -733,6 +733,16 @@ class ConditionSteps(StateBase):
                 dim, value = self.values_of(t)[0]
                 self._type_noun(j, dim)
                 before = self.prev_content(i)
+                glossary = self.layer.measures.get(str(before[1].arg("measure")), {}).get("filter", "") \
+                    if before is not None and before[1].first("measure") else ""
+                if s.text in self.layer.grammar.get("minus_words", []) and \
+                        self.layer.dimensions[dim]["column"] in glossary and f"'{value}'" in glossary:
+                    # "revenue minus returns": the figure's own glossary already leaves those out, so "minus" asks a
+                    # subtraction of their figure, which I do not compute (was: read as excluding them, a no-op)
+                    raise NotUnderstood(f"{before[1].text} never includes {value} ones, so '{s.text} {t.text}' would "
+                                        "subtract their figure, which I cannot compute", field=s.text,
+                                        hint=f"ask the two figures separately, e.g. '{before[1].text}' and the "
+                                             f"total amount of {value} orders")
                 table = self.layer.dimensions[dim]["column"].split(".")[0]
                 grouped = before is not None and before[0] > 0 and self.spans[before[0] - 1].has("grammar", "group_by")
                 # "the most orders (excluding cancelled)": the noun is what is ranked or counted; left to that pass
@@ -1168,12 +1178,22 @@ class ConditionSteps(StateBase):
             value = num.arg("number")
             if pct and self.layer.measures.get(target[0], {}).get("fraction"):
                 value = value / 100
-            self._attach(target, op, [value], unit.arg("unit") if unit else None)
+            self._attach(target, op, [value], unit.arg("unit") if unit else self._bound_unit_in_words(target[1]))
             s.used = num.used = True
             if money and target[0] in self.layer.measures:
                 placed_money = (j + 1, target)
             if unit is not None:
                 unit.used = True
+
+    def _bound_unit_in_words(self, span: Span | None) -> str | None:
+        """"over 48 hours to deliver", "delivery hours above 30": a time unit inside the words of the duration
+        a bound is said of is the bound's unit (not the duration's default one)."""
+        measure = self.layer.measures.get(span.arg("measure") or "", {}) if span is not None and \
+            span.first("measure") else {}
+        if not measure.get("units"):
+            return None
+        units = self.layer.grammar.get("units", {})
+        return next((units[w] for w in span.text.split() if units.get(w) in measure["units"]), None)
 
     def _about_shipping(self) -> bool:
         """Does the question speak of parcels (shipments, their dates, carriers, arrivals)?"""
@@ -1613,6 +1633,83 @@ class ConditionSteps(StateBase):
         f.notes.append("every_line")
         for k in said:
             self.spans[k].used = True
+
+    def _lines_of_the_orders(self) -> None:
+        """A condition on order lines said of the orders counted or summed. "orders that had no discounted line",
+        "orders with no discount at all", "full-price orders": a negated line condition (or one the layer marks
+        ``none_of`` another: full price is no discount) holds on every line of the order (note ``every_line``),
+        not on one line among others (was: the orders with some undiscounted line). "revenue from orders that had
+        at least one discounted line": an order with such a line is summed whole (note ``some_line``), not only
+        that line (was: the discounted lines' revenue). Not with a grouping or another condition on the lines or
+        their products (which line each would be of is not said: "no discounted Makita line" is refused, "the
+        Makita Hammer bought at full price" is that product's line); "orders with a line without a discount" (a line
+        said to exist) keeps the line condition."""
+        f = self.form
+        if f.subject != "orders" or "every_line" in f.notes or f.dimensions or f.grain or f.derived:
+            return
+        lines = [p for p in f.predicates if predicate_spec(self.layer, p).get("entity") == "order_lines"]
+        if len(lines) != 1:
+            return
+        table = self.layer.entities["order_lines"]["table"]
+        near = [x for x in f.filters if str(self.layer.dimensions.get(x.field, {}).get("column", x.field)).split(".")[0]
+                in (table, "products")]
+        p = lines[0]
+        base = p[4:] if negated_predicate(self.layer, p) else p
+        at = next((k for k, s in enumerate(self.spans) if s.has("predicate", p) or s.has("predicate", base)), None)
+        orders = next((k for k, s in enumerate(self.spans) if s.has("entity", "orders")), None)
+        if at is None:
+            return
+        between = self.spans[orders + 1:at] if orders is not None and orders < at else []
+        said_one = any(s.text in ("a", "an", "one", "some", "1") or s.first("comparator") for s in between) and any(
+            s.has("entity", "order_lines") for s in self.spans[orders + 1 if orders is not None else 0:at])
+        if negated_predicate(self.layer, p) or predicate_spec(self.layer, p).get("none_of"):
+            if said_one or near and not negated_predicate(self.layer, p):
+                # "orders with a line without a discount": that line exists; "orders that include the <product>
+                # bought at full price": the state of that product's line
+                return
+            if near:
+                raise NotUnderstood("I can say 'no ... line' of an order only with the condition on its lines alone",
+                                    hint="e.g. 'orders with no discounted line'")
+            f.notes.append("every_line")
+        elif not near and any(m != "count" for m in f.measures):
+            f.notes.append("some_line")
+
+    def _rows_of_the_named(self) -> None:
+        """"orders that have no shipment record", "shipment records shipped in 2025": a word of the layer's
+        ``row_words`` right after words that end in the noun of a thing of the lake (placed: an entity, or a condition
+        said with it, "have no shipment") is that thing's row, the thing itself."""
+        words = set(self.layer.grammar.get("row_words", []))
+        nouns = {str(e.get(k, "")).split()[-1] for e in self.layer.entities.values() for k in ("singular", "plural")
+                 if e.get(k)}
+        for k in range(1, len(self.spans)):
+            s, before = self.spans[k], self.spans[k - 1]
+            if not s.used and s.text in words and before.used and before.text.split()[-1] in nouns and (
+                    before.first("entity") or before.first("predicate")):
+                s.used = True
+
+    def _inclusive_range_said(self) -> None:
+        """"orders between 2026-03-15 and 2026-04-15 (both days included)", "a unit price between 20 and 30 EUR,
+        inclusive": beside a range between two ends (a "between" bound, or a period said "between"/"from" one day
+        to another) the layer's ``inclusive_range`` words restate that both ends are in, as they already are; beside
+        anything else ("after May 1, inclusive") they stay unplaced."""
+        f = self.form
+        ranged = any(x.op == "between" for x in f.filters) or any(" to " in p.label for p in self.periods) \
+            and re.search(r"\b(?:between|from)\b", self.question, re.IGNORECASE) is not None
+        if not ranged:
+            return
+        texts = [s.text for s in self.spans]
+        for phrase in sorted(self.layer.grammar.get("inclusive_range", []), key=len, reverse=True):
+            words = phrase.split()
+            for k in range(len(texts)):
+                run, said = [], []
+                for s in self.spans[k:]:
+                    if len(said) >= len(words):
+                        break
+                    run.append(s)
+                    said += s.text.split()
+                if said == words and not any(s.used for s in run):
+                    for s in run:
+                        s.used = True
 
     def _status_of_ones_orders(self) -> None:
         """"what's the status of <one customer>'s orders from October": the status of each of that one

@@ -282,6 +282,8 @@ class MeasureSteps(StateBase):
             if pct is not None:
                 self.in_percent.add(pct)
                 continue
+            if self._sole_figure_as_fraction(k):
+                continue  # "average margin of Heating products (as a fraction)": the margin's own 0-1 scale
             if k > 1 and self.spans[k - 1].text in ("in", "as") and self._unit_of(self.spans[k - 2]) == "%":
                 continue  # "the margin in percent": that figure's unit, not a share of a total
             if not growth:  # "growth in %": the percent is the growth's unit
@@ -338,6 +340,23 @@ class MeasureSteps(StateBase):
             return None
         figure = next(iter(figures))
         return figure if self.layer.measures.get(figure, {}).get("in_pct") else None
+
+    def _sole_figure_as_fraction(self, k: int) -> bool:
+        """"average margin of the Heating products, as a fraction": a closing "as a fraction" / "in fractions"
+        after a question whose one figure is itself a fraction (0-1; layer measure flag "fraction") and nothing
+        counted or bounded a share could be of, says that figure's scale, as "as a percent" asks its percent
+        variant (was: the Heating products' margin as a share of every product's, a ratio of averages)."""
+        words = [s.text for s in self.spans]
+        if words[k] not in ("fraction", "fractions") or \
+                not (words[k - 1:k] in (["in"], ["as"]) or words[max(k - 2, 0):k] == ["as", "a"]):
+            return False
+        if self.next_content(k) is not None:
+            return False  # "as a fraction of all products": a whole said after it
+        figures = {str(s.arg("measure")) for s in self.spans if s.first("measure")}
+        if len(figures) != 1 or any(s.first("comparator") or s.first("count") or s.has("grammar", "share")
+                                    for j, s in enumerate(self.spans) if j != k):
+            return False
+        return bool(self.layer.measures.get(next(iter(figures)), {}).get("fraction"))
 
     def _scale_only(self) -> bool:
         """"as a percent", "in percent": every share word of the question only says the scale of a share."""
@@ -1367,6 +1386,12 @@ class MeasureSteps(StateBase):
             f.dimensions.remove(grouped[0].field)
             candidates = grouped
         durations = [x for x in f.filters if self.layer.measures.get(x.field, {}).get("row_sql")]
+        for x in list(durations[:-1]):
+            if self._in_seconds(x) == self._in_seconds(durations[-1]):
+                # "delivered within 48 hours (at most 2 days)": one bound said twice in two units is one condition,
+                # the share's (kept beside it, every shipment counted would meet it: a share of 1)
+                f.filters.remove(x)
+                durations.remove(x)
         at = next((k for k, s in enumerate(self.spans) if s.has("grammar", "share")), len(self.spans))
         bracketed = " ".join(re.findall(r"\(([^()]*)\)", self.question.lower()))
         bounds: dict[str, dict] = {}
@@ -1395,7 +1420,7 @@ class MeasureSteps(StateBase):
             durations.remove(x)
             restated = next(p for p, b in bounds.items() if x.field == b["measure"])
         scale = {"scale": (f.derived or {}).get("scale", "fraction")}  # percent or fraction, as the question said
-        if (f.derived or {}).get("of_all") or self._share_of_the_things_said(f):
+        if (f.derived or {}).get("of_all") or self._share_of_the_things_said(f) or self._whole_said_all(f):
             scale["of_all"] = True  # "out of all their shipments": the whole as said, kept
         if durations:  # "share of shipments delivered within 2 days"
             x = durations[-1]
@@ -1444,6 +1469,12 @@ class MeasureSteps(StateBase):
         if f.kind != "aggregate":
             f.kind = "aggregate"
 
+    def _in_seconds(self, x: Filter) -> tuple:
+        """A bound on a duration as (measure, op, values in seconds), to tell one said in two units."""
+        spec = self.layer.measures[x.field]
+        seconds = (spec.get("units") or {}).get(x.unit or spec.get("unit") or "", 1)
+        return x.field, x.op, [float(v) * seconds for v in x.values]
+
     def _share_of_the_things_said(self, f: QueryForm) -> bool:
         """"what share of shipments sent this year were delivered late", "fraction of Bring shipments sent in
         September that were delivered within two days": the share is of every thing named right after "<share>
@@ -1476,6 +1507,15 @@ class MeasureSteps(StateBase):
             if s.first("predicate") or s.first("comparator"):
                 conditions += 1
         return conditions > 0
+
+    def _whole_said_all(self, f: QueryForm) -> bool:
+        """"late shipments / all shipments shipped this year", "late ones out of all shipments": the whole of the
+        share said as every one of the things counted (by the entity's own plural right after "all"), not only those
+        whose condition is already decided (delivered ones)."""
+        plural = self.layer.entities.get(f.subject or "", {}).get("plural")
+        return bool(plural) and any(
+            s.text == "all" and nxt.text == plural and nxt.has("entity", f.subject)
+            for s, nxt in zip(self.spans, self.spans[1:], strict=False))
 
     def _had_one_as_share(self, f: QueryForm, candidates: list[Filter]) -> tuple[Filter | None, str] | None:
         """"what percent of customers in Sweden placed at least one order last quarter": the things named after

@@ -72,5 +72,7 @@ TEXT_RE = re.compile(r"(?:[\"“‘]|(?<![a-z0-9])')([^\"'”’]{1,60})(?:[\"�
 # a domain, or an address whose name may hold dots ("sami.johansson@mail.example")
 DOMAIN_RE = re.compile(r"(?<![\w.@])@?([a-z0-9][\w-]*(?:\.[\w-]+)*@[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+|"
                        r"[a-z0-9][\w-]+(?:\.[a-z][\w-]+)+)(?![\w@])", re.IGNORECASE)
-CODE_RE = re.compile(r"(?<![\w-])([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*)(?![\w-])")
+# (a date format said as the answer's form, "as YYYY-MM", is no code: the layer's grain_labels place it)
+CODE_RE = re.compile(r"(?<![\w-])(?!(?:YYYY|YY|MM|DD)(?:[-/](?:YYYY|YY|MM|DD))+(?![\w-]))"
+                     r"([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*)(?![\w-])")
 MONEY_RE = re.compile(r"(?:€|eur\s*|\$)\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*(?:€|eur|euros?|\$)(?![a-z])")

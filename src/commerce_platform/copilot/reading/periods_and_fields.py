@@ -929,7 +929,10 @@ class PeriodFieldSteps(StateBase):
         if owner and owner.get("period") and "signup" not in activity:
             return f"{owner['table']}.{owner['period']}"
         subject = f.subject or "orders"
-        counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")]
+        # ("countries with at least 10 customers who ordered in 2025": a count of the things themselves is not
+        # what the period dates when their ordering is said; the period is of the orders, below)
+        counted = [x.field.split(":")[1] for x in f.filters if x.field.startswith("count:")
+                   and not ("orders" in activity and x.field.split(":")[1] == "customers")]
         if "signup" not in activity and counted and self.layer.entities[counted[0]].get("period"):
             # "customers with more than 3 orders in 2025": the period is of the orders counted
             entity = self.layer.entities[counted[0]]

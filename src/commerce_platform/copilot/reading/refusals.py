@@ -75,6 +75,33 @@ class RefusalSteps(StateBase):
                                     "the question names nothing before it", field="question",
                                     hint="name the things, e.g. 'shortfall of the Makita Copper Pipe'")
 
+    def _second_count_of_its_own(self) -> None:
+        """"number of products out of stock there and number at or below their reorder level there": a count
+        asked again after "and" with a condition after each is two figures, each of its own things; one count of
+        the things meeting both conditions would answer neither (was: both conditions on one count, the second
+        "number" left as a function word). Refused; "out of stock vs low stock" puts two conditions side by side."""
+        f = self.form
+        if f.measures != ["count"] or f.derived or len(f.predicates) + len(f.filters) < 2:
+            return
+        first = next((k for k, s in enumerate(self.spans) if s.used and s.has("grammar", "count")), None)
+        if first is None:
+            return
+        for k in range(first + 1, len(self.spans) - 2):
+            j = k + 1 + (self.spans[k + 1].text == "the")
+            again = self.spans[j] if j < len(self.spans) else None
+            if self.spans[k].text != "and" or again is None or again.used or \
+                    again.text not in ("number", "number of", "count", "count of", "how many"):
+                continue
+            said = [x for x in self.spans[j + 1:] if x.used and (x.first("predicate") or self.values_of(x)
+                                                                  or x.first("comparator"))]
+            before = [x for x in self.spans[first + 1:k] if x.used and (x.first("predicate") or self.values_of(x)
+                                                                        or x.first("comparator"))]
+            if said and before:
+                raise NotUnderstood("two counts were asked, each with its own condition, and I read one count of "
+                                    "the things meeting both", field="question",
+                                    hint="ask one count at a time, or put two conditions side by side, e.g. "
+                                         "'number of products out of stock vs low stock per warehouse'")
+
     def _unknown_names(self) -> None:
         """"How many parcels did Acme Post deliver late": a capitalised word the lake does not know, standing where
         a name of a dimension stands (layer name_slots: a word before it and one after), is a name that is not
