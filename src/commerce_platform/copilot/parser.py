@@ -275,7 +275,7 @@ class SemanticParser:
         question = self._columns_after_colon(question, as_of)
         state = _State(self, question, as_of)
         # "what sold best in Lighting? want to feature it": the aside's "it" says one thing is asked
-        state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
+        state.pointer_one = any(_points_at_one(a) for a in asides)
         form = state.interpret(context)
         counted = [a for a in asides if COUNT_SAID_RE.match(a.strip(" .!?"))]
         if counted and not any(m == "count" or m.startswith(("count:", "distinct:")) for m in form.measures):
@@ -287,7 +287,7 @@ class SemanticParser:
             asides = [a for a in asides if a not in counted]
             question = f"{question} - {' '.join(counted)}"
             state = _State(self, question, as_of)
-            state.pointer_one = any(re.search(r"\b(?:it|that\s+one|this\s+one)\b", a, re.IGNORECASE) for a in asides)
+            state.pointer_one = any(_points_at_one(a) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
         check_share_scale(question, form, self.layer)  # "what percent ..., as a fraction?" (share_scale.py)
@@ -1093,6 +1093,16 @@ WHICH_OF_RANKING_RE = re.compile(r"^\s*which\s+of\s+(?P<ranking>(?:our|the)\s+(?
                                  r"(?P<rest>(?:has|have|did)\s[^?]*?)\s*\?*\s*$", re.IGNORECASE)
 # "should we cancel them?": asks whether to act on the ones asked about, a verb and a pointer only (its verb may be a
 # word of the data, "cancel", but names no condition: it is the decision the answer informs)
+# "want to feature it", "I'd drop that one": an aside's pointer at one thing found; "I need it (for the range review)",
+# "it's for the board", "it goes into the deck" point at the answer itself (the whole list or ranking), not one of it
+ANSWER_POINTER_RE = re.compile(r"\b(?:need|needs|needed)\s+it(?:\s+for\b|\s*[.!?]*\s*$)|\bit(?:'s|\s+is)\s+for\b|\bit\s+goes\s+into\b|\bit\s+helps\b",
+                               re.IGNORECASE)
+
+
+def _points_at_one(aside: str) -> bool:
+    return re.search(r"\b(?:it|that\s+one|this\s+one)\b", ANSWER_POINTER_RE.sub(" ", aside), re.IGNORECASE) is not None
+
+
 ADVICE_ASKED_RE = re.compile(r"^(?:should|shall)\s+(?:we|i)\s+[a-z]+\s+(?:them|those|these|it|this\s+one|that\s+one)\s*[?.!]*$",
                              re.IGNORECASE)
 # in a plan said after the question: "just" and the asker's own act of offering or recommending ("maybe offer them a

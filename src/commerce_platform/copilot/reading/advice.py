@@ -403,6 +403,13 @@ class AdviceSteps(StateBase):
         if need.get("filter_below"):
             # "margin under 25% - should we drop them": an upper limit on a measure
             fits &= any(x.field in self.layer.measures and x.op in ("<", "<=") for x in f.filters)
+        if need.get("criterion"):
+            # "which customers deserve a call?": the question states why (a condition, a period, a limit on a figure,
+            # a ranking, anything of their orders), never only which ones are listed (a segment, a place)
+            described = {d for d, spec in self.layer.dimensions.items()
+                         if str(spec.get("column", "")).startswith(self.layer.entities[need.get("subject", "customers")]["table"] + ".")}
+            fits &= bool(f.predicates) or f.order_by is not None or f.period is not None or any(
+                x.field not in described and x.field not in ("customer", "customers.customer_id") for x in f.filters)
         if "kind" in need:
             fits &= f.kind in need["kind"]
         if "measures_all" in need:  # "where should we restock X - stock and reorder level per warehouse"
