@@ -785,6 +785,11 @@ class StateBase:
     def _meaningful(s: Span) -> bool:
         return any(x[0] not in ("stop", "grammar") for x in s.senses) or s.has("grammar", "negation")
 
+    def _minus_word(self, s: Span) -> bool:
+        """``s`` is a word of a set difference ("minus"), the layer's one ``minus_words`` table: read between two
+        periods (_periods_minus) and in a growth's own "(later minus earlier)"."""
+        return s.text in self.layer.grammar.get("minus_words", [])
+
     def values_of(self, s: Span) -> list[tuple[str, str]]:
         return [(x[1], x[2]) for x in s.senses if x[0] == "value"]
 

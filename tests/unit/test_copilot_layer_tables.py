@@ -1,0 +1,91 @@
+"""Word lists the copilot reads from the layer's grammar tables, not from its code.
+
+Each case says a question twice: with the shipped layer, and with a test layer where a table holds one word more (or
+one less). The added word must change the reading the way the table's own words do, a removed one must stop it (the
+table is what the code reads); the shipped reading of the same question is checked too, so the test fails when the
+word is read from anywhere else.
+
+- ``minus_words``: one table for a set difference of two periods ("Q3 2026 minus Q3 2025", read by _periods_minus,
+  and a growth's own "(later minus earlier)"), read by ``StateBase._minus_word``; "less" is not in it (a ranking
+  word too: "Q3 2026 less Q3 2025" stays refused).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, assert_answers_like
+
+pytestmark = pytest.mark.functional
+
+# the words a test layer adds, per table (a path of keys into the layer's grammar): none is in the shipped table
+ADDED = {
+    ("minus_words",): ["deducting"],
+}
+# the words a test layer takes out of a table: each is in the shipped table
+REMOVED: dict[tuple[str, ...], list[str]] = {}
+
+
+@pytest.fixture(scope="module")
+def test_parser(parser):
+    """A parser over the shipped layer with the words of ADDED appended to their tables, those of REMOVED taken out."""
+    from commerce_platform.copilot.parser import SemanticParser
+
+    grammar = copy.deepcopy(parser.layer.grammar)
+
+    def table(path: tuple[str, ...]) -> list[str]:
+        node = grammar
+        for key in path:
+            node = node[key]
+        return node
+
+    for path, words in ADDED.items():
+        assert not set(words) & set(table(path)), f"{path}: already in the shipped table"
+        table(path).extend(words)
+    for path, words in REMOVED.items():
+        assert set(words) <= set(table(path)), f"{path}: not in the shipped table"
+        table(path)[:] = [w for w in table(path) if w not in words]
+    return SemanticParser(parser.vocab, dataclasses.replace(parser.layer, grammar=grammar))
+
+
+def _between(start: str, end: str) -> str:
+    return f"o.order_date BETWEEN DATE '{start}' AND DATE '{end}'"
+
+
+SEPT_DIFFERENCE = (f"SELECT SUM(o.total_amount) FILTER (WHERE {_between('2026-09-01', '2026-09-30')}) - "
+                   f"SUM(o.total_amount) FILTER (WHERE {_between('2025-09-01', '2025-09-30')}) FROM orders o "
+                   f"WHERE {VALID_ORDER}")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("sales revenue for September 2026 deducting sales revenue for September 2025", SEPT_DIFFERENCE),
+])
+def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, engine, question, gold):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+    assert_answers_like(test_parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # the earlier period first: a growth is the later less the earlier, so it would be answered the other way round
+    "sales revenue for September 2025 deducting sales revenue for September 2026",
+    # another figure after the word: no difference of one figure
+    "sales revenue for September 2026 deducting units sold in September 2025",
+])
+def test_a_word_added_to_a_table_keeps_the_tables_bounds(test_parser, question):
+    with pytest.raises(NotUnderstood):
+        test_parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    "revenue in Q3 2026 less revenue in Q3 2025",  # "less" is a ranking word too: not a difference
+    "was revenue in Q3 2026 less than in Q3 2025",
+])
+def test_less_between_two_periods_is_no_difference(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
