@@ -8,6 +8,9 @@ word is read from anywhere else.
 - ``minus_words``: one table for a set difference of two periods ("Q3 2026 minus Q3 2025", read by _periods_minus,
   and a growth's own "(later minus earlier)"), read by ``StateBase._minus_word``; "less" is not in it (a ranking
   word too: "Q3 2026 less Q3 2025" stays refused).
+- ``news_before_question``: news opening with one value before the question (parser _someone_did_first): its
+  ``when_words`` ("just phoned") before a word the lake lacks, its ``question_words`` opening the question after a
+  comma ("Vantaa phoned, which products ... there").
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ pytestmark = pytest.mark.functional
 # the words a test layer adds, per table (a path of keys into the layer's grammar): none is in the shipped table
 ADDED = {
     ("minus_words",): ["deducting"],
+    ("news_before_question", "when_words"): ["also"],
 }
 # the words a test layer takes out of a table: each is in the shipped table
-REMOVED: dict[tuple[str, ...], list[str]] = {}
+REMOVED = {
+    ("news_before_question", "question_words"): ["which"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +68,13 @@ SEPT_DIFFERENCE = (f"SELECT SUM(o.total_amount) FILTER (WHERE {_between('2026-09
                    f"WHERE {VALID_ORDER}")
 
 
+ZERO_IN_VANTAA = ("SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Vantaa' "
+                  "AND i.quantity_on_hand = 0")
+
+
 @pytest.mark.parametrize("question, gold", [
     ("sales revenue for September 2026 deducting sales revenue for September 2025", SEPT_DIFFERENCE),
+    ("Vantaa also rang. Which products have nothing on hand in the Vantaa warehouse?", ZERO_IN_VANTAA),
 ])
 def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, engine, question, gold):
     with pytest.raises(NotUnderstood):
@@ -80,6 +91,27 @@ def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, e
 def test_a_word_added_to_a_table_keeps_the_tables_bounds(test_parser, question):
     with pytest.raises(NotUnderstood):
         test_parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("vantaa rang, which products have nothing on hand there", ZERO_IN_VANTAA),
+])
+def test_a_word_taken_out_of_a_table_is_no_longer_read(parser, test_parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+    with pytest.raises(NotUnderstood):
+        test_parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    # the news names a place the question neither names nor points back at: it may be a condition, left refused
+    "Kuopio just phoned. Which products have nothing on hand?",
+    "Kuopio also phoned. Which products have nothing on hand?",
+    "kuopio phoned, which products have nothing on hand",
+])
+def test_news_of_a_place_the_question_does_not_name_stays_refused(parser, test_parser, question):
+    for reader in (parser, test_parser):
+        with pytest.raises(NotUnderstood):
+            reader.parse(question, COPILOT_AS_OF)
 
 
 @pytest.mark.parametrize("question", [
