@@ -11,6 +11,9 @@ word is read from anywhere else.
 - ``news_before_question``: news opening with one value before the question (parser _someone_did_first): its
   ``when_words`` ("just phoned") before a word the lake lacks, its ``question_words`` opening the question after a
   comma ("Vantaa phoned, which products ... there").
+- ``one_row``: the table's shape said of two figures ("one row with both figures"), found over the spans by
+  ``patterns.phrase_spans`` as the question's words are read (a number word as its digits: "two figures" is "2
+  figures", in the table and in the question alike).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ pytestmark = pytest.mark.functional
 ADDED = {
     ("minus_words",): ["deducting"],
     ("news_before_question", "when_words"): ["also"],
+    ("one_row",): ["two figures at once"],
 }
 # the words a test layer takes out of a table: each is in the shipped table
 REMOVED = {
@@ -72,9 +76,17 @@ ZERO_IN_VANTAA = ("SELECT p.name FROM inventory i JOIN products p USING (product
                   "AND i.quantity_on_hand = 0")
 
 
+WEB_Q2_BOTH = (f"SELECT SUM(o.total_amount) FILTER (WHERE {_between('2025-04-01', '2025-06-30')}), SUM(o.total_amount) "
+               f"FILTER (WHERE {_between('2026-04-01', '2026-06-30')}) FROM orders o WHERE {VALID_ORDER} "
+               "AND o.channel = 'web'")
+
+
 @pytest.mark.parametrize("question, gold", [
     ("sales revenue for September 2026 deducting sales revenue for September 2025", SEPT_DIFFERENCE),
     ("Vantaa also rang. Which products have nothing on hand in the Vantaa warehouse?", ZERO_IN_VANTAA),
+    # (the question's "two" read as 2, as the table's is)
+    ("web revenue for Q2 2025 and for Q2 2026, two figures at once", WEB_Q2_BOTH),
+    ("web revenue for Q2 2025 and for Q2 2026, 2 figures at once", WEB_Q2_BOTH),
 ])
 def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, engine, question, gold):
     with pytest.raises(NotUnderstood):
@@ -87,6 +99,10 @@ def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, e
     "sales revenue for September 2025 deducting sales revenue for September 2026",
     # another figure after the word: no difference of one figure
     "sales revenue for September 2026 deducting units sold in September 2025",
+    # a grouping right after the shape's words says the rows: not one row
+    "web revenue for Q2 2025 and for Q2 2026, two figures at once per month",
+    # two different figures: no two periods of one figure side by side
+    "units sold for Q2 2025 and revenue for Q2 2026, two figures at once",
 ])
 def test_a_word_added_to_a_table_keeps_the_tables_bounds(test_parser, question):
     with pytest.raises(NotUnderstood):

@@ -21,6 +21,7 @@ from .patterns import (
     ORDERED_BEFORE_BUT_NOT,
     TEXT_RE,
     _all_listed,
+    numbers_as_read,
 )
 from .reorder_gap import restate_reorder_gap
 from .together_words import restate_together
@@ -688,15 +689,8 @@ class StateBase:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one"), "top" ("just the top
-        # one") or before a time unit ("one day"), else a pronoun
-        # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
-        # phrases ("zero stock", "at zero on hand", "zero orders")
-        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top"
-                     # "within one day of shipping": one of a time unit
-                     or w == "one" and words[k + 1:k + 2] in (["day"], ["week"], ["hour"]))
-                 else w for k, w in enumerate(words)]
+        # number words as digits ("one" and "zero" only where they are numbers: patterns.numbers_as_read)
+        words = numbers_as_read(words)
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
