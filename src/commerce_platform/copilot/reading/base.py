@@ -21,6 +21,7 @@ from .patterns import (
     ORDERED_BEFORE_BUT_NOT,
     TEXT_RE,
     _all_listed,
+    alternation,
     numbers_as_read,
 )
 from .reorder_gap import restate_reorder_gap
@@ -265,7 +266,10 @@ class StateBase:
         # "at or below reorder level in any single warehouse": in any one of them, as "in any warehouse"
         text = re.sub(r"\bin\s+any\s+(?:single|individual|one)\s+(?=[a-z]+\b)", "in any ", text)
         # "the largest number of customers": the highest count (not the largest amount of something)
-        text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
+        # (a word of size, the layer's size_superlatives)
+        sizes = alternation(self.layer.grammar.get("size_superlatives", []), flexible_spaces=False)
+        if sizes:
+            text = re.sub(rf"\b(?:{sizes})\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "shipments delivered in a single day", "arrived within a day": within one day of shipping, the bound the
         # delivery time reads ("within 1 day"); only right after a verb of arriving
@@ -350,8 +354,10 @@ class StateBase:
                       r"(?:placed|made|put\s+in)\b(?=\s*(?:[?.!]|$))", " with their number of orders", text)
         # "business customers who each spent more than 5000 EUR": "each" after "who" says the bound holds of every one
         # of them on its own, which a bound on the things listed is already (was: refused, 'each' not placed)
-        text = re.sub(r"\b(who|that)\s+each\s+(?=(?:spent|placed|ordered|bought|made|sold|generated|have|has|had)\b)",
-                      r"\1 ", text)
+        # (before a verb of the layer's each_verbs)
+        each_verbs = alternation(self.layer.grammar.get("each_verbs", []), flexible_spaces=False)
+        if each_verbs:
+            text = re.sub(rf"\b(who|that)\s+each\s+(?=(?:{each_verbs})\b)", r"\1 ", text)
         # "shipped the (very) next day (after the order date)", "shipped the same day as ordered": one whole day, or
         # none, from the order date to the ship date, the same calendar-day measure
         text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:on\s+)?the\s+(?:very\s+)?(next|following|same)\s+"
