@@ -16,6 +16,8 @@ word is read from anywhere else.
   figures", in the table and in the question alike).
 - ``size_superlatives`` ("the largest number of customers": the highest count) and ``each_verbs`` ("customers who
   each spent over ...": the bound holds of each already): rewrites of reading/base.py whose words were inline.
+- ``followup_pointers``: the openers ("same", "what about") and pronouns ("it", "its", "ones") that make a question
+  go on from the previous answer (parser _is_followup).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ ADDED = {
 REMOVED = {
     ("news_before_question", "question_words"): ["which"],
     ("each_verbs",): ["spent"],
+    ("followup_pointers", "pronouns"): ["its"],
 }
 
 
@@ -147,3 +150,15 @@ def test_news_of_a_place_the_question_does_not_name_stays_refused(parser, test_p
 def test_less_between_two_periods_is_no_difference(parser, question):
     with pytest.raises(NotUnderstood):
         parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, goes_on", [
+    ("its revenue in 2024", True),  # "its": a pronoun of the shipped table, taken out of the test layer's
+    ("revenue in 2024", False),  # no pointer: a question of its own, whichever layer
+])
+def test_a_pronoun_of_the_table_makes_a_follow_up(parser, test_parser, question, goes_on):
+    from commerce_platform.copilot.parser import _State
+
+    for reader, expected in ((parser, goes_on), (test_parser, False)):
+        context = reader.parse("how many orders did we get in 2025 per channel", COPILOT_AS_OF).form
+        assert _State(reader, question, COPILOT_AS_OF)._is_followup(context) is expected

@@ -1497,7 +1497,9 @@ class _State(
 
     def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
-        if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
+        # the words that say a question goes on from the previous answer (the layer's followup_pointers)
+        pointers = self.layer.grammar.get("followup_pointers", {})
+        if first is not None and (first.has("grammar", "followup") or first.text in pointers.get("openers", [])):
             return True
         if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
             return True  # "forget the category, all products"
@@ -1565,8 +1567,7 @@ class _State(
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))
-        if pointer or alone or same_noun or each_alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
-                                              "ones") for s in self.spans):
+        if pointer or alone or same_noun or each_alone or any(s.text in pointers.get("pronouns", []) for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if context.kind == "list" and context.limit != 1 and not context.lookup and any(
                 words[k:k + 3] in (["the", "one", "that"], ["the", "one", "which"]) for k in range(len(words) - 2)) \
