@@ -2,7 +2,7 @@
 
 What each part checks:
 - "<figure> in P1 minus <figure> in P2" (per group when grouped) is the first period's figure less the second's, as
-  "how many more ... than" reads it (layer grammar ``periods_minus``); another figure after "minus" stays refused.
+  "how many more ... than" reads it (layer grammar ``minus_words``); another figure after "minus" stays refused.
 - Two periods joined by "and", the figure said again and "for"/"in" before each ("for 2024 and for 2025", "count for
   Q3 2025 and count for Q3 2026"), asked side by side or "in one row with both figures" (layer ``one_row``), are
   the two periods as columns; two different figures so joined stay refused.

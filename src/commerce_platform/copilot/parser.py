@@ -482,10 +482,13 @@ class SemanticParser:
         is set aside whole; when it points back at a customer with a pronoun ("her", "his"), the name stays with the
         question (as "Ingrid Heikkinen: what's ...?") and only the news is set aside. Anything else is left as it is."""
         m = re.match(r"^\s*(?P<head>[^.!?:;()]+?)(?:[.!]\s+|\s+[—–-]\s+)(?P<rest>\S.*\?)\s*$", question)
-        if m is None:
+        news_words = self.layer.grammar.get("news_before_question", {})
+        asking = alternation(news_words.get("question_words", []), flexible_spaces=False)
+        if m is None and asking:
             # "vantaa is looking thin, which items are under the reorder level there": the news before a comma and a
-            # question of its own (its question word first), written in a hurry without a question mark
-            m = re.match(r"^\s*(?P<head>[^.!?:;,()]+?),\s+(?P<rest>(?:which|what|who|how|where|when)\b[^,]*?)\s*[?.!]*\s*$",
+            # question of its own (its question word first, the layer's news_before_question question_words),
+            # written in a hurry without a question mark
+            m = re.match(rf"^\s*(?P<head>[^.!?:;,()]+?),\s+(?P<rest>(?:{asking})\b[^,]*?)\s*[?.!]*\s*$",
                          question, re.IGNORECASE)
         if m is None:
             return question
@@ -495,10 +498,12 @@ class SemanticParser:
                 x[0] == "value" for x in spans[0].senses):
             return question
         news = spans[1:]
-        # ("just emailed": "just" before a word the lake lacks is when it happened, no narrowing; "called" closing the
-        # sentence names nothing, the names it would introduce being absent)
+        # ("just emailed": "just" before a word the lake lacks is when it happened, no narrowing, the layer's
+        # news_before_question when_words; "called" closing the sentence names nothing, the names it would introduce
+        # being absent)
+        when = set(news_words.get("when_words", []))
         kept = [sp for k, sp in enumerate(news) if not (
-            sp.text == "just" and k + 1 < len(news) and not news[k + 1].senses) and not (
+            sp.text in when and k + 1 < len(news) and not news[k + 1].senses) and not (
             k == len(news) - 1 and sp.senses and all(x == ("grammar", "contains") for x in sp.senses))]
         closing = len(kept) < len(news) and news[-1] not in kept
         if not (closing or any(not sp.senses for sp in kept)) or {w for sp in kept for w in sp.text.split()} & self.commentary[0] \
@@ -1508,7 +1513,9 @@ class _State(
 
     def _is_followup(self, context: QueryForm) -> bool:
         first = next((s for s in self.spans if s.senses), None)
-        if first is not None and (first.has("grammar", "followup") or first.text in ("same", "what about", "how about")):
+        # the words that say a question goes on from the previous answer (the layer's followup_pointers)
+        pointers = self.layer.grammar.get("followup_pointers", {})
+        if first is not None and (first.has("grammar", "followup") or first.text in pointers.get("openers", [])):
             return True
         if first is not None and first.has("grammar", "drop_filter") and first.text not in ("all", "any", "every"):
             return True  # "forget the category, all products"
@@ -1581,8 +1588,7 @@ class _State(
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))
-        if pointer or alone or same_noun or each_alone or any(s.text in ("they", "them", "their", "it", "its", "she", "he", "her", "his", "him",
-                                              "ones") for s in self.spans):
+        if pointer or alone or same_noun or each_alone or any(s.text in pointers.get("pronouns", []) for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if context.kind == "list" and context.limit != 1 and not context.lookup and any(
                 words[k:k + 3] in (["the", "one", "that"], ["the", "one", "which"]) for k in range(len(words) - 2)) \

@@ -21,6 +21,8 @@ from .patterns import (
     ORDERED_BEFORE_BUT_NOT,
     TEXT_RE,
     _all_listed,
+    alternation,
+    numbers_as_read,
 )
 from .reorder_gap import restate_reorder_gap
 from .together_words import restate_together
@@ -264,7 +266,10 @@ class StateBase:
         # "at or below reorder level in any single warehouse": in any one of them, as "in any warehouse"
         text = re.sub(r"\bin\s+any\s+(?:single|individual|one)\s+(?=[a-z]+\b)", "in any ", text)
         # "the largest number of customers": the highest count (not the largest amount of something)
-        text = re.sub(r"\b(?:largest|biggest|greatest)\s+(number|count)\s+of\b", r"highest \1 of", text)
+        # (a word of size, the layer's size_superlatives)
+        sizes = alternation(self.layer.grammar.get("size_superlatives", []), flexible_spaces=False)
+        if sizes:
+            text = re.sub(rf"\b(?:{sizes})\s+(number|count)\s+of\b", r"highest \1 of", text)
         text = re.sub(r"\bunit\s+counts?\b", "units", text)  # "with their unit counts": the units
         # "shipments delivered in a single day", "arrived within a day": within one day of shipping, the bound the
         # delivery time reads ("within 1 day"); only right after a verb of arriving
@@ -349,8 +354,10 @@ class StateBase:
                       r"(?:placed|made|put\s+in)\b(?=\s*(?:[?.!]|$))", " with their number of orders", text)
         # "business customers who each spent more than 5000 EUR": "each" after "who" says the bound holds of every one
         # of them on its own, which a bound on the things listed is already (was: refused, 'each' not placed)
-        text = re.sub(r"\b(who|that)\s+each\s+(?=(?:spent|placed|ordered|bought|made|sold|generated|have|has|had)\b)",
-                      r"\1 ", text)
+        # (before a verb of the layer's each_verbs)
+        each_verbs = alternation(self.layer.grammar.get("each_verbs", []), flexible_spaces=False)
+        if each_verbs:
+            text = re.sub(rf"\b(who|that)\s+each\s+(?=(?:{each_verbs})\b)", r"\1 ", text)
         # "shipped the (very) next day (after the order date)", "shipped the same day as ordered": one whole day, or
         # none, from the order date to the ship date, the same calendar-day measure
         text = re.sub(r"\b(?:(?:were|was|got|are|is)\s+)?shipped\s+(?:on\s+)?the\s+(?:very\s+)?(next|following|same)\s+"
@@ -688,15 +695,8 @@ class StateBase:
                 continue
             merged.append(w)
         words = merged
-        # "one" is a number after a comparator ("at least one", "more than one"), "top" ("just the top
-        # one") or before a time unit ("one day"), else a pronoun
-        # "zero" is a number only after a comparator ("more than zero"); else a word of the layer's
-        # phrases ("zero stock", "at zero on hand", "zero orders")
-        words = [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
-                     "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top"
-                     # "within one day of shipping": one of a time unit
-                     or w == "one" and words[k + 1:k + 2] in (["day"], ["week"], ["hour"]))
-                 else w for k, w in enumerate(words)]
+        # number words as digits ("one" and "zero" only where they are numbers: patterns.numbers_as_read)
+        words = numbers_as_read(words)
         # a period restated in brackets ("last quarter (shipped in Q3)") is one period, not two:
         # every slot of the same dates names the first of them
         unique: list[Period] = []
@@ -784,6 +784,11 @@ class StateBase:
     @staticmethod
     def _meaningful(s: Span) -> bool:
         return any(x[0] not in ("stop", "grammar") for x in s.senses) or s.has("grammar", "negation")
+
+    def _minus_word(self, s: Span) -> bool:
+        """``s`` is a word of a set difference ("minus"), the layer's one ``minus_words`` table: read between two
+        periods (_periods_minus) and in a growth's own "(later minus earlier)"."""
+        return s.text in self.layer.grammar.get("minus_words", [])
 
     def values_of(self, s: Span) -> list[tuple[str, str]]:
         return [(x[1], x[2]) for x in s.senses if x[0] == "value"]

@@ -9,6 +9,7 @@ from ...errors import NotUnderstood
 from ..lexicon import Span
 from ..query import Filter, QueryForm
 from .base import StateBase
+from .patterns import phrase_spans
 
 
 class BesideAllSteps(StateBase):
@@ -24,20 +25,13 @@ class BesideAllSteps(StateBase):
 
     def _one_row_spans(self) -> list[Span]:
         """The spans of one phrase of the layer's ``one_row`` ("- one row with both figures", "both in one row",
-        "two numbers in one row"): the table's shape, placed only by a reading that puts two figures side by side as
-        columns; an empty list when none is said."""
-        texts = [x.text for x in self.spans]
-        phrases = {p for said in self.layer.grammar.get("one_row", []) for p in (said, said.replace("two ", "2 "))}
-        for phrase in sorted(phrases, key=len, reverse=True):
-            for k in range(len(texts)):
-                j, said = k, ""
-                while j < len(texts) and len(said) < len(phrase):
-                    said = f"{said} {texts[j]}".strip()
-                    j += 1
-                # ("one row per year" says the grouping: not this shape)
-                if said == phrase and not any(x.used and not x.has("stop") for x in self.spans[k:j]) and not (
-                        j < len(texts) and self.spans[j].has("grammar", "group_by")):
-                    return self.spans[k:j]
+        "two numbers in one row"; found by patterns.phrase_spans, the longest first): the table's shape, placed only
+        by a reading that puts two figures side by side as columns; an empty list when none is said."""
+        for k, j in phrase_spans(self.spans, self.layer.grammar.get("one_row", [])):
+            # ("one row per year" says the grouping: not this shape)
+            if not any(x.used and not x.has("stop") for x in self.spans[k:j]) and not (
+                    j < len(self.spans) and self.spans[j].has("grammar", "group_by")):
+                return self.spans[k:j]
         return []
 
     def _figure_beside_all(self, f: QueryForm) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..lexicon import tokenize
+
+if TYPE_CHECKING:
+    from ..lexicon import Span
 
 
 def alternation(words: list[str], flexible_spaces: bool = True) -> str:
@@ -16,6 +23,34 @@ def alternation(words: list[str], flexible_spaces: bool = True) -> str:
 def phrase_said(words: list[str], text: str) -> bool:
     """Whether one of the layer's phrases ``words`` stands in ``text`` as whole words (any case)."""
     return bool(words) and re.search(rf"\b(?:{alternation(words, False)})\b", text, re.IGNORECASE) is not None
+
+
+def phrase_spans(spans: Sequence[Span], phrases: list[str]) -> Iterator[tuple[int, int]]:
+    """Where one of the layer's phrases ``phrases`` is said over ``spans``: each (k, j) whose spans k..j-1 say the
+    phrase's words as the question's words are read (tokenized, number words as digits: "two figures" is read "2
+    figures"); the longest phrase first, each place of it left to right."""
+    texts = [x.text for x in spans]
+    said_as = {" ".join(numbers_as_read(tokenize(phrase))) for phrase in phrases}
+    for phrase in sorted(said_as, key=lambda p: (-len(p), p)):
+        for k in range(len(texts)):
+            j, said = k, ""
+            while j < len(texts) and len(said) < len(phrase):
+                said = f"{said} {texts[j]}".strip()
+                j += 1
+            if said == phrase:
+                yield k, j
+
+
+def numbers_as_read(words: list[str]) -> list[str]:
+    """``words`` with their number words as the digits the reader reads ("two" is "2"); "one" only after a comparator
+    ("at least one", "more than one"), "top" ("just the top one") or before a time unit ("one day"), else a pronoun;
+    "zero" only after a comparator ("more than zero"), else a word of the layer's phrases ("zero stock", "at zero on
+    hand", "zero orders")."""
+    return [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS and (w not in ("one", "zero") or k > 0 and words[k - 1] in (
+                "least", "than", "most", "exactly", "to") or w == "one" and k > 0 and words[k - 1] == "top"
+                # "within one day of shipping": one of a time unit
+                or w == "one" and words[k + 1:k + 2] in (["day"], ["week"], ["hour"]))
+            else w for k, w in enumerate(words)]
 
 
 @lru_cache(maxsize=256)

@@ -407,7 +407,7 @@ class PeriodFieldSteps(StateBase):
     def _periods_minus(self, f: QueryForm, slots: list[Span]) -> bool:
         """"revenue in September 2026 minus revenue in September 2025", "order count per channel, Q3 2026 minus Q3
         2025": the first period's figure less the second's (per row when grouped), the absolute change that "how many
-        more ... than" reads; the figure may be said again after "minus" (layer grammar periods_minus). The earlier
+        more ... than" reads; the figure may be said again after "minus" (layer grammar minus_words). The earlier
         period said first ("2025 minus 2026") is left refused: a growth is always the later period less the earlier,
         so it would be answered the other way round."""
         if f.compare or f.derived or f.compare_period or f.grain or len(set(f.measures)) != 1:
@@ -417,7 +417,7 @@ class PeriodFieldSteps(StateBase):
             return False
         between = self._spans_between_periods(slots)
         said = [x for x in between if x.text not in ("in", "for", "of", "during", slots[0].text)]
-        if not said or said[0].text not in self.layer.grammar.get("periods_minus", []) or not all(
+        if not said or not self._minus_word(said[0]) or not all(
                 self._restates_figure(x, f) for x in said[1:]):
             return False
         for x in between:
@@ -688,7 +688,7 @@ class PeriodFieldSteps(StateBase):
         if f.derived and f.derived.get("kind") == "growth" and f.period and f.compare_period:
             for k, s in enumerate(self.spans):  # "(Q1 2026 minus Q4 2025)": the later period less the earlier one
                 before, after = self.prev_content(k), self.next_content(k)
-                if not s.used and s.text in self.layer.grammar.get("minus_words", []) and before and after and all(
+                if not s.used and self._minus_word(s) and before and after and all(
                         x[1].text.startswith("__period") for x in (before, after)):
                     said = [self.periods[int(x[1].text[8:-2])] for x in (before, after)]
                     if [(p.start, p.end) for p in said] == [(q.start, q.end) for q in (f.period, f.compare_period)]:

@@ -1,0 +1,164 @@
+"""Word lists the copilot reads from the layer's grammar tables, not from its code.
+
+Each case says a question twice: with the shipped layer, and with a test layer where a table holds one word more (or
+one less). The added word must change the reading the way the table's own words do, a removed one must stop it (the
+table is what the code reads); the shipped reading of the same question is checked too, so the test fails when the
+word is read from anywhere else.
+
+- ``minus_words``: one table for a set difference of two periods ("Q3 2026 minus Q3 2025", read by _periods_minus,
+  and a growth's own "(later minus earlier)"), read by ``StateBase._minus_word``; "less" is not in it (a ranking
+  word too: "Q3 2026 less Q3 2025" stays refused).
+- ``news_before_question``: news opening with one value before the question (parser _someone_did_first): its
+  ``when_words`` ("just phoned") before a word the lake lacks, its ``question_words`` opening the question after a
+  comma ("Vantaa phoned, which products ... there").
+- ``one_row``: the table's shape said of two figures ("one row with both figures"), found over the spans by
+  ``patterns.phrase_spans`` as the question's words are read (a number word as its digits: "two figures" is "2
+  figures", in the table and in the question alike).
+- ``size_superlatives`` ("the largest number of customers": the highest count) and ``each_verbs`` ("customers who
+  each spent over ...": the bound holds of each already): rewrites of reading/base.py whose words were inline.
+- ``followup_pointers``: the openers ("same", "what about") and pronouns ("it", "its", "ones") that make a question
+  go on from the previous answer (parser _is_followup).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+
+from commerce_platform.errors import NotUnderstood
+
+from .conftest import COPILOT_AS_OF, VALID_ORDER, assert_answers_like
+
+pytestmark = pytest.mark.functional
+
+# the words a test layer adds, per table (a path of keys into the layer's grammar): none is in the shipped table
+ADDED = {
+    ("minus_words",): ["deducting"],
+    ("news_before_question", "when_words"): ["also"],
+    ("one_row",): ["two figures at once"],
+    ("size_superlatives",): ["mightiest"],
+}
+# the words a test layer takes out of a table: each is in the shipped table
+REMOVED = {
+    ("news_before_question", "question_words"): ["which"],
+    ("each_verbs",): ["spent"],
+    ("followup_pointers", "pronouns"): ["its"],
+}
+
+
+@pytest.fixture(scope="module")
+def test_parser(parser):
+    """A parser over the shipped layer with the words of ADDED appended to their tables, those of REMOVED taken out."""
+    from commerce_platform.copilot.parser import SemanticParser
+
+    grammar = copy.deepcopy(parser.layer.grammar)
+
+    def table(path: tuple[str, ...]) -> list[str]:
+        node = grammar
+        for key in path:
+            node = node[key]
+        return node
+
+    for path, words in ADDED.items():
+        assert not set(words) & set(table(path)), f"{path}: already in the shipped table"
+        table(path).extend(words)
+    for path, words in REMOVED.items():
+        assert set(words) <= set(table(path)), f"{path}: not in the shipped table"
+        table(path)[:] = [w for w in table(path) if w not in words]
+    return SemanticParser(parser.vocab, dataclasses.replace(parser.layer, grammar=grammar))
+
+
+def _between(start: str, end: str) -> str:
+    return f"o.order_date BETWEEN DATE '{start}' AND DATE '{end}'"
+
+
+SEPT_DIFFERENCE = (f"SELECT SUM(o.total_amount) FILTER (WHERE {_between('2026-09-01', '2026-09-30')}) - "
+                   f"SUM(o.total_amount) FILTER (WHERE {_between('2025-09-01', '2025-09-30')}) FROM orders o "
+                   f"WHERE {VALID_ORDER}")
+
+
+ZERO_IN_VANTAA = ("SELECT p.name FROM inventory i JOIN products p USING (product_id) WHERE i.warehouse = 'Vantaa' "
+                  "AND i.quantity_on_hand = 0")
+
+
+CUSTOMERS_BY_COUNTRY = "SELECT c.country FROM customers c GROUP BY c.country ORDER BY COUNT(*) DESC LIMIT 1"
+CONSUMERS_OVER_3000 = ("SELECT c.name FROM customers c JOIN orders o USING (customer_id) WHERE c.segment = 'consumer' "
+                       f"AND {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
+                       "GROUP BY c.customer_id, c.name HAVING SUM(o.total_amount) > 3000")
+WEB_Q2_BOTH = (f"SELECT SUM(o.total_amount) FILTER (WHERE {_between('2025-04-01', '2025-06-30')}), SUM(o.total_amount) "
+               f"FILTER (WHERE {_between('2026-04-01', '2026-06-30')}) FROM orders o WHERE {VALID_ORDER} "
+               "AND o.channel = 'web'")
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("sales revenue for September 2026 deducting sales revenue for September 2025", SEPT_DIFFERENCE),
+    ("Vantaa also rang. Which products have nothing on hand in the Vantaa warehouse?", ZERO_IN_VANTAA),
+    # (the question's "two" read as 2, as the table's is)
+    ("web revenue for Q2 2025 and for Q2 2026, two figures at once", WEB_Q2_BOTH),
+    ("web revenue for Q2 2025 and for Q2 2026, 2 figures at once", WEB_Q2_BOTH),
+    ("which country has the mightiest number of customers?", CUSTOMERS_BY_COUNTRY),
+])
+def test_a_word_added_to_a_table_is_read_as_its_words_are(parser, test_parser, engine, question, gold):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+    assert_answers_like(test_parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # the earlier period first: a growth is the later less the earlier, so it would be answered the other way round
+    "sales revenue for September 2025 deducting sales revenue for September 2026",
+    # another figure after the word: no difference of one figure
+    "sales revenue for September 2026 deducting units sold in September 2025",
+    # a grouping right after the shape's words says the rows: not one row
+    "web revenue for Q2 2025 and for Q2 2026, two figures at once per month",
+    # two different figures: no two periods of one figure side by side
+    "units sold for Q2 2025 and revenue for Q2 2026, two figures at once",
+])
+def test_a_word_added_to_a_table_keeps_the_tables_bounds(test_parser, question):
+    with pytest.raises(NotUnderstood):
+        test_parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    ("vantaa rang, which products have nothing on hand there", ZERO_IN_VANTAA),
+    ("consumer customers who each spent over 3000 EUR in 2025", CONSUMERS_OVER_3000),
+])
+def test_a_word_taken_out_of_a_table_is_no_longer_read(parser, test_parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+    with pytest.raises(NotUnderstood):
+        test_parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    # the news names a place the question neither names nor points back at: it may be a condition, left refused
+    "Kuopio just phoned. Which products have nothing on hand?",
+    "Kuopio also phoned. Which products have nothing on hand?",
+    "kuopio phoned, which products have nothing on hand",
+])
+def test_news_of_a_place_the_question_does_not_name_stays_refused(parser, test_parser, question):
+    for reader in (parser, test_parser):
+        with pytest.raises(NotUnderstood):
+            reader.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question", [
+    "revenue in Q3 2026 less revenue in Q3 2025",  # "less" is a ranking word too: not a difference
+    "was revenue in Q3 2026 less than in Q3 2025",
+])
+def test_less_between_two_periods_is_no_difference(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, goes_on", [
+    ("its revenue in 2024", True),  # "its": a pronoun of the shipped table, taken out of the test layer's
+    ("revenue in 2024", False),  # no pointer: a question of its own, whichever layer
+])
+def test_a_pronoun_of_the_table_makes_a_follow_up(parser, test_parser, question, goes_on):
+    from commerce_platform.copilot.parser import _State
+
+    for reader, expected in ((parser, goes_on), (test_parser, False)):
+        context = reader.parse("how many orders did we get in 2025 per channel", COPILOT_AS_OF).form
+        assert _State(reader, question, COPILOT_AS_OF)._is_followup(context) is expected
