@@ -5,6 +5,9 @@ What each part checks:
   hand than they sold": each product's stock against its own units sold in the period (the products that sold).
 - "stock more than N times / Nx / twice their reorder level": the factor scales the second figure; a count of such
   products counts them.
+- "less than N days of stock left at the average daily units sold of <period>": the stock held to N days of the
+  period's daily pace (N / the period's days times its units sold); without a pace of units, or with two periods,
+  refused.
 - Near misses read as before: figures in different units (stock and revenue), the same figure twice, a second side
   that is a period (a growth between periods) or a named thing, a plain bound ("more than 10 units"), a place said of
   one figure only (sales have no warehouse).
@@ -58,6 +61,7 @@ def test_stock_held_to_a_multiple_of_the_reorder_level(parser, engine, question,
     "which products have fewer units in stock than units sold in Kuopio",     # a place of the stock alone
     "which warehouses hold more stock than their reorder level",              # no thing of both figures named
     "which orders have more units than we have in stock",                     # stock is no figure of an order
+    "which products have units sold over stock last month",                   # 'over' with no factor: maybe a ratio
 ])
 def test_figures_not_of_one_thing_in_one_unit_refuse(parser, question):
     with pytest.raises(NotUnderstood):
@@ -87,3 +91,41 @@ def test_each_one_with_its_figure_is_each_listed(parser, engine, question, gold)
 def test_each_one_with_no_figure_refuses(parser):
     with pytest.raises(NotUnderstood):
         parser.parse("inactive products in stock - show each one", COPILOT_AS_OF)
+
+
+# "less than 30 days of stock left at the average daily units sold of the last 90 days": the stock held to the days
+# said of the period's daily pace (30/90 of the units sold then); without the pace, with another figure or with two
+# periods it stays refused
+@pytest.mark.parametrize("question, gold", [
+    ("which items have fewer than 45 days of stock left, going by their average daily units sold in the last 90 days",
+     _VS_SOLD.format(a="2026-08-03", b="2026-10-31", cond="s.stock < 45 * u.units / 90.0")),
+    ("which Garden products have under 20 days of cover at their average daily units sold in the last 30 days",
+     _VS_SOLD.format(a="2026-10-02", b="2026-10-31", cond="s.stock < 20 * u.units / 30.0 AND p.category = 'Garden'")),
+    ("Which active products have less than 30 days of stock left at Q3 2026's daily sales pace?",
+     _VS_SOLD.format(a="2026-07-01", b="2026-09-30", cond="s.stock < 30 * u.units / 92.0 AND p.active")),
+])
+def test_days_of_stock_at_the_daily_pace(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    "products with less than 30 days of stock left",                                       # no pace said
+    "products with less than 30 days of stock based on last month's daily revenue",        # euros, not units
+    "products with less than 30 days of stock left at the daily pace of Q3 vs Q4",         # two periods
+])
+def test_days_of_stock_without_a_pace_of_units_refuse(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_days_of_stock_with_the_pace_restated_in_a_bracket(parser, engine):
+    # "(Q2 units / 91 days)": the pace said again as the period's units over its own days
+    assert_answers_like(parser, engine, "which products have fewer than 40 days of stock left at Q2 2026's daily sales "
+                                        "pace (Q2 units / 91 days)?",
+                        _VS_SOLD.format(a="2026-04-01", b="2026-06-30", cond="s.stock < 40 * u.units / 91.0"))
+
+
+def test_days_of_stock_with_other_days_in_the_bracket_refuses(parser):
+    with pytest.raises(NotUnderstood):  # Q2 has 91 days, not 90: the bracket says another pace
+        parser.parse("which products have fewer than 40 days of stock left at Q2 2026's daily sales pace "
+                     "(Q2 units / 90 days)?", COPILOT_AS_OF)

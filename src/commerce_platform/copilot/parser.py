@@ -1258,6 +1258,7 @@ class _State(
         self._slots()
         self._how_many_more_than()
         self._figure_than_figure()
+        self._days_of_stock()
         self._measure_split_by_verb()
         self._in_any_scope()
         self._compared_predicates()

@@ -32,8 +32,7 @@ class FigureThanSteps(StateBase):
                 continue
             if s.text == "than" and not s.senses:
                 found = self._figure_before_than(k, comparatives)
-            elif s.first("comparator") and str(s.arg("comparator")) in ("<", "<=", ">", ">=") and \
-                    s.text not in spec.get("not_pivots", []):
+            elif s.first("comparator") and str(s.arg("comparator")) in ("<", "<=", ">", ">="):
                 found = self._figure_before_comparator(k)
             else:
                 continue
@@ -44,6 +43,8 @@ class FigureThanSteps(StateBase):
             if right is None:
                 continue
             placed, factor, b = right
+            if s.text in spec.get("factor_only", []) and not placed[:-1]:
+                continue  # "units sold over stock": a ratio as often as a bound; only "over 4x their ..." is a bound
             if not self._figures_of_one_thing(a, b, left[0]):
                 continue
             for x in [*left, s, *placed]:
@@ -51,6 +52,55 @@ class FigureThanSteps(StateBase):
             self.form.filters.append(Filter(a, op, [factor], than=b))
             if b not in self.form.show:
                 self.form.show.append(b)
+            return
+
+    def _days_of_stock(self) -> None:
+        """"Which products have less than 30 days of stock left, going by their average daily units sold over the last
+        90 days?": the stock held to the days said of the daily pace of the period's units sold (stock below 30/90 of
+        the units sold in those 90 days; things that sold nothing have no pace and are left out), each thing's own
+        figures (was: refused, 'days' read as a delivery time). Only with the pace said in words (the layer's
+        ``days_of_stock`` words: a daily or pace word and the units sold) and one period, the pace's, of whole days."""
+        spec = self.layer.grammar.get("days_of_stock")
+        slots = [x for x in self.spans if x.first("slot") and x.text.startswith("__period")]
+        if not spec or len({x.text for x in slots}) != 1:  # (a period restated is the same slot)
+            return
+        for k, s in enumerate(self.spans[:-4]):
+            if s.used or not s.first("comparator") or str(s.arg("comparator")) not in ("<", "<=", ">", ">="):
+                continue
+            number, days, of, held = self.spans[k + 1:k + 5]
+            if not number.first("number") or not days.has("unit", "days") or of.text != "of" or \
+                    not (held.has("measure", "stock") or held.text in spec.get("covers", [])):
+                continue
+            rest = self.spans[k + 5:]
+            period = self.periods[int(slots[0].text[8:-2])]
+            span_days = (period.end_date - period.start_date).days + 1
+            # "(Q3 units / 92 days)": the pace restated as the period's units over its days, placed when the days are
+            # the period's own (other days: refused)
+            restated: list[Span] = []
+            for i in range(len(rest) - 2):
+                if rest[i].has("measure", "units_sold") and rest[i + 1].first("number") and \
+                        rest[i + 2].has("unit", "days") and not any(x.used for x in rest[i:i + 3]):
+                    if float(rest[i + 1].arg("number")) != float(span_days):
+                        return
+                    restated = [*([rest[i - 1]] if i > 0 and rest[i - 1].first("slot") else []), *rest[i:i + 3]]
+                    break
+            rest = [x for x in rest if x not in restated]
+            left = [x for x in rest[:1] if x.text in spec.get("left", [])]
+            pace = [x for x in rest if x.text in spec.get("pace", []) and not x.used]
+            figure = [x for x in rest if (x.has("measure", "units_sold") or x.text in spec.get("sold", [])) and not x.used]
+            if not any(x.text in spec.get("daily", []) for x in pace) or len(figure) != 1:
+                return
+            between = [x for x in rest[len(left):] if x not in pace and x not in figure and not x.first("slot")]
+            if any(not self._skippable(x) for x in between):
+                return  # another word of the data: read as before
+            if span_days <= 0:
+                return
+            for x in [s, number, days, of, held, *left, *pace, *figure, *restated]:
+                x.used = True
+            self.form.filters.append(Filter("stock", str(s.arg("comparator")),
+                                            [float(number.arg("number")) / span_days], than="units_sold"))
+            if "units_sold" not in self.form.show:
+                self.form.show.append("units_sold")
             return
 
     def _skippable(self, x: Span) -> bool:
