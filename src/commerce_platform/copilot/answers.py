@@ -384,6 +384,12 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             # "out of stock in both Vantaa and Drammen": the condition tested in each place on its own
             parts.append(f"{_field_words(f.field, layer)}: the condition held in each of {values} (its own figure)")
             continue
+        if f.than:
+            # "less stock than the units sold last month": the other figure of the same thing, times its factor
+            factor = "" if f.values in ([], [1], [1.0]) else f"{f.values[0]:g} x "
+            parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {factor}"
+                         f"{_field_words(f.than, layer)} (each one's own figures)")
+            continue
         parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {values}{unit}".strip())
         if f.period is not None:  # "over 10000 EUR in 2025 but less than 3000 EUR this year": the bound's own period
             parts[-1] += f" in {f.period.label} ({f.period.start} to {f.period.end})"

@@ -230,9 +230,10 @@ class Lexicon:
         # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
         # known words: a slip in them is mended to them, and they are never mended to something else
         # (not the commentary blockers: words that stop a clause being set aside, not words of the layer; nor the
-        # action verbs, words only tested at the start of a question: "web cancel rate" still mends 'cancel')
+        # action verbs, words only tested at the start of a question: "web cancel rate" still mends 'cancel'; nor the
+        # pace words of days of stock, only tested after "N days of stock": "pacle" is no slip of 'pace')
         lex.extra_words |= _phrase_words({k: v for k, v in grammar.items()
-                                          if k not in ("commentary", "action_verbs")}) - lex.words
+                                          if k not in ("commentary", "action_verbs", "days_of_stock")}) - lex.words
         _english_words()  # the common-word list loads with the lexicon, not in the first question that needs it (~140 ms)
         lex.function_words()
         return lex

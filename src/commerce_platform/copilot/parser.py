@@ -64,6 +64,8 @@ from .reading.beside_all import BesideAllSteps
 from .reading.bounded_groups import BoundedGroupSteps
 from .reading.columns import ColumnSteps
 from .reading.conditions import ConditionSteps
+from .reading.counted_places import CountedPlacesSteps
+from .reading.figure_than import FigureThanSteps
 from .reading.followups import FollowupSteps
 from .reading.groupings import GroupingSteps
 from .reading.held_where import HeldWhereSteps
@@ -1215,6 +1217,8 @@ class _State(
     PeriodFieldSteps,
     ColumnSteps,
     HeldWhereSteps,
+    CountedPlacesSteps,
+    FigureThanSteps,
     PerOneSteps,
     BesideAllSteps,
     BoundedGroupSteps,
@@ -1269,6 +1273,8 @@ class _State(
         self._by_how_many_below()
         self._slots()
         self._how_many_more_than()
+        self._figure_than_figure()
+        self._days_of_stock()
         self._measure_split_by_verb()
         self._in_any_scope()
         self._compared_predicates()
@@ -1399,6 +1405,7 @@ class _State(
             self._counted_where(f)
             self._which_per_scope(f)
             self._held_where(f)
+            self._counted_places_restated(f)
         try:
             if not followup:
                 self._figure_beside_all(f)
@@ -4314,6 +4321,8 @@ class _State(
                 # figure shown beside it (no grouping, no new thing)
                 before = self.spans[k - 1].text if k > 0 else ""
                 nxt_text = self.spans[k + 1].text if k + 1 < len(self.spans) else None
+                if nxt_text == "one" and k + 2 < len(self.spans) and self.spans[k + 2].text == "with":
+                    nxt_text = "with"  # "show each one with its stock": each one is each
                 if s.text == "each" and (f.show or any(predicate_spec(self.layer, p).get("show") for p in f.predicates)) \
                         and ((before == "of" and (after is None or self._of_each() and after[0] == len(self.spans) - 1))
                              or (nxt_text == "with" and before in (

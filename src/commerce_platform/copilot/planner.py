@@ -739,6 +739,9 @@ class Planner:
                         agg = self._timed_by(agg, [glossary])
                         glossary = None
                 each = [n.split(":", 1) for n in form.notes if n.startswith(("every:", "some:"))]
+                if each and f.than:
+                    raise NotUnderstood("I can compare two figures of a thing only over all its places, not in each one",
+                                        hint="ask without the places, e.g. 'products with less stock than units sold'")
                 if each and f.op in _COMPARE:
                     # "fewer than 50 units in every warehouse" / "in at least one warehouse": the bound holds on
                     # each record of the places, or on some one of them (only for a figure that sums them)
@@ -757,6 +760,19 @@ class Planner:
                 elif glossary is not None and isinstance(agg, exp.AggFunc):
                     # the measure's own definition, whatever else the query computes
                     agg = exp.Filter(this=agg, expression=exp.Where(this=glossary))
+                if f.than and f.op in _COMPARE:
+                    # "less stock than the units they sold last month": the other figure of the same row, computed
+                    # as it is shown (its own rows, its own glossary), times the factor said
+                    other, own = self.measure_sql(form, f.than, line=line)
+                    if per_row and f.than in per_row:
+                        other = per_row[f.than].copy()
+                    elif own is not None and isinstance(other, exp.AggFunc):
+                        other = exp.Filter(this=other, expression=exp.Where(this=own))
+                    factor = float(f.values[0]) if f.values else 1.0
+                    if factor != 1.0:
+                        other = exp.Mul(this=exp.paren(other), expression=_lit(factor))
+                    out.append(_COMPARE[f.op](this=agg, expression=other))
+                    continue
                 values = self._in_unit_shown(form, f)
                 if f.op == "between":
                     out.append(exp.Between(this=agg, low=_lit(values[0]), high=_lit(values[1])))
@@ -777,6 +793,8 @@ class Planner:
     @staticmethod
     def _zero_satisfies(f: Filter) -> bool:
         """Whether a thing with a figure of 0 meets the condition ("fewer than 80 units", "at most 100 EUR")."""
+        if f.than:
+            return False  # a bound on another figure of the thing: 0 meets it or not as that figure is
         try:
             values = [float(v) for v in f.values]
         except (TypeError, ValueError):

@@ -31,6 +31,9 @@ class Filter:
     # a bound on a measure held over a period of its own ("over 1000 EUR in 2025 but less than 200 EUR this year"):
     # the figure is taken over that period alone (the form's period is then none: each bound says its own)
     period: Period | None = None
+    # a bound that is another figure of the same thing ("less stock than the units they sold last month", "stock more
+    # than 10 times their reorder level"): ``values`` holds the factor, ``than`` that figure's measure name
+    than: str | None = None
 
 
 @dataclass

@@ -542,6 +542,12 @@ class MeasureSteps(StateBase):
                     self.unplaced.append(s)  # a stop word too, but here it asked for a count: refused if left
                 continue
             j, t = nxt
+            if not t.used and t.text in self.layer.grammar.get("counted_restated", {}).get("before", []):
+                # "the number of such warehouses": the places counted; the pointing word is placed only where it
+                # restates a count shown beside each row (reading/counted_places.py), else left and refused
+                past = self.next_content(j)
+                if past is not None and past[1].first("dimension") and not past[1].first("entity"):
+                    j, t = past
             if t.first("measure") and t.arg("measure") in ("units_sold", "stock"):
                 continue  # "how many units": the measure itself
             ent = t.first("entity")
