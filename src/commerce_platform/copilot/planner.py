@@ -763,11 +763,11 @@ class Planner:
                 if f.than and f.op in _COMPARE:
                     # "less stock than the units they sold last month": the other figure of the same row, computed
                     # as it is shown (its own rows, its own glossary), times the factor said
-                    other, own = self.measure_sql(form, f.than, line=line)
+                    other, other_glossary = self.measure_sql(form, f.than, line=line)
                     if per_row and f.than in per_row:
                         other = per_row[f.than].copy()
-                    elif own is not None and isinstance(other, exp.AggFunc):
-                        other = exp.Filter(this=other, expression=exp.Where(this=own))
+                    elif other_glossary is not None and isinstance(other, exp.AggFunc):
+                        other = exp.Filter(this=other, expression=exp.Where(this=other_glossary))
                     factor = float(f.values[0]) if f.values else 1.0
                     if factor != 1.0:
                         other = exp.Mul(this=exp.paren(other), expression=_lit(factor))

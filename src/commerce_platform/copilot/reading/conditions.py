@@ -735,7 +735,7 @@ class ConditionSteps(StateBase):
                 before = self.prev_content(i)
                 glossary = self.layer.measures.get(str(before[1].arg("measure")), {}).get("filter", "") \
                     if before is not None and before[1].first("measure") else ""
-                if s.text in self.layer.grammar.get("minus_words", []) and \
+                if before is not None and s.text in self.layer.grammar.get("minus_words", []) and \
                         self.layer.dimensions[dim]["column"] in glossary and f"'{value}'" in glossary:
                     # "revenue minus returns": the figure's own glossary already leaves those out, so "minus" asks a
                     # subtraction of their figure, which I do not compute (was: read as excluding them, a no-op)
@@ -1188,8 +1188,9 @@ class ConditionSteps(StateBase):
     def _bound_unit_in_words(self, span: Span | None) -> str | None:
         """"over 48 hours to deliver", "delivery hours above 30": a time unit inside the words of the duration
         a bound is said of is the bound's unit (not the duration's default one)."""
-        measure = self.layer.measures.get(span.arg("measure") or "", {}) if span is not None and \
-            span.first("measure") else {}
+        if span is None:
+            return None
+        measure = self.layer.measures.get(span.arg("measure") or "", {}) if span.first("measure") else {}
         if not measure.get("units"):
             return None
         units = self.layer.grammar.get("units", {})
@@ -1701,7 +1702,8 @@ class ConditionSteps(StateBase):
         for phrase in sorted(self.layer.grammar.get("inclusive_range", []), key=len, reverse=True):
             words = phrase.split()
             for k in range(len(texts)):
-                run, said = [], []
+                run: list[Span] = []
+                said: list[str] = []
                 for s in self.spans[k:]:
                     if len(said) >= len(words):
                         break
