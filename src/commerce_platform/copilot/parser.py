@@ -2211,6 +2211,13 @@ class _State(
         return any(x.text == "who" and k > 0 and self.spans[k - 1].first("entity") is not None
                    for k, x in enumerate(self.spans[max(0, i - 2):i], start=max(0, i - 2)))
 
+    def _things_heading(self, i: int) -> bool:
+        """"business customers who spent ...", "products that sold ...": the things named first (only values and
+        function words before them), a clause of theirs right after ("who"/"that"): the question asks for them."""
+        nxt = self.spans[i + 1] if i + 1 < len(self.spans) else None
+        return nxt is not None and nxt.text in ("who", "that") and all(
+            all(x[0] in ("value", "stop") for x in s.senses) for s in self.spans[:i])
+
     def _is_which(self, i: int) -> bool:
         if self.spans[i].first("grain") and not self.spans[i].text.endswith("s") and i > 0 and \
                 self.spans[i - 1].has("superlative", "desc") and self.spans[i - 1].text not in ("more", "most"):
@@ -4187,6 +4194,12 @@ class _State(
             return
         asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._is_which(k)
                       and not self._relative_which(k)), None)
+        if asked is None:
+            # "business customers who each month spent more than 500 EUR in 2025", "products that still have stock
+            # but no sales lately, and how many units are sitting there": the things named first (only values
+            # before them) with a clause of their own after ask for them as "which" does (was: the figure per month,
+            # or one sum, the things lost)
+            asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._things_heading(k)), None)
         if asked is None or not asked.text.endswith("s"):
             return
         if not f.grain:
@@ -4194,12 +4207,14 @@ class _State(
                 return  # "which customers ..., and how many are there?": the things asked, counted
             # "Which Gothenburg customers had an order returned, and what was the total value of those orders?": one
             # figure over all of them names none of the things asked (was: one sum, the customers lost)
-            raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read one figure over all "
+            said = f"which {asked.text}" if self._is_which(self.spans.index(asked)) else f"{asked.text} who/that ..."
+            raise NotUnderstood(f"'{said}' asks for {asked.text} by name, and I read one figure over all "
                                 "of them", hint=f"ask for the figure per {asked.text.rstrip('s')}, e.g. "
                                 f"'... by {asked.text.rstrip('s')}'")
         if asked.arg("entity") != f.subject:
             return
-        raise NotUnderstood(f"'which {asked.text}' asks for {asked.text} by name, and I read a figure per {f.grain}; "
+        said = f"which {asked.text}" if self._is_which(self.spans.index(asked)) else f"{asked.text} who/that ..."
+        raise NotUnderstood(f"'{said}' asks for {asked.text} by name, and I read a figure per {f.grain}; "
                             f"I cannot test a condition in every {f.grain} of a period",
                             hint=f"ask 'how many {asked.text} ... per {f.grain}' or name one {f.grain}")
 
@@ -4352,6 +4367,7 @@ class _State(
             raise NotUnderstood(
                 f"I could not place {words} in the question" + (f"; I understood: {understood}" if understood else ""),
                 hint="rephrase with the lake's words, e.g.: " + "; ".join(SUGGESTIONS[:4]))
+        self._advice_summed(f)  # after the words left: a name the lake lacks is said first
         if self.corrections:
             f.notes.append("corrected:" + ", ".join(f"'{a}' as '{b}'" for a, b in self.corrections))
         if f.kind == "aggregate" and not f.measures:

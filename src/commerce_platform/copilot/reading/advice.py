@@ -35,6 +35,22 @@ class AdviceSteps(StateBase):
             f.show.append("products.active")
         f.notes.append("reorder_advice")
 
+    def _advice_summed(self, f: QueryForm) -> None:
+        """"anything we should reorder? show stock": reorder advice lists the products to reorder, so a figure
+        asked with it ("show stock") is each one's, which the list shows anyway; read as one figure over all of them
+        (no grouping, no count, no total said) the products are lost: refused (was: one sum of their stock)."""
+        if "reorder_advice" not in f.notes or f.kind != "aggregate" or f.dimensions or f.grain or f.compare \
+                or f.derived or f.per_group or set(f.measures) <= {"count"}:
+            return
+        own = {self._own_dimension("products"), "sku", "products.product_id"}
+        if any(x.field in own and x.op == "=" and len(x.values) == 1 for x in f.filters):
+            return  # "should we reorder the Makita Hammer? how much stock is left": the one product's own figure
+        totals = {*self.layer.grammar.get("aggregates", {}), *self.layer.grammar.get("overall", [])}
+        if any(s.text in totals for s in self.spans):
+            return  # "the total stock of what we should reorder": one figure said
+        raise NotUnderstood("reorder advice lists the products to reorder, and I read one figure over all of them",
+                            field="question", hint="ask 'what should we reorder?' for the list with each one's stock")
+
     def _share_of_orders_with_both(self, f: QueryForm, whole: Filter, dim: str, value: str) -> None:
         """"what share of orders containing A also contain B" (how often B goes with A, for a bundle): the orders
         with a line of A are the whole, those of them with a line of B the part (was: refused); "sales orders" (the

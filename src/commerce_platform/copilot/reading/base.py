@@ -787,8 +787,19 @@ class StateBase:
 
     def _minus_word(self, s: Span) -> bool:
         """``s`` is a word of a set difference ("minus"), the layer's one ``minus_words`` table: read between two
-        periods (_periods_minus) and in a growth's own "(later minus earlier)"."""
-        return s.text in self.layer.grammar.get("minus_words", [])
+        periods (_periods_minus) and in a growth's own "(later minus earlier)". A word of ``minus_between_periods``
+        ("less", a ranking word elsewhere) is one only right between two periods ("(Q1 2026 less Q4 2025)"): a
+        ranking there would have nothing to rank."""
+        grammar = self.layer.grammar
+        if s.text in grammar.get("minus_words", []):
+            return True
+        if s.text not in grammar.get("minus_between_periods", []):
+            return False
+        k = next((j for j, x in enumerate(self.spans) if x is s), None)
+        if k is None:
+            return False
+        before, after = self.prev_content(k), self.next_content(k)
+        return bool(before and after and all(x[1].text.startswith("__period") for x in (before, after)))
 
     def values_of(self, s: Span) -> list[tuple[str, str]]:
         return [(x[1], x[2]) for x in s.senses if x[0] == "value"]
@@ -810,6 +821,8 @@ class StateBase:
         def _by_value_then_singular_entity(self, i: int) -> bool: ...
         def _is_which(self, i: int) -> bool: ...
         def _relative_which(self, i: int) -> bool: ...
+        def _things_heading(self, i: int) -> bool: ...
+        def _advice_summed(self, f: QueryForm) -> None: ...
         def _field_shown(self, i: int) -> bool: ...
         def _summed_figures(self, f: QueryForm) -> None: ...
         def _figure_asked_first(self, f: QueryForm) -> bool: ...

@@ -131,7 +131,7 @@ class RankingSteps(StateBase):
         f = self.form
         self._first_one_restated()
         for i, s in enumerate(self.spans):
-            if s.used:
+            if s.used or self._minus_word(s):  # "(Q1 2026 less Q4 2025)": a minus, read with the periods
                 continue
             rank = s.first("ranking")
             # "the top seller last month (revenue)": a figure alone in brackets after a ranking word is what it
