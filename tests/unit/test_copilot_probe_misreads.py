@@ -6,8 +6,8 @@ What each part checks:
 - "place a purchase order for <category>" asks what to reorder there (reorder_advice words), and "place" an order
   for someone is an action (action_verbs), refused; "the purchase order for customer 12" still lists orders.
 - Things named first with a clause of theirs ("business customers who ...", "products that ...") read as one
-  figure (or one per month) over all of them are refused, as "which customers ..." is; a count of them, or a list,
-  still reads.
+  figure (or one per month) over all of them are refused, as "which customers ..." is; a count of them, a list,
+  or one figure with a total said ("orders that were returned in 2025: total value") still reads.
 - Reorder advice with a figure asked beside it ("show stock") read as one sum is refused; a count or a total said
   still reads.
 """
@@ -40,6 +40,10 @@ LOW = ("WITH s AS (SELECT product_id, SUM(quantity_on_hand) AS stock, SUM(reorde
     ("I need to place a purchase order for Plumbing", LOW + " AND p.category = 'Plumbing'"),
     ("the purchase order for customer 12",
      "SELECT o.order_id, o.order_date, o.status, o.channel, o.total_amount FROM orders o WHERE o.customer_id = 12"),
+    # the things named first with a total said outright: one figure over all of them is what was asked
+    ("orders that were returned in 2025: total value",
+     "SELECT SUM(o.total_amount) FROM orders o WHERE o.status = 'returned' "
+     "AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"),
     ("how many products should we reorder",
      "SELECT COUNT(*) FROM (SELECT product_id FROM inventory GROUP BY product_id "
      "HAVING SUM(quantity_on_hand) <= SUM(reorder_level))"),
