@@ -4200,8 +4200,7 @@ class _State(
             # before them) with a clause of their own after ask for them as "which" does (was: the figure per month,
             # or one sum, the things lost)
             asked = next((s for k, s in enumerate(self.spans) if s.first("entity") and self._things_heading(k)), None)
-            totals = {*self.layer.grammar.get("aggregates", {}), *self.layer.grammar.get("overall", [])}
-            if asked is not None and not f.grain and any(s.text in totals for s in self.spans):
+            if asked is not None and not f.grain and self._total_said():
                 return  # "orders that were cancelled in 2025: total value": one figure over all of them, said
         if asked is None or not asked.text.endswith("s"):
             return

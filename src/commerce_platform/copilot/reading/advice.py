@@ -45,8 +45,7 @@ class AdviceSteps(StateBase):
         own = {self._own_dimension("products"), "sku", "products.product_id"}
         if any(x.field in own and x.op == "=" and len(x.values) == 1 for x in f.filters):
             return  # "should we reorder the Makita Hammer? how much stock is left": the one product's own figure
-        totals = {*self.layer.grammar.get("aggregates", {}), *self.layer.grammar.get("overall", [])}
-        if any(s.text in totals for s in self.spans):
+        if self._total_said():
             return  # "the total stock of what we should reorder": one figure said
         raise NotUnderstood("reorder advice lists the products to reorder, and I read one figure over all of them",
                             field="question", hint="ask 'what should we reorder?' for the list with each one's stock")

@@ -785,6 +785,12 @@ class StateBase:
     def _meaningful(s: Span) -> bool:
         return any(x[0] not in ("stop", "grammar") for x in s.senses) or s.has("grammar", "negation")
 
+    def _total_said(self) -> bool:
+        """A word of the layer's ``aggregates`` or ``overall`` tables ("total", "sum", "altogether") is in the
+        question: one figure over all the things is what was asked."""
+        totals = {*self.layer.grammar.get("aggregates", {}), *self.layer.grammar.get("overall", [])}
+        return any(s.text in totals for s in self.spans)
+
     def _minus_word(self, s: Span) -> bool:
         """``s`` is a word of a set difference ("minus"), the layer's one ``minus_words`` table: read between two
         periods (_periods_minus) and in a growth's own "(later minus earlier)". A word of ``minus_between_periods``
