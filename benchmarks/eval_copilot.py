@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/eval_copilot.py [--lake DIR] [--json] [--misses] [--sets dev2,dev3] [--typo-seeds 10]
 
-Sets: the shipped dev set and fifty-six more dev sets written blind (benchmarks/data/copilot_dev2.json ...
-copilot_dev57.json; all tuned on), sixteen blind held-out sets (copilot_heldout.json ... copilot_heldout16.json,
+Sets: the shipped dev set and fifty-seven more dev sets written blind (benchmarks/data/copilot_dev2.json ...
+copilot_dev58.json; all tuned on), seventeen blind held-out sets (copilot_heldout.json ... copilot_heldout17.json,
 written by people who had not read the parser; never tune rules to them, never print their misses), and
 sets with one adjacent-letter swap in one word ("typo"). Outcomes are counted apart: correct, silent wrong
 (rows returned, but the wrong ones: the failure that misleads) and refused ("not understood").
@@ -26,7 +26,7 @@ DATA = Path(__file__).parent / "data"
 SET_FILES: dict[str, Path | None] = {
     "dev": None, "dev2": DATA / "copilot_dev2.json", "dev3": DATA / "copilot_dev3.json",
     "dev4": DATA / "copilot_dev4.json", "dev5": DATA / "copilot_dev5.json",
-    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 58)}, "heldout": DATA / "copilot_heldout.json",
+    **{f"dev{n}": DATA / f"copilot_dev{n}.json" for n in range(6, 59)}, "heldout": DATA / "copilot_heldout.json",
     "heldout2": DATA / "copilot_heldout2.json", "heldout3": DATA / "copilot_heldout3.json",
     "heldout4": DATA / "copilot_heldout4.json", "heldout5": DATA / "copilot_heldout5.json",
     "heldout6": DATA / "copilot_heldout6.json", "heldout7": DATA / "copilot_heldout7.json",
@@ -34,7 +34,7 @@ SET_FILES: dict[str, Path | None] = {
     "heldout10": DATA / "copilot_heldout10.json", "heldout11": DATA / "copilot_heldout11.json",
     "heldout12": DATA / "copilot_heldout12.json", "heldout13": DATA / "copilot_heldout13.json",
     "heldout14": DATA / "copilot_heldout14.json", "heldout15": DATA / "copilot_heldout15.json",
-    "heldout16": DATA / "copilot_heldout16.json",
+    "heldout16": DATA / "copilot_heldout16.json", "heldout17": DATA / "copilot_heldout17.json",
 }
 SET_NAMES = (*SET_FILES, *(f"{name}-typo" for name in SET_FILES))
 DEFAULT_SETS = tuple(n for n in SET_NAMES if (SET_FILES[n.removesuffix("-typo")] or DATA).exists())
