@@ -415,6 +415,37 @@ def test_a_slip_near_words_the_typed_letters_all_fit_is_refused(parser):
             parser.parse(question, date_of_tests())
 
 
+# a grammar table the layer marks "typo_target": false holds words tested in one place of one shape only: they are
+# not words a slip is mended to. The days-of-stock pace words are so marked: "pacle" is no slip of 'pace' and the
+# question stays refused; the same layer with the mark taken off mends it and answers (the mark is what is read);
+# a table left unmarked (the aggregates) still mends its words ("medain" is 'median')
+DAYS_LEFT_AT_A_SLIPPED_PACE = ("which products have under 20 days of stock remaining at their average daily pacle of "
+                               "units sold over the last 60 days")
+
+
+def _layer_without_typo_mark(parser, table: str):
+    import copy
+    import dataclasses
+
+    from commerce_platform.copilot.parser import SemanticParser
+
+    grammar = copy.deepcopy(parser.layer.grammar)
+    assert grammar[table].pop("typo_target") is False, f"{table}: not marked in the shipped layer"
+    return SemanticParser(parser.vocab, dataclasses.replace(parser.layer, grammar=grammar))
+
+
+def test_a_table_marked_no_typo_target_is_no_word_a_slip_is_mended_to(parser):
+    assert parser.lexicon.mend("pacle") == (None, ())
+    assert "pace" not in parser.lexicon.extra_words
+    assert parser.lexicon.mend("medain") == ("median", ())
+    with pytest.raises(NotUnderstood):
+        parser.parse(DAYS_LEFT_AT_A_SLIPPED_PACE, COPILOT_AS_OF)
+    unmarked = _layer_without_typo_mark(parser, "days_of_stock")
+    assert "pace" in unmarked.lexicon.extra_words
+    assert unmarked.lexicon.mend("pacle") == ("pace", ())
+    assert unmarked.parse(DAYS_LEFT_AT_A_SLIPPED_PACE, COPILOT_AS_OF).sql
+
+
 # "the Husqvarna Cordless Dril": a four-letter word written as a name, right after the words a product name of the
 # lake opens with, is that name's next word when exactly one is one edit away (was: not found); two edits away it
 # stays not found

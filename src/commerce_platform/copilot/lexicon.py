@@ -29,6 +29,7 @@ Sense = tuple[Any, ...]   # ("measure", "revenue"), ("value", "city", "Helsinki"
 
 TOKEN_RE = re.compile(r"__\w+?__|\d+(?:[.,]\d+)?|[a-zåäöøæéü0-9]+(?:[-'][a-zåäöøæéü0-9]+)*|%|€|\$")
 MIN_TYPO_LENGTH = 5
+TYPO_TARGET_FLAG = "typo_target"  # a grammar table marked false holds no typo targets (_phrase_words)
 SHORT_TYPO_LENGTH = 4   # four letters: corrected only when the one close word is unambiguous
 MIN_TWO_EDIT_LENGTH = 6  # six letters or more: two edits from one known word (and none nearer) is mended
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäöøæ"
@@ -229,11 +230,11 @@ class Lexicon:
         lex.value_words = lex.words - known_words
         # the words of the grammar tables the parser reads itself ("median" of the aggregates) are
         # known words: a slip in them is mended to them, and they are never mended to something else
-        # (not the commentary blockers: words that stop a clause being set aside, not words of the layer; nor the
-        # action verbs, words only tested at the start of a question: "web cancel rate" still mends 'cancel'; nor the
-        # pace words of days of stock, only tested after "N days of stock": "pacle" is no slip of 'pace')
-        lex.extra_words |= _phrase_words({k: v for k, v in grammar.items()
-                                          if k not in ("commentary", "action_verbs", "days_of_stock")}) - lex.words
+        # (not those of a table the layer marks "typo_target": false, words tested only in one place of one shape:
+        # the commentary blockers, words that stop a clause being set aside; the action verbs, only tested at the
+        # start of a question: "web cancel rate" still mends 'cancel'; the pace words of days of stock, only tested
+        # after "N days of stock": "pacle" is no slip of 'pace')
+        lex.extra_words |= _phrase_words(grammar) - lex.words
         _english_words()  # the common-word list loads with the lexicon, not in the first question that needs it (~140 ms)
         lex.function_words()
         return lex
@@ -539,12 +540,13 @@ def _edits(word: str) -> set[str]:
 
 def _phrase_words(table: Any) -> set[str]:
     """The words of the phrases of a grammar table: list items and keys, nested; not the notes
-    (long sentences) nor column names ("orders.order_date")."""
+    (long sentences) nor column names ("orders.order_date"); nor those of a table marked ``"typo_target": false``
+    (at any depth: words the parser tests in one place only, not known words a slip is mended to)."""
     out: set[str] = set()
     if isinstance(table, dict):
         for key, value in table.items():
-            if key.endswith("note") or key == "description":
-                continue
+            if key.endswith("note") or key == "description" or _no_typo_target(value):
+                continue  # (a table marked so is left out with its name)
             out |= _phrase_words(key) | (_phrase_words(value) if isinstance(value, (dict, list)) else set())
     elif isinstance(table, list):
         for item in table:
@@ -552,6 +554,11 @@ def _phrase_words(table: Any) -> set[str]:
     elif isinstance(table, str) and len(table) <= 40 and "." not in table and "_" not in table:
         out |= {w for w in tokenize(table) if w.isalpha()}
     return out
+
+
+def _no_typo_target(table: Any) -> bool:
+    """``table`` is marked ``"typo_target": false`` by the layer."""
+    return isinstance(table, dict) and table.get(TYPO_TARGET_FLAG) is False
 
 
 def _within_two(token: str, word: str) -> bool:
