@@ -16,8 +16,10 @@ word is read from anywhere else.
   figures", in the table and in the question alike).
 - ``size_superlatives`` ("the largest number of customers": the highest count) and ``each_verbs`` ("customers who
   each spent over ...": the bound holds of each already): rewrites of reading/base.py whose words were inline.
-- ``followup_pointers``: the openers ("same", "what about") and pronouns ("it", "its", "ones") that make a question
-  go on from the previous answer (parser _is_followup).
+- ``followup_pointers``: the openers ("same", "what about"), pronouns ("it", "ones") and the possessive "its" that make
+  a question go on from the previous answer (parser _is_followup); the pronouns and demonstratives ("those", "these")
+  read as the previous answer's rows once it does (followups.pointing_back: about_previous, merge_shapes, measures),
+  one table for both (was: a copy of the pronouns inline in followups.py).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ ADDED = {
 REMOVED = {
     ("news_before_question", "question_words"): ["which"],
     ("each_verbs",): ["spent"],
-    ("followup_pointers", "pronouns"): ["its"],
+    ("followup_pointers", "possessive_pronouns"): ["its"],
+    ("followup_pointers", "demonstrative_pronouns"): ["these"],
 }
 
 
@@ -153,7 +156,7 @@ def test_less_between_two_periods_is_no_difference(parser, question):
 
 
 @pytest.mark.parametrize("question, goes_on", [
-    ("its revenue in 2024", True),  # "its": a pronoun of the shipped table, taken out of the test layer's
+    ("its revenue in 2024", True),  # "its": the possessive of the shipped table, taken out of the test layer's
     ("revenue in 2024", False),  # no pointer: a question of its own, whichever layer
 ])
 def test_a_pronoun_of_the_table_makes_a_follow_up(parser, test_parser, question, goes_on):
@@ -162,3 +165,36 @@ def test_a_pronoun_of_the_table_makes_a_follow_up(parser, test_parser, question,
     for reader, expected in ((parser, goes_on), (test_parser, False)):
         context = reader.parse("how many orders did we get in 2025 per channel", COPILOT_AS_OF).form
         assert _State(reader, question, COPILOT_AS_OF)._is_followup(context) is expected
+
+
+# "these" after orders listed: the demonstrative of the shipped table points back at the listed orders (who placed
+# each, followups.pointing_back); taken out of the test layer's table, nothing points back and it is refused
+BIGGEST_SIX_PLACED_BY = ("SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id) "
+                         "WHERE o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' "
+                         "ORDER BY o.total_amount DESC LIMIT 6")
+
+
+def test_a_demonstrative_of_the_table_points_back_at_the_rows(parser, test_parser, engine):
+    context = ["the six largest orders so far this year"]
+    assert_answers_like(parser, engine, "and who ordered these?", BIGGEST_SIX_PLACED_BY, context)
+    form = test_parser.parse(context[0], COPILOT_AS_OF).form
+    with pytest.raises(NotUnderstood):
+        test_parser.parse("and who ordered these?", COPILOT_AS_OF, form)
+
+
+# a pronoun left in the test layer's table still points back ("them"); a demonstrative heading a clause ("those who
+# ...") says no follow-up, whichever layer
+def test_a_pronoun_kept_in_the_table_still_points_back(test_parser, engine):
+    assert_answers_like(test_parser, engine, "and who ordered them?", BIGGEST_SIX_PLACED_BY,
+                        ["the six largest orders so far this year"])
+
+
+@pytest.mark.parametrize("question, goes_on", [
+    ("those orders in 2024", True),  # a demonstrative before the previous rows' own noun (orders)
+    ("revenue from those who signed up in 2024", False),  # a demonstrative heading a clause
+])
+def test_a_demonstrative_of_the_table_makes_a_follow_up(parser, test_parser, question, goes_on):
+    from commerce_platform.copilot.parser import _State
+
+    context = parser.parse("how many orders did we get in 2025 per channel", COPILOT_AS_OF).form
+    assert _State(parser, question, COPILOT_AS_OF)._is_followup(context) is goes_on

@@ -21,14 +21,22 @@ from ..errors import NotFound, NotUnderstood
 from .periods import unit_of
 from .planner import DEFAULT_TOP, PREVIOUS_ROWS
 from .query import Filter, Period, QueryForm
-from .semantic import negated_predicate, predicate_spec
+from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
 if TYPE_CHECKING:
     from .lexicon import Span
     from .parser import _State
 
-# Words a follow-up uses to point back at the previous answer
-PRONOUNS = frozenset({"it", "they", "them", "their", "those", "these", "he", "she", "him", "his", "her", "ones"})
+
+
+def pointing_back(layer: SemanticLayer) -> frozenset[str]:
+    """The words a follow-up uses to point back at the previous answer's rows: the layer's followup_pointers
+    pronouns ("it", "they", "ones") and demonstratives ("those", "these"); not the possessive "its" ("its reorder
+    level" is a thing's own), which only says a question goes on (parser _is_followup)."""
+    pointers = layer.grammar.get("followup_pointers", {})
+    return frozenset([*pointers.get("pronouns", []), *pointers.get("demonstrative_pronouns", [])])
+
+
 PERSON = frozenset({"who", "whom", "whose"})
 PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "made", "make", "customer"})
 CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})
@@ -116,7 +124,8 @@ def _of_orders_or_customers(state: _State, field: str) -> bool:
 
 def _explained(state: _State, words: set[str] | frozenset[str]) -> bool:
     """Every content word of the question is one of ``words`` (or a pronoun, a follow-up word)."""
-    return all(s.text in words or s.text in PRONOUNS or s.has("grammar", "followup")
+    back = pointing_back(state.layer)
+    return all(s.text in words or s.text in back or s.has("grammar", "followup")
                or s.has("stop") and all(x[0] in ("stop", "grammar") for x in s.senses) for s in state.spans)
 
 
@@ -136,7 +145,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                   if a.text in ("that", "this") and context.subject and (b.has("entity", context.subject)
                                                                         or b.text == "one" and context.limit == 1)
                   for w in (a.text, b.text)}  # ("who is the customer on that one?" after the one biggest order)
-    if not (words & PRONOUNS or named_back) or state.ids:
+    if not (words & pointing_back(state.layer) or named_back) or state.ids:
         return None
 
     # "how much did he spend that month?" after his orders of October: "that" + a grain (or "time", "period") points
@@ -369,7 +378,7 @@ def about_previous(state: _State, context: QueryForm) -> QueryForm | None:
                           [] if "products" in words else  # "which products were in it?": each product once
                           ["order_items.quantity", "order_items.unit_price", "order_items.discount_percent"])],
                       within=copy.deepcopy(context).to_dict())
-    if f is None and not words & PRONOUNS:
+    if f is None and not words & pointing_back(state.layer):
         return None  # "that order" named again: the general merge reads the rest
     if f is None and ask == "spending":
         # "how much did those spend this year?" after customers listed: each listed one's spend

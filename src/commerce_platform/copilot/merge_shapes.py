@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import NotUnderstood
 from .followups import (
-    PRONOUNS,
     _explained,
     about_previous,
     best_of_the_top,
@@ -37,6 +36,7 @@ from .followups import (
     negate_previous,
     one_each,
     other_orders_of_the_customer,
+    pointing_back,
     points_back,
     ranked_in_another_period,
     refuse,
@@ -249,7 +249,7 @@ def the_counted_things_listed(state: _State, context: QueryForm) -> QueryForm | 
             or new.compare or state.periods or state.ids:
         return None
     words = {s.text for s in state.spans}
-    if not (words & PRONOUNS and words & {"which", "what", "list", "show"}):
+    if not (words & pointing_back(state.layer) and words & {"which", "what", "list", "show"}):
         return None
     named = {str(s.arg("entity")) for s in state.spans if s.first("entity") is not None}
     if len(named) > 1 or not _explained(state, COUNTED_LISTED | {s.text for s in state.spans
@@ -344,8 +344,9 @@ def the_counted_things_listed_with(state: _State, context: QueryForm) -> QueryFo
         return None
     if opening is not None and listing:
         opening.used = True
+    back = pointing_back(state.layer)
     for s in state.spans:
-        if s.text in PRONOUNS or s.text in ("with", "me", "and", "sorted", "sort", "by", "order", "ordered"):
+        if s.text in back or s.text in ("with", "me", "and", "sorted", "sort", "by", "order", "ordered"):
             s.used = True
     if ones:
         for k, s in enumerate(spans):

@@ -1576,14 +1576,16 @@ class _State(
             " ".join(words[k:k + 2]) in ("of those", "of them", "of these", "is that", "was that", "are they",
                                          "that one", "each one", "of that", "which one", "instead of")
             for k in range(len(words) - 1))
-        # "those" standing alone ("which products are those there?"), not heading a clause ("those who ...")
-        alone = any(w in ("those", "these") and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
+        # "those" standing alone ("which products are those there?"), not heading a clause ("those who ..."): a
+        # demonstrative of the layer's followup_pointers
+        demonstratives = set(pointers.get("demonstrative_pronouns", []))
+        alone = any(w in demonstratives and words[k + 1:k + 2] not in (["who"], ["which"], ["that"], ["with"],
                                                                           ["whose"], ["where"], ["of"])
                     and not (k + 1 < len(self.spans) and self.spans[k + 1].first("entity"))
                     for k, w in enumerate(words))
         # "how much are those orders worth in total?" after orders listed: "those" with the previous rows' own noun
         same_noun = context.subject is not None and any(
-            w in ("those", "these") and k + 1 < len(self.spans) and self.spans[k + 1].has("entity", context.subject)
+            w in demonstratives and k + 1 < len(self.spans) and self.spans[k + 1].has("entity", context.subject)
             and words[k + 2:k + 3] not in (["who"], ["which"], ["that"], ["with"], ["whose"], ["where"], ["of"])
             for k, w in enumerate(words))
         # "how many units of each did we sell last month?", "units sold last month for each?": "each" with no noun of
@@ -1595,7 +1597,10 @@ class _State(
                          and ((nxt := self.next_content(k)) is None or not (nxt[1].first("dimension")
                                                                               or nxt[1].first("entity")))
                          for k, s in enumerate(self.spans))
-        if pointer or alone or same_noun or each_alone or any(s.text in pointers.get("pronouns", []) for s in self.spans):
+        # (a pronoun or the possessive "its": "its revenue in 2024"; not the demonstratives "those", "these", read as
+        # the previous rows only once a question goes on: followups.pointing_back)
+        pronouns = {*pointers.get("pronouns", []), *pointers.get("possessive_pronouns", [])}
+        if pointer or alone or same_noun or each_alone or any(s.text in pronouns for s in self.spans):
             return True  # "who placed it?", "late ones only": about the previous answer
         if context.kind == "list" and context.limit != 1 and not context.lookup and any(
                 words[k:k + 3] in (["the", "one", "that"], ["the", "one", "which"]) for k in range(len(words) - 2)) \

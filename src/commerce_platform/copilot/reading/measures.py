@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from ...errors import NotUnderstood
-from ..followups import PRONOUNS
+from ..followups import pointing_back
 from ..lexicon import Span
 from ..query import Filter, QueryForm
 from ..semantic import predicate_spec
@@ -532,7 +532,7 @@ class MeasureSteps(StateBase):
                 if "count" not in f.measures and (s.text == "how many" or tail_count):
                     f.measures.append("count")
                 elif s.text == "count" and before is not None and before[1].first("entity") and not any(
-                        t.text in PRONOUNS for t in self.spans):
+                        t.text in pointing_back(self.layer) for t in self.spans):
                     # "what about order count": a count of the things named right before it
                     f.subject = f.subject or before[1].arg("entity")
                     f.measures.append("count")
