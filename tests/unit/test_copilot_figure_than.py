@@ -129,3 +129,19 @@ def test_days_of_stock_with_other_days_in_the_bracket_refuses(parser):
     with pytest.raises(NotUnderstood):  # Q2 has 91 days, not 90: the bracket says another pace
         parser.parse("which products have fewer than 40 days of stock left at Q2 2026's daily sales pace "
                      "(Q2 units / 90 days)?", COPILOT_AS_OF)
+
+
+# the answer's words say the days of stock said and the pace's own days, not the factor they make (was: "stock <
+# 0.333333 x units sold", a raw decimal); a bound of one figure to another said as a factor keeps its factor
+@pytest.mark.parametrize("question, said, unsaid", [
+    ("which items are down to under 25 days of stock, going by their average daily units sold over the last 60 days",
+     "stock < 25 days of units sold at the daily pace (units sold / 60 days;", "0.416"),
+    ("Which Garden products have less than 40 days of stock left at Q2 2026's daily sales pace?",
+     "stock < 40 days of units sold at the daily pace (units sold / 91 days;", "0.439"),
+    # near miss: a factor said is the factor, no days
+    ("products whose stock is more than 2.5 times the units they sold in September",
+     "stock > 2.5 x units sold", "days of units sold"),
+])
+def test_days_of_stock_are_said_in_days(parser, question, said, unsaid):
+    interpretation = parser.parse(question, COPILOT_AS_OF).interpretation
+    assert said in interpretation and unsaid not in interpretation, interpretation

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .planner import PREVIOUS_ROWS, Planner
-from .query import QueryForm, output_name
+from .query import Filter, QueryForm, output_name
 from .semantic import SemanticLayer, negated_predicate, predicate_spec
 
 MONEY_COLUMNS = ("revenue", "total_amount", "average_order_value", "unit_price", "unit_cost", "line_amount")
@@ -43,6 +43,17 @@ def _fmt(value: Any, column: str = "") -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "none" if value is None else str(value)
+
+
+def _days_of_stock(form: QueryForm, f: Filter) -> tuple[str, str] | None:
+    """(the days of stock said, the days of the pace's period) of a stock bound read as days of the daily pace
+    (reading/figure_than: the form's ``days_of_stock:<days>:<period days>`` note), when ``f``'s factor is theirs."""
+    for note in form.notes:
+        if note.startswith("days_of_stock:") and len(note.split(":")) == 3:
+            days, period_days = note.split(":")[1:]
+            if float(period_days) > 0 and f.values and abs(float(days) / float(period_days) - float(f.values[0])) < 1e-9:
+                return days, period_days
+    return None
 
 
 def _label(column: str) -> str:
@@ -386,6 +397,14 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             continue
         if f.than:
             # "less stock than the units sold last month": the other figure of the same thing, times its factor
+            days = _days_of_stock(form, f)
+            if days is not None:
+                # "less than 30 days of stock left at the average daily units sold of the last 90 days": the days said
+                # of the daily pace, as said (was: their factor, a raw decimal: "stock < 0.333333 x units sold")
+                parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {days[0]} days of "
+                             f"{_field_words(f.than, layer)} at the daily pace ({_field_words(f.than, layer)} / "
+                             f"{days[1]} days; each one's own figures)")
+                continue
             factor = "" if f.values in ([], [1], [1.0]) else f"{f.values[0]:g} x "
             parts.append(f"{_field_words(f.field, layer)} {OP_WORDS.get(f.op, f.op)} {factor}"
                          f"{_field_words(f.than, layer)} (each one's own figures)")

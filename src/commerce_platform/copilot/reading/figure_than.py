@@ -99,6 +99,8 @@ class FigureThanSteps(StateBase):
                 x.used = True
             self.form.filters.append(Filter("stock", str(s.arg("comparator")),
                                             [float(number.arg("number")) / span_days], than="units_sold"))
+            # (the days said and the pace's days, for the answer's words: "30 days of units sold", not its factor)
+            self.form.notes.append(f"days_of_stock:{float(number.arg('number')):g}:{span_days}")
             if "units_sold" not in self.form.show:
                 self.form.show.append("units_sold")
             return
