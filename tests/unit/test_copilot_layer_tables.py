@@ -20,6 +20,9 @@ word is read from anywhere else.
   a question go on from the previous answer (parser _is_followup); the pronouns and demonstratives ("those", "these")
   read as the previous answer's rows once it does (followups.pointing_back: about_previous, merge_shapes, measures),
   one table for both (was: a copy of the pronouns inline in followups.py).
+- ``show_verbs`` (parser _field_shown: the fields listed after "show"/"display" are columns), ``heading_clause_words``
+  (parser _things_heading: "products that ...", "customers who ...") and ``side_by_side`` (reading/periods_and_fields:
+  two periods "next to each other" are columns): words that were tuples inline in the code.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ REMOVED = {
     ("each_verbs",): ["spent"],
     ("followup_pointers", "possessive_pronouns"): ["its"],
     ("followup_pointers", "demonstrative_pronouns"): ["these"],
+    ("show_verbs", "verbs"): ["display"],
+    ("heading_clause_words",): ["that"],
+    ("side_by_side", "words"): ["next to each other"],
 }
 
 
@@ -198,3 +204,39 @@ def test_a_demonstrative_of_the_table_makes_a_follow_up(parser, test_parser, que
 
     context = parser.parse("how many orders did we get in 2025 per channel", COPILOT_AS_OF).form
     assert _State(parser, question, COPILOT_AS_OF)._is_followup(context) is goes_on
+
+
+# "display" (the layer's show_verbs): the fields listed after it are columns beside each customer (the order shown);
+# taken out of the test layer's table, the order is read as a condition only
+def test_a_show_verb_of_the_table_shows_the_fields_after_it(parser, test_parser):
+    question = "customers with orders still open - display the customer and the order"
+    shown = [reader.parse(question, COPILOT_AS_OF).sql.split(" FROM ")[0] for reader in (parser, test_parser)]
+    assert "order_id" in shown[0] and "order_id" not in shown[1], shown
+
+
+# "that" (the layer's heading_clause_words) heads a clause of the things named first: they are asked for by name, so a
+# figure per month of them is refused; taken out of the test layer's table, it is read as a figure; "who" is kept in
+# the table: refused whichever layer
+@pytest.mark.parametrize("question, refused_by_test_layer", [
+    ("business customers that spent over 3000 EUR in 2025 - their revenue per month", False),
+    ("business customers who spent over 3000 EUR in 2025 - their revenue per month", True),
+])
+def test_a_clause_word_of_the_table_heads_the_things_asked_for(parser, test_parser, question, refused_by_test_layer):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+    if refused_by_test_layer:
+        with pytest.raises(NotUnderstood):
+            test_parser.parse(question, COPILOT_AS_OF)
+    else:
+        assert test_parser.parse(question, COPILOT_AS_OF).sql
+
+
+# "next to each other" (the layer's side_by_side words) after two periods compared per group: each period a column, one
+# row per channel; taken out of the test layer's table, one row per channel and period
+def test_periods_next_to_each_other_are_columns(parser, test_parser, engine):
+    from .conftest import answer
+
+    question = "orders per channel, 2024 versus 2025 next to each other"
+    channels = engine.execute("SELECT COUNT(DISTINCT channel) FROM orders").rows[0][0]
+    assert len(answer(parser, engine, question)) == channels
+    assert len(answer(test_parser, engine, question)) == 2 * channels

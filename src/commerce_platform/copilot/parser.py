@@ -2207,7 +2207,8 @@ class _State(
             j -= 1
         # ("give their names and order counts": a word qualifying the next one is not itself a field)
         after = self.spans[i + 1].text if i + 1 < len(self.spans) else None
-        return j >= 0 and self.spans[j].text in ("show", "showing", "give", "display") and \
+        # (a show verb: the layer's show_verbs)
+        return j >= 0 and self.spans[j].text in self.layer.grammar.get("show_verbs", {}).get("verbs", []) and \
             after in (None, ",", "and", ".", "?", "!", ";")
 
     def _relative_which(self, i: int) -> bool:
@@ -2218,9 +2219,10 @@ class _State(
 
     def _things_heading(self, i: int) -> bool:
         """"business customers who spent ...", "products that sold ...": the things named first (only values and
-        function words before them), a clause of theirs right after ("who"/"that"): the question asks for them."""
+        function words before them), a clause of theirs right after ("who"/"that": the layer's heading_clause_words):
+        the question asks for them."""
         nxt = self.spans[i + 1] if i + 1 < len(self.spans) else None
-        return nxt is not None and nxt.text in ("who", "that") and all(
+        return nxt is not None and nxt.text in self.layer.grammar.get("heading_clause_words", []) and all(
             all(x[0] in ("value", "stop") for x in s.senses) for s in self.spans[:i])
 
     def _is_which(self, i: int) -> bool:

@@ -119,7 +119,9 @@ class ColumnSteps(StateBase):
         "... products, show the stock": a measure or dimension after "with/their/its/show" is a
         column beside the listed things."""
         f = self.form
-        shows = {"show", "showing", "plus", "give", "display"}
+        # (the layer's show verbs and the words asking for a column beside the rows: "plus")
+        shown = self.layer.grammar.get("show_verbs", {})
+        shows = {*shown.get("verbs", []), *shown.get("beside", [])}
         moved: set[int] = set()
         for k, s in enumerate(self.spans):
             # ("every order, whatever its status, how many units ...": "its" of "whatever its" owns no column)

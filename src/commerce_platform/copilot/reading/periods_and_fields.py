@@ -372,11 +372,12 @@ class PeriodFieldSteps(StateBase):
         rows = f.grain is not None and None is not unit_of(pair[0], f.grain) != unit_of(pair[1], f.grain) is not None \
             and not all(_one_unit(p, f.grain) for p in pair)
         one_row = self._one_row_spans()
+        side_by_side = self.layer.grammar.get("side_by_side", {}).get("words", [])  # "side by side", "next to each other"
         # ("revenue by category for 2025 and for 2026 so far, side by side", "count for Q3 2025 and count for Q3
         # 2026": the figure said again after "and", and "for"/"in" before each period, join the same two periods)
         joined = self._periods_joined(f, slots)
         if joined is None or not rows and not one_row and not any(
-                s.text in ("side by side", "next to each other") for s in self.spans) or f.compare_period:
+                s.text in side_by_side for s in self.spans) or f.compare_period:
             return False
         for x in joined:
             x.used = True
@@ -384,7 +385,7 @@ class PeriodFieldSteps(StateBase):
             x.used = True  # "- one row with both figures": each period's figure a column, as "side by side" says
         f.derived = f.derived or {"kind": "periods"}
         f.compare_period = self.periods[int(slots[1].text[8:-2])]
-        if one_row and " ".join(x.text for x in one_row) not in ("side by side", "next to each other") \
+        if one_row and " ".join(x.text for x in one_row) not in side_by_side \
                 and "periods_side_by_side" not in f.notes:
             f.notes.append("periods_side_by_side")
         return True
@@ -664,8 +665,9 @@ class PeriodFieldSteps(StateBase):
             # (was: a query that failed)
             raise NotUnderstood(f"both periods lie in one {f.grain}, so there is no row per {f.grain} to compare",
                                 field="question", hint="drop the 'per " + f.grain + "', e.g. 'revenue Q1 2026 vs Q2 2026'")
+        side_by_side = self.layer.grammar.get("side_by_side", {})  # with the compare words said: "next to"
         if (f.derived or {}).get("kind") == "periods" and f.compare_period and (f.dimensions or not rows_said) and any(
-                s.text in ("side by side", "next to each other", "side by side with", "next to") for s in self.spans):
+                s.text in (*side_by_side.get("words", []), *side_by_side.get("with", [])) for s in self.spans):
             # ("orders in Q2 2026 compared with Q2 2025, side by side": with no grouping, one row with each period's
             # figure a column; "... side by side (one row per month)" keeps the rows it says)
             # "orders per channel, 2024 versus 2025 side by side", "revenue by segment, 2024 next to 2025": each
