@@ -301,8 +301,10 @@ class SemanticParser:
         from .answers import describe_form  # the same words the answer uses
 
         if not form.as_of and any("AS_OF_DAY" in str(self.layer.measures.get(m.split(":")[-1], {}).get("sql", ""))
-               for m in (*form.measures, *form.show, form.order_by or "")):
-            form.as_of = as_of.isoformat()  # an age: counted up to the as-of day
+               for m in (*form.measures, *form.show, form.order_by or "", *(x.field for x in form.filters))):
+            # an age: counted up to the as-of day (shown, ranked, or held to a limit: 'more than 90 days since
+            # their last order')
+            form.as_of = as_of.isoformat()
         sql = self.planner.plan(form).sql(dialect="duckdb")
         lookup = None
         if form.lookup:

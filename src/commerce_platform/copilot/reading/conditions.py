@@ -1139,6 +1139,12 @@ class ConditionSteps(StateBase):
             if money and right is not None and "." in right[0] and ":" not in right[0] and \
                     self.layer.column(right[0]).get("unit") != "EUR":
                 right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
+            if money and right is not None and right[1] is not None and i > 0 and \
+                    self.spans.index(right[1]) > j + 2 and self._money_field_before(i):
+                # "products priced over 100 euros have a margin above 50%": the amount said right after a figure in
+                # EUR bounds that figure, never one named after other words (was: the margin in euros, a silent
+                # wrong)
+                right = None
             target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
                     and not unit and not money and "units_sold" in self.layer.measures and \
@@ -1184,6 +1190,15 @@ class ConditionSteps(StateBase):
                 placed_money = (j + 1, target)
             if unit is not None:
                 unit.used = True
+
+    def _money_field_before(self, i: int) -> bool:
+        """The span right before ``i`` names a figure or column kept in EUR ("priced", "revenue")."""
+        before = self.spans[i - 1]
+        if before.first("attribute"):
+            return self.layer.column(str(before.arg("attribute"))).get("unit") == "EUR"
+        if before.first("measure"):
+            return self.layer.measures.get(str(before.arg("measure")), {}).get("unit") == "EUR"
+        return False
 
     def _bound_unit_in_words(self, span: Span | None) -> str | None:
         """"over 48 hours to deliver", "delivery hours above 30": a time unit inside the words of the duration
