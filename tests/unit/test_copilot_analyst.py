@@ -53,6 +53,18 @@ What each part checks:
   by units)" restates the average selling price; "excluding whatever sits in <warehouse>" is the other warehouses'
   stock; "Show both figures." after a comparison of two periods restates what the comparison shows; "leaving /
   setting <things> aside" leaves them out, as "excluding <things>".
+- A measure's formula with its factors in another order, "times" for "x" or "qty" / "product unit cost" for
+  "quantity" / "unit cost" (the layer's formula variants) is that measure ("line revenue minus unit cost x qty" is
+  the gross profit, "list price x quantity minus what was charged" the discount given); a formula whose terms are
+  turned round ("what was charged minus list price x quantity") or which names no measure's factors stays refused.
+- A percent bound on each group's share of the total ("which brands made up more than 10% of total units sold",
+  "categories with a share of revenue above 12.5%") keeps the groups whose share passes it (every such group, no
+  ranking); with no grouping, or on a share of a condition, it stays refused.
+- A discount "above zero" / "greater than zero" said of the lines (or of their discount_percent) is a discount,
+  as "non-zero discount" is; "list value minus what we charged" is the discount given.
+- "How many customers ordered in each of the four quarters / all 12 months of <period>" counts the customers with an
+  order in every one of those grains (the number said must be the grains the period holds); listed, grouped, or over
+  a period of no whole grains it is refused; "in each quarter" (no "of the") stays a grouping.
 """
 
 from __future__ import annotations
@@ -1878,3 +1890,136 @@ def test_a_figure_named_only_in_its_condition_after_with_stays_a_column(parser):
     form = parser.parse("among active products with fewer than 20 units sold in the last 90 days, the one with the "
                         "most on hand", COPILOT_AS_OF).form
     assert "units_sold" not in form.measures
+
+
+@pytest.mark.parametrize("question, gold", [
+    # the factors of a term in another order, "qty" for quantity (was: refused on 'minus', 'x')
+    ("profit per category in 2025 (that is line revenue minus unit cost x qty)",
+     "SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * "
+     f"p.unit_cost) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    # a bracketed factor stays one factor; "qty" for quantity
+    ("gross profit by brand for 2025, profit = qty x (discounted unit price minus unit cost)",
+     "SELECT p.brand, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100) - oi.quantity * "
+     f"p.unit_cost) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    # "product unit cost" for the unit cost, the stock's valuation
+    ("stock value per warehouse (units on hand times the product unit cost)",
+     "SELECT i.warehouse, SUM(i.quantity_on_hand * p.unit_cost) FROM inventory i JOIN products p USING (product_id) "
+     "GROUP BY 1"),
+    # the discount given said as list value minus what was charged, its factors turned round (was: refused on 'x')
+    ("euros of discount given in Q3 2026 on orders not cancelled or returned (quantity x list price minus what we "
+     "charged)",
+     f"SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'"),
+    ("discount amount for October 2026, the sum of unit price times quantity times discount percent / 100",
+     f"SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'"),
+])
+def test_a_formula_said_in_another_order_is_its_measure(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # near misses: the terms turned round (another figure), and a product of no measure's factors
+    "discount in euros in 2026, i.e. what was charged minus list price x quantity",
+    "sum of unit price x quantity for 2025 orders",
+])
+def test_a_formula_of_no_measure_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+SHARE_OF_UNITS = ("SELECT p.brand, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+                  f"USING (product_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2025-01-01' AND DATE "
+                  "'2025-12-31' GROUP BY 1 QUALIFY SUM(oi.quantity) {op} {value} * SUM(SUM(oi.quantity)) OVER ()")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "of total" after the percent: a bound on each group's share (was: refused on 'more than', '12.5')
+    ("Which brands each accounted for more than 10.5% of total units sold in 2025?",
+     SHARE_OF_UNITS.format(op=">", value=0.105)),
+    ("brands making up less than 9% of the total units sold in 2025", SHARE_OF_UNITS.format(op="<", value=0.09)),
+    # a share said before the bound (was: refused, a percent compared with an amount in EUR)
+    ("cities whose share of 2026 revenue is above 8 %",
+     f"SELECT c.city, SUM(o.total_amount) FROM orders o JOIN customers c USING (customer_id) WHERE {VALID_ORDER} "
+     "AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31' GROUP BY 1 "
+     "QUALIFY SUM(o.total_amount) > 0.08 * SUM(SUM(o.total_amount)) OVER ()"),
+])
+def test_a_bound_on_each_groups_share_of_the_total(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_share_bound_says_what_it_kept(parser):
+    result = parser.parse("which categories made up over 12% of total 2025 sales", COPILOT_AS_OF)
+    assert "only those whose share of the total is > 12%" in result.interpretation
+    assert result.form.limit is None
+
+
+@pytest.mark.parametrize("question", [
+    # near misses: no grouping the share could be of, and a share of a condition with a bound
+    "revenue in 2025 above 12.5% of the total",
+    "which carriers had a late share above 10% in 2026",
+])
+def test_a_share_bound_with_no_groups_stays_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+@pytest.mark.parametrize("question, gold", [
+    # "(discount_percent above zero)" restates "with a discount" (was: refused on 'above', 'zero')
+    ("what share of the units sold in Q2 2026 were sold with a discount (discount_percent greater than zero)?",
+     "SELECT SUM(oi.quantity) FILTER (WHERE oi.discount_percent > 0) / SUM(oi.quantity) FROM order_items oi JOIN "
+     f"orders o USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-04-01' AND DATE '2026-06-30'"),
+    ("number of 2025 order lines with a discount above zero, per brand",
+     "SELECT p.brand, COUNT(*) FROM order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) "
+     "WHERE oi.discount_percent > 0 AND o.order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1"),
+    ("euros of discount in 2026 (list value minus what was charged)",
+     f"SELECT SUM(oi.quantity * oi.unit_price * oi.discount_percent / 100) FROM order_items oi JOIN orders o "
+     f"USING (order_id) WHERE {VALID_ORDER} AND o.order_date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'"),
+])
+def test_a_discount_above_zero_is_a_discount(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+def test_a_discount_above_another_number_is_a_bound(parser):
+    # near miss: a bound other than zero stays the bound on the discount percent
+    form = parser.parse("order lines in 2025 with a discount above 10 per category", COPILOT_AS_OF).form
+    assert "discounted" not in form.predicates
+    assert any(x.field == "order_items.discount_percent" and x.op == ">" and x.values == [10] for x in form.filters)
+
+
+EVERY_QUARTER = ("SELECT COUNT(*) FROM (SELECT o.customer_id FROM orders o JOIN customers c USING (customer_id) WHERE "
+                 "o.order_date BETWEEN DATE '{start}' AND DATE '{end}'{extra} GROUP BY 1 "
+                 "HAVING COUNT(DISTINCT date_trunc('{grain}', o.order_date)) = {n})")
+
+
+@pytest.mark.parametrize("question, gold", [
+    # an order in every quarter of the year (was: refused on 'in each', '4', 'quarters')
+    ("how many customers placed an order in each of the 4 quarters of 2025?",
+     EVERY_QUARTER.format(start="2025-01-01", end="2025-12-31", extra="", grain="quarter", n=4)),
+    ("How many consumer customers ordered in all the months of Q3 2026",
+     EVERY_QUARTER.format(start="2026-07-01", end="2026-09-30", extra=" AND c.segment = 'consumer'", grain="month",
+                          n=3)),
+    ("number of customers that ordered in all twelve months of 2025",
+     EVERY_QUARTER.format(start="2025-01-01", end="2025-12-31", extra="", grain="month", n=12)),
+])
+def test_customers_with_an_order_in_every_period(parser, engine, question, gold):
+    assert_answers_like(parser, engine, question, gold)
+
+
+@pytest.mark.parametrize("question", [
+    # near misses: listed, counted per group, a number that is not the grains of the period, a partial period
+    "list the customers who ordered in each of the four quarters of 2025",
+    "how many customers per country ordered in each of the four quarters of 2025",
+    "how many customers ordered in each of the 3 quarters of 2025",
+    "how many customers ordered in each of the 12 months of 2026",
+])
+def test_every_period_outside_a_count_of_customers_is_refused(parser, question):
+    with pytest.raises(NotUnderstood):
+        parser.parse(question, COPILOT_AS_OF)
+
+
+def test_in_each_quarter_stays_a_grouping(parser):
+    form = parser.parse("how many customers placed an order in each quarter of 2025", COPILOT_AS_OF).form
+    assert form.grain == "quarter" and not any(n.startswith("every_period:") for n in form.notes)

@@ -345,6 +345,9 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
             parts.append(f"{scale} of the total: the top {form.limit} together")
         else:
             parts.append(f"{scale} of the total")
+        if derived.get("bound") and not cond:
+            b = derived["bound"]
+            parts.append(f"only those whose share of the total is {OP_WORDS.get(b['op'], b['op'])} {100 * b['value']:g}%")
     if derived.get("kind") == "growth" and form.compare_period:
         parts.append(f"growth {'as a difference' if derived.get('absolute') else 'in %'} vs {form.compare_period.label} ({form.compare_period.start} to "
                      f"{form.compare_period.end})")
@@ -416,6 +419,11 @@ def describe_form(form: QueryForm, layer: SemanticLayer | None = None) -> str:
         if held_in and f.field in layer.measures and f.op in OP_WORDS:
             # "fewer than 50 units in every warehouse": the bound is on each place's own figure, not their sum
             parts[-1] += f" in {'every' if held_in[0] == 'every' else 'at least one'} {held_in[1]} (its own figure)"
+    every_period = next((n.split(":", 1)[1] for n in form.notes if n.startswith("every_period:")), None)
+    if every_period:
+        # "customers who ordered in each of the four quarters of 2025": an order (any of those counted) in every one
+        parts.append(f"only those with an order in every {every_period} of the period (each {every_period} counted "
+                     "once: the number of distinct ones equals the number in the period)")
     if form.compare:
         parts.append(f"{form.compare['dimension']}: " + " vs ".join(map(str, form.compare["values"])))
     groups = [g for g in form.dimensions if not (form.compare and g == form.compare.get("dimension"))]

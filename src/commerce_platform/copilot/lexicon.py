@@ -76,6 +76,54 @@ def purpose_patterns(purpose: dict) -> list[str]:
     return out
 
 
+def formula_variants(phrase: str, spec: dict) -> list[str]:
+    """The other ways of saying a formula synonym ("line revenue minus qty x unit cost"): the factors of each term
+    ("minus", "plus" part) in every order, each product sign of the layer ("x", "times") and each alias of a factor
+    word ("qty" for "quantity"). A phrase with no product sign has none."""
+    words = phrase.split()
+    signs = list(spec.get("products", []))
+    if not signs or not set(words) & set(signs):
+        return []
+    terms: list[list[str]] = [[]]
+    joins: list[str] = []
+    for word in words:
+        if word in spec.get("terms", []):
+            joins.append(word)
+            terms.append([])
+        else:
+            terms[-1].append(word)
+    orders: list[list[str]] = [[]]
+    for term in terms:
+        factors = [" ".join(f).strip() for f in _split_on(term, set(signs))]
+        if any(not f for f in factors):
+            return []  # a sign with nothing on one side is no product
+        orders = [[*done, " x ".join(p)] for done in orders for p in _orders(factors)]
+    forms = set()
+    if "(" in phrase:  # a bracketed factor is one factor: its sign is not the term's, no factor is moved
+        orders = [[" ".join(t) for t in terms]]
+    for order in orders:
+        text = order[0] + "".join(f" {j} {t}" for j, t in zip(joins, order[1:], strict=True))
+        forms |= {text.replace(" x ", f" {sign} ") for sign in signs}
+    for canonical, aliases in spec.get("aliases", {}).items():
+        forms |= {re.sub(rf"(?<!product )\b{re.escape(canonical)}\b", alias, form) for form in forms for alias in aliases}
+    return sorted(forms - {phrase})
+
+
+def _split_on(words: list[str], signs: set[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word in signs:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _orders(factors: list[str]) -> list[tuple[str, ...]]:
+    from itertools import permutations
+    return list(permutations(factors)) if len(factors) <= 3 else [tuple(factors)]
+
+
 @dataclass
 class Lexicon:
     phrases: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
@@ -163,6 +211,14 @@ class Lexicon:
         for name, measure in layer.measures.items():
             for phrase in measure["synonyms"]:
                 lex.add(phrase, ("measure", name))
+        # "line revenue minus unit cost x qty": a measure's formula with its factors in another order, 'times' for
+        # 'x' or a factor's alias (the layer's formula variants); a variant another phrase already holds is not added
+        said = set(lex.phrases)
+        for name, measure in layer.measures.items():
+            for phrase in measure["synonyms"]:
+                for variant in formula_variants(phrase, grammar.get("formula_variants", {})):
+                    if tuple(tokenize(variant)) not in said:
+                        lex.add(variant, ("measure", name))
         for name, entity in layer.entities.items():
             # an entity of its own words ("stock records"): the table's words ("inventory") keep their measure
             for phrase in entity.get("synonyms") or layer.tables[entity["table"]]["synonyms"]:

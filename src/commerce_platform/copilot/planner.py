@@ -12,13 +12,14 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
 
 from ..errors import NotUnderstood
-from .query import Filter, QueryForm, output_name
+from .query import Filter, Period, QueryForm, output_name
 from .semantic import SemanticLayer
 
 # the stand-in value of a filter on the previous answer's own rows (a form ``within`` a ranked list): planned as
@@ -134,6 +135,19 @@ def _percent(part: exp.Expr, whole: exp.Expr, scale: float = 100.0) -> exp.Expr:
     """scale * part / whole, NULL (not an error) when the whole is 0; unrounded (the prose rounds)."""
     return exp.Div(this=exp.Mul(this=exp.Literal.number(scale), expression=part),
                    expression=exp.func("NULLIF", whole, exp.Literal.number(0)))
+
+
+def periods_in(period: Period, grain: str) -> int | None:
+    """How many whole months / quarters / years ``period`` spans, or None when it starts or ends inside one."""
+    months = {"month": 1, "quarter": 3, "year": 12}.get(grain)
+    start, end = period.start_date, period.end_date
+    if months is None or start.day != 1 or (start.month - 1) % months:
+        return None
+    after = end + timedelta(days=1)
+    if after.day != 1 or (after.month - 1) % months:
+        return None
+    span = (after.year - start.year) * 12 + after.month - start.month
+    return span // months if span > 0 else None
 
 
 def share_scale(derived: dict) -> tuple[float, str]:
@@ -562,6 +576,13 @@ class Planner:
 
     # ----- the form
     def plan(self, form: QueryForm) -> exp.Select:
+        if any(n.startswith("every_period:") for n in form.notes) and (
+                form.kind != "aggregate" or form.within or form.derived or form.compare or form.compare_period
+                or form.limit or form.order_by or form.lookup):
+            # "an order in every quarter" is tested only where the customers are counted (_every_period)
+            raise NotUnderstood("I can count the customers with an order in every period, but not list or rank them",
+                                field="question", hint="e.g. 'how many customers ordered in each of the four "
+                                "quarters of 2025'")
         if (form.derived or {}).get("kind") == "scoped_conditions":
             return self._scoped_conditions(form)
         if form.offset and (form.within or form.kind not in ("list", "aggregate") or (form.derived or {}).get("together")):
@@ -779,6 +800,27 @@ class Planner:
                 elif f.op in _COMPARE:
                     out.append(_COMPARE[f.op](this=agg, expression=_lit(values[0])))
         return out
+
+    def _every_period(self, form: QueryForm, measures: list[str], dims: list[str]) -> list[exp.Expr]:
+        """"How many customers ordered in each of the four quarters of 2025": the customers with an order in every
+        period of the grain within the form's period (their distinct quarters number as many as the period holds),
+        then counted. Only a count of customers over their order dates, in a period of whole grains; else refused."""
+        grain = next((n.split(":", 1)[1] for n in form.notes if n.startswith("every_period:")), None)
+        if grain is None:
+            return []
+        column = form.period_field or self._default_period_field(form, measures)
+        count = periods_in(form.period, grain) if form.period else None
+        if count is None:
+            raise NotUnderstood(f"I can count the customers with an order in every {grain} only over a period of "
+                                f"whole {grain}s", hint=f"e.g. 'how many customers ordered in each of the {grain}s of 2025'")
+        if dims or form.grain or form.subject != "customers" or form.kind != "aggregate" \
+                or form.measures != ["count"] or column != "orders.order_date":
+            raise NotUnderstood(f"I can only count all the customers with an order in every {grain}, not per group "
+                                "nor another figure of them", hint=f"e.g. 'how many customers ordered in each of the "
+                                f"{grain}s of 2025'")
+        periods = exp.Count(this=exp.Distinct(expressions=[
+            exp.func("date_trunc", exp.Literal.string(grain), fragment(column))]))
+        return [periods.eq(exp.Literal.number(count))]
 
     def _in_unit_shown(self, form: QueryForm, f: Filter) -> list:
         """A bound on a duration's aggregate said in its own unit ("an average delivery time above 50 hours"),
@@ -1021,6 +1063,7 @@ class Planner:
             dims = [d for d in dims if d != pivot]
         outputs: list[exp.Expr] = []
         moved: list[exp.Expr] = []  # a condition on how a figure moved between two periods (HAVING)
+        shared: list[exp.Expr] = []  # a bound on each group's share of the total (QUALIFY: the total is a window)
         grain_expr = None
         period_start: exp.Expr | None = None
         if form.grain:
@@ -1071,6 +1114,11 @@ class Planner:
             total = exp.Window(this=exp.Sum(this=agg.copy()))
             scale, suffix = share_scale(derived)
             outputs.append(exp.alias_(_percent(agg.copy(), total, scale), f"{name}{suffix}"))
+            if derived.get("bound"):
+                # "which categories made up more than 12.5% of total sales": the groups whose share (a 0-1
+                # fraction, the bound said in percent / 100) passes the bound
+                shared.append(_COMPARE[derived["bound"]["op"]](
+                    this=_percent(agg.copy(), total.copy(), 1.0), expression=exp.Literal.number(derived["bound"]["value"])))
         elif derived.get("kind") == "ratio" and derived.get("dimension"):
             conds_extra = []
             name, agg = aggs[0]
@@ -1196,6 +1244,7 @@ class Planner:
         # a latest or earliest date is the same however often a row repeats (the layer marks it fan_safe)
         distinct_ok = all(m.startswith(("count", "ndistinct:")) or "DISTINCT" in (self.layer.measures.get(m, {}).get("sql") or "").upper()
                           or self.layer.measures.get(m, {}).get("fan_safe") for m in measures)
+        moved += self._every_period(form, measures, dims)
         having = self._having(form, line, zero=zero_sales, own=zero_table) + moved
         dated = self._having(form, line, dates=True)
         if dated and glossary and form.subject and (dims or form.grain):
@@ -1256,6 +1305,8 @@ class Planner:
             select = select.group_by(*group)
         if having:
             select = select.having(exp.and_(*having))
+        if shared:
+            select = select.qualify(exp.and_(*shared))
         # ("revenue by month, highest first": periods sorted by the figure when the question says so)
         if grain_expr is not None and not form.limit and not (form.order_by and "sorted" in form.notes):
             first = "condition" if derived.get("kind") == "predicates" else form.grain or period_column

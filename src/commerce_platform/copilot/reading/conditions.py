@@ -1133,6 +1133,12 @@ class ConditionSteps(StateBase):
             pct = j + 1 < len(self.spans) and self.spans[j + 1].text == "__pct__"
             if pct:
                 self.spans[j + 1].used = True
+            of_total = self._of_the_total(j + 1) if pct and op in ("<", "<=", ">", ">=") else None
+            if of_total is not None:
+                # "made up more than 12.5% of total sales": a bound on each group's share of the total, placed (its
+                # words used) only once a share of the total per group is read (_share_bound)
+                self.share_bound = (op, float(num.arg("number")) / 100, [s, num, *of_total], True)
+                continue
             money = j + 1 < len(self.spans) and self.spans[j + 1].text == "__money__"
             # ("above 30,000 EUR from Finnish customers": money is never a count of the customers)
             right = self._field_near(j + (1 if unit or money else 0), +1, counts=not money)
@@ -1174,9 +1180,16 @@ class ConditionSteps(StateBase):
                 by = self.spans[i - 1] if self.spans[i - 1].text == "by" else None
                 self.growth_bound = (op, float(num.arg("number")), [s, num, *([by] if by else [])])
                 continue
-            if pct and (self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name
-                        and name.split(".")[0] in self.layer.tables
-                        and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"):
+            in_eur = self._in_eur(name) or "." in name and name.count(".") == 1 and ":" not in name \
+                and name.split(".")[0] in self.layer.tables \
+                and self.layer.tables[name.split(".")[0]]["columns"].get(name.split(".")[1], {}).get("unit") == "EUR"
+            if pct and in_eur and op in ("<", "<=", ">", ">=") and name in self.layer.measures and \
+                    any(x.has("grammar", "share") for x in self.spans[:i]):
+                # "categories with a share of 2025 revenue above 12.5%": the percent bounds the share said before it,
+                # placed only once a share of the total per group is read (_share_bound)
+                self.share_bound = (op, float(num.arg("number")) / 100, [s, num], False)
+                continue
+            if pct and in_eur:
                 # "more than 40% of their lines discounted": a percent is never a price or an amount in EUR
                 raise NotUnderstood(f"{num.arg('number'):g}% is a share, and the figure it would be compared with "
                                     "is an amount in EUR", hint="ask for the share itself, e.g. "
@@ -1199,6 +1212,21 @@ class ConditionSteps(StateBase):
         if before.first("measure"):
             return self.layer.measures.get(str(before.arg("measure")), {}).get("unit") == "EUR"
         return False
+
+    def _of_the_total(self, k: int) -> list[Span] | None:
+        """The words "of (the) total" / "of (the) whole" right after the percent sign at ``k`` ("more than 12.5% of
+        total sales"): what the percent is a share of is the total of the figure named after them; else None."""
+        words = self.spans[k + 1:k + 4]
+        if not words or words[0].text != "of":
+            return None
+        said = [words[0]]
+        rest = words[1:]
+        if rest and rest[0].text == "the":
+            said.append(rest[0])
+            rest = rest[1:]
+        if rest and rest[0].text in self.layer.grammar.get("share_wholes", []) and not rest[0].used:
+            return [*said, rest[0]]
+        return None
 
     def _bound_unit_in_words(self, span: Span | None) -> str | None:
         """"over 48 hours to deliver", "delivery hours above 30": a time unit inside the words of the duration

@@ -41,6 +41,47 @@ class GroupingSteps(StateBase):
                     self.form.grain is not None and t.has("grain", self.form.grain):
                 s.used = t.used = True
 
+    def _in_every_period(self) -> None:
+        """"How many customers placed an order in each of the four quarters of 2025", "customers who ordered in all
+        12 months of 2025": "in each of the / in all the (N) <grains>" before the one period said is an order in every
+        one of those grains (a condition on each customer, note ``every_period:<grain>``; the planner counts them),
+        not a figure per grain. The number said must be the grains in the period; a period of no whole grains, or
+        things other than ordering customers, are refused by the planner. "in each quarter" (one grain) stays a
+        grouping."""
+        if len(self.periods) != 1 or not any(x.has("activity", "orders") for x in self.spans) or \
+                not any(x.has("entity", "customers") for x in self.spans):
+            return
+        from ..planner import periods_in
+        for i, s in enumerate(self.spans):
+            if s.used:
+                continue
+            if s.text == "in each" and i + 1 < len(self.spans) and self.spans[i + 1].text == "of":
+                j = i + 2
+            elif s.text == "in" and i + 1 < len(self.spans) and self.spans[i + 1].text == "all":
+                j = i + 2
+            else:
+                continue
+            if j < len(self.spans) and self.spans[j].text == "the":
+                j += 1
+            said = self.spans[j].first("number") if j < len(self.spans) else None
+            if said is not None:
+                j += 1
+            if j >= len(self.spans) or not self.spans[j].first("grain") or not self.spans[j].text.endswith("s"):
+                continue
+            grain = str(self.spans[j].arg("grain"))
+            k = j + 1
+            if k < len(self.spans) and self.spans[k].text == "of":
+                k += 1
+            if k >= len(self.spans) or not self.spans[k].text.startswith("__period"):
+                continue
+            count = periods_in(self.periods[0], grain)
+            if count is None or said is not None and said[1] != count:
+                continue
+            for x in self.spans[i:j + 1]:
+                x.used = True
+            self.form.notes.append(f"every_period:{grain}")
+            return
+
     def _place_pointed_at(self) -> None:
         """"What should Vantaa reorder? Products below their reorder level in that warehouse.": "in / at / from that
         <place>" (a dimension of the layer's places) after the question named one value of it points at that value,

@@ -1134,6 +1134,34 @@ class MeasureSteps(StateBase):
         if f.order_by is None:
             f.limit = None
 
+    def _share_bound(self, f: QueryForm) -> None:
+        """"which categories made up more than 12.5% of total 2025 sales", "brands with a share of revenue above
+        10%": the groups whose share of the total of the one figure asked passes the bound (a share of a condition,
+        of no grouping, or of two figures stays unplaced: refused)."""
+        bound = getattr(self, "share_bound", None)
+        if bound is None:
+            return
+        op, value, words, of_total = bound
+        derived = f.derived or {}
+        if f.kind != "aggregate" or not (f.dimensions or f.grain) or len(f.measures) != 1 or f.compare \
+                or f.compare_period or f.per_group or f.within:
+            return
+        if derived and (derived.get("kind") != "share" or derived.get("condition") or derived.get("bound")
+                        or derived.get("together")) or not derived and not of_total:
+            return
+        f.derived = {**derived, "kind": "share", "scale": derived.get("scale", "percent"),
+                     "bound": {"op": op, "value": value}}
+        # ("which categories each made up more than ..."): "each" right after the groups named, before the bound, is
+        # each of those groups
+        at = next(k for k, x in enumerate(self.spans) if x is words[0])
+        words += [x for k, x in enumerate(self.spans[1:at], start=1) if x.text == "each" and not x.used
+                  and self.spans[k - 1].first("dimension") and self.spans[k - 1].arg("dimension") in f.dimensions]
+        for s in words:
+            s.used = True
+        # the ranking a bare "which" would get is not asked: every group past the bound
+        if f.order_by is None:
+            f.limit = None
+
     def _growth_chronological(self, f: QueryForm) -> None:
         """"which brand grew the most, 2024 vs 2025", "the biggest fall in units, Q1 2025 versus Q1 2026": a growth
         (or fall) between two periods named is always from the earlier one to the later one, whichever is named
