@@ -385,3 +385,94 @@ def test_each_of_those_n_is_each_ranked_one(parser, engine):
     result = _parse(parser, context, "what is the current stock of each of those five?")
     assert result.form.dimensions == ["product"]
     assert len(answer(parser, engine, "what is the current stock of each of those five?", context)) == 5
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # a figure opening on "with" after things listed: a column beside each listed row, the list's conditions kept
+    (["which Philips products are active"], "along with total stock",
+     "SELECT p.product_id, SUM(i.quantity_on_hand) FROM products p JOIN inventory i USING (product_id) "
+     "WHERE p.brand = 'Philips' AND p.active GROUP BY p.product_id"),
+    (["which products were bought by business customers in 2025"], "with the units",
+     "SELECT p.product_id, SUM(oi.quantity) FROM order_items oi JOIN orders o USING (order_id) JOIN products p "
+     f"USING (product_id) JOIN customers c USING (customer_id) WHERE {VALID_ORDER} AND c.segment = 'business' "
+     "AND year(o.order_date) = 2025 GROUP BY p.product_id"),
+])
+def test_figure_opening_on_with_is_a_column_beside_the_list(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+    assert _parse(parser, context, question).form.kind == "list"
+
+
+def test_their_total_asked_outright_stays_one_figure(parser):
+    # near miss: "what is their total stock?" asks one total over the listed products, not a column
+    result = _parse(parser, ["which Philips products are active"], "what is their total stock?")
+    assert result.form.kind == "aggregate" and not result.form.dimensions
+
+
+def test_figure_already_beside_the_rows_answers_with_the_same_rows(parser, engine):
+    context = ["which products are under their reorder level"]
+    assert answer(parser, engine, "and their stock?", context) == answer(parser, engine, context[0])
+    # near miss: a figure not yet shown is added beside them
+    result = _parse(parser, context, "and their margin?")
+    assert "margin" in result.form.show and result.form.kind == "list"
+
+
+def test_opening_among_narrows_the_previous_question(parser, engine):
+    context = ["top 3 categories by revenue in 2025"]
+    gold = ("SELECT p.category, SUM(oi.quantity * oi.unit_price * (1 - oi.discount_percent / 100)) AS r FROM "
+            "order_items oi JOIN orders o USING (order_id) JOIN products p USING (product_id) JOIN customers c "
+            f"USING (customer_id) WHERE {VALID_ORDER} AND c.segment = 'business' AND year(o.order_date) = 2025 "
+            "GROUP BY 1 ORDER BY r DESC LIMIT 3")
+    assert_answers_like(parser, engine, "among business customers", gold, context)
+    # near miss: "among ..." with a question of its own (a ranking of other things) is that question
+    result = _parse(parser, context, "among business customers, who spent the most in 2025?")
+    assert result.form.dimensions == ["customer"]
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # the same figure for each group the previous ranking ranked: that ranking in full, in its period
+    (["which channel had the highest revenue in 2025?"], "what's the revenue of each channel",
+     f"SELECT o.channel, SUM(o.total_amount) FROM orders o WHERE {VALID_ORDER} AND year(o.order_date) = 2025 "
+     "GROUP BY 1"),
+    # each group's share of the figure just shown per group, in the same period
+    (["revenue per channel in October 2026"], "what share of total revenue did each channel have",
+     "SELECT o.channel, SUM(o.total_amount) / SUM(SUM(o.total_amount)) OVER () FROM orders o WHERE "
+     f"{VALID_ORDER} AND o.order_date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1"),
+    # the figure named by its aggregate and unit, for every carrier, in the period said
+    (["which carrier had the shortest average delivery time in 2025?"],
+     "show me the average in days for each carrier for 2026",
+     "SELECT carrier, AVG(date_diff('second', shipped_at, delivered_at)) / 86400 FROM shipments WHERE "
+     "delivered_at IS NOT NULL AND year(shipped_at) = 2026 GROUP BY 1"),
+])
+def test_every_group_of_the_previous_ranking(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_every_group_of_another_dimension_is_a_new_question(parser):
+    # near miss: the same figure of each city after the top channel names other groups: no period carried
+    result = _parse(parser, ["which channel had the highest revenue in 2025?"], "what's the revenue of each city")
+    assert result.form.period is None and result.form.dimensions == ["city"]
+
+
+@pytest.mark.parametrize("context, question, gold", [
+    # "as a percent" after a figure with a percent variant: the same figure on a 0-100 scale
+    (["what's the margin of the Makita Hammer"], "in percent please",
+     "SELECT 100 * (unit_price - unit_cost) / unit_price FROM products WHERE name = 'Makita Hammer'"),
+    (["average margin per brand"], "as percentages",
+     "SELECT brand, 100 * AVG((unit_price - unit_cost) / unit_price) FROM products GROUP BY 1"),
+])
+def test_figure_asked_in_percent(parser, engine, context, question, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_figure_in_percent_without_a_percent_variant_refuses(parser):
+    # near miss: revenue per category "as percentages" could be each one's share or something else: not guessed
+    with pytest.raises(NotUnderstood):
+        _parse(parser, ["revenue per category in 2025"], "as percentages")
+
+
+def test_looking_only_at_narrows_the_previous_question(parser, engine):
+    context = ["which brand has the lowest average margin?"]
+    gold = ("SELECT brand FROM products WHERE category = 'Kitchen' GROUP BY 1 "
+            "ORDER BY AVG((unit_price - unit_cost) / unit_price) DESC LIMIT 1")
+    rows = answer(parser, engine, "looking only at kitchen, which brand is best on margin", context)
+    assert [r[0] for r in rows] == [r[0] for r in engine.execute(gold).rows]

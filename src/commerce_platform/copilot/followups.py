@@ -1210,8 +1210,11 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     # ("with their total stock" after products listed: each one's own total, a column beside it, not one total over
     # them; was: the stock summed over every listed product, a silent wrong; "what is their total stock?" asks one)
     beside = any(s.text in ("with", "show", "list", "add") for s in state.spans)
+    # ("with total stock" after products listed: opening on "with", the figure beside each row, each one's total)
+    opens_beside = next((s.text for s in state.spans if s.senses), None) in ("with", "along with", "together with")
     words = {s.text for k, s in enumerate(state.spans) if not (k == 0 and s.has("grammar", "adding"))
-             and not (beside and s.text in TOTAL_WORDS and k > 0 and state.spans[k - 1].text in ("their", "its"))}
+             and not (beside and s.text in TOTAL_WORDS and k > 0 and state.spans[k - 1].text in ("their", "its"))
+             and not (opens_beside and s.text in TOTAL_WORDS)}
     if context.limit and context.limit > 1 and context.dimensions and words & TOTAL_WORDS and words & POINTERS \
             and state.form.measures and not state.periods and not state.ids:
         # "how many units of those did we sell in total?" after a top 5: a total over the ranked ones only
@@ -1567,19 +1570,28 @@ def every_group_of_the_ranked(state: _State, context: QueryForm) -> QueryForm | 
     named = [k for k, s in enumerate(state.spans) if s.has("dimension", dim) and k > 0
              and texts[k - 1].split()[-1] in ("every", "each", "all", "the") and set(texts[k - 1].split()) & {
                  "every", "each", "all"}]
-    if len(named) != 1 or state.periods or state.ids:
+    if len(named) != 1 or len(state.periods) > 1 or state.ids:
         return None
     k = named[0]
     figure_words = {"show", "me", "that", "this", "the", "same", "share", "rate", "figure", "number", "for", "and",
                     "every", "each", "all", "all the", "all of the", "please", "give", "what", "about", "is", "it",
-                    "then", "too", "also", "percentage", "percent", "now"}
-    if not all(set(s.text.split()) <= figure_words or j == k for j, s in enumerate(state.spans)):
+                    "then", "too", "also", "percentage", "percent", "now", "in"}
+    specs = [state.layer.measures.get(m, {}) for m in context.measures]
+    # ("show me the average in days for every carrier for 2025" after the fastest carrier this year: the figure
+    # named by its own aggregate and unit, in the period said, for every carrier)
+    averaged = bool(specs) and all(str(x.get("sql", "")).upper().startswith("AVG(") for x in specs)
+    units = {str(x.get("unit")) for x in specs if x.get("unit")}
+    if not all(set(s.text.split()) <= figure_words or j == k or s.text.startswith("__period")
+               or averaged and s.has("grammar", "average")
+               or any(x[0] == "unit" and x[1] in units for x in s.senses[:1]) for j, s in enumerate(state.spans)):
         return None
     if {"share", "rate", "percentage", "percent"} & set(texts) and (context.derived or {}).get("kind") != "share":
         return None  # "that share" names a share the previous figure is not
     _use_all(state)
     f = copy.deepcopy(context)
     f.limit, f.offset = None, 0
+    if state.periods:
+        f.period = copy.deepcopy(state.periods[0])
     return f
 
 

@@ -427,8 +427,36 @@ def things_of_the_ranked_group(state: _State, context: QueryForm) -> QueryForm |
 
 
 # Tried in this order by ``_State._merge``; the first entry that returns a form wins.
+# "as a percent", "in percentages please": the words a follow-up asking the previous figure on a 0-100 scale says
+# beside a word of percent (layer percent_words)
+PERCENT_ASKED = frozenset({"as", "in", "a", "an", "instead", "please", "then", "now", "and", "show", "give", "me",
+                           "it", "that", "them", "those", "ok", "okay"})
+
+
+def figure_in_percent(state: _State, context: QueryForm) -> QueryForm | None:
+    """"as a percent" after the margin of a product: the same figure on a 0-100 scale, the measure's own percent
+    variant (layer measure ``in_pct``; was: the product's share of all products' margin, a silent wrong, or refused
+    after the margin per category)."""
+    percent = {str(w) for w in state.layer.grammar.get("percent_words", [])}
+    percent |= {f"{w}s" for w in percent if w.isalpha()}
+    words = [s.text for s in state.spans]
+    if not words or not percent & set(words) or not all(w in percent or w in PERCENT_ASKED for w in words):
+        return None
+    variants = [state.layer.measures.get(m, {}).get("in_pct") for m in context.measures]
+    if not context.measures or context.derived or not all(variants) or context.kind != "aggregate":
+        return None
+    f = copy.deepcopy(context)
+    swap = dict(zip(context.measures, [str(v) for v in variants], strict=True))
+    f.measures = [swap[m] for m in f.measures]
+    f.order_by = swap.get(f.order_by or "", f.order_by)
+    f.notes = [n for n in f.notes if n.startswith(("contains:", "starts:", "activity:"))]
+    for s in state.spans:
+        s.used = True
+    return f
+
+
 MERGE_SHAPES: tuple[Shape, ...] = (
-    relative_to_previous, the_same_days_again, since_their_own_date, held_of_the_named_product,
+    figure_in_percent, relative_to_previous, the_same_days_again, since_their_own_date, held_of_the_named_product,
     number_closing_the_pointer, verbs_around_names, unknown_value,
     each_of_one_figure, that_one_ranked, figure_of_the_one_answered, every_group_of_the_ranked,
     counted_of_the_top_group, the_counted_things_listed, the_counted_things_listed_with, column_of_each_listed,

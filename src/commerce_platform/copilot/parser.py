@@ -1204,6 +1204,9 @@ AUXILIARY_OPENINGS = frozenset({"is", "was", "has", "have", "had", "did", "does"
                                 "what", "what's", "whats", "how", "and", "so"})
 
 
+# "with units" after things listed: a follow-up opening on one of these asks a figure beside each listed row
+BESIDE_OPENERS = frozenset({"with", "along with", "together with"})
+
 # a note on a follow-up's form: the value a new one replaced ("Turku" after "Tampere"), for "both" next
 SWAPPED = "swapped:"
 
@@ -1431,6 +1434,8 @@ class _State(
             self._accept(f)
             if followup and context is not None:
                 f = figure_of_the_ranked_ones(self, context, f)
+            elif context is not None:
+                self._every_row_of_the_ranking(context, f)
         except NotUnderstood as refused:
             if followup and context is not None and "previous question" not in refused.message:
                 # a follow-up refused says which question it could not be applied to
@@ -1439,6 +1444,27 @@ class _State(
                                     hint=refused.hint) from refused
             raise
         return f
+
+    def _every_row_of_the_ranking(self, context: QueryForm, f: QueryForm) -> None:
+        """"what's the aov for each channel" after the channel with the highest average order value this year: the
+        same figure of every group the previous ranking ranked, said in full but for its period, is that ranking's
+        rows in full, in its period (was: over all time, the period dropped, a silent wrong). Only when the new
+        question names each group ("each", "every", "all") and nothing else than the previous one did."""
+        # ("what share of total units did each category have" after units sold per category last month: each group's
+        # share of the same figure, in the same period)
+        shared = not context.derived and set(f.derived or {}) == {"kind", "scale"} \
+            and (f.derived or {}).get("kind") == "share"
+        if not (context.kind == "aggregate" and (context.limit or shared) and context.period is not None
+                and f.period is None and not self.periods and not self.ids and f.kind == "aggregate"
+                and f.limit is None and f.dimensions
+                and any(s.text in ("each", "for each", "every", "all") for s in self.spans)):
+            return
+        skip = {"limit", "order_by", "direction", "offset", "period", "period_field", "notes"} | (
+            {"derived"} if shared else set())
+        before = {k: v for k, v in context.to_dict().items() if k not in skip}
+        after = {k: v for k, v in f.to_dict().items() if k not in skip}
+        if before == after:
+            f.period, f.period_field = copy.deepcopy(context.period), context.period_field
 
     def _occasion_values(self) -> None:
         """"How many customers do we have in Finland? It is for the Swedish review.": a value said of one of the
@@ -1557,6 +1583,20 @@ class _State(
             # "for shipments sent in 2025", "for b2b orders?" after a figure: an opening "for" that names only
             # things and their conditions (no figure, ranking or question word) narrows the previous question
             # (was: the shipments of 2025 listed, a new question)
+            return True
+        if first is not None and first.text in ("among", "amongst") and not self.ids and any(
+                s.first("value") or s.first("predicate") for s in self.spans) and all(
+                s.senses[0][0] in ("stop", "entity", "value", "predicate") for s in self.spans if s.senses):
+            # "among swedish customers" after the top brands: an opening "among" naming only things and their
+            # conditions narrows the previous question to those things, as an opening "for" does (was: the Swedish
+            # customers listed, a new question, a silent wrong)
+            return True
+        if first is not None and first.text in BESIDE_OPENERS and context.kind == "list" \
+                and not context.lookup and not (self.ids or self.periods) and any(s.first("measure") for s in self.spans) \
+                and all(x[0] in ("stop", "measure", "grammar") for s in self.spans for x in s.senses[:1]):
+            # "with total stock", "with units" after things listed: the figure named opening on "with" is a column
+            # beside the listed rows, as "show their stock too" is (was: the figure over everything, a new question:
+            # one total with the list's conditions dropped, a silent wrong)
             return True
         said = [s for s in self.spans if s.senses]
         if len(said) > 1 and said[-1].text == "only" and not self.ids and any(
@@ -3369,6 +3409,7 @@ class _State(
                 return f
             if all(m.startswith("sum:") or m in self.layer.measures and not m.startswith("count") for m in new.measures) \
                     and "total" in {t.text for t in self.spans} \
+                    and next((t.text for t in self.spans if t.senses), None) not in BESIDE_OPENERS \
                     and not context.limit and not context.lookup and not context.within and not context.dimensions \
                     and not new.dimensions and not new.grain and not new.order_by \
                     and not {"each", "for each", "their", "its", "per"} & {t.text for t in self.spans}:
@@ -4039,6 +4080,13 @@ class _State(
                 and all(m in context.measures for m in new.measures) and points_back(self.spans):
             # "how many spare units does it have above the reorder level?" after the warehouse with the most: the
             # figure of the one found, already beside it in the same row (nothing changes, nothing is guessed)
+            return f
+        if before == after and context.kind == "list" and not context.lookup and new.measures and not (
+                new.filters or new.predicates or new.dimensions or new.grain or self.periods) \
+                and all(m in context.show for m in new.measures) and points_back(self.spans):
+            # "and their stock?" after products listed each with their stock: the figure asked of the listed rows is
+            # already beside each of them, so the same rows answer it (nothing changes, nothing is guessed; was:
+            # refused as naming no change)
             return f
         overall = [n[4:] for n in new.notes if n.startswith("any:") and n[4:] in self.layer.dimensions]
         if before == after and context.kind == "aggregate" and overall and all(m in context.measures for m in new.measures) \
