@@ -215,6 +215,20 @@ class SemanticParser:
             return None
 
     # ------------------------------------------------------------------ entry
+    def _figure_beside_listed(self, question: str, as_of: date) -> str:
+        """"with units", "with total stock" after things listed: the figure of each of them beside it, as "with
+        their units" says (was: the figure alone, summed over everything, the previous answer's conditions
+        lost). Only when the words after "with" name figures and nothing else (not "with Bring", "with no
+        discount")."""
+        said = WITH_FIGURE_RE.match(question)
+        if said is None:
+            return question
+        rest = _State(self, said.group("rest"), as_of).spans
+        if not rest or not all(x.first("measure") or x.first("stop") or x.text in ("total", "and", ",")
+                               for x in rest) or not any(x.first("measure") for x in rest):
+            return question
+        return f"with their {said.group('rest')}"
+
     def parse(self, question: str, as_of: date, context: QueryForm | None = None) -> ParseResult:
         question = (question or "").strip()
         if not question:
@@ -232,6 +246,8 @@ class SemanticParser:
             # "hm, what about only business customers": the remark opening a follow-up (remark_before.py)
             question, remark = remark_set_aside(self, question)
         question, asides = self.set_aside_commentary(question, as_of)
+        if context is not None and context.kind == "list":
+            question = self._figure_beside_listed(question, as_of)
         if remark is not None:
             asides = [remark, *asides]
         if not (ANY_OF_RANKING_RE.match(question) or AMONG_RE.match(question)):
@@ -1003,6 +1019,9 @@ class SemanticParser:
 
 # a spaced dash joining two clauses ("For a Norwegian promo - top products sold in Norway")
 SPACED_DASH_RE = re.compile(r"\s+[—–-]\s+")
+# "with units", "and with total stock" after things listed (not "with their ...", which already points back)
+WITH_FIGURE_RE = re.compile(r"^\s*(?:and\s+)?with\s+(?!their\b|its\b|the\b|no\b|and\b)(?P<rest>[^?.!]+?)\s*[?.!]*\s*$",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -2733,7 +2752,22 @@ class _State(
                 which_customer = any(self.spans[k - 1].text == "which" and any(
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
-                f.dimensions.append("customer" if "who" in words or which_customer else "product")
+                alternatives = [x for x in f.filters if x.op == "in" and len(x.values) >= 2
+                                and x.field in self.layer.dimensions]
+                if "which" in words and "who" not in words and not which_customer and len(alternatives) == 1 and \
+                        not any(x.first("entity") for x in self.spans) and (f.limit in (None, 1) and bool(
+                            words & {"more", "less", "fewer", "better", "worse", "bigger", "higher", "lower"}) or (
+                            f.limit == len(alternatives[0].values) and "of" in words)):
+                    # "web or store - which of the two brought more revenue?": one of the values named is asked,
+                    # their dimension ranked (was: the products sold through them, "two" read as a top 2)
+                    f.dimensions.append(alternatives[0].field)
+                    f.limit = 1
+                    for k, x in enumerate(self.spans):  # "of the two": the values named, not a count of them
+                        if k > 1 and not x.used and x.first("number") and x.arg("number") == len(
+                                alternatives[0].values) and [t.text for t in self.spans[k - 2:k]] == ["of", "the"]:
+                            x.used = True
+                else:
+                    f.dimensions.append("customer" if "who" in words or which_customer else "product")
             per_product = all(self.layer.measures.get(m, {}).get("entity") == "products" for m in f.measures)
             if ranking and (f.limit or 0) > 1 and per_product and not f.dimensions and f.subject is None \
                     and not f.grain:

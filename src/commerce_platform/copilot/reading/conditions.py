@@ -98,6 +98,13 @@ class ConditionSteps(StateBase):
                 x.arg("predicate"), {}).get("sql", "") for x in self.spans)
             # ("the five products with the lowest total stock and their quantities": the stock ranked by, named again)
             stock_named = stock_condition or any(x.first("measure") and x.arg("measure") == "stock" for x in self.spans[:k])
+            # ("the heating products in Jonkoping with quantities": things listed in one place where stock is held,
+            # their quantity there; was: each order line's quantity, one row per line sold)
+            held = self.layer.grammar.get("held_where", {}).get("dimension")
+            held_of = self.layer.measures.get("stock", {}).get("entity")
+            stock_named = stock_named or bool(held) and any(
+                x.has("value", held) for x in self.spans[:k]) and any(
+                x.has("entity", held_of) for x in self.spans[:k])
             j = k - 1 if k > 1 and self.spans[k - 1].text in ("their", "its", "the") else k
             if stock_named and s.text in self.layer.grammar.get("stock_quantity_words", []) and j > 0 and \
                     self.spans[j - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
@@ -1139,6 +1146,12 @@ class ConditionSteps(StateBase):
             if money and right is not None and "." in right[0] and ":" not in right[0] and \
                     self.layer.column(right[0]).get("unit") != "EUR":
                 right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
+            if right is not None and right[1] is not None and i > 0 and self._figure_span(self.spans[i - 1]) and any(
+                    x.text in ("with", "and", "that", "have", "has", "having") for x in
+                    self.spans[j + 1:self.spans.index(right[1])]):
+                # "products priced over 100 euros with a margin above 50%": the figure said right before the
+                # comparator is bounded; the one after "with" has a bound of its own (was: the margin bounded twice)
+                right = None
             target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
                     and not unit and not money and "units_sold" in self.layer.measures and \
@@ -1184,6 +1197,12 @@ class ConditionSteps(StateBase):
                 placed_money = (j + 1, target)
             if unit is not None:
                 unit.used = True
+
+    def _figure_span(self, s: Span) -> bool:
+        """A span naming a figure a number can bound: a numeric column or a measure."""
+        if s.first("measure"):
+            return True
+        return bool(s.first("attribute")) and self.layer.column(s.arg("attribute"))["type"] in ("INT", "DOUBLE")
 
     def _bound_unit_in_words(self, span: Span | None) -> str | None:
         """"over 48 hours to deliver", "delivery hours above 30": a time unit inside the words of the duration
