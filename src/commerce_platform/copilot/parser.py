@@ -2784,7 +2784,22 @@ class _State(
                 which_customer = any(self.spans[k - 1].text == "which" and any(
                     self.layer.dimensions[d]["column"].startswith("customers.") for d, _ in self.values_of(s))
                     for k, s in enumerate(self.spans) if k > 0)
-                f.dimensions.append("customer" if "who" in words or which_customer else "product")
+                alternatives = [x for x in f.filters if x.op == "in" and len(x.values) >= 2
+                                and x.field in self.layer.dimensions]
+                if "which" in words and "who" not in words and not which_customer and len(alternatives) == 1 and \
+                        not any(x.first("entity") for x in self.spans) and (f.limit in (None, 1) and bool(
+                            words & {"more", "less", "fewer", "better", "worse", "bigger", "higher", "lower"}) or (
+                            f.limit == len(alternatives[0].values) and "of" in words)):
+                    # "web or store - which of the two brought more revenue?": one of the values named is asked,
+                    # their dimension ranked (was: the products sold through them, "two" read as a top 2)
+                    f.dimensions.append(alternatives[0].field)
+                    f.limit = 1
+                    for k, x in enumerate(self.spans):  # "of the two": the values named, not a count of them
+                        if k > 1 and not x.used and x.first("number") and x.arg("number") == len(
+                                alternatives[0].values) and [t.text for t in self.spans[k - 2:k]] == ["of", "the"]:
+                            x.used = True
+                else:
+                    f.dimensions.append("customer" if "who" in words or which_customer else "product")
             per_product = all(self.layer.measures.get(m, {}).get("entity") == "products" for m in f.measures)
             if ranking and (f.limit or 0) > 1 and per_product and not f.dimensions and f.subject is None \
                     and not f.grain:

@@ -1196,6 +1196,10 @@ class Planner:
                 outputs += [exp.alias_(this_cur, f"{name}_current"), exp.alias_(this_prev, f"{name}_previous"),
                             exp.alias_(change, f"{prefix}growth") if derived.get("absolute") else
                             exp.alias_(_percent(exp.paren(change), this_prev.copy()), f"{prefix}growth_pct")]
+                if not derived.get("absolute") and not derived.get("bound") and derived.get("direction") is None:
+                    # "change in the number of orders, Q3 2026 compared with Q3 2025": the difference itself beside
+                    # the percent, both readings of "change" shown (was: the percent alone)
+                    outputs.append(exp.alias_(change.copy(), f"{prefix}change"))
                 if derived.get("fall") and derived.get("absolute"):
                     # "the biggest drop in units sold": how much it went down, beside the change
                     outputs.append(exp.alias_(exp.Sub(this=this_prev.copy(), expression=this_cur.copy()), f"{prefix}fall"))
@@ -1224,8 +1228,15 @@ class Planner:
                     if isinstance(agg, exp.Filter):  # a measure with its own condition keeps it
                         part = exp.Filter(this=agg.this.copy(), expression=exp.Where(
                             this=exp.and_(agg.expression.this.copy(), is_value)))
-                    else:
+                    elif isinstance(agg, exp.AggFunc):
                         part = exp.Filter(this=agg.copy(), expression=exp.Where(this=is_value))
+                    else:
+                        # "AVG(...) / 86400" (delivery days): the condition on each aggregate inside the figure
+                        # (was: on the whole, SQL that did not parse)
+                        part = agg.copy().transform(
+                            lambda node, cond=is_value: exp.Filter(this=node.copy(), expression=exp.Where(
+                                this=cond.copy())) if isinstance(node, exp.AggFunc) and not isinstance(
+                                node.parent, exp.Filter) else node)
                     column_name = str(value) if len(aggs) == 1 else f"{output_name(form, name)}_{value}"
                     outputs.append(exp.alias_(part, column_name, quoted=True))
         else:

@@ -98,6 +98,13 @@ class ConditionSteps(StateBase):
                 x.arg("predicate"), {}).get("sql", "") for x in self.spans)
             # ("the five products with the lowest total stock and their quantities": the stock ranked by, named again)
             stock_named = stock_condition or any(x.first("measure") and x.arg("measure") == "stock" for x in self.spans[:k])
+            # ("the heating products in Jonkoping with quantities": things listed in one place where stock is held,
+            # their quantity there; was: each order line's quantity, one row per line sold)
+            held = self.layer.grammar.get("held_where", {}).get("dimension")
+            held_of = self.layer.measures.get("stock", {}).get("entity")
+            stock_named = stock_named or bool(held) and any(
+                x.has("value", held) for x in self.spans[:k]) and any(
+                x.has("entity", held_of) for x in self.spans[:k])
             j = k - 1 if k > 1 and self.spans[k - 1].text in ("their", "its", "the") else k
             if stock_named and s.text in self.layer.grammar.get("stock_quantity_words", []) and j > 0 and \
                     self.spans[j - 1].text in ("with", "and", "plus") and (nxt is None or not nxt[1].first("activity")):
@@ -1145,11 +1152,12 @@ class ConditionSteps(StateBase):
             if money and right is not None and "." in right[0] and ":" not in right[0] and \
                     self.layer.column(right[0]).get("unit") != "EUR":
                 right = None  # "orders worth over 1000 euros: which order ids?": an amount is never an id
-            if money and right is not None and right[1] is not None and i > 0 and \
-                    self.spans.index(right[1]) > j + 2 and self._money_field_before(i):
-                # "products priced over 100 euros have a margin above 50%": the amount said right after a figure in
-                # EUR bounds that figure, never one named after other words (was: the margin in euros, a silent
-                # wrong)
+            if right is not None and right[1] is not None and i > 0 and self._figure_span(self.spans[i - 1]) and any(
+                    x.text in ("with", "and", "that", "have", "has", "having") for x in
+                    self.spans[j + 1:self.spans.index(right[1])]):
+                # "products priced over 100 euros with a margin above 50%", "... 100 euros have a margin ...": the
+                # figure said right before the comparator is bounded; the one after "with"/"have" has a bound of its
+                # own (was: the margin bounded twice, or in euros)
                 right = None
             target = right or self._field_near(i, -1)
             if after is not None and after[0] == j + 1 and not self._field_near(j, +1) and after[1].has("activity", "sales") \
@@ -1204,14 +1212,11 @@ class ConditionSteps(StateBase):
             if unit is not None:
                 unit.used = True
 
-    def _money_field_before(self, i: int) -> bool:
-        """The span right before ``i`` names a figure or column kept in EUR ("priced", "revenue")."""
-        before = self.spans[i - 1]
-        if before.first("attribute"):
-            return self.layer.column(str(before.arg("attribute"))).get("unit") == "EUR"
-        if before.first("measure"):
-            return self.layer.measures.get(str(before.arg("measure")), {}).get("unit") == "EUR"
-        return False
+    def _figure_span(self, s: Span) -> bool:
+        """A span naming a figure a number can bound: a numeric column or a measure."""
+        if s.first("measure"):
+            return True
+        return bool(s.first("attribute")) and self.layer.column(s.arg("attribute"))["type"] in ("INT", "DOUBLE")
 
     def _of_the_total(self, k: int) -> list[Span] | None:
         """The words "of (the) total" / "of (the) whole" right after the percent sign at ``k`` ("more than 12.5% of

@@ -30,6 +30,11 @@ class HeldWhereSteps(StateBase):
         placed = bool(where) and re.match(rf"\s*(?:{where})(?![\w'])", self.question, re.I) is not None
         if f.dimensions == [dim] and asked and not anywhere:
             f.filters.append(Filter(measure, ">", [0.0]))
+        elif not f.dimensions and anywhere and not placed and self._total_said():
+            # "is the X in stock anywhere? how many units in total": the one total over all places answers both
+            # (was: its places with stock, no row at all when it has none)
+            for s in anywhere:
+                s.used = True
         elif not f.dimensions and (anywhere or placed):  # "where is the X in stock": its places asked
             f.dimensions = [dim]
             f.filters.append(Filter(measure, ">", [0.0]))
