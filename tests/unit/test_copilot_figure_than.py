@@ -118,6 +118,27 @@ def test_days_of_stock_without_a_pace_of_units_refuse(parser, question):
         parser.parse(question, COPILOT_AS_OF)
 
 
+# a follow-up naming another period keeps the days said, at the new period's pace (was: the old factor, 40/90 of the
+# new period's units: about 13 days at a 30-day pace, a silent wrong); with no one period to take the pace over, refused
+@pytest.mark.parametrize("question, context, gold", [
+    ("and going by the last 30 days instead?",
+     ["which products have fewer than 40 days of stock left at their average daily units sold over the last 90 days"],
+     _VS_SOLD.format(a="2026-10-02", b="2026-10-31", cond="s.stock < 40 * u.units / 30.0")),
+    ("what about Q2 2026?",
+     ["Garden items with under 60 days of cover at their average daily units sold in the last 30 days"],
+     _VS_SOLD.format(a="2026-04-01", b="2026-06-30", cond="s.stock < 60 * u.units / 91.0 AND p.category = 'Garden'")),
+])
+def test_days_of_stock_follow_up_takes_the_new_periods_pace(parser, engine, question, context, gold):
+    assert_answers_like(parser, engine, question, gold, context)
+
+
+def test_days_of_stock_follow_up_by_month_refuses(parser):
+    first = parser.parse("which products have fewer than 40 days of stock left at their average daily units sold over "
+                         "the last 90 days", COPILOT_AS_OF)
+    with pytest.raises(NotUnderstood):  # one pace per month is not one bound of days
+        parser.parse("by month", COPILOT_AS_OF, first.form)
+
+
 def test_days_of_stock_with_the_pace_restated_in_a_bracket(parser, engine):
     # "(Q2 units / 91 days)": the pace said again as the period's units over its own days
     assert_answers_like(parser, engine, "which products have fewer than 40 days of stock left at Q2 2026's daily sales "

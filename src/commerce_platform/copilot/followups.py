@@ -37,6 +37,29 @@ def pointing_back(layer: SemanticLayer) -> frozenset[str]:
     return frozenset([*pointers.get("pronouns", []), *pointers.get("demonstrative_pronouns", [])])
 
 
+def days_of_stock_kept(form: QueryForm, context: QueryForm | None) -> None:
+    """"and over the last 30 days?" after "fewer than 45 days of stock at the daily pace of the last 90 days": the
+    days of stock said stay 45, at the new period's pace (factor 45/30; reading/figure_than's ``days_of_stock`` note),
+    not the old period's factor (45/90: about 15 days at the new pace, a silent wrong). Without one period of whole
+    days to take the pace over, refused."""
+    said = [n.split(":")[1:] for n in (context.notes if context is not None else [])
+            if n.startswith("days_of_stock:") and len(n.split(":")) == 3]
+    if not said or any(n.startswith("days_of_stock:") for n in form.notes):
+        return
+    days, old_days = float(said[0][0]), float(said[0][1])
+    for f in form.filters:
+        if f.field != "stock" or f.than != "units_sold" or len(f.values) != 1 or old_days <= 0 or \
+                abs(float(f.values[0]) - days / old_days) > 1e-9:
+            continue
+        if form.period is None or form.grain or form.compare_period is not None:
+            raise NotUnderstood(f"{days:g} days of stock are counted at the daily pace of one period; "
+                                "I could not tell which period's pace to use",
+                                hint="name one period, e.g. 'at the pace of the last 30 days'")
+        new_days = (form.period.end_date - form.period.start_date).days + 1
+        f.values = [days / new_days]
+        form.notes.append(f"days_of_stock:{days:g}:{new_days}")
+
+
 PERSON = frozenset({"who", "whom", "whose"})
 PLACING = frozenset({"placed", "place", "ordered", "order", "bought", "buy", "made", "make", "customer"})
 CONTENTS = frozenset({"in", "inside", "contain", "contains", "contained", "items", "lines", "products"})

@@ -29,6 +29,7 @@ from .followups import (
     between_them,
     complementary,
     counted,
+    days_of_stock_kept,
     drop_value,
     earlier_note,
     earlier_period,
@@ -292,6 +293,7 @@ class SemanticParser:
             state.pointer_one = any(_points_at_one(a) for a in asides)
             form = state.interpret(context)
         form.notes += [f"aside:{a}" for a in asides if f"aside:{a}" not in form.notes]
+        days_of_stock_kept(form, context)  # "and over the last 30 days?": the days said, at the new period's pace
         check_share_scale(question, form, self.layer)  # "what percent ..., as a fraction?" (share_scale.py)
         quantity_held(question, form, self.layer)  # "quantity of X in Kuopio": the stock there
         check_stock_place(form, self.layer)  # "restock in Turku": a customer city is no warehouse (stock_place.py)
