@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .lexicon import Span
     from .parser import _State
 
+# "with units" after things listed: a follow-up opening on one of these asks a figure beside each listed row
+BESIDE_OPENERS = frozenset({"with", "along with", "together with"})
 
 
 def pointing_back(layer: SemanticLayer) -> frozenset[str]:
@@ -1234,7 +1236,7 @@ def total_of_previous(state: _State, context: QueryForm) -> QueryForm | None:
     # them; was: the stock summed over every listed product, a silent wrong; "what is their total stock?" asks one)
     beside = any(s.text in ("with", "show", "list", "add") for s in state.spans)
     # ("with total stock" after products listed: opening on "with", the figure beside each row, each one's total)
-    opens_beside = next((s.text for s in state.spans if s.senses), None) in ("with", "along with", "together with")
+    opens_beside = next((s.text for s in state.spans if s.senses), None) in BESIDE_OPENERS
     words = {s.text for k, s in enumerate(state.spans) if not (k == 0 and s.has("grammar", "adding"))
              and not (beside and s.text in TOTAL_WORDS and k > 0 and state.spans[k - 1].text in ("their", "its"))
              and not (opens_beside and s.text in TOTAL_WORDS)}

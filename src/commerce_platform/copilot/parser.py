@@ -22,6 +22,7 @@ from sqlglot import exp
 from ..errors import NotUnderstood, ValidationFailed
 from .behind import counted_behind_figure, figure_of_those_counted
 from .followups import (
+    BESIDE_OPENERS,
     EARLIER,
     FOLLOWUP_WORDS,
     INCLUDING,
@@ -1205,9 +1206,6 @@ def query_type(form: QueryForm) -> QueryType:
 AUXILIARY_OPENINGS = frozenset({"is", "was", "has", "have", "had", "did", "does", "do", "are", "were", "when", "where",
                                 "what", "what's", "whats", "how", "and", "so"})
 
-
-# "with units" after things listed: a follow-up opening on one of these asks a figure beside each listed row
-BESIDE_OPENERS = frozenset({"with", "along with", "together with"})
 
 # a note on a follow-up's form: the value a new one replaced ("Turku" after "Tampere"), for "both" next
 SWAPPED = "swapped:"
